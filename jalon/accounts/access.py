@@ -1,0 +1,132 @@
+"""The one place that decides who may see or change what.
+
+Every view, API endpoint and CLI path asks here. Lists are filtered with set-based queryset filters
+(never a per-row Python check), so a list costs the same queries whatever its length.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from jalon.accounts.models import AuditEntry, Role, RoleAssignment
+from jalon.organisations.models import Organisation, Person
+
+
+@dataclass(frozen=True)
+class Grants:
+    """The roles a user holds, read once per request."""
+
+    authenticated: bool = False
+    admin: bool = False
+    roles: frozenset = field(default_factory=frozenset)
+    organisations_by_role: dict = field(default_factory=dict)
+
+    def has(self, *roles: str) -> bool:
+        return self.admin or any(role in self.roles for role in roles)
+
+    def organisations(self, *roles: str) -> set[int]:
+        ids: set[int] = set()
+        for role in roles:
+            ids |= self.organisations_by_role.get(role, set())
+        return ids
+
+
+ANONYMOUS = Grants()
+
+
+def grants_for(user) -> Grants:
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    cached = getattr(user, "_jalon_grants", None)
+    if cached is not None:
+        return cached
+    roles: set[str] = set()
+    by_role: dict[str, set[int]] = {}
+    for role, organisation_id in RoleAssignment.objects.filter(user=user).values_list("role", "organisation_id"):
+        roles.add(role)
+        if organisation_id:
+            by_role.setdefault(role, set()).add(organisation_id)
+    grants = Grants(
+        authenticated=True,
+        admin=user.is_superuser or Role.PLATFORM_ADMIN in roles,
+        roles=frozenset(roles),
+        organisations_by_role=by_role,
+    )
+    user._jalon_grants = grants
+    return grants
+
+
+def role_labels(user) -> list[str]:
+    grants = grants_for(user)
+    return [label for value, label in Role.choices if value in grants.roles or (grants.admin and value == Role.PLATFORM_ADMIN)]
+
+
+# Organisations ------------------------------------------------------------------------------------------
+
+
+def organisations_visible(user, queryset: QuerySet[Organisation] | None = None) -> QuerySet[Organisation]:
+    """The public sees published organisations; the programme team sees all; others add their own."""
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    grants = grants_for(user)
+    if grants.has(Role.PROGRAMME_MANAGER, Role.VIEWER):
+        return queryset
+    own = grants.organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR)
+    return queryset.filter(Q(published=True) | Q(pk__in=own))
+
+
+def organisation_can_create(user) -> bool:
+    return grants_for(user).has(Role.PROGRAMME_MANAGER)
+
+
+def organisations_changeable(user, queryset: QuerySet[Organisation] | None = None) -> QuerySet[Organisation]:
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    grants = grants_for(user)
+    if grants.has(Role.PROGRAMME_MANAGER):
+        return queryset
+    return queryset.filter(pk__in=grants.organisations(Role.FOCAL_POINT))
+
+
+def organisation_can_change(user, organisation: Organisation) -> bool:
+    grants = grants_for(user)
+    return grants.has(Role.PROGRAMME_MANAGER) or organisation.pk in grants.organisations(Role.FOCAL_POINT)
+
+
+def organisation_can_delete(user, organisation: Organisation) -> bool:
+    return grants_for(user).admin
+
+
+# People (contacts): personal data, never public ----------------------------------------------------------
+
+
+def people_visible(user, queryset: QuerySet[Person] | None = None) -> QuerySet[Person]:
+    queryset = Person.objects.all() if queryset is None else queryset
+    grants = grants_for(user)
+    if grants.has(Role.PROGRAMME_MANAGER):
+        return queryset
+    own = grants.organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR)
+    return queryset.filter(organisation_id__in=own) if own else queryset.none()
+
+
+def people_can_list(user, organisation: Organisation) -> bool:
+    grants = grants_for(user)
+    return grants.has(Role.PROGRAMME_MANAGER) or organisation.pk in grants.organisations(
+        Role.FOCAL_POINT, Role.CONTRIBUTOR
+    )
+
+
+def person_can_change(user, organisation: Organisation | None) -> bool:
+    grants = grants_for(user)
+    if grants.has(Role.PROGRAMME_MANAGER):
+        return True
+    return organisation is not None and organisation.pk in grants.organisations(Role.FOCAL_POINT)
+
+
+# Audit log -----------------------------------------------------------------------------------------------
+
+
+def audit_visible(user) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.all() if grants_for(user).admin else AuditEntry.objects.none()
+
+
+def audit_can_view(user) -> bool:
+    return grants_for(user).admin

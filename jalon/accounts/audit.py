@@ -1,0 +1,35 @@
+"""The audit log: every service that creates, changes or deletes a domain record calls `audit_record`."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from jalon.accounts.models import AuditEntry
+
+
+def snapshot(instance: models.Model) -> dict:
+    """The record's own field values (foreign keys as ids, many-to-many as sorted id lists), JSON-ready."""
+    data = {}
+    for field in instance._meta.concrete_fields:
+        data[field.attname] = field.value_from_object(instance)
+    if instance.pk:
+        for field in instance._meta.many_to_many:
+            data[field.name] = sorted(item.pk for item in field.value_from_object(instance))
+    # Round-trip through JSON so that dates and decimals compare equal to what the database keeps.
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def audit_record(*, actor, action: str, instance: models.Model, before: dict | None = None) -> AuditEntry:
+    after = None if action == AuditEntry.Action.DELETE else snapshot(instance)
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor=actor if authenticated else None,
+        actor_name=actor.get_username() if authenticated else "",
+        action=action,
+        model=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:250],
+        before=before,
+        after=after,
+    )

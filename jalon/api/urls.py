@@ -1,0 +1,15 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from jalon.api import views
+
+router = DefaultRouter()
+router.register("countries", views.CountryViewSet, basename="country")
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+
+urlpatterns = [
+    path("v1/", include((router.urls, "api"), namespace="api")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,171 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jalon.reference.models import Country
+from jalon.reference.multilingual import active_content_language, localized
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        NSB = "nsb", _("National standards body")
+        REGIONAL_SDO = "regional_sdo", _("Regional standards organisation")
+        INTERNATIONAL_SDO = "international_sdo", _("International standards organisation")
+        DONOR = "donor", _("Donor")
+        MINISTRY = "ministry", _("Ministry or government agency")
+        EMPLOYERS = "employers", _("Employers' organisation")
+        WORKERS = "workers", _("Workers' organisation")
+        UNIVERSITY = "university", _("University or research institute")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=250)
+    name_fr = models.CharField(_("name in French"), max_length=250, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("country"),
+        help_text=_("Leave empty for regional and international organisations."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    iso_member_id = models.PositiveIntegerField(_("ISO member id"), null=True, blank=True, unique=True)
+    iati_identifier = models.CharField(_("IATI organisation identifier"), max_length=100, blank=True)
+    published = models.BooleanField(
+        _("published"), default=True, help_text=_("Published organisations are visible to the public.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Optimistic locking: an edit based on an older version is refused, not silently applied.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["kind", "country"])]
+
+    def __str__(self) -> str:
+        return f"{self.acronym} ({self.display_name})" if self.acronym else self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:organisation_detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_name(self) -> str:
+        """The French name on French pages where there is one; otherwise the official name."""
+        return self.name_fr if self.name_fr and active_content_language() == "fr" else self.name
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+
+class Membership(models.Model):
+    """An organisation's membership of a standards body (ISO, ITU, ILO...), with its category and dates."""
+
+    class Category(models.TextChoices):
+        ISO_MEMBER_BODY = "iso_member_body", _("ISO member body")
+        ISO_CORRESPONDENT = "iso_correspondent", _("ISO correspondent member")
+        ISO_SUBSCRIBER = "iso_subscriber", _("ISO subscriber member")
+        ITU_MEMBER_STATE = "itu_member_state", _("ITU Member State")
+        ITU_SECTOR_MEMBER = "itu_sector_member", _("ITU Sector Member")
+        ITU_ASSOCIATE = "itu_associate", _("ITU Associate")
+        ITU_ACADEMIA = "itu_academia", _("ITU Academia")
+        ILO_GOVERNMENT = "ilo_government", _("ILO government constituent")
+        ILO_EMPLOYERS = "ilo_employers", _("ILO employers' constituent")
+        ILO_WORKERS = "ilo_workers", _("ILO workers' constituent")
+        OTHER = "other", _("Other")
+
+    member = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("member")
+    )
+    body = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="members", verbose_name=_("standards body")
+    )
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    as_of = models.DateField(_("information as of"), null=True, blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        ordering = ["body", "member__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="membership_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} - {self.get_category_display()}"
+
+
+# The categories each standards body offers, by the body's acronym.
+CATEGORIES_BY_BODY = {
+    "ISO": {
+        Membership.Category.ISO_MEMBER_BODY,
+        Membership.Category.ISO_CORRESPONDENT,
+        Membership.Category.ISO_SUBSCRIBER,
+    },
+    "ITU": {
+        Membership.Category.ITU_MEMBER_STATE,
+        Membership.Category.ITU_SECTOR_MEMBER,
+        Membership.Category.ITU_ASSOCIATE,
+        Membership.Category.ITU_ACADEMIA,
+    },
+    "ILO": {
+        Membership.Category.ILO_GOVERNMENT,
+        Membership.Category.ILO_EMPLOYERS,
+        Membership.Category.ILO_WORKERS,
+    },
+}
+
+
+class Person(models.Model):
+    """A contact, belonging to an organisation. Sex is recorded only for disaggregation, and optional."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+        UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    email = models.EmailField(_("email"), blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("country")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"

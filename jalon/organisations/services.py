@@ -1,0 +1,205 @@
+"""Writes to organisations, their memberships of standards bodies, and people."""
+
+import csv
+import datetime
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from jalon.accounts.audit import audit_record, snapshot
+from jalon.accounts.models import AuditEntry
+from jalon.organisations.models import CATEGORIES_BY_BODY, Membership, Organisation, Person
+from jalon.reference.models import Country
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+ISO_MEMBERS_FILE = DATA_DIR / "iso_members.csv"
+
+ORGANISATION_FIELDS = (
+    "name", "name_fr", "acronym", "kind", "country", "website", "email", "description_en", "description_fr",
+    "iso_member_id", "iati_identifier", "published",
+)
+PERSON_FIELDS = ("given_name", "family_name", "email", "phone", "job_title", "sex", "organisation", "country")
+
+
+class ConflictError(ValidationError):
+    """The record changed since the editor loaded it."""
+
+
+def _save_validated(instance, *, exclude=None):
+    instance.full_clean(exclude=exclude)
+    instance.save()
+
+
+@transaction.atomic
+def organisation_create(*, actor, **fields) -> Organisation:
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
+    organisation = Organisation(**fields)
+    _save_validated(organisation)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor, organisation: Organisation, version: int | None = None, **fields) -> Organisation:
+    """Change an organisation; `version` is the one the editor saw, refused if someone saved since."""
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if version is not None and current.version != version:
+        raise ConflictError(
+            _("Someone else changed this organisation while you were editing it. "
+              "Reload the page to see their changes, then apply yours again.")
+        )
+    before = snapshot(current)
+    for key, value in fields.items():
+        setattr(current, key, value)
+    current.full_clean()
+    if snapshot(current) == before:
+        return current
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
+    return current
+
+
+@transaction.atomic
+def organisation_delete(*, actor, organisation: Organisation) -> None:
+    if organisation.members.exists():
+        raise ValidationError(_("This organisation has members: remove their memberships first."))
+    before = snapshot(organisation)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=organisation, before=before)
+    organisation.delete()
+
+
+def membership_validate(*, body: Organisation, category: str) -> None:
+    allowed = CATEGORIES_BY_BODY.get(body.acronym.upper())
+    if allowed is not None and category not in allowed:
+        raise ValidationError(
+            {"category": _("%(category)s is not a membership category of %(body)s.")
+             % {"category": Membership.Category(category).label, "body": body.acronym}}
+        )
+    if allowed is None and category != Membership.Category.OTHER:
+        raise ValidationError({"category": _("Use “Other” for the members of this body.")})
+
+
+@transaction.atomic
+def membership_create(
+    *, actor, member: Organisation, body: Organisation, category: str,
+    start_date: datetime.date | None = None, end_date: datetime.date | None = None,
+    as_of: datetime.date | None = None, source: str = "",
+) -> Membership:
+    membership_validate(body=body, category=category)
+    membership = Membership(
+        member=member, body=body, category=category, start_date=start_date, end_date=end_date,
+        as_of=as_of, source=source,
+    )
+    _save_validated(membership)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=membership)
+    return membership
+
+
+@transaction.atomic
+def person_create(*, actor, **fields) -> Person:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    person = Person(**fields)
+    _save_validated(person)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, **fields) -> Person:
+    before = snapshot(person)
+    for key, value in fields.items():
+        if key not in PERSON_FIELDS:
+            raise TypeError(f"unknown person field: {key}")
+        setattr(person, key, value)
+    _save_validated(person)
+    if snapshot(person) != before:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=person, before=before)
+    return person
+
+
+@transaction.atomic
+def person_delete(*, actor, person: Person) -> None:
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=person, before=snapshot(person))
+    person.delete()
+
+
+ISO_CATEGORIES = {
+    "member_body": Membership.Category.ISO_MEMBER_BODY,
+    "correspondent": Membership.Category.ISO_CORRESPONDENT,
+    "subscriber": Membership.Category.ISO_SUBSCRIBER,
+}
+
+
+def _iso_body(actor) -> Organisation:
+    iso = Organisation.objects.filter(acronym="ISO", kind=Organisation.Kind.INTERNATIONAL_SDO).first()
+    if iso is None:
+        iso = organisation_create(
+            actor=actor,
+            name="International Organization for Standardization",
+            name_fr="Organisation internationale de normalisation",
+            acronym="ISO",
+            kind=Organisation.Kind.INTERNATIONAL_SDO,
+            website="https://www.iso.org",
+        )
+    return iso
+
+
+@transaction.atomic
+def iso_members_load(*, actor=None, path: Path = ISO_MEMBERS_FILE) -> dict[str, int]:
+    """Create or update the ISO members of the curated file, each with its ISO membership. Idempotent."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    countries = {country.iso2: country for country in Country.objects.all()}
+    iso = _iso_body(actor)
+    existing = {org.acronym: org for org in Organisation.objects.filter(kind=Organisation.Kind.NSB)}
+    memberships = {m.member_id: m for m in Membership.objects.filter(body=iso)}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for line, row in enumerate(rows, start=2):
+        # A member the curators could not place yet has no country; one that names an unknown code is an error.
+        country = countries.get(row["country_iso2"]) if row["country_iso2"] else None
+        if row["country_iso2"] and country is None:
+            raise ValidationError(
+                _("%(file)s line %(line)d: unknown country %(code)s")
+                % {"file": path.name, "line": line, "code": row["country_iso2"]}
+            )
+        fields = {
+            "name": row["name"] or row["acronym"],
+            "acronym": row["acronym"],
+            "kind": Organisation.Kind.NSB,
+            "country": country,
+            "iso_member_id": int(row["iso_member_id"]) if row["iso_member_id"] else None,
+        }
+        organisation = existing.get(row["acronym"])
+        if organisation is None:
+            organisation = organisation_create(actor=actor, **fields)
+            counts["created"] += 1
+        elif any(getattr(organisation, key) != value for key, value in fields.items()):
+            organisation = organisation_update(actor=actor, organisation=organisation, **fields)
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+        category = ISO_CATEGORIES[row["category"]]
+        as_of = datetime.date.fromisoformat(row["as_of"])
+        membership = memberships.get(organisation.pk)
+        if membership is None:
+            membership_create(
+                actor=actor, member=organisation, body=iso, category=category, as_of=as_of, source=row["source"]
+            )
+        elif (membership.category, membership.as_of, membership.source) != (category, as_of, row["source"]):
+            before = snapshot(membership)
+            membership.category, membership.as_of, membership.source = category, as_of, row["source"]
+            membership.save()
+            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=membership, before=before)
+    return counts

@@ -1,0 +1,106 @@
+from django import forms
+from django.db.models import Case, Q, Value, When
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from jalon.accounts import access
+from jalon.reference.models import Country, DevelopingCountryRule, IncomeGroup, Region, Scheme
+from jalon.reference.multilingual import localized_field
+from jalon.reference.selectors import (
+    countries_with_classifications,
+    country_classification_history,
+    rule_condition,
+    world_bank_fiscal_year,
+)
+from jalon.web.listing import paginate, query_without, sort_queryset
+
+YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+class CountryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    income = forms.ChoiceField(
+        label=_("Income group"), required=False, choices=[("", _("Any")), *IncomeGroup.choices]
+    )
+    ldc = forms.ChoiceField(label=_("Least developed"), required=False, choices=YES_NO)
+    dac = forms.ChoiceField(label=_("ODA eligible (DAC)"), required=False, choices=YES_NO)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = Region.objects.filter(kind__in=[Region.Kind.REGION, Region.Kind.SUB_REGION]).order_by("m49")
+        self.fields["region"].choices = [("", _("Any"))] + [
+            (r.m49, r.name if r.kind == Region.Kind.REGION else f"— {r.name}") for r in regions
+        ]
+
+
+def country_list(request):
+    form = CountryFilterForm(request.GET or None)
+    queryset = countries_with_classifications().select_related("region", "sub_region")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            term = data["q"]
+            queryset = queryset.filter(
+                Q(name_en__icontains=term) | Q(name_fr__icontains=term) | Q(name_es__icontains=term)
+                | Q(iso2__iexact=term) | Q(iso3__iexact=term)
+            )
+        if data["region"]:
+            queryset = queryset.filter(
+                Q(region__m49=data["region"]) | Q(sub_region__m49=data["region"])
+                | Q(intermediate_region__m49=data["region"])
+            )
+        for name, annotation in (("income", "cls_income"), ("ldc", "cls_ldc"), ("dac", "cls_dac")):
+            if data[name]:
+                queryset = queryset.filter(**{annotation: data[name]})
+    queryset, sort = sort_queryset(
+        request,
+        queryset,
+        allowed={"name": localized_field("name", ("en", "fr", "es", "ar", "zh", "ru")), "iso3": "iso3",
+                 "region": "region__m49", "income": "cls_income"},
+        default="name",
+    )
+    page = paginate(request, queryset)
+    return render(
+        request,
+        "web/country_list.html",
+        {"form": form, "page": page, "sort": sort, "query": query_without(request, "page"),
+         "sort_query": query_without(request, "page", "sort")},
+    )
+
+
+def country_detail(request, iso3: str):
+    country = get_object_or_404(
+        countries_with_classifications().select_related("region", "sub_region", "intermediate_region")
+        .prefetch_related("languages", "currencies"),
+        iso3=iso3.upper(),
+    )
+    rules = list(DevelopingCountryRule.objects.all())
+    # Every rule evaluated for this country in one query.
+    verdicts = (
+        countries_with_classifications().filter(pk=country.pk)
+        .annotate(**{f"rule_{rule.pk}": Case(When(rule_condition(rule), then=Value(True)), default=Value(False))
+                     for rule in rules})
+        .values(*[f"rule_{rule.pk}" for rule in rules])
+        .first()
+    ) if rules else {}
+    rules = [(rule, verdicts[f"rule_{rule.pk}"]) for rule in rules]
+    history = list(country_classification_history(country=country))
+    income = next((c for c in history if c.scheme == Scheme.INCOME and c.valid_to is None), None)
+    organisations = access.organisations_visible(request.user).filter(country=country).order_by("acronym", "name")
+    names = [(label, getattr(country, f"name_{code}")) for code, label in (
+        ("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic")),
+        ("zh", _("Chinese")), ("ru", _("Russian")))]
+    return render(
+        request,
+        "web/country_detail.html",
+        {
+            "country": country,
+            "names": names,
+            "rules": rules,
+            "history": history,
+            "income_label": IncomeGroup(country.cls_income).label if country.cls_income else None,
+            "income_fy": world_bank_fiscal_year(income.valid_from) if income else None,
+            "organisations": organisations,
+        },
+    )
