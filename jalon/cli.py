@@ -12,6 +12,9 @@ def main() -> None:
     # Subcommands are spelled with hyphens (`jalon load-reference`); Django modules use underscores.
     if args and not args[0].startswith("-"):
         args[0] = args[0].replace("-", "_")
+    if args and args[0] == "demo":
+        # The demo always builds its own SQLite database, whatever DATABASE_URL says.
+        os.environ.pop("DATABASE_URL", None)
     execute_from_command_line(["jalon", *args])
 
 

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""The two Quick start commands, needing only Python 3.11+ and pip:
+
+    python3 tasks.py demo    install everything into .venv/ and serve the demo on http://127.0.0.1:8000
+    python3 tasks.py test    install everything into .venv/ and run the whole test suite
+
+and, for CI and developers:
+
+    python3 tasks.py check   lint, migrations up to date, French catalogue complete
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def run(*args: str | Path, env: dict | None = None) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env={**os.environ, **(env or {})})
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+def ensure_venv(*, dev: bool) -> None:
+    """Create .venv and install the locked dependencies, again only when the lock files change."""
+    if sys.version_info < (3, 11):
+        sys.exit("jalon needs Python 3.11 or newer.")
+    if not PYTHON.exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    locks = [ROOT / "requirements.lock"] + ([ROOT / "requirements-dev.lock"] if dev else [])
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in locks + [ROOT / "pyproject.toml"])).hexdigest()
+    marker = VENV / (".installed-dev" if dev else ".installed")
+    if marker.exists() and marker.read_text() == digest:
+        return
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-r", locks[-1])
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
+    marker.write_text(digest)
+
+
+def demo(args: list[str]) -> None:
+    ensure_venv(dev=False)
+    run(BIN / "jalon", "demo", *args)
+
+
+def test(args: list[str]) -> None:
+    ensure_venv(dev=True)
+    workers = ["-n", os.environ.get("JALON_TEST_WORKERS", "2")] if "-n" not in args else []
+    run(PYTHON, "-m", "pytest", *workers, *args)
+
+
+def check(args: list[str]) -> None:
+    ensure_venv(dev=True)
+    run(BIN / "ruff", "check", "jalon", "tests", "bench", "tasks.py")
+    run(BIN / "jalon", "makemigrations", "--check", "--dry-run")
+    run(PYTHON, "-m", "jalon.web.catalogue")
+
+
+COMMANDS = {"demo": demo, "test": test, "check": check}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    COMMANDS[sys.argv[1]](sys.argv[2:])
