@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jalon.accounts",
     "jalon.reference",
     "jalon.organisations",
+    "jalon.results",
     "jalon.web",
     "jalon.api",
 ]

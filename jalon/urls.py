@@ -15,6 +15,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("jalon.accounts.urls")),
+    path("programmes/", include("jalon.web.urls_results")),
     path("", include("jalon.web.urls")),
     prefix_default_language=True,
 )

@@ -20,9 +20,21 @@ class Grants:
     admin: bool = False
     roles: frozenset = field(default_factory=frozenset)
     organisations_by_role: dict = field(default_factory=dict)
+    # Programme-scoped roles: role -> programme ids; a role held with no programme covers them all.
+    programmes_by_role: dict = field(default_factory=dict)
+    unscoped: frozenset = field(default_factory=frozenset)
 
     def has(self, *roles: str) -> bool:
         return self.admin or any(role in self.roles for role in roles)
+
+    def all_programmes(self, *roles: str) -> bool:
+        return self.admin or any(role in self.unscoped for role in roles)
+
+    def programmes(self, *roles: str) -> set[int]:
+        ids: set[int] = set()
+        for role in roles:
+            ids |= self.programmes_by_role.get(role, set())
+        return ids
 
     def organisations(self, *roles: str) -> set[int]:
         ids: set[int] = set()
@@ -41,16 +53,25 @@ def grants_for(user) -> Grants:
     if cached is not None:
         return cached
     roles: set[str] = set()
+    unscoped: set[str] = set()
     by_role: dict[str, set[int]] = {}
-    for role, organisation_id in RoleAssignment.objects.filter(user=user).values_list("role", "organisation_id"):
+    by_programme: dict[str, set[int]] = {}
+    assignments = RoleAssignment.objects.filter(user=user).values_list("role", "organisation_id", "programme_id")
+    for role, organisation_id, programme_id in assignments:
         roles.add(role)
         if organisation_id:
             by_role.setdefault(role, set()).add(organisation_id)
+        if programme_id:
+            by_programme.setdefault(role, set()).add(programme_id)
+        if not organisation_id and not programme_id:
+            unscoped.add(role)
     grants = Grants(
         authenticated=True,
         admin=user.is_superuser or Role.PLATFORM_ADMIN in roles,
         roles=frozenset(roles),
         organisations_by_role=by_role,
+        programmes_by_role=by_programme,
+        unscoped=frozenset(unscoped),
     )
     user._jalon_grants = grants
     return grants
@@ -130,3 +151,70 @@ def audit_visible(user) -> QuerySet[AuditEntry]:
 
 def audit_can_view(user) -> bool:
     return grants_for(user).admin
+
+
+# Results frameworks -------------------------------------------------------------------------------------
+
+
+def programmes_visible(user, queryset=None):
+    """Published programmes for everyone; unpublished ones for their managers and viewers."""
+    from jalon.results.models import Programme
+
+    queryset = Programme.objects.all() if queryset is None else queryset
+    grants = grants_for(user)
+    if grants.all_programmes(Role.PROGRAMME_MANAGER, Role.VIEWER):
+        return queryset
+    return queryset.filter(Q(published=True) | Q(pk__in=grants.programmes(Role.PROGRAMME_MANAGER, Role.VIEWER)))
+
+
+def programme_can_manage(user, programme) -> bool:
+    """Build and edit the framework, approve or return measurements."""
+    grants = grants_for(user)
+    return grants.all_programmes(Role.PROGRAMME_MANAGER) or programme.pk in grants.programmes(Role.PROGRAMME_MANAGER)
+
+
+def programme_can_create(user) -> bool:
+    return grants_for(user).all_programmes(Role.PROGRAMME_MANAGER)
+
+
+def measurement_reporting_organisations(user) -> set[int]:
+    """Organisations a user reports for (focal points and contributors)."""
+    return grants_for(user).organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR)
+
+
+def measurement_can_report(user, programme) -> bool:
+    return programme_can_manage(user, programme) or bool(measurement_reporting_organisations(user))
+
+
+def measurements_visible(user, queryset):
+    """Approved values of visible programmes for all; managers see every state of their programmes;
+    reporters see their own organisations' and their own drafts."""
+    from jalon.results.models import Measurement
+
+    grants = grants_for(user)
+    queryset = queryset.filter(indicator__result__programme__in=programmes_visible(user))
+    if grants.all_programmes(Role.PROGRAMME_MANAGER):
+        return queryset
+    condition = Q(status=Measurement.Status.APPROVED)
+    managed = grants.programmes(Role.PROGRAMME_MANAGER)
+    if managed:
+        condition |= Q(indicator__result__programme__in=managed)
+    own = measurement_reporting_organisations(user)
+    if own:
+        condition |= Q(organisation_id__in=own)
+    if grants.authenticated:
+        condition |= Q(author=user)
+    return queryset.filter(condition)
+
+
+def measurement_can_edit(user, measurement) -> bool:
+    """Authors and their organisation's reporters edit drafts and returned values; managers any."""
+    from jalon.results.models import Measurement
+
+    if programme_can_manage(user, measurement.indicator.result.programme):
+        return True
+    if measurement.status not in (Measurement.Status.DRAFT, Measurement.Status.RETURNED):
+        return False
+    return measurement.author_id == getattr(user, "pk", None) or (
+        measurement.organisation_id in measurement_reporting_organisations(user)
+    )

@@ -28,7 +28,8 @@ ORGANISATION_ROLES = {Role.FOCAL_POINT, Role.CONTRIBUTOR}
 
 
 class RoleAssignment(models.Model):
-    """A user's role, scoped to an organisation (focal point, contributor) or to the whole platform."""
+    """A user's role, scoped to an organisation (focal point, contributor), to a programme (manager,
+    viewer), or to the whole platform when neither is set."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -40,17 +41,28 @@ class RoleAssignment(models.Model):
         related_name="role_assignments",
         verbose_name=_("organisation"),
     )
+    programme = models.ForeignKey(
+        "results.Programme",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("programme"),
+        help_text=_("For programme managers and viewers: the programme. Empty: every programme."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "organisation"], name="role_assignment_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation", "programme"], name="role_assignment_unique"
+            ),
         ]
 
     def __str__(self) -> str:
-        scope = f" ({self.organisation})" if self.organisation_id else ""
+        scope = f" ({self.organisation or self.programme})" if self.organisation_id or self.programme_id else ""
         return f"{self.user} - {self.get_role_display()}{scope}"
 
 

@@ -23,3 +23,15 @@ def localized_field(field: str, available: tuple[str, ...] = ("en", "fr")) -> st
     """The model field to sort on for the active language."""
     language = active_content_language()
     return f"{field}_{language if language in available else 'en'}"
+
+
+def text_in(value: dict | None, language: str | None = None) -> str:
+    """A multilingual JSON text ({"fr": ..., "en": ...}) in the requested (default: active) language,
+    falling back to English, French, then any language present."""
+    if not value:
+        return ""
+    language = language or active_content_language()
+    for candidate in (language, "en", "fr"):
+        if value.get(candidate):
+            return value[candidate]
+    return next((text for text in value.values() if text), "")

@@ -208,7 +208,12 @@ def _apply_classifications(
                 continue
             following = after[0] if after else None
             if following is not None and following.value == value:
-                # The same value starts earlier than we knew: extend the later period back.
+                # The same value starts earlier than we knew: extend the later period back, and end the
+                # period in force the day before, so that the two never overlap.
+                if current is not None:
+                    current.valid_to = start - ONE_DAY
+                    current.save(update_fields=["valid_to"])
+                    report.classifications_closed += 1
                 following.valid_from, following.vintage = start, vintage
                 following.save(update_fields=["valid_from", "vintage"])
                 continue

@@ -100,7 +100,7 @@ def organisation_detail(request, pk: int):
     )
 
 
-def _form_errors_from(exc: ValidationError, form: forms.Form) -> None:
+def form_errors_from(exc: ValidationError, form: forms.Form) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -118,7 +118,7 @@ def organisation_create(request):
         try:
             organisation = services.organisation_create(actor=request.user, **data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("Organisation created."))
             return redirect("web:organisation_detail", pk=organisation.pk)
@@ -138,7 +138,7 @@ def organisation_edit(request, pk: int):
                 actor=request.user, organisation=organisation, version=form.cleaned_data.get("version"), **data
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("web:organisation_detail", pk=organisation.pk)
@@ -173,7 +173,7 @@ def person_create(request, pk: int):
         try:
             services.person_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("Contact added."))
             return redirect("web:organisation_detail", pk=organisation.pk)

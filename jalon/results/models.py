@@ -1,0 +1,304 @@
+"""Results frameworks (DESIGN.md section 3): programmes, their result tree, indicators, periods,
+targets and measurements. Multilingual content is stored as {"fr": ..., "en": ...} JSON, ready for
+the six UN languages. Progress is computed (jalon/results/progress.py), never stored."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jalon.organisations.models import Organisation
+from jalon.reference.models import DevelopingCountryRule
+from jalon.reference.multilingual import text_in
+
+
+class Multilingual:
+    """`obj.t("title")` reads a JSON text field in the active language."""
+
+    def t(self, field: str) -> str:
+        return text_in(getattr(self, field))
+
+
+class Programme(Multilingual, models.Model):
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("owner")
+    )
+    title = models.JSONField(_("title"), default=dict)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    languages = models.JSONField(_("languages"), default=list)
+    developing_rule = models.ForeignKey(
+        DevelopingCountryRule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("developing-country rule"),
+    )
+    developing_rule_as_of = models.DateField(_("rule applied as of"), null=True, blank=True)
+    # Status thresholds: share of the way from baseline to milestone reached.
+    on_track_min = models.DecimalField(_("on track from"), max_digits=4, decimal_places=2, default=Decimal("0.85"))
+    at_risk_min = models.DecimalField(_("at risk from"), max_digits=4, decimal_places=2, default=Decimal("0.60"))
+    published = models.BooleanField(_("published"), default=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    # Programme data that the seed documents carry beside the tree, kept as printed: the activity
+    # types it names, reference lists (e.g. Res. 44's five disparities), tables (e.g. ILO's Table 1).
+    activity_types = models.JSONField(_("activity types"), default=list, blank=True)
+    reference_lists = models.JSONField(_("reference lists"), default=list, blank=True)
+    tables = models.JSONField(_("tables"), default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="programme_dates"),
+            models.CheckConstraint(
+                condition=models.Q(at_risk_min__lte=models.F("on_track_min")), name="programme_thresholds_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.t("title") or self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("results:programme_detail", kwargs={"code": self.code})
+
+
+class Level(Multilingual, models.Model):
+    """A level of the programme's tree, with its own name (e.g. Impact / Outcome / Output)."""
+
+    class IatiType(models.IntegerChoices):
+        OUTPUT = 1, _("Output")
+        OUTCOME = 2, _("Outcome")
+        IMPACT = 3, _("Impact")
+        OTHER = 9, _("Other")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="levels")
+    key = models.SlugField(_("key"), max_length=40)
+    name = models.JSONField(_("name"), default=dict)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    iati_result_type = models.PositiveSmallIntegerField(_("IATI result type"), choices=IatiType.choices)
+
+    class Meta:
+        ordering = ["programme", "order"]
+        constraints = [models.UniqueConstraint(fields=["programme", "key"], name="level_unique_key")]
+
+    def __str__(self) -> str:
+        return self.t("name")
+
+
+class Period(Multilingual, models.Model):
+    """A reporting period of a programme: a year, a biennium or any custom span."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="periods")
+    code = models.CharField(_("code"), max_length=20)
+    name = models.JSONField(_("name"), default=dict)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+
+    class Meta:
+        ordering = ["programme", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="period_unique_code"),
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="period_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.t("name") or self.code
+
+
+class Result(Multilingual, models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="results")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="results")
+    code = models.CharField(_("code"), max_length=20)
+    title = models.JSONField(_("title"), default=dict)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["programme", "order"]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="result_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.t('title')}"
+
+
+class Measure(models.TextChoices):
+    """IATI IndicatorMeasure: unit 1, percentage 2, nominal 3, ordinal 4, qualitative 5."""
+
+    COUNT = "count", _("Count")
+    PERCENTAGE = "percentage", _("Percentage")
+    CURRENCY = "currency", _("Amount of money")
+    QUALITATIVE = "qualitative", _("Qualitative")
+    ORDINAL = "ordinal", _("Ordinal")
+
+
+IATI_MEASURE = {Measure.COUNT: 1, Measure.CURRENCY: 1, Measure.PERCENTAGE: 2, Measure.ORDINAL: 4,
+                Measure.QUALITATIVE: 5}
+
+
+class Cumulation(models.TextChoices):
+    NON_CUMULATIVE = "non_cumulative", _("Non-cumulative: each period stands alone")
+    CUMULATIVE = "cumulative", _("Cumulative: running total of the periods")
+    LATEST = "latest", _("Non-summing cumulative: the latest value")
+
+
+class Dimension(Multilingual, models.Model):
+    """A way to disaggregate: sex, country, region, income group, activity type, or a custom one."""
+
+    class Kind(models.TextChoices):
+        SEX = "sex", _("Sex")
+        COUNTRY = "country", _("Country")
+        REGION = "region", _("Region")
+        INCOME = "income", _("Income group")
+        ACTIVITY_TYPE = "activity_type", _("Activity type")
+        CUSTOM = "custom", _("Custom")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="dimensions")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.JSONField(_("name"), default=dict)
+
+    class Meta:
+        ordering = ["programme", "code"]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="dimension_unique_code")]
+
+    def __str__(self) -> str:
+        return self.t("name") or self.code
+
+
+class DimensionValue(Multilingual, models.Model):
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="values")
+    code = models.CharField(_("code"), max_length=40)
+    name = models.JSONField(_("name"), default=dict)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["dimension", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["dimension", "code"], name="dimension_value_unique_code")]
+
+    def __str__(self) -> str:
+        return self.t("name") or self.code
+
+
+class Indicator(Multilingual, models.Model):
+    class Direction(models.TextChoices):
+        ASCENDING = "ascending", _("Higher is better")
+        DESCENDING = "descending", _("Lower is better")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Reported by hand, with evidence")
+        COMPUTED = "computed", _("Computed from operational records")
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("code"), max_length=20)
+    title = models.JSONField(_("title"), default=dict)
+    definition = models.JSONField(_("definition"), default=dict, blank=True)
+    measure = models.CharField(_("measure"), max_length=12, choices=Measure.choices, default=Measure.COUNT)
+    unit = models.JSONField(_("unit"), default=dict, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.ASCENDING)
+    cumulation = models.CharField(
+        _("cumulative mode"), max_length=16, choices=Cumulation.choices, default=Cumulation.NON_CUMULATIVE
+    )
+    baseline_value = models.DecimalField(_("baseline"), max_digits=20, decimal_places=4, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_to_be_set_in = models.PositiveSmallIntegerField(_("baseline to be set in"), null=True, blank=True)
+    baseline_note = models.JSONField(_("baseline note"), default=dict, blank=True)
+    target_value = models.DecimalField(_("target"), max_digits=20, decimal_places=4, null=True, blank=True)
+    target_relative_percent = models.DecimalField(
+        _("target: increase over the baseline (%)"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    target_note = models.JSONField(_("target note"), default=dict, blank=True)
+    source = models.CharField(_("data source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    computation = models.CharField(_("computation"), max_length=80, blank=True)
+    means_of_verification = models.JSONField(_("means of verification"), default=dict, blank=True)
+    dimensions = models.ManyToManyField(Dimension, blank=True, related_name="indicators")
+    is_demo = models.BooleanField(_("demo indicator"), default=False)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["result", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["result", "code"], name="indicator_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.t('title')}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("results:indicator_detail", kwargs={"code": self.result.programme.code, "pk": self.pk})
+
+
+class Milestone(Multilingual, models.Model):
+    """The target for one period: absolute, or relative to the baseline ("+50 %" = baseline x 1.5)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestones")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="milestones")
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
+    relative_percent = models.DecimalField(
+        _("increase over the baseline (%)"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    note = models.JSONField(_("note"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "period__start"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "period"], name="milestone_unique_period")]
+
+
+class Measurement(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="measurements")
+    dimension_value = models.ForeignKey(
+        DimensionValue, on_delete=models.PROTECT, null=True, blank=True, related_name="measurements",
+        verbose_name=_("disaggregation"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="measurements",
+        verbose_name=_("organisation"),
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
+    numerator = models.DecimalField(_("numerator"), max_digits=20, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(_("denominator"), max_digits=20, decimal_places=4, null=True, blank=True)
+    text = models.TextField(_("qualitative value"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    evidence = models.FileField(_("evidence file"), upload_to="evidence/%Y/%m/", blank=True)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    review_note = models.TextField(_("review note"), blank=True)
+    computed = models.BooleanField(_("computed"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["indicator", "period__start", "id"]
+        indexes = [
+            models.Index(fields=["indicator", "period", "status"]),
+            models.Index(fields=["status", "submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period.code}: {self.value if self.value is not None else self.text}"

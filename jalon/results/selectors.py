@@ -1,0 +1,175 @@
+"""Reads over results frameworks. The programme's progress costs a constant number of queries: the
+approved measurements are summed in the database, grouped by indicator, period and dimension."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.utils import timezone
+
+from jalon.results import progress as engine
+from jalon.results.models import Indicator, Measure, Measurement, Milestone, Period, Programme, Result
+
+
+@dataclass
+class Cell:
+    period: Period
+    target: Decimal | None
+    pending: bool
+    actual: Decimal | None
+    progress: Decimal | None
+    status: engine.Status
+    note: str = ""
+
+
+@dataclass
+class IndicatorProgress:
+    indicator: Indicator
+    baseline: Decimal | None
+    cells: list[Cell]
+    target: Decimal | None
+    target_pending: bool
+    actual: Decimal | None
+    progress: Decimal | None
+    status: engine.Status
+    latest: Cell | None = None
+    next_milestone: Cell | None = None
+
+
+@dataclass
+class ProgrammeProgress:
+    programme: Programme
+    periods: list[Period]
+    results: list[Result]
+    indicators: dict[int, IndicatorProgress] = field(default_factory=dict)
+
+    def for_result(self, result: Result) -> list[IndicatorProgress]:
+        return [self.indicators[i.pk] for i in result.indicators.all()]
+
+
+def programmes_visible(user) -> QuerySet[Programme]:
+    from jalon.accounts import access
+
+    return access.programmes_visible(user)
+
+
+def _aggregates(*, indicator_ids, filters=None) -> dict[tuple[int, int], engine.Aggregate]:
+    """(indicator, period) -> approved aggregate, from totals, or from one dimension's breakdown
+    when a period was reported only disaggregated."""
+    rows = (
+        Measurement.objects.filter(indicator_id__in=indicator_ids, status=Measurement.Status.APPROVED, **(filters or {}))
+        .values("indicator_id", "period_id", "dimension_value__dimension_id")
+        .annotate(value=Sum("value"), numerator=Sum("numerator"), denominator=Sum("denominator"), n=Count("id"))
+        .order_by()
+    )
+    totals: dict[tuple[int, int], engine.Aggregate] = {}
+    breakdowns: dict[tuple[int, int], tuple[int, engine.Aggregate]] = {}
+    for row in rows:
+        key = (row["indicator_id"], row["period_id"])
+        aggregate = engine.Aggregate(row["value"], row["numerator"], row["denominator"], row["n"])
+        dimension = row["dimension_value__dimension_id"]
+        if dimension is None:
+            totals[key] = aggregate
+        elif key not in breakdowns or dimension < breakdowns[key][0]:
+            breakdowns[key] = (dimension, aggregate)
+    for key, (_dimension, aggregate) in breakdowns.items():
+        totals.setdefault(key, aggregate)
+    return totals
+
+
+def indicator_progress(
+    *, indicator: Indicator, periods: list[Period], milestones: dict[int, Milestone],
+    aggregates: dict[tuple[int, int], engine.Aggregate], thresholds: engine.Thresholds, today: datetime.date,
+) -> IndicatorProgress:
+    percentage = indicator.measure == Measure.PERCENTAGE
+    descending = indicator.direction == Indicator.Direction.DESCENDING
+    baseline = indicator.baseline_value
+    per_period = [aggregates.get((indicator.pk, period.pk)) for period in periods]
+    rolled = engine.roll_periods(per_period, mode=indicator.cumulation)
+    cells = []
+    for period, aggregate, own in zip(periods, rolled, per_period, strict=True):
+        milestone = milestones.get(period.pk)
+        target, pending = engine.resolve_target(
+            value=milestone.value if milestone else None,
+            relative_percent=milestone.relative_percent if milestone else None,
+            baseline=baseline,
+        )
+        actual = engine.actual_of(aggregate, percentage=percentage)
+        value = engine.progress(actual=actual, baseline=baseline, target=target, descending=descending)
+        cells.append(Cell(
+            period=period, target=target, pending=pending, actual=actual, progress=value,
+            status=engine.status(progress_value=value, has_data=own is not None or actual is not None,
+                                 started=period.start <= today, pending=pending,
+                                 has_target=target is not None, thresholds=thresholds),
+            note=milestone.t("note") if milestone else "",
+        ))
+    target, target_pending = engine.resolve_target(
+        value=indicator.target_value, relative_percent=indicator.target_relative_percent, baseline=baseline
+    )
+    overall = engine.actual_of(engine.overall(per_period, mode=indicator.cumulation), percentage=percentage)
+    with_data = [cell for cell in cells if cell.actual is not None]
+    latest = with_data[-1] if with_data else None
+    upcoming = [cell for cell in cells if cell.period.end >= today and (cell.target is not None or cell.pending)]
+    # The headline compares the latest actual with its period's milestone, or the overall target.
+    if latest is not None and (latest.target is not None or latest.pending):
+        headline_progress, headline_status = latest.progress, latest.status
+    else:
+        headline_progress = engine.progress(actual=overall, baseline=baseline, target=target, descending=descending)
+        started = bool(periods) and periods[0].start <= today
+        headline_status = engine.status(
+            progress_value=headline_progress, has_data=overall is not None, started=started or not periods,
+            pending=target_pending, has_target=target is not None, thresholds=thresholds,
+        )
+    return IndicatorProgress(
+        indicator=indicator, baseline=baseline, cells=cells, target=target, target_pending=target_pending,
+        actual=overall, progress=headline_progress, status=headline_status, latest=latest,
+        next_milestone=upcoming[0] if upcoming else None,
+    )
+
+
+def programme_progress(*, programme: Programme, today: datetime.date | None = None,
+                       measurement_filters: dict | None = None) -> ProgrammeProgress:
+    today = today or timezone.localdate()
+    periods = list(programme.periods.all())
+    results = list(
+        programme.results.select_related("level", "parent")
+        .prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("milestones", "dimensions"))
+        )
+        .order_by("order")
+    )
+    indicators = [indicator for result in results for indicator in result.indicators.all()]
+    aggregates = _aggregates(indicator_ids=[i.pk for i in indicators], filters=measurement_filters)
+    thresholds = engine.Thresholds(programme.on_track_min, programme.at_risk_min)
+    report = ProgrammeProgress(programme=programme, periods=periods, results=results)
+    for indicator in indicators:
+        indicator.result = next(r for r in results if r.pk == indicator.result_id)
+        report.indicators[indicator.pk] = indicator_progress(
+            indicator=indicator, periods=periods, milestones={m.period_id: m for m in indicator.milestones.all()},
+            aggregates=aggregates, thresholds=thresholds, today=today,
+        )
+    return report
+
+
+def indicator_breakdown(*, indicator: Indicator, periods: list[Period]) -> list[dict]:
+    """Per dimension: its values x periods with the approved actual of each (one query)."""
+    percentage = indicator.measure == Measure.PERCENTAGE
+    rows = (
+        Measurement.objects.filter(indicator=indicator, status=Measurement.Status.APPROVED,
+                                   dimension_value__isnull=False)
+        .values("dimension_value_id", "period_id")
+        .annotate(value=Sum("value"), numerator=Sum("numerator"), denominator=Sum("denominator"), n=Count("id"))
+        .order_by()
+    )
+    cells = {(r["dimension_value_id"], r["period_id"]): engine.Aggregate(r["value"], r["numerator"], r["denominator"], r["n"])
+             for r in rows}
+    tables = []
+    for dimension in indicator.dimensions.prefetch_related("values"):
+        lines = []
+        for value in dimension.values.all():
+            per_period = [cells.get((value.pk, period.pk)) for period in periods]
+            rolled = engine.roll_periods(per_period, mode=indicator.cumulation)
+            lines.append({"value": value, "actuals": [engine.actual_of(a, percentage=percentage) for a in rolled]})
+        tables.append({"dimension": dimension, "lines": lines})
+    return tables

@@ -1,0 +1,51 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+from jalon.reference.multilingual import text_in
+
+register = template.Library()
+
+
+@register.filter
+def t(obj, field: str) -> str:
+    """A multilingual JSON field of a model in the active language: {{ result|t:"title" }}."""
+    return text_in(getattr(obj, field, None))
+
+
+@register.filter
+def tr(value) -> str:
+    """A multilingual JSON value ({"fr": ..., "en": ...}) in the active language."""
+    return text_in(value) if isinstance(value, dict) else (value or "")
+
+
+@register.filter
+def number(value) -> str:
+    """A decimal without trailing zeros, formatted for the active locale."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    normal = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    places = max(0, -normal.as_tuple().exponent)
+    return number_format(normal, decimal_pos=min(places, 2), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None:
+        return "—"
+    return f"{number_format(Decimal(value) * 100, decimal_pos=0, use_l10n=True)} %"
+
+
+@register.filter
+def bar_width(value) -> int:
+    """Width of a progress bar: 0 to 100, overshoot and regression clamped."""
+    if value is None:
+        return 0
+    return int(max(Decimal(0), min(Decimal(1), Decimal(value))) * 100)
+
+
+@register.filter
+def get(mapping, key):
+    return (mapping or {}).get(key, "")

@@ -1,0 +1,228 @@
+"""Pages of the results frameworks: programme, indicator, measurement entry and review."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jalon.accounts import access
+from jalon.organisations.models import Organisation
+from jalon.results import services
+from jalon.results.models import DimensionValue, Indicator, Measure, Measurement, Period
+from jalon.results.progress import Status
+from jalon.results.selectors import indicator_breakdown, programme_progress
+from jalon.web.views.organisations import form_errors_from
+
+STATUS_LABELS = {
+    Status.ON_TRACK: gettext_lazy("On track"),
+    Status.AT_RISK: gettext_lazy("At risk"),
+    Status.OFF_TRACK: gettext_lazy("Off track"),
+    Status.NO_DATA: gettext_lazy("No data"),
+    Status.NOT_STARTED: gettext_lazy("Not started"),
+    Status.PENDING: gettext_lazy("Pending baseline"),
+    Status.NO_TARGET: gettext_lazy("No target"),
+}
+
+
+def programme_list(request):
+    programmes = access.programmes_visible(request.user).select_related("owner").order_by("code")
+    return render(request, "results/programme_list.html", {"programmes": programmes})
+
+
+class ProgrammeFilterForm(forms.Form):
+    level = forms.ChoiceField(label=gettext_lazy("Level"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
+                               choices=[("", gettext_lazy("Any")), *STATUS_LABELS.items()])
+
+    def __init__(self, *args, levels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [("", gettext_lazy("Any"))] + [(level.key, level.t("name")) for level in levels]
+
+
+def _programme(request, code):
+    return get_object_or_404(access.programmes_visible(request.user).select_related("owner"), code=code)
+
+
+def programme_detail(request, code: str):
+    programme = _programme(request, code)
+    levels = list(programme.levels.all())
+    form = ProgrammeFilterForm(request.GET or None, levels=levels)
+    filters = form.cleaned_data if form.is_valid() else {}
+    report = programme_progress(programme=programme)
+    rows = []
+    for result in report.results:
+        indicators = report.for_result(result)
+        if filters.get("status"):
+            indicators = [item for item in indicators if item.status == filters["status"]]
+            if not indicators:
+                continue
+        if filters.get("level") and result.level.key != filters["level"]:
+            continue
+        depth = 0
+        parent = result.parent
+        while parent is not None:
+            depth += 1
+            parent = next((r for r in report.results if r.pk == parent.parent_id), None) if parent.parent_id else None
+        rows.append({"result": result, "depth": depth, "indicators": indicators})
+    return render(request, "results/programme_detail.html", {
+        "programme": programme, "report": report, "rows": rows, "form": form, "status_labels": STATUS_LABELS,
+        "can_manage": access.programme_can_manage(request.user, programme),
+    })
+
+
+def indicator_detail(request, code: str, pk: int):
+    programme = _programme(request, code)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("result__level").prefetch_related("milestones"),
+        pk=pk, result__programme=programme,
+    )
+    periods = list(programme.periods.all())
+    report = programme_progress(programme=programme)
+    history = access.measurements_visible(
+        request.user,
+        Measurement.objects.filter(indicator=indicator).select_related(
+            "period", "dimension_value__dimension", "organisation", "author", "reviewer"),
+    ).order_by("period__start", "-updated_at")
+    return render(request, "results/indicator_detail.html", {
+        "programme": programme, "indicator": indicator, "progress": report.indicators[indicator.pk],
+        "breakdown": indicator_breakdown(indicator=indicator, periods=periods), "periods": periods,
+        "history": history, "status_labels": STATUS_LABELS,
+        "can_report": access.measurement_can_report(request.user, programme)
+        and indicator.source == Indicator.Source.MANUAL,
+        "can_manage": access.programme_can_manage(request.user, programme),
+    })
+
+
+class MeasurementForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    submit_now = forms.BooleanField(label=gettext_lazy("Submit for approval now"), required=False, initial=True)
+
+    class Meta:
+        model = Measurement
+        fields = ["period", "dimension_value", "organisation", "value", "numerator", "denominator", "text",
+                  "comment", "evidence", "evidence_url"]
+
+    def __init__(self, *args, indicator: Indicator, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        programme = indicator.result.programme
+        self.fields["period"].queryset = Period.objects.filter(programme=programme)
+        self.fields["dimension_value"].queryset = DimensionValue.objects.filter(dimension__indicators=indicator)
+        self.fields["dimension_value"].required = False
+        self.fields["dimension_value"].empty_label = gettext_lazy("Total (not disaggregated)")
+        if access.programme_can_manage(user, programme):
+            self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        else:
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                pk__in=access.measurement_reporting_organisations(user))
+            self.fields["organisation"].required = True
+        if indicator.measure == Measure.QUALITATIVE:
+            for name in ("value", "numerator", "denominator"):
+                del self.fields[name]
+        else:
+            del self.fields["text"]
+            if indicator.measure != Measure.PERCENTAGE:
+                del self.fields["numerator"], self.fields["denominator"]
+        if not self.fields["dimension_value"].queryset.exists():
+            del self.fields["dimension_value"]
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["period"].disabled = True
+
+
+def _measurement_fields(form) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if k in services.MEASUREMENT_FIELDS}
+
+
+@login_required
+def measurement_create(request, code: str, pk: int):
+    programme = _programme(request, code)
+    indicator = get_object_or_404(Indicator.objects.select_related("result__programme"), pk=pk, result__programme=programme)
+    if not access.measurement_can_report(request.user, programme) or indicator.source != Indicator.Source.MANUAL:
+        raise PermissionDenied
+    form = MeasurementForm(request.POST or None, request.FILES or None, indicator=indicator, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measurement_create(
+                actor=request.user, indicator=indicator, period=form.cleaned_data["period"],
+                submit=form.cleaned_data.get("submit_now", False), **_measurement_fields(form),
+            )
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Value recorded."))
+            return redirect(indicator.get_absolute_url())
+    return render(request, "results/measurement_form.html", {"form": form, "indicator": indicator, "programme": programme})
+
+
+def _measurement(request, pk):
+    measurement = get_object_or_404(
+        access.measurements_visible(request.user, Measurement.objects.select_related(
+            "indicator__result__programme", "period")), pk=pk)
+    return measurement
+
+
+@login_required
+def measurement_edit(request, pk: int):
+    measurement = _measurement(request, pk)
+    if not access.measurement_can_edit(request.user, measurement):
+        raise PermissionDenied
+    indicator = measurement.indicator
+    form = MeasurementForm(request.POST or None, request.FILES or None, instance=measurement, indicator=indicator,
+                           user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measurement_update(
+                actor=request.user, measurement=measurement, version=form.cleaned_data.get("version"),
+                submit=form.cleaned_data.get("submit_now", False), **_measurement_fields(form),
+            )
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(indicator.get_absolute_url())
+    return render(request, "results/measurement_form.html", {
+        "form": form, "indicator": indicator, "programme": indicator.result.programme, "measurement": measurement})
+
+
+class ReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("approve", gettext_lazy("Approve")), ("return", gettext_lazy("Return"))])
+    note = forms.CharField(label=gettext_lazy("Note to the author"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@login_required
+def measurement_review(request, pk: int):
+    measurement = _measurement(request, pk)
+    if request.method != "POST" or not access.programme_can_manage(request.user, measurement.indicator.result.programme):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.measurement_review(
+                actor=request.user, measurement=measurement, approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"], version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Value approved.") if form.cleaned_data["decision"] == "approve"
+                             else _("Value returned to its author."))
+    else:
+        messages.error(request, _("Choose approve or return."))
+    return redirect(request.POST.get("next") or measurement.indicator.get_absolute_url())
+
+
+@login_required
+def approval_queue(request):
+    queryset = access.measurements_visible(
+        request.user, Measurement.objects.filter(status=Measurement.Status.SUBMITTED)
+    ).select_related("indicator__result__programme", "period", "organisation", "author", "dimension_value")
+    managed = [m for m in queryset.order_by("submitted_at", "id")[:200]
+               if access.programme_can_manage(request.user, m.indicator.result.programme)]
+    if not managed and not access.grants_for(request.user).has(access.Role.PROGRAMME_MANAGER):
+        raise PermissionDenied
+    return render(request, "results/approval_queue.html", {"measurements": managed, "review_form": ReviewForm()})
+
