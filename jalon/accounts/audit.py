@@ -12,7 +12,9 @@ def snapshot(instance: models.Model) -> dict:
     """The record's own field values (foreign keys as ids, many-to-many as sorted id lists), JSON-ready."""
     data = {}
     for field in instance._meta.concrete_fields:
-        data[field.attname] = field.value_from_object(instance)
+        value = field.value_from_object(instance)
+        # Files are recorded by their stored name.
+        data[field.attname] = value.name or "" if isinstance(field, models.FileField) else value
     if instance.pk:
         for field in instance._meta.many_to_many:
             data[field.name] = sorted(item.pk for item in field.value_from_object(instance))

@@ -2,11 +2,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from jalon.api import views
+from jalon.api import results, views
 
 router = DefaultRouter()
 router.register("countries", views.CountryViewSet, basename="country")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("programmes", results.ProgrammeViewSet, basename="programme")
+router.register("measurements", results.MeasurementViewSet, basename="measurement")
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="api")),

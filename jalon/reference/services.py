@@ -327,7 +327,9 @@ def rule_validate_conditions(*, combine: str, conditions: list) -> None:
                  % {"n": index}}
             )
         allowed = {YES, NO} if condition["scheme"] in BOOLEAN_SCHEMES else None
-        if allowed and not set(condition[operators[0]]) <= allowed:
+        # Values are compared one by one: a set() of JSON input would fail on an unhashable list or dict.
+        values = condition[operators[0]]
+        if allowed and not all(isinstance(value, str) and value in allowed for value in values):
             raise ValidationError(
                 {"conditions": _("Condition %(n)d: this scheme takes “yes” or “no”.") % {"n": index}}
             )

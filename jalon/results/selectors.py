@@ -95,11 +95,13 @@ def indicator_progress(
             relative_percent=milestone.relative_percent if milestone else None,
             baseline=baseline,
         )
-        actual = engine.actual_of(aggregate, percentage=percentage)
+        # A period without its own approved report has no actual (and "no data"), even when the
+        # cumulative mode would carry an earlier total forward: the report shows what was reported.
+        actual = engine.actual_of(aggregate, percentage=percentage) if own is not None else None
         value = engine.progress(actual=actual, baseline=baseline, target=target, descending=descending)
         cells.append(Cell(
             period=period, target=target, pending=pending, actual=actual, progress=value,
-            status=engine.status(progress_value=value, has_data=own is not None or actual is not None,
+            status=engine.status(progress_value=value, has_data=own is not None,
                                  started=period.start <= today, pending=pending,
                                  has_target=target is not None, thresholds=thresholds),
             note=milestone.t("note") if milestone else "",

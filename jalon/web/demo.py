@@ -1,4 +1,5 @@
-"""The demo: a fresh database with real reference data and ISO members, and one user per role."""
+"""The demo: a fresh database with real reference data, ISO members, the seed frameworks with a
+synthetic history of measurements, and one user per role."""
 
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ from jalon.accounts.services import role_assign, user_create
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import iso_members_load
 from jalon.reference.services import reference_load
+from jalon.results.demo import demo_history_build
+from jalon.results.services import frameworks_load
 
 DEMO_PASSWORD = "jalon-demo"  # noqa: S105 - printed on purpose: a local demo, never a deployment
 DEMO_ORGANISATION = "ASN"  # Association Sénégalaise de Normalisation: a French-speaking NSB in an LDC
@@ -37,6 +40,8 @@ def demo_build(*, stdout=None) -> list[DemoUser]:
     with transaction.atomic():
         reference_load()
         iso_members_load()
+        frameworks_load()
+        users = {}
         for demo in DEMO_USERS:
             user = User.objects.filter(username=demo.username).first() or user_create(
                 actor=None, username=demo.username, password=DEMO_PASSWORD, email=f"{demo.username}@demo.jalon.test",
@@ -47,4 +52,7 @@ def demo_build(*, stdout=None) -> list[DemoUser]:
                 if demo.organisation_acronym else None
             )
             role_assign(actor=None, user=user, role=demo.role, organisation=organisation)
+            users[demo.username] = user
+        demo_history_build(actor=users["manager"], reporter=users["focal"],
+                           organisation=Organisation.objects.get(acronym=DEMO_ORGANISATION, kind=Organisation.Kind.NSB))
     return list(DEMO_USERS)

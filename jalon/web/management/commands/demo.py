@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.utils import translation
 
 from jalon.accounts.models import Role
 from jalon.web.demo import DEMO_PASSWORD, demo_build
@@ -31,8 +32,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo ready."))
         self.stdout.write(f"Open http://{host}:{port}/ (French: /fr/, English: /en/)")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for user in users:
-            scope = f" of {user.organisation_acronym}" if user.organisation_acronym else ""
-            self.stdout.write(f"  {user.username:<12} {Role(user.role).label}{scope}")
+        with translation.override("en"):
+            for user in users:
+                scope = f" of {user.organisation_acronym}" if user.organisation_acronym else ""
+                self.stdout.write(f"  {user.username:<12} {Role(user.role).label}{scope}")
         if not no_serve:
             call_command("serve", host=host, port=port)

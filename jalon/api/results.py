@@ -1,0 +1,181 @@
+"""API over results frameworks: programmes, their tree, and the progress endpoint."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from jalon.accounts import access
+from jalon.reference.multilingual import text_in
+from jalon.results import services
+from jalon.results.models import Indicator, Measurement, Milestone, Period, Programme, Result
+from jalon.results.selectors import programme_progress
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Period
+        fields = ["code", "name", "start", "end"]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    period = serializers.CharField(source="period.code", read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ["period", "value", "relative_percent", "note"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    result = serializers.CharField(source="result.code", read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "result", "code", "title", "definition", "measure", "unit", "direction", "cumulation",
+                  "baseline_value", "baseline_year", "baseline_to_be_set_in", "baseline_note", "target_value",
+                  "target_relative_percent", "target_note", "source", "computation", "means_of_verification",
+                  "is_demo", "milestones"]
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    level = serializers.CharField(source="level.key", read_only=True)
+    parent = serializers.CharField(source="parent.code", default=None, read_only=True)
+    iati_result_type = serializers.IntegerField(source="level.iati_result_type", read_only=True)
+
+    class Meta:
+        model = Result
+        fields = ["code", "level", "iati_result_type", "parent", "title", "description"]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.acronym", read_only=True)
+    periods = PeriodSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Programme
+        fields = ["code", "owner", "title", "description", "start_date", "end_date", "languages", "periods",
+                  "published", "is_demo"]
+
+
+class ProgressCellSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    target = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    target_pending = serializers.BooleanField()
+    actual = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    progress = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    status = serializers.CharField()
+
+
+class IndicatorProgressSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    result = serializers.CharField()
+    title = serializers.CharField()
+    baseline = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    target = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    target_pending = serializers.BooleanField()
+    actual = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    progress = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    status = serializers.CharField()
+    periods = ProgressCellSerializer(many=True)
+
+
+def _q(value):
+    return None if value is None else round(value, 4)
+
+
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Programmes (results frameworks) the user may see."""
+
+    serializer_class = ProgrammeSerializer
+    lookup_field = "code"
+    search_fields = ["code"]
+    ordering_fields = ["code", "start_date"]
+    ordering = ["code"]
+
+    def get_queryset(self):
+        return access.programmes_visible(self.request.user).select_related("owner").prefetch_related("periods")
+
+    @extend_schema(responses=ResultSerializer(many=True))
+    @action(detail=True)
+    def results(self, request, code=None):
+        programme = self.get_object()
+        queryset = programme.results.select_related("level", "parent").order_by("order")
+        return Response(ResultSerializer(queryset, many=True).data)
+
+    @extend_schema(responses=IndicatorSerializer(many=True))
+    @action(detail=True)
+    def indicators(self, request, code=None):
+        programme = self.get_object()
+        queryset = Indicator.objects.filter(result__programme=programme).select_related("result").prefetch_related(
+            "milestones__period").order_by("result__order", "order")
+        return Response(IndicatorSerializer(queryset, many=True).data)
+
+    @extend_schema(responses=IndicatorProgressSerializer(many=True))
+    @action(detail=True)
+    def progress(self, request, code=None):
+        """Per indicator and period: baseline, target, actual, progress and status (approved values only)."""
+        report = programme_progress(programme=self.get_object())
+        rows = []
+        for item in report.indicators.values():
+            rows.append({
+                "indicator": item.indicator.code, "result": item.indicator.result.code,
+                "title": text_in(item.indicator.title), "baseline": _q(item.baseline), "target": _q(item.target),
+                "target_pending": item.target_pending, "actual": _q(item.actual), "progress": _q(item.progress),
+                "status": item.status.value,
+                "periods": [{"period": c.period.code, "target": _q(c.target), "target_pending": c.pending,
+                             "actual": _q(c.actual), "progress": _q(c.progress), "status": c.status.value}
+                            for c in item.cells],
+            })
+        return Response(IndicatorProgressSerializer(rows, many=True).data)
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.all())
+    period = serializers.CharField(source="period.code")
+    version = serializers.IntegerField(read_only=True)
+    submit = serializers.BooleanField(write_only=True, required=False, default=False)
+
+    class Meta:
+        model = Measurement
+        fields = ["id", "indicator", "period", "dimension_value", "organisation", "value", "numerator",
+                  "denominator", "text", "comment", "evidence_url", "status", "review_note", "version", "submit"]
+        read_only_fields = ["status", "review_note"]
+
+
+class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                         viewsets.GenericViewSet):
+    """Reported values. Anyone sees approved values of visible programmes; reporters their own too."""
+
+    serializer_class = MeasurementSerializer
+    filterset_fields = ["indicator", "status"]
+    ordering_fields = ["id", "created_at"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return access.measurements_visible(
+            self.request.user, Measurement.objects.select_related("period", "indicator__result__programme"))
+
+    def can_create(self, user):
+        return bool(access.measurement_reporting_organisations(user)) or access.grants_for(user).has(
+            access.Role.PROGRAMME_MANAGER)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        indicator = data.pop("indicator")
+        programme = indicator.result.programme
+        if not access.programmes_visible(request.user).filter(pk=programme.pk).exists() or \
+                not access.measurement_can_report(request.user, programme):
+            return Response({"detail": "You may not report on this programme."}, status=status.HTTP_403_FORBIDDEN)
+        period = get_object_or_404(Period, programme=programme, code=data.pop("period")["code"])
+        organisation = data.get("organisation")
+        if not access.programme_can_manage(request.user, programme) and (
+                organisation is None or organisation.pk not in access.measurement_reporting_organisations(request.user)):
+            return Response({"organisation": ["Report for your own organisation."]}, status=status.HTTP_400_BAD_REQUEST)
+        submit = data.pop("submit", False)
+        measurement = services.measurement_create(actor=request.user, indicator=indicator, period=period,
+                                                  submit=submit, **data)
+        return Response(self.get_serializer(measurement).data, status=status.HTTP_201_CREATED)
