@@ -31,8 +31,6 @@ def run(*args: str | Path, env: dict | None = None) -> None:
 
 def ensure_venv(*, dev: bool) -> None:
     """Create .venv and install the locked dependencies, again only when the lock files change."""
-    if sys.version_info < (3, 11):
-        sys.exit("jalon needs Python 3.11 or newer.")
     if not PYTHON.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
     locks = [ROOT / "requirements.lock"] + ([ROOT / "requirements-dev.lock"] if dev else [])
@@ -63,6 +61,9 @@ def check(args: list[str]) -> None:
     run(BIN / "jalon", "makemigrations", "--check", "--dry-run")
     run(PYTHON, "-m", "jalon.web.catalogue")
 
+
+if sys.version_info < (3, 11):  # noqa: UP036 - this file must run, and say so, on an old Python
+    sys.exit("jalon needs Python 3.11 or newer.")
 
 COMMANDS = {"demo": demo, "test": test, "check": check}
 

@@ -9,7 +9,9 @@ from jalon.web.views.home import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", include("jalon.api.urls")),
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}) if settings.DEBUG else path("", include([])),
+    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+    if settings.DEBUG
+    else path("", include([])),
 ]
 
 urlpatterns += i18n_patterns(

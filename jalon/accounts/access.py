@@ -79,7 +79,11 @@ def grants_for(user) -> Grants:
 
 def role_labels(user) -> list[str]:
     grants = grants_for(user)
-    return [label for value, label in Role.choices if value in grants.roles or (grants.admin and value == Role.PLATFORM_ADMIN)]
+    return [
+        label
+        for value, label in Role.choices
+        if value in grants.roles or (grants.admin and value == Role.PLATFORM_ADMIN)
+    ]
 
 
 # Organisations ------------------------------------------------------------------------------------------

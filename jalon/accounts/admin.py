@@ -12,8 +12,10 @@ class AuditedAdmin(admin.ModelAdmin):
         before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
         audit_record(
-            actor=request.user, action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE,
-            instance=obj, before=before,
+            actor=request.user,
+            action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE,
+            instance=obj,
+            before=before,
         )
 
     def delete_model(self, request, obj):

@@ -11,13 +11,22 @@ from jalon.organisations.models import Organisation
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, password: str, email: str = "", first_name: str = "", last_name: str = "",
+    *,
+    actor,
+    username: str,
+    password: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
     preferred_language: str = "fr",
 ) -> User:
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is already taken.")})
     user = User(
-        username=username, email=email, first_name=first_name, last_name=last_name,
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
         preferred_language=preferred_language,
     )
     user.set_password(password)

@@ -20,9 +20,7 @@ class CountryFilter(django_filters.FilterSet):
         fields = ["region", "income_group", "ldc", "lldc", "sids", "dac_eligible"]
 
     def filter_region(self, queryset, name, value):
-        return queryset.filter(
-            Q(region__m49=value) | Q(sub_region__m49=value) | Q(intermediate_region__m49=value)
-        )
+        return queryset.filter(Q(region__m49=value) | Q(sub_region__m49=value) | Q(intermediate_region__m49=value))
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -30,7 +28,9 @@ class OrganisationFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(method="filter_region", label="M49 code of a region or sub-region")
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
     member_of = django_filters.CharFilter(
-        field_name="memberships__body__acronym", lookup_expr="iexact", distinct=True,
+        field_name="memberships__body__acronym",
+        lookup_expr="iexact",
+        distinct=True,
         label="Acronym of a standards body the organisation is a member of (e.g. ISO)",
     )
 
@@ -40,6 +40,7 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(
-            Q(country__region__m49=value) | Q(country__sub_region__m49=value)
+            Q(country__region__m49=value)
+            | Q(country__sub_region__m49=value)
             | Q(country__intermediate_region__m49=value)
         )

@@ -33,10 +33,29 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ["id", "result", "code", "title", "definition", "measure", "unit", "direction", "cumulation",
-                  "baseline_value", "baseline_year", "baseline_to_be_set_in", "baseline_note", "target_value",
-                  "target_relative_percent", "target_note", "source", "computation", "means_of_verification",
-                  "is_demo", "milestones"]
+        fields = [
+            "id",
+            "result",
+            "code",
+            "title",
+            "definition",
+            "measure",
+            "unit",
+            "direction",
+            "cumulation",
+            "baseline_value",
+            "baseline_year",
+            "baseline_to_be_set_in",
+            "baseline_note",
+            "target_value",
+            "target_relative_percent",
+            "target_note",
+            "source",
+            "computation",
+            "means_of_verification",
+            "is_demo",
+            "milestones",
+        ]
 
 
 class ResultSerializer(serializers.ModelSerializer):
@@ -55,8 +74,18 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Programme
-        fields = ["code", "owner", "title", "description", "start_date", "end_date", "languages", "periods",
-                  "published", "is_demo"]
+        fields = [
+            "code",
+            "owner",
+            "title",
+            "description",
+            "start_date",
+            "end_date",
+            "languages",
+            "periods",
+            "published",
+            "is_demo",
+        ]
 
 
 class ProgressCellSerializer(serializers.Serializer):
@@ -108,8 +137,12 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def indicators(self, request, code=None):
         programme = self.get_object()
-        queryset = Indicator.objects.filter(result__programme=programme).select_related("result").prefetch_related(
-            "milestones__period").order_by("result__order", "order")
+        queryset = (
+            Indicator.objects.filter(result__programme=programme)
+            .select_related("result")
+            .prefetch_related("milestones__period")
+            .order_by("result__order", "order")
+        )
         return Response(IndicatorSerializer(queryset, many=True).data)
 
     @extend_schema(responses=IndicatorProgressSerializer(many=True))
@@ -119,15 +152,30 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         report = programme_progress(programme=self.get_object())
         rows = []
         for item in report.indicators.values():
-            rows.append({
-                "indicator": item.indicator.code, "result": item.indicator.result.code,
-                "title": text_in(item.indicator.title), "baseline": _q(item.baseline), "target": _q(item.target),
-                "target_pending": item.target_pending, "actual": _q(item.actual), "progress": _q(item.progress),
-                "status": item.status.value,
-                "periods": [{"period": c.period.code, "target": _q(c.target), "target_pending": c.pending,
-                             "actual": _q(c.actual), "progress": _q(c.progress), "status": c.status.value}
-                            for c in item.cells],
-            })
+            rows.append(
+                {
+                    "indicator": item.indicator.code,
+                    "result": item.indicator.result.code,
+                    "title": text_in(item.indicator.title),
+                    "baseline": _q(item.baseline),
+                    "target": _q(item.target),
+                    "target_pending": item.target_pending,
+                    "actual": _q(item.actual),
+                    "progress": _q(item.progress),
+                    "status": item.status.value,
+                    "periods": [
+                        {
+                            "period": c.period.code,
+                            "target": _q(c.target),
+                            "target_pending": c.pending,
+                            "actual": _q(c.actual),
+                            "progress": _q(c.progress),
+                            "status": c.status.value,
+                        }
+                        for c in item.cells
+                    ],
+                }
+            )
         return Response(IndicatorProgressSerializer(rows, many=True).data)
 
 
@@ -139,13 +187,29 @@ class MeasurementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Measurement
-        fields = ["id", "indicator", "period", "dimension_value", "organisation", "value", "numerator",
-                  "denominator", "text", "comment", "evidence_url", "status", "review_note", "version", "submit"]
+        fields = [
+            "id",
+            "indicator",
+            "period",
+            "dimension_value",
+            "organisation",
+            "value",
+            "numerator",
+            "denominator",
+            "text",
+            "comment",
+            "evidence_url",
+            "status",
+            "review_note",
+            "version",
+            "submit",
+        ]
         read_only_fields = ["status", "review_note"]
 
 
-class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                         viewsets.GenericViewSet):
+class MeasurementViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """Reported values. Anyone sees approved values of visible programmes; reporters their own too."""
 
     serializer_class = MeasurementSerializer
@@ -155,11 +219,13 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
 
     def get_queryset(self):
         return access.measurements_visible(
-            self.request.user, Measurement.objects.select_related("period", "indicator__result__programme"))
+            self.request.user, Measurement.objects.select_related("period", "indicator__result__programme")
+        )
 
     def can_create(self, user):
         return bool(access.measurement_reporting_organisations(user)) or access.grants_for(user).has(
-            access.Role.PROGRAMME_MANAGER)
+            access.Role.PROGRAMME_MANAGER
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -167,15 +233,18 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         data = dict(serializer.validated_data)
         indicator = data.pop("indicator")
         programme = indicator.result.programme
-        if not access.programmes_visible(request.user).filter(pk=programme.pk).exists() or \
-                not access.measurement_can_report(request.user, programme):
+        if not access.programmes_visible(request.user).filter(
+            pk=programme.pk
+        ).exists() or not access.measurement_can_report(request.user, programme):
             return Response({"detail": "You may not report on this programme."}, status=status.HTTP_403_FORBIDDEN)
         period = get_object_or_404(Period, programme=programme, code=data.pop("period")["code"])
         organisation = data.get("organisation")
         if not access.programme_can_manage(request.user, programme) and (
-                organisation is None or organisation.pk not in access.measurement_reporting_organisations(request.user)):
+            organisation is None or organisation.pk not in access.measurement_reporting_organisations(request.user)
+        ):
             return Response({"organisation": ["Report for your own organisation."]}, status=status.HTTP_400_BAD_REQUEST)
         submit = data.pop("submit", False)
-        measurement = services.measurement_create(actor=request.user, indicator=indicator, period=period,
-                                                  submit=submit, **data)
+        measurement = services.measurement_create(
+            actor=request.user, indicator=indicator, period=period, submit=submit, **data
+        )
         return Response(self.get_serializer(measurement).data, status=status.HTTP_201_CREATED)

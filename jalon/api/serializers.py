@@ -24,8 +24,23 @@ class CountrySerializer(serializers.ModelSerializer):
     class Meta:
         model = Country
         fields = [
-            "iso2", "iso3", "m49", "name_en", "name_fr", "name_es", "name_ar", "name_zh", "name_ru",
-            "region", "sub_region", "income_group", "ldc", "lldc", "sids", "dac_eligible", "languages",
+            "iso2",
+            "iso3",
+            "m49",
+            "name_en",
+            "name_fr",
+            "name_es",
+            "name_ar",
+            "name_zh",
+            "name_ru",
+            "region",
+            "sub_region",
+            "income_group",
+            "ldc",
+            "lldc",
+            "sids",
+            "dac_eligible",
+            "languages",
             "currencies",
         ]
 
@@ -66,6 +81,19 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "id", "name", "name_fr", "acronym", "kind", "country", "website", "email", "description_en",
-            "description_fr", "iso_member_id", "iati_identifier", "published", "memberships", "version",
+            "id",
+            "name",
+            "name_fr",
+            "acronym",
+            "kind",
+            "country",
+            "website",
+            "email",
+            "description_en",
+            "description_fr",
+            "iso_member_id",
+            "iati_identifier",
+            "published",
+            "memberships",
+            "version",
         ]

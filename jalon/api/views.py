@@ -44,8 +44,10 @@ class OrganisationViewSet(
     ordering = ["name"]
 
     def get_queryset(self):
-        return access.organisations_visible(self.request.user).select_related("country").prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.select_related("body"))
+        return (
+            access.organisations_visible(self.request.user)
+            .select_related("country")
+            .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("body")))
         )
 
     def can_create(self, user):

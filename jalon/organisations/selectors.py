@@ -18,7 +18,8 @@ def organisation_list(*, user, search: str = "", kind: str = "", country: str = 
         queryset = queryset.filter(country__iso2__iexact=country)
     if region:
         queryset = queryset.filter(
-            Q(country__region__m49=region) | Q(country__sub_region__m49=region)
+            Q(country__region__m49=region)
+            | Q(country__sub_region__m49=region)
             | Q(country__intermediate_region__m49=region)
         )
     return queryset

@@ -18,8 +18,18 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 ISO_MEMBERS_FILE = DATA_DIR / "iso_members.csv"
 
 ORGANISATION_FIELDS = (
-    "name", "name_fr", "acronym", "kind", "country", "website", "email", "description_en", "description_fr",
-    "iso_member_id", "iati_identifier", "published",
+    "name",
+    "name_fr",
+    "acronym",
+    "kind",
+    "country",
+    "website",
+    "email",
+    "description_en",
+    "description_fr",
+    "iso_member_id",
+    "iati_identifier",
+    "published",
 )
 PERSON_FIELDS = ("given_name", "family_name", "email", "phone", "job_title", "sex", "organisation", "country")
 
@@ -53,8 +63,10 @@ def organisation_update(*, actor, organisation: Organisation, version: int | Non
     current = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if version is not None and current.version != version:
         raise ConflictError(
-            _("Someone else changed this organisation while you were editing it. "
-              "Reload the page to see their changes, then apply yours again.")
+            _(
+                "Someone else changed this organisation while you were editing it. "
+                "Reload the page to see their changes, then apply yours again."
+            )
         )
     before = snapshot(current)
     for key, value in fields.items():
@@ -82,8 +94,10 @@ def membership_validate(*, body: Organisation, category: str) -> None:
     allowed = CATEGORIES_BY_BODY.get(body.acronym.upper())
     if allowed is not None and category not in allowed:
         raise ValidationError(
-            {"category": _("%(category)s is not a membership category of %(body)s.")
-             % {"category": Membership.Category(category).label, "body": body.acronym}}
+            {
+                "category": _("%(category)s is not a membership category of %(body)s.")
+                % {"category": Membership.Category(category).label, "body": body.acronym}
+            }
         )
     if allowed is None and category != Membership.Category.OTHER:
         raise ValidationError({"category": _("Use “Other” for the members of this body.")})
@@ -91,14 +105,25 @@ def membership_validate(*, body: Organisation, category: str) -> None:
 
 @transaction.atomic
 def membership_create(
-    *, actor, member: Organisation, body: Organisation, category: str,
-    start_date: datetime.date | None = None, end_date: datetime.date | None = None,
-    as_of: datetime.date | None = None, source: str = "",
+    *,
+    actor,
+    member: Organisation,
+    body: Organisation,
+    category: str,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    as_of: datetime.date | None = None,
+    source: str = "",
 ) -> Membership:
     membership_validate(body=body, category=category)
     membership = Membership(
-        member=member, body=body, category=category, start_date=start_date, end_date=end_date,
-        as_of=as_of, source=source,
+        member=member,
+        body=body,
+        category=category,
+        start_date=start_date,
+        end_date=end_date,
+        as_of=as_of,
+        source=source,
     )
     _save_validated(membership)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=membership)

@@ -109,9 +109,7 @@ class Country(models.Model):
     languages = models.ManyToManyField(
         Language, blank=True, related_name="countries", verbose_name=_("official languages")
     )
-    currencies = models.ManyToManyField(
-        Currency, blank=True, related_name="countries", verbose_name=_("currencies")
-    )
+    currencies = models.ManyToManyField(Currency, blank=True, related_name="countries", verbose_name=_("currencies"))
 
     class Meta:
         ordering = ["name_en"]

@@ -13,9 +13,9 @@ SCHEME_ANNOTATIONS = {scheme.value: f"cls_{scheme.value}" for scheme in Scheme}
 
 def classification_on(*, scheme: str, on: datetime.date) -> Subquery:
     """The value of `scheme` for the outer country on date `on`, or None if unknown then."""
-    current = Classification.objects.filter(
-        country=OuterRef("pk"), scheme=scheme, valid_from__lte=on
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    current = Classification.objects.filter(country=OuterRef("pk"), scheme=scheme, valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
     return Subquery(current.values("value")[:1])
 
 

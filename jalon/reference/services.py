@@ -317,22 +317,20 @@ def rule_validate_conditions(*, combine: str, conditions: list) -> None:
         raise ValidationError({"conditions": _("A rule needs at least one condition.")})
     for index, condition in enumerate(conditions, start=1):
         if not isinstance(condition, dict) or condition.get("scheme") not in Scheme.values:
-            raise ValidationError(
-                {"conditions": _("Condition %(n)d: unknown classification scheme.") % {"n": index}}
-            )
+            raise ValidationError({"conditions": _("Condition %(n)d: unknown classification scheme.") % {"n": index}})
         operators = [key for key in ("in", "not_in") if key in condition]
         if len(operators) != 1 or not isinstance(condition[operators[0]], list) or not condition[operators[0]]:
             raise ValidationError(
-                {"conditions": _("Condition %(n)d: give exactly one of “in” or “not_in” with a list of values.")
-                 % {"n": index}}
+                {
+                    "conditions": _("Condition %(n)d: give exactly one of “in” or “not_in” with a list of values.")
+                    % {"n": index}
+                }
             )
         allowed = {YES, NO} if condition["scheme"] in BOOLEAN_SCHEMES else None
         # Values are compared one by one: a set() of JSON input would fail on an unhashable list or dict.
         values = condition[operators[0]]
         if allowed and not all(isinstance(value, str) and value in allowed for value in values):
-            raise ValidationError(
-                {"conditions": _("Condition %(n)d: this scheme takes “yes” or “no”.") % {"n": index}}
-            )
+            raise ValidationError({"conditions": _("Condition %(n)d: this scheme takes “yes” or “no”.") % {"n": index}})
 
 
 def rule_save(

@@ -9,24 +9,76 @@ from django.db import transaction
 
 from jalon.organisations.models import Organisation
 from jalon.results import services
-from jalon.results.models import Dimension, DimensionValue, Indicator, Measure, Measurement, Milestone, Programme, Result
+from jalon.results.models import (
+    Dimension,
+    DimensionValue,
+    Indicator,
+    Measure,
+    Measurement,
+    Milestone,
+    Programme,
+    Result,
+)
 
-DEMO_NOTE = {"fr": "Indicateur de démonstration : absent du plan d'action ISO.", "en": "Demo indicator: not in the ISO Action Plan."}
+DEMO_NOTE = {
+    "fr": "Indicateur de démonstration : absent du plan d'action ISO.",
+    "en": "Demo indicator: not in the ISO Action Plan.",
+}
 
 # (result code, indicator code, titles, measure, baseline, yearly milestones 2021-2025, direction)
 ISO_DEMO_INDICATORS = (
-    ("IO2.1", "D1", {"fr": "Participants formés aux bonnes pratiques de normalisation (BPN)",
-                     "en": "Participants trained in Good Standardization Practices (GSP)"},
-     Measure.COUNT, 0, (150, 300, 450, 600, 750), "ascending", "cumulative"),
-    ("IO6", "D2", {"fr": "Membres de pays en développement membres P d'au moins un comité",
-                   "en": "Developing-country members that are P-members of at least one committee"},
-     Measure.PERCENTAGE, 60, (62, 65, 68, 71, 75), "ascending", "latest"),
-    ("IO4.2", "D3", {"fr": "Délai moyen de réponse aux demandes d'appui (jours)",
-                     "en": "Average response time to support requests (days)"},
-     Measure.COUNT, 40, (36, 32, 28, 24, 20), "descending", "latest"),
-    ("IO5.1", "D4", {"fr": "Membres ayant adopté une politique d'égalité des genres",
-                     "en": "Members that adopted a gender equality policy"},
-     Measure.COUNT, 5, (10, 15, 20, 25, 30), "ascending", "latest"),
+    (
+        "IO2.1",
+        "D1",
+        {
+            "fr": "Participants formés aux bonnes pratiques de normalisation (BPN)",
+            "en": "Participants trained in Good Standardization Practices (GSP)",
+        },
+        Measure.COUNT,
+        0,
+        (150, 300, 450, 600, 750),
+        "ascending",
+        "cumulative",
+    ),
+    (
+        "IO6",
+        "D2",
+        {
+            "fr": "Membres de pays en développement membres P d'au moins un comité",
+            "en": "Developing-country members that are P-members of at least one committee",
+        },
+        Measure.PERCENTAGE,
+        60,
+        (62, 65, 68, 71, 75),
+        "ascending",
+        "latest",
+    ),
+    (
+        "IO4.2",
+        "D3",
+        {
+            "fr": "Délai moyen de réponse aux demandes d'appui (jours)",
+            "en": "Average response time to support requests (days)",
+        },
+        Measure.COUNT,
+        40,
+        (36, 32, 28, 24, 20),
+        "descending",
+        "latest",
+    ),
+    (
+        "IO5.1",
+        "D4",
+        {
+            "fr": "Membres ayant adopté une politique d'égalité des genres",
+            "en": "Members that adopted a gender equality policy",
+        },
+        Measure.COUNT,
+        5,
+        (10, 15, 20, 25, 30),
+        "ascending",
+        "latest",
+    ),
 )
 
 
@@ -37,19 +89,32 @@ def demo_history_build(*, actor, reporter, organisation: Organisation) -> int:
     programme = Programme.objects.get(code="iso-ap-2021-2025")
     periods = list(programme.periods.all())
     sex, _created = Dimension.objects.get_or_create(
-        programme=programme, code="sex", defaults={"kind": Dimension.Kind.SEX, "name": {"fr": "Sexe", "en": "Sex"}})
-    female, _created = DimensionValue.objects.get_or_create(dimension=sex, code="female",
-                                                            defaults={"name": {"fr": "Femmes", "en": "Women"}, "order": 1})
-    male, _created = DimensionValue.objects.get_or_create(dimension=sex, code="male",
-                                                          defaults={"name": {"fr": "Hommes", "en": "Men"}, "order": 2})
+        programme=programme, code="sex", defaults={"kind": Dimension.Kind.SEX, "name": {"fr": "Sexe", "en": "Sex"}}
+    )
+    female, _created = DimensionValue.objects.get_or_create(
+        dimension=sex, code="female", defaults={"name": {"fr": "Femmes", "en": "Women"}, "order": 1}
+    )
+    male, _created = DimensionValue.objects.get_or_create(
+        dimension=sex, code="male", defaults={"name": {"fr": "Hommes", "en": "Men"}, "order": 2}
+    )
     created = 0
     for result_code, code, title, measure, baseline, milestones, direction, cumulation in ISO_DEMO_INDICATORS:
         result = Result.objects.get(programme=programme, code=result_code)
-        indicator, _created = Indicator.objects.update_or_create(result=result, code=code, defaults={
-            "title": title, "definition": DEMO_NOTE, "measure": measure, "direction": direction,
-            "cumulation": cumulation, "baseline_value": Decimal(baseline), "baseline_year": 2020,
-            "target_value": Decimal(milestones[-1]), "is_demo": True,
-        })
+        indicator, _created = Indicator.objects.update_or_create(
+            result=result,
+            code=code,
+            defaults={
+                "title": title,
+                "definition": DEMO_NOTE,
+                "measure": measure,
+                "direction": direction,
+                "cumulation": cumulation,
+                "baseline_value": Decimal(baseline),
+                "baseline_year": 2020,
+                "target_value": Decimal(milestones[-1]),
+                "is_demo": True,
+            },
+        )
         if measure == Measure.COUNT and cumulation == "cumulative":
             indicator.dimensions.add(sex)
         for period, value in zip(periods, milestones, strict=True):
@@ -68,19 +133,31 @@ def demo_history_build(*, actor, reporter, organisation: Organisation) -> int:
                 kwargs |= {"numerator": (level * denominator / 100).quantize(Decimal(1)), "denominator": denominator}
             else:
                 kwargs["value"] = (achieved if cumulation == "cumulative" else level).quantize(Decimal(1))
-            measurement = services.measurement_create(actor=reporter, indicator=indicator, period=period,
-                                                      submit=True, **kwargs)
+            measurement = services.measurement_create(
+                actor=reporter, indicator=indicator, period=period, submit=True, **kwargs
+            )
             created += 1
             if index < 3:
                 services.measurement_review(actor=actor, measurement=measurement, approve=True)
             elif code == "D3":
-                services.measurement_review(actor=actor, measurement=measurement, approve=False,
-                                            note="Joindre le rapport du service d'assistance. / Attach the help desk report.")
+                services.measurement_review(
+                    actor=actor,
+                    measurement=measurement,
+                    approve=False,
+                    note="Joindre le rapport du service d'assistance. / Attach the help desk report.",
+                )
             if indicator.dimensions.exists() and index < 3:
                 women = (kwargs["value"] * Decimal("0.45")).quantize(Decimal(1))
                 for value, dimension_value in ((women, female), (kwargs["value"] - women, male)):
-                    split = services.measurement_create(actor=reporter, indicator=indicator, period=period, submit=True,
-                                                        organisation=organisation, value=value, dimension_value=dimension_value)
+                    split = services.measurement_create(
+                        actor=reporter,
+                        indicator=indicator,
+                        period=period,
+                        submit=True,
+                        organisation=organisation,
+                        value=value,
+                        dimension_value=dimension_value,
+                    )
                     services.measurement_review(actor=actor, measurement=split, approve=True)
                     created += 1
     return created

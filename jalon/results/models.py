@@ -143,8 +143,13 @@ class Measure(models.TextChoices):
     ORDINAL = "ordinal", _("Ordinal")
 
 
-IATI_MEASURE = {Measure.COUNT: 1, Measure.CURRENCY: 1, Measure.PERCENTAGE: 2, Measure.ORDINAL: 4,
-                Measure.QUALITATIVE: 5}
+IATI_MEASURE = {
+    Measure.COUNT: 1,
+    Measure.CURRENCY: 1,
+    Measure.PERCENTAGE: 2,
+    Measure.ORDINAL: 4,
+    Measure.QUALITATIVE: 5,
+}
 
 
 class Cumulation(models.TextChoices):
@@ -253,6 +258,9 @@ class Milestone(Multilingual, models.Model):
         ordering = ["indicator", "period__start"]
         constraints = [models.UniqueConstraint(fields=["indicator", "period"], name="milestone_unique_period")]
 
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period.code}"
+
 
 class Measurement(models.Model):
     class Status(models.TextChoices):
@@ -264,11 +272,19 @@ class Measurement(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="measurements")
     dimension_value = models.ForeignKey(
-        DimensionValue, on_delete=models.PROTECT, null=True, blank=True, related_name="measurements",
+        DimensionValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measurements",
         verbose_name=_("disaggregation"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="measurements",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measurements",
         verbose_name=_("organisation"),
     )
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)

@@ -49,8 +49,10 @@ class Aggregate:
             return b if a is None else a if b is None else a + b
 
         return Aggregate(
-            add(self.value, other.value), add(self.numerator, other.numerator),
-            add(self.denominator, other.denominator), self.count + other.count,
+            add(self.value, other.value),
+            add(self.numerator, other.numerator),
+            add(self.denominator, other.denominator),
+            self.count + other.count,
         )
 
 
@@ -77,8 +79,9 @@ def resolve_target(
     return value, False
 
 
-def progress(*, actual: Decimal | None, baseline: Decimal | None, target: Decimal | None,
-             descending: bool = False) -> Decimal | None:
+def progress(
+    *, actual: Decimal | None, baseline: Decimal | None, target: Decimal | None, descending: bool = False
+) -> Decimal | None:
     if actual is None or target is None:
         return None
     start = baseline if baseline is not None else Decimal(0)
@@ -88,8 +91,15 @@ def progress(*, actual: Decimal | None, baseline: Decimal | None, target: Decima
     return (actual - start) / (target - start)
 
 
-def status(*, progress_value: Decimal | None, has_data: bool, started: bool, pending: bool,
-           has_target: bool, thresholds: Thresholds) -> Status:
+def status(
+    *,
+    progress_value: Decimal | None,
+    has_data: bool,
+    started: bool,
+    pending: bool,
+    has_target: bool,
+    thresholds: Thresholds,
+) -> Status:
     if not started:
         return Status.NOT_STARTED
     if pending:

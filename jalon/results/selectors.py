@@ -58,7 +58,9 @@ def _aggregates(*, indicator_ids, filters=None) -> dict[tuple[int, int], engine.
     """(indicator, period) -> approved aggregate, from totals, or from one dimension's breakdown
     when a period was reported only disaggregated."""
     rows = (
-        Measurement.objects.filter(indicator_id__in=indicator_ids, status=Measurement.Status.APPROVED, **(filters or {}))
+        Measurement.objects.filter(
+            indicator_id__in=indicator_ids, status=Measurement.Status.APPROVED, **(filters or {})
+        )
         .values("indicator_id", "period_id", "dimension_value__dimension_id")
         .annotate(value=Sum("value"), numerator=Sum("numerator"), denominator=Sum("denominator"), n=Count("id"))
         .order_by()
@@ -79,8 +81,13 @@ def _aggregates(*, indicator_ids, filters=None) -> dict[tuple[int, int], engine.
 
 
 def indicator_progress(
-    *, indicator: Indicator, periods: list[Period], milestones: dict[int, Milestone],
-    aggregates: dict[tuple[int, int], engine.Aggregate], thresholds: engine.Thresholds, today: datetime.date,
+    *,
+    indicator: Indicator,
+    periods: list[Period],
+    milestones: dict[int, Milestone],
+    aggregates: dict[tuple[int, int], engine.Aggregate],
+    thresholds: engine.Thresholds,
+    today: datetime.date,
 ) -> IndicatorProgress:
     percentage = indicator.measure == Measure.PERCENTAGE
     descending = indicator.direction == Indicator.Direction.DESCENDING
@@ -99,13 +106,24 @@ def indicator_progress(
         # cumulative mode would carry an earlier total forward: the report shows what was reported.
         actual = engine.actual_of(aggregate, percentage=percentage) if own is not None else None
         value = engine.progress(actual=actual, baseline=baseline, target=target, descending=descending)
-        cells.append(Cell(
-            period=period, target=target, pending=pending, actual=actual, progress=value,
-            status=engine.status(progress_value=value, has_data=own is not None,
-                                 started=period.start <= today, pending=pending,
-                                 has_target=target is not None, thresholds=thresholds),
-            note=milestone.t("note") if milestone else "",
-        ))
+        cells.append(
+            Cell(
+                period=period,
+                target=target,
+                pending=pending,
+                actual=actual,
+                progress=value,
+                status=engine.status(
+                    progress_value=value,
+                    has_data=own is not None,
+                    started=period.start <= today,
+                    pending=pending,
+                    has_target=target is not None,
+                    thresholds=thresholds,
+                ),
+                note=milestone.t("note") if milestone else "",
+            )
+        )
     target, target_pending = engine.resolve_target(
         value=indicator.target_value, relative_percent=indicator.target_relative_percent, baseline=baseline
     )
@@ -120,18 +138,30 @@ def indicator_progress(
         headline_progress = engine.progress(actual=overall, baseline=baseline, target=target, descending=descending)
         started = bool(periods) and periods[0].start <= today
         headline_status = engine.status(
-            progress_value=headline_progress, has_data=overall is not None, started=started or not periods,
-            pending=target_pending, has_target=target is not None, thresholds=thresholds,
+            progress_value=headline_progress,
+            has_data=overall is not None,
+            started=started or not periods,
+            pending=target_pending,
+            has_target=target is not None,
+            thresholds=thresholds,
         )
     return IndicatorProgress(
-        indicator=indicator, baseline=baseline, cells=cells, target=target, target_pending=target_pending,
-        actual=overall, progress=headline_progress, status=headline_status, latest=latest,
+        indicator=indicator,
+        baseline=baseline,
+        cells=cells,
+        target=target,
+        target_pending=target_pending,
+        actual=overall,
+        progress=headline_progress,
+        status=headline_status,
+        latest=latest,
         next_milestone=upcoming[0] if upcoming else None,
     )
 
 
-def programme_progress(*, programme: Programme, today: datetime.date | None = None,
-                       measurement_filters: dict | None = None) -> ProgrammeProgress:
+def programme_progress(
+    *, programme: Programme, today: datetime.date | None = None, measurement_filters: dict | None = None
+) -> ProgrammeProgress:
     today = today or timezone.localdate()
     periods = list(programme.periods.all())
     results = list(
@@ -148,8 +178,12 @@ def programme_progress(*, programme: Programme, today: datetime.date | None = No
     for indicator in indicators:
         indicator.result = next(r for r in results if r.pk == indicator.result_id)
         report.indicators[indicator.pk] = indicator_progress(
-            indicator=indicator, periods=periods, milestones={m.period_id: m for m in indicator.milestones.all()},
-            aggregates=aggregates, thresholds=thresholds, today=today,
+            indicator=indicator,
+            periods=periods,
+            milestones={m.period_id: m for m in indicator.milestones.all()},
+            aggregates=aggregates,
+            thresholds=thresholds,
+            today=today,
         )
     return report
 
@@ -158,14 +192,19 @@ def indicator_breakdown(*, indicator: Indicator, periods: list[Period]) -> list[
     """Per dimension: its values x periods with the approved actual of each (one query)."""
     percentage = indicator.measure == Measure.PERCENTAGE
     rows = (
-        Measurement.objects.filter(indicator=indicator, status=Measurement.Status.APPROVED,
-                                   dimension_value__isnull=False)
+        Measurement.objects.filter(
+            indicator=indicator, status=Measurement.Status.APPROVED, dimension_value__isnull=False
+        )
         .values("dimension_value_id", "period_id")
         .annotate(value=Sum("value"), numerator=Sum("numerator"), denominator=Sum("denominator"), n=Count("id"))
         .order_by()
     )
-    cells = {(r["dimension_value_id"], r["period_id"]): engine.Aggregate(r["value"], r["numerator"], r["denominator"], r["n"])
-             for r in rows}
+    cells = {
+        (r["dimension_value_id"], r["period_id"]): engine.Aggregate(
+            r["value"], r["numerator"], r["denominator"], r["n"]
+        )
+        for r in rows
+    }
     tables = []
     for dimension in indicator.dimensions.prefetch_related("values"):
         lines = []

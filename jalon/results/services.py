@@ -46,8 +46,11 @@ def _owner(actor, spec: dict) -> Organisation:
     owner = Organisation.objects.filter(acronym=spec["acronym"], kind=Organisation.Kind.INTERNATIONAL_SDO).first()
     if owner is None:
         owner = organisation_create(
-            actor=actor, name=spec["name"].get("en") or spec["acronym"], name_fr=spec["name"].get("fr", ""),
-            acronym=spec["acronym"], kind=Organisation.Kind.INTERNATIONAL_SDO,
+            actor=actor,
+            name=spec["name"].get("en") or spec["acronym"],
+            name_fr=spec["name"].get("fr", ""),
+            acronym=spec["acronym"],
+            kind=Organisation.Kind.INTERNATIONAL_SDO,
         )
     return owner
 
@@ -85,53 +88,105 @@ def framework_load(*, actor=None, spec: dict) -> Programme:
     """Create or update a programme and its whole framework from a data file's content. Idempotent:
     loading the same file again changes nothing; codes identify results, indicators and periods."""
     owner = _owner(actor, spec["owner"])
-    programme = _upsert(Programme, {"code": spec["code"]}, {
-        "owner": owner, "title": spec["title"], "description": spec.get("description") or {},
-        "source": spec.get("source", ""), "start_date": spec["start_date"], "end_date": spec["end_date"],
-        "languages": spec.get("languages", ["fr", "en"]), "activity_types": spec.get("activity_types", []),
-        "reference_lists": spec.get("reference_lists", []), "tables": spec.get("tables", {}),
-    }, actor)
+    programme = _upsert(
+        Programme,
+        {"code": spec["code"]},
+        {
+            "owner": owner,
+            "title": spec["title"],
+            "description": spec.get("description") or {},
+            "source": spec.get("source", ""),
+            "start_date": spec["start_date"],
+            "end_date": spec["end_date"],
+            "languages": spec.get("languages", ["fr", "en"]),
+            "activity_types": spec.get("activity_types", []),
+            "reference_lists": spec.get("reference_lists", []),
+            "tables": spec.get("tables", {}),
+        },
+        actor,
+    )
     levels = {}
     for order, level in enumerate(spec["levels"]):
-        levels[level["key"]] = _upsert(Level, {"programme": programme, "key": level["key"]}, {
-            "name": level["name"], "order": order, "iati_result_type": level["iati_result_type"],
-        }, actor)
+        levels[level["key"]] = _upsert(
+            Level,
+            {"programme": programme, "key": level["key"]},
+            {
+                "name": level["name"],
+                "order": order,
+                "iati_result_type": level["iati_result_type"],
+            },
+            actor,
+        )
     periods = {}
     for period in spec.get("periods", []):
-        periods[period["code"]] = _upsert(Period, {"programme": programme, "code": period["code"]}, {
-            "name": period.get("name") or {}, "start": period["start"], "end": period["end"],
-        }, actor)
+        periods[period["code"]] = _upsert(
+            Period,
+            {"programme": programme, "code": period["code"]},
+            {
+                "name": period.get("name") or {},
+                "start": period["start"],
+                "end": period["end"],
+            },
+            actor,
+        )
     counter = {"order": 0}
 
     def load_result(node: dict, parent: Result | None) -> None:
         counter["order"] += 1
         if node["level"] not in levels:
-            raise ValidationError(_("Result %(code)s: unknown level %(level)s.") % {"code": node["code"], "level": node["level"]})
-        result = _upsert(Result, {"programme": programme, "code": node["code"]}, {
-            "parent": parent, "level": levels[node["level"]], "title": node["title"],
-            "description": node.get("description") or {}, "order": counter["order"],
-        }, actor)
+            raise ValidationError(
+                _("Result %(code)s: unknown level %(level)s.") % {"code": node["code"], "level": node["level"]}
+            )
+        result = _upsert(
+            Result,
+            {"programme": programme, "code": node["code"]},
+            {
+                "parent": parent,
+                "level": levels[node["level"]],
+                "title": node["title"],
+                "description": node.get("description") or {},
+                "order": counter["order"],
+            },
+            actor,
+        )
         for order, item in enumerate(node.get("indicators", [])):
             baseline = item.get("baseline") or {}
             target = _target_fields(item.get("target"))
-            indicator = _upsert(Indicator, {"result": result, "code": item["code"]}, {
-                "title": item["title"], "definition": item.get("definition") or {},
-                "measure": item.get("measure", Measure.COUNT), "unit": item.get("unit") or {},
-                "direction": item.get("direction", Indicator.Direction.ASCENDING),
-                "cumulation": item.get("cumulative", "non_cumulative"),
-                "baseline_value": _decimal(baseline.get("value")), "baseline_year": baseline.get("year"),
-                "baseline_to_be_set_in": baseline.get("to_be_set_in"), "baseline_note": baseline.get("note") or {},
-                "target_value": target["value"], "target_relative_percent": target["relative_percent"],
-                "target_note": target["note"], "means_of_verification": item.get("means_of_verification") or {},
-                "is_demo": bool(item.get("demo")), "order": order,
-            }, actor)
+            indicator = _upsert(
+                Indicator,
+                {"result": result, "code": item["code"]},
+                {
+                    "title": item["title"],
+                    "definition": item.get("definition") or {},
+                    "measure": item.get("measure", Measure.COUNT),
+                    "unit": item.get("unit") or {},
+                    "direction": item.get("direction", Indicator.Direction.ASCENDING),
+                    "cumulation": item.get("cumulative", "non_cumulative"),
+                    "baseline_value": _decimal(baseline.get("value")),
+                    "baseline_year": baseline.get("year"),
+                    "baseline_to_be_set_in": baseline.get("to_be_set_in"),
+                    "baseline_note": baseline.get("note") or {},
+                    "target_value": target["value"],
+                    "target_relative_percent": target["relative_percent"],
+                    "target_note": target["note"],
+                    "means_of_verification": item.get("means_of_verification") or {},
+                    "is_demo": bool(item.get("demo")),
+                    "order": order,
+                },
+                actor,
+            )
             for milestone in item.get("milestones", []):
                 if milestone["period"] not in periods:
                     raise ValidationError(
-                        _("Indicator %(code)s: unknown period %(period)s.") % {"code": item["code"], "period": milestone["period"]}
+                        _("Indicator %(code)s: unknown period %(period)s.")
+                        % {"code": item["code"], "period": milestone["period"]}
                     )
-                _upsert(Milestone, {"indicator": indicator, "period": periods[milestone["period"]]},
-                        _target_fields(milestone), actor)
+                _upsert(
+                    Milestone,
+                    {"indicator": indicator, "period": periods[milestone["period"]]},
+                    _target_fields(milestone),
+                    actor,
+                )
         for child in node.get("children", []):
             load_result(child, result)
 
@@ -149,8 +204,17 @@ def frameworks_load(*, actor=None, codes=SEED_FRAMEWORKS, directory: Path = FRAM
 
 # Measurements --------------------------------------------------------------------------------------------
 
-MEASUREMENT_FIELDS = ("value", "numerator", "denominator", "text", "comment", "evidence", "evidence_url",
-                      "dimension_value", "organisation")
+MEASUREMENT_FIELDS = (
+    "value",
+    "numerator",
+    "denominator",
+    "text",
+    "comment",
+    "evidence",
+    "evidence_url",
+    "dimension_value",
+    "organisation",
+)
 
 
 def _validate_measurement(measurement: Measurement) -> None:
@@ -159,13 +223,18 @@ def _validate_measurement(measurement: Measurement) -> None:
         raise ValidationError(_("This indicator is computed from operational records: it cannot be typed in."))
     if measurement.period.programme_id != indicator.result.programme_id:
         raise ValidationError({"period": _("This period belongs to another programme.")})
-    if measurement.dimension_value_id and not indicator.dimensions.filter(pk=measurement.dimension_value.dimension_id).exists():
+    if (
+        measurement.dimension_value_id
+        and not indicator.dimensions.filter(pk=measurement.dimension_value.dimension_id).exists()
+    ):
         raise ValidationError({"dimension_value": _("This indicator is not disaggregated that way.")})
     if indicator.measure == Measure.QUALITATIVE:
         if not measurement.text.strip():
             raise ValidationError({"text": _("Describe the result: this indicator is qualitative.")})
         return
-    if indicator.measure == Measure.PERCENTAGE and (measurement.numerator is not None or measurement.denominator is not None):
+    if indicator.measure == Measure.PERCENTAGE and (
+        measurement.numerator is not None or measurement.denominator is not None
+    ):
         if measurement.numerator is None or measurement.denominator is None:
             raise ValidationError({"denominator": _("Give both the numerator and the denominator.")})
         if measurement.denominator <= 0:
@@ -178,13 +247,19 @@ def _validate_measurement(measurement: Measurement) -> None:
 
 
 @transaction.atomic
-def measurement_create(*, actor, indicator: Indicator, period: Period, submit: bool = False, computed: bool = False,
-                       **fields) -> Measurement:
+def measurement_create(
+    *, actor, indicator: Indicator, period: Period, submit: bool = False, computed: bool = False, **fields
+) -> Measurement:
     unknown = set(fields) - set(MEASUREMENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown measurement fields: {sorted(unknown)}")
-    measurement = Measurement(indicator=indicator, period=period, author=actor if getattr(actor, "pk", None) else None,
-                              computed=computed, **fields)
+    measurement = Measurement(
+        indicator=indicator,
+        period=period,
+        author=actor if getattr(actor, "pk", None) else None,
+        computed=computed,
+        **fields,
+    )
     _validate_measurement(measurement)
     if submit:
         measurement.status, measurement.submitted_at = Measurement.Status.SUBMITTED, timezone.now()
@@ -195,11 +270,15 @@ def measurement_create(*, actor, indicator: Indicator, period: Period, submit: b
 
 
 def _locked(measurement: Measurement, version: int | None) -> Measurement:
-    current = Measurement.objects.select_for_update().select_related("indicator__result", "period").get(pk=measurement.pk)
+    current = (
+        Measurement.objects.select_for_update().select_related("indicator__result", "period").get(pk=measurement.pk)
+    )
     if version is not None and current.version != version:
         raise ConflictError(
-            _("Someone else changed this value while you were editing it. Reload the page to see their "
-              "version; your entry was not saved.")
+            _(
+                "Someone else changed this value while you were editing it. Reload the page to see their "
+                "version; your entry was not saved."
+            )
         )
     return current
 
@@ -213,8 +292,9 @@ def _save_audited(current: Measurement, before: dict, actor) -> Measurement:
 
 
 @transaction.atomic
-def measurement_update(*, actor, measurement: Measurement, version: int | None = None, submit: bool = False,
-                       **fields) -> Measurement:
+def measurement_update(
+    *, actor, measurement: Measurement, version: int | None = None, submit: bool = False, **fields
+) -> Measurement:
     current = _locked(measurement, version)
     before = snapshot(current)
     for key, value in fields.items():
@@ -242,8 +322,9 @@ def measurement_submit(*, actor, measurement: Measurement, version: int | None =
 
 
 @transaction.atomic
-def measurement_review(*, actor, measurement: Measurement, approve: bool, note: str = "",
-                       version: int | None = None) -> Measurement:
+def measurement_review(
+    *, actor, measurement: Measurement, approve: bool, note: str = "", version: int | None = None
+) -> Measurement:
     """Approve a submitted value, or return it to its author with a note saying what to fix."""
     current = _locked(measurement, version)
     if current.status != Measurement.Status.SUBMITTED:

@@ -25,7 +25,9 @@ def catalogue_problems(language: str = "fr") -> list[str]:
     if not mo_path.exists():
         problems.append(f"{mo_path} is missing: run `jalon compilemessages`")
     else:
-        compiled = {(e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in polib.mofile(str(mo_path))}
+        compiled = {
+            (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in polib.mofile(str(mo_path))
+        }
         for entry in po.translated_entries():
             key = (entry.msgctxt, entry.msgid)
             if compiled.get(key) != (entry.msgstr, tuple(sorted(entry.msgstr_plural.items()))):

@@ -7,10 +7,7 @@ from jalon.accounts import access
 def navigation(request):
     """The language switch (plain links, so it works without JavaScript) and the user's roles."""
     path = request.get_full_path()
-    switch = [
-        {"code": code, "name": name, "url": translate_url(path, code)}
-        for code, name in settings.LANGUAGES
-    ]
+    switch = [{"code": code, "name": name, "url": translate_url(path, code)} for code, name in settings.LANGUAGES]
     return {
         "language_switch": switch,
         "can_view_audit": access.audit_can_view(request.user) if hasattr(request, "user") else False,

@@ -44,15 +44,23 @@ def demo_build(*, stdout=None) -> list[DemoUser]:
         users = {}
         for demo in DEMO_USERS:
             user = User.objects.filter(username=demo.username).first() or user_create(
-                actor=None, username=demo.username, password=DEMO_PASSWORD, email=f"{demo.username}@demo.jalon.test",
-                first_name=demo.username.capitalize(), last_name="Demo",
+                actor=None,
+                username=demo.username,
+                password=DEMO_PASSWORD,
+                email=f"{demo.username}@demo.jalon.test",
+                first_name=demo.username.capitalize(),
+                last_name="Demo",
             )
             organisation = (
                 Organisation.objects.get(acronym=demo.organisation_acronym, kind=Organisation.Kind.NSB)
-                if demo.organisation_acronym else None
+                if demo.organisation_acronym
+                else None
             )
             role_assign(actor=None, user=user, role=demo.role, organisation=organisation)
             users[demo.username] = user
-        demo_history_build(actor=users["manager"], reporter=users["focal"],
-                           organisation=Organisation.objects.get(acronym=DEMO_ORGANISATION, kind=Organisation.Kind.NSB))
+        demo_history_build(
+            actor=users["manager"],
+            reporter=users["focal"],
+            organisation=Organisation.objects.get(acronym=DEMO_ORGANISATION, kind=Organisation.Kind.NSB),
+        )
     return list(DEMO_USERS)

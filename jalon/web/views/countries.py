@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from jalon.accounts import access
-from jalon.reference.models import Country, DevelopingCountryRule, IncomeGroup, Region, Scheme
+from jalon.reference.models import DevelopingCountryRule, IncomeGroup, Region, Scheme
 from jalon.reference.multilingual import localized_field
 from jalon.reference.selectors import (
     countries_with_classifications,
@@ -20,9 +20,7 @@ YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 class CountryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     region = forms.ChoiceField(label=_("Region"), required=False)
-    income = forms.ChoiceField(
-        label=_("Income group"), required=False, choices=[("", _("Any")), *IncomeGroup.choices]
-    )
+    income = forms.ChoiceField(label=_("Income group"), required=False, choices=[("", _("Any")), *IncomeGroup.choices])
     ldc = forms.ChoiceField(label=_("Least developed"), required=False, choices=YES_NO)
     dac = forms.ChoiceField(label=_("ODA eligible (DAC)"), required=False, choices=YES_NO)
 
@@ -42,12 +40,16 @@ def country_list(request):
         if data["q"]:
             term = data["q"]
             queryset = queryset.filter(
-                Q(name_en__icontains=term) | Q(name_fr__icontains=term) | Q(name_es__icontains=term)
-                | Q(iso2__iexact=term) | Q(iso3__iexact=term)
+                Q(name_en__icontains=term)
+                | Q(name_fr__icontains=term)
+                | Q(name_es__icontains=term)
+                | Q(iso2__iexact=term)
+                | Q(iso3__iexact=term)
             )
         if data["region"]:
             queryset = queryset.filter(
-                Q(region__m49=data["region"]) | Q(sub_region__m49=data["region"])
+                Q(region__m49=data["region"])
+                | Q(sub_region__m49=data["region"])
                 | Q(intermediate_region__m49=data["region"])
             )
         for name, annotation in (("income", "cls_income"), ("ldc", "cls_ldc"), ("dac", "cls_dac")):
@@ -56,41 +58,68 @@ def country_list(request):
     queryset, sort = sort_queryset(
         request,
         queryset,
-        allowed={"name": localized_field("name", ("en", "fr", "es", "ar", "zh", "ru")), "iso3": "iso3",
-                 "region": "region__m49", "income": "cls_income"},
+        allowed={
+            "name": localized_field("name", ("en", "fr", "es", "ar", "zh", "ru")),
+            "iso3": "iso3",
+            "region": "region__m49",
+            "income": "cls_income",
+        },
         default="name",
     )
     page = paginate(request, queryset)
     return render(
         request,
         "web/country_list.html",
-        {"form": form, "page": page, "sort": sort, "query": query_without(request, "page"),
-         "sort_query": query_without(request, "page", "sort")},
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "query": query_without(request, "page"),
+            "sort_query": query_without(request, "page", "sort"),
+        },
     )
 
 
 def country_detail(request, iso3: str):
     country = get_object_or_404(
-        countries_with_classifications().select_related("region", "sub_region", "intermediate_region")
+        countries_with_classifications()
+        .select_related("region", "sub_region", "intermediate_region")
         .prefetch_related("languages", "currencies"),
         iso3=iso3.upper(),
     )
     rules = list(DevelopingCountryRule.objects.all())
     # Every rule evaluated for this country in one query.
     verdicts = (
-        countries_with_classifications().filter(pk=country.pk)
-        .annotate(**{f"rule_{rule.pk}": Case(When(rule_condition(rule), then=Value(True)), default=Value(False))
-                     for rule in rules})
-        .values(*[f"rule_{rule.pk}" for rule in rules])
-        .first()
-    ) if rules else {}
+        (
+            countries_with_classifications()
+            .filter(pk=country.pk)
+            .annotate(
+                **{
+                    f"rule_{rule.pk}": Case(When(rule_condition(rule), then=Value(True)), default=Value(False))
+                    for rule in rules
+                }
+            )
+            .values(*[f"rule_{rule.pk}" for rule in rules])
+            .first()
+        )
+        if rules
+        else {}
+    )
     rules = [(rule, verdicts[f"rule_{rule.pk}"]) for rule in rules]
     history = list(country_classification_history(country=country))
     income = next((c for c in history if c.scheme == Scheme.INCOME and c.valid_to is None), None)
     organisations = access.organisations_visible(request.user).filter(country=country).order_by("acronym", "name")
-    names = [(label, getattr(country, f"name_{code}")) for code, label in (
-        ("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic")),
-        ("zh", _("Chinese")), ("ru", _("Russian")))]
+    names = [
+        (label, getattr(country, f"name_{code}"))
+        for code, label in (
+            ("en", _("English")),
+            ("fr", _("French")),
+            ("es", _("Spanish")),
+            ("ar", _("Arabic")),
+            ("zh", _("Chinese")),
+            ("ru", _("Russian")),
+        )
+    ]
     return render(
         request,
         "web/country_detail.html",

@@ -65,7 +65,8 @@ def organisation_list_view(request):
         region=filters.get("region", ""),
     )
     queryset, sort = sort_queryset(
-        request, queryset,
+        request,
+        queryset,
         allowed={"name": "name", "acronym": "acronym", "country": localized_field("country__name"), "kind": "kind"},
         default="name",
     )
@@ -73,16 +74,19 @@ def organisation_list_view(request):
     return render(
         request,
         "web/organisation_list.html",
-        {"form": form, "page": page, "sort": sort, "query": query_without(request, "page"),
-         "sort_query": query_without(request, "page", "sort"),
-         "can_create": access.organisation_can_create(request.user)},
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "query": query_without(request, "page"),
+            "sort_query": query_without(request, "page", "sort"),
+            "can_create": access.organisation_can_create(request.user),
+        },
     )
 
 
 def organisation_detail(request, pk: int):
-    organisation = get_object_or_404(
-        access.organisations_visible(request.user).select_related("country"), pk=pk
-    )
+    organisation = get_object_or_404(access.organisations_visible(request.user).select_related("country"), pk=pk)
     can_see_people = access.people_can_list(request.user, organisation)
     people = access.people_visible(request.user).filter(organisation=organisation) if can_see_people else []
     return render(
@@ -158,8 +162,9 @@ def organisation_delete(request, pk: int):
             return redirect("web:organisation_detail", pk=organisation.pk)
         messages.success(request, _("Organisation deleted."))
         return redirect("web:organisation_list")
-    return render(request, "web/confirm_delete.html", {"object": organisation,
-                                                        "cancel_url": organisation.get_absolute_url()})
+    return render(
+        request, "web/confirm_delete.html", {"object": organisation, "cancel_url": organisation.get_absolute_url()}
+    )
 
 
 @login_required
@@ -167,8 +172,9 @@ def person_create(request, pk: int):
     organisation = get_object_or_404(access.organisations_visible(request.user), pk=pk)
     if not access.person_can_change(request.user, organisation):
         raise PermissionDenied
-    form = PersonForm(request.POST or None, user=request.user, initial={"organisation": organisation,
-                                                                         "country": organisation.country})
+    form = PersonForm(
+        request.POST or None, user=request.user, initial={"organisation": organisation, "country": organisation.country}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.person_create(actor=request.user, **form.cleaned_data)

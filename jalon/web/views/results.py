@@ -34,8 +34,9 @@ def programme_list(request):
 
 class ProgrammeFilterForm(forms.Form):
     level = forms.ChoiceField(label=gettext_lazy("Level"), required=False)
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
-                               choices=[("", gettext_lazy("Any")), *STATUS_LABELS.items()])
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), required=False, choices=[("", gettext_lazy("Any")), *STATUS_LABELS.items()]
+    )
 
     def __init__(self, *args, levels=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,33 +68,51 @@ def programme_detail(request, code: str):
             depth += 1
             parent = next((r for r in report.results if r.pk == parent.parent_id), None) if parent.parent_id else None
         rows.append({"result": result, "depth": depth, "indicators": indicators})
-    return render(request, "results/programme_detail.html", {
-        "programme": programme, "report": report, "rows": rows, "form": form, "status_labels": STATUS_LABELS,
-        "can_manage": access.programme_can_manage(request.user, programme),
-    })
+    return render(
+        request,
+        "results/programme_detail.html",
+        {
+            "programme": programme,
+            "report": report,
+            "rows": rows,
+            "form": form,
+            "status_labels": STATUS_LABELS,
+            "can_manage": access.programme_can_manage(request.user, programme),
+        },
+    )
 
 
 def indicator_detail(request, code: str, pk: int):
     programme = _programme(request, code)
     indicator = get_object_or_404(
         Indicator.objects.select_related("result__level").prefetch_related("milestones"),
-        pk=pk, result__programme=programme,
+        pk=pk,
+        result__programme=programme,
     )
     periods = list(programme.periods.all())
     report = programme_progress(programme=programme)
     history = access.measurements_visible(
         request.user,
         Measurement.objects.filter(indicator=indicator).select_related(
-            "period", "dimension_value__dimension", "organisation", "author", "reviewer"),
+            "period", "dimension_value__dimension", "organisation", "author", "reviewer"
+        ),
     ).order_by("period__start", "-updated_at")
-    return render(request, "results/indicator_detail.html", {
-        "programme": programme, "indicator": indicator, "progress": report.indicators[indicator.pk],
-        "breakdown": indicator_breakdown(indicator=indicator, periods=periods), "periods": periods,
-        "history": history, "status_labels": STATUS_LABELS,
-        "can_report": access.measurement_can_report(request.user, programme)
-        and indicator.source == Indicator.Source.MANUAL,
-        "can_manage": access.programme_can_manage(request.user, programme),
-    })
+    return render(
+        request,
+        "results/indicator_detail.html",
+        {
+            "programme": programme,
+            "indicator": indicator,
+            "progress": report.indicators[indicator.pk],
+            "breakdown": indicator_breakdown(indicator=indicator, periods=periods),
+            "periods": periods,
+            "history": history,
+            "status_labels": STATUS_LABELS,
+            "can_report": access.measurement_can_report(request.user, programme)
+            and indicator.source == Indicator.Source.MANUAL,
+            "can_manage": access.programme_can_manage(request.user, programme),
+        },
+    )
 
 
 class MeasurementForm(forms.ModelForm):
@@ -102,8 +121,18 @@ class MeasurementForm(forms.ModelForm):
 
     class Meta:
         model = Measurement
-        fields = ["period", "dimension_value", "organisation", "value", "numerator", "denominator", "text",
-                  "comment", "evidence", "evidence_url"]
+        fields = [
+            "period",
+            "dimension_value",
+            "organisation",
+            "value",
+            "numerator",
+            "denominator",
+            "text",
+            "comment",
+            "evidence",
+            "evidence_url",
+        ]
 
     def __init__(self, *args, indicator: Indicator, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,7 +145,8 @@ class MeasurementForm(forms.ModelForm):
             self.fields["organisation"].queryset = Organisation.objects.order_by("name")
         else:
             self.fields["organisation"].queryset = Organisation.objects.filter(
-                pk__in=access.measurement_reporting_organisations(user))
+                pk__in=access.measurement_reporting_organisations(user)
+            )
             self.fields["organisation"].required = True
         if indicator.measure == Measure.QUALITATIVE:
             for name in ("value", "numerator", "denominator"):
@@ -139,28 +169,38 @@ def _measurement_fields(form) -> dict:
 @login_required
 def measurement_create(request, code: str, pk: int):
     programme = _programme(request, code)
-    indicator = get_object_or_404(Indicator.objects.select_related("result__programme"), pk=pk, result__programme=programme)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("result__programme"), pk=pk, result__programme=programme
+    )
     if not access.measurement_can_report(request.user, programme) or indicator.source != Indicator.Source.MANUAL:
         raise PermissionDenied
     form = MeasurementForm(request.POST or None, request.FILES or None, indicator=indicator, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.measurement_create(
-                actor=request.user, indicator=indicator, period=form.cleaned_data["period"],
-                submit=form.cleaned_data.get("submit_now", False), **_measurement_fields(form),
+                actor=request.user,
+                indicator=indicator,
+                period=form.cleaned_data["period"],
+                submit=form.cleaned_data.get("submit_now", False),
+                **_measurement_fields(form),
             )
         except ValidationError as exc:
             form_errors_from(exc, form)
         else:
             messages.success(request, _("Value recorded."))
             return redirect(indicator.get_absolute_url())
-    return render(request, "results/measurement_form.html", {"form": form, "indicator": indicator, "programme": programme})
+    return render(
+        request, "results/measurement_form.html", {"form": form, "indicator": indicator, "programme": programme}
+    )
 
 
 def _measurement(request, pk):
     measurement = get_object_or_404(
-        access.measurements_visible(request.user, Measurement.objects.select_related(
-            "indicator__result__programme", "period")), pk=pk)
+        access.measurements_visible(
+            request.user, Measurement.objects.select_related("indicator__result__programme", "period")
+        ),
+        pk=pk,
+    )
     return measurement
 
 
@@ -170,46 +210,64 @@ def measurement_edit(request, pk: int):
     if not access.measurement_can_edit(request.user, measurement):
         raise PermissionDenied
     indicator = measurement.indicator
-    form = MeasurementForm(request.POST or None, request.FILES or None, instance=measurement, indicator=indicator,
-                           user=request.user)
+    form = MeasurementForm(
+        request.POST or None, request.FILES or None, instance=measurement, indicator=indicator, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.measurement_update(
-                actor=request.user, measurement=measurement, version=form.cleaned_data.get("version"),
-                submit=form.cleaned_data.get("submit_now", False), **_measurement_fields(form),
+                actor=request.user,
+                measurement=measurement,
+                version=form.cleaned_data.get("version"),
+                submit=form.cleaned_data.get("submit_now", False),
+                **_measurement_fields(form),
             )
         except ValidationError as exc:
             form_errors_from(exc, form)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(indicator.get_absolute_url())
-    return render(request, "results/measurement_form.html", {
-        "form": form, "indicator": indicator, "programme": indicator.result.programme, "measurement": measurement})
+    return render(
+        request,
+        "results/measurement_form.html",
+        {"form": form, "indicator": indicator, "programme": indicator.result.programme, "measurement": measurement},
+    )
 
 
 class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[("approve", gettext_lazy("Approve")), ("return", gettext_lazy("Return"))])
-    note = forms.CharField(label=gettext_lazy("Note to the author"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=gettext_lazy("Note to the author"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 @login_required
 def measurement_review(request, pk: int):
     measurement = _measurement(request, pk)
-    if request.method != "POST" or not access.programme_can_manage(request.user, measurement.indicator.result.programme):
+    if request.method != "POST" or not access.programme_can_manage(
+        request.user, measurement.indicator.result.programme
+    ):
         raise PermissionDenied
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
             services.measurement_review(
-                actor=request.user, measurement=measurement, approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"], version=form.cleaned_data["version"],
+                actor=request.user,
+                measurement=measurement,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Value approved.") if form.cleaned_data["decision"] == "approve"
-                             else _("Value returned to its author."))
+            messages.success(
+                request,
+                _("Value approved.")
+                if form.cleaned_data["decision"] == "approve"
+                else _("Value returned to its author."),
+            )
     else:
         messages.error(request, _("Choose approve or return."))
     return redirect(request.POST.get("next") or measurement.indicator.get_absolute_url())
@@ -220,9 +278,11 @@ def approval_queue(request):
     queryset = access.measurements_visible(
         request.user, Measurement.objects.filter(status=Measurement.Status.SUBMITTED)
     ).select_related("indicator__result__programme", "period", "organisation", "author", "dimension_value")
-    managed = [m for m in queryset.order_by("submitted_at", "id")[:200]
-               if access.programme_can_manage(request.user, m.indicator.result.programme)]
+    managed = [
+        m
+        for m in queryset.order_by("submitted_at", "id")[:200]
+        if access.programme_can_manage(request.user, m.indicator.result.programme)
+    ]
     if not managed and not access.grants_for(request.user).has(access.Role.PROGRAMME_MANAGER):
         raise PermissionDenied
     return render(request, "results/approval_queue.html", {"measurements": managed, "review_form": ReviewForm()})
-
