@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jalon.reference",
     "jalon.organisations",
     "jalon.results",
+    "jalon.reporting",
     "jalon.web",
     "jalon.api",
 ]

@@ -148,9 +148,12 @@ def person_update(*, actor, person: Person, **fields) -> Person:
         if key not in PERSON_FIELDS:
             raise TypeError(f"unknown person field: {key}")
         setattr(person, key, value)
-    _save_validated(person)
-    if snapshot(person) != before:
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=person, before=before)
+    person.full_clean()
+    # Compare before saving: saving moves `updated_at`, which would make every update look like a change.
+    if snapshot(person) == before:
+        return person
+    person.save()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=person, before=before)
     return person
 
 

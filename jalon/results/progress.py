@@ -4,8 +4,9 @@
 
 works for descending indicators too, because the denominator's sign flips with the direction.
 Edge cases, decided here and tested:
-- no baseline: an absolute target is measured from zero; a target relative to a baseline that is not
-  set yet cannot be computed, and the status is "pending";
+- no baseline: an absolute target is measured from zero (for a descending indicator, which has no
+  natural start, progress is 1 once the target is reached, else 0); a target relative to a baseline
+  that is not set yet cannot be computed, and the status is "pending";
 - target equal to baseline: progress is 1 once the actual is at or beyond the target in the
   indicator's direction, else 0 (there is no distance to cover);
 - overshoot: progress above 1 is kept (reports show 130 %), the status is on track;
@@ -85,7 +86,9 @@ def progress(
     if actual is None or target is None:
         return None
     start = baseline if baseline is not None else Decimal(0)
-    if target == start:
+    # Zero is a natural start only for a rising indicator: a falling one without a baseline has no
+    # distance to measure, so it is judged like a target equal to the baseline (reached or not).
+    if target == start or (descending and baseline is None):
         reached = actual <= target if descending else actual >= target
         return Decimal(1) if reached else Decimal(0)
     return (actual - start) / (target - start)

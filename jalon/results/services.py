@@ -37,7 +37,12 @@ def _decimal(value) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
+        # At the 4 decimal places the database gives back ("70" is read as 70.0000): otherwise a reload
+        # of an unchanged file would see a change. More places are left for full_clean() to refuse.
+        if number.is_finite() and number.as_tuple().exponent >= -4:
+            return number.quantize(Decimal("0.0001"))
+        return number
     except InvalidOperation as exc:
         raise ValidationError(_("“%(value)s” is not a number.") % {"value": value}) from exc
 

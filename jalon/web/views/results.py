@@ -4,12 +4,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jalon.accounts import access
 from jalon.organisations.models import Organisation
+from jalon.reporting.tracking import tracking_csv, tracking_table, tracking_xlsx
 from jalon.results import services
 from jalon.results.models import DimensionValue, Indicator, Measure, Measurement, Period
 from jalon.results.progress import Status
@@ -286,3 +288,53 @@ def approval_queue(request):
     if not managed and not access.grants_for(request.user).has(access.Role.PROGRAMME_MANAGER):
         raise PermissionDenied
     return render(request, "results/approval_queue.html", {"measurements": managed, "review_form": ReviewForm()})
+
+
+class TrackingFilterForm(forms.Form):
+    level = forms.ChoiceField(label=gettext_lazy("Level"), required=False)
+    disaggregation = forms.ModelChoiceField(
+        label=gettext_lazy("Disaggregation"),
+        required=False,
+        queryset=DimensionValue.objects.none(),
+        empty_label=gettext_lazy("Total"),
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [("", gettext_lazy("Any"))] + [
+            (level.key, level.t("name")) for level in programme.levels.all()
+        ]
+        self.fields["disaggregation"].queryset = DimensionValue.objects.filter(
+            dimension__programme=programme
+        ).select_related("dimension")
+
+
+def tracking(request, code: str, fmt: str = "html"):
+    """The indicator tracking table on screen, or as CSV or XLSX with the same filters."""
+    programme = _programme(request, code)
+    form = TrackingFilterForm(request.GET or None, programme=programme)
+    filters = form.cleaned_data if form.is_valid() else {}
+    table = tracking_table(
+        programme=programme, level=filters.get("level", ""), dimension_value=filters.get("disaggregation")
+    )
+    if fmt == "csv":
+        response = HttpResponse(tracking_csv(table), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{programme.code}-tracking.csv"'
+        return response
+    if fmt == "xlsx":
+        response = HttpResponse(
+            tracking_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{programme.code}-tracking.xlsx"'
+        return response
+    return render(
+        request,
+        "results/tracking.html",
+        {
+            "programme": programme,
+            "table": table,
+            "form": form,
+            "status_labels": STATUS_LABELS,
+            "query": request.GET.urlencode(),
+        },
+    )

@@ -1,0 +1,109 @@
+"""The indicator tracking table (IPTT): indicators as rows, periods as columns; target, actual and
+progress per cell. One table feeds the page, the CSV and the XLSX, so they always agree."""
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from jalon.reference.multilingual import text_in
+from jalon.results.models import DimensionValue, Period, Programme
+from jalon.results.selectors import IndicatorProgress, programme_progress
+
+
+@dataclass
+class TrackingTable:
+    programme: Programme
+    periods: list[Period]
+    rows: list[IndicatorProgress]
+    dimension_value: DimensionValue | None
+
+
+def tracking_table(
+    *, programme: Programme, level: str = "", dimension_value: DimensionValue | None = None
+) -> TrackingTable:
+    filters = {"dimension_value": dimension_value} if dimension_value else None
+    report = programme_progress(programme=programme, measurement_filters=filters)
+    rows = [
+        item
+        for result in report.results
+        if not level or result.level.key == level
+        for item in report.for_result(result)
+        # dimensions are prefetched by programme_progress: no query per row
+        if dimension_value is None or any(d.pk == dimension_value.dimension_id for d in item.indicator.dimensions.all())
+    ]
+    return TrackingTable(programme=programme, periods=report.periods, rows=rows, dimension_value=dimension_value)
+
+
+def _plain(value: Decimal | None) -> str:
+    return "" if value is None else format(value.quantize(Decimal("0.01")).normalize(), "f")
+
+
+def _header(table: TrackingTable) -> list[str]:
+    header = [_("Result"), _("Level"), _("Indicator"), _("Title"), _("Baseline"), _("Target"), _("Actual"), _("Status")]
+    for period in table.periods:
+        header += [
+            f"{period} · {_('Milestone')}",
+            f"{period} · {_('Actual')}",
+            f"{period} · {_('Progress')} (%)",
+            f"{period} · {_('Status')}",
+        ]
+    return header
+
+
+def _lines(table: TrackingTable):
+    for item in table.rows:
+        indicator = item.indicator
+        line = [
+            indicator.result.code,
+            text_in(indicator.result.level.name),
+            indicator.code,
+            text_in(indicator.title),
+            _plain(item.baseline),
+            _("pending baseline") if item.target_pending else _plain(item.target),
+            _plain(item.actual),
+            item.status.value,
+        ]
+        for cell in item.cells:
+            line += [
+                _("pending baseline") if cell.pending else _plain(cell.target),
+                _plain(cell.actual),
+                _plain(cell.progress * 100 if cell.progress is not None else None),
+                cell.status.value,
+            ]
+        yield line
+
+
+def tracking_csv(table: TrackingTable) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_header(table))
+    writer.writerows(_lines(table))
+    return buffer.getvalue()
+
+
+def tracking_xlsx(table: TrackingTable) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.programme.code[:31]
+    sheet.append(_header(table))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in _lines(table):
+        # Numbers go in as numbers so that spreadsheets can sum and chart them.
+        sheet.append([_number_or_text(value) for value in line])
+    sheet.freeze_panes = "E2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _number_or_text(value: str):
+    try:
+        return float(value) if value and value.replace(".", "", 1).lstrip("-").isdigit() else value
+    except ValueError:
+        return value
