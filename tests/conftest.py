@@ -9,6 +9,13 @@ from tests import factories
 PASSWORD = "correct-horse-battery"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests create users by the hundred: a deliberately slow password hash would dominate the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Real reference data and ISO members once per test session: tests read countries like users do."""

@@ -1,0 +1,141 @@
+"""The weight budget (DESIGN.md section 4): a first visit to any page transfers at most 100 KB compressed,
+HTML, CSS, JS, fonts and images together; a later page, with those assets cached, at most 40 KB.
+
+Each main page is fetched in both languages as a browser would: the HTML with Accept-Encoding gzip,
+then every asset it references (stylesheets, icons, scripts, images, and what the stylesheets pull in
+with url() or @import). A body the server did not compress is gzipped here at level 6, the level a
+reverse proxy or WhiteNoise's pre-compression would at least achieve.
+
+Exempt: the API docs page /api/docs/ (Swagger UI), a developer tool rather than a page of the
+application, which needs its vendored JavaScript bundle of about 1.5 MB.
+"""
+
+import gzip
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+KB = 1024
+FIRST_VISIT_BUDGET = 100 * KB
+CACHED_PAGE_BUDGET = 40 * KB
+
+ASSET_LINK_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload", "manifest"}
+CSS_REFERENCE = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
+
+
+class AssetParser(HTMLParser):
+    """Collects the URLs of what a browser downloads to render the page."""
+
+    def __init__(self):
+        super().__init__()
+        self.assets: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "link" and ASSET_LINK_RELS & set((attributes.get("rel") or "").lower().split()):
+            self.assets.append(attributes.get("href"))
+        elif tag in ("script", "img", "source", "iframe") and attributes.get("src"):
+            self.assets.append(attributes["src"])
+        if tag in ("img", "source") and attributes.get("srcset"):
+            self.assets += [candidate.split()[0] for candidate in attributes["srcset"].split(",") if candidate.strip()]
+
+
+def body_of(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def transferred(response) -> tuple[int, bytes]:
+    """(bytes on the wire, decoded body): the compressed size as served, or gzip level 6 of the body."""
+    raw = body_of(response)
+    encoding = response.headers.get("Content-Encoding", "")
+    if encoding == "gzip":
+        return len(raw), gzip.decompress(raw)
+    if encoding:  # br or another coding the server chose: count it as sent.
+        return len(raw), b""
+    return len(gzip.compress(raw, compresslevel=6)), raw
+
+
+def fetch(client, url: str):
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return response
+
+
+def local_path(base: str, reference: str) -> str | None:
+    """The path to ask the test client for, or None for data: URIs and other hosts (never expected)."""
+    if not reference or reference.startswith(("data:", "#")):
+        return None
+    parts = urlsplit(urljoin(f"http://testserver{base}", reference))
+    assert parts.netloc == "testserver", f"{base} loads {reference} from another host (no CDN allowed)"
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def page_weight(client, url: str) -> dict:
+    html_response = fetch(client, url)
+    html_bytes, html = transferred(html_response)
+    parser = AssetParser()
+    parser.feed(html.decode("utf-8"))
+    assets: dict[str, int] = {}
+    queue = [(url, reference) for reference in parser.assets]
+    while queue:
+        base, reference = queue.pop(0)
+        path = local_path(base, reference)
+        if path is None or path in assets:
+            continue
+        response = fetch(client, path)
+        size, body = transferred(response)
+        assets[path] = size
+        if "css" in response.headers.get("Content-Type", ""):
+            queue += [(path, a or b) for a, b in CSS_REFERENCE.findall(body.decode("utf-8"))]
+    return {"url": url, "html": html_bytes, "assets": assets, "total": html_bytes + sum(assets.values())}
+
+
+PAGES = {
+    "home": lambda data: "",
+    "country list": lambda data: "countries/",
+    "country detail": lambda data: "countries/SEN/",
+    "organisation list": lambda data: "organisations/",
+    "organisation detail": lambda data: f"organisations/{data['nsb'].pk}/",
+    # The heaviest organisation page: ISO with the table of all its members.
+    "organisation detail (ISO)": lambda data: f"organisations/{data['iso'].pk}/",
+    "login": lambda data: "accounts/login/",
+}
+
+
+@pytest.fixture
+def data(nsb):
+    from jalon.organisations.models import Organisation
+
+    return {"nsb": nsb, "iso": Organisation.objects.get(acronym="ISO")}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_fits_the_weight_budget(client, data, name, language):
+    url = f"/{language}/{PAGES[name](data)}"
+    weight = page_weight(client, url)
+    assets = ", ".join(f"{path} {size} B" for path, size in weight["assets"].items())
+    print(f"\n{url}: HTML {weight['html']} B + assets {assets} = {weight['total']} B compressed")
+    assert weight["assets"], f"{url}: no stylesheet found, the parser missed the page's assets"
+    assert weight["html"] <= CACHED_PAGE_BUDGET, (
+        f"{url}: the HTML alone is {weight['html']} B compressed, over the {CACHED_PAGE_BUDGET} B budget "
+        "of a page with cached assets"
+    )
+    assert weight["total"] <= FIRST_VISIT_BUDGET, (
+        f"{url}: a first visit transfers {weight['total']} B compressed ({assets}), "
+        f"over the {FIRST_VISIT_BUDGET} B budget"
+    )
+
+
+def test_pages_load_nothing_from_another_host(client, data):
+    """Vendored assets only: no CDN, no web font service (a protocol-relative URL counts too)."""
+    for path in PAGES.values():
+        url = f"/en/{path(data)}"
+        parser = AssetParser()
+        parser.feed(transferred(fetch(client, url))[1].decode("utf-8"))
+        for reference in parser.assets:
+            local_path(url, reference)  # fails on another host
