@@ -42,6 +42,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # First, so that its registration/ templates (password reset pages and mail) win over the ones
+    # django.contrib.admin and django.contrib.auth ship under the same names.
+    "jalon.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -60,7 +63,7 @@ INSTALLED_APPS = [
     "jalon.organisations",
     "jalon.results",
     "jalon.reporting",
-    "jalon.web",
+    "jalon.interop",
     "jalon.api",
 ]
 

@@ -119,6 +119,9 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ProgrammeSerializer
     lookup_field = "code"
+    # A slug, as in the page URLs: anything else is a 404 from the router, never a database error
+    # (PostgreSQL refuses a NUL character in a query parameter: /api/v1/programmes/%00/ was a 500).
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     search_fields = ["code"]
     ordering_fields = ["code", "start_date"]
     ordering = ["code"]

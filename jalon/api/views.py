@@ -15,6 +15,9 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.CountrySerializer
     filterset_class = filters.CountryFilter
     lookup_field = "iso3"
+    # Three letters only: anything else is a 404 from the router, never a database error (PostgreSQL
+    # refuses a NUL character in a query parameter: /api/v1/countries/%00/ was a 500).
+    lookup_value_regex = "[A-Za-z]{3}"
     search_fields = ["name_en", "name_fr", "name_es", "iso2", "iso3"]
     ordering_fields = ["name_en", "name_fr", "iso3", "m49"]
     ordering = ["name_en"]

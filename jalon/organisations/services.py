@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
@@ -87,7 +87,16 @@ def organisation_delete(*, actor, organisation: Organisation) -> None:
         raise ValidationError(_("This organisation has members: remove their memberships first."))
     before = snapshot(organisation)
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=organisation, before=before)
-    organisation.delete()
+    try:
+        organisation.delete()
+    except ProtectedError as exc:
+        # Programmes it owns, values reported for it...: refused before any row is deleted (was a 500).
+        raise ValidationError(
+            _(
+                "Other records still refer to this organisation (programmes it owns, values reported for it…): "
+                "it cannot be deleted."
+            )
+        ) from exc
 
 
 def membership_validate(*, body: Organisation, category: str) -> None:

@@ -211,6 +211,11 @@ def indicator_breakdown(*, indicator: Indicator, periods: list[Period]) -> list[
         for value in dimension.values.all():
             per_period = [cells.get((value.pk, period.pk)) for period in periods]
             rolled = engine.roll_periods(per_period, mode=indicator.cumulation)
-            lines.append({"value": value, "actuals": [engine.actual_of(a, percentage=percentage) for a in rolled]})
+            # As in indicator_progress: a period without its own report shows no actual, not a carried total.
+            actuals = [
+                engine.actual_of(a, percentage=percentage) if own is not None else None
+                for a, own in zip(rolled, per_period, strict=True)
+            ]
+            lines.append({"value": value, "actuals": actuals})
         tables.append({"dimension": dimension, "lines": lines})
     return tables

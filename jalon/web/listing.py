@@ -13,7 +13,8 @@ def sort_queryset(request, queryset: QuerySet, *, allowed: dict[str, str], defau
     if key not in allowed:
         requested, key = default, default.lstrip("-")
     descending = requested.startswith("-")
-    expression = F(allowed[key])
+    # Values are field names, or expressions such as Lower("name") for a case-insensitive order.
+    expression = F(allowed[key]) if isinstance(allowed[key], str) else allowed[key]
     ordered = queryset.order_by(
         expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True), "pk"
     )

@@ -1,6 +1,8 @@
 from django import forms
 from django.db.models import Case, Q, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jalon.accounts import access
@@ -72,6 +74,7 @@ def country_list(request):
         "web/country_list.html",
         {
             "form": form,
+            "income_labels": dict(IncomeGroup.choices),
             "page": page,
             "sort": sort,
             "query": query_without(request, "page"),
@@ -81,6 +84,9 @@ def country_list(request):
 
 
 def country_detail(request, iso3: str):
+    if not (len(iso3) == 3 and iso3.isascii() and iso3.isalpha()):
+        # Not a country code; and PostgreSQL would refuse a NUL character in the lookup (a 500).
+        raise Http404
     country = get_object_or_404(
         countries_with_classifications()
         .select_related("region", "sub_region", "intermediate_region")
@@ -107,7 +113,16 @@ def country_detail(request, iso3: str):
     )
     rules = [(rule, verdicts[f"rule_{rule.pk}"]) for rule in rules]
     history = list(country_classification_history(country=country))
-    income = next((c for c in history if c.scheme == Scheme.INCOME and c.valid_to is None), None)
+    # The income period in force today, like the label: the open-ended one may start in the future.
+    today = timezone.localdate()
+    income = next(
+        (
+            c
+            for c in history
+            if c.scheme == Scheme.INCOME and c.valid_from <= today and (c.valid_to is None or c.valid_to >= today)
+        ),
+        None,
+    )
     organisations = access.organisations_visible(request.user).filter(country=country).order_by("acronym", "name")
     names = [
         (label, getattr(country, f"name_{code}"))

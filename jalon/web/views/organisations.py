@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,7 +68,12 @@ def organisation_list_view(request):
     queryset, sort = sort_queryset(
         request,
         queryset,
-        allowed={"name": "name", "acronym": "acronym", "country": localized_field("country__name"), "kind": "kind"},
+        allowed={
+            "name": Lower("name"),
+            "acronym": Lower("acronym"),
+            "country": localized_field("country__name"),
+            "kind": "kind",
+        },
         default="name",
     )
     page = paginate(request, queryset)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -165,7 +166,11 @@ class MeasurementForm(forms.ModelForm):
 
 
 def _measurement_fields(form) -> dict:
-    return {k: v for k, v in form.cleaned_data.items() if k in services.MEASUREMENT_FIELDS}
+    fields = {k: v for k, v in form.cleaned_data.items() if k in services.MEASUREMENT_FIELDS}
+    if fields.get("evidence") is False:
+        # "Clear" ticked on the file input: no file, as ModelForm.save() would store it (False would crash save()).
+        fields["evidence"] = ""
+    return fields
 
 
 @login_required
@@ -272,7 +277,13 @@ def measurement_review(request, pk: int):
             )
     else:
         messages.error(request, _("Choose approve or return."))
-    return redirect(request.POST.get("next") or measurement.indicator.get_absolute_url())
+    # Back to the page the decision was taken on, but never to another site (an open redirect).
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = measurement.indicator.get_absolute_url()
+    return redirect(next_url)
 
 
 @login_required
