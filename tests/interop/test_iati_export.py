@@ -1,0 +1,440 @@
+"""IATI 2.03 export: every seed framework (with the demo history) gives a document that validates
+against the shipped XSD and uses codes of the shipped codelists; key content checked with XPath."""
+
+import datetime
+from decimal import Decimal as D
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from lxml import etree
+
+from jalon.interop import iati_export
+from jalon.interop.iati_export import (
+    ACTIVITIES_XSD,
+    SCHEMA_DIR,
+    LocalSchemaResolver,
+    decimal_text,
+    iati_validate,
+    programme_to_iati,
+    schema_load,
+)
+from jalon.organisations.models import Organisation
+from jalon.results import services
+from jalon.results.models import IATI_MEASURE, Indicator, Measure, Measurement, Programme, Result
+from tests.results.conftest import indicator_build, programme_build
+
+ISO, ITU, ILO = "iso-ap-2021-2025", "itu-res44", "ilo-tc-2010-2015"
+CODELISTS = Path(iati_export.DATA_DIR) / "codelists"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def parse(document: bytes) -> etree._Element:
+    return etree.fromstring(document, etree.XMLParser(no_network=True, resolve_entities=False))
+
+
+def codes(name: str) -> set[str]:
+    tree = etree.parse(str(CODELISTS / f"{name}.xml"), etree.XMLParser(no_network=True, resolve_entities=False))
+    return set(tree.xpath("//codelist-item/code/text()"))
+
+
+# Where each codelist is used in an activity file: (XPath of the coded values, codelist).
+CODED_VALUES = (
+    ("//reporting-org/@type | //participating-org/@type", "OrganisationType"),
+    ("//participating-org/@role", "OrganisationRole"),
+    ("//iati-activity/description/@type", "DescriptionType"),
+    ("//activity-status/@code", "ActivityStatus"),
+    ("//activity-date/@type", "ActivityDateType"),
+    ("//result/@type", "ResultType"),
+    ("//result/reference/@vocabulary", "ResultVocabulary"),
+    ("//indicator/@measure", "IndicatorMeasure"),
+    ("//indicator/reference/@vocabulary", "IndicatorVocabulary"),
+    ("//@xml:lang", "Language"),
+)
+
+
+def codelist_errors(root: etree._Element) -> list[str]:
+    """What the XSD does not check: every coded value is a code of its (shipped) codelist."""
+    errors = []
+    for path, name in CODED_VALUES:
+        allowed = codes(name)
+        errors += [f"{path}: {value} not in {name}" for value in root.xpath(path) if value not in allowed]
+    return errors
+
+
+def exported(code: str, **kwargs) -> etree._Element:
+    document = programme_to_iati(Programme.objects.get(code=code), **kwargs)
+    assert iati_validate(document) == []
+    root = parse(document)
+    assert codelist_errors(root) == []
+    return root
+
+
+def indicator_node(root, code: str) -> etree._Element:
+    (node,) = root.xpath("//indicator[reference[@vocabulary='99']/@code=$code]", code=code)
+    return node
+
+
+def period_node(indicator, start: str) -> etree._Element:
+    (node,) = indicator.xpath("period[period-start/@iso-date=$start]", start=start)
+    return node
+
+
+def narratives(node) -> dict[str, str]:
+    return {item.get(XML_LANG): item.text for item in node.xpath("narrative")}
+
+
+def approved(indicator: Indicator, period_code: str, **filters) -> list[Measurement]:
+    return list(indicator.measurements.filter(period__code=period_code, status=Measurement.Status.APPROVED, **filters))
+
+
+# The schema is read from the project only ------------------------------------------------------------------
+
+
+def test_the_schema_and_its_imports_are_read_from_the_shipped_files():
+    resolver = LocalSchemaResolver(SCHEMA_DIR)
+    schema_load(ACTIVITIES_XSD, resolver=resolver)
+    assert {path.name for path in resolver.opened} == {"iati-activities-schema.xsd", "iati-common.xsd", "xml.xsd"}
+    assert all(path.parent == SCHEMA_DIR.resolve() for path in resolver.opened)
+    shared = Path("/work/shared/data/iati/schema")
+    if shared.exists():  # copied unchanged
+        for name in ("iati-activities-schema.xsd", "iati-common.xsd", "xml.xsd", "iati-organisations-schema.xsd"):
+            assert (SCHEMA_DIR / name).read_bytes() == (shared / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["http://www.w3.org/2001/xml.xsd", "../elsewhere/xml.xsd"],
+    ids=["network", "outside-the-schema-directory"],
+)
+def test_a_schema_import_from_anywhere_else_is_refused(tmp_path, location):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "xml.xsd").write_bytes((SCHEMA_DIR / "xml.xsd").read_bytes())
+    (tmp_path / "schema").mkdir()
+    xsd = tmp_path / "schema" / "activity.xsd"
+    xsd.write_text(
+        '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">'
+        f'<xsd:import namespace="http://www.w3.org/XML/1998/namespace" schemaLocation="{location}"/>'
+        '<xsd:element name="a"/></xsd:schema>',
+        encoding="utf-8",
+    )
+    with pytest.raises(etree.XMLSchemaParseError):
+        schema_load(xsd)
+
+
+def test_the_codes_the_export_writes_are_in_the_shipped_codelists():
+    assert {str(code) for code in IATI_MEASURE.values()} <= codes("IndicatorMeasure")
+    assert {"1", "2", "3", "9"} <= codes("ResultType")
+    assert set(iati_export.ORGANISATION_TYPE_BY_KIND.values()) | set(iati_export.NON_GOVERNMENTAL_SDOS.values()) | {
+        iati_export.ORGANISATION_TYPE_OTHER
+    } <= codes("OrganisationType")
+    assert {"fr", "en", "es", "ar", "ru", "zh"} <= codes("Language")
+
+
+def test_validation_reports_schema_errors_and_malformed_xml():
+    assert iati_validate(b'<iati-activities version="2.03"/>') != []
+    assert iati_validate(b"<iati-activities")[0].startswith("not well-formed XML")
+    entity = (
+        b'<!DOCTYPE a [<!ENTITY e SYSTEM "file:///etc/passwd">]><iati-activities version="2.03">&e;</iati-activities>'
+    )
+    errors = iati_validate(entity)
+    assert errors == ["a DOCTYPE is not allowed in an IATI file"]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (D("150.0000"), "150"),
+        (D("1E+2"), "100"),
+        (D("62.5000"), "62.5"),
+        (D("0.0000"), "0"),
+        (D("-0"), "0"),
+        (D("-3.50"), "-3.5"),
+        (D(200) / D(3), "66.6667"),
+        (D("12345678901234.5"), "12345678901234.5"),
+        (D("1E-7"), "0"),
+    ],
+)
+def test_values_are_plain_decimals(value, text):
+    assert decimal_text(value) == text
+
+
+# Every seed framework, with the demo history --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", [ISO, ITU, ILO])
+def test_each_seed_framework_exports_a_valid_document(demo_history, code):
+    programme = Programme.objects.get(code=code)
+    skipped = []
+    document = programme_to_iati(programme, skipped=skipped)
+    assert iati_validate(document) == []
+    root = parse(document)
+    assert codelist_errors(root) == []
+    results = list(programme.results.prefetch_related("indicators"))
+    with_indicators = [result for result in results if result.indicators.all()]
+    assert len(root.xpath("//result")) == len(with_indicators)
+    assert sorted(result.code for result in skipped) == sorted(
+        result.code for result in results if not result.indicators.all()
+    )
+    assert root.xpath("//result/reference/@code") == [result.code for result in with_indicators]
+    indicators = Indicator.objects.filter(result__programme=programme)
+    assert len(root.xpath("//indicator")) == indicators.count()
+    for indicator in indicators:
+        node = indicator_node(root, indicator.code)
+        assert node.get("measure") == str(IATI_MEASURE[indicator.measure])
+        assert node.get("ascending") == ("0" if indicator.direction == "descending" else "1")
+    (activity,) = root.xpath("/iati-activities[@version='2.03']/iati-activity")
+    assert activity.get(XML_LANG) == programme.languages[0] == "fr"
+    assert narratives(activity.find("title")) == programme.title
+    assert narratives(activity.find("description")) == programme.description
+    owner = programme.owner.acronym
+    assert activity.findtext("iati-identifier") == f"XM-JALON-{owner}-{code}"
+    assert activity.xpath("reporting-org/@ref") == activity.xpath("participating-org[@role='4']/@ref")
+    assert activity.xpath("activity-date[@type='1']/@iso-date") == [programme.start_date.isoformat()]
+    assert activity.xpath("activity-date[@type='3']/@iso-date") == [programme.end_date.isoformat()]
+
+
+def test_the_seeds_alone_export_valid_documents(frameworks):
+    """Without the demo history the ISO Action Plan has no indicator at all: an activity with no result."""
+    root = exported(ISO)
+    assert root.xpath("count(//result)") == 0
+    assert exported(ILO).xpath("count(//result)") == 3
+
+
+def test_results_carry_their_type_and_texts_in_french_and_english(demo_history):
+    root = exported(ISO)
+    result = Result.objects.select_related("level").get(programme__code=ISO, code="IO2.1")
+    (node,) = root.xpath("//result[reference/@code='IO2.1']")
+    assert node.get("type") == str(result.level.iati_result_type) == "1"
+    assert node.get("aggregation-status") == "0"
+    assert narratives(node.find("title")) == result.title
+    assert set(narratives(node.find("title"))) == {"fr", "en"}
+    indicator = indicator_node(root, "D1")
+    assert narratives(indicator.find("title")) == {
+        "fr": "Participants formés aux bonnes pratiques de normalisation (BPN)",
+        "en": "Participants trained in Good Standardization Practices (GSP)",
+    }
+    description = narratives(indicator.find("description"))
+    assert description["fr"].startswith("Indicateur de démonstration")
+    assert "cumulées" in description["fr"] and "cumulative" in description["en"]
+
+
+def test_demo_indicators_baselines_targets_and_actuals(demo_history):
+    root = exported(ISO)
+    d1 = Indicator.objects.get(result__programme__code=ISO, code="D1")
+    node = indicator_node(root, "D1")
+    assert node.get("measure") == "1"
+    assert node.xpath("baseline/@year") == ["2020"] and node.xpath("baseline/@value") == ["0"]
+    assert node.xpath("period/period-start/@iso-date") == [f"{year}-01-01" for year in range(2021, 2026)]
+    first = period_node(node, "2021-01-01")
+    assert first.xpath("period-end/@iso-date") == ["2021-12-31"]
+    assert first.xpath("target/@value") == ["150"]
+    (total,) = approved(d1, "2021", dimension_value__isnull=True)
+    assert first.xpath("actual[not(dimension)]/@value") == [decimal_text(total.value)]
+    # D1 is cumulative: the 2022 actual is the running total of the approved values.
+    running = sum(m.value for code in ("2021", "2022") for m in approved(d1, code, dimension_value__isnull=True))
+    assert period_node(node, "2022-01-01").xpath("actual[not(dimension)]/@value") == [decimal_text(running)]
+    # 2024 was submitted, not approved: a target, no actual.
+    later = period_node(node, "2024-01-01")
+    assert later.xpath("target/@value") == ["600"] and later.xpath("actual") == []
+
+    d2 = Indicator.objects.get(result__programme__code=ISO, code="D2")
+    node = indicator_node(root, "D2")
+    assert node.get("measure") == "2"
+    assert node.xpath("baseline/@value") == ["60"]
+    (measurement,) = approved(d2, "2021")
+    percent = measurement.numerator * 100 / measurement.denominator
+    assert period_node(node, "2021-01-01").xpath("actual/@value") == [decimal_text(percent)]
+
+    node = indicator_node(root, "D3")
+    assert node.get("ascending") == "0"
+    assert period_node(node, "2024-01-01").xpath("actual") == []  # returned to its author
+
+
+def test_the_sex_disaggregated_demo_indicator_gives_one_actual_per_value(demo_history):
+    root = exported(ISO)
+    d1 = Indicator.objects.get(result__programme__code=ISO, code="D1")
+    period = period_node(indicator_node(root, "D1"), "2021-01-01")
+    dimensions = {
+        actual.xpath("dimension/@value")[0]: actual.get("value")
+        for actual in period.xpath("actual[dimension/@name='sex']")
+    }
+    assert set(dimensions) == {"female", "male"}
+    for value_code, value in dimensions.items():
+        (measurement,) = approved(d1, "2021", dimension_value__code=value_code)
+        assert value == decimal_text(measurement.value)
+    (total,) = approved(d1, "2021", dimension_value__isnull=True)
+    assert sum(D(value) for value in dimensions.values()) == total.value
+    assert period.xpath("actual/dimension/@name") == ["sex", "sex"]
+    # Not disaggregated: no dimension anywhere else.
+    assert indicator_node(root, "D2").xpath(".//dimension") == []
+
+
+def test_ilo_baselines_and_pending_relative_targets(demo_history):
+    root = exported(ILO)
+    # 1.1: a baseline year (2009) whose value the seed does not give, and a value still to be set in 2010.
+    node = indicator_node(root, "1.1")
+    (baseline,) = node.xpath("baseline")
+    assert baseline.get("year") == "2009" and baseline.get("value") is None
+    comment = narratives(baseline.find("comment"))
+    assert comment["en"].startswith("Technical cooperation results for 2008-09")
+    assert comment["fr"].startswith("Résultats de la coopération technique pour 2008-09")
+    assert "Baseline to be set in 2010." in narratives(node.find("description"))["en"]
+    assert node.xpath("period/target/@value") == ["70", "80", "90"]
+    assert narratives(period_node(node, "2010-01-01").find("target/comment")) == {
+        "fr": "70 pour cent",
+        "en": "70 per cent",
+    }
+    # 3.1: no baseline year, only "to be set in 2010": no baseline element, the note in the description.
+    node = indicator_node(root, "3.1")
+    assert node.xpath("baseline") == []
+    description = narratives(node.find("description"))
+    assert "Baseline to be set in 2010." in description["en"] and "Baseline: Set in 2010" in description["en"]
+    assert "Base de référence à fixer en 2010." in description["fr"]
+    assert "Unit: UNDAFs" in description["en"] and "Unité : PNUAD" in description["fr"]
+    # Its milestones are relative to that baseline: pending targets, without a value, with their note.
+    targets = node.xpath("period/target")
+    assert len(targets) == 3 and all(target.get("value") is None for target in targets)
+    assert narratives(targets[0].find("comment")) == {"fr": "20 pour cent d’augmentation", "en": "20 per cent increase"}
+
+
+def test_relative_targets_resolve_once_the_baseline_is_set(demo_history):
+    indicator = Indicator.objects.get(result__programme__code=ILO, code="3.1")
+    indicator.baseline_value, indicator.baseline_year = D(10), 2010
+    indicator.save()
+    node = indicator_node(exported(ILO), "3.1")
+    assert node.xpath("baseline/@year") == ["2010"] and node.xpath("baseline/@value") == ["10"]
+    assert node.xpath("period/target/@value") == ["12", "14", "15"]  # +20 %, +40 %, +50 %
+    assert "to be set" not in narratives(node.find("description"))["en"]
+
+
+def test_activity_status_follows_the_dates(demo_history):
+    assert exported(ISO, today=datetime.date(2023, 6, 1)).xpath("//activity-status/@code") == ["2"]
+    assert exported(ISO, today=datetime.date(2026, 1, 1)).xpath("//activity-status/@code") == ["4"]
+    assert exported(ISO, today=datetime.date(2020, 6, 1)).xpath("//activity-status/@code") == ["1"]
+
+
+def test_reporting_org_identifier_and_type(demo_history):
+    root = exported(ISO)
+    assert root.xpath("//reporting-org/@ref") == ["XM-JALON-ISO"]
+    assert root.xpath("//reporting-org/@type") == ["21"]  # ISO is non-governmental
+    assert narratives(root.xpath("//reporting-org")[0]) == {
+        "en": "International Organization for Standardization",
+        "fr": "Organisation internationale de normalisation",
+    }
+    assert exported(ILO).xpath("//reporting-org/@type") == ["40"]
+    ilo = Organisation.objects.get(acronym="ILO", kind=Organisation.Kind.INTERNATIONAL_SDO)
+    ilo.iati_identifier = "XM-DAC-41302"
+    ilo.save()
+    root = exported(ILO)
+    assert root.xpath("//iati-identifier/text()") == [f"XM-DAC-41302-{ILO}"]
+    assert root.xpath("//reporting-org/@ref") == root.xpath("//participating-org/@ref") == ["XM-DAC-41302"]
+
+
+def test_the_export_costs_a_constant_number_of_queries(demo_history, django_assert_max_num_queries):
+    """Programme, progress (periods, results, indicators, milestones, dimensions, aggregates), the
+    disaggregated and qualitative values, the dimension values, the last update: not one per indicator."""
+    with django_assert_max_num_queries(12):
+        programme_to_iati(Programme.objects.get(code=ISO))
+    with django_assert_max_num_queries(12):
+        programme_to_iati(Programme.objects.get(code=ILO))
+
+
+# Cases the seeds do not have ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small(db, users, nsb):
+    owner = Organisation.objects.create(name="Demo standards body", acronym="D SB", kind=Organisation.Kind.OTHER)
+    return programme_build(code="small", owner=owner)
+
+
+def test_qualitative_values_go_to_the_actual_comment(small, users, nsb):
+    indicator = indicator_build(small, "Q1", measure=Measure.QUALITATIVE, milestones=(None, None, None))
+    measurement = services.measurement_create(
+        actor=users["focal"],
+        indicator=indicator,
+        period=small.past,
+        submit=True,
+        organisation=nsb,
+        text="Politique adoptée en conseil.",
+    )
+    services.measurement_review(actor=users["manager"], measurement=measurement, approve=True)
+    services.measurement_create(
+        actor=users["focal"], indicator=indicator, period=small.current, submit=True, text="Not approved yet."
+    )
+    root = exported("small")
+    assert root.xpath("//reporting-org/@ref") == ["XM-JALON-D-SB"]
+    assert root.xpath("//reporting-org/@type") == ["90"]
+    node = indicator_node(root, "Q1")
+    assert node.get("measure") == "5"
+    (period,) = node.xpath("period")
+    (actual,) = period.xpath("actual")
+    assert actual.get("value") is None
+    assert actual.xpath("comment/narrative/text()") == ["Politique adoptée en conseil."]
+
+
+def test_an_overall_target_without_milestones_spans_the_programme(small):
+    indicator_build(small, "T1", target_value=D("42.50"), target_note={"fr": "Cible", "en": "Target"})
+    node = indicator_node(exported("small"), "T1")
+    (period,) = node.xpath("period")
+    assert period.xpath("period-start/@iso-date") == [small.programme.start_date.isoformat()]
+    assert period.xpath("period-end/@iso-date") == [small.programme.end_date.isoformat()]
+    assert period.xpath("target/@value") == ["42.5"]
+    assert narratives(period.find("target/comment")) == {"fr": "Cible", "en": "Target"}
+
+
+def test_texts_in_other_languages_keep_their_language(small):
+    programme = small.programme
+    programme.title = {"fr": "Programme", "en": "Programme", "es": "Programa", "ar": "برنامج"}
+    programme.description = {}
+    programme.save()
+    indicator_build(small, "L1", milestones=("1",), currency="EUR", measure=Measure.CURRENCY)
+    root = exported("small")
+    (title,) = root.xpath("/iati-activities/iati-activity/title")
+    assert [item.get(XML_LANG) for item in title] == ["fr", "en", "ar", "es"]
+    # No description: the title stands in (the description is required).
+    assert narratives(root.xpath("/iati-activities/iati-activity/description")[0])["es"] == "Programa"
+    node = indicator_node(root, "L1")
+    assert node.get("measure") == "1"
+    assert "Currency: EUR" in narratives(node.find("description"))["en"]
+
+
+# The command ----------------------------------------------------------------------------------------------
+
+
+def test_the_command_writes_a_valid_file(demo_history, tmp_path):
+    output = tmp_path / "iso.xml"
+    out, err = StringIO(), StringIO()
+    call_command("export_iati", programme=ISO, output=str(output), stdout=out, stderr=err)
+    document = output.read_bytes()
+    assert iati_validate(document) == []
+    root = parse(document)
+    assert root.xpath("count(//result)") == 4
+    assert "4 result(s) written" in out.getvalue()
+    skipped = Result.objects.filter(programme__code=ISO, indicators__isnull=True).count()
+    assert f"{skipped} result(s) left out" in err.getvalue()
+
+
+def test_the_command_writes_to_stdout(demo_history):
+    out = StringIO()
+    call_command("export_iati", "--programme", ILO, "--output", "-", stdout=out, stderr=StringIO())
+    assert iati_validate(out.getvalue().encode("utf-8")) == []
+
+
+def test_the_command_fails_cleanly_with_an_unknown_programme(frameworks, tmp_path):
+    output = tmp_path / "none.xml"
+    with pytest.raises(CommandError, match="Unknown programme: 'nope'"):
+        call_command("export_iati", programme="nope", output=str(output))
+    assert not output.exists()
+
+
+def test_the_command_writes_nothing_when_the_document_is_invalid(frameworks, tmp_path, monkeypatch):
+    monkeypatch.setattr(
+        "jalon.interop.management.commands.export_iati.iati_validate", lambda document: ["line 1: broken"]
+    )
+    output = tmp_path / "ilo.xml"
+    with pytest.raises(CommandError, match="does not validate"):
+        call_command("export_iati", programme=ILO, output=str(output), stderr=StringIO())
+    assert not output.exists()
