@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 
 from jalon.reference.multilingual import text_in
 from jalon.results.models import DimensionValue, Period, Programme
+from jalon.results.progress import STATUS_LABELS
 from jalon.results.selectors import IndicatorProgress, programme_progress
 
 
@@ -66,14 +67,14 @@ def _lines(table: TrackingTable):
             _plain(item.baseline),
             _("pending baseline") if item.target_pending else _plain(item.target),
             _plain(item.actual),
-            item.status.value,
+            str(STATUS_LABELS[item.status]),
         ]
         for cell in item.cells:
             line += [
                 _("pending baseline") if cell.pending else _plain(cell.target),
                 _plain(cell.actual),
                 _plain(cell.progress * 100 if cell.progress is not None else None),
-                cell.status.value,
+                str(STATUS_LABELS[cell.status]),
             ]
         yield line
 

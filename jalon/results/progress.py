@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy
+
 HUNDRED = Decimal(100)
 
 
@@ -28,6 +30,17 @@ class Status(StrEnum):
     NOT_STARTED = "not_started"
     PENDING = "pending"  # the target depends on a baseline that is not set yet
     NO_TARGET = "no_target"
+
+
+STATUS_LABELS = {
+    Status.ON_TRACK: gettext_lazy("On track"),
+    Status.AT_RISK: gettext_lazy("At risk"),
+    Status.OFF_TRACK: gettext_lazy("Off track"),
+    Status.NO_DATA: gettext_lazy("No data"),
+    Status.NOT_STARTED: gettext_lazy("Not started"),
+    Status.PENDING: gettext_lazy("Pending baseline"),
+    Status.NO_TARGET: gettext_lazy("No target"),
+}
 
 
 @dataclass(frozen=True)

@@ -15,19 +15,9 @@ from jalon.organisations.models import Organisation
 from jalon.reporting.tracking import tracking_csv, tracking_table, tracking_xlsx
 from jalon.results import services
 from jalon.results.models import DimensionValue, Indicator, Measure, Measurement, Period
-from jalon.results.progress import Status
+from jalon.results.progress import STATUS_LABELS
 from jalon.results.selectors import indicator_breakdown, programme_progress
 from jalon.web.views.organisations import form_errors_from
-
-STATUS_LABELS = {
-    Status.ON_TRACK: gettext_lazy("On track"),
-    Status.AT_RISK: gettext_lazy("At risk"),
-    Status.OFF_TRACK: gettext_lazy("Off track"),
-    Status.NO_DATA: gettext_lazy("No data"),
-    Status.NOT_STARTED: gettext_lazy("Not started"),
-    Status.PENDING: gettext_lazy("Pending baseline"),
-    Status.NO_TARGET: gettext_lazy("No target"),
-}
 
 
 def programme_list(request):
