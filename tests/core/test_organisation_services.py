@@ -1,0 +1,245 @@
+"""Writes to organisations, memberships and people: validation, optimistic locking, the audit log."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from jalon.accounts.models import AuditEntry
+from jalon.organisations import services
+from jalon.organisations.models import Membership, Organisation, Person
+from jalon.reference.models import Country
+from tests.factories import OrganisationFactory, PersonFactory
+
+
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def audit_entries(instance) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(model=instance._meta.label_lower, object_id=str(instance.pk)).order_by("id"))
+
+
+@pytest.fixture
+def organisation(db, users):
+    return services.organisation_create(
+        actor=users["manager"],
+        name="Agence de normalisation du Togo",
+        acronym="TGNA",
+        kind=Organisation.Kind.NSB,
+        country=Country.objects.get(iso3="TGO"),
+        website="https://tgna.example.org",
+    )
+
+
+# Organisations -------------------------------------------------------------------------------------------
+
+
+def test_creating_an_organisation_writes_an_audit_entry_with_its_values(organisation, users):
+    [entry] = audit_entries(organisation)
+    assert (entry.action, entry.actor, entry.actor_name, entry.object_repr) == (
+        "create",
+        users["manager"],
+        "manager",
+        "TGNA (Agence de normalisation du Togo)",
+    )
+    assert entry.before is None
+    assert (entry.after["name"], entry.after["kind"], entry.after["country_id"], entry.after["version"]) == (
+        "Agence de normalisation du Togo",
+        "nsb",
+        Country.objects.get(iso3="TGO").pk,
+        1,
+    )
+
+
+def test_creating_an_organisation_with_a_bad_website_is_refused_and_nothing_is_written(db, users, english):
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        services.organisation_create(actor=users["manager"], name="Bad site", website="not a website")
+    assert caught.value.message_dict == {"website": ["Enter a valid URL."]}
+    assert not Organisation.objects.filter(name="Bad site").exists()
+    assert AuditEntry.objects.count() == before
+
+
+def test_updating_an_organisation_bumps_its_version_and_audits_before_and_after(organisation, users):
+    updated = services.organisation_update(
+        actor=users["admin"], organisation=organisation, version=1, name="Agence togolaise de normalisation"
+    )
+    assert (updated.name, updated.version) == ("Agence togolaise de normalisation", 2)
+    created, entry = audit_entries(organisation)
+    assert (entry.action, entry.actor_name) == ("update", "admin")
+    assert (entry.before["name"], entry.after["name"]) == (
+        "Agence de normalisation du Togo",
+        "Agence togolaise de normalisation",
+    )
+    assert (entry.before["version"], entry.after["version"]) == (1, 2)
+    assert [field for field, _before, _after in entry.changes()] == ["name", "updated_at", "version"]
+
+
+def test_an_update_based_on_a_stale_version_is_refused_and_changes_nothing(organisation, users, english):
+    services.organisation_update(actor=users["manager"], organisation=organisation, version=1, acronym="TGNA-2")
+    entries = AuditEntry.objects.count()
+    with pytest.raises(services.ConflictError) as caught:
+        services.organisation_update(actor=users["admin"], organisation=organisation, version=1, name="Overwritten")
+    assert caught.value.messages == [
+        "Someone else changed this organisation while you were editing it. "
+        "Reload the page to see their changes, then apply yours again."
+    ]
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.acronym, organisation.version) == (
+        "Agence de normalisation du Togo",
+        "TGNA-2",
+        2,
+    )
+    assert AuditEntry.objects.count() == entries
+
+
+def test_an_update_that_changes_nothing_writes_no_audit_entry(organisation, users):
+    same = services.organisation_update(
+        actor=users["manager"],
+        organisation=organisation,
+        version=1,
+        name="Agence de normalisation du Togo",
+        acronym="TGNA",
+    )
+    assert same.version == 1
+    assert len(audit_entries(organisation)) == 1
+
+
+def test_an_invalid_update_is_refused_and_changes_nothing(organisation, users, english):
+    with pytest.raises(ValidationError) as caught:
+        services.organisation_update(actor=users["manager"], organisation=organisation, name="", email="nope")
+    assert caught.value.message_dict == {
+        "name": ["This field cannot be blank."],
+        "email": ["Enter a valid email address."],
+    }
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.email, organisation.version) == ("Agence de normalisation du Togo", "", 1)
+    assert len(audit_entries(organisation)) == 1
+
+
+def test_an_unknown_field_is_a_programming_error(organisation, users):
+    with pytest.raises(TypeError):
+        services.organisation_update(actor=users["manager"], organisation=organisation, version=1, colour="red")
+    with pytest.raises(TypeError):
+        services.organisation_create(actor=users["manager"], name="X", colour="red")
+
+
+def test_deleting_an_organisation_keeps_its_last_values_in_the_audit_log(organisation, users):
+    pk = organisation.pk
+    services.organisation_delete(actor=users["admin"], organisation=organisation)
+    assert not Organisation.objects.filter(pk=pk).exists()
+    entry = AuditEntry.objects.get(model="organisations.organisation", object_id=str(pk), action="delete")
+    assert (entry.actor_name, entry.before["name"], entry.before["acronym"], entry.after) == (
+        "admin",
+        "Agence de normalisation du Togo",
+        "TGNA",
+        None,
+    )
+
+
+def test_an_organisation_with_members_cannot_be_deleted(db, users, english):
+    iso = Organisation.objects.get(acronym="ISO")
+    with pytest.raises(ValidationError) as caught:
+        services.organisation_delete(actor=users["admin"], organisation=iso)
+    assert caught.value.messages == ["This organisation has members: remove their memberships first."]
+    assert Organisation.objects.filter(acronym="ISO").exists()
+    assert Membership.objects.filter(body=iso).count() == 163
+
+
+# Memberships ---------------------------------------------------------------------------------------------
+
+
+def test_an_itu_category_on_iso_is_refused_with_a_message(organisation, users, english):
+    iso = Organisation.objects.get(acronym="ISO")
+    with pytest.raises(ValidationError) as caught:
+        services.membership_create(
+            actor=users["manager"], member=organisation, body=iso, category=Membership.Category.ITU_MEMBER_STATE
+        )
+    assert caught.value.message_dict == {"category": ["ITU Member State is not a membership category of ISO."]}
+    assert organisation.memberships.count() == 0
+
+
+def test_each_body_takes_its_own_categories(organisation, users):
+    itu = OrganisationFactory(acronym="ITU", name="International Telecommunication Union")
+    membership = services.membership_create(
+        actor=users["manager"], member=organisation, body=itu, category=Membership.Category.ITU_MEMBER_STATE
+    )
+    assert (membership.body.acronym, membership.category) == ("ITU", "itu_member_state")
+    [entry] = audit_entries(membership)
+    assert (entry.action, entry.after["category"], entry.after["body_id"]) == ("create", "itu_member_state", itu.pk)
+
+
+def test_a_body_jalon_does_not_know_takes_only_the_other_category(organisation, users, english):
+    arso = OrganisationFactory(acronym="ARSO", name="African Organisation for Standardisation")
+    with pytest.raises(ValidationError) as caught:
+        services.membership_create(
+            actor=users["manager"], member=organisation, body=arso, category=Membership.Category.ISO_MEMBER_BODY
+        )
+    assert caught.value.message_dict == {"category": ["Use “Other” for the members of this body."]}
+    membership = services.membership_create(
+        actor=users["manager"], member=organisation, body=arso, category=Membership.Category.OTHER
+    )
+    assert membership.category == "other"
+
+
+# People --------------------------------------------------------------------------------------------------
+
+
+def test_creating_a_person_is_audited_and_sex_is_optional(organisation, users):
+    person = services.person_create(
+        actor=users["manager"], given_name="Awa", family_name="Diop", organisation=organisation
+    )
+    assert person.sex == ""
+    [entry] = audit_entries(person)
+    assert (entry.action, entry.actor_name, entry.after["given_name"], entry.after["sex"]) == (
+        "create",
+        "manager",
+        "Awa",
+        "",
+    )
+
+
+def test_a_person_may_prefer_not_to_say_their_sex(organisation, users):
+    person = services.person_create(
+        actor=users["manager"], given_name="Kodjo", family_name="Mensah", sex=Person.Sex.UNDISCLOSED
+    )
+    person.refresh_from_db()
+    assert person.sex == "undisclosed"
+
+
+def test_an_unknown_sex_value_is_refused(db, users, english):
+    with pytest.raises(ValidationError) as caught:
+        services.person_create(actor=users["manager"], given_name="A", family_name="B", sex="unknown")
+    assert caught.value.message_dict == {"sex": ["Value 'unknown' is not a valid choice."]}
+    assert not Person.objects.filter(given_name="A", family_name="B").exists()
+
+
+def test_updating_a_person_audits_before_and_after(db, users):
+    person = PersonFactory(given_name="Awa", family_name="Diop", job_title="")
+    services.person_update(actor=users["focal"], person=person, job_title="Director", sex=Person.Sex.FEMALE)
+    [entry] = audit_entries(person)
+    assert entry.action == "update"
+    assert (entry.before["job_title"], entry.after["job_title"]) == ("", "Director")
+    assert (entry.before["sex"], entry.after["sex"]) == ("", "female")
+
+
+def test_a_person_update_that_changes_nothing_writes_no_audit_entry(db, users):
+    person = PersonFactory(given_name="Awa", family_name="Diop")
+    services.person_update(actor=users["manager"], person=person, given_name="Awa")
+    assert audit_entries(person) == []
+
+
+def test_deleting_a_person_keeps_their_last_values_in_the_audit_log(db, users):
+    person = PersonFactory(given_name="Awa", family_name="Diop", email="awa@example.org")
+    pk = person.pk
+    services.person_delete(actor=users["manager"], person=person)
+    assert not Person.objects.filter(pk=pk).exists()
+    entry = AuditEntry.objects.get(model="organisations.person", object_id=str(pk))
+    assert (entry.action, entry.before["email"], entry.after, entry.object_repr) == (
+        "delete",
+        "awa@example.org",
+        None,
+        "Awa Diop",
+    )
