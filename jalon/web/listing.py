@@ -39,3 +39,12 @@ def query_without(request, *names: str) -> str:
     for name in names:
         params.pop(name, None)
     return params.urlencode()
+
+
+def valid_filters(form) -> dict:
+    """The filters that passed validation. One bad value (shown as an error on its field) must not
+    drop the others: cleaned_data keeps every field that cleaned."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return {name: value for name, value in form.cleaned_data.items() if value not in ("", None)}

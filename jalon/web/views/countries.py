@@ -14,7 +14,7 @@ from jalon.reference.selectors import (
     rule_condition,
     world_bank_fiscal_year,
 )
-from jalon.web.listing import paginate, query_without, sort_queryset
+from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -37,9 +37,9 @@ class CountryFilterForm(forms.Form):
 def country_list(request):
     form = CountryFilterForm(request.GET or None)
     queryset = countries_with_classifications().select_related("region", "sub_region")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
+    data = valid_filters(form)
+    if data:
+        if data.get("q"):
             term = data["q"]
             queryset = queryset.filter(
                 Q(name_en__icontains=term)
@@ -48,14 +48,14 @@ def country_list(request):
                 | Q(iso2__iexact=term)
                 | Q(iso3__iexact=term)
             )
-        if data["region"]:
+        if data.get("region"):
             queryset = queryset.filter(
                 Q(region__m49=data["region"])
                 | Q(sub_region__m49=data["region"])
                 | Q(intermediate_region__m49=data["region"])
             )
         for name, annotation in (("income", "cls_income"), ("ldc", "cls_ldc"), ("dac", "cls_dac")):
-            if data[name]:
+            if data.get(name):
                 queryset = queryset.filter(**{annotation: data[name]})
     queryset, sort = sort_queryset(
         request,

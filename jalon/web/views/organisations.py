@@ -13,7 +13,7 @@ from jalon.organisations.models import Organisation, Person
 from jalon.organisations.selectors import organisation_list, organisation_memberships
 from jalon.reference.models import Country, Region
 from jalon.reference.multilingual import localized_field
-from jalon.web.listing import paginate, query_without, sort_queryset
+from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 
 
 class OrganisationFilterForm(forms.Form):
@@ -58,7 +58,7 @@ class PersonForm(forms.ModelForm):
 
 def organisation_list_view(request):
     form = OrganisationFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = valid_filters(form)
     queryset = organisation_list(
         user=request.user,
         search=filters.get("q", ""),

@@ -17,6 +17,7 @@ from jalon.results import services
 from jalon.results.models import DimensionValue, Indicator, Measure, Measurement, Period
 from jalon.results.progress import STATUS_LABELS
 from jalon.results.selectors import indicator_breakdown, programme_progress
+from jalon.web.listing import valid_filters
 from jalon.web.views.organisations import form_errors_from
 
 
@@ -44,7 +45,7 @@ def programme_detail(request, code: str):
     programme = _programme(request, code)
     levels = list(programme.levels.all())
     form = ProgrammeFilterForm(request.GET or None, levels=levels)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = valid_filters(form)
     report = programme_progress(programme=programme)
     rows = []
     for result in report.results:
@@ -314,7 +315,7 @@ def tracking(request, code: str, fmt: str = "html"):
     """The indicator tracking table on screen, or as CSV or XLSX with the same filters."""
     programme = _programme(request, code)
     form = TrackingFilterForm(request.GET or None, programme=programme)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = valid_filters(form)
     table = tracking_table(
         programme=programme, level=filters.get("level", ""), dimension_value=filters.get("disaggregation")
     )
