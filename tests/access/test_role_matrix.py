@@ -1,0 +1,882 @@
+"""Who may open which page and call which endpoint: one table, walked as every role.
+
+Each row of CASES is (URL name, method, kwargs/data factory) -> the roles allowed. Every row is requested
+as each of the seven roles (anonymous, plain, viewer, contributor, focal, manager, admin), each inside its
+own savepoint so that one role's write does not change what the next role sees. An allowed role must get
+the row's success answer; a refused one must get the row's refusal (403, 404, a redirect to the login
+page...) and, for writes, leave the database as it was.
+
+`test_every_view_and_endpoint_is_in_the_table` walks the URLconf: a new view or endpoint without a row
+here fails CI.
+"""
+
+import datetime
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from urllib.parse import urlparse
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone, translation
+
+from jalon.accounts.models import AuditEntry, Role
+from jalon.organisations.models import Organisation, Person
+from jalon.results.models import Indicator, Level, Measurement, Period, Programme, Result
+from jalon.results.services import measurement_create
+from tests.conftest import make_user
+from tests.factories import OrganisationFactory, PersonFactory
+
+ANONYMOUS = None
+ROLES = (ANONYMOUS, "plain", "viewer", "contributor", "focal", "manager", "admin")
+
+EVERYONE = frozenset(ROLES)
+NOBODY = frozenset()
+ADMIN = frozenset({"admin"})
+TEAM = frozenset({"manager", "admin"})  # the programme team
+SEES_UNPUBLISHED = TEAM | {"viewer"}
+NSB_EDITORS = TEAM | {"focal"}  # `nsb` is the focal point's own organisation
+SEES_NSB_PEOPLE = NSB_EDITORS | {"contributor"}
+
+
+def url(name: str, **kwargs) -> str:
+    # A request with Accept-Language (or to /en/) leaves its language active: pin French for reverse().
+    with translation.override("fr"):
+        return reverse(name, kwargs=kwargs or None)
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 whose Location path matches `path(ctx)` (a regular expression)."""
+
+    path: Callable
+    label: str
+
+    def matches(self, response, ctx) -> bool:
+        if response.status_code != 302:
+            return False
+        return re.fullmatch(self.path(ctx), urlparse(response["Location"]).path) is not None
+
+    def __repr__(self) -> str:
+        return f"redirect to {self.label}"
+
+
+LOGIN = Redirect(lambda ctx: re.escape(url("accounts:login")), "the login page")
+ADMIN_LOGIN = Redirect(lambda ctx: re.escape(url("admin:login")), "the admin login page")
+HOME = Redirect(lambda ctx: re.escape(url("web:home")), "the home page")
+ORGANISATION_LIST = Redirect(lambda ctx: re.escape(url("web:organisation_list")), "the organisation list")
+NEW_ORGANISATION = Redirect(
+    lambda ctx: re.escape(url("web:organisation_list")) + r"\d+/", "the new organisation's page"
+)
+NSB_PAGE = Redirect(lambda ctx: re.escape(url("web:organisation_detail", pk=ctx.nsb.pk)), "nsb's page")
+OTHER_NSB_PAGE = Redirect(
+    lambda ctx: re.escape(url("web:organisation_detail", pk=ctx.other_nsb.pk)), "other_nsb's page"
+)
+RESET_SENT = Redirect(lambda ctx: re.escape(url("accounts:password_reset_done")), "the 'reset sent' page")
+
+
+@dataclass
+class Ctx:
+    """What a row's factories build URLs and bodies from; made afresh for each role, inside the savepoint
+    that is rolled back after that role's request. What few rows need is built on first use."""
+
+    users: dict
+    nsb: Organisation
+    other_nsb: Organisation
+    hidden_org: Organisation
+
+    @cached_property
+    def victim(self) -> Organisation:
+        """A fresh organisation that nothing refers to: deletable."""
+        return OrganisationFactory(name="Deletable body")
+
+    @cached_property
+    def audit_entry(self) -> AuditEntry:
+        return AuditEntry.objects.first()
+
+    @cached_property
+    def framework(self) -> "Framework":
+        return framework_build(users=self.users, nsb=self.nsb)
+
+
+@dataclass
+class Framework:
+    """A published programme with one manual indicator, an unpublished one, and two values the focal point
+    reported for `nsb` in the current period: one still a draft, one submitted for approval."""
+
+    programme: Programme
+    hidden_programme: Programme
+    period: Period
+    indicator: Indicator
+    draft: Measurement
+    submitted: Measurement
+
+
+def programme_build(code: str, *, owner: Organisation, published: bool) -> tuple[Programme, Period, Indicator]:
+    today = timezone.localdate()
+    programme = Programme.objects.create(
+        code=code,
+        owner=owner,
+        title={"en": f"Programme {code}", "fr": f"Programme {code}"},
+        start_date=today - datetime.timedelta(days=365),
+        end_date=today + datetime.timedelta(days=365),
+        languages=["fr", "en"],
+        published=published,
+    )
+    period = Period.objects.create(
+        programme=programme,
+        code="current",
+        name={"en": "Current"},
+        start=programme.start_date,
+        end=programme.end_date,
+    )
+    level = Level.objects.create(
+        programme=programme, key="outcome", name={"en": "Outcome"}, iati_result_type=Level.IatiType.OUTCOME
+    )
+    result = Result.objects.create(programme=programme, level=level, code="R1", title={"en": "Outcome one"})
+    indicator = Indicator.objects.create(
+        result=result, code="I1", title={"en": "Indicator one"}, baseline_value=Decimal(0), target_value=Decimal(10)
+    )
+    return programme, period, indicator
+
+
+def no_kwargs(ctx) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    url: str  # a URL name, or a literal path starting with "/"
+    allowed: frozenset
+    method: str = "get"
+    kwargs: Callable = no_kwargs
+    data: Callable | None = None
+    is_json: bool = False
+    ok: object = 200  # a status code or a Redirect
+    refused: tuple = (403,)  # what a signed-in role outside `allowed` gets
+    refused_anonymous: tuple = (LOGIN,)
+    refused_as: Mapping = field(default_factory=dict)  # per-role exceptions to the two above
+    effect: Callable | None = None  # a reading an allowed write changes and a refused one must not
+
+    def path(self, ctx) -> str:
+        return self.url if self.url.startswith("/") else url(self.url, **self.kwargs(ctx))
+
+    def expected_refusal(self, role) -> tuple:
+        if role in self.refused_as:
+            return self.refused_as[role]
+        return self.refused_anonymous if role is ANONYMOUS else self.refused
+
+
+def page(label, name, allowed, **options) -> Case:
+    return Case(label, name, frozenset(allowed), **options)
+
+
+def api(label, name, allowed, **options) -> Case:
+    options.setdefault("refused_anonymous", (401, 403))
+    return Case(label, name, frozenset(allowed), is_json=True, **options)
+
+
+# Bodies ----------------------------------------------------------------------------------------------------
+
+
+def organisation_form(organisation: Organisation, **changes) -> dict:
+    """The organisation form as the edit page would post it back, with `changes` applied."""
+    organisation = Organisation.objects.get(pk=organisation.pk)
+    data = {
+        "name": organisation.name,
+        "name_fr": organisation.name_fr,
+        "acronym": organisation.acronym,
+        "kind": organisation.kind,
+        "country": organisation.country_id or "",
+        "website": organisation.website,
+        "email": organisation.email,
+        "description_en": organisation.description_en,
+        "description_fr": organisation.description_fr,
+        "iso_member_id": organisation.iso_member_id or "",
+        "iati_identifier": organisation.iati_identifier,
+        "version": organisation.version,
+    }
+    if organisation.published:
+        data["published"] = "on"
+    data.update(changes)
+    return data
+
+
+def new_organisation_form(ctx) -> dict:
+    return {
+        "name": "Ministry of Trade",
+        "kind": Organisation.Kind.MINISTRY,
+        "country": ctx.nsb.country_id,
+        "published": "on",
+    }
+
+
+def person_form(organisation_of: Callable) -> Callable:
+    return lambda ctx: {"given_name": "Awa", "family_name": "Ndiaye", "organisation": organisation_of(ctx).pk}
+
+
+def name_of(organisation_of: Callable) -> Callable:
+    return lambda ctx: Organisation.objects.filter(pk=organisation_of(ctx).pk).values_list("name", flat=True).first()
+
+
+def exists(organisation_of: Callable) -> Callable:
+    return lambda ctx: Organisation.objects.filter(pk=organisation_of(ctx).pk).exists()
+
+
+def organisation_count(ctx) -> int:
+    return Organisation.objects.count()
+
+
+def person_count(ctx) -> int:
+    return Person.objects.count()
+
+
+def mails_sent(ctx) -> int:
+    return len(mail.outbox)
+
+
+NSB = lambda ctx: ctx.nsb  # noqa: E731
+OTHER_NSB = lambda ctx: ctx.other_nsb  # noqa: E731
+HIDDEN = lambda ctx: ctx.hidden_org  # noqa: E731
+VICTIM = lambda ctx: ctx.victim  # noqa: E731
+
+
+def pk_of(organisation_of: Callable) -> Callable:
+    return lambda ctx: {"pk": organisation_of(ctx).pk}
+
+
+def programme_kwargs(ctx) -> dict:
+    return {"code": ctx.framework.programme.code}
+
+
+def hidden_programme_kwargs(ctx) -> dict:
+    return {"code": ctx.framework.hidden_programme.code}
+
+
+def indicator_kwargs(ctx) -> dict:
+    return {"code": ctx.framework.programme.code, "pk": ctx.framework.indicator.pk}
+
+
+def draft_kwargs(ctx) -> dict:
+    return {"pk": ctx.framework.draft.pk}
+
+
+def submitted_kwargs(ctx) -> dict:
+    return {"pk": ctx.framework.submitted.pk}
+
+
+def measurement_count(ctx) -> int:
+    return Measurement.objects.count()
+
+
+def measurement_state(measurement_of: Callable) -> Callable:
+    return lambda ctx: Measurement.objects.filter(pk=measurement_of(ctx).pk).values_list("status", "value").get()
+
+
+DRAFT = lambda ctx: ctx.framework.draft  # noqa: E731
+SUBMITTED = lambda ctx: ctx.framework.submitted  # noqa: E731
+INDICATOR_PAGE = Redirect(
+    lambda ctx: re.escape(url("results:indicator_detail", **indicator_kwargs(ctx))), "the indicator's page"
+)
+REPORTERS = TEAM | {"focal", "contributor"}  # who reports values: the team, and the users of an organisation
+NSB_REPORTERS_AND_TEAM = TEAM | {"focal", "contributor"}  # who sees and edits `nsb`'s draft value
+
+
+# The table -------------------------------------------------------------------------------------------------
+
+CASES = [
+    # Public pages and probes.
+    page("home page", "web:home", EVERYONE),
+    page("health probe", "healthz", EVERYONE),
+    page("country list", "web:country_list", EVERYONE),
+    page("country detail", "web:country_detail", EVERYONE, kwargs=lambda ctx: {"iso3": "SEN"}),
+    page("organisation list", "web:organisation_list", EVERYONE),
+    page("organisation detail of a published organisation", "web:organisation_detail", EVERYONE, kwargs=pk_of(NSB)),
+    page(
+        "organisation detail of an unpublished organisation",
+        "web:organisation_detail",
+        SEES_UNPUBLISHED,
+        kwargs=pk_of(HIDDEN),
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
+    # Organisation forms: programme team creates; focal points change their own; only the admin deletes.
+    page("organisation create form", "web:organisation_create", TEAM),
+    page(
+        "organisation create",
+        "web:organisation_create",
+        TEAM,
+        method="post",
+        data=new_organisation_form,
+        ok=NEW_ORGANISATION,
+        effect=organisation_count,
+    ),
+    page(
+        "organisation edit form of the focal point's own organisation",
+        "web:organisation_edit",
+        NSB_EDITORS,
+        kwargs=pk_of(NSB),
+    ),
+    page(
+        "organisation edit of the focal point's own organisation",
+        "web:organisation_edit",
+        NSB_EDITORS,
+        method="post",
+        kwargs=pk_of(NSB),
+        data=lambda ctx: organisation_form(ctx.nsb, name="Renamed ASN"),
+        ok=NSB_PAGE,
+        effect=name_of(NSB),
+    ),
+    page("organisation edit form of another organisation", "web:organisation_edit", TEAM, kwargs=pk_of(OTHER_NSB)),
+    page(
+        "organisation edit of another organisation",
+        "web:organisation_edit",
+        TEAM,
+        method="post",
+        kwargs=pk_of(OTHER_NSB),
+        data=lambda ctx: organisation_form(ctx.other_nsb, name="Renamed KEBS"),
+        ok=OTHER_NSB_PAGE,
+        effect=name_of(OTHER_NSB),
+    ),
+    page(
+        "organisation edit form of an unpublished organisation",
+        "web:organisation_edit",
+        TEAM,
+        kwargs=pk_of(HIDDEN),
+        refused=(404,),
+        refused_as={"viewer": (403,)},
+    ),
+    page(
+        "organisation edit of an unpublished organisation",
+        "web:organisation_edit",
+        TEAM,
+        method="post",
+        kwargs=pk_of(HIDDEN),
+        data=lambda ctx: organisation_form(ctx.hidden_org, name="Renamed"),
+        ok=Redirect(lambda ctx: re.escape(url("web:organisation_detail", pk=ctx.hidden_org.pk)), "its page"),
+        refused=(404,),
+        refused_as={"viewer": (403,)},
+        effect=name_of(HIDDEN),
+    ),
+    page("organisation delete confirmation", "web:organisation_delete", ADMIN, kwargs=pk_of(VICTIM)),
+    page(
+        "organisation delete",
+        "web:organisation_delete",
+        ADMIN,
+        method="post",
+        kwargs=pk_of(VICTIM),
+        ok=ORGANISATION_LIST,
+        effect=exists(VICTIM),
+    ),
+    page(
+        "organisation delete of the focal point's own organisation",
+        "web:organisation_delete",
+        ADMIN,
+        method="post",
+        kwargs=pk_of(NSB),
+        ok=ORGANISATION_LIST,
+        effect=exists(NSB),
+    ),
+    # People (contacts).
+    page(
+        "person create form in the focal point's own organisation", "web:person_create", NSB_EDITORS, kwargs=pk_of(NSB)
+    ),
+    page(
+        "person create in the focal point's own organisation",
+        "web:person_create",
+        NSB_EDITORS,
+        method="post",
+        kwargs=pk_of(NSB),
+        data=person_form(NSB),
+        ok=NSB_PAGE,
+        effect=person_count,
+    ),
+    page("person create form in another organisation", "web:person_create", TEAM, kwargs=pk_of(OTHER_NSB)),
+    page(
+        "person create in another organisation",
+        "web:person_create",
+        TEAM,
+        method="post",
+        kwargs=pk_of(OTHER_NSB),
+        data=person_form(OTHER_NSB),
+        ok=OTHER_NSB_PAGE,
+        effect=person_count,
+    ),
+    page(
+        "person create in an unpublished organisation",
+        "web:person_create",
+        TEAM,
+        kwargs=pk_of(HIDDEN),
+        refused=(404,),
+        refused_as={"viewer": (403,)},
+    ),
+    # The audit log: platform administrators only.
+    page("audit log", "web:audit_list", ADMIN),
+    page("audit entry", "web:audit_detail", ADMIN, kwargs=lambda ctx: {"pk": ctx.audit_entry.pk}),
+    # Django admin: the platform administrator only; everyone else is sent to the admin's login page.
+    page("admin index", "admin:index", ADMIN, refused=(ADMIN_LOGIN,), refused_anonymous=(ADMIN_LOGIN,)),
+    # Accounts.
+    page("login page", "accounts:login", {ANONYMOUS}, refused=(HOME,)),
+    page("logout", "accounts:logout", EVERYONE, method="post", ok=HOME),
+    page("logout by GET", "accounts:logout", NOBODY, refused=(405,), refused_anonymous=(405,)),
+    page("password reset form", "accounts:password_reset", EVERYONE),
+    page(
+        "password reset",
+        "accounts:password_reset",
+        EVERYONE,
+        method="post",
+        data=lambda ctx: {"email": "focal@example.org"},
+        ok=RESET_SENT,
+        effect=mails_sent,
+    ),
+    page("password reset sent", "accounts:password_reset_done", EVERYONE),
+    page(
+        "password reset link (invalid)",
+        "accounts:password_reset_confirm",
+        EVERYONE,
+        kwargs=lambda ctx: {"uidb64": "MQ", "token": "not-a-token"},
+    ),
+    page("password reset complete", "accounts:password_reset_complete", EVERYONE),
+    # API documentation.
+    page("API schema", "api-schema", EVERYONE),
+    page("API docs", "api-docs", EVERYONE),
+    # API: countries are public and read-only for everyone, the platform admin included.
+    api("API root", "api:api-root", EVERYONE),
+    api("API country list", "api:country-list", EVERYONE),
+    api("API country detail", "api:country-detail", EVERYONE, kwargs=lambda ctx: {"iso3": "SEN"}),
+    api(
+        "API country create",
+        "api:country-list",
+        NOBODY,
+        method="post",
+        data=lambda ctx: {"iso3": "XXX"},
+        refused=(403, 405),
+    ),
+    api(
+        "API country update",
+        "api:country-detail",
+        NOBODY,
+        method="patch",
+        kwargs=lambda ctx: {"iso3": "SEN"},
+        data=lambda ctx: {"name_en": "Changed"},
+        refused=(403, 405),
+    ),
+    # API: organisations.
+    api("API organisation list", "api:organisation-list", EVERYONE),
+    api("API organisation detail of a published organisation", "api:organisation-detail", EVERYONE, kwargs=pk_of(NSB)),
+    api(
+        "API organisation detail of an unpublished organisation",
+        "api:organisation-detail",
+        SEES_UNPUBLISHED,
+        kwargs=pk_of(HIDDEN),
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
+    api(
+        "API organisation create",
+        "api:organisation-list",
+        TEAM,
+        method="post",
+        ok=201,
+        data=lambda ctx: {"name": "Ministry of Trade", "kind": "ministry", "country": "SEN"},
+        effect=organisation_count,
+    ),
+    api(
+        "API organisation update of the focal point's own organisation",
+        "api:organisation-detail",
+        NSB_EDITORS,
+        method="put",
+        kwargs=pk_of(NSB),
+        data=lambda ctx: {"name": "Renamed ASN", "kind": "nsb", "country": "SEN"},
+        effect=name_of(NSB),
+    ),
+    api(
+        "API organisation partial update of the focal point's own organisation",
+        "api:organisation-detail",
+        NSB_EDITORS,
+        method="patch",
+        kwargs=pk_of(NSB),
+        data=lambda ctx: {"name": "Renamed ASN"},
+        effect=name_of(NSB),
+    ),
+    api(
+        "API organisation partial update of another organisation",
+        "api:organisation-detail",
+        TEAM,
+        method="patch",
+        kwargs=pk_of(OTHER_NSB),
+        data=lambda ctx: {"name": "Renamed KEBS"},
+        effect=name_of(OTHER_NSB),
+    ),
+    api(
+        "API organisation partial update of an unpublished organisation",
+        "api:organisation-detail",
+        TEAM,
+        method="patch",
+        kwargs=pk_of(HIDDEN),
+        data=lambda ctx: {"name": "Renamed"},
+        refused=(404,),
+        refused_as={"viewer": (403,)},
+        effect=name_of(HIDDEN),
+    ),
+    api(
+        "API organisation delete",
+        "api:organisation-detail",
+        ADMIN,
+        method="delete",
+        kwargs=pk_of(VICTIM),
+        ok=204,
+        effect=exists(VICTIM),
+    ),
+    api(
+        "API organisation delete of the focal point's own organisation",
+        "api:organisation-detail",
+        ADMIN,
+        method="delete",
+        kwargs=pk_of(NSB),
+        ok=204,
+        effect=exists(NSB),
+    ),
+    api(
+        "API organisation delete of an unpublished organisation",
+        "api:organisation-detail",
+        ADMIN,
+        method="delete",
+        kwargs=pk_of(HIDDEN),
+        ok=204,
+        refused=(404,),
+        refused_as={"viewer": (403,), "manager": (403,)},
+        effect=exists(HIDDEN),
+    ),
+    # Results frameworks: pages. Published programmes are public; unpublished ones for managers and viewers.
+    page("programme list", "results:programme_list", EVERYONE),
+    page("programme page", "results:programme_detail", EVERYONE, kwargs=programme_kwargs),
+    page(
+        "programme page of an unpublished programme",
+        "results:programme_detail",
+        SEES_UNPUBLISHED,
+        kwargs=hidden_programme_kwargs,
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
+    page("tracking table", "results:tracking", EVERYONE, kwargs=programme_kwargs),
+    page("tracking table as CSV", "results:tracking_csv", EVERYONE, kwargs=programme_kwargs),
+    page("tracking table as XLSX", "results:tracking_xlsx", EVERYONE, kwargs=programme_kwargs),
+    page(
+        "tracking table of an unpublished programme",
+        "results:tracking",
+        SEES_UNPUBLISHED,
+        kwargs=hidden_programme_kwargs,
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
+    page("indicator page", "results:indicator_detail", EVERYONE, kwargs=indicator_kwargs),
+    page("measurement report form", "results:measurement_create", REPORTERS, kwargs=indicator_kwargs),
+    page(
+        "measurement report",
+        "results:measurement_create",
+        REPORTERS,
+        method="post",
+        kwargs=indicator_kwargs,
+        data=lambda ctx: {"period": ctx.framework.period.pk, "organisation": ctx.nsb.pk, "value": "5"},
+        ok=INDICATOR_PAGE,
+        effect=measurement_count,
+    ),
+    page(
+        "measurement edit form of nsb's draft",
+        "results:measurement_edit",
+        NSB_REPORTERS_AND_TEAM,
+        kwargs=draft_kwargs,
+        refused=(404,),
+    ),
+    page(
+        "measurement edit of nsb's draft",
+        "results:measurement_edit",
+        NSB_REPORTERS_AND_TEAM,
+        method="post",
+        kwargs=draft_kwargs,
+        data=lambda ctx: {"organisation": ctx.nsb.pk, "value": "7", "version": ctx.framework.draft.version},
+        ok=INDICATOR_PAGE,
+        refused=(404,),
+        effect=measurement_state(DRAFT),
+    ),
+    page(
+        "measurement review of a submitted value",
+        "results:measurement_review",
+        TEAM,
+        method="post",
+        kwargs=submitted_kwargs,
+        data=lambda ctx: {"decision": "approve", "version": ctx.framework.submitted.version},
+        ok=INDICATOR_PAGE,
+        refused_as={"plain": (404,), "viewer": (404,)},  # a submitted value is not theirs to see
+        effect=measurement_state(SUBMITTED),
+    ),
+    page(
+        "measurement review by GET",
+        "results:measurement_review",
+        NOBODY,
+        kwargs=submitted_kwargs,
+        refused_as={"plain": (404,), "viewer": (404,)},
+    ),
+    page("approval queue", "results:approval_queue", TEAM),
+    # Results frameworks: API.
+    api("API programme list", "api:programme-list", EVERYONE),
+    api("API programme detail", "api:programme-detail", EVERYONE, kwargs=programme_kwargs),
+    api(
+        "API programme detail of an unpublished programme",
+        "api:programme-detail",
+        SEES_UNPUBLISHED,
+        kwargs=hidden_programme_kwargs,
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
+    api("API programme results", "api:programme-results", EVERYONE, kwargs=programme_kwargs),
+    api("API programme indicators", "api:programme-indicators", EVERYONE, kwargs=programme_kwargs),
+    api("API programme progress", "api:programme-progress", EVERYONE, kwargs=programme_kwargs),
+    api(
+        "API programme progress of an unpublished programme",
+        "api:programme-progress",
+        SEES_UNPUBLISHED,
+        kwargs=hidden_programme_kwargs,
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
+    api("API measurement list", "api:measurement-list", EVERYONE),
+    api(
+        "API measurement detail of nsb's draft",
+        "api:measurement-detail",
+        NSB_REPORTERS_AND_TEAM,
+        kwargs=draft_kwargs,
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
+    api(
+        "API measurement report",
+        "api:measurement-list",
+        REPORTERS,
+        method="post",
+        ok=201,
+        data=lambda ctx: {
+            "indicator": ctx.framework.indicator.pk,
+            "period": ctx.framework.period.code,
+            "organisation": ctx.nsb.pk,
+            "value": "5",
+        },
+        effect=measurement_count,
+    ),
+]
+
+
+def matches(response, expectation, ctx) -> bool:
+    if isinstance(expectation, Redirect):
+        return expectation.matches(response, ctx)
+    return response.status_code == expectation
+
+
+def describe(response) -> str:
+    if response.status_code in (301, 302, 303, 307, 308):
+        return f"{response.status_code} to {response['Location']}"
+    return str(response.status_code)
+
+
+def prepared(case: Case, ctx: Ctx) -> tuple[str, dict]:
+    """The request's path and client options (body), built before the first effect reading, since building
+    them may create the records a row needs."""
+    options = {}
+    if case.data is not None:
+        body = case.data(ctx)
+        options = {"data": json.dumps(body), "content_type": "application/json"} if case.is_json else {"data": body}
+    return case.path(ctx), options
+
+
+def framework_build(*, users, nsb) -> Framework:
+    owner = Organisation.objects.get(acronym="ISO")
+    programme, period, indicator = programme_build("open", owner=owner, published=True)
+    hidden_programme, _period, _indicator = programme_build("closed", owner=owner, published=False)
+    reported = {"indicator": indicator, "period": period, "organisation": nsb}
+    return Framework(
+        programme=programme,
+        hidden_programme=hidden_programme,
+        period=period,
+        indicator=indicator,
+        draft=measurement_create(actor=users["focal"], value=Decimal(3), submit=False, **reported),
+        submitted=measurement_create(actor=users["focal"], value=Decimal(4), submit=True, **reported),
+    )
+
+
+def judge(case: Case, role, ctx: Ctx, client_as) -> str | None:
+    """Request the row as `role`; None if the answer is the one the table expects, else what went wrong."""
+    path, options = prepared(case, ctx)
+    who, where = role or "anonymous", f"{case.method.upper()} {path}"
+    before = case.effect(ctx) if case.effect else None
+    response = getattr(client_as(role), case.method)(path, **options)
+    after = case.effect(ctx) if case.effect else None
+    if role in case.allowed:
+        if not matches(response, case.ok, ctx):
+            return f"{who}: {where} answered {describe(response)}, expected allowed ({case.ok!r})"
+        if case.effect and after == before:
+            return f"{who}: {where} was allowed but changed nothing ({before!r})"
+        return None
+    expected = case.expected_refusal(role)
+    if not any(matches(response, refusal, ctx) for refusal in expected):
+        return f"{who}: {where} answered {describe(response)}, expected refused ({expected!r})"
+    if case.effect and after != before:
+        return f"{who}: {where} was refused but changed {before!r} to {after!r}"
+    return None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.label for case in CASES])
+def test_each_role_is_allowed_or_refused_as_the_table_says(case, client_as, users, nsb, other_nsb, hidden_org):
+    problems = []
+    for role in ROLES:
+        with transaction.atomic():
+            ctx = Ctx(users=users, nsb=nsb, other_nsb=other_nsb, hidden_org=hidden_org)
+            problem = judge(case, role, ctx, client_as)
+            transaction.set_rollback(True)
+        if problem:
+            problems.append(problem)
+    assert not problems, "\n".join(problems)
+
+
+# Completeness ----------------------------------------------------------------------------------------------
+
+
+def url_patterns(patterns=None, namespace=""):
+    """(full name or None, route, pattern) for every endpoint of the URLconf, recursively."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace) if part)
+            yield from url_patterns(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            name = ":".join(part for part in (namespace, pattern.name) if part) if pattern.name else None
+            yield name, str(pattern.pattern), pattern
+
+
+def skipped(name, pattern: URLPattern) -> bool:
+    if name == "admin:index":
+        return False
+    callback = pattern.callback
+    module = getattr(callback, "__module__", "")
+    if (name or "").startswith("admin:") or module.startswith("django.contrib.admin"):
+        return True  # Django admin internals: its index is in the table and stands for them.
+    if module == "django.views.static":
+        return True  # media/static serving (DEBUG only)
+    if "format" in pattern.pattern.regex.groupindex:
+        return True  # DRF's format-suffix twin of a route already in the table
+    # The admin's unnamed redirects (".../<object_id>/" -> ".../change/") are RedirectViews under admin/.
+    return name is None and module == "django.views.generic.base"
+
+
+def test_every_view_and_endpoint_is_in_the_table():
+    covered = {case.url for case in CASES}
+    methods_covered = {(case.url, case.method) for case in CASES}
+    missing, unnamed, methods_missing = [], [], []
+    for name, route, pattern in url_patterns():
+        if skipped(name, pattern):
+            continue
+        if name is None:
+            unnamed.append(route)
+            continue
+        if name not in covered:
+            missing.append(f"{name} ({route})")
+        # A DRF viewset route says which methods it answers: each needs a row (HEAD answers as GET does).
+        for method in getattr(pattern.callback, "actions", {}) or {}:
+            if method not in ("head", "options") and (name, method) not in methods_covered:
+                methods_missing.append(f"{method.upper()} {name}")
+    assert not unnamed, f"name these URL patterns so the access table can cover them: {unnamed}"
+    assert not missing, f"views and endpoints with no row in the access table: {missing}"
+    assert not methods_missing, f"API methods with no row in the access table: {methods_missing}"
+
+
+def test_the_completeness_check_sees_views_inside_includes_and_language_prefixes():
+    # The walk must reach into include() and i18n_patterns(), else the check above would pass vacuously.
+    names = {name for name, _route, _pattern in url_patterns()}
+    assert {"healthz", "web:organisation_edit", "accounts:login", "api:organisation-detail", "admin:index"} <= names
+
+
+# Scoping, beyond the status codes ------------------------------------------------------------------------
+
+
+def test_contacts_show_only_to_the_programme_team_and_the_organisations_own_users(client_as, nsb, other_nsb):
+    own = PersonFactory(organisation=nsb, given_name="Aminata", family_name="Sow", email="a.sow@asn.example")
+    foreign = PersonFactory(
+        organisation=other_nsb, given_name="Wanjiru", family_name="Kamau", email="w.kamau@kebs.example"
+    )
+    problems = []
+    for role in ROLES:
+        client = client_as(role)
+        for person, organisation, who_sees in ((own, nsb, SEES_NSB_PEOPLE), (foreign, other_nsb, TEAM)):
+            content = client.get(url("web:organisation_detail", pk=organisation.pk)).content.decode()
+            if (person.email in content) != (role in who_sees):
+                problems.append(
+                    f"{role or 'anonymous'} {'sees' if person.email in content else 'misses'} "
+                    f"{person} of {organisation.acronym}"
+                )
+    assert not problems, problems
+
+
+def test_contacts_never_appear_to_anonymous_visitors_on_any_page_or_endpoint(client_as, nsb):
+    person = PersonFactory(organisation=nsb, given_name="Aminata", family_name="Sow", email="a.sow@asn.example")
+    client = client_as(ANONYMOUS)
+    paths = [
+        url("web:home"),
+        url("web:organisation_list") + "?q=ASN",
+        url("web:organisation_detail", pk=nsb.pk),
+        url("web:country_detail", iso3="SEN"),
+        url("api:organisation-list") + "?search=ASN",
+        url("api:organisation-detail", pk=nsb.pk),
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        content = response.content.decode()
+        assert person.email not in content and person.family_name not in content, path
+
+
+def test_an_unpublished_organisation_is_listed_only_for_those_who_may_see_it(client_as, hidden_org):
+    problems = []
+    for role in ROLES:
+        client = client_as(role)
+        pages = {
+            "organisation list": client.get(url("web:organisation_list"), {"q": "Unpublished"}).content.decode(),
+            "country page": client.get(url("web:country_detail", iso3="SEN")).content.decode(),
+            "API list": client.get(url("api:organisation-list"), {"search": "Unpublished"}).content.decode(),
+        }
+        for where, content in pages.items():
+            if (hidden_org.name in content) != (role in SEES_UNPUBLISHED):
+                problems.append(
+                    f"{role or 'anonymous'}: {where} {'shows' if role not in SEES_UNPUBLISHED else 'hides'} it"
+                )
+    assert not problems, problems
+
+
+def test_an_unpublished_organisation_is_visible_to_its_own_focal_point_and_contributor(client, hidden_org):
+    focal = make_user("hidden-focal", Role.FOCAL_POINT, hidden_org)
+    contributor = make_user("hidden-contributor", Role.CONTRIBUTOR, hidden_org)
+    for user in (focal, contributor):
+        client.force_login(user)
+        assert client.get(url("web:organisation_detail", pk=hidden_org.pk)).status_code == 200
+        assert client.get(url("api:organisation-detail", pk=hidden_org.pk)).status_code == 200
+        listed = client.get(url("api:organisation-list"), {"search": "Unpublished"}).json()
+        assert [item["id"] for item in listed["results"]] == [hidden_org.pk]
+    client.force_login(focal)
+    assert client.get(url("web:organisation_edit", pk=hidden_org.pk)).status_code == 200
+    client.force_login(contributor)
+    assert client.get(url("web:organisation_edit", pk=hidden_org.pk)).status_code == 403
+
+
+def test_the_person_form_offers_only_organisations_the_user_may_change(client_as, nsb, other_nsb):
+    client = client_as("focal")
+    response = client.post(
+        url("web:person_create", pk=nsb.pk),
+        {"given_name": "Awa", "family_name": "Ndiaye", "organisation": other_nsb.pk},
+    )
+    assert response.status_code == 200  # the form again, with an error on `organisation`
+    assert "organisation" in response.context["form"].errors
+    assert not Person.objects.filter(family_name="Ndiaye").exists()
