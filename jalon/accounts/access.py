@@ -86,34 +86,34 @@ def role_labels(user) -> list[str]:
     ]
 
 
-# Organisations ------------------------------------------------------------------------------------------
+# Organisations (the directory is run by platform-wide managers; programme-scoped roles do not extend to it) ------------------------------------------------------------------------------------------
 
 
 def organisations_visible(user, queryset: QuerySet[Organisation] | None = None) -> QuerySet[Organisation]:
     """The public sees published organisations; the programme team sees all; others add their own."""
     queryset = Organisation.objects.all() if queryset is None else queryset
     grants = grants_for(user)
-    if grants.has(Role.PROGRAMME_MANAGER, Role.VIEWER):
+    if grants.all_programmes(Role.PROGRAMME_MANAGER, Role.VIEWER):
         return queryset
     own = grants.organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR)
     return queryset.filter(Q(published=True) | Q(pk__in=own))
 
 
 def organisation_can_create(user) -> bool:
-    return grants_for(user).has(Role.PROGRAMME_MANAGER)
+    return grants_for(user).all_programmes(Role.PROGRAMME_MANAGER)
 
 
 def organisations_changeable(user, queryset: QuerySet[Organisation] | None = None) -> QuerySet[Organisation]:
     queryset = Organisation.objects.all() if queryset is None else queryset
     grants = grants_for(user)
-    if grants.has(Role.PROGRAMME_MANAGER):
+    if grants.all_programmes(Role.PROGRAMME_MANAGER):
         return queryset
     return queryset.filter(pk__in=grants.organisations(Role.FOCAL_POINT))
 
 
 def organisation_can_change(user, organisation: Organisation) -> bool:
     grants = grants_for(user)
-    return grants.has(Role.PROGRAMME_MANAGER) or organisation.pk in grants.organisations(Role.FOCAL_POINT)
+    return grants.all_programmes(Role.PROGRAMME_MANAGER) or organisation.pk in grants.organisations(Role.FOCAL_POINT)
 
 
 def organisation_can_delete(user, organisation: Organisation) -> bool:
@@ -126,7 +126,7 @@ def organisation_can_delete(user, organisation: Organisation) -> bool:
 def people_visible(user, queryset: QuerySet[Person] | None = None) -> QuerySet[Person]:
     queryset = Person.objects.all() if queryset is None else queryset
     grants = grants_for(user)
-    if grants.has(Role.PROGRAMME_MANAGER):
+    if grants.all_programmes(Role.PROGRAMME_MANAGER):
         return queryset
     own = grants.organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR)
     return queryset.filter(organisation_id__in=own) if own else queryset.none()
@@ -134,14 +134,14 @@ def people_visible(user, queryset: QuerySet[Person] | None = None) -> QuerySet[P
 
 def people_can_list(user, organisation: Organisation) -> bool:
     grants = grants_for(user)
-    return grants.has(Role.PROGRAMME_MANAGER) or organisation.pk in grants.organisations(
+    return grants.all_programmes(Role.PROGRAMME_MANAGER) or organisation.pk in grants.organisations(
         Role.FOCAL_POINT, Role.CONTRIBUTOR
     )
 
 
 def person_can_change(user, organisation: Organisation | None) -> bool:
     grants = grants_for(user)
-    if grants.has(Role.PROGRAMME_MANAGER):
+    if grants.all_programmes(Role.PROGRAMME_MANAGER):
         return True
     return organisation is not None and organisation.pk in grants.organisations(Role.FOCAL_POINT)
 

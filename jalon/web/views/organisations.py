@@ -53,6 +53,8 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = access.organisations_changeable(user).order_by("name")
+        # A contact without an organisation would be visible to managers only: require one.
+        self.fields["organisation"].required = True
         self.fields["country"].queryset = Country.objects.order_by(localized_field("name"))
 
 
