@@ -86,7 +86,8 @@ def role_labels(user) -> list[str]:
     ]
 
 
-# Organisations (the directory is run by platform-wide managers; programme-scoped roles do not extend to it) ------------------------------------------------------------------------------------------
+# Organisations ------------------------------------------------------------------------------------------
+# The directory is run by platform-wide managers: programme-scoped roles do not extend to it.
 
 
 def organisations_visible(user, queryset: QuerySet[Organisation] | None = None) -> QuerySet[Organisation]:

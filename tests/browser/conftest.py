@@ -64,13 +64,6 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Each browser test creates its users again (the flush removes them): a fast hasher keeps that,
-    and the logins typed in the browser, from costing seconds of PBKDF2 each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def reference_data(browser, transactional_db):
     """The live server needs a transactional database, which Django flushes after each test: the
     reference data and ISO members loaded once per session by tests/conftest.py are then gone for the

@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.test.utils import override_settings
 
 from jalon.organisations.services import ISO_MEMBERS_FILE
 from jalon.reference.services import DATA_DIR
@@ -19,13 +18,6 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         return list(reader.fieldnames or []), list(reader)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def fast_password_hashing():
-    """Each test makes six users (tests/conftest.py); PBKDF2's million rounds would cost seconds apiece."""
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        yield
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,6 @@ from jalon.results.models import Programme
 from jalon.results.services import SEED_FRAMEWORKS, frameworks_load
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The `users` fixture hashes six passwords per test: MD5 keeps that free."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """The three seed frameworks, loaded once per module in a transaction rolled back at its end; each

@@ -14,12 +14,6 @@ from tests.factories import OrganisationFactory
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The `users` fixture hashes six passwords per test: PBKDF2 would cost seconds, MD5 costs nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Evidence files go to a temporary folder, never to var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
