@@ -1,6 +1,7 @@
 """API over results frameworks: programmes, their tree, and the progress endpoint."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -10,6 +11,7 @@ from jalon.accounts import access
 from jalon.reference.multilingual import text_in
 from jalon.results import services
 from jalon.results.models import Indicator, Measurement, Milestone, Period, Programme, Result
+from jalon.results.progress import resolve_target
 from jalon.results.selectors import programme_progress
 
 
@@ -88,6 +90,16 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         ]
 
 
+class TargetSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    period = serializers.CharField()
+    value = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    relative_percent = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    target = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    pending = serializers.BooleanField(help_text="A relative target whose baseline is not set yet.")
+    note = serializers.JSONField()
+
+
 class ProgressCellSerializer(serializers.Serializer):
     period = serializers.CharField()
     target = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
@@ -147,6 +159,40 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("result__order", "order")
         )
         return Response(IndicatorSerializer(queryset, many=True).data)
+
+    @extend_schema(responses=PeriodSerializer(many=True))
+    @action(detail=True)
+    def periods(self, request, code=None):
+        return Response(PeriodSerializer(self.get_object().periods.all(), many=True).data)
+
+    @extend_schema(responses=TargetSerializer(many=True))
+    @action(detail=True)
+    def targets(self, request, code=None):
+        """Every milestone (per-period target) with the value it resolves to (relative ones from the baseline)."""
+        milestones = (
+            Milestone.objects.filter(indicator__result__programme=self.get_object())
+            .select_related("indicator", "period")
+            .order_by("indicator__result__order", "indicator__order", "period__start")
+        )
+        rows = []
+        for milestone in milestones:
+            target, pending = resolve_target(
+                value=milestone.value,
+                relative_percent=milestone.relative_percent,
+                baseline=milestone.indicator.baseline_value,
+            )
+            rows.append(
+                {
+                    "indicator": milestone.indicator.code,
+                    "period": milestone.period.code,
+                    "value": milestone.value,
+                    "relative_percent": milestone.relative_percent,
+                    "target": target,
+                    "pending": pending,
+                    "note": milestone.note,
+                }
+            )
+        return Response(TargetSerializer(rows, many=True).data)
 
     @extend_schema(responses=IndicatorProgressSerializer(many=True))
     @action(detail=True)
@@ -210,8 +256,26 @@ class MeasurementSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "review_note"]
 
 
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "return"])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(help_text="The version you reviewed; a newer one is refused (409).")
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False)
+
+
+def _conflict(exc) -> Response:
+    return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+
+
 class MeasurementViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Reported values. Anyone sees approved values of visible programmes; reporters their own too."""
 
@@ -239,15 +303,88 @@ class MeasurementViewSet(
         if not access.programmes_visible(request.user).filter(
             pk=programme.pk
         ).exists() or not access.measurement_can_report(request.user, programme):
-            return Response({"detail": "You may not report on this programme."}, status=status.HTTP_403_FORBIDDEN)
+            return Response({"detail": _("You may not report on this programme.")}, status=status.HTTP_403_FORBIDDEN)
         period = get_object_or_404(Period, programme=programme, code=data.pop("period")["code"])
         organisation = data.get("organisation")
         if not access.programme_can_manage(request.user, programme) and (
             organisation is None or organisation.pk not in access.measurement_reporting_organisations(request.user)
         ):
-            return Response({"organisation": ["Report for your own organisation."]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"organisation": [_("Report for your own organisation.")]}, status=status.HTTP_400_BAD_REQUEST
+            )
         submit = data.pop("submit", False)
         measurement = services.measurement_create(
             actor=request.user, indicator=indicator, period=period, submit=submit, **data
         )
         return Response(self.get_serializer(measurement).data, status=status.HTTP_201_CREATED)
+
+    def can_change(self, user, obj):
+        return access.measurement_can_edit(user, obj)
+
+    @staticmethod
+    def _may_report_for(user, measurement, organisation) -> bool:
+        if access.programme_can_manage(user, measurement.indicator.result.programme):
+            return True
+        return organisation is not None and organisation.pk in access.measurement_reporting_organisations(user)
+
+    def update(self, request, *args, **kwargs):
+        """Change a value; send the `version` you read: a newer one answers 409 and nothing changes."""
+        measurement = self.get_object()
+        serializer = self.get_serializer(measurement, data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = {key: value for key, value in serializer.validated_data.items() if key in services.MEASUREMENT_FIELDS}
+        if "organisation" in data and not self._may_report_for(request.user, measurement, data["organisation"]):
+            return Response(
+                {"organisation": [_("Report for your own organisation.")]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        version = VersionSerializer(data=request.data)
+        version.is_valid(raise_exception=True)
+        try:
+            measurement = services.measurement_update(
+                actor=request.user,
+                measurement=measurement,
+                version=version.validated_data.get("version"),
+                submit=serializer.validated_data.get("submit", False),
+                **data,
+            )
+        except services.ConflictError as exc:
+            return _conflict(exc)
+        return Response(self.get_serializer(measurement).data)
+
+    @extend_schema(request=VersionSerializer, responses=MeasurementSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Send a draft or returned value for approval."""
+        measurement = self.get_object()
+        version = VersionSerializer(data=request.data)
+        version.is_valid(raise_exception=True)
+        try:
+            measurement = services.measurement_submit(
+                actor=request.user, measurement=measurement, version=version.validated_data.get("version")
+            )
+        except services.ConflictError as exc:
+            return _conflict(exc)
+        return Response(self.get_serializer(measurement).data)
+
+    @extend_schema(request=ReviewSerializer, responses=MeasurementSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """Approve a submitted value, or return it with a note (programme managers)."""
+        measurement = self.get_object()
+        if not access.programme_can_manage(request.user, measurement.indicator.result.programme):
+            return Response(
+                {"detail": _("Only the programme's managers review values.")}, status=status.HTTP_403_FORBIDDEN
+            )
+        review = ReviewSerializer(data=request.data)
+        review.is_valid(raise_exception=True)
+        try:
+            measurement = services.measurement_review(
+                actor=request.user,
+                measurement=measurement,
+                approve=review.validated_data["decision"] == "approve",
+                note=review.validated_data["note"],
+                version=review.validated_data["version"],
+            )
+        except services.ConflictError as exc:
+            return _conflict(exc)
+        return Response(self.get_serializer(measurement).data)

@@ -38,6 +38,13 @@ class ConflictError(ValidationError):
     """The record changed since the editor loaded it."""
 
 
+def _records_changed() -> None:
+    """Computed indicators read organisations and memberships: refresh them after the commit."""
+    from jalon.results.computations import computed_schedule_refresh  # results builds on organisations
+
+    computed_schedule_refresh(source="organisations")
+
+
 def _save_validated(instance, *, exclude=None):
     instance.full_clean(exclude=exclude)
     instance.save()
@@ -51,6 +58,7 @@ def organisation_create(*, actor, **fields) -> Organisation:
     organisation = Organisation(**fields)
     _save_validated(organisation)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=organisation)
+    _records_changed()
     return organisation
 
 
@@ -78,6 +86,7 @@ def organisation_update(*, actor, organisation: Organisation, version: int | Non
     current.save()
     current.refresh_from_db()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
+    _records_changed()
     return current
 
 
@@ -87,6 +96,7 @@ def organisation_delete(*, actor, organisation: Organisation) -> None:
         raise ValidationError(_("This organisation has members: remove their memberships first."))
     before = snapshot(organisation)
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=organisation, before=before)
+    _records_changed()
     try:
         organisation.delete()
     except ProtectedError as exc:
@@ -136,6 +146,7 @@ def membership_create(
     )
     _save_validated(membership)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=membership)
+    _records_changed()
     return membership
 
 
@@ -239,4 +250,5 @@ def iso_members_load(*, actor=None, path: Path = ISO_MEMBERS_FILE) -> dict[str, 
             membership.category, membership.as_of, membership.source = category, as_of, row["source"]
             membership.save()
             audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=membership, before=before)
+            _records_changed()
     return counts

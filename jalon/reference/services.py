@@ -306,6 +306,9 @@ def reference_load(*, manifest: Path = DEFAULT_MANIFEST) -> LoadReport:
     _load_languages_and_currencies()
     for rule in spec.get("rules", []):
         rule_save(**rule)
+    from jalon.results.computations import computed_schedule_refresh  # results builds on reference
+
+    computed_schedule_refresh(source="reference")
     return report
 
 

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from jalon.reference.multilingual import text_in
-from jalon.results.models import DimensionValue, Period, Programme
+from jalon.results.models import DimensionValue, Indicator, Period, Programme
 from jalon.results.progress import STATUS_LABELS
 from jalon.results.selectors import IndicatorProgress, programme_progress
 
@@ -29,13 +29,22 @@ def tracking_table(
 ) -> TrackingTable:
     filters = {"dimension_value": dimension_value} if dimension_value else None
     report = programme_progress(programme=programme, measurement_filters=filters)
+    # Filtered by a disaggregation: only the indicators disaggregated by its dimension (one query).
+    disaggregated = (
+        set(
+            Indicator.dimensions.through.objects.filter(dimension_id=dimension_value.dimension_id).values_list(
+                "indicator_id", flat=True
+            )
+        )
+        if dimension_value
+        else None
+    )
     rows = [
         item
         for result in report.results
         if not level or result.level.key == level
         for item in report.for_result(result)
-        # dimensions are prefetched by programme_progress: no query per row
-        if dimension_value is None or any(d.pk == dimension_value.dimension_id for d in item.indicator.dimensions.all())
+        if disaggregated is None or item.indicator.pk in disaggregated
     ]
     return TrackingTable(programme=programme, periods=report.periods, rows=rows, dimension_value=dimension_value)
 

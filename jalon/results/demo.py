@@ -9,6 +9,7 @@ from django.db import transaction
 
 from jalon.organisations.models import Organisation
 from jalon.results import services
+from jalon.results.computations import indicator_link_computation
 from jalon.results.models import (
     Dimension,
     DimensionValue,
@@ -82,6 +83,10 @@ ISO_DEMO_INDICATORS = (
 )
 
 
+# One demo indicator lags far behind, so that "off track" shows too.
+LAGGING = {"D4": Decimal("0.4")}
+
+
 @transaction.atomic
 def demo_history_build(*, actor, reporter, organisation: Organisation) -> int:
     """Add the demo indicators and history; returns the number of measurements created."""
@@ -125,7 +130,7 @@ def demo_history_build(*, actor, reporter, organisation: Organisation) -> int:
         level = Decimal(baseline)
         for index, period in enumerate(periods[:4]):
             step = Decimal(milestones[index]) - (Decimal(milestones[index - 1]) if index else Decimal(baseline))
-            achieved = step * Decimal(rng.choice(["0.5", "0.8", "0.95", "1.1"]))
+            achieved = step * Decimal(rng.choice(["0.5", "0.8", "0.95", "1.1"])) * LAGGING.get(code, Decimal(1))
             level = level + achieved
             kwargs = {"organisation": organisation, "comment": "Demo"}
             if measure == Measure.PERCENTAGE:
@@ -160,6 +165,30 @@ def demo_history_build(*, actor, reporter, organisation: Organisation) -> int:
                     )
                     services.measurement_review(actor=actor, measurement=split, approve=True)
                     created += 1
+    # A computed indicator: it fills itself from the ISO membership data, period by period.
+    computed, _created = Indicator.objects.update_or_create(
+        result=Result.objects.get(programme=programme, code="IO6"),
+        code="D5",
+        defaults={
+            "title": {
+                "fr": "Membres de l'ISO de pays en développement (calculé)",
+                "en": "ISO members from developing countries (computed)",
+            },
+            "definition": DEMO_NOTE,
+            "measure": Measure.COUNT,
+            "cumulation": "latest",
+            "baseline_value": Decimal(100),
+            "baseline_year": 2023,
+            "target_value": Decimal(110),
+            "is_demo": True,
+        },
+    )
+    for period in periods[3:]:
+        Milestone.objects.update_or_create(
+            indicator=computed, period=period, defaults={"value": Decimal(105 if period.code == "2024" else 110)}
+        )
+    if computed.source != Indicator.Source.COMPUTED:
+        indicator_link_computation(actor=actor, indicator=computed, key="developing_members_by_region")
     return created
 
 

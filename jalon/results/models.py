@@ -314,6 +314,15 @@ class Measurement(models.Model):
         indexes = [
             models.Index(fields=["indicator", "period", "status"]),
             models.Index(fields=["status", "submitted_at"]),
+            # The totals (not disaggregated) of a programme's indicators, read without the dozens of
+            # disaggregated rows beside each total: progress pages, tracking table, progress API
+            # (selectors._aggregates). Partial, so small. The summed columns are key columns (not
+            # INCLUDE, which SQLite lacks) so that PostgreSQL answers the sums from the index alone.
+            models.Index(
+                fields=["indicator", "status", "period", "value", "numerator", "denominator"],
+                condition=models.Q(dimension_value__isnull=True),
+                name="measurement_cell_totals",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,9 +4,10 @@ import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import models, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,8 @@ from jalon.accounts.models import AuditEntry
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import organisation_create
 from jalon.results.models import (
+    Dimension,
+    DimensionValue,
     Indicator,
     Level,
     Measure,
@@ -340,3 +343,584 @@ def measurement_review(
     current.status = Measurement.Status.APPROVED if approve else Measurement.Status.RETURNED
     current.review_note, current.reviewer, current.reviewed_at = note, actor, timezone.now()
     return _save_audited(current, before, actor)
+
+
+# Building and editing a framework -------------------------------------------------------------------------
+# What the framework pages call. Multilingual texts arrive as {"fr": ..., "en": ...} dicts; empty languages
+# are dropped. Each service validates with messages keyed by field, so a page can show them beside the input.
+
+# Codes a programme cannot take: they are the paths of other pages under /programmes/.
+RESERVED_PROGRAMME_CODES = frozenset({"new", "approvals", "measurements"})
+
+PROGRAMME_FIELDS = (
+    "code",
+    "owner",
+    "title",
+    "description",
+    "source",
+    "start_date",
+    "end_date",
+    "languages",
+    "developing_rule",
+    "developing_rule_as_of",
+    "on_track_min",
+    "at_risk_min",
+    "published",
+)
+PROGRAMME_TEXT_FIELDS = ("title", "description")
+INDICATOR_FIELDS = (
+    "code",
+    "title",
+    "definition",
+    "measure",
+    "unit",
+    "currency",
+    "direction",
+    "cumulation",
+    "baseline_value",
+    "baseline_year",
+    "baseline_to_be_set_in",
+    "baseline_note",
+    "target_value",
+    "target_relative_percent",
+    "target_note",
+    "source",
+    "computation",
+    "means_of_verification",
+    "is_demo",
+    "order",
+)
+INDICATOR_TEXT_FIELDS = ("title", "definition", "unit", "baseline_note", "target_note", "means_of_verification")
+
+
+def _texts(value) -> dict:
+    """A multilingual text as stored: stripped, without empty languages."""
+    if not value:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError(_("A text must be given per language."))
+    return {str(language): str(text).strip() for language, text in value.items() if text and str(text).strip()}
+
+
+def _require_text(errors: dict, field: str, value: dict, message: str) -> None:
+    if not value:
+        errors.setdefault(field, []).append(message)
+
+
+def _check(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _only(fields: dict, allowed: tuple, what: str) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown {what} fields: {sorted(unknown)}")
+
+
+def _normalize_decimals(instance) -> None:
+    """Decimals at the places the database gives back (20 is read as 20.0000): else an unchanged value
+    would look changed. More places are left for full_clean() to refuse."""
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if (
+            isinstance(field, models.DecimalField)
+            and isinstance(value, Decimal)
+            and value.is_finite()
+            and value.as_tuple().exponent >= -field.decimal_places
+        ):
+            setattr(instance, field.attname, value.quantize(Decimal(1).scaleb(-field.decimal_places)))
+
+
+def _changed_save(instance, before: dict | None, actor, *, exclude=None) -> bool:
+    """Validate and save; audit a creation, or an update that changed something. True if saved."""
+    _normalize_decimals(instance)
+    instance.full_clean(exclude=exclude)
+    if before is None:
+        instance.save()
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=instance)
+        return True
+    if snapshot(instance) == before:
+        return False
+    instance.save()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=instance, before=before)
+    return True
+
+
+def _delete_audited(actor, instances) -> None:
+    """Audit the deletion of each record (cascaded ones included), then let the caller delete."""
+    for instance in instances:
+        audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=instance, before=snapshot(instance))
+
+
+def _programme_validate(programme: Programme) -> None:
+    errors: dict = {}
+    programme.title = _texts(programme.title)
+    programme.description = _texts(programme.description)
+    _require_text(errors, "title", programme.title, _("Give the programme a title in at least one language."))
+    if programme.code in RESERVED_PROGRAMME_CODES:
+        errors.setdefault("code", []).append(
+            _("“%(code)s” is the name of a page: choose another code.") % {"code": programme.code}
+        )
+    elif programme.code and Programme.objects.filter(code=programme.code).exclude(pk=programme.pk).exists():
+        errors.setdefault("code", []).append(_("Another programme already has this code."))
+    languages = programme.languages or []
+    if not isinstance(languages, list) or not languages:
+        errors.setdefault("languages", []).append(_("Choose at least one language."))
+    elif set(languages) - set(settings.CONTENT_LANGUAGES):
+        errors.setdefault("languages", []).append(_("Choose among the content languages of the platform."))
+    if programme.start_date and programme.end_date and programme.end_date < programme.start_date:
+        errors.setdefault("end_date", []).append(_("The end date cannot be before the start date."))
+    for field in ("on_track_min", "at_risk_min"):
+        value = getattr(programme, field)
+        if value is not None and not Decimal(0) <= value <= Decimal(1):
+            errors.setdefault(field, []).append(_("Give a share between 0 and 1 (0.85 is 85 % of the way)."))
+    if (
+        "on_track_min" not in errors
+        and "at_risk_min" not in errors
+        and programme.on_track_min is not None
+        and programme.at_risk_min is not None
+        and programme.at_risk_min > programme.on_track_min
+    ):
+        errors.setdefault("at_risk_min", []).append(_("The “at risk” threshold cannot be above the “on track” one."))
+    if programme.developing_rule_as_of and not programme.developing_rule_id:
+        errors.setdefault("developing_rule_as_of", []).append(_("Choose the rule this date applies to."))
+    _check(errors)
+
+
+@transaction.atomic
+def programme_create(*, actor, **fields) -> Programme:
+    _only(fields, PROGRAMME_FIELDS, "programme")
+    fields.setdefault("languages", ["fr", "en"])
+    programme = Programme(**fields)
+    _programme_validate(programme)
+    _changed_save(programme, None, actor)
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, actor, programme: Programme, version: int | None = None, **fields) -> Programme:
+    """Change a programme's own fields; `version` is the one the editor saw, refused if someone saved since."""
+    _only(fields, PROGRAMME_FIELDS, "programme")
+    current = Programme.objects.select_for_update().get(pk=programme.pk)
+    if version is not None and current.version != version:
+        raise ConflictError(
+            _(
+                "Someone else changed this programme while you were editing it. "
+                "Reload the page to see their changes, then apply yours again."
+            )
+        )
+    before = snapshot(current)
+    for key, value in fields.items():
+        setattr(current, key, value)
+    _programme_validate(current)
+    _normalize_decimals(current)
+    current.full_clean()
+    if snapshot(current) == before:
+        return current
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
+    return current
+
+
+# Levels ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def level_save(
+    *,
+    actor,
+    programme: Programme,
+    level: Level | None = None,
+    key: str,
+    name: dict,
+    iati_result_type: int,
+    order: int | None = None,
+) -> Level:
+    """Create a level of the programme's tree (`level` None), or change one."""
+    if level is not None and level.programme_id != programme.pk:
+        raise ValidationError(_("This level belongs to another programme."))
+    errors: dict = {}
+    name = _texts(name)
+    _require_text(errors, "name", name, _("Name the level in at least one language."))
+    if Level.objects.filter(programme=programme, key=key).exclude(pk=getattr(level, "pk", None)).exists():
+        errors.setdefault("key", []).append(_("Another level of this programme already has this key."))
+    _check(errors)
+    if order is None:
+        order = level.order if level else (programme.levels.aggregate(m=Max("order"))["m"] or 0) + 1
+    before = snapshot(level) if level else None
+    level = level or Level(programme=programme)
+    level.key, level.name, level.iati_result_type, level.order = key, name, iati_result_type, order
+    _changed_save(level, before, actor)
+    return level
+
+
+@transaction.atomic
+def level_delete(*, actor, level: Level) -> None:
+    if level.results.exists():
+        raise ValidationError(_("Results are placed at this level: move them to another level or delete them first."))
+    _delete_audited(actor, [level])
+    level.delete()
+
+
+# Periods -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_save(
+    *,
+    actor,
+    programme: Programme,
+    period: Period | None = None,
+    code: str,
+    name: dict,
+    start,
+    end,
+) -> Period:
+    """Create a reporting period (a year, a biennium, any span), or change one."""
+    if period is not None and period.programme_id != programme.pk:
+        raise ValidationError(_("This period belongs to another programme."))
+    errors: dict = {}
+    code = (code or "").strip()
+    if not code:
+        errors.setdefault("code", []).append(_("Give the period a code, e.g. 2026 or 2026-2027."))
+    elif Period.objects.filter(programme=programme, code=code).exclude(pk=getattr(period, "pk", None)).exists():
+        errors.setdefault("code", []).append(_("Another period of this programme already has this code."))
+    if start and end and end < start:
+        errors.setdefault("end", []).append(_("The end date cannot be before the start date."))
+    _check(errors)
+    before = snapshot(period) if period else None
+    period = period or Period(programme=programme)
+    period.code, period.name, period.start, period.end = code, _texts(name), start, end
+    _changed_save(period, before, actor, exclude=["name"])  # a period without a name is shown by its code
+    return period
+
+
+@transaction.atomic
+def period_delete(*, actor, period: Period) -> None:
+    if period.measurements.exists():
+        raise ValidationError(
+            _("Values have been reported for this period: it cannot be deleted. Change its dates or name instead.")
+        )
+    _delete_audited(actor, [*period.milestones.all(), period])
+    period.delete()
+
+
+# Results -----------------------------------------------------------------------------------------------
+
+
+def _results_renumber(programme: Programme, actor) -> None:
+    """Keep `order` the rank of each result in a depth-first walk of the tree (the order the programme
+    page reads them in), siblings sorted by their current order. Audits the results that moved."""
+    results = list(Result.objects.filter(programme=programme).order_by("order", "pk"))
+    children: dict = {}
+    for result in results:
+        children.setdefault(result.parent_id, []).append(result)
+    rank = 0
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        result = stack.pop()
+        rank += 1
+        if result.order != rank:
+            before = snapshot(result)
+            result.order = rank
+            result.save(update_fields=["order"])
+            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=result, before=before)
+        stack.extend(reversed(children.get(result.pk, [])))
+
+
+def _descendant_ids(result: Result) -> set[int]:
+    children: dict = {}
+    for pk, parent_id in Result.objects.filter(programme_id=result.programme_id).values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found: set[int] = set()
+    stack = list(children.get(result.pk, []))
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, []))
+    return found
+
+
+@transaction.atomic
+def result_save(
+    *,
+    actor,
+    programme: Programme,
+    result: Result | None = None,
+    level: Level,
+    code: str,
+    title: dict,
+    description: dict | None = None,
+    parent: Result | None = None,
+    order: int | None = None,
+) -> Result:
+    """Create a result (`result` None) under `parent` (None: at the top), or change one. A new result goes
+    after its siblings; `order` ranks it among them otherwise."""
+    if result is not None and result.programme_id != programme.pk:
+        raise ValidationError(_("This result belongs to another programme."))
+    errors: dict = {}
+    code = (code or "").strip()
+    title = _texts(title)
+    _require_text(errors, "title", title, _("Give the result a title in at least one language."))
+    if not code:
+        errors.setdefault("code", []).append(_("Give the result a code, e.g. IO2."))
+    elif Result.objects.filter(programme=programme, code=code).exclude(pk=getattr(result, "pk", None)).exists():
+        errors.setdefault("code", []).append(_("Another result of this programme already has this code."))
+    if level.programme_id != programme.pk:
+        errors.setdefault("level", []).append(_("This level belongs to another programme."))
+    if parent is not None:
+        if parent.programme_id != programme.pk:
+            errors.setdefault("parent", []).append(_("The parent result must be in the same programme."))
+        elif result is not None and (parent.pk == result.pk or parent.pk in _descendant_ids(result)):
+            errors.setdefault("parent", []).append(
+                _("A result cannot be placed under itself or under one of its own sub-results.")
+            )
+    _check(errors)
+    if result is None and order is None:
+        # Tie with the last result of the parent's subtree: the renumbering puts the newcomer (highest id)
+        # right after it.
+        if parent is None:
+            order = (programme.results.aggregate(m=Max("order"))["m"] or 0) + 1
+        else:
+            subtree = _descendant_ids(parent) | {parent.pk}
+            order = Result.objects.filter(pk__in=subtree).aggregate(m=Max("order"))["m"] or 0
+    before = snapshot(result) if result else None
+    result = result or Result(programme=programme)
+    result.level, result.code, result.title, result.parent = level, code, title, parent
+    result.description = _texts(description)
+    if order is not None:
+        result.order = order
+    _changed_save(result, before, actor)
+    _results_renumber(programme, actor)
+    result.refresh_from_db()
+    return result
+
+
+@transaction.atomic
+def result_delete(*, actor, result: Result) -> None:
+    """Delete a result with its sub-results and their indicators; refused once values were reported."""
+    subtree = _descendant_ids(result) | {result.pk}
+    if Measurement.objects.filter(indicator__result__in=subtree).exists():
+        raise ValidationError(
+            _("Values have been reported for indicators of this result or of its sub-results: it cannot be deleted.")
+        )
+    indicators = list(Indicator.objects.filter(result__in=subtree))
+    cascaded = [
+        *Milestone.objects.filter(indicator__in=indicators),
+        *indicators,
+        *Result.objects.filter(pk__in=subtree - {result.pk}).order_by("-order"),
+        result,
+    ]
+    _delete_audited(actor, cascaded)
+    programme = result.programme
+    result.delete()
+    _results_renumber(programme, actor)
+
+
+# Indicators and milestones -----------------------------------------------------------------------------
+
+
+def _indicator_validate(indicator: Indicator, programme: Programme) -> None:
+    errors: dict = {}
+    for field in INDICATOR_TEXT_FIELDS:
+        setattr(indicator, field, _texts(getattr(indicator, field)))
+    _require_text(errors, "title", indicator.title, _("Give the indicator a title in at least one language."))
+    indicator.code = (indicator.code or "").strip()
+    if not indicator.code:
+        errors.setdefault("code", []).append(_("Give the indicator a code."))
+    elif Indicator.objects.filter(result__programme=programme, code=indicator.code).exclude(pk=indicator.pk).exists():
+        errors.setdefault("code", []).append(_("Another indicator of this programme already has this code."))
+    if indicator.target_value is not None and indicator.target_relative_percent is not None:
+        errors.setdefault("target_relative_percent", []).append(
+            _("Give the target either as a value or as an increase over the baseline, not both.")
+        )
+    if indicator.baseline_value is not None and indicator.baseline_to_be_set_in is not None:
+        errors.setdefault("baseline_to_be_set_in", []).append(
+            _("The baseline is known: leave “to be set in” empty, or remove the baseline value.")
+        )
+    indicator.currency = (indicator.currency or "").strip().upper()
+    if indicator.measure == Measure.CURRENCY:
+        if not (len(indicator.currency) == 3 and indicator.currency.isalpha()):
+            errors.setdefault("currency", []).append(_("Give the ISO 4217 code of the currency, e.g. CHF."))
+    elif indicator.currency:
+        errors.setdefault("currency", []).append(_("A currency is only given for an amount of money."))
+    indicator.computation = (indicator.computation or "").strip()
+    if indicator.source == Indicator.Source.COMPUTED and not indicator.computation:
+        errors.setdefault("computation", []).append(_("Name the computation that produces the values."))
+    if indicator.source == Indicator.Source.MANUAL and indicator.computation:
+        errors.setdefault("computation", []).append(_("Only a computed indicator names a computation."))
+    if (
+        indicator.pk
+        and Measurement.objects.filter(indicator=indicator).exists()
+        and Indicator.objects.filter(pk=indicator.pk).exclude(measure=indicator.measure).exists()
+    ):
+        errors.setdefault("measure", []).append(
+            _("Values have been reported in the current measure: it cannot be changed any more.")
+        )
+    _check(errors)
+
+
+@transaction.atomic
+def milestone_save(
+    *,
+    actor,
+    indicator: Indicator,
+    period: Period,
+    value: Decimal | None = None,
+    relative_percent: Decimal | None = None,
+    note: dict | None = None,
+) -> Milestone | None:
+    """Set the indicator's target for one period: an absolute value, or an increase over the baseline in
+    percent (+50 = baseline x 1.5), not both. With neither (and no note) the period's milestone is removed."""
+    if period.programme_id != indicator.result.programme_id:
+        raise ValidationError({"period": _("This period belongs to another programme.")})
+    if value is not None and relative_percent is not None:
+        raise ValidationError(
+            {
+                "relative_percent": _(
+                    "Give the milestone either as a value or as an increase over the baseline, not both."
+                )
+            }
+        )
+    note = _texts(note)
+    milestone = Milestone.objects.filter(indicator=indicator, period=period).first()
+    if value is None and relative_percent is None and not note:
+        if milestone is not None:
+            _delete_audited(actor, [milestone])
+            milestone.delete()
+        return None
+    before = snapshot(milestone) if milestone else None
+    milestone = milestone or Milestone(indicator=indicator, period=period)
+    milestone.value, milestone.relative_percent, milestone.note = value, relative_percent, note
+    _changed_save(milestone, before, actor)
+    return milestone
+
+
+@transaction.atomic
+def indicator_save(
+    *,
+    actor,
+    result: Result,
+    indicator: Indicator | None = None,
+    dimensions=None,
+    milestones: dict | None = None,
+    **fields,
+) -> Indicator:
+    """Create an indicator of `result` (`indicator` None), or change one, with its disaggregations and its
+    milestones: {period: {"value": ..., "relative_percent": ..., "note": {...}}}."""
+    _only(fields, INDICATOR_FIELDS, "indicator")
+    programme = result.programme
+    if indicator is not None and indicator.result.programme_id != programme.pk:
+        raise ValidationError(_("This indicator belongs to another programme."))
+    before = snapshot(indicator) if indicator else None
+    if indicator is None:
+        indicator = Indicator(result=result)
+        if fields.get("order") is None:
+            fields["order"] = (result.indicators.aggregate(m=Max("order"))["m"] or 0) + 1
+    elif fields.get("order") is None:
+        fields.pop("order", None)
+    indicator.result = result
+    for key, value in fields.items():
+        setattr(indicator, key, value)
+    _indicator_validate(indicator, programme)
+    dimensions = list(dimensions or [])
+    if any(dimension.programme_id != programme.pk for dimension in dimensions):
+        raise ValidationError({"dimensions": _("Choose disaggregations of this programme.")})
+    _normalize_decimals(indicator)
+    indicator.full_clean()
+    indicator.save()
+    indicator.dimensions.set(dimensions)
+    if before is None:
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=indicator)
+    elif snapshot(indicator) != before:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=indicator, before=before)
+    errors: list = []
+    for period, target in (milestones or {}).items():
+        try:
+            milestone_save(actor=actor, indicator=indicator, period=period, **target)
+        except ValidationError as exc:
+            errors.extend(f"{period}: {message}" for message in exc.messages)
+    if errors:
+        raise ValidationError({"milestones": errors})
+    return indicator
+
+
+@transaction.atomic
+def indicator_delete(*, actor, indicator: Indicator) -> None:
+    if indicator.measurements.exists():
+        raise ValidationError(_("Values have been reported for this indicator: it cannot be deleted."))
+    _delete_audited(actor, [*indicator.milestones.all(), indicator])
+    indicator.delete()
+
+
+# Disaggregations ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dimension_save(
+    *,
+    actor,
+    programme: Programme,
+    dimension: Dimension | None = None,
+    kind: str,
+    code: str,
+    name: dict,
+    values: list[dict],
+) -> Dimension:
+    """Create a way to disaggregate (`dimension` None), or change one, with its values in order:
+    [{"code": ..., "name": {...}}]. Values left out are deleted, unless values were reported for them."""
+    if dimension is not None and dimension.programme_id != programme.pk:
+        raise ValidationError(_("This disaggregation belongs to another programme."))
+    errors: dict = {}
+    name = _texts(name)
+    _require_text(errors, "name", name, _("Name the disaggregation in at least one language."))
+    if Dimension.objects.filter(programme=programme, code=code).exclude(pk=getattr(dimension, "pk", None)).exists():
+        errors.setdefault("code", []).append(_("Another disaggregation of this programme already has this code."))
+    codes = [str(item.get("code", "")).strip() for item in values]
+    if not codes:
+        errors.setdefault("values", []).append(_("Give at least one value."))
+    elif "" in codes:
+        errors.setdefault("values", []).append(_("Every value needs a code."))
+    else:
+        repeated = sorted({c for c in codes if codes.count(c) > 1})
+        if repeated:
+            errors.setdefault("values", []).append(
+                _("Each value's code must be unique: %(codes)s repeated.") % {"codes": ", ".join(repeated)}
+            )
+        if any(len(c) > 40 for c in codes):
+            errors.setdefault("values", []).append(_("A value's code has at most 40 characters."))
+    if dimension is not None and "values" not in errors:
+        dropped = dimension.values.exclude(code__in=codes)
+        used = sorted(dropped.filter(measurements__isnull=False).distinct().values_list("code", flat=True))
+        if used:
+            errors.setdefault("values", []).append(
+                _("Values have been reported for %(codes)s: keep them in the list.") % {"codes": ", ".join(used)}
+            )
+    _check(errors)
+    before = snapshot(dimension) if dimension else None
+    dimension = dimension or Dimension(programme=programme)
+    dimension.kind, dimension.code, dimension.name = kind, code, name
+    _changed_save(dimension, before, actor)
+    existing = {value.code: value for value in dimension.values.all()}
+    dropped = [value for code_, value in existing.items() if code_ not in codes]
+    _delete_audited(actor, dropped)
+    DimensionValue.objects.filter(pk__in=[value.pk for value in dropped]).delete()
+    for order, (code_, item) in enumerate(zip(codes, values, strict=True), start=1):
+        value = existing.get(code_)
+        value_before = snapshot(value) if value else None
+        value = value or DimensionValue(dimension=dimension, code=code_)
+        value.name, value.order = _texts(item.get("name")), order
+        _changed_save(value, value_before, actor, exclude=["name"])  # shown by its code when it has no name
+    return dimension
+
+
+@transaction.atomic
+def dimension_delete(*, actor, dimension: Dimension) -> None:
+    if Measurement.objects.filter(dimension_value__dimension=dimension).exists():
+        raise ValidationError(_("Values have been reported for this disaggregation: it cannot be deleted."))
+    _delete_audited(actor, [*dimension.values.all(), dimension])
+    dimension.delete()

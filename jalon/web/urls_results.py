@@ -1,11 +1,12 @@
 from django.urls import path
 
-from jalon.web.views import results
+from jalon.web.views import computed, frameworks, results
 
 app_name = "results"
 
 urlpatterns = [
     path("", results.programme_list, name="programme_list"),
+    path("new/", frameworks.programme_create, name="programme_create"),
     path("approvals/", results.approval_queue, name="approval_queue"),
     path("measurements/<int:pk>/edit/", results.measurement_edit, name="measurement_edit"),
     path("measurements/<int:pk>/review/", results.measurement_review, name="measurement_review"),
@@ -15,4 +16,24 @@ urlpatterns = [
     path("<slug:code>/tracking.xlsx", results.tracking, {"fmt": "xlsx"}, name="tracking_xlsx"),
     path("<slug:code>/indicators/<int:pk>/", results.indicator_detail, name="indicator_detail"),
     path("<slug:code>/indicators/<int:pk>/report/", results.measurement_create, name="measurement_create"),
+    path("<slug:code>/indicators/<int:pk>/computation/", computed.indicator_computation, name="indicator_computation"),
+    path("<slug:code>/indicators/<int:pk>/recompute/", computed.indicator_recompute, name="indicator_recompute"),
+    # Building and editing the framework (programme managers).
+    path("<slug:code>/edit/", frameworks.programme_edit, name="programme_edit"),
+    path("<slug:code>/structure/", frameworks.framework_structure, name="framework_structure"),
+    path("<slug:code>/levels/new/", frameworks.level_edit, name="level_create"),
+    path("<slug:code>/levels/<int:pk>/edit/", frameworks.level_edit, name="level_edit"),
+    path("<slug:code>/levels/<int:pk>/delete/", frameworks.level_delete, name="level_delete"),
+    path("<slug:code>/periods/new/", frameworks.period_edit, name="period_create"),
+    path("<slug:code>/periods/<int:pk>/edit/", frameworks.period_edit, name="period_edit"),
+    path("<slug:code>/periods/<int:pk>/delete/", frameworks.period_delete, name="period_delete"),
+    path("<slug:code>/dimensions/new/", frameworks.dimension_edit, name="dimension_create"),
+    path("<slug:code>/dimensions/<int:pk>/edit/", frameworks.dimension_edit, name="dimension_edit"),
+    path("<slug:code>/dimensions/<int:pk>/delete/", frameworks.dimension_delete, name="dimension_delete"),
+    path("<slug:code>/results/new/", frameworks.result_edit, name="result_create"),
+    path("<slug:code>/results/<int:pk>/edit/", frameworks.result_edit, name="result_edit"),
+    path("<slug:code>/results/<int:pk>/delete/", frameworks.result_delete, name="result_delete"),
+    path("<slug:code>/results/<int:pk>/indicators/new/", frameworks.indicator_create, name="indicator_create"),
+    path("<slug:code>/indicators/<int:pk>/edit/", frameworks.indicator_edit, name="indicator_edit"),
+    path("<slug:code>/indicators/<int:pk>/delete/", frameworks.indicator_delete, name="indicator_delete"),
 ]

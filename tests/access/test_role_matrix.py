@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 
 from jalon.accounts.models import AuditEntry, Role
 from jalon.organisations.models import Organisation, Person
-from jalon.results.models import Indicator, Level, Measurement, Period, Programme, Result
+from jalon.results.models import Dimension, Indicator, Level, Measurement, Period, Programme, Result
 from jalon.results.services import measurement_create
 from tests.conftest import make_user
 from tests.factories import OrganisationFactory, PersonFactory
@@ -286,6 +286,104 @@ INDICATOR_PAGE = Redirect(
 )
 REPORTERS = TEAM | {"focal", "contributor"}  # who reports values: the team, and the users of an organisation
 NSB_REPORTERS_AND_TEAM = TEAM | {"focal", "contributor"}  # who sees and edits `nsb`'s draft value
+
+
+# Framework builder (programme managers): spare records nothing refers to, so that deleting them is allowed.
+
+
+@dataclass
+class Spare:
+    level: Level
+    period: Period
+    dimension: Dimension
+    result: Result
+    indicator: Indicator
+
+
+def spare(ctx) -> Spare:
+    if "_spare" not in ctx.__dict__:
+        programme = ctx.framework.programme
+        level = Level.objects.create(
+            programme=programme, key="spare", name={"en": "Spare"}, iati_result_type=Level.IatiType.OTHER
+        )
+        result = Result.objects.create(
+            programme=programme, level=ctx.framework.indicator.result.level, code="R9", title={"en": "Spare"}, order=9
+        )
+        dimension = Dimension.objects.create(programme=programme, kind="custom", code="spare", name={"en": "Spare"})
+        ctx.__dict__["_spare"] = Spare(
+            level=level,
+            period=Period.objects.create(
+                programme=programme,
+                code="spare",
+                start=programme.start_date,
+                end=programme.start_date,
+            ),
+            dimension=dimension,
+            result=result,
+            indicator=Indicator.objects.create(result=result, code="I9", title={"en": "Spare"}),
+        )
+    return ctx.__dict__["_spare"]
+
+
+def framework_kwargs(thing: str) -> Callable:
+    return lambda ctx: {"code": ctx.framework.programme.code, "pk": getattr(spare(ctx), thing).pk}
+
+
+def still_there(thing: str) -> Callable:
+    return lambda ctx: type(getattr(spare(ctx), thing)).objects.filter(pk=getattr(spare(ctx), thing).pk).exists()
+
+
+def count_of(model) -> Callable:
+    return lambda ctx: model.objects.count()
+
+
+def title_of(thing: str) -> Callable:
+    return lambda ctx: (
+        type(getattr(spare(ctx), thing))
+        .objects.filter(pk=getattr(spare(ctx), thing).pk)
+        .values_list("title" if thing in ("result", "indicator") else "name", flat=True)
+        .first()
+    )
+
+
+def programme_title(ctx):
+    return Programme.objects.filter(pk=ctx.framework.programme.pk).values_list("title", flat=True).first()
+
+
+def programme_form_data(ctx, **changes) -> dict:
+    programme = ctx.framework.programme
+    data = {
+        "code": programme.code,
+        "title_en": "Renamed programme",
+        "owner": programme.owner_id,
+        "start_date": programme.start_date.isoformat(),
+        "end_date": programme.end_date.isoformat(),
+        "languages": ["fr", "en"],
+        "on_track_min": "0.85",
+        "at_risk_min": "0.60",
+        "published": "on",
+        "version": programme.version,
+    }
+    data.update(changes)
+    return data
+
+
+STRUCTURE = Redirect(
+    lambda ctx: re.escape(url("results:framework_structure", code=ctx.framework.programme.code)),
+    "the framework's structure page",
+)
+NEW_STRUCTURE = Redirect(
+    lambda ctx: re.escape(url("results:framework_structure", code="built")), "the new programme's structure page"
+)
+PROGRAMME_PAGE = Redirect(
+    lambda ctx: re.escape(url("results:programme_detail", code=ctx.framework.programme.code)), "the programme page"
+)
+ANY_INDICATOR_PAGE = Redirect(
+    lambda ctx: re.escape(url("results:programme_detail", code=ctx.framework.programme.code)) + r"indicators/\d+/",
+    "an indicator's page",
+)
+SPARE_RESULT = framework_kwargs("result")
+SPARE_INDICATOR = framework_kwargs("indicator")
 
 
 # The table -------------------------------------------------------------------------------------------------
@@ -625,6 +723,232 @@ CASES = [
         refused_as={"plain": (404,), "viewer": (404,)},
     ),
     page("approval queue", "results:approval_queue", TEAM),
+    page(
+        "indicator recompute",
+        "results:indicator_recompute",
+        TEAM,
+        method="post",
+        kwargs=indicator_kwargs,
+        ok=INDICATOR_PAGE,
+    ),
+    page(
+        "indicator data source change",
+        "results:indicator_computation",
+        TEAM,
+        method="post",
+        kwargs=indicator_kwargs,
+        data=lambda ctx: {"computation": ""},
+        ok=INDICATOR_PAGE,
+    ),
+    # Framework builder: the programme's managers (and the admin) only.
+    page("programme create form", "results:programme_create", TEAM),
+    page(
+        "programme create",
+        "results:programme_create",
+        TEAM,
+        method="post",
+        data=lambda ctx: programme_form_data(ctx, code="built", title_fr="Construit", version=""),
+        ok=NEW_STRUCTURE,
+        effect=count_of(Programme),
+    ),
+    page("programme edit form", "results:programme_edit", TEAM, kwargs=programme_kwargs),
+    page(
+        "programme edit",
+        "results:programme_edit",
+        TEAM,
+        method="post",
+        kwargs=programme_kwargs,
+        data=programme_form_data,
+        ok=PROGRAMME_PAGE,
+        effect=programme_title,
+    ),
+    page("framework structure", "results:framework_structure", TEAM, kwargs=programme_kwargs),
+    page(
+        "framework structure of an unpublished programme",
+        "results:framework_structure",
+        TEAM,
+        kwargs=hidden_programme_kwargs,
+        refused=(404,),
+        refused_as={"viewer": (403,)},
+    ),
+    page("level create form", "results:level_create", TEAM, kwargs=programme_kwargs),
+    page(
+        "level create",
+        "results:level_create",
+        TEAM,
+        method="post",
+        kwargs=programme_kwargs,
+        data=lambda ctx: {"key": "output", "name_en": "Output", "iati_result_type": "1"},
+        ok=STRUCTURE,
+        effect=count_of(Level),
+    ),
+    page("level edit form", "results:level_edit", TEAM, kwargs=framework_kwargs("level")),
+    page(
+        "level edit",
+        "results:level_edit",
+        TEAM,
+        method="post",
+        kwargs=framework_kwargs("level"),
+        data=lambda ctx: {"key": "spare", "name_en": "Renamed", "iati_result_type": "9"},
+        ok=STRUCTURE,
+        effect=title_of("level"),
+    ),
+    page("level delete confirmation", "results:level_delete", TEAM, kwargs=framework_kwargs("level")),
+    page(
+        "level delete",
+        "results:level_delete",
+        TEAM,
+        method="post",
+        kwargs=framework_kwargs("level"),
+        ok=STRUCTURE,
+        effect=still_there("level"),
+    ),
+    page("period create form", "results:period_create", TEAM, kwargs=programme_kwargs),
+    page(
+        "period create",
+        "results:period_create",
+        TEAM,
+        method="post",
+        kwargs=programme_kwargs,
+        data=lambda ctx: {"code": "2030", "start": "2030-01-01", "end": "2030-12-31"},
+        ok=STRUCTURE,
+        effect=count_of(Period),
+    ),
+    page("period edit form", "results:period_edit", TEAM, kwargs=framework_kwargs("period")),
+    page(
+        "period edit",
+        "results:period_edit",
+        TEAM,
+        method="post",
+        kwargs=framework_kwargs("period"),
+        data=lambda ctx: {"code": "spare", "name_en": "Renamed", "start": "2030-01-01", "end": "2030-12-31"},
+        ok=STRUCTURE,
+        effect=title_of("period"),
+    ),
+    page("period delete confirmation", "results:period_delete", TEAM, kwargs=framework_kwargs("period")),
+    page(
+        "period delete",
+        "results:period_delete",
+        TEAM,
+        method="post",
+        kwargs=framework_kwargs("period"),
+        ok=STRUCTURE,
+        effect=still_there("period"),
+    ),
+    page("disaggregation create form", "results:dimension_create", TEAM, kwargs=programme_kwargs),
+    page(
+        "disaggregation create",
+        "results:dimension_create",
+        TEAM,
+        method="post",
+        kwargs=programme_kwargs,
+        data=lambda ctx: {"kind": "sex", "code": "sex", "name_en": "Sex", "values": "f | Femmes | Women"},
+        ok=STRUCTURE,
+        effect=count_of(Dimension),
+    ),
+    page("disaggregation edit form", "results:dimension_edit", TEAM, kwargs=framework_kwargs("dimension")),
+    page(
+        "disaggregation edit",
+        "results:dimension_edit",
+        TEAM,
+        method="post",
+        kwargs=framework_kwargs("dimension"),
+        data=lambda ctx: {"kind": "custom", "code": "spare", "name_en": "Renamed", "values": "a"},
+        ok=STRUCTURE,
+        effect=title_of("dimension"),
+    ),
+    page("disaggregation delete confirmation", "results:dimension_delete", TEAM, kwargs=framework_kwargs("dimension")),
+    page(
+        "disaggregation delete",
+        "results:dimension_delete",
+        TEAM,
+        method="post",
+        kwargs=framework_kwargs("dimension"),
+        ok=STRUCTURE,
+        effect=still_there("dimension"),
+    ),
+    page("result create form", "results:result_create", TEAM, kwargs=programme_kwargs),
+    page(
+        "result create",
+        "results:result_create",
+        TEAM,
+        method="post",
+        kwargs=programme_kwargs,
+        data=lambda ctx: {
+            "parent": ctx.framework.indicator.result_id,
+            "level": ctx.framework.indicator.result.level_id,
+            "code": "R1.1",
+            "title_en": "Sub-result",
+        },
+        ok=STRUCTURE,
+        effect=count_of(Result),
+    ),
+    page("result edit form", "results:result_edit", TEAM, kwargs=SPARE_RESULT),
+    page(
+        "result edit",
+        "results:result_edit",
+        TEAM,
+        method="post",
+        kwargs=SPARE_RESULT,
+        data=lambda ctx: {"level": spare(ctx).result.level_id, "code": "R9", "title_en": "Renamed"},
+        ok=STRUCTURE,
+        effect=title_of("result"),
+    ),
+    page("result delete confirmation", "results:result_delete", TEAM, kwargs=SPARE_RESULT),
+    page(
+        "result delete",
+        "results:result_delete",
+        TEAM,
+        method="post",
+        kwargs=SPARE_RESULT,
+        ok=STRUCTURE,
+        effect=still_there("result"),
+    ),
+    page("indicator create form", "results:indicator_create", TEAM, kwargs=SPARE_RESULT),
+    page(
+        "indicator create",
+        "results:indicator_create",
+        TEAM,
+        method="post",
+        kwargs=SPARE_RESULT,
+        data=lambda ctx: {
+            "code": "I10",
+            "title_en": "New indicator",
+            "measure": "count",
+            "direction": "ascending",
+            "cumulation": "non_cumulative",
+        },
+        ok=ANY_INDICATOR_PAGE,
+        effect=count_of(Indicator),
+    ),
+    page("indicator edit form", "results:indicator_edit", TEAM, kwargs=SPARE_INDICATOR),
+    page(
+        "indicator edit",
+        "results:indicator_edit",
+        TEAM,
+        method="post",
+        kwargs=SPARE_INDICATOR,
+        data=lambda ctx: {
+            "result": spare(ctx).result.pk,
+            "code": "I9",
+            "title_en": "Renamed",
+            "measure": "count",
+            "direction": "ascending",
+            "cumulation": "non_cumulative",
+        },
+        ok=ANY_INDICATOR_PAGE,
+        effect=title_of("indicator"),
+    ),
+    page("indicator delete confirmation", "results:indicator_delete", TEAM, kwargs=SPARE_INDICATOR),
+    page(
+        "indicator delete",
+        "results:indicator_delete",
+        TEAM,
+        method="post",
+        kwargs=SPARE_INDICATOR,
+        ok=STRUCTURE,
+        effect=still_there("indicator"),
+    ),
     # Results frameworks: API.
     api("API programme list", "api:programme-list", EVERYONE),
     api("API programme detail", "api:programme-detail", EVERYONE, kwargs=programme_kwargs),
@@ -669,6 +993,54 @@ CASES = [
             "value": "5",
         },
         effect=measurement_count,
+    ),
+    api("API programme periods", "api:programme-periods", EVERYONE, kwargs=programme_kwargs),
+    api("API programme targets", "api:programme-targets", EVERYONE, kwargs=programme_kwargs),
+    api(
+        "API measurement partial update of nsb's draft",
+        "api:measurement-detail",
+        NSB_REPORTERS_AND_TEAM,
+        method="patch",
+        kwargs=draft_kwargs,
+        data=lambda ctx: {"value": "7", "version": ctx.framework.draft.version},
+        refused=(404,),
+        effect=measurement_state(DRAFT),
+    ),
+    api(
+        "API measurement update of nsb's draft",
+        "api:measurement-detail",
+        NSB_REPORTERS_AND_TEAM,
+        method="put",
+        kwargs=draft_kwargs,
+        data=lambda ctx: {
+            "indicator": ctx.framework.indicator.pk,
+            "period": ctx.framework.period.code,
+            "organisation": ctx.nsb.pk,
+            "value": "8",
+            "version": ctx.framework.draft.version,
+        },
+        refused=(404,),
+        effect=measurement_state(DRAFT),
+    ),
+    api(
+        "API measurement submit of nsb's draft",
+        "api:measurement-submit",
+        NSB_REPORTERS_AND_TEAM,
+        method="post",
+        kwargs=draft_kwargs,
+        data=lambda ctx: {"version": ctx.framework.draft.version},
+        refused=(404,),
+        effect=measurement_state(DRAFT),
+    ),
+    api(
+        "API measurement review of a submitted value",
+        "api:measurement-review",
+        TEAM,
+        method="post",
+        kwargs=submitted_kwargs,
+        data=lambda ctx: {"decision": "approve", "version": ctx.framework.submitted.version},
+        refused_as={"plain": (404,), "viewer": (404,)},
+        effect=measurement_state(SUBMITTED),
     ),
 ]
 

@@ -14,6 +14,7 @@ from jalon.accounts import access
 from jalon.organisations.models import Organisation
 from jalon.reporting.tracking import tracking_csv, tracking_table, tracking_xlsx
 from jalon.results import services
+from jalon.results.computations import REGISTRY, computation_choices, programme_rule
 from jalon.results.models import DimensionValue, Indicator, Measure, Measurement, Period
 from jalon.results.progress import STATUS_LABELS
 from jalon.results.selectors import indicator_breakdown, programme_progress
@@ -23,7 +24,11 @@ from jalon.web.views.organisations import form_errors_from
 
 def programme_list(request):
     programmes = access.programmes_visible(request.user).select_related("owner").order_by("code")
-    return render(request, "results/programme_list.html", {"programmes": programmes})
+    return render(
+        request,
+        "results/programme_list.html",
+        {"programmes": programmes, "can_create": access.programme_can_create(request.user)},
+    )
 
 
 class ProgrammeFilterForm(forms.Form):
@@ -105,6 +110,9 @@ def indicator_detail(request, code: str, pk: int):
             "can_report": access.measurement_can_report(request.user, programme)
             and indicator.source == Indicator.Source.MANUAL,
             "can_manage": access.programme_can_manage(request.user, programme),
+            "computation": REGISTRY.get(indicator.computation),
+            "computation_choices": computation_choices(),
+            "rule": programme_rule(programme),
         },
     )
 

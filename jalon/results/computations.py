@@ -1,0 +1,296 @@
+"""Computed indicators: a registry of named computations that turn operational records into
+measurements, so that actuals come from the records rather than being typed in.
+
+A computed indicator's measurements are written only here (computed=True, approved: they are derived
+from records that were already validated). They are refreshed on demand (`jalon refresh-computed`, the
+indicator page) and after a change to the data they read: the services that change those data call
+`computed_schedule_refresh(source=...)`, which runs once after the transaction commits.
+"""
+
+import datetime
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from jalon.accounts.audit import audit_record, snapshot
+from jalon.accounts.models import AuditEntry
+from jalon.organisations.models import Membership, Organisation
+from jalon.reference.models import Classification, DevelopingCountryRule, IncomeGroup
+from jalon.reference.selectors import countries_with_classifications, rule_condition
+from jalon.results.models import Dimension, DimensionValue, Indicator, Measure, Measurement, Period, Programme
+
+DEFAULT_RULE = "dac-eligible"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One computed value: the total (dimension None) or one disaggregation."""
+
+    value: Decimal
+    dimension: str | None = None  # a Dimension.Kind
+    code: str = ""
+    name: dict | None = None
+
+
+@dataclass(frozen=True)
+class Computation:
+    key: str
+    title: dict
+    method: dict  # how it is computed, shown on the indicator page
+    measure: str
+    sources: frozenset  # the data it reads: a change there refreshes it
+    compute: Callable[[Programme, Period], list[Part]]
+
+    def t(self, field: str) -> str:
+        from jalon.reference.multilingual import text_in
+
+        return text_in(getattr(self, field))
+
+
+REGISTRY: dict[str, Computation] = {}
+
+
+def register(computation: Computation) -> Computation:
+    REGISTRY[computation.key] = computation
+    return computation
+
+
+def computation_choices() -> list[tuple[str, str]]:
+    return [(key, computation.t("title")) for key, computation in sorted(REGISTRY.items())]
+
+
+def programme_rule(programme: Programme) -> DevelopingCountryRule:
+    """The programme's own "developing country" rule, or the DAC list when it names none."""
+    return programme.developing_rule or DevelopingCountryRule.objects.get(code=DEFAULT_RULE)
+
+
+def _developing_members(programme: Programme, period: Period):
+    """Members of the programme owner (e.g. ISO) whose membership overlaps the period and whose
+    country is developing under the programme's rule on the period's last day (or the rule's as-of)."""
+    on = programme.developing_rule_as_of or period.end
+    rule = programme_rule(programme)
+    schemes = {condition["scheme"] for condition in rule.conditions}
+    if not Classification.objects.filter(scheme__in=schemes, valid_from__lte=on).exists():
+        # No loaded vintage says who was developing then: no value, rather than a false zero.
+        return None, on
+    developing = countries_with_classifications(on=on).filter(rule_condition(rule))
+    memberships = Membership.objects.filter(body=programme.owner).filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=period.end),
+        Q(end_date__isnull=True) | Q(end_date__gte=period.start),
+    )
+    return (
+        Organisation.objects.filter(pk__in=memberships.values("member_id"), country__in=developing.values("pk"))
+        .distinct()
+        .select_related("country__region")
+    ), on
+
+
+def _developing_members_by_region(programme: Programme, period: Period) -> list[Part]:
+    members, _on = _developing_members(programme, period)
+    if members is None:
+        return []
+    regions = Counter(member.country.region for member in members)
+    parts = [Part(Decimal(sum(regions.values())))]
+    for region, count in sorted(regions.items(), key=lambda item: item[0].m49 if item[0] else ""):
+        if region is not None:
+            parts.append(
+                Part(Decimal(count), Dimension.Kind.REGION, region.m49, {"en": region.name_en, "fr": region.name_fr})
+            )
+    return parts
+
+
+def _developing_members_by_income(programme: Programme, period: Period) -> list[Part]:
+    members, on = _developing_members(programme, period)
+    if members is None:
+        return []
+    incomes = dict(
+        countries_with_classifications(on=on)
+        .filter(pk__in=[member.country_id for member in members])
+        .values_list("pk", "cls_income")
+    )
+    groups = Counter(incomes.get(member.country_id) for member in members)
+    parts = [Part(Decimal(sum(groups.values())))]
+    for code, label in IncomeGroup.choices:
+        if groups.get(code):
+            parts.append(Part(Decimal(groups[code]), Dimension.Kind.INCOME, code, _both_languages(label)))
+    return parts
+
+
+register(
+    Computation(
+        key="developing_members_by_region",
+        title={
+            "en": "Developing-country members of the programme's standards body, by region",
+            "fr": "Membres de pays en développement de l'organisme de normalisation du programme, par région",
+        },
+        method={
+            "en": "Counts the members of the programme owner (its memberships, e.g. ISO member bodies and "
+            "correspondents) whose membership overlaps the period and whose country is a developing country under "
+            "the programme's rule on the last day of the period; broken down by UN M49 region.",
+            "fr": "Compte les membres de l'organisme propriétaire du programme (ses adhésions, p. ex. comités "
+            "membres et membres correspondants de l'ISO) dont l'adhésion couvre la période et dont le pays est un "
+            "pays en développement selon la règle du programme au dernier jour de la période ; ventilé par région "
+            "M49 de l'ONU.",
+        },
+        measure=Measure.COUNT,
+        sources=frozenset({"organisations", "reference"}),
+        compute=_developing_members_by_region,
+    )
+)
+register(
+    Computation(
+        key="developing_members_by_income",
+        title={
+            "en": "Developing-country members of the programme's standards body, by income group",
+            "fr": "Membres de pays en développement de l'organisme de normalisation du programme, par groupe de revenu",
+        },
+        method={
+            "en": "Same count as by region, broken down by the World Bank income group in force on the last day of "
+            "the period.",
+            "fr": "Même décompte que par région, ventilé par groupe de revenu de la Banque mondiale en vigueur au "
+            "dernier jour de la période.",
+        },
+        measure=Measure.COUNT,
+        sources=frozenset({"organisations", "reference"}),
+        compute=_developing_members_by_income,
+    )
+)
+
+
+def _both_languages(label) -> dict:
+    """A lazily translated label, stored as content in English and French."""
+    result = {}
+    for language in ("en", "fr"):
+        with translation.override(language):
+            result[language] = str(label)
+    return result
+
+
+def _dimension_value(programme: Programme, part: Part, cache: dict) -> DimensionValue:
+    key = (part.dimension, part.code)
+    if key not in cache:
+        dimension, _created = Dimension.objects.get_or_create(
+            programme=programme,
+            code=part.dimension,
+            defaults={"kind": part.dimension, "name": _both_languages(Dimension.Kind(part.dimension).label)},
+        )
+        value, _created = DimensionValue.objects.update_or_create(
+            dimension=dimension, code=part.code, defaults={"name": part.name or {"en": part.code}}
+        )
+        cache[key] = value
+    return cache[key]
+
+
+@transaction.atomic
+def indicator_refresh(*, indicator: Indicator, actor=None, today: datetime.date | None = None) -> int:
+    """Recompute every started period of a computed indicator; returns how many values changed."""
+    computation = REGISTRY.get(indicator.computation)
+    if indicator.source != Indicator.Source.COMPUTED or computation is None:
+        raise ValueError(f"{indicator} is not a computed indicator")
+    programme = indicator.result.programme
+    today = today or datetime.date.today()
+    existing = {
+        (m.period_id, m.dimension_value_id): m
+        for m in Measurement.objects.filter(indicator=indicator, computed=True).select_related("dimension_value")
+    }
+    cache: dict = {}
+    seen = set()
+    changed = 0
+    for period in Period.objects.filter(programme=programme, start__lte=today):
+        for part in computation.compute(programme, period):
+            dimension_value = _dimension_value(programme, part, cache) if part.dimension else None
+            if dimension_value is not None:
+                indicator.dimensions.add(dimension_value.dimension)
+            key = (period.pk, dimension_value.pk if dimension_value else None)
+            seen.add(key)
+            current = existing.get(key)
+            if current is not None and current.value == part.value:
+                continue
+            if current is not None:
+                before = snapshot(current)
+                current.value = part.value
+                current.save(update_fields=["value", "updated_at"])
+                audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
+                changed += 1
+                continue
+            measurement = Measurement.objects.create(
+                indicator=indicator,
+                period=period,
+                dimension_value=dimension_value,
+                value=part.value,
+                computed=True,
+                status=Measurement.Status.APPROVED,
+                comment=_("Computed: %(name)s") % {"name": computation.t("title")},
+            )
+            audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=measurement)
+            changed += 1
+    for key, stale in existing.items():
+        if key not in seen:
+            audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=stale, before=snapshot(stale))
+            stale.delete()
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def indicator_link_computation(*, actor, indicator: Indicator, key: str) -> Indicator:
+    """Make an indicator computed by `key` (and fill it now), or manual again with key ""."""
+    from django.core.exceptions import ValidationError
+
+    before = snapshot(indicator)
+    if key:
+        if key not in REGISTRY:
+            raise ValidationError({"computation": _("Unknown computation.")})
+        if indicator.measurements.filter(computed=False).exists():
+            raise ValidationError(
+                {"computation": _("This indicator has values reported by hand: remove them before computing it.")}
+            )
+        indicator.source, indicator.computation = Indicator.Source.COMPUTED, key
+        indicator.measure = REGISTRY[key].measure
+    else:
+        indicator.measurements.filter(computed=True).delete()
+        indicator.source, indicator.computation = Indicator.Source.MANUAL, ""
+    indicator.save(update_fields=["source", "computation", "measure"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=indicator, before=before)
+    if key:
+        indicator_refresh(indicator=indicator, actor=actor)
+    return indicator
+
+
+def computed_indicators(*, sources: set[str] | None = None):
+    keys = [key for key, c in REGISTRY.items() if sources is None or c.sources & set(sources)]
+    return Indicator.objects.filter(source=Indicator.Source.COMPUTED, computation__in=keys).select_related(
+        "result__programme"
+    )
+
+
+def computed_refresh_all(*, sources: set[str] | None = None, actor=None) -> int:
+    return sum(
+        indicator_refresh(indicator=indicator, actor=actor) for indicator in computed_indicators(sources=sources)
+    )
+
+
+_pending = threading.local()
+
+
+def computed_schedule_refresh(*, source: str) -> None:
+    """Refresh the computed indicators that read `source`, once, after the current transaction commits."""
+    sources = getattr(_pending, "sources", None)
+    if sources is None:
+        sources = _pending.sources = set()
+    sources.add(source)
+    transaction.on_commit(_run_pending)
+
+
+def _run_pending() -> None:
+    sources = getattr(_pending, "sources", None)
+    _pending.sources = None
+    if sources:
+        computed_refresh_all(sources=sources)
