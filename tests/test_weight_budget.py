@@ -103,14 +103,29 @@ PAGES = {
     # The heaviest organisation page: ISO with the table of all its members.
     "organisation detail (ISO)": lambda data: f"organisations/{data['iso'].pk}/",
     "login": lambda data: "accounts/login/",
+    # Results: the seed frameworks with the demo history, the largest tree being the ITU plan.
+    "programme list": lambda data: "programmes/",
+    "programme page (ISO, demo history)": lambda data: "programmes/iso-ap-2021-2025/",
+    "programme page (ITU Res. 44)": lambda data: "programmes/itu-res44/",
+    "indicator page (demo, disaggregated)": lambda data: f"programmes/iso-ap-2021-2025/indicators/{data['d1'].pk}/",
+    "tracking table (ISO)": lambda data: "programmes/iso-ap-2021-2025/tracking/",
 }
 
 
 @pytest.fixture
-def data(nsb):
+def data(nsb, users):
     from jalon.organisations.models import Organisation
+    from jalon.results.demo import demo_history_build
+    from jalon.results.models import Indicator
+    from jalon.results.services import frameworks_load
 
-    return {"nsb": nsb, "iso": Organisation.objects.get(acronym="ISO")}
+    frameworks_load()
+    demo_history_build(actor=users["manager"], reporter=users["focal"], organisation=nsb)
+    return {
+        "nsb": nsb,
+        "iso": Organisation.objects.get(acronym="ISO"),
+        "d1": Indicator.objects.get(code="D1", result__programme__code="iso-ap-2021-2025"),
+    }
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
