@@ -21,8 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 DEMO_ORGANISATION = "ASN"
 
@@ -85,8 +91,10 @@ def main() -> None:
                 sys.exit(f"{path} answered {response.status if response else 'nothing'}")
             target = args.output / name
             page.screenshot(path=str(target), full_page=False)
-            print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: "
-                  f"{target.stat().st_size // 1024} KB")
+            print(
+                f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: "
+                f"{target.stat().st_size // 1024} KB"
+            )
         browser.close()
 
 
