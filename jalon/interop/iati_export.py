@@ -332,7 +332,7 @@ def indicator_element(parent: etree._Element, indicator: Indicator, context: "Ex
     reference(element, indicator.code)
     baseline_element(element, indicator, context)
     progress = context.report.indicators[indicator.pk]
-    milestones = {milestone.period_id: milestone for milestone in indicator.milestones.all()}
+    milestones = context.milestones.get(indicator.pk, {})
     for period, cell in zip(context.report.periods, progress.cells, strict=True):
         period_element(element, indicator, period, cell, milestones.get(period.pk), context)
     if not milestones:
@@ -454,6 +454,10 @@ class ExportContext:
         indicator_ids = list(self.report.indicators)
         self.breakdown = approved_breakdown(indicator_ids, self.report)
         self.qualitative = approved_texts(indicator_ids)
+        # The progress report reads milestones as rows; the export wants their notes too: one query.
+        self.milestones: dict[int, dict[int, Milestone]] = {}
+        for milestone in Milestone.objects.filter(indicator_id__in=indicator_ids).order_by():
+            self.milestones.setdefault(milestone.indicator_id, {})[milestone.period_id] = milestone
 
 
 def approved_breakdown(indicator_ids: list[int], report) -> dict[tuple[int, int], list[tuple[DimensionValue, Decimal]]]:
