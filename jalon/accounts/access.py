@@ -178,6 +178,17 @@ def programme_can_manage(user, programme) -> bool:
     return grants.all_programmes(Role.PROGRAMME_MANAGER) or programme.pk in grants.programmes(Role.PROGRAMME_MANAGER)
 
 
+def programmes_managed(user, queryset=None):
+    """The programmes whose framework and values a user manages, as a queryset (for lists)."""
+    from jalon.results.models import Programme
+
+    queryset = Programme.objects.all() if queryset is None else queryset
+    grants = grants_for(user)
+    if grants.all_programmes(Role.PROGRAMME_MANAGER):
+        return queryset
+    return queryset.filter(pk__in=grants.programmes(Role.PROGRAMME_MANAGER))
+
+
 def programme_can_create(user) -> bool:
     return grants_for(user).all_programmes(Role.PROGRAMME_MANAGER)
 

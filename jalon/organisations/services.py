@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
+from jalon.accounts.versioning import ConflictError  # callers catch services.ConflictError
 from jalon.organisations.models import CATEGORIES_BY_BODY, Membership, Organisation, Person
 from jalon.reference.models import Country
 
@@ -32,10 +33,6 @@ ORGANISATION_FIELDS = (
     "published",
 )
 PERSON_FIELDS = ("given_name", "family_name", "email", "phone", "job_title", "sex", "organisation", "country")
-
-
-class ConflictError(ValidationError):
-    """The record changed since the editor loaded it."""
 
 
 def _records_changed() -> None:

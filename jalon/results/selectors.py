@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from jalon.reference.multilingual import text_in
@@ -49,12 +49,6 @@ class ProgrammeProgress:
 
     def for_result(self, result: Result) -> list[IndicatorProgress]:
         return [self.indicators[i.pk] for i in result.indicators.all()]
-
-
-def programmes_visible(user) -> QuerySet[Programme]:
-    from jalon.accounts import access
-
-    return access.programmes_visible(user)
 
 
 def _aggregates(*, indicator_ids, period_ids, filters=None) -> dict[tuple[int, int], engine.Aggregate]:

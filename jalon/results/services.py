@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
+from jalon.accounts.versioning import ConflictError  # callers catch services.ConflictError
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import organisation_create
 from jalon.results.models import (
@@ -30,10 +31,6 @@ from jalon.results.models import (
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "data" / "frameworks"
 SEED_FRAMEWORKS = ("iso-ap-2021-2025", "itu-res44", "ilo-tc-2010-2015")
-
-
-class ConflictError(ValidationError):
-    """The record changed since the editor loaded it."""
 
 
 def _decimal(value) -> Decimal | None:

@@ -28,6 +28,7 @@ from jalon.results.models import (
     Programme,
     Result,
 )
+from jalon.web.form_errors import form_errors_from
 
 DEFAULT_LANGUAGES = ("fr", "en")
 LANGUAGE_NAMES = {
@@ -164,18 +165,13 @@ class MultilingualForm(forms.Form):
         return {name: self.text(name) if name in texts else self.cleaned_data.get(name) for name in names}
 
     def errors_from(self, exc: ValidationError) -> None:
-        """A service's refusal, shown beside the inputs it is about (a multilingual text: its first input)."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc.messages)
-            return
-        for field, errors in exc.message_dict.items():
-            if field in self.fields:
-                target = field
-            elif f"{field}_{self.languages[0]}" in self.fields:
-                target = f"{field}_{self.languages[0]}"
-            else:
-                target = None
-            self.add_error(target, errors)
+        """A service's refusal beside its inputs (a multilingual text: beside its first input)."""
+
+        def first_language_input(field: str) -> str | None:
+            name = f"{field}_{self.languages[0]}"
+            return name if name in self.fields else None
+
+        form_errors_from(exc, self, field_for=first_language_input)
 
 
 # Forms ------------------------------------------------------------------------------------------------
@@ -410,25 +406,9 @@ class IndicatorForm(MultilingualForm):
         "dimensions",
         "is_demo",
     )
-    service_fields = (
-        "code",
-        "title",
-        "definition",
-        "measure",
-        "unit",
-        "currency",
-        "direction",
-        "cumulation",
-        "baseline_value",
-        "baseline_year",
-        "baseline_to_be_set_in",
-        "baseline_note",
-        "target_value",
-        "target_relative_percent",
-        "target_note",
-        "means_of_verification",
-        "is_demo",
-    )
+    # What the form edits of the service's fields: the data source has its own control on the indicator
+    # page, and the order follows the position in the tree.
+    service_fields = tuple(name for name in services.INDICATOR_FIELDS if name not in ("source", "computation", "order"))
 
     def __init__(self, *args, programme: Programme, indicator: Indicator | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from jalon.organisations.models import Organisation, Person
 from jalon.organisations.selectors import organisation_list, organisation_memberships
 from jalon.reference.models import Country, Region
 from jalon.reference.multilingual import localized_field
+from jalon.web.form_errors import form_errors_from
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 
 
@@ -110,14 +111,6 @@ def organisation_detail(request, pk: int):
             "can_add_person": access.person_can_change(request.user, organisation),
         },
     )
-
-
-def form_errors_from(exc: ValidationError, form: forms.Form) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required

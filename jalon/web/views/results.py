@@ -18,8 +18,8 @@ from jalon.results.computations import REGISTRY, computation_choices, programme_
 from jalon.results.models import DimensionValue, Indicator, Measure, Measurement, Period
 from jalon.results.progress import STATUS_LABELS
 from jalon.results.selectors import indicator_breakdown, programme_progress
-from jalon.web.listing import valid_filters
-from jalon.web.views.organisations import form_errors_from
+from jalon.web.form_errors import form_errors_from
+from jalon.web.listing import paginate, query_without, valid_filters
 
 
 def programme_list(request):
@@ -287,17 +287,23 @@ def measurement_review(request, pk: int):
 
 @login_required
 def approval_queue(request):
-    queryset = access.measurements_visible(
-        request.user, Measurement.objects.filter(status=Measurement.Status.SUBMITTED)
-    ).select_related("indicator__result__programme", "period", "organisation", "author", "dimension_value")
-    managed = [
-        m
-        for m in queryset.order_by("submitted_at", "id")[:200]
-        if access.programme_can_manage(request.user, m.indicator.result.programme)
-    ]
-    if not managed and not access.grants_for(request.user).has(access.Role.PROGRAMME_MANAGER):
+    """What waits for the user's approval, oldest first, in the programmes they manage."""
+    if not access.grants_for(request.user).has(access.Role.PROGRAMME_MANAGER):
         raise PermissionDenied
-    return render(request, "results/approval_queue.html", {"measurements": managed, "review_form": ReviewForm()})
+    queryset = (
+        Measurement.objects.filter(
+            status=Measurement.Status.SUBMITTED,
+            indicator__result__programme__in=access.programmes_managed(request.user),
+        )
+        .select_related("indicator__result__programme", "period", "organisation", "author", "dimension_value")
+        .order_by("submitted_at", "id")
+    )
+    page = paginate(request, queryset)
+    return render(
+        request,
+        "results/approval_queue.html",
+        {"measurements": page.object_list, "page": page, "query": query_without(request, "page")},
+    )
 
 
 class TrackingFilterForm(forms.Form):
