@@ -198,6 +198,14 @@ def measurement_reporting_organisations(user) -> set[int]:
     return grants_for(user).organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR)
 
 
+def measurement_can_report_for(user, programme, organisation) -> bool:
+    """Managers report for anyone in their programme; focal points and contributors for their own
+    organisation only."""
+    if programme_can_manage(user, programme):
+        return True
+    return organisation is not None and organisation.pk in measurement_reporting_organisations(user)
+
+
 def measurement_can_report(user, programme) -> bool:
     return programme_can_manage(user, programme) or bool(measurement_reporting_organisations(user))
 

@@ -306,9 +306,7 @@ class MeasurementViewSet(
             return Response({"detail": _("You may not report on this programme.")}, status=status.HTTP_403_FORBIDDEN)
         period = get_object_or_404(Period, programme=programme, code=data.pop("period")["code"])
         organisation = data.get("organisation")
-        if not access.programme_can_manage(request.user, programme) and (
-            organisation is None or organisation.pk not in access.measurement_reporting_organisations(request.user)
-        ):
+        if not access.measurement_can_report_for(request.user, programme, organisation):
             return Response(
                 {"organisation": [_("Report for your own organisation.")]}, status=status.HTTP_400_BAD_REQUEST
             )
@@ -321,19 +319,16 @@ class MeasurementViewSet(
     def can_change(self, user, obj):
         return access.measurement_can_edit(user, obj)
 
-    @staticmethod
-    def _may_report_for(user, measurement, organisation) -> bool:
-        if access.programme_can_manage(user, measurement.indicator.result.programme):
-            return True
-        return organisation is not None and organisation.pk in access.measurement_reporting_organisations(user)
-
     def update(self, request, *args, **kwargs):
         """Change a value; send the `version` you read: a newer one answers 409 and nothing changes."""
         measurement = self.get_object()
         serializer = self.get_serializer(measurement, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
         data = {key: value for key, value in serializer.validated_data.items() if key in services.MEASUREMENT_FIELDS}
-        if "organisation" in data and not self._may_report_for(request.user, measurement, data["organisation"]):
+        programme = measurement.indicator.result.programme
+        if "organisation" in data and not access.measurement_can_report_for(
+            request.user, programme, data["organisation"]
+        ):
             return Response(
                 {"organisation": [_("Report for your own organisation.")]}, status=status.HTTP_400_BAD_REQUEST
             )
