@@ -18,6 +18,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("jalon.accounts.urls")),
     path("programmes/", include("jalon.web.urls_results")),
+    path("activities/", include("jalon.web.urls_activities")),
+    path("committees/", include("jalon.web.urls_committees")),
+    path("support/", include("jalon.web.urls_support")),
     path("", include("jalon.web.urls")),
     prefix_default_language=True,
 )

@@ -37,6 +37,9 @@ class Part:
     dimension: str | None = None  # a Dimension.Kind
     code: str = ""
     name: dict | None = None
+    # For percentage measures: the engine recomputes roll-ups from these, never averages values.
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -211,12 +214,16 @@ def indicator_refresh(*, indicator: Indicator, actor=None, today: datetime.date 
             key = (period.pk, dimension_value.pk if dimension_value else None)
             seen.add(key)
             current = existing.get(key)
-            if current is not None and current.value == part.value:
+            if current is not None and (current.value, current.numerator, current.denominator) == (
+                part.value,
+                part.numerator,
+                part.denominator,
+            ):
                 continue
             if current is not None:
                 before = snapshot(current)
-                current.value = part.value
-                current.save(update_fields=["value", "updated_at"])
+                current.value, current.numerator, current.denominator = part.value, part.numerator, part.denominator
+                current.save(update_fields=["value", "numerator", "denominator", "updated_at"])
                 audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
                 changed += 1
                 continue
@@ -225,6 +232,8 @@ def indicator_refresh(*, indicator: Indicator, actor=None, today: datetime.date 
                 period=period,
                 dimension_value=dimension_value,
                 value=part.value,
+                numerator=part.numerator,
+                denominator=part.denominator,
                 computed=True,
                 status=Measurement.Status.APPROVED,
                 comment=_("Computed: %(name)s") % {"name": computation.t("title")},

@@ -7,180 +7,48 @@ the row's success answer; a refused one must get the row's refusal (403, 404, a 
 page...) and, for writes, leave the database as it was.
 
 `test_every_view_and_endpoint_is_in_the_table` walks the URLconf: a new view or endpoint without a row
-here fails CI.
+here or in a `matrix_<app>.py` module fails CI. The machinery is in matrix.py.
 """
 
-import datetime
-import json
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import cached_property
-from urllib.parse import urlparse
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone, translation
+from django.urls import URLPattern, URLResolver, get_resolver
 
-from jalon.accounts.models import AuditEntry, Role
+from jalon.accounts.models import Role
 from jalon.organisations.models import Organisation, Person
 from jalon.results.models import Dimension, Indicator, Level, Measurement, Period, Programme, Result
-from jalon.results.services import measurement_create
+from tests.access import matrix_activities, matrix_committees, matrix_support
+from tests.access.matrix import (
+    ADMIN,
+    ADMIN_LOGIN,
+    ANONYMOUS,
+    EVERYONE,
+    HOME,
+    NEW_ORGANISATION,
+    NOBODY,
+    NSB_EDITORS,
+    NSB_PAGE,
+    ORGANISATION_LIST,
+    OTHER_NSB_PAGE,
+    RESET_SENT,
+    ROLES,
+    SEES_NSB_PEOPLE,
+    SEES_UNPUBLISHED,
+    TEAM,
+    Ctx,
+    Redirect,
+    api,
+    judge,
+    page,
+    url,
+)
 from tests.conftest import make_user
-from tests.factories import OrganisationFactory, PersonFactory
-
-ANONYMOUS = None
-ROLES = (ANONYMOUS, "plain", "viewer", "contributor", "focal", "manager", "admin")
-
-EVERYONE = frozenset(ROLES)
-NOBODY = frozenset()
-ADMIN = frozenset({"admin"})
-TEAM = frozenset({"manager", "admin"})  # the programme team
-SEES_UNPUBLISHED = TEAM | {"viewer"}
-NSB_EDITORS = TEAM | {"focal"}  # `nsb` is the focal point's own organisation
-SEES_NSB_PEOPLE = NSB_EDITORS | {"contributor"}
-
-
-def url(name: str, **kwargs) -> str:
-    # A request with Accept-Language (or to /en/) leaves its language active: pin French for reverse().
-    with translation.override("fr"):
-        return reverse(name, kwargs=kwargs or None)
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """A 302 whose Location path matches `path(ctx)` (a regular expression)."""
-
-    path: Callable
-    label: str
-
-    def matches(self, response, ctx) -> bool:
-        if response.status_code != 302:
-            return False
-        return re.fullmatch(self.path(ctx), urlparse(response["Location"]).path) is not None
-
-    def __repr__(self) -> str:
-        return f"redirect to {self.label}"
-
-
-LOGIN = Redirect(lambda ctx: re.escape(url("accounts:login")), "the login page")
-ADMIN_LOGIN = Redirect(lambda ctx: re.escape(url("admin:login")), "the admin login page")
-HOME = Redirect(lambda ctx: re.escape(url("web:home")), "the home page")
-ORGANISATION_LIST = Redirect(lambda ctx: re.escape(url("web:organisation_list")), "the organisation list")
-NEW_ORGANISATION = Redirect(
-    lambda ctx: re.escape(url("web:organisation_list")) + r"\d+/", "the new organisation's page"
-)
-NSB_PAGE = Redirect(lambda ctx: re.escape(url("web:organisation_detail", pk=ctx.nsb.pk)), "nsb's page")
-OTHER_NSB_PAGE = Redirect(
-    lambda ctx: re.escape(url("web:organisation_detail", pk=ctx.other_nsb.pk)), "other_nsb's page"
-)
-RESET_SENT = Redirect(lambda ctx: re.escape(url("accounts:password_reset_done")), "the 'reset sent' page")
-
-
-@dataclass
-class Ctx:
-    """What a row's factories build URLs and bodies from; made afresh for each role, inside the savepoint
-    that is rolled back after that role's request. What few rows need is built on first use."""
-
-    users: dict
-    nsb: Organisation
-    other_nsb: Organisation
-    hidden_org: Organisation
-
-    @cached_property
-    def victim(self) -> Organisation:
-        """A fresh organisation that nothing refers to: deletable."""
-        return OrganisationFactory(name="Deletable body")
-
-    @cached_property
-    def audit_entry(self) -> AuditEntry:
-        return AuditEntry.objects.first()
-
-    @cached_property
-    def framework(self) -> "Framework":
-        return framework_build(users=self.users, nsb=self.nsb)
-
-
-@dataclass
-class Framework:
-    """A published programme with one manual indicator, an unpublished one, and two values the focal point
-    reported for `nsb` in the current period: one still a draft, one submitted for approval."""
-
-    programme: Programme
-    hidden_programme: Programme
-    period: Period
-    indicator: Indicator
-    draft: Measurement
-    submitted: Measurement
-
-
-def programme_build(code: str, *, owner: Organisation, published: bool) -> tuple[Programme, Period, Indicator]:
-    today = timezone.localdate()
-    programme = Programme.objects.create(
-        code=code,
-        owner=owner,
-        title={"en": f"Programme {code}", "fr": f"Programme {code}"},
-        start_date=today - datetime.timedelta(days=365),
-        end_date=today + datetime.timedelta(days=365),
-        languages=["fr", "en"],
-        published=published,
-    )
-    period = Period.objects.create(
-        programme=programme,
-        code="current",
-        name={"en": "Current"},
-        start=programme.start_date,
-        end=programme.end_date,
-    )
-    level = Level.objects.create(
-        programme=programme, key="outcome", name={"en": "Outcome"}, iati_result_type=Level.IatiType.OUTCOME
-    )
-    result = Result.objects.create(programme=programme, level=level, code="R1", title={"en": "Outcome one"})
-    indicator = Indicator.objects.create(
-        result=result, code="I1", title={"en": "Indicator one"}, baseline_value=Decimal(0), target_value=Decimal(10)
-    )
-    return programme, period, indicator
-
-
-def no_kwargs(ctx) -> dict:
-    return {}
-
-
-@dataclass(frozen=True)
-class Case:
-    label: str
-    url: str  # a URL name, or a literal path starting with "/"
-    allowed: frozenset
-    method: str = "get"
-    kwargs: Callable = no_kwargs
-    data: Callable | None = None
-    is_json: bool = False
-    ok: object = 200  # a status code or a Redirect
-    refused: tuple = (403,)  # what a signed-in role outside `allowed` gets
-    refused_anonymous: tuple = (LOGIN,)
-    refused_as: Mapping = field(default_factory=dict)  # per-role exceptions to the two above
-    effect: Callable | None = None  # a reading an allowed write changes and a refused one must not
-
-    def path(self, ctx) -> str:
-        return self.url if self.url.startswith("/") else url(self.url, **self.kwargs(ctx))
-
-    def expected_refusal(self, role) -> tuple:
-        if role in self.refused_as:
-            return self.refused_as[role]
-        return self.refused_anonymous if role is ANONYMOUS else self.refused
-
-
-def page(label, name, allowed, **options) -> Case:
-    return Case(label, name, frozenset(allowed), **options)
-
-
-def api(label, name, allowed, **options) -> Case:
-    options.setdefault("refused_anonymous", (401, 403))
-    return Case(label, name, frozenset(allowed), is_json=True, **options)
-
+from tests.factories import PersonFactory
 
 # Bodies ----------------------------------------------------------------------------------------------------
 
@@ -1045,65 +913,11 @@ CASES = [
 ]
 
 
-def matches(response, expectation, ctx) -> bool:
-    if isinstance(expectation, Redirect):
-        return expectation.matches(response, ctx)
-    return response.status_code == expectation
+# Each later module keeps its rows beside its own fixtures.
+ALL_CASES = CASES + matrix_activities.CASES + matrix_committees.CASES + matrix_support.CASES
 
 
-def describe(response) -> str:
-    if response.status_code in (301, 302, 303, 307, 308):
-        return f"{response.status_code} to {response['Location']}"
-    return str(response.status_code)
-
-
-def prepared(case: Case, ctx: Ctx) -> tuple[str, dict]:
-    """The request's path and client options (body), built before the first effect reading, since building
-    them may create the records a row needs."""
-    options = {}
-    if case.data is not None:
-        body = case.data(ctx)
-        options = {"data": json.dumps(body), "content_type": "application/json"} if case.is_json else {"data": body}
-    return case.path(ctx), options
-
-
-def framework_build(*, users, nsb) -> Framework:
-    owner = Organisation.objects.get(acronym="ISO")
-    programme, period, indicator = programme_build("open", owner=owner, published=True)
-    hidden_programme, _period, _indicator = programme_build("closed", owner=owner, published=False)
-    reported = {"indicator": indicator, "period": period, "organisation": nsb}
-    return Framework(
-        programme=programme,
-        hidden_programme=hidden_programme,
-        period=period,
-        indicator=indicator,
-        draft=measurement_create(actor=users["focal"], value=Decimal(3), submit=False, **reported),
-        submitted=measurement_create(actor=users["focal"], value=Decimal(4), submit=True, **reported),
-    )
-
-
-def judge(case: Case, role, ctx: Ctx, client_as) -> str | None:
-    """Request the row as `role`; None if the answer is the one the table expects, else what went wrong."""
-    path, options = prepared(case, ctx)
-    who, where = role or "anonymous", f"{case.method.upper()} {path}"
-    before = case.effect(ctx) if case.effect else None
-    response = getattr(client_as(role), case.method)(path, **options)
-    after = case.effect(ctx) if case.effect else None
-    if role in case.allowed:
-        if not matches(response, case.ok, ctx):
-            return f"{who}: {where} answered {describe(response)}, expected allowed ({case.ok!r})"
-        if case.effect and after == before:
-            return f"{who}: {where} was allowed but changed nothing ({before!r})"
-        return None
-    expected = case.expected_refusal(role)
-    if not any(matches(response, refusal, ctx) for refusal in expected):
-        return f"{who}: {where} answered {describe(response)}, expected refused ({expected!r})"
-    if case.effect and after != before:
-        return f"{who}: {where} was refused but changed {before!r} to {after!r}"
-    return None
-
-
-@pytest.mark.parametrize("case", CASES, ids=[case.label for case in CASES])
+@pytest.mark.parametrize("case", ALL_CASES, ids=[case.label for case in ALL_CASES])
 def test_each_role_is_allowed_or_refused_as_the_table_says(case, client_as, users, nsb, other_nsb, hidden_org):
     problems = []
     for role in ROLES:
@@ -1146,8 +960,8 @@ def skipped(name, pattern: URLPattern) -> bool:
 
 
 def test_every_view_and_endpoint_is_in_the_table():
-    covered = {case.url for case in CASES}
-    methods_covered = {(case.url, case.method) for case in CASES}
+    covered = {case.url for case in ALL_CASES}
+    methods_covered = {(case.url, case.method) for case in ALL_CASES}
     missing, unnamed, methods_missing = [], [], []
     for name, route, pattern in url_patterns():
         if skipped(name, pattern):

@@ -1,0 +1,1 @@
+"""Computed indicators over activities: registered with jalon.results.computations."""

@@ -1,0 +1,1 @@
+"""Computed indicators over committees: registered with jalon.results.computations."""

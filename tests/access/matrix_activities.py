@@ -1,0 +1,3 @@
+"""Access table rows for activities (see matrix.py)."""
+
+CASES: list = []

@@ -1,0 +1,3 @@
+"""Access table rows for committees (see matrix.py)."""
+
+CASES: list = []

@@ -1,0 +1,3 @@
+"""Access table rows for support (see matrix.py)."""
+
+CASES: list = []
