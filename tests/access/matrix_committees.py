@@ -1,3 +1,11 @@
-"""Access table rows for committees (see matrix.py)."""
+"""Access table rows for committees (see matrix.py): pages first, then API endpoints."""
 
-CASES: list = []
+PAGE_CASES: list = [
+    # Pages ---------------------------------------------------------------------------------------------
+]
+
+API_CASES: list = [
+    # API -----------------------------------------------------------------------------------------------
+]
+
+CASES = PAGE_CASES + API_CASES
