@@ -118,6 +118,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Cached progress pages (jalon/results/progress_cache.py). Per-process memory is correct with any number
+# of workers: keys carry each programme's progress stamp, read from the database on every request, so a
+# worker's stale entries are never read again. A shared cache would only make them warmer.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "jalon",
+        "TIMEOUT": 24 * 60 * 60,
+        # A large programme's page and tracking table are 50-200 KB each: this bounds a worker to ~100 MB.
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -134,6 +147,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # English source strings, French first-class; content fields are stored in the six UN languages.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+# English pages read dates day first (21 November 2026, 21/11/2026), as the international organisations
+# using jalon write them, not in Django's US month/day order.
+FORMAT_MODULE_PATH = ["jalon.formats"]
 CONTENT_LANGUAGES = ["en", "fr", "es", "ar", "zh", "ru"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -177,9 +193,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
+    # Token first: DRF answers an anonymous write with the first class's challenge, so clients get
+    # 401 + WWW-Authenticate (session auth has no challenge and would make it a 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["jalon.api.permissions.AccessPolicy"],
     "DEFAULT_FILTER_BACKENDS": [

@@ -1,12 +1,9 @@
-import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
 
+from jalon.serving import tune_garbage_collector
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalon.settings")
 application = get_wsgi_application()
-# A large page (a programme of 100 indicators x 10 periods) builds some 50,000 objects that live until
-# its response is sent. With Python's default thresholds (700, 10, 10) many of them are promoted on the
-# way and one request in eight paid for a full collection of the whole heap, about 100 ms. Collecting
-# the youngest generation every 50,000 allocations instead lets them die young (bench/README.md).
-gc.set_threshold(50_000, 10, 10)
+tune_garbage_collector()

@@ -92,10 +92,16 @@ def organisation_delete(*, actor, organisation: Organisation) -> None:
     if organisation.members.exists():
         raise ValidationError(_("This organisation has members: remove their memberships first."))
     before = snapshot(organisation)
-    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=organisation, before=before)
-    _records_changed()
+    # The rows that go with it (its memberships, the roles users held for it) are audited one by one, so
+    # the log says who lost which role, not only that the organisation went.
+    cascaded = [*organisation.memberships.all(), *organisation.role_assignments.all()]
     try:
-        organisation.delete()
+        with transaction.atomic():
+            for row in cascaded:
+                audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=row, before=snapshot(row))
+            audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=organisation, before=before)
+            organisation.delete()
+            _records_changed()
     except ProtectedError as exc:
         # Programmes it owns, values reported for it...: refused before any row is deleted (was a 500).
         raise ValidationError(

@@ -414,8 +414,9 @@ def test_a_token_of_the_platform_admin_deletes_and_the_deletion_is_audited(users
 def test_a_wrong_token_is_refused_and_changes_nothing(db):
     client = Client(HTTP_AUTHORIZATION="Token not-a-real-token")
     response = client.post(ORGANISATIONS, HTTP_ACCEPT_LANGUAGE="en", **json_body({"name": "Intruder", "kind": "other"}))
-    # 403, not 401: DRF answers with the first authentication class (session), which has no challenge.
-    assert response.status_code in (401, 403)
+    # 401 with the token challenge: token authentication is listed first.
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert response.json() == {"detail": "Invalid token."}
     assert not Organisation.objects.filter(name="Intruder").exists()
 

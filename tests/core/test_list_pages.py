@@ -245,7 +245,7 @@ def test_the_country_page_shows_the_classification_history_with_dates_in_the_pag
     }
     english = response.content.decode()
     assert (
-        "<td>Least developed country (UN)</td><td>Yes</td><td>09/01/2024</td><td>08/20/2026</td>"
+        "<td>Least developed country (UN)</td><td>Yes</td><td>01/09/2024</td><td>20/08/2026</td>"
         "<td>UN M49 standard country or area codes, extract of September 2024</td>"
     ) in english
     french = client.get("/fr/countries/STP/").content.decode()
@@ -370,7 +370,7 @@ def test_the_organisation_page_shows_its_iso_membership(client, nsb):
     assert (membership.body.acronym, membership.category) == ("ISO", "iso_member_body")
     page = response.content.decode()
     assert "<td>ISO member body</td>" in page
-    assert "<td>05/01/2026</td>" in page
+    assert "<td>01/05/2026</td>" in page
     assert "Association Sénégalaise de Normalisation" in page
 
 

@@ -148,6 +148,26 @@ def test_an_organisation_with_members_cannot_be_deleted(db, users, english):
     assert Membership.objects.filter(body=iso).count() == 163
 
 
+def test_deleting_an_organisation_audits_the_memberships_and_roles_that_go_with_it(organisation, users):
+    from jalon.accounts.models import Role
+    from jalon.accounts.services import role_assign
+
+    membership = services.membership_create(
+        actor=users["manager"],
+        member=organisation,
+        body=Organisation.objects.get(acronym="ISO"),
+        category=Membership.Category.ISO_MEMBER_BODY,
+    )
+    assignment = role_assign(
+        actor=users["admin"], user=users["plain"], role=Role.FOCAL_POINT, organisation=organisation
+    )
+    services.organisation_delete(actor=users["admin"], organisation=organisation)
+    deleted = AuditEntry.objects.filter(action="delete", actor=users["admin"])
+    assert deleted.filter(model="organisations.membership", object_id=str(membership.pk)).exists()
+    assert deleted.filter(model="accounts.roleassignment", object_id=str(assignment.pk)).exists()
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
 # Memberships ---------------------------------------------------------------------------------------------
 
 
