@@ -170,3 +170,64 @@ def test_bad_audit_log_parameters_do_not_error(client_as, renamed, query):
 
 def test_an_unknown_audit_entry_is_not_found(client_as, users):
     assert client_as("admin").get("/en/audit/999999/").status_code == 404
+
+
+# Django admin ------------------------------------------------------------------------------------------
+
+
+def admin_user_form(user, roles: list[dict]) -> dict:
+    """The admin's user change form as a browser posts it, with `roles` as the inline's rows."""
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        "preferred_language": "fr",
+        "roles-TOTAL_FORMS": str(len(roles)),
+        "roles-INITIAL_FORMS": str(sum(1 for role in roles if role.get("id"))),
+        "roles-MIN_NUM_FORMS": "0",
+        "roles-MAX_NUM_FORMS": "1000",
+    }
+    for index, role in enumerate(roles):
+        for key, value in role.items():
+            data[f"roles-{index}-{key}"] = value
+        data[f"roles-{index}-user"] = str(user.pk)
+    return data
+
+
+def test_a_role_given_in_the_admin_inline_is_audited_and_an_admin_role_opens_the_admin(client_as, users):
+    from jalon.accounts.models import RoleAssignment
+
+    target = users["plain"]
+    response = client_as("admin").post(
+        f"/en/admin/accounts/user/{target.pk}/change/",
+        admin_user_form(target, [{"role": "platform_admin", "organisation": "", "programme": ""}]),
+    )
+    assert response.status_code == 302, response.context["adminform"].errors if response.context else response
+    assignment = RoleAssignment.objects.get(user=target)
+    assert AuditEntry.objects.filter(
+        model="accounts.roleassignment", object_id=str(assignment.pk), action="create", actor=users["admin"]
+    ).exists()
+    target.refresh_from_db()
+    assert (target.is_staff, target.is_superuser) == (True, True)
+
+
+def test_a_role_removed_in_the_admin_inline_is_audited(client_as, users):
+    from jalon.accounts.models import RoleAssignment
+
+    target = users["viewer"]
+    assignment = RoleAssignment.objects.get(user=target)
+    response = client_as("admin").post(
+        f"/en/admin/accounts/user/{target.pk}/change/",
+        admin_user_form(
+            target,
+            [{"id": str(assignment.pk), "role": "viewer", "organisation": "", "programme": "", "DELETE": "on"}],
+        ),
+    )
+    assert response.status_code == 302
+    assert not RoleAssignment.objects.filter(user=target).exists()
+    entry = AuditEntry.objects.get(model="accounts.roleassignment", object_id=str(assignment.pk), action="delete")
+    assert entry.before["role"] == "viewer"
