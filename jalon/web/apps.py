@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class WebConfig(AppConfig):
     name = "jalon.web"
     verbose_name = _("Web pages")
+
+    def ready(self):
+        from jalon.web import collation
+
+        collation.connect()

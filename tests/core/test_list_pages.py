@@ -390,3 +390,25 @@ def test_contacts_show_only_to_the_organisations_users_and_the_programme_team(cl
 
 def test_an_unknown_organisation_is_not_found(client, db):
     assert client.get("/en/organisations/999999/").status_code == 404
+
+
+def test_names_sort_with_accents_among_their_letters_not_after_z(client, db):
+    # French: "Égypte", "Émirats arabes unis", "Équateur", "Érythrée"... belong between "Dominique" and "Espagne".
+    response = client.get("/fr/countries/?sort=name&size=100&page=1")
+    names = [country.name_fr for country in response.context["page"].object_list]
+    assert "Égypte" in names
+    position = names.index("Égypte")
+    assert names[position - 1][0] in "DdEeÉé"
+    from jalon.web.collation import sort_key
+
+    assert names == sorted(names, key=sort_key)
+
+
+def test_organisation_names_sort_ignoring_case_and_accents(client, db):
+    from tests.factories import OrganisationFactory
+
+    for name in ("Zeta qxj", "élan qxj", "Eagle qxj", "alpha qxj"):
+        OrganisationFactory(name=name)
+    response = client.get("/en/organisations/?sort=name&q=qxj")
+    names = [organisation.name for organisation in response.context["page"].object_list]
+    assert names == ["alpha qxj", "Eagle qxj", "élan qxj", "Zeta qxj"]

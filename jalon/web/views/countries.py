@@ -14,6 +14,7 @@ from jalon.reference.selectors import (
     rule_condition,
     world_bank_fiscal_year,
 )
+from jalon.web.collation import TextOrder
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
@@ -61,7 +62,7 @@ def country_list(request):
         request,
         queryset,
         allowed={
-            "name": localized_field("name", ("en", "fr", "es", "ar", "zh", "ru")),
+            "name": TextOrder(localized_field("name", ("en", "fr", "es", "ar", "zh", "ru"))),
             "iso3": "iso3",
             "region": "region__m49",
             "income": "cls_income",

@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +12,7 @@ from jalon.organisations.models import Organisation, Person
 from jalon.organisations.selectors import organisation_list, organisation_memberships
 from jalon.reference.models import Country, Region
 from jalon.reference.multilingual import localized_field
+from jalon.web.collation import TextOrder
 from jalon.web.form_errors import form_errors_from
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 
@@ -72,9 +72,9 @@ def organisation_list_view(request):
         request,
         queryset,
         allowed={
-            "name": Lower("name"),
-            "acronym": Lower("acronym"),
-            "country": localized_field("country__name"),
+            "name": TextOrder("name"),
+            "acronym": TextOrder("acronym"),
+            "country": TextOrder(localized_field("country__name")),
             "kind": "kind",
         },
         default="name",
