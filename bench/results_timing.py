@@ -13,12 +13,20 @@ one database, it times through Django's test Client (the whole middleware stack,
 - the progress endpoint     GET /api/v1/programmes/<code>/progress/
 
 and the single raw SQL aggregate that computes the same numbers (approved totals per indicator and
-period of the programme) through django.db.connection.cursor(), fetching all rows. Requests and the raw
-query are interleaved round-robin, so that a noisy neighbour slows them alike. It prints p50 and p95
-(nearest rank) in milliseconds, the ratio of each p95 to the raw query's p95, and the number of SQL
-queries of one request on the largest programme and on the 5-indicator control programme (bench-mini),
-which must be equal. Finally it checks that the progress endpoint's actuals (per period and overall)
-equal the ones computed from the raw aggregate, with the indicator's cumulative mode applied.
+period of the programme) through django.db.connection.cursor(), fetching all rows.
+
+These four are cached per programme until a write changes its progress (jalon/results/progress_cache.py),
+so each is timed twice per round: "cold", the first request after a write (the programme's progress stamp
+is replaced first, untimed, as every write does: the request misses the cache and computes everything),
+then "warm", the same request again (served from the cache). The cache is Django's settings.CACHES, the
+per-process locmem cache by default, as served.
+
+Requests and the raw query are interleaved round-robin, so that a noisy neighbour slows them alike. It
+prints p50 and p95 (nearest rank) in milliseconds, the ratio of each p95 to the raw query's p95, and the
+number of SQL queries of one request (cold and warm) on the largest programme and on the 5-indicator
+control programme (bench-mini), which must be equal. Finally it checks that the progress endpoint's
+actuals (per period and overall) equal the ones computed from the raw aggregate, with the indicator's
+cumulative mode applied, and that the warm answers (API, CSV) are the cold ones.
 
 No assertion on time here: this is a measurement, not a test. It exits non-zero only if a response is
 not 200 or a number disagrees.
@@ -51,6 +59,19 @@ ENDPOINTS = {
 }
 RAW = "raw SQL aggregate"
 MINI = "bench-mini"
+COLD, WARM = "cold", "warm"
+
+
+def series() -> list[str]:
+    """The timed series, in the order printed: each endpoint cold then warm, then the raw aggregate."""
+    return [f"{name}, {state}" for name in ENDPOINTS for state in (COLD, WARM)] + [RAW]
+
+
+def invalidate(programme_id: int) -> None:
+    """What every write does to the programme's cached progress: a new stamp (committed at once)."""
+    from jalon.results.progress_cache import progress_changed
+
+    progress_changed(programme_id)
 
 
 def cpu_ticks() -> tuple[int, int, float]:
@@ -112,18 +133,20 @@ def time_all(code: str, programme_id: int, *, requests: int, warmup: int, gzip: 
 
     client = Client(HTTP_ACCEPT_ENCODING="gzip") if gzip else Client()
     urls = {name: url.format(code=code) for name, url in ENDPOINTS.items()}
-    samples: dict[str, list[float]] = {name: [] for name in [*urls, RAW]}
+    samples: dict[str, list[float]] = {name: [] for name in series()}
     sizes: dict[str, int] = {}
     for round_ in range(warmup + requests):
         for name, url in urls.items():
-            started = time.perf_counter()
-            response = client.get(url)
-            elapsed = time.perf_counter() - started
-            if response.status_code != 200:
-                raise SystemExit(f"{url}: HTTP {response.status_code}")
-            sizes[name] = len(response.content)
-            if round_ >= warmup:
-                samples[name].append(elapsed * 1000)
+            invalidate(programme_id)
+            for state in (COLD, WARM):
+                started = time.perf_counter()
+                response = client.get(url)
+                elapsed = time.perf_counter() - started
+                if response.status_code != 200:
+                    raise SystemExit(f"{url}: HTTP {response.status_code}")
+                sizes[f"{name}, {state}"] = len(response.content)
+                if round_ >= warmup:
+                    samples[f"{name}, {state}"].append(elapsed * 1000)
         # The raw query is timed on an open connection: a request may have closed it (SQLite: CONN_MAX_AGE 0).
         connection.ensure_connection()
         started = time.perf_counter()
@@ -140,14 +163,19 @@ def count_queries(code: str) -> dict[str, int]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from jalon.results.models import Programme
+
+    programme_id = Programme.objects.get(code=code).pk
     client = Client()
     counts = {}
     for name, url in ENDPOINTS.items():
         client.get(url.format(code=code))  # warm: content types, templates
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url.format(code=code))
-        assert response.status_code == 200, url
-        counts[name] = len(queries)
+        invalidate(programme_id)
+        for state in (COLD, WARM):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url.format(code=code))
+            assert response.status_code == 200, url
+            counts[f"{name}, {state}"] = len(queries)
     with CaptureQueriesContext(connection) as queries:
         raw_aggregate(0)
     counts[RAW] = len(queries)
@@ -281,36 +309,47 @@ def main(argv=None) -> None:
 
     raw_p95 = percentile(samples[RAW], 95)
     figures = {}
-    header = f"{'':<20}{'p50 ms':>9}{'p95 ms':>9}{'p95/raw':>9}{'queries':>9}{'(mini)':>8}{'bytes':>10}"
+    header = f"{'':<26}{'p50 ms':>9}{'p95 ms':>9}{'p95/raw':>9}{'queries':>9}{'(mini)':>8}{'bytes':>10}"
     print(header)
-    for name in [*ENDPOINTS, RAW]:
+    for name in series():
         p50, p95 = percentile(samples[name], 50), percentile(samples[name], 95)
         figures[name] = {
             "p50_ms": round(p50, 1),
             "p95_ms": round(p95, 1),
-            "p95_over_raw_p95": round(p95 / raw_p95, 1),
+            "p95_over_raw_p95": round(p95 / raw_p95, 2),
             "queries": large[name],
             "queries_mini": small[name],
             "size": sizes[name],
         }
         size = f"{sizes[name]:,}" if name != RAW else f"{sizes[name]} rows"
-        print(f"{name:<20}{p50:>9.1f}{p95:>9.1f}{p95 / raw_p95:>9.1f}{large[name]:>9}{small[name]:>8}{size:>10}")
+        print(f"{name:<26}{p50:>9.1f}{p95:>9.1f}{p95 / raw_p95:>9.1f}{large[name]:>9}{small[name]:>8}{size:>10}")
 
-    response = Client().get(ENDPOINTS["progress API"].format(code=programme.code))
-    indicators, compared, problems = verify(programme, response.json(), raw_aggregate(programme.pk))
+    client = Client()
+    answers = {}
+    for name in ("progress API", "tracking CSV"):
+        invalidate(programme.pk)
+        url = ENDPOINTS[name].format(code=programme.code)
+        answers[name] = [client.get(url).content for _state in (COLD, WARM)]
+        if answers[name][0] != answers[name][1]:
+            raise SystemExit(f"{url}: the warm answer differs from the cold one")
+    indicators, compared, problems = verify(
+        programme, json.loads(answers["progress API"][0]), raw_aggregate(programme.pk)
+    )
     print(
         f"check: {compared} actuals of {indicators} indicators compared with the raw aggregate,"
-        f" {len(problems)} disagree"
+        f" {len(problems)} disagree; warm API and CSV answers equal the cold ones"
     )
     for line in problems[:20]:
         print("  " + line)
     if others is not None:
         print(f"machine: other processes used {others:.0%} of the {os.cpu_count()} CPUs during the timed requests")
-    target = figures["programme page"]
-    print(
-        f"target: programme page p95 {target['p95_ms']} ms (<= 200: {'met' if target['p95_ms'] <= 200 else 'MISSED'}),"
-        f" {target['p95_over_raw_p95']} x raw (<= 3: {'met' if target['p95_over_raw_p95'] <= 3 else 'MISSED'})"
-    )
+    for state in (WARM, COLD):
+        # Judged on the unrounded figures: 5.5 ms against a 1.8 ms raw query is 3.06 x, missed.
+        p95 = percentile(samples[f"programme page, {state}"], 95)
+        print(
+            f"target ({state} page): p95 {p95:.1f} ms (<= 200: {'met' if p95 <= 200 else 'MISSED'}),"
+            f" {p95 / raw_p95:.2f} x raw (<= 3: {'met' if p95 <= 3 * raw_p95 else 'MISSED'})"
+        )
 
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:

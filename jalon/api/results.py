@@ -1,5 +1,6 @@
 """API over results frameworks: programmes, their tree, and the progress endpoint."""
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -12,6 +13,7 @@ from jalon.reference.multilingual import text_in
 from jalon.results import services
 from jalon.results.models import Indicator, Measurement, Milestone, Period, Programme, Result
 from jalon.results.progress import resolve_target
+from jalon.results.progress_cache import progress_cached, progress_key
 from jalon.results.selectors import programme_progress
 
 
@@ -139,7 +141,9 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["code"]
 
     def get_queryset(self):
-        return access.programmes_visible(self.request.user).select_related("owner").prefetch_related("periods")
+        queryset = access.programmes_visible(self.request.user).select_related("owner")
+        # The progress endpoint reads the periods itself, and only when its cached answer is stale.
+        return queryset if self.action == "progress" else queryset.prefetch_related("periods")
 
     @extend_schema(responses=ResultSerializer(many=True))
     @action(detail=True)
@@ -198,34 +202,49 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def progress(self, request, code=None):
         """Per indicator and period: baseline, target, actual, progress and status (approved values only)."""
-        report = programme_progress(programme=self.get_object())
-        rows = []
-        for item in report.indicators.values():
-            rows.append(
-                {
-                    "indicator": item.indicator.code,
-                    "result": item.indicator.result.code,
-                    "title": text_in(item.indicator.title),
-                    "baseline": _q(item.baseline),
-                    "target": _q(item.target),
-                    "target_pending": item.target_pending,
-                    "actual": _q(item.actual),
-                    "progress": _q(item.progress),
-                    "status": item.status.value,
-                    "periods": [
-                        {
-                            "period": c.period.code,
-                            "target": _q(c.target),
-                            "target_pending": c.pending,
-                            "actual": _q(c.actual),
-                            "progress": _q(c.progress),
-                            "status": c.status.value,
-                        }
-                        for c in item.cells
-                    ],
-                }
-            )
-        return Response(IndicatorProgressSerializer(rows, many=True).data)
+        programme = self.get_object()
+        audience = "manage" if access.programme_can_manage(request.user, programme) else "read"
+        # Cached as rendered (JSON of 1,000 cells costs more to render than to fetch), per media type
+        # ("application/json; indent=2" renders differently).
+        media_type = request.accepted_media_type
+        key = progress_key(programme, "api", audience, media_type.replace(" ", ""))
+        context = self.get_renderer_context()
+        content, _hit = progress_cached(
+            key, lambda: request.accepted_renderer.render(_progress_rows(programme), media_type, context)
+        )
+        return HttpResponse(content, content_type=media_type)
+
+
+def _progress_rows(programme) -> list:
+    """The progress endpoint's answer, serialized (rendered and cached until the programme's progress changes)."""
+    report = programme_progress(programme=programme)
+    rows = []
+    for item in report.indicators.values():
+        rows.append(
+            {
+                "indicator": item.indicator.code,
+                "result": item.indicator.result.code,
+                "title": text_in(item.indicator.title),
+                "baseline": _q(item.baseline),
+                "target": _q(item.target),
+                "target_pending": item.target_pending,
+                "actual": _q(item.actual),
+                "progress": _q(item.progress),
+                "status": item.status.value,
+                "periods": [
+                    {
+                        "period": c.period.code,
+                        "target": _q(c.target),
+                        "target_pending": c.pending,
+                        "actual": _q(c.actual),
+                        "progress": _q(c.progress),
+                        "status": c.status.value,
+                    }
+                    for c in item.cells
+                ],
+            }
+        )
+    return IndicatorProgressSerializer(rows, many=True).data
 
 
 class MeasurementSerializer(serializers.ModelSerializer):

@@ -25,6 +25,7 @@ from jalon.organisations.models import Membership, Organisation
 from jalon.reference.models import Classification, DevelopingCountryRule, IncomeGroup
 from jalon.reference.selectors import countries_with_classifications, rule_condition
 from jalon.results.models import Dimension, DimensionValue, Indicator, Measure, Measurement, Period, Programme
+from jalon.results.progress_cache import progress_changed
 
 DEFAULT_RULE = "dac-eligible"
 
@@ -176,19 +177,27 @@ def _both_languages(label) -> dict:
     return result
 
 
-def _dimension_value(programme: Programme, part: Part, cache: dict) -> DimensionValue:
+def _dimension_value(programme: Programme, part: Part, cache: dict) -> tuple[DimensionValue, bool]:
+    """The disaggregation value a part goes to, created or renamed as the records say; and whether it was
+    (its name shows on the tracking table: a change there must reach the cached pages)."""
     key = (part.dimension, part.code)
-    if key not in cache:
-        dimension, _created = Dimension.objects.get_or_create(
-            programme=programme,
-            code=part.dimension,
-            defaults={"kind": part.dimension, "name": _both_languages(Dimension.Kind(part.dimension).label)},
-        )
-        value, _created = DimensionValue.objects.update_or_create(
-            dimension=dimension, code=part.code, defaults={"name": part.name or {"en": part.code}}
-        )
-        cache[key] = value
-    return cache[key]
+    if key in cache:
+        return cache[key], False
+    dimension, created = Dimension.objects.get_or_create(
+        programme=programme,
+        code=part.dimension,
+        defaults={"kind": part.dimension, "name": _both_languages(Dimension.Kind(part.dimension).label)},
+    )
+    name = part.name or {"en": part.code}
+    value, value_created = DimensionValue.objects.get_or_create(
+        dimension=dimension, code=part.code, defaults={"name": name}
+    )
+    renamed = not value_created and value.name != name
+    if renamed:
+        value.name = name
+        value.save(update_fields=["name"])
+    cache[key] = value
+    return value, created or value_created or renamed
 
 
 @transaction.atomic
@@ -206,11 +215,18 @@ def indicator_refresh(*, indicator: Indicator, actor=None, today: datetime.date 
     cache: dict = {}
     seen = set()
     changed = 0
+    linked = set(indicator.dimensions.values_list("pk", flat=True))
+    structure_changed = False
     for period in Period.objects.filter(programme=programme, start__lte=today):
         for part in computation.compute(programme, period):
-            dimension_value = _dimension_value(programme, part, cache) if part.dimension else None
-            if dimension_value is not None:
+            dimension_value = None
+            if part.dimension:
+                dimension_value, renamed = _dimension_value(programme, part, cache)
+                structure_changed = structure_changed or renamed
+            if dimension_value is not None and dimension_value.dimension_id not in linked:
                 indicator.dimensions.add(dimension_value.dimension)
+                linked.add(dimension_value.dimension_id)
+                structure_changed = True
             key = (period.pk, dimension_value.pk if dimension_value else None)
             seen.add(key)
             current = existing.get(key)
@@ -245,6 +261,10 @@ def indicator_refresh(*, indicator: Indicator, actor=None, today: datetime.date 
             audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=stale, before=snapshot(stale))
             stale.delete()
             changed += 1
+    if changed or structure_changed:
+        # Only then (new or changed values, disaggregations added or renamed): refreshes run after every
+        # organisation or reference write, and an unchanged result must not empty the cached pages.
+        progress_changed(programme)
     return changed
 
 
@@ -268,6 +288,7 @@ def indicator_link_computation(*, actor, indicator: Indicator, key: str) -> Indi
         indicator.source, indicator.computation = Indicator.Source.MANUAL, ""
     indicator.save(update_fields=["source", "computation", "measure"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=indicator, before=before)
+    progress_changed(indicator.result.programme_id)
     if key:
         indicator_refresh(indicator=indicator, actor=actor)
     return indicator

@@ -20,6 +20,7 @@ from jalon.results.models import (
     Programme,
     Result,
 )
+from jalon.results.progress_cache import progress_changed
 
 DEMO_NOTE = {
     "fr": "Indicateur de démonstration : absent du plan d'action ISO.",
@@ -189,6 +190,8 @@ def demo_history_build(*, actor, reporter, organisation: Organisation) -> int:
         )
     if computed.source != Indicator.Source.COMPUTED:
         indicator_link_computation(actor=actor, indicator=computed, key="developing_members_by_region")
+    # The demo indicators and milestones above are written directly, not through the services.
+    progress_changed(programme)
     return created
 
 

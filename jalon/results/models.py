@@ -2,6 +2,7 @@
 targets and measurements. Multilingual content is stored as {"fr": ..., "en": ...} JSON, ready for
 the six UN languages. Progress is computed (jalon/results/progress.py), never stored."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -52,6 +53,10 @@ class Programme(Multilingual, models.Model):
     reference_lists = models.JSONField(_("reference lists"), default=list, blank=True)
     tables = models.JSONField(_("tables"), default=dict, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Replaced by every write that can change what the progress pages show; cached progress is keyed on
+    # it (jalon/results/progress_cache.py). Random rather than a counter: a counter comes back to the same
+    # value after a rollback or a restored backup, and would then serve what was cached for other data.
+    progress_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jalon.accounts import access
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import ConflictError  # callers catch services.ConflictError
@@ -28,6 +29,7 @@ from jalon.results.models import (
     Programme,
     Result,
 )
+from jalon.results.progress_cache import progress_changed
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "data" / "frameworks"
 SEED_FRAMEWORKS = ("iso-ap-2021-2025", "itu-res44", "ilo-tc-2010-2015")
@@ -197,6 +199,7 @@ def framework_load(*, actor=None, spec: dict) -> Programme:
 
     for node in spec["results"]:
         load_result(node, None)
+    progress_changed(programme)
     return programme
 
 
@@ -266,12 +269,24 @@ def measurement_create(
         **fields,
     )
     _validate_measurement(measurement)
+    _check_reporter(actor, measurement)
     if submit:
         measurement.status, measurement.submitted_at = Measurement.Status.SUBMITTED, timezone.now()
     measurement.full_clean()
     measurement.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=measurement)
+    progress_changed(period.programme_id)
     return measurement
+
+
+def _check_reporter(actor, measurement: Measurement) -> None:
+    """Whoever types a value may report for its organisation (accounts.access decides). Here, not in the
+    pages and API, so that no caller skips it. A computed indicator's own values are typed by nobody."""
+    if measurement.computed and measurement.indicator.source == Indicator.Source.COMPUTED:
+        return
+    programme = measurement.indicator.result.programme
+    if not access.measurement_can_report_for(actor, programme, measurement.organisation):
+        raise ValidationError({"organisation": _("Report for your own organisation.")})
 
 
 def _locked(measurement: Measurement, version: int | None) -> Measurement:
@@ -293,6 +308,7 @@ def _save_audited(current: Measurement, before: dict, actor) -> Measurement:
     current.save()
     current.refresh_from_db()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
+    progress_changed(current.period.programme_id)
     return current
 
 
@@ -307,6 +323,8 @@ def measurement_update(
             raise TypeError(f"unknown measurement field: {key}")
         setattr(current, key, value)
     _validate_measurement(current)
+    if current.organisation_id != before["organisation_id"]:
+        _check_reporter(actor, current)
     if current.status == Measurement.Status.APPROVED and not current.computed:
         # A change to an approved value goes back through review.
         current.status = Measurement.Status.SUBMITTED
@@ -519,6 +537,9 @@ def programme_update(*, actor, programme: Programme, version: int | None = None,
     current.save()
     current.refresh_from_db()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
+    # Thresholds, the developing-country rule and dates change statuses; titles show on the pages.
+    progress_changed(current)
+    current.refresh_from_db(fields=["progress_stamp"])
     return current
 
 
@@ -551,6 +572,7 @@ def level_save(
     level = level or Level(programme=programme)
     level.key, level.name, level.iati_result_type, level.order = key, name, iati_result_type, order
     _changed_save(level, before, actor)
+    progress_changed(programme)
     return level
 
 
@@ -560,6 +582,7 @@ def level_delete(*, actor, level: Level) -> None:
         raise ValidationError(_("Results are placed at this level: move them to another level or delete them first."))
     _delete_audited(actor, [level])
     level.delete()
+    progress_changed(level.programme_id)
 
 
 # Periods -----------------------------------------------------------------------------------------------
@@ -592,6 +615,7 @@ def period_save(
     period = period or Period(programme=programme)
     period.code, period.name, period.start, period.end = code, _texts(name), start, end
     _changed_save(period, before, actor, exclude=["name"])  # a period without a name is shown by its code
+    progress_changed(programme)
     return period
 
 
@@ -603,6 +627,7 @@ def period_delete(*, actor, period: Period) -> None:
         )
     _delete_audited(actor, [*period.milestones.all(), period])
     period.delete()
+    progress_changed(period.programme_id)
 
 
 # Results -----------------------------------------------------------------------------------------------
@@ -693,6 +718,7 @@ def result_save(
         result.order = order
     _changed_save(result, before, actor)
     _results_renumber(programme, actor)
+    progress_changed(programme)
     result.refresh_from_db()
     return result
 
@@ -716,6 +742,7 @@ def result_delete(*, actor, result: Result) -> None:
     programme = result.programme
     result.delete()
     _results_renumber(programme, actor)
+    progress_changed(programme)
 
 
 # Indicators and milestones -----------------------------------------------------------------------------
@@ -773,6 +800,16 @@ def milestone_save(
 ) -> Milestone | None:
     """Set the indicator's target for one period: an absolute value, or an increase over the baseline in
     percent (+50 = baseline x 1.5), not both. With neither (and no note) the period's milestone is removed."""
+    milestone = _milestone_save(
+        actor=actor, indicator=indicator, period=period, value=value, relative_percent=relative_percent, note=note
+    )
+    progress_changed(period.programme_id)
+    return milestone
+
+
+def _milestone_save(
+    *, actor, indicator: Indicator, period: Period, value=None, relative_percent=None, note=None
+) -> Milestone | None:
     if period.programme_id != indicator.result.programme_id:
         raise ValidationError({"period": _("This period belongs to another programme.")})
     if value is not None and relative_percent is not None:
@@ -838,11 +875,12 @@ def indicator_save(
     errors: list = []
     for period, target in (milestones or {}).items():
         try:
-            milestone_save(actor=actor, indicator=indicator, period=period, **target)
+            _milestone_save(actor=actor, indicator=indicator, period=period, **target)
         except ValidationError as exc:
             errors.extend(f"{period}: {message}" for message in exc.messages)
     if errors:
         raise ValidationError({"milestones": errors})
+    progress_changed(programme)
     return indicator
 
 
@@ -850,8 +888,10 @@ def indicator_save(
 def indicator_delete(*, actor, indicator: Indicator) -> None:
     if indicator.measurements.exists():
         raise ValidationError(_("Values have been reported for this indicator: it cannot be deleted."))
+    programme_id = indicator.result.programme_id
     _delete_audited(actor, [*indicator.milestones.all(), indicator])
     indicator.delete()
+    progress_changed(programme_id)
 
 
 # Disaggregations ---------------------------------------------------------------------------------------
@@ -912,6 +952,7 @@ def dimension_save(
         value = value or DimensionValue(dimension=dimension, code=code_)
         value.name, value.order = _texts(item.get("name")), order
         _changed_save(value, value_before, actor, exclude=["name"])  # shown by its code when it has no name
+    progress_changed(programme)
     return dimension
 
 
@@ -921,3 +962,4 @@ def dimension_delete(*, actor, dimension: Dimension) -> None:
         raise ValidationError(_("Values have been reported for this disaggregation: it cannot be deleted."))
     _delete_audited(actor, [*dimension.values.all(), dimension])
     dimension.delete()
+    progress_changed(dimension.programme_id)

@@ -363,7 +363,12 @@ def test_qualitative_values_go_to_the_actual_comment(small, users, nsb):
     )
     services.measurement_review(actor=users["manager"], measurement=measurement, approve=True)
     services.measurement_create(
-        actor=users["focal"], indicator=indicator, period=small.current, submit=True, text="Not approved yet."
+        actor=users["focal"],
+        indicator=indicator,
+        period=small.current,
+        submit=True,
+        organisation=nsb,
+        text="Not approved yet.",
     )
     root = exported("small")
     assert root.xpath("//reporting-org/@ref") == ["XM-JALON-D-SB"]

@@ -680,4 +680,7 @@ def test_the_programme_page_filters_by_status_and_level(demo, users, nsb, client
     assert shown("?status=no_data") == [("R1.1", 1, ["O1"])]
     assert shown("?level=output") == [("R1.1", 1, ["O1"])]
     assert shown("?level=output&status=at_risk") == []
-    assert shown("?status=nonsense") == [("R1", 0, ["D1"]), ("R1.1", 1, ["O1"])]
+    # An invalid filter is ignored: the whole tree, as cached for the page without filters.
+    nonsense = client.get("/fr/programmes/demo/?status=nonsense")
+    assert nonsense.context["tree"] == client.get("/fr/programmes/demo/").context["tree"]
+    assert "R1.1 ·" in nonsense.context["tree"] and ">D1 " in nonsense.context["tree"]

@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +19,7 @@ from jalon.results import services
 from jalon.results.computations import REGISTRY, computation_choices, programme_rule
 from jalon.results.models import DimensionValue, Indicator, Measure, Measurement, Period
 from jalon.results.progress import STATUS_LABELS
+from jalon.results.progress_cache import progress_cached, progress_key
 from jalon.results.selectors import indicator_breakdown, programme_progress
 from jalon.web.form_errors import form_errors_from
 from jalon.web.listing import paginate, query_without, valid_filters
@@ -38,28 +41,33 @@ class ProgrammeFilterForm(forms.Form):
     )
 
     def __init__(self, *args, levels=(), **kwargs):
+        """`levels`: (key, name) pairs."""
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = [("", gettext_lazy("Any"))] + [(level.key, level.t("name")) for level in levels]
+        self.fields["level"].choices = [("", gettext_lazy("Any")), *levels]
 
 
 def _programme(request, code):
     return get_object_or_404(access.programmes_visible(request.user).select_related("owner"), code=code)
 
 
-def programme_detail(request, code: str):
-    programme = _programme(request, code)
-    levels = list(programme.levels.all())
-    form = ProgrammeFilterForm(request.GET or None, levels=levels)
-    filters = valid_filters(form)
+def _audience(user, programme) -> str:
+    """What the viewer's rights change on a cached part of a programme's pages, as part of its cache key:
+    managers and everyone else are cached apart, even where the parts are the same today."""
+    return "manage" if access.programme_can_manage(user, programme) else "read"
+
+
+def _programme_tree(programme, *, level: str, status: str) -> dict:
+    """The results tree of the programme page, rendered, with the periods' names: what the page computes
+    from the framework and its approved values (cached, see progress_cache)."""
     report = programme_progress(programme=programme)
     rows = []
     for result in report.results:
         indicators = report.for_result(result)
-        if filters.get("status"):
-            indicators = [item for item in indicators if item.status == filters["status"]]
+        if status:
+            indicators = [item for item in indicators if item.status == status]
             if not indicators:
                 continue
-        if filters.get("level") and result.level.key != filters["level"]:
+        if level and result.level.key != level:
             continue
         depth = 0
         parent = result.parent
@@ -67,16 +75,40 @@ def programme_detail(request, code: str):
             depth += 1
             parent = next((r for r in report.results if r.pk == parent.parent_id), None) if parent.parent_id else None
         rows.append({"result": result, "depth": depth, "indicators": indicators})
+    tree = render_to_string("results/_programme_tree.html", {"rows": rows, "status_labels": STATUS_LABELS})
+    return {"periods": [str(period) for period in report.periods], "tree": str(tree)}
+
+
+def programme_detail(request, code: str):
+    programme = _programme(request, code)
+    # The levels (the filter's choices) are part of the framework: cached with it, under the same stamp.
+    levels, _hit = progress_cached(
+        progress_key(programme, "levels"), lambda: [(level.key, level.t("name")) for level in programme.levels.all()]
+    )
+    form = ProgrammeFilterForm(request.GET or None, levels=levels)
+    filters = valid_filters(form)
+    level, status = filters.get("level", ""), filters.get("status", "")
+    audience = _audience(request.user, programme)
+
+    def build():
+        part = _programme_tree(programme, level=level, status=status)
+        # The filter form as well, never with an error: the key holds the valid filters, not what was typed.
+        part["filters"] = None if form.errors else str(render_to_string("web/_filters.html", {"form": form}))
+        return part
+
+    part, _hit = progress_cached(progress_key(programme, "page", level or "-", status or "-", audience), build)
+    filters_html = None if form.errors else part["filters"]
     return render(
         request,
         "results/programme_detail.html",
         {
             "programme": programme,
-            "report": report,
-            "rows": rows,
+            "periods": part["periods"],
+            # Rendered (and escaped) by their templates, in _programme_tree and build().
+            "tree": mark_safe(part["tree"]),  # noqa: S308
+            "filters_html": mark_safe(filters_html) if filters_html else None,  # noqa: S308
             "form": form,
-            "status_labels": STATUS_LABELS,
-            "can_manage": access.programme_can_manage(request.user, programme),
+            "can_manage": audience == "manage",
         },
     )
 
@@ -326,31 +358,55 @@ class TrackingFilterForm(forms.Form):
 
 
 def tracking(request, code: str, fmt: str = "html"):
-    """The indicator tracking table on screen, or as CSV or XLSX with the same filters."""
+    """The indicator tracking table on screen, or as CSV or XLSX with the same filters. The table, in
+    each format, is cached until the programme's progress changes (progress_cache)."""
     programme = _programme(request, code)
     form = TrackingFilterForm(request.GET or None, programme=programme)
     filters = valid_filters(form)
-    table = tracking_table(
-        programme=programme, level=filters.get("level", ""), dimension_value=filters.get("disaggregation")
+    level, dimension_value = filters.get("level", ""), filters.get("disaggregation")
+
+    def table():
+        return tracking_table(programme=programme, level=level, dimension_value=dimension_value)
+
+    def html():
+        context = {"table": table(), "status_labels": STATUS_LABELS}
+        return {
+            "table": str(render_to_string("results/_tracking_table.html", context)),
+            # The filter form too: its list of every disaggregation value (e.g. 50 countries x 2 sexes)
+            # costs more to render than the cached table. Never with an error: the key holds the valid
+            # filters, not what was typed, and "?disaggregation=junk" shares the key of no filter.
+            "filters": None if form.errors else str(render_to_string("web/_filters.html", {"form": form})),
+        }
+
+    build = {"csv": lambda: tracking_csv(table()), "xlsx": lambda: tracking_xlsx(table()), "html": html}[fmt]
+    key = progress_key(
+        programme,
+        f"tracking-{fmt}",
+        level or "-",
+        dimension_value.pk if dimension_value else "-",
+        _audience(request.user, programme),
     )
+    content, _hit = progress_cached(key, build)
     if fmt == "csv":
-        response = HttpResponse(tracking_csv(table), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{programme.code}-tracking.csv"'
         return response
     if fmt == "xlsx":
         response = HttpResponse(
-            tracking_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         response["Content-Disposition"] = f'attachment; filename="{programme.code}-tracking.xlsx"'
         return response
+    filters_html = None if form.errors else content["filters"]
     return render(
         request,
         "results/tracking.html",
         {
             "programme": programme,
-            "table": table,
+            # Rendered (and escaped) by their templates, in html() above.
+            "table_html": mark_safe(content["table"]),  # noqa: S308
+            "filters_html": mark_safe(filters_html) if filters_html else None,  # noqa: S308
             "form": form,
-            "status_labels": STATUS_LABELS,
             "query": request.GET.urlencode(),
         },
     )

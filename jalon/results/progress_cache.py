@@ -1,0 +1,68 @@
+"""Cached progress: what the programme page, the tracking table and the progress endpoint compute from a
+programme's framework and approved values, kept in Django's cache (settings.CACHES) until it changes.
+
+Correctness rests on `Programme.progress_stamp`, not on the cache:
+- every write that can change what those pages show calls `progress_changed()` inside its own transaction
+  (the services, computed-indicator refresh, framework loading, the demo, the Django admin), so readers
+  see the new stamp exactly when they can see the new data;
+- the stamp is read from the database with the programme on every request, before the data, and is part
+  of every key. An entry can therefore only hold data at least as new as its stamp: a write always makes
+  its readers miss, whichever worker cached what (a per-process locmem cache is correct, only colder).
+
+Keys also carry the language (texts, number formats, URLs), the day (statuses depend on today: "not
+started", the next milestone), the filters, and the viewer's audience: whatever the viewer's rights
+change on the cached part, so one user's view is never served to another.
+"""
+
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+from jalon.results.models import Programme
+
+T = TypeVar("T")
+
+# Cached pages are rebuilt at least daily anyway (the day is in the key); this bounds what a cache
+# keeps of days gone by.
+TIMEOUT = 24 * 60 * 60
+
+
+def progress_changed(*programmes: Programme | int) -> None:
+    """Say that what the progress pages show of these programmes changed. Call it inside the write's
+    transaction (services are atomic): the new stamp becomes visible with the data, never before."""
+    ids = {programme if isinstance(programme, int) else programme.pk for programme in programmes}
+    ids.discard(None)
+    if ids:
+        Programme.objects.filter(pk__in=ids).update(progress_stamp=uuid.uuid4())
+
+
+def progress_key(programme: Programme, view: str, *parts) -> str:
+    """The cache key of one cached view of a programme's progress. `parts` are the view's filters and
+    audience, as short codes (slugs, ids): they go into the key as they are."""
+    return ":".join(
+        (
+            "jalon-progress",
+            view,
+            str(programme.pk),
+            str(programme.progress_stamp),
+            translation.get_language() or "",
+            timezone.localdate().isoformat(),
+            *(str(part) for part in parts),
+        )
+    )
+
+
+_MISSING = object()
+
+
+def progress_cached(key: str, build: Callable[[], T]) -> tuple[T, bool]:
+    """The value cached under `key`, or `build()` stored there. Returns (value, hit)."""
+    value = cache.get(key, _MISSING)
+    if value is not _MISSING:
+        return value, True
+    value = build()
+    cache.set(key, value, TIMEOUT)
+    return value, False
