@@ -23,7 +23,8 @@ def snapshot(instance: models.Model) -> dict:
 
 
 def audit_record(*, actor, action: str, instance: models.Model, before: dict | None = None) -> AuditEntry:
-    after = None if action == AuditEntry.Action.DELETE else snapshot(instance)
+    # An export records that data left, not a second copy of it.
+    after = None if action in (AuditEntry.Action.DELETE, AuditEntry.Action.EXPORT) else snapshot(instance)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry.objects.create(
         actor=actor if authenticated else None,

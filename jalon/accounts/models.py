@@ -73,6 +73,8 @@ class AuditEntry(models.Model):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Updated")
         DELETE = "delete", _("Deleted")
+        # Personal data handed out (the right of access): who took a copy of whose data, and when.
+        EXPORT = "export", _("Exported")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -1,1 +1,315 @@
-from django.db import models  # noqa: F401
+"""Capacity-building activities (issue 4): what was delivered, to whom, with what effect.
+
+An activity serves outputs of one or more programmes (`outputs`); its participants are
+`organisations.Person` records (one person, one record, across activities), who register, attend
+sessions, complete, and answer tests and surveys. Computed indicators (computations.py) read these.
+Multilingual content is stored as {"fr": ..., "en": ...} JSON, like the results models.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jalon.organisations.models import Organisation, Person
+from jalon.reference.models import Country, Currency, Language, Region
+from jalon.reference.multilingual import text_in
+
+
+class ActivityType(models.TextChoices):
+    """Every kind of activity the seed documents name (ISO action plan, ITU Res. 44, ILO strategy)."""
+
+    E_LEARNING = "e_learning", _("E-learning course")
+    VIRTUAL_CLASSROOM = "virtual_classroom", _("Virtual classroom")
+    MICRO_LEARNING = "micro_learning", _("Micro-learning video")
+    WEBINAR = "webinar", _("Webinar")
+    REMOTE_COACHING = "remote_coaching", _("Remote coaching")
+    PUBLICATION = "publication", _("Publication or guidance material")
+    SEMINAR = "seminar", _("Seminar")
+    TRAINING = "training", _("Training course")
+    WORKSHOP = "workshop", _("Workshop")
+    SPONSORSHIP = "sponsorship", _("Sponsorship-backed meeting attendance")
+    ADVISORY = "advisory", _("In-country advisory service")
+    PEER_LEARNING = "peer_learning", _("Peer learning")
+    INTERNSHIP = "internship", _("Internship or secondment")
+
+
+class Modality(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIRTUAL = "virtual", _("Virtual")
+    BLENDED = "blended", _("Blended")
+    SELF_PACED = "self_paced", _("Self-paced")
+
+
+class ActivityLevel(models.TextChoices):
+    GLOBAL = "global", _("Global")
+    REGIONAL = "regional", _("Regional")
+    NATIONAL = "national", _("National")
+
+
+class Activity(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        OPEN = "open", _("Open for registration")
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    Type = ActivityType
+    Modality = Modality
+    Level = ActivityLevel
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title = models.JSONField(_("title"), default=dict)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=ActivityType.choices)
+    modality = models.CharField(_("modality"), max_length=12, choices=Modality.choices)
+    level = models.CharField(_("level"), max_length=10, choices=ActivityLevel.choices)
+    countries = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("countries concerned"),
+        help_text=_("For national activities: the country; for regional ones, optionally the countries invited."),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("region concerned"),
+    )
+    languages = models.ManyToManyField(Language, blank=True, related_name="activities", verbose_name=_("languages"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    venue = models.CharField(_("venue"), max_length=200, blank=True, help_text=_("City and place, or the platform."))
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    organiser = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="activities_organised", verbose_name=_("organiser")
+    )
+    partners = models.ManyToManyField(
+        Organisation, blank=True, related_name="activities_partnered", verbose_name=_("partners")
+    )
+    donors = models.ManyToManyField(
+        Organisation, blank=True, related_name="activities_funded", verbose_name=_("donors")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    planned_budget = models.DecimalField(_("planned budget"), max_digits=14, decimal_places=2, null=True, blank=True)
+    planned_budget_currency = models.ForeignKey(
+        Currency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("currency of the planned budget"),
+    )
+    actual_cost = models.DecimalField(_("actual cost"), max_digits=14, decimal_places=2, null=True, blank=True)
+    actual_cost_currency = models.ForeignKey(
+        Currency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("currency of the actual cost"),
+    )
+    outputs = models.ManyToManyField(
+        "results.Result",
+        blank=True,
+        related_name="activities",
+        verbose_name=_("outputs served"),
+        help_text=_("The outputs of one or more programmes that this activity delivers."),
+    )
+    published = models.BooleanField(
+        _("published"), default=True, help_text=_("Published activities are visible to the public.")
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Optimistic locking: an edit based on an older version is refused, not silently applied.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-start_date", "code"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [
+            models.Index(fields=["start_date", "end_date"]),
+            models.Index(fields=["type", "level"]),
+            models.Index(fields=["organiser", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="activity_dates"),
+            models.CheckConstraint(
+                condition=models.Q(planned_budget__isnull=True) | models.Q(planned_budget__gte=0),
+                name="activity_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(actual_cost__isnull=True) | models.Q(actual_cost__gte=0),
+                name="activity_cost_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.t("title") or self.code
+
+    def get_absolute_url(self) -> str:
+        # The page lives in jalon/web (built beside this); the API still works without it.
+        try:
+            return reverse("activities:activity_detail", kwargs={"code": self.code})
+        except NoReverseMatch:
+            return ""
+
+    def t(self, field: str) -> str:
+        return text_in(getattr(self, field))
+
+
+class Material(models.Model):
+    """A material of an activity: slides, handbook, recording... as a link or an uploaded file."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(_("title"), max_length=250)
+    url = models.URLField(_("link"), blank=True, max_length=500)
+    file = models.FileField(_("file"), upload_to="activities/materials/%Y/%m/", blank=True)
+    language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("language")
+    )
+    order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["activity", "order", "id"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActivitySession(models.Model):
+    """One day or sitting of an activity; attendance is taken per session."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=250, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["activity", "date", "start_time", "id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_time__isnull=True)
+                | models.Q(end_time__isnull=True)
+                | models.Q(end_time__gte=models.F("start_time")),
+                name="activity_session_times_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}".strip()
+
+
+class FollowUp(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+
+
+class Registration(models.Model):
+    """A person registered for an activity, with completion, certificate, tests and surveys."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Recorded by the organiser")
+        IMPORT = "import", _("Imported from a file")
+        FORM = "form", _("Registration form")
+
+    FollowUp = FollowUp
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="registrations")
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REGISTERED)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    import_reference = models.CharField(_("import"), max_length=100, blank=True)
+    completed = models.BooleanField(_("completed"), default=False)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    # Random and unguessable (secrets.token_*), issued on completion; the public check page reads it.
+    certificate_code = models.CharField(
+        _("certificate verification code"), max_length=32, unique=True, null=True, blank=True
+    )
+    certificate_issued_at = models.DateTimeField(_("certificate issued"), null=True, blank=True)
+    pre_test_score = models.DecimalField(_("pre-test score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    post_test_score = models.DecimalField(_("post-test score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1-5)"), null=True, blank=True)
+    satisfaction_comment = models.TextField(_("satisfaction comment"), blank=True)
+    followup_applied = models.CharField(
+        _("applied what was learned"), max_length=6, choices=FollowUp.choices, blank=True
+    )
+    followup_comment = models.TextField(_("follow-up comment"), blank=True)
+    followup_date = models.DateField(_("follow-up date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["activity", "person__family_name", "person__given_name", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "person"], name="registration_unique_person"),
+            models.CheckConstraint(
+                condition=models.Q(pre_test_score__isnull=True)
+                | models.Q(pre_test_score__gte=0, pre_test_score__lte=100),
+                name="registration_pre_test_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(post_test_score__isnull=True)
+                | models.Q(post_test_score__gte=0, post_test_score__lte=100),
+                name="registration_post_test_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__isnull=True) | models.Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="registration_satisfaction_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["activity", "status", "completed"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} - {self.activity}"
+
+    @property
+    def knowledge_gain(self):
+        if self.pre_test_score is None or self.post_test_score is None:
+            return None
+        return self.post_test_score - self.pre_test_score
+
+
+class Attendance(models.Model):
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="attendances")
+    session = models.ForeignKey(ActivitySession, on_delete=models.CASCADE, related_name="attendances")
+    present = models.BooleanField(_("present"), default=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    class Meta:
+        ordering = ["session", "registration"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "session"], name="attendance_unique_session"),
+        ]
+        indexes = [models.Index(fields=["session", "present"])]
+
+    def __str__(self) -> str:
+        return f"{self.registration} {self.session}: {_('present') if self.present else _('absent')}"

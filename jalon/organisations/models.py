@@ -142,6 +142,17 @@ class Person(models.Model):
         OTHER = "other", _("Other")
         UNDISCLOSED = "undisclosed", _("Prefer not to say")
 
+    class Function(models.TextChoices):
+        COMMITTEE_CHAIR = "committee_chair", _("Committee chair")
+        COMMITTEE_MANAGER = "committee_manager", _("Committee manager")
+        CONVENOR = "convenor", _("Convenor")
+        SECRETARY = "secretary", _("Secretary")
+        NSB_STAFF = "nsb_staff", _("NSB staff")
+        REGULATOR = "regulator", _("Regulator")
+        INDUSTRY = "industry", _("Industry")
+        ACADEMIA = "academia", _("Academia")
+        OTHER = "other", _("Other")
+
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
     email = models.EmailField(_("email"), blank=True, db_index=True)
@@ -159,6 +170,11 @@ class Person(models.Model):
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("country")
     )
+    # Activities (issue 4): the role in standardization, for disaggregation and targeting.
+    function = models.CharField(_("function"), max_length=20, choices=Function.choices, blank=True)
+    # Erased on request (jalon.activities.services.person_erase): names and contacts replaced, sex, country
+    # and organisation kept so that the aggregates still hold.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -182,8 +182,15 @@ def person_update(*, actor, person: Person, **fields) -> Person:
 
 @transaction.atomic
 def person_delete(*, actor, person: Person) -> None:
-    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=person, before=snapshot(person))
-    person.delete()
+    try:
+        with transaction.atomic():
+            audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=person, before=snapshot(person))
+            person.delete()
+    except ProtectedError as exc:
+        # Registrations, delegations...: their history must stay; erasing (anonymising) is the way out.
+        raise ValidationError(
+            _("This person has a history (registrations, meetings…): erase their personal data instead.")
+        ) from exc
 
 
 ISO_CATEGORIES = {

@@ -263,3 +263,16 @@ def test_deleting_a_person_keeps_their_last_values_in_the_audit_log(db, users):
         None,
         "Awa Diop",
     )
+
+
+def test_a_person_with_a_history_is_not_deleted_but_told_to_be_erased(db, users):
+    from tests.activities.conftest import activity_build, register
+
+    registration = register(activity_build(), given_name="Awa", family_name="Diop", email="awa@example.org")
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.person_delete(actor=users["manager"], person=registration.person)
+    assert caught.value.messages == [
+        "This person has a history (registrations, meetings…): erase their personal data instead."
+    ]
+    assert Person.objects.filter(pk=registration.person.pk).exists()
+    assert not AuditEntry.objects.filter(model="organisations.person", action="delete").exists()

@@ -1,0 +1,142 @@
+"""One person, one record: how the same participant is recognised across activities and imports.
+
+The rule: the same email (case-insensitively) is the same person; without an email on both sides, the
+same normalised name (casefolded, accents stripped, spaces collapsed) in the same organisation is.
+`person_match_key` is pure, so that the file import can match thousands of rows in memory with the keys
+of the people already recorded (`people_match_index`).
+"""
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from jalon.organisations.models import Person
+
+
+def normalised_email(email: str | None) -> str:
+    return (email or "").strip().casefold()
+
+
+def normalised_name(given_name: str | None, family_name: str | None) -> str:
+    """ "  Zoé   N'DIAYE " and "zoe n'diaye" give the same text."""
+    text = f"{given_name or ''} {family_name or ''}"
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.casefold().split())
+
+
+def person_match_key(
+    *, email: str | None = None, given_name: str | None = None, family_name: str | None = None, organisation_id=None
+) -> tuple:
+    """The key two records of the same person share: ("email", address) when there is an email, else
+    ("name", normalised name, organisation id or None)."""
+    address = normalised_email(email)
+    if address:
+        return ("email", address)
+    return ("name", normalised_name(given_name, family_name), organisation_id)
+
+
+def person_name_key(*, given_name: str | None, family_name: str | None, organisation_id=None) -> tuple:
+    """The name-and-organisation key, asked even when there is an email: a person first recorded without
+    an email is still found when they come back with one."""
+    return ("name", normalised_name(given_name, family_name), organisation_id)
+
+
+def people_match_index(queryset: QuerySet[Person] | None = None) -> dict[tuple, int]:
+    """Every key of the recorded people -> the person's id (the oldest record wins), in one query.
+    Erased people are left out: an anonymised record must never absorb a new registration."""
+    queryset = Person.objects.all() if queryset is None else queryset
+    index: dict[tuple, int] = {}
+    rows = (
+        queryset.filter(anonymised_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "email", "given_name", "family_name", "organisation_id")
+    )
+    for pk, email, given, family, organisation_id in rows:
+        for key in (
+            person_match_key(email=email),
+            person_name_key(given_name=given, family_name=family, organisation_id=organisation_id),
+        ):
+            if key[1]:
+                index.setdefault(key, pk)
+    return index
+
+
+def person_find(*, email: str = "", given_name: str = "", family_name: str = "", organisation_id=None) -> Person | None:
+    """The recorded person these details designate, or None (two queries at most)."""
+    live = Person.objects.filter(anonymised_at__isnull=True).order_by("pk")
+    address = normalised_email(email)
+    if address:
+        found = live.filter(email__iexact=address).first()
+        if found is not None:
+            return found
+    wanted = normalised_name(given_name, family_name)
+    if not wanted:
+        return None
+    # Candidates in the same organisation, compared in Python: the database cannot strip accents
+    # portably (SQLite has no unaccent).
+    candidates = (
+        live.filter(organisation_id=organisation_id) if organisation_id else live.filter(organisation__isnull=True)
+    )
+    for person in candidates.only("pk", "given_name", "family_name", "email", "organisation_id"):
+        if normalised_name(person.given_name, person.family_name) != wanted:
+            continue
+        # Two different addresses are two people, even with the same name.
+        if address and person.email and normalised_email(person.email) != address:
+            continue
+        return Person.objects.get(pk=person.pk)
+    return None
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    key: tuple
+    people: list  # Person, oldest first: the first is the suggested record to keep
+
+    @property
+    def reason(self) -> str:
+        return self.key[0]
+
+
+def people_duplicates(queryset: QuerySet[Person] | None = None) -> list[DuplicateGroup]:
+    """Groups of records that the matching rule says are one person (same email; or, same normalised
+    name in the same organisation), in two queries. A record may appear in two groups (by email and by
+    name): merging one group makes the other shrink."""
+    queryset = Person.objects.all() if queryset is None else queryset
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    rows = (
+        queryset.filter(anonymised_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "email", "given_name", "family_name", "organisation_id")
+    )
+    emails: dict[int, str] = {}
+    for pk, email, given, family, organisation_id in rows:
+        emails[pk] = normalised_email(email)
+        if emails[pk]:
+            groups[("email", emails[pk])].append(pk)
+        name = person_name_key(given_name=given, family_name=family, organisation_id=organisation_id)
+        if name[1]:
+            groups[name].append(pk)
+    candidates = {}
+    for key, ids in groups.items():
+        if key[0] == "name":
+            # Same name, two different addresses: two people.
+            addresses = {emails[pk] for pk in ids if emails[pk]}
+            if len(addresses) > 1:
+                continue
+        if len(ids) > 1:
+            candidates[key] = ids
+    if not candidates:
+        return []
+    wanted = {pk for ids in candidates.values() for pk in ids}
+    people = {
+        person.pk: person for person in Person.objects.filter(pk__in=wanted).select_related("organisation", "country")
+    }
+    return [DuplicateGroup(key, [people[pk] for pk in ids]) for key, ids in sorted(candidates.items(), key=_order)]
+
+
+def _order(item) -> tuple:
+    key, ids = item
+    return (key[0], str(key[1]), ids[0])

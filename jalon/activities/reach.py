@@ -1,0 +1,344 @@
+"""Reach: how many people the activities reached, from where, and who they are.
+
+Every figure is an aggregate computed in the database, over one scope of participations (`participations`):
+the registrations, not cancelled, of people who took part (completed, or present at one session at least,
+as the computed indicators count "trained" people: jalon.activities.computations), in activities the user
+may see that were not cancelled, narrowed by the filters. A participant is a distinct person: someone who
+took three courses counts once in the total, once per activity type they took. Years are those the
+activities started in.
+
+Small groups: whoever may not see the participants themselves (the public, viewers, anyone outside the
+activity's organisers and programme team) never gets a figure under the threshold (`min_group_size`,
+setting JALON_REACH_MIN_GROUP, default 5). Such a cell is suppressed, and so is a second one where the
+shown total minus the shown cells would give the first away (`suppress`).
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from jalon.accounts import access
+from jalon.activities.models import Activity, ActivityLevel, ActivityType, Attendance, Registration
+from jalon.organisations.models import Organisation, Person
+from jalon.reference.models import Classification, Country, IncomeGroup, Region, Scheme
+
+DEFAULT_MIN_GROUP_SIZE = 5
+NOT_RECORDED = _("Not recorded")
+
+
+def min_group_size() -> int:
+    """The smallest group shown to those who may not see the participants (settings.JALON_REACH_MIN_GROUP)."""
+    value = getattr(settings, "JALON_REACH_MIN_GROUP", DEFAULT_MIN_GROUP_SIZE)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ImproperlyConfigured(f"JALON_REACH_MIN_GROUP must be a whole number of at least 1, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class ReachFilters:
+    """What the reach figures are narrowed to; every field optional."""
+
+    programme_id: int | None = None
+    year: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    type: str = ""
+    level: str = ""
+    region: str = ""  # the M49 code of a region, sub-region or intermediate region of participants' countries
+    country_id: int | None = None  # participants from this country
+
+
+def activities_filtered(*, user, filters: ReachFilters) -> QuerySet[Activity]:
+    """The activities the user may see, narrowed by the filters that concern activities."""
+    activities = access.activities_visible(user)
+    if filters.programme_id:
+        activities = activities.filter(
+            pk__in=Activity.outputs.through.objects.filter(result__programme_id=filters.programme_id).values(
+                "activity_id"
+            )
+        )
+    if filters.year:
+        activities = activities.filter(start_date__year=filters.year)
+    if filters.date_from:
+        activities = activities.filter(start_date__gte=filters.date_from)
+    if filters.date_to:
+        activities = activities.filter(start_date__lte=filters.date_to)
+    if filters.type:
+        activities = activities.filter(type=filters.type)
+    if filters.level:
+        activities = activities.filter(level=filters.level)
+    return activities
+
+
+def participations(*, user, filters: ReachFilters = ReachFilters()) -> QuerySet[Registration]:
+    """The registrations the figures count, each annotated with `reach_country`: the participant's
+    country, or their organisation's when the person has none recorded."""
+    activities = activities_filtered(user=user, filters=filters).exclude(status=Activity.Status.CANCELLED)
+    attended = Attendance.objects.filter(present=True).values("registration_id")
+    queryset = (
+        Registration.objects.filter(status=Registration.Status.REGISTERED, activity__in=activities.values("pk"))
+        .filter(Q(completed=True) | Q(pk__in=attended))
+        .annotate(reach_country=Coalesce("person__country", "person__organisation__country"))
+    )
+    if filters.region:
+        in_region = Country.objects.filter(
+            Q(region__m49=filters.region)
+            | Q(sub_region__m49=filters.region)
+            | Q(intermediate_region__m49=filters.region)
+        )
+        queryset = queryset.filter(reach_country__in=in_region.values("pk"))
+    if filters.country_id:
+        queryset = queryset.filter(reach_country=filters.country_id)
+    return queryset
+
+
+def exact_allowed(*, user, scope: QuerySet[Registration]) -> bool:
+    """Exact small numbers only for whoever may see every participant counted (access decides who may)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    visible = access.registrations_visible(user, Registration.objects.all())
+    return not scope.exclude(pk__in=visible.values("pk")).exists()
+
+
+# Breakdowns: what each groups by, in the database -------------------------------------------------------
+
+
+def _income_on_activity_date():
+    """The participant country's World Bank income group when the activity started. Where no loaded vintage
+    covers that date (they may not go back that far), the closest one known: the next, else the last."""
+    of_country = Classification.objects.filter(country_id=OuterRef("reach_country"), scheme=Scheme.INCOME)
+    started = OuterRef("activity__start_date")
+    on_date = of_country.filter(valid_from__lte=started).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=started))
+    following = of_country.filter(valid_from__gt=started).order_by("valid_from")
+    preceding = of_country.filter(valid_from__lte=started).order_by("-valid_from")
+    return Coalesce(*(Subquery(candidates.values("value")[:1]) for candidates in (on_date, following, preceding)))
+
+
+DIMENSIONS = {
+    "sex": lambda: F("person__sex"),
+    "function": lambda: F("person__function"),
+    "country": lambda: F("reach_country"),
+    # The region of `reach_country`: the person's country's when they have one, else their organisation's.
+    "region": lambda: Case(
+        When(person__country__isnull=False, then=F("person__country__region")),
+        default=F("person__organisation__country__region"),
+    ),
+    "income": _income_on_activity_date,
+    "type": lambda: F("activity__type"),
+    "level": lambda: F("activity__level"),
+    "year": lambda: ExtractYear("activity__start_date"),
+}
+
+
+def counts_by(scope: QuerySet[Registration], dimension: str) -> dict:
+    """Distinct participants per value of a dimension (None: not recorded), in one query."""
+    rows = (
+        scope.annotate(bucket=DIMENSIONS[dimension]())
+        .values("bucket")
+        .annotate(people=Count("person", distinct=True))
+        .order_by()
+    )
+    return {(row["bucket"] if row["bucket"] != "" else None): row["people"] for row in rows}
+
+
+def headline_counts(scope: QuerySet[Registration]) -> dict:
+    """Participants, countries and national standards bodies reached, in one query."""
+    return scope.aggregate(
+        participants=Count("person", distinct=True),
+        countries=Count("reach_country", distinct=True),
+        nsbs=Count("person__organisation", distinct=True, filter=Q(person__organisation__kind=Organisation.Kind.NSB)),
+    )
+
+
+def nsb_breakdown(scope: QuerySet[Registration], *, exact: bool) -> "Breakdown":
+    """The national standards bodies whose people took part, with how many, in one query."""
+    rows = (
+        scope.filter(person__organisation__kind=Organisation.Kind.NSB)
+        .values("person__organisation", "person__organisation__acronym", "person__organisation__name")
+        .annotate(people=Count("person", distinct=True))
+        .order_by()
+    )
+    counts = {row["person__organisation"]: row["people"] for row in rows}
+    labels = {
+        row["person__organisation"]: row["person__organisation__acronym"] or row["person__organisation__name"]
+        for row in rows
+    }
+    return breakdown(counts, dimension="nsb", labels=labels, exact=exact)
+
+
+# Small-group suppression --------------------------------------------------------------------------------
+
+
+def suppress(counts: dict, *, threshold: int) -> set:
+    """The keys of the cells to hide from a reader who sees the total: every group of 1 to threshold-1
+    people, and then the smallest other cells until at least two are hidden and the hidden ones add up to
+    the threshold, so that the total minus the shown cells gives away no small group."""
+    hidden = {key for key, value in counts.items() if 0 < value < threshold}
+    if not hidden:
+        return hidden
+    shown = sorted((key for key in counts if key not in hidden), key=lambda key: (counts[key], str(key)))
+    while shown and (len(hidden) < 2 or sum(counts[key] for key in hidden) < threshold):
+        hidden.add(shown.pop(0))
+    return hidden
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: object
+    label: str
+    value: int | None  # None: suppressed
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    dimension: str
+    cells: list[Cell]
+
+    @property
+    def suppressed(self) -> bool:
+        return any(cell.suppressed for cell in self.cells)
+
+
+def breakdown(counts: dict, *, dimension: str, labels: dict, exact: bool, order: str = "value") -> Breakdown:
+    """Cells labelled and ordered (by value, largest first, or by key), small groups hidden unless exact."""
+    hidden = set() if exact else suppress(counts, threshold=min_group_size())
+    keys = list(counts)
+    if order == "key":
+        keys.sort(key=lambda key: (key is None, key if key is not None else 0))
+    else:
+        keys.sort(key=lambda key: (key is None, -counts[key], str(labels.get(key, key))))
+    cells = [
+        Cell(
+            key=key,
+            label=str(labels.get(key, NOT_RECORDED if key is None else key)),
+            value=None if key in hidden else counts[key],
+        )
+        for key in keys
+    ]
+    return Breakdown(dimension=dimension, cells=cells)
+
+
+def shown_total(value: int, *, exact: bool) -> int | None:
+    """A total is itself a group: under the threshold it is hidden too."""
+    return value if exact or value == 0 or value >= min_group_size() else None
+
+
+# Reports ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Reach:
+    exact: bool
+    threshold: int
+    participants: int | None
+    countries: int
+    nsbs: int
+    breakdowns: dict[str, Breakdown]
+    places: dict[int, Country] = field(default_factory=dict)
+    years: tuple[int, int] | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.participants is None or any(item.suppressed for item in self.breakdowns.values())
+
+
+def _labels(dimension: str, keys: Iterable, *, regions: dict, places: dict) -> dict:
+    if dimension == "sex":
+        return dict(Person.Sex.choices)
+    if dimension == "function":
+        return dict(Person.Function.choices)
+    if dimension == "income":
+        return dict(IncomeGroup.choices)
+    if dimension == "type":
+        return dict(ActivityType.choices)
+    if dimension == "level":
+        return dict(ActivityLevel.choices)
+    if dimension == "region":
+        return {key: regions[key].name for key in keys if key in regions}
+    if dimension == "country":
+        return {key: places[key].name for key in keys if key in places}
+    return {key: str(key) for key in keys if key is not None}
+
+
+def reach_report(
+    *, user, filters: ReachFilters = ReachFilters(), dimensions: Iterable[str] = (*DIMENSIONS, "nsb")
+) -> Reach:
+    """The headline and the breakdowns a reach page shows, small groups protected for this user.
+    Queries: one per breakdown, plus the headline, the exact-numbers check, and the names of the
+    countries and regions found (a constant number whatever the data)."""
+    scope = participations(user=user, filters=filters)
+    exact = exact_allowed(user=user, scope=scope)
+    head = headline_counts(scope)
+    dimensions = tuple(dimensions)
+    counts = {dimension: counts_by(scope, dimension) for dimension in dimensions if dimension != "nsb"}
+    places = {}
+    if "country" in counts:
+        places = {
+            country.pk: country
+            for country in Country.objects.filter(pk__in=[key for key in counts["country"] if key is not None])
+        }
+    regions = {}
+    if "region" in counts:
+        regions = {
+            region.pk: region for region in Region.objects.filter(pk__in=[key for key in counts["region"] if key])
+        }
+    breakdowns = {
+        dimension: breakdown(
+            values,
+            dimension=dimension,
+            labels=_labels(dimension, values, regions=regions, places=places),
+            exact=exact,
+            order="key" if dimension == "year" else "value",
+        )
+        for dimension, values in counts.items()
+    }
+    if "nsb" in dimensions:
+        breakdowns["nsb"] = nsb_breakdown(scope, exact=exact)
+    years = None
+    if counts.get("year"):
+        known = [year for year in counts["year"] if year is not None]
+        years = (min(known), max(known)) if known else None
+    return Reach(
+        exact=exact,
+        threshold=min_group_size(),
+        participants=shown_total(head["participants"], exact=exact),
+        countries=head["countries"],
+        nsbs=head["nsbs"],
+        breakdowns=breakdowns,
+        places=places,
+        years=years,
+    )
+
+
+def activities_reaching(
+    *, user, country: Country, filters: ReachFilters = ReachFilters(), exact: bool = False
+) -> QuerySet[Activity]:
+    """Activities the user may see held in the country or with participants from it, newest first. Without
+    exact figures, an activity held elsewhere is listed only when at least the threshold of people from
+    the country took part: listing it would otherwise say that a small group of them did."""
+    from_country = participations(user=user, filters=replace(filters, country_id=country.pk))
+    reaching = from_country.values("activity_id")
+    if not exact:
+        reaching = (
+            reaching.annotate(people=Count("person", distinct=True))
+            .filter(people__gte=min_group_size())
+            .values("activity_id")
+        )
+    held_here = Activity.countries.through.objects.filter(country=country).values("activity_id")
+    return (
+        activities_filtered(user=user, filters=filters)
+        .filter(Q(pk__in=held_here) | Q(pk__in=reaching))
+        .exclude(status=Activity.Status.CANCELLED)
+        .order_by("-start_date", "code")
+    )

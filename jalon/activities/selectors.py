@@ -1,0 +1,246 @@
+"""Reads over activities and participants, each in a constant number of queries."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Sum
+
+from jalon.accounts import access
+from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
+from jalon.activities.people import people_duplicates, person_match_key  # noqa: F401 - read from here too
+from jalon.activities.services import certificate_code_normalise
+from jalon.organisations.models import Person
+from jalon.reference.models import Country
+
+CENTI = Decimal("0.01")
+
+
+def activities_listed(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
+    """What an activity list shows, loaded in a fixed number of queries, with participant counts."""
+    return (
+        queryset.select_related("organiser", "region", "planned_budget_currency", "actual_cost_currency")
+        .prefetch_related("countries", "languages", "partners", "donors", "outputs__programme")
+        .annotate(
+            registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),
+            completed_count=Count(
+                "registrations",
+                filter=Q(registrations__status=Registration.Status.REGISTERED, registrations__completed=True),
+            ),
+        )
+    )
+
+
+def registrations_listed(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Registrations with their person and the number of sessions attended."""
+    return queryset.select_related("activity", "person__organisation", "person__country").annotate(
+        sessions_attended=Count("attendances", filter=Q(attendances__present=True))
+    )
+
+
+def activity_participants(*, activity: Activity) -> QuerySet[Registration]:
+    return registrations_listed(activity.registrations.all()).order_by(
+        "person__family_name", "person__given_name", "pk"
+    )
+
+
+def activity_sessions(*, activity: Activity) -> QuerySet[ActivitySession]:
+    return activity.sessions.annotate(present_count=Count("attendances", filter=Q(attendances__present=True)))
+
+
+def attendance_grid(*, activity: Activity) -> dict[tuple[int, int], bool]:
+    """{(registration id, session id): present} for the activity, in one query."""
+    return {
+        (registration_id, session_id): present
+        for registration_id, session_id, present in Attendance.objects.filter(
+            registration__activity=activity
+        ).values_list("registration_id", "session_id", "present")
+    }
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    """Aggregates of one activity, safe to show to anyone (no person named)."""
+
+    registered: int
+    completed: int
+    women: int
+    sex_recorded: int
+    countries: int
+    organisations: int
+    average_gain: Decimal | None
+    satisfaction_answers: int
+    satisfied: int
+    followup_answers: int
+    applied: int
+
+    @property
+    def women_percent(self) -> Decimal | None:
+        return None if not self.sex_recorded else (Decimal(self.women) * 100 / self.sex_recorded).quantize(CENTI)
+
+    @property
+    def satisfied_percent(self) -> Decimal | None:
+        return (
+            None
+            if not self.satisfaction_answers
+            else (Decimal(self.satisfied) * 100 / self.satisfaction_answers).quantize(CENTI)
+        )
+
+    @property
+    def applied_percent(self) -> Decimal | None:
+        return (
+            None if not self.followup_answers else (Decimal(self.applied) * 100 / self.followup_answers).quantize(CENTI)
+        )
+
+
+def activity_summary(*, activity: Activity) -> ActivitySummary:
+    """Counts over the activity's (not cancelled) registrations, in two queries."""
+    registrations = activity.registrations.filter(status=Registration.Status.REGISTERED)
+    gain = ExpressionWrapper(
+        F("post_test_score") - F("pre_test_score"), output_field=DecimalField(max_digits=6, decimal_places=2)
+    )
+    both = Q(pre_test_score__isnull=False, post_test_score__isnull=False)
+    row = registrations.aggregate(
+        registered=Count("pk"),
+        completed=Count("pk", filter=Q(completed=True)),
+        women=Count("pk", filter=Q(person__sex=Person.Sex.FEMALE)),
+        sex_recorded=Count("pk", filter=Q(person__sex__in=(Person.Sex.FEMALE, Person.Sex.MALE, Person.Sex.OTHER))),
+        organisations=Count("person__organisation", distinct=True),
+        gains=Count("pk", filter=both),
+        gain_total=Sum(gain, filter=both),
+        satisfaction_answers=Count("pk", filter=Q(satisfaction__isnull=False)),
+        satisfied=Count("pk", filter=Q(satisfaction__gte=4)),
+        followup_answers=Count("pk", filter=Q(followup_applied__in=FollowUp.values)),
+        applied=Count("pk", filter=Q(followup_applied__in=(FollowUp.YES, FollowUp.PARTLY))),
+    )
+    countries = (
+        Person.objects.filter(pk__in=registrations.values("person_id"))
+        .filter(Q(country__isnull=False) | Q(organisation__country__isnull=False))
+        .values_list("country_id", "organisation__country_id")
+    )
+    reached = {own or organisation for own, organisation in countries}
+    average = (Decimal(row["gain_total"]) / row["gains"]).quantize(CENTI) if row["gains"] else None
+    return ActivitySummary(
+        registered=row["registered"],
+        completed=row["completed"],
+        women=row["women"],
+        sex_recorded=row["sex_recorded"],
+        countries=len(reached),
+        organisations=row["organisations"],
+        average_gain=average,
+        satisfaction_answers=row["satisfaction_answers"],
+        satisfied=row["satisfied"],
+        followup_answers=row["followup_answers"],
+        applied=row["applied"],
+    )
+
+
+def person_history(*, person: Person) -> QuerySet[Registration]:
+    """A person's registrations, newest activity first, with sessions attended."""
+    return registrations_listed(person.registrations.all()).order_by("-activity__start_date", "-pk")
+
+
+def certificate_lookup(*, code: str) -> Registration | None:
+    """The completed registration a certificate code belongs to, or None. Anyone may check a code: the
+    answer names the person and the activity, as the certificate itself does."""
+    normalised = certificate_code_normalise(code)
+    if not normalised or len(normalised) > 32:
+        return None
+    return (
+        Registration.objects.filter(certificate_code=normalised, completed=True)
+        .select_related("person", "activity__organiser")
+        .first()
+    )
+
+
+def people_with_history(queryset: QuerySet[Person]) -> QuerySet[Person]:
+    """People with their organisation, country and number of activities (registrations not cancelled)."""
+    return queryset.select_related("organisation", "country").annotate(
+        activities_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED))
+    )
+
+
+def registrations_with_people(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+    return queryset.select_related("person").prefetch_related(
+        Prefetch("attendances", queryset=Attendance.objects.select_related("session"))
+    )
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The seed-001-style line: "N participants from M countries in YEAR"."""
+
+    participants: int
+    countries: int
+    period: object
+
+
+def reach_headline(*, programme, period) -> Headline:
+    """Distinct people trained in the programme's activities during the period, and their countries (the
+    same rules as the computed indicators, so that the line and the indicators agree)."""
+    from jalon.activities.computations import trained_people
+
+    people = trained_people(programme, period)
+    countries = people.filter(reach_country__isnull=False).order_by().values("reach_country").distinct().count()
+    return Headline(participants=people.count(), countries=countries, period=period)
+
+
+# Lists and the activity page ----------------------------------------------------------------------------
+
+
+def activities_filtered(user, filters: dict):
+    """The activities a user may see, narrowed by the list's filters (a set-based query, no row loaded)."""
+    queryset = access.activities_visible(user)
+    if filters.get("q"):
+        term = filters["q"]
+        queryset = queryset.filter(
+            Q(code__icontains=term)
+            | Q(title__en__icontains=term)
+            | Q(title__fr__icontains=term)
+            | Q(venue__icontains=term)
+            | Q(organiser__acronym__iexact=term)
+        )
+    for name in ("type", "level", "status"):
+        if filters.get(name):
+            queryset = queryset.filter(**{name: filters[name]})
+    if filters.get("country"):
+        queryset = queryset.filter(
+            pk__in=Activity.countries.through.objects.filter(country__iso3=filters["country"]).values("activity_id")
+        )
+    if filters.get("region"):
+        m49 = filters["region"]
+        in_region = Q(region__m49=m49) | Q(region__parent__m49=m49) | Q(region__parent__parent__m49=m49)
+        countries = Country.objects.filter(
+            Q(region__m49=m49) | Q(sub_region__m49=m49) | Q(intermediate_region__m49=m49)
+        )
+        by_country = Activity.countries.through.objects.filter(country__in=countries).values("activity_id")
+        queryset = queryset.filter(in_region | Q(pk__in=by_country))
+    if filters.get("language"):
+        queryset = queryset.filter(
+            pk__in=Activity.languages.through.objects.filter(language__code=filters["language"]).values("activity_id")
+        )
+    if filters.get("programme"):
+        queryset = queryset.filter(
+            pk__in=Activity.outputs.through.objects.filter(result__programme__code=filters["programme"]).values(
+                "activity_id"
+            )
+        )
+    # A date range keeps the activities that run at some point inside it.
+    if filters.get("date_from"):
+        queryset = queryset.filter(end_date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        queryset = queryset.filter(start_date__lte=filters["date_to"])
+    return queryset
+
+
+def activity_counts(*, activity: Activity) -> dict:
+    """What the shared summary lacks, in one query over the registrations that are not cancelled: how many
+    were present at one session at least, and how many have both test scores (the knowledge gain's group)."""
+    present = Attendance.objects.filter(registration=OuterRef("pk"), present=True)
+    return (
+        activity.registrations.filter(status=Registration.Status.REGISTERED)
+        .annotate(was_present=Exists(present))
+        .aggregate(
+            attended=Count("pk", filter=Q(was_present=True)),
+            tested=Count("pk", filter=Q(pre_test_score__isnull=False, post_test_score__isnull=False)),
+        )
+    )

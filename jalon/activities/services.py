@@ -1,0 +1,821 @@
+"""Writes to activities, their sessions and materials, registrations, attendance and evaluations, and the
+personal-data tools (merge duplicates, export, erase). Every write is audited; every change to data a
+computed indicator reads schedules a refresh of the "activities" computations after the commit."""
+
+import base64
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jalon.accounts.audit import audit_record, snapshot
+from jalon.accounts.models import AuditEntry
+from jalon.accounts.versioning import ConflictError  # callers catch services.ConflictError
+from jalon.activities.models import Activity, ActivitySession, Attendance, Material, Registration
+from jalon.activities.people import person_find
+from jalon.organisations.models import Person
+
+ACTIVITY_FIELDS = (
+    "code",
+    "title",
+    "description",
+    "type",
+    "modality",
+    "level",
+    "region",
+    "start_date",
+    "end_date",
+    "venue",
+    "capacity",
+    "organiser",
+    "status",
+    "planned_budget",
+    "planned_budget_currency",
+    "actual_cost",
+    "actual_cost_currency",
+    "published",
+    "is_demo",
+)
+ACTIVITY_RELATIONS = ("countries", "languages", "partners", "donors", "outputs")
+SESSION_FIELDS = ("date", "start_time", "end_time", "title")
+MATERIAL_FIELDS = ("title", "url", "file", "language", "order")
+PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "email",
+    "phone",
+    "job_title",
+    "sex",
+    "organisation",
+    "country",
+    "function",
+)
+EVALUATION_FIELDS = (
+    "pre_test_score",
+    "post_test_score",
+    "satisfaction",
+    "satisfaction_comment",
+    "followup_applied",
+    "followup_comment",
+    "followup_date",
+)
+REGISTRATION_FIELDS = ("status", "registered_at", "source", "import_reference", *EVALUATION_FIELDS)
+
+# What an erased person's names become: not personal, and visibly not a real name.
+ERASED_GIVEN_NAME = "-"
+ERASED_FAMILY_NAME = "Anonymised"
+
+
+def _activities_changed() -> None:
+    from jalon.results.computations import computed_schedule_refresh  # results must not import activities
+
+    computed_schedule_refresh(source="activities")
+
+
+def _unknown(fields, allowed, what: str) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown {what} fields: {sorted(unknown)}")
+
+
+def _conflict() -> ConflictError:
+    return ConflictError(
+        _(
+            "Someone else changed this record while you were editing it. "
+            "Reload the page to see their changes, then apply yours again."
+        )
+    )
+
+
+# Activities ---------------------------------------------------------------------------------------------
+
+
+# Codes that are also fixed addresses under /activities/ (jalon/web/urls_activities.py): an activity with
+# one of them could never show its own page.
+RESERVED_CODES = frozenset({"new", "calendar", "reach", "certificates", "imports", "people"})
+
+
+def activity_validate(activity: Activity, relations: dict) -> None:
+    """The rules a form, the API and the import all need, with messages on the field concerned."""
+    errors: dict[str, list] = {}
+    if (activity.code or "").lower() in RESERVED_CODES:
+        errors.setdefault("code", []).append(
+            _("“%(code)s” is a reserved word of the site’s addresses: choose another code.") % {"code": activity.code}
+        )
+    title = activity.title if isinstance(activity.title, dict) else None
+    if title is None or not any(isinstance(text, str) and text.strip() for text in title.values()):
+        errors.setdefault("title", []).append(_("Give a title in French or in English."))
+    elif any(not isinstance(text, str) for text in title.values()) or not set(title) <= {
+        "en",
+        "fr",
+        "es",
+        "ar",
+        "zh",
+        "ru",
+    }:
+        errors.setdefault("title", []).append(_("A title is a text per language code (en, fr…)."))
+    if not isinstance(activity.description, dict) or any(
+        not isinstance(text, str) for text in activity.description.values()
+    ):
+        errors.setdefault("description", []).append(_("A description is a text per language code (en, fr…)."))
+    if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
+        errors.setdefault("end_date", []).append(_("The end date is before the start date."))
+    countries = relations.get("countries")
+    if activity.level == Activity.Level.NATIONAL and countries is not None and not countries:
+        errors.setdefault("countries", []).append(_("A national activity needs its country."))
+    if (
+        activity.level == Activity.Level.REGIONAL
+        and activity.region_id is None
+        and countries is not None
+        and not countries
+    ):
+        errors.setdefault("region", []).append(_("A regional activity needs its region or the countries invited."))
+    for amount, currency in (("planned_budget", "planned_budget_currency"), ("actual_cost", "actual_cost_currency")):
+        value = getattr(activity, amount)
+        if value is not None and value < 0:
+            errors.setdefault(amount, []).append(_("An amount cannot be negative."))
+        if value is not None and getattr(activity, f"{currency}_id") is None:
+            errors.setdefault(currency, []).append(_("Give the currency of this amount."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_relations(activity: Activity, relations: dict) -> None:
+    for name, values in relations.items():
+        getattr(activity, name).set(values)
+
+
+@transaction.atomic
+def activity_create(*, actor, **fields) -> Activity:
+    _unknown(fields, ACTIVITY_FIELDS + ACTIVITY_RELATIONS, "activity")
+    relations = {name: list(fields.pop(name)) for name in ACTIVITY_RELATIONS if name in fields}
+    relations.setdefault("countries", [])
+    fields.setdefault("description", {})
+    activity = Activity(**fields)
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        activity.created_by = actor
+    activity_validate(activity, relations)
+    activity.full_clean()
+    activity.save()
+    _set_relations(activity, relations)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=activity)
+    _activities_changed()
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, actor, activity: Activity, version: int | None = None, **fields) -> Activity:
+    """Change an activity; `version` is the one the editor saw, refused if someone saved since."""
+    _unknown(fields, ACTIVITY_FIELDS + ACTIVITY_RELATIONS, "activity")
+    current = Activity.objects.select_for_update().get(pk=activity.pk)
+    if version is not None and current.version != version:
+        raise _conflict()
+    relations = {name: list(fields.pop(name)) for name in ACTIVITY_RELATIONS if name in fields}
+    before = snapshot(current)
+    for key, value in fields.items():
+        setattr(current, key, value)
+    checked = dict(relations)
+    if "countries" not in checked:
+        checked["countries"] = list(current.countries.all())
+    activity_validate(current, checked)
+    current.full_clean()
+    # Compare before saving: saving moves `updated_at`, which would make every update look like a change.
+    relations_changed = any(sorted(item.pk for item in values) != before[name] for name, values in relations.items())
+    if snapshot(current) == before and not relations_changed:
+        return current
+    current.save()
+    _set_relations(current, relations)
+    Activity.objects.filter(pk=current.pk).update(version=F("version") + 1)
+    current.refresh_from_db()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
+    _activities_changed()
+    return current
+
+
+@transaction.atomic
+def activity_delete(*, actor, activity: Activity) -> None:
+    """Delete an activity that nobody registered for; one with participants is cancelled instead, so
+    that their history stays."""
+    if activity.registrations.exists():
+        raise ValidationError(
+            _("People registered for this activity: cancel it (status) rather than delete it, to keep their history.")
+        )
+    for row in [*activity.sessions.all(), *activity.materials.all()]:
+        audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=row, before=snapshot(row))
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=activity, before=snapshot(activity))
+    activity.delete()
+    _activities_changed()
+
+
+# Sessions and materials ----------------------------------------------------------------------------------
+
+
+def _session_validate(session: ActivitySession) -> None:
+    activity = session.activity
+    errors = {}
+    if session.date and not (activity.start_date <= session.date <= activity.end_date):
+        errors["date"] = _("The session's date is outside the activity's dates (%(start)s to %(end)s).") % {
+            "start": activity.start_date.isoformat(),
+            "end": activity.end_date.isoformat(),
+        }
+    if session.start_time and session.end_time and session.end_time < session.start_time:
+        errors["end_time"] = _("The session ends before it starts.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def session_create(*, actor, activity: Activity, **fields) -> ActivitySession:
+    _unknown(fields, SESSION_FIELDS, "session")
+    session = ActivitySession(activity=activity, **fields)
+    _session_validate(session)
+    session.full_clean(exclude=["activity"])
+    session.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=session)
+    return session
+
+
+@transaction.atomic
+def session_update(*, actor, session: ActivitySession, **fields) -> ActivitySession:
+    _unknown(fields, SESSION_FIELDS, "session")
+    before = snapshot(session)
+    for key, value in fields.items():
+        setattr(session, key, value)
+    _session_validate(session)
+    session.full_clean(exclude=["activity"])
+    if snapshot(session) == before:
+        return session
+    session.save()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=session, before=before)
+    _activities_changed()
+    return session
+
+
+@transaction.atomic
+def session_delete(*, actor, session: ActivitySession) -> None:
+    for row in session.attendances.all():
+        audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=row, before=snapshot(row))
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=session, before=snapshot(session))
+    session.delete()
+    _activities_changed()
+
+
+@transaction.atomic
+def material_create(*, actor, activity: Activity, **fields) -> Material:
+    _unknown(fields, MATERIAL_FIELDS, "material")
+    material = Material(activity=activity, **fields)
+    if not material.url and not material.file:
+        raise ValidationError({"url": _("Give a link or a file.")})
+    material.full_clean(exclude=["activity"])
+    material.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=material)
+    return material
+
+
+@transaction.atomic
+def material_update(*, actor, material: Material, **fields) -> Material:
+    unknown = set(fields) - set(MATERIAL_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown material fields: {sorted(unknown)}")
+    before = snapshot(material)
+    for key, value in fields.items():
+        setattr(material, key, value)
+    if not material.url and not material.file:
+        raise ValidationError({"url": _("Give a link or a file.")})
+    material.full_clean(exclude=["activity"])
+    if snapshot(material) == before:
+        return material
+    material.save()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=material, before=before)
+    return material
+
+
+@transaction.atomic
+def material_delete(*, actor, material: Material) -> None:
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=material, before=snapshot(material))
+    material.delete()
+
+
+# Registrations --------------------------------------------------------------------------------------------
+
+
+def _person_details_validate(details: dict) -> None:
+    if not (details.get("given_name") or "").strip() and not (details.get("family_name") or "").strip():
+        raise ValidationError({"family_name": _("Give the participant's name.")})
+
+
+@transaction.atomic
+def person_find_or_create(*, actor, **details) -> tuple[Person, bool]:
+    """The recorded person these details designate (see people.py), else a new record. Blank fields of
+    a found person are filled from the details (never overwritten): a later registration may bring the
+    email or the sex an earlier one lacked."""
+    _unknown(details, PERSON_FIELDS, "person")
+    details = {key: value.strip() if isinstance(value, str) else value for key, value in details.items()}
+    _person_details_validate(details)
+    organisation = details.get("organisation")
+    found = person_find(
+        email=details.get("email", ""),
+        given_name=details.get("given_name", ""),
+        family_name=details.get("family_name", ""),
+        organisation_id=organisation.pk if organisation is not None else None,
+    )
+    if found is None:
+        person = Person(**{key: value for key, value in details.items() if value is not None})
+        person.full_clean()
+        person.save()
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=person)
+        return person, True
+    before = snapshot(found)
+    for key, value in details.items():
+        if value in (None, "") or key in ("given_name", "family_name"):
+            continue
+        current = getattr(found, key)
+        if current in (None, ""):
+            setattr(found, key, value)
+    if snapshot(found) != before:
+        found.full_clean()
+        found.save()
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=found, before=before)
+    return found, False
+
+
+@transaction.atomic
+def participant_update(*, actor, person: Person, **fields) -> Person:
+    """Correct a participant's details (the function included, which organisations' person_update lacks)."""
+    _unknown(fields, PERSON_FIELDS, "person")
+    if person.anonymised_at:
+        raise ValidationError(_("This person's data were erased: the record cannot change."))
+    before = snapshot(person)
+    for key, value in fields.items():
+        setattr(person, key, value.strip() if isinstance(value, str) else value)
+    _person_details_validate({"given_name": person.given_name, "family_name": person.family_name})
+    person.full_clean()
+    if snapshot(person) == before:
+        return person
+    person.save()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=person, before=before)
+    _activities_changed()
+    return person
+
+
+@transaction.atomic
+def registration_create(
+    *, actor, activity: Activity, person: Person | None = None, person_details: dict | None = None, **fields
+) -> Registration:
+    """Register a person (given, or found or created from `person_details`) for an activity. A cancelled
+    registration of the same person is reopened; an active one is refused."""
+    _unknown(fields, REGISTRATION_FIELDS, "registration")
+    if activity.status == Activity.Status.CANCELLED:
+        raise ValidationError(_("This activity is cancelled: nobody can register for it."))
+    if person is None:
+        if not person_details:
+            raise ValidationError({"person": _("Say who registers.")})
+        person, _created = person_find_or_create(actor=actor, **person_details)
+    elif person.anonymised_at:
+        raise ValidationError({"person": _("This person's data were erased: register them afresh.")})
+    existing = Registration.objects.select_for_update().filter(activity=activity, person=person).first()
+    if existing is not None:
+        if existing.status == Registration.Status.REGISTERED:
+            raise ValidationError(
+                {"person": _("%(person)s is already registered for this activity.") % {"person": person}}
+            )
+        return registration_update(actor=actor, registration=existing, status=Registration.Status.REGISTERED, **fields)
+    if activity.capacity is not None:
+        taken = activity.registrations.filter(status=Registration.Status.REGISTERED).count()
+        if taken >= activity.capacity:
+            raise ValidationError(_("This activity is full (%(places)s places).") % {"places": activity.capacity})
+    registration = Registration(activity=activity, person=person, **fields)
+    _evaluation_validate(registration)
+    registration.full_clean(exclude=["activity", "person"], validate_constraints=False)
+    registration.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=registration)
+    _activities_changed()
+    return registration
+
+
+@transaction.atomic
+def registration_update(*, actor, registration: Registration, version: int | None = None, **fields) -> Registration:
+    _unknown(fields, REGISTRATION_FIELDS + ("completed",), "registration")
+    # The person and activity come along: the audit entry names them (Registration.__str__).
+    current = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("person", "activity")
+        .get(pk=registration.pk)
+    )
+    if version is not None and current.version != version:
+        raise _conflict()
+    completed = fields.pop("completed", None)
+    before = snapshot(current)
+    for key, value in fields.items():
+        setattr(current, key, value)
+    _evaluation_validate(current)
+    current.full_clean(exclude=["activity", "person"], validate_constraints=False)
+    if snapshot(current) != before:
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
+        _activities_changed()
+    if completed is not None and completed != current.completed:
+        current = registration_complete(actor=actor, registration=current, completed=completed)
+    return current
+
+
+@transaction.atomic
+def registration_cancel(*, actor, registration: Registration) -> Registration:
+    return registration_update(actor=actor, registration=registration, status=Registration.Status.CANCELLED)
+
+
+@transaction.atomic
+def registration_delete(*, actor, registration: Registration) -> None:
+    """Remove a registration recorded by mistake (with its attendance); to keep the history, cancel instead."""
+    for row in registration.attendances.all():
+        audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=row, before=snapshot(row))
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=registration, before=snapshot(registration))
+    registration.delete()
+    _activities_changed()
+
+
+def certificate_code_new() -> str:
+    """80 random bits in Crockford-like base32, grouped for reading aloud: XXXX-XXXX-XXXX-XXXX."""
+    raw = base64.b32encode(secrets.token_bytes(10)).decode("ascii")
+    return "-".join(raw[index : index + 4] for index in range(0, 16, 4))
+
+
+def certificate_code_normalise(code: str) -> str:
+    """What a person types ("abcd efgh-ijkl mnop") to the stored form."""
+    compact = "".join(char for char in (code or "").upper() if char.isalnum())
+    return "-".join(compact[index : index + 4] for index in range(0, len(compact), 4))
+
+
+@transaction.atomic
+def registration_complete(
+    *, actor, registration: Registration, completed: bool = True, on: datetime.date | None = None
+) -> Registration:
+    """Mark a registration completed (and issue its certificate code), or not completed (the
+    certificate is withdrawn: its code no longer verifies)."""
+    # The person and activity come along: the audit entry names them (Registration.__str__).
+    current = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("person", "activity")
+        .get(pk=registration.pk)
+    )
+    if completed and current.status == Registration.Status.CANCELLED:
+        raise ValidationError(_("This registration is cancelled: it cannot be completed."))
+    before = snapshot(current)
+    current.completed = completed
+    if completed:
+        current.completed_on = current.completed_on or on or current.activity.end_date
+    else:
+        current.completed_on = None
+        current.certificate_code = None
+        current.certificate_issued_at = None
+    if snapshot(current) == before:
+        return current
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
+    _activities_changed()
+    if completed and not current.certificate_code:
+        current = certificate_issue(actor=actor, registration=current)
+    return current
+
+
+@transaction.atomic
+def certificate_issue(*, actor, registration: Registration) -> Registration:
+    """Give a completed registration its certificate verification code (once: it is printed)."""
+    if not registration.completed:
+        raise ValidationError(_("A certificate is issued only when the participant has completed the activity."))
+    if registration.certificate_code:
+        return registration
+    before = snapshot(registration)
+    for _attempt in range(5):
+        code = certificate_code_new()
+        if not Registration.objects.filter(certificate_code=code).exists():
+            break
+    registration.certificate_code = code
+    registration.certificate_issued_at = timezone.now()
+    registration.save(update_fields=["certificate_code", "certificate_issued_at", "updated_at"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=registration, before=before)
+    return registration
+
+
+# Attendance and evaluations --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_record(*, actor, session: ActivitySession, present: dict) -> int:
+    """Record who was present at a session: {registration id: True/False}. Registrations of another
+    activity are refused. Returns how many rows changed."""
+    ids = {int(key) for key in present}
+    # Loaded with what their audit entries name (person, activity), once for the whole session.
+    registrations = {
+        row.pk: row
+        for row in Registration.objects.filter(activity_id=session.activity_id, pk__in=ids).select_related(
+            "person", "activity"
+        )
+    }
+    strangers = ids - set(registrations)
+    if strangers:
+        raise ValidationError(
+            {
+                "present": _("Not registered for this activity: %(ids)s.")
+                % {"ids": ", ".join(map(str, sorted(strangers)))}
+            }
+        )
+    existing = {row.registration_id: row for row in Attendance.objects.filter(session=session, registration_id__in=ids)}
+    for row in existing.values():
+        row.session, row.registration = session, registrations[row.registration_id]
+    changed = 0
+    for key, value in present.items():
+        registration_id, value = int(key), bool(value)
+        row = existing.get(registration_id)
+        if row is None:
+            row = Attendance.objects.create(session=session, registration=registrations[registration_id], present=value)
+            audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=row)
+            changed += 1
+        elif row.present != value:
+            before = snapshot(row)
+            row.present = value
+            row.save(update_fields=["present", "recorded_at"])
+            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=row, before=before)
+            changed += 1
+    if changed:
+        _activities_changed()
+    return changed
+
+
+def _evaluation_validate(registration: Registration) -> None:
+    errors = {}
+    for name in ("pre_test_score", "post_test_score"):
+        value = getattr(registration, name)
+        if value is not None:
+            try:
+                value = Decimal(value)
+            except (ArithmeticError, TypeError, ValueError):
+                errors[name] = _("A score is a number from 0 to 100.")
+                continue
+            if not value.is_finite() or not (0 <= value <= 100):
+                errors[name] = _("A score is a number from 0 to 100.")
+    satisfaction = registration.satisfaction
+    if satisfaction is not None and (not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5):
+        errors["satisfaction"] = _("Satisfaction is a whole number from 1 to 5.")
+    if registration.followup_date and registration.followup_date < registration.activity.start_date:
+        errors["followup_date"] = _("The follow-up cannot come before the activity.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def evaluation_record(*, actor, registration: Registration, version: int | None = None, **fields) -> Registration:
+    """Record the knowledge tests, the satisfaction survey and the follow-up survey (any of them)."""
+    _unknown(fields, EVALUATION_FIELDS, "evaluation")
+    if fields.get("followup_applied") and "followup_date" not in fields and not registration.followup_date:
+        fields["followup_date"] = timezone.localdate()
+    return registration_update(actor=actor, registration=registration, version=version, **fields)
+
+
+# People: merge, export, erase ---------------------------------------------------------------------------------
+
+
+def _fill_blanks(target, source, names) -> None:
+    for name in names:
+        if getattr(target, name) in (None, "") and getattr(source, name) not in (None, ""):
+            setattr(target, name, getattr(source, name))
+
+
+def _registration_absorb(*, actor, keep: Registration, other: Registration) -> None:
+    """Both records of one person registered for the same activity: one registration remains with the
+    best of both (completion, certificate, scores, surveys, attendance)."""
+    before = snapshot(keep)
+    if other.status == Registration.Status.REGISTERED:
+        keep.status = Registration.Status.REGISTERED
+    keep.registered_at = min(keep.registered_at, other.registered_at)
+    if other.completed and not keep.completed:
+        keep.completed, keep.completed_on = True, other.completed_on
+    if not keep.certificate_code and other.certificate_code:
+        # The other certificate is printed already: its code keeps verifying.
+        code, issued = other.certificate_code, other.certificate_issued_at
+        Registration.objects.filter(pk=other.pk).update(certificate_code=None)
+        keep.certificate_code, keep.certificate_issued_at = code, issued
+    _fill_blanks(keep, other, EVALUATION_FIELDS)
+    kept_sessions = {row.session_id: row for row in keep.attendances.all()}
+    for row in other.attendances.all():
+        mine = kept_sessions.get(row.session_id)
+        if mine is None:
+            row_before = snapshot(row)
+            row.registration = keep
+            row.save(update_fields=["registration"])
+            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=row, before=row_before)
+        else:
+            if row.present and not mine.present:
+                mine_before = snapshot(mine)
+                mine.present = True
+                mine.save(update_fields=["present", "recorded_at"])
+                audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=mine, before=mine_before)
+            audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=row, before=snapshot(row))
+            row.delete()
+    keep.save()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=keep, before=before)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=other, before=snapshot(other))
+    other.delete()
+
+
+@transaction.atomic
+def person_merge(*, actor, keep: Person, duplicate: Person) -> Person:
+    """Join two records of one person: everything that refers to `duplicate` (registrations with their
+    attendance and evaluations, and any other record of any app) moves to `keep`; blank details of
+    `keep` are filled from `duplicate`; `duplicate` is deleted. Each step is in the audit log, so the
+    history of both records stays readable."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError(_("Choose two different records to merge."))
+    if keep.anonymised_at or duplicate.anonymised_at:
+        raise ValidationError(_("An erased record cannot be merged."))
+    keep = Person.objects.select_for_update().get(pk=keep.pk)
+    duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
+    kept_by_activity = {row.activity_id: row for row in keep.registrations.all()}
+    for registration in duplicate.registrations.select_related("activity"):
+        mine = kept_by_activity.get(registration.activity_id)
+        if mine is not None:
+            _registration_absorb(actor=actor, keep=mine, other=registration)
+            continue
+        before = snapshot(registration)
+        registration.person = keep
+        registration.save(update_fields=["person", "updated_at"])
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=registration, before=before)
+    _references_move(actor=actor, keep=keep, duplicate=duplicate)
+    before = snapshot(keep)
+    _fill_blanks(keep, duplicate, [name for name in PERSON_FIELDS if name not in ("given_name", "family_name")])
+    duplicate_before = snapshot(duplicate)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=duplicate, before=duplicate_before)
+    duplicate.delete()
+    # The kept record's audit entry names the record it absorbed.
+    if snapshot(keep) != before:
+        keep.save()
+    entry = audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=keep, before=before)
+    entry.after = {**(entry.after or {}), "merged_from": duplicate_before}
+    entry.save(update_fields=["after"])
+    _activities_changed()
+    return keep
+
+
+def _references_move(*, actor, keep: Person, duplicate: Person) -> None:
+    """Any other app's records pointing at the duplicate (committee roles, sponsorships...) move too:
+    read from the model graph, so that a module added later is covered without changing this."""
+    for relation in Person._meta.related_objects:
+        model = relation.related_model
+        if model is Registration:
+            continue
+        if relation.many_to_many:
+            through = relation.through
+            source = (
+                next(f for f in through._meta.fields if f.is_relation and f.related_model is Person)
+                if relation.through
+                else None
+            )
+            if source is None:
+                continue
+            others = [f for f in through._meta.fields if f.is_relation and f is not source]
+            for row in through.objects.filter(**{source.name: duplicate}):
+                clash = {f.name: getattr(row, f.attname) for f in others}
+                if through.objects.filter(**{source.name: keep}, **{f"{k}_id": v for k, v in clash.items()}).exists():
+                    row.delete()
+                else:
+                    setattr(row, source.name, keep)
+                    row.save()
+            continue
+        field = relation.field
+        for row in model.objects.filter(**{field.name: duplicate}):
+            before = snapshot(row)
+            setattr(row, field.name, keep)
+            try:
+                with transaction.atomic():
+                    row.save()
+            except IntegrityError as exc:
+                raise ValidationError(
+                    _("Both records hold the same %(record)s: resolve it before merging.")
+                    % {"record": model._meta.verbose_name}
+                ) from exc
+            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=row, before=before)
+
+
+def _json(value):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def person_export(*, actor, person: Person) -> dict:
+    """Everything jalon holds about a person, JSON-ready (the right of access): their record, every
+    registration with its attendance, tests, surveys and certificate. The export itself is audited."""
+    person = Person.objects.select_related("organisation", "country").get(pk=person.pk)
+    audit_record(actor=actor, action=AuditEntry.Action.EXPORT, instance=person)
+    data = {
+        "person": {
+            "id": person.pk,
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "email": person.email,
+            "phone": person.phone,
+            "job_title": person.job_title,
+            "sex": person.sex,
+            "function": person.function,
+            "organisation": person.organisation.name if person.organisation else None,
+            "country": person.country.iso3 if person.country else None,
+            "created_at": _json(person.created_at),
+            "anonymised_at": _json(person.anonymised_at),
+        },
+        "registrations": [],
+    }
+    registrations = person.registrations.select_related("activity").prefetch_related("attendances__session")
+    for registration in registrations.order_by("activity__start_date", "pk"):
+        activity = registration.activity
+        data["registrations"].append(
+            {
+                "activity": {
+                    "code": activity.code,
+                    "title": activity.title,
+                    "start_date": _json(activity.start_date),
+                    "end_date": _json(activity.end_date),
+                },
+                "registered_at": _json(registration.registered_at),
+                "status": registration.status,
+                "completed": registration.completed,
+                "completed_on": _json(registration.completed_on),
+                "certificate_code": registration.certificate_code,
+                **{name: _json(getattr(registration, name)) for name in EVALUATION_FIELDS},
+                "attendance": [
+                    {"session": _json(row.session.date), "title": row.session.title, "present": row.present}
+                    for row in registration.attendances.all()
+                ],
+            }
+        )
+    return data
+
+
+ERASED_FIELDS = ("given_name", "family_name", "email", "phone", "job_title")
+
+
+@transaction.atomic
+def person_erase(*, actor, person: Person) -> Person:
+    """Anonymise a person on request: names, email, phone and job title are replaced everywhere jalon
+    keeps them (the record and the audit log); sex, country, organisation and function stay, so that
+    counts and disaggregations do not move. Their registrations, attendance and scores stay too."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.anonymised_at:
+        return person
+    erased = {
+        "given_name": ERASED_GIVEN_NAME,
+        "family_name": f"{ERASED_FAMILY_NAME} {person.pk}",
+        "email": "",
+        "phone": "",
+        "job_title": "",
+    }
+    old_repr = str(person)
+    for key, value in erased.items():
+        setattr(person, key, value)
+    person.anonymised_at = timezone.now()
+    person.save()
+    # The log must not keep what was erased: scrub the person's own entries and the names in the
+    # entries of their registrations.
+    own = AuditEntry.objects.filter(model=Person._meta.label_lower, object_id=str(person.pk))
+    # Records merged into this one carried the same person's details: their entries are scrubbed too.
+    merged = {
+        str(entry.after["merged_from"].get("id"))
+        for entry in own
+        if isinstance(entry.after, dict) and isinstance(entry.after.get("merged_from"), dict)
+    }
+    for entry in AuditEntry.objects.filter(model=Person._meta.label_lower, object_id__in={str(person.pk), *merged}):
+        for side in ("before", "after"):
+            values = getattr(entry, side)
+            if values:
+                values.update({key: value for key, value in erased.items() if key in values})
+                merged = values.get("merged_from")
+                if isinstance(merged, dict):
+                    merged.update({key: value for key, value in erased.items() if key in merged})
+        entry.object_repr = str(person)[:250]
+        entry.save(update_fields=["before", "after", "object_repr"])
+    registrations = [str(pk) for pk in person.registrations.values_list("pk", flat=True)]
+    attendance = [str(pk) for pk in Attendance.objects.filter(registration__person=person).values_list("pk", flat=True)]
+    for model, ids in ((Registration, registrations), (Attendance, attendance)):
+        for entry in AuditEntry.objects.filter(model=model._meta.label_lower, object_id__in=ids):
+            entry.object_repr = entry.object_repr.replace(old_repr, str(person))[:250]
+            entry.save(update_fields=["object_repr"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        instance=person,
+        before={"anonymised_at": None, **dict.fromkeys(ERASED_FIELDS, "[erased]")},
+    )
+    _activities_changed()
+    return person

@@ -1,0 +1,153 @@
+"""Server-rendered charts: pure functions that return inline SVG as safe strings.
+
+No JavaScript, no external asset: a chart is part of the page's HTML and compresses with it. Every text
+that comes from data is escaped here, so callers pass plain strings. Each chart carries a title and a
+description listing its values (role="img" hides the drawing's inner text from screen readers), and
+pages show the numbers in a table as well.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+BRAND = "#0b5cad"
+MUTED = "#57606a"
+LINE = "#d0d7de"
+FONT = 'font-family="system-ui,sans-serif"'
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its label and value; a value of None is a suppressed cell, drawn as `note` with no bar."""
+
+    label: str
+    value: int | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Point:
+    """One place on the map: where (degrees), how much, and the text a pointer or screen reader gets."""
+
+    latitude: float
+    longitude: float
+    value: int
+    title: str
+
+
+def amount(value: int) -> str:
+    """A count in the active locale, with its thousands separator."""
+    return number_format(value, force_grouping=True)
+
+
+def _svg(*, width: int, height: int, ident: str, title: str, desc: str, body: str) -> SafeString:
+    return mark_safe(  # noqa: S308 (every data text in `body`, `title` and `desc` is escaped by the callers)
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'style="max-width:{width}px;height:auto" role="img" aria-labelledby="{ident}-t {ident}-d" class="chart">'
+        f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(desc)}</desc>{body}</svg>'
+    )
+
+
+def _describe(bars: Sequence[Bar]) -> str:
+    return "; ".join(f"{bar.label}: {amount(bar.value) if bar.value is not None else bar.note}" for bar in bars)
+
+
+def bar_chart(bars: Sequence[Bar], *, title: str, ident: str, width: int = 600, label_width: int = 230) -> SafeString:
+    """Horizontal bars, one row each, longest scaled to the width left after labels and values."""
+    row, top = 24, 4
+    height = top * 2 + row * max(len(bars), 1)
+    largest = max((bar.value for bar in bars if bar.value is not None), default=0)
+    span = width - label_width - 70
+    parts = []
+    for index, bar in enumerate(bars):
+        y = top + index * row
+        label = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
+        parts.append(f'<text x="{label_width - 6}" y="{y + 16}" text-anchor="end">{escape(label)}</text>')
+        if bar.value is None:
+            parts.append(f'<text x="{label_width}" y="{y + 16}" fill="{MUTED}">{escape(bar.note)}</text>')
+            continue
+        length = round(span * bar.value / largest, 1) if largest else 0
+        parts.append(
+            f'<rect x="{label_width}" y="{y + 4}" width="{length}" height="{row - 8}" fill="{BRAND}">'
+            f"<title>{escape(bar.label)}: {escape(amount(bar.value))}</title></rect>"
+            f'<text x="{label_width + length + 4}" y="{y + 16}">{escape(amount(bar.value))}</text>'
+        )
+    body = f'<g {FONT} font-size="13" fill="#1b1f23">{"".join(parts)}</g>'
+    return _svg(width=width, height=height, ident=ident, title=title, desc=_describe(bars), body=body)
+
+
+def column_chart(bars: Sequence[Bar], *, title: str, ident: str, width: int = 560, height: int = 200) -> SafeString:
+    """Vertical columns in the given order (years left to right), the value above each column."""
+    top, bottom = 18, 22
+    plot = height - top - bottom
+    slot = width / max(len(bars), 1)
+    column = min(48.0, slot * 0.7)
+    largest = max((bar.value for bar in bars if bar.value is not None), default=0)
+    parts = [f'<line x1="0" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" stroke="{LINE}"/>']
+    for index, bar in enumerate(bars):
+        middle = round(slot * index + slot / 2, 1)
+        parts.append(f'<text x="{middle}" y="{height - 6}" text-anchor="middle">{escape(bar.label)}</text>')
+        if bar.value is None:
+            parts.append(
+                f'<text x="{middle}" y="{height - bottom - 4}" text-anchor="middle" fill="{MUTED}">'
+                f"{escape(bar.note)}</text>"
+            )
+            continue
+        length = round(plot * bar.value / largest, 1) if largest else 0
+        y = round(height - bottom - length, 1)
+        parts.append(
+            f'<rect x="{round(middle - column / 2, 1)}" y="{y}" width="{round(column, 1)}" height="{length}" '
+            f'fill="{BRAND}"><title>{escape(bar.label)}: {escape(amount(bar.value))}</title></rect>'
+            f'<text x="{middle}" y="{round(y - 4, 1)}" text-anchor="middle">{escape(amount(bar.value))}</text>'
+        )
+    body = f'<g {FONT} font-size="13" fill="#1b1f23">{"".join(parts)}</g>'
+    return _svg(width=width, height=height, ident=ident, title=title, desc=_describe(bars), body=body)
+
+
+def project(latitude: float, longitude: float, *, width: int, height: int) -> tuple[float, float]:
+    """Equirectangular: longitude and latitude straight to x and y (north up, 180°W on the left)."""
+    x = (float(longitude) + 180) / 360 * width
+    y = (90 - float(latitude)) / 180 * height
+    return round(x, 1), round(y, 1)
+
+
+def world_map(
+    points: Sequence[Point],
+    *,
+    title: str,
+    desc: str,
+    ident: str,
+    background: Sequence[tuple[float, float]] = (),
+    width: int = 720,
+    height: int = 360,
+    largest_radius: float = 18,
+) -> SafeString:
+    """A light world map: a graticule, every known capital as a faint dot (`background`, which draws the
+    continents' shape without shipping coastlines), and one circle per reached place, its area
+    proportional to the value. Larger circles are drawn first so that small ones stay visible on top."""
+    parts = [f'<rect width="{width}" height="{height}" fill="#f6f8fa"/>']
+    grid = []
+    for longitude in range(-150, 180, 30):
+        x, _ = project(0, longitude, width=width, height=height)
+        grid.append(f"M{x} 0V{height}")
+    for latitude in range(-60, 90, 30):
+        _, y = project(latitude, 0, width=width, height=height)
+        grid.append(f"M0 {y}H{width}")
+    parts.append(f'<path d="{"".join(grid)}" stroke="{LINE}" stroke-width=".5" fill="none"/>')
+    if background:
+        dots = "".join(
+            f"M{x} {y}h0" for x, y in (project(lat, lon, width=width, height=height) for lat, lon in background)
+        )
+        parts.append(f'<path d="{dots}" stroke="#8c959f" stroke-width="4" stroke-linecap="round"/>')
+    largest = max((point.value for point in points), default=0)
+    circles = []
+    for point in sorted(points, key=lambda p: -p.value):
+        x, y = project(point.latitude, point.longitude, width=width, height=height)
+        radius = round(max(2.5, largest_radius * math.sqrt(point.value / largest)), 1) if largest else 2.5
+        circles.append(f'<circle cx="{x}" cy="{y}" r="{radius}"><title>{escape(point.title)}</title></circle>')
+    parts.append(f'<g fill="{BRAND}" fill-opacity=".55" stroke="{BRAND}" stroke-width=".8">{"".join(circles)}</g>')
+    return _svg(width=width, height=height, ident=ident, title=title, desc=desc, body="".join(parts))

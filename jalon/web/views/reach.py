@@ -1,0 +1,221 @@
+"""Reach pages: the dashboard of participants and countries reached, and one country's reach.
+
+Figures come from jalon.activities.reach (aggregates, small groups protected); drawings from
+jalon.web.charts (inline SVG, no script). Filters are GET parameters, so a filtered view is a link.
+"""
+
+from dataclasses import replace
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from jalon.accounts import access
+from jalon.activities.models import ActivityLevel, ActivityType
+from jalon.activities.reach import Reach, ReachFilters, activities_reaching, reach_report
+from jalon.reference.models import Country, Region
+from jalon.reference.multilingual import text_in
+from jalon.web.charts import Bar, Point, amount, bar_chart, column_chart, world_map
+from jalon.web.listing import paginate, query_without, valid_filters
+
+ANY = [("", gettext_lazy("Any"))]
+
+
+class ReachFilterForm(forms.Form):
+    programme = forms.ChoiceField(label=gettext_lazy("Programme"), required=False)
+    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=1900, max_value=2200)
+    date_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    type = forms.ChoiceField(label=gettext_lazy("Activity type"), required=False, choices=ANY + ActivityType.choices)
+    level = forms.ChoiceField(label=gettext_lazy("Level"), required=False, choices=ANY + ActivityLevel.choices)
+    region = forms.ChoiceField(label=gettext_lazy("Participants' region"), required=False)
+
+    def __init__(self, *args, user, with_region: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        programmes = access.programmes_visible(user).order_by("code").only("pk", "code", "title")
+        self.programmes = {programme.code: programme for programme in programmes}
+        self.fields["programme"].choices = ANY + [
+            # Long titles would stretch the filter bar past the screen.
+            (programme.code, Truncator(text_in(programme.title) or programme.code).chars(60))
+            for programme in self.programmes.values()
+        ]
+        if with_region:
+            regions = Region.objects.filter(kind__in=[Region.Kind.REGION, Region.Kind.SUB_REGION]).order_by("m49")
+            self.fields["region"].choices = ANY + [
+                (region.m49, region.name if region.kind == Region.Kind.REGION else f"— {region.name}")
+                for region in regions
+            ]
+        else:
+            del self.fields["region"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+            data.pop("date_to", None)
+        return data
+
+    def filters(self) -> ReachFilters:
+        data = valid_filters(self)
+        programme = self.programmes.get(data.get("programme"))
+        return ReachFilters(
+            programme_id=programme.pk if programme else None,
+            year=data.get("year"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            type=data.get("type", ""),
+            level=data.get("level", ""),
+            region=data.get("region", ""),
+        )
+
+
+def _count(value: int | None, threshold: int) -> str:
+    return amount(value) if value is not None else _("fewer than %(threshold)s") % {"threshold": threshold}
+
+
+def headline(report: Reach, filters: ReachFilters, *, place: str = "") -> str:
+    """The seed-001 sentence: "3,000 participants from 105 countries in 2016", each count with its plural."""
+    if report.participants is None:
+        people = _("Fewer than %(threshold)s participants") % {"threshold": amount(report.threshold)}
+    else:
+        people = ngettext("%(count)s participant", "%(count)s participants", report.participants) % {
+            "count": amount(report.participants)
+        }
+    if place:
+        where = _("from %(country)s") % {"country": place}
+    else:
+        where = ngettext("from %(count)s country", "from %(count)s countries", report.countries) % {
+            "count": amount(report.countries)
+        }
+    if filters.year:
+        when = _("in %(year)s") % {"year": filters.year}
+    elif filters.date_from or filters.date_to:
+        when = _("from %(start)s to %(end)s") % {
+            "start": date_format(filters.date_from, "SHORT_DATE_FORMAT") if filters.date_from else "…",
+            "end": date_format(filters.date_to, "SHORT_DATE_FORMAT") if filters.date_to else "…",
+        }
+    elif report.years and report.years[0] != report.years[1]:
+        when = _("from %(first)s to %(last)s") % {"first": report.years[0], "last": report.years[1]}
+    elif report.years:
+        when = _("in %(year)s") % {"year": report.years[0]}
+    else:
+        when = ""
+    # Translators: a headline such as "3,000 participants from 105 countries in 2016".
+    return (_("%(people)s %(where)s %(when)s") % {"people": people, "where": where, "when": when}).strip()
+
+
+def _bars(report: Reach, dimension: str) -> list[Bar]:
+    note = _("not shown")
+    return [Bar(cell.label, cell.value, note) for cell in report.breakdowns[dimension].cells]
+
+
+CHARTS = {
+    "region": (gettext_lazy("Participants by region"), bar_chart),
+    "sex": (gettext_lazy("Participants by sex"), bar_chart),
+    "type": (gettext_lazy("Participants by activity type"), bar_chart),
+    "level": (gettext_lazy("Participants by activity level"), bar_chart),
+    "income": (gettext_lazy("Participants by income group of their country"), bar_chart),
+    "year": (gettext_lazy("Participants by year"), column_chart),
+    "function": (gettext_lazy("Participants by function"), bar_chart),
+}
+
+
+def _charts(report: Reach, dimensions) -> list[dict]:
+    return [
+        {
+            "ident": dimension,
+            "title": CHARTS[dimension][0],
+            "svg": CHARTS[dimension][1](_bars(report, dimension), title=str(CHARTS[dimension][0]), ident=dimension),
+            "cells": report.breakdowns[dimension].cells,
+        }
+        for dimension in dimensions
+    ]
+
+
+def _map(report: Reach):
+    note = _("fewer than %(threshold)s, or not shown to protect a small group") % {"threshold": report.threshold}
+    points = []
+    for cell in report.breakdowns["country"].cells:
+        country = report.places.get(cell.key)
+        if country is None or country.latitude is None or country.longitude is None:
+            continue
+        if cell.value is None:
+            title = _("%(country)s: %(note)s") % {"country": country.name, "note": note}
+        else:
+            title = ngettext(
+                "%(country)s: %(count)s participant", "%(country)s: %(count)s participants", cell.value
+            ) % {"country": country.name, "count": amount(cell.value)}
+        # A hidden figure is drawn at the smallest size: the circle says "reached", not how much.
+        points.append(Point(float(country.latitude), float(country.longitude), cell.value or 0, title))
+    capitals = Country.objects.exclude(latitude=None).exclude(longitude=None).values_list("latitude", "longitude")
+    return world_map(
+        points,
+        title=_("Map of the countries reached"),
+        desc=_(
+            "One circle per country, its area proportional to the number of participants; the table below "
+            "gives the same figures."
+        ),
+        ident="map",
+        background=[(float(lat), float(lon)) for lat, lon in capitals],
+    )
+
+
+def reach_dashboard(request):
+    form = ReachFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    report = reach_report(
+        user=request.user,
+        filters=filters,
+        dimensions=("country", "region", "sex", "type", "level", "income", "year"),
+    )
+    return render(
+        request,
+        "reach/dashboard.html",
+        {
+            "form": form,
+            "report": report,
+            "headline": headline(report, filters),
+            "map": _map(report),
+            "countries": report.breakdowns["country"].cells,
+            "places": report.places,
+            "charts": _charts(report, ("region", "sex", "type", "year", "level", "income")),
+        },
+    )
+
+
+def country_reach(request, iso3: str):
+    if not (len(iso3) == 3 and iso3.isascii() and iso3.isalpha()):
+        # Not a country code; and PostgreSQL would refuse a NUL character in the lookup (a 500).
+        raise Http404
+    country = get_object_or_404(Country, iso3=iso3.upper())
+    form = ReachFilterForm(request.GET or None, user=request.user, with_region=False)
+    filters = replace(form.filters(), country_id=country.pk)
+    report = reach_report(user=request.user, filters=filters, dimensions=("year", "sex", "function", "type", "nsb"))
+    activities = activities_reaching(user=request.user, country=country, filters=filters, exact=report.exact)
+    page = paginate(request, activities)
+    held_here = set(
+        country.activities.filter(pk__in=[activity.pk for activity in page.object_list]).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "reach/country.html",
+        {
+            "country": country,
+            "form": form,
+            "report": report,
+            "headline": headline(report, filters, place=country.name),
+            "charts": _charts(report, ("year", "sex", "function", "type")),
+            "nsbs": report.breakdowns["nsb"].cells,
+            "page": page,
+            "held_here": held_here,
+            "query": query_without(request, "page"),
+        },
+    )

@@ -1,0 +1,98 @@
+"""The SVG charts are well-formed XML, escape what data they draw, and scale bars and circles to values."""
+
+import xml.etree.ElementTree as ET
+
+from django.utils import translation
+from django.utils.safestring import SafeString
+
+from jalon.web.charts import Bar, Point, bar_chart, column_chart, project, world_map
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(str(svg))
+
+
+def test_bar_chart_is_well_formed_svg_with_a_title_and_a_description_of_every_value():
+    svg = bar_chart([Bar("Africa", 12), Bar("Americas", 3)], title="By region", ident="region")
+    root = parse(svg)
+    assert isinstance(svg, SafeString)
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "region-t region-d"
+    assert root.find(f"{SVG}title").text == "By region"
+    assert root.find(f"{SVG}desc").text == "Africa: 12; Americas: 3"
+
+
+def test_bars_are_proportional_to_their_values():
+    root = parse(bar_chart([Bar("A", 10), Bar("B", 5), Bar("C", 0)], title="t", ident="x"))
+    widths = [float(rect.get("width")) for rect in root.iter(f"{SVG}rect")]
+    assert widths[0] == 2 * widths[1]
+    assert widths[2] == 0
+
+
+def test_a_suppressed_bar_draws_no_rectangle_but_its_note():
+    root = parse(bar_chart([Bar("A", 10), Bar("B", None, "fewer than 5")], title="t", ident="x"))
+    assert len(list(root.iter(f"{SVG}rect"))) == 1
+    texts = [text.text for text in root.iter(f"{SVG}text")]
+    assert "fewer than 5" in texts
+    assert root.find(f"{SVG}desc").text == "A: 10; B: fewer than 5"
+
+
+def test_data_text_is_escaped_so_markup_in_a_label_stays_text():
+    svg = bar_chart([Bar('<script>alert("x")</script> & co', 1)], title="<b>t</b>", ident="x")
+    root = parse(svg)
+    assert "<script>" not in str(svg)
+    assert root.find(f"{SVG}title").text == "<b>t</b>"
+    assert any("<script>" in (text.text or "") for text in root.iter(f"{SVG}text"))
+
+
+def test_column_chart_draws_one_column_per_year_in_order():
+    root = parse(column_chart([Bar("2024", 4), Bar("2025", 8)], title="By year", ident="year"))
+    rects = list(root.iter(f"{SVG}rect"))
+    assert [rect.find(f"{SVG}title").text for rect in rects] == ["2024: 4", "2025: 8"]
+    assert float(rects[1].get("height")) == 2 * float(rects[0].get("height"))
+    assert float(rects[0].get("x")) < float(rects[1].get("x"))
+
+
+def test_numbers_follow_the_active_language():
+    with translation.override("en"):
+        english = parse(bar_chart([Bar("A", 12345)], title="t", ident="x")).find(f"{SVG}desc").text
+    with translation.override("fr"):
+        french = parse(bar_chart([Bar("A", 12345)], title="t", ident="x")).find(f"{SVG}desc").text
+    assert english == "A: 12,345"
+    assert french.replace("\u202f", " ").replace("\xa0", " ") == "A: 12 345"
+
+
+def test_empty_charts_are_still_well_formed():
+    for svg in (
+        bar_chart([], title="t", ident="a"),
+        column_chart([], title="t", ident="b"),
+        world_map([], title="t", desc="d", ident="c"),
+    ):
+        assert parse(svg).tag == f"{SVG}svg"
+
+
+def test_projection_puts_the_null_island_in_the_middle_and_north_up():
+    assert project(0, 0, width=720, height=360) == (360, 180)
+    assert project(90, -180, width=720, height=360) == (0, 0)
+    dakar_x, dakar_y = project(14.69, -17.44, width=720, height=360)
+    assert dakar_x < 360 and dakar_y < 180  # west of Greenwich, north of the equator
+
+
+def test_map_circles_have_titles_and_areas_proportional_to_values():
+    points = [Point(14.69, -17.44, 4, "Senegal: 4 participants"), Point(-1.29, 36.82, 16, "Kenya: 16 participants")]
+    root = parse(world_map(points, title="Map", desc="Countries reached", ident="map", background=[(0, 0)]))
+    circles = {c.find(f"{SVG}title").text: float(c.get("r")) for c in root.iter(f"{SVG}circle")}
+    assert set(circles) == {"Senegal: 4 participants", "Kenya: 16 participants"}
+    # Area proportional to value: 4 times the participants, twice the radius.
+    assert circles["Kenya: 16 participants"] == 2 * circles["Senegal: 4 participants"]
+    # The larger circle comes first so the smaller one is drawn on top of it.
+    titles = [c.find(f"{SVG}title").text for c in root.iter(f"{SVG}circle")]
+    assert titles[0].startswith("Kenya")
+
+
+def test_map_circle_titles_are_escaped():
+    root = parse(world_map([Point(0, 0, 1, "Côte d'Ivoire <&>")], title="Map", desc="d", ident="m"))
+    assert root.find(f".//{SVG}circle/{SVG}title").text == "Côte d'Ivoire <&>"

@@ -1,0 +1,286 @@
+"""Computed indicators over activities: exact values on a small, hand-checked set of records."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from jalon.activities import computations as reach_computations
+from jalon.activities import services
+from jalon.activities.models import Activity
+from jalon.organisations.models import Person
+from jalon.reference.models import Region
+from jalon.results.computations import REGISTRY, indicator_link_computation
+from jalon.results.models import Dimension, Indicator, Measure, Measurement
+from tests.activities.conftest import activity_build, country, register
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+def parts_of(key, programme, period) -> dict:
+    """{None: total, (dimension, code): part} with (value, numerator, denominator)."""
+    result = {}
+    for part in REGISTRY[key].compute(programme, period):
+        result[(part.dimension, part.code) if part.dimension else None] = (
+            (part.value, part.numerator, part.denominator) if part.denominator is not None else part.value
+        )
+    return result
+
+
+@pytest.fixture
+def records(reach, asn, kebs, users):
+    """2026: activity A (national workshop in Senegal, output OP1) and B (global webinar, OP2) of the
+    programme; C serves another programme; E is cancelled. 2025: D (e-learning, OP1).
+    Trained in 2026: Aminata (F, SEN; A and B), Moussa (M, ASN so SEN; A), Kofi (M, BRA; B), Zoé (sex not
+    recorded, KEN; B). Not trained: Grace (registered in B only), Nour (cancelled), people of C and E."""
+    actor = users["manager"]
+    a = activity_build(actor=actor, code="a", outputs=[reach.output])
+    b = activity_build(
+        actor=actor,
+        code="b",
+        type=Activity.Type.WEBINAR,
+        modality=Activity.Modality.VIRTUAL,
+        level=Activity.Level.GLOBAL,
+        countries=[],
+        start_date=datetime.date(2026, 3, 10),
+        end_date=datetime.date(2026, 3, 10),
+        outputs=[reach.other_output],
+    )
+    c = activity_build(
+        actor=actor,
+        code="c",
+        type=Activity.Type.TRAINING,
+        level=Activity.Level.REGIONAL,
+        countries=[],
+        region=Region.objects.get(m49="002"),
+        outputs=[reach.foreign_output],
+    )
+    d = activity_build(
+        actor=actor,
+        code="d",
+        type=Activity.Type.E_LEARNING,
+        modality=Activity.Modality.SELF_PACED,
+        level=Activity.Level.GLOBAL,
+        countries=[],
+        start_date=datetime.date(2025, 5, 1),
+        end_date=datetime.date(2025, 6, 30),
+        outputs=[reach.output],
+    )
+    e = activity_build(actor=actor, code="e", outputs=[reach.output])
+    s1 = services.session_create(actor=actor, activity=a, date=datetime.date(2026, 10, 5))
+    s2 = services.session_create(actor=actor, activity=a, date=datetime.date(2026, 10, 6))
+    s3 = services.session_create(actor=actor, activity=b, date=datetime.date(2026, 3, 10))
+
+    aminata = {
+        "given_name": "Aminata",
+        "family_name": "Diallo",
+        "sex": "female",
+        "organisation": asn,
+        "country": country("SEN"),
+    }
+    r = register(a, actor, **aminata)
+    services.attendance_record(actor=actor, session=s1, present={r.pk: True})
+    services.evaluation_record(
+        actor=actor,
+        registration=r,
+        pre_test_score=D(40),
+        post_test_score=D(70),
+        satisfaction=5,
+        followup_applied="yes",
+    )
+    services.registration_complete(actor=actor, registration=r)
+    r = register(b, actor, **aminata)
+    services.registration_complete(actor=actor, registration=r)
+
+    r = register(a, actor, given_name="Moussa", family_name="Ndiaye", sex="male", organisation=asn)
+    services.attendance_record(actor=actor, session=s1, present={r.pk: False})
+    services.attendance_record(actor=actor, session=s2, present={r.pk: True})
+    services.evaluation_record(
+        actor=actor, registration=r, pre_test_score=D(50), post_test_score=D(60), satisfaction=3, followup_applied="no"
+    )
+
+    r = register(b, actor, given_name="Grace", family_name="Wanjiru", sex="female", organisation=kebs)
+    services.evaluation_record(actor=actor, registration=r, satisfaction=4)
+
+    r = register(b, actor, given_name="Kofi", family_name="Asante", sex="male", country=country("BRA"))
+    services.attendance_record(actor=actor, session=s3, present={r.pk: True})
+    services.evaluation_record(actor=actor, registration=r, followup_applied="partly")
+
+    r = register(b, actor, given_name="Zoé", family_name="Otieno", organisation=kebs, country=country("KEN"))
+    services.registration_complete(actor=actor, registration=r)
+
+    r = register(a, actor, given_name="Nour", family_name="Haddad", sex="female", organisation=kebs)
+    services.registration_complete(actor=actor, registration=r)
+    services.registration_cancel(actor=actor, registration=r)
+
+    r = register(c, actor, given_name="Awa", family_name="Sow", sex="female", organisation=asn)
+    services.registration_complete(actor=actor, registration=r)
+    r = register(e, actor, given_name="Omar", family_name="Benali", sex="male", organisation=kebs)
+    services.registration_complete(actor=actor, registration=r)
+    services.activity_update(actor=actor, activity=e, status=Activity.Status.CANCELLED)
+
+    r = register(d, actor, given_name="Fatou", family_name="Traoré", sex="female", organisation=asn)
+    services.registration_complete(actor=actor, registration=r)
+    return reach
+
+
+def test_every_activities_computation_is_registered_with_titles_and_methods_in_both_languages():
+    keys = {key for key in REGISTRY if key.startswith("activities_")}
+    assert keys == {
+        "activities_participants_trained",
+        "activities_countries_reached",
+        "activities_nsbs_reached",
+        "activities_women_share",
+        "activities_knowledge_gain",
+        "activities_satisfied_share",
+        "activities_applied_share",
+        "activities_by_type_and_level",
+    }
+    for key in keys:
+        computation = REGISTRY[key]
+        assert computation.title["en"] and computation.title["fr"] and computation.method["en"]
+        assert computation.method["fr"] and "activities" in computation.sources
+
+
+def test_participants_trained_counts_distinct_people_completed_or_present_with_every_disaggregation(records):
+    parts = parts_of("activities_participants_trained", records.programme, records.p2026)
+    assert parts == {
+        None: D(4),
+        ("sex", "female"): D(1),
+        ("sex", "male"): D(2),
+        ("sex", "unknown"): D(1),
+        ("country", "BRA"): D(1),
+        ("country", "KEN"): D(1),
+        ("country", "SEN"): D(2),
+        ("region", "002"): D(3),
+        ("region", "019"): D(1),
+        ("income", "LMC"): D(3),
+        ("income", "UMC"): D(1),
+        ("activity_type", "webinar"): D(3),
+        ("activity_type", "workshop"): D(2),
+        ("custom", "global"): D(3),
+        ("custom", "national"): D(2),
+    }
+
+
+def test_participants_of_an_earlier_period_count_in_that_period_only(records):
+    assert parts_of("activities_participants_trained", records.programme, records.p2025)[None] == D(1)
+    assert parts_of("activities_by_type_and_level", records.programme, records.p2025) == {
+        None: D(1),
+        ("activity_type", "e_learning"): D(1),
+        ("custom", "global"): D(1),
+    }
+
+
+def test_income_groups_are_read_as_of_the_end_of_the_period(records):
+    # The shipped World Bank groups start in July 2026: in 2025 nobody's group is known yet.
+    parts = parts_of("activities_participants_trained", records.programme, records.p2025)
+    assert parts[("income", "unknown")] == D(1)
+
+
+def test_countries_reached_counts_each_country_once(records):
+    assert parts_of("activities_countries_reached", records.programme, records.p2026) == {
+        None: D(3),
+        ("region", "002"): D(2),
+        ("region", "019"): D(1),
+        ("income", "LMC"): D(2),
+        ("income", "UMC"): D(1),
+    }
+
+
+def test_national_standards_bodies_reached_are_the_nsbs_of_people_trained(records):
+    assert parts_of("activities_nsbs_reached", records.programme, records.p2026) == {
+        None: D(2),
+        ("region", "002"): D(2),
+        ("income", "LMC"): D(2),
+    }
+
+
+def test_share_of_women_is_a_percentage_of_people_whose_sex_is_recorded_with_numerators(records):
+    parts = parts_of("activities_women_share", records.programme, records.p2026)
+    assert parts == {
+        None: (D("33.33"), D(1), D(3)),
+        ("region", "002"): (D("50.00"), D(1), D(2)),
+        ("region", "019"): (D("0.00"), D(0), D(1)),
+        ("activity_type", "webinar"): (D("50.00"), D(1), D(2)),
+        ("activity_type", "workshop"): (D("50.00"), D(1), D(2)),
+    }
+    # Region parts add up to the total: the engine recomputes the percentage, never averages.
+    regions = [value for key, value in parts.items() if key and key[0] == "region"]
+    assert sum(n for _v, n, _d in regions) == D(1) and sum(d for _v, _n, d in regions) == D(3)
+
+
+def test_average_knowledge_gain_is_post_minus_pre_in_points(records):
+    assert parts_of("activities_knowledge_gain", records.programme, records.p2026) == {None: D("20.00")}
+    assert parts_of("activities_knowledge_gain", records.programme, records.p2025) == {}
+
+
+def test_share_of_satisfied_participants_counts_ratings_of_four_and_five(records):
+    assert parts_of("activities_satisfied_share", records.programme, records.p2026) == {
+        None: (D("66.67"), D(2), D(3)),
+        ("activity_type", "webinar"): (D("100.00"), D(1), D(1)),
+        ("activity_type", "workshop"): (D("50.00"), D(1), D(2)),
+    }
+
+
+def test_share_who_applied_what_they_learned_counts_yes_and_partly(records):
+    assert parts_of("activities_applied_share", records.programme, records.p2026) == {
+        None: (D("66.67"), D(2), D(3)),
+        ("activity_type", "webinar"): (D("100.00"), D(1), D(1)),
+        ("activity_type", "workshop"): (D("50.00"), D(1), D(2)),
+    }
+
+
+def test_activities_by_type_and_level_leave_out_cancelled_ones_and_other_programmes(records):
+    assert parts_of("activities_by_type_and_level", records.programme, records.p2026) == {
+        None: D(2),
+        ("activity_type", "webinar"): D(1),
+        ("activity_type", "workshop"): D(1),
+        ("custom", "global"): D(1),
+        ("custom", "national"): D(1),
+    }
+
+
+def test_a_programme_with_no_activity_gets_zero_participants_and_no_shares(reach):
+    assert parts_of("activities_participants_trained", reach.programme, reach.p2026) == {None: D(0)}
+    assert parts_of("activities_women_share", reach.programme, reach.p2026) == {}
+
+
+def test_a_linked_indicator_fills_itself_and_moves_when_attendance_is_recorded(
+    records, users, django_capture_on_commit_callbacks
+):
+    indicator = Indicator.objects.create(result=records.output, code="T1", title={"en": "Trained"})
+    indicator_link_computation(actor=users["manager"], indicator=indicator, key="activities_participants_trained")
+
+    def total(period):
+        return Measurement.objects.get(indicator=indicator, period=period, dimension_value__isnull=True).value
+
+    assert total(records.p2026) == D(4)
+    assert total(records.p2025) == D(1)
+    female = Measurement.objects.get(
+        indicator=indicator, period=records.p2026, dimension_value__dimension__kind=Dimension.Kind.SEX,
+        dimension_value__code="female",
+    )  # fmt: skip
+    assert female.value == D(1) and female.status == Measurement.Status.APPROVED
+    grace = records.programme and Person.objects.get(given_name="Grace")
+    registration = grace.registrations.get()
+    session = registration.activity.sessions.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attendance_record(actor=users["manager"], session=session, present={registration.pk: True})
+    assert total(records.p2026) == D(5)
+
+
+def test_a_women_share_indicator_rolls_up_from_numerators(records, users):
+    indicator = Indicator.objects.create(
+        result=records.output, code="T2", title={"en": "Women"}, measure=Measure.PERCENTAGE
+    )
+    indicator_link_computation(actor=users["manager"], indicator=indicator, key="activities_women_share")
+    total = Measurement.objects.get(indicator=indicator, period=records.p2026, dimension_value__isnull=True)
+    assert (total.value, total.numerator, total.denominator) == (D("33.33"), D(1), D(3))
+
+
+def test_trained_people_helper_matches_the_count(records):
+    people = reach_computations.trained_people(records.programme, records.p2026)
+    assert sorted(people.values_list("given_name", flat=True)) == ["Aminata", "Kofi", "Moussa", "Zoé"]
