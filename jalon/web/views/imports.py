@@ -1,0 +1,161 @@
+"""Importing an activity's participants from a file: upload, templates, progress and report."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from jalon.accounts import access
+from jalon.activities.models import Activity
+from jalon.interop import jobs, spreadsheets
+from jalon.interop.models import ImportJob
+from jalon.interop.participants import activity_template_columns, example_row, template_instructions
+from jalon.interop.tabular import report_csv, report_xlsx, template_csv, template_xlsx
+
+ERRORS_SHOWN = 200
+# How often the progress page reloads itself, in seconds.
+REFRESH_SECONDS = 2
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("An .xlsx workbook or a .csv file (comma or semicolon separated), one row per person."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # The cheap checks now, on the form (type, size, a readable workbook); the rows in the background.
+        try:
+            spreadsheets.sheet_read(upload, name=upload.name, probe=True)
+        except spreadsheets.FileRejected as rejected:
+            raise forms.ValidationError(rejected.message) from rejected
+        finally:
+            upload.seek(0)
+        return upload
+
+
+def _activity(request, code: str) -> Activity:
+    activity = get_object_or_404(access.activities_visible(request.user), code=code)
+    if not access.import_can_start(request.user, activity):
+        raise PermissionDenied
+    return activity
+
+
+@login_required
+def participant_import(request, code: str):
+    activity = _activity(request, code)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = jobs.import_job_create(
+            actor=request.user,
+            kind=ImportJob.Kind.PARTICIPANTS,
+            activity=activity,
+            upload=form.cleaned_data["file"],
+            language=get_language() or "fr",
+        )
+        return redirect(job.get_absolute_url())
+    recent = access.import_jobs_visible(request.user, activity.import_jobs.select_related("created_by"))[:10]
+    return render(
+        request,
+        "imports/participant_import.html",
+        {
+            "activity": activity,
+            "form": form,
+            "recent": recent,
+            "sessions": activity.sessions.order_by("date", "start_time", "id"),
+        },
+    )
+
+
+def import_template(request, language: str, format: str):  # noqa: A002 (the URL's name for it)
+    if language not in ("fr", "en") or format not in FORMATS:
+        raise Http404
+    activity = None
+    code = request.GET.get("activity")
+    if code:
+        # An activity's own template names its sessions: only for those who may import into it.
+        activity = get_object_or_404(access.activities_visible(request.user), code=code)
+        if not access.import_can_start(request.user, activity):
+            raise PermissionDenied
+    columns = activity_template_columns(activity)
+    if format == "csv":
+        content = template_csv(columns, language)
+    else:
+        with translation.override(language):
+            content = template_xlsx(
+                columns,
+                language,
+                sheet_title=_("Participants"),
+                instructions=template_instructions(),
+                example=example_row(columns, language),
+            )
+    name = f"jalon-participants-{activity.code + '-' if activity else ''}{language}.{format}"
+    response = HttpResponse(content, content_type=FORMATS[format])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _job(request, pk: int) -> ImportJob:
+    job = get_object_or_404(access.import_jobs_visible(request.user).select_related("activity", "created_by"), pk=pk)
+    return jobs.import_job_check(job)
+
+
+@login_required
+def import_job(request, pk: int):
+    job = _job(request, pk)
+    response = render(
+        request,
+        "imports/import_job.html",
+        {
+            "job": job,
+            "errors": job.errors[:ERRORS_SHOWN],
+            "more_errors": max(0, job.error_count - ERRORS_SHOWN),
+            "refresh": None if job.finished else REFRESH_SECONDS,
+            "can_import": job.activity is not None and access.import_can_start(request.user, job.activity),
+            "result_lines": _result_lines(job.result) if job.status == ImportJob.Status.DONE else [],
+        },
+    )
+    if not job.finished:
+        # Reload until the job ends, without JavaScript: the header, and the meta element in the page.
+        response["Refresh"] = str(REFRESH_SECONDS)
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def _result_lines(result: dict) -> list[tuple[str, int]]:
+    labels = [
+        ("rows", _("Rows imported")),
+        ("people_created", _("New people recorded")),
+        ("people_recognised", _("People already recorded, recognised")),
+        ("people_completed", _("Recorded people whose blank details were filled")),
+        ("registrations_created", _("Registrations created")),
+        ("registrations_updated", _("Registrations updated")),
+        ("attendance_created", _("Attendance records created")),
+        ("attendance_updated", _("Attendance records changed")),
+        ("certificates_issued", _("Certificates issued")),
+        ("certificates_withdrawn", _("Certificates withdrawn")),
+    ]
+    return [(label, result.get(key, 0)) for key, label in labels if key == "rows" or result.get(key)]
+
+
+@login_required
+def import_report(request, pk: int, format: str):  # noqa: A002 (the URL's name for it)
+    if format not in FORMATS:
+        raise Http404
+    job = _job(request, pk)
+    if not job.error_count:
+        raise Http404
+    content = report_csv(job.errors) if format == "csv" else report_xlsx(job.errors)
+    response = HttpResponse(content, content_type=FORMATS[format])
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.{format}"'
+    return response
