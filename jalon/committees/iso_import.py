@@ -1,0 +1,588 @@
+"""Import of the ISO Open Data committee file ("iso_technical_committees" CSV).
+
+The file is a snapshot: it says who is a P-, O- or liaison member of each committee today, not when they
+joined. The first import takes it as the starting point (no events, intervals open since "before the
+records"). Each later import compares the new snapshot with what is recorded and writes the difference
+as dated events (as of `--as-of`): joined, moved O->P or P->O, left, secretariat moved, committee
+created or disbanded; memberships are closed and opened accordingly. The whole import runs in one
+transaction with bulk statements, so a bad file changes nothing and the real file takes seconds."""
+
+import csv
+import datetime
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jalon.accounts.audit import audit_record
+from jalon.accounts.models import AuditEntry
+from jalon.committees.models import Committee, CommitteeMembership, ImportRun, LeadershipRole, ParticipationEvent
+from jalon.committees.scope_text import html_to_text
+from jalon.organisations.models import Organisation
+from jalon.results.computations import computed_schedule_refresh
+
+ISO_COMMITTEES_FILE = Path(__file__).resolve().parent / "data" / "iso_technical_committees.csv"
+SOURCE_NOTE = "ISO Open Data, iso_technical_committees (ODC-By 1.0)"
+
+REQUIRED_COLUMNS = (
+    "id",
+    "reference",
+    "status",
+    "title.en",
+    "title.fr",
+    "secretariat.id",
+    "secretariat.acronym",
+    "creationDate",
+    "scope.en",
+    "scope.fr",
+    "parentId",
+    "pMembers.id",
+    "pMembers.acronym",
+    "oMembers.id",
+    "oMembers.acronym",
+    "committeeLiaisons.id",
+    "organizationLiaisons.id",
+    "organizationLiaisons.acronym",
+    "sortKey",
+)
+STATUSES = {"active": Committee.Status.ACTIVE, "suspended": Committee.Status.SUSPENDED}
+MAX_REPORTED_ERRORS = 20
+# Scopes run to a few kilobytes; the csv module's default limit (128 KB) is fine, but a hostile file with a
+# huge field must fail with a message, not exhaust memory.
+FIELD_SIZE_LIMIT = 1024 * 1024
+
+# Summary keys, in the order they are printed.
+SUMMARY_KEYS = (
+    "rows",
+    "committees_created",
+    "committees_updated",
+    "committees_disbanded",
+    "joined_p",
+    "joined_o",
+    "o_to_p",
+    "p_to_o",
+    "left",
+    "secretariat_moved",
+    "memberships_opened",
+    "memberships_closed",
+    "liaisons_opened",
+    "liaisons_closed",
+    "unknown_member_ids",
+)
+
+
+@dataclass
+class Row:
+    line: int
+    iso_id: int
+    reference: str
+    status: str
+    title: dict
+    scope: dict
+    secretariat: tuple[int, str] | None
+    creation_date: datetime.date | None
+    parent_iso_id: int | None
+    p_members: list[tuple[int, str]] = field(default_factory=list)
+    o_members: list[tuple[int, str]] = field(default_factory=list)
+    committee_liaisons: list[int] = field(default_factory=list)
+    organisation_liaisons: list[tuple[int, str]] = field(default_factory=list)
+    sort_key: str = ""
+
+
+def classify(reference: str) -> tuple[str, str]:
+    """(body, kind) from a reference such as "ISO/TC 176/SC 2" or "ISO/IEC JTC 1"."""
+    body = Committee.Body.IEC_ISO if reference.startswith(("ISO/IEC", "IEC/ISO")) else Committee.Body.ISO
+    # The last segment names the committee itself: "SC 2" in "ISO/TC 176/SC 2", "JTC 3" in "IEC/ISO JTC 3".
+    found = re.search(r"(?:^|\s)(JWG|WG|SC|JTC|TC|PC)\s", reference.split("/")[-1].strip() + " ")
+    kinds = {
+        "JWG": Committee.Kind.WG,
+        "WG": Committee.Kind.WG,
+        "SC": Committee.Kind.SC,
+        "JTC": Committee.Kind.JTC,
+        "TC": Committee.Kind.TC,
+        "PC": Committee.Kind.PC,
+    }
+    if found:
+        return body, kinds[found.group(1)]
+    return body, Committee.Kind.OTHER
+
+
+def _list(value: str) -> list[str]:
+    value = (value or "").strip()
+    if not value:
+        return []
+    if not (value.startswith("[") and value.endswith("]")):
+        raise ValueError(value)
+    inner = value[1:-1].strip()
+    return [item.strip() for item in inner.split(",")] if inner else []
+
+
+def _ids(value: str) -> list[int]:
+    return [int(item) for item in _list(value)]
+
+
+def _pairs(ids: str, acronyms: str) -> list[tuple[int, str]]:
+    numbers = _ids(ids)
+    names = _list(acronyms)
+    if len(names) != len(numbers):
+        names = [""] * len(numbers)
+    return list(zip(numbers, names, strict=True))
+
+
+def _optional_int(value: str) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value else None
+
+
+def _multilingual(raw: dict, column: str) -> dict:
+    texts = {language: html_to_text(raw.get(f"{column}.{language}") or "") for language in ("en", "fr")}
+    return {language: text for language, text in texts.items() if text}
+
+
+def _parse_row(line: int, raw: dict) -> Row:
+    reference = (raw.get("reference") or "").strip()
+    if not reference:
+        raise ValueError(_("the reference is empty"))
+    status = (raw.get("status") or "").strip().lower()
+    if status not in STATUSES:
+        raise ValueError(_("unknown status “%(status)s”") % {"status": raw.get("status")})
+    created = (raw.get("creationDate") or "").strip()
+    secretariat_id = _optional_int(raw.get("secretariat.id"))
+    return Row(
+        line=line,
+        iso_id=int((raw.get("id") or "").strip()),
+        reference=reference[:100],
+        status=STATUSES[status],
+        title=_multilingual(raw, "title"),
+        scope=_multilingual(raw, "scope"),
+        secretariat=(secretariat_id, (raw.get("secretariat.acronym") or "").strip()) if secretariat_id else None,
+        creation_date=datetime.date.fromisoformat(created[:10]) if created else None,
+        parent_iso_id=_optional_int(raw.get("parentId")),
+        p_members=_pairs(raw.get("pMembers.id"), raw.get("pMembers.acronym")),
+        o_members=_pairs(raw.get("oMembers.id"), raw.get("oMembers.acronym")),
+        committee_liaisons=_ids(raw.get("committeeLiaisons.id")),
+        organisation_liaisons=_pairs(raw.get("organizationLiaisons.id"), raw.get("organizationLiaisons.acronym")),
+        sort_key=(raw.get("sortKey") or "").strip()[:120],
+    )
+
+
+def parse_file(path: Path) -> list[Row]:
+    """Read and check the whole file (streamed row by row); any problem raises one ValidationError that
+    lists what is wrong, before anything is written."""
+    csv.field_size_limit(FIELD_SIZE_LIMIT)
+    rows: list[Row] = []
+    errors: list[str] = []
+    seen: set[int] = set()
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle, strict=True)
+            columns = reader.fieldnames
+            if not columns:
+                raise ValidationError(_("The file is empty: expected the ISO Open Data committee CSV."))
+            missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+            if missing:
+                raise ValidationError(
+                    _(
+                        "This is not the ISO Open Data committee file: missing columns %(columns)s. "
+                        "Expected a CSV with the header of iso_technical_committees."
+                    )
+                    % {"columns": ", ".join(missing)}
+                )
+            for raw in reader:
+                line = reader.line_num
+                if None in raw or any(value is None for value in raw.values()):
+                    errors.append(_("Line %(line)d: wrong number of fields.") % {"line": line})
+                    continue
+                try:
+                    row = _parse_row(line, raw)
+                except (ValueError, TypeError) as exc:
+                    errors.append(
+                        _("Line %(line)d (%(reference)s): %(error)s")
+                        % {"line": line, "reference": raw.get("reference", ""), "error": exc}
+                    )
+                    continue
+                if row.iso_id in seen:
+                    message = _("Line %(line)d: committee id %(id)d appears twice.")
+                    errors.append(message % {"line": line, "id": row.iso_id})
+                    continue
+                seen.add(row.iso_id)
+                rows.append(row)
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            _("The file is not UTF-8 text (byte %(position)d): expected the ISO Open Data committee CSV.")
+            % {"position": exc.start}
+        ) from exc
+    except csv.Error as exc:
+        raise ValidationError(_("The file is not a readable CSV: %(error)s") % {"error": exc}) from exc
+    except OSError as exc:
+        raise ValidationError(_("The file cannot be read: %(error)s") % {"error": exc.strerror or exc}) from exc
+    if errors:
+        shown = errors[:MAX_REPORTED_ERRORS]
+        if len(errors) > MAX_REPORTED_ERRORS:
+            shown.append(_("… and %(count)d more errors.") % {"count": len(errors) - MAX_REPORTED_ERRORS})
+        raise ValidationError(shown)
+    if not rows:
+        raise ValidationError(_("The file has a header but no committee."))
+    return rows
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def iso_committees_import(*, path: Path, as_of: datetime.date | None = None, actor=None) -> ImportRun:
+    """Import (or re-import) the ISO committee file; returns the run, whose `summary` counts the changes."""
+    path = Path(path)
+    as_of = as_of or timezone.localdate()
+    rows = parse_file(path)
+    try:
+        with transaction.atomic():
+            return _apply(rows, as_of=as_of, actor=actor, file_name=path.name, sha256=_sha256(path))
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("The file conflicts with committees recorded by hand (same reference): %(error)s") % {"error": exc}
+        ) from exc
+
+
+class _Importer:
+    def __init__(self, *, rows: list[Row], as_of: datetime.date, run: ImportRun, baseline: bool):
+        self.rows = rows
+        self.as_of = as_of
+        self.run = run
+        self.baseline = baseline
+        self.counts: Counter = Counter()
+        self.unknown: dict[int, str] = {}
+        self.organisations = dict(
+            Organisation.objects.filter(iso_member_id__isnull=False).values_list("iso_member_id", "pk")
+        )
+        self.events: list[ParticipationEvent] = []
+
+    def organisation(self, iso_id: int, acronym: str) -> int | None:
+        pk = self.organisations.get(iso_id)
+        if pk is None:
+            self.unknown.setdefault(iso_id, acronym)
+        return pk
+
+    def event(self, committee_id: int, kind: str, organisation_id=None, previous_id=None, note: str = "") -> None:
+        self.counts[kind] += 1
+        self.events.append(
+            ParticipationEvent(
+                committee_id=committee_id,
+                organisation_id=organisation_id,
+                previous_organisation_id=previous_id,
+                kind=kind,
+                date=self.as_of,
+                import_run=self.run,
+                note=note,
+            )
+        )
+
+    # Committees -------------------------------------------------------------------------------------------
+
+    def committees(self) -> dict[int, Committee]:
+        """Create and update the file's committees; returns them by ISO id, each with `_old_secretariat`."""
+        by_iso = {committee.iso_id: committee for committee in Committee.objects.filter(iso_id__isnull=False)}
+        # Committees first entered by hand (no ISO id yet) are adopted by reference rather than duplicated.
+        by_reference = {
+            (committee.body, committee.reference): committee
+            for committee in Committee.objects.filter(iso_id__isnull=True, study_period="")
+        }
+        now = timezone.now()
+        created, updated = [], []
+        self.old_secretariat: dict[int, int | None] = {}
+        fields = ["body", "kind", "reference", "title", "scope", "status", "creation_date", "sort_key"]
+        for row in self.rows:
+            body, kind = classify(row.reference)
+            values = {
+                "body": body,
+                "kind": kind,
+                "reference": row.reference,
+                "title": row.title,
+                "scope": row.scope,
+                "status": row.status,
+                "creation_date": row.creation_date,
+                "sort_key": row.sort_key,
+                "secretariat_id": self.organisation(*row.secretariat) if row.secretariat else None,
+            }
+            committee = by_iso.get(row.iso_id) or by_reference.get((body, row.reference))
+            if committee is None:
+                committee = Committee(iso_id=row.iso_id, source=SOURCE_NOTE, last_import=self.run, **values)
+                created.append(committee)
+                by_iso[row.iso_id] = committee
+                continue
+            by_iso[row.iso_id] = committee
+            self.old_secretariat[row.iso_id] = committee.secretariat_id
+            reinstated = committee.status == Committee.Status.DISBANDED
+            if (
+                committee.iso_id != row.iso_id
+                or reinstated
+                or any(getattr(committee, name) != value for name, value in values.items())
+            ):
+                for name, value in values.items():
+                    setattr(committee, name, value)
+                committee.iso_id = row.iso_id
+                committee.disbanded_on = None
+                committee.version += 1
+                committee.updated_at = now
+                committee.last_import = self.run
+                updated.append(committee)
+        Committee.objects.bulk_create(created, batch_size=500)
+        Committee.objects.bulk_update(
+            updated,
+            [*fields, "secretariat", "iso_id", "disbanded_on", "version", "updated_at", "last_import"],
+            batch_size=200,
+        )
+        self.counts["committees_created"] += len(created)
+        self.counts["committees_updated"] += len(updated)
+        # Primary keys of the created rows, whatever the database returns from a bulk insert.
+        pks = dict(Committee.objects.filter(iso_id__in=[row.iso_id for row in self.rows]).values_list("iso_id", "pk"))
+        for iso_id, committee in by_iso.items():
+            if iso_id in pks:
+                committee.pk = committee.id = pks[iso_id]
+        self.created_ids = {committee.pk for committee in created}
+        if not self.baseline:
+            for committee in created:
+                self.event(committee.pk, ParticipationEvent.Kind.COMMITTEE_CREATED)
+        self.by_iso = {iso_id: by_iso[iso_id] for iso_id in pks}
+        self._parents()
+        return self.by_iso
+
+    def _parents(self) -> None:
+        changed = []
+        for row in self.rows:
+            committee = self.by_iso[row.iso_id]
+            parent = self.by_iso.get(row.parent_iso_id) if row.parent_iso_id else None
+            parent_id = parent.pk if parent else None
+            if committee.parent_id != parent_id:
+                committee.parent_id = parent_id
+                changed.append(committee)
+        Committee.objects.bulk_update(changed, ["parent"], batch_size=500)
+
+    def disband_missing(self) -> None:
+        gone = list(
+            Committee.objects.filter(iso_id__isnull=False)
+            .exclude(iso_id__in=self.by_iso.keys())
+            .exclude(status=Committee.Status.DISBANDED)
+        )
+        for committee in gone:
+            committee.status = Committee.Status.DISBANDED
+            committee.disbanded_on = self.as_of
+            committee.version += 1
+            committee.last_import = self.run
+            self.event(committee.pk, ParticipationEvent.Kind.COMMITTEE_DISBANDED)
+        Committee.objects.bulk_update(gone, ["status", "disbanded_on", "version", "last_import"], batch_size=500)
+        self.counts["committees_disbanded"] += len(gone)
+        ids = [committee.pk for committee in gone]
+        self._close_memberships(CommitteeMembership.objects.filter(committee_id__in=ids, until__isnull=True))
+        self._close_roles(
+            LeadershipRole.objects.filter(committee_id__in=ids, role=LeadershipRole.Role.SECRETARIAT, end_date=None)
+        )
+
+    # Memberships ------------------------------------------------------------------------------------------
+
+    def _close_memberships(self, queryset) -> int:
+        # An interval never ends before it starts: one opened by hand after the file's date ends where it began.
+        closed = queryset.filter(Q(since__isnull=True) | Q(since__lte=self.as_of)).update(until=self.as_of)
+        closed += queryset.filter(since__gt=self.as_of).update(until=F("since"))
+        return closed
+
+    def _close_roles(self, queryset) -> int:
+        closed = queryset.filter(Q(start_date__isnull=True) | Q(start_date__lte=self.as_of)).update(end_date=self.as_of)
+        return closed + queryset.filter(start_date__gt=self.as_of).update(end_date=F("start_date"))
+
+    def memberships(self) -> None:
+        committee_ids = [committee.pk for committee in self.by_iso.values()]
+        members: dict[tuple[int, int], tuple[int, str]] = {}
+        liaisons: dict[tuple[int, int], tuple[int, str]] = {}
+        for pk, committee_id, member_id, liaison_id, status, liaison_name in CommitteeMembership.objects.filter(
+            committee_id__in=committee_ids, until__isnull=True
+        ).values_list("pk", "committee_id", "member_id", "liaison_iso_id", "status", "liaison_name"):
+            if member_id is not None:
+                members[(committee_id, member_id)] = (pk, status)
+            elif liaison_id is not None:
+                liaisons[(committee_id, liaison_id)] = (pk, liaison_name)
+        since = None if self.baseline else self.as_of
+        to_open: list[CommitteeMembership] = []
+        to_close: list[int] = []
+        renamed: list[CommitteeMembership] = []
+        kinds = ParticipationEvent.Kind
+        for row in self.rows:
+            committee_id = self.by_iso[row.iso_id].pk
+            wanted: dict[int, str] = {}
+            for iso_id, acronym in row.p_members:
+                if (pk := self.organisation(iso_id, acronym)) is not None:
+                    wanted[pk] = CommitteeMembership.Status.P
+            for iso_id, acronym in row.o_members:
+                if (pk := self.organisation(iso_id, acronym)) is not None:
+                    wanted.setdefault(pk, CommitteeMembership.Status.O)
+            for member_id, status in wanted.items():
+                current = members.pop((committee_id, member_id), None)
+                if current is not None and current[1] == status:
+                    continue
+                if current is not None:
+                    to_close.append(current[0])
+                    if {current[1], status} == {CommitteeMembership.Status.O, CommitteeMembership.Status.P}:
+                        kind = kinds.MOVED_O_TO_P if status == CommitteeMembership.Status.P else kinds.MOVED_P_TO_O
+                    else:
+                        kind = kinds.JOINED_P if status == CommitteeMembership.Status.P else kinds.JOINED_O
+                elif status == CommitteeMembership.Status.P:
+                    kind = kinds.JOINED_P
+                else:
+                    kind = kinds.JOINED_O
+                to_open.append(
+                    CommitteeMembership(
+                        committee_id=committee_id, member_id=member_id, status=status, since=since, import_run=self.run
+                    )
+                )
+                if not self.baseline:
+                    self.event(committee_id, kind, member_id)
+            for iso_id, acronym in row.organisation_liaisons:
+                current = liaisons.pop((committee_id, iso_id), None)
+                name = (acronym or str(iso_id))[:200]
+                if current is None:
+                    to_open.append(
+                        CommitteeMembership(
+                            committee_id=committee_id,
+                            liaison_iso_id=iso_id,
+                            liaison_name=name,
+                            status=CommitteeMembership.Status.LIAISON,
+                            since=since,
+                            import_run=self.run,
+                        )
+                    )
+                    self.counts["liaisons_opened"] += 1
+                elif current[1] != name:
+                    renamed.append(CommitteeMembership(pk=current[0], liaison_name=name))
+        # Whatever is still open and was not in the file has ended.
+        for (committee_id, member_id), (pk, status) in members.items():
+            to_close.append(pk)
+            if status in (CommitteeMembership.Status.P, CommitteeMembership.Status.O):
+                self.event(committee_id, kinds.LEFT, member_id)
+        for pk, _name in liaisons.values():
+            to_close.append(pk)
+            self.counts["liaisons_closed"] += 1
+        closed = self._close_memberships(CommitteeMembership.objects.filter(pk__in=to_close)) if to_close else 0
+        # Close before opening: one open interval per member and committee.
+        CommitteeMembership.objects.bulk_create(to_open, batch_size=1000)
+        CommitteeMembership.objects.bulk_update(renamed, ["liaison_name"], batch_size=500)
+        self.counts["memberships_opened"] += len(to_open)
+        self.counts["memberships_closed"] += closed
+
+    def committee_liaisons(self) -> None:
+        through = Committee.liaison_committees.through
+        ids = [committee.pk for committee in self.by_iso.values()]
+        current = set(
+            through.objects.filter(from_committee_id__in=ids).values_list("from_committee_id", "to_committee_id")
+        )
+        wanted = set()
+        for row in self.rows:
+            source = self.by_iso[row.iso_id].pk
+            for iso_id in row.committee_liaisons:
+                target = self.by_iso.get(iso_id)
+                if target is not None and target.pk != source:
+                    wanted.add((source, target.pk))
+        for source, target in current - wanted:
+            through.objects.filter(from_committee_id=source, to_committee_id=target).delete()
+        through.objects.bulk_create(
+            [through(from_committee_id=source, to_committee_id=target) for source, target in wanted - current],
+            batch_size=1000,
+        )
+
+    def secretariats(self) -> None:
+        committee_ids = [committee.pk for committee in self.by_iso.values()]
+        open_roles: dict[int, list[tuple[int, int]]] = {}
+        for pk, committee_id, organisation_id in LeadershipRole.objects.filter(
+            committee_id__in=committee_ids, role=LeadershipRole.Role.SECRETARIAT, end_date=None
+        ).values_list("pk", "committee_id", "organisation_id"):
+            open_roles.setdefault(committee_id, []).append((pk, organisation_id))
+        to_open, to_close = [], []
+        for row in self.rows:
+            committee = self.by_iso[row.iso_id]
+            wanted = committee.secretariat_id
+            if row.iso_id in self.old_secretariat and self.old_secretariat[row.iso_id] != wanted and not self.baseline:
+                note = (
+                    ""
+                    if wanted
+                    else _("New secretariat not in the directory: %(acronym)s")
+                    % {"acronym": row.secretariat[1] if row.secretariat else "-"}
+                )
+                self.event(
+                    committee.pk,
+                    ParticipationEvent.Kind.SECRETARIAT_MOVED,
+                    wanted,
+                    self.old_secretariat[row.iso_id],
+                    note,
+                )
+            held = open_roles.get(committee.pk, [])
+            to_close += [pk for pk, organisation_id in held if organisation_id != wanted]
+            if wanted and all(organisation_id != wanted for _pk, organisation_id in held):
+                to_open.append(
+                    LeadershipRole(
+                        committee_id=committee.pk,
+                        role=LeadershipRole.Role.SECRETARIAT,
+                        organisation_id=wanted,
+                        start_date=None if self.baseline else self.as_of,
+                        import_run=self.run,
+                    )
+                )
+        if to_close:
+            self._close_roles(LeadershipRole.objects.filter(pk__in=to_close))
+        LeadershipRole.objects.bulk_create(to_open, batch_size=1000)
+
+
+def _apply(rows: list[Row], *, as_of: datetime.date, actor, file_name: str, sha256: str) -> ImportRun:
+    latest = ImportRun.objects.filter(source=ImportRun.Source.ISO_OPEN_DATA).order_by("-as_of").first()
+    if latest is not None and as_of < latest.as_of:
+        raise ValidationError(
+            _(
+                "This file is dated %(as_of)s, before the last import (%(latest)s): import files in the order "
+                "of their dates, or give a later --as-of date."
+            )
+            % {"as_of": as_of.isoformat(), "latest": latest.as_of.isoformat()}
+        )
+    baseline = not Committee.objects.filter(iso_id__isnull=False).exists()
+    run = ImportRun.objects.create(
+        source=ImportRun.Source.ISO_OPEN_DATA,
+        file_name=file_name[:255],
+        sha256=sha256,
+        as_of=as_of,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    importer = _Importer(rows=rows, as_of=as_of, run=run, baseline=baseline)
+    importer.committees()
+    importer.disband_missing()
+    importer.memberships()
+    importer.committee_liaisons()
+    importer.secretariats()
+    ParticipationEvent.objects.bulk_create(importer.events, batch_size=1000)
+    counts = importer.counts
+    run.summary = {
+        **{key: counts.get(key, 0) for key in SUMMARY_KEYS},
+        "rows": len(rows),
+        "baseline": baseline,
+        "joined_p": counts.get(ParticipationEvent.Kind.JOINED_P, 0),
+        "joined_o": counts.get(ParticipationEvent.Kind.JOINED_O, 0),
+        "o_to_p": counts.get(ParticipationEvent.Kind.MOVED_O_TO_P, 0),
+        "p_to_o": counts.get(ParticipationEvent.Kind.MOVED_P_TO_O, 0),
+        "left": counts.get(ParticipationEvent.Kind.LEFT, 0),
+        "secretariat_moved": counts.get(ParticipationEvent.Kind.SECRETARIAT_MOVED, 0),
+        "unknown_member_ids": len(importer.unknown),
+        "unknown_members": [
+            {"iso_member_id": iso_id, "acronym": acronym} for iso_id, acronym in sorted(importer.unknown.items())
+        ],
+    }
+    run.save(update_fields=["summary"])
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=run)
+    computed_schedule_refresh(source="committees")
+    return run

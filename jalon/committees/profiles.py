@@ -1,0 +1,131 @@
+"""Reads behind the committee pages that the selectors do not give: the committee list's filters, the years a
+participation profile covers, and who counts as developing for a page. Each runs a fixed number of queries."""
+
+import datetime
+
+from django.db.models import BooleanField, Case, Exists, Min, OuterRef, Q, QuerySet, Value, When
+
+from jalon.committees.models import (
+    Committee,
+    CommitteeMembership,
+    ImportRun,
+    LeadershipRole,
+    Meeting,
+    ParticipationEvent,
+)
+from jalon.committees.selectors import committees_with_counts, developing_country_ids, membership_in_force
+from jalon.organisations.models import Organisation
+from jalon.reference.models import DevelopingCountryRule
+from jalon.results.computations import DEFAULT_RULE
+
+# A profile's chart covers at most this many years: older records are summarised by the first year shown.
+MAX_YEARS = 15
+
+
+def developing_rule(programme=None) -> tuple[DevelopingCountryRule | None, datetime.date]:
+    """The rule a page classifies countries by (the programme's, else the OECD DAC list) and the date it is
+    applied on (the programme's as-of date, else today). None when no rule is loaded."""
+    today = datetime.date.today()
+    if programme is not None and programme.developing_rule_id:
+        return programme.developing_rule, programme.developing_rule_as_of or today
+    rule = DevelopingCountryRule.objects.filter(code=DEFAULT_RULE).first()
+    on = programme.developing_rule_as_of if programme is not None and programme.developing_rule_as_of else today
+    return rule, on
+
+
+def developing_ids(rule: DevelopingCountryRule | None, on: datetime.date) -> QuerySet:
+    """A subquery of the developing countries' ids (none without a rule)."""
+    if rule is None:
+        return Organisation.objects.none().values("country_id")
+    return developing_country_ids(rule=rule, on=on)
+
+
+def committees_filtered(
+    *,
+    developing: QuerySet,
+    search: str = "",
+    body: str = "",
+    kind: str = "",
+    status: str = "",
+    developing_secretariat: bool = False,
+    min_developing_p: int | None = None,
+    member: str = "",
+    country: str = "",
+    on: datetime.date | None = None,
+) -> QuerySet[Committee]:
+    """Committees with their member counts (p_count, o_count, developing_p_count, developing_o_count) and
+    `secretariat_developing`, narrowed by the list page's filters."""
+    on = on or datetime.date.today()
+    queryset = Committee.objects.all()
+    if search:
+        queryset = queryset.filter(
+            Q(reference__icontains=search) | Q(title__en__icontains=search) | Q(title__fr__icontains=search)
+        )
+    if body:
+        queryset = queryset.filter(body=body)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status:
+        queryset = queryset.filter(status=status)
+    if developing_secretariat:
+        queryset = queryset.filter(secretariat__country__in=developing)
+    in_force = CommitteeMembership.objects.filter(membership_in_force(on), committee=OuterRef("pk"))
+    if member:
+        term = member.strip()
+        queryset = queryset.filter(
+            Exists(
+                in_force.filter(
+                    Q(member__acronym__iexact=term) | Q(member__name__iexact=term) | Q(liaison_name__iexact=term)
+                )
+            )
+        )
+    if country:
+        queryset = queryset.filter(Exists(in_force.filter(member__country__iso3=country)))
+    queryset = committees_with_counts(queryset, on=on, developing=developing).annotate(
+        secretariat_developing=Case(
+            When(secretariat__country__in=developing, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    if min_developing_p:
+        queryset = queryset.filter(developing_p_count__gte=min_developing_p)
+    return queryset
+
+
+def members_with_mark(*, committee: Committee, developing: QuerySet, on: datetime.date | None = None) -> QuerySet:
+    """The committee's memberships in force, P first, each with `developing` (the member's country is)."""
+    on = on or datetime.date.today()
+    return (
+        CommitteeMembership.objects.filter(committee=committee)
+        .filter(membership_in_force(on))
+        .select_related("member__country")
+        .annotate(
+            developing=Case(
+                When(member__country__in=developing, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("status", "member__acronym", "liaison_name")
+    )
+
+
+def participation_years(*, organisations: QuerySet | None = None, today: datetime.date | None = None) -> list[int]:
+    """The years a participation profile shows: from the first year anything was recorded (the first import,
+    a dated membership, event, role or meeting of these organisations) to this year, at most MAX_YEARS."""
+    today = today or datetime.date.today()
+    scope = Q(member__in=organisations) if organisations is not None else Q()
+    org_scope = Q(organisation__in=organisations) if organisations is not None else Q()
+    firsts = [
+        ImportRun.objects.aggregate(first=Min("as_of"))["first"],
+        CommitteeMembership.objects.filter(scope).aggregate(first=Min("since"))["first"],
+        ParticipationEvent.objects.filter(org_scope).aggregate(first=Min("date"))["first"],
+        LeadershipRole.objects.filter(org_scope).aggregate(first=Min("start_date"))["first"],
+        Meeting.objects.filter(
+            Q(delegates__organisation__in=organisations) if organisations is not None else Q()
+        ).aggregate(first=Min("start_date"))["first"],
+    ]
+    years = [day.year for day in firsts if day is not None and day <= today]
+    first = max(min(years, default=today.year), today.year - MAX_YEARS + 1)
+    return list(range(first, today.year + 1))

@@ -1,0 +1,368 @@
+"""Reads over committees and participation: who sat where on a given day, yearly series, developing versus
+developed splits. Counts are aggregated in the database; each function runs a fixed number of queries
+whatever the number of committees, members or years."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractYear
+
+from jalon.committees.models import (
+    Committee,
+    CommitteeMembership,
+    Contribution,
+    LeadershipRole,
+    MeetingDelegate,
+    ParticipationEvent,
+)
+from jalon.organisations.models import Organisation
+from jalon.reference.models import DevelopingCountryRule
+from jalon.reference.selectors import countries_with_classifications, rule_condition
+
+P = CommitteeMembership.Status.P
+O = CommitteeMembership.Status.O  # noqa: E741
+
+
+# Intervals ------------------------------------------------------------------------------------------------
+
+
+def membership_in_force(on: datetime.date, prefix: str = "") -> Q:
+    """Memberships in force on `on`: [since, until), an empty `since` meaning "before the records began"."""
+    return (Q(**{f"{prefix}since__isnull": True}) | Q(**{f"{prefix}since__lte": on})) & (
+        Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gt": on})
+    )
+
+
+def role_in_force(on: datetime.date, prefix: str = "") -> Q:
+    """Leadership roles held on `on` (the end date is the last day held)."""
+    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": on})) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
+    )
+
+
+def committee_in_existence(on: datetime.date, prefix: str = "") -> Q:
+    return (Q(**{f"{prefix}creation_date__isnull": True}) | Q(**{f"{prefix}creation_date__lte": on})) & (
+        Q(**{f"{prefix}disbanded_on__isnull": True}) | Q(**{f"{prefix}disbanded_on__gt": on})
+    )
+
+
+def _body_filter(body: str | None, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}body": body}) if body else Q()
+
+
+def committees_active_count(*, on: datetime.date, body: str | None = None) -> int:
+    """Committees in existence on `on` (not disbanded then): the denominator of a member's share."""
+    return (
+        Committee.objects.filter(committee_in_existence(on), _body_filter(body))
+        .exclude(status=Committee.Status.DISBANDED, disbanded_on__isnull=True)
+        .count()
+    )
+
+
+def developing_country_ids(*, rule: DevelopingCountryRule, on: datetime.date) -> QuerySet:
+    """The developing countries under `rule` on `on`, as a subquery of country ids."""
+    return countries_with_classifications(on=on).filter(rule_condition(rule)).values("pk")
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# Committees -----------------------------------------------------------------------------------------------
+
+
+def _count(queryset, outer: str) -> Coalesce:
+    """A correlated COUNT(*) subquery, 0 when there is nothing (no join multiplication between counts)."""
+    counted = queryset.filter(**{outer: OuterRef("pk")}).order_by().values(outer).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), Value(0))
+
+
+def committees_with_counts(
+    queryset: QuerySet[Committee] | None = None,
+    *,
+    on: datetime.date | None = None,
+    developing: QuerySet | None = None,
+) -> QuerySet[Committee]:
+    """Committees annotated with p_count, o_count (members in force on `on`, default today) and, given a
+    subquery of developing country ids, developing_p_count and developing_o_count."""
+    on = on or datetime.date.today()
+    queryset = Committee.objects.all() if queryset is None else queryset
+    in_force = CommitteeMembership.objects.filter(membership_in_force(on))
+    annotations = {
+        "p_count": _count(in_force.filter(status=P), "committee"),
+        "o_count": _count(in_force.filter(status=O), "committee"),
+    }
+    if developing is not None:
+        annotations["developing_p_count"] = _count(
+            in_force.filter(status=P, member__country__in=developing), "committee"
+        )
+        annotations["developing_o_count"] = _count(
+            in_force.filter(status=O, member__country__in=developing), "committee"
+        )
+    return queryset.select_related("parent", "secretariat__country").annotate(**annotations)
+
+
+def committee_members(*, committee: Committee, on: datetime.date | None = None) -> QuerySet[CommitteeMembership]:
+    """The committee's members in force on `on` (default today), P first, then O, then liaisons."""
+    on = on or datetime.date.today()
+    return (
+        CommitteeMembership.objects.filter(committee=committee)
+        .filter(membership_in_force(on))
+        .select_related("member__country")
+        .order_by("status", "member__acronym", "liaison_name")
+    )
+
+
+def committee_history(*, committee: Committee) -> QuerySet[ParticipationEvent]:
+    return committee.events.select_related("organisation", "previous_organisation", "import_run").order_by(
+        "-date", "kind", "organisation__acronym"
+    )
+
+
+def organisation_events(*, organisation: Organisation) -> QuerySet[ParticipationEvent]:
+    return (
+        ParticipationEvent.objects.filter(Q(organisation=organisation) | Q(previous_organisation=organisation))
+        .select_related("committee", "organisation", "previous_organisation")
+        .order_by("-date", "committee__sort_key")
+    )
+
+
+def leadership_in_force(*, on: datetime.date | None = None) -> QuerySet[LeadershipRole]:
+    on = on or datetime.date.today()
+    return LeadershipRole.objects.filter(role_in_force(on)).select_related(
+        "committee", "organisation__country", "person"
+    )
+
+
+# Participation measures -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Measures:
+    """Participation of one member, one country or a group of them on a day (stocks) and over a span
+    (flows: meetings attended, contributions)."""
+
+    p_count: int = 0
+    o_count: int = 0
+    leadership: int = 0
+    meetings_attended: int = 0
+    contributions: int = 0
+    committees: int = 0  # committees in existence that day: the denominator of the share
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def p_share(self) -> Decimal | None:
+        """P-memberships as a percentage of the committees in existence."""
+        return share(self.p_count, self.committees)
+
+    def as_dict(self) -> dict:
+        return {
+            "p_count": self.p_count,
+            "o_count": self.o_count,
+            "p_share": self.p_share,
+            "leadership": self.leadership,
+            "meetings_attended": self.meetings_attended,
+            "contributions": self.contributions,
+            "committees": self.committees,
+        }
+
+
+def _span(on: datetime.date, start: datetime.date | None) -> tuple[datetime.date, datetime.date]:
+    return (start or on.replace(month=1, day=1)), on
+
+
+def participation_by(
+    *,
+    group: str,
+    on: datetime.date,
+    start: datetime.date | None = None,
+    body: str | None = None,
+    organisations: QuerySet | None = None,
+) -> dict:
+    """Measures per member (`group="member"`, keyed by organisation id) or per country (`group="country"`,
+    keyed by country id) on `on`; meetings and contributions counted from `start` (default: 1 January of
+    `on`'s year) to `on`. Five queries."""
+    if group not in ("member", "country"):
+        raise ValueError(group)
+    start, end = _span(on, start)
+    committees = committees_active_count(on=on, body=body)
+    org_key = {"member": "member_id", "country": "member__country_id"}[group]
+    scope = Q(member__in=organisations) if organisations is not None else Q()
+
+    def org_scope(path: str) -> Q:
+        return Q(**{f"{path}__in": organisations}) if organisations is not None else Q()
+
+    result: dict = {}
+
+    def measures(key) -> Measures:
+        if key not in result:
+            result[key] = Measures(committees=committees)
+        return result[key]
+
+    memberships = (
+        CommitteeMembership.objects.filter(membership_in_force(on), scope, _body_filter(body, "committee__"))
+        .filter(member__isnull=False)
+        .values(org_key)
+        .annotate(p=Count("pk", filter=Q(status=P)), o=Count("pk", filter=Q(status=O)))
+        .order_by()
+    )
+    for row in memberships:
+        item = measures(row[org_key])
+        item.p_count, item.o_count = row["p"], row["o"]
+    path = "organisation" if group == "member" else "organisation__country"
+    key = f"{path}_id" if group == "member" else "organisation__country_id"
+    roles = (
+        LeadershipRole.objects.filter(role_in_force(on), org_scope("organisation"), _body_filter(body, "committee__"))
+        .values(key)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in roles:
+        measures(row[key]).leadership = row["n"]
+    attended = (
+        MeetingDelegate.objects.filter(
+            present=True,
+            meeting__start_date__gte=start,
+            meeting__start_date__lte=end,
+            **({"organisation__in": organisations} if organisations is not None else {}),
+        )
+        .filter(_body_filter(body, "meeting__committee__"))
+        .values(key)
+        .annotate(n=Count("meeting", distinct=True))
+        .order_by()
+    )
+    for row in attended:
+        measures(row[key]).meetings_attended = row["n"]
+    contributions = (
+        Contribution.objects.filter(
+            submitted_on__gte=start,
+            submitted_on__lte=end,
+            **({"organisation__in": organisations} if organisations is not None else {}),
+        )
+        .filter(_body_filter(body, "meeting__committee__"))
+        .values(key)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in contributions:
+        measures(row[key]).contributions = row["n"]
+    result.pop(None, None)
+    return result
+
+
+def participation_of(
+    *,
+    organisation: Organisation | None = None,
+    country=None,
+    on: datetime.date,
+    start: datetime.date | None = None,
+    body: str | None = None,
+) -> Measures:
+    """Measures of one member or one country."""
+    if organisation is not None:
+        found = participation_by(
+            group="member",
+            on=on,
+            start=start,
+            body=body,
+            organisations=Organisation.objects.filter(pk=organisation.pk),
+        )
+        return found.get(organisation.pk) or Measures(committees=committees_active_count(on=on, body=body))
+    found = participation_by(
+        group="country", on=on, start=start, body=body, organisations=Organisation.objects.filter(country=country)
+    )
+    return found.get(country.pk) or Measures(committees=committees_active_count(on=on, body=body))
+
+
+def participation_series(
+    *,
+    years: list[int],
+    organisations: QuerySet | None = None,
+    body: str | None = None,
+    today: datetime.date | None = None,
+) -> list[dict]:
+    """A yearly series for a set of members (default: all): P and O counts and leadership positions at the
+    end of each year (or today for the current year), meetings attended and contributions during it. Five
+    queries whatever the number of years."""
+    today = today or datetime.date.today()
+    years = sorted(set(years))
+    if not years:
+        return []
+    ends = {year: min(datetime.date(year, 12, 31), today) for year in years}
+    member_scope = Q(member__in=organisations) if organisations is not None else Q(member__isnull=False)
+    org_scope = Q(organisation__in=organisations) if organisations is not None else Q()
+    memberships = CommitteeMembership.objects.filter(member_scope, _body_filter(body, "committee__")).aggregate(
+        **{f"p{y}": Count("pk", filter=Q(status=P) & membership_in_force(ends[y])) for y in years},
+        **{f"o{y}": Count("pk", filter=Q(status=O) & membership_in_force(ends[y])) for y in years},
+    )
+    roles = LeadershipRole.objects.filter(org_scope, _body_filter(body, "committee__")).aggregate(
+        **{f"r{y}": Count("pk", filter=role_in_force(ends[y])) for y in years}
+    )
+    committees = Committee.objects.filter(_body_filter(body)).aggregate(
+        **{f"c{y}": Count("pk", filter=committee_in_existence(ends[y])) for y in years}
+    )
+    attended = dict(
+        MeetingDelegate.objects.filter(org_scope, present=True, meeting__start_date__year__in=years)
+        .filter(_body_filter(body, "meeting__committee__"))
+        .annotate(year=ExtractYear("meeting__start_date"))
+        .values("year")
+        .annotate(n=Count("meeting", distinct=True))
+        .values_list("year", "n")
+        .order_by()
+    )
+    contributions = dict(
+        Contribution.objects.filter(org_scope, submitted_on__year__in=years)
+        .filter(_body_filter(body, "meeting__committee__"))
+        .annotate(year=ExtractYear("submitted_on"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+        .order_by()
+    )
+    series = []
+    for year in years:
+        measures = Measures(
+            p_count=memberships[f"p{year}"],
+            o_count=memberships[f"o{year}"],
+            leadership=roles[f"r{year}"],
+            meetings_attended=attended.get(year, 0),
+            contributions=contributions.get(year, 0),
+            committees=committees[f"c{year}"],
+        )
+        series.append({"year": year, "as_of": ends[year], **measures.as_dict()})
+    return series
+
+
+def participation_developing_split(
+    *, rule: DevelopingCountryRule, on: datetime.date, start: datetime.date | None = None, body: str | None = None
+) -> dict[str, Measures]:
+    """Measures of developing-country members (under `rule` on `on`) against all others, side by side."""
+    developing = developing_country_ids(rule=rule, on=on)
+    split = {
+        "developing": Organisation.objects.filter(country__in=developing),
+        "developed": Organisation.objects.exclude(country__in=developing).filter(country__isnull=False),
+    }
+    result = {}
+    for name, organisations in split.items():
+        found = participation_by(group="country", on=on, start=start, body=body, organisations=organisations)
+        total = Measures(committees=committees_active_count(on=on, body=body))
+        for item in found.values():
+            total.p_count += item.p_count
+            total.o_count += item.o_count
+            total.leadership += item.leadership
+            total.meetings_attended += item.meetings_attended
+            total.contributions += item.contributions
+        total.extra["countries"] = len(found)
+        result[name] = total
+    return result
+
+
+def o_to_p_moves(*, start: datetime.date, end: datetime.date, body: str | None = None) -> QuerySet:
+    """Events of members moving from O to P between `start` and `end` (inclusive)."""
+    return ParticipationEvent.objects.filter(
+        kind=ParticipationEvent.Kind.MOVED_O_TO_P, date__gte=start, date__lte=end, organisation__isnull=False
+    ).filter(_body_filter(body, "committee__"))
