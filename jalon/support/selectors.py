@@ -1,0 +1,263 @@
+"""Reads over sponsorships and fellowships: lists, the review queues, what awards cost, and the ranking
+criteria a fellowship reviewer weighs. Aggregates are computed in the database; every function here runs
+a fixed number of queries whatever the number of applications."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
+
+from jalon.accounts import access
+from jalon.committees.models import Contribution
+from jalon.organisations.models import Person
+from jalon.support.models import (
+    FELLOWSHIP_AWARDED,
+    SPONSORSHIP_AWARDED,
+    Fellowship,
+    Scheme,
+    Sponsorship,
+    SupportBudget,
+)
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+SPONSORSHIP_RELATED = ("programme", "organisation__country", "person", "committee", "meeting__committee", "currency")
+FELLOWSHIP_RELATED = ("programme", "organisation", "country__region", "person", "meeting__committee", "currency")
+
+
+def sponsorships_visible(*, user) -> QuerySet[Sponsorship]:
+    return access.support_visible(user, Sponsorship.objects.select_related(*SPONSORSHIP_RELATED))
+
+
+def fellowships_visible(*, user) -> QuerySet[Fellowship]:
+    return access.support_visible(user, Fellowship.objects.select_related(*FELLOWSHIP_RELATED))
+
+
+def sponsorship_queue(*, user, status: str = "", committee=None, country=None, programme=None) -> QuerySet:
+    """Applications for the programme team: by default those waiting for it (submitted or checked)."""
+    queryset = access.support_reviewable(user, Sponsorship.objects.select_related(*SPONSORSHIP_RELATED))
+    if status:
+        queryset = queryset.filter(status=status)
+    else:
+        queryset = queryset.filter(status__in=(Sponsorship.Status.SUBMITTED, Sponsorship.Status.CHECKED))
+    if committee is not None:
+        queryset = queryset.filter(committee=committee)
+    if country is not None:
+        queryset = queryset.filter(organisation__country=country)
+    if programme is not None:
+        queryset = queryset.filter(programme=programme)
+    return queryset
+
+
+def fellowship_queue(*, user, status: str = "", meeting=None, country=None, programme=None) -> QuerySet:
+    queryset = access.support_reviewable(user, Fellowship.objects.select_related(*FELLOWSHIP_RELATED))
+    queryset = queryset.filter(status=status) if status else queryset.filter(status=Fellowship.Status.SUBMITTED)
+    if meeting is not None:
+        queryset = queryset.filter(meeting=meeting)
+    if country is not None:
+        queryset = queryset.filter(country=country)
+    if programme is not None:
+        queryset = queryset.filter(programme=programme)
+    return queryset
+
+
+# Costs -----------------------------------------------------------------------------------------------------
+
+
+def _estimated():
+    return F("estimated_travel") + F("estimated_allowance") + F("estimated_other")
+
+
+def _actual():
+    zero = Value(ZERO, output_field=MONEY)
+    return Coalesce("actual_travel", zero) + Coalesce("actual_allowance", zero) + Coalesce("actual_other", zero)
+
+
+def _has_actual() -> Q:
+    return Q(actual_travel__isnull=False) | Q(actual_allowance__isnull=False) | Q(actual_other__isnull=False)
+
+
+@dataclass
+class CostRow:
+    scheme: str
+    programme_code: str
+    programme_title: dict
+    year: int
+    committee: str
+    currency: str
+    awards: int
+    estimated: Decimal
+    actual: Decimal
+    with_actual: int
+
+    @property
+    def scheme_label(self) -> str:
+        return str(Scheme(self.scheme).label)
+
+
+def award_costs(*, user=None, programme=None, year: int | None = None, committee=None) -> list[CostRow]:
+    """What awards (approved sponsorships onwards, awarded fellowships) cost, estimated and actual, by
+    scheme, programme, meeting year, committee and currency: never summed across currencies. `user` limits
+    it to the programmes whose costs they may see (None: every programme, for internal callers such as the
+    finance module)."""
+    rows = []
+    sources = (
+        (Scheme.ISO_SPONSORSHIP, Sponsorship.objects.filter(status__in=SPONSORSHIP_AWARDED)),
+        (Scheme.ITU_FELLOWSHIP, Fellowship.objects.filter(status__in=FELLOWSHIP_AWARDED)),
+    )
+    for scheme, queryset in sources:
+        if user is not None:
+            queryset = access.support_costs_visible(user, queryset)
+        if programme is not None:
+            queryset = queryset.filter(programme=programme)
+        if year is not None:
+            queryset = queryset.filter(meeting__start_date__year=year)
+        if committee is not None:
+            queryset = queryset.filter(meeting__committee=committee)
+        grouped = (
+            queryset.annotate(year=ExtractYear("meeting__start_date"))
+            .values("programme__code", "programme__title", "year", "meeting__committee__reference", "currency__code")
+            .annotate(
+                awards=Count("pk"),
+                estimated=Sum(_estimated(), output_field=MONEY),
+                actual=Sum(_actual(), output_field=MONEY),
+                with_actual=Count("pk", filter=_has_actual()),
+            )
+            .order_by("programme__code", "-year", "meeting__committee__reference", "currency__code")
+        )
+        for item in grouped:
+            rows.append(
+                CostRow(
+                    scheme=scheme,
+                    programme_code=item["programme__code"],
+                    programme_title=item["programme__title"],
+                    year=item["year"],
+                    committee=item["meeting__committee__reference"],
+                    currency=item["currency__code"],
+                    awards=item["awards"],
+                    estimated=item["estimated"] or ZERO,
+                    actual=item["actual"] or ZERO,
+                    with_actual=item["with_actual"],
+                )
+            )
+    return rows
+
+
+def cost_totals(rows: list[CostRow]) -> list[dict]:
+    """Totals per currency of rows from `award_costs` (amounts in different currencies are never added)."""
+    totals: dict[str, dict] = {}
+    for row in rows:
+        total = totals.setdefault(
+            row.currency, {"currency": row.currency, "awards": 0, "estimated": ZERO, "actual": ZERO}
+        )
+        total["awards"] += row.awards
+        total["estimated"] += row.estimated
+        total["actual"] += row.actual
+    return [totals[code] for code in sorted(totals)]
+
+
+# Ranking criteria for fellowship reviewers --------------------------------------------------------------------
+
+
+@dataclass
+class Ranking:
+    """What ITU weighs when fellowships outnumber the budget, for one request, computed from the records."""
+
+    budget: Decimal | None = None
+    budget_currency: str = ""
+    awarded_cost: Decimal = ZERO
+    contributions_meeting: int = 0
+    contributions_committee: int = 0
+    awards_total: int = 0
+    awards_by_sex: dict = field(default_factory=dict)
+    awards_in_region: int = 0
+    region_name: str = ""
+    candidate_sex: str = ""
+
+    @property
+    def budget_remaining(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.awarded_cost
+
+    @property
+    def women_awarded(self) -> int:
+        return self.awards_by_sex.get(Person.Sex.FEMALE, 0)
+
+    @property
+    def candidate_sex_label(self) -> str:
+        return str(Person.Sex(self.candidate_sex).label) if self.candidate_sex in Person.Sex.values else ""
+
+
+def fellowship_ranking(fellowships: list[Fellowship]) -> dict[int, Ranking]:
+    """Ranking criteria per request: budget remaining for its programme and financial year (in its
+    currency), contributions of its Member State to the meeting and to the meeting's committee, awards so
+    far that year by sex and in its region. Four queries whatever the number of requests."""
+    if not fellowships:
+        return {}
+    programmes = {f.programme_id for f in fellowships}
+    years = {f.financial_year for f in fellowships}
+    budgets = {
+        (b.programme_id, b.year, b.currency_id): b.amount
+        for b in SupportBudget.objects.filter(programme_id__in=programmes, year__in=years, scheme=Scheme.ITU_FELLOWSHIP)
+    }
+    awarded = Fellowship.objects.filter(
+        programme_id__in=programmes, financial_year__in=years, status__in=FELLOWSHIP_AWARDED
+    )
+    spent = {
+        (row["programme_id"], row["financial_year"], row["currency_id"]): row["cost"]
+        for row in awarded.values("programme_id", "financial_year", "currency_id").annotate(
+            cost=Sum(_actual_or_estimated(), output_field=MONEY)
+        )
+    }
+    by_sex: dict = defaultdict(dict)
+    by_region: dict = defaultdict(dict)
+    for row in awarded.values("programme_id", "financial_year", "person__sex", "country__region_id").annotate(
+        n=Count("pk")
+    ):
+        key = (row["programme_id"], row["financial_year"])
+        sex = row["person__sex"] or ""
+        by_sex[key][sex] = by_sex[key].get(sex, 0) + row["n"]
+        region = row["country__region_id"]
+        by_region[key][region] = by_region[key].get(region, 0) + row["n"]
+    contributions = (
+        Contribution.objects.filter(
+            meeting__committee_id__in={f.meeting.committee_id for f in fellowships},
+            organisation__country_id__in={f.country_id for f in fellowships},
+        )
+        .values("meeting_id", "meeting__committee_id", "organisation__country_id")
+        .annotate(n=Count("pk"))
+    )
+    per_meeting: dict = defaultdict(int)
+    per_committee: dict = defaultdict(int)
+    for row in contributions:
+        per_meeting[(row["meeting_id"], row["organisation__country_id"])] += row["n"]
+        per_committee[(row["meeting__committee_id"], row["organisation__country_id"])] += row["n"]
+    rankings = {}
+    for f in fellowships:
+        key = (f.programme_id, f.financial_year)
+        sexes = by_sex.get(key, {})
+        region = f.country.region
+        rankings[f.pk] = Ranking(
+            budget=budgets.get((f.programme_id, f.financial_year, f.currency_id)),
+            budget_currency=f.currency.code,
+            awarded_cost=spent.get((f.programme_id, f.financial_year, f.currency_id)) or ZERO,
+            contributions_meeting=per_meeting.get((f.meeting_id, f.country_id), 0),
+            contributions_committee=per_committee.get((f.meeting.committee_id, f.country_id), 0),
+            awards_total=sum(sexes.values()),
+            awards_by_sex=sexes,
+            awards_in_region=by_region.get(key, {}).get(region.pk if region else None, 0),
+            region_name=region.name if region else "",
+            candidate_sex=f.person.sex,
+        )
+    return rankings
+
+
+def _actual_or_estimated():
+    """An award's cost: what was spent where it is recorded, else what was estimated."""
+    return (
+        Coalesce("actual_travel", "estimated_travel")
+        + Coalesce("actual_allowance", "estimated_allowance")
+        + Coalesce("actual_other", "estimated_other")
+    )
