@@ -37,12 +37,20 @@ def user_create(
 
 
 @transaction.atomic
-def role_assign(*, actor, user: User, role: str, organisation: Organisation | None = None) -> RoleAssignment:
+def role_assign(
+    *, actor, user: User, role: str, organisation: Organisation | None = None, programme=None
+) -> RoleAssignment:
+    """Give `user` a role: for an organisation (focal point, contributor), for one programme (manager,
+    viewer), or platform-wide when neither is given."""
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if role in ORGANISATION_ROLES and organisation is None:
         raise ValidationError({"organisation": _("This role acts for an organisation: choose one.")})
-    assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, organisation=organisation)
+    if programme is not None and role not in (Role.PROGRAMME_MANAGER, Role.VIEWER):
+        raise ValidationError({"programme": _("Only programme managers and viewers are given a programme.")})
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, organisation=organisation, programme=programme
+    )
     if created:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=assignment)
         if role == Role.PLATFORM_ADMIN and not (user.is_staff and user.is_superuser):

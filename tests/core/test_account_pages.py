@@ -231,3 +231,23 @@ def test_a_role_removed_in_the_admin_inline_is_audited(client_as, users):
     assert not RoleAssignment.objects.filter(user=target).exists()
     entry = AuditEntry.objects.get(model="accounts.roleassignment", object_id=str(assignment.pk), action="delete")
     assert entry.before["role"] == "viewer"
+
+
+def test_a_programme_scoped_role_is_given_through_the_service(users, db):
+    from django.core.exceptions import ValidationError
+
+    from jalon.accounts.access import programme_can_manage
+    from jalon.accounts.models import Role
+    from jalon.accounts.services import role_assign
+    from jalon.results.models import Programme
+    from jalon.results.services import frameworks_load
+
+    frameworks_load()
+    ilo, itu = Programme.objects.get(code="ilo-tc-2010-2015"), Programme.objects.get(code="itu-res44")
+    user = users["plain"]
+    role_assign(actor=users["admin"], user=user, role=Role.PROGRAMME_MANAGER, programme=ilo)
+    user = type(user).objects.get(pk=user.pk)  # grants are read once per user object
+    assert programme_can_manage(user, ilo) and not programme_can_manage(user, itu)
+    with pytest.raises(ValidationError) as caught:
+        role_assign(actor=users["admin"], user=user, role=Role.PLATFORM_ADMIN, programme=ilo)
+    assert list(caught.value.message_dict) == ["programme"]
