@@ -219,6 +219,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several models have a `status`: name each enum for its model rather than a hash.
+    "ENUM_NAME_OVERRIDES": {"CommitteeMembershipStatusEnum": "jalon.committees.models.CommitteeMembership.Status"},
 }
 
 LOGGING = {
@@ -227,6 +229,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Public reach figures never show a group smaller than this many people (personal data protection).
+JALON_REACH_MIN_GROUP = int(os.environ.get("JALON_REACH_MIN_GROUP", "5"))
+
+# Participant imports (jalon/interop): limits on what one upload may hold, and when a job that has gone
+# silent counts as interrupted. Imports run in a thread of the web process (jalon/interop/jobs.py).
+JALON_IMPORT_MAX_BYTES = int(os.environ.get("JALON_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+JALON_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("JALON_IMPORT_MAX_UNCOMPRESSED_BYTES", str(600 * 1024 * 1024))
+)
+JALON_IMPORT_MAX_ROWS = int(os.environ.get("JALON_IMPORT_MAX_ROWS", "200000"))
+JALON_IMPORT_STALE_SECONDS = int(os.environ.get("JALON_IMPORT_STALE_SECONDS", str(3 * 3600)))
+JALON_IMPORTS_INLINE = env_bool("JALON_IMPORTS_INLINE", False)
 
 # Django 6 will assume https for scheme-less URLs in forms; opt in now.
 FORMS_URLFIELD_ASSUME_HTTPS = True

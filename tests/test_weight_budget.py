@@ -17,6 +17,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from tests.activities import weight_pages as activity_pages
+from tests.committees import test_pages_weight as committee_pages
+
 KB = 1024
 FIRST_VISIT_BUDGET = 100 * KB
 CACHED_PAGE_BUDGET = 40 * KB
@@ -109,6 +112,21 @@ PAGES = {
     "programme page (ITU Res. 44)": lambda data: "programmes/itu-res44/",
     "indicator page (demo, disaggregated)": lambda data: f"programmes/iso-ap-2021-2025/indicators/{data['d1'].pk}/",
     "tracking table (ISO)": lambda data: "programmes/iso-ap-2021-2025/tracking/",
+    # Committees: 100 a page, a committee with every ISO member, profiles (tests/committees/test_pages_weight.py).
+    "committee list (100 a page)": lambda data: committee_pages.weight_path("list"),
+    "committee page (every ISO member)": lambda data: committee_pages.weight_path("detail"),
+    "country participation profile": lambda data: committee_pages.weight_path("country"),
+    "member participation profile": lambda data: committee_pages.weight_path("member"),
+    "participation overview": lambda data: committee_pages.weight_path("overview"),
+    # Reach: the world map and charts as inline SVG (a many-country map: tests/activities/test_reach.py).
+    "reach dashboard": lambda data: "activities/reach/",
+    "country reach (Senegal)": lambda data: "activities/reach/SEN/",
+    # Activities: a full list, the calendar, a rich activity page, the registration form
+    # (records built on first use: tests/activities/weight_pages.py).
+    "activity list": activity_pages.activity_list,
+    "activity calendar": activity_pages.activity_calendar,
+    "activity page": activity_pages.activity_page,
+    "registration form": activity_pages.registration_form,
 }
 
 

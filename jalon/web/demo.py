@@ -8,11 +8,14 @@ from django.db import transaction
 
 from jalon.accounts.models import Role, User
 from jalon.accounts.services import role_assign, user_create
+from jalon.activities.demo import demo_activities_build
+from jalon.committees.demo import committees_demo_build
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import iso_members_load
 from jalon.reference.services import reference_load
 from jalon.results.demo import demo_history_build
 from jalon.results.services import frameworks_load
+from jalon.support.demo import support_demo_build
 
 DEMO_PASSWORD = "jalon-demo"  # noqa: S105 - printed on purpose: a local demo, never a deployment
 DEMO_ORGANISATION = "ASN"  # Association Sénégalaise de Normalisation: a French-speaking NSB in an LDC
@@ -63,4 +66,7 @@ def demo_build(*, stdout=None) -> list[DemoUser]:
             reporter=users["focal"],
             organisation=Organisation.objects.get(acronym=DEMO_ORGANISATION, kind=Organisation.Kind.NSB),
         )
+        demo_activities_build(actor=users["manager"])
+        committees_demo_build(actor=users["manager"])
+        support_demo_build(actor=users["manager"], applicant=users["focal"])
     return list(DEMO_USERS)
