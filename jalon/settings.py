@@ -236,9 +236,7 @@ JALON_REACH_MIN_GROUP = int(os.environ.get("JALON_REACH_MIN_GROUP", "5"))
 # Participant imports (jalon/interop): limits on what one upload may hold, and when a job that has gone
 # silent counts as interrupted. Imports run in a thread of the web process (jalon/interop/jobs.py).
 JALON_IMPORT_MAX_BYTES = int(os.environ.get("JALON_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
-JALON_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
-    os.environ.get("JALON_IMPORT_MAX_UNCOMPRESSED_BYTES", str(600 * 1024 * 1024))
-)
+JALON_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("JALON_IMPORT_MAX_UNCOMPRESSED_BYTES", str(600 * 1024 * 1024)))
 JALON_IMPORT_MAX_ROWS = int(os.environ.get("JALON_IMPORT_MAX_ROWS", "200000"))
 JALON_IMPORT_STALE_SECONDS = int(os.environ.get("JALON_IMPORT_STALE_SECONDS", str(3 * 3600)))
 JALON_IMPORTS_INLINE = env_bool("JALON_IMPORTS_INLINE", False)

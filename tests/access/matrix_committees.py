@@ -1,5 +1,6 @@
 """Access table rows for committees (see matrix.py): pages first, then API endpoints."""
 
+
 def _page_rows() -> list:
     # The rows and the records they need live beside the committee page tests (owned with the pages).
     from tests.committees.test_pages_access import ROWS

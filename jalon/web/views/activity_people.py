@@ -57,7 +57,9 @@ def person_export(request, pk: int):
     person = _person(request, pk)
     if not access.person_can_export(request.user, person):
         raise PermissionDenied
-    body = json.dumps(services.person_export(actor=request.user, person=person), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    body = json.dumps(
+        services.person_export(actor=request.user, person=person), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+    )
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
     return response
