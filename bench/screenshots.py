@@ -39,6 +39,9 @@ SHOTS = [
     ("country-detail-fr.png", "/fr/countries/SEN/", False),
     ("organisations-fr.png", "/fr/organisations/", False),
     ("organisation-detail-en.png", "{organisation}", True),
+    ("reach-fr.png", "/fr/activities/reach/", False),
+    ("committee-en.png", "{committee}", False),
+    ("sponsorship-en.png", "{sponsorship}", True),
 ]
 
 
@@ -66,6 +69,12 @@ def organisation_path(page, base: str, acronym: str) -> str:
     return link.get_attribute("href")
 
 
+def first_link(page, base: str, path: str, selector: str) -> str:
+    """The first link a list page offers, followed as a user would."""
+    page.goto(base + path)
+    return page.locator(selector).first.get_attribute("href")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("base_url", nargs="?", default="http://127.0.0.1:8000")
@@ -82,7 +91,12 @@ def main() -> None:
         member = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
         member_page = member.new_page()
         log_in(member_page, base, args.username, args.password)
-        paths = {"organisation": organisation_path(member_page, base, DEMO_ORGANISATION)}
+        paths = {
+            "organisation": organisation_path(member_page, base, DEMO_ORGANISATION),
+            # A committee where the demo's later import moved members from O to P: its history shows.
+            "committee": first_link(member_page, base, "/en/committees/?q=ISO/TC 176", "main table tbody a"),
+            "sponsorship": first_link(member_page, base, "/en/support/", "main table tbody a[href*=sponsorships]"),
+        }
         visitor_page = visitor.new_page()
         for name, path, signed_in in SHOTS:
             page = member_page if signed_in else visitor_page
