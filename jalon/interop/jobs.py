@@ -110,8 +110,14 @@ def import_job_start(job: ImportJob, *, now: bool = False) -> None:
     if now or inline():
         import_job_run(job.pk)
         return
-    _LIVE.add(job.pk)
-    transaction.on_commit(lambda: threading.Thread(target=_thread, args=(job.pk,), daemon=True).start())
+    transaction.on_commit(lambda: _thread_start(job.pk))
+
+
+def _thread_start(pk: int) -> None:
+    # Marked live only once the job is committed: a job rolled back with its transaction never runs, and
+    # its id, which the database may give again, must not look live.
+    _LIVE.add(pk)
+    threading.Thread(target=_thread, args=(pk,), daemon=True).start()
 
 
 def _thread(pk: int) -> None:
