@@ -105,6 +105,31 @@ def test_200_rows_with_two_bad_ones_give_an_exact_report_and_save_nothing_then_t
     assert "The file was imported." in page and "Registrations created" in page
 
 
+def test_an_import_moves_the_framework_indicator_linked_to_participants_trained(
+    client_as, workshop, reach, users, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from jalon.results.computations import indicator_link_computation
+    from jalon.results.models import Dimension, Indicator, Measurement
+
+    workshop.outputs.add(reach.output)
+    indicator = Indicator.objects.create(result=reach.output, code="T1", title={"en": "People trained"})
+    indicator_link_computation(actor=users["manager"], indicator=indicator, key="activities_participants_trained")
+
+    def trained(**cell):
+        return Measurement.objects.get(indicator=indicator, period=reach.p2026, **cell).value
+
+    assert trained(dimension_value__isnull=True) == 0
+    # Every row was present at the first session: all 200 are trained; odd-numbered rows are women.
+    with django_capture_on_commit_callbacks(execute=True):
+        post_file(client_as("manager"), workshop, "participants.xlsx", xlsx_bytes(HEADERS_EN, participant_rows(200)))
+    assert last_job().status == ImportJob.Status.DONE
+    assert trained(dimension_value__isnull=True) == Decimal(200)
+    women = {"dimension_value__dimension__kind": Dimension.Kind.SEX, "dimension_value__code": "female"}
+    assert trained(**women) == Decimal(100)
+
+
 def test_french_headers_values_and_a_semicolon_latin1_csv_as_french_excel_saves_it(client_as, workshop):
     rows = [
         [
