@@ -130,6 +130,15 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 500},
     }
 }
+if os.environ.get("REDIS_URL"):
+    # Several workers then share one warm cache (a first request after a change is computed once, not
+    # once per worker). Keys and expiry are the same; correctness never depended on sharing.
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "jalon"),
+        "TIMEOUT": 24 * 60 * 60,
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

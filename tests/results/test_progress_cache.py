@@ -4,6 +4,10 @@ progress stamp, so that the next request recomputes. The proof, per write path: 
 the write is exactly what an empty cache computes."""
 
 import datetime
+import os
+import subprocess
+import sys
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal as D
 
@@ -462,3 +466,51 @@ def test_the_demo_history_and_the_seed_frameworks_reach_the_cached_page(users, n
     stamp = stamp_of(programme)
     services.frameworks_load(actor=None, codes=["iso-ap-2021-2025"])  # unchanged, still a new stamp
     assert stamp_of(programme) != stamp
+
+
+# A shared cache (REDIS_URL) -------------------------------------------------------------------------------
+
+
+def redis_url() -> str | None:
+    """The local Redis of the development and CI machines, if it answers."""
+    import redis
+
+    url = os.environ.get("JALON_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        return None
+    return url
+
+
+def test_redis_url_selects_the_shared_cache():
+    environment = {**os.environ, "REDIS_URL": "redis://cache.example:6379/2"}
+    environment["DJANGO_SETTINGS_MODULE"] = "jalon.settings"
+    script = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default'])"
+    output = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
+    ).stdout
+    assert "django.core.cache.backends.redis.RedisCache" in output and "redis://cache.example:6379/2" in output
+
+
+def test_through_a_shared_redis_cache_an_approval_still_moves_the_page(world, client_as, settings):
+    url = redis_url()
+    if url is None:
+        pytest.skip("no Redis answers on this machine")
+    prefix = f"jalon-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,  # a worker's keys never meet another run's
+        }
+    }
+    from django.core.cache import caches
+
+    client = client_as(None)
+    page = f"/fr/programmes/{world.programme.code}/"
+    assert "25 <small>(En cours)</small>" not in client.get(page).content.decode()
+    assert caches["default"]._cache.get_client().keys(f"{prefix}:*"), "the page went through Redis"
+    services.measurement_review(actor=world.users["manager"], measurement=world.submitted, approve=True)
+    assert "25 <small>(En cours)</small>" in client.get(page).content.decode()
+    caches["default"].clear()
