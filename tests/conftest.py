@@ -23,6 +23,15 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture
+def english():
+    """For tests that assert messages in English, whatever the default language (French)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Real reference data and ISO members once per test session: tests read countries like users do."""

@@ -11,12 +11,6 @@ from jalon.reference.models import Country
 from tests.factories import OrganisationFactory, PersonFactory
 
 
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
-
-
 def audit_entries(instance) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(model=instance._meta.label_lower, object_id=str(instance.pk)).order_by("id"))
 

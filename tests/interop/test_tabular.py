@@ -30,12 +30,8 @@ from jalon.interop.tabular import (
 )
 from jalon.organisations.models import Person
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """The messages below are asserted in English, whatever the default language."""
-    with translation.override("en"):
-        yield
+# The messages below are asserted in English, whatever the default language.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def invalid(parser, value) -> str:

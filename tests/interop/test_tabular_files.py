@@ -7,17 +7,12 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 from openpyxl import Workbook
 
 from jalon.interop.spreadsheets import CellError, FileRejected, separator_guess, sheet_read, text_decode
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """The messages below are asserted in English, whatever the default language."""
-    with translation.override("en"):
-        yield
+# The messages below are asserted in English, whatever the default language.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
