@@ -8,7 +8,9 @@ def navigation(request):
     """The language switch (plain links, so it works without JavaScript) and the user's roles."""
     path = request.get_full_path()
     switch = [{"code": code, "name": name, "url": translate_url(path, code)} for code, name in settings.LANGUAGES]
+    user = getattr(request, "user", None)
     return {
         "language_switch": switch,
-        "can_view_audit": access.audit_can_view(request.user) if hasattr(request, "user") else False,
+        "can_view_audit": access.audit_can_view(user) if user else False,
+        "can_use_support": access.support_can_list(user) if user else False,
     }

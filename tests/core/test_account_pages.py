@@ -251,3 +251,14 @@ def test_a_programme_scoped_role_is_given_through_the_service(users, db):
     with pytest.raises(ValidationError) as caught:
         role_assign(actor=users["admin"], user=user, role=Role.PLATFORM_ADMIN, programme=ilo)
     assert list(caught.value.message_dict) == ["programme"]
+
+
+@pytest.mark.parametrize(
+    "role, shown",
+    [(None, False), ("plain", False), ("viewer", True), ("contributor", True), ("focal", True), ("manager", True)],
+)
+def test_the_support_link_shows_only_to_those_who_may_open_the_page(client_as, users, role, shown):
+    page = client_as(role).get("/en/").content.decode()
+    assert ('href="/en/support/"' in page) is shown
+    if shown:
+        assert client_as(role).get("/en/support/").status_code == 200
