@@ -13,7 +13,7 @@ from jalon.reference.multilingual import text_in
 from jalon.results import services
 from jalon.results.models import Indicator, Measurement, Milestone, Period, Programme, Result
 from jalon.results.progress import resolve_target
-from jalon.results.progress_cache import progress_cached, progress_key
+from jalon.results.progress_cache import progress_audience, progress_cached, progress_key
 from jalon.results.selectors import programme_progress
 
 
@@ -203,13 +203,13 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     def progress(self, request, code=None):
         """Per indicator and period: baseline, target, actual, progress and status (approved values only)."""
         programme = self.get_object()
-        audience = "manage" if access.programme_can_manage(request.user, programme) else "read"
+        audience = progress_audience(request.user, programme)
         # Cached as rendered (JSON of 1,000 cells costs more to render than to fetch), per media type
         # ("application/json; indent=2" renders differently).
         media_type = request.accepted_media_type
         key = progress_key(programme, "api", audience, media_type.replace(" ", ""))
         context = self.get_renderer_context()
-        content, _hit = progress_cached(
+        content = progress_cached(
             key, lambda: request.accepted_renderer.render(_progress_rows(programme), media_type, context)
         )
         return HttpResponse(content, content_type=media_type)

@@ -21,6 +21,7 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.utils import timezone, translation
 
+from jalon.accounts import access
 from jalon.results.models import Programme
 
 T = TypeVar("T")
@@ -55,14 +56,20 @@ def progress_key(programme: Programme, view: str, *parts) -> str:
     )
 
 
+def progress_audience(user, programme: Programme) -> str:
+    """What the viewer's rights change on a cached part of a programme's pages, as part of its cache key:
+    managers and everyone else are cached apart, even where the parts are the same today."""
+    return "manage" if access.programme_can_manage(user, programme) else "read"
+
+
 _MISSING = object()
 
 
-def progress_cached(key: str, build: Callable[[], T]) -> tuple[T, bool]:
-    """The value cached under `key`, or `build()` stored there. Returns (value, hit)."""
+def progress_cached(key: str, build: Callable[[], T]) -> T:
+    """The value cached under `key`, or `build()` stored there."""
     value = cache.get(key, _MISSING)
     if value is not _MISSING:
-        return value, True
+        return value
     value = build()
     cache.set(key, value, TIMEOUT)
-    return value, False
+    return value

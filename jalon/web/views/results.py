@@ -19,7 +19,7 @@ from jalon.results import services
 from jalon.results.computations import REGISTRY, computation_choices, programme_rule
 from jalon.results.models import DimensionValue, Indicator, Measure, Measurement, Period
 from jalon.results.progress import STATUS_LABELS
-from jalon.results.progress_cache import progress_cached, progress_key
+from jalon.results.progress_cache import progress_audience, progress_cached, progress_key
 from jalon.results.selectors import indicator_breakdown, programme_progress
 from jalon.web.form_errors import form_errors_from
 from jalon.web.listing import paginate, query_without, valid_filters
@@ -50,12 +50,6 @@ def _programme(request, code):
     return get_object_or_404(access.programmes_visible(request.user).select_related("owner"), code=code)
 
 
-def _audience(user, programme) -> str:
-    """What the viewer's rights change on a cached part of a programme's pages, as part of its cache key:
-    managers and everyone else are cached apart, even where the parts are the same today."""
-    return "manage" if access.programme_can_manage(user, programme) else "read"
-
-
 def _programme_tree(programme, *, level: str, status: str) -> dict:
     """The results tree of the programme page, rendered, with the periods' names: what the page computes
     from the framework and its approved values (cached, see progress_cache)."""
@@ -82,13 +76,13 @@ def _programme_tree(programme, *, level: str, status: str) -> dict:
 def programme_detail(request, code: str):
     programme = _programme(request, code)
     # The levels (the filter's choices) are part of the framework: cached with it, under the same stamp.
-    levels, _hit = progress_cached(
+    levels = progress_cached(
         progress_key(programme, "levels"), lambda: [(level.key, level.t("name")) for level in programme.levels.all()]
     )
     form = ProgrammeFilterForm(request.GET or None, levels=levels)
     filters = valid_filters(form)
     level, status = filters.get("level", ""), filters.get("status", "")
-    audience = _audience(request.user, programme)
+    audience = progress_audience(request.user, programme)
 
     def build():
         part = _programme_tree(programme, level=level, status=status)
@@ -96,7 +90,7 @@ def programme_detail(request, code: str):
         part["filters"] = None if form.errors else str(render_to_string("web/_filters.html", {"form": form}))
         return part
 
-    part, _hit = progress_cached(progress_key(programme, "page", level or "-", status or "-", audience), build)
+    part = progress_cached(progress_key(programme, "page", level or "-", status or "-", audience), build)
     filters_html = None if form.errors else part["filters"]
     return render(
         request,
@@ -384,9 +378,9 @@ def tracking(request, code: str, fmt: str = "html"):
         f"tracking-{fmt}",
         level or "-",
         dimension_value.pk if dimension_value else "-",
-        _audience(request.user, programme),
+        progress_audience(request.user, programme),
     )
-    content, _hit = progress_cached(key, build)
+    content = progress_cached(key, build)
     if fmt == "csv":
         response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{programme.code}-tracking.csv"'
