@@ -560,6 +560,15 @@ def contribution_can_change(user, contribution) -> bool:
     return delegate_can_register(user, contribution.organisation)
 
 
+def delegate_registering_organisations(user, queryset):
+    """The organisations of `queryset` a user may register delegates and contributions for: all for
+    platform-wide managers, else those the user is focal point of (as delegate_can_register decides)."""
+    grants = grants_for(user)
+    if grants.all_programmes(Role.PROGRAMME_MANAGER):
+        return queryset
+    return queryset.filter(pk__in=grants.organisations(Role.FOCAL_POINT))
+
+
 # Imports ----------------------------------------------------------------------------------------------------
 # Importing an activity's participants is managing it. An import's page and its report (which quotes the
 # file's cells: personal data) go to whoever uploaded the file and to the programme team (admins,

@@ -37,6 +37,24 @@ def _multilingual(value):
     return value
 
 
+class CommitteeManagerWrites:
+    """Writes that only committee managers may make (AccessPolicy asks these)."""
+
+    def can_create(self, user):
+        return access.committee_can_manage(user)
+
+    def can_change(self, user, obj):
+        return access.committee_can_manage(user)
+
+
+class CommitteeManagerDeletes(CommitteeManagerWrites):
+    """As CommitteeManagerWrites, for viewsets that also delete; kept apart so a viewset without a
+    delete route keeps no `can_delete`."""
+
+    def can_delete(self, user, obj):
+        return access.committee_can_manage(user)
+
+
 class CommitteeSerializer(serializers.ModelSerializer):
     secretariat_acronym = serializers.CharField(source="secretariat.acronym", read_only=True, default=None)
     parent_reference = serializers.CharField(source="parent.reference", read_only=True, default=None)
@@ -115,6 +133,7 @@ class CommitteeFilter(django_filters.FilterSet):
 
 
 class CommitteeViewSet(
+    CommitteeManagerWrites,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -139,12 +158,6 @@ class CommitteeViewSet(
         response = super().list(request, *args, **kwargs)
         response["X-Attribution"] = str(ATTRIBUTION)
         return response
-
-    def can_create(self, user):
-        return access.committee_can_manage(user)
-
-    def can_change(self, user, obj):
-        return access.committee_can_manage(user)
 
     def _fields(self, serializer):
         return {k: v for k, v in serializer.validated_data.items() if k in services.COMMITTEE_FIELDS}
@@ -225,7 +238,11 @@ class CommitteeMembershipFilter(django_filters.FilterSet):
 
 
 class CommitteeMembershipViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    CommitteeManagerWrites,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Participation of members in committees as dated intervals [since, until). Public. POST sets a
     member's status from a date (closing the current interval and recording the event)."""
@@ -238,12 +255,6 @@ class CommitteeMembershipViewSet(
     def get_queryset(self):
         queryset = CommitteeMembership.objects.select_related("committee", "member")
         return access.committee_data_visible(self.request.user, queryset)
-
-    def can_create(self, user):
-        return access.committee_can_manage(user)
-
-    def can_change(self, user, obj):
-        return access.committee_can_manage(user)
 
     @extend_schema(request=CommitteeMembershipSetSerializer, responses=CommitteeMembershipSerializer)
     def create(self, request, *args, **kwargs):
@@ -376,6 +387,7 @@ class LeadershipRoleFilter(django_filters.FilterSet):
 
 
 class LeadershipRoleViewSet(
+    CommitteeManagerDeletes,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -393,15 +405,6 @@ class LeadershipRoleViewSet(
     def get_queryset(self):
         queryset = LeadershipRole.objects.select_related("committee", "organisation", "person")
         return access.committee_data_visible(self.request.user, queryset)
-
-    def can_create(self, user):
-        return access.committee_can_manage(user)
-
-    def can_change(self, user, obj):
-        return access.committee_can_manage(user)
-
-    def can_delete(self, user, obj):
-        return access.committee_can_manage(user)
 
     def _fields(self, serializer):
         return {k: v for k, v in serializer.validated_data.items() if k in services.ROLE_FIELDS}
@@ -533,6 +536,7 @@ class MeetingFilter(django_filters.FilterSet):
 
 
 class MeetingViewSet(
+    CommitteeManagerDeletes,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -563,15 +567,6 @@ class MeetingViewSet(
         context = super().get_serializer_context()
         context["show_delegates"] = access.meeting_delegates_can_list(self.request.user)
         return context
-
-    def can_create(self, user):
-        return access.committee_can_manage(user)
-
-    def can_change(self, user, obj):
-        return access.committee_can_manage(user)
-
-    def can_delete(self, user, obj):
-        return access.committee_can_manage(user)
 
     def _fields(self, serializer):
         return {k: v for k, v in serializer.validated_data.items() if k in services.MEETING_FIELDS}

@@ -3,7 +3,7 @@ participation profile covers, and who counts as developing for a page. Each runs
 
 import datetime
 
-from django.db.models import BooleanField, Case, Exists, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, Min, OuterRef, Q, QuerySet, Value, When
 
 from jalon.committees.models import (
     Committee,
@@ -129,3 +129,24 @@ def participation_years(*, organisations: QuerySet | None = None, today: datetim
     years = [day.year for day in firsts if day is not None and day <= today]
     first = max(min(years, default=today.year), today.year - MAX_YEARS + 1)
     return list(range(first, today.year + 1))
+
+
+def members_with_counts(*, organisations: QuerySet, on: datetime.date) -> QuerySet:
+    """Those of `organisations` that sat on a committee, with their P and O counts on `on`."""
+    in_force = membership_in_force(on, "committee_memberships__")
+    return (
+        organisations.filter(committee_memberships__isnull=False)
+        .annotate(
+            p_count=Count(
+                "committee_memberships",
+                filter=in_force & Q(committee_memberships__status=CommitteeMembership.Status.P),
+                distinct=True,
+            ),
+            o_count=Count(
+                "committee_memberships",
+                filter=in_force & Q(committee_memberships__status=CommitteeMembership.Status.O),
+                distinct=True,
+            ),
+        )
+        .order_by("acronym", "name")
+    )

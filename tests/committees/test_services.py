@@ -5,19 +5,14 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from jalon.accounts.models import AuditEntry
 from jalon.committees import services
 from jalon.committees.models import Committee, CommitteeMembership, LeadershipRole, Meeting, ParticipationEvent
 from jalon.organisations.models import Person
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English, whatever the default language."""
-    with translation.override("en"):
-        yield
+# Messages are asserted in English, whatever the default language.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 D1, D2, D3 = datetime.date(2024, 1, 1), datetime.date(2024, 6, 1), datetime.date(2025, 3, 1)

@@ -423,13 +423,8 @@ def meeting_edit(request, pk: int):
 
 
 def _registering_organisations(user):
-    """The organisations to offer in the form: all for the programme team, else those of the user's own
-    organisations that access.py lets them register for (a user has one or two: checking each is cheap)."""
-    organisations = _organisations()
-    if access.committee_can_manage(user):
-        return organisations
-    own = Organisation.objects.filter(pk__in=access.measurement_reporting_organisations(user))
-    return organisations.filter(pk__in=[o.pk for o in own if access.delegate_can_register(user, o)])
+    """The organisations to offer in the form."""
+    return access.delegate_registering_organisations(user, _organisations())
 
 
 class DelegateForm(forms.Form):

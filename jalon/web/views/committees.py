@@ -5,7 +5,7 @@ committee_forms.py."""
 import datetime
 
 from django import forms
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,7 @@ from jalon.committees.profiles import (
     committees_filtered,
     developing_ids,
     developing_rule,
+    members_with_counts,
     members_with_mark,
     participation_years,
 )
@@ -290,7 +291,7 @@ def country_profile(request, iso3: str):
     form = RuleForm(request.GET or None, user=request.user)
     _filters, rule, on = _rule(form)
     developing = rule is not None and Country.objects.filter(pk=country.pk, pk__in=developing_ids(rule, on)).exists()
-    members = _members_with_counts(organisations, today)
+    members = members_with_counts(organisations=organisations, on=today)
     return _profile(
         request,
         form=form,
@@ -305,27 +306,6 @@ def country_profile(request, iso3: str):
             "members": members,
             "chart_label": _("P- and O-memberships of %(country)s's members by year") % {"country": country.name},
         },
-    )
-
-
-def _members_with_counts(organisations, on):
-    """The country's members that sat on a committee, with their P and O counts on `on`."""
-    in_force = membership_in_force(on, "committee_memberships__")
-    return (
-        organisations.filter(committee_memberships__isnull=False)
-        .annotate(
-            p_count=Count(
-                "committee_memberships",
-                filter=in_force & Q(committee_memberships__status=CommitteeMembership.Status.P),
-                distinct=True,
-            ),
-            o_count=Count(
-                "committee_memberships",
-                filter=in_force & Q(committee_memberships__status=CommitteeMembership.Status.O),
-                distinct=True,
-            ),
-        )
-        .order_by("acronym", "name")
     )
 
 
