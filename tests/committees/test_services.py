@@ -11,13 +11,10 @@ from jalon.committees import services
 from jalon.committees.models import Committee, CommitteeMembership, LeadershipRole, Meeting, ParticipationEvent
 from jalon.organisations.models import Person
 
-# Messages are asserted in English, whatever the default language.
-pytestmark = pytest.mark.usefixtures("english")
-
-
 D1, D2, D3 = datetime.date(2024, 1, 1), datetime.date(2024, 6, 1), datetime.date(2025, 3, 1)
 
-pytestmark = pytest.mark.django_db
+# Messages are asserted in English, whatever the default language.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
