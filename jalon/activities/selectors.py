@@ -159,6 +159,26 @@ def people_with_history(queryset: QuerySet[Person]) -> QuerySet[Person]:
     )
 
 
+def people_activity_counts(people_ids) -> dict[int, int]:
+    """How many activities (registrations not cancelled) each of these people has, in one query."""
+    rows = (
+        Registration.objects.filter(person_id__in=people_ids, status=Registration.Status.REGISTERED)
+        .values("person_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["person_id"]: row["n"] for row in rows}
+
+
+def people_histories(people) -> dict[int, list[Registration]]:
+    """Each person's registrations with their activity, latest first, in one query."""
+    history: dict[int, list[Registration]] = {}
+    for registration in (
+        Registration.objects.filter(person__in=people).select_related("activity").order_by("-activity__start_date")
+    ):
+        history.setdefault(registration.person_id, []).append(registration)
+    return history
+
+
 def registrations_with_people(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
     return queryset.select_related("person").prefetch_related(
         Prefetch("attendances", queryset=Attendance.objects.select_related("session"))

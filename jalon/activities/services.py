@@ -665,6 +665,14 @@ def person_merge(*, actor, keep: Person, duplicate: Person) -> Person:
     return keep
 
 
+@transaction.atomic
+def people_merge(*, actor, keep: Person, duplicates) -> Person:
+    """Join several records into `keep`, all or none: one refused join undoes the others."""
+    for duplicate in duplicates:
+        keep = person_merge(actor=actor, keep=keep, duplicate=duplicate)
+    return keep
+
+
 def _references_move(*, actor, keep: Person, duplicate: Person) -> None:
     """Any other app's records pointing at the duplicate (committee roles, sponsorships...) move too:
     read from the model graph, so that a module added later is covered without changing this."""

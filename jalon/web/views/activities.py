@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, TextField
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from jalon.activities.selectors import activity_participants, activity_sessions,
 from jalon.reference.models import Country, Currency, Language, Region
 from jalon.reference.multilingual import active_content_language, localized_field
 from jalon.results.models import Level
+from jalon.web.collation import TextOrder
 from jalon.web.form_errors import form_errors_from
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 
@@ -95,7 +96,9 @@ def region_choices() -> list[tuple[str, str]]:
 
 def _title_order():
     language = active_content_language()
-    return Lower(Coalesce(KT(f"title__{language}"), KT("title__en"), KT("title__fr"), "code", output_field=TextField()))
+    return TextOrder(
+        Coalesce(KT(f"title__{language}"), KT("title__en"), KT("title__fr"), "code", output_field=TextField())
+    )
 
 
 def activity_list(request):
@@ -118,7 +121,7 @@ def activity_list(request):
             "type": "type",
             "level": "level",
             "status": "status",
-            "organiser": Lower(Coalesce("organiser__acronym", "organiser__name")),
+            "organiser": TextOrder(Coalesce("organiser__acronym", "organiser__name")),
         },
         default="-start",
     )

@@ -74,7 +74,7 @@ def registration_create(request, code: str):
                 # The public form says no more than that these details are registered already (never a name).
                 form.add_error("email", _("Someone with these details is already registered for this activity."))
             else:
-                form_errors_from(exc, form, field_for=lambda name: None)
+                form_errors_from(exc, form)
         else:
             if organiser:
                 messages.success(request, _("%(person)s is registered.") % {"person": registration.person})

@@ -8,8 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,9 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from jalon.accounts import access
 from jalon.activities import services
-from jalon.activities.models import Registration
 from jalon.activities.people import people_duplicates
-from jalon.activities.selectors import person_history
+from jalon.activities.selectors import people_activity_counts, people_histories, person_history
 from jalon.organisations.models import Person
 
 
@@ -81,22 +78,13 @@ def person_erase(request, pk: int):
     return render(request, "activities/person_erase.html", {"person": person, "activities": activities})
 
 
-def _activity_counts(people_ids) -> dict[int, int]:
-    rows = (
-        Registration.objects.filter(person_id__in=people_ids, status=Registration.Status.REGISTERED)
-        .values("person_id")
-        .annotate(n=Count("pk"))
-    )
-    return {row["person_id"]: row["n"] for row in rows}
-
-
 @login_required
 def person_merge(request):
     """The groups of records the matching rule takes for one person, each with a form to review the join."""
     if not access.people_can_merge(request.user):
         raise PermissionDenied
     groups = people_duplicates(access.people_visible(request.user))
-    counts = _activity_counts({person.pk for group in groups for person in group.people})
+    counts = people_activity_counts({person.pk for group in groups for person in group.people})
     for group in groups:
         for person in group.people:
             person.activities_count = counts.get(person.pk, 0)
@@ -139,20 +127,14 @@ def person_merge_confirm(request):
     keep, duplicates = form.cleaned_data["keep"], form.cleaned_data["duplicates"]
     if request.method == "POST":
         try:
-            with transaction.atomic():
-                for duplicate in duplicates:
-                    keep = services.person_merge(actor=request.user, keep=keep, duplicate=duplicate)
+            keep = services.people_merge(actor=request.user, keep=keep, duplicates=duplicates)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("activities:person_merge")
         messages.success(request, _("Records joined: %(person)s.") % {"person": keep})
         return redirect("activities:person_detail", pk=keep.pk)
     records = [keep, *duplicates]
-    history = {}
-    for registration in (
-        Registration.objects.filter(person__in=records).select_related("activity").order_by("-activity__start_date")
-    ):
-        history.setdefault(registration.person_id, []).append(registration)
+    history = people_histories(records)
     for person in records:
         person.history = history.get(person.pk, [])
     # Activities both records are registered for become one registration, with the best of both.
