@@ -6,13 +6,13 @@ same normalised name (casefolded, accents stripped, spaces collapsed) in the sam
 of the people already recorded (`people_match_index`).
 """
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
 from jalon.organisations.models import Person
+from jalon.reference.text import folded
 
 
 def normalised_email(email: str | None) -> str:
@@ -22,9 +22,7 @@ def normalised_email(email: str | None) -> str:
 def normalised_name(given_name: str | None, family_name: str | None) -> str:
     """ "  Zoé   N'DIAYE " and "zoe n'diaye" give the same text."""
     text = f"{given_name or ''} {family_name or ''}"
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(stripped.casefold().split())
+    return " ".join(folded(text).split())
 
 
 def person_match_key(

@@ -17,7 +17,6 @@ import csv
 import datetime
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -34,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jalon.interop.spreadsheets import CellError, FileRejected, Sheet
+from jalon.reference.text import folded
 
 LANGUAGES = ("fr", "en")
 # The full list of problems is kept up to this many; beyond it the report says how many more there are.
@@ -44,9 +44,7 @@ VALUE_SHOWN = 100
 @lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """ "Prénom *" -> "prenom": no accents, no case, punctuation as spaces, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", folded(text)).split())
 
 
 class CellInvalid(Exception):

@@ -5,10 +5,10 @@ server, SQLite's BINARY always does). Lists sort text through `TextOrder`, which
 ICU root collation and SQLite for `jalon_text`, a collation registered on every new connection.
 """
 
-import unicodedata
-
 from django.db.backends.signals import connection_created
 from django.db.models import CharField, Func
+
+from jalon.reference.text import folded
 
 SQLITE_COLLATION = "jalon_text"
 
@@ -28,9 +28,7 @@ class TextOrder(Func):
 
 def sort_key(text: str) -> tuple[str, str]:
     """Letters without their accents, case-folded; the original breaks ties so the order is total."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    base = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-    return base, text
+    return folded(text), text
 
 
 def _compare(left: str, right: str) -> int:
