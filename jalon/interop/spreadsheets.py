@@ -172,7 +172,13 @@ def _csv_read(data: bytes) -> Sheet:
     return Sheet(rows=_csv_rows(text, separator), rows_estimate=estimate)
 
 
+# The longest cell a CSV may hold (Python's default). The limit is process-wide in the csv module and other
+# readers (the ISO committee import) raise it for their own files: set it again before each read.
+CSV_FIELD_LIMIT = 128 * 1024
+
+
 def _csv_rows(text: str, separator: str) -> Iterator[tuple[int, list]]:
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     number = 0
     try:

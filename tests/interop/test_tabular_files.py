@@ -191,3 +191,10 @@ def test_csv_rows_are_numbered_as_the_spreadsheet_shows_them_even_with_line_brea
 def test_a_malformed_csv_is_refused_with_the_row():
     with pytest.raises(FileRejected, match="after row"):
         read("f.csv", b"a,b\n" + b'"' + b"x" * 200_000 + b'",y\n')
+
+
+def test_a_cell_too_long_is_refused_even_after_another_reader_raised_the_csv_limit():
+    import csv
+
+    csv.field_size_limit(1024 * 1024)  # as the ISO committee import does, process-wide
+    test_a_malformed_csv_is_refused_with_the_row()
