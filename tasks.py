@@ -7,10 +7,12 @@
 and, for CI and developers:
 
     python3 tasks.py check   lint, migrations up to date, French catalogue complete
+    python3 tasks.py lock    pin the dependencies of pyproject.toml in requirements*.lock (--upgrade: newest)
 """
 
 import hashlib
 import os
+import random
 import subprocess
 import sys
 import venv
@@ -50,9 +52,20 @@ def demo(args: list[str]) -> None:
 
 
 def test(args: list[str]) -> None:
+    """The suite in a shuffled order (pytest-randomly): a test that needs another to run first fails here,
+    not at random in CI. The seed is printed; `python3 tasks.py test --randomly-seed=N` replays
+    an order, and `-p no:randomly` runs the tests in their written order."""
     ensure_venv(dev=True)
     workers = ["-n", os.environ.get("JALON_TEST_WORKERS", "2")] if "-n" not in args else []
-    run(PYTHON, "-m", "pytest", *workers, *args)
+    order = []
+    if not any(arg.startswith("--randomly-seed") or arg.endswith("no:randomly") for arg in args):
+        seed = random.randrange(2**32)
+        order = [f"--randomly-seed={seed}"]
+        print(
+            f"Test order: --randomly-seed={seed} (replay it with python3 tasks.py test --randomly-seed={seed})",
+            flush=True,
+        )
+    run(PYTHON, "-m", "pytest", *workers, *order, *args)
 
 
 def check(args: list[str]) -> None:
@@ -65,7 +78,16 @@ def check(args: list[str]) -> None:
 if sys.version_info < (3, 11):  # noqa: UP036 - this file must run, and say so, on an old Python
     sys.exit("jalon needs Python 3.11 or newer.")
 
-COMMANDS = {"demo": demo, "test": test, "check": check}
+
+def lock(args: list[str]) -> None:
+    """Pin every dependency of pyproject.toml, and of its dev extra, in the two lock files."""
+    ensure_venv(dev=True)
+    common = ["-q", "--no-header", "--strip-extras", "--no-emit-index-url", "--no-emit-find-links", *args]
+    run(BIN / "pip-compile", *common, "-o", "requirements.lock", "pyproject.toml")
+    run(BIN / "pip-compile", *common, "--extra", "dev", "-o", "requirements-dev.lock", "pyproject.toml")
+
+
+COMMANDS = {"demo": demo, "test": test, "check": check, "lock": lock}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

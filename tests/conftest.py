@@ -1,19 +1,61 @@
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.utils import timezone, translation
 
-from jalon.accounts.models import Role
+from jalon.accounts.models import ORGANISATION_ROLES, AuditEntry, Role, User
 from jalon.accounts.services import role_assign, user_create
 from jalon.organisations.models import Organisation
 from tests import factories
+from tests.client import Client
 
 PASSWORD = "correct-horse-battery"
 
 
 def pytest_configure(config):
     from django.conf import settings
+    from django.db.backends.signals import connection_created
 
     # Tests create users by the hundred: a deliberately slow password hash would dominate the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    connection_created.connect(_no_synchronous_commit, dispatch_uid="jalon-tests-no-synchronous-commit")
+
+
+def _no_synchronous_commit(sender, connection, **kwargs):
+    """A test database need not survive a power cut: PostgreSQL may acknowledge a commit before it reaches
+    the disk (the session setting, for the test connections only)."""
+    if connection.vendor == "postgresql":
+        with connection.connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
+
+
+DEFAULT_LANGUAGE = django_settings.LANGUAGE_CODE
+
+
+@pytest.fixture(autouse=True)
+def known_language(request):
+    """Every test starts in the default language (French) and the default time zone, and must leave them so:
+    a language left active would change the messages of whichever test runs next on this worker. Tests
+    that check English words ask for it (the `english` fixture or `translation.override("en")`)."""
+    translation.activate(DEFAULT_LANGUAGE)
+    timezone.deactivate()
+    yield
+    language, zone = translation.get_language(), timezone.get_current_timezone_name()
+    translation.activate(DEFAULT_LANGUAGE)
+    timezone.deactivate()
+    if language != DEFAULT_LANGUAGE or zone != timezone.get_default_timezone_name():
+        pytest.fail(
+            f"{request.node.nodeid} left the language {language!r} and the time zone {zone!r} active "
+            f"(expected {DEFAULT_LANGUAGE!r} and {timezone.get_default_timezone_name()!r}): use "
+            "translation.override() or the `english` fixture, and the test client of tests/client.py.",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def client():
+    """The test client that keeps the test's language (tests/client.py)."""
+    return Client()
 
 
 @pytest.fixture(autouse=True)
@@ -34,10 +76,14 @@ def english():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Real reference data and ISO members once per test session: tests read countries like users do."""
+    """Real reference data, ISO members and the users of `users`, once per test session (per xdist worker):
+    tests read countries like users do, and each test's transaction is rolled back over them."""
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
         call_command("load_iso_members", verbosity=0)
+        role_users_create()
+        # The suite's own scaffolding is not history any test reads.
+        AuditEntry.objects.all().delete()
 
 
 @pytest.fixture
@@ -63,17 +109,33 @@ def make_user(username: str, role: str | None = None, organisation=None):
     return user
 
 
+# One user per role; focal point and contributor act for ASN (`nsb`); `plain` has no role at all.
+ROLE_USERS = {
+    "admin": Role.PLATFORM_ADMIN,
+    "manager": Role.PROGRAMME_MANAGER,
+    "focal": Role.FOCAL_POINT,
+    "contributor": Role.CONTRIBUTOR,
+    "viewer": Role.VIEWER,
+    "plain": None,
+}
+
+
+def role_users_create() -> None:
+    nsb = Organisation.objects.get(acronym="ASN")
+    for name, role in ROLE_USERS.items():
+        make_user(name, role, nsb if role in ORGANISATION_ROLES else None)
+
+
 @pytest.fixture
 def users(db, nsb):
-    """One user per role; focal point and contributor act for `nsb`; `plain` has no role at all."""
-    return {
-        "admin": make_user("admin", Role.PLATFORM_ADMIN),
-        "manager": make_user("manager", Role.PROGRAMME_MANAGER),
-        "focal": make_user("focal", Role.FOCAL_POINT, nsb),
-        "contributor": make_user("contributor", Role.CONTRIBUTOR, nsb),
-        "viewer": make_user("viewer", Role.VIEWER),
-        "plain": make_user("plain"),
-    }
+    """The users of ROLE_USERS, made once per session (django_db_setup) and read fresh for each test, so that
+    no cached grant passes from one test to the next."""
+    found = {user.username: user for user in User.objects.filter(username__in=ROLE_USERS)}
+    if len(found) < len(ROLE_USERS):
+        # A transactional test (the browser tests) flushed the database after an earlier test.
+        role_users_create()
+        found = {user.username: user for user in User.objects.filter(username__in=ROLE_USERS)}
+    return {name: found[name] for name in ROLE_USERS}
 
 
 @pytest.fixture

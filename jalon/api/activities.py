@@ -19,6 +19,7 @@ from jalon.accounts import access
 from jalon.activities import selectors, services
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import people_duplicates
+from jalon.api.filters import IdFilter
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country, Currency, Language, Region
 from jalon.results.models import Result
@@ -165,7 +166,7 @@ class ActivityFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(method="filter_region", label="M49 code of a region")
     language = django_filters.CharFilter(field_name="languages__code", lookup_expr="iexact", distinct=True)
     programme = django_filters.CharFilter(method="filter_programme", label="Code of a programme the activity serves")
-    organiser = django_filters.NumberFilter(field_name="organiser_id")
+    organiser = IdFilter(field_name="organiser_id")
     starts_from = django_filters.DateFilter(field_name="end_date", lookup_expr="gte", label="Ends on or after")
     ends_by = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label="Starts on or before")
 
@@ -566,7 +567,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
 class RegistrationFilter(django_filters.FilterSet):
     activity = django_filters.CharFilter(field_name="activity__code")
-    person = django_filters.NumberFilter(field_name="person_id")
+    person = IdFilter(field_name="person_id")
     status = django_filters.ChoiceFilter(choices=Registration.Status.choices)
     completed = django_filters.BooleanFilter()
 

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from jalon.accounts import access
+from jalon.api.filters import IdFilter
 from jalon.committees import selectors, services
 from jalon.committees.models import (
     ATTRIBUTION,
@@ -111,8 +112,8 @@ class CommitteeFilter(django_filters.FilterSet):
     body = django_filters.ChoiceFilter(choices=Committee.Body.choices)
     kind = django_filters.ChoiceFilter(choices=Committee.Kind.choices)
     status = django_filters.ChoiceFilter(choices=Committee.Status.choices)
-    parent = django_filters.NumberFilter(field_name="parent_id")
-    member = django_filters.NumberFilter(method="filter_member", label="Id of an organisation that is a member today")
+    parent = IdFilter(field_name="parent_id")
+    member = IdFilter(method="filter_member", label="Id of an organisation that is a member today")
     country = django_filters.CharFilter(
         method="filter_country", label="ISO alpha-3 code of a country whose member sits in the committee today"
     )

@@ -1,10 +1,26 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from jalon.organisations.models import Organisation
 from jalon.reference.models import Country, IncomeGroup
 
 YES_NO = (("yes", "yes"), ("no", "no"))
+
+# The largest id both databases store (a signed 64-bit integer): a larger number is refused with a 400,
+# where SQLite would raise an OverflowError (a 500).
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record's id in a query parameter: a whole number from 1 to MAX_ID."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class CountryFilter(django_filters.FilterSet):

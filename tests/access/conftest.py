@@ -1,5 +1,6 @@
 import pytest
-from django.test import Client
+
+from tests.client import Client
 
 _shared = {}
 

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from jalon.accounts.audit import audit_record
 from jalon.accounts.models import AuditEntry
 from jalon.organisations.models import Organisation
 from jalon.results.models import Indicator, Level, Measurement, Period, Programme, Result
@@ -94,7 +95,7 @@ class Ctx:
 
     @cached_property
     def audit_entry(self) -> AuditEntry:
-        return AuditEntry.objects.first()
+        return audit_record(actor=self.users["admin"], action=AuditEntry.Action.UPDATE, instance=self.nsb)
 
     @cached_property
     def framework(self) -> "Framework":

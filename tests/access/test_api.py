@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
@@ -20,6 +19,7 @@ import jalon
 from jalon.accounts.models import AuditEntry
 from jalon.organisations.models import Organisation
 from jalon.results.models import Programme
+from tests.client import Client
 from tests.factories import OrganisationFactory
 
 DATA = Path(jalon.__file__).resolve().parent

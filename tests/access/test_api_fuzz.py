@@ -9,10 +9,11 @@ import json
 from urllib.parse import quote
 
 import pytest
-from django.test import Client
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.client import Client
 
 FUZZ = settings(
     max_examples=40,

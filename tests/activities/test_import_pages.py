@@ -84,7 +84,7 @@ def damaged_zip() -> bytes:
     ],
 )
 def test_files_that_are_not_spreadsheets_are_refused_on_the_form_with_a_clear_message(
-    client_as, workshop, name, content, message
+    client_as, workshop, name, content, message, english
 ):
     response = post(client_as("manager"), workshop, name, content)
     assert message in form_error(response)

@@ -255,7 +255,7 @@ def evaluated(activity, count: int):
     return registrations
 
 
-def test_the_activity_page_shows_its_details_sessions_materials_and_outputs(client, reach, kebs):
+def test_the_activity_page_shows_its_details_sessions_materials_and_outputs(client, reach, kebs, english):
     from jalon.reference.models import Currency, Language
 
     activity = activity_build(
@@ -326,7 +326,7 @@ def test_a_small_rest_of_a_group_is_hidden_too(client, workshop):
     assert results["completed"] is None
 
 
-def test_organisers_see_exact_small_figures_and_the_participants(client_as, users, workshop):
+def test_organisers_see_exact_small_figures_and_the_participants(client_as, users, workshop, english):
     registrations = evaluated(workshop, 3)
     response = client_as("focal").get(page_url("activities:activity_detail", code=workshop.code))
     results = response.context["results"]

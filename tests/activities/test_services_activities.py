@@ -44,7 +44,7 @@ def test_a_title_in_one_language_is_enough_but_one_is_needed():
 
 
 @pytest.mark.parametrize("code", ["new", "calendar", "reach", "people"])
-def test_codes_that_are_site_addresses_are_refused(code):
+def test_codes_that_are_site_addresses_are_refused(code, english):
     with pytest.raises(ValidationError) as excinfo:
         activity_build(code=code)
     assert "reserved" in errors_of(excinfo)["code"][0]

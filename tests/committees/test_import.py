@@ -24,7 +24,8 @@ from tests.committees.conftest import read_rows, write_rows
 FIRST = datetime.date(2026, 5, 1)
 LATER = datetime.date(2026, 10, 1)
 
-pytestmark = pytest.mark.django_db
+# The messages checked here are the English ones.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def first_import():

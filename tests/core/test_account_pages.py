@@ -36,7 +36,7 @@ def test_logging_in_follows_the_next_parameter(client, users):
     assert response["Location"] == "/en/audit/"
 
 
-def test_a_wrong_password_is_refused_with_a_message(client, users):
+def test_a_wrong_password_is_refused_with_a_message(client, users, english):
     response = client.post("/en/accounts/login/", {"username": "manager", "password": "wrong"})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
@@ -103,7 +103,7 @@ def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, 
     assert mail.outbox == []
 
 
-def test_mismatched_new_passwords_are_refused(client, users):
+def test_mismatched_new_passwords_are_refused(client, users, english):
     client.post("/en/accounts/password-reset/", {"email": "viewer@example.org"})
     link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link)["Location"]

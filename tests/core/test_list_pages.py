@@ -176,7 +176,7 @@ def test_bad_page_numbers_and_sizes_fall_back_to_real_pages(client, db, params, 
         ({"q": "a\x00b"}, {"q": ["Null characters are not allowed."]}),
     ],
 )
-def test_bad_country_filters_show_an_error_not_a_server_error(client, db, params, errors):
+def test_bad_country_filters_show_an_error_not_a_server_error(client, db, params, errors, english):
     response = client.get("/en/countries/", params)
     assert response.status_code == 200
     assert response.context["form"].errors == errors

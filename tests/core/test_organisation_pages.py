@@ -79,7 +79,7 @@ def test_the_create_form_shows_field_errors_in_french_on_french_pages(client_as)
     assert Organisation.objects.count() == count
 
 
-def test_the_create_form_shows_field_errors_in_english_on_english_pages(client_as):
+def test_the_create_form_shows_field_errors_in_english_on_english_pages(client_as, english):
     response = client_as("manager").post("/en/organisations/new/", form_data(name="", website="not a website"))
     assert response.status_code == 200
     assert response.context["form"].errors == {"name": ["This field is required."], "website": ["Enter a valid URL."]}
@@ -88,7 +88,7 @@ def test_the_create_form_shows_field_errors_in_english_on_english_pages(client_a
     assert '<span class="error">Enter a valid URL.</span>' in page
 
 
-def test_the_create_form_refuses_an_unknown_kind_and_a_country_that_does_not_exist(client_as):
+def test_the_create_form_refuses_an_unknown_kind_and_a_country_that_does_not_exist(client_as, english):
     response = client_as("manager").post("/en/organisations/new/", form_data(kind="embassy", country="999999"))
     assert response.status_code == 200
     assert response.context["form"].errors == {

@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from jalon.organisations.models import Organisation
+from tests.client import Client
 from tests.factories import OrganisationFactory
 from tests.results.conftest import Demo, indicator_build, programme_build
 

@@ -4,12 +4,12 @@ import json
 from decimal import Decimal as D
 
 import pytest
-from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from jalon.accounts.models import Role, RoleAssignment
 from jalon.results import services
 from jalon.results.models import Measurement
+from tests.client import Client
 from tests.conftest import make_user
 from tests.results.conftest import indicator_build, programme_build
 
