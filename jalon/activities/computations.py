@@ -106,7 +106,7 @@ def _geography_parts(
                         Decimal(count),
                         Dimension.Kind.COUNTRY,
                         country.iso3,
-                        {"en": country.name_en, "fr": country.name_fr},
+                        dict(country.name),
                     )
                 )
     if Dimension.Kind.REGION in kinds:
@@ -116,7 +116,7 @@ def _geography_parts(
             region = countries[pk].region if pk is not None else None
             code = region.m49 if region is not None else UNKNOWN
             regions[code] += count
-            names[code] = {"en": region.name_en, "fr": region.name_fr} if region is not None else UNKNOWN_NAME
+            names[code] = dict(region.name) if region is not None else UNKNOWN_NAME
         for code in sorted(regions, key=lambda c: (c == UNKNOWN, c)):
             parts.append(Part(Decimal(regions[code]), Dimension.Kind.REGION, code, names[code]))
     if Dimension.Kind.INCOME in kinds:
@@ -270,7 +270,7 @@ def women_share(programme: Programme, period: Period) -> list[Part]:
     for pk, n, w in by_country:
         region = countries[pk].region if pk else None
         code = region.m49 if region else UNKNOWN
-        name = {"en": region.name_en, "fr": region.name_fr} if region else UNKNOWN_NAME
+        name = dict(region.name) if region else UNKNOWN_NAME
         total_n, total_w, _name = regions.get(code, (0, 0, name))
         regions[code] = (total_n + n, total_w + w, name)
     for code in sorted(regions, key=lambda c: (c == UNKNOWN, c)):

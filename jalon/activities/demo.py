@@ -133,8 +133,10 @@ def _donor(actor) -> Organisation:
     donor = Organisation.objects.filter(acronym="Sida", kind=Organisation.Kind.DONOR).first()
     return donor or organisation_create(
         actor=actor,
-        name="Swedish International Development Cooperation Agency",
-        name_fr="Agence suédoise de coopération internationale au développement",
+        name={
+            "en": "Swedish International Development Cooperation Agency",
+            "fr": "Agence suédoise de coopération internationale au développement",
+        },
         acronym="Sida",
         kind=Organisation.Kind.DONOR,
     )

@@ -12,9 +12,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jalon.accounts.versioning import VersionedModel
+from jalon.lib.multilingual import MultilingualField, text_in
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country, Currency, Language, Region
-from jalon.reference.multilingual import text_in
 
 
 class ActivityType(models.TextChoices):
@@ -48,7 +49,7 @@ class ActivityLevel(models.TextChoices):
     NATIONAL = "national", _("National")
 
 
-class Activity(models.Model):
+class Activity(VersionedModel):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         OPEN = "open", _("Open for registration")
@@ -61,8 +62,8 @@ class Activity(models.Model):
     Level = ActivityLevel
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    title = models.JSONField(_("title"), default=dict)
-    description = models.JSONField(_("description"), default=dict, blank=True)
+    title = MultilingualField(_("title"), required=True)
+    description = MultilingualField(_("description"))
     type = models.CharField(_("type"), max_length=20, choices=ActivityType.choices)
     modality = models.CharField(_("modality"), max_length=12, choices=Modality.choices)
     level = models.CharField(_("level"), max_length=10, choices=ActivityLevel.choices)
@@ -130,8 +131,6 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # Optimistic locking: an edit based on an older version is refused, not silently applied.
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-start_date", "code"]
@@ -223,7 +222,7 @@ class FollowUp(models.TextChoices):
     NO = "no", _("No")
 
 
-class Registration(models.Model):
+class Registration(VersionedModel):
     """A person registered for an activity, with completion, certificate, tests and surveys."""
 
     class Status(models.TextChoices):
@@ -261,7 +260,6 @@ class Registration(models.Model):
     followup_date = models.DateField(_("follow-up date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["activity", "person__family_name", "person__given_name", "id"]

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from jalon.lib.text import folded
 from jalon.organisations.models import Person
-from jalon.reference.text import folded
 
 
 def normalised_email(email: str | None) -> str:

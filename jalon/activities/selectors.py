@@ -46,9 +46,9 @@ def activity_participants(*, activity: Activity) -> QuerySet[Registration]:
 def activity_sessions(*, activity: Activity) -> QuerySet[ActivitySession]:
     # Ordered here: Django does not apply Meta.ordering to a grouped (annotated) query, so PostgreSQL would
     # return the sessions in any order.
-    return activity.sessions.annotate(
-        present_count=Count("attendances", filter=Q(attendances__present=True))
-    ).order_by("date", "start_time", "pk")
+    return activity.sessions.annotate(present_count=Count("attendances", filter=Q(attendances__present=True))).order_by(
+        "date", "start_time", "pk"
+    )
 
 
 def attendance_grid(*, activity: Activity) -> dict[tuple[int, int], bool]:

@@ -9,13 +9,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
-from jalon.accounts.versioning import ConflictError  # callers catch services.ConflictError
+from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
 from jalon.activities.models import Activity, ActivitySession, Attendance, Material, Registration
 from jalon.activities.people import person_find
 from jalon.organisations.models import Person
@@ -75,21 +74,6 @@ def _activities_changed() -> None:
     from jalon.results.computations import computed_schedule_refresh  # results must not import activities
 
     computed_schedule_refresh(source="activities")
-
-
-def _unknown(fields, allowed, what: str) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unknown {what} fields: {sorted(unknown)}")
-
-
-def _conflict() -> ConflictError:
-    return ConflictError(
-        _(
-            "Someone else changed this record while you were editing it. "
-            "Reload the page to see their changes, then apply yours again."
-        )
-    )
 
 
 # Activities ---------------------------------------------------------------------------------------------
@@ -152,7 +136,7 @@ def _set_relations(activity: Activity, relations: dict) -> None:
 
 @transaction.atomic
 def activity_create(*, actor, **fields) -> Activity:
-    _unknown(fields, ACTIVITY_FIELDS + ACTIVITY_RELATIONS, "activity")
+    unknown_fields(fields, ACTIVITY_FIELDS + ACTIVITY_RELATIONS, "activity")
     relations = {name: list(fields.pop(name)) for name in ACTIVITY_RELATIONS if name in fields}
     relations.setdefault("countries", [])
     fields.setdefault("description", {})
@@ -171,29 +155,26 @@ def activity_create(*, actor, **fields) -> Activity:
 @transaction.atomic
 def activity_update(*, actor, activity: Activity, version: int | None = None, **fields) -> Activity:
     """Change an activity; `version` is the one the editor saw, refused if someone saved since."""
-    _unknown(fields, ACTIVITY_FIELDS + ACTIVITY_RELATIONS, "activity")
-    current = Activity.objects.select_for_update().get(pk=activity.pk)
-    if version is not None and current.version != version:
-        raise _conflict()
     relations = {name: list(fields.pop(name)) for name in ACTIVITY_RELATIONS if name in fields}
-    before = snapshot(current)
-    for key, value in fields.items():
-        setattr(current, key, value)
-    checked = dict(relations)
-    if "countries" not in checked:
-        checked["countries"] = list(current.countries.all())
-    activity_validate(current, checked)
-    current.full_clean()
-    # Compare before saving: saving moves `updated_at`, which would make every update look like a change.
-    relations_changed = any(sorted(item.pk for item in values) != before[name] for name, values in relations.items())
-    if snapshot(current) == before and not relations_changed:
-        return current
-    current.save()
-    _set_relations(current, relations)
-    Activity.objects.filter(pk=current.pk).update(version=F("version") + 1)
-    current.refresh_from_db()
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
-    _activities_changed()
+
+    def clean(current: Activity) -> None:
+        checked = dict(relations)
+        if "countries" not in checked:
+            checked["countries"] = list(current.countries.all())
+        activity_validate(current, checked)
+        current.full_clean()
+
+    current, changed = versioned_update(
+        activity,
+        actor=actor,
+        version=version,
+        fields=fields,
+        allowed=ACTIVITY_FIELDS + ACTIVITY_RELATIONS,
+        clean=clean,
+        relations=relations,
+    )
+    if changed:
+        _activities_changed()
     return current
 
 
@@ -231,7 +212,7 @@ def _session_validate(session: ActivitySession) -> None:
 
 @transaction.atomic
 def session_create(*, actor, activity: Activity, **fields) -> ActivitySession:
-    _unknown(fields, SESSION_FIELDS, "session")
+    unknown_fields(fields, SESSION_FIELDS, "session")
     session = ActivitySession(activity=activity, **fields)
     _session_validate(session)
     session.full_clean(exclude=["activity"])
@@ -242,7 +223,7 @@ def session_create(*, actor, activity: Activity, **fields) -> ActivitySession:
 
 @transaction.atomic
 def session_update(*, actor, session: ActivitySession, **fields) -> ActivitySession:
-    _unknown(fields, SESSION_FIELDS, "session")
+    unknown_fields(fields, SESSION_FIELDS, "session")
     before = snapshot(session)
     for key, value in fields.items():
         setattr(session, key, value)
@@ -267,7 +248,7 @@ def session_delete(*, actor, session: ActivitySession) -> None:
 
 @transaction.atomic
 def material_create(*, actor, activity: Activity, **fields) -> Material:
-    _unknown(fields, MATERIAL_FIELDS, "material")
+    unknown_fields(fields, MATERIAL_FIELDS, "material")
     material = Material(activity=activity, **fields)
     if not material.url and not material.file:
         raise ValidationError({"url": _("Give a link or a file.")})
@@ -314,7 +295,7 @@ def person_find_or_create(*, actor, **details) -> tuple[Person, bool]:
     """The recorded person these details designate (see people.py), else a new record. Blank fields of
     a found person are filled from the details (never overwritten): a later registration may bring the
     email or the sex an earlier one lacked."""
-    _unknown(details, PERSON_FIELDS, "person")
+    unknown_fields(details, PERSON_FIELDS, "person")
     details = {key: value.strip() if isinstance(value, str) else value for key, value in details.items()}
     _person_details_validate(details)
     organisation = details.get("organisation")
@@ -347,7 +328,7 @@ def person_find_or_create(*, actor, **details) -> tuple[Person, bool]:
 @transaction.atomic
 def participant_update(*, actor, person: Person, **fields) -> Person:
     """Correct a participant's details (the function included, which organisations' person_update lacks)."""
-    _unknown(fields, PERSON_FIELDS, "person")
+    unknown_fields(fields, PERSON_FIELDS, "person")
     if person.anonymised_at:
         raise ValidationError(_("This person's data were erased: the record cannot change."))
     before = snapshot(person)
@@ -369,7 +350,7 @@ def registration_create(
 ) -> Registration:
     """Register a person (given, or found or created from `person_details`) for an activity. A cancelled
     registration of the same person is reopened; an active one is refused."""
-    _unknown(fields, REGISTRATION_FIELDS, "registration")
+    unknown_fields(fields, REGISTRATION_FIELDS, "registration")
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("This activity is cancelled: nobody can register for it."))
     if person is None:
@@ -400,26 +381,24 @@ def registration_create(
 
 @transaction.atomic
 def registration_update(*, actor, registration: Registration, version: int | None = None, **fields) -> Registration:
-    _unknown(fields, REGISTRATION_FIELDS + ("completed",), "registration")
-    # The person and activity come along: the audit entry names them (Registration.__str__).
-    current = (
-        Registration.objects.select_for_update(of=("self",))
-        .select_related("person", "activity")
-        .get(pk=registration.pk)
-    )
-    if version is not None and current.version != version:
-        raise _conflict()
+    unknown_fields(fields, REGISTRATION_FIELDS + ("completed",), "registration")
     completed = fields.pop("completed", None)
-    before = snapshot(current)
-    for key, value in fields.items():
-        setattr(current, key, value)
-    _evaluation_validate(current)
-    current.full_clean(exclude=["activity", "person"], validate_constraints=False)
-    if snapshot(current) != before:
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
+
+    def clean(current: Registration) -> None:
+        _evaluation_validate(current)
+        current.full_clean(exclude=["activity", "person"], validate_constraints=False)
+
+    # The person and activity come along: the audit entry names them (Registration.__str__).
+    current, changed = versioned_update(
+        registration,
+        actor=actor,
+        version=version,
+        fields=fields,
+        allowed=REGISTRATION_FIELDS,
+        clean=clean,
+        queryset=Registration.objects.select_related("person", "activity"),
+    )
+    if changed:
         _activities_changed()
     if completed is not None and completed != current.completed:
         current = registration_complete(actor=actor, registration=current, completed=completed)
@@ -460,11 +439,7 @@ def registration_complete(
     """Mark a registration completed (and issue its certificate code), or not completed (the
     certificate is withdrawn: its code no longer verifies)."""
     # The person and activity come along: the audit entry names them (Registration.__str__).
-    current = (
-        Registration.objects.select_for_update(of=("self",))
-        .select_related("person", "activity")
-        .get(pk=registration.pk)
-    )
+    current = locked(registration, None, queryset=Registration.objects.select_related("person", "activity"))
     if completed and current.status == Registration.Status.CANCELLED:
         raise ValidationError(_("This registration is cancelled: it cannot be completed."))
     before = snapshot(current)
@@ -477,10 +452,7 @@ def registration_complete(
         current.certificate_issued_at = None
     if snapshot(current) == before:
         return current
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
+    current = versioned_save(current, actor=actor, before=before)
     _activities_changed()
     if completed and not current.certificate_code:
         current = certificate_issue(actor=actor, registration=current)
@@ -575,7 +547,7 @@ def _evaluation_validate(registration: Registration) -> None:
 @transaction.atomic
 def evaluation_record(*, actor, registration: Registration, version: int | None = None, **fields) -> Registration:
     """Record the knowledge tests, the satisfaction survey and the follow-up survey (any of them)."""
-    _unknown(fields, EVALUATION_FIELDS, "evaluation")
+    unknown_fields(fields, EVALUATION_FIELDS, "evaluation")
     if fields.get("followup_applied") and "followup_date" not in fields and not registration.followup_date:
         fields["followup_date"] = timezone.localdate()
     return registration_update(actor=actor, registration=registration, version=version, **fields)
@@ -738,7 +710,7 @@ def person_export(*, actor, person: Person) -> dict:
             "job_title": person.job_title,
             "sex": person.sex,
             "function": person.function,
-            "organisation": person.organisation.name if person.organisation else None,
+            "organisation": str(person.organisation.name) if person.organisation else None,
             "country": person.country.iso3 if person.country else None,
             "created_at": _json(person.created_at),
             "anonymised_at": _json(person.anonymised_at),

@@ -27,10 +27,6 @@ from jalon.results.models import Result
 MAX_TEXT = 20000
 
 
-def _conflict(exc) -> Response:
-    return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
-
-
 def _user(serializer):
     request = serializer.context.get("request")
     return request.user if request is not None else None
@@ -259,15 +255,12 @@ class ActivityViewSet(viewsets.ModelViewSet):
         refused = self._refused(serializer.validated_data, activity)
         if refused:
             return refused
-        try:
-            activity = services.activity_update(
-                actor=request.user,
-                activity=activity,
-                version=serializer.validated_data.get("version"),
-                **self._fields(serializer.validated_data),
-            )
-        except services.ConflictError as exc:
-            return _conflict(exc)
+        activity = services.activity_update(
+            actor=request.user,
+            activity=activity,
+            version=serializer.validated_data.get("version"),
+            **self._fields(serializer.validated_data),
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data)
 
     def perform_destroy(self, instance):
@@ -630,12 +623,9 @@ class RegistrationViewSet(viewsets.ModelViewSet):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         fields = {k: v for k, v in data.items() if k in ("status", "source", "import_reference", "completed")}
-        try:
-            registration = services.registration_update(
-                actor=request.user, registration=registration, version=data.get("version"), **fields
-            )
-        except services.ConflictError as exc:
-            return _conflict(exc)
+        registration = services.registration_update(
+            actor=request.user, registration=registration, version=data.get("version"), **fields
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data)
 
     def perform_destroy(self, instance):
@@ -775,12 +765,9 @@ class EvaluationViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         fields = {k: v for k, v in data.items() if k in services.EVALUATION_FIELDS}
-        try:
-            registration = services.evaluation_record(
-                actor=request.user, registration=registration, version=data.get("version"), **fields
-            )
-        except services.ConflictError as exc:
-            return _conflict(exc)
+        registration = services.evaluation_record(
+            actor=request.user, registration=registration, version=data.get("version"), **fields
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data)
 
 

@@ -181,15 +181,12 @@ class CommitteeViewSet(
         committee = self.get_object()
         serializer = self.get_serializer(committee, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
-        try:
-            committee = services.committee_update(
-                actor=request.user,
-                committee=committee,
-                version=serializer.validated_data.get("version"),
-                **self._fields(serializer),
-            )
-        except services.ConflictError as exc:
-            return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+        committee = services.committee_update(
+            actor=request.user,
+            committee=committee,
+            version=serializer.validated_data.get("version"),
+            **self._fields(serializer),
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=committee.pk)).data)
 
 
@@ -427,15 +424,12 @@ class LeadershipRoleViewSet(
         role = self.get_object()
         serializer = self.get_serializer(role, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
-        try:
-            role = services.leadership_role_update(
-                actor=request.user,
-                leadership_role=role,
-                version=serializer.validated_data.get("version"),
-                **self._fields(serializer),
-            )
-        except services.ConflictError as exc:
-            return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+        role = services.leadership_role_update(
+            actor=request.user,
+            leadership_role=role,
+            version=serializer.validated_data.get("version"),
+            **self._fields(serializer),
+        )
         return Response(self.get_serializer(role).data)
 
     def perform_destroy(self, instance):
@@ -589,15 +583,12 @@ class MeetingViewSet(
         meeting = self.get_object()
         serializer = self.get_serializer(meeting, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
-        try:
-            meeting = services.meeting_update(
-                actor=request.user,
-                meeting=meeting,
-                version=serializer.validated_data.get("version"),
-                **self._fields(serializer),
-            )
-        except services.ConflictError as exc:
-            return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+        meeting = services.meeting_update(
+            actor=request.user,
+            meeting=meeting,
+            version=serializer.validated_data.get("version"),
+            **self._fields(serializer),
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
 
     def perform_destroy(self, instance):
@@ -669,12 +660,9 @@ class MeetingDelegateViewSet(
         serializer = self.get_serializer(delegate, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
         fields = {k: v for k, v in serializer.validated_data.items() if k in services.DELEGATE_FIELDS}
-        try:
-            delegate = services.delegate_update(
-                actor=request.user, delegate=delegate, version=serializer.validated_data.get("version"), **fields
-            )
-        except services.ConflictError as exc:
-            return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+        delegate = services.delegate_update(
+            actor=request.user, delegate=delegate, version=serializer.validated_data.get("version"), **fields
+        )
         return Response(self.get_serializer(delegate).data)
 
     def perform_destroy(self, instance):
@@ -742,15 +730,12 @@ class ContributionViewSet(
                 {"organisation": [_("Submit contributions of your own organisation.")]},
                 status=status.HTTP_403_FORBIDDEN,
             )
-        try:
-            contribution = services.contribution_update(
-                actor=request.user,
-                contribution=contribution,
-                version=serializer.validated_data.get("version"),
-                **fields,
-            )
-        except services.ConflictError as exc:
-            return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+        contribution = services.contribution_update(
+            actor=request.user,
+            contribution=contribution,
+            version=serializer.validated_data.get("version"),
+            **fields,
+        )
         return Response(self.get_serializer(contribution).data)
 
     def perform_destroy(self, instance):
@@ -807,8 +792,8 @@ class ParticipationViewSet(viewsets.ViewSet):
             )
             keys = {pk: str(pk) for pk in labels}
         else:
-            countries = Country.objects.filter(pk__in=found.keys()).values_list("pk", "iso3", "name_en")
-            labels = {pk: name for pk, _iso3, name in countries}
+            countries = Country.objects.filter(pk__in=found.keys()).values_list("pk", "iso3", "name")
+            labels = {pk: name.get("en", iso3) for pk, iso3, name in countries}
             keys = {pk: iso3 for pk, iso3, _name in countries}
         rows = [
             {"key": keys[pk], "label": labels[pk], **measures.as_dict()}

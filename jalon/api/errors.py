@@ -1,10 +1,18 @@
+"""How the API answers a service's refusal, once for every endpoint: no viewset catches these itself."""
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from jalon.accounts.versioning import ConflictError
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus Django ValidationErrors raised by services, as field-level 400 answers."""
+    """DRF's handler, plus what services raise: a version conflict is a 409, any other Django
+    ValidationError a field-level 400."""
+    if isinstance(exc, ConflictError):
+        return Response({"detail": exc.messages[0], "code": "conflict"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail=detail)

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from jalon.accounts import access
-from jalon.reference.multilingual import text_in
+from jalon.lib.multilingual import text_in
 from jalon.results import services
 from jalon.results.models import Indicator, Measurement, Milestone, Period, Programme, Result
 from jalon.results.progress import resolve_target
@@ -285,10 +285,6 @@ class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-def _conflict(exc) -> Response:
-    return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
-
-
 class MeasurementViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -353,16 +349,13 @@ class MeasurementViewSet(
             )
         version = VersionSerializer(data=request.data)
         version.is_valid(raise_exception=True)
-        try:
-            measurement = services.measurement_update(
-                actor=request.user,
-                measurement=measurement,
-                version=version.validated_data.get("version"),
-                submit=serializer.validated_data.get("submit", False),
-                **data,
-            )
-        except services.ConflictError as exc:
-            return _conflict(exc)
+        measurement = services.measurement_update(
+            actor=request.user,
+            measurement=measurement,
+            version=version.validated_data.get("version"),
+            submit=serializer.validated_data.get("submit", False),
+            **data,
+        )
         return Response(self.get_serializer(measurement).data)
 
     @extend_schema(request=VersionSerializer, responses=MeasurementSerializer)
@@ -372,12 +365,9 @@ class MeasurementViewSet(
         measurement = self.get_object()
         version = VersionSerializer(data=request.data)
         version.is_valid(raise_exception=True)
-        try:
-            measurement = services.measurement_submit(
-                actor=request.user, measurement=measurement, version=version.validated_data.get("version")
-            )
-        except services.ConflictError as exc:
-            return _conflict(exc)
+        measurement = services.measurement_submit(
+            actor=request.user, measurement=measurement, version=version.validated_data.get("version")
+        )
         return Response(self.get_serializer(measurement).data)
 
     @extend_schema(request=ReviewSerializer, responses=MeasurementSerializer)
@@ -391,14 +381,11 @@ class MeasurementViewSet(
             )
         review = ReviewSerializer(data=request.data)
         review.is_valid(raise_exception=True)
-        try:
-            measurement = services.measurement_review(
-                actor=request.user,
-                measurement=measurement,
-                approve=review.validated_data["decision"] == "approve",
-                note=review.validated_data["note"],
-                version=review.validated_data["version"],
-            )
-        except services.ConflictError as exc:
-            return _conflict(exc)
+        measurement = services.measurement_review(
+            actor=request.user,
+            measurement=measurement,
+            approve=review.validated_data["decision"] == "approve",
+            note=review.validated_data["note"],
+            version=review.validated_data["version"],
+        )
         return Response(self.get_serializer(measurement).data)

@@ -1,16 +1,20 @@
 from rest_framework import serializers
 
+from jalon.api.fields import MultilingualField
 from jalon.organisations.models import Membership, Organisation
 from jalon.reference.models import Country, Region
 
 
 class RegionSerializer(serializers.ModelSerializer):
+    name = MultilingualField(read_only=True)
+
     class Meta:
         model = Region
-        fields = ["m49", "kind", "name_en", "name_fr"]
+        fields = ["m49", "kind", "name"]
 
 
 class CountrySerializer(serializers.ModelSerializer):
+    name = MultilingualField(read_only=True)
     region = serializers.CharField(source="region.m49", default=None, read_only=True)
     sub_region = serializers.CharField(source="sub_region.m49", default=None, read_only=True)
     income_group = serializers.CharField(source="cls_income", read_only=True, allow_null=True)
@@ -27,12 +31,7 @@ class CountrySerializer(serializers.ModelSerializer):
             "iso2",
             "iso3",
             "m49",
-            "name_en",
-            "name_fr",
-            "name_es",
-            "name_ar",
-            "name_zh",
-            "name_ru",
+            "name",
             "region",
             "sub_region",
             "income_group",
@@ -73,6 +72,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
     country = serializers.SlugRelatedField(
         slug_field="iso3", queryset=Country.objects.all(), allow_null=True, required=False
     )
+    name = MultilingualField(required_text=True, max_length=250)
+    description = MultilingualField(required=False, max_length=10000)
     memberships = MembershipSerializer(many=True, read_only=True)
     version = serializers.IntegerField(
         required=False, help_text="The version you read; a write based on an older one is refused (409)."
@@ -83,14 +84,12 @@ class OrganisationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "name",
-            "name_fr",
             "acronym",
             "kind",
             "country",
             "website",
             "email",
-            "description_en",
-            "description_fr",
+            "description",
             "iso_member_id",
             "iati_identifier",
             "published",

@@ -28,10 +28,6 @@ from jalon.support.rules import evaluate
 MAX_TEXT = 20000
 
 
-def _conflict(exc) -> Response:
-    return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
-
-
 class RuleResultSerializer(serializers.Serializer):
     kind = serializers.CharField()
     title = serializers.CharField()
@@ -271,25 +267,19 @@ class ApplicationViewSet(
             )
         version = StepVersionSerializer(data=request.data)
         version.is_valid(raise_exception=True)
-        try:
-            application = type(self).update_service(
-                actor=request.user,
-                **{self.keyword: application},
-                version=version.validated_data.get("version"),
-                **data,
-            )
-        except services.ConflictError as exc:
-            return _conflict(exc)
+        application = type(self).update_service(
+            actor=request.user,
+            **{self.keyword: application},
+            version=version.validated_data.get("version"),
+            **data,
+        )
         return Response(self.get_serializer(application).data)
 
     def _step(self, request, name: str, input_class, service):
         application = self.get_object()
         payload = input_class(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            application = service(actor=request.user, **{self.keyword: application}, **payload.validated_data)
-        except services.ConflictError as exc:
-            return _conflict(exc)
+        application = service(actor=request.user, **{self.keyword: application}, **payload.validated_data)
         return Response(self.get_serializer(application).data)
 
 

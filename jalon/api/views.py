@@ -1,9 +1,11 @@
 from django.db.models import Prefetch
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
 from jalon.accounts import access
 from jalon.api import filters, serializers
+from jalon.lib.collation import TextOrder
+from jalon.lib.multilingual import text_in_database
 from jalon.organisations import services
 from jalon.organisations.models import Membership
 from jalon.reference.selectors import countries_with_classifications
@@ -18,8 +20,12 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     # Three letters only: anything else is a 404 from the router, never a database error (PostgreSQL
     # refuses a NUL character in a query parameter: /api/v1/countries/%00/ was a 500).
     lookup_value_regex = "[A-Za-z]{3}"
-    search_fields = ["name_en", "name_fr", "name_es", "iso2", "iso3"]
+    search_fields = ["name__en", "name__fr", "name__es", "iso2", "iso3"]
     ordering_fields = ["name_en", "name_fr", "iso3", "m49"]
+    ordering_expressions = {
+        "name_en": lambda: TextOrder(text_in_database("name", "en")),
+        "name_fr": lambda: TextOrder(text_in_database("name", "fr")),
+    }
     ordering = ["name_en"]
 
     def get_queryset(self):
@@ -42,8 +48,9 @@ class OrganisationViewSet(
 
     serializer_class = serializers.OrganisationSerializer
     filterset_class = filters.OrganisationFilter
-    search_fields = ["name", "name_fr", "acronym"]
+    search_fields = ["name__en", "name__fr", "acronym"]
     ordering_fields = ["name", "acronym", "id"]
+    ordering_expressions = {"name": lambda: TextOrder(text_in_database("name"))}
     ordering = ["name"]
 
     def get_queryset(self):
@@ -73,15 +80,12 @@ class OrganisationViewSet(
         organisation = self.get_object()
         serializer = self.get_serializer(organisation, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        try:
-            organisation = services.organisation_update(
-                actor=request.user,
-                organisation=organisation,
-                version=serializer.validated_data.get("version"),
-                **self._fields(serializer),
-            )
-        except services.ConflictError as exc:
-            return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+        organisation = services.organisation_update(
+            actor=request.user,
+            organisation=organisation,
+            version=serializer.validated_data.get("version"),
+            **self._fields(serializer),
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=organisation.pk)).data)
 
     def perform_destroy(self, instance):

@@ -44,7 +44,7 @@ def _by_region(counts_by_country: Counter) -> list[Part]:
         region = countries[country_id].region if country_id in countries else None
         if region is not None:
             regions[region.m49] += count
-            names[region.m49] = {"en": region.name_en, "fr": region.name_fr or region.name_en}
+            names[region.m49] = dict(region.name)
     parts = [Part(Decimal(sum(counts_by_country.values())))]
     for code in sorted(regions):
         parts.append(Part(Decimal(regions[code]), Dimension.Kind.REGION, code, names[code]))

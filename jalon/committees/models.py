@@ -11,9 +11,10 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from jalon.accounts.versioning import VersionedModel
+from jalon.lib.multilingual import MultilingualField, text_in
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country
-from jalon.reference.multilingual import text_in
 
 # Credit asked by the ODC-By 1.0 licence of the ISO committee data: show it wherever that data is shown.
 ATTRIBUTION = _("Committee data: ISO Open Data, licensed under the Open Data Commons Attribution License (ODC-By 1.0).")
@@ -54,7 +55,7 @@ class ImportRun(models.Model):
         return f"{self.get_source_display()} {self.as_of:%Y-%m-%d}"
 
 
-class Committee(Multilingual, models.Model):
+class Committee(Multilingual, VersionedModel):
     class Body(models.TextChoices):
         ISO = "iso", _("ISO")
         IEC_ISO = "iec_iso", _("IEC/ISO joint")
@@ -80,8 +81,8 @@ class Committee(Multilingual, models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     reference = models.CharField(_("reference"), max_length=100, db_index=True, help_text=_("E.g. ISO/TC 176/SC 2."))
     iso_id = models.PositiveBigIntegerField(_("ISO Open Data id"), null=True, blank=True, unique=True)
-    title = models.JSONField(_("title"), default=dict)
-    scope = models.JSONField(_("scope"), default=dict, blank=True)
+    title = MultilingualField(_("title"), required=True)
+    scope = MultilingualField(_("scope"))
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )
@@ -108,7 +109,6 @@ class Committee(Multilingual, models.Model):
     last_import = models.ForeignKey(
         ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -253,7 +253,7 @@ class ParticipationEvent(models.Model):
         return f"{self.date:%Y-%m-%d} {self.committee} {self.organisation or ''} {self.get_kind_display()}"
 
 
-class LeadershipRole(models.Model):
+class LeadershipRole(VersionedModel):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
         VICE_CHAIR = "vice_chair", _("Vice-chair")
@@ -286,7 +286,6 @@ class LeadershipRole(models.Model):
     import_run = models.ForeignKey(
         ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -308,7 +307,7 @@ class LeadershipRole(models.Model):
         return f"{self.committee} {self.get_role_display()}: {self.organisation}"
 
 
-class Meeting(Multilingual, models.Model):
+class Meeting(Multilingual, VersionedModel):
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
         VIRTUAL = "virtual", _("Virtual")
@@ -317,7 +316,7 @@ class Meeting(Multilingual, models.Model):
     committee = models.ForeignKey(
         Committee, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("committee")
     )
-    title = models.JSONField(_("title"), default=dict)
+    title = MultilingualField(_("title"), required=True)
     start_date = models.DateField(_("start date"), db_index=True)
     end_date = models.DateField(_("end date"))
     mode = models.CharField(_("format"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
@@ -334,7 +333,6 @@ class Meeting(Multilingual, models.Model):
         related_name="hosted_meetings",
         verbose_name=_("host"),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -356,7 +354,7 @@ class Meeting(Multilingual, models.Model):
         return self.mode == self.Mode.VIRTUAL
 
 
-class MeetingDelegate(models.Model):
+class MeetingDelegate(VersionedModel):
     """A person registered for a meeting on behalf of an organisation. `sponsored` is set by the
     support app (sponsorships and fellowships) when an award pays for the delegate's participation."""
 
@@ -378,7 +376,6 @@ class MeetingDelegate(models.Model):
     present = models.BooleanField(_("present"), default=False)
     remote = models.BooleanField(_("took part remotely"), default=False)
     sponsored = models.BooleanField(_("sponsored"), default=False, db_index=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -394,7 +391,7 @@ class MeetingDelegate(models.Model):
         return f"{self.person} ({self.organisation}) - {self.meeting}"
 
 
-class Contribution(models.Model):
+class Contribution(VersionedModel):
     """A written contribution (document) submitted to a meeting by an organisation."""
 
     meeting = models.ForeignKey(
@@ -407,7 +404,6 @@ class Contribution(models.Model):
     document_reference = models.CharField(_("document reference"), max_length=100, blank=True)
     url = models.URLField(_("link"), blank=True)
     submitted_on = models.DateField(_("submitted on"))
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -14,6 +14,7 @@ from jalon.committees.models import (
     ParticipationEvent,
 )
 from jalon.committees.selectors import committees_with_counts, developing_country_ids, membership_in_force
+from jalon.lib.multilingual import text_contains, text_in_database
 from jalon.organisations.models import Organisation
 from jalon.reference.models import DevelopingCountryRule
 from jalon.results.computations import DEFAULT_RULE
@@ -75,7 +76,9 @@ def committees_filtered(
         queryset = queryset.filter(
             Exists(
                 in_force.filter(
-                    Q(member__acronym__iexact=term) | Q(member__name__iexact=term) | Q(liaison_name__iexact=term)
+                    Q(member__acronym__iexact=term)
+                    | text_contains("member__name", term, lookup="iexact")
+                    | Q(liaison_name__iexact=term)
                 )
             )
         )
@@ -148,5 +151,5 @@ def members_with_counts(*, organisations: QuerySet, on: datetime.date) -> QueryS
                 distinct=True,
             ),
         )
-        .order_by("acronym", "name")
+        .order_by("acronym", text_in_database("name"))
     )

@@ -8,12 +8,11 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
-from jalon.accounts.versioning import ConflictError
+from jalon.accounts.versioning import unknown_fields, versioned_update
 from jalon.committees.iso_import import ISO_COMMITTEES_FILE, iso_committees_import
 from jalon.committees.models import (
     Committee,
@@ -58,13 +57,6 @@ def _changed() -> None:
     computed_schedule_refresh(source=SOURCE)
 
 
-def _check_multilingual(value, field: str) -> None:
-    if value in (None, ""):
-        return
-    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise ValidationError({field: _('Give the text per language, e.g. {"en": "…", "fr": "…"}.')})
-
-
 def _create(instance, actor):
     instance.full_clean()
     instance.save()
@@ -72,27 +64,19 @@ def _create(instance, actor):
     return instance
 
 
-def _update(model, instance, *, actor, version, allowed, fields: dict, what: str):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unknown {model.__name__} fields: {sorted(unknown)}")
-    current = model.objects.select_for_update().get(pk=instance.pk)
-    if version is not None and current.version != version:
-        raise ConflictError(
-            _("Someone else changed this %(what)s while you were editing it. Reload it, then apply your changes again.")
-            % {"what": what}
-        )
-    before = snapshot(current)
-    for key, value in fields.items():
-        setattr(current, key, value)
-    current.full_clean()
-    if snapshot(current) == before:
-        return current
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
-    _changed()
+def _update(record, *, actor, version, allowed, fields: dict, check=None):
+    """The shared versioned write, with this domain's own rules (`check`) run on the new values."""
+
+    def clean(current) -> None:
+        if check is not None:
+            check(current)
+        current.full_clean()
+
+    current, changed = versioned_update(
+        record, actor=actor, version=version, fields=fields, allowed=allowed, clean=clean
+    )
+    if changed:
+        _changed()
     return current
 
 
@@ -106,8 +90,6 @@ def _delete(instance, *, actor) -> None:
 
 
 def _check_committee(committee: Committee) -> None:
-    _check_multilingual(committee.title, "title")
-    _check_multilingual(committee.scope, "scope")
     if not any((committee.title or {}).values()):
         raise ValidationError({"title": _("Give the committee's title in at least one language.")})
     if committee.parent_id and committee.pk and committee.parent_id == committee.pk:
@@ -123,9 +105,7 @@ def _check_committee(committee: Committee) -> None:
 
 @transaction.atomic
 def committee_create(*, actor, body: str, kind: str, reference: str, title: dict, **fields) -> Committee:
-    unknown = set(fields) - set(COMMITTEE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown committee fields: {sorted(unknown)}")
+    unknown_fields(fields, COMMITTEE_FIELDS, "committee")
     committee = Committee(body=body, kind=kind, reference=(reference or "").strip(), title=title, **fields)
     _check_committee(committee)
     committee.sort_key = committee.sort_key or committee.reference
@@ -136,13 +116,8 @@ def committee_create(*, actor, body: str, kind: str, reference: str, title: dict
 
 @transaction.atomic
 def committee_update(*, actor, committee: Committee, version: int | None = None, **fields) -> Committee:
-    probe = Committee.objects.get(pk=committee.pk)
-    for key, value in fields.items():
-        if key in COMMITTEE_FIELDS:
-            setattr(probe, key, value)
-    _check_committee(probe)
     return _update(
-        Committee, committee, actor=actor, version=version, allowed=COMMITTEE_FIELDS, fields=fields, what=_("committee")
+        committee, actor=actor, version=version, allowed=COMMITTEE_FIELDS, fields=fields, check=_check_committee
     )
 
 
@@ -318,9 +293,7 @@ def _check_role(role: LeadershipRole) -> None:
 def leadership_role_create(
     *, actor, committee: Committee, role: str, organisation: Organisation, person: Person | None = None, **fields
 ) -> LeadershipRole:
-    unknown = set(fields) - set(ROLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown leadership role fields: {sorted(unknown)}")
+    unknown_fields(fields, ROLE_FIELDS, "leadership role")
     instance = LeadershipRole(committee=committee, role=role, organisation=organisation, person=person, **fields)
     _check_role(instance)
     _create(instance, actor)
@@ -332,20 +305,7 @@ def leadership_role_create(
 def leadership_role_update(
     *, actor, leadership_role: LeadershipRole, version: int | None = None, **fields
 ) -> LeadershipRole:
-    probe = LeadershipRole.objects.get(pk=leadership_role.pk)
-    for key, value in fields.items():
-        if key in ROLE_FIELDS:
-            setattr(probe, key, value)
-    _check_role(probe)
-    return _update(
-        LeadershipRole,
-        leadership_role,
-        actor=actor,
-        version=version,
-        allowed=ROLE_FIELDS,
-        fields=fields,
-        what=_("role"),
-    )
+    return _update(leadership_role, actor=actor, version=version, allowed=ROLE_FIELDS, fields=fields, check=_check_role)
 
 
 @transaction.atomic
@@ -364,7 +324,6 @@ def leadership_role_delete(*, actor, leadership_role: LeadershipRole) -> None:
 
 
 def _check_meeting(meeting: Meeting) -> None:
-    _check_multilingual(meeting.title, "title")
     if meeting.start_date and meeting.end_date and meeting.end_date < meeting.start_date:
         raise ValidationError({"end_date": _("The meeting ends before it starts.")})
     if meeting.mode != Meeting.Mode.VIRTUAL and not (meeting.city or meeting.place or meeting.country_id):
@@ -373,9 +332,7 @@ def _check_meeting(meeting: Meeting) -> None:
 
 @transaction.atomic
 def meeting_create(*, actor, committee: Committee, start_date, end_date=None, **fields) -> Meeting:
-    unknown = set(fields) - set(MEETING_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
+    unknown_fields(fields, MEETING_FIELDS, "meeting")
     if not any((fields.get("title") or {}).values()):
         # A meeting is often known only by its committee and date: name it after them.
         fields["title"] = {"en": f"{committee.reference} meeting", "fr": f"Réunion {committee.reference}"}
@@ -388,14 +345,7 @@ def meeting_create(*, actor, committee: Committee, start_date, end_date=None, **
 
 @transaction.atomic
 def meeting_update(*, actor, meeting: Meeting, version: int | None = None, **fields) -> Meeting:
-    probe = Meeting.objects.get(pk=meeting.pk)
-    for key, value in fields.items():
-        if key in MEETING_FIELDS:
-            setattr(probe, key, value)
-    _check_meeting(probe)
-    return _update(
-        Meeting, meeting, actor=actor, version=version, allowed=MEETING_FIELDS, fields=fields, what=_("meeting")
-    )
+    return _update(meeting, actor=actor, version=version, allowed=MEETING_FIELDS, fields=fields, check=_check_meeting)
 
 
 @transaction.atomic
@@ -439,15 +389,7 @@ def delegate_register(
 def delegate_update(*, actor, delegate: MeetingDelegate, version: int | None = None, **fields) -> MeetingDelegate:
     if fields.get("present") and delegate.meeting.start_date > datetime.date.today():
         raise ValidationError({"present": _("The meeting has not started yet: presence is recorded once it has.")})
-    return _update(
-        MeetingDelegate,
-        delegate,
-        actor=actor,
-        version=version,
-        allowed=DELEGATE_FIELDS,
-        fields=fields,
-        what=_("delegate"),
-    )
+    return _update(delegate, actor=actor, version=version, allowed=DELEGATE_FIELDS, fields=fields)
 
 
 @transaction.atomic
@@ -458,17 +400,7 @@ def delegate_mark_present(*, actor, delegate: MeetingDelegate, present: bool = T
 @transaction.atomic
 def delegate_set_sponsored(*, actor, delegate: MeetingDelegate, sponsored: bool) -> MeetingDelegate:
     """For the support app: an award (sponsorship, fellowship) pays for this delegate's participation."""
-    current = MeetingDelegate.objects.select_for_update().get(pk=delegate.pk)
-    if current.sponsored == sponsored:
-        return current
-    before = snapshot(current)
-    current.sponsored = sponsored
-    current.version = F("version") + 1
-    current.save(update_fields=["sponsored", "version", "updated_at"])
-    current.refresh_from_db()
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
-    _changed()
-    return current
+    return _update(delegate, actor=actor, version=None, allowed=("sponsored",), fields={"sponsored": sponsored})
 
 
 @transaction.atomic
@@ -485,9 +417,7 @@ def delegate_remove(*, actor, delegate: MeetingDelegate) -> None:
 def contribution_create(
     *, actor, meeting: Meeting, organisation: Organisation, title: str, submitted_on: datetime.date, **fields
 ) -> Contribution:
-    unknown = set(fields) - set(CONTRIBUTION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown contribution fields: {sorted(unknown)}")
+    unknown_fields(fields, CONTRIBUTION_FIELDS, "contribution")
     contribution = Contribution(
         meeting=meeting, organisation=organisation, title=(title or "").strip(), submitted_on=submitted_on, **fields
     )
@@ -498,15 +428,7 @@ def contribution_create(
 
 @transaction.atomic
 def contribution_update(*, actor, contribution: Contribution, version: int | None = None, **fields) -> Contribution:
-    return _update(
-        Contribution,
-        contribution,
-        actor=actor,
-        version=version,
-        allowed=CONTRIBUTION_FIELDS,
-        fields=fields,
-        what=_("contribution"),
-    )
+    return _update(contribution, actor=actor, version=version, allowed=CONTRIBUTION_FIELDS, fields=fields)
 
 
 @transaction.atomic
@@ -516,7 +438,6 @@ def contribution_delete(*, actor, contribution: Contribution) -> None:
 
 __all__ = [
     "ISO_COMMITTEES_FILE",
-    "ConflictError",
     "ImportRun",
     "iso_committees_import",
     "committee_create",

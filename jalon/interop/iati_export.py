@@ -203,7 +203,7 @@ def organisation_type(organisation: Organisation) -> str:
 def organisation_names(organisation: Organisation) -> list[tuple[str | None, str]]:
     """The official name and the French one. The official name's language is not recorded: it is
     marked English only when a different French name sits beside it (the convention of the seeds)."""
-    name, name_fr = _clean(organisation.name), _clean(organisation.name_fr)
+    name, name_fr = _clean(organisation.name.given("en")), _clean(organisation.name.given("fr"))
     if name_fr and name_fr != name:
         return [(language, text) for language, text in (("en", name), ("fr", name_fr)) if text]
     return [(None, name or name_fr or organisation.acronym)]

@@ -111,9 +111,9 @@ ABSENT_WORDS = frozenset({"no", "n", "non", "false", "faux", "0", "absent", "abs
 
 
 def organisation_lookup() -> tuple[Lookup, dict[int, int | None]]:
-    rows = list(Organisation.objects.values_list("pk", "acronym", "name", "name_fr", "country_id"))
+    rows = list(Organisation.objects.values_list("pk", "acronym", "name", "country_id"))
     lookup = Lookup(
-        (((acronym, name, name_fr), pk) for pk, acronym, name, name_fr, _country in rows),
+        (((acronym, *(name or {}).values()), pk) for pk, acronym, name, _country in rows),
         unknown=gettext_lazy(
             "No organisation with this acronym or name in the directory: check the spelling, or ask a programme "
             "manager to add it."
@@ -121,7 +121,7 @@ def organisation_lookup() -> tuple[Lookup, dict[int, int | None]]:
         ambiguous=gettext_lazy("Several organisations have this acronym or name: write the full name."),
         expected=gettext_lazy("The acronym (ASN) or the name of an organisation of the directory."),
     )
-    return lookup, {pk: country for pk, _a, _n, _f, country in rows}
+    return lookup, {pk: country for pk, _a, _n, country in rows}
 
 
 def person_columns(*, organisations: Lookup | None = None, countries: Lookup | None = None) -> list[Column]:

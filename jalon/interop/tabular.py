@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jalon.interop.spreadsheets import CellError, FileRejected, Sheet
-from jalon.reference.text import folded
+from jalon.lib.text import folded
 
 LANGUAGES = ("fr", "en")
 # The full list of problems is kept up to this many; beyond it the report says how many more there are.
@@ -303,9 +303,9 @@ class Lookup(Parser):
 def country_lookup() -> Lookup:
     from jalon.reference.models import Country
 
-    rows = Country.objects.values_list("pk", "iso2", "iso3", "name_en", "name_fr", "name_es")
+    rows = Country.objects.values_list("pk", "iso2", "iso3", "name")
     return Lookup(
-        ((keys, pk) for pk, *keys in rows),
+        (((iso2, iso3, *(name.get(code, "") for code in ("en", "fr", "es"))), pk) for pk, iso2, iso3, name in rows),
         unknown=gettext_lazy("Unknown country: write its ISO code (SEN or SN) or its name in French or English."),
         ambiguous=gettext_lazy("Several countries match: write the ISO code."),
         expected=gettext_lazy("A country: ISO code (SEN or SN) or name in French or English."),

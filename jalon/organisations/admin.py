@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from jalon.accounts.admin import AuditedAdmin
 from jalon.organisations.models import Membership, Organisation, Person
+from jalon.reference.admin import NAMES
 
 
 class MembershipInline(admin.TabularInline):
@@ -15,7 +16,7 @@ class MembershipInline(admin.TabularInline):
 class OrganisationAdmin(AuditedAdmin):
     list_display = ["acronym", "name", "kind", "country", "published"]
     list_filter = ["kind", "published"]
-    search_fields = ["acronym", "name", "name_fr"]
+    search_fields = ["acronym", *NAMES]
     autocomplete_fields = ["country"]
     inlines = [MembershipInline]
 

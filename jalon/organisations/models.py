@@ -1,12 +1,14 @@
 from django.db import models
+from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jalon.accounts.versioning import VersionedModel
+from jalon.lib.multilingual import MultilingualField
 from jalon.reference.models import Country
-from jalon.reference.multilingual import active_content_language, localized
 
 
-class Organisation(models.Model):
+class Organisation(VersionedModel):
     class Kind(models.TextChoices):
         NSB = "nsb", _("National standards body")
         REGIONAL_SDO = "regional_sdo", _("Regional standards organisation")
@@ -18,8 +20,9 @@ class Organisation(models.Model):
         UNIVERSITY = "university", _("University or research institute")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=250)
-    name_fr = models.CharField(_("name in French"), max_length=250, blank=True)
+    # The official name under "en" (whatever its language) unless an English one is known; "fr" for French
+    # pages where the official name is not French.
+    name = MultilingualField(_("name"), required=True, max_length=250)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     country = models.ForeignKey(
@@ -33,8 +36,7 @@ class Organisation(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
+    description = MultilingualField(_("description"))
     iso_member_id = models.PositiveIntegerField(_("ISO member id"), null=True, blank=True, unique=True)
     iati_identifier = models.CharField(_("IATI organisation identifier"), max_length=100, blank=True)
     published = models.BooleanField(
@@ -42,29 +44,18 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # Optimistic locking: an edit based on an older version is refused, not silently applied.
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        ordering = ["name"]
+        ordering = [KeyTextTransform("en", "name")]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         indexes = [models.Index(fields=["kind", "country"])]
 
     def __str__(self) -> str:
-        return f"{self.acronym} ({self.display_name})" if self.acronym else self.display_name
+        return f"{self.acronym} ({self.name})" if self.acronym else str(self.name)
 
     def get_absolute_url(self) -> str:
         return reverse("web:organisation_detail", kwargs={"pk": self.pk})
-
-    @property
-    def display_name(self) -> str:
-        """The French name on French pages where there is one; otherwise the official name."""
-        return self.name_fr if self.name_fr and active_content_language() == "fr" else self.name
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
 
 
 class Membership(models.Model):

@@ -3,15 +3,14 @@
 from django.db.models import Q, QuerySet
 
 from jalon.accounts import access
+from jalon.lib.multilingual import text_contains
 from jalon.organisations.models import Membership, Organisation
 
 
 def organisation_list(*, user, search: str = "", kind: str = "", country: str = "", region: str = "") -> QuerySet:
     queryset = access.organisations_visible(user).select_related("country")
     if search:
-        queryset = queryset.filter(
-            Q(name__icontains=search) | Q(name_fr__icontains=search) | Q(acronym__icontains=search)
-        )
+        queryset = queryset.filter(text_contains("name", search) | Q(acronym__icontains=search))
     if kind:
         queryset = queryset.filter(kind=kind)
     if country:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, ProtectedError
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
-from jalon.accounts.versioning import ConflictError  # callers catch services.ConflictError
+from jalon.accounts.versioning import unknown_fields, versioned_update
 from jalon.organisations.models import CATEGORIES_BY_BODY, Membership, Organisation, Person
 from jalon.reference.models import Country
 
@@ -20,14 +20,12 @@ ISO_MEMBERS_FILE = DATA_DIR / "iso_members.csv"
 
 ORGANISATION_FIELDS = (
     "name",
-    "name_fr",
     "acronym",
     "kind",
     "country",
     "website",
     "email",
-    "description_en",
-    "description_fr",
+    "description",
     "iso_member_id",
     "iati_identifier",
     "published",
@@ -49,9 +47,7 @@ def _save_validated(instance, *, exclude=None):
 
 @transaction.atomic
 def organisation_create(*, actor, **fields) -> Organisation:
-    unknown = set(fields) - set(ORGANISATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
+    unknown_fields(fields, ORGANISATION_FIELDS, "organisation")
     organisation = Organisation(**fields)
     _save_validated(organisation)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=organisation)
@@ -62,28 +58,11 @@ def organisation_create(*, actor, **fields) -> Organisation:
 @transaction.atomic
 def organisation_update(*, actor, organisation: Organisation, version: int | None = None, **fields) -> Organisation:
     """Change an organisation; `version` is the one the editor saw, refused if someone saved since."""
-    unknown = set(fields) - set(ORGANISATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
-    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if version is not None and current.version != version:
-        raise ConflictError(
-            _(
-                "Someone else changed this organisation while you were editing it. "
-                "Reload the page to see their changes, then apply yours again."
-            )
-        )
-    before = snapshot(current)
-    for key, value in fields.items():
-        setattr(current, key, value)
-    current.full_clean()
-    if snapshot(current) == before:
-        return current
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
-    _records_changed()
+    current, changed = versioned_update(
+        organisation, actor=actor, version=version, fields=fields, allowed=ORGANISATION_FIELDS
+    )
+    if changed:
+        _records_changed()
     return current
 
 
@@ -155,9 +134,7 @@ def membership_create(
 
 @transaction.atomic
 def person_create(*, actor, **fields) -> Person:
-    unknown = set(fields) - set(PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    unknown_fields(fields, PERSON_FIELDS, "person")
     person = Person(**fields)
     _save_validated(person)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=person)
@@ -205,8 +182,10 @@ def _iso_body(actor) -> Organisation:
     if iso is None:
         iso = organisation_create(
             actor=actor,
-            name="International Organization for Standardization",
-            name_fr="Organisation internationale de normalisation",
+            name={
+                "en": "International Organization for Standardization",
+                "fr": "Organisation internationale de normalisation",
+            },
             acronym="ISO",
             kind=Organisation.Kind.INTERNATIONAL_SDO,
             website="https://www.iso.org",
@@ -232,14 +211,15 @@ def iso_members_load(*, actor=None, path: Path = ISO_MEMBERS_FILE) -> dict[str, 
                 _("%(file)s line %(line)d: unknown country %(code)s")
                 % {"file": path.name, "line": line, "code": row["country_iso2"]}
             )
+        organisation = existing.get(row["acronym"])
         fields = {
-            "name": row["name"] or row["acronym"],
+            # The file gives the official name; a French name typed since is kept.
+            "name": {**(organisation.name if organisation else {}), "en": row["name"] or row["acronym"]},
             "acronym": row["acronym"],
             "kind": Organisation.Kind.NSB,
             "country": country,
             "iso_member_id": int(row["iso_member_id"]) if row["iso_member_id"] else None,
         }
-        organisation = existing.get(row["acronym"])
         if organisation is None:
             organisation = organisation_create(actor=actor, **fields)
             counts["created"] += 1

@@ -1,7 +1,8 @@
 from django.db import models
+from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext_lazy as _
 
-from jalon.reference.multilingual import localized
+from jalon.lib.multilingual import MultilingualField
 
 
 class Region(models.Model):
@@ -15,8 +16,7 @@ class Region(models.Model):
 
     m49 = models.CharField(_("M49 code"), max_length=3, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    name_fr = models.CharField(_("name (French)"), max_length=100, blank=True)
+    name = MultilingualField(_("name"), required=True, max_length=100)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
 
     class Meta:
@@ -25,19 +25,14 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
 
     def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
+        return str(self.name)
 
 
 class Language(models.Model):
-    """A language by its ISO 639 code (as CLDR spells it), named in English and French."""
+    """A language by its ISO 639 code (as CLDR spells it), named in English and French (CLDR)."""
 
     code = models.CharField(_("code"), max_length=12, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    name_fr = models.CharField(_("name (French)"), max_length=100, blank=True)
+    name = MultilingualField(_("name"), required=True, max_length=100)
 
     class Meta:
         ordering = ["code"]
@@ -45,19 +40,14 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
+        return str(self.name)
 
 
 class Currency(models.Model):
     """An ISO 4217 currency."""
 
     code = models.CharField(_("code"), max_length=3, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    name_fr = models.CharField(_("name (French)"), max_length=100, blank=True)
+    name = MultilingualField(_("name"), required=True, max_length=100)
     minor_units = models.PositiveSmallIntegerField(_("minor units"), default=2)
 
     class Meta:
@@ -67,10 +57,6 @@ class Currency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} - {self.name}"
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
 
 
 class Country(models.Model):
@@ -83,12 +69,7 @@ class Country(models.Model):
     iso2 = models.CharField(_("ISO alpha-2"), max_length=2, unique=True)
     iso3 = models.CharField(_("ISO alpha-3"), max_length=3, unique=True)
     m49 = models.CharField(_("ISO numeric / M49"), max_length=3, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    name_fr = models.CharField(_("name (French)"), max_length=100)
-    name_es = models.CharField(_("name (Spanish)"), max_length=100, blank=True)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=100, blank=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
-    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
+    name = MultilingualField(_("name"), required=True, max_length=100)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
     )
@@ -112,16 +93,12 @@ class Country(models.Model):
     currencies = models.ManyToManyField(Currency, blank=True, related_name="countries", verbose_name=_("currencies"))
 
     class Meta:
-        ordering = ["name_en"]
+        ordering = [KeyTextTransform("en", "name")]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
+        return str(self.name)
 
 
 class Vintage(models.Model):
@@ -207,10 +184,8 @@ class DevelopingCountryRule(models.Model):
         ANY = "any", _("any condition holds")
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_fr = models.CharField(_("name (French)"), max_length=200)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
+    name = MultilingualField(_("name"), required=True, max_length=200)
+    description = MultilingualField(_("description"))
     combine = models.CharField(_("combine"), max_length=3, choices=Combine.choices, default=Combine.ALL)
     conditions = models.JSONField(_("conditions"), default=list)
 
@@ -220,12 +195,4 @@ class DevelopingCountryRule(models.Model):
         verbose_name_plural = _("developing-country rules")
 
     def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
+        return str(self.name)

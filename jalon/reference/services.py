@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jalon.lib.multilingual import validate_multilingual
 from jalon.reference.models import (
     BOOLEAN_SCHEMES,
     NO,
@@ -31,6 +32,8 @@ from jalon.reference.models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_MANIFEST = DATA_DIR / "vintages.json"
 ONE_DAY = datetime.timedelta(days=1)
+# The country names the master file gives (the six UN languages).
+COUNTRY_NAME_LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 
 
 @dataclass
@@ -81,15 +84,19 @@ class _RegionBook:
         if not code:
             return None
         region = self.by_code.get(code)
-        values = {"name_en": name, "name_fr": self.french.get(code, ""), "kind": kind, "parent": parent}
+        names = {language: text for language, text in (("en", name), ("fr", self.french.get(code, ""))) if text}
+        values = {"name": names, "kind": kind, "parent": parent}
         if region is None:
             region = Region.objects.create(m49=code, **values)
             self.by_code[code] = region
-        elif any(getattr(region, key) != value for key, value in values.items() if value not in ("", None)):
-            for key, value in values.items():
-                if value not in ("", None):
-                    setattr(region, key, value)
-            region.save()
+        else:
+            # A file without a name in some language keeps the name already known in it.
+            values["name"] = {**region.name, **names}
+            if any(getattr(region, key) != value for key, value in values.items() if value not in ("", None)):
+                for key, value in values.items():
+                    if value not in ("", None):
+                        setattr(region, key, value)
+                region.save()
         return region
 
 
@@ -121,12 +128,11 @@ def _ccc_rows(vintage: dict, data_dir: Path, regions: _RegionBook, report: LoadR
         fields = {
             "iso2": row["iso2"],
             "m49": _m49(row["m49"]),
-            "name_en": row["country_name_en"],
-            "name_fr": row["country_name_fr"],
-            "name_es": row["country_name_es"],
-            "name_ar": row["country_name_ar"],
-            "name_zh": row["country_name_zh"],
-            "name_ru": row["country_name_ru"],
+            "name": {
+                language: row[f"country_name_{language}"]
+                for language in COUNTRY_NAME_LANGUAGES
+                if row[f"country_name_{language}"]
+            },
             "region": region,
             "sub_region": sub_region,
             "intermediate_region": intermediate,
@@ -232,6 +238,10 @@ def _apply_classifications(
             report.classifications_opened += 1
 
 
+def _names(english: str, french: str) -> dict:
+    return {language: text for language, text in (("en", english), ("fr", french)) if text}
+
+
 def _load_languages_and_currencies() -> None:
     """Official languages and currencies per country, from CLDR as shipped in babel."""
     english, french = Locale("en"), Locale("fr")
@@ -245,8 +255,7 @@ def _load_languages_and_currencies() -> None:
             if code not in languages:
                 languages[code] = Language.objects.create(
                     code=code,
-                    name_en=english.languages.get(code, code),
-                    name_fr=french.languages.get(code, ""),
+                    name=_names(english.languages.get(code, code), french.languages.get(code, "")),
                 )
             wanted_languages.append(languages[code])
         if {lang.pk for lang in country.languages.all()} != {lang.pk for lang in wanted_languages}:
@@ -256,8 +265,7 @@ def _load_languages_and_currencies() -> None:
             if code not in currencies:
                 currencies[code] = Currency.objects.create(
                     code=code,
-                    name_en=english.currencies.get(code, code),
-                    name_fr=french.currencies.get(code, ""),
+                    name=_names(english.currencies.get(code, code), french.currencies.get(code, "")),
                     minor_units=get_currency_precision(code),
                 )
             wanted_currencies.append(currencies[code])
@@ -339,23 +347,16 @@ def rule_validate_conditions(*, combine: str, conditions: list) -> None:
 def rule_save(
     *,
     code: str,
-    name_en: str,
-    name_fr: str,
+    name: dict,
     conditions: list,
     combine: str = DevelopingCountryRule.Combine.ALL,
-    description_en: str = "",
-    description_fr: str = "",
+    description: dict | None = None,
 ) -> DevelopingCountryRule:
     rule_validate_conditions(combine=combine, conditions=conditions)
+    validate_multilingual(name, required=True, max_length=200)
+    validate_multilingual(description)
     rule, _created = DevelopingCountryRule.objects.update_or_create(
         code=code,
-        defaults={
-            "name_en": name_en,
-            "name_fr": name_fr,
-            "description_en": description_en,
-            "description_fr": description_fr,
-            "combine": combine,
-            "conditions": conditions,
-        },
+        defaults={"name": name, "description": description or {}, "combine": combine, "conditions": conditions},
     )
     return rule

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from jalon.reference.multilingual import text_in
+from jalon.lib.multilingual import text_in
 from jalon.results.models import DimensionValue, Indicator, Period, Programme
 from jalon.results.progress import STATUS_LABELS
 from jalon.results.selectors import IndicatorProgress, programme_progress

@@ -53,7 +53,7 @@ class Computation:
     compute: Callable[[Programme, Period], list[Part]]
 
     def t(self, field: str) -> str:
-        from jalon.reference.multilingual import text_in
+        from jalon.lib.multilingual import text_in
 
         return text_in(getattr(self, field))
 
@@ -104,9 +104,7 @@ def _developing_members_by_region(programme: Programme, period: Period) -> list[
     parts = [Part(Decimal(sum(regions.values())))]
     for region, count in sorted(regions.items(), key=lambda item: item[0].m49 if item[0] else ""):
         if region is not None:
-            parts.append(
-                Part(Decimal(count), Dimension.Kind.REGION, region.m49, {"en": region.name_en, "fr": region.name_fr})
-            )
+            parts.append(Part(Decimal(count), Dimension.Kind.REGION, region.m49, dict(region.name)))
     return parts
 
 

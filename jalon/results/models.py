@@ -10,9 +10,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jalon.accounts.versioning import VersionedModel
+from jalon.lib.multilingual import MultilingualField, text_in
 from jalon.organisations.models import Organisation
 from jalon.reference.models import DevelopingCountryRule
-from jalon.reference.multilingual import text_in
 
 
 class Multilingual:
@@ -22,13 +23,13 @@ class Multilingual:
         return text_in(getattr(self, field))
 
 
-class Programme(Multilingual, models.Model):
+class Programme(Multilingual, VersionedModel):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     owner = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("owner")
     )
-    title = models.JSONField(_("title"), default=dict)
-    description = models.JSONField(_("description"), default=dict, blank=True)
+    title = MultilingualField(_("title"), required=True)
+    description = MultilingualField(_("description"))
     source = models.TextField(_("source"), blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -52,7 +53,6 @@ class Programme(Multilingual, models.Model):
     activity_types = models.JSONField(_("activity types"), default=list, blank=True)
     reference_lists = models.JSONField(_("reference lists"), default=list, blank=True)
     tables = models.JSONField(_("tables"), default=dict, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     # Replaced by every write that can change what the progress pages show; cached progress is keyed on
     # it (jalon/results/progress_cache.py). Random rather than a counter: a counter comes back to the same
     # value after a rollback or a restored backup, and would then serve what was cached for other data.
@@ -89,7 +89,7 @@ class Level(Multilingual, models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="levels")
     key = models.SlugField(_("key"), max_length=40)
-    name = models.JSONField(_("name"), default=dict)
+    name = MultilingualField(_("name"), required=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     iati_result_type = models.PositiveSmallIntegerField(_("IATI result type"), choices=IatiType.choices)
 
@@ -106,7 +106,7 @@ class Period(Multilingual, models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="periods")
     code = models.CharField(_("code"), max_length=20)
-    name = models.JSONField(_("name"), default=dict)
+    name = MultilingualField(_("name"), required=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
 
@@ -126,8 +126,8 @@ class Result(Multilingual, models.Model):
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="results")
     code = models.CharField(_("code"), max_length=20)
-    title = models.JSONField(_("title"), default=dict)
-    description = models.JSONField(_("description"), default=dict, blank=True)
+    title = MultilingualField(_("title"), required=True)
+    description = MultilingualField(_("description"))
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -177,7 +177,7 @@ class Dimension(Multilingual, models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="dimensions")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     code = models.SlugField(_("code"), max_length=40)
-    name = models.JSONField(_("name"), default=dict)
+    name = MultilingualField(_("name"), required=True)
 
     class Meta:
         ordering = ["programme", "code"]
@@ -190,7 +190,7 @@ class Dimension(Multilingual, models.Model):
 class DimensionValue(Multilingual, models.Model):
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="values")
     code = models.CharField(_("code"), max_length=40)
-    name = models.JSONField(_("name"), default=dict)
+    name = MultilingualField(_("name"), required=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -212,10 +212,10 @@ class Indicator(Multilingual, models.Model):
 
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(_("code"), max_length=20)
-    title = models.JSONField(_("title"), default=dict)
-    definition = models.JSONField(_("definition"), default=dict, blank=True)
+    title = MultilingualField(_("title"), required=True)
+    definition = MultilingualField(_("definition"))
     measure = models.CharField(_("measure"), max_length=12, choices=Measure.choices, default=Measure.COUNT)
-    unit = models.JSONField(_("unit"), default=dict, blank=True)
+    unit = MultilingualField(_("unit"))
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.ASCENDING)
     cumulation = models.CharField(
@@ -224,15 +224,15 @@ class Indicator(Multilingual, models.Model):
     baseline_value = models.DecimalField(_("baseline"), max_digits=20, decimal_places=4, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     baseline_to_be_set_in = models.PositiveSmallIntegerField(_("baseline to be set in"), null=True, blank=True)
-    baseline_note = models.JSONField(_("baseline note"), default=dict, blank=True)
+    baseline_note = MultilingualField(_("baseline note"))
     target_value = models.DecimalField(_("target"), max_digits=20, decimal_places=4, null=True, blank=True)
     target_relative_percent = models.DecimalField(
         _("target: increase over the baseline (%)"), max_digits=10, decimal_places=4, null=True, blank=True
     )
-    target_note = models.JSONField(_("target note"), default=dict, blank=True)
+    target_note = MultilingualField(_("target note"))
     source = models.CharField(_("data source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     computation = models.CharField(_("computation"), max_length=80, blank=True)
-    means_of_verification = models.JSONField(_("means of verification"), default=dict, blank=True)
+    means_of_verification = MultilingualField(_("means of verification"))
     dimensions = models.ManyToManyField(Dimension, blank=True, related_name="indicators")
     is_demo = models.BooleanField(_("demo indicator"), default=False)
     order = models.PositiveIntegerField(default=0)
@@ -257,7 +257,7 @@ class Milestone(Multilingual, models.Model):
     relative_percent = models.DecimalField(
         _("increase over the baseline (%)"), max_digits=10, decimal_places=4, null=True, blank=True
     )
-    note = models.JSONField(_("note"), default=dict, blank=True)
+    note = MultilingualField(_("note"))
 
     class Meta:
         ordering = ["indicator", "period__start"]
@@ -267,7 +267,7 @@ class Milestone(Multilingual, models.Model):
         return f"{self.indicator.code} {self.period.code}"
 
 
-class Measurement(models.Model):
+class Measurement(VersionedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -312,7 +312,6 @@ class Measurement(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["indicator", "period__start", "id"]

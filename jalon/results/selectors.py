@@ -10,7 +10,7 @@ from typing import NamedTuple
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from jalon.reference.multilingual import text_in
+from jalon.lib.multilingual import text_in
 from jalon.results import progress as engine
 from jalon.results.models import Indicator, Measure, Measurement, Milestone, Period, Programme, Result
 

@@ -7,14 +7,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jalon.accounts import access
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
-from jalon.accounts.versioning import ConflictError  # callers catch services.ConflictError
+from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import organisation_create
 from jalon.results.models import (
@@ -54,8 +54,7 @@ def _owner(actor, spec: dict) -> Organisation:
     if owner is None:
         owner = organisation_create(
             actor=actor,
-            name=spec["name"].get("en") or spec["acronym"],
-            name_fr=spec["name"].get("fr", ""),
+            name=spec["name"] or {"en": spec["acronym"]},
             acronym=spec["acronym"],
             kind=Organisation.Kind.INTERNATIONAL_SDO,
         )
@@ -290,24 +289,11 @@ def _check_reporter(actor, measurement: Measurement) -> None:
 
 
 def _locked(measurement: Measurement, version: int | None) -> Measurement:
-    current = (
-        Measurement.objects.select_for_update().select_related("indicator__result", "period").get(pk=measurement.pk)
-    )
-    if version is not None and current.version != version:
-        raise ConflictError(
-            _(
-                "Someone else changed this value while you were editing it. Reload the page to see their "
-                "version; your entry was not saved."
-            )
-        )
-    return current
+    return locked(measurement, version, queryset=Measurement.objects.select_related("indicator__result", "period"))
 
 
 def _save_audited(current: Measurement, before: dict, actor) -> Measurement:
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
+    current = versioned_save(current, actor=actor, before=before)
     progress_changed(current.period.programme_id)
     return current
 
@@ -316,11 +302,10 @@ def _save_audited(current: Measurement, before: dict, actor) -> Measurement:
 def measurement_update(
     *, actor, measurement: Measurement, version: int | None = None, submit: bool = False, **fields
 ) -> Measurement:
+    unknown_fields(fields, MEASUREMENT_FIELDS, "measurement")
     current = _locked(measurement, version)
     before = snapshot(current)
     for key, value in fields.items():
-        if key not in MEASUREMENT_FIELDS:
-            raise TypeError(f"unknown measurement field: {key}")
         setattr(current, key, value)
     _validate_measurement(current)
     if current.organisation_id != before["organisation_id"]:
@@ -427,12 +412,6 @@ def _check(errors: dict) -> None:
         raise ValidationError(errors)
 
 
-def _only(fields: dict, allowed: tuple, what: str) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unknown {what} fields: {sorted(unknown)}")
-
-
 def _normalize_decimals(instance) -> None:
     """Decimals at the places the database gives back (20 is read as 20.0000): else an unchanged value
     would look changed. More places are left for full_clean() to refuse."""
@@ -505,7 +484,7 @@ def _programme_validate(programme: Programme) -> None:
 
 @transaction.atomic
 def programme_create(*, actor, **fields) -> Programme:
-    _only(fields, PROGRAMME_FIELDS, "programme")
+    unknown_fields(fields, PROGRAMME_FIELDS, "programme")
     fields.setdefault("languages", ["fr", "en"])
     programme = Programme(**fields)
     _programme_validate(programme)
@@ -516,30 +495,19 @@ def programme_create(*, actor, **fields) -> Programme:
 @transaction.atomic
 def programme_update(*, actor, programme: Programme, version: int | None = None, **fields) -> Programme:
     """Change a programme's own fields; `version` is the one the editor saw, refused if someone saved since."""
-    _only(fields, PROGRAMME_FIELDS, "programme")
-    current = Programme.objects.select_for_update().get(pk=programme.pk)
-    if version is not None and current.version != version:
-        raise ConflictError(
-            _(
-                "Someone else changed this programme while you were editing it. "
-                "Reload the page to see their changes, then apply yours again."
-            )
-        )
-    before = snapshot(current)
-    for key, value in fields.items():
-        setattr(current, key, value)
-    _programme_validate(current)
-    _normalize_decimals(current)
-    current.full_clean()
-    if snapshot(current) == before:
-        return current
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
-    # Thresholds, the developing-country rule and dates change statuses; titles show on the pages.
-    progress_changed(current)
-    current.refresh_from_db(fields=["progress_stamp"])
+
+    def clean(current: Programme) -> None:
+        _programme_validate(current)
+        _normalize_decimals(current)
+        current.full_clean()
+
+    current, changed = versioned_update(
+        programme, actor=actor, version=version, fields=fields, allowed=PROGRAMME_FIELDS, clean=clean
+    )
+    if changed:
+        # Thresholds, the developing-country rule and dates change statuses; titles show on the pages.
+        progress_changed(current)
+        current.refresh_from_db(fields=["progress_stamp"])
     return current
 
 
@@ -846,7 +814,7 @@ def indicator_save(
 ) -> Indicator:
     """Create an indicator of `result` (`indicator` None), or change one, with its disaggregations and its
     milestones: {period: {"value": ..., "relative_percent": ..., "note": {...}}}."""
-    _only(fields, INDICATOR_FIELDS, "indicator")
+    unknown_fields(fields, INDICATOR_FIELDS, "indicator")
     programme = result.programme
     if indicator is not None and indicator.result.programme_id != programme.pk:
         raise ValidationError(_("This indicator belongs to another programme."))

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from jalon.reference.admin import NAMES
 from jalon.support.models import EligibilityRule, Fellowship, FellowshipEligibility, Sponsorship, SupportBudget
 from jalon.support.rules import KINDS
 
@@ -38,7 +39,7 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
 class FellowshipEligibilityAdmin(admin.ModelAdmin):
     list_display = ["year", "country", "source", "is_demo"]
     list_filter = ["year", "is_demo"]
-    search_fields = ["country__name_en", "country__name_fr", "country__iso3"]
+    search_fields = [*(f"country__{name}" for name in NAMES), "country__iso3"]
     autocomplete_fields = ["country"]
 
 

@@ -148,12 +148,14 @@ def _fellowships(*, actor, chf) -> None:
     senegal = Country.objects.get(iso3="SEN")
     ministry = Organisation.objects.filter(acronym="MCTN", country=senegal).first() or organisation_create(
         actor=actor,
-        name="Ministère de la Communication, des Télécommunications et du Numérique",
+        name={"en": "Ministère de la Communication, des Télécommunications et du Numérique"},
         acronym="MCTN",
         kind=Organisation.Kind.MINISTRY,
         country=senegal,
-        description_en="Demo record: Senegal's ITU administration for the fellowship demo.",
-        description_fr="Fiche de démonstration : l'administration UIT du Sénégal pour la démo des bourses.",
+        description={
+            "en": "Demo record: Senegal's ITU administration for the fellowship demo.",
+            "fr": "Fiche de démonstration : l'administration UIT du Sénégal pour la démo des bourses.",
+        },
     )
     people = [
         _person(actor, ministry, "Aminata", "Faye", "female"),

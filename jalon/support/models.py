@@ -11,9 +11,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jalon.accounts.versioning import VersionedModel
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country, Currency
 from jalon.results.models import Programme
@@ -103,7 +105,7 @@ class FellowshipEligibility(models.Model):
     )
 
     class Meta:
-        ordering = ["-year", "country__name_en"]
+        ordering = ["-year", KeyTextTransform("en", "country__name")]
         verbose_name = _("fellowship eligibility")
         verbose_name_plural = _("fellowship eligibility lists")
         constraints = [models.UniqueConstraint(fields=["year", "country"], name="fellowship_eligibility_unique")]
@@ -136,7 +138,7 @@ class SupportBudget(models.Model):
         return f"{self.programme.code} {self.get_scheme_display()} {self.year}: {self.amount} {self.currency.code}"
 
 
-class Award(models.Model):
+class Award(VersionedModel):
     """What sponsorships and fellowships share: who, which meeting, the money, the rule results, the lock."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+", verbose_name=_("programme"))
@@ -176,7 +178,6 @@ class Award(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jalon.reference.multilingual import text_in
+from jalon.lib.multilingual import text_in
 from jalon.support.models import (
     FELLOWSHIP_COUNTED,
     SPONSORSHIP_AWARDED,
@@ -235,7 +235,7 @@ def kind_choices(scheme: str | None = None) -> list[tuple[str, str]]:
 
 
 def _names(obj) -> dict:
-    return {"en": obj.name_en, "fr": obj.name_fr or obj.name_en}
+    return {"en": obj.name.in_language("en"), "fr": obj.name.in_language("fr")}
 
 
 def _country(application):

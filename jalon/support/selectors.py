@@ -248,7 +248,7 @@ def fellowship_ranking(fellowships: list[Fellowship]) -> dict[int, Ranking]:
             awards_total=sum(sexes.values()),
             awards_by_sex=sexes,
             awards_in_region=by_region.get(key, {}).get(region.pk if region else None, 0),
-            region_name=region.name if region else "",
+            region_name=str(region.name) if region else "",
             candidate_sex=f.person.sex,
         )
     return rankings

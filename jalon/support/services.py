@@ -10,21 +10,18 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
-from jalon.accounts.versioning import ConflictError
+from jalon.accounts.versioning import locked, unknown_fields, versioned_save
 from jalon.committees import services as committee_services
 from jalon.committees.models import Committee, Meeting, MeetingDelegate
 from jalon.organisations.models import Organisation, Person
 from jalon.results.computations import computed_schedule_refresh
 from jalon.support.models import FELLOWSHIP_AWARDED, SPONSORSHIP_AWARDED, Fellowship, Sponsorship
 from jalon.support.rules import evaluate
-
-__all__ = ["ConflictError"]
 
 # Each workflow step and the statuses it starts from: the services enforce it, the pages offer a step's
 # button only where it applies.
@@ -72,26 +69,6 @@ FELLOWSHIP_FIELDS = (
 
 
 # Shared steps ----------------------------------------------------------------------------------------------
-
-
-def _locked(application, version: int | None):
-    current = type(application).objects.select_for_update().get(pk=application.pk)
-    if version is not None and current.version != version:
-        raise ConflictError(
-            _(
-                "Someone else changed this application while you were looking at it. Reload the page to see "
-                "their version; nothing was changed."
-            )
-        )
-    return current
-
-
-def _save(current, before: dict, actor):
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
-    return current
 
 
 def _require_status(current, allowed: tuple, message: str) -> None:
@@ -177,9 +154,7 @@ def _check_sponsorship(instance: Sponsorship) -> None:
 @transaction.atomic
 def sponsorship_create(*, actor, is_demo: bool = False, **fields) -> Sponsorship:
     """A draft application; nothing is checked against the rules until it is submitted."""
-    unknown = set(fields) - set(SPONSORSHIP_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown sponsorship fields: {sorted(unknown)}")
+    unknown_fields(fields, SPONSORSHIP_FIELDS, "sponsorship")
     sponsorship = Sponsorship(**fields, is_demo=is_demo, created_by=_author(actor))
     _check_sponsorship(sponsorship)
     _clean(sponsorship)
@@ -190,22 +165,21 @@ def sponsorship_create(*, actor, is_demo: bool = False, **fields) -> Sponsorship
 
 @transaction.atomic
 def sponsorship_update(*, actor, sponsorship: Sponsorship, version: int | None = None, **fields) -> Sponsorship:
-    current = _locked(sponsorship, version)
+    current = locked(sponsorship, version)
     _require_status(current, (Sponsorship.Status.DRAFT,), _("Only a draft can be edited; this one is %(status)s."))
+    unknown_fields(fields, SPONSORSHIP_FIELDS, "sponsorship")
     before = snapshot(current)
     for name, value in fields.items():
-        if name not in SPONSORSHIP_FIELDS:
-            raise TypeError(f"Unknown sponsorship field: {name}")
         setattr(current, name, value)
     _check_sponsorship(current)
     _clean(current)
-    return _save(current, before, actor)
+    return versioned_save(current, actor=actor, before=before)
 
 
 @transaction.atomic
 def sponsorship_submit(*, actor, sponsorship: Sponsorship, version: int | None = None) -> Sponsorship:
     """Send a draft to the programme team. A rule that refuses stops it here, with its reason."""
-    current = _locked(sponsorship, version)
+    current = locked(sponsorship, version)
     _require_status(current, SPONSORSHIP_STEPS["submit"], _("Only a draft can be submitted; this one is %(status)s."))
     _serialise_quota(current)
     evaluation = evaluate(current)
@@ -214,14 +188,14 @@ def sponsorship_submit(*, actor, sponsorship: Sponsorship, version: int | None =
     before = snapshot(current)
     current.rule_results, current.evaluated_at = evaluation.as_json(), timezone.now()
     current.status, current.submitted_at = Sponsorship.Status.SUBMITTED, timezone.now()
-    return _save(current, before, actor)
+    return versioned_save(current, actor=actor, before=before)
 
 
 @transaction.atomic
 def sponsorship_check(*, actor, sponsorship: Sponsorship, version: int | None = None) -> Sponsorship:
     """The programme team checks a submitted application: the rules run again on today's data; if one that
     refuses fails, the application is refused with the rules' reasons, otherwise it is ready for a decision."""
-    current = _locked(sponsorship, version)
+    current = locked(sponsorship, version)
     _require_status(
         current, SPONSORSHIP_STEPS["check"], _("Only a submitted application can be checked; this one is %(status)s.")
     )
@@ -233,12 +207,12 @@ def sponsorship_check(*, actor, sponsorship: Sponsorship, version: int | None = 
         current.status = Sponsorship.Status.CHECKED
     else:
         current.status, current.decided_at = Sponsorship.Status.REFUSED, timezone.now()
-    return _save(current, before, actor)
+    return versioned_save(current, actor=actor, before=before)
 
 
 @transaction.atomic
 def sponsorship_approve(*, actor, sponsorship: Sponsorship, note: str = "", version: int | None = None) -> Sponsorship:
-    current = _locked(sponsorship, version)
+    current = locked(sponsorship, version)
     _require_status(
         current, SPONSORSHIP_STEPS["approve"], _("Only a checked application can be approved; this one is %(status)s.")
     )
@@ -252,12 +226,12 @@ def sponsorship_approve(*, actor, sponsorship: Sponsorship, note: str = "", vers
     current.status, current.decided_at, current.reviewer = Sponsorship.Status.APPROVED, timezone.now(), actor
     current.review_note = note.strip()
     current.delegate = _delegate_sponsored(actor=actor, application=current)
-    return _save(current, before, actor)
+    return versioned_save(current, actor=actor, before=before)
 
 
 @transaction.atomic
 def sponsorship_refuse(*, actor, sponsorship: Sponsorship, reasons: str, version: int | None = None) -> Sponsorship:
-    current = _locked(sponsorship, version)
+    current = locked(sponsorship, version)
     _require_status(
         current,
         SPONSORSHIP_STEPS["refuse"],
@@ -268,14 +242,14 @@ def sponsorship_refuse(*, actor, sponsorship: Sponsorship, reasons: str, version
     before = snapshot(current)
     current.status, current.decided_at, current.reviewer = Sponsorship.Status.REFUSED, timezone.now(), actor
     current.refusal_reasons = reasons.strip()
-    return _save(current, before, actor)
+    return versioned_save(current, actor=actor, before=before)
 
 
 @transaction.atomic
 def sponsorship_arrange_travel(
     *, actor, sponsorship: Sponsorship, actual_travel=None, version: int | None = None
 ) -> Sponsorship:
-    current = _locked(sponsorship, version)
+    current = locked(sponsorship, version)
     _require_status(
         current,
         SPONSORSHIP_STEPS["travel"],
@@ -285,7 +259,7 @@ def sponsorship_arrange_travel(
     _record_actuals(current, {"actual_travel": actual_travel})
     current.status = Sponsorship.Status.TRAVEL_ARRANGED
     _clean(current)
-    return _save(current, before, actor)
+    return versioned_save(current, actor=actor, before=before)
 
 
 @transaction.atomic
@@ -293,7 +267,7 @@ def sponsorship_attend(
     *, actor, sponsorship: Sponsorship, actual_allowance=None, actual_other=None, version: int | None = None
 ) -> Sponsorship:
     """The delegate attended: the meeting's delegate list marks them present and sponsored."""
-    current = _locked(sponsorship, version)
+    current = locked(sponsorship, version)
     _require_status(
         current,
         SPONSORSHIP_STEPS["attend"],
@@ -306,7 +280,7 @@ def sponsorship_attend(
     current.status = Sponsorship.Status.ATTENDED
     current.delegate = _delegate_sponsored(actor=actor, application=current, present=True)
     _clean(current)
-    return _save(current, before, actor)
+    return versioned_save(current, actor=actor, before=before)
 
 
 @transaction.atomic
@@ -314,7 +288,7 @@ def sponsorship_report(
     *, actor, sponsorship: Sponsorship, text: str = "", file=None, version: int | None = None
 ) -> Sponsorship:
     """The delegate's report back after the meeting: a text, a file, or both."""
-    current = _locked(sponsorship, version)
+    current = locked(sponsorship, version)
     _require_status(
         current,
         SPONSORSHIP_STEPS["report"],
@@ -328,18 +302,18 @@ def sponsorship_report(
         current.report_file = file
     current.status, current.report_submitted_at = Sponsorship.Status.REPORT_SUBMITTED, timezone.now()
     _clean(current)
-    return _save(current, before, actor)
+    return versioned_save(current, actor=actor, before=before)
 
 
 def _record_costs(*, actor, application, version, values: dict, allowed: tuple):
-    current = _locked(application, version)
+    current = locked(application, version)
     _require_status(current, allowed, _("Actual costs are recorded for awards only; this application is %(status)s."))
     before = snapshot(current)
     for name in ACTUAL_FIELDS:
         if name in values:
             setattr(current, name, values[name])
     _clean(current)
-    return _save(current, before, actor)
+    return versioned_save(current, actor=actor, before=before)
 
 
 @transaction.atomic
@@ -377,9 +351,7 @@ def _prepare_fellowship(instance: Fellowship) -> None:
 
 @transaction.atomic
 def fellowship_create(*, actor, is_demo: bool = False, **fields) -> Fellowship:
-    unknown = set(fields) - set(FELLOWSHIP_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown fellowship fields: {sorted(unknown)}")
+    unknown_fields(fields, FELLOWSHIP_FIELDS, "fellowship")
     fellowship = Fellowship(**fields, is_demo=is_demo, created_by=_author(actor))
     _prepare_fellowship(fellowship)
     _clean(fellowship)
@@ -390,23 +362,22 @@ def fellowship_create(*, actor, is_demo: bool = False, **fields) -> Fellowship:
 
 @transaction.atomic
 def fellowship_update(*, actor, fellowship: Fellowship, version: int | None = None, **fields) -> Fellowship:
-    current = _locked(fellowship, version)
+    current = locked(fellowship, version)
     _require_status(current, (Fellowship.Status.DRAFT,), _("Only a draft can be edited; this one is %(status)s."))
+    unknown_fields(fields, FELLOWSHIP_FIELDS, "fellowship")
     before = snapshot(current)
     for name, value in fields.items():
-        if name not in FELLOWSHIP_FIELDS:
-            raise TypeError(f"Unknown fellowship field: {name}")
         setattr(current, name, value)
     _prepare_fellowship(current)
     _clean(current)
-    return _save(current, before, actor)
+    return versioned_save(current, actor=actor, before=before)
 
 
 @transaction.atomic
 def fellowship_submit(*, actor, fellowship: Fellowship, version: int | None = None) -> Fellowship:
     """Send a request to the programme team. A rule that refuses (a third partial fellowship for the
     Member State at this meeting, say) stops it here, naming the rule."""
-    current = _locked(fellowship, version)
+    current = locked(fellowship, version)
     _require_status(current, FELLOWSHIP_STEPS["submit"], _("Only a draft can be submitted; this one is %(status)s."))
     _serialise_quota(current)
     evaluation = evaluate(current)
@@ -415,12 +386,12 @@ def fellowship_submit(*, actor, fellowship: Fellowship, version: int | None = No
     before = snapshot(current)
     current.rule_results, current.evaluated_at = evaluation.as_json(), timezone.now()
     current.status, current.submitted_at = Fellowship.Status.SUBMITTED, timezone.now()
-    return _save(current, before, actor)
+    return versioned_save(current, actor=actor, before=before)
 
 
 @transaction.atomic
 def fellowship_approve(*, actor, fellowship: Fellowship, note: str = "", version: int | None = None) -> Fellowship:
-    current = _locked(fellowship, version)
+    current = locked(fellowship, version)
     _require_status(
         current, FELLOWSHIP_STEPS["approve"], _("Only a submitted request can be awarded; this one is %(status)s.")
     )
@@ -434,12 +405,12 @@ def fellowship_approve(*, actor, fellowship: Fellowship, note: str = "", version
     current.status, current.decided_at, current.reviewer = Fellowship.Status.APPROVED, timezone.now(), actor
     current.review_note = note.strip()
     _delegate_sponsored(actor=actor, application=current)
-    return _save(current, before, actor)
+    return versioned_save(current, actor=actor, before=before)
 
 
 @transaction.atomic
 def fellowship_refuse(*, actor, fellowship: Fellowship, reasons: str, version: int | None = None) -> Fellowship:
-    current = _locked(fellowship, version)
+    current = locked(fellowship, version)
     _require_status(
         current, FELLOWSHIP_STEPS["refuse"], _("Only a submitted request can be refused; this one is %(status)s.")
     )
@@ -448,7 +419,7 @@ def fellowship_refuse(*, actor, fellowship: Fellowship, reasons: str, version: i
     before = snapshot(current)
     current.status, current.decided_at, current.reviewer = Fellowship.Status.REFUSED, timezone.now(), actor
     current.refusal_reasons = reasons.strip()
-    return _save(current, before, actor)
+    return versioned_save(current, actor=actor, before=before)
 
 
 @transaction.atomic

@@ -7,6 +7,6 @@ class WebConfig(AppConfig):
     verbose_name = _("Web pages")
 
     def ready(self):
-        from jalon.web import collation
+        from jalon.lib import collation
 
         collation.connect()

@@ -12,11 +12,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
 import jalon
 from jalon.accounts.models import AuditEntry
+from jalon.accounts.versioning import CONFLICT_MESSAGE
 from jalon.organisations.models import Organisation
 from jalon.results.models import Programme
 from tests.client import Client
@@ -159,8 +159,8 @@ def test_a_country_is_found_by_its_iso3_code_with_its_classifications(client, db
     country = response.json()
     assert country["iso2"] == row["iso2"] == "SN"
     assert country["m49"] == m49(row["m49"])
-    assert country["name_en"] == row["country_name_en"]
-    assert country["name_fr"] == row["country_name_fr"]
+    assert country["name"]["en"] == row["country_name_en"]
+    assert country["name"]["fr"] == row["country_name_fr"]
     assert country["region"] == m49(row["region_code"])
     assert country["sub_region"] == m49(row["sub_region_code"])
     assert country["income_group"] == row["wb_income_code"]
@@ -240,7 +240,7 @@ def test_a_page_size_that_is_not_a_positive_number_falls_back_to_50(client, db, 
 
 def test_a_page_holds_at_most_500_items(client, db):
     Organisation.objects.bulk_create(
-        [Organisation(name=f"Bulk body {n:03}", kind=Organisation.Kind.OTHER) for n in range(420)]
+        [Organisation(name={"en": f"Bulk body {n:03}"}, kind=Organisation.Kind.OTHER) for n in range(420)]
     )
     total = Organisation.objects.filter(published=True).count()
     assert total > 500
@@ -363,7 +363,7 @@ def test_a_token_creates_changes_and_deletes_an_organisation_and_each_write_is_a
     manager = users["manager"]
     response = token_client.post(
         ORGANISATIONS,
-        **json_body({"name": "Ministry of Trade", "acronym": "MOT", "kind": "ministry", "country": "SEN"}),
+        **json_body({"name": {"en": "Ministry of Trade"}, "acronym": "MOT", "kind": "ministry", "country": "SEN"}),
     )
     assert response.status_code == 201, response.content
     created = response.json()
@@ -374,19 +374,19 @@ def test_a_token_creates_changes_and_deletes_an_organisation_and_each_write_is_a
         "create",
         manager,
         None,
-        "Ministry of Trade",
+        {"en": "Ministry of Trade"},
     )
 
-    response = token_client.patch(organisation_page_url(pk), **json_body({"name": "Ministry of Industry"}))
+    response = token_client.patch(organisation_page_url(pk), **json_body({"name": {"en": "Ministry of Industry"}}))
     assert response.status_code == 200, response.content
-    assert response.json()["name"] == "Ministry of Industry" and response.json()["version"] == 2
+    assert response.json()["name"] == {"en": "Ministry of Industry"} and response.json()["version"] == 2
     update = audit_entries(pk)[-1]
     assert (update.action, update.actor) == ("update", manager)
-    assert ("name", "Ministry of Trade", "Ministry of Industry") in update.changes()
+    assert ("name", {"en": "Ministry of Trade"}, {"en": "Ministry of Industry"}) in update.changes()
 
     response = token_client.put(
         organisation_page_url(pk),
-        **json_body({"name": "Ministry of Industry", "acronym": "MOI", "kind": "ministry", "country": "KEN"}),
+        **json_body({"name": {"en": "Ministry of Industry"}, "acronym": "MOI", "kind": "ministry", "country": "KEN"}),
     )
     assert response.status_code == 200, response.content
     assert response.json()["country"] == "KEN"
@@ -406,29 +406,31 @@ def test_a_token_of_the_platform_admin_deletes_and_the_deletion_is_audited(users
     assert (entry.action, entry.actor, entry.before["name"], entry.after) == (
         "delete",
         users["admin"],
-        "Short-lived body",
+        {"en": "Short-lived body"},
         None,
     )
 
 
 def test_a_wrong_token_is_refused_and_changes_nothing(db):
     client = Client(HTTP_AUTHORIZATION="Token not-a-real-token")
-    response = client.post(ORGANISATIONS, HTTP_ACCEPT_LANGUAGE="en", **json_body({"name": "Intruder", "kind": "other"}))
+    response = client.post(
+        ORGANISATIONS, HTTP_ACCEPT_LANGUAGE="en", **json_body({"name": {"en": "Intruder"}, "kind": "other"})
+    )
     # 401 with the token challenge: token authentication is listed first.
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
     assert response.json() == {"detail": "Invalid token."}
-    assert not Organisation.objects.filter(name="Intruder").exists()
+    assert not Organisation.objects.filter(name__en="Intruder").exists()
 
 
 def test_a_session_write_needs_the_csrf_token_a_token_write_does_not(users):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["manager"])
-    body = json_body({"name": "Ministry of Trade", "kind": "ministry"})
+    body = json_body({"name": {"en": "Ministry of Trade"}, "kind": "ministry"})
     refused = client.post(ORGANISATIONS, **body)
     assert refused.status_code == 403
     assert "CSRF" in refused.json()["detail"]
-    assert not Organisation.objects.filter(name="Ministry of Trade").exists()
+    assert not Organisation.objects.filter(name__en="Ministry of Trade").exists()
 
     client.get("/fr/")  # any page with a form sets the CSRF cookie
     csrf = client.cookies["csrftoken"].value
@@ -457,40 +459,39 @@ def test_a_focal_point_changes_its_organisation_through_the_api_and_is_named_in_
 def test_a_write_based_on_a_stale_version_is_refused_with_409_and_a_message(client_as, nsb):
     client = client_as("manager")
     version = client.get(organisation_page_url(nsb.pk)).json()["version"]
-    first = client.patch(organisation_page_url(nsb.pk), **json_body({"name": "First edit", "version": version}))
+    first = client.patch(organisation_page_url(nsb.pk), **json_body({"name": {"en": "First edit"}, "version": version}))
     assert first.status_code == 200 and first.json()["version"] == version + 1
     entries = len(audit_entries(nsb.pk))
 
     stale = client.patch(
         organisation_page_url(nsb.pk),
         HTTP_ACCEPT_LANGUAGE="en",
-        **json_body({"name": "Second edit", "version": version}),
+        **json_body({"name": {"en": "Second edit"}, "version": version}),
     )
     assert stale.status_code == 409
-    assert stale.json()["detail"].startswith("Someone else changed this organisation")
+    assert stale.json()["detail"].startswith("Someone else changed this record")
     nsb.refresh_from_db()
-    assert (nsb.name, nsb.version) == ("First edit", version + 1)
+    assert (nsb.name, nsb.version) == ({"en": "First edit"}, version + 1)
     assert len(audit_entries(nsb.pk)) == entries  # nothing written, nothing audited
 
     in_french = client.put(
         organisation_page_url(nsb.pk),
         HTTP_ACCEPT_LANGUAGE="fr",
-        **json_body({"name": "Second edit", "kind": "nsb", "version": version}),
+        **json_body({"name": {"en": "Second edit"}, "kind": "nsb", "version": version}),
     )
     assert in_french.status_code == 409
     with translation.override("fr"):
-        expected = gettext(
-            "Someone else changed this organisation while you were editing it. "
-            "Reload the page to see their changes, then apply yours again."
-        )
+        expected = str(CONFLICT_MESSAGE)
     assert in_french.json()["detail"] == expected
-    assert expected.startswith("Quelqu'un d'autre a modifié cette organisation")
+    assert expected.startswith("Quelqu’un d’autre a modifié cette fiche")
 
 
 def test_a_write_without_version_is_applied_on_top_of_the_latest(client_as, nsb):
     client = client_as("manager")
-    assert client.patch(organisation_page_url(nsb.pk), **json_body({"name": "One"})).status_code == 200
-    assert client.patch(organisation_page_url(nsb.pk), **json_body({"name": "Two"})).json()["name"] == "Two"
+    assert client.patch(organisation_page_url(nsb.pk), **json_body({"name": {"en": "One"}})).status_code == 200
+    assert client.patch(organisation_page_url(nsb.pk), **json_body({"name": {"en": "Two"}})).json()["name"] == {
+        "en": "Two"
+    }
 
 
 @pytest.mark.parametrize(
@@ -517,7 +518,7 @@ def test_validation_errors_are_field_level_in_the_users_language(client_as, lang
 
 def test_an_unknown_country_code_is_a_field_level_error(client_as):
     response = client_as("manager").post(
-        ORGANISATIONS, HTTP_ACCEPT_LANGUAGE="en", **json_body({"name": "Somewhere", "country": "XYZ"})
+        ORGANISATIONS, HTTP_ACCEPT_LANGUAGE="en", **json_body({"name": {"en": "Somewhere"}, "country": "XYZ"})
     )
     assert response.status_code == 400
     assert list(response.json()) == ["country"]

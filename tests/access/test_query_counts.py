@@ -41,7 +41,7 @@ def bench_organisations(count: int, start: int = 0, **fields) -> list[Organisati
     country_for = countries_elsewhere()
     return [
         OrganisationFactory(
-            **{"name": f"Bench body {n:03}", "acronym": f"BB{n:03}", "country": country_for(n), **fields}
+            **{"name": {"en": f"Bench body {n:03}"}, "acronym": f"BB{n:03}", "country": country_for(n), **fields}
         )
         for n in range(start, start + count)
     ]

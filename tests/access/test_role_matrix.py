@@ -57,28 +57,30 @@ def organisation_form(organisation: Organisation, **changes) -> dict:
     """The organisation form as the edit page would post it back, with `changes` applied."""
     organisation = Organisation.objects.get(pk=organisation.pk)
     data = {
-        "name": organisation.name,
-        "name_fr": organisation.name_fr,
+        "name_en": organisation.name.given("en"),
+        "name_fr": organisation.name.given("fr"),
         "acronym": organisation.acronym,
         "kind": organisation.kind,
         "country": organisation.country_id or "",
         "website": organisation.website,
         "email": organisation.email,
-        "description_en": organisation.description_en,
-        "description_fr": organisation.description_fr,
+        "description_en": organisation.description.given("en"),
+        "description_fr": organisation.description.given("fr"),
         "iso_member_id": organisation.iso_member_id or "",
         "iati_identifier": organisation.iati_identifier,
         "version": organisation.version,
     }
     if organisation.published:
         data["published"] = "on"
+    if "name" in changes:
+        changes["name_en"] = changes.pop("name")
     data.update(changes)
     return data
 
 
 def new_organisation_form(ctx) -> dict:
     return {
-        "name": "Ministry of Trade",
+        "name_en": "Ministry of Trade",
         "kind": Organisation.Kind.MINISTRY,
         "country": ctx.nsb.country_id,
         "published": "on",
@@ -430,7 +432,7 @@ CASES = [
         NOBODY,
         method="patch",
         kwargs=lambda ctx: {"iso3": "SEN"},
-        data=lambda ctx: {"name_en": "Changed"},
+        data=lambda ctx: {"name": {"en": "Changed"}},
         refused=(403, 405),
     ),
     # API: organisations.
@@ -450,7 +452,7 @@ CASES = [
         TEAM,
         method="post",
         ok=201,
-        data=lambda ctx: {"name": "Ministry of Trade", "kind": "ministry", "country": "SEN"},
+        data=lambda ctx: {"name": {"en": "Ministry of Trade"}, "kind": "ministry", "country": "SEN"},
         effect=organisation_count,
     ),
     api(
@@ -459,7 +461,7 @@ CASES = [
         NSB_EDITORS,
         method="put",
         kwargs=pk_of(NSB),
-        data=lambda ctx: {"name": "Renamed ASN", "kind": "nsb", "country": "SEN"},
+        data=lambda ctx: {"name": {"en": "Renamed ASN"}, "kind": "nsb", "country": "SEN"},
         effect=name_of(NSB),
     ),
     api(
@@ -468,7 +470,7 @@ CASES = [
         NSB_EDITORS,
         method="patch",
         kwargs=pk_of(NSB),
-        data=lambda ctx: {"name": "Renamed ASN"},
+        data=lambda ctx: {"name": {"en": "Renamed ASN"}},
         effect=name_of(NSB),
     ),
     api(
@@ -477,7 +479,7 @@ CASES = [
         TEAM,
         method="patch",
         kwargs=pk_of(OTHER_NSB),
-        data=lambda ctx: {"name": "Renamed KEBS"},
+        data=lambda ctx: {"name": {"en": "Renamed KEBS"}},
         effect=name_of(OTHER_NSB),
     ),
     api(
@@ -486,7 +488,7 @@ CASES = [
         TEAM,
         method="patch",
         kwargs=pk_of(HIDDEN),
-        data=lambda ctx: {"name": "Renamed"},
+        data=lambda ctx: {"name": {"en": "Renamed"}},
         refused=(404,),
         refused_as={"viewer": (403,)},
         effect=name_of(HIDDEN),
@@ -1035,7 +1037,7 @@ def test_an_unpublished_organisation_is_listed_only_for_those_who_may_see_it(cli
             "API list": client.get(url("api:organisation-list"), {"search": "Unpublished"}).content.decode(),
         }
         for where, content in pages.items():
-            if (hidden_org.name in content) != (role in SEES_UNPUBLISHED):
+            if (str(hidden_org.name) in content) != (role in SEES_UNPUBLISHED):
                 problems.append(
                     f"{role or 'anonymous'}: {where} {'shows' if role not in SEES_UNPUBLISHED else 'hides'} it"
                 )

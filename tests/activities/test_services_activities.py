@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from jalon.accounts.models import AuditEntry
+from jalon.accounts.versioning import ConflictError
 from jalon.activities import services
 from jalon.activities.models import Activity, ActivitySession
 from jalon.reference.models import Currency, Language, Region
@@ -95,7 +96,7 @@ def test_an_update_bumps_the_version_and_an_edit_from_an_older_version_is_refuse
     assert updated.version == 2 and list(updated.outputs.all()) == [reach.output]
     entry = AuditEntry.objects.filter(model="activities.activity", action="update").get()
     assert entry.before["status"] == "open" and entry.after["status"] == "ongoing"
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.activity_update(actor=users["focal"], activity=activity, version=1, venue="Dakar")
     assert Activity.objects.get(pk=activity.pk).venue == ""
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from jalon.accounts.models import AuditEntry
+from jalon.accounts.versioning import ConflictError
 from jalon.activities import services
 from jalon.activities.models import Activity, Attendance, Registration
 from jalon.activities.selectors import activity_summary, certificate_lookup
@@ -110,7 +111,7 @@ def test_evaluations_are_recorded_and_validated(workshop, users):
 def test_an_evaluation_from_an_older_version_is_refused(workshop, users):
     registration = register(workshop, given_name="Awa", family_name="Sow")
     services.evaluation_record(actor=users["focal"], registration=registration, version=1, satisfaction=4)
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.evaluation_record(actor=users["focal"], registration=registration, version=1, satisfaction=2)
     assert Registration.objects.get(pk=registration.pk).satisfaction == 4
 

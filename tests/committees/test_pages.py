@@ -317,8 +317,7 @@ def test_the_list_counts_developing_members_by_the_chosen_programmes_rule(client
     )
     programme.developing_rule = DevelopingCountryRule.objects.create(
         code="ldc-only",
-        name_en="Least developed countries",
-        name_fr="PMA",
+        name={"en": "Least developed countries", "fr": "PMA"},
         conditions=[{"scheme": "ldc", "in": ["yes"]}],
     )
     programme.save()

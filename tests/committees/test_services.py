@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from jalon.accounts.models import AuditEntry
+from jalon.accounts.versioning import ConflictError
 from jalon.committees import services
 from jalon.committees.models import Committee, CommitteeMembership, LeadershipRole, Meeting, ParticipationEvent
 from jalon.organisations.models import Person
@@ -46,7 +47,7 @@ def test_a_committee_needs_a_title_and_a_unique_reference(committee, users):
 
 def test_a_committee_edit_from_an_older_version_is_refused(committee, users):
     services.committee_update(actor=users["manager"], committee=committee, version=1, title={"en": "New"})
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.committee_update(actor=users["admin"], committee=committee, version=1, title={"en": "Stale"})
 
 

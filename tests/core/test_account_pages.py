@@ -118,7 +118,7 @@ def test_mismatched_new_passwords_are_refused(client, users, english):
 @pytest.fixture
 def renamed(db, users, other_nsb):
     services.organisation_update(
-        actor=users["manager"], organisation=other_nsb, version=1, name="Kenya Bureau of Standards (renamed)"
+        actor=users["manager"], organisation=other_nsb, version=1, name={"en": "Kenya Bureau of Standards (renamed)"}
     )
     return AuditEntry.objects.get(model="organisations.organisation", object_id=str(other_nsb.pk), action="update")
 
@@ -146,7 +146,7 @@ def test_the_audit_entry_page_shows_before_and_after(client_as, renamed):
     changes = response.context["entry"].changes()
     assert [field for field, _before, _after in changes] == ["name", "updated_at", "version"]
     page = response.content.decode()
-    assert "<td>name</td><td>Kenya Bureau of Standards</td><td>Kenya Bureau of Standards (renamed)</td>" in page
+    assert "<td>name</td><td>en: Kenya Bureau of Standards</td><td>en: Kenya Bureau of Standards (renamed)</td>" in page
     assert "<td>version</td><td>1</td><td>2</td>" in page
 
 

@@ -82,15 +82,13 @@ def test_the_any_rule_is_the_union_of_its_conditions(db, master_rows):
 def test_a_custom_rule_combines_its_conditions_with_all_or_any(db, master_rows):
     both = rule_save(
         code="landlocked-low-income",
-        name_en="Landlocked and low income",
-        name_fr="Enclavé et à faible revenu",
+        name={"en": "Landlocked and low income", "fr": "Enclavé et à faible revenu"},
         combine="all",
         conditions=[{"scheme": "lldc", "in": ["yes"]}, {"scheme": "income", "in": ["LIC"]}],
     )
     either = rule_save(
         code="landlocked-or-island",
-        name_en="Landlocked or island",
-        name_fr="Enclavé ou insulaire",
+        name={"en": "Landlocked or island", "fr": "Enclavé ou insulaire"},
         combine="any",
         conditions=[{"scheme": "lldc", "in": ["yes"]}, {"scheme": "sids", "in": ["yes"]}],
     )
@@ -125,9 +123,9 @@ def test_an_as_of_date_before_an_income_change_gives_the_old_answer(db, write_vi
 
 
 def test_saving_a_rule_again_updates_it_in_place(db):
-    rule_save(code="ldc", name_en="LDCs", name_fr="PMA", conditions=[{"scheme": "ldc", "in": ["yes"]}])
+    rule_save(code="ldc", name={"en": "LDCs", "fr": "PMA"}, conditions=[{"scheme": "ldc", "in": ["yes"]}])
     assert DevelopingCountryRule.objects.count() == 4
-    assert DevelopingCountryRule.objects.get(code="ldc").name_fr == "PMA"
+    assert DevelopingCountryRule.objects.get(code="ldc").name["fr"] == "PMA"
 
 
 @pytest.mark.parametrize(
@@ -177,5 +175,5 @@ def test_it_refuses_malformed_conditions_with_a_clear_message(db, combine, condi
             rule_validate_conditions(combine=combine, conditions=conditions)
         assert caught.value.message_dict == message
         with pytest.raises(ValidationError):
-            rule_save(code="broken", name_en="Broken", name_fr="Cassée", combine=combine, conditions=conditions)
+            rule_save(code="broken", name={"en": "Broken", "fr": "Cassée"}, combine=combine, conditions=conditions)
     assert not DevelopingCountryRule.objects.filter(code="broken").exists()

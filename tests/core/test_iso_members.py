@@ -91,7 +91,7 @@ def test_every_row_of_the_members_file_has_a_category_an_as_of_date_and_a_source
 
 def test_loading_creates_the_iso_organisation_with_one_membership_per_member(db, iso_member_rows):
     iso = Organisation.objects.get(acronym="ISO")
-    assert (iso.kind, iso.name) == ("international_sdo", "International Organization for Standardization")
+    assert (iso.kind, iso.name["en"]) == ("international_sdo", "International Organization for Standardization")
     memberships = Membership.objects.filter(body=iso)
     assert memberships.count() == 163
     assert memberships.values("member").distinct().count() == 163
@@ -103,7 +103,7 @@ def test_loading_creates_the_iso_organisation_with_one_membership_per_member(db,
 
 def test_loading_gives_each_member_its_name_country_and_iso_id(db):
     asn = Organisation.objects.get(acronym="ASN")
-    assert (asn.name, asn.country.iso3, asn.iso_member_id, asn.kind) == (
+    assert (asn.name["en"], asn.country.iso3, asn.iso_member_id, asn.kind) == (
         "Association Sénégalaise de Normalisation",
         "SEN",
         2068,
@@ -138,12 +138,12 @@ def test_loading_a_corrected_file_updates_the_member_and_audits_it(db, tmp_path)
         writer.writerows(rows)
     assert iso_members_load(path=path) == {"created": 0, "updated": 1, "unchanged": 162}
     asn = Organisation.objects.get(acronym="ASN")
-    assert (asn.name, asn.version) == ("Association sénégalaise de normalisation (ASN)", 2)
+    assert (asn.name["en"], asn.version) == ("Association sénégalaise de normalisation (ASN)", 2)
     entry = AuditEntry.objects.get(model="organisations.organisation", object_id=str(asn.pk), action="update")
     assert (entry.action, entry.before["name"], entry.after["name"]) == (
         "update",
-        "Association Sénégalaise de Normalisation",
-        "Association sénégalaise de normalisation (ASN)",
+        {"en": "Association Sénégalaise de Normalisation"},
+        {"en": "Association sénégalaise de normalisation (ASN)"},
     )
 
 
@@ -156,4 +156,4 @@ def test_loading_a_file_with_an_unknown_country_is_refused_and_names_the_line(db
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         iso_members_load(path=path)
     assert caught.value.messages == [f"iso_members.csv line {line}: unknown country QQ"]
-    assert Organisation.objects.get(acronym="ASN").name == "Association Sénégalaise de Normalisation"
+    assert Organisation.objects.get(acronym="ASN").name["en"] == "Association Sénégalaise de Normalisation"

@@ -279,7 +279,7 @@ def test_the_organisation_list_shows_published_organisations_to_the_public(clien
     assert total(public) == 164
     assert hidden_org.pk not in {org.pk for org in public.context["page"].paginator.object_list}
     team = client_as("manager").get("/en/organisations/", {"q": "Unpublished"})
-    assert [org.name for org in team.context["page"].object_list] == ["Unpublished ministry"]
+    assert [str(org.name) for org in team.context["page"].object_list] == ["Unpublished ministry"]
     assert total(client_as(None).get("/en/organisations/", {"q": "Unpublished"})) == 0
 
 
@@ -395,11 +395,11 @@ def test_an_unknown_organisation_is_not_found(client, db):
 def test_names_sort_with_accents_among_their_letters_not_after_z(client, db):
     # French: "Égypte", "Émirats arabes unis", "Équateur", "Érythrée"... belong between "Dominique" and "Espagne".
     response = client.get("/fr/countries/?sort=name&size=100&page=1")
-    names = [country.name_fr for country in response.context["page"].object_list]
+    names = [country.name["fr"] for country in response.context["page"].object_list]
     assert "Égypte" in names
     position = names.index("Égypte")
     assert names[position - 1][0] in "DdEeÉé"
-    from jalon.web.collation import sort_key
+    from jalon.lib.collation import sort_key
 
     assert names == sorted(names, key=sort_key)
 
@@ -410,5 +410,5 @@ def test_organisation_names_sort_ignoring_case_and_accents(client, db):
     for name in ("Zeta qxj", "élan qxj", "Eagle qxj", "alpha qxj"):
         OrganisationFactory(name=name)
     response = client.get("/en/organisations/?sort=name&q=qxj")
-    names = [organisation.name for organisation in response.context["page"].object_list]
+    names = [str(organisation.name) for organisation in response.context["page"].object_list]
     assert names == ["alpha qxj", "Eagle qxj", "élan qxj", "Zeta qxj"]

@@ -10,8 +10,8 @@ from tests.factories import OrganisationFactory
 
 def form_data(**overrides) -> dict:
     data = {
-        "name": "Agence de normalisation du Togo",
         "name_fr": "",
+        "name_en": "Agence de normalisation du Togo",
         "acronym": "TGNA",
         "kind": "nsb",
         "country": str(Country.objects.get(iso3="TGO").pk),
@@ -23,13 +23,16 @@ def form_data(**overrides) -> dict:
         "iati_identifier": "",
         "published": "on",
     }
+    if "name" in overrides:  # the official name, typed in the English input
+        overrides["name_en"] = overrides.pop("name")
     data.update(overrides)
     return data
 
 
 def edit_data(organisation: Organisation, **overrides) -> dict:
     data = form_data(
-        name=organisation.name,
+        name_en=organisation.name.given("en"),
+        name_fr=organisation.name.given("fr"),
         acronym=organisation.acronym,
         kind=organisation.kind,
         country=str(organisation.country_id or ""),
@@ -38,6 +41,8 @@ def edit_data(organisation: Organisation, **overrides) -> dict:
         iso_member_id=str(organisation.iso_member_id or ""),
         version=str(organisation.version),
     )
+    if "name" in overrides:
+        overrides["name_en"] = overrides.pop("name")
     data.update(overrides)
     return data
 
@@ -53,7 +58,7 @@ def test_a_programme_manager_creates_an_organisation(client_as):
     assert response.status_code == 302
     assert response["Location"] == f"/en/organisations/{organisation.pk}/"
     assert (organisation.name, organisation.country.iso3, organisation.kind, organisation.published) == (
-        "Agence de normalisation du Togo",
+        {"en": "Agence de normalisation du Togo"},
         "TGO",
         "nsb",
         True,
@@ -70,11 +75,11 @@ def test_the_create_form_shows_field_errors_in_french_on_french_pages(client_as)
     response = client_as("manager").post("/fr/organisations/new/", form_data(name="", website="pas une adresse"))
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "name": ["Ce champ est obligatoire."],
+        "name": ["Indiquez ce texte dans au moins une langue."],
         "website": ["Saisissez une URL valide."],
     }
     page = response.content.decode()
-    assert '<span class="error">Ce champ est obligatoire.</span>' in page
+    assert '<span class="error">Indiquez ce texte dans au moins une langue.</span>' in page
     assert '<span class="error">Saisissez une URL valide.</span>' in page
     assert Organisation.objects.count() == count
 
@@ -82,9 +87,12 @@ def test_the_create_form_shows_field_errors_in_french_on_french_pages(client_as)
 def test_the_create_form_shows_field_errors_in_english_on_english_pages(client_as, english):
     response = client_as("manager").post("/en/organisations/new/", form_data(name="", website="not a website"))
     assert response.status_code == 200
-    assert response.context["form"].errors == {"name": ["This field is required."], "website": ["Enter a valid URL."]}
+    assert response.context["form"].errors == {
+        "name": ["Give this text in at least one language."],
+        "website": ["Enter a valid URL."],
+    }
     page = response.content.decode()
-    assert '<span class="error">This field is required.</span>' in page
+    assert '<span class="error">Give this text in at least one language.</span>' in page
     assert '<span class="error">Enter a valid URL.</span>' in page
 
 
@@ -135,9 +143,9 @@ def test_a_programme_manager_edits_an_organisation(client_as, other_nsb):
     assert response.status_code == 302
     assert response["Location"] == f"/en/organisations/{other_nsb.pk}/"
     other_nsb.refresh_from_db()
-    assert (other_nsb.name, other_nsb.version) == ("Kenya Bureau of Standards (KEBS)", 2)
+    assert (other_nsb.name, other_nsb.version) == ({"en": "Kenya Bureau of Standards (KEBS)"}, 2)
     entry = AuditEntry.objects.get(model="organisations.organisation", object_id=str(other_nsb.pk), action="update")
-    assert (entry.actor_name, entry.after["name"]) == ("manager", "Kenya Bureau of Standards (KEBS)")
+    assert (entry.actor_name, entry.after["name"]) == ("manager", {"en": "Kenya Bureau of Standards (KEBS)"})
 
 
 def test_the_edit_form_refuses_a_stale_version_with_a_conflict_message(client_as, other_nsb):
@@ -148,12 +156,12 @@ def test_the_edit_form_refuses_a_stale_version_with_a_conflict_message(client_as
     response = client.post(f"/en/organisations/{other_nsb.pk}/edit/", stale)
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "Someone else changed this organisation while you were editing it. "
-        "Reload the page to see their changes, then apply yours again."
+        "Someone else changed this record while you were editing it. Reload the page to see their changes, "
+        "then apply yours again: nothing was saved."
     ]
-    assert "Someone else changed this organisation while you were editing it." in response.content.decode()
+    assert "Someone else changed this record while you were editing it." in response.content.decode()
     other_nsb.refresh_from_db()
-    assert (other_nsb.name, other_nsb.version) == ("First edit", 2)
+    assert (other_nsb.name, other_nsb.version) == ({"en": "First edit"}, 2)
 
 
 def test_the_edit_form_shows_field_errors_in_french(client_as, other_nsb):
@@ -162,11 +170,11 @@ def test_the_edit_form_shows_field_errors_in_french(client_as, other_nsb):
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "name": ["Ce champ est obligatoire."],
+        "name": ["Indiquez ce texte dans au moins une langue."],
         "website": ["Saisissez une URL valide."],
     }
     other_nsb.refresh_from_db()
-    assert (other_nsb.name, other_nsb.version) == ("Kenya Bureau of Standards", 1)
+    assert (other_nsb.name, other_nsb.version) == ({"en": "Kenya Bureau of Standards"}, 1)
 
 
 @pytest.mark.parametrize(
@@ -190,7 +198,7 @@ def test_a_focal_point_may_not_edit_another_organisation(client_as, other_nsb):
     assert client.get(f"/en/organisations/{other_nsb.pk}/edit/").status_code == 403
     assert client.post(f"/en/organisations/{other_nsb.pk}/edit/", edit_data(other_nsb, name="X")).status_code == 403
     other_nsb.refresh_from_db()
-    assert other_nsb.name == "Kenya Bureau of Standards"
+    assert other_nsb.name == {"en": "Kenya Bureau of Standards"}
 
 
 def test_an_unpublished_organisation_is_not_found_by_those_who_cannot_see_it(client_as, hidden_org):
@@ -218,7 +226,11 @@ def test_an_admin_deletes_an_organisation_after_confirming(client_as, users):
     assert response["Location"] == "/en/organisations/"
     assert not Organisation.objects.filter(pk=pk).exists()
     entry = AuditEntry.objects.get(model="organisations.organisation", object_id=str(pk), action="delete")
-    assert (entry.actor_name, entry.before["name"], entry.before["acronym"]) == ("admin", "Short-lived agency", "SLA")
+    assert (entry.actor_name, entry.before["name"], entry.before["acronym"]) == (
+        "admin",
+        {"en": "Short-lived agency"},
+        "SLA",
+    )
     assert "Organisation deleted." in client.get("/en/organisations/").content.decode()
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from jalon.accounts.models import AuditEntry
+from jalon.accounts.versioning import ConflictError
 from jalon.organisations import services
 from jalon.organisations.models import Membership, Organisation, Person
 from jalon.reference.models import Country
@@ -19,7 +20,7 @@ def audit_entries(instance) -> list[AuditEntry]:
 def organisation(db, users):
     return services.organisation_create(
         actor=users["manager"],
-        name="Agence de normalisation du Togo",
+        name={"fr": "Agence de normalisation du Togo"},
         acronym="TGNA",
         kind=Organisation.Kind.NSB,
         country=Country.objects.get(iso3="TGO"),
@@ -40,7 +41,7 @@ def test_creating_an_organisation_writes_an_audit_entry_with_its_values(organisa
     )
     assert entry.before is None
     assert (entry.after["name"], entry.after["kind"], entry.after["country_id"], entry.after["version"]) == (
-        "Agence de normalisation du Togo",
+        {"fr": "Agence de normalisation du Togo"},
         "nsb",
         Country.objects.get(iso3="TGO").pk,
         1,
@@ -50,22 +51,22 @@ def test_creating_an_organisation_writes_an_audit_entry_with_its_values(organisa
 def test_creating_an_organisation_with_a_bad_website_is_refused_and_nothing_is_written(db, users, english):
     before = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as caught:
-        services.organisation_create(actor=users["manager"], name="Bad site", website="not a website")
+        services.organisation_create(actor=users["manager"], name={"en": "Bad site"}, website="not a website")
     assert caught.value.message_dict == {"website": ["Enter a valid URL."]}
-    assert not Organisation.objects.filter(name="Bad site").exists()
+    assert not Organisation.objects.filter(name__en="Bad site").exists()
     assert AuditEntry.objects.count() == before
 
 
 def test_updating_an_organisation_bumps_its_version_and_audits_before_and_after(organisation, users):
     updated = services.organisation_update(
-        actor=users["admin"], organisation=organisation, version=1, name="Agence togolaise de normalisation"
+        actor=users["admin"], organisation=organisation, version=1, name={"fr": "Agence togolaise de normalisation"}
     )
-    assert (updated.name, updated.version) == ("Agence togolaise de normalisation", 2)
+    assert (updated.name, updated.version) == ({"fr": "Agence togolaise de normalisation"}, 2)
     created, entry = audit_entries(organisation)
     assert (entry.action, entry.actor_name) == ("update", "admin")
     assert (entry.before["name"], entry.after["name"]) == (
-        "Agence de normalisation du Togo",
-        "Agence togolaise de normalisation",
+        {"fr": "Agence de normalisation du Togo"},
+        {"fr": "Agence togolaise de normalisation"},
     )
     assert (entry.before["version"], entry.after["version"]) == (1, 2)
     assert [field for field, _before, _after in entry.changes()] == ["name", "updated_at", "version"]
@@ -74,15 +75,17 @@ def test_updating_an_organisation_bumps_its_version_and_audits_before_and_after(
 def test_an_update_based_on_a_stale_version_is_refused_and_changes_nothing(organisation, users, english):
     services.organisation_update(actor=users["manager"], organisation=organisation, version=1, acronym="TGNA-2")
     entries = AuditEntry.objects.count()
-    with pytest.raises(services.ConflictError) as caught:
-        services.organisation_update(actor=users["admin"], organisation=organisation, version=1, name="Overwritten")
+    with pytest.raises(ConflictError) as caught:
+        services.organisation_update(
+            actor=users["admin"], organisation=organisation, version=1, name={"en": "Overwritten"}
+        )
     assert caught.value.messages == [
-        "Someone else changed this organisation while you were editing it. "
-        "Reload the page to see their changes, then apply yours again."
+        "Someone else changed this record while you were editing it. Reload the page to see their changes, "
+        "then apply yours again: nothing was saved."
     ]
     organisation.refresh_from_db()
     assert (organisation.name, organisation.acronym, organisation.version) == (
-        "Agence de normalisation du Togo",
+        {"fr": "Agence de normalisation du Togo"},
         "TGNA-2",
         2,
     )
@@ -94,7 +97,7 @@ def test_an_update_that_changes_nothing_writes_no_audit_entry(organisation, user
         actor=users["manager"],
         organisation=organisation,
         version=1,
-        name="Agence de normalisation du Togo",
+        name={"fr": "Agence de normalisation du Togo"},
         acronym="TGNA",
     )
     assert same.version == 1
@@ -103,13 +106,17 @@ def test_an_update_that_changes_nothing_writes_no_audit_entry(organisation, user
 
 def test_an_invalid_update_is_refused_and_changes_nothing(organisation, users, english):
     with pytest.raises(ValidationError) as caught:
-        services.organisation_update(actor=users["manager"], organisation=organisation, name="", email="nope")
+        services.organisation_update(actor=users["manager"], organisation=organisation, name={}, email="nope")
     assert caught.value.message_dict == {
-        "name": ["This field cannot be blank."],
+        "name": ["Give this text in at least one language."],
         "email": ["Enter a valid email address."],
     }
     organisation.refresh_from_db()
-    assert (organisation.name, organisation.email, organisation.version) == ("Agence de normalisation du Togo", "", 1)
+    assert (organisation.name, organisation.email, organisation.version) == (
+        {"fr": "Agence de normalisation du Togo"},
+        "",
+        1,
+    )
     assert len(audit_entries(organisation)) == 1
 
 
@@ -117,7 +124,7 @@ def test_an_unknown_field_is_a_programming_error(organisation, users):
     with pytest.raises(TypeError):
         services.organisation_update(actor=users["manager"], organisation=organisation, version=1, colour="red")
     with pytest.raises(TypeError):
-        services.organisation_create(actor=users["manager"], name="X", colour="red")
+        services.organisation_create(actor=users["manager"], name={"en": "X"}, colour="red")
 
 
 def test_deleting_an_organisation_keeps_its_last_values_in_the_audit_log(organisation, users):
@@ -127,7 +134,7 @@ def test_deleting_an_organisation_keeps_its_last_values_in_the_audit_log(organis
     entry = AuditEntry.objects.get(model="organisations.organisation", object_id=str(pk), action="delete")
     assert (entry.actor_name, entry.before["name"], entry.before["acronym"], entry.after) == (
         "admin",
-        "Agence de normalisation du Togo",
+        {"fr": "Agence de normalisation du Togo"},
         "TGNA",
         None,
     )

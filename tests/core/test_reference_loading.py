@@ -62,17 +62,22 @@ def test_it_loads_every_m49_area_with_its_french_name(db, master_rows):
         if row[column]
     }
     assert set(Region.objects.values_list("m49", flat=True)) == codes
-    assert Region.objects.filter(name_fr="").count() == 0
+    assert Region.objects.exclude(name__has_key="fr").count() == 0
     africa = Region.objects.get(m49="002")
-    assert (africa.name_en, africa.name_fr, africa.kind, africa.parent.m49) == ("Africa", "Afrique", "region", "001")
+    assert (africa.name["en"], africa.name["fr"], africa.kind, africa.parent.m49) == (
+        "Africa",
+        "Afrique",
+        "region",
+        "001",
+    )
     western_africa = Region.objects.get(m49="011")
-    assert (western_africa.name_fr, western_africa.kind, western_africa.parent.m49) == (
+    assert (western_africa.name["fr"], western_africa.kind, western_africa.parent.m49) == (
         "Afrique occidentale",
         "intermediate",
         "202",
     )
-    assert Region.objects.get(m49="202").name_fr == "Afrique subsaharienne"
-    assert Region.objects.get(m49="001").name_fr == "Monde"
+    assert Region.objects.get(m49="202").name["fr"] == "Afrique subsaharienne"
+    assert Region.objects.get(m49="001").name["fr"] == "Monde"
 
 
 def test_it_places_senegal_in_its_region_sub_region_and_intermediate_region(db):
@@ -83,10 +88,10 @@ def test_it_places_senegal_in_its_region_sub_region_and_intermediate_region(db):
 
 def test_it_names_countries_in_the_six_un_languages(db):
     senegal = Country.objects.get(iso3="SEN")
-    assert (senegal.name_en, senegal.name_fr, senegal.name_es) == ("Senegal", "Sénégal", "Senegal")
-    assert senegal.name_ar == "السنغال"
-    assert senegal.name_zh == "塞内加尔"
-    assert senegal.name_ru == "Сенегал"
+    assert (senegal.name["en"], senegal.name["fr"], senegal.name["es"]) == ("Senegal", "Sénégal", "Senegal")
+    assert senegal.name["ar"] == "السنغال"
+    assert senegal.name["zh"] == "塞内加尔"
+    assert senegal.name["ru"] == "Сенегал"
 
 
 def test_it_zero_pads_the_iso_numeric_codes(db):
@@ -164,9 +169,9 @@ def test_it_gives_senegal_its_official_languages_and_currency(db):
     assert list(senegal.languages.values_list("code", flat=True)) == ["fr", "wo"]
     assert list(senegal.currencies.values_list("code", flat=True)) == ["XOF"]
     xof = Currency.objects.get(code="XOF")
-    assert (xof.name_en, xof.name_fr, xof.minor_units) == ("West African CFA Franc", "franc CFA (BCEAO)", 0)
+    assert (xof.name["en"], xof.name["fr"], xof.minor_units) == ("West African CFA Franc", "franc CFA (BCEAO)", 0)
     wolof = Language.objects.get(code="wo")
-    assert (wolof.name_en, wolof.name_fr) == ("Wolof", "wolof")
+    assert (wolof.name["en"], wolof.name["fr"]) == ("Wolof", "wolof")
 
 
 # Reloading -----------------------------------------------------------------------------------------------

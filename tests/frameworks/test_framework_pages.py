@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from jalon.accounts.models import AuditEntry, Role, RoleAssignment
+from jalon.accounts.versioning import ConflictError
 from jalon.organisations.models import Organisation
 from jalon.results import services
 from jalon.results.models import Dimension, Indicator, Level, Milestone, Programme, Result
@@ -15,8 +16,8 @@ from tests.results.conftest import fr, indicator_build, messages_of, programme_b
 
 BASE = "/en/programmes"
 CONFLICT = (
-    "Someone else changed this programme while you were editing it. "
-    "Reload the page to see their changes, then apply yours again."
+    "Someone else changed this record while you were editing it. Reload the page to see their changes, "
+    "then apply yours again: nothing was saved."
 )
 
 
@@ -282,7 +283,7 @@ def test_editing_the_programme_with_a_stale_version_is_refused_with_the_conflict
 
 def test_a_conflict_is_refused_by_the_service_itself(demo, users):
     services.programme_update(actor=None, programme=demo.programme, version=1, source="Plan 2026")
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.programme_update(actor=None, programme=demo.programme, version=1, source="Plan 2027")
 
 

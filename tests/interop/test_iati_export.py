@@ -347,7 +347,9 @@ def test_the_export_costs_a_constant_number_of_queries(demo_history, django_asse
 
 @pytest.fixture
 def small(db, users, nsb):
-    owner = Organisation.objects.create(name="Demo standards body", acronym="D SB", kind=Organisation.Kind.OTHER)
+    owner = Organisation.objects.create(
+        name={"en": "Demo standards body"}, acronym="D SB", kind=Organisation.Kind.OTHER
+    )
     return programme_build(code="small", owner=owner)
 
 

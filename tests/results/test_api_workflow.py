@@ -59,7 +59,7 @@ def test_an_edit_based_on_an_old_version_is_refused_with_409_and_changes_nothing
         url, {"value": "9", "version": created["version"]}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert stale.status_code == 409
-    assert "Someone else changed this value" in stale.json()["detail"]
+    assert "Someone else changed this record" in stale.json()["detail"]
     assert Measurement.objects.get(pk=created["id"]).value == Decimal(6)
 
 

@@ -79,7 +79,7 @@ def test_a_new_member_in_a_developing_country_moves_the_indicator_after_the_comm
     with django_capture_on_commit_callbacks(execute=True):
         newcomer = organisation_services.organisation_create(
             actor=users["manager"],
-            name="Nouvel organisme",
+            name={"fr": "Nouvel organisme"},
             acronym="NEWNSB",
             kind=Organisation.Kind.NSB,
             country=Country.objects.get(iso3="SEN"),

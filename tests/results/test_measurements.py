@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from jalon.accounts.models import AuditEntry
+from jalon.accounts.versioning import ConflictError
 from jalon.results import services
 from jalon.results.models import Indicator, Measure, Measurement
 from jalon.results.progress import Status
@@ -17,8 +18,8 @@ from tests.results.conftest import fr, indicator_build, messages_of
 
 APPROVALS = "/fr/programmes/approvals/"
 CONFLICT = (
-    "Someone else changed this value while you were editing it. Reload the page to see their version; "
-    "your entry was not saved."
+    "Someone else changed this record while you were editing it. Reload the page to see their changes, "
+    "then apply yours again: nothing was saved."
 )
 
 
@@ -226,9 +227,9 @@ def test_a_second_save_from_a_stale_page_gets_the_conflict_message_and_loses_not
 def test_the_service_refuses_a_stale_version(demo, users, nsb):
     measurement = submitted(demo, users, nsb)
     services.measurement_update(actor=users["focal"], measurement=measurement, version=1, value=D(26))
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.measurement_update(actor=users["contributor"], measurement=measurement, version=1, value=D(27))
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.measurement_review(actor=users["manager"], measurement=measurement, approve=True, version=1)
     measurement.refresh_from_db()
     assert (measurement.value, measurement.version, measurement.status) == (D(26), 2, "submitted")

@@ -47,7 +47,7 @@ def make_meeting(committee, start: datetime.date, title="Plenary") -> Meeting:
 def world(db, nsb, other_nsb) -> World:
     iso = Organisation.objects.get(acronym="ISO")
     itu = Organisation.objects.create(
-        name="International Telecommunication Union", acronym="ITU", kind=Organisation.Kind.INTERNATIONAL_SDO
+        name={"en": "International Telecommunication Union"}, acronym="ITU", kind=Organisation.Kind.INTERNATIONAL_SDO
     )
     today = datetime.date.today()
     iso_programme = Programme.objects.create(
@@ -77,7 +77,10 @@ def world(db, nsb, other_nsb) -> World:
         study_period="2025-2028",
     )
     ministry = Organisation.objects.create(
-        name="Ministère de la Communication", acronym="MCTEN", kind=Organisation.Kind.MINISTRY, country=nsb.country
+        name={"en": "Ministère de la Communication"},
+        acronym="MCTEN",
+        kind=Organisation.Kind.MINISTRY,
+        country=nsb.country,
     )
     for year in sorted({in_days(60).year, in_days(90).year}):
         FellowshipEligibility.objects.create(year=year, country=nsb.country, source="test list")

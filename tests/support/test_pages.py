@@ -140,7 +140,7 @@ def test_the_team_checks_and_approves_through_the_page(client_as, world, make_sp
         {"approve-version": sponsorship.version - 1, "approve-note": ""},
         follow=True,
     )
-    assert "Someone else changed this application" in response.content.decode()
+    assert "Someone else changed this record" in response.content.decode()
     client.post(
         url("support:sponsorship_step", pk=sponsorship.pk, step="approve"), {"approve-version": sponsorship.version}
     )

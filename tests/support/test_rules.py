@@ -276,7 +276,7 @@ def test_reasons_render_in_the_readers_language_from_what_was_stored(make_sponso
         again = Evaluation.from_json([stored]).results[0]
         expected = gettext(str(MESSAGES["developing"])) % {
             "country": "Sénégal",
-            "rule": DevelopingCountryRule.objects.get(code="dac-eligible").name_fr,
+            "rule": DevelopingCountryRule.objects.get(code="dac-eligible").name["fr"],
             "day": date_format(datetime.date.fromisoformat(result.params["day"]), "DATE_FORMAT"),
         }
         assert again.reason == expected

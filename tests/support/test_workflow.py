@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from jalon.accounts.models import AuditEntry
+from jalon.accounts.versioning import ConflictError
 from jalon.committees.models import Meeting, MeetingDelegate
 from jalon.organisations.models import Person
 from jalon.reference.models import Country
@@ -173,7 +174,7 @@ def test_illegal_transitions_are_refused(make_sponsorship, users, status, step):
 def test_a_stale_version_is_refused_and_nothing_changes(make_sponsorship, users):
     sponsorship = make_sponsorship()
     services.sponsorship_update(actor=users["focal"], sponsorship=sponsorship, version=1, estimated_other=Decimal(10))
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.sponsorship_submit(actor=users["focal"], sponsorship=sponsorship, version=1)
     sponsorship.refresh_from_db()
     assert sponsorship.status == Sponsorship.Status.DRAFT and sponsorship.version == 2

@@ -6,7 +6,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from jalon.reference.multilingual import text_in
+from jalon.lib.multilingual import text_in
 
 register = template.Library()
 

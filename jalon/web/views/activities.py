@@ -23,10 +23,10 @@ from jalon.activities import selectors, services
 from jalon.activities.models import Activity, ActivitySession, Material, Registration
 from jalon.activities.reach import min_group_size
 from jalon.activities.selectors import activity_participants, activity_sessions, activity_summary, attendance_grid
+from jalon.lib.collation import TextOrder
+from jalon.lib.multilingual import active_content_language, text_in_database
 from jalon.reference.models import Country, Currency, Language, Region
-from jalon.reference.multilingual import active_content_language, localized_field
 from jalon.results.models import Level
-from jalon.web.collation import TextOrder
 from jalon.web.form_errors import form_errors_from
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 
@@ -54,14 +54,14 @@ class ActivityFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [ANY] + [
             (iso3, name)
-            for iso3, name in Country.objects.order_by(
-                localized_field("name", ("en", "fr", "es", "ar", "zh", "ru"))
-            ).values_list("iso3", localized_field("name", ("en", "fr", "es", "ar", "zh", "ru")))
+            for iso3, name in Country.objects.annotate(shown=text_in_database("name"))
+            .order_by("shown")
+            .values_list("iso3", "shown")
         ]
         self.fields["region"].choices = [ANY] + region_choices()
         # Only the languages some activity is given in: the full ISO 639 list would weigh on every visit.
         languages = Language.objects.filter(pk__in=Activity.languages.through.objects.values("language_id"))
-        self.fields["language"].choices = [ANY] + [(lang.code, lang.name) for lang in languages]
+        self.fields["language"].choices = [ANY] + [(lang.code, str(lang.name)) for lang in languages]
         self.fields["programme"].choices = [ANY] + [
             (programme.code, str(programme)) for programme in access.programmes_visible(user).order_by("code")
         ]
@@ -77,7 +77,7 @@ class ActivityFilterForm(forms.Form):
 
 def region_choices() -> list[tuple[str, str]]:
     """Regions, each followed by its sub-regions and their intermediate regions (Western Africa...), indented."""
-    regions = list(Region.objects.exclude(kind=Region.Kind.WORLD).order_by(localized_field("name")))
+    regions = list(Region.objects.exclude(kind=Region.Kind.WORLD).order_by(text_in_database("name")))
     children: dict = {}
     for region in regions:
         children.setdefault(region.parent_id, []).append(region)
@@ -359,20 +359,19 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        names = ("en", "fr", "es", "ar", "zh", "ru")
         self.order_fields(["code", "title_en", "title_fr", "description_en", "description_fr"])
-        self.fields["countries"].queryset = Country.objects.order_by(localized_field("name", names))
+        self.fields["countries"].queryset = Country.objects.order_by(text_in_database("name"))
         self.fields["region"].queryset = Region.objects.exclude(kind=Region.Kind.WORLD).order_by(
-            localized_field("name")
+            text_in_database("name")
         )
         self.fields["languages"].queryset = (
             Language.objects.filter(
                 Q(code__in=["ar", "en", "es", "fr", "ru", "zh", "pt"]) | Q(activities__isnull=False)
             )
             .distinct()
-            .order_by(localized_field("name"))
+            .order_by(text_in_database("name"))
         )
-        organisations = access.activity_organisers_for(user).order_by("name")
+        organisations = access.activity_organisers_for(user).order_by(text_in_database("name"))
         self.fields["organiser"].queryset = organisations
         if not self.instance.pk and not self.is_bound:
             only = list(organisations[:2])
@@ -380,8 +379,8 @@ class ActivityForm(forms.ModelForm):
                 self.initial["organiser"] = only[0].pk
         from jalon.organisations.models import Organisation
 
-        self.fields["partners"].queryset = Organisation.objects.order_by("name")
-        self.fields["donors"].queryset = Organisation.objects.order_by("name")
+        self.fields["partners"].queryset = Organisation.objects.order_by(text_in_database("name"))
+        self.fields["donors"].queryset = Organisation.objects.order_by(text_in_database("name"))
         currencies = Currency.objects.order_by("code")
         self.fields["planned_budget_currency"].queryset = currencies
         self.fields["actual_cost_currency"].queryset = currencies
@@ -454,8 +453,6 @@ def activity_edit(request, code: str):
                 activity = services.activity_update(
                     actor=request.user, activity=activity, version=form.cleaned_data.get("version"), **fields
                 )
-            except services.ConflictError as exc:
-                form.add_error(None, exc.messages)
             except ValidationError as exc:
                 form_errors_from(exc, form, field_for=_activity_field)
             else:
@@ -542,7 +539,7 @@ class MaterialForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["language"].queryset = Language.objects.filter(
             code__in=["ar", "en", "es", "fr", "ru", "zh", "pt"]
-        ).order_by(localized_field("name"))
+        ).order_by(text_in_database("name"))
 
     def _post_clean(self):
         pass

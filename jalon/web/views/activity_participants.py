@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from jalon.accounts import access
 from jalon.activities import services
 from jalon.activities.models import FollowUp, Registration
+from jalon.lib.multilingual import text_in_database
 from jalon.organisations.models import Person
 from jalon.reference.models import Country
-from jalon.reference.multilingual import localized_field
 from jalon.web.form_errors import form_errors_from
 from jalon.web.views.activities import _activity
 
@@ -43,8 +43,8 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, user, organiser: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = access.organisations_visible(user).order_by("name")
-        self.fields["country"].queryset = Country.objects.order_by(localized_field("name"))
+        self.fields["organisation"].queryset = access.organisations_visible(user).order_by(text_in_database("name"))
+        self.fields["country"].queryset = Country.objects.order_by(text_in_database("name"))
         if organiser:
             # An organiser may record someone whose address they do not have.
             self.fields["email"].required = False

@@ -75,7 +75,7 @@ def certificate_pdf_bytes(registration: Registration, *, language: str, verify_u
     activity, person = registration.activity, registration.person
     with translation.override(language):
         texts = {
-            "organiser": activity.organiser.display_name,
+            "organiser": str(activity.organiser.name),
             "heading": _("Certificate of completion"),
             "certify": _("This certifies that"),
             "name": f"{person.given_name} {person.family_name}".strip(),

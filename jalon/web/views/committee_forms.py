@@ -20,9 +20,9 @@ from jalon.committees.models import (
     Meeting,
     MeetingDelegate,
 )
+from jalon.lib.multilingual import text_in_database
 from jalon.organisations.models import Organisation
 from jalon.reference.models import Country
-from jalon.reference.multilingual import localized_field
 from jalon.web.form_errors import form_errors_from
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -34,7 +34,7 @@ def _date(label, required=True):
 
 
 def _organisations():
-    return Organisation.objects.order_by("acronym", "name")
+    return Organisation.objects.order_by("acronym", text_in_database("name"))
 
 
 def _multilingual(data: dict, field: str) -> dict:
@@ -357,7 +357,7 @@ class MeetingForm(forms.Form):
                 "host": meeting.host_id,
             }
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.order_by(localized_field("name"))
+        self.fields["country"].queryset = Country.objects.order_by(text_in_database("name"))
         self.fields["host"].queryset = _organisations()
 
     def values(self) -> dict:

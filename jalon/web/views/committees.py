@@ -39,9 +39,9 @@ from jalon.committees.selectors import (
     participation_series,
     share,
 )
+from jalon.lib.multilingual import text_in_database
 from jalon.organisations.models import Organisation
 from jalon.reference.models import Country
-from jalon.reference.multilingual import localized_field
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 from jalon.web.views.committee_charts import grouped_bars
 
@@ -84,9 +84,14 @@ class CommitteeFilterForm(RuleForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        name = localized_field("name")
-        countries = Country.objects.filter(organisations__committee_memberships__isnull=False).distinct()
-        self.fields["country"].choices = [("", _("Any"))] + list(countries.order_by(name).values_list("iso3", name))
+        countries = (
+            Country.objects.filter(organisations__committee_memberships__isnull=False)
+            .distinct()
+            .annotate(shown=text_in_database("name"))
+        )
+        self.fields["country"].choices = [("", _("Any"))] + list(
+            countries.order_by("shown").values_list("iso3", "shown")
+        )
 
 
 def _rule(form):
@@ -330,7 +335,7 @@ def member_profile(request, pk: int):
             "measures": participation_of(organisation=organisation, on=today),
             "memberships": memberships,
             "chart_label": _("P- and O-memberships of %(member)s by year")
-            % {"member": organisation.acronym or organisation.display_name},
+            % {"member": organisation.acronym or organisation.name},
         },
     )
 

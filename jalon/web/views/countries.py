@@ -6,15 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jalon.accounts import access
+from jalon.lib.collation import TextOrder
+from jalon.lib.multilingual import text_contains, text_in_database
 from jalon.reference.models import DevelopingCountryRule, IncomeGroup, Region, Scheme
-from jalon.reference.multilingual import localized_field
 from jalon.reference.selectors import (
     countries_with_classifications,
     country_classification_history,
     rule_condition,
     world_bank_fiscal_year,
 )
-from jalon.web.collation import TextOrder
+from jalon.web.forms import language_name
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
@@ -31,7 +32,7 @@ class CountryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         regions = Region.objects.filter(kind__in=[Region.Kind.REGION, Region.Kind.SUB_REGION]).order_by("m49")
         self.fields["region"].choices = [("", _("Any"))] + [
-            (r.m49, r.name if r.kind == Region.Kind.REGION else f"— {r.name}") for r in regions
+            (r.m49, str(r.name) if r.kind == Region.Kind.REGION else f"— {r.name}") for r in regions
         ]
 
 
@@ -42,13 +43,7 @@ def country_list(request):
     if data:
         if data.get("q"):
             term = data["q"]
-            queryset = queryset.filter(
-                Q(name_en__icontains=term)
-                | Q(name_fr__icontains=term)
-                | Q(name_es__icontains=term)
-                | Q(iso2__iexact=term)
-                | Q(iso3__iexact=term)
-            )
+            queryset = queryset.filter(text_contains("name", term) | Q(iso2__iexact=term) | Q(iso3__iexact=term))
         if data.get("region"):
             queryset = queryset.filter(
                 Q(region__m49=data["region"])
@@ -62,7 +57,7 @@ def country_list(request):
         request,
         queryset,
         allowed={
-            "name": TextOrder(localized_field("name", ("en", "fr", "es", "ar", "zh", "ru"))),
+            "name": TextOrder(text_in_database("name")),
             "iso3": "iso3",
             "region": "region__m49",
             "income": "cls_income",
@@ -124,18 +119,10 @@ def country_detail(request, iso3: str):
         ),
         None,
     )
-    organisations = access.organisations_visible(request.user).filter(country=country).order_by("acronym", "name")
-    names = [
-        (label, getattr(country, f"name_{code}"))
-        for code, label in (
-            ("en", _("English")),
-            ("fr", _("French")),
-            ("es", _("Spanish")),
-            ("ar", _("Arabic")),
-            ("zh", _("Chinese")),
-            ("ru", _("Russian")),
-        )
-    ]
+    organisations = (
+        access.organisations_visible(request.user).filter(country=country).order_by("acronym", text_in_database("name"))
+    )
+    names = [(language_name(code), country.name.given(code)) for code in ("en", "fr", "es", "ar", "zh", "ru")]
     return render(
         request,
         "web/country_detail.html",

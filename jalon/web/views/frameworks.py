@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jalon.accounts import access
+from jalon.lib.multilingual import text_in_database
 from jalon.organisations.models import Organisation
 from jalon.reference.models import DevelopingCountryRule
 from jalon.results import services
@@ -242,7 +243,7 @@ class ProgrammeForm(MultilingualForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Organisation.objects.order_by("name")
+        self.fields["owner"].queryset = Organisation.objects.order_by(text_in_database("name"))
         self.fields["developing_rule"].queryset = DevelopingCountryRule.objects.order_by("code")
 
     def clean_languages(self):

@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jalon.accounts import access
+from jalon.lib.collation import TextOrder
+from jalon.lib.multilingual import text_in_database
 from jalon.organisations import services
 from jalon.organisations.models import Organisation, Person
 from jalon.organisations.selectors import organisation_list, organisation_memberships
 from jalon.reference.models import Country, Region
-from jalon.reference.multilingual import localized_field
-from jalon.web.collation import TextOrder
-from jalon.web.form_errors import form_errors_from
+from jalon.web.forms import MultilingualField, MultilingualFormMixin, form_errors_from
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 
 
@@ -28,12 +28,14 @@ class OrganisationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         regions = Region.objects.filter(kind__in=[Region.Kind.REGION, Region.Kind.SUB_REGION]).order_by("m49")
         self.fields["region"].choices = [("", gettext_lazy("Any"))] + [
-            (r.m49, r.name if r.kind == Region.Kind.REGION else f"— {r.name}") for r in regions
+            (r.m49, str(r.name) if r.kind == Region.Kind.REGION else f"— {r.name}") for r in regions
         ]
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(MultilingualFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = MultilingualField(label=gettext_lazy("Name"), required=True, max_length=250)
+    description = MultilingualField(label=gettext_lazy("Description"), multiline=True)
 
     class Meta:
         model = Organisation
@@ -41,7 +43,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.order_by(localized_field("name"))
+        self.fields["country"].queryset = Country.objects.order_by(text_in_database("name"))
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -53,10 +55,12 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = access.organisations_changeable(user).order_by("name")
+        self.fields["organisation"].queryset = access.organisations_changeable(user).order_by(
+            TextOrder(text_in_database("name"))
+        )
         # A contact without an organisation would be visible to managers only: require one.
         self.fields["organisation"].required = True
-        self.fields["country"].queryset = Country.objects.order_by(localized_field("name"))
+        self.fields["country"].queryset = Country.objects.order_by(text_in_database("name"))
 
 
 def organisation_list_view(request):
@@ -72,9 +76,9 @@ def organisation_list_view(request):
         request,
         queryset,
         allowed={
-            "name": TextOrder("name"),
+            "name": TextOrder(text_in_database("name")),
             "acronym": TextOrder("acronym"),
-            "country": TextOrder(localized_field("country__name")),
+            "country": TextOrder(text_in_database("country__name")),
             "kind": "kind",
         },
         default="name",

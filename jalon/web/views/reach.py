@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from jalon.accounts import access
 from jalon.activities.models import ActivityLevel, ActivityType
 from jalon.activities.reach import Reach, ReachFilters, activities_reaching, reach_report
+from jalon.lib.multilingual import text_in
 from jalon.reference.models import Country, Region
-from jalon.reference.multilingual import text_in
 from jalon.web.charts import Bar, Point, amount, bar_chart, column_chart, world_map
 from jalon.web.listing import paginate, query_without, valid_filters
 

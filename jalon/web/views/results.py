@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jalon.accounts import access
+from jalon.lib.multilingual import text_in_database
 from jalon.organisations.models import Organisation
 from jalon.reporting.tracking import tracking_csv, tracking_table, tracking_xlsx
 from jalon.results import services
@@ -170,7 +171,7 @@ class MeasurementForm(forms.ModelForm):
         self.fields["dimension_value"].required = False
         self.fields["dimension_value"].empty_label = gettext_lazy("Total (not disaggregated)")
         if access.programme_can_manage(user, programme):
-            self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+            self.fields["organisation"].queryset = Organisation.objects.order_by(text_in_database("name"))
         else:
             self.fields["organisation"].queryset = Organisation.objects.filter(
                 pk__in=access.measurement_reporting_organisations(user)

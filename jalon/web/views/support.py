@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jalon.accounts import access
+from jalon.accounts.versioning import ConflictError
 from jalon.activities.models import Activity
 from jalon.committees.models import Committee, Meeting
+from jalon.lib.multilingual import text_in_database
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country, Currency
-from jalon.reference.multilingual import localized_field
 from jalon.support import selectors, services
 from jalon.support.models import Fellowship, Sponsorship
 from jalon.support.rules import STATUS_LABELS, evaluate
@@ -57,7 +58,7 @@ class ApplicationForm(forms.ModelForm):
             organisations = Organisation.objects.filter(country__isnull=False)
         else:
             organisations = Organisation.objects.filter(pk__in=access.support_applicant_organisations(user))
-        self.fields["organisation"].queryset = organisations.order_by("acronym", "name")
+        self.fields["organisation"].queryset = organisations.order_by("acronym", text_in_database("name"))
         self.fields["person"].queryset = (
             access.people_visible(user, Person.objects.filter(organisation__in=organisations))
             .select_related("organisation")
@@ -391,7 +392,7 @@ def _take_step(request, application, step: str, steps: dict, starts: dict, keywo
     data = dict(form.cleaned_data)
     try:
         service(actor=request.user, **{keyword: application}, **data)
-    except services.ConflictError as exc:
+    except ConflictError as exc:
         messages.error(request, " ".join(exc.messages))
     except ValidationError as exc:
         messages.error(
@@ -480,7 +481,7 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", gettext_lazy("Waiting for a decision")), *statuses]
         self.fields["programme"].queryset = access.programmes_managed(user).order_by("code")
-        self.fields["country"].queryset = Country.objects.order_by(localized_field("name"))
+        self.fields["country"].queryset = Country.objects.order_by(text_in_database("name"))
 
 
 def _queue(request, *, statuses, select, sorts: dict, default: str):
@@ -538,7 +539,7 @@ def fellowship_review(request):
         sorts={
             "submitted": F("submitted_at"),
             "meeting": "meeting__start_date",
-            "country": localized_field("country__name"),
+            "country": text_in_database("country__name"),
             "status": "status",
         },
         default="submitted",

@@ -8,7 +8,7 @@ ICU root collation and SQLite for `jalon_text`, a collation registered on every 
 from django.db.backends.signals import connection_created
 from django.db.models import CharField, Func
 
-from jalon.reference.text import folded
+from jalon.lib.text import folded
 
 SQLITE_COLLATION = "jalon_text"
 
