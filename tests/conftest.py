@@ -87,6 +87,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def transactional_reference_data(transactional_db):
+    """For transactional tests (the live server, migrations): Django flushes the database after each of them,
+    so the reference data and ISO members loaded once per session may be gone. Load them again when they are
+    (both loaders are idempotent)."""
+    from jalon.reference.models import Country
+
+    if not (Country.objects.filter(iso3="SEN").exists() and Organisation.objects.filter(acronym="KEBS").exists()):
+        call_command("load_reference", verbosity=0)
+        call_command("load_iso_members", verbosity=0)
+
+
+@pytest.fixture
 def nsb(db):
     """A published national standards body in a developing country (Senegal)."""
     return Organisation.objects.get(acronym="ASN")

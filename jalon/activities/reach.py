@@ -23,7 +23,7 @@ from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Wh
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from jalon.accounts import access
+from jalon.activities import access
 from jalon.activities.models import Activity, ActivityLevel, ActivityType, Attendance, Registration
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Classification, Country, IncomeGroup, Region, Scheme

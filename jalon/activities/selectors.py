@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from jalon.accounts import access
+from jalon.activities import access
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import people_duplicates, person_match_key  # noqa: F401 - read from here too
 from jalon.activities.services import certificate_code_normalise

@@ -15,11 +15,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jalon.accounts import access
-from jalon.activities import selectors, services
+from jalon.activities import access, selectors, services
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import people_duplicates
 from jalon.api.filters import IdFilter
+from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country, Currency, Language, Region
 from jalon.results.models import Result
@@ -139,7 +139,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         user = _user(self)
         if user is not None:
-            visible = access.organisations_visible(user)
+            visible = organisations_access.organisations_visible(user)
             fields["organiser"].queryset = access.activity_organisers_for(user, visible)
             fields["partners"].child_relation.queryset = visible
             fields["donors"].child_relation.queryset = visible
@@ -369,7 +369,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         user = _user(self)
         if user is not None:
-            fields["organisation"].queryset = access.organisations_visible(user)
+            fields["organisation"].queryset = organisations_access.organisations_visible(user)
         return fields
 
 
@@ -491,7 +491,7 @@ class PersonDetailsSerializer(serializers.Serializer):
         fields = super().get_fields()
         user = _user(self)  # a nested serializer reads its root's context
         if user is not None:
-            fields["organisation"].queryset = access.organisations_visible(user)
+            fields["organisation"].queryset = organisations_access.organisations_visible(user)
         return fields
 
     def validate(self, attrs):
@@ -549,7 +549,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
         user = _user(self)
         if user is not None:
             fields["activity"].queryset = access.activities_manageable(user, access.activities_visible(user))
-            fields["person"].queryset = access.people_of_activities_visible(user) | access.people_visible(user)
+            fields["person"].queryset = access.people_of_activities_visible(user) | organisations_access.people_visible(
+                user
+            )
         return fields
 
     def validate(self, attrs):

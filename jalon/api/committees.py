@@ -13,9 +13,8 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jalon.accounts import access
 from jalon.api.filters import IdFilter
-from jalon.committees import selectors, services
+from jalon.committees import access, selectors, services
 from jalon.committees.models import (
     ATTRIBUTION,
     Committee,
@@ -26,6 +25,7 @@ from jalon.committees.models import (
     MeetingDelegate,
     ParticipationEvent,
 )
+from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country
 
@@ -643,7 +643,7 @@ class MeetingDelegateViewSet(
                 {"organisation": [_("Register delegates of your own organisation.")]},
                 status=status.HTTP_403_FORBIDDEN,
             )
-        if not access.people_visible(request.user).filter(pk=person.pk).exists():
+        if not organisations_access.people_visible(request.user).filter(pk=person.pk).exists():
             return Response({"person": [_("Unknown person.")]}, status=status.HTTP_400_BAD_REQUEST)
         delegate = services.delegate_register(
             actor=request.user,
@@ -788,7 +788,9 @@ class ParticipationViewSet(viewsets.ViewSet):
         found = selectors.participation_by(group=group, on=on, start=start, body=body)
         if group == "member":
             labels = dict(
-                access.organisations_visible(request.user).filter(pk__in=found.keys()).values_list("pk", "acronym")
+                organisations_access.organisations_visible(request.user)
+                .filter(pk__in=found.keys())
+                .values_list("pk", "acronym")
             )
             keys = {pk: str(pk) for pk in labels}
         else:

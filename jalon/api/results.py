@@ -8,9 +8,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jalon.accounts import access
 from jalon.lib.multilingual import text_in
-from jalon.results import services
+from jalon.results import access, services
 from jalon.results.models import Indicator, Measurement, Milestone, Period, Programme, Result
 from jalon.results.progress import resolve_target
 from jalon.results.progress_cache import progress_audience, progress_cached, progress_key
@@ -305,9 +304,7 @@ class MeasurementViewSet(
         )
 
     def can_create(self, user):
-        return bool(access.measurement_reporting_organisations(user)) or access.grants_for(user).has(
-            access.Role.PROGRAMME_MANAGER
-        )
+        return access.measurement_can_report_somewhere(user)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -14,14 +14,15 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from jalon.accounts import access
 from jalon.activities.models import Activity
 from jalon.api.permissions import AccessPolicy
 from jalon.committees.models import Meeting
+from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Currency
+from jalon.results import access as results_access
 from jalon.results.models import Programme
-from jalon.support import selectors, services
+from jalon.support import access, selectors, services
 from jalon.support.models import Fellowship, Sponsorship
 from jalon.support.rules import evaluate
 
@@ -91,14 +92,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
         user = request.user if request is not None else None
         fields = self.fields
         # Only what the user may see can be chosen: another organisation's contacts do not "exist" here.
-        fields["programme"].queryset = access.programmes_visible(user)
-        fields["person"].queryset = access.people_visible(user)
-        if access.grants_for(user).has(access.Role.PROGRAMME_MANAGER):
-            fields["organisation"].queryset = Organisation.objects.all()
-        else:
-            fields["organisation"].queryset = Organisation.objects.filter(
-                pk__in=access.support_applicant_organisations(user)
-            )
+        fields["programme"].queryset = results_access.programmes_visible(user)
+        fields["person"].queryset = organisations_access.people_visible(user)
+        fields["organisation"].queryset = access.support_applicant_choices(user)
 
     def get_rules(self, application) -> list[dict]:
         # One application: a draft shows what the rules say now; later, what the decision was based on.

@@ -2,11 +2,10 @@ from django.db.models import Prefetch
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
-from jalon.accounts import access
 from jalon.api import filters, serializers
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in_database
-from jalon.organisations import services
+from jalon.organisations import access, services
 from jalon.organisations.models import Membership
 from jalon.reference.selectors import countries_with_classifications
 

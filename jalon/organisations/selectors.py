@@ -2,8 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
-from jalon.accounts import access
 from jalon.lib.multilingual import text_contains
+from jalon.organisations import access
 from jalon.organisations.models import Membership, Organisation
 
 

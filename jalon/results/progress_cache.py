@@ -21,7 +21,7 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from jalon.accounts import access
+from jalon.results import access
 from jalon.results.models import Programme
 
 T = TypeVar("T")

@@ -11,12 +11,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jalon.accounts import access
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import organisation_create
+from jalon.results import access
 from jalon.results.models import (
     Dimension,
     DimensionValue,

@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
-from jalon.accounts import access
 from jalon.committees.models import Contribution
 from jalon.organisations.models import Person
+from jalon.support import access
 from jalon.support.models import (
     FELLOWSHIP_AWARDED,
     SPONSORSHIP_AWARDED,

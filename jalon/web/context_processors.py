@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.urls import translate_url
 
-from jalon.accounts import access
+from jalon.accounts import access as accounts_access
+from jalon.support import access as support_access
 
 
 def navigation(request):
@@ -11,6 +12,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     return {
         "language_switch": switch,
-        "can_view_audit": access.audit_can_view(user) if user else False,
-        "can_use_support": access.support_can_list(user) if user else False,
+        "can_view_audit": accounts_access.audit_can_view(user) if user else False,
+        "can_use_support": support_access.support_can_list(user) if user else False,
     }

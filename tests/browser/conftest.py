@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it are
 # still plain synchronous calls, so Django's async-safety guard must be lifted for this process.
@@ -64,17 +63,9 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def reference_data(browser, transactional_db):
-    """The live server needs a transactional database, which Django flushes after each test: the
-    reference data and ISO members loaded once per session by tests/conftest.py are then gone for the
-    next browser test. Load them again when that happened (both loaders are idempotent).
-    (It asks for the browser first, so that without Chromium the tests skip before any database work.)"""
-    from jalon.organisations.models import Organisation
-    from jalon.reference.models import Country
-
-    if not (Country.objects.filter(iso3="SEN").exists() and Organisation.objects.filter(acronym="KEBS").exists()):
-        call_command("load_reference", verbosity=0)
-        call_command("load_iso_members", verbosity=0)
+def reference_data(browser, transactional_reference_data):
+    """The live server needs a transactional database (tests/conftest.py: transactional_reference_data).
+    It asks for the browser first, so that without Chromium the tests skip before any database work."""
 
 
 @pytest.fixture

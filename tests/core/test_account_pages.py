@@ -236,9 +236,9 @@ def test_a_role_removed_in_the_admin_inline_is_audited(client_as, users):
 def test_a_programme_scoped_role_is_given_through_the_service(users, db):
     from django.core.exceptions import ValidationError
 
-    from jalon.accounts.access import programme_can_manage
     from jalon.accounts.models import Role
     from jalon.accounts.services import role_assign
+    from jalon.results.access import programme_can_manage
     from jalon.results.models import Programme
     from jalon.results.services import frameworks_load
 

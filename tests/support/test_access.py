@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from jalon.accounts import access
 from jalon.accounts.models import Role, RoleAssignment
-from jalon.support import services
+from jalon.support import access, services
 from jalon.support.models import Sponsorship
 from tests.conftest import make_user
 from tests.support.conftest import sponsorship_fields

@@ -18,14 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jalon.accounts import access
-from jalon.activities import selectors, services
+from jalon.activities import access, selectors, services
 from jalon.activities.models import Activity, ActivitySession, Material, Registration
 from jalon.activities.reach import min_group_size
 from jalon.activities.selectors import activity_participants, activity_sessions, activity_summary, attendance_grid
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import active_content_language, text_in_database
 from jalon.reference.models import Country, Currency, Language, Region
+from jalon.results import access as results_access
 from jalon.results.models import Level
 from jalon.web.form_errors import form_errors_from
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
@@ -63,7 +63,7 @@ class ActivityFilterForm(forms.Form):
         languages = Language.objects.filter(pk__in=Activity.languages.through.objects.values("language_id"))
         self.fields["language"].choices = [ANY] + [(lang.code, str(lang.name)) for lang in languages]
         self.fields["programme"].choices = [ANY] + [
-            (programme.code, str(programme)) for programme in access.programmes_visible(user).order_by("code")
+            (programme.code, str(programme)) for programme in results_access.programmes_visible(user).order_by("code")
         ]
         if not dates:
             del self.fields["date_from"], self.fields["date_to"]
@@ -283,7 +283,7 @@ def activity_detail(request, code: str):
         count = session.present_count
         session.present_shown = count if can_see_people or count == 0 or count >= threshold else None
     outputs = (
-        activity.outputs.filter(programme__in=access.programmes_visible(request.user))
+        activity.outputs.filter(programme__in=results_access.programmes_visible(request.user))
         .select_related("programme", "level")
         .order_by("programme__code", "order")
     )

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jalon.accounts import access
-from jalon.activities import services
+from jalon.activities import access, services
 from jalon.activities.models import FollowUp, Registration
 from jalon.lib.multilingual import text_in_database
+from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Person
 from jalon.reference.models import Country
 from jalon.web.form_errors import form_errors_from
@@ -43,7 +43,9 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, user, organiser: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = access.organisations_visible(user).order_by(text_in_database("name"))
+        self.fields["organisation"].queryset = organisations_access.organisations_visible(user).order_by(
+            text_in_database("name")
+        )
         self.fields["country"].queryset = Country.objects.order_by(text_in_database("name"))
         if organiser:
             # An organiser may record someone whose address they do not have.

@@ -13,17 +13,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jalon.accounts import access
-from jalon.activities import services
+from jalon.activities import access, services
 from jalon.activities.people import people_duplicates
 from jalon.activities.selectors import people_activity_counts, people_histories, person_history
+from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Person
 
 
 def _person(request, pk: int) -> Person:
     """A person the user may see: as a participant of activities they organise or manage, or as a contact
-    of their organisation (access.people_visible); what of their history shows is filtered again below."""
-    visible = access.people_of_activities_visible(request.user) | access.people_visible(request.user)
+    of their organisation (organisations_access.people_visible); what of their history shows is filtered again below."""
+    visible = access.people_of_activities_visible(request.user) | organisations_access.people_visible(request.user)
     return get_object_or_404(visible.select_related("organisation", "country"), pk=pk)
 
 
@@ -83,7 +83,7 @@ def person_merge(request):
     """The groups of records the matching rule takes for one person, each with a form to review the join."""
     if not access.people_can_merge(request.user):
         raise PermissionDenied
-    groups = people_duplicates(access.people_visible(request.user))
+    groups = people_duplicates(organisations_access.people_visible(request.user))
     counts = people_activity_counts({person.pk for group in groups for person in group.people})
     for group in groups:
         for person in group.people:
@@ -118,7 +118,7 @@ def person_merge_confirm(request):
     """What the join will do, shown before it is done: the records, their details and their activities."""
     if not access.people_can_merge(request.user):
         raise PermissionDenied
-    people = access.people_visible(request.user).filter(anonymised_at__isnull=True)
+    people = organisations_access.people_visible(request.user).filter(anonymised_at__isnull=True)
     people = people.select_related("organisation", "country")
     form = MergeForm(request.POST if request.method == "POST" else request.GET, people=people)
     if not form.is_valid():

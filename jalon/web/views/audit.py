@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from jalon.accounts import access
+from jalon.accounts import access as accounts_access
 from jalon.accounts.models import AuditEntry
 from jalon.web.listing import paginate, query_without
 
@@ -17,10 +17,10 @@ class AuditFilterForm(forms.Form):
 
 @login_required
 def audit_list(request):
-    if not access.audit_can_view(request.user):
+    if not accounts_access.audit_can_view(request.user):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
-    queryset = access.audit_visible(request.user)
+    queryset = accounts_access.audit_visible(request.user)
     if form.is_valid():
         data = form.cleaned_data
         if data["model"]:
@@ -35,7 +35,7 @@ def audit_list(request):
 
 @login_required
 def audit_detail(request, pk: int):
-    if not access.audit_can_view(request.user):
+    if not accounts_access.audit_can_view(request.user):
         raise PermissionDenied
-    entry = get_object_or_404(access.audit_visible(request.user), pk=pk)
+    entry = get_object_or_404(accounts_access.audit_visible(request.user), pk=pk)
     return render(request, "web/audit_detail.html", {"entry": entry})

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 
-from jalon.accounts import access
+from jalon.activities import access
 from jalon.activities.models import Registration
 from jalon.activities.services import certificate_code_normalise
 

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jalon.accounts import access
-from jalon.committees import services
+from jalon.committees import access, services
 from jalon.committees.models import (
     Committee,
     CommitteeMembership,
@@ -21,6 +20,7 @@ from jalon.committees.models import (
     MeetingDelegate,
 )
 from jalon.lib.multilingual import text_in_database
+from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation
 from jalon.reference.models import Country
 from jalon.web.form_errors import form_errors_from
@@ -274,7 +274,7 @@ class LeadershipRoleForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = _organisations()
-        self.fields["person"].queryset = access.people_visible(user).order_by("family_name", "given_name")
+        self.fields["person"].queryset = organisations_access.people_visible(user).order_by("family_name", "given_name")
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in services.ROLE_FIELDS}
@@ -442,7 +442,7 @@ class DelegateForm(forms.Form):
         super().__init__(*args, **kwargs)
         organisations = _registering_organisations(user)
         self.fields["organisation"].queryset = organisations
-        people = access.people_visible(user).order_by("family_name", "given_name")
+        people = organisations_access.people_visible(user).order_by("family_name", "given_name")
         if not access.committee_can_manage(user):
             people = people.filter(organisation__in=organisations)
         self.fields["person"].queryset = people

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from jalon.accounts import access
+from jalon.committees import access
 from jalon.committees.models import (
     ATTRIBUTION,
     ATTRIBUTION_URL,
@@ -40,8 +40,10 @@ from jalon.committees.selectors import (
     share,
 )
 from jalon.lib.multilingual import text_in_database
+from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation
 from jalon.reference.models import Country
+from jalon.results import access as results_access
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 from jalon.web.views.committee_charts import grouped_bars
 
@@ -65,7 +67,7 @@ class RuleForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = access.programmes_visible(user).select_related("developing_rule")
+        self.fields["programme"].queryset = results_access.programmes_visible(user).select_related("developing_rule")
 
 
 class CommitteeFilterForm(RuleForm):
@@ -162,7 +164,7 @@ def committee_detail(request, pk: int):
     )
     # Names of people are personal data: shown only to those who may see that person's record.
     visible_people = set(
-        access.people_visible(request.user)
+        organisations_access.people_visible(request.user)
         .filter(pk__in=[role.person_id for role in roles if role.person_id])
         .values_list("pk", flat=True)
     )
@@ -291,7 +293,7 @@ def country_profile(request, iso3: str):
     if not (len(iso3) == 3 and iso3.isascii() and iso3.isalpha()):
         raise Http404
     country = get_object_or_404(Country, iso3=iso3.upper())
-    organisations = access.organisations_visible(request.user).filter(country=country)
+    organisations = organisations_access.organisations_visible(request.user).filter(country=country)
     today = datetime.date.today()
     form = RuleForm(request.GET or None, user=request.user)
     _filters, rule, on = _rule(form)
@@ -315,7 +317,9 @@ def country_profile(request, iso3: str):
 
 
 def member_profile(request, pk: int):
-    organisation = get_object_or_404(access.organisations_visible(request.user).select_related("country"), pk=pk)
+    organisation = get_object_or_404(
+        organisations_access.organisations_visible(request.user).select_related("country"), pk=pk
+    )
     today = datetime.date.today()
     memberships = (
         CommitteeMembership.objects.filter(member=organisation)

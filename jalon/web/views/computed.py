@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from jalon.accounts import access
+from jalon.results import access
 from jalon.results.computations import REGISTRY, indicator_link_computation, indicator_refresh
 from jalon.results.models import Indicator
 

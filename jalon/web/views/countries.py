@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jalon.accounts import access
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_contains, text_in_database
+from jalon.organisations import access as organisations_access
 from jalon.reference.models import DevelopingCountryRule, IncomeGroup, Region, Scheme
 from jalon.reference.selectors import (
     countries_with_classifications,
@@ -120,7 +120,9 @@ def country_detail(request, iso3: str):
         None,
     )
     organisations = (
-        access.organisations_visible(request.user).filter(country=country).order_by("acronym", text_in_database("name"))
+        organisations_access.organisations_visible(request.user)
+        .filter(country=country)
+        .order_by("acronym", text_in_database("name"))
     )
     names = [(language_name(code), country.name.given(code)) for code in ("en", "fr", "es", "ar", "zh", "ru")]
     return render(

@@ -14,11 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jalon.accounts import access
 from jalon.lib.multilingual import text_in_database
 from jalon.organisations.models import Organisation
 from jalon.reference.models import DevelopingCountryRule
-from jalon.results import services
+from jalon.results import access, services
 from jalon.results.models import (
     Cumulation,
     Dimension,

@@ -2,7 +2,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from jalon.accounts import access
+from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation
 from jalon.reference.models import Country
 
@@ -10,8 +10,10 @@ from jalon.reference.models import Country
 def home(request):
     context = {
         "country_count": Country.objects.count(),
-        "organisation_count": access.organisations_visible(request.user).count(),
-        "nsb_count": access.organisations_visible(request.user).filter(kind=Organisation.Kind.NSB).count(),
+        "organisation_count": organisations_access.organisations_visible(request.user).count(),
+        "nsb_count": organisations_access.organisations_visible(request.user)
+        .filter(kind=Organisation.Kind.NSB)
+        .count(),
     }
     return render(request, "web/home.html", context)
 

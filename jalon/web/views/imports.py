@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from jalon.accounts import access
+from jalon.activities import access
 from jalon.activities.models import Activity
 from jalon.interop import jobs, spreadsheets
 from jalon.interop.models import ImportJob

@@ -6,10 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jalon.accounts import access
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in_database
-from jalon.organisations import services
+from jalon.organisations import access, services
 from jalon.organisations.models import Organisation, Person
 from jalon.organisations.selectors import organisation_list, organisation_memberships
 from jalon.reference.models import Country, Region

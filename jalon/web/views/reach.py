@@ -14,11 +14,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from jalon.accounts import access
 from jalon.activities.models import ActivityLevel, ActivityType
 from jalon.activities.reach import Reach, ReachFilters, activities_reaching, reach_report
 from jalon.lib.multilingual import text_in
 from jalon.reference.models import Country, Region
+from jalon.results import access as results_access
 from jalon.web.charts import Bar, Point, amount, bar_chart, column_chart, world_map
 from jalon.web.listing import paginate, query_without, valid_filters
 
@@ -40,7 +40,7 @@ class ReachFilterForm(forms.Form):
 
     def __init__(self, *args, user, with_region: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        programmes = access.programmes_visible(user).order_by("code").only("pk", "code", "title")
+        programmes = results_access.programmes_visible(user).order_by("code").only("pk", "code", "title")
         self.programmes = {programme.code: programme for programme in programmes}
         self.fields["programme"].choices = ANY + [
             # Long titles would stretch the filter bar past the screen.

@@ -12,11 +12,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jalon.accounts import access
 from jalon.lib.multilingual import text_in_database
 from jalon.organisations.models import Organisation
 from jalon.reporting.tracking import tracking_csv, tracking_table, tracking_xlsx
-from jalon.results import services
+from jalon.results import access, services
 from jalon.results.computations import REGISTRY, computation_choices, programme_rule
 from jalon.results.models import DimensionValue, Indicator, Measure, Measurement, Period
 from jalon.results.progress import STATUS_LABELS
@@ -315,7 +314,7 @@ def measurement_review(request, pk: int):
 @login_required
 def approval_queue(request):
     """What waits for the user's approval, oldest first, in the programmes they manage."""
-    if not access.grants_for(request.user).has(access.Role.PROGRAMME_MANAGER):
+    if not access.approval_queue_can_open(request.user):
         raise PermissionDenied
     queryset = (
         Measurement.objects.filter(

@@ -14,14 +14,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jalon.accounts import access
 from jalon.accounts.versioning import ConflictError
 from jalon.activities.models import Activity
 from jalon.committees.models import Committee, Meeting
 from jalon.lib.multilingual import text_in_database
+from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country, Currency
-from jalon.support import selectors, services
+from jalon.results import access as results_access
+from jalon.support import access, selectors, services
 from jalon.support.models import Fellowship, Sponsorship
 from jalon.support.rules import STATUS_LABELS, evaluate
 from jalon.web.form_errors import form_errors_from
@@ -53,14 +54,11 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = access.programmes_visible(user).order_by("code")
-        if access.grants_for(user).has(access.Role.PROGRAMME_MANAGER):
-            organisations = Organisation.objects.filter(country__isnull=False)
-        else:
-            organisations = Organisation.objects.filter(pk__in=access.support_applicant_organisations(user))
+        self.fields["programme"].queryset = results_access.programmes_visible(user).order_by("code")
+        organisations = access.support_applicant_choices(user)
         self.fields["organisation"].queryset = organisations.order_by("acronym", text_in_database("name"))
         self.fields["person"].queryset = (
-            access.people_visible(user, Person.objects.filter(organisation__in=organisations))
+            organisations_access.people_visible(user, Person.objects.filter(organisation__in=organisations))
             .select_related("organisation")
             .order_by("family_name", "given_name")
         )
@@ -480,7 +478,7 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, user, statuses, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", gettext_lazy("Waiting for a decision")), *statuses]
-        self.fields["programme"].queryset = access.programmes_managed(user).order_by("code")
+        self.fields["programme"].queryset = results_access.programmes_managed(user).order_by("code")
         self.fields["country"].queryset = Country.objects.order_by(text_in_database("name"))
 
 
@@ -572,7 +570,7 @@ class CostFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = access.programmes_visible(user).order_by("code")
+        self.fields["programme"].queryset = results_access.programmes_visible(user).order_by("code")
 
     def clean_committee(self):
         reference = self.cleaned_data["committee"].strip()

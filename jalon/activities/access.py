@@ -1,0 +1,187 @@
+"""Who may see or change activities, their participants and their imports.
+
+Published activities are public. Participants' personal details go only to the activity's organisers (focal
+points and contributors of the organiser organisation) and to the programme team (admins, platform-wide
+managers, managers of a programme the activity serves); viewers and the public get aggregates only. The same
+people create and edit activities."""
+
+from django.db.models import Q, QuerySet
+
+from jalon.accounts.access import Grants, grants_for
+from jalon.accounts.models import Role
+from jalon.activities.models import Activity, Attendance, Registration
+from jalon.interop.models import ImportJob
+from jalon.organisations.models import Organisation, Person
+from jalon.results.access import programmes_visible
+from jalon.results.models import Result
+
+
+def _activities_serving(programme_ids):
+    return Activity.outputs.through.objects.filter(result__programme_id__in=programme_ids).values("activity_id")
+
+
+def _activity_team_condition(grants: Grants) -> Q | None:
+    """None: every activity; otherwise the activities the user organises or whose programme they manage."""
+    if grants.all_programmes(Role.PROGRAMME_MANAGER):
+        return None
+    condition = Q(organiser_id__in=grants.organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR))
+    managed = grants.programmes(Role.PROGRAMME_MANAGER)
+    if managed:
+        condition |= Q(pk__in=_activities_serving(managed))
+    return condition
+
+
+def activities_visible(user, queryset=None):
+    """Published activities for everyone; unpublished ones for their organisers, the programme team and
+    the viewers of a programme they serve."""
+    queryset = Activity.objects.all() if queryset is None else queryset
+    grants = grants_for(user)
+    if grants.all_programmes(Role.PROGRAMME_MANAGER, Role.VIEWER):
+        return queryset
+    condition = Q(published=True)
+    team = _activity_team_condition(grants)
+    if team is not None:
+        condition |= team
+    viewed = grants.programmes(Role.VIEWER)
+    if viewed:
+        condition |= Q(pk__in=_activities_serving(viewed))
+    return queryset.filter(condition)
+
+
+def activities_manageable(user, queryset=None):
+    """The activities a user may edit, and whose participants' details they see."""
+    queryset = Activity.objects.all() if queryset is None else queryset
+    team = _activity_team_condition(grants_for(user))
+    return queryset if team is None else queryset.filter(team)
+
+
+def activity_can_create(user) -> bool:
+    """Managers (any scope) and the focal points and contributors of an organisation (for it)."""
+    return grants_for(user).has(Role.PROGRAMME_MANAGER, Role.FOCAL_POINT, Role.CONTRIBUTOR)
+
+
+def activity_organisers_for(user, queryset: QuerySet[Organisation] | None = None) -> QuerySet[Organisation]:
+    """The organisations a user may record an activity for (as its organiser)."""
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    grants = grants_for(user)
+    if grants.has(Role.PROGRAMME_MANAGER):
+        return queryset
+    return queryset.filter(pk__in=grants.organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR))
+
+
+def activity_outputs_for(user, queryset=None):
+    """The results a user may link an activity to: any visible one for platform-wide managers, their own
+    programmes' for programme managers, any visible programme's for organisers."""
+    queryset = Result.objects.all() if queryset is None else queryset
+    return queryset.filter(programme__in=programmes_visible(user))
+
+
+def activity_can_manage(user, activity) -> bool:
+    grants = grants_for(user)
+    if grants.all_programmes(Role.PROGRAMME_MANAGER):
+        return True
+    if activity.organiser_id in grants.organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR):
+        return True
+    managed = grants.programmes(Role.PROGRAMME_MANAGER)
+    return bool(managed) and activity.outputs.filter(programme_id__in=managed).exists()
+
+
+def activity_can_delete(user, activity) -> bool:
+    return activity_can_manage(user, activity)
+
+
+def activity_participants_visible(user, activity) -> bool:
+    """Names, contacts and individual results of the activity's participants."""
+    return activity_can_manage(user, activity)
+
+
+def registrations_visible(user, queryset=None):
+    queryset = Registration.objects.all() if queryset is None else queryset
+    team = _activity_team_condition(grants_for(user))
+    if team is None:
+        return queryset
+    if not grants_for(user).authenticated:
+        return queryset.none()
+    return queryset.filter(activity__in=activities_manageable(user).values("pk"))
+
+
+def attendance_visible(user, queryset=None):
+    queryset = Attendance.objects.all() if queryset is None else queryset
+    if _activity_team_condition(grants_for(user)) is None:
+        return queryset
+    if not grants_for(user).authenticated:
+        return queryset.none()
+    return queryset.filter(registration__activity__in=activities_manageable(user).values("pk"))
+
+
+def people_of_activities_visible(user, queryset: QuerySet[Person] | None = None) -> QuerySet[Person]:
+    """Participants whose details a user sees: people registered in an activity they organise or whose
+    programme they manage (all participants for the platform-wide team)."""
+    queryset = Person.objects.all() if queryset is None else queryset
+    grants = grants_for(user)
+    if not grants.authenticated:
+        return queryset.none()
+    registered = Registration.objects.all()
+    if _activity_team_condition(grants) is not None:
+        registered = registered.filter(activity__in=activities_manageable(user).values("pk"))
+    return queryset.filter(pk__in=registered.values("person_id"))
+
+
+def person_can_see_history(user, person) -> bool:
+    return people_of_activities_visible(user).filter(pk=person.pk).exists()
+
+
+def people_can_merge(user) -> bool:
+    """Merging, exporting and erasing people touch every activity: the platform-wide team only."""
+    return grants_for(user).all_programmes(Role.PROGRAMME_MANAGER)
+
+
+def person_can_export(user, person) -> bool:
+    return people_can_merge(user)
+
+
+def person_can_erase(user, person) -> bool:
+    return people_can_merge(user)
+
+
+def activity_can_register_self(user, activity) -> bool:
+    """The public registration form: a published activity open for registration."""
+    return activity.published and activity.status == Activity.Status.OPEN
+
+
+def activity_can_record(user, *, organiser, outputs) -> bool:
+    """Whether a user may record (create, or move) an activity with this organiser and these outputs: it
+    must stay one they manage, by its organiser or by a programme they manage that it serves."""
+    grants = grants_for(user)
+    if grants.all_programmes(Role.PROGRAMME_MANAGER):
+        return True
+    if organiser is not None and organiser.pk in grants.organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR):
+        return True
+    managed = grants.programmes(Role.PROGRAMME_MANAGER)
+    return any(output.programme_id in managed for output in outputs)
+
+
+def registration_can_change(user, registration) -> bool:
+    return activity_can_manage(user, registration.activity)
+
+
+# Imports: importing an activity's participants is managing it. An import's page and its report (which
+# quotes the file's cells: personal data) go to whoever uploaded the file and to the programme team.
+
+
+def import_can_start(user, activity) -> bool:
+    return activity_can_manage(user, activity)
+
+
+def import_jobs_visible(user, queryset=None):
+    queryset = ImportJob.objects.all() if queryset is None else queryset
+    grants = grants_for(user)
+    if not grants.authenticated:
+        return queryset.none()
+    if grants.all_programmes(Role.PROGRAMME_MANAGER):
+        return queryset
+    condition = Q(created_by_id=user.pk)
+    managed = grants.programmes(Role.PROGRAMME_MANAGER)
+    if managed:
+        condition |= Q(activity_id__in=_activities_serving(managed))
+    return queryset.filter(condition)
