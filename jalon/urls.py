@@ -1,14 +1,50 @@
+"""The composition root: every app's pages and API endpoints, under the URL names they have always had.
+
+Pages of reference data, the directory, the audit log and the home page share the "web" namespace; each
+other domain has its own (results, activities, committees, support). The API router gathers each app's
+`routes(router)`.
+"""
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
-from jalon.web.views.home import healthz
+from jalon.activities import api as activities_api
+from jalon.committees import api as committees_api
+from jalon.organisations import api as organisations_api
+from jalon.organisations import urls as organisations_urls
+from jalon.reference import api as reference_api
+from jalon.reference import urls as reference_urls
+from jalon.reporting import urls as reporting_urls
+from jalon.results import api as results_api
+from jalon.support import api as support_api
+from jalon.web import urls as web_urls
+from jalon.web.views.health import healthz
+
+router = DefaultRouter()
+for api in (reference_api, organisations_api, results_api, activities_api, committees_api, support_api):
+    api.routes(router)
+
+api_patterns = [
+    path("v1/", include((router.urls, "api"), namespace="api")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+web_pages = [
+    *reporting_urls.urlpatterns,
+    *reference_urls.urlpatterns,
+    *organisations_urls.urlpatterns,
+    *web_urls.urlpatterns,
+]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("api/", include("jalon.api.urls")),
+    path("api/", include(api_patterns)),
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
     if settings.DEBUG
     else path("", include([])),
@@ -17,11 +53,11 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("jalon.accounts.urls")),
-    path("programmes/", include("jalon.web.urls_results")),
-    path("activities/", include("jalon.web.urls_activities")),
-    path("committees/", include("jalon.web.urls_committees")),
-    path("support/", include("jalon.web.urls_support")),
-    path("", include("jalon.web.urls")),
+    path("programmes/", include("jalon.results.urls")),
+    path("activities/", include("jalon.activities.urls")),
+    path("committees/", include("jalon.committees.urls")),
+    path("support/", include("jalon.support.urls")),
+    path("", include((web_pages, "web"))),
     prefix_default_language=True,
 )
 

@@ -1,12 +1,16 @@
 """Writes to accounts: users and their roles."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import ORGANISATION_ROLES, AuditEntry, Role, RoleAssignment, User
-from jalon.organisations.models import Organisation
+
+if TYPE_CHECKING:  # accounts imports no other app at run time (docs/architecture.md)
+    from jalon.organisations.models import Organisation
 
 
 @transaction.atomic
@@ -38,7 +42,7 @@ def user_create(
 
 @transaction.atomic
 def role_assign(
-    *, actor, user: User, role: str, organisation: Organisation | None = None, programme=None
+    *, actor, user: User, role: str, organisation: "Organisation | None" = None, programme=None
 ) -> RoleAssignment:
     """Give `user` a role: for an organisation (focal point, contributor), for one programme (manager,
     viewer), or platform-wide when neither is given."""

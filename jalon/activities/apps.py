@@ -7,5 +7,15 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Capacity-building activities")
 
     def ready(self):
+        from jalon.activities.demo import demo_activities_build
+        from jalon.web.demo import register_step
+
+        register_step(40, "activities", lambda context: demo_activities_build(actor=context.users["manager"]))
+
+        from jalon.web.navigation import Link, register
+
+        register(Link("activities:activity_list", _("Activities"), 20))
+        register(Link("activities:reach_dashboard", _("Reach"), 70))
+
         # Registers this app's computed indicators with the results engine.
         from jalon.activities import computations  # noqa: F401

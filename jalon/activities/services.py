@@ -79,7 +79,7 @@ def _activities_changed() -> None:
 # Activities ---------------------------------------------------------------------------------------------
 
 
-# Codes that are also fixed addresses under /activities/ (jalon/web/urls_activities.py): an activity with
+# Codes that are also fixed addresses under /activities/ (jalon/activities/urls.py): an activity with
 # one of them could never show its own page.
 RESERVED_CODES = frozenset({"new", "calendar", "reach", "certificates", "imports", "people"})
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import unknown_fields, versioned_update
+from jalon.lib.hooks import Hook
 from jalon.organisations.models import CATEGORIES_BY_BODY, Membership, Organisation, Person
 from jalon.reference.models import Country
 
@@ -33,11 +34,13 @@ ORGANISATION_FIELDS = (
 PERSON_FIELDS = ("given_name", "family_name", "email", "phone", "job_title", "sex", "organisation", "country")
 
 
-def _records_changed() -> None:
-    """Computed indicators read organisations and memberships: refresh them after the commit."""
-    from jalon.results.computations import computed_schedule_refresh  # results builds on organisations
+# Called after every change to organisations and memberships (computed indicators read them: the results
+# app listens).
+organisations_changed = Hook("organisations changed")
 
-    computed_schedule_refresh(source="organisations")
+
+def _records_changed() -> None:
+    organisations_changed()
 
 
 def _save_validated(instance, *, exclude=None):

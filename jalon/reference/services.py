@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jalon.lib.hooks import Hook
 from jalon.lib.multilingual import validate_multilingual
 from jalon.reference.models import (
     BOOLEAN_SCHEMES,
@@ -32,6 +33,9 @@ from jalon.reference.models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_MANIFEST = DATA_DIR / "vintages.json"
 ONE_DAY = datetime.timedelta(days=1)
+# Called after a load changed reference data (computed indicators read classifications: the results app
+# listens).
+reference_changed = Hook("reference data changed")
 # The country names the master file gives (the six UN languages).
 COUNTRY_NAME_LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 
@@ -314,9 +318,7 @@ def reference_load(*, manifest: Path = DEFAULT_MANIFEST) -> LoadReport:
     _load_languages_and_currencies()
     for rule in spec.get("rules", []):
         rule_save(**rule)
-    from jalon.results.computations import computed_schedule_refresh  # results builds on reference
-
-    computed_schedule_refresh(source="reference")
+    reference_changed()
     return report
 
 

@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class ResultsConfig(AppConfig):
     name = "jalon.results"
     verbose_name = _("Results frameworks")
+
+    def ready(self):
+        from jalon.results.demo import demo_results_build
+        from jalon.web.demo import register_step
+
+        register_step(30, "frameworks", demo_results_build)
+
+        from jalon.web.navigation import Link, register
+
+        register(Link("results:programme_list", _("Programmes"), 10))
+
+        from jalon.organisations.services import organisations_changed
+        from jalon.reference.services import reference_changed
+        from jalon.results.computations import computed_schedule_refresh
+
+        # Computed indicators read reference data and organisations: refresh them when those change.
+        reference_changed.connect(lambda: computed_schedule_refresh(source="reference"))
+        organisations_changed.connect(lambda: computed_schedule_refresh(source="organisations"))

@@ -197,3 +197,11 @@ def demo_history_build(*, actor, reporter, organisation: Organisation) -> int:
 
 def demo_measurement_count() -> int:
     return Measurement.objects.filter(indicator__is_demo=True).count()
+
+
+def demo_results_build(context) -> None:
+    """The demo's part of results: the seed frameworks, then a synthetic history of values for them."""
+    services.frameworks_load()
+    demo_history_build(
+        actor=context.users["manager"], reporter=context.users["focal"], organisation=context.organisation
+    )

@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class SupportConfig(AppConfig):
     name = "jalon.support"
     verbose_name = _("Sponsorships and fellowships")
+
+    def ready(self):
+        from jalon.support.demo import support_demo_build
+        from jalon.web.demo import register_step
+
+        register_step(
+            60,
+            "sponsorships and fellowships",
+            lambda context: support_demo_build(actor=context.users["manager"], applicant=context.users["focal"]),
+        )
+
+        from jalon.support.access import support_can_list
+        from jalon.web.navigation import Link, register
+
+        register(Link("support:application_list", _("Support"), 60, visible=support_can_list))

@@ -28,13 +28,13 @@ class Command(BaseCommand):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.stdout.write(f"Building the demo database in {path} ...")
-        users = demo_build()
+        users, context = demo_build()
         self.stdout.write(self.style.SUCCESS("Demo ready."))
         self.stdout.write(f"Open http://{host}:{port}/ (French: /fr/, English: /en/)")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         with translation.override("en"):
             for user in users:
-                scope = f" of {user.organisation_acronym}" if user.organisation_acronym else ""
+                scope = f" of {context.organisation.acronym}" if user.for_organisation else ""
                 self.stdout.write(f"  {user.username:<12} {Role(user.role).label}{scope}")
         if not no_serve:
             call_command("serve", host=host, port=port)

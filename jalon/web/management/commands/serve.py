@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.wsgi import get_wsgi_application
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from waitress import serve
 
-from jalon.wsgi import application
+from jalon.lib.serving import tune_garbage_collector
 
 
 class Command(BaseCommand):
@@ -23,4 +24,6 @@ class Command(BaseCommand):
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not up to date: run `jalon migrate` first (or `jalon demo`).")
         self.stdout.write(f"Serving jalon on http://{host}:{port}/ (database: {settings.DATABASES['default']['NAME']})")
+        application = get_wsgi_application()
+        tune_garbage_collector()
         serve(application, host=host, port=port, threads=threads, ident="jalon")

@@ -386,3 +386,8 @@ class MeasurementViewSet(
             version=review.validated_data["version"],
         )
         return Response(self.get_serializer(measurement).data)
+
+
+def routes(router) -> None:
+    router.register("programmes", ProgrammeViewSet, basename="programme")
+    router.register("measurements", MeasurementViewSet, basename="measurement")

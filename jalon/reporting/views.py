@@ -1,5 +1,5 @@
-from django.db import connection
-from django.http import JsonResponse
+"""Pages that read across every domain: the home page (dashboards and reports to come)."""
+
 from django.shortcuts import render
 
 from jalon.organisations import access as organisations_access
@@ -16,14 +16,3 @@ def home(request):
         .count(),
     }
     return render(request, "web/home.html", context)
-
-
-def healthz(request):
-    """200 when the app and its database answer; 503 otherwise."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # any database failure means "not healthy", whatever the driver raises
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,134 @@
+"""The directory API: organisations with their memberships of standards bodies."""
+
+import django_filters
+from django.db.models import Prefetch, Q
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
+
+from jalon.api.fields import MultilingualField
+from jalon.lib.collation import TextOrder
+from jalon.lib.multilingual import text_in_database
+from jalon.organisations import access, services
+from jalon.organisations.models import Membership, Organisation
+from jalon.reference.models import Country
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    body = serializers.CharField(source="body.acronym", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["body", "category", "start_date", "end_date", "as_of"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    country = serializers.SlugRelatedField(
+        slug_field="iso3", queryset=Country.objects.all(), allow_null=True, required=False
+    )
+    name = MultilingualField(required_text=True, max_length=250)
+    description = MultilingualField(required=False, max_length=10000)
+    memberships = MembershipSerializer(many=True, read_only=True)
+    version = serializers.IntegerField(
+        required=False, help_text="The version you read; a write based on an older one is refused (409)."
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "acronym",
+            "kind",
+            "country",
+            "website",
+            "email",
+            "description",
+            "iso_member_id",
+            "iati_identifier",
+            "published",
+            "memberships",
+            "version",
+        ]
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    country = django_filters.CharFilter(field_name="country__iso3", lookup_expr="iexact")
+    region = django_filters.CharFilter(method="filter_region", label="M49 code of a region or sub-region")
+    kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
+    member_of = django_filters.CharFilter(
+        field_name="memberships__body__acronym",
+        lookup_expr="iexact",
+        distinct=True,
+        label="Acronym of a standards body the organisation is a member of (e.g. ISO)",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["country", "region", "kind", "member_of"]
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(
+            Q(country__region__m49=value)
+            | Q(country__sub_region__m49=value)
+            | Q(country__intermediate_region__m49=value)
+        )
+
+
+class OrganisationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Standards bodies, SDOs, donors, ministries and social partners, with their SDO memberships."""
+
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+    search_fields = ["name__en", "name__fr", "acronym"]
+    ordering_fields = ["name", "acronym", "id"]
+    ordering_expressions = {"name": lambda: TextOrder(text_in_database("name"))}
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return (
+            access.organisations_visible(self.request.user)
+            .select_related("country")
+            .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("body")))
+        )
+
+    def can_create(self, user):
+        return access.organisation_can_create(user)
+
+    def can_change(self, user, obj):
+        return access.organisation_can_change(user, obj)
+
+    def can_delete(self, user, obj):
+        return access.organisation_can_delete(user, obj)
+
+    def _fields(self, serializer):
+        return {k: v for k, v in serializer.validated_data.items() if k in services.ORGANISATION_FIELDS}
+
+    def perform_create(self, serializer):
+        serializer.instance = services.organisation_create(actor=self.request.user, **self._fields(serializer))
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        organisation = self.get_object()
+        serializer = self.get_serializer(organisation, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        organisation = services.organisation_update(
+            actor=request.user,
+            organisation=organisation,
+            version=serializer.validated_data.get("version"),
+            **self._fields(serializer),
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=organisation.pk)).data)
+
+    def perform_destroy(self, instance):
+        services.organisation_delete(actor=self.request.user, organisation=instance)
+
+
+def routes(router) -> None:
+    router.register("organisations", OrganisationViewSet, basename="organisation")
