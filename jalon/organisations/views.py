@@ -1,71 +1,27 @@
-from django import forms
-from django.contrib import messages
+"""The directory's pages: organisations, their memberships and contacts."""
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in_database
-from jalon.organisations import access, services
-from jalon.organisations.models import Organisation, Person
-from jalon.organisations.selectors import organisation_list, organisation_memberships
-from jalon.reference.models import Country, Region
-from jalon.web.forms import MultilingualField, MultilingualFormMixin, form_errors_from
+from jalon.organisations import access, selectors, services
+from jalon.organisations.access import access_organisation
+from jalon.organisations.forms import OrganisationFilterForm, OrganisationForm, PersonForm
+from jalon.reference.models import Country
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
+from jalon.web.pages import delete_page, form_page
 
 
-class OrganisationFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"), required=False, choices=[("", gettext_lazy("Any")), *Organisation.Kind.choices]
-    )
-    region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        regions = Region.objects.filter(kind__in=[Region.Kind.REGION, Region.Kind.SUB_REGION]).order_by("m49")
-        self.fields["region"].choices = [("", gettext_lazy("Any"))] + [
-            (r.m49, str(r.name) if r.kind == Region.Kind.REGION else f"— {r.name}") for r in regions
-        ]
-
-
-class OrganisationForm(MultilingualFormMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = MultilingualField(label=gettext_lazy("Name"), required=True, max_length=250)
-    description = MultilingualField(label=gettext_lazy("Description"), multiline=True)
-
-    class Meta:
-        model = Organisation
-        fields = list(services.ORGANISATION_FIELDS)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.order_by(text_in_database("name"))
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-
-
-class PersonForm(forms.ModelForm):
-    class Meta:
-        model = Person
-        fields = list(services.PERSON_FIELDS)
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = access.organisations_changeable(user).order_by(
-            TextOrder(text_in_database("name"))
-        )
-        # A contact without an organisation would be visible to managers only: require one.
-        self.fields["organisation"].required = True
-        self.fields["country"].queryset = Country.objects.order_by(text_in_database("name"))
-
-
-def organisation_list_view(request):
+def organisation_list_view(request: HttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
     filters = valid_filters(form)
-    queryset = organisation_list(
+    queryset = selectors.organisation_list(
         user=request.user,
         search=filters.get("q", ""),
         kind=filters.get("kind", ""),
@@ -82,13 +38,12 @@ def organisation_list_view(request):
         },
         default="name",
     )
-    page = paginate(request, queryset)
     return render(
         request,
         "web/organisation_list.html",
         {
             "form": form,
-            "page": page,
+            "page": paginate(request, queryset),
             "sort": sort,
             "query": query_without(request, "page"),
             "sort_query": query_without(request, "page", "sort"),
@@ -97,94 +52,98 @@ def organisation_list_view(request):
     )
 
 
-def organisation_detail(request, pk: int):
-    organisation = get_object_or_404(access.organisations_visible(request.user).select_related("country"), pk=pk)
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access_organisation(request.user, pk)
     can_see_people = access.people_can_list(request.user, organisation)
-    people = access.people_visible(request.user).filter(organisation=organisation) if can_see_people else []
     return render(
         request,
         "web/organisation_detail.html",
         {
             "organisation": organisation,
-            "memberships": organisation_memberships(organisation=organisation),
-            "members": organisation.members.select_related("member__country").order_by("member__acronym")[:500],
-            "people": people,
+            "memberships": selectors.organisation_memberships(organisation=organisation),
+            "members": selectors.organisation_members(organisation=organisation),
+            "people": selectors.organisation_contacts(user=request.user, organisation=organisation)
+            if can_see_people
+            else [],
             "can_see_people": can_see_people,
             "can_change": access.organisation_can_change(request.user, organisation),
+            "can_delete": access.organisation_can_delete(request.user, organisation),
             "can_add_person": access.person_can_change(request.user, organisation),
         },
     )
 
 
 @login_required
-def organisation_create(request):
+def organisation_create(request: HttpRequest) -> HttpResponse:
     if not access.organisation_can_create(request.user):
         raise PermissionDenied
-    form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            organisation = services.organisation_create(actor=request.user, **data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("Organisation created."))
-            return redirect("web:organisation_detail", pk=organisation.pk)
-    return render(request, "web/organisation_form.html", {"form": form, "organisation": None})
-
-
-@login_required
-def organisation_edit(request, pk: int):
-    organisation = get_object_or_404(access.organisations_visible(request.user), pk=pk)
-    if not access.organisation_can_change(request.user, organisation):
-        raise PermissionDenied
-    form = OrganisationForm(request.POST or None, instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.organisation_update(
-                actor=request.user, organisation=organisation, version=form.cleaned_data.get("version"), **data
-            )
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("web:organisation_detail", pk=organisation.pk)
-    return render(request, "web/organisation_form.html", {"form": form, "organisation": organisation})
-
-
-@login_required
-def organisation_delete(request, pk: int):
-    organisation = get_object_or_404(access.organisations_visible(request.user), pk=pk)
-    if not access.organisation_can_delete(request.user, organisation):
-        raise PermissionDenied
-    if request.method == "POST":
-        try:
-            services.organisation_delete(actor=request.user, organisation=organisation)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("web:organisation_detail", pk=organisation.pk)
-        messages.success(request, _("Organisation deleted."))
-        return redirect("web:organisation_list")
-    return render(
-        request, "web/confirm_delete.html", {"object": organisation, "cancel_url": organisation.get_absolute_url()}
+    return form_page(
+        request,
+        form=OrganisationForm(request.POST or None),
+        save=lambda form: services.organisation_create(
+            actor=request.user, **form.data_for_service(*services.ORGANISATION_FIELDS)
+        ),
+        done=lambda organisation: organisation.get_absolute_url(),
+        template="web/organisation_form.html",
+        context={"organisation": None},
+        message=_("Organisation created."),
     )
 
 
 @login_required
-def person_create(request, pk: int):
-    organisation = get_object_or_404(access.organisations_visible(request.user), pk=pk)
-    if not access.person_can_change(request.user, organisation):
-        raise PermissionDenied
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access_organisation(request.user, pk, manage=True)
+    return form_page(
+        request,
+        form=OrganisationForm(request.POST or None, instance=organisation),
+        save=lambda form: services.organisation_update(
+            actor=request.user,
+            organisation=organisation,
+            version=form.cleaned_data.get("version"),
+            **form.data_for_service(*services.ORGANISATION_FIELDS),
+        ),
+        done=lambda saved: saved.get_absolute_url(),
+        template="web/organisation_form.html",
+        context={"organisation": organisation},
+    )
+
+
+@login_required
+def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access_organisation(request.user, pk, delete=True)
+    return delete_page(
+        request,
+        obj=organisation,
+        delete=lambda: services.organisation_delete(actor=request.user, organisation=organisation),
+        done_url=reverse("web:organisation_list"),
+        cancel_url=organisation.get_absolute_url(),
+        message=_("Organisation deleted."),
+    )
+
+
+@login_required
+def person_create(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access_organisation(request.user, pk, contacts=True)
     form = PersonForm(
-        request.POST or None, user=request.user, initial={"organisation": organisation, "country": organisation.country}
+        request.POST or None,
+        user=request.user,
+        initial={"organisation": organisation, "country": organisation.country},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("Contact added."))
-            return redirect("web:organisation_detail", pk=organisation.pk)
-    return render(request, "web/person_form.html", {"form": form, "organisation": organisation})
+    return form_page(
+        request,
+        form=form,
+        save=lambda form: services.person_create(actor=request.user, **form.cleaned_data),
+        done=lambda person: organisation.get_absolute_url(),
+        template="web/person_form.html",
+        context={"organisation": organisation},
+        message=_("Contact added."),
+    )
+
+
+def country_organisations(request: HttpRequest, country: Country) -> str:
+    """The organisations section of a country's page (registered with reference's country sections)."""
+    return render_to_string(
+        "organisations/country_organisations.html",
+        {"organisations": selectors.organisations_in_country(user=request.user, country=country)},
+        request,
+    )
