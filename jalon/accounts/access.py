@@ -8,6 +8,7 @@ per-row Python check), so a list costs the same queries whatever its length.
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 
 from jalon.accounts.models import AuditEntry, Role, RoleAssignment
 
@@ -45,6 +46,9 @@ class Grants:
 
 ANONYMOUS = Grants()
 
+# A label: a string, or a lazy one translated when shown.
+StrOrPromise = str | Promise
+
 
 def grants_for(user) -> Grants:
     if user is None or not user.is_authenticated:
@@ -77,7 +81,7 @@ def grants_for(user) -> Grants:
     return grants
 
 
-def role_labels(user) -> list[str]:
+def role_labels(user) -> list[StrOrPromise]:
     grants = grants_for(user)
     return [
         label
