@@ -46,9 +46,6 @@ class Grants:
 
 ANONYMOUS = Grants()
 
-# A label: a string, or a lazy one translated when shown.
-StrOrPromise = str | Promise
-
 
 def grants_for(user) -> Grants:
     if user is None or not user.is_authenticated:
@@ -81,7 +78,8 @@ def grants_for(user) -> Grants:
     return grants
 
 
-def role_labels(user) -> list[StrOrPromise]:
+def role_labels(user) -> list[str | Promise]:
+    """The labels of the roles a user holds (lazy: translated when shown)."""
     grants = grants_for(user)
     return [
         label
