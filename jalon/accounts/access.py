@@ -8,6 +8,7 @@ per-row Python check), so a list costs the same queries whatever its length.
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 
 from jalon.accounts.models import AuditEntry, Role, RoleAssignment
 
@@ -77,7 +78,8 @@ def grants_for(user) -> Grants:
     return grants
 
 
-def role_labels(user) -> list[str]:
+def role_labels(user) -> list[str | Promise]:
+    """The labels of the roles a user holds (lazy: translated when shown)."""
     grants = grants_for(user)
     return [
         label

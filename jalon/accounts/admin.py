@@ -58,7 +58,7 @@ class RoleInline(admin.TabularInline):
 @admin.register(User)
 class JalonUserAdmin(UserAdmin, AuditedAdmin):
     inlines = [RoleInline]
-    fieldsets = (*UserAdmin.fieldsets, ("jalon", {"fields": ("preferred_language",)}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("jalon", {"fields": ("preferred_language",)}))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

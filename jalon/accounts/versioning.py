@@ -39,7 +39,7 @@ class VersionedModel(models.Model):
         abstract = True
 
 
-Record = TypeVar("Record", bound=models.Model)
+Record = TypeVar("Record", bound=VersionedModel)
 
 
 def locked(record: Record, version: int | None, *, queryset: QuerySet | None = None) -> Record:
@@ -81,7 +81,7 @@ def versioned_update(
     `clean(current)` validates the record with its new values (default: full_clean) and raises
     ValidationError; `queryset` names what to lock and fetch with it (select_related for the audit entry);
     `current`: a row the caller has already `locked` (to check a status first)."""
-    unknown_fields([*fields, *(relations or {})], allowed, type(record)._meta.model_name)
+    unknown_fields([*fields, *(relations or {})], allowed, str(type(record)._meta.model_name))
     current = current if current is not None else locked(record, version, queryset=queryset)
     before = snapshot(current)
     for name, value in fields.items():

@@ -53,11 +53,11 @@ from jalon.interop.tabular import (
     Report,
     Text,
     YesNo,
-    country_lookup,
     normalise,
     table_parse,
 )
 from jalon.organisations.models import Organisation, Person
+from jalon.reference.lookups import country_lookup
 
 BATCH = 1000
 

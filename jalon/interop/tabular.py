@@ -25,8 +25,8 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -277,7 +277,14 @@ class Lookup(Parser):
     """A record named by one of several keys (acronym, name in English or French...), from a mapping built
     once per import: normalised key -> value. Keys shared by several records are ambiguous."""
 
-    def __init__(self, entries: Iterable[tuple[Iterable[str], object]], *, unknown: str, ambiguous: str, expected=""):
+    def __init__(
+        self,
+        entries: Iterable[tuple[Iterable[str], object]],
+        *,
+        unknown: str | Promise,
+        ambiguous: str | Promise,
+        expected: str | Promise = "",
+    ):
         self.mapping: dict[str, object] = {}
         self.ambiguous: set[str] = set()
         for keys, value in entries:
@@ -298,18 +305,6 @@ class Lookup(Parser):
 
     def expected(self):
         return str(self._expected)
-
-
-def country_lookup() -> Lookup:
-    from jalon.reference.models import Country
-
-    rows = Country.objects.values_list("pk", "iso2", "iso3", "name")
-    return Lookup(
-        (((iso2, iso3, *(name.get(code, "") for code in ("en", "fr", "es"))), pk) for pk, iso2, iso3, name in rows),
-        unknown=gettext_lazy("Unknown country: write its ISO code (SEN or SN) or its name in French or English."),
-        ambiguous=gettext_lazy("Several countries match: write the ISO code."),
-        expected=gettext_lazy("A country: ISO code (SEN or SN) or name in French or English."),
-    )
 
 
 # Columns and header matching -------------------------------------------------------------------------------
@@ -378,19 +373,19 @@ def header_match(row: int, values: list, columns: Sequence[Column], report: Repo
             continue
         written = as_text(value)
         # A trailing "*" marks required columns in the templates.
-        column = by_name.get(normalise(written.rstrip("* ")))
-        if column is None:
+        matched = by_name.get(normalise(written.rstrip("* ")))
+        if matched is None:
             header.unknown[position] = written
-        elif column.key in header.written:
+        elif matched.key in header.written:
             report.add(
                 row,
                 written,
                 written,
-                _("This column appears twice (also as “%(other)s”).") % {"other": header.written[column.key]},
+                _("This column appears twice (also as “%(other)s”).") % {"other": header.written[matched.key]},
             )
         else:
-            header.positions[position] = column
-            header.written[column.key] = written
+            header.positions[position] = matched
+            header.written[matched.key] = written
     if not header.positions:
         report.add(
             row,

@@ -3,10 +3,13 @@
 The directory is run by platform-wide managers: programme-scoped roles do not extend to it. People are
 personal data, never public."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
+from jalon.lib.ids import valid_id
 from jalon.organisations.models import Organisation, Person
 
 
@@ -62,3 +65,31 @@ def person_can_change(user, organisation: Organisation | None) -> bool:
     if grants.all_programmes(Role.PROGRAMME_MANAGER):
         return True
     return organisation is not None and organisation.pk in grants.organisations(Role.FOCAL_POINT)
+
+
+def access_organisation(
+    user,
+    pk,
+    *,
+    manage: bool = False,
+    delete: bool = False,
+    contacts: bool = False,
+    queryset: QuerySet[Organisation] | None = None,
+) -> Organisation:
+    """The organisation `pk` as `user` may see it (with its country), or 404: one answer for "does not exist"
+    and "unpublished, not yours". Seen but not changeable is a 403: with `manage` (edit it), `delete`, or
+    `contacts` (add its contacts). `queryset`: what the caller needs fetched with it."""
+    if not valid_id(pk):
+        raise Http404
+    queryset = Organisation.objects.select_related("country") if queryset is None else queryset
+    try:
+        organisation = organisations_visible(user, queryset).get(pk=pk)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    if manage and not organisation_can_change(user, organisation):
+        raise PermissionDenied
+    if delete and not organisation_can_delete(user, organisation):
+        raise PermissionDenied
+    if contacts and not person_can_change(user, organisation):
+        raise PermissionDenied
+    return organisation

@@ -1,16 +1,22 @@
 """The directory API: organisations with their memberships of standards bodies."""
 
+from typing import Any
+
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, QuerySet
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
 
 from jalon.api.fields import MultilingualField
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in_database
 from jalon.organisations import access, services
+from jalon.organisations.access import access_organisation
 from jalon.organisations.models import Membership, Organisation
 from jalon.reference.models import Country
+from jalon.reference.selectors import in_region
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -22,7 +28,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    country = serializers.SlugRelatedField(
+    country: serializers.SlugRelatedField[Country] = serializers.SlugRelatedField(
         slug_field="iso3", queryset=Country.objects.all(), allow_null=True, required=False
     )
     name = MultilingualField(required_text=True, max_length=250)
@@ -66,12 +72,8 @@ class OrganisationFilter(django_filters.FilterSet):
         model = Organisation
         fields = ["country", "region", "kind", "member_of"]
 
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(
-            Q(country__region__m49=value)
-            | Q(country__sub_region__m49=value)
-            | Q(country__intermediate_region__m49=value)
-        )
+    def filter_region(self, queryset: QuerySet[Organisation], name: str, value: str) -> QuerySet[Organisation]:
+        return queryset.filter(in_region(value, path="country__"))
 
 
 class OrganisationViewSet(
@@ -91,29 +93,41 @@ class OrganisationViewSet(
     ordering_expressions = {"name": lambda: TextOrder(text_in_database("name"))}
     ordering = ["name"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Organisation]:
         return (
             access.organisations_visible(self.request.user)
             .select_related("country")
             .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("body")))
         )
 
-    def can_create(self, user):
+    def get_object(self) -> Organisation:
+        # The pages' access function: 404 for an organisation the user may not see, 403 for one they see but
+        # may not change or delete.
+        return access_organisation(
+            self.request.user,
+            self.kwargs["pk"],
+            manage=self.request.method in ("PUT", "PATCH"),
+            delete=self.request.method == "DELETE",
+            queryset=self.filter_queryset(self.get_queryset()),
+        )
+
+    # Asked by jalon.api.permissions.AccessPolicy before any write.
+    def can_create(self, user) -> bool:
         return access.organisation_can_create(user)
 
-    def can_change(self, user, obj):
+    def can_change(self, user, obj: Organisation) -> bool:
         return access.organisation_can_change(user, obj)
 
-    def can_delete(self, user, obj):
+    def can_delete(self, user, obj: Organisation) -> bool:
         return access.organisation_can_delete(user, obj)
 
-    def _fields(self, serializer):
+    def _fields(self, serializer: serializers.BaseSerializer) -> dict[str, Any]:
         return {k: v for k, v in serializer.validated_data.items() if k in services.ORGANISATION_FIELDS}
 
-    def perform_create(self, serializer):
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.organisation_create(actor=self.request.user, **self._fields(serializer))
 
-    def update(self, request, *args, **kwargs):
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         organisation = self.get_object()
         serializer = self.get_serializer(organisation, data=request.data, partial=partial)
@@ -126,9 +140,9 @@ class OrganisationViewSet(
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=organisation.pk)).data)
 
-    def perform_destroy(self, instance):
+    def perform_destroy(self, instance: Organisation) -> None:
         services.organisation_delete(actor=self.request.user, organisation=instance)
 
 
-def routes(router) -> None:
+def routes(router: BaseRouter) -> None:
     router.register("organisations", OrganisationViewSet, basename="organisation")

@@ -15,3 +15,9 @@ class OrganisationsConfig(AppConfig):
         from jalon.web.navigation import Link, register
 
         register(Link("web:organisation_list", _("Organisations"), 40))
+
+        from jalon.organisations.views import country_organisations
+        from jalon.reference.sections import CountrySection
+        from jalon.reference.sections import register as register_country_section
+
+        register_country_section(CountrySection("organisations", 10, country_organisations))

@@ -1,13 +1,21 @@
-"""Reads over organisations."""
+"""Reads over organisations and their contacts, filtered by what the user may see."""
 
 from django.db.models import Q, QuerySet
 
-from jalon.lib.multilingual import text_contains
+from jalon.lib.collation import TextOrder
+from jalon.lib.multilingual import text_contains, text_in_database
 from jalon.organisations import access
-from jalon.organisations.models import Membership, Organisation
+from jalon.organisations.models import Membership, Organisation, Person
+from jalon.reference.models import Country
+from jalon.reference.selectors import in_region
+
+# The members a body's page lists: enough for ISO's 170, a bound for a body with thousands.
+MEMBERS_SHOWN = 500
 
 
-def organisation_list(*, user, search: str = "", kind: str = "", country: str = "", region: str = "") -> QuerySet:
+def organisation_list(
+    *, user, search: str = "", kind: str = "", country: str = "", region: str = ""
+) -> QuerySet[Organisation]:
     queryset = access.organisations_visible(user).select_related("country")
     if search:
         queryset = queryset.filter(text_contains("name", search) | Q(acronym__icontains=search))
@@ -16,13 +24,27 @@ def organisation_list(*, user, search: str = "", kind: str = "", country: str = 
     if country:
         queryset = queryset.filter(country__iso2__iexact=country)
     if region:
-        queryset = queryset.filter(
-            Q(country__region__m49=region)
-            | Q(country__sub_region__m49=region)
-            | Q(country__intermediate_region__m49=region)
-        )
+        queryset = queryset.filter(in_region(region, path="country__"))
     return queryset
 
 
 def organisation_memberships(*, organisation: Organisation) -> QuerySet[Membership]:
     return organisation.memberships.select_related("body").order_by("body__acronym")
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    """The memberships of a standards body: its members, with their countries."""
+    return organisation.members.select_related("member__country").order_by("member__acronym")[:MEMBERS_SHOWN]
+
+
+def organisation_contacts(*, user, organisation: Organisation) -> QuerySet[Person]:
+    return access.people_visible(user).filter(organisation=organisation)
+
+
+def organisations_in_country(*, user, country: Country) -> QuerySet[Organisation]:
+    return access.organisations_visible(user).filter(country=country).order_by("acronym", text_in_database("name"))
+
+
+def contact_organisation_choices(*, user) -> QuerySet[Organisation]:
+    """The organisations a user may add contacts to, by name (accents and case ignored)."""
+    return access.organisations_changeable(user).order_by(TextOrder(text_in_database("name")))

@@ -1,10 +1,16 @@
-"""Writes to organisations, their memberships of standards bodies, and people."""
+"""Writes to organisations, their memberships of standards bodies, and people.
+
+Each write checks that its actor may make it (jalon.organisations.access), here rather than in the pages and
+API alone, so that no caller skips it. The actor None is the platform itself (the loaders, the demo, the
+command line), never a request: it may write anything."""
 
 import csv
 import datetime
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -13,6 +19,7 @@ from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import unknown_fields, versioned_update
 from jalon.lib.hooks import Hook
+from jalon.organisations import access
 from jalon.organisations.models import CATEGORIES_BY_BODY, Membership, Organisation, Person
 from jalon.reference.models import Country
 
@@ -43,14 +50,28 @@ def _records_changed() -> None:
     organisations_changed()
 
 
-def _save_validated(instance, *, exclude=None):
-    instance.full_clean(exclude=exclude)
+def _save_validated(instance: Organisation | Membership | Person) -> None:
+    instance.full_clean()
     instance.save()
+
+
+def _check(actor, allowed: Callable[[], bool]) -> None:
+    """Refuse a write to a record the actor may not change: the pages and API refuse it before (403), so
+    only a caller that skipped their check gets here."""
+    if actor is not None and not allowed():
+        raise PermissionDenied
+
+
+def _check_contact_organisation(actor, organisation: Organisation | None) -> None:
+    """A contact is recorded for an organisation its author may write for (managers: any, or none)."""
+    if actor is not None and not access.person_can_change(actor, organisation):
+        raise ValidationError({"organisation": _("Record contacts of your own organisation.")})
 
 
 @transaction.atomic
 def organisation_create(*, actor, **fields) -> Organisation:
     unknown_fields(fields, ORGANISATION_FIELDS, "organisation")
+    _check(actor, lambda: access.organisation_can_create(actor))
     organisation = Organisation(**fields)
     _save_validated(organisation)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=organisation)
@@ -61,6 +82,7 @@ def organisation_create(*, actor, **fields) -> Organisation:
 @transaction.atomic
 def organisation_update(*, actor, organisation: Organisation, version: int | None = None, **fields) -> Organisation:
     """Change an organisation; `version` is the one the editor saw, refused if someone saved since."""
+    _check(actor, lambda: access.organisation_can_change(actor, organisation))
     current, changed = versioned_update(
         organisation, actor=actor, version=version, fields=fields, allowed=ORGANISATION_FIELDS
     )
@@ -71,6 +93,7 @@ def organisation_update(*, actor, organisation: Organisation, version: int | Non
 
 @transaction.atomic
 def organisation_delete(*, actor, organisation: Organisation) -> None:
+    _check(actor, lambda: access.organisation_can_delete(actor, organisation))
     if organisation.members.exists():
         raise ValidationError(_("This organisation has members: remove their memberships first."))
     before = snapshot(organisation)
@@ -119,6 +142,8 @@ def membership_create(
     as_of: datetime.date | None = None,
     source: str = "",
 ) -> Membership:
+    # The member's record says which bodies it belongs to: whoever may change it may record a membership.
+    _check(actor, lambda: access.organisation_can_change(actor, member))
     membership_validate(body=body, category=category)
     membership = Membership(
         member=member,
@@ -138,6 +163,7 @@ def membership_create(
 @transaction.atomic
 def person_create(*, actor, **fields) -> Person:
     unknown_fields(fields, PERSON_FIELDS, "person")
+    _check_contact_organisation(actor, fields.get("organisation"))
     person = Person(**fields)
     _save_validated(person)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=person)
@@ -146,10 +172,12 @@ def person_create(*, actor, **fields) -> Person:
 
 @transaction.atomic
 def person_update(*, actor, person: Person, **fields) -> Person:
+    unknown_fields(fields, PERSON_FIELDS, "person")
+    _check(actor, lambda: access.person_can_change(actor, person.organisation))
+    if "organisation" in fields and fields["organisation"] != person.organisation:
+        _check_contact_organisation(actor, fields["organisation"])
     before = snapshot(person)
     for key, value in fields.items():
-        if key not in PERSON_FIELDS:
-            raise TypeError(f"unknown person field: {key}")
         setattr(person, key, value)
     person.full_clean()
     # Compare before saving: saving moves `updated_at`, which would make every update look like a change.
@@ -162,6 +190,7 @@ def person_update(*, actor, person: Person, **fields) -> Person:
 
 @transaction.atomic
 def person_delete(*, actor, person: Person) -> None:
+    _check(actor, lambda: access.person_can_change(actor, person.organisation))
     try:
         with transaction.atomic():
             audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=person, before=snapshot(person))
@@ -215,7 +244,7 @@ def iso_members_load(*, actor=None, path: Path = ISO_MEMBERS_FILE) -> dict[str, 
                 % {"file": path.name, "line": line, "code": row["country_iso2"]}
             )
         organisation = existing.get(row["acronym"])
-        fields = {
+        fields: dict[str, Any] = {
             # The file gives the official name; a French name typed since is kept.
             "name": {**(organisation.name if organisation else {}), "en": row["name"] or row["acronym"]},
             "acronym": row["acronym"],

@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from jalon.web.views import organisations
+from jalon.organisations import views
 
 urlpatterns = [
-    path("organisations/", organisations.organisation_list_view, name="organisation_list"),
-    path("organisations/new/", organisations.organisation_create, name="organisation_create"),
-    path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
-    path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
-    path("organisations/<int:pk>/delete/", organisations.organisation_delete, name="organisation_delete"),
-    path("organisations/<int:pk>/people/new/", organisations.person_create, name="person_create"),
+    path("organisations/", views.organisation_list_view, name="organisation_list"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/delete/", views.organisation_delete, name="organisation_delete"),
+    path("organisations/<int:pk>/people/new/", views.person_create, name="person_create"),
 ]

@@ -1,14 +1,16 @@
 """The reference data API: countries and areas with their classifications (read-only, public)."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
+from rest_framework.routers import BaseRouter
 
 from jalon.api.fields import MultilingualField
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in_database
-from jalon.reference.models import Country, IncomeGroup, Region
-from jalon.reference.selectors import countries_with_classifications
+from jalon.reference.access import access_country
+from jalon.reference.models import Country, Currency, IncomeGroup, Language, Region, Scheme
+from jalon.reference.selectors import classification_of, countries_with_classifications, in_region
 
 YES_NO = (("yes", "yes"), ("no", "no"))
 
@@ -30,8 +32,12 @@ class CountrySerializer(serializers.ModelSerializer):
     lldc = serializers.SerializerMethodField()
     sids = serializers.SerializerMethodField()
     dac_eligible = serializers.SerializerMethodField()
-    languages = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
-    currencies = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    languages: serializers.SlugRelatedField[Language] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
+    currencies: serializers.SlugRelatedField[Currency] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
 
     class Meta:
         model = Country
@@ -55,17 +61,17 @@ class CountrySerializer(serializers.ModelSerializer):
     def _flag(value: str | None) -> bool | None:
         return None if value is None else value == "yes"
 
-    def get_ldc(self, obj) -> bool | None:
-        return self._flag(obj.cls_ldc)
+    def get_ldc(self, obj: Country) -> bool | None:
+        return self._flag(classification_of(obj, Scheme.LDC))
 
-    def get_lldc(self, obj) -> bool | None:
-        return self._flag(obj.cls_lldc)
+    def get_lldc(self, obj: Country) -> bool | None:
+        return self._flag(classification_of(obj, Scheme.LLDC))
 
-    def get_sids(self, obj) -> bool | None:
-        return self._flag(obj.cls_sids)
+    def get_sids(self, obj: Country) -> bool | None:
+        return self._flag(classification_of(obj, Scheme.SIDS))
 
-    def get_dac_eligible(self, obj) -> bool | None:
-        return self._flag(obj.cls_dac)
+    def get_dac_eligible(self, obj: Country) -> bool | None:
+        return self._flag(classification_of(obj, Scheme.DAC))
 
 
 class CountryFilter(django_filters.FilterSet):
@@ -80,8 +86,8 @@ class CountryFilter(django_filters.FilterSet):
         model = Country
         fields = ["region", "income_group", "ldc", "lldc", "sids", "dac_eligible"]
 
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(Q(region__m49=value) | Q(sub_region__m49=value) | Q(intermediate_region__m49=value))
+    def filter_region(self, queryset: QuerySet[Country], name: str, value: str) -> QuerySet[Country]:
+        return queryset.filter(in_region(value))
 
 
 class CountryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -101,13 +107,18 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     }
     ordering = ["name_en"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Country]:
         return (
             countries_with_classifications()
             .select_related("region", "sub_region")
             .prefetch_related("languages", "currencies")
         )
 
+    def get_object(self) -> Country:
+        # The same refusal as the country's page: 404 for a code no country has (or none the filters keep).
+        queryset = self.filter_queryset(self.get_queryset())
+        return access_country(self.request.user, self.kwargs["iso3"], queryset=queryset)
 
-def routes(router) -> None:
+
+def routes(router: BaseRouter) -> None:
     router.register("countries", CountryViewSet, basename="country")

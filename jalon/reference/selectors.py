@@ -2,13 +2,19 @@
 
 import datetime
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from jalon.reference.models import Classification, Country, DevelopingCountryRule, Scheme
+from jalon.lib.multilingual import text_contains, text_in_database
+from jalon.reference.models import Classification, Country, DevelopingCountryRule, Region, Scheme
 
 # The annotation each scheme gets on a Country queryset.
 SCHEME_ANNOTATIONS = {scheme.value: f"cls_{scheme.value}" for scheme in Scheme}
+
+
+def classification_of(country: Country, scheme: str) -> str | None:
+    """The value of `scheme` annotated on a country from `countries_with_classifications`."""
+    return getattr(country, SCHEME_ANNOTATIONS[scheme])
 
 
 def classification_on(*, scheme: str, on: datetime.date) -> Subquery:
@@ -73,3 +79,85 @@ def country_classification_history(*, country: Country) -> QuerySet[Classificati
 def world_bank_fiscal_year(day: datetime.date) -> int:
     """The World Bank fiscal year a date falls in: FY2027 runs from 1 July 2026 to 30 June 2027."""
     return day.year + 1 if day.month >= 7 else day.year
+
+
+def income_in_force(history: list[Classification], *, on: datetime.date) -> Classification | None:
+    """The income-group period in force on `on`, from a country's history: the open-ended one may start in
+    the future."""
+    return next(
+        (
+            item
+            for item in history
+            if item.scheme == Scheme.INCOME and item.valid_from <= on and (item.valid_to is None or item.valid_to >= on)
+        ),
+        None,
+    )
+
+
+def rule_verdicts(*, country: Country) -> list[tuple[DevelopingCountryRule, bool]]:
+    """Every developing-country rule with whether `country` meets it today, in one query for all rules."""
+    rules = list(DevelopingCountryRule.objects.all())
+    if not rules:
+        return []
+    verdicts = (
+        countries_with_classifications()
+        .filter(pk=country.pk)
+        .annotate(
+            **{
+                f"rule_{rule.pk}": Case(
+                    When(rule_condition(rule), then=Value(True)), default=Value(False), output_field=BooleanField()
+                )
+                for rule in rules
+            }
+        )
+        .values(*[f"rule_{rule.pk}" for rule in rules])
+        .get()
+    )
+    return [(rule, verdicts[f"rule_{rule.pk}"]) for rule in rules]
+
+
+# Pages ---------------------------------------------------------------------------------------------------
+
+
+def in_region(m49: str, *, path: str = "") -> Q:
+    """Countries (or, with `path` "country__", records of countries) in a region, sub-region or intermediate
+    region, by its M49 code."""
+    return (
+        Q(**{f"{path}region__m49": m49})
+        | Q(**{f"{path}sub_region__m49": m49})
+        | Q(**{f"{path}intermediate_region__m49": m49})
+    )
+
+
+def regions_to_filter_by() -> QuerySet[Region]:
+    """The regions and sub-regions lists offer as a filter, in M49 order."""
+    return Region.objects.filter(kind__in=[Region.Kind.REGION, Region.Kind.SUB_REGION]).order_by("m49")
+
+
+def country_list(
+    *, search: str = "", region: str = "", income: str = "", ldc: str = "", dac: str = ""
+) -> QuerySet[Country]:
+    """Countries with their classifications today, filtered as the list page and its filters ask."""
+    queryset = countries_with_classifications().select_related("region", "sub_region")
+    if search:
+        queryset = queryset.filter(text_contains("name", search) | Q(iso2__iexact=search) | Q(iso3__iexact=search))
+    if region:
+        queryset = queryset.filter(in_region(region))
+    for value, annotation in ((income, "cls_income"), (ldc, "cls_ldc"), (dac, "cls_dac")):
+        if value:
+            queryset = queryset.filter(**{annotation: value})
+    return queryset
+
+
+def country_choices() -> QuerySet[Country]:
+    """Every country and area, by name in the active language, for a form's choice."""
+    return Country.objects.order_by(text_in_database("name"))
+
+
+def country_for_page() -> QuerySet[Country]:
+    """What a country's page shows of it: classifications today, its regions, languages and currencies."""
+    return (
+        countries_with_classifications()
+        .select_related("region", "sub_region", "intermediate_region")
+        .prefetch_related("languages", "currencies")
+    )

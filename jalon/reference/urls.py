@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from jalon.web.views import countries
+from jalon.reference import views
 
 urlpatterns = [
-    path("countries/", countries.country_list, name="country_list"),
-    path("countries/<str:iso3>/", countries.country_detail, name="country_detail"),
+    path("countries/", views.country_list, name="country_list"),
+    path("countries/<str:iso3>/", views.country_detail, name="country_detail"),
 ]

@@ -1,12 +1,14 @@
 """Sorting and pagination for list pages, driven by whitelisted query parameters."""
 
+from collections.abc import Mapping
+
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import Expression, F, QuerySet
 
 PAGE_SIZES = (25, 50, 100)
 
 
-def sort_queryset(request, queryset: QuerySet, *, allowed: dict[str, str], default: str):
+def sort_queryset(request, queryset: QuerySet, *, allowed: Mapping[str, str | Expression], default: str):
     """Order by the `sort` parameter (a key of `allowed`, "-" for descending); unknown keys use the default."""
     requested = request.GET.get("sort", default)
     key = requested.lstrip("-")
@@ -14,7 +16,8 @@ def sort_queryset(request, queryset: QuerySet, *, allowed: dict[str, str], defau
         requested, key = default, default.lstrip("-")
     descending = requested.startswith("-")
     # Values are field names, or expressions such as Lower("name") for a case-insensitive order.
-    expression = F(allowed[key]) if isinstance(allowed[key], str) else allowed[key]
+    chosen = allowed[key]
+    expression = F(chosen) if isinstance(chosen, str) else chosen
     ordered = queryset.order_by(
         expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True), "pk"
     )

@@ -180,6 +180,12 @@ def test_an_unknown_country_is_404(client, db):
     assert client.get(f"{COUNTRIES}XYZ/").status_code == 404
 
 
+def test_a_country_is_found_whatever_the_case_of_its_code_as_on_its_page(client, db):
+    # The API and the page ask the same access function (jalon.reference.access.access_country).
+    assert client.get(f"{COUNTRIES}sen/").json()["iso3"] == "SEN"
+    assert client.get("/en/countries/sen/").status_code == 200
+
+
 # Pagination ------------------------------------------------------------------------------------------------
 
 
@@ -454,6 +460,19 @@ def test_a_focal_point_changes_its_organisation_through_the_api_and_is_named_in_
     assert response.status_code == 200, response.content
     entry = audit_entries(nsb.pk)[-1]
     assert (entry.action, entry.actor_name) == ("update", "focal")
+
+
+def test_the_api_answers_as_the_pages_do_for_an_organisation_one_may_not_see_or_change(
+    client_as, nsb, other_nsb, hidden_org
+):
+    client = client_as("focal")
+    assert client.get(organisation_page_url(hidden_org.pk)).status_code == 404
+    assert client.patch(organisation_page_url(hidden_org.pk), **json_body({"acronym": "X"})).status_code == 404
+    assert client.patch(organisation_page_url(other_nsb.pk), **json_body({"acronym": "X"})).status_code == 403
+    assert client.delete(organisation_page_url(nsb.pk)).status_code == 403
+    assert client.get(organisation_page_url(2**63)).status_code == 404
+    other_nsb.refresh_from_db()
+    assert other_nsb.acronym == "KEBS"
 
 
 def test_a_write_based_on_a_stale_version_is_refused_with_409_and_a_message(client_as, nsb):

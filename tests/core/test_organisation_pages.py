@@ -272,3 +272,27 @@ def test_a_focal_point_adds_a_contact_to_their_organisation_without_giving_a_sex
     assert (person.given_name, person.sex) == ("Awa", "")
     entry = AuditEntry.objects.get(model="organisations.person", object_id=str(person.pk))
     assert (entry.action, entry.actor_name) == ("create", "focal")
+
+
+def test_a_focal_point_is_offered_their_own_organisation_only_and_cannot_post_another(client_as, nsb, other_nsb):
+    client = client_as("focal")
+    form = client.get(f"/en/organisations/{nsb.pk}/people/new/").context["form"]
+    assert list(form.fields["organisation"].queryset) == [nsb]
+    response = client.post(
+        f"/en/organisations/{nsb.pk}/people/new/",
+        {"given_name": "Wanjiru", "family_name": "Kamau", "organisation": str(other_nsb.pk)},
+    )
+    assert response.status_code == 200
+    assert "organisation" in response.context["form"].errors
+    assert not other_nsb.people.exists()
+
+
+def test_contacts_of_an_unpublished_organisation_are_not_found_by_those_who_cannot_see_it(client_as, hidden_org):
+    assert client_as("focal").get(f"/en/organisations/{hidden_org.pk}/people/new/").status_code == 404
+    assert client_as("manager").get(f"/en/organisations/{hidden_org.pk}/people/new/").status_code == 200
+
+
+@pytest.mark.parametrize(("role", "shown"), [("admin", True), ("manager", False), ("focal", False)])
+def test_the_delete_button_shows_to_those_who_may_delete(client_as, nsb, role, shown):
+    page = client_as(role).get(f"/en/organisations/{nsb.pk}/").content.decode()
+    assert (f"/en/organisations/{nsb.pk}/delete/" in page) == shown

@@ -1,7 +1,7 @@
 """Writes to organisations, memberships and people: validation, optimistic locking, the audit log."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from jalon.accounts.models import AuditEntry
@@ -237,8 +237,8 @@ def test_an_unknown_sex_value_is_refused(db, users, english):
     assert not Person.objects.filter(given_name="A", family_name="B").exists()
 
 
-def test_updating_a_person_audits_before_and_after(db, users):
-    person = PersonFactory(given_name="Awa", family_name="Diop", job_title="")
+def test_updating_a_person_audits_before_and_after(db, users, nsb):
+    person = PersonFactory(given_name="Awa", family_name="Diop", job_title="", organisation=nsb)
     services.person_update(actor=users["focal"], person=person, job_title="Director", sex=Person.Sex.FEMALE)
     [entry] = audit_entries(person)
     assert entry.action == "update"
@@ -277,3 +277,93 @@ def test_a_person_with_a_history_is_not_deleted_but_told_to_be_erased(db, users)
     ]
     assert Person.objects.filter(pk=registration.person.pk).exists()
     assert not AuditEntry.objects.filter(model="organisations.person", action="delete").exists()
+
+
+# Who may write: checked in the services, so that no caller skips it --------------------------------------
+
+
+def test_a_focal_point_records_contacts_of_their_own_organisation_only(db, users, nsb, other_nsb, english):
+    own = services.person_create(actor=users["focal"], given_name="Awa", family_name="Diop", organisation=nsb)
+    assert own.organisation == nsb
+    for organisation in (other_nsb, None):
+        with pytest.raises(ValidationError) as caught:
+            services.person_create(
+                actor=users["focal"], given_name="Wanjiru", family_name="Kamau", organisation=organisation
+            )
+        assert caught.value.message_dict == {"organisation": ["Record contacts of your own organisation."]}
+    assert not Person.objects.filter(family_name="Kamau").exists()
+
+
+@pytest.mark.parametrize("role", ["contributor", "viewer", "plain"])
+def test_users_who_do_not_run_an_organisation_record_no_contact(db, users, nsb, role):
+    with pytest.raises(ValidationError):
+        services.person_create(actor=users[role], given_name="A", family_name="B", organisation=nsb)
+
+
+def test_a_focal_point_may_not_move_their_contact_to_another_organisation(db, users, nsb, other_nsb, english):
+    person = PersonFactory(given_name="Awa", family_name="Diop", organisation=nsb)
+    with pytest.raises(ValidationError) as caught:
+        services.person_update(actor=users["focal"], person=person, organisation=other_nsb)
+    assert caught.value.message_dict == {"organisation": ["Record contacts of your own organisation."]}
+    person.refresh_from_db()
+    assert person.organisation == nsb
+    assert audit_entries(person) == []
+
+
+def test_a_focal_point_may_not_change_or_delete_another_organisations_contact(db, users, other_nsb):
+    person = PersonFactory(given_name="Wanjiru", family_name="Kamau", organisation=other_nsb)
+    with pytest.raises(PermissionDenied):
+        services.person_update(actor=users["focal"], person=person, job_title="Director")
+    with pytest.raises(PermissionDenied):
+        services.person_delete(actor=users["focal"], person=person)
+    person.refresh_from_db()
+    assert person.job_title == ""
+    assert audit_entries(person) == []
+
+
+def test_a_manager_moves_a_contact_between_organisations(db, users, nsb, other_nsb):
+    person = PersonFactory(given_name="Awa", family_name="Diop", organisation=nsb)
+    services.person_update(actor=users["manager"], person=person, organisation=other_nsb)
+    person.refresh_from_db()
+    assert person.organisation == other_nsb
+
+
+def test_only_the_programme_team_creates_organisations(db, users):
+    for role in ("focal", "contributor", "viewer", "plain"):
+        with pytest.raises(PermissionDenied):
+            services.organisation_create(actor=users[role], name={"en": f"Made by {role}"})
+    assert not Organisation.objects.filter(name__en__startswith="Made by").exists()
+
+
+def test_a_focal_point_changes_their_own_organisation_only(db, users, nsb, other_nsb):
+    services.organisation_update(actor=users["focal"], organisation=nsb, acronym="ASN-SN")
+    with pytest.raises(PermissionDenied):
+        services.organisation_update(actor=users["focal"], organisation=other_nsb, acronym="KEBS-KE")
+    with pytest.raises(PermissionDenied):
+        services.organisation_update(actor=users["contributor"], organisation=nsb, acronym="ASN-X")
+    nsb.refresh_from_db()
+    other_nsb.refresh_from_db()
+    assert (nsb.acronym, other_nsb.acronym) == ("ASN-SN", "KEBS")
+
+
+@pytest.mark.parametrize("role", ["manager", "focal", "viewer"])
+def test_only_an_admin_deletes_an_organisation(organisation, users, role):
+    with pytest.raises(PermissionDenied):
+        services.organisation_delete(actor=users[role], organisation=organisation)
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+def test_a_membership_is_recorded_by_whoever_may_change_the_member(db, users, nsb, other_nsb):
+    iso = Organisation.objects.get(acronym="ISO")
+    arso = OrganisationFactory(acronym="ARSO", name="African Organisation for Standardisation")
+    with pytest.raises(PermissionDenied):
+        services.membership_create(actor=users["focal"], member=other_nsb, body=arso, category="other")
+    services.membership_create(actor=users["focal"], member=nsb, body=arso, category="other")
+    assert set(nsb.memberships.values_list("body__acronym", flat=True)) == {iso.acronym, "ARSO"}
+
+
+def test_the_platform_itself_writes_without_a_user(db):
+    organisation = services.organisation_create(actor=None, name={"en": "Loaded from a file"})
+    person = services.person_create(actor=None, given_name="A", family_name="B", organisation=organisation)
+    services.person_update(actor=None, person=person, job_title="Loaded")
+    services.organisation_update(actor=None, organisation=organisation, acronym="LFF")

@@ -20,7 +20,6 @@ from jalon.interop.tabular import (
     Report,
     Text,
     YesNo,
-    country_lookup,
     normalise,
     number_read,
     report_csv,
@@ -29,6 +28,7 @@ from jalon.interop.tabular import (
     template_xlsx,
 )
 from jalon.organisations.models import Person
+from jalon.reference.lookups import country_lookup
 
 # The messages below are asserted in English, whatever the default language.
 pytestmark = pytest.mark.usefixtures("english")
