@@ -2,35 +2,38 @@
 applications, each application with every eligibility rule's result and the workflow steps open to the
 reader, the programme team's review queues, and what awards cost."""
 
-import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from jalon.accounts.versioning import ConflictError
-from jalon.activities.models import Activity
-from jalon.committees.models import Committee, Meeting
 from jalon.lib.multilingual import text_in_database
-from jalon.organisations import access as organisations_access
-from jalon.organisations.models import Organisation, Person
-from jalon.reference.models import Country, Currency
-from jalon.results import access as results_access
 from jalon.support import access, selectors, services
-from jalon.support.models import Fellowship, Sponsorship
-from jalon.support.rules import STATUS_LABELS, evaluate
-from jalon.web.form_errors import form_errors_from
+from jalon.support.forms import (
+    AttendForm,
+    CostFilterForm,
+    CostsForm,
+    FellowshipForm,
+    ListFilterForm,
+    NoteForm,
+    QueueFilterForm,
+    RefuseForm,
+    ReportForm,
+    SponsorshipForm,
+    StepForm,
+    TravelForm,
+)
+from jalon.support.models import Application, Fellowship, Sponsorship
+from jalon.support.rules import STATUS_LABELS, evaluate, stored_evaluation
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
-
-ANY = ("", gettext_lazy("Any"))
-# Meetings that ended this long ago are no longer offered on the forms.
-RECENT_DAYS = 30
+from jalon.web.pages import form_page
 
 
 def _require(allowed: bool) -> None:
@@ -38,136 +41,7 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-# Forms -----------------------------------------------------------------------------------------------------
-
-
-class MeetingChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, meeting):
-        return f"{meeting.committee.reference} · {meeting.t('title')} · {meeting.start_date:%Y-%m-%d}"
-
-
-class ApplicationForm(forms.ModelForm):
-    """What both application forms share: programme, applicant, candidate, meeting, costs."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    bodies: tuple = ()
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = results_access.programmes_visible(user).order_by("code")
-        organisations = access.support_applicant_choices(user)
-        self.fields["organisation"].queryset = organisations.order_by("acronym", text_in_database("name"))
-        self.fields["person"].queryset = (
-            organisations_access.people_visible(user, Person.objects.filter(organisation__in=organisations))
-            .select_related("organisation")
-            .order_by("family_name", "given_name")
-        )
-        self.fields["person"].label_from_instance = lambda p: f"{p} ({p.organisation.acronym or p.organisation.name})"
-        since = datetime.date.today() - datetime.timedelta(days=RECENT_DAYS)
-        meetings = Meeting.objects.filter(committee__body__in=self.bodies, end_date__gte=since)
-        if self.instance.pk and self.instance.meeting_id:
-            meetings = meetings | Meeting.objects.filter(pk=self.instance.meeting_id)
-        self.fields["meeting"] = MeetingChoiceField(
-            label=gettext_lazy("Meeting"),
-            queryset=meetings.select_related("committee").order_by("start_date", "pk"),
-        )
-        self.fields["currency"].queryset = Currency.objects.order_by("code")
-        if not self.instance.pk:
-            self.fields["currency"].initial = Currency.objects.filter(code="CHF").values_list("pk", flat=True).first()
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-
-    def service_fields(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
-
-
-class SponsorshipForm(ApplicationForm):
-    bodies = (Committee.Body.ISO, Committee.Body.IEC_ISO)
-
-    class Meta:
-        model = Sponsorship
-        fields = [
-            "programme",
-            "organisation",
-            "person",
-            "meeting",
-            "mirror_committee",
-            "mirror_role",
-            "training",
-            "currency",
-            "estimated_travel",
-            "estimated_allowance",
-            "estimated_other",
-        ]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["organisation"].queryset = self.fields["organisation"].queryset.filter(kind=Organisation.Kind.NSB)
-        self.fields["training"].queryset = (
-            Activity.objects.filter(published=True).exclude(status=Activity.Status.CANCELLED).order_by("-start_date")
-        )
-        self.fields["training"].label_from_instance = lambda a: f"{a.code} · {a.start_date:%Y-%m-%d}"
-        self.fields["training"].help_text = gettext_lazy(
-            "Optional: a training the candidate follows before the meeting."
-        )
-
-
-class FellowshipForm(ApplicationForm):
-    bodies = (Committee.Body.ITU_T,)
-
-    class Meta:
-        model = Fellowship
-        fields = [
-            "programme",
-            "organisation",
-            "person",
-            "meeting",
-            "kind",
-            "partial_part",
-            "financial_year",
-            "currency",
-            "estimated_travel",
-            "estimated_allowance",
-            "estimated_other",
-        ]
-        labels = {
-            "organisation": gettext_lazy("Member State administration"),
-            "estimated_travel": gettext_lazy("Estimated air ticket"),
-        }
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["financial_year"].required = False
-        self.fields["financial_year"].help_text = gettext_lazy("Empty: the year of the meeting (ITU's financial year).")
-        self.fields["partial_part"].help_text = gettext_lazy("For a partial fellowship only.")
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kind") == Fellowship.Kind.FULL:
-            # A full fellowship covers both: what the "covers" menu says does not matter.
-            cleaned["partial_part"] = ""
-        elif cleaned.get("kind") == Fellowship.Kind.PARTIAL and not cleaned.get("partial_part"):
-            self.add_error(
-                "partial_part", _("Say what the partial fellowship covers: the air ticket or the daily allowance.")
-            )
-        return cleaned
-
-
 # My applications -------------------------------------------------------------------------------------------
-
-
-class ListFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Applications"),
-        required=False,
-        choices=[("sponsorships", gettext_lazy("ISO sponsorships")), ("fellowships", gettext_lazy("ITU fellowships"))],
-    )
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        statuses = dict(Sponsorship.Status.choices) | dict(Fellowship.Status.choices)
-        self.fields["status"].choices = [ANY, *statuses.items()]
 
 
 @login_required
@@ -177,26 +51,20 @@ def application_list(request):
     form = ListFilterForm(request.GET or None)
     filters = valid_filters(form)
     kind = filters.get("kind") or "sponsorships"
-    if kind == "fellowships":
-        queryset = selectors.fellowships_visible(user=request.user)
-    else:
-        queryset = selectors.sponsorships_visible(user=request.user)
-    if filters.get("status"):
-        queryset = queryset.filter(status=filters["status"])
+    select = selectors.fellowships_visible if kind == "fellowships" else selectors.sponsorships_visible
     queryset, sort = sort_queryset(
         request,
-        queryset,
+        select(user=request.user, status=filters.get("status", "")),
         allowed={"created": "created_at", "meeting": "meeting__start_date", "status": "status"},
         default="-created",
     )
-    page = paginate(request, queryset)
     return render(
         request,
         "support/application_list.html",
         {
             "form": form,
             "kind": kind,
-            "page": page,
+            "page": paginate(request, queryset),
             "sort": sort,
             "sort_query": query_without(request, "sort", "page"),
             "query": query_without(request, "page"),
@@ -210,151 +78,113 @@ def application_list(request):
 # Creating and editing --------------------------------------------------------------------------------------
 
 
-def _application_form(request, form_class, create, update, instance=None):
-    form = form_class(request.POST or None, instance=instance, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        fields = form.service_fields()
-        if not access.support_can_apply_for(request.user, fields["programme"], fields["organisation"]):
-            form.add_error("organisation", _("Apply for your own organisation."))
-        else:
-            try:
-                if instance is None:
-                    application = create(actor=request.user, **fields)
-                else:
-                    application = update(request.user, instance, form.cleaned_data.get("version"), fields)
-            except ValidationError as exc:
-                form_errors_from(exc, form, field_for=lambda name: "meeting" if name == "committee" else None)
-            else:
-                messages.success(request, _("Application saved as a draft. Submit it when it is complete."))
-                return redirect(application.get_absolute_url())
-    return form
+def _application_page(request, *, form, save: Callable, scheme: str, application: Application | None = None):
+    return form_page(
+        request,
+        form=form,
+        save=save,
+        done=lambda saved: saved.get_absolute_url(),
+        message=_("Application saved as a draft. Submit it when it is complete."),
+        # The service names the committee, which the form asks for through its meeting.
+        field_for=lambda name: "meeting" if name == "committee" else None,
+        template="support/application_form.html",
+        context={"scheme": scheme, "application": application},
+    )
 
 
 @login_required
 def sponsorship_create(request):
     _require(access.support_can_apply(request.user))
-    form = _application_form(request, SponsorshipForm, services.sponsorship_create, None)
-    if not isinstance(form, forms.BaseForm):
-        return form
-    return render(request, "support/application_form.html", {"form": form, "scheme": "sponsorship"})
+    return _application_page(
+        request,
+        form=SponsorshipForm(request.POST or None, user=request.user),
+        save=lambda form: services.sponsorship_create(actor=request.user, **form.values()),
+        scheme="sponsorship",
+    )
 
 
 @login_required
 def sponsorship_edit(request, pk: int):
-    sponsorship = get_object_or_404(selectors.sponsorships_visible(user=request.user), pk=pk)
-    _require(access.support_can_edit(request.user, sponsorship))
-
-    def update(actor, instance, version, fields):
-        return services.sponsorship_update(actor=actor, sponsorship=instance, version=version, **fields)
-
-    form = _application_form(request, SponsorshipForm, None, update, instance=sponsorship)
-    if not isinstance(form, forms.BaseForm):
-        return form
-    return render(
+    sponsorship = access.access_sponsorship(request.user, pk, manage=True)
+    return _application_page(
         request,
-        "support/application_form.html",
-        {"form": form, "scheme": "sponsorship", "application": sponsorship},
+        form=SponsorshipForm(request.POST or None, instance=sponsorship, user=request.user),
+        save=lambda form: services.sponsorship_update(
+            actor=request.user, sponsorship=sponsorship, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        scheme="sponsorship",
+        application=sponsorship,
     )
 
 
 @login_required
 def fellowship_create(request):
     _require(access.support_can_apply(request.user))
-    form = _application_form(request, FellowshipForm, services.fellowship_create, None)
-    if not isinstance(form, forms.BaseForm):
-        return form
-    return render(request, "support/application_form.html", {"form": form, "scheme": "fellowship"})
+    return _application_page(
+        request,
+        form=FellowshipForm(request.POST or None, user=request.user),
+        save=lambda form: services.fellowship_create(actor=request.user, **form.values()),
+        scheme="fellowship",
+    )
 
 
 @login_required
 def fellowship_edit(request, pk: int):
-    fellowship = get_object_or_404(selectors.fellowships_visible(user=request.user), pk=pk)
-    _require(access.support_can_edit(request.user, fellowship))
-
-    def update(actor, instance, version, fields):
-        return services.fellowship_update(actor=actor, fellowship=instance, version=version, **fields)
-
-    form = _application_form(request, FellowshipForm, None, update, instance=fellowship)
-    if not isinstance(form, forms.BaseForm):
-        return form
-    return render(
+    fellowship = access.access_fellowship(request.user, pk, manage=True)
+    return _application_page(
         request,
-        "support/application_form.html",
-        {"form": form, "scheme": "fellowship", "application": fellowship},
+        form=FellowshipForm(request.POST or None, instance=fellowship, user=request.user),
+        save=lambda form: services.fellowship_update(
+            actor=request.user, fellowship=fellowship, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        scheme="fellowship",
+        application=fellowship,
     )
 
 
 # Workflow steps ----------------------------------------------------------------------------------------------
 
 
-class StepForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+@dataclass(frozen=True)
+class Step:
+    form: type[StepForm]
+    allowed: Callable[..., bool]
+    service: Callable
+    label: str
 
 
-class NoteForm(StepForm):
-    note = forms.CharField(
-        label=gettext_lazy("Note (required when rules flag the application)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class RefuseForm(StepForm):
-    reasons = forms.CharField(label=gettext_lazy("Reasons for the refusal"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def _money(label):
-    return forms.DecimalField(label=label, required=False, min_value=0, max_digits=12, decimal_places=2)
-
-
-class TravelForm(StepForm):
-    actual_travel = _money(gettext_lazy("Actual travel cost"))
-
-
-class AttendForm(StepForm):
-    actual_allowance = _money(gettext_lazy("Actual daily allowance"))
-    actual_other = _money(gettext_lazy("Actual other costs"))
-
-
-class CostsForm(StepForm):
-    actual_travel = _money(gettext_lazy("Actual travel"))
-    actual_allowance = _money(gettext_lazy("Actual daily allowance"))
-    actual_other = _money(gettext_lazy("Actual other costs"))
-
-
-class ReportForm(StepForm):
-    text = forms.CharField(label=gettext_lazy("Report"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    file = forms.FileField(label=gettext_lazy("Report file"), required=False)
-
-
-def _sponsorship_steps():
+def _sponsorship_steps() -> dict[str, Step]:
     return {
-        "submit": (StepForm, access.support_can_edit, services.sponsorship_submit, _("Submit the application")),
-        "check": (StepForm, access.support_can_review, services.sponsorship_check, _("Check against the rules")),
-        "approve": (NoteForm, access.support_can_review, services.sponsorship_approve, _("Approve")),
-        "refuse": (RefuseForm, access.support_can_review, services.sponsorship_refuse, _("Refuse")),
-        "travel": (TravelForm, access.support_can_review, services.sponsorship_arrange_travel, _("Travel arranged")),
-        "attend": (AttendForm, access.support_can_review, services.sponsorship_attend, _("Attended")),
-        "report": (ReportForm, access.support_can_report, services.sponsorship_report, _("Submit the report")),
-        "costs": (CostsForm, access.support_can_review, services.sponsorship_record_costs, _("Record actual costs")),
+        "submit": Step(StepForm, access.support_can_edit, services.sponsorship_submit, _("Submit the application")),
+        "check": Step(StepForm, access.support_can_review, services.sponsorship_check, _("Check against the rules")),
+        "approve": Step(NoteForm, access.support_can_review, services.sponsorship_approve, _("Approve")),
+        "refuse": Step(RefuseForm, access.support_can_review, services.sponsorship_refuse, _("Refuse")),
+        "travel": Step(
+            TravelForm, access.support_can_review, services.sponsorship_arrange_travel, _("Travel arranged")
+        ),
+        "attend": Step(AttendForm, access.support_can_review, services.sponsorship_attend, _("Attended")),
+        "report": Step(ReportForm, access.support_can_report, services.sponsorship_report, _("Submit the report")),
+        "costs": Step(
+            CostsForm, access.support_can_review, services.sponsorship_record_costs, _("Record actual costs")
+        ),
     }
 
 
-def _fellowship_steps():
+def _fellowship_steps() -> dict[str, Step]:
     return {
-        "submit": (StepForm, access.support_can_edit, services.fellowship_submit, _("Submit the request")),
-        "approve": (NoteForm, access.support_can_review, services.fellowship_approve, _("Award")),
-        "refuse": (RefuseForm, access.support_can_review, services.fellowship_refuse, _("Refuse")),
-        "costs": (CostsForm, access.support_can_review, services.fellowship_record_costs, _("Record actual costs")),
+        "submit": Step(StepForm, access.support_can_edit, services.fellowship_submit, _("Submit the request")),
+        "approve": Step(NoteForm, access.support_can_review, services.fellowship_approve, _("Application")),
+        "refuse": Step(RefuseForm, access.support_can_review, services.fellowship_refuse, _("Refuse")),
+        "costs": Step(CostsForm, access.support_can_review, services.fellowship_record_costs, _("Record actual costs")),
     }
 
 
-def _open_steps(user, application, steps: dict, starts: dict, url_name: str) -> list[dict]:
+def _open_steps(user, application: Application, steps: dict[str, Step], starts: dict, url_name: str) -> list[dict]:
     """The steps the reader may take now, each with its (unbound) form."""
     open_steps = []
-    for name, (form_class, allowed, _service, label) in steps.items():
-        if application.status in starts[name] and allowed(user, application):
-            form = form_class(initial={"version": application.version}, prefix=name)
+    for name, step in steps.items():
+        if application.status in starts[name] and step.allowed(user, application):
+            form = step.form(initial={"version": application.version}, prefix=name)
             if name == "costs":
                 form.initial.update(
                     actual_travel=application.actual_travel,
@@ -364,7 +194,7 @@ def _open_steps(user, application, steps: dict, starts: dict, url_name: str) -> 
             open_steps.append(
                 {
                     "name": name,
-                    "label": label,
+                    "label": step.label,
                     "form": form,
                     "files": name == "report",
                     "action": reverse(url_name, kwargs={"pk": application.pk, "step": name}),
@@ -373,64 +203,57 @@ def _open_steps(user, application, steps: dict, starts: dict, url_name: str) -> 
     return open_steps
 
 
-def _take_step(request, application, step: str, steps: dict, starts: dict, keyword: str):
-    if request.method != "POST" or step not in steps:
+def _take_step(request, application: Application, name: str, steps: dict[str, Step], keyword: str):
+    """A step's button: the step's service, its refusal (a rule, a version conflict...) said in a message."""
+    step = steps.get(name)
+    if request.method != "POST" or step is None or not step.allowed(request.user, application):
         raise PermissionDenied
-    form_class, allowed, service, label = steps[step]
-    if not allowed(request.user, application):
-        raise PermissionDenied
-    form = form_class(request.POST, request.FILES, prefix=step)
+    form = step.form(request.POST, request.FILES, prefix=name)
     if not form.is_valid():
         problems = [
-            f"{form.fields[name].label if name in form.fields else ''} {' '.join(errors)}".strip()
-            for name, errors in form.errors.items()
+            f"{form.fields[field].label if field in form.fields else ''} {' '.join(errors)}".strip()
+            for field, errors in form.errors.items()
         ]
         messages.error(request, " ".join(problems))
         return redirect(application.get_absolute_url())
-    data = dict(form.cleaned_data)
     try:
-        service(actor=request.user, **{keyword: application}, **data)
-    except ConflictError as exc:
-        messages.error(request, " ".join(exc.messages))
+        step.service(actor=request.user, **{keyword: application}, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(
-            request,
-            _("%(step)s was refused: %(reasons)s") % {"step": label, "reasons": " ".join(exc.messages)},
+            request, _("%(step)s was refused: %(reasons)s") % {"step": step.label, "reasons": " ".join(exc.messages)}
         )
     else:
         application.refresh_from_db(fields=["status"])
         status = application.get_status_display()
-        messages.success(request, _("Done: %(step)s. Status: %(status)s.") % {"step": label, "status": status})
+        messages.success(request, _("Done: %(step)s. Status: %(status)s.") % {"step": step.label, "status": status})
     return redirect(application.get_absolute_url())
 
 
 @login_required
 def sponsorship_step(request, pk: int, step: str):
-    sponsorship = get_object_or_404(selectors.sponsorships_visible(user=request.user), pk=pk)
-    return _take_step(request, sponsorship, step, _sponsorship_steps(), services.SPONSORSHIP_STEPS, "sponsorship")
+    sponsorship = access.access_sponsorship(request.user, pk)
+    return _take_step(request, sponsorship, step, _sponsorship_steps(), "sponsorship")
 
 
 @login_required
 def fellowship_step(request, pk: int, step: str):
-    fellowship = get_object_or_404(selectors.fellowships_visible(user=request.user), pk=pk)
-    return _take_step(request, fellowship, step, _fellowship_steps(), services.FELLOWSHIP_STEPS, "fellowship")
+    fellowship = access.access_fellowship(request.user, pk)
+    return _take_step(request, fellowship, step, _fellowship_steps(), "fellowship")
 
 
 # Application pages -------------------------------------------------------------------------------------------
 
 
-def _rules_context(application) -> dict:
+def _rules_context(application: Application) -> dict:
     """The stored evaluation once submitted; for a draft, what the rules say now (nothing is stored)."""
     if application.status == application.Status.DRAFT:
         return {"evaluation": evaluate(application), "preview": True}
-    return {"evaluation": application.evaluation(), "preview": False}
+    return {"evaluation": stored_evaluation(application), "preview": False}
 
 
 @login_required
 def sponsorship_detail(request, pk: int):
-    sponsorship = get_object_or_404(
-        selectors.sponsorships_visible(user=request.user).select_related("training", "delegate", "reviewer"), pk=pk
-    )
+    sponsorship = access.access_sponsorship(request.user, pk)
     return render(
         request,
         "support/sponsorship_detail.html",
@@ -448,7 +271,7 @@ def sponsorship_detail(request, pk: int):
 
 @login_required
 def fellowship_detail(request, pk: int):
-    fellowship = get_object_or_404(selectors.fellowships_visible(user=request.user).select_related("reviewer"), pk=pk)
+    fellowship = access.access_fellowship(request.user, pk)
     can_review = access.support_can_review(request.user, fellowship)
     return render(
         request,
@@ -469,20 +292,7 @@ def fellowship_detail(request, pk: int):
 # Review queues -----------------------------------------------------------------------------------------------
 
 
-class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
-    programme = forms.ModelChoiceField(label=gettext_lazy("Programme"), required=False, queryset=None)
-    country = forms.ModelChoiceField(label=gettext_lazy("Country"), required=False, queryset=None)
-    committee = forms.CharField(label=gettext_lazy("Committee"), required=False, max_length=100)
-
-    def __init__(self, *args, user, statuses, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", gettext_lazy("Waiting for a decision")), *statuses]
-        self.fields["programme"].queryset = results_access.programmes_managed(user).order_by("code")
-        self.fields["country"].queryset = Country.objects.order_by(text_in_database("name"))
-
-
-def _queue(request, *, statuses, select, sorts: dict, default: str):
+def _queue(request, *, statuses, select: Callable, sorts: dict, default: str):
     _require(access.support_can_see_queue(request.user))
     form = QueueFilterForm(request.GET or None, user=request.user, statuses=statuses)
     filters = valid_filters(form)
@@ -491,12 +301,21 @@ def _queue(request, *, statuses, select, sorts: dict, default: str):
         status=filters.get("status", ""),
         country=filters.get("country"),
         programme=filters.get("programme"),
+        committee_reference=filters.get("committee", ""),
     )
-    if filters.get("committee"):
-        queryset = queryset.filter(meeting__committee__reference__icontains=filters["committee"])
     queryset, sort = sort_queryset(request, queryset, allowed=sorts, default=default)
-    page = paginate(request, queryset)
-    return form, page, sort
+    return form, paginate(request, queryset), sort
+
+
+def _queue_context(request, form: forms.Form, page, sort, rows: list) -> dict:
+    return {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "sort": sort,
+        "sort_query": query_without(request, "sort", "page"),
+        "query": query_without(request, "page"),
+    }
 
 
 @login_required
@@ -514,17 +333,8 @@ def review_queue(request):
         },
         default="submitted",
     )
-    return render(
-        request,
-        "support/review_queue.html",
-        {
-            "form": form,
-            "page": page,
-            "sort": sort,
-            "sort_query": query_without(request, "sort", "page"),
-            "query": query_without(request, "page"),
-        },
-    )
+    rows = [(application, stored_evaluation(application)) for application in page.object_list]
+    return render(request, "support/review_queue.html", _queue_context(request, form, page, sort, rows))
 
 
 @login_required
@@ -542,44 +352,13 @@ def fellowship_review(request):
         },
         default="submitted",
     )
-    rows = list(page.object_list)
-    rankings = selectors.fellowship_ranking(rows)
-    return render(
-        request,
-        "support/fellowship_review.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": [(row, rankings[row.pk]) for row in rows],
-            "sort": sort,
-            "sort_query": query_without(request, "sort", "page"),
-            "query": query_without(request, "page"),
-        },
-    )
+    requests = list(page.object_list)
+    rankings = selectors.fellowship_ranking(requests)
+    rows = [(row, rankings[row.pk]) for row in requests]
+    return render(request, "support/fellowship_review.html", _queue_context(request, form, page, sort, rows))
 
 
 # Costs -------------------------------------------------------------------------------------------------------
-
-
-class CostFilterForm(forms.Form):
-    programme = forms.ModelChoiceField(label=gettext_lazy("Programme"), required=False, queryset=None)
-    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=1990, max_value=2100)
-    committee = forms.CharField(
-        label=gettext_lazy("Committee"), required=False, max_length=100, help_text=gettext_lazy("E.g. ISO/TC 34.")
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = results_access.programmes_visible(user).order_by("code")
-
-    def clean_committee(self):
-        reference = self.cleaned_data["committee"].strip()
-        if not reference:
-            return None
-        committee = Committee.objects.filter(reference__iexact=reference).order_by("-study_period").first()
-        if committee is None:
-            raise forms.ValidationError(_("No committee has this reference."))
-        return committee
 
 
 @login_required
@@ -593,8 +372,4 @@ def costs(request):
         year=filters.get("year"),
         committee=filters.get("committee"),
     )
-    return render(
-        request,
-        "support/costs.html",
-        {"form": form, "rows": rows, "totals": selectors.cost_totals(rows)},
-    )
+    return render(request, "support/costs.html", {"form": form, "rows": rows, "totals": selectors.cost_totals(rows)})
