@@ -94,7 +94,7 @@ class CommitteeSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["iso_id", "source"]
         # Uniqueness is checked by the service, with its own message.
-        validators = []
+        validators: list = []
 
 
 def _on(request) -> datetime.date:
@@ -463,7 +463,8 @@ class MeetingDelegateSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = ["sponsored"]
-        validators = []
+        # Registering a person twice is refused by the service, with its own message.
+        validators: list = []
 
 
 class ContributionSerializer(serializers.ModelSerializer):
@@ -747,7 +748,8 @@ class ContributionViewSet(
 
 class ParticipationMeasuresSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="Organisation id or country ISO alpha-3 code.")
-    label = serializers.CharField()
+    # DRF takes declared fields off the class, so this field does not replace Field.label (which mypy sees).
+    label = serializers.CharField()  # type: ignore[assignment]
     p_count = serializers.IntegerField()
     o_count = serializers.IntegerField()
     p_share = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)

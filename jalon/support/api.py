@@ -109,7 +109,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         # Lists show what is stored (a draft's rules run when it is opened), so they cost no query per row.
         live = self.context.get("live_rules") and application.status == "draft"
         evaluation = evaluate(application) if live else stored_evaluation(application)
-        return RuleResultSerializer(
+        results = RuleResultSerializer(
             [
                 {
                     "kind": r.kind,
@@ -123,7 +123,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
                 for r in evaluation.results
             ],
             many=True,
-        ).data
+        )
+        return list(results.data)
 
 
 class SponsorshipSerializer(ApplicationSerializer):

@@ -211,7 +211,7 @@ def _take_step(request, application: Application, name: str, steps: dict[str, St
     form = step.form(request.POST, request.FILES, prefix=name)
     if not form.is_valid():
         problems = [
-            f"{form.fields[field].label if field in form.fields else ''} {' '.join(errors)}".strip()
+            f"{form.fields[field].label if field in form.fields else ''} {' '.join(str(e) for e in errors)}".strip()
             for field, errors in form.errors.items()
         ]
         messages.error(request, " ".join(problems))
