@@ -27,10 +27,6 @@ def committee_can_manage(user) -> bool:
     return grants_for(user).all_programmes(Role.PROGRAMME_MANAGER)
 
 
-def committee_can_delete(user, committee) -> bool:
-    return grants_for(user).admin
-
-
 def meeting_delegates_visible(user, queryset: QuerySet[MeetingDelegate] | None = None) -> QuerySet[MeetingDelegate]:
     queryset = MeetingDelegate.objects.all() if queryset is None else queryset
     grants = grants_for(user)

@@ -13,6 +13,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from jalon.api.fields import MultilingualField
 from jalon.api.filters import IdFilter
 from jalon.committees import access, selectors, services
 from jalon.committees.models import (
@@ -30,12 +31,6 @@ from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country
 
 # Committees -----------------------------------------------------------------------------------------------
-
-
-def _multilingual(value):
-    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise serializers.ValidationError(_('Give the text per language, e.g. {"en": "…", "fr": "…"}.'))
-    return value
 
 
 class CommitteeManagerWrites:
@@ -61,8 +56,9 @@ class CommitteeSerializer(serializers.ModelSerializer):
     parent_reference = serializers.CharField(source="parent.reference", read_only=True, default=None)
     p_count = serializers.IntegerField(read_only=True, help_text="P-members in force on the `on` date (today).")
     o_count = serializers.IntegerField(read_only=True, help_text="O-members in force on the `on` date (today).")
-    title = serializers.JSONField(validators=[_multilingual])
-    scope = serializers.JSONField(validators=[_multilingual], required=False)
+    # Whether a title is given at all, the service says in its own words ("the committee's title").
+    title = MultilingualField(max_length=500)
+    scope = MultilingualField(required=False, max_length=10000)
     version = serializers.IntegerField(
         required=False, help_text="The version you read; a write based on an older one is refused (409)."
     )
@@ -491,7 +487,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     country = serializers.SlugRelatedField(
         slug_field="iso3", queryset=Country.objects.all(), allow_null=True, required=False
     )
-    title = serializers.JSONField(validators=[_multilingual], required=False)
+    title = MultilingualField(required=False, max_length=300)
     contributions = ContributionSerializer(many=True, read_only=True)
     version = serializers.IntegerField(required=False)
 

@@ -37,13 +37,9 @@ class RuleForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.programme_field.queryset = results_access.programmes_visible(user).select_related("developing_rule")
-
-    @property
-    def programme_field(self) -> forms.ModelChoiceField:
-        field = self.fields["programme"]
-        assert isinstance(field, forms.ModelChoiceField)
-        return field
+        programme = self.fields["programme"]
+        assert isinstance(programme, forms.ModelChoiceField)
+        programme.queryset = results_access.programmes_visible(user).select_related("developing_rule")
 
 
 class CommitteeFilterForm(RuleForm):

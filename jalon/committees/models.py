@@ -343,10 +343,6 @@ class Meeting(VersionedModel):
     def __str__(self) -> str:
         return f"{self.committee} {self.title} ({self.start_date:%Y-%m-%d})"
 
-    @property
-    def is_virtual(self) -> bool:
-        return self.mode == self.Mode.VIRTUAL
-
 
 class MeetingDelegate(VersionedModel):
     """A person registered for a meeting on behalf of an organisation. `sponsored` is set by the

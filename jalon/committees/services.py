@@ -14,12 +14,10 @@ from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import unknown_fields, versioned_update
 from jalon.committees import access
-from jalon.committees.iso_import import ISO_COMMITTEES_FILE, iso_committees_import
 from jalon.committees.models import (
     Committee,
     CommitteeMembership,
     Contribution,
-    ImportRun,
     LeadershipRole,
     Meeting,
     MeetingDelegate,
@@ -489,31 +487,3 @@ def contribution_update(*, actor, contribution: Contribution, version: int | Non
 @transaction.atomic
 def contribution_delete(*, actor, contribution: Contribution) -> None:
     _delete(contribution, actor=actor)
-
-
-__all__ = [
-    "ISO_COMMITTEES_FILE",
-    "ImportRun",
-    "iso_committees_import",
-    "committee_create",
-    "committee_update",
-    "contribution_create",
-    "contribution_delete",
-    "contribution_update",
-    "delegate_mark_present",
-    "delegate_register",
-    "delegate_remove",
-    "delegate_set_sponsored",
-    "delegate_sponsor",
-    "delegate_update",
-    "itu_study_groups_load",
-    "leadership_role_create",
-    "leadership_role_delete",
-    "leadership_role_end",
-    "leadership_role_update",
-    "meeting_create",
-    "meeting_delete",
-    "meeting_update",
-    "membership_end",
-    "membership_set",
-]
