@@ -2,6 +2,8 @@
 programme team's committees of other bodies, members, leadership roles and meetings; focal points' delegates
 and contributions. Choices come from committees.access and committees.selectors, as the API's do."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -9,13 +11,15 @@ from django.utils.translation import gettext_lazy
 
 from jalon.committees import access, selectors
 from jalon.committees.models import Committee, CommitteeMembership, LeadershipRole, Meeting, MeetingDelegate
+from jalon.committees.profiles import developing_rule
 from jalon.lib.multilingual import text_in_database
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
-from jalon.reference.models import Country
+from jalon.reference.models import Country, DevelopingCountryRule
 from jalon.results import access as results_access
 from jalon.results.models import Programme
 from jalon.web.forms import ChoiceOfModel, MultilingualField, MultilingualForm, date_field
+from jalon.web.listing import valid_filters
 
 # The membership form's status for "no longer a member".
 LEFT = "left"
@@ -40,6 +44,12 @@ class RuleForm(forms.Form):
         programme = self.fields["programme"]
         assert isinstance(programme, forms.ModelChoiceField)
         programme.queryset = results_access.programmes_visible(user).select_related("developing_rule")
+
+    def filters_and_rule(self) -> tuple[dict, DevelopingCountryRule | None, datetime.date]:
+        """The valid filters, and the developing-country rule they choose with the day it applies on."""
+        filters = valid_filters(self)
+        rule, on = developing_rule(filters.get("programme"))
+        return filters, rule, on
 
 
 class CommitteeFilterForm(RuleForm):

@@ -173,7 +173,7 @@ def _sponsorship_steps() -> dict[str, Step]:
 def _fellowship_steps() -> dict[str, Step]:
     return {
         "submit": Step(StepForm, access.support_can_edit, services.fellowship_submit, _("Submit the request")),
-        "approve": Step(NoteForm, access.support_can_review, services.fellowship_approve, _("Application")),
+        "approve": Step(NoteForm, access.support_can_review, services.fellowship_approve, _("Award")),
         "refuse": Step(RefuseForm, access.support_can_review, services.fellowship_refuse, _("Refuse")),
         "costs": Step(CostsForm, access.support_can_review, services.fellowship_record_costs, _("Record actual costs")),
     }

@@ -6,10 +6,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from jalon.committees import access, selectors
-from jalon.committees.forms import CommitteeFilterForm, RuleForm
+from jalon.committees.forms import CommitteeFilterForm
 from jalon.committees.models import ATTRIBUTION, ATTRIBUTION_URL, ITU_ATTRIBUTION, Committee, CommitteeMembership
 from jalon.committees.profiles import committees_filtered, developing_ids, developing_rule, members_with_mark
-from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
+from jalon.web.listing import paginate, query_without, sort_queryset
 
 STATUS_LABELS = {
     CommitteeMembership.Status.P: _("P-members"),
@@ -18,16 +18,9 @@ STATUS_LABELS = {
 }
 
 
-def page_rule(form: RuleForm):
-    """The form's valid filters, and the developing-country rule they choose with the day it applies on."""
-    filters = valid_filters(form)
-    rule, on = developing_rule(filters.get("programme"))
-    return filters, rule, on
-
-
 def committee_list(request):
     form = CommitteeFilterForm(request.GET or None, user=request.user)
-    filters, rule, on = page_rule(form)
+    filters, rule, on = form.filters_and_rule()
     queryset = committees_filtered(
         developing=developing_ids(rule, on),
         search=filters.get("q", ""),

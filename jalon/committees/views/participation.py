@@ -13,7 +13,6 @@ from jalon.committees import selectors
 from jalon.committees.forms import RuleForm
 from jalon.committees.models import ATTRIBUTION, ATTRIBUTION_URL
 from jalon.committees.profiles import developing_ids, members_with_counts, participation_years
-from jalon.committees.views.browse import page_rule
 from jalon.committees.views.charts import grouped_bars
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation
@@ -65,7 +64,7 @@ def country_profile(request, iso3: str):
     organisations = selectors.country_organisations(request.user, country)
     today = datetime.date.today()
     form = RuleForm(request.GET or None, user=request.user)
-    _filters, rule, on = page_rule(form)
+    _filters, rule, on = form.filters_and_rule()
     return _profile(
         request,
         organisations=organisations,
@@ -105,7 +104,7 @@ def member_profile(request, pk: int):
 def participation_overview(request):
     today = datetime.date.today()
     form = RuleForm(request.GET or None, user=request.user)
-    _filters, rule, on = page_rule(form)
+    _filters, rule, on = form.filters_and_rule()
     rows = selectors.participation_overview(
         developing=developing_ids(rule, on), today=today, years=participation_years(today=today)
     )
