@@ -5,11 +5,16 @@ reference data. Delegates are people: seen only by the programme team (platform-
 the focal points and contributors of the delegate's own organisation. Writes are for platform-wide managers
 and admins; focal points register their own organisation's delegates and contributions."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
-from jalon.committees.models import MeetingDelegate
+from jalon.committees.models import Committee, Contribution, LeadershipRole, Meeting, MeetingDelegate
+from jalon.lib.ids import valid_id
+from jalon.organisations.access import people_visible
+from jalon.organisations.models import Organisation, Person
 
 
 def committee_data_visible(user, queryset: QuerySet) -> QuerySet:
@@ -22,11 +27,7 @@ def committee_can_manage(user) -> bool:
     return grants_for(user).all_programmes(Role.PROGRAMME_MANAGER)
 
 
-def committee_can_delete(user, committee) -> bool:
-    return grants_for(user).admin
-
-
-def meeting_delegates_visible(user, queryset=None):
+def meeting_delegates_visible(user, queryset: QuerySet[MeetingDelegate] | None = None) -> QuerySet[MeetingDelegate]:
     queryset = MeetingDelegate.objects.all() if queryset is None else queryset
     grants = grants_for(user)
     if grants.all_programmes(Role.PROGRAMME_MANAGER):
@@ -43,7 +44,7 @@ def meeting_delegates_can_list(user) -> bool:
     )
 
 
-def delegate_can_register(user, organisation) -> bool:
+def delegate_can_register(user, organisation: Organisation | None) -> bool:
     """Register a delegate for `organisation` (None: for some organisation, to offer the form)."""
     grants = grants_for(user)
     if grants.all_programmes(Role.PROGRAMME_MANAGER):
@@ -52,22 +53,82 @@ def delegate_can_register(user, organisation) -> bool:
     return bool(own) if organisation is None else organisation.pk in own
 
 
-def delegate_can_change(user, delegate) -> bool:
+def delegate_can_change(user, delegate: MeetingDelegate) -> bool:
     return delegate_can_register(user, delegate.organisation)
 
 
-def contribution_can_create(user, organisation) -> bool:
+def contribution_can_create(user, organisation: Organisation | None) -> bool:
     return delegate_can_register(user, organisation)
 
 
-def contribution_can_change(user, contribution) -> bool:
+def contribution_can_change(user, contribution: Contribution) -> bool:
     return delegate_can_register(user, contribution.organisation)
 
 
-def delegate_registering_organisations(user, queryset):
-    """The organisations of `queryset` a user may register delegates and contributions for: all for
-    platform-wide managers, else those the user is focal point of (as delegate_can_register decides)."""
+def delegate_registering_organisations(user, queryset: QuerySet[Organisation] | None = None) -> QuerySet[Organisation]:
+    """The organisations a user may register delegates and contributions for, as pages and API offer them:
+    all for platform-wide managers, else those the user is focal point of (as delegate_can_register decides)."""
+    queryset = Organisation.objects.all() if queryset is None else queryset
     grants = grants_for(user)
     if grants.all_programmes(Role.PROGRAMME_MANAGER):
         return queryset
     return queryset.filter(pk__in=grants.organisations(Role.FOCAL_POINT))
+
+
+def delegate_person_choices(user, queryset: QuerySet[Person] | None = None) -> QuerySet[Person]:
+    """The people a user may register as delegates: those they may see; for anyone but a platform-wide
+    manager, only people of the organisations they register for."""
+    people = people_visible(user, queryset)
+    if grants_for(user).all_programmes(Role.PROGRAMME_MANAGER):
+        return people
+    return people.filter(organisation__in=delegate_registering_organisations(user))
+
+
+# Fetchers: the object a page or endpoint acts on, or the refusal ---------------------------------------------
+
+
+def _get(queryset: QuerySet, pk):
+    """The record of `queryset` with `pk`, or 404 (an id no database can hold is not found either)."""
+    if not valid_id(pk):
+        raise Http404
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def access_committee(user, pk, *, manage: bool = False) -> Committee:
+    """A committee (public: 404 only when it does not exist); `manage`: only for those who manage committees."""
+    queryset = committee_data_visible(user, Committee.objects.select_related("parent", "secretariat__country"))
+    committee = _get(queryset, pk)
+    _require(not manage or committee_can_manage(user))
+    return committee
+
+
+def access_meeting(user, pk, *, manage: bool = False) -> Meeting:
+    """A meeting with its committee; `manage`: only for those who manage committees."""
+    meeting = _get(committee_data_visible(user, Meeting.objects.select_related("committee")), pk)
+    _require(not manage or committee_can_manage(user))
+    return meeting
+
+
+def access_leadership_role(user, pk, *, manage: bool = False) -> LeadershipRole:
+    role = _get(committee_data_visible(user, LeadershipRole.objects.select_related("committee")), pk)
+    _require(not manage or committee_can_manage(user))
+    return role
+
+
+def access_delegate(user, pk, *, manage: bool = False) -> MeetingDelegate:
+    """A delegate (a person: 404 for those who may not see them); `manage`: only for those who may change
+    this delegate's registration."""
+    queryset = meeting_delegates_visible(
+        user, MeetingDelegate.objects.select_related("meeting__committee", "organisation", "person")
+    )
+    delegate = _get(queryset, pk)
+    _require(not manage or delegate_can_change(user, delegate))
+    return delegate

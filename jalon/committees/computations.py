@@ -55,7 +55,7 @@ def _by_income(counts_by_country: Counter, on: datetime.date) -> list[Part]:
     incomes = dict(
         countries_with_classifications(on=on)
         .filter(pk__in=[pk for pk in counts_by_country if pk])
-        .values_list("pk", "cls_income")
+        .values_list("pk", "cls_income")  # type: ignore[misc]  # annotated in reference.selectors, unseen by the plugin
     )
     groups: Counter = Counter()
     for country_id, count in counts_by_country.items():

@@ -8,6 +8,8 @@ Everything after the real file is fictional and labelled demo."""
 import csv
 import datetime
 import tempfile
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from django.db import transaction
@@ -38,19 +40,24 @@ def _listed(items: list[str]) -> str:
     return f"[{', '.join(items)}]" if items else ""
 
 
+# A member's move in the demo's later file: (committee reference, member's ISO id, acronym, new status or None
+# to leave). References and ids come from the imported data.
+Move = tuple[str | None, int | None, str, str | None]
+
+
 def csv_with_changes(
     *,
     source: Path,
     target: Path,
-    moves: list[tuple[str, int, str, str | None]] = (),
-    secretariats: dict[str, tuple[int, str]] | None = None,
-    drop: set[str] = frozenset(),
+    moves: Sequence[Move] = (),
+    secretariats: dict[str, tuple[int | None, str]] | None = None,
+    drop: AbstractSet[str] = frozenset(),
 ) -> Path:
     """Copy the committee file with changes: `moves` are (committee reference, member id, member acronym,
     new status "p", "o" or None to leave); `secretariats` maps a reference to its new (id, acronym); `drop`
     removes committees (disbanded by the next import)."""
     secretariats = secretariats or {}
-    by_reference: dict[str, list] = {}
+    by_reference: dict[str | None, list[Move]] = {}
     for move in moves:
         by_reference.setdefault(move[0], []).append(move)
     with (
@@ -58,14 +65,14 @@ def csv_with_changes(
         open(target, "w", encoding="utf-8", newline="") as out,
     ):
         reader = csv.DictReader(handle)
-        writer = csv.DictWriter(out, fieldnames=reader.fieldnames)
+        writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [])
         writer.writeheader()
         for row in reader:
             reference = row["reference"]
             if reference in drop:
                 continue
             for _reference, member_id, acronym, status in by_reference.get(reference, []):
-                lists = {}
+                lists: dict[str, list[tuple[str, str]]] = {}
                 for kind in ("p", "o"):
                     ids, acronyms = _items(row[f"{kind}Members.id"]), _items(row[f"{kind}Members.acronym"])
                     pairs = [(i, a) for i, a in zip(ids, acronyms, strict=False) if i != str(member_id)]
@@ -84,7 +91,7 @@ def csv_with_changes(
     return target
 
 
-def _o_memberships(acronym: str, count: int) -> list[tuple[str, int, str, str]]:
+def _o_memberships(acronym: str, count: int) -> list[Move]:
     """The first `count` committees (by sort key) where the member is an O-member: moved to P."""
     organisation = Organisation.objects.get(acronym=acronym, iso_member_id__isnull=False)
     references = (
@@ -123,7 +130,8 @@ def later_changes() -> dict:
     # A secretariat moves to a developing-country member (a twinning outcome the seeds describe).
     committee = Committee.objects.filter(secretariat__acronym="SABS", iso_id__isnull=False).order_by("sort_key").first()
     kebs = Organisation.objects.get(acronym="KEBS")
-    return {"moves": moves, "secretariats": {committee.reference: (kebs.iso_member_id, kebs.acronym)}}
+    secretariats = {committee.reference: (kebs.iso_member_id, kebs.acronym)} if committee is not None else {}
+    return {"moves": moves, "secretariats": secretariats}
 
 
 @transaction.atomic

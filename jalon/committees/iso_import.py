@@ -114,7 +114,7 @@ def classify(reference: str) -> tuple[str, str]:
     return body, Committee.Kind.OTHER
 
 
-def _list(value: str) -> list[str]:
+def _list(value: str | None) -> list[str]:
     value = (value or "").strip()
     if not value:
         return []
@@ -124,11 +124,11 @@ def _list(value: str) -> list[str]:
     return [item.strip() for item in inner.split(",")] if inner else []
 
 
-def _ids(value: str) -> list[int]:
+def _ids(value: str | None) -> list[int]:
     return [int(item) for item in _list(value)]
 
 
-def _pairs(ids: str, acronyms: str) -> list[tuple[int, str]]:
+def _pairs(ids: str | None, acronyms: str | None) -> list[tuple[int, str]]:
     numbers = _ids(ids)
     names = _list(acronyms)
     if len(names) != len(numbers):
@@ -136,9 +136,9 @@ def _pairs(ids: str, acronyms: str) -> list[tuple[int, str]]:
     return list(zip(numbers, names, strict=True))
 
 
-def _optional_int(value: str) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value else None
+def _optional_int(value: str | None) -> int | None:
+    text = (value or "").strip()
+    return int(text) if text else None
 
 
 def _multilingual(raw: dict, column: str) -> dict:
@@ -346,7 +346,13 @@ class _Importer:
         self.counts["committees_created"] += len(created)
         self.counts["committees_updated"] += len(updated)
         # Primary keys of the created rows, whatever the database returns from a bulk insert.
-        pks = dict(Committee.objects.filter(iso_id__in=[row.iso_id for row in self.rows]).values_list("iso_id", "pk"))
+        pks = {
+            iso_id: pk
+            for iso_id, pk in Committee.objects.filter(iso_id__in=[row.iso_id for row in self.rows]).values_list(
+                "iso_id", "pk"
+            )
+            if iso_id is not None
+        }
         for iso_id, committee in by_iso.items():
             if iso_id in pks:
                 committee.pk = committee.id = pks[iso_id]
@@ -421,11 +427,11 @@ class _Importer:
             committee_id = self.by_iso[row.iso_id].pk
             wanted: dict[int, str] = {}
             for iso_id, acronym in row.p_members:
-                if (pk := self.organisation(iso_id, acronym)) is not None:
-                    wanted[pk] = CommitteeMembership.Status.P
+                if (organisation_id := self.organisation(iso_id, acronym)) is not None:
+                    wanted[organisation_id] = CommitteeMembership.Status.P
             for iso_id, acronym in row.o_members:
-                if (pk := self.organisation(iso_id, acronym)) is not None:
-                    wanted.setdefault(pk, CommitteeMembership.Status.O)
+                if (organisation_id := self.organisation(iso_id, acronym)) is not None:
+                    wanted.setdefault(organisation_id, CommitteeMembership.Status.O)
             for member_id, status in wanted.items():
                 current = members.pop((committee_id, member_id), None)
                 if current is not None and current[1] == status:
@@ -489,9 +495,9 @@ class _Importer:
         for row in self.rows:
             source = self.by_iso[row.iso_id].pk
             for iso_id in row.committee_liaisons:
-                target = self.by_iso.get(iso_id)
-                if target is not None and target.pk != source:
-                    wanted.add((source, target.pk))
+                liaison = self.by_iso.get(iso_id)
+                if liaison is not None and liaison.pk != source:
+                    wanted.add((source, liaison.pk))
         for source, target in current - wanted:
             through.objects.filter(from_committee_id=source, to_committee_id=target).delete()
         through.objects.bulk_create(

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from jalon.accounts.versioning import VersionedModel
-from jalon.lib.multilingual import MultilingualField, text_in
+from jalon.lib.multilingual import MultilingualField
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country
 
@@ -20,13 +20,6 @@ from jalon.reference.models import Country
 ATTRIBUTION = _("Committee data: ISO Open Data, licensed under the Open Data Commons Attribution License (ODC-By 1.0).")
 ATTRIBUTION_URL = "https://www.iso.org/open-data.html"
 ITU_ATTRIBUTION = _("ITU-T study groups of the 2025-2028 study period: ITU-T (itu.int), as listed after WTSA-24.")
-
-
-class Multilingual:
-    """`obj.t("title")` reads a JSON text field in the active language."""
-
-    def t(self, field: str) -> str:
-        return text_in(getattr(self, field))
 
 
 class ImportRun(models.Model):
@@ -55,7 +48,7 @@ class ImportRun(models.Model):
         return f"{self.get_source_display()} {self.as_of:%Y-%m-%d}"
 
 
-class Committee(Multilingual, VersionedModel):
+class Committee(VersionedModel):
     class Body(models.TextChoices):
         ISO = "iso", _("ISO")
         IEC_ISO = "iec_iso", _("IEC/ISO joint")
@@ -192,7 +185,8 @@ class CommitteeMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.member.acronym or self.member.name if self.member_id else self.liaison_name
+        member = self.member
+        who = (member.acronym or member.name) if member is not None else self.liaison_name
         return f"{self.committee} - {who} ({self.get_status_display()})"
 
 
@@ -307,7 +301,7 @@ class LeadershipRole(VersionedModel):
         return f"{self.committee} {self.get_role_display()}: {self.organisation}"
 
 
-class Meeting(Multilingual, VersionedModel):
+class Meeting(VersionedModel):
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
         VIRTUAL = "virtual", _("Virtual")
@@ -347,11 +341,7 @@ class Meeting(Multilingual, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.committee} {self.t('title')} ({self.start_date:%Y-%m-%d})"
-
-    @property
-    def is_virtual(self) -> bool:
-        return self.mode == self.Mode.VIRTUAL
+        return f"{self.committee} {self.title} ({self.start_date:%Y-%m-%d})"
 
 
 class MeetingDelegate(VersionedModel):

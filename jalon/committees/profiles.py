@@ -92,7 +92,8 @@ def committees_filtered(
         )
     )
     if min_developing_p:
-        queryset = queryset.filter(developing_p_count__gte=min_developing_p)
+        # Annotated by committees_with_counts, which the django-stubs plugin does not follow.
+        queryset = queryset.filter(developing_p_count__gte=min_developing_p)  # type: ignore[misc]
     return queryset
 
 

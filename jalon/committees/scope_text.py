@@ -13,12 +13,12 @@ _SKIPPED_TAGS = {"script", "style", "head", "title"}
 
 
 class _TextExtractor(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs) -> None:
         if tag in _SKIPPED_TAGS:
             self.skipping += 1
         elif tag in _BLOCK_TAGS:
@@ -26,17 +26,17 @@ class _TextExtractor(HTMLParser):
             if tag == "li":
                 self.parts.append("- ")
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs) -> None:
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED_TAGS:
             self.skipping = max(0, self.skipping - 1)
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if not self.skipping:
             self.parts.append(data)
 

@@ -3,10 +3,10 @@ developed splits. Counts are aggregated in the database; each function runs a fi
 whatever the number of committees, members or years."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
 from jalon.committees.models import (
@@ -14,11 +14,14 @@ from jalon.committees.models import (
     CommitteeMembership,
     Contribution,
     LeadershipRole,
+    Meeting,
     MeetingDelegate,
     ParticipationEvent,
 )
+from jalon.lib.multilingual import text_in_database
+from jalon.organisations.access import organisations_visible, people_visible
 from jalon.organisations.models import Organisation
-from jalon.reference.models import DevelopingCountryRule
+from jalon.reference.models import Country, DevelopingCountryRule
 from jalon.reference.selectors import countries_with_classifications, rule_condition
 
 P = CommitteeMembership.Status.P
@@ -106,35 +109,9 @@ def committees_with_counts(
     return queryset.select_related("parent", "secretariat__country").annotate(**annotations)
 
 
-def committee_members(*, committee: Committee, on: datetime.date | None = None) -> QuerySet[CommitteeMembership]:
-    """The committee's members in force on `on` (default today), P first, then O, then liaisons."""
-    on = on or datetime.date.today()
-    return (
-        CommitteeMembership.objects.filter(committee=committee)
-        .filter(membership_in_force(on))
-        .select_related("member__country")
-        .order_by("status", "member__acronym", "liaison_name")
-    )
-
-
 def committee_history(*, committee: Committee) -> QuerySet[ParticipationEvent]:
     return committee.events.select_related("organisation", "previous_organisation", "import_run").order_by(
         "-date", "kind", "organisation__acronym"
-    )
-
-
-def organisation_events(*, organisation: Organisation) -> QuerySet[ParticipationEvent]:
-    return (
-        ParticipationEvent.objects.filter(Q(organisation=organisation) | Q(previous_organisation=organisation))
-        .select_related("committee", "organisation", "previous_organisation")
-        .order_by("-date", "committee__sort_key")
-    )
-
-
-def leadership_in_force(*, on: datetime.date | None = None) -> QuerySet[LeadershipRole]:
-    on = on or datetime.date.today()
-    return LeadershipRole.objects.filter(role_in_force(on)).select_related(
-        "committee", "organisation__country", "person"
     )
 
 
@@ -152,7 +129,6 @@ class Measures:
     meetings_attended: int = 0
     contributions: int = 0
     committees: int = 0  # committees in existence that day: the denominator of the share
-    extra: dict = field(default_factory=dict)
 
     @property
     def p_share(self) -> Decimal | None:
@@ -337,32 +313,157 @@ def participation_series(
     return series
 
 
-def participation_developing_split(
-    *, rule: DevelopingCountryRule, on: datetime.date, start: datetime.date | None = None, body: str | None = None
-) -> dict[str, Measures]:
-    """Measures of developing-country members (under `rule` on `on`) against all others, side by side."""
-    developing = developing_country_ids(rule=rule, on=on)
-    split = {
+# What the committee pages show ----------------------------------------------------------------------------
+
+
+def member_countries() -> list[tuple[str, str]]:
+    """(ISO alpha-3, name) of the countries whose organisations sit on a committee, by name: the list's filter."""
+    countries = (
+        Country.objects.filter(organisations__committee_memberships__isnull=False)
+        .distinct()
+        .annotate(shown=text_in_database("name"))
+    )
+    return list(countries.order_by("shown").values_list("iso3", "shown"))
+
+
+def committee_by_reference(reference: str) -> Committee | None:
+    """The committee a person means by a reference typed in any case (the latest study period's, an ISO
+    committee's only one): how forms read "ISO/TC 176"."""
+    return Committee.objects.filter(reference__iexact=reference).order_by("-study_period", "-status", "pk").first()
+
+
+def country_is_developing(country_id: int | None, developing: QuerySet) -> bool:
+    """Whether the country is among `developing` (a subquery of country ids)."""
+    return country_id is not None and Country.objects.filter(pk=country_id, pk__in=developing).exists()
+
+
+def committee_children(committee: Committee, *, on: datetime.date) -> QuerySet[Committee]:
+    return committees_with_counts(committee.children.all(), on=on).order_by("sort_key")
+
+
+def committee_roles(committee: Committee) -> list[LeadershipRole]:
+    """The committee's leadership roles, current and past, by role and latest first."""
+    return list(
+        LeadershipRole.objects.filter(committee=committee)
+        .select_related("organisation__country", "person")
+        .order_by("role", "-start_date", "pk")
+    )
+
+
+def people_named(user, roles: list[LeadershipRole]) -> set[int]:
+    """Of the people holding `roles`, those whose names `user` may read (names of people are personal data)."""
+    ids = [role.person_id for role in roles if role.person_id]
+    return set(people_visible(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def committee_meetings(committee: Committee, *, delegates: QuerySet[MeetingDelegate] | None) -> QuerySet[Meeting]:
+    """The committee's meetings with their contributions and, given the delegates a reader may see, those
+    delegates (as `visible_delegates`)."""
+    prefetches: list[Prefetch] = [
+        Prefetch("contributions", queryset=Contribution.objects.select_related("organisation").order_by("submitted_on"))
+    ]
+    if delegates is not None:
+        prefetches.append(
+            Prefetch(
+                "delegates",
+                queryset=delegates.select_related("person", "organisation").order_by(
+                    "organisation__acronym", "person__family_name"
+                ),
+                to_attr="visible_delegates",
+            )
+        )
+    return Meeting.objects.filter(committee=committee).select_related("country", "host").prefetch_related(*prefetches)
+
+
+def country_organisations(user, country: Country) -> QuerySet[Organisation]:
+    """The organisations of `country` the user may see: whose participation a country's profile adds up."""
+    return organisations_visible(user).filter(country=country)
+
+
+def organisation_alone(organisation: Organisation) -> QuerySet[Organisation]:
+    """One member as the set of organisations a profile adds up."""
+    return Organisation.objects.filter(pk=organisation.pk)
+
+
+def memberships_of(organisation: Organisation, *, on: datetime.date) -> QuerySet[CommitteeMembership]:
+    """The member's committees on `on`: P first, then O, then liaisons."""
+    return (
+        CommitteeMembership.objects.filter(member=organisation)
+        .filter(membership_in_force(on))
+        .select_related("committee")
+        .order_by("-status", "committee__sort_key")
+    )
+
+
+@dataclass
+class Activity:
+    """What a country's or a member's profile lists besides its measures: leadership roles held, meetings
+    attended, contributions (the latest 200 of each) and the participation events (to paginate)."""
+
+    roles: QuerySet[LeadershipRole]
+    attended: QuerySet
+    contributions: QuerySet[Contribution]
+    events: QuerySet[ParticipationEvent]
+
+
+LATEST = 200
+
+
+def participation_activity(*, organisations: QuerySet[Organisation]) -> Activity:
+    return Activity(
+        roles=LeadershipRole.objects.filter(organisation__in=organisations)
+        .select_related("committee", "organisation")
+        .order_by(F("end_date").desc(nulls_first=True), "committee__sort_key", "role"),
+        attended=MeetingDelegate.objects.filter(organisation__in=organisations, present=True)
+        .values(
+            "meeting_id",
+            "meeting__start_date",
+            "meeting__committee_id",
+            "meeting__committee__reference",
+            "meeting__title",
+            "meeting__mode",
+            "meeting__city",
+        )
+        .distinct()
+        .order_by("-meeting__start_date", "meeting_id")[:LATEST],
+        contributions=Contribution.objects.filter(organisation__in=organisations)
+        .select_related("meeting__committee", "organisation")
+        .order_by("-submitted_on", "pk")[:LATEST],
+        events=ParticipationEvent.objects.filter(
+            Q(organisation__in=organisations) | Q(previous_organisation__in=organisations)
+        )
+        .select_related("committee", "organisation", "previous_organisation")
+        .order_by("-date", "committee__sort_key", "pk"),
+    )
+
+
+def participation_overview(*, developing: QuerySet, today: datetime.date, years: list[int]) -> list[dict]:
+    """Developing-country members against all other members with a country, year by year: memberships,
+    leadership, meetings, contributions, and the developing share of P-memberships. Ten queries."""
+    groups = {
         "developing": Organisation.objects.filter(country__in=developing),
-        "developed": Organisation.objects.exclude(country__in=developing).filter(country__isnull=False),
+        "developed": Organisation.objects.filter(country__isnull=False).exclude(country__in=developing),
     }
-    result = {}
-    for name, organisations in split.items():
-        found = participation_by(group="country", on=on, start=start, body=body, organisations=organisations)
-        total = Measures(committees=committees_active_count(on=on, body=body))
-        for item in found.values():
-            total.p_count += item.p_count
-            total.o_count += item.o_count
-            total.leadership += item.leadership
-            total.meetings_attended += item.meetings_attended
-            total.contributions += item.contributions
-        total.extra["countries"] = len(found)
-        result[name] = total
-    return result
-
-
-def o_to_p_moves(*, start: datetime.date, end: datetime.date, body: str | None = None) -> QuerySet:
-    """Events of members moving from O to P between `start` and `end` (inclusive)."""
-    return ParticipationEvent.objects.filter(
-        kind=ParticipationEvent.Kind.MOVED_O_TO_P, date__gte=start, date__lte=end, organisation__isnull=False
-    ).filter(_body_filter(body, "committee__"))
+    parts = {name: participation_series(years=years, organisations=orgs, today=today) for name, orgs in groups.items()}
+    rows = []
+    for developing_row, developed_row in zip(parts["developing"], parts["developed"], strict=True):
+        p_total = developing_row["p_count"] + developed_row["p_count"]
+        rows.append(
+            {
+                "year": developing_row["year"],
+                "as_of": developing_row["as_of"],
+                "committees": developing_row["committees"],
+                "developing_p": developing_row["p_count"],
+                "developing_o": developing_row["o_count"],
+                "developing_leadership": developing_row["leadership"],
+                "developing_meetings": developing_row["meetings_attended"],
+                "developing_contributions": developing_row["contributions"],
+                "developed_p": developed_row["p_count"],
+                "developed_o": developed_row["o_count"],
+                "developed_leadership": developed_row["leadership"],
+                "developed_meetings": developed_row["meetings_attended"],
+                "developed_contributions": developed_row["contributions"],
+                "developing_p_share": share(developing_row["p_count"], p_total),
+            }
+        )
+    return rows

@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import unknown_fields, versioned_update
-from jalon.committees.iso_import import ISO_COMMITTEES_FILE, iso_committees_import
+from jalon.committees import access
 from jalon.committees.models import (
     Committee,
     CommitteeMembership,
     Contribution,
-    ImportRun,
     LeadershipRole,
     Meeting,
     MeetingDelegate,
@@ -283,7 +282,8 @@ def membership_end(*, actor, committee: Committee, member: Organisation, on: dat
 
 
 def _check_role(role: LeadershipRole) -> None:
-    if role.person_id and role.person.organisation_id and role.person.organisation_id != role.organisation_id:
+    person = role.person if role.person_id else None
+    if person is not None and person.organisation_id and person.organisation_id != role.organisation_id:
         raise ValidationError({"person": _("This person belongs to another organisation.")})
     if role.start_date and role.end_date and role.end_date < role.start_date:
         raise ValidationError({"end_date": _("The end date is before the start date.")})
@@ -358,19 +358,18 @@ def meeting_delete(*, actor, meeting: Meeting) -> None:
 # Delegates ------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def delegate_register(
-    *,
-    actor,
-    meeting: Meeting,
-    person: Person,
-    organisation: Organisation | None = None,
-    role: str = MeetingDelegate.Role.DELEGATE,
-    registered_on: datetime.date | None = None,
+def _check_registrar(actor, organisation: Organisation, person: Person | None = None) -> None:
+    """Whoever registers a delegate or records a contribution may do so for its organisation, and may pick
+    that person (committees.access decides). Here, not in the pages and API, so that no caller skips it."""
+    if not access.delegate_can_register(actor, organisation):
+        raise ValidationError({"organisation": _("You may register delegates for your own organisation only.")})
+    if person is not None and not access.delegate_person_choices(actor).filter(pk=person.pk).exists():
+        raise ValidationError({"person": _("Unknown person.")})
+
+
+def _delegate_create(
+    *, actor, meeting: Meeting, person: Person, organisation: Organisation, role: str, registered_on
 ) -> MeetingDelegate:
-    organisation = organisation or person.organisation
-    if organisation is None:
-        raise ValidationError({"organisation": _("Give the organisation the delegate represents.")})
     if MeetingDelegate.objects.filter(meeting=meeting, person=person).exists():
         raise ValidationError({"person": _("This person is already registered for this meeting.")})
     delegate = MeetingDelegate(
@@ -382,6 +381,49 @@ def delegate_register(
     )
     _create(delegate, actor)
     _changed()
+    return delegate
+
+
+@transaction.atomic
+def delegate_register(
+    *,
+    actor,
+    meeting: Meeting,
+    person: Person,
+    organisation: Organisation | None = None,
+    role: str = MeetingDelegate.Role.DELEGATE,
+    registered_on: datetime.date | None = None,
+) -> MeetingDelegate:
+    """Register `person` for `meeting` on behalf of `organisation` (default: the person's own)."""
+    organisation = organisation or person.organisation
+    if organisation is None:
+        raise ValidationError({"organisation": _("Give the organisation the delegate represents.")})
+    _check_registrar(actor, organisation, person)
+    return _delegate_create(
+        actor=actor, meeting=meeting, person=person, organisation=organisation, role=role, registered_on=registered_on
+    )
+
+
+@transaction.atomic
+def delegate_sponsor(
+    *, actor, meeting: Meeting, person: Person, organisation: Organisation, present: bool = False
+) -> MeetingDelegate:
+    """For the support app: an award (sponsorship, fellowship) pays for this person's participation. The
+    meeting's delegate list says so, registering them if they are not yet. Who may decide the award is the
+    support app's decision (its reviewers may manage one programme only), so no registrar check here."""
+    delegate = MeetingDelegate.objects.filter(meeting=meeting, person=person).first()
+    if delegate is None:
+        delegate = _delegate_create(
+            actor=actor,
+            meeting=meeting,
+            person=person,
+            organisation=organisation,
+            role=MeetingDelegate.Role.DELEGATE,
+            registered_on=None,
+        )
+    delegate = delegate_set_sponsored(actor=actor, delegate=delegate, sponsored=True)
+    if present and not delegate.present:
+        delegate = delegate_mark_present(actor=actor, delegate=delegate)
     return delegate
 
 
@@ -413,11 +455,18 @@ def delegate_remove(*, actor, delegate: MeetingDelegate) -> None:
 # Contributions --------------------------------------------------------------------------------------------
 
 
+def _check_contributor(actor, organisation: Organisation) -> None:
+    """As for delegates: a contribution is recorded for an organisation its author may register for."""
+    if not access.contribution_can_create(actor, organisation):
+        raise ValidationError({"organisation": _("You may record contributions of your own organisation only.")})
+
+
 @transaction.atomic
 def contribution_create(
     *, actor, meeting: Meeting, organisation: Organisation, title: str, submitted_on: datetime.date, **fields
 ) -> Contribution:
     unknown_fields(fields, CONTRIBUTION_FIELDS, "contribution")
+    _check_contributor(actor, organisation)
     contribution = Contribution(
         meeting=meeting, organisation=organisation, title=(title or "").strip(), submitted_on=submitted_on, **fields
     )
@@ -428,36 +477,13 @@ def contribution_create(
 
 @transaction.atomic
 def contribution_update(*, actor, contribution: Contribution, version: int | None = None, **fields) -> Contribution:
-    return _update(contribution, actor=actor, version=version, allowed=CONTRIBUTION_FIELDS, fields=fields)
+    def check(current: Contribution) -> None:
+        if current.organisation_id != contribution.organisation_id:
+            _check_contributor(actor, current.organisation)
+
+    return _update(contribution, actor=actor, version=version, allowed=CONTRIBUTION_FIELDS, fields=fields, check=check)
 
 
 @transaction.atomic
 def contribution_delete(*, actor, contribution: Contribution) -> None:
     _delete(contribution, actor=actor)
-
-
-__all__ = [
-    "ISO_COMMITTEES_FILE",
-    "ImportRun",
-    "iso_committees_import",
-    "committee_create",
-    "committee_update",
-    "contribution_create",
-    "contribution_delete",
-    "contribution_update",
-    "delegate_mark_present",
-    "delegate_register",
-    "delegate_remove",
-    "delegate_set_sponsored",
-    "delegate_update",
-    "itu_study_groups_load",
-    "leadership_role_create",
-    "leadership_role_delete",
-    "leadership_role_end",
-    "leadership_role_update",
-    "meeting_create",
-    "meeting_delete",
-    "meeting_update",
-    "membership_end",
-    "membership_set",
-]

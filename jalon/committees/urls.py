@@ -1,23 +1,23 @@
 from django.urls import path
 
-from jalon.web.views import committee_forms, committees
+from jalon.committees.views import browse, edit, participation
 
 app_name = "committees"
 
 urlpatterns = [
-    path("", committees.committee_list, name="committee_list"),
-    path("new/", committee_forms.committee_create, name="committee_create"),
-    path("participation/", committees.participation_overview, name="participation_overview"),
-    path("countries/<str:iso3>/", committees.country_profile, name="country_profile"),
-    path("members/<int:pk>/", committees.member_profile, name="member_profile"),
-    path("<int:pk>/", committees.committee_detail, name="committee_detail"),
-    path("<int:pk>/edit/", committee_forms.committee_edit, name="committee_edit"),
-    path("<int:pk>/members/", committee_forms.membership_change, name="membership_change"),
-    path("<int:pk>/roles/new/", committee_forms.role_create, name="role_create"),
-    path("roles/<int:pk>/edit/", committee_forms.role_edit, name="role_edit"),
-    path("<int:pk>/meetings/new/", committee_forms.meeting_create, name="meeting_create"),
-    path("meetings/<int:pk>/edit/", committee_forms.meeting_edit, name="meeting_edit"),
-    path("meetings/<int:pk>/delegates/new/", committee_forms.delegate_create, name="delegate_create"),
-    path("delegates/<int:pk>/edit/", committee_forms.delegate_edit, name="delegate_edit"),
-    path("meetings/<int:pk>/contributions/new/", committee_forms.contribution_create, name="contribution_create"),
+    path("", browse.committee_list, name="committee_list"),
+    path("new/", edit.committee_create, name="committee_create"),
+    path("participation/", participation.participation_overview, name="participation_overview"),
+    path("countries/<str:iso3>/", participation.country_profile, name="country_profile"),
+    path("members/<int:pk>/", participation.member_profile, name="member_profile"),
+    path("<int:pk>/", browse.committee_detail, name="committee_detail"),
+    path("<int:pk>/edit/", edit.committee_edit, name="committee_edit"),
+    path("<int:pk>/members/", edit.membership_change, name="membership_change"),
+    path("<int:pk>/roles/new/", edit.role_create, name="role_create"),
+    path("roles/<int:pk>/edit/", edit.role_edit, name="role_edit"),
+    path("<int:pk>/meetings/new/", edit.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/edit/", edit.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/delegates/new/", edit.delegate_create, name="delegate_create"),
+    path("delegates/<int:pk>/edit/", edit.delegate_edit, name="delegate_edit"),
+    path("meetings/<int:pk>/contributions/new/", edit.contribution_create, name="contribution_create"),
 ]

@@ -3,12 +3,18 @@
 Applications hold personal data and costs: the applicant organisation's focal points and contributors and the
 programme team see them; nobody else, never the public."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
-from jalon.organisations.models import Organisation
-from jalon.results.access import programme_can_manage
+from jalon.lib.ids import valid_id
+from jalon.organisations.access import people_visible
+from jalon.organisations.models import Organisation, Person
+from jalon.results.access import programme_can_manage, programmes_visible
+from jalon.results.models import Programme
+from jalon.support.models import Fellowship, Scheme, Sponsorship
 
 
 def support_visible(user, queryset):
@@ -89,10 +95,57 @@ def support_costs_visible(user, queryset):
     return queryset.filter(programme_id__in=grants.programmes(Role.PROGRAMME_MANAGER, Role.VIEWER))
 
 
-def support_applicant_choices(user, queryset: QuerySet[Organisation] | None = None) -> QuerySet[Organisation]:
+# What pages and API offer: the same choices, from these functions ---------------------------------------------
+
+
+def support_applicant_choices(user, *, scheme: str | None = None) -> QuerySet[Organisation]:
     """The organisations a user may file an application for, as pages and API offer them: any organisation
-    of a country for the programme team (applicants are national bodies), their own for focal points."""
-    queryset = Organisation.objects.all() if queryset is None else queryset
+    of a country for the programme team (applicants are national bodies), their own for focal points; for a
+    sponsorship, national standards bodies only."""
+    queryset = Organisation.objects.all()
+    if scheme == Scheme.ISO_SPONSORSHIP:
+        queryset = queryset.filter(kind=Organisation.Kind.NSB)
     if grants_for(user).has(Role.PROGRAMME_MANAGER):
         return queryset.filter(country__isnull=False)
     return queryset.filter(pk__in=support_applicant_organisations(user))
+
+
+def support_programme_choices(user) -> QuerySet[Programme]:
+    """The programmes an application may be filed in: those the user sees (support_can_apply_for decides
+    whether *this* user may apply in one for *this* organisation)."""
+    return programmes_visible(user)
+
+
+def support_candidate_choices(user, *, scheme: str | None = None) -> QuerySet[Person]:
+    """The people an application may be for: contacts the user may see, of the organisations they may apply
+    for."""
+    return people_visible(user, Person.objects.filter(organisation__in=support_applicant_choices(user, scheme=scheme)))
+
+
+# Fetchers: the application a page acts on, or the refusal -------------------------------------------------------
+
+SPONSORSHIP_RELATED = ("programme", "organisation__country", "person", "committee", "meeting__committee", "currency")
+FELLOWSHIP_RELATED = ("programme", "organisation", "country__region", "person", "meeting__committee", "currency")
+
+
+def _application(user, queryset: QuerySet, pk, manage: bool):
+    # Applications are private: one the user may not see is "not found", like one that does not exist.
+    if not valid_id(pk):
+        raise Http404
+    application = support_visible(user, queryset).filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    if manage and not support_can_edit(user, application):
+        raise PermissionDenied
+    return application
+
+
+def access_sponsorship(user, pk, *, manage: bool = False) -> Sponsorship:
+    """A sponsorship the user may see (404 otherwise); `manage`: a draft the user may edit (403 otherwise)."""
+    queryset = Sponsorship.objects.select_related(*SPONSORSHIP_RELATED, "training", "delegate", "reviewer")
+    return _application(user, queryset, pk, manage)
+
+
+def access_fellowship(user, pk, *, manage: bool = False) -> Fellowship:
+    """A fellowship request the user may see (404 otherwise); `manage`: a draft the user may edit."""
+    return _application(user, Fellowship.objects.select_related(*FELLOWSHIP_RELATED, "reviewer"), pk, manage)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jalon.reference.admin import NAMES
 from jalon.support.models import EligibilityRule, Fellowship, FellowshipEligibility, Sponsorship, SupportBudget
-from jalon.support.rules import KINDS
+from jalon.support.rule_kinds import KINDS
 
 
 class EligibilityRuleForm(forms.ModelForm):

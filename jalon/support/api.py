@@ -6,8 +6,7 @@ programme team). Every answer carries each eligibility rule's result with its re
 language. Workflow steps are POST actions; each goes through jalon.support.services.
 """
 
-import django_filters
-from django.utils.translation import gettext as _
+import django_filters  # type: ignore[import-untyped]  # django-filter ships no type hints
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,14 +16,12 @@ from rest_framework.response import Response
 from jalon.activities.models import Activity
 from jalon.api.permissions import AccessPolicy
 from jalon.committees.models import Meeting
-from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Currency
-from jalon.results import access as results_access
 from jalon.results.models import Programme
 from jalon.support import access, selectors, services
-from jalon.support.models import Fellowship, Sponsorship
-from jalon.support.rules import evaluate
+from jalon.support.models import Application, Fellowship, Scheme, Sponsorship
+from jalon.support.rules import evaluate, stored_evaluation
 
 MAX_TEXT = 20000
 
@@ -45,7 +42,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.none())
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
-    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
+    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none())
     currency = serializers.SlugRelatedField(slug_field="code", queryset=Currency.objects.all())
     rules = serializers.SerializerMethodField(help_text="Each eligibility rule's result, in the configured order.")
     status = serializers.CharField(read_only=True)
@@ -86,22 +83,33 @@ class ApplicationSerializer(serializers.ModelSerializer):
         "is_demo",
     ]
 
+    scheme: str = ""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = request.user if request is not None else None
-        fields = self.fields
-        # Only what the user may see can be chosen: another organisation's contacts do not "exist" here.
-        fields["programme"].queryset = results_access.programmes_visible(user)
-        fields["person"].queryset = organisations_access.people_visible(user)
-        fields["organisation"].queryset = access.support_applicant_choices(user)
+        current = self.instance if isinstance(self.instance, Sponsorship | Fellowship) else None
+        # The choices the pages offer (support.access, support.selectors): another organisation's contacts
+        # do not "exist" here.
+        self._related("programme").queryset = access.support_programme_choices(user)
+        self._related("organisation").queryset = access.support_applicant_choices(user, scheme=self.scheme)
+        self._related("person").queryset = access.support_candidate_choices(user, scheme=self.scheme)
+        self._related("meeting").queryset = selectors.meeting_choices(
+            scheme=self.scheme, current=current.meeting_id if current is not None else None
+        )
 
-    def get_rules(self, application) -> list[dict]:
+    def _related(self, name: str) -> serializers.RelatedField:
+        field = self.fields[name]
+        assert isinstance(field, serializers.RelatedField)
+        return field
+
+    def get_rules(self, application: Application) -> list[dict]:
         # One application: a draft shows what the rules say now; later, what the decision was based on.
         # Lists show what is stored (a draft's rules run when it is opened), so they cost no query per row.
         live = self.context.get("live_rules") and application.status == "draft"
-        evaluation = evaluate(application) if live else application.evaluation()
-        return RuleResultSerializer(
+        evaluation = evaluate(application) if live else stored_evaluation(application)
+        results = RuleResultSerializer(
             [
                 {
                     "kind": r.kind,
@@ -115,14 +123,18 @@ class ApplicationSerializer(serializers.ModelSerializer):
                 for r in evaluation.results
             ],
             many=True,
-        ).data
+        )
+        return list(results.data)
 
 
 class SponsorshipSerializer(ApplicationSerializer):
+    scheme = Scheme.ISO_SPONSORSHIP
     committee = serializers.CharField(source="committee.reference", read_only=True)
-    training = serializers.PrimaryKeyRelatedField(
-        queryset=Activity.objects.filter(published=True), required=False, allow_null=True
-    )
+    training = serializers.PrimaryKeyRelatedField(queryset=Activity.objects.none(), required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._related("training").queryset = selectors.training_choices()
 
     class Meta:
         model = Sponsorship
@@ -139,6 +151,7 @@ class SponsorshipSerializer(ApplicationSerializer):
 
 
 class FellowshipSerializer(ApplicationSerializer):
+    scheme = Scheme.ITU_FELLOWSHIP
     country = serializers.CharField(source="country.iso3", read_only=True)
     financial_year = serializers.IntegerField(required=False, allow_null=True, min_value=1990, max_value=2100)
 
@@ -214,12 +227,20 @@ class ApplicationViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """What both kinds share. Whether the user may apply in this programme for this organisation, for this
+    candidate, is the services' decision (as on the pages): a refusal answers 400 naming the field."""
+
     permission_classes = [IsAuthenticated, AccessPolicy]
     ordering_fields = ["id", "created_at", "submitted_at"]
     ordering = ["-id"]
     keyword = ""
-    create_service = update_service = None
-    steps: dict = {}
+    service_fields: frozenset[str] = frozenset()
+
+    def create_service(self, **fields) -> Application:
+        raise NotImplementedError
+
+    def update_service(self, **fields) -> Application:
+        raise NotImplementedError
 
     def can_create(self, user):
         return access.support_can_apply(user)
@@ -241,12 +262,7 @@ class ApplicationViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = self._service_fields(serializer.validated_data)
-        if not access.support_can_apply_for(request.user, data["programme"], data["organisation"]):
-            return Response(
-                {"organisation": [_("Apply for your own organisation.")]}, status=status.HTTP_400_BAD_REQUEST
-            )
-        application = type(self).create_service(actor=request.user, **data)
+        application = self.create_service(actor=request.user, **self._service_fields(serializer.validated_data))
         return Response(self.get_serializer(application).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -254,20 +270,13 @@ class ApplicationViewSet(
         application = self.get_object()
         serializer = self.get_serializer(application, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
-        data = self._service_fields(serializer.validated_data)
-        programme = data.get("programme", application.programme)
-        organisation = data.get("organisation", application.organisation)
-        if not access.support_can_apply_for(request.user, programme, organisation):
-            return Response(
-                {"organisation": [_("Apply for your own organisation.")]}, status=status.HTTP_400_BAD_REQUEST
-            )
         version = StepVersionSerializer(data=request.data)
         version.is_valid(raise_exception=True)
-        application = type(self).update_service(
+        application = self.update_service(
             actor=request.user,
             **{self.keyword: application},
             version=version.validated_data.get("version"),
-            **data,
+            **self._service_fields(serializer.validated_data),
         )
         return Response(self.get_serializer(application).data)
 
@@ -285,9 +294,13 @@ class SponsorshipViewSet(ApplicationViewSet):
     serializer_class = SponsorshipSerializer
     filterset_class = SponsorshipFilter
     keyword = "sponsorship"
-    create_service = staticmethod(services.sponsorship_create)
-    update_service = staticmethod(services.sponsorship_update)
-    service_fields = set(services.SPONSORSHIP_FIELDS) - {"committee"}
+    service_fields = frozenset(services.SPONSORSHIP_FIELDS) - {"committee"}
+
+    def create_service(self, **fields) -> Sponsorship:
+        return services.sponsorship_create(**fields)
+
+    def update_service(self, **fields) -> Sponsorship:
+        return services.sponsorship_update(**fields)
 
     def get_queryset(self):
         return selectors.sponsorships_visible(user=self.request.user)
@@ -341,9 +354,13 @@ class FellowshipViewSet(ApplicationViewSet):
     serializer_class = FellowshipSerializer
     filterset_class = FellowshipFilter
     keyword = "fellowship"
-    create_service = staticmethod(services.fellowship_create)
-    update_service = staticmethod(services.fellowship_update)
-    service_fields = set(services.FELLOWSHIP_FIELDS)
+    service_fields = frozenset(services.FELLOWSHIP_FIELDS)
+
+    def create_service(self, **fields) -> Fellowship:
+        return services.fellowship_create(**fields)
+
+    def update_service(self, **fields) -> Fellowship:
+        return services.fellowship_update(**fields)
 
     def get_queryset(self):
         return selectors.fellowships_visible(user=self.request.user)

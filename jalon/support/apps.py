@@ -20,3 +20,6 @@ class SupportConfig(AppConfig):
         from jalon.web.navigation import Link, register
 
         register(Link("support:application_list", _("Support"), 60, visible=support_can_list))
+
+        # Registers the eligibility rule kinds (rule_kinds.KINDS), which the models read to name and check a rule.
+        from jalon.support import rules  # noqa: F401

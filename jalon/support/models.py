@@ -2,13 +2,14 @@
 them (configured per programme and scheme in the database), the yearly list of Member States eligible for
 ITU fellowships, and the budgets their awards are drawn from.
 
-Rule *kinds* (what a rule checks and how) are code, in rules.py; which rules apply to a programme, with
-which parameters, in which order and with which outcome on failure, is data (`EligibilityRule`)."""
+Rule *kinds* (what a rule checks and how) are code, in rules.py, which registers them in rule_kinds.py;
+which rules apply to a programme, with which parameters, in which order and with which outcome on failure,
+is data (`EligibilityRule`). This module holds data only: it reads the registry, never rules.py (which
+evaluates applications and imports these models)."""
 
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.fields.json import KeyTextTransform
@@ -19,21 +20,21 @@ from jalon.accounts.versioning import VersionedModel
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country, Currency
 from jalon.results.models import Programme
+from jalon.support.rule_kinds import Outcome, cleaned_rule_params, kind_title
 
 ZERO = Decimal("0")
-MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(ZERO)]}
+
+
+def money(verbose_name, **options) -> models.DecimalField:
+    """An amount of money: never negative, to the cent."""
+    return models.DecimalField(
+        verbose_name, max_digits=12, decimal_places=2, validators=[MinValueValidator(ZERO)], **options
+    )
 
 
 class Scheme(models.TextChoices):
     ISO_SPONSORSHIP = "iso_sponsorship", _("ISO sponsorship")
     ITU_FELLOWSHIP = "itu_fellowship", _("ITU fellowship")
-
-
-class Outcome(models.TextChoices):
-    """What a failed rule does to the application."""
-
-    REFUSE = "refuse", _("Refuses the application")
-    FLAG = "flag", _("Flags it for the reviewer")
 
 
 class EligibilityRule(models.Model):
@@ -76,20 +77,10 @@ class EligibilityRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        from jalon.support.rules import KINDS
-
-        kind = KINDS.get(self.kind)
-        return str(kind.title) if kind else self.kind
+        return kind_title(self.kind)
 
     def clean(self):
-        from jalon.support.rules import KINDS, clean_params
-
-        kind = KINDS.get(self.kind)
-        if kind is None:
-            raise ValidationError({"kind": _("Unknown rule: %(kind)s.") % {"kind": self.kind}})
-        if self.scheme not in kind.schemes:
-            raise ValidationError({"kind": _("This rule does not apply to this scheme.")})
-        self.params = clean_params(kind, self.params)
+        self.params = cleaned_rule_params(scheme=self.scheme, kind_key=self.kind, params=self.params)
 
 
 class FellowshipEligibility(models.Model):
@@ -123,7 +114,7 @@ class SupportBudget(models.Model):
     scheme = models.CharField(_("scheme"), max_length=20, choices=Scheme.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+", verbose_name=_("currency"))
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = money(_("amount"))
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
@@ -150,14 +141,14 @@ class Award(VersionedModel):
         "committees.Meeting", on_delete=models.PROTECT, related_name="+", verbose_name=_("meeting")
     )
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+", verbose_name=_("currency"))
-    estimated_travel = models.DecimalField(_("estimated travel"), default=ZERO, **MONEY)
-    estimated_allowance = models.DecimalField(_("estimated daily allowance"), default=ZERO, **MONEY)
-    estimated_other = models.DecimalField(_("estimated other costs"), default=ZERO, **MONEY)
-    actual_travel = models.DecimalField(_("actual travel"), null=True, blank=True, **MONEY)
-    actual_allowance = models.DecimalField(_("actual daily allowance"), null=True, blank=True, **MONEY)
-    actual_other = models.DecimalField(_("actual other costs"), null=True, blank=True, **MONEY)
+    estimated_travel = money(_("estimated travel"), default=ZERO)
+    estimated_allowance = money(_("estimated daily allowance"), default=ZERO)
+    estimated_other = money(_("estimated other costs"), default=ZERO)
+    actual_travel = money(_("actual travel"), null=True, blank=True)
+    actual_allowance = money(_("actual daily allowance"), null=True, blank=True)
+    actual_other = money(_("actual other costs"), null=True, blank=True)
     # The last evaluation of the eligibility rules (rules.Evaluation.as_json), kept so the page shows what
-    # the decision was based on even after the data or the rules change.
+    # the decision was based on even after the data or the rules change (rules.stored_evaluation reads it).
     rule_results = models.JSONField(_("rule results"), default=list, blank=True)
     evaluated_at = models.DateTimeField(_("rules evaluated"), null=True, blank=True)
     review_note = models.TextField(_("reviewer's note"), blank=True)
@@ -192,11 +183,6 @@ class Award(VersionedModel):
         if all(part is None for part in parts):
             return None
         return sum((part or ZERO for part in parts), ZERO)
-
-    def evaluation(self):
-        from jalon.support.rules import Evaluation
-
-        return Evaluation.from_json(self.rule_results)
 
 
 class Sponsorship(Award):
@@ -332,6 +318,9 @@ class Fellowship(Award):
             return f"{self.get_kind_display()} ({self.get_partial_part_display()})"
         return self.get_kind_display()
 
+
+# Either kind of application, where both are handled alike.
+Application = Sponsorship | Fellowship
 
 # Statuses in which an award counts against quotas and budgets.
 SPONSORSHIP_AWARDED = (

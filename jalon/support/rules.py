@@ -1,8 +1,9 @@
-"""Eligibility rules for sponsorships and fellowships: a small registry of rule kinds, and their evaluation.
+"""Eligibility rules for sponsorships and fellowships: the rule kinds, and their evaluation.
 
 A rule kind is code: what it checks, its parameters with their defaults, and the outcome of a failure by
-default. Which kinds apply to a programme's applications, with which parameters and in which order, is
-data (`EligibilityRule`, edited in the admin; shipped defaults come from a data migration).
+default; each is registered in rule_kinds.KINDS (where the models read a kind's title and parameters).
+Which kinds apply to a programme's applications, with which parameters and in which order, is data
+(`EligibilityRule`, edited in the admin; shipped defaults come from a data migration).
 
 Every rule gives its reason, whether it passes, fails or does not apply, so the application page can show
 all of them. Results are stored as a message code and parameters rather than as rendered text: the page
@@ -10,7 +11,6 @@ renders them in the reader's language, whatever language the evaluation ran in.
 """
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -22,68 +22,17 @@ from jalon.lib.multilingual import text_in
 from jalon.support.models import (
     FELLOWSHIP_COUNTED,
     SPONSORSHIP_AWARDED,
+    Application,
     EligibilityRule,
     Fellowship,
     FellowshipEligibility,
-    Outcome,
     Scheme,
     Sponsorship,
 )
+from jalon.support.rule_kinds import KINDS, Outcome, Param, kind, kind_title
 
 PASSED, FAILED, NOT_APPLICABLE = "passed", "failed", "not_applicable"
 STATUS_LABELS = {PASSED: _("Passed"), FAILED: _("Failed"), NOT_APPLICABLE: _("Not applicable")}
-
-
-# Parameters ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    type: type  # int, bool or list
-    default: object
-    label: str
-    minimum: int = 0
-    choices: tuple = ()  # for lists: the values allowed
-
-
-def clean_params(kind: "RuleKind", params) -> dict:
-    """The parameters as stored: known names only, each of the right type. Raises ValidationError."""
-    if params in (None, ""):
-        return {}
-    if not isinstance(params, dict):
-        raise ValidationError({"params": _("Parameters must be an object of names and values.")})
-    known = {param.name: param for param in kind.params}
-    errors = []
-    cleaned = {}
-    for name, value in params.items():
-        param = known.get(name)
-        if param is None:
-            errors.append(_("Unknown parameter “%(name)s” for this rule.") % {"name": name})
-        elif param.type is bool:
-            if not isinstance(value, bool):
-                errors.append(_("“%(name)s” must be true or false.") % {"name": name})
-            else:
-                cleaned[name] = value
-        elif param.type is int:
-            if isinstance(value, bool) or not isinstance(value, int) or value < param.minimum:
-                errors.append(
-                    _("“%(name)s” must be a whole number of at least %(minimum)s.")
-                    % {"name": name, "minimum": param.minimum}
-                )
-            else:
-                cleaned[name] = value
-        elif param.type is list:
-            if not isinstance(value, list) or any(item not in param.choices for item in value):
-                errors.append(
-                    _("“%(name)s” must be a list of: %(choices)s.")
-                    % {"name": name, "choices": ", ".join(param.choices)}
-                )
-            else:
-                cleaned[name] = value
-    if errors:
-        raise ValidationError({"params": errors})
-    return cleaned
 
 
 # Results -------------------------------------------------------------------------------------------------
@@ -120,8 +69,7 @@ class RuleResult:
 
     @property
     def title(self) -> str:
-        kind = KINDS.get(self.kind)
-        return str(kind.title) if kind else self.kind
+        return kind_title(self.kind)
 
     @property
     def reason(self) -> str:
@@ -203,35 +151,6 @@ class Evaluation:
 
 
 # Rule kinds ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RuleKind:
-    key: str
-    title: str
-    description: str
-    schemes: frozenset
-    check: Callable
-    outcome: str = Outcome.REFUSE
-    params: tuple = ()
-
-    def defaults(self) -> dict:
-        return {param.name: param.default for param in self.params}
-
-
-KINDS: dict[str, RuleKind] = {}
-
-
-def kind(**options) -> Callable:
-    def register(check: Callable) -> Callable:
-        KINDS[options["key"]] = RuleKind(check=check, **options)
-        return check
-
-    return register
-
-
-def kind_choices(scheme: str | None = None) -> list[tuple[str, str]]:
-    return [(key, kind.title) for key, kind in KINDS.items() if scheme is None or scheme in kind.schemes]
 
 
 def _names(obj) -> dict:
@@ -638,3 +557,8 @@ def evaluate(application, *, rules: list[EligibilityRule] | None = None) -> Eval
             RuleResult(kind=rule.kind, status=check.status, outcome=rule.outcome, code=check.code, params=check.params)
         )
     return Evaluation(tuple(results))
+
+
+def stored_evaluation(application: Application) -> Evaluation:
+    """What the rules said when the application was last evaluated (submitted, checked, decided)."""
+    return Evaluation.from_json(application.rule_results)

@@ -2,6 +2,7 @@
 criteria a fellowship reviewer weighs. Aggregates are computed in the database; every function here runs
 a fixed number of queries whatever the number of applications."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -9,9 +10,11 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
-from jalon.committees.models import Contribution
+from jalon.activities.models import Activity
+from jalon.committees.models import Committee, Contribution, Meeting
 from jalon.organisations.models import Person
 from jalon.support import access
+from jalon.support.access import FELLOWSHIP_RELATED, SPONSORSHIP_RELATED
 from jalon.support.models import (
     FELLOWSHIP_AWARDED,
     SPONSORSHIP_AWARDED,
@@ -22,46 +25,81 @@ from jalon.support.models import (
 )
 
 ZERO = Decimal("0")
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
-SPONSORSHIP_RELATED = ("programme", "organisation__country", "person", "committee", "meeting__committee", "currency")
-FELLOWSHIP_RELATED = ("programme", "organisation", "country__region", "person", "meeting__committee", "currency")
-
-
-def sponsorships_visible(*, user) -> QuerySet[Sponsorship]:
-    return access.support_visible(user, Sponsorship.objects.select_related(*SPONSORSHIP_RELATED))
-
-
-def fellowships_visible(*, user) -> QuerySet[Fellowship]:
-    return access.support_visible(user, Fellowship.objects.select_related(*FELLOWSHIP_RELATED))
+# The bodies whose meetings each scheme supports.
+SCHEME_BODIES = {
+    Scheme.ISO_SPONSORSHIP: (Committee.Body.ISO, Committee.Body.IEC_ISO),
+    Scheme.ITU_FELLOWSHIP: (Committee.Body.ITU_T,),
+}
+# Meetings that ended this long ago are no longer offered for an application.
+RECENT_DAYS = 30
 
 
-def sponsorship_queue(*, user, status: str = "", committee=None, country=None, programme=None) -> QuerySet:
+# What application pages and API offer (the same choices) ------------------------------------------------------
+
+
+def meeting_choices(*, scheme: str, current: int | None = None) -> QuerySet[Meeting]:
+    """The meetings an application of `scheme` may be for: its bodies' meetings that have not ended, or ended
+    less than RECENT_DAYS ago; and the one a draft already names (`current`), however old."""
+    since = datetime.date.today() - datetime.timedelta(days=RECENT_DAYS)
+    condition = Q(committee__body__in=SCHEME_BODIES[Scheme(scheme)], end_date__gte=since)
+    if current is not None:
+        condition |= Q(pk=current)
+    return Meeting.objects.filter(condition).select_related("committee").order_by("start_date", "pk")
+
+
+def training_choices() -> QuerySet[Activity]:
+    """The trainings a candidate may follow before the meeting: published activities not cancelled."""
+    return (
+        Activity.objects.filter(published=True).exclude(status=Activity.Status.CANCELLED).order_by("-start_date", "pk")
+    )
+
+
+# Lists and queues --------------------------------------------------------------------------------------------
+
+
+def sponsorships_visible(*, user, status: str = "") -> QuerySet[Sponsorship]:
+    queryset = access.support_visible(user, Sponsorship.objects.select_related(*SPONSORSHIP_RELATED))
+    return queryset.filter(status=status) if status else queryset
+
+
+def fellowships_visible(*, user, status: str = "") -> QuerySet[Fellowship]:
+    queryset = access.support_visible(user, Fellowship.objects.select_related(*FELLOWSHIP_RELATED))
+    return queryset.filter(status=status) if status else queryset
+
+
+def _queue_filters(queryset: QuerySet, *, committee_reference: str, programme) -> QuerySet:
+    if committee_reference:
+        queryset = queryset.filter(meeting__committee__reference__icontains=committee_reference)
+    if programme is not None:
+        queryset = queryset.filter(programme=programme)
+    return queryset
+
+
+def sponsorship_queue(
+    *, user, status: str = "", committee_reference: str = "", country=None, programme=None
+) -> QuerySet:
     """Applications for the programme team: by default those waiting for it (submitted or checked)."""
     queryset = access.support_reviewable(user, Sponsorship.objects.select_related(*SPONSORSHIP_RELATED))
     if status:
         queryset = queryset.filter(status=status)
     else:
         queryset = queryset.filter(status__in=(Sponsorship.Status.SUBMITTED, Sponsorship.Status.CHECKED))
-    if committee is not None:
-        queryset = queryset.filter(committee=committee)
     if country is not None:
         queryset = queryset.filter(organisation__country=country)
-    if programme is not None:
-        queryset = queryset.filter(programme=programme)
-    return queryset
+    return _queue_filters(queryset, committee_reference=committee_reference, programme=programme)
 
 
-def fellowship_queue(*, user, status: str = "", meeting=None, country=None, programme=None) -> QuerySet:
+def fellowship_queue(
+    *, user, status: str = "", committee_reference: str = "", country=None, programme=None
+) -> QuerySet:
+    """Fellowship requests for the programme team: by default those waiting for a decision."""
     queryset = access.support_reviewable(user, Fellowship.objects.select_related(*FELLOWSHIP_RELATED))
     queryset = queryset.filter(status=status) if status else queryset.filter(status=Fellowship.Status.SUBMITTED)
-    if meeting is not None:
-        queryset = queryset.filter(meeting=meeting)
     if country is not None:
         queryset = queryset.filter(country=country)
-    if programme is not None:
-        queryset = queryset.filter(programme=programme)
-    return queryset
+    return _queue_filters(queryset, committee_reference=committee_reference, programme=programme)
 
 
 # Costs -----------------------------------------------------------------------------------------------------

@@ -20,7 +20,15 @@ from jalon.committees import services as committee_services
 from jalon.committees.models import Committee, Meeting, MeetingDelegate
 from jalon.organisations.models import Organisation, Person
 from jalon.results.computations import computed_schedule_refresh
-from jalon.support.models import FELLOWSHIP_AWARDED, SPONSORSHIP_AWARDED, Fellowship, Sponsorship
+from jalon.support import access
+from jalon.support.models import (
+    FELLOWSHIP_AWARDED,
+    SPONSORSHIP_AWARDED,
+    Application,
+    Fellowship,
+    FellowshipEligibility,
+    Sponsorship,
+)
 from jalon.support.rules import evaluate
 
 # Each workflow step and the statuses it starts from: the services enforce it, the pages offer a step's
@@ -80,14 +88,33 @@ def _clean(instance, exclude: tuple = ()) -> None:
     instance.full_clean(exclude=["created_by", "reviewer", "delegate", *exclude])
 
 
-def _check_people(instance) -> None:
-    """The candidate is one of the applicant organisation's contacts, and the meeting is in the future or
-    recent enough to be sponsored."""
-    errors = {}
+def _check_people(instance: Application) -> None:
+    """The candidate is one of the applicant organisation's contacts."""
     if instance.person_id and instance.organisation_id and instance.person.organisation_id != instance.organisation_id:
-        errors["person"] = _("Choose a person of the applicant organisation.")
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"person": _("Choose a person of the applicant organisation.")})
+
+
+def _check_applicant(actor, instance: Application, before: dict | None = None) -> None:
+    """Whoever files or edits an application may apply in its programme for its organisation, for that
+    candidate (support.access decides, as the pages and API offer). Here, not in the pages and API, so that
+    no caller skips it. An edit is checked on what it changes."""
+
+    def changed(field: str) -> bool:
+        return before is None or before.get(field) != getattr(instance, field)
+
+    if (
+        changed("programme_id")
+        and not access.support_programme_choices(actor).filter(pk=instance.programme_id).exists()
+    ):
+        raise ValidationError({"programme": _("Choose a programme you can see.")})
+    if (changed("programme_id") or changed("organisation_id")) and not access.support_can_apply_for(
+        actor, instance.programme, instance.organisation
+    ):
+        raise ValidationError({"organisation": _("Apply for your own organisation.")})
+    if changed("person_id"):
+        candidates = access.support_candidate_choices(actor, scheme=instance.scheme)
+        if not candidates.filter(pk=instance.person_id).exists():
+            raise ValidationError({"person": _("Unknown person.")})
 
 
 def _serialise_quota(current) -> None:
@@ -110,17 +137,16 @@ def _evaluate_and_store(current):
     return evaluation
 
 
-def _delegate_sponsored(*, actor, application, present: bool = False) -> MeetingDelegate:
+def _delegate_sponsored(*, actor, application: Application, present: bool = False) -> MeetingDelegate:
     """The award pays for the delegate's participation: the meeting's delegate list says so (through the
     committees services, which refresh the computed indicators that count sponsored delegates)."""
-    delegate = MeetingDelegate.objects.filter(meeting=application.meeting, person=application.person).first()
-    if delegate is None:
-        delegate = committee_services.delegate_register(
-            actor=actor, meeting=application.meeting, person=application.person, organisation=application.organisation
-        )
-    delegate = committee_services.delegate_set_sponsored(actor=actor, delegate=delegate, sponsored=True)
-    if present and not delegate.present:
-        delegate = committee_services.delegate_mark_present(actor=actor, delegate=delegate)
+    delegate = committee_services.delegate_sponsor(
+        actor=actor,
+        meeting=application.meeting,
+        person=application.person,
+        organisation=application.organisation,
+        present=present,
+    )
     # The committees services refresh on their own; said here too so this app's contract does not rest on it.
     computed_schedule_refresh(source="committees")
     return delegate
@@ -157,6 +183,7 @@ def sponsorship_create(*, actor, is_demo: bool = False, **fields) -> Sponsorship
     unknown_fields(fields, SPONSORSHIP_FIELDS, "sponsorship")
     sponsorship = Sponsorship(**fields, is_demo=is_demo, created_by=_author(actor))
     _check_sponsorship(sponsorship)
+    _check_applicant(actor, sponsorship)
     _clean(sponsorship)
     sponsorship.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=sponsorship)
@@ -172,6 +199,7 @@ def sponsorship_update(*, actor, sponsorship: Sponsorship, version: int | None =
     for name, value in fields.items():
         setattr(current, name, value)
     _check_sponsorship(current)
+    _check_applicant(actor, current, before)
     _clean(current)
     return versioned_save(current, actor=actor, before=before)
 
@@ -354,6 +382,7 @@ def fellowship_create(*, actor, is_demo: bool = False, **fields) -> Fellowship:
     unknown_fields(fields, FELLOWSHIP_FIELDS, "fellowship")
     fellowship = Fellowship(**fields, is_demo=is_demo, created_by=_author(actor))
     _prepare_fellowship(fellowship)
+    _check_applicant(actor, fellowship)
     _clean(fellowship)
     fellowship.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=fellowship)
@@ -369,6 +398,7 @@ def fellowship_update(*, actor, fellowship: Fellowship, version: int | None = No
     for name, value in fields.items():
         setattr(current, name, value)
     _prepare_fellowship(current)
+    _check_applicant(actor, current, before)
     _clean(current)
     return versioned_save(current, actor=actor, before=before)
 
@@ -435,8 +465,6 @@ def fellowship_record_costs(*, actor, fellowship: Fellowship, version: int | Non
 @transaction.atomic
 def fellowship_eligibility_load(*, actor, year: int, countries, source: str, is_demo: bool = False) -> int:
     """Replace the list of Member States eligible in `year` by `countries` (all-or-nothing)."""
-    from jalon.support.models import FellowshipEligibility
-
     if not 1990 <= int(year) <= datetime.date.today().year + 5:
         raise ValidationError({"year": _("%(year)s is not a plausible year for the list.") % {"year": year}})
     existing = {entry.country_id: entry for entry in FellowshipEligibility.objects.filter(year=year)}
@@ -446,13 +474,13 @@ def fellowship_eligibility_load(*, actor, year: int, countries, source: str, is_
             audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=entry, before=snapshot(entry))
             entry.delete()
     for country_id, country in wanted.items():
-        entry = existing.get(country_id)
-        if entry is None:
-            entry = FellowshipEligibility.objects.create(year=year, country=country, source=source, is_demo=is_demo)
-            audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=entry)
-        elif (entry.source, entry.is_demo) != (source, is_demo):
-            before = snapshot(entry)
-            entry.source, entry.is_demo = source, is_demo
-            entry.save()
-            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=entry, before=before)
+        found = existing.get(country_id)
+        if found is None:
+            created = FellowshipEligibility.objects.create(year=year, country=country, source=source, is_demo=is_demo)
+            audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=created)
+        elif (found.source, found.is_demo) != (source, is_demo):
+            before = snapshot(found)
+            found.source, found.is_demo = source, is_demo
+            found.save()
+            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=found, before=before)
     return len(wanted)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jalon.web.views import support
+from jalon.support import views as support
 
 app_name = "support"
 

@@ -13,11 +13,11 @@ from jalon.results.services import frameworks_load
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_shows_dated_changes_meetings_and_a_computed_indicator(django_capture_on_commit_callbacks):
+def test_the_demo_shows_dated_changes_meetings_and_a_computed_indicator(django_capture_on_commit_callbacks, users):
     frameworks_load()
     with django_capture_on_commit_callbacks(execute=True):
-        committees_demo_build(actor=None)
-        committees_demo_build(actor=None)  # a second run adds nothing
+        committees_demo_build(actor=users["manager"])
+        committees_demo_build(actor=users["manager"])  # a second run adds nothing
 
     kinds = Counter(ParticipationEvent.objects.values_list("kind", flat=True))
     assert kinds == {"o_to_p": 6, "p_to_o": 1, "left": 1, "secretariat_moved": 1}

@@ -76,9 +76,7 @@ def test_the_team_adds_a_committee_of_another_body_and_sees_it_in_its_language(m
 def test_a_committee_needs_a_title_a_free_reference_a_known_parent_and_a_disbanding_date(manager, committee, language):
     url = page_url("committees:committee_create", language)
     response = manager.post(url, committee_form(title_en="", title_fr=""))
-    assert errors_of(response, "title_en") == [
-        message(language, "Give the committee's title in at least one language.")
-    ]
+    assert errors_of(response, "title") == [message(language, "Give the committee's title in at least one language.")]
     response = manager.post(url, committee_form(reference="ARSO/TC 1", kind="tc"))
     assert errors_of(response, "reference") == [
         message(language, "A committee with this reference already exists in this body.")

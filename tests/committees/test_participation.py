@@ -97,15 +97,6 @@ def test_the_series_stops_at_today_in_the_current_year(world):
     assert series[0]["o_count"] == 1  # KEBS, until 1 July
 
 
-def test_developing_and_developed_members_side_by_side(world):
-    rule = DevelopingCountryRule.objects.get(code="dac-eligible")
-    split = selectors.participation_developing_split(rule=rule, on=datetime.date(2025, 6, 30))
-    developing, developed = split["developing"], split["developed"]
-    assert (developing.p_count, developing.o_count, developing.leadership, developing.meetings_attended) == (2, 1, 1, 1)
-    assert (developed.p_count, developed.o_count, developed.leadership) == (3, 0, 1)
-    assert developing.extra["countries"] == 2
-
-
 def test_committee_lists_count_members_in_a_fixed_number_of_queries(world, django_assert_num_queries):
     rule = DevelopingCountryRule.objects.get(code="dac-eligible")
     developing = selectors.developing_country_ids(rule=rule, on=datetime.date(2025, 6, 30))

@@ -208,3 +208,58 @@ def test_an_admin_edit_of_a_committee_is_audited(client_as, committee):
     )
     client.post(f"/en/admin/committees/committee/{committee.pk}/change/", data)
     assert AuditEntry.objects.filter(model="committees.committee", action="update", actor__username="admin").exists()
+
+
+# Who registers for whom: decided here, whoever calls (page, API, a script) --------------------------------------
+
+
+def test_a_focal_point_registers_delegates_of_its_own_organisation_only(committee, users, nsb, other_nsb):
+    meeting = services.meeting_create(actor=users["manager"], committee=committee, start_date=D1, city="Dakar")
+    stranger = Person.objects.create(given_name="Jo", family_name="Otieno", organisation=other_nsb)
+    with pytest.raises(ValidationError) as excinfo:
+        services.delegate_register(actor=users["focal"], meeting=meeting, person=stranger)
+    assert excinfo.value.message_dict == {
+        "organisation": ["You may register delegates for your own organisation only."]
+    }
+    # Nor for its own organisation a person it may not see (another organisation's contact).
+    with pytest.raises(ValidationError) as excinfo:
+        services.delegate_register(actor=users["focal"], meeting=meeting, person=stranger, organisation=nsb)
+    assert excinfo.value.message_dict == {"person": ["Unknown person."]}
+    assert not meeting.delegates.exists()
+    # The programme team registers anyone, for any organisation.
+    assert (
+        services.delegate_register(actor=users["manager"], meeting=meeting, person=stranger).organisation == other_nsb
+    )
+
+
+def test_an_award_registers_its_delegate_whoever_decided_it(committee, users, other_nsb):
+    meeting = services.meeting_create(actor=users["manager"], committee=committee, start_date=D1, city="Dakar")
+    stranger = Person.objects.create(given_name="Jo", family_name="Otieno", organisation=other_nsb)
+    delegate = services.delegate_sponsor(
+        actor=users["viewer"], meeting=meeting, person=stranger, organisation=other_nsb, present=True
+    )
+    assert (delegate.organisation, delegate.sponsored, delegate.present) == (other_nsb, True, True)
+    # A second award for the same person and meeting finds the registration.
+    again = services.delegate_sponsor(actor=users["viewer"], meeting=meeting, person=stranger, organisation=other_nsb)
+    assert again.pk == delegate.pk
+
+
+def test_a_focal_point_records_contributions_of_its_own_organisation_only(committee, users, nsb, other_nsb):
+    meeting = services.meeting_create(actor=users["manager"], committee=committee, start_date=D1, city="Dakar")
+    with pytest.raises(ValidationError) as excinfo:
+        services.contribution_create(
+            actor=users["focal"], meeting=meeting, organisation=other_nsb, title="Not ours", submitted_on=D1
+        )
+    assert excinfo.value.message_dict == {
+        "organisation": ["You may record contributions of your own organisation only."]
+    }
+    own = services.contribution_create(
+        actor=users["focal"], meeting=meeting, organisation=nsb, title="Ours", submitted_on=D1
+    )
+    with pytest.raises(ValidationError, match="own organisation only"):
+        services.contribution_update(actor=users["focal"], contribution=own, organisation=other_nsb)
+    own.refresh_from_db()
+    assert (own.organisation, own.version) == (nsb, 1)
+    # Moving it is the programme team's to do.
+    moved = services.contribution_update(actor=users["manager"], contribution=own, organisation=other_nsb)
+    assert moved.organisation == other_nsb

@@ -16,6 +16,7 @@ from jalon.organisations.models import Person
 from jalon.reference.models import Country
 from jalon.support import services
 from jalon.support.models import Fellowship, Sponsorship
+from jalon.support.rules import stored_evaluation
 from jalon.support.selectors import award_costs, cost_totals
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +111,7 @@ def test_the_check_refuses_an_application_whose_rule_now_fails(make_sponsorship,
     nsb.committee_memberships.update(status="o")
     sponsorship = services.sponsorship_check(actor=users["manager"], sponsorship=sponsorship)
     assert sponsorship.status == Sponsorship.Status.REFUSED
-    assert [r.kind for r in sponsorship.evaluation().refusals] == ["p_member_of_committee"]
+    assert [r.kind for r in stored_evaluation(sponsorship).refusals] == ["p_member_of_committee"]
 
 
 def test_approving_despite_a_flag_needs_a_note(make_sponsorship, users):

@@ -2,6 +2,9 @@
 charts do not draw: inline SVG, no JavaScript, and the same numbers always given in a table next to the chart
 (the chart is an image with a title and a description listing its values)."""
 
+from collections.abc import Sequence
+
+from django.utils.functional import Promise
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -15,7 +18,7 @@ BAR = 16
 GAP = 18
 
 
-def grouped_bars(series: list[dict], bars: list[tuple[str, str]], *, label: str) -> SafeString:
+def grouped_bars(series: list[dict], bars: Sequence[tuple[str, str | Promise]], *, label: str) -> SafeString:
     """Bars per group (one group per row of `series`, named by its "year") for each (key, legend) of `bars`."""
     if not series or not bars:
         return SafeString("")
