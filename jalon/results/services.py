@@ -367,7 +367,6 @@ PROGRAMME_FIELDS = (
     "at_risk_min",
     "published",
 )
-PROGRAMME_TEXT_FIELDS = ("title", "description")
 INDICATOR_FIELDS = (
     "code",
     "title",

@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -13,22 +13,10 @@ from jalon.results.computations import REGISTRY, indicator_link_computation, ind
 from jalon.results.models import Indicator
 
 
-def _managed_indicator(request, code: str, pk: int) -> Indicator:
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("result__programme"),
-        pk=pk,
-        result__programme__in=access.programmes_visible(request.user),
-        result__programme__code=code,
-    )
-    if not access.programme_can_manage(request.user, indicator.result.programme):
-        raise PermissionDenied
-    return indicator
-
-
 @login_required
 @require_POST
 def indicator_computation(request, code: str, pk: int):
-    indicator = _managed_indicator(request, code, pk)
+    indicator = access.access_indicator(request.user, code, pk, manage=True)
     key = request.POST.get("computation", "")
     if key and key not in REGISTRY:
         messages.error(request, _("Unknown computation."))
@@ -47,7 +35,7 @@ def indicator_computation(request, code: str, pk: int):
 @login_required
 @require_POST
 def indicator_recompute(request, code: str, pk: int):
-    indicator = _managed_indicator(request, code, pk)
+    indicator = access.access_indicator(request.user, code, pk, manage=True)
     if indicator.source != Indicator.Source.COMPUTED:
         messages.error(request, _("This indicator is reported by hand: there is nothing to recompute."))
     else:
