@@ -1,5 +1,7 @@
 """API over results frameworks: programmes, their tree, and the progress endpoint."""
 
+from typing import Any
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -63,7 +65,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class ResultSerializer(serializers.ModelSerializer):
     level = serializers.CharField(source="level.key", read_only=True)
-    parent = serializers.CharField(source="parent.code", default=None, read_only=True)
+    # An output key, not DRF's Field.parent (the serializer's metaclass takes declared fields off the class).
+    parent = serializers.CharField(source="parent.code", default=None, read_only=True)  # type: ignore[assignment]
     iati_result_type = serializers.IntegerField(source="level.iati_result_type", read_only=True)
 
     class Meta:
@@ -214,7 +217,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         return HttpResponse(content, content_type=media_type)
 
 
-def _progress_rows(programme) -> list:
+def _progress_rows(programme: Programme) -> Any:
     """The progress endpoint's answer, serialized (rendered and cached until the programme's progress changes)."""
     report = programme_progress(programme=programme)
     rows = []
