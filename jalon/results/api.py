@@ -320,11 +320,7 @@ class MeasurementViewSet(
         ).exists() or not access.measurement_can_report(request.user, programme):
             return Response({"detail": _("You may not report on this programme.")}, status=status.HTTP_403_FORBIDDEN)
         period = get_object_or_404(Period, programme=programme, code=data.pop("period")["code"])
-        organisation = data.get("organisation")
-        if not access.measurement_can_report_for(request.user, programme, organisation):
-            return Response(
-                {"organisation": [_("Report for your own organisation.")]}, status=status.HTTP_400_BAD_REQUEST
-            )
+        # For which organisation the user may report is the service's to refuse (field-keyed: a 400).
         submit = data.pop("submit", False)
         measurement = services.measurement_create(
             actor=request.user, indicator=indicator, period=period, submit=submit, **data
@@ -375,7 +371,7 @@ class MeasurementViewSet(
     def review(self, request, pk=None):
         """Approve a submitted value, or return it with a note (programme managers)."""
         measurement = self.get_object()
-        if not access.programme_can_manage(request.user, measurement.indicator.result.programme):
+        if not access.measurement_can_review(request.user, measurement):
             return Response(
                 {"detail": _("Only the programme's managers review values.")}, status=status.HTTP_403_FORBIDDEN
             )

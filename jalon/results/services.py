@@ -339,7 +339,10 @@ def measurement_submit(*, actor, measurement: Measurement, version: int | None =
 def measurement_review(
     *, actor, measurement: Measurement, approve: bool, note: str = "", version: int | None = None
 ) -> Measurement:
-    """Approve a submitted value, or return it to its author with a note saying what to fix."""
+    """Approve a submitted value, or return it to its author with a note saying what to fix. Only the
+    programme's managers decide (checked here, not only in the pages and API, so that no caller skips it)."""
+    if not access.measurement_can_review(actor, measurement):
+        raise ValidationError(_("Only the programme's managers review values."))
     current = _locked(measurement, version)
     if current.status != Measurement.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be approved or returned."))

@@ -4,16 +4,16 @@ import json
 from decimal import Decimal as D
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from rest_framework.authtoken.models import Token
 
-from jalon.accounts.models import Role, RoleAssignment
+from jalon.accounts.models import Role, RoleAssignment, User
 from jalon.results import access, services
 from jalon.results.models import Level, Measurement, Result
 from tests.client import Client
 from tests.conftest import make_user
-from tests.results.conftest import indicator_build, programme_build
+from tests.results.conftest import fr, indicator_build, programme_build
 
 MEASUREMENTS_API = "/api/v1/measurements/"
 
@@ -44,7 +44,10 @@ def report(demo, user, organisation, *, value="5", status="submitted", indicator
     if status in ("approved", "returned"):
         approve = status == "approved"
         services.measurement_review(
-            actor=None, measurement=measurement, approve=approve, note="" if approve else "À revoir"
+            actor=User.objects.get(username="manager"),
+            measurement=measurement,
+            approve=approve,
+            note="" if approve else "À revoir",
         )
     return measurement
 
@@ -127,6 +130,18 @@ def test_reporters_and_viewers_cannot_approve(demo, users, nsb, client_as, role,
     assert response.status_code == answer
     measurement.refresh_from_db()
     assert measurement.status == "submitted"
+
+
+@pytest.mark.parametrize("reviewer", ["focal", "contributor", "viewer", "plain", "scoped elsewhere", None])
+def test_the_review_service_itself_refuses_whoever_does_not_manage_the_programme(demo, hidden, users, nsb, reviewer):
+    """The pages and the API refuse them first (403/404); the service is the guard for any other caller."""
+    measurement = report(demo, users["focal"], nsb)
+    actor = scoped_manager("scoped", hidden.programme) if reviewer == "scoped elsewhere" else users.get(reviewer)
+    with pytest.raises(ValidationError) as refused:
+        services.measurement_review(actor=actor, measurement=measurement, approve=True, version=1)
+    assert refused.value.messages == [fr("Only the programme's managers review values.")]
+    measurement.refresh_from_db()
+    assert (measurement.status, measurement.reviewer) == ("submitted", None)
 
 
 @pytest.mark.parametrize(("role", "answer"), [("viewer", 403), ("focal", 403), ("plain", 403), ("manager", 200)])
