@@ -47,7 +47,7 @@ from jalon.web.forms import (
 )
 
 
-def records(form: forms.BaseForm, name: str, queryset: QuerySet) -> None:
+def _offer(form: forms.BaseForm, name: str, queryset: QuerySet) -> None:
     """The records a declared model-choice field offers (forms.fields holds them as plain Fields)."""
     cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
 
@@ -99,13 +99,13 @@ class MeasurementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         programme = indicator.result.programme
         fields = self.fields
-        records(self, "period", programme.periods.all())
+        _offer(self, "period", programme.periods.all())
         dimension_values = DimensionValue.objects.filter(dimension__indicators=indicator)
-        records(self, "dimension_value", dimension_values)
+        _offer(self, "dimension_value", dimension_values)
         fields["dimension_value"].required = False
         cast(forms.ModelChoiceField, fields["dimension_value"]).empty_label = gettext_lazy("Total (not disaggregated)")
         # The organisations offered are those the service accepts (measurement_can_report_for).
-        records(self, "organisation", access.measurement_organisations_offered(user, programme))
+        _offer(self, "organisation", access.measurement_organisations_offered(user, programme))
         fields["organisation"].required = not access.programme_can_manage(user, programme)
         if indicator.measure == Measure.QUALITATIVE:
             for name in ("value", "numerator", "denominator"):
@@ -120,7 +120,7 @@ class MeasurementForm(forms.ModelForm):
             fields["version"].initial = self.instance.version
             fields["period"].disabled = True
 
-    def service_fields(self) -> dict:
+    def for_service(self) -> dict:
         """The cleaned values the measurement services take."""
         fields = {k: v for k, v in self.cleaned_data.items() if k in services.MEASUREMENT_FIELDS}
         if fields.get("evidence") is False:
@@ -190,8 +190,8 @@ class ProgrammeForm(MultilingualForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        records(self, "owner", Organisation.objects.order_by(text_in_database("name")))
-        records(self, "developing_rule", DevelopingCountryRule.objects.order_by("code"))
+        _offer(self, "owner", Organisation.objects.order_by(text_in_database("name")))
+        _offer(self, "developing_rule", DevelopingCountryRule.objects.order_by("code"))
 
     def clean_languages(self):
         chosen = self.cleaned_data["languages"]
@@ -298,13 +298,10 @@ class ResultForm(MultilingualForm):
 
     def __init__(self, *args, programme: Programme, result: Result | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        records(self, "parent", programme.results.order_by("order"))
-        records(self, "level", programme.levels.all())
+        _offer(self, "parent", programme.results.order_by("order"))
+        _offer(self, "level", programme.levels.all())
         if result is None:
             del self.fields["order"]
-
-    def service_fields(self) -> tuple[str, ...]:
-        return ("parent", "level", "code", "title", "description", *(("order",) if "order" in self.fields else ()))
 
 
 class IndicatorForm(MultilingualForm):
@@ -348,8 +345,8 @@ class IndicatorForm(MultilingualForm):
 
     def __init__(self, *args, programme: Programme, indicator: Indicator | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        records(self, "result", programme.results.order_by("order"))
-        records(self, "dimensions", programme.dimensions.all())
+        _offer(self, "result", programme.results.order_by("order"))
+        _offer(self, "dimensions", programme.dimensions.all())
         if indicator is None:
             del self.fields["result"]
 

@@ -37,7 +37,7 @@ def _context(programme: Programme, title: str) -> dict:
 
 # Programme --------------------------------------------------------------------------------------------
 
-PROGRAMME_FIELDS = services.PROGRAMME_FIELDS
+PROGRAMME_FIELDS = services.PROGRAMME_FIELDS  # what the programme form edits: every field of the service
 
 
 @login_required
@@ -264,11 +264,12 @@ def result_edit(request, code: str, pk: int | None = None):
         programme=programme,
         result=result,
     )
+    fields = ("parent", "level", "code", "title", "description") + (("order",) if result else ())
     return form_page(
         request,
         form=form,
         save=lambda f: services.result_save(
-            actor=request.user, programme=programme, result=result, **f.data_for_service(*f.service_fields())
+            actor=request.user, programme=programme, result=result, **f.data_for_service(*fields)
         ),
         done=lambda saved: structure_url(programme),
         template=FORM,
