@@ -11,11 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from jalon.lib.multilingual import text_in
-from jalon.results import access, services
+from jalon.results import access, selectors, services
 from jalon.results.models import Indicator, Measurement, Milestone, Period, Programme, Result
-from jalon.results.progress import resolve_target
 from jalon.results.progress_cache import progress_audience, progress_cached, progress_key
-from jalon.results.selectors import programme_progress
 
 
 class PeriodSerializer(serializers.ModelSerializer):
@@ -150,21 +148,12 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=ResultSerializer(many=True))
     @action(detail=True)
     def results(self, request, code=None):
-        programme = self.get_object()
-        queryset = programme.results.select_related("level", "parent").order_by("order")
-        return Response(ResultSerializer(queryset, many=True).data)
+        return Response(ResultSerializer(selectors.programme_results(self.get_object()), many=True).data)
 
     @extend_schema(responses=IndicatorSerializer(many=True))
     @action(detail=True)
     def indicators(self, request, code=None):
-        programme = self.get_object()
-        queryset = (
-            Indicator.objects.filter(result__programme=programme)
-            .select_related("result")
-            .prefetch_related("milestones__period")
-            .order_by("result__order", "order")
-        )
-        return Response(IndicatorSerializer(queryset, many=True).data)
+        return Response(IndicatorSerializer(selectors.programme_indicators(self.get_object()), many=True).data)
 
     @extend_schema(responses=PeriodSerializer(many=True))
     @action(detail=True)
@@ -175,30 +164,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def targets(self, request, code=None):
         """Every milestone (per-period target) with the value it resolves to (relative ones from the baseline)."""
-        milestones = (
-            Milestone.objects.filter(indicator__result__programme=self.get_object())
-            .select_related("indicator", "period")
-            .order_by("indicator__result__order", "indicator__order", "period__start")
-        )
-        rows = []
-        for milestone in milestones:
-            target, pending = resolve_target(
-                value=milestone.value,
-                relative_percent=milestone.relative_percent,
-                baseline=milestone.indicator.baseline_value,
-            )
-            rows.append(
-                {
-                    "indicator": milestone.indicator.code,
-                    "period": milestone.period.code,
-                    "value": milestone.value,
-                    "relative_percent": milestone.relative_percent,
-                    "target": target,
-                    "pending": pending,
-                    "note": milestone.note,
-                }
-            )
-        return Response(TargetSerializer(rows, many=True).data)
+        return Response(TargetSerializer(selectors.programme_targets(self.get_object()), many=True).data)
 
     @extend_schema(responses=IndicatorProgressSerializer(many=True))
     @action(detail=True)
@@ -219,7 +185,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
 
 def _progress_rows(programme: Programme) -> Any:
     """The progress endpoint's answer, serialized (rendered and cached until the programme's progress changes)."""
-    report = programme_progress(programme=programme)
+    report = selectors.programme_progress(programme=programme)
     rows = []
     for item in report.indicators.values():
         rows.append(

@@ -396,6 +396,50 @@ def indicator_targets(*, programme: Programme, indicator: Indicator | None) -> I
     )
 
 
+def programme_results(programme: Programme) -> QuerySet[Result]:
+    """The programme's results in tree order, with their level and parent (the API's list)."""
+    return programme.results.select_related("level", "parent").order_by("order")
+
+
+def programme_indicators(programme: Programme) -> QuerySet[Indicator]:
+    """The programme's indicators in tree order, with their result and milestones (the API's list)."""
+    return (
+        Indicator.objects.filter(result__programme=programme)
+        .select_related("result")
+        .prefetch_related("milestones__period")
+        .order_by("result__order", "order")
+    )
+
+
+def programme_targets(programme: Programme) -> list[dict]:
+    """Every milestone (per-period target) of the programme with the value it resolves to (relative ones
+    from the baseline), in tree and period order."""
+    milestones = (
+        Milestone.objects.filter(indicator__result__programme=programme)
+        .select_related("indicator", "period")
+        .order_by("indicator__result__order", "indicator__order", "period__start")
+    )
+    rows = []
+    for milestone in milestones:
+        target, pending = engine.resolve_target(
+            value=milestone.value,
+            relative_percent=milestone.relative_percent,
+            baseline=milestone.indicator.baseline_value,
+        )
+        rows.append(
+            {
+                "indicator": milestone.indicator.code,
+                "period": milestone.period.code,
+                "value": milestone.value,
+                "relative_percent": milestone.relative_percent,
+                "target": target,
+                "pending": pending,
+                "note": milestone.note,
+            }
+        )
+    return rows
+
+
 def approval_queue(*, user) -> QuerySet[Measurement]:
     """The values waiting for the user's approval, oldest first, in the programmes they manage."""
     return (
