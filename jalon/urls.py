@@ -21,6 +21,7 @@ from jalon.reference import api as reference_api
 from jalon.reference import urls as reference_urls
 from jalon.reporting import urls as reporting_urls
 from jalon.results import api as results_api
+from jalon.results import urls as results_urls
 from jalon.support import api as support_api
 from jalon.web import urls as web_urls
 from jalon.web.views.health import healthz
@@ -53,7 +54,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("jalon.accounts.urls")),
-    path("programmes/", include("jalon.results.urls")),
+    path("programmes/", include(([*results_urls.urlpatterns, *reporting_urls.tracking_urlpatterns], "results"))),
     path("activities/", include("jalon.activities.urls")),
     path("committees/", include("jalon.committees.urls")),
     path("support/", include("jalon.support.urls")),

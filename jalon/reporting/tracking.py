@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl import Workbook  # type: ignore[import-untyped]  # openpyxl ships no types
+from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 from jalon.lib.multilingual import text_in
-from jalon.results.models import DimensionValue, Indicator, Period, Programme
+from jalon.results.models import DimensionValue, Period, Programme
 from jalon.results.progress import STATUS_LABELS
-from jalon.results.selectors import IndicatorProgress, programme_progress
+from jalon.results.selectors import IndicatorProgress, indicators_disaggregated_by, programme_progress
 
 
 @dataclass
@@ -30,15 +30,7 @@ def tracking_table(
     filters = {"dimension_value": dimension_value} if dimension_value else None
     report = programme_progress(programme=programme, measurement_filters=filters)
     # Filtered by a disaggregation: only the indicators disaggregated by its dimension (one query).
-    disaggregated = (
-        set(
-            Indicator.dimensions.through.objects.filter(dimension_id=dimension_value.dimension_id).values_list(
-                "indicator_id", flat=True
-            )
-        )
-        if dimension_value
-        else None
-    )
+    disaggregated = indicators_disaggregated_by(dimension_value.dimension_id) if dimension_value else None
     rows = [
         item
         for result in report.results

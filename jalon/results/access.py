@@ -1,10 +1,18 @@
 """Who may see or change results frameworks and their measurements."""
 
-from django.db.models import Q
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
-from jalon.results.models import Measurement, Programme
+from jalon.lib.multilingual import text_in_database
+from jalon.organisations.models import Organisation
+from jalon.results.models import Dimension, Indicator, Level, Measurement, Period, Programme, Result
+
+Part = TypeVar("Part", Level, Period, Dimension, Result)
 
 
 def programmes_visible(user, queryset=None):
@@ -52,6 +60,14 @@ def measurement_can_report(user, programme) -> bool:
     return programme_can_manage(user, programme) or bool(measurement_reporting_organisations(user))
 
 
+def measurement_organisations_offered(user, programme) -> QuerySet[Organisation]:
+    """The organisations a user may report a value for, as the report form offers them: any for the
+    programme's managers, their own for focal points and contributors (measurement_can_report_for)."""
+    if programme_can_manage(user, programme):
+        return Organisation.objects.order_by(text_in_database("name"))
+    return Organisation.objects.filter(pk__in=measurement_reporting_organisations(user))
+
+
 def measurements_visible(user, queryset):
     """Approved values of visible programmes for all; managers see every state of their programmes;
     reporters see their own organisations' and their own drafts."""
@@ -88,6 +104,57 @@ def measurement_can_report_somewhere(user) -> bool:
     return bool(measurement_reporting_organisations(user)) or grants_for(user).has(Role.PROGRAMME_MANAGER)
 
 
+def measurement_can_review(user, measurement) -> bool:
+    """Approve or return a submitted value: the managers of its programme."""
+    return programme_can_manage(user, measurement.indicator.result.programme)
+
+
 def approval_queue_can_open(user) -> bool:
     """The approval queue: managers of some programme (it lists the programmes each manages)."""
     return grants_for(user).has(Role.PROGRAMME_MANAGER)
+
+
+# Fetchers: the record, or the refusal -------------------------------------------------------------------
+# "Not there" and "not yours to see" are the same 404 (an unpublished programme does not exist for those
+# who may not see it); a record the user sees but may not change is a 403.
+
+
+def access_programme(user, code: str, *, manage: bool = False) -> Programme:
+    """The programme with this code (and its owner) if the user sees it; with `manage`, if they manage it."""
+    programme = get_object_or_404(programmes_visible(user).select_related("owner"), code=code)
+    if manage and not programme_can_manage(user, programme):
+        raise PermissionDenied
+    return programme
+
+
+def access_indicator(user, code: str, pk, *, manage: bool = False, report: bool = False) -> Indicator:
+    """An indicator of the programme `code` (as access_programme), with its result and level. `manage`:
+    the user manages the programme; `report`: the user reports values on it, and the indicator is reported
+    by hand (a computed one is typed by nobody)."""
+    programme = access_programme(user, code, manage=manage)
+    indicator = get_object_or_404(Indicator.objects.select_related("result__level"), pk=pk, result__programme=programme)
+    indicator.result.programme = programme  # already read: no second query for it
+    if report and not (measurement_can_report(user, programme) and indicator.source == Indicator.Source.MANUAL):
+        raise PermissionDenied
+    return indicator
+
+
+def access_framework_part(user, code: str, model: type[Part], pk) -> Part:
+    """A level, period, disaggregation or result of the programme `code`, which the user manages (the
+    framework builder's pages), with its programme."""
+    programme = access_programme(user, code, manage=True)
+    part = get_object_or_404(model._default_manager.all(), pk=pk, programme=programme)
+    part.programme = programme
+    return part
+
+
+def access_measurement(user, pk, *, edit: bool = False, review: bool = False) -> Measurement:
+    """A reported value the user sees (measurements_visible); `edit`: that they may change it; `review`:
+    that they may approve or return it."""
+    queryset = Measurement.objects.select_related("indicator__result__programme", "period")
+    measurement = get_object_or_404(measurements_visible(user, queryset), pk=pk)
+    if edit and not measurement_can_edit(user, measurement):
+        raise PermissionDenied
+    if review and not measurement_can_review(user, measurement):
+        raise PermissionDenied
+    return measurement

@@ -1,5 +1,7 @@
 """API over results frameworks: programmes, their tree, and the progress endpoint."""
 
+from typing import Any
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -9,11 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from jalon.lib.multilingual import text_in
-from jalon.results import access, services
+from jalon.results import access, selectors, services
 from jalon.results.models import Indicator, Measurement, Milestone, Period, Programme, Result
-from jalon.results.progress import resolve_target
 from jalon.results.progress_cache import progress_audience, progress_cached, progress_key
-from jalon.results.selectors import programme_progress
 
 
 class PeriodSerializer(serializers.ModelSerializer):
@@ -63,7 +63,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class ResultSerializer(serializers.ModelSerializer):
     level = serializers.CharField(source="level.key", read_only=True)
-    parent = serializers.CharField(source="parent.code", default=None, read_only=True)
+    # An output key, not DRF's Field.parent (the serializer's metaclass takes declared fields off the class).
+    parent = serializers.CharField(source="parent.code", default=None, read_only=True)  # type: ignore[assignment]
     iati_result_type = serializers.IntegerField(source="level.iati_result_type", read_only=True)
 
     class Meta:
@@ -147,21 +148,12 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=ResultSerializer(many=True))
     @action(detail=True)
     def results(self, request, code=None):
-        programme = self.get_object()
-        queryset = programme.results.select_related("level", "parent").order_by("order")
-        return Response(ResultSerializer(queryset, many=True).data)
+        return Response(ResultSerializer(selectors.programme_results(self.get_object()), many=True).data)
 
     @extend_schema(responses=IndicatorSerializer(many=True))
     @action(detail=True)
     def indicators(self, request, code=None):
-        programme = self.get_object()
-        queryset = (
-            Indicator.objects.filter(result__programme=programme)
-            .select_related("result")
-            .prefetch_related("milestones__period")
-            .order_by("result__order", "order")
-        )
-        return Response(IndicatorSerializer(queryset, many=True).data)
+        return Response(IndicatorSerializer(selectors.programme_indicators(self.get_object()), many=True).data)
 
     @extend_schema(responses=PeriodSerializer(many=True))
     @action(detail=True)
@@ -172,30 +164,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def targets(self, request, code=None):
         """Every milestone (per-period target) with the value it resolves to (relative ones from the baseline)."""
-        milestones = (
-            Milestone.objects.filter(indicator__result__programme=self.get_object())
-            .select_related("indicator", "period")
-            .order_by("indicator__result__order", "indicator__order", "period__start")
-        )
-        rows = []
-        for milestone in milestones:
-            target, pending = resolve_target(
-                value=milestone.value,
-                relative_percent=milestone.relative_percent,
-                baseline=milestone.indicator.baseline_value,
-            )
-            rows.append(
-                {
-                    "indicator": milestone.indicator.code,
-                    "period": milestone.period.code,
-                    "value": milestone.value,
-                    "relative_percent": milestone.relative_percent,
-                    "target": target,
-                    "pending": pending,
-                    "note": milestone.note,
-                }
-            )
-        return Response(TargetSerializer(rows, many=True).data)
+        return Response(TargetSerializer(selectors.programme_targets(self.get_object()), many=True).data)
 
     @extend_schema(responses=IndicatorProgressSerializer(many=True))
     @action(detail=True)
@@ -214,9 +183,9 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         return HttpResponse(content, content_type=media_type)
 
 
-def _progress_rows(programme) -> list:
+def _progress_rows(programme: Programme) -> Any:
     """The progress endpoint's answer, serialized (rendered and cached until the programme's progress changes)."""
-    report = programme_progress(programme=programme)
+    report = selectors.programme_progress(programme=programme)
     rows = []
     for item in report.indicators.values():
         rows.append(
@@ -317,11 +286,7 @@ class MeasurementViewSet(
         ).exists() or not access.measurement_can_report(request.user, programme):
             return Response({"detail": _("You may not report on this programme.")}, status=status.HTTP_403_FORBIDDEN)
         period = get_object_or_404(Period, programme=programme, code=data.pop("period")["code"])
-        organisation = data.get("organisation")
-        if not access.measurement_can_report_for(request.user, programme, organisation):
-            return Response(
-                {"organisation": [_("Report for your own organisation.")]}, status=status.HTTP_400_BAD_REQUEST
-            )
+        # For which organisation the user may report is the service's to refuse (field-keyed: a 400).
         submit = data.pop("submit", False)
         measurement = services.measurement_create(
             actor=request.user, indicator=indicator, period=period, submit=submit, **data
@@ -372,7 +337,7 @@ class MeasurementViewSet(
     def review(self, request, pk=None):
         """Approve a submitted value, or return it with a note (programme managers)."""
         measurement = self.get_object()
-        if not access.programme_can_manage(request.user, measurement.indicator.result.programme):
+        if not access.measurement_can_review(request.user, measurement):
             return Response(
                 {"detail": _("Only the programme's managers review values.")}, status=status.HTTP_403_FORBIDDEN
             )

@@ -115,7 +115,7 @@ def _developing_members_by_income(programme: Programme, period: Period) -> list[
     incomes = dict(
         countries_with_classifications(on=on)
         .filter(pk__in=[member.country_id for member in members])
-        .values_list("pk", "cls_income")
+        .values_list("pk", "cls_income")  # type: ignore[misc]  # annotated by countries_with_classifications
     )
     groups = Counter(incomes.get(member.country_id) for member in members)
     parts = [Part(Decimal(sum(groups.values())))]
@@ -178,6 +178,8 @@ def _both_languages(label) -> dict:
 def _dimension_value(programme: Programme, part: Part, cache: dict) -> tuple[DimensionValue, bool]:
     """The disaggregation value a part goes to, created or renamed as the records say; and whether it was
     (its name shows on the tracking table: a change there must reach the cached pages)."""
+    if part.dimension is None:
+        raise ValueError("a computation's total goes to no disaggregation value")
     key = (part.dimension, part.code)
     if key in cache:
         return cache[key], False

@@ -4,6 +4,7 @@ deterministic synthetic history of measurements, so that every status shows. Nev
 
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -15,7 +16,6 @@ from jalon.results.models import (
     DimensionValue,
     Indicator,
     Measure,
-    Measurement,
     Milestone,
     Programme,
     Result,
@@ -133,7 +133,7 @@ def demo_history_build(*, actor, reporter, organisation: Organisation) -> int:
             step = Decimal(milestones[index]) - (Decimal(milestones[index - 1]) if index else Decimal(baseline))
             achieved = step * Decimal(rng.choice(["0.5", "0.8", "0.95", "1.1"])) * LAGGING.get(code, Decimal(1))
             level = level + achieved
-            kwargs = {"organisation": organisation, "comment": "Demo"}
+            kwargs: dict[str, Any] = {"organisation": organisation, "comment": "Demo"}
             if measure == Measure.PERCENTAGE:
                 denominator = Decimal(120)
                 kwargs |= {"numerator": (level * denominator / 100).quantize(Decimal(1)), "denominator": denominator}
@@ -193,10 +193,6 @@ def demo_history_build(*, actor, reporter, organisation: Organisation) -> int:
     # The demo indicators and milestones above are written directly, not through the services.
     progress_changed(programme)
     return created
-
-
-def demo_measurement_count() -> int:
-    return Measurement.objects.filter(indicator__is_demo=True).count()
 
 
 def demo_results_build(context) -> None:

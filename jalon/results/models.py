@@ -16,14 +16,7 @@ from jalon.organisations.models import Organisation
 from jalon.reference.models import DevelopingCountryRule
 
 
-class Multilingual:
-    """`obj.t("title")` reads a JSON text field in the active language."""
-
-    def t(self, field: str) -> str:
-        return text_in(getattr(self, field))
-
-
-class Programme(Multilingual, VersionedModel):
+class Programme(VersionedModel):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     owner = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("owner")
@@ -72,13 +65,13 @@ class Programme(Multilingual, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return self.t("title") or self.code
+        return text_in(self.title) or self.code
 
     def get_absolute_url(self) -> str:
         return reverse("results:programme_detail", kwargs={"code": self.code})
 
 
-class Level(Multilingual, models.Model):
+class Level(models.Model):
     """A level of the programme's tree, with its own name (e.g. Impact / Outcome / Output)."""
 
     class IatiType(models.IntegerChoices):
@@ -98,10 +91,10 @@ class Level(Multilingual, models.Model):
         constraints = [models.UniqueConstraint(fields=["programme", "key"], name="level_unique_key")]
 
     def __str__(self) -> str:
-        return self.t("name")
+        return text_in(self.name)
 
 
-class Period(Multilingual, models.Model):
+class Period(models.Model):
     """A reporting period of a programme: a year, a biennium or any custom span."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="periods")
@@ -118,10 +111,10 @@ class Period(Multilingual, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.t("name") or self.code
+        return text_in(self.name) or self.code
 
 
-class Result(Multilingual, models.Model):
+class Result(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="results")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="results")
@@ -135,7 +128,7 @@ class Result(Multilingual, models.Model):
         constraints = [models.UniqueConstraint(fields=["programme", "code"], name="result_unique_code")]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.t('title')}"
+        return f"{self.code} {text_in(self.title)}"
 
 
 class Measure(models.TextChoices):
@@ -163,7 +156,7 @@ class Cumulation(models.TextChoices):
     LATEST = "latest", _("Non-summing cumulative: the latest value")
 
 
-class Dimension(Multilingual, models.Model):
+class Dimension(models.Model):
     """A way to disaggregate: sex, country, region, income group, activity type, or a custom one."""
 
     class Kind(models.TextChoices):
@@ -184,10 +177,10 @@ class Dimension(Multilingual, models.Model):
         constraints = [models.UniqueConstraint(fields=["programme", "code"], name="dimension_unique_code")]
 
     def __str__(self) -> str:
-        return self.t("name") or self.code
+        return text_in(self.name) or self.code
 
 
-class DimensionValue(Multilingual, models.Model):
+class DimensionValue(models.Model):
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="values")
     code = models.CharField(_("code"), max_length=40)
     name = MultilingualField(_("name"), required=True)
@@ -198,10 +191,10 @@ class DimensionValue(Multilingual, models.Model):
         constraints = [models.UniqueConstraint(fields=["dimension", "code"], name="dimension_value_unique_code")]
 
     def __str__(self) -> str:
-        return self.t("name") or self.code
+        return text_in(self.name) or self.code
 
 
-class Indicator(Multilingual, models.Model):
+class Indicator(models.Model):
     class Direction(models.TextChoices):
         ASCENDING = "ascending", _("Higher is better")
         DESCENDING = "descending", _("Lower is better")
@@ -242,13 +235,13 @@ class Indicator(Multilingual, models.Model):
         constraints = [models.UniqueConstraint(fields=["result", "code"], name="indicator_unique_code")]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.t('title')}"
+        return f"{self.code} {text_in(self.title)}"
 
     def get_absolute_url(self) -> str:
         return reverse("results:indicator_detail", kwargs={"code": self.result.programme.code, "pk": self.pk})
 
 
-class Milestone(Multilingual, models.Model):
+class Milestone(models.Model):
     """The target for one period: absolute, or relative to the baseline ("+50 %" = baseline x 1.5)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestones")

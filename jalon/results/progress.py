@@ -75,7 +75,7 @@ def actual_of(aggregate: Aggregate | None, *, percentage: bool) -> Decimal | Non
     averaged; a percentage reported without them (value only) counts as given when it stands alone."""
     if aggregate is None or aggregate.count == 0:
         return None
-    if percentage and aggregate.denominator:
+    if percentage and aggregate.denominator and aggregate.numerator is not None:
         return aggregate.numerator * HUNDRED / aggregate.denominator
     if percentage and aggregate.count > 1:
         return None  # several bare percentages cannot be combined honestly

@@ -34,8 +34,7 @@ TIMEOUT = 24 * 60 * 60
 def progress_changed(*programmes: Programme | int) -> None:
     """Say that what the progress pages show of these programmes changed. Call it inside the write's
     transaction (services are atomic): the new stamp becomes visible with the data, never before."""
-    ids = {programme if isinstance(programme, int) else programme.pk for programme in programmes}
-    ids.discard(None)
+    ids = {pk for pk in (p if isinstance(p, int) else p.pk for p in programmes) if pk is not None}
     if ids:
         Programme.objects.filter(pk__in=ids).update(progress_stamp=uuid.uuid4())
 

@@ -3,16 +3,29 @@ approved totals are summed in the database, grouped by indicator and period, and
 dimension only for the cells without a total (bench/README.md has the figures at scale)."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from jalon.lib.multilingual import text_in
+from jalon.results import access
 from jalon.results import progress as engine
-from jalon.results.models import Indicator, Measure, Measurement, Milestone, Period, Programme, Result
+from jalon.results.models import (
+    Dimension,
+    DimensionValue,
+    Indicator,
+    Level,
+    Measure,
+    Measurement,
+    Milestone,
+    Period,
+    Programme,
+    Result,
+)
 
 
 @dataclass
@@ -127,7 +140,7 @@ def indicator_progress(
     *,
     indicator: Indicator,
     periods: list[Period],
-    milestones: "dict[int, Milestone | MilestoneRow]",
+    milestones: "Mapping[int, Milestone | MilestoneRow]",
     aggregates: dict[tuple[int, int], engine.Aggregate],
     thresholds: engine.Thresholds,
     today: datetime.date,
@@ -259,3 +272,192 @@ def indicator_breakdown(*, indicator: Indicator, periods: list[Period]) -> list[
             lines.append({"value": value, "actuals": actuals})
         tables.append({"dimension": dimension, "lines": lines})
     return tables
+
+
+# Pages ---------------------------------------------------------------------------------------------------
+
+
+def programme_list(*, user) -> QuerySet[Programme]:
+    return access.programmes_visible(user).select_related("owner").order_by("code")
+
+
+def level_choices(programme: Programme) -> list[tuple[str, str]]:
+    """(key, name) of the programme's levels, in their order: the choices of the level filters."""
+    return [(level.key, text_in(level.name)) for level in programme.levels.all()]
+
+
+def _depths(results: list[Result]) -> dict[int, int]:
+    """How deep each result sits in the tree (0 at the top)."""
+    parents = {result.pk: result.parent_id for result in results}
+    depths = {}
+    for pk, parent in parents.items():
+        depth = 0
+        while parent is not None:
+            depth += 1
+            parent = parents.get(parent)
+        depths[pk] = depth
+    return depths
+
+
+@dataclass
+class TreeRow:
+    result: Result
+    depth: int
+    indicators: list[IndicatorProgress]
+
+
+def programme_tree(report: ProgrammeProgress, *, level: str = "", status: str = "") -> list[TreeRow]:
+    """The programme page's results tree: the results of one level (`level`, a key) or all, each with its
+    indicators' progress; with `status`, only the indicators of that status and the results that have some."""
+    depths = _depths(report.results)
+    rows = []
+    for result in report.results:
+        indicators = report.for_result(result)
+        if status:
+            indicators = [item for item in indicators if item.status == status]
+            if not indicators:
+                continue
+        if level and result.level.key != level:
+            continue
+        rows.append(TreeRow(result=result, depth=depths[result.pk], indicators=indicators))
+    return rows
+
+
+@dataclass
+class StructureRow:
+    result: Result
+    depth: int
+
+
+@dataclass
+class FrameworkStructure:
+    """What the framework builder's overview shows: levels, periods, disaggregations and the results tree
+    with each result's indicators (a constant number of queries)."""
+
+    levels: list[Level]
+    periods: list[Period]
+    dimensions: list[Dimension]
+    rows: list[StructureRow]
+
+
+def framework_structure(programme: Programme) -> FrameworkStructure:
+    results = list(programme.results.select_related("level").prefetch_related("indicators").order_by("order", "pk"))
+    depths = _depths(results)
+    return FrameworkStructure(
+        levels=list(programme.levels.all()),
+        periods=list(programme.periods.all()),
+        dimensions=list(programme.dimensions.prefetch_related("values")),
+        rows=[StructureRow(result=result, depth=depths[result.pk]) for result in results],
+    )
+
+
+@dataclass
+class IndicatorPage:
+    periods: list[Period]
+    progress: IndicatorProgress
+    breakdown: list[dict]
+    history: QuerySet[Measurement]
+
+
+def indicator_page(*, user, indicator: Indicator) -> IndicatorPage:
+    """An indicator's progress by period, its approved values by disaggregation, and the values reported
+    on it that the user may see (newest first within a period)."""
+    programme = indicator.result.programme
+    periods = list(programme.periods.all())
+    report = programme_progress(programme=programme)
+    history = access.measurements_visible(
+        user,
+        Measurement.objects.filter(indicator=indicator).select_related(
+            "period", "dimension_value__dimension", "organisation", "author", "reviewer"
+        ),
+    ).order_by("period__start", "-updated_at")
+    return IndicatorPage(
+        periods=periods,
+        progress=report.indicators[indicator.pk],
+        breakdown=indicator_breakdown(indicator=indicator, periods=periods),
+        history=history,
+    )
+
+
+@dataclass
+class IndicatorTargets:
+    """What the indicator form edits beside the indicator's own fields: its milestone in each period of the
+    programme (None where it has none), and its disaggregations."""
+
+    milestones: list[tuple[Period, Milestone | None]]
+    dimension_ids: list[int]
+
+
+def indicator_targets(*, programme: Programme, indicator: Indicator | None) -> IndicatorTargets:
+    milestones = {m.period_id: m for m in indicator.milestones.all()} if indicator else {}
+    return IndicatorTargets(
+        milestones=[(period, milestones.get(period.pk)) for period in programme.periods.all()],
+        dimension_ids=list(indicator.dimensions.values_list("pk", flat=True)) if indicator else [],
+    )
+
+
+def programme_results(programme: Programme) -> QuerySet[Result]:
+    """The programme's results in tree order, with their level and parent (the API's list)."""
+    return programme.results.select_related("level", "parent").order_by("order")
+
+
+def programme_indicators(programme: Programme) -> QuerySet[Indicator]:
+    """The programme's indicators in tree order, with their result and milestones (the API's list)."""
+    return (
+        Indicator.objects.filter(result__programme=programme)
+        .select_related("result")
+        .prefetch_related("milestones__period")
+        .order_by("result__order", "order")
+    )
+
+
+def programme_targets(programme: Programme) -> list[dict]:
+    """Every milestone (per-period target) of the programme with the value it resolves to (relative ones
+    from the baseline), in tree and period order."""
+    milestones = (
+        Milestone.objects.filter(indicator__result__programme=programme)
+        .select_related("indicator", "period")
+        .order_by("indicator__result__order", "indicator__order", "period__start")
+    )
+    rows = []
+    for milestone in milestones:
+        target, pending = engine.resolve_target(
+            value=milestone.value,
+            relative_percent=milestone.relative_percent,
+            baseline=milestone.indicator.baseline_value,
+        )
+        rows.append(
+            {
+                "indicator": milestone.indicator.code,
+                "period": milestone.period.code,
+                "value": milestone.value,
+                "relative_percent": milestone.relative_percent,
+                "target": target,
+                "pending": pending,
+                "note": milestone.note,
+            }
+        )
+    return rows
+
+
+def approval_queue(*, user) -> QuerySet[Measurement]:
+    """The values waiting for the user's approval, oldest first, in the programmes they manage."""
+    return (
+        Measurement.objects.filter(
+            status=Measurement.Status.SUBMITTED,
+            indicator__result__programme__in=access.programmes_managed(user),
+        )
+        .select_related("indicator__result__programme", "period", "organisation", "author", "dimension_value")
+        .order_by("submitted_at", "id")
+    )
+
+
+def dimension_values_of(programme: Programme) -> QuerySet[DimensionValue]:
+    """Every value of the programme's disaggregations, with its dimension (a filter's choices)."""
+    return DimensionValue.objects.filter(dimension__programme=programme).select_related("dimension")
+
+
+def indicators_disaggregated_by(dimension_id: int) -> set[int]:
+    """The ids of the indicators disaggregated by this dimension (one query)."""
+    through = Indicator.dimensions.through
+    return set(through.objects.filter(dimension_id=dimension_id).values_list("indicator_id", flat=True))

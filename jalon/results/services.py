@@ -42,11 +42,17 @@ def _decimal(value) -> Decimal | None:
         number = Decimal(str(value))
         # At the 4 decimal places the database gives back ("70" is read as 70.0000): otherwise a reload
         # of an unchanged file would see a change. More places are left for full_clean() to refuse.
-        if number.is_finite() and number.as_tuple().exponent >= -4:
+        if _within_places(number, 4):
             return number.quantize(Decimal("0.0001"))
         return number
     except InvalidOperation as exc:
         raise ValidationError(_("“%(value)s” is not a number.") % {"value": value}) from exc
+
+
+def _within_places(number: Decimal, places: int) -> bool:
+    """A finite number with at most `places` decimal places (1.25 has 2; NaN and infinities are not)."""
+    exponent = number.as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -places
 
 
 def _owner(actor, spec: dict) -> Organisation:
@@ -231,7 +237,7 @@ def _validate_measurement(measurement: Measurement) -> None:
     if measurement.period.programme_id != indicator.result.programme_id:
         raise ValidationError({"period": _("This period belongs to another programme.")})
     if (
-        measurement.dimension_value_id
+        measurement.dimension_value is not None
         and not indicator.dimensions.filter(pk=measurement.dimension_value.dimension_id).exists()
     ):
         raise ValidationError({"dimension_value": _("This indicator is not disaggregated that way.")})
@@ -333,7 +339,10 @@ def measurement_submit(*, actor, measurement: Measurement, version: int | None =
 def measurement_review(
     *, actor, measurement: Measurement, approve: bool, note: str = "", version: int | None = None
 ) -> Measurement:
-    """Approve a submitted value, or return it to its author with a note saying what to fix."""
+    """Approve a submitted value, or return it to its author with a note saying what to fix. Only the
+    programme's managers decide (checked here, not only in the pages and API, so that no caller skips it)."""
+    if not access.measurement_can_review(actor, measurement):
+        raise ValidationError(_("Only the programme's managers review values."))
     current = _locked(measurement, version)
     if current.status != Measurement.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be approved or returned."))
@@ -367,7 +376,6 @@ PROGRAMME_FIELDS = (
     "at_risk_min",
     "published",
 )
-PROGRAMME_TEXT_FIELDS = ("title", "description")
 INDICATOR_FIELDS = (
     "code",
     "title",
@@ -407,6 +415,11 @@ def _require_text(errors: dict, field: str, value: dict, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
 
+def _pk(instance: models.Model | None) -> int:
+    """The record's id, to leave it out of a uniqueness check; 0 (no record's) for a new one."""
+    return instance.pk if instance is not None and instance.pk is not None else 0
+
+
 def _check(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
@@ -420,8 +433,7 @@ def _normalize_decimals(instance) -> None:
         if (
             isinstance(field, models.DecimalField)
             and isinstance(value, Decimal)
-            and value.is_finite()
-            and value.as_tuple().exponent >= -field.decimal_places
+            and _within_places(value, field.decimal_places)
         ):
             setattr(instance, field.attname, value.quantize(Decimal(1).scaleb(-field.decimal_places)))
 
@@ -531,7 +543,7 @@ def level_save(
     errors: dict = {}
     name = _texts(name)
     _require_text(errors, "name", name, _("Name the level in at least one language."))
-    if Level.objects.filter(programme=programme, key=key).exclude(pk=getattr(level, "pk", None)).exists():
+    if Level.objects.filter(programme=programme, key=key).exclude(pk=_pk(level)).exists():
         errors.setdefault("key", []).append(_("Another level of this programme already has this key."))
     _check(errors)
     if order is None:
@@ -574,7 +586,7 @@ def period_save(
     code = (code or "").strip()
     if not code:
         errors.setdefault("code", []).append(_("Give the period a code, e.g. 2026 or 2026-2027."))
-    elif Period.objects.filter(programme=programme, code=code).exclude(pk=getattr(period, "pk", None)).exists():
+    elif Period.objects.filter(programme=programme, code=code).exclude(pk=_pk(period)).exists():
         errors.setdefault("code", []).append(_("Another period of this programme already has this code."))
     if start and end and end < start:
         errors.setdefault("end", []).append(_("The end date cannot be before the start date."))
@@ -658,7 +670,7 @@ def result_save(
     _require_text(errors, "title", title, _("Give the result a title in at least one language."))
     if not code:
         errors.setdefault("code", []).append(_("Give the result a code, e.g. IO2."))
-    elif Result.objects.filter(programme=programme, code=code).exclude(pk=getattr(result, "pk", None)).exists():
+    elif Result.objects.filter(programme=programme, code=code).exclude(pk=_pk(result)).exists():
         errors.setdefault("code", []).append(_("Another result of this programme already has this code."))
     if level.programme_id != programme.pk:
         errors.setdefault("level", []).append(_("This level belongs to another programme."))
@@ -883,7 +895,7 @@ def dimension_save(
     errors: dict = {}
     name = _texts(name)
     _require_text(errors, "name", name, _("Name the disaggregation in at least one language."))
-    if Dimension.objects.filter(programme=programme, code=code).exclude(pk=getattr(dimension, "pk", None)).exists():
+    if Dimension.objects.filter(programme=programme, code=code).exclude(pk=_pk(dimension)).exists():
         errors.setdefault("code", []).append(_("Another disaggregation of this programme already has this code."))
     codes = [str(item.get("code", "")).strip() for item in values]
     if not codes:
@@ -899,8 +911,8 @@ def dimension_save(
         if any(len(c) > 40 for c in codes):
             errors.setdefault("values", []).append(_("A value's code has at most 40 characters."))
     if dimension is not None and "values" not in errors:
-        dropped = dimension.values.exclude(code__in=codes)
-        used = sorted(dropped.filter(measurements__isnull=False).distinct().values_list("code", flat=True))
+        leaving = dimension.values.exclude(code__in=codes)
+        used = sorted(leaving.filter(measurements__isnull=False).distinct().values_list("code", flat=True))
         if used:
             errors.setdefault("values", []).append(
                 _("Values have been reported for %(codes)s: keep them in the list.") % {"codes": ", ".join(used)}

@@ -1,21 +1,20 @@
 from django.urls import path
 
-from jalon.web.views import computed, frameworks, results
+from jalon.results.views import computed, frameworks, measurements, programmes
 
 app_name = "results"
 
+# The tracking table (results:tracking, tracking_csv, tracking_xlsx) is a reporting page, included in this
+# namespace by jalon/urls.py (jalon.reporting.urls.tracking_urlpatterns).
 urlpatterns = [
-    path("", results.programme_list, name="programme_list"),
+    path("", programmes.programme_list, name="programme_list"),
     path("new/", frameworks.programme_create, name="programme_create"),
-    path("approvals/", results.approval_queue, name="approval_queue"),
-    path("measurements/<int:pk>/edit/", results.measurement_edit, name="measurement_edit"),
-    path("measurements/<int:pk>/review/", results.measurement_review, name="measurement_review"),
-    path("<slug:code>/", results.programme_detail, name="programme_detail"),
-    path("<slug:code>/tracking/", results.tracking, name="tracking"),
-    path("<slug:code>/tracking.csv", results.tracking, {"fmt": "csv"}, name="tracking_csv"),
-    path("<slug:code>/tracking.xlsx", results.tracking, {"fmt": "xlsx"}, name="tracking_xlsx"),
-    path("<slug:code>/indicators/<int:pk>/", results.indicator_detail, name="indicator_detail"),
-    path("<slug:code>/indicators/<int:pk>/report/", results.measurement_create, name="measurement_create"),
+    path("approvals/", measurements.approval_queue, name="approval_queue"),
+    path("measurements/<int:pk>/edit/", measurements.measurement_edit, name="measurement_edit"),
+    path("measurements/<int:pk>/review/", measurements.measurement_review, name="measurement_review"),
+    path("<slug:code>/", programmes.programme_detail, name="programme_detail"),
+    path("<slug:code>/indicators/<int:pk>/", programmes.indicator_detail, name="indicator_detail"),
+    path("<slug:code>/indicators/<int:pk>/report/", measurements.measurement_create, name="measurement_create"),
     path("<slug:code>/indicators/<int:pk>/computation/", computed.indicator_computation, name="indicator_computation"),
     path("<slug:code>/indicators/<int:pk>/recompute/", computed.indicator_recompute, name="indicator_recompute"),
     # Building and editing the framework (programme managers).

@@ -162,8 +162,8 @@ def test_a_manager_builds_a_framework_from_scratch_and_it_shows_on_the_programme
     # The programme page shows the tree, the indicator and its next milestone; managers get the edit links.
     page = client.get(f"{BASE}/capacity/")
     html = page.content.decode()
-    assert [row["result"].code for row in page.context["rows"]] == ["O1", "O1.1"]
-    assert [row["depth"] for row in page.context["rows"]] == [0, 1]
+    assert [row.result.code for row in page.context["rows"]] == ["O1", "O1.1"]
+    assert [row.depth for row in page.context["rows"]] == [0, 1]
     assert "Standards adopted" in html
     assert f'href="{structure}"' in html and f'href="{BASE}/capacity/edit/"' in html
     assert f'href="{structure}"' not in client_as("viewer").get(f"{BASE}/capacity/").content.decode()
@@ -294,7 +294,9 @@ def test_editing_keeps_texts_in_languages_the_form_does_not_show(client_as, demo
     level = demo.level
     client = client_as("manager")
     page = client.get(f"{BASE}/demo/levels/{level.pk}/edit/")
-    assert {"name_en", "name_es"} <= set(page.context["form"].fields) and "name_fr" not in page.context["form"].fields
+    assert page.context["form"]["name"].field.languages == ["en", "es"]
+    html = page.content.decode()
+    assert 'name="name_en"' in html and 'name="name_es"' in html and 'name="name_fr"' not in html
     post_ok(
         client,
         f"{BASE}/demo/levels/{level.pk}/edit/",
@@ -332,6 +334,16 @@ def test_an_indicator_is_edited_with_its_milestones_in_the_same_form(client_as, 
     manager = users["manager"]
     assert audited("milestone", "update", manager) == 1
     assert audited("milestone", "delete", manager) == 1
+
+
+def test_each_milestone_note_has_a_cell_and_a_label_per_language_of_the_programme(client_as, demo):
+    indicator = demo.indicators["D1"]
+    html = client_as("manager").get(f"{BASE}/demo/indicators/{indicator.pk}/edit/").content.decode()
+    period = demo.current
+    assert '<th scope="col">Note (French)</th><th scope="col">Note (English)</th>' in html
+    for language, name in (("fr", "French"), ("en", "English")):
+        assert f'<td><input type="text" name="p{period.pk}-note_{language}" lang="{language}"' in html
+        assert f'aria-label="{period}: Note ({name})"' in html
 
 
 def test_the_indicator_page_links_managers_to_the_indicator_form(client_as, demo):
@@ -503,7 +515,7 @@ def test_bad_programme_input_gives_field_errors_in_french(client_as, iso):
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["title_fr"] == ["Ce champ est obligatoire."]
+    assert errors["title"] == [fr("Give this text in at least one language.")]
     assert errors["start_date"] == ["Saisissez une date valide."]
     assert errors["end_date"] == ["Ce champ est obligatoire."]
     assert errors["on_track_min"] == ["Saisissez un nombre."]
@@ -552,7 +564,7 @@ def test_bad_indicator_input_gives_errors_on_the_fields_and_milestone_rows(clien
     response = client_as("manager").post(f"/fr/programmes/demo/results/{result.pk}/indicators/new/", data)
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["title_fr"] == ["Ce champ est obligatoire."]
+    assert errors["title"] == [fr("Give this text in at least one language.")]
     assert errors["baseline_year"] == ["Assurez-vous que cette valeur est inférieure ou égale à 2200."]
     past, current, _future = response.context["milestones"]
     assert past.errors["relative_percent"] == [

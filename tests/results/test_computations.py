@@ -152,3 +152,13 @@ def test_the_income_computation_breaks_the_same_total_down_by_income_group(iso_d
     assert got[None] == Decimal(sum(expected_by_region().values()))
     assert sum(value for code, value in got.items() if code) == got[None]
     assert {code for code in got if code} <= {"LIC", "LMC", "UMC", "HIC"}
+
+
+def test_an_unknown_computation_is_refused_on_the_page_with_the_services_message(computed, client_as, iso_demo):
+    response = client_as("manager").post(
+        f"/en/programmes/{iso_demo.programme.code}/indicators/{computed.pk}/computation/", {"computation": "nope"}
+    )
+    assert response.status_code == 302
+    assert messages_of(response) == ["Unknown computation."]
+    computed.refresh_from_db()
+    assert (computed.source, computed.computation) == (Indicator.Source.COMPUTED, "developing_members_by_region")

@@ -136,7 +136,7 @@ def test_approving_a_value_moves_the_progress_on_the_page_and_in_the_api(demo, u
 
     page = client_as(None).get(f"/fr/programmes/{demo.programme.code}/")
     assert page.status_code == 200
-    row = next(item for item in page.context["rows"] if item["result"] == demo.result)["indicators"][0]
+    row = next(item for item in page.context["rows"] if item.result == demo.result).indicators[0]
     assert (row.latest.period, row.latest.actual, row.status) == (demo.current, D(25), Status.AT_RISK)
     html = page.content.decode()
     assert "25 <small>(En cours)</small>" in html
@@ -674,7 +674,7 @@ def test_the_programme_page_filters_by_status_and_level(demo, users, nsb, client
 
     def shown(query: str) -> list[tuple]:
         rows = client.get(f"/fr/programmes/demo/{query}").context["rows"]
-        return [(row["result"].code, row["depth"], [item.indicator.code for item in row["indicators"]]) for row in rows]
+        return [(row.result.code, row.depth, [item.indicator.code for item in row.indicators]) for row in rows]
 
     assert shown("") == [("R1", 0, ["D1"]), ("R1.1", 1, ["O1"])]
     assert shown("?status=at_risk") == [("R1", 0, ["D1"])]

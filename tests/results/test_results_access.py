@@ -4,14 +4,16 @@ import json
 from decimal import Decimal as D
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from rest_framework.authtoken.models import Token
 
-from jalon.accounts.models import Role, RoleAssignment
-from jalon.results import services
-from jalon.results.models import Measurement
+from jalon.accounts.models import Role, RoleAssignment, User
+from jalon.results import access, services
+from jalon.results.models import Level, Measurement, Result
 from tests.client import Client
 from tests.conftest import make_user
-from tests.results.conftest import indicator_build, programme_build
+from tests.results.conftest import fr, indicator_build, programme_build
 
 MEASUREMENTS_API = "/api/v1/measurements/"
 
@@ -42,7 +44,10 @@ def report(demo, user, organisation, *, value="5", status="submitted", indicator
     if status in ("approved", "returned"):
         approve = status == "approved"
         services.measurement_review(
-            actor=None, measurement=measurement, approve=approve, note="" if approve else "À revoir"
+            actor=User.objects.get(username="manager"),
+            measurement=measurement,
+            approve=approve,
+            note="" if approve else "À revoir",
         )
     return measurement
 
@@ -125,6 +130,18 @@ def test_reporters_and_viewers_cannot_approve(demo, users, nsb, client_as, role,
     assert response.status_code == answer
     measurement.refresh_from_db()
     assert measurement.status == "submitted"
+
+
+@pytest.mark.parametrize("reviewer", ["focal", "contributor", "viewer", "plain", "scoped elsewhere", None])
+def test_the_review_service_itself_refuses_whoever_does_not_manage_the_programme(demo, hidden, users, nsb, reviewer):
+    """The pages and the API refuse them first (403/404); the service is the guard for any other caller."""
+    measurement = report(demo, users["focal"], nsb)
+    actor = scoped_manager("scoped", hidden.programme) if reviewer == "scoped elsewhere" else users.get(reviewer)
+    with pytest.raises(ValidationError) as refused:
+        services.measurement_review(actor=actor, measurement=measurement, approve=True, version=1)
+    assert refused.value.messages == [fr("Only the programme's managers review values.")]
+    measurement.refresh_from_db()
+    assert (measurement.status, measurement.reviewer) == ("submitted", None)
 
 
 @pytest.mark.parametrize(("role", "answer"), [("viewer", 403), ("focal", 403), ("plain", 403), ("manager", 200)])
@@ -279,3 +296,75 @@ def test_the_api_answers_a_service_refusal_with_a_400(demo, nsb, client_as):
     assert response.status_code == 400
     assert list(response.json()) == ["value"]
     assert not Measurement.objects.exists()
+
+
+# Fetchers: the record, a 404 or a 403 ------------------------------------------------------------------------
+
+
+def outcome(fetch) -> object:
+    try:
+        fetch()
+    except Http404:
+        return 404
+    except PermissionDenied:
+        return 403
+    return 200
+
+
+@pytest.mark.parametrize(
+    ("role", "published", "hidden_seen", "hidden_managed"),
+    [
+        (None, 200, 404, 404),
+        ("focal", 200, 404, 404),
+        ("viewer", 200, 200, 403),
+        ("manager", 200, 200, 200),
+    ],
+)
+def test_access_programme_hides_unpublished_programmes_and_refuses_management(
+    demo, hidden, users, role, published, hidden_seen, hidden_managed
+):
+    user = users.get(role)
+    assert outcome(lambda: access.access_programme(user, "demo")) == published
+    assert outcome(lambda: access.access_programme(user, "hidden")) == hidden_seen
+    assert outcome(lambda: access.access_programme(user, "hidden", manage=True)) == hidden_managed
+    assert outcome(lambda: access.access_programme(user, "nowhere")) == 404
+
+
+def test_access_indicator_and_parts_answer_404_for_another_programme_or_an_impossible_id(demo, hidden, users):
+    manager = users["manager"]
+    indicator = demo.indicators["D1"]
+    assert access.access_indicator(manager, "demo", indicator.pk, manage=True) == indicator
+    assert outcome(lambda: access.access_indicator(manager, "hidden", indicator.pk)) == 404
+    assert outcome(lambda: access.access_indicator(manager, "demo", 2**63)) == 404
+    assert outcome(lambda: access.access_indicator(users["focal"], "demo", indicator.pk, manage=True)) == 403
+    assert outcome(lambda: access.access_indicator(users["viewer"], "demo", indicator.pk, report=True)) == 403
+    assert access.access_indicator(users["focal"], "demo", indicator.pk, report=True) == indicator
+    level = Level.objects.get(programme=demo.programme)
+    assert access.access_framework_part(manager, "demo", Level, level.pk) == level
+    assert outcome(lambda: access.access_framework_part(manager, "hidden", Level, level.pk)) == 404
+    assert outcome(lambda: access.access_framework_part(manager, "demo", Result, 2**63)) == 404
+    assert outcome(lambda: access.access_framework_part(users["viewer"], "demo", Level, level.pk)) == 403
+
+
+def test_an_impossible_id_in_a_page_address_is_a_404(demo, client_as):
+    """A number larger than the database's integers finds nothing (never an overflow in the database)."""
+    client = client_as("manager")
+    huge = 2**64
+    for path in (
+        f"/fr/programmes/demo/indicators/{huge}/",
+        f"/fr/programmes/demo/indicators/{huge}/edit/",
+        f"/fr/programmes/demo/levels/{huge}/edit/",
+        f"/fr/programmes/measurements/{huge}/edit/",
+    ):
+        assert client.get(path).status_code == 404, path
+
+
+def test_access_measurement_checks_who_edits_and_who_reviews(demo, users, nsb):
+    draft = report(demo, users["focal"], nsb, status="draft")
+    submitted = report(demo, users["focal"], nsb, value="6")
+    assert access.access_measurement(users["focal"], draft.pk, edit=True) == draft
+    assert outcome(lambda: access.access_measurement(users["focal"], submitted.pk, edit=True)) == 403
+    assert outcome(lambda: access.access_measurement(users["focal"], submitted.pk, review=True)) == 403
+    assert outcome(lambda: access.access_measurement(users["viewer"], submitted.pk)) == 404
+    assert access.access_measurement(users["manager"], submitted.pk, review=True) == submitted
+    assert outcome(lambda: access.access_measurement(users["manager"], 2**63)) == 404

@@ -194,7 +194,7 @@ URLS = {
 # Anonymous visitors; signed-in users add their session and user (2) and their roles (1).
 QUERIES = {
     "programme page": (8, 1),  # hit: the programme
-    "indicator page": (15, 15),
+    "indicator page": (14, 14),
     "progress endpoint": (7, 1),  # hit: the programme
     "tracking table": (9, 2),  # hit: the programme and its levels (the filter form's choices)
     "tracking CSV": (8, 2),

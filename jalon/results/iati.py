@@ -2,8 +2,9 @@
 
 One `iati-activity` per programme; one small function per element, in document order (after
 akvo-rsr's "one module per element", kept in one file). `programme_to_iati(programme)` gives the
-document as bytes; `iati_validate(xml_bytes)` checks it against the IATI 2.03 activities XSD shipped
-in `data/iati/schema/` (loaded from disk only: no network, no entities).
+document as bytes; `programme_iati_errors(document)` checks it against the IATI 2.03 activities XSD and
+the codelists of the codes written here (CODED_VALUES), with the engine of jalon/interop/iati.py, which
+also writes the elements and narratives.
 
 Mapping decisions:
 - Narratives: one per language present in the JSON text, each with `xml:lang`, the programme's
@@ -34,17 +35,27 @@ Mapping decisions:
 
 import datetime
 import re
-import threading
 from collections import defaultdict
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
-from lxml import etree
 
+from jalon.interop.iati import (
+    XML_LANG,
+    Element,
+    Narratives,
+    activities_root,
+    clean_text,
+    decimal_text,
+    document_bytes,
+    element,
+    iati_validate,
+    narrative,
+    narratives_element,
+    period_bounds,
+    texts_in_order,
+)
 from jalon.organisations.models import Organisation
 from jalon.results import progress as engine
 from jalon.results.models import (
@@ -61,16 +72,7 @@ from jalon.results.models import (
 )
 from jalon.results.selectors import Cell, IndicatorProgress, programme_progress
 
-DATA_DIR = Path(__file__).resolve().parent / "data" / "iati"
-SCHEMA_DIR = DATA_DIR / "schema"
-ACTIVITIES_XSD = SCHEMA_DIR / "iati-activities-schema.xsd"
-
-IATI_VERSION = "2.03"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-FOUR_PLACES = Decimal("0.0001")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-# Codes from the IATI codelists in data/iati/codelists/.
+# Codes from the IATI codelists shipped in jalon/interop/data/iati/codelists/.
 DESCRIPTION_GENERAL = "1"  # DescriptionType
 ROLE_IMPLEMENTING = "4"  # OrganisationRole
 STATUS_PIPELINE, STATUS_IMPLEMENTATION, STATUS_CLOSED = "1", "2", "4"  # ActivityStatus
@@ -85,7 +87,7 @@ DERIVED_IDENTIFIER_PREFIX = "XM-JALON-"
 # intergovernmental ones (ITU, ILO, regional bodies such as ARSO) are Multilateral (40), the sensible
 # default for a programme owner; national standards bodies are mostly public bodies (15, Other Public
 # Sector). Kinds with no safe guess are Other (90).
-ORGANISATION_TYPE_BY_KIND = {
+ORGANISATION_TYPE_BY_KIND: dict[str, str] = {
     Organisation.Kind.INTERNATIONAL_SDO: "40",
     Organisation.Kind.REGIONAL_SDO: "40",
     Organisation.Kind.NSB: "15",
@@ -96,6 +98,21 @@ ORGANISATION_TYPE_BY_KIND = {
 # are national bodies, not states): International NGO (21), not Multilateral.
 NON_GOVERNMENTAL_SDOS = {"ISO": "21", "IEC": "21"}
 ORGANISATION_TYPE_OTHER = "90"
+
+# Where the export writes codes, with their codelist: checked by programme_iati_errors (the XSD checks the
+# structure only).
+CODED_VALUES = (
+    ("//reporting-org/@type | //participating-org/@type", "OrganisationType"),
+    ("//participating-org/@role", "OrganisationRole"),
+    ("//iati-activity/description/@type", "DescriptionType"),
+    ("//activity-status/@code", "ActivityStatus"),
+    ("//activity-date/@type", "ActivityDateType"),
+    ("//result/@type", "ResultType"),
+    ("//result/reference/@vocabulary", "ResultVocabulary"),
+    ("//indicator/@measure", "IndicatorMeasure"),
+    ("//indicator/reference/@vocabulary", "IndicatorVocabulary"),
+    ("//@xml:lang", "Language"),
+)
 
 # The few sentences the export adds to indicator descriptions, per language (English otherwise).
 LABELS = {
@@ -125,63 +142,14 @@ def _label(key: str, language: str | None, *args) -> str:
     return texts.get(language or "en", texts["en"]).format(*args)
 
 
-# Values ------------------------------------------------------------------------------------------------
-
-
-def decimal_text(value) -> str:
-    """A number as IATI wants it in @value: plain decimal, no exponent, no trailing zeros."""
-    number = Decimal(value)
-    if number.as_tuple().exponent < -4:
-        number = number.quantize(FOUR_PLACES)
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _clean(text) -> str:
-    return CONTROL_CHARACTERS.sub("", str(text)).strip()
-
-
-def texts_in_order(content, languages: list[str]) -> list[tuple[str | None, str]]:
-    """(language, text) pairs of a multilingual JSON text, the programme's languages first, empty
-    texts left out. A plain string (no language known) gives one pair with language None."""
-    if isinstance(content, str):
-        return [(None, _clean(content))] if _clean(content) else []
-    texts = {str(language).lower(): _clean(text) for language, text in (content or {}).items() if text}
-    texts = {language: text for language, text in texts.items() if text}
-    order = [language for language in languages if language in texts]
-    order += sorted(language for language in texts if language not in order)
-    return [(language, texts[language]) for language in order]
+# Languages ---------------------------------------------------------------------------------------------
 
 
 def programme_languages(programme: Programme) -> list[str]:
     languages = [str(language).lower() for language in programme.languages or [] if language]
     if not languages:
-        languages = [language for language, _text in texts_in_order(programme.title, [])] or ["en"]
+        languages = [language for language, _text in texts_in_order(programme.title, []) if language] or ["en"]
     return languages
-
-
-# Narratives --------------------------------------------------------------------------------------------
-
-
-def narrative(parent: etree._Element, text: str, language: str | None) -> etree._Element:
-    element = etree.SubElement(parent, "narrative", {XML_LANG: language} if language else {})
-    element.text = text
-    return element
-
-
-def narratives_element(
-    parent: etree._Element, tag: str, pairs: list[tuple[str | None, str]], **attributes
-) -> etree._Element | None:
-    """`<tag><narrative xml:lang=..>..</narrative>...</tag>`, or nothing when there is no text (the
-    XSD requires at least one narrative in title, description and comment)."""
-    if not pairs:
-        return None
-    element = etree.SubElement(parent, tag, attributes)
-    for language, text in pairs:
-        narrative(element, text, language)
-    return element
 
 
 # Activity ----------------------------------------------------------------------------------------------
@@ -200,51 +168,53 @@ def organisation_type(organisation: Organisation) -> str:
     return ORGANISATION_TYPE_BY_KIND.get(organisation.kind, ORGANISATION_TYPE_OTHER)
 
 
-def organisation_names(organisation: Organisation) -> list[tuple[str | None, str]]:
+def organisation_names(organisation: Organisation) -> Narratives:
     """The official name and the French one. The official name's language is not recorded: it is
     marked English only when a different French name sits beside it (the convention of the seeds)."""
-    name, name_fr = _clean(organisation.name.given("en")), _clean(organisation.name.given("fr"))
+    name, name_fr = clean_text(organisation.name.given("en")), clean_text(organisation.name.given("fr"))
     if name_fr and name_fr != name:
         return [(language, text) for language, text in (("en", name), ("fr", name_fr)) if text]
     return [(None, name or name_fr or organisation.acronym)]
 
 
-def iati_identifier(parent: etree._Element, programme: Programme) -> etree._Element:
-    element = etree.SubElement(parent, "iati-identifier")
-    element.text = f"{organisation_ref(programme.owner)}-{programme.code}"
-    return element
+def iati_identifier(parent: Element, programme: Programme) -> Element:
+    node = element(parent, "iati-identifier")
+    node.text = f"{organisation_ref(programme.owner)}-{programme.code}"
+    return node
 
 
-def reporting_org(parent: etree._Element, programme: Programme) -> etree._Element:
+def reporting_org(parent: Element, programme: Programme) -> Element:
     owner = programme.owner
     return narratives_element(
         parent, "reporting-org", organisation_names(owner), ref=organisation_ref(owner), type=organisation_type(owner)
     )
 
 
-def activity_title(parent: etree._Element, programme: Programme, languages: list[str]) -> etree._Element:
+def activity_title(parent: Element, programme: Programme, languages: list[str]) -> Element:
     pairs = texts_in_order(programme.title, languages) or [(None, programme.code)]
     return narratives_element(parent, "title", pairs)
 
 
-def activity_description(parent: etree._Element, programme: Programme, languages: list[str]) -> etree._Element:
+def activity_description(parent: Element, programme: Programme, languages: list[str]) -> Element:
     """The description is required: a programme without one is described by its title."""
     pairs = texts_in_order(programme.description, languages) or texts_in_order(programme.title, languages)
     return narratives_element(parent, "description", pairs or [(None, programme.code)], type=DESCRIPTION_GENERAL)
 
 
-def participating_org(parent: etree._Element, programme: Programme) -> etree._Element:
+def participating_org(parent: Element, programme: Programme) -> Element:
     """The owner runs the programme: implementing (role 4). Funders are not recorded in jalon."""
     owner = programme.owner
-    element = etree.SubElement(
-        parent, "participating-org", ref=organisation_ref(owner), type=organisation_type(owner), role=ROLE_IMPLEMENTING
+    node = element(
+        parent,
+        "participating-org",
+        {"ref": organisation_ref(owner), "type": organisation_type(owner), "role": ROLE_IMPLEMENTING},
     )
     for language, text in organisation_names(owner):
-        narrative(element, text, language)
-    return element
+        narrative(node, text, language)
+    return node
 
 
-def activity_status(parent: etree._Element, programme: Programme, today: datetime.date) -> etree._Element:
+def activity_status(parent: Element, programme: Programme, today: datetime.date) -> Element:
     """Implementation (2) while it runs; Closed (4) once its end date is past; Pipeline (1) before."""
     if programme.end_date < today:
         code = STATUS_CLOSED
@@ -252,49 +222,45 @@ def activity_status(parent: etree._Element, programme: Programme, today: datetim
         code = STATUS_PIPELINE
     else:
         code = STATUS_IMPLEMENTATION
-    return etree.SubElement(parent, "activity-status", code=code)
+    return element(parent, "activity-status", {"code": code})
 
 
-def activity_dates(parent: etree._Element, programme: Programme) -> list[etree._Element]:
+def activity_dates(parent: Element, programme: Programme) -> list[Element]:
     """The programme's dates are its plan (planned start 1, planned end 3): jalon records no actual dates."""
     return [
-        etree.SubElement(
-            parent, "activity-date", type=DATE_PLANNED_START, **{"iso-date": programme.start_date.isoformat()}
-        ),
-        etree.SubElement(
-            parent, "activity-date", type=DATE_PLANNED_END, **{"iso-date": programme.end_date.isoformat()}
-        ),
+        element(parent, "activity-date", {"type": DATE_PLANNED_START, "iso-date": programme.start_date.isoformat()}),
+        element(parent, "activity-date", {"type": DATE_PLANNED_END, "iso-date": programme.end_date.isoformat()}),
     ]
 
 
 # Results -----------------------------------------------------------------------------------------------
 
 
-def reference(parent: etree._Element, code: str) -> etree._Element:
-    return etree.SubElement(parent, "reference", vocabulary=VOCABULARY_REPORTING_ORG, code=code)
+def reference(parent: Element, code: str) -> Element:
+    return element(parent, "reference", {"vocabulary": VOCABULARY_REPORTING_ORG, "code": code})
 
 
-def result_element(parent: etree._Element, result: Result, context: "ExportContext") -> etree._Element:
-    element = etree.SubElement(parent, "result", type=str(result.level.iati_result_type), **{"aggregation-status": "0"})
-    narratives_element(element, "title", texts_in_order(result.title, context.languages) or [(None, result.code)])
-    narratives_element(element, "description", texts_in_order(result.description, context.languages))
-    reference(element, result.code)
+def result_element(parent: Element, result: Result, context: "ExportContext") -> Element:
+    node = element(parent, "result", {"type": str(result.level.iati_result_type), "aggregation-status": "0"})
+    narratives_element(node, "title", texts_in_order(result.title, context.languages) or [(None, result.code)])
+    narratives_element(node, "description", texts_in_order(result.description, context.languages))
+    reference(node, result.code)
     for indicator in result.indicators.all():
-        indicator_element(element, indicator, context)
-    return element
+        indicator_element(node, indicator, context)
+    return node
 
 
-def indicator_description_pairs(indicator: Indicator, languages: list[str]) -> list[tuple[str | None, str]]:
+def indicator_description_pairs(indicator: Indicator, languages: list[str]) -> Narratives:
     """The definition, then what IATI has no field for, one paragraph each, per language."""
     texts = {
         name: dict(texts_in_order(getattr(indicator, name), languages))
         for name in ("definition", "unit", "means_of_verification")
     }
     baseline_note = dict(texts_in_order(indicator.baseline_note, languages))
-    order = list(languages)
+    order: list[str | None] = list(languages)
     for values in (*texts.values(), baseline_note):
         order += [language for language in values if language not in order]
-    pairs = []
+    pairs: Narratives = []
     for language in order:
         lines = [texts["definition"].get(language, "")]
         if texts["unit"].get(language):
@@ -319,53 +285,48 @@ def indicator_description_pairs(indicator: Indicator, languages: list[str]) -> l
     return pairs
 
 
-def indicator_element(parent: etree._Element, indicator: Indicator, context: "ExportContext") -> etree._Element:
-    element = etree.SubElement(
+def indicator_element(parent: Element, indicator: Indicator, context: "ExportContext") -> Element:
+    node = element(
         parent,
         "indicator",
-        measure=str(IATI_MEASURE[indicator.measure]),
-        ascending="0" if indicator.direction == Indicator.Direction.DESCENDING else "1",
+        {
+            "measure": str(IATI_MEASURE[Measure(indicator.measure)]),
+            "ascending": "0" if indicator.direction == Indicator.Direction.DESCENDING else "1",
+        },
     )
     title = texts_in_order(indicator.title, context.languages) or [(None, indicator.code)]
-    narratives_element(element, "title", title)
-    narratives_element(element, "description", indicator_description_pairs(indicator, context.languages))
-    reference(element, indicator.code)
-    baseline_element(element, indicator, context)
+    narratives_element(node, "title", title)
+    narratives_element(node, "description", indicator_description_pairs(indicator, context.languages))
+    reference(node, indicator.code)
+    baseline_element(node, indicator, context)
     progress = context.report.indicators[indicator.pk]
     milestones = context.milestones.get(indicator.pk, {})
     for period, cell in zip(context.report.periods, progress.cells, strict=True):
-        period_element(element, indicator, period, cell, milestones.get(period.pk), context)
+        period_element(node, indicator, period, cell, milestones.get(period.pk), context)
     if not milestones:
-        programme_period_element(element, indicator, progress, context)
-    return element
+        programme_period_element(node, indicator, progress, context)
+    return node
 
 
-def baseline_element(parent: etree._Element, indicator: Indicator, context: "ExportContext") -> etree._Element | None:
+def baseline_element(parent: Element, indicator: Indicator, context: "ExportContext") -> Element | None:
     if indicator.baseline_year is None:
         return None
     attributes = {"year": str(indicator.baseline_year)}
     if indicator.baseline_value is not None:
         attributes["value"] = decimal_text(indicator.baseline_value)
-    element = etree.SubElement(parent, "baseline", attributes)
-    narratives_element(element, "comment", texts_in_order(indicator.baseline_note, context.languages))
-    return element
-
-
-def period_bounds(parent: etree._Element, start: datetime.date, end: datetime.date) -> etree._Element:
-    element = etree.SubElement(parent, "period")
-    etree.SubElement(element, "period-start", {"iso-date": start.isoformat()})
-    etree.SubElement(element, "period-end", {"iso-date": end.isoformat()})
-    return element
+    node = element(parent, "baseline", attributes)
+    narratives_element(node, "comment", texts_in_order(indicator.baseline_note, context.languages))
+    return node
 
 
 def period_element(
-    parent: etree._Element,
+    parent: Element,
     indicator: Indicator,
     period: Period,
     cell: Cell,
     milestone: Milestone | None,
     context: "ExportContext",
-) -> etree._Element | None:
+) -> Element | None:
     """The indicator's target and approved actuals for one programme period; nothing when it has none."""
     breakdown = context.breakdown.get((indicator.pk, period.pk), [])
     texts = context.qualitative.get((indicator.pk, period.pk), [])
@@ -373,21 +334,21 @@ def period_element(
     has_target = cell.target is not None or cell.pending or bool(note)
     if not (has_target or cell.actual is not None or breakdown or texts):
         return None
-    element = period_bounds(parent, period.start, period.end)
+    node = period_bounds(parent, period.start, period.end)
     if has_target:
-        target_element(element, cell.target, note or pending_target_note(milestone, cell, context))
+        target_element(node, cell.target, note or pending_target_note(milestone, cell, context))
     if cell.actual is not None:
-        actual_element(element, cell.actual)
+        actual_element(node, cell.actual)
     for dimension_value, value in breakdown:
-        actual_element(element, value, dimension_value=dimension_value)
-    for dimension_value, text in texts:
-        actual_element(element, None, dimension_value=dimension_value, comment=[(None, text)])
-    return element
+        actual_element(node, value, dimension_value=dimension_value)
+    for text_value, text in texts:
+        actual_element(node, None, dimension_value=text_value, comment=[(None, text)])
+    return node
 
 
 def programme_period_element(
-    parent: etree._Element, indicator: Indicator, progress: IndicatorProgress, context: "ExportContext"
-) -> etree._Element | None:
+    parent: Element, indicator: Indicator, progress: IndicatorProgress, context: "ExportContext"
+) -> Element | None:
     """IATI has no indicator-level target: without milestones, the overall target is the target of a
     period spanning the programme (its actuals stay in their own periods)."""
     note = texts_in_order(indicator.target_note, context.languages)
@@ -399,14 +360,12 @@ def programme_period_element(
             for language in context.languages
         ]
     programme = context.programme
-    element = period_bounds(parent, programme.start_date, programme.end_date)
-    target_element(element, progress.target, note)
-    return element
+    node = period_bounds(parent, programme.start_date, programme.end_date)
+    target_element(node, progress.target, note)
+    return node
 
 
-def pending_target_note(
-    milestone: Milestone | None, cell: Cell, context: "ExportContext"
-) -> list[tuple[str | None, str]]:
+def pending_target_note(milestone: Milestone | None, cell: Cell, context: "ExportContext") -> Narratives:
     """A pending relative milestone without a note of its own still says what it is."""
     if not cell.pending or milestone is None or milestone.relative_percent is None:
         return []
@@ -414,30 +373,28 @@ def pending_target_note(
     return [(language, _label("relative_target", language, percent)) for language in context.languages]
 
 
-def target_element(
-    parent: etree._Element, value: Decimal | None, comment: list[tuple[str | None, str]]
-) -> etree._Element:
-    element = etree.SubElement(parent, "target", {"value": decimal_text(value)} if value is not None else {})
-    narratives_element(element, "comment", comment)
-    return element
+def target_element(parent: Element, value: Decimal | None, comment: Narratives) -> Element:
+    node = element(parent, "target", {"value": decimal_text(value)} if value is not None else None)
+    narratives_element(node, "comment", comment)
+    return node
 
 
 def actual_element(
-    parent: etree._Element,
+    parent: Element,
     value: Decimal | None,
     *,
     dimension_value: DimensionValue | None = None,
-    comment: list[tuple[str | None, str]] | None = None,
-) -> etree._Element:
-    element = etree.SubElement(parent, "actual", {"value": decimal_text(value)} if value is not None else {})
+    comment: Narratives | None = None,
+) -> Element:
+    node = element(parent, "actual", {"value": decimal_text(value)} if value is not None else None)
     if dimension_value is not None:
-        dimension_element(element, dimension_value)
-    narratives_element(element, "comment", comment or [])
-    return element
+        dimension_element(node, dimension_value)
+    narratives_element(node, "comment", comment or [])
+    return node
 
 
-def dimension_element(parent: etree._Element, dimension_value: DimensionValue) -> etree._Element:
-    return etree.SubElement(parent, "dimension", name=dimension_value.dimension.code, value=dimension_value.code)
+def dimension_element(parent: Element, dimension_value: DimensionValue) -> Element:
+    return element(parent, "dimension", {"name": dimension_value.dimension.code, "value": dimension_value.code})
 
 
 # Data --------------------------------------------------------------------------------------------------
@@ -474,8 +431,9 @@ def approved_breakdown(indicator_ids: list[int], report) -> dict[tuple[int, int]
     )
     cells: dict[tuple[int, int], dict[int, engine.Aggregate]] = defaultdict(dict)
     for row in rows:
-        aggregate = engine.Aggregate(row["value"], row["numerator"], row["denominator"], row["n"])
-        cells[(row["indicator_id"], row["dimension_value_id"])][row["period_id"]] = aggregate
+        cells[(row["indicator_id"], row["dimension_value_id"])][row["period_id"]] = engine.Aggregate(
+            row["value"], row["numerator"], row["denominator"], row["n"]
+        )
     values = {
         value.pk: value
         for value in DimensionValue.objects.filter(pk__in={key[1] for key in cells}).select_related("dimension")
@@ -507,7 +465,7 @@ def approved_texts(indicator_ids: list[int]) -> dict[tuple[int, int], list[tuple
         .order_by("indicator_id", "period__start", "dimension_value_id", "id")
     )
     for measurement in measurements:
-        text = _clean(measurement.text)
+        text = clean_text(measurement.text)
         if text:
             texts[(measurement.indicator_id, measurement.period_id)].append((measurement.dimension_value, text))
     return texts
@@ -525,10 +483,8 @@ def last_updated(programme: Programme, indicator_ids: list[int]) -> datetime.dat
 # Document ----------------------------------------------------------------------------------------------
 
 
-def iati_activity(
-    parent: etree._Element, programme: Programme, context: ExportContext, skipped: list[Result]
-) -> etree._Element:
-    element = etree.SubElement(
+def iati_activity(parent: Element, programme: Programme, context: ExportContext, skipped: list[Result]) -> Element:
+    node = element(
         parent,
         "iati-activity",
         {
@@ -536,19 +492,19 @@ def iati_activity(
             "last-updated-datetime": last_updated(programme, list(context.report.indicators)).isoformat(),
         },
     )
-    iati_identifier(element, programme)
-    reporting_org(element, programme)
-    activity_title(element, programme, context.languages)
-    activity_description(element, programme, context.languages)
-    participating_org(element, programme)
-    activity_status(element, programme, context.today)
-    activity_dates(element, programme)
+    iati_identifier(node, programme)
+    reporting_org(node, programme)
+    activity_title(node, programme, context.languages)
+    activity_description(node, programme, context.languages)
+    participating_org(node, programme)
+    activity_status(node, programme, context.today)
+    activity_dates(node, programme)
     for result in context.report.results:
         if result.indicators.all():
-            result_element(element, result, context)
+            result_element(node, result, context)
         else:
             skipped.append(result)  # the XSD requires at least one indicator per result
-    return element
+    return node
 
 
 def programme_to_iati(
@@ -558,74 +514,12 @@ def programme_to_iati(
     indicator are left out; pass a list as `skipped` to get them."""
     programme = Programme.objects.select_related("owner").get(pk=programme.pk)
     context = ExportContext(programme, today or timezone.localdate())
-    root = etree.Element(
-        "iati-activities",
-        version=IATI_VERSION,
-        **{"generated-datetime": timezone.now().replace(microsecond=0).isoformat()},
-    )
+    root = activities_root(timezone.now())
     iati_activity(root, programme, context, skipped if skipped is not None else [])
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return document_bytes(root)
 
 
-# Validation --------------------------------------------------------------------------------------------
-
-
-class LocalSchemaResolver(etree.Resolver):
-    """Lets the XSD loader open files of its own directory only (the schema's `xs:include` and
-    `xs:import` of `iati-common.xsd` and `xml.xsd`): any other location, on the network or elsewhere
-    on disk, is refused and the schema does not load. `opened` lists what was read."""
-
-    def __init__(self, directory: Path):
-        super().__init__()
-        self.directory = directory.resolve()
-        self.opened: list[Path] = []
-
-    def resolve(self, url, pubid, context):
-        parsed = urlparse(url)
-        if parsed.scheme == "file":
-            location = unquote(parsed.path)
-        elif len(parsed.scheme) > 1:  # http:, https:, ftp:... (a one-letter scheme is a Windows drive)
-            raise OSError(f"refused to load {url}: the IATI schema is read from {self.directory} only")
-        else:
-            location = url
-        path = Path(location).resolve()
-        if not path.is_relative_to(self.directory):
-            raise OSError(f"refused to load {url}: the IATI schema is read from {self.directory} only")
-        self.opened.append(path)
-        return None  # the default loader reads the local file
-
-
-def schema_load(path: Path = ACTIVITIES_XSD, *, resolver: LocalSchemaResolver | None = None) -> etree.XMLSchema:
-    """The XSD at `path`, its includes and imports read from its own directory only. Raises
-    etree.XMLSchemaParseError when a part cannot be read there."""
-    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
-    parser.resolvers.add(resolver or LocalSchemaResolver(path.parent))
-    return etree.XMLSchema(etree.parse(str(path), parser))
-
-
-@lru_cache(maxsize=1)
-def activities_schema() -> etree.XMLSchema:
-    return schema_load(ACTIVITIES_XSD)
-
-
-_validation_lock = threading.Lock()  # a schema object keeps its last error log: one validation at a time
-
-
-def iati_validate(xml_bytes: bytes) -> list[str]:
-    """The document's errors against the IATI 2.03 activities XSD ([] when valid). The XSD checks the
-    structure only, not codelist values nor IATI's rulesets."""
-    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False, huge_tree=False)
-    try:
-        document = etree.fromstring(xml_bytes, parser)
-    except etree.XMLSyntaxError as exc:
-        return [f"not well-formed XML: {exc}"]
-    if document.getroottree().docinfo.internalDTD is not None:
-        return ["a DOCTYPE is not allowed in an IATI file"]
-    schema = activities_schema()
-    with _validation_lock:
-        try:
-            if schema.validate(document):
-                return []
-        except etree.XMLSchemaValidateError as exc:
-            return [f"cannot be validated: {exc}"]
-        return [f"line {error.line}: {error.message}" for error in schema.error_log]
+def programme_iati_errors(document: bytes) -> list[str]:
+    """What makes an exported document invalid: the IATI 2.03 XSD, then the codelists of the codes
+    this export writes ([] when valid)."""
+    return iati_validate(document, codelists=CODED_VALUES)

@@ -1,73 +1,62 @@
-"""IATI 2.03 export: every seed framework (with the demo history) gives a document that validates
-against the shipped XSD and uses codes of the shipped codelists; key content checked with XPath."""
+"""IATI 2.03 export of a programme (jalon/results/iati.py): every seed framework (with the demo history) gives a
+document that validates against the shipped XSD and uses codes of the shipped codelists; key content checked with
+XPath. The engine it calls (jalon/interop/iati.py) is tested in tests/interop/test_iati.py."""
 
 import datetime
 from decimal import Decimal as D
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from lxml import etree
 
-from jalon.interop import iati_export
-from jalon.interop.iati_export import (
-    ACTIVITIES_XSD,
-    SCHEMA_DIR,
-    LocalSchemaResolver,
-    decimal_text,
-    iati_validate,
-    programme_to_iati,
-    schema_load,
-)
+from jalon.interop.iati import codelist_codes, codelist_errors, decimal_text
 from jalon.organisations.models import Organisation
-from jalon.results import services
+from jalon.results import iati, services
+from jalon.results.demo import demo_history_build
+from jalon.results.iati import CODED_VALUES, programme_iati_errors, programme_to_iati
 from jalon.results.models import IATI_MEASURE, Indicator, Measure, Measurement, Programme, Result
+from jalon.results.services import SEED_FRAMEWORKS, frameworks_load
 from tests.results.conftest import indicator_build, programme_build
 
 ISO, ITU, ILO = "iso-ap-2021-2025", "itu-res44", "ilo-tc-2010-2015"
-CODELISTS = Path(iati_export.DATA_DIR) / "codelists"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The three seed frameworks, loaded once per module in a transaction rolled back at its end; each
+    test runs in a savepoint inside it (as in tests/results/test_seed_frameworks.py)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        frameworks_load()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def frameworks(seeded, db):
+    """The seed frameworks, by code."""
+    return {programme.code: programme for programme in Programme.objects.filter(code__in=SEED_FRAMEWORKS)}
+
+
+@pytest.fixture
+def demo_history(frameworks, users, nsb):
+    """The seeds plus the demo indicators and history on the ISO Action Plan, as `jalon demo` builds them."""
+    assert nsb.kind == Organisation.Kind.NSB
+    demo_history_build(actor=users["manager"], reporter=users["focal"], organisation=nsb)
+    return frameworks
 
 
 def parse(document: bytes) -> etree._Element:
     return etree.fromstring(document, etree.XMLParser(no_network=True, resolve_entities=False))
 
 
-def codes(name: str) -> set[str]:
-    tree = etree.parse(str(CODELISTS / f"{name}.xml"), etree.XMLParser(no_network=True, resolve_entities=False))
-    return set(tree.xpath("//codelist-item/code/text()"))
-
-
-# Where each codelist is used in an activity file: (XPath of the coded values, codelist).
-CODED_VALUES = (
-    ("//reporting-org/@type | //participating-org/@type", "OrganisationType"),
-    ("//participating-org/@role", "OrganisationRole"),
-    ("//iati-activity/description/@type", "DescriptionType"),
-    ("//activity-status/@code", "ActivityStatus"),
-    ("//activity-date/@type", "ActivityDateType"),
-    ("//result/@type", "ResultType"),
-    ("//result/reference/@vocabulary", "ResultVocabulary"),
-    ("//indicator/@measure", "IndicatorMeasure"),
-    ("//indicator/reference/@vocabulary", "IndicatorVocabulary"),
-    ("//@xml:lang", "Language"),
-)
-
-
-def codelist_errors(root: etree._Element) -> list[str]:
-    """What the XSD does not check: every coded value is a code of its (shipped) codelist."""
-    errors = []
-    for path, name in CODED_VALUES:
-        allowed = codes(name)
-        errors += [f"{path}: {value} not in {name}" for value in root.xpath(path) if value not in allowed]
-    return errors
-
-
 def exported(code: str, **kwargs) -> etree._Element:
     document = programme_to_iati(Programme.objects.get(code=code), **kwargs)
-    assert iati_validate(document) == []
+    assert programme_iati_errors(document) == []
     root = parse(document)
-    assert codelist_errors(root) == []
+    assert codelist_errors(root, CODED_VALUES) == []
     return root
 
 
@@ -89,75 +78,16 @@ def approved(indicator: Indicator, period_code: str, **filters) -> list[Measurem
     return list(indicator.measurements.filter(period__code=period_code, status=Measurement.Status.APPROVED, **filters))
 
 
-# The schema is read from the project only ------------------------------------------------------------------
-
-
-def test_the_schema_and_its_imports_are_read_from_the_shipped_files():
-    resolver = LocalSchemaResolver(SCHEMA_DIR)
-    schema_load(ACTIVITIES_XSD, resolver=resolver)
-    assert {path.name for path in resolver.opened} == {"iati-activities-schema.xsd", "iati-common.xsd", "xml.xsd"}
-    assert all(path.parent == SCHEMA_DIR.resolve() for path in resolver.opened)
-    shared = Path("/work/shared/data/iati/schema")
-    if shared.exists():  # copied unchanged
-        for name in ("iati-activities-schema.xsd", "iati-common.xsd", "xml.xsd", "iati-organisations-schema.xsd"):
-            assert (SCHEMA_DIR / name).read_bytes() == (shared / name).read_bytes()
-
-
-@pytest.mark.parametrize(
-    "location",
-    ["http://www.w3.org/2001/xml.xsd", "../elsewhere/xml.xsd"],
-    ids=["network", "outside-the-schema-directory"],
-)
-def test_a_schema_import_from_anywhere_else_is_refused(tmp_path, location):
-    (tmp_path / "elsewhere").mkdir()
-    (tmp_path / "elsewhere" / "xml.xsd").write_bytes((SCHEMA_DIR / "xml.xsd").read_bytes())
-    (tmp_path / "schema").mkdir()
-    xsd = tmp_path / "schema" / "activity.xsd"
-    xsd.write_text(
-        '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">'
-        f'<xsd:import namespace="http://www.w3.org/XML/1998/namespace" schemaLocation="{location}"/>'
-        '<xsd:element name="a"/></xsd:schema>',
-        encoding="utf-8",
-    )
-    with pytest.raises(etree.XMLSchemaParseError):
-        schema_load(xsd)
+# Codes ------------------------------------------------------------------------------------------------------
 
 
 def test_the_codes_the_export_writes_are_in_the_shipped_codelists():
-    assert {str(code) for code in IATI_MEASURE.values()} <= codes("IndicatorMeasure")
-    assert {"1", "2", "3", "9"} <= codes("ResultType")
-    assert set(iati_export.ORGANISATION_TYPE_BY_KIND.values()) | set(iati_export.NON_GOVERNMENTAL_SDOS.values()) | {
-        iati_export.ORGANISATION_TYPE_OTHER
-    } <= codes("OrganisationType")
-    assert {"fr", "en", "es", "ar", "ru", "zh"} <= codes("Language")
-
-
-def test_validation_reports_schema_errors_and_malformed_xml():
-    assert iati_validate(b'<iati-activities version="2.03"/>') != []
-    assert iati_validate(b"<iati-activities")[0].startswith("not well-formed XML")
-    entity = (
-        b'<!DOCTYPE a [<!ENTITY e SYSTEM "file:///etc/passwd">]><iati-activities version="2.03">&e;</iati-activities>'
-    )
-    errors = iati_validate(entity)
-    assert errors == ["a DOCTYPE is not allowed in an IATI file"]
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (D("150.0000"), "150"),
-        (D("1E+2"), "100"),
-        (D("62.5000"), "62.5"),
-        (D("0.0000"), "0"),
-        (D("-0"), "0"),
-        (D("-3.50"), "-3.5"),
-        (D(200) / D(3), "66.6667"),
-        (D("12345678901234.5"), "12345678901234.5"),
-        (D("1E-7"), "0"),
-    ],
-)
-def test_values_are_plain_decimals(value, text):
-    assert decimal_text(value) == text
+    assert {str(code) for code in IATI_MEASURE.values()} <= codelist_codes("IndicatorMeasure")
+    assert {"1", "2", "3", "9"} <= codelist_codes("ResultType")
+    assert set(iati.ORGANISATION_TYPE_BY_KIND.values()) | set(iati.NON_GOVERNMENTAL_SDOS.values()) | {
+        iati.ORGANISATION_TYPE_OTHER
+    } <= codelist_codes("OrganisationType")
+    assert {"fr", "en", "es", "ar", "ru", "zh"} <= codelist_codes("Language")
 
 
 # Every seed framework, with the demo history --------------------------------------------------------------
@@ -168,9 +98,8 @@ def test_each_seed_framework_exports_a_valid_document(demo_history, code):
     programme = Programme.objects.get(code=code)
     skipped = []
     document = programme_to_iati(programme, skipped=skipped)
-    assert iati_validate(document) == []
+    assert programme_iati_errors(document) == []
     root = parse(document)
-    assert codelist_errors(root) == []
     results = list(programme.results.prefetch_related("indicators"))
     with_indicators = [result for result in results if result.indicators.all()]
     assert len(root.xpath("//result")) == len(with_indicators)
@@ -393,6 +322,18 @@ def test_an_overall_target_without_milestones_spans_the_programme(small):
     assert narratives(period.find("target/comment")) == {"fr": "Cible", "en": "Target"}
 
 
+def test_a_code_outside_its_codelist_makes_the_document_invalid(small):
+    """The XSD takes any organisation type: the codelists are checked too, before the command writes a file."""
+    indicator_build(small, "T1", target_value=D(1))
+    document = programme_to_iati(small.programme)
+    assert programme_iati_errors(document) == []
+    wrong = document.replace(b'type="90"', b'type="99"')
+    assert (
+        programme_iati_errors(wrong)
+        == ["//reporting-org/@type | //participating-org/@type: 99 not in OrganisationType"] * 2
+    )
+
+
 def test_texts_in_other_languages_keep_their_language(small):
     programme = small.programme
     programme.title = {"fr": "Programme", "en": "Programme", "es": "Programa", "ar": "برنامج"}
@@ -417,7 +358,7 @@ def test_the_command_writes_a_valid_file(demo_history, tmp_path):
     out, err = StringIO(), StringIO()
     call_command("export_iati", programme=ISO, output=str(output), stdout=out, stderr=err)
     document = output.read_bytes()
-    assert iati_validate(document) == []
+    assert programme_iati_errors(document) == []
     root = parse(document)
     assert root.xpath("count(//result)") == 4
     assert "4 result(s) written" in out.getvalue()
@@ -428,7 +369,7 @@ def test_the_command_writes_a_valid_file(demo_history, tmp_path):
 def test_the_command_writes_to_stdout(demo_history):
     out = StringIO()
     call_command("export_iati", "--programme", ILO, "--output", "-", stdout=out, stderr=StringIO())
-    assert iati_validate(out.getvalue().encode("utf-8")) == []
+    assert programme_iati_errors(out.getvalue().encode("utf-8")) == []
 
 
 def test_the_command_fails_cleanly_with_an_unknown_programme(frameworks, tmp_path):
@@ -440,7 +381,7 @@ def test_the_command_fails_cleanly_with_an_unknown_programme(frameworks, tmp_pat
 
 def test_the_command_writes_nothing_when_the_document_is_invalid(frameworks, tmp_path, monkeypatch):
     monkeypatch.setattr(
-        "jalon.interop.management.commands.export_iati.iati_validate", lambda document: ["line 1: broken"]
+        "jalon.results.management.commands.export_iati.programme_iati_errors", lambda document: ["line 1: broken"]
     )
     output = tmp_path / "ilo.xml"
     with pytest.raises(CommandError, match="does not validate"):

@@ -1,0 +1,58 @@
+"""Template filters of the progress pages (programme page, indicator page, tracking table).
+
+Per-row pieces as filters rather than includes: a large page has hundreds of rows, and an include costs a
+template context push and a render per row (bench/README.md). The includes (_bar.html, _baseline.html)
+call these, so there is one way to write each piece."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from jalon.lib.multilingual import text_in
+from jalon.web.templatetags.jalon_results import number
+
+register = template.Library()
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None:
+        return "—"
+    return f"{number_format(Decimal(value) * 100, decimal_pos=0, use_l10n=True)} %"
+
+
+def bar_width(value) -> int:
+    """Width of a progress bar: 0 to 100, overshoot and regression clamped."""
+    if value is None:
+        return 0
+    return int(max(Decimal(0), min(Decimal(1), Decimal(value))) * 100)
+
+
+@register.filter
+def progress_bar(value) -> SafeString:
+    """The progress bar and its percentage, or a dash."""
+    if value is None:
+        return SafeString("—")
+    label = percent(value)
+    return format_html(
+        '<span class="bar" role="img" aria-label="{}"><span style="width:{}%"></span></span> {}',
+        label,
+        bar_width(value),
+        label,
+    )
+
+
+@register.filter
+def baseline(indicator) -> SafeString:
+    """The indicator's baseline with its year, "to be set in <year>", or its note (or a dash)."""
+    if indicator.baseline_value is not None:
+        if indicator.baseline_year:
+            return format_html("{} <small>({})</small>", number(indicator.baseline_value), indicator.baseline_year)
+        return conditional_escape(number(indicator.baseline_value))
+    if indicator.baseline_to_be_set_in:
+        return conditional_escape(gettext("to be set in %(year)s") % {"year": indicator.baseline_to_be_set_in})
+    return conditional_escape(text_in(indicator.baseline_note) or "—")

@@ -1,0 +1,101 @@
+"""Reporting a value on an indicator, changing it, and its review by the programme's managers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from jalon.results import access, selectors, services
+from jalon.results.forms import MeasurementForm, ReviewForm
+from jalon.web.listing import paginate, query_without
+from jalon.web.pages import form_page
+
+
+@login_required
+def measurement_create(request, code: str, pk: int):
+    indicator = access.access_indicator(request.user, code, pk, report=True)
+    form = MeasurementForm(request.POST or None, request.FILES or None, indicator=indicator, user=request.user)
+    return form_page(
+        request,
+        form=form,
+        save=lambda f: services.measurement_create(
+            actor=request.user,
+            indicator=indicator,
+            period=f.cleaned_data["period"],
+            submit=f.cleaned_data.get("submit_now", False),
+            **f.for_service(),
+        ),
+        done=lambda saved: indicator.get_absolute_url(),
+        message=_("Value recorded."),
+        template="results/measurement_form.html",
+        context={"indicator": indicator, "programme": indicator.result.programme},
+    )
+
+
+@login_required
+def measurement_edit(request, pk: int):
+    measurement = access.access_measurement(request.user, pk, edit=True)
+    indicator = measurement.indicator
+    form = MeasurementForm(
+        request.POST or None, request.FILES or None, instance=measurement, indicator=indicator, user=request.user
+    )
+    return form_page(
+        request,
+        form=form,
+        save=lambda f: services.measurement_update(
+            actor=request.user,
+            measurement=measurement,
+            version=f.cleaned_data.get("version"),
+            submit=f.cleaned_data.get("submit_now", False),
+            **f.for_service(),
+        ),
+        done=lambda saved: indicator.get_absolute_url(),
+        template="results/measurement_form.html",
+        context={"indicator": indicator, "programme": indicator.result.programme, "measurement": measurement},
+    )
+
+
+@login_required
+def measurement_review(request, pk: int):
+    measurement = access.access_measurement(request.user, pk, review=True)
+    if request.method != "POST":
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.measurement_review(
+                actor=request.user,
+                measurement=measurement,
+                approve=approve,
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Value approved.") if approve else _("Value returned to its author."))
+    else:
+        messages.error(request, _("Choose approve or return."))
+    # Back to the page the decision was taken on, but never to another site (an open redirect).
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = measurement.indicator.get_absolute_url()
+    return redirect(next_url)
+
+
+@login_required
+def approval_queue(request):
+    """What waits for the user's approval, oldest first, in the programmes they manage."""
+    if not access.approval_queue_can_open(request.user):
+        raise PermissionDenied
+    page = paginate(request, selectors.approval_queue(user=request.user))
+    return render(
+        request,
+        "results/approval_queue.html",
+        {"measurements": page.object_list, "page": page, "query": query_without(request, "page")},
+    )
