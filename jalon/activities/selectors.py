@@ -9,8 +9,12 @@ from jalon.activities import access
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import people_duplicates, person_match_key  # noqa: F401 - read from here too
 from jalon.activities.services import certificate_code_normalise
+from jalon.interop.models import ImportJob
+from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Person
 from jalon.reference.models import Country
+from jalon.results.access import programmes_visible
+from jalon.results.models import Result
 
 CENTI = Decimal("0.01")
 
@@ -143,14 +147,21 @@ def person_history(*, person: Person) -> QuerySet[Registration]:
     return registrations_listed(person.registrations.all()).order_by("-activity__start_date", "-pk")
 
 
+# Long enough for the longest code a person could type with separators, short enough to refuse junk early.
+CERTIFICATE_CODE_MAX_LENGTH = 64
+
+
 def certificate_lookup(*, code: str) -> Registration | None:
-    """The completed registration a certificate code belongs to, or None. Anyone may check a code: the
-    answer names the person and the activity, as the certificate itself does."""
+    """The completed registration a certificate code belongs to, or None (never an error for a malformed
+    code). Anyone may check a code: the answer names the person and the activity, as the certificate itself
+    does. A cancelled registration's certificate no longer verifies."""
+    if not code or len(code) > CERTIFICATE_CODE_MAX_LENGTH:
+        return None
     normalised = certificate_code_normalise(code)
     if not normalised or len(normalised) > 32:
         return None
     return (
-        Registration.objects.filter(certificate_code=normalised, completed=True)
+        Registration.objects.filter(certificate_code=normalised, completed=True, status=Registration.Status.REGISTERED)
         .select_related("person", "activity__organiser")
         .first()
     )
@@ -268,3 +279,94 @@ def activity_counts(*, activity: Activity) -> dict:
             tested=Count("pk", filter=Q(pre_test_score__isnull=False, post_test_score__isnull=False)),
         )
     )
+
+
+def activities_for_list(user, filters: dict) -> QuerySet[Activity]:
+    """The list page's rows: what it shows of each activity, with the number registered."""
+    return (
+        activities_filtered(user, filters)
+        .select_related("organiser", "region")
+        .prefetch_related("countries")
+        .annotate(
+            registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED))
+        )
+    )
+
+
+def activities_managed_among(user, activities) -> set[int]:
+    """Which of these activities the user manages (and so sees exact participant counts of), in one query."""
+    ids = [activity.pk for activity in activities]
+    return set(access.activities_manageable(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def activities_in_calendar(user, filters: dict, *, start, end) -> list[Activity]:
+    """The activities running at some point from `start` to `end`, in date order."""
+    return list(
+        activities_filtered(user, {**filters, "date_from": start, "date_to": end})
+        .select_related("organiser")
+        .order_by("start_date", "end_date", "code")
+    )
+
+
+def activity_outputs_shown(user, activity: Activity) -> QuerySet[Result]:
+    """The results an activity serves, in the programmes the user may see."""
+    return (
+        activity.outputs.filter(programme__in=programmes_visible(user))
+        .select_related("programme", "level")
+        .order_by("programme__code", "order")
+    )
+
+
+def activity_sessions_in_order(activity: Activity) -> QuerySet[ActivitySession]:
+    return activity.sessions.order_by("date", "start_time", "id")
+
+
+def attendance_sheet(session: ActivitySession) -> tuple[list[Registration], dict[int, bool]]:
+    """The people registered (not cancelled) for the session's activity, by name, and the attendance
+    recorded so far ({registration id: present}): two queries."""
+    registrations = list(
+        Registration.objects.filter(activity_id=session.activity_id, status=Registration.Status.REGISTERED)
+        .select_related("person__organisation")
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+    recorded = dict(session.attendances.values_list("registration_id", "present"))
+    return registrations, recorded
+
+
+def person_registration_count(person: Person) -> int:
+    return person.registrations.count()
+
+
+def people_mergeable(user) -> QuerySet[Person]:
+    """The records a user may join: people they see that were not erased."""
+    return (
+        organisations_access.people_visible(user)
+        .filter(anonymised_at__isnull=True)
+        .select_related("organisation", "country")
+    )
+
+
+def import_jobs_recent(user, activity: Activity, *, count: int = 10) -> QuerySet[ImportJob]:
+    return access.import_jobs_visible(user, activity.import_jobs.select_related("created_by"))[:count]
+
+
+# Reach pages ------------------------------------------------------------------------------------------------
+
+
+def country_by_iso3(iso3: str) -> Country | None:
+    if not (len(iso3) == 3 and iso3.isascii() and iso3.isalpha()):
+        # Not a country code; and PostgreSQL would refuse a NUL character in the lookup (a server error).
+        return None
+    return Country.objects.filter(iso3=iso3.upper()).first()
+
+
+def activities_held_in(country: Country, activities) -> set[int]:
+    """Which of these activities took place in the country (the others reached its people elsewhere)."""
+    ids = [activity.pk for activity in activities]
+    return set(country.activities.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def country_positions() -> list[tuple[float, float]]:
+    """Every country's capital (latitude, longitude): the map's background dots."""
+    rows = Country.objects.exclude(latitude=None).exclude(longitude=None).values_list("latitude", "longitude")
+    return [(float(latitude), float(longitude)) for latitude, longitude in rows]

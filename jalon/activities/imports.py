@@ -106,8 +106,6 @@ FOLLOWUP_ALIASES = {
     "partiellement": FollowUp.PARTLY,
     "non": FollowUp.NO,
 }
-PRESENT_WORDS = frozenset({"yes", "y", "oui", "o", "true", "vrai", "1", "x", "present", "presente", "p", "attended"})
-ABSENT_WORDS = frozenset({"no", "n", "non", "false", "faux", "0", "absent", "absente", "a"})
 
 
 def organisation_lookup() -> tuple[Lookup, dict[int, int | None]]:
@@ -185,7 +183,7 @@ def session_columns(sessions: list[ActivitySession]) -> list[Column]:
         dates[session.date] += 1
         titles[normalise(session.title)] += 1
     columns = []
-    parser = YesNo(PRESENT_WORDS, ABSENT_WORDS)
+    parser = YesNo()
     for rank, session in enumerate(sessions, start=1):
         aliases = [f"Session {rank}", f"Séance {rank}", f"Day {rank}", f"Jour {rank}", str(session)]
         if dates[session.date] == 1:
@@ -210,7 +208,7 @@ def session_columns(sessions: list[ActivitySession]) -> list[Column]:
 
 def placeholder_session_columns(count: int = 3) -> list[Column]:
     """For the generic template: "Session 1".. columns, matched to an activity's sessions by rank."""
-    parser = YesNo(PRESENT_WORDS, ABSENT_WORDS)
+    parser = YesNo()
     return [
         Column(
             f"session:{rank}",
