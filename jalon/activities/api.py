@@ -5,7 +5,7 @@ evaluations are personal data: only the activity's organisers and the programme 
 (accounts.access decides). Writes go through jalon.activities.services.
 """
 
-import django_filters
+import django_filters  # type: ignore[import-untyped]  # no stubs among the locked dependencies
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -651,7 +651,9 @@ class AttendanceMarkSerializer(serializers.Serializer):
 
 class AttendanceRecordSerializer(serializers.Serializer):
     session = serializers.PrimaryKeyRelatedField(queryset=ActivitySession.objects.none())
-    marks = AttendanceMarkSerializer(many=True, allow_empty=False, max_length=5000)
+    marks: serializers.ListSerializer = serializers.ListSerializer(
+        child=AttendanceMarkSerializer(), allow_empty=False, max_length=5000
+    )
 
     def get_fields(self):
         fields = super().get_fields()

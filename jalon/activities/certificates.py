@@ -61,6 +61,7 @@ def certificate_pdf_bytes(registration: Registration, *, language: str, verify_u
     """A one-page A4 landscape certificate in `language`. Not compressed: a page of text is a few KB
     either way, and the code stays greppable in the file."""
     activity, person = registration.activity, registration.person
+    issued = registration.certificate_issued_at or registration.completed_on
     with translation.override(language):
         texts = {
             "organiser": str(activity.organiser.name),
@@ -73,10 +74,7 @@ def certificate_pdf_bytes(registration: Registration, *, language: str, verify_u
             "venue": activity.venue,
             "code": _("Verification code: %(code)s") % {"code": registration.certificate_code},
             "check": _("Check this certificate at %(url)s") % {"url": verify_url},
-            "issued": _("Issued on %(date)s")
-            % {"date": date_format(registration.certificate_issued_at or registration.completed_on, "DATE_FORMAT")}
-            if (registration.certificate_issued_at or registration.completed_on)
-            else "",
+            "issued": _("Issued on %(date)s") % {"date": date_format(issued, "DATE_FORMAT")} if issued else "",
         }
     texts = {key: pdf_text(str(value)) for key, value in texts.items()}
     pdf = FPDF(orientation="L", unit="mm", format="A4")

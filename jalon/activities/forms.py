@@ -2,6 +2,8 @@
 material), registration and evaluation, the join of duplicate people, the certificate check and the
 participant import's upload. They validate what a person typed; the services decide what may be saved."""
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -102,14 +104,14 @@ class ReachFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         programmes = results_access.programmes_visible(user).order_by("code").only("pk", "code", "title")
         self.programmes = {programme.code: programme for programme in programmes}
-        self.fields["programme"].choices = [ANY] + [
+        cast(forms.ChoiceField, self.fields["programme"]).choices = [ANY] + [
             # Long titles would stretch the filter bar past the screen.
             (programme.code, Truncator(text_in(programme.title) or programme.code).chars(60))
             for programme in self.programmes.values()
         ]
         if with_region:
             regions = Region.objects.filter(kind__in=[Region.Kind.REGION, Region.Kind.SUB_REGION]).order_by("m49")
-            self.fields["region"].choices = [ANY] + [
+            cast(forms.ChoiceField, self.fields["region"]).choices = [ANY] + [
                 (region.m49, region.name if region.kind == Region.Kind.REGION else f"— {region.name}")
                 for region in regions
             ]
@@ -283,10 +285,11 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, user, organiser: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations_access.organisations_visible(user).order_by(
+        organisations = organisations_access.organisations_visible(user).order_by(text_in_database("name"))
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["country"]).queryset = Country.objects.order_by(
             text_in_database("name")
         )
-        self.fields["country"].queryset = Country.objects.order_by(text_in_database("name"))
         if organiser:
             # An organiser may record someone whose address they do not have.
             self.fields["email"].required = False

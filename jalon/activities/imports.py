@@ -177,8 +177,8 @@ def person_columns(*, organisations: Lookup | None = None, countries: Lookup | N
 def session_columns(sessions: list[ActivitySession]) -> list[Column]:
     """One column per session, found by "Session 2" / "Séance 2" (its rank), by its date (ISO or
     day/month/year) or by its title, when those are unique in the activity."""
-    dates = defaultdict(int)
-    titles = defaultdict(int)
+    dates: defaultdict[object, int] = defaultdict(int)
+    titles: defaultdict[str, int] = defaultdict(int)
     for session in sessions:
         dates[session.date] += 1
         titles[normalise(session.title)] += 1
@@ -413,7 +413,7 @@ REGISTRATION_SET = (
 @transaction.atomic
 def participants_save(*, job, activity, rows, sessions, organisation_countries) -> dict:
     now = timezone.now()
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     person_ids = _people_save(rows, organisation_countries, counts)
     registrations = _registrations_save(job, activity, rows, person_ids, now, counts)
     _attendance_save(rows, sessions, registrations, person_ids, now, counts)
@@ -442,12 +442,12 @@ def _people_save(rows, organisation_countries, counts) -> list[int]:
         .order_by("pk")
         .values_list("pk", "email", "given_name", "family_name", "organisation_id", "sex", "function", "country_id")
     )
-    for pk, email, given, family, organisation_id, sex, function, country_id in recorded:
-        people[pk] = [email, sex, function, country_id, organisation_id]
+    for known, email, given, family, organisation_id, sex, function, country_id in recorded:
+        people[known] = [email, sex, function, country_id, organisation_id]
         address = normalised_email(email)
         if address:
-            by_email.setdefault(address, pk)
-        names.append((pk, given, family, organisation_id))
+            by_email.setdefault(address, known)
+        names.append((known, given, family, organisation_id))
     by_name: dict[tuple, list[int]] | None = None
     ids: list[int | None] = []
     new: list[tuple] = []
@@ -457,7 +457,7 @@ def _people_save(rows, organisation_countries, counts) -> list[int]:
         organisation_id = values.get("organisation")
         country_id = values.get("country") or organisation_countries.get(organisation_id)
         address = normalised_email(values.get("email"))
-        pk = by_email.get(address) if address else None
+        pk: int | None = by_email.get(address) if address else None
         if pk is None:
             name_key = getattr(row, "name_key", None) or person_name_key(
                 given_name=values["given_name"], family_name=values["family_name"], organisation_id=organisation_id
@@ -505,7 +505,7 @@ def _people_save(rows, organisation_countries, counts) -> list[int]:
         )
     )
     counts["people_created"] = len(new)
-    ids = [pk if pk is not None else next(created) for pk in ids]
+    found = [pk if pk is not None else next(created) for pk in ids]
     if changed:
         now = timezone.now()
         objects = []
@@ -517,7 +517,7 @@ def _people_save(rows, organisation_countries, counts) -> list[int]:
             objects.append(person)
         Person.objects.bulk_update(objects, [*PERSON_FILLED, "updated_at"], batch_size=BATCH)
         counts["people_completed"] = len(objects)
-    return ids
+    return found
 
 
 def _registrations_save(job, activity, rows, person_ids, now, counts) -> dict[int, int]:

@@ -199,6 +199,9 @@ class ActivitySession(models.Model):
     title = models.CharField(_("title"), max_length=250, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    # Not a column: set on the activity page's rows (views.activities).
+    present_shown: int | None
+
     class Meta:
         ordering = ["activity", "date", "start_time", "id"]
         verbose_name = _("session")

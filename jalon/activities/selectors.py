@@ -47,7 +47,7 @@ def activity_participants(*, activity: Activity) -> QuerySet[Registration]:
     )
 
 
-def activity_sessions(*, activity: Activity) -> QuerySet[ActivitySession]:
+def activity_sessions(*, activity: Activity):  # the type inferred keeps the annotation (present_count)
     # Ordered here: Django does not apply Meta.ordering to a grouped (annotated) query, so PostgreSQL would
     # return the sessions in any order.
     return activity.sessions.annotate(present_count=Count("attendances", filter=Q(attendances__present=True))).order_by(
@@ -369,4 +369,4 @@ def activities_held_in(country: Country, activities) -> set[int]:
 def country_positions() -> list[tuple[float, float]]:
     """Every country's capital (latitude, longitude): the map's background dots."""
     rows = Country.objects.exclude(latitude=None).exclude(longitude=None).values_list("latitude", "longitude")
-    return [(float(latitude), float(longitude)) for latitude, longitude in rows]
+    return [(float(latitude), float(longitude)) for latitude, longitude in rows if latitude and longitude]

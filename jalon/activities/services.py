@@ -553,16 +553,16 @@ def attendance_record(*, actor, session: ActivitySession, present: dict) -> int:
     changed = 0
     for key, value in present.items():
         registration_id, value = int(key), bool(value)
-        row = existing.get(registration_id)
-        if row is None:
+        found = existing.get(registration_id)
+        if found is None:
             row = Attendance.objects.create(session=session, registration=registrations[registration_id], present=value)
             audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=row)
             changed += 1
-        elif row.present != value:
-            before = snapshot(row)
-            row.present = value
-            row.save(update_fields=["present", "recorded_at"])
-            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=row, before=before)
+        elif found.present != value:
+            before = snapshot(found)
+            found.present = value
+            found.save(update_fields=["present", "recorded_at"])
+            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=found, before=before)
             changed += 1
     if changed:
         _activities_changed()
@@ -696,17 +696,13 @@ def _references_move(*, actor, keep: Person, duplicate: Person) -> None:
     read from the model graph, so that a module added later is covered without changing this."""
     for relation in Person._meta.related_objects:
         model = relation.related_model
-        if model is Registration:
+        if model is Registration or not isinstance(model, type):
             continue
         if relation.many_to_many:
-            through = relation.through
-            source = (
-                next(f for f in through._meta.fields if f.is_relation and f.related_model is Person)
-                if relation.through
-                else None
-            )
-            if source is None:
+            through = getattr(relation, "through", None)  # a ManyToManyRel's; the stubs type the base class
+            if through is None:
                 continue
+            source = next(f for f in through._meta.fields if f.is_relation and f.related_model is Person)
             others = [f for f in through._meta.fields if f.is_relation and f is not source]
             for row in through.objects.filter(**{source.name: duplicate}):
                 clash = {f.name: getattr(row, f.attname) for f in others}
@@ -717,7 +713,7 @@ def _references_move(*, actor, keep: Person, duplicate: Person) -> None:
                     row.save()
             continue
         field = relation.field
-        for row in model.objects.filter(**{field.name: duplicate}):
+        for row in model._default_manager.filter(**{field.name: duplicate}):
             before = snapshot(row)
             setattr(row, field.name, keep)
             try:
@@ -746,6 +742,7 @@ def person_export(*, actor, person: Person) -> dict:
     registration with its attendance, tests, surveys and certificate. The export itself is audited."""
     person = Person.objects.select_related("organisation", "country").get(pk=person.pk)
     audit_record(actor=actor, action=AuditEntry.Action.EXPORT, instance=person)
+    registrations_data: list[dict] = []
     data = {
         "person": {
             "id": person.pk,
@@ -761,12 +758,12 @@ def person_export(*, actor, person: Person) -> dict:
             "created_at": _json(person.created_at),
             "anonymised_at": _json(person.anonymised_at),
         },
-        "registrations": [],
+        "registrations": registrations_data,
     }
     registrations = person.registrations.select_related("activity").prefetch_related("attendances__session")
     for registration in registrations.order_by("activity__start_date", "pk"):
         activity = registration.activity
-        data["registrations"].append(
+        registrations_data.append(
             {
                 "activity": {
                     "code": activity.code,

@@ -17,7 +17,7 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -25,12 +25,15 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+
+# openpyxl ships no types and its stubs are not among the locked dependencies.
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
 from jalon.interop.spreadsheets import CellError, FileRejected, Sheet
 from jalon.lib.text import folded
@@ -260,7 +263,7 @@ class Date(Parser):
 class Choice(Parser):
     """One of a list, by code or by label in any language (and by aliases such as "F" for female)."""
 
-    def __init__(self, choices: Sequence[tuple[str, object]], aliases: dict[str, str] | None = None):
+    def __init__(self, choices: Sequence[tuple[str, object]], aliases: Mapping[str, str] | None = None):
         self.choices = list(choices)
         self.aliases = aliases or {}
         self._lookup: dict[str, str] | None = None
@@ -293,7 +296,14 @@ class Lookup(Parser):
     """A record named by one of several keys (acronym, name in English or French...), from a mapping built
     once per import: normalised key -> value. Keys shared by several records are ambiguous."""
 
-    def __init__(self, entries: Iterable[tuple[Iterable[str], object]], *, unknown: str, ambiguous: str, expected=""):
+    def __init__(
+        self,
+        entries: Iterable[tuple[Iterable[str], object]],
+        *,
+        unknown: str | Promise,
+        ambiguous: str | Promise,
+        expected: str | Promise = "",
+    ):
         self.mapping: dict[str, object] = {}
         self.ambiguous: set[str] = set()
         for keys, value in entries:
@@ -394,19 +404,19 @@ def header_match(row: int, values: list, columns: Sequence[Column], report: Repo
             continue
         written = as_text(value)
         # A trailing "*" marks required columns in the templates.
-        column = by_name.get(normalise(written.rstrip("* ")))
-        if column is None:
+        matched = by_name.get(normalise(written.rstrip("* ")))
+        if matched is None:
             header.unknown[position] = written
-        elif column.key in header.written:
+        elif matched.key in header.written:
             report.add(
                 row,
                 written,
                 written,
-                _("This column appears twice (also as “%(other)s”).") % {"other": header.written[column.key]},
+                _("This column appears twice (also as “%(other)s”).") % {"other": header.written[matched.key]},
             )
         else:
-            header.positions[position] = column
-            header.written[column.key] = written
+            header.positions[position] = matched
+            header.written[matched.key] = written
     if not header.positions:
         report.add(
             row,
@@ -441,10 +451,10 @@ def table_parse(
     max_rows: int,
     progress: Callable[[int], None] | None = None,
     every: int = 2000,
-) -> tuple[Header | None, list[ParsedRow]]:
+) -> tuple[Header, list[ParsedRow]]:
     """Parse every row; problems go to `report`. Raises FileRejected beyond `max_rows` rows of data."""
     rows = iter(sheet.rows)
-    header = None
+    header: Header | None = None
     for number, values in rows:
         if any(not is_blank(value) for value in values):
             header = header_match(number, values, columns, report)

@@ -23,12 +23,12 @@ def _verify_url(request, code: str, language: str) -> str:
 @login_required
 def certificate_pdf(request, code: str):
     registration = access.access_certificate(request.user, selectors.certificate_lookup(code=code))
+    # The stored form of the code (the address may have it typed otherwise): the one the certificate prints.
+    code = registration.certificate_code or code
     language = request.GET.get("lang")
     if language not in LANGUAGES:
         language = translation.get_language() if translation.get_language() in LANGUAGES else "fr"
-    content = certificate_pdf_bytes(
-        registration, language=language, verify_url=_verify_url(request, registration.certificate_code, language)
-    )
+    content = certificate_pdf_bytes(registration, language=language, verify_url=_verify_url(request, code, language))
     response = HttpResponse(content, content_type="application/pdf")
     filename = f"certificate-{registration.certificate_code}-{language}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'

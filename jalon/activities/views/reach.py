@@ -4,11 +4,14 @@ Figures come from jalon.activities.reach (aggregates, small groups protected); d
 jalon.web.charts (inline SVG, no script). Filters are GET parameters, so a filtered view is a link.
 """
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -59,7 +62,9 @@ def _bars(report: Reach, dimension: str) -> list[Bar]:
     return [Bar(cell.label, cell.value, note) for cell in report.breakdowns[dimension].cells]
 
 
-CHARTS = {
+Chart = Callable[..., SafeString]  # bar_chart or column_chart: bars, title and ident by keyword
+
+CHARTS: dict[str, tuple[Promise, Chart]] = {
     "region": (gettext_lazy("Participants by region"), bar_chart),
     "sex": (gettext_lazy("Participants by sex"), bar_chart),
     "type": (gettext_lazy("Participants by activity type"), bar_chart),
@@ -86,7 +91,7 @@ def _map(report: Reach):
     note = _("fewer than %(threshold)s, or not shown to protect a small group") % {"threshold": report.threshold}
     points = []
     for cell in report.breakdowns["country"].cells:
-        country = report.places.get(cell.key)
+        country = report.places.get(cell.key) if isinstance(cell.key, int) else None
         if country is None or country.latitude is None or country.longitude is None:
             continue
         if cell.value is None:
