@@ -2,10 +2,12 @@
 
 import calendar
 import datetime
+from typing import Any
 
 from django.db.models import TextField
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -25,20 +27,19 @@ def _title_order():
     )
 
 
-def activity_list(request):
+def activity_list(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None, user=request.user)
+    # Any: sort_queryset takes expressions as well as field names (its annotation says names only).
+    orders: dict[str, Any] = {
+        "start": "start_date",
+        "title": _title_order(),
+        "type": "type",
+        "level": "level",
+        "status": "status",
+        "organiser": TextOrder(Coalesce("organiser__acronym", "organiser__name")),
+    }
     queryset, sort = sort_queryset(
-        request,
-        selectors.activities_for_list(request.user, valid_filters(form)),
-        allowed={
-            "start": "start_date",
-            "title": _title_order(),
-            "type": "type",
-            "level": "level",
-            "status": "status",
-            "organiser": TextOrder(Coalesce("organiser__acronym", "organiser__name")),
-        },
-        default="-start",
+        request, selectors.activities_for_list(request.user, valid_filters(form)), allowed=orders, default="-start"
     )
     page = paginate(request, queryset)
     rows = list(page.object_list)
@@ -78,7 +79,7 @@ def _month_of(value: str | None) -> datetime.date:
         return timezone.localdate().replace(day=1)
 
 
-def activity_calendar(request):
+def activity_calendar(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None, user=request.user, dates=False)
     first = _month_of(request.GET.get("month"))
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
@@ -161,7 +162,7 @@ def activity_results(*, activity: Activity, exact: bool) -> dict:
     }
 
 
-def activity_detail(request, code: str):
+def activity_detail(request: HttpRequest, code: str) -> HttpResponse:
     activity = access.access_activity(request.user, code)
     can_manage = access.activity_can_manage(request.user, activity)
     can_see_people = access.activity_participants_visible(request.user, activity)

@@ -1,7 +1,7 @@
 """Certificates: the PDF of a completed registration, and the public page that checks a code."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -15,13 +15,13 @@ LANGUAGES = ("fr", "en")
 CODE_MAX_LENGTH = selectors.CERTIFICATE_CODE_MAX_LENGTH
 
 
-def _verify_url(request, code: str, language: str) -> str:
+def _verify_url(request: HttpRequest, code: str, language: str) -> str:
     with translation.override(language):
         return request.build_absolute_uri(reverse("activities:certificate_check_code", kwargs={"code": code}))
 
 
 @login_required
-def certificate_pdf(request, code: str):
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     registration = access.access_certificate(request.user, selectors.certificate_lookup(code=code))
     # The stored form of the code (the address may have it typed otherwise): the one the certificate prints.
     code = registration.certificate_code or code
@@ -36,7 +36,7 @@ def certificate_pdf(request, code: str):
     return response
 
 
-def _check_page(request, form, *, code: str | None = None, registration=None):
+def _check_page(request: HttpRequest, form, *, code: str | None = None, registration=None) -> HttpResponse:
     response = render(
         request,
         "reach/certificate_check.html",
@@ -47,7 +47,7 @@ def _check_page(request, form, *, code: str | None = None, registration=None):
     return response
 
 
-def certificate_check(request):
+def certificate_check(request: HttpRequest) -> HttpResponse:
     """The public form; a valid submission goes to the page of the code (a link one can share)."""
     form = CertificateCheckForm(request.GET or None)
     if form.is_bound and form.is_valid():
@@ -55,7 +55,7 @@ def certificate_check(request):
     return _check_page(request, form)
 
 
-def certificate_check_code(request, code: str):
+def certificate_check_code(request: HttpRequest, code: str) -> HttpResponse:
     registration = selectors.certificate_lookup(code=code)
     form = CertificateCheckForm(initial={"code": certificate_code_normalise(code[:CODE_MAX_LENGTH])})
     return _check_page(request, form, code=code[:CODE_MAX_LENGTH], registration=registration)

@@ -1,7 +1,7 @@
 """Importing an activity's participants from a file: upload, templates, progress and report."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import get_language
@@ -24,7 +24,7 @@ FORMATS = {
 
 
 @login_required
-def participant_import(request, code: str):
+def participant_import(request: HttpRequest, code: str) -> HttpResponse:
     activity = access.access_import_activity(request.user, code)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -48,7 +48,7 @@ def participant_import(request, code: str):
     )
 
 
-def import_template(request, language: str, format: str):  # noqa: A002 (the URL's name for it)
+def import_template(request: HttpRequest, language: str, format: str) -> HttpResponse:  # noqa: A002 (the URL's name for it)
     if language not in ("fr", "en") or format not in FORMATS:
         raise Http404
     code = request.GET.get("activity")
@@ -72,12 +72,12 @@ def import_template(request, language: str, format: str):  # noqa: A002 (the URL
     return response
 
 
-def _job(request, pk: int) -> ImportJob:
+def _job(request: HttpRequest, pk: int) -> ImportJob:
     return jobs.import_job_check(access.access_import_job(request.user, pk))
 
 
 @login_required
-def import_job(request, pk: int):
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     response = render(
         request,
@@ -115,7 +115,7 @@ def _result_lines(result: dict) -> list[tuple[str, int]]:
 
 
 @login_required
-def import_report(request, pk: int, format: str):  # noqa: A002 (the URL's name for it)
+def import_report(request: HttpRequest, pk: int, format: str) -> HttpResponse:  # noqa: A002 (the URL's name for it)
     if format not in FORMATS:
         raise Http404
     job = _job(request, pk)

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ def _detail_url(activity) -> str:
 
 
 @login_required
-def activity_create(request):
+def activity_create(request: HttpRequest) -> HttpResponse:
     if not access.activity_can_create(request.user):
         raise PermissionDenied
     form = ActivityForm(request.POST or None, user=request.user, initial={"start_date": timezone.localdate()})
@@ -34,7 +35,7 @@ def activity_create(request):
 
 
 @login_required
-def activity_edit(request, code: str):
+def activity_edit(request: HttpRequest, code: str) -> HttpResponse:
     activity = access.access_activity(request.user, code, manage=True)
     form = ActivityForm(request.POST or None, instance=activity, user=request.user)
     return form_page(
@@ -50,7 +51,7 @@ def activity_edit(request, code: str):
 
 
 @login_required
-def activity_delete(request, code: str):
+def activity_delete(request: HttpRequest, code: str) -> HttpResponse:
     activity = access.access_activity(request.user, code)
     if not access.activity_can_delete(request.user, activity):
         raise PermissionDenied
@@ -68,7 +69,7 @@ def activity_delete(request, code: str):
 
 
 @login_required
-def session_edit(request, code: str, pk: int | None = None):
+def session_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     if pk is None:
         activity, session = access.access_activity(request.user, code, manage=True), None
     else:
@@ -93,7 +94,7 @@ def session_edit(request, code: str, pk: int | None = None):
 
 
 @login_required
-def session_delete(request, code: str, pk: int):
+def session_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     session = access.access_session(request.user, code, pk)
     return delete_page(
         request,
@@ -106,7 +107,7 @@ def session_delete(request, code: str, pk: int):
 
 
 @login_required
-def material_edit(request, code: str, pk: int | None = None):
+def material_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     if pk is None:
         activity, material = access.access_activity(request.user, code, manage=True), None
     else:
@@ -133,7 +134,7 @@ def material_edit(request, code: str, pk: int | None = None):
 
 
 @login_required
-def material_delete(request, code: str, pk: int):
+def material_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     material = access.access_material(request.user, code, pk)
     return delete_page(
         request,

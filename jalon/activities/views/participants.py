@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from jalon.web.pages import form_page
 REGISTERED_KEY = "jalon_registered"
 
 
-def registration_create(request, code: str):
+def registration_create(request: HttpRequest, code: str) -> HttpResponse:
     activity = access.access_activity(request.user, code)
     organiser = access.activity_can_manage(request.user, activity)
     if not organiser and not access.activity_can_register_self(request.user, activity):
@@ -52,7 +53,7 @@ def registration_create(request, code: str):
     )
 
 
-def registration_done(request, code: str):
+def registration_done(request: HttpRequest, code: str) -> HttpResponse:
     activity = access.access_activity(request.user, code)
     just_registered = request.session.get(REGISTERED_KEY) == activity.code
     return render(
@@ -61,7 +62,7 @@ def registration_done(request, code: str):
 
 
 @login_required
-def attendance_record(request, code: str, pk: int):
+def attendance_record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """One form for a session: a checkbox per registrant, ticked for those present."""
     session = access.access_session(request.user, code, pk)
     activity = session.activity
@@ -94,7 +95,7 @@ def attendance_record(request, code: str, pk: int):
 
 
 @login_required
-def evaluation_record(request, code: str, pk: int):
+def evaluation_record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """A registration's tests, surveys and completion, in one form."""
     registration = access.access_registration(request.user, code, pk)
     initial = {name: getattr(registration, name) for name in services.EVALUATION_FIELDS}
@@ -123,7 +124,7 @@ def evaluation_record(request, code: str, pk: int):
 
 
 @login_required
-def registration_cancel(request, code: str, pk: int):
+def registration_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     registration = access.access_registration(request.user, code, pk)
     if request.method != "POST":
         return redirect("activities:evaluation_record", code=code, pk=pk)

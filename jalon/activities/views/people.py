@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,7 @@ from jalon.organisations import access as organisations_access
 
 
 @login_required
-def person_detail(request, pk: int):
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.access_person(request.user, pk)
     # Only the registrations of activities the user may see the participants of: a focal point sees what
     # this person did in their own organisation's activities, not elsewhere.
@@ -38,7 +38,7 @@ def person_detail(request, pk: int):
 
 
 @login_required
-def person_export(request, pk: int):
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything jalon holds about the person, as a JSON file (the right of access)."""
     person = access.access_person(request.user, pk, manage=True)
     body = json.dumps(
@@ -50,7 +50,7 @@ def person_export(request, pk: int):
 
 
 @login_required
-def person_erase(request, pk: int):
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.access_person(request.user, pk, manage=True)
     if person.anonymised_at:
         messages.info(request, _("This person's data were erased already."))
@@ -64,7 +64,7 @@ def person_erase(request, pk: int):
 
 
 @login_required
-def person_merge(request):
+def person_merge(request: HttpRequest) -> HttpResponse:
     """The groups of records the matching rule takes for one person, each with a form to review the join."""
     if not access.people_can_merge(request.user):
         raise PermissionDenied
@@ -77,7 +77,7 @@ def person_merge(request):
 
 
 @login_required
-def person_merge_confirm(request):
+def person_merge_confirm(request: HttpRequest) -> HttpResponse:
     """What the join will do, shown before it is done: the records, their details and their activities."""
     if not access.people_can_merge(request.user):
         raise PermissionDenied

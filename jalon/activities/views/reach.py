@@ -7,7 +7,7 @@ jalon.web.charts (inline SVG, no script). Filters are GET parameters, so a filte
 from collections.abc import Callable
 from dataclasses import replace
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -114,7 +114,7 @@ def _map(report: Reach):
     )
 
 
-def reach_dashboard(request):
+def reach_dashboard(request: HttpRequest) -> HttpResponse:
     form = ReachFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     report = reach_report(
@@ -137,7 +137,7 @@ def reach_dashboard(request):
     )
 
 
-def country_reach(request, iso3: str):
+def country_reach(request: HttpRequest, iso3: str) -> HttpResponse:
     country = selectors.country_by_iso3(iso3)
     if country is None:
         raise Http404
