@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 
 from jalon.activities import access
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
@@ -192,12 +192,6 @@ def people_histories(people) -> dict[int, list[Registration]]:
     ):
         history.setdefault(registration.person_id, []).append(registration)
     return history
-
-
-def registrations_with_people(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
-    return queryset.select_related("person").prefetch_related(
-        Prefetch("attendances", queryset=Attendance.objects.select_related("session"))
-    )
 
 
 @dataclass(frozen=True)
