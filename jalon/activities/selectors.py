@@ -143,8 +143,12 @@ def activity_summary(*, activity: Activity) -> ActivitySummary:
 
 
 def person_history(*, person: Person) -> QuerySet[Registration]:
-    """A person's registrations, newest activity first, with sessions attended."""
-    return registrations_listed(person.registrations.all()).order_by("-activity__start_date", "-pk")
+    """A person's registrations, newest activity first, with sessions attended and each activity's organiser."""
+    return (
+        registrations_listed(person.registrations.all())
+        .select_related("activity__organiser")
+        .order_by("-activity__start_date", "-pk")
+    )
 
 
 # Long enough for the longest code a person could type with separators, short enough to refuse junk early.
@@ -364,3 +368,20 @@ def country_positions() -> list[tuple[float, float]]:
     """Every country's capital (latitude, longitude): the map's background dots."""
     rows = Country.objects.exclude(latitude=None).exclude(longitude=None).values_list("latitude", "longitude")
     return [(float(latitude), float(longitude)) for latitude, longitude in rows if latitude and longitude]
+
+
+def activity_relations(activity: Activity) -> dict:
+    """What the activity page lists beside the activity: its countries, languages, partners, donors and
+    materials (each read when the page shows it)."""
+    return {
+        "countries": activity.countries.all(),
+        "languages": activity.languages.all(),
+        "partners": activity.partners.all(),
+        "donors": activity.donors.all(),
+        "materials": activity.materials.select_related("language"),
+    }
+
+
+def material_next_order(activity: Activity) -> int:
+    """The place of a new material: after the others."""
+    return activity.materials.count()

@@ -173,12 +173,8 @@ def activity_detail(request: HttpRequest, code: str) -> HttpResponse:
         session.present_shown = count if can_see_people or count == 0 or count >= threshold else None
     context = {
         "activity": activity,
-        "countries": activity.countries.all(),
-        "languages": activity.languages.all(),
-        "partners": activity.partners.all(),
-        "donors": activity.donors.all(),
+        **selectors.activity_relations(activity),
         "sessions": sessions,
-        "materials": activity.materials.select_related("language"),
         "outputs": selectors.activity_outputs_shown(request.user, activity),
         "results": activity_results(activity=activity, exact=can_see_people),
         "can_manage": can_manage,

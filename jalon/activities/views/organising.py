@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jalon.activities import access, services
+from jalon.activities import access, selectors, services
 from jalon.activities.forms import ActivityForm, MaterialForm, SessionForm
 from jalon.web.pages import delete_page, form_page
 
@@ -113,7 +113,7 @@ def material_edit(request: HttpRequest, code: str, pk: int | None = None) -> Htt
     else:
         material = access.access_material(request.user, code, pk)
         activity = material.activity
-    initial = {} if material else {"order": activity.materials.count()}
+    initial = {} if material else {"order": selectors.material_next_order(activity)}
     form = MaterialForm(request.POST or None, request.FILES or None, instance=material, initial=initial)
 
     def save(f):

@@ -21,9 +21,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.access_person(request.user, pk)
     # Only the registrations of activities the user may see the participants of: a focal point sees what
     # this person did in their own organisation's activities, not elsewhere.
-    registrations = access.registrations_visible(request.user, selectors.person_history(person=person)).select_related(
-        "activity__organiser"
-    )
+    registrations = access.registrations_visible(request.user, selectors.person_history(person=person))
     return render(
         request,
         "activities/person_detail.html",
