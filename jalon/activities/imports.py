@@ -37,9 +37,9 @@ from jalon.accounts.audit import audit_record
 from jalon.accounts.models import AuditEntry
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import normalised_email, person_match_key, person_name_key
-from jalon.activities.services import certificate_code_new
+from jalon.activities.services import certificate_code_new, organiser_check
 from jalon.interop import bulk
-from jalon.interop.jobs import ImportRejected, Progress
+from jalon.interop.jobs import ImportRejected, Progress, import_job_create
 from jalon.interop.models import ImportJob
 from jalon.interop.spreadsheets import FileRejected, sheet_read
 from jalon.interop.tabular import (
@@ -329,6 +329,15 @@ def template_instructions() -> list[str]:
 
 
 # The import itself -----------------------------------------------------------------------------------------
+
+
+def participants_import_start(*, actor, activity: Activity, upload, language: str, now: bool = False) -> ImportJob:
+    """Store the file and start importing it into the activity (in the background, or at once with `now`).
+    Only the activity's organisers import its participants, as only they register them one by one."""
+    organiser_check(actor, activity)
+    return import_job_create(
+        actor=actor, kind=ImportJob.Kind.PARTICIPANTS, activity=activity, upload=upload, language=language, now=now
+    )
 
 
 def participants_import(job: ImportJob, progress: Progress) -> dict:

@@ -292,7 +292,7 @@ def material_delete(*, actor, material: Material) -> None:
 # Registrations --------------------------------------------------------------------------------------------
 
 
-def _check_organiser(actor, activity: Activity) -> None:
+def organiser_check(actor, activity: Activity) -> None:
     """Participants, their attendance and evaluations are recorded by the activity's organisers (those who
     manage it: activities.access decides). Here, so that no caller skips it. No actor: the system (the
     command line, the demo)."""
@@ -382,7 +382,7 @@ def registration_create(
         and access.activity_can_register_self(actor, activity)
     )
     if not self_registration:
-        _check_organiser(actor, activity)
+        organiser_check(actor, activity)
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("This activity is cancelled: nobody can register for it."))
     if person is None:
@@ -413,7 +413,7 @@ def registration_create(
 
 @transaction.atomic
 def registration_update(*, actor, registration: Registration, version: int | None = None, **fields) -> Registration:
-    _check_organiser(actor, registration.activity)
+    organiser_check(actor, registration.activity)
     return _registration_update(actor=actor, registration=registration, version=version, **fields)
 
 
@@ -450,7 +450,7 @@ def registration_cancel(*, actor, registration: Registration) -> Registration:
 @transaction.atomic
 def registration_delete(*, actor, registration: Registration) -> None:
     """Remove a registration recorded by mistake (with its attendance); to keep the history, cancel instead."""
-    _check_organiser(actor, registration.activity)
+    organiser_check(actor, registration.activity)
     for row in registration.attendances.all():
         audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=row, before=snapshot(row))
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=registration, before=snapshot(registration))
@@ -476,7 +476,7 @@ def registration_complete(
 ) -> Registration:
     """Mark a registration completed (and issue its certificate code), or not completed (the
     certificate is withdrawn: its code no longer verifies)."""
-    _check_organiser(actor, registration.activity)
+    organiser_check(actor, registration.activity)
     return _registration_complete(actor=actor, registration=registration, completed=completed, on=on)
 
 
@@ -530,7 +530,7 @@ def certificate_issue(*, actor, registration: Registration) -> Registration:
 def attendance_record(*, actor, session: ActivitySession, present: dict) -> int:
     """Record who was present at a session: {registration id: True/False}. Registrations of another
     activity are refused. Returns how many rows changed."""
-    _check_organiser(actor, session.activity)
+    organiser_check(actor, session.activity)
     ids = {int(key) for key in present}
     # Loaded with what their audit entries name (person, activity), once for the whole session.
     registrations = {

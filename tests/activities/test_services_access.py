@@ -145,3 +145,25 @@ def test_only_the_organisers_record_attendance(users, kebs_workshop):
     assert messages == [PARTICIPANTS_REFUSED]
     assert not Attendance.objects.exists()
     assert services.attendance_record(actor=users["manager"], session=session, present={registration.pk: True}) == 1
+
+
+def test_only_the_organisers_import_participants_from_a_file(users, kebs_workshop):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jalon.activities.imports import participants_import_start
+    from jalon.interop.models import ImportJob
+
+    def upload():
+        return SimpleUploadedFile("p.csv", b"Given name,Family name\nAwa,Sow\n")
+
+    messages = refusal(
+        lambda: participants_import_start(actor=users["focal"], activity=kebs_workshop, upload=upload(), language="en"),
+        "activity",
+    )
+    assert messages == [PARTICIPANTS_REFUSED]
+    assert not ImportJob.objects.exists()
+    job = participants_import_start(
+        actor=users["manager"], activity=kebs_workshop, upload=upload(), language="en", now=True
+    )
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and Registration.objects.get().person.family_name == "Sow"

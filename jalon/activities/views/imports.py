@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 
 from jalon.activities import access, selectors
 from jalon.activities.forms import ImportForm
-from jalon.activities.imports import activity_template_columns, example_row, template_instructions
+from jalon.activities.imports import (
+    activity_template_columns,
+    example_row,
+    participants_import_start,
+    template_instructions,
+)
 from jalon.interop import jobs
 from jalon.interop.models import ImportJob
 from jalon.interop.tabular import report_csv, report_xlsx, template_csv, template_xlsx
@@ -28,12 +33,8 @@ def participant_import(request: HttpRequest, code: str) -> HttpResponse:
     activity = access.access_import_activity(request.user, code)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = jobs.import_job_create(
-            actor=request.user,
-            kind=ImportJob.Kind.PARTICIPANTS,
-            activity=activity,
-            upload=form.cleaned_data["file"],
-            language=get_language() or "fr",
+        job = participants_import_start(
+            actor=request.user, activity=activity, upload=form.cleaned_data["file"], language=get_language() or "fr"
         )
         return redirect(job.get_absolute_url())
     return render(
