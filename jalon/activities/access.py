@@ -5,12 +5,16 @@ points and contributors of the organiser organisation) and to the programme team
 managers, managers of a programme the activity serves); viewers and the public get aggregates only. The same
 people create and edit activities."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from jalon.accounts.access import Grants, grants_for
 from jalon.accounts.models import Role
-from jalon.activities.models import Activity, Attendance, Registration
+from jalon.activities.models import Activity, ActivitySession, Attendance, Material, Registration
 from jalon.interop.models import ImportJob
+from jalon.lib.ids import valid_id
+from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
 from jalon.results.access import programmes_visible
 from jalon.results.models import Result
@@ -185,3 +189,98 @@ def import_jobs_visible(user, queryset=None):
     if managed:
         condition |= Q(activity_id__in=_activities_serving(managed))
     return queryset.filter(condition)
+
+
+# Fetchers: the record a page or an endpoint asks for, or a refusal. An activity that does not exist and
+# one the user may not see get the same 404 (unpublished activities are private); a visible one the user
+# may not manage gets 403.
+
+
+def access_activity(user, code: str, *, manage: bool = False) -> Activity:
+    activity = (
+        activities_visible(user)
+        .select_related("organiser", "region", "planned_budget_currency", "actual_cost_currency")
+        .filter(code=code)
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    if manage and not activity_can_manage(user, activity):
+        raise PermissionDenied
+    return activity
+
+
+def access_session(user, code: str, pk: int) -> ActivitySession:
+    """A session of an activity the user manages (sessions are edited and marked by its organisers)."""
+    activity = access_activity(user, code, manage=True)
+    session = activity.sessions.filter(pk=pk).first() if valid_id(pk) else None
+    if session is None:
+        raise Http404
+    session.activity = activity
+    return session
+
+
+def access_material(user, code: str, pk: int) -> Material:
+    activity = access_activity(user, code, manage=True)
+    material = activity.materials.filter(pk=pk).first() if valid_id(pk) else None
+    if material is None:
+        raise Http404
+    material.activity = activity
+    return material
+
+
+def access_registration(user, code: str, pk: int) -> Registration:
+    """A registration of a visible activity, for those who may change it (its evaluation, its cancelling)."""
+    activity = access_activity(user, code)
+    registration = (
+        activity.registrations.select_related("person__organisation", "person__country", "activity")
+        .filter(pk=pk)
+        .first()
+        if valid_id(pk)
+        else None
+    )
+    if registration is None:
+        raise Http404
+    if not registration_can_change(user, registration):
+        raise PermissionDenied
+    return registration
+
+
+def access_person(user, pk: int, *, manage: bool = False) -> Person:
+    """A person the user may see: as a participant of activities they organise or manage, or as a contact
+    of their organisation. `manage`: for the personal-data tools (export, erase), the platform-wide team's."""
+    visible = people_of_activities_visible(user) | organisations_access.people_visible(user)
+    person = visible.select_related("organisation", "country").filter(pk=pk).first() if valid_id(pk) else None
+    if person is None:
+        raise Http404
+    if manage and not person_can_erase(user, person):
+        raise PermissionDenied
+    return person
+
+
+def access_certificate(user, registration: Registration | None) -> Registration:
+    """The certificate (PDF) of a completed registration: for those who see its participants."""
+    if registration is None:
+        raise Http404
+    if not registrations_visible(user, Registration.objects.filter(pk=registration.pk)).exists():
+        raise PermissionDenied
+    return registration
+
+
+def access_import_activity(user, code: str) -> Activity:
+    """The activity a user imports participants into (or downloads the template naming its sessions for)."""
+    activity = access_activity(user, code)
+    if not import_can_start(user, activity):
+        raise PermissionDenied
+    return activity
+
+
+def access_import_job(user, pk: int) -> ImportJob:
+    job = (
+        import_jobs_visible(user).select_related("activity", "created_by").filter(pk=pk).first()
+        if valid_id(pk)
+        else None
+    )
+    if job is None:
+        raise Http404
+    return job

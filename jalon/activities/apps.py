@@ -19,3 +19,10 @@ class ActivitiesConfig(AppConfig):
 
         # Registers this app's computed indicators with the results engine.
         from jalon.activities import computations  # noqa: F401
+
+        # The participant import runs as a background job of interop's (which must not import activities).
+        from jalon.activities.imports import participants_import
+        from jalon.interop.jobs import runner_register
+        from jalon.interop.models import ImportJob
+
+        runner_register(ImportJob.Kind.PARTICIPANTS, participants_import)

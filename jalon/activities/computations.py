@@ -122,7 +122,9 @@ def _geography_parts(
     if Dimension.Kind.INCOME in kinds:
         incomes: Counter = Counter()
         for pk, count in by_country.items():
-            incomes[(countries[pk].cls_income if pk is not None else None) or UNKNOWN] += count
+            # cls_income: annotated by countries_with_classifications, unknown to the model's type.
+            income = getattr(countries[pk], "cls_income", None) if pk is not None else None
+            incomes[income or UNKNOWN] += count
         parts.extend(_choice_parts(incomes, IncomeGroup.choices, Dimension.Kind.INCOME))
     return parts
 

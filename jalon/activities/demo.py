@@ -10,6 +10,7 @@ import random
 import re
 import unicodedata
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -151,7 +152,8 @@ def _ascii(text: str) -> str:
 def _pool(rng: random.Random, nsbs: list[Organisation]) -> list[dict]:
     """About 420 distinct people from the developing-country NSBs, with a few near-duplicates (the same
     person typed differently) so that the duplicate finder has something to show."""
-    people, seen = [], set()
+    people: list[dict] = []
+    seen: set = set()
     while len(people) < 420:
         female = rng.random() < 0.46
         given = rng.choice(GIVEN_FEMALE if female else GIVEN_MALE)
@@ -195,8 +197,9 @@ def demo_activities_build(*, actor) -> int:
     )
     by_region: dict[str, list] = {}
     for nsb in nsbs:
-        if nsb.country.region_id:
-            by_region.setdefault(nsb.country.region.m49, []).append(nsb)
+        region = nsb.country.region if nsb.country else None
+        if region is not None:
+            by_region.setdefault(region.m49, []).append(nsb)
     pool = _pool(rng, nsbs)
     people_by_nsb: dict[int, list] = {}
     for details in pool:
@@ -215,7 +218,7 @@ def demo_activities_build(*, actor) -> int:
         candidates = pool
         if level == ActivityLevel.REGIONAL:
             region = Region.objects.get(m49=where)
-            candidates = [p for nsb in by_region.get(where, []) for p in people_by_nsb.get(nsb.pk, [])]
+            candidates = [p for nsb in by_region.get(where or "", []) for p in people_by_nsb.get(nsb.pk, [])]
         elif level == ActivityLevel.NATIONAL:
             organiser = Organisation.objects.get(acronym=where, kind=Organisation.Kind.NSB)
             countries = [organiser.country]
@@ -292,7 +295,7 @@ def demo_activities_build(*, actor) -> int:
             attended = rng.random() < 0.9
             for index, session in enumerate(sessions):
                 presence[session][registration.pk] = attended and (index == 0 or rng.random() < 0.9)
-            evaluation = {}
+            evaluation: dict[str, Any] = {}
             if kind in TESTED and attended:
                 pre = rng.randrange(30, 70)
                 evaluation |= {

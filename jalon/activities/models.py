@@ -8,12 +8,12 @@ Multilingual content is stored as {"fr": ..., "en": ...} JSON, like the results 
 
 from django.conf import settings
 from django.db import models
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jalon.accounts.versioning import VersionedModel
-from jalon.lib.multilingual import MultilingualField, text_in
+from jalon.lib.multilingual import MultilingualField
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country, Currency, Language, Region
 
@@ -154,17 +154,10 @@ class Activity(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return self.t("title") or self.code
+        return str(self.title) or self.code
 
     def get_absolute_url(self) -> str:
-        # The page lives in jalon/web (built beside this); the API still works without it.
-        try:
-            return reverse("activities:activity_detail", kwargs={"code": self.code})
-        except NoReverseMatch:
-            return ""
-
-    def t(self, field: str) -> str:
-        return text_in(getattr(self, field))
+        return reverse("activities:activity_detail", kwargs={"code": self.code})
 
 
 class Material(models.Model):
@@ -198,6 +191,9 @@ class ActivitySession(models.Model):
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=250, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    # Not a column: set on the activity page's rows (views.activities).
+    present_shown: int | None
 
     class Meta:
         ordering = ["activity", "date", "start_time", "id"]

@@ -328,7 +328,7 @@ def activities_reaching(
     exact figures, an activity held elsewhere is listed only when at least the threshold of people from
     the country took part: listing it would otherwise say that a small group of them did."""
     from_country = participations(user=user, filters=replace(filters, country_id=country.pk))
-    reaching = from_country.values("activity_id")
+    reaching: QuerySet = from_country.values("activity_id")
     if not exact:
         reaching = (
             reaching.annotate(people=Count("person", distinct=True))

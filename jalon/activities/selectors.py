@@ -3,14 +3,18 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 
 from jalon.activities import access
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import people_duplicates, person_match_key  # noqa: F401 - read from here too
 from jalon.activities.services import certificate_code_normalise
+from jalon.interop.models import ImportJob
+from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Person
 from jalon.reference.models import Country
+from jalon.results.access import programmes_visible
+from jalon.results.models import Result
 
 CENTI = Decimal("0.01")
 
@@ -43,7 +47,7 @@ def activity_participants(*, activity: Activity) -> QuerySet[Registration]:
     )
 
 
-def activity_sessions(*, activity: Activity) -> QuerySet[ActivitySession]:
+def activity_sessions(*, activity: Activity):  # the type inferred keeps the annotation (present_count)
     # Ordered here: Django does not apply Meta.ordering to a grouped (annotated) query, so PostgreSQL would
     # return the sessions in any order.
     return activity.sessions.annotate(present_count=Count("attendances", filter=Q(attendances__present=True))).order_by(
@@ -139,18 +143,29 @@ def activity_summary(*, activity: Activity) -> ActivitySummary:
 
 
 def person_history(*, person: Person) -> QuerySet[Registration]:
-    """A person's registrations, newest activity first, with sessions attended."""
-    return registrations_listed(person.registrations.all()).order_by("-activity__start_date", "-pk")
+    """A person's registrations, newest activity first, with sessions attended and each activity's organiser."""
+    return (
+        registrations_listed(person.registrations.all())
+        .select_related("activity__organiser")
+        .order_by("-activity__start_date", "-pk")
+    )
+
+
+# Long enough for the longest code a person could type with separators, short enough to refuse junk early.
+CERTIFICATE_CODE_MAX_LENGTH = 64
 
 
 def certificate_lookup(*, code: str) -> Registration | None:
-    """The completed registration a certificate code belongs to, or None. Anyone may check a code: the
-    answer names the person and the activity, as the certificate itself does."""
+    """The completed registration a certificate code belongs to, or None (never an error for a malformed
+    code). Anyone may check a code: the answer names the person and the activity, as the certificate itself
+    does. A cancelled registration's certificate no longer verifies."""
+    if not code or len(code) > CERTIFICATE_CODE_MAX_LENGTH:
+        return None
     normalised = certificate_code_normalise(code)
     if not normalised or len(normalised) > 32:
         return None
     return (
-        Registration.objects.filter(certificate_code=normalised, completed=True)
+        Registration.objects.filter(certificate_code=normalised, completed=True, status=Registration.Status.REGISTERED)
         .select_related("person", "activity__organiser")
         .first()
     )
@@ -181,12 +196,6 @@ def people_histories(people) -> dict[int, list[Registration]]:
     ):
         history.setdefault(registration.person_id, []).append(registration)
     return history
-
-
-def registrations_with_people(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
-    return queryset.select_related("person").prefetch_related(
-        Prefetch("attendances", queryset=Attendance.objects.select_related("session"))
-    )
 
 
 @dataclass(frozen=True)
@@ -268,3 +277,111 @@ def activity_counts(*, activity: Activity) -> dict:
             tested=Count("pk", filter=Q(pre_test_score__isnull=False, post_test_score__isnull=False)),
         )
     )
+
+
+def activities_for_list(user, filters: dict) -> QuerySet[Activity]:
+    """The list page's rows: what it shows of each activity, with the number registered."""
+    return (
+        activities_filtered(user, filters)
+        .select_related("organiser", "region")
+        .prefetch_related("countries")
+        .annotate(
+            registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED))
+        )
+    )
+
+
+def activities_managed_among(user, activities) -> set[int]:
+    """Which of these activities the user manages (and so sees exact participant counts of), in one query."""
+    ids = [activity.pk for activity in activities]
+    return set(access.activities_manageable(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def activities_in_calendar(user, filters: dict, *, start, end) -> list[Activity]:
+    """The activities running at some point from `start` to `end`, in date order."""
+    return list(
+        activities_filtered(user, {**filters, "date_from": start, "date_to": end})
+        .select_related("organiser")
+        .order_by("start_date", "end_date", "code")
+    )
+
+
+def activity_outputs_shown(user, activity: Activity) -> QuerySet[Result]:
+    """The results an activity serves, in the programmes the user may see."""
+    return (
+        activity.outputs.filter(programme__in=programmes_visible(user))
+        .select_related("programme", "level")
+        .order_by("programme__code", "order")
+    )
+
+
+def activity_sessions_in_order(activity: Activity) -> QuerySet[ActivitySession]:
+    return activity.sessions.order_by("date", "start_time", "id")
+
+
+def attendance_sheet(session: ActivitySession) -> tuple[list[Registration], dict[int, bool]]:
+    """The people registered (not cancelled) for the session's activity, by name, and the attendance
+    recorded so far ({registration id: present}): two queries."""
+    registrations = list(
+        Registration.objects.filter(activity_id=session.activity_id, status=Registration.Status.REGISTERED)
+        .select_related("person__organisation")
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+    recorded = dict(session.attendances.values_list("registration_id", "present"))
+    return registrations, recorded
+
+
+def person_registration_count(person: Person) -> int:
+    return person.registrations.count()
+
+
+def people_mergeable(user) -> QuerySet[Person]:
+    """The records a user may join: people they see that were not erased."""
+    return (
+        organisations_access.people_visible(user)
+        .filter(anonymised_at__isnull=True)
+        .select_related("organisation", "country")
+    )
+
+
+def import_jobs_recent(user, activity: Activity, *, count: int = 10) -> QuerySet[ImportJob]:
+    return access.import_jobs_visible(user, activity.import_jobs.select_related("created_by"))[:count]
+
+
+# Reach pages ------------------------------------------------------------------------------------------------
+
+
+def country_by_iso3(iso3: str) -> Country | None:
+    if not (len(iso3) == 3 and iso3.isascii() and iso3.isalpha()):
+        # Not a country code; and PostgreSQL would refuse a NUL character in the lookup (a server error).
+        return None
+    return Country.objects.filter(iso3=iso3.upper()).first()
+
+
+def activities_held_in(country: Country, activities) -> set[int]:
+    """Which of these activities took place in the country (the others reached its people elsewhere)."""
+    ids = [activity.pk for activity in activities]
+    return set(country.activities.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def country_positions() -> list[tuple[float, float]]:
+    """Every country's capital (latitude, longitude): the map's background dots."""
+    rows = Country.objects.exclude(latitude=None).exclude(longitude=None).values_list("latitude", "longitude")
+    return [(float(latitude), float(longitude)) for latitude, longitude in rows if latitude and longitude]
+
+
+def activity_relations(activity: Activity) -> dict:
+    """What the activity page lists beside the activity: its countries, languages, partners, donors and
+    materials (each read when the page shows it)."""
+    return {
+        "countries": activity.countries.all(),
+        "languages": activity.languages.all(),
+        "partners": activity.partners.all(),
+        "donors": activity.donors.all(),
+        "materials": activity.materials.select_related("language"),
+    }
+
+
+def material_next_order(activity: Activity) -> int:
+    """The place of a new material: after the others."""
+    return activity.materials.count()

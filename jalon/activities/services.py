@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
+from jalon.activities import access
 from jalon.activities.models import Activity, ActivitySession, Attendance, Material, Registration
 from jalon.activities.people import person_find
 from jalon.organisations.models import Person
@@ -91,22 +92,13 @@ def activity_validate(activity: Activity, relations: dict) -> None:
         errors.setdefault("code", []).append(
             _("“%(code)s” is a reserved word of the site’s addresses: choose another code.") % {"code": activity.code}
         )
-    title = activity.title if isinstance(activity.title, dict) else None
-    if title is None or not any(isinstance(text, str) and text.strip() for text in title.values()):
-        errors.setdefault("title", []).append(_("Give a title in French or in English."))
-    elif any(not isinstance(text, str) for text in title.values()) or not set(title) <= {
-        "en",
-        "fr",
-        "es",
-        "ar",
-        "zh",
-        "ru",
-    }:
-        errors.setdefault("title", []).append(_("A title is a text per language code (en, fr…)."))
-    if not isinstance(activity.description, dict) or any(
-        not isinstance(text, str) for text in activity.description.values()
+    # The shape and the languages of the texts are the shared field's (full_clean); a missing title is
+    # named here, with the other mistakes.
+    title = activity.title
+    if not title or (
+        isinstance(title, dict) and not any(isinstance(text, str) and text.strip() for text in title.values())
     ):
-        errors.setdefault("description", []).append(_("A description is a text per language code (en, fr…)."))
+        errors.setdefault("title", []).append(_("Give a title in French or in English."))
     if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
         errors.setdefault("end_date", []).append(_("The end date is before the start date."))
     countries = relations.get("countries")
@@ -129,6 +121,18 @@ def activity_validate(activity: Activity, relations: dict) -> None:
         raise ValidationError(errors)
 
 
+def _check_recorder(actor, *, organiser, outputs) -> None:
+    """Whoever records an activity must keep it one they manage: organised by their organisation, or
+    serving a programme they manage (activities.access decides). Here, not in the pages and API, so that
+    no caller skips it. No actor: the system (the command line, the demo)."""
+    if actor is None:
+        return
+    if not access.activity_can_record(actor, organiser=organiser, outputs=outputs):
+        raise ValidationError(
+            {"organiser": _("Record activities organised by your own organisation, or serving a programme you manage.")}
+        )
+
+
 def _set_relations(activity: Activity, relations: dict) -> None:
     for name, values in relations.items():
         getattr(activity, name).set(values)
@@ -145,6 +149,7 @@ def activity_create(*, actor, **fields) -> Activity:
         activity.created_by = actor
     activity_validate(activity, relations)
     activity.full_clean()
+    _check_recorder(actor, organiser=activity.organiser, outputs=relations.get("outputs", []))
     activity.save()
     _set_relations(activity, relations)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=activity)
@@ -163,6 +168,8 @@ def activity_update(*, actor, activity: Activity, version: int | None = None, **
             checked["countries"] = list(current.countries.all())
         activity_validate(current, checked)
         current.full_clean()
+        outputs = relations["outputs"] if "outputs" in relations else list(current.outputs.all())
+        _check_recorder(actor, organiser=current.organiser, outputs=outputs)
 
     current, changed = versioned_update(
         activity,
@@ -285,6 +292,20 @@ def material_delete(*, actor, material: Material) -> None:
 # Registrations --------------------------------------------------------------------------------------------
 
 
+def organiser_check(actor, activity: Activity) -> None:
+    """Participants, their attendance and evaluations are recorded by the activity's organisers (those who
+    manage it: activities.access decides). Here, so that no caller skips it. No actor: the system (the
+    command line, the demo)."""
+    if actor is not None and not access.activity_can_manage(actor, activity):
+        raise ValidationError(
+            {
+                "activity": _(
+                    "Only the activity’s organisers may record its participants, their attendance and evaluations."
+                )
+            }
+        )
+
+
 def _person_details_validate(details: dict) -> None:
     if not (details.get("given_name") or "").strip() and not (details.get("family_name") or "").strip():
         raise ValidationError({"family_name": _("Give the participant's name.")})
@@ -349,8 +370,19 @@ def registration_create(
     *, actor, activity: Activity, person: Person | None = None, person_details: dict | None = None, **fields
 ) -> Registration:
     """Register a person (given, or found or created from `person_details`) for an activity. A cancelled
-    registration of the same person is reopened; an active one is refused."""
+    registration of the same person is reopened; an active one is refused.
+
+    Organisers register anyone; anyone else only themselves, through the public form of an open activity
+    (`person_details`, source "form", nothing else)."""
     unknown_fields(fields, REGISTRATION_FIELDS, "registration")
+    self_registration = (
+        person is None
+        and set(fields) <= {"source"}
+        and fields.get("source") == Registration.Source.FORM
+        and access.activity_can_register_self(actor, activity)
+    )
+    if not self_registration:
+        organiser_check(actor, activity)
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("This activity is cancelled: nobody can register for it."))
     if person is None:
@@ -365,7 +397,7 @@ def registration_create(
             raise ValidationError(
                 {"person": _("%(person)s is already registered for this activity.") % {"person": person}}
             )
-        return registration_update(actor=actor, registration=existing, status=Registration.Status.REGISTERED, **fields)
+        return _registration_update(actor=actor, registration=existing, status=Registration.Status.REGISTERED, **fields)
     if activity.capacity is not None:
         taken = activity.registrations.filter(status=Registration.Status.REGISTERED).count()
         if taken >= activity.capacity:
@@ -381,6 +413,11 @@ def registration_create(
 
 @transaction.atomic
 def registration_update(*, actor, registration: Registration, version: int | None = None, **fields) -> Registration:
+    organiser_check(actor, registration.activity)
+    return _registration_update(actor=actor, registration=registration, version=version, **fields)
+
+
+def _registration_update(*, actor, registration: Registration, version: int | None = None, **fields) -> Registration:
     unknown_fields(fields, REGISTRATION_FIELDS + ("completed",), "registration")
     completed = fields.pop("completed", None)
 
@@ -401,7 +438,7 @@ def registration_update(*, actor, registration: Registration, version: int | Non
     if changed:
         _activities_changed()
     if completed is not None and completed != current.completed:
-        current = registration_complete(actor=actor, registration=current, completed=completed)
+        current = _registration_complete(actor=actor, registration=current, completed=completed)
     return current
 
 
@@ -413,6 +450,7 @@ def registration_cancel(*, actor, registration: Registration) -> Registration:
 @transaction.atomic
 def registration_delete(*, actor, registration: Registration) -> None:
     """Remove a registration recorded by mistake (with its attendance); to keep the history, cancel instead."""
+    organiser_check(actor, registration.activity)
     for row in registration.attendances.all():
         audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=row, before=snapshot(row))
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=registration, before=snapshot(registration))
@@ -438,6 +476,13 @@ def registration_complete(
 ) -> Registration:
     """Mark a registration completed (and issue its certificate code), or not completed (the
     certificate is withdrawn: its code no longer verifies)."""
+    organiser_check(actor, registration.activity)
+    return _registration_complete(actor=actor, registration=registration, completed=completed, on=on)
+
+
+def _registration_complete(
+    *, actor, registration: Registration, completed: bool = True, on: datetime.date | None = None
+) -> Registration:
     # The person and activity come along: the audit entry names them (Registration.__str__).
     current = locked(registration, None, queryset=Registration.objects.select_related("person", "activity"))
     if completed and current.status == Registration.Status.CANCELLED:
@@ -485,6 +530,7 @@ def certificate_issue(*, actor, registration: Registration) -> Registration:
 def attendance_record(*, actor, session: ActivitySession, present: dict) -> int:
     """Record who was present at a session: {registration id: True/False}. Registrations of another
     activity are refused. Returns how many rows changed."""
+    organiser_check(actor, session.activity)
     ids = {int(key) for key in present}
     # Loaded with what their audit entries name (person, activity), once for the whole session.
     registrations = {
@@ -507,16 +553,16 @@ def attendance_record(*, actor, session: ActivitySession, present: dict) -> int:
     changed = 0
     for key, value in present.items():
         registration_id, value = int(key), bool(value)
-        row = existing.get(registration_id)
-        if row is None:
+        found = existing.get(registration_id)
+        if found is None:
             row = Attendance.objects.create(session=session, registration=registrations[registration_id], present=value)
             audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=row)
             changed += 1
-        elif row.present != value:
-            before = snapshot(row)
-            row.present = value
-            row.save(update_fields=["present", "recorded_at"])
-            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=row, before=before)
+        elif found.present != value:
+            before = snapshot(found)
+            found.present = value
+            found.save(update_fields=["present", "recorded_at"])
+            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=found, before=before)
             changed += 1
     if changed:
         _activities_changed()
@@ -650,17 +696,13 @@ def _references_move(*, actor, keep: Person, duplicate: Person) -> None:
     read from the model graph, so that a module added later is covered without changing this."""
     for relation in Person._meta.related_objects:
         model = relation.related_model
-        if model is Registration:
+        if model is Registration or not isinstance(model, type):
             continue
         if relation.many_to_many:
-            through = relation.through
-            source = (
-                next(f for f in through._meta.fields if f.is_relation and f.related_model is Person)
-                if relation.through
-                else None
-            )
-            if source is None:
+            through = getattr(relation, "through", None)  # a ManyToManyRel's; the stubs type the base class
+            if through is None:
                 continue
+            source = next(f for f in through._meta.fields if f.is_relation and f.related_model is Person)
             others = [f for f in through._meta.fields if f.is_relation and f is not source]
             for row in through.objects.filter(**{source.name: duplicate}):
                 clash = {f.name: getattr(row, f.attname) for f in others}
@@ -671,7 +713,7 @@ def _references_move(*, actor, keep: Person, duplicate: Person) -> None:
                     row.save()
             continue
         field = relation.field
-        for row in model.objects.filter(**{field.name: duplicate}):
+        for row in model._default_manager.filter(**{field.name: duplicate}):
             before = snapshot(row)
             setattr(row, field.name, keep)
             try:
@@ -700,6 +742,7 @@ def person_export(*, actor, person: Person) -> dict:
     registration with its attendance, tests, surveys and certificate. The export itself is audited."""
     person = Person.objects.select_related("organisation", "country").get(pk=person.pk)
     audit_record(actor=actor, action=AuditEntry.Action.EXPORT, instance=person)
+    registrations_data: list[dict] = []
     data = {
         "person": {
             "id": person.pk,
@@ -715,12 +758,12 @@ def person_export(*, actor, person: Person) -> dict:
             "created_at": _json(person.created_at),
             "anonymised_at": _json(person.anonymised_at),
         },
-        "registrations": [],
+        "registrations": registrations_data,
     }
     registrations = person.registrations.select_related("activity").prefetch_related("attendances__session")
     for registration in registrations.order_by("activity__start_date", "pk"):
         activity = registration.activity
-        data["registrations"].append(
+        registrations_data.append(
             {
                 "activity": {
                     "code": activity.code,

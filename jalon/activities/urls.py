@@ -1,7 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from jalon.web.views import activities, activity_participants, activity_people, certificates, reach
-from jalon.web.views import imports as imports
+from jalon.activities.views import activities, certificates, imports, organising, participants, people, reach
 
 app_name = "activities"
 
@@ -22,30 +21,28 @@ urlpatterns: list = [
     # Activities, participants and people (fixed paths before "<slug:code>/").
     path("", activities.activity_list, name="activity_list"),
     path("calendar/", activities.activity_calendar, name="activity_calendar"),
-    path("new/", activities.activity_create, name="activity_create"),
-    path("people/merge/", activity_people.person_merge, name="person_merge"),
-    path("people/merge/confirm/", activity_people.person_merge_confirm, name="person_merge_confirm"),
-    path("people/<int:pk>/", activity_people.person_detail, name="person_detail"),
-    path("people/<int:pk>/export.json", activity_people.person_export, name="person_export"),
-    path("people/<int:pk>/erase/", activity_people.person_erase, name="person_erase"),
+    path("new/", organising.activity_create, name="activity_create"),
+    path("people/merge/", people.person_merge, name="person_merge"),
+    path("people/merge/confirm/", people.person_merge_confirm, name="person_merge_confirm"),
+    path("people/<int:pk>/", people.person_detail, name="person_detail"),
+    path("people/<int:pk>/export.json", people.person_export, name="person_export"),
+    path("people/<int:pk>/erase/", people.person_erase, name="person_erase"),
     path("<slug:code>/", activities.activity_detail, name="activity_detail"),
-    path("<slug:code>/edit/", activities.activity_edit, name="activity_edit"),
-    path("<slug:code>/delete/", activities.activity_delete, name="activity_delete"),
-    path("<slug:code>/sessions/new/", activities.session_edit, name="session_create"),
-    path("<slug:code>/sessions/<int:pk>/edit/", activities.session_edit, name="session_edit"),
-    path("<slug:code>/sessions/<int:pk>/delete/", activities.session_delete, name="session_delete"),
-    path(
-        "<slug:code>/sessions/<int:pk>/attendance/", activity_participants.attendance_record, name="attendance_record"
-    ),
-    path("<slug:code>/materials/new/", activities.material_edit, name="material_create"),
-    path("<slug:code>/materials/<int:pk>/edit/", activities.material_edit, name="material_edit"),
-    path("<slug:code>/materials/<int:pk>/delete/", activities.material_delete, name="material_delete"),
-    path("<slug:code>/register/", activity_participants.registration_create, name="registration_create"),
-    path("<slug:code>/register/done/", activity_participants.registration_done, name="registration_done"),
-    path("<slug:code>/registrations/<int:pk>/", activity_participants.evaluation_record, name="evaluation_record"),
+    path("<slug:code>/edit/", organising.activity_edit, name="activity_edit"),
+    path("<slug:code>/delete/", organising.activity_delete, name="activity_delete"),
+    path("<slug:code>/sessions/new/", organising.session_edit, name="session_create"),
+    path("<slug:code>/sessions/<int:pk>/edit/", organising.session_edit, name="session_edit"),
+    path("<slug:code>/sessions/<int:pk>/delete/", organising.session_delete, name="session_delete"),
+    path("<slug:code>/sessions/<int:pk>/attendance/", participants.attendance_record, name="attendance_record"),
+    path("<slug:code>/materials/new/", organising.material_edit, name="material_create"),
+    path("<slug:code>/materials/<int:pk>/edit/", organising.material_edit, name="material_edit"),
+    path("<slug:code>/materials/<int:pk>/delete/", organising.material_delete, name="material_delete"),
+    path("<slug:code>/register/", participants.registration_create, name="registration_create"),
+    path("<slug:code>/register/done/", participants.registration_done, name="registration_done"),
+    path("<slug:code>/registrations/<int:pk>/", participants.evaluation_record, name="evaluation_record"),
     path(
         "<slug:code>/registrations/<int:pk>/cancel/",
-        activity_participants.registration_cancel,
+        participants.registration_cancel,
         name="registration_cancel",
     ),
     # End of activities, participants and people.

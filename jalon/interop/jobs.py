@@ -21,13 +21,13 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -38,8 +38,10 @@ from jalon.interop.tabular import Report
 logger = logging.getLogger(__name__)
 
 # Kind -> the function that imports a job of that kind: runner(job, progress) -> result summary. It saves
-# in one transaction, or raises ImportRejected (row problems) or FileRejected (unreadable file).
-RUNNERS = {ImportJob.Kind.PARTICIPANTS: "jalon.interop.participants.participants_import"}
+# in one transaction, or raises ImportRejected (row problems) or FileRejected (unreadable file). The app
+# that owns the data registers its runner from AppConfig.ready() (runner_register): interop imports no
+# domain app.
+RUNNERS: dict[str, Callable[[ImportJob, "Progress"], dict]] = {}
 _LIVE: set[int] = set()
 _SLOTS = threading.BoundedSemaphore(1)
 
@@ -76,6 +78,10 @@ class Progress:
             if connection.in_atomic_block:
                 raise
             logger.warning("Import job %s: progress not recorded", self.job.pk, exc_info=True)
+
+
+def runner_register(kind: str, runner: Callable[[ImportJob, Progress], dict]) -> None:
+    RUNNERS[kind] = runner
 
 
 def worker_name() -> str:
@@ -143,7 +149,7 @@ def import_job_run(pk: int) -> None:
             # Run inline inside a request's transaction, a savepoint keeps a database error from breaking it.
             guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
             with guard:
-                result = import_string(RUNNERS[job.kind])(job, Progress(job))
+                result = RUNNERS[job.kind](job, Progress(job))
         except ImportRejected as rejected:
             count = rejected.report.count
             _fail(

@@ -5,7 +5,7 @@ An import describes its file as a list of `Column`s. `table_parse` reads a `Shee
 (jalon.interop.spreadsheets) against them and gives the parsed rows plus a `Report` of every problem,
 each naming the row as the user sees it in the spreadsheet, the column's header as written in the file,
 the value and the reason in the user's language. The import saves nothing unless the report is empty
-(all-or-nothing); that decision belongs to the import kind (e.g. jalon.interop.participants).
+(all-or-nothing); that decision belongs to the import kind (e.g. jalon.activities.imports).
 
 Headers are matched case-, accent- and punctuation-insensitively against each column's header in every
 language and its aliases. Column headers are part of the file format, so they are data ({"en", "fr"}),
@@ -17,7 +17,7 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -115,22 +115,38 @@ class Email(Parser):
         return _("An email address, such as name@example.org.")
 
 
-TRUE_WORDS = {"yes", "y", "oui", "o", "true", "vrai", "1", "x"}
-FALSE_WORDS = {"no", "n", "non", "false", "faux", "0"}
+# The words a yes/no cell may hold, in each language the imports read (as `normalise` leaves them: no
+# accents, no case), and the marks people write whatever their language. One list for every import:
+# attendance columns take "present"/"absent" as any yes/no column does, so that a file's habits carry
+# over from one column or one import to another.
+YES_WORDS = {
+    "en": ("yes", "y", "true", "present", "p", "attended"),
+    "fr": ("oui", "o", "vrai", "present", "presente"),
+}
+NO_WORDS = {
+    "en": ("no", "n", "false", "absent", "a"),
+    "fr": ("non", "faux", "absent", "absente"),
+}
+YES_MARKS = ("1", "x")
+NO_MARKS = ("0",)
 
 
-@dataclass
+def _words(by_language: dict[str, tuple[str, ...]], marks: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(word for language in LANGUAGES for word in by_language[language]) | frozenset(marks)
+
+
+YES = _words(YES_WORDS, YES_MARKS)
+NO = _words(NO_WORDS, NO_MARKS)
+
+
 class YesNo(Parser):
-    true_words: frozenset = frozenset(TRUE_WORDS)
-    false_words: frozenset = frozenset(FALSE_WORDS)
-
     def __call__(self, value):
         if isinstance(value, bool):
             return value
         word = normalise(as_text(value))
-        if word in self.true_words:
+        if word in YES:
             return True
-        if word in self.false_words:
+        if word in NO:
             return False
         raise CellInvalid(_("Expected yes or no (oui or non)."))
 
@@ -244,7 +260,7 @@ class Date(Parser):
 class Choice(Parser):
     """One of a list, by code or by label in any language (and by aliases such as "F" for female)."""
 
-    def __init__(self, choices: Sequence[tuple[str, object]], aliases: dict[str, str] | None = None):
+    def __init__(self, choices: Sequence[tuple[str, object]], aliases: Mapping[str, str] | None = None):
         self.choices = list(choices)
         self.aliases = aliases or {}
         self._lookup: dict[str, str] | None = None
@@ -420,10 +436,10 @@ def table_parse(
     max_rows: int,
     progress: Callable[[int], None] | None = None,
     every: int = 2000,
-) -> tuple[Header | None, list[ParsedRow]]:
+) -> tuple[Header, list[ParsedRow]]:
     """Parse every row; problems go to `report`. Raises FileRejected beyond `max_rows` rows of data."""
     rows = iter(sheet.rows)
-    header = None
+    header: Header | None = None
     for number, values in rows:
         if any(not is_blank(value) for value in values):
             header = header_match(number, values, columns, report)

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from jalon.activities import services
+from jalon.activities.certificates import pdf_text
 from jalon.activities.models import Activity
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country
-from jalon.web.views.certificates import pdf_text
 
 
 def url(name, language="en", **kwargs):

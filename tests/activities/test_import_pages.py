@@ -131,7 +131,7 @@ def test_a_crashed_import_is_marked_failed_with_a_message_and_saves_nothing(
     def crash(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("jalon.interop.participants.participants_save", crash)
+    monkeypatch.setattr("jalon.activities.imports.participants_save", crash)
     post(client_as("manager"), workshop, "p.xlsx", xlsx_bytes(HEADERS_EN, participant_rows(2)))
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.FAILED
@@ -142,7 +142,7 @@ def test_a_crashed_import_is_marked_failed_with_a_message_and_saves_nothing(
 
 
 def test_a_crash_during_the_save_rolls_back_what_was_written(client_as, workshop, inline, monkeypatch):
-    from jalon.interop import participants
+    from jalon.activities import imports as participants
 
     original = participants._attendance_save
 

@@ -409,7 +409,7 @@ def test_the_activity_form_names_each_mistake(client_as, users, db):
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "Give a title in French or in English." in errors["title_en"]
+    assert "Give a title in French or in English." in errors["title"]
     assert "The end date is before the start date." in errors["end_date"]
     assert "A national activity needs its country." in errors["countries"]
     assert "Give the currency of this amount." in errors["planned_budget_currency"]

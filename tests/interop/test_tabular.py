@@ -109,10 +109,22 @@ def test_impossible_or_unreadable_dates_are_explained():
         ("0", False),
         (Decimal(1), True),
         ("vrai", True),
+        ("Présente", True),
+        ("attended", True),
+        ("absent", False),
+        ("A", False),
     ],
 )
 def test_yes_and_no_in_french_and_english(value, answer):
     assert YesNo()(value) is answer
+
+
+def test_one_list_of_yes_and_no_words_per_language_serves_every_import():
+    from jalon.interop.tabular import NO, NO_WORDS, YES, YES_WORDS
+
+    assert set(YES_WORDS) == set(NO_WORDS) == {"fr", "en"}
+    assert not YES & NO, "no word means both"
+    assert {"oui", "present", "x"} <= YES and {"non", "absente", "0"} <= NO
 
 
 def test_anything_else_is_not_a_yes_or_no():

@@ -3,38 +3,25 @@ person's data, erase (anonymise) it, and join duplicate records of one person.""
 
 import json
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from jalon.activities import access, services
-from jalon.activities.people import people_duplicates
-from jalon.activities.selectors import people_activity_counts, people_histories, person_history
+from jalon.activities import access, selectors, services
+from jalon.activities.forms import MergeForm
 from jalon.organisations import access as organisations_access
-from jalon.organisations.models import Person
-
-
-def _person(request, pk: int) -> Person:
-    """A person the user may see: as a participant of activities they organise or manage, or as a contact
-    of their organisation (organisations_access.people_visible); what of their history shows is filtered again below."""
-    visible = access.people_of_activities_visible(request.user) | organisations_access.people_visible(request.user)
-    return get_object_or_404(visible.select_related("organisation", "country"), pk=pk)
 
 
 @login_required
-def person_detail(request, pk: int):
-    person = _person(request, pk)
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.access_person(request.user, pk)
     # Only the registrations of activities the user may see the participants of: a focal point sees what
     # this person did in their own organisation's activities, not elsewhere.
-    registrations = access.registrations_visible(request.user, person_history(person=person)).select_related(
-        "activity__organiser"
-    )
+    registrations = access.registrations_visible(request.user, selectors.person_history(person=person))
     return render(
         request,
         "activities/person_detail.html",
@@ -49,11 +36,9 @@ def person_detail(request, pk: int):
 
 
 @login_required
-def person_export(request, pk: int):
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything jalon holds about the person, as a JSON file (the right of access)."""
-    person = _person(request, pk)
-    if not access.person_can_export(request.user, person):
-        raise PermissionDenied
+    person = access.access_person(request.user, pk, manage=True)
     body = json.dumps(
         services.person_export(actor=request.user, person=person), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
     )
@@ -63,10 +48,8 @@ def person_export(request, pk: int):
 
 
 @login_required
-def person_erase(request, pk: int):
-    person = _person(request, pk)
-    if not access.person_can_erase(request.user, person):
-        raise PermissionDenied
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.access_person(request.user, pk, manage=True)
     if person.anonymised_at:
         messages.info(request, _("This person's data were erased already."))
         return redirect("activities:person_detail", pk=person.pk)
@@ -74,53 +57,31 @@ def person_erase(request, pk: int):
         services.person_erase(actor=request.user, person=person)
         messages.success(request, _("Personal data erased. The participation records stay, anonymous."))
         return redirect("activities:person_detail", pk=person.pk)
-    activities = person.registrations.count()
+    activities = selectors.person_registration_count(person)
     return render(request, "activities/person_erase.html", {"person": person, "activities": activities})
 
 
 @login_required
-def person_merge(request):
+def person_merge(request: HttpRequest) -> HttpResponse:
     """The groups of records the matching rule takes for one person, each with a form to review the join."""
     if not access.people_can_merge(request.user):
         raise PermissionDenied
-    groups = people_duplicates(organisations_access.people_visible(request.user))
-    counts = people_activity_counts({person.pk for group in groups for person in group.people})
+    groups = selectors.people_duplicates(organisations_access.people_visible(request.user))
+    counts = selectors.people_activity_counts({person.pk for group in groups for person in group.people})
     for group in groups:
         for person in group.people:
             person.activities_count = counts.get(person.pk, 0)
     return render(request, "activities/person_merge.html", {"groups": groups})
 
 
-class MergeForm(forms.Form):
-    keep = forms.ModelChoiceField(label=gettext_lazy("Record to keep"), queryset=Person.objects.none())
-    duplicates = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Records to join into it"), queryset=Person.objects.none()
-    )
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["keep"].queryset = people
-        self.fields["duplicates"].queryset = people
-
-    def clean(self):
-        data = super().clean()
-        keep, duplicates = data.get("keep"), data.get("duplicates")
-        if keep is not None and duplicates is not None:
-            duplicates = [person for person in duplicates if person.pk != keep.pk]
-            if not duplicates:
-                raise ValidationError(_("Choose at least one other record to join into the one kept."))
-            data["duplicates"] = duplicates
-        return data
-
-
 @login_required
-def person_merge_confirm(request):
+def person_merge_confirm(request: HttpRequest) -> HttpResponse:
     """What the join will do, shown before it is done: the records, their details and their activities."""
     if not access.people_can_merge(request.user):
         raise PermissionDenied
-    people = organisations_access.people_visible(request.user).filter(anonymised_at__isnull=True)
-    people = people.select_related("organisation", "country")
-    form = MergeForm(request.POST if request.method == "POST" else request.GET, people=people)
+    form = MergeForm(
+        request.POST if request.method == "POST" else request.GET, people=selectors.people_mergeable(request.user)
+    )
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("activities:person_merge")
@@ -134,7 +95,7 @@ def person_merge_confirm(request):
         messages.success(request, _("Records joined: %(person)s.") % {"person": keep})
         return redirect("activities:person_detail", pk=keep.pk)
     records = [keep, *duplicates]
-    history = people_histories(records)
+    history = selectors.people_histories(records)
     for person in records:
         person.history = history.get(person.pk, [])
     # Activities both records are registered for become one registration, with the best of both.

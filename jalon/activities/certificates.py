@@ -1,4 +1,4 @@
-"""Certificates: the PDF of a completed registration, and the public page that checks a code.
+"""The certificate of a completed registration, as a one-page PDF.
 
 The PDF uses the PDF core fonts (Helvetica, nothing to ship or embed) in the Windows-1252 encoding, which
 covers French and the other Western European languages. A character outside it (a Polish "ł", a
@@ -8,24 +8,14 @@ Vietnamese "ễ", Arabic script...) is written as its closest Latin letter, or "
 
 import unicodedata
 
-from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 
-from jalon.activities import access
 from jalon.activities.models import Registration
-from jalon.activities.services import certificate_code_normalise
 
 PDF_ENCODING = "windows-1252"
-LANGUAGES = ("fr", "en")
 # Letters that Unicode does not decompose into a base letter and an accent.
 LATIN_FALLBACK = str.maketrans(
     {
@@ -34,8 +24,6 @@ LATIN_FALLBACK = str.maketrans(
         "\u202f": " ", "\u2009": " ", "\u2002": " ", "\u2003": " ", "\u2011": "-", "\u2010": "-",
     }
 )  # fmt: skip
-# Long enough for the longest code a person could type with separators, short enough to refuse junk early.
-CODE_MAX_LENGTH = 64
 
 
 def pdf_text(text: str) -> str:
@@ -73,6 +61,7 @@ def certificate_pdf_bytes(registration: Registration, *, language: str, verify_u
     """A one-page A4 landscape certificate in `language`. Not compressed: a page of text is a few KB
     either way, and the code stays greppable in the file."""
     activity, person = registration.activity, registration.person
+    issued = registration.certificate_issued_at or registration.completed_on
     with translation.override(language):
         texts = {
             "organiser": str(activity.organiser.name),
@@ -80,15 +69,12 @@ def certificate_pdf_bytes(registration: Registration, *, language: str, verify_u
             "certify": _("This certifies that"),
             "name": f"{person.given_name} {person.family_name}".strip(),
             "completed": _("has completed the activity"),
-            "title": activity.t("title") or activity.code,
+            "title": str(activity),
             "dates": _dates(activity),
             "venue": activity.venue,
             "code": _("Verification code: %(code)s") % {"code": registration.certificate_code},
             "check": _("Check this certificate at %(url)s") % {"url": verify_url},
-            "issued": _("Issued on %(date)s")
-            % {"date": date_format(registration.certificate_issued_at or registration.completed_on, "DATE_FORMAT")}
-            if (registration.certificate_issued_at or registration.completed_on)
-            else "",
+            "issued": _("Issued on %(date)s") % {"date": date_format(issued, "DATE_FORMAT")} if issued else "",
         }
     texts = {key: pdf_text(str(value)) for key, value in texts.items()}
     pdf = FPDF(orientation="L", unit="mm", format="A4")
@@ -139,81 +125,3 @@ def certificate_pdf_bytes(registration: Registration, *, language: str, verify_u
     pdf.set_xy(20, 180)
     pdf.cell(w=257, h=6, text=texts["check"], align="C", link=verify_url)
     return bytes(pdf.output())
-
-
-def _certified(code: str):
-    """The completed registration holding this code, or None (never an error for a malformed code)."""
-    if not code or len(code) > CODE_MAX_LENGTH:
-        return None
-    normalised = certificate_code_normalise(code)
-    if not normalised:
-        return None
-    return (
-        Registration.objects.select_related("person", "activity__organiser")
-        .filter(certificate_code=normalised, completed=True, status=Registration.Status.REGISTERED)
-        .first()
-    )
-
-
-def _verify_url(request, code: str, language: str) -> str:
-    with translation.override(language):
-        return request.build_absolute_uri(reverse("activities:certificate_check_code", kwargs={"code": code}))
-
-
-@login_required
-def certificate_pdf(request, code: str):
-    registration = _certified(code)
-    if registration is None:
-        raise Http404
-    if not access.registrations_visible(request.user, Registration.objects.filter(pk=registration.pk)).exists():
-        raise PermissionDenied
-    language = request.GET.get("lang")
-    if language not in LANGUAGES:
-        language = translation.get_language() if translation.get_language() in LANGUAGES else "fr"
-    content = certificate_pdf_bytes(
-        registration, language=language, verify_url=_verify_url(request, registration.certificate_code, language)
-    )
-    response = HttpResponse(content, content_type="application/pdf")
-    filename = f"certificate-{registration.certificate_code}-{language}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-class CertificateCheckForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Verification code"),
-        max_length=CODE_MAX_LENGTH,
-        help_text=gettext_lazy("As printed on the certificate, e.g. ABCD-EFGH-IJKL-MNOP."),
-    )
-
-    def clean_code(self):
-        code = certificate_code_normalise(self.cleaned_data["code"])
-        if not code:
-            raise forms.ValidationError(_("Type the code printed on the certificate."))
-        return code
-
-
-def _check_page(request, form, *, code: str | None = None, registration=None):
-    response = render(
-        request,
-        "reach/certificate_check.html",
-        {"form": form, "code": code, "registration": registration, "checked": code is not None},
-    )
-    # A holder's name is on the page: keep it out of search engines.
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-def certificate_check(request):
-    """The public form; a valid submission goes to the page of the code (a link one can share)."""
-    form = CertificateCheckForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        return redirect("activities:certificate_check_code", code=form.cleaned_data["code"])
-    return _check_page(request, form)
-
-
-def certificate_check_code(request, code: str):
-    registration = _certified(code)
-    form = CertificateCheckForm(initial={"code": certificate_code_normalise(code[:CODE_MAX_LENGTH])})
-    return _check_page(request, form, code=code[:CODE_MAX_LENGTH], registration=registration)

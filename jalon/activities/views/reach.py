@@ -4,77 +4,22 @@ Figures come from jalon.activities.reach (aggregates, small groups protected); d
 jalon.web.charts (inline SVG, no script). Filters are GET parameters, so a filtered view is a link.
 """
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from django import forms
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.formats import date_format
-from django.utils.text import Truncator
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from jalon.activities.models import ActivityLevel, ActivityType
+from jalon.activities import selectors
+from jalon.activities.forms import ReachFilterForm
 from jalon.activities.reach import Reach, ReachFilters, activities_reaching, reach_report
-from jalon.lib.multilingual import text_in
-from jalon.reference.models import Country, Region
-from jalon.results import access as results_access
 from jalon.web.charts import Bar, Point, amount, bar_chart, column_chart, world_map
-from jalon.web.listing import paginate, query_without, valid_filters
-
-ANY = [("", gettext_lazy("Any"))]
-
-
-class ReachFilterForm(forms.Form):
-    programme = forms.ChoiceField(label=gettext_lazy("Programme"), required=False)
-    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=1900, max_value=2200)
-    date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    type = forms.ChoiceField(label=gettext_lazy("Activity type"), required=False, choices=ANY + ActivityType.choices)
-    level = forms.ChoiceField(label=gettext_lazy("Level"), required=False, choices=ANY + ActivityLevel.choices)
-    region = forms.ChoiceField(label=gettext_lazy("Participants' region"), required=False)
-
-    def __init__(self, *args, user, with_region: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
-        programmes = results_access.programmes_visible(user).order_by("code").only("pk", "code", "title")
-        self.programmes = {programme.code: programme for programme in programmes}
-        self.fields["programme"].choices = ANY + [
-            # Long titles would stretch the filter bar past the screen.
-            (programme.code, Truncator(text_in(programme.title) or programme.code).chars(60))
-            for programme in self.programmes.values()
-        ]
-        if with_region:
-            regions = Region.objects.filter(kind__in=[Region.Kind.REGION, Region.Kind.SUB_REGION]).order_by("m49")
-            self.fields["region"].choices = ANY + [
-                (region.m49, region.name if region.kind == Region.Kind.REGION else f"— {region.name}")
-                for region in regions
-            ]
-        else:
-            del self.fields["region"]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The end date must not be before the start date."))
-            data.pop("date_to", None)
-        return data
-
-    def filters(self) -> ReachFilters:
-        data = valid_filters(self)
-        programme = self.programmes.get(data.get("programme"))
-        return ReachFilters(
-            programme_id=programme.pk if programme else None,
-            year=data.get("year"),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-            type=data.get("type", ""),
-            level=data.get("level", ""),
-            region=data.get("region", ""),
-        )
+from jalon.web.listing import paginate, query_without
 
 
 def _count(value: int | None, threshold: int) -> str:
@@ -117,7 +62,9 @@ def _bars(report: Reach, dimension: str) -> list[Bar]:
     return [Bar(cell.label, cell.value, note) for cell in report.breakdowns[dimension].cells]
 
 
-CHARTS = {
+Chart = Callable[..., SafeString]  # bar_chart or column_chart: bars, title and ident by keyword
+
+CHARTS: dict[str, tuple[Promise, Chart]] = {
     "region": (gettext_lazy("Participants by region"), bar_chart),
     "sex": (gettext_lazy("Participants by sex"), bar_chart),
     "type": (gettext_lazy("Participants by activity type"), bar_chart),
@@ -144,7 +91,7 @@ def _map(report: Reach):
     note = _("fewer than %(threshold)s, or not shown to protect a small group") % {"threshold": report.threshold}
     points = []
     for cell in report.breakdowns["country"].cells:
-        country = report.places.get(cell.key)
+        country = report.places.get(cell.key) if isinstance(cell.key, int) else None
         if country is None or country.latitude is None or country.longitude is None:
             continue
         if cell.value is None:
@@ -155,7 +102,6 @@ def _map(report: Reach):
             ) % {"country": country.name, "count": amount(cell.value)}
         # A hidden figure is drawn at the smallest size: the circle says "reached", not how much.
         points.append(Point(float(country.latitude), float(country.longitude), cell.value or 0, title))
-    capitals = Country.objects.exclude(latitude=None).exclude(longitude=None).values_list("latitude", "longitude")
     return world_map(
         points,
         title=_("Map of the countries reached"),
@@ -164,11 +110,11 @@ def _map(report: Reach):
             "gives the same figures."
         ),
         ident="map",
-        background=[(float(lat), float(lon)) for lat, lon in capitals],
+        background=selectors.country_positions(),
     )
 
 
-def reach_dashboard(request):
+def reach_dashboard(request: HttpRequest) -> HttpResponse:
     form = ReachFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     report = reach_report(
@@ -191,19 +137,16 @@ def reach_dashboard(request):
     )
 
 
-def country_reach(request, iso3: str):
-    if not (len(iso3) == 3 and iso3.isascii() and iso3.isalpha()):
-        # Not a country code; and PostgreSQL would refuse a NUL character in the lookup (a 500).
+def country_reach(request: HttpRequest, iso3: str) -> HttpResponse:
+    country = selectors.country_by_iso3(iso3)
+    if country is None:
         raise Http404
-    country = get_object_or_404(Country, iso3=iso3.upper())
     form = ReachFilterForm(request.GET or None, user=request.user, with_region=False)
     filters = replace(form.filters(), country_id=country.pk)
     report = reach_report(user=request.user, filters=filters, dimensions=("year", "sex", "function", "type", "nsb"))
     activities = activities_reaching(user=request.user, country=country, filters=filters, exact=report.exact)
     page = paginate(request, activities)
-    held_here = set(
-        country.activities.filter(pk__in=[activity.pk for activity in page.object_list]).values_list("pk", flat=True)
-    )
+    held_here = selectors.activities_held_in(country, page.object_list)
     return render(
         request,
         "reach/country.html",

@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 
+from jalon.activities.imports import participants_import_start
 from jalon.activities.models import Activity
-from jalon.interop import jobs
 from jalon.interop.models import ImportJob
 from jalon.interop.spreadsheets import FileRejected, sheet_read
 
@@ -33,9 +33,7 @@ class Command(BaseCommand):
         except FileRejected as rejected:
             raise CommandError(rejected.message) from rejected
         upload.seek(0)
-        job = jobs.import_job_create(
-            actor=None, kind=ImportJob.Kind.PARTICIPANTS, activity=found, upload=upload, language=language, now=True
-        )
+        job = participants_import_start(actor=None, activity=found, upload=upload, language=language, now=True)
         job.refresh_from_db()
         if job.status != ImportJob.Status.DONE:
             lines = [job.message]

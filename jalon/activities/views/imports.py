@@ -1,19 +1,22 @@
 """Importing an activity's participants from a file: upload, templates, progress and report."""
 
-from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from jalon.activities import access
-from jalon.activities.models import Activity
-from jalon.interop import jobs, spreadsheets
+from jalon.activities import access, selectors
+from jalon.activities.forms import ImportForm
+from jalon.activities.imports import (
+    activity_template_columns,
+    example_row,
+    participants_import_start,
+    template_instructions,
+)
+from jalon.interop import jobs
 from jalon.interop.models import ImportJob
-from jalon.interop.participants import activity_template_columns, example_row, template_instructions
 from jalon.interop.tabular import report_csv, report_xlsx, template_csv, template_xlsx
 
 ERRORS_SHOWN = 200
@@ -25,68 +28,33 @@ FORMATS = {
 }
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy("An .xlsx workbook or a .csv file (comma or semicolon separated), one row per person."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        # The cheap checks now, on the form (type, size, a readable workbook); the rows in the background.
-        try:
-            spreadsheets.sheet_read(upload, name=upload.name, probe=True)
-        except spreadsheets.FileRejected as rejected:
-            raise forms.ValidationError(rejected.message) from rejected
-        finally:
-            upload.seek(0)
-        return upload
-
-
-def _activity(request, code: str) -> Activity:
-    activity = get_object_or_404(access.activities_visible(request.user), code=code)
-    if not access.import_can_start(request.user, activity):
-        raise PermissionDenied
-    return activity
-
-
 @login_required
-def participant_import(request, code: str):
-    activity = _activity(request, code)
+def participant_import(request: HttpRequest, code: str) -> HttpResponse:
+    activity = access.access_import_activity(request.user, code)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = jobs.import_job_create(
-            actor=request.user,
-            kind=ImportJob.Kind.PARTICIPANTS,
-            activity=activity,
-            upload=form.cleaned_data["file"],
-            language=get_language() or "fr",
+        job = participants_import_start(
+            actor=request.user, activity=activity, upload=form.cleaned_data["file"], language=get_language() or "fr"
         )
         return redirect(job.get_absolute_url())
-    recent = access.import_jobs_visible(request.user, activity.import_jobs.select_related("created_by"))[:10]
     return render(
         request,
         "imports/participant_import.html",
         {
             "activity": activity,
             "form": form,
-            "recent": recent,
-            "sessions": activity.sessions.order_by("date", "start_time", "id"),
+            "recent": selectors.import_jobs_recent(request.user, activity),
+            "sessions": selectors.activity_sessions_in_order(activity),
         },
     )
 
 
-def import_template(request, language: str, format: str):  # noqa: A002 (the URL's name for it)
+def import_template(request: HttpRequest, language: str, format: str) -> HttpResponse:  # noqa: A002 (the URL's name for it)
     if language not in ("fr", "en") or format not in FORMATS:
         raise Http404
-    activity = None
     code = request.GET.get("activity")
-    if code:
-        # An activity's own template names its sessions: only for those who may import into it.
-        activity = get_object_or_404(access.activities_visible(request.user), code=code)
-        if not access.import_can_start(request.user, activity):
-            raise PermissionDenied
+    # An activity's own template names its sessions: only for those who may import into it.
+    activity = access.access_import_activity(request.user, code) if code else None
     columns = activity_template_columns(activity)
     if format == "csv":
         content = template_csv(columns, language)
@@ -105,13 +73,12 @@ def import_template(request, language: str, format: str):  # noqa: A002 (the URL
     return response
 
 
-def _job(request, pk: int) -> ImportJob:
-    job = get_object_or_404(access.import_jobs_visible(request.user).select_related("activity", "created_by"), pk=pk)
-    return jobs.import_job_check(job)
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    return jobs.import_job_check(access.access_import_job(request.user, pk))
 
 
 @login_required
-def import_job(request, pk: int):
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     response = render(
         request,
@@ -149,7 +116,7 @@ def _result_lines(result: dict) -> list[tuple[str, int]]:
 
 
 @login_required
-def import_report(request, pk: int, format: str):  # noqa: A002 (the URL's name for it)
+def import_report(request: HttpRequest, pk: int, format: str) -> HttpResponse:  # noqa: A002 (the URL's name for it)
     if format not in FORMATS:
         raise Http404
     job = _job(request, pk)

@@ -37,9 +37,9 @@ from jalon.accounts.audit import audit_record
 from jalon.accounts.models import AuditEntry
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import normalised_email, person_match_key, person_name_key
-from jalon.activities.services import certificate_code_new
+from jalon.activities.services import certificate_code_new, organiser_check
 from jalon.interop import bulk
-from jalon.interop.jobs import ImportRejected, Progress
+from jalon.interop.jobs import ImportRejected, Progress, import_job_create
 from jalon.interop.models import ImportJob
 from jalon.interop.spreadsheets import FileRejected, sheet_read
 from jalon.interop.tabular import (
@@ -106,8 +106,6 @@ FOLLOWUP_ALIASES = {
     "partiellement": FollowUp.PARTLY,
     "non": FollowUp.NO,
 }
-PRESENT_WORDS = frozenset({"yes", "y", "oui", "o", "true", "vrai", "1", "x", "present", "presente", "p", "attended"})
-ABSENT_WORDS = frozenset({"no", "n", "non", "false", "faux", "0", "absent", "absente", "a"})
 
 
 def organisation_lookup() -> tuple[Lookup, dict[int, int | None]]:
@@ -179,13 +177,13 @@ def person_columns(*, organisations: Lookup | None = None, countries: Lookup | N
 def session_columns(sessions: list[ActivitySession]) -> list[Column]:
     """One column per session, found by "Session 2" / "Séance 2" (its rank), by its date (ISO or
     day/month/year) or by its title, when those are unique in the activity."""
-    dates = defaultdict(int)
-    titles = defaultdict(int)
+    dates: defaultdict[object, int] = defaultdict(int)
+    titles: defaultdict[str, int] = defaultdict(int)
     for session in sessions:
         dates[session.date] += 1
         titles[normalise(session.title)] += 1
     columns = []
-    parser = YesNo(PRESENT_WORDS, ABSENT_WORDS)
+    parser = YesNo()
     for rank, session in enumerate(sessions, start=1):
         aliases = [f"Session {rank}", f"Séance {rank}", f"Day {rank}", f"Jour {rank}", str(session)]
         if dates[session.date] == 1:
@@ -210,7 +208,7 @@ def session_columns(sessions: list[ActivitySession]) -> list[Column]:
 
 def placeholder_session_columns(count: int = 3) -> list[Column]:
     """For the generic template: "Session 1".. columns, matched to an activity's sessions by rank."""
-    parser = YesNo(PRESENT_WORDS, ABSENT_WORDS)
+    parser = YesNo()
     return [
         Column(
             f"session:{rank}",
@@ -333,6 +331,15 @@ def template_instructions() -> list[str]:
 # The import itself -----------------------------------------------------------------------------------------
 
 
+def participants_import_start(*, actor, activity: Activity, upload, language: str, now: bool = False) -> ImportJob:
+    """Store the file and start importing it into the activity (in the background, or at once with `now`).
+    Only the activity's organisers import its participants, as only they register them one by one."""
+    organiser_check(actor, activity)
+    return import_job_create(
+        actor=actor, kind=ImportJob.Kind.PARTICIPANTS, activity=activity, upload=upload, language=language, now=now
+    )
+
+
 def participants_import(job: ImportJob, progress: Progress) -> dict:
     activity = job.activity
     if activity is None:
@@ -415,7 +422,7 @@ REGISTRATION_SET = (
 @transaction.atomic
 def participants_save(*, job, activity, rows, sessions, organisation_countries) -> dict:
     now = timezone.now()
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     person_ids = _people_save(rows, organisation_countries, counts)
     registrations = _registrations_save(job, activity, rows, person_ids, now, counts)
     _attendance_save(rows, sessions, registrations, person_ids, now, counts)
@@ -444,12 +451,12 @@ def _people_save(rows, organisation_countries, counts) -> list[int]:
         .order_by("pk")
         .values_list("pk", "email", "given_name", "family_name", "organisation_id", "sex", "function", "country_id")
     )
-    for pk, email, given, family, organisation_id, sex, function, country_id in recorded:
-        people[pk] = [email, sex, function, country_id, organisation_id]
+    for known, email, given, family, organisation_id, sex, function, country_id in recorded:
+        people[known] = [email, sex, function, country_id, organisation_id]
         address = normalised_email(email)
         if address:
-            by_email.setdefault(address, pk)
-        names.append((pk, given, family, organisation_id))
+            by_email.setdefault(address, known)
+        names.append((known, given, family, organisation_id))
     by_name: dict[tuple, list[int]] | None = None
     ids: list[int | None] = []
     new: list[tuple] = []
@@ -459,7 +466,7 @@ def _people_save(rows, organisation_countries, counts) -> list[int]:
         organisation_id = values.get("organisation")
         country_id = values.get("country") or organisation_countries.get(organisation_id)
         address = normalised_email(values.get("email"))
-        pk = by_email.get(address) if address else None
+        pk: int | None = by_email.get(address) if address else None
         if pk is None:
             name_key = getattr(row, "name_key", None) or person_name_key(
                 given_name=values["given_name"], family_name=values["family_name"], organisation_id=organisation_id
@@ -507,7 +514,7 @@ def _people_save(rows, organisation_countries, counts) -> list[int]:
         )
     )
     counts["people_created"] = len(new)
-    ids = [pk if pk is not None else next(created) for pk in ids]
+    found = [pk if pk is not None else next(created) for pk in ids]
     if changed:
         now = timezone.now()
         objects = []
@@ -519,7 +526,7 @@ def _people_save(rows, organisation_countries, counts) -> list[int]:
             objects.append(person)
         Person.objects.bulk_update(objects, [*PERSON_FILLED, "updated_at"], batch_size=BATCH)
         counts["people_completed"] = len(objects)
-    return ids
+    return found
 
 
 def _registrations_save(job, activity, rows, person_ids, now, counts) -> dict[int, int]:
