@@ -6,7 +6,7 @@
 
 and, for CI and developers:
 
-    python3 tasks.py check   lint, migrations up to date, French catalogue complete
+    python3 tasks.py check   lint and format, dependency order, types, migrations up to date, French catalogue
     python3 tasks.py lock    pin the dependencies of pyproject.toml in requirements*.lock (--upgrade: newest)
 """
 
@@ -71,6 +71,10 @@ def test(args: list[str]) -> None:
 def check(args: list[str]) -> None:
     ensure_venv(dev=True)
     run(BIN / "ruff", "check", "jalon", "tests", "bench", "tasks.py")
+    run(BIN / "ruff", "format", "--check", "jalon", "tests", "bench", "tasks.py")
+    # The dependency order between apps (docs/architecture.md).
+    run(BIN / "lint-imports")
+    run(BIN / "mypy")
     run(BIN / "jalon", "makemigrations", "--check", "--dry-run")
     run(PYTHON, "-m", "jalon.web.catalogue")
 

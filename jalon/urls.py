@@ -8,7 +8,7 @@ other domain has its own (results, activities, committees, support). The API rou
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -30,7 +30,7 @@ router = DefaultRouter()
 for api in (reference_api, organisations_api, results_api, activities_api, committees_api, support_api):
     api.routes(router)
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("v1/", include((router.urls, "api"), namespace="api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -5,7 +5,7 @@ evaluations are personal data: only the activity's organisers and the programme 
 (accounts.access decides). Writes go through jalon.activities.services.
 """
 
-import django_filters  # type: ignore[import-untyped]  # no stubs among the locked dependencies
+import django_filters
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy

@@ -5,7 +5,7 @@ jalon.committees.models.ATTRIBUTION."""
 
 import datetime
 
-import django_filters  # type: ignore[import-untyped]  # django-filter ships no type hints
+import django_filters
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema

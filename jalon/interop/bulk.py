@@ -46,10 +46,17 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int]:
         return list(range(start, start + count))
 
 
+def concrete_field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.concrete:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
 def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple], *, now=None) -> int:
     """Insert `rows` (tuples of the values of `fields`, "id" first) into `model`'s table."""
     now = now or timezone.now()
-    given = [model._meta.get_field(name) for name in fields]
+    given = [concrete_field(model, name) for name in fields]
     named = {field.attname for field in given} | {field.name for field in given}
     others = [field for field in model._meta.concrete_fields if field.attname not in named and not field.primary_key]
     constants = []
@@ -59,7 +66,7 @@ def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
         else:
             value = field.get_default()
         constants.append(field.get_db_prep_save(value, connection))
-    columns = [field.column for field in (*given, *others)]
+    columns = [str(field.column) for field in (*given, *others)]
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names, not input)
         quote(model._meta.db_table),
@@ -67,7 +74,7 @@ def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
         ", ".join(["%s"] * len(columns)),
     )
     # Converted once per distinct value: scores, dates and the import's timestamp repeat over the rows.
-    converters = [
+    converters: list[tuple[int, models.Field, dict | None]] = [
         (index, field, None if isinstance(field, models.JSONField) else {})
         for index, field in enumerate(given)
         if isinstance(field, CONVERTED) and not field.primary_key

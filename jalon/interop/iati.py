@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no types (lxml-stubs is not a dependency)
+from lxml import etree
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "iati"
 SCHEMA_DIR = DATA_DIR / "schema"
@@ -155,7 +155,9 @@ def activities_schema() -> Any:
 def codelist_codes(name: str) -> frozenset[str]:
     """The codes of a shipped IATI codelist (`data/iati/codelists/<name>.xml`)."""
     tree = etree.parse(str(CODELISTS_DIR / f"{name}.xml"), _parser())
-    return frozenset(tree.xpath("//codelist-item/code/text()"))
+    codes = tree.xpath("//codelist-item/code/text()")
+    assert isinstance(codes, list)  # a text() path gives a list of strings
+    return frozenset(str(code) for code in codes)
 
 
 def codelist_errors(root: Element, coded_values: Iterable[tuple[str, str]]) -> list[str]:

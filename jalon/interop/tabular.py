@@ -560,7 +560,7 @@ def template_xlsx(
     column, an example row, and an instructions sheet describing each column."""
     with translation.override(language):
         workbook = Workbook()
-        data = workbook.active
+        data = workbook.worksheets[0]
         data.title = sheet_title[:31]
         lists = workbook.create_sheet(_("Lists")[:31])
         guide = workbook.create_sheet(_("Instructions")[:31])

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook  # type: ignore[import-untyped]  # openpyxl ships no types
-from openpyxl.styles import Font  # type: ignore[import-untyped]
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from jalon.lib.multilingual import text_in
 from jalon.results.models import DimensionValue, Period, Programme
@@ -90,7 +90,7 @@ def tracking_csv(table: TrackingTable) -> str:
 
 def tracking_xlsx(table: TrackingTable) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.title = table.programme.code[:31]
     sheet.append(_header(table))
     for cell in sheet[1]:

@@ -6,7 +6,7 @@ programme team). Every answer carries each eligibility rule's result with its re
 language. Workflow steps are POST actions; each goes through jalon.support.services.
 """
 
-import django_filters  # type: ignore[import-untyped]  # django-filter ships no type hints
+import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action

@@ -7,12 +7,16 @@ transaction, each reading and filling the shared `DemoContext` (the demo's NSB, 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.management import call_command
 from django.db import transaction
 
 from jalon.accounts.models import Role, User
 from jalon.accounts.services import role_assign, user_create
+
+if TYPE_CHECKING:  # the organisations app fills it; web imports no domain at run time
+    from jalon.organisations.models import Organisation
 
 DEMO_PASSWORD = "jalon-demo"  # noqa: S105 - printed on purpose: a local demo, never a deployment
 
@@ -38,7 +42,7 @@ DEMO_USERS = (
 class DemoContext:
     # The national standards body the demo's focal point and contributor act for (set by the organisations
     # app's step).
-    organisation: object = None
+    organisation: "Organisation | None" = None
     users: dict[str, User] = field(default_factory=dict)
 
 

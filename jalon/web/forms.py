@@ -1,7 +1,8 @@
 """Form machinery every domain's pages share: multilingual texts, dates, decimals, record choices that never
 reach the database with an impossible id, and a service's refusal shown beside the inputs it is about."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -118,6 +119,11 @@ class MultilingualFormMixin:
     and English by default); what is stored in other languages is kept. Hands a service's refusal to its
     inputs."""
 
+    # Given by the form class it is mixed into (Form or ModelForm).
+    fields: dict[str, forms.Field]
+    initial: MutableMapping[str, Any]
+    cleaned_data: dict[str, Any]
+
     def __init__(self, *args, languages: Iterable[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
@@ -192,9 +198,7 @@ class ChoicesOfModel(forms.ModelMultipleChoiceField):
 # Refusals ----------------------------------------------------------------------------------------------
 
 
-def form_errors_from(
-    exc: ValidationError, form: forms.Form, *, field_for: Callable[[str], str | None] | None = None
-) -> None:
+def form_errors_from(exc: ValidationError, form, *, field_for: Callable[[str], str | None] | None = None) -> None:
     """Each message of a service's refusal beside the input it is about (`field_for` maps a service field to a
     form field when their names differ); messages about no input go at the top of the form."""
     if not hasattr(exc, "error_dict"):

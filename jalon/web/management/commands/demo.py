@@ -34,7 +34,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         with translation.override("en"):
             for user in users:
-                scope = f" of {context.organisation.acronym}" if user.for_organisation else ""
+                scope = f" of {context.organisation.acronym}" if user.for_organisation and context.organisation else ""
                 self.stdout.write(f"  {user.username:<12} {Role(user.role).label}{scope}")
         if not no_serve:
             call_command("serve", host=host, port=port)
