@@ -339,7 +339,10 @@ class Column:
         return self.headers.get(language) or self.headers["en"]
 
     def names(self) -> set[str]:
-        return {normalise(name) for name in (*self.headers.values(), *self.aliases, self.key)} - {""}
+        # A key such as "given_name" is also a header; an internal one such as "session:12" (a record's id)
+        # is not: "Session 12" in a file means the twelfth session, not the session whose id is 12.
+        keys = (self.key,) if self.key.isidentifier() else ()
+        return {normalise(name) for name in (*self.headers.values(), *self.aliases, *keys)} - {""}
 
 
 @dataclass

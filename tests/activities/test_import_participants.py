@@ -1,5 +1,6 @@
 """Importing an activity's participants and attendance from a file, through the pages, as organisers do."""
 
+import datetime
 import re
 
 import pytest
@@ -415,3 +416,21 @@ def test_the_follow_up_survey_imports_and_cannot_come_before_the_activity(client
             "message": "The follow-up cannot come before the activity (2026-03-02).",
         }
     ]
+
+
+def test_a_session_header_means_its_rank_whatever_the_ids_of_the_sessions():
+    """Was order-dependent: "Session 3" went to the session whose id was 3 when that one came first."""
+    from jalon.activities.imports import session_columns
+    from jalon.activities.models import ActivitySession
+    from jalon.interop.tabular import Report, header_match
+
+    day = datetime.date(2026, 3, 2)
+    sessions = [
+        ActivitySession(pk=3, date=day, title="Opening"),
+        ActivitySession(pk=1, date=day + datetime.timedelta(days=1), title="Practice"),
+        ActivitySession(pk=2, date=day + datetime.timedelta(days=2), title="Closing"),
+    ]
+    report = Report()
+    header = header_match(1, ["Session 1", "Session 2", "Session 3"], session_columns(sessions), report)
+    assert not report
+    assert [column.key for column in header.positions.values()] == ["session:3", "session:1", "session:2"]
