@@ -576,3 +576,37 @@ def test_deleting_an_organisation_that_a_programme_refers_to_is_refused_with_a_m
 
     assert Organisation.objects.filter(pk=owner.pk).exists()
     assert len(audit_entries(owner.pk)) == entries  # the refused deletion left no audit entry behind
+
+
+def test_an_organisation_takes_a_name_in_a_third_language_through_the_api(client_as, other_nsb):
+    """Names are one JSON text per field: Spanish (or Arabic, Chinese, Russian) needs no new column."""
+    client = client_as("manager")
+    names = {
+        "en": "Kenya Bureau of Standards",
+        "fr": "Bureau kényan de normalisation",
+        "es": "Oficina de Normas de Kenia",
+    }
+    response = client.patch(organisation_page_url(other_nsb.pk), **json_body({"name": names}))
+    assert response.status_code == 200, response.content
+    assert response.json()["name"] == names
+    other_nsb.refresh_from_db()
+    assert other_nsb.name == names
+    with translation.override("es"):
+        assert str(other_nsb.name) == "Oficina de Normas de Kenia"
+    refused = client.patch(
+        organisation_page_url(other_nsb.pk), HTTP_ACCEPT_LANGUAGE="en", **json_body({"name": {"xx": "?"}})
+    )
+    assert refused.status_code == 400
+    assert "Unknown language code: xx" in refused.json()["name"][0]
+
+
+def test_countries_are_named_in_the_six_un_languages_by_the_api(client, db):
+    name = client.get("/api/v1/countries/SEN/").json()["name"]
+    assert name == {
+        "en": "Senegal",
+        "fr": "Sénégal",
+        "es": "Senegal",
+        "ar": "السنغال",
+        "zh": "塞内加尔",
+        "ru": "Сенегал",
+    }
