@@ -483,7 +483,9 @@ def generate(*, scale: Scale, method: str = "auto", reset: bool = False, log=pri
     refs = {
         "owner": Organisation.objects.filter(acronym="ISO").first() or members[0],
         "reporters": members,
-        "countries": sorted(Country.objects.values_list("iso3", "name_en", "name_fr")),
+        "countries": sorted(
+            (iso3, name.get("en", ""), name.get("fr", "")) for iso3, name in Country.objects.values_list("iso3", "name")
+        ),
     }
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
