@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "jalon.support",
     "jalon.reporting",
     "jalon.interop",
+    "jalon.jobs",
+    # The standard task API (the django.tasks backport) and its database queue.
+    "django_tasks",
+    "django_tasks_db",
     "jalon.api",
 ]
 
@@ -116,6 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once: the demo serves several threads.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # The worker process writes too: a writer waits this long for the other's transaction (an import's save
+    # may take several seconds) before giving up with "database is locked".
+    DATABASES["default"]["OPTIONS"]["timeout"] = int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20"))
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Cached progress pages (jalon/results/progress_cache.py). Per-process memory is correct with any number
@@ -242,13 +249,33 @@ LOGGING = {
 # Public reach figures never show a group smaller than this many people (personal data protection).
 JALON_REACH_MIN_GROUP = int(os.environ.get("JALON_REACH_MIN_GROUP", "5"))
 
-# Participant imports (jalon/interop): limits on what one upload may hold, and when a job that has gone
-# silent counts as interrupted. Imports run in a thread of the web process (jalon/interop/jobs.py).
+# Background work (jalon/jobs): the standard Django task API with a backend chosen here.
+# - "database" (default): a queue in jalon's own database, run by `jalon worker` (which `jalon serve` and
+#   `jalon demo` start beside the web server). On PostgreSQL, several workers skip each other's locked rows;
+#   on SQLite, run one worker.
+# - "redis": RQ through Redis (REDIS_URL or TASKS_REDIS_URL), for workers on several machines.
+# - "immediate": no worker; each task runs at once, in the request that starts it (tests, debugging).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL") or os.environ.get("REDIS_URL", "")
+if TASKS_BACKEND == "database":
+    TASKS: dict[str, dict] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "redis":
+    if not TASKS_REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=redis needs REDIS_URL (or TASKS_REDIS_URL).")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 3 * 3600}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND is {TASKS_BACKEND!r}: use database, redis or immediate.")
+# A running job silent this long (no progress) counts as interrupted: its worker is taken to have died.
+JALON_JOB_STALE_SECONDS = int(os.environ.get("JALON_JOB_STALE_SECONDS", str(30 * 60)))
+
+# Participant imports: limits on what one upload may hold.
 JALON_IMPORT_MAX_BYTES = int(os.environ.get("JALON_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 JALON_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("JALON_IMPORT_MAX_UNCOMPRESSED_BYTES", str(600 * 1024 * 1024)))
 JALON_IMPORT_MAX_ROWS = int(os.environ.get("JALON_IMPORT_MAX_ROWS", "200000"))
-JALON_IMPORT_STALE_SECONDS = int(os.environ.get("JALON_IMPORT_STALE_SECONDS", str(3 * 3600)))
-JALON_IMPORTS_INLINE = env_bool("JALON_IMPORTS_INLINE", False)
 
 # Django 6 will assume https for scheme-less URLs in forms; opt in now.
 FORMS_URLFIELD_ASSUME_HTTPS = True

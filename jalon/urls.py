@@ -58,6 +58,7 @@ urlpatterns += i18n_patterns(
     path("activities/", include("jalon.activities.urls")),
     path("committees/", include("jalon.committees.urls")),
     path("support/", include("jalon.support.urls")),
+    path("jobs/", include("jalon.jobs.urls")),
     path("", include((web_pages, "web"))),
     prefix_default_language=True,
 )

@@ -18,6 +18,15 @@ def pytest_configure(config):
 
     # Tests create users by the hundred: a deliberately slow password hash would dominate the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No worker in tests: a job runs at once, in the request (or call) that starts it. The tests of the
+    # worker itself (tests/jobs) run real worker processes with the database and Redis backends.
+    settings.TASKS_BACKEND = "immediate"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Files a test saves without the `media_root` fixture (a job's result in the access matrix) go to a
+    # temporary folder of this run, never to var/.
+    import tempfile
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="jalon-test-media-")
     connection_created.connect(_no_synchronous_commit, dispatch_uid="jalon-tests-no-synchronous-commit")
 
 
