@@ -25,11 +25,12 @@ def enqueue(rig: Rig, **params) -> int:
 
 
 @pytest.fixture(scope="module")
-def rig(tmp_path_factory, django_db_setup):
+def rig(tmp_path_factory):
     folder = tmp_path_factory.mktemp("rig")
-    # Named after the test database (itself per pytest-xdist worker and per DATABASE_URL): two runs of the
-    # suite on one server never share a rig.
-    made = Rig(folder=folder, url=rig_database(folder, f"rig_{settings.DATABASES['default']['NAME']}"))
+    # Named after the suite's database and its pytest-xdist worker: two runs of the suite on one server (with
+    # different DATABASE_URLs) never share a rig.
+    name = f"rig_{settings.DATABASES['default']['NAME']}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    made = Rig(folder=folder, url=rig_database(folder, name))
     made.jalon("migrate", "--verbosity", "0")
     yield made
     made.stop_all()
@@ -112,3 +113,18 @@ def test_a_job_runs_end_to_end_through_redis(rig):
         assert rig.job(pk)["status"] == "succeeded"
     finally:
         rig.backend, rig.extra = "database", {}
+
+
+def test_the_worker_prunes_the_queues_record_of_long_finished_tasks(rig):
+    old, recent = enqueue(rig, count=1), enqueue(rig, count=1)
+    assert rig.start("worker", "--batch").wait(timeout=120) == 0
+    table = "django_tasks_database_dbtaskresult"
+    task_of = {
+        pk: rig.query(f"SELECT id FROM {table} WHERE args_kwargs LIKE %s", (f"%[{pk}]%",))[0][0] for pk in (old, recent)
+    }  # noqa: S608
+    rig.query(f"UPDATE {table} SET finished_at = %s WHERE id = %s", ("2020-01-01 00:00:00+00:00", task_of[old]))  # noqa: S608
+    assert rig.start("worker", "--batch").wait(timeout=120) == 0
+    remaining = {row[0] for row in rig.query(f"SELECT id FROM {table}")}  # noqa: S608
+    assert task_of[recent] in remaining and task_of[old] not in remaining
+    # The jobs themselves are kept: they are the owners' history.
+    assert rig.job(old)["status"] == "succeeded"

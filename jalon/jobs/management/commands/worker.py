@@ -26,6 +26,8 @@ from jalon.jobs.services import jobs_recover, worker_name
 logger = logging.getLogger(__name__)
 
 RECOVER_EVERY = 60  # seconds
+# The database queue keeps a row per task run; finished ones older than this are removed, once an hour.
+PRUNE_EVERY, PRUNE_AFTER_DAYS = 3600, 14
 
 
 def recover_now() -> None:
@@ -40,17 +42,34 @@ def recover_now() -> None:
         close_old_connections()
 
 
+def prune_now() -> None:
+    """The queue's own record of finished task runs (jobs keep theirs in jalon.jobs.Job): pruned so that the
+    table does not grow with history."""
+    if settings.TASKS_BACKEND != "database":
+        return  # RQ expires its results itself
+    try:
+        call_command("prune_db_task_results", queue_name="*", min_age_days=PRUNE_AFTER_DAYS, verbosity=0)
+    except Exception:
+        logger.exception("Pruning finished task results failed")
+    finally:
+        close_old_connections()
+
+
 def watch(stop: threading.Event, parent: int | None) -> None:
-    """Recover every minute; and, for a worker started by `jalon serve`, stop when that server is gone."""
-    last = time.monotonic()
+    """Recover every minute, prune every hour; and, for a worker started by `jalon serve`, stop when that
+    server is gone."""
+    recovered = pruned = time.monotonic()
     while not stop.wait(1):
         if parent is not None and os.getppid() != parent:
             # The server was killed without stopping us: stop as if told to, finishing the job at hand.
             os.kill(os.getpid(), signal.SIGTERM)
             return
-        if time.monotonic() - last >= RECOVER_EVERY:
+        if time.monotonic() - recovered >= RECOVER_EVERY:
             recover_now()
-            last = time.monotonic()
+            recovered = time.monotonic()
+        if time.monotonic() - pruned >= PRUNE_EVERY:
+            prune_now()
+            pruned = time.monotonic()
 
 
 class Command(BaseCommand):
@@ -71,6 +90,7 @@ class Command(BaseCommand):
         queues = queue or ["default"]
         self.stdout.write(f"jalon worker {worker_name()}: {backend} queue, {', '.join(queues)}")
         recover_now()
+        prune_now()
         stop = threading.Event()
         # In a thread of the worker process (never of the web server): the queue's own loop has no hook.
         threading.Thread(target=watch, args=(stop, parent), daemon=True).start()
