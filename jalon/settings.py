@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "jalon.reporting",
     "jalon.interop",
     "jalon.jobs",
+    "jalon.backup",
     # The standard task API (the django.tasks backport) and its database queue.
     "django_tasks",
     "django_tasks_db",

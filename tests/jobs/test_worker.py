@@ -120,7 +120,8 @@ def test_the_worker_prunes_the_queues_record_of_long_finished_tasks(rig):
     assert rig.start("worker", "--batch").wait(timeout=120) == 0
     table = "django_tasks_database_dbtaskresult"
     task_of = {
-        pk: rig.query(f"SELECT id FROM {table} WHERE args_kwargs LIKE %s", (f"%[{pk}]%",))[0][0] for pk in (old, recent)
+        pk: rig.query(f"SELECT id FROM {table} WHERE CAST(args_kwargs AS TEXT) LIKE %s", (f"%[{pk}]%",))[0][0]
+        for pk in (old, recent)
     }  # noqa: S608
     rig.query(f"UPDATE {table} SET finished_at = %s WHERE id = %s", ("2020-01-01 00:00:00+00:00", task_of[old]))  # noqa: S608
     assert rig.start("worker", "--batch").wait(timeout=120) == 0
