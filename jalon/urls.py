@@ -59,6 +59,7 @@ urlpatterns += i18n_patterns(
     path("committees/", include("jalon.committees.urls")),
     path("support/", include("jalon.support.urls")),
     path("jobs/", include("jalon.jobs.urls")),
+    path("accounts/tokens/", include("jalon.api.urls")),
     path("", include((web_pages, "web"))),
     prefix_default_language=True,
 )

@@ -22,6 +22,9 @@ def pytest_configure(config):
     # worker itself (tests/jobs) run real worker processes with the database and Redis backends.
     settings.TASKS_BACKEND = "immediate"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # No API rate limits, except in the tests of the limits themselves (tests/core/test_login_and_tokens.py):
+    # the access matrix and the API fuzzing call the API thousands of times from one address.
+    settings.JALON_API_RATES = {"user": None, "anonymous": None, "address": None}
     # Files a test saves without the `media_root` fixture (a job's result in the access matrix) go to a
     # temporary folder of this run, never to var/.
     import tempfile

@@ -12,11 +12,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 
 import jalon
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import CONFLICT_MESSAGE
+from jalon.api.tokens import token_create
 from jalon.organisations.models import Organisation
 from jalon.results.models import Programme
 from tests.client import Client
@@ -357,8 +357,8 @@ def test_an_organisation_shows_its_iso_membership(client, nsb):
 @pytest.fixture
 def token_client(users):
     """An API client with no session at all: it authenticates with the manager's token alone."""
-    token = Token.objects.create(user=users["manager"])
-    return Client(HTTP_AUTHORIZATION=f"Token {token.key}", enforce_csrf_checks=True)
+    _token, key = token_create(actor=users["manager"], name="Test")
+    return Client(HTTP_AUTHORIZATION=f"Token {key}", enforce_csrf_checks=True)
 
 
 def audit_entries(pk) -> list[AuditEntry]:
@@ -404,8 +404,8 @@ def test_a_token_creates_changes_and_deletes_an_organisation_and_each_write_is_a
 
 def test_a_token_of_the_platform_admin_deletes_and_the_deletion_is_audited(users):
     victim = OrganisationFactory(name="Short-lived body")
-    token = Token.objects.create(user=users["admin"])
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = token_create(actor=users["admin"], name="Test")
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.delete(organisation_page_url(victim.pk)).status_code == 204
     assert not Organisation.objects.filter(pk=victim.pk).exists()
     entry = audit_entries(victim.pk)[-1]
