@@ -333,6 +333,7 @@ def computed_schedule_refresh(*, source: str) -> None:
             results__indicators__source=Indicator.Source.COMPUTED,
             results__indicators__computation__in=keys,
         )
+        .order_by()
         .values_list("pk", flat=True)
         .distinct()
     )
