@@ -316,8 +316,9 @@ def computed_indicators(*, sources: set[str] | None = None):
 # `computed_refresh` task, results/tasks.py), with its transaction: however many writes come before the
 # refresh runs, the programme is refreshed once. The refresh clears the mark as it starts, so that a write
 # during the refresh queues another one and nothing is missed; it marks the programme pending again if it
-# fails. The worker's recovery (`computed_recover`) queues again the refreshes of programmes pending for long
-# (a task the queue refused, a failed refresh) and of refreshes whose worker died.
+# fails (a later write then queues nothing: the mark is set). The worker's recovery (`computed_recover`)
+# queues again the refreshes of programmes pending for long (a task the queue refused, a failed refresh) and
+# of refreshes whose worker died.
 
 # A programme pending for longer than this has lost its refresh (or its refresh failed): queued again.
 RECOVER_PENDING_AFTER = datetime.timedelta(minutes=5)
@@ -361,9 +362,9 @@ def computed_mark_stale(*, programme_ids) -> list[int]:
 
 def programme_computed_refresh(*, programme_id: int, actor=None) -> int:
     """Refresh every computed indicator of a programme (the `computed_refresh` task, `jalon refresh-computed`);
-    returns how many values changed. Clears the pending mark first, committed before the records are read
-    (outside a transaction), so that a write from now on queues another refresh. If the refresh fails, the
-    programme is pending again (the next write, or the worker's recovery, retries) and the error is raised."""
+    returns how many values changed. Clears the pending mark first (in the worker, outside a transaction: at
+    once, before the records are read), so that a write from now on queues another refresh. If the refresh
+    fails, the programme is pending again, for the worker's recovery to retry, and the error is raised."""
     started = timezone.now()
     Programme.objects.filter(pk=programme_id).update(computed_pending_since=None, computed_refreshing_since=started)
     mine = Programme.objects.filter(pk=programme_id, computed_refreshing_since=started)
