@@ -153,6 +153,39 @@ def test_writes_while_a_refresh_is_waiting_queue_no_other(users, counter, queued
     assert world.programme.computed_refreshing_since is None
 
 
+def test_a_write_rolled_back_leaves_nothing_pending_and_queues_nothing(
+    users, counter, queued, django_capture_on_commit_callbacks
+):
+    world, _indicator = counted_programme("counted", users)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        computed_schedule_refresh(source=TEST_SOURCE)
+        assert pending(world.programme)
+        raise RuntimeError("the write is refused")
+    assert callbacks == [] and queued == [] and not pending(world.programme)
+
+
+def test_the_database_queue_takes_the_refresh_inside_the_writes_transaction(users, counter, settings):
+    """Its row commits or rolls back with the write (the worker's side: test_computed_worker.py)."""
+    from django_tasks_db.models import DBTaskResult
+
+    world, _indicator = counted_programme("counted", users)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    refreshes = DBTaskResult.objects.filter(task_path="jalon.results.tasks.computed_refresh", status="READY")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        computed_schedule_refresh(source=TEST_SOURCE)
+        assert refreshes.get().args_kwargs == {"args": [world.programme.pk], "kwargs": {}}
+        raise RuntimeError("the write is refused")
+    assert not refreshes.exists() and not pending(world.programme)
+    with transaction.atomic():
+        computed_schedule_refresh(source=TEST_SOURCE)
+        computed_schedule_refresh(source=TEST_SOURCE)
+    assert refreshes.count() == 1 and pending(world.programme)
+
+
 def test_a_write_during_the_refresh_queues_another_and_nothing_is_missed(
     users, counter, queued, django_capture_on_commit_callbacks
 ):
