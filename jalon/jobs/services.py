@@ -26,6 +26,7 @@ from jalon.accounts.audit import audit_record
 from jalon.accounts.models import AuditEntry
 from jalon.jobs.kinds import kind_of
 from jalon.jobs.models import Job
+from jalon.jobs.queue import recoveries_run, task_enqueue, task_enqueue_with_commit
 
 logger = logging.getLogger(__name__)
 
@@ -92,23 +93,21 @@ def job_start(
 def _enqueue_when_safe(job: Job, task) -> None:
     """A queue in the database (or none, in tests) takes the job in this transaction: it is queued if and
     only if the job is recorded. Another queue (Redis) only learns of it once the job is committed."""
-    from django_tasks.backends.immediate import ImmediateBackend
-    from django_tasks_db import DatabaseBackend
-
-    if isinstance(task.get_backend(), (DatabaseBackend, ImmediateBackend)):
-        _enqueue(job.pk, task)
-    else:
-        transaction.on_commit(lambda: _enqueue(job.pk, task))
+    task_enqueue_with_commit(task, job.pk, then=_task_id_keep(job.pk), immediate_in_transaction=True)
 
 
 def _enqueue(pk: int, task) -> None:
-    try:
-        result = task.enqueue(pk)
-    except Exception:
-        # The job stays queued without a task: `jobs_recover` enqueues it again.
-        logger.exception("Job %s could not be enqueued", pk)
-        return
-    Job.objects.filter(pk=pk, task_id="").update(task_id=str(result.id)[:64])
+    # If the queue refuses it, the job stays queued without a task: `jobs_recover` enqueues it again.
+    result = task_enqueue(task, pk)
+    if result is not None:
+        _task_id_keep(pk)(result)
+
+
+def _task_id_keep(pk: int):
+    def keep(result) -> None:
+        Job.objects.filter(pk=pk, task_id="").update(task_id=str(result.id)[:64])
+
+    return keep
 
 
 # Cancelling -------------------------------------------------------------------------------------------------
@@ -290,7 +289,8 @@ def job_check(job: Job) -> Job:
 
 def jobs_recover(*, requeue_after: float = 60) -> dict:
     """What a worker does when it starts and every minute: fail the jobs of dead workers, enqueue again the
-    jobs that never reached the queue, remove uploads no unfinished job reads."""
+    jobs that never reached the queue, remove uploads no unfinished job reads, and run the recoveries other
+    apps registered (jobs.queue.recovery_register)."""
     failed = sum(1 for job in Job.objects.filter(status=Job.Status.RUNNING) if job_check(job).finished)
     requeued = 0
     cutoff = timezone.now() - datetime.timedelta(seconds=requeue_after)
@@ -299,7 +299,8 @@ def jobs_recover(*, requeue_after: float = 60) -> dict:
         if kind is not None:
             _enqueue(job.pk, kind.task)
             requeued += 1
-    return {"failed": failed, "requeued": requeued, "uploads_removed": uploads_sweep()}
+    # Then the tasks of the apps that queue work without a Job (computed-indicator refreshes), by their name.
+    return {"failed": failed, "requeued": requeued, "uploads_removed": uploads_sweep(), **recoveries_run()}
 
 
 def uploads_sweep() -> int:
