@@ -310,3 +310,32 @@ def test_pages_say_the_computed_values_are_being_recomputed_while_a_refresh_is_p
     assert not any(notice(client.get(url)) for url in pages.values())
     rows = {row["code"]: row["being_recomputed"] for row in client.get(f"/api/v1/programmes/{code}/indicators/").json()}
     assert rows == {"C1": False, "M1": False}
+
+
+def test_a_change_to_the_programme_or_its_periods_queues_the_refresh_of_a_programme_that_computes(
+    users, counter, queued, django_capture_on_commit_callbacks
+):
+    """The developing-country rule, the dates and the periods are inputs of computed values too; a programme
+    that computes nothing is not marked."""
+    from jalon.results import services
+
+    world, indicator = counted_programme("rule-change", users)
+    by_hand = programme_build(code="rule-manual", owner=Organisation.objects.get(acronym="ISO"))
+    indicator_build(by_hand, "M1")
+    with django_capture_on_commit_callbacks(execute=False):
+        services.programme_update(actor=users["manager"], programme=world.programme, on_track_min=Decimal("0.9"))
+        assert pending(world.programme)
+        services.programme_update(actor=users["manager"], programme=by_hand.programme, on_track_min=Decimal("0.9"))
+        assert not pending(by_hand.programme)
+    Programme.objects.filter(pk=world.programme.pk).update(computed_pending_since=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.period_save(
+            actor=users["manager"],
+            programme=world.programme,
+            code="next",
+            name={"en": "Next"},
+            start=world.programme.end_date,
+            end=world.programme.end_date,
+        )
+    assert queued == [world.programme.pk]  # the first write's commit was not run; the period's was
+    assert not pending(world.programme)
