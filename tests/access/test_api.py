@@ -610,3 +610,24 @@ def test_countries_are_named_in_the_six_un_languages_by_the_api(client, db):
         "zh": "塞内加尔",
         "ru": "Сенегал",
     }
+
+
+def test_a_focal_point_may_not_change_its_organisations_directory_data_through_the_api(client_as, nsb, english):
+    """Country, kind, ISO member id, IATI identifier, publication: what the eligibility rules trust. The
+    programme team keeps them; the focal point keeps contact details and the description."""
+    client = client_as("focal")
+    switzerland = {"country": "CHE", "kind": "other", "published": False, "iati_identifier": "XM-DAC-0"}
+    for field, value in switzerland.items():
+        response = client.patch(organisation_page_url(nsb.pk), **json_body({field: value}))
+        assert response.status_code == 400, (field, response.content)
+        assert "programme team" in response.json()[field][0]
+    nsb.refresh_from_db()
+    assert (nsb.country.iso3, nsb.published) == ("SEN", True)
+    # Sending the directory data back unchanged, as a PUT does, is fine.
+    current = client.get(organisation_page_url(nsb.pk)).json()
+    unchanged = {key: current[key] for key in ("name", "acronym", "kind", "country", "iso_member_id", "published")}
+    response = client.put(organisation_page_url(nsb.pk), **json_body(unchanged | {"email": "contact@asn.sn"}))
+    assert response.status_code == 200, response.content
+    # The programme team changes them.
+    response = client_as("manager").patch(organisation_page_url(nsb.pk), **json_body({"kind": "other"}))
+    assert response.status_code == 200 and response.json()["kind"] == "other"

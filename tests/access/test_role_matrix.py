@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from jalon.accounts.models import Role
 from jalon.organisations.models import Organisation, Person
+from jalon.reference.models import Country
 from jalon.results.models import Dimension, Indicator, Level, Measurement, Period, Programme, Result
 from tests.access import matrix_activities, matrix_committees, matrix_jobs, matrix_support, matrix_tokens
 from tests.access.matrix import (
@@ -93,6 +94,10 @@ def person_form(organisation_of: Callable) -> Callable:
 
 def name_of(organisation_of: Callable) -> Callable:
     return lambda ctx: Organisation.objects.filter(pk=organisation_of(ctx).pk).values_list("name", flat=True).first()
+
+
+def website_of(organisation_of: Callable) -> Callable:
+    return lambda ctx: Organisation.objects.filter(pk=organisation_of(ctx).pk).values_list("website", flat=True).first()
 
 
 def exists(organisation_of: Callable) -> Callable:
@@ -297,9 +302,28 @@ CASES = [
         NSB_EDITORS,
         method="post",
         kwargs=pk_of(NSB),
-        data=lambda ctx: organisation_form(ctx.nsb, name="Renamed ASN"),
+        data=lambda ctx: organisation_form(ctx.nsb, website="https://renamed.example.org"),
         ok=NSB_PAGE,
-        effect=name_of(NSB),
+        effect=website_of(NSB),
+    ),
+    page(
+        "organisation directory data of the focal point's own organisation (country, kind, publication)",
+        "web:organisation_edit",
+        TEAM,
+        method="post",
+        kwargs=pk_of(NSB),
+        data=lambda ctx: {
+            key: value
+            for key, value in organisation_form(
+                ctx.nsb, country=Country.objects.get(iso3="CHE").pk, kind="other"
+            ).items()
+            if key != "published"
+        },
+        # The focal point and contributor reach the form; the directory fields are fixed on it, so what
+        # they post there is ignored: saved, nothing of it changed.
+        refused_as={"focal": (302,), "contributor": (403,)},
+        ok=NSB_PAGE,
+        effect=lambda ctx: Organisation.objects.filter(pk=ctx.nsb.pk).values_list("country_id", "kind").first(),
     ),
     page("organisation edit form of another organisation", "web:organisation_edit", TEAM, kwargs=pk_of(OTHER_NSB)),
     page(
