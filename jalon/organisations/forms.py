@@ -33,7 +33,9 @@ class OrganisationForm(MultilingualFormMixin, forms.ModelForm):
     def __init__(self, *args, directory: bool = True, **kwargs):
         """`directory` False: the directory data show but cannot be changed (a focal point's own body)."""
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = country_choices()
+        country = self.fields["country"]
+        assert isinstance(country, ChoiceOfModel)
+        country.queryset = country_choices()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         if not directory:
