@@ -308,6 +308,9 @@ else:
 # A running job silent this long (no progress) counts as interrupted: its worker is taken to have died.
 JALON_JOB_STALE_SECONDS = int(os.environ.get("JALON_JOB_STALE_SECONDS", str(30 * 60)))
 
+# Files attached to records (evidence, reports, materials): the largest one accepted (jalon/web/files.py).
+JALON_UPLOAD_MAX_BYTES = int(os.environ.get("JALON_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
+
 # Participant imports: limits on what one upload may hold.
 JALON_IMPORT_MAX_BYTES = int(os.environ.get("JALON_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 JALON_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("JALON_IMPORT_MAX_UNCOMPRESSED_BYTES", str(600 * 1024 * 1024)))

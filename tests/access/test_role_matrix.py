@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -144,6 +145,15 @@ def draft_kwargs(ctx) -> dict:
 
 def submitted_kwargs(ctx) -> dict:
     return {"pk": ctx.framework.submitted.pk}
+
+
+def draft_with_evidence(ctx) -> dict:
+    def attach(ctx):
+        draft = ctx.framework.draft
+        draft.evidence.save("evidence.pdf", ContentFile(b"%PDF-1.4 attendance sheets"), save=True)
+        return draft
+
+    return {"pk": ctx.once("draft-evidence", attach).pk}
 
 
 def measurement_count(ctx) -> int:
@@ -597,6 +607,13 @@ CASES = [
         ok=INDICATOR_PAGE,
         refused=(404,),
         effect=measurement_state(DRAFT),
+    ),
+    page(
+        "measurement evidence file of nsb's draft",
+        "results:measurement_evidence",
+        NSB_REPORTERS_AND_TEAM,
+        kwargs=draft_with_evidence,
+        refused=(404,),
     ),
     page(
         "measurement review of a submitted value",
