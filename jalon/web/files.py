@@ -32,7 +32,9 @@ TYPES = {
     ".zip": "application/zip",
 }
 # The first bytes of a page a browser would render, whatever the file's name says.
-PAGE_MARKERS = (b"<!doctype html", b"<html", b"<script", b"<svg", b"<?xml", b"<head", b"<body", b"<iframe")
+PAGE_MARKERS = tuple(
+    b"<" + tag for tag in (b"!doctype html", b"html", b"script", b"svg", b"?xml", b"head", b"body", b"iframe")
+)
 
 
 def upload_validate(upload) -> None:

@@ -101,6 +101,10 @@ def website_of(organisation_of: Callable) -> Callable:
     return lambda ctx: Organisation.objects.filter(pk=organisation_of(ctx).pk).values_list("website", flat=True).first()
 
 
+def email_of(organisation_of: Callable) -> Callable:
+    return lambda ctx: Organisation.objects.filter(pk=organisation_of(ctx).pk).values_list("email", flat=True).first()
+
+
 def exists(organisation_of: Callable) -> Callable:
     return lambda ctx: Organisation.objects.filter(pk=organisation_of(ctx).pk).exists()
 
@@ -495,8 +499,8 @@ CASES = [
         NSB_EDITORS,
         method="put",
         kwargs=pk_of(NSB),
-        data=lambda ctx: {"name": {"en": "Renamed ASN"}, "kind": "nsb", "country": "SEN"},
-        effect=name_of(NSB),
+        data=lambda ctx: {"name": dict(ctx.nsb.name), "kind": "nsb", "country": "SEN", "email": "put@asn.sn"},
+        effect=email_of(NSB),
     ),
     api(
         "API organisation partial update of the focal point's own organisation",
@@ -504,8 +508,8 @@ CASES = [
         NSB_EDITORS,
         method="patch",
         kwargs=pk_of(NSB),
-        data=lambda ctx: {"name": {"en": "Renamed ASN"}},
-        effect=name_of(NSB),
+        data=lambda ctx: {"website": "https://patched.example.org"},
+        effect=website_of(NSB),
     ),
     api(
         "API organisation partial update of another organisation",
@@ -614,6 +618,7 @@ CASES = [
         NSB_REPORTERS_AND_TEAM,
         kwargs=draft_with_evidence,
         refused=(404,),
+        refused_anonymous=(404,),  # the evidence of a published, approved value is public, as the value is
     ),
     page(
         "measurement review of a submitted value",

@@ -90,7 +90,6 @@ def measurement_review(request, pk: int):
     return redirect(next_url)
 
 
-@login_required
 def measurement_evidence(request, pk: int):
     """The evidence file of a reported value, to whoever sees the value (404 otherwise, as for the value)."""
     measurement = access.access_measurement(request.user, pk)
@@ -99,6 +98,7 @@ def measurement_evidence(request, pk: int):
     return private_file(measurement.evidence)
 
 
+@login_required
 def approval_queue(request):
     """What waits for the user's approval, oldest first, in the programmes they manage."""
     if not access.approval_queue_can_open(request.user):
