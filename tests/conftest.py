@@ -22,6 +22,11 @@ def pytest_configure(config):
     # worker itself (tests/jobs) run real worker processes with the database and Redis backends.
     settings.TASKS_BACKEND = "immediate"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Tasks declared when the apps were ready (a job kind's task, registered from AppConfig.ready()) made the
+    # task backends from the settings of then: django-tasks starts them afresh on this signal.
+    from django.core.signals import setting_changed
+
+    setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
     # Files a test saves without the `media_root` fixture (a job's result in the access matrix) go to a
     # temporary folder of this run, never to var/.
     import tempfile
