@@ -243,7 +243,7 @@ def _opened(source: Source) -> Iterator[IO[bytes]]:
 def _text(binary: IO[bytes]) -> Iterator[io.TextIOWrapper]:
     """The file as text from its start, leaving the binary file open (an upload is closed by its owner)."""
     binary.seek(0)
-    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     try:
         yield text
     finally:
