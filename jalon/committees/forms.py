@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -332,6 +333,13 @@ class IsoImportForm(forms.Form):
             "import is recorded on this day."
         ),
     )
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of and as_of > timezone.localdate():
+            # Every later file would then be dated before it, and refused.
+            raise ValidationError(_("The file cannot describe a day after today."))
+        return as_of
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,6 +70,8 @@ MAX_REPORTED_ERRORS = 20
 # cut short or filtered, not ISO's whole list.
 MASS_DISBAND_MIN = 20
 MASS_DISBAND_SHARE = 5
+# The PostgreSQL advisory lock that keeps two imports of the file from running at once.
+IMPORT_LOCK = 0x150C0
 # Scopes run to a few kilobytes; the csv module's default limit (128 KB) is fine, but a hostile file with a
 # huge field must fail with a message, not exhaust memory.
 FIELD_SIZE_LIMIT = 1024 * 1024
@@ -505,7 +507,7 @@ class _Importer:
     def disband_missing(self) -> None:
         recorded = Committee.objects.filter(iso_id__isnull=False).exclude(status=Committee.Status.DISBANDED)
         gone = list(recorded.exclude(iso_id__in=self.by_iso.keys()))
-        if len(gone) > MASS_DISBAND_MIN and len(gone) * MASS_DISBAND_SHARE > recorded.count():
+        if len(gone) > MASS_DISBAND_MIN and len(gone) * MASS_DISBAND_SHARE > (count := recorded.count()):
             # ISO never disbands so many committees at once: a file cut at a row's end would have them all
             # disbanded with their memberships closed.
             raise ValidationError(
@@ -513,7 +515,7 @@ class _Importer:
                     "This file lacks %(missing)d of the %(recorded)d committees recorded from ISO: it looks cut "
                     "short or filtered, not the whole ISO committee file. Nothing was saved."
                 )
-                % {"missing": len(gone), "recorded": recorded.count()}
+                % {"missing": len(gone), "recorded": count}
             )
         for committee in gone:
             committee.status = Committee.Status.DISBANDED
@@ -690,6 +692,11 @@ def _step(progress: Progress | None, label: str) -> None:
 def _apply(
     rows: list[Row], *, as_of: datetime.date, actor, file_name: str, sha256: str, progress: Progress | None = None
 ) -> ImportRun:
+    if connection.vendor == "postgresql":
+        # One import at a time (two workers may each take one): the second compares its file with what the
+        # first saved, once it has committed. SQLite runs one write transaction at a time anyway.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
     latest = ImportRun.objects.filter(source=ImportRun.Source.ISO_OPEN_DATA).order_by("-as_of").first()
     if latest is not None and as_of < latest.as_of:
         raise ValidationError(

@@ -252,12 +252,14 @@ def test_a_file_that_is_not_the_committee_csv_fails_the_job_with_the_reason(user
     assert job.status == "failed" and "missing columns" in job.message and job.result == {}
 
 
-def test_the_form_refuses_an_empty_file_or_a_date_that_is_not_one(client_as):
+def test_the_form_refuses_an_empty_file_a_date_that_is_not_one_or_one_to_come(client_as):
     client = client_as("manager")
     response = post_file(client, b"")
     assert response.status_code == 200 and response.context["form"].errors["file"]
     response = post_file(client, as_of="soon")
     assert response.status_code == 200 and response.context["form"].errors["as_of"]
+    response = post_file(client, as_of=(datetime.date.today() + datetime.timedelta(days=2)).isoformat())
+    assert response.context["form"].errors["as_of"] == ["The file cannot describe a day after today."]
     assert not Job.objects.exists()
 
 
