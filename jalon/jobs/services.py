@@ -18,7 +18,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db.models import Q
+from django.db.models.sql.constants import NO_RESULTS
+from django.db.models.sql.subqueries import UpdateQuery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -136,7 +139,13 @@ def job_cancel(*, actor, job: Job) -> Job:
 
 class Progress:
     """How the work reports where it is. Writes are throttled (at most one a second, a step change always)
-    and double as the job's heartbeat; each write also reads whether the owner asked to cancel."""
+    and double as the job's heartbeat; each write also reads whether the owner asked to cancel.
+
+    Inside the work's own transaction (an import saving everything at once) on PostgreSQL, progress is
+    written through a connection of its own: written in the transaction, it would be seen only once the work
+    commits, the heartbeat would stop, and the job's row would stay locked, so that the owner's cancel waited
+    for the work to end instead of stopping it. On SQLite the work's transaction holds the one write lock:
+    progress inside it is seen at the commit (one worker, as documented)."""
 
     def __init__(self, job: Job, *, interval: float = PROGRESS_INTERVAL):
         self.job = job
@@ -144,6 +153,11 @@ class Progress:
         self._written = 0.0
         self._done = 0
         self._total: int | None = None
+        # A worker runs the work outside any transaction. Run at once inside a request's (tests), the job
+        # is not committed: no other connection could see it.
+        self._own_transactions = not connection.in_atomic_block
+        self._side = None
+        self._side_failed = False
 
     def step(self, label: str, *, total: int | None = None, done: int = 0) -> None:
         """A new stage ("Saving"), written at once."""
@@ -168,20 +182,55 @@ class Progress:
             done=self._total if self._total is not None else self._done,
         )
 
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
+
     def _write(self, **changes) -> None:
         self._written = time.monotonic()
+        changes["heartbeat_at"] = timezone.now()
+        side = self._side_connection()
         try:
-            Job.objects.filter(pk=self.job.pk).update(heartbeat_at=timezone.now(), **changes)
+            if side is not None:
+                self._update_on(side, changes)
+            else:
+                Job.objects.filter(pk=self.job.pk).update(**changes)
+            # Read on the work's connection: a cancel committed by the owner's request is seen (read committed),
+            # and reading locks nothing.
             cancel = Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
         except DatabaseError:
             # Progress is best effort: a busy SQLite database (another process saving) must not fail the job.
-            # Inside a transaction the error has broken it, so it must propagate.
-            if connection.in_atomic_block:
+            # Inside a transaction the error has broken it, so it must propagate; the side connection's has not.
+            if side is None and connection.in_atomic_block:
                 raise
+            if side is not None:
+                # The job's row is locked by the work itself (it saved the job in its transaction): from now on
+                # progress goes with the work's transaction.
+                self._side_failed = True
+                self.close()
             logger.warning("Job %s: progress not recorded", self.job.pk, exc_info=True)
             return
         if cancel:
             raise JobCancelled
+
+    def _side_connection(self):
+        if self._side_failed or not (
+            self._own_transactions and connection.in_atomic_block and connection.vendor == "postgresql"
+        ):
+            return None
+        if self._side is None:
+            self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+            with self._side.cursor() as cursor:
+                # Never wait long on the job's row: the work may hold it (see _write).
+                cursor.execute("SET lock_timeout = '2s'")
+        return self._side
+
+    def _update_on(self, side, changes: dict) -> None:
+        query = UpdateQuery(Job)
+        query.add_update_values(changes)
+        query.add_q(Q(pk=self.job.pk))
+        query.get_compiler(connection=side).execute_sql(NO_RESULTS)
 
 
 Work = Callable[[Job, Progress], dict | None]
@@ -201,11 +250,11 @@ def job_run(job_id: int, work: Work) -> None:
         return
     job = Job.objects.select_related("owner").get(pk=job_id)
     with translation.override(job.language):
+        progress = Progress(job)
         try:
             # Run at once inside a request (no worker: tests), a savepoint keeps a database error from
             # breaking the request's transaction.
             guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
-            progress = Progress(job)
             with guard:
                 result = work(job, progress)
         except JobCancelled:
@@ -227,6 +276,7 @@ def job_run(job_id: int, work: Work) -> None:
             # Unless the work marked it done with its data (Progress.succeeded), it is done now.
             progress.succeeded(result)
         finally:
+            progress.close()
             _upload_remove(job)
 
 

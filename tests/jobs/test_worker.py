@@ -20,6 +20,12 @@ START = (
 )
 
 
+CANCEL = (
+    "from jalon.jobs.models import Job; from jalon.jobs.services import job_cancel; "
+    "job_cancel(actor=None, job=Job.objects.get(pk={pk}))"
+)
+
+
 def enqueue(rig: Rig, **params) -> int:
     return int(rig.python(START.format(params=repr(params))).strip().splitlines()[-1])
 
@@ -85,6 +91,20 @@ def test_two_workers_never_run_the_same_job(rig):
     # Each job was claimed once: its task result lists one worker.
     claims = rig.query("SELECT worker_ids FROM django_tasks_database_dbtaskresult")
     assert all(len(json.loads(ids) if isinstance(ids, str) else ids) == 1 for (ids,) in claims)
+
+
+@pytest.mark.skipif(not postgresql(), reason="on SQLite the work's transaction holds the one write lock")
+def test_progress_inside_the_works_transaction_is_seen_and_a_cancel_stops_it_there(rig):
+    pk = enqueue(rig, count=100, sleep=0.1, atomic=True)
+    rig.start("worker")
+    # Seen while the work's transaction is open (it commits only after the last of the 100 points).
+    rig.wait_for(lambda: 0 < rig.job(pk)["done"] < 100)
+    # The job's row is not held by the work: the cancel returns at once, and the work stops at its next point.
+    rig.python(CANCEL.format(pk=pk))
+    rig.wait_for(lambda: rig.job(pk)["status"] != "running")
+    job = rig.job(pk)
+    assert job["status"] == "cancelled" and job["done"] < 100
+    assert rig.query("SELECT count(*) FROM jobs_job WHERE kind = 'marker'") == [(0,)]
 
 
 REDIS_URL = os.environ.get("JALON_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
