@@ -22,6 +22,11 @@ def pytest_configure(config):
     # worker itself (tests/jobs) run real worker processes with the database and Redis backends.
     settings.TASKS_BACKEND = "immediate"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Apps defined their tasks when Django was set up, before this, and so made the settings' backend already:
+    # the signal a settings override sends makes django-tasks forget it.
+    from django.core.signals import setting_changed
+
+    setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=False)
     # Files a test saves without the `media_root` fixture (a job's result in the access matrix) go to a
     # temporary folder of this run, never to var/.
     import tempfile
