@@ -40,6 +40,7 @@ urlpatterns: list = [
     path("<slug:code>/register/", participants.registration_create, name="registration_create"),
     path("<slug:code>/register/done/", participants.registration_done, name="registration_done"),
     path("<slug:code>/registrations/<int:pk>/", participants.evaluation_record, name="evaluation_record"),
+    path("<slug:code>/certificates/", certificates.certificates_batch, name="certificates_batch"),
     path(
         "<slug:code>/registrations/<int:pk>/cancel/",
         participants.registration_cancel,

@@ -171,6 +171,14 @@ class Progress:
         if time.monotonic() - self._written >= self.interval:
             self._write(done=done, total=self._total)
 
+    def check(self) -> None:
+        """A progress point inside the work's own transaction (between the steps of an import's save): reads
+        whether the owner asked to cancel, and writes nothing. A write there would show only at the commit
+        and, on PostgreSQL, would hold the job's row, so that the owner's cancel would wait for the end of the
+        save instead of stopping it. One query each time: call it between steps, not for every row."""
+        if Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
+            raise JobCancelled
+
     def succeeded(self, result: dict | None = None, message: str = "") -> None:
         """Inside the work's own transaction: the job is done exactly when its data is saved."""
         Job.objects.filter(pk=self.job.pk, status=Job.Status.RUNNING).update(

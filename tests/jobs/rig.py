@@ -1,14 +1,23 @@
 """A database of its own and real jalon processes (the worker, the command line, the web server) around it,
 for the tests that need a worker as it runs in production: a queue in the database (SQLite or PostgreSQL,
-the same kind as the suite's), or in Redis."""
+the same kind as the suite's), or in Redis; and a person's browser without JavaScript (WebSession) to use the
+web server's pages as people do."""
 
+import http.cookiejar
 import os
+import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 import psycopg
@@ -63,6 +72,33 @@ class Rig:
         self.processes.append(process)
         return process
 
+    def serve(self, *, worker: bool = True, interval: float = 1.0) -> str:
+        """A web server on the rig's database, waitress as `jalon serve` runs it (without `jalon serve`'s
+        collectstatic, which takes half a minute: WhiteNoise serves from the apps' folders meanwhile), and a
+        `jalon worker` beside it, as `jalon serve` starts one. Returns the server's address once it answers."""
+        port = free_port()
+        log = (self.folder / f"serve-{port}.log").open("w")
+        command = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=4"]
+        server = subprocess.Popen(
+            [*command, "jalon.wsgi:application"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        self.processes.append(server)
+        if worker:
+            self.start("worker", "--interval", str(interval))
+        base = f"http://127.0.0.1:{port}"
+
+        def answers() -> bool:
+            if server.poll() is not None:
+                raise AssertionError(f"the web server stopped: {(self.folder / f'serve-{port}.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:  # noqa: S310 (our server)
+                    return response.status == 200
+            except OSError:
+                return False
+
+        self.wait_for(answers, timeout=60)
+        return base
+
     def stop_all(self) -> None:
         for process in self.processes:
             if process.poll() is None:
@@ -97,6 +133,88 @@ class Rig:
             if time.monotonic() > deadline:
                 raise AssertionError(f"still waiting after {timeout} s")
             time.sleep(every)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Page:
+    url: str
+    status: int
+    html: str
+
+    @property
+    def path(self) -> str:
+        return urllib.parse.urlparse(self.url).path
+
+    def form_token(self) -> str:
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.html)
+        if found is None:
+            raise AssertionError(f"no form on {self.url}")
+        return found.group(1)
+
+    def text(self) -> str:
+        """The page's text, tags removed, spaces collapsed."""
+        return " ".join(unescape(re.sub(r"<[^>]+>", " ", self.html)).split())
+
+
+class WebSession:
+    """A person's browser without JavaScript, on a rig's web server: cookies kept, redirects followed, forms
+    posted with their CSRF token (urllib: nothing to install)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def get(self, path: str) -> Page:
+        return self._open(urllib.request.Request(self.base + path))
+
+    def post(self, path: str, fields: dict, *, files: dict | None = None, token_from: str | None = None) -> Page:
+        """Post a form of the page at `token_from` (default: `path`) to `path`; `files`: {name: (file name,
+        bytes)}."""
+        fields = {"csrfmiddlewaretoken": self.get(token_from or path).form_token(), **fields}
+        if files:
+            boundary = uuid.uuid4().hex
+            body = b"".join(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                for name, value in fields.items()
+            )
+            for name, (filename, content) in files.items():
+                body += (
+                    (
+                        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                        "Content-Type: application/octet-stream\r\n\r\n"
+                    ).encode()
+                    + content
+                    + b"\r\n"
+                )
+            body += f"--{boundary}--\r\n".encode()
+            content_type = f"multipart/form-data; boundary={boundary}"
+        else:
+            body = urllib.parse.urlencode(fields).encode()
+            content_type = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(
+            self.base + path,
+            data=body,
+            headers={"Content-Type": content_type, "Referer": self.base + (token_from or path)},
+        )
+        return self._open(request)
+
+    def login(self, username: str, password: str, *, language: str = "en") -> None:
+        page = self.post(f"/{language}/accounts/login/", {"username": username, "password": password})
+        if "/accounts/login/" in page.path:
+            raise AssertionError(f"{username} could not sign in: {page.text()[:300]}")
+
+    def _open(self, request: urllib.request.Request) -> Page:
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return Page(response.url, response.status, response.read().decode())
+        except urllib.error.HTTPError as error:
+            return Page(error.url, error.code, error.read().decode(errors="replace"))
 
 
 def rig_database(folder: Path, name: str) -> str:

@@ -13,6 +13,10 @@ from django.conf import settings
 
 from tests.jobs.rig import Rig, postgresql, rig_database
 
+# The rig's processes use a database of their own, but the suite's must be set up too (its conftest loads the
+# reference data there): without a test using it, pytest-django would set none up.
+pytestmark = pytest.mark.django_db
+
 START = (
     "from tests.jobs.kinds import register_test_kinds; register_test_kinds(); "
     "from jalon.jobs.services import job_start; "
