@@ -222,8 +222,9 @@ def access_session(user, code: str, pk: int) -> ActivitySession:
     return session
 
 
-def access_material(user, code: str, pk: int) -> Material:
-    activity = access_activity(user, code, manage=True)
+def access_material(user, code: str, pk: int, *, manage: bool = True) -> Material:
+    """A material of an activity the user sees; `manage`: of one they may change (to edit or delete it)."""
+    activity = access_activity(user, code, manage=manage)
     material = activity.materials.filter(pk=pk).first() if valid_id(pk) else None
     if material is None:
         raise Http404
