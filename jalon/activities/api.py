@@ -20,6 +20,7 @@ from jalon.activities.models import Activity, ActivitySession, Attendance, Follo
 from jalon.activities.people import people_duplicates
 from jalon.api.fields import MultilingualField
 from jalon.api.filters import IdFilter
+from jalon.api.versions import VersionRequired
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country, Currency, Language, Region
@@ -58,7 +59,7 @@ class OutputField(serializers.RelatedField):
 # Activities ---------------------------------------------------------------------------------------------
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(VersionRequired, serializers.ModelSerializer):
     title = MultilingualField(max_length=MAX_TEXT)
     description = MultilingualField(max_length=MAX_TEXT, required=False)
     countries = serializers.SlugRelatedField(
@@ -478,7 +479,7 @@ class PersonSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "given_name", "family_name", "email", "sex", "function", "organisation", "country"]
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class RegistrationSerializer(VersionRequired, serializers.ModelSerializer):
     activity = serializers.SlugRelatedField(slug_field="code", queryset=Activity.objects.none())
     person = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.none(),
@@ -681,7 +682,7 @@ class AttendanceViewSet(
 # Evaluations ----------------------------------------------------------------------------------------------
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(VersionRequired, serializers.ModelSerializer):
     activity = serializers.CharField(source="activity.code", read_only=True)
     person = serializers.IntegerField(source="person_id", read_only=True)
     pre_test_score = serializers.DecimalField(

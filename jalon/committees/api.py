@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from jalon.api.fields import MultilingualField
 from jalon.api.filters import IdFilter
+from jalon.api.versions import VersionRequired
 from jalon.committees import access, selectors, services
 from jalon.committees.models import (
     ATTRIBUTION,
@@ -51,7 +52,7 @@ class CommitteeManagerDeletes(CommitteeManagerWrites):
         return access.committee_can_manage(user)
 
 
-class CommitteeSerializer(serializers.ModelSerializer):
+class CommitteeSerializer(VersionRequired, serializers.ModelSerializer):
     secretariat_acronym = serializers.CharField(source="secretariat.acronym", read_only=True, default=None)
     parent_reference = serializers.CharField(source="parent.reference", read_only=True, default=None)
     p_count = serializers.IntegerField(read_only=True, help_text="P-members in force on the `on` date (today).")
@@ -340,7 +341,7 @@ class ParticipationEventViewSet(viewsets.ReadOnlyModelViewSet):
 # Leadership roles -----------------------------------------------------------------------------------------
 
 
-class LeadershipRoleSerializer(serializers.ModelSerializer):
+class LeadershipRoleSerializer(VersionRequired, serializers.ModelSerializer):
     committee_reference = serializers.CharField(source="committee.reference", read_only=True)
     organisation_acronym = serializers.CharField(source="organisation.acronym", read_only=True)
     person = serializers.PrimaryKeyRelatedField(
@@ -435,7 +436,7 @@ class LeadershipRoleViewSet(
 # Meetings, delegates, contributions -----------------------------------------------------------------------
 
 
-class MeetingDelegateSerializer(serializers.ModelSerializer):
+class MeetingDelegateSerializer(VersionRequired, serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.__str__", read_only=True)
     organisation_acronym = serializers.CharField(source="organisation.acronym", read_only=True)
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
@@ -463,7 +464,7 @@ class MeetingDelegateSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class ContributionSerializer(serializers.ModelSerializer):
+class ContributionSerializer(VersionRequired, serializers.ModelSerializer):
     organisation_acronym = serializers.CharField(source="organisation.acronym", read_only=True)
     version = serializers.IntegerField(required=False)
 
@@ -482,7 +483,7 @@ class ContributionSerializer(serializers.ModelSerializer):
         ]
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(VersionRequired, serializers.ModelSerializer):
     committee_reference = serializers.CharField(source="committee.reference", read_only=True)
     country = serializers.SlugRelatedField(
         slug_field="iso3", queryset=Country.objects.all(), allow_null=True, required=False

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from jalon.api.fields import MultilingualField
+from jalon.api.versions import VersionRequired
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in_database
 from jalon.organisations import access, services
@@ -27,7 +28,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["body", "category", "start_date", "end_date", "as_of"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(VersionRequired, serializers.ModelSerializer):
     country: serializers.SlugRelatedField[Country] = serializers.SlugRelatedField(
         slug_field="iso3", queryset=Country.objects.all(), allow_null=True, required=False
     )

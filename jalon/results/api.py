@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from jalon.api.versions import VERSION_REQUIRED
 from jalon.lib.multilingual import text_in
 from jalon.results import access, selectors, services
 from jalon.results.models import Indicator, Measurement, Milestone, Period, Programme, Result
@@ -269,7 +270,16 @@ class ReviewSerializer(serializers.Serializer):
 
 
 class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(required=False, help_text="The version you read; a newer one is refused (409).")
+
+
+class ChangeVersionSerializer(serializers.Serializer):
+    """A change to a value sends the version it read (jalon/api/versions.py): never a blind overwrite."""
+
+    version = serializers.IntegerField(
+        help_text="The version you read; required; a newer one is refused (409).",
+        error_messages={"required": VERSION_REQUIRED},
+    )
 
 
 class MeasurementViewSet(
@@ -328,7 +338,7 @@ class MeasurementViewSet(
             return Response(
                 {"organisation": [_("Report for your own organisation.")]}, status=status.HTTP_400_BAD_REQUEST
             )
-        version = VersionSerializer(data=request.data)
+        version = ChangeVersionSerializer(data=request.data)
         version.is_valid(raise_exception=True)
         measurement = services.measurement_update(
             actor=request.user,

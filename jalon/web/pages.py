@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jalon.web.forms import form_errors_from
 
@@ -24,7 +25,12 @@ def form_page(
     """GET shows the form. A valid POST goes to `save(form)`; a service's refusal shows on the form, beside
     the inputs it is about (a version conflict at the top, the person's entry kept); success says so and
     redirects to `done(saved)`."""
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _version_missing(form):
+        # An edit form always carries the version it showed: without it, the save could overwrite someone
+        # else's (a forged or truncated post). Shown like a conflict, above the form.
+        form.is_valid()
+        form.add_error(None, VERSION_MISSING)
+    elif request.method == "POST" and form.is_valid():
         try:
             saved = save(form)
         except ValidationError as exc:
@@ -33,6 +39,20 @@ def form_page(
             messages.success(request, message or _("Changes saved."))
             return redirect(done(saved))
     return render(request, template, {"form": form, **(context or {})})
+
+
+VERSION_MISSING = gettext_lazy(
+    "This form was sent without the version of the record it showed: reload the page, check the record and save again."
+)
+
+
+def _version_missing(form) -> bool:
+    """An edit form (it shows a record's version) posted back without it."""
+    field = form.fields.get("version")
+    if field is None or field.disabled:
+        return False
+    shown = form.initial.get("version", field.initial)
+    return shown not in (None, "") and not form.data.get(form.add_prefix("version"))
 
 
 def delete_page(

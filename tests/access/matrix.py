@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 from urllib.parse import urlparse
 
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone, translation
 
 from jalon.accounts.audit import audit_record
@@ -196,10 +196,27 @@ def prepared(case: Case, ctx: Ctx) -> tuple[str, dict]:
     """The request's path and client options (body), built before the first effect reading, since building
     them may create the records a row needs."""
     options = {}
+    path = case.path(ctx)
     if case.data is not None:
         body = case.data(ctx)
+        if case.is_json and case.method in ("put", "patch") and isinstance(body, dict) and "version" not in body:
+            # A client changes what it read: it sends the version it saw (jalon/api/versions.py).
+            body = {**body, "version": _current_version(path)}
         options = {"data": json.dumps(body), "content_type": "application/json"} if case.is_json else {"data": body}
-    return case.path(ctx), options
+    return path, options
+
+
+def _current_version(path: str):
+    """The version of the record an API detail path names, read from the database."""
+    match = resolve(urlparse(path).path)
+    view = getattr(match.func, "cls", None)
+    serializer = getattr(view, "serializer_class", None)
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    lookup = getattr(view, "lookup_field", "pk")
+    value = match.kwargs.get(getattr(view, "lookup_url_kwarg", None) or lookup)
+    if model is None or value is None or not hasattr(model, "version"):
+        return None
+    return model._base_manager.filter(**{lookup: value}).values_list("version", flat=True).first()
 
 
 def framework_build(*, users, nsb) -> Framework:

@@ -383,7 +383,9 @@ def test_a_token_creates_changes_and_deletes_an_organisation_and_each_write_is_a
         {"en": "Ministry of Trade"},
     )
 
-    response = token_client.patch(organisation_page_url(pk), **json_body({"name": {"en": "Ministry of Industry"}}))
+    response = token_client.patch(
+        organisation_page_url(pk), **json_body({"name": {"en": "Ministry of Industry"}, "version": 1})
+    )
     assert response.status_code == 200, response.content
     assert response.json()["name"] == {"en": "Ministry of Industry"} and response.json()["version"] == 2
     update = audit_entries(pk)[-1]
@@ -392,7 +394,15 @@ def test_a_token_creates_changes_and_deletes_an_organisation_and_each_write_is_a
 
     response = token_client.put(
         organisation_page_url(pk),
-        **json_body({"name": {"en": "Ministry of Industry"}, "acronym": "MOI", "kind": "ministry", "country": "KEN"}),
+        **json_body(
+            {
+                "name": {"en": "Ministry of Industry"},
+                "acronym": "MOI",
+                "kind": "ministry",
+                "country": "KEN",
+                "version": 2,
+            }
+        ),
     )
     assert response.status_code == 200, response.content
     assert response.json()["country"] == "KEN"
@@ -448,7 +458,7 @@ def test_a_session_write_needs_the_csrf_token_a_token_write_does_not(users):
     response = client.patch(
         organisation_page_url(response.json()["id"]),
         HTTP_X_CSRFTOKEN=csrf,
-        **json_body({"website": "https://trade.example.org"}),
+        **json_body({"website": "https://trade.example.org", "version": 1}),
     )
     assert response.status_code == 200, response.content
     assert ("website", "", "https://trade.example.org") in audit_entries(response.json()["id"])[-1].changes()
@@ -456,7 +466,9 @@ def test_a_session_write_needs_the_csrf_token_a_token_write_does_not(users):
 
 def test_a_focal_point_changes_its_organisation_through_the_api_and_is_named_in_the_audit(client_as, users, nsb):
     client = client_as("focal")
-    response = client.patch(organisation_page_url(nsb.pk), **json_body({"website": "https://asn.sn"}))
+    response = client.patch(
+        organisation_page_url(nsb.pk), **json_body({"website": "https://asn.sn", "version": nsb.version})
+    )
     assert response.status_code == 200, response.content
     entry = audit_entries(nsb.pk)[-1]
     assert (entry.action, entry.actor_name) == ("update", "focal")
@@ -505,12 +517,21 @@ def test_a_write_based_on_a_stale_version_is_refused_with_409_and_a_message(clie
     assert expected.startswith("Quelqu’un d’autre a modifié cette fiche")
 
 
-def test_a_write_without_version_is_applied_on_top_of_the_latest(client_as, nsb):
+def test_a_change_without_the_version_it_read_is_refused_and_changes_nothing(client_as, nsb, english):
+    """Without it, a PATCH would silently overwrite what someone saved meanwhile."""
     client = client_as("manager")
-    assert client.patch(organisation_page_url(nsb.pk), **json_body({"name": {"en": "One"}})).status_code == 200
-    assert client.patch(organisation_page_url(nsb.pk), **json_body({"name": {"en": "Two"}})).json()["name"] == {
-        "en": "Two"
-    }
+    response = client.patch(
+        organisation_page_url(nsb.pk), HTTP_ACCEPT_LANGUAGE="en", **json_body({"name": {"en": "One"}})
+    )
+    assert response.status_code == 400 and "Send the version you read" in response.json()["version"][0]
+    put = client.put(
+        organisation_page_url(nsb.pk), HTTP_ACCEPT_LANGUAGE="en", **json_body({"name": {"en": "One"}, "kind": "nsb"})
+    )
+    assert put.status_code == 400 and "version" in put.json()
+    nsb.refresh_from_db()
+    assert nsb.name.given("en") != "One"
+    ok = client.patch(organisation_page_url(nsb.pk), **json_body({"name": {"en": "One"}, "version": nsb.version}))
+    assert ok.status_code == 200 and ok.json()["version"] == nsb.version + 1
 
 
 @pytest.mark.parametrize(
@@ -586,7 +607,9 @@ def test_an_organisation_takes_a_name_in_a_third_language_through_the_api(client
         "fr": "Bureau kényan de normalisation",
         "es": "Oficina de Normas de Kenia",
     }
-    response = client.patch(organisation_page_url(other_nsb.pk), **json_body({"name": names}))
+    response = client.patch(
+        organisation_page_url(other_nsb.pk), **json_body({"name": names, "version": other_nsb.version})
+    )
     assert response.status_code == 200, response.content
     assert response.json()["name"] == names
     other_nsb.refresh_from_db()
@@ -618,16 +641,20 @@ def test_a_focal_point_may_not_change_its_organisations_directory_data_through_t
     client = client_as("focal")
     switzerland = {"country": "CHE", "kind": "other", "published": False, "iati_identifier": "XM-DAC-0"}
     for field, value in switzerland.items():
-        response = client.patch(organisation_page_url(nsb.pk), **json_body({field: value}))
+        response = client.patch(organisation_page_url(nsb.pk), **json_body({field: value, "version": nsb.version}))
         assert response.status_code == 400, (field, response.content)
         assert "équipe du programme" in response.json()[field][0]
     nsb.refresh_from_db()
     assert (nsb.country.iso3, nsb.published) == ("SEN", True)
     # Sending the directory data back unchanged, as a PUT does, is fine.
     current = client.get(organisation_page_url(nsb.pk)).json()
-    unchanged = {key: current[key] for key in ("name", "acronym", "kind", "country", "iso_member_id", "published")}
+    kept = ("name", "acronym", "kind", "country", "iso_member_id", "published", "version")
+    unchanged = {key: current[key] for key in kept}
     response = client.put(organisation_page_url(nsb.pk), **json_body(unchanged | {"email": "contact@asn.sn"}))
     assert response.status_code == 200, response.content
     # The programme team changes them.
-    response = client_as("manager").patch(organisation_page_url(nsb.pk), **json_body({"kind": "other"}))
+    nsb.refresh_from_db()
+    response = client_as("manager").patch(
+        organisation_page_url(nsb.pk), **json_body({"kind": "other", "version": nsb.version})
+    )
     assert response.status_code == 200 and response.json()["kind"] == "other"

@@ -189,7 +189,8 @@ def test_presence_is_recorded_only_once_a_meeting_has_started(client_as, committ
     delegate = MeetingDelegate.objects.create(meeting=meeting, person=person, organisation=nsb)
     focal = client_as("focal")
     response = focal.post(
-        page_url("committees:delegate_edit", language, pk=delegate.pk), {"role": "delegate", "present": "on"}
+        page_url("committees:delegate_edit", language, pk=delegate.pk),
+        {"role": "delegate", "present": "on", "version": delegate.version},
     )
     assert errors_of(response, "present") == [
         message(language, "The meeting has not started yet: presence is recorded once it has.")

@@ -306,3 +306,15 @@ def test_the_focal_point_sees_the_directory_data_fixed_on_its_organisations_form
         field.disabled
         for field in client_as("manager").get(f"/fr/organisations/{nsb.pk}/edit/").context["form"].fields.values()
     )
+
+
+def test_an_edit_form_posted_without_its_version_is_refused_and_changes_nothing(client_as, nsb):
+    """A forged or truncated post must not overwrite what someone saved meanwhile."""
+    response = client_as("manager").post(
+        f"/en/organisations/{nsb.pk}/edit/",
+        {"name_en": "Overwritten", "kind": nsb.kind, "country": nsb.country_id, "published": "on"},
+    )
+    assert response.status_code == 200
+    assert "sent without the version" in " ".join(response.context["form"].non_field_errors())
+    nsb.refresh_from_db()
+    assert nsb.name.given("en") != "Overwritten"
