@@ -13,7 +13,7 @@ class VersionRequired:
     """For the serializer of a versioned model (first base): an update without `version` is refused (400)."""
 
     def validate(self, attrs):
-        attrs = super().validate(attrs)  # type: ignore[misc]
+        attrs = super().validate(attrs)
         if getattr(self, "instance", None) is not None and attrs.get("version") is None:
             raise serializers.ValidationError({"version": [VERSION_REQUIRED]})
         return attrs
