@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from jalon.activities import access, selectors, services
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import people_duplicates
+from jalon.activities.reach import min_group_size
 from jalon.api.fields import MultilingualField
 from jalon.api.filters import IdFilter
 from jalon.api.versions import VersionRequired
@@ -81,8 +82,10 @@ class ActivitySerializer(VersionRequired, serializers.ModelSerializer):
         slug_field="code", queryset=Currency.objects.all(), allow_null=True, required=False
     )
     outputs = OutputField(many=True, queryset=Result.objects.none(), required=False)
-    registered_count = serializers.IntegerField(read_only=True)
-    completed_count = serializers.IntegerField(read_only=True)
+    # Null where the group is smaller than JALON_REACH_MIN_GROUP and the caller may not see the participants,
+    # as on the pages (activities.reach: the small-group rule).
+    registered_count = serializers.IntegerField(read_only=True, allow_null=True)
+    completed_count = serializers.IntegerField(read_only=True, allow_null=True)
     version = serializers.IntegerField(
         required=False, help_text="The version you read; a write based on an older one is refused (409)."
     )
@@ -123,6 +126,16 @@ class ActivitySerializer(VersionRequired, serializers.ModelSerializer):
         # Uniqueness is checked by the service (full_clean), with its translated message.
         validators: list = []
         extra_kwargs = {"code": {"validators": []}, "capacity": {"max_value": 1_000_000}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        user = _user(self)
+        if user is None or not access.activity_participants_visible(user, instance):
+            threshold = min_group_size()
+            for key in ("registered_count", "completed_count"):
+                if data.get(key) and data[key] < threshold:
+                    data[key] = None
+        return data
 
     def get_fields(self):
         fields = super().get_fields()

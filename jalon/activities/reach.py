@@ -247,6 +247,8 @@ class Reach:
     breakdowns: dict[str, Breakdown]
     places: dict[int, Country] = field(default_factory=dict)
     years: tuple[int, int] | None = None
+    # The dates asked for were widened to whole years (for those who get published figures).
+    dates_rounded: bool = False
 
     @property
     def suppressed(self) -> bool:
@@ -279,6 +281,14 @@ def reach_report(
     countries and regions found (a constant number whatever the data)."""
     scope = participations(user=user, filters=filters)
     exact = exact_allowed(user=user, scope=scope)
+    dates_rounded = False
+    if not exact and (filters.date_from or filters.date_to):
+        # Two published answers whose dates differ by a day would tell, by their difference, about the
+        # people of that day: for the public, dates count in whole years.
+        rounded = years_whole(filters)
+        dates_rounded = rounded != filters
+        if dates_rounded:
+            filters, scope = rounded, participations(user=user, filters=rounded)
     head = headline_counts(scope)
     dimensions = tuple(dimensions)
     counts = {dimension: counts_by(scope, dimension) for dimension in dimensions if dimension != "nsb"}
@@ -318,6 +328,16 @@ def reach_report(
         breakdowns=breakdowns,
         places=places,
         years=years,
+        dates_rounded=dates_rounded,
+    )
+
+
+def years_whole(filters: ReachFilters) -> ReachFilters:
+    """The filters with their dates widened to whole years (from 1 January, to 31 December)."""
+    return replace(
+        filters,
+        date_from=filters.date_from.replace(month=1, day=1) if filters.date_from else None,
+        date_to=filters.date_to.replace(month=12, day=31) if filters.date_to else None,
     )
 
 

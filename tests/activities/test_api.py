@@ -52,11 +52,15 @@ def test_the_public_sees_published_activities_with_counts_but_no_participant(cli
     client = client_as(None)
     listed = client.get(ACTIVITIES).json()["results"]
     assert [row["code"] for row in listed] == ["ours"]
-    assert listed[0]["registered_count"] == 1 and listed[0]["outputs"] == ["reach/OP1"]
+    # One participant: a group under the threshold, not shown to the public (as on the pages).
+    assert listed[0]["registered_count"] is None and listed[0]["outputs"] == ["reach/OP1"]
+    assert client.get(ACTIVITIES + "ours/").json()["completed_count"] in (None, 0)
     assert client.get(PARTICIPANTS).json()["results"] == []
     assert client.get(REGISTRATIONS).json()["results"] == []
     assert client.get(EVALUATIONS).json()["results"] == []
     assert "Sow" not in client.get(ACTIVITIES + "ours/").content.decode()
+    # The activity's organisers see the exact count.
+    assert client_as("focal").get(ACTIVITIES + "ours/").json()["registered_count"] == 1
 
 
 def test_viewers_get_aggregates_only(client_as, two_workshops):

@@ -440,3 +440,23 @@ def test_the_country_page_costs_the_same_queries_whatever_the_data(client, world
         register(users["manager"], extra, [person(f"e{index}-{i}", country=world["sen"]) for i in range(4)])
     with django_assert_num_queries(11):
         client.get(url)
+
+
+def test_the_public_gets_dates_in_whole_years_so_two_answers_cannot_be_subtracted(world, users):
+    """A country's reach asked from 2 May and from 1 January would, by their difference, tell about the
+    people of those four months: published figures count dates in whole years."""
+    from django.contrib.auth.models import AnonymousUser
+
+    public = AnonymousUser()
+
+    def report(user, **dates):
+        return reach_report(user=user, filters=ReachFilters(**dates), dimensions=("country", "sex"))
+
+    mid_year = report(public, date_from=datetime.date(2025, 5, 2), date_to=datetime.date(2025, 8, 30))
+    whole_year = report(public, date_from=datetime.date(2025, 1, 1), date_to=datetime.date(2025, 12, 31))
+    assert mid_year.dates_rounded and not whole_year.dates_rounded
+    assert (mid_year.participants, mid_year.breakdowns) == (whole_year.participants, whole_year.breakdowns)
+    # Whoever may see the participants gets the dates as asked.
+    manager = report(users["manager"], date_from=datetime.date(2025, 5, 2), date_to=datetime.date(2025, 8, 30))
+    assert not manager.dates_rounded
+    assert manager.participants != report(users["manager"], date_from=datetime.date(2025, 1, 1)).participants
