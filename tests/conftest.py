@@ -22,6 +22,11 @@ def pytest_configure(config):
     # worker itself (tests/jobs) run real worker processes with the database and Redis backends.
     settings.TASKS_BACKEND = "immediate"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # An app that registers a job kind from ready() has made its task, and with it the configured backend,
+    # before this runs: the backends are read again from the setting.
+    from django.core.signals import setting_changed
+
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
     # Files a test saves without the `media_root` fixture (a job's result in the access matrix) go to a
     # temporary folder of this run, never to var/.
     import tempfile
