@@ -124,3 +124,81 @@ def country_row(run: IndexRun, iso3: str) -> dict | None:
         if row["iso3"] == iso3:
             return row
     return None
+
+
+# Pages -----------------------------------------------------------------------------------------------------
+
+
+def programmes_with_index(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
+    """The (visible) programmes that have an index specification."""
+    return programmes.filter(pk__in=IndexSpec.objects.values("programme_id")).order_by("code")
+
+
+def latest_run(programme: Programme) -> IndexRun | None:
+    return runs_of(programme).first()
+
+
+def ranking(run: IndexRun) -> list[dict]:
+    """The scored countries by rank, then the countries without a score (too little data)."""
+    rows = run.outputs.get("countries", [])
+    scored = sorted((r for r in rows if r.get("scored")), key=lambda r: (r["rank"], r["iso3"]))
+    return scored + [r for r in rows if not r.get("scored")]
+
+
+def sensitivity_rows(run: IndexRun) -> list[dict]:
+    s = run.outputs.get("sensitivity") or {}
+    keys = ("first", "first_q05", "first_q95", "total", "total_q05", "total_q95")
+    return [
+        {"factor": factor} | {key: s[key][k] for key in keys if key in s}
+        for k, factor in enumerate(s.get("factors", []))
+    ]
+
+
+@dataclass
+class IndicatorLine:
+    indicator: GapIndicator
+    value: float | None
+    normalised: float | None
+    before: float | None
+    records: list = field(default_factory=list)
+
+
+@dataclass
+class Profile:
+    row: dict
+    before: dict | None
+    lines: dict[str, list[IndicatorLine]]  # by pillar
+
+
+def country_profile(run: IndexRun, iso3: str, *, drill: int = 20) -> Profile | None:
+    """A country's row of the run with its indicators by pillar, its row in the baseline run, and up to
+    `drill` records behind each computed indicator (one query per computed indicator)."""
+    row = country_row(run, iso3)
+    if row is None:
+        return None
+    before = country_row(run.baseline, iso3) if run.baseline_id and run.baseline else None
+    indicators = {i.code: i for i in GapIndicator.objects.filter(code__in=run.inputs.get("codes", []))}
+    country = Country.objects.filter(iso3=iso3).first()
+    window = Window.ending(run.as_of, int(run.spec.definition.get("window_days", 365)))
+    lines: dict[str, list[IndicatorLine]] = {}
+    for code in run.inputs.get("codes", []):
+        indicator = indicators.get(code)
+        if indicator is None:
+            continue
+        records: list = []
+        if (
+            indicator.source == GapIndicator.Source.COMPUTED
+            and country is not None
+            and indicator.computation in COMPUTED
+        ):
+            records = list(COMPUTED[indicator.computation].records(window, country.pk)[:drill])
+        lines.setdefault(indicator.pillar, []).append(
+            IndicatorLine(
+                indicator=indicator,
+                value=row.get("values", {}).get(code),
+                normalised=(row.get("normalised") or {}).get(code),
+                before=(before or {}).get("values", {}).get(code) if before else None,
+                records=records,
+            )
+        )
+    return Profile(row=row, before=before, lines=lines)

@@ -1,0 +1,24 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jalon.gap.services import DEFAULT_RUNS
+from jalon.web.forms import date_field
+
+
+class RunStartForm(forms.Form):
+    """What a run reads: the specification version, the date, the random seed and the Monte Carlo runs."""
+
+    spec = forms.TypedChoiceField(label=_("Specification"), coerce=int)
+    as_of = date_field(_("Data as of"))
+    seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31, initial=1)
+    runs = forms.IntegerField(label=_("Monte Carlo runs"), min_value=10, max_value=5000, initial=DEFAULT_RUNS)
+
+    def __init__(self, *args, specs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["spec"].choices = [(s.version, f"v{s.version} — {s.title}") for s in specs]
+        self.fields["as_of"].initial = timezone.localdate()
+
+
+class ValuesImportForm(forms.Form):
+    file = forms.FileField(label=_("Curated file (CSV, UTF-8)"))
