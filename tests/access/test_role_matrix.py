@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from jalon.accounts.models import Role
 from jalon.organisations.models import Organisation, Person
 from jalon.results.models import Dimension, Indicator, Level, Measurement, Period, Programme, Result
-from tests.access import matrix_activities, matrix_committees, matrix_jobs, matrix_support
+from tests.access import matrix_activities, matrix_committees, matrix_gap, matrix_jobs, matrix_support
 from tests.access.matrix import (
     ADMIN,
     ADMIN_LOGIN,
@@ -916,7 +916,14 @@ CASES = [
 
 
 # Each later module keeps its rows beside its own fixtures.
-ALL_CASES = CASES + matrix_activities.CASES + matrix_committees.CASES + matrix_support.CASES + matrix_jobs.CASES
+ALL_CASES = (
+    CASES
+    + matrix_activities.CASES
+    + matrix_committees.CASES
+    + matrix_support.CASES
+    + matrix_jobs.CASES
+    + matrix_gap.CASES
+)
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[case.label for case in ALL_CASES])
