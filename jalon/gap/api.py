@@ -10,7 +10,7 @@ from jalon.results.access import programmes_visible
 
 
 class GapIndicatorSerializer(serializers.ModelSerializer):
-    denominator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    denominator = serializers.CharField(source="denominator.code", read_only=True, allow_null=True)
 
     class Meta:
         model = GapIndicator
@@ -31,7 +31,7 @@ class GapIndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class IndexSpecSerializer(serializers.ModelSerializer):
-    programme = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    programme = serializers.CharField(source="programme.code", read_only=True)
 
     class Meta:
         model = IndexSpec

@@ -108,10 +108,11 @@ def skewness(x: np.ndarray) -> float:
     n = x.size
     d = x - x.mean() if n else x
     m2 = float(np.sum(d**2))
-    if n < 3 or m2 == 0:
+    if n < 3 or m2**1.5 == 0:
         return float("nan")
     g1 = np.sqrt(n) * float(np.sum(d**3)) / m2**1.5
-    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+    result = float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+    return result if np.isfinite(result) else float("nan")
 
 
 def kurtosis(x: np.ndarray) -> float:
@@ -120,10 +121,11 @@ def kurtosis(x: np.ndarray) -> float:
     n = x.size
     d = x - x.mean() if n else x
     m2 = float(np.sum(d**2))
-    if n < 4 or m2 == 0:
+    if n < 4 or m2**2 == 0:
         return float("nan")
     r = n * float(np.sum(d**4)) / m2**2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    result = float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    return result if np.isfinite(result) else float("nan")
 
 
 def passes(x: np.ndarray) -> bool:

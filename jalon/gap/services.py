@@ -390,7 +390,7 @@ def run_compute(
     bench_pillars = [_benchmark(result.pillars[~developing, p], statistic) for p in range(len(m.pillar_order))]
     previous = {row["iso3"]: row for row in (baseline.outputs.get("countries", []) if baseline else [])}
     rows = []
-    position = {i: n for n, i in enumerate(np.flatnonzero(kept))}
+    position = {int(i): n for n, i in enumerate(np.flatnonzero(kept))}
     for i, country in enumerate(inputs.countries):
         row: dict = {
             "iso3": country.iso3,

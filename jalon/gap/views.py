@@ -122,7 +122,7 @@ def run_start(request: HttpRequest, code: str) -> HttpResponse:
     form = RunStartForm(request.POST, specs=specs)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect("gap:programme", code=code)
     spec = next(s for s in specs if s.version == form.cleaned_data["spec"])
     job = job_start(

@@ -67,7 +67,7 @@ def test_z_scores_worked_example():
     assert out[:, 0].tolist() == [-1.0, 0.0, 1.0]
 
 
-def test_goalposts_missing_are_refused():
+def test_goalposts_missing_are_refused(english):
     with pytest.raises(MethodRefused, match="GP1 has no goalposts"):
         method.normalise(
             column([1, 2]), "goalposts", directions=np.array([1]), goalposts=np.array([[NAN, 1]]), names=["GP1"]
@@ -94,7 +94,7 @@ def test_geometric_and_harmonic_means_worked_examples():
     assert method.aggregate(np.array([[2.0, 6.0]]), np.array([1.0, 1.0]), "harmonic")[0] == pytest.approx(3)
 
 
-def test_geometric_mean_is_defined_on_positive_values_only():
+def test_geometric_mean_is_defined_on_positive_values_only(english):
     with pytest.raises(MethodRefused, match="P.MEM has a value of zero or below"):
         method.aggregate(np.array([[4.0, 0.0]]), np.array([1.0, 1.0]), "geometric", names=["LEAD", "P.MEM"])
     with pytest.raises(MethodRefused):
@@ -136,7 +136,7 @@ def test_imputation_by_mean_median_and_group():
     assert out[:, 0].tolist() == [1.0, 3.0, 2.0, 5.0, 5.0]
 
 
-def test_imputation_with_no_group_is_refused():
+def test_imputation_with_no_group_is_refused(english):
     data = np.array([[1.0], [NAN]])
     with pytest.raises(MethodRefused, match="no group is defined"):
         method.impute(data, "mean_group", groups=None)
