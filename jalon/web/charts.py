@@ -164,7 +164,14 @@ class Band:
 
 
 def band_chart(
-    rows: Sequence[Band], *, title: str, ident: str, lowest: float, highest: float, width: int = 600, label_width: int = 200
+    rows: Sequence[Band],
+    *,
+    title: str,
+    ident: str,
+    lowest: float,
+    highest: float,
+    width: int = 600,
+    label_width: int = 200,
 ) -> SafeString:
     """Horizontal intervals on one scale from `lowest` to `highest`, a dot at each row's value; for ranks pass
     lowest=1 so that the best is on the left."""
