@@ -23,6 +23,7 @@ from jalon.gap.method import MethodRefused
 from jalon.gap.models import GapIndicator, IndexRun, IndexSpec, IndicatorValue, Pillar
 from jalon.gap.selectors import Inputs, baseline_for, run_inputs
 from jalon.reference.models import Country
+from jalon.results.computations import computed_schedule_refresh
 from jalon.results.models import Programme
 
 # Monte Carlo runs by default on the embedded worker.
@@ -504,6 +505,7 @@ def run_record(
         is_demo=is_demo,
     )
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=run)
+    computed_schedule_refresh(source="gap")
     return run
 
 
