@@ -314,7 +314,8 @@ def _plain(value):
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        return None if not math.isfinite(float(value)) else round(float(value), 6)
+        # + 0.0: no negative zero, which a PostgreSQL JSON column would give back as 0.
+        return None if not math.isfinite(float(value)) else round(float(value), 6) + 0.0
     return value
 
 

@@ -45,6 +45,8 @@ class Command(BaseCommand):
             raise CommandError(refused.message) from None
         except (ValidationError, ValueError) as invalid:
             raise CommandError(" ".join(getattr(invalid, "messages", [str(invalid)]))) from None
+        # The file is the run as stored: the same bytes as the run page's download.
+        run.refresh_from_db()
         Path(options["output"]).write_text(services.run_output_file(run), encoding="utf-8")
         scored = sum(1 for row in run.outputs["countries"] if row["scored"])
         self.stdout.write(
