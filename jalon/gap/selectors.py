@@ -166,17 +166,29 @@ class IndicatorLine:
 @dataclass
 class Profile:
     row: dict
-    before: dict | None
+    before: dict | None  # the country's row in the previous run
+    previous: IndexRun | None
     lines: dict[str, list[IndicatorLine]]  # by pillar
 
 
+def previous_run(run: IndexRun) -> IndexRun | None:
+    """The programme's run just before this one (by date, then by when it was recorded)."""
+    return (
+        IndexRun.objects.filter(spec__programme_id=run.spec.programme_id)
+        .filter(Q(as_of__lt=run.as_of) | Q(as_of=run.as_of, pk__lt=run.pk))
+        .order_by("-as_of", "-pk")
+        .first()
+    )
+
+
 def country_profile(run: IndexRun, iso3: str, *, drill: int = 20) -> Profile | None:
-    """A country's row of the run with its indicators by pillar, its row in the baseline run, and up to
-    `drill` records behind each computed indicator (one query per computed indicator)."""
+    """A country's row of the run with its indicators by pillar, its row in the previous run (what moved),
+    and up to `drill` records behind each computed indicator (one query per computed indicator)."""
     row = country_row(run, iso3)
     if row is None:
         return None
-    before = country_row(run.baseline, iso3) if run.baseline_id and run.baseline else None
+    previous = previous_run(run)
+    before = country_row(previous, iso3) if previous else None
     indicators = {i.code: i for i in GapIndicator.objects.filter(code__in=run.inputs.get("codes", []))}
     country = Country.objects.filter(iso3=iso3).first()
     window = Window.ending(run.as_of, int(run.spec.definition.get("window_days", 365)))
@@ -201,4 +213,4 @@ def country_profile(run: IndexRun, iso3: str, *, drill: int = 20) -> Profile | N
                 records=records,
             )
         )
-    return Profile(row=row, before=before, lines=lines)
+    return Profile(row=row, before=before, previous=previous, lines=lines)

@@ -477,7 +477,6 @@ def run_output_file(run: IndexRun) -> str:
     return json.dumps(run.outputs, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
 
 
-@transaction.atomic
 def run_record(
     *,
     actor,
@@ -488,25 +487,27 @@ def run_record(
     step: Step | None = None,
     is_demo: bool = False,
 ) -> IndexRun:
-    """Compute and save a run. MethodRefused propagates: nothing is saved."""
+    """Compute and save a run. MethodRefused propagates: nothing is saved. The computation reads outside any
+    transaction, so that a job's progress (written by `step`) is seen while it runs; the run is saved in one."""
     if runs < 10:
         raise ValidationError({"runs": _("At least 10 Monte Carlo runs.")})
     baseline = baseline_for(spec.programme, as_of)
     inputs, outputs = run_compute(spec=spec, as_of=as_of, seed=seed, runs=runs, baseline=baseline, step=step)
-    run = IndexRun.objects.create(
-        spec=spec,
-        as_of=as_of,
-        seed=seed,
-        runs=runs,
-        input_hash=outputs["input_hash"],
-        inputs=inputs,
-        outputs=outputs,
-        baseline=baseline,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        is_demo=is_demo,
-    )
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=run)
-    computed_schedule_refresh(source="gap")
+    with transaction.atomic():
+        run = IndexRun.objects.create(
+            spec=spec,
+            as_of=as_of,
+            seed=seed,
+            runs=runs,
+            input_hash=outputs["input_hash"],
+            inputs=inputs,
+            outputs=outputs,
+            baseline=baseline,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            is_demo=is_demo,
+        )
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=run)
+        computed_schedule_refresh(source="gap")
     return run
 
 

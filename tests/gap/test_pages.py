@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from jalon.committees.models import CommitteeMembership
-from jalon.gap import services
+from jalon.gap import selectors, services
 from jalon.gap.models import IndexRun, IndexSpec
 from jalon.jobs.models import Job
 from tests.gap.conftest import AS_OF, member
@@ -47,6 +47,8 @@ def test_the_country_page_shows_the_records_behind_a_moved_participation(client_
     url = reverse("gap:country", kwargs={"code": "gap-test", "pk": later.pk, "iso3": "KEN"})
     html = client_as(None).get(url).content.decode()
     assert "ISO/TC 901" in html  # the P-membership behind the share
+    profile = selectors.country_profile(later, "KEN")
+    assert (profile.before["values"]["p-share"], profile.row["values"]["p-share"]) == (0, 50)
     assert client_as(None).get(url.replace("KEN", "XXX")).status_code == 404
 
 
