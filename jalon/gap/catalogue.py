@@ -6,6 +6,7 @@ from jalon.gap.services import indicator_save
 
 COMPUTED = GapIndicator.Source.COMPUTED
 IMPORTED = GapIndicator.Source.IMPORTED
+MANUAL = GapIndicator.Source.MANUAL
 
 # code, pillar, source, computation, unit, (lo, hi) goalposts, name en, name fr, definition en, definition fr
 INDICATORS = [
@@ -165,6 +166,18 @@ INDICATORS = [
         "Aptitudes en matière de mesures et d’étalonnages",
         "CMCs published in the BIPM key comparison database.",
         "CMC publiées dans la base de données des comparaisons clés du BIPM.",
+    ),
+    (
+        "nss-adopted",
+        Pillar.VOLUNTARY_STANDARDS,
+        MANUAL,
+        "",
+        "yes = 1",
+        (0, 1),
+        "National standardization strategy adopted",
+        "Stratégie nationale de normalisation adoptée",
+        "The country has adopted a national standardization strategy (1) or not (0), with the document as evidence.",
+        "Le pays a adopté une stratégie nationale de normalisation (1) ou non (0), avec le document pour justificatif.",
     ),
 ]
 

@@ -319,6 +319,24 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(xs, ys)[0, 1])
 
 
+def _average_ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks 1..n with ties sharing their average rank (for Spearman's correlation)."""
+    order = np.argsort(x, kind="stable")
+    ranks = np.empty(x.size)
+    ranks[order] = np.arange(1, x.size + 1)
+    values, inverse = np.unique(x, return_inverse=True)
+    sums = np.bincount(inverse, weights=ranks)
+    counts = np.bincount(inverse)
+    return (sums / counts)[inverse] if values.size < x.size else ranks
+
+
+def _spearman(x: np.ndarray, y: np.ndarray) -> float:
+    known = ~np.isnan(x) & ~np.isnan(y)
+    if known.sum() < 3:
+        return float("nan")
+    return _pearson(_average_ranks(x[known]), _average_ranks(y[known]))
+
+
 def cronbach_alpha(values: np.ndarray) -> float:
     """k/(k-1)·(1 - Σ var(item)/var(total)) over the units with every item; NaN under 2 items or 3 units."""
     complete = values[~np.isnan(values).any(axis=1)]
@@ -332,7 +350,8 @@ def cronbach_alpha(values: np.ndarray) -> float:
 
 
 def audit(data: np.ndarray, result: Result, m: Method) -> dict:
-    """Coverage per indicator and unit, correlations within and across pillars with flags, Cronbach's alpha."""
+    """Coverage per indicator and unit, correlations (Pearson r, Spearman rho) within and across pillars with
+    flags on r, Cronbach's alpha per pillar."""
     columns = _columns(m)
     normalised = result.normalised
     correlations = []
@@ -340,8 +359,9 @@ def audit(data: np.ndarray, result: Result, m: Method) -> dict:
     for a in range(len(m.codes)):
         for b in range(a + 1, len(m.codes)):
             r = _pearson(normalised[:, a], normalised[:, b])
+            rho = _spearman(normalised[:, a], normalised[:, b])
             same = m.pillars[a] == m.pillars[b]
-            correlations.append({"a": m.codes[a], "b": m.codes[b], "r": r, "same_pillar": same})
+            correlations.append({"a": m.codes[a], "b": m.codes[b], "r": r, "rho": rho, "same_pillar": same})
             if not np.isnan(r) and r > COLLINEAR:
                 flags.append({"a": m.codes[a], "b": m.codes[b], "r": r, "flag": "collinear"})
             elif same and not np.isnan(r) and r < NEGATIVE:

@@ -2,7 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jalon.gap.models import GapIndicator
 from jalon.gap.services import DEFAULT_RUNS
+from jalon.reference.models import Country
+from jalon.reference.selectors import country_choices
 from jalon.web.forms import date_field
 
 
@@ -22,3 +25,19 @@ class RunStartForm(forms.Form):
 
 class ValuesImportForm(forms.Form):
     file = forms.FileField(label=_("Curated file (CSV, UTF-8)"))
+
+
+class ValueRecordForm(forms.Form):
+    """A value entered by hand for a manual indicator, with what it rests on."""
+
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=GapIndicator.objects.none())
+    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.none(), to_field_name="iso3")
+    value = forms.FloatField(label=_("Value"))
+    as_of = date_field(_("As of"))
+    source = forms.CharField(label=_("Source"), max_length=500)
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = GapIndicator.objects.filter(source=GapIndicator.Source.MANUAL)
+        self.fields["country"].queryset = country_choices()

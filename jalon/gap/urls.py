@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index_list, name="index_list"),
     path("values/import/", views.values_import, name="values_import"),
     path("values/template.csv", views.values_template, name="values_template"),
+    path("values/new/", views.value_record, name="value_record"),
     path("<slug:code>/", views.programme, name="programme"),
     path("<slug:code>/runs/new/", views.run_start, name="run_start"),
     path("<slug:code>/jobs/<int:job>/", views.run_progress, name="run_progress"),

@@ -3,7 +3,7 @@ a run), a run's ranking, sensitivity and audit, a country's profile, a run's pro
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jalon.gap import access, selectors, services
-from jalon.gap.forms import RunStartForm, ValuesImportForm
+from jalon.gap.forms import RunStartForm, ValueRecordForm, ValuesImportForm
 from jalon.gap.models import Pillar
 from jalon.jobs.access import access_job, job_can_cancel
 from jalon.jobs.services import job_check, job_start
 from jalon.jobs.views import refresh_seconds
 from jalon.results.access import programmes_visible
 from jalon.web.charts import Band, band_chart
+from jalon.web.forms import form_errors_from
 
 
 def index_list(request: HttpRequest) -> HttpResponse:
@@ -189,3 +190,20 @@ def values_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(services.values_template(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="gap-values-template.csv"'
     return response
+
+
+@login_required
+def value_record(request: HttpRequest) -> HttpResponse:
+    """A value of a manual indicator, entered with its evidence."""
+    if not access.gap_can_curate(request.user):
+        raise PermissionDenied
+    form = ValueRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.value_record(actor=request.user, **form.cleaned_data)
+        except ValidationError as refused:
+            form_errors_from(refused, form)
+        else:
+            messages.success(request, _("The value was recorded."))
+            return redirect("gap:value_record")
+    return render(request, "gap/value_record.html", {"form": form})

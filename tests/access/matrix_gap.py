@@ -7,7 +7,7 @@ programme team starts runs and follows them; the programme managers curate the i
 import datetime
 
 from jalon.gap.catalogue import indicators_ensure
-from jalon.gap.models import GapIndicator, IndexRun, IndexSpec
+from jalon.gap.models import GapIndicator, IndexRun, IndexSpec, IndicatorValue
 from jalon.jobs.models import Job
 from jalon.organisations.models import Organisation
 from jalon.results.models import Programme
@@ -133,6 +133,23 @@ CASES = [
     ),
     page("gap: import a curated file", "gap:values_import", TEAM),
     page("gap: the curated file's template", "gap:values_template", TEAM),
+    page("gap: enter a value with its evidence", "gap:value_record", TEAM),
+    page(
+        "gap: record a value",
+        "gap:value_record",
+        TEAM,
+        method="post",
+        data=lambda ctx: {
+            "indicator": base(ctx) and GapIndicator.objects.get(code="nss-adopted").pk,
+            "country": "SEN",
+            "value": "1",
+            "as_of": "2026-03-01",
+            "source": "Ministry",
+            "evidence": "Decree",
+        },
+        ok=Redirect(lambda ctx: url("gap:value_record"), "the entry page"),
+        effect=lambda ctx: IndicatorValue.objects.filter(indicator__code="nss-adopted").count(),
+    ),
     api("API gap indicators", "api:gap-indicator-list", EVERYONE),
     api(
         "API gap indicator",

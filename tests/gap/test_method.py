@@ -186,3 +186,14 @@ def test_winsorisation_changes_at_most_the_set_number_of_points(values, winmax):
 def test_ranks_share_the_best_rank_on_ties_and_skip_missing_scores():
     out = method.ranks(np.array([10.0, 20.0, 20.0, NAN, 5.0]))
     assert out[:3].tolist() == [3.0, 1.0, 1.0] and math.isnan(out[3]) and out[4] == 4
+
+
+def test_audit_worked_example_cronbach_alpha_and_spearman():
+    from jalon.gap import engine
+
+    # Two items, three units: var(a) = 1, var(b) = 1, var(a + b) = 4 -> alpha = 2 (1 - 2/4) = 1.
+    assert engine.cronbach_alpha(np.array([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])) == pytest.approx(1)
+    # Monotonic but not linear: Spearman 1, Pearson below 1; ties share their average rank.
+    x, y = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 4.0, 9.0, 100.0])
+    assert engine._spearman(x, y) == pytest.approx(1) and engine._pearson(x, y) < 0.9
+    assert engine._average_ranks(np.array([5.0, 1.0, 5.0])).tolist() == [2.5, 1.0, 2.5]

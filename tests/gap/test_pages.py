@@ -5,6 +5,7 @@ file's import; and the demo."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -92,3 +93,27 @@ def test_the_demo_step_runs_twice_without_duplicating(db, users):
     scored = [row for row in out["countries"] if row["scored"]]
     assert len(scored) >= 30 and all(len(row["pillars"]) == 5 for row in scored)
     assert any("closure" in row for row in scored)
+
+
+def test_a_manual_value_is_recorded_only_with_its_evidence(client_as, gap, english):
+    from jalon.gap.models import GapIndicator, IndicatorValue
+
+    client = client_as("manager")
+    indicator = GapIndicator.objects.get(code="nss-adopted")
+    data = {"indicator": indicator.pk, "country": "SEN", "value": "1", "as_of": "2026-03-01", "source": "MCI"}
+    html = client.post(reverse("gap:value_record"), data | {"evidence": " "}).content.decode()
+    assert "This field is required" in html or "Say what the value rests on" in html
+    assert not IndicatorValue.objects.filter(indicator=indicator).exists()
+    response = client.post(reverse("gap:value_record"), data | {"evidence": "Decree 2026-12"})
+    assert response.status_code == 302
+    assert IndicatorValue.objects.get(indicator=indicator, country__iso3="SEN").evidence == "Decree 2026-12"
+    with pytest.raises(ValidationError):
+        services.value_record(
+            actor=None,
+            indicator=GapIndicator.objects.get(code="cmcs"),
+            country=IndicatorValue.objects.first().country,
+            value=1,
+            as_of=AS_OF,
+            source="x",
+            evidence="y",
+        )
