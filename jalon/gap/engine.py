@@ -80,9 +80,9 @@ def prepare(data: np.ndarray, groups, m: Method, choice: dict[str, str]) -> Prep
     if choice["treatment"] not in method.TREATMENTS:
         raise MethodRefused(_("Unknown outlier treatment “%(method)s”.") % {"method": choice["treatment"]})
     if choice["treatment"] == "winsorise":
-        if choice["normalisation"] == "goalposts":
+        if choice["normalisation"] in ("goalposts", "reference"):
             # Goalposts clamp outliers at their own limits, and a log transform would change the units they
-            # are set in: recorded as such in the run, not applied.
+            # (and the reference) are set in: recorded as such in the run, not applied.
             applied = "none (goalposts clamp)"
         else:
             for j in range(imputed.shape[1]):
@@ -102,11 +102,18 @@ def _columns(m: Method) -> list[np.ndarray]:
 def aggregate_runs(values: np.ndarray, weights: np.ndarray, how: str, threshold: float, names) -> np.ndarray:
     """`method.aggregate` for R weight vectors at once: values (units x k) or (units x k x R), weights (R x k)
     -> (units x R)."""
+    if how not in method.AGGREGATIONS:
+        raise MethodRefused(_("Unknown aggregation “%(method)s”.") % {"method": how})
+    if how == "copeland":
+        # Pairwise comparisons: one run at a time (units² x k each).
+        if values.ndim == 2:
+            return np.stack([method.copeland(values, w, threshold=threshold) for w in weights], axis=1)
+        return np.stack(
+            [method.copeland(values[:, :, r], w, threshold=threshold) for r, w in enumerate(weights)], axis=1
+        )
     if values.ndim == 2:
         values = values[:, :, None]
     present = ~np.isnan(values)
-    if how not in method.AGGREGATIONS:
-        raise MethodRefused(_("Unknown aggregation “%(method)s”.") % {"method": how})
     if how != "arithmetic" and (present & (values <= 0)).any():
         bad = (present & (values <= 0)).any(axis=(0, 2))
         raise MethodRefused(method.positive_only(how, names[int(np.flatnonzero(bad)[0])]))

@@ -24,8 +24,8 @@ WINSOR_MAX = 5
 
 IMPUTATIONS = ("none", "mean", "median", "mean_group", "median_group")
 TREATMENTS = ("none", "winsorise")
-NORMALISATIONS = ("minmax", "zscore", "goalposts")
-AGGREGATIONS = ("arithmetic", "geometric", "harmonic")
+NORMALISATIONS = ("minmax", "zscore", "goalposts", "reference")
+AGGREGATIONS = ("arithmetic", "geometric", "harmonic", "copeland")
 
 
 class MethodRefused(ValueError):
@@ -189,8 +189,10 @@ def normalise(
     goalposts: np.ndarray | None = None,
     names: list[str] | None = None,
 ) -> np.ndarray:
-    """Each column to a common scale, higher is better: min-max to [0, 100], z-scores (mean 0, sd 1), or
-    goalposts (clamp((x - lo)/(hi - lo), 0, 1)·100; (x - hi)/(lo - hi) for a negative direction).
+    """Each column to a common scale, higher is better: min-max to [0, 100], z-scores (mean 0, sd 1),
+    goalposts (clamp((x - lo)/(hi - lo), 0, 1)·100; (x - hi)/(lo - hi) for a negative direction), or the
+    distance to a reference (COINr's n_dist2ref, capped at 1: (1 - (ref - x)/(ref - min))·100, the reference
+    being the goalpost at the good end: hi, or lo for a negative indicator).
 
     `directions` holds +1 or -1 per column: a negative indicator is multiplied by -1 first (min-max and
     z-score), as COINr does. Goalposts are a (columns x 2) array of lo, hi in the indicator's own units."""
@@ -213,6 +215,26 @@ def normalise(
         scaled = np.where(directions > 0, (data - low) / (high - low), (data - high) / (low - high))
         return np.clip(scaled, 0.0, 1.0) * 100.0
     signed = data * directions
+    if method == "reference":
+        if goalposts is None or np.isnan(np.where(directions > 0, goalposts[:, 1], goalposts[:, 0])).any():
+            raise MethodRefused(
+                _(
+                    "Normalisation by distance to a reference is impossible: an indicator has no goalpost to use "
+                    "as its reference."
+                )
+            )
+        reference = np.where(directions > 0, goalposts[:, 1], -goalposts[:, 0])
+        low = np.nanmin(signed, axis=0)
+        if (reference <= low).any():
+            code = names[int(np.flatnonzero(reference <= low)[0])]
+            raise MethodRefused(
+                _(
+                    "Normalisation by distance to a reference is impossible: every country reaches the reference "
+                    "of %(code)s."
+                )
+                % {"code": code}
+            )
+        return np.minimum(1 - (reference - signed) / (reference - low), 1.0) * 100.0
     if method == "minmax":
         low, high = np.nanmin(signed, axis=0), np.nanmax(signed, axis=0)
         flat = high == low
@@ -265,9 +287,12 @@ def aggregate(
     """Weighted mean of the columns per row, over the values present (weights renormalised); NaN for a row
     whose present components hold less than `threshold` of the weight, or none.
 
-    arithmetic Σw·x/Σw; geometric exp(Σw·ln x/Σw), x > 0 only; harmonic Σw/Σ(w/x), x > 0 only."""
+    arithmetic Σw·x/Σw; geometric exp(Σw·ln x/Σw), x > 0 only; harmonic Σw/Σ(w/x), x > 0 only; copeland:
+    the non-compensatory ranking (see `copeland`)."""
     if method not in AGGREGATIONS:
         raise MethodRefused(_("Unknown aggregation “%(method)s”.") % {"method": method})
+    if method == "copeland":
+        return copeland(values, weights, threshold=threshold)
     present = ~np.isnan(values)
     if method != "arithmetic":
         bad = present & (values <= 0)
@@ -288,6 +313,28 @@ def aggregate(
     all_weight = float(np.sum(weights))
     enough = (total > 0) & (total >= threshold * all_weight - 1e-12)
     return np.where(enough, result, np.nan)
+
+
+def copeland(values: np.ndarray, weights: np.ndarray, *, threshold: float = 0.0) -> np.ndarray:
+    """COINr's Copeland aggregation, non-compensatory: for each pair of rows, the weight of the columns where
+    one is higher plus half the weight of the ties, over the weight of the columns both have; a pair score
+    above one half counts +1, below -1. A row's score is its sum over every other row (NaN for a row whose
+    present columns hold less than `threshold` of the weight). A high value in one column cannot make up for
+    low ones in the others."""
+    present = ~np.isnan(values)
+    enough = (present * weights).sum(axis=1) >= max(threshold * float(np.sum(weights)), 1e-12) - 1e-12
+    x = np.where(present, values, 0.0)
+    both = present[:, None, :] & present[None, :, :]
+    higher = ((x[:, None, :] > x[None, :, :]) & both) @ weights
+    tied = ((x[:, None, :] == x[None, :, :]) & both) @ weights
+    total = both @ weights
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = (higher + 0.5 * tied) / total
+    outcome = np.where(total > 0, np.sign(share - 0.5), 0.0)
+    outcome[~enough, :] = 0.0
+    outcome[:, ~enough] = 0.0
+    np.fill_diagonal(outcome, 0.0)
+    return np.where(enough, outcome.sum(axis=1), np.nan)
 
 
 def ranks(scores: np.ndarray) -> np.ndarray:

@@ -197,3 +197,22 @@ def test_audit_worked_example_cronbach_alpha_and_spearman():
     x, y = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 4.0, 9.0, 100.0])
     assert engine._spearman(x, y) == pytest.approx(1) and engine._pearson(x, y) < 0.9
     assert engine._average_ranks(np.array([5.0, 1.0, 5.0])).tolist() == [2.5, 1.0, 2.5]
+
+
+def test_distance_to_a_reference_worked_example(english):
+    # Reference 10 (the high goalpost), minimum 2: 1 - (10 - x)/(10 - 2); above the reference capped at 100.
+    out = method.normalise(column([2, 6, 12]), "reference", directions=np.array([1]), goalposts=np.array([[0, 10]]))
+    assert out[:, 0].tolist() == [0.0, 50.0, 100.0]
+    with pytest.raises(MethodRefused, match="every country reaches the reference"):
+        method.normalise(column([12, 14]), "reference", directions=np.array([1]), goalposts=np.array([[0, 10]]))
+
+
+def test_copeland_is_non_compensatory_worked_example():
+    # A beats B and C on two of three equally weighted columns; B's huge third value does not make up.
+    values = np.array([[5.0, 5.0, 0.0], [4.0, 4.0, 1000.0], [1.0, 1.0, 1.0]])
+    scores = method.aggregate(values, np.array([1.0, 1.0, 1.0]), "copeland")
+    # A > B (2/3), A > C (2/3); B < A, B > C (3/3); C loses both: +2, 0, -2.
+    assert scores.tolist() == [2.0, 0.0, -2.0]
+    assert method.aggregate(values, np.array([1.0, 1.0, 1.0]), "arithmetic")[1] > 300
+    # Ties count half: two equal rows draw.
+    assert method.copeland(np.array([[1.0], [1.0]]), np.array([1.0])).tolist() == [0.0, 0.0]

@@ -145,3 +145,13 @@ def test_a_specification_is_refused_field_by_field(gap):
     with pytest.raises(ValidationError) as refused:
         services.spec_validate({"indicators": [{"code": "population"}], "aggregation": "median", "weight_noise": 2})
     assert set(refused.value.message_dict) == {"indicators", "aggregation", "weight_noise"}
+
+
+def test_a_non_compensatory_run_ranks_by_pairwise_wins(gap):
+    definition = DEFINITION | {"aggregation": "copeland", "normalisation": "reference", "alternatives": {}}
+    spec = services.spec_create(actor=None, programme=gap["programme"], title={"en": "Copeland"}, definition=definition)
+    run = services.run_record(actor=None, spec=spec, as_of=AS_OF, seed=1, runs=10)
+    france, kenya = row(run, "FRA"), row(run, "KEN")
+    assert france["index"] > kenya["index"] and france["rank"] < kenya["rank"]
+    assert float(france["index"]).is_integer()
+    assert run.outputs["choices"]["aggregation"] == "copeland"
