@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,3 +43,34 @@ class ValueRecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = GapIndicator.objects.filter(source=GapIndicator.Source.MANUAL)
         self.fields["country"].queryset = country_choices()
+
+
+class IndentedJSONField(forms.JSONField):
+    """JSON shown indented, one key a line, so that a person can edit it."""
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+class SpecForm(forms.Form):
+    """A new version of a programme's index: its title, the definition (JSON) and what changed."""
+
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200)
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=200, required=False)
+    definition = IndentedJSONField(
+        label=_("Definition (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
+        help_text=_(
+            "Indicators and weights, pillar weights, screening and pillar thresholds, imputation, treatment, "
+            "normalisation, aggregation, their alternatives, weight noise, benchmark, window in days."
+        ),
+    )
+    note = forms.CharField(label=_("What changed"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean_definition(self):
+        definition = self.cleaned_data["definition"]
+        if not isinstance(definition, dict):
+            raise forms.ValidationError(_("The definition is a JSON object."))
+        return definition

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:code>/", views.programme, name="programme"),
     path("<slug:code>/runs/new/", views.run_start, name="run_start"),
     path("<slug:code>/jobs/<int:job>/", views.run_progress, name="run_progress"),
+    path("<slug:code>/specs/new/", views.spec_new, name="spec_new"),
     path("<slug:code>/specs/<int:version>/", views.spec_detail, name="spec_detail"),
     path("<slug:code>/runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("<slug:code>/runs/<int:pk>/sensitivity/", views.run_sensitivity, name="run_sensitivity"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jalon.gap import access, selectors, services
-from jalon.gap.forms import RunStartForm, ValueRecordForm, ValuesImportForm
+from jalon.gap.forms import RunStartForm, SpecForm, ValueRecordForm, ValuesImportForm
 from jalon.gap.models import Pillar
 from jalon.jobs.access import access_job, job_can_cancel
 from jalon.jobs.services import job_check, job_start
@@ -207,3 +207,33 @@ def value_record(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The value was recorded."))
             return redirect("gap:value_record")
     return render(request, "gap/value_record.html", {"form": form})
+
+
+@login_required
+def spec_new(request: HttpRequest, code: str) -> HttpResponse:
+    """A new version of the programme's index, starting from the latest one."""
+    programme = access.access_gap_programme(request.user, code, manage=True)
+    latest = selectors.specs_of(programme).first()
+    initial = (
+        {
+            "title_en": latest.title.get("en", ""),
+            "title_fr": latest.title.get("fr", ""),
+            "definition": latest.definition,
+        }
+        if latest
+        else {}
+    )
+    form = SpecForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        title = {"en": data["title_en"]} | ({"fr": data["title_fr"]} if data["title_fr"] else {})
+        try:
+            spec = services.spec_create(
+                actor=request.user, programme=programme, title=title, definition=data["definition"], note=data["note"]
+            )
+        except ValidationError as refused:
+            form_errors_from(refused, form, field_for=lambda field: "definition")
+        else:
+            messages.success(request, _("Version %(version)s of the index is saved.") % {"version": spec.version})
+            return redirect("gap:spec_detail", code=code, version=spec.version)
+    return render(request, "gap/spec_form.html", {"programme": programme, "form": form, "latest": latest})

@@ -5,6 +5,7 @@ programme: everyone for a published one, its team and viewers for an unpublished
 programme team starts runs and follows them; the programme managers curate the imported values."""
 
 import datetime
+import json
 
 from jalon.gap.catalogue import indicators_ensure
 from jalon.gap.models import GapIndicator, IndexRun, IndexSpec, IndicatorValue
@@ -130,6 +131,19 @@ CASES = [
         TEAM,
         kwargs=lambda ctx: {"code": "gap-matrix", "job": base(ctx)["job"].pk},
         refused_as=JOB_HIDDEN,
+    ),
+    page(
+        "gap: new version of the index", "gap:spec_new", TEAM, kwargs=lambda ctx: {"code": base(ctx) and "gap-matrix"}
+    ),
+    page(
+        "gap: save a new version of the index",
+        "gap:spec_new",
+        TEAM,
+        method="post",
+        kwargs=lambda ctx: {"code": base(ctx) and "gap-matrix"},
+        data=lambda ctx: {"title_en": "V2", "definition": json.dumps(DEFINITION), "note": ""},
+        ok=Redirect(lambda ctx: url("gap:spec_detail", code="gap-matrix", version=2), "the new version"),
+        effect=lambda ctx: IndexSpec.objects.filter(programme__code="gap-matrix").count(),
     ),
     page("gap: import a curated file", "gap:values_import", TEAM),
     page("gap: the curated file's template", "gap:values_template", TEAM),

@@ -117,3 +117,19 @@ def test_a_manual_value_is_recorded_only_with_its_evidence(client_as, gap, engli
             source="x",
             evidence="y",
         )
+
+
+def test_a_manager_saves_a_new_version_of_the_index_from_the_page(client_as, gap, english):
+    import json
+
+    client = client_as("manager")
+    url = reverse("gap:spec_new", kwargs={"code": "gap-test"})
+    assert "&quot;p-share&quot;" in client.get(url).content.decode()
+    bad = {"title_en": "V2", "definition": json.dumps({"indicators": [], "aggregation": "median"}), "note": ""}
+    html = client.post(url, bad).content.decode()
+    assert "Choose at least one indicator" in html and IndexSpec.objects.filter(programme=gap["programme"]).count() == 1
+    good = bad | {"definition": json.dumps(gap["spec"].definition | {"weight_noise": 0.1}), "note": "Less noise"}
+    response = client.post(url, good)
+    assert response.url == reverse("gap:spec_detail", kwargs={"code": "gap-test", "version": 2})
+    assert IndexSpec.objects.get(programme=gap["programme"], version=2).definition["weight_noise"] == 0.1
+    assert IndexSpec.objects.get(programme=gap["programme"], version=1).definition["weight_noise"] == 0.25
