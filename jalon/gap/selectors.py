@@ -138,9 +138,14 @@ def latest_run(programme: Programme) -> IndexRun | None:
     return runs_of(programme).first()
 
 
-def ranking(run: IndexRun) -> list[dict]:
-    """The scored countries by rank, then the countries without a score (too little data)."""
-    rows = run.outputs.get("countries", [])
+def ranking(run: IndexRun, previous: IndexRun | None = None) -> list[dict]:
+    """The scored countries by rank, then the countries without a score (too little data). With the previous
+    run, each scored row gets `moved`: places gained since then (negative: lost), None if it had no rank."""
+    before = {r["iso3"]: r.get("rank") for r in (previous.outputs.get("countries", []) if previous else [])}
+    rows = [dict(r) for r in run.outputs.get("countries", [])]
+    for row in rows:
+        earlier = before.get(row["iso3"])
+        row["moved"] = earlier - row["rank"] if row.get("scored") and earlier is not None else None
     scored = sorted((r for r in rows if r.get("scored")), key=lambda r: (r["rank"], r["iso3"]))
     return scored + [r for r in rows if not r.get("scored")]
 

@@ -55,7 +55,8 @@ def _run_context(request, code: str, pk: int) -> dict:
 
 def run_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     context = _run_context(request, code, pk)
-    rows = selectors.ranking(context["run"])
+    previous = selectors.previous_run(context["run"])
+    rows = selectors.ranking(context["run"], previous)
     scored = [r for r in rows if r.get("scored")]
     chart = band_chart(
         [Band(r["iso3"], r["rank_median"], r["rank_q05"], r["rank_q95"]) for r in scored[:60]],
@@ -64,7 +65,7 @@ def run_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         lowest=1,
         highest=max(len(scored), 2),
     )
-    return render(request, "gap/run_detail.html", context | {"rows": rows, "chart": chart})
+    return render(request, "gap/run_detail.html", context | {"rows": rows, "chart": chart, "previous": previous})
 
 
 def run_sensitivity(request: HttpRequest, code: str, pk: int) -> HttpResponse:

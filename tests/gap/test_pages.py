@@ -50,6 +50,8 @@ def test_the_country_page_shows_the_records_behind_a_moved_participation(client_
     assert "ISO/TC 901" in html  # the P-membership behind the share
     profile = selectors.country_profile(later, "KEN")
     assert (profile.before["values"]["p-share"], profile.row["values"]["p-share"]) == (0, 50)
+    moved = {row["iso3"]: row["moved"] for row in selectors.ranking(later, selectors.previous_run(later))}
+    assert moved["KEN"] > 0
     assert client_as(None).get(url.replace("KEN", "XXX")).status_code == 404
 
 

@@ -155,3 +155,20 @@ def test_a_non_compensatory_run_ranks_by_pairwise_wins(gap):
     assert france["index"] > kenya["index"] and france["rank"] < kenya["rank"]
     assert float(france["index"]).is_integer()
     assert run.outputs["choices"]["aggregation"] == "copeland"
+
+
+def test_a_run_job_reports_its_steps_and_is_cancelled_at_the_next_one(gap, users):
+    from jalon.gap.tasks import gap_run_work
+    from jalon.jobs.services import job_run
+
+    params = {"as_of": AS_OF.isoformat(), "seed": 3, "runs": 20}
+    job = job_start(actor=users["manager"], kind="gap-run", subject_id=gap["spec"].pk, params=params, enqueue=False)
+    Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+    job_run(job.pk, gap_run_work)
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED and not IndexRun.objects.exists()
+    done = job_start(actor=users["manager"], kind="gap-run", subject_id=gap["spec"].pk, params=params, enqueue=False)
+    job_run(done.pk, gap_run_work)
+    done.refresh_from_db()
+    assert (done.status, done.total, done.done) == (Job.Status.SUCCEEDED, 6, 6)
+    assert done.result["url"].endswith(f"/runs/{done.result['run']}/")
