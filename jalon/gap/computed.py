@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jalon.activities.models import Registration
@@ -82,7 +82,13 @@ def p_share(window: Window) -> dict[int, float]:
 
 
 def p_share_records(window: Window, country: int) -> QuerySet:
-    return _p_memberships(window.end).filter(member__country_id=country).select_related("committee", "member")
+    """The P-memberships behind the share, the most recent first (what changed comes first)."""
+    return (
+        _p_memberships(window.end)
+        .filter(member__country_id=country)
+        .select_related("committee", "member")
+        .order_by(F("since").desc(nulls_last=True), "committee__sort_key", "pk")
+    )
 
 
 def _leadership(window: Window) -> QuerySet[LeadershipRole]:
