@@ -83,7 +83,11 @@ def run_sensitivity(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def run_audit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     context = _run_context(request, code, pk)
-    return render(request, "gap/run_audit.html", context | {"audit": context["run"].outputs.get("audit", {})})
+    run = context["run"]
+    coverage = sorted(run.outputs.get("countries", []), key=lambda row: (row.get("coverage", 0), row["iso3"]))
+    return render(
+        request, "gap/run_audit.html", context | {"audit": run.outputs.get("audit", {}), "coverage": coverage}
+    )
 
 
 def run_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
