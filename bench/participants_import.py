@@ -1,4 +1,5 @@
-"""Participant import at scale: 100,000 rows, end to end, against a plain bulk insert of the same rows.
+"""Participant import at scale: 100,000 rows, end to end, in this process and through the queue to a real worker,
+against a plain bulk insert of the same rows; and how long a queued job waits for an idle worker.
 
     DATABASE_URL=sqlite:////work/main/var/bench-import.sqlite3 .venv/bin/python -m bench.participants_import
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jalon_bench_import .venv/bin/python -m bench.participants_import
@@ -9,10 +10,21 @@ function, three attendance cells, pre- and post-test scores, satisfaction and co
 as an XLSX workbook (as Excel would: shared strings) and as a CSV file (semicolons, UTF-8 with a BOM,
 French decimal commas, as French Excel saves it), into bench/out/.
 
-For each format, times the import end to end as the background job runs it (jalon.interop.jobs:
-reading the file, parsing and checking every cell, matching people against those recorded, saving people,
-registrations and attendance in one transaction, the audit entry, the refresh of computed indicators),
-from the stored upload to the job marked done. Before that, on the same database, times the "plain bulk
+For each format, times the import end to end as the background job runs it (jalon.jobs.job_run over the
+import's work: reading the file, parsing and checking every cell, matching people against those recorded,
+saving people, registrations and attendance in one transaction, the audit entry, the refresh of computed
+indicators), two ways:
+- "process": run here, as `jalon import-participants` does (job_start without the queue, then job_run), from
+  the stored upload to the job marked done;
+- "queue": as an upload does it: job_start stores the upload and enqueues the job in the database queue, a
+  `jalon worker` subprocess (default interval, 1 s) takes it and runs it; timed from the call to job_start to
+  the job seen finished here (polled every 50 ms), with the job's own times (queued, started, finished) and the
+  worker's CPU time.
+Then the latency of the queue: with an idle worker polling every `--intervals` seconds (1 s, the default, and
+0.1 s), `--latency-jobs` small imports (one row) enqueued one at a time, each at a random moment of the
+worker's polling cycle; the wait is the job's started_at minus its created_at (median, 90th percentile).
+
+Before that, on the same database, times the "plain bulk
 insert" of the same rows: the same Person, Registration and Attendance records built from already-typed
 Python values, in one transaction, with no file, no checks and no matching, written two ways:
 - `bulk_create` (batches of 1,000), the ORM's bulk insert;
@@ -31,10 +43,14 @@ import io
 import json
 import os
 import random
+import signal
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "out"
 CODE = "bench-import"
 DOMAIN = "bench-import.example"
@@ -150,24 +166,152 @@ def reset(activity) -> None:
         Person.objects.filter(email__endswith=f"@{DOMAIN}")._raw_delete("default")
 
 
-def import_time(activity, path: Path, user) -> tuple[float, dict]:
+def import_time(activity, path: Path, user) -> tuple[float, float, dict]:
+    """In this process, as `jalon import-participants` runs it: the job recorded, then run here."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import override_settings
 
-    from jalon.activities.imports import participants_import_start
-    from jalon.interop.models import ImportJob
+    from jalon.activities.imports import participants_import_start, participants_import_work
+    from jalon.jobs.models import Job
+    from jalon.jobs.services import job_run
 
     upload = SimpleUploadedFile(path.name, path.read_bytes())
     cpu = time.process_time()
     started = time.perf_counter()
-    with override_settings(JALON_IMPORTS_INLINE=True, JALON_IMPORT_MAX_ROWS=1_000_000):
-        job = participants_import_start(actor=user, activity=activity, upload=upload, language="fr")
+    with override_settings(JALON_IMPORT_MAX_ROWS=1_000_000):
+        job = participants_import_start(actor=user, activity=activity, upload=upload, language="fr", enqueue=False)
+        job_run(job.pk, participants_import_work)
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu
     job.refresh_from_db()
-    if job.status != ImportJob.Status.DONE:
-        raise SystemExit(f"import failed: {job.message} {job.errors[:5]}")
+    if job.status != Job.Status.SUCCEEDED:
+        raise SystemExit(f"import failed: {job.message} {job.result.get('errors', [])[:5]}")
     return elapsed, cpu, job.result
+
+
+# Through the queue, to a real worker --------------------------------------------------------------------------
+
+
+def worker_start(interval: float, log) -> subprocess.Popen:
+    """`jalon worker` on this database, reading uploads where this process stores them; once it listens."""
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"worker-{os.getpid()}-{interval}.log"
+    env = {**os.environ, "MEDIA_ROOT": str(OUT / "media"), "JALON_IMPORT_MAX_ROWS": "1000000"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "jalon.cli", "worker", "--interval", str(interval)],
+        cwd=ROOT,
+        env=env,
+        stdout=path.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while "jalon worker" not in path.read_text():
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"the worker did not start: {path.read_text()}")
+        time.sleep(0.1)
+    # Its first look at the queue comes after a random delay of up to a second (several workers spread out).
+    time.sleep(1.5)
+    log(f"worker {worker.pid} started (polling every {interval} s)")
+    return worker
+
+
+def worker_stop(worker: subprocess.Popen) -> None:
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def job_wait(pk: int, *, every: float = 0.05, timeout: float = 3600):
+    from jalon.jobs.models import Job
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = Job.objects.get(pk=pk)
+        if job.finished:
+            return job
+        time.sleep(every)
+    raise SystemExit(f"job {pk} still not finished after {timeout} s")
+
+
+def queue_import_time(activity, path: Path, user, worker: subprocess.Popen) -> dict:
+    """As an upload does it: job_start stores the file and enqueues the job; the worker runs it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jalon.activities.imports import participants_import_start
+    from jalon.jobs.models import Job
+
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    cpu = process_cpu(worker.pid)
+    started = time.perf_counter()
+    job = participants_import_start(actor=user, activity=activity, upload=upload, language="fr")
+    enqueued = time.perf_counter() - started
+    job = job_wait(job.pk)
+    elapsed = time.perf_counter() - started
+    cpu = process_cpu(worker.pid) - cpu
+    if job.status != Job.Status.SUCCEEDED:
+        raise SystemExit(f"import failed: {job.message} {job.result.get('errors', [])[:5]}")
+    return {
+        "enqueue_to_finished_seconds": round(elapsed, 2),
+        "job_start_call_seconds": round(enqueued, 2),
+        "queued_seconds": round((job.started_at - job.created_at).total_seconds(), 2),
+        "running_seconds": round((job.finished_at - job.started_at).total_seconds(), 2),
+        "worker_cpu_seconds": round(cpu, 2),
+        "result": job.result,
+    }
+
+
+def latency(activity, user, interval: float, count: int, log) -> dict:
+    """Enqueue-to-start waits of small imports with an idle worker, each enqueued at a random moment."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jalon.activities.imports import participants_import_start
+
+    content = csv_bytes_one_row()
+    worker = worker_start(interval, log)
+    waits = []
+    try:
+        for _number in range(count):
+            # The worker is idle (the job before has finished); a random delay of one polling interval or more
+            # puts this enqueue anywhere in its cycle.
+            time.sleep(0.3 + random.uniform(0, max(interval, 0.1)))  # noqa: S311
+            upload = SimpleUploadedFile("one.csv", content)
+            job = participants_import_start(actor=user, activity=activity, upload=upload, language="fr")
+            job = job_wait(job.pk, every=0.02)
+            waits.append((job.started_at - job.created_at).total_seconds())
+    finally:
+        worker_stop(worker)
+    ordered = sorted(waits)
+    figures = {
+        "interval_seconds": interval,
+        "jobs": count,
+        "median_seconds": round(statistics.median(waits), 3),
+        "p90_seconds": round(ordered[max(0, -(-9 * len(ordered) // 10) - 1)], 3),
+        "min_seconds": round(ordered[0], 3),
+        "max_seconds": round(ordered[-1], 3),
+    }
+    log(
+        f"enqueue to start, worker polling every {interval} s: median {figures['median_seconds']} s, "
+        f"90th percentile {figures['p90_seconds']} s ({ordered[0]:.3f}-{ordered[-1]:.3f} s, {count} jobs)"
+    )
+    return figures
+
+
+def csv_bytes_one_row() -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows([HEADERS[:2] + [HEADERS[2]], ["Awa", "Latence", f"latency@{DOMAIN}"]])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def plain_insert_time(activity, rows: list[list], method: str) -> float:
@@ -303,6 +447,9 @@ def main(argv=None) -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (the best one is kept)")
     parser.add_argument("--json", help="write the figures here too")
     parser.add_argument("--floors", default="bulk_create,raw", help="plain inserts to time (bulk_create is slow)")
+    parser.add_argument("--modes", default="process,queue", help="process (run here), queue (by a worker)")
+    parser.add_argument("--latency-jobs", type=int, default=20, help="small jobs per interval for the latency")
+    parser.add_argument("--intervals", default="1,0.1", help="worker polling intervals to time the latency with")
     options = parser.parse_args(argv)
 
     setup_django()
@@ -356,35 +503,61 @@ def main(argv=None) -> None:
         figures[f"plain_insert_{method}_seconds"] = round(elapsed, 2)
         figures[f"plain_insert_{method}_cpu_seconds"] = round(cpu, 2)
         log(f"plain bulk insert ({method}): {elapsed:.2f} s (this process's CPU: {cpu:.2f} s)")
-    plain = min(floors.values())
-    for fmt, path in files.items():
-        runs = []
-        for _run in range(options.repeat):
-            reset(activity)
-            runs.append(import_time(activity, path, user))
-        best, cpu, result = min(runs, key=lambda run: run[0])
-        figures["results"][fmt] = {
-            "import_seconds": round(best, 2),
-            "import_cpu_seconds": round(cpu, 2),
-            "rows_per_second": round(options.rows / best),
-            "ratio_to_plain_insert": round(best / plain, 2),
-            "ratio_to_bulk_create": round(best / floors["bulk_create"], 2) if "bulk_create" in floors else None,
-            "result": result,
-        }
-        log(
-            f"import {fmt}: {best:.2f} s (CPU {cpu:.2f} s, {options.rows / best:,.0f} rows/s), "
-            f"{best / plain:.1f} x the plain insert"
-        )
-    # The same file again: every person recognised, every registration already there.
-    fmt, path = next(iter(files.items()))
-    elapsed, cpu, result = import_time(activity, path, user)
-    figures["reimport_unchanged_seconds"] = round(elapsed, 2)
-    figures["reimport_unchanged_cpu_seconds"] = round(cpu, 2)
-    figures["reimport_result"] = result
-    log(f"import {fmt} again, nothing to change: {elapsed:.2f} s (CPU {cpu:.2f} s)")
+    plain = min(floors.values()) if floors else None
+    modes = options.modes.split(",")
+    if "process" in modes:
+        for fmt, path in files.items():
+            runs = []
+            for _run in range(options.repeat):
+                reset(activity)
+                runs.append(import_time(activity, path, user))
+            best, cpu, result = min(runs, key=lambda run: run[0])
+            figures["results"][fmt] = {
+                "import_seconds": round(best, 2),
+                "import_cpu_seconds": round(cpu, 2),
+                "rows_per_second": round(options.rows / best),
+                "ratio_to_plain_insert": round(best / plain, 2) if plain else None,
+                "ratio_to_bulk_create": round(best / floors["bulk_create"], 2) if "bulk_create" in floors else None,
+                "result": result,
+            }
+            log(
+                f"import {fmt}: {best:.2f} s (CPU {cpu:.2f} s, {options.rows / best:,.0f} rows/s)"
+                + (f", {best / plain:.1f} x the plain insert" if plain else "")
+            )
+        # The same file again: every person recognised, every registration already there.
+        fmt, path = next(iter(files.items()))
+        elapsed, cpu, result = import_time(activity, path, user)
+        figures["reimport_unchanged_seconds"] = round(elapsed, 2)
+        figures["reimport_unchanged_cpu_seconds"] = round(cpu, 2)
+        figures["reimport_result"] = result
+        log(f"import {fmt} again, nothing to change: {elapsed:.2f} s (CPU {cpu:.2f} s)")
+    if "queue" in modes:
+        worker = worker_start(1.0, log)
+        try:
+            for fmt, path in files.items():
+                runs = []
+                for _run in range(options.repeat):
+                    reset(activity)
+                    runs.append(queue_import_time(activity, path, user, worker))
+                best = min(runs, key=lambda run: run["enqueue_to_finished_seconds"])
+                figures["results"].setdefault(fmt, {})["queue"] = best
+                log(
+                    f"import {fmt} through the queue: {best['enqueue_to_finished_seconds']:.2f} s from job_start to "
+                    f"finished (job_start {best['job_start_call_seconds']:.2f} s, queued "
+                    f"{best['queued_seconds']:.2f} s, running {best['running_seconds']:.2f} s, worker CPU "
+                    f"{best['worker_cpu_seconds']:.2f} s)"
+                )
+        finally:
+            worker_stop(worker)
+        reset(activity)
+        figures["latency"] = [
+            latency(activity, user, float(interval), options.latency_jobs, log)
+            for interval in options.intervals.split(",")
+        ]
     others = others_share(before, cpu_ticks())
     figures["other_processes_cpu_share"] = None if others is None else round(others, 2)
     figures["load_average"] = os.getloadavg()
+    # The worker's CPU counts as "other processes" here: it is given apart with each queued import.
     log(f"machine: other processes used {others:.0%} of the CPUs meanwhile" if others is not None else "")
     reset(activity)
     if options.json:

@@ -3,6 +3,7 @@
 SQLite is the embedded default; DATABASE_URL switches to PostgreSQL.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -54,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "jalon.reporting",
     "jalon.interop",
     "jalon.jobs",
+    "jalon.backup",
     # The standard task API (the django.tasks backport) and its database queue.
     "django_tasks",
     "django_tasks_db",
@@ -86,7 +88,22 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jalon.web.headers.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name from one address,
+# that pair is locked out for AXES_COOLOFF_MINUTES; a good password then is refused too. Locking the pair, not
+# the account, keeps an attacker elsewhere from locking a person out; the lock ends by itself.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "jalon.accounts.addresses.client_address"
 
 ROOT_URLCONF = "jalon.urls"
 WSGI_APPLICATION = "jalon.wsgi.application"
@@ -207,13 +224,21 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind TLS, browsers are told to come back only over HTTPS (HSTS), for a year by default. Subdomains and
+# the preload list are the operator's decision: off unless set.
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600))) if env_bool("BEHIND_TLS_PROXY", False) else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     # Token first: DRF answers an anonymous write with the first class's challenge, so clients get
     # 401 + WWW-Authenticate (session auth has no challenge and would make it a 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "jalon.api.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["jalon.api.permissions.AccessPolicy"],
@@ -226,6 +251,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "jalon.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "jalon.api.throttles.UserThrottle",
+        "jalon.api.throttles.AnonymousThrottle",
+        "jalon.api.throttles.AddressThrottle",
+    ],
+}
+# API rate limits (jalon/api/throttles.py), counted in the cache (shared by all workers with REDIS_URL).
+JALON_API_RATES = {
+    "user": os.environ.get("API_RATE_USER", "600/min"),
+    "anonymous": os.environ.get("API_RATE_ANONYMOUS", "120/min"),
+    "address": os.environ.get("API_RATE_ADDRESS", "1200/min"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "jalon API",
@@ -272,6 +308,9 @@ else:
     raise ImproperlyConfigured(f"TASKS_BACKEND is {TASKS_BACKEND!r}: use database, redis or immediate.")
 # A running job silent this long (no progress) counts as interrupted: its worker is taken to have died.
 JALON_JOB_STALE_SECONDS = int(os.environ.get("JALON_JOB_STALE_SECONDS", str(30 * 60)))
+
+# Files attached to records (evidence, reports, materials): the largest one accepted (jalon/web/files.py).
+JALON_UPLOAD_MAX_BYTES = int(os.environ.get("JALON_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
 
 # Participant imports: limits on what one upload may hold.
 JALON_IMPORT_MAX_BYTES = int(os.environ.get("JALON_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))

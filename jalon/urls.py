@@ -61,6 +61,7 @@ urlpatterns += i18n_patterns(
     path("support/", include("jalon.support.urls")),
     path("gap/", include("jalon.gap.urls")),
     path("jobs/", include("jalon.jobs.urls")),
+    path("accounts/tokens/", include("jalon.api.urls")),
     path("", include((web_pages, "web"))),
     prefix_default_language=True,
 )

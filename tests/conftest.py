@@ -22,11 +22,14 @@ def pytest_configure(config):
     # worker itself (tests/jobs) run real worker processes with the database and Redis backends.
     settings.TASKS_BACKEND = "immediate"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    # An app that registers a job kind from ready() has made its task, and with it the configured backend,
-    # before this runs: the backends are read again from the setting.
+    # No API rate limits, except in the tests of the limits themselves (tests/core/test_login_and_tokens.py):
+    # the access matrix and the API fuzzing call the API thousands of times from one address.
+    settings.JALON_API_RATES = {"user": None, "anonymous": None, "address": None}
+    # Tasks declared when the apps were ready (a job kind's task, registered from AppConfig.ready()) made the
+    # task backends from the settings of then: django-tasks starts them afresh on this signal.
     from django.core.signals import setting_changed
 
-    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
+    setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
     # Files a test saves without the `media_root` fixture (a job's result in the access matrix) go to a
     # temporary folder of this run, never to var/.
     import tempfile

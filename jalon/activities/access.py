@@ -12,7 +12,7 @@ from django.http import Http404
 from jalon.accounts.access import Grants, grants_for
 from jalon.accounts.models import Role
 from jalon.activities.models import Activity, ActivitySession, Attendance, Material, Registration
-from jalon.interop.models import ImportJob
+from jalon.jobs.models import Job
 from jalon.lib.ids import valid_id
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
@@ -169,26 +169,28 @@ def registration_can_change(user, registration) -> bool:
     return activity_can_manage(user, registration.activity)
 
 
-# Imports: importing an activity's participants is managing it. An import's page and its report (which
-# quotes the file's cells: personal data) go to whoever uploaded the file and to the programme team.
+# Imports and certificate batches: importing an activity's participants, or making all its certificates, is
+# managing it. Such a job (its progress, its report quoting the file's cells, its ZIP of certificates: personal
+# data) is followed by whoever started it and by the activity's team, those who may start one.
 
 
 def import_can_start(user, activity) -> bool:
     return activity_can_manage(user, activity)
 
 
-def import_jobs_visible(user, queryset=None):
-    queryset = ImportJob.objects.all() if queryset is None else queryset
+def certificates_can_batch(user, activity) -> bool:
+    return activity_can_manage(user, activity)
+
+
+def activity_jobs_visible(user, queryset: QuerySet[Job]) -> QuerySet[Job]:
+    """The jobs about an activity (their subject) that the user may follow besides their own: those of the
+    activities they manage (jalon.jobs adds the owner and the platform administrators)."""
     grants = grants_for(user)
     if not grants.authenticated:
         return queryset.none()
-    if grants.all_programmes(Role.PROGRAMME_MANAGER):
+    if _activity_team_condition(grants) is None:
         return queryset
-    condition = Q(created_by_id=user.pk)
-    managed = grants.programmes(Role.PROGRAMME_MANAGER)
-    if managed:
-        condition |= Q(activity_id__in=_activities_serving(managed))
-    return queryset.filter(condition)
+    return queryset.filter(subject_id__in=activities_manageable(user).values("pk"))
 
 
 # Fetchers: the record a page or an endpoint asks for, or a refusal. An activity that does not exist and
@@ -220,8 +222,9 @@ def access_session(user, code: str, pk: int) -> ActivitySession:
     return session
 
 
-def access_material(user, code: str, pk: int) -> Material:
-    activity = access_activity(user, code, manage=True)
+def access_material(user, code: str, pk: int, *, manage: bool = True) -> Material:
+    """A material of an activity the user sees; `manage`: of one they may change (to edit or delete it)."""
+    activity = access_activity(user, code, manage=manage)
     material = activity.materials.filter(pk=pk).first() if valid_id(pk) else None
     if material is None:
         raise Http404
@@ -273,14 +276,3 @@ def access_import_activity(user, code: str) -> Activity:
     if not import_can_start(user, activity):
         raise PermissionDenied
     return activity
-
-
-def access_import_job(user, pk: int) -> ImportJob:
-    job = (
-        import_jobs_visible(user).select_related("activity", "created_by").filter(pk=pk).first()
-        if valid_id(pk)
-        else None
-    )
-    if job is None:
-        raise Http404
-    return job

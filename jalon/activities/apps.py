@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,9 +21,31 @@ class ActivitiesConfig(AppConfig):
         # Registers this app's computed indicators with the results engine.
         from jalon.activities import computations  # noqa: F401
 
-        # The participant import runs as a background job of interop's (which must not import activities).
-        from jalon.activities.imports import participants_import
-        from jalon.interop.jobs import runner_register
-        from jalon.interop.models import ImportJob
+        job_kinds_register()
 
-        runner_register(ImportJob.Kind.PARTICIPANTS, participants_import)
+
+def job_kinds_register() -> None:
+    """Participant imports and certificate batches run as background jobs (jalon.jobs, which must not import
+    activities), followed by the activity's team; an import on its own page."""
+    from jalon.activities import access, tasks
+    from jalon.activities.certificates import CERTIFICATES
+    from jalon.activities.imports import PARTICIPANTS
+    from jalon.jobs.kinds import JobKind, register
+
+    register(
+        JobKind(
+            name=PARTICIPANTS,
+            label=_("Participant import"),
+            task=tasks.participants_import,
+            visible=access.activity_jobs_visible,
+            url=lambda job: reverse("activities:import_job", kwargs={"pk": job.pk}),
+        )
+    )
+    register(
+        JobKind(
+            name=CERTIFICATES,
+            label=_("All certificates of an activity (ZIP)"),
+            task=tasks.certificates_batch,
+            visible=access.activity_jobs_visible,
+        )
+    )

@@ -1,4 +1,5 @@
-"""The certificate of a completed registration, as a one-page PDF.
+"""The certificate of a completed registration, as a one-page PDF; and all of an activity's, as one ZIP made
+by a background job.
 
 The PDF uses the PDF core fonts (Helvetica, nothing to ship or embed) in the Windows-1252 encoding, which
 covers French and the other Western European languages. A character outside it (a Polish "ł", a
@@ -6,14 +7,27 @@ Vietnamese "ễ", Arabic script...) is written as its closest Latin letter, or "
 (`pdf_text`); the verification page, plain HTML, always shows the name exactly.
 """
 
+import tempfile
 import unicodedata
+import zipfile
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from jalon.activities.models import Registration
+from jalon.accounts.audit import audit_record
+from jalon.accounts.models import AuditEntry
+from jalon.activities import access
+from jalon.activities.models import Activity, Registration
+from jalon.jobs.models import Job
+from jalon.jobs.services import JobRefused, Progress, job_start
 
 PDF_ENCODING = "windows-1252"
 # Letters that Unicode does not decompose into a base letter and an accent.
@@ -125,3 +139,72 @@ def certificate_pdf_bytes(registration: Registration, *, language: str, verify_u
     pdf.set_xy(20, 180)
     pdf.cell(w=257, h=6, text=texts["check"], align="C", link=verify_url)
     return bytes(pdf.output())
+
+
+# All the certificates of an activity, as one ZIP made in the background -------------------------------------
+
+# The job kind (jalon.jobs): its subject is the activity.
+CERTIFICATES = "certificates"
+
+
+def certificates_batch_start(*, actor, activity, base_url: str, language: str | None = None) -> Job:
+    """Queue the making of every completed participant's certificate into one ZIP. `base_url`: the site's
+    address as its pages are reached ("https://jalon.example.org"), for the verification link each
+    certificate prints. For the activity's organisers, who see its participants; audited as the job."""
+    if not access.certificates_can_batch(actor, activity):
+        raise ValidationError({"activity": _("Only the activity’s organisers may make all its certificates.")})
+    if not certificates_issued(activity).exists():
+        raise ValidationError({"activity": _("No participant has completed this activity: there is no certificate.")})
+    return job_start(
+        actor=actor,
+        kind=CERTIFICATES,
+        subject_id=activity.pk,
+        params={"base_url": base_url.rstrip("/")},
+        language=language,
+    )
+
+
+def certificates_issued(activity: Activity) -> QuerySet[Registration]:
+    """The registrations whose certificate verifies: completed, with a code, not cancelled."""
+    return activity.registrations.filter(
+        completed=True, certificate_code__isnull=False, status=Registration.Status.REGISTERED
+    ).order_by("person__family_name", "person__given_name", "pk")
+
+
+def certificate_verify_url(base_url: str, code: str, language: str) -> str:
+    with translation.override(language):
+        return base_url + reverse("activities:certificate_check_code", kwargs={"code": code})
+
+
+def certificates_zip_work(job: Job, progress: Progress) -> dict:
+    """The job's work: one PDF per certificate, in the owner's language, into a ZIP kept as the job's file.
+    Cancelled at any certificate, it keeps nothing."""
+    activity = Activity.objects.select_related("organiser").filter(pk=job.subject_id or 0).first()
+    if activity is None:
+        raise JobRefused(_("The activity of these certificates no longer exists."))
+    registrations = list(certificates_issued(activity).select_related("person"))
+    if not registrations:
+        raise JobRefused(_("No participant has completed this activity: there is no certificate."))
+    base_url = job.params.get("base_url") or settings.SITE_URL.rstrip("/")
+    language = job.language if job.language in ("fr", "en") else "fr"
+    progress.step(_("Making the certificates"), total=len(registrations))
+    name = f"certificates-{activity.code}.zip"
+    with tempfile.TemporaryFile() as buffer:
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for done, registration in enumerate(registrations, start=1):
+                registration.activity = activity
+                code = registration.certificate_code or ""
+                content = certificate_pdf_bytes(
+                    registration, language=language, verify_url=certificate_verify_url(base_url, code, language)
+                )
+                person = registration.person
+                holder = slugify(f"{person.family_name} {person.given_name}") or "participant"
+                archive.writestr(f"{holder}-{code}.pdf", content)
+                progress.advance(done)
+        buffer.seek(0)
+        job.result_file.save(name, File(buffer), save=False)
+    job.result_name = name
+    job.save(update_fields=["result_file", "result_name"])
+    # Personal data handed out: who took a copy of the activity's participants' certificates.
+    audit_record(actor=job.owner, action=AuditEntry.Action.EXPORT, instance=activity)
+    return {"certificates": len(registrations)}

@@ -21,6 +21,7 @@ from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country, Currency, Language, Region
 from jalon.results import access as results_access
 from jalon.results.models import Level
+from jalon.web.files import upload_validate
 from jalon.web.forms import MultilingualField, MultilingualFormMixin, date_field
 from jalon.web.listing import valid_filters
 
@@ -246,6 +247,7 @@ class MaterialForm(forms.ModelForm):
         self.fields["language"].queryset = Language.objects.filter(code__in=COMMON_LANGUAGES).order_by(
             text_in_database("name")
         )
+        self.fields["file"].validators.append(upload_validate)
 
     def service_fields(self, material: Material | None) -> dict:
         fields = dict(self.cleaned_data)

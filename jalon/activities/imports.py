@@ -31,7 +31,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from jalon.accounts.audit import audit_record
 from jalon.accounts.models import AuditEntry
@@ -39,8 +39,6 @@ from jalon.activities.models import Activity, ActivitySession, Attendance, Follo
 from jalon.activities.people import normalised_email, person_match_key, person_name_key
 from jalon.activities.services import certificate_code_new, organiser_check
 from jalon.interop import bulk
-from jalon.interop.jobs import ImportRejected, Progress, import_job_create
-from jalon.interop.models import ImportJob
 from jalon.interop.spreadsheets import FileRejected, sheet_read
 from jalon.interop.tabular import (
     Choice,
@@ -56,10 +54,14 @@ from jalon.interop.tabular import (
     normalise,
     table_parse,
 )
+from jalon.jobs.models import Job
+from jalon.jobs.services import JobRefused, Progress, job_start
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.lookups import country_lookup
 
 BATCH = 1000
+# The parser reports its progress every this many rows (written at most once a second).
+PROGRESS_EVERY = 200
 
 
 def max_rows() -> int:
@@ -330,31 +332,44 @@ def template_instructions() -> list[str]:
 
 # The import itself -----------------------------------------------------------------------------------------
 
+# The job kind of a participant import (jalon.jobs): its subject is the activity.
+PARTICIPANTS = "participants"
 
-def participants_import_start(*, actor, activity: Activity, upload, language: str, now: bool = False) -> ImportJob:
-    """Store the file and start importing it into the activity (in the background, or at once with `now`).
-    Only the activity's organisers import its participants, as only they register them one by one."""
+
+def participants_import_start(
+    *, actor, activity: Activity, upload, language: str | None = None, enqueue: bool = True
+) -> Job:
+    """Store the file and queue its import into the activity for the worker (`enqueue` False: the caller
+    runs it now with `job_run`, as the command line does). Only the activity's organisers import its
+    participants, as only they register them one by one."""
     organiser_check(actor, activity)
-    return import_job_create(
-        actor=actor, kind=ImportJob.Kind.PARTICIPANTS, activity=activity, upload=upload, language=language, now=now
+    return job_start(
+        actor=actor, kind=PARTICIPANTS, subject_id=activity.pk, upload=upload, language=language, enqueue=enqueue
     )
 
 
-def participants_import(job: ImportJob, progress: Progress) -> dict:
-    activity = job.activity
+def participants_import_work(job: Job, progress: Progress) -> dict:
+    """The job's work: read and check every row, then save them all in one transaction, or refuse the file
+    with the report of its problems (JobRefused) and save nothing."""
+    activity = Activity.objects.filter(pk=job.subject_id or 0).first()
     if activity is None:
-        raise FileRejected(_("The activity of this import no longer exists."))
+        raise JobRefused(_("The activity of this import no longer exists."))
     if activity.status == Activity.Status.CANCELLED:
-        raise FileRejected(_("This activity is cancelled: participants cannot be imported."))
+        raise JobRefused(_("This activity is cancelled: participants cannot be imported."))
     sessions = list(activity.sessions.order_by("date", "start_time", "id"))
     organisations, organisation_countries = organisation_lookup()
     columns = participant_columns(sessions=sessions, organisations=organisations, countries=country_lookup())
     report = Report()
-    with job.file.open("rb") as upload:
-        sheet = sheet_read(upload, name=job.file_name)
-        if sheet.rows_estimate:
-            progress.total(max(sheet.rows_estimate - 1, 0))
-        header, rows = table_parse(sheet, columns, report=report, max_rows=max_rows(), progress=progress.done)
+    try:
+        with job.upload.open("rb") as upload:
+            sheet = sheet_read(upload, name=job.upload_name)
+            estimate = max(sheet.rows_estimate - 1, 0) if sheet.rows_estimate else None
+            progress.step(_("Reading and checking the rows"), total=estimate)
+            header, rows = table_parse(
+                sheet, columns, report=report, max_rows=max_rows(), progress=progress.advance, every=PROGRESS_EVERY
+            )
+    except FileRejected as rejected:
+        raise JobRefused(rejected.message) from rejected
     if report.count == 0:
         duplicates_check(rows, header.written, report)
         for row in rows:
@@ -368,10 +383,30 @@ def participants_import(job: ImportJob, progress: Progress) -> dict:
                     % {"start": activity.start_date.isoformat()},
                 )
     if report:
-        raise ImportRejected(report=report, rows=len(rows))
-    progress.saving(len(rows))
+        raise JobRefused(
+            ngettext(
+                "The file has %(count)s problem. Nothing was saved: correct the file and import it again.",
+                "The file has %(count)s problems. Nothing was saved: correct the file and import it again.",
+                report.count,
+            )
+            % {"count": report.count},
+            result={
+                "errors": [error.as_dict() for error in report.errors],
+                "error_count": report.count,
+                "rows": len(rows),
+            },
+        )
+    progress.step(
+        ngettext("Every row is valid: saving %(count)s row…", "Every row is valid: saving %(count)s rows…", len(rows))
+        % {"count": len(rows)}
+    )
     return participants_save(
-        job=job, activity=activity, rows=rows, sessions=sessions, organisation_countries=organisation_countries
+        job=job,
+        progress=progress,
+        activity=activity,
+        rows=rows,
+        sessions=sessions,
+        organisation_countries=organisation_countries,
     )
 
 
@@ -420,22 +455,23 @@ REGISTRATION_SET = (
 
 
 @transaction.atomic
-def participants_save(*, job, activity, rows, sessions, organisation_countries) -> dict:
+def participants_save(*, job: Job, progress: Progress, activity, rows, sessions, organisation_countries) -> dict:
+    """One transaction: the people, registrations and attendance, the audit entry and the job marked done,
+    all saved together or not at all. A cancel asked meanwhile is seen between the steps and rolls it back."""
     now = timezone.now()
     counts: defaultdict[str, int] = defaultdict(int)
     person_ids = _people_save(rows, organisation_countries, counts)
+    progress.check()
     registrations = _registrations_save(job, activity, rows, person_ids, now, counts)
+    progress.check()
     _attendance_save(rows, sessions, registrations, person_ids, now, counts)
+    progress.check()
     result = {"rows": len(rows), **{key: counts[key] for key in sorted(counts)}}
-    job.status = ImportJob.Status.DONE
-    job.step = ""
-    job.result = result
-    job.rows_total = job.rows_done = len(rows)
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "step", "result", "rows_total", "rows_done", "finished_at", "updated_at"])
-    # One entry for the whole import: the job, with the activity, the file name and the counts.
-    audit_record(actor=job.created_by, action=AuditEntry.Action.CREATE, instance=job)
-    from jalon.results.computations import computed_schedule_refresh  # results must not import interop
+    # One entry for the whole import, not one per row: the job, with the activity, the file name and the counts.
+    job.status, job.result, job.finished_at = Job.Status.SUCCEEDED, result, timezone.now()
+    audit_record(actor=job.owner, action=AuditEntry.Action.UPDATE, instance=job)
+    progress.succeeded(result)
+    from jalon.results.computations import computed_schedule_refresh  # results must not import activities
 
     computed_schedule_refresh(source="activities")
     return result

@@ -6,10 +6,12 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 
 from jalon.activities import access
+from jalon.activities.imports import PARTICIPANTS
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import people_duplicates, person_match_key  # noqa: F401 - read from here too
 from jalon.activities.services import certificate_code_normalise
-from jalon.interop.models import ImportJob
+from jalon.jobs.access import jobs_visible
+from jalon.jobs.models import Job
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Person
 from jalon.reference.models import Country
@@ -344,8 +346,17 @@ def people_mergeable(user) -> QuerySet[Person]:
     )
 
 
-def import_jobs_recent(user, activity: Activity, *, count: int = 10) -> QuerySet[ImportJob]:
-    return access.import_jobs_visible(user, activity.import_jobs.select_related("created_by"))[:count]
+def participant_imports_recent(user, activity: Activity, *, count: int = 10) -> QuerySet[Job]:
+    """The activity's latest participant imports that the user may follow (jalon.jobs decides, one query)."""
+    imports = Job.objects.filter(kind=PARTICIPANTS, subject_id=activity.pk).select_related("owner")
+    return jobs_visible(user, imports)[:count]
+
+
+def activity_of_job(job: Job) -> Activity | None:
+    """The activity a job is about (its subject), or None once deleted."""
+    if job.subject_id is None:
+        return None
+    return Activity.objects.filter(pk=job.subject_id).first()
 
 
 # Reach pages ------------------------------------------------------------------------------------------------

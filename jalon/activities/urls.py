@@ -37,9 +37,11 @@ urlpatterns: list = [
     path("<slug:code>/materials/new/", organising.material_edit, name="material_create"),
     path("<slug:code>/materials/<int:pk>/edit/", organising.material_edit, name="material_edit"),
     path("<slug:code>/materials/<int:pk>/delete/", organising.material_delete, name="material_delete"),
+    path("<slug:code>/materials/<int:pk>/file/", organising.material_file, name="material_file"),
     path("<slug:code>/register/", participants.registration_create, name="registration_create"),
     path("<slug:code>/register/done/", participants.registration_done, name="registration_done"),
     path("<slug:code>/registrations/<int:pk>/", participants.evaluation_record, name="evaluation_record"),
+    path("<slug:code>/certificates/", certificates.certificates_batch, name="certificates_batch"),
     path(
         "<slug:code>/registrations/<int:pk>/cancel/",
         participants.registration_cancel,

@@ -3,7 +3,9 @@
 Committees, memberships, participation events, leadership roles, meetings and contributions are public
 reference data. Delegates are people: seen only by the programme team (platform-wide managers, admins) and by
 the focal points and contributors of the delegate's own organisation. Writes are for platform-wide managers
-and admins; focal points register their own organisation's delegates and contributions."""
+and admins; focal points register their own organisation's delegates and contributions. The ISO committee
+file is imported by the same people who manage committees by hand (a background job that only its owner and
+the platform administrators follow)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -25,6 +27,15 @@ def committee_data_visible(user, queryset: QuerySet) -> QuerySet:
 def committee_can_manage(user) -> bool:
     """Create and change committees, memberships, leadership roles and meetings."""
     return grants_for(user).all_programmes(Role.PROGRAMME_MANAGER)
+
+
+def iso_import_can_start(user) -> bool:
+    """Import the ISO Open Data committee file from the import page, and see the recent imports. The same
+    people as `committee_can_manage` (the platform administrators and the platform-wide programme managers):
+    the file changes the very records they edit by hand, and one policy for the same data cannot drift. The
+    import refuses a file cut short or with bad rows and saves nothing then, so no weaker role is needed to
+    keep it safe, and no stronger one. The job itself is followed by its owner and the administrators only."""
+    return committee_can_manage(user)
 
 
 def meeting_delegates_visible(user, queryset: QuerySet[MeetingDelegate] | None = None) -> QuerySet[MeetingDelegate]:

@@ -16,5 +16,22 @@ class CommitteesConfig(AppConfig):
 
         register(Link("committees:committee_list", _("Committees"), 50))
 
+        # The ISO committee file imported from a page, in the background.
+        from django.urls import reverse
+
+        from jalon.committees.iso_import import JOB_KIND
+        from jalon.committees.tasks import iso_committees_import_task
+        from jalon.jobs.kinds import JobKind
+        from jalon.jobs.kinds import register as register_kind
+
+        register_kind(
+            JobKind(
+                JOB_KIND,
+                _("ISO committee import"),
+                iso_committees_import_task,
+                url=lambda job: reverse("committees:iso_import_job", kwargs={"pk": job.pk}),
+            )
+        )
+
         # Registers this app's computed indicators with the results engine.
         from jalon.committees import computations  # noqa: F401

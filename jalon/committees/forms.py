@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -307,3 +308,45 @@ class ContributionForm(forms.Form):
         organisation = self.fields["organisation"]
         assert isinstance(organisation, ChoiceOfModel)
         organisation.queryset = access.delegate_registering_organisations(user, _organisations())
+
+
+# The ISO committee file -------------------------------------------------------------------------------------
+
+# The real file is about 1.2 MB; anything far larger is not it.
+ISO_FILE_MAX_MB = 20
+
+
+class IsoImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("ISO committee file (CSV)"),
+        help_text=gettext_lazy(
+            "The iso_technical_committees CSV of ISO Open Data, as downloaded, unchanged: every ISO committee "
+            "with its members."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    as_of = date_field(
+        gettext_lazy("Data as of"),
+        required=False,
+        help_text=gettext_lazy(
+            "The day the file describes (when it was downloaded); empty: today. What changed since the last "
+            "import is recorded on this day."
+        ),
+    )
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of and as_of > timezone.localdate():
+            # Every later file would then be dated before it, and refused.
+            raise ValidationError(_("The file cannot describe a day after today."))
+        return as_of
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # The rows are checked by the import itself, in the background; only the size here.
+        if upload.size > ISO_FILE_MAX_MB * 1024 * 1024:
+            raise ValidationError(
+                _("The file is larger than %(size)d MB: the ISO committee file is about 1 MB.")
+                % {"size": ISO_FILE_MAX_MB}
+            )
+        return upload

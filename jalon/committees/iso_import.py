@@ -3,28 +3,40 @@
 The file is a snapshot: it says who is a P-, O- or liaison member of each committee today, not when they
 joined. The first import takes it as the starting point (no events, intervals open since "before the
 records"). Each later import compares the new snapshot with what is recorded and writes the difference
-as dated events (as of `--as-of`): joined, moved O->P or P->O, left, secretariat moved, committee
-created or disbanded; memberships are closed and opened accordingly. The whole import runs in one
-transaction with bulk statements, so a bad file changes nothing and the real file takes seconds."""
+as dated events (as of a date given with the file): joined, moved O->P or P->O, left, secretariat moved,
+committee created or disbanded; memberships are closed and opened accordingly. The whole import runs in one
+transaction with bulk statements, so a bad file changes nothing and the real file takes seconds.
+
+It runs from the command line (`jalon import-iso-committees`, at once) or as a background job started from
+the import page (`iso_committees_import_start`; the worker runs `iso_committees_import_work`)."""
 
 import csv
 import datetime
 import hashlib
+import io
+import os
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jalon.accounts.audit import audit_record
 from jalon.accounts.models import AuditEntry
+from jalon.committees import access
 from jalon.committees.models import Committee, CommitteeMembership, ImportRun, LeadershipRole, ParticipationEvent
 from jalon.committees.scope_text import html_to_text
+from jalon.jobs.models import Job
+from jalon.jobs.services import JobRefused, Progress, job_start
 from jalon.organisations.models import Organisation
 from jalon.results.computations import computed_schedule_refresh
 
@@ -54,6 +66,12 @@ REQUIRED_COLUMNS = (
 )
 STATUSES = {"active": Committee.Status.ACTIVE, "suspended": Committee.Status.SUSPENDED}
 MAX_REPORTED_ERRORS = 20
+# A later file that lacks more than 20 committees and more than a fifth of those recorded is refused: it is
+# cut short or filtered, not ISO's whole list.
+MASS_DISBAND_MIN = 20
+MASS_DISBAND_SHARE = 5
+# The PostgreSQL advisory lock that keeps two imports of the file from running at once.
+IMPORT_LOCK = 0x150C0
 # Scopes run to a few kilobytes; the csv module's default limit (128 KB) is fine, but a hostile file with a
 # huge field must fail with a message, not exhaust memory.
 FIELD_SIZE_LIMIT = 1024 * 1024
@@ -173,86 +191,197 @@ def _parse_row(line: int, raw: dict) -> Row:
     )
 
 
-def parse_file(path: Path) -> list[Row]:
-    """Read and check the whole file (streamed row by row); any problem raises one ValidationError that
-    lists what is wrong, before anything is written."""
-    csv.field_size_limit(FIELD_SIZE_LIMIT)
-    rows: list[Row] = []
-    errors: list[str] = []
-    seen: set[int] = set()
+class FileProblems(ValidationError):
+    """Rows of the file that cannot be read, each one by line, reference and problem: every one for a job's
+    report (`problems`), the first MAX_REPORTED_ERRORS as the messages the command prints."""
+
+    def __init__(self, problems: list[dict]):
+        self.problems = problems
+        shown = [_problem_text(problem) for problem in problems[:MAX_REPORTED_ERRORS]]
+        if len(problems) > MAX_REPORTED_ERRORS:
+            shown.append(_("… and %(count)d more errors.") % {"count": len(problems) - MAX_REPORTED_ERRORS})
+        super().__init__(shown)
+
+
+def _problem(line: int, reference: str, problem: str) -> dict:
+    return {"line": line, "reference": reference, "problem": str(problem)}
+
+
+def _problem_text(problem: dict) -> str:
+    if problem["reference"]:
+        return _("Line %(line)d (%(reference)s): %(error)s") % {
+            "line": problem["line"],
+            "reference": problem["reference"],
+            "error": problem["problem"],
+        }
+    return _("Line %(line)d: %(error)s") % {"line": problem["line"], "error": problem["problem"]}
+
+
+def _cut_short(line: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "The file ends in the middle of a row (line %(line)d): it looks cut short, for example by an "
+            "interrupted download. Download the ISO committee file again; nothing was saved."
+        )
+        % {"line": line}
+    )
+
+
+# A file: its path, or an open binary file (an upload) read from its start.
+Source = Path | str | IO[bytes]
+
+
+@contextmanager
+def _opened(source: Source) -> Iterator[IO[bytes]]:
+    if isinstance(source, (str, Path)):
+        with open(source, "rb") as handle:
+            yield handle
+    else:
+        source.seek(0)
+        yield source
+
+
+@contextmanager
+def _text(binary: IO[bytes]) -> Iterator[io.TextIOWrapper]:
+    """The file as text from its start, leaving the binary file open (an upload is closed by its owner)."""
+    binary.seek(0)
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle, strict=True)
-            columns = reader.fieldnames
-            if not columns:
-                raise ValidationError(_("The file is empty: expected the ISO Open Data committee CSV."))
-            missing = [column for column in REQUIRED_COLUMNS if column not in columns]
-            if missing:
-                raise ValidationError(
-                    _(
-                        "This is not the ISO Open Data committee file: missing columns %(columns)s. "
-                        "Expected a CSV with the header of iso_technical_committees."
-                    )
-                    % {"columns": ", ".join(missing)}
-                )
-            for raw in reader:
-                line = reader.line_num
-                if None in raw or any(value is None for value in raw.values()):
-                    errors.append(_("Line %(line)d: wrong number of fields.") % {"line": line})
-                    continue
-                try:
-                    row = _parse_row(line, raw)
-                except (ValueError, TypeError) as exc:
-                    errors.append(
-                        _("Line %(line)d (%(reference)s): %(error)s")
-                        % {"line": line, "reference": raw.get("reference", ""), "error": exc}
-                    )
-                    continue
-                if row.iso_id in seen:
-                    message = _("Line %(line)d: committee id %(id)d appears twice.")
-                    errors.append(message % {"line": line, "id": row.iso_id})
-                    continue
-                seen.add(row.iso_id)
-                rows.append(row)
+        yield text
+    finally:
+        text.detach()
+
+
+def _ends_with_newline(binary: IO[bytes]) -> bool:
+    binary.seek(0, os.SEEK_END)
+    if binary.tell() == 0:
+        return True
+    binary.seek(-1, os.SEEK_END)
+    return binary.read(1) in (b"\n", b"\r")
+
+
+def _record_count(binary: IO[bytes]) -> int | None:
+    """How many committees the file holds, for the progress bar (None when the file cannot be read: the
+    checking pass says why)."""
+    try:
+        with _text(binary) as text:
+            return max(0, sum(1 for _record in csv.reader(text)) - 1)
+    except (csv.Error, UnicodeDecodeError):
+        return None
+
+
+def parse_file(source: Source, *, progress: Progress | None = None) -> list[Row]:
+    """Read and check the whole file (streamed row by row); any problem raises a ValidationError that says
+    what is wrong (FileProblems: each bad row), before anything is written. A file cut short (an interrupted
+    download) is refused as such."""
+    csv.field_size_limit(FIELD_SIZE_LIMIT)
+    try:
+        with _opened(source) as binary:
+            ends_with_newline = _ends_with_newline(binary)
+            if progress is not None:
+                progress.step(_("Reading and checking the rows"), total=_record_count(binary))
+            with _text(binary) as text:
+                return _parse(text, ends_with_newline=ends_with_newline, progress=progress)
     except UnicodeDecodeError as exc:
         raise ValidationError(
             _("The file is not UTF-8 text (byte %(position)d): expected the ISO Open Data committee CSV.")
             % {"position": exc.start}
         ) from exc
-    except csv.Error as exc:
-        raise ValidationError(_("The file is not a readable CSV: %(error)s") % {"error": exc}) from exc
     except OSError as exc:
         raise ValidationError(_("The file cannot be read: %(error)s") % {"error": exc.strerror or exc}) from exc
-    if errors:
-        shown = errors[:MAX_REPORTED_ERRORS]
-        if len(errors) > MAX_REPORTED_ERRORS:
-            shown.append(_("… and %(count)d more errors.") % {"count": len(errors) - MAX_REPORTED_ERRORS})
-        raise ValidationError(shown)
+
+
+def _parse(text: io.TextIOWrapper, *, ends_with_newline: bool, progress: Progress | None) -> list[Row]:
+    rows: list[Row] = []
+    problems: list[dict] = []
+    seen: set[int] = set()
+    reader = csv.DictReader(text, strict=True)
+    short_line = last_line = 0
+    try:
+        columns = reader.fieldnames
+        if not columns:
+            raise ValidationError(_("The file is empty: expected the ISO Open Data committee CSV."))
+        missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+        if missing:
+            raise ValidationError(
+                _(
+                    "This is not the ISO Open Data committee file: missing columns %(columns)s. "
+                    "Expected a CSV with the header of iso_technical_committees."
+                )
+                % {"columns": ", ".join(missing)}
+            )
+        for count, raw in enumerate(reader, start=1):
+            if progress is not None:
+                progress.advance(count)
+            line = last_line = reader.line_num
+            if None in raw or any(value is None for value in raw.values()):
+                short_line = line
+                problems.append(_problem(line, "", _("wrong number of fields")))
+                continue
+            try:
+                row = _parse_row(line, raw)
+            except (ValueError, TypeError) as exc:
+                problems.append(_problem(line, raw.get("reference") or "", str(exc)))
+                continue
+            if row.iso_id in seen:
+                problems.append(
+                    _problem(line, row.reference, _("committee id %(id)d appears twice") % {"id": row.iso_id})
+                )
+                continue
+            seen.add(row.iso_id)
+            rows.append(row)
+    except csv.Error as exc:
+        # In strict mode the csv module says so when the file ends inside a quoted field.
+        if "end of data" in str(exc):
+            raise _cut_short(reader.line_num) from exc
+        raise ValidationError(_("The file is not a readable CSV: %(error)s") % {"error": exc}) from exc
+    if short_line and short_line == last_line and not ends_with_newline:
+        raise _cut_short(short_line)
+    if problems:
+        raise FileProblems(problems)
     if not rows:
         raise ValidationError(_("The file has a header but no committee."))
     return rows
 
 
-def _sha256(path: Path) -> str:
+def _sha256(source: Source) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with _opened(source) as handle:
         for chunk in iter(lambda: handle.read(1 << 16), b""):
             digest.update(chunk)
     return digest.hexdigest()
 
 
-def iso_committees_import(*, path: Path, as_of: datetime.date | None = None, actor=None) -> ImportRun:
-    """Import (or re-import) the ISO committee file; returns the run, whose `summary` counts the changes."""
-    path = Path(path)
+def iso_committees_import(
+    *,
+    path: Source,
+    as_of: datetime.date | None = None,
+    actor=None,
+    file_name: str = "",
+    progress: Progress | None = None,
+) -> ImportRun:
+    """Import (or re-import) the ISO committee file (a path, or an open binary file such as an upload);
+    returns the run, whose `summary` counts the changes. With `progress` (a background job), it reports
+    where it is, stops at a progress point if the owner cancels (the transaction saves nothing), and marks
+    the job done inside the import's transaction, with the run's summary as its result."""
     as_of = as_of or timezone.localdate()
-    rows = parse_file(path)
+    file_name = file_name or (Path(path).name if isinstance(path, (str, Path)) else getattr(path, "name", "") or "")
+    rows = parse_file(path, progress=progress)
     try:
         with transaction.atomic():
-            return _apply(rows, as_of=as_of, actor=actor, file_name=path.name, sha256=_sha256(path))
+            run = _apply(rows, as_of=as_of, actor=actor, file_name=file_name, sha256=_sha256(path), progress=progress)
+            if progress is not None:
+                progress.succeeded(import_result(run))
+            return run
     except IntegrityError as exc:
         raise ValidationError(
             _("The file conflicts with committees recorded by hand (same reference): %(error)s") % {"error": exc}
         ) from exc
+
+
+def import_result(run: ImportRun) -> dict:
+    """What a background import keeps as its result: the run and its summary."""
+    return {"import_run": run.pk, "as_of": run.as_of.isoformat(), "file_name": run.file_name, "summary": run.summary}
 
 
 class _Importer:
@@ -376,11 +505,18 @@ class _Importer:
         Committee.objects.bulk_update(changed, ["parent"], batch_size=500)
 
     def disband_missing(self) -> None:
-        gone = list(
-            Committee.objects.filter(iso_id__isnull=False)
-            .exclude(iso_id__in=self.by_iso.keys())
-            .exclude(status=Committee.Status.DISBANDED)
-        )
+        recorded = Committee.objects.filter(iso_id__isnull=False).exclude(status=Committee.Status.DISBANDED)
+        gone = list(recorded.exclude(iso_id__in=self.by_iso.keys()))
+        if len(gone) > MASS_DISBAND_MIN and len(gone) * MASS_DISBAND_SHARE > (count := recorded.count()):
+            # ISO never disbands so many committees at once: a file cut at a row's end would have them all
+            # disbanded with their memberships closed.
+            raise ValidationError(
+                _(
+                    "This file lacks %(missing)d of the %(recorded)d committees recorded from ISO: it looks cut "
+                    "short or filtered, not the whole ISO committee file. Nothing was saved."
+                )
+                % {"missing": len(gone), "recorded": count}
+            )
         for committee in gone:
             committee.status = Committee.Status.DISBANDED
             committee.disbanded_on = self.as_of
@@ -547,13 +683,26 @@ class _Importer:
         LeadershipRole.objects.bulk_create(to_open, batch_size=1000)
 
 
-def _apply(rows: list[Row], *, as_of: datetime.date, actor, file_name: str, sha256: str) -> ImportRun:
+def _step(progress: Progress | None, label: str) -> None:
+    """A progress point of the import's transaction: the owner's cancel stops it here, saving nothing."""
+    if progress is not None:
+        progress.step(label)
+
+
+def _apply(
+    rows: list[Row], *, as_of: datetime.date, actor, file_name: str, sha256: str, progress: Progress | None = None
+) -> ImportRun:
+    if connection.vendor == "postgresql":
+        # One import at a time (two workers may each take one): the second compares its file with what the
+        # first saved, once it has committed. SQLite runs one write transaction at a time anyway.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
     latest = ImportRun.objects.filter(source=ImportRun.Source.ISO_OPEN_DATA).order_by("-as_of").first()
     if latest is not None and as_of < latest.as_of:
         raise ValidationError(
             _(
                 "This file is dated %(as_of)s, before the last import (%(latest)s): import files in the order "
-                "of their dates, or give a later --as-of date."
+                "of their dates, or give a later “as of” date."
             )
             % {"as_of": as_of.isoformat(), "latest": latest.as_of.isoformat()}
         )
@@ -566,11 +715,17 @@ def _apply(rows: list[Row], *, as_of: datetime.date, actor, file_name: str, sha2
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     importer = _Importer(rows=rows, as_of=as_of, run=run, baseline=baseline)
+    _step(progress, _("Saving the committees"))
     importer.committees()
+    _step(progress, _("Disbanding the committees no longer in the file"))
     importer.disband_missing()
+    _step(progress, _("Saving the memberships and the organisations in liaison"))
     importer.memberships()
+    _step(progress, _("Saving the liaisons between committees"))
     importer.committee_liaisons()
+    _step(progress, _("Saving the secretariats"))
     importer.secretariats()
+    _step(progress, _("Recording the changes as dated events"))
     ParticipationEvent.objects.bulk_create(importer.events, batch_size=1000)
     counts = importer.counts
     run.summary = {
@@ -592,3 +747,41 @@ def _apply(rows: list[Row], *, as_of: datetime.date, actor, file_name: str, sha2
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=run)
     computed_schedule_refresh(source="committees")
     return run
+
+
+# As a background job -----------------------------------------------------------------------------------------
+
+JOB_KIND = "iso-committees"
+
+
+def iso_committees_import_start(*, actor, upload, as_of: datetime.date | None = None) -> Job:
+    """Queue the import of an uploaded ISO committee file, as of `as_of` (default: today, the day it is
+    started). The job's upload is removed when it ends."""
+    if not access.iso_import_can_start(actor):
+        raise PermissionDenied
+    as_of = as_of or timezone.localdate()
+    return job_start(actor=actor, kind=JOB_KIND, params={"as_of": as_of.isoformat()}, upload=upload)
+
+
+def iso_committees_import_work(job: Job, progress: Progress) -> dict:
+    """The job's work: the import of its upload. A file with problems fails the job with a message and,
+    for bad rows, each row's problem (the job's result)."""
+    if not job.upload:
+        raise JobRefused(_("The uploaded file is no longer there: upload it again."))
+    as_of = datetime.date.fromisoformat(job.params["as_of"]) if job.params.get("as_of") else None
+    try:
+        with job.upload.open("rb") as handle:
+            run = iso_committees_import(
+                path=handle, as_of=as_of, actor=job.owner, file_name=job.upload_name, progress=progress
+            )
+    except FileProblems as refused:
+        count = len(refused.problems)
+        message = ngettext(
+            "%(count)d row of the file has a problem: nothing was saved. Correct it and upload the file again.",
+            "%(count)d rows of the file have problems: nothing was saved. Correct them and upload the file again.",
+            count,
+        ) % {"count": count}
+        raise JobRefused(message, {"errors": refused.problems, "error_count": count}) from refused
+    except ValidationError as refused:
+        raise JobRefused(" ".join(refused.messages)) from refused
+    return import_result(run)

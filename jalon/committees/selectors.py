@@ -9,15 +9,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
+from jalon.committees.iso_import import JOB_KIND
 from jalon.committees.models import (
     Committee,
     CommitteeMembership,
     Contribution,
+    ImportRun,
     LeadershipRole,
     Meeting,
     MeetingDelegate,
     ParticipationEvent,
 )
+from jalon.jobs.access import jobs_visible
+from jalon.jobs.models import Job
 from jalon.lib.multilingual import text_in_database
 from jalon.organisations.access import organisations_visible, people_visible
 from jalon.organisations.models import Organisation
@@ -467,3 +471,20 @@ def participation_overview(*, developing: QuerySet, today: datetime.date, years:
             }
         )
     return rows
+
+
+# Imports --------------------------------------------------------------------------------------------------
+
+
+def iso_import_runs_recent(*, limit: int = 10) -> QuerySet[ImportRun]:
+    """The latest imports of the ISO committee file (from the page or the command line), newest first, with
+    who ran them: one query."""
+    runs = ImportRun.objects.filter(source=ImportRun.Source.ISO_OPEN_DATA).select_related("created_by")
+    return runs.order_by("-created_at", "-pk")[:limit]
+
+
+def iso_import_jobs_recent(user, *, limit: int = 10) -> QuerySet[Job]:
+    """The latest ISO committee imports started from the page that `user` may follow (theirs; every one for
+    an administrator), newest first, with their owner: one query."""
+    jobs = Job.objects.filter(kind=JOB_KIND).select_related("owner").order_by("-created_at", "-id")
+    return jobs_visible(user, jobs)[:limit]

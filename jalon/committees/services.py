@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
+from jalon.accounts.deletion import delete_audited
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import unknown_fields, versioned_update
 from jalon.committees import access
@@ -79,9 +80,8 @@ def _update(record, *, actor, version, allowed, fields: dict, check=None):
     return current
 
 
-def _delete(instance, *, actor) -> None:
-    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=instance, before=snapshot(instance))
-    instance.delete()
+def _delete(instance, *, actor, cascaded=()) -> None:
+    delete_audited(instance, actor=actor, cascaded=cascaded)
     _changed()
 
 
@@ -350,9 +350,8 @@ def meeting_update(*, actor, meeting: Meeting, version: int | None = None, **fie
 
 @transaction.atomic
 def meeting_delete(*, actor, meeting: Meeting) -> None:
-    for row in [*meeting.delegates.all(), *meeting.contributions.all()]:
-        audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=row, before=snapshot(row))
-    _delete(meeting, actor=actor)
+    """Refused while sponsorships or fellowships are for this meeting (their history needs it)."""
+    _delete(meeting, actor=actor, cascaded=[*meeting.delegates.all(), *meeting.contributions.all()])
 
 
 # Delegates ------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jalon.committees.views import browse, edit, participation
+from jalon.committees.views import browse, edit, imports, participation
 
 app_name = "committees"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", browse.committee_list, name="committee_list"),
     path("new/", edit.committee_create, name="committee_create"),
     path("participation/", participation.participation_overview, name="participation_overview"),
+    path("imports/iso/", imports.iso_import, name="iso_import"),
+    path("imports/iso/<int:pk>/", imports.iso_import_job, name="iso_import_job"),
     path("countries/<str:iso3>/", participation.country_profile, name="country_profile"),
     path("members/<int:pk>/", participation.member_profile, name="member_profile"),
     path("<int:pk>/", browse.committee_detail, name="committee_detail"),

@@ -18,7 +18,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db.models import Q
+from django.db.models.sql.constants import NO_RESULTS
+from django.db.models.sql.subqueries import UpdateQuery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -26,6 +29,7 @@ from jalon.accounts.audit import audit_record
 from jalon.accounts.models import AuditEntry
 from jalon.jobs.kinds import kind_of
 from jalon.jobs.models import Job
+from jalon.jobs.queue import recoveries_run, task_enqueue, task_enqueue_with_commit
 
 logger = logging.getLogger(__name__)
 
@@ -92,23 +96,21 @@ def job_start(
 def _enqueue_when_safe(job: Job, task) -> None:
     """A queue in the database (or none, in tests) takes the job in this transaction: it is queued if and
     only if the job is recorded. Another queue (Redis) only learns of it once the job is committed."""
-    from django_tasks.backends.immediate import ImmediateBackend
-    from django_tasks_db import DatabaseBackend
-
-    if isinstance(task.get_backend(), (DatabaseBackend, ImmediateBackend)):
-        _enqueue(job.pk, task)
-    else:
-        transaction.on_commit(lambda: _enqueue(job.pk, task))
+    task_enqueue_with_commit(task, job.pk, then=_task_id_keep(job.pk), immediate_in_transaction=True)
 
 
 def _enqueue(pk: int, task) -> None:
-    try:
-        result = task.enqueue(pk)
-    except Exception:
-        # The job stays queued without a task: `jobs_recover` enqueues it again.
-        logger.exception("Job %s could not be enqueued", pk)
-        return
-    Job.objects.filter(pk=pk, task_id="").update(task_id=str(result.id)[:64])
+    # If the queue refuses it, the job stays queued without a task: `jobs_recover` enqueues it again.
+    result = task_enqueue(task, pk)
+    if result is not None:
+        _task_id_keep(pk)(result)
+
+
+def _task_id_keep(pk: int):
+    def keep(result) -> None:
+        Job.objects.filter(pk=pk, task_id="").update(task_id=str(result.id)[:64])
+
+    return keep
 
 
 # Cancelling -------------------------------------------------------------------------------------------------
@@ -137,7 +139,13 @@ def job_cancel(*, actor, job: Job) -> Job:
 
 class Progress:
     """How the work reports where it is. Writes are throttled (at most one a second, a step change always)
-    and double as the job's heartbeat; each write also reads whether the owner asked to cancel."""
+    and double as the job's heartbeat; each write also reads whether the owner asked to cancel.
+
+    Inside the work's own transaction (an import saving everything at once) on PostgreSQL, progress is
+    written through a connection of its own: written in the transaction, it would be seen only once the work
+    commits, the heartbeat would stop, and the job's row would stay locked, so that the owner's cancel waited
+    for the work to end instead of stopping it. On SQLite the work's transaction holds the one write lock:
+    progress inside it is seen at the commit (one worker, as documented)."""
 
     def __init__(self, job: Job, *, interval: float = PROGRESS_INTERVAL):
         self.job = job
@@ -145,6 +153,11 @@ class Progress:
         self._written = 0.0
         self._done = 0
         self._total: int | None = None
+        # A worker runs the work outside any transaction. Run at once inside a request's (tests), the job
+        # is not committed: no other connection could see it.
+        self._own_transactions = not connection.in_atomic_block
+        self._side = None
+        self._side_failed = False
 
     def step(self, label: str, *, total: int | None = None, done: int = 0) -> None:
         """A new stage ("Saving"), written at once."""
@@ -158,6 +171,14 @@ class Progress:
         if time.monotonic() - self._written >= self.interval:
             self._write(done=done, total=self._total)
 
+    def check(self) -> None:
+        """A progress point inside the work's own transaction (between the steps of an import's save): reads
+        whether the owner asked to cancel, and writes nothing. A write there would show only at the commit
+        and, on PostgreSQL, would hold the job's row, so that the owner's cancel would wait for the end of the
+        save instead of stopping it. One query each time: call it between steps, not for every row."""
+        if Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
+            raise JobCancelled
+
     def succeeded(self, result: dict | None = None, message: str = "") -> None:
         """Inside the work's own transaction: the job is done exactly when its data is saved."""
         Job.objects.filter(pk=self.job.pk, status=Job.Status.RUNNING).update(
@@ -169,20 +190,55 @@ class Progress:
             done=self._total if self._total is not None else self._done,
         )
 
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
+
     def _write(self, **changes) -> None:
         self._written = time.monotonic()
+        changes["heartbeat_at"] = timezone.now()
+        side = self._side_connection()
         try:
-            Job.objects.filter(pk=self.job.pk).update(heartbeat_at=timezone.now(), **changes)
+            if side is not None:
+                self._update_on(side, changes)
+            else:
+                Job.objects.filter(pk=self.job.pk).update(**changes)
+            # Read on the work's connection: a cancel committed by the owner's request is seen (read committed),
+            # and reading locks nothing.
             cancel = Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
         except DatabaseError:
             # Progress is best effort: a busy SQLite database (another process saving) must not fail the job.
-            # Inside a transaction the error has broken it, so it must propagate.
-            if connection.in_atomic_block:
+            # Inside a transaction the error has broken it, so it must propagate; the side connection's has not.
+            if side is None and connection.in_atomic_block:
                 raise
+            if side is not None:
+                # The job's row is locked by the work itself (it saved the job in its transaction): from now on
+                # progress goes with the work's transaction.
+                self._side_failed = True
+                self.close()
             logger.warning("Job %s: progress not recorded", self.job.pk, exc_info=True)
             return
         if cancel:
             raise JobCancelled
+
+    def _side_connection(self):
+        if self._side_failed or not (
+            self._own_transactions and connection.in_atomic_block and connection.vendor == "postgresql"
+        ):
+            return None
+        if self._side is None:
+            self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+            with self._side.cursor() as cursor:
+                # Never wait long on the job's row: the work may hold it (see _write).
+                cursor.execute("SET lock_timeout = '2s'")
+        return self._side
+
+    def _update_on(self, side, changes: dict) -> None:
+        query = UpdateQuery(Job)
+        query.add_update_values(changes)
+        query.add_q(Q(pk=self.job.pk))
+        query.get_compiler(connection=side).execute_sql(NO_RESULTS)
 
 
 Work = Callable[[Job, Progress], dict | None]
@@ -202,11 +258,11 @@ def job_run(job_id: int, work: Work) -> None:
         return
     job = Job.objects.select_related("owner").get(pk=job_id)
     with translation.override(job.language):
+        progress = Progress(job)
         try:
             # Run at once inside a request (no worker: tests), a savepoint keeps a database error from
             # breaking the request's transaction.
             guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
-            progress = Progress(job)
             with guard:
                 result = work(job, progress)
         except JobCancelled:
@@ -228,6 +284,7 @@ def job_run(job_id: int, work: Work) -> None:
             # Unless the work marked it done with its data (Progress.succeeded), it is done now.
             progress.succeeded(result)
         finally:
+            progress.close()
             _upload_remove(job)
 
 
@@ -290,7 +347,8 @@ def job_check(job: Job) -> Job:
 
 def jobs_recover(*, requeue_after: float = 60) -> dict:
     """What a worker does when it starts and every minute: fail the jobs of dead workers, enqueue again the
-    jobs that never reached the queue, remove uploads no unfinished job reads."""
+    jobs that never reached the queue, remove uploads no unfinished job reads, and run the recoveries other
+    apps registered (jobs.queue.recovery_register)."""
     failed = sum(1 for job in Job.objects.filter(status=Job.Status.RUNNING) if job_check(job).finished)
     requeued = 0
     cutoff = timezone.now() - datetime.timedelta(seconds=requeue_after)
@@ -299,7 +357,8 @@ def jobs_recover(*, requeue_after: float = 60) -> dict:
         if kind is not None:
             _enqueue(job.pk, kind.task)
             requeued += 1
-    return {"failed": failed, "requeued": requeued, "uploads_removed": uploads_sweep()}
+    # Then the tasks of the apps that queue work without a Job (computed-indicator refreshes), by their name.
+    return {"failed": failed, "requeued": requeued, "uploads_removed": uploads_sweep(), **recoveries_run()}
 
 
 def uploads_sweep() -> int:

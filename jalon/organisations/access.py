@@ -40,6 +40,16 @@ def organisation_can_change(user, organisation: Organisation) -> bool:
     return grants.all_programmes(Role.PROGRAMME_MANAGER) or organisation.pk in grants.organisations(Role.FOCAL_POINT)
 
 
+# What the eligibility rules and the public directory trust (a body's country decides its sponsorship
+# rules): kept by the programme team. A focal point keeps its organisation's contact details and description.
+DIRECTORY_FIELDS = ("name", "acronym", "kind", "country", "iso_member_id", "iati_identifier", "published")
+
+
+def organisation_directory_changeable(user) -> bool:
+    """May change an organisation's directory data (DIRECTORY_FIELDS): the programme team."""
+    return grants_for(user).all_programmes(Role.PROGRAMME_MANAGER)
+
+
 def organisation_can_delete(user, organisation: Organisation) -> bool:
     return grants_for(user).admin
 

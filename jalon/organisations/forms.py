@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jalon.organisations import selectors, services
+from jalon.organisations import access, selectors, services
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.forms import region_choices
 from jalon.reference.selectors import country_choices
@@ -30,11 +30,18 @@ class OrganisationForm(MultilingualFormMixin, forms.ModelForm):
         fields = list(services.ORGANISATION_FIELDS)
         field_classes = {"country": ChoiceOfModel}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, directory: bool = True, **kwargs):
+        """`directory` False: the directory data show but cannot be changed (a focal point's own body)."""
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = country_choices()
+        country = self.fields["country"]
+        assert isinstance(country, ChoiceOfModel)
+        country.queryset = country_choices()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        if not directory:
+            for name in access.DIRECTORY_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Kept by the programme team.")
 
 
 class PersonForm(forms.ModelForm):

@@ -83,12 +83,34 @@ def organisation_create(*, actor, **fields) -> Organisation:
 def organisation_update(*, actor, organisation: Organisation, version: int | None = None, **fields) -> Organisation:
     """Change an organisation; `version` is the one the editor saw, refused if someone saved since."""
     _check(actor, lambda: access.organisation_can_change(actor, organisation))
+    _check_directory_fields(actor, organisation, fields)
     current, changed = versioned_update(
         organisation, actor=actor, version=version, fields=fields, allowed=ORGANISATION_FIELDS
     )
     if changed:
         _records_changed()
     return current
+
+
+def _check_directory_fields(actor, organisation: Organisation, fields: dict) -> None:
+    """A focal point sends the directory data back unchanged (a form, a PUT) or not at all: a change to it is
+    refused beside the field, naming who keeps it."""
+    if actor is None or access.organisation_directory_changeable(actor):
+        return
+    errors = {}
+    for name in access.DIRECTORY_FIELDS:
+        if name not in fields:
+            continue
+        value = fields[name]
+        current = getattr(organisation, name)
+        if name == "country":
+            value, current = getattr(value, "pk", value), organisation.country_id
+        if value != current and not (value in (None, "") and current in (None, "")):
+            errors[name] = _(
+                "The programme team keeps this in the directory (eligibility rules read it): ask them to change it."
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

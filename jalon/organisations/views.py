@@ -95,7 +95,11 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access_organisation(request.user, pk, manage=True)
     return form_page(
         request,
-        form=OrganisationForm(request.POST or None, instance=organisation),
+        form=OrganisationForm(
+            request.POST or None,
+            instance=organisation,
+            directory=access.organisation_directory_changeable(request.user),
+        ),
         save=lambda form: services.organisation_update(
             actor=request.user,
             organisation=organisation,

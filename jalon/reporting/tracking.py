@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from jalon.interop.tabular import safe_cell
 from jalon.lib.multilingual import text_in
 from jalon.results.models import DimensionValue, Period, Programme
 from jalon.results.progress import STATUS_LABELS
@@ -57,6 +58,10 @@ def _header(table: TrackingTable) -> list[str]:
     return header
 
 
+# Result code, level, indicator code, title: what people typed, before the figures.
+TEXT_COLUMNS = 4
+
+
 def _lines(table: TrackingTable):
     for item in table.rows:
         indicator = item.indicator
@@ -84,7 +89,9 @@ def tracking_csv(table: TrackingTable) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(_header(table))
-    writer.writerows(_lines(table))
+    # Texts people typed ("=HYPERLINK(...)" in a title) must not become live formulas where the file is
+    # opened: the first TEXT_COLUMNS are theirs; the numbers are ours and stay numbers.
+    writer.writerows([safe_cell(v) for v in line[:TEXT_COLUMNS]] + line[TEXT_COLUMNS:] for line in _lines(table))
     return buffer.getvalue()
 
 
@@ -98,6 +105,9 @@ def tracking_xlsx(table: TrackingTable) -> bytes:
     for line in _lines(table):
         # Numbers go in as numbers so that spreadsheets can sum and chart them.
         sheet.append([_number_or_text(value) for value in line])
+        for cell in sheet[sheet.max_row][:TEXT_COLUMNS]:
+            if cell.data_type == "f":
+                cell.data_type = "s"  # a title that looks like a formula stays the text it is
     sheet.freeze_panes = "E2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -33,6 +33,16 @@ class MilestoneSerializer(serializers.ModelSerializer):
 class IndicatorSerializer(serializers.ModelSerializer):
     result = serializers.CharField(source="result.code", read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
+    being_recomputed = serializers.SerializerMethodField(
+        help_text="A computed indicator whose refresh is waiting or running: its values may not show the latest "
+        "changes yet."
+    )
+
+    def get_being_recomputed(self, indicator: Indicator) -> bool:
+        # The programme is in the context (read once for the list): no query per indicator.
+        programme = self.context.get("programme")
+        recomputing = programme is not None and programme.computed_recomputing
+        return indicator.source == Indicator.Source.COMPUTED and recomputing
 
     class Meta:
         model = Indicator
@@ -58,6 +68,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "means_of_verification",
             "is_demo",
             "milestones",
+            "being_recomputed",
         ]
 
 
@@ -75,6 +86,11 @@ class ResultSerializer(serializers.ModelSerializer):
 class ProgrammeSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.acronym", read_only=True)
     periods = PeriodSerializer(many=True, read_only=True)
+    computed_being_recomputed = serializers.BooleanField(
+        source="computed_recomputing",
+        read_only=True,
+        help_text="Its computed indicators are waiting for their refresh, or being refreshed.",
+    )
 
     class Meta:
         model = Programme
@@ -89,6 +105,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "periods",
             "published",
             "is_demo",
+            "computed_being_recomputed",
         ]
 
 
@@ -153,7 +170,9 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=IndicatorSerializer(many=True))
     @action(detail=True)
     def indicators(self, request, code=None):
-        return Response(IndicatorSerializer(selectors.programme_indicators(self.get_object()), many=True).data)
+        programme = self.get_object()
+        indicators = selectors.programme_indicators(programme)
+        return Response(IndicatorSerializer(indicators, many=True, context={"programme": programme}).data)
 
     @extend_schema(responses=PeriodSerializer(many=True))
     @action(detail=True)

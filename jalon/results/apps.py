@@ -16,10 +16,15 @@ class ResultsConfig(AppConfig):
 
         register(Link("results:programme_list", _("Programmes"), 10))
 
+        from jalon.jobs.queue import recovery_register
         from jalon.organisations.services import organisations_changed
         from jalon.reference.services import reference_changed
-        from jalon.results.computations import computed_schedule_refresh
+        from jalon.results.computations import computed_recover, computed_refresh_all, computed_schedule_refresh
 
         # Computed indicators read reference data and organisations: refresh them when those change.
         reference_changed.connect(lambda: computed_schedule_refresh(source="reference"))
         organisations_changed.connect(lambda: computed_schedule_refresh(source="organisations"))
+        # Their refreshes have no Job: the worker's recovery queues again those lost or failed.
+        recovery_register("computed_refreshes", computed_recover)
+        # Last of the demo: its computed values are up to date when it opens, without waiting for the worker.
+        register_step(1000, "computed indicators", lambda context: computed_refresh_all())

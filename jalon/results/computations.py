@@ -4,19 +4,21 @@ measurements, so that actuals come from the records rather than being typed in.
 A computed indicator's measurements are written only here (computed=True, approved: they are derived
 from records that were already validated). They are refreshed on demand (`jalon refresh-computed`, the
 indicator page) and after a change to the data they read: the services that change those data call
-`computed_schedule_refresh(source=...)`, which runs once after the transaction commits.
+`computed_schedule_refresh(source=...)`, which marks the programmes concerned pending and queues one
+refresh per programme for the worker (see "Refreshing off the request" below).
 """
 
 import datetime
-import threading
+import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
@@ -26,6 +28,8 @@ from jalon.reference.models import Classification, DevelopingCountryRule, Income
 from jalon.reference.selectors import countries_with_classifications, rule_condition
 from jalon.results.models import Dimension, DimensionValue, Indicator, Measure, Measurement, Period, Programme
 from jalon.results.progress_cache import progress_changed
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_RULE = "dac-eligible"
 
@@ -208,6 +212,9 @@ def indicator_refresh(*, indicator: Indicator, actor=None, today: datetime.date 
         raise ValueError(f"{indicator} is not a computed indicator")
     programme = indicator.result.programme
     today = today or datetime.date.today()
+    # One refresh of an indicator at a time (two workers, or a worker and "Recompute now"): both would add
+    # the same new values. The lock waits for the other to commit; then the values read below are its own.
+    list(Indicator.objects.select_for_update().filter(pk=indicator.pk).values_list("pk", flat=True))
     existing = {
         (m.period_id, m.dimension_value_id): m
         for m in Measurement.objects.filter(indicator=indicator, computed=True).select_related("dimension_value")
@@ -301,26 +308,115 @@ def computed_indicators(*, sources: set[str] | None = None):
     )
 
 
-def computed_refresh_all(*, sources: set[str] | None = None, actor=None) -> int:
-    return sum(
-        indicator_refresh(indicator=indicator, actor=actor) for indicator in computed_indicators(sources=sources)
-    )
+# Refreshing off the request ---------------------------------------------------------------------------------
+#
+# A write to data that computed indicators read calls `computed_schedule_refresh(source=...)` in its
+# transaction: each programme whose computed indicators read that source is marked pending with the write
+# (Programme.computed_pending_since), and the one write that finds it not pending yet queues its refresh (the
+# `computed_refresh` task, results/tasks.py), with its transaction: however many writes come before the
+# refresh runs, the programme is refreshed once. The refresh clears the mark as it starts, so that a write
+# during the refresh queues another one and nothing is missed; it marks the programme pending again if it
+# fails (a later write then queues nothing: the mark is set). The worker's recovery (`computed_recover`)
+# queues again the refreshes of programmes pending for long (a task the queue refused, a failed refresh) and
+# of refreshes whose worker died.
 
-
-_pending = threading.local()
+# A programme pending for longer than this has lost its refresh (or its refresh failed): queued again.
+RECOVER_PENDING_AFTER = datetime.timedelta(minutes=5)
 
 
 def computed_schedule_refresh(*, source: str) -> None:
-    """Refresh the computed indicators that read `source`, once, after the current transaction commits."""
-    sources = getattr(_pending, "sources", None)
-    if sources is None:
-        sources = _pending.sources = set()
-    sources.add(source)
-    transaction.on_commit(_run_pending)
+    """Mark stale the programmes whose computed indicators read `source`, in the current transaction, and
+    queue the refresh of those not already waiting for one (queued with the transaction: see jobs.queue)."""
+    keys = [key for key, computation in REGISTRY.items() if source in computation.sources]
+    waiting = (
+        Programme.objects.filter(
+            computed_pending_since__isnull=True,
+            results__indicators__source=Indicator.Source.COMPUTED,
+            results__indicators__computation__in=keys,
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    # One query when every programme is pending already (a second write in the request, an import's rows).
+    computed_mark_stale(programme_ids=list(waiting))
 
 
-def _run_pending() -> None:
-    sources = getattr(_pending, "sources", None)
-    _pending.sources = None
-    if sources:
-        computed_refresh_all(sources=sources)
+def computed_mark_stale(*, programme_ids) -> list[int]:
+    """Mark these programmes' computed indicators stale and queue one refresh for each programme that was not
+    pending yet; returns those. A row at a time: the conditional UPDATE says which writer set the mark, even
+    with another transaction setting it at the same moment (PostgreSQL re-reads the row once it is free)."""
+    from jalon.jobs.queue import task_enqueue_with_commit
+    from jalon.results.tasks import computed_refresh
+
+    now = timezone.now()
+    flipped = [
+        pk
+        for pk in sorted(set(programme_ids))
+        if Programme.objects.filter(pk=pk, computed_pending_since__isnull=True).update(computed_pending_since=now)
+    ]
+    for pk in flipped:
+        task_enqueue_with_commit(computed_refresh, pk)
+    return flipped
+
+
+def programme_computed_refresh(*, programme_id: int, actor=None) -> int:
+    """Refresh every computed indicator of a programme (the `computed_refresh` task, `jalon refresh-computed`);
+    returns how many values changed. Clears the pending mark first (in the worker, outside a transaction: at
+    once, before the records are read), so that a write from now on queues another refresh. If the refresh
+    fails, the programme is pending again, for the worker's recovery to retry, and the error is raised."""
+    started = timezone.now()
+    Programme.objects.filter(pk=programme_id).update(computed_pending_since=None, computed_refreshing_since=started)
+    mine = Programme.objects.filter(pk=programme_id, computed_refreshing_since=started)
+    try:
+        changed = sum(
+            indicator_refresh(indicator=indicator, actor=actor)
+            for indicator in computed_indicators().filter(result__programme_id=programme_id).order_by("pk")
+        )
+    except Exception:
+        logger.warning("Computed indicators of programme %s: the refresh failed, pending again", programme_id)
+        mine.update(computed_refreshing_since=None)
+        Programme.objects.filter(pk=programme_id, computed_pending_since__isnull=True).update(
+            computed_pending_since=timezone.now()
+        )
+        raise
+    # Unless another refresh started meanwhile: its end says when it is done.
+    mine.update(computed_refreshing_since=None)
+    return changed
+
+
+def computed_refresh_all(*, programme_code: str = "", actor=None) -> dict[str, int]:
+    """Refresh now every programme's computed indicators (or one programme's), clearing the pending marks:
+    {programme code: values changed}. Programmes marked pending with no computed indicator left are cleared."""
+    programmes = Programme.objects.filter(
+        Q(results__indicators__source=Indicator.Source.COMPUTED)
+        | Q(computed_pending_since__isnull=False)
+        | Q(computed_refreshing_since__isnull=False)
+    )
+    if programme_code:
+        programmes = programmes.filter(code=programme_code)
+    return {
+        code: programme_computed_refresh(programme_id=pk, actor=actor)
+        for pk, code in programmes.order_by("code").values_list("pk", "code").distinct()
+    }
+
+
+def computed_recover() -> int:
+    """The worker's recovery (every minute): queue again the refresh of programmes pending for long (a task
+    the queue refused or lost, a failed refresh), and of refreshes whose worker died (refreshing for longer
+    than the stale delay of jobs: marked pending again); returns how many. A refresh queued twice is
+    harmless: the second finds nothing changed."""
+    from jalon.jobs.queue import task_enqueue
+    from jalon.results.tasks import computed_refresh
+
+    now = timezone.now()
+    dead = now - datetime.timedelta(seconds=settings.JALON_JOB_STALE_SECONDS)
+    died = list(Programme.objects.filter(computed_refreshing_since__lt=dead).values_list("pk", flat=True))
+    for pk in died:
+        Programme.objects.filter(pk=pk, computed_refreshing_since__lt=dead).update(computed_refreshing_since=None)
+        Programme.objects.filter(pk=pk, computed_pending_since__isnull=True).update(computed_pending_since=now)
+    lost = Programme.objects.filter(computed_pending_since__lt=now - RECOVER_PENDING_AFTER).values_list("pk", flat=True)
+    again = sorted({*died, *lost})
+    for pk in again:
+        task_enqueue(computed_refresh, pk)
+    return len(again)

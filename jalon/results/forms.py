@@ -31,6 +31,7 @@ from jalon.results.models import (
     Result,
 )
 from jalon.results.progress import STATUS_LABELS
+from jalon.web.files import upload_validate
 from jalon.web.forms import (
     DEFAULT_LANGUAGES,
     LANGUAGE_NAMES,
@@ -116,6 +117,7 @@ class MeasurementForm(forms.ModelForm):
                 del fields["numerator"], fields["denominator"]
         if not dimension_values.exists():
             del fields["dimension_value"]
+        fields["evidence"].validators.append(upload_validate)
         if self.instance.pk:
             fields["version"].initial = self.instance.version
             fields["period"].disabled = True

@@ -50,6 +50,15 @@ class Programme(VersionedModel):
     # it (jalon/results/progress_cache.py). Random rather than a counter: a counter comes back to the same
     # value after a rollback or a restored backup, and would then serve what was cached for other data.
     progress_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
+    # Computed indicators are refreshed off the request (computations.py): a write to data they read sets
+    # `computed_pending_since` and, only when it was unset, queues one refresh of the programme; the refresh
+    # clears it when it starts (a write meanwhile queues another) and holds `computed_refreshing_since` until
+    # it ends (left behind by a worker that died: the worker's recovery queues the refresh again).
+    # On the programme rather than in a model of their own: every page that shows computed values reads the
+    # programme already, so saying "being recomputed" costs no query; and a conditional UPDATE of its row
+    # ("set where unset") tells exactly one of several concurrent writers that it is the one to queue.
+    computed_pending_since = models.DateTimeField(null=True, blank=True, editable=False)
+    computed_refreshing_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,6 +78,11 @@ class Programme(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("results:programme_detail", kwargs={"code": self.code})
+
+    @property
+    def computed_recomputing(self) -> bool:
+        """Its computed indicators are waiting for their refresh, or being refreshed: their values may be old."""
+        return self.computed_pending_since is not None or self.computed_refreshing_since is not None
 
 
 class Level(models.Model):

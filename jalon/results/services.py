@@ -519,8 +519,19 @@ def programme_update(*, actor, programme: Programme, version: int | None = None,
     if changed:
         # Thresholds, the developing-country rule and dates change statuses; titles show on the pages.
         progress_changed(current)
-        current.refresh_from_db(fields=["progress_stamp"])
+        # The developing-country rule and the dates are inputs of the computed indicators too.
+        _computed_stale(current.pk)
+        current.refresh_from_db(fields=["progress_stamp", "computed_pending_since"])
     return current
+
+
+def _computed_stale(programme_id: int) -> None:
+    """A change to what computed indicators read (the programme's rule, dates or periods): their refresh is
+    queued, if the programme computes any."""
+    from jalon.results.computations import computed_mark_stale
+
+    if Indicator.objects.filter(result__programme_id=programme_id, source=Indicator.Source.COMPUTED).exists():
+        computed_mark_stale(programme_ids=[programme_id])
 
 
 # Levels ------------------------------------------------------------------------------------------------
@@ -596,6 +607,7 @@ def period_save(
     period.code, period.name, period.start, period.end = code, _texts(name), start, end
     _changed_save(period, before, actor, exclude=["name"])  # a period without a name is shown by its code
     progress_changed(programme)
+    _computed_stale(programme.pk)
     return period
 
 
@@ -608,6 +620,7 @@ def period_delete(*, actor, period: Period) -> None:
     _delete_audited(actor, [*period.milestones.all(), period])
     period.delete()
     progress_changed(period.programme_id)
+    _computed_stale(period.programme_id)
 
 
 # Results -----------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("approvals/", measurements.approval_queue, name="approval_queue"),
     path("measurements/<int:pk>/edit/", measurements.measurement_edit, name="measurement_edit"),
     path("measurements/<int:pk>/review/", measurements.measurement_review, name="measurement_review"),
+    path("measurements/<int:pk>/evidence/", measurements.measurement_evidence, name="measurement_evidence"),
     path("<slug:code>/", programmes.programme_detail, name="programme_detail"),
     path("<slug:code>/indicators/<int:pk>/", programmes.indicator_detail, name="indicator_detail"),
     path("<slug:code>/indicators/<int:pk>/report/", measurements.measurement_create, name="measurement_create"),

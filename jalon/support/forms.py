@@ -16,6 +16,7 @@ from jalon.results import access as results_access
 from jalon.results.models import Programme
 from jalon.support import access, selectors
 from jalon.support.models import Fellowship, Scheme, Sponsorship
+from jalon.web.files import upload_validate
 from jalon.web.forms import ChoiceOfModel, decimal_field
 
 ANY = ("", gettext_lazy("Any"))
@@ -200,7 +201,7 @@ class CostsForm(StepForm):
 
 class ReportForm(StepForm):
     text = forms.CharField(label=gettext_lazy("Report"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    file = forms.FileField(label=gettext_lazy("Report file"), required=False)
+    file = forms.FileField(label=gettext_lazy("Report file"), required=False, validators=[upload_validate])
 
 
 # Lists, queues, costs ----------------------------------------------------------------------------------------

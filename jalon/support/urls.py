@@ -11,6 +11,7 @@ urlpatterns = [
     path("sponsorships/new/", support.sponsorship_create, name="sponsorship_create"),
     path("sponsorships/<int:pk>/", support.sponsorship_detail, name="sponsorship_detail"),
     path("sponsorships/<int:pk>/edit/", support.sponsorship_edit, name="sponsorship_edit"),
+    path("sponsorships/<int:pk>/report-file/", support.sponsorship_report_file, name="sponsorship_report_file"),
     path("sponsorships/<int:pk>/<slug:step>/", support.sponsorship_step, name="sponsorship_step"),
     path("fellowships/review/", support.fellowship_review, name="fellowship_review"),
     path("fellowships/new/", support.fellowship_create, name="fellowship_create"),

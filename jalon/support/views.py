@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from jalon.support.forms import (
 )
 from jalon.support.models import Application, Fellowship, Sponsorship
 from jalon.support.rules import STATUS_LABELS, evaluate, stored_evaluation
+from jalon.web.files import private_file
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 from jalon.web.pages import form_page
 
@@ -249,6 +251,15 @@ def _rules_context(application: Application) -> dict:
     if application.status == application.Status.DRAFT:
         return {"evaluation": evaluate(application), "preview": True}
     return {"evaluation": stored_evaluation(application), "preview": False}
+
+
+@login_required
+def sponsorship_report_file(request, pk: int):
+    """The report file of a sponsorship, to whoever sees the application (personal data: 404 otherwise)."""
+    sponsorship = access.access_sponsorship(request.user, pk)
+    if not sponsorship.report_file:
+        raise Http404
+    return private_file(sponsorship.report_file)
 
 
 @login_required

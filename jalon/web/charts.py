@@ -46,8 +46,8 @@ def amount(value: int) -> str:
 
 def _svg(*, width: int, height: int, ident: str, title: str, desc: str, body: str) -> SafeString:
     return mark_safe(  # noqa: S308 (every data text in `body`, `title` and `desc` is escaped by the callers)
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'style="max-width:{width}px;height:auto" role="img" aria-labelledby="{ident}-t {ident}-d" class="chart">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-labelledby="{ident}-t {ident}-d" class="chart">'
         f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(desc)}</desc>{body}</svg>'
     )
 

@@ -4,7 +4,7 @@ PAGE_CASES: list = [
     # Pages ---------------------------------------------------------------------------------------------
     # Reach and certificates: rows and the records they need in tests/activities/reach_rows.py.
     *__import__("tests.activities.reach_rows", fromlist=["ROWS"]).ROWS,
-    # Participant imports: rows and the records they need in tests/activities/import_rows.py.
+    # Participant imports and certificate batches (background jobs): tests/activities/import_rows.py.
     *__import__("tests.activities.import_rows", fromlist=["ROWS"]).ROWS,
     # Activity list, calendar and page, organisers' forms, registration, people: rows and the records they need
     # in tests/activities/page_rows.py.

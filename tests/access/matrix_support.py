@@ -8,6 +8,8 @@ import datetime
 import re
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+
 from jalon.committees.models import Committee, CommitteeMembership, Meeting
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Currency
@@ -150,6 +152,18 @@ travel_arranged = sponsorship("travel_arranged")
 attended = sponsorship("attended")
 others = sponsorship("draft", other=True)
 fellowship_draft = fellowship("draft")
+
+
+def _reported(ctx):
+    sponsorship = attended(ctx)
+    sponsorship.report_file.save("report.pdf", ContentFile(b"%PDF-1.4 mission report"), save=True)
+    return sponsorship
+
+
+def reported(ctx):
+    return ctx.once("sponsorship-reported", _reported)
+
+
 fellowship_submitted = fellowship("submitted")
 fellowship_approved = fellowship("approved")
 
@@ -221,6 +235,13 @@ PAGE_CASES: list = [
         refused_as=HIDDEN_FROM_OTHERS,
     ),
     page("support: edit a draft", "support:sponsorship_edit", APPLICANTS, kwargs=pk_of(draft), refused_as=HIDDEN),
+    page(
+        "support: the report file of nsb's sponsorship",
+        "support:sponsorship_report_file",
+        READERS,
+        kwargs=pk_of(reported),
+        refused_as=HIDDEN,
+    ),
     page(
         "support: submit a sponsorship",
         "support:sponsorship_step",

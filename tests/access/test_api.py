@@ -12,11 +12,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 
 import jalon
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import CONFLICT_MESSAGE
+from jalon.api.tokens import token_create
 from jalon.organisations.models import Organisation
 from jalon.results.models import Programme
 from tests.client import Client
@@ -357,8 +357,8 @@ def test_an_organisation_shows_its_iso_membership(client, nsb):
 @pytest.fixture
 def token_client(users):
     """An API client with no session at all: it authenticates with the manager's token alone."""
-    token = Token.objects.create(user=users["manager"])
-    return Client(HTTP_AUTHORIZATION=f"Token {token.key}", enforce_csrf_checks=True)
+    _token, key = token_create(actor=users["manager"], name="Test")
+    return Client(HTTP_AUTHORIZATION=f"Token {key}", enforce_csrf_checks=True)
 
 
 def audit_entries(pk) -> list[AuditEntry]:
@@ -404,8 +404,8 @@ def test_a_token_creates_changes_and_deletes_an_organisation_and_each_write_is_a
 
 def test_a_token_of_the_platform_admin_deletes_and_the_deletion_is_audited(users):
     victim = OrganisationFactory(name="Short-lived body")
-    token = Token.objects.create(user=users["admin"])
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = token_create(actor=users["admin"], name="Test")
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.delete(organisation_page_url(victim.pk)).status_code == 204
     assert not Organisation.objects.filter(pk=victim.pk).exists()
     entry = audit_entries(victim.pk)[-1]
@@ -610,3 +610,24 @@ def test_countries_are_named_in_the_six_un_languages_by_the_api(client, db):
         "zh": "塞内加尔",
         "ru": "Сенегал",
     }
+
+
+def test_a_focal_point_may_not_change_its_organisations_directory_data_through_the_api(client_as, nsb):
+    """Country, kind, ISO member id, IATI identifier, publication: what the eligibility rules trust. The
+    programme team keeps them; the focal point keeps contact details and the description."""
+    client = client_as("focal")
+    switzerland = {"country": "CHE", "kind": "other", "published": False, "iati_identifier": "XM-DAC-0"}
+    for field, value in switzerland.items():
+        response = client.patch(organisation_page_url(nsb.pk), **json_body({field: value}))
+        assert response.status_code == 400, (field, response.content)
+        assert "équipe du programme" in response.json()[field][0]
+    nsb.refresh_from_db()
+    assert (nsb.country.iso3, nsb.published) == ("SEN", True)
+    # Sending the directory data back unchanged, as a PUT does, is fine.
+    current = client.get(organisation_page_url(nsb.pk)).json()
+    unchanged = {key: current[key] for key in ("name", "acronym", "kind", "country", "iso_member_id", "published")}
+    response = client.put(organisation_page_url(nsb.pk), **json_body(unchanged | {"email": "contact@asn.sn"}))
+    assert response.status_code == 200, response.content
+    # The programme team changes them.
+    response = client_as("manager").patch(organisation_page_url(nsb.pk), **json_body({"kind": "other"}))
+    assert response.status_code == 200 and response.json()["kind"] == "other"

@@ -16,13 +16,15 @@ from dataclasses import dataclass
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from jalon.accounts.models import Role
 from jalon.organisations.models import Organisation, Person
+from jalon.reference.models import Country
 from jalon.results.models import Dimension, Indicator, Level, Measurement, Period, Programme, Result
-from tests.access import matrix_activities, matrix_committees, matrix_gap, matrix_jobs, matrix_support
+from tests.access import matrix_activities, matrix_committees, matrix_gap, matrix_jobs, matrix_support, matrix_tokens
 from tests.access.matrix import (
     ADMIN,
     ADMIN_LOGIN,
@@ -95,6 +97,14 @@ def name_of(organisation_of: Callable) -> Callable:
     return lambda ctx: Organisation.objects.filter(pk=organisation_of(ctx).pk).values_list("name", flat=True).first()
 
 
+def website_of(organisation_of: Callable) -> Callable:
+    return lambda ctx: Organisation.objects.filter(pk=organisation_of(ctx).pk).values_list("website", flat=True).first()
+
+
+def email_of(organisation_of: Callable) -> Callable:
+    return lambda ctx: Organisation.objects.filter(pk=organisation_of(ctx).pk).values_list("email", flat=True).first()
+
+
 def exists(organisation_of: Callable) -> Callable:
     return lambda ctx: Organisation.objects.filter(pk=organisation_of(ctx).pk).exists()
 
@@ -139,6 +149,15 @@ def draft_kwargs(ctx) -> dict:
 
 def submitted_kwargs(ctx) -> dict:
     return {"pk": ctx.framework.submitted.pk}
+
+
+def draft_with_evidence(ctx) -> dict:
+    def attach(ctx):
+        draft = ctx.framework.draft
+        draft.evidence.save("evidence.pdf", ContentFile(b"%PDF-1.4 attendance sheets"), save=True)
+        return draft
+
+    return {"pk": ctx.once("draft-evidence", attach).pk}
 
 
 def measurement_count(ctx) -> int:
@@ -297,9 +316,28 @@ CASES = [
         NSB_EDITORS,
         method="post",
         kwargs=pk_of(NSB),
-        data=lambda ctx: organisation_form(ctx.nsb, name="Renamed ASN"),
+        data=lambda ctx: organisation_form(ctx.nsb, website="https://renamed.example.org"),
         ok=NSB_PAGE,
-        effect=name_of(NSB),
+        effect=website_of(NSB),
+    ),
+    page(
+        "organisation directory data of the focal point's own organisation (country, kind, publication)",
+        "web:organisation_edit",
+        TEAM,
+        method="post",
+        kwargs=pk_of(NSB),
+        data=lambda ctx: {
+            key: value
+            for key, value in organisation_form(
+                ctx.nsb, country=Country.objects.get(iso3="CHE").pk, kind="other"
+            ).items()
+            if key != "published"
+        },
+        # The focal point and contributor reach the form; the directory fields are fixed on it, so what
+        # they post there is ignored: saved, nothing of it changed.
+        refused_as={"focal": (302,), "contributor": (403,)},
+        ok=NSB_PAGE,
+        effect=lambda ctx: Organisation.objects.filter(pk=ctx.nsb.pk).values_list("country_id", "kind").first(),
     ),
     page("organisation edit form of another organisation", "web:organisation_edit", TEAM, kwargs=pk_of(OTHER_NSB)),
     page(
@@ -461,8 +499,8 @@ CASES = [
         NSB_EDITORS,
         method="put",
         kwargs=pk_of(NSB),
-        data=lambda ctx: {"name": {"en": "Renamed ASN"}, "kind": "nsb", "country": "SEN"},
-        effect=name_of(NSB),
+        data=lambda ctx: {"name": dict(ctx.nsb.name), "kind": "nsb", "country": "SEN", "email": "put@asn.sn"},
+        effect=email_of(NSB),
     ),
     api(
         "API organisation partial update of the focal point's own organisation",
@@ -470,8 +508,8 @@ CASES = [
         NSB_EDITORS,
         method="patch",
         kwargs=pk_of(NSB),
-        data=lambda ctx: {"name": {"en": "Renamed ASN"}},
-        effect=name_of(NSB),
+        data=lambda ctx: {"website": "https://patched.example.org"},
+        effect=website_of(NSB),
     ),
     api(
         "API organisation partial update of another organisation",
@@ -573,6 +611,14 @@ CASES = [
         ok=INDICATOR_PAGE,
         refused=(404,),
         effect=measurement_state(DRAFT),
+    ),
+    page(
+        "measurement evidence file of nsb's draft",
+        "results:measurement_evidence",
+        NSB_REPORTERS_AND_TEAM,
+        kwargs=draft_with_evidence,
+        refused=(404,),
+        refused_anonymous=(404,),  # the evidence of a published, approved value is public, as the value is
     ),
     page(
         "measurement review of a submitted value",
@@ -916,14 +962,15 @@ CASES = [
 
 
 # Each later module keeps its rows beside its own fixtures.
-ALL_CASES = (
-    CASES
-    + matrix_activities.CASES
-    + matrix_committees.CASES
-    + matrix_support.CASES
-    + matrix_jobs.CASES
-    + matrix_gap.CASES
-)
+ALL_CASES = [
+    *CASES,
+    *matrix_activities.CASES,
+    *matrix_committees.CASES,
+    *matrix_support.CASES,
+    *matrix_jobs.CASES,
+    *matrix_tokens.CASES,
+    *matrix_gap.CASES,
+]
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[case.label for case in ALL_CASES])

@@ -1,17 +1,20 @@
-"""Access table rows for participant imports (spliced into tests/access/matrix_activities.py)."""
+"""Access table rows for the activities' background jobs, participant imports and certificate batches (spliced
+into tests/access/matrix_activities.py)."""
 
 import re
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from jalon.interop.models import ImportJob
+from jalon.activities.services import registration_complete, registration_create
+from jalon.jobs.models import Job
+from jalon.organisations.models import Person
 from tests.access.matrix import EVERYONE, TEAM, Redirect, page, url
 from tests.activities.import_files import workshop_create
 
-# Those who manage an activity `nsb` organises: its focal point and contributor, and the programme team.
+# Those who manage an activity `nsb` organises: its focal point and contributor, and the programme team. They
+# import its participants and follow its imports (its team's, whoever uploaded the file).
 ORGANISERS = TEAM | {"focal", "contributor"}
-# An import's page and report: whoever uploaded the file (here `nsb`'s focal point) and the programme team.
-UPLOADER_AND_TEAM = TEAM | {"focal"}
 
 
 def workshop(ctx):
@@ -22,16 +25,19 @@ def workshop_code(ctx) -> dict:
     return {"code": workshop(ctx).code}
 
 
-def job_build(ctx) -> ImportJob:
-    return ImportJob.objects.create(
-        kind=ImportJob.Kind.PARTICIPANTS,
-        activity=workshop(ctx),
-        file_name="participants.xlsx",
-        status=ImportJob.Status.FAILED,
+def job_build(ctx) -> Job:
+    return Job.objects.create(
+        kind="participants",
+        subject_id=workshop(ctx).pk,
+        upload_name="participants.xlsx",
+        status=Job.Status.FAILED,
         message="The file has one problem.",
-        errors=[{"row": 3, "column": "Email", "value": "x@", "message": "Not a valid email address."}],
-        error_count=1,
-        created_by=ctx.users["focal"],
+        result={
+            "errors": [{"row": 3, "column": "Email", "value": "x@", "message": "Not a valid email address."}],
+            "error_count": 1,
+            "rows": 1,
+        },
+        owner=ctx.users["focal"],
     )
 
 
@@ -50,7 +56,38 @@ def upload(ctx) -> dict:
 
 
 def jobs_count(ctx) -> int:
-    return ImportJob.objects.count()
+    return Job.objects.filter(kind="participants").count()
+
+
+def completed_workshop(ctx) -> dict:
+    """The workshop, with one participant who completed it (a certificate to make)."""
+
+    def build(ctx):
+        person = Person.objects.create(given_name="Awa", family_name="Diop", organisation=ctx.nsb)
+        registration = registration_create(actor=None, activity=workshop(ctx), person=person)
+        registration_complete(actor=None, registration=registration)
+        return workshop(ctx)
+
+    return {"code": ctx.once("completed_workshop", build).code}
+
+
+def certificates_job(ctx) -> dict:
+    """A certificate batch the focal point asked for, done, with its ZIP."""
+
+    def build(ctx):
+        job = Job.objects.create(
+            kind="certificates", subject_id=workshop(ctx).pk, owner=ctx.users["focal"], status=Job.Status.SUCCEEDED
+        )
+        job.result_file.save("certificates.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=False)
+        job.result_name = "certificates-matrix-import.zip"
+        job.save()
+        return job
+
+    return {"pk": ctx.once("certificates_job", build).pk}
+
+
+def certificate_jobs_count(ctx) -> int:
+    return Job.objects.filter(kind="certificates").count()
 
 
 JOB_PAGE = Redirect(
@@ -85,6 +122,22 @@ ROWS = [
         data=lambda ctx: {"activity": workshop(ctx).code},
         refused_anonymous=(403,),
     ),
-    page("import progress", "activities:import_job", UPLOADER_AND_TEAM, kwargs=job, refused=(404,)),
-    page("import report", "activities:import_report", UPLOADER_AND_TEAM, kwargs=report, refused=(404,)),
+    # A participant import is followed by the activity's team, whoever uploaded the file; for anyone else it
+    # does not exist (404).
+    page("import progress", "activities:import_job", ORGANISERS, kwargs=job, refused=(404,)),
+    page("import report", "activities:import_report", ORGANISERS, kwargs=report, refused=(404,)),
+    # All the certificates of an activity, as one ZIP made in the background: asked for by its organisers,
+    # followed (and the file downloaded) by its team.
+    page(
+        "all certificates (ZIP) of an activity",
+        "activities:certificates_batch",
+        ORGANISERS,
+        method="post",
+        kwargs=completed_workshop,
+        data=lambda ctx: {},
+        ok=Redirect(lambda ctx: re.escape(url("jobs:job_list")) + r"\d+/", "the job's page"),
+        effect=certificate_jobs_count,
+    ),
+    page("certificate batch's page", "jobs:job_detail", ORGANISERS, kwargs=certificates_job, refused=(404,)),
+    page("certificate batch's ZIP", "jobs:job_file", ORGANISERS, kwargs=certificates_job, refused=(404,)),
 ]

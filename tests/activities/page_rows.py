@@ -9,6 +9,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
+
 from jalon.activities import services
 from jalon.activities.models import Activity, ActivitySession, Attendance, Material, Registration
 from jalon.organisations.models import Person
@@ -84,6 +86,15 @@ def session_of(ctx) -> dict:
 
 def material_of(ctx) -> dict:
     return {"code": records(ctx).open.code, "pk": records(ctx).material.pk}
+
+
+def material_file_of(ctx) -> dict:
+    def attach(ctx):
+        material = records(ctx).material
+        material.file.save("slides.pdf", ContentFile(b"%PDF-1.4 slides"), save=True)
+        return material
+
+    return {"code": records(ctx).open.code, "pk": ctx.once("material-file", attach).pk}
 
 
 def registration_of(ctx) -> dict:
@@ -306,6 +317,12 @@ ROWS = [
         effect=lambda ctx: records(ctx).open.materials.count(),
     ),
     page("material edit form", "activities:material_edit", ORGANISERS, kwargs=material_of),
+    page(
+        "material file of a published activity",
+        "activities:material_file",
+        EVERYONE,
+        kwargs=material_file_of,
+    ),
     page(
         "material edit",
         "activities:material_edit",

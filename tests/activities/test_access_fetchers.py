@@ -9,6 +9,7 @@ from django.http import Http404
 
 from jalon.activities import access, services
 from jalon.activities.selectors import certificate_lookup
+from jalon.jobs.access import access_job
 from jalon.lib.ids import MAX_ID
 from tests.activities.conftest import activity_build, register
 
@@ -54,7 +55,7 @@ def test_ids_the_database_cannot_hold_are_not_found_rather_than_a_server_error(u
         lambda: access.access_session(users["manager"], activity.code, MAX_ID + 1),
         lambda: access.access_material(users["manager"], activity.code, MAX_ID + 1),
         lambda: access.access_registration(users["manager"], activity.code, MAX_ID + 1),
-        lambda: access.access_import_job(users["manager"], MAX_ID + 1),
+        lambda: access_job(users["manager"], MAX_ID + 1, kind="participants"),
     ):
         with pytest.raises(Http404):
             fetch()

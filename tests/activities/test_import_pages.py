@@ -1,5 +1,6 @@
-"""The import pages: bad files get clear messages (never a 500), the progress page in each state, the
-templates in both languages, and who sees an import."""
+"""The import pages: bad files get clear messages (never a 500), the progress page in each state, cancel, the
+templates in both languages, and who sees an import. The tests' immediate backend runs an import in the
+upload's request; tests/activities/test_import_worker.py runs it in a real worker behind a real server."""
 
 import io
 import zipfile
@@ -9,9 +10,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from jalon.activities import imports as participants
+from jalon.activities.imports import participants_import_start, participants_import_work
 from jalon.activities.models import Registration
-from jalon.interop import jobs
-from jalon.interop.models import ImportJob
+from jalon.activities.tasks import participants_import
+from jalon.jobs import services as jobs
+from jalon.jobs.models import Job
+from jalon.organisations.models import Person
 from tests.activities.import_files import (
     HEADERS_EN,
     HEADERS_FR,
@@ -21,16 +26,6 @@ from tests.activities.import_files import (
     workshop_create,
     xlsx_bytes,
 )
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def inline(settings):
-    settings.JALON_IMPORTS_INLINE = True
 
 
 @pytest.fixture
@@ -54,9 +49,10 @@ def form_error(response) -> str:
     return " ".join(response.context["form"].errors["file"])
 
 
-def job_of(**fields) -> ImportJob:
-    defaults = {"kind": ImportJob.Kind.PARTICIPANTS, "file_name": "participants.xlsx", "language": "en"}
-    return ImportJob.objects.create(**{**defaults, **fields})
+def job_of(activity, owner, **fields) -> Job:
+    """A participant import in the state `fields` give it."""
+    defaults = {"kind": "participants", "upload_name": "participants.xlsx", "language": "en"}
+    return Job.objects.create(subject_id=activity.pk, owner=owner, **{**defaults, **fields})
 
 
 # Bad files --------------------------------------------------------------------------------------------------
@@ -88,7 +84,7 @@ def test_files_that_are_not_spreadsheets_are_refused_on_the_form_with_a_clear_me
 ):
     response = post(client_as("manager"), workshop, name, content)
     assert message in form_error(response)
-    assert not ImportJob.objects.exists()
+    assert not Job.objects.exists()
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(client_as, workshop, settings):
@@ -106,44 +102,40 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(client_as, work
         ("random.csv", b"foo,bar\n1,2\n", "No known column header in the first row."),
     ],
 )
-def test_files_without_data_fail_with_a_clear_message(client_as, workshop, inline, name, content, message):
+def test_files_without_data_fail_with_a_clear_message(client_as, workshop, name, content, message):
     response = post(client_as("manager"), workshop, name, content)
-    job = ImportJob.objects.get()
+    job = Job.objects.get()
     assert response.status_code == 302
-    assert job.status == ImportJob.Status.FAILED
-    assert message in job.message + " ".join(error["message"] for error in job.errors)
+    assert job.status == Job.Status.FAILED
+    assert message in job.message + " ".join(error["message"] for error in job.result.get("errors", []))
     page = client_as("manager").get(response["Location"])
     assert page.status_code == 200 and message in page.content.decode()
 
 
-def test_more_rows_than_the_limit_fail_without_saving(client_as, workshop, inline, settings):
+def test_more_rows_than_the_limit_fail_without_saving(client_as, workshop, settings):
     settings.JALON_IMPORT_MAX_ROWS = 10
     post(client_as("manager"), workshop, "many.xlsx", xlsx_bytes(HEADERS_EN, participant_rows(11)))
-    job = ImportJob.objects.get()
-    assert job.status == ImportJob.Status.FAILED
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
     assert job.message == "The file has more than 10 rows of data: split it into several files."
     assert not Registration.objects.exists()
 
 
-def test_a_crashed_import_is_marked_failed_with_a_message_and_saves_nothing(
-    client_as, workshop, inline, monkeypatch, caplog
-):
+def test_a_crashed_import_is_marked_failed_with_a_message_and_saves_nothing(client_as, workshop, monkeypatch, caplog):
     def crash(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr("jalon.activities.imports.participants_save", crash)
     post(client_as("manager"), workshop, "p.xlsx", xlsx_bytes(HEADERS_EN, participant_rows(2)))
-    job = ImportJob.objects.get()
-    assert job.status == ImportJob.Status.FAILED
-    assert job.message.startswith("The import stopped because of an unexpected error. Nothing was saved.")
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert job.message.startswith("The job stopped because of an unexpected error. Nothing was saved.")
     assert "disk on fire" not in job.message, "internal details stay in the server log"
-    assert "Import job" in caplog.text
-    assert not Registration.objects.exists() and not job.file
+    assert f"Job {job.pk} (participants) crashed" in caplog.text
+    assert not Registration.objects.exists() and not job.upload
 
 
-def test_a_crash_during_the_save_rolls_back_what_was_written(client_as, workshop, inline, monkeypatch):
-    from jalon.activities import imports as participants
-
+def test_a_crash_during_the_save_rolls_back_what_was_written(client_as, workshop, monkeypatch):
     original = participants._attendance_save
 
     def attendance_then_crash(*args, **kwargs):
@@ -152,118 +144,143 @@ def test_a_crash_during_the_save_rolls_back_what_was_written(client_as, workshop
 
     monkeypatch.setattr(participants, "_attendance_save", attendance_then_crash)
     post(client_as("manager"), workshop, "p.xlsx", xlsx_bytes(HEADERS_EN, participant_rows(5)))
-    assert ImportJob.objects.get().status == ImportJob.Status.FAILED
+    assert Job.objects.get().status == Job.Status.FAILED
     assert not Registration.objects.exists()
 
 
-# Background jobs and the progress page -------------------------------------------------------------------
+# Background jobs, the progress page and cancel --------------------------------------------------------------
 
 
-def test_an_upload_starts_a_background_job_after_commit_and_shows_its_progress(client_as, workshop, users):
-    client = client_as("manager")
-    response = post(client, workshop, "p.xlsx", xlsx_bytes(HEADERS_EN, participant_rows(2)))
-    job = ImportJob.objects.get()
-    # Outside the tests' inline mode, the job waits for the upload's transaction to commit (which a test never
-    # does): it is queued, with its file kept until it runs.
-    assert job.status == ImportJob.Status.QUEUED and job.file
-    assert job.created_by == users["manager"] and job.language == "en"
-    jobs._LIVE.add(job.pk)  # what the commit would do, as it starts the thread
-    try:
-        page = client.get(response["Location"])
-    finally:
-        jobs._LIVE.discard(job.pk)
+def test_an_upload_queued_for_the_worker_keeps_its_file_and_the_page_waits_for_it(client_as, workshop, users):
+    job = participants_import_start(
+        actor=users["manager"],
+        activity=workshop,
+        upload=upload("p.xlsx", xlsx_bytes(HEADERS_EN, participant_rows(2))),
+        language="en",
+        enqueue=False,
+    )
+    assert (job.status, job.kind, job.subject_id, job.owner) == (
+        "queued",
+        "participants",
+        workshop.pk,
+        users["manager"],
+    )
+    assert job.upload and job.upload_name == "p.xlsx"
+    page = client_as("manager").get(url("activities:import_job", pk=job.pk))
     html = page.content.decode()
-    assert page["Refresh"] == "2"
+    assert page["Refresh"] == "2" and page["Cache-Control"] == "no-store"
     assert '<meta http-equiv="refresh" content="2">' in html
-    assert "<progress" in html and "Waiting for another import" in html
+    assert "<progress" in html and "Waiting for the worker to start it" in html
+    assert url("jobs:job_cancel", pk=job.pk) in html, "its owner may cancel it"
+
+    # What the worker does with it: the task runs the job, which saves the rows and removes the upload.
+    participants_import.enqueue(job.pk)
+    job.refresh_from_db()
+    assert job.status == "succeeded" and not job.upload
+    assert Registration.objects.filter(activity=workshop).count() == 2
 
 
 def test_the_progress_page_shows_a_bar_while_checking_rows_then_saving(client_as, workshop, users):
     job = job_of(
-        activity=workshop,
-        created_by=users["manager"],
-        status=ImportJob.Status.RUNNING,
-        step=ImportJob.Step.READING,
-        rows_total=1000,
-        rows_done=250,
-        worker=jobs.worker_name(),
+        workshop,
+        users["manager"],
+        status=Job.Status.RUNNING,
+        step="Reading and checking the rows",
+        total=1000,
+        done=250,
+        worker="elsewhere:1",
+        heartbeat_at=timezone.now(),
     )
-    jobs._LIVE.add(job.pk)
-    try:
-        client = client_as("manager")
-        html = client.get(url("activities:import_job", pk=job.pk)).content.decode()
-        assert '<progress id="import-progress" max="1000" value="250">25 %</progress>' in html
-        assert "Checking the rows: 250 of about 1000." in html
-        ImportJob.objects.filter(pk=job.pk).update(step=ImportJob.Step.SAVING, rows_done=1000)
-        html = client.get(url("activities:import_job", pk=job.pk)).content.decode()
-        assert "Every row is valid: saving 1000 rows" in html and "<progress" in html
-    finally:
-        jobs._LIVE.discard(job.pk)
+    client = client_as("manager")
+    html = client.get(url("activities:import_job", pk=job.pk)).content.decode()
+    assert '<progress id="job-progress" max="1000" value="250">25 %</progress>' in html
+    assert "Reading and checking the rows 250 of 1000" in html
+    Job.objects.filter(pk=job.pk).update(step="Every row is valid: saving 1000 rows…", total=None, done=0)
+    html = client.get(url("activities:import_job", pk=job.pk)).content.decode()
+    assert "Every row is valid: saving 1000 rows" in html and '<progress id="job-progress">' in html
 
 
 def test_a_finished_job_page_does_not_refresh(client_as, workshop, users):
-    job = job_of(activity=workshop, created_by=users["manager"], status=ImportJob.Status.DONE, result={"rows": 3})
+    job = job_of(workshop, users["manager"], status=Job.Status.SUCCEEDED, result={"rows": 3})
     response = client_as("manager").get(url("activities:import_job", pk=job.pk))
     assert "Refresh" not in response
     assert 'http-equiv="refresh"' not in response.content.decode()
     assert "The file was imported." in response.content.decode()
 
 
-def test_a_job_whose_process_died_is_marked_failed_instead_of_running_forever(client_as, workshop, users):
+def test_the_generic_job_page_sends_an_import_to_its_own_page(client_as, workshop, users):
+    job = job_of(workshop, users["focal"], status=Job.Status.SUCCEEDED, result={"rows": 3})
+    response = client_as("contributor").get(url("jobs:job_detail", pk=job.pk))
+    assert response.status_code == 302 and response["Location"] == url("activities:import_job", pk=job.pk)
+
+
+def test_a_job_whose_worker_died_is_marked_failed_instead_of_running_forever(client_as, workshop, users):
     import socket
 
     job = job_of(
-        activity=workshop,
-        created_by=users["manager"],
-        status=ImportJob.Status.RUNNING,
+        workshop,
+        users["manager"],
+        status=Job.Status.RUNNING,
         worker=f"{socket.gethostname()}:{2**22 + 12345}",
+        heartbeat_at=timezone.now(),
     )
     html = client_as("manager").get(url("activities:import_job", pk=job.pk)).content.decode()
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.FAILED and job.finished_at
+    assert job.status == Job.Status.FAILED and job.finished_at
     assert "interrupted" in job.message and "interrupted" in html
 
 
-def test_a_job_of_this_process_that_no_thread_runs_is_marked_failed(client_as, workshop, users):
-    job = job_of(
-        activity=workshop, created_by=users["manager"], status=ImportJob.Status.RUNNING, worker=jobs.worker_name()
+def test_the_owner_cancels_a_queued_import_from_its_page_and_nothing_is_imported(client_as, workshop, users):
+    job = participants_import_start(
+        actor=users["focal"],
+        activity=workshop,
+        upload=upload("p.csv", csv_bytes(HEADERS_EN, participant_rows(3))),
+        language="en",
+        enqueue=False,
     )
-    client_as("manager").get(url("activities:import_job", pk=job.pk))
+    page = url("activities:import_job", pk=job.pk)
+    client = client_as("focal")
+    response = client.post(url("jobs:job_cancel", pk=job.pk), {"next": page})
+    assert response.status_code == 302 and response["Location"] == page
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.FAILED
+    assert job.status == "cancelled" and not job.upload, "the upload (personal data) goes with the job"
+    participants_import.enqueue(job.pk)  # the worker, later: nothing to do
+    assert not Registration.objects.exists()
+    html = client.get(page).content.decode()
+    assert "Cancelled before it started: nothing was saved." in html
+    assert "Import a file" in html and url("jobs:job_cancel", pk=job.pk) not in html
 
 
-def test_a_job_of_another_server_is_failed_only_after_a_long_silence(client_as, workshop, users, settings):
-    job = job_of(activity=workshop, created_by=users["manager"], status=ImportJob.Status.RUNNING, worker="elsewhere:1")
-    client = client_as("manager")
-    client.get(url("activities:import_job", pk=job.pk))
-    job.refresh_from_db()
-    assert job.status == ImportJob.Status.RUNNING
-    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timezone.timedelta(hours=4))
-    client.get(url("activities:import_job", pk=job.pk))
-    job.refresh_from_db()
-    assert job.status == ImportJob.Status.FAILED
+def test_only_its_owner_cancels_an_import_the_team_follows(client_as, workshop, users):
+    job = job_of(workshop, users["focal"], status=Job.Status.QUEUED)
+    client = client_as("contributor")
+    assert url("jobs:job_cancel", pk=job.pk) not in client.get(url("activities:import_job", pk=job.pk)).content.decode()
+    assert client.post(url("jobs:job_cancel", pk=job.pk)).status_code == 403
+    assert Job.objects.get(pk=job.pk).status == "queued"
 
 
-def test_the_background_thread_runs_the_job_and_releases_its_connection(
-    workshop, users, settings, tmp_path, django_capture_on_commit_callbacks
-):
-    """The thread body, run here in the test's own thread and transaction (a real thread would not see the
-    test's uncommitted records)."""
-    with django_capture_on_commit_callbacks() as started:
-        job = jobs.import_job_create(
-            actor=users["manager"],
-            kind=ImportJob.Kind.PARTICIPANTS,
-            activity=workshop,
-            upload=upload("p.csv", csv_bytes(HEADERS_EN, participant_rows(3))),
-            language="fr",
-        )
-    # The thread starts once the upload is committed; until then the job is not live (a rolled-back job's
-    # id may be given again and must not look live).
-    assert len(started) == 1 and job.pk not in jobs._LIVE
-    jobs.import_job_run(job.pk)
+def test_a_cancel_asked_during_the_save_rolls_the_whole_import_back(workshop, users, monkeypatch):
+    job = participants_import_start(
+        actor=users["manager"],
+        activity=workshop,
+        upload=upload("p.csv", csv_bytes(HEADERS_EN, participant_rows(5))),
+        language="en",
+        enqueue=False,
+    )
+    original = participants._registrations_save
+
+    def registrations_then_cancel(*args, **kwargs):
+        saved = original(*args, **kwargs)
+        assert Registration.objects.filter(activity=workshop).count() == 5
+        jobs.job_cancel(actor=users["manager"], job=job)  # the owner, on the page, while the save runs
+        return saved
+
+    monkeypatch.setattr(participants, "_registrations_save", registrations_then_cancel)
+
+    jobs.job_run(job.pk, participants_import_work)
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.DONE and job.result["registrations_created"] == 3
+    assert (job.status, job.message) == ("cancelled", "Cancelled: nothing was saved.")
+    assert not Registration.objects.exists() and not Person.objects.filter(email__endswith="@example.org").exists()
 
 
 # Templates ---------------------------------------------------------------------------------------------------
@@ -300,7 +317,7 @@ def test_the_csv_template_is_a_header_row_excel_opens_in_each_language(client, d
     assert text.strip().split(separator)[:3] == (HEADERS_FR if language == "fr" else HEADERS_EN)[:3]
 
 
-def test_a_downloaded_template_filled_in_imports(client_as, workshop, inline):
+def test_a_downloaded_template_filled_in_imports(client_as, workshop):
     client = client_as("manager")
     response = client.get(
         url("activities:import_template", "fr", language="fr", format="xlsx"), {"activity": workshop.code}
@@ -318,8 +335,8 @@ def test_a_downloaded_template_filled_in_imports(client_as, workshop, inline):
 
     post(client, workshop, "rempli.xlsx", buffer.getvalue(), language="fr")
 
-    job = ImportJob.objects.get()
-    assert job.status == ImportJob.Status.DONE, job.errors
+    job = Job.objects.get()
+    assert job.status == Job.Status.SUCCEEDED, job.result
     assert job.result["registrations_created"] == 2, "the example row and the added one"
 
 
@@ -334,24 +351,55 @@ def test_unknown_template_languages_and_formats_are_not_found(client, db):
 
 def test_an_organiser_of_another_activity_neither_imports_nor_sees_its_imports(client_as, users, other_nsb):
     elsewhere = workshop_create(users["manager"], other_nsb, code="kenya-workshop")
-    job = job_of(activity=elsewhere, created_by=users["manager"], status=ImportJob.Status.DONE)
+    job = job_of(elsewhere, users["manager"], status=Job.Status.SUCCEEDED)
     client = client_as("focal")
     assert client.get(url("activities:participant_import", code=elsewhere.code)).status_code == 403
     assert client.get(url("activities:import_job", pk=job.pk)).status_code == 404
+    assert client.get(url("jobs:job_detail", pk=job.pk)).status_code == 404
 
 
-def test_the_import_page_lists_recent_imports_visible_to_the_user(client_as, workshop, users):
-    mine = job_of(activity=workshop, created_by=users["focal"], file_name="mine.xlsx", status=ImportJob.Status.DONE)
-    theirs = job_of(activity=workshop, created_by=users["contributor"], file_name="theirs.xlsx")
-    html = client_as("focal").get(url("activities:participant_import", code=workshop.code)).content.decode()
-    assert mine.file_name in html and theirs.file_name not in html
-    html = client_as("manager").get(url("activities:participant_import", code=workshop.code)).content.decode()
-    assert mine.file_name in html and theirs.file_name in html
+# The activity `nsb` organises: its focal point and contributor, and the programme team (manager, admin).
+TEAM = {"focal", "contributor", "manager", "admin"}
+
+
+@pytest.mark.parametrize("role", [None, "plain", "viewer", "contributor", "focal", "manager", "admin"])
+def test_an_import_is_followed_by_the_activitys_team_and_by_nobody_else(client_as, workshop, users, role):
+    errors = [{"row": 2, "column": "Email", "value": "awa@", "message": "Not a valid email address."}]
+    job = job_of(
+        workshop,
+        users["focal"],
+        status=Job.Status.FAILED,
+        message="The file has 1 problem.",
+        result={"errors": errors, "error_count": 1, "rows": 1},
+    )
+    client = client_as(role)
+    page = client.get(url("activities:import_job", pk=job.pk))
+    report = client.get(url("activities:import_report", pk=job.pk, format="csv"))
+    if role is None:
+        assert page.status_code == report.status_code == 302
+    elif role in TEAM:
+        assert page.status_code == report.status_code == 200
+        assert "awa@" in page.content.decode() and "awa@" in report.content.decode("utf-8-sig")
+        assert report["Cache-Control"] == "private, no-store"
+    else:
+        assert page.status_code == report.status_code == 404, "another person's import does not exist for them"
+
+
+def test_the_import_page_lists_the_activitys_recent_imports(client_as, workshop, users, other_nsb):
+    mine = job_of(workshop, users["focal"], upload_name="mine.xlsx", status=Job.Status.SUCCEEDED)
+    theirs = job_of(workshop, users["contributor"], upload_name="theirs.xlsx")
+    elsewhere = job_of(
+        workshop_create(users["manager"], other_nsb, code="kenya"), users["manager"], upload_name="ke.xlsx"
+    )
+    for role in ("focal", "manager"):
+        html = client_as(role).get(url("activities:participant_import", code=workshop.code)).content.decode()
+        assert mine.upload_name in html and theirs.upload_name in html and elsewhere.upload_name not in html
+        assert url("activities:import_job", pk=mine.pk) in html
 
 
 def test_the_import_page_costs_a_constant_number_of_queries(client_as, workshop, users, django_assert_max_num_queries):
     for number in range(12):
-        job_of(activity=workshop, created_by=users["manager"], file_name=f"f{number}.csv")
+        job_of(workshop, users["manager"], upload_name=f"f{number}.csv")
     client = client_as("manager")
     with django_assert_max_num_queries(12):
         assert client.get(url("activities:participant_import", code=workshop.code)).status_code == 200
@@ -369,12 +417,11 @@ def test_the_import_pages_fit_the_weight_budget_even_with_a_long_report(client_a
         for row in range(2, 5002)
     ]
     job = job_of(
-        activity=workshop,
-        created_by=users["manager"],
-        status=ImportJob.Status.FAILED,
+        workshop,
+        users["manager"],
+        status=Job.Status.FAILED,
         message="Le fichier a 5000 problèmes.",
-        errors=errors,
-        error_count=len(errors),
+        result={"errors": errors, "error_count": len(errors), "rows": 5000},
     )
     client = client_as("manager")
     for path in (

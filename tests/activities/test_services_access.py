@@ -150,8 +150,9 @@ def test_only_the_organisers_record_attendance(users, kebs_workshop):
 def test_only_the_organisers_import_participants_from_a_file(users, kebs_workshop):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from jalon.activities.imports import participants_import_start
-    from jalon.interop.models import ImportJob
+    from jalon.activities.imports import participants_import_start, participants_import_work
+    from jalon.jobs.models import Job
+    from jalon.jobs.services import job_run
 
     def upload():
         return SimpleUploadedFile("p.csv", b"Given name,Family name\nAwa,Sow\n")
@@ -161,9 +162,10 @@ def test_only_the_organisers_import_participants_from_a_file(users, kebs_worksho
         "activity",
     )
     assert messages == [PARTICIPANTS_REFUSED]
-    assert not ImportJob.objects.exists()
+    assert not Job.objects.exists()
     job = participants_import_start(
-        actor=users["manager"], activity=kebs_workshop, upload=upload(), language="en", now=True
+        actor=users["manager"], activity=kebs_workshop, upload=upload(), language="en", enqueue=False
     )
+    job_run(job.pk, participants_import_work)
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.DONE and Registration.objects.get().person.family_name == "Sow"
+    assert job.status == Job.Status.SUCCEEDED and Registration.objects.get().person.family_name == "Sow"

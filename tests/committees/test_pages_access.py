@@ -2,15 +2,18 @@
 (tests/access/matrix_committees.py PAGE_CASES), and the refusals a form must make beyond the table.
 
 Committee pages are public; the programme team manages committees, members, roles and meetings; the focal
-point of `nsb` registers its own delegates and contributions and edits its own delegates."""
+point of `nsb` registers its own delegates and contributions and edits its own delegates. The programme team
+imports the ISO committee file; an import job is seen by its owner (the manager) and the administrators."""
 
 import datetime
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from jalon.committees.iso_import import ISO_COMMITTEES_FILE, JOB_KIND
 from jalon.committees.models import (
     Committee,
     CommitteeMembership,
@@ -19,6 +22,7 @@ from jalon.committees.models import (
     Meeting,
     MeetingDelegate,
 )
+from jalon.jobs.models import Job
 from tests.access.matrix import EVERYONE, NSB_EDITORS, TEAM, Redirect, page, url
 from tests.committees.api_rows import committee, delegate, meeting, person, pk, role
 
@@ -57,6 +61,31 @@ def meeting_form(ctx, **changes) -> dict:
 
 def new_person(ctx):
     return person(ctx, ctx.nsb, "delegate-new")
+
+
+def iso_import_job(ctx) -> Job:
+    """An ISO committee import the manager started, done: its page shows what it changed."""
+    return ctx.once(
+        "iso-import-job",
+        lambda ctx: Job.objects.create(
+            kind=JOB_KIND,
+            owner=ctx.users["manager"],
+            status=Job.Status.SUCCEEDED,
+            params={"as_of": "2026-05-01"},
+            upload_name="iso_technical_committees.csv",
+            result={"summary": {"rows": 1, "committees_created": 1, "baseline": True}},
+        ),
+    )
+
+
+def iso_jobs(ctx) -> int:
+    return Job.objects.filter(kind=JOB_KIND).count()
+
+
+# A file with the header alone: the job starts, and is refused at once without touching a committee.
+ISO_HEADER_ONLY = ISO_COMMITTEES_FILE.read_bytes().split(b"\n", 1)[0] + b"\n"
+SIGNED_IN = frozenset(EVERYONE - {None})
+ISO_JOB_HIDDEN = dict.fromkeys(SIGNED_IN - TEAM, (404,))
 
 
 ROWS = [
@@ -142,6 +171,25 @@ ROWS = [
         data=lambda ctx: meeting_form(ctx, title_en="Renamed plenary"),
         ok=COMMITTEE_PAGE,
         effect=value_of(meeting, "title"),
+    ),
+    # The ISO committee file: imported by those who manage committees; the job followed by its owner and the
+    # administrators (another person's job does not exist for them).
+    page("ISO committee import page", "committees:iso_import", TEAM),
+    page(
+        "ISO committee import upload",
+        "committees:iso_import",
+        TEAM,
+        method="post",
+        data=lambda ctx: {"file": SimpleUploadedFile("iso.csv", ISO_HEADER_ONLY), "as_of": "2026-05-01"},
+        ok=Redirect(lambda ctx: re.escape(url("committees:committee_list")) + r"imports/iso/\d+/", "the job's page"),
+        effect=iso_jobs,
+    ),
+    page(
+        "ISO committee import job page",
+        "committees:iso_import_job",
+        TEAM,
+        kwargs=pk(iso_import_job),
+        refused_as=ISO_JOB_HIDDEN,
     ),
     # Delegates and contributions: the team, and the focal point for its own organisation.
     page("delegate register form", "committees:delegate_create", NSB_EDITORS, kwargs=pk(meeting)),

@@ -296,3 +296,13 @@ def test_contacts_of_an_unpublished_organisation_are_not_found_by_those_who_cann
 def test_the_delete_button_shows_to_those_who_may_delete(client_as, nsb, role, shown):
     page = client_as(role).get(f"/en/organisations/{nsb.pk}/").content.decode()
     assert (f"/en/organisations/{nsb.pk}/delete/" in page) == shown
+
+
+def test_the_focal_point_sees_the_directory_data_fixed_on_its_organisations_form(client_as, nsb):
+    form = client_as("focal").get(f"/fr/organisations/{nsb.pk}/edit/").context["form"]
+    fixed = {name for name, field in form.fields.items() if field.disabled}
+    assert fixed == {"name", "acronym", "kind", "country", "iso_member_id", "iati_identifier", "published"}
+    assert not any(
+        field.disabled
+        for field in client_as("manager").get(f"/fr/organisations/{nsb.pk}/edit/").context["form"].fields.values()
+    )

@@ -336,14 +336,36 @@ def test_only_the_programme_team_creates_organisations(db, users):
 
 
 def test_a_focal_point_changes_their_own_organisation_only(db, users, nsb, other_nsb):
-    services.organisation_update(actor=users["focal"], organisation=nsb, acronym="ASN-SN")
+    services.organisation_update(actor=users["focal"], organisation=nsb, website="https://asn.sn")
     with pytest.raises(PermissionDenied):
-        services.organisation_update(actor=users["focal"], organisation=other_nsb, acronym="KEBS-KE")
+        services.organisation_update(actor=users["focal"], organisation=other_nsb, website="https://kebs.example")
     with pytest.raises(PermissionDenied):
-        services.organisation_update(actor=users["contributor"], organisation=nsb, acronym="ASN-X")
+        services.organisation_update(actor=users["contributor"], organisation=nsb, website="https://x.example")
     nsb.refresh_from_db()
     other_nsb.refresh_from_db()
-    assert (nsb.acronym, other_nsb.acronym) == ("ASN-SN", "KEBS")
+    assert (nsb.website, other_nsb.website) == ("https://asn.sn", "")
+
+
+def test_a_focal_point_may_not_move_its_organisation_to_another_country_nor_change_its_standing(db, users, nsb):
+    """The eligibility rules read these: a Senegalese body moved to Switzerland would change its sponsorship
+    rules. The programme team keeps them."""
+    switzerland = Country.objects.get(iso3="CHE")
+    changes = {
+        "country": switzerland,
+        "kind": "other",
+        "iso_member_id": 999999,
+        "iati_identifier": "XM-1",
+        "published": False,
+    }
+    for field, value in changes.items():
+        with pytest.raises(ValidationError) as refused:
+            services.organisation_update(actor=users["focal"], organisation=nsb, **{field: value})
+        assert set(refused.value.message_dict) == {field}
+    nsb.refresh_from_db()
+    assert nsb.country.iso3 == "SEN" and nsb.published
+    services.organisation_update(actor=users["manager"], organisation=nsb, country=switzerland)
+    nsb.refresh_from_db()
+    assert nsb.country == switzerland
 
 
 @pytest.mark.parametrize("role", ["manager", "focal", "viewer"])

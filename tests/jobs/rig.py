@@ -1,14 +1,23 @@
 """A database of its own and real jalon processes (the worker, the command line, the web server) around it,
 for the tests that need a worker as it runs in production: a queue in the database (SQLite or PostgreSQL,
-the same kind as the suite's), or in Redis."""
+the same kind as the suite's), or in Redis; and a person's browser without JavaScript (WebSession) to use the
+web server's pages as people do."""
 
+import http.cookiejar
 import os
+import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 import psycopg
@@ -39,6 +48,8 @@ class Rig:
             "JALON_DATA_DIR": str(self.folder),
             "PYTHONPATH": str(ROOT),
             "DJANGO_SETTINGS_MODULE": "jalon.settings",
+            # Commands speak the locale's language (jalon/cli.py): the site's default here, whatever the machine's.
+            "LC_ALL": "C.UTF-8",
             **self.extra,
         }
 
@@ -61,6 +72,33 @@ class Rig:
         self.processes.append(process)
         return process
 
+    def serve(self, *, worker: bool = True, interval: float = 1.0) -> str:
+        """A web server on the rig's database, waitress as `jalon serve` runs it (without `jalon serve`'s
+        collectstatic, which takes half a minute: WhiteNoise serves from the apps' folders meanwhile), and a
+        `jalon worker` beside it, as `jalon serve` starts one. Returns the server's address once it answers."""
+        port = free_port()
+        log = (self.folder / f"serve-{port}.log").open("w")
+        command = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=4"]
+        server = subprocess.Popen(
+            [*command, "jalon.wsgi:application"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        self.processes.append(server)
+        if worker:
+            self.start("worker", "--interval", str(interval))
+        base = f"http://127.0.0.1:{port}"
+
+        def answers() -> bool:
+            if server.poll() is not None:
+                raise AssertionError(f"the web server stopped: {(self.folder / f'serve-{port}.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:  # noqa: S310 (our server)
+                    return response.status == 200
+            except OSError:
+                return False
+
+        self.wait_for(answers, timeout=60)
+        return base
+
     def stop_all(self) -> None:
         for process in self.processes:
             if process.poll() is None:
@@ -78,7 +116,8 @@ class Rig:
             with sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30) as connection:
                 return connection.execute(sql.replace("%s", "?"), params).fetchall()
         with psycopg.connect(self.url, autocommit=True) as connection:
-            return connection.execute(sql, params).fetchall()
+            cursor = connection.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
 
     def job(self, pk: int) -> dict:
         columns = ("status", "done", "total", "message", "result", "worker", "started_at")
@@ -96,6 +135,88 @@ class Rig:
             time.sleep(every)
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Page:
+    url: str
+    status: int
+    html: str
+
+    @property
+    def path(self) -> str:
+        return urllib.parse.urlparse(self.url).path
+
+    def form_token(self) -> str:
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.html)
+        if found is None:
+            raise AssertionError(f"no form on {self.url}")
+        return found.group(1)
+
+    def text(self) -> str:
+        """The page's text, tags removed, spaces collapsed."""
+        return " ".join(unescape(re.sub(r"<[^>]+>", " ", self.html)).split())
+
+
+class WebSession:
+    """A person's browser without JavaScript, on a rig's web server: cookies kept, redirects followed, forms
+    posted with their CSRF token (urllib: nothing to install)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def get(self, path: str) -> Page:
+        return self._open(urllib.request.Request(self.base + path))
+
+    def post(self, path: str, fields: dict, *, files: dict | None = None, token_from: str | None = None) -> Page:
+        """Post a form of the page at `token_from` (default: `path`) to `path`; `files`: {name: (file name,
+        bytes)}."""
+        fields = {"csrfmiddlewaretoken": self.get(token_from or path).form_token(), **fields}
+        if files:
+            boundary = uuid.uuid4().hex
+            body = b"".join(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                for name, value in fields.items()
+            )
+            for name, (filename, content) in files.items():
+                body += (
+                    (
+                        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                        "Content-Type: application/octet-stream\r\n\r\n"
+                    ).encode()
+                    + content
+                    + b"\r\n"
+                )
+            body += f"--{boundary}--\r\n".encode()
+            content_type = f"multipart/form-data; boundary={boundary}"
+        else:
+            body = urllib.parse.urlencode(fields).encode()
+            content_type = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(
+            self.base + path,
+            data=body,
+            headers={"Content-Type": content_type, "Referer": self.base + (token_from or path)},
+        )
+        return self._open(request)
+
+    def login(self, username: str, password: str, *, language: str = "en") -> None:
+        page = self.post(f"/{language}/accounts/login/", {"username": username, "password": password})
+        if "/accounts/login/" in page.path:
+            raise AssertionError(f"{username} could not sign in: {page.text()[:300]}")
+
+    def _open(self, request: urllib.request.Request) -> Page:
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return Page(response.url, response.status, response.read().decode())
+        except urllib.error.HTTPError as error:
+            return Page(error.url, error.code, error.read().decode(errors="replace"))
+
+
 def rig_database(folder: Path, name: str) -> str:
     """An empty database of the suite's kind for the rig."""
     if not postgresql():
@@ -105,4 +226,20 @@ def rig_database(folder: Path, name: str) -> str:
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def rig_database_copy(source: Rig, folder: Path, name: str) -> str:
+    """A copy of a rig's database (migrated once, copied for each test that needs a fresh one: faster than
+    migrating again)."""
+    if not postgresql():
+        path = folder / "rig.sqlite3"
+        with sqlite3.connect(source.url.removeprefix("sqlite:///")) as original, sqlite3.connect(path) as copy:
+            original.backup(copy)
+        return f"sqlite:///{path}"
+    admin_url = source.url.rsplit("/", 1)[0] + "/postgres"
+    template = source.url.rsplit("/", 1)[1]
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     return admin_url.rsplit("/", 1)[0] + f"/{name}"

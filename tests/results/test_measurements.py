@@ -92,6 +92,43 @@ def test_a_focal_point_reports_a_value_with_an_evidence_file(demo, users, nsb, c
     assert measurement.evidence.name.startswith("evidence/") and measurement.evidence.name.endswith(".pdf")
     assert (media_root / measurement.evidence.name).read_bytes() == b"%PDF-1.4 rapport annuel"
     assert messages_of(response) == [fr("Value recorded.")]
+    # Served back only through the access-checked view, as a download that no browser renders as a page.
+    page = client.get(indicator_url(demo, indicator)).content.decode()
+    evidence_url = f"/fr/programmes/measurements/{measurement.pk}/evidence/"
+    assert evidence_url in page and "/media/" not in page
+    served = client.get(evidence_url)
+    assert b"".join(served.streaming_content) == b"%PDF-1.4 rapport annuel"
+    assert served["Content-Type"] == "application/pdf" and served["X-Content-Type-Options"] == "nosniff"
+    assert served["Content-Disposition"].startswith("attachment") and "sandbox" in served["Content-Security-Policy"]
+    assert served["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("page.html", b"<html><script>alert(1)</script></html>", "cannot be attached"),
+        ("drawing.svg", b"<svg onload='alert(1)'/>", "cannot be attached"),
+        ("report.pdf", b"  <!DOCTYPE html><html><body>not a PDF</body></html>", "web page"),
+        ("huge.pdf", b"%PDF-1.4" + b"0" * 2048, "too large"),
+    ],
+)
+def test_evidence_that_a_browser_would_run_or_too_large_is_refused_with_a_message(
+    demo, users, nsb, client_as, media_root, settings, english, name, content, problem
+):
+    settings.JALON_UPLOAD_MAX_BYTES = 2000
+    indicator = demo.indicators["D1"]
+    response = client_as("focal").post(
+        report_url(demo, indicator).replace("/fr/", "/en/"),
+        {
+            "period": demo.current.pk,
+            "organisation": nsb.pk,
+            "value": "25",
+            "evidence": SimpleUploadedFile(name, content),
+        },
+    )
+    assert response.status_code == 200
+    assert problem in " ".join(response.context["form"].errors["evidence"])
+    assert not Measurement.objects.filter(indicator=indicator).exists()
 
 
 def test_a_submitted_value_waits_in_the_managers_approval_queue(demo, users, nsb, client_as):

@@ -6,9 +6,9 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from rest_framework.authtoken.models import Token
 
 from jalon.accounts.models import Role, RoleAssignment, User
+from jalon.api.tokens import token_create
 from jalon.results import access, services
 from jalon.results.models import Level, Measurement, Result
 from tests.client import Client
@@ -253,8 +253,8 @@ def payload(demo, organisation, **extra):
 
 
 def test_a_focal_point_reports_through_the_api_with_a_token(demo, users, nsb):
-    token = Token.objects.create(user=users["focal"])
-    response = api_post(Client(), payload(demo, nsb, submit=True), HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = token_create(actor=users["focal"], name="Test")
+    response = api_post(Client(), payload(demo, nsb, submit=True), HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 201
     body = response.json()
     assert (body["period"], body["value"], body["status"], body["version"]) == ("current", "25.0000", "submitted", 1)

@@ -210,8 +210,16 @@ def queries_of(client, url) -> int:
 
 @pytest.mark.parametrize("page", list(URLS))
 @pytest.mark.parametrize("role", [None, "focal", "manager"])
-def test_a_programme_costs_the_same_queries_whatever_its_size(programmes, client_as, page, role):
+@pytest.mark.parametrize("recomputing", [False, True], ids=["", "recomputing"])
+def test_a_programme_costs_the_same_queries_whatever_its_size(programmes, client_as, page, role, recomputing):
+    """And the same while its computed indicators are being recomputed: the pages say so from the programme
+    they read anyway."""
     small, large = programmes
+    if recomputing:
+        Programme.objects.update(computed_pending_since=timezone.now())
+        Indicator.objects.filter(pk__in=[first_indicator(small).pk, first_indicator(large).pk]).update(
+            source=Indicator.Source.COMPUTED, computation="developing_members_by_region"
+        )
     client = client_as(role)
     assert client.get(URLS[page](small)).status_code == 200  # warm up: sessions, content types, templates
     progress_changed(small, large)
@@ -222,6 +230,9 @@ def test_a_programme_costs_the_same_queries_whatever_its_size(programmes, client
     miss, hit = QUERIES[page]
     extra = SIGNED_IN if role else 0
     assert counts == {"small": (miss + extra, hit + extra), "large": (miss + extra, hit + extra)}
+    if page in ("programme page", "indicator page", "tracking table"):
+        said = "en cours de recalcul" in client.get(URLS[page](large)).content.decode().lower()
+        assert said == recomputing
 
 
 def test_the_large_programme_is_really_reported_on(programmes, client_as):

@@ -188,3 +188,26 @@ def test_the_lists_cost_a_fixed_number_of_queries(client_as, world, users, count
     for name in ("sponsorship-list", "fellowship-list"):
         with django_assert_num_queries(5):
             assert client.get(api_url(name)).status_code == 200
+
+
+def test_deleting_a_meeting_that_a_sponsorship_is_for_answers_409_and_deletes_nothing(
+    client_as, world, make_sponsorship
+):
+    """Was a server error (an unhandled ProtectedError): the sponsorship's history needs its meeting."""
+    from jalon.committees.models import Meeting
+
+    make_sponsorship()
+    client = client_as("admin")
+    response = client.delete(api_url("meeting-detail", pk=world.meeting.pk), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "protected" and "Sponsorships" in body["detail"]
+    assert Meeting.objects.filter(pk=world.meeting.pk).exists()
+    # A meeting nothing refers to is deleted as before.
+    spare = Meeting.objects.create(
+        committee=world.meeting.committee,
+        title={"en": "Spare"},
+        start_date=world.meeting.start_date,
+        end_date=world.meeting.end_date,
+    )
+    assert client.delete(api_url("meeting-detail", pk=spare.pk)).status_code == 204

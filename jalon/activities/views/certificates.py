@@ -1,13 +1,17 @@
-"""Certificates: the PDF of a completed registration, and the public page that checks a code."""
+"""Certificates: the PDF of a completed registration, all of an activity's as one ZIP (a background job),
+and the public page that checks a code."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.views.decorators.http import require_POST
 
 from jalon.activities import access, selectors
-from jalon.activities.certificates import certificate_pdf_bytes
+from jalon.activities.certificates import certificate_pdf_bytes, certificates_batch_start
 from jalon.activities.forms import CertificateCheckForm
 from jalon.activities.services import certificate_code_normalise
 
@@ -34,6 +38,23 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+def certificates_batch(request: HttpRequest, code: str) -> HttpResponse:
+    """All the activity's certificates in one ZIP, made in the background: to the job's page."""
+    activity = access.access_activity(request.user, code)
+    if not access.certificates_can_batch(request.user, activity):
+        raise PermissionDenied
+    try:
+        job = certificates_batch_start(
+            actor=request.user, activity=activity, base_url=request.build_absolute_uri("/").rstrip("/")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("activities:activity_detail", kwargs={"code": activity.code}) + "#participants")
+    return redirect(job.get_absolute_url())
 
 
 def _check_page(request: HttpRequest, form, *, code: str | None = None, registration=None) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Importing an activity's participants from a file: upload, templates, progress and report."""
+"""Importing an activity's participants from a file: upload, templates, the job's progress and report."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,18 +10,19 @@ from django.utils.translation import gettext as _
 from jalon.activities import access, selectors
 from jalon.activities.forms import ImportForm
 from jalon.activities.imports import (
+    PARTICIPANTS,
     activity_template_columns,
     example_row,
     participants_import_start,
     template_instructions,
 )
-from jalon.interop import jobs
-from jalon.interop.models import ImportJob
 from jalon.interop.tabular import report_csv, report_xlsx, template_csv, template_xlsx
+from jalon.jobs.access import access_job, job_can_cancel
+from jalon.jobs.models import Job
+from jalon.jobs.services import job_check
+from jalon.jobs.views import refresh_seconds
 
 ERRORS_SHOWN = 200
-# How often the progress page reloads itself, in seconds.
-REFRESH_SECONDS = 2
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -34,16 +35,16 @@ def participant_import(request: HttpRequest, code: str) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = participants_import_start(
-            actor=request.user, activity=activity, upload=form.cleaned_data["file"], language=get_language() or "fr"
+            actor=request.user, activity=activity, upload=form.cleaned_data["file"], language=get_language()
         )
-        return redirect(job.get_absolute_url())
+        return redirect("activities:import_job", pk=job.pk)
     return render(
         request,
         "imports/participant_import.html",
         {
             "activity": activity,
             "form": form,
-            "recent": selectors.import_jobs_recent(request.user, activity),
+            "recent": selectors.participant_imports_recent(request.user, activity),
             "sessions": selectors.activity_sessions_in_order(activity),
         },
     )
@@ -73,30 +74,41 @@ def import_template(request: HttpRequest, language: str, format: str) -> HttpRes
     return response
 
 
-def _job(request: HttpRequest, pk: int) -> ImportJob:
-    return jobs.import_job_check(access.access_import_job(request.user, pk))
+def _job(request: HttpRequest, pk: int) -> Job:
+    return job_check(access_job(request.user, pk, kind=PARTICIPANTS))
 
 
 @login_required
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
+    activity = selectors.activity_of_job(job)
+    errors = _result(job).get("errors") or []
+    error_count = _result(job).get("error_count") or 0
+    refresh = refresh_seconds(job)
     response = render(
         request,
         "imports/import_job.html",
         {
             "job": job,
-            "errors": job.errors[:ERRORS_SHOWN],
-            "more_errors": max(0, job.error_count - ERRORS_SHOWN),
-            "refresh": None if job.finished else REFRESH_SECONDS,
-            "can_import": job.activity is not None and access.import_can_start(request.user, job.activity),
-            "result_lines": _result_lines(job.result) if job.status == ImportJob.Status.DONE else [],
+            "activity": activity,
+            "errors": errors[:ERRORS_SHOWN],
+            "error_count": error_count,
+            "more_errors": max(0, error_count - ERRORS_SHOWN),
+            "refresh": refresh,
+            "can_cancel": job_can_cancel(request.user, job),
+            "can_import": activity is not None and access.import_can_start(request.user, activity),
+            "result_lines": _result_lines(_result(job)) if job.status == Job.Status.SUCCEEDED else [],
         },
     )
-    if not job.finished:
+    if refresh:
         # Reload until the job ends, without JavaScript: the header, and the meta element in the page.
-        response["Refresh"] = str(REFRESH_SECONDS)
+        response["Refresh"] = str(refresh)
         response["Cache-Control"] = "no-store"
     return response
+
+
+def _result(job: Job) -> dict:
+    return job.result if isinstance(job.result, dict) else {}
 
 
 def _result_lines(result: dict) -> list[tuple[str, int]]:
@@ -119,10 +131,12 @@ def _result_lines(result: dict) -> list[tuple[str, int]]:
 def import_report(request: HttpRequest, pk: int, format: str) -> HttpResponse:  # noqa: A002 (the URL's name for it)
     if format not in FORMATS:
         raise Http404
-    job = _job(request, pk)
-    if not job.error_count:
+    errors = _result(_job(request, pk)).get("errors")
+    if not errors:
         raise Http404
-    content = report_csv(job.errors) if format == "csv" else report_xlsx(job.errors)
+    content = report_csv(errors) if format == "csv" else report_xlsx(errors)
     response = HttpResponse(content, content_type=FORMATS[format])
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.{format}"'
+    response["Content-Disposition"] = f'attachment; filename="import-{pk}-problems.{format}"'
+    # It quotes the file's cells (personal data): never kept by a shared cache.
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -2,13 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jalon.activities import access, selectors, services
 from jalon.activities.forms import ActivityForm, MaterialForm, SessionForm
+from jalon.web.files import private_file
 from jalon.web.pages import delete_page, form_page
 
 TEMPLATE = "activities/activity_form.html"
@@ -104,6 +105,14 @@ def session_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         cancel_url=_detail_url(session.activity),
         message=_("Session deleted."),
     )
+
+
+def material_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    """A material's file, to whoever sees the activity (its page lists it), as a download."""
+    material = access.access_material(request.user, code, pk, manage=False)
+    if not material.file:
+        raise Http404
+    return private_file(material.file)
 
 
 @login_required

@@ -49,6 +49,7 @@ def committee_list(request):
             "query": query_without(request, "page"),
             "sort_query": query_without(request, "page", "sort"),
             "can_manage": access.committee_can_manage(request.user),
+            "can_import": access.iso_import_can_start(request.user),
             "attribution": ATTRIBUTION,
             "attribution_url": ATTRIBUTION_URL,
             "itu_attribution": ITU_ATTRIBUTION,

@@ -59,7 +59,7 @@ def grouped_bars(series: list[dict], bars: Sequence[tuple[str, str | Promise]], 
     )
     svg = (
         f'<svg viewBox="0 0 {width} {HEIGHT}" width="{width}" height="{HEIGHT}" role="img" '
-        f'aria-label="{escape(label)}. {escape(description)}" style="max-width:100%;height:auto" '
+        f'aria-label="{escape(label)}. {escape(description)}" '
         f'font-family="system-ui,sans-serif"><title>{escape(label)}</title><desc>{escape(description)}</desc>'
         f"{''.join(parts)}</svg>"
     )

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from jalon.results import access, selectors, services
 from jalon.results.forms import MeasurementForm, ReviewForm
+from jalon.web.files import private_file
 from jalon.web.listing import paginate, query_without
 from jalon.web.pages import form_page
 
@@ -86,6 +88,14 @@ def measurement_review(request, pk: int):
     ):
         next_url = measurement.indicator.get_absolute_url()
     return redirect(next_url)
+
+
+def measurement_evidence(request, pk: int):
+    """The evidence file of a reported value, to whoever sees the value (404 otherwise, as for the value)."""
+    measurement = access.access_measurement(request.user, pk)
+    if not measurement.evidence:
+        raise Http404
+    return private_file(measurement.evidence)
 
 
 @login_required
