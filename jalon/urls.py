@@ -15,6 +15,7 @@ from rest_framework.routers import DefaultRouter
 
 from jalon.activities import api as activities_api
 from jalon.committees import api as committees_api
+from jalon.gap import api as gap_api
 from jalon.organisations import api as organisations_api
 from jalon.organisations import urls as organisations_urls
 from jalon.reference import api as reference_api
@@ -27,7 +28,7 @@ from jalon.web import urls as web_urls
 from jalon.web.views.health import healthz
 
 router = DefaultRouter()
-for api in (reference_api, organisations_api, results_api, activities_api, committees_api, support_api):
+for api in (reference_api, organisations_api, results_api, activities_api, committees_api, support_api, gap_api):
     api.routes(router)
 
 api_patterns: list[URLPattern | URLResolver] = [
@@ -58,6 +59,7 @@ urlpatterns += i18n_patterns(
     path("activities/", include("jalon.activities.urls")),
     path("committees/", include("jalon.committees.urls")),
     path("support/", include("jalon.support.urls")),
+    path("gap/", include("jalon.gap.urls")),
     path("jobs/", include("jalon.jobs.urls")),
     path("accounts/tokens/", include("jalon.api.urls")),
     path("", include((web_pages, "web"))),

@@ -151,3 +151,52 @@ def world_map(
         circles.append(f'<circle cx="{x}" cy="{y}" r="{radius}"><title>{escape(point.title)}</title></circle>')
     parts.append(f'<g fill="{BRAND}" fill-opacity=".55" stroke="{BRAND}" stroke-width=".8">{"".join(circles)}</g>')
     return _svg(width=width, height=height, ident=ident, title=title, desc=desc, body="".join(parts))
+
+
+@dataclass(frozen=True)
+class Band:
+    """One row of a band chart: a value with its low-high interval (a rank and its 5-95 % band)."""
+
+    label: str
+    value: float
+    low: float
+    high: float
+
+
+def band_chart(
+    rows: Sequence[Band],
+    *,
+    title: str,
+    ident: str,
+    lowest: float,
+    highest: float,
+    width: int = 600,
+    label_width: int = 200,
+) -> SafeString:
+    """Horizontal intervals on one scale from `lowest` to `highest`, a dot at each row's value; for ranks pass
+    lowest=1 so that the best is on the left."""
+    row, top = 20, 4
+    height = top * 2 + row * max(len(rows), 1)
+    span = width - label_width - 20
+    extent = (highest - lowest) or 1
+
+    def x(value: float) -> float:
+        return round(label_width + span * (value - lowest) / extent, 1)
+
+    parts = []
+    for index, band in enumerate(rows):
+        y = top + index * row + row / 2
+        label = band.label if len(band.label) <= 26 else band.label[:25] + "…"
+        parts.append(f'<text x="{label_width - 6}" y="{y + 4}" text-anchor="end">{escape(label)}</text>')
+        parts.append(
+            f'<line x1="{x(band.low)}" y1="{y}" x2="{x(band.high)}" y2="{y}" stroke="{LINE}" stroke-width="6"/>'
+            f'<circle cx="{x(band.value)}" cy="{y}" r="4" fill="{BRAND}"><title>{escape(band.label)}: '
+            f"{escape(number_format(band.value, 1))} ({escape(number_format(band.low, 1))}–"
+            f"{escape(number_format(band.high, 1))})</title></circle>"
+        )
+    desc = "; ".join(
+        f"{band.label}: {number_format(band.value, 1)} ({number_format(band.low, 1)}–{number_format(band.high, 1)})"
+        for band in rows
+    )
+    body = f'<g {FONT} font-size="12" fill="#1b1f23">{"".join(parts)}</g>'
+    return _svg(width=width, height=height, ident=ident, title=title, desc=desc, body=body)

@@ -1,0 +1,519 @@
+"""Writes of the gap index: indicators, values (entered or imported from a curated file, all or nothing),
+specifications (a change is a new version) and runs (computed once, never changed)."""
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jalon.accounts.audit import audit_record
+from jalon.accounts.models import AuditEntry
+from jalon.gap import engine, method
+from jalon.gap.computed import COMPUTED
+from jalon.gap.method import MethodRefused
+from jalon.gap.models import GapIndicator, IndexRun, IndexSpec, IndicatorValue, Pillar
+from jalon.gap.selectors import Inputs, baseline_for, run_inputs
+from jalon.reference.models import Country
+from jalon.results.computations import computed_schedule_refresh
+from jalon.results.models import Programme
+
+# Monte Carlo runs by default on the embedded worker.
+DEFAULT_RUNS = 500
+BENCHMARKS = ("median", "mean", "frontier")
+
+# Indicators ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def indicator_save(*, actor, code: str, source: str, name: dict, pillar: str = "", **fields) -> GapIndicator:
+    """Create an indicator or update the one with this code."""
+    if source == GapIndicator.Source.COMPUTED and fields.get("computation") not in COMPUTED:
+        raise ValidationError({"computation": _("Choose one of the computations jalon offers.")})
+    if source != GapIndicator.Source.COMPUTED and fields.get("computation"):
+        raise ValidationError({"computation": _("Only a computed indicator has a computation.")})
+    low, high = fields.get("goal_low"), fields.get("goal_high")
+    if low is not None and high is not None and low == high:
+        raise ValidationError({"goal_high": _("The goalposts must differ.")})
+    indicator = GapIndicator.objects.filter(code=code).first()
+    created = indicator is None
+    indicator = indicator or GapIndicator(code=code)
+    indicator.source, indicator.name, indicator.pillar = source, name, pillar
+    for key, value in fields.items():
+        setattr(indicator, key, value)
+    indicator.full_clean()
+    indicator.save()
+    audit_record(
+        actor=actor, action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE, instance=indicator
+    )
+    return indicator
+
+
+@transaction.atomic
+def value_record(
+    *, actor, indicator: GapIndicator, country: Country, value: float, as_of: datetime.date, source: str, evidence: str
+) -> IndicatorValue:
+    """A value entered by hand: only for a manual indicator, and never without its evidence."""
+    if indicator.source != GapIndicator.Source.MANUAL:
+        raise ValidationError({"indicator": _("Values of this indicator are computed or imported, not entered.")})
+    if not evidence.strip():
+        raise ValidationError({"evidence": _("Say what the value rests on (a document, a link).")})
+    record, _created = IndicatorValue.objects.update_or_create(
+        indicator=indicator,
+        country=country,
+        as_of=as_of,
+        defaults={"value": value, "source": source, "evidence": evidence, "batch": "", "created_by": actor},
+    )
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=record)
+    return record
+
+
+# The curated file: one row per value. `evidence` is optional.
+TEMPLATE_COLUMNS = ("indicator", "country", "value", "as_of", "source", "evidence")
+
+
+def values_template() -> str:
+    """The template of a curated file, with one example row per imported indicator."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(TEMPLATE_COLUMNS)
+    for indicator in GapIndicator.objects.filter(source=GapIndicator.Source.IMPORTED).order_by("code"):
+        writer.writerow([indicator.code, "KEN", "", datetime.date.today().isoformat(), "", ""])
+    return out.getvalue()
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "errors": self.errors,
+            "error_count": len(self.errors),
+        }
+
+
+class ImportRefused(Exception):
+    def __init__(self, report: ImportReport):
+        super().__init__(_("The file has %(count)s problems: nothing was imported.") % {"count": len(report.errors)})
+        self.report = report
+
+
+@transaction.atomic
+def values_import(*, actor, content: bytes, file_name: str, is_demo: bool = False) -> ImportReport:
+    """Import a curated file (CSV, UTF-8, the template's columns): every row is checked first, and one
+    problem refuses the whole file (ImportRefused, with each row's problems); otherwise every value is saved,
+    replacing the value of the same indicator, country and date."""
+    report = ImportReport()
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.errors.append({"row": 0, "field": "", "message": _("The file is not UTF-8 text.")})
+        raise ImportRefused(report) from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in TEMPLATE_COLUMNS if c != "evidence" and c not in (reader.fieldnames or [])]
+    if missing:
+        report.errors.append(
+            {"row": 1, "field": "", "message": _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}}
+        )
+        raise ImportRefused(report)
+    indicators = {i.code: i for i in GapIndicator.objects.exclude(source=GapIndicator.Source.COMPUTED)}
+    countries = {c.iso3: c for c in Country.objects.all()} | {c.iso2: c for c in Country.objects.all()}
+    rows = []
+    seen: set[tuple] = set()
+    for number, row in enumerate(reader, start=2):
+
+        def problem(column: str, message: str, number=number) -> None:
+            report.errors.append({"row": number, "field": column, "message": message})
+
+        code = (row.get("indicator") or "").strip()
+        indicator = indicators.get(code)
+        if indicator is None:
+            problem("indicator", _("No imported or hand-entered indicator has the code “%(code)s”.") % {"code": code})
+        country = countries.get((row.get("country") or "").strip().upper())
+        if country is None:
+            problem(
+                "country", _("Unknown country “%(code)s” (use the ISO alpha-3 code).") % {"code": row.get("country")}
+            )
+        try:
+            value = float((row.get("value") or "").strip().replace(",", "."))
+            if not math.isfinite(value):
+                raise ValueError
+        except ValueError:
+            problem("value", _("The value must be a number."))
+            value = None
+        try:
+            as_of = datetime.date.fromisoformat((row.get("as_of") or "").strip())
+        except ValueError:
+            problem("as_of", _("The date must read YYYY-MM-DD."))
+            as_of = None
+        source = (row.get("source") or "").strip()
+        if not source:
+            problem("source", _("Every value needs its source."))
+        key = (code, country.pk if country else None, as_of)
+        if key in seen and None not in key:
+            problem("", _("The same indicator, country and date appear twice in the file."))
+        seen.add(key)
+        rows.append((indicator, country, value, as_of, source, (row.get("evidence") or "").strip()))
+    if report.errors:
+        raise ImportRefused(report)
+    batch = f"{file_name[:80]} {hashlib.sha256(content).hexdigest()[:16]}"
+    for indicator, country, value, as_of, source, evidence in rows:
+        _record, created = IndicatorValue.objects.update_or_create(
+            indicator=indicator,
+            country=country,
+            as_of=as_of,
+            defaults={
+                "value": value,
+                "source": source,
+                "evidence": evidence,
+                "batch": batch,
+                "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+                "is_demo": is_demo,
+            },
+        )
+        if created:
+            report.created += 1
+        else:
+            report.updated += 1
+    return report
+
+
+# Specifications --------------------------------------------------------------------------------------------
+
+
+def spec_validate(definition: dict) -> None:
+    """Field-keyed refusal of a specification that could not run as written."""
+    errors: dict[str, list[str]] = {}
+
+    def refuse(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    items = definition.get("indicators") or []
+    if not items:
+        refuse("indicators", _("Choose at least one indicator."))
+    codes = [item.get("code") for item in items]
+    known = {i.code: i for i in GapIndicator.objects.filter(code__in=codes)}
+    for item in items:
+        indicator = known.get(item.get("code"))
+        if indicator is None:
+            refuse("indicators", _("Unknown indicator “%(code)s”.") % {"code": item.get("code")})
+        elif not indicator.pillar:
+            refuse(
+                "indicators",
+                _("%(code)s is a denominator, not an indicator of a disparity.") % {"code": indicator.code},
+            )
+        if not isinstance(item.get("weight", 1), (int, float)) or item.get("weight", 1) <= 0:
+            refuse("indicators", _("Weights must be positive numbers."))
+    if len(set(codes)) != len(codes):
+        refuse("indicators", _("An indicator appears twice."))
+    for key, options in (
+        ("imputation", method.IMPUTATIONS),
+        ("treatment", method.TREATMENTS),
+        ("normalisation", method.NORMALISATIONS),
+        ("aggregation", method.AGGREGATIONS),
+    ):
+        chosen = [definition.get(key, engine.Method.__dataclass_fields__[key].default)]
+        chosen += list((definition.get("alternatives") or {}).get(key, []))
+        for option in chosen:
+            if option not in options:
+                refuse(
+                    key,
+                    _("“%(option)s” is not one of: %(options)s.") % {"option": option, "options": ", ".join(options)},
+                )
+    for key in ("screen_threshold", "pillar_threshold"):
+        value = definition.get(key, 0.5)
+        if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            refuse(key, _("A share between 0 and 1."))
+    noise = definition.get("weight_noise", 0)
+    if not isinstance(noise, (int, float)) or not 0 <= noise < 1:
+        refuse("weight_noise", _("A share between 0 and 1 (0.25: weights vary by up to 25 %)."))
+    if definition.get("benchmark", "median") not in BENCHMARKS:
+        refuse("benchmark", _("The benchmark is the median, the mean or the frontier (best) of the group."))
+    for pillar, weight in (definition.get("pillar_weights") or {}).items():
+        if pillar not in Pillar.values or not isinstance(weight, (int, float)) or weight <= 0:
+            refuse("pillar_weights", _("Positive weights for the five disparities only."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def spec_create(
+    *, actor, programme: Programme, title: dict, definition: dict, note: str = "", is_demo: bool = False
+) -> IndexSpec:
+    """A new version of the programme's index (versions are never changed)."""
+    spec_validate(definition)
+    last = IndexSpec.objects.select_for_update().filter(programme=programme).order_by("-version").first()
+    spec = IndexSpec.objects.create(
+        programme=programme,
+        version=(last.version + 1) if last else 1,
+        title=title,
+        definition=definition,
+        note=note,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        is_demo=is_demo,
+    )
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=spec)
+    return spec
+
+
+# Runs ------------------------------------------------------------------------------------------------------
+
+
+def method_of(spec: IndexSpec, indicators: list[GapIndicator]) -> engine.Method:
+    definition = spec.definition
+    weights = {item["code"]: float(item.get("weight", 1)) for item in definition["indicators"]}
+    pillar_order = [p for p in Pillar.values if any(i.pillar == p for i in indicators)]
+    pillar_weights = definition.get("pillar_weights") or {}
+    return engine.Method(
+        codes=[i.code for i in indicators],
+        pillars=[i.pillar for i in indicators],
+        weights=np.array([weights[i.code] for i in indicators]),
+        directions=np.array([i.direction for i in indicators], dtype=float),
+        goalposts=np.array(
+            [
+                [np.nan if i.goal_low is None else i.goal_low, np.nan if i.goal_high is None else i.goal_high]
+                for i in indicators
+            ]
+        ),
+        pillar_order=pillar_order,
+        pillar_weights=np.array([float(pillar_weights.get(p, 1)) for p in pillar_order]),
+        screen_threshold=float(definition.get("screen_threshold", method.SCREEN_THRESHOLD)),
+        pillar_threshold=float(definition.get("pillar_threshold", 0.5)),
+        imputation=definition.get("imputation", "none"),
+        treatment=definition.get("treatment", "none"),
+        normalisation=definition.get("normalisation", "goalposts"),
+        aggregation=definition.get("aggregation", "arithmetic"),
+        alternatives=definition.get("alternatives") or {},
+        weight_noise=float(definition.get("weight_noise", 0)),
+    )
+
+
+def _plain(value):
+    """JSON-ready, rounded to 6 decimal places so that the output file is stable: NaN is null."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        # + 0.0: no negative zero, which a PostgreSQL JSON column would give back as 0.
+        return None if not math.isfinite(float(value)) else round(float(value), 6) + 0.0
+    return value
+
+
+def input_hash(spec: IndexSpec, as_of: datetime.date, inputs: Inputs) -> str:
+    payload = {
+        "definition": spec.definition,
+        "as_of": as_of.isoformat(),
+        "countries": [c.iso3 for c in inputs.countries],
+        "codes": inputs.codes,
+        "matrix": _plain(inputs.matrix),
+        "developing": inputs.developing,
+        "groups": inputs.groups,
+        "indicators": [
+            [i.code, i.pillar, i.direction, i.goal_low, i.goal_high, i.source, i.computation, i.per]
+            for i in inputs.indicators
+        ],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+Step = Callable[[str, int], None]
+
+
+def _benchmark(values: np.ndarray, statistic: str) -> float:
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return float("nan")
+    if statistic == "mean":
+        return float(values.mean())
+    if statistic == "frontier":
+        return float(values.max())
+    return float(np.median(values))
+
+
+def run_compute(
+    *,
+    spec: IndexSpec,
+    as_of: datetime.date,
+    seed: int,
+    runs: int,
+    baseline: IndexRun | None = None,
+    step: Step | None = None,
+) -> tuple[dict, dict]:
+    """Compute a run: (inputs, outputs) as JSON-ready dicts. Raises MethodRefused with a message in the
+    current language when a choice cannot be applied to the data. `step(label, done)` reports progress."""
+    step = step or (lambda label, done: None)
+    step(_("Reading the records and values"), 0)
+    inputs = run_inputs(spec, as_of)
+    indicators = inputs.indicators
+    if len(indicators) != len(spec.definition["indicators"]):
+        raise MethodRefused(_("An indicator of the specification no longer exists."))
+    if not inputs.countries:
+        raise MethodRefused(_("No country to score: the programme's owner has no members and no value is stored."))
+    m = method_of(spec, indicators)
+    data = np.array([[np.nan if v is None else v for v in row] for row in inputs.matrix], dtype=float).reshape(
+        len(inputs.countries), len(indicators)
+    )
+    rng = np.random.default_rng(seed)
+    step(_("Checking every methodological choice"), 1)
+    result = engine.nominal(data, inputs.groups, m)
+    kept = result.kept
+    groups = [g for g, k in zip(inputs.groups, kept, strict=True) if k]
+    engine.check_alternatives(data[kept], groups, m)
+    step(_("Monte Carlo uncertainty"), 2)
+    spread = engine.uncertainty(data[kept], groups, m, runs=runs, rng=rng)
+    step(_("Sensitivity analysis"), 3)
+    sensitivity = engine.sensitivity(data[kept], groups, m, base=runs, nominal_ranks=result.ranks, rng=rng)
+    step(_("Statistical audit"), 4)
+    audit = engine.audit(data[kept], result, m)
+
+    statistic = spec.definition.get("benchmark", "median")
+    developing = np.array(inputs.developing)[kept]
+    bench_index = _benchmark(result.index[~developing], statistic)
+    bench_pillars = [_benchmark(result.pillars[~developing, p], statistic) for p in range(len(m.pillar_order))]
+    previous = {row["iso3"]: row for row in (baseline.outputs.get("countries", []) if baseline else [])}
+    rows = []
+    position = {int(i): n for n, i in enumerate(np.flatnonzero(kept))}
+    for i, country in enumerate(inputs.countries):
+        row: dict = {
+            "iso3": country.iso3,
+            "name": dict(country.name),
+            "developing": inputs.developing[i],
+            "scored": bool(kept[i]),
+            "coverage": float(np.mean(~np.isnan(data[i]))) if data.shape[1] else 0.0,
+            "values": dict(zip(m.codes, data[i], strict=True)),
+        }
+        if kept[i]:
+            n = position[i]
+            gap = bench_index - result.index[n]
+            row |= {
+                "normalised": dict(zip(m.codes, result.normalised[n], strict=True)),
+                "pillars": dict(zip(m.pillar_order, result.pillars[n], strict=True)),
+                "index": result.index[n],
+                "rank": result.ranks[n],
+                "rank_median": spread["rank_median"][n],
+                "rank_q05": spread["rank_q05"][n],
+                "rank_q95": spread["rank_q95"][n],
+                "score_q05": spread["score_q05"][n],
+                "score_q95": spread["score_q95"][n],
+                "gap": gap,
+                "pillar_gaps": {p: bench_pillars[k] - result.pillars[n, k] for k, p in enumerate(m.pillar_order)},
+            }
+            before = previous.get(country.iso3)
+            if before and before.get("gap") is not None and before["gap"] > 0 and math.isfinite(gap):
+                row["closure"] = (before["gap"] - gap) / before["gap"]
+        rows.append(row)
+    outputs = {
+        "programme": spec.programme.code,
+        "spec_version": spec.version,
+        "as_of": as_of.isoformat(),
+        "seed": seed,
+        "runs": runs,
+        "choices": m.choices(),
+        "alternatives": {name: m.options(name) for name in engine.FACTORS},
+        "weight_noise": m.weight_noise,
+        "treatment": result.treatment,
+        "indicators": [
+            {"code": i.code, "pillar": i.pillar, "source": i.source, "name": dict(i.name), "unit": i.unit}
+            for i in indicators
+        ],
+        "pillars": m.pillar_order,
+        "benchmark": {
+            "rule": inputs.rule,
+            "statistic": statistic,
+            "countries": int((~developing).sum()),
+            "index": bench_index,
+            "pillars": dict(zip(m.pillar_order, bench_pillars, strict=True)),
+        },
+        "baseline": {"as_of": baseline.as_of.isoformat(), "spec_version": baseline.spec.version} if baseline else None,
+        "countries": rows,
+        "uncertainty": {"runs": runs},
+        "sensitivity": sensitivity,
+        "audit": audit
+        | {
+            "coverage_unit": dict(
+                zip(
+                    [c.iso3 for c, k in zip(inputs.countries, kept, strict=True) if k],
+                    audit["coverage_unit"],
+                    strict=True,
+                )
+            )
+        },
+    }
+    outputs["input_hash"] = input_hash(spec, as_of, inputs)
+    stored_inputs = {
+        "countries": [c.iso3 for c in inputs.countries],
+        "codes": inputs.codes,
+        "matrix": inputs.matrix,
+        "developing": inputs.developing,
+        "groups": inputs.groups,
+        "provenance": inputs.provenance,
+    }
+    step(_("Saving"), 5)
+    return _plain(stored_inputs), _plain(outputs)
+
+
+def run_output_file(run: IndexRun) -> str:
+    """The run as a file: the same inputs and seed give the same bytes."""
+    return json.dumps(run.outputs, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+
+
+def run_record(
+    *,
+    actor,
+    spec: IndexSpec,
+    as_of: datetime.date,
+    seed: int,
+    runs: int = DEFAULT_RUNS,
+    step: Step | None = None,
+    is_demo: bool = False,
+) -> IndexRun:
+    """Compute and save a run. MethodRefused propagates: nothing is saved. The computation reads outside any
+    transaction, so that a job's progress (written by `step`) is seen while it runs; the run is saved in one."""
+    if runs < 10:
+        raise ValidationError({"runs": _("At least 10 Monte Carlo runs.")})
+    baseline = baseline_for(spec.programme, as_of)
+    inputs, outputs = run_compute(spec=spec, as_of=as_of, seed=seed, runs=runs, baseline=baseline, step=step)
+    with transaction.atomic():
+        run = IndexRun.objects.create(
+            spec=spec,
+            as_of=as_of,
+            seed=seed,
+            runs=runs,
+            input_hash=outputs["input_hash"],
+            inputs=inputs,
+            outputs=outputs,
+            baseline=baseline,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            is_demo=is_demo,
+        )
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=run)
+        computed_schedule_refresh(source="gap")
+    return run
+
+
+def spec_for(programme: Programme, version: int | None = None) -> IndexSpec:
+    specs = IndexSpec.objects.filter(programme=programme).select_related("programme", "programme__owner")
+    spec = specs.filter(version=version).first() if version else specs.order_by("-version").first()
+    if spec is None:
+        raise ValidationError({"spec": _("This programme has no index specification of that version.")})
+    return spec
