@@ -315,6 +315,6 @@ def test_an_edit_form_posted_without_its_version_is_refused_and_changes_nothing(
         {"name_en": "Overwritten", "kind": nsb.kind, "country": nsb.country_id, "published": "on"},
     )
     assert response.status_code == 200
-    assert "sent without the version" in " ".join(response.context["form"].non_field_errors())
+    assert "envoyé sans la version" in " ".join(response.context["form"].non_field_errors())
     nsb.refresh_from_db()
     assert nsb.name.given("en") != "Overwritten"
