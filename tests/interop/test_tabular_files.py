@@ -198,3 +198,16 @@ def test_a_cell_too_long_is_refused_even_after_another_reader_raised_the_csv_lim
 
     csv.field_size_limit(1024 * 1024)  # as the ISO committee import does, process-wide
     test_a_malformed_csv_is_refused_with_the_row()
+
+
+def test_a_small_workbook_listing_more_texts_than_an_import_can_take_is_refused_before_its_rows(settings):
+    """1.5 MB of compressed XLSX can list tens of millions of tiny shared strings, all read before the first row:
+    past what the largest allowed import could need, the workbook is refused, memory and time bounded."""
+    settings.JALON_IMPORT_MAX_ROWS = 4000  # at most 40,000 texts
+    workbook = handmade_xlsx('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', shared=["x"] * 50_000)
+    assert len(workbook) < 200_000
+    with pytest.raises(FileRejected, match="more text than an import can take"):
+        read("strings.xlsx", workbook)
+    # Within the limits, the same kind of workbook reads as before.
+    settings.JALON_IMPORT_MAX_ROWS = 6000
+    assert read("strings.xlsx", workbook)[0] == (1, ["x"])
