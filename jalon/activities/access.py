@@ -131,6 +131,15 @@ def people_of_activities_visible(user, queryset: QuerySet[Person] | None = None)
     return queryset.filter(pk__in=registered.values("person_id"))
 
 
+def people_matchable(user) -> QuerySet[Person]:
+    """The recorded people a registration or an import by `user` may recognise as the same person: those
+    they may already see. A match elsewhere (the same e-mail in another organisation's activities) must not
+    hand that record, its name and its details, to them: a new record is made instead, which the programme
+    team's duplicates tool lists beside the other (people_duplicates) for them to merge if it is the same
+    person."""
+    return people_of_activities_visible(user) | organisations_access.people_visible(user)
+
+
 def person_can_see_history(user, person) -> bool:
     return people_of_activities_visible(user).filter(pk=person.pk).exists()
 

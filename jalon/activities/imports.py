@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from jalon.accounts.audit import audit_record
 from jalon.accounts.models import AuditEntry
+from jalon.activities import access
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import normalised_email, person_match_key, person_name_key
 from jalon.activities.services import certificate_code_new, organiser_check
@@ -460,7 +461,9 @@ def participants_save(*, job: Job, progress: Progress, activity, rows, sessions,
     all saved together or not at all. A cancel asked meanwhile is seen between the steps and rolls it back."""
     now = timezone.now()
     counts: defaultdict[str, int] = defaultdict(int)
-    person_ids = _people_save(rows, organisation_countries, counts)
+    # The command line (no owner) is the operator's: it recognises anyone, as the platform team does.
+    among = Person.objects.all() if job.owner is None else access.people_matchable(job.owner)
+    person_ids = _people_save(rows, organisation_countries, counts, among=among)
     progress.check()
     registrations = _registrations_save(job, activity, rows, person_ids, now, counts)
     progress.check()
@@ -477,13 +480,14 @@ def participants_save(*, job: Job, progress: Progress, activity, rows, sessions,
     return result
 
 
-def _people_save(rows, organisation_countries, counts) -> list[int]:
-    """The person id of each row: recognised, or created. Blank details of recognised people are filled."""
+def _people_save(rows, organisation_countries, counts, *, among) -> list[int]:
+    """The person id of each row: recognised among the people the importer may see (`among`:
+    access.people_matchable), or created. Blank details of recognised people are filled."""
     by_email: dict[str, int] = {}
     people: dict[int, list] = {}
     names: list[tuple] = []
     recorded = (
-        Person.objects.filter(anonymised_at__isnull=True)
+        among.filter(anonymised_at__isnull=True)
         .order_by("pk")
         .values_list("pk", "email", "given_name", "family_name", "organisation_id", "sex", "function", "country_id")
     )

@@ -62,9 +62,12 @@ def people_match_index(queryset: QuerySet[Person] | None = None) -> dict[tuple, 
     return index
 
 
-def person_find(*, email: str = "", given_name: str = "", family_name: str = "", organisation_id=None) -> Person | None:
-    """The recorded person these details designate, or None (two queries at most)."""
-    live = Person.objects.filter(anonymised_at__isnull=True).order_by("pk")
+def person_find(
+    *, email: str = "", given_name: str = "", family_name: str = "", organisation_id=None, among=None
+) -> Person | None:
+    """The recorded person these details designate, or None (two queries at most). `among`: the people the
+    caller may see (access.people_matchable); a match outside them is not theirs to take."""
+    live = (Person.objects.all() if among is None else among).filter(anonymised_at__isnull=True).order_by("pk")
     address = normalised_email(email)
     if address:
         found = live.filter(email__iexact=address).first()

@@ -313,9 +313,11 @@ def _person_details_validate(details: dict) -> None:
 
 @transaction.atomic
 def person_find_or_create(*, actor, **details) -> tuple[Person, bool]:
-    """The recorded person these details designate (see people.py), else a new record. Blank fields of
-    a found person are filled from the details (never overwritten): a later registration may bring the
-    email or the sex an earlier one lacked."""
+    """The recorded person these details designate (see people.py) among those the actor may see, else a
+    new record. Blank fields of a found person are filled from the details (never overwritten): a later
+    registration may bring the email or the sex an earlier one lacked. Someone registering themselves on
+    the public form sees nobody: they always make a new record, and nothing tells whether their address was
+    known (the team merges duplicates)."""
     unknown_fields(details, PERSON_FIELDS, "person")
     details = {key: value.strip() if isinstance(value, str) else value for key, value in details.items()}
     _person_details_validate(details)
@@ -325,6 +327,7 @@ def person_find_or_create(*, actor, **details) -> tuple[Person, bool]:
         given_name=details.get("given_name", ""),
         family_name=details.get("family_name", ""),
         organisation_id=organisation.pk if organisation is not None else None,
+        among=None if actor is None else access.people_matchable(actor),
     )
     if found is None:
         person = Person(**{key: value for key, value in details.items() if value is not None})

@@ -431,3 +431,24 @@ def test_a_session_header_means_its_rank_whatever_the_ids_of_the_sessions():
     header = header_match(1, ["Session 1", "Session 2", "Session 3"], session_columns(sessions), report)
     assert not report
     assert [column.key for column in header.positions.values()] == ["session:3", "session:1", "session:2"]
+
+
+def test_a_focal_points_import_does_not_take_a_participant_it_may_not_see(users, client_as, workshop, other_nsb):
+    """An address known only as another organisation's participant is not linked: the file makes a new
+    record (for the team's duplicates tool), and the other person's details stay as they were."""
+    elsewhere = Person.objects.create(
+        given_name="Grace", family_name="Wanjiru", email="grace@kebs.example", organisation=other_nsb
+    )
+    header = ["Prénom", "Nom", "Courriel", "Sexe", "Organisation"]
+    post_file(
+        client_as("focal"),
+        workshop,
+        "people.xlsx",
+        xlsx_bytes(header, [["G.", "W.", "grace@kebs.example", "F", "ASN"]]),
+    )
+    job = last_job()
+    assert job.status == Job.Status.SUCCEEDED, job.result.get("errors")
+    assert job.result["people_created"] == 1 and not job.result.get("people_recognised")
+    elsewhere.refresh_from_db()
+    assert (elsewhere.given_name, elsewhere.sex, elsewhere.organisation) == ("Grace", "", other_nsb)
+    assert not Registration.objects.filter(person=elsewhere).exists()

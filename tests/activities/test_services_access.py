@@ -104,7 +104,9 @@ def test_the_public_form_does_not_reach_a_closed_activity_nor_set_anything_else(
     assert not Registration.objects.exists()
 
 
-def test_a_cancelled_self_registration_is_reopened_by_the_form(kebs_workshop):
+def test_the_form_never_takes_a_record_the_registrant_may_not_see(kebs_workshop):
+    """A self-registration makes a new record even for a known address: the form must not hand over (or
+    reveal) someone's record. An organiser who registers the same address again reopens their registration."""
     details = {"given_name": "Omar", "family_name": "Ba", "email": "omar@example.org"}
     registration = services.registration_create(
         actor=AnonymousUser(), activity=kebs_workshop, person_details=details, source=Registration.Source.FORM
@@ -113,7 +115,29 @@ def test_a_cancelled_self_registration_is_reopened_by_the_form(kebs_workshop):
     again = services.registration_create(
         actor=AnonymousUser(), activity=kebs_workshop, person_details=details, source=Registration.Source.FORM
     )
-    assert again.pk == registration.pk and again.status == Registration.Status.REGISTERED
+    assert again.pk != registration.pk and again.person_id != registration.person_id
+    reopened = services.registration_create(actor=None, activity=kebs_workshop, person=registration.person)
+    assert reopened.pk == registration.pk and reopened.status == Registration.Status.REGISTERED
+
+
+def test_an_organiser_registering_an_address_known_only_elsewhere_gets_a_new_record(users, kebs_workshop, nsb):
+    """The takeover the penetration test found: the same e-mail as a participant of another organisation's
+    activity must not link that person (their name, their details) to whoever registers it."""
+    theirs = register(kebs_workshop, given_name="Grace", family_name="Wanjiru", email="grace@kebs.example")
+    ours = activity_build(actor=users["manager"], code="asn-own", organiser=nsb)
+    registration = services.registration_create(
+        actor=users["focal"],
+        activity=ours,
+        person_details={"given_name": "G.", "family_name": "W.", "email": "grace@kebs.example", "organisation": nsb},
+    )
+    assert registration.person_id != theirs.person_id
+    assert registration.person.given_name == "G."
+    assert Person.objects.get(pk=theirs.person_id).organisation_id != nsb.pk  # untouched
+    # The platform-wide team sees everyone: registering the address there recognises the person.
+    again = services.registration_create(
+        actor=users["manager"], activity=ours, person_details={"given_name": "Grace", "email": "GRACE@kebs.example"}
+    )
+    assert again.person_id in (theirs.person_id, registration.person_id)
 
 
 def test_only_the_organisers_record_evaluations_completion_cancelling_and_deletion(users, kebs_workshop):
