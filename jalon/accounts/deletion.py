@@ -11,8 +11,9 @@ from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 
 
-def delete_audited(instance, *, actor, cascaded=()) -> None:
-    """Delete `instance` (and audit the rows deleted with it, `cascaded`), or refuse with nothing deleted."""
+def delete_audited(instance, *, actor, cascaded=(), refusal: str | None = None) -> None:
+    """Delete `instance` (and audit the rows deleted with it, `cascaded`), or refuse with nothing deleted:
+    with `refusal` (what the person should do instead), else a message naming what refers to it."""
     try:
         with transaction.atomic():
             for row in cascaded:
@@ -20,8 +21,9 @@ def delete_audited(instance, *, actor, cascaded=()) -> None:
             audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=instance, before=snapshot(instance))
             instance.delete()
     except ProtectedError as exc:
-        kinds = sorted({str(capfirst(item._meta.verbose_name_plural)) for item in exc.protected_objects})
-        raise ValidationError(
-            _("Other records still refer to this one (%(kinds)s): it cannot be deleted.") % {"kinds": ", ".join(kinds)},
-            code="protected",
-        ) from exc
+        if refusal is None:
+            kinds = sorted({str(capfirst(item._meta.verbose_name_plural)) for item in exc.protected_objects})
+            refusal = _("Other records still refer to this one (%(kinds)s): it cannot be deleted.") % {
+                "kinds": ", ".join(kinds)
+            }
+        raise ValidationError(refusal, code="protected") from exc

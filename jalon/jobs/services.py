@@ -89,14 +89,9 @@ def job_start(
     job.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=job)
     if enqueue:
-        _enqueue_when_safe(job, registered.task)
+        # Queued if and only if the job is recorded (jobs.queue); the tests' immediate backend runs it here.
+        task_enqueue_with_commit(registered.task, job.pk, then=_task_id_keep(job.pk), immediate_in_transaction=True)
     return job
-
-
-def _enqueue_when_safe(job: Job, task) -> None:
-    """A queue in the database (or none, in tests) takes the job in this transaction: it is queued if and
-    only if the job is recorded. Another queue (Redis) only learns of it once the job is committed."""
-    task_enqueue_with_commit(task, job.pk, then=_task_id_keep(job.pk), immediate_in_transaction=True)
 
 
 def _enqueue(pk: int, task) -> None:

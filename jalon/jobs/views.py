@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from jalon.jobs import access, services
 from jalon.jobs.kinds import kind_of
 from jalon.jobs.models import Job
+from jalon.web.files import private_file
 from jalon.web.listing import paginate
 
 # How often a progress page reloads itself while the job runs, in seconds.
@@ -74,12 +75,8 @@ def job_file(request: HttpRequest, pk: int) -> FileResponse:
     job = access.access_job(request.user, pk)
     if not job.result_file:
         raise Http404
-    response = FileResponse(
-        job.result_file.open("rb"), as_attachment=True, filename=job.result_name or job.result_file.name
-    )
-    # What a job makes may hold personal data (certificates, reports): never kept by a shared cache.
-    response["Cache-Control"] = "no-store"
-    return response
+    # What a job makes may hold personal data (certificates, reports): never cached, never rendered.
+    return private_file(job.result_file, name=job.result_name or None)
 
 
 def _kind_labels() -> dict[str, str]:

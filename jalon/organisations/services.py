@@ -12,10 +12,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
+from jalon.accounts.deletion import delete_audited
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import unknown_fields, versioned_update
 from jalon.lib.hooks import Hook
@@ -118,25 +118,19 @@ def organisation_delete(*, actor, organisation: Organisation) -> None:
     _check(actor, lambda: access.organisation_can_delete(actor, organisation))
     if organisation.members.exists():
         raise ValidationError(_("This organisation has members: remove their memberships first."))
-    before = snapshot(organisation)
     # The rows that go with it (its memberships, the roles users held for it) are audited one by one, so
-    # the log says who lost which role, not only that the organisation went.
-    cascaded = [*organisation.memberships.all(), *organisation.role_assignments.all()]
-    try:
-        with transaction.atomic():
-            for row in cascaded:
-                audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=row, before=snapshot(row))
-            audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=organisation, before=before)
-            organisation.delete()
-            _records_changed()
-    except ProtectedError as exc:
-        # Programmes it owns, values reported for it...: refused before any row is deleted (was a 500).
-        raise ValidationError(
-            _(
-                "Other records still refer to this organisation (programmes it owns, values reported for it…): "
-                "it cannot be deleted."
-            )
-        ) from exc
+    # the log says who lost which role, not only that the organisation went. Programmes it owns, values
+    # reported for it...: refused before any row is deleted.
+    delete_audited(
+        organisation,
+        actor=actor,
+        cascaded=[*organisation.memberships.all(), *organisation.role_assignments.all()],
+        refusal=_(
+            "Other records still refer to this organisation (programmes it owns, values reported for it…): "
+            "it cannot be deleted."
+        ),
+    )
+    _records_changed()
 
 
 def membership_validate(*, body: Organisation, category: str) -> None:
@@ -213,15 +207,12 @@ def person_update(*, actor, person: Person, **fields) -> Person:
 @transaction.atomic
 def person_delete(*, actor, person: Person) -> None:
     _check(actor, lambda: access.person_can_change(actor, person.organisation))
-    try:
-        with transaction.atomic():
-            audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=person, before=snapshot(person))
-            person.delete()
-    except ProtectedError as exc:
-        # Registrations, delegations...: their history must stay; erasing (anonymising) is the way out.
-        raise ValidationError(
-            _("This person has a history (registrations, meetings…): erase their personal data instead.")
-        ) from exc
+    # Registrations, delegations...: their history must stay; erasing (anonymising) is the way out.
+    delete_audited(
+        person,
+        actor=actor,
+        refusal=_("This person has a history (registrations, meetings…): erase their personal data instead."),
+    )
 
 
 ISO_CATEGORIES = {

@@ -29,6 +29,7 @@ ROLES = (ANONYMOUS, "plain", "viewer", "contributor", "focal", "manager", "admin
 
 EVERYONE = frozenset(ROLES)
 NOBODY = frozenset()
+SIGNED_IN = EVERYONE - {ANONYMOUS}  # every role with an account
 ADMIN = frozenset({"admin"})
 TEAM = frozenset({"manager", "admin"})  # the programme team
 SEES_UNPUBLISHED = TEAM | {"viewer"}

@@ -12,9 +12,8 @@ from jalon.gap.models import GapIndicator, IndexRun, IndexSpec, IndicatorValue
 from jalon.jobs.models import Job
 from jalon.organisations.models import Organisation
 from jalon.results.models import Programme
-from tests.access.matrix import EVERYONE, SEES_UNPUBLISHED, TEAM, Redirect, api, page, url
+from tests.access.matrix import EVERYONE, SEES_UNPUBLISHED, SIGNED_IN, TEAM, Redirect, api, page, url
 
-SIGNED_IN = frozenset({"plain", "viewer", "contributor", "focal", "manager", "admin"})
 HIDDEN = dict.fromkeys(EVERYONE - SEES_UNPUBLISHED, (404,))
 JOB_HIDDEN = dict.fromkeys(SIGNED_IN - TEAM, (404,))
 

@@ -6,9 +6,8 @@ owning domain's table."""
 from django.core.files.base import ContentFile
 
 from jalon.jobs.models import Job
-from tests.access.matrix import Redirect, page, url
+from tests.access.matrix import SIGNED_IN, Redirect, page, url
 
-SIGNED_IN = frozenset({"plain", "viewer", "contributor", "focal", "manager", "admin"})
 OWNER = frozenset({"manager", "admin"})
 HIDDEN = dict.fromkeys(SIGNED_IN - OWNER, (404,))
 

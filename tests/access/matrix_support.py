@@ -16,11 +16,10 @@ from jalon.reference.models import Currency
 from jalon.results.models import Programme
 from jalon.support import services
 from jalon.support.models import Fellowship, FellowshipEligibility, Sponsorship
-from tests.access.matrix import TEAM, Redirect, api, page, url
+from tests.access.matrix import SIGNED_IN, TEAM, Redirect, api, page, url
 
 APPLICANTS = TEAM | {"focal"}
 READERS = TEAM | {"focal", "contributor"}
-SIGNED_IN = frozenset({"plain", "viewer", "contributor", "focal", "manager", "admin"})
 # An application of `nsb` is hidden (404) from those who may not see it, refused (403) to its readers.
 HIDDEN = {"plain": (404,), "viewer": (404,)}
 HIDDEN_FROM_OTHERS = {"plain": (404,), "viewer": (404,), "focal": (404,), "contributor": (404,)}

@@ -3,9 +3,8 @@ only their own tokens; another person's token does not exist for them (404)."""
 
 from jalon.api.models import ApiToken
 from jalon.api.tokens import token_create
-from tests.access.matrix import Redirect, page, url
+from tests.access.matrix import SIGNED_IN, Redirect, page, url
 
-SIGNED_IN = frozenset({"plain", "viewer", "contributor", "focal", "manager", "admin"})
 OWNER = frozenset({"manager"})
 HIDDEN = dict.fromkeys(SIGNED_IN - OWNER, (404,))
 

@@ -587,8 +587,9 @@ def test_deleting_an_organisation_that_a_programme_refers_to_is_refused_with_a_m
     client = client_as("admin")
 
     response = client.delete(organisation_page_url(owner.pk), HTTP_ACCEPT_LANGUAGE="fr")
-    assert response.status_code == 400
-    [message] = response.json()["non_field_errors"]
+    # A record others still need: a conflict with the data's state, as every protected delete answers.
+    assert response.status_code == 409 and response.json()["code"] == "protected"
+    message = response.json()["detail"]
     assert message.startswith("D'autres enregistrements font encore référence à cette organisation")
 
     page = client.post(f"/fr/organisations/{owner.pk}/delete/", follow=True)

@@ -23,7 +23,7 @@ from jalon.committees.models import (
     MeetingDelegate,
 )
 from jalon.jobs.models import Job
-from tests.access.matrix import EVERYONE, NSB_EDITORS, TEAM, Redirect, page, url
+from tests.access.matrix import EVERYONE, NSB_EDITORS, SIGNED_IN, TEAM, Redirect, page, url
 from tests.committees.api_rows import committee, delegate, meeting, person, pk, role
 
 
@@ -84,7 +84,6 @@ def iso_jobs(ctx) -> int:
 
 # A file with the header alone: the job starts, and is refused at once without touching a committee.
 ISO_HEADER_ONLY = ISO_COMMITTEES_FILE.read_bytes().split(b"\n", 1)[0] + b"\n"
-SIGNED_IN = frozenset(EVERYONE - {None})
 ISO_JOB_HIDDEN = dict.fromkeys(SIGNED_IN - TEAM, (404,))
 
 

@@ -184,7 +184,7 @@ def test_the_file_a_job_made_is_served_to_who_may_see_it_and_never_cached(client
     url = reverse("jobs:job_file", kwargs={"pk": job.pk})
     response = client_as("manager").get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"1 2 3"
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     assert 'filename="counted.txt"' in response["Content-Disposition"]
     assert client_as("contributor").get(url).status_code == 404
     assert client_as(None).get(url).status_code == 302
