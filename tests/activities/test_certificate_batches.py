@@ -66,7 +66,7 @@ def test_an_organiser_gets_one_pdf_per_completed_registration_in_one_zip(client_
     assert url("jobs:job_file", pk=job.pk) in job_page and "certificates-gsp-2026.zip" in job_page
 
     download = client.get(url("jobs:job_file", pk=job.pk))
-    assert download.status_code == 200 and download["Cache-Control"] == "no-store"
+    assert download.status_code == 200 and download["Cache-Control"] == "private, no-store"
     assert 'filename="certificates-gsp-2026.zip"' in download["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     codes = codes_of(workshop)
