@@ -28,6 +28,7 @@ from jalon.activities import access
 from jalon.activities.models import Activity, Registration
 from jalon.jobs.models import Job
 from jalon.jobs.services import JobRefused, Progress, job_start
+from jalon.lib.collation import TextOrder
 
 PDF_ENCODING = "windows-1252"
 # Letters that Unicode does not decompose into a base letter and an accent.
@@ -168,7 +169,7 @@ def certificates_issued(activity: Activity) -> QuerySet[Registration]:
     """The registrations whose certificate verifies: completed, with a code, not cancelled."""
     return activity.registrations.filter(
         completed=True, certificate_code__isnull=False, status=Registration.Status.REGISTERED
-    ).order_by("person__family_name", "person__given_name", "pk")
+    ).order_by(TextOrder("person__family_name"), TextOrder("person__given_name"), "pk")
 
 
 def certificate_verify_url(base_url: str, code: str, language: str) -> str:

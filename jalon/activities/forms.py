@@ -15,6 +15,7 @@ from jalon.activities import access, selectors, services
 from jalon.activities.models import Activity, ActivityLevel, ActivitySession, ActivityType, FollowUp, Material
 from jalon.activities.reach import ReachFilters
 from jalon.interop import spreadsheets
+from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in, text_in_database
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
@@ -36,7 +37,7 @@ COMMON_LANGUAGES = ["ar", "en", "es", "fr", "ru", "zh", "pt"]
 
 def region_choices() -> list[tuple[str, str]]:
     """Regions, each followed by its sub-regions and their intermediate regions (Western Africa...), indented."""
-    regions = list(Region.objects.exclude(kind=Region.Kind.WORLD).order_by(text_in_database("name")))
+    regions = list(Region.objects.exclude(kind=Region.Kind.WORLD).order_by(TextOrder(text_in_database("name"))))
     children: dict = {}
     for region in regions:
         children.setdefault(region.parent_id, []).append(region)
@@ -183,23 +184,23 @@ class ActivityForm(MultilingualFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["countries"].queryset = Country.objects.order_by(text_in_database("name"))
+        self.fields["countries"].queryset = Country.objects.order_by(TextOrder(text_in_database("name")))
         self.fields["region"].queryset = Region.objects.exclude(kind=Region.Kind.WORLD).order_by(
             text_in_database("name")
         )
         self.fields["languages"].queryset = (
             Language.objects.filter(Q(code__in=COMMON_LANGUAGES) | Q(activities__isnull=False))
             .distinct()
-            .order_by(text_in_database("name"))
+            .order_by(TextOrder(text_in_database("name")))
         )
-        organisations = access.activity_organisers_for(user).order_by(text_in_database("name"))
+        organisations = access.activity_organisers_for(user).order_by(TextOrder(text_in_database("name")))
         self.fields["organiser"].queryset = organisations
         if not self.instance.pk and not self.is_bound:
             only = list(organisations[:2])
             if len(only) == 1:  # a focal point records activities for their own body: say it for them
                 self.initial["organiser"] = only[0].pk
-        self.fields["partners"].queryset = Organisation.objects.order_by(text_in_database("name"))
-        self.fields["donors"].queryset = Organisation.objects.order_by(text_in_database("name"))
+        self.fields["partners"].queryset = Organisation.objects.order_by(TextOrder(text_in_database("name")))
+        self.fields["donors"].queryset = Organisation.objects.order_by(TextOrder(text_in_database("name")))
         currencies = Currency.objects.order_by("code")
         self.fields["planned_budget_currency"].queryset = currencies
         self.fields["actual_cost_currency"].queryset = currencies
@@ -287,7 +288,7 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, user, organiser: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        organisations = organisations_access.organisations_visible(user).order_by(text_in_database("name"))
+        organisations = organisations_access.organisations_visible(user).order_by(TextOrder(text_in_database("name")))
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
         cast(forms.ModelChoiceField, self.fields["country"]).queryset = Country.objects.order_by(
             text_in_database("name")

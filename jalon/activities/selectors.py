@@ -12,6 +12,9 @@ from jalon.activities.people import people_duplicates, person_match_key  # noqa:
 from jalon.activities.services import certificate_code_normalise
 from jalon.jobs.access import jobs_visible
 from jalon.jobs.models import Job
+from jalon.lib import search
+from jalon.lib.collation import TextOrder
+from jalon.lib.multilingual import text_contains
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Person
 from jalon.reference.models import Country
@@ -228,11 +231,9 @@ def activities_filtered(user, filters: dict):
     if filters.get("q"):
         term = filters["q"]
         queryset = queryset.filter(
-            Q(code__icontains=term)
-            | Q(title__en__icontains=term)
-            | Q(title__fr__icontains=term)
-            | Q(venue__icontains=term)
-            | Q(organiser__acronym__iexact=term)
+            search.any_contains(term, "code", "venue")
+            | text_contains("title", term)
+            | search.equals("organiser__acronym", term)
         )
     for name in ("type", "level", "status"):
         if filters.get(name):
@@ -327,7 +328,7 @@ def attendance_sheet(session: ActivitySession) -> tuple[list[Registration], dict
     registrations = list(
         Registration.objects.filter(activity_id=session.activity_id, status=Registration.Status.REGISTERED)
         .select_related("person__organisation")
-        .order_by("person__family_name", "person__given_name", "pk")
+        .order_by(TextOrder("person__family_name"), TextOrder("person__given_name"), "pk")
     )
     recorded = dict(session.attendances.values_list("registration_id", "present"))
     return registrations, recorded

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from jalon.committees import access, selectors
 from jalon.committees.models import Committee, CommitteeMembership, LeadershipRole, Meeting, MeetingDelegate
 from jalon.committees.profiles import developing_rule
+from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in_database
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
@@ -87,7 +88,7 @@ class CommitteeFilterForm(RuleForm):
 
 
 def _organisations():
-    return Organisation.objects.order_by("acronym", text_in_database("name"))
+    return Organisation.objects.order_by(TextOrder("acronym"), TextOrder(text_in_database("name")))
 
 
 class CommitteeForm(MultilingualForm):
@@ -196,7 +197,9 @@ class LeadershipRoleForm(forms.Form):
         organisation, person = self.fields["organisation"], self.fields["person"]
         assert isinstance(organisation, ChoiceOfModel) and isinstance(person, ChoiceOfModel)
         organisation.queryset = _organisations()
-        person.queryset = organisations_access.people_visible(user).order_by("family_name", "given_name")
+        person.queryset = organisations_access.people_visible(user).order_by(
+            TextOrder("family_name"), TextOrder("given_name"), "pk"
+        )
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.FIELDS}
@@ -229,7 +232,7 @@ class MeetingForm(MultilingualForm):
         super().__init__(*args, **kwargs)
         country, host = self.fields["country"], self.fields["host"]
         assert isinstance(country, ChoiceOfModel) and isinstance(host, ChoiceOfModel)
-        country.queryset = Country.objects.order_by(text_in_database("name"))
+        country.queryset = Country.objects.order_by(TextOrder(text_in_database("name")))
         host.queryset = _organisations()
 
     def values(self) -> dict:
@@ -258,7 +261,9 @@ class DelegateForm(forms.Form):
         person, organisation = self.fields["person"], self.fields["organisation"]
         assert isinstance(person, ChoiceOfModel) and isinstance(organisation, ChoiceOfModel)
         organisation.queryset = access.delegate_registering_organisations(user, _organisations())
-        person.queryset = access.delegate_person_choices(user).order_by("family_name", "given_name")
+        person.queryset = access.delegate_person_choices(user).order_by(
+            TextOrder("family_name"), TextOrder("given_name"), "pk"
+        )
 
     def clean(self):
         data = super().clean()

@@ -14,6 +14,8 @@ from jalon.committees.models import (
     ParticipationEvent,
 )
 from jalon.committees.selectors import committees_with_counts, developing_country_ids, membership_in_force
+from jalon.lib import search as lib_search
+from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_contains, text_in_database
 from jalon.organisations.models import Organisation
 from jalon.reference.models import DevelopingCountryRule
@@ -59,9 +61,7 @@ def committees_filtered(
     on = on or datetime.date.today()
     queryset = Committee.objects.all()
     if search:
-        queryset = queryset.filter(
-            Q(reference__icontains=search) | Q(title__en__icontains=search) | Q(title__fr__icontains=search)
-        )
+        queryset = queryset.filter(lib_search.contains("reference", search) | text_contains("title", search))
     if body:
         queryset = queryset.filter(body=body)
     if kind:
@@ -76,9 +76,9 @@ def committees_filtered(
         queryset = queryset.filter(
             Exists(
                 in_force.filter(
-                    Q(member__acronym__iexact=term)
-                    | text_contains("member__name", term, lookup="iexact")
-                    | Q(liaison_name__iexact=term)
+                    lib_search.equals("member__acronym", term)
+                    | text_contains("member__name", term, lookup="equals")
+                    | lib_search.equals("liaison_name", term)
                 )
             )
         )
@@ -111,7 +111,7 @@ def members_with_mark(*, committee: Committee, developing: QuerySet, on: datetim
                 output_field=BooleanField(),
             )
         )
-        .order_by("status", "member__acronym", "liaison_name")
+        .order_by("status", TextOrder("member__acronym"), TextOrder("liaison_name"))
     )
 
 
@@ -152,5 +152,5 @@ def members_with_counts(*, organisations: QuerySet, on: datetime.date) -> QueryS
                 distinct=True,
             ),
         )
-        .order_by("acronym", text_in_database("name"))
+        .order_by(TextOrder("acronym"), TextOrder(text_in_database("name")))
     )

@@ -20,6 +20,8 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from jalon.lib import search
+
 # The languages read when the asked one is missing, in this order, before any other language present.
 FALLBACK_LANGUAGES = ("en", "fr")
 
@@ -189,10 +191,11 @@ def text_in_database(field: str, language: str | None = None):
     return Coalesce(*parts, output_field=TextField())
 
 
-def text_contains(field: str, term: str, *, lookup: str = "icontains", languages: Iterable[str] | None = None) -> Q:
-    """Rows whose text of `field`, in any content language, contains `term` (case ignored); `lookup`
-    "iexact" for the whole text."""
+def text_contains(field: str, term: str, *, lookup: str = "contains", languages: Iterable[str] | None = None) -> Q:
+    """Rows whose text of `field`, in any content language, contains `term` (`lookup` "equals": is `term`),
+    accents and case ignored (jalon.lib.search)."""
+    match = search.equals if lookup == "equals" else search.contains
     condition = Q()
     for code in languages or content_languages():
-        condition |= Q(**{f"{field}__{code}__{lookup}": term})
+        condition |= match(field, term, language=code)
     return condition

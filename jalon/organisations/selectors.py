@@ -1,7 +1,8 @@
 """Reads over organisations and their contacts, filtered by what the user may see."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from jalon.lib import search as lib_search
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_contains, text_in_database
 from jalon.organisations import access
@@ -18,7 +19,7 @@ def organisation_list(
 ) -> QuerySet[Organisation]:
     queryset = access.organisations_visible(user).select_related("country")
     if search:
-        queryset = queryset.filter(text_contains("name", search) | Q(acronym__icontains=search))
+        queryset = queryset.filter(text_contains("name", search) | lib_search.contains("acronym", search))
     if kind:
         queryset = queryset.filter(kind=kind)
     if country:
@@ -29,12 +30,12 @@ def organisation_list(
 
 
 def organisation_memberships(*, organisation: Organisation) -> QuerySet[Membership]:
-    return organisation.memberships.select_related("body").order_by("body__acronym")
+    return organisation.memberships.select_related("body").order_by(TextOrder("body__acronym"))
 
 
 def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
     """The memberships of a standards body: its members, with their countries."""
-    return organisation.members.select_related("member__country").order_by("member__acronym")[:MEMBERS_SHOWN]
+    return organisation.members.select_related("member__country").order_by(TextOrder("member__acronym"))[:MEMBERS_SHOWN]
 
 
 def organisation_contacts(*, user, organisation: Organisation) -> QuerySet[Person]:
@@ -42,7 +43,11 @@ def organisation_contacts(*, user, organisation: Organisation) -> QuerySet[Perso
 
 
 def organisations_in_country(*, user, country: Country) -> QuerySet[Organisation]:
-    return access.organisations_visible(user).filter(country=country).order_by("acronym", text_in_database("name"))
+    return (
+        access.organisations_visible(user)
+        .filter(country=country)
+        .order_by(TextOrder("acronym"), TextOrder(text_in_database("name")))
+    )
 
 
 def contact_organisation_choices(*, user) -> QuerySet[Organisation]:

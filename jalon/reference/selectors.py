@@ -5,6 +5,7 @@ import datetime
 from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_contains, text_in_database
 from jalon.reference.models import Classification, Country, DevelopingCountryRule, Region, Scheme
 
@@ -140,7 +141,8 @@ def country_list(
     """Countries with their classifications today, filtered as the list page and its filters ask."""
     queryset = countries_with_classifications().select_related("region", "sub_region")
     if search:
-        queryset = queryset.filter(text_contains("name", search) | Q(iso2__iexact=search) | Q(iso3__iexact=search))
+        code = search.strip()
+        queryset = queryset.filter(text_contains("name", search) | Q(iso2__iexact=code) | Q(iso3__iexact=code))
     if region:
         queryset = queryset.filter(in_region(region))
     for value, annotation in ((income, "cls_income"), (ldc, "cls_ldc"), (dac, "cls_dac")):
@@ -151,7 +153,7 @@ def country_list(
 
 def country_choices() -> QuerySet[Country]:
     """Every country and area, by name in the active language, for a form's choice."""
-    return Country.objects.order_by(text_in_database("name"))
+    return Country.objects.order_by(TextOrder(text_in_database("name")))
 
 
 def country_for_page() -> QuerySet[Country]:

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
+from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in_database
 from jalon.organisations.models import Organisation
 from jalon.results.models import Dimension, Indicator, Level, Measurement, Period, Programme, Result
@@ -64,7 +65,7 @@ def measurement_organisations_offered(user, programme) -> QuerySet[Organisation]
     """The organisations a user may report a value for, as the report form offers them: any for the
     programme's managers, their own for focal points and contributors (measurement_can_report_for)."""
     if programme_can_manage(user, programme):
-        return Organisation.objects.order_by(text_in_database("name"))
+        return Organisation.objects.order_by(TextOrder(text_in_database("name")))
     return Organisation.objects.filter(pk__in=measurement_reporting_organisations(user))
 
 

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in, text_in_database
 from jalon.organisations.models import Organisation
 from jalon.reference.models import DevelopingCountryRule
@@ -192,7 +193,7 @@ class ProgrammeForm(MultilingualForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _offer(self, "owner", Organisation.objects.order_by(text_in_database("name")))
+        _offer(self, "owner", Organisation.objects.order_by(TextOrder(text_in_database("name"))))
         _offer(self, "developing_rule", DevelopingCountryRule.objects.order_by("code"))
 
     def clean_languages(self):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from jalon.committees.models import Committee, Meeting
 from jalon.committees.selectors import committee_by_reference
+from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in_database
 from jalon.reference.models import Country, Currency
 from jalon.results import access as results_access
@@ -63,7 +64,7 @@ class ApplicationForm(forms.ModelForm):
         _choice(self, "person").queryset = (
             access.support_candidate_choices(user, scheme=self.scheme)
             .select_related("organisation")
-            .order_by("family_name", "given_name")
+            .order_by(TextOrder("family_name"), TextOrder("given_name"), "pk")
         )
         _choice(self, "meeting").queryset = selectors.meeting_choices(
             scheme=self.scheme, current=self.instance.meeting_id if self.instance.pk else None
@@ -235,7 +236,7 @@ class QueueFilterForm(forms.Form):
         assert isinstance(status, forms.ChoiceField)
         status.choices = [("", gettext_lazy("Waiting for a decision")), *statuses]
         _choice(self, "programme").queryset = results_access.programmes_managed(user).order_by("code")
-        _choice(self, "country").queryset = Country.objects.order_by(text_in_database("name"))
+        _choice(self, "country").queryset = Country.objects.order_by(TextOrder(text_in_database("name")))
 
 
 class CostFilterForm(forms.Form):

@@ -12,8 +12,9 @@ class WebConfig(AppConfig):
         register_step(25, "users", demo_users_build)
 
         from jalon.accounts.access import audit_can_view
-        from jalon.lib import collation
+        from jalon.lib import collation, search
         from jalon.web.navigation import Link, register
 
         collation.connect()
+        search.connect()
         register(Link("web:audit_list", _("Audit log"), 90, visible=audit_can_view))
