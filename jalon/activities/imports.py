@@ -30,6 +30,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -373,6 +374,7 @@ def participants_import_work(job: Job, progress: Progress) -> dict:
         raise JobRefused(rejected.message) from rejected
     if report.count == 0:
         duplicates_check(rows, header.written, report)
+        future_sessions_check(rows, sessions, header.written, report)
         for row in rows:
             followup = row.values.get("followup_date")
             if followup and followup < activity.start_date:
@@ -442,6 +444,28 @@ def duplicates_check(rows, written: dict, report: Report) -> None:
         seen[key] = row.number
         if key[0] == "email":
             emailed_names.setdefault(name_key, (row.number, key[1]))
+
+
+def future_sessions_check(rows, sessions, written: dict, report: Report) -> None:
+    """Attendance cannot be known before a session takes place: a cell filled for a session after today is a
+    problem of its row (an empty cell is fine)."""
+    today = timezone.localdate()
+    for session in sessions:
+        if session.date <= today:
+            continue
+        key = f"session:{session.pk}"
+        column = written.get(key)
+        if column is None:
+            continue
+        for row in rows:
+            if row.values.get(key) is not None:
+                report.add(
+                    row.number,
+                    column,
+                    row.values[key],
+                    _("This session takes place on %(date)s: attendance can be recorded from that day.")
+                    % {"date": date_format(session.date, "SHORT_DATE_FORMAT")},
+                )
 
 
 PERSON_FILLED = ("email", "sex", "function", "country_id", "organisation_id")

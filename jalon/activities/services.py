@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
@@ -534,6 +535,13 @@ def attendance_record(*, actor, session: ActivitySession, present: dict) -> int:
     """Record who was present at a session: {registration id: True/False}. Registrations of another
     activity are refused. Returns how many rows changed."""
     organiser_check(actor, session.activity)
+    if present and session.date > timezone.localdate():
+        raise ValidationError(
+            {
+                "present": _("This session takes place on %(date)s: attendance can be recorded from that day.")
+                % {"date": date_format(session.date, "SHORT_DATE_FORMAT")}
+            }
+        )
     ids = {int(key) for key in present}
     # Loaded with what their audit entries name (person, activity), once for the whole session.
     registrations = {

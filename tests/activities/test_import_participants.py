@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from jalon.accounts.models import AuditEntry
 from jalon.activities.models import Attendance, Registration
@@ -452,3 +452,19 @@ def test_a_focal_points_import_does_not_take_a_participant_it_may_not_see(users,
     elsewhere.refresh_from_db()
     assert (elsewhere.given_name, elsewhere.sex, elsewhere.organisation) == ("Grace", "", other_nsb)
     assert not Registration.objects.filter(person=elsewhere).exists()
+
+
+def test_attendance_at_a_session_that_has_not_taken_place_is_refused_on_its_row(client_as, workshop):
+    from jalon.activities.services import session_create
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    type(workshop).objects.filter(pk=workshop.pk).update(end_date=tomorrow)
+    workshop.refresh_from_db()
+    later = session_create(actor=None, activity=workshop, date=tomorrow)
+    header = ["Given name", "Family name", f"Session {workshop.sessions.count()}"]
+    post_file(client_as("manager"), workshop, "f.csv", csv_bytes(header, [["A", "B", ""], ["C", "D", "yes"]]))
+    job = last_job()
+    assert job.status == Job.Status.FAILED
+    assert [(error["row"], error["column"]) for error in job.result["errors"]] == [(3, header[2])]
+    assert "attendance can be recorded from that day" in job.result["errors"][0]["message"]
+    assert not Attendance.objects.filter(session=later).exists() and not Registration.objects.exists()

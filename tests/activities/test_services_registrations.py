@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import ConflictError
@@ -168,3 +169,17 @@ def test_the_activity_summary_counts_without_naming_anyone(workshop, users, asn,
     assert (summary.registered, summary.completed, summary.countries, summary.organisations) == (3, 1, 2, 2)
     assert (summary.women_percent, summary.average_gain) == (Decimal("50.00"), Decimal("20.00"))
     assert (summary.satisfied_percent, summary.applied_percent) == (Decimal("50.00"), Decimal("100.00"))
+
+
+def test_attendance_at_a_session_that_has_not_taken_place_is_refused(workshop, users, english):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    type(workshop).objects.filter(pk=workshop.pk).update(end_date=tomorrow)
+    workshop.refresh_from_db()
+    later = services.session_create(actor=None, activity=workshop, date=tomorrow)
+    awa = register(workshop, given_name="Awa", family_name="Sow")
+    with pytest.raises(ValidationError) as excinfo:
+        services.attendance_record(actor=users["focal"], session=later, present={awa.pk: True})
+    assert "attendance can be recorded from that day" in excinfo.value.message_dict["present"][0]
+    assert not Attendance.objects.exists()
+    today = services.session_create(actor=None, activity=workshop, date=timezone.localdate())
+    assert services.attendance_record(actor=users["focal"], session=today, present={awa.pk: True}) == 1
