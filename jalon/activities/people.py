@@ -1,7 +1,8 @@
 """One person, one record: how the same participant is recognised across activities and imports.
 
-The rule: the same email (case-insensitively) is the same person; without an email on both sides, the
-same normalised name (casefolded, accents stripped, spaces collapsed) in the same organisation is.
+The rule: the same email (case-insensitively; the record's own address or one of the addresses of records
+joined into it) is the same person; without an email on both sides, the same normalised name (casefolded,
+accents stripped, spaces collapsed) in the same organisation is.
 `person_match_key` is pure, so that the file import can match thousands of rows in memory with the keys
 of the people already recorded (`people_match_index`).
 """
@@ -9,10 +10,10 @@ of the people already recorded (`people_match_index`).
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from jalon.lib.text import folded
-from jalon.organisations.models import Person
+from jalon.organisations.models import Person, PersonEmail
 
 
 def normalised_email(email: str | None) -> str:
@@ -59,6 +60,9 @@ def people_match_index(queryset: QuerySet[Person] | None = None) -> dict[tuple, 
         ):
             if key[1]:
                 index.setdefault(key, pk)
+    others = PersonEmail.objects.filter(person__in=queryset.filter(anonymised_at__isnull=True)).order_by("person_id")
+    for pk, email in others.values_list("person_id", "email"):
+        index.setdefault(person_match_key(email=email), pk)
     return index
 
 
@@ -70,7 +74,7 @@ def person_find(
     live = (Person.objects.all() if among is None else among).filter(anonymised_at__isnull=True).order_by("pk")
     address = normalised_email(email)
     if address:
-        found = live.filter(email__iexact=address).first()
+        found = live.filter(Q(email__iexact=address) | Q(other_emails__email=address)).distinct().first()
         if found is not None:
             return found
     wanted = normalised_name(given_name, family_name)
@@ -84,7 +88,8 @@ def person_find(
     for person in candidates.only("pk", "given_name", "family_name", "email", "organisation_id"):
         if normalised_name(person.given_name, person.family_name) != wanted:
             continue
-        # Two different addresses are two people, even with the same name.
+        # Two different addresses are two people, even with the same name (the duplicates tool suggests
+        # joining them, for the team to decide).
         if address and person.email and normalised_email(person.email) != address:
             continue
         return Person.objects.get(pk=person.pk)
@@ -120,15 +125,19 @@ def people_duplicates(queryset: QuerySet[Person] | None = None) -> list[Duplicat
         name = person_name_key(given_name=given, family_name=family, organisation_id=organisation_id)
         if name[1]:
             groups[name].append(pk)
+    others = PersonEmail.objects.filter(person__in=queryset.filter(anonymised_at__isnull=True))
+    for pk, email in others.order_by("person_id").values_list("person_id", "email"):
+        if pk not in groups[("email", email)]:
+            groups[("email", email)].append(pk)
     candidates = {}
     for key, ids in groups.items():
-        if key[0] == "name":
-            # Same name, two different addresses: two people.
-            addresses = {emails[pk] for pk in ids if emails[pk]}
-            if len(addresses) > 1:
-                continue
-        if len(ids) > 1:
-            candidates[key] = ids
+        if len(ids) < 2:
+            continue
+        if key[0] == "name" and len({emails[pk] for pk in ids if emails[pk]}) > 1:
+            # Same name in the same organisation with two addresses: most often one person with a second
+            # address; offered for the team to check, never joined by itself.
+            key = ("name_emails", *key[1:])
+        candidates[key] = sorted(ids)
     if not candidates:
         return []
     wanted = {pk for ids in candidates.values() for pk in ids}

@@ -8,7 +8,7 @@ from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, 
 from jalon.activities import access
 from jalon.activities.imports import PARTICIPANTS
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
-from jalon.activities.people import people_duplicates, person_match_key  # noqa: F401 - read from here too
+from jalon.activities.people import normalised_name, people_duplicates, person_match_key  # noqa: F401 - read from here too
 from jalon.activities.services import certificate_code_normalise
 from jalon.jobs.access import jobs_visible
 from jalon.jobs.models import Job
@@ -16,7 +16,7 @@ from jalon.lib import search
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_contains
 from jalon.organisations import access as organisations_access
-from jalon.organisations.models import Person
+from jalon.organisations.models import Person, PersonEmail
 from jalon.reference.models import Country
 from jalon.results.access import programmes_visible
 from jalon.results.models import Result
@@ -336,6 +336,39 @@ def attendance_sheet(session: ActivitySession) -> tuple[list[Registration], dict
 
 def person_registration_count(person: Person) -> int:
     return person.registrations.count()
+
+
+def registration_namesakes(registration: Registration) -> list[Registration]:
+    """The other active registrations of the same activity whose person has the same name in the same
+    organisation (another record, most often another address of the same person): one query over the
+    activity's registrations of that organisation."""
+    person = registration.person
+    wanted = normalised_name(person.given_name, person.family_name)
+    others = (
+        Registration.objects.filter(
+            activity_id=registration.activity_id,
+            status=Registration.Status.REGISTERED,
+            person__organisation_id=person.organisation_id,
+            person__anonymised_at__isnull=True,
+        )
+        .exclude(pk=registration.pk)
+        .select_related("person")
+        .order_by("person_id")
+    )
+    return [other for other in others if normalised_name(other.person.given_name, other.person.family_name) == wanted]
+
+
+def people_search(user, term: str, *, limit: int) -> list[Person]:
+    """The records a user may join whose name or email (or another address) contains `term`, accents and
+    case ignored, by name; at most `limit`."""
+    words = term.split()
+    queryset = people_mergeable(user)
+    for word in words:
+        queryset = queryset.filter(
+            search.any_contains(word, "given_name", "family_name", "email")
+            | Q(pk__in=PersonEmail.objects.filter(search.contains("email", word)).values("person_id"))
+        )
+    return list(queryset.order_by(TextOrder("family_name"), TextOrder("given_name"), "pk")[:limit])
 
 
 def people_mergeable(user) -> QuerySet[Person]:

@@ -18,8 +18,8 @@ from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
 from jalon.activities import access
 from jalon.activities.models import Activity, ActivitySession, Attendance, Material, Registration
-from jalon.activities.people import person_find
-from jalon.organisations.models import Person
+from jalon.activities.people import normalised_email, person_find
+from jalon.organisations.models import Person, PersonEmail
 
 ACTIVITY_FIELDS = (
     "code",
@@ -681,6 +681,7 @@ def person_merge(*, actor, keep: Person, duplicate: Person) -> Person:
     _references_move(actor=actor, keep=keep, duplicate=duplicate)
     before = snapshot(keep)
     _fill_blanks(keep, duplicate, [name for name in PERSON_FIELDS if name not in ("given_name", "family_name")])
+    _addresses_join(keep, duplicate)
     duplicate_before = snapshot(duplicate)
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=duplicate, before=duplicate_before)
     duplicate.delete()
@@ -702,12 +703,23 @@ def people_merge(*, actor, keep: Person, duplicates) -> Person:
     return keep
 
 
+def _addresses_join(keep: Person, duplicate: Person) -> None:
+    """The kept record remembers every address of the joined one, so that the next registration with either
+    address finds it instead of making the duplicate again."""
+    known = {normalised_email(keep.email), *keep.other_emails.values_list("email", flat=True)}
+    for address in (normalised_email(duplicate.email), *duplicate.other_emails.values_list("email", flat=True)):
+        if address and address not in known:
+            PersonEmail.objects.create(person=keep, email=address)
+            known.add(address)
+
+
 def _references_move(*, actor, keep: Person, duplicate: Person) -> None:
     """Any other app's records pointing at the duplicate (committee roles, sponsorships...) move too:
     read from the model graph, so that a module added later is covered without changing this."""
     for relation in Person._meta.related_objects:
         model = relation.related_model
-        if model is Registration or not isinstance(model, type):
+        # Registrations are joined one by one, addresses by _addresses_join.
+        if model in (Registration, PersonEmail) or not isinstance(model, type):
             continue
         if relation.many_to_many:
             through = getattr(relation, "through", None)  # a ManyToManyRel's; the stubs type the base class
@@ -760,6 +772,7 @@ def person_export(*, actor, person: Person) -> dict:
             "given_name": person.given_name,
             "family_name": person.family_name,
             "email": person.email,
+            "other_emails": list(person.other_emails.values_list("email", flat=True)),
             "phone": person.phone,
             "job_title": person.job_title,
             "sex": person.sex,
@@ -820,6 +833,7 @@ def person_erase(*, actor, person: Person) -> Person:
         setattr(person, key, value)
     person.anonymised_at = timezone.now()
     person.save()
+    person.other_emails.all().delete()
     # The log must not keep what was erased: scrub the person's own entries and the names in the
     # entries of their registrations.
     own = AuditEntry.objects.filter(model=Person._meta.label_lower, object_id=str(person.pk))

@@ -176,3 +176,21 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+class PersonEmail(models.Model):
+    """Another address a person is known by: the address of a record joined into theirs (two records of one
+    person merged), so that a registration with either address finds the same person. Stored lower-cased."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="other_emails", verbose_name=_("person"))
+    email = models.EmailField(_("email"), db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [models.UniqueConstraint(fields=["person", "email"], name="person_email_once")]
+        verbose_name = _("other email")
+        verbose_name_plural = _("other emails")
+
+    def __str__(self) -> str:
+        return self.email

@@ -365,3 +365,34 @@ def test_only_the_platform_wide_team_may_merge_export_or_erase(client_as, users,
         assert client.get(page_url("activities:person_export", pk=registration.person_id)).status_code in (403, 404)
         assert client.post(page_url("activities:person_erase", pk=registration.person_id)).status_code in (403, 404)
     assert Person.objects.get(pk=registration.person_id).anonymised_at is None
+
+
+def test_a_second_address_of_the_same_name_in_one_activity_is_flagged_with_the_join_to_review(client_as, workshop):
+    client = client_as("manager")
+    url = page_url("activities:registration_create", code=workshop.code)
+    client.post(url, registration_form(email="awa.diop@example.sn"))
+    response = client.post(
+        url, registration_form(given_name="Awa", family_name="DIOP", email="awa@other.sn"), follow=True
+    )
+    [first, second] = Person.objects.filter(family_name__iexact="diop").order_by("pk")
+    warning = [str(message) for message in response.context["messages"] if message.level_tag == "warning"]
+    assert len(warning) == 1 and "already registered with the same name and organisation" in warning[0]
+    assert f"keep={first.pk}&amp;duplicates={second.pk}" in response.content.decode()
+    # The duplicates page suggests them too, without ticking the join: the team checks first.
+    listing = client.get(page_url("activities:person_merge"))
+    [group] = listing.context["groups"]
+    assert group.reason == "name_emails" and [p.pk for p in group.people] == [first.pk, second.pk]
+    assert "different emails" in main_text(listing)
+
+
+def test_any_two_records_can_be_found_and_joined_from_the_duplicates_page(client_as, db):
+    asn = Organisation.objects.get(acronym="ASN")
+    first = Person.objects.create(given_name="Séydou", family_name="Bâ", organisation=asn, email="s.ba@asn.sn")
+    second = Person.objects.create(given_name="Seydou", family_name="Ba Diallo", email="seydou@gmail.com")
+    client = client_as("manager")
+    listing = client.get(page_url("activities:person_merge"), {"q": "seydou ba"})
+    assert [person.pk for person in listing.context["found"]] == [first.pk, second.pk]
+    assert listing.context["groups"] == []
+    confirm = client.get(page_url("activities:person_merge_confirm"), {"keep": first.pk, "duplicates": second.pk})
+    assert f"(#{first.pk})" in main_text(confirm) and "(#)" not in main_text(confirm)
+    assert client.get(page_url("activities:person_merge"), {"q": "nobody-here"}).context["found"] == []

@@ -1,6 +1,8 @@
 """Participants of an activity: the registration form (public when the activity is open, and for its
 organisers), attendance per session, and each registration's evaluations and completion."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from jalon.activities import access, selectors, services
@@ -43,6 +46,7 @@ def registration_create(request: HttpRequest, code: str) -> HttpResponse:
         else:
             if organiser:
                 messages.success(request, _("%(person)s is registered.") % {"person": registration.person})
+                _namesakes_warn(request, registration)
                 return redirect("activities:activity_detail", code=activity.code)
             request.session[REGISTERED_KEY] = activity.code
             return redirect("activities:registration_done", code=activity.code)
@@ -51,6 +55,25 @@ def registration_create(request: HttpRequest, code: str) -> HttpResponse:
         "activities/registration_form.html",
         {"form": form, "activity": activity, "organiser": organiser},
     )
+
+
+def _namesakes_warn(request: HttpRequest, registration: Registration) -> None:
+    """A second record of the same name and organisation in the activity is most often the same person with
+    another address: say so to the organiser, with the join to review when they may join records."""
+    namesakes = selectors.registration_namesakes(registration)
+    if not namesakes:
+        return
+    other = namesakes[0].person
+    text = _(
+        "%(other)s (%(email)s) is already registered with the same name and organisation: if it is the same "
+        "person, join the two records."
+    ) % {"other": other, "email": other.email or "—"}
+    if access.people_can_merge(request.user):
+        query = urlencode({"keep": other.pk, "duplicates": registration.person_id})
+        link = f"{reverse('activities:person_merge_confirm')}?{query}"
+        messages.warning(request, format_html('{} <a href="{}">{}</a>', text, link, _("Review the join")))
+    else:
+        messages.warning(request, text + " " + _("The programme team can join them."))
 
 
 def registration_done(request: HttpRequest, code: str) -> HttpResponse:

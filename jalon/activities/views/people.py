@@ -15,6 +15,9 @@ from jalon.activities import access, selectors, services
 from jalon.activities.forms import MergeForm
 from jalon.organisations import access as organisations_access
 
+# The records a search on the duplicates page lists at most.
+MERGE_SEARCH_SHOWN = 20
+
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -67,11 +70,19 @@ def person_merge(request: HttpRequest) -> HttpResponse:
     if not access.people_can_merge(request.user):
         raise PermissionDenied
     groups = selectors.people_duplicates(organisations_access.people_visible(request.user))
-    counts = selectors.people_activity_counts({person.pk for group in groups for person in group.people})
-    for group in groups:
-        for person in group.people:
-            person.activities_count = counts.get(person.pk, 0)
-    return render(request, "activities/person_merge.html", {"groups": groups})
+    # Any two records can be joined: found by name or email, beside the groups the rule suggests.
+    term = request.GET.get("q", "").strip()[:100]
+    found = selectors.people_search(request.user, term, limit=MERGE_SEARCH_SHOWN + 1) if term else []
+    found, found_more = found[:MERGE_SEARCH_SHOWN], len(found) > MERGE_SEARCH_SHOWN
+    shown = [*found, *(person for group in groups for person in group.people)]
+    counts = selectors.people_activity_counts({person.pk for person in shown})
+    for person in shown:
+        person.activities_count = counts.get(person.pk, 0)
+    return render(
+        request,
+        "activities/person_merge.html",
+        {"groups": groups, "q": term, "found": found, "found_more": found_more},
+    )
 
 
 @login_required
