@@ -19,6 +19,7 @@ from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in, text_in_database
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
+from jalon.reference.forms import region_choices
 from jalon.reference.models import Country, Currency, Language, Region
 from jalon.results import access as results_access
 from jalon.results.models import Level
@@ -33,25 +34,6 @@ COMMON_LANGUAGES = ["ar", "en", "es", "fr", "ru", "zh", "pt"]
 
 
 # Filters (list, calendar, reach) ---------------------------------------------------------------------------
-
-
-def region_choices() -> list[tuple[str, str]]:
-    """Regions, each followed by its sub-regions and their intermediate regions (Western Africa...), indented."""
-    regions = list(Region.objects.exclude(kind=Region.Kind.WORLD).order_by(TextOrder(text_in_database("name"))))
-    children: dict = {}
-    for region in regions:
-        children.setdefault(region.parent_id, []).append(region)
-    choices = []
-
-    def walk(region, depth):
-        choices.append((region.m49, f"{'— ' * depth}{region.name}"))
-        for child in children.get(region.pk, []):
-            walk(child, depth + 1)
-
-    for region in regions:
-        if region.kind == Region.Kind.REGION:
-            walk(region, 0)
-    return choices
 
 
 class ActivityFilterForm(forms.Form):
@@ -76,7 +58,7 @@ class ActivityFilterForm(forms.Form):
             .order_by("shown")
             .values_list("iso3", "shown")
         ]
-        self.fields["region"].choices = [ANY] + region_choices()
+        self.fields["region"].choices = region_choices()
         # Only the languages some activity is given in: the full ISO 639 list would weigh on every visit.
         languages = Language.objects.filter(pk__in=Activity.languages.through.objects.values("language_id"))
         self.fields["language"].choices = [ANY] + [(lang.code, str(lang.name)) for lang in languages]
@@ -112,11 +94,7 @@ class ReachFilterForm(forms.Form):
             for programme in self.programmes.values()
         ]
         if with_region:
-            regions = Region.objects.filter(kind__in=[Region.Kind.REGION, Region.Kind.SUB_REGION]).order_by("m49")
-            cast(forms.ChoiceField, self.fields["region"]).choices = [ANY] + [
-                (region.m49, region.name if region.kind == Region.Kind.REGION else f"— {region.name}")
-                for region in regions
-            ]
+            cast(forms.ChoiceField, self.fields["region"]).choices = region_choices()
         else:
             del self.fields["region"]
 
@@ -186,7 +164,7 @@ class ActivityForm(MultilingualFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["countries"].queryset = Country.objects.order_by(TextOrder(text_in_database("name")))
         self.fields["region"].queryset = Region.objects.exclude(kind=Region.Kind.WORLD).order_by(
-            text_in_database("name")
+            TextOrder(text_in_database("name"))
         )
         self.fields["languages"].queryset = (
             Language.objects.filter(Q(code__in=COMMON_LANGUAGES) | Q(activities__isnull=False))

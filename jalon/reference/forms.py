@@ -3,17 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jalon.reference.models import IncomeGroup, Region
-from jalon.reference.selectors import regions_to_filter_by
+from jalon.reference.models import IncomeGroup
+from jalon.reference.selectors import regions_in_tree_order
 
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 
 
 def region_choices() -> list[tuple[str, str]]:
-    """Regions, with their sub-regions indented under them (M49 order puts each after its region)."""
+    """Regions, each followed by its sub-regions and their intermediate regions, indented."""
     return [("", str(_("Any")))] + [
-        (region.m49, str(region.name) if region.kind == Region.Kind.REGION else f"— {region.name}")
-        for region in regions_to_filter_by()
+        (region.m49, f"{'— ' * depth}{region.name}") for region, depth in regions_in_tree_order()
     ]
 
 

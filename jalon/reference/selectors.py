@@ -130,9 +130,25 @@ def in_region(m49: str, *, path: str = "") -> Q:
     )
 
 
-def regions_to_filter_by() -> QuerySet[Region]:
-    """The regions and sub-regions lists offer as a filter, in M49 order."""
-    return Region.objects.filter(kind__in=[Region.Kind.REGION, Region.Kind.SUB_REGION]).order_by("m49")
+def regions_in_tree_order() -> list[tuple[Region, int]]:
+    """Every region under the world, each followed by its sub-regions and their intermediate regions (Western
+    Africa...), with its depth (0 for a region), siblings by name: for the filters of every list by place. M49
+    codes do not nest (Northern Africa, 015, sorts after Oceania, 009), so the order follows the parents."""
+    regions = list(Region.objects.exclude(kind=Region.Kind.WORLD).order_by(TextOrder(text_in_database("name"))))
+    children: dict = {}
+    for region in regions:
+        children.setdefault(region.parent_id, []).append(region)
+    ordered: list[tuple[Region, int]] = []
+
+    def walk(region: Region, depth: int) -> None:
+        ordered.append((region, depth))
+        for child in children.get(region.pk, []):
+            walk(child, depth + 1)
+
+    for region in regions:
+        if region.kind == Region.Kind.REGION:
+            walk(region, 0)
+    return ordered
 
 
 def country_list(

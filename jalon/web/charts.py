@@ -7,6 +7,7 @@ pages show the numbers in a table as well.
 """
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -56,25 +57,45 @@ def _describe(bars: Sequence[Bar]) -> str:
     return "; ".join(f"{bar.label}: {amount(bar.value) if bar.value is not None else bar.note}" for bar in bars)
 
 
+# A bar's label fits on a line of this many characters; a longer one takes two lines, then is shortened.
+LABEL_LINE = 30
+
+
+def _label_lines(label: str) -> list[str]:
+    """A label on at most two lines, broken between words: "Revenu intermédiaire, tranche inférieure" and
+    "..., tranche supérieure" must not both read "Revenu intermédiaire, tranch…"."""
+    lines = textwrap.wrap(label, LABEL_LINE) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_LINE, placeholder="…")]
+    return lines
+
+
 def bar_chart(bars: Sequence[Bar], *, title: str, ident: str, width: int = 600, label_width: int = 230) -> SafeString:
-    """Horizontal bars, one row each, longest scaled to the width left after labels and values."""
-    row, top = 24, 4
+    """Horizontal bars, one row each (taller when a label needs two lines), longest scaled to the width left
+    after labels and values."""
+    labels = [_label_lines(bar.label) for bar in bars]
+    row, top = (36 if any(len(lines) > 1 for lines in labels) else 24), 4
     height = top * 2 + row * max(len(bars), 1)
     largest = max((bar.value for bar in bars if bar.value is not None), default=0)
     span = width - label_width - 70
+    middle = row // 2 + 4  # the baseline of one line of text centred in the row
     parts = []
-    for index, bar in enumerate(bars):
+    for index, (bar, lines) in enumerate(zip(bars, labels, strict=True)):
         y = top + index * row
-        label = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
-        parts.append(f'<text x="{label_width - 6}" y="{y + 16}" text-anchor="end">{escape(label)}</text>')
+        first = y + middle - 7 * (len(lines) - 1)
+        spans = "".join(
+            f'<tspan x="{label_width - 6}" y="{first + 14 * number}">{escape(line)}</tspan>'
+            for number, line in enumerate(lines)
+        )
+        parts.append(f'<text text-anchor="end">{spans}</text>')
         if bar.value is None:
-            parts.append(f'<text x="{label_width}" y="{y + 16}" fill="{MUTED}">{escape(bar.note)}</text>')
+            parts.append(f'<text x="{label_width}" y="{y + middle}" fill="{MUTED}">{escape(bar.note)}</text>')
             continue
         length = round(span * bar.value / largest, 1) if largest else 0
         parts.append(
             f'<rect x="{label_width}" y="{y + 4}" width="{length}" height="{row - 8}" fill="{BRAND}">'
             f"<title>{escape(bar.label)}: {escape(amount(bar.value))}</title></rect>"
-            f'<text x="{label_width + length + 4}" y="{y + 16}">{escape(amount(bar.value))}</text>'
+            f'<text x="{label_width + length + 4}" y="{y + middle}">{escape(amount(bar.value))}</text>'
         )
     body = f'<g {FONT} font-size="13" fill="#1b1f23">{"".join(parts)}</g>'
     return _svg(width=width, height=height, ident=ident, title=title, desc=_describe(bars), body=body)

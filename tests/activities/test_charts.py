@@ -45,7 +45,7 @@ def test_data_text_is_escaped_so_markup_in_a_label_stays_text():
     root = parse(svg)
     assert "<script>" not in str(svg)
     assert root.find(f"{SVG}title").text == "<b>t</b>"
-    assert any("<script>" in (text.text or "") for text in root.iter(f"{SVG}text"))
+    assert any("<script>" in "".join(text.itertext()) for text in root.iter(f"{SVG}text"))
 
 
 def test_column_chart_draws_one_column_per_year_in_order():
@@ -96,3 +96,15 @@ def test_map_circles_have_titles_and_areas_proportional_to_values():
 def test_map_circle_titles_are_escaped():
     root = parse(world_map([Point(0, 0, 1, "Côte d'Ivoire <&>")], title="Map", desc="d", ident="m"))
     assert root.find(f".//{SVG}circle/{SVG}title").text == "Côte d'Ivoire <&>"
+
+
+def test_long_labels_take_two_lines_so_that_two_income_groups_never_read_the_same():
+    lower, upper = "Revenu intermédiaire, tranche inférieure", "Revenu intermédiaire, tranche supérieure"
+    root = parse(bar_chart([Bar(lower, 10), Bar(upper, 5)], title="t", ident="x"))
+    shown = [" ".join(span.text for span in text.iter(f"{SVG}tspan")) for text in root.iter(f"{SVG}text")]
+    shown = [label for label in shown if label]
+    assert shown == [lower, upper]
+    longest = "Une étiquette vraiment très longue qui ne tiendrait même pas sur deux lignes de trente signes"
+    root = parse(bar_chart([Bar(longest, 1)], title="t", ident="x"))
+    [label] = [[span.text for span in text.iter(f"{SVG}tspan")] for text in root.iter(f"{SVG}text") if len(text)]
+    assert len(label) == 2 and all(len(line) <= 30 for line in label) and label[1].endswith("…")

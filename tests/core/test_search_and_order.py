@@ -94,3 +94,27 @@ def test_organisation_choices_ignore_case(db):
     OrganisationFactory(acronym="abnt-demo", name="lower")
     acronyms = [organisation.acronym for organisation in _organisations() if organisation.acronym]
     assert acronyms.index("abnt-demo") < acronyms.index("AFNOR")
+
+
+def test_region_choices_nest_each_region_under_its_parent_and_offer_intermediate_regions(db):
+    from django.utils import translation
+
+    from jalon.activities.forms import ReachFilterForm
+    from jalon.reference.forms import region_choices
+    from jalon.reference.models import Region
+
+    parents = dict(Region.objects.values_list("m49", "parent__m49"))
+    with translation.override("en"):
+        choices = region_choices()[1:]
+        reach_choices = [code for code, _label in ReachFilterForm(user=None).fields["region"].choices]
+    stack: list[str] = []
+    for code, label in choices:
+        depth = (len(label) - len(label.lstrip("— "))) // 2
+        del stack[depth:]
+        if depth:
+            assert parents[code] == stack[-1], (label, stack)
+        stack.append(code)
+    labels = [label for _code, label in choices]
+    assert labels.index("Africa") < labels.index("— Northern Africa") < labels.index("Americas")
+    assert labels.index("— — Western Africa") < labels.index("Americas")
+    assert reach_choices == ["", *(code for code, _label in choices)]
