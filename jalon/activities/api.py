@@ -69,6 +69,9 @@ class ActivitySerializer(VersionRequired, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(
         slug_field="m49", queryset=Region.objects.all(), allow_null=True, required=False
     )
+    venue_country = serializers.SlugRelatedField(
+        slug_field="iso3", queryset=Country.objects.all(), allow_null=True, required=False
+    )
     languages = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Language.objects.all(), required=False
     )
@@ -106,6 +109,7 @@ class ActivitySerializer(VersionRequired, serializers.ModelSerializer):
             "start_date",
             "end_date",
             "venue",
+            "venue_country",
             "capacity",
             "organiser",
             "partners",

@@ -143,6 +143,7 @@ class ActivityForm(MultilingualFormMixin, forms.ModelForm):
             "start_date",
             "end_date",
             "venue",
+            "venue_country",
             "capacity",
             "organiser",
             "partners",
@@ -163,6 +164,7 @@ class ActivityForm(MultilingualFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["countries"].queryset = Country.objects.order_by(TextOrder(text_in_database("name")))
+        self.fields["venue_country"].queryset = Country.objects.order_by(TextOrder(text_in_database("name")))
         self.fields["region"].queryset = Region.objects.exclude(kind=Region.Kind.WORLD).order_by(
             TextOrder(text_in_database("name"))
         )

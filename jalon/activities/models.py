@@ -86,6 +86,17 @@ class Activity(VersionedModel):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     venue = models.CharField(_("venue"), max_length=200, blank=True, help_text=_("City and place, or the platform."))
+    # Where it takes place, apart from the countries it concerns (a regional workshop held in Lomé for the
+    # countries of West Africa): a country's page says "held here" only of its own.
+    venue_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities_hosted",
+        verbose_name=_("country of the venue"),
+        help_text=_("Where the activity takes place (for a national activity, its country unless told otherwise)."),
+    )
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     organiser = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="activities_organised", verbose_name=_("organiser")

@@ -360,5 +360,6 @@ def activities_reaching(
         activities_filtered(user=user, filters=filters)
         .filter(Q(pk__in=held_here) | Q(pk__in=reaching))
         .exclude(status=Activity.Status.CANCELLED)
+        .select_related("venue_country")
         .order_by("-start_date", "code")
     )

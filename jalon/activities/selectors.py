@@ -27,7 +27,9 @@ CENTI = Decimal("0.01")
 def activities_listed(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
     """What an activity list shows, loaded in a fixed number of queries, with participant counts."""
     return (
-        queryset.select_related("organiser", "region", "planned_budget_currency", "actual_cost_currency")
+        queryset.select_related(
+            "organiser", "region", "venue_country", "planned_budget_currency", "actual_cost_currency"
+        )
         .prefetch_related("countries", "languages", "partners", "donors", "outputs__programme")
         .annotate(
             registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),
@@ -404,9 +406,10 @@ def country_by_iso3(iso3: str) -> Country | None:
 
 
 def activities_held_in(country: Country, activities) -> set[int]:
-    """Which of these activities took place in the country (the others reached its people elsewhere)."""
+    """Which of these activities took place in the country (the others concerned it, or reached its people,
+    from elsewhere or online)."""
     ids = [activity.pk for activity in activities]
-    return set(country.activities.filter(pk__in=ids).values_list("pk", flat=True))
+    return set(country.activities_hosted.filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def country_positions() -> list[tuple[float, float]]:

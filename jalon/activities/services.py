@@ -32,6 +32,7 @@ ACTIVITY_FIELDS = (
     "start_date",
     "end_date",
     "venue",
+    "venue_country",
     "capacity",
     "organiser",
     "status",
@@ -122,6 +123,12 @@ def activity_validate(activity: Activity, relations: dict) -> None:
         raise ValidationError(errors)
 
 
+def _held_in_its_country(activity: Activity, countries: list) -> bool:
+    """A national activity (online too: run for and from that country) takes place in its country unless
+    told otherwise."""
+    return activity.level == Activity.Level.NATIONAL and len(countries) == 1
+
+
 def _check_recorder(actor, *, organiser, outputs) -> None:
     """Whoever records an activity must keep it one they manage: organised by their organisation, or
     serving a programme they manage (activities.access decides). Here, not in the pages and API, so that
@@ -146,6 +153,8 @@ def activity_create(*, actor, **fields) -> Activity:
     relations.setdefault("countries", [])
     fields.setdefault("description", {})
     activity = Activity(**fields)
+    if activity.venue_country_id is None and _held_in_its_country(activity, relations["countries"]):
+        activity.venue_country = relations["countries"][0]
     if actor is not None and getattr(actor, "is_authenticated", False):
         activity.created_by = actor
     activity_validate(activity, relations)

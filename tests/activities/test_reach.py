@@ -460,3 +460,39 @@ def test_the_public_gets_dates_in_whole_years_so_two_answers_cannot_be_subtracte
     manager = report(users["manager"], date_from=datetime.date(2025, 5, 2), date_to=datetime.date(2025, 8, 30))
     assert not manager.dates_rounded
     assert manager.participants != report(users["manager"], date_from=datetime.date(2025, 1, 1)).participants
+
+
+def test_an_activity_concerning_a_country_but_held_elsewhere_is_not_said_held_there(client, world, users, english):
+    from jalon.activities.selectors import activities_held_in
+
+    tgo = Country.objects.get(iso3="TGO")
+    regional = services.activity_create(
+        actor=users["manager"],
+        code="lome-2025",
+        title={"en": "Regional workshop in Lomé"},
+        type=Activity.Type.WORKSHOP,
+        modality=Activity.Modality.IN_PERSON,
+        level=Activity.Level.REGIONAL,
+        countries=[world["sen"], tgo],
+        venue="Lomé",
+        venue_country=tgo,
+        start_date=datetime.date(2025, 4, 1),
+        end_date=datetime.date(2025, 4, 2),
+        organiser=Organisation.objects.get(acronym="ISO"),
+        published=True,
+    )
+    # A national activity in person is held in its country unless told otherwise.
+    assert world["a1"].venue_country == world["sen"]
+    assert activities_held_in(world["sen"], [world["a1"], regional]) == {world["a1"].pk}
+    assert activities_held_in(tgo, [regional]) == {regional.pk}
+    url = reverse("activities:country_reach", kwargs={"iso3": "SEN"})
+    rows = {
+        cells[0]: cells[-1]
+        for cells in (
+            re.findall(r"<td>(.*?)</td>", row)
+            for row in re.findall(r"<tr>(.*?)</tr>", client.get(url).content.decode(), re.S)
+        )
+        if cells
+    }
+    held = {re.sub(r"<[^>]+>", "", title): where for title, where in rows.items()}
+    assert held["Regional workshop in Lomé"] == "No: in Togo" and held["Activity a1"] == "Yes"
