@@ -170,10 +170,11 @@ def person_columns(*, organisations: Lookup | None = None, countries: Lookup | N
         ),
         Column(
             "function",
-            {"en": "Function", "fr": "Fonction"},
+            # "Profil" as on the registration form; "Fonction", the earlier template's header, still reads.
+            {"en": "Function", "fr": "Profil"},
             Choice(Person.Function.choices, FUNCTION_ALIASES),
             False,
-            ("role", "rôle"),
+            ("role", "rôle", "fonction"),
         ),
     ]
 

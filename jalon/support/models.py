@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jalon.accounts.versioning import VersionedModel
 from jalon.organisations.models import Organisation, Person
@@ -41,7 +42,7 @@ class EligibilityRule(models.Model):
     """One rule applied to one scheme's applications: for a programme, or (programme empty) the default for
     every programme that configures none of its own."""
 
-    scheme = models.CharField(_("scheme"), max_length=20, choices=Scheme.choices)
+    scheme = models.CharField(pgettext_lazy("support", "scheme"), max_length=20, choices=Scheme.choices)
     programme = models.ForeignKey(
         Programme,
         on_delete=models.CASCADE,
@@ -111,7 +112,7 @@ class SupportBudget(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="support_budgets", verbose_name=_("programme")
     )
-    scheme = models.CharField(_("scheme"), max_length=20, choices=Scheme.choices)
+    scheme = models.CharField(pgettext_lazy("support", "scheme"), max_length=20, choices=Scheme.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+", verbose_name=_("currency"))
     amount = money(_("amount"))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jalon.lib.multilingual import text_in
@@ -79,7 +79,8 @@ class RuleResult:
             return self.code
         values = {key: _display(key, value) for key, value in self.params.items()}
         try:
-            return str(template) % values
+            # `%` on the lazy text, so that a plural message picks its form from its "count".
+            return str(template % values)
         except (KeyError, TypeError, ValueError):
             # A stored result from an older version of a message: show the bare message rather than fail.
             return str(template)
@@ -193,9 +194,15 @@ MESSAGES = {
     "role_missing": _("The candidate has no accepted role in the national mirror committee (declared: %(role)s)."),
     "role_mirror_planned": _("The mirror committee is only planned: the candidate cannot hold a role in it yet."),
     "role_no_mirror": _("There is no national mirror committee for the candidate to have a role in."),
-    "quota_left": _("%(member)s has %(count)s of at most %(limit)s sponsorships awarded for meetings in %(year)s."),
-    "quota_reached": _(
-        "%(member)s already has %(count)s sponsorships awarded for meetings in %(year)s: the limit is %(limit)s."
+    "quota_left": ngettext_lazy(
+        "%(member)s has %(count)s of at most %(limit)s sponsorships awarded for meetings in %(year)s.",
+        "%(member)s has %(count)s of at most %(limit)s sponsorships awarded for meetings in %(year)s.",
+        "count",
+    ),
+    "quota_reached": ngettext_lazy(
+        "%(member)s already has %(count)s sponsorship awarded for meetings in %(year)s: the limit is %(limit)s.",
+        "%(member)s already has %(count)s sponsorships awarded for meetings in %(year)s: the limit is %(limit)s.",
+        "count",
     ),
     "report_none_due": _("No earlier sponsorship of %(member)s is waiting for its report."),
     "report_missing": _(
@@ -213,9 +220,12 @@ MESSAGES = {
     "state_meeting_ok": _(
         "%(country)s has %(full)s full and %(partial)s partial fellowship requests for this meeting besides this one."
     ),
-    "state_meeting_full_alone": _(
-        "%(country)s already has %(count)s other fellowship request(s) for this meeting: a full fellowship "
-        "must be the only one."
+    "state_meeting_full_alone": ngettext_lazy(
+        "%(country)s already has %(count)s other fellowship request for this meeting: a full fellowship "
+        "must be the only one.",
+        "%(country)s already has %(count)s other fellowship requests for this meeting: a full fellowship "
+        "must be the only one.",
+        "count",
     ),
     "state_meeting_full_taken": _("%(country)s already has a full fellowship for this meeting."),
     "state_meeting_third_partial": _(
@@ -230,9 +240,12 @@ MESSAGES = {
         "The candidate has %(full)s full and %(partial)s partial fellowships in financial year %(year)s "
         "besides this one."
     ),
-    "person_year_full_alone": _(
-        "The candidate already has %(count)s other fellowship(s) in financial year %(year)s: a full fellowship "
-        "is allowed only as the one award of the year."
+    "person_year_full_alone": ngettext_lazy(
+        "The candidate already has %(count)s other fellowship in financial year %(year)s: a full fellowship "
+        "is allowed only as the one award of the year.",
+        "The candidate already has %(count)s other fellowships in financial year %(year)s: a full fellowship "
+        "is allowed only as the one award of the year.",
+        "count",
     ),
     "person_year_full_taken": _("The candidate already has a full fellowship in financial year %(year)s."),
     "person_year_third_partial": _(
@@ -371,8 +384,8 @@ def _role_label(application, language: str) -> str:
 
 @kind(
     key="max_per_member_per_year",
-    title=_("At most n sponsorships per member per year"),
-    description=_("A member has at most n sponsorships awarded for meetings in one calendar year."),
+    title=_("A limit on sponsorships per member per year"),
+    description=_("A member has at most a set number of sponsorships awarded for meetings in one calendar year."),
     schemes=ISO,
     params=(Param("n", int, 3, _("Most sponsorships per member per calendar year"), minimum=1),),
 )

@@ -556,3 +556,28 @@ def test_registration_counts_come_from_registrations_not_cancelled(client_as, us
     response = client_as("focal").get(page_url("activities:activity_detail", code=workshop.code))
     assert response.context["results"]["registered"] == 5
     assert Registration.objects.filter(activity=workshop).count() == 6
+
+
+def test_french_months_are_written_in_full_or_as_french_abbreviations(client, db):
+    from tests.activities.conftest import activity_build
+
+    june = activity_build(
+        code="juin", start_date=datetime.date(2026, 6, 3), end_date=datetime.date(2026, 7, 2), published=True
+    )
+    text = main_text(client.get(page_url("activities:activity_detail", "fr", code=june.code)))
+    assert "3 juin 2026" in text and "2 juil. 2026" in text
+    assert "jui 2026" not in text and "jul 2026" not in text
+
+
+def test_french_labels_take_a_space_before_their_colon(client_as, db):
+    from jalon.activities import services
+    from tests.activities.conftest import activity_build
+
+    activity = activity_build(code="colon")
+    session = services.session_create(actor=None, activity=activity, date=activity.start_date)
+    html = (
+        client_as("manager")
+        .get(page_url("activities:attendance_record", "fr", code=activity.code, pk=session.pk))
+        .content.decode()
+    )
+    assert "Présence\u00a0:" in html or "Présence&nbsp;:" in html

@@ -330,3 +330,8 @@ def test_the_list_counts_developing_members_by_the_chosen_programmes_rule(client
     assert "Least developed countries" in text_of(response)
     overview = client.get(page_url("committees:participation_overview"), {"programme": "ldc-programme"})
     assert {row["year"]: row for row in overview.context["rows"]}[TODAY.year]["developing_p"] == 1
+
+
+def test_the_history_heads_its_events_as_changes_not_as_a_verb(client, world):
+    text = text_of(client.get(page_url("committees:committee_detail", "fr", pk=world.tc2.pk)))
+    assert "Changement" in text and "Changer" not in text

@@ -366,3 +366,13 @@ def test_a_focal_point_requests_a_full_fellowship_through_the_form(client_as, wo
     partial = {**data, "kind": "partial", "partial_part": ""}
     response = client_as("focal").post(url("support:fellowship_create"), partial)
     assert response.status_code == 200 and "partial_part" in response.context["form"].errors
+
+
+def test_the_costs_page_says_actual_cost_in_french_not_the_value_of_an_indicator(
+    client_as, world, make_sponsorship, users
+):
+    sponsorship = make_sponsorship()
+    for step in (services.sponsorship_submit, services.sponsorship_check, services.sponsorship_approve):
+        sponsorship = step(actor=users["manager"], sponsorship=sponsorship)
+    page = client_as("viewer").get(url("support:costs", "fr")).content.decode()
+    assert ">Réel<" in page and "Valeur atteinte" not in page

@@ -340,3 +340,14 @@ def test_an_evaluation_reports_every_rule_even_after_a_failure(make_sponsorship,
 
 def test_money_stays_decimal(make_sponsorship):
     assert make_sponsorship().estimated_total == Decimal("2150.00")
+
+
+def test_the_quota_reads_in_the_singular_for_one_sponsorship(make_sponsorship, users, world):
+    approved(make_sponsorship, users["manager"], meeting=world.other_meeting)
+    rule = EligibilityRule(scheme=Scheme.ISO_SPONSORSHIP, kind="max_per_member_per_year", params={"n": 1})
+    result = evaluate(make_sponsorship(), rules=[rule]).results[0]
+    with translation.override("fr"):
+        assert "a déjà 1 parrainage accordé pour des réunions" in result.reason, result.reason
+        assert "1 parrainages" not in result.reason and "Au plus n" not in str(result.title)
+    with translation.override("en"):
+        assert "already has 1 sponsorship awarded" in result.reason
