@@ -264,7 +264,12 @@ class CommitteeMembershipViewSet(
             on=values.get("on") or datetime.date.today(),
             note=values["note"],
         )
-        return Response(CommitteeMembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        body = dict(CommitteeMembershipSerializer(membership).data)
+        warning = selectors.membership_status_warning(
+            committee=values["committee"], member=values["member"], status=values["status"], on=membership.since
+        )
+        body["warnings"] = [warning] if warning else []
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CommitteeMembershipEndSerializer, responses=CommitteeMembershipSerializer)
     @action(detail=True, methods=["post"])

@@ -180,6 +180,7 @@ def _leadership_and_meetings(actor) -> None:
         person=awa,
         start_date=datetime.date(2023, 3, 1),
         note="Demo",
+        is_demo=True,
     )
     services.leadership_role_create(
         actor=actor,
@@ -189,6 +190,7 @@ def _leadership_and_meetings(actor) -> None:
         person=grace,
         start_date=datetime.date(2022, 1, 1),
         note="Demo",
+        is_demo=True,
     )
     services.leadership_role_create(
         actor=actor,
@@ -198,6 +200,7 @@ def _leadership_and_meetings(actor) -> None:
         start_date=datetime.date(2021, 6, 1),
         end_date=datetime.date(2024, 5, 31),
         note="Demo",
+        is_demo=True,
     )
     meetings = [
         services.meeting_create(

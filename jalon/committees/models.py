@@ -117,6 +117,11 @@ class Committee(VersionedModel):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def run_by_iec(self) -> bool:
+        """A joint committee IEC administers ("IEC/ISO JTC 3"): ISO Open Data lists none of its members."""
+        return self.body == self.Body.IEC_ISO and self.reference.startswith("IEC/")
+
     def get_absolute_url(self) -> str:
         try:
             return reverse("committees:committee_detail", kwargs={"pk": self.pk})
@@ -277,6 +282,8 @@ class LeadershipRole(VersionedModel):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Made up by `jalon demo`: labelled on every page that shows it.
+    is_demo = models.BooleanField(_("demo"), default=False, editable=False)
     import_run = models.ForeignKey(
         ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )

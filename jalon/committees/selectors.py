@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from jalon.committees.iso_import import JOB_KIND
 from jalon.committees.models import (
@@ -24,7 +26,7 @@ from jalon.jobs.access import jobs_visible
 from jalon.jobs.models import Job
 from jalon.lib.multilingual import text_in_database
 from jalon.organisations.access import organisations_visible, people_visible
-from jalon.organisations.models import Organisation
+from jalon.organisations.models import Membership, Organisation
 from jalon.reference.models import Country, DevelopingCountryRule
 from jalon.reference.selectors import countries_with_classifications, rule_condition
 
@@ -488,3 +490,35 @@ def iso_import_jobs_recent(user, *, limit: int = 10) -> QuerySet[Job]:
     an administrator), newest first, with their owner: one query."""
     jobs = Job.objects.filter(kind=JOB_KIND).select_related("owner").order_by("-created_at", "-id")
     return jobs_visible(user, jobs)[:limit]
+
+
+# ISO members that do not take part as P-members: correspondents normally observe, subscribers neither.
+NOT_P_CATEGORIES = {
+    Membership.Category.ISO_CORRESPONDENT: _(
+        "%(member)s is an ISO correspondent member on %(date)s: correspondent members normally take part as "
+        "observers (O-members). Check the P-membership before relying on it."
+    ),
+    Membership.Category.ISO_SUBSCRIBER: _(
+        "%(member)s is an ISO subscriber member on %(date)s: subscriber members do not take part in technical "
+        "committees. Check the P-membership before relying on it."
+    ),
+}
+
+
+def membership_status_warning(*, committee: Committee, member: Organisation, status: str, on: datetime.date) -> str:
+    """Why a P-membership recorded for an ISO committee deserves a second look ("" when it does not): the
+    member's ISO category on that day (one query)."""
+    if status != CommitteeMembership.Status.P or committee.body not in (Committee.Body.ISO, Committee.Body.IEC_ISO):
+        return ""
+    category = (
+        Membership.objects.filter(member=member, body__acronym="ISO", category__in=list(NOT_P_CATEGORIES))
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values_list("category", flat=True)
+        .first()
+    )
+    if category is None:
+        return ""
+    return str(NOT_P_CATEGORIES[category]) % {
+        "member": member.acronym or member.name,
+        "date": date_format(on, "SHORT_DATE_FORMAT"),
+    }

@@ -47,7 +47,7 @@ COMMITTEE_FIELDS = (
     "website",
     "source",
 )
-ROLE_FIELDS = ("role", "person", "organisation", "start_date", "end_date", "note")
+ROLE_FIELDS = ("role", "person", "organisation", "start_date", "end_date", "note", "is_demo")
 MEETING_FIELDS = ("title", "start_date", "end_date", "mode", "place", "city", "country", "host")
 DELEGATE_FIELDS = ("role", "registered_on", "present", "remote")
 CONTRIBUTION_FIELDS = ("organisation", "title", "document_reference", "url", "submitted_on")

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from jalon.committees.demo import committees_demo_build
-from jalon.committees.models import Committee, MeetingDelegate, ParticipationEvent
+from jalon.committees.models import Committee, LeadershipRole, MeetingDelegate, ParticipationEvent
 from jalon.results.models import Indicator
 from jalon.results.services import frameworks_load
 
@@ -28,3 +28,6 @@ def test_the_demo_shows_dated_changes_meetings_and_a_computed_indicator(django_c
     indicator = Indicator.objects.get(code="D20", computation="committees_leadership_developing")
     assert indicator.is_demo
     assert indicator.measurements.filter(dimension_value=None, period__code="2025").get().value > 0
+    # Every made-up leadership role, the ABNT co-secretariat among them, says it is demo data.
+    assert LeadershipRole.objects.filter(role="co_secretariat", organisation__acronym="ABNT").get().is_demo
+    assert not LeadershipRole.objects.filter(note="Demo", is_demo=False).exists()

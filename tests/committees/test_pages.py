@@ -335,3 +335,14 @@ def test_the_list_counts_developing_members_by_the_chosen_programmes_rule(client
 def test_the_history_heads_its_events_as_changes_not_as_a_verb(client, world):
     text = text_of(client.get(page_url("committees:committee_detail", "fr", pk=world.tc2.pk)))
     assert "Changement" in text and "Changer" not in text
+
+
+def test_a_joint_committee_run_by_iec_says_why_it_lists_no_members(client, db):
+    jtc = Committee.objects.create(
+        body="iec_iso", kind="jtc", reference="IEC/ISO JTC 3", title={"en": "Quantum technologies"}, sort_key="zz"
+    )
+    with translation.override("en"):
+        detail = client.get(reverse("committees:committee_detail", kwargs={"pk": jtc.pk})).content.decode()
+        listing = client.get(reverse("committees:committee_list"), {"q": "JTC 3"}).content.decode()
+    assert "IEC runs this joint committee" in detail
+    assert "Members listed by IEC" in listing

@@ -206,3 +206,34 @@ def test_a_contribution_needs_a_title_and_a_date(client_as, meeting, nsb, langua
     assert errors_of(response, "title") and errors_of(response, "submitted_on")
     response = client_as("focal").post(url, {"organisation": nsb.pk, "title": "Comments", "submitted_on": "2025-03-01"})
     assert response.status_code == 302
+
+
+@LANGUAGES
+def test_a_correspondent_member_made_a_p_member_is_recorded_with_a_warning(manager, language):
+    iso_committee = Committee.objects.create(
+        body="iso", kind="tc", reference="ISO/TC 9177", title={"en": "Test"}, sort_key="ISO/TC 9177"
+    )
+    anmc = Organisation.objects.get(acronym="ANMC")  # an ISO correspondent member (shipped directory)
+    url = page_url("committees:membership_change", language, pk=iso_committee.pk)
+    response = manager.post(url, {"member": anmc.pk, "status": "o", "on": "2026-06-01"}, follow=True)
+    assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
+    response = manager.post(url, {"member": anmc.pk, "status": "p", "on": "2026-07-01"}, follow=True)
+    [warning] = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert message(language, "correspondent") in warning or "correspondant" in warning
+    assert "ANMC" in warning
+    assert ParticipationEvent.objects.filter(committee=iso_committee, kind="o_to_p").exists()
+
+
+def test_the_api_returns_the_warning_with_the_membership(client_as, db):
+    iso_committee = Committee.objects.create(body="iso", kind="tc", reference="ISO/TC 9178", title={"en": "T"})
+    anmc = Organisation.objects.get(acronym="ANMC")
+    kebs = Organisation.objects.get(acronym="KEBS")
+    client = client_as("manager")
+    for member, warned in ((anmc, True), (kebs, False)):
+        response = client.post(
+            "/api/v1/committee-memberships/",
+            {"committee": iso_committee.pk, "member": member.pk, "status": "p", "on": "2026-06-01"},
+            content_type="application/json",
+        )
+        assert response.status_code == 201, response.content
+        assert bool(response.json()["warnings"]) is warned

@@ -3,12 +3,13 @@ leadership roles and meetings; focal points register their own organisation's de
 Every write goes through jalon.committees.services, which also decides for which organisations one may
 register; access to each page is asked of jalon.committees.access."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jalon.committees import access, services
+from jalon.committees import access, selectors, services
 from jalon.committees.forms import (
     LEFT,
     CommitteeForm,
@@ -89,7 +90,7 @@ def membership_change(request, pk: int):
             return services.membership_end(
                 actor=request.user, committee=committee, member=data["member"], on=data["on"], note=data["note"]
             )
-        return services.membership_set(
+        membership = services.membership_set(
             actor=request.user,
             committee=committee,
             member=data["member"],
@@ -97,6 +98,12 @@ def membership_change(request, pk: int):
             on=data["on"],
             note=data["note"],
         )
+        warning = selectors.membership_status_warning(
+            committee=committee, member=data["member"], status=data["status"], on=data["on"]
+        )
+        if warning:
+            messages.warning(request, warning)
+        return membership
 
     return form_page(
         request,
