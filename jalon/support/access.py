@@ -110,10 +110,17 @@ def support_applicant_choices(user, *, scheme: str | None = None) -> QuerySet[Or
     return queryset.filter(pk__in=support_applicant_organisations(user))
 
 
-def support_programme_choices(user) -> QuerySet[Programme]:
-    """The programmes an application may be filed in: those the user sees (support_can_apply_for decides
-    whether *this* user may apply in one for *this* organisation)."""
-    return programmes_visible(user)
+# The body whose programmes award each scheme: an ISO sponsorship is filed in an ISO programme.
+SCHEME_BODIES = {Scheme.ISO_SPONSORSHIP: "ISO", Scheme.ITU_FELLOWSHIP: "ITU"}
+
+
+def support_programme_choices(user, *, scheme: str | None = None) -> QuerySet[Programme]:
+    """The programmes an application may be filed in: those the user sees, of the body that awards the scheme
+    (support_can_apply_for decides whether *this* user may apply in one for *this* organisation)."""
+    queryset = programmes_visible(user)
+    if scheme in SCHEME_BODIES:
+        queryset = queryset.filter(owner__acronym=SCHEME_BODIES[scheme])
+    return queryset
 
 
 def support_candidate_choices(user, *, scheme: str | None = None) -> QuerySet[Person]:

@@ -54,6 +54,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         "organisation",
         "person",
         "meeting",
+        "motivation",
         "currency",
         "estimated_travel",
         "estimated_allowance",
@@ -92,7 +93,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         current = self.instance if isinstance(self.instance, Sponsorship | Fellowship) else None
         # The choices the pages offer (support.access, support.selectors): another organisation's contacts
         # do not "exist" here.
-        self._related("programme").queryset = access.support_programme_choices(user)
+        self._related("programme").queryset = access.support_programme_choices(user, scheme=self.scheme)
         self._related("organisation").queryset = access.support_applicant_choices(user, scheme=self.scheme)
         self._related("person").queryset = access.support_candidate_choices(user, scheme=self.scheme)
         self._related("meeting").queryset = selectors.meeting_choices(

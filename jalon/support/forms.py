@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from jalon.committees.models import Committee, Meeting
 from jalon.committees.selectors import committee_by_reference
 from jalon.lib.collation import TextOrder
-from jalon.lib.multilingual import text_in_database
+from jalon.lib.multilingual import text_in, text_in_database
 from jalon.reference.models import Country, Currency
 from jalon.results import access as results_access
 from jalon.results.models import Programme
@@ -45,7 +45,7 @@ class CandidateChoiceField(ChoiceOfModel):
 
 class TrainingChoiceField(ChoiceOfModel):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.code} · {obj.start_date:%Y-%m-%d}"
+        return f"{text_in(obj.title) or obj.code} · {obj.start_date:%Y-%m-%d}"
 
 
 class ApplicationForm(forms.ModelForm):
@@ -57,7 +57,9 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        _choice(self, "programme").queryset = access.support_programme_choices(user).order_by("code")
+        _choice(self, "programme").queryset = access.support_programme_choices(user, scheme=self.scheme).order_by(
+            "code"
+        )
         _choice(self, "organisation").queryset = access.support_applicant_choices(user, scheme=self.scheme).order_by(
             "acronym", text_in_database("name")
         )
@@ -93,6 +95,7 @@ class SponsorshipForm(ApplicationForm):
             "mirror_committee",
             "mirror_role",
             "training",
+            "motivation",
             "currency",
             "estimated_travel",
             "estimated_allowance",
@@ -126,6 +129,7 @@ class FellowshipForm(ApplicationForm):
             "kind",
             "partial_part",
             "financial_year",
+            "motivation",
             "currency",
             "estimated_travel",
             "estimated_allowance",

@@ -152,6 +152,8 @@ class Award(VersionedModel):
     # the decision was based on even after the data or the rules change (rules.stored_evaluation reads it).
     rule_results = models.JSONField(_("rule results"), default=list, blank=True)
     evaluated_at = models.DateTimeField(_("rules evaluated"), null=True, blank=True)
+    # Why this person at this meeting: what the member expects of the participation (read by the reviewer).
+    motivation = models.TextField(_("motivation"), blank=True, max_length=4000)
     review_note = models.TextField(_("reviewer's note"), blank=True)
     refusal_reasons = models.TextField(_("reasons for refusal"), blank=True)
     created_by = models.ForeignKey(

@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -47,11 +48,15 @@ class Check:
     params: dict = field(default_factory=dict)
 
 
+# Parameters of a result that are dates (stored as ISO text in the JSON of the results).
+DATE_PARAMS = {"day", "filed", "deadline", "start"}
+
+
 def _display(key: str, value):
     """A stored parameter as the reader sees it: texts in their language, dates in their format."""
     if isinstance(value, dict):
         return text_in(value)
-    if key == "day" and isinstance(value, str):
+    if key in DATE_PARAMS and isinstance(value, str):
         try:
             return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
         except ValueError:
@@ -204,6 +209,12 @@ MESSAGES = {
         "%(member)s already has %(count)s sponsorships awarded for meetings in %(year)s: the limit is %(limit)s.",
         "count",
     ),
+    "deadline_ok": _("Filed on %(filed)s, by the deadline of %(deadline)s (%(days)s days before the meeting)."),
+    "deadline_missed": _(
+        "Filed on %(filed)s, after the deadline of %(deadline)s (%(days)s days before the meeting): the "
+        "travel may no longer be arranged in time."
+    ),
+    "deadline_after_meeting": _("Filed on %(filed)s, after the meeting began (%(start)s)."),
     "report_none_due": _("No earlier sponsorship of %(member)s is waiting for its report."),
     "report_missing": _(
         "The report on an earlier sponsored meeting (%(meetings)s) has not been submitted "
@@ -442,6 +453,34 @@ def _report_back(application, params) -> Check:
 
 
 @kind(
+    key="application_deadline",
+    title=_("Filed in time before the meeting"),
+    description=_(
+        "The application was filed (submitted, or today for a draft) at least the set number of days before the "
+        "meeting, so that visas and travel can be arranged. A late one is flagged for the reviewer by default."
+    ),
+    schemes=BOTH,
+    outcome=Outcome.FLAG,
+    params=(Param("days", int, 42, _("Days before the meeting by which applications are due"), minimum=0),),
+)
+def _deadline(application, params) -> Check:
+    filed = timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
+    start = _meeting_day(application)
+    deadline = start - datetime.timedelta(days=params["days"])
+    values = {
+        "filed": filed.isoformat(),
+        "deadline": deadline.isoformat(),
+        "days": params["days"],
+        "start": start.isoformat(),
+    }
+    if filed > start:
+        return Check(FAILED, "deadline_after_meeting", values)
+    if filed > deadline:
+        return Check(FAILED, "deadline_missed", values)
+    return Check(PASSED, "deadline_ok", values)
+
+
+@kind(
     key="itu_eligible_member_state",
     title=_("Eligible Member State (yearly ITU list)"),
     description=_("The Member State is on the list of those eligible for ITU fellowships for the meeting's year."),
@@ -539,12 +578,14 @@ DEFAULT_RULES = {
         "candidate_has_role_in_mirror_committee",
         "max_per_member_per_year",
         "report_back_required",
+        "application_deadline",
     ),
     Scheme.ITU_FELLOWSHIP: (
         "itu_eligible_member_state",
         "itu_one_full_or_two_partial_per_state_per_meeting",
         "itu_partial_two_means_one_ticket",
         "itu_one_full_or_two_partial_per_person_per_financial_year",
+        "application_deadline",
     ),
 }
 

@@ -62,6 +62,7 @@ SPONSORSHIP_FIELDS = (
     "mirror_committee",
     "mirror_role",
     "training",
+    "motivation",
     *COST_FIELDS,
 )
 FELLOWSHIP_FIELDS = (
@@ -72,6 +73,7 @@ FELLOWSHIP_FIELDS = (
     "kind",
     "partial_part",
     "financial_year",
+    "motivation",
     *COST_FIELDS,
 )
 
@@ -107,6 +109,13 @@ def _check_applicant(actor, instance: Application, before: dict | None = None) -
         and not access.support_programme_choices(actor).filter(pk=instance.programme_id).exists()
     ):
         raise ValidationError({"programme": _("Choose a programme you can see.")})
+    if changed("programme_id") and instance.programme.owner.acronym != access.SCHEME_BODIES[instance.scheme]:
+        raise ValidationError(
+            {
+                "programme": _("Choose a programme of %(body)s: it awards this support.")
+                % {"body": access.SCHEME_BODIES[instance.scheme]}
+            }
+        )
     if (changed("programme_id") or changed("organisation_id")) and not access.support_can_apply_for(
         actor, instance.programme, instance.organisation
     ):

@@ -246,11 +246,25 @@ def fellowship_step(request, pk: int, step: str):
 # Application pages -------------------------------------------------------------------------------------------
 
 
-def _rules_context(application: Application) -> dict:
-    """The stored evaluation once submitted; for a draft, what the rules say now (nothing is stored)."""
+# Statuses in which a reviewer still decides: the rules are run again when the page opens.
+UNDECIDED = {"submitted", "checked"}
+
+
+def _rules_context(application: Application, user) -> dict:
+    """The stored evaluation once submitted; for a draft, what the rules say now (nothing is stored). For a
+    reviewer of an undecided application, also what changed since the rules last ran (a membership may have
+    changed since submission): the next step stores the new results."""
     if application.status == application.Status.DRAFT:
         return {"evaluation": evaluate(application), "preview": True}
-    return {"evaluation": stored_evaluation(application), "preview": False}
+    stored = stored_evaluation(application)
+    changed = []
+    if application.status in UNDECIDED and access.support_can_review(user, application):
+        before = {result.kind: result for result in stored.results}
+        for result in evaluate(application).results:
+            earlier = before.get(result.kind)
+            if earlier is None or earlier.status != result.status:
+                changed.append((earlier, result))
+    return {"evaluation": stored, "preview": False, "rules_changed": changed}
 
 
 @login_required
@@ -275,7 +289,7 @@ def sponsorship_detail(request, pk: int):
             ),
             "can_edit": access.support_can_edit(request.user, sponsorship),
             "status_labels": STATUS_LABELS,
-            **_rules_context(sponsorship),
+            **_rules_context(sponsorship, request.user),
         },
     )
 
@@ -295,7 +309,7 @@ def fellowship_detail(request, pk: int):
             "can_edit": access.support_can_edit(request.user, fellowship),
             "ranking": selectors.fellowship_ranking([fellowship])[fellowship.pk] if can_review else None,
             "status_labels": STATUS_LABELS,
-            **_rules_context(fellowship),
+            **_rules_context(fellowship, request.user),
         },
     )
 

@@ -12,7 +12,7 @@ def test_the_admin_lists_and_edits_the_rules(client_as, world):
     client = client_as("admin")
     listing = client.get("/en/admin/support/eligibilityrule/")
     assert listing.status_code == 200
-    assert "At most n sponsorships per member per year" in listing.content.decode()
+    assert "A limit on sponsorships per member per year" in listing.content.decode()
     response = client.post(
         "/en/admin/support/eligibilityrule/add/",
         {

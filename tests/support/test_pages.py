@@ -55,7 +55,7 @@ def test_a_focal_point_applies_for_a_sponsorship_that_passes_every_rule(client_a
     sponsorship = apply(client, world)
     assert sponsorship.status == Sponsorship.Status.DRAFT and sponsorship.committee == world.committee
     page = client.get(url("support:sponsorship_detail", pk=sponsorship.pk)).content.decode()
-    assert page.count('class="status s-on_track"') == 6  # every rule passes; the report rule does not apply yet
+    assert page.count('class="status s-on_track"') == 7  # every rule passes; the report rule does not apply yet
     assert "Every rule passes or does not apply." in page
     response = submit(client, sponsorship)
     sponsorship.refresh_from_db()
@@ -312,7 +312,8 @@ def test_an_application_page_costs_a_fixed_number_of_queries(
 ):
     sponsorship = services.sponsorship_submit(actor=users["focal"], sponsorship=make_sponsorship())
     client = client_as("manager")
-    with django_assert_num_queries(4):
+    # Undecided: the reviewer's page also runs the rules again, to show what changed since submission.
+    with django_assert_num_queries(DRAFT_QUERIES):
         assert client.get(url("support:sponsorship_detail", pk=sponsorship.pk)).status_code == 200
     # A draft's rules run when it is opened: a fixed number of queries for the seven default rules.
     draft = make_sponsorship(person=world.other_expert)
@@ -321,6 +322,10 @@ def test_an_application_page_costs_a_fixed_number_of_queries(
     fellowship = make_fellowship()
     with django_assert_num_queries(FELLOWSHIP_QUERIES):
         assert client.get(url("support:fellowship_detail", pk=fellowship.pk)).status_code == 200
+    # The applicant reads what was stored: no rule runs.
+    focal = client_as("focal")
+    with django_assert_num_queries(4):
+        assert focal.get(url("support:sponsorship_detail", pk=sponsorship.pk)).status_code == 200
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -376,3 +381,46 @@ def test_the_costs_page_says_actual_cost_in_french_not_the_value_of_an_indicator
         sponsorship = step(actor=users["manager"], sponsorship=sponsorship)
     page = client_as("viewer").get(url("support:costs", "fr")).content.decode()
     assert ">Réel<" in page and "Valeur atteinte" not in page
+
+
+def test_the_sponsorship_form_offers_iso_programmes_and_trainings_by_title_and_keeps_the_motivation(
+    client_as, world, users
+):
+    from jalon.activities.models import Activity
+
+    Activity.objects.create(
+        code="gsp-2026",
+        title={"en": "Good standardization practice", "fr": "Bonnes pratiques"},
+        type=Activity.Type.WORKSHOP,
+        modality=Activity.Modality.IN_PERSON,
+        level=Activity.Level.NATIONAL,
+        start_date=world.meeting.start_date,
+        end_date=world.meeting.start_date,
+        organiser=world.expert.organisation,
+        published=True,
+    )
+    client = client_as("manager")
+    form = client.get(url("support:sponsorship_create")).context["form"]
+    assert [str(p.code) for p in form.fields["programme"].queryset] == [world.iso_programme.code]
+    labels = [str(label) for _value, label in form.fields["training"].choices]
+    assert any("Bonnes pratiques" in label or "Good standardization practice" in label for label in labels), labels
+    sponsorship = apply(client, world, motivation="Our expert leads the national mirror committee on cereals.")
+    page = client.get(url("support:sponsorship_detail", pk=sponsorship.pk)).content.decode()
+    assert "Motivation" in page and "leads the national mirror committee" in page
+    response = client.post(url("support:sponsorship_create"), form_of(world, programme=world.itu_programme))
+    assert response.status_code == 200 and "programme" in response.context["form"].errors
+
+
+def test_the_reviewer_sees_what_changed_since_submission_before_deciding(client_as, world, make_sponsorship, users):
+    from jalon.committees.models import CommitteeMembership
+
+    sponsorship = services.sponsorship_submit(actor=users["focal"], sponsorship=make_sponsorship())
+    detail = url("support:sponsorship_detail", pk=sponsorship.pk)
+    assert "The records changed since the rules last ran" not in client_as("manager").get(detail).content.decode()
+    CommitteeMembership.objects.filter(committee=world.committee, member=world.expert.organisation).update(
+        status=CommitteeMembership.Status.O
+    )
+    page = client_as("manager").get(detail).content.decode()
+    assert "The records changed since the rules last ran" in page and "P-membership is required" in page
+    # The applicant's own page shows what was stored; the check records the new results.
+    assert "The records changed" not in client_as("focal").get(detail).content.decode()

@@ -301,7 +301,12 @@ def test_the_shipped_defaults_are_every_rule_in_order(db):
         rules = rules_for(scheme=scheme, programme=None)
         assert [rule.kind for rule in rules] == list(kinds)
         assert all(rule.outcome == KINDS[rule.kind].outcome for rule in rules)
-    assert rules_for(scheme=Scheme.ISO_SPONSORSHIP, programme=None)[-2].params == {"n": 3}
+    [quota] = [
+        rule
+        for rule in rules_for(scheme=Scheme.ISO_SPONSORSHIP, programme=None)
+        if rule.kind == "max_per_member_per_year"
+    ]
+    assert quota.params == {"n": 3}
 
 
 def test_a_programmes_own_rules_replace_the_defaults(world, make_sponsorship):
@@ -351,3 +356,20 @@ def test_the_quota_reads_in_the_singular_for_one_sponsorship(make_sponsorship, u
         assert "1 parrainages" not in result.reason and "Au plus n" not in str(result.title)
     with translation.override("en"):
         assert "already has 1 sponsorship awarded" in result.reason
+
+
+# Filed in time --------------------------------------------------------------------------------------------------
+
+
+def test_an_application_filed_less_than_six_weeks_before_the_meeting_is_flagged(make_sponsorship, world):
+    assert result_of(make_sponsorship(), "application_deadline").status == PASSED  # meeting in 60 days
+    soon = make_meeting(world.committee, in_days(20), "Soon")
+    late = result_of(make_sponsorship(meeting=soon), "application_deadline")
+    assert late.status == FAILED and late.outcome == Outcome.FLAG
+    with translation.override("en"):
+        assert "after the deadline" in late.reason and "42 days before the meeting" in late.reason
+    past = make_meeting(world.committee, in_days(-3), "Past")
+    after = evaluate(make_sponsorship(meeting=past)).results
+    [deadline] = [result for result in after if result.kind == "application_deadline"]
+    with translation.override("fr"):
+        assert deadline.status == FAILED and "après le début de la réunion" in deadline.reason

@@ -18,6 +18,7 @@ from jalon.support import services
 from jalon.support.models import Fellowship, Sponsorship
 from jalon.support.rules import stored_evaluation
 from jalon.support.selectors import award_costs, cost_totals
+from tests.support.conftest import in_days, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +33,6 @@ def started(meeting) -> None:
 
 def run_to(sponsorship, users, last: str) -> Sponsorship:
     manager = users["manager"]
-    if last in ("attend", "report"):
-        started(sponsorship.meeting)
     steps = [
         ("submit", lambda s: services.sponsorship_submit(actor=users["focal"], sponsorship=s, version=s.version)),
         ("check", lambda s: services.sponsorship_check(actor=manager, sponsorship=s, version=s.version)),
@@ -58,6 +57,9 @@ def run_to(sponsorship, users, last: str) -> Sponsorship:
         ),
     ]
     for name, step in steps:
+        if name == "attend":
+            # The meeting begins once the application was filed and decided in time.
+            started(sponsorship.meeting)
         sponsorship = step(sponsorship)
         if name == last:
             break
@@ -270,7 +272,12 @@ def test_fellowship_refusal_and_illegal_steps(make_fellowship, users):
 def test_costs_are_summed_per_programme_year_committee_and_currency(make_sponsorship, make_fellowship, users, world):
     run_to(make_sponsorship(), users, "attend")
     run_to(make_sponsorship(meeting=world.other_meeting, person=world.other_expert), users, "approve")
-    usd = make_sponsorship(person=world.other_expert, currency=world.chf.__class__.objects.get(code="USD"))
+    # On a third meeting: the first has begun (attendance), a sponsorship filed now for it would be late.
+    usd = make_sponsorship(
+        person=world.other_expert,
+        meeting=make_meeting(world.committee, in_days(120), "Third meeting"),
+        currency=world.chf.__class__.objects.get(code="USD"),
+    )
     run_to(usd, users, "approve")
     make_sponsorship()  # a draft costs nothing yet
     fellowship = services.fellowship_submit(actor=users["manager"], fellowship=make_fellowship())
