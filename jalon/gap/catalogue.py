@@ -8,6 +8,9 @@ COMPUTED = GapIndicator.Source.COMPUTED
 IMPORTED = GapIndicator.Source.IMPORTED
 MANUAL = GapIndicator.Source.MANUAL
 
+# The committees a committee-based indicator counts (see GapIndicator.Body); the others count every body's.
+BODIES = {"p-share": "owner", "p-share-iso": "iso", "p-share-itu": "itu_t", "meetings-itu": "itu_t"}
+
 # code, pillar, source, computation, unit, (lo, hi) goalposts, name en, name fr, definition en, definition fr
 INDICATORS = [
     (
@@ -29,10 +32,52 @@ INDICATORS = [
         "p_share",
         "%",
         (0, 50),
-        "P-memberships over active committees",
-        "Participation P dans les comités actifs",
-        "Share of the active committees known to jalon in which an organisation of the country is a P-member.",
-        "Part des comités actifs connus de jalon dont une organisation du pays est membre P.",
+        "P-memberships over the owner's active committees",
+        "Participation P dans les comités actifs de l’organisation propriétaire",
+        "Share of the active committees of the body that owns the programme (ISO or ITU-T), known to jalon, in "
+        "which an organisation of the country is a P-member.",
+        "Part des comités actifs de l’organisation propriétaire du programme (ISO ou UIT-T), connus de jalon, dont "
+        "une organisation du pays est membre P.",
+    ),
+    (
+        "p-share-iso",
+        Pillar.PARTICIPATION,
+        COMPUTED,
+        "p_share",
+        "%",
+        (0, 50),
+        "P-memberships over active ISO committees",
+        "Participation P dans les comités actifs de l’ISO",
+        "Share of the active ISO committees (with the joint IEC/ISO ones) known to jalon in which an organisation of "
+        "the country is a P-member.",
+        "Part des comités actifs de l’ISO (y compris les comités mixtes CEI/ISO) connus de jalon dont une "
+        "organisation du pays est membre P.",
+    ),
+    (
+        "p-share-itu",
+        Pillar.PARTICIPATION,
+        COMPUTED,
+        "p_share",
+        "%",
+        (0, 50),
+        "Membership of active ITU-T study groups",
+        "Participation aux commissions d’études actives de l’UIT-T",
+        "Share of the active ITU-T study groups known to jalon in which an organisation of the country is a "
+        "participating member.",
+        "Part des commissions d’études actives de l’UIT-T connues de jalon dont une organisation du pays est membre "
+        "participant.",
+    ),
+    (
+        "meetings-itu",
+        Pillar.PARTICIPATION,
+        COMPUTED,
+        "meetings_attended",
+        "meetings",
+        (0, 10),
+        "ITU-T meetings attended",
+        "Réunions de l’UIT-T suivies",
+        "Distinct ITU-T study group meetings with a delegate of the country present, in the window.",
+        "Réunions distinctes de commissions d’études de l’UIT-T où un délégué du pays était présent, dans la période.",
     ),
     (
         "leadership",
@@ -188,9 +233,9 @@ def indicators_ensure(*, actor=None, is_demo: bool = False) -> dict[str, GapIndi
     for code, pillar, source, computation, unit, (low, high), name_en, name_fr, def_en, def_fr in INDICATORS:
         if code in existing:
             continue
-        extra = {}
+        extra: dict = {"body": BODIES.get(code, "")}
         if code == "trained":
-            extra = {"denominator": existing["population"], "per": 1_000_000.0}
+            extra |= {"denominator": existing["population"], "per": 1_000_000.0}
         existing[code] = indicator_save(
             actor=actor,
             code=code,

@@ -168,24 +168,30 @@ def run_progress(request: HttpRequest, code: str, job: int) -> HttpResponse:
 
 @login_required
 def values_import(request: HttpRequest) -> HttpResponse:
+    """Upload a curated file: the import runs as a job (all or nothing), followed on its progress page."""
     if not access.gap_can_curate(request.user):
         raise PermissionDenied
     form = ValuesImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = services.values_import(actor=request.user, content=upload.read(), file_name=upload.name)
-        except services.ImportRefused as refused:
-            report = refused.report
-            messages.error(request, str(refused))
-        else:
-            messages.success(
-                request,
-                _("Imported: %(created)s values created, %(updated)s updated.")
-                % {"created": report.created, "updated": report.updated},
-            )
-    return render(request, "gap/values_import.html", {"form": form, "report": report})
+        job = services.values_import_start(actor=request.user, upload=form.cleaned_data["file"])
+        return redirect("gap:values_import_progress", job=job.pk)
+    return render(request, "gap/values_import.html", {"form": form})
+
+
+@login_required
+def values_import_progress(request: HttpRequest, job: int) -> HttpResponse:
+    """The import's job: its progress, then what it saved or each row's problem."""
+    started = job_check(access_job(request.user, job, kind="gap-values-import"))
+    return render(
+        request,
+        "gap/values_import_progress.html",
+        {
+            "job": started,
+            "refresh": refresh_seconds(started),
+            "can_cancel": job_can_cancel(request.user, started),
+            "errors": (started.result or {}).get("errors", []) if started.status == "failed" else [],
+        },
+    )
 
 
 @login_required
