@@ -9,7 +9,13 @@ IMPORTED = GapIndicator.Source.IMPORTED
 MANUAL = GapIndicator.Source.MANUAL
 
 # The committees a committee-based indicator counts (see GapIndicator.Body); the others count every body's.
-BODIES = {"p-share": "owner", "p-share-iso": "iso", "p-share-itu": "itu_t", "meetings-itu": "itu_t"}
+BODIES = {
+    "p-share": "owner",
+    "p-share-iso": "iso",
+    "p-share-itu": "itu_t",
+    "leadership-iso": "iso",
+    "meetings-itu": "itu_t",
+}
 
 # code, pillar, source, computation, unit, (lo, hi) goalposts, name en, name fr, definition en, definition fr
 INDICATORS = [
@@ -92,6 +98,20 @@ INDICATORS = [
         "Présidences, vice-présidences, animations et secrétariats tenus par les organisations du pays à la date.",
     ),
     (
+        "leadership-iso",
+        Pillar.PARTICIPATION,
+        COMPUTED,
+        "leadership",
+        "positions",
+        (0, 20),
+        "Leadership positions held in ISO",
+        "Postes de direction occupés à l’ISO",
+        "Chairs, vice-chairs, convenors and secretariats of ISO committees (with the joint IEC/ISO ones) held by "
+        "the country's organisations on the date.",
+        "Présidences, vice-présidences, animations et secrétariats de comités de l’ISO (y compris les comités "
+        "mixtes CEI/ISO) tenus par les organisations du pays à la date.",
+    ),
+    (
         "meetings",
         Pillar.PARTICIPATION,
         COMPUTED,
@@ -121,7 +141,8 @@ INDICATORS = [
         COMPUTED,
         "trained",
         "people per million inhabitants",
-        (0, 20),
+        # Two people a year per million inhabitants (36 for Senegal) is a programme's strong result.
+        (0, 2),
         "People trained per million inhabitants",
         "Personnes formées par million d’habitants",
         "Distinct people who completed a capacity-building activity in the window, per million inhabitants.",

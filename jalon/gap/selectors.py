@@ -10,7 +10,7 @@ from jalon.gap.computed import COMPUTED, BodyUnknown, Window, bodies_for
 from jalon.gap.method import MethodRefused
 from jalon.gap.models import GapIndicator, IndexRun, IndexSpec, IndicatorValue
 from jalon.organisations.models import Membership
-from jalon.reference.models import Country
+from jalon.reference.models import Country, Region
 from jalon.reference.selectors import countries_with_classifications, rule_condition
 from jalon.results.computations import programme_rule
 from jalon.results.models import Programme
@@ -37,6 +37,34 @@ class Inputs:
 # developing-country rule (the default), a named list of countries, a region (UN M49 code, at any level), one
 # or more World Bank income groups, or every country scored.
 GROUP_KINDS = ("non_developing", "countries", "region", "income", "all")
+
+
+def group_label(group: dict) -> str:
+    """The benchmark group in words, in the current language."""
+    kind = group.get("kind", "non_developing")
+    if kind == "countries":
+        return _("the countries %(codes)s") % {"codes": ", ".join(group.get("countries", []))}
+    if kind == "region":
+        region = Region.objects.filter(m49=str(group.get("region", ""))).first()
+        return _("the region %(region)s") % {"region": region or group.get("region")}
+    if kind == "income":
+        return _("the income groups %(groups)s") % {"groups": ", ".join(group.get("groups", []))}
+    if kind == "all":
+        return _("every country scored")
+    return _("the countries that are not developing under rule %(rule)s") % {"rule": group.get("rule", "")}
+
+
+def run_group_label(run: IndexRun) -> str:
+    """The benchmark group a run used (runs recorded before groups were configurable: the default one)."""
+    bench = run.outputs.get("benchmark", {})
+    return group_label(bench.get("group") or {"kind": "non_developing", "rule": bench.get("rule", "")})
+
+
+def spec_group_label(spec: IndexSpec) -> str:
+    group = dict(spec.definition.get("benchmark_group") or {"kind": "non_developing"})
+    if group.get("kind", "non_developing") == "non_developing":
+        group["rule"] = programme_rule(spec.programme).code
+    return group_label(group)
 
 
 def benchmark_members(
@@ -229,11 +257,22 @@ class IndicatorLine:
 
 
 @dataclass
+class SubPillarLine:
+    code: str
+    name: dict
+    score: float | None
+    benchmark: float | None
+    before: float | None
+
+
+@dataclass
 class Profile:
     row: dict
     before: dict | None  # the country's row in the previous run
     previous: IndexRun | None
     lines: dict[str, list[IndicatorLine]]  # by pillar
+    subs: dict[str, list[SubPillarLine]] = field(default_factory=dict)  # by pillar
+    sub_of: dict[str, str] = field(default_factory=dict)  # indicator code -> sub-pillar code
 
 
 def previous_run(run: IndexRun) -> IndexRun | None:
@@ -282,4 +321,19 @@ def country_profile(run: IndexRun, iso3: str, *, drill: int = 20) -> Profile | N
                 records=records,
             )
         )
-    return Profile(row=row, before=before, previous=previous, lines=lines)
+    subs: dict[str, list[SubPillarLine]] = {}
+    bench = run.outputs.get("benchmark", {}).get("sub_pillars", {})
+    for sub in run.outputs.get("sub_pillars", []):
+        subs.setdefault(sub["pillar"], []).append(
+            SubPillarLine(
+                code=sub["code"],
+                name=sub.get("name") or {},
+                score=(row.get("sub_pillars") or {}).get(sub["code"]),
+                benchmark=bench.get(sub["code"]),
+                before=((before or {}).get("sub_pillars") or {}).get(sub["code"]),
+            )
+        )
+    sub_of = {
+        item["code"]: item["sub_pillar"] for item in run.spec.definition.get("indicators", []) if item.get("sub_pillar")
+    }
+    return Profile(row=row, before=before, previous=previous, lines=lines, subs=subs, sub_of=sub_of)

@@ -21,7 +21,7 @@ from jalon.gap import engine, method
 from jalon.gap.computed import COMPUTED
 from jalon.gap.method import MethodRefused
 from jalon.gap.models import GapIndicator, IndexRun, IndexSpec, IndicatorValue, Pillar
-from jalon.gap.selectors import GROUP_KINDS, Inputs, baseline_for, run_inputs
+from jalon.gap.selectors import GROUP_KINDS, Inputs, baseline_for, group_label, run_inputs
 from jalon.jobs.models import Job
 from jalon.jobs.services import job_run, job_start
 from jalon.reference.models import Country, IncomeGroup, Region
@@ -516,25 +516,11 @@ def _benchmark(values: np.ndarray, statistic: str) -> float:
     return float(np.median(values))
 
 
-def _group_label(group: dict) -> str:
-    kind = group.get("kind", "non_developing")
-    if kind == "countries":
-        return _("the countries %(codes)s") % {"codes": ", ".join(group.get("countries", []))}
-    if kind == "region":
-        region = Region.objects.filter(m49=str(group.get("region", ""))).first()
-        return _("the region %(region)s") % {"region": region or group.get("region")}
-    if kind == "income":
-        return _("the income groups %(groups)s") % {"groups": ", ".join(group.get("groups", []))}
-    if kind == "all":
-        return _("every country scored")
-    return _("the countries that are not developing under rule %(rule)s") % {"rule": group.get("rule", "")}
-
-
 def _benchmark_check(group: dict, result: engine.Result, in_group: np.ndarray, m: engine.Method, minimum: int):
     """The benchmark group must hold at least `minimum` scores, for the index and for every pillar."""
     if not in_group.any():
         raise MethodRefused(
-            _("The benchmark group (%(group)s) has no country among those scored.") % {"group": _group_label(group)}
+            _("The benchmark group (%(group)s) has no country among those scored.") % {"group": group_label(group)}
         )
     columns = [(_("the index"), result.index)] + [
         (str(Pillar(p).label), result.pillars[:, k]) for k, p in enumerate(m.pillar_order)
@@ -547,7 +533,7 @@ def _benchmark_check(group: dict, result: engine.Result, in_group: np.ndarray, m
                     "The benchmark group (%(group)s) has too little data: %(count)s countries with a score for "
                     "%(what)s, at least %(minimum)s are needed."
                 )
-                % {"group": _group_label(group), "count": count, "what": label, "minimum": minimum}
+                % {"group": group_label(group), "count": count, "what": label, "minimum": minimum}
             )
 
 

@@ -65,7 +65,17 @@ def run_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         lowest=1,
         highest=max(len(scored), 2),
     )
-    return render(request, "gap/run_detail.html", context | {"rows": rows, "chart": chart, "previous": previous})
+    return render(
+        request,
+        "gap/run_detail.html",
+        context
+        | {
+            "rows": rows,
+            "chart": chart,
+            "previous": previous,
+            "benchmark_group": selectors.run_group_label(context["run"]),
+        },
+    )
 
 
 def run_sensitivity(request: HttpRequest, code: str, pk: int) -> HttpResponse:
@@ -102,7 +112,11 @@ def country(request: HttpRequest, code: str, pk: int, iso3: str) -> HttpResponse
     profile = selectors.country_profile(context["run"], iso3.upper())
     if profile is None:
         raise Http404
-    return render(request, "gap/country.html", context | {"profile": profile})
+    return render(
+        request,
+        "gap/country.html",
+        context | {"profile": profile, "benchmark_group": selectors.run_group_label(context["run"])},
+    )
 
 
 def spec_detail(request: HttpRequest, code: str, version: int) -> HttpResponse:
@@ -116,6 +130,11 @@ def spec_detail(request: HttpRequest, code: str, version: int) -> HttpResponse:
             "spec": spec,
             "specs": selectors.specs_of(programme),
             "indicators": selectors.spec_indicators(spec),
+            "sub_pillars": spec.definition.get("sub_pillars") or [],
+            "sub_of": {i["code"]: i["sub_pillar"] for i in spec.definition["indicators"] if i.get("sub_pillar")},
+            "benchmark_group": selectors.spec_group_label(spec),
+            "minimum": spec.definition.get("benchmark_min", services.BENCHMARK_MIN),
+            "pillar_labels": dict(Pillar.choices),
         },
     )
 
