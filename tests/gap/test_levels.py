@@ -26,21 +26,21 @@ def levels(**changes) -> engine.Method:
     """a, b in sub-pillar iso (weights 1, 3); c in sub-pillar itu (weight 1); d straight into participation
     (weight 1); e alone in human resources. Sub-pillar weights: iso 1, itu 2. Goalposts 0-100, so that the
     normalised values are the data."""
-    fields = dict(
-        codes=["a", "b", "c", "d", "e"],
-        pillars=["participation"] * 4 + ["human_resources"],
-        weights=np.array([1.0, 3.0, 1.0, 1.0, 1.0]),
-        directions=np.ones(5),
-        goalposts=np.array([[0.0, 100.0]] * 5),
-        pillar_order=["human_resources", "participation"],
-        pillar_weights=np.array([1.0, 1.0]),
-        screen_threshold=0.5,
-        subs=["iso", "iso", "itu", "", ""],
-        sub_order=["iso", "itu"],
-        sub_pillars=["participation", "participation"],
-        sub_weights=np.array([1.0, 2.0]),
-        sub_aggregations=[None, None],
-    )
+    fields = {
+        "codes": ["a", "b", "c", "d", "e"],
+        "pillars": ["participation"] * 4 + ["human_resources"],
+        "weights": np.array([1.0, 3.0, 1.0, 1.0, 1.0]),
+        "directions": np.ones(5),
+        "goalposts": np.array([[0.0, 100.0]] * 5),
+        "pillar_order": ["human_resources", "participation"],
+        "pillar_weights": np.array([1.0, 1.0]),
+        "screen_threshold": 0.5,
+        "subs": ["iso", "iso", "itu", "", ""],
+        "sub_order": ["iso", "itu"],
+        "sub_pillars": ["participation", "participation"],
+        "sub_weights": np.array([1.0, 2.0]),
+        "sub_aggregations": [None, None],
+    }
     return engine.Method(**(fields | changes))
 
 

@@ -204,7 +204,7 @@ def test_a_run_job_reports_each_batch_of_draws_and_is_cancelled_between_draws(ga
     )
     Job.objects.filter(pk=cancelled.pk).update(status=Job.Status.RUNNING)
     progress = Recording(cancelled, cancel_at=BATCH)
-    with pytest.raises(JobCancelled):
+    with translation.override("en"), pytest.raises(JobCancelled):
         gap_run_work(cancelled, progress)
     # Stopped at the first batch of draws: no further draw evaluated, no sensitivity, nothing saved.
     assert [done for kind, _label, done in progress.seen if kind == "advance"] == [BATCH]
