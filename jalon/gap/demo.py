@@ -3,10 +3,12 @@ imported indicators (and populations), labelled demo participation in ITU-T stud
 committees' own service), a labelled demo specification of the ITU programme over the five disparities (its
 participation pillar in two sub-pillars, ISO and ITU-T), and two runs a year apart.
 
-The runs are dated on the demo records, not on the day the demo is built: the demo's trainings, meetings and
-contributions are dated (2021-2025), and a run dated after them would read empty windows (a human-resources
-pillar of 0 everywhere). The later run is the end of the year of the latest completed training (at most
-today), the earlier one a year before. Runs twice without duplicating anything."""
+The runs are dated on the demo records, not only on the day the demo is built: the demo's trainings are dated
+(2021-2025), and a run whose window holds none of them has a human-resources pillar of 0 everywhere. The
+specification reads two years of records (window_days 730); the later run is today, but no later than the
+end of the year after the latest completed training, the earlier one a year before: both windows hold
+trainings, and the later run sees the committees demo's later import (October 2026), whenever the demo is
+built. Runs twice without duplicating anything."""
 
 import datetime
 
@@ -130,7 +132,7 @@ DEFINITION = {
     "benchmark": "median",
     "benchmark_group": {"kind": "non_developing"},
     "benchmark_min": 3,
-    "window_days": 365,
+    "window_days": 730,
 }
 # The main ITU-T study groups (not their regional groups) the demo's participation is recorded in.
 STUDY_GROUPS = ["ITU-T SG2", "ITU-T SG3", "ITU-T SG5", "ITU-T SG11", "ITU-T SG12", "ITU-T SG13", "ITU-T SG15"]
@@ -138,15 +140,15 @@ DEMO_NOTE = "DEMO: invented participation for the gap index demonstration, not r
 
 
 def demo_dates(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The two runs' dates: the end of the year of the latest completed training of the demo records (at
-    most today), and a year before."""
+    """The two runs' dates: today, at most the end of the year after the latest completed training of the
+    demo records, and a year before."""
     latest = (
         Registration.objects.filter(completed=True, completed_on__isnull=False, completed_on__lte=today)
         .order_by("-completed_on")
         .values_list("completed_on", flat=True)
         .first()
     )
-    end = min(datetime.date(latest.year, 12, 31), today) if latest else today
+    end = min(datetime.date(latest.year + 1, 12, 31), today) if latest else today
     return end - datetime.timedelta(days=365), end
 
 
