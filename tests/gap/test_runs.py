@@ -228,3 +228,27 @@ def test_a_run_job_cancelled_before_it_starts_saves_nothing(gap, users):
     done.refresh_from_db()
     assert done.status == Job.Status.SUCCEEDED
     assert done.result["url"].endswith(f"/runs/{done.result['run']}/")
+
+
+def test_the_import_command_runs_the_pages_job_all_or_nothing(gap, tmp_path):
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,country,value,as_of,source\ncmcs,SEN,1,2026-01-01,BIPM\ncmcs,XXX,x,2026-01-01,BIPM\n")
+    count = IndicatorValue.objects.count()
+    errors = StringIO()
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("gap_index", "import", str(bad), stderr=errors)
+    assert "nothing was imported" in str(refused.value)
+    assert "row 3 country" in errors.getvalue() and "row 3 value" in errors.getvalue()
+    assert IndicatorValue.objects.count() == count
+    job = Job.objects.get(kind="gap-values-import")
+    assert job.status == Job.Status.FAILED and job.result["error_count"] == 2 and not job.upload
+    good = tmp_path / "good.csv"
+    good.write_text("indicator,country,value,as_of,source\ncmcs,SEN,1,2026-01-01,BIPM\n")
+    out = StringIO()
+    call_command("gap_index", "import", str(good), stdout=out)
+    assert out.getvalue().startswith("1 values created, 0 updated")
+    assert IndicatorValue.objects.count() == count + 1
