@@ -2,6 +2,11 @@
 over the methodological choices and noisy weights, the variance-based sensitivity indices and the statistical
 audit. Pure numpy over the steps of `method`; no database. The same inputs and seed give the same numbers.
 
+Levels: indicators are aggregated into their pillar, or first into a sub-pillar (participation in ISO, in
+ITU-T) with its own weight and aggregation, the pillar then aggregating its sub-pillars and its direct
+indicators; the pillars into the index. Progress: the Monte Carlo draws and sensitivity samples are
+evaluated in batches of BATCH, with a progress call between two (a job's cancel stops the run there).
+
 Speed: every distinct combination of the data-side choices (imputation, treatment, normalisation) is computed
 once; the runs that share it differ only by their weights and aggregation, done for all of them at once as
 matrix products.
