@@ -14,6 +14,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jalon.accounts.audit import audit_record
 from jalon.accounts.models import AuditEntry
@@ -529,9 +530,12 @@ def _benchmark_check(group: dict, result: engine.Result, in_group: np.ndarray, m
         count = int((~np.isnan(values[in_group])).sum())
         if count < minimum:
             raise MethodRefused(
-                _(
+                ngettext(
+                    "The benchmark group (%(group)s) has too little data: %(count)s country with a score for "
+                    "%(what)s, at least %(minimum)s are needed.",
                     "The benchmark group (%(group)s) has too little data: %(count)s countries with a score for "
-                    "%(what)s, at least %(minimum)s are needed."
+                    "%(what)s, at least %(minimum)s are needed.",
+                    count,
                 )
                 % {"group": group_label(group), "count": count, "what": label, "minimum": minimum}
             )
