@@ -11,6 +11,8 @@ that the plain loop does not winsorise 30 columns at each evaluation). Times, wi
 - "engine": what a run computes (jalon.gap.engine): the nominal scores, every alternative checked, the
   Monte Carlo uncertainty over `--runs` runs, the sensitivity analysis (Saltelli, base sample `--runs`, so
   N(d+2) = 5 x runs evaluations, with 100 bootstrap resamples) and the audit;
+- "engine as a job": the same with progress reported every engine.BATCH draws (as a job reports it, and
+  reads a cancel), which evaluates the draws batch by batch;
 - "plain": the same index scores for the same evaluations (choices and weights) computed one evaluation at
   a time with plain numpy (impute, treat, normalise, weighted means), no caching, no batching; the ranks
   and the estimators are not included. It checks that both give the same scores.
@@ -60,12 +62,23 @@ def synthetic(countries: int, indicators: int, seed: int, treatment: bool = True
     return data, m
 
 
-def engine_run(data, m, runs: int, seed: int) -> dict:
+def with_sub_pillars(m: engine.Method) -> engine.Method:
+    """Each pillar's indicators in two sub-pillars (one level more), sub-pillar weights 1 and 2."""
+    subs = [f"{p}.{j // 5 % 2}" for j, p in enumerate(m.pillars)]
+    order = sorted(set(subs))
+    m.subs, m.sub_order = subs, order
+    m.sub_pillars = [code.split(".")[0] for code in order]
+    m.sub_weights = np.array([1.0 + int(code.split(".")[1]) for code in order])
+    m.sub_aggregations = [None] * len(order)
+    return m
+
+
+def engine_run(data, m, runs: int, seed: int, progress=None) -> dict:
     rng = np.random.default_rng(seed)
     result = engine.nominal(data, None, m)
     engine.check_alternatives(data, None, m)
-    spread = engine.uncertainty(data, None, m, runs=runs, rng=rng)
-    sensitivity = engine.sensitivity(data, None, m, base=runs, nominal_ranks=result.ranks, rng=rng)
+    spread = engine.uncertainty(data, None, m, runs=runs, rng=rng, progress=progress)
+    sensitivity = engine.sensitivity(data, None, m, base=runs, nominal_ranks=result.ranks, rng=rng, progress=progress)
     engine.audit(data, result, m)
     return {"spread": spread, "sensitivity": sensitivity}
 
@@ -107,8 +120,14 @@ def main() -> None:
     parser.add_argument(
         "--without-treatment", action="store_true", help="No winsorisation alternative (the plain loop's slowest step)."
     )
+    parser.add_argument(
+        "--sub-pillars", action="store_true", help="Two sub-pillars per pillar (the plain loop is not run)."
+    )
     args = parser.parse_args()
     data, m = synthetic(args.countries, args.indicators, args.seed, treatment=not args.without_treatment)
+    if args.sub_pillars:
+        m = with_sub_pillars(m)
+        args.plain_repeat = 0
     factors = m.varied()
     evaluations = args.runs + args.runs * (len(factors) + 2)
     print(
@@ -121,6 +140,13 @@ def main() -> None:
         start = time.perf_counter()
         engine_run(data, m, args.runs, args.seed)
         engine_times.append(time.perf_counter() - start)
+    # As a job runs it: progress reported (and a cancel read) every engine.BATCH draws.
+    job_times = []
+    calls = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        engine_run(data, m, args.runs, args.seed, progress=lambda done, total: calls.append(done))
+        job_times.append(time.perf_counter() - start)
 
     # The same evaluations for the plain loop: random choices and noisy weights.
     rng = np.random.default_rng(args.seed)
@@ -128,8 +154,11 @@ def main() -> None:
     choices = engine._choices_from_uniform(m, u, factors)
     weights = engine.noisy(m.weights, m.weight_noise, evaluations, rng)
     pillar_weights = engine.noisy(m.pillar_weights, m.weight_noise, evaluations, rng)
-    check = engine._Evaluator(data, None, m).index(choices[:50], weights[:50], pillar_weights[:50])
-    assert np.allclose(check, plain_scores(data, m, choices[:50], weights[:50], pillar_weights[:50])), "scores differ"
+    if not args.sub_pillars:
+        check = engine._Evaluator(data, None, m).index(choices[:50], weights[:50], pillar_weights[:50])
+        assert np.allclose(check, plain_scores(data, m, choices[:50], weights[:50], pillar_weights[:50])), (
+            "scores differ"
+        )
 
     plain_times = []
     for _ in range(args.plain_repeat):
@@ -137,10 +166,16 @@ def main() -> None:
         plain_scores(data, m, choices, weights, pillar_weights)
         plain_times.append(time.perf_counter() - start)
 
-    engine_time, plain_time = statistics.median(engine_times), statistics.median(plain_times)
+    engine_time = statistics.median(engine_times)
     print(f"engine (nominal, checks, uncertainty, sensitivity, audit): median {engine_time:.2f} s {engine_times}")
-    print(f"plain numpy, index scores only, one evaluation at a time: median {plain_time:.2f} s {plain_times}")
-    print(f"ratio engine / plain: {engine_time / plain_time:.3f}")
+    print(
+        f"engine as a job, progress every {engine.BATCH} draws ({len(calls) // args.repeat} progress points): "
+        f"median {statistics.median(job_times):.2f} s {job_times}"
+    )
+    if plain_times:
+        plain_time = statistics.median(plain_times)
+        print(f"plain numpy, index scores only, one evaluation at a time: median {plain_time:.2f} s {plain_times}")
+        print(f"ratio engine / plain: {engine_time / plain_time:.3f}")
 
 
 if __name__ == "__main__":

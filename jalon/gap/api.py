@@ -15,7 +15,7 @@ class GapIndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = GapIndicator
         fields = [
-            "id", "code", "pillar", "name", "definition", "unit", "direction", "source", "computation",
+            "id", "code", "pillar", "name", "definition", "unit", "direction", "source", "computation", "body",
             "denominator", "per", "goal_low", "goal_high", "is_demo",
         ]  # fmt: skip
 

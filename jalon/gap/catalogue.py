@@ -8,6 +8,15 @@ COMPUTED = GapIndicator.Source.COMPUTED
 IMPORTED = GapIndicator.Source.IMPORTED
 MANUAL = GapIndicator.Source.MANUAL
 
+# The committees a committee-based indicator counts (see GapIndicator.Body); the others count every body's.
+BODIES = {
+    "p-share": "owner",
+    "p-share-iso": "iso",
+    "p-share-itu": "itu_t",
+    "leadership-iso": "iso",
+    "meetings-itu": "itu_t",
+}
+
 # code, pillar, source, computation, unit, (lo, hi) goalposts, name en, name fr, definition en, definition fr
 INDICATORS = [
     (
@@ -29,10 +38,52 @@ INDICATORS = [
         "p_share",
         "%",
         (0, 50),
-        "P-memberships over active committees",
-        "Participation P dans les comités actifs",
-        "Share of the active committees known to jalon in which an organisation of the country is a P-member.",
-        "Part des comités actifs connus de jalon dont une organisation du pays est membre P.",
+        "P-memberships over the owner's active committees",
+        "Participation P dans les comités actifs de l’organisation propriétaire",
+        "Share of the active committees of the body that owns the programme (ISO or ITU-T), known to jalon, in "
+        "which an organisation of the country is a P-member.",
+        "Part des comités actifs de l’organisation propriétaire du programme (ISO ou UIT-T), connus de jalon, dont "
+        "une organisation du pays est membre P.",
+    ),
+    (
+        "p-share-iso",
+        Pillar.PARTICIPATION,
+        COMPUTED,
+        "p_share",
+        "%",
+        (0, 50),
+        "P-memberships over active ISO committees",
+        "Participation P dans les comités actifs de l’ISO",
+        "Share of the active ISO committees (with the joint IEC/ISO ones) known to jalon in which an organisation of "
+        "the country is a P-member.",
+        "Part des comités actifs de l’ISO (y compris les comités mixtes CEI/ISO) connus de jalon dont une "
+        "organisation du pays est membre P.",
+    ),
+    (
+        "p-share-itu",
+        Pillar.PARTICIPATION,
+        COMPUTED,
+        "p_share",
+        "%",
+        (0, 50),
+        "Membership of active ITU-T study groups",
+        "Participation aux commissions d’études actives de l’UIT-T",
+        "Share of the active ITU-T study groups known to jalon in which an organisation of the country is a "
+        "participating member.",
+        "Part des commissions d’études actives de l’UIT-T connues de jalon dont une organisation du pays est membre "
+        "participant.",
+    ),
+    (
+        "meetings-itu",
+        Pillar.PARTICIPATION,
+        COMPUTED,
+        "meetings_attended",
+        "meetings",
+        (0, 10),
+        "ITU-T meetings attended",
+        "Réunions de l’UIT-T suivies",
+        "Distinct ITU-T study group meetings with a delegate of the country present, in the window.",
+        "Réunions distinctes de commissions d’études de l’UIT-T où un délégué du pays était présent, dans la période.",
     ),
     (
         "leadership",
@@ -45,6 +96,20 @@ INDICATORS = [
         "Postes de direction occupés",
         "Chairs, vice-chairs, convenors and secretariats held by the country's organisations on the date.",
         "Présidences, vice-présidences, animations et secrétariats tenus par les organisations du pays à la date.",
+    ),
+    (
+        "leadership-iso",
+        Pillar.PARTICIPATION,
+        COMPUTED,
+        "leadership",
+        "positions",
+        (0, 20),
+        "Leadership positions held in ISO",
+        "Postes de direction occupés à l’ISO",
+        "Chairs, vice-chairs, convenors and secretariats of ISO committees (with the joint IEC/ISO ones) held by "
+        "the country's organisations on the date.",
+        "Présidences, vice-présidences, animations et secrétariats de comités de l’ISO (y compris les comités "
+        "mixtes CEI/ISO) tenus par les organisations du pays à la date.",
     ),
     (
         "meetings",
@@ -76,7 +141,8 @@ INDICATORS = [
         COMPUTED,
         "trained",
         "people per million inhabitants",
-        (0, 20),
+        # Two people a year per million inhabitants (36 for Senegal) is a programme's strong result.
+        (0, 2),
         "People trained per million inhabitants",
         "Personnes formées par million d’habitants",
         "Distinct people who completed a capacity-building activity in the window, per million inhabitants.",
@@ -188,9 +254,9 @@ def indicators_ensure(*, actor=None, is_demo: bool = False) -> dict[str, GapIndi
     for code, pillar, source, computation, unit, (low, high), name_en, name_fr, def_en, def_fr in INDICATORS:
         if code in existing:
             continue
-        extra = {}
+        extra: dict = {"body": BODIES.get(code, "")}
         if code == "trained":
-            extra = {"denominator": existing["population"], "per": 1_000_000.0}
+            extra |= {"denominator": existing["population"], "per": 1_000_000.0}
         existing[code] = indicator_save(
             actor=actor,
             code=code,

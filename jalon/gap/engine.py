@@ -2,12 +2,18 @@
 over the methodological choices and noisy weights, the variance-based sensitivity indices and the statistical
 audit. Pure numpy over the steps of `method`; no database. The same inputs and seed give the same numbers.
 
+Levels: indicators are aggregated into their pillar, or first into a sub-pillar (participation in ISO, in
+ITU-T) with its own weight and aggregation, the pillar then aggregating its sub-pillars and its direct
+indicators; the pillars into the index. Progress: the Monte Carlo draws and sensitivity samples are
+evaluated in batches of BATCH, with a progress call between two (a job's cancel stops the run there).
+
 Speed: every distinct combination of the data-side choices (imputation, treatment, normalisation) is computed
 once; the runs that share it differ only by their weights and aggregation, done for all of them at once as
 matrix products.
 """
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,6 +51,18 @@ class Method:
     # always among them. Noise on the weights: w·(1 + U(-1, 1)·noise).
     alternatives: dict[str, list[str]] = field(default_factory=dict)
     weight_noise: float = 0.0
+    # A third level between indicators and pillars (participation in ISO, in ITU-T): each indicator's
+    # sub-pillar ("" for an indicator aggregated into its pillar directly), and per sub-pillar, in sub_order,
+    # its pillar, its weight within the pillar and its own aggregation (None: the run's).
+    subs: list[str] = field(default_factory=list)
+    sub_order: list[str] = field(default_factory=list)
+    sub_pillars: list[str] = field(default_factory=list)
+    sub_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    sub_aggregations: list[str | None] = field(default_factory=list)
+
+    def __post_init__(self):
+        if not self.subs:
+            self.subs = [""] * len(self.codes)
 
     def choices(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in FACTORS}
@@ -132,18 +150,70 @@ def aggregate_runs(values: np.ndarray, weights: np.ndarray, how: str, threshold:
     return np.where(enough, result, np.nan)
 
 
-def scores_for(prepared: np.ndarray, m: Method, how: str, weights: np.ndarray, pillar_weights: np.ndarray):
-    """Pillar scores (units x pillars x R) and index (units x R) for R weight sets."""
-    columns = _columns(m)
-    pillars = np.stack(
-        [
-            aggregate_runs(prepared[:, cols], weights[:, cols], how, m.pillar_threshold, [m.codes[j] for j in cols])
-            for cols in columns
-        ],
-        axis=1,
-    )
-    index = aggregate_runs(pillars, pillar_weights, how, 0.0, m.pillar_order)
+def scores_for(
+    prepared: np.ndarray,
+    m: Method,
+    how: str,
+    weights: np.ndarray,
+    pillar_weights: np.ndarray,
+    sub_weights: np.ndarray | None = None,
+):
+    """Pillar scores (units x pillars x R) and index (units x R) for R weight sets; with sub-pillars, their
+    scores (units x sub-pillars x R) are aggregated first, then each pillar over its sub-pillars and its
+    direct indicators."""
+    pillars, _subs, index = scores_levels(prepared, m, how, weights, pillar_weights, sub_weights)
     return pillars, index
+
+
+def scores_levels(
+    prepared: np.ndarray,
+    m: Method,
+    how: str,
+    weights: np.ndarray,
+    pillar_weights: np.ndarray,
+    sub_weights: np.ndarray | None = None,
+):
+    """(pillars, sub-pillars, index) for R weight sets: see `scores_for`."""
+    runs = weights.shape[0]
+    if not m.sub_order:
+        columns = _columns(m)
+        pillars = np.stack(
+            [
+                aggregate_runs(prepared[:, cols], weights[:, cols], how, m.pillar_threshold, [m.codes[j] for j in cols])
+                for cols in columns
+            ],
+            axis=1,
+        )
+        subs = np.zeros((prepared.shape[0], 0, runs))
+    else:
+        if sub_weights is None:
+            sub_weights = np.tile(m.sub_weights, (runs, 1))
+        subs = np.stack(
+            [
+                aggregate_runs(
+                    prepared[:, cols],
+                    weights[:, cols],
+                    m.sub_aggregations[s] or how,
+                    m.pillar_threshold,
+                    [m.codes[j] for j in cols],
+                )
+                for s, cols in enumerate(
+                    np.array([j for j, sub in enumerate(m.subs) if sub == code], dtype=int) for code in m.sub_order
+                )
+            ],
+            axis=1,
+        )
+        per_pillar = []
+        for pillar in m.pillar_order:
+            direct = [j for j, (p, sub) in enumerate(zip(m.pillars, m.subs, strict=True)) if p == pillar and not sub]
+            mine = [s for s, p in enumerate(m.sub_pillars) if p == pillar]
+            values = np.concatenate([np.repeat(prepared[:, direct, None], runs, axis=2), subs[:, mine, :]], axis=1)
+            component_weights = np.concatenate([weights[:, direct], sub_weights[:, mine]], axis=1)
+            names = [m.codes[j] for j in direct] + [m.sub_order[s] for s in mine]
+            per_pillar.append(aggregate_runs(values, component_weights, how, m.pillar_threshold, names))
+        pillars = np.stack(per_pillar, axis=1)
+    index = aggregate_runs(pillars, pillar_weights, how, 0.0, m.pillar_order)
+    return pillars, subs, index
 
 
 def noisy(weights: np.ndarray, noise: float, count: int, rng: np.random.Generator) -> np.ndarray:
@@ -165,6 +235,7 @@ class Result:
     index: np.ndarray
     ranks: np.ndarray
     treatment: dict
+    subs: np.ndarray | None = None  # scored units x sub-pillars
     uncertainty: dict | None = None
     sensitivity: dict | None = None
     audit: dict | None = None
@@ -176,12 +247,15 @@ def nominal(data: np.ndarray, groups, m: Method) -> Result:
         raise MethodRefused(_("No country has enough data to be scored under the screening threshold."))
     sub_groups = None if groups is None else [g for g, k in zip(groups, kept, strict=True) if k]
     prepared = prepare(data[kept], sub_groups, m, m.choices())
-    pillars, index = scores_for(prepared.normalised, m, m.aggregation, m.weights[None, :], m.pillar_weights[None, :])
+    pillars, subs, index = scores_levels(
+        prepared.normalised, m, m.aggregation, m.weights[None, :], m.pillar_weights[None, :], m.sub_weights[None, :]
+    )
     index = index[:, 0]
     return Result(
         kept=kept,
         normalised=prepared.normalised,
         pillars=pillars[:, :, 0],
+        subs=subs[:, :, 0],
         index=index,
         ranks=method.ranks(index),
         treatment={
@@ -205,20 +279,49 @@ class _Evaluator:
             self._prepared[key] = prepare(self.data, self.groups, self.m, choice).normalised
         return self._prepared[key]
 
-    def index(self, choices: list[dict[str, str]], weights: np.ndarray, pillar_weights: np.ndarray) -> np.ndarray:
-        """Index (units x R) for R runs given their choices and weights."""
+    def index(
+        self,
+        choices: list[dict[str, str]],
+        weights: np.ndarray,
+        pillar_weights: np.ndarray,
+        sub_weights: np.ndarray | None = None,
+        *,
+        progress: "Advance | None" = None,
+        batch: int = 0,
+    ) -> np.ndarray:
+        """Index (units x R) for R runs given their choices and weights. With `progress`, the runs are
+        evaluated `batch` at a time and `progress(done, total)` is called after each batch: a cancel raised
+        there stops the work between draws. Every draw is made before: batching does not change a number."""
+        if sub_weights is None:
+            sub_weights = np.tile(self.m.sub_weights, (len(choices), 1))
         out = np.full((self.data.shape[0], len(choices)), np.nan)
-        by_combination: dict[tuple, list[int]] = {}
-        for r, choice in enumerate(choices):
-            by_combination.setdefault(tuple(choice[f] for f in FACTORS), []).append(r)
-        for combination, rows in by_combination.items():
-            choice = dict(zip(FACTORS, combination, strict=True))
-            selected = np.array(rows)
-            _pillars, index = scores_for(
-                self.prepared(choice), self.m, choice["aggregation"], weights[selected], pillar_weights[selected]
-            )
-            out[:, selected] = index
+        size = batch if progress is not None and batch > 0 else max(len(choices), 1)
+        for first in range(0, len(choices), size):
+            rows_in = range(first, min(first + size, len(choices)))
+            by_combination: dict[tuple, list[int]] = {}
+            for r in rows_in:
+                by_combination.setdefault(tuple(choices[r][f] for f in FACTORS), []).append(r)
+            for combination, rows in by_combination.items():
+                choice = dict(zip(FACTORS, combination, strict=True))
+                selected = np.array(rows)
+                _pillars, index = scores_for(
+                    self.prepared(choice),
+                    self.m,
+                    choice["aggregation"],
+                    weights[selected],
+                    pillar_weights[selected],
+                    sub_weights[selected],
+                )
+                out[:, selected] = index
+            if progress is not None:
+                progress(rows_in.stop, len(choices))
         return out
+
+
+# progress(done, total): called between batches of draws (a job's Progress.advance).
+Advance = Callable[[int, int], None]
+# Draws evaluated between two progress points.
+BATCH = 50
 
 
 def _choices_from_uniform(m: Method, u: np.ndarray, factors: list[str]) -> list[dict[str, str]]:
@@ -242,14 +345,27 @@ def check_alternatives(data, groups, m: Method) -> None:
         evaluator.index([choice], m.weights[None, :], m.pillar_weights[None, :])
 
 
-def uncertainty(data, groups, m: Method, *, runs: int, rng: np.random.Generator, progress=None) -> dict:
-    """Monte Carlo over the choices and noisy weights: per unit, rank median and 5-95 % band, score band."""
+def _noisy_subs(m: Method, count: int, rng: np.random.Generator) -> np.ndarray:
+    # Drawn only when the specification has sub-pillars: a specification without keeps its random stream.
+    if not m.sub_order:
+        return np.zeros((count, 0))
+    return noisy(m.sub_weights, m.weight_noise, count, rng)
+
+
+def uncertainty(
+    data, groups, m: Method, *, runs: int, rng: np.random.Generator, progress: Advance | None = None
+) -> dict:
+    """Monte Carlo over the choices and noisy weights: per unit, rank median and 5-95 % band, score band.
+    `progress(done, runs)` is called every BATCH draws."""
     factors = [f for f in m.varied() if f != "weights"]
     u = rng.uniform(size=(runs, len(factors)))
     choices = _choices_from_uniform(m, u, factors)
     weights = noisy(m.weights, m.weight_noise, runs, rng)
     pillar_weights = noisy(m.pillar_weights, m.weight_noise, runs, rng)
-    index = _Evaluator(data, groups, m).index(choices, weights, pillar_weights)
+    sub_weights = _noisy_subs(m, runs, rng)
+    index = _Evaluator(data, groups, m).index(
+        choices, weights, pillar_weights, sub_weights, progress=progress, batch=BATCH
+    )
     ranks = method.ranks(index)
     with np.errstate(all="ignore"):
         return {
@@ -262,11 +378,26 @@ def uncertainty(data, groups, m: Method, *, runs: int, rng: np.random.Generator,
         }
 
 
-def sensitivity(data, groups, m: Method, *, base: int, nominal_ranks: np.ndarray, rng: np.random.Generator) -> dict:
+def sensitivity_evaluations(m: Method, base: int) -> int:
+    """How many index evaluations the sensitivity analysis makes: N(d+2), 0 with no factor varied."""
+    d = len(m.varied())
+    return base * (d + 2) if d else 0
+
+
+def sensitivity(
+    data,
+    groups,
+    m: Method,
+    *,
+    base: int,
+    nominal_ranks: np.ndarray,
+    rng: np.random.Generator,
+    progress: Advance | None = None,
+) -> dict:
     """Variance-based sensitivity (Saltelli design, N(d+2) evaluations): first-order Si and total STi per
     factor, with bootstrap 5-95 % bands. The output is the mean absolute rank change against the nominal
     ranks. Discrete factors pick an option by their uniform input; the weights factor picks one of `base`
-    pre-drawn noisy weight sets."""
+    pre-drawn noisy weight sets. `progress(done, evaluations)` is called every BATCH samples."""
     factors = m.varied()
     if not factors:
         return {"factors": [], "base": base, "evaluations": 0}
@@ -276,14 +407,18 @@ def sensitivity(data, groups, m: Method, *, base: int, nominal_ranks: np.ndarray
     design = np.vstack(samples)
     weight_sets = noisy(m.weights, m.weight_noise, base, rng)
     pillar_sets = noisy(m.pillar_weights, m.weight_noise, base, rng)
+    sub_sets = _noisy_subs(m, base, rng)
     if "weights" in factors:
         pick = np.minimum((design[:, factors.index("weights")] * base).astype(int), base - 1)
-        weights, pillar_weights = weight_sets[pick], pillar_sets[pick]
+        weights, pillar_weights, sub_weights = weight_sets[pick], pillar_sets[pick], sub_sets[pick]
     else:
         weights = np.tile(m.weights, (design.shape[0], 1))
         pillar_weights = np.tile(m.pillar_weights, (design.shape[0], 1))
+        sub_weights = np.tile(m.sub_weights, (design.shape[0], 1))
     choices = _choices_from_uniform(m, design, factors)
-    index = _Evaluator(data, groups, m).index(choices, weights, pillar_weights)
+    index = _Evaluator(data, groups, m).index(
+        choices, weights, pillar_weights, sub_weights, progress=progress, batch=BATCH
+    )
     ranks = method.ranks(index)
     with np.errstate(all="ignore"):
         y = np.nanmean(np.abs(ranks - nominal_ranks[:, None]), axis=0)
@@ -385,5 +520,9 @@ def audit(data: np.ndarray, result: Result, m: Method) -> dict:
         "indicator_pillar": to_pillar,
         "alpha": {
             pillar: cronbach_alpha(normalised[:, cols]) for pillar, cols in zip(m.pillar_order, columns, strict=True)
+        },
+        "alpha_sub": {
+            code: cronbach_alpha(normalised[:, [j for j, sub in enumerate(m.subs) if sub == code]])
+            for code in m.sub_order
         },
     }

@@ -63,8 +63,10 @@ class SpecForm(forms.Form):
         label=_("Definition (JSON)"),
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
         help_text=_(
-            "Indicators and weights, pillar weights, screening and pillar thresholds, imputation, treatment, "
-            "normalisation, aggregation, their alternatives, weight noise, benchmark, window in days."
+            "Indicators and weights (each may name its sub-pillar), sub-pillars (code, disparity, weight, "
+            "aggregation), pillar weights, screening and pillar thresholds, imputation, treatment, normalisation, "
+            "aggregation, their alternatives, weight noise, benchmark statistic, benchmark group (non_developing, "
+            "countries, region, income or all) and its minimum of countries, window in days."
         ),
     )
     note = forms.CharField(label=_("What changed"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -46,8 +46,17 @@ class GapIndicator(models.Model):
         _("direction"), choices=[(1, _("higher is better")), (-1, _("lower is better"))], default=1
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+
+    class Body(models.TextChoices):
+        ALL = "", _("Every body's committees")
+        OWNER = "owner", _("The committees of the body that owns the programme")
+        ISO = "iso", _("ISO committees (with the joint IEC/ISO ones)")
+        ITU_T = "itu_t", _("ITU-T study groups")
+
     # For a computed indicator: its key in jalon.gap.computed.COMPUTED.
     computation = models.CharField(_("computation"), max_length=40, blank=True)
+    # For a committee-based computed indicator: whose committees it counts.
+    body = models.CharField(_("standards body"), max_length=10, choices=Body.choices, blank=True)
     # The value is divided by the denominator's (e.g. population) then multiplied by `per` (1,000,000).
     denominator = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("denominator")

@@ -4,11 +4,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from jalon.gap.computed import COMPUTED, Window
+from jalon.gap.computed import COMPUTED, BodyUnknown, Window, bodies_for
+from jalon.gap.method import MethodRefused
 from jalon.gap.models import GapIndicator, IndexRun, IndexSpec, IndicatorValue
 from jalon.organisations.models import Membership
-from jalon.reference.models import Country
+from jalon.reference.models import Country, Region
 from jalon.reference.selectors import countries_with_classifications, rule_condition
 from jalon.results.computations import programme_rule
 from jalon.results.models import Programme
@@ -26,6 +28,66 @@ class Inputs:
     groups: list[str]  # income group per country ("" unknown)
     rule: str
     provenance: dict[str, str] = field(default_factory=dict)  # indicator code -> computed / imported ...
+    # Whether each country is in the benchmark group, and the group as the run records it.
+    benchmark: list[bool] = field(default_factory=list)
+    benchmark_group: dict = field(default_factory=dict)
+
+
+# The benchmark group of a specification ("benchmark_group": {"kind": ...}): the complement of the programme's
+# developing-country rule (the default), a named list of countries, a region (UN M49 code, at any level), one
+# or more World Bank income groups, or every country scored.
+GROUP_KINDS = ("non_developing", "countries", "region", "income", "all")
+
+
+def group_label(group: dict) -> str:
+    """The benchmark group in words, in the current language."""
+    kind = group.get("kind", "non_developing")
+    if kind == "countries":
+        return _("the countries %(codes)s") % {"codes": ", ".join(group.get("countries", []))}
+    if kind == "region":
+        region = Region.objects.filter(m49=str(group.get("region", ""))).first()
+        return _("the region %(region)s") % {"region": region or group.get("region")}
+    if kind == "income":
+        return _("the income groups %(groups)s") % {"groups": ", ".join(group.get("groups", []))}
+    if kind == "all":
+        return _("every country scored")
+    return _("the countries that are not developing under rule %(rule)s") % {"rule": group.get("rule", "")}
+
+
+def run_group_label(run: IndexRun) -> str:
+    """The benchmark group a run used (runs recorded before groups were configurable: the default one)."""
+    bench = run.outputs.get("benchmark", {})
+    return group_label(bench.get("group") or {"kind": "non_developing", "rule": bench.get("rule", "")})
+
+
+def spec_group_label(spec: IndexSpec) -> str:
+    group = dict(spec.definition.get("benchmark_group") or {"kind": "non_developing"})
+    if group.get("kind", "non_developing") == "non_developing":
+        group["rule"] = programme_rule(spec.programme).code
+    return group_label(group)
+
+
+def benchmark_members(
+    group: dict, countries: list[Country], developing: list[bool], incomes: dict[int, str]
+) -> list[bool]:
+    """Whether each country is in the benchmark group (countries in the run's order)."""
+    kind = group.get("kind", "non_developing")
+    if kind == "all":
+        return [True] * len(countries)
+    if kind == "countries":
+        named = {code.upper() for code in group.get("countries", [])}
+        return [c.iso3 in named for c in countries]
+    if kind == "region":
+        code = str(group.get("region", ""))
+        rows = Country.objects.filter(pk__in=[c.pk for c in countries]).values_list(
+            "pk", "region__m49", "sub_region__m49", "intermediate_region__m49"
+        )
+        inside = {pk for pk, *areas in rows if code in areas}
+        return [c.pk in inside for c in countries]
+    if kind == "income":
+        wanted = set(group.get("groups", []))
+        return [incomes.get(c.pk) in wanted for c in countries]
+    return [not d for d in developing]
 
 
 def spec_indicators(spec: IndexSpec) -> list[GapIndicator]:
@@ -61,22 +123,41 @@ def units(programme: Programme, indicators: list[GapIndicator], as_of: datetime.
     ).order_by("iso3")
 
 
+def indicator_bodies(indicator: GapIndicator, programme: Programme) -> tuple[str, ...] | None:
+    """The committee bodies a computed indicator reads for this programme (None: every body). Refuses (with a
+    message in the current language) an "owner" indicator when the owner is no standards body jalon knows."""
+    if indicator.source != GapIndicator.Source.COMPUTED:
+        return None
+    try:
+        return bodies_for(indicator.body, programme.owner.acronym if programme.owner_id else None)
+    except BodyUnknown:
+        raise MethodRefused(
+            _(
+                "Indicator %(code)s counts the committees of the programme owner's body, but %(owner)s is not a "
+                "standards body whose committees jalon knows (ISO or ITU): name the body on the indicator."
+            )
+            % {"code": indicator.code, "owner": programme.owner}
+        ) from None
+
+
 def run_inputs(spec: IndexSpec, as_of: datetime.date) -> Inputs:
     indicators = spec_indicators(spec)
     window = Window.ending(as_of, int(spec.definition.get("window_days", 365)))
     countries = list(units(spec.programme, indicators, as_of))
     denominators = {i.denominator_id for i in indicators if i.denominator_id}
     stored = _stored_values([i.pk for i in indicators] + list(denominators), as_of)
-    computed_cache: dict[str, dict[int, float]] = {}
+    computed_cache: dict[tuple, dict[int, float]] = {}
+    bodies = {i.code: indicator_bodies(i, spec.programme) for i in indicators}
     matrix: list[list[float | None]] = []
     for country in countries:
         row: list[float | None] = []
         for indicator in indicators:
             value: float | None
             if indicator.source == GapIndicator.Source.COMPUTED:
-                if indicator.computation not in computed_cache:
-                    computed_cache[indicator.computation] = COMPUTED[indicator.computation].values(window)
-                value = computed_cache[indicator.computation].get(country.pk, 0.0)
+                key = (indicator.computation, bodies[indicator.code])
+                if key not in computed_cache:
+                    computed_cache[key] = COMPUTED[indicator.computation].values(window, bodies[indicator.code])
+                value = computed_cache[key].get(country.pk, 0.0)
             else:
                 value = stored.get((indicator.pk, country.pk))
             if value is not None and indicator.denominator_id:
@@ -89,15 +170,22 @@ def run_inputs(spec: IndexSpec, as_of: datetime.date) -> Inputs:
     annotated = countries_with_classifications(on=on, queryset=Country.objects.filter(pk__in=[c.pk for c in countries]))
     developing = set(annotated.filter(rule_condition(rule)).values_list("pk", flat=True))
     incomes = dict(annotated.values_list("pk", "cls_income"))  # type: ignore[misc]  # annotated in reference.selectors
+    developing_flags = [c.pk in developing for c in countries]
+    group = dict(spec.definition.get("benchmark_group") or {"kind": "non_developing"})
+    group.setdefault("kind", "non_developing")
+    if group["kind"] == "non_developing":
+        group["rule"] = rule.code
     return Inputs(
         countries=countries,
         codes=[i.code for i in indicators],
         indicators=indicators,
         matrix=matrix,
-        developing=[c.pk in developing for c in countries],
+        developing=developing_flags,
         groups=[incomes.get(c.pk) or "" for c in countries],
         rule=rule.code,
         provenance={i.code: i.source for i in indicators},
+        benchmark=benchmark_members(group, countries, developing_flags, incomes),
+        benchmark_group=group,
     )
 
 
@@ -169,11 +257,22 @@ class IndicatorLine:
 
 
 @dataclass
+class SubPillarLine:
+    code: str
+    name: dict
+    score: float | None
+    benchmark: float | None
+    before: float | None
+
+
+@dataclass
 class Profile:
     row: dict
     before: dict | None  # the country's row in the previous run
     previous: IndexRun | None
     lines: dict[str, list[IndicatorLine]]  # by pillar
+    subs: dict[str, list[SubPillarLine]] = field(default_factory=dict)  # by pillar
+    sub_of: dict[str, str] = field(default_factory=dict)  # indicator code -> sub-pillar code
 
 
 def previous_run(run: IndexRun) -> IndexRun | None:
@@ -208,7 +307,11 @@ def country_profile(run: IndexRun, iso3: str, *, drill: int = 20) -> Profile | N
             and country is not None
             and indicator.computation in COMPUTED
         ):
-            records = list(COMPUTED[indicator.computation].records(window, country.pk)[:drill])
+            try:
+                bodies = indicator_bodies(indicator, run.spec.programme)
+            except MethodRefused:
+                bodies = ()
+            records = list(COMPUTED[indicator.computation].records(window, country.pk, bodies)[:drill])
         lines.setdefault(indicator.pillar, []).append(
             IndicatorLine(
                 indicator=indicator,
@@ -218,4 +321,19 @@ def country_profile(run: IndexRun, iso3: str, *, drill: int = 20) -> Profile | N
                 records=records,
             )
         )
-    return Profile(row=row, before=before, previous=previous, lines=lines)
+    subs: dict[str, list[SubPillarLine]] = {}
+    bench = run.outputs.get("benchmark", {}).get("sub_pillars", {})
+    for sub in run.outputs.get("sub_pillars", []):
+        subs.setdefault(sub["pillar"], []).append(
+            SubPillarLine(
+                code=sub["code"],
+                name=sub.get("name") or {},
+                score=(row.get("sub_pillars") or {}).get(sub["code"]),
+                benchmark=bench.get(sub["code"]),
+                before=((before or {}).get("sub_pillars") or {}).get(sub["code"]),
+            )
+        )
+    sub_of = {
+        item["code"]: item["sub_pillar"] for item in run.spec.definition.get("indicators", []) if item.get("sub_pillar")
+    }
+    return Profile(row=row, before=before, previous=previous, lines=lines, subs=subs, sub_of=sub_of)

@@ -7,13 +7,14 @@ import hashlib
 import io
 import json
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jalon.accounts.audit import audit_record
 from jalon.accounts.models import AuditEntry
@@ -21,14 +22,36 @@ from jalon.gap import engine, method
 from jalon.gap.computed import COMPUTED
 from jalon.gap.method import MethodRefused
 from jalon.gap.models import GapIndicator, IndexRun, IndexSpec, IndicatorValue, Pillar
-from jalon.gap.selectors import Inputs, baseline_for, run_inputs
-from jalon.reference.models import Country
+from jalon.gap.selectors import GROUP_KINDS, Inputs, baseline_for, group_label, run_inputs
+from jalon.jobs.models import Job
+from jalon.jobs.services import job_run, job_start
+from jalon.reference.models import Country, IncomeGroup, Region
 from jalon.results.computations import computed_schedule_refresh
 from jalon.results.models import Programme
 
 # Monte Carlo runs by default on the embedded worker.
 DEFAULT_RUNS = 500
 BENCHMARKS = ("median", "mean", "frontier")
+# A benchmark group with fewer scores than this (index or any pillar) refuses the run, unless the
+# specification sets its own "benchmark_min".
+BENCHMARK_MIN = 3
+
+
+class RunProgress(Protocol):
+    """Where a run is, as jobs' Progress takes it: a stage, then its draws done (throttled by the job)."""
+
+    def step(self, label: str, *, total: int | None = None, done: int = 0) -> None: ...
+
+    def advance(self, done: int, total: int | None = None) -> None: ...
+
+
+class _Silent:
+    def step(self, label: str, *, total: int | None = None, done: int = 0) -> None:
+        return None
+
+    def advance(self, done: int, total: int | None = None) -> None:
+        return None
+
 
 # Indicators ------------------------------------------------------------------------------------------------
 
@@ -40,6 +63,14 @@ def indicator_save(*, actor, code: str, source: str, name: dict, pillar: str = "
         raise ValidationError({"computation": _("Choose one of the computations jalon offers.")})
     if source != GapIndicator.Source.COMPUTED and fields.get("computation"):
         raise ValidationError({"computation": _("Only a computed indicator has a computation.")})
+    body = fields.get("body", "")
+    computed = COMPUTED.get(fields.get("computation") or "")
+    if body and (computed is None or not computed.per_body):
+        raise ValidationError({"body": _("Only an indicator computed from committee records is read per body.")})
+    if computed is not None and computed.body_required and not body:
+        raise ValidationError(
+            {"body": _("Say whose committees this indicator counts: ISO's, ITU-T's or the programme owner's.")}
+        )
     low, high = fields.get("goal_low"), fields.get("goal_high")
     if low is not None and high is not None and low == high:
         raise ValidationError({"goal_high": _("The goalposts must differ.")})
@@ -75,6 +106,9 @@ def value_record(
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=record)
     return record
 
+
+# Rows checked or saved between two progress points of an import.
+IMPORT_BATCH = 200
 
 # The curated file: one row per value. `evidence` is optional.
 TEMPLATE_COLUMNS = ("indicator", "country", "value", "as_of", "source", "evidence")
@@ -112,10 +146,14 @@ class ImportRefused(Exception):
 
 
 @transaction.atomic
-def values_import(*, actor, content: bytes, file_name: str, is_demo: bool = False) -> ImportReport:
+def values_import(
+    *, actor, content: bytes, file_name: str, is_demo: bool = False, progress: RunProgress | None = None
+) -> ImportReport:
     """Import a curated file (CSV, UTF-8, the template's columns): every row is checked first, and one
     problem refuses the whole file (ImportRefused, with each row's problems); otherwise every value is saved,
-    replacing the value of the same indicator, country and date."""
+    replacing the value of the same indicator, country and date. `progress` (a job's) hears the rows checked
+    and saved; a cancel raised there rolls everything back."""
+    progress = progress or _Silent()
     report = ImportReport()
     try:
         text = content.decode("utf-8-sig")
@@ -131,9 +169,13 @@ def values_import(*, actor, content: bytes, file_name: str, is_demo: bool = Fals
         raise ImportRefused(report)
     indicators = {i.code: i for i in GapIndicator.objects.exclude(source=GapIndicator.Source.COMPUTED)}
     countries = {c.iso3: c for c in Country.objects.all()} | {c.iso2: c for c in Country.objects.all()}
+    records = list(reader)
+    progress.step(_("Checking the rows"), total=len(records))
     rows = []
     seen: set[tuple] = set()
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(records, start=2):
+        if number % IMPORT_BATCH == 0:
+            progress.advance(number - 2)
 
         def problem(column: str, message: str, number=number) -> None:
             report.errors.append({"row": number, "field": column, "message": message})
@@ -170,7 +212,10 @@ def values_import(*, actor, content: bytes, file_name: str, is_demo: bool = Fals
     if report.errors:
         raise ImportRefused(report)
     batch = f"{file_name[:80]} {hashlib.sha256(content).hexdigest()[:16]}"
-    for indicator, country, value, as_of, source, evidence in rows:
+    progress.step(_("Saving the values"), total=len(rows))
+    for done, (indicator, country, value, as_of, source, evidence) in enumerate(rows):
+        if done and done % IMPORT_BATCH == 0:
+            progress.advance(done)
         _record, created = IndicatorValue.objects.update_or_create(
             indicator=indicator,
             country=country,
@@ -189,6 +234,22 @@ def values_import(*, actor, content: bytes, file_name: str, is_demo: bool = Fals
         else:
             report.updated += 1
     return report
+
+
+def values_import_start(*, actor, upload) -> Job:
+    """Queue the import of an uploaded curated file (kind "gap-values-import"); the upload is removed when
+    the job ends."""
+    return job_start(actor=actor, kind="gap-values-import", upload=upload)
+
+
+def values_import_start_now(*, actor, upload) -> Job:
+    """The import's job run at once, here (the command line): the same work and report as the page's."""
+    from jalon.gap.tasks import gap_values_import_work
+
+    job = job_start(actor=actor, kind="gap-values-import", upload=upload, enqueue=False)
+    job_run(job.pk, gap_values_import_work)
+    job.refresh_from_db()
+    return job
 
 
 # Specifications --------------------------------------------------------------------------------------------
@@ -245,8 +306,108 @@ def spec_validate(definition: dict) -> None:
     for pillar, weight in (definition.get("pillar_weights") or {}).items():
         if pillar not in Pillar.values or not isinstance(weight, (int, float)) or weight <= 0:
             refuse("pillar_weights", _("Positive weights for the five disparities only."))
+    _validate_sub_pillars(definition, known, refuse)
+    _validate_benchmark_group(definition, refuse)
     if errors:
         raise ValidationError(errors)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _validate_sub_pillars(definition: dict, known: dict[str, GapIndicator], refuse) -> None:
+    """Sub-pillars: [{"code", "pillar", "weight", "aggregation" (optional), "name" (optional)}], each holding
+    the indicators that name it ("sub_pillar": code), all of its own pillar."""
+    subs = definition.get("sub_pillars") or []
+    if not isinstance(subs, list):
+        refuse("sub_pillars", _("The sub-pillars are a list."))
+        return
+    declared: dict[str, str] = {}
+    for sub in subs:
+        code = sub.get("code") if isinstance(sub, dict) else None
+        if not isinstance(code, str) or not code.strip():
+            refuse("sub_pillars", _("Every sub-pillar needs a code."))
+            continue
+        if code in declared:
+            refuse("sub_pillars", _("The sub-pillar “%(code)s” appears twice.") % {"code": code})
+        if sub.get("pillar") not in Pillar.values:
+            refuse(
+                "sub_pillars",
+                _("The sub-pillar “%(code)s” must belong to one of the five disparities.") % {"code": code},
+            )
+        if not _is_number(sub.get("weight", 1)) or sub.get("weight", 1) <= 0:
+            refuse("sub_pillars", _("Weights must be positive numbers."))
+        if sub.get("aggregation") not in (None, *method.AGGREGATIONS):
+            refuse(
+                "sub_pillars",
+                _("“%(option)s” is not one of: %(options)s.")
+                % {"option": sub.get("aggregation"), "options": ", ".join(method.AGGREGATIONS)},
+            )
+        declared[code] = sub.get("pillar")
+    used = set()
+    for item in definition.get("indicators") or []:
+        sub = item.get("sub_pillar")
+        if not sub:
+            continue
+        used.add(sub)
+        indicator = known.get(item.get("code"))
+        if sub not in declared:
+            refuse(
+                "sub_pillars",
+                _("Indicator %(code)s names an unknown sub-pillar “%(sub)s”.")
+                % {
+                    "code": item.get("code"),
+                    "sub": sub,
+                },
+            )
+        elif indicator is not None and indicator.pillar != declared[sub]:
+            refuse(
+                "sub_pillars",
+                _("Indicator %(code)s belongs to another disparity than its sub-pillar “%(sub)s”.")
+                % {"code": indicator.code, "sub": sub},
+            )
+    for code in declared:
+        if code not in used:
+            refuse("sub_pillars", _("The sub-pillar “%(code)s” has no indicator.") % {"code": code})
+
+
+def _validate_benchmark_group(definition: dict, refuse) -> None:
+    group = definition.get("benchmark_group")
+    minimum = definition.get("benchmark_min", BENCHMARK_MIN)
+    if not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 1:
+        refuse("benchmark_min", _("A whole number of countries, at least 1."))
+    if group is None:
+        return
+    kind = group.get("kind") if isinstance(group, dict) else None
+    if kind not in GROUP_KINDS:
+        refuse(
+            "benchmark_group",
+            _(
+                "The benchmark group is one of: non_developing (the complement of the programme's rule), "
+                "countries (a list), region (a UN M49 code), income (World Bank groups), all."
+            ),
+        )
+        return
+    if kind == "countries":
+        codes = group.get("countries")
+        if not isinstance(codes, list) or not codes:
+            refuse("benchmark_group", _("Name the countries of the benchmark group (ISO alpha-3 codes)."))
+            return
+        found = set(Country.objects.filter(iso3__in=[str(c).upper() for c in codes]).values_list("iso3", flat=True))
+        unknown = [str(c) for c in codes if str(c).upper() not in found]
+        if unknown:
+            refuse("benchmark_group", _("Unknown countries: %(codes)s.") % {"codes": ", ".join(unknown)})
+    elif kind == "region":
+        if not Region.objects.filter(m49=str(group.get("region", ""))).exists():
+            refuse("benchmark_group", _("No region has the M49 code “%(code)s”.") % {"code": group.get("region")})
+    elif kind == "income":
+        wanted = group.get("groups")
+        if not isinstance(wanted, list) or not wanted or any(g not in IncomeGroup.values for g in wanted):
+            refuse(
+                "benchmark_group",
+                _("Income groups among: %(groups)s.") % {"groups": ", ".join(IncomeGroup.values)},
+            )
 
 
 @transaction.atomic
@@ -277,6 +438,9 @@ def method_of(spec: IndexSpec, indicators: list[GapIndicator]) -> engine.Method:
     weights = {item["code"]: float(item.get("weight", 1)) for item in definition["indicators"]}
     pillar_order = [p for p in Pillar.values if any(i.pillar == p for i in indicators)]
     pillar_weights = definition.get("pillar_weights") or {}
+    subs_of = {item["code"]: item["sub_pillar"] for item in definition["indicators"] if item.get("sub_pillar")}
+    # In pillar order, then as the specification lists them.
+    sub_pillars = sorted(definition.get("sub_pillars") or [], key=lambda sub: Pillar.values.index(sub["pillar"]))
     return engine.Method(
         codes=[i.code for i in indicators],
         pillars=[i.pillar for i in indicators],
@@ -298,6 +462,11 @@ def method_of(spec: IndexSpec, indicators: list[GapIndicator]) -> engine.Method:
         aggregation=definition.get("aggregation", "arithmetic"),
         alternatives=definition.get("alternatives") or {},
         weight_noise=float(definition.get("weight_noise", 0)),
+        subs=[subs_of.get(i.code, "") for i in indicators],
+        sub_order=[sub["code"] for sub in sub_pillars],
+        sub_pillars=[sub["pillar"] for sub in sub_pillars],
+        sub_weights=np.array([float(sub.get("weight", 1)) for sub in sub_pillars]),
+        sub_aggregations=[sub.get("aggregation") for sub in sub_pillars],
     )
 
 
@@ -328,15 +497,13 @@ def input_hash(spec: IndexSpec, as_of: datetime.date, inputs: Inputs) -> str:
         "matrix": _plain(inputs.matrix),
         "developing": inputs.developing,
         "groups": inputs.groups,
+        "benchmark": inputs.benchmark,
         "indicators": [
-            [i.code, i.pillar, i.direction, i.goal_low, i.goal_high, i.source, i.computation, i.per]
+            [i.code, i.pillar, i.direction, i.goal_low, i.goal_high, i.source, i.computation, i.body, i.per]
             for i in inputs.indicators
         ],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-Step = Callable[[str, int], None]
 
 
 def _benchmark(values: np.ndarray, statistic: str) -> float:
@@ -350,6 +517,30 @@ def _benchmark(values: np.ndarray, statistic: str) -> float:
     return float(np.median(values))
 
 
+def _benchmark_check(group: dict, result: engine.Result, in_group: np.ndarray, m: engine.Method, minimum: int):
+    """The benchmark group must hold at least `minimum` scores, for the index and for every pillar."""
+    if not in_group.any():
+        raise MethodRefused(
+            _("The benchmark group (%(group)s) has no country among those scored.") % {"group": group_label(group)}
+        )
+    columns = [(_("the index"), result.index)] + [
+        (str(Pillar(p).label), result.pillars[:, k]) for k, p in enumerate(m.pillar_order)
+    ]
+    for label, values in columns:
+        count = int((~np.isnan(values[in_group])).sum())
+        if count < minimum:
+            raise MethodRefused(
+                ngettext(
+                    "The benchmark group (%(group)s) has too little data: %(count)s country with a score for "
+                    "%(what)s, at least %(minimum)s are needed.",
+                    "The benchmark group (%(group)s) has too little data: %(count)s countries with a score for "
+                    "%(what)s, at least %(minimum)s are needed.",
+                    count,
+                )
+                % {"group": group_label(group), "count": count, "what": label, "minimum": minimum}
+            )
+
+
 def run_compute(
     *,
     spec: IndexSpec,
@@ -357,12 +548,13 @@ def run_compute(
     seed: int,
     runs: int,
     baseline: IndexRun | None = None,
-    step: Step | None = None,
+    progress: RunProgress | None = None,
 ) -> tuple[dict, dict]:
     """Compute a run: (inputs, outputs) as JSON-ready dicts. Raises MethodRefused with a message in the
-    current language when a choice cannot be applied to the data. `step(label, done)` reports progress."""
-    step = step or (lambda label, done: None)
-    step(_("Reading the records and values"), 0)
+    current language when a choice cannot be applied to the data. `progress` hears each stage and, within
+    the Monte Carlo and sensitivity stages, the draws done (a job's cancel raised there stops the run)."""
+    progress = progress or _Silent()
+    progress.step(_("Reading the records and values"))
     inputs = run_inputs(spec, as_of)
     indicators = inputs.indicators
     if len(indicators) != len(spec.definition["indicators"]):
@@ -374,22 +566,28 @@ def run_compute(
         len(inputs.countries), len(indicators)
     )
     rng = np.random.default_rng(seed)
-    step(_("Checking every methodological choice"), 1)
+    progress.step(_("Checking every methodological choice"))
     result = engine.nominal(data, inputs.groups, m)
     kept = result.kept
     groups = [g for g, k in zip(inputs.groups, kept, strict=True) if k]
     engine.check_alternatives(data[kept], groups, m)
-    step(_("Monte Carlo uncertainty"), 2)
-    spread = engine.uncertainty(data[kept], groups, m, runs=runs, rng=rng)
-    step(_("Sensitivity analysis"), 3)
-    sensitivity = engine.sensitivity(data[kept], groups, m, base=runs, nominal_ranks=result.ranks, rng=rng)
-    step(_("Statistical audit"), 4)
+    in_group = np.array(inputs.benchmark, dtype=bool)[kept]
+    minimum = int(spec.definition.get("benchmark_min", BENCHMARK_MIN))
+    _benchmark_check(inputs.benchmark_group, result, in_group, m, minimum)
+    progress.step(_("Monte Carlo uncertainty: draws"), total=runs)
+    spread = engine.uncertainty(data[kept], groups, m, runs=runs, rng=rng, progress=progress.advance)
+    progress.step(_("Sensitivity analysis: samples"), total=engine.sensitivity_evaluations(m, runs))
+    sensitivity = engine.sensitivity(
+        data[kept], groups, m, base=runs, nominal_ranks=result.ranks, rng=rng, progress=progress.advance
+    )
+    progress.step(_("Statistical audit"))
     audit = engine.audit(data[kept], result, m)
 
     statistic = spec.definition.get("benchmark", "median")
-    developing = np.array(inputs.developing)[kept]
-    bench_index = _benchmark(result.index[~developing], statistic)
-    bench_pillars = [_benchmark(result.pillars[~developing, p], statistic) for p in range(len(m.pillar_order))]
+    bench_index = _benchmark(result.index[in_group], statistic)
+    bench_pillars = [_benchmark(result.pillars[in_group, p], statistic) for p in range(len(m.pillar_order))]
+    subs = result.subs if result.subs is not None else np.zeros((int(kept.sum()), 0))
+    bench_subs = [_benchmark(subs[in_group, k], statistic) for k in range(len(m.sub_order))]
     previous = {row["iso3"]: row for row in (baseline.outputs.get("countries", []) if baseline else [])}
     rows = []
     position = {int(i): n for n, i in enumerate(np.flatnonzero(kept))}
@@ -418,6 +616,9 @@ def run_compute(
                 "gap": gap,
                 "pillar_gaps": {p: bench_pillars[k] - result.pillars[n, k] for k, p in enumerate(m.pillar_order)},
             }
+            if m.sub_order:
+                row["sub_pillars"] = dict(zip(m.sub_order, subs[n], strict=True))
+                row["sub_pillar_gaps"] = {code: bench_subs[k] - subs[n, k] for k, code in enumerate(m.sub_order)}
             before = previous.get(country.iso3)
             if before and before.get("gap") is not None and before["gap"] > 0 and math.isfinite(gap):
                 row["closure"] = (before["gap"] - gap) / before["gap"]
@@ -433,16 +634,40 @@ def run_compute(
         "weight_noise": m.weight_noise,
         "treatment": result.treatment,
         "indicators": [
-            {"code": i.code, "pillar": i.pillar, "source": i.source, "name": dict(i.name), "unit": i.unit}
+            {
+                "code": i.code,
+                "pillar": i.pillar,
+                "source": i.source,
+                "body": i.body,
+                "name": dict(i.name),
+                "unit": i.unit,
+            }
             for i in indicators
         ],
         "pillars": m.pillar_order,
+        "sub_pillars": [
+            {
+                "code": code,
+                "pillar": pillar,
+                "weight": weight,
+                "aggregation": how or m.aggregation,
+                "name": next((s.get("name") for s in spec.definition.get("sub_pillars", []) if s["code"] == code), None)
+                or {},
+            }
+            for code, pillar, weight, how in zip(
+                m.sub_order, m.sub_pillars, m.sub_weights, m.sub_aggregations, strict=True
+            )
+        ],
         "benchmark": {
             "rule": inputs.rule,
+            "group": inputs.benchmark_group,
+            "minimum": minimum,
             "statistic": statistic,
-            "countries": int((~developing).sum()),
+            "countries": int(in_group.sum()),
+            "members": [c.iso3 for c, k, b in zip(inputs.countries, kept, inputs.benchmark, strict=True) if k and b],
             "index": bench_index,
             "pillars": dict(zip(m.pillar_order, bench_pillars, strict=True)),
+            "sub_pillars": dict(zip(m.sub_order, bench_subs, strict=True)),
         },
         "baseline": {"as_of": baseline.as_of.isoformat(), "spec_version": baseline.spec.version} if baseline else None,
         "countries": rows,
@@ -466,9 +691,10 @@ def run_compute(
         "matrix": inputs.matrix,
         "developing": inputs.developing,
         "groups": inputs.groups,
+        "benchmark": inputs.benchmark,
         "provenance": inputs.provenance,
     }
-    step(_("Saving"), 5)
+    progress.step(_("Saving"), total=1, done=1)
     return _plain(stored_inputs), _plain(outputs)
 
 
@@ -484,7 +710,7 @@ def run_record(
     as_of: datetime.date,
     seed: int,
     runs: int = DEFAULT_RUNS,
-    step: Step | None = None,
+    progress: RunProgress | None = None,
     is_demo: bool = False,
 ) -> IndexRun:
     """Compute and save a run. MethodRefused propagates: nothing is saved. The computation reads outside any
@@ -492,7 +718,7 @@ def run_record(
     if runs < 10:
         raise ValidationError({"runs": _("At least 10 Monte Carlo runs.")})
     baseline = baseline_for(spec.programme, as_of)
-    inputs, outputs = run_compute(spec=spec, as_of=as_of, seed=seed, runs=runs, baseline=baseline, step=step)
+    inputs, outputs = run_compute(spec=spec, as_of=as_of, seed=seed, runs=runs, baseline=baseline, progress=progress)
     with transaction.atomic():
         run = IndexRun.objects.create(
             spec=spec,

@@ -7,6 +7,7 @@ app_name = "gap"
 urlpatterns = [
     path("", views.index_list, name="index_list"),
     path("values/import/", views.values_import, name="values_import"),
+    path("values/import/<int:job>/", views.values_import_progress, name="values_import_progress"),
     path("values/template.csv", views.values_template, name="values_template"),
     path("values/new/", views.value_record, name="value_record"),
     path("<slug:code>/", views.programme, name="programme"),

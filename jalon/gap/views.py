@@ -65,7 +65,17 @@ def run_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         lowest=1,
         highest=max(len(scored), 2),
     )
-    return render(request, "gap/run_detail.html", context | {"rows": rows, "chart": chart, "previous": previous})
+    return render(
+        request,
+        "gap/run_detail.html",
+        context
+        | {
+            "rows": rows,
+            "chart": chart,
+            "previous": previous,
+            "benchmark_group": selectors.run_group_label(context["run"]),
+        },
+    )
 
 
 def run_sensitivity(request: HttpRequest, code: str, pk: int) -> HttpResponse:
@@ -102,7 +112,11 @@ def country(request: HttpRequest, code: str, pk: int, iso3: str) -> HttpResponse
     profile = selectors.country_profile(context["run"], iso3.upper())
     if profile is None:
         raise Http404
-    return render(request, "gap/country.html", context | {"profile": profile})
+    return render(
+        request,
+        "gap/country.html",
+        context | {"profile": profile, "benchmark_group": selectors.run_group_label(context["run"])},
+    )
 
 
 def spec_detail(request: HttpRequest, code: str, version: int) -> HttpResponse:
@@ -116,6 +130,11 @@ def spec_detail(request: HttpRequest, code: str, version: int) -> HttpResponse:
             "spec": spec,
             "specs": selectors.specs_of(programme),
             "indicators": selectors.spec_indicators(spec),
+            "sub_pillars": spec.definition.get("sub_pillars") or [],
+            "sub_of": {i["code"]: i["sub_pillar"] for i in spec.definition["indicators"] if i.get("sub_pillar")},
+            "benchmark_group": selectors.spec_group_label(spec),
+            "minimum": spec.definition.get("benchmark_min", services.BENCHMARK_MIN),
+            "pillar_labels": dict(Pillar.choices),
         },
     )
 
@@ -168,24 +187,30 @@ def run_progress(request: HttpRequest, code: str, job: int) -> HttpResponse:
 
 @login_required
 def values_import(request: HttpRequest) -> HttpResponse:
+    """Upload a curated file: the import runs as a job (all or nothing), followed on its progress page."""
     if not access.gap_can_curate(request.user):
         raise PermissionDenied
     form = ValuesImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = services.values_import(actor=request.user, content=upload.read(), file_name=upload.name)
-        except services.ImportRefused as refused:
-            report = refused.report
-            messages.error(request, str(refused))
-        else:
-            messages.success(
-                request,
-                _("Imported: %(created)s values created, %(updated)s updated.")
-                % {"created": report.created, "updated": report.updated},
-            )
-    return render(request, "gap/values_import.html", {"form": form, "report": report})
+        job = services.values_import_start(actor=request.user, upload=form.cleaned_data["file"])
+        return redirect("gap:values_import_progress", job=job.pk)
+    return render(request, "gap/values_import.html", {"form": form})
+
+
+@login_required
+def values_import_progress(request: HttpRequest, job: int) -> HttpResponse:
+    """The import's job: its progress, then what it saved or each row's problem."""
+    started = job_check(access_job(request.user, job, kind="gap-values-import"))
+    return render(
+        request,
+        "gap/values_import_progress.html",
+        {
+            "job": started,
+            "refresh": refresh_seconds(started),
+            "can_cancel": job_can_cancel(request.user, started),
+            "errors": (started.result or {}).get("errors", []) if started.status == "failed" else [],
+        },
+    )
 
 
 @login_required

@@ -7,6 +7,8 @@ programme team starts runs and follows them; the programme managers curate the i
 import datetime
 import json
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from jalon.gap.catalogue import indicators_ensure
 from jalon.gap.models import GapIndicator, IndexRun, IndexSpec, IndicatorValue
 from jalon.jobs.models import Job
@@ -68,6 +70,14 @@ def _base(ctx) -> dict:
         built[code] = {"programme": programme, "spec": spec, "run": run}
     built["job"] = Job.objects.create(
         kind="gap-run", owner=ctx.users["manager"], subject_id=built["gap-matrix"]["spec"].pk, status=Job.Status.RUNNING
+    )
+    # A curated file's import: followed by its owner (a manager) and the platform administrators only.
+    built["import"] = Job.objects.create(
+        kind="gap-values-import",
+        owner=ctx.users["manager"],
+        status=Job.Status.FAILED,
+        upload_name="values.csv",
+        result={"errors": [{"row": 2, "field": "country", "message": "Unknown"}], "error_count": 1},
     )
     return built
 
@@ -145,6 +155,29 @@ CASES = [
         effect=lambda ctx: IndexSpec.objects.filter(programme__code="gap-matrix").count(),
     ),
     page("gap: import a curated file", "gap:values_import", TEAM),
+    page(
+        "gap: start a curated file's import",
+        "gap:values_import",
+        TEAM,
+        method="post",
+        data=lambda ctx: (
+            base(ctx)
+            and {
+                "file": SimpleUploadedFile(
+                    "v.csv", b"indicator,country,value,as_of,source\ncmcs,SEN,3,2026-01-01,BIPM\n"
+                )
+            }
+        ),
+        ok=Redirect(lambda ctx: url("gap:values_import_progress", job=0)[:-2] + r"\d+/", "the import's progress"),
+        effect=lambda ctx: Job.objects.filter(kind="gap-values-import", status=Job.Status.SUCCEEDED).count(),
+    ),
+    page(
+        "gap: a curated file import's progress",
+        "gap:values_import_progress",
+        TEAM,
+        kwargs=lambda ctx: {"job": base(ctx)["import"].pk},
+        refused_as=JOB_HIDDEN,
+    ),
     page("gap: the curated file's template", "gap:values_template", TEAM),
     page("gap: enter a value with its evidence", "gap:value_record", TEAM),
     page(

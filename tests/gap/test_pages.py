@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from jalon.committees.models import CommitteeMembership
 from jalon.gap import selectors, services
-from jalon.gap.models import IndexRun, IndexSpec
+from jalon.gap.models import IndexRun, IndexSpec, IndicatorValue
 from jalon.jobs.models import Job
 from tests.gap.conftest import AS_OF, member
 
@@ -75,9 +75,21 @@ def test_a_manager_starts_a_run_from_the_page_and_follows_it(client_as, gap):
 def test_the_curated_file_page_reports_each_problem(client_as, gap):
     client = client_as("manager")
     bad = SimpleUploadedFile("v.csv", b"indicator,country,value,as_of,source\ncmcs,XXX,1,2026-01-01,BIPM\n")
-    html = client.post(reverse("gap:values_import"), {"file": bad}).content.decode()
-    assert "XXX" in html
+    response = client.post(reverse("gap:values_import"), {"file": bad})
+    job = Job.objects.get(kind="gap-values-import")
+    assert response.url == reverse("gap:values_import_progress", kwargs={"job": job.pk})
+    assert job.status == Job.Status.FAILED and job.result["error_count"] == 1
+    html = client.get(response.url).content.decode()
+    assert "XXX" in html and "country" in html and "v.csv" in html
+    good = SimpleUploadedFile("g.csv", b"indicator,country,value,as_of,source\ncmcs,SEN,12,2026-01-01,BIPM\n")
+    response = client.post(reverse("gap:values_import"), {"file": good})
+    job = Job.objects.filter(kind="gap-values-import").order_by("-pk").first()
+    assert job.status == Job.Status.SUCCEEDED and job.result["created"] == 1
+    assert job.done == job.total == 1
+    assert IndicatorValue.objects.filter(indicator__code="cmcs", country__iso3="SEN").exists()
     assert "indicator,country" in client.get(reverse("gap:values_template")).content.decode()
+    # Nobody else follows someone's import.
+    assert client_as("viewer").get(response.url).status_code in (403, 404)
 
 
 def test_the_demo_step_runs_twice_without_duplicating(db, users):

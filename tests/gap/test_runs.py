@@ -13,7 +13,7 @@ from jalon.gap import services
 from jalon.gap.method import MethodRefused
 from jalon.gap.models import IndexRun, IndicatorValue
 from jalon.jobs.models import Job
-from jalon.jobs.services import job_start
+from jalon.jobs.services import JobCancelled, Progress, job_cancel, job_start
 from tests.gap.conftest import AS_OF, DEFINITION, member
 
 
@@ -157,7 +157,63 @@ def test_a_non_compensatory_run_ranks_by_pairwise_wins(gap):
     assert run.outputs["choices"]["aggregation"] == "copeland"
 
 
-def test_a_run_job_reports_its_steps_and_is_cancelled_at_the_next_one(gap, users):
+class Recording(Progress):
+    """A job's real progress, writing at every call (no throttle), which keeps what it was told and, once
+    `cancel_at` Monte Carlo draws are done, records the owner's cancel as the cancel button does."""
+
+    def __init__(self, job, cancel_at=None):
+        super().__init__(job, interval=0)
+        self.seen: list[tuple] = []
+        self.cancel_at = cancel_at
+        self.label = ""
+
+    def step(self, label, *, total=None, done=0):
+        self.label = str(label)
+        self.seen.append((self.label, total, done))
+        super().step(label, total=total, done=done)
+
+    def advance(self, done, total=None):
+        self.seen.append(("advance", self.label, done))
+        if self.cancel_at is not None and "Monte Carlo" in self.label and done >= self.cancel_at:
+            job_cancel(actor=self.job.owner, job=self.job)
+        super().advance(done, total)
+
+
+def test_a_run_job_reports_each_batch_of_draws_and_is_cancelled_between_draws(gap, users):
+    from jalon.gap.engine import BATCH
+    from jalon.gap.tasks import gap_run_work
+
+    params = {"as_of": AS_OF.isoformat(), "seed": 3, "runs": 200}
+    job = job_start(actor=users["manager"], kind="gap-run", subject_id=gap["spec"].pk, params=params, enqueue=False)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    progress = Recording(job)
+    with translation.override("en"):
+        gap_run_work(job, progress)
+    draws = [done for kind, label, done in progress.seen if kind == "advance" and "Monte Carlo" in label]
+    samples = [done for kind, label, done in progress.seen if kind == "advance" and "Sensitivity" in label]
+    assert draws == list(range(BATCH, 201, BATCH))
+    # Two factors varied (imputation, weights): N(d + 2) = 200 x 4 samples.
+    assert samples == list(range(BATCH, 801, BATCH))
+    assert ("Monte Carlo uncertainty: draws", 200, 0) in progress.seen
+    assert ("Sensitivity analysis: samples", 800, 0) in progress.seen
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and IndexRun.objects.count() == 1
+
+    cancelled = job_start(
+        actor=users["manager"], kind="gap-run", subject_id=gap["spec"].pk, params=params, enqueue=False
+    )
+    Job.objects.filter(pk=cancelled.pk).update(status=Job.Status.RUNNING)
+    progress = Recording(cancelled, cancel_at=BATCH)
+    with translation.override("en"), pytest.raises(JobCancelled):
+        gap_run_work(cancelled, progress)
+    # Stopped at the first batch of draws: no further draw evaluated, no sensitivity, nothing saved.
+    assert [done for kind, _label, done in progress.seen if kind == "advance"] == [BATCH]
+    assert IndexRun.objects.count() == 1
+    cancelled.refresh_from_db()
+    assert (cancelled.done, cancelled.total) == (BATCH, 200)
+
+
+def test_a_run_job_cancelled_before_it_starts_saves_nothing(gap, users):
     from jalon.gap.tasks import gap_run_work
     from jalon.jobs.services import job_run
 
@@ -170,5 +226,29 @@ def test_a_run_job_reports_its_steps_and_is_cancelled_at_the_next_one(gap, users
     done = job_start(actor=users["manager"], kind="gap-run", subject_id=gap["spec"].pk, params=params, enqueue=False)
     job_run(done.pk, gap_run_work)
     done.refresh_from_db()
-    assert (done.status, done.total, done.done) == (Job.Status.SUCCEEDED, 6, 6)
+    assert done.status == Job.Status.SUCCEEDED
     assert done.result["url"].endswith(f"/runs/{done.result['run']}/")
+
+
+def test_the_import_command_runs_the_pages_job_all_or_nothing(gap, tmp_path):
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,country,value,as_of,source\ncmcs,SEN,1,2026-01-01,BIPM\ncmcs,XXX,x,2026-01-01,BIPM\n")
+    count = IndicatorValue.objects.count()
+    errors = StringIO()
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("gap_index", "import", str(bad), stderr=errors)
+    assert "nothing was imported" in str(refused.value)
+    assert "row 3 country" in errors.getvalue() and "row 3 value" in errors.getvalue()
+    assert IndicatorValue.objects.count() == count
+    job = Job.objects.get(kind="gap-values-import")
+    assert job.status == Job.Status.FAILED and job.result["error_count"] == 2 and not job.upload
+    good = tmp_path / "good.csv"
+    good.write_text("indicator,country,value,as_of,source\ncmcs,SEN,1,2026-01-01,BIPM\n")
+    out = StringIO()
+    call_command("gap_index", "import", str(good), stdout=out)
+    assert out.getvalue().startswith("1 values created, 0 updated")
+    assert IndicatorValue.objects.count() == count + 1

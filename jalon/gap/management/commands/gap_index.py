@@ -7,10 +7,12 @@ import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from jalon.gap import services
 from jalon.gap.method import MethodRefused
+from jalon.jobs.models import Job
 from jalon.results.models import Programme
 
 
@@ -55,14 +57,17 @@ class Command(BaseCommand):
         )
 
     def _import(self, options):
+        """The same job as the page's, run here at once: all or nothing, with each row's problem."""
         path = Path(options["file"])
-        try:
-            report = services.values_import(actor=None, content=path.read_bytes(), file_name=path.name)
-        except services.ImportRefused as refused:
-            for error in refused.report.errors:
+        if not path.is_file():
+            raise CommandError(f"No file {path}.")
+        with path.open("rb") as handle:
+            job = services.values_import_start_now(actor=None, upload=File(handle, name=path.name))
+        if job.status != Job.Status.SUCCEEDED:
+            for error in (job.result or {}).get("errors", []):
                 self.stderr.write(f"row {error['row']} {error['field']}: {error['message']}")
-            raise CommandError(str(refused)) from None
-        self.stdout.write(f"{report.created} values created, {report.updated} updated.")
+            raise CommandError(job.message)
+        self.stdout.write(f"{job.result['created']} values created, {job.result['updated']} updated (job {job.pk}).")
 
     def _template(self, options):
         self.stdout.write(services.values_template(), ending="")
