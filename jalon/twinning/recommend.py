@@ -9,7 +9,8 @@ For every (lead L, twinned T) pair of members and one kind of twinning:
   1 when unknown) with a bonus β for those T already observes (revealed interest), scaled so that T's best
   lead scores 1;
 - L's interest g: the opportunity committees L sits on or runs (running counts double), each worth more where
-  P-members are few (1 / (1 + P-members)), scaled so that L's best twinned member scores 1;
+  P-members are few (1 / (1 + P-members)) and where T already observes (the same bonus β: likelier to become
+  P), scaled so that L's best twinned member scores 1;
 - a shared language: max over languages of min(share in L, share in T) (CLDR official and de facto languages
   with their population shares);
 - the region: 1 for a shared regional standards organisation or economic community, 0.5 for the same UN M49
@@ -182,7 +183,7 @@ def score(
     f = _scaled(opportunity, axis=0)
     thin = 1.0 / (1.0 + u.p_count)
     lead_value = need_f * (1.0 + u.secretariat) * thin[None, :]
-    g = _scaled(lead_value @ eligible.T.astype(np.float64), axis=1)
+    g = _scaled(lead_value @ (eligible * (1.0 + w.observer_bonus * revealed)).T, axis=1)
     language = language_matrix(u.languages)
     region = region_matrix(u)
     t_parts = [(w.twinned_committees, f), (w.twinned_language, language), (w.twinned_region, region)]
