@@ -61,7 +61,7 @@ def arrangements_list(*, user, status: str = "", kind: str = "", member=None) ->
         queryset = queryset.filter(kind=kind)
     if member is not None:
         queryset = queryset.filter(Q(twinned_member=member) | Q(lead_member=member))
-    return with_last_meeting(queryset)
+    return with_last_meeting(queryset).order_by("-created_at", "-pk")
 
 
 def flag_overdue(arrangements: list[Arrangement], *, today: datetime.date | None = None) -> list[Arrangement]:
