@@ -300,19 +300,19 @@ class RecommendationSerializer(serializers.Serializer):
     score = serializers.FloatField()
     twinned_side = serializers.FloatField()
     lead_side = serializers.FloatField()
-    committees = serializers.ListField(child=serializers.DictField())
+    committees = serializers.SerializerMethodField()
     language = serializers.CharField()
     language_share = serializers.FloatField()
     region = serializers.CharField()
     load = serializers.IntegerField()
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["committees"] = [
+    def get_committees(self, suggestion) -> list[dict]:
+        """The pair's three best committees: reference, P-member count, the twinned member's status there
+        ("o", or "" when absent), whether the lead holds the secretariat."""
+        return [
             {"reference": c.reference, "p_members": c.p_members, "twinned_status": c.twinned_status, "lead_runs": c.lead_runs}
-            for c in instance.committees
+            for c in suggestion.committees
         ]
-        return data
 
 
 class RecommendationViewSet(viewsets.ViewSet):
