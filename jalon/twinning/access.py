@@ -60,7 +60,9 @@ def twinning_can_propose_for(user, programme: Programme | None, twinned, lead=No
 
 def _party(user, arrangement: Arrangement) -> bool:
     own = twinning_own_members(user)
-    return arrangement.twinned_member_id in own or (arrangement.lead_member_id is not None and arrangement.lead_member_id in own)
+    return arrangement.twinned_member_id in own or (
+        arrangement.lead_member_id is not None and arrangement.lead_member_id in own
+    )
 
 
 def arrangement_can_act(user, arrangement: Arrangement) -> bool:

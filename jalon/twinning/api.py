@@ -4,6 +4,8 @@ Arrangements (with their computed outcomes), their workflow steps as POST action
 reviews, and the recommendations. Access as on the pages (twinning.access): the parties' focal points and
 contributors see an arrangement, the focal points act for their member, the programme team for all."""
 
+from collections.abc import Callable
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -28,7 +30,9 @@ class ArrangementSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.none())
     committee = serializers.SlugRelatedField(slug_field="reference", queryset=Committee.objects.none())
     twinned_member = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
-    lead_member = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none(), required=False, allow_null=True)
+    lead_member = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.none(), required=False, allow_null=True
+    )
     lead_person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none(), required=False, allow_null=True)
     twinned_person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none(), required=False, allow_null=True)
     support_currency = serializers.SlugRelatedField(
@@ -54,21 +58,28 @@ class ArrangementSerializer(serializers.ModelSerializer):
             "is_demo",
             "version",
         ]
-        read_only_fields = ["signed_on", "manager_notified_on", "nominee_approved_on", "closed_on", "closing_note", "is_demo"]
+        read_only_fields = [
+            "signed_on",
+            "manager_notified_on",
+            "nominee_approved_on",
+            "closed_on",
+            "closing_note",
+            "is_demo",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = request.user if request is not None else None
-        self.fields["programme"].queryset = access.twinning_programme_choices(user)  # type: ignore[attr-defined]
-        self.fields["committee"].queryset = Committee.objects.filter(  # type: ignore[attr-defined]
+        self.fields["programme"].queryset = access.twinning_programme_choices(user)
+        self.fields["committee"].queryset = Committee.objects.filter(
             body__in=(Committee.Body.ISO, Committee.Body.IEC_ISO)
         )
-        self.fields["twinned_member"].queryset = access.twinning_member_choices()  # type: ignore[attr-defined]
-        self.fields["lead_member"].queryset = access.twinning_member_choices()  # type: ignore[attr-defined]
+        self.fields["twinned_member"].queryset = access.twinning_member_choices()
+        self.fields["lead_member"].queryset = access.twinning_member_choices()
         people = access.twinning_person_choices(user)
-        self.fields["lead_person"].queryset = people  # type: ignore[attr-defined]
-        self.fields["twinned_person"].queryset = people  # type: ignore[attr-defined]
+        self.fields["lead_person"].queryset = people
+        self.fields["twinned_person"].queryset = people
 
     def get_communication_overdue(self, arrangement: Arrangement) -> bool:
         return bool(getattr(arrangement, "overdue", False))
@@ -113,7 +124,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        self.fields["attendees"].child_relation.queryset = access.twinning_person_choices(  # type: ignore[attr-defined]
+        self.fields["attendees"].child_relation.queryset = access.twinning_person_choices(
             request.user if request is not None else None
         )
 
@@ -130,7 +141,7 @@ class OutcomeEventSerializer(serializers.Serializer):
     date = serializers.DateField()
     phase = serializers.CharField()
     kind = serializers.CharField()
-    label = serializers.CharField()
+    text = serializers.CharField(source="label")
     committee = serializers.CharField(source="committee.reference")
     same_committee = serializers.BooleanField()
 
@@ -148,7 +159,7 @@ class OutcomeSerializer(serializers.Serializer):
     events = OutcomeEventSerializer(many=True)
 
 
-STEP_SERVICES = {
+STEP_SERVICES: dict[str, tuple[type[serializers.Serializer], Callable[..., Arrangement]]] = {
     "identify": (IdentifySerializer, services.arrangement_identify_partner),
     "approve_nominee": (ApproveSerializer, services.arrangement_approve_nominee),
     "sign": (SignSerializer, services.arrangement_sign),
@@ -310,7 +321,12 @@ class RecommendationSerializer(serializers.Serializer):
         """The pair's three best committees: reference, P-member count, the twinned member's status there
         ("o", or "" when absent), whether the lead holds the secretariat."""
         return [
-            {"reference": c.reference, "p_members": c.p_members, "twinned_status": c.twinned_status, "lead_runs": c.lead_runs}
+            {
+                "reference": c.reference,
+                "p_members": c.p_members,
+                "twinned_status": c.twinned_status,
+                "lead_runs": c.lead_runs,
+            }
             for c in suggestion.committees
         ]
 

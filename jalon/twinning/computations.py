@@ -80,11 +80,11 @@ def _count_parts(items: list, *, region=True, income_on: datetime.date | None = 
     if region:
         regions = _regions(countries)
         counts = Counter(regions[c][0] for c in countries if c in regions)
-        names = {code: name for code, name in regions.values()}
+        names = dict(regions.values())
         parts += [Part(Decimal(counts[code]), Dimension.Kind.REGION, code, names[code]) for code in sorted(counts)]
     if income_on is not None:
         incomes = _incomes(countries, income_on)
-        counts = Counter(incomes.get(c) for c in countries)
+        counts = Counter(incomes.get(c) or "" for c in countries if c)
         parts += [
             Part(Decimal(counts[code]), Dimension.Kind.INCOME, code, _labels(label))
             for code, label in IncomeGroup.choices
@@ -108,11 +108,15 @@ def _share_parts(pairs: list[tuple[Arrangement, bool]], on: datetime.date) -> li
     regions, incomes = _regions(countries), _incomes(countries, on)
     parts = [part(pairs)]
     for code in sorted({regions[c][0] for c in countries if c in regions}):
-        rows = [(a, hit) for a, hit in pairs if regions.get(a.twinned_member.country_id, ("",))[0] == code]
+        rows = [
+            (a, hit)
+            for a, hit in pairs
+            if a.twinned_member.country_id in regions and regions[a.twinned_member.country_id][0] == code
+        ]
         name = next(regions[c][1] for c in countries if c in regions and regions[c][0] == code)
         parts.append(part(rows, Dimension.Kind.REGION, code, name))
     for code, label in IncomeGroup.choices:
-        rows = [(a, hit) for a, hit in pairs if incomes.get(a.twinned_member.country_id) == code]
+        rows = [(a, hit) for a, hit in pairs if incomes.get(a.twinned_member.country_id or 0) == code]
         if rows:
             parts.append(part(rows, Dimension.Kind.INCOME, code, _labels(label)))
     return parts
@@ -210,7 +214,7 @@ def _roles_gained(programme: Programme, period: Period) -> list[Part]:
     ]
     regions = _regions(countries)
     counts = Counter(regions[c][0] for c in countries if c in regions)
-    names = {code: name for code, name in regions.values()}
+    names = dict(regions.values())
     parts += [Part(Decimal(counts[code]), Dimension.Kind.REGION, code, names[code]) for code in sorted(counts)]
     return parts
 

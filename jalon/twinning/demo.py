@@ -212,4 +212,3 @@ def twinning_demo_build(*, actor) -> None:
                 twinned_person=_person(actor, asn, "Moussa", "Sarr", "male"),
                 objectives=_objectives(en, fr),
             )
-

@@ -84,7 +84,15 @@ class ArrangementForm(MultilingualForm):
     def __init__(self, *args, user, arrangement: Arrangement | None = None, **kwargs):
         if arrangement is not None and "initial" not in kwargs:
             initial = {name: getattr(arrangement, name) for name in self.FIELDS}
-            for name in ("programme", "committee", "twinned_member", "lead_member", "lead_person", "twinned_person", "support_currency"):
+            for name in (
+                "programme",
+                "committee",
+                "twinned_member",
+                "lead_member",
+                "lead_person",
+                "twinned_person",
+                "support_currency",
+            ):
                 initial[name] = getattr(arrangement, f"{name}_id")
             kwargs["initial"] = {**initial, "version": arrangement.version}
         super().__init__(*args, **kwargs)
@@ -113,7 +121,7 @@ class IdentifyForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_member"].queryset = _members()  # type: ignore[attr-defined]
+        self.fields["lead_member"].queryset = _members()
 
 
 class ApproveNomineeForm(StepForm):
@@ -163,7 +171,9 @@ class ReviewForm(MultilingualForm):
     date = date_field(gettext_lazy("Date"))
     rating = forms.TypedChoiceField(label=gettext_lazy("Rating"), choices=AnnualReview.Rating.choices, coerce=int)
     narrative = MultilingualField(label=gettext_lazy("Narrative"), multiline=True, required=True)
-    decisions = forms.CharField(label=gettext_lazy("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    decisions = forms.CharField(
+        label=gettext_lazy("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in ("date", "rating", "narrative", "decisions")}
@@ -193,9 +203,11 @@ class RecommendForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = access.twinning_programme_choices(user).order_by("code")  # type: ignore[attr-defined]
-        self.fields["member"].queryset = (  # type: ignore[attr-defined]
-            access.twinning_recommend_members(user).select_related("country").order_by("acronym", text_in_database("name"))
+        self.fields["programme"].queryset = access.twinning_programme_choices(user).order_by("code")
+        self.fields["member"].queryset = (
+            access.twinning_recommend_members(user)
+            .select_related("country")
+            .order_by("acronym", text_in_database("name"))
         )
 
 

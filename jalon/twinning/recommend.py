@@ -105,10 +105,7 @@ def lead_needs(u: Universe, kind: str) -> np.ndarray:
 
 def twinned_eligible(u: Universe, kind: str) -> np.ndarray:
     blocked = u.blocked.get(kind)
-    if kind == P_MEMBER:
-        eligible = ~u.p
-    else:
-        eligible = (u.p | u.o) & ~lead_needs(u, kind)
+    eligible = ~u.p if kind == P_MEMBER else (u.p | u.o) & ~lead_needs(u, kind)
     if blocked is not None:
         eligible = eligible & ~blocked
     return eligible
@@ -160,7 +157,7 @@ def _mean(parts: list[tuple[float, np.ndarray]]) -> np.ndarray:
     total = sum(weight for weight, _matrix in parts)
     if total <= 0:
         return np.zeros_like(parts[0][1])
-    return sum(weight * matrix for weight, matrix in parts) / total
+    return np.asarray(sum(weight * matrix for weight, matrix in parts) / total)
 
 
 def score(

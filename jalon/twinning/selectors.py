@@ -69,7 +69,9 @@ def flag_overdue(arrangements: list[Arrangement], *, today: datetime.date | None
     from jalon.twinning.models import TwinningSettings
 
     programmes = {a.programme_id for a in arrangements}
-    days = dict(TwinningSettings.objects.filter(programme_id__in=programmes).values_list("programme_id", "overdue_days"))
+    days = dict(
+        TwinningSettings.objects.filter(programme_id__in=programmes).values_list("programme_id", "overdue_days")
+    )
     default = TwinningSettings._meta.get_field("overdue_days").default
     for arrangement in arrangements:
         overdue_days = days.get(arrangement.programme_id, default)
@@ -330,7 +332,7 @@ def recommender_universe(*, programme, on: datetime.date | None = None) -> Loade
     roles = LeadershipRole.objects.filter(
         role_in_force(on), organisation_id__in=index.keys(), committee_id__in=column.keys()
     ).values_list("organisation_id", "committee_id", "role")
-    role_target = {
+    role_target: dict[str, np.ndarray] = {
         LeadershipRole.Role.SECRETARIAT: secretariat,
         LeadershipRole.Role.CHAIR: chair,
         LeadershipRole.Role.CONVENOR: convenor,
@@ -354,17 +356,19 @@ def recommender_universe(*, programme, on: datetime.date | None = None) -> Loade
         ids = set(developing_country_ids(rule=rule, on=on).values_list("pk", flat=True))
         developing = np.array([org.country_id in ids for org in organisations], dtype=bool)
     shares = _languages()
-    codes = sorted({code for org in organisations for code in shares.get(org.country.iso3, {})})
+    iso3 = [org.country.iso3 if org.country else "" for org in organisations]
+    codes = sorted({code for c in iso3 for code in shares.get(c, {})})
     language_column = {code: k for k, code in enumerate(codes)}
     languages = np.zeros((n, len(codes)))
     member_groups, _names = _groups()
-    group_codes = sorted({g for org in organisations for g in member_groups.get(org.country.iso3, ())})
+    group_codes = sorted({g for c in iso3 for g in member_groups.get(c, ())})
     group_column = {code: k for k, code in enumerate(group_codes)}
     groups = np.zeros((n, len(group_codes)), bool)
     sub_region, region = np.full(n, -1), np.full(n, -1)
     members = []
     for i, org in enumerate(organisations):
         country = org.country
+        assert country is not None  # organisations are filtered on it
         for code, share in shares.get(country.iso3, {}).items():
             languages[i, language_column[code]] = share
         for code in member_groups.get(country.iso3, ()):
@@ -453,7 +457,7 @@ def _region_reason(loaded: Loaded, lead: int, twinned: int) -> str:
     shared = np.flatnonzero(u.groups[lead] & u.groups[twinned])
     if shared.size:
         return ", ".join(names[u.group_codes[k]] for k in shared)
-    a, b = loaded.members[lead], loaded.members[twinned]
+    a, _b = loaded.members[lead], loaded.members[twinned]
     if u.sub_region[lead] >= 0 and u.sub_region[lead] == u.sub_region[twinned]:
         return a.sub_region
     if u.region[lead] >= 0 and u.region[lead] == u.region[twinned]:

@@ -20,6 +20,7 @@ from jalon.committees.models import Committee, CommitteeMembership
 from jalon.committees.selectors import membership_in_force, role_in_force
 from jalon.reference.models import DevelopingCountryRule
 from jalon.reference.selectors import country_is_developing
+from jalon.results.access import programme_can_manage
 from jalon.results.computations import computed_schedule_refresh
 from jalon.twinning import access
 from jalon.twinning.models import (
@@ -65,7 +66,9 @@ ARRANGEMENT_FIELDS = (
     "end_date",
 )
 # What can still change once the agreement is signed: the objectives and the dates, not the parties.
-SIGNED_EDITABLE = frozenset({"objectives", "priorities", "start_date", "end_date", "support_amount", "support_currency"})
+SIGNED_EDITABLE = frozenset(
+    {"objectives", "priorities", "start_date", "end_date", "support_amount", "support_currency"}
+)
 MEETING_FIELDS = ("date", "mode", "minutes")
 REVIEW_FIELDS = ("date", "rating", "narrative", "decisions")
 SETTINGS_FIELDS = (
@@ -117,9 +120,10 @@ def _check(arrangement: Arrangement) -> None:
         errors["committee"] = _("Twinning is for ISO committees.")
     elif committee.status != Committee.Status.ACTIVE:
         errors["committee"] = _("This committee is not active.")
-    if "twinned_member" not in errors and twinned.country_id is not None:
+    country = twinned.country if "twinned_member" not in errors else None
+    if country is not None:
         rule = developing_rule(arrangement.programme)
-        if rule is not None and not country_is_developing(country=twinned.country, rule=rule):
+        if rule is not None and not country_is_developing(country=country, rule=rule):
             errors["twinned_member"] = _(
                 "The twinned member must be of a developing country under the programme's rule (%(rule)s)."
             ) % {"rule": rule}
@@ -148,9 +152,12 @@ def _check_lead_role(arrangement: Arrangement, on: datetime.date) -> None:
     if lead is None:
         raise ValidationError({"lead_member": _("Name the lead partner first.")})
     if arrangement.kind == Kind.P_MEMBER:
-        ok = committee.secretariat_id == lead.pk or CommitteeMembership.objects.filter(
-            membership_in_force(on), committee=committee, member=lead, status=CommitteeMembership.Status.P
-        ).exists()
+        ok = (
+            committee.secretariat_id == lead.pk
+            or CommitteeMembership.objects.filter(
+                membership_in_force(on), committee=committee, member=lead, status=CommitteeMembership.Status.P
+            ).exists()
+        )
         message = _("%(lead)s is not a P-member of %(committee)s.")
     else:
         roles = LEAD_ROLES[Kind(arrangement.kind)]
@@ -179,10 +186,15 @@ def _check_actor(actor, arrangement: Arrangement, before: dict | None = None) ->
     def changed(field: str) -> bool:
         return before is None or before.get(field) != getattr(arrangement, field)
 
-    if changed("programme_id") and not access.twinning_programme_choices(actor).filter(pk=arrangement.programme_id).exists():
+    if (
+        changed("programme_id")
+        and not access.twinning_programme_choices(actor).filter(pk=arrangement.programme_id).exists()
+    ):
         raise ValidationError({"programme": _("Choose a programme you can see.")})
     if (changed("programme_id") or changed("twinned_member_id") or changed("lead_member_id")) and not (
-        access.twinning_can_propose_for(actor, arrangement.programme, arrangement.twinned_member, arrangement.lead_member)
+        access.twinning_can_propose_for(
+            actor, arrangement.programme, arrangement.twinned_member, arrangement.lead_member
+        )
     ):
         raise ValidationError({"twinned_member": _("Propose arrangements for your own member.")})
     for name in ("lead_person", "twinned_person"):
@@ -384,7 +396,7 @@ def arrangement_terminate(
 # Meetings and reviews ----------------------------------------------------------------------------------------
 
 
-def _check_child(actor, arrangement: Arrangement, date: datetime.date, what: str) -> None:
+def _check_child(actor, arrangement: Arrangement, date: datetime.date | None, what: str) -> None:
     if not access.arrangement_can_act(actor, arrangement):
         raise PermissionDenied
     if arrangement.status not in (S.AGREEMENT_SIGNED, S.ACTIVE, S.IN_REVIEW, S.COMPLETED):
@@ -429,8 +441,6 @@ def review_record(*, actor, arrangement: Arrangement, **fields) -> AnnualReview:
 @transaction.atomic
 def settings_save(*, actor, programme, **fields) -> TwinningSettings:
     """The programme's recommender weights and follow-up rules (the programme's managers)."""
-    from jalon.results.access import programme_can_manage
-
     if not programme_can_manage(actor, programme):
         raise PermissionDenied
     unknown_fields(fields, SETTINGS_FIELDS, "twinning settings")

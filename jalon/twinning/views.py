@@ -175,7 +175,9 @@ def arrangement_step(request, pk: int, step: str):
     else:
         arrangement.refresh_from_db(fields=["status"])
         messages.success(
-            request, _("Done: %(step)s. Status: %(status)s.") % {"step": found.label, "status": arrangement.get_status_display()}
+            request,
+            _("Done: %(step)s. Status: %(status)s.")
+            % {"step": found.label, "status": arrangement.get_status_display()},
         )
     return redirect(arrangement.get_absolute_url())
 

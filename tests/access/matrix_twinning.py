@@ -199,7 +199,9 @@ PAGE_CASES: list = [
         ok=Redirect(lambda ctx: re.escape(url("twinning:settings", code="twinning-matrix")), "the settings"),
         effect=count_of(TwinningSettings),
     ),
-    page("twinning: nsb's arrangement", "twinning:arrangement_detail", READERS, kwargs=pk_of(proposed), refused_as=HIDDEN),
+    page(
+        "twinning: nsb's arrangement", "twinning:arrangement_detail", READERS, kwargs=pk_of(proposed), refused_as=HIDDEN
+    ),
     page(
         "twinning: another member's arrangement",
         "twinning:arrangement_detail",

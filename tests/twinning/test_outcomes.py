@@ -54,7 +54,11 @@ def _arrangement(programme, committee, actor) -> Arrangement:
     )
     arrangement = services.arrangement_identify_partner(actor=actor, arrangement=arrangement)
     arrangement = services.arrangement_sign(
-        actor=actor, arrangement=arrangement, agreement=agreement_file(), signed_on=days(-160), manager_notified_on=days(-159)
+        actor=actor,
+        arrangement=arrangement,
+        agreement=agreement_file(),
+        signed_on=days(-160),
+        manager_notified_on=days(-159),
     )
     return services.arrangement_activate(actor=actor, arrangement=arrangement, start_date=days(-150))
 
@@ -110,10 +114,17 @@ def test_roles_meetings_and_contributions_in_the_window_count_and_those_before_d
     committee = world.tc34
     arrangement = _arrangement(world.programme, committee, manager)
     person = Person.objects.create(given_name="Fatou", family_name="Ba", organisation=nsb, sex="female")
-    LeadershipRole.objects.create(committee=committee, role="vice_chair", organisation=nsb, person=person, start_date=days(-20))
+    LeadershipRole.objects.create(
+        committee=committee, role="vice_chair", organisation=nsb, person=person, start_date=days(-20)
+    )
     LeadershipRole.objects.create(committee=world.tc176, role="convenor", organisation=nsb, start_date=days(-400))
     meeting = committee_services.meeting_create(
-        actor=manager, committee=committee, title={"en": "Plenary"}, start_date=days(-40), end_date=days(-38), mode="virtual"
+        actor=manager,
+        committee=committee,
+        title={"en": "Plenary"},
+        start_date=days(-40),
+        end_date=days(-38),
+        mode="virtual",
     )
     delegate = committee_services.delegate_register(actor=manager, meeting=meeting, person=person)
     committee_services.delegate_mark_present(actor=manager, delegate=delegate)

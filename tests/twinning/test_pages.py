@@ -25,7 +25,7 @@ def test_a_focal_point_finds_a_lead_proposes_from_the_suggestion_and_reaches_act
     content = page.content.decode()
     assert page.status_code == 200
     assert "AFNOR" in content and "DIN" in content and "ISO/TC 34 (2)" in content
-    link = re.search(r'href="(/en/twinning/new/\?[^"]+lead_member=%d)"' % world.afnor.pk, content)
+    link = re.search(rf'href="(/en/twinning/new/\?[^"]+lead_member={world.afnor.pk})"', content)
     assert link, "a suggestion offers to propose an arrangement"
     form = client.get(link.group(1).replace("&amp;", "&"))
     assert form.status_code == 200 and f'value="{world.tc34.pk}" selected' in form.content.decode()
@@ -72,7 +72,9 @@ def test_a_focal_point_finds_a_lead_proposes_from_the_suggestion_and_reaches_act
 def test_a_step_not_open_in_this_status_is_refused(world, users, client_as):
     client = client_as("focal")
     arrangement = make_active(world, users["manager"])
-    response = client.post(f"/en/twinning/{arrangement.pk}/activate/", {"activate-version": arrangement.version}, follow=True)
+    response = client.post(
+        f"/en/twinning/{arrangement.pk}/activate/", {"activate-version": arrangement.version}, follow=True
+    )
     assert response.status_code == 403  # not open in this status: no button, no step
 
 

@@ -19,26 +19,26 @@ P = np.array(
     ],
     dtype=bool,
 )
-O = np.array([[0, 0, 0], [0, 0, 0], [1, 0, 0], [0, 0, 0]], dtype=bool)
+O = np.array([[0, 0, 0], [0, 0, 0], [1, 0, 0], [0, 0, 0]], dtype=bool)  # noqa: E741
 
 
 def universe(**changes) -> Universe:
     n, m = P.shape
-    values = dict(
-        member_ids=np.arange(10, 10 + n),
-        committee_ids=np.arange(100, 100 + m),
-        p=P.copy(),
-        o=O.copy(),
-        secretariat=np.array([[1, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]], dtype=bool),
-        chair=np.zeros((n, m), bool),
-        convenor=np.zeros((n, m), bool),
-        languages=np.array([[1.0, 0.0], [0.0, 1.0], [0.3, 0.8], [1.0, 0.0]]),
-        groups=np.zeros((n, 0), bool),
-        sub_region=np.array([1, 2, 2, 1]),
-        region=np.array([1, 2, 2, 1]),
-        developing=np.array([False, False, True, False]),
-        load=np.zeros(n),
-    )
+    values = {
+        "member_ids": np.arange(10, 10 + n),
+        "committee_ids": np.arange(100, 100 + m),
+        "p": P.copy(),
+        "o": O.copy(),
+        "secretariat": np.array([[1, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]], dtype=bool),
+        "chair": np.zeros((n, m), bool),
+        "convenor": np.zeros((n, m), bool),
+        "languages": np.array([[1.0, 0.0], [0.0, 1.0], [0.3, 0.8], [1.0, 0.0]]),
+        "groups": np.zeros((n, 0), bool),
+        "sub_region": np.array([1, 2, 2, 1]),
+        "region": np.array([1, 2, 2, 1]),
+        "developing": np.array([False, False, True, False]),
+        "load": np.zeros(n),
+    }
     values.update(changes)
     return Universe(**values)
 

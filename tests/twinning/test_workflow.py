@@ -130,9 +130,7 @@ def test_the_overdue_flag_appears_after_about_a_quarter_and_clears_with_a_meetin
     # A meeting long ago does not clear it.
     other = make_active(world, users["manager"], start=days(-400), committee=world.tc176)
     services.meeting_record(actor=users["manager"], arrangement=other, date=days(-300), mode="in_person")
-    assert selectors.communication_overdue(
-        Arrangement.objects.get(pk=other.pk), overdue_days=100
-    )
+    assert selectors.communication_overdue(Arrangement.objects.get(pk=other.pk), overdue_days=100)
 
 
 def test_meetings_need_a_signed_agreement_and_attendees_of_the_partners(world, users):
