@@ -254,8 +254,9 @@ def review_create(request, pk: int):
 def recommendations(request):
     _require(access.twinning_can_recommend(request.user))
     form = RecommendForm(request.GET or None, user=request.user)
-    suggestions, loaded, side, kind = [], None, "twinned", Kind.P_MEMBER
+    suggestions, loaded, side, kind, programme = [], None, "twinned", Kind.P_MEMBER, None
     if form.is_bound and form.is_valid():
+        programme = form.cleaned_data["programme"]
         side = form.cleaned_data.get("side") or "twinned"
         kind = form.cleaned_data.get("kind") or Kind.P_MEMBER
         suggestions, loaded = selectors.recommendations(
@@ -270,7 +271,8 @@ def recommendations(request):
             "side": side,
             "kind": kind,
             "rule_known": loaded.rule_known if loaded else True,
-            "programme": form.cleaned_data.get("programme") if form.is_bound and form.is_valid() else None,
+            "programme": programme,
+            "can_configure": programme is not None and programme_can_manage(request.user, programme),
             "can_propose": access.twinning_can_propose(request.user),
         },
     )

@@ -122,3 +122,13 @@ def test_api_outcomes_and_recommendations(world, users, client_as):
         ).status_code
         == 400
     )
+
+
+def test_the_recommendations_page_runs_a_fixed_number_of_queries(
+    world, users, client_as, django_assert_max_num_queries
+):
+    make_active(world, users["manager"], committee=world.tc176)
+    client = client_as("manager")
+    with django_assert_max_num_queries(25):
+        page = client.get(f"/en/twinning/recommendations/?programme={world.programme.pk}&member={world.asn.pk}")
+    assert page.status_code == 200 and "Twinning settings" in page.content.decode()
