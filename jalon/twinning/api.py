@@ -331,6 +331,13 @@ class RecommendationSerializer(serializers.Serializer):
         ]
 
 
+class RecommendationQuery(serializers.Serializer):
+    programme = serializers.SlugField(max_length=50)
+    member = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    side = serializers.ChoiceField(choices=["twinned", "lead"], default="twinned")
+    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.P_MEMBER)
+
+
 class RecommendationViewSet(viewsets.ViewSet):
     """Suggested partners, two-sided and explained: ?programme=CODE&member=ID&side=twinned|lead&kind=KIND."""
 
@@ -348,26 +355,19 @@ class RecommendationViewSet(viewsets.ViewSet):
     def list(self, request):
         if not access.twinning_can_recommend(request.user):
             raise PermissionDenied
-        query = request.query_params
+        query = RecommendationQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
         errors = {}
-        programme = access.twinning_programme_choices(request.user).filter(code=query.get("programme", "")).first()
+        programme = access.twinning_programme_choices(request.user).filter(code=values["programme"]).first()
         if programme is None:
             errors["programme"] = ["Unknown programme."]
-        member_id = query.get("member", "")
-        member = (
-            access.twinning_recommend_members(request.user).filter(pk=int(member_id)).first()
-            if member_id.isdigit() and len(member_id) < 12
-            else None
-        )
+        member = access.twinning_recommend_members(request.user).filter(pk=values["member"]).first()
         if member is None:
             errors["member"] = ["Unknown member."]
-        side, kind = query.get("side", "twinned"), query.get("kind", Kind.P_MEMBER)
-        if side not in ("twinned", "lead"):
-            errors["side"] = ["twinned or lead."]
-        if kind not in Kind.values:
-            errors["kind"] = [f"One of {', '.join(Kind.values)}."]
         if errors:
             raise serializers.ValidationError(errors)
+        side, kind = values["side"], values["kind"]
         suggestions, _loaded = selectors.recommendations(programme=programme, member=member, side=side, kind=kind)
         return Response(RecommendationSerializer(suggestions, many=True).data)
 
