@@ -24,11 +24,21 @@ from jalon.reporting import urls as reporting_urls
 from jalon.results import api as results_api
 from jalon.results import urls as results_urls
 from jalon.support import api as support_api
+from jalon.twinning import api as twinning_api
 from jalon.web import urls as web_urls
 from jalon.web.views.health import healthz
 
 router = DefaultRouter()
-for api in (reference_api, organisations_api, results_api, activities_api, committees_api, support_api, gap_api):
+for api in (
+    reference_api,
+    organisations_api,
+    results_api,
+    activities_api,
+    committees_api,
+    support_api,
+    gap_api,
+    twinning_api,
+):
     api.routes(router)
 
 api_patterns: list[URLPattern | URLResolver] = [
@@ -60,6 +70,7 @@ urlpatterns += i18n_patterns(
     path("committees/", include("jalon.committees.urls")),
     path("support/", include("jalon.support.urls")),
     path("gap/", include("jalon.gap.urls")),
+    path("twinning/", include("jalon.twinning.urls")),
     path("jobs/", include("jalon.jobs.urls")),
     path("accounts/tokens/", include("jalon.api.urls")),
     path("", include((web_pages, "web"))),

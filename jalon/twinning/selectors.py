@@ -1,0 +1,518 @@
+"""Reads over twinning: arrangement lists with the "communication overdue" flag, the outcomes computed from
+the committees module's participation history, and the recommender's data and its explained suggestions.
+Each function runs a fixed number of queries."""
+
+import csv
+import datetime
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from babel import Locale
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone, translation
+
+from jalon.committees.models import (
+    Committee,
+    CommitteeMembership,
+    Contribution,
+    LeadershipRole,
+    MeetingDelegate,
+    ParticipationEvent,
+)
+from jalon.committees.selectors import developing_country_ids, membership_in_force, role_in_force
+from jalon.lib.multilingual import text_in
+from jalon.organisations.models import Organisation
+from jalon.twinning import recommend
+from jalon.twinning.access import arrangements_visible
+from jalon.twinning.models import GAINED_ROLES, OPEN_STATUSES, RUNNING_STATUSES, Arrangement, Kind, Status
+from jalon.twinning.services import developing_rule, programme_settings
+
+DATA = Path(__file__).parent / "data"
+LIST_RELATED = ("programme", "committee", "twinned_member", "lead_member")
+
+
+# Lists and the overdue flag ------------------------------------------------------------------------------------
+
+
+def with_last_meeting(queryset: QuerySet[Arrangement]) -> QuerySet[Arrangement]:
+    return queryset.annotate(last_meeting=Max("meetings__date"), last_review=Max("reviews__date"))
+
+
+def communication_overdue(arrangement: Arrangement, *, overdue_days: int, today: datetime.date | None = None) -> bool:
+    """An active arrangement with no meeting for `overdue_days` (about a quarter) since its last meeting or,
+    before the first, since it started. Needs `last_meeting` (with_last_meeting) or reads it."""
+    if arrangement.status not in RUNNING_STATUSES:
+        return False
+    today = today or timezone.localdate()
+    last = getattr(arrangement, "last_meeting", None)
+    if last is None and not hasattr(arrangement, "last_meeting"):
+        last = arrangement.meetings.aggregate(last=Max("date"))["last"]
+    since = last or arrangement.start_date or arrangement.signed_on
+    return since is not None and (today - since).days > overdue_days
+
+
+def arrangements_list(*, user, status: str = "", kind: str = "", member=None) -> QuerySet[Arrangement]:
+    queryset = arrangements_visible(user, Arrangement.objects.select_related(*LIST_RELATED))
+    if status:
+        queryset = queryset.filter(status=status)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if member is not None:
+        queryset = queryset.filter(Q(twinned_member=member) | Q(lead_member=member))
+    return with_last_meeting(queryset).order_by("-created_at", "-pk")
+
+
+def flag_overdue(arrangements: list[Arrangement], *, today: datetime.date | None = None) -> list[Arrangement]:
+    """Set `overdue` on each (one query for the programmes' settings)."""
+    from jalon.twinning.models import TwinningSettings
+
+    programmes = {a.programme_id for a in arrangements}
+    days = dict(
+        TwinningSettings.objects.filter(programme_id__in=programmes).values_list("programme_id", "overdue_days")
+    )
+    default = TwinningSettings._meta.get_field("overdue_days").default
+    for arrangement in arrangements:
+        overdue_days = days.get(arrangement.programme_id, default)
+        arrangement.overdue = communication_overdue(arrangement, overdue_days=overdue_days, today=today)  # type: ignore[attr-defined]
+    return arrangements
+
+
+# Outcomes ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeEvent:
+    date: datetime.date
+    phase: str  # "during" or "follow_up"
+    kind: str  # "o_to_p", "joined_p", "role", "meeting", "contribution"
+    label: str
+    committee: Committee
+    same_committee: bool
+    url: str = ""
+
+
+@dataclass
+class Outcome:
+    started: bool
+    window_start: datetime.date | None = None
+    window_end: datetime.date | None = None
+    follow_up_end: datetime.date | None = None
+    became_p_on: datetime.date | None = None
+    status_now: str = ""
+    events: list[OutcomeEvent] = field(default_factory=list)
+
+    def count(self, kind: str, *, same: bool | None = None) -> int:
+        return sum(1 for e in self.events if e.kind == kind and (same is None or e.same_committee == same))
+
+    @property
+    def roles_gained(self) -> int:
+        return self.count("role")
+
+    @property
+    def meetings_attended(self) -> int:
+        return self.count("meeting", same=True)
+
+    @property
+    def contributions(self) -> int:
+        return self.count("contribution", same=True)
+
+    @property
+    def spill_over(self) -> list[OutcomeEvent]:
+        return [e for e in self.events if not e.same_committee]
+
+    @property
+    def on_committee(self) -> list[OutcomeEvent]:
+        return [e for e in self.events if e.same_committee]
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def outcome_window(arrangement: Arrangement, *, follow_up_months: int, today: datetime.date | None = None):
+    """(start, end of the arrangement or today, end of the follow-up window), or None before it starts."""
+    today = today or timezone.localdate()
+    start = arrangement.start_date
+    if start is None or arrangement.status in (
+        Status.PROPOSED,
+        Status.PARTNER_IDENTIFIED,
+        Status.NOMINEE_APPROVED,
+        Status.AGREEMENT_SIGNED,
+    ):
+        return None
+    end = arrangement.closed_on or arrangement.end_date or today
+    if arrangement.status in RUNNING_STATUSES:
+        end = max(min(end, today), start) if arrangement.end_date is None else end
+    return start, end, _add_months(end, follow_up_months)
+
+
+def arrangement_outcomes(arrangement: Arrangement, *, today: datetime.date | None = None) -> Outcome:
+    """What changed in the twinned member's participation, from the committee history: on the arrangement's
+    committee and (spill-over) on its other committees, within the arrangement's window and the follow-up
+    window after it. Nothing here is typed: each item is a recorded event, role, attendance or document."""
+    today = today or timezone.localdate()
+    settings = programme_settings(arrangement.programme)
+    window = outcome_window(arrangement, follow_up_months=settings.follow_up_months, today=today)
+    member, committee = arrangement.twinned_member, arrangement.committee
+    status_now = (
+        CommitteeMembership.objects.filter(membership_in_force(today), committee=committee, member=member)
+        .values_list("status", flat=True)
+        .first()
+        or ""
+    )
+    if window is None:
+        return Outcome(started=False, status_now=status_now)
+    start, end, follow_end = window
+    last = min(follow_end, today)
+
+    def phase(day: datetime.date) -> str:
+        return "during" if day <= end else "follow_up"
+
+    events: list[OutcomeEvent] = []
+    moves = ParticipationEvent.objects.filter(
+        organisation=member,
+        kind__in=(ParticipationEvent.Kind.MOVED_O_TO_P, ParticipationEvent.Kind.JOINED_P),
+        date__gte=start,
+        date__lte=last,
+    ).select_related("committee")
+    for event in moves:
+        events.append(
+            OutcomeEvent(
+                event.date,
+                phase(event.date),
+                "o_to_p" if event.kind == ParticipationEvent.Kind.MOVED_O_TO_P else "joined_p",
+                event.get_kind_display(),
+                event.committee,
+                event.committee_id == committee.pk,
+                event.committee.get_absolute_url(),
+            )
+        )
+    roles = LeadershipRole.objects.filter(
+        organisation=member, start_date__gte=start, start_date__lte=last
+    ).select_related("committee", "person")
+    for role in roles:
+        assert role.start_date is not None
+        label = role.get_role_display() + (f" · {role.person}" if role.person else "")
+        events.append(
+            OutcomeEvent(
+                role.start_date,
+                phase(role.start_date),
+                "role",
+                label,
+                role.committee,
+                role.committee_id == committee.pk,
+                role.committee.get_absolute_url(),
+            )
+        )
+    attended = (
+        MeetingDelegate.objects.filter(
+            organisation=member, present=True, meeting__start_date__gte=start, meeting__start_date__lte=last
+        )
+        .select_related("meeting__committee", "person")
+        .order_by("meeting__start_date")
+    )
+    for delegate in attended:
+        meeting = delegate.meeting
+        events.append(
+            OutcomeEvent(
+                meeting.start_date,
+                phase(meeting.start_date),
+                "meeting",
+                f"{text_in(meeting.title)} · {delegate.person}",
+                meeting.committee,
+                meeting.committee_id == committee.pk,
+                meeting.committee.get_absolute_url(),
+            )
+        )
+    contributions = Contribution.objects.filter(
+        organisation=member, submitted_on__gte=start, submitted_on__lte=last
+    ).select_related("meeting__committee")
+    for contribution in contributions:
+        events.append(
+            OutcomeEvent(
+                contribution.submitted_on,
+                phase(contribution.submitted_on),
+                "contribution",
+                contribution.document_reference or contribution.title,
+                contribution.meeting.committee,
+                contribution.meeting.committee_id == committee.pk,
+                contribution.url,
+            )
+        )
+    events.sort(key=lambda e: (e.date, e.kind))
+    became = next((e.date for e in events if e.same_committee and e.kind in ("o_to_p", "joined_p")), None)
+    return Outcome(True, start, end, follow_end, became, status_now, events)
+
+
+def roles_gained_kinds(kind: str) -> tuple:
+    return GAINED_ROLES.get(Kind(kind), ())
+
+
+# The recommender's data ------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _languages() -> dict[str, dict[str, float]]:
+    shares: dict[str, dict[str, float]] = {}
+    with open(DATA / "cldr_official_languages.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            by_language = shares.setdefault(row["iso3"], {})
+            share = float(row["population_percent"]) / 100.0
+            by_language[row["language"]] = max(by_language.get(row["language"], 0.0), min(share, 1.0))
+    return shares
+
+
+@functools.cache
+def _groups() -> tuple[dict[str, set[str]], dict[str, str]]:
+    members: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    with open(DATA / "regional_groups.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            members.setdefault(row["iso3"], set()).add(row["group"])
+            names[row["group"]] = row["group_name"]
+    return members, names
+
+
+@dataclass
+class MemberRow:
+    pk: int
+    acronym: str
+    name: str
+    iso3: str
+    sub_region: str
+    region: str
+
+
+@dataclass
+class Loaded:
+    universe: recommend.Universe
+    members: list[MemberRow]
+    committees: list[tuple[int, str]]  # (id, reference)
+    index: dict[int, int]  # organisation id -> row
+    rule_known: bool
+
+
+def recommender_universe(*, programme, on: datetime.date | None = None) -> Loaded:
+    """The ISO members and active ISO committees as arrays, on `on` (today)."""
+    on = on or timezone.localdate()
+    organisations = list(
+        Organisation.objects.filter(iso_member_id__isnull=False, country__isnull=False)
+        .select_related("country__region", "country__sub_region")
+        .order_by("acronym", "pk")
+    )
+    index = {org.pk: i for i, org in enumerate(organisations)}
+    committees = list(
+        Committee.objects.filter(body__in=(Committee.Body.ISO, Committee.Body.IEC_ISO), status=Committee.Status.ACTIVE)
+        .order_by("sort_key", "reference")
+        .values_list("pk", "reference", "secretariat_id")
+    )
+    column = {pk: j for j, (pk, _ref, _sec) in enumerate(committees)}
+    n, m = len(organisations), len(committees)
+    p, o = np.zeros((n, m), bool), np.zeros((n, m), bool)
+    secretariat, chair, convenor = np.zeros((n, m), bool), np.zeros((n, m), bool), np.zeros((n, m), bool)
+    rows = CommitteeMembership.objects.filter(
+        membership_in_force(on), member_id__in=index.keys(), committee_id__in=column.keys()
+    ).values_list("member_id", "committee_id", "status")
+    for member_id, committee_id, status in rows:
+        target = p if status == CommitteeMembership.Status.P else o if status == CommitteeMembership.Status.O else None
+        if target is not None:
+            target[index[member_id], column[committee_id]] = True
+    for j, (_pk, _ref, secretariat_id) in enumerate(committees):
+        if secretariat_id in index:
+            secretariat[index[secretariat_id], j] = True
+    roles = LeadershipRole.objects.filter(
+        role_in_force(on), organisation_id__in=index.keys(), committee_id__in=column.keys()
+    ).values_list("organisation_id", "committee_id", "role")
+    role_target: dict[str, np.ndarray] = {
+        LeadershipRole.Role.SECRETARIAT: secretariat,
+        LeadershipRole.Role.CHAIR: chair,
+        LeadershipRole.Role.CONVENOR: convenor,
+    }
+    for organisation_id, committee_id, role in roles:
+        if role in role_target:
+            role_target[role][index[organisation_id], column[committee_id]] = True
+    load = np.zeros(n)
+    blocked = {kind: np.zeros((n, m), bool) for kind in recommend.KINDS}
+    open_arrangements = Arrangement.objects.filter(status__in=OPEN_STATUSES).values_list(
+        "lead_member_id", "twinned_member_id", "committee_id", "kind", "status"
+    )
+    for lead_id, twinned_id, committee_id, kind, status in open_arrangements:
+        if lead_id in index and status != Status.PROPOSED:
+            load[index[lead_id]] += 1
+        if twinned_id in index and committee_id in column:
+            blocked[kind][index[twinned_id], column[committee_id]] = True
+    rule = developing_rule(programme)
+    developing = np.zeros(n, bool)
+    if rule is not None:
+        ids = set(developing_country_ids(rule=rule, on=on).values_list("pk", flat=True))
+        developing = np.array([org.country_id in ids for org in organisations], dtype=bool)
+    shares = _languages()
+    iso3 = [org.country.iso3 if org.country else "" for org in organisations]
+    codes = sorted({code for c in iso3 for code in shares.get(c, {})})
+    language_column = {code: k for k, code in enumerate(codes)}
+    languages = np.zeros((n, len(codes)))
+    member_groups, _names = _groups()
+    group_codes = sorted({g for c in iso3 for g in member_groups.get(c, ())})
+    group_column = {code: k for k, code in enumerate(group_codes)}
+    groups = np.zeros((n, len(group_codes)), bool)
+    sub_region, region = np.full(n, -1), np.full(n, -1)
+    members = []
+    for i, org in enumerate(organisations):
+        country = org.country
+        assert country is not None  # organisations are filtered on it
+        for code, share in shares.get(country.iso3, {}).items():
+            languages[i, language_column[code]] = share
+        for code in member_groups.get(country.iso3, ()):
+            groups[i, group_column[code]] = True
+        sub_region[i] = country.sub_region_id or -1
+        region[i] = country.region_id or -1
+        members.append(
+            MemberRow(
+                org.pk,
+                org.acronym,
+                text_in(org.name) if isinstance(org.name, dict) else str(org.name),
+                country.iso3,
+                text_in(country.sub_region.name) if country.sub_region else "",
+                text_in(country.region.name) if country.region else "",
+            )
+        )
+    universe = recommend.Universe(
+        member_ids=np.array([org.pk for org in organisations]),
+        committee_ids=np.array([pk for pk, _r, _s in committees]),
+        p=p,
+        o=o,
+        secretariat=secretariat,
+        chair=chair,
+        convenor=convenor,
+        languages=languages,
+        groups=groups,
+        sub_region=sub_region,
+        region=region,
+        developing=developing,
+        load=load,
+        blocked=blocked,
+        language_codes=tuple(codes),
+        group_codes=tuple(group_codes),
+    )
+    return Loaded(universe, members, [(pk, ref) for pk, ref, _s in committees], index, rule is not None)
+
+
+def weights_of(programme) -> recommend.Weights:
+    s = programme_settings(programme)
+    return recommend.Weights(
+        twinned_committees=float(s.twinned_committees),
+        twinned_language=float(s.twinned_language),
+        twinned_region=float(s.twinned_region),
+        lead_interest=float(s.lead_interest),
+        lead_language=float(s.lead_language),
+        lead_region=float(s.lead_region),
+        observer_bonus=float(s.observer_bonus),
+        load_damping=float(s.load_damping),
+    )
+
+
+@dataclass
+class CommitteeReason:
+    pk: int
+    reference: str
+    p_members: int
+    twinned_status: str  # "o" or "" (absent) or "p"
+    lead_runs: bool
+
+
+@dataclass
+class Suggestion:
+    lead: MemberRow
+    twinned: MemberRow
+    score: float
+    twinned_side: float
+    lead_side: float
+    committees: list[CommitteeReason]
+    language: str
+    language_share: float
+    region: str
+    load: int
+    capacity: float
+
+
+def _language_name(code: str) -> str:
+    try:
+        return Locale.parse(translation.get_language() or "fr").languages.get(code, code)
+    except (ValueError, TypeError):
+        return code
+
+
+def _region_reason(loaded: Loaded, lead: int, twinned: int) -> str:
+    u = loaded.universe
+    _members, names = _groups()
+    shared = np.flatnonzero(u.groups[lead] & u.groups[twinned])
+    if shared.size:
+        return ", ".join(names[u.group_codes[k]] for k in shared)
+    a, _b = loaded.members[lead], loaded.members[twinned]
+    if u.sub_region[lead] >= 0 and u.sub_region[lead] == u.sub_region[twinned]:
+        return a.sub_region
+    if u.region[lead] >= 0 and u.region[lead] == u.region[twinned]:
+        return a.region
+    return ""
+
+
+def explain(loaded: Loaded, scores: recommend.Scores, lead: int, twinned: int) -> Suggestion:
+    u = loaded.universe
+    reasons = []
+    for j in recommend.best_committees(u, scores, lead, twinned):
+        status = "p" if u.p[twinned, j] else "o" if u.o[twinned, j] else ""
+        pk, reference = loaded.committees[j]
+        reasons.append(CommitteeReason(pk, reference, int(u.p_count[j]), status, bool(u.secretariat[lead, j])))
+    language, share = "", 0.0
+    if u.languages.shape[1]:
+        both = np.minimum(u.languages[lead], u.languages[twinned])
+        k = int(both.argmax())
+        if both[k] > 0:
+            language, share = _language_name(u.language_codes[k]), float(both[k])
+    return Suggestion(
+        lead=loaded.members[lead],
+        twinned=loaded.members[twinned],
+        score=float(scores.score[lead, twinned]),
+        twinned_side=float(scores.twinned_side[lead, twinned]),
+        lead_side=float(scores.lead_side[lead, twinned]),
+        committees=reasons,
+        language=language,
+        language_share=share,
+        region=_region_reason(loaded, lead, twinned),
+        load=int(u.load[lead]),
+        capacity=float(scores.capacity[lead]),
+    )
+
+
+def recommendations(
+    *,
+    programme,
+    member: Organisation,
+    side: str = "twinned",
+    kind: str = Kind.P_MEMBER,
+    limit: int = 10,
+    priorities=None,
+    on: datetime.date | None = None,
+) -> tuple[list[Suggestion], Loaded]:
+    """For a twinned member, the leads worth approaching (side "twinned"); for a lead, the members it could
+    help (side "lead"); best first, each explained. `priorities`: optional {member id: {committee id: weight}}
+    (national priorities, from the assessments app once it exists)."""
+    loaded = recommender_universe(programme=programme, on=on)
+    i = loaded.index.get(member.pk)
+    if i is None:
+        return [], loaded
+    scores = recommend.score(loaded.universe, kind=kind, weights=weights_of(programme), priorities=priorities)
+    row = scores.score[:, i] if side == "twinned" else scores.score[i, :]
+    order = [int(j) for j in np.argsort(-row, kind="stable") if row[j] > 0][:limit]
+    if side == "twinned":
+        return [explain(loaded, scores, j, i) for j in order], loaded
+    return [explain(loaded, scores, i, j) for j in order], loaded
