@@ -346,11 +346,16 @@ def registration_namesakes(registration: Registration) -> list[Registration]:
     activity's registrations of that organisation."""
     person = registration.person
     wanted = normalised_name(person.given_name, person.family_name)
+    same_organisation = (
+        Q(person__organisation_id=person.organisation_id)
+        if person.organisation_id is not None
+        else Q(person__organisation__isnull=True)
+    )
     others = (
         Registration.objects.filter(
+            same_organisation,
             activity_id=registration.activity_id,
             status=Registration.Status.REGISTERED,
-            person__organisation_id=person.organisation_id,
             person__anonymised_at__isnull=True,
         )
         .exclude(pk=registration.pk)

@@ -493,7 +493,7 @@ def iso_import_jobs_recent(user, *, limit: int = 10) -> QuerySet[Job]:
 
 
 # ISO members that do not take part as P-members: correspondents normally observe, subscribers neither.
-NOT_P_CATEGORIES = {
+NOT_P_CATEGORIES: dict[str, object] = {
     Membership.Category.ISO_CORRESPONDENT: _(
         "%(member)s is an ISO correspondent member on %(date)s: correspondent members normally take part as "
         "observers (O-members). Check the P-membership before relying on it."

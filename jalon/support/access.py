@@ -111,7 +111,7 @@ def support_applicant_choices(user, *, scheme: str | None = None) -> QuerySet[Or
 
 
 # The body whose programmes award each scheme: an ISO sponsorship is filed in an ISO programme.
-SCHEME_BODIES = {Scheme.ISO_SPONSORSHIP: "ISO", Scheme.ITU_FELLOWSHIP: "ITU"}
+SCHEME_BODIES: dict[str, str] = {Scheme.ISO_SPONSORSHIP: "ISO", Scheme.ITU_FELLOWSHIP: "ITU"}
 
 
 def support_programme_choices(user, *, scheme: str | None = None) -> QuerySet[Programme]:
