@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "jalon.committees",
     "jalon.support",
     "jalon.gap",
+    "jalon.finance",
     "jalon.reporting",
     "jalon.interop",
     "jalon.jobs",
