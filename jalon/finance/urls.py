@@ -1,0 +1,25 @@
+from django.urls import path
+
+from jalon.finance import views
+
+app_name = "finance"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("rates/", views.rates, name="rates"),
+    path("rates/new/", views.rate_new, name="rate_new"),
+    path("contributors/<int:pk>/", views.contributor, name="contributor"),
+    path("<slug:code>/", views.programme, name="programme"),
+    path("<slug:code>/table-1/", views.table_one, name="table_one"),
+    path("<slug:code>/contributions/", views.contributions, name="contributions"),
+    path("<slug:code>/contributions/new/", views.contribution_new, name="contribution_new"),
+    path("<slug:code>/contributions/<int:pk>/", views.contribution_detail, name="contribution_detail"),
+    path("<slug:code>/allocations/new/", views.allocation_new, name="allocation_new"),
+    path("<slug:code>/spending/", views.spendings, name="spendings"),
+    path("<slug:code>/spending/new/", views.spending_new, name="spending_new"),
+    path("<slug:code>/spending/<int:pk>/reverse/", views.spending_reverse, name="spending_reverse"),
+    path("<slug:code>/proposals/", views.proposals, name="proposals"),
+    path("<slug:code>/proposals/new/", views.proposal_new, name="proposal_new"),
+    path("<slug:code>/proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("<slug:code>/proposals/<int:pk>/action/", views.proposal_action, name="proposal_action"),
+]
