@@ -156,9 +156,9 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["id"]
 
     def get_queryset(self):
-        return access.proposals_visible(self.request.user, Proposal.objects.select_related("programme")).prefetch_related(
-            "results"
-        )
+        return access.proposals_visible(
+            self.request.user, Proposal.objects.select_related("programme")
+        ).prefetch_related("results")
 
 
 class ExchangeRateSerializer(serializers.ModelSerializer):
@@ -184,4 +184,3 @@ def routes(router) -> None:
     router.register("finance-spending", SpendingViewSet, basename="finance-spending")
     router.register("finance-proposals", ProposalViewSet, basename="finance-proposal")
     router.register("finance-exchange-rates", ExchangeRateViewSet, basename="finance-exchange-rate")
-

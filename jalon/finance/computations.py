@@ -100,7 +100,10 @@ def register_all() -> None:
     register(
         Computation(
             key="finance_delivery_rate",
-            title={"en": "Delivery rate (expenditure / allocations)", "fr": "Taux d'exécution (dépenses / allocations)"},
+            title={
+                "en": "Delivery rate (expenditure / allocations)",
+                "fr": "Taux d'exécution (dépenses / allocations)",
+            },
             method={
                 "en": "Expenditure and disbursements dated in the period over the approved allocations of the "
                 "period, extra-budgetary funds only (every fund but the regular budget), converted into the "

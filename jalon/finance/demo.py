@@ -48,14 +48,14 @@ def _ilo(actor) -> None:
     first, second = periods["2010-11"], periods["2012-13"]
     outcomes = {r.code: r for r in Result.objects.filter(programme=programme, parent__isnull=True)}
     services.settings_save(actor=actor, programme=programme, currency="USD", published=True, baseline_period=first)
-    rbsa = _fund(actor, programme, "rbsa", {"en": "RBSA (demo)", "fr": "CSBO (démo)"}, Fund.Kind.UNEARMARKED_VOLUNTARY, "USD")
+    rbsa = _fund(
+        actor, programme, "rbsa", {"en": "RBSA (demo)", "fr": "CSBO (démo)"}, Fund.Kind.UNEARMARKED_VOLUNTARY, "USD"
+    )
     xbdc = _fund(
         actor, programme, "xbdc", {"en": "Extra-budgetary TC (demo)", "fr": "CT extrabudgétaire (démo)"},
         Fund.Kind.EARMARKED_VOLUNTARY, "USD",
     )  # fmt: skip
-    method = (
-        "Demo: the Table 1 estimate of seed 004 (resources available plus the resource gap) for the biennium."
-    )
+    method = "Demo: the Table 1 estimate of seed 004 (resources available plus the resource gap) for the biennium."
     for code, amount in (("1", "3600000"), ("2", "3600000"), ("3", "6280000")):
         services.requirement_save(
             actor=actor, result=outcomes[code], period=first, amount=Decimal(amount), currency="USD", method=method,
@@ -76,7 +76,8 @@ def _ilo(actor) -> None:
     c1 = contribution(fund=rbsa, contributor=donor_a, reference="DEMO-RBSA-2010", amount=Decimal(4000000),
                       currency="USD", value_date=D(2010, 2, 1), modality="A", channel="rbsa")  # fmt: skip
     c2 = contribution(fund=xbdc, contributor=donor_b, reference="DEMO-XB-2010-01", amount=Decimal(2000000),
-                      currency="USD", value_date=D(2010, 3, 15), modality="H", channel="direct", results=["1"])  # fmt: skip
+                      currency="USD", value_date=D(2010, 3, 15), modality="H", channel="direct",
+                      results=["1"])  # fmt: skip
     c3 = contribution(fund=xbdc, contributor=donor_c, reference="DEMO-PPP-2010", amount=Decimal(6000000),
                       currency="USD", value_date=D(2010, 5, 3), modality="E", channel="partnership")  # fmt: skip
     for c, date, amount in ((c1, D(2010, 3, 1), 4000000), (c2, D(2010, 4, 1), 1000000), (c3, D(2010, 6, 1), 3000000)):
@@ -107,7 +108,8 @@ def _ilo(actor) -> None:
     )  # fmt: skip
     # 2012-13: money earmarked for outcome 3's gap; one contribution in euros through a One UN fund.
     c4 = contribution(fund=xbdc, contributor=donor_b, reference="DEMO-XB-2012-07", amount=Decimal(600000),
-                      currency="USD", value_date=D(2012, 2, 1), modality="I", channel="other", results=["3"])  # fmt: skip
+                      currency="USD", value_date=D(2012, 2, 1), modality="I", channel="other",
+                      results=["3"])  # fmt: skip
     contribution(fund=xbdc, contributor=donor_d, reference="DEMO-ONEUN-2012", amount=Decimal(500000),
                  currency="EUR", value_date=D(2012, 6, 15), modality="F", channel="one_un", results=["3"])  # fmt: skip
     a4 = allocate(c4, "3", 600000, period=second)
@@ -141,8 +143,9 @@ def _ilo_proposals(actor, programme, outcomes, period) -> None:
         proposal.refresh_from_db()
         if rating is None:
             services.proposal_approve(
-                actor=actor, proposal=proposal, waived="Demo: emergency procedure, appraised after approval."
-            )
+                actor=actor, proposal=proposal, on=D(2011, 5, 2),
+                waived="Demo: emergency procedure, appraised after approval.",
+            )  # fmt: skip
         else:
             comment = "Demo: no baseline for two of the indicators." if rating == Rating.UNSATISFACTORY else ""
             services.appraisal_record(
@@ -153,12 +156,7 @@ def _ilo_proposals(actor, programme, outcomes, period) -> None:
             if rating == Rating.UNSATISFACTORY:
                 services.proposal_move(actor=actor, proposal=proposal, status=Proposal.Status.REVISION_REQUESTED)
             else:
-                services.proposal_approve(actor=actor, proposal=proposal)
-    # Decisions dated in the biennium (the demo is built today).
-    Proposal.objects.filter(programme=programme, is_demo=True, decided_on__isnull=False).update(
-        decided_on=D(2011, 5, 2)
-    )
-    services._refresh()
+                services.proposal_approve(actor=actor, proposal=proposal, on=D(2011, 5, 2))
 
 
 def _others(actor) -> None:

@@ -99,7 +99,13 @@ class RateForm(forms.Form):
     base = forms.CharField(label=_("From currency"), max_length=3)
     quote = forms.CharField(label=_("To currency"), max_length=3)
     date = date_field(_("Date"))
-    rate = decimal_field(_("Rate"), max_digits=20, decimal_places=8, required=True, help_text=_("1 of the first = this many of the second."))
+    rate = decimal_field(
+        _("Rate"),
+        max_digits=20,
+        decimal_places=8,
+        required=True,
+        help_text=_("1 of the first = this many of the second."),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=ExchangeRate.Kind.choices)
     provenance = forms.CharField(label=_("Source"), max_length=300)
 
@@ -141,6 +147,4 @@ class AppraisalForm(forms.Form):
             )  # fmt: skip
 
     def ratings(self) -> dict:
-        return {
-            c: (self.cleaned_data[f"rating_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria
-        }
+        return {c: (self.cleaned_data[f"rating_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria}

@@ -415,6 +415,9 @@ class Budget(models.Model):
             models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="budget_dates")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} {self.period_start}-{self.period_end}"
+
 
 class PlannedDisbursement(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="planned_disbursements")
@@ -442,6 +445,9 @@ class PlannedDisbursement(models.Model):
                 condition=models.Q(period_end__gte=models.F("period_start")), name="planned_disbursement_dates"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} {self.period_start}-{self.period_end}"
 
 
 class ResourceRequirement(VersionedModel):
@@ -518,7 +524,12 @@ class Proposal(VersionedModel):
     amount = money(_("budget"), validators=[MinValueValidator(Decimal(0))])
     currency = currency_field()
     donor = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("donor targeted")
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("donor targeted"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     # Approved through the quality appraisal (every criterion rated, the rule met), rather than waived.
@@ -569,3 +580,6 @@ class AppraisalRating(models.Model):
     class Meta:
         ordering = ["proposal", "criterion__order"]
         constraints = [models.UniqueConstraint(fields=["proposal", "criterion"], name="rating_unique_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.rating}"

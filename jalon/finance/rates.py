@@ -124,9 +124,9 @@ class Converter:
         key = (base, quote)
         if key not in self._rates:
             self._rates[key] = list(
-                ExchangeRate.objects.filter(base=base, quote=quote).order_by("date", "pk").only(
-                    "date", "rate", "source", "kind", "base", "quote", "provenance"
-                )
+                ExchangeRate.objects.filter(base=base, quote=quote)
+                .order_by("date", "pk")
+                .only("date", "rate", "source", "kind", "base", "quote", "provenance")
             )
         return self._rates[key]
 
@@ -144,9 +144,12 @@ class Converter:
             in_month = [r.rate for r in daily if r.date.replace(day=1) == month]
             if in_month:
                 mean = (sum(in_month, Decimal(0)) / len(in_month)).quantize(Decimal("0.00000001"))
-                return Rate(mean, month, _("mean of %(n)s ECB daily rates of %(month)s") % {
-                    "n": len(in_month), "month": month.strftime("%Y-%m")
-                })
+                return Rate(
+                    mean,
+                    month,
+                    _("mean of %(n)s ECB daily rates of %(month)s")
+                    % {"n": len(in_month), "month": month.strftime("%Y-%m")},
+                )
             return None
         before = [r for r in daily if on - DAILY_WINDOW <= r.date <= on]
         if before:

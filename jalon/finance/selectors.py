@@ -180,7 +180,7 @@ def _unallocated_earmarked(
 def programme_figures(programme: Programme, period: Period, converter: Converter | None = None) -> Figures:
     """Per outcome, for one period, in the programme's currency: required, allocated (approved allocations of the
     period), signed unallocated contributions earmarked to it, spent (expenditure and disbursements dated in the
-    period) and committed, every fund counted (the delivery-rate indicator counts extra-budgetary funds only).""" 
+    period) and committed, every fund counted (the delivery-rate indicator counts extra-budgetary funds only)."""
     converter = converter or converter_for(programme)
     currency = converter.currency
     outcomes, root = outcome_of(programme)
@@ -349,9 +349,9 @@ def aligned_channels(programme: Programme, period: Period, converter: Converter 
     whole = _sums(converter, voluntary, key=None, date_field="value_date").get(None)
     if whole is None:
         return Ratio(None, None)
-    aligned = _sums(
-        converter, voluntary.filter(channel__in=ALIGNED_CHANNELS), key=None, date_field="value_date"
-    ).get(None, Total(converter.currency))
+    aligned = _sums(converter, voluntary.filter(channel__in=ALIGNED_CHANNELS), key=None, date_field="value_date").get(
+        None, Total(converter.currency)
+    )
     return Ratio(aligned.value, whole.value)
 
 
@@ -402,7 +402,9 @@ def sources_by_type(programme: Programme, converter: Converter | None = None):
     )
     received = _sums(
         converter,
-        Receipt.objects.filter(contribution__programme=programme).annotate(kind=F("contribution__contributor__source_type__code")),
+        Receipt.objects.filter(contribution__programme=programme).annotate(
+            kind=F("contribution__contributor__source_type__code")
+        ),
         key="kind",
         date_field="value_date",
     )
@@ -438,7 +440,9 @@ def table_one(programme: Programme, period: Period, language: str | None = None)
     for row in figures.outcomes:
         outputs = [text_in(c.title, language) for c in children.get(row.outcome.pk, [])]
         if not outputs:
-            outputs = [line for line in text_in(_printed_outputs(programme, row.outcome.code), language).split("\n") if line]
+            outputs = [
+                line for line in text_in(_printed_outputs(programme, row.outcome.code), language).split("\n") if line
+            ]
         rows.append(
             {
                 "outcome": row.outcome,

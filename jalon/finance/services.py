@@ -455,7 +455,9 @@ def spending_post(
     _check_manager(actor, programme)
     linked = [name for name in PAID_FOR if fields.get(name) is not None]
     if len(linked) > 1:
-        raise ValidationError({linked[1]: _("An entry pays for one thing: an activity, a sponsorship or a fellowship.")})
+        raise ValidationError(
+            {linked[1]: _("An entry pays for one thing: an activity, a sponsorship or a fellowship.")}
+        )
     if linked:
         target = fields[linked[0]]
         if amount is None:
@@ -615,7 +617,8 @@ DEFAULT_CRITERIA = (
     ("indicators", {"en": "Quality of the indicators", "fr": "Qualité des indicateurs"}),
     ("baselines", {"en": "Baselines", "fr": "Situations de référence"}),
     ("targets", {"en": "Targets and milestones", "fr": "Cibles et étapes"}),
-    ("verification", {"en": "Feasibility of the means of verification", "fr": "Faisabilité des moyens de vérification"}),
+    ("verification", {"en": "Feasibility of the means of verification",
+                      "fr": "Faisabilité des moyens de vérification"}),
     ("me-resources", {"en": "Human and financial resources for monitoring and evaluation",
                       "fr": "Ressources humaines et financières pour le suivi et l’évaluation"}),
     ("partners", {"en": "Partners' participation", "fr": "Participation des partenaires"}),
@@ -707,7 +710,9 @@ def appraisal_record(*, actor, proposal: Proposal, ratings: dict) -> list[Apprai
         record, created = AppraisalRating.objects.update_or_create(
             proposal=proposal, criterion=criterion, defaults={"rating": rating, "comment": comment or ""}
         )
-        audit_record(actor=actor, action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE, instance=record)
+        audit_record(
+            actor=actor, action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE, instance=record
+        )
         saved.append(record)
     _refresh()
     return saved
@@ -733,9 +738,12 @@ def approval_refusal(proposal: Proposal, rule: str) -> str | None:
 
 
 @transaction.atomic
-def proposal_approve(*, actor, proposal: Proposal, waived: str = "", version: int | None = None) -> Proposal:
+def proposal_approve(
+    *, actor, proposal: Proposal, waived: str = "", on: datetime.date | None = None, version: int | None = None
+) -> Proposal:
     """Approve a proposal through the appraisal: refused, with the reason, if the programme's rule is not met.
-    With `waived` (the reason), approved without the appraisal: it then counts against indicator 2.1."""
+    With `waived` (the reason), approved without the appraisal: it then counts against indicator 2.1. `on`: the
+    date of the decision, when it is recorded later (today by default)."""
     _check_manager(actor, proposal.programme)
     current = locked(proposal, version)
     if current.status != Proposal.Status.IN_APPRAISAL:
@@ -745,7 +753,7 @@ def proposal_approve(*, actor, proposal: Proposal, waived: str = "", version: in
         if refusal:
             raise ValidationError({"status": refusal})
     before = snapshot(current)
-    current.status, current.decided_on = Proposal.Status.APPROVED, datetime.date.today()
+    current.status, current.decided_on = Proposal.Status.APPROVED, on or datetime.date.today()
     current.appraised = not waived.strip()
     record = versioned_save(current, actor=actor, before=before)
     _refresh()

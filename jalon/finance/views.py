@@ -99,7 +99,9 @@ def table_one(request: HttpRequest, code: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="table1-{code}-{period.code}-{language}.xlsx"'
         return response
     return render(
-        request, "finance/table_one.html", {"programme": programme, "table": table, "periods": periods, "period": period}
+        request,
+        "finance/table_one.html",
+        {"programme": programme, "table": table, "periods": periods, "period": period},
     )
 
 
@@ -237,7 +239,8 @@ def spending_reverse(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def contributor(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Contributor.objects.select_related("organisation", "source_type"), pk=pk)
     visible = access.contributions_visible(
-        request.user, Contribution.objects.filter(contributor=found, programme__in=access.programmes_visible(request.user))
+        request.user,
+        Contribution.objects.filter(contributor=found, programme__in=access.programmes_visible(request.user)),
     ).select_related("programme", "fund")
     rows = list(visible.order_by("value_date", "pk")[:500])
     if not rows and not access.finance_can_enter_rates(request.user):
@@ -310,7 +313,9 @@ def proposal_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "rows": [(c, ratings.get(c.pk)) for c in criteria],
             "form": form,
             "can_manage": can_manage,
-            "refusal": services.approval_refusal(proposal, rule) if proposal.status == Proposal.Status.IN_APPRAISAL else None,
+            "refusal": services.approval_refusal(proposal, rule)
+            if proposal.status == Proposal.Status.IN_APPRAISAL
+            else None,
             "moves": services.TRANSITIONS.get(proposal.status, ()) if can_manage else (),
         },
     )
