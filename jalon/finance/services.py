@@ -282,7 +282,7 @@ def contribution_set_status(*, actor, contribution: Contribution, status: str, v
     """Sign a pledge, or close a contribution (reopened by signing it again)."""
     _check_manager(actor, contribution.programme)
     current = locked(contribution, version)
-    allowed = {
+    allowed: dict[str, tuple] = {
         Contribution.Status.PLEDGED: (Contribution.Status.SIGNED,),
         Contribution.Status.SIGNED: (Contribution.Status.CLOSED, Contribution.Status.PLEDGED),
         Contribution.Status.PARTLY_RECEIVED: (Contribution.Status.CLOSED,),
@@ -664,7 +664,7 @@ def proposal_create(
     return record
 
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, tuple] = {
     Proposal.Status.DRAFT: (Proposal.Status.SUBMITTED,),
     Proposal.Status.SUBMITTED: (Proposal.Status.IN_APPRAISAL, Proposal.Status.DECLINED),
     Proposal.Status.IN_APPRAISAL: (Proposal.Status.REVISION_REQUESTED, Proposal.Status.DECLINED),

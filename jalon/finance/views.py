@@ -84,7 +84,8 @@ def table_one(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     wanted = request.GET.get("period")
     period = next((p for p in periods if p.code == wanted), periods[0])
-    language = request.GET.get("lang") if request.GET.get("lang") in ("fr", "en") else translation.get_language()
+    wanted_language = request.GET.get("lang")
+    language = wanted_language if wanted_language in ("fr", "en") else translation.get_language() or "fr"
     table = selectors.table_one(programme, period, language)
     kind = request.GET.get("format")
     if kind == "csv":
