@@ -119,6 +119,13 @@ def finance_can_enter_rates(user) -> bool:
     return grants_for(user).has(Role.PROGRAMME_MANAGER)
 
 
+def finance_jobs_visible(user, queryset: QuerySet) -> QuerySet:
+    """A ledger import is followed by the managers of its programme (the job's subject)."""
+    from jalon.results.access import programmes_managed
+
+    return queryset.filter(subject_id__in=programmes_managed(user).values("pk"))
+
+
 # Fetchers ---------------------------------------------------------------------------------------------------
 
 

@@ -148,3 +148,15 @@ class AppraisalForm(forms.Form):
 
     def ratings(self) -> dict:
         return {c: (self.cleaned_data[f"rating_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria}
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[("finance-contributions", _("Contributions")), ("finance-spending", _("Commitments and expenditure"))],
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("An .xlsx workbook or a .csv file, one row per entry; the first row names the columns."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+    )

@@ -17,6 +17,7 @@ from jalon.finance.forms import (
     AllocationForm,
     AppraisalForm,
     ContributionForm,
+    ImportForm,
     ProposalForm,
     RateForm,
     ReverseForm,
@@ -32,7 +33,7 @@ from jalon.finance.models import (
     Proposal,
     Spending,
 )
-from jalon.results.models import Period
+from jalon.results.models import Period, Programme
 from jalon.web.charts import Bar, bar_chart
 from jalon.web.pages import form_page
 
@@ -369,4 +370,51 @@ def rate_new(request: HttpRequest) -> HttpResponse:
         template="finance/form.html",
         context={"title": _("New exchange rate")},
         message=_("Rate saved."),
+    )
+
+
+@login_required
+def ledger_import(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload a file of contributions or of expenditure; the import runs on the job queue."""
+    from jalon.finance.imports import COLUMNS, ledger_import_start
+
+    programme = access.access_finance_programme(request.user, code, manage=True)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = ledger_import_start(
+            actor=request.user,
+            programme=programme,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            language=translation.get_language(),
+        )
+        return redirect("finance:job", pk=job.pk)
+    language = translation.get_language() or "fr"
+    columns = {kind: [c.header(language) for c in build(programme)] for kind, build in COLUMNS.items()}
+    return render(
+        request,
+        "finance/import.html",
+        {
+            "programme": programme,
+            "form": form,
+            "contribution_columns": columns["finance-contributions"],
+            "spending_columns": columns["finance-spending"],
+        },
+    )
+
+
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    from jalon.jobs.access import access_job
+    from jalon.jobs.services import job_check
+
+    found = access_job(request.user, pk)
+    if found.kind not in ("finance-contributions", "finance-spending"):
+        raise Http404
+    found = job_check(found)
+    programme = get_object_or_404(Programme, pk=found.subject_id)
+    return render(
+        request,
+        "finance/import_job.html",
+        {"job": found, "programme": programme, "errors": (found.result or {}).get("errors", [])[:200]},
     )

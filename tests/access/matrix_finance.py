@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from jalon.finance import services
 from jalon.finance.models import Allocation, Contribution, ExchangeRate, Fund, Proposal, SourceType, Spending
+from jalon.jobs.models import Job
 from jalon.organisations.models import Organisation
 from jalon.results.models import Period, Programme, Result
 from tests.access.matrix import ANONYMOUS, EVERYONE, SEES_UNPUBLISHED, TEAM, Redirect, api, page, url
@@ -63,11 +64,22 @@ def _base(ctx) -> dict:
         base="EUR", quote="USD", date=datetime.date(2024, 3, 1), rate=Decimal("1.08"), source="manual",
         provenance="test",
     )  # fmt: skip
+    job = Job.objects.create(
+        kind="finance-spending", owner=ctx.users["manager"], subject_id=opened["programme"].pk,
+        status=Job.Status.SUCCEEDED, result={"saved": 1, "rows": 1},
+    )  # fmt: skip
     built.update(
+        job=job,
         contributor=contributor, contribution=contribution, allocation=allocation, spending=spending,
         proposal=proposal, rate=rate,
     )  # fmt: skip
     return built
+
+
+def _file(text: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("ledger.csv", text.encode())
 
 
 def base(ctx) -> dict:
@@ -203,6 +215,27 @@ CASES = [
         ok=Redirect(lambda ctx: url("finance:spendings", code=OPEN), "the ledger"),
         effect=count(Spending),
         refused_as={"viewer": (403,), "focal": (403,), "contributor": (403,), "plain": (403,)},
+    ),  # fmt: skip
+    page("finance: import into the ledger", "finance:ledger_import", TEAM, kwargs=code_of()),
+    page(
+        "finance: upload a file into the ledger",
+        "finance:ledger_import",
+        TEAM,
+        method="post",
+        kwargs=code_of(),
+        data=lambda ctx: {
+            "kind": "finance-spending",
+            "file": _file("Kind,Fund,Date,Amount,Currency\nexpenditure,tf,2024-06-01,5,USD\n"),
+        },
+        ok=Redirect(lambda ctx: url("finance:index") + r"imports/\d+/", "the import's page"),
+        effect=count(Job),
+    ),  # fmt: skip
+    page(
+        "finance: an import's report",
+        "finance:job",
+        TEAM,
+        kwargs=lambda ctx: {"pk": base(ctx)["job"].pk},
+        refused=(404,),
     ),  # fmt: skip
     page("finance: proposals", "finance:proposals", LEDGER, kwargs=code_of(), refused_as=PLAIN_403),
     page("finance: new proposal", "finance:proposal_new", TEAM, kwargs=code_of()),

@@ -15,6 +15,8 @@ from jalon.results.models import Indicator, Measurement, Period, Result
 
 ILO = "ilo-tc-2010-2015"
 D = datetime.date
+# The refusals are read in English.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
@@ -201,3 +203,48 @@ def test_the_ilo_indicators_move_when_an_expenditure_an_allocation_or_an_apprais
         )  # fmt: skip
         services.proposal_approve(actor=manager, proposal=proposal, on=D(2011, 7, 1))
     assert _value(programme, "2.1") == Decimal("80.00") != before  # 4 of 5
+
+
+def _upload(name: str, text: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode("utf-8"))
+
+
+def test_a_contributions_file_is_imported_all_or_nothing_with_a_row_level_report(ilo):
+    from jalon.finance.imports import CONTRIBUTIONS, SPENDING, ledger_import_start
+    from jalon.jobs.models import Job
+
+    ilo["contributor"].organisation.acronym = "DNR"
+    ilo["contributor"].organisation.save()
+    good = "Contributor,Fund,Amount,Currency,Value date,Earmarked for result\nDNR,xb,1000,EUR,2010-05-01,1\n"
+    bad = good + "DNR,xb,50,ZZZ,2010-05-02,\nNobody,xb,5,USD,31/02/2010,9\n"
+    refused = ledger_import_start(
+        actor=ilo["manager"], programme=ilo["programme"], kind=CONTRIBUTIONS, upload=_upload("c.csv", bad)
+    )
+    refused.refresh_from_db()
+    assert refused.status == Job.Status.FAILED
+    problems = {(e["row"], e["column"]) for e in refused.result["errors"]}
+    assert {(4, "Contributor"), (4, "Value date"), (4, "Earmarked for result")} <= problems
+    assert Contribution.objects.filter(programme=ilo["programme"]).count() == 0  # the valid row is not kept either
+    refused_again = ledger_import_start(
+        actor=ilo["manager"], programme=ilo["programme"], kind=CONTRIBUTIONS,
+        upload=_upload("c.csv", good + "DNR,xb,50,ZZZ,2010-05-02,\n"),
+    )  # fmt: skip
+    refused_again.refresh_from_db()
+    assert [(e["row"], e["column"]) for e in refused_again.result["errors"]] == [(3, "Currency")]
+    assert Contribution.objects.filter(programme=ilo["programme"]).count() == 0
+    done = ledger_import_start(
+        actor=ilo["manager"], programme=ilo["programme"], kind=CONTRIBUTIONS, upload=_upload("c.csv", good)
+    )
+    done.refresh_from_db()
+    assert done.status == Job.Status.SUCCEEDED and done.result["saved"] == 1
+    imported = Contribution.objects.get(programme=ilo["programme"])
+    assert imported.currency == "EUR" and list(imported.results.values_list("code", flat=True)) == ["1"]
+    spent = ledger_import_start(
+        actor=ilo["manager"], programme=ilo["programme"], kind=SPENDING,
+        upload=_upload("s.csv", "Kind,Fund,Result,Date,Amount,Currency\nexpenditure,xb,2,2010-07-01,120.50,USD\n"),
+    )  # fmt: skip
+    spent.refresh_from_db()
+    assert spent.status == Job.Status.SUCCEEDED
+    assert Spending.objects.get(programme=ilo["programme"]).amount == Decimal("120.50")
