@@ -15,6 +15,11 @@ class FinanceConfig(AppConfig):
 
         register_all()
 
+        from jalon.finance.iati import WRITER
+        from jalon.results.iati import activity_writer_register
+
+        activity_writer_register(WRITER)
+
         from django.urls import reverse
 
         from jalon.finance import tasks

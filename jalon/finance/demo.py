@@ -117,6 +117,15 @@ def _ilo(actor) -> None:
         actor=actor, programme=programme, kind=Spending.Kind.EXPENDITURE, fund=xbdc, allocation=a4,
         date=D(2013, 6, 30), amount=Decimal(450000), currency="USD", description="Demo expenditure", is_demo=True,
     )  # fmt: skip
+    for year in (2010, 2011):
+        services.budget_create(
+            actor=actor, programme=programme, fund=xbdc, period_start=D(year, 1, 1), period_end=D(year, 12, 31),
+            amount=Decimal(6000000), currency="USD", value_date=D(year, 1, 1), is_demo=True,
+        )  # fmt: skip
+    services.planned_disbursement_create(
+        actor=actor, programme=programme, fund=xbdc, period_start=D(2012, 1, 1), period_end=D(2012, 6, 30),
+        amount=Decimal(300000), currency="USD", value_date=D(2012, 1, 1), provider=donor_b.organisation, is_demo=True,
+    )  # fmt: skip
     _ilo_proposals(actor, programme, outcomes, first)
     for code, key in ILO_INDICATORS.items():
         indicator = Indicator.objects.filter(result__programme=programme, code=code).first()
