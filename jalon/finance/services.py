@@ -476,8 +476,13 @@ def spending_post(
     if amount <= 0:
         raise ValidationError({"amount": _("An entry is a positive amount; correct one by reversing it.")})
     allocation = fields.get("allocation")
-    if allocation is not None and fields.get("result") is None:
-        fields["result"] = allocation.result
+    if allocation is not None:
+        if allocation.programme_id != programme.pk or allocation.fund_id != fund.pk:
+            raise ValidationError({"allocation": _("Choose an allocation of this fund of the programme.")})
+        if fields.get("result") is None:
+            fields["result"] = allocation.result
+    if fields.get("result") is not None and fields["result"].programme_id != programme.pk:
+        raise ValidationError({"result": _("Choose a result of this programme.")})
     record = Spending(
         programme=programme,
         kind=kind,

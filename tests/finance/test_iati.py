@@ -30,3 +30,8 @@ def test_the_iati_export_with_the_ledger_is_valid_and_carries_the_money(demo):
 def test_a_currency_outside_the_codelist_is_reported(demo):
     document = programme_to_iati(demo[ILO]).replace(b'currency="EUR"', b'currency="EUX"')
     assert any("EUX" in error for error in programme_iati_errors(document))
+
+
+def test_the_ledger_adds_a_constant_number_of_queries_to_the_export(demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(18):
+        programme_to_iati(demo[ILO])

@@ -248,3 +248,13 @@ def test_a_contributions_file_is_imported_all_or_nothing_with_a_row_level_report
     spent.refresh_from_db()
     assert spent.status == Job.Status.SUCCEEDED
     assert Spending.objects.get(programme=ilo["programme"]).amount == Decimal("120.50")
+
+
+def test_the_rates_command_loads_the_ecb_file_and_refuses_a_currency_it_does_not_quote(db):
+    from django.core.management import CommandError, call_command
+
+    call_command("finance_rates", "--ecb", "USD", "--from", "2024-01-02", "--to", "2024-01-05", "--curated")
+    assert ExchangeRate.objects.filter(source=ExchangeRate.Source.ECB, quote="USD").count() == 4
+    assert ExchangeRate.objects.filter(source=ExchangeRate.Source.CURATED, quote="XOF").exists()
+    with pytest.raises(CommandError, match="XOF"):
+        call_command("finance_rates", "--ecb", "XOF")

@@ -45,3 +45,46 @@ def test_the_money_page_keeps_a_constant_number_of_queries(demo, client, django_
     with django_assert_max_num_queries(80):
         response = client.get(f"/en/finance/{ILO}/")
     assert response.status_code == 200 and "<svg" in response.content.decode()
+
+
+def test_ledger_lists_and_endpoints_keep_a_constant_number_of_queries(demo, client_as, django_assert_max_num_queries):
+    client = client_as("viewer")
+    for path in (
+        f"/en/finance/{ILO}/contributions/",
+        f"/en/finance/{ILO}/spending/",
+        f"/en/finance/{ILO}/proposals/",
+        "/api/v1/finance-contributions/",
+        "/api/v1/finance-spending/",
+        "/api/v1/finance-allocations/",
+        "/api/v1/finance-proposals/",
+    ):
+        with django_assert_max_num_queries(25):
+            assert client.get(path).status_code == 200, path
+
+
+def test_a_bad_value_in_the_api_is_a_400_with_the_reason_never_a_500(demo, client_as):
+    import json
+
+    from jalon.finance.models import Fund
+    from jalon.results.models import Period, Result
+
+    fund = Fund.objects.get(programme__code=ILO, code="xbdc")
+    earmarked = fund.contributions.get(reference="DEMO-XB-2010-01")
+    response = client_as("manager").post(
+        "/api/v1/finance-allocations/",
+        data=json.dumps({
+            "programme": ILO, "fund": fund.pk, "contribution": earmarked.pk,
+            "result": Result.objects.get(programme__code=ILO, code="3").pk,
+            "period": Period.objects.get(programme__code=ILO, code="2012-13").pk, "amount": "10", "currency": "USD",
+        }),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert response.status_code == 400 and "earmarked for 1" in json.dumps(response.json())
+    bad_currency = client_as("manager").post(
+        "/api/v1/finance-contributions/",
+        data=json.dumps({"programme": ILO, "fund": fund.pk, "contributor": earmarked.contributor_id, "amount": "5",
+                         "currency": "XYZ", "value_date": "2012-01-01"}),
+        content_type="application/json",
+    )  # fmt: skip
+    assert bad_currency.status_code == 400
