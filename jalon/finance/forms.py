@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from jalon.finance.models import (
     Allocation,
     AppraisalCriterion,
+    BudgetStatus,
+    BudgetType,
     Channel,
     Contribution,
     Contributor,
@@ -160,3 +162,65 @@ class ImportForm(forms.Form):
         help_text=_("An .xlsx workbook or a .csv file, one row per entry; the first row names the columns."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
     )
+
+
+class RequirementForm(forms.Form):
+    result = ChoiceOfModel(queryset=Result.objects.none(), label=_("Result"))
+    period = ChoiceOfModel(queryset=Period.objects.none(), label=_("Period"))
+    amount = decimal_field(_("Estimated cost"), max_digits=16, decimal_places=2, required=True)
+    currency = _currency()
+    method = forms.CharField(
+        label=_("Method of the estimate"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].queryset = Result.objects.filter(programme=programme)
+        self.fields["period"].queryset = Period.objects.filter(programme=programme)
+
+
+class BudgetForm(forms.Form):
+    fund = ChoiceOfModel(queryset=Fund.objects.none(), label=_("Fund"), required=False)
+    type = forms.TypedChoiceField(label=_("Type"), choices=BudgetType.choices, coerce=int)
+    status = forms.TypedChoiceField(label=_("Status"), choices=BudgetStatus.choices, coerce=int)
+    period_start = date_field(_("Period start"))
+    period_end = date_field(_("Period end"))
+    amount = decimal_field(_("Amount"), max_digits=16, decimal_places=2, required=True)
+    currency = _currency()
+    value_date = date_field(_("Value date"))
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = Fund.objects.filter(programme=programme)
+
+
+class PlannedDisbursementForm(BudgetForm):
+    provider = ChoiceOfModel(
+        queryset=Organisation.objects.filter(contributor__isnull=False).order_by("pk"),
+        label=_("Provider"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["status"]
+
+
+class ReceiptForm(forms.Form):
+    date = date_field(_("Date"))
+    value_date = date_field(_("Value date"), required=False)
+    amount = decimal_field(_("Amount"), max_digits=16, decimal_places=2, required=True)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class FundingForm(forms.Form):
+    fund = ChoiceOfModel(queryset=Fund.objects.none(), label=_("Fund"))
+    contributor = ChoiceOfModel(queryset=Contributor.objects.select_related("organisation"), label=_("Contributor"))
+    value_date = date_field(_("Value date"))
+    reference = forms.CharField(label=_("Agreement reference"), max_length=80, required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.DIRECT)
+    modality = forms.ChoiceField(label=_("Earmarking modality"), choices=EarmarkingModality.choices, initial="I")
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = Fund.objects.filter(programme=programme)

@@ -300,8 +300,11 @@ def gaps_filled(programme: Programme, period: Period, converter: Converter | Non
     baseline = baseline_period(programme)
     if baseline is None or period.end < baseline.end:
         return None
-    gaps = {row.outcome.pk: row.gap for row in programme_figures(programme, baseline, converter).outcomes}
-    if any(gap is None for gap in gaps.values()) or not any(gaps.values()):
+    required = [row for row in programme_figures(programme, baseline, converter).outcomes if row.required is not None]
+    gaps = {row.outcome.pk: row.gap for row in required}  # outcomes with no requirement have no gap to fill
+    if any(gap is None for gap in gaps.values()):
+        return Ratio(None, None)  # a requirement or a resource with no exchange rate
+    if not any(gaps.values()):
         return None
     _outcomes, root = outcome_of(programme)
     mobilised: dict[int, Total] = {}

@@ -16,10 +16,15 @@ from jalon.finance import access, exports, selectors, services
 from jalon.finance.forms import (
     AllocationForm,
     AppraisalForm,
+    BudgetForm,
     ContributionForm,
+    FundingForm,
     ImportForm,
+    PlannedDisbursementForm,
     ProposalForm,
     RateForm,
+    ReceiptForm,
+    RequirementForm,
     ReverseForm,
     SpendingForm,
 )
@@ -142,6 +147,8 @@ def contribution_detail(request: HttpRequest, code: str, pk: int) -> HttpRespons
             "receipts": contribution.receipts.order_by("date", "pk"),
             "allocations": contribution.allocations.select_related("result", "period").order_by("pk"),
             "results": contribution.results.order_by("order"),
+            "can_manage": access.finance_can_manage(request.user, programme),
+            "receipt_form": ReceiptForm(),
         },
     )
 
@@ -417,4 +424,102 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "finance/import_job.html",
         {"job": found, "programme": programme, "errors": (found.result or {}).get("errors", [])[:200]},
+    )
+
+
+def _record_page(request, code: str, *, form_class, save, title: str, message: str):
+    programme = access.access_finance_programme(request.user, code, manage=True)
+    form = _post_form(request, form_class, programme=programme)
+    return form_page(
+        request,
+        form=form,
+        save=lambda form: save(programme, dict(form.cleaned_data)),
+        done=lambda saved: reverse("finance:programme", kwargs={"code": code}),
+        template="finance/form.html",
+        context={"programme": programme, "title": title},
+        message=message,
+    )
+
+
+@login_required
+def requirement_new(request: HttpRequest, code: str) -> HttpResponse:
+    """What a result needs in a period (saving again for the same result and period replaces the figure)."""
+    return _record_page(
+        request, code, form_class=RequirementForm,
+        save=lambda programme, data: services.requirement_save(actor=request.user, **data),
+        title=_("Resource requirement"), message=_("Requirement saved."),
+    )  # fmt: skip
+
+
+@login_required
+def budget_new(request: HttpRequest, code: str) -> HttpResponse:
+    return _record_page(
+        request, code, form_class=BudgetForm,
+        save=lambda programme, data: services.budget_create(actor=request.user, programme=programme, **data),
+        title=_("New budget"), message=_("Budget saved."),
+    )  # fmt: skip
+
+
+@login_required
+def planned_disbursement_new(request: HttpRequest, code: str) -> HttpResponse:
+    return _record_page(
+        request, code, form_class=PlannedDisbursementForm,
+        save=lambda programme, data: services.planned_disbursement_create(
+            actor=request.user, programme=programme, **data
+        ),
+        title=_("New planned disbursement"), message=_("Planned disbursement saved."),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def receipt_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """An instalment received on a contribution (posted from the contribution's page)."""
+    programme = access.access_finance_programme(request.user, code, manage=True)
+    contribution = access.access_contribution(request.user, programme, pk, manage=True)
+    form = ReceiptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date and the amount received."))
+    else:
+        try:
+            services.receipt_post(actor=request.user, contribution=contribution, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Receipt posted."))
+    return redirect("finance:contribution_detail", code=code, pk=pk)
+
+
+@login_required
+@require_POST
+def contribution_status(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Sign a pledge, close a contribution, or reopen it."""
+    programme = access.access_finance_programme(request.user, code, manage=True)
+    contribution = access.access_contribution(request.user, programme, pk, manage=True)
+    status = request.POST.get("status", "")
+    try:
+        if status not in Contribution.Status.values:
+            raise ValidationError(_("Unknown action."))
+        services.contribution_set_status(actor=request.user, contribution=contribution, status=status)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Contribution updated."))
+    return redirect("finance:contribution_detail", code=code, pk=pk)
+
+
+@login_required
+def proposal_fund(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A funded proposal becomes a signed contribution earmarked for the outcomes it serves."""
+    programme = access.access_finance_programme(request.user, code, manage=True)
+    proposal = access.access_proposal(request.user, programme, pk, manage=True)
+    form = _post_form(request, FundingForm, programme=programme)
+    return form_page(
+        request,
+        form=form,
+        save=lambda form: services.proposal_fund(actor=request.user, proposal=proposal, **form.cleaned_data),
+        done=lambda saved: reverse("finance:contribution_detail", kwargs={"code": code, "pk": saved.pk}),
+        template="finance/form.html",
+        context={"programme": programme, "title": _("Funding of the proposal")},
+        message=_("The proposal is funded: its contribution is recorded."),
     )

@@ -8,7 +8,19 @@ import datetime
 from decimal import Decimal
 
 from jalon.finance import services
-from jalon.finance.models import Allocation, Contribution, ExchangeRate, Fund, Proposal, SourceType, Spending
+from jalon.finance.models import (
+    Allocation,
+    Budget,
+    Contribution,
+    ExchangeRate,
+    Fund,
+    PlannedDisbursement,
+    Proposal,
+    Receipt,
+    ResourceRequirement,
+    SourceType,
+    Spending,
+)
 from jalon.jobs.models import Job
 from jalon.organisations.models import Organisation
 from jalon.results.models import Period, Programme, Result
@@ -60,6 +72,12 @@ def _base(ctx) -> dict:
     proposal = services.proposal_create(
         actor=None, programme=opened["programme"], title={"en": "P"}, amount=Decimal(10), currency="USD"
     )
+    approved = services.proposal_create(
+        actor=None, programme=opened["programme"], title={"en": "Approved"}, amount=Decimal(30), currency="USD"
+    )
+    for status in (Proposal.Status.SUBMITTED, Proposal.Status.IN_APPRAISAL):
+        approved = services.proposal_move(actor=None, proposal=approved, status=status)
+    approved = services.proposal_approve(actor=None, proposal=approved, waived="Matrix")
     rate = ExchangeRate.objects.create(
         base="EUR", quote="USD", date=datetime.date(2024, 3, 1), rate=Decimal("1.08"), source="manual",
         provenance="test",
@@ -71,7 +89,7 @@ def _base(ctx) -> dict:
     built.update(
         job=job,
         contributor=contributor, contribution=contribution, allocation=allocation, spending=spending,
-        proposal=proposal, rate=rate,
+        proposal=proposal, rate=rate, approved=approved,
     )  # fmt: skip
     return built
 
@@ -165,6 +183,103 @@ CASES = [
             "status": "signed",
             "modality": "A",
             "channel": "other",
+        },
+        ok=Redirect(lambda ctx: url("finance:contributions", code=OPEN) + r"\d+/", "the contribution"),
+        effect=count(Contribution),
+    ),  # fmt: skip
+    page(
+        "finance: post a receipt",
+        "finance:receipt_new",
+        TEAM,
+        method="post",
+        kwargs=of("contribution"),
+        data=lambda ctx: {"date": "2024-04-01", "amount": "100"},
+        ok=Redirect(
+            lambda ctx: url("finance:contribution_detail", code=OPEN, pk=base(ctx)["contribution"].pk),
+            "the contribution",
+        ),
+        effect=lambda ctx: Receipt.objects.count(),
+    ),  # fmt: skip
+    page(
+        "finance: close a contribution",
+        "finance:contribution_status",
+        TEAM,
+        method="post",
+        kwargs=of("contribution"),
+        data=lambda ctx: {"status": "closed"},
+        ok=Redirect(
+            lambda ctx: url("finance:contribution_detail", code=OPEN, pk=base(ctx)["contribution"].pk),
+            "the contribution",
+        ),
+        effect=lambda ctx: Contribution.objects.get(pk=base(ctx)["contribution"].pk).status,
+    ),  # fmt: skip
+    page("finance: new requirement", "finance:requirement_new", TEAM, kwargs=code_of()),
+    page(
+        "finance: save a requirement",
+        "finance:requirement_new",
+        TEAM,
+        method="post",
+        kwargs=code_of(),
+        data=lambda ctx: {
+            "result": base(ctx)["open"]["result"].pk,
+            "period": base(ctx)["open"]["period"].pk,
+            "amount": "900",
+            "currency": "USD",
+            "method": "Estimate",
+        },
+        ok=Redirect(lambda ctx: url("finance:programme", code=OPEN), "the programme's money"),
+        effect=count(ResourceRequirement),
+    ),  # fmt: skip
+    page("finance: new budget", "finance:budget_new", TEAM, kwargs=code_of()),
+    page(
+        "finance: save a budget",
+        "finance:budget_new",
+        TEAM,
+        method="post",
+        kwargs=code_of(),
+        data=lambda ctx: {
+            "type": "1",
+            "status": "1",
+            "period_start": "2024-01-01",
+            "period_end": "2024-12-31",
+            "amount": "900",
+            "currency": "USD",
+            "value_date": "2024-01-01",
+        },
+        ok=Redirect(lambda ctx: url("finance:programme", code=OPEN), "the programme's money"),
+        effect=count(Budget),
+    ),  # fmt: skip
+    page("finance: new planned disbursement", "finance:planned_disbursement_new", TEAM, kwargs=code_of()),
+    page(
+        "finance: save a planned disbursement",
+        "finance:planned_disbursement_new",
+        TEAM,
+        method="post",
+        kwargs=code_of(),
+        data=lambda ctx: {
+            "type": "1",
+            "period_start": "2024-01-01",
+            "period_end": "2024-06-30",
+            "amount": "90",
+            "currency": "USD",
+            "value_date": "2024-01-01",
+        },
+        ok=Redirect(lambda ctx: url("finance:programme", code=OPEN), "the programme's money"),
+        effect=count(PlannedDisbursement),
+    ),  # fmt: skip
+    page("finance: fund a proposal", "finance:proposal_fund", TEAM, kwargs=of("approved")),
+    page(
+        "finance: record a proposal's funding",
+        "finance:proposal_fund",
+        TEAM,
+        method="post",
+        kwargs=of("approved"),
+        data=lambda ctx: {
+            "fund": base(ctx)["open"]["fund"].pk,
+            "contributor": base(ctx)["contributor"].pk,
+            "value_date": "2024-09-01",
+            "channel": "direct",
+            "modality": "I",
         },
         ok=Redirect(lambda ctx: url("finance:contributions", code=OPEN) + r"\d+/", "the contribution"),
         effect=count(Contribution),
