@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from jalon.finance.models import (
     Allocation,
     AppraisalCriterion,
+    ApprovalRule,
     BudgetStatus,
     BudgetType,
     Channel,
     Contribution,
     Contributor,
+    ConversionPolicy,
     EarmarkingModality,
     ExchangeRate,
     Fund,
@@ -224,3 +226,26 @@ class FundingForm(forms.Form):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fund"].queryset = Fund.objects.filter(programme=programme)
+
+
+class SettingsForm(forms.Form):
+    currency = _currency()
+    conversion_policy = forms.ChoiceField(label=_("Conversion policy"), choices=ConversionPolicy.choices)
+    published = forms.BooleanField(
+        label=_("Figures published"), required=False, help_text=_("The public sees the programme's aggregate figures.")
+    )
+    approval_rule = forms.ChoiceField(label=_("Approval rule of proposals"), choices=ApprovalRule.choices)
+    baseline_period = ChoiceOfModel(
+        queryset=Period.objects.none(), label=_("Baseline period of the resource gaps"), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["baseline_period"].queryset = Period.objects.filter(programme=programme)
+
+
+class CriterionForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
+    name_fr = forms.CharField(label=_("Name (French)"), max_length=200, required=False)

@@ -648,6 +648,17 @@ def criteria_ensure(*, actor, programme: Programme) -> list[AppraisalCriterion]:
 
 
 @transaction.atomic
+def criterion_create(*, actor, programme: Programme, code: str, name: dict) -> AppraisalCriterion:
+    """A criterion of the programme's own (the defaults are made first, so that adding one keeps them)."""
+    _check_manager(actor, programme)
+    criteria_ensure(actor=actor, programme=programme)
+    if AppraisalCriterion.objects.filter(programme=programme, code=code).exists():
+        raise ValidationError({"code": _("The programme has a criterion with this code already.")})
+    order = AppraisalCriterion.objects.filter(programme=programme).count()
+    return _created(actor, AppraisalCriterion(programme=programme, code=code, name=name, order=order))
+
+
+@transaction.atomic
 def proposal_create(
     *, actor, programme: Programme, title: dict, amount: Decimal, currency: str, results=(), donor=None, is_demo=False
 ) -> Proposal:

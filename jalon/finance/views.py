@@ -18,6 +18,7 @@ from jalon.finance.forms import (
     AppraisalForm,
     BudgetForm,
     ContributionForm,
+    CriterionForm,
     FundingForm,
     ImportForm,
     PlannedDisbursementForm,
@@ -26,6 +27,7 @@ from jalon.finance.forms import (
     ReceiptForm,
     RequirementForm,
     ReverseForm,
+    SettingsForm,
     SpendingForm,
 )
 from jalon.finance.models import (
@@ -522,4 +524,59 @@ def proposal_fund(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         template="finance/form.html",
         context={"programme": programme, "title": _("Funding of the proposal")},
         message=_("The proposal is funded: its contribution is recorded."),
+    )
+
+
+@login_required
+def settings_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """The programme's currency, conversion policy, publication of its figures, approval rule, baseline."""
+    programme = access.access_finance_programme(request.user, code, manage=True)
+    current = services.settings_of(programme)
+    initial = {
+        "currency": current.currency,
+        "conversion_policy": current.conversion_policy,
+        "published": current.published,
+        "approval_rule": current.approval_rule,
+        "baseline_period": current.baseline_period_id,
+        "version": current.version if current.pk else None,
+    }
+    form = SettingsForm(request.POST or None, initial=initial, programme=programme)
+
+    def save(form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        return services.settings_save(actor=request.user, programme=programme, version=version, **data)
+
+    return form_page(
+        request,
+        form=form,
+        save=save,
+        done=lambda saved: reverse("finance:programme", kwargs={"code": code}),
+        template="finance/form.html",
+        context={"programme": programme, "title": _("Finance settings")},
+    )
+
+
+@login_required
+def criteria(request: HttpRequest, code: str) -> HttpResponse:
+    """The programme's appraisal criteria (ILO's by default), and adding one."""
+    programme = access.access_finance_programme(request.user, code, manage=True)
+    form = CriterionForm(request.POST or None)
+
+    def save(form):
+        data = form.cleaned_data
+        name = {"en": data["name_en"], "fr": data["name_fr"] or data["name_en"]}
+        return services.criterion_create(actor=request.user, programme=programme, code=data["code"], name=name)
+
+    return form_page(
+        request,
+        form=form,
+        save=save,
+        done=lambda saved: reverse("finance:criteria", kwargs={"code": code}),
+        template="finance/criteria.html",
+        context={
+            "programme": programme,
+            "criteria": AppraisalCriterion.objects.filter(programme=programme).order_by("order", "code"),
+        },
+        message=_("Criterion added."),
     )

@@ -10,9 +10,11 @@ from decimal import Decimal
 from jalon.finance import services
 from jalon.finance.models import (
     Allocation,
+    AppraisalCriterion,
     Budget,
     Contribution,
     ExchangeRate,
+    FinanceSettings,
     Fund,
     PlannedDisbursement,
     Proposal,
@@ -283,6 +285,34 @@ CASES = [
         },
         ok=Redirect(lambda ctx: url("finance:contributions", code=OPEN) + r"\d+/", "the contribution"),
         effect=count(Contribution),
+    ),  # fmt: skip
+    page("finance: settings", "finance:settings", TEAM, kwargs=code_of()),
+    page(
+        "finance: save the settings",
+        "finance:settings",
+        TEAM,
+        method="post",
+        kwargs=code_of(),
+        data=lambda ctx: {
+            "currency": "EUR",
+            "conversion_policy": "monthly",
+            "published": "on",
+            "approval_rule": "no_one",
+            "version": FinanceSettings.objects.get(programme__code=OPEN).version,
+        },
+        ok=Redirect(lambda ctx: url("finance:programme", code=OPEN), "the programme's money"),
+        effect=lambda ctx: FinanceSettings.objects.get(programme__code=OPEN).currency,
+    ),  # fmt: skip
+    page("finance: appraisal criteria", "finance:criteria", TEAM, kwargs=code_of()),
+    page(
+        "finance: add a criterion",
+        "finance:criteria",
+        TEAM,
+        method="post",
+        kwargs=code_of(),
+        data=lambda ctx: {"code": "sustainability", "name_en": "Sustainability"},
+        ok=Redirect(lambda ctx: url("finance:criteria", code=OPEN), "the criteria"),
+        effect=lambda ctx: AppraisalCriterion.objects.count(),
     ),  # fmt: skip
     page("finance: new allocation", "finance:allocation_new", TEAM, kwargs=code_of()),
     page(
