@@ -258,3 +258,17 @@ def test_the_rates_command_loads_the_ecb_file_and_refuses_a_currency_it_does_not
     assert ExchangeRate.objects.filter(source=ExchangeRate.Source.CURATED, quote="XOF").exists()
     with pytest.raises(CommandError, match="XOF"):
         call_command("finance_rates", "--ecb", "XOF")
+
+
+def test_money_earmarked_for_a_country_goes_only_there(ilo, nsb, other_nsb):
+    from jalon.reference.models import Country
+
+    senegal = _contribution(ilo, countries=[Country.objects.get(iso3="SEN")], modality="G", reference="XB-SN")
+    common = {
+        "actor": ilo["manager"], "programme": ilo["programme"], "fund": ilo["fund"], "contribution": senegal,
+        "period": ilo["period"], "amount": Decimal(10), "currency": "USD",
+    }  # fmt: skip
+    with pytest.raises(ValidationError) as refusal:
+        services.allocation_create(organisation=other_nsb, **common)
+    assert "SEN" in refusal.value.message_dict["country"][0]
+    assert services.allocation_create(organisation=nsb, **common).pk
