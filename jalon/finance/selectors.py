@@ -459,7 +459,12 @@ def table_one(programme: Programme, period: Period, language: str | None = None)
                 "gap": row.gap,
             }
         )
-    return {"figures": figures, "rows": rows, "currency": figures.currency, "period": period}
+    # The column headers as the framework's printed table words them (seed 004: "Résultat"), if it has one.
+    printed = (programme.tables or {}).get("resources_by_outcome") or {}
+    headers = {key: text_in(value, language) for key, value in (printed.get("headers") or {}).items()}
+    for column in printed.get("columns") or []:
+        headers[column.get("key", "")] = text_in(column.get("name") or {}, language)
+    return {"figures": figures, "rows": rows, "currency": figures.currency, "period": period, "headers": headers}
 
 
 def resources(programme: Programme, period: Period) -> dict:
