@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "jalon.support",
     "jalon.twinning",
     "jalon.gap",
+    "jalon.finance",
     "jalon.reporting",
     "jalon.interop",
     "jalon.jobs",

@@ -15,6 +15,7 @@ from rest_framework.routers import DefaultRouter
 
 from jalon.activities import api as activities_api
 from jalon.committees import api as committees_api
+from jalon.finance import api as finance_api
 from jalon.gap import api as gap_api
 from jalon.organisations import api as organisations_api
 from jalon.organisations import urls as organisations_urls
@@ -38,6 +39,7 @@ for api in (
     support_api,
     gap_api,
     twinning_api,
+    finance_api,
 ):
     api.routes(router)
 
@@ -71,6 +73,7 @@ urlpatterns += i18n_patterns(
     path("support/", include("jalon.support.urls")),
     path("gap/", include("jalon.gap.urls")),
     path("twinning/", include("jalon.twinning.urls")),
+    path("finance/", include("jalon.finance.urls")),
     path("jobs/", include("jalon.jobs.urls")),
     path("accounts/tokens/", include("jalon.api.urls")),
     path("", include((web_pages, "web"))),

@@ -36,6 +36,8 @@ Mapping decisions:
 import datetime
 import re
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Max, Sum
@@ -135,6 +137,24 @@ LABELS = {
         "fr": "{} % au-dessus de la base de référence, pas encore fixée.",
     },
 }
+
+
+# Financial elements (budget, planned-disbursement, transaction) are written by an app above results (finance)
+# through this hook, filled from its AppConfig.ready(): each writer adds its elements to the activity where
+# IATI's sequence puts them (after the activity dates, before the results), and names the codelists of the codes
+# it writes, which programme_iati_errors then checks too. Results never imports the apps that fill it.
+@dataclass(frozen=True)
+class ActivityWriter:
+    write: Callable[[Element, Programme], object]
+    coded_values: tuple[tuple[str, str], ...] = ()
+
+
+ACTIVITY_WRITERS: list[ActivityWriter] = []
+
+
+def activity_writer_register(writer: ActivityWriter) -> None:
+    if writer not in ACTIVITY_WRITERS:
+        ACTIVITY_WRITERS.append(writer)
 
 
 def _label(key: str, language: str | None, *args) -> str:
@@ -499,6 +519,8 @@ def iati_activity(parent: Element, programme: Programme, context: ExportContext,
     participating_org(node, programme)
     activity_status(node, programme, context.today)
     activity_dates(node, programme)
+    for writer in ACTIVITY_WRITERS:
+        writer.write(node, programme)
     for result in context.report.results:
         if result.indicators.all():
             result_element(node, result, context)
@@ -522,4 +544,5 @@ def programme_to_iati(
 def programme_iati_errors(document: bytes) -> list[str]:
     """What makes an exported document invalid: the IATI 2.03 XSD, then the codelists of the codes
     this export writes ([] when valid)."""
-    return iati_validate(document, codelists=CODED_VALUES)
+    extra = tuple(pair for writer in ACTIVITY_WRITERS for pair in writer.coded_values)
+    return iati_validate(document, codelists=CODED_VALUES + extra)

@@ -27,6 +27,7 @@ from jalon.results.models import Dimension, Indicator, Level, Measurement, Perio
 from tests.access import (
     matrix_activities,
     matrix_committees,
+    matrix_finance,
     matrix_gap,
     matrix_jobs,
     matrix_support,
@@ -979,6 +980,7 @@ ALL_CASES = [
     *matrix_tokens.CASES,
     *matrix_gap.CASES,
     *matrix_twinning.CASES,
+    *matrix_finance.CASES,
 ]
 
 
