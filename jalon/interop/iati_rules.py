@@ -78,7 +78,7 @@ def _text(node) -> str:
     if isinstance(node, str):  # an attribute value or a string result
         return str(node)
     if isinstance(node, etree._Element):
-        return "".join(node.itertext())
+        return "".join(str(part) for part in node.itertext())
     return str(node)
 
 
@@ -159,10 +159,11 @@ def _dependent(context, case, today) -> bool:
 
 
 def _sum(context, case, today) -> bool:
-    values = [_decimal(text) for text in _texts(context, case.get("paths", []))]
-    if not values:
+    texts = _texts(context, case.get("paths", []))
+    values = [value for text in texts if (value := _decimal(text)) is not None]
+    if not texts:
         return True
-    if any(value is None for value in values):
+    if len(values) != len(texts):
         return False
     return sum(values, Decimal(0)) == Decimal(str(case["sum"]))
 
@@ -209,7 +210,7 @@ def _regex_no_matches(context, case, today) -> bool:
 
 def _startswith(context, case, today) -> bool:
     if "prefix" in case:
-        prefixes = []
+        prefixes: list[str] = []
         for path in case["prefix"]:
             prefixes.extend(org_id_prefixes() if path == "ORG-ID-PREFIX" else _texts(context, [path]))
     else:
