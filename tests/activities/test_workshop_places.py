@@ -33,7 +33,7 @@ def full(db):
 
 
 def test_a_full_activity_refuses_a_registration_unless_on_the_waiting_list(full):
-    with pytest.raises(ValidationError, match="full"):
+    with pytest.raises(ValidationError, match="complète"):
         register(full, **person(3))
     waiting = services.registration_create(actor=None, activity=full, person_details=person(3), waiting_list=True)
     assert waiting.status == Registration.Status.WAITING
@@ -89,7 +89,7 @@ def test_more_places_promote_the_waiting(full, django_capture_on_commit_callback
 
 def test_someone_on_the_waiting_list_cannot_complete(full):
     waiting = services.registration_create(actor=None, activity=full, person_details=person(3), waiting_list=True)
-    with pytest.raises(ValidationError, match="waiting list"):
+    with pytest.raises(ValidationError, match="liste d’attente"):
         services.registration_complete(actor=None, registration=waiting)
 
 
@@ -97,7 +97,7 @@ def test_a_cancelled_registration_reopened_needs_a_place_too(full):
     leaving = full.registrations.get(person__email="p1@example.org")
     services.registration_cancel(actor=None, registration=leaving)
     register(full, **person(3))  # the place freed is taken
-    with pytest.raises(ValidationError, match="full"):
+    with pytest.raises(ValidationError, match="complète"):
         services.registration_create(actor=None, activity=full, person=leaving.person)
 
 
@@ -116,7 +116,7 @@ def test_the_deadline_binds_the_public_form_not_the_organisers(db, users):
     activity = activity_build(registration_deadline=timezone.localdate() - datetime.timedelta(days=1))
     from django.contrib.auth.models import AnonymousUser
 
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="fermé"):
         services.registration_create(
             actor=AnonymousUser(), activity=activity, person_details=person(1), source=Registration.Source.FORM
         )
