@@ -46,8 +46,8 @@ def participants_lines(registrations) -> list[list]:
                 safe_cell(person.family_name),
                 safe_cell(person.given_name),
                 safe_cell(person.email),
-                safe_cell(person.organisation.name if person.organisation else ""),
-                safe_cell(str(person.country.name) if person.country else ""),
+                safe_cell(text_in(person.organisation.name) if person.organisation else ""),
+                safe_cell(text_in(person.country.name) if person.country else ""),
                 person.get_function_display(),
                 registration.get_status_display(),
                 registration.sessions_attended,
@@ -105,7 +105,9 @@ def signin_lines(registrations: list[Registration], *, safe: bool = True) -> lis
             safe_cell_or(row.person.family_name),
             safe_cell_or(row.person.given_name),
             safe_cell_or(
-                (row.person.organisation.acronym or row.person.organisation.name) if row.person.organisation else ""
+                (row.person.organisation.acronym or text_in(row.person.organisation.name))
+                if row.person.organisation
+                else ""
             ),
             "",
         ]

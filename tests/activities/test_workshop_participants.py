@@ -13,12 +13,12 @@ from openpyxl import load_workbook
 
 from jalon.activities import services
 from jalon.activities.models import Attendance, Registration
-from tests.activities.conftest import activity_build
+from tests.activities.conftest import activity_build, country
 from tests.activities.test_pages import main_text, page_url
 
 
 @pytest.fixture
-def held(db):
+def held(db, asn):
     """A workshop that began last week: one session held, three participants (one with a formula for a name)."""
     today = timezone.localdate()
     activity = activity_build(
@@ -30,7 +30,13 @@ def held(db):
         services.registration_create(
             actor=None,
             activity=activity,
-            person_details={"given_name": given, "family_name": family, "email": email},
+            person_details={
+                "given_name": given,
+                "family_name": family,
+                "email": email,
+                "organisation": asn,
+                "country": country("SEN"),
+            },
             language="en",
         )
         for given, family, email in names
@@ -121,7 +127,8 @@ def test_the_csv_export_follows_the_filter_and_neutralises_formulas(client_as, h
     activity, _session, _registrations = held
     response = client_as("manager").get(url(activity, "activities:participants_export", format="csv"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Family name", "Given name", "Email"]
+    assert rows[0][:4] == ["Family name", "Given name", "Email", "Organisation"]
+    assert rows[1][3:5] == ["Association Sénégalaise de Normalisation", "Senegal"]
     assert ["Evil", "'=1+1"] in [row[:2] for row in rows]
     response = client_as("manager").get(url(activity, "activities:participants_export", format="csv"), {"q": "sow"})
     assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == 2
@@ -151,6 +158,7 @@ def test_the_sign_in_sheet_is_a_pdf_and_an_xlsx(client_as, held):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("#", "Family name", "Given name", "Organisation", "Signature")
     assert [row[1] for row in rows[1:]] == ["Evil", "Ndiaye", "Sow"]
+    assert rows[1][3] == "ASN"
 
 
 @pytest.mark.parametrize("count", [3, 30])
