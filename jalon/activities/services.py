@@ -470,7 +470,10 @@ def activity_is_full(activity: Activity) -> bool:
 
 
 def _status_for_new(activity: Activity, *, waiting_list: bool) -> str:
-    """Registered while there is a place; once full, on the waiting list if asked, else refused."""
+    """Registered while there is a place; once full, on the waiting list if asked, else refused. The
+    activity's row is locked first, so that two registrations at once cannot both take the last place."""
+    if activity.capacity is not None:
+        Activity.objects.select_for_update().filter(pk=activity.pk).first()
     if not activity_is_full(activity):
         return Registration.Status.REGISTERED
     if waiting_list:

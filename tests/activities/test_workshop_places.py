@@ -128,3 +128,19 @@ def test_on_the_deadline_day_the_form_is_open(client, db):
     activity = activity_build(registration_deadline=timezone.localdate())
     response = client.get(page_url("activities:registration_create", code=activity.code))
     assert response.status_code == 200 and "Registration closes at the end of" in main_text(response)
+
+
+def test_an_organiser_adding_someone_to_a_full_activity_puts_them_on_the_waiting_list(client_as, full):
+    client = client_as("focal")
+    url = page_url("activities:registration_create", code=full.code)
+    assert "This activity is full (2 places)." in main_text(client.get(url))
+    response = client.post(url, person(3) | {"waiting_list": "1"}, follow=True)
+    assert "is on the waiting list (number 1)." in main_text(response)
+    text = main_text(client.get(page_url("activities:activity_detail", code=full.code)))
+    assert "On the waiting list" in text
+
+
+def test_the_activity_page_gives_the_deadline_and_the_calendar(client, db):
+    activity = activity_build(registration_deadline=datetime.date(2026, 9, 30))
+    text = main_text(client.get(page_url("activities:activity_detail", "fr", code=activity.code)))
+    assert "Date limite d’inscription" in text and "Ajouter à mon agenda (.ics)" in text
