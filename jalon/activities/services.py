@@ -427,7 +427,12 @@ def registration_create(
             raise ValidationError(
                 {"person": _("%(person)s is already on the waiting list of this activity.") % {"person": person}}
             )
-    status = _status_for_new(activity, waiting_list=waiting_list)
+    # A status asked for (the API's "status"): "waiting" is the waiting list; "cancelled" takes no place.
+    requested = fields.pop("status", None)
+    if requested == Registration.Status.CANCELLED:
+        status = Registration.Status.CANCELLED
+    else:
+        status = _status_for_new(activity, waiting_list=waiting_list or requested == Registration.Status.WAITING)
     language = language if language in MESSAGE_LANGUAGES else ""
     if existing is not None:  # a cancelled registration, reopened (a place is needed as for a new one)
         reopened = _registration_update(actor=actor, registration=existing, status=status, **fields)

@@ -144,3 +144,19 @@ def test_the_activity_page_gives_the_deadline_and_the_calendar(client, db):
     activity = activity_build(registration_deadline=datetime.date(2026, 9, 30))
     text = main_text(client.get(page_url("activities:activity_detail", "fr", code=activity.code)))
     assert "Date limite d’inscription" in text and "Ajouter à mon agenda (.ics)" in text
+
+
+def test_the_api_puts_someone_on_the_waiting_list_when_asked_and_refuses_a_place_otherwise(client_as, full):
+    import json
+
+    client = client_as("focal")
+
+    def post(body):
+        return client.post("/api/v1/registrations/", json.dumps(body), content_type="application/json")
+
+    body = {"activity": full.code, "person_details": person(3)}
+    response = post(body)
+    assert response.status_code == 400 and "complète" in response.json()["non_field_errors"][0]
+    response = post(body | {"status": "waiting"})
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "waiting"
