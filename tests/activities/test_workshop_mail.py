@@ -176,3 +176,19 @@ def test_the_calendar_ics_lists_the_activities_one_may_see(client, db):
 def test_an_unpublished_activitys_ics_is_not_found_for_the_public(client, db):
     activity = activity_build(published=False)
     assert client.get(page_url("activities:activity_ics", code=activity.code)).status_code == 404
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_calendar_ics_costs_the_same_whatever_its_size(client, db, count, django_assert_max_num_queries):
+    for n in range(count):
+        activity_build(code=f"a{n:03}")
+    with django_assert_max_num_queries(5):
+        response = client.get(page_url("activities:activities_ics"))
+    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == count
+
+
+def test_an_activitys_ics_costs_the_same_whatever_its_sessions(client, soon, django_assert_max_num_queries):
+    for _n in range(5):
+        services.session_create(actor=None, activity=soon, date=soon.start_date)
+    with django_assert_max_num_queries(3):
+        client.get(page_url("activities:activity_ics", code=soon.code))
