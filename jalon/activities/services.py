@@ -429,6 +429,7 @@ def registration_create(
             )
     # A status asked for (the API's "status"): "waiting" is the waiting list; "cancelled" takes no place.
     requested = fields.pop("status", None)
+    status: str
     if requested == Registration.Status.CANCELLED:
         status = Registration.Status.CANCELLED
     else:
