@@ -23,6 +23,12 @@ class ActivitiesConfig(AppConfig):
 
         job_kinds_register()
 
+        # Reminders (sessions tomorrow, surveys unanswered): the worker runs this every minute; each goes once.
+        from jalon.activities.mail import scheduled_send
+        from jalon.jobs.queue import recovery_register
+
+        recovery_register("activity_reminders", scheduled_send)
+
 
 def job_kinds_register() -> None:
     """Participant imports and certificate batches run as background jobs (jalon.jobs, which must not import

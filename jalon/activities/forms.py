@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jalon.activities import access, selectors, services
-from jalon.activities.models import Activity, ActivityLevel, ActivitySession, ActivityType, FollowUp, Material
+from jalon.activities.models import (
+    Activity,
+    ActivityLevel,
+    ActivitySession,
+    ActivityType,
+    FollowUp,
+    Material,
+    Registration,
+)
 from jalon.activities.reach import ReachFilters
 from jalon.interop import spreadsheets
 from jalon.lib.collation import TextOrder
@@ -145,6 +153,7 @@ class ActivityForm(MultilingualFormMixin, forms.ModelForm):
             "venue",
             "venue_country",
             "capacity",
+            "registration_deadline",
             "organiser",
             "partners",
             "donors",
@@ -159,6 +168,7 @@ class ActivityForm(MultilingualFormMixin, forms.ModelForm):
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "registration_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -396,3 +406,52 @@ class ImportForm(forms.Form):
         finally:
             upload.seek(0)
         return upload
+
+
+class ParticipantFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("Any")), *Registration.Status.choices],
+    )
+    progress = forms.ChoiceField(
+        label=gettext_lazy("Progress"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Any")),
+            ("completed", gettext_lazy("Completed")),
+            ("not_completed", gettext_lazy("Not completed")),
+            ("certificate", gettext_lazy("Certificate issued")),
+            ("no_satisfaction", gettext_lazy("Satisfaction survey not answered")),
+            ("no_followup", gettext_lazy("Follow-up survey not answered")),
+        ],
+    )
+
+
+BULK_CHOICES = [
+    ("present", gettext_lazy("Mark present at a session")),
+    ("complete", gettext_lazy("Mark completed (issues the certificates)")),
+    ("certificates", gettext_lazy("Send the certificate by e-mail (completing those not yet)")),
+    ("survey_satisfaction", gettext_lazy("Send the satisfaction survey link")),
+    ("survey_followup", gettext_lazy("Send the follow-up survey link")),
+]
+
+
+class SatisfactionSurveyForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=gettext_lazy("How satisfied are you with the activity? (1: not at all, 5: very)"),
+        choices=[(str(value), str(value)) for value in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=gettext_lazy("Comment"), required=False, widget=forms.Textarea, max_length=4000)
+
+
+class FollowUpSurveyForm(forms.Form):
+    followup_applied = forms.ChoiceField(
+        label=gettext_lazy("Have you applied what you learned?"), choices=FollowUp.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("How? (an example)"), required=False, widget=forms.Textarea, max_length=4000
+    )

@@ -98,6 +98,12 @@ class Activity(VersionedModel):
         help_text=_("Where the activity takes place (for a national activity, its country unless told otherwise)."),
     )
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    registration_deadline = models.DateField(
+        _("registration deadline"),
+        null=True,
+        blank=True,
+        help_text=_("The last day the public form takes registrations (organisers may still register someone)."),
+    )
     organiser = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="activities_organised", verbose_name=_("organiser")
     )
@@ -234,6 +240,7 @@ class Registration(VersionedModel):
 
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Registered")
+        WAITING = "waiting", _("On the waiting list")
         CANCELLED = "cancelled", _("Cancelled")
 
     class Source(models.TextChoices):
@@ -249,6 +256,9 @@ class Registration(VersionedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REGISTERED)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     import_reference = models.CharField(_("import"), max_length=100, blank=True)
+    # The language of the messages sent to the participant (confirmation, reminders, surveys, certificate):
+    # the page's when they registered themselves, else the activity's (services.message_language).
+    language = models.CharField(_("language of messages"), max_length=5, blank=True)
     completed = models.BooleanField(_("completed"), default=False)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     # Random and unguessable (secrets.token_*), issued on completion; the public check page reads it.
@@ -318,3 +328,21 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} {self.session}: {_('present') if self.present else _('absent')}"
+
+
+class ParticipantMessage(models.Model):
+    """An e-mail sent to a participant, once per key ("confirmation", "reminder:<session id>",
+    "survey:satisfaction", "survey-reminder:followup", "certificate"...): what makes reminders idempotent."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="messages")
+    key = models.CharField(_("message"), max_length=60)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["registration", "sent_at", "id"]
+        verbose_name = _("message to a participant")
+        verbose_name_plural = _("messages to participants")
+        constraints = [models.UniqueConstraint(fields=["registration", "key"], name="participant_message_once")]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} {self.key}"

@@ -438,3 +438,64 @@ def activity_relations(activity: Activity) -> dict:
 def material_next_order(activity: Activity) -> int:
     """The place of a new material: after the others."""
     return activity.materials.count()
+
+
+# The participants page of an activity (search, filters, bulk actions, exports) ----------------------------
+
+PARTICIPANT_STATUSES = ("registered", "waiting", "cancelled")
+PARTICIPANT_PROGRESS = ("completed", "not_completed", "certificate", "no_satisfaction", "no_followup")
+
+
+def activity_participants_filtered(
+    *, activity: Activity, term: str = "", status: str = "", progress: str = ""
+) -> QuerySet[Registration]:
+    """The activity's registrations matching a term (name, e-mail, organisation: accents and case ignored),
+    a status and a progress filter, by name: one query (with the sessions attended)."""
+    queryset = activity.registrations.all()
+    if term.strip():
+        queryset = queryset.filter(
+            search.any_contains(
+                term,
+                "person__given_name",
+                "person__family_name",
+                "person__email",
+                "person__organisation__name",
+                "person__organisation__acronym",
+            )
+        )
+    if status in PARTICIPANT_STATUSES:
+        queryset = queryset.filter(status=status)
+    if progress == "completed":
+        queryset = queryset.filter(completed=True)
+    elif progress == "not_completed":
+        queryset = queryset.filter(completed=False)
+    elif progress == "certificate":
+        queryset = queryset.filter(certificate_code__isnull=False)
+    elif progress == "no_satisfaction":
+        queryset = queryset.filter(satisfaction__isnull=True)
+    elif progress == "no_followup":
+        queryset = queryset.filter(followup_applied="")
+    return registrations_listed(queryset).order_by(
+        TextOrder("person__family_name"), TextOrder("person__given_name"), "pk"
+    )
+
+
+def activity_registrations_among(activity: Activity, ids) -> list[Registration]:
+    """The registrations of this activity among `ids` (others ignored), with their person, by name."""
+    return list(
+        Registration.objects.filter(activity=activity, pk__in=ids)
+        .select_related("person__organisation", "activity")
+        .order_by(TextOrder("person__family_name"), TextOrder("person__given_name"), "pk")
+    )
+
+
+def waiting_list(activity: Activity) -> list[Registration]:
+    return list(
+        activity.registrations.filter(status=Registration.Status.WAITING)
+        .select_related("person")
+        .order_by("registered_at", "pk")
+    )
+
+
+def registration_by_pk(pk: int) -> Registration | None:
+    return Registration.objects.select_related("person", "activity").filter(pk=pk).first()

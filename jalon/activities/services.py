@@ -6,6 +6,7 @@ import base64
 import datetime
 import secrets
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -34,6 +35,7 @@ ACTIVITY_FIELDS = (
     "venue",
     "venue_country",
     "capacity",
+    "registration_deadline",
     "organiser",
     "status",
     "planned_budget",
@@ -192,6 +194,8 @@ def activity_update(*, actor, activity: Activity, version: int | None = None, **
     )
     if changed:
         _activities_changed()
+        if "capacity" in fields:  # more places: the first waiting get them
+            waiting_list_promote(actor=actor, activity=current)
     return current
 
 
@@ -380,7 +384,14 @@ def participant_update(*, actor, person: Person, **fields) -> Person:
 
 @transaction.atomic
 def registration_create(
-    *, actor, activity: Activity, person: Person | None = None, person_details: dict | None = None, **fields
+    *,
+    actor,
+    activity: Activity,
+    person: Person | None = None,
+    person_details: dict | None = None,
+    waiting_list: bool = False,
+    language: str = "",
+    **fields,
 ) -> Registration:
     """Register a person (given, or found or created from `person_details`) for an activity. A cancelled
     registration of the same person is reopened; an active one is refused.
@@ -398,6 +409,8 @@ def registration_create(
         organiser_check(actor, activity)
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("This activity is cancelled: nobody can register for it."))
+    if self_registration and registration_deadline_passed(activity):
+        raise ValidationError(deadline_message(activity), code="deadline")
     if person is None:
         if not person_details:
             raise ValidationError({"person": _("Say who registers.")})
@@ -410,18 +423,129 @@ def registration_create(
             raise ValidationError(
                 {"person": _("%(person)s is already registered for this activity.") % {"person": person}}
             )
-        return _registration_update(actor=actor, registration=existing, status=Registration.Status.REGISTERED, **fields)
-    if activity.capacity is not None:
-        taken = activity.registrations.filter(status=Registration.Status.REGISTERED).count()
-        if taken >= activity.capacity:
-            raise ValidationError(_("This activity is full (%(places)s places).") % {"places": activity.capacity})
-    registration = Registration(activity=activity, person=person, **fields)
+        if existing.status == Registration.Status.WAITING:
+            raise ValidationError(
+                {"person": _("%(person)s is already on the waiting list of this activity.") % {"person": person}}
+            )
+    # A status asked for (the API's "status"): "waiting" is the waiting list; "cancelled" takes no place.
+    requested = fields.pop("status", None)
+    status: str
+    if requested == Registration.Status.CANCELLED:
+        status = Registration.Status.CANCELLED
+    else:
+        status = _status_for_new(activity, waiting_list=waiting_list or requested == Registration.Status.WAITING)
+    language = language if language in MESSAGE_LANGUAGES else ""
+    if existing is not None:  # a cancelled registration, reopened (a place is needed as for a new one)
+        reopened = _registration_update(actor=actor, registration=existing, status=status, **fields)
+        if language and reopened.language != language:
+            Registration.objects.filter(pk=reopened.pk).update(language=language)
+            reopened.language = language
+        _confirmation_after_commit(reopened)
+        return reopened
+    registration = Registration(activity=activity, person=person, status=status, language=language, **fields)
     _evaluation_validate(registration)
     registration.full_clean(exclude=["activity", "person"], validate_constraints=False)
     registration.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=registration)
     _activities_changed()
+    _confirmation_after_commit(registration)
     return registration
+
+
+MESSAGE_LANGUAGES = ("fr", "en")
+
+
+def registration_deadline_passed(activity: Activity) -> bool:
+    return activity.registration_deadline is not None and timezone.localdate() > activity.registration_deadline
+
+
+def deadline_message(activity: Activity) -> str:
+    return _("Registration closed on %(date)s.") % {
+        "date": date_format(activity.registration_deadline, "SHORT_DATE_FORMAT")
+        if activity.registration_deadline
+        else ""
+    }
+
+
+def places_taken(activity: Activity) -> int:
+    return activity.registrations.filter(status=Registration.Status.REGISTERED).count()
+
+
+def activity_is_full(activity: Activity) -> bool:
+    return activity.capacity is not None and places_taken(activity) >= activity.capacity
+
+
+def _status_for_new(activity: Activity, *, waiting_list: bool) -> str:
+    """Registered while there is a place; once full, on the waiting list if asked, else refused. The
+    activity's row is locked first, so that two registrations at once cannot both take the last place."""
+    if activity.capacity is not None:
+        Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    if not activity_is_full(activity):
+        return Registration.Status.REGISTERED
+    if waiting_list:
+        return Registration.Status.WAITING
+    raise ValidationError(
+        _("This activity is full (%(places)s places): join the waiting list instead.") % {"places": activity.capacity},
+        code="full",
+    )
+
+
+def _confirmation_after_commit(registration: Registration) -> None:
+    """The confirmation (or waiting-list) e-mail, once the registration is saved for good."""
+    from jalon.activities import mail
+
+    pk = registration.pk
+    transaction.on_commit(lambda: mail.registration_confirmation_send(pk))
+
+
+@transaction.atomic
+def waiting_list_promote(*, actor, activity: Activity) -> list[Registration]:
+    """Give the places free to the first on the waiting list (by registration time), each audited and told by
+    e-mail. Called when a registration is cancelled or removed and when the places grow."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    promoted: list[Registration] = []
+    if activity.capacity is None:
+        free = None
+    else:
+        free = activity.capacity - places_taken(activity)
+        if free <= 0:
+            return promoted
+    waiting = Registration.objects.filter(activity=activity, status=Registration.Status.WAITING).order_by(
+        "registered_at", "pk"
+    )
+    if free is not None:
+        waiting = waiting[:free]
+    from jalon.activities import mail
+
+    for registration in list(waiting):
+        current, _changed = versioned_update(
+            registration,
+            actor=actor,
+            version=None,
+            fields={"status": Registration.Status.REGISTERED},
+            allowed=("status",),
+            queryset=Registration.objects.select_related("person", "activity"),
+        )
+        promoted.append(current)
+        transaction.on_commit(partial(mail.promotion_send, current.pk))
+    if promoted:
+        _activities_changed()
+    return promoted
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first on the waiting list; None when not waiting."""
+    if registration.status != Registration.Status.WAITING:
+        return None
+    return (
+        Registration.objects.filter(activity_id=registration.activity_id, status=Registration.Status.WAITING)
+        .filter(
+            models.Q(registered_at__lt=registration.registered_at)
+            | models.Q(registered_at=registration.registered_at, pk__lt=registration.pk)
+        )
+        .count()
+        + 1
+    )
 
 
 @transaction.atomic
@@ -457,7 +581,10 @@ def _registration_update(*, actor, registration: Registration, version: int | No
 
 @transaction.atomic
 def registration_cancel(*, actor, registration: Registration) -> Registration:
-    return registration_update(actor=actor, registration=registration, status=Registration.Status.CANCELLED)
+    """Cancel a registration (or a place on the waiting list): a place freed goes to the first waiting."""
+    cancelled = registration_update(actor=actor, registration=registration, status=Registration.Status.CANCELLED)
+    waiting_list_promote(actor=actor, activity=cancelled.activity)
+    return cancelled
 
 
 @transaction.atomic
@@ -467,8 +594,10 @@ def registration_delete(*, actor, registration: Registration) -> None:
     for row in registration.attendances.all():
         audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=row, before=snapshot(row))
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=registration, before=snapshot(registration))
+    activity = registration.activity
     registration.delete()
     _activities_changed()
+    waiting_list_promote(actor=actor, activity=activity)
 
 
 def certificate_code_new() -> str:
@@ -500,6 +629,8 @@ def _registration_complete(
     current = locked(registration, None, queryset=Registration.objects.select_related("person", "activity"))
     if completed and current.status == Registration.Status.CANCELLED:
         raise ValidationError(_("This registration is cancelled: it cannot be completed."))
+    if completed and current.status == Registration.Status.WAITING:
+        raise ValidationError(_("This person is on the waiting list: they cannot complete the activity."))
     before = snapshot(current)
     current.completed = completed
     if completed:
@@ -876,3 +1007,86 @@ def person_erase(*, actor, person: Person) -> Person:
     )
     _activities_changed()
     return person
+
+
+# Bulk actions on an activity's participants -----------------------------------------------------------------
+
+BULK_PRESENT = "present"
+BULK_COMPLETE = "complete"
+BULK_CERTIFICATES = "certificates"
+BULK_SATISFACTION = "survey_satisfaction"
+BULK_FOLLOWUP = "survey_followup"
+BULK_ACTIONS = (BULK_PRESENT, BULK_COMPLETE, BULK_CERTIFICATES, BULK_SATISFACTION, BULK_FOLLOWUP)
+
+
+def participants_bulk(
+    *, actor, activity: Activity, action: str, registrations: list[Registration], session: ActivitySession | None = None
+) -> dict[str, int]:
+    """One action on the chosen registrations of an activity: mark them present at a session, complete them
+    (which issues their certificates), send each their certificate link (completing those not yet), or a
+    survey link. Returns {"done": n, "skipped": m} (skipped: cancelled or waiting, no e-mail address, or
+    already sent). Each registration's change is its own audited service call; the e-mails go once."""
+    from jalon.activities import links, mail
+
+    organiser_check(actor, activity)
+    if action not in BULK_ACTIONS:
+        raise ValidationError({"action": _("Choose an action.")})
+    if not registrations:
+        raise ValidationError({"registrations": _("Tick at least one participant.")})
+    if any(registration.activity_id != activity.pk for registration in registrations):
+        raise ValidationError({"registrations": _("Some of these registrations are not of this activity.")})
+    active = [row for row in registrations if row.status == Registration.Status.REGISTERED]
+    skipped = len(registrations) - len(active)
+    done = 0
+    if action == BULK_PRESENT:
+        if session is None or session.activity_id != activity.pk:
+            raise ValidationError({"session": _("Choose one of the activity's sessions.")})
+        attendance_record(actor=actor, session=session, present={row.pk: True for row in active})
+        return {"done": len(active), "skipped": skipped}
+    if action == BULK_COMPLETE:
+        with transaction.atomic():
+            for row in active:
+                if not row.completed:
+                    registration_complete(actor=actor, registration=row)
+                done += 1
+        return {"done": done, "skipped": skipped}
+    for row in active:
+        if action == BULK_CERTIFICATES:
+            if not row.completed or not row.certificate_code:
+                row = registration_complete(actor=actor, registration=row)
+            sent = mail.certificate_send(row)
+        else:
+            survey = links.SATISFACTION if action == BULK_SATISFACTION else links.FOLLOWUP
+            sent = mail.survey_send(row, survey)
+        done += sent
+        skipped += not sent
+    return {"done": done, "skipped": skipped}
+
+
+# Answers to a survey link (no login) ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_answer(*, registration: Registration, survey: str, **answers) -> Registration:
+    """Save a participant's answer given through their personal link into the registration (audited, with
+    no user: the participant). A survey is answered once: a second answer is refused."""
+    from jalon.activities import links, mail
+
+    current = locked(registration, None, queryset=Registration.objects.select_related("person", "activity"))
+    if current.status == Registration.Status.CANCELLED:
+        raise ValidationError(_("This registration was cancelled: the survey is closed."))
+    if mail.survey_answered(current, survey):
+        raise ValidationError(_("This survey was answered already: thank you."), code="answered")
+    if survey == links.SATISFACTION:
+        fields = {"satisfaction": answers.get("satisfaction"), "satisfaction_comment": answers.get("comment", "")}
+        if fields["satisfaction"] is None:
+            raise ValidationError({"satisfaction": _("Choose a mark from 1 to 5.")})
+    else:
+        fields = {
+            "followup_applied": answers.get("followup_applied", ""),
+            "followup_comment": answers.get("comment", ""),
+            "followup_date": timezone.localdate(),
+        }
+        if not fields["followup_applied"]:
+            raise ValidationError({"followup_applied": _("Choose an answer.")})
+    return _registration_update(actor=None, registration=current, version=None, **fields)

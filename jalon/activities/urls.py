@@ -1,6 +1,15 @@
 from django.urls import path
 
-from jalon.activities.views import activities, certificates, imports, organising, participants, people, reach
+from jalon.activities.views import (
+    activities,
+    certificates,
+    imports,
+    organising,
+    participants,
+    people,
+    reach,
+    workshop,
+)
 
 app_name = "activities"
 
@@ -12,6 +21,16 @@ urlpatterns: list = [
     path("certificates/check/<path:code>/", certificates.certificate_check_code, name="certificate_check_code"),
     path("certificates/<str:code>.pdf", certificates.certificate_pdf, name="certificate_pdf"),
     # End of reach and certificates.
+    # Running a workshop: calendars, participants page, personal links sent by e-mail (no login).
+    path("calendar.ics", workshop.activities_ics, name="activities_ics"),
+    path("survey/<str:token>/", workshop.survey_answer, name="survey_answer"),
+    path("certificates/link/<str:token>/", workshop.certificate_link, name="certificate_link"),
+    path("<slug:code>/calendar.ics", workshop.activity_ics, name="activity_ics"),
+    path("<slug:code>/participants/", workshop.participants, name="participants"),
+    path("<slug:code>/participants/bulk/", workshop.participants_bulk, name="participants_bulk"),
+    path("<slug:code>/participants.<str:format>", workshop.participants_export, name="participants_export"),
+    path("<slug:code>/sessions/<int:pk>/sign-in.<str:format>", workshop.signin_sheet, name="signin_sheet"),
+    # End of running a workshop.
     # Participant imports: before the activity routes, so that "<slug:code>/" cannot take "imports/".
     path("imports/<int:pk>/", imports.import_job, name="import_job"),
     path("imports/<int:pk>/problems.<str:format>", imports.import_report, name="import_report"),

@@ -9,6 +9,9 @@ PAGE_CASES: list = [
     # Activity list, calendar and page, organisers' forms, registration, people: rows and the records they need
     # in tests/activities/page_rows.py.
     *__import__("tests.activities.page_rows", fromlist=["ROWS"]).ROWS,
+    # Running a workshop: calendars, participants page, exports, bulk actions, personal links:
+    # tests/activities/workshop_rows.py.
+    *__import__("tests.activities.workshop_rows", fromlist=["ROWS"]).ROWS,
 ]
 
 API_CASES: list = [

@@ -21,6 +21,7 @@ from jalon.web.pages import form_page
 
 # The session key under which the public form remembers what it just registered, for the confirmation page.
 REGISTERED_KEY = "jalon_registered"
+WAITING_KEY = "jalon_registered_waiting"
 
 
 def registration_create(request: HttpRequest, code: str) -> HttpResponse:
@@ -28,6 +29,15 @@ def registration_create(request: HttpRequest, code: str) -> HttpResponse:
     organiser = access.activity_can_manage(request.user, activity)
     if not organiser and not access.activity_can_register_self(request.user, activity):
         return render(request, "activities/registration_closed.html", {"activity": activity}, status=403)
+    if not organiser and services.registration_deadline_passed(activity):
+        return render(
+            request,
+            "activities/registration_closed.html",
+            {"activity": activity, "deadline": services.deadline_message(activity)},
+            status=403,
+        )
+    # Said before the form is filled: a full activity offers its waiting list instead.
+    full = services.activity_is_full(activity)
     form = RegistrationForm(request.POST or None, user=request.user, organiser=organiser)
     if request.method == "POST" and form.is_valid():
         try:
@@ -35,6 +45,8 @@ def registration_create(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user,
                 activity=activity,
                 person_details=form.person_details(),
+                waiting_list=request.POST.get("waiting_list") == "1",
+                language="" if organiser else (request.LANGUAGE_CODE or ""),
                 source=Registration.Source.MANUAL if organiser else Registration.Source.FORM,
             )
         except ValidationError as exc:
@@ -45,15 +57,29 @@ def registration_create(request: HttpRequest, code: str) -> HttpResponse:
                 form_errors_from(exc, form)
         else:
             if organiser:
+                if registration.status == Registration.Status.WAITING:
+                    messages.success(
+                        request,
+                        _("%(person)s is on the waiting list (number %(position)s).")
+                        % {"person": registration.person, "position": services.waiting_position(registration)},
+                    )
+                    return redirect("activities:activity_detail", code=activity.code)
                 messages.success(request, _("%(person)s is registered.") % {"person": registration.person})
                 _namesakes_warn(request, registration)
                 return redirect("activities:activity_detail", code=activity.code)
             request.session[REGISTERED_KEY] = activity.code
+            request.session[WAITING_KEY] = registration.status == Registration.Status.WAITING
             return redirect("activities:registration_done", code=activity.code)
     return render(
         request,
         "activities/registration_form.html",
-        {"form": form, "activity": activity, "organiser": organiser},
+        {
+            "form": form,
+            "activity": activity,
+            "organiser": organiser,
+            "full": full,
+            "waiting": len(selectors.waiting_list(activity)) if full else 0,
+        },
     )
 
 
@@ -80,7 +106,13 @@ def registration_done(request: HttpRequest, code: str) -> HttpResponse:
     activity = access.access_activity(request.user, code)
     just_registered = request.session.get(REGISTERED_KEY) == activity.code
     return render(
-        request, "activities/registration_done.html", {"activity": activity, "just_registered": just_registered}
+        request,
+        "activities/registration_done.html",
+        {
+            "activity": activity,
+            "just_registered": just_registered,
+            "waiting": just_registered and request.session.get(WAITING_KEY, False),
+        },
     )
 
 
