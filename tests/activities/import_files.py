@@ -34,7 +34,7 @@ HEADERS_FR = [
     "Sexe",
     "Organisation",
     "Pays",
-    "Fonction",
+    "Profil",
     "Séance 1",
     "Séance 2",
     "Séance 3",
