@@ -6,7 +6,8 @@ evaluations are personal data: only the activity's organisers and the programme 
 """
 
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -18,7 +19,7 @@ from rest_framework.response import Response
 from jalon.activities import access, selectors, services
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import people_duplicates
-from jalon.activities.reach import min_group_size
+from jalon.activities.smallgroups import count_shown, part_count_shown
 from jalon.api.fields import MultilingualField
 from jalon.api.filters import IdFilter
 from jalon.api.versions import VersionRequired
@@ -130,11 +131,13 @@ class ActivitySerializer(VersionRequired, serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         user = _user(self)
-        if user is None or not access.activity_participants_visible(user, instance):
-            threshold = min_group_size()
-            for key in ("registered_count", "completed_count"):
-                if data.get(key) and data[key] < threshold:
-                    data[key] = None
+        exact = user is not None and access.activity_participants_visible(user, instance)
+        registered = data.get("registered_count")
+        if registered is not None:
+            # The small-group rule of the pages (smallgroups): nor the completed, nor those who did not complete.
+            data["registered_count"] = count_shown(registered, exact=exact)
+            if data.get("completed_count") is not None:
+                data["completed_count"] = part_count_shown(data["completed_count"], registered, exact=exact)
         return data
 
     def get_fields(self):
@@ -255,7 +258,9 @@ class ActivityViewSet(viewsets.ModelViewSet):
 
 class SessionSerializer(serializers.ModelSerializer):
     activity = serializers.SlugRelatedField(slug_field="code", queryset=Activity.objects.none())
-    present_count = serializers.IntegerField(read_only=True)
+    # Null where those present, or those absent, are a group smaller than JALON_REACH_MIN_GROUP and the
+    # caller may not see the participants (smallgroups, as on the activity page).
+    present_count = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = ActivitySession
@@ -267,6 +272,17 @@ class SessionSerializer(serializers.ModelSerializer):
         if user is not None:
             fields["activity"].queryset = access.activities_manageable(user, access.activities_visible(user))
         return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        user = _user(self)
+        if data.get("present_count") is not None:
+            exact = user is not None and access.activity_participants_visible(user, instance.activity)
+            registered = getattr(instance, "registered_count", None)
+            if registered is None:
+                registered = instance.activity.registrations.filter(status=Registration.Status.REGISTERED).count()
+            data["present_count"] = part_count_shown(data["present_count"], registered, exact=exact)
+        return data
 
 
 class SessionViewSet(viewsets.ModelViewSet):
@@ -283,7 +299,21 @@ class SessionViewSet(viewsets.ModelViewSet):
         return (
             ActivitySession.objects.filter(activity__in=access.activities_visible(self.request.user).values("pk"))
             .select_related("activity")
-            .annotate(present_count=Count("attendances", filter=Q(attendances__present=True)))
+            .annotate(
+                present_count=Count("attendances", filter=Q(attendances__present=True)),
+                registered_count=Coalesce(
+                    Subquery(
+                        Registration.objects.filter(
+                            activity=OuterRef("activity"), status=Registration.Status.REGISTERED
+                        )
+                        .order_by()
+                        .values("activity")
+                        .annotate(count=Count("pk"))
+                        .values("count")
+                    ),
+                    0,
+                ),
+            )
         )
 
     def can_create(self, user):
