@@ -22,7 +22,7 @@ from jalon.activities.people import people_duplicates
 from jalon.activities.smallgroups import count_shown, part_count_shown
 from jalon.api.fields import MultilingualField
 from jalon.api.filters import IdFilter
-from jalon.api.versions import VersionRequired
+from jalon.api.versions import VersionedUpdateMixin, VersionRequired
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country, Currency, Language, Region
@@ -190,11 +190,14 @@ class ActivityFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=serving)
 
 
-class ActivityViewSet(viewsets.ModelViewSet):
+class ActivityViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
     """Capacity-building activities. Published ones are public; writes for their organisers and the
     programme team. Participant counts are aggregates, for everyone."""
 
     serializer_class = ActivitySerializer
+    update_service = staticmethod(services.activity_update)
+    update_keyword = "activity"
+    update_fields = (*services.ACTIVITY_FIELDS, *services.ACTIVITY_RELATIONS)
     filterset_class = ActivityFilter
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -235,19 +238,6 @@ class ActivityViewSet(viewsets.ModelViewSet):
         # Whether the user may record for this organiser and these outputs: the service decides.
         activity = services.activity_create(actor=request.user, **self._fields(serializer.validated_data))
         return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data, status=201)
-
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        activity = self.get_object()
-        serializer = self.get_serializer(activity, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        activity = services.activity_update(
-            actor=request.user,
-            activity=activity,
-            version=serializer.validated_data.get("version"),
-            **self._fields(serializer.validated_data),
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data)
 
     def perform_destroy(self, instance):
         services.activity_delete(actor=self.request.user, activity=instance)
@@ -358,7 +348,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
     country = serializers.SlugRelatedField(
         slug_field="iso3", queryset=Country.objects.all(), allow_null=True, required=False
     )
-    activities_count = serializers.IntegerField(read_only=True, default=None)
+    activities_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Person
@@ -467,7 +457,7 @@ class ParticipantViewSet(
             many=True,
         )
     )
-    @action(detail=False)
+    @action(detail=False, pagination_class=None)  # one list, not pages: the schema says so too
     def duplicates(self, request):
         """Groups of records the matching rule says are one person (same email; or same name and organisation)."""
         refused = self._team_only()
@@ -514,8 +504,8 @@ class PersonDetailsSerializer(serializers.Serializer):
 
 
 class PersonSummarySerializer(serializers.ModelSerializer):
-    organisation = serializers.CharField(source="organisation.acronym", default=None, read_only=True)
-    country = serializers.CharField(source="country.iso3", default=None, read_only=True)
+    organisation = serializers.CharField(source="organisation.acronym", default=None, allow_null=True, read_only=True)
+    country = serializers.CharField(source="country.iso3", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = Person
@@ -584,11 +574,26 @@ class RegistrationFilter(django_filters.FilterSet):
         fields = ["activity", "person", "status", "completed"]
 
 
-class RegistrationViewSet(viewsets.ModelViewSet):
+class RegistrationViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
     """Who registered for which activity, completed it, and holds which certificate code. Personal data:
     the activity's organisers and the programme team only."""
 
     serializer_class = RegistrationSerializer
+    update_service = staticmethod(services.registration_update)
+    update_keyword = "registration"
+    update_fields = ("status", "source", "import_reference", "completed")
+
+    def update_refused(self, record, serializer):
+        data = serializer.validated_data
+        if data.get("activity", record.activity).pk != record.activity_id or (
+            data.get("person") and data["person"].pk != record.person_id
+        ):
+            return Response(
+                {"activity": [_("A registration cannot move to another activity or person.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return None
+
     filterset_class = RegistrationFilter
     search_fields = ["person__family_name", "person__given_name", "person__email"]
     ordering_fields = ["registered_at", "id"]
@@ -623,25 +628,6 @@ class RegistrationViewSet(viewsets.ModelViewSet):
         if completed:
             registration = services.registration_complete(actor=request.user, registration=registration)
         return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data, status=201)
-
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        registration = self.get_object()
-        serializer = self.get_serializer(registration, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        if data.get("activity", registration.activity).pk != registration.activity_id or (
-            data.get("person") and data["person"].pk != registration.person_id
-        ):
-            return Response(
-                {"activity": [_("A registration cannot move to another activity or person.")]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        fields = {k: v for k, v in data.items() if k in ("status", "source", "import_reference", "completed")}
-        registration = services.registration_update(
-            actor=request.user, registration=registration, version=data.get("version"), **fields
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data)
 
     def perform_destroy(self, instance):
         services.registration_delete(actor=self.request.user, registration=instance)
@@ -738,7 +724,7 @@ class EvaluationSerializer(VersionRequired, serializers.ModelSerializer):
     satisfaction_comment = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
     followup_applied = serializers.ChoiceField(choices=FollowUp.choices, allow_blank=True, required=False)
     followup_comment = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
-    knowledge_gain = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
+    knowledge_gain = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True, allow_null=True)
     version = serializers.IntegerField(required=False)
 
     class Meta:
@@ -760,12 +746,19 @@ class EvaluationSerializer(VersionRequired, serializers.ModelSerializer):
 
 
 class EvaluationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Knowledge tests (before, after), satisfaction survey and follow-up survey of each registration.
     Their id is the registration's."""
 
     serializer_class = EvaluationSerializer
+    update_service = staticmethod(services.evaluation_record)
+    update_keyword = "registration"
+    update_fields = services.EVALUATION_FIELDS
     filterset_fields = {"activity__code": ["exact"], "person": ["exact"], "followup_applied": ["exact"]}
     ordering_fields = ["id"]
     ordering = ["id"]
@@ -775,17 +768,6 @@ class EvaluationViewSet(
 
     def can_change(self, user, obj):
         return access.registration_can_change(user, obj)
-
-    def update(self, request, *args, **kwargs):
-        registration = self.get_object()
-        serializer = self.get_serializer(registration, data=request.data, partial=kwargs.pop("partial", False))
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        fields = {k: v for k, v in data.items() if k in services.EVALUATION_FIELDS}
-        registration = services.evaluation_record(
-            actor=request.user, registration=registration, version=data.get("version"), **fields
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data)
 
 
 # Certificates ---------------------------------------------------------------------------------------------

@@ -268,11 +268,8 @@ COARSENING = ("programme_id", "year", "date_from", "date_to", "type", "level", "
 
 def _coarser_filters(filters: ReachFilters) -> list[ReachFilters]:
     """The queries with one filter fewer (empty without filters)."""
-    return [
-        replace(filters, **{name: ReachFilters.__dataclass_fields__[name].default})
-        for name in COARSENING
-        if getattr(filters, name)
-    ]
+    empty = ReachFilters()
+    return [replace(filters, **{name: getattr(empty, name)}) for name in COARSENING if getattr(filters, name)]
 
 
 def _all_counts(scope: QuerySet[Registration], dimensions: tuple[str, ...]) -> tuple[dict[str, dict], dict]:
@@ -325,7 +322,7 @@ def reach_report(
     head = headline_counts(scope)
     dimensions = tuple(dimensions)
     counts, nsb_labels = _all_counts(scope, dimensions)
-    headline_hidden, forced = False, {}
+    headline_hidden, forced = False, dict[str, set]()
     if not exact:
         headline_hidden, forced = _differences_hidden(
             user=user, filters=filters, dimensions=dimensions, head=head, counts=counts
