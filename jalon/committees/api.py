@@ -53,7 +53,9 @@ class CommitteeManagerDeletes(CommitteeManagerWrites):
 
 
 class CommitteeSerializer(VersionRequired, serializers.ModelSerializer):
-    secretariat_acronym = serializers.CharField(source="secretariat.acronym", read_only=True, default=None, allow_null=True)
+    secretariat_acronym = serializers.CharField(
+        source="secretariat.acronym", read_only=True, default=None, allow_null=True
+    )
     parent_reference = serializers.CharField(source="parent.reference", read_only=True, default=None, allow_null=True)
     p_count = serializers.IntegerField(read_only=True, help_text="P-members in force on the `on` date (today).")
     o_count = serializers.IntegerField(read_only=True, help_text="O-members in force on the `on` date (today).")
@@ -285,7 +287,9 @@ class CommitteeMembershipViewSet(
 
 class ParticipationEventSerializer(serializers.ModelSerializer):
     committee_reference = serializers.CharField(source="committee.reference", read_only=True)
-    organisation_acronym = serializers.CharField(source="organisation.acronym", read_only=True, default=None, allow_null=True)
+    organisation_acronym = serializers.CharField(
+        source="organisation.acronym", read_only=True, default=None, allow_null=True
+    )
     previous_organisation_acronym = serializers.CharField(
         source="previous_organisation.acronym", read_only=True, default=None, allow_null=True
     )
