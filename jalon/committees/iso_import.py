@@ -76,10 +76,10 @@ MAX_REPORTED_ERRORS = 20
 # cut short or filtered, not ISO's whole list.
 MASS_DISBAND_MIN = 20
 MASS_DISBAND_SHARE = 5
-# Every statement that lists ids (`__in`) or writes rows in bulk takes at most this many at once (setting
-# JALON_IMPORT_BATCH): SQLite refuses a statement with too many parameters (32,766), and a 300,000-row file
-# must not need one.
-DEFAULT_BATCH = 2000
+# No statement takes more than this many parameters (setting JALON_IMPORT_BATCH): a list of ids (`__in`)
+# is cut into lists this long, and a bulk write into as many rows as fit. SQLite refuses a statement with
+# more than 32,766, and a 300,000-row file must not need one.
+DEFAULT_BATCH = 10000
 # Committees listed by a preview (the file's changes, committee by committee); the counts cover them all.
 PREVIEW_LIMIT = 1000
 # The PostgreSQL advisory lock that keeps two imports of the file from running at once.
@@ -111,6 +111,11 @@ SUMMARY_KEYS = (
 def batch_size() -> int:
     value = getattr(settings, "JALON_IMPORT_BATCH", DEFAULT_BATCH)
     return value if isinstance(value, int) and value > 0 else DEFAULT_BATCH
+
+
+def rows_per_statement(parameters_per_row: int, most: int = 1000) -> int:
+    """How many rows a bulk write may send in one statement, at `parameters_per_row` each."""
+    return max(1, min(most, batch_size() // parameters_per_row))
 
 
 def chunks(items: Iterable[T]) -> Iterator[list[T]]:
@@ -453,10 +458,11 @@ def iso_committees_preview(
     sha256 = _sha256(path)
     try:
         with transaction.atomic():
+            compared_with = _latest_run_id()  # before the dry run's own run
             run, importer = _apply(
                 rows, as_of=as_of, actor=None, file_name="", sha256=sha256, progress=progress, preview=True
             )
-            raise _Previewed(_preview(importer, run, sha256=sha256))
+            raise _Previewed(_preview(importer, run, sha256=sha256, compared_with=compared_with))
     except _Previewed as done:
         return done.preview
     except IntegrityError as exc:
@@ -474,7 +480,7 @@ def _latest_run_id() -> int | None:
     return latest.pk if latest is not None else None
 
 
-def _preview(importer: "_Importer", run: ImportRun, *, sha256: str) -> dict:
+def _preview(importer: "_Importer", run: ImportRun, *, sha256: str, compared_with: int | None) -> dict:
     """The changes of a dry run, committee by committee (read before its transaction is undone)."""
     references = {committee.pk: committee.reference for committee in importer.by_iso.values()}
     references.update(importer.gone_references)
@@ -525,7 +531,7 @@ def _preview(importer: "_Importer", run: ImportRun, *, sha256: str) -> dict:
         "preview": True,
         "as_of": run.as_of.isoformat(),
         "sha256": sha256,
-        "compared_with": _latest_run_id(),
+        "compared_with": compared_with,
         "summary": _summary(importer, baseline=importer.baseline, rows=len(importer.rows)),
         "large_change": importer.large_change,
         "changes": ordered[:PREVIEW_LIMIT],
@@ -628,11 +634,11 @@ class _Importer:
                 committee.updated_at = now
                 committee.last_import = self.run
                 updated.append(committee)
-        Committee.objects.bulk_create(created, batch_size=min(500, batch_size()))
+        Committee.objects.bulk_create(created, batch_size=rows_per_statement(24, 500))
         Committee.objects.bulk_update(
             updated,
             [*fields, "secretariat", "iso_id", "disbanded_on", "version", "updated_at", "last_import"],
-            batch_size=min(200, batch_size()),
+            batch_size=rows_per_statement(2 * 15 + 1, 200),
         )
         self.status_changes = [
             (committee.reference, statuses[committee.pk], committee.status)
@@ -668,7 +674,7 @@ class _Importer:
             if committee.parent_id != parent_id:
                 committee.parent_id = parent_id
                 changed.append(committee)
-        Committee.objects.bulk_update(changed, ["parent"], batch_size=min(500, batch_size()))
+        Committee.objects.bulk_update(changed, ["parent"], batch_size=rows_per_statement(3, 500))
 
     def disband_missing(self, *, confirmed: bool = False) -> None:
         recorded = Committee.objects.filter(iso_id__isnull=False).exclude(status=Committee.Status.DISBANDED)
@@ -695,7 +701,7 @@ class _Importer:
             committee.last_import = self.run
             self.event(committee.pk, ParticipationEvent.Kind.COMMITTEE_DISBANDED)
         Committee.objects.bulk_update(
-            gone, ["status", "disbanded_on", "version", "last_import"], batch_size=min(500, batch_size())
+            gone, ["status", "disbanded_on", "version", "last_import"], batch_size=rows_per_statement(2 * 4 + 1, 500)
         )
         self.counts["committees_disbanded"] += len(gone)
         for ids in chunks(committee.pk for committee in gone):
@@ -796,8 +802,8 @@ class _Importer:
             self._close_memberships(CommitteeMembership.objects.filter(pk__in=batch)) for batch in chunks(to_close)
         )
         # Close before opening: one open interval per member and committee.
-        CommitteeMembership.objects.bulk_create(to_open, batch_size=min(1000, batch_size()))
-        CommitteeMembership.objects.bulk_update(renamed, ["liaison_name"], batch_size=min(500, batch_size()))
+        CommitteeMembership.objects.bulk_create(to_open, batch_size=rows_per_statement(10))
+        CommitteeMembership.objects.bulk_update(renamed, ["liaison_name"], batch_size=rows_per_statement(3, 500))
         self.counts["memberships_opened"] += len(to_open)
         self.counts["memberships_closed"] += closed
 
@@ -822,7 +828,7 @@ class _Importer:
             through.objects.filter(from_committee_id=source, to_committee_id=target).delete()
         through.objects.bulk_create(
             [through(from_committee_id=source, to_committee_id=target) for source, target in wanted - current],
-            batch_size=min(1000, batch_size()),
+            batch_size=rows_per_statement(3),
         )
 
     def secretariats(self) -> None:
@@ -869,7 +875,7 @@ class _Importer:
                 )
         for batch in chunks(to_close):
             self._close_roles(LeadershipRole.objects.filter(pk__in=batch))
-        LeadershipRole.objects.bulk_create(to_open, batch_size=min(1000, batch_size()))
+        LeadershipRole.objects.bulk_create(to_open, batch_size=rows_per_statement(12))
 
 
 def _step(progress: Progress | None, label: str) -> None:
@@ -944,7 +950,7 @@ def _apply(
     _step(progress, _("Saving the secretariats"))
     importer.secretariats()
     _step(progress, _("Recording the changes as dated events"))
-    ParticipationEvent.objects.bulk_create(importer.events, batch_size=min(1000, batch_size()))
+    ParticipationEvent.objects.bulk_create(importer.events, batch_size=rows_per_statement(10))
     run.summary = _summary(importer, baseline=baseline, rows=len(rows))
     if importer.large_change is not None and not preview:
         run.summary["large_change_confirmed"] = importer.large_change
