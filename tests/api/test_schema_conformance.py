@@ -18,8 +18,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
@@ -59,7 +60,19 @@ def demo_world(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def api(demo_world, db):
-    """The published schema, loaded by schemathesis from the app, and each role's token header."""
+    """The published schema, loaded by schemathesis from the app, and each role's token header. As Django's
+    test client does, the connection is not closed at the end of each request: the test's transaction (and
+    the demo's) must outlive them (PostgreSQL closes a connection left in a transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield from _api(demo_world)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def _api(demo_world):
     with no_limits():
         app = get_wsgi_application()
         schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)
