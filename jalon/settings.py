@@ -276,6 +276,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Several models have a `status`: name each enum for its model rather than a hash.
     "ENUM_NAME_OVERRIDES": {"CommitteeMembershipStatusEnum": "jalon.committees.models.CommitteeMembership.Status"},
+    # The default hook, then `version` required in the bodies of PUT and PATCH (jalon.api.versions).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jalon.api.versions.version_required_on_updates",
+    ],
 }
 
 LOGGING = {

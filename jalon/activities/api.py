@@ -6,7 +6,8 @@ evaluations are personal data: only the activity's organisers and the programme 
 """
 
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -18,10 +19,10 @@ from rest_framework.response import Response
 from jalon.activities import access, selectors, services
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import people_duplicates
-from jalon.activities.reach import min_group_size
+from jalon.activities.smallgroups import count_shown, part_count_shown
 from jalon.api.fields import MultilingualField
 from jalon.api.filters import IdFilter
-from jalon.api.versions import VersionRequired
+from jalon.api.versions import VersionedUpdateMixin, VersionRequired
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country, Currency, Language, Region
@@ -134,11 +135,13 @@ class ActivitySerializer(VersionRequired, serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         user = _user(self)
-        if user is None or not access.activity_participants_visible(user, instance):
-            threshold = min_group_size()
-            for key in ("registered_count", "completed_count"):
-                if data.get(key) and data[key] < threshold:
-                    data[key] = None
+        exact = user is not None and access.activity_participants_visible(user, instance)
+        registered = data.get("registered_count")
+        if registered is not None:
+            # The small-group rule of the pages (smallgroups): nor the completed, nor those who did not complete.
+            data["registered_count"] = count_shown(registered, exact=exact)
+            if data.get("completed_count") is not None:
+                data["completed_count"] = part_count_shown(data["completed_count"], registered, exact=exact)
         return data
 
     def get_fields(self):
@@ -191,11 +194,14 @@ class ActivityFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=serving)
 
 
-class ActivityViewSet(viewsets.ModelViewSet):
+class ActivityViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
     """Capacity-building activities. Published ones are public; writes for their organisers and the
     programme team. Participant counts are aggregates, for everyone."""
 
     serializer_class = ActivitySerializer
+    update_service = staticmethod(services.activity_update)
+    update_keyword = "activity"
+    update_fields = (*services.ACTIVITY_FIELDS, *services.ACTIVITY_RELATIONS)
     filterset_class = ActivityFilter
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -237,19 +243,6 @@ class ActivityViewSet(viewsets.ModelViewSet):
         activity = services.activity_create(actor=request.user, **self._fields(serializer.validated_data))
         return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data, status=201)
 
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        activity = self.get_object()
-        serializer = self.get_serializer(activity, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        activity = services.activity_update(
-            actor=request.user,
-            activity=activity,
-            version=serializer.validated_data.get("version"),
-            **self._fields(serializer.validated_data),
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data)
-
     def perform_destroy(self, instance):
         services.activity_delete(actor=self.request.user, activity=instance)
 
@@ -259,7 +252,9 @@ class ActivityViewSet(viewsets.ModelViewSet):
 
 class SessionSerializer(serializers.ModelSerializer):
     activity = serializers.SlugRelatedField(slug_field="code", queryset=Activity.objects.none())
-    present_count = serializers.IntegerField(read_only=True)
+    # Null where those present, or those absent, are a group smaller than JALON_REACH_MIN_GROUP and the
+    # caller may not see the participants (smallgroups, as on the activity page).
+    present_count = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = ActivitySession
@@ -271,6 +266,17 @@ class SessionSerializer(serializers.ModelSerializer):
         if user is not None:
             fields["activity"].queryset = access.activities_manageable(user, access.activities_visible(user))
         return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        user = _user(self)
+        if data.get("present_count") is not None:
+            exact = user is not None and access.activity_participants_visible(user, instance.activity)
+            registered = getattr(instance, "registered_count", None)
+            if registered is None:
+                registered = instance.activity.registrations.filter(status=Registration.Status.REGISTERED).count()
+            data["present_count"] = part_count_shown(data["present_count"], registered, exact=exact)
+        return data
 
 
 class SessionViewSet(viewsets.ModelViewSet):
@@ -287,7 +293,21 @@ class SessionViewSet(viewsets.ModelViewSet):
         return (
             ActivitySession.objects.filter(activity__in=access.activities_visible(self.request.user).values("pk"))
             .select_related("activity")
-            .annotate(present_count=Count("attendances", filter=Q(attendances__present=True)))
+            .annotate(
+                present_count=Count("attendances", filter=Q(attendances__present=True)),
+                registered_count=Coalesce(
+                    Subquery(
+                        Registration.objects.filter(
+                            activity=OuterRef("activity"), status=Registration.Status.REGISTERED
+                        )
+                        .order_by()
+                        .values("activity")
+                        .annotate(count=Count("pk"))
+                        .values("count")
+                    ),
+                    0,
+                ),
+            )
         )
 
     def can_create(self, user):
@@ -332,7 +352,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
     country = serializers.SlugRelatedField(
         slug_field="iso3", queryset=Country.objects.all(), allow_null=True, required=False
     )
-    activities_count = serializers.IntegerField(read_only=True, default=None)
+    activities_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Person
@@ -441,7 +461,7 @@ class ParticipantViewSet(
             many=True,
         )
     )
-    @action(detail=False)
+    @action(detail=False, pagination_class=None)  # one list, not pages: the schema says so too
     def duplicates(self, request):
         """Groups of records the matching rule says are one person (same email; or same name and organisation)."""
         refused = self._team_only()
@@ -488,8 +508,8 @@ class PersonDetailsSerializer(serializers.Serializer):
 
 
 class PersonSummarySerializer(serializers.ModelSerializer):
-    organisation = serializers.CharField(source="organisation.acronym", default=None, read_only=True)
-    country = serializers.CharField(source="country.iso3", default=None, read_only=True)
+    organisation = serializers.CharField(source="organisation.acronym", default=None, allow_null=True, read_only=True)
+    country = serializers.CharField(source="country.iso3", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = Person
@@ -558,11 +578,26 @@ class RegistrationFilter(django_filters.FilterSet):
         fields = ["activity", "person", "status", "completed"]
 
 
-class RegistrationViewSet(viewsets.ModelViewSet):
+class RegistrationViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
     """Who registered for which activity, completed it, and holds which certificate code. Personal data:
     the activity's organisers and the programme team only."""
 
     serializer_class = RegistrationSerializer
+    update_service = staticmethod(services.registration_update)
+    update_keyword = "registration"
+    update_fields = ("status", "source", "import_reference", "completed")
+
+    def update_refused(self, record, serializer):
+        data = serializer.validated_data
+        if data.get("activity", record.activity).pk != record.activity_id or (
+            data.get("person") and data["person"].pk != record.person_id
+        ):
+            return Response(
+                {"activity": [_("A registration cannot move to another activity or person.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return None
+
     filterset_class = RegistrationFilter
     search_fields = ["person__family_name", "person__given_name", "person__email"]
     ordering_fields = ["registered_at", "id"]
@@ -597,25 +632,6 @@ class RegistrationViewSet(viewsets.ModelViewSet):
         if completed:
             registration = services.registration_complete(actor=request.user, registration=registration)
         return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data, status=201)
-
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        registration = self.get_object()
-        serializer = self.get_serializer(registration, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        if data.get("activity", registration.activity).pk != registration.activity_id or (
-            data.get("person") and data["person"].pk != registration.person_id
-        ):
-            return Response(
-                {"activity": [_("A registration cannot move to another activity or person.")]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        fields = {k: v for k, v in data.items() if k in ("status", "source", "import_reference", "completed")}
-        registration = services.registration_update(
-            actor=request.user, registration=registration, version=data.get("version"), **fields
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data)
 
     def perform_destroy(self, instance):
         services.registration_delete(actor=self.request.user, registration=instance)
@@ -712,7 +728,7 @@ class EvaluationSerializer(VersionRequired, serializers.ModelSerializer):
     satisfaction_comment = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
     followup_applied = serializers.ChoiceField(choices=FollowUp.choices, allow_blank=True, required=False)
     followup_comment = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
-    knowledge_gain = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
+    knowledge_gain = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True, allow_null=True)
     version = serializers.IntegerField(required=False)
 
     class Meta:
@@ -734,12 +750,19 @@ class EvaluationSerializer(VersionRequired, serializers.ModelSerializer):
 
 
 class EvaluationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Knowledge tests (before, after), satisfaction survey and follow-up survey of each registration.
     Their id is the registration's."""
 
     serializer_class = EvaluationSerializer
+    update_service = staticmethod(services.evaluation_record)
+    update_keyword = "registration"
+    update_fields = services.EVALUATION_FIELDS
     filterset_fields = {"activity__code": ["exact"], "person": ["exact"], "followup_applied": ["exact"]}
     ordering_fields = ["id"]
     ordering = ["id"]
@@ -749,17 +772,6 @@ class EvaluationViewSet(
 
     def can_change(self, user, obj):
         return access.registration_can_change(user, obj)
-
-    def update(self, request, *args, **kwargs):
-        registration = self.get_object()
-        serializer = self.get_serializer(registration, data=request.data, partial=kwargs.pop("partial", False))
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        fields = {k: v for k, v in data.items() if k in services.EVALUATION_FIELDS}
-        registration = services.evaluation_record(
-            actor=request.user, registration=registration, version=data.get("version"), **fields
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data)
 
 
 # Certificates ---------------------------------------------------------------------------------------------

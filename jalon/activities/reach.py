@@ -8,36 +8,28 @@ took three courses counts once in the total, once per activity type they took. Y
 activities started in.
 
 Small groups: whoever may not see the participants themselves (the public, viewers, anyone outside the
-activity's organisers and programme team) never gets a figure under the threshold (`min_group_size`,
-setting JALON_REACH_MIN_GROUP, default 5). Such a cell is suppressed, and so is a second one where the
-shown total minus the shown cells would give the first away (`suppress`).
+activity's organisers and programme team) never gets a figure under the threshold (the rule of
+jalon.activities.smallgroups, setting JALON_REACH_MIN_GROUP, default 5). Such a cell is suppressed, and so
+is a second one where the shown total minus the shown cells would give the first away (`suppress`). Nor
+may two published answers be subtracted: dates count in whole years for them, and a figure that differs
+by a small group from the same figure without one of the filters is hidden (`_coarser_filters`).
 """
 
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from jalon.activities import access
 from jalon.activities.models import Activity, ActivityLevel, ActivityType, Attendance, Registration
+from jalon.activities.smallgroups import complement_small, count_shown, min_group_size, suppress
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Classification, Country, IncomeGroup, Region, Scheme
 
-DEFAULT_MIN_GROUP_SIZE = 5
 NOT_RECORDED = _("Not recorded")
-
-
-def min_group_size() -> int:
-    """The smallest group shown to those who may not see the participants (settings.JALON_REACH_MIN_GROUP)."""
-    value = getattr(settings, "JALON_REACH_MIN_GROUP", DEFAULT_MIN_GROUP_SIZE)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ImproperlyConfigured(f"JALON_REACH_MIN_GROUP must be a whole number of at least 1, got {value!r}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -156,8 +148,8 @@ def headline_counts(scope: QuerySet[Registration]) -> dict:
     )
 
 
-def nsb_breakdown(scope: QuerySet[Registration], *, exact: bool) -> "Breakdown":
-    """The national standards bodies whose people took part, with how many, in one query."""
+def nsb_counts(scope: QuerySet[Registration]) -> tuple[dict, dict]:
+    """The national standards bodies whose people took part, with how many, and their names, in one query."""
     rows = (
         scope.filter(person__organisation__kind=Organisation.Kind.NSB)
         .values("person__organisation", "person__organisation__acronym", "person__organisation__name")
@@ -169,23 +161,16 @@ def nsb_breakdown(scope: QuerySet[Registration], *, exact: bool) -> "Breakdown":
         row["person__organisation"]: row["person__organisation__acronym"] or row["person__organisation__name"]
         for row in rows
     }
+    return counts, labels
+
+
+def nsb_breakdown(scope: QuerySet[Registration], *, exact: bool) -> "Breakdown":
+    """The national standards bodies whose people took part, with how many, in one query."""
+    counts, labels = nsb_counts(scope)
     return breakdown(counts, dimension="nsb", labels=labels, exact=exact)
 
 
 # Small-group suppression --------------------------------------------------------------------------------
-
-
-def suppress(counts: dict, *, threshold: int) -> set:
-    """The keys of the cells to hide from a reader who sees the total: every group of 1 to threshold-1
-    people, and then the smallest other cells until at least two are hidden and the hidden ones add up to
-    the threshold, so that the total minus the shown cells gives away no small group."""
-    hidden = {key for key, value in counts.items() if 0 < value < threshold}
-    if not hidden:
-        return hidden
-    shown = sorted((key for key in counts if key not in hidden), key=lambda key: (counts[key], str(key)))
-    while shown and (len(hidden) < 2 or sum(counts[key] for key in hidden) < threshold):
-        hidden.add(shown.pop(0))
-    return hidden
 
 
 @dataclass(frozen=True)
@@ -210,9 +195,12 @@ class Breakdown:
         return any(cell.suppressed for cell in self.cells)
 
 
-def breakdown(counts: dict, *, dimension: str, labels: dict, exact: bool, order: str = "value") -> Breakdown:
-    """Cells labelled and ordered (by value, largest first, or by key), small groups hidden unless exact."""
-    hidden = set() if exact else suppress(counts, threshold=min_group_size())
+def breakdown(
+    counts: dict, *, dimension: str, labels: dict, exact: bool, order: str = "value", forced: Iterable = ()
+) -> Breakdown:
+    """Cells labelled and ordered (by value, largest first, or by key), small groups hidden unless exact,
+    and the `forced` ones too (smallgroups.suppress)."""
+    hidden = set() if exact else suppress(counts, threshold=min_group_size(), forced=forced)
     keys = list(counts)
     if order == "key":
         keys.sort(key=lambda key: (key is None, key if key is not None else 0))
@@ -231,7 +219,7 @@ def breakdown(counts: dict, *, dimension: str, labels: dict, exact: bool, order:
 
 def shown_total(value: int, *, exact: bool) -> int | None:
     """A total is itself a group: under the threshold it is hidden too."""
-    return value if exact or value == 0 or value >= min_group_size() else None
+    return count_shown(value, exact=exact)
 
 
 # Reports ------------------------------------------------------------------------------------------------
@@ -273,12 +261,54 @@ def _labels(dimension: str, keys: Iterable, *, regions: dict, places: dict) -> d
     return {key: str(key) for key in keys if key is not None}
 
 
+# The filters a published answer may be compared with: each of them dropped in turn gives a coarser query
+# that anyone may ask too. The country of a country page is the page's subject, not a filter.
+COARSENING = ("programme_id", "year", "date_from", "date_to", "type", "level", "region")
+
+
+def _coarser_filters(filters: ReachFilters) -> list[ReachFilters]:
+    """The queries with one filter fewer (empty without filters)."""
+    empty = ReachFilters()
+    return [replace(filters, **{name: getattr(empty, name)}) for name in COARSENING if getattr(filters, name)]
+
+
+def _all_counts(scope: QuerySet[Registration], dimensions: tuple[str, ...]) -> tuple[dict[str, dict], dict]:
+    """The counts of each breakdown (one query each), and the names of the bodies of the "nsb" one."""
+    counts = {dimension: counts_by(scope, dimension) for dimension in dimensions if dimension != "nsb"}
+    nsb_labels: dict = {}
+    if "nsb" in dimensions:
+        counts["nsb"], nsb_labels = nsb_counts(scope)
+    return counts, nsb_labels
+
+
+def _differences_hidden(
+    *, user, filters: ReachFilters, dimensions: tuple[str, ...], head: dict, counts: dict[str, dict]
+) -> tuple[bool, dict[str, set]]:
+    """What to hide so that this answer and a coarser one (one filter fewer) cannot be subtracted to give a
+    small group: whether the headline, and which cells of each breakdown (secondary suppression across
+    queries). Queries: for each filter given, the headline and one per breakdown."""
+    threshold = min_group_size()
+    headline = False
+    forced: dict[str, set] = {dimension: set() for dimension in counts}
+    for coarser in _coarser_filters(filters):
+        scope = participations(user=user, filters=coarser)
+        wide_head = headline_counts(scope)
+        headline |= complement_small(head["participants"], wide_head["participants"], threshold=threshold)
+        for dimension, wide in _all_counts(scope, dimensions)[0].items():
+            narrow = counts[dimension]
+            forced[dimension] |= {
+                key for key, value in narrow.items() if complement_small(value, wide.get(key), threshold=threshold)
+            }
+    return headline, forced
+
+
 def reach_report(
     *, user, filters: ReachFilters = ReachFilters(), dimensions: Iterable[str] = (*DIMENSIONS, "nsb")
 ) -> Reach:
     """The headline and the breakdowns a reach page shows, small groups protected for this user.
     Queries: one per breakdown, plus the headline, the exact-numbers check, and the names of the
-    countries and regions found (a constant number whatever the data)."""
+    countries and regions found (a constant number whatever the data); for published figures asked with
+    filters, as many again per filter given (`_differences_hidden`)."""
     scope = participations(user=user, filters=filters)
     exact = exact_allowed(user=user, scope=scope)
     dates_rounded = False
@@ -291,7 +321,12 @@ def reach_report(
             filters, scope = rounded, participations(user=user, filters=rounded)
     head = headline_counts(scope)
     dimensions = tuple(dimensions)
-    counts = {dimension: counts_by(scope, dimension) for dimension in dimensions if dimension != "nsb"}
+    counts, nsb_labels = _all_counts(scope, dimensions)
+    headline_hidden, forced = False, dict[str, set]()
+    if not exact:
+        headline_hidden, forced = _differences_hidden(
+            user=user, filters=filters, dimensions=dimensions, head=head, counts=counts
+        )
     places = {}
     if "country" in counts:
         places = {
@@ -307,14 +342,13 @@ def reach_report(
         dimension: breakdown(
             values,
             dimension=dimension,
-            labels=_labels(dimension, values, regions=regions, places=places),
+            labels=nsb_labels if dimension == "nsb" else _labels(dimension, values, regions=regions, places=places),
             exact=exact,
             order="key" if dimension == "year" else "value",
+            forced=forced.get(dimension, ()),
         )
         for dimension, values in counts.items()
     }
-    if "nsb" in dimensions:
-        breakdowns["nsb"] = nsb_breakdown(scope, exact=exact)
     years = None
     if counts.get("year"):
         known = [year for year in counts["year"] if year is not None]
@@ -322,7 +356,7 @@ def reach_report(
     return Reach(
         exact=exact,
         threshold=min_group_size(),
-        participants=shown_total(head["participants"], exact=exact),
+        participants=None if headline_hidden else shown_total(head["participants"], exact=exact),
         countries=head["countries"],
         nsbs=head["nsbs"],
         breakdowns=breakdowns,

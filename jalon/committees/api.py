@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from jalon.api.fields import MultilingualField
 from jalon.api.filters import IdFilter
-from jalon.api.versions import VersionRequired
+from jalon.api.versions import VersionedUpdateMixin, VersionRequired
 from jalon.committees import access, selectors, services
 from jalon.committees.models import (
     ATTRIBUTION,
@@ -53,8 +53,10 @@ class CommitteeManagerDeletes(CommitteeManagerWrites):
 
 
 class CommitteeSerializer(VersionRequired, serializers.ModelSerializer):
-    secretariat_acronym = serializers.CharField(source="secretariat.acronym", read_only=True, default=None)
-    parent_reference = serializers.CharField(source="parent.reference", read_only=True, default=None)
+    secretariat_acronym = serializers.CharField(
+        source="secretariat.acronym", read_only=True, default=None, allow_null=True
+    )
+    parent_reference = serializers.CharField(source="parent.reference", read_only=True, default=None, allow_null=True)
     p_count = serializers.IntegerField(read_only=True, help_text="P-members in force on the `on` date (today).")
     o_count = serializers.IntegerField(read_only=True, help_text="O-members in force on the `on` date (today).")
     # Whether a title is given at all, the service says in its own words ("the committee's title").
@@ -131,6 +133,7 @@ class CommitteeFilter(django_filters.FilterSet):
 
 
 class CommitteeViewSet(
+    VersionedUpdateMixin,
     CommitteeManagerWrites,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -143,6 +146,9 @@ class CommitteeViewSet(
     deleted: it is disbanded (status and date)."""
 
     serializer_class = CommitteeSerializer
+    update_service = staticmethod(services.committee_update)
+    update_keyword = "committee"
+    update_fields = services.COMMITTEE_FIELDS
     filterset_class = CommitteeFilter
     search_fields = ["reference"]
     ordering_fields = ["sort_key", "reference", "creation_date", "id"]
@@ -174,24 +180,12 @@ class CommitteeViewSet(
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=committee.pk)).data, status=201)
 
-    def update(self, request, *args, **kwargs):
-        committee = self.get_object()
-        serializer = self.get_serializer(committee, data=request.data, partial=kwargs.pop("partial", False))
-        serializer.is_valid(raise_exception=True)
-        committee = services.committee_update(
-            actor=request.user,
-            committee=committee,
-            version=serializer.validated_data.get("version"),
-            **self._fields(serializer),
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=committee.pk)).data)
-
 
 # Memberships and events -----------------------------------------------------------------------------------
 
 
 class CommitteeMembershipSerializer(serializers.ModelSerializer):
-    member_acronym = serializers.CharField(source="member.acronym", read_only=True, default=None)
+    member_acronym = serializers.CharField(source="member.acronym", read_only=True, default=None, allow_null=True)
     committee_reference = serializers.CharField(source="committee.reference", read_only=True)
 
     class Meta:
@@ -298,9 +292,11 @@ class CommitteeMembershipViewSet(
 
 class ParticipationEventSerializer(serializers.ModelSerializer):
     committee_reference = serializers.CharField(source="committee.reference", read_only=True)
-    organisation_acronym = serializers.CharField(source="organisation.acronym", read_only=True, default=None)
+    organisation_acronym = serializers.CharField(
+        source="organisation.acronym", read_only=True, default=None, allow_null=True
+    )
     previous_organisation_acronym = serializers.CharField(
-        source="previous_organisation.acronym", read_only=True, default=None
+        source="previous_organisation.acronym", read_only=True, default=None, allow_null=True
     )
 
     class Meta:
@@ -387,6 +383,7 @@ class LeadershipRoleFilter(django_filters.FilterSet):
 
 
 class LeadershipRoleViewSet(
+    VersionedUpdateMixin,
     CommitteeManagerDeletes,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -398,6 +395,9 @@ class LeadershipRoleViewSet(
     """Chairs, vice-chairs, convenors, co-convenors, secretariats and co-secretariats, with dates. Public."""
 
     serializer_class = LeadershipRoleSerializer
+    update_service = staticmethod(services.leadership_role_update)
+    update_keyword = "leadership_role"
+    update_fields = services.ROLE_FIELDS
     filterset_class = LeadershipRoleFilter
     ordering_fields = ["id", "start_date", "end_date"]
     ordering = ["id"]
@@ -421,18 +421,6 @@ class LeadershipRoleViewSet(
             **fields,
         )
         return Response(self.get_serializer(role).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        role = self.get_object()
-        serializer = self.get_serializer(role, data=request.data, partial=kwargs.pop("partial", False))
-        serializer.is_valid(raise_exception=True)
-        role = services.leadership_role_update(
-            actor=request.user,
-            leadership_role=role,
-            version=serializer.validated_data.get("version"),
-            **self._fields(serializer),
-        )
-        return Response(self.get_serializer(role).data)
 
     def perform_destroy(self, instance):
         services.leadership_role_delete(actor=self.request.user, leadership_role=instance)
@@ -534,6 +522,7 @@ class MeetingFilter(django_filters.FilterSet):
 
 
 class MeetingViewSet(
+    VersionedUpdateMixin,
     CommitteeManagerDeletes,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -546,6 +535,9 @@ class MeetingViewSet(
     delegates' own organisations, their delegates."""
 
     serializer_class = MeetingSerializer
+    update_service = staticmethod(services.meeting_update)
+    update_keyword = "meeting"
+    update_fields = services.MEETING_FIELDS
     filterset_class = MeetingFilter
     ordering_fields = ["start_date", "id"]
     ordering = ["-start_date", "id"]
@@ -582,23 +574,12 @@ class MeetingViewSet(
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data, status=201)
 
-    def update(self, request, *args, **kwargs):
-        meeting = self.get_object()
-        serializer = self.get_serializer(meeting, data=request.data, partial=kwargs.pop("partial", False))
-        serializer.is_valid(raise_exception=True)
-        meeting = services.meeting_update(
-            actor=request.user,
-            meeting=meeting,
-            version=serializer.validated_data.get("version"),
-            **self._fields(serializer),
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
-
     def perform_destroy(self, instance):
         services.meeting_delete(actor=self.request.user, meeting=instance)
 
 
 class MeetingDelegateViewSet(
+    VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -611,6 +592,9 @@ class MeetingDelegateViewSet(
     the sponsorship and fellowship workflow."""
 
     serializer_class = MeetingDelegateSerializer
+    update_service = staticmethod(services.delegate_update)
+    update_keyword = "delegate"
+    update_fields = services.DELEGATE_FIELDS
     filterset_fields = ["meeting", "organisation", "present", "sponsored"]
     ordering_fields = ["id"]
     ordering = ["id"]
@@ -658,21 +642,12 @@ class MeetingDelegateViewSet(
         )
         return Response(self.get_serializer(delegate).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):
-        delegate = self.get_object()
-        serializer = self.get_serializer(delegate, data=request.data, partial=kwargs.pop("partial", False))
-        serializer.is_valid(raise_exception=True)
-        fields = {k: v for k, v in serializer.validated_data.items() if k in services.DELEGATE_FIELDS}
-        delegate = services.delegate_update(
-            actor=request.user, delegate=delegate, version=serializer.validated_data.get("version"), **fields
-        )
-        return Response(self.get_serializer(delegate).data)
-
     def perform_destroy(self, instance):
         services.delegate_remove(actor=self.request.user, delegate=instance)
 
 
 class ContributionViewSet(
+    VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -684,6 +659,19 @@ class ContributionViewSet(
     organisation's."""
 
     serializer_class = ContributionSerializer
+    update_service = staticmethod(services.contribution_update)
+    update_keyword = "contribution"
+    update_fields = services.CONTRIBUTION_FIELDS
+
+    def update_refused(self, record, serializer):
+        organisation = serializer.validated_data.get("organisation")
+        if organisation is not None and not access.contribution_can_create(self.request.user, organisation):
+            return Response(
+                {"organisation": [_("Submit contributions of your own organisation.")]},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        return None
+
     filterset_fields = ["meeting", "organisation", "meeting__committee"]
     ordering_fields = ["submitted_on", "id"]
     ordering = ["-submitted_on", "id"]
@@ -722,24 +710,6 @@ class ContributionViewSet(
             **fields,
         )
         return Response(self.get_serializer(contribution).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        contribution = self.get_object()
-        serializer = self.get_serializer(contribution, data=request.data, partial=kwargs.pop("partial", False))
-        serializer.is_valid(raise_exception=True)
-        fields = self._fields(serializer)
-        if "organisation" in fields and not access.contribution_can_create(request.user, fields["organisation"]):
-            return Response(
-                {"organisation": [_("Submit contributions of your own organisation.")]},
-                status=status.HTTP_403_FORBIDDEN,
-            )
-        contribution = services.contribution_update(
-            actor=request.user,
-            contribution=contribution,
-            version=serializer.validated_data.get("version"),
-            **fields,
-        )
-        return Response(self.get_serializer(contribution).data)
 
     def perform_destroy(self, instance):
         services.contribution_delete(actor=self.request.user, contribution=instance)

@@ -355,3 +355,28 @@ class IsoImportForm(forms.Form):
                 % {"size": ISO_FILE_MAX_MB}
             )
         return upload
+
+
+class IsoApplyForm(forms.Form):
+    """Apply a previewed ISO committee file, or cancel it. A file that would disband a large share of the
+    committees needs the box ticked."""
+
+    confirm_large_change = forms.BooleanField(
+        label=gettext_lazy("I have checked the committees listed: ISO really made this large change."),
+        required=False,
+    )
+
+    def __init__(self, *args, large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.large = large
+        if not large:
+            del self.fields["confirm_large_change"]
+
+    def clean(self):
+        data = super().clean()
+        if self.large and self.data.get("decision") != "discard" and not data.get("confirm_large_change"):
+            self.add_error(
+                "confirm_large_change",
+                _("Tick the box to confirm that this large change is what ISO published."),
+            )
+        return data

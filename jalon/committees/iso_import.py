@@ -10,6 +10,7 @@ transaction with bulk statements, so a bad file changes nothing and the real fil
 It runs from the command line (`jalon import-iso-committees`, at once) or as a background job started from
 the import page (`iso_committees_import_start`; the worker runs `iso_committees_import_work`)."""
 
+import contextlib
 import csv
 import datetime
 import hashlib
@@ -17,13 +18,16 @@ import io
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -39,6 +43,8 @@ from jalon.jobs.models import Job
 from jalon.jobs.services import JobRefused, Progress, job_start
 from jalon.organisations.models import Organisation
 from jalon.results.computations import computed_schedule_refresh
+
+T = TypeVar("T")
 
 ISO_COMMITTEES_FILE = Path(__file__).resolve().parent / "data" / "iso_technical_committees.csv"
 SOURCE_NOTE = "ISO Open Data, iso_technical_committees (ODC-By 1.0)"
@@ -70,6 +76,12 @@ MAX_REPORTED_ERRORS = 20
 # cut short or filtered, not ISO's whole list.
 MASS_DISBAND_MIN = 20
 MASS_DISBAND_SHARE = 5
+# No statement takes more than this many parameters (setting JALON_IMPORT_BATCH): a list of ids (`__in`)
+# is cut into lists this long, and a bulk write into as many rows as fit. SQLite refuses a statement with
+# more than 32,766, and a 300,000-row file must not need one.
+DEFAULT_BATCH = 10000
+# Committees listed by a preview (the file's changes, committee by committee); the counts cover them all.
+PREVIEW_LIMIT = 1000
 # The PostgreSQL advisory lock that keeps two imports of the file from running at once.
 IMPORT_LOCK = 0x150C0
 # Scopes run to a few kilobytes; the csv module's default limit (128 KB) is fine, but a hostile file with a
@@ -96,7 +108,29 @@ SUMMARY_KEYS = (
 )
 
 
-@dataclass
+def batch_size() -> int:
+    value = getattr(settings, "JALON_IMPORT_BATCH", DEFAULT_BATCH)
+    return value if isinstance(value, int) and value > 0 else DEFAULT_BATCH
+
+
+def rows_per_statement(parameters_per_row: int, most: int = 1000) -> int:
+    """How many rows a bulk write may send in one statement, at `parameters_per_row` each."""
+    return max(1, min(most, batch_size() // parameters_per_row))
+
+
+def chunks(items: Iterable[T]) -> Iterator[list[T]]:
+    """The items in lists of at most `batch_size()`, for statements with one parameter per item."""
+    size, batch = batch_size(), []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(slots=True)
 class Row:
     line: int
     iso_id: int
@@ -201,6 +235,29 @@ class FileProblems(ValidationError):
         if len(problems) > MAX_REPORTED_ERRORS:
             shown.append(_("… and %(count)d more errors.") % {"count": len(problems) - MAX_REPORTED_ERRORS})
         super().__init__(shown)
+
+
+class LargeChange(ValidationError):
+    """A file that would disband more than a fifth of the committees recorded from ISO (and more than
+    MASS_DISBAND_MIN): refused unless the operator confirms the change explicitly."""
+
+    def __init__(self, missing: int, recorded: int):
+        self.missing, self.recorded = missing, recorded
+        super().__init__(
+            _(
+                "This file lacks %(missing)d of the %(recorded)d committees recorded from ISO: it looks cut "
+                "short or filtered, not the whole ISO committee file. Nothing was saved. If ISO really did "
+                "disband them, confirm this large change explicitly (after a preview)."
+            )
+            % {"missing": missing, "recorded": recorded}
+        )
+
+
+class _Previewed(Exception):
+    """Leaves a dry run's transaction, undoing what it wrote, with what it would have changed."""
+
+    def __init__(self, preview: dict):
+        self.preview = preview
 
 
 def _problem(line: int, reference: str, problem: str) -> dict:
@@ -359,24 +416,127 @@ def iso_committees_import(
     actor=None,
     file_name: str = "",
     progress: Progress | None = None,
+    confirm_large_change: bool = False,
 ) -> ImportRun:
     """Import (or re-import) the ISO committee file (a path, or an open binary file such as an upload);
     returns the run, whose `summary` counts the changes. With `progress` (a background job), it reports
     where it is, stops at a progress point if the owner cancels (the transaction saves nothing), and marks
-    the job done inside the import's transaction, with the run's summary as its result."""
+    the job done inside the import's transaction, with the run's summary as its result. A file that would
+    disband a large share of the committees is refused (LargeChange) unless `confirm_large_change`."""
     as_of = as_of or timezone.localdate()
     file_name = file_name or (Path(path).name if isinstance(path, (str, Path)) else getattr(path, "name", "") or "")
     rows = parse_file(path, progress=progress)
     try:
         with transaction.atomic():
-            run = _apply(rows, as_of=as_of, actor=actor, file_name=file_name, sha256=_sha256(path), progress=progress)
+            run, _importer = _apply(
+                rows,
+                as_of=as_of,
+                actor=actor,
+                file_name=file_name,
+                sha256=_sha256(path),
+                progress=progress,
+                confirm_large_change=confirm_large_change,
+            )
             if progress is not None:
                 progress.succeeded(import_result(run))
             return run
     except IntegrityError as exc:
-        raise ValidationError(
-            _("The file conflicts with committees recorded by hand (same reference): %(error)s") % {"error": exc}
-        ) from exc
+        raise _conflict(exc) from exc
+
+
+def iso_committees_preview(
+    *, path: Source, as_of: datetime.date | None = None, progress: Progress | None = None
+) -> dict:
+    """What importing the file would change, committee by committee, saving nothing (a dry run: the import
+    runs in a transaction that is then undone). The preview holds the summary's counts, the first
+    PREVIEW_LIMIT committees that would change (added, disbanded, status, members joined, moved or left,
+    secretariat) with `changes_total`, `large_change` when the file would disband a large share of the
+    committees (then applying needs the operator's confirmation), the file's SHA-256 and the last import
+    it was compared with (`compared_with`), so that applying it later can check neither has moved."""
+    as_of = as_of or timezone.localdate()
+    rows = parse_file(path, progress=progress)
+    sha256 = _sha256(path)
+    try:
+        with transaction.atomic():
+            compared_with = _latest_run_id()  # before the dry run's own run
+            run, importer = _apply(
+                rows, as_of=as_of, actor=None, file_name="", sha256=sha256, progress=progress, preview=True
+            )
+            raise _Previewed(_preview(importer, run, sha256=sha256, compared_with=compared_with))
+    except _Previewed as done:
+        return done.preview
+    except IntegrityError as exc:
+        raise _conflict(exc) from exc
+
+
+def _conflict(exc: IntegrityError) -> ValidationError:
+    return ValidationError(
+        _("The file conflicts with committees recorded by hand (same reference): %(error)s") % {"error": exc}
+    )
+
+
+def _latest_run_id() -> int | None:
+    latest = ImportRun.objects.filter(source=ImportRun.Source.ISO_OPEN_DATA).order_by("-pk").first()
+    return latest.pk if latest is not None else None
+
+
+def _preview(importer: "_Importer", run: ImportRun, *, sha256: str, compared_with: int | None) -> dict:
+    """The changes of a dry run, committee by committee (read before its transaction is undone)."""
+    references = {committee.pk: committee.reference for committee in importer.by_iso.values()}
+    references.update(importer.gone_references)
+    organisation_ids = {event.organisation_id for event in importer.events if event.organisation_id} | {
+        event.previous_organisation_id for event in importer.events if event.previous_organisation_id
+    }
+    acronyms = {
+        pk: acronym or name.get("en") or name.get("fr") or str(pk)
+        for batch in chunks(organisation_ids)
+        for pk, acronym, name in Organisation.objects.filter(pk__in=batch).values_list("pk", "acronym", "name")
+    }
+    changes: dict[str, dict] = {}
+
+    def entry(reference: str, change: str = "changed") -> dict:
+        return changes.setdefault(reference, {"reference": reference, "change": change})
+
+    for pk in importer.created_ids:
+        entry(references[pk], "added")
+    for reference in importer.disbanded:
+        entry(reference, "disbanded")
+    for reference, old, new in importer.status_changes:
+        entry(reference)["status"] = [old, new]
+    kinds = ParticipationEvent.Kind
+    listed: dict[str, str] = {
+        kinds.JOINED_P: "joined_p",
+        kinds.JOINED_O: "joined_o",
+        kinds.MOVED_O_TO_P: "o_to_p",
+        kinds.MOVED_P_TO_O: "p_to_o",
+        kinds.LEFT: "left",
+    }
+    for event in importer.events:
+        if event.committee_id not in references:
+            continue
+        reference = references[event.committee_id]
+        if event.kind in listed:
+            entry(reference).setdefault(listed[event.kind], []).append(acronyms.get(event.organisation_id or 0, "?"))
+        elif event.kind == kinds.SECRETARIAT_MOVED:
+            entry(reference)["secretariat"] = [
+                acronyms.get(event.previous_organisation_id or 0, "—"),
+                acronyms.get(event.organisation_id or 0, "—"),
+            ]
+    ordered = sorted(changes.values(), key=lambda item: item["reference"])
+    for item in ordered:
+        for key in listed.values():
+            if key in item:
+                item[key].sort()
+    return {
+        "preview": True,
+        "as_of": run.as_of.isoformat(),
+        "sha256": sha256,
+        "compared_with": compared_with,
+        "summary": _summary(importer, baseline=importer.baseline, rows=len(importer.rows)),
+        "large_change": importer.large_change,
+        "changes": ordered[:PREVIEW_LIMIT],
+        "changes_total": len(ordered),
+    }
 
 
 def import_result(run: ImportRun) -> dict:
@@ -396,6 +556,12 @@ class _Importer:
             Organisation.objects.filter(iso_member_id__isnull=False).values_list("iso_member_id", "pk")
         )
         self.events: list[ParticipationEvent] = []
+        # What a preview lists (read by `_preview`).
+        self.created_ids: set[int] = set()
+        self.status_changes: list[tuple[str, str, str]] = []
+        self.disbanded: list[str] = []
+        self.gone_references: dict[int, str] = {}
+        self.large_change: dict | None = None
 
     def organisation(self, iso_id: int, acronym: str) -> int | None:
         pk = self.organisations.get(iso_id)
@@ -428,6 +594,8 @@ class _Importer:
             for committee in Committee.objects.filter(iso_id__isnull=True, study_period="")
         }
         now = timezone.now()
+        statuses = {committee.pk: committee.status for committee in by_iso.values()}
+        statuses.update({committee.pk: committee.status for committee in by_reference.values()})
         created, updated = [], []
         self.old_secretariat: dict[int, int | None] = {}
         fields = ["body", "kind", "reference", "title", "scope", "status", "creation_date", "sort_key"]
@@ -466,20 +634,24 @@ class _Importer:
                 committee.updated_at = now
                 committee.last_import = self.run
                 updated.append(committee)
-        Committee.objects.bulk_create(created, batch_size=500)
+        Committee.objects.bulk_create(created, batch_size=rows_per_statement(24, 500))
         Committee.objects.bulk_update(
             updated,
             [*fields, "secretariat", "iso_id", "disbanded_on", "version", "updated_at", "last_import"],
-            batch_size=200,
+            batch_size=rows_per_statement(2 * 15 + 1, 200),
         )
+        self.status_changes = [
+            (committee.reference, statuses[committee.pk], committee.status)
+            for committee in updated
+            if committee.pk in statuses and statuses[committee.pk] != committee.status
+        ]
         self.counts["committees_created"] += len(created)
         self.counts["committees_updated"] += len(updated)
         # Primary keys of the created rows, whatever the database returns from a bulk insert.
         pks = {
             iso_id: pk
-            for iso_id, pk in Committee.objects.filter(iso_id__in=[row.iso_id for row in self.rows]).values_list(
-                "iso_id", "pk"
-            )
+            for batch in chunks(row.iso_id for row in self.rows)
+            for iso_id, pk in Committee.objects.filter(iso_id__in=batch).values_list("iso_id", "pk")
             if iso_id is not None
         }
         for iso_id, committee in by_iso.items():
@@ -502,34 +674,41 @@ class _Importer:
             if committee.parent_id != parent_id:
                 committee.parent_id = parent_id
                 changed.append(committee)
-        Committee.objects.bulk_update(changed, ["parent"], batch_size=500)
+        Committee.objects.bulk_update(changed, ["parent"], batch_size=rows_per_statement(3, 500))
 
-    def disband_missing(self) -> None:
+    def disband_missing(self, *, confirmed: bool = False) -> None:
         recorded = Committee.objects.filter(iso_id__isnull=False).exclude(status=Committee.Status.DISBANDED)
-        gone = list(recorded.exclude(iso_id__in=self.by_iso.keys()))
-        if len(gone) > MASS_DISBAND_MIN and len(gone) * MASS_DISBAND_SHARE > (count := recorded.count()):
+        # Compared in Python, not with `exclude(iso_id__in=<every id of the file>)`: one parameter per row.
+        count = 0
+        gone = []
+        for committee in recorded.iterator(chunk_size=batch_size()):
+            count += 1
+            if committee.iso_id not in self.by_iso:
+                gone.append(committee)
+        self.large_change = None
+        if len(gone) > MASS_DISBAND_MIN and len(gone) * MASS_DISBAND_SHARE > count:
             # ISO never disbands so many committees at once: a file cut at a row's end would have them all
-            # disbanded with their memberships closed.
-            raise ValidationError(
-                _(
-                    "This file lacks %(missing)d of the %(recorded)d committees recorded from ISO: it looks cut "
-                    "short or filtered, not the whole ISO committee file. Nothing was saved."
-                )
-                % {"missing": len(gone), "recorded": count}
-            )
+            # disbanded with their memberships closed. Only the operator's explicit confirmation lets it.
+            self.large_change = {"missing": len(gone), "recorded": count}
+            if not confirmed:
+                raise LargeChange(len(gone), count)
+        self.disbanded = [committee.reference for committee in gone]
+        self.gone_references = {committee.pk: committee.reference for committee in gone}
         for committee in gone:
             committee.status = Committee.Status.DISBANDED
             committee.disbanded_on = self.as_of
             committee.version += 1
             committee.last_import = self.run
             self.event(committee.pk, ParticipationEvent.Kind.COMMITTEE_DISBANDED)
-        Committee.objects.bulk_update(gone, ["status", "disbanded_on", "version", "last_import"], batch_size=500)
-        self.counts["committees_disbanded"] += len(gone)
-        ids = [committee.pk for committee in gone]
-        self._close_memberships(CommitteeMembership.objects.filter(committee_id__in=ids, until__isnull=True))
-        self._close_roles(
-            LeadershipRole.objects.filter(committee_id__in=ids, role=LeadershipRole.Role.SECRETARIAT, end_date=None)
+        Committee.objects.bulk_update(
+            gone, ["status", "disbanded_on", "version", "last_import"], batch_size=rows_per_statement(2 * 4 + 1, 500)
         )
+        self.counts["committees_disbanded"] += len(gone)
+        for ids in chunks(committee.pk for committee in gone):
+            self._close_memberships(CommitteeMembership.objects.filter(committee_id__in=ids, until__isnull=True))
+            self._close_roles(
+                LeadershipRole.objects.filter(committee_id__in=ids, role=LeadershipRole.Role.SECRETARIAT, end_date=None)
+            )
 
     # Memberships ------------------------------------------------------------------------------------------
 
@@ -547,9 +726,14 @@ class _Importer:
         committee_ids = [committee.pk for committee in self.by_iso.values()]
         members: dict[tuple[int, int], tuple[int, str]] = {}
         liaisons: dict[tuple[int, int], tuple[int, str]] = {}
-        for pk, committee_id, member_id, liaison_id, status, liaison_name in CommitteeMembership.objects.filter(
-            committee_id__in=committee_ids, until__isnull=True
-        ).values_list("pk", "committee_id", "member_id", "liaison_iso_id", "status", "liaison_name"):
+        open_rows = (
+            row
+            for ids in chunks(committee_ids)
+            for row in CommitteeMembership.objects.filter(committee_id__in=ids, until__isnull=True).values_list(
+                "pk", "committee_id", "member_id", "liaison_iso_id", "status", "liaison_name"
+            )
+        )
+        for pk, committee_id, member_id, liaison_id, status, liaison_name in open_rows:
             if member_id is not None:
                 members[(committee_id, member_id)] = (pk, status)
             elif liaison_id is not None:
@@ -614,19 +798,25 @@ class _Importer:
         for pk, _name in liaisons.values():
             to_close.append(pk)
             self.counts["liaisons_closed"] += 1
-        closed = self._close_memberships(CommitteeMembership.objects.filter(pk__in=to_close)) if to_close else 0
+        closed = sum(
+            self._close_memberships(CommitteeMembership.objects.filter(pk__in=batch)) for batch in chunks(to_close)
+        )
         # Close before opening: one open interval per member and committee.
-        CommitteeMembership.objects.bulk_create(to_open, batch_size=1000)
-        CommitteeMembership.objects.bulk_update(renamed, ["liaison_name"], batch_size=500)
+        CommitteeMembership.objects.bulk_create(to_open, batch_size=rows_per_statement(10))
+        CommitteeMembership.objects.bulk_update(renamed, ["liaison_name"], batch_size=rows_per_statement(3, 500))
         self.counts["memberships_opened"] += len(to_open)
         self.counts["memberships_closed"] += closed
 
     def committee_liaisons(self) -> None:
         through = Committee.liaison_committees.through
         ids = [committee.pk for committee in self.by_iso.values()]
-        current = set(
-            through.objects.filter(from_committee_id__in=ids).values_list("from_committee_id", "to_committee_id")
-        )
+        current = {
+            pair
+            for batch in chunks(ids)
+            for pair in through.objects.filter(from_committee_id__in=batch).values_list(
+                "from_committee_id", "to_committee_id"
+            )
+        }
         wanted = set()
         for row in self.rows:
             source = self.by_iso[row.iso_id].pk
@@ -638,15 +828,20 @@ class _Importer:
             through.objects.filter(from_committee_id=source, to_committee_id=target).delete()
         through.objects.bulk_create(
             [through(from_committee_id=source, to_committee_id=target) for source, target in wanted - current],
-            batch_size=1000,
+            batch_size=rows_per_statement(3),
         )
 
     def secretariats(self) -> None:
         committee_ids = [committee.pk for committee in self.by_iso.values()]
         open_roles: dict[int, list[tuple[int, int]]] = {}
-        for pk, committee_id, organisation_id in LeadershipRole.objects.filter(
-            committee_id__in=committee_ids, role=LeadershipRole.Role.SECRETARIAT, end_date=None
-        ).values_list("pk", "committee_id", "organisation_id"):
+        held_rows = (
+            row
+            for ids in chunks(committee_ids)
+            for row in LeadershipRole.objects.filter(
+                committee_id__in=ids, role=LeadershipRole.Role.SECRETARIAT, end_date=None
+            ).values_list("pk", "committee_id", "organisation_id")
+        )
+        for pk, committee_id, organisation_id in held_rows:
             open_roles.setdefault(committee_id, []).append((pk, organisation_id))
         to_open, to_close = [], []
         for row in self.rows:
@@ -678,9 +873,9 @@ class _Importer:
                         import_run=self.run,
                     )
                 )
-        if to_close:
-            self._close_roles(LeadershipRole.objects.filter(pk__in=to_close))
-        LeadershipRole.objects.bulk_create(to_open, batch_size=1000)
+        for batch in chunks(to_close):
+            self._close_roles(LeadershipRole.objects.filter(pk__in=batch))
+        LeadershipRole.objects.bulk_create(to_open, batch_size=rows_per_statement(12))
 
 
 def _step(progress: Progress | None, label: str) -> None:
@@ -689,9 +884,38 @@ def _step(progress: Progress | None, label: str) -> None:
         progress.step(label)
 
 
+def _summary(importer: "_Importer", *, baseline: bool, rows: int) -> dict:
+    counts = importer.counts
+    return {
+        **{key: counts.get(key, 0) for key in SUMMARY_KEYS},
+        "rows": rows,
+        "baseline": baseline,
+        "joined_p": counts.get(ParticipationEvent.Kind.JOINED_P, 0),
+        "joined_o": counts.get(ParticipationEvent.Kind.JOINED_O, 0),
+        "o_to_p": counts.get(ParticipationEvent.Kind.MOVED_O_TO_P, 0),
+        "p_to_o": counts.get(ParticipationEvent.Kind.MOVED_P_TO_O, 0),
+        "left": counts.get(ParticipationEvent.Kind.LEFT, 0),
+        "secretariat_moved": counts.get(ParticipationEvent.Kind.SECRETARIAT_MOVED, 0),
+        "unknown_member_ids": len(importer.unknown),
+        "unknown_members": [
+            {"iso_member_id": iso_id, "acronym": acronym} for iso_id, acronym in sorted(importer.unknown.items())
+        ],
+    }
+
+
 def _apply(
-    rows: list[Row], *, as_of: datetime.date, actor, file_name: str, sha256: str, progress: Progress | None = None
-) -> ImportRun:
+    rows: list[Row],
+    *,
+    as_of: datetime.date,
+    actor,
+    file_name: str,
+    sha256: str,
+    progress: Progress | None = None,
+    confirm_large_change: bool = False,
+    preview: bool = False,
+) -> tuple[ImportRun, "_Importer"]:
+    """Write the file's changes in the current transaction. `preview`: a dry run (its caller undoes it), in
+    which a large change is noted (`large_change`) rather than refused, and nothing is audited or queued."""
     if connection.vendor == "postgresql":
         # One import at a time (two workers may each take one): the second compares its file with what the
         # first saved, once it has committed. SQLite runs one write transaction at a time anyway.
@@ -718,7 +942,7 @@ def _apply(
     _step(progress, _("Saving the committees"))
     importer.committees()
     _step(progress, _("Disbanding the committees no longer in the file"))
-    importer.disband_missing()
+    importer.disband_missing(confirmed=confirm_large_change or preview)
     _step(progress, _("Saving the memberships and the organisations in liaison"))
     importer.memberships()
     _step(progress, _("Saving the liaisons between committees"))
@@ -726,27 +950,15 @@ def _apply(
     _step(progress, _("Saving the secretariats"))
     importer.secretariats()
     _step(progress, _("Recording the changes as dated events"))
-    ParticipationEvent.objects.bulk_create(importer.events, batch_size=1000)
-    counts = importer.counts
-    run.summary = {
-        **{key: counts.get(key, 0) for key in SUMMARY_KEYS},
-        "rows": len(rows),
-        "baseline": baseline,
-        "joined_p": counts.get(ParticipationEvent.Kind.JOINED_P, 0),
-        "joined_o": counts.get(ParticipationEvent.Kind.JOINED_O, 0),
-        "o_to_p": counts.get(ParticipationEvent.Kind.MOVED_O_TO_P, 0),
-        "p_to_o": counts.get(ParticipationEvent.Kind.MOVED_P_TO_O, 0),
-        "left": counts.get(ParticipationEvent.Kind.LEFT, 0),
-        "secretariat_moved": counts.get(ParticipationEvent.Kind.SECRETARIAT_MOVED, 0),
-        "unknown_member_ids": len(importer.unknown),
-        "unknown_members": [
-            {"iso_member_id": iso_id, "acronym": acronym} for iso_id, acronym in sorted(importer.unknown.items())
-        ],
-    }
+    ParticipationEvent.objects.bulk_create(importer.events, batch_size=rows_per_statement(10))
+    run.summary = _summary(importer, baseline=baseline, rows=len(rows))
+    if importer.large_change is not None and not preview:
+        run.summary["large_change_confirmed"] = importer.large_change
     run.save(update_fields=["summary"])
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=run)
-    computed_schedule_refresh(source="committees")
-    return run
+    if not preview:
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=run)
+        computed_schedule_refresh(source="committees")
+    return run, importer
 
 
 # As a background job -----------------------------------------------------------------------------------------
@@ -754,25 +966,115 @@ def _apply(
 JOB_KIND = "iso-committees"
 
 
-def iso_committees_import_start(*, actor, upload, as_of: datetime.date | None = None) -> Job:
+def iso_committees_import_start(
+    *, actor, upload, as_of: datetime.date | None = None, preview: bool = False, confirm_large_change: bool = False
+) -> Job:
     """Queue the import of an uploaded ISO committee file, as of `as_of` (default: today, the day it is
-    started). The job's upload is removed when it ends."""
+    started). `preview`: a dry run that lists what the file would change, and keeps the file for the
+    operator to apply (`iso_committees_preview_apply`) or discard. The job's upload is removed when it ends."""
     if not access.iso_import_can_start(actor):
         raise PermissionDenied
     as_of = as_of or timezone.localdate()
-    return job_start(actor=actor, kind=JOB_KIND, params={"as_of": as_of.isoformat()}, upload=upload)
+    params: dict = {"as_of": as_of.isoformat()}
+    if preview:
+        params["preview"] = True
+        _pending_sweep()
+    if confirm_large_change:
+        params["confirm_large_change"] = True
+    return job_start(actor=actor, kind=JOB_KIND, params=params, upload=upload)
+
+
+# A previewed file waits here for the operator's decision (it holds no personal data: committees and the
+# acronyms of national bodies); one left over a day is removed when the next preview starts.
+PENDING_FOLDER = "committees/iso-pending"
+PENDING_HOURS = 24
+
+
+def _pending_name(job: Job) -> str:
+    return f"{PENDING_FOLDER}/{job.pk}.csv"
+
+
+def _pending_sweep() -> None:
+    try:
+        _folders, files = default_storage.listdir(PENDING_FOLDER)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    limit = timezone.now() - datetime.timedelta(hours=PENDING_HOURS)
+    for name in files:
+        path = f"{PENDING_FOLDER}/{name}"
+        with contextlib.suppress(OSError):
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
+
+
+def iso_committees_preview_pending(job: Job) -> bool:
+    """Whether a preview's file still waits to be applied or discarded."""
+    return bool(job.result.get("pending")) and default_storage.exists(_pending_name(job))
+
+
+def iso_committees_preview_discard(*, actor, job: Job) -> None:
+    """The operator cancels a previewed import: its kept file is removed, nothing is imported."""
+    if not access.iso_import_can_start(actor):
+        raise PermissionDenied
+    default_storage.delete(_pending_name(job))
+    Job.objects.filter(pk=job.pk).update(result={**job.result, "pending": False, "discarded": True})
+
+
+def iso_committees_preview_apply(*, actor, job: Job, confirm_large_change: bool = False) -> Job:
+    """Import the file a preview job kept, as previewed (same date): a new job, whose file must be the one
+    previewed and whose import must compare it with the same last import, else it is refused (preview
+    again). A large change needs `confirm_large_change`."""
+    if not access.iso_import_can_start(actor):
+        raise PermissionDenied
+    if not iso_committees_preview_pending(job):
+        raise ValidationError(_("This preview is no longer waiting to be applied: upload the file again."))
+    if job.result.get("large_change") and not confirm_large_change:
+        raise ValidationError(
+            {"confirm_large_change": [_("Tick the box to confirm that this large change is what ISO published.")]}
+        )
+    name = _pending_name(job)
+    with default_storage.open(name, "rb") as handle:
+        upload = File(handle, name=job.upload_name or "iso_technical_committees.csv")
+        applied = job_start(
+            actor=actor,
+            kind=JOB_KIND,
+            params={
+                "as_of": job.params["as_of"],
+                "confirm_large_change": confirm_large_change,
+                "preview_of": job.pk,
+                "sha256": job.result["sha256"],
+                "compared_with": job.result.get("compared_with"),
+            },
+            upload=upload,
+        )
+    default_storage.delete(name)
+    Job.objects.filter(pk=job.pk).update(result={**job.result, "pending": False, "applied_by": applied.pk})
+    return applied
 
 
 def iso_committees_import_work(job: Job, progress: Progress) -> dict:
-    """The job's work: the import of its upload. A file with problems fails the job with a message and,
-    for bad rows, each row's problem (the job's result)."""
+    """The job's work: the import of its upload, or its preview. A file with problems fails the job with a
+    message and, for bad rows, each row's problem (the job's result)."""
     if not job.upload:
         raise JobRefused(_("The uploaded file is no longer there: upload it again."))
     as_of = datetime.date.fromisoformat(job.params["as_of"]) if job.params.get("as_of") else None
     try:
         with job.upload.open("rb") as handle:
+            if job.params.get("preview"):
+                preview = iso_committees_preview(path=handle, as_of=as_of, progress=progress)
+                handle.seek(0)
+                default_storage.delete(_pending_name(job))
+                default_storage.save(_pending_name(job), File(handle))
+                return {**preview, "pending": True}
+            if job.params.get("sha256"):
+                _check_unchanged(handle, job.params)
             run = iso_committees_import(
-                path=handle, as_of=as_of, actor=job.owner, file_name=job.upload_name, progress=progress
+                path=handle,
+                as_of=as_of,
+                actor=job.owner,
+                file_name=job.upload_name,
+                progress=progress,
+                confirm_large_change=bool(job.params.get("confirm_large_change")),
             )
     except FileProblems as refused:
         count = len(refused.problems)
@@ -782,6 +1084,23 @@ def iso_committees_import_work(job: Job, progress: Progress) -> dict:
             count,
         ) % {"count": count}
         raise JobRefused(message, {"errors": refused.problems, "error_count": count}) from refused
+    except LargeChange as refused:
+        raise JobRefused(
+            " ".join(refused.messages), {"large_change": {"missing": refused.missing, "recorded": refused.recorded}}
+        ) from refused
     except ValidationError as refused:
         raise JobRefused(" ".join(refused.messages)) from refused
     return import_result(run)
+
+
+def _check_unchanged(handle, params: dict) -> None:
+    """A previewed file is applied as it was previewed, against the same last import."""
+    if _sha256(handle) != params["sha256"]:
+        raise ValidationError(_("The file is not the one previewed: nothing was saved. Preview it again."))
+    if _latest_run_id() != params.get("compared_with"):
+        raise ValidationError(
+            _(
+                "Another import was made since this preview, so it no longer says what would change: nothing "
+                "was saved. Preview the file again."
+            )
+        )

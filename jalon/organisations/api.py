@@ -5,12 +5,10 @@ from typing import Any
 import django_filters
 from django.db.models import Prefetch, QuerySet
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from jalon.api.fields import MultilingualField
-from jalon.api.versions import VersionRequired
+from jalon.api.versions import VersionedUpdateMixin, VersionRequired
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in_database
 from jalon.organisations import access, services
@@ -78,6 +76,7 @@ class OrganisationFilter(django_filters.FilterSet):
 
 
 class OrganisationViewSet(
+    VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -88,6 +87,9 @@ class OrganisationViewSet(
     """Standards bodies, SDOs, donors, ministries and social partners, with their SDO memberships."""
 
     serializer_class = OrganisationSerializer
+    update_service = staticmethod(services.organisation_update)
+    update_keyword = "organisation"
+    update_fields = services.ORGANISATION_FIELDS
     filterset_class = OrganisationFilter
     search_fields = ["name__en", "name__fr", "acronym"]
     ordering_fields = ["name", "acronym", "id"]
@@ -127,19 +129,6 @@ class OrganisationViewSet(
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.organisation_create(actor=self.request.user, **self._fields(serializer))
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        organisation = self.get_object()
-        serializer = self.get_serializer(organisation, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        organisation = services.organisation_update(
-            actor=request.user,
-            organisation=organisation,
-            version=serializer.validated_data.get("version"),
-            **self._fields(serializer),
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=organisation.pk)).data)
 
     def perform_destroy(self, instance: Organisation) -> None:
         services.organisation_delete(actor=self.request.user, organisation=instance)

@@ -25,8 +25,8 @@ class RegionSerializer(serializers.ModelSerializer):
 
 class CountrySerializer(serializers.ModelSerializer):
     name = MultilingualField(read_only=True)
-    region = serializers.CharField(source="region.m49", default=None, read_only=True)
-    sub_region = serializers.CharField(source="sub_region.m49", default=None, read_only=True)
+    region = serializers.CharField(source="region.m49", default=None, allow_null=True, read_only=True)
+    sub_region = serializers.CharField(source="sub_region.m49", default=None, allow_null=True, read_only=True)
     income_group = serializers.CharField(source="cls_income", read_only=True, allow_null=True)
     ldc = serializers.SerializerMethodField()
     lldc = serializers.SerializerMethodField()

@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jalon.api.versions import VERSION_REQUIRED
+from jalon.api.versions import VersionedUpdateMixin
 from jalon.lib.multilingual import text_in
 from jalon.results import access, selectors, services
 from jalon.results.models import Indicator, Measurement, Milestone, Period, Programme, Result
@@ -273,16 +273,8 @@ class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The version you read; a newer one is refused (409).")
 
 
-class ChangeVersionSerializer(serializers.Serializer):
-    """A change to a value sends the version it read (jalon/api/versions.py): never a blind overwrite."""
-
-    version = serializers.IntegerField(
-        help_text="The version you read; required; a newer one is refused (409).",
-        error_messages={"required": VERSION_REQUIRED},
-    )
-
-
 class MeasurementViewSet(
+    VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -292,6 +284,9 @@ class MeasurementViewSet(
     """Reported values. Anyone sees approved values of visible programmes; reporters their own too."""
 
     serializer_class = MeasurementSerializer
+    # A change sends the version it read (VersionedUpdateMixin: 400 without it, 409 if older).
+    update_service = staticmethod(services.measurement_update)
+    update_keyword = "measurement"
     filterset_fields = ["indicator", "status"]
     ordering_fields = ["id", "created_at"]
     ordering = ["id"]
@@ -325,29 +320,23 @@ class MeasurementViewSet(
     def can_change(self, user, obj):
         return access.measurement_can_edit(user, obj)
 
-    def update(self, request, *args, **kwargs):
-        """Change a value; send the `version` you read: a newer one answers 409 and nothing changes."""
-        measurement = self.get_object()
-        serializer = self.get_serializer(measurement, data=request.data, partial=kwargs.pop("partial", False))
-        serializer.is_valid(raise_exception=True)
-        data = {key: value for key, value in serializer.validated_data.items() if key in services.MEASUREMENT_FIELDS}
-        programme = measurement.indicator.result.programme
-        if "organisation" in data and not access.measurement_can_report_for(
-            request.user, programme, data["organisation"]
+    def update_arguments(self, serializer) -> dict:
+        data = serializer.validated_data
+        return {
+            **{key: value for key, value in data.items() if key in services.MEASUREMENT_FIELDS},
+            "submit": data.get("submit", False),
+        }
+
+    def update_refused(self, record, serializer):
+        organisation = serializer.validated_data.get("organisation")
+        programme = record.indicator.result.programme
+        if organisation is not None and not access.measurement_can_report_for(
+            self.request.user, programme, organisation
         ):
             return Response(
                 {"organisation": [_("Report for your own organisation.")]}, status=status.HTTP_400_BAD_REQUEST
             )
-        version = ChangeVersionSerializer(data=request.data)
-        version.is_valid(raise_exception=True)
-        measurement = services.measurement_update(
-            actor=request.user,
-            measurement=measurement,
-            version=version.validated_data.get("version"),
-            submit=serializer.validated_data.get("submit", False),
-            **data,
-        )
-        return Response(self.get_serializer(measurement).data)
+        return None
 
     @extend_schema(request=VersionSerializer, responses=MeasurementSerializer)
     @action(detail=True, methods=["post"])

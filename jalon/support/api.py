@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from jalon.activities.models import Activity
 from jalon.api.permissions import AccessPolicy
+from jalon.api.versions import VersionedUpdateMixin
 from jalon.committees.models import Meeting
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Currency
@@ -222,6 +223,7 @@ class FellowshipFilter(django_filters.FilterSet):
 
 
 class ApplicationViewSet(
+    VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -238,9 +240,6 @@ class ApplicationViewSet(
     service_fields: frozenset[str] = frozenset()
 
     def create_service(self, **fields) -> Application:
-        raise NotImplementedError
-
-    def update_service(self, **fields) -> Application:
         raise NotImplementedError
 
     def can_create(self, user):
@@ -266,20 +265,9 @@ class ApplicationViewSet(
         application = self.create_service(actor=request.user, **self._service_fields(serializer.validated_data))
         return Response(self.get_serializer(application).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):
+    def update_arguments(self, serializer) -> dict:
         """Change a draft; send the `version` you read: a newer one answers 409 and nothing changes."""
-        application = self.get_object()
-        serializer = self.get_serializer(application, data=request.data, partial=kwargs.pop("partial", False))
-        serializer.is_valid(raise_exception=True)
-        version = StepVersionSerializer(data=request.data)
-        version.is_valid(raise_exception=True)
-        application = self.update_service(
-            actor=request.user,
-            **{self.keyword: application},
-            version=version.validated_data.get("version"),
-            **self._service_fields(serializer.validated_data),
-        )
-        return Response(self.get_serializer(application).data)
+        return self._service_fields(serializer.validated_data)
 
     def _step(self, request, name: str, input_class, service):
         application = self.get_object()
@@ -294,7 +282,7 @@ class SponsorshipViewSet(ApplicationViewSet):
 
     serializer_class = SponsorshipSerializer
     filterset_class = SponsorshipFilter
-    keyword = "sponsorship"
+    keyword = update_keyword = "sponsorship"
     service_fields = frozenset(services.SPONSORSHIP_FIELDS) - {"committee"}
 
     def create_service(self, **fields) -> Sponsorship:
@@ -354,7 +342,7 @@ class FellowshipViewSet(ApplicationViewSet):
 
     serializer_class = FellowshipSerializer
     filterset_class = FellowshipFilter
-    keyword = "fellowship"
+    keyword = update_keyword = "fellowship"
     service_fields = frozenset(services.FELLOWSHIP_FIELDS)
 
     def create_service(self, **fields) -> Fellowship:

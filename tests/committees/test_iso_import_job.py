@@ -48,6 +48,12 @@ def only_job() -> Job:
     return Job.objects.get(kind=JOB_KIND)
 
 
+def post_and_apply(client, content: bytes = REAL, *, as_of: str = "2026-05-01", language: str = "en", **choices):
+    """Upload from the page (a preview job), then apply the previewed file from the preview's page."""
+    preview = post_file(client, content, as_of=as_of, language=language)
+    return client.post(preview["Location"], {"decision": "apply", **choices})
+
+
 def uploads_left(media_root) -> list:
     return [path for path in (media_root / "jobs").rglob("*") if path.is_file()]
 
@@ -66,17 +72,19 @@ def cut(content: bytes, share: float) -> bytes:
 def test_the_real_file_uploaded_from_the_page_is_imported_and_its_page_shows_the_summary(client_as, users, media_root):
     client = client_as("manager")
 
-    response = post_file(client)
+    response = post_and_apply(client)
 
-    job = only_job()
+    preview, job = Job.objects.filter(kind=JOB_KIND).order_by("pk")
     assert response.status_code == 302
     assert response["Location"] == page_url("committees:iso_import_job", pk=job.pk)
-    assert (job.status, job.owner, job.upload_name, job.params) == (
+    assert (job.status, job.owner, job.upload_name, job.params["as_of"], job.params["preview_of"]) == (
         "succeeded",
         users["manager"],
         "iso_technical_committees.csv",
-        {"as_of": "2026-05-01"},
+        "2026-05-01",
+        preview.pk,
     )
+    assert preview.params == {"as_of": "2026-05-01", "preview": True}
     run = ImportRun.objects.get()
     assert (run.created_by, run.file_name, run.as_of) == (users["manager"], "iso_technical_committees.csv", FIRST)
     assert job.result == {
@@ -105,13 +113,13 @@ def test_the_real_file_uploaded_from_the_page_is_imported_and_its_page_shows_the
 
 def test_a_later_file_reports_the_changes_and_unknown_members_in_french(client_as, tmp_path):
     client = client_as("admin")
-    post_file(client, language="fr")
+    post_and_apply(client, language="fr")
     rows = read_rows(ISO_COMMITTEES_FILE)
     rows[0]["oMembers.id"] = "[424242]"
     rows[0]["oMembers.acronym"] = "[XYZ]"
     write_rows(tmp_path / "later.csv", rows)
 
-    post_file(client, (tmp_path / "later.csv").read_bytes(), as_of="2026-10-01", language="fr")
+    post_and_apply(client, (tmp_path / "later.csv").read_bytes(), as_of="2026-10-01", language="fr")
 
     job = Job.objects.filter(kind=JOB_KIND).order_by("-pk").first()
     assert job.status == "succeeded" and job.language == "fr"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from jalon.activities import access, selectors
 from jalon.activities.forms import ActivityFilterForm
 from jalon.activities.models import Activity
-from jalon.activities.reach import min_group_size
+from jalon.activities.smallgroups import count_shown, min_group_size, part_count_shown, part_shown
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import active_content_language
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
@@ -47,8 +47,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     exact = selectors.activities_managed_among(request.user, rows)
     threshold = min_group_size()
     for activity in rows:
-        count = activity.registered_count
-        activity.participants_shown = count if activity.pk in exact or count == 0 or count >= threshold else None
+        activity.participants_shown = count_shown(activity.registered_count, exact=activity.pk in exact)
     return render(
         request,
         "activities/activity_list.html",
@@ -123,34 +122,22 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
 # Activity page --------------------------------------------------------------------------------------------------
 
 
-def _share_shown(part: int, whole: int, *, exact: bool, threshold: int) -> bool:
-    """Whether a part of a group may be shown to a reader who does not see the participants: neither the
-    part nor the rest of the group may be a group of 1 to threshold-1 people."""
-    if exact:
-        return True
-    rest = whole - part
-    return whole >= threshold and (part == 0 or part >= threshold) and (rest == 0 or rest >= threshold)
-
-
-def activity_results(*, activity: Activity, exact: bool) -> dict:
+def activity_results(*, activity: Activity, exact: bool, summary=None) -> dict:
     """The activity's results as the page shows them: a figure is None where it would describe fewer
     people than the small-group threshold, for readers who may not see the participants."""
-    summary = selectors.activity_summary(activity=activity)
+    summary = summary or selectors.activity_summary(activity=activity)
     counts = selectors.activity_counts(activity=activity)
     threshold = min_group_size()
     registered = summary.registered
 
-    def count(value):
-        return value if _share_shown(value, registered, exact=exact, threshold=threshold) else None
-
     def share(part, whole, percent):
-        return percent if whole and _share_shown(part, whole, exact=exact, threshold=threshold) else None
+        return percent if whole and part_shown(part, whole, exact=exact) else None
 
     return {
         "threshold": threshold,
-        "registered": registered if exact or registered == 0 or registered >= threshold else None,
-        "attended": count(counts["attended"]),
-        "completed": count(summary.completed),
+        "registered": count_shown(registered, exact=exact),
+        "attended": part_count_shown(counts["attended"], registered, exact=exact),
+        "completed": part_count_shown(summary.completed, registered, exact=exact),
         "average_gain": summary.average_gain
         if summary.average_gain is not None and (exact or counts["tested"] >= threshold)
         else None,
@@ -167,16 +154,16 @@ def activity_detail(request: HttpRequest, code: str) -> HttpResponse:
     can_manage = access.activity_can_manage(request.user, activity)
     can_see_people = access.activity_participants_visible(request.user, activity)
     sessions = list(selectors.activity_sessions(activity=activity))
-    threshold = min_group_size()
+    summary = selectors.activity_summary(activity=activity)
     for session in sessions:
-        count = session.present_count
-        session.present_shown = count if can_see_people or count == 0 or count >= threshold else None
+        # Present at a session, among those registered: neither those present nor those absent may be few.
+        session.present_shown = part_count_shown(session.present_count, summary.registered, exact=can_see_people)
     context = {
         "activity": activity,
         **selectors.activity_relations(activity),
         "sessions": sessions,
         "outputs": selectors.activity_outputs_shown(request.user, activity),
-        "results": activity_results(activity=activity, exact=can_see_people),
+        "results": activity_results(activity=activity, exact=can_see_people, summary=summary),
         "can_manage": can_manage,
         "can_delete": access.activity_can_delete(request.user, activity),
         "can_see_people": can_see_people,

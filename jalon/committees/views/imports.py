@@ -4,21 +4,29 @@ background (jalon.committees.iso_import, jalon.committees.tasks)."""
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jalon.committees import access, selectors
-from jalon.committees.forms import IsoImportForm
-from jalon.committees.iso_import import JOB_KIND, iso_committees_import_start
+from jalon.committees.forms import IsoApplyForm, IsoImportForm
+from jalon.committees.iso_import import (
+    JOB_KIND,
+    iso_committees_import_start,
+    iso_committees_preview_apply,
+    iso_committees_preview_discard,
+    iso_committees_preview_pending,
+)
 from jalon.committees.models import ATTRIBUTION, ATTRIBUTION_URL
 from jalon.jobs.access import access_job, job_can_cancel
 from jalon.jobs.models import Job
 from jalon.jobs.services import job_check
 from jalon.jobs.views import refresh_seconds
+from jalon.web.listing import paginate, query_without
 from jalon.web.pages import form_page
 
 # Problems listed on the page; the rest are counted.
@@ -32,11 +40,12 @@ def iso_import(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         form=IsoImportForm(request.POST or None, request.FILES or None),
+        # First a preview (a dry run in the background): the operator sees what would change, then applies.
         save=lambda form: iso_committees_import_start(
-            actor=request.user, upload=form.cleaned_data["file"], as_of=form.cleaned_data["as_of"]
+            actor=request.user, upload=form.cleaned_data["file"], as_of=form.cleaned_data["as_of"], preview=True
         ),
         done=lambda job: reverse("committees:iso_import_job", kwargs={"pk": job.pk}),
-        message=_("File received: it is imported in the background."),
+        message=_("File received: what it would change is worked out in the background, then shown for you to apply."),
         template="committees/iso_import.html",
         context={
             "runs": selectors.iso_import_runs_recent(),
@@ -50,8 +59,34 @@ def iso_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def iso_import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_check(access_job(request.user, pk, kind=JOB_KIND))
-    summary = job.result.get("summary", {}) if job.status == Job.Status.SUCCEEDED else {}
+    succeeded = job.status == Job.Status.SUCCEEDED
+    preview = succeeded and bool(job.result.get("preview"))
+    summary = job.result.get("summary", {}) if succeeded else {}
     problems = job.result.get("errors", []) if job.status == Job.Status.FAILED else []
+    can_import = access.iso_import_can_start(request.user)
+    pending = preview and can_import and iso_committees_preview_pending(job)
+    large = bool(job.result.get("large_change"))
+    form = IsoApplyForm(request.POST or None, large=large) if pending else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            if request.POST.get("decision") == "discard":
+                iso_committees_preview_discard(actor=request.user, job=job)
+                messages.success(request, _("Import cancelled: nothing was imported and the file was deleted."))
+                return redirect("committees:iso_import")
+            try:
+                applied = iso_committees_preview_apply(
+                    actor=request.user,
+                    job=job,
+                    confirm_large_change=form.cleaned_data.get("confirm_large_change", False),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The previewed file is being imported in the background."))
+                return redirect("committees:iso_import_job", pk=applied.pk)
+    changes = paginate(request, job.result.get("changes", [])) if preview else None
     return render(
         request,
         "committees/iso_import_job.html",
@@ -60,11 +95,19 @@ def iso_import_job(request: HttpRequest, pk: int) -> HttpResponse:
             "as_of": datetime.date.fromisoformat(job.params["as_of"]) if job.params.get("as_of") else None,
             "refresh": refresh_seconds(job),
             "can_cancel": job_can_cancel(request.user, job),
-            "can_import": access.iso_import_can_start(request.user),
+            "can_import": can_import,
             "summary_lines": _summary_lines(summary),
             "summary": summary,
             "problems": problems[:PROBLEMS_SHOWN],
             "more_problems": max(0, len(problems) - PROBLEMS_SHOWN),
+            "preview": preview,
+            "pending": pending,
+            "form": form,
+            "large_change": job.result.get("large_change"),
+            "page": changes,
+            "changes_total": job.result.get("changes_total", 0),
+            "changes_listed": len(job.result.get("changes", [])),
+            "query": query_without(request, "page"),
         },
     )
 
