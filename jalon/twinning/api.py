@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from jalon.api.fields import MultilingualField
 from jalon.api.permissions import AccessPolicy
+from jalon.api.versions import VersionedUpdateMixin
 from jalon.committees.models import Committee
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Currency
@@ -172,6 +173,7 @@ STEP_SERVICES: dict[str, tuple[type[serializers.Serializer], Callable[..., Arran
 
 
 class ArrangementViewSet(
+    VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -211,19 +213,11 @@ class ArrangementViewSet(
         arrangement = services.arrangement_create(actor=request.user, **self._fields(serializer.validated_data))
         return Response(self.get_serializer(arrangement).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):
-        arrangement = self.get_object()
-        serializer = self.get_serializer(arrangement, data=request.data, partial=kwargs.pop("partial", False))
-        serializer.is_valid(raise_exception=True)
-        version = VersionSerializer(data=request.data)
-        version.is_valid(raise_exception=True)
-        arrangement = services.arrangement_update(
-            actor=request.user,
-            arrangement=arrangement,
-            version=version.validated_data.get("version"),
-            **self._fields(serializer.validated_data),
-        )
-        return Response(self.get_serializer(arrangement).data)
+    update_service = staticmethod(services.arrangement_update)
+    update_keyword = "arrangement"
+
+    def update_arguments(self, serializer) -> dict:
+        return self._fields(serializer.validated_data)
 
     def _step(self, request, name: str):
         arrangement = self.get_object()

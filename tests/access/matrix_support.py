@@ -35,6 +35,18 @@ def _base(ctx):
         start_date=today - datetime.timedelta(days=400),
         end_date=today + datetime.timedelta(days=400),
     )
+    # Fellowships are ITU's: filed in a programme of ITU.
+    itu, _created = Organisation.objects.get_or_create(
+        acronym="ITU",
+        defaults={"name": {"en": "International Telecommunication Union"}, "kind": Organisation.Kind.INTERNATIONAL_SDO},
+    )
+    itu_programme = Programme.objects.create(
+        code="support-matrix-itu",
+        owner=itu,
+        title={"en": "Support matrix (ITU)"},
+        start_date=today - datetime.timedelta(days=400),
+        end_date=today + datetime.timedelta(days=400),
+    )
     committee = Committee.objects.create(body="iso", kind="tc", reference="ISO/TC 999", title={"en": "Matrix"})
     for member in (ctx.nsb, ctx.other_nsb):
         CommitteeMembership.objects.create(committee=committee, member=member, status="p")
@@ -48,11 +60,13 @@ def _base(ctx):
             committee=committee, title={"en": "M"}, start_date=start, end_date=start + datetime.timedelta(days=2)
         )
 
-    future, past = meeting(committee, 40), meeting(committee, -3)
-    itu_meeting = meeting(study_group, 40)
+    # Beyond the six weeks applications must be filed before (a late one is flagged and needs a note).
+    future, past = meeting(committee, 60), meeting(committee, -3)
+    itu_meeting = meeting(study_group, 60)
     FellowshipEligibility.objects.create(year=itu_meeting.start_date.year, country=ctx.nsb.country)
     return {
         "programme": programme,
+        "itu_programme": itu_programme,
         "future": future,
         "past": past,
         "itu_meeting": itu_meeting,
@@ -104,7 +118,7 @@ def fellowship(status: str):
         b = base(ctx)
         created = services.fellowship_create(
             actor=ctx.users["manager"],
-            programme=b["programme"],
+            programme=b["itu_programme"],
             organisation=ctx.nsb,
             person=b["expert"],
             meeting=b["itu_meeting"],
@@ -186,7 +200,7 @@ def sponsorship_form(ctx) -> dict:
 def fellowship_form(ctx) -> dict:
     b = base(ctx)
     return {
-        "programme": b["programme"].pk,
+        "programme": b["itu_programme"].pk,
         "organisation": ctx.nsb.pk,
         "person": b["expert"].pk,
         "meeting": b["itu_meeting"].pk,
@@ -333,7 +347,7 @@ def sponsorship_api_body(ctx) -> dict:
 def fellowship_api_body(ctx) -> dict:
     b = base(ctx)
     return {
-        "programme": b["programme"].code,
+        "programme": b["itu_programme"].code,
         "organisation": ctx.nsb.pk,
         "person": b["expert"].pk,
         "meeting": b["itu_meeting"].pk,
