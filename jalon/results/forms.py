@@ -94,7 +94,15 @@ class MeasurementForm(forms.ModelForm):
             "comment",
             "evidence",
             "evidence_url",
+            "collected_on",
         ]
+        widgets = {"collected_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "collected_on": gettext_lazy(
+                "When the value was observed; the end of the period if left empty. Within a period, the latest "
+                "value of each organisation counts for indicators reported as levels."
+            )
+        }
 
     def __init__(self, *args, indicator: Indicator, user, **kwargs):
         super().__init__(*args, **kwargs)

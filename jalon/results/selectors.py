@@ -532,7 +532,8 @@ class IndicatorPage:
     periods: list[Period]
     progress: IndicatorProgress
     breakdown: list[dict]
-    history: QuerySet[Measurement]
+    history: list[Measurement]
+    amended: set[int] = field(default_factory=set)  # approved values with an amendment waiting
 
 
 def indicator_page(*, user, indicator: Indicator) -> IndicatorPage:
@@ -547,11 +548,14 @@ def indicator_page(*, user, indicator: Indicator) -> IndicatorPage:
             "period", "dimension_value__dimension", "organisation", "author", "reviewer"
         ),
     ).order_by("period__start", "-updated_at")
+    history = list(history)
+    waiting = (Measurement.Status.DRAFT, Measurement.Status.SUBMITTED, Measurement.Status.RETURNED)
     return IndicatorPage(
         periods=periods,
         progress=report.indicators[indicator.pk],
         breakdown=indicator_breakdown(indicator=indicator, periods=periods),
         history=history,
+        amended={m.amends_id for m in history if m.amends_id and m.status in waiting},
     )
 
 

@@ -227,7 +227,12 @@ MEASUREMENT_FIELDS = (
     "evidence_url",
     "dimension_value",
     "organisation",
+    "collected_on",
 )
+# What an amendment takes over from the approved value it changes.
+AMENDED_FIELDS = ("indicator", "period", *MEASUREMENT_FIELDS)
+OPEN_STATUSES = (Measurement.Status.DRAFT, Measurement.Status.SUBMITTED, Measurement.Status.RETURNED)
+HUNDRED = Decimal(100)
 
 
 def _validate_measurement(measurement: Measurement) -> None:
@@ -241,6 +246,15 @@ def _validate_measurement(measurement: Measurement) -> None:
         and not indicator.dimensions.filter(pk=measurement.dimension_value.dimension_id).exists()
     ):
         raise ValidationError({"dimension_value": _("This indicator is not disaggregated that way.")})
+    if measurement.collected_on is None:
+        measurement.collected_on = measurement.period.end
+    elif measurement.collected_on < measurement.period.start:
+        raise ValidationError(
+            {
+                "collected_on": _("The collection date cannot be before the period starts (%(start)s).")
+                % {"start": measurement.period.start.isoformat()}
+            }
+        )
     if indicator.measure == Measure.QUALITATIVE:
         if not measurement.text.strip():
             raise ValidationError({"text": _("Describe the result: this indicator is qualitative.")})
@@ -254,9 +268,73 @@ def _validate_measurement(measurement: Measurement) -> None:
             raise ValidationError({"denominator": _("The denominator must be greater than zero.")})
         if measurement.numerator < 0:
             raise ValidationError({"numerator": _("The numerator cannot be negative.")})
-        measurement.value = (measurement.numerator * 100 / measurement.denominator).quantize(Decimal("0.0001"))
+        derived = measurement.numerator * HUNDRED / measurement.denominator
+        _check_percentage(measurement.value, derived, measurement.numerator, measurement.denominator)
+        measurement.value = derived.quantize(Decimal("0.0001"))
     if measurement.value is None:
         raise ValidationError({"value": _("Enter a value.")})
+    if indicator.measure == Measure.COUNT and measurement.value < 0 and not indicator.allows_corrections:
+        raise ValidationError({"value": _("A count cannot be negative (this indicator does not take corrections).")})
+    if indicator.measure == Measure.PERCENTAGE:
+        _check_percentage_mix(measurement)
+
+
+def _check_percentage(value: Decimal | None, derived: Decimal, numerator: Decimal, denominator: Decimal) -> None:
+    """A percentage typed beside its numerator and denominator must say the same, to the places it was typed
+    with (70 or 70.0 for 84/120; not 71): else it is refused, never silently replaced."""
+    if value is None:
+        return
+    exponent = value.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if derived.quantize(Decimal(1).scaleb(-places)) != value:
+        raise ValidationError(
+            {
+                "value": _(
+                    "%(value)s %% disagrees with %(numerator)s / %(denominator)s = %(derived)s %%: correct the "
+                    "value, or leave it empty to have it computed."
+                )
+                % {
+                    "value": _plain(value),
+                    "numerator": _plain(numerator),
+                    "denominator": _plain(denominator),
+                    "derived": _plain(derived.quantize(Decimal("0.01"))),
+                }
+            }
+        )
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _check_percentage_mix(measurement: Measurement) -> None:
+    """Percentages of one period are combined from numerators and denominators: one given bare beside others
+    given with them (or the reverse) could not be counted, so it is refused rather than dropped."""
+    bare = measurement.denominator is None
+    others = Measurement.objects.filter(
+        indicator_id=measurement.indicator_id,
+        period_id=measurement.period_id,
+        status__in=(Measurement.Status.SUBMITTED, Measurement.Status.APPROVED),
+    ).exclude(pk__in=[pk for pk in (measurement.pk, measurement.amends_id) if pk])
+    if bare and others.filter(denominator__isnull=False).exists():
+        raise ValidationError(
+            {
+                "denominator": _(
+                    "Other values of this period are given with their numerator and denominator: give them too, "
+                    "so that the values can be combined."
+                )
+            }
+        )
+    if not bare and others.filter(denominator__isnull=True).exists():
+        raise ValidationError(
+            {
+                "denominator": _(
+                    "Other values of this period are percentages given without numerator and denominator: they "
+                    "cannot be combined with this one. Ask for them to be completed first, or give the percentage "
+                    "alone."
+                )
+            }
+        )
 
 
 @transaction.atomic
@@ -294,6 +372,13 @@ def _check_reporter(actor, measurement: Measurement) -> None:
         raise ValidationError({"organisation": _("Report for your own organisation.")})
 
 
+def _not_computed(measurement: Measurement) -> None:
+    if measurement.computed:
+        raise ValidationError(
+            _("This value is computed from operational records: it cannot be changed, submitted or reviewed by hand.")
+        )
+
+
 def _locked(measurement: Measurement, version: int | None) -> Measurement:
     return locked(measurement, version, queryset=Measurement.objects.select_related("indicator__result", "period"))
 
@@ -308,26 +393,60 @@ def _save_audited(current: Measurement, before: dict, actor) -> Measurement:
 def measurement_update(
     *, actor, measurement: Measurement, version: int | None = None, submit: bool = False, **fields
 ) -> Measurement:
+    """Change a value. A draft or returned value is changed in place. An approved value is not: the change
+    is an amendment (a new value that `amends` it, submitted for approval), and the approved value stays
+    counted until the amendment is approved (then it is superseded); the history keeps both. Returns the
+    value changed, or the amendment."""
     unknown_fields(fields, MEASUREMENT_FIELDS, "measurement")
-    current = _locked(measurement, version)
+    current = _locked(measurement, version)  # a version conflict first: the page keeps the entry
+    _not_computed(current)
+    if not access.measurement_can_edit(actor, current):
+        raise ValidationError(
+            _("This value was sent for approval or decided since you opened it: it can no longer be changed here.")
+        )
+    if current.status == Measurement.Status.APPROVED:
+        return _amendment_create(actor=actor, approved=current, fields=fields)
     before = snapshot(current)
+    if ("numerator" in fields or "denominator" in fields) and "value" not in fields:
+        current.value = None  # derived again from the new numerator and denominator
     for key, value in fields.items():
         setattr(current, key, value)
     _validate_measurement(current)
     if current.organisation_id != before["organisation_id"]:
         _check_reporter(actor, current)
-    if current.status == Measurement.Status.APPROVED and not current.computed:
-        # A change to an approved value goes back through review.
-        current.status = Measurement.Status.SUBMITTED
-    if submit:
+    if submit or current.status == Measurement.Status.SUBMITTED:
         current.status, current.submitted_at = Measurement.Status.SUBMITTED, timezone.now()
     current.full_clean()
     return _save_audited(current, before, actor)
 
 
+def _amendment_create(*, actor, approved: Measurement, fields: dict) -> Measurement:
+    if approved.amendments.filter(status__in=OPEN_STATUSES).exists():
+        raise ValidationError(
+            _("An amendment of this value is already waiting for approval: change that amendment instead.")
+        )
+    values = {name: getattr(approved, name) for name in AMENDED_FIELDS}
+    if ("numerator" in fields or "denominator" in fields) and "value" not in fields:
+        values["value"] = None
+    values.update(fields)
+    amendment = Measurement(**values, amends=approved, author=actor if getattr(actor, "pk", None) else None)
+    _validate_measurement(amendment)
+    if amendment.organisation_id != approved.organisation_id:
+        _check_reporter(actor, amendment)
+    if all(getattr(amendment, name) == getattr(approved, name) for name in MEASUREMENT_FIELDS):
+        raise ValidationError(_("Nothing was changed: the approved value stays as it is."))
+    amendment.status, amendment.submitted_at = Measurement.Status.SUBMITTED, timezone.now()
+    amendment.full_clean()
+    amendment.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=amendment)
+    progress_changed(approved.period.programme_id)  # the pages say that an amendment is waiting
+    return amendment
+
+
 @transaction.atomic
 def measurement_submit(*, actor, measurement: Measurement, version: int | None = None) -> Measurement:
     current = _locked(measurement, version)
+    _not_computed(current)
     if current.status not in (Measurement.Status.DRAFT, Measurement.Status.RETURNED):
         raise ValidationError(_("Only a draft or a returned value can be submitted."))
     before = snapshot(current)
@@ -340,10 +459,12 @@ def measurement_review(
     *, actor, measurement: Measurement, approve: bool, note: str = "", version: int | None = None
 ) -> Measurement:
     """Approve a submitted value, or return it to its author with a note saying what to fix. Only the
-    programme's managers decide (checked here, not only in the pages and API, so that no caller skips it)."""
+    programme's managers decide (checked here, not only in the pages and API, so that no caller skips it).
+    Approving an amendment supersedes the value it amends (kept in the history, no longer counted)."""
     if not access.measurement_can_review(actor, measurement):
         raise ValidationError(_("Only the programme's managers review values."))
     current = _locked(measurement, version)
+    _not_computed(current)
     if current.status != Measurement.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be approved or returned."))
     if not approve and not note.strip():
@@ -351,6 +472,12 @@ def measurement_review(
     before = snapshot(current)
     current.status = Measurement.Status.APPROVED if approve else Measurement.Status.RETURNED
     current.review_note, current.reviewer, current.reviewed_at = note, actor, timezone.now()
+    if approve and current.amends_id:
+        amended = _locked(Measurement(pk=current.amends_id), None)
+        if amended.status == Measurement.Status.APPROVED:
+            amended_before = snapshot(amended)
+            amended.status = Measurement.Status.SUPERSEDED
+            versioned_save(amended, actor=actor, before=amended_before)
     return _save_audited(current, before, actor)
 
 

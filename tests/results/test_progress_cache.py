@@ -120,9 +120,9 @@ WRITES = {
         ),
         False,
     ),
-    "measurement_update (an approved value goes back to review)": (
+    "measurement_update (an amendment of an approved value waits; the approved value stays counted)": (
         lambda w: services.measurement_update(actor=w.users["manager"], measurement=w.approved, value=D(16)),
-        True,
+        False,
     ),
     "measurement_submit": (
         lambda w: services.measurement_submit(actor=w.users["contributor"], measurement=w.draft),

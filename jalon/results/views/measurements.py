@@ -38,8 +38,9 @@ def measurement_create(request, code: str, pk: int):
 
 @login_required
 def measurement_edit(request, pk: int):
-    measurement = access.access_measurement(request.user, pk, edit=True)
+    measurement = access.access_measurement(request.user, pk, edit=True, saving=request.method == "POST")
     indicator = measurement.indicator
+    amending = measurement.status == measurement.Status.APPROVED
     form = MeasurementForm(
         request.POST or None, request.FILES or None, instance=measurement, indicator=indicator, user=request.user
     )
@@ -54,8 +55,18 @@ def measurement_edit(request, pk: int):
             **f.for_service(),
         ),
         done=lambda saved: indicator.get_absolute_url(),
+        message=_(
+            "Your change is waiting for approval as an amendment: the approved value counts until it is approved."
+        )
+        if amending
+        else None,
         template="results/measurement_form.html",
-        context={"indicator": indicator, "programme": indicator.result.programme, "measurement": measurement},
+        context={
+            "indicator": indicator,
+            "programme": indicator.result.programme,
+            "measurement": measurement,
+            "amending": amending,
+        },
     )
 
 
