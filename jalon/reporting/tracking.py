@@ -47,7 +47,20 @@ def _plain(value: Decimal | None) -> str:
 
 
 def _header(table: TrackingTable) -> list[str]:
-    header = [_("Result"), _("Level"), _("Indicator"), _("Title"), _("Baseline"), _("Target"), _("Actual"), _("Status")]
+    header = [
+        _("Result"),
+        _("Level"),
+        _("Indicator"),
+        _("Title"),
+        _("Baseline"),
+        _("Overall target"),
+        _("Actual"),
+        _("Progress against the overall target (%)"),
+        _("Status"),
+        _("Latest period"),
+        _("Progress against the milestone (%)"),
+        _("Status against the milestone"),
+    ]
     for period in table.periods:
         header += [
             f"{period} · {_('Milestone')}",
@@ -56,6 +69,10 @@ def _header(table: TrackingTable) -> list[str]:
             f"{period} · {_('Status')}",
         ]
     return header
+
+
+def _percent(value: Decimal | None) -> str:
+    return _plain(value * 100 if value is not None else None)
 
 
 # Result code, level, indicator code, title: what people typed, before the figures.
@@ -73,13 +90,17 @@ def _lines(table: TrackingTable):
             _plain(item.baseline),
             _("pending baseline") if item.target_pending else _plain(item.target),
             _plain(item.actual),
-            str(STATUS_LABELS[item.status]),
+            _percent(item.overall_progress),
+            str(STATUS_LABELS[item.overall_status]),
+            safe_cell(str(item.latest.period)) if item.latest else "",
+            _percent(item.latest.progress) if item.latest else "",
+            str(STATUS_LABELS[item.latest.status]) if item.latest else "",
         ]
         for cell in item.cells:
             line += [
                 _("pending baseline") if cell.pending else _plain(cell.target),
                 _plain(cell.actual),
-                _plain(cell.progress * 100 if cell.progress is not None else None),
+                _percent(cell.progress),
                 str(STATUS_LABELS[cell.status]),
             ]
         yield line

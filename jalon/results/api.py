@@ -129,16 +129,47 @@ class ProgressCellSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
+class LatestPeriodSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    milestone = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    milestone_pending = serializers.BooleanField()
+    actual = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    progress = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    status = serializers.CharField()
+
+
 class IndicatorProgressSerializer(serializers.Serializer):
     indicator = serializers.CharField()
     result = serializers.CharField()
     title = serializers.CharField()
     baseline = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
-    target = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    target = serializers.DecimalField(
+        max_digits=24, decimal_places=4, allow_null=True, help_text="The overall (life-of-programme) target."
+    )
     target_pending = serializers.BooleanField()
-    actual = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
-    progress = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
-    status = serializers.CharField()
+    target_derived = serializers.BooleanField(help_text="The overall target is derived from the milestones.")
+    actual = serializers.DecimalField(
+        max_digits=24, decimal_places=4, allow_null=True, help_text="The whole programme's actual."
+    )
+    overall_from_records = serializers.BooleanField(
+        help_text="A distinct count computed over the whole span from the records, not a sum of periods."
+    )
+    overall_progress = serializers.DecimalField(
+        max_digits=24, decimal_places=4, allow_null=True, help_text="The whole programme against the overall target."
+    )
+    overall_status = serializers.CharField()
+    latest = LatestPeriodSerializer(
+        allow_null=True, help_text="The latest period with approved values, against that period's milestone."
+    )
+    progress = serializers.DecimalField(
+        max_digits=24, decimal_places=4, allow_null=True, help_text="The headline figure: see `headline`."
+    )
+    status = serializers.CharField(help_text="The headline status: see `headline`.")
+    headline = serializers.ChoiceField(
+        choices=["latest", "overall"],
+        help_text="Which figure `progress` and `status` are: the latest period's (when it has a milestone) or "
+        "the whole programme's.",
+    )
     periods = ProgressCellSerializer(many=True)
 
 
@@ -189,7 +220,9 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=IndicatorProgressSerializer(many=True))
     @action(detail=True)
     def progress(self, request, code=None):
-        """Per indicator and period: baseline, target, actual, progress and status (approved values only)."""
+        """Per indicator and period: baseline, target, actual, progress and status (approved values only); per
+        indicator, its two figures apart: the latest period against its milestone (`latest`) and the whole
+        programme against the overall target (`overall_progress`, `overall_status`)."""
         programme = self.get_object()
         audience = progress_audience(request.user, programme)
         # Cached as rendered (JSON of 1,000 cells costs more to render than to fetch), per media type
@@ -216,9 +249,24 @@ def _progress_rows(programme: Programme) -> Any:
                 "baseline": _q(item.baseline),
                 "target": _q(item.target),
                 "target_pending": item.target_pending,
+                "target_derived": item.target_derived,
                 "actual": _q(item.actual),
+                "overall_from_records": item.overall_from_records,
+                "overall_progress": _q(item.overall_progress),
+                "overall_status": item.overall_status.value,
+                "latest": None
+                if item.latest is None
+                else {
+                    "period": item.latest.period.code,
+                    "milestone": _q(item.latest.target),
+                    "milestone_pending": item.latest.pending,
+                    "actual": _q(item.latest.actual),
+                    "progress": _q(item.latest.progress),
+                    "status": item.latest.status.value,
+                },
                 "progress": _q(item.progress),
                 "status": item.status.value,
+                "headline": item.headline,
                 "periods": [
                     {
                         "period": c.period.code,

@@ -197,11 +197,45 @@ class ProgrammeForm(MultilingualForm):
         required=False,
         help_text=gettext_lazy("Everyone can see a published programme; publish it when the framework is ready."),
     )
+    progress_method = forms.ChoiceField(
+        label=gettext_lazy("Progress measured as"),
+        choices=Programme.ProgressMethod.choices,
+        initial=Programme.ProgressMethod.FROM_BASELINE,
+        required=False,
+    )
+    descending_scoring = forms.ChoiceField(
+        label=gettext_lazy("A falling indicator without baseline is scored"),
+        choices=Programme.DescendingScoring.choices,
+        initial=Programme.DescendingScoring.REACHED,
+        required=False,
+    )
+    descending_tolerance = decimal_field(
+        gettext_lazy("Tolerance above the target (%)"),
+        max_digits=6,
+        decimal_places=2,
+        help_text=gettext_lazy("For the tolerance band: an actual this far above the target still counts as reached."),
+    )
+    overall_target = forms.ChoiceField(
+        label=gettext_lazy("Overall target"),
+        choices=Programme.OverallTarget.choices,
+        initial=Programme.OverallTarget.TYPED,
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _offer(self, "owner", Organisation.objects.order_by(text_in_database("name")))
         _offer(self, "developing_rule", DevelopingCountryRule.objects.order_by("code"))
+
+    # The programme's choices of how progress is measured: left empty, the default (the OECD definition).
+    CHOICES_WITH_DEFAULTS = ("progress_method", "descending_scoring", "descending_tolerance", "overall_target")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.CHOICES_WITH_DEFAULTS:
+            if cleaned.get(name) in (None, ""):
+                cleaned[name] = Programme._meta.get_field(name).default
+        return cleaned
 
     def clean_languages(self):
         chosen = self.cleaned_data["languages"]
@@ -340,6 +374,11 @@ class IndicatorForm(MultilingualForm):
         help_text=gettext_lazy("Instead of a value: 50 means the baseline plus 50 %."),
     )
     target_note = MultilingualField(label=gettext_lazy("Target note"))
+    allows_corrections = forms.BooleanField(
+        label=gettext_lazy("Negative corrections allowed"),
+        required=False,
+        help_text=gettext_lazy("A count is never negative, unless a value may take back an earlier one."),
+    )
     means_of_verification = MultilingualField(label=gettext_lazy("Means of verification"), multiline=True)
     dimensions = ChoicesOfModel(
         label=gettext_lazy("Disaggregations"),

@@ -502,6 +502,10 @@ PROGRAMME_FIELDS = (
     "on_track_min",
     "at_risk_min",
     "published",
+    "progress_method",
+    "descending_scoring",
+    "descending_tolerance",
+    "overall_target",
 )
 INDICATOR_FIELDS = (
     "code",
@@ -519,6 +523,7 @@ INDICATOR_FIELDS = (
     "target_value",
     "target_relative_percent",
     "target_note",
+    "allows_corrections",
     "source",
     "computation",
     "means_of_verification",
@@ -616,6 +621,8 @@ def _programme_validate(programme: Programme) -> None:
         and programme.at_risk_min > programme.on_track_min
     ):
         errors.setdefault("at_risk_min", []).append(_("The “at risk” threshold cannot be above the “on track” one."))
+    if programme.descending_tolerance is not None and programme.descending_tolerance < 0:
+        errors.setdefault("descending_tolerance", []).append(_("The tolerance cannot be negative."))
     if programme.developing_rule_as_of and not programme.developing_rule_id:
         errors.setdefault("developing_rule_as_of", []).append(_("Choose the rule this date applies to."))
     _check(errors)
@@ -728,6 +735,24 @@ def period_save(
         errors.setdefault("code", []).append(_("Another period of this programme already has this code."))
     if start and end and end < start:
         errors.setdefault("end", []).append(_("The end date cannot be before the start date."))
+    elif start and end:
+        if start < programme.start_date or end > programme.end_date:
+            errors.setdefault("start", []).append(
+                _("A period falls within the programme's dates (%(start)s to %(end)s).")
+                % {"start": programme.start_date.isoformat(), "end": programme.end_date.isoformat()}
+            )
+        overlapping = (
+            Period.objects.filter(programme=programme, start__lte=end, end__gte=start).exclude(pk=_pk(period)).first()
+        )
+        if overlapping is not None:
+            errors.setdefault("start", []).append(
+                _("This period overlaps the period %(code)s (%(start)s to %(end)s): periods cannot overlap.")
+                % {
+                    "code": overlapping.code,
+                    "start": overlapping.start.isoformat(),
+                    "end": overlapping.end.isoformat(),
+                }
+            )
     _check(errors)
     before = snapshot(period) if period else None
     period = period or Period(programme=programme)

@@ -176,7 +176,7 @@ def test_approving_a_value_moves_the_progress_on_the_page_and_in_the_api(demo, u
     row = next(item for item in page.context["rows"] if item.result == demo.result).indicators[0]
     assert (row.latest.period, row.latest.actual, row.status) == (demo.current, D(25), Status.AT_RISK)
     html = page.content.decode()
-    assert "25 <small>(En cours)</small>" in html
+    assert "25 / 30 <small>(En cours)</small>" in html
     assert 'class="status s-at_risk"' in html
 
 

@@ -51,6 +51,7 @@ def programme_create(request):
             "languages": list(DEFAULT_LANGUAGES),
             "on_track_min": Programme._meta.get_field("on_track_min").default,
             "at_risk_min": Programme._meta.get_field("at_risk_min").default,
+            "descending_tolerance": Programme._meta.get_field("descending_tolerance").default,
         },
     )
     del form.fields["version"]
