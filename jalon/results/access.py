@@ -161,9 +161,7 @@ def access_framework_part(user, code: str, model: type[Part], pk) -> Part:
     return part
 
 
-def access_measurement(
-    user, pk, *, edit: bool = False, review: bool = False, saving: bool = False
-) -> Measurement:
+def access_measurement(user, pk, *, edit: bool = False, review: bool = False, saving: bool = False) -> Measurement:
     """A reported value the user sees (measurements_visible); `edit`: that they may change it; `review`:
     that they may approve or return it. `saving` (with `edit`): a change sent from a form opened earlier,
     let through to the service when the value is theirs (measurement_is_theirs), so that a value submitted

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -82,7 +83,8 @@ class Computation:
     method: dict  # how it is computed, shown on the indicator page
     measure: str
     sources: frozenset  # the data it reads: a change there refreshes it
-    compute: Callable[[Programme, "Period | Span"], list[Part]]
+    # (programme, Period or Span): typed loosely so that computations typed over a Period register as before.
+    compute: Callable[[Programme, Any], list[Part]]
     additive: bool = True
 
     def t(self, field: str) -> str:
@@ -330,8 +332,8 @@ def _spans_refresh(indicator: Indicator, computation: Computation, programme: Pr
             span.delete()
             changed += 1
     for (start, end), part in wanted.items():
-        span = existing.get((start, end))
-        if span is not None and (span.value, span.numerator, span.denominator) == (
+        found = existing.get((start, end))
+        if found is not None and (found.value, found.numerator, found.denominator) == (
             part.value,
             part.numerator,
             part.denominator,

@@ -396,3 +396,6 @@ class SpanValue(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["indicator", "start", "end"], name="span_value_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.start}..{self.end}: {self.value}"

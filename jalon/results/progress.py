@@ -116,9 +116,7 @@ def latest_in_period(reports: list[Report]) -> Aggregate | None:
             latest[key] = report
     total: Aggregate | None = None
     for report in latest.values():
-        one = Aggregate(
-            report.value, report.numerator, report.denominator, 1, 1 if report.denominator is None else 0
-        )
+        one = Aggregate(report.value, report.numerator, report.denominator, 1, 1 if report.denominator is None else 0)
         total = one if total is None else total + one
     return total
 

@@ -95,9 +95,7 @@ _SUMS = {
 
 
 def _aggregate_of(row: dict) -> engine.Aggregate:
-    return engine.Aggregate(
-        row["sum_value"], row["sum_numerator"], row["sum_denominator"], row["n"], row["bare"]
-    )
+    return engine.Aggregate(row["sum_value"], row["sum_numerator"], row["sum_denominator"], row["n"], row["bare"])
 
 
 def _aggregates(
@@ -199,8 +197,10 @@ def _span_values(programme: Programme) -> dict[int, dict[datetime.date, engine.A
     """indicator -> end of span -> the value computed over the whole span (distinct counts: computations.py).
     One query, whatever the programme's indicators."""
     spans: dict[int, dict[datetime.date, engine.Aggregate]] = {}
-    rows = SpanValue.objects.filter(indicator__result__programme=programme).order_by().values_list(
-        "indicator_id", "end", "value", "numerator", "denominator"
+    rows = (
+        SpanValue.objects.filter(indicator__result__programme=programme)
+        .order_by()
+        .values_list("indicator_id", "end", "value", "numerator", "denominator")
     )
     for indicator_id, end, value, numerator, denominator in rows:
         spans.setdefault(indicator_id, {})[end] = engine.Aggregate(value, numerator, denominator, 1, 0)
@@ -428,20 +428,22 @@ def indicator_breakdown(*, indicator: Indicator, periods: list[Period]) -> list[
         warnings = []
         for period, part_sum in zip(periods, sums, strict=True):
             total = cells.get((None, period.pk))
-            if additive and part_sum is not None and total is not None and total.value is not None:
-                if part_sum != total.value:
-                    warnings.append(
-                        _(
-                            "%(period)s: the values by %(dimension)s add up to %(sum)s, but the total reported "
-                            "is %(total)s."
-                        )
-                        % {
-                            "period": period,
-                            "dimension": dimension,
-                            "sum": _plain(part_sum),
-                            "total": _plain(total.value),
-                        }
-                    )
+            if (
+                additive
+                and part_sum is not None
+                and total is not None
+                and total.value is not None
+                and part_sum != total.value
+            ):
+                warnings.append(
+                    _("%(period)s: the values by %(dimension)s add up to %(sum)s, but the total reported is %(total)s.")
+                    % {
+                        "period": period,
+                        "dimension": dimension,
+                        "sum": _plain(part_sum),
+                        "total": _plain(total.value),
+                    }
+                )
         tables.append({"dimension": dimension, "lines": lines, "warnings": warnings})
     return tables
 
