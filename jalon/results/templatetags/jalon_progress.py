@@ -4,7 +4,7 @@ Per-row pieces as filters rather than includes: a large page has hundreds of row
 template context push and a render per row (bench/README.md). The includes (_bar.html, _baseline.html)
 call these, so there is one way to write each piece."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -22,7 +22,9 @@ register = template.Library()
 def percent(value) -> str:
     if value is None:
         return "—"
-    return f"{number_format(Decimal(value) * 100, decimal_pos=0, use_l10n=True)} %"
+    # Rounded here: number_format cuts the decimals off (94.89 % would show as 94 %).
+    rounded = (Decimal(value) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{number_format(rounded, decimal_pos=0, use_l10n=True)} %"
 
 
 def bar_width(value) -> int:
