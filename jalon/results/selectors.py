@@ -634,6 +634,54 @@ def approval_queue(*, user) -> QuerySet[Measurement]:
     )
 
 
+@dataclass
+class Inbox:
+    """What waits for a person on the home page: values returned to them, values waiting for their approval,
+    their drafts; each a count and the first few."""
+
+    returned: list[Measurement]
+    returned_count: int
+    to_approve: list[Measurement]
+    to_approve_count: int
+    drafts: list[Measurement]
+    drafts_count: int
+
+    @property
+    def empty(self) -> bool:
+        return not (self.returned_count or self.to_approve_count or self.drafts_count)
+
+
+INBOX_SHOWN = 5
+
+
+def measurement_inbox(*, user) -> Inbox | None:
+    """The inbox of a signed-in user (None for a visitor): six small queries, whatever the numbers."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    related = ("indicator__result__programme", "period", "organisation")
+    own = access.measurement_reporting_organisations(user)
+    mine = Q(author=user) | Q(organisation_id__in=own) if own else Q(author=user)
+    returned = (
+        access.measurements_visible(user, Measurement.objects.filter(mine, status=Measurement.Status.RETURNED))
+        .select_related(*related)
+        .order_by("-reviewed_at", "-id")
+    )
+    drafts = (
+        Measurement.objects.filter(author=user, status=Measurement.Status.DRAFT)
+        .select_related(*related)
+        .order_by("-updated_at", "-id")
+    )
+    queue = approval_queue(user=user) if access.approval_queue_can_open(user) else Measurement.objects.none()
+    return Inbox(
+        returned=list(returned[:INBOX_SHOWN]),
+        returned_count=returned.count(),
+        to_approve=list(queue[:INBOX_SHOWN]),
+        to_approve_count=queue.count(),
+        drafts=list(drafts[:INBOX_SHOWN]),
+        drafts_count=drafts.count(),
+    )
+
+
 def dimension_values_of(programme: Programme) -> QuerySet[DimensionValue]:
     """Every value of the programme's disaggregations, with its dimension (a filter's choices)."""
     return DimensionValue.objects.filter(dimension__programme=programme).select_related("dimension")

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
@@ -472,6 +473,7 @@ def measurement_review(
     before = snapshot(current)
     current.status = Measurement.Status.APPROVED if approve else Measurement.Status.RETURNED
     current.review_note, current.reviewer, current.reviewed_at = note, actor, timezone.now()
+    _review_notify(current, approve=approve, note=note)
     if approve and current.amends_id:
         amended = _locked(Measurement(pk=current.amends_id), None)
         if amended.status == Measurement.Status.APPROVED:
@@ -479,6 +481,28 @@ def measurement_review(
             amended.status = Measurement.Status.SUPERSEDED
             versioned_save(amended, actor=actor, before=amended_before)
     return _save_audited(current, before, actor)
+
+
+def _review_notify(measurement: Measurement, *, approve: bool, note: str) -> None:
+    """Tell the value's author, by e-mail once the decision is committed (console by default, SMTP by
+    setting): what a person must act on reaches them (DESIGN.md section 4)."""
+    author = measurement.author
+    if author is None or not author.email:
+        return
+    indicator, period = measurement.indicator, measurement.period
+    url = indicator.get_absolute_url()
+    if approve:
+        subject = _("Value approved: %(indicator)s, %(period)s") % {"indicator": indicator.code, "period": period}
+        body = _("Your value for %(indicator)s, %(period)s was approved and now counts.\n\n%(url)s")
+    else:
+        subject = _("Value returned: %(indicator)s, %(period)s") % {"indicator": indicator.code, "period": period}
+        body = _(
+            "Your value for %(indicator)s, %(period)s was returned to you with this note:\n\n%(note)s\n\n"
+            "Correct it and submit it again: %(url)s"
+        )
+    text = body % {"indicator": indicator.code, "period": period, "note": note, "url": url}
+    recipient = author.email
+    transaction.on_commit(lambda: send_mail(subject, text, None, [recipient], fail_silently=True))
 
 
 # Building and editing a framework -------------------------------------------------------------------------

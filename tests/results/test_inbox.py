@@ -1,0 +1,47 @@
+"""The M&E officer's inbox on the home page and the e-mail on a decision (issue 12, section 3)."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.core import mail
+
+from jalon.results import services
+
+pytestmark = pytest.mark.django_db
+
+
+def report(demo, users, nsb, *, user="focal", submit=True, value="25"):
+    return services.measurement_create(
+        actor=users[user], indicator=demo.indicators["D1"], period=demo.current, organisation=nsb,
+        value=D(value), submit=submit,
+    )  # fmt: skip
+
+
+def test_the_inbox_counts_what_waits_for_each_person(demo, users, nsb, client_as, django_capture_on_commit_callbacks):
+    users["focal"].email = "focal@example.org"
+    users["focal"].save()
+    returned = report(demo, users, nsb)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.measurement_review(actor=users["manager"], measurement=returned, approve=False, note="Preuve ?")
+    report(demo, users, nsb, value="26")  # waits for approval
+    report(demo, users, nsb, submit=False, value="27")  # a draft
+
+    focal = client_as("focal").get("/en/").context["inbox"]
+    assert (focal.returned_count, focal.to_approve_count, focal.drafts_count) == (1, 0, 1)
+    manager = client_as("manager").get("/en/")
+    inbox = manager.context["inbox"]
+    assert (inbox.returned_count, inbox.to_approve_count, inbox.drafts_count) == (0, 1, 0)
+    assert "values waiting for your approval" in manager.content.decode()
+    assert client_as(None).get("/en/").context["inbox"] is None
+
+    (sent,) = mail.outbox
+    assert sent.to == ["focal@example.org"] and "Preuve ?" in sent.body and "D1" in sent.subject
+
+
+def test_an_approval_is_mailed_to_its_author_once_committed(demo, users, nsb, django_capture_on_commit_callbacks):
+    users["focal"].email = "focal@example.org"
+    users["focal"].save()
+    value = report(demo, users, nsb)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.measurement_review(actor=users["manager"], measurement=value, approve=True)
+    assert [m.to for m in mail.outbox] == [["focal@example.org"]]
