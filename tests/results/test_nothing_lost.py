@@ -100,7 +100,12 @@ def test_amending_an_approved_value_on_the_page_says_it_waits_and_the_history_ke
     value = services.measurement_review(actor=users["manager"], measurement=value, approve=True)
     manager = client_as("manager")
     form = manager.get(edit_url(value))
-    assert "amendment" in form.content.decode().lower()
+    assert (
+        fr(
+            "This value is approved. Your change will be an amendment, sent for approval; the approved value keeps counting until the amendment is approved, and the history keeps both."
+        )
+        in form.content.decode()
+    )
     saved = manager.post(
         edit_url(value), {"organisation": nsb.pk, "value": "29", "version": value.version}, follow=True
     )
