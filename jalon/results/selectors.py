@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -623,13 +623,20 @@ def programme_targets(programme: Programme) -> list[dict]:
 
 
 def approval_queue(*, user) -> QuerySet[Measurement]:
-    """The values waiting for the user's approval, oldest first, in the programmes they manage."""
+    """The values waiting for the user's approval, oldest first, in the programmes they manage; with the
+    value an amendment would replace (`amends`) and the period's milestone (`milestone_value`,
+    `milestone_relative`), in one query."""
+    milestone = Milestone.objects.filter(indicator=OuterRef("indicator"), period=OuterRef("period"))
     return (
         Measurement.objects.filter(
             status=Measurement.Status.SUBMITTED,
             indicator__result__programme__in=access.programmes_managed(user),
         )
-        .select_related("indicator__result__programme", "period", "organisation", "author", "dimension_value")
+        .select_related("indicator__result__programme", "period", "organisation", "author", "dimension_value", "amends")
+        .annotate(
+            milestone_value=Subquery(milestone.values("value")[:1]),
+            milestone_relative=Subquery(milestone.values("relative_percent")[:1]),
+        )
         .order_by("submitted_at", "id")
     )
 

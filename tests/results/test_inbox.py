@@ -45,3 +45,32 @@ def test_an_approval_is_mailed_to_its_author_once_committed(demo, users, nsb, dj
     with django_capture_on_commit_callbacks(execute=True):
         services.measurement_review(actor=users["manager"], measurement=value, approve=True)
     assert [m.to for m in mail.outbox] == [["focal@example.org"]]
+
+
+def test_the_approval_queue_shows_what_a_decision_needs_and_decides_several_at_once(demo, users, nsb, client_as):
+    first = report(demo, users, nsb, value="25")
+    approved = services.measurement_review(actor=users["manager"], measurement=first, approve=True)
+    amendment = services.measurement_update(actor=users["manager"], measurement=approved, value=D(28))
+    other = services.measurement_create(
+        actor=users["focal"], indicator=demo.indicators["D1"], period=demo.current, organisation=nsb,
+        value=D(26), comment="Rapport annuel, p. 4", submit=True,
+    )  # fmt: skip
+    manager = client_as("manager")
+    page = manager.get("/en/programmes/approvals/")
+    html = page.content.decode()
+    assert "Rapport annuel, p. 4" in html and "(approved; this is an amendment)" in html
+    rows = {m.pk: m for m in page.context["measurements"]}
+    assert (rows[amendment.pk].amends.value, rows[amendment.pk].milestone_value) == (D(25), D(30))
+    assert 'href="/en/programmes/approvals/"' in manager.get("/en/").content.decode()  # in the navigation
+
+    response = manager.post(
+        "/en/programmes/approvals/",
+        {"decision": "approve", "selected": [f"{amendment.pk}:{amendment.version}", f"{other.pk}:{other.version}"]},
+    )
+    assert response.status_code == 302
+    amendment.refresh_from_db()
+    other.refresh_from_db()
+    assert (amendment.status, other.status) == ("approved", "approved")
+    focal = client_as("focal")  # the same client, signed in again
+    assert 'href="/en/programmes/approvals/"' not in focal.get("/en/").content.decode()
+    assert focal.post("/en/programmes/approvals/", {"decision": "approve"}).status_code == 403
