@@ -102,7 +102,8 @@ def test_amending_an_approved_value_on_the_page_says_it_waits_and_the_history_ke
     form = manager.get(edit_url(value))
     assert (
         fr(
-            "This value is approved. Your change will be an amendment, sent for approval; the approved value keeps counting until the amendment is approved, and the history keeps both."
+            "This value is approved. Your change will be an amendment, sent for approval; the approved value "
+            "keeps counting until the amendment is approved, and the history keeps both."
         )
         in form.content.decode()
     )

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jalon.results import access, selectors, services
 from jalon.results.forms import MeasurementForm, ReviewForm
@@ -129,10 +130,11 @@ def _approve_several(request) -> None:
         else:
             done += 1
     if done:
-        messages.success(
-            request,
-            (_("%(n)s values approved.") if approve else _("%(n)s values returned to their authors.")) % {"n": done},
-        )
+        if approve:
+            said = ngettext("%(n)s value approved.", "%(n)s values approved.", done)
+        else:
+            said = ngettext("%(n)s value returned to its author.", "%(n)s values returned to their authors.", done)
+        messages.success(request, said % {"n": done})
     for line in refused:
         messages.error(request, line)
     if not done and not refused:
