@@ -73,6 +73,15 @@ def _header(table: TrackingTable) -> list[str]:
     return header + tail
 
 
+def _target(target: Decimal | None, relative: Decimal | None, pending: bool) -> str:
+    """As on the pages: "+50 % of the baseline", with the value it resolves to once the baseline is known."""
+    if relative is None:
+        return _plain(target)
+    shown = _plain(relative)
+    text = _("%(percent)s %% of the baseline") % {"percent": shown if shown.startswith("-") else f"+{shown}"}
+    return text if pending or target is None else f"{text} (= {_plain(target)})"
+
+
 def _percent(value: Decimal | None) -> str:
     return _plain(value * 100 if value is not None else None)
 
@@ -90,7 +99,7 @@ def _lines(table: TrackingTable):
             indicator.code,
             text_in(indicator.title),
             _plain(item.baseline),
-            _("pending baseline") if item.target_pending else _plain(item.target),
+            _target(item.target, item.target_relative_percent, item.target_pending),
             _plain(item.actual),
             _percent(item.overall_progress),
             str(STATUS_LABELS[item.overall_status]),
@@ -100,7 +109,7 @@ def _lines(table: TrackingTable):
         ]
         for cell in item.cells:
             line += [
-                _("pending baseline") if cell.pending else _plain(cell.target),
+                _target(cell.target, cell.relative_percent, cell.pending),
                 _plain(cell.actual),
                 _percent(cell.progress),
                 str(STATUS_LABELS[cell.status]),

@@ -123,6 +123,13 @@ class TargetSerializer(serializers.Serializer):
 class ProgressCellSerializer(serializers.Serializer):
     period = serializers.CharField()
     target = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    target_relative_percent = serializers.DecimalField(
+        max_digits=24,
+        decimal_places=4,
+        allow_null=True,
+        help_text="A milestone relative to the baseline: +50 means the baseline plus 50 %; `target` is the value "
+        "it resolves to (null while the baseline is not set).",
+    )
     target_pending = serializers.BooleanField()
     actual = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
     progress = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
@@ -145,6 +152,9 @@ class IndicatorProgressSerializer(serializers.Serializer):
     baseline = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
     target = serializers.DecimalField(
         max_digits=24, decimal_places=4, allow_null=True, help_text="The overall (life-of-programme) target."
+    )
+    target_relative_percent = serializers.DecimalField(
+        max_digits=24, decimal_places=4, allow_null=True, help_text="An overall target relative to the baseline."
     )
     target_pending = serializers.BooleanField()
     target_derived = serializers.BooleanField(help_text="The overall target is derived from the milestones.")
@@ -248,6 +258,7 @@ def _progress_rows(programme: Programme) -> Any:
                 "title": text_in(item.indicator.title),
                 "baseline": _q(item.baseline),
                 "target": _q(item.target),
+                "target_relative_percent": _q(item.target_relative_percent),
                 "target_pending": item.target_pending,
                 "target_derived": item.target_derived,
                 "actual": _q(item.actual),
@@ -271,6 +282,7 @@ def _progress_rows(programme: Programme) -> Any:
                     {
                         "period": c.period.code,
                         "target": _q(c.target),
+                        "target_relative_percent": _q(c.relative_percent),
                         "target_pending": c.pending,
                         "actual": _q(c.actual),
                         "progress": _q(c.progress),

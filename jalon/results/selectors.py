@@ -42,6 +42,8 @@ class Cell:
     note: str = ""
     # What the figure leaves out of the approved values, said beside it (progress.combination_note).
     warning: str = ""
+    # A milestone relative to the baseline: its percentage, shown beside (or instead of) the resolved value.
+    relative_percent: Decimal | None = None
 
 
 @dataclass
@@ -70,6 +72,7 @@ class IndicatorProgress:
     target_derived: bool = False  # the overall target derived from the milestones (the programme's choice)
     overall_from_records: bool = False  # a distinct count computed over the whole span, not a sum of periods
     overall_warning: str = ""
+    target_relative_percent: Decimal | None = None
 
 
 @dataclass
@@ -290,6 +293,7 @@ def indicator_progress(
                 ),
                 note=text_in(milestone.note) if milestone else "",
                 warning=engine.combination_note(aggregate, percentage=percentage) if own is not None else "",
+                relative_percent=milestone.relative_percent if milestone else None,
             )
         )
     if derive_target:
@@ -342,6 +346,7 @@ def indicator_progress(
         target_derived=derive_target,
         overall_from_records=from_records,
         overall_warning=engine.combination_note(whole, percentage=percentage) if not from_records else "",
+        target_relative_percent=None if derive_target else indicator.target_relative_percent,
     )
 
 

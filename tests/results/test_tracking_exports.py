@@ -73,3 +73,28 @@ def test_exports_a_donor_can_open_without_retyping(demo, users, nsb, client_as):
     assert (line[0].value, line[0].data_type) == ("1.1", "s")
     assert sheet.freeze_panes == "E6"
     assert sheet.column_dimensions["D"].width == 60
+
+
+def test_relative_targets_read_as_such_everywhere_and_baseline_notes_show_without_a_value(demo, client_as):
+    """ "+50 % of the baseline" on the page, the tracking table, the CSV and the API (the percentage served
+    beside the resolved value), never just "pending" or "..."; a baseline note shows without a value."""
+    from jalon.results.models import Milestone
+    from jalon.results.templatetags.jalon_progress import percent
+
+    indicator = indicator_build(
+        demo, "R1", baseline_note={"en": "Survey in 2011\nthen yearly", "fr": "Enquête en 2011\npuis chaque année"}
+    )
+    Milestone.objects.create(indicator=indicator, period=demo.current, relative_percent=Decimal(50))
+    client = client_as(None)
+    page = client.get(f"/en/programmes/demo/indicators/{indicator.pk}/").content.decode()
+    assert "+50 % of the baseline" in page
+    assert "Survey in 2011<br>then yearly" in page
+    tracking = client.get("/en/programmes/demo/tracking/").content.decode()
+    assert "+50 % of the baseline" in tracking
+    rows = list(csv.reader(io.StringIO(client.get("/en/programmes/demo/tracking.csv").content.decode("utf-8-sig"))))
+    header, row = rows[0], next(line for line in rows if line[2] == "R1")
+    assert dict(zip(header, row, strict=True))["En cours · Milestone"] == "+50 % of the baseline"
+    api = next(r for r in client.get("/api/v1/programmes/demo/progress/").json() if r["indicator"] == "R1")
+    assert (api["periods"][1]["target_relative_percent"], api["periods"][1]["target"]) == ("50.0000", None)
+    # Rounded, never cut: 94.89 % reads 95 %.
+    assert percent(Decimal("0.9489")) == "95 %"

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
+from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -52,11 +53,44 @@ def progress_bar(value) -> SafeString:
 
 @register.filter
 def baseline(indicator) -> SafeString:
-    """The indicator's baseline with its year, "to be set in <year>", or its note (or a dash)."""
+    """The indicator's baseline with its year, or "to be set in <year>", and its note whenever there is one
+    (the ILO baselines are notes without a value), line breaks kept; or a dash."""
+    note = text_in(indicator.baseline_note)
     if indicator.baseline_value is not None:
         if indicator.baseline_year:
-            return format_html("{} <small>({})</small>", number(indicator.baseline_value), indicator.baseline_year)
-        return conditional_escape(number(indicator.baseline_value))
-    if indicator.baseline_to_be_set_in:
-        return conditional_escape(gettext("to be set in %(year)s") % {"year": indicator.baseline_to_be_set_in})
-    return conditional_escape(text_in(indicator.baseline_note) or "—")
+            shown = format_html("{} <small>({})</small>", number(indicator.baseline_value), indicator.baseline_year)
+        else:
+            shown = conditional_escape(number(indicator.baseline_value))
+    elif indicator.baseline_to_be_set_in:
+        shown = conditional_escape(gettext("to be set in %(year)s") % {"year": indicator.baseline_to_be_set_in})
+    else:
+        return linebreaksbr(note, autoescape=True) if note else SafeString("—")
+    if note:
+        return format_html("{} <small>— {}</small>", shown, linebreaksbr(note, autoescape=True))
+    return SafeString(shown)
+
+
+def target_text(target, relative, pending) -> str:
+    """A target as it reads everywhere (page, tracking table, CSV, XLSX): "+50 % of the baseline", with the
+    value it resolves to once the baseline is known, or the value; "" when there is none."""
+    if relative is not None:
+        text = gettext("%(percent)s %% of the baseline") % {"percent": _signed(relative)}
+        if pending or target is None:
+            return text
+        return f"{text} (= {number(target)})"
+    return "" if target is None else number(target)
+
+
+def _signed(value) -> str:
+    shown = number(value)
+    return shown if shown.startswith("-") else f"+{shown}"
+
+
+@register.filter
+def target(item) -> str:
+    """The target of a period's cell (Cell) or of the whole programme (IndicatorProgress), or a dash."""
+    if hasattr(item, "target_pending"):
+        text = target_text(item.target, item.target_relative_percent, item.target_pending)
+    else:
+        text = target_text(item.target, item.relative_percent, item.pending)
+    return text or "—"
