@@ -7,9 +7,9 @@ call these, so there is one way to write each piece."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
-from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
