@@ -332,6 +332,11 @@ class ResultForm(MultilingualForm):
     code = forms.CharField(label=gettext_lazy("Code"), max_length=20, help_text=gettext_lazy("e.g. IO2"))
     title = MultilingualField(label=gettext_lazy("Title"), required=True)
     description = MultilingualField(label=gettext_lazy("Description"), multiline=True)
+    assumptions = MultilingualField(
+        label=gettext_lazy("Assumptions and risks"),
+        multiline=True,
+        help_text=gettext_lazy("What must hold, outside the programme's control, for this result to follow."),
+    )
     order = forms.IntegerField(
         label=gettext_lazy("Position"),
         required=False,

@@ -165,6 +165,8 @@ class Result(models.Model):
     code = models.CharField(_("code"), max_length=20)
     title = MultilingualField(_("title"), required=True)
     description = MultilingualField(_("description"))
+    # The logframe's column: what must hold outside the programme's control for this result to follow.
+    assumptions = MultilingualField(_("assumptions and risks"))
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:

@@ -846,6 +846,7 @@ def result_save(
     code: str,
     title: dict,
     description: dict | None = None,
+    assumptions: dict | None = None,
     parent: Result | None = None,
     order: int | None = None,
 ) -> Result:
@@ -883,6 +884,7 @@ def result_save(
     result = result or Result(programme=programme)
     result.level, result.code, result.title, result.parent = level, code, title, parent
     result.description = _texts(description)
+    result.assumptions = _texts(assumptions)
     if order is not None:
         result.order = order
     _changed_save(result, before, actor)

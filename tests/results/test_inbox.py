@@ -74,3 +74,20 @@ def test_the_approval_queue_shows_what_a_decision_needs_and_decides_several_at_o
     focal = client_as("focal")  # the same client, signed in again
     assert 'href="/en/programmes/approvals/"' not in focal.get("/en/").content.decode()
     assert focal.post("/en/programmes/approvals/", {"decision": "approve"}).status_code == 403
+
+
+def test_charts_are_svg_beside_their_table_and_assumptions_show_on_the_programme_page(demo, users, nsb, client_as):
+    value = report(demo, users, nsb, value="25")
+    services.measurement_review(actor=users["manager"], measurement=value, approve=True)
+    services.result_save(
+        actor=users["manager"], programme=demo.programme, result=demo.result, level=demo.level, code="R1",
+        title={"fr": "Résultat un"}, assumptions={"fr": "Les ONN restent financés\nLa paix dure"},
+    )  # fmt: skip
+    client = client_as(None)
+    programme_page = client.get(f"/fr/programmes/{demo.programme.code}/").content.decode()
+    assert '<svg class="spark"' in programme_page and "<polyline points=" in programme_page
+    assert "Les ONN restent financés<br>La paix dure" in programme_page
+    indicator_page = client.get(f"/fr/programmes/{demo.programme.code}/indicators/{demo.indicators['D1'].pk}/")
+    html = indicator_page.content.decode()
+    assert '<svg class="chart"' in html and 'class="milestone"' in html
+    assert html.index('<svg class="chart"') < html.index("<table")  # the chart, then its table

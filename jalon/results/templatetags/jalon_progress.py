@@ -94,3 +94,64 @@ def target(item) -> str:
     else:
         text = target_text(item.target, item.relative_percent, item.pending)
     return text or "—"
+
+
+def _chart_points(item, width: float, height: float):
+    """(actual points, milestone points) of an indicator's periods, scaled into width x height (SVG y down)."""
+    cells = item.cells
+    values = [v for cell in cells for v in (cell.actual, cell.target) if v is not None]
+    if not values or len(cells) < 1:
+        return [], []
+    low, high = min(min(values), Decimal(0)), max(values)
+    span = (high - low) or Decimal(1)
+    step = Decimal(width) / max(len(cells) - 1, 1)
+
+    def point(index: int, value) -> str:
+        x = step * index if len(cells) > 1 else Decimal(width) / 2
+        y = Decimal(height) - (Decimal(value) - low) / span * Decimal(height)
+        return f"{x:.1f},{y:.1f}"
+
+    actuals = [point(i, c.actual) for i, c in enumerate(cells) if c.actual is not None]
+    milestones = [point(i, c.target) for i, c in enumerate(cells) if c.target is not None]
+    return actuals, milestones
+
+
+@register.filter
+def sparkline(item) -> SafeString:
+    """A small server-rendered SVG of an indicator's actuals by period (the table beside says the numbers)."""
+    actuals, _milestones = _chart_points(item, 60, 14)
+    if not actuals:
+        return SafeString("")
+    label = gettext("Actual values by period")
+    return format_html(
+        '<svg class="spark" viewBox="-2 -2 64 18" width="64" height="18" role="img" aria-label="{}">'
+        '<polyline points="{}" fill="none" stroke="currentColor" stroke-width="1.5"/></svg>',
+        label,
+        " ".join(actuals),
+    )
+
+
+@register.filter
+def progress_chart(item) -> SafeString:
+    """The indicator page's chart: actuals as a line, milestones as squares, one step per period; the table
+    below it gives every number (no chart without its table)."""
+    actuals, milestones = _chart_points(item, 400, 120)
+    if not actuals and not milestones:
+        return SafeString("")
+    squares = "".join(
+        format_html('<rect x="{}" y="{}" width="6" height="6" class="milestone"/>', *_shift(point))
+        for point in milestones
+    )
+    return format_html(
+        '<svg class="chart" viewBox="-10 -10 420 140" role="img" aria-label="{}"><title>{}</title>'
+        '<polyline points="{}" fill="none" stroke="currentColor" stroke-width="2"/>{}</svg>',
+        gettext("Actual values (line) and milestones (squares) by period"),
+        gettext("Actual values (line) and milestones (squares) by period"),
+        " ".join(actuals),
+        SafeString(squares),
+    )
+
+
+def _shift(point: str) -> tuple[str, str]:
+    x, y = (Decimal(v) - 3 for v in point.split(","))
+    return f"{x:.1f}", f"{y:.1f}"

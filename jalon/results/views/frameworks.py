@@ -256,6 +256,7 @@ def result_edit(request, code: str, pk: int | None = None):
             "code": result.code,
             "title": result.title,
             "description": result.description,
+            "assumptions": result.assumptions,
             "order": result.order,
         }
     form = ResultForm(
@@ -265,7 +266,7 @@ def result_edit(request, code: str, pk: int | None = None):
         programme=programme,
         result=result,
     )
-    fields = ("parent", "level", "code", "title", "description") + (("order",) if result else ())
+    fields = ("parent", "level", "code", "title", "description", "assumptions") + (("order",) if result else ())
     return form_page(
         request,
         form=form,
