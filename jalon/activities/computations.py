@@ -177,6 +177,7 @@ register(
         measure=Measure.COUNT,
         sources=SOURCE,
         compute=participants_trained,
+        additive=False,
     )
 )
 
@@ -212,6 +213,7 @@ register(
         measure=Measure.COUNT,
         sources=SOURCE,
         compute=countries_reached,
+        additive=False,
     )
 )
 
@@ -244,6 +246,7 @@ register(
         measure=Measure.COUNT,
         sources=SOURCE,
         compute=nsbs_reached,
+        additive=False,
     )
 )
 
@@ -309,6 +312,7 @@ register(
         measure=Measure.PERCENTAGE,
         sources=SOURCE,
         compute=women_share,
+        additive=False,
     )
 )
 

@@ -157,6 +157,7 @@ register(
         measure=Measure.COUNT,
         sources=SOURCES,
         compute=_o_to_p_by_region,
+        additive=False,
     )
 )
 register(
@@ -176,6 +177,7 @@ register(
         measure=Measure.COUNT,
         sources=SOURCES,
         compute=_o_to_p_by_income,
+        additive=False,
     )
 )
 register(
@@ -199,6 +201,7 @@ register(
         measure=Measure.COUNT,
         sources=SOURCES,
         compute=_leadership_developing,
+        additive=False,
     )
 )
 register(
@@ -238,5 +241,6 @@ register(
         measure=Measure.COUNT,
         sources=frozenset({"committees", "support"}),
         compute=_nsbs_sponsored,
+        additive=False,
     )
 )

@@ -4,11 +4,12 @@ progress per cell. One table feeds the page, the CSV and the XLSX, so they alway
 import csv
 import io
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from jalon.interop.tabular import safe_cell
 from jalon.lib.multilingual import text_in
@@ -43,11 +44,25 @@ def tracking_table(
 
 
 def _plain(value: Decimal | None) -> str:
-    return "" if value is None else format(value.quantize(Decimal("0.01")).normalize(), "f")
+    return "" if value is None else format(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize(), "f")
 
 
 def _header(table: TrackingTable) -> list[str]:
-    header = [_("Result"), _("Level"), _("Indicator"), _("Title"), _("Baseline"), _("Target"), _("Actual"), _("Status")]
+    header = [
+        _("Result"),
+        _("Level"),
+        _("Indicator"),
+        _("Title"),
+        _("Baseline"),
+        _("Overall target"),
+        _("Actual"),
+        _("Progress against the overall target (%)"),
+        _("Status"),
+        _("Latest period"),
+        _("Progress against the milestone (%)"),
+        _("Status against the milestone"),
+    ]
+    tail = [_("Unit"), _("Baseline note"), _("Demo data")]
     for period in table.periods:
         header += [
             f"{period} · {_('Milestone')}",
@@ -55,7 +70,20 @@ def _header(table: TrackingTable) -> list[str]:
             f"{period} · {_('Progress')} (%)",
             f"{period} · {_('Status')}",
         ]
-    return header
+    return header + tail
+
+
+def _target(target: Decimal | None, relative: Decimal | None, pending: bool) -> str:
+    """As on the pages: "+50 % of the baseline", with the value it resolves to once the baseline is known."""
+    if relative is None:
+        return _plain(target)
+    shown = _plain(relative)
+    text = _("%(percent)s %% of the baseline") % {"percent": shown if shown.startswith("-") else f"+{shown}"}
+    return text if pending or target is None else f"{text} (= {_plain(target)})"
+
+
+def _percent(value: Decimal | None) -> str:
+    return _plain(value * 100 if value is not None else None)
 
 
 # Result code, level, indicator code, title: what people typed, before the figures.
@@ -71,22 +99,34 @@ def _lines(table: TrackingTable):
             indicator.code,
             text_in(indicator.title),
             _plain(item.baseline),
-            _("pending baseline") if item.target_pending else _plain(item.target),
+            _target(item.target, item.target_relative_percent, item.target_pending),
             _plain(item.actual),
-            str(STATUS_LABELS[item.status]),
+            _percent(item.overall_progress),
+            str(STATUS_LABELS[item.overall_status]),
+            safe_cell(str(item.latest.period)) if item.latest else "",
+            _percent(item.latest.progress) if item.latest else "",
+            str(STATUS_LABELS[item.latest.status]) if item.latest else "",
         ]
         for cell in item.cells:
             line += [
-                _("pending baseline") if cell.pending else _plain(cell.target),
+                _target(cell.target, cell.relative_percent, cell.pending),
                 _plain(cell.actual),
-                _plain(cell.progress * 100 if cell.progress is not None else None),
+                _percent(cell.progress),
                 str(STATUS_LABELS[cell.status]),
             ]
+        demo = indicator.is_demo or table.programme.is_demo
+        line += [
+            safe_cell(text_in(indicator.unit)),
+            safe_cell(text_in(indicator.baseline_note)),
+            _("demo") if demo else "",
+        ]
         yield line
 
 
 def tracking_csv(table: TrackingTable) -> str:
-    buffer = io.StringIO()
+    # A byte-order mark first: French Excel then reads the file as UTF-8 (accents) rather than as Windows-1252.
+    buffer = io.StringIO("\ufeff")
+    buffer.seek(1)
     writer = csv.writer(buffer)
     writer.writerow(_header(table))
     # Texts people typed ("=HYPERLINK(...)" in a title) must not become live formulas where the file is
@@ -99,16 +139,32 @@ def tracking_xlsx(table: TrackingTable) -> bytes:
     workbook = Workbook()
     sheet = workbook.worksheets[0]
     sheet.title = table.programme.code[:31]
+    # A title block a donor can read: the programme, its source, and whether these are demo data.
+    programme = table.programme
+    sheet.append([safe_cell(f"{_('Indicator tracking table')}: {programme}")])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([safe_cell(f"{_('Source')}: {programme.source}") if programme.source else ""])
+    demo = programme.is_demo or any(item.indicator.is_demo for item in table.rows)
+    sheet.append([_("Contains demo data: not for reporting.") if demo else ""])
+    sheet.append([])
     sheet.append(_header(table))
-    for cell in sheet[1]:
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
         cell.font = Font(bold=True)
+    width = len(_header(table))
     for line in _lines(table):
-        # Numbers go in as numbers so that spreadsheets can sum and chart them.
-        sheet.append([_number_or_text(value) for value in line])
-        for cell in sheet[sheet.max_row][:TEXT_COLUMNS]:
-            if cell.data_type == "f":
-                cell.data_type = "s"  # a title that looks like a formula stays the text it is
-    sheet.freeze_panes = "E2"
+        # Numbers go in as numbers so that spreadsheets can sum and chart them; codes and titles stay text
+        # ("1.1" is a code, not the number 1.1).
+        sheet.append(list(line[:TEXT_COLUMNS]) + [_number_or_text(value) for value in line[TEXT_COLUMNS:]])
+        row = sheet[sheet.max_row]
+        for cell in (*row[:TEXT_COLUMNS], *row[width - 3 :]):
+            cell.data_type = "s"  # a title that looks like a formula stays the text it is
+            cell.number_format = "@"
+    for index, size in enumerate((10, 18, 10, 60), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = size
+    for index in range(TEXT_COLUMNS + 1, width + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 14
+    sheet.freeze_panes = f"E{header_row + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

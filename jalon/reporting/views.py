@@ -5,6 +5,7 @@ from django.shortcuts import render
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation
 from jalon.reference.models import Country
+from jalon.results.selectors import measurement_inbox
 
 
 def home(request):
@@ -14,5 +15,6 @@ def home(request):
         "nsb_count": organisations_access.organisations_visible(request.user)
         .filter(kind=Organisation.Kind.NSB)
         .count(),
+        "inbox": measurement_inbox(user=request.user),
     }
     return render(request, "web/home.html", context)

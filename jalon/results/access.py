@@ -89,13 +89,26 @@ def measurements_visible(user, queryset):
 
 
 def measurement_can_edit(user, measurement) -> bool:
-    """Authors and their organisation's reporters edit drafts and returned values; managers any."""
+    """Authors and their organisation's reporters edit drafts and returned values; managers any (a change to
+    an approved value is an amendment). A computed value is changed by nobody, nor a superseded one."""
+    if measurement.computed or measurement.status == Measurement.Status.SUPERSEDED:
+        return False
     if programme_can_manage(user, measurement.indicator.result.programme):
         return True
     if measurement.status not in (Measurement.Status.DRAFT, Measurement.Status.RETURNED):
         return False
-    return measurement.author_id == getattr(user, "pk", None) or (
-        measurement.organisation_id in measurement_reporting_organisations(user)
+    return measurement_is_theirs(user, measurement)
+
+
+def measurement_is_theirs(user, measurement) -> bool:
+    """Its author, a reporter of its organisation, or a manager of its programme: who may have had its form
+    open while it moved on (submitted, decided) and then gets the conflict message, not a refusal."""
+    if measurement.computed:
+        return False
+    return (
+        measurement.author_id == getattr(user, "pk", None)
+        or measurement.organisation_id in measurement_reporting_organisations(user)
+        or programme_can_manage(user, measurement.indicator.result.programme)
     )
 
 
@@ -149,12 +162,15 @@ def access_framework_part(user, code: str, model: type[Part], pk) -> Part:
     return part
 
 
-def access_measurement(user, pk, *, edit: bool = False, review: bool = False) -> Measurement:
+def access_measurement(user, pk, *, edit: bool = False, review: bool = False, saving: bool = False) -> Measurement:
     """A reported value the user sees (measurements_visible); `edit`: that they may change it; `review`:
-    that they may approve or return it."""
+    that they may approve or return it. `saving` (with `edit`): a change sent from a form opened earlier,
+    let through to the service when the value is theirs (measurement_is_theirs), so that a value submitted
+    meanwhile answers with the conflict message and the entry kept, not with a refusal."""
     queryset = Measurement.objects.select_related("indicator__result__programme", "period")
     measurement = get_object_or_404(measurements_visible(user, queryset), pk=pk)
-    if edit and not measurement_can_edit(user, measurement):
+    allowed = measurement_is_theirs if saving else measurement_can_edit
+    if edit and not allowed(user, measurement):
         raise PermissionDenied
     if review and not measurement_can_review(user, measurement):
         raise PermissionDenied

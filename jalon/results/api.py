@@ -123,7 +123,23 @@ class TargetSerializer(serializers.Serializer):
 class ProgressCellSerializer(serializers.Serializer):
     period = serializers.CharField()
     target = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    target_relative_percent = serializers.DecimalField(
+        max_digits=24,
+        decimal_places=4,
+        allow_null=True,
+        help_text="A milestone relative to the baseline: +50 means the baseline plus 50 %; `target` is the value "
+        "it resolves to (null while the baseline is not set).",
+    )
     target_pending = serializers.BooleanField()
+    actual = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    progress = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    status = serializers.CharField()
+
+
+class LatestPeriodSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    milestone = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    milestone_pending = serializers.BooleanField()
     actual = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
     progress = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
     status = serializers.CharField()
@@ -134,11 +150,36 @@ class IndicatorProgressSerializer(serializers.Serializer):
     result = serializers.CharField()
     title = serializers.CharField()
     baseline = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
-    target = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    target = serializers.DecimalField(
+        max_digits=24, decimal_places=4, allow_null=True, help_text="The overall (life-of-programme) target."
+    )
+    target_relative_percent = serializers.DecimalField(
+        max_digits=24, decimal_places=4, allow_null=True, help_text="An overall target relative to the baseline."
+    )
     target_pending = serializers.BooleanField()
-    actual = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
-    progress = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
-    status = serializers.CharField()
+    target_derived = serializers.BooleanField(help_text="The overall target is derived from the milestones.")
+    actual = serializers.DecimalField(
+        max_digits=24, decimal_places=4, allow_null=True, help_text="The whole programme's actual."
+    )
+    overall_from_records = serializers.BooleanField(
+        help_text="A distinct count computed over the whole span from the records, not a sum of periods."
+    )
+    overall_progress = serializers.DecimalField(
+        max_digits=24, decimal_places=4, allow_null=True, help_text="The whole programme against the overall target."
+    )
+    overall_status = serializers.CharField()
+    latest = LatestPeriodSerializer(
+        allow_null=True, help_text="The latest period with approved values, against that period's milestone."
+    )
+    progress = serializers.DecimalField(
+        max_digits=24, decimal_places=4, allow_null=True, help_text="The headline figure: see `headline`."
+    )
+    status = serializers.CharField(help_text="The headline status: see `headline`.")
+    headline = serializers.ChoiceField(
+        choices=["latest", "overall"],
+        help_text="Which figure `progress` and `status` are: the latest period's (when it has a milestone) or "
+        "the whole programme's.",
+    )
     periods = ProgressCellSerializer(many=True)
 
 
@@ -189,7 +230,9 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=IndicatorProgressSerializer(many=True))
     @action(detail=True)
     def progress(self, request, code=None):
-        """Per indicator and period: baseline, target, actual, progress and status (approved values only)."""
+        """Per indicator and period: baseline, target, actual, progress and status (approved values only); per
+        indicator, its two figures apart: the latest period against its milestone (`latest`) and the whole
+        programme against the overall target (`overall_progress`, `overall_status`)."""
         programme = self.get_object()
         audience = progress_audience(request.user, programme)
         # Cached as rendered (JSON of 1,000 cells costs more to render than to fetch), per media type
@@ -215,14 +258,31 @@ def _progress_rows(programme: Programme) -> Any:
                 "title": text_in(item.indicator.title),
                 "baseline": _q(item.baseline),
                 "target": _q(item.target),
+                "target_relative_percent": _q(item.target_relative_percent),
                 "target_pending": item.target_pending,
+                "target_derived": item.target_derived,
                 "actual": _q(item.actual),
+                "overall_from_records": item.overall_from_records,
+                "overall_progress": _q(item.overall_progress),
+                "overall_status": item.overall_status.value,
+                "latest": None
+                if item.latest is None
+                else {
+                    "period": item.latest.period.code,
+                    "milestone": _q(item.latest.target),
+                    "milestone_pending": item.latest.pending,
+                    "actual": _q(item.latest.actual),
+                    "progress": _q(item.latest.progress),
+                    "status": item.latest.status.value,
+                },
                 "progress": _q(item.progress),
                 "status": item.status.value,
+                "headline": item.headline,
                 "periods": [
                     {
                         "period": c.period.code,
                         "target": _q(c.target),
+                        "target_relative_percent": _q(c.relative_percent),
                         "target_pending": c.pending,
                         "actual": _q(c.actual),
                         "progress": _q(c.progress),
@@ -318,7 +378,9 @@ class MeasurementViewSet(
         return Response(self.get_serializer(measurement).data, status=status.HTTP_201_CREATED)
 
     def can_change(self, user, obj):
-        return access.measurement_can_edit(user, obj)
+        # Theirs is enough here: the service refuses a value that moved on with the conflict (409) when the
+        # version sent is old, and says why otherwise (access.measurement_is_theirs).
+        return access.measurement_is_theirs(user, obj)
 
     def update_arguments(self, serializer) -> dict:
         data = serializer.validated_data

@@ -15,6 +15,9 @@ class ResultsConfig(AppConfig):
         from jalon.web.navigation import Link, register
 
         register(Link("results:programme_list", _("Programmes"), 10))
+        from jalon.results.access import approval_queue_can_open
+
+        register(Link("results:approval_queue", _("Approvals"), 12, visible=approval_queue_can_open))
 
         from jalon.jobs.queue import recovery_register
         from jalon.organisations.services import organisations_changed

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +27,16 @@ from jalon.accounts.models import AuditEntry
 from jalon.organisations.models import Membership, Organisation
 from jalon.reference.models import Classification, DevelopingCountryRule, IncomeGroup
 from jalon.reference.selectors import countries_with_classifications, rule_condition
-from jalon.results.models import Dimension, DimensionValue, Indicator, Measure, Measurement, Period, Programme
+from jalon.results.models import (
+    Dimension,
+    DimensionValue,
+    Indicator,
+    Measure,
+    Measurement,
+    Period,
+    Programme,
+    SpanValue,
+)
 from jalon.results.progress_cache import progress_changed
 
 logger = logging.getLogger(__name__)
@@ -48,13 +58,34 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Span:
+    """Several periods as one: from the first period's start to `end`. A computation's `compute` is called
+    with a Period or a Span and reads only `start` and `end` of it."""
+
+    start: datetime.date
+    end: datetime.date
+
+
+@dataclass(frozen=True)
 class Computation:
+    """A named computation. `compute(programme, period)` returns the parts of one period; `period` is a
+    `Period` or, for a computation that is not `additive`, a `Span` of several periods: it reads only its
+    `start` and `end`.
+
+    `additive`: whether values of periods can be added into a value over several periods. Distinct counts
+    (people trained, countries reached, bodies sponsored) and levels cannot: 320 distinct people over
+    2021-2025 are not the sum of each year's distinct people. For those (`additive=False`) the refresh also
+    computes each span from the first period's start to every period's end (SpanValue), and the engine reads
+    the whole-programme and cumulative figures from them, never from a sum of periods."""
+
     key: str
     title: dict
     method: dict  # how it is computed, shown on the indicator page
     measure: str
     sources: frozenset  # the data it reads: a change there refreshes it
-    compute: Callable[[Programme, Period], list[Part]]
+    # (programme, Period or Span): typed loosely so that computations typed over a Period register as before.
+    compute: Callable[[Programme, Any], list[Part]]
+    additive: bool = True
 
     def t(self, field: str) -> str:
         from jalon.lib.multilingual import text_in
@@ -148,6 +179,7 @@ register(
         measure=Measure.COUNT,
         sources=frozenset({"organisations", "reference"}),
         compute=_developing_members_by_region,
+        additive=False,
     )
 )
 register(
@@ -166,6 +198,7 @@ register(
         measure=Measure.COUNT,
         sources=frozenset({"organisations", "reference"}),
         compute=_developing_members_by_income,
+        additive=False,
     )
 )
 
@@ -268,10 +301,51 @@ def indicator_refresh(*, indicator: Indicator, actor=None, today: datetime.date 
             audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=stale, before=snapshot(stale))
             stale.delete()
             changed += 1
+    changed += _spans_refresh(indicator, computation, programme, today)
     if changed or structure_changed:
         # Only then (new or changed values, disaggregations added or renamed): refreshes run after every
         # organisation or reference write, and an unchanged result must not empty the cached pages.
         progress_changed(programme)
+    return changed
+
+
+def _spans_refresh(indicator: Indicator, computation: Computation, programme: Programme, today) -> int:
+    """The whole-span values of a computation that is not additive: from the first period's start to each
+    started period's end, computed from the records over the span; returns how many changed."""
+    existing = {(span.start, span.end): span for span in SpanValue.objects.filter(indicator=indicator)}
+    wanted: dict[tuple, Part] = {}
+    periods = list(Period.objects.filter(programme=programme).order_by("start"))
+    if not computation.additive and periods:
+        first = periods[0].start
+        for period in periods:
+            if period.start > today:
+                break
+            total = next(
+                (part for part in computation.compute(programme, Span(first, period.end)) if part.dimension is None),
+                None,
+            )
+            if total is not None:
+                wanted[(first, period.end)] = total
+    changed = 0
+    for key, span in existing.items():
+        if key not in wanted:
+            span.delete()
+            changed += 1
+    for (start, end), part in wanted.items():
+        found = existing.get((start, end))
+        if found is not None and (found.value, found.numerator, found.denominator) == (
+            part.value,
+            part.numerator,
+            part.denominator,
+        ):
+            continue
+        SpanValue.objects.update_or_create(
+            indicator=indicator,
+            start=start,
+            end=end,
+            defaults={"value": part.value, "numerator": part.numerator, "denominator": part.denominator},
+        )
+        changed += 1
     return changed
 
 
@@ -292,6 +366,7 @@ def indicator_link_computation(*, actor, indicator: Indicator, key: str) -> Indi
         indicator.measure = REGISTRY[key].measure
     else:
         indicator.measurements.filter(computed=True).delete()
+        indicator.span_values.all().delete()
         indicator.source, indicator.computation = Indicator.Source.MANUAL, ""
     indicator.save(update_fields=["source", "computation", "measure"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=indicator, before=before)

@@ -95,7 +95,15 @@ class MeasurementForm(forms.ModelForm):
             "comment",
             "evidence",
             "evidence_url",
+            "collected_on",
         ]
+        widgets = {"collected_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "collected_on": gettext_lazy(
+                "When the value was observed; the end of the period if left empty. Within a period, the latest "
+                "value of each organisation counts for indicators reported as levels."
+            )
+        }
 
     def __init__(self, *args, indicator: Indicator, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,11 +198,45 @@ class ProgrammeForm(MultilingualForm):
         required=False,
         help_text=gettext_lazy("Everyone can see a published programme; publish it when the framework is ready."),
     )
+    progress_method = forms.ChoiceField(
+        label=gettext_lazy("Progress measured as"),
+        choices=Programme.ProgressMethod.choices,
+        initial=Programme.ProgressMethod.FROM_BASELINE,
+        required=False,
+    )
+    descending_scoring = forms.ChoiceField(
+        label=gettext_lazy("A falling indicator without baseline is scored"),
+        choices=Programme.DescendingScoring.choices,
+        initial=Programme.DescendingScoring.REACHED,
+        required=False,
+    )
+    descending_tolerance = decimal_field(
+        gettext_lazy("Tolerance above the target (%)"),
+        max_digits=6,
+        decimal_places=2,
+        help_text=gettext_lazy("For the tolerance band: an actual this far above the target still counts as reached."),
+    )
+    overall_target = forms.ChoiceField(
+        label=gettext_lazy("Overall target"),
+        choices=Programme.OverallTarget.choices,
+        initial=Programme.OverallTarget.TYPED,
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _offer(self, "owner", Organisation.objects.order_by(TextOrder(text_in_database("name"))))
         _offer(self, "developing_rule", DevelopingCountryRule.objects.order_by("code"))
+
+    # The programme's choices of how progress is measured: left empty, the default (the OECD definition).
+    CHOICES_WITH_DEFAULTS = ("progress_method", "descending_scoring", "descending_tolerance", "overall_target")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.CHOICES_WITH_DEFAULTS:
+            if cleaned.get(name) in (None, ""):
+                cleaned[name] = Programme._meta.get_field(name).default
+        return cleaned
 
     def clean_languages(self):
         chosen = self.cleaned_data["languages"]
@@ -291,6 +333,11 @@ class ResultForm(MultilingualForm):
     code = forms.CharField(label=gettext_lazy("Code"), max_length=20, help_text=gettext_lazy("e.g. IO2"))
     title = MultilingualField(label=gettext_lazy("Title"), required=True)
     description = MultilingualField(label=gettext_lazy("Description"), multiline=True)
+    assumptions = MultilingualField(
+        label=gettext_lazy("Assumptions and risks"),
+        multiline=True,
+        help_text=gettext_lazy("What must hold, outside the programme's control, for this result to follow."),
+    )
     order = forms.IntegerField(
         label=gettext_lazy("Position"),
         required=False,
@@ -333,6 +380,11 @@ class IndicatorForm(MultilingualForm):
         help_text=gettext_lazy("Instead of a value: 50 means the baseline plus 50 %."),
     )
     target_note = MultilingualField(label=gettext_lazy("Target note"))
+    allows_corrections = forms.BooleanField(
+        label=gettext_lazy("Negative corrections allowed"),
+        required=False,
+        help_text=gettext_lazy("A count is never negative, unless a value may take back an earlier one."),
+    )
     means_of_verification = MultilingualField(label=gettext_lazy("Means of verification"), multiline=True)
     dimensions = ChoicesOfModel(
         label=gettext_lazy("Disaggregations"),

@@ -39,6 +39,36 @@ class Programme(VersionedModel):
     # Status thresholds: share of the way from baseline to milestone reached.
     on_track_min = models.DecimalField(_("on track from"), max_digits=4, decimal_places=2, default=Decimal("0.85"))
     at_risk_min = models.DecimalField(_("at risk from"), max_digits=4, decimal_places=2, default=Decimal("0.60"))
+
+    # How progress is measured (DESIGN.md section 3): the OECD definition by default, each choice shown
+    # where the figures are (results/progress.py has the formulas).
+    class ProgressMethod(models.TextChoices):
+        FROM_BASELINE = "baseline", _("Share of the way from the baseline to the target (OECD)")
+        SHARE_OF_TARGET = "share", _("Actual as a share of the target")
+
+    class DescendingScoring(models.TextChoices):
+        REACHED = "reached", _("Reached or not reached")
+        TOLERANCE = "tolerance", _("Target divided by actual, within a tolerance band")
+
+    class OverallTarget(models.TextChoices):
+        TYPED = "typed", _("Typed in")
+        DERIVED = "derived", _("Derived from the milestones by the cumulative mode")
+
+    progress_method = models.CharField(
+        _("progress measured as"), max_length=10, choices=ProgressMethod.choices, default=ProgressMethod.FROM_BASELINE
+    )
+    descending_scoring = models.CharField(
+        _("a falling indicator without baseline is scored"),
+        max_length=10,
+        choices=DescendingScoring.choices,
+        default=DescendingScoring.REACHED,
+    )
+    descending_tolerance = models.DecimalField(
+        _("tolerance above the target (%)"), max_digits=6, decimal_places=2, default=Decimal("10")
+    )
+    overall_target = models.CharField(
+        _("overall target"), max_length=10, choices=OverallTarget.choices, default=OverallTarget.TYPED
+    )
     published = models.BooleanField(_("published"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     # Programme data that the seed documents carry beside the tree, kept as printed: the activity
@@ -135,6 +165,8 @@ class Result(models.Model):
     code = models.CharField(_("code"), max_length=20)
     title = MultilingualField(_("title"), required=True)
     description = MultilingualField(_("description"))
+    # The logframe's column: what must hold outside the programme's control for this result to follow.
+    assumptions = MultilingualField(_("assumptions and risks"))
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -237,6 +269,8 @@ class Indicator(models.Model):
         _("target: increase over the baseline (%)"), max_digits=10, decimal_places=4, null=True, blank=True
     )
     target_note = MultilingualField(_("target note"))
+    # A count is never negative, unless the indicator takes corrections (a value that takes back an earlier one).
+    allows_corrections = models.BooleanField(_("negative corrections allowed"), default=False)
     source = models.CharField(_("data source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     computation = models.CharField(_("computation"), max_length=80, blank=True)
     means_of_verification = MultilingualField(_("means of verification"))
@@ -280,6 +314,8 @@ class Measurement(VersionedModel):
         SUBMITTED = "submitted", _("Submitted")
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned")
+        # An approved value replaced by its approved amendment: kept in the history, no longer counted.
+        SUPERSEDED = "superseded", _("Replaced by its amendment")
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="measurements")
@@ -303,6 +339,13 @@ class Measurement(VersionedModel):
     numerator = models.DecimalField(_("numerator"), max_digits=20, decimal_places=4, null=True, blank=True)
     denominator = models.DecimalField(_("denominator"), max_digits=20, decimal_places=4, null=True, blank=True)
     text = models.TextField(_("qualitative value"), blank=True)
+    # When the value was observed: "latest" within a period is by this date, not by the order of entry.
+    # Set to the period's end when not given (services.measurement_create).
+    collected_on = models.DateField(_("collection date"), null=True, blank=True)
+    # A change to an approved value: a new value, under review, while the approved one stays counted.
+    amends = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments", verbose_name=_("amends")
+    )
     comment = models.TextField(_("comment"), blank=True)
     evidence = models.FileField(_("evidence file"), upload_to="evidence/%Y/%m/", blank=True)
     evidence_url = models.URLField(_("evidence link"), blank=True)
@@ -338,3 +381,23 @@ class Measurement(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period.code}: {self.value if self.value is not None else self.text}"
+
+
+class SpanValue(models.Model):
+    """A computed indicator's value over several periods (from the first period's start to `end`), for
+    computations whose values cannot be added across periods (distinct people, countries, bodies):
+    computed from the records over the whole span by the refresh (computations.py), read by the engine for
+    the whole-programme figure and the cumulative figures."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="span_values")
+    start = models.DateField()
+    end = models.DateField()
+    value = models.DecimalField(max_digits=20, decimal_places=4)
+    numerator = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "start", "end"], name="span_value_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.start}..{self.end}: {self.value}"

@@ -11,13 +11,30 @@ Edge cases, decided here and tested:
   indicator's direction, else 0 (there is no distance to cover);
 - overshoot: progress above 1 is kept (reports show 130 %), the status is on track;
 - regression below the baseline: progress is negative, the status is off track.
+
+Programme choices (Programme.progress_method, descending_scoring, overall_target), OECD by default:
+- "baseline": (actual - baseline) / (target - baseline), as above; "share": actual / target (for a falling
+  indicator, target / actual), whatever the baseline;
+- a falling indicator without a baseline: "reached" scores 1 once the target is reached, else 0;
+  "tolerance" scores target / actual, and 1 while the actual stays within the tolerance above the target;
+- the overall target: typed, or derived from the milestones by the cumulative mode (the sum of the
+  milestones for a non-cumulative indicator, the last milestone for a cumulative or "latest" one: their
+  milestones are already running totals or levels).
+
+Several reports in one period follow the cumulative mode: summed for "non_cumulative" and "cumulative"
+(flows); for "latest" (levels), the latest report of each organisation x disaggregation value counts, by
+collection date (then by entry), and organisations are summed (`latest_in_period`). An organisation's
+level does NOT carry forward into a period where it did not report: a period's figure is what was
+reported in it, so that no one reads as reported a value nobody gave for that period (and an organisation
+that left the programme does not count for ever). Across periods, "latest" takes the latest period with
+data, as before.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 HUNDRED = Decimal(100)
 
@@ -30,6 +47,7 @@ class Status(StrEnum):
     NOT_STARTED = "not_started"
     PENDING = "pending"  # the target depends on a baseline that is not set yet
     NO_TARGET = "no_target"
+    NOT_COMBINABLE = "not_combinable"  # values were approved, but none that can be combined into one figure
 
 
 STATUS_LABELS = {
@@ -40,6 +58,7 @@ STATUS_LABELS = {
     Status.NOT_STARTED: gettext_lazy("Not started"),
     Status.PENDING: gettext_lazy("Pending baseline"),
     Status.NO_TARGET: gettext_lazy("No target"),
+    Status.NOT_COMBINABLE: gettext_lazy("Values cannot be combined"),
 }
 
 
@@ -57,6 +76,8 @@ class Aggregate:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     count: int = 0
+    # How many of the values have no denominator: for a percentage, values given bare.
+    bare: int = 0
 
     def __add__(self, other: "Aggregate") -> "Aggregate":
         def add(a, b):
@@ -67,7 +88,46 @@ class Aggregate:
             add(self.numerator, other.numerator),
             add(self.denominator, other.denominator),
             self.count + other.count,
+            self.bare + other.bare,
         )
+
+
+@dataclass(frozen=True)
+class Report:
+    """One approved value as `latest_in_period` reads it."""
+
+    organisation_id: int | None
+    dimension_value_id: int | None
+    collected_on: object  # a date, or None (then the period's end was meant: it sorts as the latest)
+    id: int
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+
+
+def latest_in_period(reports: list[Report]) -> Aggregate | None:
+    """A "latest" (level) indicator's reports of one cell within one period: the latest of each organisation
+    x disaggregation value (by collection date, then by entry), summed across them."""
+    latest: dict[tuple, Report] = {}
+    for report in reports:
+        key = (report.organisation_id, report.dimension_value_id)
+        current = latest.get(key)
+        if current is None or _later(report, current):
+            latest[key] = report
+    total: Aggregate | None = None
+    for report in latest.values():
+        one = Aggregate(report.value, report.numerator, report.denominator, 1, 1 if report.denominator is None else 0)
+        total = one if total is None else total + one
+    return total
+
+
+def _later(a: Report, b: Report) -> bool:
+    # No collection date: the period's end was meant, i.e. after any dated report of the period.
+    if (a.collected_on is None) != (b.collected_on is None):
+        return a.collected_on is None
+    if a.collected_on != b.collected_on:
+        return a.collected_on > b.collected_on  # type: ignore[operator]
+    return a.id > b.id
 
 
 def actual_of(aggregate: Aggregate | None, *, percentage: bool) -> Decimal | None:
@@ -76,10 +136,37 @@ def actual_of(aggregate: Aggregate | None, *, percentage: bool) -> Decimal | Non
     if aggregate is None or aggregate.count == 0:
         return None
     if percentage and aggregate.denominator and aggregate.numerator is not None:
+        # Bare percentages beside them are left out of the figure, and said so (`combination_note`).
         return aggregate.numerator * HUNDRED / aggregate.denominator
     if percentage and aggregate.count > 1:
         return None  # several bare percentages cannot be combined honestly
     return aggregate.value
+
+
+def combination_note(aggregate: Aggregate | None, *, percentage: bool) -> str:
+    """What the figure leaves out of the approved values, said on the page, never silently."""
+    if not percentage or aggregate is None or aggregate.count == 0:
+        return ""
+    if aggregate.bare and aggregate.denominator:
+        return ngettext(
+            "%(n)s percentage reported without numerator and denominator is not counted in this figure.",
+            "%(n)s percentages reported without numerator and denominator are not counted in this figure.",
+            aggregate.bare,
+        ) % {"n": aggregate.bare}
+    if aggregate.bare > 1 and aggregate.count > 1:
+        return gettext(
+            "Several percentages were reported without numerator and denominator: they cannot be combined "
+            "into one figure. Report numerators and denominators."
+        )
+    return ""
+
+
+def derive_target(milestones: list[Decimal | None], *, mode: str) -> Decimal | None:
+    """The overall target derived from the (resolved) milestones by the cumulative mode."""
+    present = [value for value in milestones if value is not None]
+    if not present:
+        return None
+    return sum(present, Decimal(0)) if mode == "non_cumulative" else present[-1]
 
 
 def resolve_target(
@@ -93,16 +180,44 @@ def resolve_target(
     return value, False
 
 
+@dataclass(frozen=True)
+class Method:
+    """The programme's choices of how progress is measured (Programme fields of the same names)."""
+
+    progress_method: str = "baseline"  # or "share"
+    descending_scoring: str = "reached"  # or "tolerance"
+    descending_tolerance: Decimal = Decimal(10)  # percent above the target still scored as reached
+
+
+OECD = Method()
+
+
 def progress(
-    *, actual: Decimal | None, baseline: Decimal | None, target: Decimal | None, descending: bool = False
+    *,
+    actual: Decimal | None,
+    baseline: Decimal | None,
+    target: Decimal | None,
+    descending: bool = False,
+    method: Method = OECD,
 ) -> Decimal | None:
     if actual is None or target is None:
         return None
+    reached = actual <= target if descending else actual >= target
+    if descending and (baseline is None or method.progress_method == "share"):
+        # A falling indicator has no natural start: without a baseline (or as a share of the target) it is
+        # scored by the programme's choice.
+        if method.descending_scoring == "tolerance" or method.progress_method == "share":
+            tolerance = method.descending_tolerance if method.descending_scoring == "tolerance" else Decimal(0)
+            if actual <= target * (1 + tolerance / HUNDRED) or actual <= 0:
+                return Decimal(1)
+            return target / actual
+        return Decimal(1) if reached else Decimal(0)
+    if method.progress_method == "share":
+        if target == 0:
+            return Decimal(1) if reached else Decimal(0)
+        return actual / target
     start = baseline if baseline is not None else Decimal(0)
-    # Zero is a natural start only for a rising indicator: a falling one without a baseline has no
-    # distance to measure, so it is judged like a target equal to the baseline (reached or not).
-    if target == start or (descending and baseline is None):
-        reached = actual <= target if descending else actual >= target
+    if target == start:
         return Decimal(1) if reached else Decimal(0)
     return (actual - start) / (target - start)
 
@@ -115,13 +230,18 @@ def status(
     pending: bool,
     has_target: bool,
     thresholds: Thresholds,
+    combinable: bool = True,
 ) -> Status:
+    """`combinable`: False when values were approved but none gives a figure (bare percentages of several
+    reports): that is neither "no data" nor "no target"."""
     if not started:
         return Status.NOT_STARTED
     if pending:
         return Status.PENDING
     if not has_data:
         return Status.NO_DATA
+    if not combinable:
+        return Status.NOT_COMBINABLE
     if not has_target or progress_value is None:
         return Status.NO_TARGET
     if progress_value >= thresholds.on_track_min:

@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jalon.lib.multilingual import text_in
 from jalon.results import access
 from jalon.results import progress as engine
 from jalon.results.models import (
+    Cumulation,
     Dimension,
     DimensionValue,
     Indicator,
@@ -25,6 +27,7 @@ from jalon.results.models import (
     Period,
     Programme,
     Result,
+    SpanValue,
 )
 
 
@@ -37,10 +40,22 @@ class Cell:
     progress: Decimal | None
     status: engine.Status
     note: str = ""
+    # What the figure leaves out of the approved values, said beside it (progress.combination_note).
+    warning: str = ""
+    # A milestone relative to the baseline: its percentage, shown beside (or instead of) the resolved value.
+    relative_percent: Decimal | None = None
 
 
 @dataclass
 class IndicatorProgress:
+    """An indicator's two figures, never mixed (DESIGN.md section 3):
+    - the latest period with data against that period's milestone: `latest` (its actual, target, progress
+      and status);
+    - the whole programme against the overall target: `actual`, `target`, `overall_progress`,
+      `overall_status`.
+    `progress` and `status` are the headline: the latest period's when it has a milestone, else the whole
+    programme's; `headline` says which ("latest" or "overall"), and pages label it so."""
+
     indicator: Indicator
     baseline: Decimal | None
     cells: list[Cell]
@@ -51,6 +66,13 @@ class IndicatorProgress:
     status: engine.Status
     latest: Cell | None = None
     next_milestone: Cell | None = None
+    overall_progress: Decimal | None = None
+    overall_status: engine.Status = engine.Status.NO_DATA
+    headline: str = "overall"
+    target_derived: bool = False  # the overall target derived from the milestones (the programme's choice)
+    overall_from_records: bool = False  # a distinct count computed over the whole span, not a sum of periods
+    overall_warning: str = ""
+    target_relative_percent: Decimal | None = None
 
 
 @dataclass
@@ -64,29 +86,76 @@ class ProgrammeProgress:
         return [self.indicators[i.pk] for i in result.indicators.all()]
 
 
-def _aggregates(*, indicator_ids, period_ids, filters=None) -> dict[tuple[int, int], engine.Aggregate]:
+_SUMS = {
+    # Not named after the columns: the filter below reads the column, not a sum.
+    "sum_value": Sum("value"),
+    "sum_numerator": Sum("numerator"),
+    "sum_denominator": Sum("denominator"),
+    # COUNT(*), not COUNT(id): PostgreSQL then answers the totals from the index alone (models.py).
+    "n": Count("*"),
+    "bare": Count("indicator_id", filter=Q(denominator__isnull=True)),
+}
+
+
+def _aggregate_of(row: dict) -> engine.Aggregate:
+    return engine.Aggregate(row["sum_value"], row["sum_numerator"], row["sum_denominator"], row["n"], row["bare"])
+
+
+def _aggregates(
+    *, indicator_ids, period_ids, filters=None, latest_ids=frozenset(), programme_id: int | None = None
+) -> dict[tuple[int, int], engine.Aggregate]:
     """(indicator, period) -> approved aggregate, from totals, or from one dimension's breakdown
     when a period was reported only disaggregated.
 
     Two grouped queries, so that the cost follows the cells, not the disaggregated rows (there are
     dozens per cell: countries x sex x organisations): the totals first, then the breakdowns of the
     cells that have no total only (usually none, or the periods not reported yet). The second query
-    is skipped when every cell has a total."""
+    is skipped when every cell has a total.
+
+    Indicators in "latest" mode (`latest_ids`) are read as rows instead, one query for them all: within
+    a period the latest report of each organisation x disaggregation value counts (progress.latest_in_period),
+    which a SUM cannot say. With `programme_id`, that query runs whether or not the programme has such
+    indicators: a page then costs the same queries whatever its indicators."""
     approved = Measurement.objects.filter(status=Measurement.Status.APPROVED, **(filters or {}))
-    # COUNT(*), not COUNT(id): PostgreSQL then answers the totals from the index alone (models.py).
-    sums = {"value": Sum("value"), "numerator": Sum("numerator"), "denominator": Sum("denominator"), "n": Count("*")}
-    totals: dict[tuple[int, int], engine.Aggregate] = {
-        (row["indicator_id"], row["period_id"]): engine.Aggregate(
-            row["value"], row["numerator"], row["denominator"], row["n"]
-        )
-        for row in approved.filter(indicator_id__in=indicator_ids, dimension_value__isnull=True)
-        .values("indicator_id", "period_id")
-        .annotate(**sums)
-        .order_by()
-    }
+    summed_ids = [pk for pk in indicator_ids if pk not in latest_ids]
+    totals: dict[tuple[int, int], engine.Aggregate] = {}
+    if summed_ids:
+        totals = {
+            (row["indicator_id"], row["period_id"]): _aggregate_of(row)
+            for row in approved.filter(indicator_id__in=summed_ids, dimension_value__isnull=True)
+            .values("indicator_id", "period_id")
+            .annotate(**_SUMS)
+            .order_by()
+        }
+    latest_breakdowns: dict[tuple[int, int], dict[int, list[engine.Report]]] = {}
+    if latest_ids or programme_id is not None:
+        latest_totals: dict[tuple[int, int], list[engine.Report]] = {}
+        if programme_id is not None:
+            latest_rows = approved.filter(
+                indicator__result__programme_id=programme_id, indicator__cumulation=Cumulation.LATEST
+            )
+        else:
+            latest_rows = approved.filter(indicator_id__in=list(latest_ids))
+        rows = latest_rows.order_by().values_list(*_REPORT_FIELDS)
+        for indicator_id, period_id, dimension_id, *report in rows:
+            key = (indicator_id, period_id)
+            item = engine.Report(*report)
+            if dimension_id is None:
+                latest_totals.setdefault(key, []).append(item)
+            else:
+                latest_breakdowns.setdefault(key, {}).setdefault(dimension_id, []).append(item)
+        for key, reports in latest_totals.items():
+            aggregate = engine.latest_in_period(reports)
+            if aggregate is not None:
+                totals[key] = aggregate
+        for key, by_dimension in latest_breakdowns.items():
+            if key not in totals:
+                aggregate = engine.latest_in_period(by_dimension[min(by_dimension)])
+                if aggregate is not None:
+                    totals[key] = aggregate
     # Cells without a total, as few terms as possible: indicators grouped by their set of such periods.
     missing: dict[tuple[int, ...], list[int]] = {}
-    for indicator_id in indicator_ids:
+    for indicator_id in summed_ids:
         periods = tuple(p for p in period_ids if (indicator_id, p) not in totals)
         if periods:
             missing.setdefault(periods, []).append(indicator_id)
@@ -99,18 +168,46 @@ def _aggregates(*, indicator_ids, period_ids, filters=None) -> dict[tuple[int, i
     rows = (
         approved.filter(cells, dimension_value__isnull=False)
         .values("indicator_id", "period_id", "dimension_value__dimension_id")
-        .annotate(**sums)
+        .annotate(**_SUMS)
         .order_by()
     )
     for row in rows:
         key = (row["indicator_id"], row["period_id"])
         dimension = row["dimension_value__dimension_id"]
         if key not in breakdowns or dimension < breakdowns[key][0]:
-            aggregate = engine.Aggregate(row["value"], row["numerator"], row["denominator"], row["n"])
-            breakdowns[key] = (dimension, aggregate)
+            breakdowns[key] = (dimension, _aggregate_of(row))
     for key, (_dimension, aggregate) in breakdowns.items():
         totals[key] = aggregate
     return totals
+
+
+# What a "latest" indicator's values are read as: the cell, the dimension, then a progress.Report.
+_REPORT_FIELDS = (
+    "indicator_id",
+    "period_id",
+    "dimension_value__dimension_id",
+    "organisation_id",
+    "dimension_value_id",
+    "collected_on",
+    "id",
+    "value",
+    "numerator",
+    "denominator",
+)
+
+
+def _span_values(programme: Programme) -> dict[int, dict[datetime.date, engine.Aggregate]]:
+    """indicator -> end of span -> the value computed over the whole span (distinct counts: computations.py).
+    One query, whatever the programme's indicators."""
+    spans: dict[int, dict[datetime.date, engine.Aggregate]] = {}
+    rows = (
+        SpanValue.objects.filter(indicator__result__programme=programme)
+        .order_by()
+        .values_list("indicator_id", "end", "value", "numerator", "denominator")
+    )
+    for indicator_id, end, value, numerator, denominator in rows:
+        spans.setdefault(indicator_id, {})[end] = engine.Aggregate(value, numerator, denominator, 1, 0)
+    return spans
 
 
 class MilestoneRow(NamedTuple):
@@ -136,6 +233,14 @@ def _milestones_as_rows(indicators: list[Indicator]) -> dict[int, dict[int, Mile
     return by_period
 
 
+def programme_method(programme: Programme) -> engine.Method:
+    return engine.Method(
+        progress_method=programme.progress_method,
+        descending_scoring=programme.descending_scoring,
+        descending_tolerance=programme.descending_tolerance,
+    )
+
+
 def indicator_progress(
     *,
     indicator: Indicator,
@@ -144,12 +249,20 @@ def indicator_progress(
     aggregates: dict[tuple[int, int], engine.Aggregate],
     thresholds: engine.Thresholds,
     today: datetime.date,
+    method: engine.Method = engine.OECD,
+    derive_target: bool = False,
+    spans: "Mapping[datetime.date, engine.Aggregate] | None" = None,
 ) -> IndicatorProgress:
+    """`spans`: values computed over several periods (from the first period's start to the key), for
+    computed distinct counts: they give the whole-programme figure and the cumulative ones."""
     percentage = indicator.measure == Measure.PERCENTAGE
     descending = indicator.direction == Indicator.Direction.DESCENDING
     baseline = indicator.baseline_value
     per_period = [aggregates.get((indicator.pk, period.pk)) for period in periods]
     rolled = engine.roll_periods(per_period, mode=indicator.cumulation)
+    if spans and indicator.cumulation == "cumulative":
+        # A running total of distinct counts is the count over the span so far, not a sum of periods.
+        rolled = [spans.get(period.end, item) for period, item in zip(periods, rolled, strict=True)]
     cells = []
     for period, aggregate, own in zip(periods, rolled, per_period, strict=True):
         milestone = milestones.get(period.pk)
@@ -161,7 +274,7 @@ def indicator_progress(
         # A period without its own approved report has no actual (and "no data"), even when the
         # cumulative mode would carry an earlier total forward: the report shows what was reported.
         actual = engine.actual_of(aggregate, percentage=percentage) if own is not None else None
-        value = engine.progress(actual=actual, baseline=baseline, target=target, descending=descending)
+        value = engine.progress(actual=actual, baseline=baseline, target=target, descending=descending, method=method)
         cells.append(
             Cell(
                 period=period,
@@ -176,31 +289,46 @@ def indicator_progress(
                     pending=pending,
                     has_target=target is not None,
                     thresholds=thresholds,
+                    combinable=actual is not None,
                 ),
                 note=text_in(milestone.note) if milestone else "",
+                warning=engine.combination_note(aggregate, percentage=percentage) if own is not None else "",
+                relative_percent=milestone.relative_percent if milestone else None,
             )
         )
-    target, target_pending = engine.resolve_target(
-        value=indicator.target_value, relative_percent=indicator.target_relative_percent, baseline=baseline
-    )
-    overall = engine.actual_of(engine.overall(per_period, mode=indicator.cumulation), percentage=percentage)
-    with_data = [cell for cell in cells if cell.actual is not None]
+    if derive_target:
+        target_pending = any(cell.pending for cell in cells)
+        target = None if target_pending else engine.derive_target([c.target for c in cells], mode=indicator.cumulation)
+    else:
+        target, target_pending = engine.resolve_target(
+            value=indicator.target_value, relative_percent=indicator.target_relative_percent, baseline=baseline
+        )
+    whole = engine.overall(per_period, mode=indicator.cumulation)
+    from_records = bool(spans) and indicator.cumulation != "latest" and whole is not None
+    if from_records and spans:
+        whole = spans[max(spans)]
+    overall = engine.actual_of(whole, percentage=percentage)
+    with_data = [cell for cell in cells if cell.actual is not None or cell.status == engine.Status.NOT_COMBINABLE]
     latest = with_data[-1] if with_data else None
     upcoming = [cell for cell in cells if cell.period.end >= today and (cell.target is not None or cell.pending)]
-    # The headline compares the latest actual with its period's milestone, or the overall target.
+    overall_progress = engine.progress(
+        actual=overall, baseline=baseline, target=target, descending=descending, method=method
+    )
+    started = bool(periods) and periods[0].start <= today
+    overall_status = engine.status(
+        progress_value=overall_progress,
+        has_data=whole is not None,
+        started=started or not periods,
+        pending=target_pending,
+        has_target=target is not None,
+        thresholds=thresholds,
+        combinable=overall is not None,
+    )
+    # The headline is the latest period against its milestone, else the whole programme: labelled as such.
     if latest is not None and (latest.target is not None or latest.pending):
-        headline_progress, headline_status = latest.progress, latest.status
+        headline, headline_progress, headline_status = "latest", latest.progress, latest.status
     else:
-        headline_progress = engine.progress(actual=overall, baseline=baseline, target=target, descending=descending)
-        started = bool(periods) and periods[0].start <= today
-        headline_status = engine.status(
-            progress_value=headline_progress,
-            has_data=overall is not None,
-            started=started or not periods,
-            pending=target_pending,
-            has_target=target is not None,
-            thresholds=thresholds,
-        )
+        headline, headline_progress, headline_status = "overall", overall_progress, overall_status
     return IndicatorProgress(
         indicator=indicator,
         baseline=baseline,
@@ -212,6 +340,13 @@ def indicator_progress(
         status=headline_status,
         latest=latest,
         next_milestone=upcoming[0] if upcoming else None,
+        overall_progress=overall_progress,
+        overall_status=overall_status,
+        headline=headline,
+        target_derived=derive_target,
+        overall_from_records=from_records,
+        overall_warning=engine.combination_note(whole, percentage=percentage) if not from_records else "",
+        target_relative_percent=None if derive_target else indicator.target_relative_percent,
     )
 
 
@@ -224,9 +359,17 @@ def programme_progress(
     indicators = [indicator for result in results for indicator in result.indicators.all()]
     milestones = _milestones_as_rows(indicators)
     aggregates = _aggregates(
-        indicator_ids=[i.pk for i in indicators], period_ids=[p.pk for p in periods], filters=measurement_filters
+        indicator_ids=[i.pk for i in indicators],
+        period_ids=[p.pk for p in periods],
+        filters=measurement_filters,
+        latest_ids=frozenset(i.pk for i in indicators if i.cumulation == "latest"),
+        programme_id=programme.pk,
     )
+    # Whole-span values are totals: a view filtered by a disaggregation value adds periods' values instead.
+    spans = _span_values(programme) if not measurement_filters else {}
     thresholds = engine.Thresholds(programme.on_track_min, programme.at_risk_min)
+    method = programme_method(programme)
+    derive = programme.overall_target == Programme.OverallTarget.DERIVED
     report = ProgrammeProgress(programme=programme, periods=periods, results=results)
     for indicator in indicators:
         indicator.result = next(r for r in results if r.pk == indicator.result_id)
@@ -237,30 +380,44 @@ def programme_progress(
             aggregates=aggregates,
             thresholds=thresholds,
             today=today,
+            method=method,
+            derive_target=derive,
+            spans=spans.get(indicator.pk),
         )
     return report
 
 
 def indicator_breakdown(*, indicator: Indicator, periods: list[Period]) -> list[dict]:
-    """Per dimension: its values x periods with the approved actual of each (one query)."""
+    """Per dimension: its values x periods with the approved actual of each (one query for the values), and
+    a warning for each period whose disaggregated values do not add up to the total reported (a warning,
+    not a refusal: a breakdown may be partial)."""
     percentage = indicator.measure == Measure.PERCENTAGE
+    latest = indicator.cumulation == "latest"
+    reports: dict[tuple[int | None, int], list[engine.Report]] = {}
     rows = (
-        Measurement.objects.filter(
-            indicator=indicator, status=Measurement.Status.APPROVED, dimension_value__isnull=False
-        )
-        .values("dimension_value_id", "period_id")
-        .annotate(value=Sum("value"), numerator=Sum("numerator"), denominator=Sum("denominator"), n=Count("id"))
+        Measurement.objects.filter(indicator=indicator, status=Measurement.Status.APPROVED)
         .order_by()
+        .values_list(*_REPORT_FIELDS[1:])
     )
-    cells = {
-        (r["dimension_value_id"], r["period_id"]): engine.Aggregate(
-            r["value"], r["numerator"], r["denominator"], r["n"]
-        )
-        for r in rows
-    }
+    for period_id, _dimension_id, *report in rows:
+        item = engine.Report(*report)
+        reports.setdefault((item.dimension_value_id, period_id), []).append(item)
+
+    def combine(items: list[engine.Report]) -> engine.Aggregate | None:
+        if latest:
+            return engine.latest_in_period(items)
+        total = None
+        for r in items:
+            one = engine.Aggregate(r.value, r.numerator, r.denominator, 1, 1 if r.denominator is None else 0)
+            total = one if total is None else total + one
+        return total
+
+    cells = {key: combine(items) for key, items in reports.items()}
+    additive = indicator.measure in (Measure.COUNT, Measure.CURRENCY)
     tables = []
     for dimension in indicator.dimensions.prefetch_related("values"):
         lines = []
+        sums: list[Decimal | None] = [None] * len(periods)
         for value in dimension.values.all():
             per_period = [cells.get((value.pk, period.pk)) for period in periods]
             rolled = engine.roll_periods(per_period, mode=indicator.cumulation)
@@ -269,9 +426,35 @@ def indicator_breakdown(*, indicator: Indicator, periods: list[Period]) -> list[
                 engine.actual_of(a, percentage=percentage) if own is not None else None
                 for a, own in zip(rolled, per_period, strict=True)
             ]
+            for index, own in enumerate(per_period):
+                if own is not None and own.value is not None:
+                    sums[index] = (sums[index] or Decimal(0)) + own.value
             lines.append({"value": value, "actuals": actuals})
-        tables.append({"dimension": dimension, "lines": lines})
+        warnings = []
+        for period, part_sum in zip(periods, sums, strict=True):
+            total = cells.get((None, period.pk))
+            if (
+                additive
+                and part_sum is not None
+                and total is not None
+                and total.value is not None
+                and part_sum != total.value
+            ):
+                warnings.append(
+                    _("%(period)s: the values by %(dimension)s add up to %(sum)s, but the total reported is %(total)s.")
+                    % {
+                        "period": period,
+                        "dimension": dimension,
+                        "sum": _plain(part_sum),
+                        "total": _plain(total.value),
+                    }
+                )
+        tables.append({"dimension": dimension, "lines": lines, "warnings": warnings})
     return tables
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
 # Pages ---------------------------------------------------------------------------------------------------
@@ -356,7 +539,8 @@ class IndicatorPage:
     periods: list[Period]
     progress: IndicatorProgress
     breakdown: list[dict]
-    history: QuerySet[Measurement]
+    history: list[Measurement]
+    amended: set[int] = field(default_factory=set)  # approved values with an amendment waiting
 
 
 def indicator_page(*, user, indicator: Indicator) -> IndicatorPage:
@@ -371,11 +555,14 @@ def indicator_page(*, user, indicator: Indicator) -> IndicatorPage:
             "period", "dimension_value__dimension", "organisation", "author", "reviewer"
         ),
     ).order_by("period__start", "-updated_at")
+    history = list(history)
+    waiting = (Measurement.Status.DRAFT, Measurement.Status.SUBMITTED, Measurement.Status.RETURNED)
     return IndicatorPage(
         periods=periods,
         progress=report.indicators[indicator.pk],
         breakdown=indicator_breakdown(indicator=indicator, periods=periods),
         history=history,
+        amended={m.amends_id for m in history if m.amends_id and m.status in waiting},
     )
 
 
@@ -441,14 +628,69 @@ def programme_targets(programme: Programme) -> list[dict]:
 
 
 def approval_queue(*, user) -> QuerySet[Measurement]:
-    """The values waiting for the user's approval, oldest first, in the programmes they manage."""
+    """The values waiting for the user's approval, oldest first, in the programmes they manage; with the
+    value an amendment would replace (`amends`) and the period's milestone (`milestone_value`,
+    `milestone_relative`), in one query."""
+    milestone = Milestone.objects.filter(indicator=OuterRef("indicator"), period=OuterRef("period"))
     return (
         Measurement.objects.filter(
             status=Measurement.Status.SUBMITTED,
             indicator__result__programme__in=access.programmes_managed(user),
         )
-        .select_related("indicator__result__programme", "period", "organisation", "author", "dimension_value")
+        .select_related("indicator__result__programme", "period", "organisation", "author", "dimension_value", "amends")
+        .annotate(
+            milestone_value=Subquery(milestone.values("value")[:1]),
+            milestone_relative=Subquery(milestone.values("relative_percent")[:1]),
+        )
         .order_by("submitted_at", "id")
+    )
+
+
+@dataclass
+class Inbox:
+    """What waits for a person on the home page: values returned to them, values waiting for their approval,
+    their drafts; each a count and the first few."""
+
+    returned: list[Measurement]
+    returned_count: int
+    to_approve: list[Measurement]
+    to_approve_count: int
+    drafts: list[Measurement]
+    drafts_count: int
+
+    @property
+    def empty(self) -> bool:
+        return not (self.returned_count or self.to_approve_count or self.drafts_count)
+
+
+INBOX_SHOWN = 5
+
+
+def measurement_inbox(*, user) -> Inbox | None:
+    """The inbox of a signed-in user (None for a visitor): six small queries, whatever the numbers."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    related = ("indicator__result__programme", "period", "organisation")
+    own = access.measurement_reporting_organisations(user)
+    mine = Q(author=user) | Q(organisation_id__in=own) if own else Q(author=user)
+    returned = (
+        access.measurements_visible(user, Measurement.objects.filter(mine, status=Measurement.Status.RETURNED))
+        .select_related(*related)
+        .order_by("-reviewed_at", "-id")
+    )
+    drafts = (
+        Measurement.objects.filter(author=user, status=Measurement.Status.DRAFT)
+        .select_related(*related)
+        .order_by("-updated_at", "-id")
+    )
+    queue = approval_queue(user=user) if access.approval_queue_can_open(user) else Measurement.objects.none()
+    return Inbox(
+        returned=list(returned[:INBOX_SHOWN]),
+        returned_count=returned.count(),
+        to_approve=list(queue[:INBOX_SHOWN]),
+        to_approve_count=queue.count(),
+        drafts=list(drafts[:INBOX_SHOWN]),
+        drafts_count=drafts.count(),
     )
 
 

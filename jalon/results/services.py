@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -227,7 +228,12 @@ MEASUREMENT_FIELDS = (
     "evidence_url",
     "dimension_value",
     "organisation",
+    "collected_on",
 )
+# What an amendment takes over from the approved value it changes.
+AMENDED_FIELDS = ("indicator", "period", *MEASUREMENT_FIELDS)
+OPEN_STATUSES = (Measurement.Status.DRAFT, Measurement.Status.SUBMITTED, Measurement.Status.RETURNED)
+HUNDRED = Decimal(100)
 
 
 def _validate_measurement(measurement: Measurement) -> None:
@@ -241,6 +247,15 @@ def _validate_measurement(measurement: Measurement) -> None:
         and not indicator.dimensions.filter(pk=measurement.dimension_value.dimension_id).exists()
     ):
         raise ValidationError({"dimension_value": _("This indicator is not disaggregated that way.")})
+    if measurement.collected_on is None:
+        measurement.collected_on = measurement.period.end
+    elif measurement.collected_on < measurement.period.start:
+        raise ValidationError(
+            {
+                "collected_on": _("The collection date cannot be before the period starts (%(start)s).")
+                % {"start": measurement.period.start.isoformat()}
+            }
+        )
     if indicator.measure == Measure.QUALITATIVE:
         if not measurement.text.strip():
             raise ValidationError({"text": _("Describe the result: this indicator is qualitative.")})
@@ -254,9 +269,73 @@ def _validate_measurement(measurement: Measurement) -> None:
             raise ValidationError({"denominator": _("The denominator must be greater than zero.")})
         if measurement.numerator < 0:
             raise ValidationError({"numerator": _("The numerator cannot be negative.")})
-        measurement.value = (measurement.numerator * 100 / measurement.denominator).quantize(Decimal("0.0001"))
+        derived = measurement.numerator * HUNDRED / measurement.denominator
+        _check_percentage(measurement.value, derived, measurement.numerator, measurement.denominator)
+        measurement.value = derived.quantize(Decimal("0.0001"))
     if measurement.value is None:
         raise ValidationError({"value": _("Enter a value.")})
+    if indicator.measure == Measure.COUNT and measurement.value < 0 and not indicator.allows_corrections:
+        raise ValidationError({"value": _("A count cannot be negative (this indicator does not take corrections).")})
+    if indicator.measure == Measure.PERCENTAGE:
+        _check_percentage_mix(measurement)
+
+
+def _check_percentage(value: Decimal | None, derived: Decimal, numerator: Decimal, denominator: Decimal) -> None:
+    """A percentage typed beside its numerator and denominator must say the same, to the places it was typed
+    with (70 or 70.0 for 84/120; not 71): else it is refused, never silently replaced."""
+    if value is None:
+        return
+    exponent = value.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if derived.quantize(Decimal(1).scaleb(-places)) != value:
+        raise ValidationError(
+            {
+                "value": _(
+                    "%(value)s %% disagrees with %(numerator)s / %(denominator)s = %(derived)s %%: correct the "
+                    "value, or leave it empty to have it computed."
+                )
+                % {
+                    "value": _plain(value),
+                    "numerator": _plain(numerator),
+                    "denominator": _plain(denominator),
+                    "derived": _plain(derived.quantize(Decimal("0.01"))),
+                }
+            }
+        )
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _check_percentage_mix(measurement: Measurement) -> None:
+    """Percentages of one period are combined from numerators and denominators: one given bare beside others
+    given with them (or the reverse) could not be counted, so it is refused rather than dropped."""
+    bare = measurement.denominator is None
+    others = Measurement.objects.filter(
+        indicator_id=measurement.indicator_id,
+        period_id=measurement.period_id,
+        status__in=(Measurement.Status.SUBMITTED, Measurement.Status.APPROVED),
+    ).exclude(pk__in=[pk for pk in (measurement.pk, measurement.amends_id) if pk])
+    if bare and others.filter(denominator__isnull=False).exists():
+        raise ValidationError(
+            {
+                "denominator": _(
+                    "Other values of this period are given with their numerator and denominator: give them too, "
+                    "so that the values can be combined."
+                )
+            }
+        )
+    if not bare and others.filter(denominator__isnull=True).exists():
+        raise ValidationError(
+            {
+                "denominator": _(
+                    "Other values of this period are percentages given without numerator and denominator: they "
+                    "cannot be combined with this one. Ask for them to be completed first, or give the percentage "
+                    "alone."
+                )
+            }
+        )
 
 
 @transaction.atomic
@@ -294,6 +373,13 @@ def _check_reporter(actor, measurement: Measurement) -> None:
         raise ValidationError({"organisation": _("Report for your own organisation.")})
 
 
+def _not_computed(measurement: Measurement) -> None:
+    if measurement.computed:
+        raise ValidationError(
+            _("This value is computed from operational records: it cannot be changed, submitted or reviewed by hand.")
+        )
+
+
 def _locked(measurement: Measurement, version: int | None) -> Measurement:
     return locked(measurement, version, queryset=Measurement.objects.select_related("indicator__result", "period"))
 
@@ -308,26 +394,60 @@ def _save_audited(current: Measurement, before: dict, actor) -> Measurement:
 def measurement_update(
     *, actor, measurement: Measurement, version: int | None = None, submit: bool = False, **fields
 ) -> Measurement:
+    """Change a value. A draft or returned value is changed in place. An approved value is not: the change
+    is an amendment (a new value that `amends` it, submitted for approval), and the approved value stays
+    counted until the amendment is approved (then it is superseded); the history keeps both. Returns the
+    value changed, or the amendment."""
     unknown_fields(fields, MEASUREMENT_FIELDS, "measurement")
-    current = _locked(measurement, version)
+    current = _locked(measurement, version)  # a version conflict first: the page keeps the entry
+    _not_computed(current)
+    if not access.measurement_can_edit(actor, current):
+        raise ValidationError(
+            _("This value was sent for approval or decided since you opened it: it can no longer be changed here.")
+        )
+    if current.status == Measurement.Status.APPROVED:
+        return _amendment_create(actor=actor, approved=current, fields=fields)
     before = snapshot(current)
+    if ("numerator" in fields or "denominator" in fields) and "value" not in fields:
+        current.value = None  # derived again from the new numerator and denominator
     for key, value in fields.items():
         setattr(current, key, value)
     _validate_measurement(current)
     if current.organisation_id != before["organisation_id"]:
         _check_reporter(actor, current)
-    if current.status == Measurement.Status.APPROVED and not current.computed:
-        # A change to an approved value goes back through review.
-        current.status = Measurement.Status.SUBMITTED
-    if submit:
+    if submit or current.status == Measurement.Status.SUBMITTED:
         current.status, current.submitted_at = Measurement.Status.SUBMITTED, timezone.now()
     current.full_clean()
     return _save_audited(current, before, actor)
 
 
+def _amendment_create(*, actor, approved: Measurement, fields: dict) -> Measurement:
+    if approved.amendments.filter(status__in=OPEN_STATUSES).exists():
+        raise ValidationError(
+            _("An amendment of this value is already waiting for approval: change that amendment instead.")
+        )
+    values = {name: getattr(approved, name) for name in AMENDED_FIELDS}
+    if ("numerator" in fields or "denominator" in fields) and "value" not in fields:
+        values["value"] = None
+    values.update(fields)
+    amendment = Measurement(**values, amends=approved, author=actor if getattr(actor, "pk", None) else None)
+    _validate_measurement(amendment)
+    if amendment.organisation_id != approved.organisation_id:
+        _check_reporter(actor, amendment)
+    if all(getattr(amendment, name) == getattr(approved, name) for name in MEASUREMENT_FIELDS):
+        raise ValidationError(_("Nothing was changed: the approved value stays as it is."))
+    amendment.status, amendment.submitted_at = Measurement.Status.SUBMITTED, timezone.now()
+    amendment.full_clean()
+    amendment.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=amendment)
+    progress_changed(approved.period.programme_id)  # the pages say that an amendment is waiting
+    return amendment
+
+
 @transaction.atomic
 def measurement_submit(*, actor, measurement: Measurement, version: int | None = None) -> Measurement:
     current = _locked(measurement, version)
+    _not_computed(current)
     if current.status not in (Measurement.Status.DRAFT, Measurement.Status.RETURNED):
         raise ValidationError(_("Only a draft or a returned value can be submitted."))
     before = snapshot(current)
@@ -340,10 +460,12 @@ def measurement_review(
     *, actor, measurement: Measurement, approve: bool, note: str = "", version: int | None = None
 ) -> Measurement:
     """Approve a submitted value, or return it to its author with a note saying what to fix. Only the
-    programme's managers decide (checked here, not only in the pages and API, so that no caller skips it)."""
+    programme's managers decide (checked here, not only in the pages and API, so that no caller skips it).
+    Approving an amendment supersedes the value it amends (kept in the history, no longer counted)."""
     if not access.measurement_can_review(actor, measurement):
         raise ValidationError(_("Only the programme's managers review values."))
     current = _locked(measurement, version)
+    _not_computed(current)
     if current.status != Measurement.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be approved or returned."))
     if not approve and not note.strip():
@@ -351,7 +473,36 @@ def measurement_review(
     before = snapshot(current)
     current.status = Measurement.Status.APPROVED if approve else Measurement.Status.RETURNED
     current.review_note, current.reviewer, current.reviewed_at = note, actor, timezone.now()
+    _review_notify(current, approve=approve, note=note)
+    if approve and current.amends_id:
+        amended = _locked(Measurement(pk=current.amends_id), None)
+        if amended.status == Measurement.Status.APPROVED:
+            amended_before = snapshot(amended)
+            amended.status = Measurement.Status.SUPERSEDED
+            versioned_save(amended, actor=actor, before=amended_before)
     return _save_audited(current, before, actor)
+
+
+def _review_notify(measurement: Measurement, *, approve: bool, note: str) -> None:
+    """Tell the value's author, by e-mail once the decision is committed (console by default, SMTP by
+    setting): what a person must act on reaches them (DESIGN.md section 4)."""
+    author = measurement.author
+    if author is None or not author.email:
+        return
+    indicator, period = measurement.indicator, measurement.period
+    url = indicator.get_absolute_url()
+    if approve:
+        subject = _("Value approved: %(indicator)s, %(period)s") % {"indicator": indicator.code, "period": period}
+        body = _("Your value for %(indicator)s, %(period)s was approved and now counts.\n\n%(url)s")
+    else:
+        subject = _("Value returned: %(indicator)s, %(period)s") % {"indicator": indicator.code, "period": period}
+        body = _(
+            "Your value for %(indicator)s, %(period)s was returned to you with this note:\n\n%(note)s\n\n"
+            "Correct it and submit it again: %(url)s"
+        )
+    text = body % {"indicator": indicator.code, "period": period, "note": note, "url": url}
+    recipient = author.email
+    transaction.on_commit(lambda: send_mail(subject, text, None, [recipient], fail_silently=True))
 
 
 # Building and editing a framework -------------------------------------------------------------------------
@@ -375,6 +526,10 @@ PROGRAMME_FIELDS = (
     "on_track_min",
     "at_risk_min",
     "published",
+    "progress_method",
+    "descending_scoring",
+    "descending_tolerance",
+    "overall_target",
 )
 INDICATOR_FIELDS = (
     "code",
@@ -392,6 +547,7 @@ INDICATOR_FIELDS = (
     "target_value",
     "target_relative_percent",
     "target_note",
+    "allows_corrections",
     "source",
     "computation",
     "means_of_verification",
@@ -489,6 +645,8 @@ def _programme_validate(programme: Programme) -> None:
         and programme.at_risk_min > programme.on_track_min
     ):
         errors.setdefault("at_risk_min", []).append(_("The “at risk” threshold cannot be above the “on track” one."))
+    if programme.descending_tolerance is not None and programme.descending_tolerance < 0:
+        errors.setdefault("descending_tolerance", []).append(_("The tolerance cannot be negative."))
     if programme.developing_rule_as_of and not programme.developing_rule_id:
         errors.setdefault("developing_rule_as_of", []).append(_("Choose the rule this date applies to."))
     _check(errors)
@@ -601,6 +759,24 @@ def period_save(
         errors.setdefault("code", []).append(_("Another period of this programme already has this code."))
     if start and end and end < start:
         errors.setdefault("end", []).append(_("The end date cannot be before the start date."))
+    elif start and end:
+        if start < programme.start_date or end > programme.end_date:
+            errors.setdefault("start", []).append(
+                _("A period falls within the programme's dates (%(start)s to %(end)s).")
+                % {"start": programme.start_date.isoformat(), "end": programme.end_date.isoformat()}
+            )
+        overlapping = (
+            Period.objects.filter(programme=programme, start__lte=end, end__gte=start).exclude(pk=_pk(period)).first()
+        )
+        if overlapping is not None:
+            errors.setdefault("start", []).append(
+                _("This period overlaps the period %(code)s (%(start)s to %(end)s): periods cannot overlap.")
+                % {
+                    "code": overlapping.code,
+                    "start": overlapping.start.isoformat(),
+                    "end": overlapping.end.isoformat(),
+                }
+            )
     _check(errors)
     before = snapshot(period) if period else None
     period = period or Period(programme=programme)
@@ -670,6 +846,7 @@ def result_save(
     code: str,
     title: dict,
     description: dict | None = None,
+    assumptions: dict | None = None,
     parent: Result | None = None,
     order: int | None = None,
 ) -> Result:
@@ -707,6 +884,7 @@ def result_save(
     result = result or Result(programme=programme)
     result.level, result.code, result.title, result.parent = level, code, title, parent
     result.description = _texts(description)
+    result.assumptions = _texts(assumptions)
     if order is not None:
         result.order = order
     _changed_save(result, before, actor)

@@ -123,7 +123,9 @@ def programme_build(code: str, *, owner: Organisation, published: bool) -> tuple
         owner=owner,
         title={"en": f"Programme {code}", "fr": f"Programme {code}"},
         start_date=today - datetime.timedelta(days=365),
-        end_date=today + datetime.timedelta(days=365),
+        # Years of room after the current period: the framework builder's cases add periods in 2030 and 2031
+        # (periods fall within the programme and do not overlap).
+        end_date=datetime.date(today.year + 8, 12, 31),
         languages=["fr", "en"],
         published=published,
     )
@@ -132,7 +134,7 @@ def programme_build(code: str, *, owner: Organisation, published: bool) -> tuple
         code="current",
         name={"en": "Current"},
         start=programme.start_date,
-        end=programme.end_date,
+        end=today + datetime.timedelta(days=365),
     )
     level = Level.objects.create(
         programme=programme, key="outcome", name={"en": "Outcome"}, iati_result_type=Level.IatiType.OUTCOME

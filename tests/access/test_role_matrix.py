@@ -746,7 +746,7 @@ CASES = [
         TEAM,
         method="post",
         kwargs=framework_kwargs("period"),
-        data=lambda ctx: {"code": "spare", "name_en": "Renamed", "start": "2030-01-01", "end": "2030-12-31"},
+        data=lambda ctx: {"code": "spare", "name_en": "Renamed", "start": "2031-01-01", "end": "2031-12-31"},
         ok=STRUCTURE,
         effect=title_of("period"),
     ),

@@ -284,3 +284,45 @@ def test_a_women_share_indicator_rolls_up_from_numerators(records, users):
 def test_trained_people_helper_matches_the_count(records):
     people = reach_computations.trained_people(records.programme, records.p2026)
     assert sorted(people.values_list("given_name", flat=True)) == ["Aminata", "Kofi", "Moussa", "Zoé"]
+
+
+def test_distinct_counts_over_the_whole_programme_come_from_the_records_not_a_sum_of_periods(records, users):
+    """Aminata is trained in 2025 and in 2026: 2 + 4 people by period, 5 distinct people over the programme
+    (the issue's 469 participants trained where 320 distinct people were). Countries: SEN in 2025; SEN, BRA,
+    KEN in 2026: 3 countries reached, not 4."""
+    from jalon.results.selectors import programme_progress
+
+    d = Activity.objects.get(code="d")
+    aminata = Person.objects.get(given_name="Aminata")
+    registration = register(
+        d,
+        users["manager"],
+        given_name="Aminata",
+        family_name="Diallo",
+        sex="female",
+        organisation=aminata.organisation,
+        country=aminata.country,
+    )
+    services.registration_complete(actor=users["manager"], registration=registration)
+    people = Indicator.objects.create(result=records.output, code="T3", title={"en": "Trained"})
+    indicator_link_computation(actor=users["manager"], indicator=people, key="activities_participants_trained")
+    countries = Indicator.objects.create(
+        result=records.output, code="T4", title={"en": "Countries"}, cumulation="cumulative"
+    )
+    indicator_link_computation(actor=users["manager"], indicator=countries, key="activities_countries_reached")
+
+    report = programme_progress(programme=records.programme)
+    trained = report.indicators[people.pk]
+    assert [cell.actual for cell in trained.cells] == [D(2), D(4)]
+    assert (trained.actual, trained.overall_from_records) == (D(5), True)
+    reached = report.indicators[countries.pk]
+    # Cumulative: each period's running figure is the distinct count since the start, not a running sum.
+    assert [cell.actual for cell in reached.cells] == [D(1), D(3)]
+    assert reached.actual == D(3)
+
+
+def test_additive_computations_keep_adding_periods(records, users):
+    delivered = Indicator.objects.create(result=records.output, code="T5", title={"en": "Activities"})
+    indicator_link_computation(actor=users["manager"], indicator=delivered, key="activities_by_type_and_level")
+    assert REGISTRY["activities_by_type_and_level"].additive
+    assert not delivered.span_values.exists()

@@ -327,15 +327,20 @@ def test_a_change_to_the_programme_or_its_periods_queues_the_refresh_of_a_progra
         assert pending(world.programme)
         services.programme_update(actor=users["manager"], programme=by_hand.programme, on_track_min=Decimal("0.9"))
         assert not pending(by_hand.programme)
-    Programme.objects.filter(pk=world.programme.pk).update(computed_pending_since=None)
+    # A new period after the last one, within the programme's dates (extended for it).
+    last_end = world.programme.periods.order_by("-end").values_list("end", flat=True).first()
+    Programme.objects.filter(pk=world.programme.pk).update(
+        computed_pending_since=None, end_date=last_end + datetime.timedelta(days=30)
+    )
+    world.programme.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         services.period_save(
             actor=users["manager"],
             programme=world.programme,
             code="next",
             name={"en": "Next"},
-            start=world.programme.end_date,
-            end=world.programme.end_date,
+            start=last_end + datetime.timedelta(days=1),
+            end=last_end + datetime.timedelta(days=30),
         )
     assert queued == [world.programme.pk]  # the first write's commit was not run; the period's was
     assert not pending(world.programme)

@@ -176,7 +176,7 @@ def test_approving_a_value_moves_the_progress_on_the_page_and_in_the_api(demo, u
     row = next(item for item in page.context["rows"] if item.result == demo.result).indicators[0]
     assert (row.latest.period, row.latest.actual, row.status) == (demo.current, D(25), Status.AT_RISK)
     html = page.content.decode()
-    assert "25 <small>(En cours)</small>" in html
+    assert "25 / 30 <small>(En cours)</small>" in html
     assert 'class="status s-at_risk"' in html
 
 
@@ -263,7 +263,7 @@ def test_a_second_save_from_a_stale_page_gets_the_conflict_message_and_loses_not
 
 def test_the_service_refuses_a_stale_version(demo, users, nsb):
     measurement = submitted(demo, users, nsb)
-    services.measurement_update(actor=users["focal"], measurement=measurement, version=1, value=D(26))
+    services.measurement_update(actor=users["manager"], measurement=measurement, version=1, value=D(26))
     with pytest.raises(ConflictError):
         services.measurement_update(actor=users["contributor"], measurement=measurement, version=1, value=D(27))
     with pytest.raises(ConflictError):
@@ -298,13 +298,27 @@ def test_only_approved_values_count(demo, users, nsb, other_nsb):
     assert current_actual() == D(12)
 
 
-def test_changing_an_approved_value_sends_it_back_for_review(demo, users, nsb):
+def test_changing_an_approved_value_keeps_it_counted_until_the_amendment_is_approved(demo, users, nsb):
     measurement = submitted(demo, users, nsb)
     services.measurement_review(actor=users["manager"], measurement=measurement, approve=True)
-    services.measurement_update(actor=users["manager"], measurement=measurement, value=D(29))
+    amendment = services.measurement_update(actor=users["manager"], measurement=measurement, value=D(29))
     measurement.refresh_from_db()
-    assert (measurement.status, measurement.value) == ("submitted", D(29))
-    assert programme_progress(programme=demo.programme).indicators[demo.indicators["D1"].pk].actual is None
+    assert (measurement.status, measurement.value) == ("approved", D(25))
+    assert (amendment.status, amendment.value, amendment.amends_id) == ("submitted", D(29), measurement.pk)
+
+    def counted():
+        return programme_progress(programme=demo.programme).indicators[demo.indicators["D1"].pk].actual
+
+    assert counted() == D(25)
+    services.measurement_review(actor=users["manager"], measurement=amendment, approve=False, note="Preuve ?")
+    assert counted() == D(25)
+    with pytest.raises(ValidationError):  # one amendment at a time: the returned one is changed instead
+        services.measurement_update(actor=users["manager"], measurement=measurement, value=D(30))
+    services.measurement_update(actor=users["manager"], measurement=amendment, value=D(28), submit=True)
+    services.measurement_review(actor=users["manager"], measurement=amendment, approve=True)
+    assert counted() == D(28)
+    measurement.refresh_from_db()
+    assert measurement.status == "superseded"  # the history keeps both
 
 
 def test_a_computed_indicator_cannot_be_typed_in(demo, users, nsb, client_as):
@@ -357,18 +371,18 @@ def test_a_percentage_is_computed_from_its_numerator_and_denominator(demo, users
         numerator=D(2),
         denominator=D(3),
     )
-    typed_over = services.measurement_create(
+    agreeing = services.measurement_create(
         actor=users["focal"],
         indicator=indicator,
         period=demo.current,
         organisation=nsb,
         numerator=D(1),
         denominator=D(4),
-        value=D(99),
+        value=D(25),
     )
     two_thirds.refresh_from_db()
-    typed_over.refresh_from_db()
-    assert (two_thirds.value, typed_over.value) == (D("66.6667"), D(25))
+    agreeing.refresh_from_db()
+    assert (two_thirds.value, agreeing.value) == (D("66.6667"), D(25))
 
 
 def test_a_percentage_needs_a_positive_denominator(demo, users, nsb):
@@ -539,7 +553,7 @@ def test_a_review_without_a_decision_is_refused_with_a_message(demo, users, nsb,
 
 def test_a_review_from_a_stale_page_is_refused_with_the_conflict_message(demo, users, nsb, client_as):
     measurement = submitted(demo, users, nsb)
-    services.measurement_update(actor=users["focal"], measurement=measurement, version=1, value=D(26))
+    services.measurement_update(actor=users["manager"], measurement=measurement, version=1, value=D(26))
     response = client_as("manager").post(review_url(measurement), {"decision": "approve", "version": 1})
     assert messages_of(response) == [fr(CONFLICT)]
     measurement.refresh_from_db()

@@ -63,6 +63,9 @@ def world(demo, users, nsb) -> World:
     spare_level = services.level_save(
         actor=manager, programme=programme, key="spare", name={"fr": "Niveau libre"}, iati_result_type=9
     )
+    # Room after the last period for a spare one (periods fall within the programme's dates).
+    Programme.objects.filter(pk=programme.pk).update(end_date=demo.future.end + datetime.timedelta(days=365))
+    programme.refresh_from_db()
     spare_period = services.period_save(
         actor=manager,
         programme=programme,
@@ -120,9 +123,9 @@ WRITES = {
         ),
         False,
     ),
-    "measurement_update (an approved value goes back to review)": (
+    "measurement_update (an amendment of an approved value waits; the approved value stays counted)": (
         lambda w: services.measurement_update(actor=w.users["manager"], measurement=w.approved, value=D(16)),
-        True,
+        False,
     ),
     "measurement_submit": (
         lambda w: services.measurement_submit(actor=w.users["contributor"], measurement=w.draft),
@@ -260,10 +263,10 @@ def test_a_refresh_that_changes_nothing_keeps_the_cache(world):
 def test_an_approval_moves_the_cached_programme_page(world, client_as):
     client = client_as(None)
     url = f"/fr/programmes/{world.programme.code}/"
-    assert "25 <small>(En cours)</small>" not in client.get(url).content.decode()
-    assert "25 <small>(En cours)</small>" not in client.get(url).content.decode()  # a hit
+    assert "25 / 30 <small>(En cours)</small>" not in client.get(url).content.decode()
+    assert "25 / 30 <small>(En cours)</small>" not in client.get(url).content.decode()  # a hit
     services.measurement_review(actor=world.users["manager"], measurement=world.submitted, approve=True)
-    assert "25 <small>(En cours)</small>" in client.get(url).content.decode()
+    assert "25 / 30 <small>(En cours)</small>" in client.get(url).content.decode()
 
 
 def test_a_new_day_is_a_new_cache_entry(world, monkeypatch):
@@ -509,8 +512,8 @@ def test_through_a_shared_redis_cache_an_approval_still_moves_the_page(world, cl
 
     client = client_as(None)
     page = f"/fr/programmes/{world.programme.code}/"
-    assert "25 <small>(En cours)</small>" not in client.get(page).content.decode()
+    assert "25 / 30 <small>(En cours)</small>" not in client.get(page).content.decode()
     assert caches["default"]._cache.get_client().keys(f"{prefix}:*"), "the page went through Redis"
     services.measurement_review(actor=world.users["manager"], measurement=world.submitted, approve=True)
-    assert "25 <small>(En cours)</small>" in client.get(page).content.decode()
+    assert "25 / 30 <small>(En cours)</small>" in client.get(page).content.decode()
     caches["default"].clear()

@@ -51,6 +51,7 @@ def programme_create(request):
             "languages": list(DEFAULT_LANGUAGES),
             "on_track_min": Programme._meta.get_field("on_track_min").default,
             "at_risk_min": Programme._meta.get_field("at_risk_min").default,
+            "descending_tolerance": Programme._meta.get_field("descending_tolerance").default,
         },
     )
     del form.fields["version"]
@@ -255,6 +256,7 @@ def result_edit(request, code: str, pk: int | None = None):
             "code": result.code,
             "title": result.title,
             "description": result.description,
+            "assumptions": result.assumptions,
             "order": result.order,
         }
     form = ResultForm(
@@ -264,7 +266,7 @@ def result_edit(request, code: str, pk: int | None = None):
         programme=programme,
         result=result,
     )
-    fields = ("parent", "level", "code", "title", "description") + (("order",) if result else ())
+    fields = ("parent", "level", "code", "title", "description", "assumptions") + (("order",) if result else ())
     return form_page(
         request,
         form=form,

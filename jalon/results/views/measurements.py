@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jalon.results import access, selectors, services
 from jalon.results.forms import MeasurementForm, ReviewForm
@@ -38,8 +39,9 @@ def measurement_create(request, code: str, pk: int):
 
 @login_required
 def measurement_edit(request, pk: int):
-    measurement = access.access_measurement(request.user, pk, edit=True)
+    measurement = access.access_measurement(request.user, pk, edit=True, saving=request.method == "POST")
     indicator = measurement.indicator
+    amending = measurement.status == measurement.Status.APPROVED
     form = MeasurementForm(
         request.POST or None, request.FILES or None, instance=measurement, indicator=indicator, user=request.user
     )
@@ -54,8 +56,18 @@ def measurement_edit(request, pk: int):
             **f.for_service(),
         ),
         done=lambda saved: indicator.get_absolute_url(),
+        message=_(
+            "Your change is waiting for approval as an amendment: the approved value counts until it is approved."
+        )
+        if amending
+        else None,
         template="results/measurement_form.html",
-        context={"indicator": indicator, "programme": indicator.result.programme, "measurement": measurement},
+        context={
+            "indicator": indicator,
+            "programme": indicator.result.programme,
+            "measurement": measurement,
+            "amending": amending,
+        },
     )
 
 
@@ -90,6 +102,45 @@ def measurement_review(request, pk: int):
     return redirect(next_url)
 
 
+def _approve_several(request) -> None:
+    """Approve or return the ticked values at once ("<id>:<version>" each, the version shown): each goes
+    through the service, which checks access and version; what it refuses is said, the rest is done."""
+    form = ReviewForm({"decision": request.POST.get("decision"), "note": request.POST.get("note", ""), "version": 0})
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or return."))
+        return
+    approve = form.cleaned_data["decision"] == "approve"
+    done, refused = 0, []
+    for ticked in request.POST.getlist("selected"):
+        pk, _sep, version = ticked.partition(":")
+        if not (pk.isdigit() and version.isdigit()):
+            continue
+        try:
+            measurement = access.access_measurement(request.user, int(pk), review=True)
+            services.measurement_review(
+                actor=request.user,
+                measurement=measurement,
+                approve=approve,
+                note=form.cleaned_data["note"],
+                version=int(version),
+            )
+        except (ValidationError, PermissionDenied, Http404) as exc:
+            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("not yours to review")
+            refused.append(f"#{pk}: {reason}")
+        else:
+            done += 1
+    if done:
+        if approve:
+            said = ngettext("%(n)s value approved.", "%(n)s values approved.", done)
+        else:
+            said = ngettext("%(n)s value returned to its author.", "%(n)s values returned to their authors.", done)
+        messages.success(request, said % {"n": done})
+    for line in refused:
+        messages.error(request, line)
+    if not done and not refused:
+        messages.error(request, _("Tick the values to approve or return."))
+
+
 def measurement_evidence(request, pk: int):
     """The evidence file of a reported value, to whoever sees the value (404 otherwise, as for the value)."""
     measurement = access.access_measurement(request.user, pk)
@@ -103,6 +154,9 @@ def approval_queue(request):
     """What waits for the user's approval, oldest first, in the programmes they manage."""
     if not access.approval_queue_can_open(request.user):
         raise PermissionDenied
+    if request.method == "POST":
+        _approve_several(request)
+        return redirect(request.get_full_path())
     page = paginate(request, selectors.approval_queue(user=request.user))
     return render(
         request,

@@ -80,6 +80,7 @@ def indicator_detail(request, code: str, pk: int):
             "breakdown": page.breakdown,
             "periods": page.periods,
             "history": page.history,
+            "amended": page.amended,
             "status_labels": STATUS_LABELS,
             "can_report": access.measurement_can_report(request.user, programme)
             and indicator.source == Indicator.Source.MANUAL,

@@ -1,7 +1,7 @@
 """Formatting filters every domain's templates share: multilingual texts, numbers, lookups. (The progress
 pieces of the results pages are in jalon/results/templatetags/jalon_progress.py.)"""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -25,10 +25,11 @@ def tr(value) -> str:
 
 @register.filter
 def number(value) -> str:
-    """A decimal without trailing zeros, formatted for the active locale."""
+    """A decimal without trailing zeros, rounded (never truncated: number_format cuts) to 2 places, formatted
+    for the active locale."""
     if value is None:
         return "—"
-    value = Decimal(value)
+    value = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     normal = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
     places = max(0, -normal.as_tuple().exponent)
     return number_format(normal, decimal_pos=min(places, 2), use_l10n=True, force_grouping=True)
