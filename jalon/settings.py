@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "jalon.activities",
     "jalon.committees",
     "jalon.support",
+    "jalon.assessments",
     "jalon.gap",
     "jalon.reporting",
     "jalon.interop",

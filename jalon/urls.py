@@ -14,6 +14,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from jalon.activities import api as activities_api
+from jalon.assessments import api as assessments_api
 from jalon.committees import api as committees_api
 from jalon.gap import api as gap_api
 from jalon.organisations import api as organisations_api
@@ -28,7 +29,7 @@ from jalon.web import urls as web_urls
 from jalon.web.views.health import healthz
 
 router = DefaultRouter()
-for api in (reference_api, organisations_api, results_api, activities_api, committees_api, support_api, gap_api):
+for api in (reference_api, organisations_api, results_api, activities_api, committees_api, support_api, gap_api, assessments_api):
     api.routes(router)
 
 api_patterns: list[URLPattern | URLResolver] = [
@@ -60,6 +61,7 @@ urlpatterns += i18n_patterns(
     path("committees/", include("jalon.committees.urls")),
     path("support/", include("jalon.support.urls")),
     path("gap/", include("jalon.gap.urls")),
+    path("assessments/", include("jalon.assessments.urls")),
     path("jobs/", include("jalon.jobs.urls")),
     path("accounts/tokens/", include("jalon.api.urls")),
     path("", include((web_pages, "web"))),

@@ -1,0 +1,131 @@
+"""Assessments in the API: question banks (public), assessments as access allows (with their scores), and
+the public aggregates of published assessments. Read-only: answering, submitting and reviewing are done on
+the pages (a long form saved section by section)."""
+
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from jalon.assessments import access, selectors
+from jalon.assessments.models import AnswerOption, Assessment, Framework, Question, Section
+
+
+class OptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AnswerOption
+        fields = ["code", "label", "value"]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    answer_set = serializers.CharField(source="answer_set.code", read_only=True)
+    options = OptionSerializer(source="answer_set.options", many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = [
+            "id", "code", "text", "guidance", "evidence_expected", "weight", "evidence_required", "applies_to",
+            "gsp_clauses", "tbt_paragraphs", "answer_set", "options",
+        ]  # fmt: skip
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    questions = QuestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Section
+        fields = ["id", "code", "title", "gsp_clauses", "tbt_paragraphs", "questions"]
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    previous_version = serializers.IntegerField(source="previous.version", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Framework
+        fields = ["id", "code", "version", "title", "description", "status", "coverage_threshold", "bands",
+                  "previous_version", "is_demo"]  # fmt: skip
+
+
+class FrameworkDetailSerializer(FrameworkSerializer):
+    sections = serializers.SerializerMethodField()
+
+    class Meta(FrameworkSerializer.Meta):
+        fields = [*FrameworkSerializer.Meta.fields, "sections"]
+
+    def get_sections(self, framework) -> list:
+        return SectionSerializer(selectors.framework_sections(framework), many=True).data
+
+
+class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+    """Question banks, each version with its sections and questions. Public."""
+
+    queryset = Framework.objects.select_related("previous").order_by("code", "-version")
+    ordering = ["code", "-version"]
+    ordering_fields = ["code", "version"]
+    filterset_fields = ["code", "version"]
+
+    def get_serializer_class(self):
+        return FrameworkDetailSerializer if self.action == "retrieve" else FrameworkSerializer
+
+    @action(detail=False, url_path="published-aggregates")
+    def published_aggregates(self, request):
+        """Mean score by section over the published assessments (no organisation's answers)."""
+        code = str(request.query_params.get("code", "gsp"))[:40]
+        return Response(
+            [
+                {"section": section.code, "title": section.title, "assessments": n, "mean_score": mean}
+                for section, n, mean in selectors.published_aggregates(code=code)
+            ]
+        )
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
+    framework = serializers.CharField(source="framework.code", read_only=True)
+    framework_version = serializers.IntegerField(source="framework.version", read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "organisation", "framework", "framework_version", "period_start", "period_end", "mode",
+                  "status", "submitted_at", "validated_at", "version", "is_demo"]  # fmt: skip
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    scores = serializers.SerializerMethodField()
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "scores"]
+
+    def get_scores(self, assessment) -> dict:
+        scores = selectors.assessment_scores(assessment)
+        return {
+            "score": scores.score,
+            "coverage": scores.coverage,
+            "complete": scores.complete,
+            "band": scores.band["code"] if scores.band else None,
+            "sections": [
+                {"code": row.code, "score": row.score, "coverage": row.coverage, "complete": row.complete,
+                 "band": row.band["code"] if row.band else None}
+                for row in scores.sections
+            ],
+        }  # fmt: skip
+
+
+class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Assessments: an organisation's own, and every one for the programme team; one with its scores."""
+
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["status", "mode", "organisation"]
+    ordering = ["-period_end", "-id"]
+    ordering_fields = ["period_end", "id"]
+
+    def get_serializer_class(self):
+        return AssessmentDetailSerializer if self.action == "retrieve" else AssessmentSerializer
+
+    def get_queryset(self):
+        return access.assessments_visible(self.request.user, Assessment.objects.select_related("framework", "organisation"))
+
+
+def routes(router) -> None:
+    router.register("assessment-banks", FrameworkViewSet, basename="assessment-bank")
+    router.register("assessments", AssessmentViewSet, basename="assessment")

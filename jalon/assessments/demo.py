@@ -1,0 +1,187 @@
+"""Demo GSP assessments, built after the activities demo (it provides the ISO programme, its results and the
+demo activities). Everything here is made up and marked as demo data:
+
+- ASN (Senegal): a first self-assessment on GSP v1 (2022), returned once then validated; two improvement
+  areas with actions linked to demo activities, those of one area all done; a second self-assessment on the
+  revised bank, GSP v2 (2024), validated and published, where that area's section scores higher: it counts
+  as applied.
+- KEBS (Kenya) and RSB (Rwanda): one validated self-assessment each (2022); KEBS's is published.
+- Demo indicators of ISO intermediate outcome 2 linked to the computed indicators of this app.
+
+Validation dates are set to fixed demo days after the workflow ran, so that the demo is the same whenever it
+is built and falls within the programme's periods."""
+
+import datetime
+from decimal import Decimal
+
+from jalon.activities.models import Activity
+from jalon.assessments import services
+from jalon.assessments.bank import banks_ensure
+from jalon.assessments.models import Answer, Assessment, Framework, ImprovementAction, Section
+from jalon.organisations.models import Organisation
+from jalon.results.computations import indicator_link_computation
+from jalon.results.models import Indicator, Measure, Programme, Result
+
+PROGRAMME = "iso-ap-2021-2025"
+DEMO_NOTE = {
+    "en": "Demo indicator, made up for the demo: not ISO's wording.",
+    "fr": "Indicateur de démonstration, inventé pour la démo : ce n'est pas la formulation de l'ISO.",
+}
+# Answer codes by section for each demo assessment: one per question, in the bank's order.
+FIRST_ASN = {
+    "TBT-CODE": ["yes", "partly"],
+    "P-TRANSPARENCY": ["ad-hoc", "no", "partly", "largely"],
+    "P-OPENNESS": ["partly", "ad-hoc", "partly"],
+    "P-CONSENSUS": ["partly", "ad-hoc", "largely"],
+    "P-RELEVANCE": ["largely", "partly", "partly"],
+    "VC-SUPPORT": ["ad-hoc", "partly", "ad-hoc"],
+    "VC-CORE": ["partly", "largely", "yes", "no"],
+}
+SECOND_ASN = {
+    "TBT-CODE": ["yes", "largely"],
+    "P-TRANSPARENCY": ["largely", "yes", "partly", "largely", "largely"],
+    "P-OPENNESS": ["partly", "partly", "partly"],
+    "P-CONSENSUS": ["largely", "partly", "largely"],
+    "P-RELEVANCE": ["largely", "partly", "largely"],
+    "VC-SUPPORT": ["partly", "partly", "ad-hoc", "ad-hoc"],
+    "VC-CORE": ["largely", "largely", "yes", "ad-hoc"],
+}
+OTHERS = {
+    "KEBS": ["largely", "partly", "fully", "yes", "no"],
+    "RSB": ["partly", "ad-hoc", "no", "yes"],
+}
+DEMO_COMPUTED = (
+    ("IO2.2", "DG1", "assessments_gsp_validated_share",
+     {"fr": "Part des membres ayant une évaluation BPN validée (calculé)", "en": "Share of members with a validated GSP assessment (computed)"}),
+    ("IO2.2", "DG2", "assessments_gsp_two_areas_share",
+     {"fr": "Part des membres ayant au moins deux axes d'amélioration (calculé)", "en": "Share of members with at least two improvement areas (computed)"}),
+    ("IO2.2", "DG3", "assessments_gsp_areas_applied_share",
+     {"fr": "Part des axes d'amélioration appliqués (calculé)", "en": "Share of improvement areas applied (computed)"}),
+    ("IO2.2", "DG4", "assessments_tbt_compliance",
+     {"fr": "Conformité au Code de pratique OTC (calculé)", "en": "Compliance with the TBT Code of Good Practice (computed)"}),
+)  # fmt: skip
+
+
+def _answer(*, actor, assessment: Assessment, plan: dict, evidence_link: str) -> None:
+    for section in assessment.framework.sections.prefetch_related("questions__answer_set__options"):
+        codes = plan.get(section.code, [])
+        answers = {}
+        for question, code in zip(section.questions.all(), codes, strict=False):
+            option = next(o for o in question.answer_set.options.all() if o.code == code)
+            answers[question.pk] = {
+                "option": option,
+                "comment": "Demo answer.",
+                "evidence_link": evidence_link if question.evidence_required else "",
+                "confidence": Answer.Confidence.MEDIUM,
+            }
+        assessment = services.assessment_answer_section(
+            actor=actor, assessment=assessment, section=section, version=None, answers=answers
+        )
+
+
+def _assess(*, actor, reviewer, organisation, framework, year: int, plan: dict, validated_on: datetime.date, returned=False):
+    assessment = services.assessment_create(
+        actor=actor,
+        organisation=organisation,
+        framework=framework,
+        period_start=datetime.date(year, 1, 1),
+        period_end=datetime.date(year, 12, 31),
+        is_demo=True,
+    )
+    _answer(actor=actor, assessment=assessment, plan=plan, evidence_link="https://demo.jalon.test/evidence")
+    services.assessment_step(actor=actor, assessment=assessment, step="submit")
+    if returned:
+        services.assessment_step(
+            actor=reviewer, assessment=assessment, step="return", note="Demo: add the comments table for CO-1."
+        )
+        services.assessment_step(actor=actor, assessment=assessment, step="submit")
+    services.assessment_step(actor=reviewer, assessment=assessment, step="review")
+    services.assessment_step(actor=reviewer, assessment=assessment, step="validate")
+    moment = datetime.datetime.combine(validated_on, datetime.time(12), tzinfo=datetime.UTC)
+    Assessment.objects.filter(pk=assessment.pk).update(validated_at=moment, submitted_at=moment)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def assessments_demo_build(*, actor, focal) -> None:
+    """`actor`: the programme manager who reviews; `focal`: ASN's focal point."""
+    if Assessment.objects.filter(is_demo=True).exists():
+        return
+    banks_ensure()
+    v1 = Framework.objects.get(code="gsp", version=1)
+    v2 = Framework.objects.get(code="gsp", version=2)
+    asn = Organisation.objects.filter(acronym="ASN").first()
+    if asn is None:
+        return
+    first = _assess(
+        actor=focal, reviewer=actor, organisation=asn, framework=v1, year=2022, plan=FIRST_ASN,
+        validated_on=datetime.date(2022, 11, 15), returned=True,
+    )  # fmt: skip
+    transparency = Section.objects.get(framework=v1, code="P-TRANSPARENCY")
+    support = Section.objects.get(framework=v1, code="VC-SUPPORT")
+    area = services.area_create(
+        actor=focal, assessment=first, section=transparency, target_score=Decimal("0.75"), priority=1, is_demo=True
+    )
+    other_area = services.area_create(
+        actor=focal, assessment=first, section=support, target_score=Decimal("0.6"), priority=2, is_demo=True
+    )
+    activities = list(Activity.objects.filter(is_demo=True).order_by("start_date")[:3])
+    for number, text in enumerate(
+        ("Publish the work programme every six months", "Open every draft to a 60-day public enquiry")
+    ):
+        services.action_create(
+            actor=focal,
+            area=area,
+            description=text,
+            owner_name="Demo owner",
+            due_date=datetime.date(2023, 6, 30),
+            status=ImprovementAction.Status.DONE,
+            activity=activities[number] if number < len(activities) else None,
+        )
+    services.action_create(
+        actor=focal,
+        area=other_area,
+        description="Draft a three-year financial plan",
+        owner_name="Demo owner",
+        due_date=datetime.date(2025, 6, 30),
+        status=ImprovementAction.Status.IN_PROGRESS,
+        activity=activities[2] if len(activities) > 2 else None,
+    )
+    second = _assess(
+        actor=focal, reviewer=actor, organisation=asn, framework=v2, year=2024, plan=SECOND_ASN,
+        validated_on=datetime.date(2024, 11, 20),
+    )  # fmt: skip
+    services.assessment_step(actor=actor, assessment=second, step="publish")
+    for acronym, codes in OTHERS.items():
+        organisation = Organisation.objects.filter(acronym=acronym).first()
+        if organisation is None:
+            continue
+        plan = {section: [codes[(i + n) % len(codes)] for n in range(5)] for i, section in enumerate(FIRST_ASN)}
+        # yes/no questions take yes or no; the others, a practice level.
+        plan = {key: [c if c not in ("yes", "no") else "partly" for c in values] for key, values in plan.items()}
+        plan["TBT-CODE"] = ["yes", "partly"]
+        plan["VC-CORE"] = ["partly", "largely", "yes", "partly"]
+        done = _assess(
+            actor=actor, reviewer=actor, organisation=organisation, framework=v1, year=2022, plan=plan,
+            validated_on=datetime.date(2022, 12, 5),
+        )  # fmt: skip
+        if acronym == "KEBS":
+            services.assessment_step(actor=actor, assessment=done, step="publish")
+    _link_indicators(actor=actor)
+
+
+def _link_indicators(*, actor) -> None:
+    programme = Programme.objects.filter(code=PROGRAMME).first()
+    if programme is None:
+        return
+    for result_code, code, key, title in DEMO_COMPUTED:
+        result = Result.objects.filter(programme=programme, code=result_code).first()
+        if result is None:
+            continue
+        indicator, _created = Indicator.objects.update_or_create(
+            result=result,
+            code=code,
+            defaults={"title": title, "definition": DEMO_NOTE, "measure": Measure.PERCENTAGE, "is_demo": True},
+        )
+        if indicator.source != Indicator.Source.COMPUTED or indicator.computation != key:
+            indicator_link_computation(actor=actor, indicator=indicator, key=key)

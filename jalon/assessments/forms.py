@@ -1,0 +1,155 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jalon.assessments import access
+from jalon.activities.access import activities_visible
+from jalon.assessments.models import Answer, Assessment, Finding, Framework, ImprovementAction, Question, Section
+from jalon.lib.multilingual import text_in
+from jalon.organisations.models import Person
+from jalon.web.files import upload_validate
+from jalon.web.forms import ChoiceOfModel, date_field, decimal_field
+
+NOT_APPLICABLE = "na"
+
+
+class AssessmentForm(forms.Form):
+    organisation = ChoiceOfModel(label=_("Organisation"), queryset=None)
+    framework = ChoiceOfModel(label=_("Question bank"), queryset=None)
+    period_start = date_field(_("Period start"))
+    period_end = date_field(_("Period end"))
+    mode = forms.ChoiceField(label=_("Mode"), choices=Assessment.Mode.choices, initial=Assessment.Mode.SELF)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = access.assessment_organisations(user).order_by("acronym")
+        self.fields["framework"].queryset = Framework.objects.filter(status=Framework.Status.PUBLISHED)
+
+    def values(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class SectionForm(forms.Form):
+    """One section's questions: an answer (or "not applicable"), a comment, evidence (a file or a link) and
+    the confidence in the answer, for each. Plain radio buttons and inputs: no JavaScript needed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, section: Section, answers: dict[int, Answer], assessment: Assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section, self.rows = section, []
+        self.fields["version"].initial = assessment.version
+        for question in section.questions.all():
+            if not question.applies(assessment.organisation):
+                continue
+            answer = answers.get(question.pk)
+            prefix = f"q{question.pk}"
+            choices = [(str(o.pk), f"{text_in(o.label)}") for o in question.answer_set.options.all()]
+            choices.append((NOT_APPLICABLE, str(_("Not applicable"))))
+            initial = None
+            if answer is not None:
+                initial = NOT_APPLICABLE if answer.not_applicable else (str(answer.option_id) if answer.option_id else None)
+            self.fields[f"{prefix}-option"] = forms.ChoiceField(
+                label=_("Answer"), choices=choices, required=False, widget=forms.RadioSelect, initial=initial
+            )
+            self.fields[f"{prefix}-comment"] = forms.CharField(
+                label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                initial=answer.comment if answer else "",
+            )  # fmt: skip
+            self.fields[f"{prefix}-evidence_link"] = forms.URLField(
+                label=_("Evidence link"), required=False, max_length=500, initial=answer.evidence_link if answer else ""
+            )
+            self.fields[f"{prefix}-evidence_file"] = forms.FileField(
+                label=_("Evidence file"), required=False, validators=[upload_validate]
+            )
+            if answer is not None and answer.evidence_file:
+                self.fields[f"{prefix}-remove_file"] = forms.BooleanField(label=_("Remove the file"), required=False)
+            self.fields[f"{prefix}-confidence"] = forms.ChoiceField(
+                label=_("Confidence"), required=False, choices=[("", "—"), *Answer.Confidence.choices],
+                initial=answer.confidence if answer else "",
+            )  # fmt: skip
+            self.rows.append((question, prefix, answer))
+
+    def bound_rows(self):
+        for question, prefix, answer in self.rows:
+            yield {
+                "question": question,
+                "answer": answer,
+                "fields": [self[f"{prefix}-{name}"] for name in ("option", "comment", "evidence_link", "evidence_file")],
+                "remove": self[f"{prefix}-remove_file"] if f"{prefix}-remove_file" in self.fields else None,
+                "confidence": self[f"{prefix}-confidence"],
+                "option": self[f"{prefix}-option"],
+            }
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        result = {}
+        for question, prefix, _answer in self.rows:
+            chosen = data.get(f"{prefix}-option") or ""
+            option = None
+            if chosen and chosen != NOT_APPLICABLE:
+                option = next((o for o in question.answer_set.options.all() if str(o.pk) == chosen), None)
+            result[question.pk] = {
+                "option": option,
+                "not_applicable": chosen == NOT_APPLICABLE,
+                "comment": data.get(f"{prefix}-comment", ""),
+                "evidence_link": data.get(f"{prefix}-evidence_link", ""),
+                "evidence_file": data.get(f"{prefix}-evidence_file"),
+                "remove_file": data.get(f"{prefix}-remove_file", False),
+                "confidence": data.get(f"{prefix}-confidence", ""),
+            }
+        return result
+
+
+class StepForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FindingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Finding.Kind.choices)
+    question = ChoiceOfModel(label=_("Question"), queryset=None, required=False)
+    text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
+    corrective_action = forms.CharField(label=_("Corrective action"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    due_date = date_field(_("Due date"), required=False)
+
+    def __init__(self, *args, assessment: Assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = Question.objects.filter(section__framework=assessment.framework)
+
+
+class AreaForm(forms.Form):
+    section = ChoiceOfModel(label=_("Section"), queryset=None)
+    target_score = decimal_field(_("Target score (0 to 1)"), max_digits=4, decimal_places=3, required=True)
+    priority = forms.IntegerField(label=_("Priority"), min_value=1, max_value=99, initial=1)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, assessment: Assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = Section.objects.filter(framework=assessment.framework)
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = ChoiceOfModel(label=_("Owner"), queryset=None, required=False)
+    owner_name = forms.CharField(label=_("Owner (name, if not in the directory)"), required=False, max_length=200)
+    due_date = date_field(_("Due date"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=ImprovementAction.Status.choices)
+    activity = ChoiceOfModel(label=_("Linked jalon activity"), queryset=None, required=False)
+    link = forms.URLField(
+        label=_("Other link (twinning arrangement, resource, expert)"), required=False, max_length=500
+    )
+
+    def __init__(self, *args, user, organisation, instance: ImprovementAction | None = None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {
+                "version": instance.version, "description": instance.description, "owner": instance.owner_id,
+                "owner_name": instance.owner_name, "due_date": instance.due_date, "status": instance.status,
+                "activity": instance.activity_id, "link": instance.link,
+            }  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Person.objects.filter(organisation=organisation).order_by("family_name")
+        self.fields["activity"].queryset = activities_visible(user).order_by("-start_date")
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}

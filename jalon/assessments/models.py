@@ -1,0 +1,326 @@
+"""GSP self-assessment: a versioned question bank (framework, sections, questions, answer sets, mappings
+between versions), assessments of an organisation for a period with their answers, evidence and peer
+findings, and the improvement plans that follow them (areas chosen from weak sections, actions).
+
+Scores are not stored: they are computed from the answers (scoring.py), so that a corrected answer or a
+revised band can never leave a stale score behind."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jalon.accounts.versioning import VersionedModel
+from jalon.lib.multilingual import MultilingualField, text_in
+from jalon.organisations.models import Organisation, Person
+
+ZERO, ONE = Decimal("0"), Decimal("1")
+
+
+def default_bands() -> list:
+    """Maturity bands: the lowest score each band starts at (ascending)."""
+    return [
+        {"min": "0", "code": "L1", "label": {"en": "Initial", "fr": "Initial"}},
+        {"min": "0.25", "code": "L2", "label": {"en": "Developing", "fr": "En développement"}},
+        {"min": "0.5", "code": "L3", "label": {"en": "Established", "fr": "Établi"}},
+        {"min": "0.75", "code": "L4", "label": {"en": "Advanced", "fr": "Avancé"}},
+    ]
+
+
+class Framework(models.Model):
+    """One version of a question bank (e.g. GSP v2). A published version is not edited: a revision is a
+    new version, with a mapping from the previous one's questions."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    code = models.SlugField(_("code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"))
+    title = MultilingualField(_("title"), required=True, max_length=250)
+    description = MultilingualField(_("description"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    coverage_threshold = models.DecimalField(
+        _("coverage threshold"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.8"),
+        validators=[MinValueValidator(ZERO), MaxValueValidator(ONE)],
+        help_text=_("A section answered below this share is incomplete and not ranked."),
+    )
+    bands = models.JSONField(_("maturity bands"), default=default_bands)
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions", verbose_name=_("previous")
+    )
+    source = models.CharField(_("source file"), max_length=200, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = _("question bank")
+        verbose_name_plural = _("question banks")
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="assessment_framework_version")]
+
+    def __str__(self) -> str:
+        return f"{text_in(self.title)} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:bank", kwargs={"code": self.code, "version": self.version})
+
+
+class AnswerSet(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="answer_sets")
+    code = models.SlugField(_("code"), max_length=40)
+    title = MultilingualField(_("title"), required=True)
+
+    class Meta:
+        ordering = ["framework", "code"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="assessment_answer_set_code")]
+
+    def __str__(self) -> str:
+        return text_in(self.title)
+
+
+class AnswerOption(models.Model):
+    answer_set = models.ForeignKey(AnswerSet, on_delete=models.CASCADE, related_name="options")
+    code = models.SlugField(_("code"), max_length=40)
+    label = MultilingualField(_("label"), required=True)
+    value = models.DecimalField(
+        _("value"), max_digits=4, decimal_places=3, validators=[MinValueValidator(ZERO), MaxValueValidator(ONE)]
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["answer_set", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["answer_set", "code"], name="assessment_option_code")]
+
+    def __str__(self) -> str:
+        return text_in(self.label)
+
+
+class Section(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="sections")
+    code = models.CharField(_("code"), max_length=40)
+    title = MultilingualField(_("title"), required=True)
+    description = MultilingualField(_("description"))
+    gsp_clauses = models.JSONField(_("GSP clauses"), default=list, blank=True)
+    tbt_paragraphs = models.JSONField(_("TBT Annex 3 paragraphs"), default=list, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["framework", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="assessment_section_code")]
+
+    def __str__(self) -> str:
+        return text_in(self.title)
+
+
+class Question(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(_("code"), max_length=40)
+    text = MultilingualField(_("question"), required=True)
+    guidance = MultilingualField(_("guidance"))
+    evidence_expected = models.JSONField(_("evidence expected"), default=list, blank=True)
+    answer_set = models.ForeignKey(AnswerSet, on_delete=models.PROTECT, related_name="questions")
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=ONE)
+    evidence_required = models.BooleanField(_("evidence required"), default=False)
+    applies_to = models.JSONField(
+        _("applies to"), default=list, blank=True, help_text=_("Kinds of organisation; empty: all.")
+    )
+    gsp_clauses = models.JSONField(_("GSP clauses"), default=list, blank=True)
+    tbt_paragraphs = models.JSONField(_("TBT Annex 3 paragraphs"), default=list, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["section__order", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["section", "code"], name="assessment_question_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {text_in(self.text)}"
+
+    def applies(self, organisation: Organisation) -> bool:
+        return not self.applies_to or organisation.kind in self.applies_to
+
+
+class QuestionMapping(models.Model):
+    """A question of a later version that continues one of an earlier version (renamed, reworded, split or
+    merged): the comparison pairs them, `factor` scales the old value (1: same meaning)."""
+
+    source = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="mapped_to")
+    target = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="mapped_from")
+    factor = models.DecimalField(_("factor"), max_digits=4, decimal_places=3, default=ONE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "target"], name="assessment_mapping_unique")]
+
+
+class Assessment(VersionedModel):
+    class Mode(models.TextChoices):
+        SELF = "self", _("Self-assessment")
+        PEER = "peer", _("Peer assessment")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        RETURNED = "returned", _("Returned")
+        VALIDATED = "validated", _("Validated")
+        PUBLISHED = "published", _("Published")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("organisation")
+    )
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("question bank")
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.SELF)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    validated_at = models.DateTimeField(_("validated"), null=True, blank=True)
+    returned_count = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+    COUNTED = (Status.VALIDATED, Status.PUBLISHED)
+
+    class Meta:
+        ordering = ["organisation_id", "-period_end", "-pk"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="assessment_period_order",
+                violation_error_message=_("The period ends before it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.period_start.year}-{self.period_end.year} ({self.framework})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:detail", kwargs={"pk": self.pk})
+
+
+class Answer(models.Model):
+    class Confidence(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    option = models.ForeignKey(AnswerOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    comment = models.TextField(_("comment"), blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to="assessments/evidence/%Y/", blank=True)
+    evidence_link = models.URLField(_("evidence link"), blank=True, max_length=500)
+    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "question__section__order", "question__order"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "question"], name="assessment_answer_unique")]
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence_file) or bool(self.evidence_link)
+
+
+class Finding(models.Model):
+    """A peer assessor's finding, with the corrective action it calls for."""
+
+    class Kind(models.TextChoices):
+        NONCONFORMITY = "nonconformity", _("Nonconformity")
+        CONCERN = "concern", _("Concern")
+        COMMENT = "comment", _("Comment")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("question")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("finding"))
+    corrective_action = models.TextField(_("corrective action"), blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "pk"]
+
+
+class ImprovementArea(models.Model):
+    """A weak section the organisation chose to improve, with the score it aims for."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="areas")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+", verbose_name=_("section"))
+    target_score = models.DecimalField(
+        _("target score"), max_digits=4, decimal_places=3, validators=[MinValueValidator(ZERO), MaxValueValidator(ONE)]
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), default=1)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["assessment", "priority", "pk"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "section"], name="assessment_area_unique")]
+
+    def __str__(self) -> str:
+        return text_in(self.section.title)
+
+
+class ImprovementAction(VersionedModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    area = models.ForeignKey(ImprovementArea, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField(_("action"))
+    owner = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("owner")
+    )
+    owner_name = models.CharField(_("owner (name)"), max_length=200, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    activity = models.ForeignKey(
+        "activities.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("jalon activity"),
+    )
+    link = models.URLField(
+        _("other link"),
+        blank=True,
+        max_length=500,
+        help_text=_("A twinning arrangement, a resource or an expert's page."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["area", "due_date", "pk"]

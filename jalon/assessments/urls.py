@@ -1,0 +1,22 @@
+from django.urls import path
+
+from jalon.assessments import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.assessment_list, name="list"),
+    path("new/", views.assessment_create, name="create"),
+    path("portfolio/", views.portfolio, name="portfolio"),
+    path("published/", views.published, name="published"),
+    path("banks/<slug:code>/v<int:version>/", views.bank, name="bank"),
+    path("<int:pk>/", views.assessment_detail, name="detail"),
+    path("<int:pk>/sections/<int:section>/", views.assessment_section, name="section"),
+    path("<int:pk>/step/<slug:step>/", views.assessment_step, name="step"),
+    path("<int:pk>/evidence/<int:answer>/", views.answer_evidence, name="evidence"),
+    path("<int:pk>/compare/", views.assessment_compare, name="compare"),
+    path("<int:pk>/findings/new/", views.finding_create, name="finding_create"),
+    path("<int:pk>/areas/new/", views.area_create, name="area_create"),
+    path("areas/<int:area>/actions/new/", views.action_create, name="action_create"),
+    path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+]

@@ -1,0 +1,269 @@
+"""Pages of GSP assessments: a focal point opens its organisation's assessment, answers it section by section
+(each section saved on its own, plain HTML forms: usable on a slow link without JavaScript), attaches
+evidence and submits; the programme team reviews, returns with a note or validates, publishes, records peer
+findings and sees the portfolio. Scores, the comparison with the previous assessment and the improvement
+plan are on the assessment's page. The public sees the question banks and the published aggregates."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jalon.assessments import access, selectors, services
+from jalon.assessments.forms import ActionForm, AreaForm, AssessmentForm, FindingForm, SectionForm, StepForm
+from jalon.assessments.heatmap import heatmap_cells
+from jalon.assessments.models import Answer, Assessment, Finding, Framework, ImprovementArea
+from jalon.lib.ids import valid_id
+from jalon.web.files import private_file
+from jalon.web.listing import paginate
+from jalon.web.pages import form_page
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@login_required
+def assessment_list(request):
+    _require(access.assessments_can_list(request.user))
+    return render(
+        request,
+        "assessments/list.html",
+        {
+            "page": paginate(request, selectors.assessment_list(request.user)),
+            "can_create": access.assessment_can_create(request.user),
+            "can_portfolio": access.portfolio_can_view(request.user),
+        },
+    )
+
+
+@login_required
+def assessment_create(request):
+    _require(access.assessment_can_create(request.user))
+    return form_page(
+        request,
+        form=AssessmentForm(request.POST or None, user=request.user),
+        save=lambda form: services.assessment_create(actor=request.user, **form.values()),
+        done=lambda saved: saved.get_absolute_url(),
+        message=_("Assessment opened: answer it section by section."),
+        template="assessments/form.html",
+        context={"heading": _("New assessment")},
+    )
+
+
+@login_required
+def assessment_detail(request, pk: int):
+    assessment = access.access_assessment(request.user, pk)
+    previous = selectors.previous_counted(assessment)
+    return render(
+        request,
+        "assessments/detail.html",
+        {
+            "assessment": assessment,
+            "scores": selectors.assessment_scores(assessment),
+            "previous": previous,
+            "plan": selectors.assessment_plan(assessment),
+            "findings": assessment.findings.select_related("question"),
+            "can_edit": access.assessment_can_edit(request.user, assessment),
+            "can_review": access.assessment_can_review(request.user, assessment),
+            "can_plan": access.assessment_can_plan(request.user, assessment),
+            "step_form": StepForm(initial={"version": assessment.version}),
+        },
+    )
+
+
+@login_required
+def assessment_section(request, pk: int, section: int):
+    assessment = access.access_assessment(request.user, pk, manage=True)
+    if not valid_id(section):
+        raise Http404
+    sections = selectors.framework_sections(assessment.framework)
+    current = next((s for s in sections if s.pk == section), None)
+    if current is None:
+        raise Http404
+    answers = {a.question_id: a for a in Answer.objects.filter(assessment=assessment, question__section=current)}
+    form = SectionForm(
+        request.POST or None, request.FILES or None, section=current, answers=answers, assessment=assessment
+    )
+    later = sections[sections.index(current) + 1 :]
+    return form_page(
+        request,
+        form=form,
+        save=lambda form: services.assessment_answer_section(
+            actor=request.user,
+            assessment=assessment,
+            section=current,
+            version=form.cleaned_data["version"],
+            answers=form.answers(),
+        ),
+        done=lambda saved: (
+            reverse("assessments:section", kwargs={"pk": saved.pk, "section": later[0].pk})
+            if later and "next" in request.POST
+            else saved.get_absolute_url()
+        ),
+        message=_("Section saved."),
+        field_for=lambda name: name if name in form.fields else None,
+        template="assessments/section.html",
+        context={"assessment": assessment, "section": current, "sections": sections, "next_section": later[:1]},
+    )
+
+
+@login_required
+@require_POST
+def assessment_step(request, pk: int, step: str):
+    assessment = access.access_assessment(request.user, pk)
+    if step == "submit":
+        _require(access.assessment_can_edit(request.user, assessment))
+    elif step in services.STEPS:
+        _require(access.assessment_can_review(request.user, assessment))
+    else:
+        raise Http404
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("This form was sent without the version of the record it showed: reload the page."))
+        return redirect(assessment)
+    try:
+        services.assessment_step(
+            actor=request.user,
+            assessment=assessment,
+            step=step,
+            version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done: the assessment is now %(status)s.") % {"status": _status(assessment.pk)})
+    return redirect(assessment)
+
+
+def _status(pk: int) -> str:
+    return str(Assessment.objects.get(pk=pk).get_status_display())
+
+
+@login_required
+def answer_evidence(request, pk: int, answer: int):
+    assessment = access.access_assessment(request.user, pk)
+    found = access.access_answer(request.user, assessment, answer)
+    return private_file(found.evidence_file)
+
+
+@login_required
+def assessment_compare(request, pk: int):
+    later = access.access_assessment(request.user, pk)
+    other = request.GET.get("with")
+    if other:
+        earlier = access.access_assessment(request.user, other)
+    else:
+        earlier = selectors.previous_counted(later)
+    if earlier is None:
+        messages.info(request, _("There is no earlier validated assessment to compare with."))
+        return redirect(later)
+    if earlier.organisation_id != later.organisation_id:
+        raise Http404
+    return render(
+        request,
+        "assessments/compare.html",
+        {"assessment": later, "comparison": selectors.comparison(earlier, later)},
+    )
+
+
+@login_required
+def finding_create(request, pk: int):
+    assessment = access.access_assessment(request.user, pk)
+    _require(access.assessment_can_review(request.user, assessment))
+    return form_page(
+        request,
+        form=FindingForm(request.POST or None, assessment=assessment),
+        save=lambda form: services.finding_create(actor=request.user, assessment=assessment, **form.cleaned_data),
+        done=lambda saved: assessment.get_absolute_url(),
+        message=_("Finding recorded."),
+        template="assessments/form.html",
+        context={"heading": _("New finding"), "assessment": assessment},
+    )
+
+
+@login_required
+def area_create(request, pk: int):
+    assessment = access.access_assessment(request.user, pk)
+    _require(access.assessment_can_plan(request.user, assessment))
+    return form_page(
+        request,
+        form=AreaForm(request.POST or None, assessment=assessment),
+        save=lambda form: services.area_create(actor=request.user, assessment=assessment, **form.cleaned_data),
+        done=lambda saved: assessment.get_absolute_url(),
+        message=_("Improvement area chosen."),
+        template="assessments/form.html",
+        context={
+            "heading": _("New improvement area"),
+            "assessment": assessment,
+            "scores": selectors.assessment_scores(assessment),
+        },
+    )
+
+
+@login_required
+def action_create(request, area: int):
+    found: ImprovementArea = access.access_area(request.user, area, manage=True)
+    return form_page(
+        request,
+        form=ActionForm(request.POST or None, user=request.user, organisation=found.assessment.organisation),
+        save=lambda form: services.action_create(actor=request.user, area=found, **form.values()),
+        done=lambda saved: found.assessment.get_absolute_url(),
+        message=_("Action added to the plan."),
+        template="assessments/form.html",
+        context={"heading": _("New action"), "assessment": found.assessment, "area": found},
+    )
+
+
+@login_required
+def action_edit(request, pk: int):
+    action = access.access_action(request.user, pk, manage=True)
+    return form_page(
+        request,
+        form=ActionForm(
+            request.POST or None, user=request.user, organisation=action.area.assessment.organisation, instance=action
+        ),
+        save=lambda form: services.action_update(
+            actor=request.user, action=action, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        done=lambda saved: action.area.assessment.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("Edit the action"), "assessment": action.area.assessment, "area": action.area},
+    )
+
+
+@login_required
+def portfolio(request):
+    _require(access.portfolio_can_view(request.user))
+    data = selectors.portfolio(request.user, code=request.GET.get("bank", "gsp")[:40])
+    return render(request, "assessments/portfolio.html", {"portfolio": data, "heatmap": heatmap_cells(data)})
+
+
+def published(request):
+    code = request.GET.get("bank", "gsp")[:40]
+    return render(
+        request,
+        "assessments/published.html",
+        {
+            "rows": selectors.published_aggregates(code=code),
+            "count": Assessment.objects.filter(framework__code=code, status=Assessment.Status.PUBLISHED)
+            .values("organisation")
+            .distinct()
+            .count(),
+        },
+    )
+
+
+def bank(request, code: str, version: int):
+    framework = get_object_or_404(Framework, code=code, version=version)
+    return render(
+        request,
+        "assessments/bank.html",
+        {"framework": framework, "sections": selectors.framework_sections(framework), "kinds": Finding.Kind},
+    )
