@@ -24,7 +24,15 @@ from jalon.accounts.models import Role
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country
 from jalon.results.models import Dimension, Indicator, Level, Measurement, Period, Programme, Result
-from tests.access import matrix_activities, matrix_committees, matrix_gap, matrix_jobs, matrix_support, matrix_tokens
+from tests.access import (
+    matrix_activities,
+    matrix_assessments,
+    matrix_committees,
+    matrix_gap,
+    matrix_jobs,
+    matrix_support,
+    matrix_tokens,
+)
 from tests.access.matrix import (
     ADMIN,
     ADMIN_LOGIN,
@@ -970,6 +978,7 @@ ALL_CASES = [
     *matrix_jobs.CASES,
     *matrix_tokens.CASES,
     *matrix_gap.CASES,
+    *matrix_assessments.CASES,
 ]
 
 

@@ -1,0 +1,219 @@
+"""Access table rows for GSP assessments (see matrix.py).
+
+An organisation's assessments (answers, evidence, plans) are its own and the programme team's: `nsb`'s focal
+point fills and submits, its contributor reads; the team reviews and sees the portfolio. Others get a 404 for
+an assessment (it does not exist for them). Question banks and published aggregates are public."""
+
+import datetime
+import re
+
+from django.core.files.base import ContentFile
+
+from jalon.assessments import services
+from jalon.assessments.bank import banks_ensure
+from jalon.assessments.models import Answer, Assessment, Framework, ImprovementAction, Section
+from tests.access.matrix import EVERYONE, SIGNED_IN, TEAM, Redirect, api, page, url
+
+READERS = TEAM | {"focal", "contributor"}
+EDITORS = TEAM | {"focal"}
+HIDDEN = {"plain": (404,), "viewer": (404,)}
+HIDDEN_FROM_OTHERS = {"plain": (404,), "viewer": (404,), "focal": (404,), "contributor": (404,)}
+DETAIL = Redirect(lambda ctx: re.escape(url("assessments:list")) + r"\d+/", "an assessment's page")
+
+
+def _answer(assessment, code: str, value: str) -> None:
+    section = Section.objects.get(framework=assessment.framework, questions__code=code)
+    question = section.questions.get(code=code)
+    option = question.answer_set.options.get(code=value)
+    services.assessment_answer_section(
+        actor=None, assessment=assessment, section=section, version=None, answers={question.pk: {"option": option}}
+    )
+
+
+def _base(ctx) -> dict:
+    banks_ensure()
+    v1, v2 = Framework.objects.get(code="gsp", version=1), Framework.objects.get(code="gsp", version=2)
+
+    def make(organisation, framework, year, status):
+        assessment = services.assessment_create(
+            actor=None, organisation=organisation, framework=framework, period_start=datetime.date(year, 1, 1),
+            period_end=datetime.date(year, 12, 31),
+        )  # fmt: skip
+        _answer(assessment, "OP-2", "partly")
+        if status != "draft":
+            services.assessment_step(actor=None, assessment=assessment, step="submit")
+        if status == "validated":
+            services.assessment_step(actor=None, assessment=assessment, step="validate")
+        assessment.refresh_from_db()
+        return assessment
+
+    earlier = make(ctx.nsb, v1, 2022, "validated")
+    later = make(ctx.nsb, v2, 2024, "validated")
+    evidence = Answer.objects.get(assessment=later, question__code="OP-2")
+    evidence.evidence_file.save("evidence.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
+    openness = Section.objects.get(framework=v2, code="P-OPENNESS")
+    from jalon.assessments.models import ImprovementArea
+
+    area = ImprovementArea.objects.create(assessment=later, section=openness, target_score="0.9")
+    action = ImprovementAction.objects.create(area=area, description="Invite consumers")
+    return {
+        "v1": v1,
+        "draft": make(ctx.nsb, v1, 2025, "draft"),
+        "submitted": make(ctx.nsb, v1, 2026, "submitted"),
+        "other": make(ctx.other_nsb, v1, 2024, "validated"),
+        "earlier": earlier,
+        "later": later,
+        "evidence": evidence,
+        "area": area,
+        "action": action,
+        "openness_v1": Section.objects.get(framework=v1, code="P-OPENNESS"),
+    }
+
+
+def base(ctx) -> dict:
+    return ctx.once("assessments-base", _base)
+
+
+def pk_of(key):
+    return lambda ctx: {"pk": base(ctx)[key].pk}
+
+
+def status_of(key):
+    return lambda ctx: Assessment.objects.get(pk=base(ctx)[key].pk).status
+
+
+def version_of(key):
+    return lambda ctx: Assessment.objects.get(pk=base(ctx)[key].pk).version
+
+
+def section_form(ctx) -> dict:
+    b = base(ctx)
+    question = b["openness_v1"].questions.get(code="OP-1")
+    option = question.answer_set.options.get(code="largely")
+    return {"version": Assessment.objects.get(pk=b["draft"].pk).version, f"q{question.pk}-option": option.pk}
+
+
+def create_form(ctx) -> dict:
+    return {
+        "organisation": ctx.nsb.pk, "framework": base(ctx)["v1"].pk, "period_start": "2030-01-01",
+        "period_end": "2030-12-31", "mode": "self",
+    }  # fmt: skip
+
+
+def step_form(key):
+    return lambda ctx: {"version": Assessment.objects.get(pk=base(ctx)[key].pk).version}
+
+
+CASES = [
+    page("assessments: list", "assessments:list", READERS),
+    page("assessments: new (form)", "assessments:create", EDITORS),
+    page(
+        "assessments: open one",
+        "assessments:create",
+        EDITORS,
+        method="post",
+        data=create_form,
+        ok=DETAIL,
+        effect=lambda ctx: Assessment.objects.count(),
+    ),
+    page("assessments: portfolio", "assessments:portfolio", TEAM),
+    page("assessments: published aggregates", "assessments:published", EVERYONE),
+    page("assessments: a question bank", "assessments:bank", EVERYONE, kwargs=lambda ctx: base(ctx) and {"code": "gsp", "version": 1}),
+    page("assessments: nsb's assessment", "assessments:detail", READERS, kwargs=pk_of("draft"), refused_as=HIDDEN),
+    page(
+        "assessments: another NSB's assessment",
+        "assessments:detail",
+        TEAM,
+        kwargs=pk_of("other"),
+        refused_as=HIDDEN_FROM_OTHERS,
+    ),
+    page(
+        "assessments: a section's form",
+        "assessments:section",
+        EDITORS,
+        kwargs=lambda ctx: {"pk": base(ctx)["draft"].pk, "section": base(ctx)["openness_v1"].pk},
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: save a section",
+        "assessments:section",
+        EDITORS,
+        method="post",
+        kwargs=lambda ctx: {"pk": base(ctx)["draft"].pk, "section": base(ctx)["openness_v1"].pk},
+        data=section_form,
+        ok=DETAIL,
+        refused_as=HIDDEN,
+        effect=version_of("draft"),
+    ),
+    page(
+        "assessments: submit",
+        "assessments:step",
+        EDITORS,
+        method="post",
+        kwargs=lambda ctx: {"pk": base(ctx)["draft"].pk, "step": "submit"},
+        data=step_form("draft"),
+        ok=DETAIL,
+        refused_as=HIDDEN,
+        effect=status_of("draft"),
+    ),
+    page(
+        "assessments: validate",
+        "assessments:step",
+        TEAM,
+        method="post",
+        kwargs=lambda ctx: {"pk": base(ctx)["submitted"].pk, "step": "validate"},
+        data=step_form("submitted"),
+        ok=DETAIL,
+        refused_as=HIDDEN,
+        effect=status_of("submitted"),
+    ),
+    page(
+        "assessments: an evidence file",
+        "assessments:evidence",
+        READERS,
+        kwargs=lambda ctx: {"pk": base(ctx)["later"].pk, "answer": base(ctx)["evidence"].pk},
+        refused_as=HIDDEN,
+    ),
+    page("assessments: comparison", "assessments:compare", READERS, kwargs=pk_of("later"), refused_as=HIDDEN),
+    page(
+        "assessments: record a finding (form)",
+        "assessments:finding_create",
+        TEAM,
+        kwargs=pk_of("submitted"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: choose an area (form)", "assessments:area_create", EDITORS, kwargs=pk_of("later"), refused_as=HIDDEN
+    ),
+    page(
+        "assessments: add an action (form)",
+        "assessments:action_create",
+        EDITORS,
+        kwargs=lambda ctx: {"area": base(ctx)["area"].pk},
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: edit an action (form)",
+        "assessments:action_edit",
+        EDITORS,
+        kwargs=lambda ctx: {"pk": base(ctx)["action"].pk},
+        refused_as=HIDDEN,
+    ),
+    # API -----------------------------------------------------------------------------------------------
+    api("assessments API: question banks", "api:assessment-bank-list", EVERYONE),
+    api(
+        "assessments API: a question bank",
+        "api:assessment-bank-detail",
+        EVERYONE,
+        kwargs=lambda ctx: {"pk": base(ctx)["v1"].pk},
+    ),
+    api("assessments API: published aggregates", "api:assessment-bank-published-aggregates", EVERYONE),
+    api("assessments API: assessments", "api:assessment-list", SIGNED_IN),
+    api(
+        "assessments API: nsb's assessment",
+        "api:assessment-detail",
+        READERS,
+        kwargs=pk_of("later"),
+        refused_as=HIDDEN,
+    ),
+]
