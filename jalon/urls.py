@@ -29,7 +29,16 @@ from jalon.web import urls as web_urls
 from jalon.web.views.health import healthz
 
 router = DefaultRouter()
-for api in (reference_api, organisations_api, results_api, activities_api, committees_api, support_api, gap_api, assessments_api):
+for api in (
+    reference_api,
+    organisations_api,
+    results_api,
+    activities_api,
+    committees_api,
+    support_api,
+    gap_api,
+    assessments_api,
+):
     api.routes(router)
 
 api_patterns: list[URLPattern | URLResolver] = [

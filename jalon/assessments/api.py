@@ -53,7 +53,7 @@ class FrameworkDetailSerializer(FrameworkSerializer):
         fields = [*FrameworkSerializer.Meta.fields, "sections"]
 
     def get_sections(self, framework) -> list:
-        return SectionSerializer(selectors.framework_sections(framework), many=True).data
+        return list(SectionSerializer(selectors.framework_sections(framework), many=True).data)
 
 
 class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
@@ -80,7 +80,7 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
-    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
+    organisation: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     framework = serializers.CharField(source="framework.code", read_only=True)
     framework_version = serializers.IntegerField(source="framework.version", read_only=True)
 
@@ -123,7 +123,9 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         return AssessmentDetailSerializer if self.action == "retrieve" else AssessmentSerializer
 
     def get_queryset(self):
-        return access.assessments_visible(self.request.user, Assessment.objects.select_related("framework", "organisation"))
+        return access.assessments_visible(
+            self.request.user, Assessment.objects.select_related("framework", "organisation")
+        )
 
 
 def routes(router) -> None:

@@ -31,7 +31,9 @@ TBT_PARAGRAPHS = set("ABCDEFGHIJKLMNOPQ")
 
 
 def bank_files() -> list[Path]:
-    return sorted(DATA.glob("*.json"), key=lambda path: (json.loads(path.read_text())["framework"]["version"], path.name))
+    return sorted(
+        DATA.glob("*.json"), key=lambda path: (json.loads(path.read_text())["framework"]["version"], path.name)
+    )
 
 
 def _decimal(value, where: str) -> Decimal:
@@ -75,7 +77,10 @@ def bank_load(*, actor, data: dict, source: str = "", is_demo: bool = False) -> 
     previous = None
     mapping = data.get("mapping") or {}
     if mapping:
-        previous = Framework.objects.filter(code=code, version=mapping.get("from_version")).first()
+        from_version = mapping.get("from_version")
+        if not isinstance(from_version, int):
+            raise ValidationError(_("The mapping needs the version it maps from."))
+        previous = Framework.objects.filter(code=code, version=from_version).first()
         if previous is None:
             raise ValidationError(
                 _("Load version %(version)s of %(code)s before its revision.")

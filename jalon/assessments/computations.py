@@ -106,12 +106,12 @@ def tbt_compliance(programme: Programme, period: Period) -> list[Part]:
         return []
     latest: dict[int, int] = {}
     for assessment_id, organisation_id in (
-        _validated_in(period, list(members)).order_by("organisation_id", "-period_end", "-pk").values_list(
-            "pk", "organisation_id"
-        )
+        _validated_in(period, list(members))
+        .order_by("organisation_id", "-period_end", "-pk")
+        .values_list("pk", "organisation_id")
     ):
         latest.setdefault(organisation_id, assessment_id)
-    sums: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
+    sums: dict[tuple[int, str], list[tuple[Decimal, Decimal]]] = defaultdict(list)
     answers = Answer.objects.filter(assessment_id__in=latest.values(), option__isnull=False).values_list(
         "assessment_id", "question__tbt_paragraphs", "question__weight", "option__value"
     )

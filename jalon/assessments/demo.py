@@ -52,13 +52,16 @@ OTHERS = {
 }
 DEMO_COMPUTED = (
     ("IO2.2", "DG1", "assessments_gsp_validated_share",
-     {"fr": "Part des membres ayant une évaluation BPN validée (calculé)", "en": "Share of members with a validated GSP assessment (computed)"}),
+     {"fr": "Part des membres ayant une évaluation BPN validée (calculé)",
+      "en": "Share of members with a validated GSP assessment (computed)"}),
     ("IO2.2", "DG2", "assessments_gsp_two_areas_share",
-     {"fr": "Part des membres ayant au moins deux axes d'amélioration (calculé)", "en": "Share of members with at least two improvement areas (computed)"}),
+     {"fr": "Part des membres ayant au moins deux axes d'amélioration (calculé)",
+      "en": "Share of members with at least two improvement areas (computed)"}),
     ("IO2.2", "DG3", "assessments_gsp_areas_applied_share",
      {"fr": "Part des axes d'amélioration appliqués (calculé)", "en": "Share of improvement areas applied (computed)"}),
     ("IO2.2", "DG4", "assessments_tbt_compliance",
-     {"fr": "Conformité au Code de pratique OTC (calculé)", "en": "Compliance with the TBT Code of Good Practice (computed)"}),
+     {"fr": "Conformité au Code de pratique OTC (calculé)",
+      "en": "Compliance with the TBT Code of Good Practice (computed)"}),
 )  # fmt: skip
 
 
@@ -79,7 +82,9 @@ def _answer(*, actor, assessment: Assessment, plan: dict, evidence_link: str) ->
         )
 
 
-def _assess(*, actor, reviewer, organisation, framework, year: int, plan: dict, validated_on: datetime.date, returned=False):
+def _assess(
+    *, actor, reviewer, organisation, framework, year: int, plan: dict, validated_on: datetime.date, returned=False
+):
     assessment = services.assessment_create(
         actor=actor,
         organisation=organisation,

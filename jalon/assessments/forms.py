@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jalon.assessments import access
 from jalon.activities.access import activities_visible
+from jalon.assessments import access
 from jalon.assessments.models import Answer, Assessment, Finding, Framework, ImprovementAction, Question, Section
 from jalon.lib.multilingual import text_in
 from jalon.organisations.models import Person
@@ -10,6 +10,12 @@ from jalon.web.files import upload_validate
 from jalon.web.forms import ChoiceOfModel, date_field, decimal_field
 
 NOT_APPLICABLE = "na"
+
+
+def _choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 class AssessmentForm(forms.Form):
@@ -21,8 +27,8 @@ class AssessmentForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = access.assessment_organisations(user).order_by("acronym")
-        self.fields["framework"].queryset = Framework.objects.filter(status=Framework.Status.PUBLISHED)
+        _choice(self, "organisation").queryset = access.assessment_organisations(user).order_by("acronym")
+        _choice(self, "framework").queryset = Framework.objects.filter(status=Framework.Status.PUBLISHED)
 
     def values(self) -> dict:
         return dict(self.cleaned_data)
@@ -47,7 +53,9 @@ class SectionForm(forms.Form):
             choices.append((NOT_APPLICABLE, str(_("Not applicable"))))
             initial = None
             if answer is not None:
-                initial = NOT_APPLICABLE if answer.not_applicable else (str(answer.option_id) if answer.option_id else None)
+                initial = (
+                    NOT_APPLICABLE if answer.not_applicable else (str(answer.option_id) if answer.option_id else None)
+                )
             self.fields[f"{prefix}-option"] = forms.ChoiceField(
                 label=_("Answer"), choices=choices, required=False, widget=forms.RadioSelect, initial=initial
             )
@@ -74,7 +82,9 @@ class SectionForm(forms.Form):
             yield {
                 "question": question,
                 "answer": answer,
-                "fields": [self[f"{prefix}-{name}"] for name in ("option", "comment", "evidence_link", "evidence_file")],
+                "fields": [
+                    self[f"{prefix}-{name}"] for name in ("option", "comment", "evidence_link", "evidence_file")
+                ],
                 "remove": self[f"{prefix}-remove_file"] if f"{prefix}-remove_file" in self.fields else None,
                 "confidence": self[f"{prefix}-confidence"],
                 "option": self[f"{prefix}-option"],
@@ -109,12 +119,14 @@ class FindingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Finding.Kind.choices)
     question = ChoiceOfModel(label=_("Question"), queryset=None, required=False)
     text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
-    corrective_action = forms.CharField(label=_("Corrective action"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    corrective_action = forms.CharField(
+        label=_("Corrective action"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     due_date = date_field(_("Due date"), required=False)
 
     def __init__(self, *args, assessment: Assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["question"].queryset = Question.objects.filter(section__framework=assessment.framework)
+        _choice(self, "question").queryset = Question.objects.filter(section__framework=assessment.framework)
 
 
 class AreaForm(forms.Form):
@@ -125,7 +137,7 @@ class AreaForm(forms.Form):
 
     def __init__(self, *args, assessment: Assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = Section.objects.filter(framework=assessment.framework)
+        _choice(self, "section").queryset = Section.objects.filter(framework=assessment.framework)
 
 
 class ActionForm(forms.Form):
@@ -148,8 +160,8 @@ class ActionForm(forms.Form):
                 "activity": instance.activity_id, "link": instance.link,
             }  # fmt: skip
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Person.objects.filter(organisation=organisation).order_by("family_name")
-        self.fields["activity"].queryset = activities_visible(user).order_by("-start_date")
+        _choice(self, "owner").queryset = Person.objects.filter(organisation=organisation).order_by("family_name")
+        _choice(self, "activity").queryset = activities_visible(user).order_by("-start_date")
 
     def values(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}

@@ -5,7 +5,12 @@ from decimal import Decimal
 
 CELL_W, CELL_H, LABEL_W, HEAD_H = 70, 26, 110, 30
 # From weak (red) to strong (green), readable in grey too: darker is weaker.
-COLOURS = ((Decimal("0.25"), "#b2182b"), (Decimal("0.5"), "#ef8a62"), (Decimal("0.75"), "#a6d96a"), (Decimal("1.01"), "#1a9641"))
+COLOURS = (
+    (Decimal("0.25"), "#b2182b"),
+    (Decimal("0.5"), "#ef8a62"),
+    (Decimal("0.75"), "#a6d96a"),
+    (Decimal("1.01"), "#1a9641"),
+)
 INCOMPLETE = "#d9d9d9"
 
 

@@ -156,6 +156,9 @@ class QuestionMapping(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "target"], name="assessment_mapping_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.source.code} -> {self.target.code}"
+
 
 class Assessment(VersionedModel):
     class Mode(models.TextChoices):
@@ -238,6 +241,9 @@ class Answer(models.Model):
         ordering = ["assessment", "question__section__order", "question__order"]
         constraints = [models.UniqueConstraint(fields=["assessment", "question"], name="assessment_answer_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.question_id}"
+
     @property
     def has_evidence(self) -> bool:
         return bool(self.evidence_file) or bool(self.evidence_link)
@@ -268,6 +274,9 @@ class Finding(models.Model):
 
     class Meta:
         ordering = ["assessment", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
 
 
 class ImprovementArea(models.Model):
@@ -324,3 +333,6 @@ class ImprovementAction(VersionedModel):
 
     class Meta:
         ordering = ["area", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]

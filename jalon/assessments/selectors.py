@@ -98,7 +98,7 @@ class Comparison:
     earlier: Assessment
     later: Assessment
     rows: list[CompareRow]
-    sections: list[tuple[str, object, Decimal | None, Decimal | None]]
+    sections: list[tuple[str, Section, Decimal | None, Decimal | None]]
 
 
 def _mapped_sources(earlier: Framework, later: Framework) -> dict[int, list[tuple[int, str, Decimal]]]:
@@ -136,19 +136,19 @@ def comparison(earlier: Assessment, later: Assessment) -> Comparison:
     """Question by question, across versions: each question of the later assessment with the value of its
     counterpart(s) in the earlier one (the mean when a question was split from, or merged from, several)."""
     sources = _mapped_sources(earlier.framework, later.framework)
-    values = {
-        answer.question_id: answer.option.value
-        for answer in Answer.objects.filter(assessment=earlier, option__isnull=False).select_related("option")
-    }
-    later_values = {
-        answer.question_id: answer.option.value
-        for answer in Answer.objects.filter(assessment=later, option__isnull=False).select_related("option")
-    }
+    values = dict(
+        Answer.objects.filter(assessment=earlier, option__isnull=False).values_list("question_id", "option__value")
+    )
+    later_values = dict(
+        Answer.objects.filter(assessment=later, option__isnull=False).values_list("question_id", "option__value")
+    )
     rows = []
     for section in framework_sections(later.framework):
         for question in section.questions.all():
             found = [
-                min(Decimal(1), values[pk] * factor) for pk, _code, factor in sources.get(question.pk, []) if pk in values
+                min(Decimal(1), values[pk] * factor)
+                for pk, _code, factor in sources.get(question.pk, [])
+                if pk in values
             ]
             before = (sum(found, ZERO) / len(found)).quantize(Decimal("0.001")) if found else None
             rows.append(
@@ -162,7 +162,12 @@ def comparison(earlier: Assessment, later: Assessment) -> Comparison:
     scored = scores_many([earlier, later])
     old, new = scored[earlier.pk].by_code(), scored[later.pk].by_code()
     sections = [
-        (code, row.section, old[code].score if code in old and old[code].ranked else None, row.score if row.ranked else None)
+        (
+            code,
+            row.section,
+            old[code].score if code in old and old[code].ranked else None,
+            row.score if row.ranked else None,
+        )
         for code, row in new.items()
     ]
     return Comparison(earlier=earlier, later=later, rows=rows, sections=sections)
@@ -214,7 +219,11 @@ def published_aggregates(*, code: str = "gsp") -> list[tuple[Section, int, Decim
     scored = scores_many(list(latest.values()))
     rows = []
     for section in framework_sections(framework):
-        values = [s.by_code()[section.code].score for s in scored.values() if section.code in s.by_code() and s.by_code()[section.code].ranked]
+        values: list[Decimal] = []
+        for scores in scored.values():
+            row = scores.by_code().get(section.code)
+            if row is not None and row.ranked and row.score is not None:
+                values.append(row.score)
         mean = (sum(values, ZERO) / len(values)).quantize(Decimal("0.001")) if values else None
         rows.append((section, len(values), mean))
     return rows
@@ -279,8 +288,8 @@ def assessment_plan(assessment: Assessment) -> list[tuple[AreaState, list[Improv
         .order_by("priority", "pk")
     )
     actions = defaultdict(list)
-    for action in ImprovementAction.objects.filter(area__in=areas).select_related("owner", "activity").order_by(
-        "due_date", "pk"
+    for action in (
+        ImprovementAction.objects.filter(area__in=areas).select_related("owner", "activity").order_by("due_date", "pk")
     ):
         actions[action.area_id].append(action)
     return [(state, actions.get(state.area.pk, [])) for state in areas_state(areas)]

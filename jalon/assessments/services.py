@@ -102,7 +102,9 @@ def assessment_answer_section(
     if section.framework_id != current.framework_id:
         raise ValidationError(_("This section is not in the assessment's question bank."))
     questions = {question.pk: question for question in section.questions.select_related("answer_set")}
-    existing = {answer.question_id: answer for answer in Answer.objects.filter(assessment=current, question__section=section)}
+    existing = {
+        answer.question_id: answer for answer in Answer.objects.filter(assessment=current, question__section=section)
+    }
     errors = {}
     for question_id, values in answers.items():
         question = questions.get(question_id)
@@ -143,7 +145,9 @@ def _missing_evidence(assessment: Assessment) -> list[str]:
 
 
 @transaction.atomic
-def assessment_step(*, actor, assessment: Assessment, step: str, version: int | None = None, note: str = "") -> Assessment:
+def assessment_step(
+    *, actor, assessment: Assessment, step: str, version: int | None = None, note: str = ""
+) -> Assessment:
     """One workflow step: submit (the organisation), review, return with a note, validate, publish (the team)."""
     if step not in STEPS:
         raise ValidationError(_("Unknown step."))
@@ -158,7 +162,9 @@ def assessment_step(*, actor, assessment: Assessment, step: str, version: int | 
     _require_status(current, STEPS[step], messages[step])
     if actor is not None:
         allowed = (
-            access.assessment_can_edit(actor, current) if step == "submit" else access.assessment_can_review(actor, current)
+            access.assessment_can_edit(actor, current)
+            if step == "submit"
+            else access.assessment_can_review(actor, current)
         )
         if not allowed:
             raise ValidationError(_("You may not take this step."))
@@ -226,11 +232,14 @@ def area_create(
     if section.framework_id != assessment.framework_id:
         raise ValidationError({"section": _("Choose a section of this assessment's question bank.")})
     row = scoring.compute(assessment).by_code().get(section.code)
-    if row is None or not row.ranked:
+    if row is None or not row.ranked or row.score is None:
         raise ValidationError({"section": _("This section is incomplete: it cannot be chosen as an area.")})
     if target_score is None or not row.score < target_score <= 1:
         raise ValidationError(
-            {"target_score": _("The target must be above the section's score (%(score)s) and at most 1.") % {"score": row.score}}
+            {
+                "target_score": _("The target must be above the section's score (%(score)s) and at most 1.")
+                % {"score": row.score}
+            }
         )
     if ImprovementArea.objects.filter(assessment=assessment, section=section).exists():
         raise ValidationError({"section": _("This section is already an improvement area.")})
@@ -263,7 +272,7 @@ def action_create(*, actor, area: ImprovementArea, **fields) -> ImprovementActio
 
 
 def _check_owner(action: ImprovementAction, area: ImprovementArea) -> None:
-    if action.owner_id and action.owner.organisation_id not in (area.assessment.organisation_id, None):
+    if action.owner is not None and action.owner.organisation_id not in (area.assessment.organisation_id, None):
         raise ValidationError({"owner": _("Choose a person of the assessed organisation.")})
 
 

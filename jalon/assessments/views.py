@@ -157,10 +157,7 @@ def answer_evidence(request, pk: int, answer: int):
 def assessment_compare(request, pk: int):
     later = access.access_assessment(request.user, pk)
     other = request.GET.get("with")
-    if other:
-        earlier = access.access_assessment(request.user, other)
-    else:
-        earlier = selectors.previous_counted(later)
+    earlier = access.access_assessment(request.user, other) if other else selectors.previous_counted(later)
     if earlier is None:
         messages.info(request, _("There is no earlier validated assessment to compare with."))
         return redirect(later)

@@ -118,7 +118,12 @@ CASES = [
     ),
     page("assessments: portfolio", "assessments:portfolio", TEAM),
     page("assessments: published aggregates", "assessments:published", EVERYONE),
-    page("assessments: a question bank", "assessments:bank", EVERYONE, kwargs=lambda ctx: base(ctx) and {"code": "gsp", "version": 1}),
+    page(
+        "assessments: a question bank",
+        "assessments:bank",
+        EVERYONE,
+        kwargs=lambda ctx: base(ctx) and {"code": "gsp", "version": 1},
+    ),
     page("assessments: nsb's assessment", "assessments:detail", READERS, kwargs=pk_of("draft"), refused_as=HIDDEN),
     page(
         "assessments: another NSB's assessment",
@@ -183,7 +188,11 @@ CASES = [
         refused_as=HIDDEN,
     ),
     page(
-        "assessments: choose an area (form)", "assessments:area_create", EDITORS, kwargs=pk_of("later"), refused_as=HIDDEN
+        "assessments: choose an area (form)",
+        "assessments:area_create",
+        EDITORS,
+        kwargs=pk_of("later"),
+        refused_as=HIDDEN,
     ),
     page(
         "assessments: add an action (form)",

@@ -21,7 +21,9 @@ def section_data(assessment, section_code: str, codes: dict, files=None) -> dict
         if question.code in codes:
             chosen = codes[question.code]
             data[f"q{question.pk}-option"] = (
-                "na" if chosen == "na" else str(next(o.pk for o in question.answer_set.options.all() if o.code == chosen))
+                "na"
+                if chosen == "na"
+                else str(next(o.pk for o in question.answer_set.options.all() if o.code == chosen))
             )
             data[f"q{question.pk}-confidence"] = "high"
     for code, upload in (files or {}).items():
@@ -76,9 +78,15 @@ def test_a_focal_point_fills_submits_and_the_team_returns_once_then_validates(cl
     assert returned.status == "returned" and returned.returned_count == 1
     focal = client_as("focal")
     assert "Attach the comments table" in focal.get(returned.get_absolute_url()).content.decode()
-    assert focal.post(url, section_data(
-        returned, "P-TRANSPARENCY", {"TR-1": "partly", "TR-2": "fully", "TR-3": "na", "TR-4": "partly"}
-    )).status_code == 302
+    assert (
+        focal.post(
+            url,
+            section_data(
+                returned, "P-TRANSPARENCY", {"TR-1": "partly", "TR-2": "fully", "TR-3": "na", "TR-4": "partly"}
+            ),
+        ).status_code
+        == 302
+    )
     focal.post(submit, {"version": version()})
     manager = client_as("manager")
     manager.post(reverse("assessments:step", kwargs={"pk": assessment.pk, "step": "review"}), {"version": version()})
@@ -114,7 +122,10 @@ def test_evidence_is_served_only_to_the_organisation_and_the_team(client_as, use
         response = client_as(role).get(link)
         assert response.status_code == status, role
         if status == 200:
-            assert response["Content-Disposition"].startswith("attachment") and response["X-Content-Type-Options"] == "nosniff"
+            assert (
+                response["Content-Disposition"].startswith("attachment")
+                and response["X-Content-Type-Options"] == "nosniff"
+            )
     stranger = make_user("kebs-focal", Role.FOCAL_POINT, other_nsb)
     from django.test import Client
 
@@ -130,7 +141,9 @@ def test_a_web_page_disguised_as_evidence_is_refused_on_the_form(client_as, user
     section = Section.objects.get(framework=v1, code="P-TRANSPARENCY")
     url = reverse("assessments:section", kwargs={"pk": assessment.pk, "section": section.pk})
     upload = SimpleUploadedFile("wp.pdf", b"<html><script>x</script>", content_type="application/pdf")
-    response = client_as("focal").post(url, section_data(assessment, "P-TRANSPARENCY", {"TR-1": "partly"}, files={"TR-1": upload}))
+    response = client_as("focal").post(
+        url, section_data(assessment, "P-TRANSPARENCY", {"TR-1": "partly"}, files={"TR-1": upload})
+    )
     assert response.status_code == 200 and not Answer.objects.filter(assessment=assessment).exists()
 
 
@@ -145,7 +158,16 @@ def test_bad_input_is_refused_with_a_message_never_a_500(client_as, users, nsb, 
     assert client_as("focal").post(url, data).status_code == 200
     response = client_as("focal").post(
         reverse("assessments:create"),
-        {"organisation": nsb.pk, "framework": v1.pk, "period_start": "2024-12-31", "period_end": "2024-01-01", "mode": "self"},
+        {
+            "organisation": nsb.pk,
+            "framework": v1.pk,
+            "period_start": "2024-12-31",
+            "period_end": "2024-01-01",
+            "mode": "self",
+        },
     )
     assert response.status_code == 200 and Assessment.objects.count() == 1
-    assert client_as("focal").get(reverse("assessments:compare", kwargs={"pk": assessment.pk}) + "?with=abc").status_code == 404
+    assert (
+        client_as("focal").get(reverse("assessments:compare", kwargs={"pk": assessment.pk}) + "?with=abc").status_code
+        == 404
+    )

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 
 from jalon.assessments import selectors, services
 from jalon.assessments.models import Assessment, ImprovementAction, Section
+from jalon.organisations.models import Organisation
 from jalon.results.computations import REGISTRY, _developing_members, indicator_link_computation
 from jalon.results.models import Indicator, Level, Period, Programme, Result
-from jalon.organisations.models import Organisation
 from tests.assessments.conftest import all_codes, answer, open_assessment, validate
 
 D = Decimal
@@ -23,7 +23,9 @@ def first(banks, users, nsb):
     v1, _v2 = banks
     codes = all_codes(v1, "largely")
     codes.update({"TR-1": "ad-hoc", "TR-2": "partly", "TR-3": "partly", "TR-4": "no"})
-    assessment = answer(actor=users["focal"], assessment=open_assessment(users["focal"], nsb, v1, year=2023), codes=codes)
+    assessment = answer(
+        actor=users["focal"], assessment=open_assessment(users["focal"], nsb, v1, year=2023), codes=codes
+    )
     services.assessment_step(actor=users["focal"], assessment=assessment, step="submit")
     return validate(users["manager"], assessment)
 
@@ -31,7 +33,9 @@ def first(banks, users, nsb):
 def second_assessment(users, nsb, v2, transparency: str):
     codes = all_codes(v2, "largely")
     codes.update({"TR-1A": transparency, "TR-1B": transparency, "TR-2": transparency, "TR-3": "partly", "TR-4": "no"})
-    assessment = answer(actor=users["focal"], assessment=open_assessment(users["focal"], nsb, v2, year=2025), codes=codes)
+    assessment = answer(
+        actor=users["focal"], assessment=open_assessment(users["focal"], nsb, v2, year=2025), codes=codes
+    )
     services.assessment_step(actor=users["focal"], assessment=assessment, step="submit")
     return validate(users["manager"], assessment)
 

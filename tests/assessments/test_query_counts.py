@@ -16,10 +16,14 @@ PINNED = {"assessments:list": 5, "assessments:portfolio": 12, "api:assessment-li
 
 def grow(users, framework, organisations, start_year=2000):
     for number, organisation in enumerate(organisations):
+        year = start_year + number
         assessment = services.assessment_create(
-            actor=None, organisation=organisation, framework=framework,
-            period_start=datetime.date(start_year + number, 1, 1), period_end=datetime.date(start_year + number, 12, 31),
-        )  # fmt: skip
+            actor=None,
+            organisation=organisation,
+            framework=framework,
+            period_start=datetime.date(year, 1, 1),
+            period_end=datetime.date(year, 12, 31),
+        )
         answer(actor=None, assessment=assessment, codes=all_codes(framework, "partly"))
         services.assessment_step(actor=None, assessment=assessment, step="submit")
         services.assessment_step(actor=None, assessment=assessment, step="validate")

@@ -83,7 +83,9 @@ def test_a_complete_assessment_gets_an_overall_band_from_the_framework_threshold
 
 def test_a_question_that_does_not_apply_to_the_organisation_kind_leaves_the_denominator(banks, users, nsb):
     v1, _v2 = banks
-    ministry = Organisation.objects.create(name={"en": "Ministry"}, kind=Organisation.Kind.MINISTRY, country=nsb.country)
+    ministry = Organisation.objects.create(
+        name={"en": "Ministry"}, kind=Organisation.Kind.MINISTRY, country=nsb.country
+    )
     assessment = open_assessment(users["manager"], ministry, v1)
     rows = scoring.compute(assessment).by_code()
     # TBT-CODE-1 applies to national standards bodies only.
