@@ -50,6 +50,8 @@ OTHERS = {
     "KEBS": ["largely", "partly", "fully", "yes", "no"],
     "RSB": ["partly", "ad-hoc", "no", "yes"],
 }
+# A practice level given to a yes/no question (and back).
+YES_NO = {"partly": "yes", "largely": "yes", "fully": "yes", "ad-hoc": "no", "yes": "fully"}
 DEMO_COMPUTED = (
     ("IO2.2", "DG1", "assessments_gsp_validated_share",
      {"fr": "Part des membres ayant une évaluation BPN validée (calculé)",
@@ -70,7 +72,8 @@ def _answer(*, actor, assessment: Assessment, plan: dict, evidence_link: str) ->
         codes = plan.get(section.code, [])
         answers = {}
         for question, code in zip(section.questions.all(), codes, strict=False):
-            option = next(o for o in question.answer_set.options.all() if o.code == code)
+            options = {o.code: o for o in question.answer_set.options.all()}
+            option = options.get(code) or options.get(YES_NO.get(code, "no"))
             answers[question.pk] = {
                 "option": option,
                 "comment": "Demo answer.",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
+from jalon.activities.access import activities_visible
 from jalon.assessments import access, scoring
 from jalon.assessments.models import (
     Answer,
@@ -253,8 +254,15 @@ def area_create(
     return area
 
 
-def _check_action(action: ImprovementAction) -> None:
+def _check_action(action: ImprovementAction, actor=None) -> None:
+    """Valid fields, and a linked activity the actor may see (a hidden one cannot be linked by guessing its id)."""
     action.full_clean(exclude=["area"])
+    if (
+        actor is not None
+        and action.activity_id
+        and not activities_visible(actor).filter(pk=action.activity_id).exists()
+    ):
+        raise ValidationError({"activity": _("Choose an activity you can see.")})
 
 
 @transaction.atomic
@@ -264,7 +272,7 @@ def action_create(*, actor, area: ImprovementArea, **fields) -> ImprovementActio
         raise ValidationError(_("Only the organisation and the programme team follow this plan."))
     action = ImprovementAction(area=area, **fields)
     _check_owner(action, area)
-    _check_action(action)
+    _check_action(action, actor)
     action.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=action)
     computed_schedule_refresh(source=SOURCE)
@@ -283,7 +291,7 @@ def action_update(*, actor, action: ImprovementAction, version: int | None = Non
 
     def clean(current):
         _check_owner(current, action.area)
-        _check_action(current)
+        _check_action(current, actor)
 
     saved, changed = versioned_update(
         action, actor=actor, version=version, fields=fields, allowed=ACTION_FIELDS, clean=clean
