@@ -12,7 +12,7 @@ from django.http import Http404
 
 from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
-from jalon.assessments.models import Answer, Assessment, ImprovementAction, ImprovementArea
+from jalon.assessments.models import Answer, Assessment, FinancialProfile, ImprovementAction, ImprovementArea, Risk
 from jalon.lib.ids import valid_id
 from jalon.organisations.models import Organisation
 
@@ -125,3 +125,41 @@ def access_action(user, pk, *, manage: bool = False) -> ImprovementAction:
     if manage and not assessment_can_plan(user, action.area.assessment):
         raise PermissionDenied
     return action
+
+
+# Financial sustainability: an organisation's profile and risk register are its own and the team's ----------
+
+
+def finance_visible(user, queryset):
+    """Financial profiles or risks (both have `organisation`) a user may see."""
+    if assessments_team(user):
+        return queryset
+    own = grants_for(user).organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR)
+    return queryset.filter(organisation_id__in=own) if own else queryset.none()
+
+
+def finance_can_edit(user, organisation: Organisation | None) -> bool:
+    return assessment_can_create_for(user, organisation)
+
+
+def access_profile(user, pk, *, manage: bool = False) -> FinancialProfile:
+    if not valid_id(pk):
+        raise Http404
+    queryset = FinancialProfile.objects.select_related("organisation", "currency")
+    profile = finance_visible(user, queryset).filter(pk=pk).first()
+    if profile is None:
+        raise Http404
+    if manage and not finance_can_edit(user, profile.organisation):
+        raise PermissionDenied
+    return profile
+
+
+def access_risk(user, pk, *, manage: bool = False) -> Risk:
+    if not valid_id(pk):
+        raise Http404
+    risk = finance_visible(user, Risk.objects.select_related("organisation")).filter(pk=pk).first()
+    if risk is None:
+        raise Http404
+    if manage and not finance_can_edit(user, risk.organisation):
+        raise PermissionDenied
+    return risk

@@ -9,8 +9,8 @@ published one was validated first)."""
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from jalon.assessments import selectors
-from jalon.assessments.models import Answer, Assessment, ImprovementArea
+from jalon.assessments import selectors, sustainability
+from jalon.assessments.models import Answer, Assessment, FinancialProfile, ImprovementArea
 from jalon.results.computations import Computation, Part, _developing_members, register
 from jalon.results.models import Dimension, Measure, Period, Programme
 
@@ -134,6 +134,37 @@ def tbt_compliance(programme: Programme, period: Period) -> list[Part]:
     return parts
 
 
+def risk_band_improved(programme: Programme, period: Period) -> list[Part]:
+    """Developing-country members whose latest financial profile of a year in the period has a better risk
+    band (the programme's thresholds) than their profile of the year before it."""
+    members, _on = _developing_members(programme, period)
+    if members is None:
+        return []
+    thresholds = sustainability.thresholds_for(programme)
+    profiles = FinancialProfile.objects.filter(organisation__in=list(members), year__lte=period.end.year).order_by(
+        "organisation_id", "year"
+    )
+    by_organisation: dict[int, list] = defaultdict(list)
+    for profile in profiles:
+        by_organisation[profile.organisation_id].append(profile)
+    improved = 0
+    for history in by_organisation.values():
+        in_period = [p for p in history if period.start.year <= p.year <= period.end.year]
+        if not in_period:
+            continue
+        latest = in_period[-1]
+        earlier = [p for p in history if p.year < latest.year]
+        if not earlier:
+            continue
+        now, before = (
+            sustainability.assess(latest, thresholds).band,
+            sustainability.assess(earlier[-1], thresholds).band,
+        )
+        if now is not None and before is not None and sustainability.ORDER[now] < sustainability.ORDER[before]:
+            improved += 1
+    return [Part(Decimal(improved))]
+
+
 def register_all() -> None:
     register(
         Computation(
@@ -214,5 +245,27 @@ def register_all() -> None:
             measure=Measure.PERCENTAGE,
             sources=SOURCES,
             compute=tbt_compliance,
+        )
+    )
+    register(
+        Computation(
+            key="assessments_nsb_risk_band_improved",
+            title={
+                "en": "NSBs whose financial sustainability risk band improved",
+                "fr": "ONN dont le niveau de risque de viabilité financière s’est amélioré",
+            },
+            method={
+                "en": "Developing-country members whose latest financial profile of a year within the period has a "
+                "lower risk band than their profile of the previous year on record. The band is the worst of the "
+                "ratio bands (revenue concentration, months of reserves, cost recovery, participation funding), "
+                "with the programme's thresholds.",
+                "fr": "Membres des pays en développement dont le dernier profil financier d’une année de la période a "
+                "un niveau de risque plus faible que leur profil de l’année précédente enregistrée. Le niveau est le "
+                "plus défavorable des niveaux des ratios (concentration des recettes, mois de réserves, recouvrement "
+                "des coûts, financement de la participation), avec les seuils du programme.",
+            },
+            measure=Measure.COUNT,
+            sources=SOURCES,
+            compute=risk_band_improved,
         )
     )

@@ -1,11 +1,25 @@
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from jalon.activities.access import activities_visible
 from jalon.assessments import access
-from jalon.assessments.models import Answer, Assessment, Finding, Framework, ImprovementAction, Question, Section
+from jalon.assessments.models import (
+    COST_KINDS,
+    REVENUE_STREAMS,
+    Answer,
+    Assessment,
+    FinancialProfile,
+    Finding,
+    Framework,
+    ImprovementAction,
+    Question,
+    Risk,
+    Section,
+)
 from jalon.lib.multilingual import text_in
 from jalon.organisations.models import Person
+from jalon.reference.models import Currency
 from jalon.web.files import upload_validate
 from jalon.web.forms import ChoiceOfModel, date_field, decimal_field
 
@@ -165,3 +179,51 @@ class ActionForm(forms.Form):
 
     def values(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class ProfileForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    organisation = ChoiceOfModel(label=_("Organisation"), queryset=None)
+    year = forms.IntegerField(label=_("Fiscal year"), min_value=1950, max_value=2200)
+    currency = forms.ModelChoiceField(label=_("Currency"), queryset=Currency.objects.order_by("code"), to_field_name="code")
+
+    def __init__(self, *args, user, instance: FinancialProfile | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in [*REVENUE_STREAMS, *COST_KINDS, ("reserves", _("Reserves")),
+                            ("participation_needed", _("Cost of the current P-memberships"))]:  # fmt: skip
+            self.fields[name] = decimal_field(label, max_digits=14, decimal_places=2, required=True)
+            self.fields[name].initial = 0
+            self.fields[name].min_value = 0
+            self.fields[name].validators.append(MinValueValidator(0))
+        self.fields["note"] = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        _choice(self, "organisation").queryset = access.assessment_organisations(user).order_by("acronym")
+        if instance is not None:
+            self.fields["organisation"].disabled = True
+            for name in self.fields:
+                if name == "currency":
+                    self.initial[name] = instance.currency.code
+                elif name == "organisation":
+                    self.initial[name] = instance.organisation_id
+                else:
+                    self.initial[name] = getattr(instance, name)
+
+    def values(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "organisation")}
+
+
+class RiskForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label=_("Risk"), max_length=300)
+    likelihood = forms.IntegerField(label=_("Likelihood (1-5)"), min_value=1, max_value=5)
+    impact = forms.IntegerField(label=_("Impact (1-5)"), min_value=1, max_value=5)
+    owner = forms.CharField(label=_("Owner"), required=False, max_length=200)
+    mitigation = forms.CharField(label=_("Mitigation"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    status = forms.ChoiceField(label=_("Status"), choices=Risk.Status.choices)
+
+    def __init__(self, *args, instance: Risk | None = None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {name: getattr(instance, name) for name in (*self.base_fields,)}
+        super().__init__(*args, **kwargs)
+
+    def values(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}

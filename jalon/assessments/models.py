@@ -336,3 +336,139 @@ class ImprovementAction(VersionedModel):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+
+# NSB financial sustainability ------------------------------------------------------------------------------
+
+
+def money(verbose_name) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name, max_digits=14, decimal_places=2, default=ZERO, validators=[MinValueValidator(ZERO)]
+    )
+
+
+REVENUE_STREAMS = (
+    ("revenue_government", _("Government subvention")),
+    ("revenue_standards_sales", _("Sales of standards")),
+    ("revenue_certification", _("Certification, testing and inspection")),
+    ("revenue_training", _("Training")),
+    ("revenue_membership", _("Membership fees")),
+    ("revenue_projects", _("Projects and donors")),
+    ("revenue_other", _("Other revenue")),
+)
+COST_KINDS = (
+    ("cost_staff", _("Staff")),
+    ("cost_international", _("International participation (fees, travel)")),
+    ("cost_standards_development", _("Standards development")),
+    ("cost_it", _("Information technology")),
+    ("cost_other", _("Other costs")),
+)
+
+
+class FinancialProfile(VersionedModel):
+    """An NSB's finances for one fiscal year, in one currency."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="financial_profiles", verbose_name=_("organisation")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("fiscal year"), validators=[MinValueValidator(1950), MaxValueValidator(2200)]
+    )
+    currency = models.ForeignKey(
+        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
+    )
+    revenue_government = money(_("Government subvention"))
+    revenue_standards_sales = money(_("Sales of standards"))
+    revenue_certification = money(_("Certification, testing and inspection"))
+    revenue_training = money(_("Training"))
+    revenue_membership = money(_("Membership fees"))
+    revenue_projects = money(_("Projects and donors"))
+    revenue_other = money(_("Other revenue"))
+    cost_staff = money(_("Staff"))
+    cost_international = money(_("International participation (fees, travel)"))
+    cost_standards_development = money(_("Standards development"))
+    cost_it = money(_("Information technology"))
+    cost_other = money(_("Other costs"))
+    reserves = money(_("Reserves"))
+    participation_needed = money(_("Cost of the current P-memberships"))
+    note = models.TextField(_("note"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["organisation_id", "-year"]
+        verbose_name = _("financial profile")
+        verbose_name_plural = _("financial profiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                name="assessment_financial_profile_year",
+                violation_error_message=_("This organisation already has a profile for this year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:profile_detail", kwargs={"pk": self.pk})
+
+
+class RatioThreshold(models.Model):
+    """A programme's thresholds for one ratio: where medium and high risk start. `higher_is_worse`: for the
+    revenue concentration; the other ratios are worse when lower."""
+
+    class Ratio(models.TextChoices):
+        CONCENTRATION = "concentration", _("Revenue concentration (Herfindahl index)")
+        RESERVES = "reserves_months", _("Months of reserves")
+        COST_RECOVERY = "cost_recovery", _("Cost recovery of standards development")
+        PARTICIPATION = "participation_funding", _("Funding of international participation")
+
+    programme = models.ForeignKey(
+        "results.Programme", on_delete=models.CASCADE, related_name="ratio_thresholds", verbose_name=_("programme")
+    )
+    ratio = models.CharField(_("ratio"), max_length=30, choices=Ratio.choices)
+    medium = models.DecimalField(_("medium risk from"), max_digits=8, decimal_places=3)
+    high = models.DecimalField(_("high risk from"), max_digits=8, decimal_places=3)
+
+    class Meta:
+        ordering = ["programme", "ratio"]
+        constraints = [models.UniqueConstraint(fields=["programme", "ratio"], name="assessment_threshold_unique")]
+
+    def __str__(self) -> str:
+        return self.get_ratio_display()
+
+
+class Risk(VersionedModel):
+    """A risk in an NSB's financial risk register: likelihood x impact (1-5 each)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        MITIGATED = "mitigated", _("Mitigated")
+        CLOSED = "closed", _("Closed")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="financial_risks", verbose_name=_("organisation")
+    )
+    title = models.CharField(_("risk"), max_length=300)
+    likelihood = models.PositiveSmallIntegerField(
+        _("likelihood (1-5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    impact = models.PositiveSmallIntegerField(
+        _("impact (1-5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    owner = models.CharField(_("owner"), max_length=200, blank=True)
+    mitigation = models.TextField(_("mitigation"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["organisation_id", "-pk"]
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact

@@ -10,15 +10,17 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from jalon.assessments import access, scoring
+from jalon.assessments import access, scoring, sustainability
 from jalon.assessments.models import (
     Answer,
     Assessment,
+    FinancialProfile,
     Framework,
     ImprovementAction,
     ImprovementArea,
     Question,
     QuestionMapping,
+    Risk,
     Section,
 )
 
@@ -293,3 +295,27 @@ def assessment_plan(assessment: Assessment) -> list[tuple[AreaState, list[Improv
     ):
         actions[action.area_id].append(action)
     return [(state, actions.get(state.area.pk, [])) for state in areas_state(areas)]
+
+
+# Financial sustainability ----------------------------------------------------------------------------------
+
+
+def profile_list(user) -> QuerySet[FinancialProfile]:
+    return access.finance_visible(
+        user, FinancialProfile.objects.select_related("organisation", "currency").order_by("organisation_id", "-year")
+    )
+
+
+def profile_sustainability(profile: FinancialProfile, programme=None) -> sustainability.Sustainability:
+    return sustainability.assess(profile, sustainability.thresholds_for(programme))
+
+
+def profile_history(profile: FinancialProfile, programme=None) -> list[sustainability.Sustainability]:
+    """Every profile of the organisation, oldest first, each with its band (to see the band move)."""
+    thresholds = sustainability.thresholds_for(programme)
+    profiles = FinancialProfile.objects.filter(organisation_id=profile.organisation_id).select_related("currency")
+    return [sustainability.assess(p, thresholds) for p in profiles.order_by("year")]
+
+
+def risks_of(user, organisation) -> QuerySet[Risk]:
+    return access.finance_visible(user, Risk.objects.filter(organisation=organisation)).order_by("-pk")

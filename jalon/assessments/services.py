@@ -20,12 +20,16 @@ from jalon.accounts.versioning import locked, unknown_fields, versioned_save, ve
 from jalon.activities.access import activities_visible
 from jalon.assessments import access, scoring
 from jalon.assessments.models import (
+    COST_KINDS,
+    REVENUE_STREAMS,
     Answer,
     Assessment,
+    FinancialProfile,
     Finding,
     Framework,
     ImprovementAction,
     ImprovementArea,
+    Risk,
     Section,
 )
 from jalon.organisations.models import Organisation
@@ -298,4 +302,57 @@ def action_update(*, actor, action: ImprovementAction, version: int | None = Non
     )
     if changed:
         computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+# Financial sustainability ----------------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "year", "currency", *(name for name, _label in REVENUE_STREAMS), *(name for name, _label in COST_KINDS),
+    "reserves", "participation_needed", "note",
+)  # fmt: skip
+RISK_FIELDS = ("title", "likelihood", "impact", "owner", "mitigation", "status")
+
+
+def _check_finance_actor(actor, organisation) -> None:
+    if actor is not None and not access.finance_can_edit(actor, organisation):
+        raise ValidationError({"organisation": _("Record the finances of your own organisation.")})
+
+
+@transaction.atomic
+def profile_create(*, actor, organisation: Organisation, is_demo: bool = False, **fields) -> FinancialProfile:
+    unknown_fields(fields, PROFILE_FIELDS, "financial profile")
+    _check_finance_actor(actor, organisation)
+    profile = FinancialProfile(organisation=organisation, is_demo=is_demo, **fields)
+    profile.full_clean()
+    profile.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=profile)
+    computed_schedule_refresh(source=SOURCE)
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, actor, profile: FinancialProfile, version: int | None = None, **fields) -> FinancialProfile:
+    _check_finance_actor(actor, profile.organisation)
+    saved, changed = versioned_update(profile, actor=actor, version=version, fields=fields, allowed=PROFILE_FIELDS)
+    if changed:
+        computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+@transaction.atomic
+def risk_create(*, actor, organisation: Organisation, is_demo: bool = False, **fields) -> Risk:
+    unknown_fields(fields, RISK_FIELDS, "risk")
+    _check_finance_actor(actor, organisation)
+    risk = Risk(organisation=organisation, is_demo=is_demo, **fields)
+    risk.full_clean()
+    risk.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=risk)
+    return risk
+
+
+@transaction.atomic
+def risk_update(*, actor, risk: Risk, version: int | None = None, **fields) -> Risk:
+    _check_finance_actor(actor, risk.organisation)
+    saved, _changed = versioned_update(risk, actor=actor, version=version, fields=fields, allowed=RISK_FIELDS)
     return saved

@@ -19,4 +19,10 @@ urlpatterns = [
     path("<int:pk>/areas/new/", views.area_create, name="area_create"),
     path("areas/<int:area>/actions/new/", views.action_create, name="action_create"),
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("finances/", views.profile_list, name="profile_list"),
+    path("finances/new/", views.profile_create, name="profile_create"),
+    path("finances/<int:pk>/", views.profile_detail, name="profile_detail"),
+    path("finances/<int:pk>/edit/", views.profile_edit, name="profile_edit"),
+    path("finances/<int:pk>/risks/new/", views.risk_create, name="risk_create"),
+    path("risks/<int:pk>/edit/", views.risk_edit, name="risk_edit"),
 ]

@@ -14,10 +14,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jalon.assessments import access, selectors, services
-from jalon.assessments.forms import ActionForm, AreaForm, AssessmentForm, FindingForm, SectionForm, StepForm
+from jalon.assessments.forms import (
+    ActionForm,
+    AreaForm,
+    AssessmentForm,
+    FindingForm,
+    ProfileForm,
+    RiskForm,
+    SectionForm,
+    StepForm,
+)
 from jalon.assessments.heatmap import heatmap_cells
 from jalon.assessments.models import Answer, Assessment, Finding, Framework, ImprovementArea
 from jalon.lib.ids import valid_id
+from jalon.results.models import Programme
 from jalon.web.files import private_file
 from jalon.web.listing import paginate
 from jalon.web.pages import form_page
@@ -263,4 +273,101 @@ def bank(request, code: str, version: int):
         request,
         "assessments/bank.html",
         {"framework": framework, "sections": selectors.framework_sections(framework), "kinds": Finding.Kind},
+    )
+
+
+# Financial sustainability ----------------------------------------------------------------------------------
+
+
+def _programme(request):
+    code = request.GET.get("programme", "")[:60]
+    return Programme.objects.filter(code=code).first() if code else None
+
+
+@login_required
+def profile_list(request):
+    _require(access.assessments_can_list(request.user))
+    return render(
+        request,
+        "assessments/profile_list.html",
+        {
+            "page": paginate(request, selectors.profile_list(request.user)),
+            "can_create": access.assessment_can_create(request.user),
+        },
+    )
+
+
+@login_required
+def profile_create(request):
+    _require(access.assessment_can_create(request.user))
+    return form_page(
+        request,
+        form=ProfileForm(request.POST or None, user=request.user),
+        save=lambda form: services.profile_create(
+            actor=request.user, organisation=form.cleaned_data["organisation"], **form.values()
+        ),
+        done=lambda saved: saved.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("New financial profile")},
+    )
+
+
+@login_required
+def profile_edit(request, pk: int):
+    profile = access.access_profile(request.user, pk, manage=True)
+    return form_page(
+        request,
+        form=ProfileForm(request.POST or None, user=request.user, instance=profile),
+        save=lambda form: services.profile_update(
+            actor=request.user, profile=profile, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        done=lambda saved: saved.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("Edit the financial profile")},
+    )
+
+
+@login_required
+def profile_detail(request, pk: int):
+    profile = access.access_profile(request.user, pk)
+    programme = _programme(request)
+    return render(
+        request,
+        "assessments/profile_detail.html",
+        {
+            "profile": profile,
+            "result": selectors.profile_sustainability(profile, programme),
+            "history": selectors.profile_history(profile, programme),
+            "risks": selectors.risks_of(request.user, profile.organisation),
+            "programme": programme,
+            "can_edit": access.finance_can_edit(request.user, profile.organisation),
+        },
+    )
+
+
+@login_required
+def risk_create(request, pk: int):
+    profile = access.access_profile(request.user, pk, manage=True)
+    return form_page(
+        request,
+        form=RiskForm(request.POST or None),
+        save=lambda form: services.risk_create(actor=request.user, organisation=profile.organisation, **form.values()),
+        done=lambda saved: profile.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("New risk")},
+    )
+
+
+@login_required
+def risk_edit(request, pk: int):
+    risk = access.access_risk(request.user, pk, manage=True)
+    return form_page(
+        request,
+        form=RiskForm(request.POST or None, instance=risk),
+        save=lambda form: services.risk_update(
+            actor=request.user, risk=risk, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        done=lambda saved: reverse("assessments:profile_list"),
+        template="assessments/form.html",
+        context={"heading": _("Edit the risk")},
     )

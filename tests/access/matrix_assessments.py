@@ -226,3 +226,86 @@ CASES = [
         refused_as=HIDDEN,
     ),
 ]
+
+
+def _finance(ctx) -> dict:
+    from jalon.assessments.models import FinancialProfile, Risk
+    from jalon.reference.models import Currency
+
+    xof = Currency.objects.get(code="XOF")
+    own = FinancialProfile.objects.create(organisation=ctx.nsb, year=2024, currency=xof, reserves=100)
+    other = FinancialProfile.objects.create(organisation=ctx.other_nsb, year=2024, currency=xof)
+    risk = Risk.objects.create(organisation=ctx.nsb, title="Cut", likelihood=2, impact=3)
+    return {"own": own, "other": other, "risk": risk, "xof": xof}
+
+
+def finance(ctx) -> dict:
+    return ctx.once("assessments-finance", _finance)
+
+
+def profile_form(ctx) -> dict:
+    finance(ctx)
+    data = {"organisation": ctx.nsb.pk, "year": 2031, "currency": "XOF", "note": ""}
+    for name in (
+        "revenue_government", "revenue_standards_sales", "revenue_certification", "revenue_training",
+        "revenue_membership", "revenue_projects", "revenue_other", "cost_staff", "cost_international",
+        "cost_standards_development", "cost_it", "cost_other", "reserves", "participation_needed",
+    ):  # fmt: skip
+        data[name] = "10"
+    return data
+
+
+def _profiles(ctx) -> int:
+    from jalon.assessments.models import FinancialProfile
+
+    return FinancialProfile.objects.count()
+
+
+CASES += [
+    page("assessments: financial profiles", "assessments:profile_list", READERS),
+    page("assessments: new financial profile (form)", "assessments:profile_create", EDITORS),
+    page(
+        "assessments: record a financial profile",
+        "assessments:profile_create",
+        EDITORS,
+        method="post",
+        data=profile_form,
+        ok=Redirect(lambda ctx: re.escape(url("assessments:profile_list")) + r"\d+/", "a profile's page"),
+        effect=_profiles,
+    ),
+    page(
+        "assessments: nsb's financial profile",
+        "assessments:profile_detail",
+        READERS,
+        kwargs=lambda ctx: {"pk": finance(ctx)["own"].pk},
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: another NSB's financial profile",
+        "assessments:profile_detail",
+        TEAM,
+        kwargs=lambda ctx: {"pk": finance(ctx)["other"].pk},
+        refused_as=HIDDEN_FROM_OTHERS,
+    ),
+    page(
+        "assessments: edit a financial profile (form)",
+        "assessments:profile_edit",
+        EDITORS,
+        kwargs=lambda ctx: {"pk": finance(ctx)["own"].pk},
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: new risk (form)",
+        "assessments:risk_create",
+        EDITORS,
+        kwargs=lambda ctx: {"pk": finance(ctx)["own"].pk},
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: edit a risk (form)",
+        "assessments:risk_edit",
+        EDITORS,
+        kwargs=lambda ctx: {"pk": finance(ctx)["risk"].pk},
+        refused_as=HIDDEN,
+    ),
+]
