@@ -12,7 +12,16 @@ from django.http import Http404
 
 from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
-from jalon.assessments.models import Answer, Assessment, FinancialProfile, ImprovementAction, ImprovementArea, Risk
+from jalon.assessments.models import (
+    Answer,
+    Assessment,
+    FinancialProfile,
+    ImprovementAction,
+    ImprovementArea,
+    Invitation,
+    Risk,
+    Survey,
+)
 from jalon.lib.ids import valid_id
 from jalon.organisations.models import Organisation
 
@@ -163,3 +172,41 @@ def access_risk(user, pk, *, manage: bool = False) -> Risk:
     if manage and not finance_can_edit(user, risk.organisation):
         raise PermissionDenied
     return risk
+
+
+# Satisfaction surveys: run by the programme's team; results (aggregates only) for whoever sees the programme.
+
+
+def surveys_visible(user, queryset=None):
+    from jalon.results.access import programmes_visible
+
+    queryset = Survey.objects.all() if queryset is None else queryset
+    return queryset.filter(programme__in=programmes_visible(user))
+
+
+def survey_can_manage(user, survey: Survey) -> bool:
+    from jalon.results.access import programme_can_manage
+
+    return programme_can_manage(user, survey.programme)
+
+
+def survey_can_create(user) -> bool:
+    return assessments_team(user)
+
+
+def access_survey(user, code: str, *, manage: bool = False) -> Survey:
+    survey = surveys_visible(user, Survey.objects.select_related("programme")).filter(code=str(code)[:40]).first()
+    if survey is None:
+        raise Http404
+    if manage and not survey_can_manage(user, survey):
+        raise PermissionDenied
+    return survey
+
+
+def access_invitation(token: str) -> Invitation:
+    """A personal link: anyone holding it answers, without an account (the token is the credential)."""
+    token = str(token)[:64]
+    invitation = Invitation.objects.select_related("survey").filter(token=token).first() if token else None
+    if invitation is None:
+        raise Http404
+    return invitation

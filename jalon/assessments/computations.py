@@ -9,8 +9,8 @@ published one was validated first)."""
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from jalon.assessments import selectors, sustainability
-from jalon.assessments.models import Answer, Assessment, FinancialProfile, ImprovementArea
+from jalon.assessments import satisfaction, selectors, sustainability
+from jalon.assessments.models import Answer, Assessment, FinancialProfile, ImprovementArea, Survey
 from jalon.results.computations import Computation, Part, _developing_members, register
 from jalon.results.models import Dimension, Measure, Period, Programme
 
@@ -165,6 +165,33 @@ def risk_band_improved(programme: Programme, period: Period) -> list[Part]:
     return [Part(Decimal(improved))]
 
 
+def _satisfied_units(population: str):
+    def compute(programme: Programme, period: Period) -> list[Part]:
+        """Units (country programmes or frameworks) satisfied in the programme's closed surveys of a year in
+        the period: every constituent group at or above the threshold, with enough answers."""
+        surveys = Survey.objects.filter(
+            programme=programme,
+            population=population,
+            status=Survey.Status.CLOSED,
+            year__gte=period.start.year,
+            year__lte=period.end.year,
+        ).order_by("year", "pk")
+        if not surveys.exists():
+            return []
+        satisfied: dict[str, str] = {}
+        for survey in surveys:
+            for unit in satisfaction.survey_results(survey):
+                if unit.satisfied:
+                    satisfied[unit.code] = unit.name
+        parts = [Part(Decimal(len(satisfied)))]
+        for code in sorted(satisfied):
+            name = {"en": satisfied[code], "fr": satisfied[code]}
+            parts.append(Part(Decimal(1), Dimension.Kind.CUSTOM, f"unit-{code}"[:40], name))
+        return parts
+
+    return compute
+
+
 def register_all() -> None:
     register(
         Computation(
@@ -267,5 +294,46 @@ def register_all() -> None:
             measure=Measure.COUNT,
             sources=SOURCES,
             compute=risk_band_improved,
+        )
+    )
+    register(
+        Computation(
+            key="assessments_ilo_dwcp_satisfied",
+            title={
+                "en": "Decent Work Country Programmes in which constituents are satisfied with their participation",
+                "fr": "Programmes par pays de promotion du travail décent dans lesquels les mandants sont satisfaits "
+                "de leur participation",
+            },
+            method={
+                "en": "Closed satisfaction surveys of DWCP constituents dated in the period: a country programme "
+                "counts when each group (government, employers, workers) has at least the survey's minimum number "
+                "of valid answers and a top-two-box rate at or above its threshold (ILO indicator 3.2).",
+                "fr": "Enquêtes de satisfaction closes auprès des mandants des PPTD datées dans la période : un "
+                "programme pays compte lorsque chaque groupe (gouvernement, employeurs, travailleurs) a au moins le "
+                "nombre minimal de réponses valides de l’enquête et un taux des deux meilleures réponses au moins égal "
+                "à son seuil (indicateur 3.2 de l’OIT).",
+            },
+            measure=Measure.COUNT,
+            sources=SOURCES,
+            compute=_satisfied_units(Survey.Population.DWCP),
+        )
+    )
+    register(
+        Computation(
+            key="assessments_ilo_undaf_satisfied",
+            title={
+                "en": "UN development frameworks in which constituents are satisfied with their participation",
+                "fr": "Cadres de développement des Nations Unies dans lesquels les mandants sont satisfaits de leur "
+                "participation",
+            },
+            method={
+                "en": "As for country programmes, over the closed surveys of constituents in UN development "
+                "frameworks (UNDAF) dated in the period (ILO indicator 3.3).",
+                "fr": "Comme pour les programmes pays, sur les enquêtes closes auprès des mandants dans les cadres de "
+                "développement des Nations Unies (PNUAD) datées dans la période (indicateur 3.3 de l’OIT).",
+            },
+            measure=Measure.COUNT,
+            sources=SOURCES,
+            compute=_satisfied_units(Survey.Population.UNDAF),
         )
     )

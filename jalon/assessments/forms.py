@@ -1,5 +1,6 @@
 from django import forms
 from django.core.validators import MinValueValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jalon.activities.access import activities_visible
@@ -16,10 +17,12 @@ from jalon.assessments.models import (
     Question,
     Risk,
     Section,
+    Survey,
 )
 from jalon.lib.multilingual import text_in
 from jalon.organisations.models import Person
 from jalon.reference.models import Currency
+from jalon.results.access import programmes_managed
 from jalon.web.files import upload_validate
 from jalon.web.forms import ChoiceOfModel, date_field, decimal_field
 
@@ -185,16 +188,18 @@ class ProfileForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     organisation = ChoiceOfModel(label=_("Organisation"), queryset=None)
     year = forms.IntegerField(label=_("Fiscal year"), min_value=1950, max_value=2200)
-    currency = forms.ModelChoiceField(label=_("Currency"), queryset=Currency.objects.order_by("code"), to_field_name="code")
+    currency = forms.ModelChoiceField(
+        label=_("Currency"), queryset=Currency.objects.order_by("code"), to_field_name="code"
+    )
 
     def __init__(self, *args, user, instance: FinancialProfile | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in [*REVENUE_STREAMS, *COST_KINDS, ("reserves", _("Reserves")),
                             ("participation_needed", _("Cost of the current P-memberships"))]:  # fmt: skip
-            self.fields[name] = decimal_field(label, max_digits=14, decimal_places=2, required=True)
-            self.fields[name].initial = 0
-            self.fields[name].min_value = 0
-            self.fields[name].validators.append(MinValueValidator(0))
+            field = decimal_field(label, max_digits=14, decimal_places=2, required=True)
+            field.initial = 0
+            field.validators.append(MinValueValidator(0))
+            self.fields[name] = field
         self.fields["note"] = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
         _choice(self, "organisation").queryset = access.assessment_organisations(user).order_by("acronym")
         if instance is not None:
@@ -227,3 +232,56 @@ class RiskForm(forms.Form):
 
     def values(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class SurveyForm(forms.Form):
+    programme = ChoiceOfModel(label=_("Programme"), queryset=None)
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=250)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=250)
+    population = forms.ChoiceField(label=_("Population"), choices=Survey.Population.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2200)
+    anonymous = forms.BooleanField(label=_("Anonymous answers"), required=False, initial=True)
+    threshold = decimal_field(_("Satisfaction threshold (0 to 1)"), max_digits=4, decimal_places=3, required=True)
+    minimum_n = forms.IntegerField(label=_("Minimum number of answers per group"), min_value=1, initial=5)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _choice(self, "programme").queryset = programmes_managed(user).order_by("code")
+        self.fields["threshold"].initial = "0.7"
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["title"] = {"fr": data.pop("title_fr"), "en": data.pop("title_en")}
+        return data
+
+
+class InvitationsForm(forms.Form):
+    lines = forms.CharField(
+        label=_("Invitations, one a line: e-mail; unit code; unit name; group"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class AnswerSurveyForm(forms.Form):
+    """The respondent's page: radio buttons per question, with "Don't know"."""
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(survey.questions.order_by("order", "pk"))
+        for question in self.questions:
+            choices = [
+                (str(value), english if get_language() == "en" else french)
+                for value, english, french in question.points
+            ]
+            choices.append(("dk", str(_("Don't know"))))
+            self.fields[f"q{question.pk}"] = forms.ChoiceField(
+                label=text_in(question.text), choices=choices, widget=forms.RadioSelect, required=False
+            )
+
+    def answers(self) -> dict:
+        return {question.pk: self.cleaned_data.get(f"q{question.pk}") for question in self.questions}

@@ -472,3 +472,172 @@ class Risk(VersionedModel):
     @property
     def score(self) -> int:
         return self.likelihood * self.impact
+
+
+# Constituents' satisfaction surveys ------------------------------------------------------------------------
+
+
+class Scale(models.TextChoices):
+    LIKERT5 = "likert5", _("Five-point satisfaction scale")
+    AGREE6 = "agree6", _("Six-point agreement scale")
+
+
+# Each scale's points (value, English, French); the top two count as satisfied. "Don't know" is apart.
+SCALE_POINTS = {
+    Scale.LIKERT5: (
+        (1, "Very dissatisfied", "Très insatisfait"),
+        (2, "Dissatisfied", "Insatisfait"),
+        (3, "Neither satisfied nor dissatisfied", "Ni satisfait ni insatisfait"),
+        (4, "Satisfied", "Satisfait"),
+        (5, "Very satisfied", "Très satisfait"),
+    ),
+    Scale.AGREE6: (
+        (1, "Strongly disagree", "Pas du tout d'accord"),
+        (2, "Disagree", "Pas d'accord"),
+        (3, "Somewhat disagree", "Plutôt pas d'accord"),
+        (4, "Somewhat agree", "Plutôt d'accord"),
+        (5, "Agree", "D'accord"),
+        (6, "Strongly agree", "Tout à fait d'accord"),
+    ),
+}
+
+
+class Survey(VersionedModel):
+    class Population(models.TextChoices):
+        DWCP = "dwcp", _("Constituents of Decent Work Country Programmes")
+        UNDAF = "undaf", _("Constituents in UN development frameworks")
+        FOCAL_POINTS = "focal_points", _("NSB focal points")
+        PARTICIPANTS = "participants", _("Activity participants")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    programme = models.ForeignKey(
+        "results.Programme", on_delete=models.PROTECT, related_name="surveys", verbose_name=_("programme")
+    )
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title = MultilingualField(_("title"), required=True, max_length=250)
+    population = models.CharField(_("population"), max_length=20, choices=Population.choices)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2200)])
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    anonymous = models.BooleanField(
+        _("anonymous"), default=True, help_text=_("Answers are kept without the link to who gave them.")
+    )
+    threshold = models.DecimalField(
+        _("satisfaction threshold"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.7"),
+        validators=[MinValueValidator(ZERO), MaxValueValidator(ONE)],
+    )
+    minimum_n = models.PositiveSmallIntegerField(_("minimum number of answers"), default=5)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["-year", "code"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+
+    def __str__(self) -> str:
+        return text_in(self.title)
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:survey_detail", kwargs={"code": self.code})
+
+    def groups(self) -> list[str]:
+        """The constituent groups that must each be satisfied for a unit to be."""
+        if self.population in (self.Population.DWCP, self.Population.UNDAF):
+            return [ConstituentGroup.GOVERNMENT, ConstituentGroup.EMPLOYERS, ConstituentGroup.WORKERS]
+        if self.population == self.Population.FOCAL_POINTS:
+            return [ConstituentGroup.FOCAL_POINT]
+        return [ConstituentGroup.PARTICIPANT]
+
+
+class ConstituentGroup(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    EMPLOYERS = "employers", _("Employers")
+    WORKERS = "workers", _("Workers")
+    FOCAL_POINT = "focal_point", _("NSB focal point")
+    PARTICIPANT = "participant", _("Participant")
+
+
+class SurveyQuestion(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("code"), max_length=40)
+    text = MultilingualField(_("question"), required=True)
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, default=Scale.LIKERT5)
+    counts = models.BooleanField(_("counts for satisfaction"), default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["survey", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["survey", "code"], name="assessment_survey_question_code")]
+
+    def __str__(self) -> str:
+        return text_in(self.text)
+
+    @property
+    def points(self):
+        return SCALE_POINTS[Scale(self.scale)]
+
+    @property
+    def top_two(self) -> tuple[int, int]:
+        top = self.points[-1][0]
+        return (top - 1, top)
+
+
+class Invitation(models.Model):
+    """A personal link to the survey (no account needed): who it is for, their unit and group."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    token = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(_("email"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    unit_code = models.CharField(_("unit code"), max_length=40, help_text=_("The country programme or framework."))
+    unit_name = models.CharField(_("unit"), max_length=200, blank=True)
+    group = models.CharField(_("group"), max_length=20, choices=ConstituentGroup.choices)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminders = models.PositiveSmallIntegerField(default=0)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["survey", "unit_code", "group", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_code}/{self.group}"
+
+
+class SurveyResponse(models.Model):
+    """One respondent's answers. For an anonymous survey, nothing links it to the invitation."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="response"
+    )
+    unit_code = models.CharField(max_length=40)
+    unit_name = models.CharField(max_length=200, blank=True)
+    group = models.CharField(max_length=20, choices=ConstituentGroup.choices)
+    source = models.CharField(max_length=10, default="web")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["survey", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.unit_code}/{self.group}"
+
+
+class SurveyAnswer(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    dont_know = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "question"], name="assessment_survey_answer")]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}={self.value}"

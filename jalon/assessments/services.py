@@ -7,10 +7,14 @@ actor open an assessment for *this* organisation, act on *this* step) is checked
 it. Validation, publication and plan changes refresh the computed indicators that read them."""
 
 import datetime
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,10 +33,18 @@ from jalon.assessments.models import (
     Framework,
     ImprovementAction,
     ImprovementArea,
+    Invitation,
     Risk,
+    Scale,
     Section,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
 )
+from jalon.lib.multilingual import text_in
 from jalon.organisations.models import Organisation
+from jalon.results.access import programme_can_manage
 from jalon.results.computations import computed_schedule_refresh
 
 SOURCE = "assessments"
@@ -356,3 +368,144 @@ def risk_update(*, actor, risk: Risk, version: int | None = None, **fields) -> R
     _check_finance_actor(actor, risk.organisation)
     saved, _changed = versioned_update(risk, actor=actor, version=version, fields=fields, allowed=RISK_FIELDS)
     return saved
+
+
+# Satisfaction surveys --------------------------------------------------------------------------------------
+
+SURVEY_FIELDS = ("code", "title", "population", "year", "anonymous", "threshold", "minimum_n")
+DEFAULT_QUESTION = {
+    "en": "How satisfied are you with your participation in the programme?",
+    "fr": "Dans quelle mesure êtes-vous satisfait de votre participation au programme ?",
+}
+
+
+@transaction.atomic
+def survey_create(*, actor, programme, is_demo: bool = False, **fields) -> Survey:
+    """A draft survey with one satisfaction question (replace them by importing an XLSForm)."""
+    unknown_fields(fields, SURVEY_FIELDS, "survey")
+    if actor is not None and not programme_can_manage(actor, programme):
+        raise ValidationError({"programme": _("Choose a programme you manage.")})
+    survey = Survey(programme=programme, is_demo=is_demo, **fields)
+    survey.full_clean()
+    survey.save()
+    SurveyQuestion.objects.create(survey=survey, code="satisfaction", text=DEFAULT_QUESTION, scale=Scale.LIKERT5)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=survey)
+    return survey
+
+
+@transaction.atomic
+def survey_set_status(*, actor, survey: Survey, status: str, version: int | None = None) -> Survey:
+    current = locked(survey, version)
+    allowed: dict[str, tuple[str, ...]] = {
+        Survey.Status.OPEN: (Survey.Status.DRAFT,),
+        Survey.Status.CLOSED: (Survey.Status.OPEN,),
+    }
+    if status not in allowed or current.status not in allowed[status]:
+        raise ValidationError(_("This survey cannot move from %(status)s.") % {"status": current.get_status_display()})
+    before = snapshot(current)
+    current.status = status
+    saved = versioned_save(current, actor=actor, before=before)
+    if status == Survey.Status.CLOSED:
+        computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+def _invitation_lines(text: str, groups: list[str]) -> tuple[list[dict], list[str]]:
+    rows, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split(";")]
+        if len(parts) < 4:
+            errors.append(_("Line %(line)s: write e-mail; unit code; unit name; group.") % {"line": number})
+            continue
+        email, unit_code, unit_name, group = parts[:4]
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(
+                _("Line %(line)s: %(email)s is not an e-mail address.") % {"line": number, "email": email[:60]}
+            )
+            continue
+        if group not in groups or not unit_code:
+            errors.append(
+                _("Line %(line)s: the group must be one of %(groups)s, with a unit code.")
+                % {"line": number, "groups": ", ".join(groups)}
+            )
+            continue
+        rows.append({"email": email, "unit_code": unit_code[:40], "unit_name": unit_name[:200], "group": group})
+    return rows, errors
+
+
+@transaction.atomic
+def invitations_add(*, actor, survey: Survey, lines: str) -> int:
+    """Invitations from lines "e-mail; unit code; unit name; group", all or nothing."""
+    rows, errors = _invitation_lines(lines, survey.groups())
+    if errors:
+        raise ValidationError({"lines": errors[:20]})
+    for row in rows:
+        Invitation.objects.create(survey=survey, token=secrets.token_urlsafe(24), **row)
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=survey)
+    return len(rows)
+
+
+def invitations_send(*, actor, survey: Survey, link_for, reminder: bool = False) -> int:
+    """E-mail each invitation its personal link: the first time to those not yet sent, as a reminder to those
+    sent but not answered. `link_for(invitation)`: the absolute URL of the answer page."""
+    if survey.status != Survey.Status.OPEN:
+        raise ValidationError(_("Open the survey before sending its invitations."))
+    pending = survey.invitations.filter(responded_at__isnull=True)
+    pending = pending.filter(sent_at__isnull=False) if reminder else pending.filter(sent_at__isnull=True)
+    now = timezone.now()
+    sent = 0
+    title = text_in(survey.title)
+    for invitation in pending:
+        subject = (_("Reminder: %(title)s") if reminder else "%(title)s") % {"title": title}
+        body = _(
+            'You are invited to answer the survey "%(title)s" (a few minutes, no account needed):\n%(link)s\n\n'
+            "%(anonymity)s"
+        ) % {
+            "title": title,
+            "link": link_for(invitation),
+            "anonymity": _("Your answers are kept without your name.") if survey.anonymous else "",
+        }
+        send_mail(subject, body, None, [invitation.email])
+        if reminder:
+            Invitation.objects.filter(pk=invitation.pk).update(reminded_at=now, reminders=F("reminders") + 1)
+        else:
+            Invitation.objects.filter(pk=invitation.pk).update(sent_at=now)
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def response_submit(*, invitation: Invitation, answers: dict) -> SurveyResponse:
+    """A respondent's answers through their personal link (no account). `answers`: question id -> a scale
+    value or "dk". Once only; for an anonymous survey, the response keeps no link to the invitation."""
+    current = Invitation.objects.select_for_update().select_related("survey").get(pk=invitation.pk)
+    survey = current.survey
+    if survey.status != Survey.Status.OPEN:
+        raise ValidationError(_("This survey is not open."))
+    if current.responded_at is not None:
+        raise ValidationError(_("This link has already been used to answer. Thank you."))
+    questions = {q.pk: q for q in survey.questions.all()}
+    response = SurveyResponse.objects.create(
+        survey=survey,
+        invitation=None if survey.anonymous else current,
+        unit_code=current.unit_code,
+        unit_name=current.unit_name,
+        group=current.group,
+    )
+    for question_id, value in answers.items():
+        question = questions.get(question_id)
+        if question is None or value in (None, ""):
+            continue
+        if value == "dk":
+            SurveyAnswer.objects.create(response=response, question=question, dont_know=True)
+        elif str(value).isdigit() and any(int(value) == point[0] for point in question.points):
+            SurveyAnswer.objects.create(response=response, question=question, value=int(value))
+        else:
+            raise ValidationError(_("Choose one of the answers offered."))
+    current.responded_at = timezone.now()
+    current.save(update_fields=["responded_at"])
+    return response

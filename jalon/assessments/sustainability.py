@@ -23,7 +23,7 @@ BAND_LABELS = {LOW: _("Low risk"), MEDIUM: _("Medium risk"), HIGH: _("High risk"
 ORDER = {LOW: 0, MEDIUM: 1, HIGH: 2}
 HIGHER_IS_WORSE = {R.CONCENTRATION}
 # Defaults when a programme sets none: (medium from, high from).
-DEFAULTS = {
+DEFAULTS: dict[str, tuple[Decimal, Decimal]] = {
     R.CONCENTRATION: (Decimal("0.25"), Decimal("0.5")),
     R.RESERVES: (Decimal("6"), Decimal("3")),
     R.COST_RECOVERY: (Decimal("0.6"), Decimal("0.3")),
@@ -90,7 +90,7 @@ def assess(profile: FinancialProfile, thresholds: dict | None = None) -> Sustain
         if revenue
         else None
     )
-    values = {
+    values: dict[str, Decimal | None] = {
         R.CONCENTRATION: concentration,
         R.RESERVES: _ratio(profile.reserves * 12, costs),
         R.COST_RECOVERY: _ratio(

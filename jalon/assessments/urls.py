@@ -25,4 +25,11 @@ urlpatterns = [
     path("finances/<int:pk>/edit/", views.profile_edit, name="profile_edit"),
     path("finances/<int:pk>/risks/new/", views.risk_create, name="risk_create"),
     path("risks/<int:pk>/edit/", views.risk_edit, name="risk_edit"),
+    path("surveys/", views.survey_list, name="survey_list"),
+    path("surveys/new/", views.survey_create, name="survey_create"),
+    path("surveys/<slug:code>/", views.survey_detail, name="survey_detail"),
+    path("surveys/<slug:code>/results/", views.survey_results, name="survey_results"),
+    path("surveys/<slug:code>/xlsform/", views.survey_xlsform, name="survey_xlsform"),
+    path("surveys/<slug:code>/do/<slug:action>/", views.survey_action, name="survey_action"),
+    path("s/<str:token>/", views.survey_answer, name="survey_answer"),
 ]

@@ -7,25 +7,29 @@ plan are on the assessment's page. The public sees the question banks and the pu
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jalon.assessments import access, selectors, services
+from jalon.assessments import access, satisfaction, selectors, services, xlsform
 from jalon.assessments.forms import (
     ActionForm,
+    AnswerSurveyForm,
     AreaForm,
     AssessmentForm,
     FindingForm,
+    InvitationsForm,
     ProfileForm,
     RiskForm,
     SectionForm,
     StepForm,
+    SurveyForm,
+    UploadForm,
 )
 from jalon.assessments.heatmap import heatmap_cells
-from jalon.assessments.models import Answer, Assessment, Finding, Framework, ImprovementArea
+from jalon.assessments.models import Answer, Assessment, Finding, Framework, ImprovementArea, Survey
 from jalon.lib.ids import valid_id
 from jalon.results.models import Programme
 from jalon.web.files import private_file
@@ -370,4 +374,136 @@ def risk_edit(request, pk: int):
         done=lambda saved: reverse("assessments:profile_list"),
         template="assessments/form.html",
         context={"heading": _("Edit the risk")},
+    )
+
+
+# Satisfaction surveys --------------------------------------------------------------------------------------
+
+
+def survey_list(request):
+    surveys = access.surveys_visible(request.user, Survey.objects.select_related("programme")).order_by("-year", "code")
+    if not access.survey_can_create(request.user):
+        surveys = surveys.filter(status=Survey.Status.CLOSED)
+    return render(
+        request,
+        "assessments/survey_list.html",
+        {"surveys": surveys, "can_create": access.survey_can_create(request.user)},
+    )
+
+
+@login_required
+def survey_create(request):
+    _require(access.survey_can_create(request.user))
+    return form_page(
+        request,
+        form=SurveyForm(request.POST or None, user=request.user),
+        save=lambda form: services.survey_create(actor=request.user, **form.values()),
+        done=lambda saved: saved.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("New survey")},
+    )
+
+
+@login_required
+def survey_detail(request, code: str):
+    survey = access.access_survey(request.user, code, manage=True)
+    invitations = survey.invitations.order_by("unit_code", "group", "pk")
+    return render(
+        request,
+        "assessments/survey_detail.html",
+        {
+            "survey": survey,
+            "questions": survey.questions.order_by("order", "pk"),
+            "invitations": invitations,
+            "responded": invitations.filter(responded_at__isnull=False).count(),
+            "invite_form": InvitationsForm(),
+            "upload_form": UploadForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def survey_action(request, code: str, action: str):
+    """Open, close, add invitations, send them or remind, import the XLSForm or the answers' CSV."""
+    survey = access.access_survey(request.user, code, manage=True)
+    try:
+        if action in ("open", "close"):
+            status = Survey.Status.OPEN if action == "open" else Survey.Status.CLOSED
+            services.survey_set_status(actor=request.user, survey=survey, status=status)
+            messages.success(request, _("Survey updated."))
+        elif action == "invite":
+            form = InvitationsForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Write at least one invitation."))
+            count = services.invitations_add(actor=request.user, survey=survey, lines=form.cleaned_data["lines"])
+            messages.success(request, _("%(count)s invitations added.") % {"count": count})
+        elif action in ("send", "remind"):
+            count = services.invitations_send(
+                actor=request.user,
+                survey=survey,
+                reminder=action == "remind",
+                link_for=lambda invitation: request.build_absolute_uri(
+                    reverse("assessments:survey_answer", kwargs={"token": invitation.token})
+                ),
+            )
+            messages.success(request, _("%(count)s e-mails sent.") % {"count": count})
+        elif action in ("xlsform", "responses"):
+            upload = UploadForm(request.POST, request.FILES)
+            if not upload.is_valid():
+                raise ValidationError(_("Choose a file."))
+            data = upload.cleaned_data["file"].read(xlsform.MAX_BYTES + 1)
+            if action == "xlsform":
+                count = xlsform.xlsform_import(actor=request.user, survey=survey, data=data)
+                messages.success(request, _("%(count)s questions imported.") % {"count": count})
+            else:
+                count = xlsform.responses_import_csv(actor=request.user, survey=survey, data=data)
+                messages.success(request, _("%(count)s responses imported.") % {"count": count})
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(survey)
+
+
+@login_required
+def survey_xlsform(request, code: str):
+    survey = access.access_survey(request.user, code, manage=True)
+    data = xlsform.survey_to_xlsform(survey)
+    xlsform.xlsform_validate(data)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{survey.code}-xlsform.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def survey_results(request, code: str):
+    """Aggregates only, never one answer: for the team at any time, for the others once the survey is closed."""
+    survey = access.access_survey(request.user, code)
+    if survey.status != Survey.Status.CLOSED and not access.survey_can_manage(request.user, survey):
+        raise Http404
+    return render(
+        request,
+        "assessments/survey_results.html",
+        {"survey": survey, "units": satisfaction.survey_results(survey)},
+    )
+
+
+def survey_answer(request, token: str):
+    """The respondent's page, reached through the personal link: no account, no JavaScript."""
+    invitation = access.access_invitation(token)
+    survey = invitation.survey
+    form = AnswerSurveyForm(request.POST or None, survey=survey)
+    done = invitation.responded_at is not None
+    if request.method == "POST" and not done and form.is_valid():
+        try:
+            services.response_submit(invitation=invitation, answers=form.answers())
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            done = True
+    return render(
+        request,
+        "assessments/survey_answer.html",
+        {"survey": survey, "form": form, "done": done, "open": survey.status == Survey.Status.OPEN},
     )

@@ -309,3 +309,77 @@ CASES += [
         refused_as=HIDDEN,
     ),
 ]
+
+
+def _surveys(ctx) -> dict:
+    from decimal import Decimal
+
+    from jalon.assessments.models import Invitation, Survey
+    from jalon.results.models import Programme
+
+    programme = Programme.objects.create(
+        code="survey-matrix", owner=ctx.nsb, title={"en": "Survey matrix"}, start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+    )  # fmt: skip
+
+    def make(code, status):
+        survey = services.survey_create(
+            actor=None, programme=programme, code=code, title={"en": code}, population="dwcp", year=2025,
+            anonymous=True, threshold=Decimal("0.7"), minimum_n=5,
+        )  # fmt: skip
+        Survey.objects.filter(pk=survey.pk).update(status=status)
+        return survey
+
+    draft, opened, closed = make("s-draft", "draft"), make("s-open", "open"), make("s-closed", "closed")
+    invitation = Invitation.objects.create(
+        survey=opened, token="matrix-token", email="x@example.org", unit_code="SEN", group="government"
+    )
+    return {"draft": draft, "open": opened, "closed": closed, "invitation": invitation}
+
+
+def surveys(ctx) -> dict:
+    return ctx.once("assessments-surveys", _surveys)
+
+
+def survey_kwargs(key, **extra):
+    return lambda ctx: {"code": surveys(ctx)[key].code, **extra}
+
+
+CASES += [
+    page("assessments: surveys", "assessments:survey_list", EVERYONE),
+    page("assessments: new survey (form)", "assessments:survey_create", TEAM),
+    page("assessments: a survey", "assessments:survey_detail", TEAM, kwargs=survey_kwargs("draft")),
+    page(
+        "assessments: a closed survey's results", "assessments:survey_results", EVERYONE, kwargs=survey_kwargs("closed")
+    ),
+    page(
+        "assessments: an open survey's results",
+        "assessments:survey_results",
+        TEAM,
+        kwargs=survey_kwargs("open"),
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
+    page(
+        "assessments: a survey's XLSForm",
+        "assessments:survey_xlsform",
+        TEAM,
+        kwargs=survey_kwargs("draft"),
+    ),
+    page(
+        "assessments: open a survey",
+        "assessments:survey_action",
+        TEAM,
+        method="post",
+        kwargs=survey_kwargs("draft", action="open"),
+        data=lambda ctx: {},
+        ok=Redirect(lambda ctx: re.escape(url("assessments:survey_detail", code="s-draft")), "the survey's page"),
+        effect=lambda ctx: type(surveys(ctx)["draft"]).objects.get(pk=surveys(ctx)["draft"].pk).status,
+    ),
+    page(
+        "assessments: answer through a personal link",
+        "assessments:survey_answer",
+        EVERYONE,
+        kwargs=lambda ctx: {"token": surveys(ctx)["invitation"].token},
+    ),
+]
