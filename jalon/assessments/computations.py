@@ -192,6 +192,23 @@ def _satisfied_units(population: str):
     return compute
 
 
+def priority_coverage(programme: Programme, period: Period) -> list[Part]:
+    """Of the priority committees in developing-country members' current strategies, the share where the
+    member is a P-member at the period's end."""
+    members, _on = _developing_members(programme, period)
+    if members is None:
+        return []
+    covered = total = 0
+    for organisation in members:
+        strategy = selectors.strategy_current(organisation)
+        if strategy is None:
+            continue
+        coverage = selectors.priority_coverage(strategy, on=period.end)
+        covered += len(coverage.p_member)
+        total += len(coverage.committees)
+    return [_share(covered, total)] if total else []
+
+
 def register_all() -> None:
     register(
         Computation(
@@ -335,5 +352,25 @@ def register_all() -> None:
             measure=Measure.COUNT,
             sources=SOURCES,
             compute=_satisfied_units(Survey.Population.UNDAF),
+        )
+    )
+    register(
+        Computation(
+            key="assessments_priority_committee_coverage",
+            title={
+                "en": "Coverage of national priority committees by P-memberships",
+                "fr": "Couverture des comités prioritaires nationaux par des participations P",
+            },
+            method={
+                "en": "For developing-country members with a national standardization strategy (the latest adopted, "
+                "else the latest): the priority committees of its sectors, and the share of them where the member is "
+                "a P-member at the end of the period (from the committees module).",
+                "fr": "Pour les membres des pays en développement ayant une stratégie nationale de normalisation (la "
+                "dernière adoptée, sinon la dernière) : les comités prioritaires de ses secteurs, et la part de ceux "
+                "où le membre est membre P à la fin de la période (d’après le module des comités).",
+            },
+            measure=Measure.PERCENTAGE,
+            sources=SOURCES | {"committees"},
+            compute=priority_coverage,
         )
     )

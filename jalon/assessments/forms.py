@@ -14,11 +14,14 @@ from jalon.assessments.models import (
     Finding,
     Framework,
     ImprovementAction,
+    NationalStrategy,
     Question,
     Risk,
     Section,
+    StrategyItem,
     Survey,
 )
+from jalon.committees.models import Committee
 from jalon.lib.multilingual import text_in
 from jalon.organisations.models import Person
 from jalon.reference.models import Currency
@@ -285,3 +288,60 @@ class AnswerSurveyForm(forms.Form):
 
     def answers(self) -> dict:
         return {question.pk: self.cleaned_data.get(f"q{question.pk}") for question in self.questions}
+
+
+class StrategyForm(forms.Form):
+    organisation = ChoiceOfModel(label=_("Organisation"), queryset=None)
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=250)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=250, required=False)
+    period_start = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2200)
+    period_end = forms.IntegerField(label=_("Last year"), min_value=1990, max_value=2200)
+    status = forms.ChoiceField(label=_("Status"), choices=NationalStrategy.Status.choices)
+    document = forms.FileField(label=_("Document"), required=False, validators=[upload_validate])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _choice(self, "organisation").queryset = access.assessment_organisations(user).order_by("acronym")
+
+    def values(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "organisation"}
+        data["title"] = {"fr": data.pop("title_fr"), "en": data.pop("title_en") or ""}
+        data["title"] = {k: v for k, v in data["title"].items() if v}
+        if not data.get("document"):
+            data.pop("document", None)
+        return data
+
+
+class SectorForm(forms.Form):
+    name_fr = forms.CharField(label=_("Sector (French)"), max_length=200)
+    name_en = forms.CharField(label=_("Sector (English)"), max_length=200, required=False)
+    ics_codes = forms.CharField(label=_("ICS codes, separated by commas"), required=False, max_length=300)
+    economic = forms.IntegerField(label=_("Economic score (0-5)"), min_value=0, max_value=5)
+    social = forms.IntegerField(label=_("Social score (0-5)"), min_value=0, max_value=5)
+    environmental = forms.IntegerField(label=_("Environmental score (0-5)"), min_value=0, max_value=5)
+    evidence = forms.CharField(
+        label=_("Evidence for the scores"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    committees = forms.ModelMultipleChoiceField(
+        label=_("Priority committees"), queryset=Committee.objects.order_by("sort_key", "reference"), required=False
+    )
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["name"] = {k: v for k, v in {"fr": data.pop("name_fr"), "en": data.pop("name_en")}.items() if v}
+        data["ics_codes"] = [code.strip() for code in data["ics_codes"].split(",") if code.strip()]
+        return data
+
+
+class ItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=StrategyItem.Kind.choices)
+    reference = forms.CharField(label=_("Standard or subject"), required=False, max_length=300)
+    committee = ChoiceOfModel(
+        label=_("Committee"), queryset=Committee.objects.order_by("sort_key", "reference"), required=False
+    )
+    sector = ChoiceOfModel(label=_("Sector"), queryset=None, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=StrategyItem.Status.choices)
+
+    def __init__(self, *args, strategy: NationalStrategy, **kwargs):
+        super().__init__(*args, **kwargs)
+        _choice(self, "sector").queryset = strategy.sectors.all()

@@ -8,7 +8,7 @@ revised band can never leave a stale score behind."""
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -641,3 +641,110 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}={self.value}"
+
+
+# National priorities and national standardization strategies -----------------------------------------------
+
+ICS_CODE = RegexValidator(r"^\d{2}(\.\d{3}(\.\d{2})?)?$", _("An ICS code reads 13, 13.020 or 13.020.10."))
+
+
+def score_field(verbose_name) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(verbose_name, default=0, validators=[MaxValueValidator(5)])
+
+
+class NationalStrategy(VersionedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ADOPTED = "adopted", _("Adopted")
+        UNDER_REVIEW = "under_review", _("Under review")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="strategies", verbose_name=_("organisation")
+    )
+    title = MultilingualField(_("title"), required=True, max_length=250)
+    period_start = models.PositiveSmallIntegerField(_("first year"), validators=[MinValueValidator(1990)])
+    period_end = models.PositiveSmallIntegerField(_("last year"), validators=[MaxValueValidator(2200)])
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    weight_economic = models.DecimalField(
+        _("weight of the economic score"), max_digits=4, decimal_places=3, default=Decimal("0.4")
+    )
+    weight_social = models.DecimalField(
+        _("weight of the social score"), max_digits=4, decimal_places=3, default=Decimal("0.3")
+    )
+    weight_environmental = models.DecimalField(
+        _("weight of the environmental score"), max_digits=4, decimal_places=3, default=Decimal("0.3")
+    )
+    document = models.FileField(_("document"), upload_to="assessments/strategies/%Y/", blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["organisation_id", "-period_end"]
+        verbose_name = _("national standardization strategy")
+        verbose_name_plural = _("national standardization strategies")
+
+    def __str__(self) -> str:
+        return text_in(self.title)
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:strategy_detail", kwargs={"pk": self.pk})
+
+
+class PrioritySector(models.Model):
+    strategy = models.ForeignKey(NationalStrategy, on_delete=models.CASCADE, related_name="sectors")
+    name = MultilingualField(_("sector"), required=True, max_length=200)
+    ics_codes = models.JSONField(_("ICS codes"), default=list, blank=True)
+    economic = score_field(_("economic score (0-5)"))
+    social = score_field(_("social score (0-5)"))
+    environmental = score_field(_("environmental score (0-5)"))
+    evidence = models.TextField(_("evidence for the scores"), blank=True)
+    committees = models.ManyToManyField(
+        "committees.Committee", blank=True, related_name="+", verbose_name=_("priority committees")
+    )
+
+    class Meta:
+        ordering = ["strategy", "pk"]
+
+    def __str__(self) -> str:
+        return text_in(self.name)
+
+    @property
+    def priority_score(self) -> Decimal:
+        """Σ weight x score (0-5)."""
+        s = self.strategy
+        return (
+            s.weight_economic * self.economic
+            + s.weight_social * self.social
+            + s.weight_environmental * self.environmental
+        ).quantize(Decimal("0.001"))
+
+
+class StrategyItem(models.Model):
+    class Kind(models.TextChoices):
+        ADOPT = "adopt", _("Standard to adopt")
+        JOIN_P = "join_p", _("Committee to join as P-member")
+        FOLLOW_O = "follow_o", _("Committee to follow as O-member")
+        NEW_WORK = "new_work", _("New work to propose")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    strategy = models.ForeignKey(NationalStrategy, on_delete=models.CASCADE, related_name="items")
+    sector = models.ForeignKey(
+        PrioritySector, on_delete=models.SET_NULL, null=True, blank=True, related_name="items", verbose_name=_("sector")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reference = models.CharField(_("standard or subject"), max_length=300, blank=True)
+    committee = models.ForeignKey(
+        "committees.Committee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("committee"),
+    )  # fmt: skip
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+
+    class Meta:
+        ordering = ["strategy", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return self.reference or self.get_kind_display()

@@ -18,11 +18,15 @@ from jalon.assessments.models import (
     Framework,
     ImprovementAction,
     ImprovementArea,
+    NationalStrategy,
+    PrioritySector,
     Question,
     QuestionMapping,
     Risk,
     Section,
 )
+from jalon.committees.models import CommitteeMembership
+from jalon.committees.selectors import membership_in_force
 
 ZERO = Decimal("0")
 
@@ -319,3 +323,68 @@ def profile_history(profile: FinancialProfile, programme=None) -> list[sustainab
 
 def risks_of(user, organisation) -> QuerySet[Risk]:
     return access.finance_visible(user, Risk.objects.filter(organisation=organisation)).order_by("-pk")
+
+
+# National priorities and strategies ------------------------------------------------------------------------
+
+
+def strategy_list(user) -> QuerySet[NationalStrategy]:
+    return access.finance_visible(
+        user,
+        NationalStrategy.objects.select_related("organisation__country").order_by("organisation_id", "-period_end"),
+    )
+
+
+def strategy_current(organisation) -> NationalStrategy | None:
+    """The organisation's strategy that counts: the latest adopted one, else the latest of any status."""
+    strategies = NationalStrategy.objects.filter(organisation=organisation).order_by("-period_end", "-pk")
+    return strategies.filter(status=NationalStrategy.Status.ADOPTED).first() or strategies.first()
+
+
+def strategy_sectors(strategy: NationalStrategy) -> list[PrioritySector]:
+    """Sectors ranked by priority score (highest first), committees prefetched."""
+    sectors = list(strategy.sectors.select_related("strategy").prefetch_related("committees"))
+    return sorted(sectors, key=lambda sector: (-sector.priority_score, sector.pk))
+
+
+def priority_weights(organisation) -> dict[int, Decimal]:
+    """Committee id -> weight in [0, 1] of the organisation's national priorities: the highest priority score
+    (0-5) among the sectors of its current strategy that name the committee, divided by 5. For the twinning
+    recommendations and sponsorship targeting; empty when the organisation has no strategy."""
+    strategy = strategy_current(organisation)
+    if strategy is None:
+        return {}
+    weights: dict[int, Decimal] = {}
+    for sector in strategy_sectors(strategy):
+        weight = (sector.priority_score / Decimal(5)).quantize(Decimal("0.001"))
+        for committee in sector.committees.all():
+            weights[committee.pk] = max(weights.get(committee.pk, Decimal(0)), weight)
+    return weights
+
+
+@dataclass
+class Coverage:
+    committees: list
+    p_member: set[int]
+
+    @property
+    def share(self) -> Decimal | None:
+        if not self.committees:
+            return None
+        return (Decimal(len(self.p_member)) / Decimal(len(self.committees))).quantize(Decimal("0.001"))
+
+
+def priority_coverage(strategy: NationalStrategy, *, on: datetime.date) -> Coverage:
+    """The priority committees of a strategy and those where the organisation is a P-member on `on` (read from
+    the committees module)."""
+    committees = {c.pk: c for sector in strategy_sectors(strategy) for c in sector.committees.all()}
+    p_member = set(
+        CommitteeMembership.objects.filter(
+            membership_in_force(on),
+            member_id=strategy.organisation_id,
+            committee_id__in=list(committees),
+            status=CommitteeMembership.Status.P,
+        ).values_list("committee_id", flat=True)
+    )
+    ordered = sorted(committees.values(), key=lambda c: c.reference)
+    return Coverage(committees=ordered, p_member=p_member)

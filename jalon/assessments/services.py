@@ -25,6 +25,7 @@ from jalon.activities.access import activities_visible
 from jalon.assessments import access, scoring
 from jalon.assessments.models import (
     COST_KINDS,
+    ICS_CODE,
     REVENUE_STREAMS,
     Answer,
     Assessment,
@@ -34,9 +35,12 @@ from jalon.assessments.models import (
     ImprovementAction,
     ImprovementArea,
     Invitation,
+    NationalStrategy,
+    PrioritySector,
     Risk,
     Scale,
     Section,
+    StrategyItem,
     Survey,
     SurveyAnswer,
     SurveyQuestion,
@@ -509,3 +513,76 @@ def response_submit(*, invitation: Invitation, answers: dict) -> SurveyResponse:
     current.responded_at = timezone.now()
     current.save(update_fields=["responded_at"])
     return response
+
+
+# National strategies -----------------------------------------------------------------------------------------
+
+STRATEGY_FIELDS = (
+    "title", "period_start", "period_end", "status", "weight_economic", "weight_social", "weight_environmental",
+    "document",
+)  # fmt: skip
+
+
+def _check_strategy(strategy: NationalStrategy) -> None:
+    strategy.full_clean(exclude=["organisation"])
+    if strategy.period_end < strategy.period_start:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+
+
+@transaction.atomic
+def strategy_create(*, actor, organisation: Organisation, is_demo: bool = False, **fields) -> NationalStrategy:
+    unknown_fields(fields, STRATEGY_FIELDS, "strategy")
+    _check_finance_actor(actor, organisation)
+    strategy = NationalStrategy(organisation=organisation, is_demo=is_demo, **fields)
+    _check_strategy(strategy)
+    strategy.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=strategy)
+    computed_schedule_refresh(source=SOURCE)
+    return strategy
+
+
+@transaction.atomic
+def strategy_update(*, actor, strategy: NationalStrategy, version: int | None = None, **fields) -> NationalStrategy:
+    _check_finance_actor(actor, strategy.organisation)
+    saved, changed = versioned_update(
+        strategy, actor=actor, version=version, fields=fields, allowed=STRATEGY_FIELDS, clean=_check_strategy
+    )
+    if changed:
+        computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+@transaction.atomic
+def sector_create(*, actor, strategy: NationalStrategy, committees=(), **fields) -> PrioritySector:
+    unknown_fields(fields, ("name", "ics_codes", "economic", "social", "environmental", "evidence"), "sector")
+    _check_finance_actor(actor, strategy.organisation)
+    codes = [str(code).strip() for code in fields.pop("ics_codes", []) if str(code).strip()]
+    for code in codes:
+        try:
+            ICS_CODE(code)
+        except ValidationError:
+            raise ValidationError(
+                {"ics_codes": _("%(code)s is not an ICS code (13, 13.020 or 13.020.10).") % {"code": code[:20]}}
+            ) from None
+    sector = PrioritySector(strategy=strategy, ics_codes=codes, **fields)
+    sector.full_clean(exclude=["strategy"])
+    sector.save()
+    sector.committees.set(committees)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=sector)
+    computed_schedule_refresh(source=SOURCE)
+    return sector
+
+
+@transaction.atomic
+def item_create(*, actor, strategy: NationalStrategy, **fields) -> StrategyItem:
+    unknown_fields(fields, ("kind", "reference", "committee", "sector", "status"), "strategy item")
+    _check_finance_actor(actor, strategy.organisation)
+    item = StrategyItem(strategy=strategy, **fields)
+    if item.sector_id and item.sector.strategy_id != strategy.pk:
+        raise ValidationError({"sector": _("Choose a sector of this strategy.")})
+    if item.kind in (StrategyItem.Kind.JOIN_P, StrategyItem.Kind.FOLLOW_O) and not item.committee_id:
+        raise ValidationError({"committee": _("Name the committee to join or follow.")})
+    item.full_clean(exclude=["strategy"])
+    item.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=item)
+    return item

@@ -32,4 +32,10 @@ urlpatterns = [
     path("surveys/<slug:code>/xlsform/", views.survey_xlsform, name="survey_xlsform"),
     path("surveys/<slug:code>/do/<slug:action>/", views.survey_action, name="survey_action"),
     path("s/<str:token>/", views.survey_answer, name="survey_answer"),
+    path("strategies/", views.strategy_list, name="strategy_list"),
+    path("strategies/new/", views.strategy_create, name="strategy_create"),
+    path("strategies/<int:pk>/", views.strategy_detail, name="strategy_detail"),
+    path("strategies/<int:pk>/document/", views.strategy_document, name="strategy_document"),
+    path("strategies/<int:pk>/sectors/new/", views.sector_create, name="sector_create"),
+    path("strategies/<int:pk>/items/new/", views.item_create, name="item_create"),
 ]

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,15 +22,18 @@ from jalon.assessments.forms import (
     AssessmentForm,
     FindingForm,
     InvitationsForm,
+    ItemForm,
     ProfileForm,
     RiskForm,
     SectionForm,
+    SectorForm,
     StepForm,
+    StrategyForm,
     SurveyForm,
     UploadForm,
 )
 from jalon.assessments.heatmap import heatmap_cells
-from jalon.assessments.models import Answer, Assessment, Finding, Framework, ImprovementArea, Survey
+from jalon.assessments.models import Answer, Assessment, Finding, Framework, ImprovementArea, NationalStrategy, Survey
 from jalon.lib.ids import valid_id
 from jalon.results.models import Programme
 from jalon.web.files import private_file
@@ -506,4 +510,97 @@ def survey_answer(request, token: str):
         request,
         "assessments/survey_answer.html",
         {"survey": survey, "form": form, "done": done, "open": survey.status == Survey.Status.OPEN},
+    )
+
+
+# National priorities and strategies ------------------------------------------------------------------------
+
+
+@login_required
+def strategy_list(request):
+    _require(access.assessments_can_list(request.user))
+    return render(
+        request,
+        "assessments/strategy_list.html",
+        {"strategies": selectors.strategy_list(request.user), "can_create": access.assessment_can_create(request.user)},
+    )
+
+
+@login_required
+def strategy_create(request):
+    _require(access.assessment_can_create(request.user))
+    return form_page(
+        request,
+        form=StrategyForm(request.POST or None, request.FILES or None, user=request.user),
+        save=lambda form: services.strategy_create(
+            actor=request.user, organisation=form.cleaned_data["organisation"], **form.values()
+        ),
+        done=lambda saved: saved.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("New national standardization strategy")},
+    )
+
+
+def _strategy(request, pk: int, *, manage: bool = False) -> NationalStrategy:
+    if not valid_id(pk):
+        raise Http404
+    strategy = (
+        access.finance_visible(request.user, NationalStrategy.objects.select_related("organisation"))
+        .filter(pk=pk)
+        .first()
+    )
+    if strategy is None:
+        raise Http404
+    if manage and not access.finance_can_edit(request.user, strategy.organisation):
+        raise PermissionDenied
+    return strategy
+
+
+@login_required
+def strategy_detail(request, pk: int):
+    strategy = _strategy(request, pk)
+    return render(
+        request,
+        "assessments/strategy_detail.html",
+        {
+            "strategy": strategy,
+            "sectors": selectors.strategy_sectors(strategy),
+            "items": strategy.items.select_related("committee", "sector"),
+            "coverage": selectors.priority_coverage(strategy, on=timezone.localdate()),
+            "can_edit": access.finance_can_edit(request.user, strategy.organisation),
+        },
+    )
+
+
+@login_required
+def strategy_document(request, pk: int):
+    strategy = _strategy(request, pk)
+    if not strategy.document:
+        raise Http404
+    return private_file(strategy.document)
+
+
+@login_required
+def sector_create(request, pk: int):
+    strategy = _strategy(request, pk, manage=True)
+    return form_page(
+        request,
+        form=SectorForm(request.POST or None),
+        save=lambda form: services.sector_create(actor=request.user, strategy=strategy, **form.values()),
+        done=lambda saved: strategy.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("New priority sector")},
+    )
+
+
+@login_required
+def item_create(request, pk: int):
+    strategy = _strategy(request, pk, manage=True)
+    return form_page(
+        request,
+        form=ItemForm(request.POST or None, strategy=strategy),
+        save=lambda form: services.item_create(actor=request.user, strategy=strategy, **form.cleaned_data),
+        done=lambda saved: strategy.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("New strategy item")},
     )

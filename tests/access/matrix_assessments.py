@@ -383,3 +383,65 @@ CASES += [
         kwargs=lambda ctx: {"token": surveys(ctx)["invitation"].token},
     ),
 ]
+
+
+def _strategies(ctx) -> dict:
+    from django.core.files.base import ContentFile as File
+
+    from jalon.assessments.models import NationalStrategy
+
+    own = NationalStrategy.objects.create(organisation=ctx.nsb, title={"fr": "SNN"}, period_start=2025, period_end=2029)
+    own.document.save("nss.pdf", File(b"%PDF-1.4 strategy"), save=True)
+    other = NationalStrategy.objects.create(
+        organisation=ctx.other_nsb, title={"fr": "Autre"}, period_start=2025, period_end=2029
+    )
+    return {"own": own, "other": other}
+
+
+def strategies(ctx) -> dict:
+    return ctx.once("assessments-strategies", _strategies)
+
+
+def strategy_kwargs(key):
+    return lambda ctx: {"pk": strategies(ctx)[key].pk}
+
+
+CASES += [
+    page("assessments: strategies", "assessments:strategy_list", READERS),
+    page("assessments: new strategy (form)", "assessments:strategy_create", EDITORS),
+    page(
+        "assessments: nsb's strategy",
+        "assessments:strategy_detail",
+        READERS,
+        kwargs=strategy_kwargs("own"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: another NSB's strategy",
+        "assessments:strategy_detail",
+        TEAM,
+        kwargs=strategy_kwargs("other"),
+        refused_as=HIDDEN_FROM_OTHERS,
+    ),
+    page(
+        "assessments: a strategy's document",
+        "assessments:strategy_document",
+        READERS,
+        kwargs=strategy_kwargs("own"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: new priority sector (form)",
+        "assessments:sector_create",
+        EDITORS,
+        kwargs=strategy_kwargs("own"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: new strategy item (form)",
+        "assessments:item_create",
+        EDITORS,
+        kwargs=strategy_kwargs("own"),
+        refused_as=HIDDEN,
+    ),
+]
