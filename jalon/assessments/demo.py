@@ -7,6 +7,8 @@ demo activities). Everything here is made up and marked as demo data:
   as applied.
 - KEBS (Kenya) and RSB (Rwanda): one validated self-assessment each (2022); KEBS's is published.
 - Demo indicators of ISO intermediate outcome 2 linked to the computed indicators of this app.
+- A demo national standardization strategy for Senegal, two demo financial profiles of ASN with a risk
+  register, and a demo survey of DWCP constituents for the ILO programme (2011) feeding a demo indicator 3.2.
 
 Validation dates are set to fixed demo days after the workflow ran, so that the demo is the same whenever it
 is built and falls within the programme's periods."""
@@ -17,8 +19,19 @@ from decimal import Decimal
 from jalon.activities.models import Activity
 from jalon.assessments import services
 from jalon.assessments.bank import banks_ensure
-from jalon.assessments.models import Answer, Assessment, Framework, ImprovementAction, Section
+from jalon.assessments.models import (
+    Answer,
+    Assessment,
+    Framework,
+    ImprovementAction,
+    Invitation,
+    NationalStrategy,
+    Section,
+    Survey,
+)
+from jalon.committees.models import Committee
 from jalon.organisations.models import Organisation
+from jalon.reference.models import Currency
 from jalon.results.computations import indicator_link_computation
 from jalon.results.models import Indicator, Measure, Programme, Result
 
@@ -52,6 +65,13 @@ OTHERS = {
 }
 # A practice level given to a yes/no question (and back).
 YES_NO = {"partly": "yes", "largely": "yes", "fully": "yes", "ad-hoc": "no", "yes": "fully"}
+DEMO_COMMITTEES = ("ISO/TC 34", "ISO/TC 147", "ISO/TC 207", "ISO/TC 176")
+DEMO_SECTORS = (
+    ({"fr": "Agroalimentaire et pêche", "en": "Food and fisheries"}, ("67", "67.120.30"), (5, 4, 3), ("ISO/TC 34",)),
+    ({"fr": "Eau et assainissement", "en": "Water and sanitation"}, ("13.060",), (3, 5, 5), ("ISO/TC 147",)),
+    ({"fr": "Environnement et qualité", "en": "Environment and quality"}, ("13.020", "03.120"), (3, 3, 5),
+     ("ISO/TC 207", "ISO/TC 176")),
+)  # fmt: skip
 DEMO_COMPUTED = (
     ("IO2.2", "DG1", "assessments_gsp_validated_share",
      {"fr": "Part des membres ayant une évaluation BPN validée (calculé)",
@@ -176,6 +196,110 @@ def assessments_demo_build(*, actor, focal) -> None:
         if acronym == "KEBS":
             services.assessment_step(actor=actor, assessment=done, step="publish")
     _link_indicators(actor=actor)
+    _strategy(actor=focal, organisation=asn)
+    _finances(actor=focal, organisation=asn)
+    _survey(actor=actor)
+
+
+def _strategy(*, actor, organisation) -> None:
+    """A demo national standardization strategy for Senegal, its priority committees taken among those the
+    committees demo loaded (when there are any)."""
+    strategy = services.strategy_create(
+        actor=actor,
+        organisation=organisation,
+        title={"fr": "Stratégie nationale de normalisation du Sénégal 2025-2029 (démo)",
+               "en": "Senegal's national standardization strategy 2025-2029 (demo)"},
+        period_start=2025,
+        period_end=2029,
+        status=NationalStrategy.Status.ADOPTED,
+        is_demo=True,
+    )  # fmt: skip
+    committees = {c.reference: c for c in Committee.objects.filter(reference__in=DEMO_COMMITTEES)}
+    for name, ics, scores, references in DEMO_SECTORS:
+        services.sector_create(
+            actor=actor,
+            strategy=strategy,
+            name=name,
+            ics_codes=list(ics),
+            economic=scores[0],
+            social=scores[1],
+            environmental=scores[2],
+            evidence="Demo evidence.",
+            committees=[committees[r] for r in references if r in committees],
+        )
+    food = committees.get("ISO/TC 34")
+    services.item_create(actor=actor, strategy=strategy, kind="adopt", reference="ISO 22000", status="in_progress")
+    if food is not None:
+        services.item_create(actor=actor, strategy=strategy, kind="join_p", committee=food, status="done")
+
+
+def _finances(*, actor, organisation) -> None:
+    """Two demo years: reserves rebuilt (the band goes from high to medium) and a risk register."""
+    xof = Currency.objects.filter(code="XOF").first()
+    if xof is None:
+        return
+    base = {
+        "revenue_government": Decimal("600000000"), "revenue_standards_sales": Decimal("90000000"),
+        "revenue_certification": Decimal("150000000"), "revenue_training": Decimal("40000000"),
+        "revenue_membership": Decimal("20000000"), "revenue_projects": Decimal("100000000"),
+        "cost_staff": Decimal("520000000"), "cost_international": Decimal("45000000"),
+        "cost_standards_development": Decimal("180000000"), "cost_it": Decimal("60000000"),
+        "cost_other": Decimal("150000000"), "participation_needed": Decimal("60000000"),
+    }  # fmt: skip
+    services.profile_create(
+        actor=actor, organisation=organisation, year=2023, currency=xof, reserves=Decimal("200000000"),
+        note="Demo figures.", is_demo=True, **base,
+    )  # fmt: skip
+    services.profile_create(
+        actor=actor, organisation=organisation, year=2024, currency=xof, reserves=Decimal("500000000"),
+        note="Demo figures.", is_demo=True, **base,
+    )  # fmt: skip
+    services.risk_create(
+        actor=actor, organisation=organisation, title="Demo: the government subvention is cut by a third",
+        likelihood=3, impact=5, owner="Demo director of finance", mitigation="Grow certification revenue.",
+        is_demo=True,
+    )  # fmt: skip
+
+
+def _survey(*, actor) -> None:
+    """A demo survey of DWCP constituents for the ILO programme (2011), closed with made-up answers: one
+    country programme satisfied in every group, one where the workers are not."""
+    programme = Programme.objects.filter(code="ilo-tc-2010-2015").first()
+    if programme is None:
+        return
+    survey = services.survey_create(
+        actor=None, programme=programme, code="demo-dwcp-2011",
+        title={"fr": "Satisfaction des mandants des PPTD 2011 (démo)",
+               "en": "DWCP constituents' satisfaction 2011 (demo)"},
+        population=Survey.Population.DWCP, year=2011, anonymous=True, threshold=Decimal("0.7"), minimum_n=5,
+        is_demo=True,
+    )  # fmt: skip
+    lines = []
+    for unit, name in (("SEN", "PPTD Sénégal"), ("KEN", "DWCP Kenya")):
+        for group in ("government", "employers", "workers"):
+            for number in range(6):
+                lines.append(f"{group}{number}.{unit.lower()}@demo.jalon.test; {unit}; {name}; {group}")
+    services.invitations_add(actor=None, survey=survey, lines="\n".join(lines))
+    services.survey_set_status(actor=None, survey=survey, status=Survey.Status.OPEN)
+    question = survey.questions.get()
+    for number, invitation in enumerate(Invitation.objects.filter(survey=survey).order_by("pk")):
+        low = invitation.unit_code == "KEN" and invitation.group == "workers" and number % 2 == 0
+        value = "2" if low else ("dk" if number % 7 == 0 else "4" if number % 3 else "5")
+        services.response_submit(invitation=invitation, answers={question.pk: value})
+    services.survey_set_status(actor=None, survey=Survey.objects.get(pk=survey.pk), status=Survey.Status.CLOSED)
+    result = Result.objects.filter(programme=programme, code="3").first()
+    if result is not None:
+        indicator, _created = Indicator.objects.update_or_create(
+            result=result,
+            code="D3.2",
+            defaults={
+                "title": {"fr": "PPTD dont les mandants sont satisfaits (démo, calculé)",
+                          "en": "DWCPs whose constituents are satisfied (demo, computed)"},
+                "definition": DEMO_NOTE, "measure": Measure.COUNT, "is_demo": True,
+            },
+        )  # fmt: skip
+        if indicator.computation != "assessments_ilo_dwcp_satisfied":
+            indicator_link_computation(actor=actor, indicator=indicator, key="assessments_ilo_dwcp_satisfied")
 
 
 def _link_indicators(*, actor) -> None:

@@ -578,7 +578,7 @@ def item_create(*, actor, strategy: NationalStrategy, **fields) -> StrategyItem:
     unknown_fields(fields, ("kind", "reference", "committee", "sector", "status"), "strategy item")
     _check_finance_actor(actor, strategy.organisation)
     item = StrategyItem(strategy=strategy, **fields)
-    if item.sector_id and item.sector.strategy_id != strategy.pk:
+    if item.sector is not None and item.sector.strategy_id != strategy.pk:
         raise ValidationError({"sector": _("Choose a sector of this strategy.")})
     if item.kind in (StrategyItem.Kind.JOIN_P, StrategyItem.Kind.FOLLOW_O) and not item.committee_id:
         raise ValidationError({"committee": _("Name the committee to join or follow.")})

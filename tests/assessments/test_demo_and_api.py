@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_runs_asn_over_two_cycles_with_one_area_applied_and_links_io2_indicators(users, nsb):
-    frameworks_load(codes=["iso-ap-2021-2025"])
+    frameworks_load(codes=["iso-ap-2021-2025", "ilo-tc-2010-2015"])
     assessments_demo_build(actor=users["manager"], focal=users["focal"])
     assessments_demo_build(actor=users["manager"], focal=users["focal"])  # a second run adds nothing
     asn = Assessment.objects.filter(organisation=nsb).order_by("period_end")
@@ -25,10 +25,22 @@ def test_the_demo_runs_asn_over_two_cycles_with_one_area_applied_and_links_io2_i
     states = selectors.areas_state(list(ImprovementArea.objects.select_related("assessment__framework", "section")))
     assert sorted(state.applied for state in states) == [False, True]
     assert Assessment.objects.filter(is_demo=True).count() == 4
-    linked = Indicator.objects.filter(computation__startswith="assessments_", is_demo=True)
-    assert linked.count() == 4
+    linked = Indicator.objects.filter(computation__startswith="assessments_gsp", is_demo=True)
+    assert linked.count() == 3
     validated = linked.get(computation="assessments_gsp_validated_share")
     assert validated.measurements.filter(dimension_value=None, value__gt=0).exists()
+    # Senegal's strategy, ASN's finances (the band improved) and the ILO survey: Senegal satisfied, Kenya not.
+    from jalon.assessments.models import FinancialProfile, NationalStrategy, Survey
+    from jalon.assessments.satisfaction import survey_results
+    from jalon.assessments.selectors import profile_history
+
+    assert NationalStrategy.objects.get(organisation=nsb).sectors.count() == 3
+    history = profile_history(FinancialProfile.objects.filter(organisation=nsb).first())
+    assert [h.band for h in history] == ["high", "medium"]
+    units = {u.code: u.status for u in survey_results(Survey.objects.get(code="demo-dwcp-2011"))}
+    assert units == {"SEN": "satisfied", "KEN": "not_satisfied"}
+    ilo = Indicator.objects.get(code="D3.2", is_demo=True)
+    assert ilo.measurements.get(dimension_value=None).value == 1
 
 
 def test_the_public_sees_aggregates_of_published_assessments_only(client_as, users, nsb):
