@@ -1,11 +1,13 @@
 """Demo GSP assessments, built after the activities demo (it provides the ISO programme, its results and the
 demo activities). Everything here is made up and marked as demo data:
 
-- ASN (Senegal): a first self-assessment on GSP v1 (2022), returned once then validated; two improvement
-  areas with actions linked to demo activities, those of one area all done; a second self-assessment on the
-  revised bank, GSP v2 (2024), validated and published, where that area's section scores higher: it counts
-  as applied.
-- KEBS (Kenya) and RSB (Rwanda): one validated self-assessment each (2022); KEBS's is published.
+- ASN (Senegal): a first self-assessment on GSP v1 (2023, validated in March 2024), returned once then
+  validated; two improvement areas with actions linked to demo activities, those of one area all done; a
+  second self-assessment on the revised bank, GSP v2 (2024, validated in March 2025) and published, where
+  that area's section scores higher: it counts as applied (IO2's "areas applied" moves from 0 % in 2024 to
+  50 % in 2025).
+- KEBS (Kenya) and RSB (Rwanda): one validated self-assessment each (2023, validated in 2024); KEBS's is
+  published.
 - Demo indicators of ISO intermediate outcome 2 linked to the computed indicators of this app.
 - A demo national standardization strategy for Senegal, two demo financial profiles of ASN with a risk
   register, and a demo survey of DWCP constituents for the ILO programme (2011) feeding a demo indicator 3.2.
@@ -142,8 +144,8 @@ def assessments_demo_build(*, actor, focal) -> None:
     if asn is None:
         return
     first = _assess(
-        actor=focal, reviewer=actor, organisation=asn, framework=v1, year=2022, plan=FIRST_ASN,
-        validated_on=datetime.date(2022, 11, 15), returned=True,
+        actor=focal, reviewer=actor, organisation=asn, framework=v1, year=2023, plan=FIRST_ASN,
+        validated_on=datetime.date(2024, 3, 15), returned=True,
     )  # fmt: skip
     transparency = Section.objects.get(framework=v1, code="P-TRANSPARENCY")
     support = Section.objects.get(framework=v1, code="VC-SUPPORT")
@@ -162,7 +164,7 @@ def assessments_demo_build(*, actor, focal) -> None:
             area=area,
             description=text,
             owner_name="Demo owner",
-            due_date=datetime.date(2023, 6, 30),
+            due_date=datetime.date(2024, 9, 30),
             status=ImprovementAction.Status.DONE,
             activity=activities[number] if number < len(activities) else None,
         )
@@ -171,13 +173,13 @@ def assessments_demo_build(*, actor, focal) -> None:
         area=other_area,
         description="Draft a three-year financial plan",
         owner_name="Demo owner",
-        due_date=datetime.date(2025, 6, 30),
+        due_date=datetime.date(2025, 12, 31),
         status=ImprovementAction.Status.IN_PROGRESS,
         activity=activities[2] if len(activities) > 2 else None,
     )
     second = _assess(
         actor=focal, reviewer=actor, organisation=asn, framework=v2, year=2024, plan=SECOND_ASN,
-        validated_on=datetime.date(2024, 11, 20),
+        validated_on=datetime.date(2025, 3, 20),
     )  # fmt: skip
     services.assessment_step(actor=actor, assessment=second, step="publish")
     for acronym, codes in OTHERS.items():
@@ -190,8 +192,8 @@ def assessments_demo_build(*, actor, focal) -> None:
         plan["TBT-CODE"] = ["yes", "partly"]
         plan["VC-CORE"] = ["partly", "largely", "yes", "partly"]
         done = _assess(
-            actor=actor, reviewer=actor, organisation=organisation, framework=v1, year=2022, plan=plan,
-            validated_on=datetime.date(2022, 12, 5),
+            actor=actor, reviewer=actor, organisation=organisation, framework=v1, year=2023, plan=plan,
+            validated_on=datetime.date(2024, 4, 10),
         )  # fmt: skip
         if acronym == "KEBS":
             services.assessment_step(actor=actor, assessment=done, step="publish")
