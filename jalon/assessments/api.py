@@ -7,8 +7,19 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from jalon.assessments import access, selectors
-from jalon.assessments.models import AnswerOption, Assessment, Framework, Question, Section
+from jalon.assessments import access, satisfaction, selectors
+from jalon.assessments.models import (
+    COST_KINDS,
+    REVENUE_STREAMS,
+    AnswerOption,
+    Assessment,
+    FinancialProfile,
+    Framework,
+    NationalStrategy,
+    Question,
+    Section,
+    Survey,
+)
 
 
 class OptionSerializer(serializers.ModelSerializer):
@@ -128,6 +139,108 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+class ProfileSerializer(serializers.ModelSerializer):
+    organisation: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
+    currency = serializers.CharField(source="currency.code", read_only=True)
+    sustainability = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FinancialProfile
+        fields = ["id", "organisation", "year", "currency", *(name for name, _l in REVENUE_STREAMS),
+                  *(name for name, _l in COST_KINDS), "reserves", "participation_needed", "version", "is_demo",
+                  "sustainability"]  # fmt: skip
+
+    def get_sustainability(self, profile) -> dict:
+        result = selectors.profile_sustainability(profile)
+        return {
+            "band": result.band,
+            "ratios": [{"ratio": r.ratio, "value": r.value, "band": r.band} for r in result.ratios],
+        }
+
+
+class ProfileViewSet(viewsets.ReadOnlyModelViewSet):
+    """NSB financial profiles with their ratios and risk band (default thresholds): the organisation's own and
+    every one for the programme team."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ProfileSerializer
+    filterset_fields = ["organisation", "year"]
+    ordering = ["organisation", "-year"]
+    ordering_fields = ["year", "id"]
+
+    def get_queryset(self):
+        return selectors.profile_list(self.request.user)
+
+
+class StrategySerializer(serializers.ModelSerializer):
+    organisation: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
+    sectors = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NationalStrategy
+        fields = ["id", "organisation", "title", "period_start", "period_end", "status", "weight_economic",
+                  "weight_social", "weight_environmental", "version", "is_demo", "sectors"]  # fmt: skip
+
+    def get_sectors(self, strategy) -> list:
+        return [
+            {"name": sector.name, "ics_codes": sector.ics_codes, "economic": sector.economic, "social": sector.social,
+             "environmental": sector.environmental, "priority_score": sector.priority_score,
+             "committees": [c.reference for c in sector.committees.all()]}
+            for sector in selectors.strategy_sectors(strategy)
+        ]  # fmt: skip
+
+
+class StrategyViewSet(viewsets.ReadOnlyModelViewSet):
+    """National standardization strategies with their ranked priority sectors (the organisation's own and every
+    one for the programme team)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = StrategySerializer
+    ordering = ["organisation", "-period_end"]
+    ordering_fields = ["period_end", "id"]
+
+    def get_queryset(self):
+        return selectors.strategy_list(self.request.user)
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    programme = serializers.CharField(source="programme.code", read_only=True)
+
+    class Meta:
+        model = Survey
+        fields = ["id", "code", "programme", "title", "population", "year", "status", "anonymous", "threshold",
+                  "minimum_n", "is_demo"]  # fmt: skip
+
+
+class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Satisfaction surveys: closed ones for whoever sees their programme, all for its team; `results` gives
+    the aggregates per unit and group (never one answer)."""
+
+    serializer_class = SurveySerializer
+    lookup_field = "code"
+    ordering = ["-year", "code"]
+    ordering_fields = ["year", "code"]
+
+    def get_queryset(self):
+        surveys = access.surveys_visible(self.request.user, Survey.objects.select_related("programme"))
+        return surveys if access.survey_can_create(self.request.user) else surveys.filter(status=Survey.Status.CLOSED)
+
+    @action(detail=True)
+    def results(self, request, code=None):
+        survey = self.get_object()
+        return Response(
+            [
+                {"unit": unit.code, "name": unit.name, "status": unit.status,
+                 "groups": [{"group": g.group, "n": g.n, "satisfied": g.satisfied, "rate": g.rate, "low": g.low,
+                             "high": g.high, "status": g.status} for g in unit.groups]}
+                for unit in satisfaction.survey_results(survey)
+            ]
+        )  # fmt: skip
+
+
 def routes(router) -> None:
     router.register("assessment-banks", FrameworkViewSet, basename="assessment-bank")
     router.register("assessments", AssessmentViewSet, basename="assessment")
+    router.register("assessment-financial-profiles", ProfileViewSet, basename="assessment-financial-profile")
+    router.register("assessment-strategies", StrategyViewSet, basename="assessment-strategy")
+    router.register("assessment-surveys", SurveyViewSet, basename="assessment-survey")

@@ -445,3 +445,39 @@ CASES += [
         refused_as=HIDDEN,
     ),
 ]
+
+
+CASES += [
+    api("assessments API: financial profiles", "api:assessment-financial-profile-list", SIGNED_IN),
+    api(
+        "assessments API: nsb's financial profile",
+        "api:assessment-financial-profile-detail",
+        READERS,
+        kwargs=lambda ctx: {"pk": finance(ctx)["own"].pk},
+        refused_as=HIDDEN,
+    ),
+    api("assessments API: strategies", "api:assessment-strategy-list", SIGNED_IN),
+    api(
+        "assessments API: nsb's strategy",
+        "api:assessment-strategy-detail",
+        READERS,
+        kwargs=strategy_kwargs("own"),
+        refused_as=HIDDEN,
+    ),
+    api("assessments API: surveys", "api:assessment-survey-list", EVERYONE),
+    api("assessments API: a closed survey", "api:assessment-survey-detail", EVERYONE, kwargs=survey_kwargs("closed")),
+    api(
+        "assessments API: a closed survey's results",
+        "api:assessment-survey-results",
+        EVERYONE,
+        kwargs=survey_kwargs("closed"),
+    ),
+    api(
+        "assessments API: an open survey's results",
+        "api:assessment-survey-results",
+        TEAM,
+        kwargs=survey_kwargs("open"),
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
+]

@@ -72,3 +72,19 @@ def test_the_portfolio_shows_each_member_latest_validated_assessment_with_a_heat
     assessments_demo_build(actor=users["manager"], focal=users["focal"])
     page = client_as("manager").get(reverse("assessments:portfolio")).content.decode()
     assert "<svg" in page and "<rect" in page and page.count("<tr>") >= 4
+
+
+def test_the_api_gives_strategies_profiles_and_survey_aggregates(client_as, users, nsb):
+    from jalon.results.services import frameworks_load
+
+    frameworks_load(codes=["ilo-tc-2010-2015"])
+    assessments_demo_build(actor=users["manager"], focal=users["focal"])
+    strategies = client_as("focal").get(reverse("api:assessment-strategy-list")).json()["results"]
+    # Water and sanitation: 0.4 x 3 + 0.3 x 5 + 0.3 x 5 = 4.2 ranks first.
+    assert [float(s["sectors"][0]["priority_score"]) for s in strategies] == [4.2]
+    profiles = client_as("focal").get(reverse("api:assessment-financial-profile-list")).json()["results"]
+    assert sorted(p["sustainability"]["band"] for p in profiles) == ["high", "medium"]
+    assert client_as("viewer").get(reverse("api:assessment-financial-profile-list")).json()["results"] == []
+    results = client_as(None).get(reverse("api:assessment-survey-results", kwargs={"code": "demo-dwcp-2011"})).json()
+    assert {unit["unit"]: unit["status"] for unit in results} == {"SEN": "satisfied", "KEN": "not_satisfied"}
+    assert "email" not in str(results) and "token" not in str(results)
