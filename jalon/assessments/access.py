@@ -206,7 +206,10 @@ def access_survey(user, code: str, *, manage: bool = False) -> Survey:
 def access_invitation(token: str) -> Invitation:
     """A personal link: anyone holding it answers, without an account (the token is the credential)."""
     token = str(token)[:64]
-    invitation = Invitation.objects.select_related("survey").filter(token=token).first() if token else None
+    # Tokens are URL-safe base64: anything else (a NUL byte, which PostgreSQL refuses) is not found.
+    if not token or not all(c.isascii() and (c.isalnum() or c in "-_") for c in token):
+        raise Http404
+    invitation = Invitation.objects.select_related("survey").filter(token=token).first()
     if invitation is None:
         raise Http404
     return invitation

@@ -2,6 +2,8 @@
 the public aggregates of published assessments. Read-only: answering, submitting and reviewing are done on
 the pages (a long form saved section by section)."""
 
+import re
+
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -82,6 +84,8 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
     def published_aggregates(self, request):
         """Mean score by section over the published assessments (no organisation's answers)."""
         code = str(request.query_params.get("code", "gsp"))[:40]
+        if not re.fullmatch(r"[-a-zA-Z0-9_]+", code):
+            return Response([])
         return Response(
             [
                 {"section": section.code, "title": section.title, "assessments": n, "mean_score": mean}
@@ -218,6 +222,8 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = SurveySerializer
     lookup_field = "code"
+    # A survey's code is a slug: anything else (a NUL byte, which PostgreSQL refuses) is not found.
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     ordering = ["-year", "code"]
     ordering_fields = ["year", "code"]
 

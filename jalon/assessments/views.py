@@ -256,12 +256,18 @@ def action_edit(request, pk: int):
 @login_required
 def portfolio(request):
     _require(access.portfolio_can_view(request.user))
-    data = selectors.portfolio(request.user, code=request.GET.get("bank", "gsp")[:40])
+    data = selectors.portfolio(request.user, code=_bank_code(request))
     return render(request, "assessments/portfolio.html", {"portfolio": data, "heatmap": heatmap_cells(data)})
 
 
-def published(request):
+def _bank_code(request) -> str:
+    """The question bank asked for (?bank=), a slug; anything else reads the default."""
     code = request.GET.get("bank", "gsp")[:40]
+    return code if code and all(c.isascii() and (c.isalnum() or c in "-_") for c in code) else "gsp"
+
+
+def published(request):
+    code = _bank_code(request)
     return render(
         request,
         "assessments/published.html",
@@ -289,7 +295,9 @@ def bank(request, code: str, version: int):
 
 def _programme(request):
     code = request.GET.get("programme", "")[:60]
-    return Programme.objects.filter(code=code).first() if code else None
+    if not code or "\x00" in code:
+        return None
+    return Programme.objects.filter(code=code).first()
 
 
 @login_required

@@ -176,3 +176,13 @@ def test_results_are_aggregates_seen_by_the_public_only_once_closed(client_as, a
     services.survey_set_status(actor=None, survey=Survey.objects.get(pk=answered.pk), status="closed")
     page = client_as(None).get(url).content.decode()
     assert "0,875" in page or "0.875" in page
+
+
+def test_odd_codes_and_tokens_are_not_found_never_a_500(client_as, survey):
+    for path in (
+        "/fr/assessments/s/a%00b/",
+        "/api/v1/assessment-surveys/a%00b/results/",
+        "/fr/assessments/published/?bank=a%00b",
+        "/api/v1/assessment-banks/published-aggregates/?code=a%00b",
+    ):
+        assert client_as("manager").get(path).status_code in (200, 404), path
