@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "jalon.committees",
     "jalon.support",
     "jalon.twinning",
+    "jalon.assessments",
     "jalon.gap",
     "jalon.finance",
     "jalon.reporting",

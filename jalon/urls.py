@@ -14,6 +14,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from jalon.activities import api as activities_api
+from jalon.assessments import api as assessments_api
 from jalon.committees import api as committees_api
 from jalon.finance import api as finance_api
 from jalon.gap import api as gap_api
@@ -40,6 +41,7 @@ for api in (
     gap_api,
     twinning_api,
     finance_api,
+    assessments_api,
 ):
     api.routes(router)
 
@@ -74,6 +76,7 @@ urlpatterns += i18n_patterns(
     path("gap/", include("jalon.gap.urls")),
     path("twinning/", include("jalon.twinning.urls")),
     path("finance/", include("jalon.finance.urls")),
+    path("assessments/", include("jalon.assessments.urls")),
     path("jobs/", include("jalon.jobs.urls")),
     path("accounts/tokens/", include("jalon.api.urls")),
     path("", include((web_pages, "web"))),

@@ -26,6 +26,7 @@ from jalon.reference.models import Country
 from jalon.results.models import Dimension, Indicator, Level, Measurement, Period, Programme, Result
 from tests.access import (
     matrix_activities,
+    matrix_assessments,
     matrix_committees,
     matrix_finance,
     matrix_gap,
@@ -981,6 +982,7 @@ ALL_CASES = [
     *matrix_gap.CASES,
     *matrix_twinning.CASES,
     *matrix_finance.CASES,
+    *matrix_assessments.CASES,
 ]
 
 

@@ -1,0 +1,215 @@
+"""Who may see or change assessments and improvement plans.
+
+An organisation's assessments (answers, evidence, findings, plans) are its own and the programme team's:
+its focal points fill and submit them, its contributors read them; programme managers (the team, whatever
+programme they manage: an assessment is of an organisation, not of a programme) review, return, validate
+and publish, and see the portfolio. Viewers and the public see only aggregates of published assessments,
+never one organisation's answers. Platform administrators do everything."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from jalon.accounts.access import grants_for
+from jalon.accounts.models import Role
+from jalon.assessments.models import (
+    Answer,
+    Assessment,
+    FinancialProfile,
+    ImprovementAction,
+    ImprovementArea,
+    Invitation,
+    Risk,
+    Survey,
+)
+from jalon.lib.ids import valid_id
+from jalon.organisations.models import Organisation
+
+
+def assessments_team(user) -> bool:
+    """The programme team: administrators and programme managers."""
+    return grants_for(user).has(Role.PROGRAMME_MANAGER)
+
+
+def assessments_visible(user, queryset: QuerySet[Assessment] | None = None) -> QuerySet[Assessment]:
+    queryset = Assessment.objects.all() if queryset is None else queryset
+    if assessments_team(user):
+        return queryset
+    own = grants_for(user).organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR)
+    return queryset.filter(organisation_id__in=own) if own else queryset.none()
+
+
+def assessments_can_list(user) -> bool:
+    return assessments_team(user) or bool(grants_for(user).organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR))
+
+
+def assessment_organisations(user) -> QuerySet[Organisation]:
+    """The organisations a user may open an assessment for: any national body for the team, their own for
+    focal points."""
+    if assessments_team(user):
+        return Organisation.objects.filter(country__isnull=False)
+    return Organisation.objects.filter(pk__in=grants_for(user).organisations(Role.FOCAL_POINT))
+
+
+def assessment_can_create(user) -> bool:
+    return assessments_team(user) or bool(grants_for(user).organisations(Role.FOCAL_POINT))
+
+
+def assessment_can_create_for(user, organisation: Organisation | None) -> bool:
+    if organisation is None:
+        return False
+    return assessments_team(user) or organisation.pk in grants_for(user).organisations(Role.FOCAL_POINT)
+
+
+def assessment_can_edit(user, assessment: Assessment) -> bool:
+    """Answer and submit: a draft or a returned assessment, by the organisation's focal points or the team."""
+    return assessment.status in Assessment.EDITABLE and assessment_can_create_for(user, assessment.organisation)
+
+
+def assessment_can_review(user, assessment: Assessment) -> bool:
+    return assessments_team(user)
+
+
+def assessment_can_plan(user, assessment: Assessment) -> bool:
+    """Choose improvement areas and follow their actions: once the assessment is validated."""
+    return assessment.status in Assessment.COUNTED and assessment_can_create_for(user, assessment.organisation)
+
+
+def portfolio_can_view(user) -> bool:
+    return assessments_team(user)
+
+
+def answers_visible(user, queryset: QuerySet[Answer]) -> QuerySet[Answer]:
+    return queryset.filter(assessment__in=assessments_visible(user))
+
+
+def access_assessment(user, pk, *, manage: bool = False) -> Assessment:
+    """An assessment the user may see (404 otherwise, the same for "not there" and "not yours"); `manage`:
+    one the user may answer now (403 otherwise)."""
+    if not valid_id(pk):
+        raise Http404
+    queryset = Assessment.objects.select_related("organisation__country", "framework", "reviewer")
+    assessment = assessments_visible(user, queryset).filter(pk=pk).first()
+    if assessment is None:
+        raise Http404
+    if manage and not assessment_can_edit(user, assessment):
+        raise PermissionDenied
+    return assessment
+
+
+def access_answer(user, assessment: Assessment, pk) -> Answer:
+    if not valid_id(pk):
+        raise Http404
+    answer = Answer.objects.filter(assessment=assessment, pk=pk).select_related("question").first()
+    if answer is None or not answer.evidence_file:
+        raise Http404
+    return answer
+
+
+def access_area(user, pk, *, manage: bool = False) -> ImprovementArea:
+    if not valid_id(pk):
+        raise Http404
+    area = (
+        ImprovementArea.objects.filter(Q(assessment__in=assessments_visible(user)), pk=pk)
+        .select_related("assessment__organisation", "assessment__framework", "section")
+        .first()
+    )
+    if area is None:
+        raise Http404
+    if manage and not assessment_can_plan(user, area.assessment):
+        raise PermissionDenied
+    return area
+
+
+def access_action(user, pk, *, manage: bool = False) -> ImprovementAction:
+    if not valid_id(pk):
+        raise Http404
+    action = (
+        ImprovementAction.objects.filter(area__assessment__in=assessments_visible(user), pk=pk)
+        .select_related("area__assessment__organisation", "area__assessment__framework", "area__section")
+        .first()
+    )
+    if action is None:
+        raise Http404
+    if manage and not assessment_can_plan(user, action.area.assessment):
+        raise PermissionDenied
+    return action
+
+
+# Financial sustainability: an organisation's profile and risk register are its own and the team's ----------
+
+
+def finance_visible(user, queryset):
+    """Financial profiles or risks (both have `organisation`) a user may see."""
+    if assessments_team(user):
+        return queryset
+    own = grants_for(user).organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR)
+    return queryset.filter(organisation_id__in=own) if own else queryset.none()
+
+
+def finance_can_edit(user, organisation: Organisation | None) -> bool:
+    return assessment_can_create_for(user, organisation)
+
+
+def access_profile(user, pk, *, manage: bool = False) -> FinancialProfile:
+    if not valid_id(pk):
+        raise Http404
+    queryset = FinancialProfile.objects.select_related("organisation", "currency")
+    profile = finance_visible(user, queryset).filter(pk=pk).first()
+    if profile is None:
+        raise Http404
+    if manage and not finance_can_edit(user, profile.organisation):
+        raise PermissionDenied
+    return profile
+
+
+def access_risk(user, pk, *, manage: bool = False) -> Risk:
+    if not valid_id(pk):
+        raise Http404
+    risk = finance_visible(user, Risk.objects.select_related("organisation")).filter(pk=pk).first()
+    if risk is None:
+        raise Http404
+    if manage and not finance_can_edit(user, risk.organisation):
+        raise PermissionDenied
+    return risk
+
+
+# Satisfaction surveys: run by the programme's team; results (aggregates only) for whoever sees the programme.
+
+
+def surveys_visible(user, queryset=None):
+    from jalon.results.access import programmes_visible
+
+    queryset = Survey.objects.all() if queryset is None else queryset
+    return queryset.filter(programme__in=programmes_visible(user))
+
+
+def survey_can_manage(user, survey: Survey) -> bool:
+    from jalon.results.access import programme_can_manage
+
+    return programme_can_manage(user, survey.programme)
+
+
+def survey_can_create(user) -> bool:
+    return assessments_team(user)
+
+
+def access_survey(user, code: str, *, manage: bool = False) -> Survey:
+    survey = surveys_visible(user, Survey.objects.select_related("programme")).filter(code=str(code)[:40]).first()
+    if survey is None:
+        raise Http404
+    if manage and not survey_can_manage(user, survey):
+        raise PermissionDenied
+    return survey
+
+
+def access_invitation(token: str) -> Invitation:
+    """A personal link: anyone holding it answers, without an account (the token is the credential)."""
+    token = str(token)[:64]
+    # Tokens are URL-safe base64: anything else (a NUL byte, which PostgreSQL refuses) is not found.
+    if not token or not all(c.isascii() and (c.isalnum() or c in "-_") for c in token):
+        raise Http404
+    invitation = Invitation.objects.select_related("survey").filter(token=token).first()
+    if invitation is None:
+        raise Http404
+    return invitation

@@ -1,0 +1,588 @@
+"""Writes to assessments and improvement plans.
+
+The workflow: draft -> submitted -> under review -> validated (or returned, then submitted again) ->
+published. Answers are saved one section at a time (a long form on a slow link loses at most one section);
+each save and each step locks the assessment and refuses a stale version. Value-dependent access (may *this*
+actor open an assessment for *this* organisation, act on *this* step) is checked here, so no caller skips
+it. Validation, publication and plan changes refresh the computed indicators that read them."""
+
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jalon.accounts.audit import audit_record, snapshot
+from jalon.accounts.models import AuditEntry
+from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
+from jalon.activities.access import activities_visible
+from jalon.assessments import access, scoring
+from jalon.assessments.models import (
+    COST_KINDS,
+    ICS_CODE,
+    REVENUE_STREAMS,
+    Answer,
+    Assessment,
+    FinancialProfile,
+    Finding,
+    Framework,
+    ImprovementAction,
+    ImprovementArea,
+    Invitation,
+    NationalStrategy,
+    PrioritySector,
+    Risk,
+    Scale,
+    Section,
+    StrategyItem,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
+from jalon.lib.multilingual import text_in
+from jalon.organisations.models import Organisation
+from jalon.results.access import programme_can_manage
+from jalon.results.computations import computed_schedule_refresh
+
+SOURCE = "assessments"
+S = Assessment.Status
+# Each review step and the statuses it starts from.
+STEPS = {
+    "submit": Assessment.EDITABLE,
+    "review": (S.SUBMITTED,),
+    "return": (S.SUBMITTED, S.UNDER_REVIEW),
+    "validate": (S.SUBMITTED, S.UNDER_REVIEW),
+    "publish": (S.VALIDATED,),
+}
+ACTION_FIELDS = ("description", "owner", "owner_name", "due_date", "status", "activity", "link")
+
+
+def _require_status(current: Assessment, allowed, message: str) -> None:
+    if current.status not in allowed:
+        raise ValidationError(message % {"status": current.get_status_display()})
+
+
+def _author(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    actor,
+    organisation: Organisation,
+    framework: Framework,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    mode: str = Assessment.Mode.SELF,
+    is_demo: bool = False,
+) -> Assessment:
+    if actor is not None and not access.assessment_can_create_for(actor, organisation):
+        raise ValidationError({"organisation": _("Open assessments for your own organisation.")})
+    if framework.status != Framework.Status.PUBLISHED:
+        raise ValidationError({"framework": _("Choose a published question bank.")})
+    assessment = Assessment(
+        organisation=organisation,
+        framework=framework,
+        period_start=period_start,
+        period_end=period_end,
+        mode=mode,
+        created_by=_author(actor),
+        is_demo=is_demo,
+    )
+    assessment.full_clean(exclude=["reviewer", "created_by"])
+    if Assessment.objects.filter(
+        organisation=organisation, framework__code=framework.code, period_start=period_start, period_end=period_end,
+        mode=mode,
+    ).exists():  # fmt: skip
+        raise ValidationError({"period_start": _("This organisation already has an assessment for this period.")})
+    assessment.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=assessment)
+    return assessment
+
+
+@transaction.atomic
+def assessment_answer_section(
+    *, actor, assessment: Assessment, section: Section, version: int | None, answers: dict
+) -> Assessment:
+    """Save one section's answers. `answers`: question id -> {option, not_applicable, comment, evidence_file,
+    evidence_link, remove_file, confidence}; a question left out keeps its answer. Bumps the assessment's
+    version, so that two people saving the same section from stale pages cannot overwrite each other."""
+    current = locked(assessment, version)
+    if actor is not None and not access.assessment_can_edit(actor, current):
+        raise ValidationError(
+            _("This assessment cannot be answered now; it is %(status)s.") % {"status": current.get_status_display()}
+        )
+    if section.framework_id != current.framework_id:
+        raise ValidationError(_("This section is not in the assessment's question bank."))
+    questions = {question.pk: question for question in section.questions.select_related("answer_set")}
+    existing = {
+        answer.question_id: answer for answer in Answer.objects.filter(assessment=current, question__section=section)
+    }
+    errors = {}
+    for question_id, values in answers.items():
+        question = questions.get(question_id)
+        if question is None:
+            raise ValidationError(_("A question of another section was sent."))
+        option = values.get("option")
+        if option is not None and option.answer_set_id != question.answer_set_id:
+            errors[f"q{question_id}-option"] = _("Choose one of the answers offered.")
+            continue
+        answer = existing.get(question_id) or Answer(assessment=current, question=question)
+        answer.option = None if values.get("not_applicable") else option
+        answer.not_applicable = bool(values.get("not_applicable"))
+        answer.comment = values.get("comment", answer.comment) or ""
+        answer.evidence_link = values.get("evidence_link", answer.evidence_link) or ""
+        answer.confidence = values.get("confidence", answer.confidence) or ""
+        if values.get("remove_file") and answer.evidence_file:
+            answer.evidence_file = ""
+        if values.get("evidence_file"):
+            answer.evidence_file = values["evidence_file"]
+        answer.answered_by = _author(actor)
+        if answer.pk is None and answer.option is None and not answer.not_applicable and not answer.comment:
+            continue  # nothing said about this question yet
+        answer.save()
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(current)
+    return versioned_save(current, actor=actor, before=before)
+
+
+def _missing_evidence(assessment: Assessment) -> list[str]:
+    return sorted(
+        answer.question.code
+        for answer in Answer.objects.filter(
+            assessment=assessment, question__evidence_required=True, option__isnull=False
+        ).select_related("question")
+        if not answer.has_evidence
+    )
+
+
+@transaction.atomic
+def assessment_step(
+    *, actor, assessment: Assessment, step: str, version: int | None = None, note: str = ""
+) -> Assessment:
+    """One workflow step: submit (the organisation), review, return with a note, validate, publish (the team)."""
+    if step not in STEPS:
+        raise ValidationError(_("Unknown step."))
+    current = locked(assessment, version)
+    messages = {
+        "submit": _("Only a draft or a returned assessment can be submitted; this one is %(status)s."),
+        "review": _("Only a submitted assessment can be taken in review; this one is %(status)s."),
+        "return": _("Only a submitted assessment or one under review can be returned; this one is %(status)s."),
+        "validate": _("Only a submitted assessment or one under review can be validated; this one is %(status)s."),
+        "publish": _("Only a validated assessment can be published; this one is %(status)s."),
+    }
+    _require_status(current, STEPS[step], messages[step])
+    if actor is not None:
+        allowed = (
+            access.assessment_can_edit(actor, current)
+            if step == "submit"
+            else access.assessment_can_review(actor, current)
+        )
+        if not allowed:
+            raise ValidationError(_("You may not take this step."))
+    before = snapshot(current)
+    now = timezone.now()
+    if step == "submit":
+        if not Answer.objects.filter(assessment=current).exists():
+            raise ValidationError(_("Answer at least one question before submitting."))
+        missing = _missing_evidence(current)
+        if missing:
+            raise ValidationError(
+                _("Evidence is required for: %(codes)s. Attach a file or a link to these answers.")
+                % {"codes": ", ".join(missing)}
+            )
+        current.status, current.submitted_at = S.SUBMITTED, now
+    elif step == "review":
+        current.status, current.reviewer = S.UNDER_REVIEW, _author(actor)
+    elif step == "return":
+        if not note.strip():
+            raise ValidationError({"note": _("Say what must change before it is submitted again.")})
+        current.status, current.review_note, current.reviewer = S.RETURNED, note.strip(), _author(actor)
+        current.returned_count += 1
+    elif step == "validate":
+        current.status, current.validated_at, current.reviewer = S.VALIDATED, now, _author(actor)
+        current.review_note = note.strip() or current.review_note
+    else:
+        current.status = S.PUBLISHED
+    saved = versioned_save(current, actor=actor, before=before)
+    if step in ("validate", "publish"):
+        computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+@transaction.atomic
+def finding_create(
+    *, actor, assessment: Assessment, kind: str, text: str, question=None, corrective_action: str = "", due_date=None
+) -> Finding:
+    """A peer assessor's finding (the team records it while reviewing a peer assessment)."""
+    if actor is not None and not access.assessment_can_review(actor, assessment):
+        raise ValidationError(_("Only the programme team records findings."))
+    if question is not None and question.section.framework_id != assessment.framework_id:
+        raise ValidationError({"question": _("Choose a question of this assessment's question bank.")})
+    finding = Finding(
+        assessment=assessment, kind=kind, text=text, question=question, corrective_action=corrective_action,
+        due_date=due_date,
+    )  # fmt: skip
+    finding.full_clean()
+    finding.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=finding)
+    return finding
+
+
+# Improvement plans -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def area_create(
+    *, actor, assessment: Assessment, section: Section, target_score: Decimal, priority: int = 1, note: str = "",
+    is_demo: bool = False,
+) -> ImprovementArea:  # fmt: skip
+    """Choose a weak section to improve: the assessment is validated, the section is ranked (answered enough)
+    and the target is above its score."""
+    if actor is not None and not access.assessment_can_plan(actor, assessment):
+        raise ValidationError(_("Improvement areas are chosen on a validated assessment of your organisation."))
+    if section.framework_id != assessment.framework_id:
+        raise ValidationError({"section": _("Choose a section of this assessment's question bank.")})
+    row = scoring.compute(assessment).by_code().get(section.code)
+    if row is None or not row.ranked or row.score is None:
+        raise ValidationError({"section": _("This section is incomplete: it cannot be chosen as an area.")})
+    if target_score is None or not row.score < target_score <= 1:
+        raise ValidationError(
+            {
+                "target_score": _("The target must be above the section's score (%(score)s) and at most 1.")
+                % {"score": row.score}
+            }
+        )
+    if ImprovementArea.objects.filter(assessment=assessment, section=section).exists():
+        raise ValidationError({"section": _("This section is already an improvement area.")})
+    area = ImprovementArea(
+        assessment=assessment, section=section, target_score=target_score, priority=priority, note=note, is_demo=is_demo
+    )
+    area.full_clean()
+    area.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=area)
+    computed_schedule_refresh(source=SOURCE)
+    return area
+
+
+def _check_action(action: ImprovementAction, actor=None) -> None:
+    """Valid fields, and a linked activity the actor may see (a hidden one cannot be linked by guessing its id)."""
+    action.full_clean(exclude=["area"])
+    if (
+        actor is not None
+        and action.activity_id
+        and not activities_visible(actor).filter(pk=action.activity_id).exists()
+    ):
+        raise ValidationError({"activity": _("Choose an activity you can see.")})
+
+
+@transaction.atomic
+def action_create(*, actor, area: ImprovementArea, **fields) -> ImprovementAction:
+    unknown_fields(fields, ACTION_FIELDS, "improvement action")
+    if actor is not None and not access.assessment_can_plan(actor, area.assessment):
+        raise ValidationError(_("Only the organisation and the programme team follow this plan."))
+    action = ImprovementAction(area=area, **fields)
+    _check_owner(action, area)
+    _check_action(action, actor)
+    action.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=action)
+    computed_schedule_refresh(source=SOURCE)
+    return action
+
+
+def _check_owner(action: ImprovementAction, area: ImprovementArea) -> None:
+    if action.owner is not None and action.owner.organisation_id not in (area.assessment.organisation_id, None):
+        raise ValidationError({"owner": _("Choose a person of the assessed organisation.")})
+
+
+@transaction.atomic
+def action_update(*, actor, action: ImprovementAction, version: int | None = None, **fields) -> ImprovementAction:
+    if actor is not None and not access.assessment_can_plan(actor, action.area.assessment):
+        raise ValidationError(_("Only the organisation and the programme team follow this plan."))
+
+    def clean(current):
+        _check_owner(current, action.area)
+        _check_action(current, actor)
+
+    saved, changed = versioned_update(
+        action, actor=actor, version=version, fields=fields, allowed=ACTION_FIELDS, clean=clean
+    )
+    if changed:
+        computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+# Financial sustainability ----------------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "year", "currency", *(name for name, _label in REVENUE_STREAMS), *(name for name, _label in COST_KINDS),
+    "reserves", "participation_needed", "note",
+)  # fmt: skip
+RISK_FIELDS = ("title", "likelihood", "impact", "owner", "mitigation", "status")
+
+
+def _check_finance_actor(actor, organisation) -> None:
+    if actor is not None and not access.finance_can_edit(actor, organisation):
+        raise ValidationError({"organisation": _("Record the finances of your own organisation.")})
+
+
+@transaction.atomic
+def profile_create(*, actor, organisation: Organisation, is_demo: bool = False, **fields) -> FinancialProfile:
+    unknown_fields(fields, PROFILE_FIELDS, "financial profile")
+    _check_finance_actor(actor, organisation)
+    profile = FinancialProfile(organisation=organisation, is_demo=is_demo, **fields)
+    profile.full_clean()
+    profile.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=profile)
+    computed_schedule_refresh(source=SOURCE)
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, actor, profile: FinancialProfile, version: int | None = None, **fields) -> FinancialProfile:
+    _check_finance_actor(actor, profile.organisation)
+    saved, changed = versioned_update(profile, actor=actor, version=version, fields=fields, allowed=PROFILE_FIELDS)
+    if changed:
+        computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+@transaction.atomic
+def risk_create(*, actor, organisation: Organisation, is_demo: bool = False, **fields) -> Risk:
+    unknown_fields(fields, RISK_FIELDS, "risk")
+    _check_finance_actor(actor, organisation)
+    risk = Risk(organisation=organisation, is_demo=is_demo, **fields)
+    risk.full_clean()
+    risk.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=risk)
+    return risk
+
+
+@transaction.atomic
+def risk_update(*, actor, risk: Risk, version: int | None = None, **fields) -> Risk:
+    _check_finance_actor(actor, risk.organisation)
+    saved, _changed = versioned_update(risk, actor=actor, version=version, fields=fields, allowed=RISK_FIELDS)
+    return saved
+
+
+# Satisfaction surveys --------------------------------------------------------------------------------------
+
+SURVEY_FIELDS = ("code", "title", "population", "year", "anonymous", "threshold", "minimum_n")
+DEFAULT_QUESTION = {
+    "en": "How satisfied are you with your participation in the programme?",
+    "fr": "Dans quelle mesure êtes-vous satisfait de votre participation au programme ?",
+}
+
+
+@transaction.atomic
+def survey_create(*, actor, programme, is_demo: bool = False, **fields) -> Survey:
+    """A draft survey with one satisfaction question (replace them by importing an XLSForm)."""
+    unknown_fields(fields, SURVEY_FIELDS, "survey")
+    if actor is not None and not programme_can_manage(actor, programme):
+        raise ValidationError({"programme": _("Choose a programme you manage.")})
+    survey = Survey(programme=programme, is_demo=is_demo, **fields)
+    survey.full_clean()
+    survey.save()
+    SurveyQuestion.objects.create(survey=survey, code="satisfaction", text=DEFAULT_QUESTION, scale=Scale.LIKERT5)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=survey)
+    return survey
+
+
+@transaction.atomic
+def survey_set_status(*, actor, survey: Survey, status: str, version: int | None = None) -> Survey:
+    current = locked(survey, version)
+    allowed: dict[str, tuple[str, ...]] = {
+        Survey.Status.OPEN: (Survey.Status.DRAFT,),
+        Survey.Status.CLOSED: (Survey.Status.OPEN,),
+    }
+    if status not in allowed or current.status not in allowed[status]:
+        raise ValidationError(_("This survey cannot move from %(status)s.") % {"status": current.get_status_display()})
+    before = snapshot(current)
+    current.status = status
+    saved = versioned_save(current, actor=actor, before=before)
+    if status == Survey.Status.CLOSED:
+        computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+def _invitation_lines(text: str, groups: list[str]) -> tuple[list[dict], list[str]]:
+    rows, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split(";")]
+        if len(parts) < 4:
+            errors.append(_("Line %(line)s: write e-mail; unit code; unit name; group.") % {"line": number})
+            continue
+        email, unit_code, unit_name, group = parts[:4]
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(
+                _("Line %(line)s: %(email)s is not an e-mail address.") % {"line": number, "email": email[:60]}
+            )
+            continue
+        if group not in groups or not unit_code:
+            errors.append(
+                _("Line %(line)s: the group must be one of %(groups)s, with a unit code.")
+                % {"line": number, "groups": ", ".join(groups)}
+            )
+            continue
+        rows.append({"email": email, "unit_code": unit_code[:40], "unit_name": unit_name[:200], "group": group})
+    return rows, errors
+
+
+@transaction.atomic
+def invitations_add(*, actor, survey: Survey, lines: str) -> int:
+    """Invitations from lines "e-mail; unit code; unit name; group", all or nothing."""
+    rows, errors = _invitation_lines(lines, survey.groups())
+    if errors:
+        raise ValidationError({"lines": errors[:20]})
+    for row in rows:
+        Invitation.objects.create(survey=survey, token=secrets.token_urlsafe(24), **row)
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=survey)
+    return len(rows)
+
+
+def invitations_send(*, actor, survey: Survey, link_for, reminder: bool = False) -> int:
+    """E-mail each invitation its personal link: the first time to those not yet sent, as a reminder to those
+    sent but not answered. `link_for(invitation)`: the absolute URL of the answer page."""
+    if survey.status != Survey.Status.OPEN:
+        raise ValidationError(_("Open the survey before sending its invitations."))
+    pending = survey.invitations.filter(responded_at__isnull=True)
+    pending = pending.filter(sent_at__isnull=False) if reminder else pending.filter(sent_at__isnull=True)
+    now = timezone.now()
+    sent = 0
+    title = text_in(survey.title)
+    for invitation in pending:
+        subject = (_("Reminder: %(title)s") if reminder else "%(title)s") % {"title": title}
+        body = _(
+            'You are invited to answer the survey "%(title)s" (a few minutes, no account needed):\n%(link)s\n\n'
+            "%(anonymity)s"
+        ) % {
+            "title": title,
+            "link": link_for(invitation),
+            "anonymity": _("Your answers are kept without your name.") if survey.anonymous else "",
+        }
+        send_mail(subject, body, None, [invitation.email])
+        if reminder:
+            Invitation.objects.filter(pk=invitation.pk).update(reminded_at=now, reminders=F("reminders") + 1)
+        else:
+            Invitation.objects.filter(pk=invitation.pk).update(sent_at=now)
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def response_submit(*, invitation: Invitation, answers: dict) -> SurveyResponse:
+    """A respondent's answers through their personal link (no account). `answers`: question id -> a scale
+    value or "dk". Once only; for an anonymous survey, the response keeps no link to the invitation."""
+    current = Invitation.objects.select_for_update().select_related("survey").get(pk=invitation.pk)
+    survey = current.survey
+    if survey.status != Survey.Status.OPEN:
+        raise ValidationError(_("This survey is not open."))
+    if current.responded_at is not None:
+        raise ValidationError(_("This link has already been used to answer. Thank you."))
+    questions = {q.pk: q for q in survey.questions.all()}
+    response = SurveyResponse.objects.create(
+        survey=survey,
+        invitation=None if survey.anonymous else current,
+        unit_code=current.unit_code,
+        unit_name=current.unit_name,
+        group=current.group,
+    )
+    for question_id, value in answers.items():
+        question = questions.get(question_id)
+        if question is None or value in (None, ""):
+            continue
+        if value == "dk":
+            SurveyAnswer.objects.create(response=response, question=question, dont_know=True)
+        elif str(value).isdigit() and any(int(value) == point[0] for point in question.points):
+            SurveyAnswer.objects.create(response=response, question=question, value=int(value))
+        else:
+            raise ValidationError(_("Choose one of the answers offered."))
+    current.responded_at = timezone.now()
+    current.save(update_fields=["responded_at"])
+    return response
+
+
+# National strategies -----------------------------------------------------------------------------------------
+
+STRATEGY_FIELDS = (
+    "title", "period_start", "period_end", "status", "weight_economic", "weight_social", "weight_environmental",
+    "document",
+)  # fmt: skip
+
+
+def _check_strategy(strategy: NationalStrategy) -> None:
+    strategy.full_clean(exclude=["organisation"])
+    if strategy.period_end < strategy.period_start:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+
+
+@transaction.atomic
+def strategy_create(*, actor, organisation: Organisation, is_demo: bool = False, **fields) -> NationalStrategy:
+    unknown_fields(fields, STRATEGY_FIELDS, "strategy")
+    _check_finance_actor(actor, organisation)
+    strategy = NationalStrategy(organisation=organisation, is_demo=is_demo, **fields)
+    _check_strategy(strategy)
+    strategy.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=strategy)
+    computed_schedule_refresh(source=SOURCE)
+    return strategy
+
+
+@transaction.atomic
+def strategy_update(*, actor, strategy: NationalStrategy, version: int | None = None, **fields) -> NationalStrategy:
+    _check_finance_actor(actor, strategy.organisation)
+    saved, changed = versioned_update(
+        strategy, actor=actor, version=version, fields=fields, allowed=STRATEGY_FIELDS, clean=_check_strategy
+    )
+    if changed:
+        computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+@transaction.atomic
+def sector_create(*, actor, strategy: NationalStrategy, committees=(), **fields) -> PrioritySector:
+    unknown_fields(fields, ("name", "ics_codes", "economic", "social", "environmental", "evidence"), "sector")
+    _check_finance_actor(actor, strategy.organisation)
+    codes = [str(code).strip() for code in fields.pop("ics_codes", []) if str(code).strip()]
+    for code in codes:
+        try:
+            ICS_CODE(code)
+        except ValidationError:
+            raise ValidationError(
+                {"ics_codes": _("%(code)s is not an ICS code (13, 13.020 or 13.020.10).") % {"code": code[:20]}}
+            ) from None
+    sector = PrioritySector(strategy=strategy, ics_codes=codes, **fields)
+    sector.full_clean(exclude=["strategy"])
+    sector.save()
+    sector.committees.set(committees)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=sector)
+    computed_schedule_refresh(source=SOURCE)
+    return sector
+
+
+@transaction.atomic
+def item_create(*, actor, strategy: NationalStrategy, **fields) -> StrategyItem:
+    unknown_fields(fields, ("kind", "reference", "committee", "sector", "status"), "strategy item")
+    _check_finance_actor(actor, strategy.organisation)
+    item = StrategyItem(strategy=strategy, **fields)
+    if item.sector is not None and item.sector.strategy_id != strategy.pk:
+        raise ValidationError({"sector": _("Choose a sector of this strategy.")})
+    if item.kind in (StrategyItem.Kind.JOIN_P, StrategyItem.Kind.FOLLOW_O) and not item.committee_id:
+        raise ValidationError({"committee": _("Name the committee to join or follow.")})
+    item.full_clean(exclude=["strategy"])
+    item.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=item)
+    return item

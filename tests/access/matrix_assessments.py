@@ -1,0 +1,483 @@
+"""Access table rows for GSP assessments (see matrix.py).
+
+An organisation's assessments (answers, evidence, plans) are its own and the programme team's: `nsb`'s focal
+point fills and submits, its contributor reads; the team reviews and sees the portfolio. Others get a 404 for
+an assessment (it does not exist for them). Question banks and published aggregates are public."""
+
+import datetime
+import re
+
+from django.core.files.base import ContentFile
+
+from jalon.assessments import services
+from jalon.assessments.bank import banks_ensure
+from jalon.assessments.models import Answer, Assessment, Framework, ImprovementAction, Section
+from tests.access.matrix import EVERYONE, SIGNED_IN, TEAM, Redirect, api, page, url
+
+READERS = TEAM | {"focal", "contributor"}
+EDITORS = TEAM | {"focal"}
+HIDDEN = {"plain": (404,), "viewer": (404,)}
+HIDDEN_FROM_OTHERS = {"plain": (404,), "viewer": (404,), "focal": (404,), "contributor": (404,)}
+DETAIL = Redirect(lambda ctx: re.escape(url("assessments:list")) + r"\d+/", "an assessment's page")
+
+
+def _answer(assessment, code: str, value: str) -> None:
+    section = Section.objects.get(framework=assessment.framework, questions__code=code)
+    question = section.questions.get(code=code)
+    option = question.answer_set.options.get(code=value)
+    services.assessment_answer_section(
+        actor=None, assessment=assessment, section=section, version=None, answers={question.pk: {"option": option}}
+    )
+
+
+def _base(ctx) -> dict:
+    banks_ensure()
+    v1, v2 = Framework.objects.get(code="gsp", version=1), Framework.objects.get(code="gsp", version=2)
+
+    def make(organisation, framework, year, status):
+        assessment = services.assessment_create(
+            actor=None, organisation=organisation, framework=framework, period_start=datetime.date(year, 1, 1),
+            period_end=datetime.date(year, 12, 31),
+        )  # fmt: skip
+        _answer(assessment, "OP-2", "partly")
+        if status != "draft":
+            services.assessment_step(actor=None, assessment=assessment, step="submit")
+        if status == "validated":
+            services.assessment_step(actor=None, assessment=assessment, step="validate")
+        assessment.refresh_from_db()
+        return assessment
+
+    earlier = make(ctx.nsb, v1, 2022, "validated")
+    later = make(ctx.nsb, v2, 2024, "validated")
+    evidence = Answer.objects.get(assessment=later, question__code="OP-2")
+    evidence.evidence_file.save("evidence.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
+    openness = Section.objects.get(framework=v2, code="P-OPENNESS")
+    from jalon.assessments.models import ImprovementArea
+
+    area = ImprovementArea.objects.create(assessment=later, section=openness, target_score="0.9")
+    action = ImprovementAction.objects.create(area=area, description="Invite consumers")
+    return {
+        "v1": v1,
+        "draft": make(ctx.nsb, v1, 2025, "draft"),
+        "submitted": make(ctx.nsb, v1, 2026, "submitted"),
+        "other": make(ctx.other_nsb, v1, 2024, "validated"),
+        "earlier": earlier,
+        "later": later,
+        "evidence": evidence,
+        "area": area,
+        "action": action,
+        "openness_v1": Section.objects.get(framework=v1, code="P-OPENNESS"),
+    }
+
+
+def base(ctx) -> dict:
+    return ctx.once("assessments-base", _base)
+
+
+def pk_of(key):
+    return lambda ctx: {"pk": base(ctx)[key].pk}
+
+
+def status_of(key):
+    return lambda ctx: Assessment.objects.get(pk=base(ctx)[key].pk).status
+
+
+def version_of(key):
+    return lambda ctx: Assessment.objects.get(pk=base(ctx)[key].pk).version
+
+
+def section_form(ctx) -> dict:
+    b = base(ctx)
+    question = b["openness_v1"].questions.get(code="OP-1")
+    option = question.answer_set.options.get(code="largely")
+    return {"version": Assessment.objects.get(pk=b["draft"].pk).version, f"q{question.pk}-option": option.pk}
+
+
+def create_form(ctx) -> dict:
+    return {
+        "organisation": ctx.nsb.pk, "framework": base(ctx)["v1"].pk, "period_start": "2030-01-01",
+        "period_end": "2030-12-31", "mode": "self",
+    }  # fmt: skip
+
+
+def step_form(key):
+    return lambda ctx: {"version": Assessment.objects.get(pk=base(ctx)[key].pk).version}
+
+
+CASES = [
+    page("assessments: list", "assessments:list", READERS),
+    page("assessments: new (form)", "assessments:create", EDITORS),
+    page(
+        "assessments: open one",
+        "assessments:create",
+        EDITORS,
+        method="post",
+        data=create_form,
+        ok=DETAIL,
+        effect=lambda ctx: Assessment.objects.count(),
+    ),
+    page("assessments: portfolio", "assessments:portfolio", TEAM),
+    page("assessments: published aggregates", "assessments:published", EVERYONE),
+    page(
+        "assessments: a question bank",
+        "assessments:bank",
+        EVERYONE,
+        kwargs=lambda ctx: base(ctx) and {"code": "gsp", "version": 1},
+    ),
+    page("assessments: nsb's assessment", "assessments:detail", READERS, kwargs=pk_of("draft"), refused_as=HIDDEN),
+    page(
+        "assessments: another NSB's assessment",
+        "assessments:detail",
+        TEAM,
+        kwargs=pk_of("other"),
+        refused_as=HIDDEN_FROM_OTHERS,
+    ),
+    page(
+        "assessments: a section's form",
+        "assessments:section",
+        EDITORS,
+        kwargs=lambda ctx: {"pk": base(ctx)["draft"].pk, "section": base(ctx)["openness_v1"].pk},
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: save a section",
+        "assessments:section",
+        EDITORS,
+        method="post",
+        kwargs=lambda ctx: {"pk": base(ctx)["draft"].pk, "section": base(ctx)["openness_v1"].pk},
+        data=section_form,
+        ok=DETAIL,
+        refused_as=HIDDEN,
+        effect=version_of("draft"),
+    ),
+    page(
+        "assessments: submit",
+        "assessments:step",
+        EDITORS,
+        method="post",
+        kwargs=lambda ctx: {"pk": base(ctx)["draft"].pk, "step": "submit"},
+        data=step_form("draft"),
+        ok=DETAIL,
+        refused_as=HIDDEN,
+        effect=status_of("draft"),
+    ),
+    page(
+        "assessments: validate",
+        "assessments:step",
+        TEAM,
+        method="post",
+        kwargs=lambda ctx: {"pk": base(ctx)["submitted"].pk, "step": "validate"},
+        data=step_form("submitted"),
+        ok=DETAIL,
+        refused_as=HIDDEN,
+        effect=status_of("submitted"),
+    ),
+    page(
+        "assessments: an evidence file",
+        "assessments:evidence",
+        READERS,
+        kwargs=lambda ctx: {"pk": base(ctx)["later"].pk, "answer": base(ctx)["evidence"].pk},
+        refused_as=HIDDEN,
+    ),
+    page("assessments: comparison", "assessments:compare", READERS, kwargs=pk_of("later"), refused_as=HIDDEN),
+    page(
+        "assessments: record a finding (form)",
+        "assessments:finding_create",
+        TEAM,
+        kwargs=pk_of("submitted"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: choose an area (form)",
+        "assessments:area_create",
+        EDITORS,
+        kwargs=pk_of("later"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: add an action (form)",
+        "assessments:action_create",
+        EDITORS,
+        kwargs=lambda ctx: {"area": base(ctx)["area"].pk},
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: edit an action (form)",
+        "assessments:action_edit",
+        EDITORS,
+        kwargs=lambda ctx: {"pk": base(ctx)["action"].pk},
+        refused_as=HIDDEN,
+    ),
+    # API -----------------------------------------------------------------------------------------------
+    api("assessments API: question banks", "api:assessment-bank-list", EVERYONE),
+    api(
+        "assessments API: a question bank",
+        "api:assessment-bank-detail",
+        EVERYONE,
+        kwargs=lambda ctx: {"pk": base(ctx)["v1"].pk},
+    ),
+    api("assessments API: published aggregates", "api:assessment-bank-published-aggregates", EVERYONE),
+    api("assessments API: assessments", "api:assessment-list", SIGNED_IN),
+    api(
+        "assessments API: nsb's assessment",
+        "api:assessment-detail",
+        READERS,
+        kwargs=pk_of("later"),
+        refused_as=HIDDEN,
+    ),
+]
+
+
+def _finance(ctx) -> dict:
+    from jalon.assessments.models import FinancialProfile, Risk
+    from jalon.reference.models import Currency
+
+    xof = Currency.objects.get(code="XOF")
+    own = FinancialProfile.objects.create(organisation=ctx.nsb, year=2024, currency=xof, reserves=100)
+    other = FinancialProfile.objects.create(organisation=ctx.other_nsb, year=2024, currency=xof)
+    risk = Risk.objects.create(organisation=ctx.nsb, title="Cut", likelihood=2, impact=3)
+    return {"own": own, "other": other, "risk": risk, "xof": xof}
+
+
+def finance(ctx) -> dict:
+    return ctx.once("assessments-finance", _finance)
+
+
+def profile_form(ctx) -> dict:
+    finance(ctx)
+    data = {"organisation": ctx.nsb.pk, "year": 2031, "currency": "XOF", "note": ""}
+    for name in (
+        "revenue_government", "revenue_standards_sales", "revenue_certification", "revenue_training",
+        "revenue_membership", "revenue_projects", "revenue_other", "cost_staff", "cost_international",
+        "cost_standards_development", "cost_it", "cost_other", "reserves", "participation_needed",
+    ):  # fmt: skip
+        data[name] = "10"
+    return data
+
+
+def _profiles(ctx) -> int:
+    from jalon.assessments.models import FinancialProfile
+
+    return FinancialProfile.objects.count()
+
+
+CASES += [
+    page("assessments: financial profiles", "assessments:profile_list", READERS),
+    page("assessments: new financial profile (form)", "assessments:profile_create", EDITORS),
+    page(
+        "assessments: record a financial profile",
+        "assessments:profile_create",
+        EDITORS,
+        method="post",
+        data=profile_form,
+        ok=Redirect(lambda ctx: re.escape(url("assessments:profile_list")) + r"\d+/", "a profile's page"),
+        effect=_profiles,
+    ),
+    page(
+        "assessments: nsb's financial profile",
+        "assessments:profile_detail",
+        READERS,
+        kwargs=lambda ctx: {"pk": finance(ctx)["own"].pk},
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: another NSB's financial profile",
+        "assessments:profile_detail",
+        TEAM,
+        kwargs=lambda ctx: {"pk": finance(ctx)["other"].pk},
+        refused_as=HIDDEN_FROM_OTHERS,
+    ),
+    page(
+        "assessments: edit a financial profile (form)",
+        "assessments:profile_edit",
+        EDITORS,
+        kwargs=lambda ctx: {"pk": finance(ctx)["own"].pk},
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: new risk (form)",
+        "assessments:risk_create",
+        EDITORS,
+        kwargs=lambda ctx: {"pk": finance(ctx)["own"].pk},
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: edit a risk (form)",
+        "assessments:risk_edit",
+        EDITORS,
+        kwargs=lambda ctx: {"pk": finance(ctx)["risk"].pk},
+        refused_as=HIDDEN,
+    ),
+]
+
+
+def _surveys(ctx) -> dict:
+    from decimal import Decimal
+
+    from jalon.assessments.models import Invitation, Survey
+    from jalon.results.models import Programme
+
+    programme = Programme.objects.create(
+        code="survey-matrix", owner=ctx.nsb, title={"en": "Survey matrix"}, start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+    )  # fmt: skip
+
+    def make(code, status):
+        survey = services.survey_create(
+            actor=None, programme=programme, code=code, title={"en": code}, population="dwcp", year=2025,
+            anonymous=True, threshold=Decimal("0.7"), minimum_n=5,
+        )  # fmt: skip
+        Survey.objects.filter(pk=survey.pk).update(status=status)
+        return survey
+
+    draft, opened, closed = make("s-draft", "draft"), make("s-open", "open"), make("s-closed", "closed")
+    invitation = Invitation.objects.create(
+        survey=opened, token="matrix-token", email="x@example.org", unit_code="SEN", group="government"
+    )
+    return {"draft": draft, "open": opened, "closed": closed, "invitation": invitation}
+
+
+def surveys(ctx) -> dict:
+    return ctx.once("assessments-surveys", _surveys)
+
+
+def survey_kwargs(key, **extra):
+    return lambda ctx: {"code": surveys(ctx)[key].code, **extra}
+
+
+CASES += [
+    page("assessments: surveys", "assessments:survey_list", EVERYONE),
+    page("assessments: new survey (form)", "assessments:survey_create", TEAM),
+    page("assessments: a survey", "assessments:survey_detail", TEAM, kwargs=survey_kwargs("draft")),
+    page(
+        "assessments: a closed survey's results", "assessments:survey_results", EVERYONE, kwargs=survey_kwargs("closed")
+    ),
+    page(
+        "assessments: an open survey's results",
+        "assessments:survey_results",
+        TEAM,
+        kwargs=survey_kwargs("open"),
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
+    page(
+        "assessments: a survey's XLSForm",
+        "assessments:survey_xlsform",
+        TEAM,
+        kwargs=survey_kwargs("draft"),
+    ),
+    page(
+        "assessments: open a survey",
+        "assessments:survey_action",
+        TEAM,
+        method="post",
+        kwargs=survey_kwargs("draft", action="open"),
+        data=lambda ctx: {},
+        ok=Redirect(lambda ctx: re.escape(url("assessments:survey_detail", code="s-draft")), "the survey's page"),
+        effect=lambda ctx: type(surveys(ctx)["draft"]).objects.get(pk=surveys(ctx)["draft"].pk).status,
+    ),
+    page(
+        "assessments: answer through a personal link",
+        "assessments:survey_answer",
+        EVERYONE,
+        kwargs=lambda ctx: {"token": surveys(ctx)["invitation"].token},
+    ),
+]
+
+
+def _strategies(ctx) -> dict:
+    from django.core.files.base import ContentFile as File
+
+    from jalon.assessments.models import NationalStrategy
+
+    own = NationalStrategy.objects.create(organisation=ctx.nsb, title={"fr": "SNN"}, period_start=2025, period_end=2029)
+    own.document.save("nss.pdf", File(b"%PDF-1.4 strategy"), save=True)
+    other = NationalStrategy.objects.create(
+        organisation=ctx.other_nsb, title={"fr": "Autre"}, period_start=2025, period_end=2029
+    )
+    return {"own": own, "other": other}
+
+
+def strategies(ctx) -> dict:
+    return ctx.once("assessments-strategies", _strategies)
+
+
+def strategy_kwargs(key):
+    return lambda ctx: {"pk": strategies(ctx)[key].pk}
+
+
+CASES += [
+    page("assessments: strategies", "assessments:strategy_list", READERS),
+    page("assessments: new strategy (form)", "assessments:strategy_create", EDITORS),
+    page(
+        "assessments: nsb's strategy",
+        "assessments:strategy_detail",
+        READERS,
+        kwargs=strategy_kwargs("own"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: another NSB's strategy",
+        "assessments:strategy_detail",
+        TEAM,
+        kwargs=strategy_kwargs("other"),
+        refused_as=HIDDEN_FROM_OTHERS,
+    ),
+    page(
+        "assessments: a strategy's document",
+        "assessments:strategy_document",
+        READERS,
+        kwargs=strategy_kwargs("own"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: new priority sector (form)",
+        "assessments:sector_create",
+        EDITORS,
+        kwargs=strategy_kwargs("own"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: new strategy item (form)",
+        "assessments:item_create",
+        EDITORS,
+        kwargs=strategy_kwargs("own"),
+        refused_as=HIDDEN,
+    ),
+]
+
+
+CASES += [
+    api("assessments API: financial profiles", "api:assessment-financial-profile-list", SIGNED_IN),
+    api(
+        "assessments API: nsb's financial profile",
+        "api:assessment-financial-profile-detail",
+        READERS,
+        kwargs=lambda ctx: {"pk": finance(ctx)["own"].pk},
+        refused_as=HIDDEN,
+    ),
+    api("assessments API: strategies", "api:assessment-strategy-list", SIGNED_IN),
+    api(
+        "assessments API: nsb's strategy",
+        "api:assessment-strategy-detail",
+        READERS,
+        kwargs=strategy_kwargs("own"),
+        refused_as=HIDDEN,
+    ),
+    api("assessments API: surveys", "api:assessment-survey-list", EVERYONE),
+    api("assessments API: a closed survey", "api:assessment-survey-detail", EVERYONE, kwargs=survey_kwargs("closed")),
+    api(
+        "assessments API: a closed survey's results",
+        "api:assessment-survey-results",
+        EVERYONE,
+        kwargs=survey_kwargs("closed"),
+    ),
+    api(
+        "assessments API: an open survey's results",
+        "api:assessment-survey-results",
+        TEAM,
+        kwargs=survey_kwargs("open"),
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
+]

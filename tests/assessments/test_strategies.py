@@ -1,0 +1,90 @@
+"""National priorities and strategies: priority scores and ranks, ICS codes checked, the coverage of priority
+committees where the member is a P-member (read from the committees module), and the priority weights other
+apps read."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from jalon.assessments import selectors, services
+from jalon.assessments.models import NationalStrategy
+from jalon.committees.models import Committee, CommitteeMembership
+from jalon.organisations.models import Organisation
+from jalon.results.computations import REGISTRY
+from jalon.results.models import Period, Programme
+
+D = Decimal
+
+
+@pytest.fixture
+def strategy(nsb, users):
+    food = Committee.objects.create(body="iso", kind="tc", reference="ISO/TC 34", title={"en": "Food"})
+    water = Committee.objects.create(body="iso", kind="tc", reference="ISO/TC 147", title={"en": "Water"})
+    energy = Committee.objects.create(body="iso", kind="tc", reference="ISO/TC 301", title={"en": "Energy"})
+    CommitteeMembership.objects.create(committee=food, member=nsb, status="p")
+    CommitteeMembership.objects.create(committee=water, member=nsb, status="o")
+    strategy = services.strategy_create(
+        actor=users["focal"], organisation=nsb, title={"fr": "SNN du Sénégal"}, period_start=2025, period_end=2029,
+        status=NationalStrategy.Status.ADOPTED,
+    )  # fmt: skip
+    # Weights 0.4 / 0.3 / 0.3: agri-food 0.4 x 5 + 0.3 x 4 + 0.3 x 3 = 4.1; water 0.4 x 2 + 0.3 x 5 + 0.3 x 5 = 3.8.
+    services.sector_create(
+        actor=users["focal"], strategy=strategy, name={"fr": "Agroalimentaire"}, ics_codes=["67", "67.050"],
+        economic=5, social=4, environmental=3, committees=[food, energy],
+    )  # fmt: skip
+    services.sector_create(
+        actor=users["focal"], strategy=strategy, name={"fr": "Eau"}, ics_codes=["13.060"], economic=2, social=5,
+        environmental=5, committees=[water],
+    )  # fmt: skip
+    return strategy
+
+
+def test_sectors_are_ranked_by_their_weighted_priority_score(strategy):
+    sectors = selectors.strategy_sectors(strategy)
+    assert [(s.name["fr"], s.priority_score) for s in sectors] == [("Agroalimentaire", D("4.100")), ("Eau", D("3.800"))]
+
+
+def test_the_coverage_counts_priority_committees_where_the_member_is_p_member(strategy):
+    coverage = selectors.priority_coverage(strategy, on=datetime.date.today())
+    assert [c.reference for c in coverage.committees] == ["ISO/TC 147", "ISO/TC 301", "ISO/TC 34"]
+    assert len(coverage.p_member) == 1 and coverage.share == D("0.333")
+
+
+def test_priority_weights_are_offered_to_other_apps_per_committee(strategy, nsb, other_nsb):
+    weights = {Committee.objects.get(pk=pk).reference: w for pk, w in selectors.priority_weights(nsb).items()}
+    assert weights == {"ISO/TC 34": D("0.820"), "ISO/TC 301": D("0.820"), "ISO/TC 147": D("0.760")}
+    assert selectors.priority_weights(other_nsb) == {}
+
+
+def test_ics_codes_and_items_are_checked(strategy, users, english):
+    with pytest.raises(ValidationError, match="not an ICS code"):
+        services.sector_create(
+            actor=users["focal"], strategy=strategy, name={"fr": "X"}, ics_codes=["6a"], economic=1, social=1,
+            environmental=1,
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="Name the committee"):
+        services.item_create(actor=users["focal"], strategy=strategy, kind="join_p", reference="", status="planned")
+
+
+def test_the_coverage_indicator_reads_the_committees_module(strategy):
+    programme = Programme.objects.create(
+        code="io6", owner=Organisation.objects.get(acronym="ISO"), title={"en": "IO6"},
+        start_date=datetime.date(2025, 1, 1), end_date=datetime.date(2030, 12, 31),
+    )  # fmt: skip
+    today = datetime.date.today()
+    period = Period.objects.create(
+        programme=programme, code="now", name={"en": "now"}, start=today.replace(month=1, day=1),
+        end=today.replace(month=12, day=31),
+    )  # fmt: skip
+    [total] = REGISTRY["assessments_priority_committee_coverage"].compute(programme, period)
+    assert (total.numerator, total.denominator) == (1, 3)
+
+
+def test_the_strategy_page_shows_the_ranked_sectors_and_coverage_to_the_organisation_only(client_as, strategy):
+    url = reverse("assessments:strategy_detail", kwargs={"pk": strategy.pk})
+    page = client_as("focal").get(url).content.decode()
+    assert "Agroalimentaire" in page and "4,100" in page or "4.100" in page
+    assert client_as("viewer").get(url).status_code == 404
