@@ -35,7 +35,7 @@ def _programme_queryset(user):
     return Programme.objects.filter(pk__in=access.finance_programmes_readable(user).values("pk"))
 
 
-class ContributionSerializer(serializers.ModelSerializer):
+class FinanceContributionSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
     fund = serializers.PrimaryKeyRelatedField(queryset=Fund.objects.all())
     contributor_name = serializers.CharField(source="contributor.organisation.__str__", read_only=True)
@@ -75,7 +75,7 @@ class LedgerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
 
 class ContributionViewSet(LedgerViewSet):
-    serializer_class = ContributionSerializer
+    serializer_class = FinanceContributionSerializer
     filterset_fields = ["status", "currency", "channel", "modality"]
 
     def get_queryset(self):

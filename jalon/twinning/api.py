@@ -86,36 +86,36 @@ class ArrangementSerializer(serializers.ModelSerializer):
         return bool(getattr(arrangement, "overdue", False))
 
 
-class VersionSerializer(serializers.Serializer):
+class ArrangementStepSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The version you acted on; a newer one answers 409.")
 
 
-class IdentifySerializer(VersionSerializer):
+class IdentifySerializer(ArrangementStepSerializer):
     lead_member = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(iso_member_id__isnull=False), required=False, allow_null=True
     )
 
 
-class ApproveSerializer(VersionSerializer):
+class ApproveSerializer(ArrangementStepSerializer):
     approved_on = serializers.DateField(required=False, allow_null=True)
 
 
-class SignSerializer(VersionSerializer):
+class SignSerializer(ArrangementStepSerializer):
     agreement = serializers.FileField(required=False, allow_null=True)
     signed_on = serializers.DateField(required=False, allow_null=True)
     manager_notified_on = serializers.DateField(required=False, allow_null=True)
 
 
-class ActivateSerializer(VersionSerializer):
+class ActivateSerializer(ArrangementStepSerializer):
     start_date = serializers.DateField(required=False, allow_null=True)
 
 
-class CloseSerializer(VersionSerializer):
+class CloseSerializer(ArrangementStepSerializer):
     closed_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_TEXT)
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class TwinningMeetingSerializer(serializers.ModelSerializer):
     attendees = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none(), many=True, required=False)
 
     class Meta:
@@ -130,7 +130,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         )
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class TwinningReviewSerializer(serializers.ModelSerializer):
     narrative = MultilingualField(required_text=True, max_length=MAX_TEXT)
 
     class Meta:
@@ -165,8 +165,8 @@ STEP_SERVICES: dict[str, tuple[type[serializers.Serializer], Callable[..., Arran
     "approve_nominee": (ApproveSerializer, services.arrangement_approve_nominee),
     "sign": (SignSerializer, services.arrangement_sign),
     "activate": (ActivateSerializer, services.arrangement_activate),
-    "review": (VersionSerializer, services.arrangement_start_review),
-    "resume": (VersionSerializer, services.arrangement_resume),
+    "review": (ArrangementStepSerializer, services.arrangement_start_review),
+    "resume": (ArrangementStepSerializer, services.arrangement_resume),
     "complete": (CloseSerializer, services.arrangement_complete),
     "terminate": (CloseSerializer, services.arrangement_terminate),
 }
@@ -250,12 +250,12 @@ class ArrangementViewSet(
     def activate(self, request, pk=None):
         return self._step(request, "activate")
 
-    @extend_schema(request=VersionSerializer, responses=ArrangementSerializer)
+    @extend_schema(request=ArrangementStepSerializer, responses=ArrangementSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         return self._step(request, "review")
 
-    @extend_schema(request=VersionSerializer, responses=ArrangementSerializer)
+    @extend_schema(request=ArrangementStepSerializer, responses=ArrangementSerializer)
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
         return self._step(request, "resume")
@@ -271,24 +271,24 @@ class ArrangementViewSet(
         """End early (programme team); the note says why."""
         return self._step(request, "terminate")
 
-    @extend_schema(request=MeetingSerializer, responses=MeetingSerializer)
+    @extend_schema(request=TwinningMeetingSerializer, responses=TwinningMeetingSerializer)
     @action(detail=True, methods=["post"])
     def meetings(self, request, pk=None):
         """Record a quarterly meeting (it clears the "communication overdue" flag)."""
         arrangement = self.get_object()
-        serializer = MeetingSerializer(data=request.data, context=self.get_serializer_context())
+        serializer = TwinningMeetingSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         meeting = services.meeting_record(actor=request.user, arrangement=arrangement, **serializer.validated_data)
-        return Response(MeetingSerializer(meeting, context=self.get_serializer_context()).data, status=201)
+        return Response(TwinningMeetingSerializer(meeting, context=self.get_serializer_context()).data, status=201)
 
-    @extend_schema(request=ReviewSerializer, responses=ReviewSerializer)
+    @extend_schema(request=TwinningReviewSerializer, responses=TwinningReviewSerializer)
     @action(detail=True, methods=["post"])
     def reviews(self, request, pk=None):
         arrangement = self.get_object()
-        serializer = ReviewSerializer(data=request.data)
+        serializer = TwinningReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = services.review_record(actor=request.user, arrangement=arrangement, **serializer.validated_data)
-        return Response(ReviewSerializer(review).data, status=201)
+        return Response(TwinningReviewSerializer(review).data, status=201)
 
     @extend_schema(responses=OutcomeSerializer)
     @action(detail=True, methods=["get"])
