@@ -4,6 +4,7 @@ the pages (a long form saved section by section)."""
 
 import re
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -69,6 +70,15 @@ class FrameworkDetailSerializer(FrameworkSerializer):
         return list(SectionSerializer(selectors.framework_sections(framework), many=True).data)
 
 
+class PublishedAggregateSerializer(serializers.Serializer):
+    """A section's mean score over the published assessments."""
+
+    section = serializers.CharField()
+    title = serializers.JSONField()
+    assessments = serializers.IntegerField()
+    mean_score = serializers.FloatField(allow_null=True)
+
+
 class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
     """Question banks, each version with its sections and questions. Public."""
 
@@ -80,7 +90,11 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return FrameworkDetailSerializer if self.action == "retrieve" else FrameworkSerializer
 
-    @action(detail=False, url_path="published-aggregates")
+    @extend_schema(
+        parameters=[OpenApiParameter("code", str, description="The question bank's code (default gsp).")],
+        responses=PublishedAggregateSerializer(many=True),
+    )
+    @action(detail=False, url_path="published-aggregates", pagination_class=None, filter_backends=[])
     def published_aggregates(self, request):
         """Mean score by section over the published assessments (no organisation's answers)."""
         code = str(request.query_params.get("code", "gsp"))[:40]
