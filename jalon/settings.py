@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jalon.assessments",
     "jalon.gap",
     "jalon.finance",
+    "jalon.knowledge",
     "jalon.reporting",
     "jalon.interop",
     "jalon.jobs",

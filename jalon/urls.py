@@ -18,6 +18,7 @@ from jalon.assessments import api as assessments_api
 from jalon.committees import api as committees_api
 from jalon.finance import api as finance_api
 from jalon.gap import api as gap_api
+from jalon.knowledge import api as knowledge_api
 from jalon.organisations import api as organisations_api
 from jalon.organisations import urls as organisations_urls
 from jalon.reference import api as reference_api
@@ -42,6 +43,7 @@ for api in (
     twinning_api,
     finance_api,
     assessments_api,
+    knowledge_api,
 ):
     api.routes(router)
 
@@ -77,6 +79,7 @@ urlpatterns += i18n_patterns(
     path("twinning/", include("jalon.twinning.urls")),
     path("finance/", include("jalon.finance.urls")),
     path("assessments/", include("jalon.assessments.urls")),
+    path("knowledge/", include("jalon.knowledge.urls")),
     path("jobs/", include("jalon.jobs.urls")),
     path("accounts/tokens/", include("jalon.api.urls")),
     path("", include((web_pages, "web"))),

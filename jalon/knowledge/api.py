@@ -1,0 +1,5 @@
+"""API endpoints for knowledge; `routes` registers them on the v1 router."""
+
+
+def routes(router) -> None:
+    return None
