@@ -3,7 +3,7 @@ progress per cell. One table feeds the page, the CSV and the XLSX, so they alway
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -13,9 +13,14 @@ from openpyxl.utils import get_column_letter
 
 from jalon.interop.tabular import safe_cell
 from jalon.lib.multilingual import text_in
-from jalon.results.models import DimensionValue, Period, Programme
+from jalon.results.models import DimensionValue, Narrative, Period, Programme
 from jalon.results.progress import STATUS_LABELS
-from jalon.results.selectors import IndicatorProgress, indicators_disaggregated_by, programme_progress
+from jalon.results.selectors import (
+    IndicatorProgress,
+    indicators_disaggregated_by,
+    programme_narratives,
+    programme_progress,
+)
 
 
 @dataclass
@@ -24,6 +29,19 @@ class TrackingTable:
     periods: list[Period]
     rows: list[IndicatorProgress]
     dimension_value: DimensionValue | None
+    # (indicator id, period id) -> what the M&E officer wrote of that indicator in that period.
+    narratives: dict[tuple[int, int], Narrative] = field(default_factory=dict)
+
+    @property
+    def narratives_by_indicator(self) -> dict[int, list[tuple[Period, str]]]:
+        """Per indicator id, its narratives in period order as the exports word them (the page's folds)."""
+        shown: dict[int, list[tuple[Period, str]]] = {}
+        for item in self.rows:
+            for period in self.periods:
+                narrative = self.narratives.get((item.indicator.pk, period.pk))
+                if narrative is not None:
+                    shown.setdefault(item.indicator.pk, []).append((period, narrative_text(narrative)))
+        return shown
 
 
 def tracking_table(
@@ -40,7 +58,13 @@ def tracking_table(
         for item in report.for_result(result)
         if disaggregated is None or item.indicator.pk in disaggregated
     ]
-    return TrackingTable(programme=programme, periods=report.periods, rows=rows, dimension_value=dimension_value)
+    return TrackingTable(
+        programme=programme,
+        periods=report.periods,
+        rows=rows,
+        dimension_value=dimension_value,
+        narratives=programme_narratives(programme),
+    )
 
 
 def _plain(value: Decimal | None) -> str:
@@ -62,15 +86,28 @@ def _header(table: TrackingTable) -> list[str]:
         _("Progress against the milestone (%)"),
         _("Status against the milestone"),
     ]
-    tail = [_("Unit"), _("Baseline note"), _("Demo data")]
+    tail = [_("Unit"), _("Baseline note"), _("Assumptions and risks"), _("Demo data")]
     for period in table.periods:
         header += [
             f"{period} · {_('Milestone')}",
             f"{period} · {_('Actual')}",
             f"{period} · {_('Progress')} (%)",
             f"{period} · {_('Status')}",
+            f"{period} · {_('Narrative')}",
         ]
     return header + tail
+
+
+def narrative_text(narrative: Narrative | None) -> str:
+    """A narrative in one cell, each part on its own line after its label (in the export's language)."""
+    if narrative is None:
+        return ""
+    parts = (
+        (_("What happened"), narrative.achieved),
+        (_("Why it differs from the milestone"), narrative.variance),
+        (_("What comes next"), narrative.next_steps),
+    )
+    return "\n".join(f"{label}: {text_in(text)}" for label, text in parts if text_in(text))
 
 
 def _target(target: Decimal | None, relative: Decimal | None, pending: bool) -> str:
@@ -88,6 +125,9 @@ def _percent(value: Decimal | None) -> str:
 
 # Result code, level, indicator code, title: what people typed, before the figures.
 TEXT_COLUMNS = 4
+# The columns before the periods', and each period's (milestone, actual, progress, status, narrative).
+FIXED_COLUMNS = 12
+PER_PERIOD = 5
 
 
 def _lines(table: TrackingTable):
@@ -107,17 +147,19 @@ def _lines(table: TrackingTable):
             _percent(item.latest.progress) if item.latest else "",
             str(STATUS_LABELS[item.latest.status]) if item.latest else "",
         ]
-        for cell in item.cells:
+        for period, cell in zip(table.periods, item.cells, strict=True):
             line += [
                 _target(cell.target, cell.relative_percent, cell.pending),
                 _plain(cell.actual),
                 _percent(cell.progress),
                 str(STATUS_LABELS[cell.status]),
+                safe_cell(narrative_text(table.narratives.get((indicator.pk, period.pk)))),
             ]
         demo = indicator.is_demo or table.programme.is_demo
         line += [
             safe_cell(text_in(indicator.unit)),
             safe_cell(text_in(indicator.baseline_note)),
+            safe_cell(text_in(indicator.result.assumptions)),
             _("demo") if demo else "",
         ]
         yield line
@@ -152,12 +194,19 @@ def tracking_xlsx(table: TrackingTable) -> bytes:
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     width = len(_header(table))
+    # Typed texts: the codes and titles, each period's narrative, the tail (unit, notes, assumptions, flag).
+    text_columns = [
+        *range(TEXT_COLUMNS),
+        *(FIXED_COLUMNS + PER_PERIOD * index + PER_PERIOD - 1 for index in range(len(table.periods))),
+        *range(width - 4, width),
+    ]
     for line in _lines(table):
         # Numbers go in as numbers so that spreadsheets can sum and chart them; codes and titles stay text
         # ("1.1" is a code, not the number 1.1).
         sheet.append(list(line[:TEXT_COLUMNS]) + [_number_or_text(value) for value in line[TEXT_COLUMNS:]])
         row = sheet[sheet.max_row]
-        for cell in (*row[:TEXT_COLUMNS], *row[width - 3 :]):
+        for index in text_columns:
+            cell = row[index]
             cell.data_type = "s"  # a title that looks like a formula stays the text it is
             cell.number_format = "@"
     for index, size in enumerate((10, 18, 10, 60), start=1):

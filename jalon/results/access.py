@@ -175,3 +175,16 @@ def access_measurement(user, pk, *, edit: bool = False, review: bool = False, sa
     if review and not measurement_can_review(user, measurement):
         raise PermissionDenied
     return measurement
+
+
+def measurement_can_comment(user, measurement) -> bool:
+    """Write in a value's comment thread: whoever is concerned by it (its author, its organisation's
+    reporters, its programme's managers: measurement_is_theirs), and the managers on a computed value."""
+    return programme_can_manage(user, measurement.indicator.result.programme) or measurement_is_theirs(
+        user, measurement
+    )
+
+
+def narrative_can_write(user, programme) -> bool:
+    """Write an indicator's narrative for a period: who reports values on the programme or manages it."""
+    return measurement_can_report(user, programme)

@@ -45,6 +45,7 @@ from jalon.web.forms import (
     date_field,
     decimal_field,
     language_name,
+    plain,
     year_field,
 )
 
@@ -466,3 +467,53 @@ class MilestoneForm(MultilingualForm):
             "relative_percent": self.cleaned_data.get("relative_percent"),
             "note": self.cleaned_data.get("note") or {},
         }
+
+
+# A reporting round: comments, narratives, generated periods, targets by disaggregation ---------------------
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=gettext_lazy("Your comment"),
+        max_length=services.COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class NarrativeForm(MultilingualForm):
+    achieved = MultilingualField(label=gettext_lazy("What happened"), multiline=True, max_length=5000)
+    variance = MultilingualField(
+        label=gettext_lazy("Why it differs from the milestone"),
+        multiline=True,
+        max_length=5000,
+        help_text=gettext_lazy("The reasons for the variance between the actual and the milestone."),
+    )
+    next_steps = MultilingualField(label=gettext_lazy("What comes next"), multiline=True, max_length=5000)
+
+
+class PeriodGenerateForm(forms.Form):
+    frequency = forms.ChoiceField(label=gettext_lazy("One period per"), choices=services.Frequency.choices)
+
+
+class DisaggregatedTargetsForm(forms.Form):
+    """One input per period x value of the indicator's disaggregations (`t_<period id>_<value id>`)."""
+
+    def __init__(self, *args, periods: list[Period], values: list[DimensionValue], current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cells: list[tuple[Period, DimensionValue, str]] = []
+        for value in values:
+            for period in periods:
+                name = f"t_{period.pk}_{value.pk}"
+                self.fields[name] = decimal_field(f"{value} · {period}")
+                self.initial.setdefault(name, plain(current.get((period.pk, value.pk))))
+                self.cells.append((period, value, name))
+
+    def rows(self) -> list[tuple[DimensionValue, list]]:
+        """Per disaggregation value, its inputs in period order (the page's grid)."""
+        grid: dict[int, tuple[DimensionValue, list]] = {}
+        for _period, value, name in self.cells:
+            grid.setdefault(value.pk, (value, []))[1].append(self[name])
+        return list(grid.values())
+
+    def targets(self) -> dict:
+        return {(period.pk, value.pk): self.cleaned_data.get(name) for period, value, name in self.cells}

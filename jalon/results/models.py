@@ -401,3 +401,63 @@ class SpanValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.start}..{self.end}: {self.value}"
+
+
+class MeasurementComment(models.Model):
+    """A message in the thread of a reported value: a reviewer's question, the reporter's answer. Kept
+    beside the value's own comment and review note, which each hold one text and are replaced on change."""
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["measurement", "created_at", "id"]
+        verbose_name = _("comment on a value")
+        verbose_name_plural = _("comments on values")
+
+    def __str__(self) -> str:
+        return f"{self.measurement_id}: {self.body[:40]}"
+
+
+class Narrative(models.Model):
+    """What an M&E officer writes of an indicator in a period, in the programme's languages: what happened,
+    why it differs from the milestone, what comes next. Shown on the indicator page, the tracking table
+    and its exports."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="narratives")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="narratives")
+    achieved = MultilingualField(_("what happened"), max_length=5000)
+    variance = MultilingualField(_("reasons for the variance"), max_length=5000)
+    next_steps = MultilingualField(_("what comes next"), max_length=5000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "period__start"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "period"], name="narrative_unique_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_id}"
+
+
+class DisaggregatedTarget(models.Model):
+    """The target of one disaggregation value in one period (e.g. 40 women of the 100 trained): optional,
+    beside the indicator's milestone for the total."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="disaggregated_targets")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="disaggregated_targets")
+    dimension_value = models.ForeignKey(DimensionValue, on_delete=models.CASCADE, related_name="targets")
+    value = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
+
+    class Meta:
+        ordering = ["indicator", "period__start", "dimension_value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period", "dimension_value"], name="disaggregated_target_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_id} {self.dimension_value_id}: {self.value}"

@@ -19,16 +19,20 @@ from jalon.results.models import (
     Cumulation,
     Dimension,
     DimensionValue,
+    DisaggregatedTarget,
     Indicator,
     Level,
     Measure,
     Measurement,
+    MeasurementComment,
     Milestone,
+    Narrative,
     Period,
     Programme,
     Result,
     SpanValue,
 )
+from jalon.web.templatetags.jalon_results import number
 
 
 @dataclass
@@ -413,10 +417,16 @@ def indicator_breakdown(*, indicator: Indicator, periods: list[Period]) -> list[
         return total
 
     cells = {key: combine(items) for key, items in reports.items()}
+    targets = {
+        (value_id, period_id): value
+        for value_id, period_id, value in DisaggregatedTarget.objects.filter(indicator=indicator).values_list(
+            "dimension_value_id", "period_id", "value"
+        )
+    }
     additive = indicator.measure in (Measure.COUNT, Measure.CURRENCY)
     tables = []
     for dimension in indicator.dimensions.prefetch_related("values"):
-        lines = []
+        lines: list[dict] = []
         sums: list[Decimal | None] = [None] * len(periods)
         for value in dimension.values.all():
             per_period = [cells.get((value.pk, period.pk)) for period in periods]
@@ -429,7 +439,13 @@ def indicator_breakdown(*, indicator: Indicator, periods: list[Period]) -> list[
             for index, own in enumerate(per_period):
                 if own is not None and own.value is not None:
                     sums[index] = (sums[index] or Decimal(0)) + own.value
-            lines.append({"value": value, "actuals": actuals})
+            lines.append(
+                {
+                    "value": value,
+                    "actuals": actuals,
+                    "cells": [(a, targets.get((value.pk, p.pk))) for a, p in zip(actuals, periods, strict=True)],
+                }
+            )
         warnings = []
         for period, part_sum in zip(periods, sums, strict=True):
             total = cells.get((None, period.pk))
@@ -449,7 +465,8 @@ def indicator_breakdown(*, indicator: Indicator, periods: list[Period]) -> list[
                         "total": _plain(total.value),
                     }
                 )
-        tables.append({"dimension": dimension, "lines": lines, "warnings": warnings})
+        has_targets = any(target is not None for line in lines for _actual, target in line["cells"])
+        tables.append({"dimension": dimension, "lines": lines, "warnings": warnings, "has_targets": has_targets})
     return tables
 
 
@@ -541,6 +558,20 @@ class IndicatorPage:
     breakdown: list[dict]
     history: list[Measurement]
     amended: set[int] = field(default_factory=set)  # approved values with an amendment waiting
+    groups: list["PeriodGroup"] = field(default_factory=list)
+
+
+@dataclass
+class PeriodGroup:
+    """One period of an indicator page's reported values, with its narrative: folded on the page unless it is
+    open (values waiting for a decision, or the latest period with values), so that a page of hundreds of
+    values stays short."""
+
+    period: Period
+    measurements: list[Measurement]
+    narrative: Narrative | None
+    waiting: int
+    open: bool
 
 
 def indicator_page(*, user, indicator: Indicator) -> IndicatorPage:
@@ -549,21 +580,74 @@ def indicator_page(*, user, indicator: Indicator) -> IndicatorPage:
     programme = indicator.result.programme
     periods = list(programme.periods.all())
     report = programme_progress(programme=programme)
-    history = access.measurements_visible(
-        user,
-        Measurement.objects.filter(indicator=indicator).select_related(
-            "period", "dimension_value__dimension", "organisation", "author", "reviewer"
-        ),
-    ).order_by("period__start", "-updated_at")
+    history = (
+        access.measurements_visible(
+            user,
+            Measurement.objects.filter(indicator=indicator).select_related(
+                "period", "dimension_value__dimension", "organisation", "author", "reviewer"
+            ),
+        )
+        .annotate(comment_count=Count("comments"))
+        .order_by("period__start", "-updated_at")
+    )
     history = list(history)
     waiting = (Measurement.Status.DRAFT, Measurement.Status.SUBMITTED, Measurement.Status.RETURNED)
+    narratives = {n.period_id: n for n in Narrative.objects.filter(indicator=indicator)}
     return IndicatorPage(
         periods=periods,
         progress=report.indicators[indicator.pk],
         breakdown=indicator_breakdown(indicator=indicator, periods=periods),
         history=history,
         amended={m.amends_id for m in history if m.amends_id and m.status in waiting},
+        groups=_period_groups(periods, history, narratives, waiting),
     )
+
+
+def _period_groups(
+    periods: list[Period], history: list[Measurement], narratives: dict[int, Narrative], waiting: tuple
+) -> list[PeriodGroup]:
+    by_period: dict[int, list[Measurement]] = {}
+    for measurement in history:
+        by_period.setdefault(measurement.period_id, []).append(measurement)
+    groups = [
+        PeriodGroup(
+            period=period,
+            measurements=by_period.get(period.pk, []),
+            narrative=narratives.get(period.pk),
+            waiting=sum(1 for m in by_period.get(period.pk, []) if m.status in waiting),
+            open=False,
+        )
+        for period in periods
+        if period.pk in by_period or period.pk in narratives
+    ]
+    latest = next((group for group in reversed(groups) if group.measurements), None)
+    for group in groups:
+        group.open = bool(group.waiting) or group is latest
+    return groups
+
+
+def measurement_thread(measurement: Measurement) -> list[MeasurementComment]:
+    """The comments on a value, oldest first, with their authors (one query)."""
+    return list(measurement.comments.select_related("author").order_by("created_at", "id"))
+
+
+def narrative_of(indicator: Indicator, period: Period) -> Narrative | None:
+    return Narrative.objects.filter(indicator=indicator, period=period).first()
+
+
+def disaggregated_targets_of(indicator: Indicator) -> dict[tuple[int, int], Decimal]:
+    """The indicator's targets by disaggregation value: (period id, dimension value id) -> value."""
+    return {
+        (period_id, value_id): value
+        for period_id, value_id, value in DisaggregatedTarget.objects.filter(indicator=indicator).values_list(
+            "period_id", "dimension_value_id", "value"
+        )
+    }
+
+
+def programme_narratives(programme: Programme) -> dict[tuple[int, int], Narrative]:
+    """Every narrative of the programme: (indicator id, period id) -> narrative (one query)."""
+    return {(n.indicator_id, n.period_id): n for n in Narrative.objects.filter(indicator__result__programme=programme)}
 
 
 @dataclass
@@ -657,17 +741,22 @@ class Inbox:
     to_approve_count: int
     drafts: list[Measurement]
     drafts_count: int
+    comments: list[MeasurementComment] = field(default_factory=list)
+    comments_count: int = 0
 
     @property
     def empty(self) -> bool:
-        return not (self.returned_count or self.to_approve_count or self.drafts_count)
+        return not (self.returned_count or self.to_approve_count or self.drafts_count or self.comments_count)
 
 
 INBOX_SHOWN = 5
+# Comments by others on a person's values are in their inbox for this long (no read marks: the e-mail is
+# the notice, the inbox the reminder).
+INBOX_COMMENT_DAYS = 30
 
 
 def measurement_inbox(*, user) -> Inbox | None:
-    """The inbox of a signed-in user (None for a visitor): six small queries, whatever the numbers."""
+    """The inbox of a signed-in user (None for a visitor): eight small queries, whatever the numbers."""
     if not getattr(user, "is_authenticated", False):
         return None
     related = ("indicator__result__programme", "period", "organisation")
@@ -684,7 +773,19 @@ def measurement_inbox(*, user) -> Inbox | None:
         .order_by("-updated_at", "-id")
     )
     queue = approval_queue(user=user) if access.approval_queue_can_open(user) else Measurement.objects.none()
+    concerned = Measurement.objects.filter(Q(author=user) | Q(reviewer=user) | Q(comments__author=user))
+    comments = (
+        MeasurementComment.objects.filter(
+            measurement__in=access.measurements_visible(user, concerned).values("pk"),
+            created_at__gte=timezone.now() - datetime.timedelta(days=INBOX_COMMENT_DAYS),
+        )
+        .exclude(author=user)
+        .select_related("author", "measurement__indicator__result__programme", "measurement__period")
+        .order_by("-created_at", "-id")
+    )
     return Inbox(
+        comments=list(comments[:INBOX_SHOWN]),
+        comments_count=comments.count(),
         returned=list(returned[:INBOX_SHOWN]),
         returned_count=returned.count(),
         to_approve=list(queue[:INBOX_SHOWN]),
@@ -703,3 +804,60 @@ def indicators_disaggregated_by(dimension_id: int) -> set[int]:
     """The ids of the indicators disaggregated by this dimension (one query)."""
     through = Indicator.dimensions.through
     return set(through.objects.filter(dimension_id=dimension_id).values_list("indicator_id", flat=True))
+
+
+@dataclass
+class PrintedTable:
+    """A table a framework's document prints beside its tree (ILO's Table 1), laid out as printed, in one
+    language: its own headers, its printed cells ("Environ 3 600 000 dollars E.-U. (30 pour cent)", "Aucun"),
+    one line per main output."""
+
+    title: str
+    unit_note: str
+    headers: list[str]
+    # Per row: the outcome, its main outputs (one a line), then one cell per column shown.
+    rows: list[tuple[str, list[str], list[str]]]
+
+
+def printed_table(programme: Programme, key: str = "resources_by_outcome") -> PrintedTable | None:
+    """The programme's printed table `key` (None when it has none). When the rows carry their printed cells,
+    the columns shown are those printed (a share printed inside the amount's cell is not a column of its own);
+    otherwise every column, its numbers formatted for the language with their unit."""
+    table = (programme.tables or {}).get(key)
+    if not table:
+        return None
+    rows = table.get("rows") or []
+    columns = table.get("columns") or []
+    printed = {name for row in rows for name in (row.get("cells") or {})}
+    shown = [column for column in columns if not printed or column.get("key") in printed]
+    heads = table.get("headers") or {}
+
+    def cell(row: dict, column: dict) -> str:
+        text = (row.get("cells") or {}).get(column.get("key"))
+        if text:
+            return text_in(text)
+        value = (row.get("values") or {}).get(column.get("key"))
+        if value in (None, ""):
+            return ""
+        unit = column.get("unit")
+        if unit == "percent":
+            return f"{number(value)} %"
+        return f"{number(value)} {unit}" if unit else number(value)
+
+    return PrintedTable(
+        title=text_in(table.get("title")),
+        unit_note=text_in(table.get("unit_note")),
+        headers=[
+            text_in(heads.get("outcome")) or _("Outcome"),
+            text_in(heads.get("main_outputs")) or _("Main outputs"),
+            *(text_in(column.get("name")) for column in shown),
+        ],
+        rows=[
+            (
+                str(row.get("outcome", "")),
+                [line for line in text_in(row.get("main_outputs")).split("\n") if line.strip()],
+                [cell(row, column) for column in shown],
+            )
+            for row in rows
+        ],
+    )

@@ -1,8 +1,11 @@
 """Writes to results frameworks: loading the seed frameworks, and the measurement workflow."""
 
+import datetime
 import json
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
@@ -21,11 +25,14 @@ from jalon.results import access
 from jalon.results.models import (
     Dimension,
     DimensionValue,
+    DisaggregatedTarget,
     Indicator,
     Level,
     Measure,
     Measurement,
+    MeasurementComment,
     Milestone,
+    Narrative,
     Period,
     Programme,
     Result,
@@ -490,7 +497,7 @@ def _review_notify(measurement: Measurement, *, approve: bool, note: str) -> Non
     if author is None or not author.email:
         return
     indicator, period = measurement.indicator, measurement.period
-    url = indicator.get_absolute_url()
+    url = measurement_url(measurement)
     if approve:
         subject = _("Value approved: %(indicator)s, %(period)s") % {"indicator": indicator.code, "period": period}
         body = _("Your value for %(indicator)s, %(period)s was approved and now counts.\n\n%(url)s")
@@ -1134,3 +1141,211 @@ def dimension_delete(*, actor, dimension: Dimension) -> None:
     _delete_audited(actor, [*dimension.values.all(), dimension])
     dimension.delete()
     progress_changed(dimension.programme_id)
+
+
+# A reporting round: comment threads, narratives, generated periods, targets by disaggregation -------------
+
+
+def measurement_url(measurement: Measurement) -> str:
+    """The absolute address of a value on its indicator's page (e-mails are read outside the site: the
+    site's address comes from settings.SITE_URL)."""
+    return urljoin(settings.SITE_URL, f"{measurement.indicator.get_absolute_url()}#m{measurement.pk}")
+
+
+COMMENT_MAX_LENGTH = 5000
+
+
+@transaction.atomic
+def measurement_comment_add(*, actor, measurement: Measurement, body: str) -> MeasurementComment:
+    """Add a message to a value's thread and tell, by e-mail once committed, the others concerned: the value's
+    author, its reviewer and who wrote in the thread before (they also find it in their inbox)."""
+    if not access.measurement_can_comment(actor, measurement):
+        raise ValidationError(_("Only the people concerned by this value can comment on it."))
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write the comment.")})
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"body": _("A comment has at most %(count)s characters.") % {"count": COMMENT_MAX_LENGTH}}
+        )
+    comment = MeasurementComment.objects.create(measurement=measurement, author=actor, body=body)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=comment)
+    _comment_notify(comment)
+    return comment
+
+
+def _comment_notify(comment: MeasurementComment) -> None:
+    measurement = comment.measurement
+    people = {measurement.author, measurement.reviewer}
+    people |= {c.author for c in measurement.comments.select_related("author").exclude(pk=comment.pk)}
+    recipients = sorted(
+        {person.email for person in people if person is not None and person.email and person.pk != comment.author_id}
+    )
+    if not recipients:
+        return
+    names = {"indicator": measurement.indicator.code, "period": measurement.period}
+    subject = _("New comment: %(indicator)s, %(period)s") % names
+    who = comment.author.get_full_name() or comment.author.get_username() if comment.author else ""
+    text = _("%(who)s commented on the value for %(indicator)s, %(period)s:\n\n%(body)s\n\n%(url)s") % {
+        **names,
+        "who": who,
+        "body": comment.body,
+        "url": measurement_url(measurement),
+    }
+    transaction.on_commit(lambda: send_mail(subject, text, None, recipients, fail_silently=True))
+
+
+NARRATIVE_FIELDS = ("achieved", "variance", "next_steps")
+
+
+@transaction.atomic
+def narrative_save(*, actor, indicator: Indicator, period: Period, **texts) -> Narrative | None:
+    """Write an indicator's narrative for a period (what happened, why it differs, what next), each text per
+    language. All texts empty: the narrative is removed (None)."""
+    unknown_fields(texts, NARRATIVE_FIELDS, "narrative")
+    programme = indicator.result.programme
+    if not access.narrative_can_write(actor, programme):
+        raise ValidationError(_("Only the programme's reporters and managers write its narratives."))
+    if period.programme_id != programme.pk:
+        raise ValidationError(_("This period belongs to another programme."))
+    cleaned = {name: _texts(texts.get(name)) for name in NARRATIVE_FIELDS}
+    narrative = Narrative.objects.select_for_update().filter(indicator=indicator, period=period).first()
+    if not any(cleaned.values()):
+        if narrative is not None:
+            _delete_audited(actor, [narrative])
+            narrative.delete()
+            progress_changed(programme)
+        return None
+    before = snapshot(narrative) if narrative else None
+    narrative = narrative or Narrative(indicator=indicator, period=period)
+    for name, value in cleaned.items():
+        setattr(narrative, name, value)
+    narrative.author = actor if getattr(actor, "is_authenticated", False) else None
+    if _changed_save(narrative, before, actor):
+        progress_changed(programme)  # the tracking table and its exports show the narratives
+    return narrative
+
+
+class Frequency(models.TextChoices):
+    YEAR = "year", gettext_lazy("Years")
+    BIENNIUM = "biennium", gettext_lazy("Bienniums")
+    SEMESTER = "semester", gettext_lazy("Semesters")
+    QUARTER = "quarter", gettext_lazy("Quarters")
+
+
+FREQUENCY_MONTHS = {Frequency.YEAR: 12, Frequency.BIENNIUM: 24, Frequency.SEMESTER: 6, Frequency.QUARTER: 3}
+
+
+def _month_add(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return day.replace(year=index // 12, month=index % 12 + 1, day=1)
+
+
+def period_spans(programme: Programme, frequency: str) -> list[tuple[str, dict, datetime.date, datetime.date]]:
+    """(code, name, start, end) of each period of the frequency between the programme's dates: calendar
+    years, semesters and quarters (bienniums from the programme's first year), the first and last cut to
+    the programme's dates."""
+    months = FREQUENCY_MONTHS[Frequency(frequency)]
+    first = programme.start_date
+    block = (
+        first.replace(day=1, month=1)
+        if months >= 12
+        else first.replace(day=1, month=(first.month - 1) // months * months + 1)
+    )
+    spans = []
+    while block <= programme.end_date:
+        following = _month_add(block, months)
+        start = max(block, first)
+        end = min(following - datetime.timedelta(days=1), programme.end_date)
+        number = (block.month - 1) // months + 1
+        if months == 12:
+            code, name = str(block.year), {"fr": str(block.year), "en": str(block.year)}
+        elif months == 24:
+            code = f"{block.year}-{block.year + 1}"
+            name = {"fr": code, "en": code}
+        elif months == 6:
+            code = f"{block.year}-S{number}"
+            name = {"fr": f"S{number} {block.year}", "en": f"H{number} {block.year}"}
+        else:
+            code = f"{block.year}-Q{number}"
+            name = {"fr": f"T{number} {block.year}", "en": f"Q{number} {block.year}"}
+        spans.append((code, name, start, end))
+        block = following
+    return spans
+
+
+@dataclass
+class GeneratedPeriods:
+    created: list[Period]
+    # Spans left out because a period of the programme already covers part of them, or has their code.
+    skipped: list[str]
+
+
+@transaction.atomic
+def periods_generate(*, actor, programme: Programme, frequency: str) -> GeneratedPeriods:
+    """Create the periods of a frequency between the programme's dates, leaving out each one that would
+    overlap a period the programme has (or reuse its code): running it twice creates nothing the second time."""
+    if not access.programme_can_manage(actor, programme):
+        raise ValidationError(_("Only the programme's managers change its periods."))
+    if frequency not in Frequency.values:
+        raise ValidationError({"frequency": _("Choose years, bienniums, semesters or quarters.")})
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()  # one generation at a time
+    existing = list(Period.objects.filter(programme=programme).values_list("code", "start", "end"))
+    created, skipped = [], []
+    for code, name, start, end in period_spans(programme, frequency):
+        if any(
+            code == other or (start <= other_end and end >= other_start) for other, other_start, other_end in existing
+        ):
+            skipped.append(code)
+            continue
+        period = Period(programme=programme, code=code, name=name, start=start, end=end)
+        _changed_save(period, None, actor)
+        created.append(period)
+        existing.append((code, start, end))
+    if created:
+        progress_changed(programme)
+        _computed_stale(programme.pk)
+    return GeneratedPeriods(created=created, skipped=skipped)
+
+
+@transaction.atomic
+def disaggregated_targets_save(*, actor, indicator: Indicator, targets: dict) -> int:
+    """Set the targets of an indicator by disaggregation value and period: `targets` maps (period id,
+    dimension value id) to a value, None removing it. Only values of the indicator's disaggregations and
+    periods of its programme. Returns how many targets changed."""
+    programme = indicator.result.programme
+    if not access.programme_can_manage(actor, programme):
+        raise ValidationError(_("Only the programme's managers set targets."))
+    periods = set(Period.objects.filter(programme=programme).values_list("pk", flat=True))
+    values = set(DimensionValue.objects.filter(dimension__indicators=indicator).values_list("pk", flat=True))
+    errors: dict = {}
+    for (period_id, value_id), value in targets.items():
+        if period_id not in periods or value_id not in values:
+            errors.setdefault("targets", []).append(
+                _("A target is set only for the indicator's disaggregations and the programme's periods.")
+            )
+        elif value is not None and value < 0 and indicator.measure in (Measure.COUNT, Measure.CURRENCY):
+            errors.setdefault("targets", []).append(_("A target cannot be negative."))
+        elif value is not None and not _within_places(Decimal(value), 4):
+            errors.setdefault("targets", []).append(_("A target has at most 4 decimal places."))
+    _check({key: sorted(set(messages)) for key, messages in errors.items()})
+    current = {
+        (t.period_id, t.dimension_value_id): t
+        for t in DisaggregatedTarget.objects.select_for_update().filter(indicator=indicator)
+    }
+    changed = 0
+    for key, value in targets.items():
+        target = current.get(key)
+        if value is None:
+            if target is not None:
+                _delete_audited(actor, [target])
+                target.delete()
+                changed += 1
+            continue
+        before = snapshot(target) if target else None
+        target = target or DisaggregatedTarget(indicator=indicator, period_id=key[0], dimension_value_id=key[1])
+        target.value = Decimal(value)
+        changed += _changed_save(target, before, actor)
+    if changed:
+        progress_changed(programme)
+    return changed

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from jalon.results import access, selectors, services
 from jalon.results.forms import (
     DimensionForm,
+    DisaggregatedTargetsForm,
     IndicatorForm,
     LevelForm,
     MilestoneForm,
     PeriodForm,
+    PeriodGenerateForm,
     ProgrammeForm,
     ResultForm,
     programme_languages,
@@ -179,6 +181,36 @@ def period_edit(request, code: str, pk: int | None = None):
         done=lambda saved: structure_url(programme),
         template=FORM,
         context=_context(programme, _("Edit the period") if period else _("New period")),
+    )
+
+
+@login_required
+def periods_generate(request, code: str):
+    """Create the programme's periods (years, bienniums, semesters or quarters between its dates) at once,
+    leaving out those that would overlap a period it has."""
+    programme = access.access_programme(request.user, code, manage=True)
+    form = PeriodGenerateForm(request.POST or None)
+
+    def save(f):
+        generated = services.periods_generate(
+            actor=request.user, programme=programme, frequency=f.cleaned_data["frequency"]
+        )
+        if generated.skipped:
+            messages.info(
+                request,
+                _("Left out, as periods of the programme already cover them: %(codes)s.")
+                % {"codes": ", ".join(generated.skipped)},
+            )
+        return generated
+
+    return form_page(
+        request,
+        form=form,
+        save=save,
+        done=lambda generated: structure_url(programme),
+        template=FORM,
+        message=_("Periods created."),
+        context=_context(programme, _("Generate the periods")),
     )
 
 
@@ -384,4 +416,37 @@ def indicator_delete(request, code: str, pk: int):
         cancel_url=indicator.get_absolute_url(),
         message=_("Indicator deleted."),
         context={"programme": programme},
+    )
+
+
+@login_required
+def disaggregated_targets(request, code: str, pk: int):
+    """The indicator's targets by disaggregation value and period (optional, beside the milestones)."""
+    indicator = access.access_indicator(request.user, code, pk, manage=True)
+    programme = indicator.result.programme
+    periods = list(programme.periods.all())
+    values = list(selectors.dimension_values_of(programme).filter(dimension__indicators=indicator))
+    form = DisaggregatedTargetsForm(
+        request.POST or None,
+        periods=periods,
+        values=values,
+        current=selectors.disaggregated_targets_of(indicator),
+    )
+    return form_page(
+        request,
+        form=form,
+        save=lambda f: services.disaggregated_targets_save(
+            actor=request.user, indicator=indicator, targets=f.targets()
+        ),
+        done=lambda changed: indicator.get_absolute_url(),
+        template="results/disaggregated_targets.html",
+        field_for=lambda name: None,
+        context={
+            "programme": programme,
+            "indicator": indicator,
+            "periods": periods,
+            "values": values,
+            "title": _("Targets by disaggregation"),
+            "cancel_url": indicator.get_absolute_url(),
+        },
     )

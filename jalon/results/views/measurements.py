@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jalon.results import access, selectors, services
-from jalon.results.forms import MeasurementForm, ReviewForm
+from jalon.results.forms import CommentForm, MeasurementForm, ReviewForm
 from jalon.web.files import private_file
+from jalon.web.forms import form_errors_from
 from jalon.web.listing import paginate, query_without
 from jalon.web.pages import form_page
 
@@ -162,4 +163,36 @@ def approval_queue(request):
         request,
         "results/approval_queue.html",
         {"measurements": page.object_list, "page": page, "query": query_without(request, "page")},
+    )
+
+
+def measurement_comments(request, pk: int):
+    """A reported value and its comment thread, to whoever sees the value; those concerned by it write in it
+    (access.measurement_can_comment), and the others concerned are told by e-mail."""
+    measurement = access.access_measurement(request.user, pk)
+    can_comment = access.measurement_can_comment(request.user, measurement)
+    form = CommentForm(request.POST or None) if can_comment else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.measurement_comment_add(
+                    actor=request.user, measurement=measurement, body=form.cleaned_data["body"]
+                )
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            else:
+                messages.success(request, _("Comment added."))
+                return redirect(request.path)
+    return render(
+        request,
+        "results/measurement_comments.html",
+        {
+            "measurement": measurement,
+            "indicator": measurement.indicator,
+            "programme": measurement.indicator.result.programme,
+            "comments": selectors.measurement_thread(measurement),
+            "form": form,
+        },
     )

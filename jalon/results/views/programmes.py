@@ -62,6 +62,7 @@ def programme_detail(request, code: str):
             "filters_html": mark_safe(filters_html) if filters_html else None,  # noqa: S308
             "form": form,
             "can_manage": audience == "manage",
+            "printed": selectors.printed_table(programme),
         },
     )
 
@@ -79,8 +80,11 @@ def indicator_detail(request, code: str, pk: int):
             "progress": page.progress,
             "breakdown": page.breakdown,
             "periods": page.periods,
-            "history": page.history,
+            "groups": page.groups,
             "amended": page.amended,
+            # Periods with no narrative and no value yet: their narrative is written from a link of its own.
+            "unnarrated": [p for p in page.periods if p.pk not in {g.period.pk for g in page.groups}],
+            "can_narrate": access.narrative_can_write(request.user, programme),
             "status_labels": STATUS_LABELS,
             "can_report": access.measurement_can_report(request.user, programme)
             and indicator.source == Indicator.Source.MANUAL,

@@ -1,0 +1,114 @@
+"""Access table rows for a reporting round on a results framework (see matrix.py): a value's comment
+thread, an indicator's narratives, generated periods and targets by disaggregation.
+
+A value's thread is seen by whoever sees the value (404 otherwise, as for the value) and written in by those
+concerned by it; narratives are written by the programme's reporters and managers; periods and targets by
+disaggregation are the managers' (the framework builder)."""
+
+import re
+
+from jalon.results.models import DimensionValue, DisaggregatedTarget, MeasurementComment, Narrative, Period
+from tests.access.matrix import TEAM, Redirect, page, url
+
+
+def _indicator(ctx) -> dict:
+    return {"code": ctx.framework.programme.code, "pk": ctx.framework.indicator.pk}
+
+
+def _narrative(ctx) -> dict:
+    return {**_indicator(ctx), "period": ctx.framework.period.pk}
+
+
+def _draft(ctx) -> dict:
+    return {"pk": ctx.framework.draft.pk}
+
+
+def _sex(ctx) -> DimensionValue:
+    """A disaggregation by sex on the indicator, with its value "f"."""
+
+    def build(ctx):
+        programme, indicator = ctx.framework.programme, ctx.framework.indicator
+        dimension = programme.dimensions.create(kind="sex", code="sex", name={"en": "Sex"})
+        indicator.dimensions.add(dimension)
+        return dimension.values.create(code="f", name={"en": "Women"})
+
+    return ctx.once("sex-f", build)
+
+
+def _targets(ctx) -> dict:
+    _sex(ctx)
+    return _indicator(ctx)
+
+
+def _count(model):
+    return lambda ctx: model.objects.count()
+
+
+REPORTERS = TEAM | {"focal", "contributor"}
+SEES_NSB_DRAFT = TEAM | {"focal", "contributor"}  # the draft is `nsb`'s, written by its focal point
+INDICATOR_PAGE = Redirect(lambda ctx: re.escape(url("results:indicator_detail", **_indicator(ctx))), "the indicator")
+THREAD = Redirect(lambda ctx: re.escape(url("results:measurement_comments", **_draft(ctx))), "the thread")
+STRUCTURE = Redirect(
+    lambda ctx: re.escape(url("results:framework_structure", code=ctx.framework.programme.code)), "the structure"
+)
+
+CASES = [
+    page(
+        "comment thread of nsb's draft",
+        "results:measurement_comments",
+        SEES_NSB_DRAFT,
+        kwargs=_draft,
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
+    page(
+        "comment on nsb's draft",
+        "results:measurement_comments",
+        SEES_NSB_DRAFT,
+        method="post",
+        kwargs=_draft,
+        data=lambda ctx: {"body": "Which attendance sheets?"},
+        ok=THREAD,
+        refused=(404,),
+        refused_anonymous=(404,),
+        effect=_count(MeasurementComment),
+    ),
+    page("narrative form", "results:narrative_edit", REPORTERS, kwargs=_narrative),
+    page(
+        "narrative write",
+        "results:narrative_edit",
+        REPORTERS,
+        method="post",
+        kwargs=_narrative,
+        data=lambda ctx: {"achieved_en": "Two workshops held.", "variance_en": "", "next_steps_en": ""},
+        ok=INDICATOR_PAGE,
+        effect=_count(Narrative),
+    ),
+    page(
+        "period generation form",
+        "results:periods_generate",
+        TEAM,
+        kwargs=lambda ctx: {"code": ctx.framework.programme.code},
+    ),
+    page(
+        "period generation",
+        "results:periods_generate",
+        TEAM,
+        method="post",
+        kwargs=lambda ctx: {"code": ctx.framework.programme.code},
+        data=lambda ctx: {"frequency": "year"},
+        ok=STRUCTURE,
+        effect=_count(Period),
+    ),
+    page("targets by disaggregation form", "results:disaggregated_targets", TEAM, kwargs=_targets),
+    page(
+        "targets by disaggregation",
+        "results:disaggregated_targets",
+        TEAM,
+        method="post",
+        kwargs=_targets,
+        data=lambda ctx: {f"t_{ctx.framework.period.pk}_{_sex(ctx).pk}": "4"},
+        ok=INDICATOR_PAGE,
+        effect=_count(DisaggregatedTarget),
+    ),
+]
