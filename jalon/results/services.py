@@ -1159,6 +1159,10 @@ COMMENT_MAX_LENGTH = 5000
 def measurement_comment_add(*, actor, measurement: Measurement, body: str) -> MeasurementComment:
     """Add a message to a value's thread and tell, by e-mail once committed, the others concerned: the value's
     author, its reviewer and who wrote in the thread before (they also find it in their inbox)."""
+    # As stored now (its reviewer may have changed since the caller read it): the e-mails go to who it names.
+    measurement = Measurement.objects.select_related(
+        "indicator__result__programme", "period", "author", "reviewer"
+    ).get(pk=measurement.pk)
     if not access.measurement_can_comment(actor, measurement):
         raise ValidationError(_("Only the people concerned by this value can comment on it."))
     body = (body or "").strip()

@@ -321,8 +321,28 @@ def test_the_ilo_page_shows_the_indicators_and_table_1(loaded, client):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Tableau 1. Coût estimé de la stratégie renforcée de coopération technique" in content
-    assert ">1480000<" in content
     assert "Taux d’exécution (dépenses/allocations)" in content
+
+
+def test_ilo_table_1_shows_as_printed_in_french_and_in_english(loaded, client):
+    """Its own headers, its printed cells (an amount with its currency and share, "Aucun"), one line per main
+    output; the share printed inside the amount's cell is not a column of its own (issue 12, section 4)."""
+    table = client.get(f"/fr/programmes/{ILO}/").context["printed"]
+    assert table.headers == [
+        "Résultat",
+        "Principaux résultats",
+        "Estimation des ressources disponibles",
+        "Déficit de ressources",
+    ]
+    outcome, outputs, cells = table.rows[0]
+    assert outcome == "1" and len(outputs) == 3 and outputs[0] == "Mobilisation de ressources"
+    assert cells == ["Environ 3 600 000 dollars E.-U. (30 pour cent)", "Aucun"]
+    assert table.rows[2][2] == ["Environ 4 800 000 dollars E.-U. (40 pour cent)", "1 480 000 dollars E.-U."]
+    content = client.get(f"/fr/programmes/{ILO}/").content.decode()
+    assert "Mobilisation de ressources<br>Formation à la mobilisation" in content
+    english = client.get(f"/en/programmes/{ILO}/").context["printed"]
+    assert english.headers[:2] == ["Outcome", "Main outputs"]
+    assert english.rows[0][2] == ["About US$3,600,000 (30 per cent)", "None"]
 
 
 # ISO Action Plan 2021-2025 ---------------------------------------------------------------------------------

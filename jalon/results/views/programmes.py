@@ -80,6 +80,7 @@ def indicator_detail(request, code: str, pk: int):
             "progress": page.progress,
             "breakdown": page.breakdown,
             "periods": page.periods,
+            "history": page.history,
             "groups": page.groups,
             "amended": page.amended,
             # Periods with no narrative and no value yet: their narrative is written from a link of its own.
