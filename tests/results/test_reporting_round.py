@@ -327,3 +327,27 @@ def test_a_computed_values_note_follows_the_pages_language(demo, client_as):
     assert "Calculé" not in english and "Computed:" in english
     french = client_as(None).get(f"/fr/programmes/demo/indicators/{indicator.pk}/").content.decode()
     assert fr("Computed:") in french
+
+
+def test_the_inbox_costs_the_same_queries_whatever_the_number_of_comments(demo, users, nsb):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jalon.results.selectors import measurement_inbox
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            inbox = measurement_inbox(user=users["focal"])
+            assert inbox is not None
+            [c.measurement.indicator.result.programme for c in inbox.comments]  # what the home page shows
+        return len(captured)
+
+    first = submitted(demo, users, nsb)
+    services.measurement_comment_add(actor=users["manager"], measurement=first, body="Une question")
+    few = queries()
+    for value in ("26", "27", "28"):
+        other = submitted(demo, users, nsb, value=value)
+        for body in ("a", "b"):
+            services.measurement_comment_add(actor=users["manager"], measurement=other, body=body)
+    assert measurement_inbox(user=users["focal"]).comments_count == 7
+    assert queries() == few == 6  # a reporter: no approval queue (a manager adds its two)
