@@ -800,7 +800,9 @@ def period_delete(*, actor, period: Period) -> None:
         raise ValidationError(
             _("Values have been reported for this period: it cannot be deleted. Change its dates or name instead.")
         )
-    _delete_audited(actor, [*period.milestones.all(), period])
+    _delete_audited(
+        actor, [*period.milestones.all(), *period.narratives.all(), *period.disaggregated_targets.all(), period]
+    )
     period.delete()
     progress_changed(period.programme_id)
     _computed_stale(period.programme_id)
@@ -912,6 +914,8 @@ def result_delete(*, actor, result: Result) -> None:
     indicators = list(Indicator.objects.filter(result__in=subtree))
     cascaded = [
         *Milestone.objects.filter(indicator__in=indicators),
+        *Narrative.objects.filter(indicator__in=indicators),
+        *DisaggregatedTarget.objects.filter(indicator__in=indicators),
         *indicators,
         *Result.objects.filter(pk__in=subtree - {result.pk}).order_by("-order"),
         result,
@@ -1067,7 +1071,10 @@ def indicator_delete(*, actor, indicator: Indicator) -> None:
     if indicator.measurements.exists():
         raise ValidationError(_("Values have been reported for this indicator: it cannot be deleted."))
     programme_id = indicator.result.programme_id
-    _delete_audited(actor, [*indicator.milestones.all(), indicator])
+    _delete_audited(
+        actor,
+        [*indicator.milestones.all(), *indicator.narratives.all(), *indicator.disaggregated_targets.all(), indicator],
+    )
     indicator.delete()
     progress_changed(programme_id)
 
@@ -1122,7 +1129,7 @@ def dimension_save(
     _changed_save(dimension, before, actor)
     existing = {value.code: value for value in dimension.values.all()}
     dropped = [value for code_, value in existing.items() if code_ not in codes]
-    _delete_audited(actor, dropped)
+    _delete_audited(actor, [*DisaggregatedTarget.objects.filter(dimension_value__in=dropped), *dropped])
     DimensionValue.objects.filter(pk__in=[value.pk for value in dropped]).delete()
     for order, (code_, item) in enumerate(zip(codes, values, strict=True), start=1):
         value = existing.get(code_)
@@ -1138,7 +1145,14 @@ def dimension_save(
 def dimension_delete(*, actor, dimension: Dimension) -> None:
     if Measurement.objects.filter(dimension_value__dimension=dimension).exists():
         raise ValidationError(_("Values have been reported for this disaggregation: it cannot be deleted."))
-    _delete_audited(actor, [*dimension.values.all(), dimension])
+    _delete_audited(
+        actor,
+        [
+            *DisaggregatedTarget.objects.filter(dimension_value__dimension=dimension),
+            *dimension.values.all(),
+            dimension,
+        ],
+    )
     dimension.delete()
     progress_changed(dimension.programme_id)
 

@@ -351,3 +351,17 @@ def test_the_inbox_costs_the_same_queries_whatever_the_number_of_comments(demo, 
             services.measurement_comment_add(actor=users["manager"], measurement=other, body=body)
     assert measurement_inbox(user=users["focal"]).comments_count == 7
     assert queries() == few == 6  # a reporter: no approval queue (a manager adds its two)
+
+
+def test_deleting_a_period_records_the_narratives_and_targets_it_takes_along(demo, users):
+    from jalon.accounts.models import AuditEntry
+
+    indicator = demo.indicators["D1"]
+    women = sex_dimension(demo).values.first()
+    services.narrative_save(actor=users["manager"], indicator=indicator, period=demo.future, achieved={"en": "Plan"})
+    services.disaggregated_targets_save(
+        actor=users["manager"], indicator=indicator, targets={(demo.future.pk, women.pk): D(3)}
+    )
+    services.period_delete(actor=users["manager"], period=demo.future)
+    deleted = set(AuditEntry.objects.filter(action=AuditEntry.Action.DELETE).values_list("model", flat=True))
+    assert {"results.narrative", "results.disaggregatedtarget", "results.period"} <= deleted
