@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from jalon.api.versions import VersionedUpdateMixin
 from jalon.lib.multilingual import text_in
 from jalon.results import access, selectors, services
+from jalon.results.computations import REGISTRY
 from jalon.results.models import Indicator, Measurement, Milestone, Period, Programme, Result
 from jalon.results.progress_cache import progress_audience, progress_cached, progress_key
 
@@ -321,6 +322,14 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "submit",
         ]
         read_only_fields = ["status", "review_note"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.computed:
+            # Its stored note is in the language of the refresh that wrote it: served in the reader's.
+            computation = REGISTRY.get(instance.indicator.computation)
+            data["comment"] = _("Computed: %(name)s") % {"name": computation.t("title")} if computation else ""
+        return data
 
 
 class ReviewSerializer(serializers.Serializer):

@@ -365,3 +365,17 @@ def test_deleting_a_period_records_the_narratives_and_targets_it_takes_along(dem
     services.period_delete(actor=users["manager"], period=demo.future)
     deleted = set(AuditEntry.objects.filter(action=AuditEntry.Action.DELETE).values_list("model", flat=True))
     assert {"results.narrative", "results.disaggregatedtarget", "results.period"} <= deleted
+
+
+def test_the_api_serves_a_computed_values_note_in_the_readers_language(demo, client_as):
+    indicator = demo.indicators["D1"]
+    Indicator.objects.filter(pk=indicator.pk).update(
+        source=Indicator.Source.COMPUTED, computation="developing_members_by_region"
+    )
+    value = Measurement.objects.create(
+        indicator=indicator, period=demo.current, value=D(3), computed=True, status=Measurement.Status.APPROVED,
+        comment="Calculé : Membres en développement par région",
+    )  # fmt: skip
+    client = client_as(None)
+    english = client.get(f"/api/v1/measurements/{value.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["comment"].startswith("Computed: ") and "Calculé" not in english["comment"]
