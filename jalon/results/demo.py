@@ -86,6 +86,21 @@ ISO_DEMO_INDICATORS = (
 
 # One demo indicator lags far behind, so that "off track" shows too.
 LAGGING = {"D4": Decimal("0.4")}
+# The narrative of a lagging demo indicator, as an M&E officer would write it.
+DEMO_NARRATIVE = {
+    "achieved": {
+        "fr": "Deux des cinq ateliers prévus ont eu lieu.",
+        "en": "Two of the five planned workshops took place.",
+    },
+    "variance": {
+        "fr": "Trois ateliers reportés : les experts n'ont pas obtenu leur visa à temps.",
+        "en": "Three workshops postponed: the experts did not get their visas in time.",
+    },
+    "next_steps": {
+        "fr": "Ateliers en ligne au premier trimestre, visas demandés six mois à l'avance.",
+        "en": "Online workshops in the first quarter; visas requested six months ahead.",
+    },
+}
 
 
 @transaction.atomic
@@ -125,6 +140,26 @@ def demo_history_build(*, actor, reporter, organisation: Organisation) -> int:
             indicator.dimensions.add(sex)
         for period, value in zip(periods, milestones, strict=True):
             Milestone.objects.update_or_create(indicator=indicator, period=period, defaults={"value": Decimal(value)})
+        if indicator.dimensions.exists():
+            # Parity as the target by sex: half of each milestone for women, half for men.
+            services.disaggregated_targets_save(
+                actor=actor,
+                indicator=indicator,
+                targets={
+                    (period.pk, value.pk): (Decimal(milestone) / 2).quantize(Decimal(1))
+                    for period, milestone in zip(periods, milestones, strict=True)
+                    for value in (female, male)
+                },
+            )
+        if code in LAGGING:
+            services.narrative_save(
+                actor=reporter,
+                indicator=indicator,
+                period=periods[2],
+                achieved=DEMO_NARRATIVE["achieved"],
+                variance=DEMO_NARRATIVE["variance"],
+                next_steps=DEMO_NARRATIVE["next_steps"],
+            )
         if indicator.measurements.exists():
             continue
         # Four reported years: approved, approved, approved (one late), the last one waiting or returned.
@@ -151,6 +186,11 @@ def demo_history_build(*, actor, reporter, organisation: Organisation) -> int:
                     measurement=measurement,
                     approve=False,
                     note="Joindre le rapport du service d'assistance. / Attach the help desk report.",
+                )
+                services.measurement_comment_add(
+                    actor=reporter,
+                    measurement=measurement,
+                    body="Le rapport est en cours de signature. / The report is being signed.",
                 )
             if indicator.dimensions.exists() and index < 3:
                 women = (kwargs["value"] * Decimal("0.45")).quantize(Decimal(1))

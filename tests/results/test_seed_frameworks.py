@@ -429,6 +429,12 @@ def test_iso_demo_indicators_are_all_labelled_demo(loaded, users, nsb):
     indicators = Indicator.objects.filter(result__programme__code=ISO)
     assert sorted(indicators.values_list("code", "is_demo")) == [(f"D{n}", True) for n in range(1, 6)]
     assert {indicator.definition["fr"] for indicator in indicators} == {DEMO_NOTE["fr"]}
+    # A reporting round to show: a narrative on the lagging indicator, parity targets by sex, a thread.
+    from jalon.results.models import DisaggregatedTarget, MeasurementComment, Narrative
+
+    assert list(Narrative.objects.values_list("indicator__code", flat=True)) == ["D4"]
+    assert DisaggregatedTarget.objects.filter(indicator__result__programme__code=ISO).exists()
+    assert MeasurementComment.objects.filter(measurement__indicator__code="D3").count() == 1
     assert not programme(ISO).is_demo
 
 
