@@ -178,11 +178,26 @@ def access_measurement(user, pk, *, edit: bool = False, review: bool = False, sa
 
 
 def measurement_can_comment(user, measurement) -> bool:
-    """Write in a value's comment thread: whoever is concerned by it (its author, its organisation's
-    reporters, its programme's managers: measurement_is_theirs), and the managers on a computed value."""
+    """Read and write a value's comment thread: whoever is concerned by it (its author, its organisation's
+    reporters, its programme's managers: measurement_is_theirs), and the managers on a computed value. Not
+    the public, even for a published value: a thread is the working exchange of the people named in it."""
     return programme_can_manage(user, measurement.indicator.result.programme) or measurement_is_theirs(
         user, measurement
     )
+
+
+def measurements_commentable(user, programme, measurements) -> set[int]:
+    """The ids of those of a programme's values whose thread the user reads and writes in (as
+    measurement_can_comment, without reading each value's programme again)."""
+    if programme_can_manage(user, programme):
+        return {m.pk for m in measurements}
+    own = measurement_reporting_organisations(user)
+    pk = getattr(user, "pk", None)
+    return {
+        m.pk
+        for m in measurements
+        if not m.computed and ((pk is not None and m.author_id == pk) or m.organisation_id in own)
+    }
 
 
 def narrative_can_write(user, programme) -> bool:

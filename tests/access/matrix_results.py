@@ -1,12 +1,15 @@
 """Access table rows for a reporting round on a results framework (see matrix.py): a value's comment
 thread, an indicator's narratives, generated periods and targets by disaggregation.
 
-A value's thread is seen by whoever sees the value (404 otherwise, as for the value) and written in by those
-concerned by it; narratives are written by the programme's reporters and managers; periods and targets by
-disaggregation are the managers' (the framework builder)."""
+A value's thread is read and written by those concerned by it (its author, its organisation's reporters, the
+programme's managers): 403 for others who see the value, 404 for those who do not. Narratives are written
+by the programme's reporters and managers; periods and targets by disaggregation are the managers' (the
+framework builder)."""
 
 import re
+from decimal import Decimal
 
+from jalon.results import services
 from jalon.results.models import DimensionValue, DisaggregatedTarget, MeasurementComment, Narrative, Period
 from tests.access.matrix import TEAM, Redirect, page, url
 
@@ -21,6 +24,19 @@ def _narrative(ctx) -> dict:
 
 def _draft(ctx) -> dict:
     return {"pk": ctx.framework.draft.pk}
+
+
+def _approved(ctx) -> dict:
+    """A value the focal point reported for `nsb`, approved: public, its thread not."""
+
+    def build(ctx):
+        value = services.measurement_create(
+            actor=ctx.users["focal"], indicator=ctx.framework.indicator, period=ctx.framework.period,
+            organisation=ctx.nsb, value=Decimal(3), submit=True,
+        )  # fmt: skip
+        return services.measurement_review(actor=ctx.users["manager"], measurement=value, approve=True)
+
+    return {"pk": ctx.once("approved", build).pk}
 
 
 def _sex(ctx) -> DimensionValue:
@@ -54,12 +70,17 @@ STRUCTURE = Redirect(
 
 CASES = [
     page(
+        "comment thread of nsb's approved value",
+        "results:measurement_comments",
+        SEES_NSB_DRAFT,
+        kwargs=_approved,
+    ),
+    page(
         "comment thread of nsb's draft",
         "results:measurement_comments",
         SEES_NSB_DRAFT,
         kwargs=_draft,
         refused=(404,),
-        refused_anonymous=(404,),
     ),
     page(
         "comment on nsb's draft",
@@ -70,7 +91,6 @@ CASES = [
         data=lambda ctx: {"body": "Which attendance sheets?"},
         ok=THREAD,
         refused=(404,),
-        refused_anonymous=(404,),
         effect=_count(MeasurementComment),
     ),
     page("narrative form", "results:narrative_edit", REPORTERS, kwargs=_narrative),

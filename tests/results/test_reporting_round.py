@@ -87,6 +87,18 @@ def test_a_comment_is_refused_to_those_not_concerned_and_when_empty(demo, users,
     assert not MeasurementComment.objects.exists()
 
 
+def test_a_thread_is_for_those_concerned_not_the_public(demo, users, nsb, client_as):
+    value = submitted(demo, users, nsb)
+    services.measurement_review(actor=users["manager"], measurement=value, approve=True)
+    services.measurement_comment_add(actor=users["manager"], measurement=value, body="Merci, Awa Ndiaye")
+    url = f"/en/programmes/measurements/{value.pk}/comments/"
+    assert client_as("plain").get(url).status_code == 403
+    assert client_as(None).get(url).status_code == 302  # to the login page
+    indicator_page = f"/en/programmes/demo/indicators/{demo.indicators['D1'].pk}/"
+    assert url not in client_as(None).get(indicator_page).content.decode()  # the value shows, not its thread
+    assert url in client_as("contributor").get(indicator_page).content.decode()  # a reporter of its organisation
+
+
 def test_the_review_mail_links_to_the_value_with_the_sites_address(
     demo, nsb, mailed, django_capture_on_commit_callbacks
 ):

@@ -166,25 +166,24 @@ def approval_queue(request):
     )
 
 
+@login_required
 def measurement_comments(request, pk: int):
-    """A reported value and its comment thread, to whoever sees the value; those concerned by it write in it
-    (access.measurement_can_comment), and the others concerned are told by e-mail."""
+    """A reported value and its comment thread, to those concerned by it (access.measurement_can_comment),
+    who write in it; the others concerned are told by e-mail."""
     measurement = access.access_measurement(request.user, pk)
-    can_comment = access.measurement_can_comment(request.user, measurement)
-    form = CommentForm(request.POST or None) if can_comment else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.measurement_comment_add(
-                    actor=request.user, measurement=measurement, body=form.cleaned_data["body"]
-                )
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            else:
-                messages.success(request, _("Comment added."))
-                return redirect(request.path)
+    if not access.measurement_can_comment(request.user, measurement):
+        raise PermissionDenied
+    form = CommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measurement_comment_add(
+                actor=request.user, measurement=measurement, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Comment added."))
+            return redirect(request.path)
     return render(
         request,
         "results/measurement_comments.html",

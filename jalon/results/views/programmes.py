@@ -86,6 +86,7 @@ def indicator_detail(request, code: str, pk: int):
             # Periods with no narrative and no value yet: their narrative is written from a link of its own.
             "unnarrated": [p for p in page.periods if p.pk not in {g.period.pk for g in page.groups}],
             "can_narrate": access.narrative_can_write(request.user, programme),
+            "commentable": access.measurements_commentable(request.user, programme, page.history),
             "status_labels": STATUS_LABELS,
             "can_report": access.measurement_can_report(request.user, programme)
             and indicator.source == Indicator.Source.MANUAL,
