@@ -24,7 +24,8 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from jalon.activities import access
-from jalon.activities.models import Activity, ActivityLevel, ActivityType, Attendance, Registration
+from jalon.activities.computations import trained_condition
+from jalon.activities.models import Activity, ActivityLevel, ActivityType, Registration
 from jalon.activities.smallgroups import complement_small, count_shown, min_group_size, suppress
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Classification, Country, IncomeGroup, Region, Scheme
@@ -72,10 +73,9 @@ def participations(*, user, filters: ReachFilters = ReachFilters()) -> QuerySet[
     """The registrations the figures count, each annotated with `reach_country`: the participant's
     country, or their organisation's when the person has none recorded."""
     activities = activities_filtered(user=user, filters=filters).exclude(status=Activity.Status.CANCELLED)
-    attended = Attendance.objects.filter(present=True).values("registration_id")
     queryset = (
         Registration.objects.filter(status=Registration.Status.REGISTERED, activity__in=activities.values("pk"))
-        .filter(Q(completed=True) | Q(pk__in=attended))
+        .filter(trained_condition())
         .annotate(reach_country=Coalesce("person__country", "person__organisation__country"))
     )
     if filters.region:
