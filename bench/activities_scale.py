@@ -41,7 +41,7 @@ import os
 import random
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 FIRST_YEAR = 2016
 YEARS = 10
@@ -603,15 +603,17 @@ def time_all(*, requests: int, warmup: int) -> tuple[dict, dict]:
             for who, client in clients.items():
                 flipper.flip()
                 for state in ("cold", "warm"):
-                    response = timed(f"{page}, {who}, {state}", lambda: client.get(url), counted)
+                    response = timed(f"{page}, {who}, {state}", lambda client=client, url=url: client.get(url), counted)
                     if response.status_code != 200:
                         raise SystemExit(f"{url} ({who}): HTTP {response.status_code}")
-            timed(f"{page}: raw SQL", lambda: raw(sql, params), counted)
+            timed(f"{page}: raw SQL", lambda sql=sql, params=params: raw(sql, params), counted)
         data = flipper.post_data()
-        response = timed("attendance save, manager", lambda: clients["manager"].post(save_url, data), counted)
+        response = timed("attendance save, manager", lambda data=data: clients["manager"].post(save_url, data), counted)
         if response.status_code != 302:
             raise SystemExit(f"attendance save: HTTP {response.status_code}")
-        timed("indicator refresh, one programme", lambda: programme_computed_refresh(programme_id=programme.pk), counted)
+        timed(
+            "indicator refresh, one programme", lambda: programme_computed_refresh(programme_id=programme.pk), counted
+        )
         timed(
             "indicator refresh: raw SQL",
             lambda: raw(RAW_TRAINED, (programme.pk, programme.pk)),

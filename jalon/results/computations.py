@@ -399,20 +399,19 @@ def computed_indicators(*, sources: set[str] | None = None):
 RECOVER_PENDING_AFTER = datetime.timedelta(minutes=5)
 
 
-def computed_schedule_refresh(*, source: str) -> None:
+def computed_schedule_refresh(*, source: str, programme_ids=None) -> None:
     """Mark stale the programmes whose computed indicators read `source`, in the current transaction, and
-    queue the refresh of those not already waiting for one (queued with the transaction: see jobs.queue)."""
+    queue the refresh of those not already waiting for one (queued with the transaction: see jobs.queue).
+    `programme_ids`: only these (the source knows which programmes a write can change: issue 21)."""
     keys = [key for key, computation in REGISTRY.items() if source in computation.sources]
-    waiting = (
-        Programme.objects.filter(
-            computed_pending_since__isnull=True,
-            results__indicators__source=Indicator.Source.COMPUTED,
-            results__indicators__computation__in=keys,
-        )
-        .order_by()
-        .values_list("pk", flat=True)
-        .distinct()
+    waiting = Programme.objects.filter(
+        computed_pending_since__isnull=True,
+        results__indicators__source=Indicator.Source.COMPUTED,
+        results__indicators__computation__in=keys,
     )
+    if programme_ids is not None:
+        waiting = waiting.filter(pk__in=list(programme_ids))
+    waiting = waiting.order_by().values_list("pk", flat=True).distinct()
     # One query when every programme is pending already (a second write in the request, an import's rows).
     computed_mark_stale(programme_ids=list(waiting))
 

@@ -326,3 +326,35 @@ def test_additive_computations_keep_adding_periods(records, users):
     indicator_link_computation(actor=users["manager"], indicator=delivered, key="activities_by_type_and_level")
     assert REGISTRY["activities_by_type_and_level"].additive
     assert not delivered.span_values.exists()
+
+
+def test_a_write_queues_the_refresh_of_the_programmes_its_activity_serves_only(
+    records, users, django_capture_on_commit_callbacks
+):
+    """Issue 21: an attendance save refreshes the programmes the activity serves, not every programme with
+    computed activity indicators (their figures cannot move); moving an activity to another programme's
+    output refreshes both."""
+    from django_tasks.signals import task_enqueued
+
+    mine = Indicator.objects.create(result=records.output, code="T1", title={"en": "Trained"})
+    other = Indicator.objects.create(result=records.foreign_output, code="T2", title={"en": "Trained elsewhere"})
+    for indicator in (mine, other):
+        indicator_link_computation(actor=users["manager"], indicator=indicator, key="activities_participants_trained")
+    queued: list[int] = []
+
+    def receive(sender, task_result, **kwargs):
+        if task_result.task.module_path == "jalon.results.tasks.computed_refresh":
+            queued.append(task_result.args[0])
+
+    task_enqueued.connect(receive, dispatch_uid="test-activities-refresh-scope")
+    try:
+        grace = Person.objects.get(given_name="Grace").registrations.get()
+        session = grace.activity.sessions.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.attendance_record(actor=users["manager"], session=session, present={grace.pk: True})
+        assert queued == [records.programme.pk]
+        with django_capture_on_commit_callbacks(execute=True):
+            services.activity_update(actor=users["manager"], activity=grace.activity, outputs=[records.foreign_output])
+        assert sorted(queued[1:]) == sorted([records.programme.pk, records.foreign_output.programme_id])
+    finally:
+        task_enqueued.disconnect(dispatch_uid="test-activities-refresh-scope")
