@@ -45,9 +45,10 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     # Exact participant counts only where the user may see the participants; small groups hidden elsewhere.
     exact = selectors.activities_managed_among(request.user, rows)
+    registered = selectors.registered_counts(rows)
     threshold = min_group_size()
     for activity in rows:
-        activity.participants_shown = count_shown(activity.registered_count, exact=activity.pk in exact)
+        activity.participants_shown = count_shown(registered.get(activity.pk, 0), exact=activity.pk in exact)
     return render(
         request,
         "activities/activity_list.html",
