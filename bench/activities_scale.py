@@ -240,6 +240,7 @@ def load(people: int, seed: int, reset: bool) -> None:
     from bench.results_portfolio import prepare_database
     from jalon.accounts.models import Role, RoleAssignment
     from jalon.activities.models import Activity, ActivitySession, Attendance, Registration
+    from jalon.activities.reach_cache import reach_changed
     from jalon.organisations.models import Organisation, Person
     from jalon.reference.models import Country
     from jalon.results.models import Programme
@@ -441,6 +442,7 @@ def load(people: int, seed: int, reset: bool) -> None:
         if not User.objects.filter(username=MANAGER).exists():
             user = User.objects.create_user(username=MANAGER, password=PASSWORD, email="manager@bench.invalid")
             RoleAssignment.objects.create(user=user, role=Role.PROGRAMME_MANAGER)
+        reach_changed()  # written in bulk, without the models' signals
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     log(f"loaded in {time.perf_counter() - started:.0f} s; filling the computed indicators")

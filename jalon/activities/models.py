@@ -346,3 +346,15 @@ class ParticipantMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_id} {self.key}"
+
+
+class ReachChange(models.Model):
+    """A change to what the reach figures read (activities, participants, attendance, people, organisations,
+    reference data, roles): one row per write, inserted in the write's transaction, so that it becomes visible
+    with the data. The latest row's `stamp` keys the reach cache (reach_cache.py). Rows are only inserted (and
+    old ones pruned): concurrent writers never wait on each other for it, as they would updating one row."""
+
+    stamp = models.UUIDField()
+
+    def __str__(self) -> str:
+        return str(self.stamp)

@@ -20,6 +20,7 @@ from jalon.accounts.versioning import locked, unknown_fields, versioned_save, ve
 from jalon.activities import access
 from jalon.activities.models import Activity, ActivitySession, Attendance, Material, Registration
 from jalon.activities.people import normalised_email, person_find
+from jalon.activities.reach_cache import reach_changed
 from jalon.organisations.models import Person, PersonEmail
 from jalon.results.models import Result
 
@@ -82,6 +83,8 @@ def activities_changed(*, activities=(), people=(), programmes=()) -> None:
     an activity served before its outputs changed). Another programme's figures cannot move (issue 21)."""
     from jalon.results.computations import computed_schedule_refresh  # results must not import activities
 
+    # Bulk writes (imports) send no signal: the reach cache's stamp is renewed here too.
+    reach_changed()
     affected = set(programmes)
     if activities:
         affected |= programmes_served(activities)
