@@ -184,18 +184,23 @@ register(
         sources=SOURCE,
         compute=participants_trained,
         additive=False,
+        total=lambda programme, period: Part(Decimal(trained_people(programme, period).count())),
     )
 )
 
 
-def countries_reached(programme: Programme, period: Period) -> list[Part]:
-    countries = (
+def _countries_of_trained(programme: Programme, period: Period):
+    return (
         trained_people(programme, period)
         .filter(reach_country__isnull=False)
         .order_by()
         .values_list("reach_country", flat=True)
         .distinct()
     )
+
+
+def countries_reached(programme: Programme, period: Period) -> list[Part]:
+    countries = _countries_of_trained(programme, period)
     by_country = Counter(dict.fromkeys(countries, 1))
     parts = [Part(Decimal(len(by_country)))]
     if by_country:
@@ -220,14 +225,19 @@ register(
         sources=SOURCE,
         compute=countries_reached,
         additive=False,
+        total=lambda programme, period: Part(Decimal(_countries_of_trained(programme, period).count())),
     )
 )
 
 
-def nsbs_reached(programme: Programme, period: Period) -> list[Part]:
-    nsbs = Organisation.objects.filter(
+def _nsbs_of_trained(programme: Programme, period: Period):
+    return Organisation.objects.filter(
         kind=Organisation.Kind.NSB, pk__in=trained_people(programme, period).values("organisation_id")
     )
+
+
+def nsbs_reached(programme: Programme, period: Period) -> list[Part]:
+    nsbs = _nsbs_of_trained(programme, period)
     by_country = Counter(dict(nsbs.order_by().values_list("country_id").annotate(n=Count("pk"))))
     total = sum(by_country.values())
     parts = [Part(Decimal(total))]
@@ -253,6 +263,7 @@ register(
         sources=SOURCE,
         compute=nsbs_reached,
         additive=False,
+        total=lambda programme, period: Part(Decimal(_nsbs_of_trained(programme, period).count())),
     )
 )
 
@@ -262,13 +273,22 @@ register(
 RECORDED_SEXES = (Person.Sex.FEMALE, Person.Sex.MALE, Person.Sex.OTHER)
 
 
+def women_share_total(programme: Programme, period: Period) -> Part | None:
+    totals = (
+        trained_people(programme, period)
+        .filter(sex__in=RECORDED_SEXES)
+        .aggregate(n=Count("pk"), women=Count("pk", filter=Q(sex=Person.Sex.FEMALE)))
+    )
+    return _share(totals["women"], totals["n"]) if totals["n"] else None
+
+
 def women_share(programme: Programme, period: Period) -> list[Part]:
+    total = women_share_total(programme, period)
+    if total is None:
+        return []
     people = trained_people(programme, period).filter(sex__in=RECORDED_SEXES)
     women = Count("pk", filter=Q(sex=Person.Sex.FEMALE))
-    totals = people.aggregate(n=Count("pk"), women=women)
-    if not totals["n"]:
-        return []
-    parts = [_share(totals["women"], totals["n"])]
+    parts = [total]
     by_country = people.order_by().values_list("reach_country").annotate(n=Count("pk"), women=women)
     on = period.end
     countries = {
@@ -319,6 +339,7 @@ register(
         sources=SOURCE,
         compute=women_share,
         additive=False,
+        total=women_share_total,
     )
 )
 

@@ -86,6 +86,14 @@ class Computation:
     # (programme, Period or Span): typed loosely so that computations typed over a Period register as before.
     compute: Callable[[Programme, Any], list[Part]]
     additive: bool = True
+    # The total alone (None: no value), where it costs less than every part: the spans need only it.
+    total: Callable[[Programme, Any], Part | None] | None = None
+
+    def whole(self, programme: Programme, period) -> Part | None:
+        """The total part of `compute` (dimension None), from `total` when the computation has one."""
+        if self.total is not None:
+            return self.total(programme, period)
+        return next((part for part in self.compute(programme, period) if part.dimension is None), None)
 
     def t(self, field: str) -> str:
         from jalon.lib.multilingual import text_in
@@ -320,10 +328,7 @@ def _spans_refresh(indicator: Indicator, computation: Computation, programme: Pr
         for period in periods:
             if period.start > today:
                 break
-            total = next(
-                (part for part in computation.compute(programme, Span(first, period.end)) if part.dimension is None),
-                None,
-            )
+            total = computation.whole(programme, Span(first, period.end))
             if total is not None:
                 wanted[(first, period.end)] = total
     changed = 0

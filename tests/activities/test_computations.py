@@ -358,3 +358,19 @@ def test_a_write_queues_the_refresh_of_the_programmes_its_activity_serves_only(
         assert sorted(queued[1:]) == sorted([records.programme.pk, records.foreign_output.programme_id])
     finally:
         task_enqueued.disconnect(dispatch_uid="test-activities-refresh-scope")
+
+
+def test_the_totals_alone_equal_the_total_parts_the_spans_read(records):
+    """Issue 21: a span's refresh reads a computation's total alone (cheaper than every part); it must be
+    the total part of the full computation, over a period and over the whole span."""
+    from jalon.results.computations import Span
+
+    spans = [records.p2025, records.p2026, Span(records.p2025.start, records.p2026.end)]
+    keys = [key for key, computation in REGISTRY.items() if key.startswith("activities_") and not computation.additive]
+    assert len(keys) == 4 and all(REGISTRY[key].total is not None for key in keys)
+    for key in keys:
+        for span in spans:
+            full = next(
+                (part for part in REGISTRY[key].compute(records.programme, span) if part.dimension is None), None
+            )
+            assert REGISTRY[key].whole(records.programme, span) == full, (key, span)
