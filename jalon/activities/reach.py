@@ -115,7 +115,7 @@ class _IncomeOnDate:
     """The participant country's World Bank income group when the activity started. Where no loaded vintage
     covers that date (they may not go back that far), the closest one known: the next, else the last."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.periods: dict[int, list[tuple]] = {}
         for country_id, value, start, end in (
             Classification.objects.filter(scheme=Scheme.INCOME)
@@ -168,7 +168,7 @@ def scope_counts(scope: QuerySet[Registration], dimensions: Iterable[str]) -> tu
         "year": lambda row: activities[row[4]][3],
         "nsb": lambda row: row[5],
     }
-    plan = [({}, keys[dimension], dimension) for dimension in dimensions]
+    plan: list[tuple[dict, Callable, str]] = [({}, keys[dimension], dimension) for dimension in dimensions]
     people: set = set()
     countries: set = set()
     nsbs: set = set()

@@ -416,9 +416,8 @@ def computed_schedule_refresh(*, source: str, programme_ids=None) -> None:
     )
     if programme_ids is not None:
         waiting = waiting.filter(pk__in=list(programme_ids))
-    waiting = waiting.order_by().values_list("pk", flat=True).distinct()
     # One query when every programme is pending already (a second write in the request, an import's rows).
-    computed_mark_stale(programme_ids=list(waiting))
+    computed_mark_stale(programme_ids=list(waiting.order_by().values_list("pk", flat=True).distinct()))
 
 
 def computed_mark_stale(*, programme_ids) -> list[int]:
