@@ -239,7 +239,7 @@ def load(people: int, seed: int, reset: bool) -> None:
 
     from bench.results_portfolio import prepare_database
     from jalon.accounts.models import Role, RoleAssignment
-    from jalon.activities.models import Activity, ActivitySession, Attendance, Registration
+    from jalon.activities.models import Activity, ActivitySession, Attendance, Registration, title_sort_keys
     from jalon.activities.reach_cache import reach_changed
     from jalon.organisations.models import Organisation, Person
     from jalon.reference.models import Country
@@ -335,6 +335,8 @@ def load(people: int, seed: int, reset: bool) -> None:
                     published=rng.random() < 0.95,
                 )
             )
+        for activity in activities:
+            title_sort_keys(activity)  # bulk_create sends no pre_save signal
         activities = Activity.objects.bulk_create(activities, batch_size=1000)
         Outputs = Activity.outputs.through
         links = []

@@ -31,6 +31,18 @@ class ActivitiesConfig(AppConfig):
 
         reach_cache_connect()
 
+        from django.db.models.signals import pre_save
+
+        from jalon.activities.models import Activity, title_sort_keys
+
+        # However the activity is saved (services, the admin): its sort columns follow its title.
+        pre_save.connect(
+            lambda sender, instance, **kwargs: title_sort_keys(instance),
+            sender=Activity,
+            dispatch_uid="activity-title-sort",
+            weak=False,
+        )
+
 
 def reach_cache_connect() -> None:
     """Every save or deletion of what the reach figures read renews the reach cache's stamp (reach_cache.py)."""
