@@ -33,7 +33,10 @@ _MISSING = object()
 
 def reach_changed(**kwargs) -> None:
     """Say that what the reach figures read changed (inside the write's transaction). Signal receivers pass
-    the signal's arguments: ignored."""
+    the signal's arguments: ignored, but for `raw` (a fixture or a backup being loaded, which brings its own
+    ReachChange rows: a row inserted here could take the id of one of them)."""
+    if kwargs.get("raw"):
+        return
     change = ReachChange.objects.create(stamp=uuid.uuid4())
     if change.pk % KEPT == 0:
         ReachChange.objects.filter(pk__lt=change.pk - KEPT).delete()
