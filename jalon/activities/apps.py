@@ -29,6 +29,39 @@ class ActivitiesConfig(AppConfig):
 
         recovery_register("activity_reminders", scheduled_send)
 
+        reach_cache_connect()
+
+        from django.db.models.signals import pre_save
+
+        from jalon.activities.models import Activity, title_sort_keys
+
+        # However the activity is saved (services, the admin): its sort columns follow its title.
+        pre_save.connect(
+            lambda sender, instance, **kwargs: title_sort_keys(instance),
+            sender=Activity,
+            dispatch_uid="activity-title-sort",
+            weak=False,
+        )
+
+
+def reach_cache_connect() -> None:
+    """Every save or deletion of what the reach figures read renews the reach cache's stamp (reach_cache.py)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from jalon.accounts.models import RoleAssignment
+    from jalon.activities.models import Activity, ActivitySession, Attendance, Registration
+    from jalon.activities.reach_cache import reach_changed
+    from jalon.organisations.models import Organisation, Person
+    from jalon.reference.models import Classification, Country
+
+    for model in (Activity, ActivitySession, Registration, Attendance, Person, Organisation, Country, Classification):
+        post_save.connect(reach_changed, sender=model, dispatch_uid=f"reach-save-{model._meta.label_lower}")
+        post_delete.connect(reach_changed, sender=model, dispatch_uid=f"reach-delete-{model._meta.label_lower}")
+    post_save.connect(reach_changed, sender=RoleAssignment, dispatch_uid="reach-save-role")
+    post_delete.connect(reach_changed, sender=RoleAssignment, dispatch_uid="reach-delete-role")
+    for through in (Activity.outputs.through, Activity.countries.through):
+        m2m_changed.connect(reach_changed, sender=through, dispatch_uid=f"reach-m2m-{through._meta.label_lower}")
+
 
 def job_kinds_register() -> None:
     """Participant imports and certificate batches run as background jobs (jalon.jobs, which must not import

@@ -11,7 +11,7 @@ parts of one dimension add up to the total.
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
 from jalon.activities.models import Activity, ActivityLevel, ActivityType, Attendance, FollowUp, Registration
@@ -44,8 +44,14 @@ def registrations_in(programme: Programme, period: Period):
 
 def trained_in(programme: Programme, period: Period):
     """Registrations of trained participants: completed, or present at one session at least."""
-    attended = Attendance.objects.filter(present=True).values("registration_id")
-    return registrations_in(programme, period).filter(Q(completed=True) | Q(pk__in=attended))
+    return registrations_in(programme, period).filter(trained_condition())
+
+
+def trained_condition() -> Q:
+    """Completed, or present at one session at least. EXISTS, not "id IN (attended ids)": inside an OR,
+    PostgreSQL cannot turn the IN into a join, and once the attended ids no longer fit its working memory
+    it probes the subquery's whole result for every registration (quadratic: issue 21)."""
+    return Q(completed=True) | Q(Exists(Attendance.objects.filter(registration=OuterRef("pk"), present=True)))
 
 
 def trained_people(programme: Programme, period: Period):
@@ -178,18 +184,23 @@ register(
         sources=SOURCE,
         compute=participants_trained,
         additive=False,
+        total=lambda programme, period: Part(Decimal(trained_people(programme, period).count())),
     )
 )
 
 
-def countries_reached(programme: Programme, period: Period) -> list[Part]:
-    countries = (
+def _countries_of_trained(programme: Programme, period: Period):
+    return (
         trained_people(programme, period)
         .filter(reach_country__isnull=False)
         .order_by()
         .values_list("reach_country", flat=True)
         .distinct()
     )
+
+
+def countries_reached(programme: Programme, period: Period) -> list[Part]:
+    countries = _countries_of_trained(programme, period)
     by_country = Counter(dict.fromkeys(countries, 1))
     parts = [Part(Decimal(len(by_country)))]
     if by_country:
@@ -214,14 +225,19 @@ register(
         sources=SOURCE,
         compute=countries_reached,
         additive=False,
+        total=lambda programme, period: Part(Decimal(_countries_of_trained(programme, period).count())),
     )
 )
 
 
-def nsbs_reached(programme: Programme, period: Period) -> list[Part]:
-    nsbs = Organisation.objects.filter(
+def _nsbs_of_trained(programme: Programme, period: Period):
+    return Organisation.objects.filter(
         kind=Organisation.Kind.NSB, pk__in=trained_people(programme, period).values("organisation_id")
     )
+
+
+def nsbs_reached(programme: Programme, period: Period) -> list[Part]:
+    nsbs = _nsbs_of_trained(programme, period)
     by_country = Counter(dict(nsbs.order_by().values_list("country_id").annotate(n=Count("pk"))))
     total = sum(by_country.values())
     parts = [Part(Decimal(total))]
@@ -247,6 +263,7 @@ register(
         sources=SOURCE,
         compute=nsbs_reached,
         additive=False,
+        total=lambda programme, period: Part(Decimal(_nsbs_of_trained(programme, period).count())),
     )
 )
 
@@ -256,13 +273,22 @@ register(
 RECORDED_SEXES = (Person.Sex.FEMALE, Person.Sex.MALE, Person.Sex.OTHER)
 
 
+def women_share_total(programme: Programme, period: Period) -> Part | None:
+    totals = (
+        trained_people(programme, period)
+        .filter(sex__in=RECORDED_SEXES)
+        .aggregate(n=Count("pk"), women=Count("pk", filter=Q(sex=Person.Sex.FEMALE)))
+    )
+    return _share(totals["women"], totals["n"]) if totals["n"] else None
+
+
 def women_share(programme: Programme, period: Period) -> list[Part]:
+    total = women_share_total(programme, period)
+    if total is None:
+        return []
     people = trained_people(programme, period).filter(sex__in=RECORDED_SEXES)
     women = Count("pk", filter=Q(sex=Person.Sex.FEMALE))
-    totals = people.aggregate(n=Count("pk"), women=women)
-    if not totals["n"]:
-        return []
-    parts = [_share(totals["women"], totals["n"])]
+    parts = [total]
     by_country = people.order_by().values_list("reach_country").annotate(n=Count("pk"), women=women)
     on = period.end
     countries = {
@@ -313,6 +339,7 @@ register(
         sources=SOURCE,
         compute=women_share,
         additive=False,
+        total=women_share_total,
     )
 )
 

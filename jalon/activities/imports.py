@@ -39,7 +39,7 @@ from jalon.accounts.models import AuditEntry
 from jalon.activities import access
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import normalised_email, person_match_key, person_name_key
-from jalon.activities.services import certificate_code_new, organiser_check
+from jalon.activities.services import activities_changed, certificate_code_new, organiser_check
 from jalon.interop import bulk
 from jalon.interop.spreadsheets import FileRejected, sheet_read
 from jalon.interop.tabular import (
@@ -499,9 +499,8 @@ def participants_save(*, job: Job, progress: Progress, activity, rows, sessions,
     job.status, job.result, job.finished_at = Job.Status.SUCCEEDED, result, timezone.now()
     audit_record(actor=job.owner, action=AuditEntry.Action.UPDATE, instance=job)
     progress.succeeded(result)
-    from jalon.results.computations import computed_schedule_refresh  # results must not import activities
-
-    computed_schedule_refresh(source="activities")
+    # The activity's programmes, and those of its people's other activities (their blank details filled).
+    activities_changed(activities=[activity], people=Registration.objects.filter(activity=activity).values("person_id"))
     return result
 
 

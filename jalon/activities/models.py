@@ -143,6 +143,11 @@ class Activity(VersionedModel):
         _("published"), default=True, help_text=_("Published activities are visible to the public.")
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # The title as the list sorts it (accents and case ignored: lib.collation's order), in each language of
+    # the pages, set on every save (`title_sort_keys`): an index-backed sort instead of a comparison in
+    # Python of every row (SQLite's collation) or of the JSON text (issue 21).
+    title_sort_en = models.CharField(_("title for sorting (English)"), max_length=255, blank=True, editable=False)
+    title_sort_fr = models.CharField(_("title for sorting (French)"), max_length=255, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -157,6 +162,8 @@ class Activity(VersionedModel):
             models.Index(fields=["start_date", "end_date"]),
             models.Index(fields=["type", "level"]),
             models.Index(fields=["organiser", "status"]),
+            models.Index(fields=["title_sort_en"], name="activity_title_sort_en"),
+            models.Index(fields=["title_sort_fr"], name="activity_title_sort_fr"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="activity_dates"),
@@ -175,6 +182,21 @@ class Activity(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("activities:activity_detail", kwargs={"code": self.code})
+
+
+# The languages of the pages that have a sort column (Activity.title_sort_<language>).
+TITLE_SORT_LANGUAGES = ("en", "fr")
+
+
+def title_sort_keys(activity: Activity) -> None:
+    """Set the activity's sort columns from its title: in each language, the title in that language (else
+    English, French, any; else the code), accents and case ignored, cut to the column's length."""
+    from jalon.lib.multilingual import text_in
+    from jalon.lib.text import folded
+
+    for language in TITLE_SORT_LANGUAGES:
+        text = text_in(activity.title, language) or activity.code or ""
+        setattr(activity, f"title_sort_{language}", folded(text)[:255])
 
 
 class Material(models.Model):
@@ -346,3 +368,15 @@ class ParticipantMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_id} {self.key}"
+
+
+class ReachChange(models.Model):
+    """A change to what the reach figures read (activities, participants, attendance, people, organisations,
+    reference data, roles): one row per write, inserted in the write's transaction, so that it becomes visible
+    with the data. The latest row's `stamp` keys the reach cache (reach_cache.py). Rows are only inserted (and
+    old ones pruned): concurrent writers never wait on each other for it, as they would updating one row."""
+
+    stamp = models.UUIDField()
+
+    def __str__(self) -> str:
+        return str(self.stamp)

@@ -1,6 +1,7 @@
 """Reach: how many people the activities reached, from where, and who they are.
 
-Every figure is an aggregate computed in the database, over one scope of participations (`participations`):
+Every figure is a count of distinct people over one scope of participations (`participations`), read in one
+pass (`scope_counts`) and kept in the reach cache until a write (reach_cache.py):
 the registrations, not cancelled, of people who took part (completed, or present at one session at least,
 as the computed indicators count "trained" people: jalon.activities.computations), in activities the user
 may see that were not cancelled, narrowed by the filters. A participant is a distinct person: someone who
@@ -16,15 +17,16 @@ by a small group from the same figure without one of the filters is hidden (`_co
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from jalon.activities import access
-from jalon.activities.models import Activity, ActivityLevel, ActivityType, Attendance, Registration
+from jalon.activities.computations import trained_condition
+from jalon.activities.models import Activity, ActivityLevel, ActivityType, Registration
 from jalon.activities.smallgroups import complement_small, count_shown, min_group_size, suppress
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Classification, Country, IncomeGroup, Region, Scheme
@@ -72,10 +74,9 @@ def participations(*, user, filters: ReachFilters = ReachFilters()) -> QuerySet[
     """The registrations the figures count, each annotated with `reach_country`: the participant's
     country, or their organisation's when the person has none recorded."""
     activities = activities_filtered(user=user, filters=filters).exclude(status=Activity.Status.CANCELLED)
-    attended = Attendance.objects.filter(present=True).values("registration_id")
     queryset = (
         Registration.objects.filter(status=Registration.Status.REGISTERED, activity__in=activities.values("pk"))
-        .filter(Q(completed=True) | Q(pk__in=attended))
+        .filter(trained_condition())
         .annotate(reach_country=Coalesce("person__country", "person__organisation__country"))
     )
     if filters.region:
@@ -98,76 +99,105 @@ def exact_allowed(*, user, scope: QuerySet[Registration]) -> bool:
     return not scope.exclude(pk__in=visible.values("pk")).exists()
 
 
-# Breakdowns: what each groups by, in the database -------------------------------------------------------
+# Breakdowns: one pass over the scope --------------------------------------------------------------------
+#
+# Every figure is a number of distinct people per value of a dimension. One query reads, for each counted
+# participation, the person and every attribute a breakdown groups by; the distinct people are counted here.
+# Eight COUNT(DISTINCT) queries over the same scope cost eight times as much (issue 21), and the income group
+# on the activity's date, looked up in the database for every participation, cost more than all of them.
+
+DIMENSIONS = ("sex", "function", "country", "region", "income", "type", "level", "year")
+
+_NSB = Case(When(person__organisation__kind=Organisation.Kind.NSB, then=F("person__organisation")), default=None)
 
 
-def _income_on_activity_date():
+class _IncomeOnDate:
     """The participant country's World Bank income group when the activity started. Where no loaded vintage
     covers that date (they may not go back that far), the closest one known: the next, else the last."""
-    of_country = Classification.objects.filter(country_id=OuterRef("reach_country"), scheme=Scheme.INCOME)
-    started = OuterRef("activity__start_date")
-    on_date = of_country.filter(valid_from__lte=started).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=started))
-    following = of_country.filter(valid_from__gt=started).order_by("valid_from")
-    preceding = of_country.filter(valid_from__lte=started).order_by("-valid_from")
-    return Coalesce(*(Subquery(candidates.values("value")[:1]) for candidates in (on_date, following, preceding)))
+
+    def __init__(self) -> None:
+        self.periods: dict[int, list[tuple]] = {}
+        for country_id, value, start, end in (
+            Classification.objects.filter(scheme=Scheme.INCOME)
+            .order_by("country_id", "valid_from")
+            .values_list("country_id", "value", "valid_from", "valid_to")
+        ):
+            self.periods.setdefault(country_id, []).append((start, end, value))
+        self.known: dict[tuple, str | None] = {}
+
+    def __call__(self, country_id, started) -> str | None:
+        if country_id is None or (country_id, started) in self.known:
+            return self.known.get((country_id, started))
+        periods = self.periods.get(country_id, [])
+        found = next(
+            (value for start, end, value in reversed(periods) if start <= started and (end is None or end >= started)),
+            None,
+        )
+        if found is None:
+            following = [value for start, _end, value in periods if start > started]
+            preceding = [value for start, _end, value in periods if start <= started]
+            found = following[0] if following else preceding[-1] if preceding else None
+        self.known[(country_id, started)] = found
+        return found
 
 
-DIMENSIONS = {
-    "sex": lambda: F("person__sex"),
-    "function": lambda: F("person__function"),
-    "country": lambda: F("reach_country"),
-    # The region of `reach_country`: the person's country's when they have one, else their organisation's.
-    "region": lambda: Case(
-        When(person__country__isnull=False, then=F("person__country__region")),
-        default=F("person__organisation__country__region"),
-    ),
-    "income": _income_on_activity_date,
-    "type": lambda: F("activity__type"),
-    "level": lambda: F("activity__level"),
-    "year": lambda: ExtractYear("activity__start_date"),
-}
-
-
-def counts_by(scope: QuerySet[Registration], dimension: str) -> dict:
-    """Distinct participants per value of a dimension (None: not recorded), in one query."""
-    rows = (
-        scope.annotate(bucket=DIMENSIONS[dimension]())
-        .values("bucket")
-        .annotate(people=Count("person", distinct=True))
-        .order_by()
-    )
-    return {(row["bucket"] if row["bucket"] != "" else None): row["people"] for row in rows}
-
-
-def headline_counts(scope: QuerySet[Registration]) -> dict:
-    """Participants, countries and national standards bodies reached, in one query."""
-    return scope.aggregate(
-        participants=Count("person", distinct=True),
-        countries=Count("reach_country", distinct=True),
-        nsbs=Count("person__organisation", distinct=True, filter=Q(person__organisation__kind=Organisation.Kind.NSB)),
-    )
-
-
-def nsb_counts(scope: QuerySet[Registration]) -> tuple[dict, dict]:
-    """The national standards bodies whose people took part, with how many, and their names, in one query."""
-    rows = (
-        scope.filter(person__organisation__kind=Organisation.Kind.NSB)
-        .values("person__organisation", "person__organisation__acronym", "person__organisation__name")
-        .annotate(people=Count("person", distinct=True))
-        .order_by()
-    )
-    counts = {row["person__organisation"]: row["people"] for row in rows}
-    labels = {
-        row["person__organisation"]: row["person__organisation__acronym"] or row["person__organisation__name"]
-        for row in rows
+def scope_counts(scope: QuerySet[Registration], dimensions: Iterable[str]) -> tuple[dict, dict[str, dict], dict]:
+    """The headline (participants, countries, national standards bodies), the distinct participants per value
+    of each breakdown asked for (None: not recorded), and the names of the bodies of the "nsb" one. Queries:
+    one over the scope, one for the activities' attributes, plus one for each of region, income and nsb asked
+    for."""
+    dimensions = tuple(dimensions)
+    rows = scope.values_list(
+        "person_id", "person__sex", "person__function", "reach_country", "activity_id", _NSB
+    ).order_by()
+    # An activity's attributes, read once for all (a few thousand rows), not with each participation.
+    activities = {
+        pk: (type_ or None, level or None, started, started.year)
+        for pk, type_, level, started in Activity.objects.order_by().values_list("pk", "type", "level", "start_date")
     }
-    return counts, labels
-
-
-def nsb_breakdown(scope: QuerySet[Registration], *, exact: bool) -> "Breakdown":
-    """The national standards bodies whose people took part, with how many, in one query."""
-    counts, labels = nsb_counts(scope)
-    return breakdown(counts, dimension="nsb", labels=labels, exact=exact)
+    regions = dict(Country.objects.order_by().values_list("pk", "region_id")) if "region" in dimensions else {}
+    income = _IncomeOnDate() if "income" in dimensions else None
+    keys: dict[str, Callable] = {
+        "sex": lambda row: row[1] or None,
+        "function": lambda row: row[2] or None,
+        "country": lambda row: row[3],
+        "region": lambda row: regions.get(row[3]),
+        "income": lambda row: income(row[3], activities[row[4]][2]) if income is not None else None,
+        "type": lambda row: activities[row[4]][0],
+        "level": lambda row: activities[row[4]][1],
+        "year": lambda row: activities[row[4]][3],
+        "nsb": lambda row: row[5],
+    }
+    plan: list[tuple[dict, Callable, str]] = [({}, keys[dimension], dimension) for dimension in dimensions]
+    people: set = set()
+    countries: set = set()
+    nsbs: set = set()
+    for row in rows.iterator(chunk_size=10000):
+        person = row[0]
+        people.add(person)
+        if row[3] is not None:
+            countries.add(row[3])
+        if row[5] is not None:
+            nsbs.add(row[5])
+        for found, key_of, dimension in plan:
+            key = key_of(row)
+            if key is None and dimension == "nsb":
+                continue
+            if key in found:
+                found[key].add(person)
+            else:
+                found[key] = {person}
+    counts = {dimension: {key: len(value) for key, value in found.items()} for found, _key, dimension in plan}
+    nsb_labels: dict = {}
+    if "nsb" in dimensions:
+        nsb_labels = {
+            pk: acronym or name
+            for pk, acronym, name in Organisation.objects.filter(pk__in=list(counts["nsb"])).values_list(
+                "pk", "acronym", "name"
+            )
+        }
+    head = {"participants": len(people), "countries": len(countries), "nsbs": len(nsbs)}
+    return head, counts, nsb_labels
 
 
 # Small-group suppression --------------------------------------------------------------------------------
@@ -272,29 +302,19 @@ def _coarser_filters(filters: ReachFilters) -> list[ReachFilters]:
     return [replace(filters, **{name: getattr(empty, name)}) for name in COARSENING if getattr(filters, name)]
 
 
-def _all_counts(scope: QuerySet[Registration], dimensions: tuple[str, ...]) -> tuple[dict[str, dict], dict]:
-    """The counts of each breakdown (one query each), and the names of the bodies of the "nsb" one."""
-    counts = {dimension: counts_by(scope, dimension) for dimension in dimensions if dimension != "nsb"}
-    nsb_labels: dict = {}
-    if "nsb" in dimensions:
-        counts["nsb"], nsb_labels = nsb_counts(scope)
-    return counts, nsb_labels
-
-
 def _differences_hidden(
     *, user, filters: ReachFilters, dimensions: tuple[str, ...], head: dict, counts: dict[str, dict]
 ) -> tuple[bool, dict[str, set]]:
     """What to hide so that this answer and a coarser one (one filter fewer) cannot be subtracted to give a
     small group: whether the headline, and which cells of each breakdown (secondary suppression across
-    queries). Queries: for each filter given, the headline and one per breakdown."""
+    queries). Queries: for each filter given, those of `scope_counts`."""
     threshold = min_group_size()
     headline = False
     forced: dict[str, set] = {dimension: set() for dimension in counts}
     for coarser in _coarser_filters(filters):
-        scope = participations(user=user, filters=coarser)
-        wide_head = headline_counts(scope)
+        wide_head, wide_counts, _names = scope_counts(participations(user=user, filters=coarser), dimensions)
         headline |= complement_small(head["participants"], wide_head["participants"], threshold=threshold)
-        for dimension, wide in _all_counts(scope, dimensions)[0].items():
+        for dimension, wide in wide_counts.items():
             narrow = counts[dimension]
             forced[dimension] |= {
                 key for key, value in narrow.items() if complement_small(value, wide.get(key), threshold=threshold)
@@ -306,9 +326,9 @@ def reach_report(
     *, user, filters: ReachFilters = ReachFilters(), dimensions: Iterable[str] = (*DIMENSIONS, "nsb")
 ) -> Reach:
     """The headline and the breakdowns a reach page shows, small groups protected for this user.
-    Queries: one per breakdown, plus the headline, the exact-numbers check, and the names of the
-    countries and regions found (a constant number whatever the data); for published figures asked with
-    filters, as many again per filter given (`_differences_hidden`)."""
+    Queries: those of `scope_counts`, the exact-numbers check, and the names of the countries and regions
+    found (a constant number whatever the data); for published figures asked with filters, those of
+    `scope_counts` again per filter given (`_differences_hidden`)."""
     scope = participations(user=user, filters=filters)
     exact = exact_allowed(user=user, scope=scope)
     dates_rounded = False
@@ -319,9 +339,8 @@ def reach_report(
         dates_rounded = rounded != filters
         if dates_rounded:
             filters, scope = rounded, participations(user=user, filters=rounded)
-    head = headline_counts(scope)
     dimensions = tuple(dimensions)
-    counts, nsb_labels = _all_counts(scope, dimensions)
+    head, counts, nsb_labels = scope_counts(scope, dimensions)
     headline_hidden, forced = False, dict[str, set]()
     if not exact:
         headline_hidden, forced = _differences_hidden(
@@ -397,3 +416,8 @@ def activities_reaching(
         .select_related("venue_country")
         .order_by("-start_date", "code")
     )
+
+
+def activities_in_order(ids: list[int]) -> QuerySet[Activity]:
+    """These activities (a cached `activities_reaching` list), in its order: newest first."""
+    return Activity.objects.filter(pk__in=ids).select_related("venue_country").order_by("-start_date", "code")

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from jalon.activities import access
 from jalon.activities.imports import PARTICIPANTS
@@ -24,6 +25,20 @@ from jalon.results.models import Result
 CENTI = Decimal("0.01")
 
 
+def _registrations_counted(**conditions) -> Coalesce:
+    """How many registrations (not cancelled) of the row's activity meet the conditions: a subquery per row,
+    not a join grouped over the whole list, so that a page (and its total) does not count every registration
+    of the history before keeping its rows (issue 21)."""
+    counted = (
+        Registration.objects.filter(activity=OuterRef("pk"), status=Registration.Status.REGISTERED, **conditions)
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def activities_listed(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
     """What an activity list shows, loaded in a fixed number of queries, with participant counts."""
     return (
@@ -31,13 +46,7 @@ def activities_listed(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
             "organiser", "region", "venue_country", "planned_budget_currency", "actual_cost_currency"
         )
         .prefetch_related("countries", "languages", "partners", "donors", "outputs__programme")
-        .annotate(
-            registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),
-            completed_count=Count(
-                "registrations",
-                filter=Q(registrations__status=Registration.Status.REGISTERED, registrations__completed=True),
-            ),
-        )
+        .annotate(registered_count=_registrations_counted(), completed_count=_registrations_counted(completed=True))
     )
 
 
@@ -285,15 +294,22 @@ def activity_counts(*, activity: Activity) -> dict:
 
 
 def activities_for_list(user, filters: dict) -> QuerySet[Activity]:
-    """The list page's rows: what it shows of each activity, with the number registered."""
-    return (
-        activities_filtered(user, filters)
-        .select_related("organiser", "region")
-        .prefetch_related("countries")
-        .annotate(
-            registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED))
-        )
+    """The list page's rows: what it shows of each activity. The number registered is counted for the rows of
+    the page only (`registered_counts`): counted here, it made the page count every registration of the
+    history, for the total and the sort, before keeping 25 rows (issue 21)."""
+    return activities_filtered(user, filters).select_related("organiser", "region").prefetch_related("countries")
+
+
+def registered_counts(activities) -> dict[int, int]:
+    """How many people are registered (not cancelled) for each of these activities, in one query."""
+    rows = (
+        Registration.objects.filter(activity__in=[activity.pk for activity in activities])
+        .filter(status=Registration.Status.REGISTERED)
+        .values("activity_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    return {row["activity_id"]: row["n"] for row in rows}
 
 
 def activities_managed_among(user, activities) -> set[int]:

@@ -20,7 +20,9 @@ from jalon.accounts.versioning import locked, unknown_fields, versioned_save, ve
 from jalon.activities import access
 from jalon.activities.models import Activity, ActivitySession, Attendance, Material, Registration
 from jalon.activities.people import normalised_email, person_find
+from jalon.activities.reach_cache import reach_changed
 from jalon.organisations.models import Person, PersonEmail
+from jalon.results.models import Result
 
 ACTIVITY_FIELDS = (
     "code",
@@ -75,10 +77,32 @@ ERASED_GIVEN_NAME = "-"
 ERASED_FAMILY_NAME = "Anonymised"
 
 
-def _activities_changed() -> None:
+def activities_changed(*, activities=(), people=(), programmes=()) -> None:
+    """Queue the refresh of the computed indicators a write can change: those of the programmes that the
+    `activities` (ids or records), or the activities of the `people`, serve, and the `programmes` given (those
+    an activity served before its outputs changed). Another programme's figures cannot move (issue 21)."""
     from jalon.results.computations import computed_schedule_refresh  # results must not import activities
 
-    computed_schedule_refresh(source="activities")
+    # Bulk writes (imports) send no signal: the reach cache's stamp is renewed here too.
+    reach_changed()
+    affected = set(programmes)
+    if activities:
+        affected |= programmes_served(activities)
+    if people:
+        affected |= set(
+            Result.objects.filter(activities__registrations__person__in=people)
+            .order_by()
+            .values_list("programme_id", flat=True)
+            .distinct()
+        )
+    if affected:
+        computed_schedule_refresh(source="activities", programme_ids=affected)
+
+
+def programmes_served(activities) -> set[int]:
+    """The programmes whose outputs these activities (ids or records) serve, in one query."""
+    ids = [getattr(activity, "pk", activity) for activity in activities]
+    return set(Result.objects.filter(activities__in=ids).order_by().values_list("programme_id", flat=True).distinct())
 
 
 # Activities ---------------------------------------------------------------------------------------------
@@ -165,7 +189,7 @@ def activity_create(*, actor, **fields) -> Activity:
     activity.save()
     _set_relations(activity, relations)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=activity)
-    _activities_changed()
+    activities_changed(activities=[activity])
     return activity
 
 
@@ -173,6 +197,7 @@ def activity_create(*, actor, **fields) -> Activity:
 def activity_update(*, actor, activity: Activity, version: int | None = None, **fields) -> Activity:
     """Change an activity; `version` is the one the editor saw, refused if someone saved since."""
     relations = {name: list(fields.pop(name)) for name in ACTIVITY_RELATIONS if name in fields}
+    served_before = programmes_served([activity]) if "outputs" in relations else set()
 
     def clean(current: Activity) -> None:
         checked = dict(relations)
@@ -193,7 +218,7 @@ def activity_update(*, actor, activity: Activity, version: int | None = None, **
         relations=relations,
     )
     if changed:
-        _activities_changed()
+        activities_changed(activities=[current], programmes=served_before)
         if "capacity" in fields:  # more places: the first waiting get them
             waiting_list_promote(actor=actor, activity=current)
     return current
@@ -210,8 +235,9 @@ def activity_delete(*, actor, activity: Activity) -> None:
     for row in [*activity.sessions.all(), *activity.materials.all()]:
         audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=row, before=snapshot(row))
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=activity, before=snapshot(activity))
+    served = programmes_served([activity])
     activity.delete()
-    _activities_changed()
+    activities_changed(programmes=served)
 
 
 # Sessions and materials ----------------------------------------------------------------------------------
@@ -254,7 +280,7 @@ def session_update(*, actor, session: ActivitySession, **fields) -> ActivitySess
         return session
     session.save()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=session, before=before)
-    _activities_changed()
+    activities_changed(activities=[session.activity_id])
     return session
 
 
@@ -264,7 +290,7 @@ def session_delete(*, actor, session: ActivitySession) -> None:
         audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=row, before=snapshot(row))
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=session, before=snapshot(session))
     session.delete()
-    _activities_changed()
+    activities_changed(activities=[session.activity_id])
 
 
 @transaction.atomic
@@ -378,7 +404,7 @@ def participant_update(*, actor, person: Person, **fields) -> Person:
         return person
     person.save()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=person, before=before)
-    _activities_changed()
+    activities_changed(people=[person])
     return person
 
 
@@ -447,7 +473,7 @@ def registration_create(
     registration.full_clean(exclude=["activity", "person"], validate_constraints=False)
     registration.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=registration)
-    _activities_changed()
+    activities_changed(activities=[activity])
     _confirmation_after_commit(registration)
     return registration
 
@@ -529,7 +555,7 @@ def waiting_list_promote(*, actor, activity: Activity) -> list[Registration]:
         promoted.append(current)
         transaction.on_commit(partial(mail.promotion_send, current.pk))
     if promoted:
-        _activities_changed()
+        activities_changed(activities=[activity])
     return promoted
 
 
@@ -573,7 +599,7 @@ def _registration_update(*, actor, registration: Registration, version: int | No
         queryset=Registration.objects.select_related("person", "activity"),
     )
     if changed:
-        _activities_changed()
+        activities_changed(activities=[current.activity_id])
     if completed is not None and completed != current.completed:
         current = _registration_complete(actor=actor, registration=current, completed=completed)
     return current
@@ -596,7 +622,7 @@ def registration_delete(*, actor, registration: Registration) -> None:
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=registration, before=snapshot(registration))
     activity = registration.activity
     registration.delete()
-    _activities_changed()
+    activities_changed(activities=[activity])
     waiting_list_promote(actor=actor, activity=activity)
 
 
@@ -642,7 +668,7 @@ def _registration_complete(
     if snapshot(current) == before:
         return current
     current = versioned_save(current, actor=actor, before=before)
-    _activities_changed()
+    activities_changed(activities=[current.activity_id])
     if completed and not current.certificate_code:
         current = certificate_issue(actor=actor, registration=current)
     return current
@@ -716,7 +742,7 @@ def attendance_record(*, actor, session: ActivitySession, present: dict) -> int:
             audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=found, before=before)
             changed += 1
     if changed:
-        _activities_changed()
+        activities_changed(activities=[session.activity_id])
     return changed
 
 
@@ -831,7 +857,7 @@ def person_merge(*, actor, keep: Person, duplicate: Person) -> Person:
     entry = audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=keep, before=before)
     entry.after = {**(entry.after or {}), "merged_from": duplicate_before}
     entry.save(update_fields=["after"])
-    _activities_changed()
+    activities_changed(people=[keep])
     return keep
 
 
@@ -1005,7 +1031,7 @@ def person_erase(*, actor, person: Person) -> Person:
         instance=person,
         before={"anonymised_at": None, **dict.fromkeys(ERASED_FIELDS, "[erased]")},
     )
-    _activities_changed()
+    activities_changed(people=[person])
     return person
 
 

@@ -86,6 +86,14 @@ class Computation:
     # (programme, Period or Span): typed loosely so that computations typed over a Period register as before.
     compute: Callable[[Programme, Any], list[Part]]
     additive: bool = True
+    # The total alone (None: no value), where it costs less than every part: the spans need only it.
+    total: Callable[[Programme, Any], Part | None] | None = None
+
+    def whole(self, programme: Programme, period) -> Part | None:
+        """The total part of `compute` (dimension None), from `total` when the computation has one."""
+        if self.total is not None:
+            return self.total(programme, period)
+        return next((part for part in self.compute(programme, period) if part.dimension is None), None)
 
     def t(self, field: str) -> str:
         from jalon.lib.multilingual import text_in
@@ -320,10 +328,7 @@ def _spans_refresh(indicator: Indicator, computation: Computation, programme: Pr
         for period in periods:
             if period.start > today:
                 break
-            total = next(
-                (part for part in computation.compute(programme, Span(first, period.end)) if part.dimension is None),
-                None,
-            )
+            total = computation.whole(programme, Span(first, period.end))
             if total is not None:
                 wanted[(first, period.end)] = total
     changed = 0
@@ -399,22 +404,20 @@ def computed_indicators(*, sources: set[str] | None = None):
 RECOVER_PENDING_AFTER = datetime.timedelta(minutes=5)
 
 
-def computed_schedule_refresh(*, source: str) -> None:
+def computed_schedule_refresh(*, source: str, programme_ids=None) -> None:
     """Mark stale the programmes whose computed indicators read `source`, in the current transaction, and
-    queue the refresh of those not already waiting for one (queued with the transaction: see jobs.queue)."""
+    queue the refresh of those not already waiting for one (queued with the transaction: see jobs.queue).
+    `programme_ids`: only these (the source knows which programmes a write can change: issue 21)."""
     keys = [key for key, computation in REGISTRY.items() if source in computation.sources]
-    waiting = (
-        Programme.objects.filter(
-            computed_pending_since__isnull=True,
-            results__indicators__source=Indicator.Source.COMPUTED,
-            results__indicators__computation__in=keys,
-        )
-        .order_by()
-        .values_list("pk", flat=True)
-        .distinct()
+    waiting = Programme.objects.filter(
+        computed_pending_since__isnull=True,
+        results__indicators__source=Indicator.Source.COMPUTED,
+        results__indicators__computation__in=keys,
     )
+    if programme_ids is not None:
+        waiting = waiting.filter(pk__in=list(programme_ids))
     # One query when every programme is pending already (a second write in the request, an import's rows).
-    computed_mark_stale(programme_ids=list(waiting))
+    computed_mark_stale(programme_ids=list(waiting.order_by().values_list("pk", flat=True).distinct()))
 
 
 def computed_mark_stale(*, programme_ids) -> list[int]:

@@ -326,3 +326,51 @@ def test_additive_computations_keep_adding_periods(records, users):
     indicator_link_computation(actor=users["manager"], indicator=delivered, key="activities_by_type_and_level")
     assert REGISTRY["activities_by_type_and_level"].additive
     assert not delivered.span_values.exists()
+
+
+def test_a_write_queues_the_refresh_of_the_programmes_its_activity_serves_only(
+    records, users, django_capture_on_commit_callbacks
+):
+    """Issue 21: an attendance save refreshes the programmes the activity serves, not every programme with
+    computed activity indicators (their figures cannot move); moving an activity to another programme's
+    output refreshes both."""
+    from django_tasks.signals import task_enqueued
+
+    mine = Indicator.objects.create(result=records.output, code="T1", title={"en": "Trained"})
+    other = Indicator.objects.create(result=records.foreign_output, code="T2", title={"en": "Trained elsewhere"})
+    for indicator in (mine, other):
+        indicator_link_computation(actor=users["manager"], indicator=indicator, key="activities_participants_trained")
+    queued: list[int] = []
+
+    def receive(sender, task_result, **kwargs):
+        if task_result.task.module_path == "jalon.results.tasks.computed_refresh":
+            queued.append(task_result.args[0])
+
+    task_enqueued.connect(receive, dispatch_uid="test-activities-refresh-scope")
+    try:
+        grace = Person.objects.get(given_name="Grace").registrations.get()
+        session = grace.activity.sessions.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.attendance_record(actor=users["manager"], session=session, present={grace.pk: True})
+        assert queued == [records.programme.pk]
+        with django_capture_on_commit_callbacks(execute=True):
+            services.activity_update(actor=users["manager"], activity=grace.activity, outputs=[records.foreign_output])
+        assert sorted(queued[1:]) == sorted([records.programme.pk, records.foreign_output.programme_id])
+    finally:
+        task_enqueued.disconnect(dispatch_uid="test-activities-refresh-scope")
+
+
+def test_the_totals_alone_equal_the_total_parts_the_spans_read(records):
+    """Issue 21: a span's refresh reads a computation's total alone (cheaper than every part); it must be
+    the total part of the full computation, over a period and over the whole span."""
+    from jalon.results.computations import Span
+
+    spans = [records.p2025, records.p2026, Span(records.p2025.start, records.p2026.end)]
+    keys = [key for key, computation in REGISTRY.items() if key.startswith("activities_") and not computation.additive]
+    assert len(keys) == 4 and all(REGISTRY[key].total is not None for key in keys)
+    for key in keys:
+        for span in spans:
+            full = next(
+                (part for part in REGISTRY[key].compute(records.programme, span) if part.dimension is None), None
+            )
+            assert REGISTRY[key].whole(records.programme, span) == full, (key, span)

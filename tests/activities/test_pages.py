@@ -157,6 +157,20 @@ def test_the_list_sorts_by_title_and_by_date(client, db):
     assert codes("?sort=nonsense") == ["a", "c", "b"]
 
 
+def test_the_title_sort_ignores_accents_and_case_and_follows_an_edit(client, db):
+    """Issue 21: the list sorts by a stored, indexed column (Activity.title_sort_*), set on every save."""
+    zebra = activity_build(code="x1", title={"en": "zèbre", "fr": "Zèbre"})
+    activity_build(code="x2", title={"en": "Élan", "fr": "Élan"})
+    activity_build(code="x3", title={"en": "Ecole", "fr": "École"})
+
+    def codes(query):
+        return [a.code for a in client.get(page_url("activities:activity_list") + query).context["activities"]]
+
+    assert codes("?sort=title") == ["x3", "x2", "x1"]
+    services.activity_update(actor=None, activity=zebra, title={"en": "Abeille", "fr": "Abeille"})
+    assert codes("?sort=title") == ["x1", "x3", "x2"]
+
+
 def test_the_list_paginates(client, db):
     for n in range(30):
         activity_build(code=f"a{n:02}")

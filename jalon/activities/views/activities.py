@@ -4,8 +4,6 @@ import calendar
 import datetime
 from typing import Any
 
-from django.db.models import TextField
-from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,18 +11,17 @@ from django.utils import timezone
 
 from jalon.activities import access, selectors
 from jalon.activities.forms import ActivityFilterForm
-from jalon.activities.models import Activity
+from jalon.activities.models import TITLE_SORT_LANGUAGES, Activity
 from jalon.activities.smallgroups import count_shown, min_group_size, part_count_shown, part_shown
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import active_content_language
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 
 
-def _title_order():
+def _title_order() -> str:
+    """The sort column of the page's language (Activity.title_sort_*): indexed, accents and case ignored."""
     language = active_content_language()
-    return TextOrder(
-        Coalesce(KT(f"title__{language}"), KT("title__en"), KT("title__fr"), "code", output_field=TextField())
-    )
+    return f"title_sort_{language if language in TITLE_SORT_LANGUAGES else TITLE_SORT_LANGUAGES[0]}"
 
 
 def activity_list(request: HttpRequest) -> HttpResponse:
@@ -45,9 +42,10 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     # Exact participant counts only where the user may see the participants; small groups hidden elsewhere.
     exact = selectors.activities_managed_among(request.user, rows)
+    registered = selectors.registered_counts(rows)
     threshold = min_group_size()
     for activity in rows:
-        activity.participants_shown = count_shown(activity.registered_count, exact=activity.pk in exact)
+        activity.participants_shown = count_shown(registered.get(activity.pk, 0), exact=activity.pk in exact)
     return render(
         request,
         "activities/activity_list.html",

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from jalon.activities import selectors
 from jalon.activities.forms import ReachFilterForm
-from jalon.activities.reach import Reach, ReachFilters, activities_reaching, reach_report
+from jalon.activities.reach import Reach, ReachFilters, activities_in_order, activities_reaching, reach_report
+from jalon.activities.reach_cache import reach_cached
 from jalon.web.charts import Bar, Point, amount, bar_chart, column_chart, world_map
 from jalon.web.listing import paginate, query_without
 
@@ -117,10 +118,11 @@ def _map(report: Reach):
 def reach_dashboard(request: HttpRequest) -> HttpResponse:
     form = ReachFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
-    report = reach_report(
-        user=request.user,
-        filters=filters,
-        dimensions=("country", "region", "sex", "type", "level", "income", "year"),
+    dimensions = ("country", "region", "sex", "type", "level", "income", "year")
+    report = reach_cached(
+        request.user,
+        ("dashboard", filters, dimensions),
+        lambda: reach_report(user=request.user, filters=filters, dimensions=dimensions),
     )
     return render(
         request,
@@ -143,9 +145,18 @@ def country_reach(request: HttpRequest, iso3: str) -> HttpResponse:
         raise Http404
     form = ReachFilterForm(request.GET or None, user=request.user, with_region=False)
     filters = replace(form.filters(), country_id=country.pk)
-    report = reach_report(user=request.user, filters=filters, dimensions=("year", "sex", "function", "type", "nsb"))
+    dimensions = ("year", "sex", "function", "type", "nsb")
+    report = reach_cached(
+        request.user,
+        ("country", filters, dimensions),
+        lambda: reach_report(user=request.user, filters=filters, dimensions=dimensions),
+    )
     activities = activities_reaching(user=request.user, country=country, filters=filters, exact=report.exact)
-    page = paginate(request, activities)
+    # The activities' ids, for the whole list: what costs (the people of the country in each activity).
+    ids = reach_cached(
+        request.user, ("country-activities", filters), lambda: list(activities.values_list("pk", flat=True))
+    )
+    page = paginate(request, activities_in_order(ids))
     held_here = selectors.activities_held_in(country, page.object_list)
     return render(
         request,

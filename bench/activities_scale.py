@@ -1,0 +1,788 @@
+"""Activities at scale (issue 21): a generated history of activities, people, registrations and attendance,
+and the timing of the pages that read it, against the raw SQL of the same numbers.
+
+    DATABASE_URL=sqlite:////work/main/var/bench-activities.sqlite3 \\
+        .venv/bin/python -m bench.activities_scale load --people 20000
+    DATABASE_URL=sqlite:////work/main/var/bench-activities.sqlite3 \\
+        .venv/bin/python -m bench.activities_scale time --requests 5 --warmup 1
+
+`load` generates, deterministically (`--seed`), a history of 10 years (2016-2025) scaled on `--people`
+(the issue's scale is 200,000): people/40 activities, 4 bench programmes ("bench-act-1" to 4) with yearly
+periods and the eight computed activity indicators each, about 2.5 registrations a person (90 % not
+cancelled, half of them completed) and about 2 attendance rows a registration (1 to 3 sessions an activity,
+attendance taken at 9 sessions in 10, present 85 % of the time). At 200,000 people: 5,000 activities,
+500,000 registrations, about a million attendance rows. Nothing goes through the services (too slow for
+this size, as in bench/results_portfolio.py): people, registrations and attendance are written as plain
+tuples, with COPY on PostgreSQL and one prepared INSERT through executemany elsewhere, in one transaction;
+then ANALYZE. The computed indicators are then filled once (`refresh-computed`), as a deployment has them.
+
+`time` times, through Django's test Client (the whole middleware stack, DEBUG off), anonymous and as a
+platform-wide programme manager ("bench-manager"):
+
+- the reach dashboard (all years, and one year), a country's reach page (the country with most people),
+- the activity list (no filter; one programme's activities sorted by title),
+
+each "cold" (the first request after a write: an attendance row is flipped through the service first,
+untimed) and "warm" (the same request again); an attendance save (POST of one session's sheet with one
+person flipped, as the manager); one programme's indicator refresh (`programme_computed_refresh`, the
+worker's task); and the raw SQL of the same numbers (the dashboard's distinct participants and countries,
+the country's participants, the list's first 25 rows with their counts, one programme's per-period totals
+of people trained). It prints p50 and p95 (nearest rank) in ms, the ratio of each p95 to its raw SQL's p95,
+and the queries of one request. It then checks that every figure of the reach report (headline and every
+cell of every breakdown, for the manager, who sees exact figures) and of the computed "participants trained"
+indicator equals the one computed from the raw rows; it exits non-zero if one differs or a page is not 200.
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import random
+import sys
+import time
+from collections import defaultdict
+
+FIRST_YEAR = 2016
+YEARS = 10
+PROGRAMMES = 4
+PREFIX = "bench-act-"
+ACTIVITY_PREFIX = "bench-a"
+MANAGER = "bench-manager"
+BATCH = 5000
+PASSWORD = "bench-password-not-secret"
+
+WORDS = [
+    "Écoles",
+    "normes",
+    "Évaluation",
+    "conformité",
+    "Métrologie",
+    "qualité",
+    "accréditation",
+    "Énergie",
+    "sécurité",
+    "Zones",
+    "agriculture",
+    "Alimentation",
+    "étiquetage",
+    "Innovation",
+    "numérique",
+    "Öko",
+    "climat",
+    "Écoconception",
+    "eau",
+    "Santé",
+]
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalon.settings")
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        from bench.results_portfolio import ensure_postgres_database
+
+        ensure_postgres_database(url)
+    import django
+
+    django.setup()
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# Loading --------------------------------------------------------------------------------------------------
+
+
+def write_rows(table: str, columns: tuple[str, ...], rows) -> int:
+    """Rows (tuples in `columns` order) -> `table`, with COPY on PostgreSQL, executemany elsewhere."""
+    from django.db import connection
+
+    written = 0
+    batch: list[tuple] = []
+
+    def flush() -> None:
+        nonlocal written
+        if not batch:
+            return
+        if connection.vendor == "postgresql":
+            connection.ensure_connection()
+            with (
+                connection.connection.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+            ):
+                for row in batch:
+                    copy.write_row(row)
+        else:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})", batch
+                )
+        written += len(batch)
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    return written
+
+
+def next_id(model) -> int:
+    from django.db.models import Max
+
+    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+
+
+def reset_sequences(*models) -> None:
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), list(models)):
+            cursor.execute(statement)
+
+
+def delete_history() -> None:
+    """Earlier bench data, in SQL (the ORM's cascade would load every row)."""
+    from django.db import connection, transaction
+
+    from jalon.activities.models import Activity
+    from jalon.results.models import Measurement, Programme, Result, SpanValue
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        ids = list(Activity.objects.filter(code__startswith=ACTIVITY_PREFIX).values_list("pk", flat=True))
+        if ids:
+            log(f"deleting {len(ids)} earlier bench activities and their participants")
+            inner = "SELECT id FROM activities_activity WHERE code LIKE %s"
+            pattern = [f"{ACTIVITY_PREFIX}%"]
+            cursor.execute(
+                "DELETE FROM activities_attendance WHERE registration_id IN (SELECT id FROM activities_registration"
+                f" WHERE activity_id IN ({inner}))",
+                pattern,
+            )
+            cursor.execute(f"DELETE FROM activities_registration WHERE activity_id IN ({inner})", pattern)
+            cursor.execute(f"DELETE FROM activities_activitysession WHERE activity_id IN ({inner})", pattern)
+            for through in ("activities_activity_outputs", "activities_activity_countries"):
+                cursor.execute(f"DELETE FROM {through} WHERE activity_id IN ({inner})", pattern)
+            cursor.execute("DELETE FROM activities_activity WHERE code LIKE %s", pattern)
+        cursor.execute("DELETE FROM organisations_person WHERE email LIKE %s", ["%@bench.invalid"])
+        programmes = Programme.objects.filter(code__startswith=PREFIX)
+        Measurement.objects.filter(indicator__result__programme__in=programmes).delete()
+        SpanValue.objects.filter(indicator__result__programme__in=programmes).delete()
+        Result.objects.filter(programme__in=programmes).delete()
+        programmes.delete()
+
+
+def build_programmes(owner) -> list:
+    from jalon.activities import computations as activity_computations  # noqa: F401 - registers the computations
+    from jalon.results.computations import REGISTRY
+    from jalon.results.models import Cumulation, Indicator, Level, Period, Programme, Result
+
+    keys = sorted(key for key in REGISTRY if key.startswith("activities_"))
+    outputs = []
+    for number in range(1, PROGRAMMES + 1):
+        programme = Programme.objects.create(
+            code=f"{PREFIX}{number}",
+            owner=owner,
+            title={"en": f"Training programme {number}", "fr": f"Programme de formation {number}"},
+            start_date=datetime.date(FIRST_YEAR, 1, 1),
+            end_date=datetime.date(FIRST_YEAR + YEARS - 1, 12, 31),
+            languages=["en", "fr"],
+        )
+        Period.objects.bulk_create(
+            [
+                Period(
+                    programme=programme,
+                    code=str(year),
+                    name={"en": str(year), "fr": str(year)},
+                    start=datetime.date(year, 1, 1),
+                    end=datetime.date(year, 12, 31),
+                )
+                for year in range(FIRST_YEAR, FIRST_YEAR + YEARS)
+            ]
+        )
+        level = Level.objects.create(
+            programme=programme, key="output", name={"en": "Output", "fr": "Produit"}, iati_result_type=1
+        )
+        output = Result.objects.create(
+            programme=programme, level=level, code="OP1", title={"en": "People trained", "fr": "Personnes formées"}
+        )
+        Indicator.objects.bulk_create(
+            [
+                Indicator(
+                    result=output,
+                    code=f"C{k + 1}",
+                    title=REGISTRY[key].title,
+                    measure=REGISTRY[key].measure,
+                    cumulation=Cumulation.NON_CUMULATIVE,
+                    source=Indicator.Source.COMPUTED,
+                    computation=key,
+                    order=k,
+                )
+                for k, key in enumerate(keys)
+            ]
+        )
+        outputs.append(output)
+    return outputs
+
+
+def load(people: int, seed: int, reset: bool) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from bench.results_portfolio import prepare_database
+    from jalon.accounts.models import Role, RoleAssignment
+    from jalon.activities.models import Activity, ActivitySession, Attendance, Registration, title_sort_keys
+    from jalon.activities.reach_cache import reach_changed
+    from jalon.organisations.models import Organisation, Person
+    from jalon.reference.models import Country
+    from jalon.results.models import Programme
+
+    prepare_database(log)
+    if Programme.objects.filter(code__startswith=PREFIX).exists():
+        if not reset:
+            raise SystemExit("a bench history is here already: --reset to rebuild it")
+        delete_history()
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    adapt = connection.ops.adapt_datetimefield_value if connection.vendor == "sqlite" else (lambda value: value)
+    now = timezone.now()
+    stamp = adapt(now)
+    countries = list(Country.objects.order_by("iso3").values_list("pk", flat=True))
+    countries = rng.sample(countries, min(120, len(countries)))
+    organisations = list(
+        Organisation.objects.filter(country__isnull=False).order_by("pk").values_list("pk", "country_id")
+    )
+    owner = Organisation.objects.get(acronym="ISO")
+    n_activities = max(40, people // 40)
+    with transaction.atomic():
+        outputs = build_programmes(owner)
+        log(f"{len(outputs)} programmes with their computed indicators")
+
+        # People: a country of their own for 4 in 5 (weighted: a few countries send many), else their
+        # organisation's.
+        weights = [rng.paretovariate(1.2) for _ in countries]
+        sexes = ["female"] * 40 + ["male"] * 45 + ["other"] + ["undisclosed"] * 4 + [""] * 10
+        functions = ["", "nsb_staff", "regulator", "industry", "academia", "committee_manager", "secretary", "other"]
+        first_person = next_id(Person)
+        person_rows = []
+        for k in range(people):
+            organisation, organisation_country = rng.choice(organisations)
+            own = rng.choices(countries, weights)[0] if rng.random() < 0.8 else None
+            person_rows.append(
+                (
+                    first_person + k,
+                    f"Given{k}",
+                    f"{rng.choice(WORDS)}-{k}",
+                    f"person{k}@bench.invalid",
+                    "",
+                    "",
+                    rng.choice(sexes),
+                    organisation if rng.random() < 0.9 else None,
+                    own,
+                    rng.choice(functions),
+                    None,
+                    stamp,
+                    stamp,
+                )
+            )
+        write_rows(
+            "organisations_person",
+            (
+                "id",
+                "given_name",
+                "family_name",
+                "email",
+                "phone",
+                "job_title",
+                "sex",
+                "organisation_id",
+                "country_id",
+                "function",
+                "anonymised_at",
+                "created_at",
+                "updated_at",
+            ),
+            person_rows,
+        )
+        log(f"{people:,} people")
+
+        types = [value for value, _label in Activity.Type.choices]
+        levels = [value for value, _label in Activity.Level.choices]
+        activities = []
+        for k in range(n_activities):
+            start = datetime.date(FIRST_YEAR, 1, 1) + datetime.timedelta(days=rng.randrange(YEARS * 365))
+            title = f"{rng.choice(WORDS)} {rng.choice(WORDS).lower()} {k}"
+            activities.append(
+                Activity(
+                    code=f"{ACTIVITY_PREFIX}{k:05d}",
+                    title={"en": title, "fr": title},
+                    type=rng.choice(types),
+                    modality=Activity.Modality.IN_PERSON,
+                    level=rng.choice(levels),
+                    start_date=start,
+                    end_date=start + datetime.timedelta(days=rng.randrange(3)),
+                    venue_country_id=rng.choice(countries),
+                    organiser_id=rng.choice(organisations)[0],
+                    status=Activity.Status.CANCELLED if rng.random() < 0.03 else Activity.Status.COMPLETED,
+                    published=rng.random() < 0.95,
+                )
+            )
+        for activity in activities:
+            title_sort_keys(activity)  # bulk_create sends no pre_save signal
+        activities = Activity.objects.bulk_create(activities, batch_size=1000)
+        Outputs = Activity.outputs.through
+        links = []
+        for k, activity in enumerate(activities):
+            links.append(Outputs(activity_id=activity.pk, result_id=outputs[k % PROGRAMMES].pk))
+            if rng.random() < 0.1:
+                links.append(Outputs(activity_id=activity.pk, result_id=outputs[(k + 1) % PROGRAMMES].pk))
+        Outputs.objects.bulk_create(links, batch_size=BATCH)
+        Countries = Activity.countries.through
+        Countries.objects.bulk_create(
+            [Countries(activity_id=a.pk, country_id=a.venue_country_id) for a in activities if a.level == "national"],
+            batch_size=BATCH,
+        )
+        sessions = ActivitySession.objects.bulk_create(
+            [
+                ActivitySession(activity=a, date=a.start_date + datetime.timedelta(days=d), title=f"Day {d + 1}")
+                for a in activities
+                for d in range(rng.choice((1, 2, 2, 3)))
+            ],
+            batch_size=BATCH,
+        )
+        sessions_of = defaultdict(list)
+        for session in sessions:
+            sessions_of[session.activity_id].append(session.pk)
+        log(f"{len(activities):,} activities, {len(sessions):,} sessions")
+
+        # Registrations: 2.5 a person, spread unevenly over the activities; attendance at 9 sessions in 10.
+        n_registrations = int(people * 2.5)
+        sizes = [rng.uniform(0.2, 1.8) for _ in activities]
+        scale = n_registrations / sum(sizes)
+        registration_id = next_id(Registration)
+        registration_rows, attendance_rows = [], []
+        statuses = ["registered"] * 18 + ["waiting", "cancelled"]
+        for activity, size in zip(activities, sizes, strict=True):
+            count = min(people, max(1, round(size * scale)))
+            for person in rng.sample(range(first_person, first_person + people), count):
+                status = rng.choice(statuses)
+                completed = status == "registered" and rng.random() < 0.5
+                tested = rng.random() < 0.3
+                pre = rng.randint(20, 70) if tested else None
+                registration_rows.append(
+                    (
+                        registration_id,
+                        activity.pk,
+                        person,
+                        stamp,
+                        status,
+                        "import",
+                        "",
+                        "",
+                        completed,
+                        activity.end_date if completed else None,
+                        None,
+                        None,
+                        pre,
+                        min(100, pre + rng.randint(-5, 30)) if tested else None,
+                        rng.randint(1, 5) if rng.random() < 0.4 else None,
+                        "",
+                        rng.choice(("yes", "partly", "no")) if rng.random() < 0.2 else "",
+                        "",
+                        None,
+                        stamp,
+                        stamp,
+                        1,
+                    )
+                )
+                for session in sessions_of[activity.pk]:
+                    if rng.random() < 0.9:
+                        attendance_rows.append((registration_id, session, rng.random() < 0.85, stamp))
+                registration_id += 1
+        write_rows(
+            "activities_registration",
+            (
+                "id",
+                "activity_id",
+                "person_id",
+                "registered_at",
+                "status",
+                "source",
+                "import_reference",
+                "language",
+                "completed",
+                "completed_on",
+                "certificate_code",
+                "certificate_issued_at",
+                "pre_test_score",
+                "post_test_score",
+                "satisfaction",
+                "satisfaction_comment",
+                "followup_applied",
+                "followup_comment",
+                "followup_date",
+                "created_at",
+                "updated_at",
+                "version",
+            ),
+            registration_rows,
+        )
+        write_rows(
+            "activities_attendance", ("registration_id", "session_id", "present", "recorded_at"), attendance_rows
+        )
+        log(f"{len(registration_rows):,} registrations, {len(attendance_rows):,} attendance rows")
+        reset_sequences(Person, Registration, Attendance)
+        User = get_user_model()
+        if not User.objects.filter(username=MANAGER).exists():
+            user = User.objects.create_user(username=MANAGER, password=PASSWORD, email="manager@bench.invalid")
+            RoleAssignment.objects.create(user=user, role=Role.PROGRAMME_MANAGER)
+        reach_changed()  # written in bulk, without the models' signals
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    log(f"loaded in {time.perf_counter() - started:.0f} s; filling the computed indicators")
+    refresh_started = time.perf_counter()
+    for code in (f"{PREFIX}{n}" for n in range(1, PROGRAMMES + 1)):
+        call_command("refresh_computed", programme=code, verbosity=0)
+    log(f"computed indicators filled in {time.perf_counter() - refresh_started:.0f} s")
+
+
+# Timing ---------------------------------------------------------------------------------------------------
+
+RAW_REACH = """
+SELECT COUNT(DISTINCT r.person_id), COUNT(DISTINCT COALESCE(p.country_id, o.country_id))
+FROM activities_registration r
+JOIN activities_activity a ON a.id = r.activity_id
+JOIN organisations_person p ON p.id = r.person_id
+LEFT JOIN organisations_organisation o ON o.id = p.organisation_id
+WHERE r.status = 'registered' AND a.status <> 'cancelled' {where}
+AND (r.completed OR EXISTS (SELECT 1 FROM activities_attendance t WHERE t.registration_id = r.id AND t.present))
+"""
+
+RAW_LIST = """
+SELECT a.id, (SELECT COUNT(*) FROM activities_registration r WHERE r.activity_id = a.id AND r.status = 'registered')
+FROM activities_activity a ORDER BY a.start_date DESC, a.code LIMIT 25
+"""
+
+RAW_TRAINED = """
+SELECT p.id, COUNT(DISTINCT r.person_id)
+FROM results_period p
+JOIN activities_activity a ON a.start_date <= p."end" AND a.end_date >= p.start AND a.status <> 'cancelled'
+JOIN activities_registration r ON r.activity_id = a.id AND r.status = 'registered'
+WHERE p.programme_id = %s
+AND a.id IN (SELECT ao.activity_id FROM activities_activity_outputs ao JOIN results_result rr ON rr.id = ao.result_id
+             WHERE rr.programme_id = %s)
+AND (r.completed OR EXISTS (SELECT 1 FROM activities_attendance t WHERE t.registration_id = r.id AND t.present))
+GROUP BY p.id
+"""
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def raw(sql: str, params=()) -> list[tuple]:
+    from django.db import connection
+
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def busiest_country() -> tuple[int, str]:
+    from django.db.models import Count
+
+    from jalon.organisations.models import Person
+    from jalon.reference.models import Country
+
+    row = (
+        Person.objects.filter(email__endswith="@bench.invalid", country__isnull=False)
+        .values("country")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    if row is None:
+        raise SystemExit("no bench history here: run `load` first")
+    country = Country.objects.get(pk=row["country"])
+    return country.pk, country.iso3
+
+
+class Flipper:
+    """An attendance row of a bench session, flipped through the service: a write, as a user would make."""
+
+    def __init__(self, manager):
+        from jalon.activities.models import ActivitySession, Registration
+
+        self.manager = manager
+        self.session = (
+            ActivitySession.objects.filter(activity__code__startswith=ACTIVITY_PREFIX, activity__status="completed")
+            .select_related("activity")
+            .order_by("activity__code", "pk")
+            .first()
+        )
+        self.registrations = list(
+            Registration.objects.filter(activity=self.session.activity, status="registered")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        self.state = True
+
+    def flip(self) -> None:
+        from jalon.activities.services import attendance_record
+
+        self.state = not self.state
+        attendance_record(actor=self.manager, session=self.session, present={self.registrations[0]: self.state})
+
+    def post_data(self) -> dict:
+        """The session's sheet as the form posts it, with the first person flipped."""
+        from jalon.activities.models import Attendance
+
+        present = dict(Attendance.objects.filter(session=self.session).values_list("registration_id", "present"))
+        ticked = [pk for pk in self.registrations if present.get(pk)]
+        first = self.registrations[0]
+        ticked = [pk for pk in ticked if pk != first] if first in ticked else [first, *ticked]
+        return {"present": [str(pk) for pk in ticked]}
+
+
+def time_all(*, requests: int, warmup: int) -> tuple[dict, dict]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from jalon.accounts.models import User
+    from jalon.results.computations import programme_computed_refresh
+    from jalon.results.models import Programme
+
+    manager = User.objects.get(username=MANAGER)
+    country_id, iso3 = busiest_country()
+    programme = Programme.objects.get(code=f"{PREFIX}1")
+    year = FIRST_YEAR + YEARS // 2
+    pages = {
+        "reach dashboard": ("/en/activities/reach/", RAW_REACH.format(where=""), ()),
+        "reach dashboard, one year": (
+            f"/en/activities/reach/?year={year}",
+            RAW_REACH.format(where="AND a.start_date >= %s AND a.start_date <= %s"),
+            (datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
+        ),
+        "country reach page": (
+            f"/en/activities/reach/{iso3}/",
+            RAW_REACH.format(where="AND COALESCE(p.country_id, o.country_id) = %s"),
+            (country_id,),
+        ),
+        "activity list": ("/en/activities/", RAW_LIST, ()),
+        "activity list, programme by title": (f"/en/activities/?programme={programme.code}&sort=title", RAW_LIST, ()),
+    }
+    clients = {"anonymous": Client(), "manager": Client()}
+    clients["manager"].force_login(manager)
+    flipper = Flipper(manager)
+    session = flipper.session
+    save_url = f"/en/activities/{session.activity.code}/sessions/{session.pk}/attendance/"
+    samples: dict[str, list[float]] = defaultdict(list)
+    queries: dict[str, int] = {}
+
+    def timed(name: str, call, counted: bool) -> object:
+        started = time.perf_counter()
+        if counted:
+            with CaptureQueriesContext(connection) as captured:
+                result = call()
+            queries[name] = len(captured)
+        else:
+            result = call()
+        samples[name].append((time.perf_counter() - started) * 1000)
+        return result
+
+    for round_ in range(warmup + requests):
+        counted = round_ == warmup
+        for page, (url, sql, params) in pages.items():
+            for who, client in clients.items():
+                flipper.flip()
+                for state in ("cold", "warm"):
+                    response = timed(f"{page}, {who}, {state}", lambda client=client, url=url: client.get(url), counted)
+                    if response.status_code != 200:
+                        raise SystemExit(f"{url} ({who}): HTTP {response.status_code}")
+            timed(f"{page}: raw SQL", lambda sql=sql, params=params: raw(sql, params), counted)
+        data = flipper.post_data()
+        response = timed("attendance save, manager", lambda data=data: clients["manager"].post(save_url, data), counted)
+        if response.status_code != 302:
+            raise SystemExit(f"attendance save: HTTP {response.status_code}")
+        timed(
+            "indicator refresh, one programme", lambda: programme_computed_refresh(programme_id=programme.pk), counted
+        )
+        timed(
+            "indicator refresh: raw SQL",
+            lambda: raw(RAW_TRAINED, (programme.pk, programme.pk)),
+            counted,
+        )
+        if round_ < warmup:
+            samples.clear()
+        log(f"round {round_ + 1}/{warmup + requests}")
+    return dict(samples), queries
+
+
+def raw_rows() -> list[tuple]:
+    """Every participation the reach figures count, from the raw rows: (person, sex, function, country, type,
+    level, year, organisation if an NSB)."""
+    return raw(
+        """
+        SELECT r.person_id, p.sex, p.function, COALESCE(p.country_id, o.country_id), a.type, a.level, a.start_date,
+               CASE WHEN o.kind = 'nsb' THEN o.id END
+        FROM activities_registration r
+        JOIN activities_activity a ON a.id = r.activity_id
+        JOIN organisations_person p ON p.id = r.person_id
+        LEFT JOIN organisations_organisation o ON o.id = p.organisation_id
+        WHERE r.status = 'registered' AND a.status <> 'cancelled'
+        AND (r.completed OR EXISTS (SELECT 1 FROM activities_attendance t WHERE t.registration_id = r.id
+                                    AND t.present))
+        """
+    )
+
+
+def verify() -> tuple[int, list[str]]:
+    """Every figure of the manager's reach report (all years) and of the indicator "participants trained"
+    against the same figures computed in Python from the raw rows."""
+    from jalon.accounts.models import User
+    from jalon.activities.reach import reach_report
+    from jalon.results.models import Measurement, Programme
+
+    manager = User.objects.get(username=MANAGER)
+    rows = raw_rows()
+    problems: list[str] = []
+    compared = 0
+
+    def distinct_by(index) -> dict:
+        people: dict = defaultdict(set)
+        for row in rows:
+            key = index(row)
+            people[key if key != "" else None].add(row[0])
+        return {key: len(value) for key, value in people.items()}
+
+    expected = {
+        "sex": distinct_by(lambda row: row[1]),
+        "function": distinct_by(lambda row: row[2]),
+        "country": distinct_by(lambda row: row[3]),
+        "type": distinct_by(lambda row: row[4]),
+        "level": distinct_by(lambda row: row[5]),
+        "year": distinct_by(lambda row: (row[6] if isinstance(row[6], datetime.date) else _date(row[6])).year),
+    }
+    nsb = distinct_by(lambda row: row[7])
+    nsb.pop(None, None)
+    expected["nsb"] = nsb
+    report = reach_report(user=manager, dimensions=tuple(expected))
+    if not report.exact:
+        problems.append("the manager does not get exact figures")
+    head = (len({row[0] for row in rows}), len({row[3] for row in rows if row[3] is not None}), len(nsb))
+    got = (report.participants, report.countries, report.nsbs)
+    compared += 3
+    if got != head:
+        problems.append(f"headline: report {got}, raw rows {head}")
+    for dimension, counts in expected.items():
+        cells = {cell.key: cell.value for cell in report.breakdowns[dimension].cells}
+        compared += len(counts)
+        if cells != counts:
+            wrong = {key for key in set(cells) | set(counts) if cells.get(key) != counts.get(key)}
+            problems.append(f"{dimension}: {len(wrong)} cells differ, e.g. {sorted(map(str, wrong))[:3]}")
+    for programme in Programme.objects.filter(code__startswith=PREFIX):
+        stored = dict(
+            Measurement.objects.filter(
+                indicator__result__programme=programme,
+                indicator__computation="activities_participants_trained",
+                dimension_value__isnull=True,
+            ).values_list("period_id", "value")
+        )
+        for period_id, people in raw(RAW_TRAINED, (programme.pk, programme.pk)):
+            compared += 1
+            if stored.get(period_id) != people:
+                problems.append(f"{programme.code} period {period_id}: stored {stored.get(period_id)}, raw {people}")
+    return compared, problems
+
+
+def _date(value) -> datetime.date:
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def scale_of() -> dict:
+    from jalon.activities.models import Activity, Attendance, Registration
+    from jalon.organisations.models import Person
+
+    return {
+        "people": Person.objects.count(),
+        "activities": Activity.objects.count(),
+        "registrations": Registration.objects.count(),
+        "attendance": Attendance.objects.count(),
+    }
+
+
+def report(samples: dict, queries: dict) -> list[dict]:
+    lines = []
+    raws = {name.split(":")[0]: percentile(values, 95) for name, values in samples.items() if name.endswith("raw SQL")}
+    for name, values in samples.items():
+        p95 = percentile(values, 95)
+        base = raws.get(name.split(",")[0]) if not name.endswith("raw SQL") else None
+        if name.startswith("indicator refresh,"):
+            base = raws.get("indicator refresh")
+        lines.append(
+            {
+                "series": name,
+                "p50": round(percentile(values, 50), 1),
+                "p95": round(p95, 1),
+                "ratio": round(p95 / base, 1) if base else None,
+                "queries": queries.get(name),
+            }
+        )
+    return lines
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    loading = commands.add_parser("load", help="generate the history")
+    loading.add_argument("--people", type=int, default=20000)
+    loading.add_argument("--seed", type=int, default=20261205)
+    loading.add_argument("--reset", action="store_true", help="rebuild an existing history")
+    timing = commands.add_parser("time", help="time the pages")
+    timing.add_argument("--requests", type=int, default=5)
+    timing.add_argument("--warmup", type=int, default=1)
+    timing.add_argument("--json", help="also write the figures to this file")
+    timing.add_argument("--no-verify", action="store_true")
+    args = parser.parse_args(argv)
+    setup_django()
+    if args.command == "load":
+        load(args.people, args.seed, args.reset)
+        return
+    from django.db import connection
+
+    import jalon.wsgi  # noqa: F401 - the process as served
+
+    scale = scale_of()
+    log(f"{connection.vendor}: {', '.join(f'{value:,} {name}' for name, value in scale.items())}")
+    samples, queries = time_all(requests=args.requests, warmup=args.warmup)
+    lines = report(samples, queries)
+    print(f"{'series':58} {'p50 ms':>9} {'p95 ms':>9} {'x raw':>7} {'queries':>8}")
+    for line in lines:
+        ratio = "" if line["ratio"] is None else f"{line['ratio']:.1f}"
+        count = "" if line["queries"] is None else str(line["queries"])
+        print(f"{line['series']:58} {line['p50']:9.1f} {line['p95']:9.1f} {ratio:>7} {count:>8}")
+    compared, problems = (0, []) if args.no_verify else verify()
+    if not args.no_verify:
+        print(f"verified {compared:,} figures against the raw rows: {len(problems)} differ")
+        for problem in problems:
+            print(f"  {problem}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump({"database": connection.vendor, "scale": scale, "lines": lines, "problems": problems}, handle)
+    if problems:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Cached reach: the figures of the reach pages kept in Django's cache (settings.CACHES) until what they read
+changes (issue 21: computed from the raw rows, the dashboard took seconds at a million attendance rows).
+
+Correctness rests on `ReachChange`, as the programme pages' on their progress stamp (results/progress_cache.py):
+- every save or deletion of what reach reads (activities, their sessions, outputs and countries, registrations,
+  attendance, people, organisations, countries and their classifications, roles, which decide what a user
+  sees) inserts a row with a new stamp in its transaction (`reach_changed`, connected to the models' signals
+  in apps.ready; bulk writes call it themselves), visible exactly when the data are;
+- the latest stamp is read from the database on every request, before the figures, and is part of every
+  key. An entry holds figures at least as new as the stamp it is stored under: a write makes readers miss.
+
+Keys also carry the language (labels), the filters, the breakdowns asked for, and the viewer: the public
+shares its entries; a signed-in user's are their own (what they may see, and whether exactly, is theirs).
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.utils import translation
+
+from jalon.activities.models import ReachChange
+
+T = TypeVar("T")
+
+TIMEOUT = 24 * 60 * 60
+# Rows older than the last KEPT are deleted now and then (every KEPT-th write): only the latest is read.
+KEPT = 1000
+_MISSING = object()
+
+
+def reach_changed(**kwargs) -> None:
+    """Say that what the reach figures read changed (inside the write's transaction). Signal receivers pass
+    the signal's arguments: ignored, but for `raw` (a fixture or a backup being loaded, which brings its own
+    ReachChange rows: a row inserted here could take the id of one of them)."""
+    if kwargs.get("raw"):
+        return
+    change = ReachChange.objects.create(stamp=uuid.uuid4())
+    if change.pk % KEPT == 0:
+        ReachChange.objects.filter(pk__lt=change.pk - KEPT).delete()
+
+
+def reach_stamp() -> str:
+    found = ReachChange.objects.order_by("-pk").values_list("stamp", flat=True).first()
+    return str(found) if found is not None else "none"
+
+
+def reach_key(user, *parts) -> str:
+    viewer = f"user-{user.pk}" if getattr(user, "is_authenticated", False) else "public"
+    asked = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return ":".join(("jalon-reach", reach_stamp(), translation.get_language() or "", viewer, asked))
+
+
+def reach_cached(user, parts: tuple, build: Callable[[], T]) -> T:
+    """The figures cached for this viewer and these `parts` (filters, breakdowns), or `build()` stored there."""
+    key = reach_key(user, *parts)
+    value = cache.get(key, _MISSING)
+    if value is not _MISSING:
+        return value
+    value = build()
+    cache.set(key, value, TIMEOUT)
+    return value
