@@ -178,6 +178,7 @@ register(
         sources=SOURCE,
         compute=participants_trained,
         additive=False,
+        counts_people=True,
     )
 )
 

@@ -86,6 +86,9 @@ class Computation:
     # (programme, Period or Span): typed loosely so that computations typed over a Period register as before.
     compute: Callable[[Programme, Any], list[Part]]
     additive: bool = True
+    # Whether its values count people: small ones are then hidden from readers who may not see the people
+    # (activities.smallgroups, applied by the tracking table and its exports).
+    counts_people: bool = False
 
     def t(self, field: str) -> str:
         from jalon.lib.multilingual import text_in
