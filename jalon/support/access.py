@@ -131,7 +131,14 @@ def support_candidate_choices(user, *, scheme: str | None = None) -> QuerySet[Pe
 
 # Fetchers: the application a page acts on, or the refusal -------------------------------------------------------
 
-SPONSORSHIP_RELATED = ("programme", "organisation__country", "person", "committee", "meeting__committee", "currency")
+SPONSORSHIP_RELATED = (
+    "programme",
+    "organisation__country__region",
+    "person",
+    "committee",
+    "meeting__committee",
+    "currency",
+)
 FELLOWSHIP_RELATED = ("programme", "organisation", "country__region", "person", "meeting__committee", "currency")
 
 
