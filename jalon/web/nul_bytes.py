@@ -8,6 +8,7 @@ the request is refused before any view: in the path, the query string, a form's 
 import re
 
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -37,9 +38,20 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if carries_nul(request):
-            message = _("The request contains a NUL character, which no text may hold.")
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message, "code": "nul_character"}, status=400)
-            return render(request, "web/400.html", {"message": message}, status=400)
+        try:
+            refused = carries_nul(request)
+        except MultiPartParserError:
+            # A form that cannot be read: refused here as the API and the pages would refuse it (400), the
+            # API in JSON.
+            return self._refuse(request, _("The form data cannot be read."), "parse_error")
+        if refused:
+            return self._refuse(
+                request, _("The request contains a NUL character, which no text may hold."), "nul_character"
+            )
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, message: str, code: str):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message, "code": code}, status=400)
+        return render(request, "web/400.html", {"message": message}, status=400)

@@ -78,3 +78,9 @@ def test_a_nul_in_a_path_a_form_or_a_json_body_is_refused(client_as, users):
         "/api/v1/organisations/", json.dumps({"name": {"en": "x\\u0000"}}), content_type="application/json"
     )
     assert text.status_code != 400 or "nul_character" not in text.content.decode()
+
+
+def test_a_form_that_cannot_be_read_is_a_400_in_json_on_the_api(client_as):
+    client = client_as("manager")
+    broken = client.generic("POST", "/api/v1/organisations/", b"--x\r\nnot a part", content_type="multipart/form-data")
+    assert broken.status_code == 400 and broken.json()["code"] == "parse_error"  # no boundary
