@@ -189,9 +189,9 @@ ONE_EXAMPLE = settings(EXAMPLES, max_examples=1)
 
 @pytest.mark.parametrize("role", [None, "focal", "contributor", "viewer"])
 def test_writes_as_other_roles_find_no_server_error(api, role):
-    """The bounded run's writes as anonymous, a focal point, a contributor and a viewer: one seeded example per write
-    operation (their reads are checked above, every GET for every role). Most are refused (401, 403, 404):
-    a refusal too must answer in JSON as the schema says, and nothing may fail on the server."""
+    """The bounded run's writes as anonymous, a focal point, a contributor and a viewer: one seeded example
+    per write operation (their reads are checked above, every GET for every role). Most are refused (401,
+    403, 404): a refusal too must answer in JSON as the schema says, and nothing may fail on the server."""
     schema, tokens = api
     failures = []
     answered: Counter = Counter()
