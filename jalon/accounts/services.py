@@ -1,16 +1,11 @@
 """Writes to accounts: users and their roles."""
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import ORGANISATION_ROLES, AuditEntry, Role, RoleAssignment, User
-
-if TYPE_CHECKING:  # accounts imports no other app at run time (docs/architecture.md)
-    from jalon.organisations.models import Organisation
 
 
 @transaction.atomic
@@ -42,10 +37,12 @@ def user_create(
 
 @transaction.atomic
 def role_assign(
-    *, actor, user: User, role: str, organisation: "Organisation | None" = None, programme=None
+    *, actor, user: User, role: str, organisation: models.Model | None = None, programme=None
 ) -> RoleAssignment:
     """Give `user` a role: for an organisation (focal point, contributor), for one programme (manager,
-    viewer), or platform-wide when neither is given."""
+    viewer), or platform-wide when neither is given. `organisation` is an organisations.Organisation, named
+    by RoleAssignment's foreign key only: accounts, below organisations, imports nothing of it, not even
+    for types (docs/architecture.md)."""
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if role in ORGANISATION_ROLES and organisation is None:

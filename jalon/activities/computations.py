@@ -185,6 +185,7 @@ register(
         compute=participants_trained,
         additive=False,
         total=lambda programme, period: Part(Decimal(trained_people(programme, period).count())),
+        counts_people=True,
     )
 )
 

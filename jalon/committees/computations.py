@@ -222,6 +222,7 @@ register(
         measure=Measure.COUNT,
         sources=frozenset({"committees", "support"}),
         compute=_sponsored_attendance,
+        counts_people=True,
     )
 )
 register(

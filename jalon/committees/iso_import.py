@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -193,12 +193,16 @@ def _optional_int(value: str | None) -> int | None:
     return int(text) if text else None
 
 
-def _multilingual(raw: dict, column: str) -> dict:
-    texts = {language: html_to_text(raw.get(f"{column}.{language}") or "") for language in ("en", "fr")}
-    return {language: text for language, text in texts.items() if text}
+def _multilingual(raw: dict, column: str, texts: bool = True) -> dict:
+    if not texts:
+        return {}
+    converted = {language: html_to_text(raw.get(f"{column}.{language}") or "") for language in ("en", "fr")}
+    return {language: text for language, text in converted.items() if text}
 
 
-def _parse_row(line: int, raw: dict) -> Row:
+def _parse_row(line: int, raw: dict, texts: bool = True) -> Row:
+    """A row of the file; without `texts`, its titles and scopes are left empty (the passes that compare
+    memberships and secretariats need no text, and converting scopes from HTML is the costly part)."""
     reference = (raw.get("reference") or "").strip()
     if not reference:
         raise ValueError(_("the reference is empty"))
@@ -212,8 +216,8 @@ def _parse_row(line: int, raw: dict) -> Row:
         iso_id=int((raw.get("id") or "").strip()),
         reference=reference[:100],
         status=STATUSES[status],
-        title=_multilingual(raw, "title"),
-        scope=_multilingual(raw, "scope"),
+        title=_multilingual(raw, "title", texts),
+        scope=_multilingual(raw, "scope", texts),
         secretariat=(secretariat_id, (raw.get("secretariat.acronym") or "").strip()) if secretariat_id else None,
         creation_date=datetime.date.fromisoformat(created[:10]) if created else None,
         parent_iso_id=_optional_int(raw.get("parentId")),
@@ -327,10 +331,37 @@ def _record_count(binary: IO[bytes]) -> int | None:
         return None
 
 
-def parse_file(source: Source, *, progress: Progress | None = None) -> list[Row]:
-    """Read and check the whole file (streamed row by row); any problem raises a ValidationError that says
-    what is wrong (FileProblems: each bad row), before anything is written. A file cut short (an interrupted
-    download) is refused as such."""
+class ParsedFile:
+    """A checked file, read again row by row each time the import goes through it: an import never holds
+    every row at once (a 300,000-row file of titles and scopes would take gigabytes), only compact maps of
+    ids. `len()` is its number of committees."""
+
+    def __init__(self, source: Source, count: int):
+        self.source = source
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Row]:
+        return self.rows()
+
+    def rows(self, *, texts: bool = True) -> Iterator[Row]:
+        csv.field_size_limit(FIELD_SIZE_LIMIT)
+        with _opened(self.source) as binary, _text(binary) as text:
+            reader = csv.DictReader(text, strict=True)
+            for raw in reader:
+                yield _parse_row(reader.line_num, raw, texts)
+
+    def batches(self, *, texts: bool = True) -> Iterator[list[Row]]:
+        """The rows in lists of `batch_size()`: each list is compared with the database in a few statements."""
+        return chunks(self.rows(texts=texts))
+
+
+def parse_file(source: Source, *, progress: Progress | None = None) -> ParsedFile:
+    """Read and check the whole file (streamed row by row, nothing kept but the ids seen); any problem raises
+    a ValidationError that says what is wrong (FileProblems: each bad row), before anything is written. A
+    file cut short (an interrupted download) is refused as such."""
     csv.field_size_limit(FIELD_SIZE_LIMIT)
     try:
         with _opened(source) as binary:
@@ -338,7 +369,8 @@ def parse_file(source: Source, *, progress: Progress | None = None) -> list[Row]
             if progress is not None:
                 progress.step(_("Reading and checking the rows"), total=_record_count(binary))
             with _text(binary) as text:
-                return _parse(text, ends_with_newline=ends_with_newline, progress=progress)
+                count = _parse(text, ends_with_newline=ends_with_newline, progress=progress)
+        return ParsedFile(source, count)
     except UnicodeDecodeError as exc:
         raise ValidationError(
             _("The file is not UTF-8 text (byte %(position)d): expected the ISO Open Data committee CSV.")
@@ -348,8 +380,9 @@ def parse_file(source: Source, *, progress: Progress | None = None) -> list[Row]
         raise ValidationError(_("The file cannot be read: %(error)s") % {"error": exc.strerror or exc}) from exc
 
 
-def _parse(text: io.TextIOWrapper, *, ends_with_newline: bool, progress: Progress | None) -> list[Row]:
-    rows: list[Row] = []
+def _parse(text: io.TextIOWrapper, *, ends_with_newline: bool, progress: Progress | None) -> int:
+    """The checking pass: how many committees the file holds, or the problems found."""
+    rows = 0
     problems: list[dict] = []
     seen: set[int] = set()
     reader = csv.DictReader(text, strict=True)
@@ -376,7 +409,7 @@ def _parse(text: io.TextIOWrapper, *, ends_with_newline: bool, progress: Progres
                 problems.append(_problem(line, "", _("wrong number of fields")))
                 continue
             try:
-                row = _parse_row(line, raw)
+                row = _parse_row(line, raw, texts=False)
             except (ValueError, TypeError) as exc:
                 problems.append(_problem(line, raw.get("reference") or "", str(exc)))
                 continue
@@ -386,7 +419,7 @@ def _parse(text: io.TextIOWrapper, *, ends_with_newline: bool, progress: Progres
                 )
                 continue
             seen.add(row.iso_id)
-            rows.append(row)
+            rows += 1
     except csv.Error as exc:
         # In strict mode the csv module says so when the file ends inside a quoted field.
         if "end of data" in str(exc):
@@ -482,8 +515,12 @@ def _latest_run_id() -> int | None:
 
 def _preview(importer: "_Importer", run: ImportRun, *, sha256: str, compared_with: int | None) -> dict:
     """The changes of a dry run, committee by committee (read before its transaction is undone)."""
-    references = {committee.pk: committee.reference for committee in importer.by_iso.values()}
-    references.update(importer.gone_references)
+    named = importer.created_ids | {event.committee_id for event in importer.events}
+    references = {
+        pk: reference
+        for batch in chunks(named)
+        for pk, reference in Committee.objects.filter(pk__in=batch).values_list("pk", "reference")
+    }
     organisation_ids = {event.organisation_id for event in importer.events if event.organisation_id} | {
         event.previous_organisation_id for event in importer.events if event.previous_organisation_id
     }
@@ -545,7 +582,11 @@ def import_result(run: ImportRun) -> dict:
 
 
 class _Importer:
-    def __init__(self, *, rows: list[Row], as_of: datetime.date, run: ImportRun, baseline: bool):
+    """Writes a file's differences with the database. It goes through the file several times, a batch of rows
+    at a time (ParsedFile.batches), and keeps only ids between passes: the committees' primary keys, parents
+    and secretariats by ISO id, and the changes a preview lists."""
+
+    def __init__(self, *, rows: ParsedFile, as_of: datetime.date, run: ImportRun, baseline: bool):
         self.rows = rows
         self.as_of = as_of
         self.run = run
@@ -556,6 +597,10 @@ class _Importer:
             Organisation.objects.filter(iso_member_id__isnull=False).values_list("iso_member_id", "pk")
         )
         self.events: list[ParticipationEvent] = []
+        # The file's committees: primary key, and the secretariat the file gives, by ISO id.
+        self.pk_of: dict[int, int] = {}
+        self.secretariat_of: dict[int, int | None] = {}
+        self.old_secretariat: dict[int, int | None] = {}
         # What a preview lists (read by `_preview`).
         self.created_ids: set[int] = set()
         self.status_changes: list[tuple[str, str, str]] = []
@@ -585,22 +630,28 @@ class _Importer:
 
     # Committees -------------------------------------------------------------------------------------------
 
-    def committees(self) -> dict[int, Committee]:
-        """Create and update the file's committees; returns them by ISO id, each with `_old_secretariat`."""
-        by_iso = {committee.iso_id: committee for committee in Committee.objects.filter(iso_id__isnull=False)}
+    def committees(self) -> None:
+        """Create and update the file's committees, a batch of rows at a time."""
         # Committees first entered by hand (no ISO id yet) are adopted by reference rather than duplicated.
         by_reference = {
             (committee.body, committee.reference): committee
             for committee in Committee.objects.filter(iso_id__isnull=True, study_period="")
         }
+        parents: dict[int, int | None] = {}
+        for batch in self.rows.batches():
+            parents.update(self._committees_batch(batch, by_reference))
+        self._parents(parents)
+
+    def _committees_batch(self, batch: list[Row], by_reference: dict) -> dict[int, int | None]:
+        """Write one batch of the file's committees; returns their recorded parents by primary key."""
         now = timezone.now()
-        statuses = {committee.pk: committee.status for committee in by_iso.values()}
-        statuses.update({committee.pk: committee.status for committee in by_reference.values()})
+        ids = [row.iso_id for row in batch]
+        by_iso = {committee.iso_id: committee for committee in Committee.objects.filter(iso_id__in=ids)}
         created, updated = [], []
-        self.old_secretariat: dict[int, int | None] = {}
         fields = ["body", "kind", "reference", "title", "scope", "status", "creation_date", "sort_key"]
-        for row in self.rows:
+        for row in batch:
             body, kind = classify(row.reference)
+            secretariat_id = self.organisation(*row.secretariat) if row.secretariat else None
             values = {
                 "body": body,
                 "kind": kind,
@@ -610,15 +661,13 @@ class _Importer:
                 "status": row.status,
                 "creation_date": row.creation_date,
                 "sort_key": row.sort_key,
-                "secretariat_id": self.organisation(*row.secretariat) if row.secretariat else None,
+                "secretariat_id": secretariat_id,
             }
+            self.secretariat_of[row.iso_id] = secretariat_id
             committee = by_iso.get(row.iso_id) or by_reference.get((body, row.reference))
             if committee is None:
-                committee = Committee(iso_id=row.iso_id, source=SOURCE_NOTE, last_import=self.run, **values)
-                created.append(committee)
-                by_iso[row.iso_id] = committee
+                created.append(Committee(iso_id=row.iso_id, source=SOURCE_NOTE, last_import=self.run, **values))
                 continue
-            by_iso[row.iso_id] = committee
             self.old_secretariat[row.iso_id] = committee.secretariat_id
             reinstated = committee.status == Committee.Status.DISBANDED
             if (
@@ -626,6 +675,8 @@ class _Importer:
                 or reinstated
                 or any(getattr(committee, name) != value for name, value in values.items())
             ):
+                if committee.status != row.status:
+                    self.status_changes.append((committee.reference, committee.status, row.status))
                 for name, value in values.items():
                     setattr(committee, name, value)
                 committee.iso_id = row.iso_id
@@ -640,50 +691,44 @@ class _Importer:
             [*fields, "secretariat", "iso_id", "disbanded_on", "version", "updated_at", "last_import"],
             batch_size=rows_per_statement(2 * 15 + 1, 200),
         )
-        self.status_changes = [
-            (committee.reference, statuses[committee.pk], committee.status)
-            for committee in updated
-            if committee.pk in statuses and statuses[committee.pk] != committee.status
-        ]
         self.counts["committees_created"] += len(created)
         self.counts["committees_updated"] += len(updated)
         # Primary keys of the created rows, whatever the database returns from a bulk insert.
-        pks = {
-            iso_id: pk
-            for batch in chunks(row.iso_id for row in self.rows)
-            for iso_id, pk in Committee.objects.filter(iso_id__in=batch).values_list("iso_id", "pk")
-            if iso_id is not None
-        }
-        for iso_id, committee in by_iso.items():
-            if iso_id in pks:
-                committee.pk = committee.id = pks[iso_id]
-        self.created_ids = {committee.pk for committee in created}
-        if not self.baseline:
-            for committee in created:
-                self.event(committee.pk, ParticipationEvent.Kind.COMMITTEE_CREATED)
-        self.by_iso = {iso_id: by_iso[iso_id] for iso_id in pks}
-        self._parents()
-        return self.by_iso
+        parents: dict[int, int | None] = {}
+        for iso_id, pk, parent_id in Committee.objects.filter(iso_id__in=ids).values_list("iso_id", "pk", "parent_id"):
+            if iso_id is not None:
+                self.pk_of[iso_id] = pk
+                parents[pk] = parent_id
+        for committee in created:
+            pk = self.pk_of[cast(int, committee.iso_id)]
+            self.created_ids.add(pk)
+            if not self.baseline:
+                self.event(pk, ParticipationEvent.Kind.COMMITTEE_CREATED)
+        return parents
 
-    def _parents(self) -> None:
-        changed = []
-        for row in self.rows:
-            committee = self.by_iso[row.iso_id]
-            parent = self.by_iso.get(row.parent_iso_id) if row.parent_iso_id else None
-            parent_id = parent.pk if parent else None
-            if committee.parent_id != parent_id:
-                committee.parent_id = parent_id
-                changed.append(committee)
-        Committee.objects.bulk_update(changed, ["parent"], batch_size=rows_per_statement(3, 500))
+    def _parents(self, recorded: dict[int, int | None]) -> None:
+        """Each committee's parent, once every committee of the file has its primary key."""
+        for batch in self.rows.batches(texts=False):
+            changed = []
+            for row in batch:
+                pk = self.pk_of[row.iso_id]
+                parent_id = self.pk_of.get(row.parent_iso_id) if row.parent_iso_id else None
+                if recorded.get(pk) != parent_id:
+                    changed.append(Committee(pk=pk, parent_id=parent_id))
+            Committee.objects.bulk_update(changed, ["parent"], batch_size=rows_per_statement(3, 500))
 
     def disband_missing(self, *, confirmed: bool = False) -> None:
-        recorded = Committee.objects.filter(iso_id__isnull=False).exclude(status=Committee.Status.DISBANDED)
+        recorded = (
+            Committee.objects.filter(iso_id__isnull=False)
+            .exclude(status=Committee.Status.DISBANDED)
+            .only("pk", "iso_id", "reference", "status", "version")
+        )
         # Compared in Python, not with `exclude(iso_id__in=<every id of the file>)`: one parameter per row.
         count = 0
         gone = []
         for committee in recorded.iterator(chunk_size=batch_size()):
             count += 1
-            if committee.iso_id not in self.by_iso:
+            if committee.iso_id not in self.pk_of:
                 gone.append(committee)
         self.large_change = None
         if len(gone) > MASS_DISBAND_MIN and len(gone) * MASS_DISBAND_SHARE > count:
@@ -723,16 +768,17 @@ class _Importer:
         return closed + queryset.filter(start_date__gt=self.as_of).update(end_date=F("start_date"))
 
     def memberships(self) -> None:
-        committee_ids = [committee.pk for committee in self.by_iso.values()]
+        """The file's members and organisations in liaison against the open memberships, a batch of committees
+        at a time (a committee's memberships are all in its batch)."""
+        for batch in self.rows.batches(texts=False):
+            self._memberships_batch(batch)
+
+    def _memberships_batch(self, batch: list[Row]) -> None:
         members: dict[tuple[int, int], tuple[int, str]] = {}
         liaisons: dict[tuple[int, int], tuple[int, str]] = {}
-        open_rows = (
-            row
-            for ids in chunks(committee_ids)
-            for row in CommitteeMembership.objects.filter(committee_id__in=ids, until__isnull=True).values_list(
-                "pk", "committee_id", "member_id", "liaison_iso_id", "status", "liaison_name"
-            )
-        )
+        open_rows = CommitteeMembership.objects.filter(
+            committee_id__in=[self.pk_of[row.iso_id] for row in batch], until__isnull=True
+        ).values_list("pk", "committee_id", "member_id", "liaison_iso_id", "status", "liaison_name")
         for pk, committee_id, member_id, liaison_id, status, liaison_name in open_rows:
             if member_id is not None:
                 members[(committee_id, member_id)] = (pk, status)
@@ -743,8 +789,8 @@ class _Importer:
         to_close: list[int] = []
         renamed: list[CommitteeMembership] = []
         kinds = ParticipationEvent.Kind
-        for row in self.rows:
-            committee_id = self.by_iso[row.iso_id].pk
+        for row in batch:
+            committee_id = self.pk_of[row.iso_id]
             wanted: dict[int, str] = {}
             for iso_id, acronym in row.p_members:
                 if (organisation_id := self.organisation(iso_id, acronym)) is not None:
@@ -809,44 +855,43 @@ class _Importer:
 
     def committee_liaisons(self) -> None:
         through = Committee.liaison_committees.through
-        ids = [committee.pk for committee in self.by_iso.values()]
-        current = {
-            pair
-            for batch in chunks(ids)
-            for pair in through.objects.filter(from_committee_id__in=batch).values_list(
-                "from_committee_id", "to_committee_id"
+        for batch in self.rows.batches(texts=False):
+            current = set(
+                through.objects.filter(from_committee_id__in=[self.pk_of[row.iso_id] for row in batch]).values_list(
+                    "from_committee_id", "to_committee_id"
+                )
             )
-        }
-        wanted = set()
-        for row in self.rows:
-            source = self.by_iso[row.iso_id].pk
-            for iso_id in row.committee_liaisons:
-                liaison = self.by_iso.get(iso_id)
-                if liaison is not None and liaison.pk != source:
-                    wanted.add((source, liaison.pk))
-        for source, target in current - wanted:
-            through.objects.filter(from_committee_id=source, to_committee_id=target).delete()
-        through.objects.bulk_create(
-            [through(from_committee_id=source, to_committee_id=target) for source, target in wanted - current],
-            batch_size=rows_per_statement(3),
-        )
+            wanted = set()
+            for row in batch:
+                source = self.pk_of[row.iso_id]
+                for iso_id in row.committee_liaisons:
+                    liaison = self.pk_of.get(iso_id)
+                    if liaison is not None and liaison != source:
+                        wanted.add((source, liaison))
+            for source, target in current - wanted:
+                through.objects.filter(from_committee_id=source, to_committee_id=target).delete()
+            through.objects.bulk_create(
+                [through(from_committee_id=source, to_committee_id=target) for source, target in wanted - current],
+                batch_size=rows_per_statement(3),
+            )
 
     def secretariats(self) -> None:
-        committee_ids = [committee.pk for committee in self.by_iso.values()]
+        for batch in self.rows.batches(texts=False):
+            self._secretariats_batch(batch)
+
+    def _secretariats_batch(self, batch: list[Row]) -> None:
         open_roles: dict[int, list[tuple[int, int]]] = {}
-        held_rows = (
-            row
-            for ids in chunks(committee_ids)
-            for row in LeadershipRole.objects.filter(
-                committee_id__in=ids, role=LeadershipRole.Role.SECRETARIAT, end_date=None
-            ).values_list("pk", "committee_id", "organisation_id")
-        )
+        held_rows = LeadershipRole.objects.filter(
+            committee_id__in=[self.pk_of[row.iso_id] for row in batch],
+            role=LeadershipRole.Role.SECRETARIAT,
+            end_date=None,
+        ).values_list("pk", "committee_id", "organisation_id")
         for pk, committee_id, organisation_id in held_rows:
             open_roles.setdefault(committee_id, []).append((pk, organisation_id))
         to_open, to_close = [], []
-        for row in self.rows:
-            committee = self.by_iso[row.iso_id]
-            wanted = committee.secretariat_id
+        for row in batch:
+            committee_id = self.pk_of[row.iso_id]
+            wanted = self.secretariat_of[row.iso_id]
             if row.iso_id in self.old_secretariat and self.old_secretariat[row.iso_id] != wanted and not self.baseline:
                 note = (
                     ""
@@ -855,26 +900,26 @@ class _Importer:
                     % {"acronym": row.secretariat[1] if row.secretariat else "-"}
                 )
                 self.event(
-                    committee.pk,
+                    committee_id,
                     ParticipationEvent.Kind.SECRETARIAT_MOVED,
                     wanted,
                     self.old_secretariat[row.iso_id],
                     note,
                 )
-            held = open_roles.get(committee.pk, [])
+            held = open_roles.get(committee_id, [])
             to_close += [pk for pk, organisation_id in held if organisation_id != wanted]
             if wanted and all(organisation_id != wanted for _pk, organisation_id in held):
                 to_open.append(
                     LeadershipRole(
-                        committee_id=committee.pk,
+                        committee_id=committee_id,
                         role=LeadershipRole.Role.SECRETARIAT,
                         organisation_id=wanted,
                         start_date=None if self.baseline else self.as_of,
                         import_run=self.run,
                     )
                 )
-        for batch in chunks(to_close):
-            self._close_roles(LeadershipRole.objects.filter(pk__in=batch))
+        for ids in chunks(to_close):
+            self._close_roles(LeadershipRole.objects.filter(pk__in=ids))
         LeadershipRole.objects.bulk_create(to_open, batch_size=rows_per_statement(12))
 
 
@@ -904,7 +949,7 @@ def _summary(importer: "_Importer", *, baseline: bool, rows: int) -> dict:
 
 
 def _apply(
-    rows: list[Row],
+    rows: ParsedFile,
     *,
     as_of: datetime.date,
     actor,

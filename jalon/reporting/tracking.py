@@ -3,7 +3,7 @@ progress per cell. One table feeds the page, the CSV and the XLSX, so they alway
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -11,11 +11,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from jalon.activities.smallgroups import complement_small, is_small, min_group_size
 from jalon.interop.tabular import safe_cell
 from jalon.lib.multilingual import text_in
+from jalon.results.computations import REGISTRY
 from jalon.results.models import DimensionValue, Narrative, Period, Programme
 from jalon.results.progress import STATUS_LABELS
 from jalon.results.selectors import (
+    Cell,
     IndicatorProgress,
     indicators_disaggregated_by,
     programme_narratives,
@@ -24,11 +27,28 @@ from jalon.results.selectors import (
 
 
 @dataclass
+class HiddenCell(Cell):
+    """A period's figure hidden by the small-group rule: no actual, and no progress (progress times the
+    target gives the actual back)."""
+
+    hidden: bool = True
+
+
+@dataclass
+class HiddenOverall(IndicatorProgress):
+    """An indicator whose whole-programme figure is hidden by the small-group rule."""
+
+    overall_hidden: bool = True
+
+
+@dataclass
 class TrackingTable:
     programme: Programme
     periods: list[Period]
     rows: list[IndicatorProgress]
     dimension_value: DimensionValue | None
+    # The small-group threshold when some figure was hidden (the page says so), else None.
+    hidden_threshold: int | None = field(default=None)
     # (indicator id, period id) -> what the M&E officer wrote of that indicator in that period.
     narratives: dict[tuple[int, int], Narrative] = field(default_factory=dict)
 
@@ -45,8 +65,10 @@ class TrackingTable:
 
 
 def tracking_table(
-    *, programme: Programme, level: str = "", dimension_value: DimensionValue | None = None
+    *, programme: Programme, level: str = "", dimension_value: DimensionValue | None = None, exact: bool = True
 ) -> TrackingTable:
+    """The table; `exact` False for a reader who may not see the people counted (not of the programme's
+    team): figures of computed indicators that count people then follow the small-group rule."""
     filters = {"dimension_value": dimension_value} if dimension_value else None
     report = programme_progress(programme=programme, measurement_filters=filters)
     # Filtered by a disaggregation: only the indicators disaggregated by its dimension (one query).
@@ -58,13 +80,64 @@ def tracking_table(
         for item in report.for_result(result)
         if disaggregated is None or item.indicator.pk in disaggregated
     ]
-    return TrackingTable(
+    table = TrackingTable(
         programme=programme,
         periods=report.periods,
         rows=rows,
         dimension_value=dimension_value,
         narratives=programme_narratives(programme),
     )
+    if not exact and any(_counts_people(item) for item in rows):
+        # The same figure without the disaggregation, to refuse a difference that names a small group
+        # ("10 trained, 8 of them women").
+        wide = programme_progress(programme=programme).indicators if dimension_value else None
+        table.rows = [_small_groups_hidden(item, wide.get(item.indicator.pk) if wide else None) for item in rows]
+        if any(
+            isinstance(item, HiddenOverall) or any(isinstance(c, HiddenCell) for c in item.cells) for item in table.rows
+        ):
+            table.hidden_threshold = min_group_size()
+    return table
+
+
+def _counts_people(item: IndicatorProgress) -> bool:
+    computation = REGISTRY.get(item.indicator.computation)
+    return computation is not None and computation.counts_people
+
+
+def _hidden(actual, wide_actual) -> bool:
+    return is_small(actual) or complement_small(actual, wide_actual)
+
+
+def _as(cls, record, **changes):
+    return cls(**{f.name: getattr(record, f.name) for f in fields(record)} | changes)
+
+
+def _small_groups_hidden(item: IndicatorProgress, wide: IndicatorProgress | None) -> IndicatorProgress:
+    """The indicator's row with its small figures hidden: a small count, or one whose difference from the
+    same figure without the disaggregation filter (`wide`) is small."""
+    if not _counts_people(item):
+        return item
+    wide_cells = {cell.period.pk: cell.actual for cell in wide.cells} if wide else {}
+    cells = [
+        _as(HiddenCell, cell, actual=None, progress=None)
+        if _hidden(cell.actual, wide_cells.get(cell.period.pk))
+        else cell
+        for cell in item.cells
+    ]
+    by_period = {cell.period.pk: cell for cell in cells}
+    changes = {
+        "cells": cells,
+        "latest": by_period.get(item.latest.period.pk) if item.latest else None,
+    }
+    latest_hidden = isinstance(changes["latest"], HiddenCell)
+    if _hidden(item.actual, wide.actual if wide else None):
+        changes |= {"actual": None, "overall_progress": None}
+        if item.headline == "overall" or latest_hidden:
+            changes["progress"] = None
+        return _as(HiddenOverall, item, **changes)
+    if latest_hidden and item.headline == "latest":
+        changes["progress"] = None
+    return _as(type(item), item, **changes)
 
 
 def _plain(value: Decimal | None) -> str:
@@ -123,6 +196,10 @@ def _percent(value: Decimal | None) -> str:
     return _plain(value * 100 if value is not None else None)
 
 
+def _actual(value: Decimal | None, hidden: bool) -> str:
+    return _("not shown") if hidden else _plain(value)
+
+
 # Result code, level, indicator code, title: what people typed, before the figures.
 TEXT_COLUMNS = 4
 # The columns before the periods', and each period's (milestone, actual, progress, status, narrative).
@@ -140,7 +217,7 @@ def _lines(table: TrackingTable):
             text_in(indicator.title),
             _plain(item.baseline),
             _target(item.target, item.target_relative_percent, item.target_pending),
-            _plain(item.actual),
+            _actual(item.actual, isinstance(item, HiddenOverall)),
             _percent(item.overall_progress),
             str(STATUS_LABELS[item.overall_status]),
             safe_cell(str(item.latest.period)) if item.latest else "",
@@ -150,7 +227,7 @@ def _lines(table: TrackingTable):
         for period, cell in zip(table.periods, item.cells, strict=True):
             line += [
                 _target(cell.target, cell.relative_percent, cell.pending),
-                _plain(cell.actual),
+                _actual(cell.actual, isinstance(cell, HiddenCell)),
                 _percent(cell.progress),
                 str(STATUS_LABELS[cell.status]),
                 safe_cell(narrative_text(table.narratives.get((indicator.pk, period.pk)))),

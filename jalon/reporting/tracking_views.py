@@ -26,9 +26,13 @@ def tracking(request, code: str, fmt: str = "html"):
     form = TrackingFilterForm(request.GET or None, programme=programme)
     filters = valid_filters(form)
     level, dimension_value = filters.get("level", ""), filters.get("disaggregation")
+    # The programme's team sees exact figures; others see people counts under the small-group rule.
+    audience = progress_audience(request.user, programme)
 
     def table():
-        return tracking_table(programme=programme, level=level, dimension_value=dimension_value)
+        return tracking_table(
+            programme=programme, level=level, dimension_value=dimension_value, exact=audience == "manage"
+        )
 
     def html():
         context = {"table": table(), "status_labels": STATUS_LABELS}
@@ -46,7 +50,7 @@ def tracking(request, code: str, fmt: str = "html"):
         f"tracking-{fmt}",
         level or "-",
         dimension_value.pk if dimension_value else "-",
-        progress_audience(request.user, programme),
+        audience,
     )
     content = progress_cached(key, build)
     if fmt in CONTENT_TYPES:

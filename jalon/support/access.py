@@ -131,7 +131,14 @@ def support_candidate_choices(user, *, scheme: str | None = None) -> QuerySet[Pe
 
 # Fetchers: the application a page acts on, or the refusal -------------------------------------------------------
 
-SPONSORSHIP_RELATED = ("programme", "organisation__country", "person", "committee", "meeting__committee", "currency")
+SPONSORSHIP_RELATED = (
+    "programme",
+    "organisation__country__region",
+    "person",
+    "committee",
+    "meeting__committee",
+    "currency",
+)
 FELLOWSHIP_RELATED = ("programme", "organisation", "country__region", "person", "meeting__committee", "currency")
 
 
@@ -156,3 +163,14 @@ def access_sponsorship(user, pk, *, manage: bool = False) -> Sponsorship:
 def access_fellowship(user, pk, *, manage: bool = False) -> Fellowship:
     """A fellowship request the user may see (404 otherwise); `manage`: a draft the user may edit."""
     return _application(user, Fellowship.objects.select_related(*FELLOWSHIP_RELATED, "reviewer"), pk, manage)
+
+
+def award_notified_users(application):
+    """The users told of an application's decision and of its report due: the applicant organisation's focal
+    points, and whoever filed it (a contributor, say), with an e-mail address."""
+    from django.contrib.auth import get_user_model
+
+    condition = Q(roles__role=Role.FOCAL_POINT, roles__organisation_id=application.organisation_id)
+    if application.created_by_id:
+        condition |= Q(pk=application.created_by_id)
+    return get_user_model().objects.filter(condition, is_active=True).exclude(email="").distinct().order_by("pk")

@@ -22,4 +22,9 @@ class SupportConfig(AppConfig):
         register(Link("support:application_list", _("Support"), 60, visible=support_can_list))
 
         # Registers the eligibility rule kinds (rule_kinds.KINDS), which the models read to name and check a rule.
+        # The worker reminds sponsored delegates of their reports due (support.mail), every minute, once each.
+        from jalon.jobs.queue import recovery_register
         from jalon.support import rules  # noqa: F401
+        from jalon.support.mail import report_reminders_send
+
+        recovery_register("support_report_reminders", report_reminders_send)

@@ -245,6 +245,8 @@ class Sponsorship(Award):
     report_text = models.TextField(_("report"), blank=True)
     report_file = models.FileField(_("report file"), upload_to="support/reports/%Y/", blank=True)
     report_submitted_at = models.DateTimeField(_("report submitted"), null=True, blank=True)
+    # When the reminder that the report is due went (support.mail): never twice.
+    report_reminded_at = models.DateTimeField(_("report reminder sent"), null=True, blank=True, editable=False)
 
     scheme = Scheme.ISO_SPONSORSHIP
 

@@ -299,3 +299,110 @@ def _actual_or_estimated():
         + Coalesce("actual_allowance", "estimated_allowance")
         + Coalesce("actual_other", "estimated_other")
     )
+
+
+# Ranking criteria for sponsorship reviewers -----------------------------------------------------------------
+
+
+@dataclass
+class SponsorshipRanking:
+    """What the programme team weighs when ISO sponsorship applications outnumber the budget, for one
+    application, computed from the records: the budget left for its programme and year; how many awards its
+    member already has that year (the quota is a rule) and whether the candidate was ever sponsored (first
+    participations first); the member's written contributions to the committee (active participation);
+    the awards so far that year by sex and in the member's region (balance)."""
+
+    budget: Decimal | None = None
+    budget_currency: str = ""
+    awarded_cost: Decimal = ZERO
+    member_awards_year: int = 0
+    candidate_awards: int = 0
+    contributions_committee: int = 0
+    awards_total: int = 0
+    awards_by_sex: dict = field(default_factory=dict)
+    awards_in_region: int = 0
+    region_name: str = ""
+    candidate_sex: str = ""
+
+    @property
+    def budget_remaining(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.awarded_cost
+
+    @property
+    def women_awarded(self) -> int:
+        return self.awards_by_sex.get(Person.Sex.FEMALE, 0)
+
+    @property
+    def candidate_sex_label(self) -> str:
+        return str(Person.Sex(self.candidate_sex).label) if self.candidate_sex in Person.Sex.values else ""
+
+
+def sponsorship_ranking(sponsorships: list[Sponsorship]) -> dict[int, SponsorshipRanking]:
+    """Ranking criteria per application (SponsorshipRanking), the year being its meeting's. Five queries
+    whatever the number of applications (each application's organisation, country and meeting loaded)."""
+    if not sponsorships:
+        return {}
+    programmes = {s.programme_id for s in sponsorships}
+    years = {s.meeting.start_date.year for s in sponsorships}
+    budgets = {
+        (b.programme_id, b.year, b.currency_id): b.amount
+        for b in SupportBudget.objects.filter(
+            programme_id__in=programmes, year__in=years, scheme=Scheme.ISO_SPONSORSHIP
+        )
+    }
+    awarded = Sponsorship.objects.filter(
+        programme_id__in=programmes, meeting__start_date__year__in=years, status__in=SPONSORSHIP_AWARDED
+    ).annotate(year=ExtractYear("meeting__start_date"))
+    spent = {
+        (row["programme_id"], row["year"], row["currency_id"]): row["cost"]
+        for row in awarded.values("programme_id", "year", "currency_id").annotate(
+            cost=Sum(_actual_or_estimated(), output_field=MONEY)
+        )
+    }
+    by_sex: dict = defaultdict(dict)
+    by_region: dict = defaultdict(dict)
+    by_member: dict = defaultdict(int)
+    rows = awarded.values(
+        "programme_id", "year", "person__sex", "organisation_id", "organisation__country__region_id"
+    ).annotate(n=Count("pk"))
+    for row in rows:
+        key = (row["programme_id"], row["year"])
+        sex = row["person__sex"] or ""
+        by_sex[key][sex] = by_sex[key].get(sex, 0) + row["n"]
+        region = row["organisation__country__region_id"]
+        by_region[key][region] = by_region[key].get(region, 0) + row["n"]
+        by_member[(*key, row["organisation_id"])] += row["n"]
+    candidates = dict(
+        Sponsorship.objects.filter(person_id__in={s.person_id for s in sponsorships}, status__in=SPONSORSHIP_AWARDED)
+        .values("person_id")
+        .annotate(n=Count("pk"))
+        .values_list("person_id", "n")
+    )
+    contributions = {
+        (row["meeting__committee_id"], row["organisation_id"]): row["n"]
+        for row in Contribution.objects.filter(
+            meeting__committee_id__in={s.committee_id for s in sponsorships},
+            organisation_id__in={s.organisation_id for s in sponsorships},
+        )
+        .values("meeting__committee_id", "organisation_id")
+        .annotate(n=Count("pk"))
+    }
+    rankings = {}
+    for s in sponsorships:
+        key = (s.programme_id, s.meeting.start_date.year)
+        sexes = by_sex.get(key, {})
+        region = s.organisation.country.region if s.organisation.country else None
+        rankings[s.pk] = SponsorshipRanking(
+            budget=budgets.get((*key, s.currency_id)),
+            budget_currency=s.currency.code,
+            awarded_cost=spent.get((*key, s.currency_id)) or ZERO,
+            member_awards_year=by_member.get((*key, s.organisation_id), 0),
+            candidate_awards=candidates.get(s.person_id, 0),
+            contributions_committee=contributions.get((s.committee_id, s.organisation_id), 0),
+            awards_total=sum(sexes.values()),
+            awards_by_sex=sexes,
+            awards_in_region=by_region.get(key, {}).get(region.pk if region else None, 0),
+            region_name=str(region.name) if region else "",
+            candidate_sex=s.person.sex,
+        )
+    return rankings

@@ -7,6 +7,7 @@ the check (a refusing failure refuses the application with the rules as reasons)
 (data may have changed since the check: another award may have filled a quota)."""
 
 import datetime
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +21,7 @@ from jalon.committees import services as committee_services
 from jalon.committees.models import Committee, Meeting, MeetingDelegate
 from jalon.organisations.models import Organisation, Person
 from jalon.results.computations import computed_schedule_refresh
-from jalon.support import access
+from jalon.support import access, mail
 from jalon.support.models import (
     FELLOWSHIP_AWARDED,
     SPONSORSHIP_AWARDED,
@@ -140,6 +141,11 @@ def _author(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def _decision_notify(current: Application) -> None:
+    """The candidate and the applicant's focal points are told of the decision once it is committed."""
+    transaction.on_commit(partial(mail.decision_send, type(current), current.pk))
+
+
 def _evaluate_and_store(current):
     evaluation = evaluate(current)
     current.rule_results, current.evaluated_at = evaluation.as_json(), timezone.now()
@@ -244,6 +250,7 @@ def sponsorship_check(*, actor, sponsorship: Sponsorship, version: int | None = 
         current.status = Sponsorship.Status.CHECKED
     else:
         current.status, current.decided_at = Sponsorship.Status.REFUSED, timezone.now()
+        _decision_notify(current)
     return versioned_save(current, actor=actor, before=before)
 
 
@@ -263,6 +270,7 @@ def sponsorship_approve(*, actor, sponsorship: Sponsorship, note: str = "", vers
     current.status, current.decided_at, current.reviewer = Sponsorship.Status.APPROVED, timezone.now(), actor
     current.review_note = note.strip()
     current.delegate = _delegate_sponsored(actor=actor, application=current)
+    _decision_notify(current)
     return versioned_save(current, actor=actor, before=before)
 
 
@@ -279,6 +287,7 @@ def sponsorship_refuse(*, actor, sponsorship: Sponsorship, reasons: str, version
     before = snapshot(current)
     current.status, current.decided_at, current.reviewer = Sponsorship.Status.REFUSED, timezone.now(), actor
     current.refusal_reasons = reasons.strip()
+    _decision_notify(current)
     return versioned_save(current, actor=actor, before=before)
 
 
@@ -444,6 +453,7 @@ def fellowship_approve(*, actor, fellowship: Fellowship, note: str = "", version
     current.status, current.decided_at, current.reviewer = Fellowship.Status.APPROVED, timezone.now(), actor
     current.review_note = note.strip()
     _delegate_sponsored(actor=actor, application=current)
+    _decision_notify(current)
     return versioned_save(current, actor=actor, before=before)
 
 
@@ -458,6 +468,7 @@ def fellowship_refuse(*, actor, fellowship: Fellowship, reasons: str, version: i
     before = snapshot(current)
     current.status, current.decided_at, current.reviewer = Fellowship.Status.REFUSED, timezone.now(), actor
     current.refusal_reasons = reasons.strip()
+    _decision_notify(current)
     return versioned_save(current, actor=actor, before=before)
 
 

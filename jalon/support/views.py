@@ -345,7 +345,7 @@ def _queue_context(request, form: forms.Form, page, sort, rows: list) -> dict:
 
 @login_required
 def review_queue(request):
-    """Sponsorship applications for the programme team, oldest first."""
+    """Sponsorship applications for the programme team, oldest first, with the criteria they are ranked by."""
     form, page, sort = _queue(
         request,
         statuses=Sponsorship.Status.choices,
@@ -358,7 +358,9 @@ def review_queue(request):
         },
         default="submitted",
     )
-    rows = [(application, stored_evaluation(application)) for application in page.object_list]
+    applications = list(page.object_list)
+    rankings = selectors.sponsorship_ranking(applications)
+    rows = [(application, stored_evaluation(application), rankings[application.pk]) for application in applications]
     return render(request, "support/review_queue.html", _queue_context(request, form, page, sort, rows))
 
 

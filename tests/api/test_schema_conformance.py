@@ -7,7 +7,8 @@ schemathesis, and:
   error and with a body valid against the schema (nullable fields, pagination declared where there is
   some and only there);
 - a bounded schemathesis run over every operation, writes included, as the programme team: a few seeded
-  examples each, no server error, every response conforming.
+  examples each, no server error, every response conforming; and one seeded example of every write as
+  anonymous, a focal point, a contributor and a viewer (a few seconds each).
 
 Schemathesis validates a response body against the operation's schema for its status code with jsonschema
 (OpenAPI 3.0's `nullable` understood); the calls go through the whole Django stack (WSGI).
@@ -181,3 +182,36 @@ def test_a_bounded_schemathesis_run_over_every_operation_finds_no_server_error(a
     # Not only refusals: reads went through. Generated write bodies seldom name records that exist (ids
     # differ between databases and orders), so accepted writes are not required; every answer was checked.
     assert answered[("GET", 2)] >= 40, answered
+
+
+ONE_EXAMPLE = settings(EXAMPLES, max_examples=1)
+
+
+@pytest.mark.parametrize("role", [None, "focal", "contributor", "viewer"])
+def test_writes_as_other_roles_find_no_server_error(api, role):
+    """The bounded run's writes as anonymous, a focal point, a contributor and a viewer: one seeded example
+    per write operation (their reads are checked above, every GET for every role). Most are refused (401,
+    403, 404): a refusal too must answer in JSON as the schema says, and nothing may fail on the server."""
+    schema, tokens = api
+    failures = []
+    answered: Counter = Counter()
+    with no_limits():
+        for operation in _operations(schema):
+            if operation.method.upper() == "GET":
+                continue
+
+            @ONE_EXAMPLE
+            @given(case=operation.as_strategy())
+            def run(case):
+                response = case.call(headers=tokens[role])
+                answered[response.status_code // 100] += 1
+                case.validate_response(response, checks=CHECKS)
+
+            try:
+                run()
+            except (Exception, BaseExceptionGroup) as exc:
+                failures.append(f"{operation.method.upper()} {operation.path}: {_short(exc)}")
+    assert not failures, "\n\n".join(failures)
+    assert sum(answered.values()) >= 20, answered
+    if role is None:
+        assert answered[2] == 0, answered  # an anonymous visitor writes nothing

@@ -98,3 +98,79 @@ def test_relative_targets_read_as_such_everywhere_and_baseline_notes_show_withou
     assert (api["periods"][1]["target_relative_percent"], api["periods"][1]["target"]) == ("50.0000", None)
     # Rounded, never cut: 94.89 % reads 95 %.
     assert percent(Decimal("0.9489")) == "95 %"
+
+
+def _computed(demo, indicator, value, *, dimension_value=None):
+    from jalon.results import services
+    from jalon.results.models import Measurement
+
+    measurement = services.measurement_create(
+        actor=None,
+        indicator=indicator,
+        period=demo.current,
+        computed=True,
+        value=Decimal(value),
+        dimension_value=dimension_value,
+    )
+    Measurement.objects.filter(pk=measurement.pk).update(status=Measurement.Status.APPROVED)
+
+
+def _csv_row(client, url, code):
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    return dict(zip(rows[0], next(line for line in rows if line[2] == code), strict=True))
+
+
+def test_small_counts_of_people_are_not_shown_to_readers_outside_the_team(demo, client_as):
+    """Issue 11 item 3: the tracking table, its CSV and its XLSX apply the small-group rule to computed
+    indicators that count people (3 people trained), as the activity pages do; the programme's team sees
+    the figure; an indicator that counts no people (3 standards bodies reached) is shown to all."""
+    from jalon.results.models import Dimension, DimensionValue, Indicator
+
+    sex = Dimension.objects.create(programme=demo.programme, kind=Dimension.Kind.SEX, code="sex", name={"en": "Sex"})
+    women = DimensionValue.objects.create(dimension=sex, code="f", name={"en": "Women", "fr": "Femmes"})
+    trained = indicator_build(
+        demo,
+        "P1",
+        milestones=(None, "10"),
+        source=Indicator.Source.COMPUTED,
+        computation="activities_participants_trained",
+    )
+    trained.dimensions.add(sex)
+    _computed(demo, trained, 3)
+    sponsored = indicator_build(
+        demo,
+        "P2",
+        milestones=(None, "10"),
+        source=Indicator.Source.COMPUTED,
+        computation="activities_participants_trained",
+    )
+    sponsored.dimensions.add(sex)
+    _computed(demo, sponsored, 12)
+    _computed(demo, sponsored, 9, dimension_value=women)  # 12 trained, 9 women: 3 men
+    counted_elsewhere = indicator_build(
+        demo, "T1", milestones=(None, "10"), source=Indicator.Source.COMPUTED, computation="activities_nsbs_reached"
+    )
+    _computed(demo, counted_elsewhere, 3)
+
+    csv_url = reverse("results:tracking_csv", kwargs={"code": "demo"})
+    current = "En cours · Valeur atteinte"
+    for role in (None, "viewer", "focal"):
+        client = client_as(role)
+        row = _csv_row(client, csv_url, "P1")
+        assert row[current] == "non affiché" and row["Valeur atteinte"] == "non affiché"
+        assert row["En cours · Progression (%)"] == "" and row["Progression par rapport à la cible globale (%)"] == ""
+        assert _csv_row(client, csv_url, "T1")[current] == "3"
+        assert _csv_row(client, csv_url, "P2")[current] == "12"
+        # Women only: 9 of 12 would give the 3 men away.
+        assert _csv_row(client, f"{csv_url}?disaggregation={women.pk}", "P2")[current] == "non affiché"
+        page = client.get(reverse("results:tracking", kwargs={"code": "demo"})).content.decode()
+        assert "non affiché" in page
+        sheet = load_workbook(
+            io.BytesIO(client.get(reverse("results:tracking_xlsx", kwargs={"code": "demo"})).content)
+        ).worksheets[0]
+        line = next(r for r in sheet.iter_rows() if r[2].value == "P1")
+        assert line[6].value == "non affiché"
+
+    team = client_as("manager")
+    assert _csv_row(team, csv_url, "P1")[current] == "3"
+    assert _csv_row(team, f"{csv_url}?disaggregation={women.pk}", "P2")[current] == "9"

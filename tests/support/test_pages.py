@@ -14,6 +14,7 @@ from jalon.organisations.models import Person
 from jalon.support import services
 from jalon.support.models import Fellowship, Scheme, Sponsorship, SupportBudget
 from jalon.support.rules import evaluate
+from jalon.support.selectors import sponsorship_ranking
 from tests.support.conftest import fellowship_fields, sponsorship_fields
 from tests.test_weight_budget import CACHED_PAGE_BUDGET, FIRST_VISIT_BUDGET, page_weight
 
@@ -235,6 +236,38 @@ def test_the_fellowship_review_shows_the_ranking_criteria_from_the_records(clien
     assert "Western Africa" in page or "Africa" in page
 
 
+def test_the_sponsorship_review_shows_the_iso_ranking_criteria_from_the_records(client_as, world, users, nsb):
+    """Issue 19: ISO sponsorships are ranked by criteria computed from the records, as ITU fellowships are:
+    budget left, the member's awards this year, the candidate's earlier sponsorships, the member's
+    contributions to the committee, women among the awards, awards in the region."""
+    manager = users["manager"]
+    SupportBudget.objects.create(
+        programme=world.iso_programme,
+        scheme=Scheme.ISO_SPONSORSHIP,
+        year=world.meeting.start_date.year,
+        currency=world.chf,
+        amount=Decimal("10000"),
+    )
+    awarded = services.sponsorship_create(actor=users["focal"], **sponsorship_fields(world))
+    for step in (services.sponsorship_submit, services.sponsorship_check, services.sponsorship_approve):
+        awarded = step(actor=manager, sponsorship=awarded)
+    waiting = services.sponsorship_create(actor=users["focal"], **sponsorship_fields(world, person=world.other_expert))
+    services.sponsorship_submit(actor=users["focal"], sponsorship=waiting)
+    Contribution.objects.create(
+        meeting=world.meeting, organisation=nsb, title="Comments", submitted_on=world.meeting.start_date
+    )
+    client = client_as("manager")
+    response = client.get(url("support:review_queue"))
+    ((application, _evaluation, ranking),) = response.context["rows"]
+    assert application.pk == waiting.pk
+    assert ranking.budget_remaining == Decimal("10000") - awarded.estimated_total
+    assert (ranking.member_awards_year, ranking.candidate_awards, ranking.contributions_committee) == (1, 0, 1)
+    assert (ranking.women_awarded, ranking.awards_total, ranking.awards_in_region) == (1, 1, 1)
+    assert sponsorship_ranking([awarded])[awarded.pk].candidate_awards == 1
+    page = response.content.decode()
+    assert "Africa" in page and "1 / 1" in page
+
+
 def test_the_costs_page_sums_awards_per_currency(client_as, world, make_sponsorship, users):
     sponsorship = make_sponsorship()
     for step in (services.sponsorship_submit, services.sponsorship_check, services.sponsorship_approve):
@@ -292,7 +325,7 @@ def test_lists_cost_a_fixed_number_of_queries(client_as, world, users, count, dj
     many_fellowships(world, users, count)
     client = client_as("manager")
     pages = {
-        url("support:review_queue"): 7,
+        url("support:review_queue"): 12,  # 7, and the ranking criteria's 5
         url("support:application_list"): 5,
         url("support:application_list") + "?kind=fellowships": 5,
         url("support:fellowship_review"): 11,
