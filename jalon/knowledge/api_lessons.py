@@ -30,7 +30,7 @@ MAX_TEXT = 20000
 class KnowledgeLessonSerializer(serializers.ModelSerializer):
     title = MultilingualField(required_text=True, max_length=300)
     description = MultilingualField(required_text=True, max_length=MAX_TEXT)
-    context = MultilingualField(required=False, max_length=MAX_TEXT)
+    preconditions = MultilingualField(required=False, max_length=MAX_TEXT)
     targeted_users = MultilingualField(required=False, max_length=MAX_TEXT)
     challenges = MultilingualField(required=False, max_length=MAX_TEXT)
     success_factors = MultilingualField(required=False, max_length=MAX_TEXT)

@@ -54,7 +54,7 @@ def _lessons(actor) -> None:
                 "Les projets dont les indicateurs avaient été convenus avec les mandants tripartites en ont rendu "
                 "compte ; ceux conçus par le bureau seul les ont révisés deux fois.",
             ),
-            context=_text(
+            preconditions=_text(
                 "Technical cooperation projects of two years or more.",
                 "Projets de coopération technique de deux ans ou plus.",
             ),

@@ -29,7 +29,7 @@ class LessonForm(MultilingualForm):
     kind = forms.ChoiceField(label=gettext_lazy("Type"), choices=Lesson.Kind.choices)
     title = MultilingualField(label=gettext_lazy("Title"), required=True, max_length=300)
     description = MultilingualField(label=gettext_lazy("Description"), required=True, multiline=True)
-    context = MultilingualField(label=gettext_lazy("Context and preconditions"), multiline=True)
+    preconditions = MultilingualField(label=gettext_lazy("Context and preconditions"), multiline=True)
     targeted_users = MultilingualField(label=gettext_lazy("Who should use it"), multiline=True)
     challenges = MultilingualField(label=gettext_lazy("Challenges and causal factors"), multiline=True)
     success_factors = MultilingualField(label=gettext_lazy("Success factors"), multiline=True)

@@ -17,7 +17,7 @@ from jalon.web.files import upload_validate
 from jalon.web.forms import ChoiceOfModel, ChoicesOfModel, MultilingualField, MultilingualForm, date_field
 
 
-def _words(text: str) -> list[str]:
+def _words(text: str | None) -> list[str]:
     return [word.strip() for word in (text or "").split(";") if word.strip()]
 
 
@@ -80,12 +80,15 @@ class ResourceForm(MultilingualForm):
 
 
 class ResourceFileForm(forms.Form):
-    language = ChoiceOfModel(label=gettext_lazy("Language"), queryset=Language.objects.none(), to_field_name="code")
+    # Chosen by its code (en, fr...), not by an id.
+    language = forms.ModelChoiceField(
+        label=gettext_lazy("Language"), queryset=Language.objects.none(), to_field_name="code"
+    )
     file = forms.FileField(label=gettext_lazy("File"), validators=[upload_validate])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].queryset = Language.objects.order_by("code")  # type: ignore[attr-defined]
+        self.fields["language"].queryset = Language.objects.order_by("code")
 
 
 class ResourceFilterForm(forms.Form):
@@ -107,4 +110,4 @@ class DownloadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.order_by("iso3")  # type: ignore[attr-defined]
+        self.fields["country"].queryset = Country.objects.order_by("iso3")

@@ -54,10 +54,10 @@ class ProductForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["manufacturer"].queryset = Organisation.objects.order_by("acronym", "pk")  # type: ignore[attr-defined]
-        self.fields["country"].queryset = Country.objects.order_by("iso3")  # type: ignore[attr-defined]
-        self.fields["technologies"].queryset = Technology.objects.order_by("pk")  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = access.product_organisation_choices(user).order_by("acronym")  # type: ignore[attr-defined]
+        self.fields["manufacturer"].queryset = Organisation.objects.order_by("acronym", "pk")
+        self.fields["country"].queryset = Country.objects.order_by("iso3")
+        self.fields["technologies"].queryset = Technology.objects.order_by("pk")
+        self.fields["organisation"].queryset = access.product_organisation_choices(user).order_by("acronym")
         if not access.knowledge_is_team(user):
             self.fields["organisation"].required = True
 
@@ -75,7 +75,7 @@ class LaboratoryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.order_by("iso3")  # type: ignore[attr-defined]
+        self.fields["country"].queryset = Country.objects.order_by("iso3")
 
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in LABORATORY_FIELDS}
@@ -98,8 +98,8 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = access.product_choices(user).order_by("model", "pk")  # type: ignore[attr-defined]
-        self.fields["laboratory"].queryset = access.laboratory_choices().order_by("name", "pk")  # type: ignore[attr-defined]
+        self.fields["product"].queryset = access.product_choices(user).order_by("model", "pk")
+        self.fields["laboratory"].queryset = access.laboratory_choices().order_by("name", "pk")
 
     def values(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in CLAIM_FIELDS}

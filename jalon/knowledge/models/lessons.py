@@ -43,7 +43,7 @@ class Lesson(VersionedModel):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.LESSON)
     title = MultilingualField(_("title"), required=True, max_length=300)
     description = MultilingualField(_("description"), required=True)
-    context = MultilingualField(_("context and preconditions"))
+    preconditions = MultilingualField(_("context and preconditions"))
     targeted_users = MultilingualField(_("who should use it"))
     challenges = MultilingualField(_("challenges and causal factors"))
     success_factors = MultilingualField(_("success factors"))

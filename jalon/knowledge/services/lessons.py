@@ -18,7 +18,7 @@ LESSON_FIELDS = (
     "kind",
     "title",
     "description",
-    "context",
+    "preconditions",
     "targeted_users",
     "challenges",
     "success_factors",
@@ -36,7 +36,7 @@ LESSON_FIELDS = (
 )
 LESSON_RELATIONS = ("countries", "results")
 # The record each kind of source names (an evaluation and an imported file are named by their reference).
-SOURCE_RECORD = {
+SOURCE_RECORD: dict[str, str] = {
     Lesson.Source.ACTIVITY: "source_activity",
     Lesson.Source.TWINNING: "source_arrangement",
     Lesson.Source.ASSESSMENT: "source_assessment",
