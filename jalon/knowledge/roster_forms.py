@@ -79,7 +79,10 @@ class CompetencyForm(forms.Form):
 
 
 class LanguageForm(forms.Form):
-    language = ChoiceOfModel(label=gettext_lazy("Language"), queryset=Language.objects.all(), to_field_name="code")
+    # By code ("fr"), as people and the API name languages: a plain model choice, not an id.
+    language = forms.ModelChoiceField(
+        label=gettext_lazy("Language"), queryset=Language.objects.order_by("code"), to_field_name="code"
+    )
     level = forms.ChoiceField(label=gettext_lazy("CEFR level"), choices=Cefr.choices)
 
 
