@@ -21,6 +21,14 @@ class KnowledgeConfig(AppConfig):
 
         computations_library.register_all()
 
+        # Lessons, resources and claims in the shared search (each write indexes its record again).
+        from jalon.jobs.queue import recovery_register
+        from jalon.knowledge import library_search, search
+
+        for kind in library_search.KINDS:
+            search.register(kind)
+        recovery_register("knowledge_claims_expired", library_search.claims_expired_unindex)
+
         from jalon.knowledge.demo_library import knowledge_library_demo_build
         from jalon.web.demo import register_step
 
@@ -34,3 +42,20 @@ class KnowledgeConfig(AppConfig):
         register_link(Link("knowledge:lesson_list", _("Lessons"), 70))
         register_link(Link("knowledge:resource_list", _("Library"), 71))
         register_link(Link("knowledge:product_list", _("Conforming products"), 72))
+        # The Q&A forum and the expert roster: what they index, their indicators, the stale-profile reminders.
+        from jalon.jobs.queue import recovery_register
+        from jalon.knowledge import (
+            computations,  # noqa: F401
+            forum_search,
+            roster_search,
+            search,
+        )
+        from jalon.knowledge.roster_services import roster_stale_remind
+
+        search.register(forum_search.KIND)
+        search.register(roster_search.KIND)
+        recovery_register("knowledge_roster_reminders", roster_stale_remind)
+
+        from jalon.web.navigation import Link, register
+
+        register(Link("knowledge:thread_list", _("Questions and answers"), 75))

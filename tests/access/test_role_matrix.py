@@ -31,6 +31,7 @@ from tests.access import (
     matrix_finance,
     matrix_gap,
     matrix_jobs,
+    matrix_knowledge,
     matrix_knowledge_library,
     matrix_support,
     matrix_tokens,
@@ -985,6 +986,7 @@ ALL_CASES = [
     *matrix_finance.CASES,
     *matrix_assessments.CASES,
     *matrix_knowledge_library.CASES,
+    *matrix_knowledge.CASES,
 ]
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
+from jalon.knowledge import search
 from jalon.knowledge.access import lessons as access
 from jalon.knowledge.models import Lesson, LessonCitation
 from jalon.results.computations import computed_schedule_refresh
@@ -96,6 +97,7 @@ def lesson_create(*, actor, is_demo: bool = False, **fields) -> Lesson:
     for name, values in relations.items():
         getattr(lesson, name).set(values)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=lesson)
+    search.index("lesson", lesson)
     return lesson
 
 
@@ -118,6 +120,7 @@ def lesson_update(*, actor, lesson: Lesson, version: int | None = None, **fields
         relations=relations,
         current=current,
     )
+    search.index("lesson", saved)
     if current.status != Lesson.Status.DRAFT:
         _refresh()
     return saved
@@ -133,6 +136,7 @@ def _move(*, actor, lesson: Lesson, version: int | None, start: tuple, status: s
     current.status = status
     setattr(current, date_field, timezone.localdate())
     saved = versioned_save(current, actor=actor, before=before)
+    search.index("lesson", saved)
     _refresh()
     return saved
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
+from jalon.knowledge import search
 from jalon.knowledge.access import library as access
 from jalon.knowledge.models import DownloadCount, Resource, ResourceFile
 from jalon.results.computations import computed_schedule_refresh
@@ -92,6 +93,7 @@ def resource_create(*, actor, is_demo: bool = False, **fields) -> Resource:
     for name, values in relations.items():
         getattr(resource, name).set(values)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=resource)
+    search.index("resource", resource)
     return resource
 
 
@@ -113,6 +115,7 @@ def resource_update(*, actor, resource: Resource, version: int | None = None, **
         relations=relations,
         current=current,
     )
+    search.index("resource", saved)
     return saved
 
 
@@ -129,6 +132,7 @@ def resource_publish(*, actor, resource: Resource, version: int | None = None) -
     before = snapshot(current)
     current.status = Resource.Status.PUBLISHED
     saved = versioned_save(current, actor=actor, before=before)
+    search.index("resource", saved)
     computed_schedule_refresh(source="knowledge")
     return saved
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save
+from jalon.knowledge import search
 from jalon.knowledge.access import products as access
 from jalon.knowledge.models import ConformityClaim, Product, Technology, TechnologyStandard, TestLaboratory
 from jalon.results.computations import computed_schedule_refresh
@@ -133,6 +134,7 @@ def claim_submit(*, actor, is_demo: bool = False, **fields) -> ConformityClaim:
         claim.evidence.save(evidence.name, evidence, save=False)
     claim.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=claim)
+    search.index("claim", claim)
     return claim
 
 
@@ -162,5 +164,6 @@ def claim_step(*, actor, claim: ConformityClaim, step: str, version: int | None 
     elif target == S.PUBLISHED:
         current.published_on = today
     saved = versioned_save(current, actor=actor, before=before)
+    search.index("claim", saved)
     _refresh()
     return saved
