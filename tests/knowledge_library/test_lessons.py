@@ -108,7 +108,7 @@ def test_only_a_validated_lesson_is_cited_and_only_by_who_writes_the_proposal(il
     proposal = _proposal(users, ilo, [outcome_2])
     with pytest.raises(ValidationError) as refused:
         services.lesson_cite(actor=users["manager"], lesson=draft, proposal=proposal, how_applied="x")
-    assert "validated" in str(refused.value)
+    assert list(refused.value.message_dict) == ["lesson"]
     lesson = services.lesson_validate(actor=users["manager"], lesson=draft)
     with pytest.raises(PermissionDenied):
         services.lesson_cite(actor=users["viewer"], lesson=lesson, proposal=proposal, how_applied="x")

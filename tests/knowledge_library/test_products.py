@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
+from jalon.gap.computed import COMPUTED, Window
 from jalon.knowledge.models import ConformityClaim
 from jalon.knowledge.selectors.products import laboratories_accredited_or_recognised, products_with_live_claims
 from jalon.knowledge.services import products as services
@@ -71,7 +72,7 @@ def test_a_conformity_claim_cannot_be_published_without_evidence(users, product,
     claim = services.claim_step(actor=users["manager"], claim=claim, step="check")
     with pytest.raises(ValidationError) as refused:
         services.claim_step(actor=users["manager"], claim=claim, step="publish")
-    assert "without evidence" in str(refused.value)
+    assert list(refused.value.message_dict) == ["evidence"]
     assert ConformityClaim.objects.get(pk=claim.pk).status == "checked"
     # Nor through the API, nor by any write that skips the service: the database refuses it too.
     response = client_as("manager").post(f"/api/v1/knowledge-claims/{claim.pk}/publish/", {})
@@ -175,3 +176,11 @@ def test_the_products_indicator_counts_claims_in_force_at_the_period_s_end(users
     ConformityClaim.objects.filter(pk=claim.pk).update(valid_until=period.end - datetime.timedelta(days=1))
     indicator_refresh(indicator=indicator)
     assert indicator.measurements.get(dimension_value=None, period=period).value == Decimal(0)
+
+
+def test_the_gap_index_reads_the_recognised_laboratories_per_country(users, laboratory, kenya):
+    services.laboratory_record(actor=users["manager"], name="Unaccredited lab", country=kenya)
+    computed = COMPUTED["laboratories_recognised"]
+    window = Window.ending(TODAY, 365)
+    assert computed.values(window, None) == {kenya.pk: 1.0}
+    assert [lab.name for lab in computed.records(window, kenya.pk, None)] == ["Nairobi Telecom Lab"]

@@ -48,9 +48,13 @@ def products_with_live_claims(*, day: datetime.date, countries: QuerySet[Country
     return Product.objects.filter(Exists(live), country__in=countries.values("pk")).count()
 
 
+def laboratories_recognised() -> QuerySet[TestLaboratory]:
+    """Laboratories accredited by an ILAC signatory (with a number) or recognised by ITU (the gap index's
+    conformity-assessment pillar reads them per country)."""
+    accredited = Q(ilac_signatory=True) & ~Q(accreditation_body="") & ~Q(accreditation_number="")
+    return TestLaboratory.objects.filter(accredited | Q(itu_recognised=True))
+
+
 def laboratories_accredited_or_recognised(*, countries: QuerySet[Country]) -> int:
     """Laboratories in these countries accredited by an ILAC signatory (with a number) or recognised by ITU."""
-    accredited = Q(ilac_signatory=True) & ~Q(accreditation_body="") & ~Q(accreditation_number="")
-    return TestLaboratory.objects.filter(
-        accredited | Q(itu_recognised=True), country__in=countries.values("pk")
-    ).count()
+    return laboratories_recognised().filter(country__in=countries.values("pk")).count()
