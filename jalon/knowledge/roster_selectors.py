@@ -100,7 +100,7 @@ def _competency_words(competency: Competency) -> set[str]:
 def experts_ranked(*, user, need: Need, limit: int = 20) -> list[Ranked]:
     """The experts `user` may see, active or stale, ranked for `need`: topic words found in their competencies
     (by level) and summary, the language read (required when asked), availability over the dates, countries of
-    experience in the region, accepted answers and trainings given. Five queries, whatever the roster's size."""
+    experience in the region, accepted answers and trainings given. Six queries, whatever the roster's size."""
     accepted = (
         Thread.objects.filter(accepted_answer__author_id=OuterRef("user_id"), hidden=False)
         .order_by()
