@@ -128,3 +128,12 @@ def test_a_bad_post_is_refused_with_a_message_not_a_500(users, roster, client_as
         (f"/fr/knowledge/questions/{thread.pk}/comments/", {"body": "x" * 3000}),
     ):
         assert client.post(path, data).status_code in (302, 403, 404), path
+
+
+def test_the_home_page_inbox_tells_an_expert_of_routed_questions(users, roster, client_as):
+    ask(users)
+    client = client_as(None)
+    client.force_login(roster.awa.user)
+    content = client.get("/en/").content.decode()
+    assert "/en/knowledge/inbox/" in content and "questions for you as an expert" in content
+    assert "questions for you as an expert" not in client_as("plain").get("/en/").content.decode()
