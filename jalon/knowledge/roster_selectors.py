@@ -65,6 +65,10 @@ def expert_engagement(*, user, expert: Expert) -> Engagement:
     )
 
 
+def activity_trainers(*, activity) -> QuerySet[ActivityTrainer]:
+    return ActivityTrainer.objects.filter(activity=activity).select_related("person").order_by("person__family_name")
+
+
 # Ranking for a need -----------------------------------------------------------------------------------------
 
 LEVEL_POINTS = {Competency.Level.WORKING: 1, Competency.Level.ADVANCED: 2, Competency.Level.EXPERT: 3}
