@@ -82,3 +82,10 @@ def test_the_search_page_and_endpoint_read_in_constant_queries(
 # Session, user and grants, then one query for the hits whatever their number.
 QUERIES_PAGE = 4
 QUERIES_API = 4
+
+
+def test_the_endpoint_filters_by_kind_and_refuses_an_unknown_one(indexed, roster, client_as):
+    client = client_as(None)
+    hits = client.get("/api/v1/knowledge-search/?q=qualite&kind=expert").json()
+    assert [(hit["kind"], hit["id"]) for hit in hits] == [("expert", roster.awa.pk)]
+    assert client.get("/api/v1/knowledge-search/?q=qualite&kind=nothing").status_code == 400
