@@ -59,3 +59,12 @@ class KnowledgeConfig(AppConfig):
         from jalon.web.navigation import Link, register
 
         register(Link("knowledge:thread_list", _("Questions and answers"), 75))
+
+        from jalon.knowledge.forum_demo import knowledge_forum_demo_build
+        from jalon.web.demo import register_step
+
+        register_step(
+            78,
+            "knowledge forum and roster",
+            lambda context: knowledge_forum_demo_build(focal=context.users["focal"], actor=context.users["manager"]),
+        )

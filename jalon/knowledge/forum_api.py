@@ -49,10 +49,14 @@ class KnowledgeAnswerSerializer(serializers.Serializer):
 class KnowledgeThreadSerializer(serializers.ModelSerializer):
     questions = KnowledgeQuestionSerializer(many=True, read_only=True)
     tags = KnowledgeTagSerializer(many=True, read_only=True)
+    # "" while the thread is not closed: a plain string, not the enum of reasons.
+    close_reason = serializers.CharField(read_only=True)
     committees: serializers.SlugRelatedField[Committee] = serializers.SlugRelatedField(
         slug_field="reference", many=True, read_only=True
     )
-    country: serializers.SlugRelatedField[Country] = serializers.SlugRelatedField(slug_field="iso3", read_only=True)
+    country: serializers.SlugRelatedField[Country] = serializers.SlugRelatedField(
+        slug_field="iso3", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Thread

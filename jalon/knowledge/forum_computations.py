@@ -65,11 +65,12 @@ def _resolved_share(programme: Programme, period) -> list[Part]:
 
 def _developing_questions(programme: Programme, period) -> list[Part]:
     threads = _asked(programme, period).filter(country__in=_developing(programme, period).values("pk"))
-    regions = Counter(threads.values_list("country__region__m49", "country__region__name"))
-    parts = [Part(Decimal(sum(regions.values())))]
-    for (code, name), count in sorted(regions.items(), key=lambda item: item[0][0] or ""):
-        if code:
-            parts.append(Part(Decimal(count), Dimension.Kind.REGION, code, dict(name)))
+    rows = list(threads.values_list("country__region__m49", "country__region__name"))
+    regions = Counter(code for code, _name in rows)
+    names = {code: dict(name) for code, name in rows if code}
+    parts = [Part(Decimal(len(rows)))]
+    for code in sorted(code for code in regions if code):
+        parts.append(Part(Decimal(regions[code]), Dimension.Kind.REGION, code, names[code]))
     return parts
 
 

@@ -146,6 +146,17 @@ def expert_inbox(*, user) -> ExpertInbox | None:
     return ExpertInbox(routings=shown, unread=routings.filter(read_at__isnull=True).count())
 
 
+def expert_inbox_unread(*, user) -> int | None:
+    """For the home page's inbox: how many questions routed to the user as an expert are not yet opened
+    (one query), None for someone who never received one."""
+    if not user.is_authenticated:
+        return None
+    counts = Routing.objects.filter(expert__user=user).aggregate(
+        routed=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True, thread__hidden=False))
+    )
+    return counts["unread"] if counts["routed"] else None
+
+
 def flags_open(*, user) -> QuerySet[Flag]:
     """The moderators' queue: open flags, oldest first."""
     if not access.forum_can_moderate(user):

@@ -33,7 +33,7 @@ class KnowledgeExpertSerializer(serializers.ModelSerializer):
         slug_field="iso3", many=True, read_only=True
     )
     day_rate_currency: serializers.SlugRelatedField[Currency] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -147,7 +147,7 @@ class ExpertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ],
         responses=KnowledgeRankedSerializer(many=True),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def rank(self, request):
         """The experts ranked for a need, with the reasons of each place."""
         need = KnowledgeNeedSerializer(data=request.query_params)

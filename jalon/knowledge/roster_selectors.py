@@ -65,6 +65,10 @@ def expert_engagement(*, user, expert: Expert) -> Engagement:
     )
 
 
+def activity_trainers(*, activity) -> QuerySet[ActivityTrainer]:
+    return ActivityTrainer.objects.filter(activity=activity).select_related("person").order_by("person__family_name")
+
+
 # Ranking for a need -----------------------------------------------------------------------------------------
 
 LEVEL_POINTS = {Competency.Level.WORKING: 1, Competency.Level.ADVANCED: 2, Competency.Level.EXPERT: 3}
@@ -100,7 +104,7 @@ def _competency_words(competency: Competency) -> set[str]:
 def experts_ranked(*, user, need: Need, limit: int = 20) -> list[Ranked]:
     """The experts `user` may see, active or stale, ranked for `need`: topic words found in their competencies
     (by level) and summary, the language read (required when asked), availability over the dates, countries of
-    experience in the region, accepted answers and trainings given. Five queries, whatever the roster's size."""
+    experience in the region, accepted answers and trainings given. Six queries, whatever the roster's size."""
     accepted = (
         Thread.objects.filter(accepted_answer__author_id=OuterRef("user_id"), hidden=False)
         .order_by()

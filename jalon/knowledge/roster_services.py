@@ -206,7 +206,9 @@ def roster_stale_remind(now: datetime.datetime | None = None) -> int:
     due = Expert.objects.filter(state=Expert.State.ACTIVE, profile_updated_at__lt=now - STALE_AFTER)
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
-            expert = Expert.objects.select_for_update().select_related("user", "person").filter(pk=pk).first()
+            expert = (
+                Expert.objects.select_for_update(of=("self",)).select_related("user", "person").filter(pk=pk).first()
+            )
             if expert is None or expert.state != Expert.State.ACTIVE:
                 continue
             before = snapshot(expert)

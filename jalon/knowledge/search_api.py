@@ -10,8 +10,13 @@ from jalon.knowledge import search
 
 class KnowledgeSearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    kind = serializers.CharField(max_length=20, required=False, default="")
-    language = serializers.CharField(max_length=5, required=False, default="")
+    kind = serializers.ChoiceField(choices=[], required=False, default="")
+    language = serializers.ChoiceField(choices=[("fr", "fr"), ("en", "en")], required=False, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kinds the parts registered (known once the apps are ready).
+        self.fields["kind"].choices = [(key, key) for key in search.KINDS]
 
 
 class KnowledgeSearchHitSerializer(serializers.Serializer):

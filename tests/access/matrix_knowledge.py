@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from jalon.knowledge import forum_services
 from jalon.knowledge.models import (
+    ActivityTrainer,
     Answer,
     Attachment,
     Comment,
@@ -151,6 +152,19 @@ def competency_count(ctx):
 def language_count(ctx):
     return ExpertLanguage.objects.filter(expert=own_expert(ctx)).count()
 
+
+def activity(ctx):
+    """An activity ASN (the focal point's and contributor's organisation) organises."""
+    from tests.activities.conftest import activity_build
+
+    return ctx.once("knowledge-activity", lambda c: activity_build(actor=c.users["manager"], code="kn-matrix"))
+
+
+def trainer_count(ctx):
+    return ActivityTrainer.objects.filter(activity=activity(ctx)).count()
+
+
+ACTIVITY_MANAGERS = TEAM | {"focal", "contributor"}
 
 FORUM_PAGES: list = [
     page("knowledge: questions", "knowledge:thread_list", EVERYONE),
@@ -350,6 +364,23 @@ ROSTER_PAGES: list = [
         data=lambda ctx: {"state": "inactive"},
         ok=EXPERT_PAGE,
         effect=lambda ctx: Expert.objects.values_list("state", flat=True).get(pk=own_expert(ctx).pk),
+    ),
+    page(
+        "knowledge: trainers of an activity",
+        "knowledge:activity_trainers",
+        ACTIVITY_MANAGERS,
+        kwargs=lambda ctx: {"code": activity(ctx).code},
+        refused_anonymous=(Redirect(lambda ctx: re.escape(url("accounts:login")), "the login page"),),
+    ),
+    page(
+        "knowledge: record a trainer",
+        "knowledge:activity_trainers",
+        ACTIVITY_MANAGERS,
+        method="post",
+        kwargs=lambda ctx: {"code": activity(ctx).code},
+        data=lambda ctx: {"person": Person.objects.create(given_name="T", family_name="R", organisation=ctx.nsb).pk},
+        ok=Redirect(lambda ctx: re.escape(url("knowledge:activity_trainers", code="kn-matrix")), "the trainers"),
+        effect=trainer_count,
     ),
 ]
 
