@@ -329,3 +329,7 @@ JALON_IMPORT_MAX_ROWS = int(os.environ.get("JALON_IMPORT_MAX_ROWS", "200000"))
 
 # Django 6 will assume https for scheme-less URLs in forms; opt in now.
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# The Q&A forum (knowledge): an open question with no expert answer after this many days is shown as
+# "waiting for an expert" to the programme team and in the forum's filter.
+JALON_FORUM_WAITING_DAYS = int(os.environ.get("JALON_FORUM_WAITING_DAYS", "7"))

@@ -40,6 +40,7 @@ from jalon.finance.models import (
     Proposal,
     Spending,
 )
+from jalon.finance.sections import sections_for
 from jalon.results.models import Period, Programme
 from jalon.web.charts import Bar, bar_chart
 from jalon.web.pages import form_page
@@ -328,6 +329,7 @@ def proposal_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             if proposal.status == Proposal.Status.IN_APPRAISAL
             else None,
             "moves": services.TRANSITIONS.get(proposal.status, ()) if can_manage else (),
+            "sections": sections_for(request, proposal),
         },
     )
 

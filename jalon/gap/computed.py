@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from jalon.activities.models import Registration
 from jalon.committees.models import Committee, CommitteeMembership, Contribution, LeadershipRole, MeetingDelegate
 from jalon.committees.selectors import committee_in_existence, membership_in_force, role_in_force
+from jalon.knowledge.selectors.products import laboratories_recognised
 from jalon.support.models import Fellowship
 
 
@@ -248,6 +249,14 @@ COMPUTED: dict[str, Computed] = {
                 _sponsored(window, bodies).filter(organisation__country_id=country).select_related("meeting")
             ),
             per_body=True,
+        ),
+        # The conformity-assessment disparity: test laboratories of the products database (they carry no dates:
+        # the window does not apply).
+        Computed(
+            "laboratories_recognised",
+            _("Accredited or recognised test laboratories"),
+            lambda window, bodies: _counts(laboratories_recognised(), "country_id"),
+            lambda window, country, bodies: laboratories_recognised().filter(country_id=country),
         ),
         Computed(
             "fellowships",

@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 
+from jalon.knowledge.forum_selectors import expert_inbox_unread
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation
 from jalon.reference.models import Country
@@ -16,5 +17,6 @@ def home(request):
         .filter(kind=Organisation.Kind.NSB)
         .count(),
         "inbox": measurement_inbox(user=request.user),
+        "questions_for_me": expert_inbox_unread(user=request.user),
     }
     return render(request, "web/home.html", context)

@@ -31,6 +31,8 @@ from tests.access import (
     matrix_finance,
     matrix_gap,
     matrix_jobs,
+    matrix_knowledge,
+    matrix_knowledge_library,
     matrix_results,
     matrix_support,
     matrix_tokens,
@@ -985,6 +987,8 @@ ALL_CASES = [
     *matrix_twinning.CASES,
     *matrix_finance.CASES,
     *matrix_assessments.CASES,
+    *matrix_knowledge_library.CASES,
+    *matrix_knowledge.CASES,
 ]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from jalon.activities import access, selectors
 from jalon.activities.forms import ActivityFilterForm
 from jalon.activities.models import TITLE_SORT_LANGUAGES, Activity
+from jalon.activities.sections import sections_for
 from jalon.activities.smallgroups import count_shown, min_group_size, part_count_shown, part_shown
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import active_content_language
@@ -166,6 +167,7 @@ def activity_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_delete": access.activity_can_delete(request.user, activity),
         "can_see_people": can_see_people,
         "can_register": access.activity_can_register_self(request.user, activity) or can_manage,
+        "sections": sections_for(request, activity),
     }
     if can_see_people:
         page = paginate(request, selectors.activity_participants(activity=activity))

@@ -1,0 +1,1 @@
+"""Who may see or change what in knowledge: a module per part."""

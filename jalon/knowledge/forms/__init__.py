@@ -1,0 +1,1 @@
+"""Forms of the knowledge pages: a module per part."""

@@ -1,0 +1,1 @@
+"""Reads of knowledge beyond a get: a module per part."""

@@ -1,0 +1,1 @@
+"""Writes to knowledge: a module per part."""

@@ -1,0 +1,1 @@
+"""Pages of knowledge: a module per part."""
