@@ -36,6 +36,11 @@ class Programme(VersionedModel):
         verbose_name=_("developing-country rule"),
     )
     developing_rule_as_of = models.DateField(_("rule applied as of"), null=True, blank=True)
+    # What IATI's Validator requires of every activity (issue 18): a DAC 5-digit purpose code (32182 covers
+    # "industrial standards; quality management; metrology; testing; accreditation; certification") and where
+    # it serves (998: developing countries, unspecified), both from the IATI codelists shipped in interop.
+    iati_sector = models.CharField(_("IATI sector (DAC 5-digit code)"), max_length=5, default="32182")
+    iati_recipient_region = models.CharField(_("IATI recipient region"), max_length=3, default="998")
     # Status thresholds: share of the way from baseline to milestone reached.
     on_track_min = models.DecimalField(_("on track from"), max_digits=4, decimal_places=2, default=Decimal("0.85"))
     at_risk_min = models.DecimalField(_("at risk from"), max_digits=4, decimal_places=2, default=Decimal("0.60"))
