@@ -406,3 +406,38 @@ class SpanValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.start}..{self.end}: {self.value}"
+
+
+class IatiActivityImport(models.Model):
+    """The IATI activity a programme was last imported from (issue 18): a second import of the same content
+    (its hash) changes nothing."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="iati_imports")
+    identifier = models.CharField(_("IATI identifier"), max_length=200, unique=True)
+    file_name = models.CharField(_("file"), max_length=250)
+    content_hash = models.CharField(max_length=64)
+    last_updated = models.CharField(_("last updated in the file"), max_length=40, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.identifier
+
+
+class IatiProvenance(models.Model):
+    """Where an imported record comes from: its file, activity identifier and XPath."""
+
+    record_type = models.CharField(max_length=40)  # "programme", "result", "indicator", "measurement"...
+    record_id = models.PositiveBigIntegerField()
+    file_name = models.CharField(_("file"), max_length=250)
+    activity_identifier = models.CharField(_("IATI identifier"), max_length=200)
+    xpath = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["record_type", "record_id"]),
+            models.Index(fields=["activity_identifier", "xpath"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.record_id}: {self.file_name} {self.xpath}"
