@@ -73,6 +73,7 @@ class Activity:
     content_hash: str
     last_updated: str
     notes: list[Note] = field(default_factory=list)
+    line_offset: int = 0  # added to a line of `element` gives the line in the file
 
     @property
     def refused(self) -> bool:
@@ -269,7 +270,7 @@ def _activity(node: Element, position: int, file_version: str, file_language: st
                 "refused",
                 _("Version %(version)s of the IATI Standard is no longer supported.") % {"version": version},
                 xpath,
-                node.sourceline,
+                1,
                 "0.6.1",
             )
         )
@@ -279,19 +280,28 @@ def _activity(node: Element, position: int, file_version: str, file_language: st
                 "warning",
                 _("Unknown version “%(version)s”: read as 2.03.") % {"version": version},
                 xpath,
-                node.sourceline,
+                1,
                 "import.version",
             )
         )
         version = "2.03"
     if not identifier:
-        notes.append(
-            Note("refused", _("The activity has no iati-identifier."), xpath, node.sourceline, "import.identifier")
-        )
+        notes.append(Note("refused", _("The activity has no iati-identifier."), xpath, 1, "import.identifier"))
     if not version.startswith("1."):
         _normalise(element, language, tree, notes)
         _checks(element, version, tree, notes)
-    notes = [Note(note.severity, note.message, _in_file(note.xpath, xpath), note.line, note.rule_id) for note in notes]
+    # The copy's lines count from the activity's first line (lxml cannot set lines past 65,535 on a copy).
+    offset = (node.sourceline or 1) - 1
+    notes = [
+        Note(
+            note.severity,
+            note.message,
+            _in_file(note.xpath, xpath),
+            note.line + offset if note.line else None,
+            note.rule_id,
+        )
+        for note in notes
+    ]
     return Activity(
         identifier=identifier,
         xpath=xpath,
@@ -302,19 +312,19 @@ def _activity(node: Element, position: int, file_version: str, file_language: st
         content_hash=hashlib.sha256(etree.tostring(element)).hexdigest(),
         last_updated=node.get("last-updated-datetime") or "",
         notes=notes,
+        line_offset=offset,
     )
 
 
 def _detached(node: Element) -> Element:
-    """A copy of the activity in a tree of its own, its line numbers kept and the attributes of other namespaces
-    (d-portal's, for one) removed: jalon reads none, and they would change the content hash between portals."""
+    """A copy of the activity in a tree of its own (its lines count from the activity's first: add
+    Activity.line_offset), the attributes of other namespaces (d-portal's, for one) removed: jalon reads none,
+    and they would change the content hash between portals."""
     copy = etree.fromstring(etree.tostring(node))
     for element in copy.iter():
         for name in list(map(str, element.attrib)):
             if name.startswith("{") and not name.startswith("{http://www.w3.org/XML/1998/namespace}"):
                 del element.attrib[name]
-    for original, copied in zip(node.iter(), copy.iter(), strict=True):
-        copied.sourceline = original.sourceline
     return copy
 
 

@@ -171,7 +171,8 @@ class _Writer:
         )
 
     def warn(self, message: str, node, rule_id: str = "import") -> None:
-        self.outcome.notes.append(Note("warning", message, self.path(node), node.sourceline, rule_id))
+        line = node.sourceline + self.activity.line_offset if node.sourceline else None
+        self.outcome.notes.append(Note("warning", message, self.path(node), line, rule_id))
 
 
 def _activity_import(activity: Activity, *, actor, file_name: str, code: str | None, trusted: bool) -> ActivityOutcome:
