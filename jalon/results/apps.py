@@ -31,3 +31,11 @@ class ResultsConfig(AppConfig):
         recovery_register("computed_refreshes", computed_recover)
         # Last of the demo: its computed values are up to date when it opens, without waiting for the worker.
         register_step(1000, "computed indicators", lambda context: computed_refresh_all())
+
+        from jalon.jobs.kinds import JobKind
+        from jalon.jobs.kinds import register as register_kind
+        from jalon.results.iati_import import IMPORT_JOB
+        from jalon.results.tasks import iati_import_run
+
+        # IATI imports run as background jobs with progress; only their owner (and administrators) follow them.
+        register_kind(JobKind(IMPORT_JOB, _("IATI import"), iati_import_run))

@@ -224,13 +224,38 @@ class ProgrammeForm(MultilingualForm):
         required=False,
     )
 
+    iati_sector = forms.CharField(
+        label=gettext_lazy("IATI sector"),
+        required=False,
+        max_length=5,
+        help_text=gettext_lazy(
+            "The DAC 5-digit purpose code of the IATI export; empty: 32182 (industrial standards, quality "
+            "management, metrology, testing, accreditation, certification)."
+        ),
+    )
+    iati_recipient_region = forms.CharField(
+        label=gettext_lazy("IATI recipient region"),
+        required=False,
+        max_length=3,
+        help_text=gettext_lazy(
+            "The IATI region code of the countries served; empty: 998 (developing countries, unspecified)."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _offer(self, "owner", Organisation.objects.order_by(TextOrder(text_in_database("name"))))
         _offer(self, "developing_rule", DevelopingCountryRule.objects.order_by("code"))
 
     # The programme's choices of how progress is measured: left empty, the default (the OECD definition).
-    CHOICES_WITH_DEFAULTS = ("progress_method", "descending_scoring", "descending_tolerance", "overall_target")
+    CHOICES_WITH_DEFAULTS = (
+        "progress_method",
+        "descending_scoring",
+        "descending_tolerance",
+        "overall_target",
+        "iati_sector",
+        "iati_recipient_region",
+    )
 
     def clean(self):
         cleaned = super().clean()

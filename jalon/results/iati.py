@@ -9,22 +9,27 @@ also writes the elements and narratives.
 Mapping decisions:
 - Narratives: one per language present in the JSON text, each with `xml:lang`, the programme's
   languages first. The activity's `xml:lang` is the programme's first language.
-- A result is written only if it has at least one indicator (the XSD requires one); the tree's parent
-  links have no IATI equivalent and are not written. The result's code goes to
-  `result/reference[@vocabulary="99"]` (99 = reporting organisation), the indicator's code to
-  `indicator/reference[@vocabulary="99"]`, as in IATI's annotated 2.03 example.
-- `result/@aggregation-status` is "0": the indicators are specific to each programme (no shared
-  vocabulary) and mix percentages with counts, so summing them across activities would mislead.
-- Baseline: `baseline/@year` is required by the XSD, so a baseline element is written only when its
-  year is known, with `@value` when the value is known and the baseline note as its comment. A
-  baseline that is only "to be set in YEAR" is not invented into an element: that fact and the note go
-  into the indicator's description. The unit, the currency, the cumulative mode and the means of
-  verification, which IATI has no field for, go there too.
-- Periods: one `period` per programme period that has something to say for the indicator (a target, a
-  pending target's note or an approved actual). Targets resolve relative milestones against the
-  baseline; a relative target whose baseline is not set yet ("pending") is a `target` without
-  `@value`, its note as comment. An indicator with an overall target but no milestones gets one period
-  spanning the programme with that target.
+- The whole result tree, with its level names, is the activity's objectives (`description[@type="2"]`) in
+  every language, so results without indicators (which IATI cannot hold as `result`) are not lost.
+- A result is written only if it has at least one indicator (the XSD requires one). The IATI Validator
+  (rule 8.11.1) wants a reference code at result level or at indicator level, never both: the code is the
+  indicator's, composite `RESULT-INDICATOR` (e.g. `IO1.1-D1`, vocabulary 99 = reporting organisation), with
+  `@indicator-uri` the indicator's public page.
+- `result/@aggregation-status` is "1" only when every indicator of the result counts units (IATI measure
+  1): percentages, ordinal and qualitative values cannot be summed across activities.
+- The activity's sector (DAC 5-digit) and recipient region are the programme's (defaults 32182 and 998).
+- Activity dates: the planned start and end, and the actual start once the start is past, the actual end
+  once the end is past.
+- Baseline: `baseline/@year` is required by the XSD and the Validator (8.8.1) wants a value for a
+  quantitative measure, so a baseline element is written only when its year is known and, unless the
+  indicator is qualitative, its value too. What is unknown or pending ("to be set in 2010") is never an
+  invented 0: it goes into the indicator's description, in every language. The unit, the currency, the
+  cumulative mode and the means of verification, which IATI has no field for, go there too.
+- Periods: one `period` per programme period that has something to say for the indicator (a target with a
+  value or an approved actual). Targets resolve relative milestones against the baseline; a target without
+  a value ("+20 % of the baseline" while the baseline is not set, a note only) is not an element (8.9.1):
+  it goes into the indicator's description. An indicator with an overall target but no milestones gets one
+  period spanning the programme with that target.
 - Actuals are the approved values only, rolled over periods by the indicator's cumulative mode, as the
   progress pages show them (jalon.results.selectors.programme_progress); approved disaggregated values
   add one `actual` per dimension value with `dimension[@name=dimension code][@value=value code]`.
@@ -40,8 +45,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Max, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from lxml import etree
 
 from jalon.interop.iati import (
     XML_LANG,
@@ -58,6 +68,7 @@ from jalon.interop.iati import (
     period_bounds,
     texts_in_order,
 )
+from jalon.interop.iati_rules import validator_findings
 from jalon.organisations.models import Organisation
 from jalon.results import progress as engine
 from jalon.results.models import (
@@ -78,7 +89,10 @@ from jalon.results.selectors import Cell, IndicatorProgress, programme_progress
 DESCRIPTION_GENERAL = "1"  # DescriptionType
 ROLE_IMPLEMENTING = "4"  # OrganisationRole
 STATUS_PIPELINE, STATUS_IMPLEMENTATION, STATUS_CLOSED = "1", "2", "4"  # ActivityStatus
-DATE_PLANNED_START, DATE_PLANNED_END = "1", "3"  # ActivityDateType
+DATE_PLANNED_START, DATE_ACTUAL_START, DATE_PLANNED_END, DATE_ACTUAL_END = "1", "2", "3", "4"  # ActivityDateType
+DESCRIPTION_OBJECTIVES = "2"  # DescriptionType
+VOCABULARY_DAC = "1"  # SectorVocabulary (OECD DAC CRS 5-digit) and RegionVocabulary (OECD DAC)
+MEASURE_UNIT = "1"  # IndicatorMeasure: the only one whose values add up across activities
 VOCABULARY_REPORTING_ORG = "99"  # ResultVocabulary and IndicatorVocabulary
 
 # Organisations without an IATI identifier of their own get one under this prefix. It is not a
@@ -113,6 +127,10 @@ CODED_VALUES = (
     ("//result/reference/@vocabulary", "ResultVocabulary"),
     ("//indicator/@measure", "IndicatorMeasure"),
     ("//indicator/reference/@vocabulary", "IndicatorVocabulary"),
+    ("//iati-activity/sector/@code", "Sector"),
+    ("//iati-activity/sector/@vocabulary", "SectorVocabulary"),
+    ("//iati-activity/recipient-region/@code", "Region"),
+    ("//iati-activity/recipient-region/@vocabulary", "RegionVocabulary"),
     ("//@xml:lang", "Language"),
 )
 
@@ -123,6 +141,13 @@ LABELS = {
     "baseline_value": {"en": "Baseline: {} (year not given).", "fr": "Base de référence : {} (année non précisée)."},
     "baseline_to_be_set": {"en": "Baseline to be set in {}.", "fr": "Base de référence à fixer en {}."},
     "baseline_note": {"en": "Baseline: {}", "fr": "Base de référence : {}"},
+    "baseline_year": {
+        "en": "Baseline year: {} (value not given).",
+        "fr": "Année de référence : {} (valeur non précisée).",
+    },
+    "objective": {"en": "{} {}: {}", "fr": "{} {}\u00a0: {}"},
+    "target_note": {"en": "Target for {}: {}", "fr": "Cible pour {} : {}"},
+    "overall_target_note": {"en": "Target for the programme: {}", "fr": "Cible du programme : {}"},
     "means_of_verification": {"en": "Means of verification: {}", "fr": "Moyens de vérification : {}"},
     Cumulation.CUMULATIVE: {
         "en": "Period values are cumulative: the running total since the start of the programme.",
@@ -245,33 +270,104 @@ def activity_status(parent: Element, programme: Programme, today: datetime.date)
     return element(parent, "activity-status", {"code": code})
 
 
-def activity_dates(parent: Element, programme: Programme) -> list[Element]:
-    """The programme's dates are its plan (planned start 1, planned end 3): jalon records no actual dates."""
-    return [
-        element(parent, "activity-date", {"type": DATE_PLANNED_START, "iso-date": programme.start_date.isoformat()}),
-        element(parent, "activity-date", {"type": DATE_PLANNED_END, "iso-date": programme.end_date.isoformat()}),
-    ]
+def activity_dates(parent: Element, programme: Programme, today: datetime.date) -> list[Element]:
+    """The programme's dates are its plan (planned start 1, planned end 3); once a date is past it is also
+    the actual one (actual start 2, actual end 4): jalon runs programmes on their planned dates."""
+    start, end = programme.start_date.isoformat(), programme.end_date.isoformat()
+    dates = [(DATE_PLANNED_START, start)]
+    if programme.start_date <= today:
+        dates.append((DATE_ACTUAL_START, start))
+    dates.append((DATE_PLANNED_END, end))
+    if programme.end_date < today:
+        dates.append((DATE_ACTUAL_END, end))
+    return [element(parent, "activity-date", {"type": kind, "iso-date": day}) for kind, day in dates]
+
+
+def recipient_region(parent: Element, programme: Programme) -> Element:
+    return element(parent, "recipient-region", {"code": programme.iati_recipient_region, "vocabulary": VOCABULARY_DAC})
+
+
+def sector(parent: Element, programme: Programme) -> Element:
+    return element(parent, "sector", {"code": programme.iati_sector, "vocabulary": VOCABULARY_DAC})
+
+
+def objectives_description(parent: Element, results: list[Result], languages: list[str]) -> Element | None:
+    """The result tree as text, per language: one line per result, indented by depth, with its level's name
+    and code ("Impact IMP: ..."). Results without indicators live here only."""
+    parents = {result.pk: result.parent_id for result in results}
+    depth: dict[int, int] = {}
+    for result in results:
+        steps, above = 0, parents[result.pk]
+        while above is not None and above in parents:
+            steps, above = steps + 1, parents[above]
+        depth[result.pk] = steps
+    found = {language for result in results for language, _text in texts_in_order(result.title, languages)}
+    order = [language for language in languages if language in found]
+    order += sorted(language for language in found if language not in order and language is not None)
+    pairs: Narratives = []
+    for language in order:
+        lines = []
+        for result in results:
+            title = dict(texts_in_order(result.title, [language])).get(language) or next(
+                (text for _language, text in texts_in_order(result.title, languages)), ""
+            )
+            level = dict(texts_in_order(result.level.name, [language])).get(language) or next(
+                (text for _language, text in texts_in_order(result.level.name, languages)), ""
+            )
+            lines.append("    " * depth[result.pk] + _label("objective", language, level, result.code, title))
+        pairs.append((language, "\n".join(lines)))
+    return narratives_element(parent, "description", pairs, type=DESCRIPTION_OBJECTIVES)
 
 
 # Results -----------------------------------------------------------------------------------------------
 
 
-def reference(parent: Element, code: str) -> Element:
-    return element(parent, "reference", {"vocabulary": VOCABULARY_REPORTING_ORG, "code": code})
+def indicator_reference_code(result: Result, indicator: Indicator) -> str:
+    return f"{result.code}-{indicator.code}"
+
+
+def indicator_reference(parent: Element, indicator: Indicator, context: "ExportContext") -> Element:
+    path = reverse("results:indicator_detail", kwargs={"code": context.programme.code, "pk": indicator.pk})
+    return element(
+        parent,
+        "reference",
+        {
+            "vocabulary": VOCABULARY_REPORTING_ORG,
+            "code": indicator_reference_code(indicator.result, indicator),
+            "indicator-uri": settings.SITE_URL.rstrip("/") + path,
+        },
+    )
+
+
+def aggregation_status(result: Result) -> str:
+    measures = {str(IATI_MEASURE[Measure(indicator.measure)]) for indicator in result.indicators.all()}
+    return "1" if measures == {MEASURE_UNIT} else "0"
 
 
 def result_element(parent: Element, result: Result, context: "ExportContext") -> Element:
-    node = element(parent, "result", {"type": str(result.level.iati_result_type), "aggregation-status": "0"})
+    node = element(
+        parent, "result", {"type": str(result.level.iati_result_type), "aggregation-status": aggregation_status(result)}
+    )
     narratives_element(node, "title", texts_in_order(result.title, context.languages) or [(None, result.code)])
     narratives_element(node, "description", texts_in_order(result.description, context.languages))
-    reference(node, result.code)
     for indicator in result.indicators.all():
         indicator_element(node, indicator, context)
     return node
 
 
-def indicator_description_pairs(indicator: Indicator, languages: list[str]) -> Narratives:
-    """The definition, then what IATI has no field for, one paragraph each, per language."""
+def baseline_written(indicator: Indicator) -> bool:
+    """A baseline element needs its year (XSD) and, for a quantitative measure, its value (Validator 8.8.1)."""
+    return indicator.baseline_year is not None and (
+        indicator.baseline_value is not None or indicator.measure == Measure.QUALITATIVE
+    )
+
+
+def indicator_description_pairs(
+    indicator: Indicator, languages: list[str], unwritten_targets: dict[str | None, list[str]] | None = None
+) -> Narratives:
+    """The definition, then what IATI has no field for, one paragraph each, per language; then the targets
+    that have no value (`unwritten_targets`: language -> sentences)."""
+    unwritten_targets = unwritten_targets or {}
     texts = {
         name: dict(texts_in_order(getattr(indicator, name), languages))
         for name in ("definition", "unit", "means_of_verification")
@@ -280,6 +376,7 @@ def indicator_description_pairs(indicator: Indicator, languages: list[str]) -> N
     order: list[str | None] = list(languages)
     for values in (*texts.values(), baseline_note):
         order += [language for language in values if language not in order]
+    order += [language for language in unwritten_targets if language not in order]
     pairs: Narratives = []
     for language in order:
         lines = [texts["definition"].get(language, "")]
@@ -289,16 +386,19 @@ def indicator_description_pairs(indicator: Indicator, languages: list[str]) -> N
             lines.append(_label("currency", language, indicator.currency))
         if indicator.cumulation in (Cumulation.CUMULATIVE, Cumulation.LATEST):
             lines.append(_label(indicator.cumulation, language))
-        if indicator.baseline_year is None:
+        if not baseline_written(indicator):
             # No baseline element can be written: the baseline's facts go here.
             if indicator.baseline_value is not None:
                 lines.append(_label("baseline_value", language, decimal_text(indicator.baseline_value)))
+            elif indicator.baseline_year is not None:
+                lines.append(_label("baseline_year", language, indicator.baseline_year))
             if baseline_note.get(language):
                 lines.append(_label("baseline_note", language, baseline_note[language]))
         if indicator.baseline_value is None and indicator.baseline_to_be_set_in:
             lines.append(_label("baseline_to_be_set", language, indicator.baseline_to_be_set_in))
         if texts["means_of_verification"].get(language):
             lines.append(_label("means_of_verification", language, texts["means_of_verification"][language]))
+        lines += unwritten_targets.get(language, [])
         text = "\n\n".join(line for line in lines if line)
         if text:
             pairs.append((language, text))
@@ -316,11 +416,12 @@ def indicator_element(parent: Element, indicator: Indicator, context: "ExportCon
     )
     title = texts_in_order(indicator.title, context.languages) or [(None, indicator.code)]
     narratives_element(node, "title", title)
-    narratives_element(node, "description", indicator_description_pairs(indicator, context.languages))
-    reference(node, indicator.code)
-    baseline_element(node, indicator, context)
     progress = context.report.indicators[indicator.pk]
     milestones = context.milestones.get(indicator.pk, {})
+    unwritten = unwritten_targets(indicator, progress, milestones, context)
+    narratives_element(node, "description", indicator_description_pairs(indicator, context.languages, unwritten))
+    indicator_reference(node, indicator, context)
+    baseline_element(node, indicator, context)
     for period, cell in zip(context.report.periods, progress.cells, strict=True):
         period_element(node, indicator, period, cell, milestones.get(period.pk), context)
     if not milestones:
@@ -328,8 +429,34 @@ def indicator_element(parent: Element, indicator: Indicator, context: "ExportCon
     return node
 
 
+def target_written(indicator: Indicator, value: Decimal | None) -> bool:
+    """A target element needs a value unless the indicator is qualitative (Validator 8.9.1)."""
+    return value is not None or indicator.measure == Measure.QUALITATIVE
+
+
+def unwritten_targets(
+    indicator: Indicator, progress: IndicatorProgress, milestones: dict[int, Milestone], context: "ExportContext"
+) -> dict[str | None, list[str]]:
+    """The targets that say something but have no value (a note only, or relative to a baseline not set
+    yet), as sentences per language for the indicator's description."""
+    sentences: dict[str | None, list[str]] = defaultdict(list)
+    for period, cell in zip(context.report.periods, progress.cells, strict=True):
+        milestone = milestones.get(period.pk)
+        note = texts_in_order(milestone.note, context.languages) if milestone else []
+        if target_written(indicator, cell.target) or not (cell.pending or note):
+            continue
+        names = dict(texts_in_order(period.name, context.languages))
+        for language, text in note or pending_target_note(milestone, cell, context):
+            label = names.get(language) or period.code
+            sentences[language].append(_label("target_note", language, label, text))
+    if not milestones and not target_written(indicator, progress.target):
+        for language, text in overall_target_note(indicator, progress, context):
+            sentences[language].append(_label("overall_target_note", language, text))
+    return sentences
+
+
 def baseline_element(parent: Element, indicator: Indicator, context: "ExportContext") -> Element | None:
-    if indicator.baseline_year is None:
+    if not baseline_written(indicator):
         return None
     attributes = {"year": str(indicator.baseline_year)}
     if indicator.baseline_value is not None:
@@ -351,7 +478,7 @@ def period_element(
     breakdown = context.breakdown.get((indicator.pk, period.pk), [])
     texts = context.qualitative.get((indicator.pk, period.pk), [])
     note = texts_in_order(milestone.note, context.languages) if milestone else []
-    has_target = cell.target is not None or cell.pending or bool(note)
+    has_target = target_written(indicator, cell.target) and (cell.target is not None or cell.pending or bool(note))
     if not (has_target or cell.actual is not None or breakdown or texts):
         return None
     node = period_bounds(parent, period.start, period.end)
@@ -371,18 +498,25 @@ def programme_period_element(
 ) -> Element | None:
     """IATI has no indicator-level target: without milestones, the overall target is the target of a
     period spanning the programme (its actuals stay in their own periods)."""
-    note = texts_in_order(indicator.target_note, context.languages)
+    note = overall_target_note(indicator, progress, context)
     if progress.target is None and not progress.target_pending and not note:
         return None
+    if not target_written(indicator, progress.target):
+        return None  # said in the indicator's description (unwritten_targets)
+    programme = context.programme
+    node = period_bounds(parent, programme.start_date, programme.end_date)
+    target_element(node, progress.target, note)
+    return node
+
+
+def overall_target_note(indicator: Indicator, progress: IndicatorProgress, context: "ExportContext") -> Narratives:
+    note = texts_in_order(indicator.target_note, context.languages)
     if progress.target is None and not note and indicator.target_relative_percent is not None:
         note = [
             (language, _label("relative_target", language, decimal_text(indicator.target_relative_percent)))
             for language in context.languages
         ]
-    programme = context.programme
-    node = period_bounds(parent, programme.start_date, programme.end_date)
-    target_element(node, progress.target, note)
-    return node
+    return note
 
 
 def pending_target_note(milestone: Milestone | None, cell: Cell, context: "ExportContext") -> Narratives:
@@ -516,9 +650,12 @@ def iati_activity(parent: Element, programme: Programme, context: ExportContext,
     reporting_org(node, programme)
     activity_title(node, programme, context.languages)
     activity_description(node, programme, context.languages)
+    objectives_description(node, context.report.results, context.languages)
     participating_org(node, programme)
     activity_status(node, programme, context.today)
-    activity_dates(node, programme)
+    activity_dates(node, programme, context.today)
+    recipient_region(node, programme)
+    sector(node, programme)
     for writer in ACTIVITY_WRITERS:
         writer.write(node, programme)
     for result in context.report.results:
@@ -539,6 +676,70 @@ def programme_to_iati(
     root = activities_root(timezone.now())
     iati_activity(root, programme, context, skipped if skipped is not None else [])
     return document_bytes(root)
+
+
+@dataclass(frozen=True)
+class ExportNote:
+    """A warning of the export, in the user's language: the Validator's rule id (or jalon's own), its message,
+    where, and why it is so."""
+
+    rule_id: str
+    message: str
+    xpath: str = ""
+    explanation: str = ""
+
+
+@dataclass
+class IatiExport:
+    document: bytes
+    errors: list[str]  # XSD, codelists, and the Validator's error-level findings: the file must not be published
+    warnings: list[ExportNote]
+    skipped: list[Result]
+
+
+# Why the export leaves some of the Validator's warnings when the owner has no IATI identifier, said in the
+# export's report.
+WARNING_EXPLANATIONS = {
+    "1.14.8": gettext_lazy(
+        "The owner has no IATI organisation identifier in the directory: a placeholder under XM-JALON- is used. "
+        "Set the organisation's IATI identifier before publishing."
+    ),
+    "1.1.21": gettext_lazy("The activity identifier follows the placeholder organisation identifier."),
+}
+
+
+def programme_iati_export(programme: Programme, *, today: datetime.date | None = None) -> IatiExport:
+    """The document with what the IATI Validator's rules and jalon's own checks say of it: errors (the
+    XSD, the codelists, the Validator's error-level rules) and warnings, each explained."""
+    skipped: list[Result] = []
+    document = programme_to_iati(programme, today=today, skipped=skipped)
+    errors = programme_iati_errors(document)
+    warnings: list[ExportNote] = []
+    placeholder = not programme.owner.iati_identifier.strip()
+    if not errors:
+        root = etree.fromstring(document, etree.XMLParser(no_network=True, resolve_entities=False))
+        for finding in validator_findings(root, today=today):
+            if finding.severity == "error":
+                errors.append(f"{finding.rule_id} {finding.xpath}: {finding.message}")
+            else:
+                explanation = WARNING_EXPLANATIONS.get(finding.rule_id, "") if placeholder else ""
+                warnings.append(ExportNote(finding.rule_id, finding.message, finding.xpath, str(explanation)))
+    if placeholder and not any(note.rule_id == "1.14.8" for note in warnings):
+        warnings.append(ExportNote("jalon.identifier", str(WARNING_EXPLANATIONS["1.14.8"])))
+    if skipped:
+        codes = ", ".join(result.code for result in skipped)
+        warnings.append(
+            ExportNote(
+                "jalon.results",
+                _("Results without indicators are in the objectives only: %(codes)s.") % {"codes": codes},
+                explanation=str(
+                    gettext_lazy(
+                        "IATI requires at least one indicator per result; the whole tree is the activity's objectives."
+                    )
+                ),
+            )
+        )
+    return IatiExport(document, errors, warnings, skipped)
 
 
 def programme_iati_errors(document: bytes) -> list[str]:

@@ -36,6 +36,11 @@ class Programme(VersionedModel):
         verbose_name=_("developing-country rule"),
     )
     developing_rule_as_of = models.DateField(_("rule applied as of"), null=True, blank=True)
+    # What IATI's Validator requires of every activity (issue 18): a DAC 5-digit purpose code (32182 covers
+    # "industrial standards; quality management; metrology; testing; accreditation; certification") and where
+    # it serves (998: developing countries, unspecified), both from the IATI codelists shipped in interop.
+    iati_sector = models.CharField(_("IATI sector (DAC 5-digit code)"), max_length=5, default="32182")
+    iati_recipient_region = models.CharField(_("IATI recipient region"), max_length=3, default="998")
     # Status thresholds: share of the way from baseline to milestone reached.
     on_track_min = models.DecimalField(_("on track from"), max_digits=4, decimal_places=2, default=Decimal("0.85"))
     at_risk_min = models.DecimalField(_("at risk from"), max_digits=4, decimal_places=2, default=Decimal("0.60"))
@@ -461,3 +466,36 @@ class DisaggregatedTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.period_id} {self.dimension_value_id}: {self.value}"
+class IatiActivityImport(models.Model):
+    """The IATI activity a programme was last imported from (issue 18): a second import of the same content
+    (its hash) changes nothing."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="iati_imports")
+    identifier = models.CharField(_("IATI identifier"), max_length=200, unique=True)
+    file_name = models.CharField(_("file"), max_length=250)
+    content_hash = models.CharField(max_length=64)
+    last_updated = models.CharField(_("last updated in the file"), max_length=40, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.identifier
+
+
+class IatiProvenance(models.Model):
+    """Where an imported record comes from: its file, activity identifier and XPath."""
+
+    record_type = models.CharField(max_length=40)  # "programme", "result", "indicator", "measurement"...
+    record_id = models.PositiveBigIntegerField()
+    file_name = models.CharField(_("file"), max_length=250)
+    activity_identifier = models.CharField(_("IATI identifier"), max_length=200)
+    xpath = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["record_type", "record_id"]),
+            models.Index(fields=["activity_identifier", "xpath"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.record_id}: {self.file_name} {self.xpath}"

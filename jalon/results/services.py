@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
+from jalon.interop.iati import codelist_codes
 from jalon.organisations.models import Organisation
-from jalon.organisations.services import organisation_create
+from jalon.organisations.services import organisation_create, organisation_update
 from jalon.results import access
 from jalon.results.models import (
     Dimension,
@@ -71,7 +72,11 @@ def _owner(actor, spec: dict) -> Organisation:
             name=spec["name"] or {"en": spec["acronym"]},
             acronym=spec["acronym"],
             kind=Organisation.Kind.INTERNATIONAL_SDO,
+            iati_identifier=spec.get("iati_identifier", ""),
         )
+    elif spec.get("iati_identifier") and not owner.iati_identifier:
+        # The organisation's public IATI identifier (issue 18); one typed in the directory is kept.
+        owner = organisation_update(actor=actor, organisation=owner, iati_identifier=spec["iati_identifier"])
     return owner
 
 
@@ -537,6 +542,8 @@ PROGRAMME_FIELDS = (
     "descending_scoring",
     "descending_tolerance",
     "overall_target",
+    "iati_sector",
+    "iati_recipient_region",
 )
 INDICATOR_FIELDS = (
     "code",
@@ -654,6 +661,10 @@ def _programme_validate(programme: Programme) -> None:
         errors.setdefault("at_risk_min", []).append(_("The “at risk” threshold cannot be above the “on track” one."))
     if programme.descending_tolerance is not None and programme.descending_tolerance < 0:
         errors.setdefault("descending_tolerance", []).append(_("The tolerance cannot be negative."))
+    if programme.iati_sector not in codelist_codes("Sector"):
+        errors.setdefault("iati_sector", []).append(_("Give a DAC 5-digit sector code of the IATI Sector codelist."))
+    if programme.iati_recipient_region not in codelist_codes("Region"):
+        errors.setdefault("iati_recipient_region", []).append(_("Give a region code of the IATI Region codelist."))
     if programme.developing_rule_as_of and not programme.developing_rule_id:
         errors.setdefault("developing_rule_as_of", []).append(_("Choose the rule this date applies to."))
     _check(errors)

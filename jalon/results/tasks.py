@@ -10,3 +10,12 @@ from jalon.results.computations import programme_computed_refresh
 @task
 def computed_refresh(programme_id: int) -> int:
     return programme_computed_refresh(programme_id=programme_id)
+
+
+@task
+def iati_import_run(job_id: int) -> None:
+    """An IATI file import (jalon.jobs): its owner follows it on the job's page."""
+    from jalon.jobs.services import job_run
+    from jalon.results.iati_import import iati_import_work
+
+    job_run(job_id, iati_import_work)

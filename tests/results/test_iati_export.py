@@ -7,15 +7,19 @@ from decimal import Decimal as D
 from io import StringIO
 
 import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from lxml import etree
 
+from jalon.finance.demo import finance_demo_build
 from jalon.interop.iati import codelist_codes, codelist_errors, decimal_text
+from jalon.interop.iati_rules import validator_findings
 from jalon.organisations.models import Organisation
 from jalon.results import iati, services
 from jalon.results.demo import demo_history_build
-from jalon.results.iati import CODED_VALUES, programme_iati_errors, programme_to_iati
+from jalon.results.iati import CODED_VALUES, programme_iati_errors, programme_iati_export, programme_to_iati
 from jalon.results.models import IATI_MEASURE, Indicator, Measure, Measurement, Programme, Result
 from jalon.results.services import SEED_FRAMEWORKS, frameworks_load
 from tests.results.conftest import indicator_build, programme_build
@@ -61,7 +65,12 @@ def exported(code: str, **kwargs) -> etree._Element:
 
 
 def indicator_node(root, code: str) -> etree._Element:
-    (node,) = root.xpath("//indicator[reference[@vocabulary='99']/@code=$code]", code=code)
+    """The indicator whose composite reference code (RESULT-INDICATOR) ends with `code`."""
+    (node,) = [
+        node
+        for node in root.xpath("//indicator")
+        if any(ref.endswith(f"-{code}") for ref in node.xpath("reference[@vocabulary='99']/@code"))
+    ]
     return node
 
 
@@ -106,8 +115,11 @@ def test_each_seed_framework_exports_a_valid_document(demo_history, code):
     assert sorted(result.code for result in skipped) == sorted(
         result.code for result in results if not result.indicators.all()
     )
-    assert root.xpath("//result/reference/@code") == [result.code for result in with_indicators]
-    indicators = Indicator.objects.filter(result__programme=programme)
+    assert root.xpath("//result/reference") == []  # Validator 8.11.1: result or indicator level, never both
+    indicators = Indicator.objects.filter(result__programme=programme).select_related("result")
+    assert root.xpath("//indicator/reference/@code") == [
+        f"{indicator.result.code}-{indicator.code}" for indicator in indicators.order_by("result__order", "order")
+    ]
     assert len(root.xpath("//indicator")) == indicators.count()
     for indicator in indicators:
         node = indicator_node(root, indicator.code)
@@ -117,8 +129,7 @@ def test_each_seed_framework_exports_a_valid_document(demo_history, code):
     assert activity.get(XML_LANG) == programme.languages[0] == "fr"
     assert narratives(activity.find("title")) == programme.title
     assert narratives(activity.find("description")) == programme.description
-    owner = programme.owner.acronym
-    assert activity.findtext("iati-identifier") == f"XM-JALON-{owner}-{code}"
+    assert activity.findtext("iati-identifier") == f"{iati.organisation_ref(programme.owner)}-{code}"
     assert activity.xpath("reporting-org/@ref") == activity.xpath("participating-org[@role='4']/@ref")
     assert activity.xpath("activity-date[@type='1']/@iso-date") == [programme.start_date.isoformat()]
     assert activity.xpath("activity-date[@type='3']/@iso-date") == [programme.end_date.isoformat()]
@@ -134,9 +145,9 @@ def test_the_seeds_alone_export_valid_documents(frameworks):
 def test_results_carry_their_type_and_texts_in_french_and_english(demo_history):
     root = exported(ISO)
     result = Result.objects.select_related("level").get(programme__code=ISO, code="IO2.1")
-    (node,) = root.xpath("//result[reference/@code='IO2.1']")
+    (node,) = root.xpath("//result[indicator/reference/@code='IO2.1-D1']")
     assert node.get("type") == str(result.level.iati_result_type) == "1"
-    assert node.get("aggregation-status") == "0"
+    assert node.get("aggregation-status") == "1"  # its only indicator counts participants
     assert narratives(node.find("title")) == result.title
     assert set(narratives(node.find("title"))) == {"fr", "en"}
     indicator = indicator_node(root, "D1")
@@ -204,12 +215,14 @@ def test_ilo_baselines_and_pending_relative_targets(demo_history):
     root = exported(ILO)
     # 1.1: a baseline year (2009) whose value the seed does not give, and a value still to be set in 2010.
     node = indicator_node(root, "1.1")
-    (baseline,) = node.xpath("baseline")
-    assert baseline.get("year") == "2009" and baseline.get("value") is None
-    comment = narratives(baseline.find("comment"))
-    assert comment["en"].startswith("Technical cooperation results for 2008-09")
-    assert comment["fr"].startswith("Résultats de la coopération technique pour 2008-09")
-    assert "Baseline to be set in 2010." in narratives(node.find("description"))["en"]
+    # Validator 8.8.1: no baseline element without its value; the year and the note go to the description.
+    assert node.xpath("baseline") == []
+    description = narratives(node.find("description"))
+    assert "Baseline year: 2009 (value not given)." in description["en"]
+    assert "Année de référence : 2009 (valeur non précisée)." in description["fr"]
+    assert "Baseline: Technical cooperation results for 2008-09" in description["en"]
+    assert "Base de référence : Résultats de la coopération technique pour 2008-09" in description["fr"]
+    assert "Baseline to be set in 2010." in description["en"]
     assert node.xpath("period/target/@value") == ["70", "80", "90"]
     assert narratives(period_node(node, "2010-01-01").find("target/comment")) == {
         "fr": "70 pour cent",
@@ -222,10 +235,12 @@ def test_ilo_baselines_and_pending_relative_targets(demo_history):
     assert "Baseline to be set in 2010." in description["en"] and "Baseline: Set in 2010" in description["en"]
     assert "Base de référence à fixer en 2010." in description["fr"]
     assert "Unit: UNDAFs" in description["en"] and "Unité : PNUAD" in description["fr"]
-    # Its milestones are relative to that baseline: pending targets, without a value, with their note.
-    targets = node.xpath("period/target")
-    assert len(targets) == 3 and all(target.get("value") is None for target in targets)
-    assert narratives(targets[0].find("comment")) == {"fr": "20 pour cent d’augmentation", "en": "20 per cent increase"}
+    # Its milestones are relative to that baseline: pending, they have no value, so no target element (8.9.1);
+    # each goes to the description in every language.
+    assert node.xpath("period/target") == []
+    first = Indicator.objects.get(result__programme__code=ILO, code="3.1").milestones.order_by("period__start")[0]
+    assert f"Target for {first.period.name['en']}: 20 per cent increase" in description["en"]
+    assert f"Cible pour {first.period.name['fr']} : 20 pour cent d’augmentation" in description["fr"]
 
 
 def test_relative_targets_resolve_once_the_baseline_is_set(demo_history):
@@ -364,8 +379,8 @@ def test_the_command_writes_a_valid_file(demo_history, tmp_path):
     root = parse(document)
     assert root.xpath("count(//result)") == 4
     assert "4 result(s) written" in out.getvalue()
-    skipped = Result.objects.filter(programme__code=ISO, indicators__isnull=True).count()
-    assert f"{skipped} result(s) left out" in err.getvalue()
+    assert "objectifs\u00a0: IMP, O1, O2, IO1," in err.getvalue()  # the results without indicators, in French
+    assert "warning 1.14.8" in err.getvalue() and "XM-JALON-" in err.getvalue()
 
 
 def test_the_command_writes_to_stdout(demo_history):
@@ -382,10 +397,138 @@ def test_the_command_fails_cleanly_with_an_unknown_programme(frameworks, tmp_pat
 
 
 def test_the_command_writes_nothing_when_the_document_is_invalid(frameworks, tmp_path, monkeypatch):
-    monkeypatch.setattr(
-        "jalon.results.management.commands.export_iati.programme_iati_errors", lambda document: ["line 1: broken"]
-    )
+    monkeypatch.setattr("jalon.results.iati.programme_iati_errors", lambda document: ["line 1: broken"])
     output = tmp_path / "ilo.xml"
-    with pytest.raises(CommandError, match="does not validate"):
+    with pytest.raises(CommandError, match="breaks the 2.03 schema"):
         call_command("export_iati", programme=ILO, output=str(output), stderr=StringIO())
     assert not output.exists()
+
+
+# The IATI Validator's rules (issue 18) ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_programmes(demo_history, users, django_capture_on_commit_callbacks):
+    """The seeds with every demo step that writes into the export: the results history and the finance
+    ledger (budgets, planned disbursements and transactions through the ActivityWriter hook)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        finance_demo_build(actor=users["manager"])
+    return demo_history
+
+
+def validator_errors(document: bytes, today=None) -> list[str]:
+    return [
+        f"{finding.rule_id} {finding.xpath}: {finding.message}"
+        for finding in validator_findings(parse(document), today=today)
+        if finding.severity == "error"
+    ]
+
+
+@pytest.mark.parametrize("code", [ISO, ITU, ILO])
+def test_every_seed_and_demo_programme_passes_the_validators_rules(demo_programmes, code):
+    """0 errors under the Validator's standard ruleset and codelist rules, and the schema (before issue 18:
+    12 errors for ISO, 22 for ILO: no sector, no recipient region, reference codes at both levels, baselines
+    and targets without values)."""
+    programme = Programme.objects.get(code=code)
+    document = programme_to_iati(programme)
+    assert programme_iati_errors(document) == []
+    assert validator_errors(document) == []
+    export = programme_iati_export(programme)
+    assert export.errors == []
+    # The only warnings are explained: the placeholder identifier of owners without one.
+    unexplained = [note for note in export.warnings if not note.explanation]
+    assert unexplained == []
+    assert {note.rule_id for note in export.warnings} <= {"1.14.8", "1.1.21", "jalon.identifier", "jalon.results"}
+
+
+def test_the_seeds_alone_pass_the_validators_rules_too(frameworks):
+    for code in (ISO, ITU, ILO):
+        assert validator_errors(programme_to_iati(Programme.objects.get(code=code))) == []
+
+
+def test_sector_and_recipient_region_are_the_programmes(frameworks, users):
+    root = exported(ISO)
+    assert root.xpath("//iati-activity/sector/@code") == ["32182"]
+    assert root.xpath("//iati-activity/sector/@vocabulary") == ["1"]
+    assert root.xpath("//iati-activity/recipient-region/@code") == ["998"]
+    programme = Programme.objects.get(code=ISO)
+    services.programme_update(
+        actor=users["manager"], programme=programme, iati_sector="15144", iati_recipient_region="289"
+    )
+    root = exported(ISO)
+    assert root.xpath("//iati-activity/sector/@code") == ["15144"]
+    assert root.xpath("//iati-activity/recipient-region/@code") == ["289"]
+
+
+def test_a_sector_or_region_outside_the_codelists_is_refused(frameworks, users):
+    programme = Programme.objects.get(code=ISO)
+    with pytest.raises(ValidationError) as refused:
+        services.programme_update(
+            actor=users["manager"], programme=programme, iati_sector="99999", iati_recipient_region="1"
+        )
+    assert set(refused.value.message_dict) == {"iati_sector", "iati_recipient_region"}
+
+
+def test_the_reference_code_is_at_indicator_level_only_with_its_page(demo_history):
+    root = exported(ISO)
+    assert root.xpath("//result/reference") == []
+    d1 = Indicator.objects.get(result__programme__code=ISO, code="D1")
+    (reference,) = indicator_node(root, "D1").xpath("reference")
+    assert reference.get("code") == "IO2.1-D1" and reference.get("vocabulary") == "99"
+    assert reference.get("indicator-uri").endswith(f"/programmes/{ISO}/indicators/{d1.pk}/")
+    assert reference.get("indicator-uri").startswith(settings.SITE_URL)
+
+
+def test_actual_dates_once_started_and_ended(frameworks):
+    dates = lambda root: {date.get("type"): date.get("iso-date") for date in root.xpath("//activity-date")}  # noqa: E731
+    assert dates(exported(ISO, today=datetime.date(2020, 6, 1))) == {"1": "2021-01-01", "3": "2025-12-31"}
+    assert dates(exported(ISO, today=datetime.date(2023, 6, 1))) == {
+        "1": "2021-01-01",
+        "2": "2021-01-01",
+        "3": "2025-12-31",
+    }
+    assert dates(exported(ISO, today=datetime.date(2026, 1, 1))) == {
+        "1": "2021-01-01",
+        "2": "2021-01-01",
+        "3": "2025-12-31",
+        "4": "2025-12-31",
+    }
+
+
+def test_ilo_reports_under_its_public_iati_identifier(frameworks):
+    root = exported(ILO)
+    assert root.xpath("//iati-identifier/text()") == [f"XM-DAC-41302-{ILO}"]
+    assert root.xpath("//reporting-org/@ref") == ["XM-DAC-41302"]
+    findings = validator_findings(root)
+    assert [finding.rule_id for finding in findings] == []  # no placeholder, no warning
+    assert programme_iati_export(Programme.objects.get(code=ILO)).warnings == []
+
+
+def test_a_placeholder_identifier_is_warned_about(frameworks):
+    export = programme_iati_export(Programme.objects.get(code=ITU))
+    (placeholder,) = [note for note in export.warnings if note.rule_id == "1.14.8"]
+    assert "XM-JALON-" in placeholder.explanation
+
+
+def test_the_result_tree_survives_as_the_objectives_in_every_language(frameworks):
+    """The whole ITU plan has no indicator: its results live in the objectives description only."""
+    root = exported(ITU)
+    assert root.xpath("count(//result)") == 0
+    (objectives,) = root.xpath("//iati-activity/description[@type='2']")
+    texts = narratives(objectives)
+    assert set(texts) == {"fr", "en"}
+    programme = Programme.objects.get(code=ITU)
+    results = list(programme.results.select_related("level", "parent").order_by("order"))
+    lines = texts["en"].split("\n")
+    assert len(lines) == len(results)
+    for line, result in zip(lines, results, strict=True):
+        assert line.strip() == f"{result.level.name['en']} {result.code}: {result.title['en']}"
+    child = next(result for result in results if result.parent_id)
+    assert f"    {child.level.name['en']} {child.code}:" in texts["en"]
+    assert f"{results[0].level.name['fr']} {results[0].code}\u00a0: {results[0].title['fr']}" in texts["fr"]
+
+
+def test_aggregation_status_is_set_from_the_measures(demo_history):
+    root = exported(ISO)
+    assert root.xpath("//result[.//reference/@code='IO2.1-D1']/@aggregation-status") == ["1"]  # counts of people
+    assert root.xpath("//result[.//reference/@code='IO6-D2']/@aggregation-status") == ["0"]  # a percentage

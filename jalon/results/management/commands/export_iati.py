@@ -1,12 +1,13 @@
 """`jalon export-iati --programme CODE --output FILE`: the programme as an IATI 2.03 activity file,
-validated against the IATI XSD and codelists before it is written."""
+validated against the IATI XSD, codelists and the IATI Validator's rules before it is written; warnings go to
+stderr."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jalon.results.iati import programme_iati_errors, programme_to_iati
-from jalon.results.models import Programme, Result
+from jalon.results.iati import programme_iati_export
+from jalon.results.models import Programme
 
 
 class Command(BaseCommand):
@@ -24,20 +25,26 @@ class Command(BaseCommand):
         if found is None:
             known = ", ".join(Programme.objects.order_by("code").values_list("code", flat=True)) or "none"
             raise CommandError(f"Unknown programme: {programme!r}. Known programmes: {known}.")
-        skipped: list[Result] = []
-        document = programme_to_iati(found, skipped=skipped)
-        if skipped:
-            self.stderr.write(
-                f"{len(skipped)} result(s) left out: IATI requires at least one indicator per result "
-                f"({', '.join(result.code for result in skipped)})."
+        export = programme_iati_export(found)
+        for note in export.warnings:
+            where = f" ({note.xpath})" if note.xpath else ""
+            self.stderr.write(f"warning {note.rule_id}{where}: {note.message} {note.explanation}".rstrip())
+        if export.errors:
+            shown = "\n".join(export.errors[:20])
+            if len(export.errors) > 20:
+                shown += f"\n... and {len(export.errors) - 20} more"
+            raise CommandError(
+                "The IATI file breaks the 2.03 schema, the codelists or the IATI Validator's rules; nothing written.\n"
+                + shown
             )
-        errors = programme_iati_errors(document)
-        if errors:
-            shown = "\n".join(errors[:20]) + (f"\n... and {len(errors) - 20} more" if len(errors) > 20 else "")
-            raise CommandError(f"The IATI file does not validate against the 2.03 schema; nothing written.\n{shown}")
         if output == "-":
-            self.stdout.write(document.decode("utf-8"), ending="")
+            self.stdout.write(export.document.decode("utf-8"), ending="")
             return
-        Path(output).write_bytes(document)
-        exported = found.results.count() - len(skipped)
-        self.stdout.write(self.style.SUCCESS(f"{output}: {exported} result(s) written, valid against IATI 2.03."))
+        Path(output).write_bytes(export.document)
+        exported = found.results.count() - len(export.skipped)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{output}: {exported} result(s) written, valid against IATI 2.03 and the IATI Validator's rules "
+                f"({len(export.warnings)} warning(s))."
+            )
+        )

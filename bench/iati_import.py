@@ -1,0 +1,112 @@
+"""IATI import throughput (issue 18) against an lxml parse of the same file.
+
+    DATABASE_URL=sqlite:////tmp/bench-iati.sqlite3 .venv/bin/python -m bench.iati_import --megabytes 20
+
+Builds a file of about `--megabytes` MB in bench/out/ from the three real samples (tests/results/data/iati/),
+repeated with each activity's identifier made unique, then times, on that one file:
+- "parse": `lxml.etree.iterparse` of the file, each activity cleared once read (the floor for reading it);
+- "read": jalon.interop.iati_read.activities_read, which the import streams: the safety checks, a copy of each
+  activity, upper-case codes normalised, the 2.03 XSD, the Validator's codelist rules and standard ruleset per
+  activity;
+- "import": the whole import as a dry run (everything written, then rolled back), on the database given.
+It prints MB/s and the ratios to the parse, and the projection of each for the whole IATI Registry (about
+10 GB). It asserts nothing about time. The database is created and migrated if needed.
+"""
+
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(__file__).resolve().parent / "out"
+SAMPLES = ROOT / "tests" / "results" / "data" / "iati"
+REGISTRY_GB = 10
+
+
+def file_build(megabytes: int) -> Path:
+    """The samples' activities repeated until the file holds `megabytes` MB, identifiers made unique."""
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"iati-{megabytes}mb.xml"
+    if path.exists():
+        return path
+    activities = []
+    for sample in sorted(SAMPLES.glob("*.xml")):
+        text = sample.read_text(encoding="utf-8")
+        activities += re.findall(r"<iati-activity[ >].*?</iati-activity>", text, flags=re.S)
+    target, written, copy = megabytes * 1_000_000, 0, 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n')
+        while written < target:
+            copy += 1
+            for activity in activities:
+                unique = re.sub(
+                    r"<iati-identifier>(.*?)</iati-identifier>",
+                    rf"<iati-identifier>\1-B{copy}</iati-identifier>",
+                    activity,
+                    count=1,
+                )
+                out.write(unique + "\n")
+                written += len(unique.encode("utf-8")) + 1
+        out.write("</iati-activities>\n")
+    return path
+
+
+def timed(work) -> tuple[float, int]:
+    start = time.perf_counter()
+    count = work()
+    return time.perf_counter() - start, count
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--megabytes", type=int, default=20)
+    parser.add_argument("--skip-import", action="store_true", help="Time the parse and the read only.")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalon.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from lxml import etree
+
+    from jalon.interop.iati_read import activities_read
+    from jalon.results.iati_import import iati_import
+
+    path = file_build(args.megabytes)
+    size = path.stat().st_size / 1_000_000
+
+    def parse() -> int:
+        count = 0
+        for _event, node in etree.iterparse(str(path), tag="iati-activity", resolve_entities=False, no_network=True):
+            count += 1
+            node.clear()
+            while node.getprevious() is not None:
+                del node.getparent()[0]
+        return count
+
+    def read() -> int:
+        return sum(1 for _activity in activities_read(path, max_bytes=10**12))
+
+    def full() -> int:
+        call_command("migrate", verbosity=0)
+        return len(iati_import(path, actor=None, dry_run=True).activities)
+
+    rows = [("parse", *timed(parse)), ("read", *timed(read))]
+    if not args.skip_import:
+        rows.append(("import (dry run)", *timed(full)))
+    floor = rows[0][1]
+    print(f"file: {path.name}, {size:.1f} MB, {rows[0][2]} activities")
+    for name, seconds, count in rows:
+        projection = seconds / size * REGISTRY_GB * 1000 / 3600
+        print(
+            f"{name:18} {seconds:8.2f} s  {size / seconds:7.2f} MB/s  {seconds / floor:6.1f} x parse  "
+            f"{count} activities  registry ({REGISTRY_GB} GB): {projection:6.1f} h"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,631 @@
+"""IATI activity files into programmes (issue 18): the inverse of jalon/results/iati.py.
+
+The file is read by jalon/interop/iati_read.py (safe, streamed, checked); each activity that is not refused maps
+to a programme:
+- the programme is found by the activity's identifier (an earlier import), else by the code given (`programme`),
+  else created, its code from the identifier;
+- what the publisher owns follows the file: title, description, dates, owner (the reporting organisation, matched
+  to the directory by IATI identifier, then name; created when unknown), sector and recipient region;
+- what the programme owns is never overwritten: results and indicators are matched by code (from the composite
+  `RESULT-INDICATOR` reference the export writes, else the reference codes) and only added; a target is set only
+  where the period has none; values enter as new measurements, submitted (approved when the publisher is
+  trusted), once per XPath;
+- nothing is ever deleted (a file holding only results leaves the rest as it is);
+- an activity whose content hash is the one imported last time is unchanged: nothing is written.
+Every record written knows its file, activity identifier and XPath (IatiProvenance).
+
+The whole run is one transaction: a file refused on the way (truncated, not well-formed) saves nothing, and a
+dry run (the preview) rolls everything back after counting what would change.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from jalon.interop.iati import codelist_codes
+from jalon.interop.iati_read import XML_LANG, Activity, IatiFileRefused, Note, activities_read, date_read, number_read
+from jalon.organisations.models import Organisation
+from jalon.organisations.services import organisation_create
+from jalon.results import services
+from jalon.results.iati import DERIVED_IDENTIFIER_PREFIX, NON_GOVERNMENTAL_SDOS, VOCABULARY_REPORTING_ORG
+from jalon.results.models import (
+    Dimension,
+    DimensionValue,
+    IatiActivityImport,
+    IatiProvenance,
+    Indicator,
+    Level,
+    Measure,
+    Milestone,
+    Period,
+    Programme,
+    Result,
+)
+
+IMPORT_JOB = "iati-import"
+MEASURES = {
+    "1": Measure.COUNT,
+    "2": Measure.PERCENTAGE,
+    "3": Measure.QUALITATIVE,
+    "4": Measure.ORDINAL,
+    "5": Measure.QUALITATIVE,
+}
+LEVELS = {
+    1: ("output", {"en": "Output", "fr": "Produit"}),
+    2: ("outcome", {"en": "Outcome", "fr": "Effet"}),
+    3: ("impact", {"en": "Impact", "fr": "Impact"}),
+    9: ("other", {"en": "Other", "fr": "Autre"}),
+}
+KINDS = {
+    "40": Organisation.Kind.INTERNATIONAL_SDO,
+    "21": Organisation.Kind.INTERNATIONAL_SDO,
+    "15": Organisation.Kind.NSB,
+    "10": Organisation.Kind.MINISTRY,
+    "80": Organisation.Kind.UNIVERSITY,
+}
+
+
+@dataclass
+class ActivityOutcome:
+    identifier: str
+    xpath: str
+    line: int | None
+    status: str  # "added", "changed", "unchanged", "refused"
+    programme: str = ""
+    notes: list[Note] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)  # what was added, by kind of record
+
+    def as_dict(self) -> dict:
+        return {
+            "identifier": self.identifier,
+            "xpath": self.xpath,
+            "line": self.line,
+            "status": self.status,
+            "programme": self.programme,
+            "added": dict(self.counts),
+            "notes": [
+                {"severity": n.severity, "rule": n.rule_id, "message": n.message, "xpath": n.xpath, "line": n.line}
+                for n in self.notes
+            ],
+        }
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    dry_run: bool
+    activities: list[ActivityOutcome] = field(default_factory=list)
+
+    def statuses(self) -> Counter:
+        return Counter(outcome.status for outcome in self.activities)
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file_name,
+            "dry_run": self.dry_run,
+            "statuses": dict(self.statuses()),
+            # An import never deletes: the preview says so rather than leaving it implied.
+            "removed": 0,
+            "activities": [outcome.as_dict() for outcome in self.activities],
+        }
+
+
+def iati_import(
+    path: Path,
+    *,
+    actor,
+    file_name: str = "",
+    programme_code: str | None = None,
+    dry_run: bool = False,
+    trusted: bool = False,
+    advance: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import the file's activities (see the module's docstring). Raises IatiFileRefused for the whole file;
+    nothing is saved then, nor on a dry run."""
+    report = ImportReport(file_name or path.name, dry_run)
+    with transaction.atomic():
+        for activity in activities_read(path, max_bytes=settings.IATI_IMPORT_MAX_BYTES):
+            if programme_code and report.activities:
+                activity.notes.append(
+                    Note("refused", _("Only one activity is imported into the programme named."), activity.xpath)
+                )
+            report.activities.append(
+                _activity_import(
+                    activity, actor=actor, file_name=report.file_name, code=programme_code, trusted=trusted
+                )
+            )
+            if advance:
+                advance(len(report.activities))
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+# One activity -------------------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Writes one activity's records, counting them and recording their provenance."""
+
+    def __init__(self, activity: Activity, outcome: ActivityOutcome, actor, file_name: str):
+        self.activity, self.outcome, self.actor, self.file_name = activity, outcome, actor, file_name
+
+    def path(self, node) -> str:
+        return self.activity.xpath + node.getroottree().getpath(node)[len("/iati-activity") :]
+
+    def added(self, kind: str, record, node) -> None:
+        self.outcome.counts[kind] += 1
+        IatiProvenance.objects.create(
+            record_type=kind,
+            record_id=record.pk,
+            file_name=self.file_name,
+            activity_identifier=self.activity.identifier,
+            xpath=self.path(node),
+        )
+
+    def warn(self, message: str, node, rule_id: str = "import") -> None:
+        line = node.sourceline + self.activity.line_offset if node.sourceline else None
+        self.outcome.notes.append(Note("warning", message, self.path(node), line, rule_id))
+
+
+def _activity_import(activity: Activity, *, actor, file_name: str, code: str | None, trusted: bool) -> ActivityOutcome:
+    outcome = ActivityOutcome(activity.identifier, activity.xpath, activity.line, "refused", notes=list(activity.notes))
+    if activity.refused:
+        return outcome
+    record = IatiActivityImport.objects.filter(identifier=activity.identifier).select_related("programme").first()
+    if record is not None and record.content_hash == activity.content_hash:
+        outcome.status, outcome.programme = "unchanged", record.programme.code
+        return outcome
+    writer = _Writer(activity, outcome, actor, file_name)
+    try:
+        with transaction.atomic():
+            programme, created = _programme(activity, writer, record, code)
+            _results(activity, writer, programme, trusted=trusted)
+            IatiActivityImport.objects.update_or_create(
+                identifier=activity.identifier,
+                defaults={
+                    "programme": programme,
+                    "file_name": file_name[:250],
+                    "content_hash": activity.content_hash,
+                    "last_updated": activity.last_updated[:40],
+                },
+            )
+    except ValidationError as error:
+        messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+        for name, texts in messages.items():
+            outcome.notes.append(
+                Note("refused", f"{name}: {' '.join(texts)}".lstrip(": "), activity.xpath, activity.line, "jalon")
+            )
+        outcome.counts.clear()
+        return outcome
+    outcome.status, outcome.programme = ("added" if created else "changed"), programme.code
+    return outcome
+
+
+# Three-letter codes some publishers write for jalon's content languages.
+ISO_639_2 = {"eng": "en", "fra": "fr", "fre": "fr", "spa": "es", "ara": "ar", "zho": "zh", "chi": "zh", "rus": "ru"}
+
+
+def _texts(node, writer: "_Writer | None" = None) -> dict[str, str]:
+    """{language: text} of an element's narratives; a narrative without a language has the activity's. Texts in
+    languages jalon does not hold are left when another remains, else kept as English, and said."""
+    if node is None:
+        return {}
+    activity_language = node.getroottree().getroot().get(XML_LANG) or "en"
+    texts: dict[str, str] = {}
+    other: list[tuple[str, str]] = []
+    for narrative in node.findall("narrative"):
+        text = (narrative.text or "").strip()
+        language = (narrative.get(XML_LANG) or activity_language).lower()
+        language = ISO_639_2.get(language, language)
+        if not text:
+            continue
+        if language not in settings.CONTENT_LANGUAGES:
+            other.append((language, text))
+        elif language not in texts:
+            texts[language] = text
+    if other and writer is not None:
+        languages = ", ".join(sorted({language for language, _text in other}))
+        kept = _("kept as English") if not texts else _("left out")
+        writer.warn(
+            _("Texts in %(languages)s, a language jalon does not hold: %(kept)s.")
+            % {"languages": languages, "kept": kept},
+            node,
+            "import.language",
+        )
+    if not texts and other:
+        texts["en"] = other[0][1]
+    return texts
+
+
+def _owner(element, writer: _Writer) -> Organisation | None:
+    node = element.find("reporting-org")
+    if node is None:
+        return None
+    ref = (node.get("ref") or "").strip()
+    names = _texts(node)
+    placeholder = ref.startswith(DERIVED_IDENTIFIER_PREFIX)
+    if ref and not placeholder:
+        found = Organisation.objects.filter(iati_identifier=ref).first()
+        if found:
+            return found
+    for name in names.values():
+        found = Organisation.objects.filter(name__en=name).first() or Organisation.objects.filter(name__fr=name).first()
+        if found:
+            return found
+    acronym = ref[len(DERIVED_IDENTIFIER_PREFIX) :] if placeholder else ""
+    kind = KINDS.get(node.get("type") or "", Organisation.Kind.OTHER)
+    if node.get("type") == "21" and acronym not in NON_GOVERNMENTAL_SDOS:
+        kind = Organisation.Kind.OTHER
+    organisation = organisation_create(
+        actor=None,
+        name={language: text for language, text in names.items() if language in ("en", "fr")} or {"en": ref or "?"},
+        acronym=(acronym or ref)[:30],
+        kind=kind,
+        iati_identifier="" if placeholder else ref,
+    )
+    writer.added("organisation", organisation, node)
+    writer.warn(_("The reporting organisation is not in the directory: added."), node, "import.organisation")
+    return organisation
+
+
+def _languages(texts: dict[str, str]) -> list[str]:
+    return [language for language in texts if language in settings.CONTENT_LANGUAGES] or ["en"]
+
+
+def _dates(element) -> tuple:
+    dates = {node.get("type"): date_read(node.get("iso-date")) for node in element.findall("activity-date")}
+    return dates.get("2") or dates.get("1"), dates.get("4") or dates.get("3")
+
+
+def _coded(element, tag: str, codelist: str, default: str) -> str:
+    for node in element.findall(tag):
+        if (node.get("vocabulary") or "1") == "1" and node.get("code") in codelist_codes(codelist):
+            return node.get("code")
+    return default
+
+
+def _programme(activity: Activity, writer: _Writer, record, code: str | None) -> tuple[Programme, bool]:
+    """The activity's programme, its publisher-owned fields set from what the file holds (what it leaves out
+    stays as it is)."""
+    element = activity.element
+    descriptions = {node.get("type") or "1": node for node in element.findall("description")}
+    start, end = _dates(element)
+    fields = {
+        "title": _texts(element.find("title"), writer),
+        "description": _texts(descriptions.get("1"), writer),
+        "start_date": start,
+        "end_date": end,
+        "iati_sector": _coded(element, "sector", "Sector", ""),
+        "iati_recipient_region": _coded(element, "recipient-region", "Region", ""),
+    }
+    fields = {name: value for name, value in fields.items() if value}
+    if element.find("recipient-country") is not None and element.find("recipient-region") is None:
+        writer.warn(
+            _("Recipient countries are not stored: the programme serves developing countries, unspecified (998)."),
+            element.find("recipient-country"),
+            "import.countries",
+        )
+    programme = (
+        record.programme if record else Programme.objects.filter(code=code or _code(activity.identifier)).first()
+    )
+    owner = _owner(element, writer)
+    if programme is None:
+        if start is None or end is None:
+            spans = [_span(node) for node in element.iterfind("result/indicator/period")]
+            days = [day for span in spans for day in span if day]
+            if not days:
+                raise ValidationError(_("The activity has no start or end date, and no period to take them from."))
+            fields.setdefault("start_date", min(days))
+            fields.setdefault("end_date", max(days))
+        if owner is None:
+            raise ValidationError(_("The activity has no reporting organisation."))
+        fields.setdefault("title", {"en": activity.identifier})
+        programme = services.programme_create(
+            actor=writer.actor,
+            code=code or _code(activity.identifier),
+            owner=owner,
+            languages=_languages(fields["title"]),
+            published=False,
+            **fields,
+        )
+        writer.added("programme", programme, element)
+        return programme, True
+    changes = {name: value for name, value in fields.items() if getattr(programme, name) != value}
+    if owner is not None and owner.pk != programme.owner_id:
+        changes["owner"] = owner
+    if changes:
+        programme = services.programme_update(actor=writer.actor, programme=programme, **changes)
+        writer.outcome.counts["programme changed"] += 1
+    return programme, False
+
+
+def _code(identifier: str) -> str:
+    return slugify(identifier)[:60].strip("-") or "iati"
+
+
+# Results -----------------------------------------------------------------------------------------------
+
+
+def _reference(node) -> str:
+    for reference in node.findall("reference"):
+        if reference.get("vocabulary") == VOCABULARY_REPORTING_ORG and reference.get("code"):
+            return reference.get("code").strip()
+    return ""
+
+
+def _result_code(node, position: int) -> str:
+    """The export's composite indicator codes say the result's: `IO1.1-D1` is result IO1.1."""
+    composite = [_reference(indicator) for indicator in node.findall("indicator")]
+    prefixes = {code.rsplit("-", 1)[0] for code in composite if "-" in code}
+    if len(prefixes) == 1 and all("-" in code for code in composite):
+        return prefixes.pop()[:20]
+    return (_reference(node) or f"R{position}")[:20]
+
+
+def _level(programme: Programme, node, writer: _Writer) -> Level:
+    kind = int(node.get("type")) if (node.get("type") or "").isdigit() and int(node.get("type")) in LEVELS else 9
+    found = programme.levels.filter(iati_result_type=kind).order_by("order").first()
+    if found:
+        return found
+    key, name = LEVELS[kind]
+    level = services.level_save(actor=writer.actor, programme=programme, key=key, name=name, iati_result_type=kind)
+    writer.added("level", level, node)
+    return level
+
+
+def _results(activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool) -> None:
+    periods = _periods(activity, writer, programme)
+    for position, node in enumerate(activity.element.findall("result"), start=1):
+        code = _result_code(node, position)
+        result = programme.results.filter(code=code).first()
+        if result is None:
+            result = services.result_save(
+                actor=writer.actor,
+                programme=programme,
+                level=_level(programme, node, writer),
+                code=code,
+                title=_texts(node.find("title"), writer) or {"en": code},
+                description=_texts(node.find("description"), writer),
+            )
+            writer.added("result", result, node)
+        for number, indicator_node in enumerate(node.findall("indicator"), start=1):
+            indicator = _indicator(indicator_node, number, result, writer, periods)
+            _values(indicator_node, indicator, writer, periods, trusted=trusted)
+
+
+def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[tuple, Period | None]:
+    """(start, end) -> the programme's period; None for the span of the whole programme (an overall target)."""
+    spans = set()
+    for node in activity.element.iterfind("result/indicator/period"):
+        start, end = _span(node)
+        if start and end:
+            spans.add((start, end))
+    whole = (programme.start_date, programme.end_date)
+    found: dict[tuple, Period | None] = {}
+    existing = {(period.start, period.end): period for period in programme.periods.all()}
+    for span in sorted(spans):
+        if span in existing:
+            found[span] = existing[span]
+            continue
+        if span == whole and len(spans) > 1:
+            found[span] = None
+            continue
+        start, end = span
+        period_code = (
+            str(start.year)
+            if (start.month, start.day, end.month, end.day, end.year) == (1, 1, 12, 31, start.year)
+            else f"{start:%Y%m%d}-{end:%Y%m%d}"
+        )
+        try:
+            with transaction.atomic():
+                period = services.period_save(
+                    actor=writer.actor,
+                    programme=programme,
+                    code=period_code,
+                    name={"en": period_code},
+                    start=start,
+                    end=end,
+                )
+        except ValidationError as error:
+            node = activity.element.find("result/indicator/period")
+            writer.warn(
+                _("Period %(start)s to %(end)s not added: %(why)s")
+                % {"start": start, "end": end, "why": " ".join(error.messages)},
+                node,
+                "import.period",
+            )
+            continue
+        found[span] = existing[span] = period
+        writer.outcome.counts["period"] += 1
+    return found
+
+
+def _indicator(node, number: int, result: Result, writer: _Writer, periods) -> Indicator:
+    composite = _reference(node)
+    code = composite[len(result.code) + 1 :] if composite.startswith(result.code + "-") else composite
+    code = (code or f"I{number}")[:20]
+    existing = result.indicators.filter(code=code).first()
+    if existing is not None:
+        return existing  # the programme owns its framework: a re-import does not change it
+    taken = set(Indicator.objects.filter(result__programme_id=result.programme_id).values_list("code", flat=True))
+    if code in taken:  # codes are unique per programme; publishers repeat them across results
+        code = next(f"{code[:16]}-{n}" for n in range(2, 10_000) if f"{code[:16]}-{n}" not in taken)
+        writer.warn(
+            _("Indicator code already used in this programme: imported as %(code)s.") % {"code": code},
+            node,
+            "import.code",
+        )
+    measure = MEASURES.get(node.get("measure") or "1", Measure.COUNT)
+    fields: dict = {
+        "code": code,
+        "title": _texts(node.find("title"), writer) or {"en": code},
+        "definition": _texts(node.find("description"), writer),
+        "measure": measure,
+        "direction": Indicator.Direction.DESCENDING
+        if node.get("ascending") in ("0", "false")
+        else Indicator.Direction.ASCENDING,
+    }
+    baseline = node.find("baseline")
+    if baseline is not None:
+        year = (baseline.get("year") or "").strip()
+        fields["baseline_year"] = int(year) if year.isdigit() and 1900 <= int(year) <= 2100 else None
+        value, warning = number_read(baseline.get("value"))
+        if warning:
+            writer.warn(warning, baseline, "import.number")
+        if value is not None and value.number is not None and measure != Measure.QUALITATIVE:
+            fields["baseline_value"] = value.number
+        fields["baseline_note"] = _texts(baseline.find("comment"))
+    spanning = [p for p in node.findall("period") if periods.get(_span(p), "missing") is None]
+    for period_node in spanning:
+        target = period_node.find("target")
+        if target is not None:
+            value, warning = number_read(target.get("value"))
+            fields["target_value"] = value.number if value else None
+            fields["target_note"] = _texts(target.find("comment"))
+    dimensions = _dimensions(node, result.programme, writer)
+    indicator = services.indicator_save(actor=writer.actor, result=result, dimensions=dimensions, **fields)
+    writer.added("indicator", indicator, node)
+    return indicator
+
+
+def _dimensions(node, programme: Programme, writer: _Writer) -> list[Dimension]:
+    """The programme's disaggregations that the indicator's actuals name (`dimension/@name`), with their values
+    (`@value`) added; a name is a dimension code, and a known kind (sex, region...) when it is one."""
+    wanted: dict[str, list[str]] = {}
+    for dimension in node.iterfind("period/actual/dimension"):
+        name, value = (dimension.get("name") or "").strip(), (dimension.get("value") or "").strip()
+        if name and value:
+            values = wanted.setdefault(name, [])
+            if value not in values:
+                values.append(value)
+    found = []
+    kinds = {choice for choice, _label in Dimension.Kind.choices}
+    for name, values in wanted.items():
+        code = slugify(name)[:40] or "dimension"
+        dimension = programme.dimensions.filter(code=code).first()
+        known = [{"code": value.code, "name": value.name} for value in dimension.values.all()] if dimension else []
+        codes = {item["code"] for item in known}
+        items = known + [{"code": value[:40], "name": {}} for value in values if value[:40] not in codes]
+        if dimension is None or len(items) > len(known):
+            dimension = services.dimension_save(
+                actor=writer.actor,
+                programme=programme,
+                dimension=dimension,
+                kind=code if code in kinds else Dimension.Kind.CUSTOM,
+                code=code,
+                name=dimension.name if dimension else {"en": name},
+                values=items,
+            )
+        found.append(dimension)
+    return found
+
+
+def _span(node) -> tuple:
+    start, end = node.find("period-start"), node.find("period-end")
+    return (
+        date_read(start.get("iso-date") if start is not None else None),
+        date_read(end.get("iso-date") if end is not None else None),
+    )
+
+
+def _values(node, indicator: Indicator, writer: _Writer, periods, *, trusted: bool) -> None:
+    for period_node in node.findall("period"):
+        period = periods.get(_span(period_node))
+        if period is None:
+            continue
+        for target in period_node.findall("target"):
+            if target.find("dimension") is not None:
+                writer.warn(_("Targets per disaggregation value are not stored."), target, "import.dimension")
+                continue
+            value, warning = number_read(target.get("value"))
+            if warning:
+                writer.warn(warning, target, "import.number")
+            if Milestone.objects.filter(indicator=indicator, period=period).exists():
+                continue  # the programme's own target stays
+            number = value.number if value else None
+            note = _texts(target.find("comment"))
+            if number is None and not note:
+                continue
+            milestone = services.milestone_save(
+                actor=writer.actor, indicator=indicator, period=period, value=number, note=note
+            )
+            if milestone is not None:
+                writer.added("target", milestone, target)
+        for actual in period_node.findall("actual"):
+            _actual(actual, indicator, period, writer, trusted=trusted)
+
+
+def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trusted: bool) -> None:
+    path = writer.path(node)
+    if IatiProvenance.objects.filter(
+        record_type="measurement", activity_identifier=writer.activity.identifier, xpath=path
+    ).exists():
+        return  # imported once already
+    fields: dict = {}
+    dimensions = node.findall("dimension")
+    if len(dimensions) > 1:
+        writer.warn(_("Values crossed by several disaggregations are not stored."), node, "import.dimension")
+        return
+    if dimensions:
+        fields["dimension_value"] = DimensionValue.objects.filter(
+            dimension__programme_id=indicator.result.programme_id,
+            dimension__code=slugify(dimensions[0].get("name") or "")[:40] or "dimension",
+            code=(dimensions[0].get("value") or "").strip()[:40],
+        ).first()
+    comment = _texts(node.find("comment"))
+    if indicator.measure == Measure.QUALITATIVE:
+        text = next(iter(comment.values()), "")
+        if not text:
+            return
+        fields["text"] = text
+    else:
+        value, warning = number_read(node.get("value"))
+        if warning:
+            writer.warn(warning, node, "import.number")
+        if value is None or value.number is None:
+            return  # never turned into 0
+        fields["value"] = value.number
+        if comment:
+            fields["comment"] = next(iter(comment.values()))
+    fields["organisation"] = indicator.result.programme.owner  # the publisher reports its own values
+    try:
+        with transaction.atomic():
+            measurement = services.measurement_create(
+                actor=writer.actor, indicator=indicator, period=period, submit=True, **fields
+            )
+            if trusted:
+                measurement = services.measurement_review(actor=writer.actor, measurement=measurement, approve=True)
+    except ValidationError as error:
+        writer.warn(" ".join(error.messages), node, "import.value")
+        return
+    writer.added("measurement", measurement, node)
+
+
+def iati_import_work(job, progress) -> dict:
+    """The job of an uploaded IATI file: params {"programme", "dry_run", "trusted"}; its result is the report.
+    A refused file fails the job with the reason, nothing saved."""
+    from jalon.jobs.services import JobRefused
+
+    progress.step(_("Reading and importing the activities"))
+    params = job.params or {}
+    try:
+        report = iati_import(
+            Path(job.upload.path),
+            actor=job.owner,
+            file_name=job.upload_name,
+            programme_code=params.get("programme") or None,
+            dry_run=bool(params.get("dry_run")),
+            trusted=bool(params.get("trusted")),
+            advance=lambda done: progress.advance(done),
+        )
+    except IatiFileRefused as refused:
+        raise JobRefused(refused.message) from refused
+    return report.as_dict()
