@@ -466,6 +466,8 @@ class DisaggregatedTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.period_id} {self.dimension_value_id}: {self.value}"
+
+
 class IatiActivityImport(models.Model):
     """The IATI activity a programme was last imported from (issue 18): a second import of the same content
     (its hash) changes nothing."""
