@@ -31,6 +31,7 @@ from tests.access import (
     matrix_finance,
     matrix_gap,
     matrix_jobs,
+    matrix_reporting,
     matrix_support,
     matrix_tokens,
     matrix_twinning,
@@ -983,6 +984,7 @@ ALL_CASES = [
     *matrix_twinning.CASES,
     *matrix_finance.CASES,
     *matrix_assessments.CASES,
+    *matrix_reporting.CASES,
 ]
 
 
