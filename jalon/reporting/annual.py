@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jalon.lib.multilingual import text_in
 from jalon.reporting.charts import status_bars
+from jalon.reporting.maps import Place, choropleth
 from jalon.reporting.pdf import Document
 from jalon.results.progress import STATUS_LABELS, Status
 from jalon.support.models import Scheme
@@ -30,7 +31,7 @@ class Writer:
         self.language = language
         self.locale = LOCALES[language]
 
-    def number(self, value: str | int | None) -> str:
+    def number(self, value: str | int | Decimal | None) -> str:
         if value is None:
             return "–"
         return format_decimal(Decimal(value), format="#,##0.##", locale=self.locale)
@@ -182,6 +183,46 @@ def _reach(document: Document, snapshot: dict, write: Writer) -> None:
     )
 
 
+def _reach_map(document: Document, snapshot: dict, write: Writer) -> None:
+    """Where the people trained come from: a choropleth (small states as symbols, West Africa enlarged) and
+    the same figures as a table, every country reached in it."""
+    reach = snapshot["reach_map"]
+    if not reach["countries"]:
+        return
+    periods = {period["code"]: write.text(period["name"]) or period["code"] for period in snapshot["periods"]}
+    period = periods.get(reach["period"], reach["period"])
+    # Most people first, then by ISO code: the same order in every language (the figures line up).
+    rows = sorted(reach["countries"], key=lambda row: (-(row["people"] or 0), row["m49"]))
+    places = [
+        Place(
+            m49=row["m49"],
+            name=write.text(row["name"]),
+            value=row["people"],
+            latitude=float(row["latitude"]) if row["latitude"] is not None else None,
+            longitude=float(row["longitude"]) if row["longitude"] is not None else None,
+        )
+        for row in rows
+    ]
+    caption = _("People trained by country, %(period)s") % {"period": period}
+    shown = [f"{place.name} {write.number(place.value)}" for place in places if place.value is not None]
+    hidden = sum(1 for place in places if place.value is None)
+    description = _("%(count)s countries reached: %(list)s.") % {"count": len(places), "list": ", ".join(shown)}
+    if hidden:
+        description += " " + _("%(hidden)s with a small group not shown.") % {"hidden": hidden}
+    svg = choropleth(
+        places,
+        title=caption,
+        description=description,
+        legend={"title": _("People trained"), "none": _("not shown")},
+    )
+    document.figure(svg=svg.encode(), alt=description, caption=caption)
+    document.table(
+        caption=caption,
+        header=[_("Country"), _("People trained")],
+        rows=[[place.name, write.number(place.value)] for place in places],
+    )
+
+
 def _participation(document: Document, snapshot: dict, write: Writer) -> None:
     participation = snapshot["participation"]
     document.heading(_("Participation in committees"))
@@ -300,6 +341,7 @@ def annual_document(snapshot: dict, language: str) -> Document:
         _over_time(document, snapshot, write)
         _results(document, snapshot, write)
         _reach(document, snapshot, write)
+        _reach_map(document, snapshot, write)
         _participation(document, snapshot, write)
         _support(document, snapshot, write)
         _table_one(document, snapshot, write)

@@ -98,6 +98,44 @@ def _reach(programme: Programme) -> list[dict]:
     return rows
 
 
+def _reach_by_country(programme: Programme) -> dict:
+    """People trained per country in the latest period with anyone trained, as published: small groups
+    hidden, and enough others that the total gives none away (smallgroups.suppress)."""
+    from django.db.models import Count
+
+    from jalon.activities.computations import trained_people
+    from jalon.reference.models import Country
+
+    for period in reversed(list(programme.periods.all())):
+        counts = {
+            row["reach_country"]: row["n"]
+            for row in trained_people(programme, period)
+            .filter(reach_country__isnull=False)
+            .order_by()
+            .values("reach_country")
+            .annotate(n=Count("pk"))
+        }
+        if counts:
+            break
+    else:
+        return {"period": None, "countries": []}
+    hidden = smallgroups.suppress(counts, threshold=smallgroups.min_group_size())
+    countries = Country.objects.filter(pk__in=counts).order_by("m49")
+    return {
+        "period": period.code,
+        "countries": [
+            {
+                "m49": country.m49,
+                "name": country.name,
+                "people": None if country.pk in hidden else counts[country.pk],
+                "latitude": _number(country.latitude),
+                "longitude": _number(country.longitude),
+            }
+            for country in countries
+        ],
+    }
+
+
 def _participation(programme: Programme, today: datetime.date) -> dict:
     rule, on = developing_rule(programme)
     years = participation_years(today=today)[-PARTICIPATION_YEARS:]
@@ -176,6 +214,7 @@ def snapshot_build(*, programme: Programme, as_of: datetime.datetime, progress=N
     steps = [
         ("results", lambda: _results(programme, today)),
         ("reach", lambda: _reach(programme)),
+        ("reach_map", lambda: _reach_by_country(programme)),
         ("participation", lambda: _participation(programme, today)),
         ("support", lambda: _support(programme)),
         ("table_one", lambda: _table_one(programme)),

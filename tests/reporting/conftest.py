@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 
 from jalon.accounts.models import User
+from jalon.activities.demo import demo_activities_build
 from jalon.finance.demo import finance_demo_build
 from jalon.organisations.models import Organisation
 from jalon.results.demo import demo_history_build
@@ -17,7 +18,8 @@ AS_OF = datetime.datetime(2026, 6, 30, 12, 0, tzinfo=datetime.UTC)
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The seed frameworks with the ISO Action Plan's demo history and the ILO ledger, built once per module
+    """The seed frameworks with the ISO Action Plan's demo history, the ILO ledger and the demo activities
+    (people trained, for reach), built once per module
     in a transaction rolled back at its end; each test runs in a savepoint inside it."""
     with django_db_blocker.unblock(), transaction.atomic():
         frameworks_load()
@@ -25,6 +27,7 @@ def demo(django_db_setup, django_db_blocker):
         nsb = Organisation.objects.get(acronym="ASN")
         demo_history_build(actor=users["manager"], reporter=users["focal"], organisation=nsb)
         finance_demo_build(actor=users["manager"])
+        demo_activities_build(actor=users["manager"])
         yield
         transaction.set_rollback(True)
 

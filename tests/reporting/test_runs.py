@@ -94,3 +94,17 @@ def test_a_typed_title_is_printed_as_text_not_run_as_markup(demo, db):
     snapshot = snapshot_build(programme=programme, as_of=AS_OF)
     text = content_text(io.BytesIO(pdf_render(annual_document(snapshot, "en"), timestamp=AS_OF)))
     assert '#set page(paper: "a6") = Boom *bold* $x$' in text.replace("\n", " ")
+
+
+def test_every_country_reached_is_in_the_maps_table(demo, db):
+    from jalon.reporting.annual import annual_document
+    from jalon.reporting.snapshot import snapshot_build
+
+    snapshot = snapshot_build(programme=Programme.objects.get(code=ISO), as_of=AS_OF)
+    reached = snapshot["reach_map"]["countries"]
+    assert reached  # the demo trains people from several countries
+    document = annual_document(snapshot, "en")
+    figures = [block for block in document.blocks if block["kind"] == "figure"]
+    assert len(figures) == 2 and "<svg" in figures[1]["svg"] and figures[1]["alt"]
+    table = next(b for b in document.blocks if b["kind"] == "table" and b["header"][0] == "Country")
+    assert sorted(row[0] for row in table["rows"]) == sorted(row["name"]["en"] for row in reached)
