@@ -50,19 +50,23 @@ def _y(lat: float) -> float:
 
 
 def _path(rings: list[list[int]], project) -> str:
-    """Rings as one SVG path; a ring crossing the antimeridian (Fiji, Russia) is cut there rather than drawn
-    across the whole map."""
+    """Rings as one SVG path. A ring crossing the antimeridian (Fiji, Russia's far east) is unwrapped into
+    continuous longitudes and drawn again one turn over, so that the map's edge clips it rather than a line
+    crossing the whole map."""
     parts = []
     for ring in rings:
-        previous = None
-        segment: list[str] = []
+        points, offset, previous = [], 0, None
         for i in range(0, len(ring), 2):
             lon, lat = ring[i] / 10, ring[i + 1] / 10
-            x, y = project(lon, lat)
-            jump = previous is not None and abs(lon - previous) > 180
-            segment.append(f"{'M' if not segment or jump else 'L'}{x:.1f},{y:.1f}")
+            if previous is not None and abs(lon - previous) > 180:
+                offset += 360 if previous > lon else -360
+            points.append((lon + offset, lat))
             previous = lon
-        parts.append("".join(segment) + "Z")
+        lons = [lon for lon, _lat in points]
+        shifts = [0] + ([360] if min(lons) < -180 else []) + ([-360] if max(lons) > 180 else [])
+        for shift in shifts:
+            projected = (project(lon + shift, lat) for lon, lat in points)
+            parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in projected) + "Z")
     return "".join(parts)
 
 
