@@ -81,6 +81,7 @@ urlpatterns += i18n_patterns(
     path("assessments/", include("jalon.assessments.urls")),
     path("knowledge/", include("jalon.knowledge.urls")),
     path("jobs/", include("jalon.jobs.urls")),
+    path("reports/", include((reporting_urls.report_urlpatterns, "reporting"))),
     path("accounts/tokens/", include("jalon.api.urls")),
     path("", include((web_pages, "web"))),
     prefix_default_language=True,

@@ -3,7 +3,7 @@ table of a programme, which jalon/urls.py includes in the "results" namespace be
 
 from django.urls import path
 
-from jalon.reporting import tracking_views, views
+from jalon.reporting import report_views, tracking_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +13,13 @@ tracking_urlpatterns = [
     path("<slug:code>/tracking/", tracking_views.tracking, name="tracking"),
     path("<slug:code>/tracking.csv", tracking_views.tracking, {"fmt": "csv"}, name="tracking_csv"),
     path("<slug:code>/tracking.xlsx", tracking_views.tracking, {"fmt": "xlsx"}, name="tracking_xlsx"),
+]
+
+# A programme's reports, included by jalon/urls.py under reports/ in the "reporting" namespace.
+report_urlpatterns = [
+    path("", report_views.reports_index, name="index"),
+    path("<slug:code>/", report_views.reports, name="reports"),
+    path("<slug:code>/new/", report_views.run_start, name="run_start"),
+    path("<slug:code>/<int:pk>/", report_views.run_detail, name="run_detail"),
+    path("<slug:code>/<int:pk>/<str:language>.pdf", report_views.run_file, name="run_file"),
 ]

@@ -34,6 +34,7 @@ from tests.access import (
     matrix_knowledge,
     matrix_knowledge_library,
     matrix_results,
+    matrix_reporting,
     matrix_support,
     matrix_tokens,
     matrix_twinning,
@@ -989,6 +990,7 @@ ALL_CASES = [
     *matrix_assessments.CASES,
     *matrix_knowledge_library.CASES,
     *matrix_knowledge.CASES,
+    *matrix_reporting.CASES,
 ]
 
 

@@ -1,0 +1,348 @@
+"""The annual report of a programme, written from a run's snapshot in one language: the results tree with
+each indicator's baseline, milestones, actual, progress and status (the latest period's and the whole
+programme's, side by side, never mixed), statuses over time (a chart, its text alternative and its table),
+reach, committee participation, support given, and Table 1 where the programme has a ledger.
+
+Every figure comes from the snapshot; the language changes the words and the number format only, so that
+the French and the English file of a run print the same figures in the same order."""
+
+import datetime
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from jalon.lib.multilingual import text_in
+from jalon.reporting.charts import status_bars
+from jalon.reporting.maps import Place, choropleth
+from jalon.reporting.pdf import Document
+from jalon.results.progress import STATUS_LABELS, Status
+from jalon.support.models import Scheme
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+class Writer:
+    """Numbers, dates and texts in one language."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.locale = LOCALES[language]
+
+    def number(self, value: str | int | Decimal | None) -> str:
+        if value is None:
+            return "–"
+        return format_decimal(Decimal(value), format="#,##0.##", locale=self.locale)
+
+    def percent(self, value: str | None) -> str:
+        if value is None:
+            return "–"
+        return format_percent(Decimal(value), format="#,##0.#%", locale=self.locale)
+
+    def date(self, value: str) -> str:
+        return format_date(datetime.date.fromisoformat(value[:10]), format="long", locale=self.locale)
+
+    def text(self, value) -> str:
+        return text_in(value, self.language)
+
+    def status(self, value: str) -> str:
+        return str(STATUS_LABELS[Status(value)])
+
+
+def _target(write: Writer, target: str | None, pending: bool) -> str:
+    return _("pending baseline") if pending else write.number(target)
+
+
+def _results(document: Document, snapshot: dict, write: Writer) -> None:
+    periods = {period["code"]: write.text(period["name"]) or period["code"] for period in snapshot["periods"]}
+    document.heading(_("Results"))
+    if not snapshot["results"]:
+        document.paragraph(_("The programme has no results yet."))
+    for result in snapshot["results"]:
+        document.heading(
+            f"{write.text(result['level'])} {result['code']}: {write.text(result['title'])}",
+            2 + min(result["depth"], 2),
+        )
+        indicators = result["indicators"]
+        if not indicators:
+            document.paragraph(_("No indicator measures this result."))
+            continue
+        rows = []
+        for item in indicators:
+            latest = item["latest"]
+            rows.append(
+                [
+                    f"{item['code']} {write.text(item['title'])}",
+                    write.number(item["baseline"]),
+                    periods.get(latest["period"], latest["period"]) if latest else "–",
+                    _target(write, latest["target"], latest["pending"]) if latest else "–",
+                    write.number(latest["actual"]) if latest else "–",
+                    write.percent(latest["progress"]) if latest else "–",
+                    write.status(latest["status"]) if latest else "–",
+                    _target(write, item["target"], item["target_pending"]),
+                    write.number(item["actual"]),
+                    write.percent(item["overall_progress"]),
+                    write.status(item["overall_status"]),
+                ]
+            )
+        document.table(
+            caption=_(
+                "Indicators of %(code)s: the latest period against its milestone, the programme against its "
+                "overall target"
+            )
+            % {"code": result["code"]},
+            header=[
+                _("Indicator"),
+                _("Baseline"),
+                _("Latest period"),
+                _("Milestone"),
+                _("Actual"),
+                _("Progress"),
+                _("Status"),
+                _("Overall target"),
+                _("Actual to date"),
+                _("Progress"),
+                _("Status"),
+            ],
+            rows=rows,
+        )
+        over_time = [
+            [item["code"]]
+            + [
+                f"{_target(write, cell['target'], cell['pending'])} / {write.number(cell['actual'])}"
+                for cell in item["cells"]
+            ]
+            for item in indicators
+        ]
+        document.table(
+            caption=_("Milestone / actual of each period, indicators of %(code)s") % {"code": result["code"]},
+            header=[_("Indicator"), *periods.values()],
+            rows=over_time,
+        )
+
+
+def _over_time(document: Document, snapshot: dict, write: Writer) -> None:
+    """How many indicators stood at each status in each period: a chart, its words and its table."""
+    document.heading(_("Progress over time"))
+    order = list(Status)
+    counts: list[tuple[str, dict[str, int]]] = []
+    for index, period in enumerate(snapshot["periods"]):
+        tally: dict[str, int] = {}
+        for result in snapshot["results"]:
+            for item in result["indicators"]:
+                status = item["cells"][index]["status"]
+                tally[status] = tally.get(status, 0) + 1
+        counts.append((write.text(period["name"]) or period["code"], tally))
+    if not counts:
+        document.paragraph(_("The programme has no periods yet."))
+        return
+    shown = [status for status in order if any(tally.get(status) for _label, tally in counts)]
+    labels = {str(status): write.status(status) for status in order}
+    described = "; ".join(
+        f"{label}: " + ", ".join(f"{labels[s]} {write.number(tally[s])}" for s in shown if tally.get(s))
+        for label, tally in counts
+    )
+    caption = _("Indicators by status in each period")
+    document.figure(
+        svg=status_bars(counts, labels=labels),
+        alt=f"{caption}. {described}.",
+        caption=caption,
+    )
+    document.table(
+        caption=caption,
+        header=[_("Period"), *(labels[s] for s in shown), _("Indicators")],
+        rows=[
+            [label, *(write.number(tally.get(s, 0)) for s in shown), write.number(sum(tally.values()))]
+            for label, tally in counts
+        ],
+    )
+
+
+def _reach(document: Document, snapshot: dict, write: Writer) -> None:
+    periods = {period["code"]: write.text(period["name"]) or period["code"] for period in snapshot["periods"]}
+    document.heading(_("Reach"))
+    document.paragraph(
+        _(
+            "People trained in the programme's activities, counted once per period, and their countries. A group "
+            "smaller than the publication threshold is not shown (–)."
+        )
+    )
+    document.table(
+        caption=_("People trained by period"),
+        header=[_("Period"), _("People trained"), _("Countries")],
+        rows=[
+            [
+                periods.get(row["period"], row["period"]),
+                write.number(row["participants"]),
+                write.number(row["countries"]),
+            ]
+            for row in snapshot["reach"]
+        ],
+    )
+
+
+def _reach_map(document: Document, snapshot: dict, write: Writer) -> None:
+    """Where the people trained come from: a choropleth (small states as symbols, West Africa enlarged) and
+    the same figures as a table, every country reached in it."""
+    reach = snapshot["reach_map"]
+    if not reach["countries"]:
+        return
+    periods = {period["code"]: write.text(period["name"]) or period["code"] for period in snapshot["periods"]}
+    period = periods.get(reach["period"], reach["period"])
+    # Most people first, then by ISO code: the same order in every language (the figures line up).
+    rows = sorted(reach["countries"], key=lambda row: (-(row["people"] or 0), row["m49"]))
+    places = [
+        Place(
+            m49=row["m49"],
+            name=write.text(row["name"]),
+            value=row["people"],
+            latitude=float(row["latitude"]) if row["latitude"] is not None else None,
+            longitude=float(row["longitude"]) if row["longitude"] is not None else None,
+        )
+        for row in rows
+    ]
+    caption = _("People trained by country, %(period)s") % {"period": period}
+    shown = [f"{place.name} {write.number(place.value)}" for place in places if place.value is not None]
+    hidden = sum(1 for place in places if place.value is None)
+    description = _("%(count)s countries reached: %(list)s.") % {"count": len(places), "list": ", ".join(shown)}
+    if hidden:
+        description += " " + _("%(hidden)s with a small group not shown.") % {"hidden": hidden}
+    svg = choropleth(
+        places,
+        title=caption,
+        description=description,
+        legend={"title": _("People trained"), "none": _("not shown")},
+    )
+    document.figure(svg=svg.encode(), alt=description, caption=caption)
+    document.table(
+        caption=caption,
+        header=[_("Country"), _("People trained")],
+        rows=[[place.name, write.number(place.value)] for place in places],
+    )
+
+
+def _participation(document: Document, snapshot: dict, write: Writer) -> None:
+    participation = snapshot["participation"]
+    document.heading(_("Participation in committees"))
+    if not participation["rows"]:
+        document.paragraph(_("No committee participation is recorded."))
+        return
+    if participation["rule"]:
+        document.paragraph(
+            _("Developing countries as classified by %(rule)s.") % {"rule": write.text(participation["rule"])}
+        )
+    document.table(
+        caption=_("Committee memberships of developing and other countries by year"),
+        header=[
+            _("Year"),
+            _("Committees"),
+            _("P-memberships, developing"),
+            _("O-memberships, developing"),
+            _("Leadership roles, developing"),
+            _("P-memberships, others"),
+            _("O-memberships, others"),
+            _("Developing share of P-memberships"),
+        ],
+        rows=[
+            [
+                str(row["year"]),
+                write.number(row["committees"]),
+                write.number(row["developing_p"]),
+                write.number(row["developing_o"]),
+                write.number(row["developing_leadership"]),
+                write.number(row["developed_p"]),
+                write.number(row["developed_o"]),
+                write.percent(str(Decimal(row["share"]) / 100) if row["share"] is not None else None),
+            ]
+            for row in participation["rows"]
+        ],
+    )
+
+
+def _support(document: Document, snapshot: dict, write: Writer) -> None:
+    document.heading(_("Support given"))
+    if not snapshot["support"]:
+        document.paragraph(_("No sponsorship or fellowship was awarded in this programme."))
+        return
+    document.table(
+        caption=_("Sponsorships and fellowships awarded, by meeting year (amounts never added across currencies)"),
+        header=[_("Year"), _("Scheme"), _("Currency"), _("Awards"), _("Estimated cost"), _("Actual cost")],
+        rows=[
+            [
+                str(row["year"]),
+                str(Scheme(row["scheme"]).label),
+                row["currency"],
+                write.number(row["awards"]),
+                write.number(row["estimated"]),
+                write.number(row["actual"]),
+            ]
+            for row in snapshot["support"]
+        ],
+        numeric_from=3,
+    )
+
+
+def _table_one(document: Document, snapshot: dict, write: Writer) -> None:
+    if not snapshot["table_one"]:
+        return
+    periods = {period["code"]: write.text(period["name"]) or period["code"] for period in snapshot["periods"]}
+    document.heading(_("Resources by outcome (Table 1)"))
+    for table in snapshot["table_one"]:
+        currency = table["currency"]
+        document.table(
+            caption=_("Estimated available resources and gaps by outcome, %(period)s")
+            % {"period": periods.get(table["period"], table["period"])},
+            header=[
+                _("Outcome"),
+                _("Main outputs"),
+                _("Estimated available resources (%(currency)s)") % {"currency": currency},
+                _("Estimated available resources (per cent)"),
+                _("Resource gap (%(currency)s)") % {"currency": currency},
+            ],
+            rows=[
+                [
+                    f"{row['code']}. {row['title'][write.language]}",
+                    "; ".join(row["outputs"][write.language]),
+                    write.number(row["available"]),
+                    write.number(row["share"]),
+                    write.number(row["gap"]),
+                ]
+                for row in table["rows"]
+            ],
+            numeric_from=2,
+        )
+
+
+def annual_document(snapshot: dict, language: str) -> Document:
+    """The annual report of the snapshot, in `language` ("fr" or "en")."""
+    with translation.override(language):
+        write = Writer(language)
+        programme = snapshot["programme"]
+        title = _("Annual report: %(programme)s") % {"programme": write.text(programme["title"])}
+        document = Document(title=title, language=language, author=programme["owner"])
+        document.heading(title)
+        document.paragraph(
+            _(
+                "%(owner)s, programme %(code)s (%(start)s to %(end)s). Figures as of %(as_of)s, from the "
+                "approved values."
+            )
+            % {
+                "owner": programme["owner"],
+                "code": programme["code"],
+                "start": write.date(programme["start"]),
+                "end": write.date(programme["end"]),
+                "as_of": write.date(snapshot["as_of"]),
+            }
+        )
+        if programme["is_demo"] or any(i["is_demo"] for r in snapshot["results"] for i in r["indicators"]):
+            document.paragraph(_("Contains demo data: not for reporting."))
+        _over_time(document, snapshot, write)
+        _results(document, snapshot, write)
+        _reach(document, snapshot, write)
+        _reach_map(document, snapshot, write)
+        _participation(document, snapshot, write)
+        _support(document, snapshot, write)
+        _table_one(document, snapshot, write)
+        return document

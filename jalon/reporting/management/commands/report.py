@@ -1,0 +1,65 @@
+"""`jalon report --programme CODE --kind annual --language fr|en|both [--as-of TIMESTAMP] [--output FILE]`:
+run a report here and now (the same work and files as a run started from the page, kept with the run) and
+write its file(s). With both languages, FILE gets the language before its extension (report-fr.pdf,
+report-en.pdf). A fixed --as-of gives the same bytes as long as the figures are the same."""
+
+import datetime
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from jalon.reporting import services
+from jalon.reporting.models import ReportKind, ReportLanguage, ReportRun
+from jalon.results.models import Programme
+
+
+class Command(BaseCommand):
+    help = "Run a report of a programme (an accessible PDF per language) and write its file(s)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--programme", required=True, help="The programme's code.")
+        parser.add_argument("--kind", default=ReportKind.ANNUAL, choices=ReportKind.values)
+        parser.add_argument("--language", default=ReportLanguage.BOTH, choices=ReportLanguage.values)
+        parser.add_argument(
+            "--as-of",
+            default=None,
+            help="ISO 8601 timestamp the run is dated (default: now): the statuses' today and the files' date. "
+            "The figures are the approved values when the command runs.",
+        )
+        parser.add_argument("--output", default=None, help="The PDF to write (default: the run's file name).")
+
+    def handle(self, *args, **options):
+        programme = Programme.objects.select_related("owner").filter(code=options["programme"]).first()
+        if programme is None:
+            raise CommandError(f"No programme {options['programme']}.")
+        as_of = None
+        if options["as_of"]:
+            try:
+                as_of = datetime.datetime.fromisoformat(options["as_of"])
+            except ValueError:
+                raise CommandError(f"Not an ISO 8601 timestamp: {options['as_of']}.") from None
+            if as_of.tzinfo is None:
+                as_of = as_of.replace(tzinfo=datetime.UTC)
+        try:
+            run = services.report_run_now(
+                programme=programme, kind=options["kind"], language=options["language"], as_of=as_of
+            )
+        except ValidationError as invalid:
+            raise CommandError(" ".join(invalid.messages)) from None
+        if run.status != ReportRun.Status.READY:
+            raise CommandError(run.job.message if run.job else "The report failed.")
+        files = list(run.files.all())
+        for found in files:
+            target = self._target(options["output"], found.name, found.language, both=len(files) > 1)
+            with found.file.open("rb") as handle:
+                target.write_bytes(handle.read())
+            self.stdout.write(f"{target} ({found.language}, {found.size} bytes, sha256 {found.checksum})")
+        self.stdout.write(f"Run {run.pk}, snapshot {run.snapshot_checksum[:12]}.")
+
+    @staticmethod
+    def _target(output: str | None, name: str, language: str, *, both: bool) -> Path:
+        if not output:
+            return Path(name)
+        path = Path(output)
+        return path.with_name(f"{path.stem}-{language}{path.suffix or '.pdf'}") if both else path

@@ -1,0 +1,249 @@
+"""The snapshot a report run is rendered from: the programme's figures as the domains' selectors give them
+at one moment, frozen as plain JSON (numbers as decimal strings, multilingual texts as their {language: text}
+maps). Nothing here is computed anew: progress and statuses are the results engine's, reach and its
+small-group suppression the activities app's, participation the committees app's, award costs the support
+app's, Table 1 the finance app's. A rendering reads the snapshot alone, so that the French and the English
+files of a run show the same figures, and the same snapshot gives the same bytes."""
+
+import datetime
+import hashlib
+import json
+from decimal import Decimal
+
+from jalon.activities import smallgroups
+from jalon.activities.selectors import reach_headline
+from jalon.committees.profiles import developing_ids, developing_rule, participation_years
+from jalon.committees.selectors import participation_overview
+from jalon.finance.selectors import table_one
+from jalon.results.models import Programme
+from jalon.results.selectors import IndicatorProgress, programme_progress
+from jalon.support.selectors import award_costs
+
+# Snapshot format version: a rendering refuses a snapshot of a format it does not know.
+FORMAT = 1
+# The years of committee participation a report shows (the latest ones).
+PARTICIPATION_YEARS = 5
+
+
+def _number(value) -> str | None:
+    if value is None:
+        return None
+    return format(Decimal(value).normalize(), "f") if isinstance(value, Decimal) else str(value)
+
+
+def _cell(cell) -> dict:
+    return {
+        "period": cell.period.code,
+        "target": _number(cell.target),
+        "pending": cell.pending,
+        "actual": _number(cell.actual),
+        "progress": _number(cell.progress),
+        "status": str(cell.status),
+    }
+
+
+def _indicator(item: IndicatorProgress) -> dict:
+    indicator = item.indicator
+    return {
+        "code": indicator.code,
+        "title": indicator.title,
+        "unit": indicator.unit,
+        "measure": indicator.measure,
+        "baseline": _number(item.baseline),
+        "target": _number(item.target),
+        "target_pending": item.target_pending,
+        "actual": _number(item.actual),
+        "overall_progress": _number(item.overall_progress),
+        "overall_status": str(item.overall_status),
+        "latest": _cell(item.latest) if item.latest else None,
+        "cells": [_cell(cell) for cell in item.cells],
+        "is_demo": indicator.is_demo,
+    }
+
+
+def _results(programme: Programme, today: datetime.date) -> tuple[list[dict], list[dict]]:
+    report = programme_progress(programme=programme, today=today)
+    depth: dict[int, int] = {}
+    results = []
+    for result in report.results:
+        depth[result.pk] = depth.get(result.parent_id, -1) + 1 if result.parent_id else 0
+        results.append(
+            {
+                "code": result.code,
+                "title": result.title,
+                "level": result.level.name,
+                "depth": depth[result.pk],
+                "indicators": [_indicator(item) for item in report.for_result(result)],
+            }
+        )
+    periods = [
+        {"code": p.code, "name": p.name, "start": p.start.isoformat(), "end": p.end.isoformat()} for p in report.periods
+    ]
+    return periods, results
+
+
+def _reach(programme: Programme) -> list[dict]:
+    """People trained per period, as published: a small group is not shown (its countries neither)."""
+    rows = []
+    for period in programme.periods.all():
+        headline = reach_headline(programme=programme, period=period)
+        shown = smallgroups.count_shown(headline.participants, exact=False)
+        rows.append(
+            {
+                "period": period.code,
+                "participants": shown,
+                "countries": headline.countries if shown is not None else None,
+            }
+        )
+    return rows
+
+
+def _reach_by_country(programme: Programme) -> dict:
+    """People trained per country in the latest period with anyone trained, as published: small groups
+    hidden, and enough others that the total gives none away (smallgroups.suppress)."""
+    from django.db.models import Count
+
+    from jalon.activities.computations import trained_people
+    from jalon.reference.models import Country
+
+    for period in reversed(list(programme.periods.all())):
+        counts = {
+            row["reach_country"]: row["n"]
+            for row in trained_people(programme, period)
+            .filter(reach_country__isnull=False)
+            .order_by()
+            .values("reach_country")
+            .annotate(n=Count("pk"))
+        }
+        if counts:
+            break
+    else:
+        return {"period": None, "countries": []}
+    hidden = smallgroups.suppress(counts, threshold=smallgroups.min_group_size())
+    countries = Country.objects.filter(pk__in=counts).order_by("m49")
+    return {
+        "period": period.code,
+        "countries": [
+            {
+                "m49": country.m49,
+                "name": country.name,
+                "people": None if country.pk in hidden else counts[country.pk],
+                "latitude": _number(country.latitude),
+                "longitude": _number(country.longitude),
+            }
+            for country in countries
+        ],
+    }
+
+
+def _participation(programme: Programme, today: datetime.date) -> dict:
+    rule, on = developing_rule(programme)
+    years = participation_years(today=today)[-PARTICIPATION_YEARS:]
+    rows = participation_overview(developing=developing_ids(rule, on), today=today, years=years)
+    keys = ("committees", "developing_p", "developing_o", "developing_leadership", "developed_p", "developed_o")
+    return {
+        "rule": rule.name if rule is not None else None,
+        "rows": [
+            {"year": row["year"], **{key: row[key] for key in keys}, "share": _number(row["developing_p_share"])}
+            for row in rows
+        ],
+    }
+
+
+def _support(programme: Programme) -> list[dict]:
+    """Awards and their costs by meeting year, scheme and currency (never added across currencies). Awards
+    are people: a small group's count and amounts are not shown."""
+    totals: dict[tuple, dict] = {}
+    for row in award_costs(programme=programme):
+        key = (row.year, row.scheme, row.currency)
+        total = totals.setdefault(key, {"awards": 0, "estimated": Decimal(0), "actual": Decimal(0)})
+        total["awards"] += row.awards
+        total["estimated"] += row.estimated
+        total["actual"] += row.actual
+    rows = []
+    for (year, scheme, currency), total in sorted(totals.items(), key=lambda item: (-item[0][0], item[0][1:])):
+        shown = smallgroups.count_shown(total["awards"], exact=False) is not None
+        rows.append(
+            {
+                "year": year,
+                "scheme": scheme,
+                "currency": currency,
+                "awards": total["awards"] if shown else None,
+                "estimated": _number(total["estimated"]) if shown else None,
+                "actual": _number(total["actual"]) if shown else None,
+            }
+        )
+    return rows
+
+
+def _table_one(programme: Programme) -> list[dict]:
+    """Table 1 for each period with resources in the ledger, in both languages (the titles and outputs are
+    the framework's, in each language; the figures are the same)."""
+    tables = []
+    for period in programme.periods.all():
+        by_language = {language: table_one(programme, period, language) for language in ("fr", "en")}
+        rows = by_language["en"]["rows"]
+        if not any(row["available"] for row in rows):
+            continue
+        tables.append(
+            {
+                "period": period.code,
+                "currency": by_language["en"]["currency"],
+                "rows": [
+                    {
+                        "code": row["code"],
+                        "title": {language: table["rows"][index]["title"] for language, table in by_language.items()},
+                        "outputs": {
+                            language: table["rows"][index]["main_outputs"] for language, table in by_language.items()
+                        },
+                        "available": _number(row["available"]),
+                        "share": _number(row["share"]),
+                        "gap": _number(row["gap"]),
+                    }
+                    for index, row in enumerate(rows)
+                ],
+            }
+        )
+    return tables
+
+
+def snapshot_build(*, programme: Programme, as_of: datetime.datetime, progress=None) -> dict:
+    """Read everything the annual report shows, as of `as_of`. `progress`: a jobs.services.Progress (or
+    None), told each stage."""
+    today = as_of.date()
+    steps = [
+        ("results", lambda: _results(programme, today)),
+        ("reach", lambda: _reach(programme)),
+        ("reach_map", lambda: _reach_by_country(programme)),
+        ("participation", lambda: _participation(programme, today)),
+        ("support", lambda: _support(programme)),
+        ("table_one", lambda: _table_one(programme)),
+    ]
+    read: dict = {}
+    for done, (name, step) in enumerate(steps):
+        if progress is not None:
+            progress.advance(done, len(steps))
+        read[name] = step()
+    periods, results = read.pop("results")
+    return {
+        "format": FORMAT,
+        "as_of": as_of.isoformat(),
+        "programme": {
+            "code": programme.code,
+            "title": programme.title,
+            "owner": str(programme.owner),
+            "start": programme.start_date.isoformat(),
+            "end": programme.end_date.isoformat(),
+            "source": programme.source,
+            "is_demo": programme.is_demo,
+        },
+        "periods": periods,
+        "results": results,
+        **read,
+    }
+
+
+def snapshot_checksum(snapshot: dict) -> str:
+    """SHA-256 of the snapshot's canonical JSON (keys sorted): two equal snapshots have the same checksum."""
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()

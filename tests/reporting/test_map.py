@@ -1,0 +1,42 @@
+"""The reach map: a choropleth over Natural Earth's shapes, a symbol for a country without a shape, West
+Africa enlarged in an inset, every country named in a <title>, classes in the legend; and in the report,
+every country reached in the map's table."""
+
+import re
+from decimal import Decimal
+
+from jalon.reporting.maps import INSET_BOX, PALETTE, Place, choropleth, classes, shapes
+
+LEGEND = {"title": "People trained", "none": "not shown"}
+
+
+def test_the_shapes_cover_the_countries_and_west_africa():
+    world = shapes()
+    assert len(world) >= 170
+    for code in ("686", "270", "624", "384", "566", "076", "643"):  # Senegal, Gambia, Guinea-Bissau, ...
+        assert world[code], code
+
+
+def test_countries_are_filled_by_class_with_a_legend_a_symbol_and_the_inset():
+    places = [
+        Place("686", "Senegal", 40, 14.5, -14.4),
+        Place("270", "Gambia", 8, 13.4, -15.3),
+        Place("076", "Brazil", 200, -10.0, -55.0),
+        Place("132", "Cabo Verde", 12, 16.0, -24.0),  # no shape at 1:110m: a symbol
+        Place("384", "Côte d'Ivoire", None, 7.5, -5.5),  # a small group: not shown
+    ]
+    svg = choropleth(places, title="People trained by country", description="five countries", legend=LEGEND)
+    assert svg.startswith("<svg") and 'role="img"' in svg and '<title id="map-t">People trained by country' in svg
+    for name in ("Senegal: 40", "Gambia: 8", "Brazil: 200", "Cabo Verde: 12", "Côte d&apos;Ivoire: not shown"):
+        assert name.replace("&apos;", "'") in svg.replace("&apos;", "'"), name
+    assert re.search(r"<circle [^>]*><title>Cabo Verde: 12</title>", svg)
+    # Senegal drawn twice: on the world and in the inset (which holds the whole of West Africa's box).
+    assert svg.count("<title>Senegal: 40</title>") == 2
+    assert PALETTE[-1] in svg and "not shown" in svg
+    assert INSET_BOX[0] < -14.4 < INSET_BOX[1]
+
+
+def test_classes_are_quantiles_of_the_positive_values():
+    assert classes([None, 0]) == []
+    bounds = classes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    assert bounds[-1] == Decimal(10) and len(bounds) == 5 and bounds == sorted(bounds)

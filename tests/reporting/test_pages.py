@@ -1,0 +1,89 @@
+"""The reports pages: a manager starts the annual report from the programme's reports page, follows it and
+downloads its files; a viewer of another programme sees none of it; the list costs the same queries
+whatever its number of runs."""
+
+import hashlib
+
+from django.urls import reverse
+
+from jalon.accounts.services import role_assign
+from jalon.reporting.models import ReportRun
+from jalon.results.models import Programme
+from tests.conftest import make_user
+from tests.reporting.conftest import ILO, ISO
+
+
+def test_a_manager_starts_the_report_follows_it_and_downloads_it(demo, client, users):
+    client.force_login(users["manager"])
+    page = client.get(reverse("reporting:reports", kwargs={"code": ISO}))
+    assert page.status_code == 200 and b'name="language"' in page.content
+    response = client.post(reverse("reporting:run_start", kwargs={"code": ISO}), {"kind": "annual", "language": "both"})
+    run = ReportRun.objects.get(programme__code=ISO)
+    assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
+    # The tests' task queue runs the job at once: the page shows it done, with both files and their checksums.
+    detail = client.get(run.get_absolute_url())
+    assert detail.status_code == 200
+    assert run.job.status == "succeeded" and run.job.owner == users["manager"]
+    content = detail.content.decode()
+    assert 'id="job-status"' in content
+    for found in run.files.all():
+        assert found.checksum in content
+        download = client.get(
+            reverse("reporting:run_file", kwargs={"code": ISO, "pk": run.pk, "language": found.language})
+        )
+        assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+        body = b"".join(download.streaming_content)
+        assert body.startswith(b"%PDF") and hashlib.sha256(body).hexdigest() == found.checksum
+    assert sorted(run.files.values_list("language", flat=True)) == ["en", "fr"]
+    # The generic job page sends its owner to the run's page.
+    assert client.get(reverse("jobs:job_detail", kwargs={"pk": run.job.pk}))["Location"] == run.get_absolute_url()
+
+
+def test_a_viewer_of_another_programme_sees_nothing_of_the_reports(demo, client, users):
+    client.force_login(users["manager"])
+    client.post(reverse("reporting:run_start", kwargs={"code": ISO}), {"kind": "annual", "language": "fr"})
+    run = ReportRun.objects.get(programme__code=ISO)
+    viewer = make_user("ilo-viewer")
+    role_assign(actor=None, user=viewer, role="viewer", programme=Programme.objects.get(code=ILO))
+    client.force_login(viewer)
+    assert client.get(reverse("reporting:reports", kwargs={"code": ILO})).status_code == 200
+    for name, kwargs in (
+        ("reporting:reports", {"code": ISO}),
+        ("reporting:run_detail", {"code": ISO, "pk": run.pk}),
+        ("reporting:run_file", {"code": ISO, "pk": run.pk, "language": "fr"}),
+        # The run through the other programme's address: not there either.
+        ("reporting:run_detail", {"code": ILO, "pk": run.pk}),
+        ("reporting:run_file", {"code": ILO, "pk": run.pk, "language": "fr"}),
+        ("jobs:job_detail", {"pk": run.job.pk}),
+    ):
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 404, name
+    # A viewer of the programme itself reads its reports, and may not start one.
+    assert client.post(reverse("reporting:run_start", kwargs={"code": ILO}), {"language": "fr"}).status_code == 403
+    index = client.get(reverse("reporting:index")).content.decode()
+    assert f"/reports/{ILO}/" in index and f"/reports/{ISO}/" not in index
+
+
+def test_a_bad_choice_is_refused_with_a_message(demo, client, users):
+    client.force_login(users["manager"])
+    response = client.post(
+        reverse("reporting:run_start", kwargs={"code": ISO}), {"kind": "annual", "language": "de"}, follow=True
+    )
+    assert response.status_code == 200 and not ReportRun.objects.exists()
+    assert (
+        "Select a valid choice" in response.content.decode()
+        or "Sélectionnez un choix valide" in response.content.decode()
+    )
+
+
+def test_the_runs_list_costs_the_same_queries_whatever_its_length(demo, client, users, django_assert_num_queries):
+    client.force_login(users["manager"])
+    url = reverse("reporting:reports", kwargs={"code": ISO})
+    for _ in range(2):
+        client.post(reverse("reporting:run_start", kwargs={"code": ISO}), {"kind": "annual", "language": "en"})
+    client.get(url)  # warm the session and the grants
+    with django_assert_num_queries(6):
+        client.get(url)
+    client.post(reverse("reporting:run_start", kwargs={"code": ISO}), {"kind": "annual", "language": "fr"})
+    client.get(url)
+    with django_assert_num_queries(6):
+        assert client.get(url).content.decode().count("-annual-") >= 3
