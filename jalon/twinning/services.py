@@ -21,7 +21,7 @@ from jalon.committees.selectors import membership_in_force, role_in_force
 from jalon.reference.models import DevelopingCountryRule
 from jalon.reference.selectors import country_is_developing
 from jalon.results.access import programme_can_manage
-from jalon.results.computations import computed_schedule_refresh
+from jalon.results.computations import computed_schedule_refresh, programme_rule
 from jalon.twinning import access
 from jalon.twinning.models import (
     LEAD_ROLES,
@@ -83,7 +83,6 @@ SETTINGS_FIELDS = (
     "overdue_days",
     "follow_up_months",
 )
-DEFAULT_RULE = "dac-eligible"
 
 
 def _refresh() -> None:
@@ -101,7 +100,12 @@ def programme_settings(programme) -> TwinningSettings:
 
 
 def developing_rule(programme) -> DevelopingCountryRule | None:
-    return programme.developing_rule or DevelopingCountryRule.objects.filter(code=DEFAULT_RULE).first()
+    """The programme's rule as the results engine reads it; None where even the default list is not loaded
+    (then no member is refused for it)."""
+    try:
+        return programme_rule(programme)
+    except DevelopingCountryRule.DoesNotExist:
+        return None
 
 
 # Checks -----------------------------------------------------------------------------------------------------
