@@ -119,10 +119,11 @@ class SpendingSerializer(serializers.ModelSerializer):
         model = Spending
         fields = [
             "id", "programme", "kind", "fund", "allocation", "result", "date", "value_date", "amount", "currency",
-            "payee", "payee_name", "description", "evidence", "activity", "sponsorship", "fellowship", "reverses",
-            "is_demo",
+            "payee", "payee_name", "description", "evidence", "activity", "sponsorship", "fellowship", "arrangement",
+            "reverses", "is_demo",
         ]  # fmt: skip
-        read_only_fields = ["reverses", "is_demo"]
+        # A twinning arrangement's commitment is posted by the arrangement's own steps (results.hooks).
+        read_only_fields = ["arrangement", "reverses", "is_demo"]
 
 
 class SpendingViewSet(LedgerViewSet):

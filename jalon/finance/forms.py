@@ -238,11 +238,18 @@ class SettingsForm(forms.Form):
     baseline_period = ChoiceOfModel(
         queryset=Period.objects.none(), label=_("Baseline period of the resource gaps"), required=False
     )
+    twinning_fund = ChoiceOfModel(
+        queryset=Fund.objects.none(),
+        label=_("Fund of twinning support"),
+        required=False,
+        help_text=_("A signed twinning arrangement's lead-funded support is committed from this fund."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["baseline_period"].queryset = Period.objects.filter(programme=programme)
+        self.fields["twinning_fund"].queryset = Fund.objects.filter(programme=programme)
 
 
 class CriterionForm(forms.Form):

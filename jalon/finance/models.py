@@ -61,6 +61,18 @@ class FinanceSettings(VersionedModel):
         related_name="+",
         verbose_name=_("baseline period of the resource gaps"),
     )
+    twinning_fund = models.ForeignKey(
+        "Fund",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fund of twinning support"),
+        help_text=_(
+            "The fund that carries the support lead partners fund in twinning arrangements: a signed "
+            "arrangement's support is committed from it. Empty: twinning support stays out of the ledger."
+        ),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
@@ -365,6 +377,14 @@ class Spending(models.Model):
         blank=True,
         related_name="spendings",
         verbose_name=_("fellowship"),
+    )
+    arrangement = models.ForeignKey(
+        "twinning.Arrangement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spendings",
+        verbose_name=_("twinning arrangement"),
     )
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name=_("reverses")

@@ -538,6 +538,7 @@ def settings_edit(request: HttpRequest, code: str) -> HttpResponse:
         "published": current.published,
         "approval_rule": current.approval_rule,
         "baseline_period": current.baseline_period_id,
+        "twinning_fund": current.twinning_fund_id,
         "version": current.version if current.pk else None,
     }
     form = SettingsForm(request.POST or None, initial=initial, programme=programme)
