@@ -654,6 +654,22 @@ def requirement_save(
     return record
 
 
+@transaction.atomic
+def requirement_update(
+    *, actor, requirement: ResourceRequirement, version: int | None = None, **fields
+) -> ResourceRequirement:
+    """Change a requirement's estimate (amount, currency, method); the result and the period stay."""
+    _check_manager(actor, requirement.result.programme)
+    if "currency" in fields:
+        fields["currency"] = _check_currency(fields["currency"])
+    record, changed = versioned_update(
+        requirement, actor=actor, version=version, fields=fields, allowed=("amount", "currency", "method")
+    )
+    if changed:
+        _refresh()
+    return record
+
+
 # Exchange rates ---------------------------------------------------------------------------------------------
 
 
