@@ -631,8 +631,11 @@ CASES = [
         method="put",
         kwargs=lambda ctx: {"pk": base(ctx)["requirement"].pk},
         data=lambda ctx: {
-            "result": base(ctx)["requirement"].result_id, "period": base(ctx)["requirement"].period_id,
-            "amount": "760", "currency": "USD", "method": "Revised",
+            "result": base(ctx)["requirement"].result_id,
+            "period": base(ctx)["requirement"].period_id,
+            "amount": "760",
+            "currency": "USD",
+            "method": "Revised",
         },
         refused_as={"plain": (404,), "focal": (404,), "contributor": (404,)},
         effect=lambda ctx: ResourceRequirement.objects.get(pk=base(ctx)["requirement"].pk).amount,
