@@ -224,3 +224,10 @@ def access_receipt(user, programme: Programme, pk, *, manage: bool = False) -> R
     if manage and not finance_can_manage(user, programme):
         raise PermissionDenied
     return receipt
+
+
+def access_allocation(user, programme: Programme, pk, *, manage: bool = False) -> Allocation:
+    allocation = _one(allocations_visible(user, Allocation.objects.filter(programme=programme)), pk)
+    if manage and not finance_can_manage(user, programme):
+        raise PermissionDenied
+    return allocation

@@ -238,6 +238,48 @@ CASES = [
         ),
         effect=lambda ctx: Contribution.objects.get(pk=base(ctx)["contribution"].pk).status,
     ),  # fmt: skip
+    page("finance: edit a contribution", "finance:contribution_edit", TEAM, kwargs=of("contribution")),
+    page(
+        "finance: save a contribution's terms",
+        "finance:contribution_edit",
+        TEAM,
+        method="post",
+        kwargs=of("contribution"),
+        data=lambda ctx: {
+            "fund": base(ctx)["open"]["fund"].pk,
+            "contributor": base(ctx)["contributor"].pk,
+            "amount": "1000",
+            "currency": "USD",
+            "value_date": "2024-03-01",
+            "modality": "A",
+            "channel": "rbsa",
+            "version": Contribution.objects.get(pk=base(ctx)["contribution"].pk).version,
+        },
+        ok=Redirect(
+            lambda ctx: url("finance:contribution_detail", code=OPEN, pk=base(ctx)["contribution"].pk),
+            "the contribution",
+        ),
+        effect=lambda ctx: Contribution.objects.get(pk=base(ctx)["contribution"].pk).channel,
+    ),  # fmt: skip
+    page("finance: edit an allocation", "finance:allocation_edit", TEAM, kwargs=of("allocation")),
+    page(
+        "finance: save an allocation's change",
+        "finance:allocation_edit",
+        TEAM,
+        method="post",
+        kwargs=of("allocation"),
+        data=lambda ctx: {
+            "fund": base(ctx)["open"]["fund"].pk,
+            "result": base(ctx)["open"]["result"].pk,
+            "period": base(ctx)["open"]["period"].pk,
+            "amount": "450",
+            "currency": "USD",
+            "status": "approved",
+            "version": Allocation.objects.get(pk=base(ctx)["allocation"].pk).version,
+        },
+        ok=Redirect(lambda ctx: url("finance:programme", code=OPEN), "the programme's money"),
+        effect=lambda ctx: Allocation.objects.get(pk=base(ctx)["allocation"].pk).amount,
+    ),  # fmt: skip
     page("finance: new requirement", "finance:requirement_new", TEAM, kwargs=code_of()),
     page(
         "finance: save a requirement",
