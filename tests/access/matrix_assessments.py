@@ -542,6 +542,30 @@ CASES += [
         refused_as=HIDDEN,
     ),
     page(
+        "assessments: edit a strategy (form)",
+        "assessments:strategy_edit",
+        EDITORS,
+        kwargs=strategy_kwargs("own"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: save a strategy",
+        "assessments:strategy_edit",
+        EDITORS,
+        method="post",
+        kwargs=strategy_kwargs("own"),
+        data=lambda ctx: {
+            "title_fr": "SNN révisée",
+            "period_start": 2025,
+            "period_end": 2030,
+            "status": "adopted",
+            "version": strategies(ctx)["own"].__class__.objects.get(pk=strategies(ctx)["own"].pk).version,
+        },
+        ok=Redirect(lambda ctx: url("assessments:strategy_detail", pk=strategies(ctx)["own"].pk), "the strategy"),
+        refused_as=HIDDEN,
+        effect=lambda ctx: strategies(ctx)["own"].__class__.objects.get(pk=strategies(ctx)["own"].pk).status,
+    ),  # fmt: skip
+    page(
         "assessments: new priority sector (form)",
         "assessments:sector_create",
         EDITORS,
