@@ -18,7 +18,7 @@ from jalon.activities.models import Activity, ActivityLevel, ActivityType, Atten
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import IncomeGroup
 from jalon.reference.selectors import countries_with_classifications
-from jalon.results.computations import Computation, Part, _both_languages, register
+from jalon.results.computations import Computation, Part, both_languages, register
 from jalon.results.models import Dimension, Measure, Period, Programme
 
 SOURCE = frozenset({"activities", "organisations", "reference"})
@@ -82,7 +82,7 @@ def _choice_parts(counts: dict, choices, kind: str) -> list[Part]:
     parts = []
     for code, label in choices:
         if counts.get(code):
-            parts.append(Part(Decimal(counts[code]), kind, code, _both_languages(label)))
+            parts.append(Part(Decimal(counts[code]), kind, code, both_languages(label)))
     missing = sum(n for code, n in counts.items() if code not in dict(choices))
     if missing:
         parts.append(Part(Decimal(missing), kind, UNKNOWN, UNKNOWN_NAME))
@@ -315,7 +315,7 @@ def women_share(programme: Programme, period: Period) -> list[Part]:
     )
     labels = dict(ActivityType.choices)
     for code, n, w in sorted(by_type, key=lambda row: list(labels).index(row[0])):
-        parts.append(_share(w, n, Dimension.Kind.ACTIVITY_TYPE, code, _both_languages(labels[code])))
+        parts.append(_share(w, n, Dimension.Kind.ACTIVITY_TYPE, code, both_languages(labels[code])))
     return parts
 
 
@@ -386,7 +386,7 @@ def _response_shares(queryset, yes: Q) -> list[Part]:
     labels = dict(ActivityType.choices)
     by_type = queryset.order_by().values_list("activity__type").annotate(n=Count("pk"), yes=Count("pk", filter=yes))
     for code, n, y in sorted(by_type, key=lambda row: list(labels).index(row[0])):
-        parts.append(_share(y, n, Dimension.Kind.ACTIVITY_TYPE, code, _both_languages(labels[code])))
+        parts.append(_share(y, n, Dimension.Kind.ACTIVITY_TYPE, code, both_languages(labels[code])))
     return parts
 
 

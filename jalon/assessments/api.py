@@ -1,28 +1,38 @@
 """Assessments in the API: question banks (public), assessments as access allows (with their scores), and
-the public aggregates of published assessments. Read-only: answering, submitting and reviewing are done on
-the pages (a long form saved section by section)."""
+the public aggregates of published assessments. Writes go through the services, as on the pages: open an
+assessment, answer it one section at a time (`answers`, with the version read; evidence as a link, files on
+the pages), take a workflow step (`step`), choose improvement areas and follow their actions."""
 
 import re
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from jalon.assessments import access, satisfaction, selectors
+from jalon.activities.access import activities_visible
+from jalon.activities.models import Activity
+from jalon.api.permissions import AccessPolicy
+from jalon.api.versions import VersionedUpdateMixin
+from jalon.assessments import access, satisfaction, selectors, services
 from jalon.assessments.models import (
     COST_KINDS,
     REVENUE_STREAMS,
+    Answer,
     AnswerOption,
     Assessment,
     FinancialProfile,
     Framework,
+    ImprovementAction,
+    ImprovementArea,
     NationalStrategy,
     Question,
     Section,
     Survey,
 )
+from jalon.organisations.models import Person
 
 
 class OptionSerializer(serializers.ModelSerializer):
@@ -140,21 +150,247 @@ class AssessmentDetailSerializer(AssessmentSerializer):
         }  # fmt: skip
 
 
-class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Assessments: an organisation's own, and every one for the programme team; one with its scores."""
+class AssessmentCreateSerializer(serializers.Serializer):
+    """Open an assessment: of an organisation the user may assess, on a published question bank."""
 
-    permission_classes = [IsAuthenticated]
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.none())
+    framework = serializers.PrimaryKeyRelatedField(queryset=Framework.objects.filter(status=Framework.Status.PUBLISHED))
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    mode = serializers.ChoiceField(choices=Assessment.Mode.choices, default=Assessment.Mode.SELF)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["organisation"].queryset = access.assessment_organisations(request.user)
+        return fields
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    question = serializers.CharField(max_length=40, help_text="The question's code.")
+    option = serializers.CharField(max_length=40, required=False, allow_null=True, help_text="The answer's code.")
+    not_applicable = serializers.BooleanField(required=False, default=False)
+    comment = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    evidence_link = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    confidence = serializers.ChoiceField(choices=Answer.Confidence.choices, required=False, allow_blank=True)
+
+
+class SectionAnswersSerializer(serializers.Serializer):
+    """One section's answers; a question left out keeps its answer. `version`: the assessment's, as read."""
+
+    section = serializers.CharField(max_length=40, help_text="The section's code.")
+    version = serializers.IntegerField(min_value=0)
+    answers = AnswerInputSerializer(many=True, max_length=500)  # type: ignore[call-arg]  # (DRF 3.14+)
+
+
+class StepSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=sorted(services.STEPS))
+    version = serializers.IntegerField(min_value=0)
+    note = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+
+
+class AssessmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Assessments: an organisation's own, and every one for the programme team; one with its scores. Its focal
+    points open, answer and submit it; the team reviews, returns, validates and publishes it."""
+
+    permission_classes = [IsAuthenticated, AccessPolicy]
     filterset_fields = ["status", "mode", "organisation"]
     ordering = ["-period_end", "-id"]
     ordering_fields = ["period_end", "id"]
 
     def get_serializer_class(self):
+        if self.action == "create":
+            return AssessmentCreateSerializer
         return AssessmentDetailSerializer if self.action == "retrieve" else AssessmentSerializer
 
     def get_queryset(self):
         return access.assessments_visible(
             self.request.user, Assessment.objects.select_related("framework", "organisation")
         )
+
+    def can_create(self, user):
+        return access.assessment_can_create(user)
+
+    def can_change(self, user, obj):
+        data = self.request.data if isinstance(self.request.data, dict) else {}
+        if self.action == "step" and data.get("step") != "submit":
+            return access.assessment_can_review(user, obj)
+        return access.assessment_can_edit(user, obj)
+
+    def _detail(self, assessment, code=status.HTTP_200_OK):
+        return Response(AssessmentDetailSerializer(assessment, context=self.get_serializer_context()).data, code)
+
+    @extend_schema(request=AssessmentCreateSerializer, responses={201: AssessmentDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = services.assessment_create(actor=request.user, **serializer.validated_data)
+        return self._detail(assessment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=SectionAnswersSerializer, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def answers(self, request, pk=None):
+        """Save one section's answers (codes of the bank's questions and answers); the scores follow."""
+        assessment = self.get_object()
+        payload = SectionAnswersSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        values = payload.validated_data
+        section = Section.objects.filter(framework=assessment.framework, code=values["section"]).first()
+        if section is None:
+            raise serializers.ValidationError({"section": [_("No section of this question bank has this code.")]})
+        questions = {q.code: q for q in section.questions.select_related("answer_set")}
+        options = {
+            (o.answer_set_id, o.code): o
+            for o in AnswerOption.objects.filter(answer_set__in={q.answer_set_id for q in questions.values()})
+        }
+        answers, errors = {}, {}
+        for row in values["answers"]:
+            question = questions.get(row["question"])
+            if question is None:
+                errors[row["question"]] = [_("No question of this section has this code.")]
+                continue
+            given = {key: row[key] for key in ("comment", "evidence_link", "confidence") if key in row}
+            given["not_applicable"] = row["not_applicable"]
+            if row.get("option"):
+                given["option"] = options.get((question.answer_set_id, row["option"]))
+                if given["option"] is None:
+                    errors[row["question"]] = [_("Choose one of the answers offered.")]
+                    continue
+            answers[question.pk] = given
+        if errors:
+            raise serializers.ValidationError({"answers": errors})
+        saved = services.assessment_answer_section(
+            actor=request.user, assessment=assessment, section=section, version=values["version"], answers=answers
+        )
+        return self._detail(saved)
+
+    @extend_schema(request=StepSerializer, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def step(self, request, pk=None):
+        """submit (the organisation); review, return (with a note), validate, publish (the programme team)."""
+        assessment = self.get_object()
+        payload = StepSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        saved = services.assessment_step(actor=request.user, assessment=assessment, **payload.validated_data)
+        return self._detail(saved)
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    assessment = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.none())
+    section = serializers.CharField(source="section.code", max_length=40, help_text="The section's code.")
+
+    class Meta:
+        model = ImprovementArea
+        fields = ["id", "assessment", "section", "target_score", "priority", "note", "is_demo"]
+        read_only_fields = ["is_demo"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["assessment"].queryset = access.assessments_visible(request.user)
+        return fields
+
+
+class AreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Improvement areas: weak sections of a validated assessment chosen to improve, with a target score."""
+
+    serializer_class = AreaSerializer
+    permission_classes = [IsAuthenticated, AccessPolicy]
+    filterset_fields = ["assessment"]
+    ordering = ["assessment", "priority", "id"]
+    ordering_fields = ["id", "priority"]
+
+    def get_queryset(self):
+        return ImprovementArea.objects.filter(
+            assessment__in=access.assessments_visible(self.request.user)
+        ).select_related("section")
+
+    def can_create(self, user):
+        return access.assessment_can_create(user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        assessment = values.pop("assessment")
+        code = values.pop("section")["code"]
+        section = Section.objects.filter(framework=assessment.framework, code=code).first()
+        if section is None:
+            raise serializers.ValidationError({"section": [_("No section of this question bank has this code.")]})
+        area = services.area_create(actor=request.user, assessment=assessment, section=section, **values)
+        return Response(self.get_serializer(area).data, status=status.HTTP_201_CREATED)
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    area = serializers.PrimaryKeyRelatedField(queryset=ImprovementArea.objects.none())
+    owner = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none(), required=False, allow_null=True)
+    activity = serializers.PrimaryKeyRelatedField(queryset=Activity.objects.none(), required=False, allow_null=True)
+
+    class Meta:
+        model = ImprovementAction
+        fields = [*("id", "area"), *services.ACTION_FIELDS, "version"]
+        read_only_fields = ["version"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            user = request.user
+            visible = access.assessments_visible(user)
+            fields["area"].queryset = ImprovementArea.objects.filter(assessment__in=visible)
+            # The owner is a person of the assessed organisation (the service says so when not).
+            fields["owner"].queryset = Person.objects.filter(organisation__in=visible.values("organisation_id"))
+            fields["activity"].queryset = activities_visible(user)
+        return fields
+
+
+class ActionViewSet(
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The actions of improvement areas (owner, due date, status, a linked activity or page); an area counts
+    as applied when its actions are done and a later validated assessment scores its section higher."""
+
+    serializer_class = ActionSerializer
+    permission_classes = [IsAuthenticated, AccessPolicy]
+    filterset_fields = ["area", "status"]
+    ordering = ["area", "due_date", "id"]
+    ordering_fields = ["id", "due_date"]
+
+    def get_queryset(self):
+        return ImprovementAction.objects.filter(
+            area__assessment__in=access.assessments_visible(self.request.user)
+        ).select_related("area__assessment__organisation")
+
+    def can_create(self, user):
+        return access.assessment_can_create(user)
+
+    def can_change(self, user, obj):
+        return access.assessment_can_plan(user, obj.area.assessment)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        created = services.action_create(actor=request.user, area=values.pop("area"), **values)
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
+
+    update_service = staticmethod(services.action_update)
+    update_keyword = "action"
+    update_fields = services.ACTION_FIELDS
+
+    def update_refused(self, record, serializer):
+        if "area" in serializer.validated_data and serializer.validated_data["area"] != record.area:
+            raise serializers.ValidationError({"area": [_("An action stays in its improvement area.")]})
+        return None
 
 
 class ProfileSerializer(serializers.ModelSerializer):
@@ -261,6 +497,8 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
 def routes(router) -> None:
     router.register("assessment-banks", FrameworkViewSet, basename="assessment-bank")
     router.register("assessments", AssessmentViewSet, basename="assessment")
+    router.register("assessment-improvement-areas", AreaViewSet, basename="assessment-improvement-area")
+    router.register("assessment-improvement-actions", ActionViewSet, basename="assessment-improvement-action")
     router.register("assessment-financial-profiles", ProfileViewSet, basename="assessment-financial-profile")
     router.register("assessment-strategies", StrategyViewSet, basename="assessment-strategy")
     router.register("assessment-surveys", SurveyViewSet, basename="assessment-survey")

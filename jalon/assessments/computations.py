@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from jalon.assessments import satisfaction, selectors, sustainability
 from jalon.assessments.models import Answer, Assessment, FinancialProfile, ImprovementArea, Survey
-from jalon.results.computations import Computation, Part, _developing_members, register
+from jalon.results.computations import Computation, Part, developing_members, register
 from jalon.results.models import Dimension, Measure, Period, Programme
 
 SOURCES = frozenset({"assessments", "organisations", "reference"})
@@ -56,7 +56,7 @@ def _by_region(members, chosen: set[int]) -> list[Part]:
 
 
 def validated_share(programme: Programme, period: Period) -> list[Part]:
-    members, _on = _developing_members(programme, period)
+    members, _on = developing_members(programme, period)
     if members is None:
         return []
     members = list(members)
@@ -65,7 +65,7 @@ def validated_share(programme: Programme, period: Period) -> list[Part]:
 
 
 def two_areas_share(programme: Programme, period: Period) -> list[Part]:
-    members, _on = _developing_members(programme, period)
+    members, _on = developing_members(programme, period)
     if members is None:
         return []
     members = list(members)
@@ -80,7 +80,7 @@ def two_areas_share(programme: Programme, period: Period) -> list[Part]:
 def areas_applied_share(programme: Programme, period: Period) -> list[Part]:
     """Areas chosen on assessments validated by the period's end, and of those, the applied ones (as the
     assessments validated by then show)."""
-    members, _on = _developing_members(programme, period)
+    members, _on = developing_members(programme, period)
     if members is None:
         return []
     areas = list(
@@ -101,7 +101,7 @@ def tbt_compliance(programme: Programme, period: Period) -> list[Part]:
     """Of the members assessed in the period (their latest assessment validated in it), the share complying
     with the TBT Code's paragraphs: total over every (member, paragraph) pair answered, and one part per
     paragraph A-Q."""
-    members, _on = _developing_members(programme, period)
+    members, _on = developing_members(programme, period)
     if members is None:
         return []
     latest: dict[int, int] = {}
@@ -137,7 +137,7 @@ def tbt_compliance(programme: Programme, period: Period) -> list[Part]:
 def risk_band_improved(programme: Programme, period: Period) -> list[Part]:
     """Developing-country members whose latest financial profile of a year in the period has a better risk
     band (the programme's thresholds) than their profile of the year before it."""
-    members, _on = _developing_members(programme, period)
+    members, _on = developing_members(programme, period)
     if members is None:
         return []
     thresholds = sustainability.thresholds_for(programme)
@@ -195,7 +195,7 @@ def _satisfied_units(population: str):
 def priority_coverage(programme: Programme, period: Period) -> list[Part]:
     """Of the priority committees in developing-country members' current strategies, the share where the
     member is a P-member at the period's end."""
-    members, _on = _developing_members(programme, period)
+    members, _on = developing_members(programme, period)
     if members is None:
         return []
     covered = total = 0

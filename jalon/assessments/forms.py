@@ -312,6 +312,26 @@ class StrategyForm(forms.Form):
         return data
 
 
+class StrategyEditForm(StrategyForm):
+    """A strategy's title, years, status and document; its organisation stays."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, strategy, **kwargs):
+        initial = {
+            "title_fr": strategy.title.get("fr", ""), "title_en": strategy.title.get("en", ""),
+            "period_start": strategy.period_start, "period_end": strategy.period_end, "status": strategy.status,
+            "version": strategy.version,
+        }  # fmt: skip
+        super().__init__(*args, initial=initial, **kwargs)
+        del self.fields["organisation"]
+
+    def values(self) -> dict:
+        data = super().values()
+        data.pop("version", None)
+        return data
+
+
 class SectorForm(forms.Form):
     name_fr = forms.CharField(label=_("Sector (French)"), max_length=200)
     name_en = forms.CharField(label=_("Sector (English)"), max_length=200, required=False)

@@ -5,6 +5,7 @@ costs a constant number of queries."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -351,14 +352,30 @@ def priority_weights(organisation) -> dict[int, Decimal]:
     """Committee id -> weight in [0, 1] of the organisation's national priorities: the highest priority score
     (0-5) among the sectors of its current strategy that name the committee, divided by 5. For the twinning
     recommendations and sponsorship targeting; empty when the organisation has no strategy."""
-    strategy = strategy_current(organisation)
-    if strategy is None:
-        return {}
-    weights: dict[int, Decimal] = {}
-    for sector in strategy_sectors(strategy):
+    return priority_weights_by_member([organisation.pk]).get(organisation.pk, {})
+
+
+def priority_weights_by_member(member_ids: Iterable[int]) -> dict[int, dict[int, Decimal]]:
+    """`priority_weights` for many organisations in three queries, keyed by organisation id; organisations
+    without a strategy, or whose strategy names no committee, are left out. Registered with the committees
+    app's priorities registry, which the twinning recommender reads."""
+    current: dict[int, NationalStrategy] = {}
+    strategies = NationalStrategy.objects.filter(organisation_id__in=list(member_ids)).order_by(
+        "organisation_id", "-period_end", "-pk"
+    )
+    for strategy in strategies:
+        # As strategy_current: the latest adopted strategy, else the latest of any status.
+        kept = current.get(strategy.organisation_id)
+        adopted = strategy.status == NationalStrategy.Status.ADOPTED
+        if kept is None or (adopted and kept.status != NationalStrategy.Status.ADOPTED):
+            current[strategy.organisation_id] = strategy
+    sectors = PrioritySector.objects.filter(strategy__in=list(current.values())).select_related("strategy")
+    weights: dict[int, dict[int, Decimal]] = {}
+    for sector in sectors.prefetch_related("committees").order_by("pk"):
         weight = (sector.priority_score / Decimal(5)).quantize(Decimal("0.001"))
         for committee in sector.committees.all():
-            weights[committee.pk] = max(weights.get(committee.pk, Decimal(0)), weight)
+            mine = weights.setdefault(sector.strategy.organisation_id, {})
+            mine[committee.pk] = max(mine.get(committee.pk, Decimal(0)), weight)
     return weights
 
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("strategies/", views.strategy_list, name="strategy_list"),
     path("strategies/new/", views.strategy_create, name="strategy_create"),
     path("strategies/<int:pk>/", views.strategy_detail, name="strategy_detail"),
+    path("strategies/<int:pk>/edit/", views.strategy_edit, name="strategy_edit"),
     path("strategies/<int:pk>/document/", views.strategy_document, name="strategy_document"),
     path("strategies/<int:pk>/sectors/new/", views.sector_create, name="sector_create"),
     path("strategies/<int:pk>/items/new/", views.item_create, name="item_create"),

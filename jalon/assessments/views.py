@@ -28,6 +28,7 @@ from jalon.assessments.forms import (
     SectionForm,
     SectorForm,
     StepForm,
+    StrategyEditForm,
     StrategyForm,
     SurveyForm,
     UploadForm,
@@ -562,6 +563,21 @@ def _strategy(request, pk: int, *, manage: bool = False) -> NationalStrategy:
     if manage and not access.finance_can_edit(request.user, strategy.organisation):
         raise PermissionDenied
     return strategy
+
+
+@login_required
+def strategy_edit(request, pk: int):
+    strategy = _strategy(request, pk, manage=True)
+    return form_page(
+        request,
+        form=StrategyEditForm(request.POST or None, request.FILES or None, user=request.user, strategy=strategy),
+        save=lambda form: services.strategy_update(
+            actor=request.user, strategy=strategy, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        done=lambda saved: saved.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("Edit the strategy")},
+    )
 
 
 @login_required

@@ -15,7 +15,7 @@ from jalon.committees.selectors import role_in_force
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Classification, Country, IncomeGroup
 from jalon.reference.selectors import countries_with_classifications, rule_condition
-from jalon.results.computations import Computation, Part, _both_languages, programme_rule, register
+from jalon.results.computations import Computation, Part, both_languages, programme_rule, register
 from jalon.results.models import Dimension, Measure, Period, Programme
 
 SOURCES = frozenset({"committees", "organisations", "reference"})
@@ -63,7 +63,7 @@ def _by_income(counts_by_country: Counter, on: datetime.date) -> list[Part]:
     parts = [Part(Decimal(sum(counts_by_country.values())))]
     for code, label in IncomeGroup.choices:
         if groups.get(code):
-            parts.append(Part(Decimal(groups[code]), Dimension.Kind.INCOME, code, _both_languages(label)))
+            parts.append(Part(Decimal(groups[code]), Dimension.Kind.INCOME, code, both_languages(label)))
     return parts
 
 
@@ -116,7 +116,7 @@ def _sponsored_attendance(programme: Programme, period: Period) -> list[Part]:
     parts = [Part(Decimal(sum(by_sex.values())))]
     for code, label in Person.Sex.choices:
         if by_sex.get(code):
-            parts.append(Part(Decimal(by_sex[code]), Dimension.Kind.SEX, code, _both_languages(label)))
+            parts.append(Part(Decimal(by_sex[code]), Dimension.Kind.SEX, code, both_languages(label)))
     return parts
 
 

@@ -15,7 +15,16 @@ from django.http import Http404
 
 from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
-from jalon.finance.models import Allocation, Contribution, Proposal, Receipt, Spending
+from jalon.finance.models import (
+    Allocation,
+    Budget,
+    Contribution,
+    PlannedDisbursement,
+    Proposal,
+    Receipt,
+    ResourceRequirement,
+    Spending,
+)
 from jalon.lib.ids import valid_id
 from jalon.results.access import access_programme, programme_can_manage, programmes_visible
 from jalon.results.models import Programme
@@ -101,6 +110,31 @@ def spendings_visible(user, queryset: QuerySet[Spending] | None = None) -> Query
     if grants_for(user).all_programmes(*READER_ROLES):
         return queryset
     return queryset.filter(_ledger_condition(user, organisation_paths=("payee_id",)))
+
+
+def plans_visible(user, queryset: QuerySet) -> QuerySet:
+    """A programme's budgets, planned disbursements and resource requirements (a queryset of one of them):
+    its team and viewers only; they concern no one organisation. Their totals reach the public through the
+    published figures."""
+    grants = grants_for(user)
+    if grants.all_programmes(*READER_ROLES):
+        return queryset
+    path = "result__programme_id" if queryset.model is ResourceRequirement else "programme_id"
+    return queryset.filter(**{f"{path}__in": grants.programmes(*READER_ROLES)})
+
+
+def budgets_visible(user, queryset: QuerySet[Budget] | None = None) -> QuerySet[Budget]:
+    return plans_visible(user, Budget.objects.all() if queryset is None else queryset)
+
+
+def planned_disbursements_visible(
+    user, queryset: QuerySet[PlannedDisbursement] | None = None
+) -> QuerySet[PlannedDisbursement]:
+    return plans_visible(user, PlannedDisbursement.objects.all() if queryset is None else queryset)
+
+
+def requirements_visible(user, queryset: QuerySet[ResourceRequirement] | None = None) -> QuerySet[ResourceRequirement]:
+    return plans_visible(user, ResourceRequirement.objects.all() if queryset is None else queryset)
 
 
 def proposals_visible(user, queryset: QuerySet[Proposal] | None = None) -> QuerySet[Proposal]:
@@ -190,3 +224,10 @@ def access_receipt(user, programme: Programme, pk, *, manage: bool = False) -> R
     if manage and not finance_can_manage(user, programme):
         raise PermissionDenied
     return receipt
+
+
+def access_allocation(user, programme: Programme, pk, *, manage: bool = False) -> Allocation:
+    allocation = _one(allocations_visible(user, Allocation.objects.filter(programme=programme)), pk)
+    if manage and not finance_can_manage(user, programme):
+        raise PermissionDenied
+    return allocation

@@ -1,13 +1,29 @@
 """The finance API: a programme's resources per outcome and period (`/api/v1/programmes/<code>/resources/`),
-the ledger (contributions, allocations, commitments and expenditure: read as access.py says, written by the
-programme team through the services), proposals, exchange rates."""
+the ledger (contributions and their receipts, allocations, commitments and expenditure, budgets, planned
+disbursements, resource requirements: read as access.py says, written by the programme team through the
+services; posted receipts are corrected by a reversal, never edited), proposals, exchange rates."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from jalon.api.versions import VersionedUpdateMixin
 from jalon.finance import access, selectors, services
-from jalon.finance.models import Allocation, Contribution, ExchangeRate, Fund, Proposal, Spending
+from jalon.finance.models import (
+    Allocation,
+    Budget,
+    Contribution,
+    ExchangeRate,
+    Fund,
+    PlannedDisbursement,
+    Proposal,
+    Receipt,
+    ResourceRequirement,
+    Spending,
+)
 from jalon.results.models import Period, Programme, Result
 
 
@@ -119,10 +135,11 @@ class SpendingSerializer(serializers.ModelSerializer):
         model = Spending
         fields = [
             "id", "programme", "kind", "fund", "allocation", "result", "date", "value_date", "amount", "currency",
-            "payee", "payee_name", "description", "evidence", "activity", "sponsorship", "fellowship", "reverses",
-            "is_demo",
+            "payee", "payee_name", "description", "evidence", "activity", "sponsorship", "fellowship", "arrangement",
+            "reverses", "is_demo",
         ]  # fmt: skip
-        read_only_fields = ["reverses", "is_demo"]
+        # A twinning arrangement's commitment is posted by the arrangement's own steps (results.hooks).
+        read_only_fields = ["arrangement", "reverses", "is_demo"]
 
 
 class SpendingViewSet(LedgerViewSet):
@@ -136,6 +153,175 @@ class SpendingViewSet(LedgerViewSet):
 
     def create_service(self, *, actor, programme, **fields):
         return services.spending_post(actor=actor, programme=programme, **fields)
+
+
+class ReceiptSerializer(serializers.ModelSerializer):
+    """An instalment received, in its contribution's currency (given by the contribution, not the body)."""
+
+    contribution = serializers.PrimaryKeyRelatedField(queryset=Contribution.objects.none())
+    value_date = serializers.DateField(required=False)
+
+    class Meta:
+        model = Receipt
+        fields = ["id", "contribution", "date", "value_date", "amount", "currency", "note", "reverses", "is_demo"]
+        read_only_fields = ["currency", "reverses", "is_demo"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["contribution"].queryset = access.contributions_visible(request.user)
+        return fields
+
+
+class ReversalSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    note = serializers.CharField(max_length=300)
+
+
+class ReceiptViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Receipts on the contributions the user sees; the programme team posts one, or reverses one
+    (`POST .../<id>/reverse/` with the date and why): a posted receipt is never edited."""
+
+    serializer_class = ReceiptSerializer
+    filterset_fields = ["contribution", "currency"]
+    ordering = ["id"]
+    ordering_fields = ["id", "date"]
+
+    def get_queryset(self):
+        return access.receipts_visible(self.request.user, Receipt.objects.select_related("contribution"))
+
+    def can_create(self, user):
+        return access.finance_can_enter_rates(user)
+
+    def can_change(self, user, obj):
+        return access.finance_can_manage(user, obj.contribution.programme)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        receipt = services.receipt_post(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(receipt).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReversalSerializer, responses={201: ReceiptSerializer})
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None):
+        receipt = self.get_object()
+        payload = ReversalSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        reversal = services.receipt_reverse(actor=request.user, receipt=receipt, **payload.validated_data)
+        return Response(self.get_serializer(reversal).data, status=status.HTTP_201_CREATED)
+
+
+class BudgetSerializer(serializers.ModelSerializer):
+    programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
+
+    class Meta:
+        model = Budget
+        fields = [
+            "id", "programme", "fund", "type", "status", "period_start", "period_end", "amount", "currency",
+            "value_date", "is_demo",
+        ]  # fmt: skip
+        read_only_fields = ["is_demo"]
+
+
+class BudgetViewSet(LedgerViewSet):
+    """IATI budgets (original or revised, indicative or committed, a year at most): the programme's team and
+    viewers read them; the team posts them."""
+
+    serializer_class = BudgetSerializer
+    filterset_fields = ["type", "status", "currency"]
+
+    def get_queryset(self):
+        return access.budgets_visible(self.request.user, Budget.objects.select_related("programme"))
+
+    def create_service(self, *, actor, programme, **fields):
+        return services.budget_create(actor=actor, programme=programme, **fields)
+
+
+class PlannedDisbursementSerializer(serializers.ModelSerializer):
+    programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
+
+    class Meta:
+        model = PlannedDisbursement
+        fields = [
+            "id", "programme", "fund", "type", "period_start", "period_end", "amount", "currency", "value_date",
+            "provider", "receiver", "is_demo",
+        ]  # fmt: skip
+        read_only_fields = ["is_demo"]
+
+
+class PlannedDisbursementViewSet(LedgerViewSet):
+    serializer_class = PlannedDisbursementSerializer
+    filterset_fields = ["type", "currency"]
+
+    def get_queryset(self):
+        return access.planned_disbursements_visible(
+            self.request.user, PlannedDisbursement.objects.select_related("programme")
+        )
+
+    def create_service(self, *, actor, programme, **fields):
+        return services.planned_disbursement_create(actor=actor, programme=programme, **fields)
+
+
+class RequirementSerializer(serializers.ModelSerializer):
+    programme = serializers.CharField(source="result.programme.code", read_only=True)
+
+    class Meta:
+        model = ResourceRequirement
+        fields = ["id", "programme", "result", "period", "amount", "currency", "method", "version", "is_demo"]
+        read_only_fields = ["version", "is_demo"]
+
+
+class RequirementViewSet(
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """What each result needs per period, with the method of the estimate: one per result and period
+    (posting a second answers 400; change the first with PUT or PATCH and the version read)."""
+
+    serializer_class = RequirementSerializer
+    filterset_fields = ["result", "period", "currency"]
+    ordering = ["id"]
+    ordering_fields = ["id"]
+
+    def get_queryset(self):
+        return access.requirements_visible(
+            self.request.user, ResourceRequirement.objects.select_related("result__programme")
+        )
+
+    def can_create(self, user):
+        return access.finance_can_enter_rates(user)
+
+    def can_change(self, user, obj):
+        return access.finance_can_manage(user, obj.result.programme)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if ResourceRequirement.objects.filter(result=data["result"], period=data["period"]).exists():
+            raise serializers.ValidationError(
+                {"period": [_("This result already has a requirement for this period: change that one.")]}
+            )
+        record = services.requirement_save(actor=request.user, **data)
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+    update_service = staticmethod(services.requirement_update)
+    update_keyword = "requirement"
+    update_fields = ("amount", "currency", "method")
+
+    def update_refused(self, record, serializer):
+        for name in ("result", "period"):
+            if name in serializer.validated_data and serializer.validated_data[name] != getattr(record, name):
+                raise serializers.ValidationError({name: [_("The result and the period of a requirement stay.")]})
+        return None
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -182,5 +368,11 @@ def routes(router) -> None:
     router.register("finance-contributions", ContributionViewSet, basename="finance-contribution")
     router.register("finance-allocations", AllocationViewSet, basename="finance-allocation")
     router.register("finance-spending", SpendingViewSet, basename="finance-spending")
+    router.register("finance-receipts", ReceiptViewSet, basename="finance-receipt")
+    router.register("finance-budgets", BudgetViewSet, basename="finance-budget")
+    router.register(
+        "finance-planned-disbursements", PlannedDisbursementViewSet, basename="finance-planned-disbursement"
+    )
+    router.register("finance-requirements", RequirementViewSet, basename="finance-requirement")
     router.register("finance-proposals", ProposalViewSet, basename="finance-proposal")
     router.register("finance-exchange-rates", ExchangeRateViewSet, basename="finance-exchange-rate")

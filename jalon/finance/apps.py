@@ -20,6 +20,12 @@ class FinanceConfig(AppConfig):
 
         activity_writer_register(WRITER)
 
+        from jalon.finance.services import arrangement_support_sync
+        from jalon.results.hooks import support_changed
+
+        # A twinning arrangement's lead-funded support becomes a commitment in the ledger.
+        support_changed.connect(arrangement_support_sync)
+
         from django.urls import reverse
 
         from jalon.finance import tasks

@@ -52,6 +52,16 @@ class ContributionForm(forms.Form):
         self.fields["results"].queryset = Result.objects.filter(programme=programme)
 
 
+class ContributionEditForm(ContributionForm):
+    """A contribution's terms; its status moves on its own page (signature, receipts, closing)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["status"]
+
+
 class AllocationForm(forms.Form):
     fund = ChoiceOfModel(queryset=Fund.objects.none(), label=_("Fund"))
     contribution = ChoiceOfModel(queryset=Contribution.objects.none(), label=_("From contribution"), required=False)
@@ -72,6 +82,10 @@ class AllocationForm(forms.Form):
         self.fields["result"].queryset = Result.objects.filter(programme=programme)
         self.fields["organisation"].queryset = Organisation.objects.filter(contributor__isnull=True).order_by("pk")
         self.fields["period"].queryset = Period.objects.filter(programme=programme)
+
+
+class AllocationEditForm(AllocationForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class SpendingForm(forms.Form):
@@ -238,11 +252,18 @@ class SettingsForm(forms.Form):
     baseline_period = ChoiceOfModel(
         queryset=Period.objects.none(), label=_("Baseline period of the resource gaps"), required=False
     )
+    twinning_fund = ChoiceOfModel(
+        queryset=Fund.objects.none(),
+        label=_("Fund of twinning support"),
+        required=False,
+        help_text=_("A signed twinning arrangement's lead-funded support is committed from this fund."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["baseline_period"].queryset = Period.objects.filter(programme=programme)
+        self.fields["twinning_fund"].queryset = Fund.objects.filter(programme=programme)
 
 
 class CriterionForm(forms.Form):

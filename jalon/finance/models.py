@@ -27,6 +27,17 @@ def currency_field(verbose_name=None) -> models.CharField:
     return models.CharField(verbose_name or _("currency"), max_length=3, help_text=_("ISO 4217 code, e.g. USD."))
 
 
+class MoneyLine(models.Model):
+    """A line of the ledger: an amount and its ISO 4217 currency, held once here. A line whose amount has a
+    floor or another name redeclares `amount` (same column: the schema does not change)."""
+
+    amount = money(_("amount"))
+    currency = currency_field()
+
+    class Meta:
+        abstract = True
+
+
 class ConversionPolicy(models.TextChoices):
     VALUE_DATE = "value_date", _("Rate at the value date (IATI)")
     MONTHLY = "monthly", _("Monthly average rate")
@@ -60,6 +71,18 @@ class FinanceSettings(VersionedModel):
         blank=True,
         related_name="+",
         verbose_name=_("baseline period of the resource gaps"),
+    )
+    twinning_fund = models.ForeignKey(
+        "Fund",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fund of twinning support"),
+        help_text=_(
+            "The fund that carries the support lead partners fund in twinning arrangements: a signed "
+            "arrangement's support is committed from it. Empty: twinning support stays out of the ledger."
+        ),
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -172,7 +195,7 @@ class Channel(models.TextChoices):
 ALIGNED_CHANNELS = (Channel.RBSA, Channel.PARTNERSHIP, Channel.ONE_UN, Channel.DIRECT)
 
 
-class Contribution(VersionedModel):
+class Contribution(VersionedModel, MoneyLine):
     class Status(models.TextChoices):
         PLEDGED = "pledged", _("Pledged")
         SIGNED = "signed", _("Signed")
@@ -190,7 +213,6 @@ class Contribution(VersionedModel):
     )
     reference = models.CharField(_("agreement reference"), max_length=80, blank=True)
     amount = money(_("amount"), validators=[MinValueValidator(Decimal("0.01"))])
-    currency = currency_field()
     value_date = models.DateField(_("value date"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLEDGED)
     modality = models.CharField(
@@ -225,15 +247,13 @@ class Contribution(VersionedModel):
         return EARMARKING_CATEGORY[self.modality]
 
 
-class Receipt(models.Model):
+class Receipt(MoneyLine):
     """An instalment received on a contribution (IATI transaction type 1, incoming funds). Posted, never
     edited: a reversing receipt (negative, `reverses` set) corrects it."""
 
     contribution = models.ForeignKey(Contribution, on_delete=models.PROTECT, related_name="receipts")
     date = models.DateField(_("date"))
     value_date = models.DateField(_("value date"))
-    amount = money(_("amount"))
-    currency = currency_field()
     note = models.CharField(_("note"), max_length=300, blank=True)
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name=_("reverses")
@@ -250,7 +270,7 @@ class Receipt(models.Model):
         return f"{self.amount} {self.currency} {self.date}"
 
 
-class Allocation(VersionedModel):
+class Allocation(VersionedModel, MoneyLine):
     """Money of a fund (optionally of one contribution) put at the disposal of a result, an activity or an
     organisation for a period."""
 
@@ -293,7 +313,6 @@ class Allocation(VersionedModel):
     theme = models.CharField(_("theme"), max_length=80, blank=True)
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("period"))
     amount = money(_("amount"), validators=[MinValueValidator(Decimal("0.01"))])
-    currency = currency_field()
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.APPROVED)
     note = models.CharField(_("note"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -307,7 +326,7 @@ class Allocation(VersionedModel):
         return f"{self.fund}: {self.amount} {self.currency}"
 
 
-class Spending(models.Model):
+class Spending(MoneyLine):
     """A commitment (IATI 2, outgoing commitment) or an expenditure (IATI 4; or a disbursement, 3), linked to
     what it paid for. Posted, never edited: a reversing entry corrects it."""
 
@@ -334,8 +353,6 @@ class Spending(models.Model):
     )
     date = models.DateField(_("date"))
     value_date = models.DateField(_("value date"))
-    amount = money(_("amount"))
-    currency = currency_field()
     payee = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("payee")
     )
@@ -366,6 +383,14 @@ class Spending(models.Model):
         related_name="spendings",
         verbose_name=_("fellowship"),
     )
+    arrangement = models.ForeignKey(
+        "twinning.Arrangement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spendings",
+        verbose_name=_("twinning arrangement"),
+    )
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name=_("reverses")
     )
@@ -391,7 +416,7 @@ class BudgetStatus(models.IntegerChoices):
     COMMITTED = 2, _("Committed")
 
 
-class Budget(models.Model):
+class Budget(MoneyLine):
     """An IATI budget of the programme (or of one fund) for a period of at most a year."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budgets")
@@ -402,8 +427,6 @@ class Budget(models.Model):
     )
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
-    amount = money(_("amount"))
-    currency = currency_field()
     value_date = models.DateField(_("value date"))
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -419,14 +442,12 @@ class Budget(models.Model):
         return f"{self.amount} {self.currency} {self.period_start}-{self.period_end}"
 
 
-class PlannedDisbursement(models.Model):
+class PlannedDisbursement(MoneyLine):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="planned_disbursements")
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     type = models.PositiveSmallIntegerField(_("type"), choices=BudgetType.choices, default=BudgetType.ORIGINAL)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
-    amount = money(_("amount"))
-    currency = currency_field()
     value_date = models.DateField(_("value date"))
     provider = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("provider")
@@ -450,13 +471,12 @@ class PlannedDisbursement(models.Model):
         return f"{self.amount} {self.currency} {self.period_start}-{self.period_end}"
 
 
-class ResourceRequirement(VersionedModel):
+class ResourceRequirement(VersionedModel, MoneyLine):
     """What a result is estimated to need in a period, with how the estimate was made."""
 
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="requirements")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+", verbose_name=_("period"))
     amount = money(_("estimated cost"), validators=[MinValueValidator(Decimal(0))])
-    currency = currency_field()
     method = models.TextField(_("method of the estimate"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -465,6 +485,9 @@ class ResourceRequirement(VersionedModel):
         verbose_name = _("resource requirement")
         verbose_name_plural = _("resource requirements")
         constraints = [models.UniqueConstraint(fields=["result", "period"], name="requirement_unique_period")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
 
 
 class ExchangeRate(models.Model):
@@ -504,7 +527,7 @@ class ExchangeRate(models.Model):
         return f"1 {self.base} = {self.rate} {self.quote} ({self.date}, {self.get_source_display()})"
 
 
-class Proposal(VersionedModel):
+class Proposal(VersionedModel, MoneyLine):
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("proposal", "Draft")
         SUBMITTED = "submitted", pgettext_lazy("proposal", "Submitted")
@@ -522,7 +545,6 @@ class Proposal(VersionedModel):
     title = MultilingualField(_("title"), required=True)
     results = models.ManyToManyField(Result, blank=True, related_name="proposals", verbose_name=_("outcomes served"))
     amount = money(_("budget"), validators=[MinValueValidator(Decimal(0))])
-    currency = currency_field()
     donor = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,

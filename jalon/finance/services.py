@@ -69,9 +69,23 @@ def _created(actor, record):
 # Settings, funds, contributors ------------------------------------------------------------------------------
 
 
+SETTINGS_FIELDS = (
+    "currency",
+    "conversion_policy",
+    "published",
+    "approval_rule",
+    "baseline_period",
+    "twinning_fund",
+    "is_demo",
+)
+
+
 @transaction.atomic
 def settings_save(*, actor, programme: Programme, version: int | None = None, **fields) -> FinanceSettings:
     _check_manager(actor, programme)
+    fund = fields.get("twinning_fund")
+    if fund is not None and fund.programme_id != programme.pk:
+        raise ValidationError({"twinning_fund": _("This fund belongs to another programme.")})
     if "currency" in fields:
         fields["currency"] = _check_currency(fields["currency"])
     current = FinanceSettings.objects.filter(programme=programme).first()
@@ -84,7 +98,7 @@ def settings_save(*, actor, programme: Programme, version: int | None = None, **
             actor=actor,
             version=version,
             fields=fields,
-            allowed=("currency", "conversion_policy", "published", "approval_rule", "baseline_period", "is_demo"),
+            allowed=SETTINGS_FIELDS,
         )
     _refresh()
     return record
@@ -420,11 +434,13 @@ def allocation_update(*, actor, allocation: Allocation, version: int | None = No
 
 # Commitments and expenditure --------------------------------------------------------------------------------
 
-PAID_FOR = ("activity", "sponsorship", "fellowship")
+PAID_FOR = ("activity", "sponsorship", "fellowship", "arrangement")
 
 
 def _award_cost(record) -> tuple[Decimal | None, str]:
     """What an activity or an award actually cost, as its own page recorded it (so no amount is typed twice)."""
+    if hasattr(record, "support_amount"):  # a twinning arrangement: the support its lead funds
+        return record.support_amount, (record.support_currency.code if record.support_currency_id else "")
     if hasattr(record, "actual_cost"):
         currency = record.actual_cost_currency.code if record.actual_cost_currency_id else ""
         return record.actual_cost, currency
@@ -456,7 +472,7 @@ def spending_post(
     linked = [name for name in PAID_FOR if fields.get(name) is not None]
     if len(linked) > 1:
         raise ValidationError(
-            {linked[1]: _("An entry pays for one thing: an activity, a sponsorship or a fellowship.")}
+            {linked[1]: _("An entry pays for one thing: an activity, a sponsorship, a fellowship or a twinning.")}
         )
     if linked:
         target = fields[linked[0]]
@@ -481,6 +497,8 @@ def spending_post(
             raise ValidationError({"allocation": _("Choose an allocation of this fund of the programme.")})
         if fields.get("result") is None:
             fields["result"] = allocation.result
+    if fields.get("arrangement") is not None and fields["arrangement"].programme_id != programme.pk:
+        raise ValidationError({"arrangement": _("This arrangement belongs to another programme.")})
     if fields.get("result") is not None and fields["result"].programme_id != programme.pk:
         raise ValidationError({"result": _("Choose a result of this programme.")})
     record = Spending(
@@ -526,6 +544,58 @@ def spending_reverse(*, actor, spending: Spending, date: datetime.date, note: st
     reversal = _created(actor, reversal)
     _refresh()
     return reversal
+
+
+# Twinning support ---------------------------------------------------------------------------------------------
+
+# Statuses at which the lead's support is agreed: from the signature to the arrangement's completion.
+SUPPORT_AGREED = ("agreement_signed", "active", "in_review", "completed")
+
+
+def arrangement_support_sync(*, actor, arrangement) -> Spending | None:
+    """Keep one commitment in the ledger for a twinning arrangement's lead-funded support (listens to
+    results.hooks.support_changed, which twinning calls after each change). Once the agreement is signed the
+    support is committed from the programme's twinning fund; a changed amount or currency reverses the
+    commitment and posts the new one; a terminated arrangement, or one whose support is withdrawn, has its
+    commitment reversed. Nothing is posted where the programme names no twinning fund. The twinning service
+    checked the actor's right to the step, so the ledger does not ask for the programme team here; the
+    entries are audited under the actor's name. Returns the live commitment, if any."""
+    settings = (
+        FinanceSettings.objects.filter(programme_id=arrangement.programme_id).select_related("twinning_fund").first()
+    )
+    fund = settings.twinning_fund if settings is not None else None
+    live = Spending.objects.filter(
+        arrangement=arrangement, kind=Spending.Kind.COMMITMENT, reverses__isnull=True, reversed_by__isnull=True
+    ).first()
+    wanted = None
+    if arrangement.financial_support != "none" and arrangement.status in SUPPORT_AGREED:
+        amount, currency = _award_cost(arrangement)
+        if amount:
+            wanted = (amount, currency)
+    if live is not None and wanted == (live.amount, live.currency):
+        return live
+    today = datetime.date.today()
+    if live is not None:
+        reversal = Spending(
+            programme=live.programme, kind=live.kind, fund=live.fund, date=today, value_date=live.value_date,
+            amount=-live.amount, currency=live.currency, payee=live.payee, description=_("Twinning support changed"),
+            arrangement=arrangement, reverses=live,
+        )  # fmt: skip
+        _created(actor, reversal)
+        live = None
+    if wanted is not None and fund is not None:
+        signed = arrangement.signed_on or today
+        live = _created(
+            actor,
+            Spending(
+                programme_id=arrangement.programme_id, kind=Spending.Kind.COMMITMENT, fund=fund, date=signed,
+                value_date=signed, amount=wanted[0], currency=wanted[1], payee_id=arrangement.twinned_member_id,
+                description=_("Twinning support: %(arrangement)s") % {"arrangement": arrangement},
+                arrangement=arrangement, is_demo=arrangement.is_demo,
+            ),
+        )  # fmt: skip
+    _refresh()
+    return live
 
 
 # Budgets, planned disbursements, requirements ---------------------------------------------------------------
@@ -581,6 +651,22 @@ def requirement_save(
             allowed=("amount", "currency", "method"),
         )
     _refresh()
+    return record
+
+
+@transaction.atomic
+def requirement_update(
+    *, actor, requirement: ResourceRequirement, version: int | None = None, **fields
+) -> ResourceRequirement:
+    """Change a requirement's estimate (amount, currency, method); the result and the period stay."""
+    _check_manager(actor, requirement.result.programme)
+    if "currency" in fields:
+        fields["currency"] = _check_currency(fields["currency"])
+    record, changed = versioned_update(
+        requirement, actor=actor, version=version, fields=fields, allowed=("amount", "currency", "method")
+    )
+    if changed:
+        _refresh()
     return record
 
 

@@ -14,9 +14,11 @@ from django.views.decorators.http import require_POST
 
 from jalon.finance import access, exports, selectors, services
 from jalon.finance.forms import (
+    AllocationEditForm,
     AllocationForm,
     AppraisalForm,
     BudgetForm,
+    ContributionEditForm,
     ContributionForm,
     CriterionForm,
     FundingForm,
@@ -176,6 +178,53 @@ def contribution_new(request: HttpRequest, code: str) -> HttpResponse:
         done=lambda saved: reverse("finance:contribution_detail", kwargs={"code": code, "pk": saved.pk}),
         template="finance/form.html",
         context={"programme": programme, "title": _("New contribution")},
+    )
+
+
+@login_required
+def contribution_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    programme = access.access_finance_programme(request.user, code, manage=True)
+    contribution = access.access_contribution(request.user, programme, pk, manage=True)
+    initial = {name: getattr(contribution, name) for name in services.CONTRIBUTION_FIELDS if name != "themes"}
+    initial.update(results=list(contribution.results.all()), version=contribution.version)
+    form = ContributionEditForm(request.POST or None, initial=initial, programme=programme)
+
+    def save(form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        return services.contribution_update(actor=request.user, contribution=contribution, version=version, **data)
+
+    return form_page(
+        request,
+        form=form,
+        save=save,
+        done=lambda saved: reverse("finance:contribution_detail", kwargs={"code": code, "pk": saved.pk}),
+        template="finance/form.html",
+        context={"programme": programme, "title": _("Edit the contribution")},
+    )
+
+
+@login_required
+def allocation_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    programme = access.access_finance_programme(request.user, code, manage=True)
+    allocation = access.access_allocation(request.user, programme, pk, manage=True)
+    initial = {name: getattr(allocation, name) for name in AllocationEditForm.base_fields if name != "version"}
+    initial["version"] = allocation.version
+    form = AllocationEditForm(request.POST or None, initial=initial, programme=programme)
+
+    def save(form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        return services.allocation_update(actor=request.user, allocation=allocation, version=version, **data)
+
+    return form_page(
+        request,
+        form=form,
+        save=save,
+        done=lambda saved: reverse("finance:programme", kwargs={"code": code}),
+        template="finance/form.html",
+        context={"programme": programme, "title": _("Edit the allocation")},
+        message=_("Allocation saved."),
     )
 
 
@@ -540,6 +589,7 @@ def settings_edit(request: HttpRequest, code: str) -> HttpResponse:
         "published": current.published,
         "approval_rule": current.approval_rule,
         "baseline_period": current.baseline_period_id,
+        "twinning_fund": current.twinning_fund_id,
         "version": current.version if current.pk else None,
     }
     form = SettingsForm(request.POST or None, initial=initial, programme=programme)

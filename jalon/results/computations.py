@@ -122,7 +122,7 @@ def programme_rule(programme: Programme) -> DevelopingCountryRule:
     return programme.developing_rule or DevelopingCountryRule.objects.get(code=DEFAULT_RULE)
 
 
-def _developing_members(programme: Programme, period: Period):
+def developing_members(programme: Programme, period: Period):
     """Members of the programme owner (e.g. ISO) whose membership overlaps the period and whose
     country is developing under the programme's rule on the period's last day (or the rule's as-of)."""
     on = programme.developing_rule_as_of or period.end
@@ -144,7 +144,7 @@ def _developing_members(programme: Programme, period: Period):
 
 
 def _developing_members_by_region(programme: Programme, period: Period) -> list[Part]:
-    members, _on = _developing_members(programme, period)
+    members, _on = developing_members(programme, period)
     if members is None:
         return []
     regions = Counter(member.country.region for member in members)
@@ -156,7 +156,7 @@ def _developing_members_by_region(programme: Programme, period: Period) -> list[
 
 
 def _developing_members_by_income(programme: Programme, period: Period) -> list[Part]:
-    members, on = _developing_members(programme, period)
+    members, on = developing_members(programme, period)
     if members is None:
         return []
     incomes = dict(
@@ -168,7 +168,7 @@ def _developing_members_by_income(programme: Programme, period: Period) -> list[
     parts = [Part(Decimal(sum(groups.values())))]
     for code, label in IncomeGroup.choices:
         if groups.get(code):
-            parts.append(Part(Decimal(groups[code]), Dimension.Kind.INCOME, code, _both_languages(label)))
+            parts.append(Part(Decimal(groups[code]), Dimension.Kind.INCOME, code, both_languages(label)))
     return parts
 
 
@@ -215,7 +215,7 @@ register(
 )
 
 
-def _both_languages(label) -> dict:
+def both_languages(label) -> dict:
     """A lazily translated label, stored as content in English and French."""
     result = {}
     for language in ("en", "fr"):
@@ -235,7 +235,7 @@ def _dimension_value(programme: Programme, part: Part, cache: dict) -> tuple[Dim
     dimension, created = Dimension.objects.get_or_create(
         programme=programme,
         code=part.dimension,
-        defaults={"kind": part.dimension, "name": _both_languages(Dimension.Kind(part.dimension).label)},
+        defaults={"kind": part.dimension, "name": both_languages(Dimension.Kind(part.dimension).label)},
     )
     name = part.name or {"en": part.code}
     value, value_created = DimensionValue.objects.get_or_create(

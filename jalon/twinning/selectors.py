@@ -21,6 +21,7 @@ from jalon.committees.models import (
     MeetingDelegate,
     ParticipationEvent,
 )
+from jalon.committees.priorities import priority_weights_of
 from jalon.committees.selectors import developing_country_ids, membership_in_force, role_in_force
 from jalon.lib.multilingual import text_in
 from jalon.organisations.models import Organisation
@@ -504,12 +505,16 @@ def recommendations(
     on: datetime.date | None = None,
 ) -> tuple[list[Suggestion], Loaded]:
     """For a twinned member, the leads worth approaching (side "twinned"); for a lead, the members it could
-    help (side "lead"); best first, each explained. `priorities`: optional {member id: {committee id: weight}}
-    (national priorities, from the assessments app once it exists)."""
+    help (side "lead"); best first, each explained. `priorities`: {member id: {committee id: weight}}; by
+    default the members' national priorities as the committees app's registry gives them (the assessments
+    app's national strategies): a member with priorities is offered only the committees they name."""
     loaded = recommender_universe(programme=programme, on=on)
     i = loaded.index.get(member.pk)
     if i is None:
         return [], loaded
+    if priorities is None:
+        asking = [member.pk] if side == "twinned" else [row.pk for row in loaded.members]
+        priorities = priority_weights_of(asking)
     scores = recommend.score(loaded.universe, kind=kind, weights=weights_of(programme), priorities=priorities)
     row = scores.score[:, i] if side == "twinned" else scores.score[i, :]
     order = [int(j) for j in np.argsort(-row, kind="stable") if row[j] > 0][:limit]

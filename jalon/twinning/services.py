@@ -21,7 +21,8 @@ from jalon.committees.selectors import membership_in_force, role_in_force
 from jalon.reference.models import DevelopingCountryRule
 from jalon.reference.selectors import country_is_developing
 from jalon.results.access import programme_can_manage
-from jalon.results.computations import computed_schedule_refresh
+from jalon.results.computations import computed_schedule_refresh, programme_rule
+from jalon.results.hooks import support_changed
 from jalon.twinning import access
 from jalon.twinning.models import (
     LEAD_ROLES,
@@ -83,7 +84,6 @@ SETTINGS_FIELDS = (
     "overdue_days",
     "follow_up_months",
 )
-DEFAULT_RULE = "dac-eligible"
 
 
 def _refresh() -> None:
@@ -101,7 +101,12 @@ def programme_settings(programme) -> TwinningSettings:
 
 
 def developing_rule(programme) -> DevelopingCountryRule | None:
-    return programme.developing_rule or DevelopingCountryRule.objects.filter(code=DEFAULT_RULE).first()
+    """The programme's rule as the results engine reads it; None where even the default list is not loaded
+    (then no member is refused for it)."""
+    try:
+        return programme_rule(programme)
+    except DevelopingCountryRule.DoesNotExist:
+        return None
 
 
 # Checks -----------------------------------------------------------------------------------------------------
@@ -246,10 +251,7 @@ def arrangement_update(*, actor, arrangement: Arrangement, version: int | None =
     _check_duplicate(current)
     if current.lead_member_id and before.get("lead_member_id") != current.lead_member_id:
         _check_lead_role(current, timezone.localdate())
-    _clean(current)
-    saved = versioned_save(current, actor=actor, before=before)
-    _refresh()
-    return saved
+    return _done(actor, current, before)
 
 
 def _step(actor, arrangement: Arrangement, name: str, version: int | None) -> tuple[Arrangement, dict]:
@@ -267,6 +269,7 @@ def _step(actor, arrangement: Arrangement, name: str, version: int | None) -> tu
 def _done(actor, current: Arrangement, before: dict) -> Arrangement:
     _clean(current)
     saved = versioned_save(current, actor=actor, before=before)
+    support_changed(actor=actor, arrangement=saved)
     _refresh()
     return saved
 

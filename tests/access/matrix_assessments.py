@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 
 from jalon.assessments import services
 from jalon.assessments.bank import banks_ensure
-from jalon.assessments.models import Answer, Assessment, Framework, ImprovementAction, Section
+from jalon.assessments.models import Answer, Assessment, Framework, ImprovementAction, ImprovementArea, Section
 from tests.access.matrix import EVERYONE, SIGNED_IN, TEAM, Redirect, api, page, url
 
 READERS = TEAM | {"focal", "contributor"}
@@ -52,9 +52,22 @@ def _base(ctx) -> dict:
     evidence = Answer.objects.get(assessment=later, question__code="OP-2")
     evidence.evidence_file.save("evidence.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
     openness = Section.objects.get(framework=v2, code="P-OPENNESS")
-    from jalon.assessments.models import ImprovementArea
-
     area = ImprovementArea.objects.create(assessment=later, section=openness, target_score="0.9")
+    # A validated assessment whose openness section is answered in full: an area can be chosen on it.
+    plannable = services.assessment_create(
+        actor=None, organisation=ctx.nsb, framework=v1, period_start=datetime.date(2021, 1, 1),
+        period_end=datetime.date(2021, 12, 31),
+    )  # fmt: skip
+    openness_v1 = Section.objects.get(framework=v1, code="P-OPENNESS")
+    services.assessment_answer_section(
+        actor=None, assessment=plannable, section=openness_v1, version=None,
+        answers={
+            q.pk: {"option": q.answer_set.options.get(code="partly"), "evidence_link": "https://example.org/e"}
+            for q in openness_v1.questions.all()
+        },
+    )  # fmt: skip
+    services.assessment_step(actor=None, assessment=plannable, step="submit")
+    services.assessment_step(actor=None, assessment=plannable, step="validate")
     action = ImprovementAction.objects.create(area=area, description="Invite consumers")
     return {
         "v1": v1,
@@ -66,6 +79,7 @@ def _base(ctx) -> dict:
         "evidence": evidence,
         "area": area,
         "action": action,
+        "plannable": plannable,
         "openness_v1": Section.objects.get(framework=v1, code="P-OPENNESS"),
     }
 
@@ -224,6 +238,103 @@ CASES = [
         READERS,
         kwargs=pk_of("later"),
         refused_as=HIDDEN,
+    ),
+    api(
+        "assessments API: open one",
+        "api:assessment-list",
+        EDITORS,
+        method="post",
+        ok=201,
+        data=lambda ctx: {**create_form(ctx), "period_start": "2031-01-01", "period_end": "2031-12-31"},
+        effect=lambda ctx: Assessment.objects.count(),
+    ),
+    api(
+        "assessments API: answer a section",
+        "api:assessment-answers",
+        EDITORS,
+        method="post",
+        kwargs=pk_of("draft"),
+        data=lambda ctx: {
+            "section": "P-OPENNESS",
+            "version": Assessment.objects.get(pk=base(ctx)["draft"].pk).version,
+            "answers": [{"question": "OP-1", "option": "largely"}],
+        },
+        refused_as=HIDDEN,
+        effect=version_of("draft"),
+    ),  # fmt: skip
+    api(
+        "assessments API: submit",
+        "api:assessment-step",
+        EDITORS,
+        method="post",
+        kwargs=pk_of("draft"),
+        data=lambda ctx: {"step": "submit", **step_form("draft")(ctx)},
+        refused_as=HIDDEN,
+        effect=status_of("draft"),
+    ),
+    api(
+        "assessments API: validate",
+        "api:assessment-step",
+        TEAM,
+        method="post",
+        kwargs=pk_of("submitted"),
+        data=lambda ctx: {"step": "validate", **step_form("submitted")(ctx)},
+        refused_as=HIDDEN,
+        effect=status_of("submitted"),
+    ),
+    api("assessments API: improvement areas", "api:assessment-improvement-area-list", SIGNED_IN),
+    api(
+        "assessments API: an improvement area",
+        "api:assessment-improvement-area-detail",
+        READERS,
+        kwargs=pk_of("area"),
+        refused_as=HIDDEN,
+    ),
+    api(
+        "assessments API: choose an area",
+        "api:assessment-improvement-area-list",
+        EDITORS,
+        method="post",
+        ok=201,
+        data=lambda ctx: {"assessment": base(ctx)["plannable"].pk, "section": "P-OPENNESS", "target_score": "0.9"},
+        effect=lambda ctx: ImprovementArea.objects.count(),
+    ),
+    api("assessments API: improvement actions", "api:assessment-improvement-action-list", SIGNED_IN),
+    api(
+        "assessments API: an improvement action",
+        "api:assessment-improvement-action-detail",
+        READERS,
+        kwargs=pk_of("action"),
+        refused_as=HIDDEN,
+    ),
+    api(
+        "assessments API: add an action",
+        "api:assessment-improvement-action-list",
+        EDITORS,
+        method="post",
+        ok=201,
+        data=lambda ctx: {"area": base(ctx)["area"].pk, "description": "Train the secretaries"},
+        effect=lambda ctx: ImprovementAction.objects.count(),
+    ),
+    api(
+        "assessments API: replace an action",
+        "api:assessment-improvement-action-detail",
+        EDITORS,
+        method="put",
+        kwargs=pk_of("action"),
+        data=lambda ctx: {"area": base(ctx)["area"].pk, "description": "Invite consumers twice", "status": "done"},
+        refused_as=HIDDEN,
+        effect=lambda ctx: ImprovementAction.objects.get(pk=base(ctx)["action"].pk).description,
+    ),
+    api(
+        "assessments API: change an action",
+        "api:assessment-improvement-action-detail",
+        EDITORS,
+        method="patch",
+        kwargs=pk_of("action"),
+        data=lambda ctx: {"status": "in_progress"},
+        refused_as=HIDDEN,
+        effect=lambda ctx: ImprovementAction.objects.get(pk=base(ctx)["action"].pk).status,
     ),
 ]
 
@@ -430,6 +541,30 @@ CASES += [
         kwargs=strategy_kwargs("own"),
         refused_as=HIDDEN,
     ),
+    page(
+        "assessments: edit a strategy (form)",
+        "assessments:strategy_edit",
+        EDITORS,
+        kwargs=strategy_kwargs("own"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: save a strategy",
+        "assessments:strategy_edit",
+        EDITORS,
+        method="post",
+        kwargs=strategy_kwargs("own"),
+        data=lambda ctx: {
+            "title_fr": "SNN révisée",
+            "period_start": 2025,
+            "period_end": 2030,
+            "status": "adopted",
+            "version": strategies(ctx)["own"].__class__.objects.get(pk=strategies(ctx)["own"].pk).version,
+        },
+        ok=Redirect(lambda ctx: url("assessments:strategy_detail", pk=strategies(ctx)["own"].pk), "the strategy"),
+        refused_as=HIDDEN,
+        effect=lambda ctx: strategies(ctx)["own"].__class__.objects.get(pk=strategies(ctx)["own"].pk).status,
+    ),  # fmt: skip
     page(
         "assessments: new priority sector (form)",
         "assessments:sector_create",

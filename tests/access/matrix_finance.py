@@ -84,6 +84,28 @@ def _base(ctx) -> dict:
         base="EUR", quote="USD", date=datetime.date(2024, 3, 1), rate=Decimal("1.08"), source="manual",
         provenance="test",
     )  # fmt: skip
+    # Planning lines and a received contribution of their own, so that the rows above keep their records.
+    given = services.contribution_create(
+        actor=None, programme=opened["programme"], fund=opened["fund"], contributor=contributor, amount=Decimal(300),
+        currency="USD", value_date=datetime.date(2024, 3, 1), status=Contribution.Status.SIGNED,
+    )  # fmt: skip
+    receipt = services.receipt_post(actor=None, contribution=given, date=datetime.date(2024, 4, 1), amount=Decimal(50))
+    budget = services.budget_create(
+        actor=None, programme=opened["programme"], period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31), amount=Decimal(900), currency="USD",
+        value_date=datetime.date(2024, 1, 1),
+    )  # fmt: skip
+    planned = services.planned_disbursement_create(
+        actor=None, programme=opened["programme"], period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 6, 30), amount=Decimal(90), currency="USD",
+        value_date=datetime.date(2024, 1, 1),
+    )  # fmt: skip
+    second = Result.objects.create(
+        programme=opened["programme"], level=opened["result"].level, code="2", title={"en": "Two"}
+    )
+    requirement = services.requirement_save(
+        actor=None, result=second, period=opened["period"], amount=Decimal(700), currency="USD", method="Estimate"
+    )
     job = Job.objects.create(
         kind="finance-spending", owner=ctx.users["manager"], subject_id=opened["programme"].pk,
         status=Job.Status.SUCCEEDED, result={"saved": 1, "rows": 1},
@@ -92,6 +114,7 @@ def _base(ctx) -> dict:
         job=job,
         contributor=contributor, contribution=contribution, allocation=allocation, spending=spending,
         proposal=proposal, rate=rate, approved=approved,
+        receipt=receipt, budget=budget, planned=planned, requirement=requirement,
     )  # fmt: skip
     return built
 
@@ -214,6 +237,48 @@ CASES = [
             "the contribution",
         ),
         effect=lambda ctx: Contribution.objects.get(pk=base(ctx)["contribution"].pk).status,
+    ),  # fmt: skip
+    page("finance: edit a contribution", "finance:contribution_edit", TEAM, kwargs=of("contribution")),
+    page(
+        "finance: save a contribution's terms",
+        "finance:contribution_edit",
+        TEAM,
+        method="post",
+        kwargs=of("contribution"),
+        data=lambda ctx: {
+            "fund": base(ctx)["open"]["fund"].pk,
+            "contributor": base(ctx)["contributor"].pk,
+            "amount": "1000",
+            "currency": "USD",
+            "value_date": "2024-03-01",
+            "modality": "A",
+            "channel": "rbsa",
+            "version": Contribution.objects.get(pk=base(ctx)["contribution"].pk).version,
+        },
+        ok=Redirect(
+            lambda ctx: url("finance:contribution_detail", code=OPEN, pk=base(ctx)["contribution"].pk),
+            "the contribution",
+        ),
+        effect=lambda ctx: Contribution.objects.get(pk=base(ctx)["contribution"].pk).channel,
+    ),  # fmt: skip
+    page("finance: edit an allocation", "finance:allocation_edit", TEAM, kwargs=of("allocation")),
+    page(
+        "finance: save an allocation's change",
+        "finance:allocation_edit",
+        TEAM,
+        method="post",
+        kwargs=of("allocation"),
+        data=lambda ctx: {
+            "fund": base(ctx)["open"]["fund"].pk,
+            "result": base(ctx)["open"]["result"].pk,
+            "period": base(ctx)["open"]["period"].pk,
+            "amount": "450",
+            "currency": "USD",
+            "status": "approved",
+            "version": Allocation.objects.get(pk=base(ctx)["allocation"].pk).version,
+        },
+        ok=Redirect(lambda ctx: url("finance:programme", code=OPEN), "the programme's money"),
+        effect=lambda ctx: Allocation.objects.get(pk=base(ctx)["allocation"].pk).amount,
     ),  # fmt: skip
     page("finance: new requirement", "finance:requirement_new", TEAM, kwargs=code_of()),
     page(
@@ -497,6 +562,135 @@ CASES = [
             "currency": "USD",
         },
         effect=count(Spending),
+    ),  # fmt: skip
+    api("API receipts", "api:finance-receipt-list", EVERYONE),
+    api(
+        "API a receipt",
+        "api:finance-receipt-detail",
+        LEDGER,
+        kwargs=lambda ctx: {"pk": base(ctx)["receipt"].pk},
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),  # fmt: skip
+    api(
+        "API post a receipt",
+        "api:finance-receipt-list",
+        TEAM,
+        method="post",
+        ok=201,
+        data=lambda ctx: {"contribution": base(ctx)["receipt"].contribution_id, "date": "2024-05-01", "amount": "20"},
+        effect=count(Receipt),
+    ),  # fmt: skip
+    api(
+        "API reverse a receipt",
+        "api:finance-receipt-reverse",
+        TEAM,
+        method="post",
+        ok=201,
+        kwargs=lambda ctx: {"pk": base(ctx)["receipt"].pk},
+        data=lambda ctx: {"date": "2024-05-02", "note": "Bank error"},
+        refused_as={"plain": (404,)},
+        effect=count(Receipt),
+    ),  # fmt: skip
+    api("API budgets", "api:finance-budget-list", EVERYONE),
+    api(
+        "API a budget",
+        "api:finance-budget-detail",
+        READERS,
+        kwargs=lambda ctx: {"pk": base(ctx)["budget"].pk},
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),  # fmt: skip
+    api(
+        "API post a budget",
+        "api:finance-budget-list",
+        TEAM,
+        method="post",
+        ok=201,
+        data=lambda ctx: {
+            "programme": base(ctx)["open"]["programme"].code,
+            "period_start": "2025-01-01",
+            "period_end": "2025-12-31",
+            "amount": "800",
+            "currency": "USD",
+            "value_date": "2025-01-01",
+        },
+        effect=count(Budget),
+    ),  # fmt: skip
+    api("API planned disbursements", "api:finance-planned-disbursement-list", EVERYONE),
+    api(
+        "API a planned disbursement",
+        "api:finance-planned-disbursement-detail",
+        READERS,
+        kwargs=lambda ctx: {"pk": base(ctx)["planned"].pk},
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),  # fmt: skip
+    api(
+        "API post a planned disbursement",
+        "api:finance-planned-disbursement-list",
+        TEAM,
+        method="post",
+        ok=201,
+        data=lambda ctx: {
+            "programme": base(ctx)["open"]["programme"].code,
+            "period_start": "2025-01-01",
+            "period_end": "2025-06-30",
+            "amount": "80",
+            "currency": "USD",
+            "value_date": "2025-01-01",
+        },
+        effect=count(PlannedDisbursement),
+    ),  # fmt: skip
+    api("API requirements", "api:finance-requirement-list", EVERYONE),
+    api(
+        "API a requirement",
+        "api:finance-requirement-detail",
+        READERS,
+        kwargs=lambda ctx: {"pk": base(ctx)["requirement"].pk},
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),  # fmt: skip
+    api(
+        "API post a requirement",
+        "api:finance-requirement-list",
+        TEAM,
+        method="post",
+        ok=201,
+        data=lambda ctx: {
+            "result": base(ctx)["open"]["result"].pk,
+            "period": base(ctx)["open"]["period"].pk,
+            "amount": "600",
+            "currency": "USD",
+            "method": "Unit costs",
+        },
+        effect=count(ResourceRequirement),
+    ),  # fmt: skip
+    api(
+        "API replace a requirement",
+        "api:finance-requirement-detail",
+        TEAM,
+        method="put",
+        kwargs=lambda ctx: {"pk": base(ctx)["requirement"].pk},
+        data=lambda ctx: {
+            "result": base(ctx)["requirement"].result_id,
+            "period": base(ctx)["requirement"].period_id,
+            "amount": "760",
+            "currency": "USD",
+            "method": "Revised",
+        },
+        refused_as={"plain": (404,), "focal": (404,), "contributor": (404,)},
+        effect=lambda ctx: ResourceRequirement.objects.get(pk=base(ctx)["requirement"].pk).amount,
+    ),  # fmt: skip
+    api(
+        "API change a requirement",
+        "api:finance-requirement-detail",
+        TEAM,
+        method="patch",
+        kwargs=lambda ctx: {"pk": base(ctx)["requirement"].pk},
+        data=lambda ctx: {"amount": "750"},
+        refused_as={"plain": (404,), "focal": (404,), "contributor": (404,)},
+        effect=lambda ctx: ResourceRequirement.objects.get(pk=base(ctx)["requirement"].pk).amount,
     ),  # fmt: skip
     api("API proposals", "api:finance-proposal-list", EVERYONE),
     api(

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from jalon.assessments import selectors, services
 from jalon.assessments.models import Assessment, ImprovementAction, Section
 from jalon.organisations.models import Organisation
-from jalon.results.computations import REGISTRY, _developing_members, indicator_link_computation
+from jalon.results.computations import REGISTRY, developing_members, indicator_link_computation
 from jalon.results.models import Indicator, Level, Period, Programme, Result
 from tests.assessments.conftest import all_codes, answer, open_assessment, validate
 
@@ -103,7 +103,7 @@ def parts_of(key, programme):
 
 def test_outcome_2_indicators_move_as_areas_are_chosen_and_applied(programme, first, banks, users, nsb):
     _v1, v2 = banks
-    members, _on = _developing_members(programme, programme.periods.get())
+    members, _on = developing_members(programme, programme.periods.get())
     eligible = members.count()
     assert nsb in members and eligible > 10
     assessed = parts_of("assessments_gsp_validated_share", programme)[(None, "")]

@@ -88,3 +88,19 @@ def test_the_strategy_page_shows_the_ranked_sectors_and_coverage_to_the_organisa
     page = client_as("focal").get(url).content.decode()
     assert "Agroalimentaire" in page and "4,100" in page or "4.100" in page
     assert client_as("viewer").get(url).status_code == 404
+
+
+def test_a_strategy_is_edited_with_the_version_shown_and_a_stale_form_is_a_conflict(strategy, client_as):
+    path = f"/en/assessments/strategies/{strategy.pk}/edit/"
+    focal = client_as("focal")
+    assert 'name="version"' in focal.get(path).content.decode()
+    form = {"title_fr": "Stratégie révisée", "period_start": strategy.period_start, "period_end": 2031,
+            "status": "under_review", "version": strategy.version}  # fmt: skip
+    assert focal.post(path, form).status_code == 302
+    strategy.refresh_from_db()
+    assert (strategy.title["fr"], strategy.period_end, strategy.status) == ("Stratégie révisée", 2031, "under_review")
+    stale = focal.post(path, {**form, "title_fr": "Perdue"})
+    assert (
+        stale.status_code == 200 and strategy.__class__.objects.get(pk=strategy.pk).title["fr"] == "Stratégie révisée"
+    )
+    assert client_as("viewer").get(path).status_code == 404

@@ -137,3 +137,32 @@ def scores_g(world, acronym):
     lead = loaded.index[world.afnor.pk]
     member = next(i for i, m in enumerate(loaded.members) if m.acronym == acronym)
     return s.g[lead, member]
+
+
+@pytest.mark.django_db
+def test_the_twinned_members_national_priorities_change_the_ranking(world, users):
+    from jalon.assessments.models import NationalStrategy, PrioritySector
+
+    before, _loaded = selectors.recommendations(programme=world.programme, member=world.asn)
+    assert {s.lead.acronym for s in before} == {"AFNOR", "DIN"}
+    # ASN's adopted strategy names quality management (ISO/TC 176) only: DIN, whose one opportunity is TC 34,
+    # drops out, and AFNOR's reasons keep TC 176 alone.
+    strategy = NationalStrategy.objects.create(
+        organisation=world.asn, title={"en": "Strategy"}, period_start=2024, period_end=2028, status="adopted"
+    )
+    sector = PrioritySector.objects.create(strategy=strategy, name={"en": "Quality"}, economic=5, social=5)
+    sector.committees.add(world.tc176)
+    after, _loaded = selectors.recommendations(programme=world.programme, member=world.asn)
+    assert [s.lead.acronym for s in after] == ["AFNOR"]
+    assert [c.reference for c in after[0].committees] == ["ISO/TC 176"]
+    # A later draft strategy does not replace the adopted one.
+    draft = NationalStrategy.objects.create(
+        organisation=world.asn, title={"en": "Draft"}, period_start=2029, period_end=2033
+    )
+    PrioritySector.objects.create(strategy=draft, name={"en": "Food"}, economic=5).committees.add(world.tc34)
+    again, _loaded = selectors.recommendations(programme=world.programme, member=world.asn)
+    assert [s.lead.acronym for s in again] == ["AFNOR"]
+    # The lead's view weighs every twinned member by its own priorities: ASN is offered TC 176 only.
+    helped, _loaded = selectors.recommendations(programme=world.programme, member=world.afnor, side="lead", limit=200)
+    asn = next(s for s in helped if s.twinned.acronym == "ASN")
+    assert [c.reference for c in asn.committees] == ["ISO/TC 176"]
