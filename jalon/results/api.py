@@ -469,7 +469,8 @@ class MeasurementViewSet(
     @extend_schema(
         methods=["POST"], request=MeasurementCommentSerializer, responses={201: MeasurementCommentSerializer}
     )
-    @action(detail=True, methods=["get", "post"])
+    # A thread is served whole (as on its page): not paginated, and the schema says so.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         """A value's comment thread, oldest first, and a new message in it: for those concerned by the value
         (its author, its organisation's reporters, its programme's managers), as on its page: 404 for who
@@ -509,7 +510,6 @@ class NarrativeSerializer(serializers.ModelSerializer):
         max_length=5000, required=False, help_text="Why it differs from the milestone, per language."
     )
     next_steps = MultilingualField(max_length=5000, required=False, help_text="What comes next, per language.")
-    author = serializers.CharField(read_only=True, allow_null=True, help_text="Who wrote it last (null: deleted).")
 
     class Meta:
         model = Narrative
@@ -521,7 +521,6 @@ class NarrativeSerializer(serializers.ModelSerializer):
             "achieved",
             "variance",
             "next_steps",
-            "author",
             "updated_at",
         ]
         read_only_fields = ["id", "updated_at"]
@@ -542,7 +541,7 @@ class NarrativeViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.
     def get_queryset(self):
         return Narrative.objects.filter(
             indicator__result__programme__in=access.programmes_visible(self.request.user)
-        ).select_related("indicator", "period", "author")
+        ).select_related("indicator", "period")
 
     def can_create(self, user):
         return access.measurement_can_report_somewhere(user)

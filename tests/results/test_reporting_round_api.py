@@ -123,7 +123,7 @@ def test_narratives_list_in_the_same_queries_however_many(demo, users, client_as
     indicator = demo.indicators["D1"]
     services.narrative_save(actor=users["manager"], indicator=indicator, period=demo.past, achieved={"en": "A"})
     client = client_as("viewer")
-    # Session and user, grants, the count, the page of narratives with their indicators, periods and authors.
+    # Session and user, grants, the count, the page of narratives with their indicators and periods.
     with django_assert_num_queries(5):
         assert client.get("/api/v1/narratives/").json()["count"] == 1
     for period in (demo.current, demo.future):
