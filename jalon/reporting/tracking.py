@@ -15,12 +15,13 @@ from jalon.activities.smallgroups import complement_small, is_small, min_group_s
 from jalon.interop.tabular import safe_cell
 from jalon.lib.multilingual import text_in
 from jalon.results.computations import REGISTRY
-from jalon.results.models import DimensionValue, Narrative, Period, Programme
+from jalon.results.models import DimensionValue, DisaggregatedTarget, Narrative, Period, Programme
 from jalon.results.progress import STATUS_LABELS
 from jalon.results.selectors import (
     Cell,
     IndicatorProgress,
     indicators_disaggregated_by,
+    programme_disaggregated_targets,
     programme_narratives,
     programme_progress,
 )
@@ -51,6 +52,26 @@ class TrackingTable:
     hidden_threshold: int | None = field(default=None)
     # (indicator id, period id) -> what the M&E officer wrote of that indicator in that period.
     narratives: dict[tuple[int, int], Narrative] = field(default_factory=dict)
+    # (indicator id, period id) -> its targets by disaggregation value, in the values' order.
+    targets: dict[tuple[int, int], list[DisaggregatedTarget]] = field(default_factory=dict)
+    # The cells compared with the filtered disaggregation value's own target rather than the milestone.
+    compared: set[tuple[int, int]] = field(default_factory=set)
+
+    @property
+    def cells_by_indicator(self) -> dict[int, list[tuple[Cell, str, bool]]]:
+        """Per indicator id, its cells in period order with the targets by disaggregation value as the
+        exports word them, and whether the cell's target is the filtered value's own (the page's cells)."""
+        return {
+            item.indicator.pk: [
+                (
+                    cell,
+                    targets_text(self.targets.get((item.indicator.pk, period.pk), [])),
+                    (item.indicator.pk, period.pk) in self.compared,
+                )
+                for period, cell in zip(self.periods, item.cells, strict=True)
+            ]
+            for item in self.rows
+        }
 
     @property
     def narratives_by_indicator(self) -> dict[int, list[tuple[Period, str]]]:
@@ -70,7 +91,17 @@ def tracking_table(
     """The table; `exact` False for a reader who may not see the people counted (not of the programme's
     team): figures of computed indicators that count people then follow the small-group rule."""
     filters = {"dimension_value": dimension_value} if dimension_value else None
-    report = programme_progress(programme=programme, measurement_filters=filters)
+    targets: dict[tuple[int, int], list[DisaggregatedTarget]] = {}
+    for target in programme_disaggregated_targets(programme):
+        targets.setdefault((target.indicator_id, target.period_id), []).append(target)
+    # Filtered by a disaggregation value: its actuals are compared with its own target where it has one.
+    own = {
+        key: target.value
+        for key, values in targets.items()
+        for target in values
+        if dimension_value is not None and target.dimension_value_id == dimension_value.pk
+    }
+    report = programme_progress(programme=programme, measurement_filters=filters, milestone_overrides=own)
     # Filtered by a disaggregation: only the indicators disaggregated by its dimension (one query).
     disaggregated = indicators_disaggregated_by(dimension_value.dimension_id) if dimension_value else None
     rows = [
@@ -86,6 +117,8 @@ def tracking_table(
         rows=rows,
         dimension_value=dimension_value,
         narratives=programme_narratives(programme),
+        targets=targets,
+        compared=set(own),
     )
     if not exact and any(_counts_people(item) for item in rows):
         # The same figure without the disaggregation, to refuse a difference that names a small group
@@ -160,13 +193,18 @@ def _header(table: TrackingTable) -> list[str]:
         _("Status against the milestone"),
     ]
     tail = [_("Unit"), _("Baseline note"), _("Assumptions and risks"), _("Demo data")]
+    if table.dimension_value is None:
+        milestone = _("Milestone")
+    else:
+        milestone = _("Target for %(value)s, else the milestone") % {"value": text_in(table.dimension_value.name)}
     for period in table.periods:
         header += [
-            f"{period} · {_('Milestone')}",
+            f"{period} · {milestone}",
             f"{period} · {_('Actual')}",
             f"{period} · {_('Progress')} (%)",
             f"{period} · {_('Status')}",
             f"{period} · {_('Narrative')}",
+            f"{period} · {_('Targets by disaggregation')}",
         ]
     return header + tail
 
@@ -181,6 +219,11 @@ def narrative_text(narrative: Narrative | None) -> str:
         (_("What comes next"), narrative.next_steps),
     )
     return "\n".join(f"{label}: {text_in(text)}" for label, text in parts if text_in(text))
+
+
+def targets_text(targets: list[DisaggregatedTarget]) -> str:
+    """A cell's targets by disaggregation value in one line: "Women: 40; Men: 60"."""
+    return "; ".join(f"{text_in(t.dimension_value.name)}: {_plain(t.value)}" for t in targets)
 
 
 def _target(target: Decimal | None, relative: Decimal | None, pending: bool) -> str:
@@ -202,9 +245,10 @@ def _actual(value: Decimal | None, hidden: bool) -> str:
 
 # Result code, level, indicator code, title: what people typed, before the figures.
 TEXT_COLUMNS = 4
-# The columns before the periods', and each period's (milestone, actual, progress, status, narrative).
+# The columns before the periods', and each period's (milestone, actual, progress, status, narrative,
+# targets by disaggregation value).
 FIXED_COLUMNS = 12
-PER_PERIOD = 5
+PER_PERIOD = 6
 
 
 def _lines(table: TrackingTable):
@@ -231,6 +275,7 @@ def _lines(table: TrackingTable):
                 _percent(cell.progress),
                 str(STATUS_LABELS[cell.status]),
                 safe_cell(narrative_text(table.narratives.get((indicator.pk, period.pk)))),
+                safe_cell(targets_text(table.targets.get((indicator.pk, period.pk), []))),
             ]
         demo = indicator.is_demo or table.programme.is_demo
         line += [
@@ -271,10 +316,15 @@ def tracking_xlsx(table: TrackingTable) -> bytes:
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     width = len(_header(table))
-    # Typed texts: the codes and titles, each period's narrative, the tail (unit, notes, assumptions, flag).
+    # Typed texts: the codes and titles, each period's narrative and targets by disaggregation value (the last
+    # two of its columns), the tail (unit, notes, assumptions, flag).
     text_columns = [
         *range(TEXT_COLUMNS),
-        *(FIXED_COLUMNS + PER_PERIOD * index + PER_PERIOD - 1 for index in range(len(table.periods))),
+        *(
+            FIXED_COLUMNS + PER_PERIOD * index + offset
+            for index in range(len(table.periods))
+            for offset in (PER_PERIOD - 2, PER_PERIOD - 1)
+        ),
         *range(width - 4, width),
     ]
     for line in _lines(table):

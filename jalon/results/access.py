@@ -123,6 +123,11 @@ def measurement_can_review(user, measurement) -> bool:
     return programme_can_manage(user, measurement.indicator.result.programme)
 
 
+def programme_manager_somewhere(user) -> bool:
+    """Whether a user manages some programme (the endpoints that set a framework's targets are offered)."""
+    return grants_for(user).has(Role.PROGRAMME_MANAGER)
+
+
 def approval_queue_can_open(user) -> bool:
     """The approval queue: managers of some programme (it lists the programmes each manages)."""
     return grants_for(user).has(Role.PROGRAMME_MANAGER)

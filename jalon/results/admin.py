@@ -8,10 +8,13 @@ from jalon.accounts.admin import AuditedAdmin
 from jalon.results.models import (
     Dimension,
     DimensionValue,
+    DisaggregatedTarget,
     Indicator,
     Level,
     Measurement,
+    MeasurementComment,
     Milestone,
+    Narrative,
     Period,
     Programme,
     Result,
@@ -27,7 +30,7 @@ def programme_id_of(obj) -> int | None:
         return obj.programme_id
     if isinstance(obj, Indicator):
         return obj.result.programme_id
-    if isinstance(obj, Milestone):
+    if isinstance(obj, Milestone | Narrative | DisaggregatedTarget):
         return obj.indicator.result.programme_id
     if isinstance(obj, DimensionValue):
         return obj.dimension.programme_id
@@ -113,3 +116,32 @@ class MeasurementAdmin(ProgressAdmin):
     list_filter = ["status", "computed", "indicator__result__programme"]
     list_select_related = ["indicator", "period", "dimension_value", "organisation"]
     raw_id_fields = ["indicator", "period", "dimension_value", "organisation", "author", "reviewer"]
+
+
+@admin.register(MeasurementComment)
+class MeasurementCommentAdmin(AuditedAdmin):
+    """A value's thread: it feeds no progress figure, so no stamp to replace."""
+
+    list_display = ["measurement", "author", "created_at"]
+    list_filter = ["measurement__indicator__result__programme"]
+    search_fields = ["body"]
+    list_select_related = ["measurement", "author"]
+    raw_id_fields = ["measurement", "author"]
+
+
+@admin.register(Narrative)
+class NarrativeAdmin(ProgressAdmin):
+    """The tracking table and its exports show the narratives: a change replaces the programme's stamp."""
+
+    list_display = ["indicator", "period", "author", "updated_at"]
+    list_filter = ["indicator__result__programme"]
+    list_select_related = ["indicator__result", "period", "author"]
+    raw_id_fields = ["indicator", "period", "author"]
+
+
+@admin.register(DisaggregatedTarget)
+class DisaggregatedTargetAdmin(ProgressAdmin):
+    list_display = ["indicator", "period", "dimension_value", "value"]
+    list_filter = ["indicator__result__programme"]
+    list_select_related = ["indicator__result", "period", "dimension_value"]
+    raw_id_fields = ["indicator", "period", "dimension_value"]

@@ -5,16 +5,28 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from jalon.api.fields import MultilingualField
 from jalon.api.versions import VersionedUpdateMixin
 from jalon.lib.multilingual import text_in
 from jalon.results import access, selectors, services
 from jalon.results.computations import REGISTRY
-from jalon.results.models import Indicator, Measurement, Milestone, Period, Programme, Result
+from jalon.results.models import (
+    DimensionValue,
+    DisaggregatedTarget,
+    Indicator,
+    Measurement,
+    MeasurementComment,
+    Milestone,
+    Narrative,
+    Period,
+    Programme,
+    Result,
+)
 from jalon.results.progress_cache import progress_audience, progress_cached, progress_key
 
 
@@ -332,6 +344,18 @@ class MeasurementSerializer(serializers.ModelSerializer):
         return data
 
 
+class MeasurementCommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Who wrote it, as the thread's page names them (null: deleted)."
+    )
+    body = serializers.CharField(max_length=services.COMMENT_MAX_LENGTH)
+
+    class Meta:
+        model = MeasurementComment
+        fields = ["id", "author", "body", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
 class ReviewSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "return"])
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -441,7 +465,187 @@ class MeasurementViewSet(
         )
         return Response(self.get_serializer(measurement).data)
 
+    @extend_schema(methods=["GET"], responses=MeasurementCommentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=MeasurementCommentSerializer, responses={201: MeasurementCommentSerializer}
+    )
+    # A thread is served whole (as on its page): not paginated, and the schema says so.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def comments(self, request, pk=None):
+        """A value's comment thread, oldest first, and a new message in it: for those concerned by the value
+        (its author, its organisation's reporters, its programme's managers), as on its page: 404 for who
+        does not see the value, 403 for the others."""
+        # Not get_object(): its object check is the edit rule (can_change), and a manager comments on a
+        # computed value they may not change.
+        measurement = access.access_measurement(request.user, pk)
+        if not access.measurement_can_comment(request.user, measurement):
+            return Response(
+                {"detail": _("Only the people concerned by this value can comment on it.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        if request.method == "GET":
+            thread = selectors.measurement_thread(measurement)
+            return Response(MeasurementCommentSerializer(thread, many=True).data)
+        serializer = MeasurementCommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = services.measurement_comment_add(
+            actor=request.user, measurement=measurement, body=serializer.validated_data["body"]
+        )
+        return Response(MeasurementCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+def _no_nul(texts: dict) -> dict:
+    # PostgreSQL refuses a NUL character in a JSON text: a 400 here, not a server error at the save.
+    if any("\x00" in text for text in texts.values()):
+        raise serializers.ValidationError(_("A text cannot contain a NUL character."))
+    return texts
+
+
+class NarrativeSerializer(serializers.ModelSerializer):
+    indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.all())
+    indicator_code = serializers.CharField(source="indicator.code", read_only=True)
+    period = serializers.CharField(source="period.code", help_text="The period's code in the indicator's programme.")
+    achieved = MultilingualField(max_length=5000, required=False, help_text="What happened, per language.")
+    variance = MultilingualField(
+        max_length=5000, required=False, help_text="Why it differs from the milestone, per language."
+    )
+    next_steps = MultilingualField(max_length=5000, required=False, help_text="What comes next, per language.")
+
+    class Meta:
+        model = Narrative
+        fields = [
+            "id",
+            "indicator",
+            "indicator_code",
+            "period",
+            "achieved",
+            "variance",
+            "next_steps",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "updated_at"]
+        validators: list = []  # one per indicator and period: a write replaces it (services.narrative_save)
+
+    validate_achieved = validate_variance = validate_next_steps = staticmethod(_no_nul)
+
+
+class NarrativeViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Narratives per indicator and period (what happened, why, what next) of the programmes the user sees;
+    written by the programme's reporters and managers, as on the indicator page."""
+
+    serializer_class = NarrativeSerializer
+    filterset_fields = ["indicator", "period"]
+    ordering_fields = ["id", "updated_at"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return Narrative.objects.filter(
+            indicator__result__programme__in=access.programmes_visible(self.request.user)
+        ).select_related("indicator", "period")
+
+    def can_create(self, user):
+        return access.measurement_can_report_somewhere(user)
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                NarrativeSerializer, description="The narrative of that indicator and period, replaced."
+            ),
+            201: NarrativeSerializer,
+            204: OpenApiResponse(description="Every text empty: the narrative is removed."),
+        }
+    )
+    def create(self, request, *args, **kwargs):
+        """Write the narrative of an indicator for a period (it replaces the one there); every text empty
+        removes it."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        indicator = data.pop("indicator")
+        programme = indicator.result.programme
+        if not access.programmes_visible(request.user).filter(
+            pk=programme.pk
+        ).exists() or not access.narrative_can_write(request.user, programme):
+            return Response(
+                {"detail": _("Only the programme's reporters and managers write its narratives.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        period = get_object_or_404(Period, programme=programme, code=data.pop("period")["code"])
+        existed = Narrative.objects.filter(indicator=indicator, period=period).exists()
+        narrative = services.narrative_save(actor=request.user, indicator=indicator, period=period, **data)
+        if narrative is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        answer = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return Response(self.get_serializer(narrative).data, status=answer)
+
+
+class DisaggregatedTargetSerializer(serializers.ModelSerializer):
+    indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.all())
+    period = serializers.CharField(source="period.code", help_text="The period's code in the indicator's programme.")
+    dimension_value = serializers.PrimaryKeyRelatedField(queryset=DimensionValue.objects.all())
+    dimension_value_code = serializers.CharField(source="dimension_value.code", read_only=True)
+    value = serializers.DecimalField(
+        max_digits=20, decimal_places=4, allow_null=True, help_text="The target; null removes it."
+    )
+
+    class Meta:
+        model = DisaggregatedTarget
+        fields = ["id", "indicator", "period", "dimension_value", "dimension_value_code", "value"]
+        read_only_fields = ["id"]
+        validators: list = []  # one per indicator, period and value: a write replaces it
+
+
+class DisaggregatedTargetViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Targets by disaggregation value and period (e.g. 40 women of the 100 trained) of the programmes the
+    user sees; set by the programme's managers, as on the framework builder's page."""
+
+    serializer_class = DisaggregatedTargetSerializer
+    filterset_fields = ["indicator", "period", "dimension_value"]
+    ordering_fields = ["id"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return DisaggregatedTarget.objects.filter(
+            indicator__result__programme__in=access.programmes_visible(self.request.user)
+        ).select_related("period", "dimension_value")
+
+    def can_create(self, user):
+        return access.programme_manager_somewhere(user)
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(DisaggregatedTargetSerializer, description="The target there, replaced."),
+            201: DisaggregatedTargetSerializer,
+            204: OpenApiResponse(description="A null value: the target is removed."),
+        }
+    )
+    def create(self, request, *args, **kwargs):
+        """Set (or replace) the target of one disaggregation value in one period; a null value removes it."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        indicator = data["indicator"]
+        programme = indicator.result.programme
+        if not access.programmes_visible(request.user).filter(
+            pk=programme.pk
+        ).exists() or not access.programme_can_manage(request.user, programme):
+            return Response(
+                {"detail": _("Only the programme's managers set targets.")}, status=status.HTTP_403_FORBIDDEN
+            )
+        period = get_object_or_404(Period, programme=programme, code=data["period"]["code"])
+        key = (period.pk, data["dimension_value"].pk)
+        targets = DisaggregatedTarget.objects.filter(indicator=indicator, period=period, dimension_value=key[1])
+        existed = targets.exists()
+        services.disaggregated_targets_save(actor=request.user, indicator=indicator, targets={key: data["value"]})
+        target = targets.select_related("period", "dimension_value").first()
+        if target is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        answer = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return Response(self.get_serializer(target).data, status=answer)
+
 
 def routes(router) -> None:
     router.register("programmes", ProgrammeViewSet, basename="programme")
     router.register("measurements", MeasurementViewSet, basename="measurement")
+    router.register("narratives", NarrativeViewSet, basename="narrative")
+    router.register("disaggregated-targets", DisaggregatedTargetViewSet, basename="disaggregated-target")

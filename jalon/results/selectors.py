@@ -355,13 +355,22 @@ def indicator_progress(
 
 
 def programme_progress(
-    *, programme: Programme, today: datetime.date | None = None, measurement_filters: dict | None = None
+    *,
+    programme: Programme,
+    today: datetime.date | None = None,
+    measurement_filters: dict | None = None,
+    milestone_overrides: "Mapping[tuple[int, int], Decimal] | None" = None,
 ) -> ProgrammeProgress:
+    """`milestone_overrides`: (indicator id, period id) -> the target to compare with instead of the
+    milestone (a view filtered by a disaggregation value compares with that value's target where it has one)."""
     today = today or timezone.localdate()
     periods = list(programme.periods.all())
     results = list(programme.results.select_related("level", "parent").prefetch_related("indicators").order_by("order"))
     indicators = [indicator for result in results for indicator in result.indicators.all()]
     milestones = _milestones_as_rows(indicators)
+    for (indicator_id, period_id), value in (milestone_overrides or {}).items():
+        if indicator_id in milestones:
+            milestones[indicator_id][period_id] = MilestoneRow(period_id, value, None, {})
     aggregates = _aggregates(
         indicator_ids=[i.pk for i in indicators],
         period_ids=[p.pk for p in periods],
@@ -643,6 +652,16 @@ def disaggregated_targets_of(indicator: Indicator) -> dict[tuple[int, int], Deci
             "period_id", "dimension_value_id", "value"
         )
     }
+
+
+def programme_disaggregated_targets(programme: Programme) -> list[DisaggregatedTarget]:
+    """Every target by disaggregation value of the programme, with its value and dimension, in the order of
+    the disaggregations' values (one query)."""
+    return list(
+        DisaggregatedTarget.objects.filter(indicator__result__programme=programme)
+        .select_related("dimension_value__dimension")
+        .order_by("dimension_value__dimension_id", "dimension_value__order", "dimension_value_id")
+    )
 
 
 def programme_narratives(programme: Programme) -> dict[tuple[int, int], Narrative]:

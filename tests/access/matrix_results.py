@@ -4,14 +4,15 @@ thread, an indicator's narratives, generated periods and targets by disaggregati
 A value's thread is read and written by those concerned by it (its author, its organisation's reporters, the
 programme's managers): 403 for others who see the value, 404 for those who do not. Narratives are written
 by the programme's reporters and managers; periods and targets by disaggregation are the managers' (the
-framework builder)."""
+framework builder). The API's rows follow the pages' rules: a thread is 403 or 404 as its page is; narratives and
+targets are read by whoever sees the programme, written by the same roles as on the pages."""
 
 import re
 from decimal import Decimal
 
 from jalon.results import services
 from jalon.results.models import DimensionValue, DisaggregatedTarget, MeasurementComment, Narrative, Period
-from tests.access.matrix import TEAM, Redirect, page, url
+from tests.access.matrix import EVERYONE, TEAM, Redirect, api, page, url
 
 
 def _indicator(ctx) -> dict:
@@ -129,6 +130,60 @@ CASES = [
         kwargs=_targets,
         data=lambda ctx: {f"t_{ctx.framework.period.pk}_{_sex(ctx).pk}": "4"},
         ok=INDICATOR_PAGE,
+        effect=_count(DisaggregatedTarget),
+    ),
+    api(
+        "API comment thread of nsb's approved value",
+        "api:measurement-comments",
+        SEES_NSB_DRAFT,
+        kwargs=_approved,
+    ),
+    api(
+        "API comment thread of nsb's draft",
+        "api:measurement-comments",
+        SEES_NSB_DRAFT,
+        kwargs=_draft,
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
+    api(
+        "API comment on nsb's draft",
+        "api:measurement-comments",
+        SEES_NSB_DRAFT,
+        method="post",
+        kwargs=_draft,
+        data=lambda ctx: {"body": "Which attendance sheets?"},
+        ok=201,
+        refused=(404,),
+        effect=_count(MeasurementComment),
+    ),
+    api("API narrative list", "api:narrative-list", EVERYONE),
+    api(
+        "API narrative write",
+        "api:narrative-list",
+        REPORTERS,
+        method="post",
+        data=lambda ctx: {
+            "indicator": ctx.framework.indicator.pk,
+            "period": ctx.framework.period.code,
+            "achieved": {"en": "Two workshops held."},
+        },
+        ok=201,
+        effect=_count(Narrative),
+    ),
+    api("API targets by disaggregation list", "api:disaggregated-target-list", EVERYONE),
+    api(
+        "API target by disaggregation",
+        "api:disaggregated-target-list",
+        TEAM,
+        method="post",
+        data=lambda ctx: {
+            "indicator": ctx.framework.indicator.pk,
+            "period": ctx.framework.period.code,
+            "dimension_value": _sex(ctx).pk,
+            "value": "4",
+        },
+        ok=201,
         effect=_count(DisaggregatedTarget),
     ),
 ]

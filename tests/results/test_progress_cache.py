@@ -360,6 +360,22 @@ def test_an_admin_deletion_replaces_the_stamp(world, client_as):
     assert stamp_of(world.programme) != stamp
 
 
+def test_the_admin_lists_threads_narratives_and_targets_and_a_narratives_deletion_replaces_the_stamp(
+    world, users, client_as
+):
+    narrative = services.narrative_save(
+        actor=users["manager"], indicator=world.draft.indicator, period=world.draft.period, achieved={"en": "Done"}
+    )
+    services.measurement_comment_add(actor=users["manager"], measurement=world.draft, body="Which sheets?")
+    client = client_as("admin")
+    for model in ("measurementcomment", "narrative", "disaggregatedtarget"):
+        assert client.get(f"/fr/admin/results/{model}/").status_code == 200, model
+    stamp = stamp_of(world.programme)
+    response = client.post(f"/fr/admin/results/narrative/{narrative.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert stamp_of(world.programme) != stamp  # the tracking table shows the narratives
+
+
 # Who may report for which organisation: decided in the service ----------------------------------------------
 
 

@@ -279,6 +279,62 @@ def test_targets_by_disaggregation_value_show_beside_the_actuals(demo, users, ns
     assert disaggregated_targets_of(indicator) == {(demo.past.pk, men.pk): D(4)}
 
 
+def test_the_tracking_table_shows_targets_by_value_and_compares_a_filtered_value_with_its_own(
+    demo, users, nsb, client_as
+):
+    indicator = demo.indicators["D1"]  # milestones 20, 30, 40 for the total
+    women, men = sex_dimension(demo).values.all()
+    services.disaggregated_targets_save(
+        actor=users["manager"],
+        indicator=indicator,
+        targets={(demo.current.pk, women.pk): D(12), (demo.current.pk, men.pk): D("18.5")},
+    )
+    value = services.measurement_create(
+        actor=users["focal"], indicator=indicator, period=demo.current, organisation=nsb,
+        dimension_value=women, value=D(9), submit=True,
+    )  # fmt: skip
+    services.measurement_review(actor=users["manager"], measurement=value, approve=True)
+    client = client_as(None)
+
+    # Unfiltered: the total's milestones, each period's targets by value beside them (page, CSV, XLSX).
+    page = client.get("/en/programmes/demo/tracking/")
+    table = page.context["table"]
+    (row,) = table.rows
+    assert [cell.target for cell in row.cells] == [D(20), D(30), D(40)]
+    assert "Women: 12; Men: 18.5" in page.content.decode()
+    rows = list(csv.reader(io.StringIO(client.get("/en/programmes/demo/tracking.csv").content.decode("utf-8-sig"))))
+    by_name = dict(zip(rows[0], rows[1], strict=True))
+    assert by_name["En cours · Targets by disaggregation"] == "Women: 12; Men: 18.5"
+    assert by_name["Passée · Targets by disaggregation"] == ""
+    assert by_name["En cours · Milestone"] == "30"
+    sheet = load_workbook(io.BytesIO(client.get("/en/programmes/demo/tracking.xlsx").content)).worksheets[0]
+    header = [cell.value for cell in next(r for r in sheet.iter_rows() if r[2].value == "Indicator")]
+    line = next(r for r in sheet.iter_rows() if r[2].value == "D1")
+    cell = line[header.index("En cours · Targets by disaggregation")]
+    assert cell.value == "Women: 12; Men: 18.5" and cell.data_type == "s"
+    assert line[header.index("En cours · Milestone")].value == 30  # still a number
+
+    # Filtered by women: the current period is compared with the women's target (12), the others, which have
+    # none, with the milestone; the files say so in their header.
+    filtered = client.get(f"/en/programmes/demo/tracking/?disaggregation={women.pk}")
+    (row,) = filtered.context["table"].rows
+    assert [cell.target for cell in row.cells] == [D(20), D(12), D(40)]
+    assert row.cells[1].actual == D(9)
+    assert "12 <small>(Women)</small>" in filtered.content.decode()
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/en/programmes/demo/tracking.csv?disaggregation={women.pk}").content.decode("utf-8-sig")
+            )
+        )
+    )
+    by_name = dict(zip(rows[0], rows[1], strict=True))
+    assert by_name["En cours · Target for Women, else the milestone"] == "12"
+    assert by_name["Passée · Target for Women, else the milestone"] == "20"
+    men_view = client.get(f"/en/programmes/demo/tracking/?disaggregation={men.pk}").context["table"]
+    assert [cell.target for cell in men_view.rows[0].cells] == [D(20), D("18.5"), D(40)]
+
+
 def test_a_target_is_refused_outside_the_indicators_disaggregations(demo, users):
     indicator = demo.indicators["D1"]
     other = Dimension.objects.create(programme=demo.programme, kind="custom", code="other", name={"en": "Other"})
