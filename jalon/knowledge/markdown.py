@@ -1,7 +1,7 @@
 """The forum's bodies: a safe subset of Markdown, rendered on the server and sanitised.
 
 Two locks, so that one failing does not open the page: markdown-it-py renders CommonMark with raw HTML
-turned off (a typed <script> comes out as text) and without images (no tracking pixels, nothing heavy on a
+turned off (a typed script tag comes out as text) and without images (no tracking pixels, nothing heavy on a
 slow link); then nh3 keeps only an allow-list of tags and attributes (no style, no event handler), only
 http, https and mailto links, and marks every link rel="nofollow noopener" (spam earns nothing here).
 Headings of levels 1 and 2 are left as text: the page has its own."""

@@ -4,11 +4,13 @@ from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
 from jalon.lib.collation import TextOrder
+from jalon.lib.ids import valid_id
 from jalon.lib.multilingual import text_in_database
 from jalon.organisations.models import Organisation
 from jalon.results.models import Dimension, Indicator, Level, Measurement, Period, Programme, Result
@@ -172,6 +174,8 @@ def access_measurement(user, pk, *, edit: bool = False, review: bool = False, sa
     that they may approve or return it. `saving` (with `edit`): a change sent from a form opened earlier,
     let through to the service when the value is theirs (measurement_is_theirs), so that a value submitted
     meanwhile answers with the conflict message and the entry kept, not with a refusal."""
+    if not valid_id(pk):  # an API path segment is any text: not an id, no such value
+        raise Http404
     queryset = Measurement.objects.select_related("indicator__result__programme", "period")
     measurement = get_object_or_404(measurements_visible(user, queryset), pk=pk)
     allowed = measurement_is_theirs if saving else measurement_can_edit

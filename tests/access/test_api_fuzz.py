@@ -246,6 +246,7 @@ def test_known_nasty_query_values_do_not_fail(client, db, path, query):
 )
 def test_known_nasty_path_values_are_404_not_500(client, db, path):
     response = client.get(path)
-    assert response.status_code == 404
+    # A NUL character is refused before any view (jalon/web/nul_bytes.py): 400.
+    assert response.status_code == (400 if "%00" in path else 404)
     if path.startswith("/api/"):
         assert_answers_without_error(response, f"GET {path}")

@@ -161,6 +161,9 @@ def test_a_wrong_code_gets_a_clear_message_not_an_error_page(client, certified):
             url("activities:certificate_check_code", code="placeholder").replace("placeholder", wrong)
         )
         html = response.content.decode()
+        if wrong == "%00":  # a NUL character is refused before any view (jalon/web/nul_bytes.py)
+            assert response.status_code == 400
+            continue
         assert response.status_code == 200, wrong
         assert "No valid certificate has the code" in html
         assert "Zoé" not in html

@@ -316,8 +316,9 @@ def test_the_team_sees_exact_figures_on_the_dashboard(client_as, world):
 
 
 def test_bad_filters_are_explained_not_a_server_error(client, world):
-    response = dashboard(client, "en", "?year=soon&date_from=yesterday&programme=nope&region=%00&type=x&level=y")
+    response = dashboard(client, "en", "?year=soon&date_from=yesterday&programme=nope&region=%C3&type=x&level=y")
     assert response.status_code == 200
+    assert dashboard(client, "en", "?region=%00").status_code == 400  # NUL: refused before any view
     html = response.content.decode()
     assert "Enter a whole number." in html
     assert "16 participants" in html  # the figures ignore the filters that did not validate

@@ -173,7 +173,6 @@ def test_bad_page_numbers_and_sizes_fall_back_to_real_pages(client, db, params, 
         ({"ldc": "maybe"}, {"ldc": ["Select a valid choice. maybe is not one of the available choices."]}),
         ({"dac": "1"}, {"dac": ["Select a valid choice. 1 is not one of the available choices."]}),
         ({"q": "x" * 101}, {"q": ["Ensure this value has at most 100 characters (it has 101)."]}),
-        ({"q": "a\x00b"}, {"q": ["Null characters are not allowed."]}),
     ],
 )
 def test_bad_country_filters_show_an_error_not_a_server_error(client, db, params, errors, english):
@@ -268,7 +267,7 @@ def test_the_country_page_shows_the_income_group_in_force_today_with_its_fiscal_
 def test_a_country_code_is_found_whatever_its_case_and_an_unknown_one_is_not(client, db):
     assert client.get("/en/countries/sen/").status_code == 200
     assert client.get("/en/countries/XXX/").status_code == 404
-    assert client.get("/en/countries/%00/").status_code == 404
+    assert client.get("/en/countries/%00/").status_code == 400  # NUL: refused before any view
 
 
 # Organisations -------------------------------------------------------------------------------------------
@@ -352,7 +351,9 @@ def test_the_organisation_list_says_so_when_nothing_matches(client, db):
     ],
 )
 def test_bad_organisation_filters_never_give_a_server_error(client, db, params):
-    assert client.get("/en/organisations/", params).status_code == 200
+    # A NUL character is refused before any view (jalon/web/nul_bytes.py): 400, not a server error.
+    expected = 400 if any("\x00" in value for value in params.values()) else 200
+    assert client.get("/en/organisations/", params).status_code == expected
 
 
 def test_the_organisation_list_costs_the_same_queries_whatever_the_page_size(client_as):

@@ -645,10 +645,12 @@ def test_no_input_gives_a_500(client_as, demo, path):
     form = client.get(path).context["form"]
     names = list(form.fields) + [f"p{p.pk}-{name}" for p in demo.periods for name in ("value", "relative_percent")]
     for junk in GARBAGE:
+        # A NUL character is refused before any view (jalon/web/nul_bytes.py): 400; the rest, a form's answer.
+        expected = (400,) if "\x00" in junk else (200, 302)
         response = client.post(path, dict.fromkeys(names, junk))
-        assert response.status_code in (200, 302), (junk, response.status_code)
+        assert response.status_code in expected, (junk, response.status_code)
         response = client.post(path + f"?parent={junk}", {name: [junk, junk] for name in names})
-        assert response.status_code in (200, 302), (junk, response.status_code)
+        assert response.status_code in expected, (junk, response.status_code)
 
 
 def test_unknown_or_foreign_objects_are_404(client_as, demo, sdo):

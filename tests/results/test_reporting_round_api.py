@@ -56,7 +56,8 @@ def test_a_thread_is_read_and_written_through_the_api_and_the_page_shows_it(demo
     # Refused with a message, never a server error: empty, too long, a NUL character, someone not concerned.
     for body in ({"body": "  "}, {"body": "x" * (services.COMMENT_MAX_LENGTH + 1)}, {"body": "a\x00b"}, {}):
         refused = post(manager, url, body)
-        assert refused.status_code == 400 and "body" in refused.json(), body
+        # A NUL character is refused before any view (jalon/web/nul_bytes.py), with its own message.
+        assert refused.status_code == 400 and ("body" in refused.json() or "\x00" in body.get("body", "")), body
     assert post(client_as("viewer"), url, {"body": "Me too"}).status_code == 404
     assert MeasurementComment.objects.count() == 2
 
