@@ -14,7 +14,7 @@ from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
 from jalon.lib.ids import valid_id
 from jalon.reporting.models import ReportFile, ReportRun
-from jalon.results.access import access_programme, programme_can_manage
+from jalon.results.access import access_programme, programme_can_manage, programmes_visible
 from jalon.results.models import Programme
 
 
@@ -85,3 +85,12 @@ def reports_link_visible(user) -> bool:
         grants.all_programmes(Role.PROGRAMME_MANAGER, Role.VIEWER)
         or bool(grants.programmes(Role.PROGRAMME_MANAGER, Role.VIEWER))
     )
+
+
+def programmes_reported_visible(user) -> QuerySet[Programme]:
+    """The programmes whose reports the user reads: those they see and manage or view."""
+    grants = grants_for(user)
+    queryset = programmes_visible(user)
+    if not grants.all_programmes(Role.PROGRAMME_MANAGER, Role.VIEWER):
+        queryset = queryset.filter(pk__in=grants.programmes(Role.PROGRAMME_MANAGER, Role.VIEWER))
+    return queryset

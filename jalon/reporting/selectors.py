@@ -2,20 +2,14 @@
 
 from django.db.models import Count, QuerySet
 
-from jalon.accounts.access import grants_for
-from jalon.accounts.models import Role
+from jalon.reporting.access import programmes_reported_visible
 from jalon.reporting.models import ReportRun
-from jalon.results.access import programmes_visible
 from jalon.results.models import Programme
 
 
 def programmes_reported(user) -> QuerySet[Programme]:
     """The programmes whose reports the user reads, with their number of runs (one query)."""
-    grants = grants_for(user)
-    queryset = programmes_visible(user)
-    if not grants.all_programmes(Role.PROGRAMME_MANAGER, Role.VIEWER):
-        queryset = queryset.filter(pk__in=grants.programmes(Role.PROGRAMME_MANAGER, Role.VIEWER))
-    return queryset.annotate(run_count=Count("report_runs")).order_by("code")
+    return programmes_reported_visible(user).annotate(run_count=Count("report_runs")).order_by("code")
 
 
 def runs_of(programme: Programme) -> QuerySet[ReportRun]:
