@@ -56,7 +56,9 @@ def test(args: list[str]) -> None:
     not at random in CI. The seed is printed; `python3 tasks.py test --randomly-seed=N` replays
     an order, and `-p no:randomly` runs the tests in their written order."""
     ensure_venv(dev=True)
-    workers = ["-n", os.environ.get("JALON_TEST_WORKERS", "2")] if "-n" not in args else []
+    # Whole modules to a worker (--dist loadscope): a module's fixtures built once (the demo, the seed
+    # frameworks, a migrated rig database), where spreading its tests over the workers built them on each.
+    workers = ["-n", os.environ.get("JALON_TEST_WORKERS", "2"), "--dist", "loadscope"] if "-n" not in args else []
     order = []
     if not any(arg.startswith("--randomly-seed") or arg.endswith("no:randomly") for arg in args):
         seed = random.randrange(2**32)

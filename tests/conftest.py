@@ -91,28 +91,54 @@ def english():
         yield
 
 
+# What the migrations (finance source types, support rules...) and django_db_setup put in the test database,
+# serialised once per test process: a transactional test's flush empties every table, and this comes back.
+_session_data: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Real reference data, ISO members and the users of `users`, once per test session (per xdist worker):
+    """Real reference data, ISO members and the users of `users`, once per test process (per xdist worker):
     tests read countries like users do, and each test's transaction is rolled back over them."""
+    from django.db import connection
+
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
         call_command("load_iso_members", verbosity=0)
         role_users_create()
         # The suite's own scaffolding is not history any test reads.
         AuditEntry.objects.all().delete()
+        _session_data[connection.alias] = connection.creation.serialize_db_to_string()
+
+
+def session_data_restore() -> None:
+    """The test database as django_db_setup left it, after a flush emptied it."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    # The flush's post_migrate signal made the content types and permissions again, with new ids: the
+    # snapshot's own come back instead, with the ids the rest of the snapshot refers to.
+    ContentType.objects.all().delete()
+    connection.creation.deserialize_db_from_string(_session_data[connection.alias])
+    ContentType.objects.clear_cache()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (the live server, migrations) ends with Django flushing the database: the session's
+    data comes back at once, so that whichever test this worker runs next finds it, whatever the order."""
+    yield
+    if "transactional_db" in getattr(item, "fixturenames", ()):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            session_data_restore()
 
 
 @pytest.fixture
 def transactional_reference_data(transactional_db):
-    """For transactional tests (the live server, migrations): Django flushes the database after each of them,
-    so the reference data and ISO members loaded once per session may be gone. Load them again when they are
-    (both loaders are idempotent)."""
-    from jalon.reference.models import Country
-
-    if not (Country.objects.filter(iso3="SEN").exists() and Organisation.objects.filter(acronym="KEBS").exists()):
-        call_command("load_reference", verbosity=0)
-        call_command("load_iso_members", verbosity=0)
+    """For transactional tests (the live server, migrations): the session's data, as every other test has it
+    (brought back after each transactional test's flush, by pytest_runtest_teardown)."""
 
 
 @pytest.fixture
@@ -151,8 +177,10 @@ ROLE_USERS = {
 
 def role_users_create() -> None:
     nsb = Organisation.objects.get(acronym="ASN")
+    existing = set(User.objects.filter(username__in=ROLE_USERS).values_list("username", flat=True))
     for name, role in ROLE_USERS.items():
-        make_user(name, role, nsb if role in ORGANISATION_ROLES else None)
+        if name not in existing:
+            make_user(name, role, nsb if role in ORGANISATION_ROLES else None)
 
 
 @pytest.fixture
@@ -160,10 +188,6 @@ def users(db, nsb):
     """The users of ROLE_USERS, made once per session (django_db_setup) and read fresh for each test, so that
     no cached grant passes from one test to the next."""
     found = {user.username: user for user in User.objects.filter(username__in=ROLE_USERS)}
-    if len(found) < len(ROLE_USERS):
-        # A transactional test (the browser tests) flushed the database after an earlier test.
-        role_users_create()
-        found = {user.username: user for user in User.objects.filter(username__in=ROLE_USERS)}
     return {name: found[name] for name in ROLE_USERS}
 
 
@@ -178,3 +202,20 @@ def client_as(client, users):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def rig_make(tmp_path_factory, django_db_setup):
+    """rig_make("name") -> a Rig (tests/jobs/rig.py) on a migrated, empty database of its own. The migrations
+    run once per test process, into a template that each rig copies: migrating takes a quarter of a minute."""
+    from tests.jobs.rig import Rig, rig_database, rig_database_copy, suite_name
+
+    folder = tmp_path_factory.mktemp("rig-template")
+    template = Rig(folder=folder, url=rig_database(folder, f"rig_template_{suite_name()}"))
+    template.jalon("migrate", "--verbosity", "0")
+
+    def make(role: str) -> Rig:
+        folder = tmp_path_factory.mktemp(role)
+        return Rig(folder=folder, url=rig_database_copy(template, folder, f"{role}_{suite_name()}"))
+
+    return make

@@ -75,8 +75,9 @@ RESET_SENT = Redirect(lambda ctx: re.escape(url("accounts:password_reset_done"))
 
 @dataclass
 class Ctx:
-    """What a row's factories build URLs and bodies from; made afresh for each role, inside the savepoint
-    that is rolled back after that role's request. What few rows need is built on first use."""
+    """What a row's factories build URLs and bodies from; made once per row, and what few rows need is built
+    on first use, before any role's request (the test prepares the row once first). Each role's request then
+    runs in a savepoint rolled back after it, so every role meets the same records in the same state."""
 
     users: dict
     nsb: Organisation
@@ -84,7 +85,7 @@ class Ctx:
     hidden_org: Organisation
 
     def once(self, key: str, build: Callable):
-        """Build a record a row needs on first use, then reuse it for the rest of this role's request."""
+        """Build a record a row needs on first use, then reuse it."""
         if key not in self.__dict__:
             self.__dict__[key] = build(self)
         return self.__dict__[key]

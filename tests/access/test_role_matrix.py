@@ -61,6 +61,7 @@ from tests.access.matrix import (
     api,
     judge,
     page,
+    prepared,
     url,
 )
 from tests.conftest import make_user
@@ -996,10 +997,15 @@ ALL_CASES = [
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[case.label for case in ALL_CASES])
 def test_each_role_is_allowed_or_refused_as_the_table_says(case, client_as, users, nsb, other_nsb, hidden_org):
+    # The row's records are built once, before any request; each role's request runs in a savepoint rolled
+    # back after it, so that every role meets the same records in the same state.
+    ctx = Ctx(users=users, nsb=nsb, other_nsb=other_nsb, hidden_org=hidden_org)
+    prepared(case, ctx)
+    if case.effect:
+        case.effect(ctx)
     problems = []
     for role in ROLES:
         with transaction.atomic():
-            ctx = Ctx(users=users, nsb=nsb, other_nsb=other_nsb, hidden_org=hidden_org)
             problem = judge(case, role, ctx, client_as)
             transaction.set_rollback(True)
         if problem:

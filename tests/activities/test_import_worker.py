@@ -8,9 +8,8 @@ import io
 import re
 
 import pytest
-from django.conf import settings
 
-from tests.jobs.rig import Rig, WebSession, rig_database
+from tests.jobs.rig import Rig, WebSession
 
 # The rig's processes use a database of their own, but the suite's must be set up too (its conftest loads the
 # reference data there): without a test using it, pytest-django would set none up.
@@ -80,10 +79,9 @@ def participants_csv(count: int, *, start: int = 0) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def rig(tmp_path_factory, django_db_setup):
-    folder = tmp_path_factory.mktemp("rig-imports")
-    made = Rig(folder=folder, url=rig_database(folder, f"rig_imports_{settings.DATABASES['default']['NAME']}"))
-    made.python("from django.core.management import call_command; call_command('migrate', verbosity=0)\n" + SETUP)
+def rig(rig_make):
+    made = rig_make("rig_imports")
+    made.python(SETUP)
     yield made
     made.stop_all()
 

@@ -5,13 +5,11 @@ same files and the same history; a damaged, truncated or foreign archive is refu
 import gzip
 import io
 import json
-import os
 import tarfile
 
 import pytest
-from django.conf import settings
 
-from tests.jobs.rig import Rig, rig_database, rig_database_copy
+from tests.jobs.rig import Rig, rig_database_copy, suite_name
 
 # Builds, in the source database, a programme with reported values (one with an evidence file), an
 # organisation with a multilingual name, a user with a role and an audit trail: what the progress pages read.
@@ -57,28 +55,16 @@ print(json.dumps(figures, sort_keys=True))
 """
 
 
-def _suite() -> str:
-    """Names the rig databases after the suite's database and xdist worker: parallel runs never share one."""
-    return f"{settings.DATABASES['default']['NAME']}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-
-
-def _rig(tmp_path_factory, role: str) -> Rig:
-    folder = tmp_path_factory.mktemp(role)
-    rig = Rig(folder=folder, url=rig_database(folder, f"{role}_{_suite()}"))
-    rig.jalon("migrate", "--verbosity", "0")
-    return rig
-
-
 @pytest.fixture(scope="module")
-def empty(tmp_path_factory):
+def empty(rig_make):
     """A migrated database with nothing in it, copied for each target."""
-    return _rig(tmp_path_factory, "backup_empty")
+    return rig_make("backup_empty")
 
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory, empty):
     folder = tmp_path_factory.mktemp("backup_source")
-    rig = Rig(folder=folder, url=rig_database_copy(empty, folder, f"backup_source_{_suite()}"))
+    rig = Rig(folder=folder, url=rig_database_copy(empty, folder, f"backup_source_{suite_name()}"))
     rig.evidence = rig.python(BUILD).strip().splitlines()[-1]
     rig.archive = rig.folder / "backups" / "jalon.tar.gz"
     rig.jalon("backup", str(rig.archive))
@@ -88,7 +74,7 @@ def source(tmp_path_factory, empty):
 @pytest.fixture
 def target(tmp_path_factory, empty):
     folder = tmp_path_factory.mktemp("backup_target")
-    return Rig(folder=folder, url=rig_database_copy(empty, folder, f"backup_target_{_suite()}"))
+    return Rig(folder=folder, url=rig_database_copy(empty, folder, f"backup_target_{suite_name()}"))
 
 
 def figures(rig: Rig) -> dict:

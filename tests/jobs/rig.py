@@ -217,6 +217,12 @@ class WebSession:
             return Page(error.url, error.code, error.read().decode(errors="replace"))
 
 
+def suite_name() -> str:
+    """The suite's database and xdist worker: rig databases named after it are never shared by two test
+    processes (two workers, or two runs of the suite with different DATABASE_URLs on one server)."""
+    return f"{settings.DATABASES['default']['NAME']}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+
 def rig_database(folder: Path, name: str) -> str:
     """An empty database of the suite's kind for the rig."""
     if not postgresql():

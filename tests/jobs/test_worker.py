@@ -9,9 +9,8 @@ import socket
 
 import pytest
 import redis
-from django.conf import settings
 
-from tests.jobs.rig import Rig, postgresql, rig_database
+from tests.jobs.rig import Rig, postgresql
 
 # The rig's processes use a database of their own, but the suite's must be set up too (its conftest loads the
 # reference data there): without a test using it, pytest-django would set none up.
@@ -35,13 +34,8 @@ def enqueue(rig: Rig, **params) -> int:
 
 
 @pytest.fixture(scope="module")
-def rig(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("rig")
-    # Named after the suite's database and its pytest-xdist worker: two runs of the suite on one server (with
-    # different DATABASE_URLs) never share a rig.
-    name = f"rig_{settings.DATABASES['default']['NAME']}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    made = Rig(folder=folder, url=rig_database(folder, name))
-    made.jalon("migrate", "--verbosity", "0")
+def rig(rig_make):
+    made = rig_make("rig")
     yield made
     made.stop_all()
 

@@ -5,9 +5,8 @@ PostgreSQL, tests/jobs/rig.py), the queue in that database."""
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 
-from tests.jobs.rig import Rig, rig_database
+from tests.jobs.rig import Rig
 
 TASK = "jalon.results.tasks.computed_refresh"
 
@@ -17,10 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def rig(tmp_path_factory, django_db_setup):
-    folder = tmp_path_factory.mktemp("computed-rig")
-    made = Rig(folder=folder, url=rig_database(folder, f"rig_computed_{settings.DATABASES['default']['NAME']}"))
-    made.jalon("migrate", "--verbosity", "0")
+def rig(rig_make):
+    made = rig_make("rig_computed")
     made.python("from tests.results.computed_rig import world_build; world_build()")
     yield made
     made.stop_all()
