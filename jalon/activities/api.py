@@ -19,10 +19,10 @@ from rest_framework.response import Response
 from jalon.activities import access, selectors, services
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import people_duplicates
-from jalon.activities.smallgroups import count_shown, part_count_shown
 from jalon.api.fields import MultilingualField
 from jalon.api.filters import IdFilter
 from jalon.api.versions import VersionedUpdateMixin, VersionRequired
+from jalon.lib.smallgroups import count_shown, part_count_shown
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country, Currency, Language, Region

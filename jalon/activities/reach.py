@@ -10,7 +10,7 @@ activities started in.
 
 Small groups: whoever may not see the participants themselves (the public, viewers, anyone outside the
 activity's organisers and programme team) never gets a figure under the threshold (the rule of
-jalon.activities.smallgroups, setting JALON_REACH_MIN_GROUP, default 5). Such a cell is suppressed, and so
+jalon.lib.smallgroups, setting JALON_REACH_MIN_GROUP, default 5). Such a cell is suppressed, and so
 is a second one where the shown total minus the shown cells would give the first away (`suppress`). Nor
 may two published answers be subtracted: dates count in whole years for them, and a figure that differs
 by a small group from the same figure without one of the filters is hidden (`_coarser_filters`).
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from jalon.activities import access
 from jalon.activities.computations import trained_condition
 from jalon.activities.models import Activity, ActivityLevel, ActivityType, Registration
-from jalon.activities.smallgroups import complement_small, count_shown, min_group_size, suppress
+from jalon.lib.smallgroups import complement_small, count_shown, min_group_size, suppress
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Classification, Country, IncomeGroup, Region, Scheme
 

@@ -55,6 +55,12 @@ def _target(write: Writer, target: str | None, pending: bool) -> str:
     return _("pending baseline") if pending else write.number(target)
 
 
+def _actual(write: Writer, figure: dict, *, hidden: str = "hidden") -> str:
+    """An actual, or "not shown" where the small-group rule hid it (snapshots made before the rule reached
+    the results have no such key: nothing was hidden in them)."""
+    return _("not shown") if figure.get(hidden) else write.number(figure["actual"])
+
+
 def _results(document: Document, snapshot: dict, write: Writer) -> None:
     periods = {period["code"]: write.text(period["name"]) or period["code"] for period in snapshot["periods"]}
     document.heading(_("Results"))
@@ -78,11 +84,11 @@ def _results(document: Document, snapshot: dict, write: Writer) -> None:
                     write.number(item["baseline"]),
                     periods.get(latest["period"], latest["period"]) if latest else "–",
                     _target(write, latest["target"], latest["pending"]) if latest else "–",
-                    write.number(latest["actual"]) if latest else "–",
+                    _actual(write, latest) if latest else "–",
                     write.percent(latest["progress"]) if latest else "–",
                     write.status(latest["status"]) if latest else "–",
                     _target(write, item["target"], item["target_pending"]),
-                    write.number(item["actual"]),
+                    _actual(write, item, hidden="overall_hidden"),
                     write.percent(item["overall_progress"]),
                     write.status(item["overall_status"]),
                 ]
@@ -110,10 +116,7 @@ def _results(document: Document, snapshot: dict, write: Writer) -> None:
         )
         over_time = [
             [item["code"]]
-            + [
-                f"{_target(write, cell['target'], cell['pending'])} / {write.number(cell['actual'])}"
-                for cell in item["cells"]
-            ]
+            + [f"{_target(write, cell['target'], cell['pending'])} / {_actual(write, cell)}" for cell in item["cells"]]
             for item in indicators
         ]
         document.table(

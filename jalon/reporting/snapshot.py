@@ -10,11 +10,12 @@ import hashlib
 import json
 from decimal import Decimal
 
-from jalon.activities import smallgroups
 from jalon.activities.selectors import reach_headline
 from jalon.committees.profiles import developing_ids, developing_rule, participation_years
 from jalon.committees.selectors import participation_overview
 from jalon.finance.selectors import table_one
+from jalon.lib import smallgroups
+from jalon.results import small_groups
 from jalon.results.models import Programme
 from jalon.results.selectors import IndicatorProgress, programme_progress
 from jalon.support.selectors import award_costs
@@ -39,6 +40,7 @@ def _cell(cell) -> dict:
         "actual": _number(cell.actual),
         "progress": _number(cell.progress),
         "status": str(cell.status),
+        "hidden": isinstance(cell, small_groups.HiddenCell),
     }
 
 
@@ -55,6 +57,7 @@ def _indicator(item: IndicatorProgress) -> dict:
         "actual": _number(item.actual),
         "overall_progress": _number(item.overall_progress),
         "overall_status": str(item.overall_status),
+        "overall_hidden": isinstance(item, small_groups.HiddenOverall),
         "latest": _cell(item.latest) if item.latest else None,
         "cells": [_cell(cell) for cell in item.cells],
         "is_demo": indicator.is_demo,
@@ -62,7 +65,8 @@ def _indicator(item: IndicatorProgress) -> dict:
 
 
 def _results(programme: Programme, today: datetime.date) -> tuple[list[dict], list[dict]]:
-    report = programme_progress(programme=programme, today=today)
+    # A report is handed on: people counts under the small-group rule, whoever runs it (as its reach section).
+    report = small_groups.report_shown(programme_progress(programme=programme, today=today))
     depth: dict[int, int] = {}
     results = []
     for result in report.results:

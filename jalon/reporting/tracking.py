@@ -3,7 +3,7 @@ progress per cell. One table feeds the page, the CSV and the XLSX, so they alway
 
 import csv
 import io
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -11,10 +11,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from jalon.activities.smallgroups import complement_small, is_small, min_group_size
 from jalon.interop.tabular import safe_cell
 from jalon.lib.multilingual import text_in
-from jalon.results.computations import REGISTRY
+from jalon.lib.smallgroups import min_group_size
 from jalon.results.models import DimensionValue, DisaggregatedTarget, Narrative, Period, Programme
 from jalon.results.progress import STATUS_LABELS
 from jalon.results.selectors import (
@@ -25,21 +24,7 @@ from jalon.results.selectors import (
     programme_narratives,
     programme_progress,
 )
-
-
-@dataclass
-class HiddenCell(Cell):
-    """A period's figure hidden by the small-group rule: no actual, and no progress (progress times the
-    target gives the actual back)."""
-
-    hidden: bool = True
-
-
-@dataclass
-class HiddenOverall(IndicatorProgress):
-    """An indicator whose whole-programme figure is hidden by the small-group rule."""
-
-    overall_hidden: bool = True
+from jalon.results.small_groups import HiddenCell, HiddenOverall, any_hidden, counts_people, progress_shown
 
 
 @dataclass
@@ -120,57 +105,14 @@ def tracking_table(
         targets=targets,
         compared=set(own),
     )
-    if not exact and any(_counts_people(item) for item in rows):
+    if not exact and any(counts_people(item.indicator) for item in rows):
         # The same figure without the disaggregation, to refuse a difference that names a small group
         # ("10 trained, 8 of them women").
         wide = programme_progress(programme=programme).indicators if dimension_value else None
-        table.rows = [_small_groups_hidden(item, wide.get(item.indicator.pk) if wide else None) for item in rows]
-        if any(
-            isinstance(item, HiddenOverall) or any(isinstance(c, HiddenCell) for c in item.cells) for item in table.rows
-        ):
+        table.rows = [progress_shown(item, wide.get(item.indicator.pk) if wide else None) for item in rows]
+        if any_hidden(table.rows):
             table.hidden_threshold = min_group_size()
     return table
-
-
-def _counts_people(item: IndicatorProgress) -> bool:
-    computation = REGISTRY.get(item.indicator.computation)
-    return computation is not None and computation.counts_people
-
-
-def _hidden(actual, wide_actual) -> bool:
-    return is_small(actual) or complement_small(actual, wide_actual)
-
-
-def _as(cls, record, **changes):
-    return cls(**{f.name: getattr(record, f.name) for f in fields(record)} | changes)
-
-
-def _small_groups_hidden(item: IndicatorProgress, wide: IndicatorProgress | None) -> IndicatorProgress:
-    """The indicator's row with its small figures hidden: a small count, or one whose difference from the
-    same figure without the disaggregation filter (`wide`) is small."""
-    if not _counts_people(item):
-        return item
-    wide_cells = {cell.period.pk: cell.actual for cell in wide.cells} if wide else {}
-    cells = [
-        _as(HiddenCell, cell, actual=None, progress=None)
-        if _hidden(cell.actual, wide_cells.get(cell.period.pk))
-        else cell
-        for cell in item.cells
-    ]
-    by_period = {cell.period.pk: cell for cell in cells}
-    changes = {
-        "cells": cells,
-        "latest": by_period.get(item.latest.period.pk) if item.latest else None,
-    }
-    latest_hidden = isinstance(changes["latest"], HiddenCell)
-    if _hidden(item.actual, wide.actual if wide else None):
-        changes |= {"actual": None, "overall_progress": None}
-        if item.headline == "overall" or latest_hidden:
-            changes["progress"] = None
-        return _as(HiddenOverall, item, **changes)
-    if latest_hidden and item.headline == "latest":
-        changes["progress"] = None
-    return _as(type(item), item, **changes)
 
 
 def _plain(value: Decimal | None) -> str:

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from jalon.api.fields import MultilingualField
 from jalon.api.versions import VersionedUpdateMixin
 from jalon.lib.multilingual import text_in
-from jalon.results import access, selectors, services
+from jalon.results import access, selectors, services, small_groups
 from jalon.results.computations import REGISTRY
 from jalon.results.models import (
     DimensionValue,
@@ -147,6 +147,10 @@ class ProgressCellSerializer(serializers.Serializer):
     actual = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
     progress = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
     status = serializers.CharField()
+    hidden = serializers.BooleanField(
+        help_text="Hidden by the small-group rule: a count of fewer people than the threshold (or one from which "
+        "such a group could be worked out), shown only to the programme's team; `actual` and `progress` are null."
+    )
 
 
 class LatestPeriodSerializer(serializers.Serializer):
@@ -156,6 +160,10 @@ class LatestPeriodSerializer(serializers.Serializer):
     actual = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
     progress = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
     status = serializers.CharField()
+    hidden = serializers.BooleanField(
+        help_text="Hidden by the small-group rule: a count of fewer people than the threshold (or one from which "
+        "such a group could be worked out), shown only to the programme's team; `actual` and `progress` are null."
+    )
 
 
 class IndicatorProgressSerializer(serializers.Serializer):
@@ -181,6 +189,9 @@ class IndicatorProgressSerializer(serializers.Serializer):
         max_digits=24, decimal_places=4, allow_null=True, help_text="The whole programme against the overall target."
     )
     overall_status = serializers.CharField()
+    overall_hidden = serializers.BooleanField(
+        help_text="The whole programme's actual is hidden by the small-group rule (see `hidden` of a period)."
+    )
     latest = LatestPeriodSerializer(
         allow_null=True, help_text="The latest period with approved values, against that period's milestone."
     )
@@ -254,14 +265,20 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         key = progress_key(programme, "api", audience, media_type.replace(" ", ""))
         context = self.get_renderer_context()
         content = progress_cached(
-            key, lambda: request.accepted_renderer.render(_progress_rows(programme), media_type, context)
+            key,
+            lambda: request.accepted_renderer.render(
+                _progress_rows(programme, exact=audience == "manage"), media_type, context
+            ),
         )
         return HttpResponse(content, content_type=media_type)
 
 
-def _progress_rows(programme: Programme) -> Any:
-    """The progress endpoint's answer, serialized (rendered and cached until the programme's progress changes)."""
+def _progress_rows(programme: Programme, *, exact: bool) -> Any:
+    """The progress endpoint's answer, serialized (rendered and cached until the programme's progress changes);
+    `exact` False for a reader outside the programme's team (people counts under the small-group rule)."""
     report = selectors.programme_progress(programme=programme)
+    if not exact:
+        report = small_groups.report_shown(report)
     rows = []
     for item in report.indicators.values():
         rows.append(
@@ -278,6 +295,7 @@ def _progress_rows(programme: Programme) -> Any:
                 "overall_from_records": item.overall_from_records,
                 "overall_progress": _q(item.overall_progress),
                 "overall_status": item.overall_status.value,
+                "overall_hidden": isinstance(item, small_groups.HiddenOverall),
                 "latest": None
                 if item.latest is None
                 else {
@@ -287,6 +305,7 @@ def _progress_rows(programme: Programme) -> Any:
                     "actual": _q(item.latest.actual),
                     "progress": _q(item.latest.progress),
                     "status": item.latest.status.value,
+                    "hidden": isinstance(item.latest, small_groups.HiddenCell),
                 },
                 "progress": _q(item.progress),
                 "status": item.status.value,
@@ -300,6 +319,7 @@ def _progress_rows(programme: Programme) -> Any:
                         "actual": _q(c.actual),
                         "progress": _q(c.progress),
                         "status": c.status.value,
+                        "hidden": isinstance(c, small_groups.HiddenCell),
                     }
                     for c in item.cells
                 ],

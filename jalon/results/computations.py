@@ -96,7 +96,7 @@ class Computation:
         return next((part for part in self.compute(programme, period) if part.dimension is None), None)
 
     # Whether its values count people: small ones are then hidden from readers who may not see the people
-    # (activities.smallgroups, applied by the tracking table and its exports).
+    # (lib.smallgroups, applied by the tracking table and its exports).
     counts_people: bool = False
 
     def t(self, field: str) -> str:

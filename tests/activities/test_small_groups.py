@@ -1,4 +1,4 @@
-"""The small-group rule (jalon.activities.smallgroups), applied alike by the pages and the API, and the
+"""The small-group rule (jalon.lib.smallgroups), applied alike by the pages and the API, and the
 defence against differencing: two published answers that differ by a filter never differ by a small group."""
 
 import datetime
@@ -12,7 +12,7 @@ from django.utils import translation
 from jalon.activities import services
 from jalon.activities.models import Activity
 from jalon.activities.reach import COARSENING, ReachFilters, _coarser_filters, reach_report
-from jalon.activities.smallgroups import complement_small, count_shown, part_shown, suppress
+from jalon.lib.smallgroups import complement_small, count_shown, part_shown, suppress
 from jalon.reference.models import Country
 from tests.activities.test_reach import activity, person, register
 
@@ -182,11 +182,11 @@ def test_the_api_hides_a_small_group_in_every_count(client_as, users, nsb):
 
 
 def test_the_threshold_is_read_in_one_place():
-    """Pages, API and reach figures ask jalon.activities.smallgroups; nothing else reads the setting."""
+    """Pages, API and reach figures ask jalon.lib.smallgroups; nothing else reads the setting."""
     root = pathlib.Path(__file__).resolve().parents[2] / "jalon"
     readers = [
         path.relative_to(root).as_posix()
         for path in root.rglob("*.py")
         if '"JALON_REACH_MIN_GROUP"' in path.read_text(encoding="utf-8")
     ]
-    assert sorted(readers) == ["activities/smallgroups.py", "settings.py"]
+    assert sorted(readers) == ["lib/smallgroups.py", "settings.py"]

@@ -13,9 +13,9 @@ from jalon.activities import access, selectors
 from jalon.activities.forms import ActivityFilterForm
 from jalon.activities.models import TITLE_SORT_LANGUAGES, Activity
 from jalon.activities.sections import sections_for
-from jalon.activities.smallgroups import count_shown, min_group_size, part_count_shown, part_shown
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import active_content_language
+from jalon.lib.smallgroups import count_shown, min_group_size, part_count_shown, part_shown
 from jalon.web.listing import paginate, query_without, sort_queryset, valid_filters
 
 

@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from jalon.results import access, selectors
+from jalon.lib.smallgroups import min_group_size
+from jalon.results import access, selectors, small_groups
 from jalon.results.computations import REGISTRY, computation_choices, programme_rule
 from jalon.results.forms import ProgrammeFilterForm
 from jalon.results.models import Indicator, Programme
@@ -25,12 +26,19 @@ def programme_list(request):
     )
 
 
-def _programme_tree(programme: Programme, *, level: str, status: str) -> dict:
+def _programme_tree(programme: Programme, *, level: str, status: str, exact: bool) -> dict:
     """The results tree of the programme page, rendered, with the periods' names: what the page computes
-    from the framework and its approved values (cached, see progress_cache)."""
+    from the framework and its approved values (cached, see progress_cache); `exact` False for a reader
+    outside the programme's team (people counts under the small-group rule)."""
     report = selectors.programme_progress(programme=programme)
+    if not exact:
+        report = small_groups.report_shown(report)
     rows = selectors.programme_tree(report, level=level, status=status)
-    tree = render_to_string("results/_programme_tree.html", {"rows": rows, "status_labels": STATUS_LABELS})
+    hidden = small_groups.any_hidden([item for row in rows for item in row.indicators])
+    tree = render_to_string(
+        "results/_programme_tree.html",
+        {"rows": rows, "status_labels": STATUS_LABELS, "hidden_threshold": min_group_size() if hidden else None},
+    )
     return {"periods": [str(period) for period in report.periods], "tree": str(tree)}
 
 
@@ -44,7 +52,7 @@ def programme_detail(request, code: str):
     audience = progress_audience(request.user, programme)
 
     def build():
-        part = _programme_tree(programme, level=level, status=status)
+        part = _programme_tree(programme, level=level, status=status, exact=audience == "manage")
         # The filter form as well, never with an error: the key holds the valid filters, not what was typed.
         part["filters"] = None if form.errors else str(render_to_string("web/_filters.html", {"form": form}))
         return part
@@ -71,14 +79,23 @@ def indicator_detail(request, code: str, pk: int):
     indicator = access.access_indicator(request.user, code, pk)
     programme = indicator.result.programme
     page = selectors.indicator_page(user=request.user, indicator=indicator)
+    can_manage = access.programme_can_manage(request.user, programme)
+    progress, breakdown = page.progress, page.breakdown
+    if not can_manage:
+        # People counts under the small-group rule, as on the programme page and in the API.
+        progress = small_groups.progress_shown(page.progress)
+        breakdown = small_groups.breakdown_shown(indicator, page.breakdown)
+        small_groups.history_shown(indicator, page.history, progress)
+    hidden = small_groups.any_hidden([progress]) or any(table.get("hidden") for table in breakdown)
     return render(
         request,
         "results/indicator_detail.html",
         {
             "programme": programme,
             "indicator": indicator,
-            "progress": page.progress,
-            "breakdown": page.breakdown,
+            "progress": progress,
+            "breakdown": breakdown,
+            "hidden_threshold": min_group_size() if hidden else None,
             "periods": page.periods,
             "history": page.history,
             "groups": page.groups,
@@ -90,7 +107,7 @@ def indicator_detail(request, code: str, pk: int):
             "status_labels": STATUS_LABELS,
             "can_report": access.measurement_can_report(request.user, programme)
             and indicator.source == Indicator.Source.MANUAL,
-            "can_manage": access.programme_can_manage(request.user, programme),
+            "can_manage": can_manage,
             "computation": REGISTRY.get(indicator.computation),
             "computation_choices": computation_choices(),
             "rule": programme_rule(programme),

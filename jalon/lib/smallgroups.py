@@ -15,6 +15,7 @@ The threshold is the setting JALON_REACH_MIN_GROUP (default 5), read by `min_gro
 """
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -30,7 +31,7 @@ def min_group_size() -> int:
     return value
 
 
-def is_small(value: int | None, *, threshold: int | None = None) -> bool:
+def is_small(value: int | Decimal | None, *, threshold: int | None = None) -> bool:
     """A group of 1 to threshold-1 people (none is not a group; an unknown figure is not one either)."""
     threshold = min_group_size() if threshold is None else threshold
     return value is not None and 0 < value < threshold
@@ -54,7 +55,7 @@ def part_count_shown(part: int, whole: int, *, exact: bool) -> int | None:
     return part if part_shown(part, whole, exact=exact) else None
 
 
-def complement_small(narrow: int | None, wide: int | None, *, threshold: int | None = None) -> bool:
+def complement_small(narrow: int | Decimal | None, wide: int | Decimal | None, *, threshold: int | None = None) -> bool:
     """Whether a figure and the same figure of a coarser query (one filter fewer) differ by a small group:
     publishing both would give that group away."""
     if narrow is None or wide is None:
