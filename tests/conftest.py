@@ -128,7 +128,8 @@ def pytest_runtest_teardown(item, nextitem):
     """A transactional test (the live server, migrations) ends with Django flushing the database: the session's
     data comes back at once, so that whichever test this worker runs next finds it, whatever the order."""
     yield
-    if "transactional_db" in getattr(item, "fixturenames", ()):
+    # After the last test (no next one), the session's teardown has already dropped the test database.
+    if nextitem is not None and "transactional_db" in getattr(item, "fixturenames", ()):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():

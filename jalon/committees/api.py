@@ -29,7 +29,7 @@ from jalon.committees.models import (
 )
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
-from jalon.reference.models import Country
+from jalon.reference.models import Country, IcsField
 
 # Committees -----------------------------------------------------------------------------------------------
 
@@ -57,6 +57,14 @@ class CommitteeSerializer(VersionRequired, serializers.ModelSerializer):
         source="secretariat.acronym", read_only=True, default=None, allow_null=True
     )
     parent_reference = serializers.CharField(source="parent.reference", read_only=True, default=None, allow_null=True)
+    ics_fields = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=IcsField.objects.all(),
+        many=True,
+        required=False,
+        help_text='Its sectors: codes of fields of the International Classification for Standards ("13", "67"), '
+        "set by the programme team (ISO Open Data gives none).",
+    )
     p_count = serializers.IntegerField(read_only=True, help_text="P-members in force on the `on` date (today).")
     o_count = serializers.IntegerField(read_only=True, help_text="O-members in force on the `on` date (today).")
     # Whether a title is given at all, the service says in its own words ("the committee's title").
@@ -87,6 +95,7 @@ class CommitteeSerializer(VersionRequired, serializers.ModelSerializer):
             "study_period",
             "website",
             "source",
+            "ics_fields",
             "p_count",
             "o_count",
             "version",
@@ -116,10 +125,15 @@ class CommitteeFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(
         method="filter_country", label="ISO alpha-3 code of a country whose member sits in the committee today"
     )
+    sector = django_filters.ModelChoiceFilter(
+        queryset=IcsField.objects.all(),
+        method="filter_sector",
+        label="Code of an ICS field: the committees in it, with their subcommittees and working groups",
+    )
 
     class Meta:
         model = Committee
-        fields = ["body", "kind", "status", "parent", "member", "country"]
+        fields = ["body", "kind", "status", "parent", "member", "country", "sector"]
 
     def _members(self, condition: Q):
         in_force = CommitteeMembership.objects.filter(selectors.membership_in_force(datetime.date.today()))
@@ -130,6 +144,9 @@ class CommitteeFilter(django_filters.FilterSet):
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(pk__in=self._members(Q(member__country__iso3__iexact=value)))
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.filter(selectors.in_sector(value.code))
 
 
 class CommitteeViewSet(
@@ -148,7 +165,7 @@ class CommitteeViewSet(
     serializer_class = CommitteeSerializer
     update_service = staticmethod(services.committee_update)
     update_keyword = "committee"
-    update_fields = services.COMMITTEE_FIELDS
+    update_fields = (*services.COMMITTEE_FIELDS, *services.COMMITTEE_RELATIONS)
     filterset_class = CommitteeFilter
     search_fields = ["reference"]
     ordering_fields = ["sort_key", "reference", "creation_date", "id"]
@@ -156,7 +173,7 @@ class CommitteeViewSet(
 
     def get_queryset(self):
         queryset = access.committee_data_visible(self.request.user, Committee.objects.all())
-        return selectors.committees_with_counts(queryset, on=_on(self.request))
+        return selectors.committees_with_counts(queryset, on=_on(self.request)).prefetch_related("ics_fields")
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
@@ -164,7 +181,7 @@ class CommitteeViewSet(
         return response
 
     def _fields(self, serializer):
-        return {k: v for k, v in serializer.validated_data.items() if k in services.COMMITTEE_FIELDS}
+        return {k: v for k, v in serializer.validated_data.items() if k in self.update_fields}
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -19,7 +19,7 @@ from jalon.committees.iso_import import ISO_COMMITTEES_FILE, iso_committees_impo
 from jalon.committees.models import Committee, CommitteeMembership, ImportRun, LeadershipRole, Meeting
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import person_create
-from jalon.reference.models import Country
+from jalon.reference.models import Country, IcsField
 
 # The real file's vintage, and the date of the fictional later copy.
 FILE_AS_OF = datetime.date(2026, 5, 1)
@@ -145,8 +145,42 @@ def committees_demo_build(*, actor) -> None:
         )
         iso_committees_import(path=later, as_of=LATER_AS_OF, actor=actor)
     services.itu_study_groups_load(actor=actor)
+    _sectors(actor)
     _leadership_and_meetings(actor)
     _demo_indicator(actor)
+
+
+# The sectors (ICS fields) a programme team would give some well-known committees: ISO Open Data has none.
+SECTORS = {
+    "ISO/TC 12": ["01"],
+    "ISO/TC 37": ["01"],
+    "ISO/TC 176": ["03"],
+    "ISO/TC 207": ["13"],
+    "ISO/TC 283": ["13"],
+    "ISO/TC 147": ["13"],
+    "ISO/TC 212": ["11"],
+    "ISO/TC 215": ["11", "35"],
+    "ISO/IEC JTC 1": ["35"],
+    "ISO/TC 22": ["43"],
+    "ISO/TC 34": ["67"],
+    "ISO/TC 23": ["65"],
+    "ISO/TC 134": ["65"],
+    "ISO/TC 38": ["59"],
+    "ISO/TC 61": ["83"],
+    "ISO/TC 71": ["91"],
+    "ISO/TC 82": ["73"],
+    "ISO/TC 122": ["55"],
+    "ISO/TC 228": ["03"],
+    "ISO/TC 301": ["27"],
+}
+
+
+def _sectors(actor) -> None:
+    fields = {field.code: field for field in IcsField.objects.filter(code__in={c for v in SECTORS.values() for c in v})}
+    for committee in Committee.objects.filter(reference__in=SECTORS, iso_id__isnull=False):
+        services.committee_update(
+            actor=actor, committee=committee, ics_fields=[fields[code] for code in SECTORS[committee.reference]]
+        )
 
 
 def _person(actor, organisation: Organisation, given: str, family: str, sex: str):

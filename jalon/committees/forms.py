@@ -17,7 +17,7 @@ from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in_database
 from jalon.organisations import access as organisations_access
 from jalon.organisations.models import Organisation, Person
-from jalon.reference.models import Country, DevelopingCountryRule
+from jalon.reference.models import Country, DevelopingCountryRule, IcsField
 from jalon.results import access as results_access
 from jalon.results.models import Programme
 from jalon.web.forms import ChoiceOfModel, MultilingualField, MultilingualForm, date_field
@@ -74,8 +74,24 @@ class CommitteeFilterForm(RuleForm):
     )
     member = forms.CharField(label=gettext_lazy("Member (acronym)"), required=False, max_length=100)
     country = forms.ChoiceField(label=gettext_lazy("Country of a member"), required=False)
+    sector = forms.ModelChoiceField(
+        label=gettext_lazy("Sector (ICS field)"),
+        required=False,
+        queryset=IcsField.objects.all(),
+        empty_label=gettext_lazy("Any"),
+    )
 
-    field_order = ["q", "body", "kind", "status", "member", "country", "developing_secretariat", "min_developing_p"]
+    field_order = [
+        "q",
+        "body",
+        "kind",
+        "status",
+        "sector",
+        "member",
+        "country",
+        "developing_secretariat",
+        "min_developing_p",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,21 +131,34 @@ class CommitteeForm(MultilingualForm):
         label=gettext_lazy("Study period"), max_length=9, required=False, help_text=gettext_lazy("E.g. 2025-2028.")
     )
     website = forms.URLField(label=gettext_lazy("Website"), required=False)
+    ics_fields = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Sectors (ICS fields)"),
+        queryset=IcsField.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "The fields of the International Classification for Standards the committee works in. Its "
+            "subcommittees and working groups are found under them too."
+        ),
+    )
 
     FIELDS = ("body", "kind", "reference", "title", "scope", "parent", "secretariat", "status") + (
         "creation_date",
         "disbanded_on",
         "study_period",
         "website",
+        "ics_fields",
     )
+    RELATED = ("parent", "secretariat", "ics_fields")
 
     def __init__(self, *args, committee: Committee | None = None, **kwargs):
         if committee is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                **{name: getattr(committee, name) for name in self.FIELDS if name not in ("parent", "secretariat")},
+                **{name: getattr(committee, name) for name in self.FIELDS if name not in self.RELATED},
                 "version": committee.version,
                 "parent": committee.parent.reference if committee.parent is not None else "",
                 "secretariat": committee.secretariat_id,
+                "ics_fields": list(committee.ics_fields.values_list("pk", flat=True)),
             }
         super().__init__(*args, **kwargs)
         secretariat = self.fields["secretariat"]

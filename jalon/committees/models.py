@@ -88,6 +88,11 @@ class Committee(VersionedModel):
         verbose_name=_("secretariat"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The ISO Open Data file gives no sector: the programme team sets them (a subcommittee without its own
+    # takes its parent's, in the sector filter).
+    ics_fields = models.ManyToManyField(
+        "reference.IcsField", blank=True, related_name="committees", verbose_name=_("sectors (ICS fields)")
+    )
     creation_date = models.DateField(_("creation date"), null=True, blank=True)
     disbanded_on = models.DateField(_("disbanded on"), null=True, blank=True)
     sort_key = models.CharField(_("sort key"), max_length=120, blank=True, db_index=True)

@@ -13,7 +13,7 @@ from jalon.committees.models import (
     Meeting,
     ParticipationEvent,
 )
-from jalon.committees.selectors import committees_with_counts, developing_country_ids, membership_in_force
+from jalon.committees.selectors import committees_with_counts, developing_country_ids, in_sector, membership_in_force
 from jalon.lib import search as lib_search
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_contains, text_in_database
@@ -54,6 +54,7 @@ def committees_filtered(
     min_developing_p: int | None = None,
     member: str = "",
     country: str = "",
+    sector: str = "",
     on: datetime.date | None = None,
 ) -> QuerySet[Committee]:
     """Committees with their member counts (p_count, o_count, developing_p_count, developing_o_count) and
@@ -70,6 +71,8 @@ def committees_filtered(
         queryset = queryset.filter(status=status)
     if developing_secretariat:
         queryset = queryset.filter(secretariat__country__in=developing)
+    if sector:
+        queryset = queryset.filter(in_sector(sector))
     in_force = CommitteeMembership.objects.filter(membership_in_force(on), committee=OuterRef("pk"))
     if member:
         term = member.strip()

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -330,6 +330,18 @@ def member_countries() -> list[tuple[str, str]]:
         .annotate(shown=text_in_database("name"))
     )
     return list(countries.order_by("shown").values_list("iso3", "shown"))
+
+
+def in_sector(code: str) -> Q:
+    """The committees of an ICS field (its code): those the team put in it, and their subcommittees and
+    working groups (a subcommittee is found under its parent's sectors, a working group under its
+    grandparent's too)."""
+    sectors = Committee.ics_fields.through.objects.filter(icsfield_id=code)
+    return (
+        Q(Exists(sectors.filter(committee_id=OuterRef("pk"))))
+        | Q(Exists(sectors.filter(committee_id=OuterRef("parent_id"))))
+        | Q(Exists(sectors.filter(committee_id=OuterRef("parent__parent_id"))))
+    )
 
 
 def committee_by_reference(reference: str) -> Committee | None:

@@ -47,6 +47,8 @@ COMMITTEE_FIELDS = (
     "website",
     "source",
 )
+# Written through the many-to-many relation, beside COMMITTEE_FIELDS.
+COMMITTEE_RELATIONS = ("ics_fields",)
 ROLE_FIELDS = ("role", "person", "organisation", "start_date", "end_date", "note", "is_demo")
 MEETING_FIELDS = ("title", "start_date", "end_date", "mode", "place", "city", "country", "host")
 DELEGATE_FIELDS = ("role", "registered_on", "present", "remote")
@@ -64,7 +66,7 @@ def _create(instance, actor):
     return instance
 
 
-def _update(record, *, actor, version, allowed, fields: dict, check=None):
+def _update(record, *, actor, version, allowed, fields: dict, check=None, relations=None):
     """The shared versioned write, with this domain's own rules (`check`) run on the new values."""
 
     def clean(current) -> None:
@@ -73,7 +75,7 @@ def _update(record, *, actor, version, allowed, fields: dict, check=None):
         current.full_clean()
 
     current, changed = versioned_update(
-        record, actor=actor, version=version, fields=fields, allowed=allowed, clean=clean
+        record, actor=actor, version=version, fields=fields, allowed=allowed, clean=clean, relations=relations
     )
     if changed:
         _changed()
@@ -103,20 +105,30 @@ def _check_committee(committee: Committee) -> None:
 
 
 @transaction.atomic
-def committee_create(*, actor, body: str, kind: str, reference: str, title: dict, **fields) -> Committee:
+def committee_create(*, actor, body: str, kind: str, reference: str, title: dict, ics_fields=(), **fields) -> Committee:
+    """A committee; `ics_fields`: its sectors (IcsField records)."""
     unknown_fields(fields, COMMITTEE_FIELDS, "committee")
     committee = Committee(body=body, kind=kind, reference=(reference or "").strip(), title=title, **fields)
     _check_committee(committee)
     committee.sort_key = committee.sort_key or committee.reference
     _create(committee, actor)
+    committee.ics_fields.set(ics_fields)
     _changed()
     return committee
 
 
 @transaction.atomic
 def committee_update(*, actor, committee: Committee, version: int | None = None, **fields) -> Committee:
+    """Change a committee's fields; `ics_fields` (its sectors, IcsField records), when given, replace its own."""
+    relations = {"ics_fields": list(fields.pop("ics_fields"))} if "ics_fields" in fields else None
     return _update(
-        committee, actor=actor, version=version, allowed=COMMITTEE_FIELDS, fields=fields, check=_check_committee
+        committee,
+        actor=actor,
+        version=version,
+        allowed=(*COMMITTEE_FIELDS, *COMMITTEE_RELATIONS),
+        fields=fields,
+        check=_check_committee,
+        relations=relations,
     )
 
 

@@ -43,6 +43,22 @@ class Language(models.Model):
         return str(self.name)
 
 
+class IcsField(models.Model):
+    """A field (the first level) of the International Classification for Standards: the sector a committee
+    works in (data/ics_fields.csv, loaded by a migration)."""
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = MultilingualField(_("name"), required=True, max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("ICS field")
+        verbose_name_plural = _("ICS fields")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
 class Currency(models.Model):
     """An ISO 4217 currency."""
 

@@ -204,6 +204,7 @@ def test_an_admin_edit_of_a_committee_is_audited(client_as, committee):
             "leadership_roles-TOTAL_FORMS": "0",
             "leadership_roles-INITIAL_FORMS": "0",
             "liaison_committees": [],
+            "ics_fields": [],
         }
     )
     client.post(f"/en/admin/committees/committee/{committee.pk}/change/", data)

@@ -31,6 +31,7 @@ def committee_list(request):
         min_developing_p=filters.get("min_developing_p"),
         member=filters.get("member", ""),
         country=filters.get("country", ""),
+        sector=filters["sector"].code if filters.get("sector") else "",
     )
     queryset, sort = sort_queryset(
         request,
