@@ -1057,9 +1057,15 @@ def indicator_save(
     dimensions = list(dimensions or [])
     if any(dimension.programme_id != programme.pk for dimension in dimensions):
         raise ValidationError({"dimensions": _("Choose disaggregations of this programme.")})
+    removed = _dimensions_removed(indicator, dimensions)
     _normalize_decimals(indicator)
     indicator.full_clean()
     indicator.save()
+    if removed:
+        # Its targets by those values go with the disaggregation (nothing would show or export them again).
+        targets = list(indicator.disaggregated_targets.filter(dimension_value__dimension__in=removed))
+        _delete_audited(actor, targets)
+        DisaggregatedTarget.objects.filter(pk__in=[target.pk for target in targets]).delete()
     indicator.dimensions.set(dimensions)
     if before is None:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=indicator)
@@ -1075,6 +1081,31 @@ def indicator_save(
         raise ValidationError({"milestones": errors})
     progress_changed(programme)
     return indicator
+
+
+def _dimensions_removed(indicator: Indicator, dimensions: list[Dimension]) -> list[Dimension]:
+    """The disaggregations an indicator change takes away; refused while values were reported by one of them
+    (they would no longer show anywhere)."""
+    if indicator.pk is None:
+        return []
+    kept = {dimension.pk for dimension in dimensions}
+    removed = [dimension for dimension in indicator.dimensions.all() if dimension.pk not in kept]
+    reported = sorted(
+        str(dimension)
+        for dimension in removed
+        if indicator.measurements.filter(dimension_value__dimension=dimension).exists()
+    )
+    if reported:
+        raise ValidationError(
+            {
+                "dimensions": _(
+                    "Values were reported by %(names)s: a disaggregation with values cannot be taken away from "
+                    "the indicator."
+                )
+                % {"names": ", ".join(reported)}
+            }
+        )
+    return removed
 
 
 @transaction.atomic

@@ -350,6 +350,39 @@ def test_a_target_is_refused_outside_the_indicators_disaggregations(demo, users)
         )
 
 
+def test_taking_a_disaggregation_away_takes_its_targets_and_is_refused_once_values_were_reported_by_it(
+    demo, users, nsb
+):
+    from jalon.accounts.models import AuditEntry
+    from jalon.results.models import DisaggregatedTarget
+
+    indicator = demo.indicators["D1"]
+    women = sex_dimension(demo).values.first()
+    services.disaggregated_targets_save(
+        actor=users["manager"], indicator=indicator, targets={(demo.current.pk, women.pk): D(12)}
+    )
+    indicator.refresh_from_db()
+    services.indicator_save(actor=users["manager"], result=indicator.result, indicator=indicator, dimensions=[])
+    assert not DisaggregatedTarget.objects.filter(indicator=indicator).exists()
+    assert AuditEntry.objects.filter(model="results.disaggregatedtarget", action=AuditEntry.Action.DELETE).exists()
+
+    # With a value reported by sex, the disaggregation stays, and so does its target.
+    sex = Dimension.objects.get(programme=demo.programme, code="sex")
+    indicator.dimensions.add(sex)
+    services.disaggregated_targets_save(
+        actor=users["manager"], indicator=indicator, targets={(demo.current.pk, women.pk): D(12)}
+    )
+    services.measurement_create(
+        actor=users["focal"], indicator=indicator, period=demo.current, organisation=nsb,
+        dimension_value=women, value=D(9), submit=True,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        services.indicator_save(actor=users["manager"], result=indicator.result, indicator=indicator, dimensions=[])
+    assert "Sex" in str(refused.value.message_dict["dimensions"])
+    assert list(indicator.dimensions.all()) == [sex]
+    assert DisaggregatedTarget.objects.filter(indicator=indicator).count() == 1
+
+
 # Long indicator pages --------------------------------------------------------------------------------------
 
 
