@@ -3,7 +3,7 @@ progress per cell. One table feeds the page, the CSV and the XLSX, so they alway
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -15,11 +15,12 @@ from jalon.interop.tabular import safe_cell
 from jalon.lib.multilingual import text_in
 from jalon.lib.smallgroups import min_group_size
 from jalon.results.models import DimensionValue, DisaggregatedTarget, Narrative, Period, Programme
-from jalon.results.progress import STATUS_LABELS
+from jalon.results.progress import STATUS_LABELS, Status
 from jalon.results.selectors import (
     Cell,
     IndicatorProgress,
     indicators_disaggregated_by,
+    milestone_keys,
     programme_disaggregated_targets,
     programme_narratives,
     programme_progress,
@@ -86,11 +87,16 @@ def tracking_table(
         for target in values
         if dimension_value is not None and target.dimension_value_id == dimension_value.pk
     }
-    report = programme_progress(programme=programme, measurement_filters=filters, milestone_overrides=own)
+    # The value's overall target: derived from its own targets where it has one for every period with a
+    # milestone; otherwise there is none (the whole population's target is not the value's).
+    own_overall = _own_overall(programme, own) if dimension_value is not None else frozenset()
+    report = programme_progress(
+        programme=programme, measurement_filters=filters, milestone_overrides=own, derive_for=own_overall
+    )
     # Filtered by a disaggregation: only the indicators disaggregated by its dimension (one query).
     disaggregated = indicators_disaggregated_by(dimension_value.dimension_id) if dimension_value else None
     rows = [
-        item
+        item if dimension_value is None or item.indicator.pk in own_overall else _without_overall_target(item)
         for result in report.results
         if not level or result.level.key == level
         for item in report.for_result(result)
@@ -113,6 +119,30 @@ def tracking_table(
         if any_hidden(table.rows):
             table.hidden_threshold = min_group_size()
     return table
+
+
+def _own_overall(programme: Programme, own: dict[tuple[int, int], Decimal]) -> frozenset[int]:
+    """The indicators with a target of the filtered value for every period that has a milestone."""
+    milestones = milestone_keys(programme)
+    return frozenset(
+        indicator_id
+        for indicator_id in {key[0] for key in own}
+        if all(key in own for key in milestones if key[0] == indicator_id)
+    )
+
+
+def _without_overall_target(item: IndicatorProgress) -> IndicatorProgress:
+    changes: dict = {
+        "target": None,
+        "target_relative_percent": None,
+        "target_pending": False,
+        "target_derived": False,
+        "overall_progress": None,
+        "overall_status": Status.NO_DATA,
+    }
+    if item.headline == "overall":
+        changes |= {"progress": None, "status": Status.NO_DATA}
+    return replace(item, **changes)
 
 
 def _plain(value: Decimal | None) -> str:

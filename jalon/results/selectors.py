@@ -360,9 +360,12 @@ def programme_progress(
     today: datetime.date | None = None,
     measurement_filters: dict | None = None,
     milestone_overrides: "Mapping[tuple[int, int], Decimal] | None" = None,
+    derive_for: frozenset[int] = frozenset(),
 ) -> ProgrammeProgress:
     """`milestone_overrides`: (indicator id, period id) -> the target to compare with instead of the
-    milestone (a view filtered by a disaggregation value compares with that value's target where it has one)."""
+    milestone (a view filtered by a disaggregation value compares with that value's target where it has one);
+    `derive_for`: indicators whose overall target is derived from their (overridden) milestones, whatever the
+    programme's choice (that value's overall target)."""
     today = today or timezone.localdate()
     periods = list(programme.periods.all())
     results = list(programme.results.select_related("level", "parent").prefetch_related("indicators").order_by("order"))
@@ -394,7 +397,7 @@ def programme_progress(
             thresholds=thresholds,
             today=today,
             method=method,
-            derive_target=derive,
+            derive_target=derive or indicator.pk in derive_for,
             spans=spans.get(indicator.pk),
         )
     return report
@@ -817,6 +820,13 @@ def measurement_inbox(*, user) -> Inbox | None:
 def dimension_values_of(programme: Programme) -> QuerySet[DimensionValue]:
     """Every value of the programme's disaggregations, with its dimension (a filter's choices)."""
     return DimensionValue.objects.filter(dimension__programme=programme).select_related("dimension")
+
+
+def milestone_keys(programme: Programme) -> set[tuple[int, int]]:
+    """(indicator id, period id) of every milestone of the programme (one query)."""
+    return set(
+        Milestone.objects.filter(indicator__result__programme=programme).values_list("indicator_id", "period_id")
+    )
 
 
 def indicators_disaggregated_by(dimension_id: int) -> set[int]:

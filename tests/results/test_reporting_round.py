@@ -333,6 +333,19 @@ def test_the_tracking_table_shows_targets_by_value_and_compares_a_filtered_value
     assert by_name["Passée · Target for Women, else the milestone"] == "20"
     men_view = client.get(f"/en/programmes/demo/tracking/?disaggregation={men.pk}").context["table"]
     assert [cell.target for cell in men_view.rows[0].cells] == [D(20), D("18.5"), D(40)]
+    # The whole population's overall target (40) is not the women's: none while some period has no target
+    # for women, then the one derived from theirs (the latest mode: the last period's).
+    assert table.rows[0].target == D(40)
+    assert (row.target, row.overall_progress, row.overall_status) == (None, None, "no_data")
+    services.disaggregated_targets_save(
+        actor=users["manager"],
+        indicator=indicator,
+        targets={(demo.past.pk, women.pk): D(8), (demo.current.pk, women.pk): D(12), (demo.future.pk, women.pk): D(16)},
+    )
+    (row,) = client.get(f"/en/programmes/demo/tracking/?disaggregation={women.pk}").context["table"].rows
+    assert [cell.target for cell in row.cells] == [D(8), D(12), D(16)]
+    assert (row.target, row.target_derived) == (D(16), True)
+    assert client.get("/en/programmes/demo/tracking/").context["table"].rows[0].target == D(40)
 
 
 def test_a_target_is_refused_outside_the_indicators_disaggregations(demo, users):
