@@ -323,6 +323,11 @@ JALON_JOB_STALE_SECONDS = int(os.environ.get("JALON_JOB_STALE_SECONDS", str(30 *
 
 # Files attached to records (evidence, reports, materials): the largest one accepted (jalon/web/files.py).
 JALON_UPLOAD_MAX_BYTES = int(os.environ.get("JALON_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
+# Who sends the bytes of a private file once jalon has checked access (jalon/web/files.py): jalon itself
+# (empty), nginx ("nginx": X-Accel-Redirect to JALON_FILE_HANDOFF_PREFIX + the file's name, an internal
+# location aliased to MEDIA_ROOT) or Apache mod_xsendfile ("apache": X-Sendfile with the file's path).
+JALON_FILE_HANDOFF = os.environ.get("JALON_FILE_HANDOFF", "")
+JALON_FILE_HANDOFF_PREFIX = os.environ.get("JALON_FILE_HANDOFF_PREFIX", "/protected/")
 
 # Participant imports: limits on what one upload may hold.
 JALON_IMPORT_MAX_BYTES = int(os.environ.get("JALON_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))

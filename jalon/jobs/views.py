@@ -4,7 +4,8 @@ JavaScript needed), cancelling, and the file a job made."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -71,7 +72,7 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_file(request: HttpRequest, pk: int) -> FileResponse:
+def job_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = access.access_job(request.user, pk)
     if not job.result_file:
         raise Http404

@@ -4,7 +4,8 @@ progress and files, and each file's download, all through jalon/reporting/access
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -71,6 +72,6 @@ def run_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def run_file(request: HttpRequest, code: str, pk: int, language: str) -> FileResponse:
+def run_file(request: HttpRequest, code: str, pk: int, language: str) -> HttpResponseBase:
     found = access.access_file(request.user, code, pk, language)
     return private_file(found.file, name=found.name)

@@ -6,10 +6,13 @@ from the site's own origin. Served back only through each domain's access-checke
 with a fixed content type, `nosniff` and a sandboxing policy, never from a public folder."""
 
 import os
+from urllib.parse import quote
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 # Extension -> the content type it is served with.
@@ -61,16 +64,28 @@ def upload_validate(upload) -> None:
         raise ValidationError(_("This file is a web page, not a document: it cannot be attached."), code="page")
 
 
-def private_file(field_file, *, name: str | None = None) -> FileResponse:
-    """The file as a download, after the caller's access check. Never cached, never rendered as a page."""
+def private_file(field_file, *, name: str | None = None) -> HttpResponseBase:
+    """The file as a download, after the caller's access check. Never cached, never rendered as a page.
+    Sent by jalon, or by the proxy in front of it (settings.JALON_FILE_HANDOFF): then the answer is empty
+    and names the file for the proxy, which never serves the folder to the public itself."""
     file_name = name or os.path.basename(field_file.name)
     extension = os.path.splitext(field_file.name)[1].lower()
-    response = FileResponse(
-        field_file.open("rb"),
-        as_attachment=True,
-        filename=file_name,
-        content_type=TYPES.get(extension, "application/octet-stream"),
-    )
+    content_type = TYPES.get(extension, "application/octet-stream")
+    handoff = settings.JALON_FILE_HANDOFF
+    response: HttpResponseBase
+    if not handoff:
+        response = FileResponse(
+            field_file.open("rb"), as_attachment=True, filename=file_name, content_type=content_type
+        )
+    elif handoff in ("nginx", "apache"):
+        response = HttpResponse(content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, file_name) or "attachment"
+        if handoff == "nginx":
+            response["X-Accel-Redirect"] = quote(settings.JALON_FILE_HANDOFF_PREFIX + field_file.name)
+        else:
+            response["X-Sendfile"] = field_file.path
+    else:
+        raise ImproperlyConfigured(f'JALON_FILE_HANDOFF must be "", "nginx" or "apache", not {handoff!r}')
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -103,6 +103,30 @@ def test_a_focal_point_reports_a_value_with_an_evidence_file(demo, users, nsb, c
     assert served["Cache-Control"] == "private, no-store"
 
 
+@pytest.mark.parametrize("handoff", ["nginx", "apache"])
+def test_behind_a_proxy_the_checked_view_hands_the_file_to_the_proxy(
+    demo, users, nsb, client_as, media_root, settings, handoff
+):
+    """JALON_FILE_HANDOFF: jalon checks access, then names the file for nginx (X-Accel-Redirect to an internal
+    location) or Apache (X-Sendfile); it sends no bytes, and someone refused gets no header at all."""
+    settings.JALON_FILE_HANDOFF = handoff
+    measurement = services.measurement_create(
+        actor=users["focal"], indicator=demo.indicators["D1"], period=demo.current, organisation=nsb, value=D(25),
+        evidence=SimpleUploadedFile("rapport annuel.pdf", b"%PDF-1.4 rapport"),
+    )  # fmt: skip
+    url = f"/fr/programmes/measurements/{measurement.pk}/evidence/"
+    served = client_as("focal").get(url)
+    assert served.status_code == 200 and served.content == b""
+    assert served["Content-Type"] == "application/pdf" and served["Cache-Control"] == "private, no-store"
+    assert served["Content-Disposition"].startswith("attachment")
+    if handoff == "nginx":
+        assert served["X-Accel-Redirect"] == "/protected/" + measurement.evidence.name.replace(" ", "%20")
+    else:
+        assert served["X-Sendfile"] == measurement.evidence.path
+    refused = client_as(None).get(url)
+    assert refused.status_code in (302, 404) and "X-Accel-Redirect" not in refused and "X-Sendfile" not in refused
+
+
 @pytest.mark.parametrize(
     ("name", "content", "problem"),
     [

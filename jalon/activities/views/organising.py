@@ -2,7 +2,8 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -107,7 +108,7 @@ def session_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-def material_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
+def material_file(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     """A material's file, to whoever sees the activity (its page lists it), as a download."""
     material = access.access_material(request.user, code, pk, manage=False)
     if not material.file:

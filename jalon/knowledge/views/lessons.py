@@ -5,7 +5,8 @@ an activity's page: the validated lessons of its outcomes (and countries), with 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -124,7 +125,7 @@ def lesson_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect(lesson)
 
 
-def lesson_evidence(request: HttpRequest, pk: int) -> FileResponse:
+def lesson_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     lesson = access.access_lesson(request.user, pk)
     if not lesson.evidence_file:
         raise Http404

@@ -5,7 +5,8 @@ signed-in person's organisation or the one chosen on the page (nobody's name, no
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -145,7 +146,7 @@ def resource_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(resource)
 
 
-def resource_download(request: HttpRequest, pk: int, language: str) -> FileResponse:
+def resource_download(request: HttpRequest, pk: int, language: str) -> HttpResponseBase:
     """The file, after the access check; the download is counted for a country, never for a person."""
     resource = access.access_resource(request.user, pk)
     stored = resource.files.filter(language__code=language[:12]).first()

@@ -5,7 +5,8 @@ secretariat and the submitters, and the forms (technology, product, laboratory, 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -121,7 +122,7 @@ def claim_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect(claim)
 
 
-def claim_evidence(request: HttpRequest, pk: int) -> FileResponse:
+def claim_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     claim = access.access_claim(request.user, pk, day=timezone.localdate())
     if not claim.evidence:
         raise Http404
