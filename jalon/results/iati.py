@@ -75,10 +75,12 @@ from jalon.results.models import (
     IATI_MEASURE,
     Cumulation,
     DimensionValue,
+    DisaggregatedTarget,
     Indicator,
     Measure,
     Measurement,
     Milestone,
+    Narrative,
     Period,
     Programme,
     Result,
@@ -161,6 +163,13 @@ LABELS = {
         "en": "{} % over the baseline, which is not set yet.",
         "fr": "{} % au-dessus de la base de référence, pas encore fixée.",
     },
+    "demo": {
+        "en": "Demo data, not a real result: made to show how jalon works.",
+        "fr": "Données de démonstration, pas un résultat réel : faites pour montrer le fonctionnement de jalon.",
+    },
+    "achieved": {"en": "What happened: {}", "fr": "Ce qui s’est passé : {}"},
+    "variance": {"en": "Why it differs from the milestone: {}", "fr": "Pourquoi l’écart avec le jalon : {}"},
+    "next_steps": {"en": "What comes next: {}", "fr": "La suite : {}"},
 }
 
 
@@ -243,7 +252,10 @@ def activity_title(parent: Element, programme: Programme, languages: list[str]) 
 def activity_description(parent: Element, programme: Programme, languages: list[str]) -> Element:
     """The description is required: a programme without one is described by its title."""
     pairs = texts_in_order(programme.description, languages) or texts_in_order(programme.title, languages)
-    return narratives_element(parent, "description", pairs or [(None, programme.code)], type=DESCRIPTION_GENERAL)
+    pairs = pairs or [(None, programme.code)]
+    if programme.is_demo:
+        pairs = [(language, f"{_label('demo', language)}\n\n{text}") for language, text in pairs]
+    return narratives_element(parent, "description", pairs, type=DESCRIPTION_GENERAL)
 
 
 def participating_org(parent: Element, programme: Programme) -> Element:
@@ -479,13 +491,19 @@ def period_element(
     texts = context.qualitative.get((indicator.pk, period.pk), [])
     note = texts_in_order(milestone.note, context.languages) if milestone else []
     has_target = target_written(indicator, cell.target) and (cell.target is not None or cell.pending or bool(note))
-    if not (has_target or cell.actual is not None or breakdown or texts):
+    by_value = context.targets.get((indicator.pk, period.pk), [])
+    if not (has_target or cell.actual is not None or breakdown or texts or by_value):
         return None
     node = period_bounds(parent, period.start, period.end)
     if has_target:
         target_element(node, cell.target, note or pending_target_note(milestone, cell, context))
+    for dimension_value, value in context.targets.get((indicator.pk, period.pk), []):
+        target_element(node, value, [], dimension_value=dimension_value)
     if cell.actual is not None:
-        actual_element(node, cell.actual)
+        # What the M&E officer wrote of the period goes with its figure.
+        actual_element(
+            node, cell.actual, comment=narrative_pairs(context.narratives.get((indicator.pk, period.pk)), context)
+        )
     for dimension_value, value in breakdown:
         actual_element(node, value, dimension_value=dimension_value)
     for text_value, text in texts:
@@ -527,10 +545,57 @@ def pending_target_note(milestone: Milestone | None, cell: Cell, context: "Expor
     return [(language, _label("relative_target", language, percent)) for language in context.languages]
 
 
-def target_element(parent: Element, value: Decimal | None, comment: Narratives) -> Element:
+def target_element(
+    parent: Element, value: Decimal | None, comment: Narratives, *, dimension_value: DimensionValue | None = None
+) -> Element:
     node = element(parent, "target", {"value": decimal_text(value)} if value is not None else None)
+    if dimension_value is not None:
+        dimension_element(node, dimension_value)
     narratives_element(node, "comment", comment)
     return node
+
+
+def narrative_pairs(narrative: Narrative | None, context: "ExportContext") -> Narratives:
+    """A period's narrative as one comment per language: what happened, why it differs, what comes next."""
+    if narrative is None:
+        return []
+    parts = {part: dict(texts_in_order(getattr(narrative, part), context.languages)) for part in NARRATIVE_PARTS}
+    order: list[str | None] = list(context.languages)
+    for texts in parts.values():
+        order += [language for language in texts if language not in order]
+    pairs: Narratives = []
+    for language in order:
+        lines = [_label(part, language, parts[part][language]) for part in NARRATIVE_PARTS if parts[part].get(language)]
+        if lines:
+            pairs.append((language, "\n".join(lines)))
+    return pairs
+
+
+NARRATIVE_PARTS = ("achieved", "variance", "next_steps")
+
+
+def narrative_from_comment(comment: dict[str, str]) -> dict[str, dict[str, str]] | None:
+    """The inverse of narrative_pairs for the import: {part: {language: text}} when every language's comment
+    reads as a narrative (each line group opened by one of the labels, in that language or English); None when
+    the comment is anything else (a plain comment on the value)."""
+    parts: dict[str, dict[str, str]] = {part: {} for part in NARRATIVE_PARTS}
+    for language, text in comment.items():
+        prefixes = {
+            _label(part, candidate, "").rstrip(): part
+            for part in NARRATIVE_PARTS
+            for candidate in dict.fromkeys([language, "en"])
+        }
+        current = None
+        for line in text.split("\n"):
+            opened = next((prefix for prefix in prefixes if line.startswith(prefix)), None)
+            if opened is not None:
+                current = prefixes[opened]
+                parts[current][language] = line[len(opened) :].strip()
+            elif current is None:
+                return None
+            else:
+                parts[current][language] += "\n" + line
+    return parts if any(parts.values()) else None
 
 
 def actual_element(
@@ -565,6 +630,18 @@ class ExportContext:
         indicator_ids = list(self.report.indicators)
         self.breakdown = approved_breakdown(indicator_ids, self.report)
         self.qualitative = approved_texts(indicator_ids)
+        # Targets by disaggregation value and narratives, per (indicator, period): one query each.
+        self.targets: dict[tuple[int, int], list[tuple[DimensionValue, Decimal]]] = defaultdict(list)
+        for target in (
+            DisaggregatedTarget.objects.filter(indicator_id__in=indicator_ids)
+            .select_related("dimension_value__dimension")
+            .order_by("dimension_value__dimension__code", "dimension_value__order", "dimension_value__code")
+        ):
+            self.targets[(target.indicator_id, target.period_id)].append((target.dimension_value, target.value))
+        self.narratives = {
+            (narrative.indicator_id, narrative.period_id): narrative
+            for narrative in Narrative.objects.filter(indicator_id__in=indicator_ids)
+        }
         # The progress report reads milestones as rows; the export wants their notes too: one query.
         self.milestones: dict[int, dict[int, Milestone]] = {}
         for milestone in Milestone.objects.filter(indicator_id__in=indicator_ids).order_by():

@@ -21,6 +21,7 @@ dry run (the preview) rolls everything back after counting what would change.
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -34,7 +35,12 @@ from jalon.interop.iati_read import XML_LANG, Activity, IatiFileRefused, Note, a
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import organisation_create
 from jalon.results import services
-from jalon.results.iati import DERIVED_IDENTIFIER_PREFIX, NON_GOVERNMENTAL_SDOS, VOCABULARY_REPORTING_ORG
+from jalon.results.iati import (
+    DERIVED_IDENTIFIER_PREFIX,
+    NON_GOVERNMENTAL_SDOS,
+    VOCABULARY_REPORTING_ORG,
+    narrative_from_comment,
+)
 from jalon.results.models import (
     Dimension,
     DimensionValue,
@@ -44,6 +50,7 @@ from jalon.results.models import (
     Level,
     Measure,
     Milestone,
+    Narrative,
     Period,
     Programme,
     Result,
@@ -500,7 +507,8 @@ def _dimensions(node, programme: Programme, writer: _Writer) -> list[Dimension]:
     """The programme's disaggregations that the indicator's actuals name (`dimension/@name`), with their values
     (`@value`) added; a name is a dimension code, and a known kind (sex, region...) when it is one."""
     wanted: dict[str, list[str]] = {}
-    for dimension in node.iterfind("period/actual/dimension"):
+    named = [*node.iterfind("period/actual/dimension"), *node.iterfind("period/target/dimension")]
+    for dimension in named:
         name, value = (dimension.get("name") or "").strip(), (dimension.get("value") or "").strip()
         if name and value:
             values = wanted.setdefault(name, [])
@@ -537,13 +545,14 @@ def _span(node) -> tuple:
 
 
 def _values(node, indicator: Indicator, writer: _Writer, periods, *, trusted: bool) -> None:
+    by_value: dict[tuple[int, int], Decimal] = {}
     for period_node in node.findall("period"):
         period = periods.get(_span(period_node))
         if period is None:
             continue
         for target in period_node.findall("target"):
             if target.find("dimension") is not None:
-                writer.warn(_("Targets per disaggregation value are not stored."), target, "import.dimension")
+                _target_by_value(target, indicator, period, writer, by_value)
                 continue
             value, warning = number_read(target.get("value"))
             if warning:
@@ -561,6 +570,35 @@ def _values(node, indicator: Indicator, writer: _Writer, periods, *, trusted: bo
                 writer.added("target", milestone, target)
         for actual in period_node.findall("actual"):
             _actual(actual, indicator, period, writer, trusted=trusted)
+    # The programme's own targets by value stay; the file's are added beside them.
+    kept = set(indicator.disaggregated_targets.values_list("period_id", "dimension_value_id"))
+    new = {key: value for key, value in by_value.items() if key not in kept}
+    if new:
+        services.disaggregated_targets_save(actor=writer.actor, indicator=indicator, targets=new, importing=True)
+
+
+def _target_by_value(target, indicator: Indicator, period: Period, writer: _Writer, by_value: dict) -> None:
+    """A period's target for one disaggregation value (`target/dimension`), into `by_value`."""
+    dimensions = target.findall("dimension")
+    if len(dimensions) > 1:
+        writer.warn(_("Targets crossed by several disaggregations are not stored."), target, "import.dimension")
+        return
+    dimension_value = _dimension_value(indicator, dimensions[0])
+    value, warning = number_read(target.get("value"))
+    if warning:
+        writer.warn(warning, target, "import.number")
+    if dimension_value is None or value is None or value.number is None:
+        return
+    by_value[(period.pk, dimension_value.pk)] = value.number
+
+
+def _dimension_value(indicator: Indicator, node) -> DimensionValue | None:
+    """The value a `dimension` element names among the indicator's disaggregations."""
+    return DimensionValue.objects.filter(
+        dimension__indicators=indicator,
+        dimension__code=slugify(node.get("name") or "")[:40] or "dimension",
+        code=(node.get("value") or "").strip()[:40],
+    ).first()
 
 
 def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trusted: bool) -> None:
@@ -593,7 +631,14 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trus
         if value is None or value.number is None:
             return  # never turned into 0
         fields["value"] = value.number
-        if comment:
+        narrative = narrative_from_comment(comment) if comment and not dimensions else None
+        if narrative is not None:
+            # What the export writes of a period's narrative: a narrative again (the programme's own stays).
+            if not Narrative.objects.filter(indicator=indicator, period=period).exists():
+                services.narrative_save(
+                    actor=writer.actor, indicator=indicator, period=period, importing=True, **narrative
+                )
+        elif comment:
             fields["comment"] = next(iter(comment.values()))
     fields["organisation"] = indicator.result.programme.owner  # the publisher reports its own values
     try:

@@ -169,7 +169,12 @@ def test_demo_indicators_baselines_targets_and_actuals(demo_history):
     assert node.xpath("period/period-start/@iso-date") == [f"{year}-01-01" for year in range(2021, 2026)]
     first = period_node(node, "2021-01-01")
     assert first.xpath("period-end/@iso-date") == ["2021-12-31"]
-    assert first.xpath("target/@value") == ["150"]
+    assert first.xpath("target[not(dimension)]/@value") == ["150"]
+    # The targets by sex (parity), each with its dimension, after the total's.
+    by_sex = [(t.get("value"), t.find("dimension").get("value")) for t in first.xpath("target[dimension]")]
+    assert (
+        by_sex == [("75", "female"), ("75", "male")] and first.xpath("target[dimension]/dimension/@name") == ["sex"] * 2
+    )
     (total,) = approved(d1, "2021", dimension_value__isnull=True)
     assert first.xpath("actual[not(dimension)]/@value") == [decimal_text(total.value)]
     # D1 is cumulative: the 2022 actual is the running total of the approved values.
@@ -177,7 +182,7 @@ def test_demo_indicators_baselines_targets_and_actuals(demo_history):
     assert period_node(node, "2022-01-01").xpath("actual[not(dimension)]/@value") == [decimal_text(running)]
     # 2024 was submitted, not approved: a target, no actual.
     later = period_node(node, "2024-01-01")
-    assert later.xpath("target/@value") == ["600"] and later.xpath("actual") == []
+    assert later.xpath("target[not(dimension)]/@value") == ["600"] and later.xpath("actual") == []
 
     d2 = Indicator.objects.get(result__programme__code=ISO, code="D2")
     node = indicator_node(root, "D2")
@@ -190,6 +195,21 @@ def test_demo_indicators_baselines_targets_and_actuals(demo_history):
     node = indicator_node(root, "D3")
     assert node.get("ascending") == "0"
     assert period_node(node, "2024-01-01").xpath("actual") == []  # returned to its author
+
+
+def test_a_periods_narrative_is_the_comment_of_its_actual_in_each_language(demo_history):
+    from jalon.results.models import Narrative
+
+    narrative = (
+        Narrative.objects.filter(indicator__result__programme__code=ISO).select_related("indicator", "period").first()
+    )
+    assert narrative is not None
+    node = indicator_node(exported(ISO), narrative.indicator.code)
+    actual = period_node(node, narrative.period.start.isoformat()).xpath("actual[not(dimension)]")[0]
+    comments = narratives(actual.find("comment"))
+    assert comments["fr"].startswith("Ce qui s’est passé : " + narrative.achieved["fr"])
+    assert "\nPourquoi l’écart avec le jalon : " in comments["fr"] and "\nLa suite : " in comments["fr"]
+    assert comments["en"].startswith("What happened: " + narrative.achieved["en"])
 
 
 def test_the_sex_disaggregated_demo_indicator_gives_one_actual_per_value(demo_history):
@@ -281,10 +301,11 @@ def test_the_export_costs_a_constant_number_of_queries(demo_history, django_asse
     with their notes, the disaggregated and qualitative values, the dimension values, the last update:
     not one per indicator; the "latest" indicators' rows and the whole-span values (two). Plus the finance
     ledger's five lists, written through the ActivityWriter hook (budgets, planned disbursements,
-    contributions, receipts, commitments and expenditure)."""
-    with django_assert_max_num_queries(20):
+    contributions, receipts, commitments and expenditure). And the targets by disaggregation value and the
+    narratives (two)."""
+    with django_assert_max_num_queries(22):
         programme_to_iati(Programme.objects.get(code=ISO))
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):
         programme_to_iati(Programme.objects.get(code=ILO))
 
 
@@ -349,6 +370,19 @@ def test_a_code_outside_its_codelist_makes_the_document_invalid(small):
         programme_iati_errors(wrong)
         == ["//reporting-org/@type | //participating-org/@type: 99 not in OrganisationType"] * 2
     )
+
+
+def test_a_demo_programme_says_so_in_its_description_in_each_language(small):
+    programme = small.programme
+    programme.is_demo = True
+    programme.description = {"fr": "Un programme.", "en": "A programme."}
+    programme.save()
+    indicator_build(small, "T1", target_value=D(1))
+    texts = narratives(exported("small").xpath("/iati-activities/iati-activity/description")[0])
+    assert texts["fr"].startswith("Données de démonstration, pas un résultat réel") and texts["fr"].endswith(
+        "Un programme."
+    )
+    assert texts["en"].startswith("Demo data, not a real result") and texts["en"].endswith("A programme.")
 
 
 def test_texts_in_other_languages_keep_their_language(small):

@@ -24,11 +24,13 @@ from jalon.results.demo import demo_history_build
 from jalon.results.iati import programme_iati_errors, programme_to_iati
 from jalon.results.iati_import import IMPORT_JOB, iati_import, iati_import_work
 from jalon.results.models import (
+    DisaggregatedTarget,
     IatiActivityImport,
     IatiProvenance,
     Indicator,
     Measurement,
     Milestone,
+    Narrative,
     Period,
     Programme,
     Result,
@@ -309,6 +311,10 @@ def test_export_import_export_gives_the_same_framework(seeded, db, users, nsb, t
     first = programme_to_iati(programme, today=today)
     path = tmp_path / f"{code}.xml"
     path.write_bytes(first)
+    narratives = sorted(
+        Narrative.objects.filter(indicator__result__programme=programme).values_list("achieved", flat=True)
+    )
+    targets = DisaggregatedTarget.objects.filter(indicator__result__programme=programme).count()
     # Into a database without the programme: the same code, imported values approved (a trusted publisher).
     Measurement.objects.filter(indicator__result__programme=programme).delete()
     Result.objects.filter(programme=programme).delete()
@@ -319,6 +325,13 @@ def test_export_import_export_gives_the_same_framework(seeded, db, users, nsb, t
     second = programme_to_iati(Programme.objects.get(code=code), today=today)
     assert programme_iati_errors(second) == []
     assert framework_part(second) == framework_part(first)
+    # The periods' narratives (the comments of their actuals) and the targets by sex came back as such.
+    programme = Programme.objects.get(code=code)
+    assert (
+        sorted(Narrative.objects.filter(indicator__result__programme=programme).values_list("achieved", flat=True))
+        == narratives
+    )
+    assert DisaggregatedTarget.objects.filter(indicator__result__programme=programme).count() == targets
 
 
 @pytest.mark.parametrize("path", [DPORTAL, GDIHUB, EXAMPLE], ids=["dportal", "gdihub", "example"])
