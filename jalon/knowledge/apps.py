@@ -55,6 +55,9 @@ class KnowledgeConfig(AppConfig):
         search.register(forum_search.KIND)
         search.register(roster_search.KIND)
         recovery_register("knowledge_roster_reminders", roster_stale_remind)
+        from jalon.knowledge.tasks import routings_unsent_requeue
+
+        recovery_register("knowledge_routing_mail", routings_unsent_requeue)
 
         from jalon.web.navigation import Link, register
 

@@ -7,8 +7,6 @@ keeps the thread's search entries current and, where the indicators read it, sch
 state moves: open -> answered by an expert (the first answer by an active expert of the roster) -> resolved
 (an answer accepted) ; closed by a moderator (duplicate, off topic) and reopened."""
 
-from functools import partial
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -19,9 +17,9 @@ from jalon.accounts.access import grants_for
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry, Role
 from jalon.accounts.versioning import locked, versioned_save
+from jalon.jobs.queue import task_enqueue_with_commit
 from jalon.knowledge import forum_access as access
 from jalon.knowledge import search
-from jalon.knowledge.forum_mail import routing_send
 from jalon.knowledge.models import (
     FORUM_LANGUAGES,
     READS_AT,
@@ -37,6 +35,7 @@ from jalon.knowledge.models import (
     Thread,
     Vote,
 )
+from jalon.knowledge.tasks import routing_mail
 from jalon.organisations.models import Organisation
 from jalon.results.computations import computed_schedule_refresh
 
@@ -143,7 +142,8 @@ def _route(thread: Thread, language: str) -> list[Routing]:
         )
         if created:
             routings.append(routing)
-            transaction.on_commit(partial(routing_send, routing.pk))
+            # E-mailed by the worker once the question is committed (knowledge/tasks.py).
+            task_enqueue_with_commit(routing_mail, routing.pk)
     return routings
 
 

@@ -59,6 +59,29 @@ def test_a_french_question_reaches_the_two_matching_french_reading_experts(
     assert forum_selectors.expert_inbox(user=roster.english_only.user) is None
 
 
+def test_a_routing_mail_not_sent_is_queued_again_by_the_workers_recovery(users, roster):
+    """The e-mail goes through the queue once the question commits; one lost on the way (the queue refused it,
+    the worker died, the mail server failed) is queued again by the worker's recovery, for two days."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jalon.jobs.queue import recoveries_run
+    from jalon.knowledge.tasks import routings_unsent_requeue
+
+    thread = ask(users)  # inside the test's transaction: nothing committed, nothing sent
+    assert mail.outbox == [] and Routing.objects.filter(thread=thread, emailed_at__isnull=True).count() == 2
+    assert routings_unsent_requeue() == 0  # too recent: its own task may still be on its way
+    Routing.objects.filter(thread=thread).update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    stale = Routing.objects.filter(thread=thread, expert=roster.jean).get()
+    Routing.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(days=3))
+    recoveries_run()
+    assert [message.to for message in mail.outbox] == [["awa@example.org"]]
+    assert Routing.objects.get(thread=thread, expert=roster.awa).emailed_at is not None
+    assert Routing.objects.get(pk=stale.pk).emailed_at is None  # given up after two days
+    assert routings_unsent_requeue() == 0  # sent once only
+
+
 def test_answered_accepted_and_the_english_version_shows_the_same_accepted_answer(
     users, roster, programme, django_capture_on_commit_callbacks
 ):
