@@ -73,21 +73,27 @@ def measurement_organisations_offered(user, programme) -> QuerySet[Organisation]
 
 def measurements_visible(user, queryset):
     """Approved values of visible programmes for all; managers see every state of their programmes;
-    reporters see their own organisations' and their own drafts."""
+    reporters see their own organisations' and their own drafts. The computed values of indicators that
+    count people are their programme team's only: others read those figures under the small-group rule,
+    on the pages and from the progress endpoint (results/small_groups.py)."""
+    from jalon.results.computations import REGISTRY
+
     grants = grants_for(user)
     queryset = queryset.filter(indicator__result__programme__in=programmes_visible(user))
     if grants.all_programmes(Role.PROGRAMME_MANAGER):
         return queryset
     condition = Q(status=Measurement.Status.APPROVED)
     managed = grants.programmes(Role.PROGRAMME_MANAGER)
+    people = Q(computed=True, indicator__computation__in=[k for k, c in REGISTRY.items() if c.counts_people])
     if managed:
         condition |= Q(indicator__result__programme__in=managed)
+        people &= ~Q(indicator__result__programme__in=managed)
     own = measurement_reporting_organisations(user)
     if own:
         condition |= Q(organisation_id__in=own)
     if grants.authenticated:
         condition |= Q(author=user)
-    return queryset.filter(condition)
+    return queryset.filter(condition).exclude(people)
 
 
 def measurement_can_edit(user, measurement) -> bool:

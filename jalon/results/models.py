@@ -322,10 +322,6 @@ class Measurement(VersionedModel):
         # An approved value replaced by its approved amendment: kept in the history, no longer counted.
         SUPERSEDED = "superseded", _("Replaced by its amendment")
 
-    # Not stored: set on the values a page lists when the small-group rule hides this one from its reader
-    # (results/small_groups.py history_shown).
-    value_hidden: bool = False
-
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="measurements")
     dimension_value = models.ForeignKey(

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from jalon.lib.smallgroups import complement_small, is_small, min_group_size, suppress
 from jalon.results.computations import REGISTRY
-from jalon.results.models import Indicator, Measurement
+from jalon.results.models import Indicator
 from jalon.results.selectors import Cell, IndicatorProgress, ProgrammeProgress
 
 
@@ -108,19 +108,3 @@ def breakdown_shown(indicator: Indicator, tables: list[dict]) -> list[dict]:
         # The warnings quote the sums of the values: a hidden value could be worked out from them.
         shown.append(dict(table, lines=lines, warnings=[], hidden=any(line.get("hidden") for line in lines)))
     return shown
-
-
-def history_shown(indicator: Indicator, history: list[Measurement], progress: IndicatorProgress) -> list[Measurement]:
-    """The values reported on an indicator, those of a people-counting indicator whose figure is hidden on the
-    page marked `value_hidden` (its cell or its disaggregation value, on the page, reads "not shown")."""
-    if not counts_people(indicator):
-        return history
-    hidden_periods = {cell.period.pk for cell in progress.cells if isinstance(cell, HiddenCell)}
-    for measurement in history:
-        # Values by disaggregation show in the breakdown, where the small ones and their complements are hidden.
-        measurement.value_hidden = (
-            measurement.dimension_value_id is not None
-            or measurement.period_id in hidden_periods
-            or is_small(measurement.value)
-        )
-    return history

@@ -75,7 +75,8 @@ def test_the_indicator_page_hides_the_figure_its_breakdown_and_its_values(counte
         # 12 is shown, but not 3 men, nor 9 women (12 minus 9 gives the men away), in the breakdown or the values.
         page = client.get(large_url).content.decode()
         assert "12" in page and ">9<" not in page and ">3<" not in page
-        assert page.count("non affiché") >= 4  # two breakdown cells and two values by sex
+        # Two breakdown cells and the notice; the computed values themselves are listed for the team only.
+        assert page.count("non affiché") == 3
     page = client_as("manager").get(large_url).content.decode()
     assert "non affiché" not in page and ">9" in page
 
@@ -99,3 +100,14 @@ def test_a_report_hides_small_counts_of_people_whoever_runs_it(counted):
     assert (small["actual"], small["overall_hidden"]) == (None, True)
     assert (small["cells"][1]["actual"], small["cells"][1]["hidden"]) == (None, True)
     assert (indicators["P2"]["actual"], indicators["P2"]["overall_hidden"]) == ("12", False)
+
+
+def test_the_computed_values_of_people_counts_are_not_listed_outside_the_team(counted, client_as):
+    """The measurements endpoint would give the small figures back: a people-counting indicator's computed
+    values are listed for its programme team only; other computed values for everyone."""
+    ids = {code: counted.indicators[code].pk for code in ("P1", "P2", "T1")}
+    for role in READERS:
+        listed = {row["indicator"] for row in client_as(role).get("/api/v1/measurements/").json()["results"]}
+        assert ids["T1"] in listed and not listed & {ids["P1"], ids["P2"]}, role
+    listed = {row["indicator"] for row in client_as("manager").get("/api/v1/measurements/").json()["results"]}
+    assert {ids["P1"], ids["P2"], ids["T1"]} <= listed

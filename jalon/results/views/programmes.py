@@ -82,10 +82,10 @@ def indicator_detail(request, code: str, pk: int):
     can_manage = access.programme_can_manage(request.user, programme)
     progress, breakdown = page.progress, page.breakdown
     if not can_manage:
-        # People counts under the small-group rule, as on the programme page and in the API.
+        # People counts under the small-group rule, as on the programme page and in the API (their computed
+        # values themselves are listed for the team only: access.measurements_visible).
         progress = small_groups.progress_shown(page.progress)
         breakdown = small_groups.breakdown_shown(indicator, page.breakdown)
-        small_groups.history_shown(indicator, page.history, progress)
     hidden = small_groups.any_hidden([progress]) or any(table.get("hidden") for table in breakdown)
     return render(
         request,
