@@ -137,12 +137,6 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture
-def transactional_reference_data(transactional_db):
-    """For transactional tests (the live server, migrations): the session's data, as every other test has it
-    (brought back after each transactional test's flush, by pytest_runtest_teardown)."""
-
-
-@pytest.fixture
 def nsb(db):
     """A published national standards body in a developing country (Senegal)."""
     return Organisation.objects.get(acronym="ASN")

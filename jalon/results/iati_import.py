@@ -584,6 +584,8 @@ def _target_by_value(target, indicator: Indicator, period: Period, writer: _Writ
         writer.warn(_("Targets crossed by several disaggregations are not stored."), target, "import.dimension")
         return
     dimension_value = _dimension_value(indicator, dimensions[0])
+    if dimension_value is not None and not indicator.dimensions.filter(pk=dimension_value.dimension_id).exists():
+        dimension_value = None  # a disaggregation the programme's indicator does not have
     value, warning = number_read(target.get("value"))
     if warning:
         writer.warn(warning, target, "import.number")
@@ -593,9 +595,9 @@ def _target_by_value(target, indicator: Indicator, period: Period, writer: _Writ
 
 
 def _dimension_value(indicator: Indicator, node) -> DimensionValue | None:
-    """The value a `dimension` element names among the indicator's disaggregations."""
+    """The value a `dimension` element names among the disaggregations of the indicator's programme."""
     return DimensionValue.objects.filter(
-        dimension__indicators=indicator,
+        dimension__programme_id=indicator.result.programme_id,
         dimension__code=slugify(node.get("name") or "")[:40] or "dimension",
         code=(node.get("value") or "").strip()[:40],
     ).first()
@@ -613,11 +615,7 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trus
         writer.warn(_("Values crossed by several disaggregations are not stored."), node, "import.dimension")
         return
     if dimensions:
-        fields["dimension_value"] = DimensionValue.objects.filter(
-            dimension__programme_id=indicator.result.programme_id,
-            dimension__code=slugify(dimensions[0].get("name") or "")[:40] or "dimension",
-            code=(dimensions[0].get("value") or "").strip()[:40],
-        ).first()
+        fields["dimension_value"] = _dimension_value(indicator, dimensions[0])
     comment = _texts(node.find("comment"))
     if indicator.measure == Measure.QUALITATIVE:
         text = next(iter(comment.values()), "")

@@ -99,12 +99,13 @@ def breakdown_shown(indicator: Indicator, tables: list[dict]) -> list[dict]:
     shown = []
     for table in tables:
         lines = [dict(line, cells=list(line["cells"]), actuals=list(line["actuals"])) for line in table["lines"]]
+        hidden = False
         for index in range(len(lines[0]["actuals"]) if lines else 0):
             counts = {n: line["actuals"][index] for n, line in enumerate(lines) if line["actuals"][index] is not None}
             for n in suppress(counts, threshold=threshold):
                 lines[n]["actuals"][index] = None
                 lines[n]["cells"][index] = (NOT_SHOWN, lines[n]["cells"][index][1])
-                lines[n].setdefault("hidden", set()).add(index)
+                hidden = True
         # The warnings quote the sums of the values: a hidden value could be worked out from them.
-        shown.append(dict(table, lines=lines, warnings=[], hidden=any(line.get("hidden") for line in lines)))
+        shown.append(dict(table, lines=lines, warnings=[], hidden=hidden))
     return shown

@@ -28,7 +28,7 @@ def migrate(targets):
 
 
 @pytest.fixture
-def imports_then_jobs(transactional_reference_data, media_root):
+def imports_then_jobs(transactional_db, media_root):
     """Yields the apps before; leaves the database at the latest migrations."""
     apps = migrate(BEFORE)
     yield apps

@@ -35,7 +35,7 @@ def migrate(activities: str):
     return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
 
 
-def test_national_activities_take_their_country_as_venue(transactional_reference_data):
+def test_national_activities_take_their_country_as_venue(transactional_db):
     old = migrate("0003_participant_imports_to_jobs")
     try:
         Activity = old.get_model("activities", "Activity")

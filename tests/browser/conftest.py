@@ -63,8 +63,9 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def reference_data(browser, transactional_reference_data):
-    """The live server needs a transactional database (tests/conftest.py: transactional_reference_data).
+def reference_data(browser, transactional_db):
+    """The live server needs a transactional database (tests/conftest.py brings the session's data back after
+    each such test's flush).
     It asks for the browser first, so that without Chromium the tests skip before any database work."""
 
 

@@ -17,7 +17,7 @@ def migrate(targets):
 
 
 @pytest.fixture
-def columns_then_dicts(transactional_reference_data):
+def columns_then_dicts(transactional_db):
     """Yields (apps before, a function that migrates forward and returns the apps after); leaves the database
     at the latest migrations."""
     from django.core.management import call_command
