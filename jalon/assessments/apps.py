@@ -14,11 +14,11 @@ class AssessmentsConfig(AppConfig):
         from jalon.web.navigation import Link, register
 
         register_all()
-        from jalon.assessments.selectors import priority_weights_by_member
-        from jalon.committees.priorities import priorities_register
+        from jalon.assessments.selectors import priority_sectors_by_member
+        from jalon.committees.priorities import priority_sectors_register
 
-        # The twinning recommender weighs committees by the twinned member's national priorities.
-        priorities_register(priority_weights_by_member)
+        # Twinning weighs committees by the twinned member's national priorities and links objectives to them.
+        priority_sectors_register(priority_sectors_by_member)
         register_step(
             75,
             "GSP assessments",

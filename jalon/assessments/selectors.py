@@ -27,6 +27,7 @@ from jalon.assessments.models import (
     Section,
 )
 from jalon.committees.models import CommitteeMembership
+from jalon.committees.priorities import PrioritySectorRef
 from jalon.committees.selectors import membership_in_force
 
 ZERO = Decimal("0")
@@ -348,35 +349,37 @@ def strategy_sectors(strategy: NationalStrategy) -> list[PrioritySector]:
     return sorted(sectors, key=lambda sector: (-sector.priority_score, sector.pk))
 
 
-def priority_weights(organisation) -> dict[int, Decimal]:
-    """Committee id -> weight in [0, 1] of the organisation's national priorities: the highest priority score
-    (0-5) among the sectors of its current strategy that name the committee, divided by 5. For the twinning
-    recommendations and sponsorship targeting; empty when the organisation has no strategy."""
-    return priority_weights_by_member([organisation.pk]).get(organisation.pk, {})
-
-
-def priority_weights_by_member(member_ids: Iterable[int]) -> dict[int, dict[int, Decimal]]:
-    """`priority_weights` for many organisations in three queries, keyed by organisation id; organisations
-    without a strategy, or whose strategy names no committee, are left out. Registered with the committees
-    app's priorities registry, which the twinning recommender reads."""
+def priority_sectors_by_member(member_ids: Iterable[int]) -> dict[int, list[PrioritySectorRef]]:
+    """The sectors of each organisation's current strategy (as strategy_current: the latest adopted one, else
+    the latest of any status), in three queries, keyed by organisation id; organisations without a strategy
+    are left out. Registered with the committees app's priorities registry: the twinning app weighs committees
+    by them and links an arrangement's objectives to one of them."""
     current: dict[int, NationalStrategy] = {}
     strategies = NationalStrategy.objects.filter(organisation_id__in=list(member_ids)).order_by(
         "organisation_id", "-period_end", "-pk"
     )
     for strategy in strategies:
-        # As strategy_current: the latest adopted strategy, else the latest of any status.
         kept = current.get(strategy.organisation_id)
         adopted = strategy.status == NationalStrategy.Status.ADOPTED
         if kept is None or (adopted and kept.status != NationalStrategy.Status.ADOPTED):
             current[strategy.organisation_id] = strategy
     sectors = PrioritySector.objects.filter(strategy__in=list(current.values())).select_related("strategy")
-    weights: dict[int, dict[int, Decimal]] = {}
+    found: dict[int, list[PrioritySectorRef]] = {}
     for sector in sectors.prefetch_related("committees").order_by("pk"):
-        weight = (sector.priority_score / Decimal(5)).quantize(Decimal("0.001"))
-        for committee in sector.committees.all():
-            mine = weights.setdefault(sector.strategy.organisation_id, {})
-            mine[committee.pk] = max(mine.get(committee.pk, Decimal(0)), weight)
-    return weights
+        strategy = sector.strategy
+        found.setdefault(strategy.organisation_id, []).append(
+            PrioritySectorRef(
+                pk=sector.pk,
+                member_id=strategy.organisation_id,
+                name=sector.name,
+                ics_codes=tuple(sector.ics_codes or ()),
+                weight=(sector.priority_score / Decimal(5)).quantize(Decimal("0.001")),
+                committee_ids=tuple(committee.pk for committee in sector.committees.all()),
+                strategy_pk=strategy.pk,
+                strategy_title=strategy.title,
+            )
+        )
+    return found
 
 
 @dataclass

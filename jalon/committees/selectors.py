@@ -3,6 +3,7 @@ developed splits. Counts are aggregated in the database; each function runs a fi
 whatever the number of committees, members or years."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -342,6 +343,30 @@ def in_sector(code: str) -> Q:
         | Q(Exists(sectors.filter(committee_id=OuterRef("parent_id"))))
         | Q(Exists(sectors.filter(committee_id=OuterRef("parent__parent_id"))))
     )
+
+
+def committees_in_fields(codes: Iterable[str]) -> dict[str, set[int]]:
+    """ICS field code -> the ids of the committees in it, by the rule of `in_sector` (a subcommittee under its
+    parent's fields, a working group under its grandparent's too), for many fields in two queries."""
+    codes = list(codes)
+    if not codes:
+        return {}
+    own: dict[int, set[str]] = {}
+    for committee_id, code in Committee.ics_fields.through.objects.filter(icsfield_id__in=codes).values_list(
+        "committee_id", "icsfield_id"
+    ):
+        own.setdefault(committee_id, set()).add(code)
+    found: dict[str, set[int]] = {code: set() for code in codes}
+    tagged = list(own)
+    rows = Committee.objects.filter(
+        Q(pk__in=tagged) | Q(parent_id__in=tagged) | Q(parent__parent_id__in=tagged)
+    ).values_list("pk", "parent_id", "parent__parent_id")
+    for pk, parent_id, grandparent_id in rows:
+        inherited = own.get(parent_id, set()) if parent_id else set()
+        inherited |= own.get(grandparent_id, set()) if grandparent_id else set()
+        for code in own.get(pk, set()) | inherited:
+            found[code].add(pk)
+    return found
 
 
 def committee_by_reference(reference: str) -> Committee | None:

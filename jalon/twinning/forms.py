@@ -5,11 +5,11 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from jalon.committees.models import Committee
-from jalon.lib.multilingual import text_in_database
+from jalon.lib.multilingual import text_in, text_in_database
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Currency
 from jalon.results.models import Programme
-from jalon.twinning import access
+from jalon.twinning import access, selectors
 from jalon.twinning.models import AnnualReview, Arrangement, Kind, Status, TwinningMeeting
 from jalon.twinning.services import SETTINGS_FIELDS
 from jalon.web.files import upload_validate
@@ -26,6 +26,12 @@ class MemberChoice(ChoiceOfModel):
 class CommitteeChoice(ChoiceOfModel):
     def label_from_instance(self, obj) -> str:
         return obj.reference
+
+
+class SectorChoice(ChoiceOfModel):
+    def label_from_instance(self, obj) -> str:
+        codes = ", ".join(obj.ics_codes or ())
+        return f"{obj.strategy.organisation.acronym} · {text_in(obj.name)}" + (f" (ICS {codes})" if codes else "")
 
 
 def _members():
@@ -55,6 +61,15 @@ class ArrangementForm(MultilingualForm):
         label=gettext_lazy("Twinned member's nominee"), queryset=Person.objects.none(), required=False
     )
     objectives = MultilingualField(label=gettext_lazy("Objectives"), multiline=True)
+    priority_sector = SectorChoice(
+        label=gettext_lazy("National priority sector served"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=gettext_lazy(
+            "The sectors of the twinned member's current national strategy; none are offered until the twinned "
+            "member is chosen and has a strategy."
+        ),
+    )
     priorities = forms.CharField(
         label=gettext_lazy("National priorities served"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -73,6 +88,7 @@ class ArrangementForm(MultilingualForm):
         "lead_person",
         "twinned_person",
         "objectives",
+        "priority_sector",
         "priorities",
         "financial_support",
         "support_amount",
@@ -92,6 +108,7 @@ class ArrangementForm(MultilingualForm):
                 "lead_person",
                 "twinned_person",
                 "support_currency",
+                "priority_sector",
             ):
                 initial[name] = getattr(arrangement, f"{name}_id")
             kwargs["initial"] = {**initial, "version": arrangement.version}
@@ -104,6 +121,19 @@ class ArrangementForm(MultilingualForm):
         self.fields["lead_person"].queryset = people  # type: ignore[attr-defined]
         self.fields["twinned_person"].queryset = people  # type: ignore[attr-defined]
         self.fields["support_currency"].queryset = Currency.objects.order_by("code")  # type: ignore[attr-defined]
+        self.fields["priority_sector"].queryset = selectors.priority_sector_choices(  # type: ignore[attr-defined]
+            self._twinned_members(user, arrangement)
+        )
+
+    def _twinned_members(self, user, arrangement: Arrangement | None) -> list[int]:
+        """Whose sectors to offer: the twinned member posted, given or saved; before one is chosen, the focal
+        point's own member (the one most often looking for a partner)."""
+        chosen = self.data.get("twinned_member") if self.is_bound else self.initial.get("twinned_member")
+        if chosen is None and arrangement is not None:
+            chosen = arrangement.twinned_member_id
+        if chosen is not None:
+            return [int(chosen)] if str(chosen).isdigit() else []
+        return sorted(access.twinning_own_members(user))
 
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.FIELDS}

@@ -115,6 +115,17 @@ class Arrangement(VersionedModel):
         help_text=_("Leadership kinds: the twinned member's nominee (co-convenor, vice-chair, co-secretary)."),
     )
     objectives = MultilingualField(_("objectives"))
+    # A string reference, not an import: assessments sits on twinning's layer. The sector is one of the twinned
+    # member's current national strategy (services check it through the committees app's priorities registry).
+    priority_sector = models.ForeignKey(
+        "assessments.PrioritySector",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("national priority sector"),
+        help_text=_("A priority sector of the twinned member's national standardization strategy."),
+    )
     priorities = models.TextField(
         _("national priorities served"),
         blank=True,

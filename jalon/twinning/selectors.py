@@ -21,7 +21,7 @@ from jalon.committees.models import (
     MeetingDelegate,
     ParticipationEvent,
 )
-from jalon.committees.priorities import priority_weights_of
+from jalon.committees.priorities import priority_sectors_of, priority_weights_of, sector_committees
 from jalon.committees.selectors import developing_country_ids, membership_in_force, role_in_force
 from jalon.lib.multilingual import text_in
 from jalon.organisations.models import Organisation
@@ -78,6 +78,44 @@ def flag_overdue(arrangements: list[Arrangement], *, today: datetime.date | None
         overdue_days = days.get(arrangement.programme_id, default)
         arrangement.overdue = communication_overdue(arrangement, overdue_days=overdue_days, today=today)  # type: ignore[attr-defined]
     return arrangements
+
+
+# The link to the twinned member's national priorities ---------------------------------------------------------
+
+
+def priority_sector_choices(member_ids) -> QuerySet:
+    """The priority sectors of these members' current national strategies, for the arrangement's form (the
+    sector model is read through the arrangement's link: assessments sits on twinning's layer)."""
+    ids = [sector.pk for sectors in priority_sectors_of(list(member_ids)).values() for sector in sectors]
+    model = Arrangement._meta.get_field("priority_sector").related_model
+    return model.objects.filter(pk__in=ids).select_related("strategy__organisation").order_by("strategy_id", "pk")  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class PriorityLink:
+    name: dict
+    ics_codes: tuple[str, ...]
+    strategy_title: dict
+    current: bool  # the sector is in the twinned member's current strategy
+    committee_in_sector: bool  # the arrangement's committee is one of the sector's (named or by ICS field)
+
+
+def arrangement_priority(arrangement: Arrangement) -> PriorityLink | None:
+    """The national priority sector the arrangement's objectives serve, and whether its committee is in it."""
+    if arrangement.priority_sector_id is None:
+        return None
+    member_id = arrangement.twinned_member_id
+    ref = next(
+        (s for s in priority_sectors_of([member_id]).get(member_id, ()) if s.pk == arrangement.priority_sector_id),
+        None,
+    )
+    if ref is None:
+        # A later strategy replaced the one the link was made under: shown, marked as past.
+        sector = arrangement.priority_sector
+        assert sector is not None  # its id is set
+        return PriorityLink(sector.name, tuple(sector.ics_codes or ()), sector.strategy.title, False, False)
+    inside = arrangement.committee_id in sector_committees([ref])[ref.pk]
+    return PriorityLink(ref.name, ref.ics_codes, ref.strategy_title, True, inside)
 
 
 # Outcomes ---------------------------------------------------------------------------------------------------
@@ -428,6 +466,7 @@ class CommitteeReason:
     p_members: int
     twinned_status: str  # "o" or "" (absent) or "p"
     lead_runs: bool
+    priority: bool = False  # among the twinned member's national priorities
 
 
 @dataclass
@@ -466,13 +505,16 @@ def _region_reason(loaded: Loaded, lead: int, twinned: int) -> str:
     return ""
 
 
-def explain(loaded: Loaded, scores: recommend.Scores, lead: int, twinned: int) -> Suggestion:
+def explain(loaded: Loaded, scores: recommend.Scores, lead: int, twinned: int, priorities=None) -> Suggestion:
     u = loaded.universe
     reasons = []
+    named = (priorities or {}).get(int(u.member_ids[twinned]), {})
     for j in recommend.best_committees(u, scores, lead, twinned):
         status = "p" if u.p[twinned, j] else "o" if u.o[twinned, j] else ""
         pk, reference = loaded.committees[j]
-        reasons.append(CommitteeReason(pk, reference, int(u.p_count[j]), status, bool(u.secretariat[lead, j])))
+        reasons.append(
+            CommitteeReason(pk, reference, int(u.p_count[j]), status, bool(u.secretariat[lead, j]), pk in named)
+        )
     language, share = "", 0.0
     if u.languages.shape[1]:
         both = np.minimum(u.languages[lead], u.languages[twinned])
@@ -519,5 +561,5 @@ def recommendations(
     row = scores.score[:, i] if side == "twinned" else scores.score[i, :]
     order = [int(j) for j in np.argsort(-row, kind="stable") if row[j] > 0][:limit]
     if side == "twinned":
-        return [explain(loaded, scores, j, i) for j in order], loaded
-    return [explain(loaded, scores, i, j) for j in order], loaded
+        return [explain(loaded, scores, j, i, priorities) for j in order], loaded
+    return [explain(loaded, scores, i, j, priorities) for j in order], loaded

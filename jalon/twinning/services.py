@@ -17,6 +17,7 @@ from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save
 from jalon.committees.models import Committee, CommitteeMembership
+from jalon.committees.priorities import priority_sectors_of
 from jalon.committees.selectors import membership_in_force, role_in_force
 from jalon.reference.models import DevelopingCountryRule
 from jalon.reference.selectors import country_is_developing
@@ -59,6 +60,7 @@ ARRANGEMENT_FIELDS = (
     "lead_person",
     "twinned_person",
     "objectives",
+    "priority_sector",
     "priorities",
     "financial_support",
     "support_amount",
@@ -68,7 +70,7 @@ ARRANGEMENT_FIELDS = (
 )
 # What can still change once the agreement is signed: the objectives and the dates, not the parties.
 SIGNED_EDITABLE = frozenset(
-    {"objectives", "priorities", "start_date", "end_date", "support_amount", "support_currency"}
+    {"objectives", "priority_sector", "priorities", "start_date", "end_date", "support_amount", "support_currency"}
 )
 MEETING_FIELDS = ("date", "mode", "minutes")
 REVIEW_FIELDS = ("date", "rating", "narrative", "decisions")
@@ -208,6 +210,23 @@ def _check_actor(actor, arrangement: Arrangement, before: dict | None = None) ->
             raise ValidationError({name: _("Unknown person.")})
 
 
+def _check_priority_sector(arrangement: Arrangement, before: dict | None = None) -> None:
+    """The objectives serve a priority sector of the twinned member's current national strategy. Checked when
+    the link or the member changes: a link made under an earlier strategy stays until someone changes it."""
+    sector_id = arrangement.priority_sector_id
+    if sector_id is None or (
+        before is not None
+        and before.get("priority_sector_id") == sector_id
+        and before.get("twinned_member_id") == arrangement.twinned_member_id
+    ):
+        return
+    member_id = arrangement.twinned_member_id
+    if sector_id not in {sector.pk for sector in priority_sectors_of([member_id]).get(member_id, ())}:
+        raise ValidationError(
+            {"priority_sector": _("Choose a priority sector of the twinned member's current national strategy.")}
+        )
+
+
 def _clean(arrangement: Arrangement) -> None:
     arrangement.full_clean(exclude=["created_by", "agreement"])
 
@@ -222,6 +241,7 @@ def arrangement_create(*, actor, is_demo: bool = False, **fields) -> Arrangement
     arrangement = Arrangement(**fields, is_demo=is_demo, created_by=_author(actor))
     _check(arrangement)
     _check_actor(actor, arrangement)
+    _check_priority_sector(arrangement)
     _check_duplicate(arrangement)
     if arrangement.lead_member_id:
         _check_lead_role(arrangement, timezone.localdate())
@@ -248,6 +268,7 @@ def arrangement_update(*, actor, arrangement: Arrangement, version: int | None =
         setattr(current, name, value)
     _check(current)
     _check_actor(actor, current, before)
+    _check_priority_sector(current, before)
     _check_duplicate(current)
     if current.lead_member_id and before.get("lead_member_id") != current.lead_member_id:
         _check_lead_role(current, timezone.localdate())

@@ -205,6 +205,7 @@ def arrangement_detail(request, pk: int):
             "meetings": arrangement.meetings.prefetch_related("attendees"),
             "reviews": arrangement.reviews.all(),
             "outcome": selectors.arrangement_outcomes(arrangement),
+            "priority": selectors.arrangement_priority(arrangement),
         },
     )
 

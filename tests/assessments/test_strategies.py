@@ -12,6 +12,7 @@ from django.urls import reverse
 from jalon.assessments import selectors, services
 from jalon.assessments.models import NationalStrategy
 from jalon.committees.models import Committee, CommitteeMembership
+from jalon.committees.priorities import priority_weights_of
 from jalon.organisations.models import Organisation
 from jalon.results.computations import REGISTRY
 from jalon.results.models import Period, Programme
@@ -54,9 +55,16 @@ def test_the_coverage_counts_priority_committees_where_the_member_is_p_member(st
 
 
 def test_priority_weights_are_offered_to_other_apps_per_committee(strategy, nsb, other_nsb):
-    weights = {Committee.objects.get(pk=pk).reference: w for pk, w in selectors.priority_weights(nsb).items()}
+    # Through the committees app's registry, as other apps read them (no committee has an ICS field here).
+    found = priority_weights_of([nsb.pk, other_nsb.pk])
+    weights = {Committee.objects.get(pk=pk).reference: w for pk, w in found[nsb.pk].items()}
     assert weights == {"ISO/TC 34": D("0.820"), "ISO/TC 301": D("0.820"), "ISO/TC 147": D("0.760")}
-    assert selectors.priority_weights(other_nsb) == {}
+    assert other_nsb.pk not in found
+    sectors = selectors.priority_sectors_by_member([nsb.pk])[nsb.pk]
+    assert [(s.name["fr"], s.ics_codes, s.weight) for s in sectors] == [
+        ("Agroalimentaire", ("67", "67.050"), D("0.820")),
+        ("Eau", ("13.060",), D("0.760")),
+    ]
 
 
 def test_ics_codes_and_items_are_checked(strategy, users, english):
