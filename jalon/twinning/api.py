@@ -310,16 +310,24 @@ class RecommendationSerializer(serializers.Serializer):
     language_share = serializers.FloatField()
     region = serializers.CharField()
     load = serializers.IntegerField()
+    trade_usd = serializers.FloatField(
+        allow_null=True,
+        help_text="Goods traded between the two countries in trade_year (US dollars), when a "
+        "trade file is loaded and trade weighs in the programme's settings; null otherwise.",
+    )
+    trade_year = serializers.IntegerField(allow_null=True)
 
     def get_committees(self, suggestion) -> list[dict]:
         """The pair's three best committees: reference, P-member count, the twinned member's status there
-        ("o", or "" when absent), whether the lead holds the secretariat."""
+        ("o", or "" when absent), whether the lead holds the secretariat, whether it is among the twinned
+        member's national priorities."""
         return [
             {
                 "reference": c.reference,
                 "p_members": c.p_members,
                 "twinned_status": c.twinned_status,
                 "lead_runs": c.lead_runs,
+                "priority": c.priority,
             }
             for c in suggestion.committees
         ]

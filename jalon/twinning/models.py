@@ -16,7 +16,7 @@ from jalon.accounts.versioning import VersionedModel
 from jalon.committees.models import Committee, LeadershipRole
 from jalon.lib.multilingual import MultilingualField
 from jalon.organisations.models import Organisation, Person
-from jalon.reference.models import Currency
+from jalon.reference.models import Country, Currency
 from jalon.results.models import Programme
 
 
@@ -243,13 +243,18 @@ class AnnualReview(VersionedModel):
         return f"{self.arrangement} {self.date:%Y-%m-%d}"
 
 
-def _weight(verbose_name, default: str) -> models.DecimalField:
+def _weight(verbose_name, default: str, **options) -> models.DecimalField:
+    if options.get("null"):
+        options.setdefault(
+            "help_text", _("Empty: 1 when a bilateral trade file is loaded, 0 while none is (trade is then ignored).")
+        )
     return models.DecimalField(
         verbose_name,
         max_digits=5,
         decimal_places=2,
-        default=Decimal(default),
+        default=None if options.get("null") else Decimal(default),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        **options,
     )
 
 
@@ -266,6 +271,9 @@ class TwinningSettings(models.Model):
     lead_interest = _weight(_("lead side: committees it runs with few P-members"), "1")
     lead_language = _weight(_("lead side: shared language"), "1")
     lead_region = _weight(_("lead side: region"), "1")
+    # Empty: 1 once a trade file is loaded, 0 before (jalon import_trade; selectors.trade_weights).
+    twinned_trade = _weight(_("twinned side: trade links"), "0", null=True, blank=True)
+    lead_trade = _weight(_("lead side: trade links"), "0", null=True, blank=True)
     observer_bonus = _weight(_("bonus for committees already observed (β)"), "1")
     load_damping = _weight(_("lead load damping (κ)"), "3")
     overdue_days = models.PositiveSmallIntegerField(
@@ -285,3 +293,51 @@ class TwinningSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.programme)
+
+
+class TradeFile(models.Model):
+    """One load of the bilateral trade file (twinning.trade): what was read. The latest one's flows are the
+    trade data; each load replaces the flows of the one before."""
+
+    name = models.CharField(_("file name"), max_length=255)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    rows_read = models.PositiveIntegerField(_("rows read"))
+    flows = models.PositiveIntegerField(_("reporter, partner and year triples"))
+    first_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    skipped = models.PositiveIntegerField(_("rows skipped (aggregates, re-exports)"), default=0)
+    note = models.TextField(_("aggregate codes skipped"), blank=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    loaded_at = models.DateTimeField(_("loaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-loaded_at", "-pk"]
+        verbose_name = _("trade file")
+        verbose_name_plural = _("trade files")
+
+    def __str__(self) -> str:
+        return f"{self.source or self.name} {self.first_year}-{self.last_year}"
+
+
+class TradeFlow(models.Model):
+    """Goods traded in a year as the reporter declared it (its imports from and exports to the partner, in US
+    dollars), from the latest trade file."""
+
+    reporter = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+", verbose_name=_("reporter"))
+    partner = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    value_usd = models.DecimalField(_("value (US dollars)"), max_digits=18, decimal_places=0)
+
+    class Meta:
+        verbose_name = _("trade flow")
+        verbose_name_plural = _("trade flows")
+        indexes = [models.Index(fields=["year"])]
+        constraints = [
+            models.UniqueConstraint(fields=["reporter", "partner", "year"], name="twinning_trade_flow_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reporter_id}->{self.partner_id} {self.year}"

@@ -15,7 +15,9 @@ For every (lead L, twinned T) pair of members and one kind of twinning:
   with their population shares);
 - the region: 1 for a shared regional standards organisation or economic community, 0.5 for the same UN M49
   sub-region, 0.25 for the same region, 0 otherwise;
-- optional trade links, when a matrix is given (none is loaded by default);
+- optional trade links, when a bilateral trade file is loaded (twinning.trade): the goods the two countries
+  trade, scaled on the twinned side by T's largest trade with any member (how much L matters to T) and on the
+  lead side by L's largest (how much T matters to L);
 - each side's score is the weighted mean of its features (weights are programme settings); the pair's score
   is their harmonic mean (both sides must gain), damped by the lead's load: 1 / (1 + open arrangements / κ).
 Hard filters (never scored): T is a developing-country member, L ≠ T, at least one opportunity committee."""
@@ -89,6 +91,7 @@ class Scores:
     score: np.ndarray  # final, zero where filtered out
     allowed: np.ndarray  # (n, n) the hard filters
     trade_used: bool = False
+    trade_twinned: np.ndarray | None = None  # (n, n) trade scaled per twinned member, when trade is used
 
 
 def lead_needs(u: Universe, kind: str) -> np.ndarray:
@@ -169,7 +172,8 @@ def score(
     trade: np.ndarray | None = None,
 ) -> Scores:
     """Score every (lead, twinned) pair for one kind. `priorities`: optional per-member committee weights
-    (national priorities); `trade`: an optional (n, n) matrix of trade links scaled 0-1 (lead x twinned)."""
+    (national priorities); `trade`: an optional (n, n) matrix of the trade between each two members' countries
+    (any unit, symmetric or not: row lead, column twinned), scaled here for each side."""
     w = weights or Weights()
     need = lead_needs(u, kind)
     eligible = twinned_eligible(u, kind)
@@ -185,10 +189,12 @@ def score(
     region = region_matrix(u)
     t_parts = [(w.twinned_committees, f), (w.twinned_language, language), (w.twinned_region, region)]
     l_parts = [(w.lead_interest, g), (w.lead_language, language), (w.lead_region, region)]
-    trade_used = trade is not None
-    if trade is not None:
-        t_parts.append((w.twinned_trade, trade))
-        l_parts.append((w.lead_trade, trade))
+    trade_used = trade is not None and (w.twinned_trade > 0 or w.lead_trade > 0)
+    trade_twinned = None
+    if trade is not None and trade_used:
+        trade_twinned = _scaled(trade, axis=0)
+        t_parts.append((w.twinned_trade, trade_twinned))
+        l_parts.append((w.lead_trade, _scaled(trade, axis=1)))
     twinned_side, lead_side = _mean(t_parts), _mean(l_parts)
     total = twinned_side + lead_side
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -216,6 +222,7 @@ def score(
         score=final,
         allowed=allowed,
         trade_used=trade_used,
+        trade_twinned=trade_twinned,
     )
 
 

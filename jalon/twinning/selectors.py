@@ -338,6 +338,40 @@ class Loaded:
     committees: list[tuple[int, str]]  # (id, reference)
     index: dict[int, int]  # organisation id -> row
     rule_known: bool
+    trade: np.ndarray | None = None  # (n, n) US dollars of goods traded between the members' countries
+    trade_year: int | None = None
+
+
+def trade_file_current():
+    """The trade file the recommender reads (the latest load), or None."""
+    from jalon.twinning.models import TradeFile
+
+    return TradeFile.objects.order_by("-loaded_at", "-pk").first()
+
+
+def trade_matrix(organisations: list[Organisation]) -> tuple[np.ndarray | None, int | None]:
+    """The goods traded between each two members' countries in the latest year of the loaded trade file (None
+    when no file is loaded), in US dollars. Each pair is reported twice (as A's and as B's trade); the larger
+    report counts, as mirror statistics do where a reporter under-declares. Two queries."""
+    from jalon.twinning.models import TradeFlow
+
+    year = TradeFlow.objects.aggregate(year=Max("year"))["year"]
+    if year is None:
+        return None, None
+    rows_of: dict[int, list[int]] = {}
+    for i, org in enumerate(organisations):
+        if org.country_id is not None:
+            rows_of.setdefault(org.country_id, []).append(i)
+    n = len(organisations)
+    matrix = np.zeros((n, n))
+    flows = TradeFlow.objects.filter(
+        year=year, reporter_id__in=list(rows_of), partner_id__in=list(rows_of)
+    ).values_list("reporter_id", "partner_id", "value_usd")
+    for reporter, partner, value in flows:
+        for a in rows_of[reporter]:
+            for b in rows_of[partner]:
+                matrix[a, b] = matrix[b, a] = max(matrix[a, b], float(value))
+    return matrix, year
 
 
 def recommender_universe(*, programme, on: datetime.date | None = None) -> Loaded:
@@ -442,18 +476,28 @@ def recommender_universe(*, programme, on: datetime.date | None = None) -> Loade
         language_codes=tuple(codes),
         group_codes=tuple(group_codes),
     )
-    return Loaded(universe, members, [(pk, ref) for pk, ref, _s in committees], index, rule is not None)
+    trade, trade_year = trade_matrix(organisations)
+    return Loaded(
+        universe, members, [(pk, ref) for pk, ref, _s in committees], index, rule is not None, trade, trade_year
+    )
 
 
-def weights_of(programme) -> recommend.Weights:
+def weights_of(programme, *, trade_loaded: bool = False) -> recommend.Weights:
+    """The programme's weights; an empty trade weight is 1 once a trade file is loaded, 0 before."""
     s = programme_settings(programme)
+
+    def trade(value) -> float:
+        return float(value) if value is not None else (1.0 if trade_loaded else 0.0)
+
     return recommend.Weights(
         twinned_committees=float(s.twinned_committees),
         twinned_language=float(s.twinned_language),
         twinned_region=float(s.twinned_region),
+        twinned_trade=trade(s.twinned_trade),
         lead_interest=float(s.lead_interest),
         lead_language=float(s.lead_language),
         lead_region=float(s.lead_region),
+        lead_trade=trade(s.lead_trade),
         observer_bonus=float(s.observer_bonus),
         load_damping=float(s.load_damping),
     )
@@ -482,6 +526,13 @@ class Suggestion:
     region: str
     load: int
     capacity: float
+    trade_usd: float | None = None  # goods traded between the two countries in trade_year, when trade counts
+    trade_year: int | None = None
+    trade_share: float = 0.0  # the twinned side's trade link: 1 for the twinned member's largest partner
+
+    @property
+    def trade_millions(self) -> float | None:
+        return None if self.trade_usd is None else self.trade_usd / 1e6
 
 
 def _language_name(code: str) -> str:
@@ -521,6 +572,9 @@ def explain(loaded: Loaded, scores: recommend.Scores, lead: int, twinned: int, p
         k = int(both.argmax())
         if both[k] > 0:
             language, share = _language_name(u.language_codes[k]), float(both[k])
+    trade_usd, trade_share = None, 0.0
+    if scores.trade_twinned is not None and loaded.trade is not None:
+        trade_usd, trade_share = float(loaded.trade[lead, twinned]), float(scores.trade_twinned[lead, twinned])
     return Suggestion(
         lead=loaded.members[lead],
         twinned=loaded.members[twinned],
@@ -533,6 +587,9 @@ def explain(loaded: Loaded, scores: recommend.Scores, lead: int, twinned: int, p
         region=_region_reason(loaded, lead, twinned),
         load=int(u.load[lead]),
         capacity=float(scores.capacity[lead]),
+        trade_usd=trade_usd,
+        trade_year=loaded.trade_year if trade_usd is not None else None,
+        trade_share=trade_share,
     )
 
 
@@ -557,7 +614,13 @@ def recommendations(
     if priorities is None:
         asking = [member.pk] if side == "twinned" else [row.pk for row in loaded.members]
         priorities = priority_weights_of(asking)
-    scores = recommend.score(loaded.universe, kind=kind, weights=weights_of(programme), priorities=priorities)
+    scores = recommend.score(
+        loaded.universe,
+        kind=kind,
+        weights=weights_of(programme, trade_loaded=loaded.trade is not None),
+        priorities=priorities,
+        trade=loaded.trade,
+    )
     row = scores.score[:, i] if side == "twinned" else scores.score[i, :]
     order = [int(j) for j in np.argsort(-row, kind="stable") if row[j] > 0][:limit]
     if side == "twinned":

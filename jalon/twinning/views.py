@@ -255,7 +255,7 @@ def review_create(request, pk: int):
 def recommendations(request):
     _require(access.twinning_can_recommend(request.user))
     form = RecommendForm(request.GET or None, user=request.user)
-    suggestions, loaded, side, kind, programme = [], None, "twinned", Kind.P_MEMBER, None
+    suggestions, loaded, side, kind, programme, trade_file = [], None, "twinned", Kind.P_MEMBER, None, None
     if form.is_bound and form.is_valid():
         programme = form.cleaned_data["programme"]
         side = form.cleaned_data.get("side") or "twinned"
@@ -263,6 +263,8 @@ def recommendations(request):
         suggestions, loaded = selectors.recommendations(
             programme=form.cleaned_data["programme"], member=form.cleaned_data["member"], side=side, kind=kind
         )
+        if any(s.trade_usd is not None for s in suggestions):
+            trade_file = selectors.trade_file_current()
     return render(
         request,
         "twinning/recommendations.html",
@@ -275,6 +277,7 @@ def recommendations(request):
             "programme": programme,
             "can_configure": programme is not None and programme_can_manage(request.user, programme),
             "can_propose": access.twinning_can_propose(request.user),
+            "trade_file": trade_file,
         },
     )
 
