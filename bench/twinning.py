@@ -16,7 +16,13 @@ is evaluated.
    exactly), most-popular (the ten with most P-members) and, in the "to O" mode, observed-then-popular (the
    committees the member observes first, by popularity: what the O status alone tells). Mean and range over
    `--seeds` draws.
-2. Time: the engine (every feature, both sides, harmonic mean, damping, filters, for all ordered pairs) plus
+2. Real O-to-P moves (`history_backcast`), read from the database when it holds two ISO Open Data imports of
+   different dates (`jalon import-iso-committees FILE --as-of DATE`, twice): the recommender ranks each
+   developing member's committees from the participation in force at the first import's date, and recall@k
+   is the share of the O-to-P moves (and, separately, of the moves plus joins as P) that the later imports
+   recorded for those members, found in their top k; with the same baselines. With fewer than two imports it
+   says so and reports nothing.
+3. Time: the engine (every feature, both sides, harmonic mean, damping, filters, for all ordered pairs) plus
    the ranking of each member's leads, against a plain vectorised computation of the same features (the four
    feature matrices, no scaling, no combination, no filters). It checks the engine's raw features equal the
    plain ones.
@@ -35,7 +41,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalon.settings")
 django.setup()
 
 import numpy as np  # noqa: E402
+from django.db import DatabaseError  # noqa: E402
 
+from jalon.committees.models import ImportRun, ParticipationEvent  # noqa: E402
+from jalon.results.models import Programme  # noqa: E402
 from jalon.twinning import recommend  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent / "jalon"
@@ -160,6 +169,73 @@ def backcast(u: recommend.Universe, share: float, seeds: int) -> dict:
     return out
 
 
+def history_backcast(k: int = 10) -> dict | None:
+    """The back-cast on the real moves between the first and the last ISO Open Data import in the database;
+    None when fewer than two import dates exist."""
+    from jalon.twinning.selectors import recommender_universe
+
+    dates = sorted(set(ImportRun.objects.filter(source=ImportRun.Source.ISO_OPEN_DATA).values_list("as_of", flat=True)))
+    if len(dates) < 2:
+        return None
+    base, last = dates[0], dates[-1]
+    # An unsaved programme: the default developing-country rule (the DAC list), no settings, default weights.
+    loaded = recommender_universe(programme=Programme(), on=base)
+    u = loaded.universe
+    column = {int(pk): j for j, pk in enumerate(u.committee_ids)}
+    moves = ParticipationEvent.objects.filter(
+        kind__in=(ParticipationEvent.Kind.MOVED_O_TO_P, ParticipationEvent.Kind.JOINED_P),
+        date__gt=base,
+        date__lte=last,
+        import_run__source=ImportRun.Source.ISO_OPEN_DATA,
+    ).values_list("organisation_id", "committee_id", "kind")
+    hidden = {kind: np.zeros_like(u.p) for kind in ("o_to_p", "any")}
+    for organisation_id, committee_id, kind in moves:
+        i, j = loaded.index.get(organisation_id), column.get(committee_id)
+        if i is None or j is None or not u.developing[i] or u.p[i, j]:
+            continue
+        hidden["any"][i, j] = True
+        if kind == ParticipationEvent.Kind.MOVED_O_TO_P:
+            hidden["o_to_p"][i, j] = True
+    s = recommend.score(u)
+    ranking = recommend.committee_ranking(u, s)
+    eligible = ~u.p & u.developing[:, None]
+    popularity = np.broadcast_to(u.p_count.astype(float), u.p.shape)
+    rows: dict[str, dict[str, float]] = {}
+    for name, mask in hidden.items():
+        if not mask.any():
+            rows[name] = {"moves": 0.0}
+            continue
+        rows[name] = {
+            "moves": float(mask.sum()),
+            "recommender": recall_at(ranking, eligible, mask, k),
+            "random": random_recall(eligible, mask, k),
+            "most popular": recall_at(popularity, eligible, mask, k),
+            "observed, then popular": recall_at(popularity + u.o * 1e6, eligible, mask, k),
+        }
+    runs = list(ImportRun.objects.filter(source=ImportRun.Source.ISO_OPEN_DATA).order_by("as_of", "pk"))
+    return {"from": base, "to": last, "k": k, "runs": [(r.as_of, r.file_name, r.sha256[:12]) for r in runs], **rows}
+
+
+def print_history_backcast() -> None:
+    try:
+        found = history_backcast()
+    except DatabaseError as exc:
+        print(f"\nReal O-to-P back-cast: no usable database ({exc.__class__.__name__}); run it after `jalon migrate`.")
+        return
+    if found is None:
+        print("\nReal O-to-P back-cast: the database holds fewer than two ISO Open Data imports of different dates.")
+        return
+    print(f"\nReal moves between the imports of {found['from']} and {found['to']}: recall@{found['k']}")
+    for as_of, name, sha in found["runs"]:
+        print(f"  import {as_of} {name} sha256 {sha}")
+    for name in ("o_to_p", "any"):
+        rows = found[name]
+        label = "O-to-P moves" if name == "o_to_p" else "O-to-P moves and joins as P"
+        print(f"  {label} of developing members: {rows.pop('moves'):.0f}")
+        for method, value in rows.items():
+            print(f"    {method:<24} {value:.3f}")
+
+
 def plain_features(u: recommend.Universe) -> tuple[np.ndarray, ...]:
     """The same four feature matrices, written out plainly."""
     need = (u.p | u.secretariat).astype(float)
@@ -216,6 +292,8 @@ def main() -> None:
         print(f"  hidden -> {'O-membership' if mode == 'to_o' else 'absent'} ({hidden:.0f} hidden pairs per draw)")
         for name, values in rows.items():
             print(f"    {name:<24} {statistics.mean(values):.3f}  [{min(values):.3f}-{max(values):.3f}]")
+
+    print_history_backcast()
 
     engine = timed(lambda: rank_all(u), args.repeat)
     plain = timed(lambda: plain_features(u), args.repeat)

@@ -3,7 +3,9 @@
   O to P: its outcome shows the move, read from the committee history, with nobody typing it;
 - a secretariat twinning (nominee approved) between the secretariat of a committee and KEBS (Kenya);
 - a P-membership twinning of KEBS, active with no meeting for months (communication overdue);
-- a chair and a convenor twinning still looking for a lead (proposed).
+- a chair and a convenor twinning still looking for a lead (proposed);
+- once the assessments demo has given ASN a national strategy (a later demo step), each demo arrangement of a
+  member with a strategy is linked to the priority sector its committee falls in (`twinning_demo_link_priorities`).
 Everything here is fictional: the arrangements, people, meetings and review."""
 
 import datetime
@@ -13,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from jalon.committees.models import Committee, CommitteeMembership, ParticipationEvent
+from jalon.committees.priorities import priority_sectors_of, sector_committees
 from jalon.organisations.models import Organisation, Person
 from jalon.organisations.services import person_create
 from jalon.reference.models import Currency
@@ -212,3 +215,62 @@ def twinning_demo_build(*, actor) -> None:
                 twinned_person=_person(actor, asn, "Moussa", "Sarr", "male"),
                 objectives=_objectives(en, fr),
             )
+
+
+@transaction.atomic
+def twinning_demo_link_priorities(*, actor) -> None:
+    """Once the members have national strategies: link each demo arrangement to the priority sector of its
+    twinned member's strategy that holds its committee (named by the strategy or by ICS field), and propose for
+    ASN a P-membership twinning on a committee of its highest priority sector where it is not yet a P-member,
+    linked to that sector."""
+    programme = Programme.objects.filter(code=PROGRAMME).first()
+    asn = Organisation.objects.filter(acronym="ASN", iso_member_id__isnull=False).first()
+    if programme is None or asn is None or not Arrangement.objects.filter(is_demo=True).exists():
+        return
+    model = Arrangement._meta.get_field("priority_sector").related_model
+    arrangements = list(Arrangement.objects.filter(is_demo=True, priority_sector__isnull=True))
+    sectors = priority_sectors_of({asn.pk, *(a.twinned_member_id for a in arrangements)})
+    committees = sector_committees(sector for found in sectors.values() for sector in found)
+
+    def ranked(member_id: int) -> list:
+        return sorted(sectors.get(member_id, ()), key=lambda sector: (-sector.weight, sector.pk))
+
+    for arrangement in arrangements:
+        holding = [s for s in ranked(arrangement.twinned_member_id) if arrangement.committee_id in committees[s.pk]]
+        if holding and arrangement.status not in ("completed", "terminated"):
+            services.arrangement_update(
+                actor=actor,
+                arrangement=arrangement,
+                priority_sector=model.objects.get(pk=holding[0].pk),  # type: ignore[union-attr]
+            )
+    if Arrangement.objects.filter(is_demo=True, twinned_member=asn, priority_sector__isnull=False).exists():
+        return
+    for sector in ranked(asn.pk):
+        taken = Arrangement.objects.filter(twinned_member=asn, kind="p_member").values("committee_id")
+        candidates = (
+            Committee.objects.filter(
+                pk__in=committees[sector.pk], iso_id__isnull=False, status=Committee.Status.ACTIVE, parent__isnull=True
+            )
+            .exclude(memberships__member=asn, memberships__status=CommitteeMembership.Status.P, memberships__until=None)
+            .exclude(pk__in=taken)
+            .order_by("sort_key")
+        )
+        for committee in candidates:
+            lead = _p_member_lead(committee, asn)
+            if lead is None:
+                continue
+            services.arrangement_create(
+                actor=actor,
+                is_demo=True,
+                programme=programme,
+                kind="p_member",
+                committee=committee,
+                twinned_member=asn,
+                lead_member=lead,
+                priority_sector=model.objects.get(pk=sector.pk),  # type: ignore[union-attr]
+                objectives=_objectives(
+                    "Take part as a P-member in the committee of the strategy's first priority sector.",
+                    "Participer comme membre P au comité du premier secteur prioritaire de la stratégie.",
+                ),
+            )
+            return

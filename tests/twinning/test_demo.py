@@ -29,3 +29,25 @@ def test_the_demo_has_each_kind_one_o_to_p_outcome_and_one_overdue(users):
     assert [(a.twinned_member.acronym, a.status) for a in flagged if a.overdue] == [("KEBS", "active")]
     secretariat = next(a for a in arrangements if a.kind == "secretariat")
     assert secretariat.status == "nominee_approved" and secretariat.twinned_person is not None
+
+
+def test_the_demo_links_an_arrangement_to_the_priority_sector_holding_its_committee(users):
+    from jalon.assessments.demo import _strategy
+    from jalon.committees.priorities import priority_sectors_of
+    from jalon.organisations.models import Organisation
+    from jalon.twinning.demo import twinning_demo_link_priorities
+
+    frameworks_load(codes=["iso-ap-2021-2025"])
+    committees_demo_build(actor=users["manager"])
+    twinning_demo_build(actor=users["manager"])
+    _strategy(actor=users["manager"], organisation=Organisation.objects.get(acronym="ASN"))
+    twinning_demo_link_priorities(actor=users["manager"])
+    twinning_demo_link_priorities(actor=users["manager"])  # a second run adds nothing
+    linked = list(Arrangement.objects.filter(priority_sector__isnull=False).select_related("committee"))
+    # None of the earlier demo committees (JTC 1 and its subcommittees, ICS 35) is in ASN's sectors: one new
+    # proposal on a committee of its highest priority sector.
+    assert [(a.twinned_member.acronym, a.kind, a.status) for a in linked] == [("ASN", "p_member", "proposed")]
+    link = selectors.arrangement_priority(linked[0])
+    asn = Organisation.objects.get(acronym="ASN")
+    top = max(priority_sectors_of([asn.pk])[asn.pk], key=lambda sector: sector.weight)
+    assert link is not None and link.current and link.committee_in_sector and link.name == top.name
