@@ -204,7 +204,6 @@ def _roles_gained(programme: Programme, period: Period) -> list[Part]:
         for role in roles
         if any(start <= role.start_date <= last for start, last in windows[role.organisation_id])  # type: ignore[operator]
     ]
-    countries = [role.organisation.country_id for role in gained]
     parts = [Part(Decimal(len(gained)))]
     sexes = Counter(role.person.sex if role.person else "" for role in gained)
     parts += [
@@ -212,11 +211,8 @@ def _roles_gained(programme: Programme, period: Period) -> list[Part]:
         for code, label in Person.Sex.choices
         if sexes.get(code)
     ]
-    regions = _regions(countries)
-    counts = Counter(regions[c][0] for c in countries if c in regions)
-    names = dict(regions.values())
-    parts += [Part(Decimal(counts[code]), Dimension.Kind.REGION, code, names[code]) for code in sorted(counts)]
-    return parts
+    # By region and income group of the member's country, as the other counts (an organisation has a country_id).
+    return parts + _count_parts([role.organisation for role in gained], income_on=on)[1:]
 
 
 # 4. Communication and reviews -----------------------------------------------------------------------------
@@ -319,10 +315,10 @@ _register(
     "Fonctions de direction obtenues par les membres jumelés",
     "Counts the leadership roles (chair, vice-chair, convenor, co-convenor, secretariat, co-secretariat) on any "
     "committee starting within the period and within an arrangement's window or follow-up window of the member "
-    "twinned in it; by sex of the person holding the role and by region.",
+    "twinned in it; by sex of the person holding the role, by region and by income group.",
     "Compte les fonctions de direction (président, vice-président, animateur, co-animateur, secrétariat, "
     "co-secrétariat) de tout comité commençant dans la période et dans la fenêtre d'un jumelage (ou sa période de "
-    "suivi) du membre jumelé ; par sexe de la personne qui l'exerce et par région.",
+    "suivi) du membre jumelé ; par sexe de la personne qui l'exerce, par région et par groupe de revenu.",
     Measure.COUNT,
     _roles_gained,
 )

@@ -136,7 +136,10 @@ def test_roles_meetings_and_contributions_in_the_window_count_and_those_before_d
     period = Period.objects.create(programme=world.programme, code="y", name={"en": "Y"}, start=days(-365), end=days(0))
     parts = REGISTRY["twinning_roles_gained"].compute(world.programme, period)
     assert parts[0].value == 1
-    assert ("sex", "female", Decimal(1)) in [(p.dimension, p.code, p.value) for p in parts]
+    found = [(p.dimension, p.code, p.value) for p in parts]
+    assert ("sex", "female", Decimal(1)) in found
+    # Senegal: Africa (M49 002), lower-middle income.
+    assert ("region", "002", Decimal(1)) in found and ("income", "LMC", Decimal(1)) in found
 
 
 def test_indicators_of_running_arrangements_meetings_and_reviews(world, users):
