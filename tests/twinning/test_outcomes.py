@@ -160,3 +160,36 @@ def test_indicators_of_running_arrangements_meetings_and_reviews(world, users):
     )
     assert REGISTRY["twinning_running_by_kind"].compute(world.programme, earlier)[0].value == 0
     assert datetime.date.today() >= arrangement.start_date
+
+
+def test_a_framework_indicator_linked_to_the_became_p_share_fills_itself_after_the_import(
+    world, users, imported, tmp_path, nsb, django_capture_on_commit_callbacks
+):
+    """The issue's "done when": after the committee import, the programme's indicator holds the new value, stored
+    by the computed refresh the import queues, with nobody entering it."""
+    from jalon.results.computations import indicator_link_computation
+    from jalon.results.models import Indicator, Level, Result
+
+    first, (committee, _other) = imported
+    manager = users["manager"]
+    _arrangement(world.programme, committee, manager)
+    period = Period.objects.create(
+        programme=world.programme, code="now", name={"en": "Now"}, start=days(-365), end=days(30)
+    )
+    level = Level.objects.create(programme=world.programme, key="outcome", name={"en": "Outcome"}, iati_result_type=2)
+    result = Result.objects.create(programme=world.programme, level=level, code="IO2", title={"en": "Participation"})
+    indicator = Indicator.objects.create(result=result, code="T1", title={"en": "Twinned members now P"})
+    indicator_link_computation(actor=manager, indicator=indicator, key="twinning_became_p_share")
+
+    def stored():
+        return indicator.measurements.filter(period=period, dimension_value=None).values_list(
+            "value", "numerator", "denominator"
+        )
+
+    assert list(stored()) == [(Decimal("0.0"), 0, 1)]
+    later = csv_with_changes(
+        source=first, target=tmp_path / "later.csv", moves=[(committee.reference, nsb.iso_member_id, nsb.acronym, "p")]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        iso_committees_import(path=later, as_of=days(-30))
+    assert list(stored()) == [(Decimal("100.0"), 1, 1)]
