@@ -103,3 +103,23 @@ def test_the_form_offers_only_the_twinned_members_sectors_and_the_page_shows_the
     assert "Agri-food" in page and "ISO/TC 34 works in this sector." in page
     edit = client_as("focal").get(f"/en/twinning/{arrangement.pk}/edit/").content.decode()
     assert "Agri-food" in edit and "Kenyan tea" not in edit
+
+
+def test_the_api_links_a_sector_and_refuses_another_members(world, users, client_as):
+    food = sector(strategy(world.asn), "Agri-food", committees=[world.tc34])
+    other = sector(strategy(world.kebs), "Kenyan tea")
+    client = client_as("focal")
+    body = {
+        "programme": world.programme.code,
+        "kind": "p_member",
+        "committee": "ISO/TC 34",
+        "twinned_member": world.asn.pk,
+        "lead_member": world.afnor.pk,
+        "objectives": {"en": "Become a P-member"},
+    }
+    refused = client.post("/api/v1/twinning-arrangements/", {**body, "priority_sector": other.pk}, "application/json")
+    assert refused.status_code == 400 and "priority_sector" in refused.json()
+    created = client.post("/api/v1/twinning-arrangements/", {**body, "priority_sector": food.pk}, "application/json")
+    assert created.status_code == 201 and created.json()["priority_sector"] == food.pk
+    garbage = client.post("/api/v1/twinning-arrangements/", {**body, "priority_sector": "x"}, "application/json")
+    assert garbage.status_code == 400
