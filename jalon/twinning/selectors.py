@@ -529,6 +529,7 @@ class Suggestion:
     trade_usd: float | None = None  # goods traded between the two countries in trade_year, when trade counts
     trade_year: int | None = None
     trade_share: float = 0.0  # the twinned side's trade link: 1 for the twinned member's largest partner
+    priority_sector: int | None = None  # the twinned member's priority sector holding the first committee
 
     @property
     def trade_millions(self) -> float | None:
@@ -624,5 +625,23 @@ def recommendations(
     row = scores.score[:, i] if side == "twinned" else scores.score[i, :]
     order = [int(j) for j in np.argsort(-row, kind="stable") if row[j] > 0][:limit]
     if side == "twinned":
-        return [explain(loaded, scores, j, i, priorities) for j in order], loaded
-    return [explain(loaded, scores, i, j, priorities) for j in order], loaded
+        found = [explain(loaded, scores, j, i, priorities) for j in order]
+    else:
+        found = [explain(loaded, scores, i, j, priorities) for j in order]
+    _attach_priority_sectors(found)
+    return found, loaded
+
+
+def _attach_priority_sectors(suggestions: list[Suggestion]) -> None:
+    """Each suggestion's first committee's priority sector in its twinned member's strategy (the highest one
+    holding it), so that proposing from the suggestion links the objectives to it."""
+    with_committee = [s for s in suggestions if s.committees]
+    sectors = priority_sectors_of({s.twinned.pk for s in with_committee}) if with_committee else {}
+    if not sectors:
+        return
+    held = sector_committees(sector for found in sectors.values() for sector in found)
+    for suggestion in with_committee:
+        first = suggestion.committees[0].pk
+        holding = [s for s in sectors.get(suggestion.twinned.pk, ()) if first in held[s.pk]]
+        if holding:
+            suggestion.priority_sector = max(holding, key=lambda sector: (sector.weight, -sector.pk)).pk

@@ -77,11 +77,12 @@ def _arrangement_page(request, *, form, save: Callable, arrangement: Arrangement
 
 @login_required
 def arrangement_create(request):
-    """A proposal; from a suggestion, the form comes filled (?programme=&kind=&committee=&twinned_member=...)."""
+    """A proposal; from a suggestion, the form comes filled (?programme=&kind=&committee=&twinned_member=...,
+    with the priority sector holding the committee when the twinned member has a strategy)."""
     _require(access.twinning_can_propose(request.user))
     initial = {
         name: request.GET[name]
-        for name in ("programme", "kind", "committee", "twinned_member", "lead_member")
+        for name in ("programme", "kind", "committee", "twinned_member", "lead_member", "priority_sector")
         if request.GET.get(name, "").isdigit() or (name == "kind" and request.GET.get(name) in Kind.values)
     }
     form = ArrangementForm(request.POST or None, user=request.user, initial=initial)

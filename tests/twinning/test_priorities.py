@@ -2,6 +2,7 @@
 twinned member's current strategy (offered by the form, checked by the service, shown on the page), and the
 recommender weighs committees by the sectors' ICS fields as well as by the committees a strategy names."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -123,3 +124,15 @@ def test_the_api_links_a_sector_and_refuses_another_members(world, users, client
     assert created.status_code == 201 and created.json()["priority_sector"] == food.pk
     garbage = client.post("/api/v1/twinning-arrangements/", {**body, "priority_sector": "x"}, "application/json")
     assert garbage.status_code == 400
+
+
+def test_proposing_from_a_suggestion_carries_the_priority_sector_of_its_committee(world, client_as):
+    food = sector(strategy(world.asn), "Agri-food", committees=[world.tc34])
+    sector(strategy(world.asn, start=2020, title="Old"), "Old food", committees=[world.tc34])
+    client = client_as("focal")
+    page = client.get(f"/en/twinning/recommendations/?programme={world.programme.pk}&member={world.asn.pk}")
+    content = page.content.decode()
+    link = re.search(rf'href="(/en/twinning/new/\?[^"]+lead_member={world.din.pk}[^"]*)"', content)
+    assert link and f"priority_sector={food.pk}" in link.group(1)
+    form = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert f'value="{food.pk}" selected' in form
