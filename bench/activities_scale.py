@@ -444,7 +444,7 @@ def load(people: int, seed: int, reset: bool) -> None:
         if not User.objects.filter(username=MANAGER).exists():
             user = User.objects.create_user(username=MANAGER, password=PASSWORD, email="manager@bench.invalid")
             RoleAssignment.objects.create(user=user, role=Role.PROGRAMME_MANAGER)
-        reach_changed()  # written in bulk, without the models' signals
+        reach_changed(everything=True)  # written in bulk, without the models' signals
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     log(f"loaded in {time.perf_counter() - started:.0f} s; filling the computed indicators")
