@@ -22,7 +22,7 @@ from jalon.accounts.versioning import locked, unknown_fields, versioned_save, ve
 from jalon.activities import access
 from jalon.activities.models import Activity, ActivitySession, Attendance, Material, ReachChange, Registration
 from jalon.activities.people import normalised_email, person_find
-from jalon.organisations.models import Person, PersonEmail
+from jalon.organisations.models import Person, PersonEmail, person_match_fields
 from jalon.results.models import Result
 
 ACTIVITY_FIELDS = (
@@ -1019,6 +1019,8 @@ def person_erase(*, actor, person: Person) -> Person:
         "phone": "",
         "job_title": "",
     }
+    # The matching keys repeat the name and email (in the record and its audit snapshots): erased with them.
+    erased["match_email"], erased["match_name"] = person_match_fields("", erased["given_name"], erased["family_name"])
     old_repr = str(person)
     for key, value in erased.items():
         setattr(person, key, value)
