@@ -52,6 +52,27 @@ def activities_visible(user, queryset=None):
     return queryset.filter(condition)
 
 
+def reach_audience(user) -> str | None:
+    """Which audience of the reach summary (reach_summary.py) sees exactly the activities this user sees:
+    "all" (the platform-wide team and viewers), "public" (the public, and signed-in people with no role on
+    activities), or None (organisers and programme teams: their own view, computed from the rows)."""
+    grants = grants_for(user)
+    if grants.all_programmes(Role.PROGRAMME_MANAGER, Role.VIEWER):
+        return "all"
+    if (
+        grants.organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR)
+        or grants.programmes(Role.PROGRAMME_MANAGER)
+        or grants.programmes(Role.VIEWER)
+    ):
+        return None
+    return "public"
+
+
+def reach_sees_every_participant(user) -> bool:
+    """Whether the user may see every participant (registrations_visible is all of them): exact reach figures."""
+    return _activity_team_condition(grants_for(user)) is None
+
+
 def activities_manageable(user, queryset=None):
     """The activities a user may edit, and whose participants' details they see."""
     queryset = Activity.objects.all() if queryset is None else queryset

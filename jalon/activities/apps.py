@@ -28,6 +28,10 @@ class ActivitiesConfig(AppConfig):
         from jalon.jobs.queue import recovery_register
 
         recovery_register("activity_reminders", scheduled_send)
+        # The reach summary takes the changes of the last minute (reach_summary.py).
+        from jalon.activities.reach_summary import reach_summary_update
+
+        recovery_register("reach_summary", reach_summary_update)
 
         reach_cache_connect()
 
@@ -50,17 +54,17 @@ def reach_cache_connect() -> None:
 
     from jalon.accounts.models import RoleAssignment
     from jalon.activities.models import Activity, ActivitySession, Attendance, Registration
-    from jalon.activities.reach_cache import reach_changed
+    from jalon.activities.reach_cache import reach_signal
     from jalon.organisations.models import Organisation, Person
     from jalon.reference.models import Classification, Country
 
     for model in (Activity, ActivitySession, Registration, Attendance, Person, Organisation, Country, Classification):
-        post_save.connect(reach_changed, sender=model, dispatch_uid=f"reach-save-{model._meta.label_lower}")
-        post_delete.connect(reach_changed, sender=model, dispatch_uid=f"reach-delete-{model._meta.label_lower}")
-    post_save.connect(reach_changed, sender=RoleAssignment, dispatch_uid="reach-save-role")
-    post_delete.connect(reach_changed, sender=RoleAssignment, dispatch_uid="reach-delete-role")
+        post_save.connect(reach_signal, sender=model, dispatch_uid=f"reach-save-{model._meta.label_lower}")
+        post_delete.connect(reach_signal, sender=model, dispatch_uid=f"reach-delete-{model._meta.label_lower}")
+    post_save.connect(reach_signal, sender=RoleAssignment, dispatch_uid="reach-save-role")
+    post_delete.connect(reach_signal, sender=RoleAssignment, dispatch_uid="reach-delete-role")
     for through in (Activity.outputs.through, Activity.countries.through):
-        m2m_changed.connect(reach_changed, sender=through, dispatch_uid=f"reach-m2m-{through._meta.label_lower}")
+        m2m_changed.connect(reach_signal, sender=through, dispatch_uid=f"reach-m2m-{through._meta.label_lower}")
 
 
 def job_kinds_register() -> None:

@@ -29,6 +29,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ from jalon.accounts.audit import audit_record
 from jalon.accounts.models import AuditEntry
 from jalon.activities import access
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
-from jalon.activities.people import normalised_email, person_match_key, person_name_key
+from jalon.activities.people import normalised_email, normalised_name, person_match_key, person_name_key
 from jalon.activities.services import activities_changed, certificate_code_new, organiser_check
 from jalon.interop import bulk
 from jalon.interop.spreadsheets import FileRejected, sheet_read
@@ -58,10 +59,12 @@ from jalon.interop.tabular import (
 )
 from jalon.jobs.models import Job
 from jalon.jobs.services import JobRefused, Progress, job_start
-from jalon.organisations.models import Organisation, Person
+from jalon.organisations.models import Organisation, Person, person_match_fields
 from jalon.reference.lookups import country_lookup
 
 BATCH = 1000
+# Emails and names of a file's rows asked of the index at a time (SQLite's parameter limit).
+MATCH_BATCH = 400
 # The parser reports its progress every this many rows (written at most once a second).
 PROGRESS_EVERY = 200
 
@@ -510,12 +513,22 @@ def _people_save(rows, organisation_countries, counts, *, among) -> list[int]:
     by_email: dict[str, int] = {}
     people: dict[int, list] = {}
     names: list[tuple] = []
-    recorded = (
-        among.filter(anonymised_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "email", "given_name", "family_name", "organisation_id", "sex", "function", "country_id")
+    # Only the recorded people the file's rows can designate: same email or same name, asked of the indexed
+    # keys (Person.match_email, match_name), a batch of rows at a time (issue 21: not every person read).
+    addresses = sorted({normalised_email(row.values.get("email")) for row in rows} - {""})
+    wanted = sorted(
+        {normalised_name(row.values.get("given_name"), row.values.get("family_name")) for row in rows} - {""}
     )
-    for known, email, given, family, organisation_id, sex, function, country_id in recorded:
+    live = among.filter(anonymised_at__isnull=True)
+    recorded = []
+    for start in range(0, max(len(addresses), len(wanted)), MATCH_BATCH):
+        batch = Q(match_email__in=addresses[start : start + MATCH_BATCH]) | Q(
+            match_name__in=wanted[start : start + MATCH_BATCH]
+        )
+        recorded += live.filter(batch).values_list(
+            "pk", "email", "given_name", "family_name", "organisation_id", "sex", "function", "country_id"
+        )
+    for known, email, given, family, organisation_id, sex, function, country_id in sorted(set(recorded)):
         people[known] = [email, sex, function, country_id, organisation_id]
         address = normalised_email(email)
         if address:
@@ -573,8 +586,18 @@ def _people_save(rows, organisation_countries, counts, *, among) -> list[int]:
     created = iter(
         records_insert(
             Person,
-            ("given_name", "family_name", "email", "sex", "function", "organisation_id", "country_id"),
-            new,
+            (
+                "given_name",
+                "family_name",
+                "email",
+                "sex",
+                "function",
+                "organisation_id",
+                "country_id",
+                "match_email",
+                "match_name",
+            ),
+            [(*row, *person_match_fields(row[2], row[0], row[1])) for row in new],
         )
     )
     counts["people_created"] = len(new)
@@ -587,8 +610,9 @@ def _people_save(rows, organisation_countries, counts, *, among) -> list[int]:
             current = people[pk]
             for index, name in enumerate(PERSON_FILLED):
                 setattr(person, name, current[index])
+            person.match_email = normalised_email(person.email)  # a blank email filled: its key too
             objects.append(person)
-        Person.objects.bulk_update(objects, [*PERSON_FILLED, "updated_at"], batch_size=BATCH)
+        Person.objects.bulk_update(objects, [*PERSON_FILLED, "match_email", "updated_at"], batch_size=BATCH)
         counts["people_completed"] = len(objects)
     return found
 

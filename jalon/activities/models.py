@@ -377,6 +377,64 @@ class ReachChange(models.Model):
     old ones pruned): concurrent writers never wait on each other for it, as they would updating one row."""
 
     stamp = models.UUIDField()
+    # What the change touched, for the reach summary (reach_summary.py): the people whose facts to read again
+    # (a person, a registration's person, an activity's or an organisation's people), or everything (reference
+    # data). None of them: nothing the summary counts (roles, an activity's outputs).
+    person_id = models.IntegerField(null=True, blank=True)
+    registration_id = models.IntegerField(null=True, blank=True)
+    activity_id = models.IntegerField(null=True, blank=True)
+    organisation_id = models.IntegerField(null=True, blank=True)
+    everything = models.BooleanField(default=False)
+    # Taken into the summary (by the worker): kept a while for the cache's stamp, then pruned.
+    summarised = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["summarised"], name="reach_change_summarised")]
 
     def __str__(self) -> str:
         return str(self.stamp)
+
+
+class ReachPerson(models.Model):
+    """What the reach summary counted of one trained person (reach_summary.py): their attributes and, per
+    activity they were trained in, what reach groups by. The summary's cells are the sums of these; a change
+    takes the person's old cells out and puts the new ones in. The id is not a foreign key: a deleted (merged)
+    person's row stays until the summary has taken them out."""
+
+    person_id = models.IntegerField(primary_key=True)
+    facts = models.JSONField()
+
+    def __str__(self) -> str:
+        return str(self.person_id)
+
+
+class ReachCell(models.Model):
+    """Distinct people trained, for one audience ("public": published activities; "all"), one year (0: all)
+    and one participants' country (0: all), per value of one breakdown (key "": not recorded), maintained
+    incrementally from ReachPerson by the worker (reach_summary.py): what the reach pages read."""
+
+    audience = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    country_id = models.IntegerField()
+    dimension = models.CharField(max_length=10)
+    key = models.CharField(max_length=40, blank=True)
+    people = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audience", "year", "country_id", "dimension", "key"], name="reach_cell_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audience} {self.year} {self.country_id} {self.dimension}={self.key}: {self.people}"
+
+
+class ReachSummaryState(models.Model):
+    """One row: whether the summary is built (the pages read it only then), and the lock its updates take."""
+
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"reach summary built {self.built_at}"

@@ -10,20 +10,18 @@ of the people already recorded (`people_match_index`).
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from jalon.lib.text import folded
-from jalon.organisations.models import Person, PersonEmail
+from jalon.organisations.models import Person, PersonEmail, person_match_fields
 
 
 def normalised_email(email: str | None) -> str:
-    return (email or "").strip().casefold()
+    return person_match_fields(email, "", "")[0]
 
 
 def normalised_name(given_name: str | None, family_name: str | None) -> str:
-    """ "  Zoé   N'DIAYE " and "zoe n'diaye" give the same text."""
-    text = f"{given_name or ''} {family_name or ''}"
-    return " ".join(folded(text).split())
+    """ "  Zoé   N'DIAYE " and "zoe n'diaye" give the same text (as Person.match_name stores it)."""
+    return person_match_fields("", given_name, family_name)[1]
 
 
 def person_match_key(
@@ -74,20 +72,21 @@ def person_find(
     live = (Person.objects.all() if among is None else among).filter(anonymised_at__isnull=True).order_by("pk")
     address = normalised_email(email)
     if address:
-        found = live.filter(Q(email__iexact=address) | Q(other_emails__email=address)).distinct().first()
+        # The stored, indexed keys (Person.match_email): no scan of every person (issue 21).
+        found = live.filter(Q(match_email=address) | Q(other_emails__email=address)).distinct().first()
         if found is not None:
             return found
     wanted = normalised_name(given_name, family_name)
     if not wanted:
         return None
-    # Candidates in the same organisation, compared in Python: the database cannot strip accents
-    # portably (SQLite has no unaccent).
+    # Candidates with the same name as stored (Person.match_name, indexed with the organisation).
+    candidates = live.filter(match_name=wanted)
     candidates = (
-        live.filter(organisation_id=organisation_id) if organisation_id else live.filter(organisation__isnull=True)
+        candidates.filter(organisation_id=organisation_id)
+        if organisation_id
+        else candidates.filter(organisation__isnull=True)
     )
     for person in candidates.only("pk", "given_name", "family_name", "email", "organisation_id"):
-        if normalised_name(person.given_name, person.family_name) != wanted:
-            continue
         # Two different addresses are two people, even with the same name (the duplicates tool suggests
         # joining them, for the team to decide).
         if address and person.email and normalised_email(person.email) != address:
@@ -112,8 +111,33 @@ def people_duplicates(queryset: QuerySet[Person] | None = None) -> list[Duplicat
     name): merging one group makes the other shrink."""
     queryset = Person.objects.all() if queryset is None else queryset
     groups: dict[tuple, list[int]] = defaultdict(list)
+    live = queryset.filter(anonymised_at__isnull=True)
+    # Only the people who can be in a group: an email or a name that more than one record has (grouped by the
+    # database on the indexed keys), or another address (issue 21: not every person normalised in Python).
+    shared_emails = (
+        live.exclude(match_email="")
+        .order_by()
+        .values("match_email")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("match_email")
+    )
+    shared_names = (
+        live.exclude(match_name="")
+        .order_by()
+        .values("match_name")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("match_name")
+    )
+    others_of = PersonEmail.objects.filter(person__in=live)
     rows = (
-        queryset.filter(anonymised_at__isnull=True)
+        live.filter(
+            Q(match_email__in=shared_emails)
+            | Q(match_name__in=shared_names)
+            | Q(match_email__in=others_of.values("email"))
+            | Q(pk__in=others_of.values("person_id"))
+        )
         .order_by("pk")
         .values_list("pk", "email", "given_name", "family_name", "organisation_id")
     )
@@ -125,8 +149,7 @@ def people_duplicates(queryset: QuerySet[Person] | None = None) -> list[Duplicat
         name = person_name_key(given_name=given, family_name=family, organisation_id=organisation_id)
         if name[1]:
             groups[name].append(pk)
-    others = PersonEmail.objects.filter(person__in=queryset.filter(anonymised_at__isnull=True))
-    for pk, email in others.order_by("person_id").values_list("person_id", "email"):
+    for pk, email in others_of.order_by("person_id").values_list("person_id", "email"):
         if pk not in groups[("email", email)]:
             groups[("email", email)].append(pk)
     candidates = {}

@@ -188,16 +188,50 @@ def scope_counts(scope: QuerySet[Registration], dimensions: Iterable[str]) -> tu
             else:
                 found[key] = {person}
     counts = {dimension: {key: len(value) for key, value in found.items()} for found, _key, dimension in plan}
-    nsb_labels: dict = {}
-    if "nsb" in dimensions:
-        nsb_labels = {
-            pk: acronym or name
-            for pk, acronym, name in Organisation.objects.filter(pk__in=list(counts["nsb"])).values_list(
-                "pk", "acronym", "name"
-            )
-        }
+    nsb_labels = nsb_names(counts["nsb"]) if "nsb" in dimensions else {}
     head = {"participants": len(people), "countries": len(countries), "nsbs": len(nsbs)}
     return head, counts, nsb_labels
+
+
+def nsb_names(keys: Iterable) -> dict:
+    """The names the "nsb" breakdown shows (one query)."""
+    return {
+        pk: acronym or name
+        for pk, acronym, name in Organisation.objects.filter(pk__in=[key for key in keys if key is not None])
+        .order_by()
+        .values_list("pk", "acronym", "name")
+    }
+
+
+# The summary (reach_summary.py) holds the figures of the public and of those who see every activity, for all
+# years or one, all participants' countries or one: the views the dashboard and the country pages show most.
+SUMMARY_FILTERS = ("year", "country_id")
+
+
+def summary_audience(*, user, filters: ReachFilters) -> str | None:
+    """The summary's audience that answers this view, or None (computed from the rows)."""
+    from jalon.activities.reach_summary import summary_built
+
+    asked = {name for name in ReachFilters.__dataclass_fields__ if getattr(filters, name)}
+    if asked - set(SUMMARY_FILTERS):
+        return None
+    audience = access.reach_audience(user)
+    if audience is None or not summary_built():
+        return None
+    return audience
+
+
+def view_counts(
+    *, user, filters: ReachFilters, dimensions: tuple[str, ...], audience: str | None
+) -> tuple[dict, dict[str, dict], dict]:
+    """`scope_counts` of the view, read from the summary when it answers it (`audience`)."""
+    if audience is None:
+        return scope_counts(participations(user=user, filters=filters), dimensions)
+    from jalon.activities.reach_summary import summary_counts
+
+    head, found = summary_counts(audience=audience, year=filters.year, country_id=filters.country_id)
+    counts = {dimension: found.get(dimension, {}) for dimension in dimensions}
+    return head, counts, nsb_names(counts["nsb"]) if "nsb" in counts else {}
 
 
 # Small-group suppression --------------------------------------------------------------------------------
@@ -312,7 +346,10 @@ def _differences_hidden(
     headline = False
     forced: dict[str, set] = {dimension: set() for dimension in counts}
     for coarser in _coarser_filters(filters):
-        wide_head, wide_counts, _names = scope_counts(participations(user=user, filters=coarser), dimensions)
+        audience = summary_audience(user=user, filters=coarser)
+        wide_head, wide_counts, _names = view_counts(
+            user=user, filters=coarser, dimensions=dimensions, audience=audience
+        )
         headline |= complement_small(head["participants"], wide_head["participants"], threshold=threshold)
         for dimension, wide in wide_counts.items():
             narrow = counts[dimension]
@@ -329,18 +366,26 @@ def reach_report(
     Queries: those of `scope_counts`, the exact-numbers check, and the names of the countries and regions
     found (a constant number whatever the data); for published figures asked with filters, those of
     `scope_counts` again per filter given (`_differences_hidden`)."""
-    scope = participations(user=user, filters=filters)
-    exact = exact_allowed(user=user, scope=scope)
-    dates_rounded = False
-    if not exact and (filters.date_from or filters.date_to):
-        # Two published answers whose dates differ by a day would tell, by their difference, about the
-        # people of that day: for the public, dates count in whole years.
-        rounded = years_whole(filters)
-        dates_rounded = rounded != filters
-        if dates_rounded:
-            filters, scope = rounded, participations(user=user, filters=rounded)
     dimensions = tuple(dimensions)
-    head, counts, nsb_labels = scope_counts(scope, dimensions)
+    dates_rounded = False
+    audience = summary_audience(user=user, filters=filters)
+    if audience is not None:
+        head, counts, nsb_labels = view_counts(user=user, filters=filters, dimensions=dimensions, audience=audience)
+        # As exact_allowed decides: whoever may see every participant, or any signed-in user where none is counted.
+        exact = access.reach_sees_every_participant(user) or (
+            getattr(user, "is_authenticated", False) and not head["participants"]
+        )
+    else:
+        scope = participations(user=user, filters=filters)
+        exact = exact_allowed(user=user, scope=scope)
+        if not exact and (filters.date_from or filters.date_to):
+            # Two published answers whose dates differ by a day would tell, by their difference, about the
+            # people of that day: for the public, dates count in whole years.
+            rounded = years_whole(filters)
+            dates_rounded = rounded != filters
+            if dates_rounded:
+                filters, scope = rounded, participations(user=user, filters=rounded)
+        head, counts, nsb_labels = scope_counts(scope, dimensions)
     headline_hidden, forced = False, dict[str, set]()
     if not exact:
         headline_hidden, forced = _differences_hidden(
@@ -402,7 +447,12 @@ def activities_reaching(
     the country took part: listing it would otherwise say that a small group of them did."""
     from_country = participations(user=user, filters=replace(filters, country_id=country.pk))
     reaching: QuerySet = from_country.values("activity_id")
-    if not exact:
+    audience = summary_audience(user=user, filters=replace(filters, country_id=country.pk))
+    if audience is not None:
+        from jalon.activities.reach_summary import summary_activities
+
+        reaching = summary_activities(audience=audience, country_id=country.pk, least=1 if exact else min_group_size())
+    elif not exact:
         reaching = (
             reaching.annotate(people=Count("person", distinct=True))
             .filter(people__gte=min_group_size())

@@ -31,15 +31,57 @@ KEPT = 1000
 _MISSING = object()
 
 
-def reach_changed(**kwargs) -> None:
-    """Say that what the reach figures read changed (inside the write's transaction). Signal receivers pass
-    the signal's arguments: ignored, but for `raw` (a fixture or a backup being loaded, which brings its own
-    ReachChange rows: a row inserted here could take the id of one of them)."""
-    if kwargs.get("raw"):
-        return
-    change = ReachChange.objects.create(stamp=uuid.uuid4())
+def reach_changed(
+    *,
+    person_id=None,
+    registration_id=None,
+    activity_id=None,
+    organisation_id=None,
+    everything: bool = False,
+    summarised: bool = False,
+) -> None:
+    """Say that what the reach figures read changed (inside the write's transaction), and what it touched,
+    for the reach summary (reach_summary.py; nothing named: nothing it counts)."""
+    change = ReachChange.objects.create(
+        stamp=uuid.uuid4(),
+        person_id=person_id,
+        registration_id=registration_id,
+        activity_id=activity_id,
+        organisation_id=organisation_id,
+        everything=everything,
+        summarised=summarised,
+    )
     if change.pk % KEPT == 0:
-        ReachChange.objects.filter(pk__lt=change.pk - KEPT).delete()
+        # Only those the summary has taken: the others say what it has still to read.
+        ReachChange.objects.filter(pk__lt=change.pk - KEPT, summarised=True).delete()
+
+
+def reach_signal(sender, instance=None, raw: bool = False, **kwargs) -> None:
+    """The models' signals (apps.ready): what the saved or deleted row touches. Ignored while a fixture or a
+    backup is loaded (`raw`), which brings its own ReachChange rows: a row inserted here could take the id of
+    one of them."""
+    from jalon.activities.models import Activity, ActivitySession, Attendance, Registration
+    from jalon.organisations.models import Organisation, Person
+    from jalon.reference.models import Classification, Country
+
+    if raw:
+        return
+    if sender is Person:
+        reach_changed(person_id=instance.pk)
+    elif sender is Registration:
+        reach_changed(person_id=instance.person_id)
+    elif sender is Attendance:
+        reach_changed(registration_id=instance.registration_id)
+    elif sender is Activity:
+        reach_changed(activity_id=instance.pk)
+    elif sender is ActivitySession:
+        reach_changed(activity_id=instance.activity_id)
+    elif sender is Organisation:
+        reach_changed(organisation_id=instance.pk)
+    elif sender in (Country, Classification):
+        reach_changed(everything=True)
+    else:  # roles, an activity's outputs and countries: what users see, not what the summary counts
+        reach_changed()
 
 
 def reach_stamp() -> str:

@@ -5,6 +5,8 @@ computed indicator reads schedules a refresh of the "activities" computations af
 import base64
 import datetime
 import secrets
+import uuid
+from collections import defaultdict
 from decimal import Decimal
 from functools import partial
 
@@ -18,10 +20,9 @@ from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
 from jalon.activities import access
-from jalon.activities.models import Activity, ActivitySession, Attendance, Material, Registration
+from jalon.activities.models import Activity, ActivitySession, Attendance, Material, ReachChange, Registration
 from jalon.activities.people import normalised_email, person_find
-from jalon.activities.reach_cache import reach_changed
-from jalon.organisations.models import Person, PersonEmail
+from jalon.organisations.models import Person, PersonEmail, person_match_fields
 from jalon.results.models import Result
 
 ACTIVITY_FIELDS = (
@@ -77,26 +78,48 @@ ERASED_GIVEN_NAME = "-"
 ERASED_FAMILY_NAME = "Anonymised"
 
 
-def activities_changed(*, activities=(), people=(), programmes=()) -> None:
+def activities_changed(*, activities=(), people=(), programmes=(), dates=()) -> None:
     """Queue the refresh of the computed indicators a write can change: those of the programmes that the
     `activities` (ids or records), or the activities of the `people`, serve, and the `programmes` given (those
-    an activity served before its outputs changed). Another programme's figures cannot move (issue 21)."""
+    an activity served before its outputs changed). Another programme's figures cannot move, nor another
+    period's than those of the activities' dates and the `dates` given (the dates an activity had before its
+    change): only those are marked stale (issue 21)."""
     from jalon.results.computations import computed_schedule_refresh  # results must not import activities
 
-    # Bulk writes (imports) send no signal: the reach cache's stamp is renewed here too.
-    reach_changed()
-    affected = set(programmes)
-    if activities:
-        affected |= programmes_served(activities)
-    if people:
-        affected |= set(
-            Result.objects.filter(activities__registrations__person__in=people)
-            .order_by()
-            .values_list("programme_id", flat=True)
-            .distinct()
+    # Bulk writes (imports) send no signal: the reach cache's stamp is renewed here too, and the reach summary
+    # told what to read again (an activity's people; the people given when no activity is).
+    ids = [getattr(activity, "pk", activity) for activity in activities]
+    ReachChange.objects.bulk_create(
+        [ReachChange(stamp=uuid.uuid4(), activity_id=pk) for pk in ids]
+        + (
+            [ReachChange(stamp=uuid.uuid4(), person_id=getattr(person, "pk", person)) for person in people]
+            if not ids
+            else []
         )
-    if affected:
-        computed_schedule_refresh(source="activities", programme_ids=affected)
+        or [ReachChange(stamp=uuid.uuid4())]
+    )
+    spans: dict[int, set] = defaultdict(set)
+    extra = set(dates)
+    concerned = []
+    if activities:
+        concerned.append(Activity.objects.filter(pk__in=[getattr(activity, "pk", activity) for activity in activities]))
+    if people:
+        concerned.append(Activity.objects.filter(registrations__person__in=people))
+    for rows in concerned:
+        for programme_id, start, end in (
+            rows.order_by().values_list("outputs__programme_id", "start_date", "end_date").distinct()
+        ):
+            if programme_id is not None:
+                spans[programme_id].add((start, end))
+            if activities:
+                extra.add((start, end))
+    for programme_id in programmes:
+        # The activity's dates, before and after its change; no date known: every period.
+        spans[programme_id] |= extra or {(None, None)}
+    if spans:
+        computed_schedule_refresh(
+            source="activities", dates={pk: sorted(ranges, key=str) for pk, ranges in spans.items()}
+        )
 
 
 def programmes_served(activities) -> set[int]:
@@ -198,6 +221,7 @@ def activity_update(*, actor, activity: Activity, version: int | None = None, **
     """Change an activity; `version` is the one the editor saw, refused if someone saved since."""
     relations = {name: list(fields.pop(name)) for name in ACTIVITY_RELATIONS if name in fields}
     served_before = programmes_served([activity]) if "outputs" in relations else set()
+    dates_before = (activity.start_date, activity.end_date)
 
     def clean(current: Activity) -> None:
         checked = dict(relations)
@@ -218,7 +242,7 @@ def activity_update(*, actor, activity: Activity, version: int | None = None, **
         relations=relations,
     )
     if changed:
-        activities_changed(activities=[current], programmes=served_before)
+        activities_changed(activities=[current], programmes=served_before, dates=[dates_before])
         if "capacity" in fields:  # more places: the first waiting get them
             waiting_list_promote(actor=actor, activity=current)
     return current
@@ -236,8 +260,9 @@ def activity_delete(*, actor, activity: Activity) -> None:
         audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=row, before=snapshot(row))
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=activity, before=snapshot(activity))
     served = programmes_served([activity])
+    dates = (activity.start_date, activity.end_date)
     activity.delete()
-    activities_changed(programmes=served)
+    activities_changed(programmes=served, dates=[dates])
 
 
 # Sessions and materials ----------------------------------------------------------------------------------
@@ -994,6 +1019,8 @@ def person_erase(*, actor, person: Person) -> Person:
         "phone": "",
         "job_title": "",
     }
+    # The matching keys repeat the name and email (in the record and its audit snapshots): erased with them.
+    erased["match_email"], erased["match_name"] = person_match_fields("", erased["given_name"], erased["family_name"])
     old_repr = str(person)
     for key, value in erased.items():
         setattr(person, key, value)

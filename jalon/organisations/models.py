@@ -166,6 +166,12 @@ class Person(models.Model):
     # Erased on request (jalon.activities.services.person_erase): names and contacts replaced, sex, country
     # and organisation kept so that the aggregates still hold.
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # What recognises the same person (jalon.activities.people): the email as compared (trimmed, case-folded)
+    # and the name as compared (accents and case folded, spaces collapsed), set on every save (`save`,
+    # `person_match_fields` for bulk writes), indexed so that matching asks the index rather than normalising
+    # every recorded person in Python (issue 21).
+    match_email = models.CharField(max_length=254, blank=True, editable=False)
+    match_name = models.CharField(max_length=201, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -173,9 +179,28 @@ class Person(models.Model):
         ordering = ["family_name", "given_name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        indexes = [
+            models.Index(fields=["match_email"], name="person_match_email"),
+            models.Index(fields=["match_name", "organisation"], name="person_match_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    def save(self, *args, **kwargs):
+        self.match_email, self.match_name = person_match_fields(self.email, self.given_name, self.family_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "match_email", "match_name"}
+        super().save(*args, **kwargs)
+
+
+def person_match_fields(email: str | None, given_name: str | None, family_name: str | None) -> tuple[str, str]:
+    """(match_email, match_name) of these details: " Zoé  N'DIAYE " and "zoe n'diaye" give the same name."""
+    from jalon.lib.text import folded
+
+    name = " ".join(folded(f"{given_name or ''} {family_name or ''}").split())
+    return (email or "").strip().casefold()[:254], name[:201]
 
 
 class PersonEmail(models.Model):

@@ -28,6 +28,7 @@ from jalon.organisations.models import Membership, Organisation
 from jalon.reference.models import Classification, DevelopingCountryRule, IncomeGroup
 from jalon.reference.selectors import countries_with_classifications, rule_condition
 from jalon.results.models import (
+    ComputedStale,
     Dimension,
     DimensionValue,
     Indicator,
@@ -249,9 +250,22 @@ def _dimension_value(programme: Programme, part: Part, cache: dict) -> tuple[Dim
     return value, created or value_created or renamed
 
 
+# Date ranges a write made stale ((start, end), either None: open): what a refresh recomputes. None: everything.
+Ranges = list[tuple[datetime.date | None, datetime.date | None]] | None
+
+
+def _overlaps(ranges: Ranges, start: datetime.date, end: datetime.date) -> bool:
+    return ranges is None or any(
+        (low is None or low <= end) and (high is None or high >= start) for low, high in ranges
+    )
+
+
 @transaction.atomic
-def indicator_refresh(*, indicator: Indicator, actor=None, today: datetime.date | None = None) -> int:
-    """Recompute every started period of a computed indicator; returns how many values changed."""
+def indicator_refresh(
+    *, indicator: Indicator, actor=None, today: datetime.date | None = None, stale: Ranges = None
+) -> int:
+    """Recompute the started periods of a computed indicator that overlap the `stale` date ranges (None:
+    every one) and the spans those can change; returns how many values changed."""
     computation = REGISTRY.get(indicator.computation)
     if indicator.source != Indicator.Source.COMPUTED or computation is None:
         raise ValueError(f"{indicator} is not a computed indicator")
@@ -260,16 +274,23 @@ def indicator_refresh(*, indicator: Indicator, actor=None, today: datetime.date 
     # One refresh of an indicator at a time (two workers, or a worker and "Recompute now"): both would add
     # the same new values. The lock waits for the other to commit; then the values read below are its own.
     list(Indicator.objects.select_for_update().filter(pk=indicator.pk).values_list("pk", flat=True))
+    periods = [
+        period
+        for period in Period.objects.filter(programme=programme, start__lte=today)
+        if _overlaps(stale, period.start, period.end)
+    ]
     existing = {
         (m.period_id, m.dimension_value_id): m
-        for m in Measurement.objects.filter(indicator=indicator, computed=True).select_related("dimension_value")
+        for m in Measurement.objects.filter(
+            indicator=indicator, computed=True, period__in=[period.pk for period in periods]
+        ).select_related("dimension_value")
     }
     cache: dict = {}
     seen = set()
     changed = 0
     linked = set(indicator.dimensions.values_list("pk", flat=True))
     structure_changed = False
-    for period in Period.objects.filter(programme=programme, start__lte=today):
+    for period in periods:
         for part in computation.compute(programme, period):
             dimension_value = None
             if part.dimension:
@@ -308,12 +329,12 @@ def indicator_refresh(*, indicator: Indicator, actor=None, today: datetime.date 
             )
             audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=measurement)
             changed += 1
-    for key, stale in existing.items():
+    for key, gone in existing.items():
         if key not in seen:
-            audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=stale, before=snapshot(stale))
-            stale.delete()
+            audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=gone, before=snapshot(gone))
+            gone.delete()
             changed += 1
-    changed += _spans_refresh(indicator, computation, programme, today)
+    changed += _spans_refresh(indicator, computation, programme, today, stale)
     if changed or structure_changed:
         # Only then (new or changed values, disaggregations added or renamed): refreshes run after every
         # organisation or reference write, and an unchanged result must not empty the cached pages.
@@ -321,10 +342,17 @@ def indicator_refresh(*, indicator: Indicator, actor=None, today: datetime.date 
     return changed
 
 
-def _spans_refresh(indicator: Indicator, computation: Computation, programme: Programme, today) -> int:
+def _spans_refresh(
+    indicator: Indicator, computation: Computation, programme: Programme, today, stale: Ranges = None
+) -> int:
     """The whole-span values of a computation that is not additive: from the first period's start to each
-    started period's end, computed from the records over the span; returns how many changed."""
-    existing = {(span.start, span.end): span for span in SpanValue.objects.filter(indicator=indicator)}
+    started period's end, computed from the records over the span; returns how many changed. With `stale`
+    ranges, only the spans they overlap (a change dated d reaches every span ending on or after d)."""
+    existing = {
+        (span.start, span.end): span
+        for span in SpanValue.objects.filter(indicator=indicator)
+        if _overlaps(stale, span.start, span.end)
+    }
     wanted: dict[tuple, Part] = {}
     periods = list(Period.objects.filter(programme=programme).order_by("start"))
     if not computation.additive and periods:
@@ -332,6 +360,8 @@ def _spans_refresh(indicator: Indicator, computation: Computation, programme: Pr
         for period in periods:
             if period.start > today:
                 break
+            if not _overlaps(stale, first, period.end):
+                continue
             total = computation.whole(programme, Span(first, period.end))
             if total is not None:
                 wanted[(first, period.end)] = total
@@ -403,58 +433,99 @@ def computed_indicators(*, sources: set[str] | None = None):
 # fails (a later write then queues nothing: the mark is set). The worker's recovery (`computed_recover`)
 # queues again the refreshes of programmes pending for long (a task the queue refused, a failed refresh) and
 # of refreshes whose worker died.
+#
+# What is stale is said by marks (ComputedStale, issue 21): each write inserts, with its transaction, the
+# source it changed and the dates it can change (an activity's dates; a person's activities'), and the refresh
+# recomputes only the computations reading those sources, for the periods those dates overlap and the spans
+# ending after them, then deletes the marks it read. A refresh with nothing marked does nothing.
 
 # A programme pending for longer than this has lost its refresh (or its refresh failed): queued again.
 RECOVER_PENDING_AFTER = datetime.timedelta(minutes=5)
 
 
-def computed_schedule_refresh(*, source: str, programme_ids=None) -> None:
+def computed_schedule_refresh(*, source: str, programme_ids=None, dates=None) -> None:
     """Mark stale the programmes whose computed indicators read `source`, in the current transaction, and
     queue the refresh of those not already waiting for one (queued with the transaction: see jobs.queue).
-    `programme_ids`: only these (the source knows which programmes a write can change: issue 21)."""
+    `programme_ids`: only these (the source knows which programmes a write can change: issue 21). `dates`:
+    {programme id: [(start, end), ...]}, the dates the write can change in each (its activities'): only the
+    periods and spans they overlap are recomputed; without it, every period is."""
     keys = [key for key, computation in REGISTRY.items() if source in computation.sources]
-    waiting = Programme.objects.filter(
-        computed_pending_since__isnull=True,
-        results__indicators__source=Indicator.Source.COMPUTED,
-        results__indicators__computation__in=keys,
+    concerned = Programme.objects.filter(
+        results__indicators__source=Indicator.Source.COMPUTED, results__indicators__computation__in=keys
     )
+    if dates is not None:
+        programme_ids = list(dates)
     if programme_ids is not None:
-        waiting = waiting.filter(pk__in=list(programme_ids))
-    # One query when every programme is pending already (a second write in the request, an import's rows).
-    computed_mark_stale(programme_ids=list(waiting.order_by().values_list("pk", flat=True).distinct()))
+        concerned = concerned.filter(pk__in=list(programme_ids))
+    found = dict(concerned.order_by().values_list("pk", "computed_pending_since").distinct())
+    _mark(found, source=source, dates=dates)
 
 
 def computed_mark_stale(*, programme_ids) -> list[int]:
-    """Mark these programmes' computed indicators stale and queue one refresh for each programme that was not
-    pending yet; returns those. A row at a time: the conditional UPDATE says which writer set the mark, even
-    with another transaction setting it at the same moment (PostgreSQL re-reads the row once it is free)."""
+    """Mark every computed indicator of these programmes stale, for every period, and queue one refresh for
+    each programme that was not pending yet; returns those."""
+    ids = sorted(set(programme_ids))
+    pending = dict(Programme.objects.filter(pk__in=ids).values_list("pk", "computed_pending_since"))
+    return _mark(pending, source="", dates=None)
+
+
+def _mark(pending: dict, *, source: str, dates) -> list[int]:
+    """Insert the marks (one query), then flip the programmes not pending yet ({id: pending since}) and queue
+    their refresh. A row at a time: the conditional UPDATE says which writer set the mark, even with another
+    transaction setting it at the same moment (PostgreSQL re-reads the row once it is free)."""
     from jalon.jobs.queue import task_enqueue_with_commit
     from jalon.results.tasks import computed_refresh
 
+    if not pending:
+        return []
+    ComputedStale.objects.bulk_create(
+        ComputedStale(programme_id=pk, source=source, start=span[0], end=span[1])
+        for pk in sorted(pending)
+        for span in (dates or {}).get(pk) or [(None, None)]
+    )
     now = timezone.now()
     flipped = [
         pk
-        for pk in sorted(set(programme_ids))
-        if Programme.objects.filter(pk=pk, computed_pending_since__isnull=True).update(computed_pending_since=now)
+        for pk in sorted(pending)
+        if pending[pk] is None
+        and Programme.objects.filter(pk=pk, computed_pending_since__isnull=True).update(computed_pending_since=now)
     ]
     for pk in flipped:
         task_enqueue_with_commit(computed_refresh, pk)
     return flipped
 
 
-def programme_computed_refresh(*, programme_id: int, actor=None) -> int:
-    """Refresh every computed indicator of a programme (the `computed_refresh` task, `jalon refresh-computed`);
-    returns how many values changed. Clears the pending mark first (in the worker, outside a transaction: at
-    once, before the records are read), so that a write from now on queues another refresh. If the refresh
-    fails, the programme is pending again, for the worker's recovery to retry, and the error is raised."""
+def programme_computed_refresh(*, programme_id: int, actor=None, full: bool = False) -> int:
+    """Refresh what the programme's marks say is stale (the `computed_refresh` task), or every computed
+    indicator (`full`: `jalon refresh-computed`); returns how many values changed. Clears the pending mark
+    first (in the worker, outside a transaction: at once, before the records are read), so that a write from
+    now on queues another refresh. The marks read are deleted once done: a later write's marks stay for the
+    next refresh. If the refresh fails, the programme is pending again, for the worker's recovery to retry,
+    its marks kept, and the error is raised."""
     started = timezone.now()
+    today = datetime.date.today()
     Programme.objects.filter(pk=programme_id).update(computed_pending_since=None, computed_refreshing_since=started)
     mine = Programme.objects.filter(pk=programme_id, computed_refreshing_since=started)
+    marks = list(
+        ComputedStale.objects.filter(programme_id=programme_id).filter(Q(due__isnull=True) | Q(due__lte=today))
+    )
+    if full:
+        marks.append(ComputedStale(programme_id=programme_id))
+    if not marks:  # nothing changed since the last refresh (queued twice, or its marks read by another)
+        mine.update(computed_refreshing_since=None)
+        return 0
     try:
-        changed = sum(
-            indicator_refresh(indicator=indicator, actor=actor)
-            for indicator in computed_indicators().filter(result__programme_id=programme_id).order_by("pk")
-        )
+        changed = 0
+        for indicator in computed_indicators().filter(result__programme_id=programme_id).order_by("pk"):
+            sources = REGISTRY[indicator.computation].sources
+            relevant = [mark for mark in marks if not mark.source or mark.source in sources]
+            if not relevant:
+                continue
+            spans = [(mark.start, mark.end) for mark in relevant]
+            ranges: Ranges = None if (None, None) in spans else spans
+            changed += indicator_refresh(indicator=indicator, actor=actor, today=today, stale=ranges)
+        _carry_over(programme_id, marks, today)
+        ComputedStale.objects.filter(pk__in=[mark.pk for mark in marks if mark.pk]).delete()
     except Exception:
         logger.warning("Computed indicators of programme %s: the refresh failed, pending again", programme_id)
         mine.update(computed_refreshing_since=None)
@@ -465,6 +536,21 @@ def programme_computed_refresh(*, programme_id: int, actor=None) -> int:
     # Unless another refresh started meanwhile: its end says when it is done.
     mine.update(computed_refreshing_since=None)
     return changed
+
+
+def _carry_over(programme_id: int, marks: list[ComputedStale], today: datetime.date) -> None:
+    """The part of the marks over periods not started yet (not computed today), kept for the day the first of
+    them starts: once, however many marks reached it."""
+    future = list(
+        Period.objects.filter(programme_id=programme_id, start__gt=today).order_by("start").values_list("start", "end")
+    )
+    kept = set()
+    for mark in marks:
+        reached = [start for start, end in future if _overlaps([(mark.start, mark.end)], start, end)]
+        if reached:
+            kept.add((mark.source, max(mark.start or reached[0], reached[0]), mark.end, reached[0]))
+    for source, start, end, due in sorted(kept, key=str):
+        ComputedStale.objects.get_or_create(programme_id=programme_id, source=source, start=start, end=end, due=due)
 
 
 def computed_refresh_all(*, programme_code: str = "", actor=None) -> dict[str, int]:
@@ -478,7 +564,7 @@ def computed_refresh_all(*, programme_code: str = "", actor=None) -> dict[str, i
     if programme_code:
         programmes = programmes.filter(code=programme_code)
     return {
-        code: programme_computed_refresh(programme_id=pk, actor=actor)
+        code: programme_computed_refresh(programme_id=pk, actor=actor, full=True)
         for pk, code in programmes.order_by("code").values_list("pk", "code").distinct()
     }
 
@@ -497,8 +583,18 @@ def computed_recover() -> int:
     for pk in died:
         Programme.objects.filter(pk=pk, computed_refreshing_since__lt=dead).update(computed_refreshing_since=None)
         Programme.objects.filter(pk=pk, computed_pending_since__isnull=True).update(computed_pending_since=now)
+        # Its marks are still there (deleted only by a refresh that ends); what it may have half-written
+        # outside them too, so everything is recomputed.
+        ComputedStale.objects.create(programme_id=pk)
     lost = Programme.objects.filter(computed_pending_since__lt=now - RECOVER_PENDING_AFTER).values_list("pk", flat=True)
-    again = sorted({*died, *lost})
+    # Marks carried over to a period that has started since: their programme's refresh is due (once: pending).
+    due = ComputedStale.objects.filter(due__lte=now.date(), programme__computed_pending_since__isnull=True)
+    started = [
+        pk
+        for pk in sorted(set(due.values_list("programme_id", flat=True)))
+        if Programme.objects.filter(pk=pk, computed_pending_since__isnull=True).update(computed_pending_since=now)
+    ]
+    again = sorted({*died, *lost, *started})
     for pk in again:
         task_enqueue(computed_refresh, pk)
     return len(again)

@@ -408,6 +408,26 @@ class SpanValue(models.Model):
         return f"{self.indicator_id} {self.start}..{self.end}: {self.value}"
 
 
+class ComputedStale(models.Model):
+    """What a write made stale in a programme's computed indicators (issue 21): the computations reading
+    `source` (blank: every one), for the periods overlapping `start`..`end` (none: every period) and the spans
+    ending on or after `start`. The refresh (computations.programme_computed_refresh) recomputes only what its
+    marks name, then deletes them; a refresh with no mark does nothing. A mark reaching periods not started
+    yet is carried over, `due` on the first of them (the worker's recovery queues it that day)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="computed_stale_marks")
+    source = models.CharField(max_length=30, blank=True)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+    due = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["programme", "due"], name="computed_stale_programme")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.source or '*'} {self.start}..{self.end}"
+
+
 class MeasurementComment(models.Model):
     """A message in the thread of a reported value: a reviewer's question, the reporter's answer. Kept
     beside the value's own comment and review note, which each hold one text and are replaced on change."""

@@ -374,3 +374,85 @@ def test_the_totals_alone_equal_the_total_parts_the_spans_read(records):
                 (part for part in REGISTRY[key].compute(records.programme, span) if part.dimension is None), None
             )
             assert REGISTRY[key].whole(records.programme, span) == full, (key, span)
+
+
+def test_an_attendance_save_marks_stale_only_its_activity_s_dates_in_the_programmes_it_serves(
+    records, users, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """Issue 21: the write marks the periods its activity's dates overlap (Grace's webinar: 10 March 2026), in
+    the programme it serves only; the worker recomputes those (2025 is left as it was) and the spans ending
+    after them, and a refresh with nothing marked does nothing. The values equal a full recomputation."""
+    from jalon.results.computations import computed_refresh_all, programme_computed_refresh
+    from jalon.results.models import ComputedStale, SpanValue
+
+    indicators = []
+    for code, key in (("T1", "activities_participants_trained"), ("T2", "activities_women_share")):
+        indicator = Indicator.objects.create(result=records.output, code=code, title={"en": key})
+        indicator_link_computation(actor=users["manager"], indicator=indicator, key=key)
+        indicators.append(indicator)
+    other = Indicator.objects.create(result=records.foreign_output, code="T9", title={"en": "Trained elsewhere"})
+    indicator_link_computation(actor=users["manager"], indicator=other, key="activities_participants_trained")
+    computed_refresh_all()
+    assert not ComputedStale.objects.exists()
+    # A wrong 2025 value, put there behind the engine's back: only a recomputation of 2025 would mend it.
+    trained_2025 = Measurement.objects.filter(
+        indicator=indicators[0], period=records.p2025, dimension_value__isnull=True
+    )
+    trained_2025.update(value=D(99))
+
+    grace = Person.objects.get(given_name="Grace").registrations.get()
+    session = grace.activity.sessions.get()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.attendance_record(actor=users["manager"], session=session, present={grace.pk: True})
+    marks = list(ComputedStale.objects.values_list("programme_id", "source", "start", "end"))
+    day = datetime.date(2026, 3, 10)
+    assert marks == [(records.programme.pk, "activities", day, day)]
+    assert len(callbacks) == 1  # one refresh queued, for that programme
+
+    assert programme_computed_refresh(programme_id=records.programme.pk) > 0
+    assert not ComputedStale.objects.exists()
+    assert trained_2025.get().value == D(99)  # 2025 not recomputed
+    trained_2026 = Measurement.objects.get(indicator=indicators[0], period=records.p2026, dimension_value__isnull=True)
+    assert trained_2026.value == D(5)
+
+    with django_assert_num_queries(3):  # nothing marked: the flags set, the marks read, the flags cleared
+        assert programme_computed_refresh(programme_id=records.programme.pk) == 0
+
+    def stored():
+        values = Measurement.objects.filter(indicator__in=indicators).exclude(period=records.p2025)
+        spans = SpanValue.objects.filter(indicator__in=indicators)
+        return (
+            sorted(
+                map(str, values.values_list("indicator_id", "period_id", "dimension_value_id", "value", "numerator"))
+            ),
+            sorted(map(str, spans.values_list("indicator_id", "start", "end", "value", "numerator", "denominator"))),
+        )
+
+    marked = stored()
+    assert computed_refresh_all() == {records.programme.code: 1, records.foreign_output.programme.code: 0}
+    assert stored() == marked  # the marked refresh left every value a full one computes; but the wrong 2025
+    assert trained_2025.get().value == D(1)
+
+
+def test_a_mark_over_a_period_not_started_is_kept_for_the_day_it_starts(records, users):
+    """A period that has not started is not computed; the mark reaching it stays, due on its first day, for
+    the worker's recovery to queue then."""
+    from jalon.results.computations import computed_recover, programme_computed_refresh
+    from jalon.results.models import ComputedStale, Period, Programme
+
+    indicator = Indicator.objects.create(result=records.output, code="T1", title={"en": "Trained"})
+    indicator_link_computation(actor=users["manager"], indicator=indicator, key="activities_participants_trained")
+    ComputedStale.objects.all().delete()
+    start = datetime.date.today() + datetime.timedelta(days=30)
+    Period.objects.create(
+        programme=records.programme, code="next", name={"en": "Next"}, start=start, end=start + datetime.timedelta(400)
+    )
+    ComputedStale.objects.create(programme=records.programme, source="activities", start=records.p2026.start)
+    programme_computed_refresh(programme_id=records.programme.pk)
+    assert list(ComputedStale.objects.values_list("source", "start", "end", "due")) == [
+        ("activities", start, None, start)
+    ]
+    assert computed_recover() == 0  # not due yet
+    ComputedStale.objects.update(due=datetime.date.today())
+    Programme.objects.filter(pk=records.programme.pk).update(computed_pending_since=None)
+    assert computed_recover() == 1

@@ -332,7 +332,8 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data(client, world, u
     with django_assert_num_queries(4):
         dashboard(client, "en")
     reach_changed()  # what every write does
-    with django_assert_num_queries(1 + 9):  # the stamp, then the figures (one pass over the participations)
+    # The stamp, then the figures: whether the reach summary is built (not here), one pass over the participations.
+    with django_assert_num_queries(1 + 10):
         before = dashboard(client, "en").context["report"].participants
     sen = world["sen"]
     more = activity(
@@ -352,7 +353,7 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data(client, world, u
             for i, country in enumerate(Country.objects.exclude(latitude=None)[:40])
         ],
     )
-    with django_assert_num_queries(1 + 9):
+    with django_assert_num_queries(1 + 10):
         after = dashboard(client, "en").context["report"].participants
     assert after == before + 40  # the write renewed the stamp: not the cached figures
     with django_assert_num_queries(4):
@@ -361,7 +362,7 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data(client, world, u
     client_as_manager.force_login(users["manager"])
     dashboard(client_as_manager, "en")
     reach_changed()
-    with django_assert_num_queries(1 + 13):  # + session, user, role grants, the exact-figures check
+    with django_assert_num_queries(1 + 14):  # + session, user, role grants, the exact-figures check
         dashboard(client_as_manager, "en")
     with django_assert_num_queries(4 + 3):  # + session, user, role grants
         dashboard(client_as_manager, "en")
@@ -443,7 +444,8 @@ def test_the_country_page_costs_the_same_queries_whatever_the_data(client, world
     with django_assert_num_queries(7):
         client.get(url)
     reach_changed()  # what every write does
-    with django_assert_num_queries(11):  # the figures, and the list of the activities reaching the country
+    # The figures, and the list of the activities reaching the country (each asking whether the summary is built).
+    with django_assert_num_queries(13):
         client.get(url)
     for index in range(3):
         extra = activity(
@@ -455,7 +457,7 @@ def test_the_country_page_costs_the_same_queries_whatever_the_data(client, world
             countries=[world["sen"]],
         )
         register(users["manager"], extra, [person(f"e{index}-{i}", country=world["sen"]) for i in range(4)])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(url)
     with django_assert_num_queries(7):
         client.get(url)

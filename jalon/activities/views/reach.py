@@ -151,10 +151,15 @@ def country_reach(request: HttpRequest, iso3: str) -> HttpResponse:
         ("country", filters, dimensions),
         lambda: reach_report(user=request.user, filters=filters, dimensions=dimensions),
     )
-    activities = activities_reaching(user=request.user, country=country, filters=filters, exact=report.exact)
     # The activities' ids, for the whole list: what costs (the people of the country in each activity).
     ids = reach_cached(
-        request.user, ("country-activities", filters), lambda: list(activities.values_list("pk", flat=True))
+        request.user,
+        ("country-activities", filters),
+        lambda: list(
+            activities_reaching(user=request.user, country=country, filters=filters, exact=report.exact).values_list(
+                "pk", flat=True
+            )
+        ),
     )
     page = paginate(request, activities_in_order(ids))
     held_here = selectors.activities_held_in(country, page.object_list)

@@ -1,0 +1,276 @@
+"""The reach summary: distinct people trained per audience, year, country and breakdown value, kept in tables
+that the worker updates from what each write touched (issue 21), in the spirit of DHIS2's analytics tables.
+
+Distinct people are not additive: the people of 2024 plus those of 2025 are not the people of both years. So
+the summary keeps, per trained person, the facts reach groups by (ReachPerson: their sex, function, country,
+national standards body; per activity they were trained in, whether it is published, its year, type, level and
+the income group of their country when it started), and the cells (ReachCell) are the number of people whose
+facts fall in each: for every audience ("public": the published activities, what anyone sees; "all": every
+activity), every year and all years together (0), every participants' country and all of them (0), one row per
+value of each breakdown. When a person's facts change, their old cells lose one and their new cells gain one:
+the update costs what the changed people cost, never the history.
+
+What to read again comes from the reach changes (ReachChange rows, inserted with every write: the person, a
+registration's person, an activity's or an organisation's people; everything for reference data), taken by the
+worker's recovery every minute (`reach_summary_update`) and marked summarised. The pages read the summary once
+it is built (`summary_report`, for the public, for those who see every activity, with no filter but the year
+and the country); any other view (a programme, dates, a type, an organiser's own unpublished activities) is
+computed from the rows (reach.py). Small groups are then hidden by the same rule (reach.breakdown).
+"""
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, When
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from jalon.activities.computations import trained_condition
+from jalon.activities.models import (
+    Activity,
+    ReachCell,
+    ReachChange,
+    ReachPerson,
+    ReachSummaryState,
+    Registration,
+)
+from jalon.organisations.models import Organisation, Person
+from jalon.reference.models import Country
+
+logger = logging.getLogger(__name__)
+
+AUDIENCES = ("all", "public")
+ALL = 0  # the year or country of the cells over all years, all countries
+CHUNK = 500  # people read at a time (SQLite's parameter limit)
+
+
+def _facts_of(person_ids: Iterable[int] | None) -> dict[int, dict]:
+    """{person id: facts} of the trained people among these (None: everyone). Facts: [sex, function, country id,
+    nsb id] and a sorted list of [activity id, published, year, type, level, income group]."""
+    from jalon.activities.reach import _IncomeOnDate
+
+    income = _IncomeOnDate()
+    activities = {
+        pk: (published, started, type_ or "", level or "")
+        for pk, published, started, type_, level in Activity.objects.exclude(status=Activity.Status.CANCELLED)
+        .order_by()
+        .values_list("pk", "published", "start_date", "type", "level")
+    }
+    registrations = Registration.objects.filter(status=Registration.Status.REGISTERED).filter(trained_condition())
+    people = Person.objects.annotate(
+        reach_country=Coalesce("country", "organisation__country"),
+        nsb=Case(When(organisation__kind=Organisation.Kind.NSB, then=F("organisation")), default=None),
+    )
+    batches: list = [None] if person_ids is None else _chunks(sorted(set(person_ids)))
+    facts: dict[int, dict] = {}
+    for batch in batches:
+        scope = registrations if batch is None else registrations.filter(person_id__in=batch)
+        taken: dict[int, list] = defaultdict(list)
+        for person_id, activity_id in scope.order_by().values_list("person_id", "activity_id").iterator(10000):
+            found = activities.get(activity_id)
+            if found is not None:
+                taken[person_id].append(activity_id)
+        who = people.filter(pk__in=list(taken) if batch is not None else scope.values("person_id"))
+        for pk, sex, function, country, nsb in (
+            who.order_by().values_list("pk", "sex", "function", "reach_country", "nsb").iterator(10000)
+        ):
+            if pk not in taken:
+                continue
+            parts = []
+            for activity_id in sorted(set(taken[pk])):
+                published, started, type_, level = activities[activity_id]
+                parts.append([activity_id, published, started.year, type_, level, income(country, started) or ""])
+            facts[pk] = {"person": [sex or "", function or "", country, nsb], "parts": parts}
+    return facts
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
+def person_cells(facts: dict | None, regions: dict[int, int | None]) -> Iterable[tuple]:
+    """The cells (audience, year, country, dimension, key) one person counts in."""
+    if not facts:
+        return
+    sex, function, country, nsb = facts["person"]
+    region = regions.get(country) if country is not None else None
+    attributes = [
+        ("people", ""),
+        ("sex", sex),
+        ("function", function),
+        ("country", str(country) if country is not None else ""),
+        ("region", str(region) if region is not None else ""),
+    ]
+    if nsb is not None:
+        attributes.append(("nsb", str(nsb)))
+    for audience in AUDIENCES:
+        parts = facts["parts"] if audience == "all" else [part for part in facts["parts"] if part[1]]
+        if not parts:
+            continue
+        for year in {ALL, *(part[2] for part in parts)}:
+            chosen = parts if year == ALL else [part for part in parts if part[2] == year]
+            keys = set(attributes)
+            for _activity, _published, started, type_, level, income in chosen:
+                keys |= {("type", type_), ("level", level), ("year", str(started)), ("income", income)}
+            for place in {ALL, country} if country is not None else {ALL}:
+                for dimension, key in keys:
+                    yield (audience, year, place, dimension, key)
+                if year == ALL and place != ALL:
+                    # Per activity, the people from a country (the country page lists the activities reaching it).
+                    for part in chosen:
+                        yield (audience, ALL, place, "activity", str(part[0]))
+
+
+def _regions() -> dict[int, int | None]:
+    return dict(Country.objects.order_by().values_list("pk", "region_id"))
+
+
+@transaction.atomic
+def reach_summary_rebuild() -> int:
+    """Build the summary from every trained person (the first time, after reference data changed); returns
+    the people counted. Everything inside one transaction, under the summary's lock."""
+    state = _locked_state()
+    pending = list(ReachChange.objects.filter(summarised=False).values_list("pk", flat=True))
+    facts = _facts_of(None)
+    regions = _regions()
+    cells: Counter = Counter()
+    for person_facts in facts.values():
+        cells.update(person_cells(person_facts, regions))
+    ReachCell.objects.all().delete()
+    ReachPerson.objects.all().delete()
+    ReachCell.objects.bulk_create(
+        (
+            ReachCell(audience=a, year=y, country_id=c, dimension=d, key=k, people=n)
+            for (a, y, c, d, k), n in cells.items()
+        ),
+        batch_size=5000,
+    )
+    ReachPerson.objects.bulk_create(
+        (ReachPerson(person_id=pk, facts=value) for pk, value in facts.items()), batch_size=5000
+    )
+    _done(state, pending)
+    return len(facts)
+
+
+def reach_summary_update() -> int:
+    """Take the reach changes not summarised yet into the summary (the worker's recovery, every minute);
+    returns how many people were read again. Built first if it is not, rebuilt if a change touched everything."""
+    if not summary_built():
+        return reach_summary_rebuild()
+    waiting = ReachChange.objects.filter(summarised=False)
+    if not waiting.exists():  # nothing changed: two queries
+        return 0
+    if waiting.filter(everything=True).exists():
+        return reach_summary_rebuild()
+    return _update()
+
+
+@transaction.atomic
+def _update() -> int:
+    state = _locked_state()
+    changes = list(
+        ReachChange.objects.filter(summarised=False).values_list(
+            "pk", "person_id", "registration_id", "activity_id", "organisation_id", "everything"
+        )
+    )
+    if not changes:
+        return 0
+    if any(change[5] for change in changes):
+        return reach_summary_rebuild()  # a savepoint, under the lock already held
+    people = {change[1] for change in changes if change[1] is not None}
+    registrations = [change[2] for change in changes if change[2] is not None]
+    activities = [change[3] for change in changes if change[3] is not None]
+    organisations = [change[4] for change in changes if change[4] is not None]
+    for batch in _chunks(registrations):
+        people |= set(Registration.objects.filter(pk__in=batch).values_list("person_id", flat=True))
+    for batch in _chunks(activities):
+        people |= set(Registration.objects.filter(activity_id__in=batch).values_list("person_id", flat=True))
+    for batch in _chunks(organisations):
+        people |= set(Person.objects.filter(organisation_id__in=batch).values_list("pk", flat=True))
+    summary_people_update(people)
+    _done(state, [change[0] for change in changes])
+    return len(people)
+
+
+def summary_people_update(people: set[int]) -> None:
+    """Read these people's facts again; move their cells where they changed (inside the caller's lock)."""
+    regions = _regions()
+    new = _facts_of(people)
+    old: dict[int, dict] = {}
+    for batch in _chunks(sorted(people)):
+        old.update(ReachPerson.objects.filter(person_id__in=batch).values_list("person_id", "facts"))
+    delta: Counter = Counter()
+    moved = [pk for pk in people if old.get(pk) != new.get(pk)]
+    for pk in moved:
+        delta.subtract(person_cells(old.get(pk), regions))
+        delta.update(person_cells(new.get(pk), regions))
+    for (audience, year, country, dimension, key), change in sorted(delta.items()):
+        if not change:
+            continue
+        cell = {"audience": audience, "year": year, "country_id": country, "dimension": dimension, "key": key}
+        if not ReachCell.objects.filter(**cell).update(people=F("people") + change):
+            ReachCell.objects.create(**cell, people=change)
+    ReachCell.objects.filter(people__lte=0).delete()
+    for batch in _chunks(moved):
+        ReachPerson.objects.filter(person_id__in=batch).delete()
+    ReachPerson.objects.bulk_create([ReachPerson(person_id=pk, facts=new[pk]) for pk in moved if pk in new])
+
+
+def _locked_state() -> ReachSummaryState:
+    """The summary's row, locked until the transaction ends: one update at a time (two workers would count a
+    change twice)."""
+    ReachSummaryState.objects.get_or_create(pk=1)
+    return ReachSummaryState.objects.select_for_update().get(pk=1)
+
+
+def _done(state: ReachSummaryState, changes: list[int]) -> None:
+    for batch in _chunks(changes):
+        ReachChange.objects.filter(pk__in=batch).update(summarised=True)
+    state.built_at = timezone.now()
+    state.save(update_fields=["built_at"])
+    from jalon.activities.reach_cache import reach_changed
+
+    # New figures: the reach cache's entries built from the summary before must go.
+    reach_changed(summarised=True)
+
+
+def summary_built() -> bool:
+    return ReachSummaryState.objects.filter(pk=1, built_at__isnull=False).exists()
+
+
+def summary_counts(*, audience: str, year: int | None, country_id: int | None) -> tuple[dict, dict[str, dict]]:
+    """The headline and the counts per breakdown value (None: not recorded), as reach.scope_counts gives them,
+    read from the summary's cells (one query)."""
+    counts: dict[str, dict] = defaultdict(dict)
+    for dimension, key, people in ReachCell.objects.filter(
+        audience=audience, year=year or ALL, country_id=country_id or ALL, people__gt=0
+    ).values_list("dimension", "key", "people"):
+        counts[dimension][_key(dimension, key)] = people
+    people = counts.pop("people", {}).get(None, 0)
+    head = {
+        "participants": people,
+        "countries": len([key for key in counts.get("country", {}) if key is not None]),
+        "nsbs": len(counts.get("nsb", {})),
+    }
+    return head, counts
+
+
+def _key(dimension: str, key: str):
+    if key == "":
+        return None
+    if dimension in ("country", "region", "nsb", "year", "activity"):
+        return int(key)
+    return key
+
+
+def summary_activities(*, audience: str, country_id: int, least: int):
+    """The ids of the activities at least `least` people from the country were trained in (a subquery)."""
+    return (
+        ReachCell.objects.filter(
+            audience=audience, year=ALL, country_id=country_id, dimension="activity", people__gte=least
+        )
+        .annotate(activity=Cast("key", IntegerField()))
+        .values("activity")
+    )

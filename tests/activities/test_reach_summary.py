@@ -1,0 +1,158 @@
+"""The reach summary (issue 21): the cells the worker maintains from what each write touched equal the ones
+built from every record, after any write, deletion or merge of people; the reports read from them equal the
+reports computed from the rows, small groups hidden the same way; only the views it answers read it."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from jalon.activities import services
+from jalon.activities.models import ReachCell, ReachChange, ReachPerson, ReachSummaryState
+from jalon.activities.reach import ReachFilters, activities_reaching, reach_report, summary_audience
+from jalon.activities.reach_summary import reach_summary_rebuild, reach_summary_update
+from jalon.organisations.models import Organisation, Person
+from jalon.organisations.services import person_update
+from jalon.reference.models import Country
+from tests.activities.test_reach import activity, person, register, world  # noqa: F401 - the fixture
+
+DIMENSIONS = ("sex", "function", "country", "region", "income", "type", "level", "year", "nsb")
+
+
+def cells() -> set:
+    return set(ReachCell.objects.values_list("audience", "year", "country_id", "dimension", "key", "people"))
+
+
+def views(data) -> list[ReachFilters]:
+    years = [None, 2024, 2025]
+    countries = [None, *(data[code].pk for code in ("sen", "ken", "fra", "bra"))]
+    return [ReachFilters(year=year, country_id=country) for year in years for country in countries]
+
+
+def reports(user, data) -> list:
+    return [reach_report(user=user, filters=filters, dimensions=DIMENSIONS) for filters in views(data)]
+
+
+def from_rows(user, data) -> list:
+    """The same reports with the summary set aside: computed from the rows."""
+    ReachSummaryState.objects.update(built_at=None)
+    try:
+        return reports(user, data)
+    finally:
+        ReachSummaryState.objects.update(built_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+
+
+def updated_equals_rebuilt() -> None:
+    """The incremental update leaves the cells a build from every record gives."""
+    reach_summary_update()
+    assert not ReachChange.objects.filter(summarised=False).exists()
+    incremental = cells()
+    reach_summary_rebuild()
+    assert incremental == cells()
+
+
+@pytest.mark.parametrize("who", [None, "manager", "viewer", "plain"])
+def test_reports_read_from_the_summary_equal_those_computed_from_the_rows(world, users, who):  # noqa: F811
+    user = users[who] if who else AnonymousUser()
+    reach_summary_rebuild()
+    assert summary_audience(user=user, filters=ReachFilters(year=2025)) == (
+        "all" if who in ("manager", "viewer") else "public"
+    )
+    assert reports(user, world) == from_rows(user, world)
+    public = reach_report(user=user, filters=ReachFilters())
+    assert public.exact == (who == "manager")
+    if who is None:
+        # The public's figures: A5 is unpublished; the small groups hidden as from the rows.
+        assert (public.participants, public.countries) == (16, 4)
+        assert public.breakdowns["country"].suppressed
+
+
+def test_views_the_summary_does_not_hold_are_computed_from_the_rows(world, users):  # noqa: F811
+    reach_summary_rebuild()
+    assert summary_audience(user=AnonymousUser(), filters=ReachFilters(programme_id=world["programme"].pk)) is None
+    assert summary_audience(user=AnonymousUser(), filters=ReachFilters(type="webinar")) is None
+    assert summary_audience(user=users["focal"], filters=ReachFilters()) is None  # an organiser's own view
+    ReachSummaryState.objects.all().delete()
+    assert summary_audience(user=AnonymousUser(), filters=ReachFilters()) is None  # not built yet
+
+
+def test_the_country_page_lists_the_same_activities_from_the_summary(world, users):  # noqa: F811
+    for user, exact in ((AnonymousUser(), False), (users["manager"], True)):
+        for code in ("sen", "ken", "fra"):
+            country = world[code]
+            ReachSummaryState.objects.all().delete()
+            rows = list(activities_reaching(user=user, country=country, exact=exact))
+            reach_summary_rebuild()
+            assert list(activities_reaching(user=user, country=country, exact=exact)) == rows, (code, exact)
+
+
+def test_the_summary_follows_writes_deletions_and_merges_of_people(world, users, nsb):  # noqa: F811
+    actor = users["manager"]
+    reach_summary_rebuild()
+    before = cells()
+    # Attendance: one more person present at A2's session.
+    a2 = world["a2"]
+    absent = a2.registrations.get(person__given_name="absent")
+    services.attendance_record(actor=actor, session=a2.sessions.first(), present={absent.pk: True})
+    updated_equals_rebuilt()
+    assert cells() != before
+    # A person's sex and country change; a registration is cancelled; an activity is unpublished.
+    brazilian = Person.objects.get(given_name="br0")
+    person_update(actor=actor, person=brazilian, sex="female", country=world["ken"])
+    services.registration_cancel(actor=actor, registration=a2.registrations.get(person__given_name="fr0"))
+    services.activity_update(actor=actor, activity=world["a1"], published=False)
+    updated_equals_rebuilt()
+    # An organisation stops being a national standards body (its people's "nsb" facts change).
+    Organisation.objects.filter(pk=nsb.pk).update(kind=Organisation.Kind.OTHER)
+    nsb.refresh_from_db()
+    nsb.save()
+    updated_equals_rebuilt()
+    # Two records of one person merged (the duplicate, trained in A1, is deleted); a registration deleted.
+    keep, duplicate = Person.objects.get(given_name="sn0"), Person.objects.get(given_name="ke0")
+    services.person_merge(actor=actor, keep=keep, duplicate=duplicate)
+    assert not Person.objects.filter(pk=duplicate.pk).exists()
+    updated_equals_rebuilt()
+    assert not ReachPerson.objects.filter(person_id=duplicate.pk).exists()
+    late = activity(actor, "late", organiser=nsb, start=datetime.date(2025, 9, 1))
+    [registration] = register(actor, late, [Person.objects.get(given_name="ke1")], took_part=None)
+    services.registration_delete(actor=actor, registration=registration)
+    updated_equals_rebuilt()
+    # Reference data: everything read again.
+    Country.objects.get(pk=world["sen"].pk).save()
+    assert ReachChange.objects.filter(summarised=False, everything=True).exists()
+    updated_equals_rebuilt()
+    for user in (AnonymousUser(), users["manager"]):
+        assert reports(user, world) == from_rows(user, world)
+
+
+def test_an_update_with_nothing_changed_reads_nobody(world, users, django_assert_num_queries):  # noqa: F811
+    reach_summary_rebuild()
+    with django_assert_num_queries(2):  # is it built, is anything waiting
+        assert reach_summary_update() == 0
+    person_update(actor=users["manager"], person=Person.objects.get(given_name="sn1"), sex="male")
+    assert reach_summary_update() == 1
+
+
+def test_pages_from_the_summary_cost_constant_queries(client, world, users, django_assert_num_queries):  # noqa: F811
+    from django.urls import reverse
+
+    from jalon.activities.reach_cache import reach_changed
+
+    dashboard = reverse("activities:reach_dashboard")
+    country = reverse("activities:country_reach", kwargs={"iso3": "SEN"})
+    reach_summary_rebuild()
+    client.get(dashboard)
+    client.get(country)
+    for round_ in range(2):
+        reach_changed()  # what every write does: the cache is cold
+        # The stamp; built?; the cells; the names of bodies, countries, regions; the map; the form's choices.
+        with django_assert_num_queries(8):
+            client.get(dashboard)
+        reach_changed()
+        with django_assert_num_queries(12):  # + the country, its activities (held there or reaching it)
+            client.get(country)
+        more = activity(
+            users["manager"], f"more{round_}", organiser=world["a1"].organiser, start=datetime.date(2023, 1, 5)
+        )
+        register(users["manager"], more, [person(f"m{round_}-{i}", country=world["sen"]) for i in range(6)])
+        reach_summary_update()
