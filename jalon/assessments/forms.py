@@ -14,12 +14,15 @@ from jalon.assessments.models import (
     Finding,
     Framework,
     ImprovementAction,
+    ImprovementArea,
     NationalStrategy,
     Question,
     Risk,
+    Scale,
     Section,
     StrategyItem,
     Survey,
+    SurveyQuestion,
 )
 from jalon.committees.models import Committee
 from jalon.lib.multilingual import text_in
@@ -136,6 +139,7 @@ class StepForm(forms.Form):
 
 
 class FindingForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Finding.Kind.choices)
     question = ChoiceOfModel(label=_("Question"), queryset=None, required=False)
     text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -143,21 +147,115 @@ class FindingForm(forms.Form):
         label=_("Corrective action"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     due_date = date_field(_("Due date"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Finding.Status.choices, initial=Finding.Status.OPEN)
 
-    def __init__(self, *args, assessment: Assessment, **kwargs):
+    def __init__(self, *args, assessment: Assessment, instance: Finding | None = None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {name: getattr(instance, name) for name in self.base_fields if name != "question"}
+            kwargs["initial"]["question"] = instance.question_id
         super().__init__(*args, **kwargs)
         _choice(self, "question").queryset = Question.objects.filter(section__framework=assessment.framework)
+        if instance is None:
+            del self.fields["version"], self.fields["status"]
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class AreaForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     section = ChoiceOfModel(label=_("Section"), queryset=None)
     target_score = decimal_field(_("Target score (0 to 1)"), max_digits=4, decimal_places=3, required=True)
     priority = forms.IntegerField(label=_("Priority"), min_value=1, max_value=99, initial=1)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, assessment: Assessment, **kwargs):
+    def __init__(self, *args, assessment: Assessment, instance: ImprovementArea | None = None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {
+                "version": instance.version, "section": instance.section_id, "target_score": instance.target_score,
+                "priority": instance.priority, "note": instance.note,
+            }  # fmt: skip
         super().__init__(*args, **kwargs)
         _choice(self, "section").queryset = Section.objects.filter(framework=assessment.framework)
+        if instance is None:
+            del self.fields["version"]
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+BAND_ROWS = 7
+
+
+class BandsForm(forms.Form):
+    """A question bank's maturity bands, one row each (lower bound, code, name in French and English); rows
+    left empty are dropped, so a bank can have up to seven bands without JavaScript to add rows."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, framework: Framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = framework.bands_version
+        bands = list(framework.bands)
+        for number in range(max(BAND_ROWS, len(bands))):
+            band = bands[number] if number < len(bands) else {}
+            label = band.get("label") or {}
+            self.fields[f"band{number}-min"] = decimal_field(
+                _("Band %(n)s: lower bound (0 to 1)") % {"n": number + 1}, max_digits=4, decimal_places=3
+            )
+            self.fields[f"band{number}-min"].initial = band.get("min")
+            self.fields[f"band{number}-code"] = forms.CharField(
+                label=_("Band %(n)s: code") % {"n": number + 1}, required=False, max_length=20,
+                initial=band.get("code", ""),
+            )  # fmt: skip
+            self.fields[f"band{number}-fr"] = forms.CharField(
+                label=_("Band %(n)s: name in French") % {"n": number + 1}, required=False, max_length=100,
+                initial=label.get("fr", ""),
+            )  # fmt: skip
+            self.fields[f"band{number}-en"] = forms.CharField(
+                label=_("Band %(n)s: name in English") % {"n": number + 1}, required=False, max_length=100,
+                initial=label.get("en", ""),
+            )  # fmt: skip
+        self.rows = max(BAND_ROWS, len(bands))
+
+    def bands(self) -> list[dict]:
+        """The rows given, in the order shown (a row with only a bound, or only a name, is kept: the service
+        says what it lacks)."""
+        data, result = self.cleaned_data, []
+        for number in range(self.rows):
+            low, code = data.get(f"band{number}-min"), data.get(f"band{number}-code", "")
+            fr, en = data.get(f"band{number}-fr", ""), data.get(f"band{number}-en", "")
+            if low is None and not (code or fr or en):
+                continue
+            result.append({"min": low, "code": code, "label": {"fr": fr, "en": en}})
+        return result
+
+
+class SurveyQuestionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    text_fr = forms.CharField(label=_("Question (French)"), widget=forms.Textarea(attrs={"rows": 2}))
+    text_en = forms.CharField(label=_("Question (English)"), widget=forms.Textarea(attrs={"rows": 2}))
+    scale = forms.ChoiceField(label=_("Scale"), choices=Scale.choices)
+    dont_know = forms.BooleanField(label=_('Offer "Don\'t know"'), required=False, initial=True)
+    counts = forms.BooleanField(label=_("Counts for the satisfaction rate"), required=False, initial=True)
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0)
+
+    def __init__(self, *args, instance: SurveyQuestion | None = None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {
+                "version": instance.version, "code": instance.code, "text_fr": instance.text.get("fr", ""),
+                "text_en": instance.text.get("en", ""), "scale": instance.scale, "dont_know": instance.dont_know,
+                "counts": instance.counts, "order": instance.order,
+            }  # fmt: skip
+        super().__init__(*args, **kwargs)
+        if instance is None:
+            del self.fields["version"]
+
+    def values(self) -> dict:
+        data = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        data["text"] = {"fr": data.pop("text_fr").strip(), "en": data.pop("text_en").strip()}
+        return data
 
 
 class ActionForm(forms.Form):
@@ -237,6 +335,39 @@ class RiskForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
+class ParticipationCostForm(forms.Form):
+    """A programme's unit costs of international participation in one currency."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    currency = forms.ModelChoiceField(
+        label=_("Currency"), queryset=Currency.objects.order_by("code"), to_field_name="code"
+    )
+    p_membership = decimal_field(_("Per P-membership and year"), max_digits=14, decimal_places=2, required=True)
+    meeting_in_person = decimal_field(
+        _("Per delegate at an in-person meeting (travel, subsistence)"), max_digits=14, decimal_places=2,
+        required=True,
+    )  # fmt: skip
+    meeting_remote = decimal_field(
+        _("Per delegate taking part remotely"), max_digits=14, decimal_places=2, required=True
+    )
+    secretariat = decimal_field(_("Per secretariat held, a year"), max_digits=14, decimal_places=2, required=True)
+    chair = decimal_field(_("Per chair or convenor role held, a year"), max_digits=14, decimal_places=2, required=True)
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {name: getattr(instance, name) for name in self.base_fields if name != "currency"}
+            kwargs["initial"]["currency"] = instance.currency.code
+        super().__init__(*args, **kwargs)
+        for name in ("p_membership", "meeting_in_person", "meeting_remote", "secretariat", "chair"):
+            self.fields[name].validators.append(MinValueValidator(0))
+            self.fields[name].initial = self.fields[name].initial or 0
+        if instance is None:
+            del self.fields["version"]
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
 class SurveyForm(forms.Form):
     programme = ChoiceOfModel(label=_("Programme"), queryset=None)
     code = forms.SlugField(label=_("Code"), max_length=40)
@@ -281,7 +412,8 @@ class AnswerSurveyForm(forms.Form):
                 (str(value), english if get_language() == "en" else french)
                 for value, english, french in question.points
             ]
-            choices.append(("dk", str(_("Don't know"))))
+            if question.dont_know:
+                choices.append(("dk", str(_("Don't know"))))
             self.fields[f"q{question.pk}"] = forms.ChoiceField(
                 label=text_in(question.text), choices=choices, widget=forms.RadioSelect, required=False
             )

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from jalon.assessments import access, scoring, sustainability
+from jalon.assessments import access, participation, scoring, sustainability
 from jalon.assessments.models import (
     Answer,
     Assessment,
@@ -20,6 +20,7 @@ from jalon.assessments.models import (
     ImprovementAction,
     ImprovementArea,
     NationalStrategy,
+    ParticipationCost,
     PrioritySector,
     Question,
     QuestionMapping,
@@ -28,6 +29,8 @@ from jalon.assessments.models import (
 )
 from jalon.committees.models import CommitteeMembership
 from jalon.committees.selectors import membership_in_force
+from jalon.results.access import programmes_visible
+from jalon.results.models import Programme
 
 ZERO = Decimal("0")
 
@@ -312,14 +315,31 @@ def profile_list(user) -> QuerySet[FinancialProfile]:
 
 
 def profile_sustainability(profile: FinancialProfile, programme=None) -> sustainability.Sustainability:
-    return sustainability.assess(profile, sustainability.thresholds_for(programme))
+    """The ratios and band with the programme's thresholds, and the participation estimate with its unit
+    costs (the ratio uses it when the profile gives no cost of its P-memberships)."""
+    found = participation.profile_estimates([profile], participation.settings_for(programme))
+    return sustainability.assess(profile, sustainability.thresholds_for(programme), found.get(profile.pk))
 
 
 def profile_history(profile: FinancialProfile, programme=None) -> list[sustainability.Sustainability]:
     """Every profile of the organisation, oldest first, each with its band (to see the band move)."""
     thresholds = sustainability.thresholds_for(programme)
-    profiles = FinancialProfile.objects.filter(organisation_id=profile.organisation_id).select_related("currency")
-    return [sustainability.assess(p, thresholds) for p in profiles.order_by("year")]
+    profiles = list(
+        FinancialProfile.objects.filter(organisation_id=profile.organisation_id)
+        .select_related("currency")
+        .order_by("year")
+    )
+    found = participation.profile_estimates(profiles, participation.settings_for(programme))
+    return [sustainability.assess(p, thresholds, found.get(p.pk)) for p in profiles]
+
+
+def participation_costs(programme) -> QuerySet[ParticipationCost]:
+    return ParticipationCost.objects.filter(programme=programme).select_related("currency").order_by("currency__code")
+
+
+def cost_programmes(user, currency_id: int) -> QuerySet[Programme]:
+    """Programmes the user sees that set participation costs in this currency (to estimate a profile's)."""
+    return programmes_visible(user).filter(participation_costs__currency_id=currency_id).order_by("code")
 
 
 def risks_of(user, organisation) -> QuerySet[Risk]:
