@@ -16,6 +16,7 @@ from jalon.assessments.models import (
     ImprovementAction,
     ImprovementArea,
     NationalStrategy,
+    PrioritySector,
     Question,
     Risk,
     Scale,
@@ -429,14 +430,26 @@ class StrategyForm(forms.Form):
     period_start = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2200)
     period_end = forms.IntegerField(label=_("Last year"), min_value=1990, max_value=2200)
     status = forms.ChoiceField(label=_("Status"), choices=NationalStrategy.Status.choices)
+    weight_economic = decimal_field(_("Weight of the economic score"), max_digits=4, decimal_places=3)
+    weight_social = decimal_field(_("Weight of the social score"), max_digits=4, decimal_places=3)
+    weight_environmental = decimal_field(_("Weight of the environmental score"), max_digits=4, decimal_places=3)
     document = forms.FileField(label=_("Document"), required=False, validators=[upload_validate])
+
+    WEIGHTS = ("weight_economic", "weight_social", "weight_environmental")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _choice(self, "organisation").queryset = access.assessment_organisations(user).order_by("acronym")
+        for name in self.WEIGHTS:
+            self.fields[name].help_text = _("Left empty: the current weight (0.4, 0.3 and 0.3 at first).")
+            self.fields[name].validators.append(MinValueValidator(0))
 
     def values(self) -> dict:
+        # A weight left empty keeps the stored one (the model's default for a new strategy).
         data = {k: v for k, v in self.cleaned_data.items() if k != "organisation"}
+        for name in self.WEIGHTS:
+            if data.get(name) is None:
+                data.pop(name, None)
         data["title"] = {"fr": data.pop("title_fr"), "en": data.pop("title_en") or ""}
         data["title"] = {k: v for k, v in data["title"].items() if v}
         if not data.get("document"):
@@ -453,7 +466,8 @@ class StrategyEditForm(StrategyForm):
         initial = {
             "title_fr": strategy.title.get("fr", ""), "title_en": strategy.title.get("en", ""),
             "period_start": strategy.period_start, "period_end": strategy.period_end, "status": strategy.status,
-            "version": strategy.version,
+            "version": strategy.version, "weight_economic": strategy.weight_economic,
+            "weight_social": strategy.weight_social, "weight_environmental": strategy.weight_environmental,
         }  # fmt: skip
         super().__init__(*args, initial=initial, **kwargs)
         del self.fields["organisation"]
@@ -465,6 +479,7 @@ class StrategyEditForm(StrategyForm):
 
 
 class SectorForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name_fr = forms.CharField(label=_("Sector (French)"), max_length=200)
     name_en = forms.CharField(label=_("Sector (English)"), max_length=200, required=False)
     ics_codes = forms.CharField(label=_("ICS codes, separated by commas"), required=False, max_length=300)
@@ -478,14 +493,27 @@ class SectorForm(forms.Form):
         label=_("Priority committees"), queryset=Committee.objects.order_by("sort_key", "reference"), required=False
     )
 
+    def __init__(self, *args, instance: PrioritySector | None = None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {
+                "version": instance.version, "name_fr": instance.name.get("fr", ""),
+                "name_en": instance.name.get("en", ""), "ics_codes": ", ".join(instance.ics_codes),
+                "economic": instance.economic, "social": instance.social, "environmental": instance.environmental,
+                "evidence": instance.evidence, "committees": [c.pk for c in instance.committees.all()],
+            }  # fmt: skip
+        super().__init__(*args, **kwargs)
+        if instance is None:
+            del self.fields["version"]
+
     def values(self) -> dict:
-        data = dict(self.cleaned_data)
+        data = {name: value for name, value in self.cleaned_data.items() if name != "version"}
         data["name"] = {k: v for k, v in {"fr": data.pop("name_fr"), "en": data.pop("name_en")}.items() if v}
         data["ics_codes"] = [code.strip() for code in data["ics_codes"].split(",") if code.strip()]
         return data
 
 
 class ItemForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=StrategyItem.Kind.choices)
     reference = forms.CharField(label=_("Standard or subject"), required=False, max_length=300)
     committee = ChoiceOfModel(
@@ -494,6 +522,16 @@ class ItemForm(forms.Form):
     sector = ChoiceOfModel(label=_("Sector"), queryset=None, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=StrategyItem.Status.choices)
 
-    def __init__(self, *args, strategy: NationalStrategy, **kwargs):
+    def __init__(self, *args, strategy: NationalStrategy, instance: StrategyItem | None = None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {
+                "version": instance.version, "kind": instance.kind, "reference": instance.reference,
+                "committee": instance.committee_id, "sector": instance.sector_id, "status": instance.status,
+            }  # fmt: skip
         super().__init__(*args, **kwargs)
         _choice(self, "sector").queryset = strategy.sectors.all()
+        if instance is None:
+            del self.fields["version"]
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}

@@ -730,7 +730,7 @@ class NationalStrategy(VersionedModel):
         return reverse("assessments:strategy_detail", kwargs={"pk": self.pk})
 
 
-class PrioritySector(models.Model):
+class PrioritySector(VersionedModel):
     strategy = models.ForeignKey(NationalStrategy, on_delete=models.CASCADE, related_name="sectors")
     name = MultilingualField(_("sector"), required=True, max_length=200)
     ics_codes = models.JSONField(_("ICS codes"), default=list, blank=True)
@@ -759,7 +759,7 @@ class PrioritySector(models.Model):
         ).quantize(Decimal("0.001"))
 
 
-class StrategyItem(models.Model):
+class StrategyItem(VersionedModel):
     class Kind(models.TextChoices):
         ADOPT = "adopt", _("Standard to adopt")
         JOIN_P = "join_p", _("Committee to join as P-member")

@@ -798,20 +798,33 @@ def strategy_update(*, actor, strategy: NationalStrategy, version: int | None = 
     return saved
 
 
-@transaction.atomic
-def sector_create(*, actor, strategy: NationalStrategy, committees=(), **fields) -> PrioritySector:
-    unknown_fields(fields, ("name", "ics_codes", "economic", "social", "environmental", "evidence"), "sector")
-    _check_finance_actor(actor, strategy.organisation)
-    codes = [str(code).strip() for code in fields.pop("ics_codes", []) if str(code).strip()]
-    for code in codes:
+SECTOR_FIELDS = ("name", "ics_codes", "economic", "social", "environmental", "evidence")
+ITEM_FIELDS = ("kind", "reference", "committee", "sector", "status")
+
+
+def _ics_codes(codes) -> list[str]:
+    cleaned = [str(code).strip() for code in codes or [] if str(code).strip()]
+    for code in cleaned:
         try:
             ICS_CODE(code)
         except ValidationError:
             raise ValidationError(
                 {"ics_codes": _("%(code)s is not an ICS code (13, 13.020 or 13.020.10).") % {"code": code[:20]}}
             ) from None
-    sector = PrioritySector(strategy=strategy, ics_codes=codes, **fields)
+    return cleaned
+
+
+def _check_sector(sector: PrioritySector) -> None:
+    sector.ics_codes = _ics_codes(sector.ics_codes)
     sector.full_clean(exclude=["strategy"])
+
+
+@transaction.atomic
+def sector_create(*, actor, strategy: NationalStrategy, committees=(), **fields) -> PrioritySector:
+    unknown_fields(fields, SECTOR_FIELDS, "sector")
+    _check_finance_actor(actor, strategy.organisation)
+    sector = PrioritySector(strategy=strategy, **fields)
+    _check_sector(sector)
     sector.save()
     sector.committees.set(committees)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=sector)
@@ -820,15 +833,66 @@ def sector_create(*, actor, strategy: NationalStrategy, committees=(), **fields)
 
 
 @transaction.atomic
-def item_create(*, actor, strategy: NationalStrategy, **fields) -> StrategyItem:
-    unknown_fields(fields, ("kind", "reference", "committee", "sector", "status"), "strategy item")
-    _check_finance_actor(actor, strategy.organisation)
-    item = StrategyItem(strategy=strategy, **fields)
-    if item.sector is not None and item.sector.strategy_id != strategy.pk:
+def sector_update(
+    *, actor, sector: PrioritySector, version: int | None = None, committees=None, **fields
+) -> PrioritySector:
+    """Change a sector's name, ICS codes, scores and their evidence, and its priority committees."""
+    _check_finance_actor(actor, sector.strategy.organisation)
+    saved, changed = versioned_update(
+        sector,
+        actor=actor,
+        version=version,
+        fields=fields,
+        allowed=(*SECTOR_FIELDS, "committees"),
+        clean=_check_sector,
+        relations=None if committees is None else {"committees": list(committees)},
+        queryset=PrioritySector.objects.select_related("strategy"),
+    )
+    if changed:
+        computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+@transaction.atomic
+def sector_delete(*, actor, sector: PrioritySector) -> None:
+    """Drop a sector; its items stay in the strategy, without a sector."""
+    _check_finance_actor(actor, sector.strategy.organisation)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=sector, before=snapshot(sector))
+    sector.delete()
+    computed_schedule_refresh(source=SOURCE)
+
+
+def _check_item(item: StrategyItem) -> None:
+    if item.sector is not None and item.sector.strategy_id != item.strategy_id:
         raise ValidationError({"sector": _("Choose a sector of this strategy.")})
     if item.kind in (StrategyItem.Kind.JOIN_P, StrategyItem.Kind.FOLLOW_O) and not item.committee_id:
         raise ValidationError({"committee": _("Name the committee to join or follow.")})
     item.full_clean(exclude=["strategy"])
+
+
+@transaction.atomic
+def item_create(*, actor, strategy: NationalStrategy, **fields) -> StrategyItem:
+    unknown_fields(fields, ITEM_FIELDS, "strategy item")
+    _check_finance_actor(actor, strategy.organisation)
+    item = StrategyItem(strategy=strategy, **fields)
+    _check_item(item)
     item.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=item)
     return item
+
+
+@transaction.atomic
+def item_update(*, actor, item: StrategyItem, version: int | None = None, **fields) -> StrategyItem:
+    """Change an item: most often its status, as the standard is adopted or the committee joined."""
+    _check_finance_actor(actor, item.strategy.organisation)
+    saved, _changed = versioned_update(
+        item, actor=actor, version=version, fields=fields, allowed=ITEM_FIELDS, clean=_check_item
+    )
+    return saved
+
+
+@transaction.atomic
+def item_delete(*, actor, item: StrategyItem) -> None:
+    _check_finance_actor(actor, item.strategy.organisation)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=item, before=snapshot(item))
+    item.delete()

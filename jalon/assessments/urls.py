@@ -52,4 +52,8 @@ urlpatterns = [
     path("strategies/<int:pk>/document/", views.strategy_document, name="strategy_document"),
     path("strategies/<int:pk>/sectors/new/", views.sector_create, name="sector_create"),
     path("strategies/<int:pk>/items/new/", views.item_create, name="item_create"),
+    path("sectors/<int:pk>/edit/", views.sector_edit, name="sector_edit"),
+    path("sectors/<int:pk>/delete/", views.sector_delete, name="sector_delete"),
+    path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
+    path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),
 ]

@@ -37,7 +37,17 @@ from jalon.assessments.forms import (
     UploadForm,
 )
 from jalon.assessments.heatmap import heatmap_cells
-from jalon.assessments.models import Answer, Assessment, Finding, Framework, ImprovementArea, NationalStrategy, Survey
+from jalon.assessments.models import (
+    Answer,
+    Assessment,
+    Finding,
+    Framework,
+    ImprovementArea,
+    NationalStrategy,
+    PrioritySector,
+    StrategyItem,
+    Survey,
+)
 from jalon.lib.ids import valid_id
 from jalon.results.access import programmes_managed, programmes_visible
 from jalon.web.files import private_file
@@ -823,8 +833,75 @@ def item_create(request, pk: int):
     return form_page(
         request,
         form=ItemForm(request.POST or None, strategy=strategy),
-        save=lambda form: services.item_create(actor=request.user, strategy=strategy, **form.cleaned_data),
+        save=lambda form: services.item_create(actor=request.user, strategy=strategy, **form.values()),
         done=lambda saved: strategy.get_absolute_url(),
         template="assessments/form.html",
         context={"heading": _("New strategy item")},
+    )
+
+
+def _strategy_part(request, model, pk: int):
+    """A sector or an item of a strategy the user may change (404 if not seen, 403 if only read)."""
+    if not valid_id(pk):
+        raise Http404
+    part = model.objects.filter(pk=pk).select_related("strategy").first()
+    if part is None:
+        raise Http404
+    _strategy(request, part.strategy_id, manage=True)
+    return part
+
+
+@login_required
+def sector_edit(request, pk: int):
+    sector = _strategy_part(request, PrioritySector, pk)
+    return form_page(
+        request,
+        form=SectorForm(request.POST or None, instance=sector),
+        save=lambda form: services.sector_update(
+            actor=request.user, sector=sector, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        done=lambda saved: sector.strategy.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("Edit the priority sector")},
+    )
+
+
+@login_required
+def sector_delete(request, pk: int):
+    sector = _strategy_part(request, PrioritySector, pk)
+    return delete_page(
+        request,
+        obj=sector,
+        delete=lambda: services.sector_delete(actor=request.user, sector=sector),
+        done_url=sector.strategy.get_absolute_url(),
+        cancel_url=sector.strategy.get_absolute_url(),
+        message=_("Priority sector deleted."),
+    )
+
+
+@login_required
+def item_edit(request, pk: int):
+    item = _strategy_part(request, StrategyItem, pk)
+    return form_page(
+        request,
+        form=ItemForm(request.POST or None, strategy=item.strategy, instance=item),
+        save=lambda form: services.item_update(
+            actor=request.user, item=item, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        done=lambda saved: item.strategy.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("Edit the strategy item")},
+    )
+
+
+@login_required
+def item_delete(request, pk: int):
+    item = _strategy_part(request, StrategyItem, pk)
+    return delete_page(
+        request,
+        obj=item,
+        delete=lambda: services.item_delete(actor=request.user, item=item),
+        done_url=item.strategy.get_absolute_url(),
+        cancel_url=item.strategy.get_absolute_url(),
+        message=_("Strategy item deleted."),
     )

@@ -826,3 +826,76 @@ CASES += [
         kwargs=lambda ctx: {"pk": costs(ctx)["setting"].pk},
     ),
 ]
+
+
+# A strategy's sectors and items: its organisation's focal point and the team change them.
+
+
+def _strategy_parts(ctx) -> dict:
+    from jalon.assessments.models import PrioritySector, StrategyItem
+
+    own = strategies(ctx)["own"]
+    sector = PrioritySector.objects.create(strategy=own, name={"fr": "Eau"}, economic=2, social=3, environmental=4)
+    item = StrategyItem.objects.create(strategy=own, kind="adopt", reference="ISO 24510", sector=sector)
+    return {"sector": sector, "item": item}
+
+
+def strategy_parts(ctx) -> dict:
+    return ctx.once("assessments-strategy-parts", _strategy_parts)
+
+
+def part_kwargs(key):
+    return lambda ctx: {"pk": strategy_parts(ctx)[key].pk}
+
+
+def _item_status(ctx) -> str:
+    item = strategy_parts(ctx)["item"]
+    return type(item).objects.get(pk=item.pk).status
+
+
+CASES += [
+    page(
+        "assessments: edit a sector (form)",
+        "assessments:sector_edit",
+        EDITORS,
+        kwargs=part_kwargs("sector"),
+        refused_as=HIDDEN,
+    ),  # fmt: skip
+    page(
+        "assessments: delete a sector (confirm)",
+        "assessments:sector_delete",
+        EDITORS,
+        kwargs=part_kwargs("sector"),
+        refused_as=HIDDEN,
+    ),  # fmt: skip
+    page(
+        "assessments: edit an item (form)",
+        "assessments:item_edit",
+        EDITORS,
+        kwargs=part_kwargs("item"),
+        refused_as=HIDDEN,
+    ),  # fmt: skip
+    page(
+        "assessments: move an item's status",
+        "assessments:item_edit",
+        EDITORS,
+        method="post",
+        kwargs=part_kwargs("item"),
+        data=lambda ctx: {
+            "version": type(strategy_parts(ctx)["item"]).objects.get(pk=strategy_parts(ctx)["item"].pk).version,
+            "kind": "adopt",
+            "reference": "ISO 24510",
+            "status": "done",
+        },  # fmt: skip
+        ok=Redirect(lambda ctx: url("assessments:strategy_detail", pk=strategies(ctx)["own"].pk), "the strategy"),
+        refused_as=HIDDEN,
+        effect=_item_status,
+    ),
+    page(
+        "assessments: delete an item (confirm)",
+        "assessments:item_delete",
+        EDITORS,
+        kwargs=part_kwargs("item"),
+        refused_as=HIDDEN,
+    ),  # fmt: skip
+]
