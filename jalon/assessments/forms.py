@@ -336,6 +336,12 @@ class RiskForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
+class ThresholdForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    medium = decimal_field(_("Medium risk from"), max_digits=8, decimal_places=3, required=True)
+    high = decimal_field(_("High risk from"), max_digits=8, decimal_places=3, required=True)
+
+
 class ParticipationCostForm(forms.Form):
     """A programme's unit costs of international participation in one currency."""
 

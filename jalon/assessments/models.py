@@ -416,7 +416,7 @@ class FinancialProfile(VersionedModel):
         return reverse("assessments:profile_detail", kwargs={"pk": self.pk})
 
 
-class RatioThreshold(models.Model):
+class RatioThreshold(VersionedModel):
     """A programme's thresholds for one ratio: where medium and high risk start. `higher_is_worse`: for the
     revenue concentration; the other ratios are worse when lower."""
 

@@ -24,6 +24,7 @@ from jalon.assessments.models import (
     PrioritySector,
     Question,
     QuestionMapping,
+    RatioThreshold,
     Risk,
     Section,
 )
@@ -331,6 +332,36 @@ def profile_history(profile: FinancialProfile, programme=None) -> list[sustainab
     )
     found = participation.profile_estimates(profiles, participation.settings_for(programme))
     return [sustainability.assess(p, thresholds, found.get(p.pk)) for p in profiles]
+
+
+@dataclass
+class ThresholdRow:
+    ratio: str
+    label: str
+    medium: Decimal
+    high: Decimal
+    version: int | None  # None: the default, not set by the programme
+    higher_is_worse: bool
+
+
+def programme_thresholds(programme) -> list[ThresholdRow]:
+    """Each ratio's thresholds for the programme: its own where set, else the defaults."""
+    own = {row.ratio: row for row in RatioThreshold.objects.filter(programme=programme)}
+    rows = []
+    for ratio, label in RatioThreshold.Ratio.choices:
+        found = own.get(ratio)
+        medium, high = (found.medium, found.high) if found else sustainability.DEFAULTS[ratio]
+        rows.append(
+            ThresholdRow(
+                ratio,
+                str(label),
+                medium,
+                high,
+                found.version if found else None,
+                ratio in sustainability.HIGHER_IS_WORSE,
+            )  # fmt: skip
+        )
+    return rows
 
 
 def participation_costs(programme) -> QuerySet[ParticipationCost]:

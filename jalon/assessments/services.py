@@ -38,6 +38,7 @@ from jalon.assessments.models import (
     NationalStrategy,
     ParticipationCost,
     PrioritySector,
+    RatioThreshold,
     Risk,
     Scale,
     Section,
@@ -515,6 +516,46 @@ def risk_create(*, actor, organisation: Organisation, is_demo: bool = False, **f
 def risk_update(*, actor, risk: Risk, version: int | None = None, **fields) -> Risk:
     _check_finance_actor(actor, risk.organisation)
     saved, _changed = versioned_update(risk, actor=actor, version=version, fields=fields, allowed=RISK_FIELDS)
+    return saved
+
+
+def _check_threshold(threshold: RatioThreshold) -> None:
+    """Where medium and high risk start, in the ratio's direction: for the revenue concentration (higher is
+    worse) high starts above medium; for the other ratios (lower is worse) below it."""
+    threshold.full_clean()
+    medium, high = threshold.medium, threshold.high
+    if medium < 0 or high < 0:
+        raise ValidationError({"medium": _("Thresholds cannot be negative.")})
+    if threshold.ratio == RatioThreshold.Ratio.CONCENTRATION:
+        if not medium < high <= 1:
+            raise ValidationError(
+                {"high": _("The concentration is worse when higher: high risk starts above medium risk, at most 1.")}
+            )
+    elif not high < medium:
+        raise ValidationError({"high": _("This ratio is worse when lower: high risk starts below medium risk.")})
+
+
+@transaction.atomic
+def ratio_threshold_set(
+    *, actor, programme, ratio: str, medium: Decimal, high: Decimal, version: int | None = None
+) -> RatioThreshold:
+    """Set a programme's thresholds for one ratio (the defaults apply until it does)."""
+    if actor is not None and not programme_can_manage(actor, programme):
+        raise ValidationError(_("Only the programme's managers set its thresholds."))
+    existing = RatioThreshold.objects.filter(programme=programme, ratio=ratio).first()
+    if existing is not None:
+        saved, changed = versioned_update(
+            existing, actor=actor, version=version, fields={"medium": medium, "high": high},
+            allowed=("medium", "high"), clean=_check_threshold,
+        )  # fmt: skip
+    else:
+        saved = RatioThreshold(programme=programme, ratio=ratio, medium=medium, high=high)
+        _check_threshold(saved)
+        saved.save()
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=saved)
+        changed = True
+    if changed:
+        computed_schedule_refresh(source=SOURCE)
     return saved
 
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("risks/<int:pk>/edit/", views.risk_edit, name="risk_edit"),
     path("finances/programmes/<slug:code>/costs/", views.cost_settings, name="cost_settings"),
     path("finances/programmes/<slug:code>/costs/new/", views.cost_create, name="cost_create"),
+    path("finances/programmes/<slug:code>/thresholds/<slug:ratio>/", views.threshold_edit, name="threshold_edit"),
     path("finances/costs/<int:pk>/edit/", views.cost_edit, name="cost_edit"),
     path("finances/costs/<int:pk>/delete/", views.cost_delete, name="cost_delete"),
     path("surveys/", views.survey_list, name="survey_list"),

@@ -34,6 +34,7 @@ from jalon.assessments.forms import (
     StrategyForm,
     SurveyForm,
     SurveyQuestionForm,
+    ThresholdForm,
     UploadForm,
 )
 from jalon.assessments.heatmap import heatmap_cells
@@ -510,7 +511,32 @@ def cost_settings(request, code: str):
     return render(
         request,
         "assessments/cost_settings.html",
-        {"programme": programme, "settings": selectors.participation_costs(programme)},
+        {
+            "programme": programme,
+            "settings": selectors.participation_costs(programme),
+            "thresholds": selectors.programme_thresholds(programme),
+        },
+    )
+
+
+@login_required
+def threshold_edit(request, code: str, ratio: str):
+    """A programme's thresholds for one ratio (the defaults apply until they are set)."""
+    programme = access.access_cost_programme(request.user, code)
+    row = next((row for row in selectors.programme_thresholds(programme) if row.ratio == ratio), None)
+    if row is None:
+        raise Http404
+    return form_page(
+        request,
+        form=ThresholdForm(
+            request.POST or None, initial={"version": row.version, "medium": row.medium, "high": row.high}
+        ),
+        save=lambda form: services.ratio_threshold_set(
+            actor=request.user, programme=programme, ratio=ratio, **form.cleaned_data
+        ),
+        done=lambda saved: reverse("assessments:cost_settings", kwargs={"code": programme.code}),
+        template="assessments/form.html",
+        context={"heading": _("%(ratio)s: thresholds of %(programme)s") % {"ratio": row.label, "programme": code}},
     )
 
 

@@ -899,3 +899,12 @@ CASES += [
         refused_as=HIDDEN,
     ),  # fmt: skip
 ]
+
+CASES += [
+    page(
+        "assessments: a ratio's thresholds (form)",
+        "assessments:threshold_edit",
+        TEAM,
+        kwargs=lambda ctx: {"code": costs(ctx)["programme"].code, "ratio": "reserves_months"},
+    ),
+]

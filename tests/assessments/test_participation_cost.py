@@ -160,3 +160,29 @@ def test_the_estimate_reads_a_constant_number_of_queries(django_assert_num_queri
     with django_assert_num_queries(3):
         found = participation.profile_estimates(profiles, settings)
     assert sorted(e.year for e in found.values()) == [2022, 2023, 2024]
+
+
+def test_a_programme_s_managers_set_each_ratio_s_thresholds_in_its_direction(client_as, nsb, programme):
+    known = profile(nsb)  # concentration 0.415 (shares 0.6, 0.2, 0.1, 0.05, 0.05): medium with the defaults
+    team = client_as("manager")
+    url = reverse("assessments:threshold_edit", kwargs={"code": programme.code, "ratio": "concentration"})
+    page = team.get(url).content.decode()
+    assert 'value="0.25"' in page or 'value="0.250"' in page
+    wrong = team.post(url, {"medium": "0.5", "high": "0.4"})
+    assert wrong.status_code == 200 and "worse when higher" in wrong.content.decode()
+    assert team.post(url, {"medium": "0.3", "high": "0.4"}).status_code == 302
+    result = selectors.profile_sustainability(known, programme)
+    assert next(r for r in result.ratios if r.ratio == "concentration").band == "high" and result.band == "high"
+    reserves = reverse("assessments:threshold_edit", kwargs={"code": programme.code, "ratio": "reserves_months"})
+    wrong = team.post(reserves, {"medium": "3", "high": "6"})
+    assert wrong.status_code == 200 and "worse when lower" in wrong.content.decode()
+    # The second edit of a row carries its version; a stale one is refused.
+    set_row = programme.ratio_thresholds.get(ratio="concentration")
+    assert team.post(url, {"version": set_row.version, "medium": "0.3", "high": "0.45"}).status_code == 302
+    stale = team.post(url, {"version": set_row.version, "medium": "0.3", "high": "0.5"})
+    assert stale.status_code == 200 and "Someone else changed" in stale.content.decode()
+    assert (
+        team.get(reverse("assessments:threshold_edit", kwargs={"code": programme.code, "ratio": "x"})).status_code
+        == 404
+    )
+    assert client_as("focal").get(url).status_code == 403
