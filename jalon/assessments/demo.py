@@ -10,7 +10,9 @@ demo activities). Everything here is made up and marked as demo data:
   published.
 - Demo indicators of ISO intermediate outcome 2 linked to the computed indicators of this app.
 - A demo national standardization strategy for Senegal, two demo financial profiles of ASN with a risk
-  register, and a demo survey of DWCP constituents for the ILO programme (2011) feeding a demo indicator 3.2.
+  register, demo unit costs of participation for the ISO programme (in CFA francs: the profiles' estimate
+  from the committees module shows beside the cost ASN typed), and a demo survey of DWCP constituents for
+  the ILO programme (2011) feeding a demo indicator 3.2.
 
 Validation dates are set to fixed demo days after the workflow ran, so that the demo is the same whenever it
 is built and falls within the programme's periods."""
@@ -28,6 +30,7 @@ from jalon.assessments.models import (
     ImprovementAction,
     Invitation,
     NationalStrategy,
+    ParticipationCost,
     Section,
     Survey,
 )
@@ -256,6 +259,12 @@ def _finances(*, actor, organisation) -> None:
         actor=actor, organisation=organisation, year=2024, currency=xof, reserves=Decimal("500000000"),
         note="Demo figures.", is_demo=True, **base,
     )  # fmt: skip
+    programme = Programme.objects.filter(code=PROGRAMME).first()
+    if programme is not None and not ParticipationCost.objects.filter(programme=programme, currency=xof).exists():
+        ParticipationCost.objects.create(
+            programme=programme, currency=xof, p_membership=Decimal("1500000"), meeting_in_person=Decimal("2500000"),
+            meeting_remote=Decimal("50000"), secretariat=Decimal("15000000"), chair=Decimal("3000000"), is_demo=True,
+        )  # fmt: skip
     services.risk_create(
         actor=actor, organisation=organisation, title="Demo: the government subvention is cut by a third",
         likelihood=3, impact=5, owner="Demo director of finance", mitigation="Grow certification revenue.",

@@ -457,6 +457,7 @@ class ParticipationCost(VersionedModel):
     meeting_remote = money(_("per delegate taking part remotely"))
     secretariat = money(_("per secretariat held, a year"))
     chair = money(_("per chair or convenor role held, a year"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
         ordering = ["programme", "currency"]

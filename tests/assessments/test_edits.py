@@ -82,8 +82,12 @@ def test_the_team_edits_a_finding_closes_it_and_deletes_it_after_confirming(clie
     other = Section.objects.exclude(framework=validated.framework).first().questions.first()
     with pytest.raises(ValidationError):
         services.finding_update(actor=users["manager"], finding=finding, question=other)
-    # The focal point reads findings but does not change them.
+    # The focal point reads findings (on the page and through the API) but does not change them.
     assert client_as("focal").get(url).status_code == 403
+    detail = client_as("focal").get(reverse("api:assessment-detail", kwargs={"pk": validated.pk})).json()
+    assert [(f["kind"], f["status"], f["corrective_action"]) for f in detail["findings"]] == [
+        ("nonconformity", "closed", "Publish it every six months")
+    ]
     with pytest.raises(ValidationError):
         services.finding_delete(actor=users["focal"], finding=finding)
     delete = reverse("assessments:finding_delete", kwargs={"pk": finding.pk})

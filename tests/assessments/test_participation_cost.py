@@ -186,3 +186,18 @@ def test_a_programme_s_managers_set_each_ratio_s_thresholds_in_its_direction(cli
         == 404
     )
     assert client_as("focal").get(url).status_code == 403
+
+
+def test_the_api_gives_the_estimate_with_a_programme_s_unit_costs(client_as, nsb, programme, costs, participated):
+    typed_none = profile(nsb, participation_needed=D("0"), cost_international=D("4826.23"))
+    api = client_as("focal")
+    path = reverse("api:assessment-financial-profile-detail", kwargs={"pk": typed_none.pk})
+    plain = api.get(path).json()["sustainability"]
+    assert plain["participation_estimate"] is None and not plain["participation_estimated"]
+    found = api.get(path, {"programme": programme.code}).json()["sustainability"]
+    assert found["participation_estimated"] and D(str(found["participation_estimate"]["total"])) == D("9652.46")
+    assert [D(str(line["amount"])) for line in found["participation_estimate"]["lines"]] == [
+        D("1751.37"), D("2500.00"), D("200.00"), D("5000.00"), D("201.09")
+    ]  # fmt: skip
+    funding = next(r for r in found["ratios"] if r["ratio"] == "participation_funding")
+    assert (D(str(funding["value"])), funding["band"]) == (D("0.500"), "medium")
