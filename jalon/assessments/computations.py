@@ -339,6 +339,8 @@ def register_all() -> None:
             measure=Measure.COUNT,
             sources=SOURCES,
             compute=_satisfied_units(Survey.Population.DWCP),
+            # ILO sets the baseline of 3.2 and 3.3 "in 2010": the surveys of that year give it.
+            settles_baseline=True,
         )
     )
     register(
@@ -358,6 +360,8 @@ def register_all() -> None:
             measure=Measure.COUNT,
             sources=SOURCES,
             compute=_satisfied_units(Survey.Population.UNDAF),
+            # ILO sets the baseline of 3.2 and 3.3 "in 2010": the surveys of that year give it.
+            settles_baseline=True,
         )
     )
     register(
