@@ -279,3 +279,16 @@ def test_a_question_without_don_t_know_is_offered_and_exported_without_it(client
         services.response_submit(invitation=invitation, answers={question.pk: "dk"})
     services.response_submit(invitation=invitation, answers={question.pk: "4"})
     assert SurveyAnswer.objects.get(question=question).value == 4
+
+
+def test_zero_scores_and_changes_show_as_numbers_not_as_missing(client_as, users, banks, nsb, validated):
+    v1, _v2 = banks
+    codes = all_codes(v1, "largely")
+    codes.update({"TR-1": "ad-hoc", "TR-2": "partly", "TR-3": "partly", "TR-4": "no"})
+    later = answer(actor=users["focal"], assessment=open_assessment(users["focal"], nsb, v1, year=2024), codes=codes)
+    services.assessment_step(actor=users["focal"], assessment=later, step="submit")
+    validate(users["manager"], later)
+    page = client_as("focal").get(reverse("assessments:compare", kwargs={"pk": later.pk})).content.decode()
+    # TR-4 answered "no" (0) both times: before 0, after 0, change 0 (not "—", which means "no answer").
+    row = next(line for line in page.split("<tr>") if "TR-4 " in line)
+    assert row.count("<td>0.000</td>") + row.count("<td>0</td>") >= 2 and "—" not in row.split("</td>", 2)[2]
