@@ -8,8 +8,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from jalon.assessments import access, participation, scoring, sustainability
 from jalon.assessments.models import (
@@ -292,6 +297,32 @@ def areas_state(areas: list[ImprovementArea], *, as_of: datetime.date | None = N
     return states
 
 
+# What an action's link points to, when it is a page of jalon: the plan names it (the twinning and knowledge
+# apps sit on this app's layer, so the link is read by its address rather than held as a foreign key).
+LINK_KINDS = {
+    "twinning:arrangement_detail": _("twinning arrangement"),
+    "knowledge:resource_detail": _("resource"),
+    "knowledge:expert_detail": _("expert"),
+}
+
+
+def link_kind(link: str) -> str:
+    """The kind of jalon page an action's link opens ("twinning arrangement", "resource", "expert"), or ""."""
+    if not link:
+        return ""
+    path = urlsplit(link).path
+    # Pages are under a language prefix, which resolves only in that language (a link copied in French is
+    # read on an English page).
+    prefix = path.split("/")[1] if path.count("/") > 1 else ""
+    language = prefix if prefix in dict(settings.LANGUAGES) else translation.get_language()
+    with translation.override(language):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return ""
+    return str(LINK_KINDS.get(match.view_name, ""))
+
+
 def assessment_plan(assessment: Assessment) -> list[tuple[AreaState, list[ImprovementAction]]]:
     areas = list(
         ImprovementArea.objects.filter(assessment=assessment)
@@ -302,6 +333,7 @@ def assessment_plan(assessment: Assessment) -> list[tuple[AreaState, list[Improv
     for action in (
         ImprovementAction.objects.filter(area__in=areas).select_related("owner", "activity").order_by("due_date", "pk")
     ):
+        action.link_kind = link_kind(action.link)
         actions[action.area_id].append(action)
     return [(state, actions.get(state.area.pk, [])) for state in areas_state(areas)]
 

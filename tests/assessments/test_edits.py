@@ -131,13 +131,26 @@ def test_an_area_s_target_and_section_are_edited_within_the_rules(client_as, use
 def test_deleting_an_area_takes_its_actions_with_it_and_audits_each(client_as, users, validated):
     section = Section.objects.get(framework=validated.framework, code="P-TRANSPARENCY")
     area = services.area_create(actor=users["focal"], assessment=validated, section=section, target_score=D("0.7"))
-    kept = services.action_create(actor=users["focal"], area=area, description="Publish the programme")
+    kept = services.action_create(
+        actor=users["focal"], area=area, description="Publish the programme",
+        link="https://jalon.example.org/fr/twinning/5/",
+    )  # fmt: skip
+    services.action_create(
+        actor=users["focal"],
+        area=area,
+        description="Read the guide",
+        link="https://jalon.example.org/en/knowledge/library/3/",
+    )
+    # The plan names what each link opens when it is a page of jalon (a link copied in French, read in English).
+    plan = client_as("focal").get(validated.get_absolute_url()).content.decode()
+    assert ">twinning arrangement</a>" in plan and ">resource</a>" in plan
     dropped = services.action_create(actor=users["focal"], area=area, description="Dropped idea")
     focal = client_as("focal")
     action_url = reverse("assessments:action_delete", kwargs={"pk": dropped.pk})
     assert focal.get(action_url).status_code == 200
     assert focal.post(action_url).status_code == 302
-    assert list(area.actions.all()) == [kept] and deleted(ImprovementAction, dropped.pk)
+    assert dropped not in area.actions.all() and kept in area.actions.all()
+    assert deleted(ImprovementAction, dropped.pk)
     area_url = reverse("assessments:area_delete", kwargs={"pk": area.pk})
     assert client_as("contributor").post(area_url).status_code == 403
     assert ImprovementArea.objects.filter(pk=area.pk).exists()
