@@ -198,6 +198,14 @@ class Portfolio:
     sections: list[Section]
     rows: list[tuple[Assessment, scoring.Scores]]
 
+    def table(self) -> list[tuple[Assessment, list[scoring.SectionScore | None], scoring.Scores]]:
+        """Each row's section scores under the newest bank's columns, matched by code (an assessment on an
+        earlier version may lack a section, or have one the newest bank dropped)."""
+        return [
+            (assessment, [scores.by_code().get(section.code) for section in self.sections], scores)
+            for assessment, scores in self.rows
+        ]
+
 
 def portfolio(user, *, code: str = "gsp") -> Portfolio:
     """Each organisation's latest validated or published assessment on the newest version of the bank it

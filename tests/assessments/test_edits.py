@@ -305,3 +305,16 @@ def test_zero_scores_and_changes_show_as_numbers_not_as_missing(client_as, users
     # TR-4 answered "no" (0) both times: before 0, after 0, change 0 (not "—", which means "no answer").
     row = next(line for line in page.split("<tr>") if "TR-4 " in line)
     assert row.count("<td>0.000</td>") + row.count("<td>0</td>") >= 2 and "—" not in row.split("</td>", 2)[2]
+
+
+def test_the_portfolio_table_matches_sections_by_code_under_the_newest_bank(client_as, users, validated):
+    from jalon.assessments import selectors
+    from jalon.assessments.models import Framework
+
+    newest = Framework.objects.create(code="gsp", version=3, title={"en": "GSP v3", "fr": "BPN v3"})
+    Section.objects.create(framework=newest, code="P-OPENNESS", title={"en": "Openness"}, order=1)
+    Section.objects.create(framework=newest, code="NEW-SECTION", title={"en": "New"}, order=2)
+    [(assessment, cells, _scores)] = selectors.portfolio(users["manager"]).table()
+    assert assessment == validated and [cell.code if cell else None for cell in cells] == ["P-OPENNESS", None]
+    page = client_as("manager").get(reverse("assessments:portfolio")).content.decode()
+    assert page.count('<th scope="col" title="') == 2
