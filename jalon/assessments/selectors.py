@@ -331,7 +331,8 @@ def link_kind(link: str) -> str:
     return str(LINK_KINDS.get(match.view_name, ""))
 
 
-def assessment_plan(assessment: Assessment) -> list[tuple[AreaState, list[ImprovementAction]]]:
+def assessment_plan(assessment: Assessment) -> list[tuple[AreaState, list[tuple[ImprovementAction, str]]]]:
+    """Each area's state and its actions, each with what its link opens (link_kind)."""
     areas = list(
         ImprovementArea.objects.filter(assessment=assessment)
         .select_related("section", "assessment__framework", "assessment__organisation")
@@ -341,8 +342,7 @@ def assessment_plan(assessment: Assessment) -> list[tuple[AreaState, list[Improv
     for action in (
         ImprovementAction.objects.filter(area__in=areas).select_related("owner", "activity").order_by("due_date", "pk")
     ):
-        action.link_kind = link_kind(action.link)
-        actions[action.area_id].append(action)
+        actions[action.area_id].append((action, link_kind(action.link)))
     return [(state, actions.get(state.area.pk, [])) for state in areas_state(areas)]
 
 
