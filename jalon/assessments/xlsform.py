@@ -31,6 +31,9 @@ DONT_KNOW = "dk"
 DONT_KNOW_LABEL = ("Don't know", "Ne sait pas")
 # A question without "don't know" takes the scale's list without it: `likert5` has it, `likert5_nodk` not.
 NO_DK = "_nodk"
+# Whether a question counts for the satisfaction rate: a column of jalon's own, which ODK, KoboToolbox and
+# pyxform leave aside, so that the form comes back as it left.
+COUNTS = "jalon_counts"
 GROUP_LABELS = {
     ConstituentGroup.GOVERNMENT: ("Government", "Gouvernement"),
     ConstituentGroup.EMPLOYERS: ("Employers", "Employeurs"),
@@ -46,7 +49,7 @@ def survey_to_xlsform(survey: Survey) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "survey"
-    sheet.append(["type", "name", EN, FR, "required"])
+    sheet.append(["type", "name", EN, FR, "required", COUNTS])
     units = sorted(set(survey.invitations.values_list("unit_code", "unit_name")))
     if units:
         sheet.append(["select_one units", "unit", "Country programme", "Programme pays", "yes"])
@@ -61,6 +64,7 @@ def survey_to_xlsform(survey: Survey) -> bytes:
                 text_in(question.text, "en"),
                 text_in(question.text, "fr"),
                 "yes",
+                "yes" if question.counts else "no",
             ]
         )
     choices = book.create_sheet("choices")
@@ -122,13 +126,14 @@ def xlsform_import(*, actor, survey: Survey, data: bytes) -> int:
         if len(kind) == 2 and kind[0] == "select_one" and scale in Scale.values:
             english = cell(row, EN) or cell(row, "label")
             text = {"en": english, "fr": cell(row, FR) or english}
-            questions.append((cell(row, "name"), text, scale, not kind[1].endswith(NO_DK)))
+            counts = cell(row, COUNTS).lower() not in ("no", "false", "0")
+            questions.append((cell(row, "name"), text, scale, not kind[1].endswith(NO_DK), counts))
     if not questions:
         raise ValidationError(_("The form has no question on a jalon scale (select_one likert5 or agree6)."))
     survey.questions.all().delete()
-    for order, (code, text, scale, dont_know) in enumerate(questions):
+    for order, (code, text, scale, dont_know, counts) in enumerate(questions):
         question = SurveyQuestion(
-            survey=survey, code=code[:40], text=text, scale=scale, dont_know=dont_know, order=order
+            survey=survey, code=code[:40], text=text, scale=scale, dont_know=dont_know, counts=counts, order=order
         )
         question.full_clean(exclude=["survey"])
         question.save()

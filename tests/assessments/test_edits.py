@@ -270,6 +270,10 @@ def test_survey_questions_are_added_edited_and_deleted_on_a_draft(client_as, use
 def test_a_question_without_don_t_know_is_offered_and_exported_without_it(client, users, draft_survey):
     question = draft_survey.questions.get()
     services.survey_question_update(actor=users["manager"], question=question, version=1, dont_know=False)
+    services.survey_question_create(
+        actor=users["manager"], survey=draft_survey, code="context", text={"en": "Role", "fr": "Rôle"},
+        scale="agree6", counts=False, order=1,
+    )  # fmt: skip
     data = xlsform.survey_to_xlsform(draft_survey)
     xlsform.xlsform_validate(data)  # pyxform accepts it
     book = load_workbook(io.BytesIO(data))
@@ -278,9 +282,12 @@ def test_a_question_without_don_t_know_is_offered_and_exported_without_it(client
     for row in book["choices"].iter_rows(values_only=True):
         choices[row[0]].append(row[1])
     assert "select_one likert5_nodk" in types and choices["likert5_nodk"] == ["1", "2", "3", "4", "5"]
-    # And it comes back without it.
-    assert xlsform.xlsform_import(actor=users["manager"], survey=draft_survey, data=data) == 1
-    assert draft_survey.questions.get().dont_know is False
+    # And it comes back as it left: without "don't know", and the question that does not count still does not.
+    assert xlsform.xlsform_import(actor=users["manager"], survey=draft_survey, data=data) == 2
+    assert list(draft_survey.questions.values_list("code", "dont_know", "counts")) == [
+        ("satisfaction", False, True), ("context", True, False)
+    ]  # fmt: skip
+    draft_survey.questions.filter(code="context").delete()
     services.survey_set_status(actor=users["manager"], survey=draft_survey, status=Survey.Status.OPEN)
     invitation = Invitation.objects.create(
         survey=draft_survey, token="edit-token", email="a@example.org", unit_code="SEN", group="government"
