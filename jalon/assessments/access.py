@@ -16,14 +16,19 @@ from jalon.assessments.models import (
     Answer,
     Assessment,
     FinancialProfile,
+    Finding,
+    Framework,
     ImprovementAction,
     ImprovementArea,
     Invitation,
+    ParticipationCost,
     Risk,
     Survey,
+    SurveyQuestion,
 )
 from jalon.lib.ids import valid_id
 from jalon.organisations.models import Organisation
+from jalon.results.models import Programme
 
 
 def assessments_team(user) -> bool:
@@ -136,6 +141,39 @@ def access_action(user, pk, *, manage: bool = False) -> ImprovementAction:
     return action
 
 
+def access_finding(user, pk, *, manage: bool = False) -> Finding:
+    """A finding of an assessment the user sees (404 otherwise); `manage`: the team's, to change (403)."""
+    if not valid_id(pk):
+        raise Http404
+    finding = (
+        Finding.objects.filter(assessment__in=assessments_visible(user), pk=pk)
+        .select_related("assessment__organisation", "assessment__framework", "question__section")
+        .first()
+    )
+    if finding is None:
+        raise Http404
+    if manage and not assessment_can_review(user, finding.assessment):
+        raise PermissionDenied
+    return finding
+
+
+def bands_can_edit(user) -> bool:
+    """A question bank's maturity bands are the programme team's to set."""
+    return assessments_team(user)
+
+
+def access_bands(user, code: str, version) -> Framework:
+    """A question bank whose bands the user may set: 404 when there is none, 403 for others (banks are public)."""
+    if not valid_id(version):
+        raise Http404
+    framework = Framework.objects.filter(code=str(code)[:40], version=version).first()
+    if framework is None:
+        raise Http404
+    if not bands_can_edit(user):
+        raise PermissionDenied
+    return framework
+
+
 # Financial sustainability: an organisation's profile and risk register are its own and the team's ----------
 
 
@@ -174,6 +212,31 @@ def access_risk(user, pk, *, manage: bool = False) -> Risk:
     return risk
 
 
+def access_cost_programme(user, code: str) -> Programme:
+    """A programme whose participation costs the user sets: its managers (404 for a programme not seen, 403
+    for one seen but not managed)."""
+    from jalon.results.access import access_programme
+
+    return access_programme(user, str(code)[:60], manage=True)
+
+
+def access_participation_cost(user, pk) -> ParticipationCost:
+    from jalon.results.access import programme_can_manage, programmes_visible
+
+    if not valid_id(pk):
+        raise Http404
+    setting = (
+        ParticipationCost.objects.filter(programme__in=programmes_visible(user), pk=pk)
+        .select_related("programme", "currency")
+        .first()
+    )
+    if setting is None:
+        raise Http404
+    if not programme_can_manage(user, setting.programme):
+        raise PermissionDenied
+    return setting
+
+
 # Satisfaction surveys: run by the programme's team; results (aggregates only) for whoever sees the programme.
 
 
@@ -201,6 +264,26 @@ def access_survey(user, code: str, *, manage: bool = False) -> Survey:
     if manage and not survey_can_manage(user, survey):
         raise PermissionDenied
     return survey
+
+
+def survey_question_can_edit(user, survey: Survey) -> bool:
+    """Questions are changed by the programme's team while the survey is a draft."""
+    return survey.status == Survey.Status.DRAFT and survey_can_manage(user, survey)
+
+
+def access_survey_question(user, code: str, pk) -> SurveyQuestion:
+    """A question of a draft survey the user manages (403 for a survey seen but not managed or no longer a
+    draft, 404 for one not seen)."""
+    survey = access_survey(user, code, manage=True)
+    if not survey_question_can_edit(user, survey):
+        raise PermissionDenied
+    if not valid_id(pk):
+        raise Http404
+    question = SurveyQuestion.objects.filter(survey=survey, pk=pk).first()
+    if question is None:
+        raise Http404
+    question.survey = survey
+    return question
 
 
 def access_invitation(token: str) -> Invitation:

@@ -33,6 +33,7 @@ from jalon.assessments.models import (
     Survey,
 )
 from jalon.organisations.models import Person
+from jalon.results.access import programmes_visible
 
 
 class OptionSerializer(serializers.ModelSerializer):
@@ -131,9 +132,19 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 class AssessmentDetailSerializer(AssessmentSerializer):
     scores = serializers.SerializerMethodField()
+    findings = serializers.SerializerMethodField()
 
     class Meta(AssessmentSerializer.Meta):
-        fields = [*AssessmentSerializer.Meta.fields, "scores"]
+        fields = [*AssessmentSerializer.Meta.fields, "scores", "findings"]
+
+    def get_findings(self, assessment) -> list:
+        """The peer findings and their corrective actions (the assessment's readers see them, as on its page)."""
+        return [
+            {"id": f.pk, "kind": f.kind, "question": f.question.code if f.question else None, "text": f.text,
+             "corrective_action": f.corrective_action, "due_date": f.due_date, "status": f.status,
+             "version": f.version}
+            for f in assessment.findings.select_related("question").order_by("pk")
+        ]  # fmt: skip
 
     def get_scores(self, assessment) -> dict:
         scores = selectors.assessment_scores(assessment)
@@ -405,16 +416,31 @@ class ProfileSerializer(serializers.ModelSerializer):
                   "sustainability"]  # fmt: skip
 
     def get_sustainability(self, profile) -> dict:
-        result = selectors.profile_sustainability(profile)
+        result = selectors.profile_sustainability(profile, self.context.get("programme"))
+        estimate = result.estimate
         return {
             "band": result.band,
             "ratios": [{"ratio": r.ratio, "value": r.value, "band": r.band} for r in result.ratios],
+            # With ?programme=<code>: its thresholds, and the participation estimate with its unit costs.
+            "participation_estimated": result.estimated,
+            "participation_estimate": None
+            if estimate is None
+            else {
+                "programme": estimate.setting.programme.code,
+                "total": estimate.total,
+                "sponsored_delegates": estimate.sponsored,
+                "lines": [
+                    {"item": line.label, "quantity": line.quantity, "unit_cost": line.unit_cost, "amount": line.amount}
+                    for line in estimate.lines
+                ],
+            },
         }
 
 
 class ProfileViewSet(viewsets.ReadOnlyModelViewSet):
-    """NSB financial profiles with their ratios and risk band (default thresholds): the organisation's own and
-    every one for the programme team."""
+    """NSB financial profiles with their ratios and risk band (default thresholds, or those of
+    `?programme=<code>` with its participation cost estimate): the organisation's own and every one for the
+    programme team."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = ProfileSerializer
@@ -424,6 +450,13 @@ class ProfileViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.profile_list(self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        code = self.request.query_params.get("programme", "")[:60]
+        if code and "\x00" not in code:
+            context["programme"] = programmes_visible(self.request.user).filter(code=code).first()
+        return context
 
 
 class StrategySerializer(serializers.ModelSerializer):

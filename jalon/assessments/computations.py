@@ -9,7 +9,7 @@ published one was validated first)."""
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from jalon.assessments import satisfaction, selectors, sustainability
+from jalon.assessments import participation, satisfaction, selectors, sustainability
 from jalon.assessments.models import Answer, Assessment, FinancialProfile, ImprovementArea, Survey
 from jalon.results.computations import Computation, Part, developing_members, register
 from jalon.results.models import Dimension, Measure, Period, Programme
@@ -141,6 +141,7 @@ def risk_band_improved(programme: Programme, period: Period) -> list[Part]:
     if members is None:
         return []
     thresholds = sustainability.thresholds_for(programme)
+    settings = participation.settings_for(programme)
     profiles = FinancialProfile.objects.filter(organisation__in=list(members), year__lte=period.end.year).order_by(
         "organisation_id", "year"
     )
@@ -156,9 +157,11 @@ def risk_band_improved(programme: Programme, period: Period) -> list[Part]:
         earlier = [p for p in history if p.year < latest.year]
         if not earlier:
             continue
+        # The participation ratio as the profile page shows it: estimated when the profile gives no cost.
+        found = participation.profile_estimates([latest, earlier[-1]], settings)
         now, before = (
-            sustainability.assess(latest, thresholds).band,
-            sustainability.assess(earlier[-1], thresholds).band,
+            sustainability.assess(latest, thresholds, found.get(latest.pk)).band,
+            sustainability.assess(earlier[-1], thresholds, found.get(earlier[-1].pk)).band,
         )
         if now is not None and before is not None and sustainability.ORDER[now] < sustainability.ORDER[before]:
             improved += 1
@@ -302,14 +305,17 @@ def register_all() -> None:
                 "en": "Developing-country members whose latest financial profile of a year within the period has a "
                 "lower risk band than their profile of the previous year on record. The band is the worst of the "
                 "ratio bands (revenue concentration, months of reserves, cost recovery, participation funding), "
-                "with the programme's thresholds.",
+                "with the programme's thresholds; the cost of the P-memberships is estimated from the committees "
+                "module with the programme's unit costs when a profile gives none.",
                 "fr": "Membres des pays en développement dont le dernier profil financier d’une année de la période a "
                 "un niveau de risque plus faible que leur profil de l’année précédente enregistrée. Le niveau est le "
                 "plus défavorable des niveaux des ratios (concentration des recettes, mois de réserves, recouvrement "
-                "des coûts, financement de la participation), avec les seuils du programme.",
+                "des coûts, financement de la participation), avec les seuils du programme ; le coût des "
+                "participations P est estimé d’après le module des comités et les coûts unitaires du programme "
+                "lorsqu’un profil ne le donne pas.",
             },
             measure=Measure.COUNT,
-            sources=SOURCES,
+            sources=SOURCES | {"committees"},
             compute=risk_band_improved,
         )
     )
@@ -333,6 +339,8 @@ def register_all() -> None:
             measure=Measure.COUNT,
             sources=SOURCES,
             compute=_satisfied_units(Survey.Population.DWCP),
+            # ILO sets the baseline of 3.2 and 3.3 "in 2010": the surveys of that year give it.
+            settles_baseline=True,
         )
     )
     register(
@@ -352,6 +360,8 @@ def register_all() -> None:
             measure=Measure.COUNT,
             sources=SOURCES,
             compute=_satisfied_units(Survey.Population.UNDAF),
+            # ILO sets the baseline of 3.2 and 3.3 "in 2010": the surveys of that year give it.
+            settles_baseline=True,
         )
     )
     register(

@@ -10,7 +10,9 @@ demo activities). Everything here is made up and marked as demo data:
   published.
 - Demo indicators of ISO intermediate outcome 2 linked to the computed indicators of this app.
 - A demo national standardization strategy for Senegal, two demo financial profiles of ASN with a risk
-  register, and a demo survey of DWCP constituents for the ILO programme (2011) feeding a demo indicator 3.2.
+  register, demo unit costs of participation for the ISO programme (in CFA francs: the profiles' estimate
+  from the committees module shows beside the cost ASN typed), and demo surveys of DWCP constituents for
+  the ILO programme (2010 and 2011) feeding a demo indicator 3.2, whose baseline comes from the 2010 survey.
 
 Validation dates are set to fixed demo days after the workflow ran, so that the demo is the same whenever it
 is built and falls within the programme's periods."""
@@ -28,6 +30,7 @@ from jalon.assessments.models import (
     ImprovementAction,
     Invitation,
     NationalStrategy,
+    ParticipationCost,
     Section,
     Survey,
 )
@@ -201,6 +204,7 @@ def assessments_demo_build(*, actor, focal) -> None:
     _strategy(actor=focal, organisation=asn)
     _finances(actor=focal, organisation=asn)
     _survey(actor=actor)
+    _survey_indicator(actor=actor)
 
 
 def _strategy(*, actor, organisation) -> None:
@@ -256,6 +260,12 @@ def _finances(*, actor, organisation) -> None:
         actor=actor, organisation=organisation, year=2024, currency=xof, reserves=Decimal("500000000"),
         note="Demo figures.", is_demo=True, **base,
     )  # fmt: skip
+    programme = Programme.objects.filter(code=PROGRAMME).first()
+    if programme is not None and not ParticipationCost.objects.filter(programme=programme, currency=xof).exists():
+        ParticipationCost.objects.create(
+            programme=programme, currency=xof, p_membership=Decimal("1500000"), meeting_in_person=Decimal("2500000"),
+            meeting_remote=Decimal("50000"), secretariat=Decimal("15000000"), chair=Decimal("3000000"), is_demo=True,
+        )  # fmt: skip
     services.risk_create(
         actor=actor, organisation=organisation, title="Demo: the government subvention is cut by a third",
         likelihood=3, impact=5, owner="Demo director of finance", mitigation="Grow certification revenue.",
@@ -264,23 +274,29 @@ def _finances(*, actor, organisation) -> None:
 
 
 def _survey(*, actor) -> None:
-    """A demo survey of DWCP constituents for the ILO programme (2011), closed with made-up answers: one
-    country programme satisfied in every group, one where the workers are not."""
+    """Demo surveys of DWCP constituents for the ILO programme, 2010 (the baseline year) and 2011, closed with
+    made-up answers: one country programme satisfied in every group, one where the workers are not. The
+    demo indicator 3.2 takes its baseline from the 2010 survey, as ILO's 3.2 is "set in 2010"."""
     programme = Programme.objects.filter(code="ilo-tc-2010-2015").first()
     if programme is None:
         return
+    for year in (2010, 2011):
+        _survey_year(programme, year)
+
+
+def _survey_year(programme, year: int) -> None:
     survey = services.survey_create(
-        actor=None, programme=programme, code="demo-dwcp-2011",
-        title={"fr": "Satisfaction des mandants des PPTD 2011 (démo)",
-               "en": "DWCP constituents' satisfaction 2011 (demo)"},
-        population=Survey.Population.DWCP, year=2011, anonymous=True, threshold=Decimal("0.7"), minimum_n=5,
+        actor=None, programme=programme, code=f"demo-dwcp-{year}",
+        title={"fr": f"Satisfaction des mandants des PPTD {year} (démo)",
+               "en": f"DWCP constituents' satisfaction {year} (demo)"},
+        population=Survey.Population.DWCP, year=year, anonymous=True, threshold=Decimal("0.7"), minimum_n=5,
         is_demo=True,
     )  # fmt: skip
     lines = []
     for unit, name in (("SEN", "PPTD Sénégal"), ("KEN", "DWCP Kenya")):
         for group in ("government", "employers", "workers"):
             for number in range(6):
-                lines.append(f"{group}{number}.{unit.lower()}@demo.jalon.test; {unit}; {name}; {group}")
+                lines.append(f"{group}{number}.{unit.lower()}.{year}@demo.jalon.test; {unit}; {name}; {group}")
     services.invitations_add(actor=None, survey=survey, lines="\n".join(lines))
     services.survey_set_status(actor=None, survey=survey, status=Survey.Status.OPEN)
     question = survey.questions.get()
@@ -289,6 +305,12 @@ def _survey(*, actor) -> None:
         value = "2" if low else ("dk" if number % 7 == 0 else "4" if number % 3 else "5")
         services.response_submit(invitation=invitation, answers={question.pk: value})
     services.survey_set_status(actor=None, survey=Survey.objects.get(pk=survey.pk), status=Survey.Status.CLOSED)
+
+
+def _survey_indicator(*, actor) -> None:
+    programme = Programme.objects.filter(code="ilo-tc-2010-2015").first()
+    if programme is None:
+        return
     result = Result.objects.filter(programme=programme, code="3").first()
     if result is not None:
         indicator, _created = Indicator.objects.update_or_create(
@@ -298,6 +320,8 @@ def _survey(*, actor) -> None:
                 "title": {"fr": "PPTD dont les mandants sont satisfaits (démo, calculé)",
                           "en": "DWCPs whose constituents are satisfied (demo, computed)"},
                 "definition": DEMO_NOTE, "measure": Measure.COUNT, "is_demo": True,
+                # As ILO's 3.2: the baseline is set in 2010 (by that year's survey), the target 80 % above it.
+                "baseline_to_be_set_in": 2010, "target_relative_percent": Decimal("80"),
             },
         )  # fmt: skip
         if indicator.computation != "assessments_ilo_dwcp_satisfied":

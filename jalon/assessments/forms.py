@@ -14,12 +14,16 @@ from jalon.assessments.models import (
     Finding,
     Framework,
     ImprovementAction,
+    ImprovementArea,
     NationalStrategy,
+    PrioritySector,
     Question,
     Risk,
+    Scale,
     Section,
     StrategyItem,
     Survey,
+    SurveyQuestion,
 )
 from jalon.committees.models import Committee
 from jalon.lib.multilingual import text_in
@@ -136,6 +140,7 @@ class StepForm(forms.Form):
 
 
 class FindingForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Finding.Kind.choices)
     question = ChoiceOfModel(label=_("Question"), queryset=None, required=False)
     text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -143,21 +148,115 @@ class FindingForm(forms.Form):
         label=_("Corrective action"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     due_date = date_field(_("Due date"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Finding.Status.choices, initial=Finding.Status.OPEN)
 
-    def __init__(self, *args, assessment: Assessment, **kwargs):
+    def __init__(self, *args, assessment: Assessment, instance: Finding | None = None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {name: getattr(instance, name) for name in self.base_fields if name != "question"}
+            kwargs["initial"]["question"] = instance.question_id
         super().__init__(*args, **kwargs)
         _choice(self, "question").queryset = Question.objects.filter(section__framework=assessment.framework)
+        if instance is None:
+            del self.fields["version"], self.fields["status"]
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class AreaForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     section = ChoiceOfModel(label=_("Section"), queryset=None)
     target_score = decimal_field(_("Target score (0 to 1)"), max_digits=4, decimal_places=3, required=True)
     priority = forms.IntegerField(label=_("Priority"), min_value=1, max_value=99, initial=1)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, assessment: Assessment, **kwargs):
+    def __init__(self, *args, assessment: Assessment, instance: ImprovementArea | None = None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {
+                "version": instance.version, "section": instance.section_id, "target_score": instance.target_score,
+                "priority": instance.priority, "note": instance.note,
+            }  # fmt: skip
         super().__init__(*args, **kwargs)
         _choice(self, "section").queryset = Section.objects.filter(framework=assessment.framework)
+        if instance is None:
+            del self.fields["version"]
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+BAND_ROWS = 7
+
+
+class BandsForm(forms.Form):
+    """A question bank's maturity bands, one row each (lower bound, code, name in French and English); rows
+    left empty are dropped, so a bank can have up to seven bands without JavaScript to add rows."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, framework: Framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = framework.bands_version
+        bands = list(framework.bands)
+        for number in range(max(BAND_ROWS, len(bands))):
+            band = bands[number] if number < len(bands) else {}
+            label = band.get("label") or {}
+            self.fields[f"band{number}-min"] = decimal_field(
+                _("Band %(n)s: lower bound (0 to 1)") % {"n": number + 1}, max_digits=4, decimal_places=3
+            )
+            self.fields[f"band{number}-min"].initial = band.get("min")
+            self.fields[f"band{number}-code"] = forms.CharField(
+                label=_("Band %(n)s: code") % {"n": number + 1}, required=False, max_length=20,
+                initial=band.get("code", ""),
+            )  # fmt: skip
+            self.fields[f"band{number}-fr"] = forms.CharField(
+                label=_("Band %(n)s: name in French") % {"n": number + 1}, required=False, max_length=100,
+                initial=label.get("fr", ""),
+            )  # fmt: skip
+            self.fields[f"band{number}-en"] = forms.CharField(
+                label=_("Band %(n)s: name in English") % {"n": number + 1}, required=False, max_length=100,
+                initial=label.get("en", ""),
+            )  # fmt: skip
+        self.rows = max(BAND_ROWS, len(bands))
+
+    def bands(self) -> list[dict]:
+        """The rows given, in the order shown (a row with only a bound, or only a name, is kept: the service
+        says what it lacks)."""
+        data, result = self.cleaned_data, []
+        for number in range(self.rows):
+            low, code = data.get(f"band{number}-min"), data.get(f"band{number}-code", "")
+            fr, en = data.get(f"band{number}-fr", ""), data.get(f"band{number}-en", "")
+            if low is None and not (code or fr or en):
+                continue
+            result.append({"min": low, "code": code, "label": {"fr": fr, "en": en}})
+        return result
+
+
+class SurveyQuestionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    text_fr = forms.CharField(label=_("Question (French)"), widget=forms.Textarea(attrs={"rows": 2}))
+    text_en = forms.CharField(label=_("Question (English)"), widget=forms.Textarea(attrs={"rows": 2}))
+    scale = forms.ChoiceField(label=_("Scale"), choices=Scale.choices)
+    dont_know = forms.BooleanField(label=_('Offer "Don\'t know"'), required=False, initial=True)
+    counts = forms.BooleanField(label=_("Counts for the satisfaction rate"), required=False, initial=True)
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0)
+
+    def __init__(self, *args, instance: SurveyQuestion | None = None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {
+                "version": instance.version, "code": instance.code, "text_fr": instance.text.get("fr", ""),
+                "text_en": instance.text.get("en", ""), "scale": instance.scale, "dont_know": instance.dont_know,
+                "counts": instance.counts, "order": instance.order,
+            }  # fmt: skip
+        super().__init__(*args, **kwargs)
+        if instance is None:
+            del self.fields["version"]
+
+    def values(self) -> dict:
+        data = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        data["text"] = {"fr": data.pop("text_fr").strip(), "en": data.pop("text_en").strip()}
+        return data
 
 
 class ActionForm(forms.Form):
@@ -237,6 +336,45 @@ class RiskForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
+class ThresholdForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    medium = decimal_field(_("Medium risk from"), max_digits=8, decimal_places=3, required=True)
+    high = decimal_field(_("High risk from"), max_digits=8, decimal_places=3, required=True)
+
+
+class ParticipationCostForm(forms.Form):
+    """A programme's unit costs of international participation in one currency."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    currency = forms.ModelChoiceField(
+        label=_("Currency"), queryset=Currency.objects.order_by("code"), to_field_name="code"
+    )
+    p_membership = decimal_field(_("Per P-membership and year"), max_digits=14, decimal_places=2, required=True)
+    meeting_in_person = decimal_field(
+        _("Per delegate at an in-person meeting (travel, subsistence)"), max_digits=14, decimal_places=2,
+        required=True,
+    )  # fmt: skip
+    meeting_remote = decimal_field(
+        _("Per delegate taking part remotely"), max_digits=14, decimal_places=2, required=True
+    )
+    secretariat = decimal_field(_("Per secretariat held, a year"), max_digits=14, decimal_places=2, required=True)
+    chair = decimal_field(_("Per chair or convenor role held, a year"), max_digits=14, decimal_places=2, required=True)
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {name: getattr(instance, name) for name in self.base_fields if name != "currency"}
+            kwargs["initial"]["currency"] = instance.currency.code
+        super().__init__(*args, **kwargs)
+        for name in ("p_membership", "meeting_in_person", "meeting_remote", "secretariat", "chair"):
+            self.fields[name].validators.append(MinValueValidator(0))
+            self.fields[name].initial = self.fields[name].initial or 0
+        if instance is None:
+            del self.fields["version"]
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
 class SurveyForm(forms.Form):
     programme = ChoiceOfModel(label=_("Programme"), queryset=None)
     code = forms.SlugField(label=_("Code"), max_length=40)
@@ -281,7 +419,8 @@ class AnswerSurveyForm(forms.Form):
                 (str(value), english if get_language() == "en" else french)
                 for value, english, french in question.points
             ]
-            choices.append(("dk", str(_("Don't know"))))
+            if question.dont_know:
+                choices.append(("dk", str(_("Don't know"))))
             self.fields[f"q{question.pk}"] = forms.ChoiceField(
                 label=text_in(question.text), choices=choices, widget=forms.RadioSelect, required=False
             )
@@ -297,14 +436,26 @@ class StrategyForm(forms.Form):
     period_start = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2200)
     period_end = forms.IntegerField(label=_("Last year"), min_value=1990, max_value=2200)
     status = forms.ChoiceField(label=_("Status"), choices=NationalStrategy.Status.choices)
+    weight_economic = decimal_field(_("Weight of the economic score"), max_digits=4, decimal_places=3)
+    weight_social = decimal_field(_("Weight of the social score"), max_digits=4, decimal_places=3)
+    weight_environmental = decimal_field(_("Weight of the environmental score"), max_digits=4, decimal_places=3)
     document = forms.FileField(label=_("Document"), required=False, validators=[upload_validate])
+
+    WEIGHTS = ("weight_economic", "weight_social", "weight_environmental")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _choice(self, "organisation").queryset = access.assessment_organisations(user).order_by("acronym")
+        for name in self.WEIGHTS:
+            self.fields[name].help_text = _("Left empty: the current weight (0.4, 0.3 and 0.3 at first).")
+            self.fields[name].validators.append(MinValueValidator(0))
 
     def values(self) -> dict:
+        # A weight left empty keeps the stored one (the model's default for a new strategy).
         data = {k: v for k, v in self.cleaned_data.items() if k != "organisation"}
+        for name in self.WEIGHTS:
+            if data.get(name) is None:
+                data.pop(name, None)
         data["title"] = {"fr": data.pop("title_fr"), "en": data.pop("title_en") or ""}
         data["title"] = {k: v for k, v in data["title"].items() if v}
         if not data.get("document"):
@@ -321,7 +472,8 @@ class StrategyEditForm(StrategyForm):
         initial = {
             "title_fr": strategy.title.get("fr", ""), "title_en": strategy.title.get("en", ""),
             "period_start": strategy.period_start, "period_end": strategy.period_end, "status": strategy.status,
-            "version": strategy.version,
+            "version": strategy.version, "weight_economic": strategy.weight_economic,
+            "weight_social": strategy.weight_social, "weight_environmental": strategy.weight_environmental,
         }  # fmt: skip
         super().__init__(*args, initial=initial, **kwargs)
         del self.fields["organisation"]
@@ -333,6 +485,7 @@ class StrategyEditForm(StrategyForm):
 
 
 class SectorForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name_fr = forms.CharField(label=_("Sector (French)"), max_length=200)
     name_en = forms.CharField(label=_("Sector (English)"), max_length=200, required=False)
     ics_codes = forms.CharField(label=_("ICS codes, separated by commas"), required=False, max_length=300)
@@ -346,14 +499,27 @@ class SectorForm(forms.Form):
         label=_("Priority committees"), queryset=Committee.objects.order_by("sort_key", "reference"), required=False
     )
 
+    def __init__(self, *args, instance: PrioritySector | None = None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {
+                "version": instance.version, "name_fr": instance.name.get("fr", ""),
+                "name_en": instance.name.get("en", ""), "ics_codes": ", ".join(instance.ics_codes),
+                "economic": instance.economic, "social": instance.social, "environmental": instance.environmental,
+                "evidence": instance.evidence, "committees": [c.pk for c in instance.committees.all()],
+            }  # fmt: skip
+        super().__init__(*args, **kwargs)
+        if instance is None:
+            del self.fields["version"]
+
     def values(self) -> dict:
-        data = dict(self.cleaned_data)
+        data = {name: value for name, value in self.cleaned_data.items() if name != "version"}
         data["name"] = {k: v for k, v in {"fr": data.pop("name_fr"), "en": data.pop("name_en")}.items() if v}
         data["ics_codes"] = [code.strip() for code in data["ics_codes"].split(",") if code.strip()]
         return data
 
 
 class ItemForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=StrategyItem.Kind.choices)
     reference = forms.CharField(label=_("Standard or subject"), required=False, max_length=300)
     committee = ChoiceOfModel(
@@ -362,6 +528,16 @@ class ItemForm(forms.Form):
     sector = ChoiceOfModel(label=_("Sector"), queryset=None, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=StrategyItem.Status.choices)
 
-    def __init__(self, *args, strategy: NationalStrategy, **kwargs):
+    def __init__(self, *args, strategy: NationalStrategy, instance: StrategyItem | None = None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {
+                "version": instance.version, "kind": instance.kind, "reference": instance.reference,
+                "committee": instance.committee_id, "sector": instance.sector_id, "status": instance.status,
+            }  # fmt: skip
         super().__init__(*args, **kwargs)
         _choice(self, "sector").queryset = strategy.sectors.all()
+        if instance is None:
+            del self.fields["version"]
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}

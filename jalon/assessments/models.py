@@ -57,6 +57,9 @@ class Framework(models.Model):
     )
     source = models.CharField(_("source file"), max_length=200, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # The edit version of the maturity bands (`version` is the bank's version number, not an edit counter):
+    # an edit of the bands made from an older page is refused.
+    bands_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["code", "-version"]
@@ -249,7 +252,7 @@ class Answer(models.Model):
         return bool(self.evidence_file) or bool(self.evidence_link)
 
 
-class Finding(models.Model):
+class Finding(VersionedModel):
     """A peer assessor's finding, with the corrective action it calls for."""
 
     class Kind(models.TextChoices):
@@ -279,7 +282,7 @@ class Finding(models.Model):
         return self.text[:80]
 
 
-class ImprovementArea(models.Model):
+class ImprovementArea(VersionedModel):
     """A weak section the organisation chose to improve, with the score it aims for."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="areas")
@@ -413,7 +416,7 @@ class FinancialProfile(VersionedModel):
         return reverse("assessments:profile_detail", kwargs={"pk": self.pk})
 
 
-class RatioThreshold(models.Model):
+class RatioThreshold(VersionedModel):
     """A programme's thresholds for one ratio: where medium and high risk start. `higher_is_worse`: for the
     revenue concentration; the other ratios are worse when lower."""
 
@@ -436,6 +439,40 @@ class RatioThreshold(models.Model):
 
     def __str__(self) -> str:
         return self.get_ratio_display()
+
+
+class ParticipationCost(VersionedModel):
+    """A programme's unit costs of international participation, in one currency: what estimates the yearly
+    cost of an NSB's participation from the committees module when its profile gives none (see
+    participation.py). One row per programme and currency: a profile in another currency gets no estimate."""
+
+    programme = models.ForeignKey(
+        "results.Programme", on_delete=models.CASCADE, related_name="participation_costs", verbose_name=_("programme")
+    )
+    currency = models.ForeignKey(
+        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
+    )
+    p_membership = money(_("per P-membership and year"))
+    meeting_in_person = money(_("per delegate at an in-person meeting"))
+    meeting_remote = money(_("per delegate taking part remotely"))
+    secretariat = money(_("per secretariat held, a year"))
+    chair = money(_("per chair or convenor role held, a year"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["programme", "currency"]
+        verbose_name = _("participation cost setting")
+        verbose_name_plural = _("participation cost settings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "currency"],
+                name="assessment_participation_cost_currency",
+                violation_error_message=_("This programme already has participation costs in this currency."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.currency_id}"
 
 
 class Risk(VersionedModel):
@@ -563,13 +600,18 @@ class ConstituentGroup(models.TextChoices):
     PARTICIPANT = "participant", _("Participant")
 
 
-class SurveyQuestion(models.Model):
+class SurveyQuestion(VersionedModel):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     code = models.SlugField(_("code"), max_length=40)
     text = MultilingualField(_("question"), required=True)
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, default=Scale.LIKERT5)
     counts = models.BooleanField(_("counts for satisfaction"), default=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    dont_know = models.BooleanField(
+        _('offer "don\'t know"'),
+        default=True,
+        help_text=_('A "don\'t know" is not a valid answer: it leaves the rate.'),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["survey", "order", "pk"]
@@ -689,7 +731,7 @@ class NationalStrategy(VersionedModel):
         return reverse("assessments:strategy_detail", kwargs={"pk": self.pk})
 
 
-class PrioritySector(models.Model):
+class PrioritySector(VersionedModel):
     strategy = models.ForeignKey(NationalStrategy, on_delete=models.CASCADE, related_name="sectors")
     name = MultilingualField(_("sector"), required=True, max_length=200)
     ics_codes = models.JSONField(_("ICS codes"), default=list, blank=True)
@@ -718,7 +760,7 @@ class PrioritySector(models.Model):
         ).quantize(Decimal("0.001"))
 
 
-class StrategyItem(models.Model):
+class StrategyItem(VersionedModel):
     class Kind(models.TextChoices):
         ADOPT = "adopt", _("Standard to adopt")
         JOIN_P = "join_p", _("Committee to join as P-member")

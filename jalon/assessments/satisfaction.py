@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from jalon.assessments.models import SCALE_POINTS, Scale, Survey, SurveyAnswer
+from jalon.assessments.models import SCALE_POINTS, ConstituentGroup, Scale, Survey, SurveyAnswer
 
 Z95 = 1.959963984540054
 PLACES = Decimal("0.001")
@@ -39,6 +39,10 @@ class GroupResult:
     low: Decimal | None
     high: Decimal | None
     status: str
+
+    @property
+    def label(self) -> str:
+        return str(ConstituentGroup(self.group).label) if self.group in ConstituentGroup.values else self.group
 
 
 @dataclass(frozen=True)

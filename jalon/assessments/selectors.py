@@ -8,10 +8,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from jalon.assessments import access, scoring, sustainability
+from jalon.assessments import access, participation, scoring, sustainability
 from jalon.assessments.models import (
     Answer,
     Assessment,
@@ -20,15 +25,19 @@ from jalon.assessments.models import (
     ImprovementAction,
     ImprovementArea,
     NationalStrategy,
+    ParticipationCost,
     PrioritySector,
     Question,
     QuestionMapping,
+    RatioThreshold,
     Risk,
     Section,
 )
 from jalon.committees.models import CommitteeMembership
 from jalon.committees.priorities import PrioritySectorRef
 from jalon.committees.selectors import membership_in_force
+from jalon.results.access import programmes_visible
+from jalon.results.models import Programme
 
 ZERO = Decimal("0")
 
@@ -190,6 +199,14 @@ class Portfolio:
     sections: list[Section]
     rows: list[tuple[Assessment, scoring.Scores]]
 
+    def table(self) -> list[tuple[Assessment, list[scoring.SectionScore | None], scoring.Scores]]:
+        """Each row's section scores under the newest bank's columns, matched by code (an assessment on an
+        earlier version may lack a section, or have one the newest bank dropped)."""
+        return [
+            (assessment, [scores.by_code().get(section.code) for section in self.sections], scores)
+            for assessment, scores in self.rows
+        ]
+
 
 def portfolio(user, *, code: str = "gsp") -> Portfolio:
     """Each organisation's latest validated or published assessment on the newest version of the bank it
@@ -289,7 +306,34 @@ def areas_state(areas: list[ImprovementArea], *, as_of: datetime.date | None = N
     return states
 
 
-def assessment_plan(assessment: Assessment) -> list[tuple[AreaState, list[ImprovementAction]]]:
+# What an action's link points to, when it is a page of jalon: the plan names it (the twinning and knowledge
+# apps sit on this app's layer, so the link is read by its address rather than held as a foreign key).
+LINK_KINDS = {
+    "twinning:arrangement_detail": _("twinning arrangement"),
+    "knowledge:resource_detail": _("resource"),
+    "knowledge:expert_detail": _("expert"),
+}
+
+
+def link_kind(link: str) -> str:
+    """The kind of jalon page an action's link opens ("twinning arrangement", "resource", "expert"), or ""."""
+    if not link:
+        return ""
+    path = urlsplit(link).path
+    # Pages are under a language prefix, which resolves only in that language (a link copied in French is
+    # read on an English page).
+    prefix = path.split("/")[1] if path.count("/") > 1 else ""
+    language = prefix if prefix in dict(settings.LANGUAGES) else translation.get_language()
+    with translation.override(language):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return ""
+    return str(LINK_KINDS.get(match.view_name, ""))
+
+
+def assessment_plan(assessment: Assessment) -> list[tuple[AreaState, list[tuple[ImprovementAction, str]]]]:
+    """Each area's state and its actions, each with what its link opens (link_kind)."""
     areas = list(
         ImprovementArea.objects.filter(assessment=assessment)
         .select_related("section", "assessment__framework", "assessment__organisation")
@@ -299,7 +343,7 @@ def assessment_plan(assessment: Assessment) -> list[tuple[AreaState, list[Improv
     for action in (
         ImprovementAction.objects.filter(area__in=areas).select_related("owner", "activity").order_by("due_date", "pk")
     ):
-        actions[action.area_id].append(action)
+        actions[action.area_id].append((action, link_kind(action.link)))
     return [(state, actions.get(state.area.pk, [])) for state in areas_state(areas)]
 
 
@@ -313,14 +357,61 @@ def profile_list(user) -> QuerySet[FinancialProfile]:
 
 
 def profile_sustainability(profile: FinancialProfile, programme=None) -> sustainability.Sustainability:
-    return sustainability.assess(profile, sustainability.thresholds_for(programme))
+    """The ratios and band with the programme's thresholds, and the participation estimate with its unit
+    costs (the ratio uses it when the profile gives no cost of its P-memberships)."""
+    found = participation.profile_estimates([profile], participation.settings_for(programme))
+    return sustainability.assess(profile, sustainability.thresholds_for(programme), found.get(profile.pk))
 
 
 def profile_history(profile: FinancialProfile, programme=None) -> list[sustainability.Sustainability]:
     """Every profile of the organisation, oldest first, each with its band (to see the band move)."""
     thresholds = sustainability.thresholds_for(programme)
-    profiles = FinancialProfile.objects.filter(organisation_id=profile.organisation_id).select_related("currency")
-    return [sustainability.assess(p, thresholds) for p in profiles.order_by("year")]
+    profiles = list(
+        FinancialProfile.objects.filter(organisation_id=profile.organisation_id)
+        .select_related("currency")
+        .order_by("year")
+    )
+    found = participation.profile_estimates(profiles, participation.settings_for(programme))
+    return [sustainability.assess(p, thresholds, found.get(p.pk)) for p in profiles]
+
+
+@dataclass
+class ThresholdRow:
+    ratio: str
+    label: str
+    medium: Decimal
+    high: Decimal
+    version: int | None  # None: the default, not set by the programme
+    higher_is_worse: bool
+
+
+def programme_thresholds(programme) -> list[ThresholdRow]:
+    """Each ratio's thresholds for the programme: its own where set, else the defaults."""
+    own = {row.ratio: row for row in RatioThreshold.objects.filter(programme=programme)}
+    rows = []
+    for ratio, label in RatioThreshold.Ratio.choices:
+        found = own.get(ratio)
+        medium, high = (found.medium, found.high) if found else sustainability.DEFAULTS[ratio]
+        rows.append(
+            ThresholdRow(
+                ratio,
+                str(label),
+                medium,
+                high,
+                found.version if found else None,
+                ratio in sustainability.HIGHER_IS_WORSE,
+            )  # fmt: skip
+        )
+    return rows
+
+
+def participation_costs(programme) -> QuerySet[ParticipationCost]:
+    return ParticipationCost.objects.filter(programme=programme).select_related("currency").order_by("currency__code")
+
+
+def cost_programmes(user, currency_id: int) -> QuerySet[Programme]:
+    """Programmes the user sees that set participation costs in this currency (to estimate a profile's)."""
+    return programmes_visible(user).filter(participation_costs__currency_id=currency_id).order_by("code")
 
 
 def risks_of(user, organisation) -> QuerySet[Risk]:

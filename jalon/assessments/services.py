@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
-from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
+from jalon.accounts.versioning import ConflictError, locked, unknown_fields, versioned_save, versioned_update
 from jalon.activities.access import activities_visible
 from jalon.assessments import access, scoring
 from jalon.assessments.models import (
@@ -36,7 +36,9 @@ from jalon.assessments.models import (
     ImprovementArea,
     Invitation,
     NationalStrategy,
+    ParticipationCost,
     PrioritySector,
+    RatioThreshold,
     Risk,
     Scale,
     Section,
@@ -52,6 +54,7 @@ from jalon.results.access import programme_can_manage
 from jalon.results.computations import computed_schedule_refresh
 
 SOURCE = "assessments"
+ZERO = Decimal("0")
 S = Assessment.Status
 # Each review step and the statuses it starts from.
 STEPS = {
@@ -226,19 +229,72 @@ def finding_create(
     """A peer assessor's finding (the team records it while reviewing a peer assessment)."""
     if actor is not None and not access.assessment_can_review(actor, assessment):
         raise ValidationError(_("Only the programme team records findings."))
-    if question is not None and question.section.framework_id != assessment.framework_id:
-        raise ValidationError({"question": _("Choose a question of this assessment's question bank.")})
     finding = Finding(
         assessment=assessment, kind=kind, text=text, question=question, corrective_action=corrective_action,
         due_date=due_date,
     )  # fmt: skip
-    finding.full_clean()
+    _check_finding(finding)
     finding.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=finding)
     return finding
 
 
 # Improvement plans -----------------------------------------------------------------------------------------
+
+
+AREA_FIELDS = ("section", "target_score", "priority", "note")
+FINDING_FIELDS = ("kind", "question", "text", "corrective_action", "due_date", "status")
+
+
+def _check_finding(finding: Finding) -> None:
+    question = finding.question if finding.question_id is not None else None
+    if question is not None and question.section.framework_id != finding.assessment.framework_id:
+        raise ValidationError({"question": _("Choose a question of this assessment's question bank.")})
+    finding.full_clean()
+
+
+@transaction.atomic
+def finding_update(*, actor, finding: Finding, version: int | None = None, **fields) -> Finding:
+    """Change a finding: its text, the corrective action, its due date, close it when the action is done."""
+    if actor is not None and not access.assessment_can_review(actor, finding.assessment):
+        raise ValidationError(_("Only the programme team records findings."))
+    saved, _changed = versioned_update(
+        finding, actor=actor, version=version, fields=fields, allowed=FINDING_FIELDS, clean=_check_finding
+    )
+    return saved
+
+
+@transaction.atomic
+def finding_delete(*, actor, finding: Finding) -> None:
+    if actor is not None and not access.assessment_can_review(actor, finding.assessment):
+        raise ValidationError(_("Only the programme team records findings."))
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=finding, before=snapshot(finding))
+    finding.delete()
+
+
+# Improvement plans -----------------------------------------------------------------------------------------
+
+
+def _check_area(area: ImprovementArea) -> None:
+    """A section of the assessment's bank, ranked (answered enough), not chosen twice, with a target above its
+    score."""
+    assessment, section = area.assessment, area.section
+    if section.framework_id != assessment.framework_id:
+        raise ValidationError({"section": _("Choose a section of this assessment's question bank.")})
+    row = scoring.compute(assessment).by_code().get(section.code)
+    if row is None or not row.ranked or row.score is None:
+        raise ValidationError({"section": _("This section is incomplete: it cannot be chosen as an area.")})
+    target_score = area.target_score
+    if target_score is None or not row.score < Decimal(str(target_score)) <= 1:
+        raise ValidationError(
+            {
+                "target_score": _("The target must be above the section's score (%(score)s) and at most 1.")
+                % {"score": row.score}
+            }
+        )
+    if ImprovementArea.objects.filter(assessment=assessment, section=section).exclude(pk=area.pk).exists():
+        raise ValidationError({"section": _("This section is already an improvement area.")})
+    area.full_clean()
 
 
 @transaction.atomic
@@ -250,28 +306,45 @@ def area_create(
     and the target is above its score."""
     if actor is not None and not access.assessment_can_plan(actor, assessment):
         raise ValidationError(_("Improvement areas are chosen on a validated assessment of your organisation."))
-    if section.framework_id != assessment.framework_id:
-        raise ValidationError({"section": _("Choose a section of this assessment's question bank.")})
-    row = scoring.compute(assessment).by_code().get(section.code)
-    if row is None or not row.ranked or row.score is None:
-        raise ValidationError({"section": _("This section is incomplete: it cannot be chosen as an area.")})
-    if target_score is None or not row.score < target_score <= 1:
-        raise ValidationError(
-            {
-                "target_score": _("The target must be above the section's score (%(score)s) and at most 1.")
-                % {"score": row.score}
-            }
-        )
-    if ImprovementArea.objects.filter(assessment=assessment, section=section).exists():
-        raise ValidationError({"section": _("This section is already an improvement area.")})
     area = ImprovementArea(
         assessment=assessment, section=section, target_score=target_score, priority=priority, note=note, is_demo=is_demo
     )
-    area.full_clean()
+    _check_area(area)
     area.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=area)
     computed_schedule_refresh(source=SOURCE)
     return area
+
+
+@transaction.atomic
+def area_update(*, actor, area: ImprovementArea, version: int | None = None, **fields) -> ImprovementArea:
+    """Change an area's section (another weak one), its target score, priority or note."""
+    if actor is not None and not access.assessment_can_plan(actor, area.assessment):
+        raise ValidationError(_("Only the organisation and the programme team follow this plan."))
+    saved, changed = versioned_update(
+        area,
+        actor=actor,
+        version=version,
+        fields=fields,
+        allowed=AREA_FIELDS,
+        clean=_check_area,
+        queryset=ImprovementArea.objects.select_related("assessment__framework", "assessment__organisation"),
+    )
+    if changed:
+        computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+@transaction.atomic
+def area_delete(*, actor, area: ImprovementArea) -> None:
+    """Drop an area from the plan, with its actions (each audited)."""
+    if actor is not None and not access.assessment_can_plan(actor, area.assessment):
+        raise ValidationError(_("Only the organisation and the programme team follow this plan."))
+    for action in area.actions.all():
+        audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=action, before=snapshot(action))
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=area, before=snapshot(area))
+    area.delete()
+    computed_schedule_refresh(source=SOURCE)
 
 
 def _check_action(action: ImprovementAction, actor=None) -> None:
@@ -319,6 +392,78 @@ def action_update(*, actor, action: ImprovementAction, version: int | None = Non
     if changed:
         computed_schedule_refresh(source=SOURCE)
     return saved
+
+
+@transaction.atomic
+def action_delete(*, actor, action: ImprovementAction) -> None:
+    if actor is not None and not access.assessment_can_plan(actor, action.area.assessment):
+        raise ValidationError(_("Only the organisation and the programme team follow this plan."))
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=action, before=snapshot(action))
+    action.delete()
+    computed_schedule_refresh(source=SOURCE)
+
+
+# Maturity bands --------------------------------------------------------------------------------------------
+
+
+def bands_clean(bands: list[dict]) -> list[dict]:
+    """Bands as stored: [{"min": "0.5", "code": "L3", "label": {"en": ..., "fr": ...}}], ascending. Each band
+    runs from its `min` up to the next band's, so bands are ordered and cannot overlap when their lower bounds
+    rise strictly; the first starts at 0 so that every score has a band."""
+    errors = []
+    cleaned: list[dict] = []
+    for number, band in enumerate(bands, start=1):
+        code = str(band.get("code") or "").strip()
+        label = {lang: str((band.get("label") or {}).get(lang) or "").strip() for lang in ("en", "fr")}
+        try:
+            low = Decimal(str(band.get("min")))
+        except ArithmeticError:
+            low = None
+        if low is None or not low.is_finite() or not ZERO <= low <= 1:
+            errors.append(_("Band %(n)s: its lower bound must be a number from 0 to 1.") % {"n": number})
+            continue
+        if not code or not all(label.values()):
+            errors.append(_("Band %(n)s: give a code and a name in French and in English.") % {"n": number})
+            continue
+        cleaned.append({"min": str(low.normalize() if low else ZERO), "code": code[:20], "label": label})
+    if not errors:
+        if not cleaned:
+            errors.append(_("Give at least one band."))
+        elif Decimal(cleaned[0]["min"]) != ZERO:
+            errors.append(_("The first band must start at 0, so that every score has a band."))
+        for before, after in zip(cleaned, cleaned[1:], strict=False):
+            if Decimal(after["min"]) <= Decimal(before["min"]):
+                errors.append(
+                    _("Band %(code)s must start above band %(previous)s: bands are ordered and do not overlap.")
+                    % {"code": after["code"], "previous": before["code"]}
+                )
+        codes = [band["code"] for band in cleaned]
+        if len(set(codes)) != len(codes):
+            errors.append(_("Two bands have the same code."))
+    if errors:
+        raise ValidationError({"bands": errors})
+    return cleaned
+
+
+@transaction.atomic
+def framework_bands_update(*, actor, framework: Framework, version: int | None, bands: list[dict]) -> Framework:
+    """Set a question bank's maturity bands (scores are computed when read, so every assessment on the bank
+    shows the new bands at once). `version`: the bands' edit version the editor saw."""
+    if actor is not None and not access.bands_can_edit(actor):
+        raise ValidationError(_("Only the programme team sets the maturity bands."))
+    current = Framework.objects.select_for_update().get(pk=framework.pk)
+    if version is not None and current.bands_version != version:
+        raise ConflictError()
+    cleaned = bands_clean(bands)
+    before = snapshot(current)
+    if cleaned == current.bands:
+        return current
+    current.bands = cleaned
+    current.bands_version = F("bands_version") + 1
+    current.save(update_fields=["bands", "bands_version"])
+    current.refresh_from_db()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=current, before=before)
+    return current
 
 
 # Financial sustainability ----------------------------------------------------------------------------------
@@ -374,6 +519,99 @@ def risk_update(*, actor, risk: Risk, version: int | None = None, **fields) -> R
     return saved
 
 
+def _check_threshold(threshold: RatioThreshold) -> None:
+    """Where medium and high risk start, in the ratio's direction: for the revenue concentration (higher is
+    worse) high starts above medium; for the other ratios (lower is worse) below it."""
+    threshold.full_clean()
+    medium, high = threshold.medium, threshold.high
+    if medium < 0 or high < 0:
+        raise ValidationError({"medium": _("Thresholds cannot be negative.")})
+    if threshold.ratio == RatioThreshold.Ratio.CONCENTRATION:
+        if not medium < high <= 1:
+            raise ValidationError(
+                {"high": _("The concentration is worse when higher: high risk starts above medium risk, at most 1.")}
+            )
+    elif not high < medium:
+        raise ValidationError({"high": _("This ratio is worse when lower: high risk starts below medium risk.")})
+
+
+@transaction.atomic
+def ratio_threshold_set(
+    *, actor, programme, ratio: str, medium: Decimal, high: Decimal, version: int | None = None
+) -> RatioThreshold:
+    """Set a programme's thresholds for one ratio (the defaults apply until it does)."""
+    if actor is not None and not programme_can_manage(actor, programme):
+        raise ValidationError(_("Only the programme's managers set its thresholds."))
+    existing = RatioThreshold.objects.filter(programme=programme, ratio=ratio).first()
+    if existing is not None:
+        saved, changed = versioned_update(
+            existing, actor=actor, version=version, fields={"medium": medium, "high": high},
+            allowed=("medium", "high"), clean=_check_threshold,
+        )  # fmt: skip
+    else:
+        saved = RatioThreshold(programme=programme, ratio=ratio, medium=medium, high=high)
+        _check_threshold(saved)
+        saved.save()
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=saved)
+        changed = True
+    if changed:
+        computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+COST_FIELDS = ("currency", "p_membership", "meeting_in_person", "meeting_remote", "secretariat", "chair")
+
+
+def _check_cost_actor(actor, programme) -> None:
+    if actor is not None and not programme_can_manage(actor, programme):
+        raise ValidationError(_("Only the programme's managers set its participation costs."))
+
+
+def _check_cost(setting: ParticipationCost) -> None:
+    if (
+        setting.currency_id is not None
+        and ParticipationCost.objects.filter(programme_id=setting.programme_id, currency_id=setting.currency_id)
+        .exclude(pk=setting.pk)
+        .exists()
+    ):
+        raise ValidationError({"currency": _("This programme already has participation costs in this currency.")})
+    setting.full_clean()
+
+
+@transaction.atomic
+def participation_cost_create(*, actor, programme, **fields) -> ParticipationCost:
+    """A programme's unit costs of international participation in one currency (the estimate's settings)."""
+    unknown_fields(fields, COST_FIELDS, "participation cost")
+    _check_cost_actor(actor, programme)
+    setting = ParticipationCost(programme=programme, **fields)
+    _check_cost(setting)
+    setting.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=setting)
+    computed_schedule_refresh(source=SOURCE)
+    return setting
+
+
+@transaction.atomic
+def participation_cost_update(
+    *, actor, setting: ParticipationCost, version: int | None = None, **fields
+) -> ParticipationCost:
+    _check_cost_actor(actor, setting.programme)
+    saved, changed = versioned_update(
+        setting, actor=actor, version=version, fields=fields, allowed=COST_FIELDS, clean=_check_cost
+    )
+    if changed:
+        computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+@transaction.atomic
+def participation_cost_delete(*, actor, setting: ParticipationCost) -> None:
+    _check_cost_actor(actor, setting.programme)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=setting, before=snapshot(setting))
+    setting.delete()
+    computed_schedule_refresh(source=SOURCE)
+
+
 # Satisfaction surveys --------------------------------------------------------------------------------------
 
 SURVEY_FIELDS = ("code", "title", "population", "year", "anonymous", "threshold", "minimum_n")
@@ -406,12 +644,61 @@ def survey_set_status(*, actor, survey: Survey, status: str, version: int | None
     }
     if status not in allowed or current.status not in allowed[status]:
         raise ValidationError(_("This survey cannot move from %(status)s.") % {"status": current.get_status_display()})
+    if status == Survey.Status.OPEN and not current.questions.filter(counts=True).exists():
+        raise ValidationError(_("Add a question that counts for satisfaction before opening the survey."))
     before = snapshot(current)
     current.status = status
     saved = versioned_save(current, actor=actor, before=before)
     if status == Survey.Status.CLOSED:
         computed_schedule_refresh(source=SOURCE)
     return saved
+
+
+SURVEY_QUESTION_FIELDS = ("code", "text", "scale", "counts", "dont_know", "order")
+
+
+def _check_question_editable(actor, survey: Survey) -> None:
+    """Questions change only on a draft survey without answers: an answer given on one scale must not be read
+    on another."""
+    if actor is not None and not access.survey_can_manage(actor, survey):
+        raise ValidationError(_("Only the programme's team changes this survey."))
+    if survey.status != Survey.Status.DRAFT or survey.responses.exists():
+        raise ValidationError(_("Questions can be changed only on a draft survey without answers."))
+
+
+def _check_survey_question(question: SurveyQuestion) -> None:
+    question.code = (question.code or "").strip()
+    if SurveyQuestion.objects.filter(survey_id=question.survey_id, code=question.code).exclude(pk=question.pk).exists():
+        raise ValidationError({"code": _("Another question of this survey has this code.")})
+    question.full_clean()
+
+
+@transaction.atomic
+def survey_question_create(*, actor, survey: Survey, **fields) -> SurveyQuestion:
+    unknown_fields(fields, SURVEY_QUESTION_FIELDS, "survey question")
+    _check_question_editable(actor, survey)
+    question = SurveyQuestion(survey=survey, **fields)
+    _check_survey_question(question)
+    question.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=question)
+    return question
+
+
+@transaction.atomic
+def survey_question_update(*, actor, question: SurveyQuestion, version: int | None = None, **fields) -> SurveyQuestion:
+    _check_question_editable(actor, question.survey)
+    saved, _changed = versioned_update(
+        question, actor=actor, version=version, fields=fields, allowed=SURVEY_QUESTION_FIELDS,
+        clean=_check_survey_question,
+    )  # fmt: skip
+    return saved
+
+
+@transaction.atomic
+def survey_question_delete(*, actor, question: SurveyQuestion) -> None:
+    _check_question_editable(actor, question.survey)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=question, before=snapshot(question))
+    question.delete()
 
 
 def _invitation_lines(text: str, groups: list[str]) -> tuple[list[dict], list[str]]:
@@ -504,7 +791,7 @@ def response_submit(*, invitation: Invitation, answers: dict) -> SurveyResponse:
         question = questions.get(question_id)
         if question is None or value in (None, ""):
             continue
-        if value == "dk":
+        if value == "dk" and question.dont_know:
             SurveyAnswer.objects.create(response=response, question=question, dont_know=True)
         elif str(value).isdigit() and any(int(value) == point[0] for point in question.points):
             SurveyAnswer.objects.create(response=response, question=question, value=int(value))
@@ -552,20 +839,33 @@ def strategy_update(*, actor, strategy: NationalStrategy, version: int | None = 
     return saved
 
 
-@transaction.atomic
-def sector_create(*, actor, strategy: NationalStrategy, committees=(), **fields) -> PrioritySector:
-    unknown_fields(fields, ("name", "ics_codes", "economic", "social", "environmental", "evidence"), "sector")
-    _check_finance_actor(actor, strategy.organisation)
-    codes = [str(code).strip() for code in fields.pop("ics_codes", []) if str(code).strip()]
-    for code in codes:
+SECTOR_FIELDS = ("name", "ics_codes", "economic", "social", "environmental", "evidence")
+ITEM_FIELDS = ("kind", "reference", "committee", "sector", "status")
+
+
+def _ics_codes(codes) -> list[str]:
+    cleaned = [str(code).strip() for code in codes or [] if str(code).strip()]
+    for code in cleaned:
         try:
             ICS_CODE(code)
         except ValidationError:
             raise ValidationError(
                 {"ics_codes": _("%(code)s is not an ICS code (13, 13.020 or 13.020.10).") % {"code": code[:20]}}
             ) from None
-    sector = PrioritySector(strategy=strategy, ics_codes=codes, **fields)
+    return cleaned
+
+
+def _check_sector(sector: PrioritySector) -> None:
+    sector.ics_codes = _ics_codes(sector.ics_codes)
     sector.full_clean(exclude=["strategy"])
+
+
+@transaction.atomic
+def sector_create(*, actor, strategy: NationalStrategy, committees=(), **fields) -> PrioritySector:
+    unknown_fields(fields, SECTOR_FIELDS, "sector")
+    _check_finance_actor(actor, strategy.organisation)
+    sector = PrioritySector(strategy=strategy, **fields)
+    _check_sector(sector)
     sector.save()
     sector.committees.set(committees)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=sector)
@@ -574,15 +874,66 @@ def sector_create(*, actor, strategy: NationalStrategy, committees=(), **fields)
 
 
 @transaction.atomic
-def item_create(*, actor, strategy: NationalStrategy, **fields) -> StrategyItem:
-    unknown_fields(fields, ("kind", "reference", "committee", "sector", "status"), "strategy item")
-    _check_finance_actor(actor, strategy.organisation)
-    item = StrategyItem(strategy=strategy, **fields)
-    if item.sector is not None and item.sector.strategy_id != strategy.pk:
+def sector_update(
+    *, actor, sector: PrioritySector, version: int | None = None, committees=None, **fields
+) -> PrioritySector:
+    """Change a sector's name, ICS codes, scores and their evidence, and its priority committees."""
+    _check_finance_actor(actor, sector.strategy.organisation)
+    saved, changed = versioned_update(
+        sector,
+        actor=actor,
+        version=version,
+        fields=fields,
+        allowed=(*SECTOR_FIELDS, "committees"),
+        clean=_check_sector,
+        relations=None if committees is None else {"committees": list(committees)},
+        queryset=PrioritySector.objects.select_related("strategy"),
+    )
+    if changed:
+        computed_schedule_refresh(source=SOURCE)
+    return saved
+
+
+@transaction.atomic
+def sector_delete(*, actor, sector: PrioritySector) -> None:
+    """Drop a sector; its items stay in the strategy, without a sector."""
+    _check_finance_actor(actor, sector.strategy.organisation)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=sector, before=snapshot(sector))
+    sector.delete()
+    computed_schedule_refresh(source=SOURCE)
+
+
+def _check_item(item: StrategyItem) -> None:
+    if item.sector is not None and item.sector.strategy_id != item.strategy_id:
         raise ValidationError({"sector": _("Choose a sector of this strategy.")})
     if item.kind in (StrategyItem.Kind.JOIN_P, StrategyItem.Kind.FOLLOW_O) and not item.committee_id:
         raise ValidationError({"committee": _("Name the committee to join or follow.")})
     item.full_clean(exclude=["strategy"])
+
+
+@transaction.atomic
+def item_create(*, actor, strategy: NationalStrategy, **fields) -> StrategyItem:
+    unknown_fields(fields, ITEM_FIELDS, "strategy item")
+    _check_finance_actor(actor, strategy.organisation)
+    item = StrategyItem(strategy=strategy, **fields)
+    _check_item(item)
     item.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=item)
     return item
+
+
+@transaction.atomic
+def item_update(*, actor, item: StrategyItem, version: int | None = None, **fields) -> StrategyItem:
+    """Change an item: most often its status, as the standard is adopted or the committee joined."""
+    _check_finance_actor(actor, item.strategy.organisation)
+    saved, _changed = versioned_update(
+        item, actor=actor, version=version, fields=fields, allowed=ITEM_FIELDS, clean=_check_item
+    )
+    return saved
+
+
+@transaction.atomic
+def item_delete(*, actor, item: StrategyItem) -> None:
+    _check_finance_actor(actor, item.strategy.organisation)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=item, before=snapshot(item))
+    item.delete()

@@ -7,7 +7,9 @@ comfortable reserve does not make up for depending on one source of revenue).
 - reserves_months = reserves / (total costs / 12); lower is worse.
 - cost_recovery = (sales of standards + membership fees) / standards development costs; lower is worse.
 - participation_funding = international participation costs budgeted / cost of the current
-  P-memberships; lower is worse.
+  P-memberships; lower is worse. The cost of the P-memberships is the profile's own figure; when the NSB
+  left it at zero, the estimate from the committees module and the programme's unit costs
+  (participation.py), when there is one.
 A ratio whose denominator is zero is "not computable" and takes no part in the band."""
 
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy as _
 
 from jalon.assessments.models import COST_KINDS, REVENUE_STREAMS, FinancialProfile, RatioThreshold
+from jalon.assessments.participation import ParticipationEstimate
 
 R = RatioThreshold.Ratio
 LOW, MEDIUM, HIGH = "low", "medium", "high"
@@ -49,6 +52,9 @@ class Sustainability:
     costs: Decimal
     ratios: list[RatioResult]
     band: str | None
+    # The participation estimate, and whether the ratio used it (the profile gave no cost of its own).
+    estimate: ParticipationEstimate | None = None
+    estimated: bool = False
 
     @property
     def band_label(self):
@@ -80,8 +86,15 @@ def worst(bands) -> str | None:
     return max(present, key=ORDER.__getitem__) if present else None
 
 
-def assess(profile: FinancialProfile, thresholds: dict | None = None) -> Sustainability:
+def assess(
+    profile: FinancialProfile, thresholds: dict | None = None, estimate: ParticipationEstimate | None = None
+) -> Sustainability:
     thresholds = thresholds or dict(DEFAULTS)
+    needed = profile.participation_needed
+    estimated = not needed and estimate is not None
+    if estimated:
+        assert estimate is not None
+        needed = estimate.total
     streams = [getattr(profile, name) for name, _label in REVENUE_STREAMS]
     revenue = sum(streams, Decimal(0))
     costs = sum((getattr(profile, name) for name, _label in COST_KINDS), Decimal(0))
@@ -96,7 +109,7 @@ def assess(profile: FinancialProfile, thresholds: dict | None = None) -> Sustain
         R.COST_RECOVERY: _ratio(
             profile.revenue_standards_sales + profile.revenue_membership, profile.cost_standards_development
         ),
-        R.PARTICIPATION: _ratio(profile.cost_international, profile.participation_needed),
+        R.PARTICIPATION: _ratio(profile.cost_international, needed),
     }
     results = []
     for ratio, label in R.choices:
@@ -104,5 +117,11 @@ def assess(profile: FinancialProfile, thresholds: dict | None = None) -> Sustain
         value = values[ratio]
         results.append(RatioResult(ratio, str(label), value, band_of(ratio, value, medium, high), medium, high))
     return Sustainability(
-        profile=profile, revenue=revenue, costs=costs, ratios=results, band=worst(r.band for r in results)
+        profile=profile,
+        revenue=revenue,
+        costs=costs,
+        ratios=results,
+        band=worst(r.band for r in results),
+        estimate=estimate,
+        estimated=estimated,
     )

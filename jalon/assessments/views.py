@@ -20,9 +20,11 @@ from jalon.assessments.forms import (
     AnswerSurveyForm,
     AreaForm,
     AssessmentForm,
+    BandsForm,
     FindingForm,
     InvitationsForm,
     ItemForm,
+    ParticipationCostForm,
     ProfileForm,
     RiskForm,
     SectionForm,
@@ -31,15 +33,27 @@ from jalon.assessments.forms import (
     StrategyEditForm,
     StrategyForm,
     SurveyForm,
+    SurveyQuestionForm,
+    ThresholdForm,
     UploadForm,
 )
 from jalon.assessments.heatmap import heatmap_cells
-from jalon.assessments.models import Answer, Assessment, Finding, Framework, ImprovementArea, NationalStrategy, Survey
+from jalon.assessments.models import (
+    Answer,
+    Assessment,
+    Finding,
+    Framework,
+    ImprovementArea,
+    NationalStrategy,
+    PrioritySector,
+    StrategyItem,
+    Survey,
+)
 from jalon.lib.ids import valid_id
-from jalon.results.models import Programme
+from jalon.results.access import programmes_managed, programmes_visible
 from jalon.web.files import private_file
 from jalon.web.listing import paginate
-from jalon.web.pages import form_page
+from jalon.web.pages import delete_page, form_page
 
 
 def _require(allowed: bool) -> None:
@@ -205,6 +219,35 @@ def finding_create(request, pk: int):
 
 
 @login_required
+def finding_edit(request, pk: int):
+    finding = access.access_finding(request.user, pk, manage=True)
+    assessment = finding.assessment
+    return form_page(
+        request,
+        form=FindingForm(request.POST or None, assessment=assessment, instance=finding),
+        save=lambda form: services.finding_update(
+            actor=request.user, finding=finding, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        done=lambda saved: assessment.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("Edit the finding"), "assessment": assessment},
+    )
+
+
+@login_required
+def finding_delete(request, pk: int):
+    finding = access.access_finding(request.user, pk, manage=True)
+    return delete_page(
+        request,
+        obj=finding,
+        delete=lambda: services.finding_delete(actor=request.user, finding=finding),
+        done_url=finding.assessment.get_absolute_url(),
+        cancel_url=finding.assessment.get_absolute_url(),
+        message=_("Finding deleted."),
+    )
+
+
+@login_required
 def area_create(request, pk: int):
     assessment = access.access_assessment(request.user, pk)
     _require(access.assessment_can_plan(request.user, assessment))
@@ -220,6 +263,39 @@ def area_create(request, pk: int):
             "assessment": assessment,
             "scores": selectors.assessment_scores(assessment),
         },
+    )
+
+
+@login_required
+def area_edit(request, pk: int):
+    area: ImprovementArea = access.access_area(request.user, pk, manage=True)
+    assessment = area.assessment
+    return form_page(
+        request,
+        form=AreaForm(request.POST or None, assessment=assessment, instance=area),
+        save=lambda form: services.area_update(
+            actor=request.user, area=area, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        done=lambda saved: assessment.get_absolute_url(),
+        template="assessments/form.html",
+        context={
+            "heading": _("Edit the improvement area"),
+            "assessment": assessment,
+            "scores": selectors.assessment_scores(assessment),
+        },
+    )
+
+
+@login_required
+def area_delete(request, pk: int):
+    area: ImprovementArea = access.access_area(request.user, pk, manage=True)
+    return delete_page(
+        request,
+        obj=area,
+        delete=lambda: services.area_delete(actor=request.user, area=area),
+        done_url=area.assessment.get_absolute_url(),
+        cancel_url=area.assessment.get_absolute_url(),
+        message=_("Improvement area deleted, with its actions."),
     )
 
 
@@ -251,6 +327,36 @@ def action_edit(request, pk: int):
         done=lambda saved: action.area.assessment.get_absolute_url(),
         template="assessments/form.html",
         context={"heading": _("Edit the action"), "assessment": action.area.assessment, "area": action.area},
+    )
+
+
+@login_required
+def action_delete(request, pk: int):
+    action = access.access_action(request.user, pk, manage=True)
+    return delete_page(
+        request,
+        obj=action,
+        delete=lambda: services.action_delete(actor=request.user, action=action),
+        done_url=action.area.assessment.get_absolute_url(),
+        cancel_url=action.area.assessment.get_absolute_url(),
+        message=_("Action deleted."),
+    )
+
+
+@login_required
+def bands_edit(request, code: str, version: int):
+    framework = access.access_bands(request.user, code, version)
+    form = BandsForm(request.POST or None, framework=framework)
+    return form_page(
+        request,
+        form=form,
+        save=lambda form: services.framework_bands_update(
+            actor=request.user, framework=framework, version=form.cleaned_data["version"], bands=form.bands()
+        ),
+        done=lambda saved: saved.get_absolute_url(),
+        message=_("Maturity bands saved."),
+        template="assessments/form.html",
+        context={"heading": _("Maturity bands of %(bank)s") % {"bank": framework}},
     )
 
 
@@ -287,7 +393,12 @@ def bank(request, code: str, version: int):
     return render(
         request,
         "assessments/bank.html",
-        {"framework": framework, "sections": selectors.framework_sections(framework), "kinds": Finding.Kind},
+        {
+            "framework": framework,
+            "sections": selectors.framework_sections(framework),
+            "kinds": Finding.Kind,
+            "can_edit_bands": access.bands_can_edit(request.user),
+        },
     )
 
 
@@ -295,10 +406,11 @@ def bank(request, code: str, version: int):
 
 
 def _programme(request):
+    """The programme whose thresholds and participation costs the page applies (?programme=), if seen."""
     code = request.GET.get("programme", "")[:60]
     if not code or "\x00" in code:
         return None
-    return Programme.objects.filter(code=code).first()
+    return programmes_visible(request.user).filter(code=code).first()
 
 
 @login_required
@@ -310,6 +422,7 @@ def profile_list(request):
         {
             "page": paginate(request, selectors.profile_list(request.user)),
             "can_create": access.assessment_can_create(request.user),
+            "managed": programmes_managed(request.user).order_by("code")[:50],
         },
     )
 
@@ -357,6 +470,7 @@ def profile_detail(request, pk: int):
             "history": selectors.profile_history(profile, programme),
             "risks": selectors.risks_of(request.user, profile.organisation),
             "programme": programme,
+            "cost_programmes": selectors.cost_programmes(request.user, profile.currency_id),
             "can_edit": access.finance_can_edit(request.user, profile.organisation),
         },
     )
@@ -387,6 +501,84 @@ def risk_edit(request, pk: int):
         done=lambda saved: reverse("assessments:profile_list"),
         template="assessments/form.html",
         context={"heading": _("Edit the risk")},
+    )
+
+
+@login_required
+def cost_settings(request, code: str):
+    """A programme's unit costs of international participation, one row per currency."""
+    programme = access.access_cost_programme(request.user, code)
+    return render(
+        request,
+        "assessments/cost_settings.html",
+        {
+            "programme": programme,
+            "settings": selectors.participation_costs(programme),
+            "thresholds": selectors.programme_thresholds(programme),
+        },
+    )
+
+
+@login_required
+def threshold_edit(request, code: str, ratio: str):
+    """A programme's thresholds for one ratio (the defaults apply until they are set)."""
+    programme = access.access_cost_programme(request.user, code)
+    row = next((row for row in selectors.programme_thresholds(programme) if row.ratio == ratio), None)
+    if row is None:
+        raise Http404
+    return form_page(
+        request,
+        form=ThresholdForm(
+            request.POST or None, initial={"version": row.version, "medium": row.medium, "high": row.high}
+        ),
+        save=lambda form: services.ratio_threshold_set(
+            actor=request.user, programme=programme, ratio=ratio, **form.cleaned_data
+        ),
+        done=lambda saved: reverse("assessments:cost_settings", kwargs={"code": programme.code}),
+        template="assessments/form.html",
+        context={"heading": _("%(ratio)s: thresholds of %(programme)s") % {"ratio": row.label, "programme": code}},
+    )
+
+
+@login_required
+def cost_create(request, code: str):
+    programme = access.access_cost_programme(request.user, code)
+    return form_page(
+        request,
+        form=ParticipationCostForm(request.POST or None),
+        save=lambda form: services.participation_cost_create(actor=request.user, programme=programme, **form.values()),
+        done=lambda saved: reverse("assessments:cost_settings", kwargs={"code": programme.code}),
+        template="assessments/form.html",
+        context={"heading": _("Participation costs of %(programme)s") % {"programme": programme.code}},
+    )
+
+
+@login_required
+def cost_edit(request, pk: int):
+    setting = access.access_participation_cost(request.user, pk)
+    return form_page(
+        request,
+        form=ParticipationCostForm(request.POST or None, instance=setting),
+        save=lambda form: services.participation_cost_update(
+            actor=request.user, setting=setting, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        done=lambda saved: reverse("assessments:cost_settings", kwargs={"code": setting.programme.code}),
+        template="assessments/form.html",
+        context={"heading": _("Participation costs of %(programme)s") % {"programme": setting.programme.code}},
+    )
+
+
+@login_required
+def cost_delete(request, pk: int):
+    setting = access.access_participation_cost(request.user, pk)
+    back = reverse("assessments:cost_settings", kwargs={"code": setting.programme.code})
+    return delete_page(
+        request,
+        obj=setting,
+        delete=lambda: services.participation_cost_delete(actor=request.user, setting=setting),
+        done_url=back,
+        cancel_url=back,
+        message=_("Participation costs deleted."),
     )
 
 
@@ -431,6 +623,7 @@ def survey_detail(request, code: str):
             "responded": invitations.filter(responded_at__isnull=False).count(),
             "invite_form": InvitationsForm(),
             "upload_form": UploadForm(),
+            "can_edit_questions": access.survey_question_can_edit(request.user, survey),
         },
     )
 
@@ -488,6 +681,49 @@ def survey_xlsform(request, code: str):
     response["Content-Disposition"] = f'attachment; filename="{survey.code}-xlsform.xlsx"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def survey_question_create(request, code: str):
+    survey = access.access_survey(request.user, code, manage=True)
+    _require(access.survey_question_can_edit(request.user, survey))
+    return form_page(
+        request,
+        form=SurveyQuestionForm(request.POST or None, initial={"order": survey.questions.count()}),
+        save=lambda form: services.survey_question_create(actor=request.user, survey=survey, **form.values()),
+        done=lambda saved: survey.get_absolute_url(),
+        message=_("Question added."),
+        template="assessments/form.html",
+        context={"heading": _("New question")},
+    )
+
+
+@login_required
+def survey_question_edit(request, code: str, pk: int):
+    question = access.access_survey_question(request.user, code, pk)
+    return form_page(
+        request,
+        form=SurveyQuestionForm(request.POST or None, instance=question),
+        save=lambda form: services.survey_question_update(
+            actor=request.user, question=question, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        done=lambda saved: question.survey.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("Edit the question")},
+    )
+
+
+@login_required
+def survey_question_delete(request, code: str, pk: int):
+    question = access.access_survey_question(request.user, code, pk)
+    return delete_page(
+        request,
+        obj=question,
+        delete=lambda: services.survey_question_delete(actor=request.user, question=question),
+        done_url=question.survey.get_absolute_url(),
+        cancel_url=question.survey.get_absolute_url(),
+        message=_("Question deleted."),
+    )
 
 
 def survey_results(request, code: str):
@@ -623,8 +859,75 @@ def item_create(request, pk: int):
     return form_page(
         request,
         form=ItemForm(request.POST or None, strategy=strategy),
-        save=lambda form: services.item_create(actor=request.user, strategy=strategy, **form.cleaned_data),
+        save=lambda form: services.item_create(actor=request.user, strategy=strategy, **form.values()),
         done=lambda saved: strategy.get_absolute_url(),
         template="assessments/form.html",
         context={"heading": _("New strategy item")},
+    )
+
+
+def _strategy_part(request, model, pk: int):
+    """A sector or an item of a strategy the user may change (404 if not seen, 403 if only read)."""
+    if not valid_id(pk):
+        raise Http404
+    part = model.objects.filter(pk=pk).select_related("strategy").first()
+    if part is None:
+        raise Http404
+    _strategy(request, part.strategy_id, manage=True)
+    return part
+
+
+@login_required
+def sector_edit(request, pk: int):
+    sector = _strategy_part(request, PrioritySector, pk)
+    return form_page(
+        request,
+        form=SectorForm(request.POST or None, instance=sector),
+        save=lambda form: services.sector_update(
+            actor=request.user, sector=sector, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        done=lambda saved: sector.strategy.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("Edit the priority sector")},
+    )
+
+
+@login_required
+def sector_delete(request, pk: int):
+    sector = _strategy_part(request, PrioritySector, pk)
+    return delete_page(
+        request,
+        obj=sector,
+        delete=lambda: services.sector_delete(actor=request.user, sector=sector),
+        done_url=sector.strategy.get_absolute_url(),
+        cancel_url=sector.strategy.get_absolute_url(),
+        message=_("Priority sector deleted."),
+    )
+
+
+@login_required
+def item_edit(request, pk: int):
+    item = _strategy_part(request, StrategyItem, pk)
+    return form_page(
+        request,
+        form=ItemForm(request.POST or None, strategy=item.strategy, instance=item),
+        save=lambda form: services.item_update(
+            actor=request.user, item=item, version=form.cleaned_data.get("version"), **form.values()
+        ),
+        done=lambda saved: item.strategy.get_absolute_url(),
+        template="assessments/form.html",
+        context={"heading": _("Edit the strategy item")},
+    )
+
+
+@login_required
+def item_delete(request, pk: int):
+    item = _strategy_part(request, StrategyItem, pk)
+    return delete_page(
+        request,
+        obj=item,
+        delete=lambda: services.item_delete(actor=request.user, item=item),
+        done_url=item.strategy.get_absolute_url(),
+        cancel_url=item.strategy.get_absolute_url(),
+        message=_("Strategy item deleted."),
     )

@@ -29,6 +29,11 @@ from jalon.lib.multilingual import text_in
 EN, FR = "label::English (en)", "label::French (fr)"
 DONT_KNOW = "dk"
 DONT_KNOW_LABEL = ("Don't know", "Ne sait pas")
+# A question without "don't know" takes the scale's list without it: `likert5` has it, `likert5_nodk` not.
+NO_DK = "_nodk"
+# Whether a question counts for the satisfaction rate: a column of jalon's own, which ODK, KoboToolbox and
+# pyxform leave aside, so that the form comes back as it left.
+COUNTS = "jalon_counts"
 GROUP_LABELS = {
     ConstituentGroup.GOVERNMENT: ("Government", "Gouvernement"),
     ConstituentGroup.EMPLOYERS: ("Employers", "Employeurs"),
@@ -44,7 +49,7 @@ def survey_to_xlsform(survey: Survey) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "survey"
-    sheet.append(["type", "name", EN, FR, "required"])
+    sheet.append(["type", "name", EN, FR, "required", COUNTS])
     units = sorted(set(survey.invitations.values_list("unit_code", "unit_name")))
     if units:
         sheet.append(["select_one units", "unit", "Country programme", "Programme pays", "yes"])
@@ -54,11 +59,12 @@ def survey_to_xlsform(survey: Survey) -> bytes:
     for question in survey.questions.order_by("order", "pk"):
         sheet.append(
             [
-                f"select_one {question.scale}",
+                f"select_one {question.scale}{'' if question.dont_know else NO_DK}",
                 question.code,
                 text_in(question.text, "en"),
                 text_in(question.text, "fr"),
                 "yes",
+                "yes" if question.counts else "no",
             ]
         )
     choices = book.create_sheet("choices")
@@ -67,10 +73,12 @@ def survey_to_xlsform(survey: Survey) -> bytes:
         choices.append(["units", code, name or code, name or code])
     for group in survey.groups():
         choices.append(["groups", group, *GROUP_LABELS[ConstituentGroup(group)]])
-    for scale in sorted({q.scale for q in survey.questions.all()}):
+    for scale, dont_know in sorted({(q.scale, q.dont_know) for q in survey.questions.all()}):
+        name = scale if dont_know else scale + NO_DK
         for value, english, french in SCALE_POINTS[Scale(scale)]:
-            choices.append([scale, str(value), english, french])
-        choices.append([scale, DONT_KNOW, *DONT_KNOW_LABEL])
+            choices.append([name, str(value), english, french])
+        if dont_know:
+            choices.append([name, DONT_KNOW, *DONT_KNOW_LABEL])
     settings = book.create_sheet("settings")
     settings.append(["form_title", "form_id", "version", "default_language"])
     settings.append([text_in(survey.title), survey.code, str(survey.version), "French (fr)"])
@@ -114,14 +122,19 @@ def xlsform_import(*, actor, survey: Survey, data: bytes) -> int:
     questions = []
     for row in rows[1:]:
         kind = cell(row, "type").split()
-        if len(kind) == 2 and kind[0] == "select_one" and kind[1] in Scale.values:
+        scale = kind[1].removesuffix(NO_DK) if len(kind) == 2 else ""
+        if len(kind) == 2 and kind[0] == "select_one" and scale in Scale.values:
             english = cell(row, EN) or cell(row, "label")
-            questions.append((cell(row, "name"), {"en": english, "fr": cell(row, FR) or english}, kind[1]))
+            text = {"en": english, "fr": cell(row, FR) or english}
+            counts = cell(row, COUNTS).lower() not in ("no", "false", "0")
+            questions.append((cell(row, "name"), text, scale, not kind[1].endswith(NO_DK), counts))
     if not questions:
         raise ValidationError(_("The form has no question on a jalon scale (select_one likert5 or agree6)."))
     survey.questions.all().delete()
-    for order, (code, text, scale) in enumerate(questions):
-        question = SurveyQuestion(survey=survey, code=code[:40], text=text, scale=scale, order=order)
+    for order, (code, text, scale, dont_know, counts) in enumerate(questions):
+        question = SurveyQuestion(
+            survey=survey, code=code[:40], text=text, scale=scale, dont_know=dont_know, counts=counts, order=order
+        )
         question.full_clean(exclude=["survey"])
         question.save()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=survey)
@@ -159,7 +172,7 @@ def responses_import_csv(*, actor, survey: Survey, data: bytes) -> int:
             raw = (row.get(fields[code]) or "").strip().lower()
             if not raw:
                 continue
-            if raw == DONT_KNOW:
+            if raw == DONT_KNOW and question.dont_know:
                 answers.append((question, None, True))
             elif raw.isdigit() and any(int(raw) == point[0] for point in question.points):
                 answers.append((question, int(raw), False))

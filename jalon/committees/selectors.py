@@ -559,3 +559,40 @@ def membership_status_warning(*, committee: Committee, member: Organisation, sta
         "member": member.acronym or member.name,
         "date": date_format(on, "SHORT_DATE_FORMAT"),
     }
+
+
+# Participation to cost (read by the assessments app's estimate of what an NSB's participation costs) -------
+
+
+@dataclass(frozen=True)
+class ParticipationSpan:
+    """What an organisation did in committees over [start, end]: its P-memberships (since, until) as
+    [since, until) intervals, its leadership roles (role, start, end) with the end day held, and the
+    meetings its delegates attended (meeting start, took part remotely, sponsored), one per delegate."""
+
+    p_memberships: list[tuple[datetime.date | None, datetime.date | None]]
+    roles: list[tuple[str, datetime.date | None, datetime.date | None]]
+    attendances: list[tuple[datetime.date, bool, bool]]
+
+
+def participation_span(*, organisation_id: int, start: datetime.date, end: datetime.date) -> ParticipationSpan:
+    """Three queries whatever the number of committees or meetings."""
+    memberships = CommitteeMembership.objects.filter(member_id=organisation_id, status=P).filter(
+        Q(since__isnull=True) | Q(since__lte=end), Q(until__isnull=True) | Q(until__gt=start)
+    )
+    roles = LeadershipRole.objects.filter(organisation_id=organisation_id).filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=end), Q(end_date__isnull=True) | Q(end_date__gte=start)
+    )
+    delegates = MeetingDelegate.objects.filter(
+        organisation_id=organisation_id, present=True, meeting__start_date__gte=start, meeting__start_date__lte=end
+    )
+    return ParticipationSpan(
+        p_memberships=list(memberships.order_by("pk").values_list("since", "until")),
+        roles=list(roles.order_by("pk").values_list("role", "start_date", "end_date")),
+        attendances=[
+            (day, remote or mode == Meeting.Mode.VIRTUAL, sponsored)
+            for day, remote, mode, sponsored in delegates.order_by("pk").values_list(
+                "meeting__start_date", "remote", "meeting__mode", "sponsored"
+            )
+        ],
+    )

@@ -99,6 +99,9 @@ class Computation:
     # Whether its values count people: small ones are then hidden from readers who may not see the people
     # (lib.smallgroups, applied by the tracking table and its exports).
     counts_people: bool = False
+    # Whether a baseline "to be set in" a year takes the value this computes for that year alone, once there
+    # is one (ILO's satisfied constituents: the baseline year's surveys).
+    settles_baseline: bool = False
 
     def t(self, field: str) -> str:
         from jalon.lib.multilingual import text_in
@@ -335,11 +338,31 @@ def indicator_refresh(
             gone.delete()
             changed += 1
     changed += _spans_refresh(indicator, computation, programme, today, stale)
+    changed += _baseline_settle(indicator, computation, programme, actor, today)
     if changed or structure_changed:
         # Only then (new or changed values, disaggregations added or renamed): refreshes run after every
         # organisation or reference write, and an unchanged result must not empty the cached pages.
         progress_changed(programme)
     return changed
+
+
+def _baseline_settle(indicator: Indicator, computation: Computation, programme: Programme, actor, today) -> int:
+    """A baseline "to be set in" year Y, computed: once the computation gives a value for Y alone (for
+    satisfaction surveys, once a survey of Y is closed), that value becomes the baseline, and the targets
+    and milestones set relative to it resolve. Returns 1 when it was set."""
+    year = indicator.baseline_to_be_set_in
+    if not computation.settles_baseline or indicator.baseline_value is not None or year is None:
+        return 0
+    if datetime.date(year, 1, 1) > today:
+        return 0
+    whole = computation.whole(programme, Span(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+    if whole is None:
+        return 0
+    before = snapshot(indicator)
+    indicator.baseline_value, indicator.baseline_year, indicator.baseline_to_be_set_in = whole.value, year, None
+    indicator.save(update_fields=["baseline_value", "baseline_year", "baseline_to_be_set_in"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=indicator, before=before)
+    return 1
 
 
 def _spans_refresh(

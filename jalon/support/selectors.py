@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from jalon.activities.models import Activity
 from jalon.committees.models import Committee, Contribution, Meeting
+from jalon.committees.priorities import priority_weights_of
 from jalon.organisations.models import Person
 from jalon.support import access
 from jalon.support.access import FELLOWSHIP_RELATED, SPONSORSHIP_RELATED
@@ -310,7 +311,8 @@ class SponsorshipRanking:
     application, computed from the records: the budget left for its programme and year; how many awards its
     member already has that year (the quota is a rule) and whether the candidate was ever sponsored (first
     participations first); the member's written contributions to the committee (active participation);
-    the awards so far that year by sex and in the member's region (balance)."""
+    the awards so far that year by sex and in the member's region (balance); and the weight of the committee in
+    the member's national priorities (0 to 1, from its national standardization strategy; None without one)."""
 
     budget: Decimal | None = None
     budget_currency: str = ""
@@ -323,6 +325,7 @@ class SponsorshipRanking:
     awards_in_region: int = 0
     region_name: str = ""
     candidate_sex: str = ""
+    priority_weight: Decimal | None = None
 
     @property
     def budget_remaining(self) -> Decimal | None:
@@ -339,7 +342,8 @@ class SponsorshipRanking:
 
 def sponsorship_ranking(sponsorships: list[Sponsorship]) -> dict[int, SponsorshipRanking]:
     """Ranking criteria per application (SponsorshipRanking), the year being its meeting's. Five queries
-    whatever the number of applications (each application's organisation, country and meeting loaded)."""
+    whatever the number of applications (each application's organisation, country and meeting loaded), and
+    those of the members' national priorities (one, or three when a member has a strategy)."""
     if not sponsorships:
         return {}
     programmes = {s.programme_id for s in sponsorships}
@@ -387,6 +391,7 @@ def sponsorship_ranking(sponsorships: list[Sponsorship]) -> dict[int, Sponsorshi
         .values("meeting__committee_id", "organisation_id")
         .annotate(n=Count("pk"))
     }
+    priorities = priority_weights_of({s.organisation_id for s in sponsorships})
     rankings = {}
     for s in sponsorships:
         key = (s.programme_id, s.meeting.start_date.year)
@@ -404,5 +409,6 @@ def sponsorship_ranking(sponsorships: list[Sponsorship]) -> dict[int, Sponsorshi
             awards_in_region=by_region.get(key, {}).get(region.pk if region else None, 0),
             region_name=str(region.name) if region else "",
             candidate_sex=s.person.sex,
+            priority_weight=priorities.get(s.organisation_id, {}).get(s.committee_id),
         )
     return rankings

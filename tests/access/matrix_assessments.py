@@ -616,3 +616,295 @@ CASES += [
         refused_anonymous=(404,),
     ),
 ]
+
+
+# Edit and delete pages: findings (the team's), improvement areas and actions (the plan's editors), a bank's
+# maturity bands (the team's; banks are public, so others get 403), a draft survey's questions (its team).
+
+
+def _edits(ctx) -> dict:
+    from jalon.assessments.models import Finding
+
+    b = base(ctx)
+    finding = Finding.objects.create(assessment=b["later"], kind="concern", text="Work programme not published")
+    return {"finding": finding}
+
+
+def edits(ctx) -> dict:
+    return ctx.once("assessments-edits", _edits)
+
+
+def _findings(ctx) -> int:
+    from jalon.assessments.models import Finding
+
+    return Finding.objects.count()
+
+
+def _question(ctx):
+    return surveys(ctx)["draft"].questions.get()
+
+
+CASES += [
+    page(
+        "assessments: edit a finding (form)",
+        "assessments:finding_edit",
+        TEAM,
+        kwargs=lambda ctx: {"pk": edits(ctx)["finding"].pk},
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: delete a finding (confirm)",
+        "assessments:finding_delete",
+        TEAM,
+        kwargs=lambda ctx: {"pk": edits(ctx)["finding"].pk},
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: delete a finding",
+        "assessments:finding_delete",
+        TEAM,
+        method="post",
+        kwargs=lambda ctx: {"pk": edits(ctx)["finding"].pk},
+        data=lambda ctx: {},
+        ok=DETAIL,
+        refused_as=HIDDEN,
+        effect=_findings,
+    ),
+    page(
+        "assessments: edit an area (form)",
+        "assessments:area_edit",
+        EDITORS,
+        kwargs=pk_of("area"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: delete an area (confirm)",
+        "assessments:area_delete",
+        EDITORS,
+        kwargs=pk_of("area"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: delete an area",
+        "assessments:area_delete",
+        EDITORS,
+        method="post",
+        kwargs=pk_of("area"),
+        data=lambda ctx: {},
+        ok=DETAIL,
+        refused_as=HIDDEN,
+        effect=lambda ctx: ImprovementArea.objects.count(),
+    ),
+    page(
+        "assessments: delete an action (confirm)",
+        "assessments:action_delete",
+        EDITORS,
+        kwargs=pk_of("action"),
+        refused_as=HIDDEN,
+    ),
+    page(
+        "assessments: a bank's maturity bands (form)",
+        "assessments:bands_edit",
+        TEAM,
+        kwargs=lambda ctx: base(ctx) and {"code": "gsp", "version": 1},
+    ),
+    page(
+        "assessments: save a bank's maturity bands",
+        "assessments:bands_edit",
+        TEAM,
+        method="post",
+        kwargs=lambda ctx: base(ctx) and {"code": "gsp", "version": 1},
+        data=lambda ctx: {
+            "version": Framework.objects.get(code="gsp", version=1).bands_version,
+            "band0-min": "0",
+            "band0-code": "A",
+            "band0-fr": "Bas",
+            "band0-en": "Low",
+            "band1-min": "0.6",
+            "band1-code": "B",
+            "band1-fr": "Haut",
+            "band1-en": "High",
+        },
+        ok=Redirect(lambda ctx: re.escape(url("assessments:bank", code="gsp", version=1)), "the bank's page"),
+        effect=lambda ctx: Framework.objects.get(code="gsp", version=1).bands,
+    ),  # fmt: skip
+    page(
+        "assessments: new survey question (form)",
+        "assessments:survey_question_create",
+        TEAM,
+        kwargs=survey_kwargs("draft"),
+    ),  # fmt: skip
+    page(
+        "assessments: edit a survey question (form)",
+        "assessments:survey_question_edit",
+        TEAM,
+        kwargs=lambda ctx: {"code": "s-draft", "pk": _question(ctx).pk},
+    ),
+    page(
+        "assessments: delete a survey question (confirm)",
+        "assessments:survey_question_delete",
+        TEAM,
+        kwargs=lambda ctx: {"code": "s-draft", "pk": _question(ctx).pk},
+    ),
+    page(
+        "assessments: delete a survey question",
+        "assessments:survey_question_delete",
+        TEAM,
+        method="post",
+        kwargs=lambda ctx: {"code": "s-draft", "pk": _question(ctx).pk},
+        data=lambda ctx: {},
+        ok=Redirect(lambda ctx: re.escape(url("assessments:survey_detail", code="s-draft")), "the survey's page"),
+        effect=lambda ctx: surveys(ctx)["draft"].questions.count(),
+    ),
+]
+
+
+# A programme's unit costs of international participation: its managers' (the survey programme serves).
+
+
+def _costs(ctx) -> dict:
+    from jalon.assessments.models import ParticipationCost
+    from jalon.reference.models import Currency
+
+    programme = surveys(ctx)["draft"].programme
+    setting = ParticipationCost.objects.create(
+        programme=programme, currency=Currency.objects.get(code="XOF"), p_membership=1000
+    )
+    return {"programme": programme, "setting": setting}
+
+
+def costs(ctx) -> dict:
+    return ctx.once("assessments-costs", _costs)
+
+
+def _cost_count(ctx) -> int:
+    from jalon.assessments.models import ParticipationCost
+
+    return ParticipationCost.objects.count()
+
+
+CASES += [
+    page(
+        "assessments: a programme's participation costs",
+        "assessments:cost_settings",
+        TEAM,
+        kwargs=lambda ctx: {"code": costs(ctx)["programme"].code},
+    ),
+    page(
+        "assessments: new participation costs (form)",
+        "assessments:cost_create",
+        TEAM,
+        kwargs=lambda ctx: {"code": costs(ctx)["programme"].code},
+    ),
+    page(
+        "assessments: set participation costs",
+        "assessments:cost_create",
+        TEAM,
+        method="post",
+        kwargs=lambda ctx: {"code": costs(ctx)["programme"].code},
+        data=lambda ctx: {
+            "currency": "EUR",
+            "p_membership": "10",
+            "meeting_in_person": "10",
+            "meeting_remote": "1",
+            "secretariat": "10",
+            "chair": "10",
+        },  # fmt: skip
+        ok=Redirect(lambda ctx: re.escape(url("assessments:cost_settings", code="survey-matrix")), "the costs page"),
+        effect=_cost_count,
+    ),
+    page(
+        "assessments: edit participation costs (form)",
+        "assessments:cost_edit",
+        TEAM,
+        kwargs=lambda ctx: {"pk": costs(ctx)["setting"].pk},
+    ),
+    page(
+        "assessments: delete participation costs (confirm)",
+        "assessments:cost_delete",
+        TEAM,
+        kwargs=lambda ctx: {"pk": costs(ctx)["setting"].pk},
+    ),
+]
+
+
+# A strategy's sectors and items: its organisation's focal point and the team change them.
+
+
+def _strategy_parts(ctx) -> dict:
+    from jalon.assessments.models import PrioritySector, StrategyItem
+
+    own = strategies(ctx)["own"]
+    sector = PrioritySector.objects.create(strategy=own, name={"fr": "Eau"}, economic=2, social=3, environmental=4)
+    item = StrategyItem.objects.create(strategy=own, kind="adopt", reference="ISO 24510", sector=sector)
+    return {"sector": sector, "item": item}
+
+
+def strategy_parts(ctx) -> dict:
+    return ctx.once("assessments-strategy-parts", _strategy_parts)
+
+
+def part_kwargs(key):
+    return lambda ctx: {"pk": strategy_parts(ctx)[key].pk}
+
+
+def _item_status(ctx) -> str:
+    item = strategy_parts(ctx)["item"]
+    return type(item).objects.get(pk=item.pk).status
+
+
+CASES += [
+    page(
+        "assessments: edit a sector (form)",
+        "assessments:sector_edit",
+        EDITORS,
+        kwargs=part_kwargs("sector"),
+        refused_as=HIDDEN,
+    ),  # fmt: skip
+    page(
+        "assessments: delete a sector (confirm)",
+        "assessments:sector_delete",
+        EDITORS,
+        kwargs=part_kwargs("sector"),
+        refused_as=HIDDEN,
+    ),  # fmt: skip
+    page(
+        "assessments: edit an item (form)",
+        "assessments:item_edit",
+        EDITORS,
+        kwargs=part_kwargs("item"),
+        refused_as=HIDDEN,
+    ),  # fmt: skip
+    page(
+        "assessments: move an item's status",
+        "assessments:item_edit",
+        EDITORS,
+        method="post",
+        kwargs=part_kwargs("item"),
+        data=lambda ctx: {
+            "version": type(strategy_parts(ctx)["item"]).objects.get(pk=strategy_parts(ctx)["item"].pk).version,
+            "kind": "adopt",
+            "reference": "ISO 24510",
+            "status": "done",
+        },  # fmt: skip
+        ok=Redirect(lambda ctx: url("assessments:strategy_detail", pk=strategies(ctx)["own"].pk), "the strategy"),
+        refused_as=HIDDEN,
+        effect=_item_status,
+    ),
+    page(
+        "assessments: delete an item (confirm)",
+        "assessments:item_delete",
+        EDITORS,
+        kwargs=part_kwargs("item"),
+        refused_as=HIDDEN,
+    ),  # fmt: skip
+]
+
+CASES += [
+    page(
+        "assessments: a ratio's thresholds (form)",
+        "assessments:threshold_edit",
+        TEAM,
+        kwargs=lambda ctx: {"code": costs(ctx)["programme"].code, "ratio": "reserves_months"},
+    ),
+]

@@ -37,10 +37,19 @@ def test_the_demo_runs_asn_over_two_cycles_with_one_area_applied_and_links_io2_i
     assert NationalStrategy.objects.get(organisation=nsb).sectors.count() == 3
     history = profile_history(FinancialProfile.objects.filter(organisation=nsb).first())
     assert [h.band for h in history] == ["high", "medium"]
+    # The demo unit costs of the ISO programme estimate ASN's participation beside the cost it typed.
+    from jalon.results.models import Programme
+
+    iso = Programme.objects.get(code="iso-ap-2021-2025")
+    with_costs = profile_history(FinancialProfile.objects.filter(organisation=nsb).first(), iso)
+    assert all(h.estimate is not None and h.estimate.setting.is_demo and not h.estimated for h in with_costs)
     units = {u.code: u.status for u in survey_results(Survey.objects.get(code="demo-dwcp-2011"))}
     assert units == {"SEN": "satisfied", "KEN": "not_satisfied"}
     ilo = Indicator.objects.get(code="D3.2", is_demo=True)
-    assert ilo.measurements.get(dimension_value=None).value == 1
+    # 2010-11: Senegal satisfied in both years' surveys, Kenya in neither.
+    assert ilo.measurements.get(dimension_value=None, period__code="2010-11").value == 1
+    # The 2010 survey set the baseline (1), so the target of +80 % resolves to 1.8.
+    assert (ilo.baseline_value, ilo.baseline_year, ilo.baseline_to_be_set_in) == (1, 2010, None)
 
 
 def test_the_public_sees_aggregates_of_published_assessments_only(client_as, users, nsb):

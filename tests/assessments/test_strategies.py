@@ -94,7 +94,7 @@ def test_the_coverage_indicator_reads_the_committees_module(strategy):
 def test_the_strategy_page_shows_the_ranked_sectors_and_coverage_to_the_organisation_only(client_as, strategy):
     url = reverse("assessments:strategy_detail", kwargs={"pk": strategy.pk})
     page = client_as("focal").get(url).content.decode()
-    assert "Agroalimentaire" in page and "4,100" in page or "4.100" in page
+    assert "Agroalimentaire" in page and ("4,100" in page or "4.100" in page)
     assert client_as("viewer").get(url).status_code == 404
 
 
@@ -112,3 +112,51 @@ def test_a_strategy_is_edited_with_the_version_shown_and_a_stale_form_is_a_confl
         stale.status_code == 200 and strategy.__class__.objects.get(pk=strategy.pk).title["fr"] == "Stratégie révisée"
     )
     assert client_as("viewer").get(path).status_code == 404
+
+
+def test_a_sector_s_scores_and_committees_and_an_item_s_status_are_edited_and_deleted(strategy, client_as, english):
+    from jalon.accounts.models import AuditEntry
+    from jalon.assessments.models import PrioritySector, StrategyItem
+
+    water = PrioritySector.objects.get(strategy=strategy, name__fr="Eau")
+    food_tc = Committee.objects.get(reference="ISO/TC 34")
+    focal = client_as("focal")
+    url = reverse("assessments:sector_edit", kwargs={"pk": water.pk})
+    form = {"version": water.version, "name_fr": "Eau", "ics_codes": "13.060, 13.060.20", "economic": 5,
+            "social": 5, "environmental": 5, "committees": [food_tc.pk]}  # fmt: skip
+    bad = focal.post(url, {**form, "ics_codes": "13.06"})
+    assert bad.status_code == 200 and "not an ICS code" in bad.content.decode()
+    assert focal.post(url, form).status_code == 302
+    water.refresh_from_db()
+    # 0.4 x 5 + 0.3 x 5 + 0.3 x 5 = 5: water now ranks first, and names only TC 34.
+    assert water.ics_codes == ["13.060", "13.060.20"] and water.priority_score == D("5.000")
+    assert [c.reference for c in water.committees.all()] == ["ISO/TC 34"] and water.version == 2
+    assert selectors.strategy_sectors(strategy)[0] == water
+    assert focal.post(url, form).status_code == 200  # the stale form: a conflict
+    item = services.item_create(
+        actor=None, strategy=strategy, kind="join_p", committee=food_tc, sector=water, status="planned"
+    )
+    item_url = reverse("assessments:item_edit", kwargs={"pk": item.pk})
+    done = {"version": item.version, "kind": "join_p", "committee": food_tc.pk, "sector": water.pk, "status": "done"}
+    assert focal.post(item_url, done).status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.version) == ("done", 2)
+    assert client_as("viewer").get(item_url).status_code == 404
+    assert client_as("contributor").get(item_url).status_code == 403
+    focal = client_as("focal")
+    assert focal.post(reverse("assessments:sector_delete", kwargs={"pk": water.pk})).status_code == 302
+    item.refresh_from_db()
+    assert item.sector is None  # the item stays, without its sector
+    assert focal.post(reverse("assessments:item_delete", kwargs={"pk": item.pk})).status_code == 302
+    assert not StrategyItem.objects.filter(pk=item.pk).exists()
+    assert AuditEntry.objects.filter(model="assessments.prioritysector", action="delete").exists()
+
+
+def test_the_strategy_s_weights_are_set_on_its_form(strategy, client_as):
+    path = reverse("assessments:strategy_edit", kwargs={"pk": strategy.pk})
+    form = {"title_fr": "SNN", "period_start": 2025, "period_end": 2029, "status": "adopted",
+            "version": strategy.version, "weight_economic": "0.5", "weight_social": "0.25",
+            "weight_environmental": "0.25"}  # fmt: skip
+    assert client_as("focal").post(path, form).status_code == 302
+    # Agri-food: 0.5 x 5 + 0.25 x 4 + 0.25 x 3 = 4.25.
+    assert selectors.strategy_sectors(strategy)[0].priority_score == D("4.250")

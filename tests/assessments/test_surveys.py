@@ -100,6 +100,42 @@ def test_ilo_indicator_3_2_fills_itself_from_closed_surveys(ilo, answered, users
     ) == ["unit-KEN"]
 
 
+def test_ilo_3_2_s_relative_target_resolves_once_the_baseline_year_s_survey_is_closed(ilo, answered, users):
+    from jalon.results.progress import resolve_target
+
+    level = Level.objects.create(programme=ilo, key="outcome", name={"en": "Outcome"}, iati_result_type=2)
+    result = Result.objects.create(programme=ilo, level=level, code="3", title={"en": "Outcome 3"})
+    # As in ILO's framework: the baseline "set in" a year (here 2024), the target 80 % above it.
+    indicator = Indicator.objects.create(
+        result=result, code="3.2", title={"en": "DWCPs"}, baseline_to_be_set_in=2024,
+        target_relative_percent=D("80"),
+    )  # fmt: skip
+    indicator_link_computation(actor=users["manager"], indicator=indicator, key="assessments_ilo_dwcp_satisfied")
+    indicator.refresh_from_db()
+    assert indicator.baseline_value is None
+    assert resolve_target(value=None, relative_percent=D("80"), baseline=indicator.baseline_value) == (None, True)
+    # The survey of 2025 closes: not the baseline year, the baseline waits.
+    services.survey_set_status(actor=None, survey=answered, status="open")
+    services.survey_set_status(actor=None, survey=Survey.objects.get(pk=answered.pk), status="closed")
+    indicator_link_computation(actor=users["manager"], indicator=indicator, key="assessments_ilo_dwcp_satisfied")
+    indicator.refresh_from_db()
+    assert indicator.baseline_value is None and indicator.baseline_to_be_set_in == 2024
+    # A survey of 2024 (two units satisfied in every group) closes: it sets the baseline, the target resolves.
+    baseline = services.survey_create(
+        actor=None, programme=ilo, code="dwcp-2024", title={"en": "DWCP 2024"}, population=Survey.Population.DWCP,
+        year=2024, anonymous=True, threshold=D("0.7"), minimum_n=5,
+    )  # fmt: skip
+    for unit in ("SEN", "MLI"):
+        for group in ("government", "employers", "workers"):
+            answers(baseline, unit, group, [5, 5, 4, 4, 4])
+    services.survey_set_status(actor=None, survey=baseline, status="open")
+    services.survey_set_status(actor=None, survey=Survey.objects.get(pk=baseline.pk), status="closed")
+    indicator_link_computation(actor=users["manager"], indicator=indicator, key="assessments_ilo_dwcp_satisfied")
+    indicator.refresh_from_db()
+    assert (indicator.baseline_value, indicator.baseline_year, indicator.baseline_to_be_set_in) == (D("2"), 2024, None)
+    assert resolve_target(value=None, relative_percent=D("80"), baseline=indicator.baseline_value) == (D("3.6"), False)
+
+
 def test_personal_links_need_no_login_answer_once_and_keep_anonymity_and_reminders_go_to_the_rest(
     client, survey, english
 ):

@@ -266,6 +266,26 @@ def test_the_sponsorship_review_shows_the_iso_ranking_criteria_from_the_records(
     assert sponsorship_ranking([awarded])[awarded.pk].candidate_awards == 1
     page = response.content.decode()
     assert "Africa" in page and "1 / 1" in page
+    assert ranking.priority_weight is None  # no national strategy yet
+
+
+def test_the_queue_weighs_the_committee_in_the_member_s_national_priorities(client_as, world, make_sponsorship, users):
+    from jalon.assessments import services as assessments
+
+    waiting = make_sponsorship()
+    services.sponsorship_submit(actor=users["focal"], sponsorship=waiting)
+    strategy = assessments.strategy_create(
+        actor=None, organisation=waiting.organisation, title={"fr": "SNN"}, period_start=2025, period_end=2029,
+        status="adopted",
+    )  # fmt: skip
+    # Agri-food names the meeting's committee: 0.4 x 5 + 0.3 x 4 + 0.3 x 3 = 4.1 of 5, a weight of 0.82.
+    assessments.sector_create(
+        actor=None, strategy=strategy, name={"fr": "Agroalimentaire"}, economic=5, social=4, environmental=3,
+        committees=[waiting.meeting.committee],
+    )  # fmt: skip
+    response = client_as("manager").get(url("support:review_queue"))
+    ((_application, _evaluation, ranking),) = response.context["rows"]
+    assert ranking.priority_weight == Decimal("0.820") and "0.820" in response.content.decode()
 
 
 def test_the_costs_page_sums_awards_per_currency(client_as, world, make_sponsorship, users):
@@ -325,7 +345,7 @@ def test_lists_cost_a_fixed_number_of_queries(client_as, world, users, count, dj
     many_fellowships(world, users, count)
     client = client_as("manager")
     pages = {
-        url("support:review_queue"): 12,  # 7, and the ranking criteria's 5
+        url("support:review_queue"): 13,  # 7, and the ranking criteria's 5 and the national priorities' 1
         url("support:application_list"): 5,
         url("support:application_list") + "?kind=fellowships": 5,
         url("support:fellowship_review"): 11,
