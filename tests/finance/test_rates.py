@@ -88,3 +88,35 @@ def test_a_figure_in_a_floating_currency_with_no_rate_says_so_and_is_not_counted
     )  # fmt: skip
     again = Converter("USD").convert(Decimal(50000), "KES", ON)
     assert again.ok and "Central Bank of Kenya" in again.source
+
+
+def test_a_contribution_in_shillings_without_a_rate_shows_as_not_converted_on_the_page_and_in_the_api(
+    loaded, frameworks, users, client_as
+):
+    from jalon.finance import services
+    from jalon.finance.models import Contribution, Fund, SourceType
+    from jalon.organisations.models import Organisation
+    from jalon.results.models import Result
+
+    programme = frameworks["ilo-tc-2010-2015"]
+    manager = users["manager"]
+    services.settings_save(actor=manager, programme=programme, currency="USD", published=True)
+    fund = services.fund_create(
+        actor=manager, programme=programme, code="xb", name={"en": "XB"}, kind=Fund.Kind.EARMARKED_VOLUNTARY,
+        currency="USD",
+    )  # fmt: skip
+    donor = Organisation.objects.create(name={"en": "Kenyan donor"}, kind=Organisation.Kind.DONOR)
+    contributor = services.contributor_save(
+        actor=manager, organisation=donor, source_type=SourceType.objects.get(code="other")
+    )
+    services.contribution_create(
+        actor=manager, programme=programme, fund=fund, contributor=contributor, amount=Decimal(50000),
+        currency="KES", value_date=D(2010, 3, 1), status=Contribution.Status.SIGNED,
+        results=[Result.objects.get(programme=programme, code="1")],
+    )  # fmt: skip
+    client = client_as("manager")
+    page = client.get("/en/finance/ilo-tc-2010-2015/").content.decode()
+    assert "cannot be converted (no rate): 50000.00 KES" in page
+    (period,) = client.get("/api/v1/programmes/ilo-tc-2010-2015/resources/?period=2010-11").json()["periods"]
+    first = next(row for row in period["outcomes"] if row["code"] == "1")
+    assert first["available"] is None and first["unconverted"] == {"KES": "50000.00"}
