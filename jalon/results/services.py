@@ -248,9 +248,10 @@ def _seed_link(result: Result, item: dict) -> dict:
     current = Indicator.objects.filter(result=result, code=item["code"]).values_list("source", "computation").first()
     if current == (Indicator.Source.COMPUTED, key):
         return {"measure": REGISTRY[key].measure}
-    if current is not None and Measurement.objects.filter(
-        indicator__result=result, indicator__code=item["code"], computed=False
-    ).exists():
+    if (
+        current is not None
+        and Measurement.objects.filter(indicator__result=result, indicator__code=item["code"], computed=False).exists()
+    ):
         logger.warning("Indicator %s has values reported by hand: left manual, not computed by %s", item["code"], key)
         return {}
     return {"source": Indicator.Source.COMPUTED, "computation": key, "measure": REGISTRY[key].measure}
