@@ -130,7 +130,7 @@ class Converter:
             self._rates[key] = list(
                 ExchangeRate.objects.filter(base=base, quote=quote)
                 .order_by("date", "pk")
-                .only("date", "rate", "source", "kind", "base", "quote", "provenance")
+                .only("date", "valid_to", "rate", "source", "kind", "base", "quote", "provenance")
             )
         return self._rates[key]
 

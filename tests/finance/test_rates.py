@@ -37,8 +37,15 @@ def test_every_parity_of_the_curated_file_has_a_source_and_a_start(loaded):
     assert rates.curated_rates_load() == 0  # loading again adds nothing
 
 
-def test_a_dollar_pegged_amount_goes_to_chf_through_the_dollar_then_the_ecb_with_every_leg_in_its_source(loaded):
-    converted = Converter("CHF").convert(Decimal(270), "XCD", ON)
+def test_a_dollar_pegged_amount_goes_to_chf_through_the_dollar_then_the_ecb_with_every_leg_in_its_source(
+    loaded, django_assert_num_queries
+):
+    converter = Converter("CHF")
+    # Each pair's rows read once, either way round: XCD-CHF (none), XCD-USD, USD-EUR, EUR-CHF; then none.
+    with django_assert_num_queries(7):
+        converted = converter.convert(Decimal(270), "XCD", ON)
+    with django_assert_num_queries(0):
+        assert converter.convert(Decimal(27), "XCD", ON).ok
     # 270 XCD = 100 USD exactly, then USD -> EUR -> CHF at the ECB's rates of the day.
     assert abs(converted.amount - Decimal(100) / _ecb("USD") * _ecb("CHF")) <= Decimal("0.01")
     legs = converted.source.split("; ")
