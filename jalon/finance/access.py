@@ -7,7 +7,7 @@
   made, the allocations and payments to it.
 - The public sees a programme's aggregate figures (its money page, Table 1, the resources endpoint) once the
   programme is published and its figures are marked published; never a ledger line.
-Exchange rates are public reference data; only the programme team enters them."""
+Exchange rates are public reference data; contributors and source types are shared too; programme teams enter them."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -149,7 +149,9 @@ def proposals_visible(user, queryset: QuerySet[Proposal] | None = None) -> Query
     return queryset.filter(condition)
 
 
-def finance_can_enter_rates(user) -> bool:
+def finance_can_manage_reference(user) -> bool:
+    """Exchange rates, contributors and their source types: reference data the programmes share, entered by any
+    programme team."""
     return grants_for(user).has(Role.PROGRAMME_MANAGER)
 
 

@@ -74,7 +74,7 @@ class LedgerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     ordering_fields = ["id"]
 
     def can_create(self, user):
-        return access.finance_can_enter_rates(user)
+        return access.finance_can_manage_reference(user)
 
     def create_service(self, *, actor, programme, **fields):
         raise NotImplementedError
@@ -194,7 +194,7 @@ class ReceiptViewSet(
         return access.receipts_visible(self.request.user, Receipt.objects.select_related("contribution"))
 
     def can_create(self, user):
-        return access.finance_can_enter_rates(user)
+        return access.finance_can_manage_reference(user)
 
     def can_change(self, user, obj):
         return access.finance_can_manage(user, obj.contribution.programme)
@@ -297,7 +297,7 @@ class RequirementViewSet(
         )
 
     def can_create(self, user):
-        return access.finance_can_enter_rates(user)
+        return access.finance_can_manage_reference(user)
 
     def can_change(self, user, obj):
         return access.finance_can_manage(user, obj.result.programme)

@@ -11,17 +11,11 @@ from django.db import transaction
 from jalon.finance import rates, services
 from jalon.finance.models import Contribution, Contributor, Fund, Proposal, Rating, SourceType, Spending
 from jalon.organisations.models import Organisation
-from jalon.results.computations import indicator_link_computation
-from jalon.results.models import Indicator, Period, Programme, Result
+from jalon.results.computations import programme_computed_refresh
+from jalon.results.models import Period, Programme, Result
 
 D = datetime.date
 ILO = "ilo-tc-2010-2015"
-ILO_INDICATORS = {
-    "1.1": "finance_gaps_filled",
-    "1.2": "finance_aligned_channels",
-    "2.1": "finance_proposals_appraised",
-    "2.2": "finance_delivery_rate",
-}
 
 
 def _donor(actor, name: str, source: str) -> Contributor:
@@ -127,10 +121,9 @@ def _ilo(actor) -> None:
         amount=Decimal(300000), currency="USD", value_date=D(2012, 1, 1), provider=donor_b.organisation, is_demo=True,
     )  # fmt: skip
     _ilo_proposals(actor, programme, outcomes, first)
-    for code, key in ILO_INDICATORS.items():
-        indicator = Indicator.objects.filter(result__programme=programme, code=code).first()
-        if indicator is not None and indicator.source != Indicator.Source.COMPUTED:
-            indicator_link_computation(actor=actor, indicator=indicator, key=key)
+    # The seed file links 1.1 to 2.2 to their computations; the demo fills them now rather than when the worker
+    # next runs, so that its figures show as soon as it is built.
+    programme_computed_refresh(programme_id=programme.pk, actor=actor)
 
 
 def _ilo_proposals(actor, programme, outcomes, period) -> None:

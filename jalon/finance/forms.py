@@ -17,6 +17,7 @@ from jalon.finance.models import (
     ExchangeRate,
     Fund,
     Rating,
+    SourceType,
     Spending,
 )
 from jalon.organisations.models import Organisation
@@ -270,3 +271,20 @@ class CriterionForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
     name_fr = forms.CharField(label=_("Name (French)"), max_length=200, required=False)
+
+
+class ContributorForm(forms.Form):
+    organisation = ChoiceOfModel(
+        queryset=Organisation.objects.filter(contributor__isnull=True).order_by("pk"), label=_("Organisation")
+    )
+    source_type = ChoiceOfModel(queryset=SourceType.objects.all(), label=_("Source type"))
+
+
+class ContributorEditForm(forms.Form):
+    source_type = ChoiceOfModel(queryset=SourceType.objects.all(), label=_("Source type"))
+
+
+class SourceTypeForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("Letters, digits and hyphens."))
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
+    name_fr = forms.CharField(label=_("Name (French)"), max_length=200)

@@ -491,11 +491,12 @@ class ResourceRequirement(VersionedModel, MoneyLine):
 
 
 class ExchangeRate(models.Model):
-    """1 `base` = `rate` `quote` on `date` (for a monthly rate: the first day of its month)."""
+    """1 `base` = `rate` `quote` on `date` (for a monthly rate: the first day of its month; for a fixed parity:
+    the day it took effect, in force until `valid_to`, or still in force if empty)."""
 
     class Source(models.TextChoices):
         ECB = "ecb", _("European Central Bank reference rate")
-        CURATED = "curated", _("Curated monthly file")
+        CURATED = "curated", _("Curated file")
         MANUAL = "manual", _("Entered by hand")
         OPERATIONAL = "operational", _("Fixed operational rate")
 
@@ -503,6 +504,7 @@ class ExchangeRate(models.Model):
         DAILY = "daily", _("Daily")
         MONTHLY = "monthly", _("Monthly")
         OPERATIONAL = "operational", _("Operational")
+        PEG = "peg", _("Fixed parity")
 
     base = models.CharField(_("from currency"), max_length=3)
     quote = models.CharField(_("to currency"), max_length=3)
@@ -511,6 +513,7 @@ class ExchangeRate(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.DAILY)
     provenance = models.CharField(_("provenance"), max_length=300, blank=True)
+    valid_to = models.DateField(_("in force until"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

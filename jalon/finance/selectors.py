@@ -248,6 +248,56 @@ def programme_figures(programme: Programme, period: Period, converter: Converter
     return Figures(programme, period, currency, rows, planned, get(spent, None))
 
 
+@dataclass
+class FundFigures:
+    fund: Fund
+    allocated: Total
+    spent: Total
+    committed: Total
+
+    @property
+    def delivery_rate(self) -> Decimal | None:
+        if self.spent.value is None or self.allocated.value is None:
+            return None
+        return percent(self.spent.value, self.allocated.value)
+
+
+def fund_figures(programme: Programme, periods: list[Period], converter: Converter) -> dict[int, list[FundFigures]]:
+    """Per period, per fund of the programme: approved allocations of the period, expenditure and disbursements,
+    and commitments dated in it, in the programme's currency ({period pk: rows}). Three queries for any number of
+    periods: summed in the database by fund, period or date, and currency."""
+    funds = list(Fund.objects.filter(programme=programme).order_by("code", "pk"))
+    currency = converter.currency
+    figures = {
+        period.pk: {fund.pk: FundFigures(fund, Total(currency), Total(currency), Total(currency)) for fund in funds}
+        for period in periods
+    }
+    allocations = (
+        Allocation.objects.filter(programme=programme, status=Allocation.Status.APPROVED, period__in=periods)
+        .order_by()
+        .values("fund_id", "period_id", "currency", "period__start")
+        .annotate(total=Sum("amount"))
+    )
+    for row in allocations:
+        figures[row["period_id"]][row["fund_id"]].allocated.add(
+            converter.convert(row["total"], row["currency"], row["period__start"])
+        )
+    spendings = (
+        Spending.objects.filter(programme=programme)
+        .order_by()
+        .values("fund_id", "kind", "currency", "date", "value_date")
+        .annotate(total=Sum("amount"))
+    )
+    for row in spendings:
+        period = next((p for p in periods if p.start <= row["date"] <= p.end), None)
+        if period is None:
+            continue
+        line = figures[period.pk][row["fund_id"]]
+        bucket = line.committed if row["kind"] == Spending.Kind.COMMITMENT else line.spent
+        bucket.add(converter.convert(row["total"], row["currency"], row["value_date"]))
+    return {pk: list(by_fund.values()) for pk, by_fund in figures.items()}
+
+
 # The finance indicators ------------------------------------------------------------------------------------------
 
 
@@ -469,7 +519,9 @@ def table_one(programme: Programme, period: Period, language: str | None = None)
 
 def resources(programme: Programme, period: Period) -> dict:
     """What /api/v1/programmes/<code>/resources/ serves for a period."""
-    figures = programme_figures(programme, period)
+    converter = converter_for(programme)
+    figures = programme_figures(programme, period, converter)
+    funds = fund_figures(programme, [period], converter)[period.pk]
 
     def amount(total):
         return None if total is None or total.value is None else str(total.value)
@@ -493,6 +545,18 @@ def resources(programme: Programme, period: Period) -> dict:
                 "unconverted": {k: str(v) for k, v in row.available.missing.items()},
             }
             for row in figures.outcomes
+        ],
+        "funds": [
+            {
+                "code": row.fund.code,
+                "name": row.fund.name,
+                "kind": row.fund.kind,
+                "allocated": amount(row.allocated),
+                "spent": amount(row.spent),
+                "committed": amount(row.committed),
+                "delivery_rate": None if row.delivery_rate is None else str(row.delivery_rate),
+            }
+            for row in funds
         ],
         "forecast": figures.forecast.as_dict(),
     }

@@ -69,6 +69,16 @@ def _created(actor, record):
 # Settings, funds, contributors ------------------------------------------------------------------------------
 
 
+@transaction.atomic
+def source_type_create(*, actor, code: str, name: dict) -> SourceType:
+    """A source type of funds beside Res. 44's list (configurable per installation), placed last."""
+    _check_reference(actor)
+    if SourceType.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("A source type has this code already.")})
+    last = SourceType.objects.order_by("-order").values_list("order", flat=True).first()
+    return _created(actor, SourceType(code=code, name=name, order=(last or 0) + 1))
+
+
 SETTINGS_FIELDS = (
     "currency",
     "conversion_policy",
@@ -121,8 +131,15 @@ def fund_create(*, actor, programme: Programme, code: str, name: dict, kind: str
     )
 
 
+def _check_reference(actor) -> None:
+    if actor is not None and not access.finance_can_manage_reference(actor):
+        raise PermissionDenied(_("Only a programme team records contributors and source types."))
+
+
 @transaction.atomic
 def contributor_save(*, actor, organisation: Organisation, source_type: SourceType, is_demo=False) -> Contributor:
+    """Record an organisation as a contributor with its source type, or change its source type."""
+    _check_reference(actor)
     contributor = Contributor.objects.filter(organisation=organisation).first()
     if contributor is None:
         return _created(actor, Contributor(organisation=organisation, source_type=source_type, is_demo=is_demo))
@@ -678,7 +695,7 @@ def rate_create(
     *, actor, base: str, quote: str, date: datetime.date, rate: Decimal, kind: str, provenance: str
 ) -> ExchangeRate:
     """A rate entered by hand (or a fixed operational rate), with where it comes from."""
-    if not access.finance_can_enter_rates(actor):
+    if not access.finance_can_manage_reference(actor):
         raise PermissionDenied
     base, quote = _check_currency(base, "base"), _check_currency(quote, "quote")
     if base == quote:

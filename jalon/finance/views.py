@@ -4,7 +4,7 @@ contributors, proposals and their appraisal, exchange rates."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +20,8 @@ from jalon.finance.forms import (
     BudgetForm,
     ContributionEditForm,
     ContributionForm,
+    ContributorEditForm,
+    ContributorForm,
     CriterionForm,
     FundingForm,
     ImportForm,
@@ -30,6 +32,7 @@ from jalon.finance.forms import (
     RequirementForm,
     ReverseForm,
     SettingsForm,
+    SourceTypeForm,
     SpendingForm,
 )
 from jalon.finance.models import (
@@ -40,17 +43,23 @@ from jalon.finance.models import (
     Contributor,
     ExchangeRate,
     Proposal,
+    SourceType,
     Spending,
 )
 from jalon.finance.sections import sections_for
 from jalon.results.models import Period, Programme
 from jalon.web.charts import Bar, bar_chart
+from jalon.web.listing import paginate, query_without
 from jalon.web.pages import form_page
 
 
 def index(request: HttpRequest) -> HttpResponse:
     programmes = access.finance_programmes_readable(request.user).select_related("finance_settings").order_by("code")
-    return render(request, "finance/index.html", {"programmes": programmes})
+    return render(
+        request,
+        "finance/index.html",
+        {"programmes": programmes, "can_manage_reference": access.finance_can_manage_reference(request.user)},
+    )
 
 
 def _periods(programme):
@@ -60,14 +69,18 @@ def _periods(programme):
 def programme(request: HttpRequest, code: str) -> HttpResponse:
     programme = access.access_figures_programme(request.user, code)
     converter = selectors.converter_for(programme)
-    periods = [(period, selectors.programme_figures(programme, period, converter)) for period in _periods(programme)]
+    listed = _periods(programme)
+    by_fund = selectors.fund_figures(programme, listed, converter)
+    periods = [
+        (period, selectors.programme_figures(programme, period, converter), by_fund[period.pk]) for period in listed
+    ]
     bars = [
         Bar(
             f"{row.outcome.code} · {period.code}",
             None if row.delivery_rate is None else int(row.delivery_rate),
             _("no allocation"),
         )
-        for period, figures in periods
+        for period, figures, _funds in periods
         for row in figures.outcomes
     ]
     chart = bar_chart(bars, title=_("Delivery rate by outcome and period (per cent)"), ident="delivery")
@@ -121,19 +134,25 @@ def table_one(request: HttpRequest, code: str) -> HttpResponse:
 def contributions(request: HttpRequest, code: str) -> HttpResponse:
     programme = access.access_finance_programme(request.user, code, ledger=True)
     converter = selectors.converter_for(programme)
-    rows = [
-        (c, converter.convert(c.amount, c.currency, c.value_date))
-        for c in access.contributions_visible(
+    page = paginate(
+        request,
+        access.contributions_visible(
             request.user,
             Contribution.objects.filter(programme=programme).select_related(
                 "contributor__organisation", "contributor__source_type", "fund"
             ),
-        ).order_by("value_date", "pk")[:500]
-    ]
+        ).order_by("value_date", "pk"),
+    )
+    rows = [(c, converter.convert(c.amount, c.currency, c.value_date)) for c in page]
     return render(
         request,
         "finance/contributions.html",
-        {"programme": programme, "rows": rows, "can_manage": access.finance_can_manage(request.user, programme)},
+        {
+            "programme": programme,
+            "rows": rows,
+            "page": page,
+            "can_manage": access.finance_can_manage(request.user, programme),
+        },
     )
 
 
@@ -247,16 +266,20 @@ def allocation_new(request: HttpRequest, code: str) -> HttpResponse:
 def spendings(request: HttpRequest, code: str) -> HttpResponse:
     programme = access.access_finance_programme(request.user, code, ledger=True)
     converter = selectors.converter_for(programme)
-    entries = access.spendings_visible(
-        request.user,
-        Spending.objects.filter(programme=programme).select_related("fund", "result", "payee", "reversed_by"),
-    ).order_by("date", "pk")[:500]
+    page = paginate(
+        request,
+        access.spendings_visible(
+            request.user,
+            Spending.objects.filter(programme=programme).select_related("fund", "result", "payee", "reversed_by"),
+        ).order_by("date", "pk"),
+    )
     return render(
         request,
         "finance/spendings.html",
         {
             "programme": programme,
-            "rows": [(s, converter.convert(s.amount, s.currency, s.value_date)) for s in entries],
+            "rows": [(s, converter.convert(s.amount, s.currency, s.value_date)) for s in page],
+            "page": page,
             "can_manage": access.finance_can_manage(request.user, programme),
             "reverse_form": ReverseForm(),
         },
@@ -303,22 +326,96 @@ def contributor(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         Contribution.objects.filter(contributor=found, programme__in=access.programmes_visible(request.user)),
     ).select_related("programme", "fund")
-    rows = list(visible.order_by("value_date", "pk")[:500])
-    if not rows and not access.finance_can_enter_rates(request.user):
+    page = paginate(request, visible.order_by("value_date", "pk"))
+    if not page.object_list and not access.finance_can_manage_reference(request.user):
         raise Http404
-    return render(request, "finance/contributor.html", {"contributor": found, "rows": rows})
+    return render(
+        request,
+        "finance/contributor.html",
+        {
+            "contributor": found,
+            "rows": page,
+            "page": page,
+            "can_edit": access.finance_can_manage_reference(request.user),
+        },
+    )
+
+
+def _reference_manager(request) -> None:
+    if not access.finance_can_manage_reference(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def contributor_new(request: HttpRequest) -> HttpResponse:
+    _reference_manager(request)
+    return form_page(
+        request,
+        form=ContributorForm(request.POST or None),
+        save=lambda form: services.contributor_save(actor=request.user, **form.cleaned_data),
+        done=lambda saved: reverse("finance:contributor", kwargs={"pk": saved.pk}),
+        template="finance/form.html",
+        context={"title": _("New contributor")},
+        message=_("Contributor saved."),
+    )
+
+
+@login_required
+def contributor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _reference_manager(request)
+    found = get_object_or_404(Contributor.objects.select_related("organisation"), pk=pk)
+    return form_page(
+        request,
+        form=ContributorEditForm(request.POST or None, initial={"source_type": found.source_type_id}),
+        save=lambda form: services.contributor_save(
+            actor=request.user, organisation=found.organisation, source_type=form.cleaned_data["source_type"]
+        ),
+        done=lambda saved: reverse("finance:contributor", kwargs={"pk": saved.pk}),
+        template="finance/form.html",
+        context={"title": _("Source type of %(name)s") % {"name": found.organisation}},
+        message=_("Contributor saved."),
+    )
+
+
+@login_required
+def source_types(request: HttpRequest) -> HttpResponse:
+    """The source types of funds, and a form to add one."""
+    _reference_manager(request)
+    form = SourceTypeForm(request.POST or None)
+    response = form_page(
+        request,
+        form=form,
+        save=lambda form: services.source_type_create(
+            actor=request.user,
+            code=form.cleaned_data["code"],
+            name={"en": form.cleaned_data["name_en"], "fr": form.cleaned_data["name_fr"]},
+        ),
+        done=lambda saved: reverse("finance:source_types"),
+        template="finance/source_types.html",
+        context={"types": SourceType.objects.all()},
+        message=_("Source type added."),
+    )
+    return response
 
 
 @login_required
 def proposals(request: HttpRequest, code: str) -> HttpResponse:
     programme = access.access_finance_programme(request.user, code, ledger=True)
-    listed = access.proposals_visible(
-        request.user, Proposal.objects.filter(programme=programme).select_related("donor")
-    ).order_by("-created_at", "-pk")[:500]
+    page = paginate(
+        request,
+        access.proposals_visible(
+            request.user, Proposal.objects.filter(programme=programme).select_related("donor")
+        ).order_by("-created_at", "-pk"),
+    )
     return render(
         request,
         "finance/proposals.html",
-        {"programme": programme, "proposals": listed, "can_manage": access.finance_can_manage(request.user, programme)},
+        {
+            "programme": programme,
+            "proposals": page,
+            "page": page,
+            "can_manage": access.finance_can_manage(request.user, programme),
+        },
     )
 
 
@@ -411,16 +508,19 @@ def rates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "finance/rates.html",
-        {"rates": queryset[:200], "currency": base, "can_enter": access.finance_can_enter_rates(request.user)},
+        {
+            "rates": (page := paginate(request, queryset)),
+            "page": page,
+            "query": query_without(request, "page"),
+            "currency": base,
+            "can_enter": access.finance_can_manage_reference(request.user),
+        },
     )
 
 
 @login_required
 def rate_new(request: HttpRequest) -> HttpResponse:
-    if not access.finance_can_enter_rates(request.user):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+    _reference_manager(request)
     form = _post_form(request, RateForm)
     return form_page(
         request,

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import logging
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -23,6 +24,7 @@ from jalon.interop.iati import codelist_codes
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import organisation_create, organisation_update
 from jalon.results import access
+from jalon.results.computations import REGISTRY, computed_mark_stale
 from jalon.results.models import (
     Dimension,
     DimensionValue,
@@ -39,6 +41,8 @@ from jalon.results.models import (
     Result,
 )
 from jalon.results.progress_cache import progress_changed
+
+logger = logging.getLogger(__name__)
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "data" / "frameworks"
 SEED_FRAMEWORKS = ("iso-ap-2021-2025", "itu-res44", "ilo-tc-2010-2015")
@@ -155,6 +159,7 @@ def framework_load(*, actor=None, spec: dict) -> Programme:
             actor,
         )
     counter = {"order": 0}
+    linked: list[str] = []  # indicators the file links to a computation that were not linked to it yet
 
     def load_result(node: dict, parent: Result | None) -> None:
         counter["order"] += 1
@@ -177,6 +182,9 @@ def framework_load(*, actor=None, spec: dict) -> Programme:
         for order, item in enumerate(node.get("indicators", [])):
             baseline = item.get("baseline") or {}
             target = _target_fields(item.get("target"))
+            link = _seed_link(result, item)
+            if link.get("computation"):
+                linked.append(item["code"])
             indicator = _upsert(
                 Indicator,
                 {"result": result, "code": item["code"]},
@@ -197,7 +205,8 @@ def framework_load(*, actor=None, spec: dict) -> Programme:
                     "means_of_verification": item.get("means_of_verification") or {},
                     "is_demo": bool(item.get("demo")),
                     "order": order,
-                },
+                }
+                | link,
                 actor,
             )
             for milestone in item.get("milestones", []):
@@ -217,8 +226,35 @@ def framework_load(*, actor=None, spec: dict) -> Programme:
 
     for node in spec["results"]:
         load_result(node, None)
+    if linked:
+        # Not computed here: marked stale, and refreshed by the task queue once the load commits (as after any
+        # write the computations read), so that loading the seeds costs no computation.
+        computed_mark_stale(programme_ids=[programme.pk])
     progress_changed(programme)
     return programme
+
+
+def _seed_link(result: Result, item: dict) -> dict:
+    """The fields that make an indicator of a data file computed by its `computation` key ({} without one, or
+    if it is linked already). An indicator with values reported by hand stays manual (logged): a reload of the
+    file never deletes what people typed."""
+    key = item.get("computation")
+    if not key:
+        return {}
+    if key not in REGISTRY:
+        raise ValidationError(
+            _("Indicator %(code)s: unknown computation %(key)s.") % {"code": item["code"], "key": key}
+        )
+    current = Indicator.objects.filter(result=result, code=item["code"]).values_list("source", "computation").first()
+    if current == (Indicator.Source.COMPUTED, key):
+        return {"measure": REGISTRY[key].measure}
+    if (
+        current is not None
+        and Measurement.objects.filter(indicator__result=result, indicator__code=item["code"], computed=False).exists()
+    ):
+        logger.warning("Indicator %s has values reported by hand: left manual, not computed by %s", item["code"], key)
+        return {}
+    return {"source": Indicator.Source.COMPUTED, "computation": key, "measure": REGISTRY[key].measure}
 
 
 def frameworks_load(*, actor=None, codes=SEED_FRAMEWORKS, directory: Path = FRAMEWORKS_DIR) -> list[Programme]:

@@ -13,6 +13,7 @@ from jalon.finance.models import (
     AppraisalCriterion,
     Budget,
     Contribution,
+    Contributor,
     ExchangeRate,
     FinanceSettings,
     Fund,
@@ -174,6 +175,32 @@ CASES = [
         LEDGER,
         kwargs=lambda ctx: {"pk": base(ctx)["contributor"].pk},
         refused_as={"plain": (404,)},
+    ),  # fmt: skip
+    page("finance: new contributor", "finance:contributor_new", TEAM),
+    page(
+        "finance: record a contributor",
+        "finance:contributor_new",
+        TEAM,
+        method="post",
+        data=lambda ctx: {"organisation": ctx.other_nsb.pk, "source_type": SourceType.objects.get(code="other").pk},
+        ok=Redirect(lambda ctx: url("finance:index") + r"contributors/\d+/", "the contributor"),
+        effect=count(Contributor),
+    ),  # fmt: skip
+    page(
+        "finance: a contributor's source type",
+        "finance:contributor_edit",
+        TEAM,
+        kwargs=lambda ctx: {"pk": base(ctx)["contributor"].pk},
+    ),  # fmt: skip
+    page("finance: source types", "finance:source_types", TEAM),
+    page(
+        "finance: add a source type",
+        "finance:source_types",
+        TEAM,
+        method="post",
+        data=lambda ctx: {"code": "test-source", "name_en": "Test source", "name_fr": "Source de test"},
+        ok=Redirect(lambda ctx: url("finance:source_types"), "the source types"),
+        effect=count(SourceType),
     ),  # fmt: skip
     page("finance: a programme's money", "finance:programme", EVERYONE, kwargs=code_of()),
     page(

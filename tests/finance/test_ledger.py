@@ -272,3 +272,42 @@ def test_money_earmarked_for_a_country_goes_only_there(ilo, nsb, other_nsb):
         services.allocation_create(organisation=other_nsb, **common)
     assert "SEN" in refusal.value.message_dict["country"][0]
     assert services.allocation_create(organisation=nsb, **common).pk
+
+
+def test_an_expenditure_for_an_activity_takes_its_actual_cost_and_is_posted_once(ilo):
+    from jalon.activities.models import Activity
+    from jalon.reference.models import Currency
+    from tests.activities.conftest import activity_build
+
+    activity = activity_build(code="fin-workshop")
+    Activity.objects.filter(pk=activity.pk).update(
+        actual_cost=Decimal("4200.50"), actual_cost_currency=Currency.objects.get(code="EUR")
+    )
+    activity.refresh_from_db()
+    common = {"actor": ilo["manager"], "programme": ilo["programme"], "fund": ilo["fund"],
+              "kind": Spending.Kind.EXPENDITURE, "date": D(2011, 5, 2), "activity": activity}  # fmt: skip
+    paid = services.spending_post(**common)
+    assert (paid.amount, paid.currency) == (Decimal("4200.50"), "EUR")  # not typed again
+    with pytest.raises(ValidationError) as twice:
+        services.spending_post(**common)
+    assert "already paid for" in twice.value.message_dict["activity"][0]
+    services.spending_reverse(actor=ilo["manager"], spending=paid, date=D(2011, 5, 3), note="Wrong fund")
+    assert services.spending_post(**common).amount == Decimal("4200.50")
+
+
+def test_the_programmes_conversion_policy_picks_the_rate(db):
+    from jalon.finance.models import ConversionPolicy
+
+    rates.ecb_rates_load(currencies=["USD", "CHF"], start=D(2023, 6, 1), end=D(2023, 6, 30))
+    on = D(2023, 6, 15)
+    daily = Converter("USD").convert(Decimal(100), "CHF", on)
+    monthly = Converter("USD", ConversionPolicy.MONTHLY).convert(Decimal(100), "CHF", on)
+    days = ExchangeRate.objects.filter(quote="CHF", date__month=6).count()
+    assert f"mean of {days} ECB daily rates of 2023-06" in monthly.source and monthly.amount != daily.amount
+    fixed = Converter("USD", ConversionPolicy.FIXED)
+    assert not fixed.convert(Decimal(100), "CHF", on).ok  # no operational rate set yet
+    ExchangeRate.objects.create(
+        base="CHF", quote="USD", date=D(2023, 6, 1), rate=Decimal("1.1"), source=ExchangeRate.Source.OPERATIONAL,
+        kind=ExchangeRate.Kind.OPERATIONAL, provenance="UN operational rate of June",
+    )  # fmt: skip
+    assert Converter("USD", ConversionPolicy.FIXED).convert(Decimal(100), "CHF", on).amount == Decimal(110)

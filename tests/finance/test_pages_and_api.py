@@ -19,6 +19,23 @@ def test_the_resources_endpoint_serves_table_one_numbers(demo, client):
     assert rows["1"]["delivery_rate"] == "83.33" and period["currency"] == "USD"
 
 
+def test_the_figures_are_also_given_per_fund_and_add_up_to_the_outcomes(demo, client):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    (period,) = client.get(f"/api/v1/programmes/{ILO}/resources/?period=2010-11").json()["periods"]
+    funds = {row["code"]: row for row in period["funds"]}
+    assert set(funds) == {"rbsa", "xbdc"}
+    for name in ("allocated", "spent", "committed"):
+        assert sum(Decimal(row[name]) for row in funds.values()) == sum(
+            Decimal(row[name]) for row in period["outcomes"]
+        ), name
+    for row in funds.values():
+        expected = (Decimal(row["spent"]) * 100 / Decimal(row["allocated"])).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        assert Decimal(row["delivery_rate"]) == expected
+    page = client.get(f"/fr/finance/{ILO}/").content.decode()
+    assert "Par fonds, 2010-11" in page and "CT extrabudgétaire (démo)" in page
+
+
 def test_table_one_on_screen_and_in_files_in_french_and_english(demo, client, django_assert_max_num_queries):
     with django_assert_max_num_queries(40):
         page = client.get(f"/fr/finance/{ILO}/table-1/?period=2010-11")

