@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jalon.accounts.models import User
+from jalon.activities import selectors as activities_selectors
+from jalon.activities import services as activities_services
 from jalon.activities.access import access_activity
-from jalon.knowledge import roster_access as access
 from jalon.knowledge import roster_selectors as selectors
 from jalon.knowledge import roster_services as services
-from jalon.knowledge.forum_access import require
+from jalon.knowledge.access import roster as access
+from jalon.knowledge.access.forum import require
 from jalon.knowledge.forum_services import tags_from
 from jalon.knowledge.roster_forms import (
     CompetencyForm,
@@ -237,9 +239,11 @@ def activity_trainers(request, code: str):
     return form_page(
         request,
         form=form,
-        save=lambda f: services.trainer_record(actor=request.user, activity=activity, person=f.cleaned_data["person"]),
+        save=lambda f: activities_services.trainer_record(
+            actor=request.user, activity=activity, person=f.cleaned_data["person"]
+        ),
         done=lambda trainer: request.path,
         message=_("Trainer recorded."),
         template="knowledge/activity_trainers.html",
-        context={"activity": activity, "trainers": selectors.activity_trainers(activity=activity)},
+        context={"activity": activity, "trainers": activities_selectors.activity_trainers(activity=activity)},
     )
