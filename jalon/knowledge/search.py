@@ -158,16 +158,16 @@ def _match(queryset: QuerySet, terms: list[str]) -> QuerySet:
     """The entries of `queryset` holding every term (as the start of a word), best first."""
     if connection.vendor == "postgresql":
         query = " & ".join(f"{term}:*" for term in terms)
-        matches = Func(
+        found = Func(
             _pg_document(), _pg_query(query), template="%(expressions)s", arg_joiner=" @@ ", output_field=BooleanField()
         )
-        return queryset.filter(matches).annotate(rank=_pg_rank(query)).order_by("-rank", "id")
+        return queryset.filter(found).annotate(rank=_pg_rank(query)).order_by("-rank", "id")
     if connection.vendor == "sqlite":
         query = " ".join(f'"{term}"*' for term in terms)
         # Constant SQL; the folded terms go in as parameters.
-        matches = RawSQL(FTS5_MATCHES, [query])  # noqa: S611
+        rows = RawSQL(FTS5_MATCHES, [query])  # noqa: S611
         rank = RawSQL(FTS5_RANK, [query], output_field=FloatField())  # noqa: S611
-        return queryset.filter(id__in=matches).annotate(rank=rank).order_by("-rank", "id")
+        return queryset.filter(id__in=rows).annotate(rank=rank).order_by("-rank", "id")
     condition = Q()
     for term in terms:
         condition &= Q(folded_title__contains=term) | Q(folded_body__contains=term)

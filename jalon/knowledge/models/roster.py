@@ -33,7 +33,7 @@ class Expert(VersionedModel):
 
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("Anyone")
-        MEMBERS = "members", _("Signed-in members")
+        MEMBERS = "members", _("Members of a standards body")
         TEAM = "team", _("The programme team only")
 
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="expert", verbose_name=_("person"))
