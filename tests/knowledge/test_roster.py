@@ -42,6 +42,21 @@ def test_an_expert_who_trained_and_answered_shows_that_engagement_without_typing
     assert "GSP workshop" in content and "ITU-T SG17" in content and "Certificats X.509" in content
 
 
+def test_the_organiser_records_a_trainer_from_the_activity_page(users, roster, client_as):
+    activity = activity_build(actor=users["focal"], code="pki-training-3")
+    client = client_as("focal")
+    page = client.get(f"/en/activities/{activity.code}/").content.decode()
+    trainers = f"/en/activities/{activity.code}/trainers/"
+    assert f'href="{trainers}"' in page
+    response = client.post(trainers, {"person": roster.awa.person.pk})
+    assert response.status_code == 302
+    assert "Awa Diop" in client.get(trainers).content.decode()
+    engagement = roster_selectors.expert_engagement(user=users["plain"], expert=roster.awa)
+    assert [t.activity.code for t in engagement.trainings] == ["pki-training-3"]
+    # Not a link for those who do not manage the activity.
+    assert f'href="{trainers}"' not in client_as("plain").get(f"/en/activities/{activity.code}/").content.decode()
+
+
 def test_only_the_organisers_record_a_trainer(users, roster):
     activity = activity_build(actor=users["focal"], code="pki-training-2")
     with pytest.raises(PermissionDenied):
