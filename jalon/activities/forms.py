@@ -32,7 +32,7 @@ from jalon.reference.models import Country, Currency, Language, Region
 from jalon.results import access as results_access
 from jalon.results.models import Level
 from jalon.web.files import upload_validate
-from jalon.web.forms import MultilingualField, MultilingualFormMixin, date_field
+from jalon.web.forms import ChoiceOfModel, MultilingualField, MultilingualFormMixin, date_field
 from jalon.web.listing import valid_filters
 
 ANY = ("", gettext_lazy("Any"))
@@ -455,3 +455,13 @@ class FollowUpSurveyForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("How? (an example)"), required=False, widget=forms.Textarea, max_length=4000
     )
+
+
+class TrainerForm(forms.Form):
+    person = ChoiceOfModel(label=gettext_lazy("Person who trained"), queryset=Person.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = organisations_access.people_visible(
+            user, Person.objects.order_by("family_name", "given_name")
+        )

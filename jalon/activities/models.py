@@ -221,6 +221,25 @@ class Material(models.Model):
         return self.title
 
 
+class ActivityTrainer(models.Model):
+    """A person who trained in an activity, recorded by the activity's organisers; the expert roster
+    (knowledge) reads it as engagement, so that the expert does not type it."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="trainers")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="trainings")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["activity", "id"]
+        verbose_name = _("trainer in an activity")
+        verbose_name_plural = _("trainers in activities")
+        constraints = [models.UniqueConstraint(fields=["activity", "person"], name="activity_trainer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.activity})"
+
+
 class ActivitySession(models.Model):
     """One day or sitting of an activity; attendance is taken per session."""
 

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from jalon.activities import access
 from jalon.activities.imports import PARTICIPANTS
-from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
+from jalon.activities.models import Activity, ActivitySession, ActivityTrainer, Attendance, FollowUp, Registration
 from jalon.activities.people import normalised_name, people_duplicates, person_match_key  # noqa: F401 - read from here too
 from jalon.activities.services import certificate_code_normalise
 from jalon.jobs.access import jobs_visible
@@ -515,3 +515,7 @@ def waiting_list(activity: Activity) -> list[Registration]:
 
 def registration_by_pk(pk: int) -> Registration | None:
     return Registration.objects.select_related("person", "activity").filter(pk=pk).first()
+
+
+def activity_trainers(*, activity: Activity) -> QuerySet[ActivityTrainer]:
+    return ActivityTrainer.objects.filter(activity=activity).select_related("person").order_by("person__family_name")

@@ -10,7 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,7 +20,15 @@ from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
 from jalon.activities import access
-from jalon.activities.models import Activity, ActivitySession, Attendance, Material, ReachChange, Registration
+from jalon.activities.models import (
+    Activity,
+    ActivitySession,
+    ActivityTrainer,
+    Attendance,
+    Material,
+    ReachChange,
+    Registration,
+)
 from jalon.activities.people import normalised_email, person_find
 from jalon.organisations.models import Person, PersonEmail, person_match_fields
 from jalon.results.models import Result
@@ -1143,3 +1151,17 @@ def survey_answer(*, registration: Registration, survey: str, **answers) -> Regi
         if not fields["followup_applied"]:
             raise ValidationError({"followup_applied": _("Choose an answer.")})
     return _registration_update(actor=None, registration=current, version=None, **fields)
+
+
+@transaction.atomic
+def trainer_record(*, actor, activity: Activity, person: Person) -> ActivityTrainer:
+    """A person trained in the activity: recorded by those who manage it (the expert roster reads it as
+    engagement)."""
+    if not access.activity_can_manage(actor, activity):
+        raise PermissionDenied
+    trainer, created = ActivityTrainer.objects.get_or_create(
+        activity=activity, person=person, defaults={"recorded_by": actor}
+    )
+    if created:
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=trainer)
+    return trainer

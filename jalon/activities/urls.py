@@ -53,6 +53,7 @@ urlpatterns: list = [
     path("<slug:code>/sessions/<int:pk>/edit/", organising.session_edit, name="session_edit"),
     path("<slug:code>/sessions/<int:pk>/delete/", organising.session_delete, name="session_delete"),
     path("<slug:code>/sessions/<int:pk>/attendance/", participants.attendance_record, name="attendance_record"),
+    path("<slug:code>/trainers/", organising.activity_trainers, name="activity_trainers"),
     path("<slug:code>/materials/new/", organising.material_edit, name="material_create"),
     path("<slug:code>/materials/<int:pk>/edit/", organising.material_edit, name="material_edit"),
     path("<slug:code>/materials/<int:pk>/delete/", organising.material_delete, name="material_delete"),

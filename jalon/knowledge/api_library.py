@@ -1,10 +1,13 @@
 """API of the resource library: resources with their Dublin Core record and their language versions (size and
-format, shown before download; the files are downloaded from the pages' access-checked view, which counts them)."""
+format, shown before download; the files are downloaded from the pages' access-checked view, which counts them).
+A language version's file is uploaded as multipart form data (`POST .../files/`: `language`, `file`), checked for
+size and kind by the service as on the page."""
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from jalon.activities.models import Activity
@@ -18,6 +21,7 @@ from jalon.knowledge.models import Resource, ResourceFile
 from jalon.knowledge.selectors import library as selectors
 from jalon.knowledge.services import library as services
 from jalon.organisations.models import Organisation
+from jalon.reference.models import Language
 from jalon.results.models import Result
 
 FIELDS = (*services.RESOURCE_FIELDS, *services.RESOURCE_RELATIONS)
@@ -69,6 +73,11 @@ class KnowledgeResourceSerializer(serializers.ModelSerializer):
         self.fields["organisation"].queryset = lesson_organisation_choices(request.user if request else None)
 
 
+class KnowledgeResourceFileUploadSerializer(serializers.Serializer):
+    language = serializers.SlugRelatedField(slug_field="code", queryset=Language.objects.all())
+    file = serializers.FileField(help_text="The file of that language version (replaces the one it had).")
+
+
 class KnowledgeStepSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The version you acted on; a newer one answers 409.")
 
@@ -112,6 +121,15 @@ class KnowledgeResourceViewSet(
     update_service = staticmethod(services.resource_update)
     update_keyword = "resource"
     update_fields = FIELDS
+
+    @extend_schema(request=KnowledgeResourceFileUploadSerializer, responses={201: KnowledgeResourceFileSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def files(self, request, pk=None):
+        """Add a language version's file, or replace that language's (who may edit the resource)."""
+        payload = KnowledgeResourceFileUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        stored = services.resource_file_store(actor=request.user, resource=self.get_object(), **payload.validated_data)
+        return Response(KnowledgeResourceFileSerializer(stored, context=self.get_serializer_context()).data, status=201)
 
     @extend_schema(request=KnowledgeStepSerializer, responses=KnowledgeResourceSerializer)
     @action(detail=True, methods=["post"])

@@ -22,12 +22,10 @@ class KnowledgeConfig(AppConfig):
         computations_library.register_all()
 
         # Lessons, resources and claims in the shared search (each write indexes its record again).
-        from jalon.jobs.queue import recovery_register
         from jalon.knowledge import library_search, search
 
         for kind in library_search.KINDS:
             search.register(kind)
-        recovery_register("knowledge_claims_expired", library_search.claims_expired_unindex)
 
         from jalon.knowledge.demo_library import knowledge_library_demo_build
         from jalon.web.demo import register_step
@@ -55,9 +53,11 @@ class KnowledgeConfig(AppConfig):
         search.register(forum_search.KIND)
         search.register(roster_search.KIND)
         recovery_register("knowledge_roster_reminders", roster_stale_remind)
-        from jalon.knowledge.tasks import routings_unsent_requeue
+        from jalon.knowledge.tasks import claims_expired_store, routings_unsent_requeue
 
         recovery_register("knowledge_routing_mail", routings_unsent_requeue)
+        # Claims past their end date: the expired status stored (reads go by the dates meanwhile).
+        recovery_register("knowledge_claims_expired", claims_expired_store)
 
         from jalon.web.navigation import Link, register
 

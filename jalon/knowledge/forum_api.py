@@ -1,6 +1,6 @@
 """API of the Q&A forum: threads (read by anyone as on the pages; asked by signed-in people) with the writes
 people make on them as POST actions (answer, accept, vote, comment, flag, a version in another language;
-close and reopen for the moderators). Access and rules are forum_access's and forum_services'."""
+close and reopen for the moderators). Access and rules are access/forum.py's and forum_services'."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -9,8 +9,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from jalon.committees.models import Committee
-from jalon.knowledge import forum_access as access
 from jalon.knowledge import forum_services as services
+from jalon.knowledge.access import forum as access
 from jalon.knowledge.markdown import markdown_html
 from jalon.knowledge.models import FORUM_LANGUAGES, Flag, Tag, Thread
 from jalon.reference.models import Country

@@ -46,7 +46,13 @@ class AskForm(forms.Form):
         queryset=Committee.objects.filter(status=Committee.Status.ACTIVE).order_by("sort_key", "reference"),
         required=False,
     )
-    visibility = forms.ChoiceField(label=gettext_lazy("Who may read it"), choices=Thread.Visibility.choices)
+    visibility = forms.ChoiceField(
+        label=gettext_lazy("Who may read it"),
+        choices=Thread.Visibility.choices,
+        help_text=gettext_lazy(
+            "Members only: the people of organisations that are members of a standards body (ISO, ITU, ILO...)."
+        ),
+    )
 
     def tags(self) -> list[tuple[str, str]]:
         return [

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from jalon.knowledge.models import Routing
+from jalon.knowledge.access.forum import threads_visible
+from jalon.knowledge.models import Routing, Thread
 
 
 def routing_language(routing: Routing) -> str:
@@ -23,6 +24,9 @@ def routing_language(routing: Routing) -> str:
 def routing_send(pk: int) -> bool:
     routing = Routing.objects.select_related("expert__user", "expert__person", "thread").filter(pk=pk).first()
     if routing is None or routing.emailed_at is not None:
+        return False
+    # Not to someone who may no longer read it (the question hidden or kept for members they are not of).
+    if not threads_visible(routing.expert.user, Thread.objects.filter(pk=routing.thread_id)).exists():
         return False
     address = (routing.expert.user.email if routing.expert.user else "") or routing.expert.person.email
     if not address:

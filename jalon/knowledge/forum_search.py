@@ -24,6 +24,7 @@ def thread_documents(thread: Thread) -> list[search.Document]:
             body=f"{question.body} {' '.join(tag.code for tag in tags)} {answers}",
             url=f"{thread.get_absolute_url()}?lang={question.language}",
             visibility=visibility,
+            owner_id=None if thread.hidden else thread.asker_id,
             facets=(*facets, ("language", question.language)),
         )
         for question in thread.questions.all()

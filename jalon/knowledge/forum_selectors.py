@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from jalon.knowledge import forum_access as access
+from jalon.knowledge.access import forum as access
 from jalon.knowledge.markdown import markdown_html
 from jalon.knowledge.models import Answer, Attachment, Comment, Flag, Question, Routing, Thread, Vote
 
@@ -137,7 +137,7 @@ def expert_inbox(*, user) -> ExpertInbox | None:
         return None
     answered = Answer.objects.filter(thread=OuterRef("thread_id"), author=user)
     shown = list(
-        routings.filter(thread__hidden=False)
+        routings.filter(thread__hidden=False, thread__in=access.threads_visible(user))
         .select_related("thread")
         .prefetch_related("thread__questions")
         .annotate(answered=Exists(answered))
@@ -152,7 +152,11 @@ def expert_inbox_unread(*, user) -> int | None:
     if not user.is_authenticated:
         return None
     counts = Routing.objects.filter(expert__user=user).aggregate(
-        routed=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True, thread__hidden=False))
+        routed=Count("pk"),
+        unread=Count(
+            "pk",
+            filter=Q(read_at__isnull=True, thread__hidden=False, thread__in=access.threads_visible(user)),
+        ),
     )
     return counts["unread"] if counts["routed"] else None
 

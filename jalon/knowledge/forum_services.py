@@ -13,13 +13,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jalon.accounts.access import grants_for
 from jalon.accounts.audit import audit_record, snapshot
-from jalon.accounts.models import AuditEntry, Role
+from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, versioned_save
 from jalon.jobs.queue import task_enqueue_with_commit
-from jalon.knowledge import forum_access as access
 from jalon.knowledge import search
+from jalon.knowledge.access import forum as access
 from jalon.knowledge.models import (
     FORUM_LANGUAGES,
     READS_AT,
@@ -36,7 +35,6 @@ from jalon.knowledge.models import (
     Vote,
 )
 from jalon.knowledge.tasks import routing_mail
-from jalon.organisations.models import Organisation
 from jalon.results.computations import computed_schedule_refresh
 
 SOURCE = "knowledge_forum"
@@ -86,11 +84,6 @@ def tags_from(pairs) -> list[Tag]:
     return list(found.values())
 
 
-def _asker_organisation(actor) -> Organisation | None:
-    own = grants_for(actor).organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR)
-    return Organisation.objects.filter(pk__in=own).select_related("country").order_by("pk").first() if own else None
-
-
 # Routing ----------------------------------------------------------------------------------------------------
 
 
@@ -101,11 +94,13 @@ def _covers(competency_code: str, code: str) -> bool:
 
 def routing_matches(thread: Thread, language: str) -> list[tuple[Expert, list[str]]]:
     """The active experts (with consent and an account) who read `language` at B2 or above and have a
-    competency covering one of the thread's tags or committees, with the reasons: two queries."""
+    competency covering one of the thread's tags or committees, with the reasons: two queries. A question
+    kept for members goes to members only."""
     tags = list(thread.tags.all())
     committees = {committee.pk: committee for committee in thread.committees.all()}
     experts = (
-        Expert.objects.filter(
+        access.thread_routable_experts(thread, Expert.objects.all())
+        .filter(
             state=Expert.State.ACTIVE,
             consent_at__isnull=False,
             user__isnull=False,
@@ -169,7 +164,7 @@ def thread_ask(
     if visibility not in Thread.Visibility.values:
         raise ValidationError({"visibility": _("Choose who may read the question.")})
     tag_list = tags_from(tags)
-    organisation = _asker_organisation(actor)
+    organisation = access.asker_organisation(actor)
     thread = Thread.objects.create(
         asker=actor,
         visibility=visibility,

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jalon.knowledge import forum_access as access
 from jalon.knowledge import forum_selectors as selectors
 from jalon.knowledge import forum_services as services
+from jalon.knowledge.access import forum as access
 from jalon.knowledge.forum_forms import (
     AcceptForm,
     AnswerForm,

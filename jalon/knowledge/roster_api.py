@@ -7,9 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from jalon.knowledge import roster_access as access
 from jalon.knowledge import roster_selectors as selectors
 from jalon.knowledge import roster_services as services
+from jalon.knowledge.access import roster as access
 from jalon.knowledge.models import Expert
 from jalon.reference.models import Country, Currency
 

@@ -94,12 +94,3 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         if people is not None:
             self.fields["person"].queryset = people
-
-
-class TrainerForm(forms.Form):
-    person = ChoiceOfModel(label=gettext_lazy("Person who trained"), queryset=Person.objects.none())
-
-    def __init__(self, *args, people=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if people is not None:
-            self.fields["person"].queryset = people

@@ -5,8 +5,8 @@ consent), to the team otherwise; the expert always finds their own."""
 from django.utils.translation import gettext_lazy as _
 
 from jalon.knowledge import search
+from jalon.knowledge.access.roster import SHOWN_STATES
 from jalon.knowledge.models import Expert
-from jalon.knowledge.roster_access import SHOWN_STATES
 from jalon.lib.multilingual import text_in
 
 VISIBILITY = {

@@ -9,10 +9,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from jalon.activities.access import activities_visible
+from jalon.activities.models import ActivityTrainer
 from jalon.committees.models import LeadershipRole
-from jalon.knowledge import roster_access as access
-from jalon.knowledge.forum_access import threads_visible
-from jalon.knowledge.models import READS_AT, ActivityTrainer, Competency, Expert, ExpertLanguage, Thread
+from jalon.knowledge.access import roster as access
+from jalon.knowledge.access.forum import threads_visible
+from jalon.knowledge.models import READS_AT, Competency, Expert, ExpertLanguage, Thread
 from jalon.knowledge.search import words
 from jalon.lib.multilingual import text_in
 from jalon.reference.models import Country
@@ -63,10 +64,6 @@ def expert_engagement(*, user, expert: Expert) -> Engagement:
         accepted=list(accepted),
         answers=answers,
     )
-
-
-def activity_trainers(*, activity) -> QuerySet[ActivityTrainer]:
-    return ActivityTrainer.objects.filter(activity=activity).select_related("person").order_by("person__family_name")
 
 
 # Ranking for a need -----------------------------------------------------------------------------------------

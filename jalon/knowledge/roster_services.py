@@ -5,7 +5,7 @@ and one language, incomplete otherwise. Twelve months without a saved profile ma
 reminder (`roster_stale_remind`, from the worker's periodic recoveries). A profile is never deleted: the
 expert or the team makes it inactive, and the expert makes it active again by saving it.
 
-Trainers of an activity are recorded by those who may edit the activity (`trainer_record`)."""
+Trainers of an activity are recorded in activities (`activities.services.trainer_record`)."""
 
 import datetime
 from urllib.parse import urljoin
@@ -21,10 +21,9 @@ from django.utils.translation import gettext as _
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save
-from jalon.activities.access import activity_can_manage
-from jalon.knowledge import roster_access as access
 from jalon.knowledge import search
-from jalon.knowledge.models import ActivityTrainer, Competency, Expert, ExpertLanguage
+from jalon.knowledge.access import roster as access
+from jalon.knowledge.models import Competency, Expert, ExpertLanguage
 from jalon.results.computations import computed_schedule_refresh
 
 SOURCE = "knowledge_roster"
@@ -217,15 +216,3 @@ def roster_stale_remind(now: datetime.datetime | None = None) -> int:
             search.index("expert", expert)
             sent += _remind(expert)
     return sent
-
-
-@transaction.atomic
-def trainer_record(*, actor, activity, person) -> ActivityTrainer:
-    """A person trained in the activity: recorded by those who edit it, read by the roster as engagement."""
-    _require(activity_can_manage(actor, activity))
-    trainer, created = ActivityTrainer.objects.get_or_create(
-        activity=activity, person=person, defaults={"recorded_by": actor}
-    )
-    if created:
-        audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=trainer)
-    return trainer

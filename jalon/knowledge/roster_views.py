@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jalon.accounts.models import User
-from jalon.activities.access import access_activity
-from jalon.knowledge import roster_access as access
 from jalon.knowledge import roster_selectors as selectors
 from jalon.knowledge import roster_services as services
-from jalon.knowledge.forum_access import require
+from jalon.knowledge.access import roster as access
+from jalon.knowledge.access.forum import require
 from jalon.knowledge.forum_services import tags_from
 from jalon.knowledge.roster_forms import (
     CompetencyForm,
@@ -23,7 +22,6 @@ from jalon.knowledge.roster_forms import (
     LanguageForm,
     NeedForm,
     ProfileForm,
-    TrainerForm,
 )
 from jalon.organisations.access import people_visible
 from jalon.organisations.models import Person
@@ -223,23 +221,4 @@ def expert_invite(request):
         done=lambda expert: expert.get_absolute_url(),
         message=_("Invited: the expert completes their profile."),
         template="knowledge/expert_invite.html",
-    )
-
-
-@login_required
-def activity_trainers(request, code: str):
-    """Who trained in an activity, recorded by those who manage it: the roster reads it as engagement."""
-    activity = access_activity(request.user, code, manage=True)
-    form = TrainerForm(
-        request.POST or None,
-        people=people_visible(request.user, Person.objects.order_by("family_name", "given_name")),
-    )
-    return form_page(
-        request,
-        form=form,
-        save=lambda f: services.trainer_record(actor=request.user, activity=activity, person=f.cleaned_data["person"]),
-        done=lambda trainer: request.path,
-        message=_("Trainer recorded."),
-        template="knowledge/activity_trainers.html",
-        context={"activity": activity, "trainers": selectors.activity_trainers(activity=activity)},
     )

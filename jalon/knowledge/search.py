@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 from jalon.knowledge.access.search import entries_visible
 from jalon.knowledge.models import SearchEntry
@@ -121,34 +122,52 @@ def rebuild(keys: Iterable[str] | None = None) -> int:
     return count
 
 
+# PostgreSQL: the document is written exactly as the GIN index of migration 0001_forum_roster
+# (to_tsvector('simple', folded_title || ' ' || folded_body)), so that the planner uses that index.
+def _pg_document() -> Func:
+    return Func(
+        F("folded_title"), F("folded_body"), template="to_tsvector('simple', %(expressions)s)", arg_joiner=" || ' ' || "
+    )
+
+
+def _pg_query(query: str) -> Func:
+    return Func(Value(query), template="to_tsquery('simple', %(expressions)s)")
+
+
+def _pg_rank(query: str) -> Func:
+    """Title words weigh more (weight A) than body words."""
+    weighted = Func(
+        Func(F("folded_title"), template="setweight(to_tsvector('simple', %(expressions)s), 'A')"),
+        Func(F("folded_body"), template="to_tsvector('simple', %(expressions)s)"),
+        template="(%(expressions)s)",
+        arg_joiner=" || ",
+    )
+    return Func(weighted, _pg_query(query), function="ts_rank", output_field=FloatField())
+
+
+# SQLite: the FTS5 table (rowid = the entry's id) answers the match, and bm25 the rank (lower is better:
+# negated so that both databases sort by descending rank). The query is a parameter, never in the SQL.
+FTS5_MATCHES = "SELECT rowid FROM knowledge_searchfts WHERE knowledge_searchfts MATCH %s"
+FTS5_RANK = (
+    "SELECT -bm25(knowledge_searchfts, 10.0, 1.0) FROM knowledge_searchfts "
+    "WHERE knowledge_searchfts MATCH %s AND knowledge_searchfts.rowid = knowledge_searchentry.id"
+)
+
+
 def _match(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    """The entries of `queryset` holding every term (as the start of a word), best first."""
     if connection.vendor == "postgresql":
         query = " & ".join(f"{term}:*" for term in terms)
-        document = (
-            "to_tsvector('simple', knowledge_searchentry.folded_title || ' ' || knowledge_searchentry.folded_body)"
+        found = Func(
+            _pg_document(), _pg_query(query), template="%(expressions)s", arg_joiner=" @@ ", output_field=BooleanField()
         )
-        rank = (
-            "ts_rank(setweight(to_tsvector('simple', knowledge_searchentry.folded_title), 'A') || "
-            "to_tsvector('simple', knowledge_searchentry.folded_body), to_tsquery('simple', %s))"
-        )
-        # Only the folded words go into the query, and as parameters.
-        return queryset.extra(  # noqa: S610
-            select={"rank": rank},
-            select_params=[query],
-            where=[f"{document} @@ to_tsquery('simple', %s)"],
-            params=[query],
-            order_by=["-rank", "id"],
-        )
+        return queryset.filter(found).annotate(rank=_pg_rank(query)).order_by("-rank", "id")
     if connection.vendor == "sqlite":
         query = " ".join(f'"{term}"*' for term in terms)
-        # bm25 is lower for better matches: negated so that both databases sort by descending rank.
-        return queryset.extra(  # noqa: S610
-            select={"rank": "-bm25(knowledge_searchfts, 10.0, 1.0)"},
-            tables=["knowledge_searchfts"],
-            where=["knowledge_searchfts.rowid = knowledge_searchentry.id", "knowledge_searchfts MATCH %s"],
-            params=[query],
-            order_by=["-rank", "id"],
-        )
+        # Constant SQL; the folded terms go in as parameters.
+        rows = RawSQL(FTS5_MATCHES, [query])  # noqa: S611
+        rank = RawSQL(FTS5_RANK, [query], output_field=FloatField())  # noqa: S611
+        return queryset.filter(id__in=rows).annotate(rank=rank).order_by("-rank", "id")
     condition = Q()
     for term in terms:
         condition &= Q(folded_title__contains=term) | Q(folded_body__contains=term)

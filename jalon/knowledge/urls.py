@@ -79,7 +79,6 @@ urlpatterns += [
     path("experts/me/languages/<int:pk>/delete/", roster_views.language_delete, name="language_delete"),
     path("experts/<int:pk>/", roster_views.expert_detail, name="expert_detail"),
     path("experts/<int:pk>/state/", roster_views.expert_state, name="expert_state"),
-    path("activities/<slug:code>/trainers/", roster_views.activity_trainers, name="activity_trainers"),
 ]
 
 # Search across the knowledge app.

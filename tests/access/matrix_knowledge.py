@@ -10,9 +10,9 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from jalon.activities.models import ActivityTrainer
 from jalon.knowledge import forum_services
 from jalon.knowledge.models import (
-    ActivityTrainer,
     Answer,
     Attachment,
     Comment,
@@ -33,6 +33,10 @@ from tests.conftest import make_user
 # The Q&A forum and the expert roster ------------------------------------------------------------------------
 
 ASKERS = TEAM | {"focal"}
+# What is kept for members (knowledge/access/members.py): people of an organisation that is a member of a
+# standards body (the focal point and the contributor act for ASN, an ISO member body) and the programme team.
+# A signed-in person of no member organisation (plain) or a viewer is not a member: 404, as for "not there".
+MEMBERS = TEAM | {"focal", "contributor"}
 EXPERT_SELF = frozenset({"contributor"})
 
 
@@ -89,6 +93,17 @@ def attachment(ctx) -> Attachment:
     )
 
 
+def members_attachment(ctx) -> Attachment:
+    return ctx.once(
+        "knowledge-members-attachment",
+        lambda c: forum_services.attachment_add(
+            actor=c.users["focal"],
+            thread=members_thread(c),
+            upload=SimpleUploadedFile("members.pdf", b"%PDF-1.4 members", content_type="application/pdf"),
+        ),
+    )
+
+
 def _expert(ctx, *, user=None, visibility="public") -> Expert:
     person = Person.objects.create(given_name="Expert", family_name="Matrix", organisation=ctx.nsb)
     expert = Expert.objects.create(
@@ -108,6 +123,10 @@ def _expert(ctx, *, user=None, visibility="public") -> Expert:
 def own_expert(ctx) -> Expert:
     """The contributor's own profile (public, active)."""
     return ctx.once("knowledge-own-expert", lambda c: _expert(c, user=c.users["contributor"]))
+
+
+def members_expert(ctx) -> Expert:
+    return ctx.once("knowledge-members-expert", lambda c: _expert(c, visibility="members"))
 
 
 def team_expert(ctx) -> Expert:
@@ -182,8 +201,9 @@ FORUM_PAGES: list = [
     page(
         "knowledge: members' thread",
         "knowledge:thread_detail",
-        SIGNED_IN,
+        MEMBERS,
         kwargs=pk_of(members_thread),
+        refused=(404,),
         refused_anonymous=(404,),
     ),
     page("knowledge: edit question", "knowledge:question_edit", ASKERS, kwargs=pk_of(thread)),
@@ -264,6 +284,14 @@ FORUM_PAGES: list = [
         EVERYONE,
         kwargs=lambda ctx: {"pk": thread(ctx).pk, "attachment": attachment(ctx).pk},
     ),
+    page(
+        "knowledge: members' attachment",
+        "knowledge:attachment_download",
+        MEMBERS,
+        kwargs=lambda ctx: {"pk": members_thread(ctx).pk, "attachment": members_attachment(ctx).pk},
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
     page("knowledge: inbox", "knowledge:inbox", SIGNED_IN),
     page("knowledge: flags", "knowledge:flag_list", TEAM),
     page(
@@ -284,6 +312,14 @@ ROSTER_PAGES: list = [
     page("knowledge: experts", "knowledge:expert_list", EVERYONE),
     page("knowledge: experts for a need", "/fr/knowledge/experts/?topic=qualite&language=fr", EVERYONE),
     page("knowledge: public expert", "knowledge:expert_detail", EVERYONE, kwargs=pk_of(own_expert)),
+    page(
+        "knowledge: members' expert",
+        "knowledge:expert_detail",
+        MEMBERS,
+        kwargs=pk_of(members_expert),
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
     page(
         "knowledge: expert for the team",
         "knowledge:expert_detail",
@@ -366,20 +402,20 @@ ROSTER_PAGES: list = [
         effect=lambda ctx: Expert.objects.values_list("state", flat=True).get(pk=own_expert(ctx).pk),
     ),
     page(
-        "knowledge: trainers of an activity",
-        "knowledge:activity_trainers",
+        "activities: trainers of an activity",
+        "activities:activity_trainers",
         ACTIVITY_MANAGERS,
         kwargs=lambda ctx: {"code": activity(ctx).code},
         refused_anonymous=(Redirect(lambda ctx: re.escape(url("accounts:login")), "the login page"),),
     ),
     page(
-        "knowledge: record a trainer",
-        "knowledge:activity_trainers",
+        "activities: record a trainer",
+        "activities:activity_trainers",
         ACTIVITY_MANAGERS,
         method="post",
         kwargs=lambda ctx: {"code": activity(ctx).code},
         data=lambda ctx: {"person": Person.objects.create(given_name="T", family_name="R", organisation=ctx.nsb).pk},
-        ok=Redirect(lambda ctx: re.escape(url("knowledge:activity_trainers", code="kn-matrix")), "the trainers"),
+        ok=Redirect(lambda ctx: re.escape(url("activities:activity_trainers", code="kn-matrix")), "the trainers"),
         effect=trainer_count,
     ),
 ]
@@ -419,8 +455,9 @@ FORUM_API: list = [
     api(
         "API knowledge members' thread",
         "api:knowledge-thread-detail",
-        SIGNED_IN,
+        MEMBERS,
         kwargs=pk_of(members_thread),
+        refused=(404,),
         refused_anonymous=(404,),
     ),
     api_action(
@@ -498,6 +535,14 @@ FORUM_API: list = [
 ROSTER_API: list = [
     api("API knowledge experts", "api:knowledge-expert-list", EVERYONE),
     api("API knowledge expert", "api:knowledge-expert-detail", EVERYONE, kwargs=pk_of(own_expert)),
+    api(
+        "API knowledge members' expert",
+        "api:knowledge-expert-detail",
+        MEMBERS,
+        kwargs=pk_of(members_expert),
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),
     api(
         "API knowledge expert for the team",
         "api:knowledge-expert-detail",

@@ -27,7 +27,7 @@ from jalon.knowledge.models import (
 from jalon.knowledge.services import lessons, library, products
 from jalon.organisations.models import Organisation
 from jalon.reference.models import Country, Language
-from tests.access.matrix import EVERYONE, TEAM, Redirect, api, page, url
+from tests.access.matrix import EVERYONE, TEAM, Case, Redirect, api, page, url
 
 SUBMITTERS = TEAM | {"focal"}
 NSB_READERS = TEAM | {"viewer", "focal", "contributor"}
@@ -564,6 +564,22 @@ API_CASES: list = [
         data=lambda ctx: {"creator": "Patched"},
         refused_as=API_HIDDEN,
         effect=version_of(draft_resource),
+    ),
+    # Multipart, not JSON: a Case of its own (api() sends JSON), answering as the API does.
+    Case(
+        "API knowledge upload a resource file",
+        "api:knowledge-resource-files",
+        SUBMITTERS,
+        method="post",
+        kwargs=pk_of(draft_resource),
+        data=lambda ctx: {
+            "language": "fr",
+            "file": SimpleUploadedFile("guide-fr.pdf", b"%PDF-1.4 fr", content_type="application/pdf"),
+        },
+        ok=201,
+        refused_anonymous=(401, 403),
+        refused_as=API_HIDDEN,
+        effect=count_of(ResourceFile),
     ),
     api(
         "API knowledge publish a resource",

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from jalon.activities import services as activities_services
 from jalon.committees.models import Committee, LeadershipRole
 from jalon.knowledge import forum_services, roster_selectors, roster_services
 from jalon.knowledge.models import Expert
@@ -18,7 +19,7 @@ from tests.activities.conftest import activity_build
 def test_an_expert_who_trained_and_answered_shows_that_engagement_without_typing_it(users, roster, client):
     awa = roster.awa
     activity = activity_build(actor=users["focal"], code="pki-training")
-    roster_services.trainer_record(actor=users["focal"], activity=activity, person=awa.person)
+    activities_services.trainer_record(actor=users["focal"], activity=activity, person=awa.person)
     committee = Committee.objects.create(body="itu", kind="sg", reference="ITU-T SG17", title={"en": "Security"})
     LeadershipRole.objects.create(
         committee=committee, role="vice_chair", person=awa.person, organisation=awa.person.organisation
@@ -41,10 +42,25 @@ def test_an_expert_who_trained_and_answered_shows_that_engagement_without_typing
     assert "GSP workshop" in content and "ITU-T SG17" in content and "Certificats X.509" in content
 
 
+def test_the_organiser_records_a_trainer_from_the_activity_page(users, roster, client_as):
+    activity = activity_build(actor=users["focal"], code="pki-training-3")
+    client = client_as("focal")
+    page = client.get(f"/en/activities/{activity.code}/").content.decode()
+    trainers = f"/en/activities/{activity.code}/trainers/"
+    assert f'href="{trainers}"' in page
+    response = client.post(trainers, {"person": roster.awa.person.pk})
+    assert response.status_code == 302
+    assert "Awa Diop" in client.get(trainers).content.decode()
+    engagement = roster_selectors.expert_engagement(user=users["plain"], expert=roster.awa)
+    assert [t.activity.code for t in engagement.trainings] == ["pki-training-3"]
+    # Not a link for those who do not manage the activity.
+    assert f'href="{trainers}"' not in client_as("plain").get(f"/en/activities/{activity.code}/").content.decode()
+
+
 def test_only_the_organisers_record_a_trainer(users, roster):
     activity = activity_build(actor=users["focal"], code="pki-training-2")
     with pytest.raises(PermissionDenied):
-        roster_services.trainer_record(actor=users["plain"], activity=activity, person=roster.awa.person)
+        activities_services.trainer_record(actor=users["plain"], activity=activity, person=roster.awa.person)
 
 
 def test_only_the_expert_edits_their_profile_and_saving_settles_its_state(users, roster):

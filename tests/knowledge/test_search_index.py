@@ -59,8 +59,9 @@ def test_qualite_finds_qualite_with_its_accent_title_matches_first(notes, django
     assert [hit.object_id for hit in results.hits] == [1, 2]
 
 
-def test_members_entries_are_for_signed_in_people(notes, users):
-    assert {hit.object_id for hit in search.search_run(user=users["plain"], query="qualite").hits} == {1, 2, 4}
+def test_members_entries_are_for_members_not_any_signed_in_person(notes, users):
+    assert {hit.object_id for hit in search.search_run(user=users["contributor"], query="qualite").hits} == {1, 2, 4}
+    assert {hit.object_id for hit in search.search_run(user=users["plain"], query="qualite").hits} == {1, 2}
 
 
 def test_prefix_and_every_word(notes, users):
@@ -82,7 +83,29 @@ def test_hostile_query_is_only_words(notes, users):
 def test_reindex_replaces_and_unindex_removes(notes, users):
     notes[0].title = "Gestion environnementale"
     search.index("note", notes[0])
-    assert [hit.object_id for hit in search.search_run(user=users["plain"], query="qualite").hits] == [4, 2]
+    assert [hit.object_id for hit in search.search_run(user=users["contributor"], query="qualite").hits] == [4, 2]
     search.unindex("note", 2)
     assert not SearchEntry.objects.filter(kind="note", object_id=2).exists()
-    assert [hit.object_id for hit in search.search_run(user=users["plain"], query="qualite").hits] == [4]
+    assert [hit.object_id for hit in search.search_run(user=users["contributor"], query="qualite").hits] == [4]
+
+
+def test_the_match_uses_the_full_text_index(notes, users):
+    """The ORM expression is the index's own (PostgreSQL's GIN expression index, SQLite's FTS5 table): with
+    sequential scans discouraged, the plan reads the index rather than every entry."""
+    from django.db import connection
+
+    from jalon.knowledge.search import _match
+
+    queryset = _match(SearchEntry.objects.all(), ["qualite"])
+    assert {entry.object_id for entry in queryset} == {1, 2, 4}
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan TO off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "knowledge_searchentry_fts" in plan, plan
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert "VIRTUAL TABLE INDEX" in plan and "knowledge_searchfts" in plan, plan

@@ -36,7 +36,7 @@ def kinds(results):
 
 def test_qualite_finds_qualite_in_questions_and_experts(indexed, roster, users):
     public, members = indexed
-    found = kinds(search.search_run(user=users["plain"], query="qualite"))
+    found = kinds(search.search_run(user=users["contributor"], query="qualite"))
     assert ("thread", public.pk) in found and ("thread", members.pk) in found
     assert ("expert", roster.awa.pk) in found
     # Case and accents both ways.

@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
+from jalon.accounts.models import AuditEntry
 from jalon.gap.computed import COMPUTED, Window
-from jalon.knowledge.models import ConformityClaim
+from jalon.jobs.services import jobs_recover
+from jalon.knowledge.models import ConformityClaim, SearchEntry
 from jalon.knowledge.selectors.products import laboratories_accredited_or_recognised, products_with_live_claims
 from jalon.knowledge.services import products as services
 from jalon.organisations.models import Organisation
@@ -105,6 +107,31 @@ def test_an_expired_claim_leaves_the_public_list_and_the_indicator(users, produc
     # The submitter still follows it, marked expired.
     followed = client_as("focal").get("/en/knowledge/products/claims/?status=expired").content.decode()
     assert "SD-1" in followed and "expired" in followed
+
+
+def test_the_workers_recovery_stores_expired_once_and_the_claim_can_still_be_withdrawn(
+    users, product, laboratory, client_as
+):
+    claim = _claim(users["focal"], product, laboratory, evidence=ContentFile(b"%PDF-1.4 report", name="report.pdf"))
+    services.claim_step(actor=users["manager"], claim=claim, step="check")
+    published = services.claim_step(actor=users["manager"], claim=claim, step="publish")
+    in_force = _claim(users["focal"], product, laboratory, evidence=ContentFile(b"%PDF-1.4 r", name="r.pdf"))
+    ConformityClaim.objects.filter(pk=claim.pk).update(valid_until=TODAY - datetime.timedelta(days=1))
+    assert SearchEntry.objects.get(kind="claim", object_id=claim.pk).visibility == "public"
+    # What the worker runs when it starts and every minute (jobs_recover), with the apps' recoveries.
+    assert jobs_recover()["knowledge_claims_expired"] == 1
+    stored = ConformityClaim.objects.get(pk=claim.pk)
+    assert stored.status == "expired" and stored.version == published.version + 1
+    assert ConformityClaim.objects.get(pk=in_force.pk).status == "submitted"
+    assert SearchEntry.objects.get(kind="claim", object_id=claim.pk).visibility != "public"
+    assert AuditEntry.objects.filter(
+        model__icontains="conformityclaim", object_id=str(claim.pk), after__status="expired"
+    )
+    assert jobs_recover()["knowledge_claims_expired"] == 0  # once
+    followed = client_as("focal").get("/en/knowledge/products/claims/?status=expired").content.decode()
+    assert "SD-1" in followed
+    withdrawn = services.claim_step(actor=users["focal"], claim=stored, step="withdraw")
+    assert withdrawn.status == "withdrawn"
 
 
 def test_focal_points_submit_for_their_organisation_and_the_secretariat_checks(users, product, laboratory, other_nsb):

@@ -83,3 +83,31 @@ def test_a_claim_past_its_end_date_leaves_the_public_search(users, nsb):
     assert "claim" not in _kinds(None, "qualite")
     assert "claim" in _kinds(users["manager"], "qualite")
     assert claims_expired_unindex() == 0
+
+
+def test_one_search_for_qualite_finds_questions_lessons_resources_and_experts_at_once(users, nsb, client_as):
+    """Issue 17's "Done when": typed without its accent, on the search page as a visitor uses it (run this file
+    with DATABASE_URL set for PostgreSQL)."""
+    from jalon.knowledge import forum_services
+    from tests.knowledge.conftest import expert_make
+
+    _records(users, nsb)
+    forum_services.thread_ask(
+        actor=users["focal"], language="fr", title="La qualité des certificats", body="Quel profil ?"
+    )
+    expert = expert_make(
+        "qualiticienne",
+        "Awa",
+        "Qualité",
+        organisation=nsb,
+        country=None,
+        sex="female",
+        languages=[("fr", "native")],
+        codes=[("topic", "Assurance qualité")],
+    )
+    search.index("expert", expert)
+    assert _kinds(None, "qualite") == {"thread", "lesson", "resource", "claim", "expert"}
+    page = client_as(None).get("/fr/knowledge/search/?q=qualite").content.decode()
+    for title in ("La qualité des certificats", "Leçon sur la qualité des votes", "Guide de l'infrastructure qualité"):
+        assert title.replace("'", "&#x27;") in page or title in page
+    assert "Awa Qualité" in page

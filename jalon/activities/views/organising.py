@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jalon.activities import access, selectors, services
-from jalon.activities.forms import ActivityForm, MaterialForm, SessionForm
+from jalon.activities.forms import ActivityForm, MaterialForm, SessionForm, TrainerForm
 from jalon.web.files import private_file
 from jalon.web.pages import delete_page, form_page
 
@@ -153,4 +153,19 @@ def material_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         done_url=_detail_url(material.activity),
         cancel_url=_detail_url(material.activity),
         message=_("Material deleted."),
+    )
+
+
+@login_required
+def activity_trainers(request: HttpRequest, code: str) -> HttpResponse:
+    """Who trained in the activity, recorded by those who manage it: the expert roster reads it as engagement."""
+    activity = access.access_activity(request.user, code, manage=True)
+    return form_page(
+        request,
+        form=TrainerForm(request.POST or None, user=request.user),
+        save=lambda f: services.trainer_record(actor=request.user, activity=activity, person=f.cleaned_data["person"]),
+        done=lambda trainer: request.path,
+        message=_("Trainer recorded."),
+        template="activities/activity_trainers.html",
+        context={"activity": activity, "trainers": selectors.activity_trainers(activity=activity)},
     )

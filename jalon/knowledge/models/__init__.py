@@ -24,5 +24,5 @@ from jalon.knowledge.models.products import (  # noqa: F401
     TechnologyStandard,
     TestLaboratory,
 )
-from jalon.knowledge.models.roster import READS_AT, ActivityTrainer, Cefr, Competency, Expert, ExpertLanguage  # noqa: F401
+from jalon.knowledge.models.roster import READS_AT, Cefr, Competency, Expert, ExpertLanguage  # noqa: F401
 from jalon.knowledge.models.search import SearchEntry  # noqa: F401

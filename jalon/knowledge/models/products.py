@@ -2,8 +2,8 @@
 the ITU-T C&I Product Conformity Database): technologies and the standards implementing them, products, and
 the claims that a product conforms to a standard, on a stated basis (a supplier's declaration per ISO/IEC
 17050-1, a test report, a certificate or an interoperability event) and evidence. Informative and voluntary: a
-published claim is not a certification. A claim past its end date is expired whatever its stored state (the
-public list and the indicators read the dates)."""
+published claim is not a certification. A claim past its end date is expired: the worker stores the status
+(services.products.claims_expire), and until it runs the public list and the indicators read the dates."""
 
 from django.conf import settings
 from django.db import models

@@ -3,8 +3,9 @@
 What an expert declares: competencies (the forum's tags: ICS codes, ITU-T Recommendations, ISO deliverables,
 training topics; committees and study groups; GSP areas) with a level and evidence, languages with a CEFR level,
 countries of experience, availability and a day rate. What they did is not declared: the engagement history is
-read from jalon's records (selectors_roster.expert_engagement): trainer in an activity (`ActivityTrainer`,
-recorded by the activity's organisers), committee leadership roles, twinning arrangements, accepted answers.
+read from jalon's records (roster_selectors.expert_engagement): trainer in an activity (activities'
+`ActivityTrainer`, recorded by the activity's organisers), committee leadership roles, twinning arrangements,
+accepted answers.
 
 A profile is never deleted: invited, incomplete, active, stale (twelve months without an update: a reminder
 is sent), inactive."""
@@ -15,7 +16,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jalon.accounts.versioning import VersionedModel
-from jalon.activities.models import Activity
 from jalon.assessments.models import Section
 from jalon.committees.models import Committee
 from jalon.knowledge.models.forum import Tag
@@ -33,7 +33,7 @@ class Expert(VersionedModel):
 
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("Anyone")
-        MEMBERS = "members", _("Signed-in members")
+        MEMBERS = "members", _("Members of a standards body")
         TEAM = "team", _("The programme team only")
 
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="expert", verbose_name=_("person"))
@@ -144,22 +144,3 @@ class ExpertLanguage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.language.code} {self.level}"
-
-
-class ActivityTrainer(models.Model):
-    """A person who trained in an activity, recorded by the activity's organisers (activities has no trainer
-    record yet): the roster reads it as engagement, the expert does not type it."""
-
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="knowledge_trainers")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="knowledge_trainings")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["activity", "id"]
-        verbose_name = _("trainer in an activity")
-        verbose_name_plural = _("trainers in activities")
-        constraints = [models.UniqueConstraint(fields=["activity", "person"], name="knowledge_trainer_once")]
-
-    def __str__(self) -> str:
-        return f"{self.person} ({self.activity})"

@@ -13,7 +13,7 @@ from jalon.organisations.models import Organisation
 class SearchEntry(models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("Anyone")
-        MEMBERS = "members", _("Signed-in members")
+        MEMBERS = "members", _("Members of a standards body")
         ORGANISATION = "organisation", _("The organisation and the programme team")
         TEAM = "team", _("The programme team only")
 

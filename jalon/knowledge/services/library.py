@@ -19,7 +19,7 @@ from jalon.knowledge import search
 from jalon.knowledge.access import library as access
 from jalon.knowledge.models import DownloadCount, Resource, ResourceFile
 from jalon.results.computations import computed_schedule_refresh
-from jalon.web.files import TYPES
+from jalon.web.files import TYPES, upload_validate
 
 RESOURCE_FIELDS = (
     "title",
@@ -153,6 +153,11 @@ def resource_file_store(*, actor, resource: Resource, language, file) -> Resourc
         raise PermissionDenied
     if file is None:
         raise ValidationError({"file": _("Choose a file.")})
+    # Size, kind and no web page in disguise, whichever way the file came (page or API).
+    try:
+        upload_validate(file)
+    except ValidationError as refused:
+        raise ValidationError({"file": refused.messages}) from refused
     extension = os.path.splitext(file.name or "")[1].lower()
     stored = ResourceFile.objects.select_for_update().filter(resource=current, language=language).first()
     before = snapshot(stored) if stored is not None else None

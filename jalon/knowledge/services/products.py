@@ -1,7 +1,9 @@
 """Writes to the database of technologies and conforming products: technologies and their standards (the
 secretariat), products, test laboratories and conformity claims (focal points for their organisation), and the
-claim's workflow: submitted, checked by the secretariat, published (never without evidence), withdrawn. Expiry
-needs no write: a claim past its end date leaves the public list and the indicators by its dates."""
+claim's workflow: submitted, checked by the secretariat, published (never without evidence), withdrawn; and
+expired, stored by `claims_expire` (the worker's periodic recovery, every minute) for published claims past
+their end date. Reads do not wait for it: between two runs the public list and the indicators leave out an
+expired claim by its dates (access.products.claims_live)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -50,7 +52,7 @@ S = ConformityClaim.Status
 STEPS = {
     "check": ((S.SUBMITTED,), S.CHECKED),
     "publish": ((S.CHECKED,), S.PUBLISHED),
-    "withdraw": ((S.SUBMITTED, S.CHECKED, S.PUBLISHED), S.WITHDRAWN),
+    "withdraw": ((S.SUBMITTED, S.CHECKED, S.PUBLISHED, S.EXPIRED), S.WITHDRAWN),
 }
 
 
@@ -167,3 +169,29 @@ def claim_step(*, actor, claim: ConformityClaim, step: str, version: int | None 
     search.index("claim", saved)
     _refresh()
     return saved
+
+
+def claims_expire(*, day=None) -> int:
+    """Store "expired" on the published claims whose end date has passed (before `day`, today by default), each
+    in its own transaction, versioned and audited as the system's change, and take them out of the public
+    index; returns how many. Run again, it finds none: a claim expires once."""
+    day = day or timezone.localdate()
+    count = 0
+    for pk in list(
+        ConformityClaim.objects.filter(status=S.PUBLISHED, valid_until__lt=day).values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            current = (
+                ConformityClaim.objects.select_for_update()
+                .filter(pk=pk, status=S.PUBLISHED, valid_until__lt=day)
+                .first()
+            )
+            if current is None:  # withdrawn or extended meanwhile
+                continue
+            before = snapshot(current)
+            current.status = S.EXPIRED
+            search.index("claim", versioned_save(current, actor=None, before=before))
+            count += 1
+    if count:
+        _refresh()
+    return count

@@ -1,13 +1,15 @@
 """Who may see or change the expert roster. An expert's profile is shown, with their consent and while it is
-active or stale, to whom its visibility says (anyone, signed-in members, the programme team); the programme
+active or stale, to whom its visibility says (anyone, members: access/members.py, the programme team); the programme
 team sees every profile (it invites experts and deactivates them); an expert always sees and edits their own
 profile, nobody else edits it. Trainers of an activity are recorded by those who edit the activity."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
+from jalon.knowledge.access.members import is_member_condition
 from jalon.knowledge.models import Expert
 from jalon.lib.ids import valid_id
 
@@ -26,7 +28,9 @@ def experts_visible(user, queryset: QuerySet | None = None) -> QuerySet[Expert]:
     shown = Q(state__in=SHOWN_STATES, consent_at__isnull=False)
     condition = shown & Q(visibility=Expert.Visibility.PUBLIC)
     if grants.authenticated:
-        condition |= shown & Q(visibility=Expert.Visibility.MEMBERS)
+        condition |= (
+            shown & Q(visibility=Expert.Visibility.MEMBERS) & is_member_condition(user, day=timezone.localdate())
+        )
         condition |= Q(user_id=user.pk)
     return queryset.filter(condition)
 

@@ -1,17 +1,21 @@
-"""Who may see or act in the Q&A forum. Anyone reads public threads; signed-in people also read the threads
-kept for members, ask, answer, comment, vote and flag; the asker accepts an answer and edits their question;
-an author edits their answer; the moderators (the programme team: programme managers and platform
+"""Who may see or act in the Q&A forum. Anyone reads public threads; members (access/members.py: people of an
+organisation that is a member of a standards body) also read the threads kept for members, and an asker always
+reads their own; signed-in people ask, answer, comment, vote and flag; the asker accepts an answer and edits
+their question; an author edits their answer; the moderators (the programme team: programme managers and platform
 administrators) close, reopen, hide and handle flags, and see what they hid. Hidden content is never shown to
 anyone else, its author included (a moderator hid it)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from jalon.accounts.access import grants_for
-from jalon.accounts.models import Role
+from jalon.accounts.models import ORGANISATION_ROLES, Role
+from jalon.knowledge.access.members import experts_members, is_member_condition
 from jalon.knowledge.models import Answer, Attachment, Thread
 from jalon.lib.ids import valid_id
+from jalon.organisations.models import Organisation
 
 
 def forum_can_moderate(user) -> bool:
@@ -29,8 +33,22 @@ def threads_visible(user, queryset: QuerySet | None = None) -> QuerySet[Thread]:
         return queryset
     condition = Q(visibility=Thread.Visibility.PUBLIC)
     if grants.authenticated:
-        condition |= Q(visibility=Thread.Visibility.MEMBERS)
+        members = Q(visibility=Thread.Visibility.MEMBERS) & is_member_condition(user, day=timezone.localdate())
+        condition |= members | Q(asker_id=user.pk)
     return queryset.filter(condition, hidden=False)
+
+
+def thread_routable_experts(thread: Thread, experts: QuerySet) -> QuerySet:
+    """The experts a new question may be sent to (inbox and e-mail): for a members' question, members only."""
+    if thread.visibility == Thread.Visibility.MEMBERS:
+        return experts_members(experts, day=timezone.localdate())
+    return experts
+
+
+def asker_organisation(user) -> Organisation | None:
+    """The organisation a question is asked for: the first the asker acts for."""
+    own = grants_for(user).organisations(*ORGANISATION_ROLES)
+    return Organisation.objects.filter(pk__in=own).select_related("country").order_by("pk").first() if own else None
 
 
 def answers_shown(user, queryset: QuerySet) -> QuerySet[Answer]:
