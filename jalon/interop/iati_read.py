@@ -82,7 +82,12 @@ class Activity:
 
 def file_check(path: Path, *, max_bytes: int) -> None:
     """Refuse, before parsing, what cannot be an IATI file worth parsing."""
-    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head_check(handle.read(SNIFF_BYTES), size=path.stat().st_size, max_bytes=max_bytes)
+
+
+def head_check(head: bytes, *, size: int, max_bytes: int) -> None:
+    """The checks of file_check on the file's first bytes and size (an upload, before it is stored)."""
     if size == 0:
         raise IatiFileRefused(_("The file is empty."))
     if size > max_bytes:
@@ -90,8 +95,6 @@ def file_check(path: Path, *, max_bytes: int) -> None:
             _("The file is too large (%(size)s MB; at most %(limit)s MB).")
             % {"size": size // 1_000_000, "limit": max_bytes // 1_000_000}
         )
-    with path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES)
     if b"\x00" in head:
         raise IatiFileRefused(_("The file is binary, not an IATI XML file."))
     upper = head.upper()

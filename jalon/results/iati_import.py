@@ -26,14 +26,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from jalon.interop.iati import codelist_codes
 from jalon.interop.iati_read import XML_LANG, Activity, IatiFileRefused, Note, activities_read, date_read, number_read
+from jalon.lib.text import folded
 from jalon.organisations.models import Organisation
-from jalon.organisations.services import organisation_create
+from jalon.organisations.services import organisation_create, organisation_update
 from jalon.results import services
 from jalon.results.iati import (
     DERIVED_IDENTIFIER_PREFIX,
@@ -105,10 +107,36 @@ class ActivityOutcome:
 
 
 @dataclass
+class OrganisationMatch:
+    """An organisation the file names (reporting or participating), and the directory's organisation it was
+    matched to: by IATI identifier, by name (accents and case aside), as the person mapped it, or not at all."""
+
+    key: str  # its IATI identifier, else its name as folded for matching
+    ref: str
+    name: str
+    roles: set[str] = field(default_factory=set)  # "reporting", "participating"
+    organisation_id: int | None = None
+    organisation_name: str = ""
+    how: str = ""  # "identifier", "name", "mapped", "added", ""
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "ref": self.ref,
+            "name": self.name,
+            "roles": sorted(self.roles),
+            "organisation": self.organisation_id,
+            "organisation_name": self.organisation_name,
+            "how": self.how,
+        }
+
+
+@dataclass
 class ImportReport:
     file_name: str
     dry_run: bool
     activities: list[ActivityOutcome] = field(default_factory=list)
+    organisations: dict[str, OrganisationMatch] = field(default_factory=dict)
 
     def statuses(self) -> Counter:
         return Counter(outcome.status for outcome in self.activities)
@@ -121,7 +149,66 @@ class ImportReport:
             # An import never deletes: the preview says so rather than leaving it implied.
             "removed": 0,
             "activities": [outcome.as_dict() for outcome in self.activities],
+            "organisations": [match.as_dict() for match in self.organisations.values()],
         }
+
+
+def name_folded(name: str) -> str:
+    """A name as compared for matching: without accents, case or repeated spaces ("Société  Générale" is
+    "societe generale")."""
+    return " ".join(folded(name).split())
+
+
+class Directory:
+    """The directory's organisations, read once per file (one query), matched by IATI identifier then name;
+    the person's mapping {key: organisation id} decides for those the file names but the directory lacks."""
+
+    def __init__(self, report: ImportReport, mapping: dict[str, int] | None = None):
+        self.report = report
+        self.by_pk: dict[int, Organisation] = {}
+        self.by_identifier: dict[str, Organisation] = {}
+        self.by_name: dict[str, Organisation] = {}
+        for organisation in Organisation.objects.only("pk", "name", "acronym", "iati_identifier").order_by("pk"):
+            self.add(organisation)
+        self.mapping = {str(key): int(pk) for key, pk in (mapping or {}).items() if str(pk).isdigit()}
+
+    def add(self, organisation: Organisation) -> None:
+        self.by_pk[organisation.pk] = organisation
+        if organisation.iati_identifier:
+            self.by_identifier.setdefault(organisation.iati_identifier.strip().upper(), organisation)
+        for name in (organisation.name or {}).values():
+            if name:
+                self.by_name.setdefault(name_folded(name), organisation)
+
+    def match(self, node, role: str) -> tuple[OrganisationMatch, Organisation | None]:
+        """The match of a reporting-org or participating-org element, recorded in the report."""
+        ref = (node.get("ref") or "").strip()
+        real_ref = ref if ref and not ref.startswith(DERIVED_IDENTIFIER_PREFIX) and ref.upper() != "N/A" else ""
+        names = _texts(node)
+        name = next(iter(names.values()), "")
+        key = real_ref or name_folded(name)
+        if not key:
+            return OrganisationMatch("", ref, name, {role}), None
+        match = self.report.organisations.get(key)
+        if match is None:
+            match = self.report.organisations[key] = OrganisationMatch(key, real_ref, name)
+        match.roles.add(role)
+        found, how = None, ""
+        if key in self.mapping and self.mapping[key] in self.by_pk:
+            found, how = self.by_pk[self.mapping[key]], "mapped"
+            if real_ref and not found.iati_identifier:
+                # The person said who this is: the directory learns its identifier, matched directly next time.
+                found = organisation_update(actor=None, organisation=found, iati_identifier=real_ref)
+                self.add(found)
+        elif real_ref and real_ref.upper() in self.by_identifier:
+            found, how = self.by_identifier[real_ref.upper()], "identifier"
+        else:
+            folded = [name_folded(text) for text in names.values()]
+            found = next((self.by_name[text] for text in folded if text in self.by_name), None)
+            how = "name" if found else ""
+        if found is not None:
+            match.organisation_id, match.organisation_name, match.how = found.pk, str(found), match.how or how
+        return match, found
 
 
 def iati_import(
@@ -130,24 +217,44 @@ def iati_import(
     actor,
     file_name: str = "",
     programme_code: str | None = None,
+    activity_identifier: str = "",
+    organisations: dict[str, int] | None = None,
     dry_run: bool = False,
     trusted: bool = False,
     advance: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import the file's activities (see the module's docstring). Raises IatiFileRefused for the whole file;
-    nothing is saved then, nor on a dry run."""
+    nothing is saved then, nor on a dry run.
+
+    Into a programme named (`programme_code`), one activity is imported: `activity_identifier`, else the
+    file's first; the others are skipped. `organisations` maps the organisations the file names and the
+    directory lacks ({key: organisation id}, keys as the report gives them). Values enter approved when
+    `trusted`, or when the activity's publisher is one the programme trusts."""
     report = ImportReport(file_name or path.name, dry_run)
     with transaction.atomic():
+        directory = Directory(report, organisations)
+        chosen = activity_identifier
         for activity in activities_read(path, max_bytes=settings.IATI_IMPORT_MAX_BYTES):
-            if programme_code and report.activities:
-                activity.notes.append(
-                    Note("refused", _("Only one activity is imported into the programme named."), activity.xpath)
+            if programme_code and not activity.refused and not chosen:
+                chosen = activity.identifier
+            if programme_code and activity.identifier != chosen:
+                outcome = ActivityOutcome(
+                    activity.identifier, activity.xpath, activity.line, "skipped", notes=list(activity.notes)
                 )
-            report.activities.append(
-                _activity_import(
-                    activity, actor=actor, file_name=report.file_name, code=programme_code, trusted=trusted
+                if activity.refused:
+                    outcome.status = "refused"
+                report.activities.append(outcome)
+            else:
+                report.activities.append(
+                    _activity_import(
+                        activity,
+                        actor=actor,
+                        file_name=report.file_name,
+                        code=programme_code,
+                        trusted=trusted,
+                        directory=directory,
+                    )
                 )
-            )
             if advance:
                 advance(len(report.activities))
         if dry_run:
@@ -161,8 +268,9 @@ def iati_import(
 class _Writer:
     """Writes one activity's records, counting them and recording their provenance."""
 
-    def __init__(self, activity: Activity, outcome: ActivityOutcome, actor, file_name: str):
+    def __init__(self, activity: Activity, outcome: ActivityOutcome, actor, file_name: str, directory: Directory):
         self.activity, self.outcome, self.actor, self.file_name = activity, outcome, actor, file_name
+        self.directory = directory
 
     def path(self, node) -> str:
         return self.activity.xpath + node.getroottree().getpath(node)[len("/iati-activity") :]
@@ -182,7 +290,9 @@ class _Writer:
         self.outcome.notes.append(Note("warning", message, self.path(node), line, rule_id))
 
 
-def _activity_import(activity: Activity, *, actor, file_name: str, code: str | None, trusted: bool) -> ActivityOutcome:
+def _activity_import(
+    activity: Activity, *, actor, file_name: str, code: str | None, trusted: bool, directory: Directory
+) -> ActivityOutcome:
     outcome = ActivityOutcome(activity.identifier, activity.xpath, activity.line, "refused", notes=list(activity.notes))
     if activity.refused:
         return outcome
@@ -190,10 +300,13 @@ def _activity_import(activity: Activity, *, actor, file_name: str, code: str | N
     if record is not None and record.content_hash == activity.content_hash:
         outcome.status, outcome.programme = "unchanged", record.programme.code
         return outcome
-    writer = _Writer(activity, outcome, actor, file_name)
+    writer = _Writer(activity, outcome, actor, file_name, directory)
     try:
         with transaction.atomic():
             programme, created = _programme(activity, writer, record, code)
+            # The programme decides whose values it takes as approved (its trusted publishers).
+            publisher = (activity.element.xpath("string(reporting-org/@ref)") or "").strip()
+            trusted = trusted or (bool(publisher) and publisher in (programme.iati_trusted_publishers or []))
             _results(activity, writer, programme, trusted=trusted)
             IatiActivityImport.objects.update_or_create(
                 identifier=activity.identifier,
@@ -253,20 +366,19 @@ def _texts(node, writer: "_Writer | None" = None) -> dict[str, str]:
 
 
 def _owner(element, writer: _Writer) -> Organisation | None:
+    """The reporting organisation in the directory (see Directory), added to it when unknown and not mapped;
+    the participating organisations are matched for the report only (jalon records no funders or partners)."""
+    for node in element.findall("participating-org"):
+        writer.directory.match(node, "participating")
     node = element.find("reporting-org")
     if node is None:
         return None
+    match, found = writer.directory.match(node, "reporting")
+    if found is not None:
+        return found
     ref = (node.get("ref") or "").strip()
     names = _texts(node)
     placeholder = ref.startswith(DERIVED_IDENTIFIER_PREFIX)
-    if ref and not placeholder:
-        found = Organisation.objects.filter(iati_identifier=ref).first()
-        if found:
-            return found
-    for name in names.values():
-        found = Organisation.objects.filter(name__en=name).first() or Organisation.objects.filter(name__fr=name).first()
-        if found:
-            return found
     acronym = ref[len(DERIVED_IDENTIFIER_PREFIX) :] if placeholder else ""
     kind = KINDS.get(node.get("type") or "", Organisation.Kind.OTHER)
     if node.get("type") == "21" and acronym not in NON_GOVERNMENTAL_SDOS:
@@ -278,6 +390,8 @@ def _owner(element, writer: _Writer) -> Organisation | None:
         kind=kind,
         iati_identifier="" if placeholder else ref,
     )
+    writer.directory.add(organisation)
+    match.organisation_id, match.organisation_name, match.how = organisation.pk, str(organisation), "added"
     writer.added("organisation", organisation, node)
     writer.warn(_("The reporting organisation is not in the directory: added."), node, "import.organisation")
     return organisation
@@ -653,22 +767,88 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trus
 
 
 def iati_import_work(job, progress) -> dict:
-    """The job of an uploaded IATI file: params {"programme", "dry_run", "trusted"}; its result is the report.
-    A refused file fails the job with the reason, nothing saved."""
+    """The job of an uploaded IATI file: params {"programme", "activity", "organisations", "dry_run", "trusted"};
+    its result is the report. A refused file fails the job with the reason, nothing saved. A preview (dry run)
+    keeps the file as the job's own (result_file) until it is confirmed: the upload itself is removed when the
+    job ends."""
     from jalon.jobs.services import JobRefused
 
-    progress.step(_("Reading and importing the activities"))
+    progress.step(_("Reading and checking the activities") if job.params.get("dry_run") else _("Importing"))
     params = job.params or {}
+    path = Path(job.upload.path)
     try:
         report = iati_import(
-            Path(job.upload.path),
+            path,
             actor=job.owner,
             file_name=job.upload_name,
             programme_code=params.get("programme") or None,
+            activity_identifier=params.get("activity") or "",
+            organisations=params.get("organisations") or {},
             dry_run=bool(params.get("dry_run")),
             trusted=bool(params.get("trusted")),
             advance=lambda done: progress.advance(done),
         )
     except IatiFileRefused as refused:
         raise JobRefused(refused.message) from refused
+    if report.dry_run and params.get("programme"):
+        with path.open("rb") as handle:
+            job.result_file.save("preview.xml", File(handle), save=False)
+        job.result_name = job.upload_name
+        job.save(update_fields=["result_file", "result_name"])
     return report.as_dict()
+
+
+# The upload page's jobs ----------------------------------------------------------------------------------
+
+
+def iati_preview_start(*, actor, programme: Programme, upload, activity: str = "", language: str | None = None):
+    """A preview of an uploaded file imported into `programme` (a dry run on the task queue)."""
+    from jalon.jobs.services import job_start
+
+    return job_start(
+        actor=actor,
+        kind=IMPORT_JOB,
+        subject_id=programme.pk,
+        params={"programme": programme.code, "activity": activity, "dry_run": True},
+        upload=upload,
+        language=language,
+    )
+
+
+def iati_preview_confirm(
+    *, actor, preview, organisations: dict[str, int], activity: str = "", language: str | None = None
+):
+    """The import the person confirmed after its preview: the same file, the same activity, their mapping of
+    the organisations the directory lacks. With another `activity` of the file, a new preview of that one
+    instead. The preview's copy of the file goes (a preview is confirmed once)."""
+    from jalon.jobs.models import Job
+    from jalon.jobs.services import job_start
+
+    if preview.status != Job.Status.SUCCEEDED or not preview.params.get("dry_run") or not preview.result_file:
+        raise ValidationError(_("This preview can no longer be confirmed: upload the file again."))
+    again = bool(activity) and activity != preview.params.get("activity")
+    if again:
+        identifiers = {outcome.get("identifier") for outcome in (preview.result or {}).get("activities", [])}
+        if activity not in identifiers:
+            raise ValidationError({"activity": [_("The file holds no such activity.")]})
+        params = {**preview.params, "activity": activity}
+    else:
+        params = {**preview.params, "dry_run": False, "organisations": organisations, "preview": preview.pk}
+    try:
+        handle = preview.result_file.open("rb")
+    except OSError as error:
+        raise ValidationError(_("This preview can no longer be confirmed: upload the file again.")) from error
+    with handle:
+        job = job_start(
+            actor=actor,
+            kind=IMPORT_JOB,
+            subject_id=preview.subject_id,
+            params=params,
+            upload=File(handle, name=preview.upload_name or "iati.xml"),
+            language=language,
+        )
+    type(preview).objects.filter(pk=preview.pk).update(result_file="", result_name="")
+    # The copy goes once the confirmation is committed: a rolled-back request keeps the preview confirmable.
+    name, storage = preview.result_file.name, preview.result_file.storage
+    transaction.on_commit(lambda: storage.delete(name))
+    return job

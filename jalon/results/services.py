@@ -701,6 +701,20 @@ def programme_update(*, actor, programme: Programme, version: int | None = None,
     return current
 
 
+def programme_iati_trust_save(
+    *, actor, programme: Programme, publishers: list[str], version: int | None = None
+) -> Programme:
+    """The reporting organisations (IATI identifiers) whose imported values enter this programme approved."""
+    current, _changed = versioned_update(
+        programme,
+        actor=actor,
+        version=version,
+        fields={"iati_trusted_publishers": [str(identifier).strip()[:100] for identifier in publishers]},
+        allowed=("iati_trusted_publishers",),
+    )
+    return current
+
+
 def _computed_stale(programme_id: int) -> None:
     """A change to what computed indicators read (the programme's rule, dates or periods): their refresh is
     queued, if the programme computes any."""
