@@ -242,8 +242,23 @@ class ProgrammeForm(MultilingualForm):
         ),
     )
 
+    iati_recipient_countries = forms.CharField(
+        label=gettext_lazy("IATI recipient countries"),
+        required=False,
+        max_length=2000,
+        help_text=gettext_lazy(
+            "The countries served, if known: ISO codes separated by commas, each with its share if you know it "
+            "(KE 40, BD 60). When given, the IATI export names them instead of the region."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        countries = self.initial.get("iati_recipient_countries")
+        if isinstance(countries, list):
+            self.initial["iati_recipient_countries"] = ", ".join(
+                " ".join(filter(None, (item.get("code"), item.get("percentage")))) for item in countries
+            )
         _offer(self, "owner", Organisation.objects.order_by(TextOrder(text_in_database("name"))))
         _offer(self, "developing_rule", DevelopingCountryRule.objects.order_by("code"))
 
@@ -263,6 +278,20 @@ class ProgrammeForm(MultilingualForm):
             if cleaned.get(name) in (None, ""):
                 cleaned[name] = Programme._meta.get_field(name).default
         return cleaned
+
+    def clean_iati_recipient_countries(self) -> list[dict]:
+        """ "KE 40, bd" -> [{"code": "KE", "percentage": "40"}, {"code": "BD", "percentage": None}]; the service
+        checks the codes and shares."""
+        countries = []
+        for part in self.cleaned_data["iati_recipient_countries"].split(","):
+            words = part.split()
+            if not words:
+                continue
+            if len(words) > 2:
+                raise ValidationError(_("Write each country as its code and, if known, its share: KE 40."))
+            share = words[1].rstrip("%") if len(words) == 2 else None
+            countries.append({"code": words[0].upper(), "percentage": share})
+        return countries
 
     def clean_languages(self):
         chosen = self.cleaned_data["languages"]

@@ -27,11 +27,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from jalon.interop.iati import codelist_codes
+from jalon.interop.iati import codelist_codes, decimal_text
 from jalon.interop.iati_read import XML_LANG, Activity, IatiFileRefused, Note, activities_read, date_read, number_read
 from jalon.lib.text import folded
 from jalon.organisations.models import Organisation
@@ -42,6 +43,7 @@ from jalon.results.iati import (
     NON_GOVERNMENTAL_SDOS,
     VOCABULARY_REPORTING_ORG,
     narrative_from_comment,
+    ratio_from_comment,
 )
 from jalon.results.models import (
     Dimension,
@@ -426,14 +428,9 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None) ->
         "end_date": end,
         "iati_sector": _coded(element, "sector", "Sector", ""),
         "iati_recipient_region": _coded(element, "recipient-region", "Region", ""),
+        "iati_recipient_countries": _countries(element, writer),
     }
     fields = {name: value for name, value in fields.items() if value}
-    if element.find("recipient-country") is not None and element.find("recipient-region") is None:
-        writer.warn(
-            _("Recipient countries are not stored: the programme serves developing countries, unspecified (998)."),
-            element.find("recipient-country"),
-            "import.countries",
-        )
     programme = (
         record.programme if record else Programme.objects.filter(code=code or _code(activity.identifier)).first()
     )
@@ -466,6 +463,23 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None) ->
         programme = services.programme_update(actor=writer.actor, programme=programme, **changes)
         writer.outcome.counts["programme changed"] += 1
     return programme, False
+
+
+def _countries(element, writer: _Writer) -> list[dict]:
+    """The recipient countries of the codelist, each once, with their share as written when it is a number from
+    0 to 100; a code the codelist lacks is said and left."""
+    countries: list[dict] = []
+    for node in element.findall("recipient-country"):
+        code = (node.get("code") or "").strip().upper()
+        if code not in codelist_codes("Country"):
+            writer.warn(_("“%(code)s” is not a country of the IATI codelist: left out.") % {"code": code}, node)
+            continue
+        if any(item["code"] == code for item in countries):
+            continue
+        value, _warning = number_read(node.get("percentage"))
+        share = value.number if value is not None and value.number is not None and 0 <= value.number <= 100 else None
+        countries.append({"code": code, "percentage": decimal_text(share) if share is not None else None})
+    return countries
 
 
 def _code(identifier: str) -> str:
@@ -743,6 +757,11 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trus
         if value is None or value.number is None:
             return  # never turned into 0
         fields["value"] = value.number
+        if indicator.measure == Measure.PERCENTAGE:
+            # The export's first line of a percentage's comment: its numerator and denominator.
+            ratio, comment = ratio_from_comment(comment)
+            if ratio is not None:
+                fields["numerator"], fields["denominator"] = ratio
         narrative = narrative_from_comment(comment) if comment and not dimensions else None
         if narrative is not None:
             # What the export writes of a period's narrative: a narrative again (the programme's own stays).
@@ -752,6 +771,11 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trus
                 )
         elif comment:
             fields["comment"] = next(iter(comment.values()))
+    links = [link for link in node.findall("document-link") if _web_address(link.get("url"))]
+    if links and not dimensions:
+        fields["evidence_url"] = (links[0].get("url") or "").strip()
+        if len(links) > 1:
+            writer.warn(_("A value keeps one evidence link: the first is kept."), links[1], "import.document")
     fields["organisation"] = indicator.result.programme.owner  # the publisher reports its own values
     try:
         with transaction.atomic():
@@ -764,6 +788,14 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trus
         writer.warn(" ".join(error.messages), node, "import.value")
         return
     writer.added("measurement", measurement, node)
+
+
+def _web_address(url: str | None) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])((url or "").strip())
+    except ValidationError:
+        return False
+    return len((url or "").strip()) <= 200
 
 
 def iati_import_work(job, progress) -> dict:

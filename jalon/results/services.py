@@ -544,6 +544,7 @@ PROGRAMME_FIELDS = (
     "overall_target",
     "iati_sector",
     "iati_recipient_region",
+    "iati_recipient_countries",
 )
 INDICATOR_FIELDS = (
     "code",
@@ -665,9 +666,37 @@ def _programme_validate(programme: Programme) -> None:
         errors.setdefault("iati_sector", []).append(_("Give a DAC 5-digit sector code of the IATI Sector codelist."))
     if programme.iati_recipient_region not in codelist_codes("Region"):
         errors.setdefault("iati_recipient_region", []).append(_("Give a region code of the IATI Region codelist."))
+    countries_error = _recipient_countries_error(programme.iati_recipient_countries)
+    if countries_error:
+        errors.setdefault("iati_recipient_countries", []).append(countries_error)
     if programme.developing_rule_as_of and not programme.developing_rule_id:
         errors.setdefault("developing_rule_as_of", []).append(_("Choose the rule this date applies to."))
     _check(errors)
+
+
+def _recipient_countries_error(countries) -> str:
+    """What is wrong with a list of recipient countries, or "": IATI codes, each once, shares from 0 to 100."""
+    if not isinstance(countries, list):
+        return _("Give a list of countries.")
+    seen = set()
+    for item in countries:
+        code = item.get("code") if isinstance(item, dict) else None
+        if code not in codelist_codes("Country"):
+            return _("“%(code)s” is not a country code of the IATI Country codelist (ISO alpha-2, such as KE).") % {
+                "code": code
+            }
+        if code in seen:
+            return _("%(code)s is given twice.") % {"code": code}
+        seen.add(code)
+        percentage = item.get("percentage")
+        if percentage is not None:
+            try:
+                share = Decimal(str(percentage))
+            except (ArithmeticError, ValueError):
+                share = Decimal(-1)
+            if not share.is_finite() or not 0 <= share <= 100:
+                return _("The share of %(code)s must be a number from 0 to 100.") % {"code": code}
+    return ""
 
 
 @transaction.atomic

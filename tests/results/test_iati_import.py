@@ -343,3 +343,53 @@ def test_an_imported_real_sample_exports_with_no_validator_error(db, users, path
         root = etree.fromstring(document)
         errors = [f.rule_id for f in validator_findings(root) if f.severity == "error"]
         assert errors == [], (record.identifier, errors)
+
+
+# Recipient countries, evidence links, numerators and denominators -------------------------------------------
+
+
+def test_countries_evidence_links_and_ratios_come_back_from_an_export(db, users, nsb, tmp_path):
+    from jalon.results import services
+    from jalon.results.models import Measure
+    from tests.results.conftest import indicator_build, programme_build
+
+    owner = Organisation.objects.create(name={"en": "Round body"}, acronym="RB", kind=Organisation.Kind.OTHER)
+    demo = programme_build(code="round", owner=owner)
+    countries = [{"code": "KE", "percentage": "40"}, {"code": "BD", "percentage": "60"}]
+    services.programme_update(actor=users["manager"], programme=demo.programme, iati_recipient_countries=countries)
+    indicator = indicator_build(demo, "P1", measure=Measure.PERCENTAGE, milestones=(None, "50", None))
+    measurement = services.measurement_create(
+        actor=users["focal"], indicator=indicator, period=demo.current, organisation=nsb, submit=True,
+        numerator=D(12), denominator=D(40), evidence_url="https://example.org/sheets",
+    )  # fmt: skip
+    services.measurement_review(actor=users["manager"], measurement=measurement, approve=True)
+    path = tmp_path / "round.xml"
+    path.write_bytes(programme_to_iati(Programme.objects.get(code="round")))
+    Measurement.objects.all().delete()
+    Result.objects.filter(programme=demo.programme).delete()
+    demo.programme.levels.all().delete()
+    demo.programme.delete()
+
+    report = iati_import(path, actor=users["manager"], programme_code="round", trusted=True)
+    assert dict(report.statuses()) == {"added": 1}, report.as_dict()
+    programme = Programme.objects.get(code="round")
+    assert programme.iati_recipient_countries == countries
+    imported = Measurement.objects.get(indicator__result__programme=programme)
+    assert (imported.value, imported.numerator, imported.denominator) == (D(30), D(12), D(40))
+    assert imported.evidence_url == "https://example.org/sheets" and imported.comment == ""
+
+
+def test_a_files_countries_are_kept_and_unknown_ones_said(db, users, tmp_path):
+    root = etree.fromstring(GDIHUB.read_bytes())
+    activity = root.find("iati-activity")
+    first = activity.find("recipient-country")
+    first.set("code", "ke")  # lower case: read as KE
+    first.addnext(etree.Element("recipient-country", {"code": "QQ", "percentage": "0"}))
+    path = tmp_path / "countries.xml"
+    path.write_bytes(etree.tostring(root))
+    report = iati_import(path, actor=users["manager"])
+    programme = Programme.objects.get(code="gb-coh-11126312-cluster1")
+    codes = [item["code"] for item in programme.iati_recipient_countries]
+    assert codes[:2] == ["KE", "BD"] and "QQ" not in codes
+    assert programme.iati_recipient_countries[0]["percentage"] == "10"
+    assert any("QQ" in note.message for note in report.activities[0].notes)

@@ -178,3 +178,21 @@ def test_only_the_programmes_managers_may_import_or_follow(client_as, target, us
         assert client.post(f"/en/programmes/iati-imports/{preview.pk}/confirm/", {}).status_code == 404
     assert client_as(None).get(f"/en/programmes/{target.code}/iati-import/").status_code == 302
     assert Measurement.objects.count() == 0
+
+
+def test_a_manager_names_the_recipient_countries_on_the_programme_form(client_as, target):
+    client = client_as("manager")
+    page = client.get(f"/en/programmes/{target.code}/edit/")
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(published="on", languages=["fr", "en"], title_en="GDI", iati_recipient_countries="KE 40, bd 60%")
+    data.pop("developing_rule", None)
+    response = client.post(f"/en/programmes/{target.code}/edit/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    target.refresh_from_db()
+    assert target.iati_recipient_countries == [{"code": "KE", "percentage": "40"}, {"code": "BD", "percentage": "60"}]
+    page = client.get(f"/en/programmes/{target.code}/edit/")
+    assert page.context["form"]["iati_recipient_countries"].value() == "KE 40, BD 60"
+    data.update(iati_recipient_countries="QQ", version=target.version)
+    response = client.post(f"/fr/programmes/{target.code}/edit/", data)
+    assert response.status_code == 200 and "QQ" in response.context["form"].errors["iati_recipient_countries"][0]
