@@ -37,7 +37,7 @@ from jalon.interop.iati_read import XML_LANG, Activity, IatiFileRefused, Note, a
 from jalon.lib.text import folded
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import organisation_create, organisation_update
-from jalon.results import services
+from jalon.results import access, services
 from jalon.results.iati import (
     DERIVED_IDENTIFIER_PREFIX,
     NON_GOVERNMENTAL_SDOS,
@@ -48,11 +48,13 @@ from jalon.results.iati import (
 from jalon.results.models import (
     Dimension,
     DimensionValue,
+    DisaggregatedTarget,
     IatiActivityImport,
     IatiProvenance,
     Indicator,
     Level,
     Measure,
+    Measurement,
     Milestone,
     Narrative,
     Period,
@@ -170,11 +172,28 @@ class Directory:
         self.by_pk: dict[int, Organisation] = {}
         self.by_identifier: dict[str, Organisation] = {}
         self.by_name: dict[str, Organisation] = {}
+        self.journal: list[Organisation] = []
         for organisation in Organisation.objects.only("pk", "name", "acronym", "iati_identifier").order_by("pk"):
             self.add(organisation)
+        self.journal = []
         self.mapping = {str(key): int(pk) for key, pk in (mapping or {}).items() if str(pk).isdigit()}
 
+    def begin(self) -> None:
+        """A new activity: what it adds is forgotten if its savepoint is rolled back (rollback)."""
+        self.journal = []
+
+    def rollback(self) -> None:
+        for organisation in self.journal:
+            for index in (self.by_pk, self.by_identifier, self.by_name):
+                for key in [key for key, found in index.items() if found is organisation]:
+                    del index[key]
+            for match in self.report.organisations.values():
+                if match.organisation_id == organisation.pk and match.how in ("added", "mapped"):
+                    match.organisation_id, match.organisation_name, match.how = None, "", ""
+        self.journal = []
+
     def add(self, organisation: Organisation) -> None:
+        self.journal.append(organisation)
         self.by_pk[organisation.pk] = organisation
         if organisation.iati_identifier:
             self.by_identifier.setdefault(organisation.iati_identifier.strip().upper(), organisation)
@@ -273,19 +292,31 @@ class _Writer:
     def __init__(self, activity: Activity, outcome: ActivityOutcome, actor, file_name: str, directory: Directory):
         self.activity, self.outcome, self.actor, self.file_name = activity, outcome, actor, file_name
         self.directory = directory
+        self.provenance: list[tuple[str, object, str]] = []
 
     def path(self, node) -> str:
         return self.activity.xpath + node.getroottree().getpath(node)[len("/iati-activity") :]
 
     def added(self, kind: str, record, node) -> None:
+        """Count a record and keep its provenance; records made in bulk get their ids later (pending)."""
         self.outcome.counts[kind] += 1
-        IatiProvenance.objects.create(
-            record_type=kind,
-            record_id=record.pk,
-            file_name=self.file_name,
-            activity_identifier=self.activity.identifier,
-            xpath=self.path(node),
+        self.provenance.append((kind, record, self.path(node)))
+
+    def provenance_save(self) -> None:
+        """Every record's file, activity and XPath: one insert for the activity."""
+        IatiProvenance.objects.bulk_create(
+            [
+                IatiProvenance(
+                    record_type=kind,
+                    record_id=record.pk,
+                    file_name=self.file_name,
+                    activity_identifier=self.activity.identifier,
+                    xpath=xpath,
+                )
+                for kind, record, xpath in self.provenance
+            ]
         )
+        self.provenance.clear()
 
     def warn(self, message: str, node, rule_id: str = "import") -> None:
         line = node.sourceline + self.activity.line_offset if node.sourceline else None
@@ -303,6 +334,7 @@ def _activity_import(
         outcome.status, outcome.programme = "unchanged", record.programme.code
         return outcome
     writer = _Writer(activity, outcome, actor, file_name, directory)
+    directory.begin()
     try:
         with transaction.atomic():
             programme, created = _programme(activity, writer, record, code)
@@ -310,6 +342,7 @@ def _activity_import(
             publisher = (activity.element.xpath("string(reporting-org/@ref)") or "").strip()
             trusted = trusted or (bool(publisher) and publisher in (programme.iati_trusted_publishers or []))
             _results(activity, writer, programme, trusted=trusted)
+            writer.provenance_save()
             IatiActivityImport.objects.update_or_create(
                 identifier=activity.identifier,
                 defaults={
@@ -326,6 +359,7 @@ def _activity_import(
                 Note("refused", f"{name}: {' '.join(texts)}".lstrip(": "), activity.xpath, activity.line, "jalon")
             )
         outcome.counts.clear()
+        directory.rollback()
         return outcome
     outcome.status, outcome.programme = ("added" if created else "changed"), programme.code
     return outcome
@@ -505,35 +539,129 @@ def _result_code(node, position: int) -> str:
     return (_reference(node) or f"R{position}")[:20]
 
 
-def _level(programme: Programme, node, writer: _Writer) -> Level:
+class _Framework:
+    """What the results section of one activity looks up, read once per activity (a constant number of queries
+    whatever the number of results, indicators, periods and values), and what it writes in bulk: new targets
+    and values."""
+
+    def __init__(self, programme: Programme, activity: Activity, actor):
+        self.programme = programme
+        self.levels = {level.iati_result_type: level for level in programme.levels.order_by("-order", "-pk")}
+        self.results = {result.code: result for result in programme.results.all()}
+        self.indicators: dict[tuple[int, str], Indicator] = {}
+        for indicator in Indicator.objects.filter(result__programme=programme).select_related("result"):
+            self.indicators[(indicator.result_id, indicator.code)] = indicator
+        self.imported = set(
+            IatiProvenance.objects.filter(
+                record_type="measurement", activity_identifier=activity.identifier
+            ).values_list("xpath", flat=True)
+        )
+        # Read after the structure is written (values_prepare): the values of the disaggregations, which
+        # indicators have which, the periods that have a target or a narrative, the targets by value.
+        self.values: dict[tuple[str, str], DimensionValue] = {}
+        self.disaggregations: set[tuple[int, int]] = set()
+        self.targeted: set[tuple[int, int]] = set()
+        self.narrated: set[tuple[int, int]] = set()
+        self.targets_by_value: set[tuple[int, int, int]] = set()
+        self.milestones: list[Milestone] = []
+        self.measurements: list[tuple[Measurement, object]] = []
+        # The publisher reports its own values: the importing person must be allowed to report them.
+        self.can_report = access.measurement_can_report_for(actor, programme, programme.owner)
+
+    def values_prepare(self) -> None:
+        programme = self.programme
+        self.values = {
+            (value.dimension.code, value.code): value
+            for value in DimensionValue.objects.filter(dimension__programme=programme).select_related("dimension")
+        }
+        self.disaggregations = set(
+            Indicator.dimensions.through.objects.filter(indicator__result__programme=programme).values_list(
+                "indicator_id", "dimension_id"
+            )
+        )
+        self.targeted = set(
+            Milestone.objects.filter(indicator__result__programme=programme).values_list("indicator_id", "period_id")
+        )
+        self.narrated = set(
+            Narrative.objects.filter(indicator__result__programme=programme).values_list("indicator_id", "period_id")
+        )
+        self.targets_by_value = set(
+            DisaggregatedTarget.objects.filter(indicator__result__programme=programme).values_list(
+                "indicator_id", "period_id", "dimension_value_id"
+            )
+        )
+
+    def dimension_value(self, indicator: Indicator, node) -> DimensionValue | None:
+        """The value a `dimension` element names, if it is one of the indicator's disaggregations."""
+        code = slugify(node.get("name") or "")[:40] or "dimension"
+        value = self.values.get((code, (node.get("value") or "").strip()[:40]))
+        if value is None or (indicator.pk, value.dimension_id) not in self.disaggregations:
+            return None
+        return value
+
+
+def _level(framework: _Framework, node, writer: _Writer) -> Level:
     kind = int(node.get("type")) if (node.get("type") or "").isdigit() and int(node.get("type")) in LEVELS else 9
-    found = programme.levels.filter(iati_result_type=kind).order_by("order").first()
+    found = framework.levels.get(kind)
     if found:
         return found
     key, name = LEVELS[kind]
-    level = services.level_save(actor=writer.actor, programme=programme, key=key, name=name, iati_result_type=kind)
+    level = services.level_save(
+        actor=writer.actor, programme=framework.programme, key=key, name=name, iati_result_type=kind
+    )
+    framework.levels[kind] = level
     writer.added("level", level, node)
     return level
 
 
 def _results(activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool) -> None:
+    """The structure first (results, indicators, their disaggregations: created through the services when
+    new, looked up otherwise), then the targets and values of every indicator, written in bulk."""
     periods = _periods(activity, writer, programme)
+    framework = _Framework(programme, activity, writer.actor)
+    indicators = []
     for position, node in enumerate(activity.element.findall("result"), start=1):
         code = _result_code(node, position)
-        result = programme.results.filter(code=code).first()
+        result = framework.results.get(code)
         if result is None:
             result = services.result_save(
                 actor=writer.actor,
                 programme=programme,
-                level=_level(programme, node, writer),
+                level=_level(framework, node, writer),
                 code=code,
                 title=_texts(node.find("title"), writer) or {"en": code},
                 description=_texts(node.find("description"), writer),
             )
+            framework.results[code] = result
             writer.added("result", result, node)
         for number, indicator_node in enumerate(node.findall("indicator"), start=1):
-            indicator = _indicator(indicator_node, number, result, writer, periods)
-            _values(indicator_node, indicator, writer, periods, trusted=trusted)
+            indicators.append((indicator_node, _indicator(indicator_node, number, result, writer, periods, framework)))
+    framework.values_prepare()
+    for indicator_node, indicator in indicators:
+        _values(indicator_node, indicator, writer, periods, framework)
+    _values_save(framework, writer, trusted=trusted)
+
+
+def _values_save(framework: _Framework, writer: _Writer, *, trusted: bool) -> None:
+    """The activity's new targets and values in one set-based write (services.imported_values_create)."""
+    approve = trusted and access.programme_can_manage(writer.actor, framework.programme)
+    if trusted and not approve and framework.measurements:
+        writer.warn(
+            _("Values enter as submitted: only the programme's managers may import them approved."),
+            writer.activity.element,
+            "import.trust",
+        )
+    services.imported_values_create(
+        actor=writer.actor,
+        programme=framework.programme,
+        milestones=framework.milestones,
+        measurements=[measurement for measurement, _node in framework.measurements],
+        approve=approve,
+    )
+    for milestone in framework.milestones:
+        writer.added("target", milestone, milestone._iati_node)  # type: ignore[attr-defined]
+    for measurement, node in framework.measurements:
+        writer.added("measurement", measurement, node)
 
 
 def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[tuple, Period | None]:
@@ -583,14 +711,14 @@ def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[
     return found
 
 
-def _indicator(node, number: int, result: Result, writer: _Writer, periods) -> Indicator:
+def _indicator(node, number: int, result: Result, writer: _Writer, periods, framework: _Framework) -> Indicator:
     composite = _reference(node)
     code = composite[len(result.code) + 1 :] if composite.startswith(result.code + "-") else composite
     code = (code or f"I{number}")[:20]
-    existing = result.indicators.filter(code=code).first()
+    existing = framework.indicators.get((result.pk, code))
     if existing is not None:
         return existing  # the programme owns its framework: a re-import does not change it
-    taken = set(Indicator.objects.filter(result__programme_id=result.programme_id).values_list("code", flat=True))
+    taken = {indicator_code for _result_id, indicator_code in framework.indicators}
     if code in taken:  # codes are unique per programme; publishers repeat them across results
         code = next(f"{code[:16]}-{n}" for n in range(2, 10_000) if f"{code[:16]}-{n}" not in taken)
         writer.warn(
@@ -627,6 +755,8 @@ def _indicator(node, number: int, result: Result, writer: _Writer, periods) -> I
             fields["target_note"] = _texts(target.find("comment"))
     dimensions = _dimensions(node, result.programme, writer)
     indicator = services.indicator_save(actor=writer.actor, result=result, dimensions=dimensions, **fields)
+    indicator.result = result
+    framework.indicators[(result.pk, indicator.code)] = indicator
     writer.added("indicator", indicator, node)
     return indicator
 
@@ -672,7 +802,7 @@ def _span(node) -> tuple:
     )
 
 
-def _values(node, indicator: Indicator, writer: _Writer, periods, *, trusted: bool) -> None:
+def _values(node, indicator: Indicator, writer: _Writer, periods, framework: _Framework) -> None:
     by_value: dict[tuple[int, int], Decimal] = {}
     for period_node in node.findall("period"):
         period = periods.get(_span(period_node))
@@ -680,40 +810,38 @@ def _values(node, indicator: Indicator, writer: _Writer, periods, *, trusted: bo
             continue
         for target in period_node.findall("target"):
             if target.find("dimension") is not None:
-                _target_by_value(target, indicator, period, writer, by_value)
+                _target_by_value(target, indicator, period, writer, by_value, framework)
                 continue
             value, warning = number_read(target.get("value"))
             if warning:
                 writer.warn(warning, target, "import.number")
-            if Milestone.objects.filter(indicator=indicator, period=period).exists():
-                continue  # the programme's own target stays
+            if (indicator.pk, period.pk) in framework.targeted:
+                continue  # the programme's own target stays (or the file's first, if it gives several)
             number = value.number if value else None
             note = _texts(target.find("comment"))
             if number is None and not note:
                 continue
-            milestone = services.milestone_save(
-                actor=writer.actor, indicator=indicator, period=period, value=number, note=note
-            )
-            if milestone is not None:
-                writer.added("target", milestone, target)
+            milestone = Milestone(indicator=indicator, period=period, value=number, note=note)
+            milestone._iati_node = target  # type: ignore[attr-defined]
+            framework.milestones.append(milestone)
+            framework.targeted.add((indicator.pk, period.pk))
         for actual in period_node.findall("actual"):
-            _actual(actual, indicator, period, writer, trusted=trusted)
+            _actual(actual, indicator, period, writer, framework)
     # The programme's own targets by value stay; the file's are added beside them.
-    kept = set(indicator.disaggregated_targets.values_list("period_id", "dimension_value_id"))
-    new = {key: value for key, value in by_value.items() if key not in kept}
+    new = {key: value for key, value in by_value.items() if (indicator.pk, *key) not in framework.targets_by_value}
     if new:
         services.disaggregated_targets_save(actor=writer.actor, indicator=indicator, targets=new, importing=True)
 
 
-def _target_by_value(target, indicator: Indicator, period: Period, writer: _Writer, by_value: dict) -> None:
+def _target_by_value(
+    target, indicator: Indicator, period: Period, writer: _Writer, by_value: dict, framework: _Framework
+) -> None:
     """A period's target for one disaggregation value (`target/dimension`), into `by_value`."""
     dimensions = target.findall("dimension")
     if len(dimensions) > 1:
         writer.warn(_("Targets crossed by several disaggregations are not stored."), target, "import.dimension")
         return
-    dimension_value = _dimension_value(indicator, dimensions[0])
-    if dimension_value is not None and not indicator.dimensions.filter(pk=dimension_value.dimension_id).exists():
-        dimension_value = None  # a disaggregation the programme's indicator does not have
+    dimension_value = framework.dimension_value(indicator, dimensions[0])
     value, warning = number_read(target.get("value"))
     if warning:
         writer.warn(warning, target, "import.number")
@@ -722,20 +850,9 @@ def _target_by_value(target, indicator: Indicator, period: Period, writer: _Writ
     by_value[(period.pk, dimension_value.pk)] = value.number
 
 
-def _dimension_value(indicator: Indicator, node) -> DimensionValue | None:
-    """The value a `dimension` element names among the disaggregations of the indicator's programme."""
-    return DimensionValue.objects.filter(
-        dimension__programme_id=indicator.result.programme_id,
-        dimension__code=slugify(node.get("name") or "")[:40] or "dimension",
-        code=(node.get("value") or "").strip()[:40],
-    ).first()
-
-
-def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trusted: bool) -> None:
+def _actual(node, indicator: Indicator, period: Period, writer: _Writer, framework: _Framework) -> None:
     path = writer.path(node)
-    if IatiProvenance.objects.filter(
-        record_type="measurement", activity_identifier=writer.activity.identifier, xpath=path
-    ).exists():
+    if path in framework.imported:
         return  # imported once already
     fields: dict = {}
     dimensions = node.findall("dimension")
@@ -743,7 +860,7 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trus
         writer.warn(_("Values crossed by several disaggregations are not stored."), node, "import.dimension")
         return
     if dimensions:
-        fields["dimension_value"] = _dimension_value(indicator, dimensions[0])
+        fields["dimension_value"] = framework.dimension_value(indicator, dimensions[0])
     comment = _texts(node.find("comment"))
     if indicator.measure == Measure.QUALITATIVE:
         text = next(iter(comment.values()), "")
@@ -765,10 +882,11 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trus
         narrative = narrative_from_comment(comment) if comment and not dimensions else None
         if narrative is not None:
             # What the export writes of a period's narrative: a narrative again (the programme's own stays).
-            if not Narrative.objects.filter(indicator=indicator, period=period).exists():
+            if (indicator.pk, period.pk) not in framework.narrated:
                 services.narrative_save(
                     actor=writer.actor, indicator=indicator, period=period, importing=True, **narrative
                 )
+                framework.narrated.add((indicator.pk, period.pk))
         elif comment:
             fields["comment"] = next(iter(comment.values()))
     links = [link for link in node.findall("document-link") if _web_address(link.get("url"))]
@@ -776,18 +894,19 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trus
         fields["evidence_url"] = (links[0].get("url") or "").strip()
         if len(links) > 1:
             writer.warn(_("A value keeps one evidence link: the first is kept."), links[1], "import.document")
-    fields["organisation"] = indicator.result.programme.owner  # the publisher reports its own values
+    if not framework.can_report:
+        writer.warn(_("Report for your own organisation."), node, "import.value")
+        return
+    fields["organisation"] = framework.programme.owner  # the publisher reports its own values
+    measurement = Measurement(indicator=indicator, period=period, **fields)
     try:
-        with transaction.atomic():
-            measurement = services.measurement_create(
-                actor=writer.actor, indicator=indicator, period=period, submit=True, **fields
-            )
-            if trusted:
-                measurement = services.measurement_review(actor=writer.actor, measurement=measurement, approve=True)
+        # Checked here, one by one, so that a value the rules refuse is said and left, not the whole activity.
+        services.imported_value_check(measurement, disaggregations=framework.disaggregations)
     except ValidationError as error:
         writer.warn(" ".join(error.messages), node, "import.value")
         return
-    writer.added("measurement", measurement, node)
+    framework.measurements.append((measurement, node))
+    framework.imported.add(path)
 
 
 def _web_address(url: str | None) -> bool:

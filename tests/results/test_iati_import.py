@@ -393,3 +393,45 @@ def test_a_files_countries_are_kept_and_unknown_ones_said(db, users, tmp_path):
     assert codes[:2] == ["KE", "BD"] and "QQ" not in codes
     assert programme.iati_recipient_countries[0]["percentage"] == "10"
     assert any("QQ" in note.message for note in report.activities[0].notes)
+
+
+# The bulk write path -----------------------------------------------------------------------------------------
+
+
+def test_an_activitys_values_are_written_in_a_constant_number_of_queries(
+    db, users, nsb, tmp_path, django_assert_num_queries
+):
+    """Targets and values go in one set-based write per activity, their lookups read once: the queries of an
+    import do not grow with the number of values (here 3 or 12 actuals into an existing framework)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.results.conftest import indicator_build, programme_build
+
+    demo = programme_build(code="pin", owner=nsb)
+    indicator_build(demo, "I1", milestones=("10", "20", "30"))
+    indicator_build(demo, "I2", milestones=("1", "2", "3"))
+    exported = etree.fromstring(programme_to_iati(demo.programme))
+
+    def file_with(actuals: int) -> Path:
+        root = etree.fromstring(etree.tostring(exported))
+        for period in root.iter("period"):
+            for number in range(actuals):
+                etree.SubElement(period, "actual", {"value": str(number + 1)})
+        path = tmp_path / f"pin-{actuals}.xml"
+        path.write_bytes(etree.tostring(root))
+        return path
+
+    counted = {}
+    for actuals in (1, 1, 4):  # the first warms what a process reads once (the user's grants)
+        path = file_with(actuals)
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            report = iati_import(path, actor=users["manager"], programme_code="pin", trusted=True)
+            assert Measurement.objects.filter(status=Measurement.Status.APPROVED).count() == 2 * 3 * actuals
+            transaction.set_rollback(True)
+        assert dict(report.statuses()) == {"changed": 1}, report.as_dict()
+        counted[actuals] = len(queries) - 1  # less the count above
+    assert counted[1] == counted[4]
+    # Pinned: a change that adds a query per activity shows here (and one per value would fail above).
+    with django_assert_num_queries(51):
+        iati_import(file_with(4), actor=users["manager"], programme_code="pin", trusted=True)
