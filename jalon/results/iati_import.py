@@ -18,6 +18,7 @@ The whole run is one transaction: a file refused on the way (truncated, not well
 dry run (the preview) rolls everything back after counting what would change.
 """
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -546,7 +547,8 @@ class _Framework:
 
     def __init__(self, programme: Programme, activity: Activity, actor):
         self.programme = programme
-        self.levels = {level.iati_result_type: level for level in programme.levels.order_by("-order", "-pk")}
+        self.named_levels: list[Level] = list(programme.levels.order_by("-order", "-pk"))
+        self.levels = {level.iati_result_type: level for level in self.named_levels}
         self.results = {result.code: result for result in programme.results.all()}
         self.indicators: dict[tuple[int, str], Indicator] = {}
         for indicator in Indicator.objects.filter(result__programme=programme).select_related("result"):
@@ -614,11 +616,126 @@ def _level(framework: _Framework, node, writer: _Writer) -> Level:
     return level
 
 
+# A line of the objectives description jalon's export writes (results/iati.py objectives_description): the
+# result's depth (four spaces a step), its level's name, code and title: "    Output 1.1: Guidelines".
+OBJECTIVE = re.compile(r"^(?P<indent>(?: {4})*)(?P<level>\S.*?) (?P<code>\S+)\u00a0?: (?P<title>.+)$")
+# A level's IATI result type, from its name, when no result element of the file says it.
+LEVEL_TYPES = {"impact": 3, "outcome": 2, "effet": 2, "output": 1, "produit": 1, "activity": 1, "activite": 1}
+
+
+def _tree(activity: Activity) -> list[tuple[int, str, dict[str, str], dict[str, str]]]:
+    """The result tree of the objectives description, if jalon wrote it: [(depth, code, {language: level
+    name}, {language: title})] in order; [] when any line of a language reads otherwise (a publisher's prose)."""
+    node = next((node for node in activity.element.findall("description") if node.get("type") == "2"), None)
+    if node is None:
+        return []
+    default = activity.language
+    by_language: dict[str, list[tuple[int, str, str, str]]] = {}
+    for narrative in node.findall("narrative"):
+        language = ISO_639_2.get((narrative.get(XML_LANG) or default).lower(), (narrative.get(XML_LANG) or default))
+        lines = []
+        for line in (narrative.text or "").strip("\n").split("\n"):
+            match = OBJECTIVE.match(line.rstrip())
+            if match is None:
+                return []
+            lines.append((len(match["indent"]) // 4, match["code"][:20], match["level"], match["title"]))
+        by_language.setdefault(language.lower(), lines)
+    if not by_language:
+        return []
+    first = next(iter(by_language.values()))
+    codes = [code for _depth, code, _level, _title in first]
+    if len(set(codes)) != len(codes):
+        return []
+    tree = []
+    for depth, code, _level, _title in first:
+        levels, titles = {}, {}
+        for language, lines in by_language.items():
+            for _depth, other, level, title in lines:
+                if other == code and language in settings.CONTENT_LANGUAGES:
+                    levels[language], titles[language] = level, title
+        tree.append((depth, code, levels, titles))
+    return tree
+
+
+def _objectives(activity: Activity, writer: _Writer, framework: _Framework) -> None:
+    """The results the objectives description names (results without indicators live there only: the ITU plan),
+    with their parents and levels, added when the programme lacks them."""
+    elements = {
+        _result_code(node, position): node for position, node in enumerate(activity.element.findall("result"), start=1)
+    }
+    types = {code: node.get("type") for code, node in elements.items()}
+    tree = _tree(activity)
+    # A level's type is the one the file gives any result of it (the results with indicators).
+    level_types: dict[str, str] = {}
+    for _depth, code, levels, _titles in tree:
+        if types.get(code):
+            for name in levels.values():
+                level_types.setdefault(name_folded(name), types[code] or "")
+    parents: list[Result] = []
+    for order, (depth, code, levels, titles) in enumerate(tree, start=1):
+        parents = parents[:depth]
+        result = framework.results.get(code)
+        if result is None and levels and len(parents) == depth:
+            kind = next(
+                (level_types[name_folded(name)] for name in levels.values() if name_folded(name) in level_types), None
+            )
+            level = _named_level(framework, levels, kind, writer, activity.element)
+            result = services.result_save(
+                actor=writer.actor,
+                programme=framework.programme,
+                level=level,
+                code=code,
+                title=titles,
+                # What only the result element says (the results with indicators): their description.
+                description=_texts(elements[code].find("description"), writer) if code in elements else {},
+                parent=parents[-1] if parents else None,
+                order=order,
+            )
+            framework.results[code] = result
+            writer.added("result", result, activity.element.find("description[@type='2']"))
+        if result is None:
+            return  # a line deeper than its parent: the rest cannot be placed
+        parents.append(result)
+
+
+def _named_level(framework: _Framework, names: dict[str, str], kind: str | None, writer: _Writer, node) -> Level:
+    """The programme's level of that name (in any language), else one added with the names and the type the
+    file gives (a result element of the same code) or the name suggests."""
+    folded_names = {name_folded(name) for name in names.values()}
+    for level in framework.levels.values():
+        if folded_names & {name_folded(text) for text in (level.name or {}).values()}:
+            return level
+    for level in framework.named_levels:
+        if folded_names & {name_folded(text) for text in (level.name or {}).values()}:
+            return level
+    english = names.get("en") or next(iter(names.values()))
+    result_type = int(kind) if kind and kind.isdigit() and int(kind) in LEVELS else None
+    if result_type is None:
+        result_type = next((LEVEL_TYPES[name] for name in folded_names if name in LEVEL_TYPES), 9)
+    key = slugify(english)[:40] or "level"
+    taken = {level.key for level in [*framework.levels.values(), *framework.named_levels]}
+    key = next(candidate for candidate in [key, *(f"{key[:36]}-{n}" for n in range(2, 1000))] if candidate not in taken)
+    level = services.level_save(
+        actor=writer.actor,
+        programme=framework.programme,
+        key=key,
+        name=names,
+        iati_result_type=result_type,
+        order=len(framework.levels) + len(framework.named_levels) + 1,
+    )
+    framework.named_levels.append(level)
+    framework.levels.setdefault(result_type, level)
+    writer.added("level", level, node)
+    return level
+
+
 def _results(activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool) -> None:
-    """The structure first (results, indicators, their disaggregations: created through the services when
-    new, looked up otherwise), then the targets and values of every indicator, written in bulk."""
+    """The structure first (the result tree of the objectives, results, indicators, their disaggregations:
+    created through the services when new, looked up otherwise), then the targets and values of every
+    indicator, written in bulk."""
     periods = _periods(activity, writer, programme)
     framework = _Framework(programme, activity, writer.actor)
+    _objectives(activity, writer, framework)
     indicators = []
     for position, node in enumerate(activity.element.findall("result"), start=1):
         code = _result_code(node, position)
