@@ -37,8 +37,9 @@ class ResultsConfig(AppConfig):
         from jalon.jobs.kinds import JobKind
         from jalon.jobs.kinds import register as register_kind
         from jalon.results.access import iati_import_jobs_visible
+        from jalon.results.iati import EXPORT_JOB
         from jalon.results.iati_import import IMPORT_JOB
-        from jalon.results.tasks import iati_import_run
+        from jalon.results.tasks import iati_export_run, iati_import_run
 
         # IATI imports run as background jobs with progress, followed by their owner, the administrators and
         # the managers of the programme imported into; shown with their preview on the results' own page.
@@ -51,3 +52,5 @@ class ResultsConfig(AppConfig):
                 url=lambda job: reverse("results:iati_import_job", kwargs={"pk": job.pk}),
             )
         )
+        # IATI exports: on the generic job page (progress, the warnings, the file to download).
+        register_kind(JobKind(EXPORT_JOB, _("IATI export"), iati_export_run, visible=iati_import_jobs_visible))

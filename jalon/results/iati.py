@@ -955,3 +955,41 @@ def programme_iati_errors(document: bytes) -> list[str]:
     this export writes ([] when valid)."""
     extra = tuple(pair for writer in ACTIVITY_WRITERS for pair in writer.coded_values)
     return iati_validate(document, codelists=CODED_VALUES + extra)
+
+
+# The export as a background job (the programme's page starts it; the job's page gives the file) -----------------
+
+EXPORT_JOB = "iati-export"
+ERRORS_SAID = 5
+
+
+def iati_export_work(job, progress) -> dict:
+    """The job of an IATI export of the programme `job.subject_id`: the file kept as the job's own when it has no
+    error (its warnings said with it), else refused with the first errors, nothing kept."""
+    from django.core.files.base import ContentFile
+
+    from jalon.jobs.services import JobRefused
+
+    programme = Programme.objects.select_related("owner").filter(pk=job.subject_id).first()
+    if programme is None:
+        raise JobRefused(_("The programme no longer exists."))
+    progress.step(_("Writing the IATI file and checking it against the IATI Validator's rules"))
+    export = programme_iati_export(programme)
+    if export.errors:
+        raise JobRefused(
+            _("The IATI file breaks the 2.03 schema, the codelists or the IATI Validator's rules; nothing written.")
+            + " "
+            + " ".join(export.errors[:ERRORS_SAID]),
+            {"errors": export.errors[:200]},
+        )
+    name = f"iati-{programme.code}.xml"
+    job.result_file.save(name, ContentFile(export.document), save=False)
+    job.result_name = name
+    job.save(update_fields=["result_file", "result_name"])
+    warnings = [f"{note.rule_id}: {note.message} {note.explanation}".strip() for note in export.warnings]
+    message = _("Valid against IATI 2.03 and the IATI Validator's rules.")
+    if warnings:
+        message += " " + _("Warnings:") + " " + " · ".join(warnings)
+    result = {"warnings": warnings}
+    progress.succeeded(result, message=message)
+    return result

@@ -5,11 +5,15 @@ to a programme:
 - the programme is found by the activity's identifier (an earlier import), else by the code given (`programme`),
   else created, its code from the identifier;
 - what the publisher owns follows the file: title, description, dates, owner (the reporting organisation, matched
-  to the directory by IATI identifier, then name; created when unknown), sector and recipient region;
-- what the programme owns is never overwritten: results and indicators are matched by code (from the composite
-  `RESULT-INDICATOR` reference the export writes, else the reference codes) and only added; a target is set only
-  where the period has none; values enter as new measurements, submitted (approved when the publisher is
-  trusted), once per XPath;
+  to the directory by IATI identifier, then name without accents or case, else as the person mapped it on the
+  preview; created when unknown), sector, recipient region and countries; participating organisations are
+  matched for the report;
+- what the programme owns is never overwritten: results (from the objectives description jalon writes, then the
+  result elements) and indicators are matched by code (from the composite `RESULT-INDICATOR` reference the
+  export writes, else the reference codes) and only added; a target is set only where the period has none;
+  values enter as new measurements (with a percentage's numerator and denominator, and an evidence link), once
+  per XPath, submitted, or approved when the programme trusts the publisher (Programme.iati_trusted_publishers);
+- targets and values are written set-based, per activity (services.imported_values_create);
 - nothing is ever deleted (a file holding only results leaves the rest as it is);
 - an activity whose content hash is the one imported last time is unchanged: nothing is written.
 Every record written knows its file, activity identifier and XPath (IatiProvenance).

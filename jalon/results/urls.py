@@ -18,6 +18,7 @@ urlpatterns = [
     path("iati-imports/<int:pk>/confirm/", iati.iati_import_confirm, name="iati_import_confirm"),
     path("<slug:code>/", programmes.programme_detail, name="programme_detail"),
     path("<slug:code>/iati-import/", iati.iati_import, name="iati_import"),
+    path("<slug:code>/iati-export/", iati.iati_export, name="iati_export"),
     path("<slug:code>/indicators/<int:pk>/", programmes.indicator_detail, name="indicator_detail"),
     path("<slug:code>/indicators/<int:pk>/report/", measurements.measurement_create, name="measurement_create"),
     path("<slug:code>/indicators/<int:pk>/computation/", computed.indicator_computation, name="indicator_computation"),

@@ -249,6 +249,15 @@ CASES += [
     ),
     page("IATI import job", "results:iati_import_job", TEAM, kwargs=_iati_preview, refused=(404,)),
     page(
+        "IATI export",
+        "results:iati_export",
+        TEAM,
+        method="post",
+        kwargs=lambda ctx: {"code": ctx.framework.programme.code},
+        ok=Redirect(lambda ctx: r"/fr/jobs/\d+/", "the export job"),
+        effect=_jobs,
+    ),
+    page(
         "IATI import confirmed",
         "results:iati_import_confirm",
         TEAM,

@@ -20,7 +20,7 @@ def test_a_manager_uploads_previews_and_confirms_an_iati_file(page, users, nsb):
     page.goto("/en/accounts/login/")
     log_in(page, "manager")
     page.goto(f"/en/programmes/{programme.code}/")
-    page.get_by_role("link", name="Import an IATI file").click()
+    page.get_by_role("link", name="IATI import and export").click()
     page.get_by_label("IATI activity file").set_input_files(str(GDIHUB))
     page.get_by_role("button", name="Preview the import").click()
     page.wait_for_url(re.compile(r"/en/programmes/iati-imports/\d+/$"))

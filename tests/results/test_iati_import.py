@@ -254,8 +254,10 @@ def test_a_minified_file_reports_by_xpath(db, users, tmp_path):
 def test_the_command_imports_and_refuses_with_a_message(db, users, tmp_path):
     out = StringIO()
     before = Programme.objects.count()
-    call_command("import_iati", str(GDIHUB), "--dry-run", "--user", "manager", stdout=out)
+    with translation.override("en"):
+        call_command("import_iati", str(GDIHUB), "--dry-run", "--user", "manager", stdout=out)
     assert "4 added" in out.getvalue() and Programme.objects.count() == before
+    assert "Not in the directory: Leonard Cheshire Disability GB-CHC-218186" in out.getvalue()
     bad = tmp_path / "bad.xml"
     bad.write_bytes(BILLION_LAUGHS)
     with pytest.raises(CommandError):

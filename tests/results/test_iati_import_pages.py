@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from lxml import etree
 
 from jalon.jobs.models import Job
 from jalon.organisations.models import Organisation
@@ -196,3 +197,29 @@ def test_a_manager_names_the_recipient_countries_on_the_programme_form(client_as
     data.update(iati_recipient_countries="QQ", version=target.version)
     response = client.post(f"/fr/programmes/{target.code}/edit/", data)
     assert response.status_code == 200 and "QQ" in response.context["form"].errors["iati_recipient_countries"][0]
+
+
+def test_a_manager_exports_on_the_task_queue_and_downloads_the_file(client_as, target):
+    from jalon.interop.iati_rules import validator_findings
+    from jalon.results.iati import programme_iati_errors
+
+    client = client_as("manager")
+    assert client.get(f"/en/programmes/{target.code}/iati-import/").content.decode().count("Export to IATI") >= 2
+    response = client.post(f"/en/programmes/{target.code}/iati-export/")
+    job = Job.objects.get(kind="iati-export")
+    assert response["Location"] == f"/en/jobs/{job.pk}/" or response["Location"].endswith(f"/jobs/{job.pk}/")
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert "Valid against IATI 2.03" in job.message and "XM-JALON-" in job.message  # the placeholder, said
+    page = client.get(f"/en/jobs/{job.pk}/").content.decode()
+    assert "iati-gdi.xml" in page and "Valid against IATI 2.03" in page
+    download = client.get(f"/en/jobs/{job.pk}/file/")
+    document = b"".join(download.streaming_content) if download.streaming else download.content
+    assert programme_iati_errors(document) == []
+    root = etree.fromstring(document)
+    assert [f for f in validator_findings(root) if f.severity == "error"] == []
+    assert root.xpath("//iati-activity/title/narrative/text()")
+    # Others may neither start one nor follow it.
+    for role in ("plain", "viewer", "focal"):
+        assert client_as(role).post(f"/en/programmes/{target.code}/iati-export/").status_code in (403, 404)
+        assert client_as(role).get(f"/en/jobs/{job.pk}/file/").status_code == 404
+    assert Job.objects.filter(kind="iati-export").count() == 1

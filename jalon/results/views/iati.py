@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from jalon.jobs.access import access_job, job_can_cancel
 from jalon.jobs.models import Job
-from jalon.jobs.services import job_check
+from jalon.jobs.services import job_check, job_start
 from jalon.jobs.views import refresh_seconds
 from jalon.results import access, services
 from jalon.results.forms import IatiConfirmForm, IatiTrustForm, IatiUploadForm
+from jalon.results.iati import EXPORT_JOB
 from jalon.results.iati_import import IMPORT_JOB, iati_preview_confirm, iati_preview_start
 from jalon.results.models import Programme
 from jalon.web.forms import form_errors_from
@@ -58,6 +59,15 @@ def iati_import(request: HttpRequest, code: str) -> HttpResponse:
         "results/iati_import.html",
         {"programme": programme, "form": upload, "trust": trust, "recent": recent},
     )
+
+
+@login_required
+@require_POST
+def iati_export(request: HttpRequest, code: str) -> HttpResponse:
+    """Start the programme's IATI export on the task queue; its job's page gives the file."""
+    programme = access.access_programme(request.user, code, manage=True)
+    job = job_start(actor=request.user, kind=EXPORT_JOB, subject_id=programme.pk, language=get_language())
+    return redirect(job.get_absolute_url())
 
 
 def _job(request: HttpRequest, pk: int) -> tuple[Job, Programme | None]:
