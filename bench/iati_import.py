@@ -108,7 +108,9 @@ def main(argv=None) -> None:
         call_command("migrate", verbosity=0)
         actor = User.objects.filter(username="bench-iati").first()
         if actor is None:
-            actor = user_create(actor=None, username="bench-iati", password="bench-iati-import-2026-long", email="b@example.org")
+            actor = user_create(
+                actor=None, username="bench-iati", password="bench-iati-import-2026-long", email="b@example.org"
+            )
             role_assign(actor=None, user=actor, role=Role.PLATFORM_ADMIN)
         with connection.execute_wrapper(count):
             report = iati_import(path, actor=actor, dry_run=True, trusted=args.trusted)

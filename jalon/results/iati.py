@@ -764,11 +764,10 @@ class ExportContext:
         # A period's numerator and denominator: the sums, when every approved value of the period has both.
         self.ratios: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
         for key, pairs in ratios.items():
-            if all(numerator is not None and denominator for numerator, denominator in pairs):
-                self.ratios[key] = (
-                    sum((numerator for numerator, _denominator in pairs), Decimal(0)),
-                    sum((denominator for _numerator, denominator in pairs), Decimal(0)),
-                )
+            numerators = [numerator for numerator, _denominator in pairs if numerator is not None]
+            denominators = [denominator for _numerator, denominator in pairs if denominator]
+            if len(numerators) == len(denominators) == len(pairs):
+                self.ratios[key] = (sum(numerators, Decimal(0)), sum(denominators, Decimal(0)))
         self.narratives = {
             (narrative.indicator_id, narrative.period_id): narrative
             for narrative in Narrative.objects.filter(indicator_id__in=indicator_ids)

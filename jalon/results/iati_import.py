@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -189,7 +189,8 @@ class Directory:
 
     def rollback(self) -> None:
         for organisation in self.journal:
-            for index in (self.by_pk, self.by_identifier, self.by_name):
+            self.by_pk.pop(organisation.pk, None)
+            for index in (self.by_identifier, self.by_name):
                 for key in [key for key, found in index.items() if found is organisation]:
                     del index[key]
             for match in self.report.organisations.values():
@@ -297,7 +298,7 @@ class _Writer:
     def __init__(self, activity: Activity, outcome: ActivityOutcome, actor, file_name: str, directory: Directory):
         self.activity, self.outcome, self.actor, self.file_name = activity, outcome, actor, file_name
         self.directory = directory
-        self.provenance: list[tuple[str, object, str]] = []
+        self.provenance: list[tuple[str, models.Model, str]] = []
 
     def path(self, node) -> str:
         return self.activity.xpath + node.getroottree().getpath(node)[len("/iati-activity") :]
