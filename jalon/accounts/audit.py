@@ -36,3 +36,25 @@ def audit_record(*, actor, action: str, instance: models.Model, before: dict | N
         before=before,
         after=after,
     )
+
+
+def audit_records(*, actor, action: str, instances: list[models.Model]) -> None:
+    """audit_record for many new records at once (a file import): one insert."""
+    if not instances:
+        return
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor if authenticated else None,
+                actor_name=actor.get_username() if authenticated else "",
+                action=action,
+                model=instance._meta.label_lower,
+                object_id=str(instance.pk),
+                object_repr=str(instance)[:250],
+                before=None,
+                after=None if action == AuditEntry.Action.DELETE else snapshot(instance),
+            )
+            for instance in instances
+        ]
+    )

@@ -82,7 +82,12 @@ class Activity:
 
 def file_check(path: Path, *, max_bytes: int) -> None:
     """Refuse, before parsing, what cannot be an IATI file worth parsing."""
-    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head_check(handle.read(SNIFF_BYTES), size=path.stat().st_size, max_bytes=max_bytes)
+
+
+def head_check(head: bytes, *, size: int, max_bytes: int) -> None:
+    """The checks of file_check on the file's first bytes and size (an upload, before it is stored)."""
     if size == 0:
         raise IatiFileRefused(_("The file is empty."))
     if size > max_bytes:
@@ -90,8 +95,6 @@ def file_check(path: Path, *, max_bytes: int) -> None:
             _("The file is too large (%(size)s MB; at most %(limit)s MB).")
             % {"size": size // 1_000_000, "limit": max_bytes // 1_000_000}
         )
-    with path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES)
     if b"\x00" in head:
         raise IatiFileRefused(_("The file is binary, not an IATI XML file."))
     upper = head.upper()
@@ -156,6 +159,8 @@ def _checks(activity: Element, version: str, tree, notes: list[Note]) -> None:
     """The activity on its own, in a 2.03 document: the XSD (2.03 files), the Validator's codelist rules (refuse)
     and standard ruleset (warn)."""
     base = tree.getpath(activity)
+    if version != "2.03":
+        _earlier_version(activity, version, tree, notes)
     wrapper = etree.Element("iati-activities", {"version": version})
     wrapper.append(activity)
     try:
@@ -183,6 +188,69 @@ def _checks(activity: Element, version: str, tree, notes: list[Note]) -> None:
             notes.append(Note("warning", finding.message, _within(base, finding.xpath), finding.line, finding.rule_id))
     finally:
         wrapper.remove(activity)
+
+
+# What the results of a 2.01 or 2.02 activity read differently (the Standard's changes to results in 2.02 and
+# 2.03): (path below the activity, the version that brought it). They are read as 2.03 reads them, and said.
+LATER_RESULT_PARTS = (
+    ("result/indicator/reference", "2.02"),
+    ("result/indicator/period/target/dimension", "2.02"),
+    ("result/indicator/period/actual/dimension", "2.02"),
+    ("result/reference", "2.03"),
+    ("result/document-link", "2.03"),
+    ("result/indicator/document-link", "2.03"),
+    ("result/indicator/baseline/document-link", "2.03"),
+    ("result/indicator/period/target/document-link", "2.03"),
+    ("result/indicator/period/actual/document-link", "2.03"),
+)
+# The indicator measures of 2.01 and 2.02: unit (1) and percentage (2); nominal, ordinal and qualitative (3 to
+# 5) came with 2.03.
+EARLY_MEASURES = ("1", "2")
+
+
+def _earlier_version(activity: Element, version: str, tree, notes: list[Note]) -> None:
+    """An activity of 2.01 or 2.02: the parts of its results its version does not have, and measures it does
+    not know, said (they are read as 2.03 reads them); several targets or actuals in one period, which 2.03
+    allows, likewise."""
+    for path, since in LATER_RESULT_PARTS:
+        if since <= version:
+            continue
+        found = activity.find(path)
+        if found is not None:
+            notes.append(
+                Note(
+                    "warning",
+                    _("%(element)s is not part of version %(version)s (it came with %(since)s): read as 2.03 reads it.")
+                    % {"element": path.rsplit("/", 1)[-1], "version": version, "since": since},
+                    tree.getpath(found),
+                    found.sourceline,
+                    "import.version",
+                )
+            )
+    for indicator in activity.iterfind("result/indicator"):
+        if (indicator.get("measure") or "1") not in EARLY_MEASURES:
+            notes.append(
+                Note(
+                    "warning",
+                    _("Measure %(code)s is not a measure of version %(version)s: read as in 2.03.")
+                    % {"code": indicator.get("measure"), "version": version},
+                    tree.getpath(indicator),
+                    indicator.sourceline,
+                    "import.version",
+                )
+            )
+    for period in activity.iterfind("result/indicator/period"):
+        if len(period.findall("target")) > 1 or len(period.findall("actual")) > 1:
+            notes.append(
+                Note(
+                    "warning",
+                    _("Several targets or actuals in one period came with 2.03, not version %(version)s: all read.")
+                    % {"version": version},
+                    tree.getpath(period),
+                    period.sourceline,
+                    "import.version",
+                )
+            )
 
 
 # The parts of an activity that jalon maps (jalon/results/iati_import.py), as paths below the activity.

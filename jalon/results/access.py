@@ -218,3 +218,11 @@ def measurements_commentable(user, programme, measurements) -> set[int]:
 def narrative_can_write(user, programme) -> bool:
     """Write an indicator's narrative for a period: who reports values on the programme or manages it."""
     return measurement_can_report(user, programme)
+
+
+def iati_import_jobs_visible(user, queryset: QuerySet) -> QuerySet:
+    """The IATI imports (jobs whose subject is a programme) a user follows besides their own: those into the
+    programmes they manage (jalon.jobs adds the owner and the platform administrators)."""
+    if not grants_for(user).authenticated:
+        return queryset.none()
+    return queryset.filter(subject_id__in=programmes_managed(user).values("pk"))

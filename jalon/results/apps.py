@@ -32,10 +32,25 @@ class ResultsConfig(AppConfig):
         # Last of the demo: its computed values are up to date when it opens, without waiting for the worker.
         register_step(1000, "computed indicators", lambda context: computed_refresh_all())
 
+        from django.urls import reverse
+
         from jalon.jobs.kinds import JobKind
         from jalon.jobs.kinds import register as register_kind
+        from jalon.results.access import iati_import_jobs_visible
+        from jalon.results.iati import EXPORT_JOB
         from jalon.results.iati_import import IMPORT_JOB
-        from jalon.results.tasks import iati_import_run
+        from jalon.results.tasks import iati_export_run, iati_import_run
 
-        # IATI imports run as background jobs with progress; only their owner (and administrators) follow them.
-        register_kind(JobKind(IMPORT_JOB, _("IATI import"), iati_import_run))
+        # IATI imports run as background jobs with progress, followed by their owner, the administrators and
+        # the managers of the programme imported into; shown with their preview on the results' own page.
+        register_kind(
+            JobKind(
+                IMPORT_JOB,
+                _("IATI import"),
+                iati_import_run,
+                visible=iati_import_jobs_visible,
+                url=lambda job: reverse("results:iati_import_job", kwargs={"pk": job.pk}),
+            )
+        )
+        # IATI exports: on the generic job page (progress, the warnings, the file to download).
+        register_kind(JobKind(EXPORT_JOB, _("IATI export"), iati_export_run, visible=iati_import_jobs_visible))

@@ -242,8 +242,23 @@ class ProgrammeForm(MultilingualForm):
         ),
     )
 
+    iati_recipient_countries = forms.CharField(
+        label=gettext_lazy("IATI recipient countries"),
+        required=False,
+        max_length=2000,
+        help_text=gettext_lazy(
+            "The countries served, if known: ISO codes separated by commas, each with its share if you know it "
+            "(KE 40, BD 60). When given, the IATI export names them instead of the region."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        countries = self.initial.get("iati_recipient_countries")
+        if isinstance(countries, list):
+            self.initial["iati_recipient_countries"] = ", ".join(
+                " ".join(filter(None, (item.get("code"), item.get("percentage")))) for item in countries
+            )
         _offer(self, "owner", Organisation.objects.order_by(TextOrder(text_in_database("name"))))
         _offer(self, "developing_rule", DevelopingCountryRule.objects.order_by("code"))
 
@@ -263,6 +278,20 @@ class ProgrammeForm(MultilingualForm):
             if cleaned.get(name) in (None, ""):
                 cleaned[name] = Programme._meta.get_field(name).default
         return cleaned
+
+    def clean_iati_recipient_countries(self) -> list[dict]:
+        """ "KE 40, bd" -> [{"code": "KE", "percentage": "40"}, {"code": "BD", "percentage": None}]; the service
+        checks the codes and shares."""
+        countries = []
+        for part in self.cleaned_data["iati_recipient_countries"].split(","):
+            words = part.split()
+            if not words:
+                continue
+            if len(words) > 2:
+                raise ValidationError(_("Write each country as its code and, if known, its share: KE 40."))
+            share = words[1].rstrip("%") if len(words) == 2 else None
+            countries.append({"code": words[0].upper(), "percentage": share})
+        return countries
 
     def clean_languages(self):
         chosen = self.cleaned_data["languages"]
@@ -542,3 +571,84 @@ class DisaggregatedTargetsForm(forms.Form):
 
     def targets(self) -> dict:
         return {(period.pk, value.pk): self.cleaned_data.get(name) for period, value, name in self.cells}
+
+
+class IatiUploadForm(forms.Form):
+    """An IATI activity file to preview; its first bytes checked here (binary, DOCTYPE, not IATI), the whole
+    file on the task queue."""
+
+    file = forms.FileField(
+        label=gettext_lazy("IATI activity file"),
+        help_text=gettext_lazy("An XML file of iati-activities, versions 2.01 to 2.03."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
+    )
+
+    def clean_file(self):
+        from django.conf import settings
+
+        from jalon.interop.iati_read import SNIFF_BYTES, IatiFileRefused, head_check
+
+        upload = self.cleaned_data["file"]
+        try:
+            head_check(upload.read(SNIFF_BYTES), size=upload.size or 0, max_bytes=settings.IATI_IMPORT_MAX_BYTES)
+        except IatiFileRefused as refused:
+            raise ValidationError(refused.message, code="refused") from refused
+        finally:
+            upload.seek(0)
+        return upload
+
+
+class IatiTrustForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    publishers = forms.CharField(
+        label=gettext_lazy("Trusted publishers"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "IATI identifiers of the reporting organisations whose values enter approved, one per line "
+            "(for example XM-DAC-41302). Values of any other publisher enter as submitted, to be reviewed."
+        ),
+    )
+
+    def clean_publishers(self) -> list[str]:
+        identifiers = []
+        for line in self.cleaned_data["publishers"].splitlines():
+            identifier = line.strip()
+            if not identifier:
+                continue
+            if len(identifier) > 100 or any(character.isspace() for character in identifier):
+                raise ValidationError(
+                    _("“%(identifier)s” is not an IATI organisation identifier (no spaces, at most 100 characters).")
+                    % {"identifier": identifier[:100]}
+                )
+            if identifier not in identifiers:
+                identifiers.append(identifier)
+        return identifiers
+
+
+class IatiConfirmForm(forms.Form):
+    """One choice per organisation the file names and the directory lacks: one of the directory's, or none
+    (a reporting organisation is then added to the directory; a participating one is left unmatched)."""
+
+    def __init__(self, *args, unmatched: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = Organisation.objects.order_by(TextOrder(text_in_database("name")))
+        self.keys: dict[str, str] = {}
+        for number, match in enumerate(unmatched):
+            name = f"organisation_{number}"
+            self.keys[name] = match["key"]
+            self.fields[name] = ChoiceOfModel(
+                label=match["name"] or match["ref"],
+                queryset=organisations,
+                required=False,
+                empty_label=_("Not in the directory"),
+                help_text=match["ref"],
+            )
+
+    def mapping(self) -> dict[str, int]:
+        return {
+            self.keys[name]: organisation.pk
+            for name, organisation in self.cleaned_data.items()
+            if name in self.keys and organisation is not None
+        }

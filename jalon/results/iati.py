@@ -133,6 +133,8 @@ CODED_VALUES = (
     ("//iati-activity/sector/@vocabulary", "SectorVocabulary"),
     ("//iati-activity/recipient-region/@code", "Region"),
     ("//iati-activity/recipient-region/@vocabulary", "RegionVocabulary"),
+    ("//iati-activity/recipient-country/@code", "Country"),
+    ("//document-link/category/@code", "DocumentCategory"),
     ("//@xml:lang", "Language"),
 )
 
@@ -170,6 +172,8 @@ LABELS = {
     "achieved": {"en": "What happened: {}", "fr": "Ce qui s’est passé : {}"},
     "variance": {"en": "Why it differs from the milestone: {}", "fr": "Pourquoi l’écart avec le jalon : {}"},
     "next_steps": {"en": "What comes next: {}", "fr": "La suite : {}"},
+    "evidence": {"en": "Evidence", "fr": "Justificatif"},
+    "ratio": {"en": "Numerator: {}; denominator: {}.", "fr": "Numérateur : {} ; dénominateur : {}."},
 }
 
 
@@ -297,6 +301,45 @@ def activity_dates(parent: Element, programme: Programme, today: datetime.date) 
 
 def recipient_region(parent: Element, programme: Programme) -> Element:
     return element(parent, "recipient-region", {"code": programme.iati_recipient_region, "vocabulary": VOCABULARY_DAC})
+
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def country_shares(countries: list[dict]) -> list[tuple[str, Decimal | None]]:
+    """The countries served with the shares the Validator wants (rules 3.1.2, 12.1.1): none for a single
+    country; for several, the shares given when they add up to 100, else scaled to 100, else equal ones (to the
+    hundredth, the last taking what rounding leaves)."""
+    codes = [item["code"] for item in countries]
+    if len(codes) < 2:
+        return [(code, None) for code in codes]
+    given = []
+    for item in countries:
+        try:
+            given.append(Decimal(str(item.get("percentage"))))
+        except ArithmeticError:
+            break
+    total = sum(given, Decimal(0)) if len(given) == len(codes) else Decimal(0)
+    weights = given if total > 0 else [Decimal(1)] * len(codes)
+    total = total if total > 0 else Decimal(len(codes))
+    shares = [(weight * HUNDRED / total).quantize(CENT) for weight in weights[:-1]]
+    shares.append(HUNDRED - sum(shares, Decimal(0)))
+    return list(zip(codes, shares, strict=True))
+
+
+def recipient_places(parent: Element, programme: Programme) -> list[Element]:
+    """The countries served when the programme names them, else its region (998 by default)."""
+    if not programme.iati_recipient_countries:
+        return [recipient_region(parent, programme)]
+    return [
+        element(
+            parent,
+            "recipient-country",
+            {"code": code, **({"percentage": decimal_text(share)} if share is not None else {})},
+        )
+        for code, share in country_shares(programme.iati_recipient_countries)
+    ]
 
 
 def sector(parent: Element, programme: Programme) -> Element:
@@ -500,9 +543,16 @@ def period_element(
     for dimension_value, value in context.targets.get((indicator.pk, period.pk), []):
         target_element(node, value, [], dimension_value=dimension_value)
     if cell.actual is not None:
-        # What the M&E officer wrote of the period goes with its figure.
+        # What the M&E officer wrote of the period goes with its figure, and the approved values' evidence links.
+        comment = narrative_pairs(context.narratives.get((indicator.pk, period.pk)), context)
+        if indicator.measure == Measure.PERCENTAGE:
+            comment = ratio_pairs(context.ratios.get((indicator.pk, period.pk)), cell.actual, comment, context)
         actual_element(
-            node, cell.actual, comment=narrative_pairs(context.narratives.get((indicator.pk, period.pk)), context)
+            node,
+            cell.actual,
+            comment=comment,
+            links=context.evidence.get((indicator.pk, period.pk), []),
+            languages=context.languages,
         )
     for dimension_value, value in breakdown:
         actual_element(node, value, dimension_value=dimension_value)
@@ -572,6 +622,49 @@ def narrative_pairs(narrative: Narrative | None, context: "ExportContext") -> Na
 
 
 NARRATIVE_PARTS = ("achieved", "variance", "next_steps")
+# The first line of a percentage actual's comment, in any of the labels' languages: "Numerator: 12; denominator:
+# 40." (ratio_from_comment reads it back).
+RATIO_LINE = re.compile(
+    r"^(?:Numerator|Numérateur)\s?:\s*(?P<numerator>-?\d+(?:\.\d+)?)\s?;\s*"
+    r"(?:denominator|dénominateur)\s?:\s*(?P<denominator>\d+(?:\.\d+)?)\.$"
+)
+
+
+def ratio_pairs(
+    ratio: tuple[Decimal, Decimal] | None, actual: Decimal | None, comment: Narratives, context: "ExportContext"
+) -> Narratives:
+    """A percentage's numerator and denominator as the first line of its actual's comment in each language,
+    when they give the actual written (a period rolled up from others has no one ratio of its own)."""
+    if ratio is None or actual is None:
+        return comment
+    numerator, denominator = ratio
+    if decimal_text(numerator * 100 / denominator) != decimal_text(actual):
+        return comment
+    texts = dict(comment)
+    languages = list(dict.fromkeys([*context.languages, *texts]))
+    pairs: Narratives = []
+    for language in languages:
+        line = _label("ratio", language, decimal_text(numerator), decimal_text(denominator))
+        pairs.append((language, f"{line}\n{texts[language]}" if texts.get(language) else line))
+    return pairs
+
+
+def ratio_from_comment(comment: dict[str, str]) -> tuple[tuple[Decimal, Decimal] | None, dict[str, str]]:
+    """The inverse of ratio_pairs for the import: ((numerator, denominator) or None, the comment without the
+    line)."""
+    ratio = None
+    rest: dict[str, str] = {}
+    for language, text in comment.items():
+        first, _newline, others = text.partition("\n")
+        match = RATIO_LINE.match(first.strip())
+        if match is None:
+            rest[language] = text
+            continue
+        if Decimal(match["denominator"]) > 0:
+            ratio = ratio or (Decimal(match["numerator"]), Decimal(match["denominator"]))
+        if others.strip():
+            rest[language] = others
+    return ratio, rest
 
 
 def narrative_from_comment(comment: dict[str, str]) -> dict[str, dict[str, str]] | None:
@@ -604,11 +697,26 @@ def actual_element(
     *,
     dimension_value: DimensionValue | None = None,
     comment: Narratives | None = None,
+    links: list[str] | None = None,
+    languages: list[str] | None = None,
 ) -> Element:
     node = element(parent, "actual", {"value": decimal_text(value)} if value is not None else None)
     if dimension_value is not None:
         dimension_element(node, dimension_value)
     narratives_element(node, "comment", comment or [])
+    for url in links or []:
+        evidence_link(node, url, languages or ["en"])
+    return node
+
+
+# A web page of evidence: the document category "Results, outcomes and outputs".
+EVIDENCE_FORMAT, EVIDENCE_CATEGORY = "text/html", "A08"
+
+
+def evidence_link(parent: Element, url: str, languages: list[str]) -> Element:
+    node = element(parent, "document-link", {"url": url, "format": EVIDENCE_FORMAT})
+    narratives_element(node, "title", [(language, _label("evidence", language)) for language in languages])
+    element(node, "category", {"code": EVIDENCE_CATEGORY})
     return node
 
 
@@ -638,6 +746,28 @@ class ExportContext:
             .order_by("dimension_value__dimension__code", "dimension_value__order", "dimension_value__code")
         ):
             self.targets[(target.indicator_id, target.period_id)].append((target.dimension_value, target.value))
+        # The approved values' evidence links, each once, and their numerators and denominators, per
+        # (indicator, period): one query.
+        self.evidence: dict[tuple[int, int], list[str]] = defaultdict(list)
+        ratios: dict[tuple[int, int], list[tuple[Decimal | None, Decimal | None]]] = defaultdict(list)
+        for indicator_id, period_id, url, numerator, denominator in (
+            Measurement.objects.filter(
+                indicator_id__in=indicator_ids, status=Measurement.Status.APPROVED, dimension_value__isnull=True
+            )
+            .order_by("indicator_id", "period_id", "evidence_url", "id")
+            .values_list("indicator_id", "period_id", "evidence_url", "numerator", "denominator")
+        ):
+            key = (indicator_id, period_id)
+            if url and url not in self.evidence[key]:
+                self.evidence[key].append(url)
+            ratios[key].append((numerator, denominator))
+        # A period's numerator and denominator: the sums, when every approved value of the period has both.
+        self.ratios: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
+        for key, pairs in ratios.items():
+            numerators = [numerator for numerator, _denominator in pairs if numerator is not None]
+            denominators = [denominator for _numerator, denominator in pairs if denominator]
+            if len(numerators) == len(denominators) == len(pairs):
+                self.ratios[key] = (sum(numerators, Decimal(0)), sum(denominators, Decimal(0)))
         self.narratives = {
             (narrative.indicator_id, narrative.period_id): narrative
             for narrative in Narrative.objects.filter(indicator_id__in=indicator_ids)
@@ -731,7 +861,7 @@ def iati_activity(parent: Element, programme: Programme, context: ExportContext,
     participating_org(node, programme)
     activity_status(node, programme, context.today)
     activity_dates(node, programme, context.today)
-    recipient_region(node, programme)
+    recipient_places(node, programme)
     sector(node, programme)
     for writer in ACTIVITY_WRITERS:
         writer.write(node, programme)
@@ -824,3 +954,41 @@ def programme_iati_errors(document: bytes) -> list[str]:
     this export writes ([] when valid)."""
     extra = tuple(pair for writer in ACTIVITY_WRITERS for pair in writer.coded_values)
     return iati_validate(document, codelists=CODED_VALUES + extra)
+
+
+# The export as a background job (the programme's page starts it; the job's page gives the file) -----------------
+
+EXPORT_JOB = "iati-export"
+ERRORS_SAID = 5
+
+
+def iati_export_work(job, progress) -> dict:
+    """The job of an IATI export of the programme `job.subject_id`: the file kept as the job's own when it has no
+    error (its warnings said with it), else refused with the first errors, nothing kept."""
+    from django.core.files.base import ContentFile
+
+    from jalon.jobs.services import JobRefused
+
+    programme = Programme.objects.select_related("owner").filter(pk=job.subject_id).first()
+    if programme is None:
+        raise JobRefused(_("The programme no longer exists."))
+    progress.step(_("Writing the IATI file and checking it against the IATI Validator's rules"))
+    export = programme_iati_export(programme)
+    if export.errors:
+        raise JobRefused(
+            _("The IATI file breaks the 2.03 schema, the codelists or the IATI Validator's rules; nothing written.")
+            + " "
+            + " ".join(export.errors[:ERRORS_SAID]),
+            {"errors": export.errors[:200]},
+        )
+    name = f"iati-{programme.code}.xml"
+    job.result_file.save(name, ContentFile(export.document), save=False)
+    job.result_name = name
+    job.save(update_fields=["result_file", "result_name"])
+    warnings = [f"{note.rule_id}: {note.message} {note.explanation}".strip() for note in export.warnings]
+    message = _("Valid against IATI 2.03 and the IATI Validator's rules.")
+    if warnings:
+        message += " " + _("Warnings:") + " " + " · ".join(warnings)
+    result = {"warnings": warnings}
+    progress.succeeded(result, message=message)
+    return result

@@ -5,11 +5,15 @@ to a programme:
 - the programme is found by the activity's identifier (an earlier import), else by the code given (`programme`),
   else created, its code from the identifier;
 - what the publisher owns follows the file: title, description, dates, owner (the reporting organisation, matched
-  to the directory by IATI identifier, then name; created when unknown), sector and recipient region;
-- what the programme owns is never overwritten: results and indicators are matched by code (from the composite
-  `RESULT-INDICATOR` reference the export writes, else the reference codes) and only added; a target is set only
-  where the period has none; values enter as new measurements, submitted (approved when the publisher is
-  trusted), once per XPath;
+  to the directory by IATI identifier, then name without accents or case, else as the person mapped it on the
+  preview; created when unknown), sector, recipient region and countries; participating organisations are
+  matched for the report;
+- what the programme owns is never overwritten: results (from the objectives description jalon writes, then the
+  result elements) and indicators are matched by code (from the composite `RESULT-INDICATOR` reference the
+  export writes, else the reference codes) and only added; a target is set only where the period has none;
+  values enter as new measurements (with a percentage's numerator and denominator, and an evidence link), once
+  per XPath, submitted, or approved when the programme trusts the publisher (Programme.iati_trusted_publishers);
+- targets and values are written set-based, per activity (services.imported_values_create);
 - nothing is ever deleted (a file holding only results leaves the rest as it is);
 - an activity whose content hash is the one imported last time is unchanged: nothing is written.
 Every record written knows its file, activity identifier and XPath (IatiProvenance).
@@ -18,6 +22,7 @@ The whole run is one transaction: a file refused on the way (truncated, not well
 dry run (the preview) rolls everything back after counting what would change.
 """
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,29 +31,35 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files import File
+from django.core.validators import URLValidator
+from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from jalon.interop.iati import codelist_codes
+from jalon.interop.iati import codelist_codes, decimal_text
 from jalon.interop.iati_read import XML_LANG, Activity, IatiFileRefused, Note, activities_read, date_read, number_read
+from jalon.lib.text import folded
 from jalon.organisations.models import Organisation
-from jalon.organisations.services import organisation_create
-from jalon.results import services
+from jalon.organisations.services import organisation_create, organisation_update
+from jalon.results import access, services
 from jalon.results.iati import (
     DERIVED_IDENTIFIER_PREFIX,
     NON_GOVERNMENTAL_SDOS,
     VOCABULARY_REPORTING_ORG,
     narrative_from_comment,
+    ratio_from_comment,
 )
 from jalon.results.models import (
     Dimension,
     DimensionValue,
+    DisaggregatedTarget,
     IatiActivityImport,
     IatiProvenance,
     Indicator,
     Level,
     Measure,
+    Measurement,
     Milestone,
     Narrative,
     Period,
@@ -105,10 +116,36 @@ class ActivityOutcome:
 
 
 @dataclass
+class OrganisationMatch:
+    """An organisation the file names (reporting or participating), and the directory's organisation it was
+    matched to: by IATI identifier, by name (accents and case aside), as the person mapped it, or not at all."""
+
+    key: str  # its IATI identifier, else its name as folded for matching
+    ref: str
+    name: str
+    roles: set[str] = field(default_factory=set)  # "reporting", "participating"
+    organisation_id: int | None = None
+    organisation_name: str = ""
+    how: str = ""  # "identifier", "name", "mapped", "added", ""
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "ref": self.ref,
+            "name": self.name,
+            "roles": sorted(self.roles),
+            "organisation": self.organisation_id,
+            "organisation_name": self.organisation_name,
+            "how": self.how,
+        }
+
+
+@dataclass
 class ImportReport:
     file_name: str
     dry_run: bool
     activities: list[ActivityOutcome] = field(default_factory=list)
+    organisations: dict[str, OrganisationMatch] = field(default_factory=dict)
 
     def statuses(self) -> Counter:
         return Counter(outcome.status for outcome in self.activities)
@@ -121,7 +158,84 @@ class ImportReport:
             # An import never deletes: the preview says so rather than leaving it implied.
             "removed": 0,
             "activities": [outcome.as_dict() for outcome in self.activities],
+            "organisations": [match.as_dict() for match in self.organisations.values()],
         }
+
+
+def name_folded(name: str) -> str:
+    """A name as compared for matching: without accents, case or repeated spaces ("Société  Générale" is
+    "societe generale")."""
+    return " ".join(folded(name).split())
+
+
+class Directory:
+    """The directory's organisations, read once per file (one query), matched by IATI identifier then name;
+    the person's mapping {key: organisation id} decides for those the file names but the directory lacks."""
+
+    def __init__(self, report: ImportReport, mapping: dict[str, int] | None = None):
+        self.report = report
+        self.by_pk: dict[int, Organisation] = {}
+        self.by_identifier: dict[str, Organisation] = {}
+        self.by_name: dict[str, Organisation] = {}
+        self.journal: list[Organisation] = []
+        for organisation in Organisation.objects.only("pk", "name", "acronym", "iati_identifier").order_by("pk"):
+            self.add(organisation)
+        self.journal = []
+        self.mapping = {str(key): int(pk) for key, pk in (mapping or {}).items() if str(pk).isdigit()}
+
+    def begin(self) -> None:
+        """A new activity: what it adds is forgotten if its savepoint is rolled back (rollback)."""
+        self.journal = []
+
+    def rollback(self) -> None:
+        for organisation in self.journal:
+            self.by_pk.pop(organisation.pk, None)
+            for index in (self.by_identifier, self.by_name):
+                for key in [key for key, found in index.items() if found is organisation]:
+                    del index[key]
+            for match in self.report.organisations.values():
+                if match.organisation_id == organisation.pk and match.how in ("added", "mapped"):
+                    match.organisation_id, match.organisation_name, match.how = None, "", ""
+        self.journal = []
+
+    def add(self, organisation: Organisation) -> None:
+        self.journal.append(organisation)
+        self.by_pk[organisation.pk] = organisation
+        if organisation.iati_identifier:
+            self.by_identifier.setdefault(organisation.iati_identifier.strip().upper(), organisation)
+        for name in (organisation.name or {}).values():
+            if name:
+                self.by_name.setdefault(name_folded(name), organisation)
+
+    def match(self, node, role: str) -> tuple[OrganisationMatch, Organisation | None]:
+        """The match of a reporting-org or participating-org element, recorded in the report."""
+        ref = (node.get("ref") or "").strip()
+        real_ref = ref if ref and not ref.startswith(DERIVED_IDENTIFIER_PREFIX) and ref.upper() != "N/A" else ""
+        names = _texts(node)
+        name = next(iter(names.values()), "")
+        key = real_ref or name_folded(name)
+        if not key:
+            return OrganisationMatch("", ref, name, {role}), None
+        match = self.report.organisations.get(key)
+        if match is None:
+            match = self.report.organisations[key] = OrganisationMatch(key, real_ref, name)
+        match.roles.add(role)
+        found, how = None, ""
+        if key in self.mapping and self.mapping[key] in self.by_pk:
+            found, how = self.by_pk[self.mapping[key]], "mapped"
+            if real_ref and not found.iati_identifier:
+                # The person said who this is: the directory learns its identifier, matched directly next time.
+                found = organisation_update(actor=None, organisation=found, iati_identifier=real_ref)
+                self.add(found)
+        elif real_ref and real_ref.upper() in self.by_identifier:
+            found, how = self.by_identifier[real_ref.upper()], "identifier"
+        else:
+            folded = [name_folded(text) for text in names.values()]
+            found = next((self.by_name[text] for text in folded if text in self.by_name), None)
+            how = "name" if found else ""
+        if found is not None:
+            match.organisation_id, match.organisation_name, match.how = found.pk, str(found), match.how or how
+        return match, found
 
 
 def iati_import(
@@ -130,24 +244,44 @@ def iati_import(
     actor,
     file_name: str = "",
     programme_code: str | None = None,
+    activity_identifier: str = "",
+    organisations: dict[str, int] | None = None,
     dry_run: bool = False,
     trusted: bool = False,
     advance: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import the file's activities (see the module's docstring). Raises IatiFileRefused for the whole file;
-    nothing is saved then, nor on a dry run."""
+    nothing is saved then, nor on a dry run.
+
+    Into a programme named (`programme_code`), one activity is imported: `activity_identifier`, else the
+    file's first; the others are skipped. `organisations` maps the organisations the file names and the
+    directory lacks ({key: organisation id}, keys as the report gives them). Values enter approved when
+    `trusted`, or when the activity's publisher is one the programme trusts."""
     report = ImportReport(file_name or path.name, dry_run)
     with transaction.atomic():
+        directory = Directory(report, organisations)
+        chosen = activity_identifier
         for activity in activities_read(path, max_bytes=settings.IATI_IMPORT_MAX_BYTES):
-            if programme_code and report.activities:
-                activity.notes.append(
-                    Note("refused", _("Only one activity is imported into the programme named."), activity.xpath)
+            if programme_code and not activity.refused and not chosen:
+                chosen = activity.identifier
+            if programme_code and activity.identifier != chosen:
+                outcome = ActivityOutcome(
+                    activity.identifier, activity.xpath, activity.line, "skipped", notes=list(activity.notes)
                 )
-            report.activities.append(
-                _activity_import(
-                    activity, actor=actor, file_name=report.file_name, code=programme_code, trusted=trusted
+                if activity.refused:
+                    outcome.status = "refused"
+                report.activities.append(outcome)
+            else:
+                report.activities.append(
+                    _activity_import(
+                        activity,
+                        actor=actor,
+                        file_name=report.file_name,
+                        code=programme_code,
+                        trusted=trusted,
+                        directory=directory,
+                    )
                 )
-            )
             if advance:
                 advance(len(report.activities))
         if dry_run:
@@ -161,28 +295,43 @@ def iati_import(
 class _Writer:
     """Writes one activity's records, counting them and recording their provenance."""
 
-    def __init__(self, activity: Activity, outcome: ActivityOutcome, actor, file_name: str):
+    def __init__(self, activity: Activity, outcome: ActivityOutcome, actor, file_name: str, directory: Directory):
         self.activity, self.outcome, self.actor, self.file_name = activity, outcome, actor, file_name
+        self.directory = directory
+        self.provenance: list[tuple[str, models.Model, str]] = []
 
     def path(self, node) -> str:
         return self.activity.xpath + node.getroottree().getpath(node)[len("/iati-activity") :]
 
     def added(self, kind: str, record, node) -> None:
+        """Count a record and keep its provenance; records made in bulk get their ids later (pending)."""
         self.outcome.counts[kind] += 1
-        IatiProvenance.objects.create(
-            record_type=kind,
-            record_id=record.pk,
-            file_name=self.file_name,
-            activity_identifier=self.activity.identifier,
-            xpath=self.path(node),
+        self.provenance.append((kind, record, self.path(node)))
+
+    def provenance_save(self) -> None:
+        """Every record's file, activity and XPath: one insert for the activity."""
+        IatiProvenance.objects.bulk_create(
+            [
+                IatiProvenance(
+                    record_type=kind,
+                    record_id=record.pk,
+                    file_name=self.file_name,
+                    activity_identifier=self.activity.identifier,
+                    xpath=xpath,
+                )
+                for kind, record, xpath in self.provenance
+            ]
         )
+        self.provenance.clear()
 
     def warn(self, message: str, node, rule_id: str = "import") -> None:
         line = node.sourceline + self.activity.line_offset if node.sourceline else None
         self.outcome.notes.append(Note("warning", message, self.path(node), line, rule_id))
 
 
-def _activity_import(activity: Activity, *, actor, file_name: str, code: str | None, trusted: bool) -> ActivityOutcome:
+def _activity_import(
+    activity: Activity, *, actor, file_name: str, code: str | None, trusted: bool, directory: Directory
+) -> ActivityOutcome:
     outcome = ActivityOutcome(activity.identifier, activity.xpath, activity.line, "refused", notes=list(activity.notes))
     if activity.refused:
         return outcome
@@ -190,11 +339,16 @@ def _activity_import(activity: Activity, *, actor, file_name: str, code: str | N
     if record is not None and record.content_hash == activity.content_hash:
         outcome.status, outcome.programme = "unchanged", record.programme.code
         return outcome
-    writer = _Writer(activity, outcome, actor, file_name)
+    writer = _Writer(activity, outcome, actor, file_name, directory)
+    directory.begin()
     try:
         with transaction.atomic():
             programme, created = _programme(activity, writer, record, code)
+            # The programme decides whose values it takes as approved (its trusted publishers).
+            publisher = (activity.element.xpath("string(reporting-org/@ref)") or "").strip()
+            trusted = trusted or (bool(publisher) and publisher in (programme.iati_trusted_publishers or []))
             _results(activity, writer, programme, trusted=trusted)
+            writer.provenance_save()
             IatiActivityImport.objects.update_or_create(
                 identifier=activity.identifier,
                 defaults={
@@ -211,6 +365,7 @@ def _activity_import(activity: Activity, *, actor, file_name: str, code: str | N
                 Note("refused", f"{name}: {' '.join(texts)}".lstrip(": "), activity.xpath, activity.line, "jalon")
             )
         outcome.counts.clear()
+        directory.rollback()
         return outcome
     outcome.status, outcome.programme = ("added" if created else "changed"), programme.code
     return outcome
@@ -253,20 +408,19 @@ def _texts(node, writer: "_Writer | None" = None) -> dict[str, str]:
 
 
 def _owner(element, writer: _Writer) -> Organisation | None:
+    """The reporting organisation in the directory (see Directory), added to it when unknown and not mapped;
+    the participating organisations are matched for the report only (jalon records no funders or partners)."""
+    for node in element.findall("participating-org"):
+        writer.directory.match(node, "participating")
     node = element.find("reporting-org")
     if node is None:
         return None
+    match, found = writer.directory.match(node, "reporting")
+    if found is not None:
+        return found
     ref = (node.get("ref") or "").strip()
     names = _texts(node)
     placeholder = ref.startswith(DERIVED_IDENTIFIER_PREFIX)
-    if ref and not placeholder:
-        found = Organisation.objects.filter(iati_identifier=ref).first()
-        if found:
-            return found
-    for name in names.values():
-        found = Organisation.objects.filter(name__en=name).first() or Organisation.objects.filter(name__fr=name).first()
-        if found:
-            return found
     acronym = ref[len(DERIVED_IDENTIFIER_PREFIX) :] if placeholder else ""
     kind = KINDS.get(node.get("type") or "", Organisation.Kind.OTHER)
     if node.get("type") == "21" and acronym not in NON_GOVERNMENTAL_SDOS:
@@ -278,6 +432,8 @@ def _owner(element, writer: _Writer) -> Organisation | None:
         kind=kind,
         iati_identifier="" if placeholder else ref,
     )
+    writer.directory.add(organisation)
+    match.organisation_id, match.organisation_name, match.how = organisation.pk, str(organisation), "added"
     writer.added("organisation", organisation, node)
     writer.warn(_("The reporting organisation is not in the directory: added."), node, "import.organisation")
     return organisation
@@ -312,14 +468,9 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None) ->
         "end_date": end,
         "iati_sector": _coded(element, "sector", "Sector", ""),
         "iati_recipient_region": _coded(element, "recipient-region", "Region", ""),
+        "iati_recipient_countries": _countries(element, writer),
     }
     fields = {name: value for name, value in fields.items() if value}
-    if element.find("recipient-country") is not None and element.find("recipient-region") is None:
-        writer.warn(
-            _("Recipient countries are not stored: the programme serves developing countries, unspecified (998)."),
-            element.find("recipient-country"),
-            "import.countries",
-        )
     programme = (
         record.programme if record else Programme.objects.filter(code=code or _code(activity.identifier)).first()
     )
@@ -354,6 +505,23 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None) ->
     return programme, False
 
 
+def _countries(element, writer: _Writer) -> list[dict]:
+    """The recipient countries of the codelist, each once, with their share as written when it is a number from
+    0 to 100; a code the codelist lacks is said and left."""
+    countries: list[dict] = []
+    for node in element.findall("recipient-country"):
+        code = (node.get("code") or "").strip().upper()
+        if code not in codelist_codes("Country"):
+            writer.warn(_("“%(code)s” is not a country of the IATI codelist: left out.") % {"code": code}, node)
+            continue
+        if any(item["code"] == code for item in countries):
+            continue
+        value, _warning = number_read(node.get("percentage"))
+        share = value.number if value is not None and value.number is not None and 0 <= value.number <= 100 else None
+        countries.append({"code": code, "percentage": decimal_text(share) if share is not None else None})
+    return countries
+
+
 def _code(identifier: str) -> str:
     return slugify(identifier)[:60].strip("-") or "iati"
 
@@ -377,35 +545,245 @@ def _result_code(node, position: int) -> str:
     return (_reference(node) or f"R{position}")[:20]
 
 
-def _level(programme: Programme, node, writer: _Writer) -> Level:
+class _Framework:
+    """What the results section of one activity looks up, read once per activity (a constant number of queries
+    whatever the number of results, indicators, periods and values), and what it writes in bulk: new targets
+    and values."""
+
+    def __init__(self, programme: Programme, activity: Activity, actor):
+        self.programme = programme
+        self.named_levels: list[Level] = list(programme.levels.order_by("-order", "-pk"))
+        self.levels = {level.iati_result_type: level for level in self.named_levels}
+        self.results = {result.code: result for result in programme.results.all()}
+        self.indicators: dict[tuple[int, str], Indicator] = {}
+        for indicator in Indicator.objects.filter(result__programme=programme).select_related("result"):
+            self.indicators[(indicator.result_id, indicator.code)] = indicator
+        self.imported = set(
+            IatiProvenance.objects.filter(
+                record_type="measurement", activity_identifier=activity.identifier
+            ).values_list("xpath", flat=True)
+        )
+        # Read after the structure is written (values_prepare): the values of the disaggregations, which
+        # indicators have which, the periods that have a target or a narrative, the targets by value.
+        self.values: dict[tuple[str, str], DimensionValue] = {}
+        self.disaggregations: set[tuple[int, int]] = set()
+        self.targeted: set[tuple[int, int]] = set()
+        self.narrated: set[tuple[int, int]] = set()
+        self.targets_by_value: set[tuple[int, int, int]] = set()
+        self.milestones: list[Milestone] = []
+        self.measurements: list[tuple[Measurement, object]] = []
+        # The publisher reports its own values: the importing person must be allowed to report them.
+        self.can_report = access.measurement_can_report_for(actor, programme, programme.owner)
+
+    def values_prepare(self) -> None:
+        programme = self.programme
+        self.values = {
+            (value.dimension.code, value.code): value
+            for value in DimensionValue.objects.filter(dimension__programme=programme).select_related("dimension")
+        }
+        self.disaggregations = set(
+            Indicator.dimensions.through.objects.filter(indicator__result__programme=programme).values_list(
+                "indicator_id", "dimension_id"
+            )
+        )
+        self.targeted = set(
+            Milestone.objects.filter(indicator__result__programme=programme).values_list("indicator_id", "period_id")
+        )
+        self.narrated = set(
+            Narrative.objects.filter(indicator__result__programme=programme).values_list("indicator_id", "period_id")
+        )
+        self.targets_by_value = set(
+            DisaggregatedTarget.objects.filter(indicator__result__programme=programme).values_list(
+                "indicator_id", "period_id", "dimension_value_id"
+            )
+        )
+
+    def dimension_value(self, indicator: Indicator, node) -> DimensionValue | None:
+        """The value a `dimension` element names, if it is one of the indicator's disaggregations."""
+        code = slugify(node.get("name") or "")[:40] or "dimension"
+        value = self.values.get((code, (node.get("value") or "").strip()[:40]))
+        if value is None or (indicator.pk, value.dimension_id) not in self.disaggregations:
+            return None
+        return value
+
+
+def _level(framework: _Framework, node, writer: _Writer) -> Level:
     kind = int(node.get("type")) if (node.get("type") or "").isdigit() and int(node.get("type")) in LEVELS else 9
-    found = programme.levels.filter(iati_result_type=kind).order_by("order").first()
+    found = framework.levels.get(kind)
     if found:
         return found
     key, name = LEVELS[kind]
-    level = services.level_save(actor=writer.actor, programme=programme, key=key, name=name, iati_result_type=kind)
+    level = services.level_save(
+        actor=writer.actor, programme=framework.programme, key=key, name=name, iati_result_type=kind
+    )
+    framework.levels[kind] = level
+    writer.added("level", level, node)
+    return level
+
+
+# A line of the objectives description jalon's export writes (results/iati.py objectives_description): the
+# result's depth (four spaces a step), its level's name, code and title: "    Output 1.1: Guidelines".
+OBJECTIVE = re.compile(r"^(?P<indent>(?: {4})*)(?P<level>\S.*?) (?P<code>\S+)\u00a0?: (?P<title>.+)$")
+# A level's IATI result type, from its name, when no result element of the file says it.
+LEVEL_TYPES = {"impact": 3, "outcome": 2, "effet": 2, "output": 1, "produit": 1, "activity": 1, "activite": 1}
+
+
+def _tree(activity: Activity) -> list[tuple[int, str, dict[str, str], dict[str, str]]]:
+    """The result tree of the objectives description, if jalon wrote it: [(depth, code, {language: level
+    name}, {language: title})] in order; [] when any line of a language reads otherwise (a publisher's prose)."""
+    node = next((node for node in activity.element.findall("description") if node.get("type") == "2"), None)
+    if node is None:
+        return []
+    default = activity.language
+    by_language: dict[str, list[tuple[int, str, str, str]]] = {}
+    for narrative in node.findall("narrative"):
+        language = ISO_639_2.get((narrative.get(XML_LANG) or default).lower(), (narrative.get(XML_LANG) or default))
+        lines = []
+        for line in (narrative.text or "").strip("\n").split("\n"):
+            match = OBJECTIVE.match(line.rstrip())
+            if match is None:
+                return []
+            lines.append((len(match["indent"]) // 4, match["code"][:20], match["level"], match["title"]))
+        by_language.setdefault(language.lower(), lines)
+    if not by_language:
+        return []
+    first = next(iter(by_language.values()))
+    codes = [code for _depth, code, _level, _title in first]
+    if len(set(codes)) != len(codes):
+        return []
+    tree = []
+    for depth, code, _level, _title in first:
+        levels, titles = {}, {}
+        for language, lines in by_language.items():
+            for _depth, other, level, title in lines:
+                if other == code and language in settings.CONTENT_LANGUAGES:
+                    levels[language], titles[language] = level, title
+        tree.append((depth, code, levels, titles))
+    return tree
+
+
+def _objectives(activity: Activity, writer: _Writer, framework: _Framework) -> None:
+    """The results the objectives description names (results without indicators live there only: the ITU plan),
+    with their parents and levels, added when the programme lacks them."""
+    elements = {
+        _result_code(node, position): node for position, node in enumerate(activity.element.findall("result"), start=1)
+    }
+    types = {code: node.get("type") for code, node in elements.items()}
+    tree = _tree(activity)
+    # A level's type is the one the file gives any result of it (the results with indicators).
+    level_types: dict[str, str] = {}
+    for _depth, code, levels, _titles in tree:
+        if types.get(code):
+            for name in levels.values():
+                level_types.setdefault(name_folded(name), types[code] or "")
+    parents: list[Result] = []
+    for order, (depth, code, levels, titles) in enumerate(tree, start=1):
+        parents = parents[:depth]
+        result = framework.results.get(code)
+        if result is None and levels and len(parents) == depth:
+            kind = next(
+                (level_types[name_folded(name)] for name in levels.values() if name_folded(name) in level_types), None
+            )
+            level = _named_level(framework, levels, kind, writer, activity.element)
+            result = services.result_save(
+                actor=writer.actor,
+                programme=framework.programme,
+                level=level,
+                code=code,
+                title=titles,
+                # What only the result element says (the results with indicators): their description.
+                description=_texts(elements[code].find("description"), writer) if code in elements else {},
+                parent=parents[-1] if parents else None,
+                order=order,
+            )
+            framework.results[code] = result
+            writer.added("result", result, activity.element.find("description[@type='2']"))
+        if result is None:
+            return  # a line deeper than its parent: the rest cannot be placed
+        parents.append(result)
+
+
+def _named_level(framework: _Framework, names: dict[str, str], kind: str | None, writer: _Writer, node) -> Level:
+    """The programme's level of that name (in any language), else one added with the names and the type the
+    file gives (a result element of the same code) or the name suggests."""
+    folded_names = {name_folded(name) for name in names.values()}
+    for level in framework.levels.values():
+        if folded_names & {name_folded(text) for text in (level.name or {}).values()}:
+            return level
+    for level in framework.named_levels:
+        if folded_names & {name_folded(text) for text in (level.name or {}).values()}:
+            return level
+    english = names.get("en") or next(iter(names.values()))
+    result_type = int(kind) if kind and kind.isdigit() and int(kind) in LEVELS else None
+    if result_type is None:
+        result_type = next((LEVEL_TYPES[name] for name in folded_names if name in LEVEL_TYPES), 9)
+    key = slugify(english)[:40] or "level"
+    taken = {level.key for level in [*framework.levels.values(), *framework.named_levels]}
+    key = next(candidate for candidate in [key, *(f"{key[:36]}-{n}" for n in range(2, 1000))] if candidate not in taken)
+    level = services.level_save(
+        actor=writer.actor,
+        programme=framework.programme,
+        key=key,
+        name=names,
+        iati_result_type=result_type,
+        order=len(framework.levels) + len(framework.named_levels) + 1,
+    )
+    framework.named_levels.append(level)
+    framework.levels.setdefault(result_type, level)
     writer.added("level", level, node)
     return level
 
 
 def _results(activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool) -> None:
+    """The structure first (the result tree of the objectives, results, indicators, their disaggregations:
+    created through the services when new, looked up otherwise), then the targets and values of every
+    indicator, written in bulk."""
     periods = _periods(activity, writer, programme)
+    framework = _Framework(programme, activity, writer.actor)
+    _objectives(activity, writer, framework)
+    indicators = []
     for position, node in enumerate(activity.element.findall("result"), start=1):
         code = _result_code(node, position)
-        result = programme.results.filter(code=code).first()
+        result = framework.results.get(code)
         if result is None:
             result = services.result_save(
                 actor=writer.actor,
                 programme=programme,
-                level=_level(programme, node, writer),
+                level=_level(framework, node, writer),
                 code=code,
                 title=_texts(node.find("title"), writer) or {"en": code},
                 description=_texts(node.find("description"), writer),
             )
+            framework.results[code] = result
             writer.added("result", result, node)
         for number, indicator_node in enumerate(node.findall("indicator"), start=1):
-            indicator = _indicator(indicator_node, number, result, writer, periods)
-            _values(indicator_node, indicator, writer, periods, trusted=trusted)
+            indicators.append((indicator_node, _indicator(indicator_node, number, result, writer, periods, framework)))
+    framework.values_prepare()
+    for indicator_node, indicator in indicators:
+        _values(indicator_node, indicator, writer, periods, framework)
+    _values_save(framework, writer, trusted=trusted)
+
+
+def _values_save(framework: _Framework, writer: _Writer, *, trusted: bool) -> None:
+    """The activity's new targets and values in one set-based write (services.imported_values_create)."""
+    approve = trusted and access.programme_can_manage(writer.actor, framework.programme)
+    if trusted and not approve and framework.measurements:
+        writer.warn(
+            _("Values enter as submitted: only the programme's managers may import them approved."),
+            writer.activity.element,
+            "import.trust",
+        )
+    services.imported_values_create(
+        actor=writer.actor,
+        programme=framework.programme,
+        milestones=framework.milestones,
+        measurements=[measurement for measurement, _node in framework.measurements],
+        approve=approve,
+    )
+    for milestone in framework.milestones:
+        writer.added("target", milestone, milestone._iati_node)  # type: ignore[attr-defined]
+    for measurement, node in framework.measurements:
+        writer.added("measurement", measurement, node)
 
 
 def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[tuple, Period | None]:
@@ -455,14 +833,14 @@ def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[
     return found
 
 
-def _indicator(node, number: int, result: Result, writer: _Writer, periods) -> Indicator:
+def _indicator(node, number: int, result: Result, writer: _Writer, periods, framework: _Framework) -> Indicator:
     composite = _reference(node)
     code = composite[len(result.code) + 1 :] if composite.startswith(result.code + "-") else composite
     code = (code or f"I{number}")[:20]
-    existing = result.indicators.filter(code=code).first()
+    existing = framework.indicators.get((result.pk, code))
     if existing is not None:
         return existing  # the programme owns its framework: a re-import does not change it
-    taken = set(Indicator.objects.filter(result__programme_id=result.programme_id).values_list("code", flat=True))
+    taken = {indicator_code for _result_id, indicator_code in framework.indicators}
     if code in taken:  # codes are unique per programme; publishers repeat them across results
         code = next(f"{code[:16]}-{n}" for n in range(2, 10_000) if f"{code[:16]}-{n}" not in taken)
         writer.warn(
@@ -499,6 +877,8 @@ def _indicator(node, number: int, result: Result, writer: _Writer, periods) -> I
             fields["target_note"] = _texts(target.find("comment"))
     dimensions = _dimensions(node, result.programme, writer)
     indicator = services.indicator_save(actor=writer.actor, result=result, dimensions=dimensions, **fields)
+    indicator.result = result
+    framework.indicators[(result.pk, indicator.code)] = indicator
     writer.added("indicator", indicator, node)
     return indicator
 
@@ -544,7 +924,7 @@ def _span(node) -> tuple:
     )
 
 
-def _values(node, indicator: Indicator, writer: _Writer, periods, *, trusted: bool) -> None:
+def _values(node, indicator: Indicator, writer: _Writer, periods, framework: _Framework) -> None:
     by_value: dict[tuple[int, int], Decimal] = {}
     for period_node in node.findall("period"):
         period = periods.get(_span(period_node))
@@ -552,40 +932,38 @@ def _values(node, indicator: Indicator, writer: _Writer, periods, *, trusted: bo
             continue
         for target in period_node.findall("target"):
             if target.find("dimension") is not None:
-                _target_by_value(target, indicator, period, writer, by_value)
+                _target_by_value(target, indicator, period, writer, by_value, framework)
                 continue
             value, warning = number_read(target.get("value"))
             if warning:
                 writer.warn(warning, target, "import.number")
-            if Milestone.objects.filter(indicator=indicator, period=period).exists():
-                continue  # the programme's own target stays
+            if (indicator.pk, period.pk) in framework.targeted:
+                continue  # the programme's own target stays (or the file's first, if it gives several)
             number = value.number if value else None
             note = _texts(target.find("comment"))
             if number is None and not note:
                 continue
-            milestone = services.milestone_save(
-                actor=writer.actor, indicator=indicator, period=period, value=number, note=note
-            )
-            if milestone is not None:
-                writer.added("target", milestone, target)
+            milestone = Milestone(indicator=indicator, period=period, value=number, note=note)
+            milestone._iati_node = target  # type: ignore[attr-defined]
+            framework.milestones.append(milestone)
+            framework.targeted.add((indicator.pk, period.pk))
         for actual in period_node.findall("actual"):
-            _actual(actual, indicator, period, writer, trusted=trusted)
+            _actual(actual, indicator, period, writer, framework)
     # The programme's own targets by value stay; the file's are added beside them.
-    kept = set(indicator.disaggregated_targets.values_list("period_id", "dimension_value_id"))
-    new = {key: value for key, value in by_value.items() if key not in kept}
+    new = {key: value for key, value in by_value.items() if (indicator.pk, *key) not in framework.targets_by_value}
     if new:
         services.disaggregated_targets_save(actor=writer.actor, indicator=indicator, targets=new, importing=True)
 
 
-def _target_by_value(target, indicator: Indicator, period: Period, writer: _Writer, by_value: dict) -> None:
+def _target_by_value(
+    target, indicator: Indicator, period: Period, writer: _Writer, by_value: dict, framework: _Framework
+) -> None:
     """A period's target for one disaggregation value (`target/dimension`), into `by_value`."""
     dimensions = target.findall("dimension")
     if len(dimensions) > 1:
         writer.warn(_("Targets crossed by several disaggregations are not stored."), target, "import.dimension")
         return
-    dimension_value = _dimension_value(indicator, dimensions[0])
-    if dimension_value is not None and not indicator.dimensions.filter(pk=dimension_value.dimension_id).exists():
-        dimension_value = None  # a disaggregation the programme's indicator does not have
+    dimension_value = framework.dimension_value(indicator, dimensions[0])
     value, warning = number_read(target.get("value"))
     if warning:
         writer.warn(warning, target, "import.number")
@@ -594,20 +972,9 @@ def _target_by_value(target, indicator: Indicator, period: Period, writer: _Writ
     by_value[(period.pk, dimension_value.pk)] = value.number
 
 
-def _dimension_value(indicator: Indicator, node) -> DimensionValue | None:
-    """The value a `dimension` element names among the disaggregations of the indicator's programme."""
-    return DimensionValue.objects.filter(
-        dimension__programme_id=indicator.result.programme_id,
-        dimension__code=slugify(node.get("name") or "")[:40] or "dimension",
-        code=(node.get("value") or "").strip()[:40],
-    ).first()
-
-
-def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trusted: bool) -> None:
+def _actual(node, indicator: Indicator, period: Period, writer: _Writer, framework: _Framework) -> None:
     path = writer.path(node)
-    if IatiProvenance.objects.filter(
-        record_type="measurement", activity_identifier=writer.activity.identifier, xpath=path
-    ).exists():
+    if path in framework.imported:
         return  # imported once already
     fields: dict = {}
     dimensions = node.findall("dimension")
@@ -615,7 +982,7 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trus
         writer.warn(_("Values crossed by several disaggregations are not stored."), node, "import.dimension")
         return
     if dimensions:
-        fields["dimension_value"] = _dimension_value(indicator, dimensions[0])
+        fields["dimension_value"] = framework.dimension_value(indicator, dimensions[0])
     comment = _texts(node.find("comment"))
     if indicator.measure == Measure.QUALITATIVE:
         text = next(iter(comment.values()), "")
@@ -629,46 +996,132 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, *, trus
         if value is None or value.number is None:
             return  # never turned into 0
         fields["value"] = value.number
+        if indicator.measure == Measure.PERCENTAGE:
+            # The export's first line of a percentage's comment: its numerator and denominator.
+            ratio, comment = ratio_from_comment(comment)
+            if ratio is not None:
+                fields["numerator"], fields["denominator"] = ratio
         narrative = narrative_from_comment(comment) if comment and not dimensions else None
         if narrative is not None:
             # What the export writes of a period's narrative: a narrative again (the programme's own stays).
-            if not Narrative.objects.filter(indicator=indicator, period=period).exists():
+            if (indicator.pk, period.pk) not in framework.narrated:
                 services.narrative_save(
                     actor=writer.actor, indicator=indicator, period=period, importing=True, **narrative
                 )
+                framework.narrated.add((indicator.pk, period.pk))
         elif comment:
             fields["comment"] = next(iter(comment.values()))
-    fields["organisation"] = indicator.result.programme.owner  # the publisher reports its own values
+    links = [link for link in node.findall("document-link") if _web_address(link.get("url"))]
+    if links and not dimensions:
+        fields["evidence_url"] = (links[0].get("url") or "").strip()
+        if len(links) > 1:
+            writer.warn(_("A value keeps one evidence link: the first is kept."), links[1], "import.document")
+    if not framework.can_report:
+        writer.warn(_("Report for your own organisation."), node, "import.value")
+        return
+    fields["organisation"] = framework.programme.owner  # the publisher reports its own values
+    measurement = Measurement(indicator=indicator, period=period, **fields)
     try:
-        with transaction.atomic():
-            measurement = services.measurement_create(
-                actor=writer.actor, indicator=indicator, period=period, submit=True, **fields
-            )
-            if trusted:
-                measurement = services.measurement_review(actor=writer.actor, measurement=measurement, approve=True)
+        # Checked here, one by one, so that a value the rules refuse is said and left, not the whole activity.
+        services.imported_value_check(measurement, disaggregations=framework.disaggregations)
     except ValidationError as error:
         writer.warn(" ".join(error.messages), node, "import.value")
         return
-    writer.added("measurement", measurement, node)
+    framework.measurements.append((measurement, node))
+    framework.imported.add(path)
+
+
+def _web_address(url: str | None) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])((url or "").strip())
+    except ValidationError:
+        return False
+    return len((url or "").strip()) <= 200
 
 
 def iati_import_work(job, progress) -> dict:
-    """The job of an uploaded IATI file: params {"programme", "dry_run", "trusted"}; its result is the report.
-    A refused file fails the job with the reason, nothing saved."""
+    """The job of an uploaded IATI file: params {"programme", "activity", "organisations", "dry_run", "trusted"};
+    its result is the report. A refused file fails the job with the reason, nothing saved. A preview (dry run)
+    keeps the file as the job's own (result_file) until it is confirmed: the upload itself is removed when the
+    job ends."""
     from jalon.jobs.services import JobRefused
 
-    progress.step(_("Reading and importing the activities"))
+    progress.step(_("Reading and checking the activities") if job.params.get("dry_run") else _("Importing"))
     params = job.params or {}
+    path = Path(job.upload.path)
     try:
         report = iati_import(
-            Path(job.upload.path),
+            path,
             actor=job.owner,
             file_name=job.upload_name,
             programme_code=params.get("programme") or None,
+            activity_identifier=params.get("activity") or "",
+            organisations=params.get("organisations") or {},
             dry_run=bool(params.get("dry_run")),
             trusted=bool(params.get("trusted")),
             advance=lambda done: progress.advance(done),
         )
     except IatiFileRefused as refused:
         raise JobRefused(refused.message) from refused
+    if report.dry_run and params.get("programme"):
+        with path.open("rb") as handle:
+            job.result_file.save("preview.xml", File(handle), save=False)
+        job.result_name = job.upload_name
+        job.save(update_fields=["result_file", "result_name"])
     return report.as_dict()
+
+
+# The upload page's jobs ----------------------------------------------------------------------------------
+
+
+def iati_preview_start(*, actor, programme: Programme, upload, activity: str = "", language: str | None = None):
+    """A preview of an uploaded file imported into `programme` (a dry run on the task queue)."""
+    from jalon.jobs.services import job_start
+
+    return job_start(
+        actor=actor,
+        kind=IMPORT_JOB,
+        subject_id=programme.pk,
+        params={"programme": programme.code, "activity": activity, "dry_run": True},
+        upload=upload,
+        language=language,
+    )
+
+
+def iati_preview_confirm(
+    *, actor, preview, organisations: dict[str, int], activity: str = "", language: str | None = None
+):
+    """The import the person confirmed after its preview: the same file, the same activity, their mapping of
+    the organisations the directory lacks. With another `activity` of the file, a new preview of that one
+    instead. The preview's copy of the file goes (a preview is confirmed once)."""
+    from jalon.jobs.models import Job
+    from jalon.jobs.services import job_start
+
+    if preview.status != Job.Status.SUCCEEDED or not preview.params.get("dry_run") or not preview.result_file:
+        raise ValidationError(_("This preview can no longer be confirmed: upload the file again."))
+    again = bool(activity) and activity != preview.params.get("activity")
+    if again:
+        identifiers = {outcome.get("identifier") for outcome in (preview.result or {}).get("activities", [])}
+        if activity not in identifiers:
+            raise ValidationError({"activity": [_("The file holds no such activity.")]})
+        params = {**preview.params, "activity": activity}
+    else:
+        params = {**preview.params, "dry_run": False, "organisations": organisations, "preview": preview.pk}
+    try:
+        handle = preview.result_file.open("rb")
+    except OSError as error:
+        raise ValidationError(_("This preview can no longer be confirmed: upload the file again.")) from error
+    with handle:
+        job = job_start(
+            actor=actor,
+            kind=IMPORT_JOB,
+            subject_id=preview.subject_id,
+            params=params,
+            upload=File(handle, name=preview.upload_name or "iati.xml"),
+            language=language,
+        )
+    type(preview).objects.filter(pk=preview.pk).update(result_file="", result_name="")
+    # The copy goes once the confirmation is committed: a rolled-back request keeps the preview confirmable.
+    name, storage = preview.result_file.name, preview.result_file.storage
+    transaction.on_commit(lambda: storage.delete(name))
+    return job

@@ -41,6 +41,12 @@ class Programme(VersionedModel):
     # it serves (998: developing countries, unspecified), both from the IATI codelists shipped in interop.
     iati_sector = models.CharField(_("IATI sector (DAC 5-digit code)"), max_length=5, default="32182")
     iati_recipient_region = models.CharField(_("IATI recipient region"), max_length=3, default="998")
+    # The countries served, when known (ISO alpha-2, IATI's Country codelist), each with its share or None:
+    # [{"code": "KE", "percentage": "40"}]. When set, the export names them instead of the region.
+    iati_recipient_countries = models.JSONField(_("IATI recipient countries"), default=list, blank=True)
+    # The reporting organisations (IATI identifiers) whose imported values enter this programme approved; the
+    # values of every other publisher enter as submitted, to be reviewed.
+    iati_trusted_publishers = models.JSONField(_("trusted IATI publishers"), default=list, blank=True)
     # Status thresholds: share of the way from baseline to milestone reached.
     on_track_min = models.DecimalField(_("on track from"), max_digits=4, decimal_places=2, default=Decimal("0.85"))
     at_risk_min = models.DecimalField(_("at risk from"), max_digits=4, decimal_places=2, default=Decimal("0.60"))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jalon.accounts.audit import audit_record, snapshot
+from jalon.accounts.audit import audit_record, audit_records, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
 from jalon.interop.iati import codelist_codes
@@ -284,15 +284,19 @@ OPEN_STATUSES = (Measurement.Status.DRAFT, Measurement.Status.SUBMITTED, Measure
 HUNDRED = Decimal(100)
 
 
-def _validate_measurement(measurement: Measurement) -> None:
+def _validate_measurement(measurement: Measurement, *, disaggregations: set[tuple[int, int]] | None = None) -> None:
+    """`disaggregations`: the (indicator, dimension) pairs of the indicators, read once by a caller checking
+    many values (else one query for a disaggregated value)."""
     indicator = measurement.indicator
     if indicator.source == Indicator.Source.COMPUTED and not measurement.computed:
         raise ValidationError(_("This indicator is computed from operational records: it cannot be typed in."))
     if measurement.period.programme_id != indicator.result.programme_id:
         raise ValidationError({"period": _("This period belongs to another programme.")})
-    if (
-        measurement.dimension_value is not None
-        and not indicator.dimensions.filter(pk=measurement.dimension_value.dimension_id).exists()
+    dimension_value = measurement.dimension_value
+    if dimension_value is not None and not (
+        (indicator.pk, dimension_value.dimension_id) in disaggregations
+        if disaggregations is not None
+        else indicator.dimensions.filter(pk=dimension_value.dimension_id).exists()
     ):
         raise ValidationError({"dimension_value": _("This indicator is not disaggregated that way.")})
     if measurement.collected_on is None:
@@ -409,6 +413,59 @@ def measurement_create(
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=measurement)
     progress_changed(period.programme_id)
     return measurement
+
+
+# Fields a bulk write checks on the rows themselves: the relations are the caller's records, not read again.
+RELATIONS = ("indicator", "period", "organisation", "dimension_value", "amends", "author", "reviewer")
+
+
+def imported_value_check(measurement: Measurement, *, disaggregations: set[tuple[int, int]]) -> None:
+    """One value of a file import, checked before the set is written (imported_values_create checks again)."""
+    _validate_measurement(measurement, disaggregations=disaggregations)
+    measurement.clean_fields(exclude=RELATIONS)
+
+
+@transaction.atomic
+def imported_values_create(
+    *, actor, programme: Programme, milestones: list[Milestone], measurements: list[Measurement], approve: bool
+) -> None:
+    """The targets (new milestones) and values of a file import, written set-based: each checked as
+    milestone_save and measurement_create check it (the indicators' disaggregations read once, the reporter
+    checked once per organisation), then inserted with bulk_create, audited in one insert, the programme's
+    progress stamp replaced once. Values enter submitted, or approved (`approve`: the programme trusts the
+    publisher; only its managers may approve). Refuses the whole set with the first problem."""
+    now = timezone.now()
+    for milestone in milestones:
+        if milestone.period.programme_id != programme.pk or milestone.indicator.result.programme_id != programme.pk:
+            raise ValidationError({"period": _("This period belongs to another programme.")})
+        milestone.note = _texts(milestone.note)
+        milestone.clean_fields(exclude=RELATIONS)
+    if approve and measurements and not access.programme_can_manage(actor, programme):
+        raise ValidationError(_("Only the programme's managers review values."))
+    disaggregations = set(
+        Indicator.dimensions.through.objects.filter(
+            indicator_id__in={measurement.indicator_id for measurement in measurements}
+        ).values_list("indicator_id", "dimension_id")
+    )
+    reporters: dict[int | None, bool] = {}
+    for measurement in measurements:
+        _validate_measurement(measurement, disaggregations=disaggregations)
+        if measurement.organisation_id not in reporters:
+            reporters[measurement.organisation_id] = access.measurement_can_report_for(
+                actor, programme, measurement.organisation
+            )
+        if not reporters[measurement.organisation_id]:
+            raise ValidationError({"organisation": _("Report for your own organisation.")})
+        measurement.author = actor if getattr(actor, "pk", None) else None
+        measurement.status, measurement.submitted_at = Measurement.Status.SUBMITTED, now
+        if approve:
+            measurement.status, measurement.reviewer, measurement.reviewed_at = Measurement.Status.APPROVED, actor, now
+        measurement.clean_fields(exclude=RELATIONS)
+    Milestone.objects.bulk_create(milestones)
+    Measurement.objects.bulk_create(measurements)
+    audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*milestones, *measurements])
+    if milestones or measurements:
+        progress_changed(programme)
 
 
 def _check_reporter(actor, measurement: Measurement) -> None:
@@ -580,6 +637,7 @@ PROGRAMME_FIELDS = (
     "overall_target",
     "iati_sector",
     "iati_recipient_region",
+    "iati_recipient_countries",
 )
 INDICATOR_FIELDS = (
     "code",
@@ -701,9 +759,37 @@ def _programme_validate(programme: Programme) -> None:
         errors.setdefault("iati_sector", []).append(_("Give a DAC 5-digit sector code of the IATI Sector codelist."))
     if programme.iati_recipient_region not in codelist_codes("Region"):
         errors.setdefault("iati_recipient_region", []).append(_("Give a region code of the IATI Region codelist."))
+    countries_error = _recipient_countries_error(programme.iati_recipient_countries)
+    if countries_error:
+        errors.setdefault("iati_recipient_countries", []).append(countries_error)
     if programme.developing_rule_as_of and not programme.developing_rule_id:
         errors.setdefault("developing_rule_as_of", []).append(_("Choose the rule this date applies to."))
     _check(errors)
+
+
+def _recipient_countries_error(countries) -> str:
+    """What is wrong with a list of recipient countries, or "": IATI codes, each once, shares from 0 to 100."""
+    if not isinstance(countries, list):
+        return _("Give a list of countries.")
+    seen = set()
+    for item in countries:
+        code = item.get("code") if isinstance(item, dict) else None
+        if code not in codelist_codes("Country"):
+            return _("“%(code)s” is not a country code of the IATI Country codelist (ISO alpha-2, such as KE).") % {
+                "code": code
+            }
+        if code in seen:
+            return _("%(code)s is given twice.") % {"code": code}
+        seen.add(code)
+        percentage = item.get("percentage")
+        if percentage is not None:
+            try:
+                share = Decimal(str(percentage))
+            except (ArithmeticError, ValueError):
+                share = Decimal(-1)
+            if not share.is_finite() or not 0 <= share <= 100:
+                return _("The share of %(code)s must be a number from 0 to 100.") % {"code": code}
+    return ""
 
 
 @transaction.atomic
@@ -734,6 +820,20 @@ def programme_update(*, actor, programme: Programme, version: int | None = None,
         # The developing-country rule and the dates are inputs of the computed indicators too.
         _computed_stale(current.pk)
         current.refresh_from_db(fields=["progress_stamp", "computed_pending_since"])
+    return current
+
+
+def programme_iati_trust_save(
+    *, actor, programme: Programme, publishers: list[str], version: int | None = None
+) -> Programme:
+    """The reporting organisations (IATI identifiers) whose imported values enter this programme approved."""
+    current, _changed = versioned_update(
+        programme,
+        actor=actor,
+        version=version,
+        fields={"iati_trusted_publishers": [str(identifier).strip()[:100] for identifier in publishers]},
+        allowed=("iati_trusted_publishers",),
+    )
     return current
 
 

@@ -19,3 +19,12 @@ def iati_import_run(job_id: int) -> None:
     from jalon.results.iati_import import iati_import_work
 
     job_run(job_id, iati_import_work)
+
+
+@task
+def iati_export_run(job_id: int) -> None:
+    """An IATI export (jalon.jobs): the programme's managers follow it and download the file from the job's page."""
+    from jalon.jobs.services import job_run
+    from jalon.results.iati import iati_export_work
+
+    job_run(job_id, iati_export_work)

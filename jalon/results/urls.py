@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jalon.results.views import computed, frameworks, measurements, narratives, programmes
+from jalon.results.views import computed, frameworks, iati, measurements, narratives, programmes
 
 app_name = "results"
 
@@ -14,7 +14,11 @@ urlpatterns = [
     path("measurements/<int:pk>/review/", measurements.measurement_review, name="measurement_review"),
     path("measurements/<int:pk>/evidence/", measurements.measurement_evidence, name="measurement_evidence"),
     path("measurements/<int:pk>/comments/", measurements.measurement_comments, name="measurement_comments"),
+    path("iati-imports/<int:pk>/", iati.iati_import_job, name="iati_import_job"),
+    path("iati-imports/<int:pk>/confirm/", iati.iati_import_confirm, name="iati_import_confirm"),
     path("<slug:code>/", programmes.programme_detail, name="programme_detail"),
+    path("<slug:code>/iati-import/", iati.iati_import, name="iati_import"),
+    path("<slug:code>/iati-export/", iati.iati_export, name="iati_export"),
     path("<slug:code>/indicators/<int:pk>/", programmes.indicator_detail, name="indicator_detail"),
     path("<slug:code>/indicators/<int:pk>/report/", measurements.measurement_create, name="measurement_create"),
     path("<slug:code>/indicators/<int:pk>/computation/", computed.indicator_computation, name="indicator_computation"),

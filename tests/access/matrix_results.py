@@ -187,3 +187,85 @@ CASES = [
         effect=_count(DisaggregatedTarget),
     ),
 ]
+
+
+# IATI import (issue 18): the programme's managers upload, preview, confirm and follow; others get 403 on the
+# upload page of a programme they see, 404 for a job they may not follow.
+
+IATI_FILE = (
+    b'<iati-activities version="2.03"><iati-activity><iati-identifier>XM-TEST-1</iati-identifier>'
+    b'<reporting-org ref="XM-TEST" type="40"><narrative>Test body</narrative></reporting-org>'
+    b"</iati-activity></iati-activities>"
+)
+IATI_JOB = Redirect(lambda ctx: r"/fr/programmes/iati-imports/\d+/", "an IATI import job")
+
+
+def _iati_upload(ctx) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("test.xml", IATI_FILE, content_type="application/xml")}
+
+
+def _iati_preview(ctx) -> dict:
+    def build(ctx):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from jalon.results.iati_import import iati_preview_start
+
+        upload = SimpleUploadedFile("test.xml", IATI_FILE, content_type="application/xml")
+        return iati_preview_start(actor=ctx.users["manager"], programme=ctx.framework.programme, upload=upload)
+
+    return {"pk": ctx.once("iati-preview", build).pk}
+
+
+def _jobs(ctx):
+    from jalon.jobs.models import Job
+
+    return Job.objects.count()
+
+
+CASES += [
+    page("IATI import page", "results:iati_import", TEAM, kwargs=lambda ctx: {"code": ctx.framework.programme.code}),
+    page(
+        "IATI import preview",
+        "results:iati_import",
+        TEAM,
+        method="post",
+        kwargs=lambda ctx: {"code": ctx.framework.programme.code},
+        data=_iati_upload,
+        ok=IATI_JOB,
+        effect=_jobs,
+    ),
+    page(
+        "IATI trusted publishers",
+        "results:iati_import",
+        TEAM,
+        method="post",
+        kwargs=lambda ctx: {"code": ctx.framework.programme.code},
+        data=lambda ctx: {"publishers": "XM-TEST", "version": ctx.framework.programme.version},
+        ok=Redirect(
+            lambda ctx: re.escape(url("results:iati_import", code=ctx.framework.programme.code)), "the import page"
+        ),
+    ),
+    page("IATI import job", "results:iati_import_job", TEAM, kwargs=_iati_preview, refused=(404,)),
+    page(
+        "IATI export",
+        "results:iati_export",
+        TEAM,
+        method="post",
+        kwargs=lambda ctx: {"code": ctx.framework.programme.code},
+        ok=Redirect(lambda ctx: r"/fr/jobs/\d+/", "the export job"),
+        effect=_jobs,
+    ),
+    page(
+        "IATI import confirmed",
+        "results:iati_import_confirm",
+        TEAM,
+        method="post",
+        kwargs=_iati_preview,
+        data=lambda ctx: {},
+        ok=IATI_JOB,
+        refused=(404,),
+        effect=_jobs,
+    ),
+]

@@ -302,10 +302,10 @@ def test_the_export_costs_a_constant_number_of_queries(demo_history, django_asse
     not one per indicator; the "latest" indicators' rows and the whole-span values (two). Plus the finance
     ledger's five lists, written through the ActivityWriter hook (budgets, planned disbursements,
     contributions, receipts, commitments and expenditure). And the targets by disaggregation value and the
-    narratives (two)."""
-    with django_assert_max_num_queries(22):
+    narratives (two), and the approved values' evidence links with their numerators and denominators (one)."""
+    with django_assert_max_num_queries(23):
         programme_to_iati(Programme.objects.get(code=ISO))
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         programme_to_iati(Programme.objects.get(code=ILO))
 
 
@@ -566,3 +566,75 @@ def test_aggregation_status_is_set_from_the_measures(demo_history):
     root = exported(ISO)
     assert root.xpath("//result[.//reference/@code='IO2.1-D1']/@aggregation-status") == ["1"]  # counts of people
     assert root.xpath("//result[.//reference/@code='IO6-D2']/@aggregation-status") == ["0"]  # a percentage
+
+
+# Recipient countries, evidence links, numerators and denominators -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("countries", "written"),
+    [
+        ([{"code": "KE", "percentage": None}], [("KE", None)]),
+        ([{"code": "KE", "percentage": "40"}, {"code": "BD", "percentage": "60"}], [("KE", "40"), ("BD", "60")]),
+        # Shares that do not add up to 100 (a file's countries beside its regions): scaled.
+        ([{"code": "KE", "percentage": "10"}, {"code": "BD", "percentage": "10"}], [("KE", "50"), ("BD", "50")]),
+        (
+            [{"code": code, "percentage": None} for code in ("KE", "BD", "CM")],
+            [("KE", "33.33"), ("BD", "33.33"), ("CM", "33.34")],
+        ),
+    ],
+)
+def test_recipient_countries_replace_the_region_and_pass_the_validators_rules(small, users, countries, written):
+    services.programme_update(actor=users["manager"], programme=small.programme, iati_recipient_countries=countries)
+    document = programme_to_iati(Programme.objects.get(code="small"))
+    root = exported("small")
+    assert root.xpath("//iati-activity/recipient-region") == []
+    assert [(node.get("code"), node.get("percentage")) for node in root.xpath("//recipient-country")] == written
+    assert validator_errors(document) == []
+
+
+@pytest.mark.parametrize(
+    "countries",
+    [
+        [{"code": "XX", "percentage": None}],
+        [{"code": "KE", "percentage": "140"}],
+        [{"code": "KE", "percentage": None}, {"code": "KE", "percentage": None}],
+        [{"code": "KE", "percentage": "lots"}],
+    ],
+)
+def test_recipient_countries_outside_the_codelist_or_shares_out_of_range_are_refused(small, users, countries):
+    with pytest.raises(ValidationError) as refused:
+        services.programme_update(actor=users["manager"], programme=small.programme, iati_recipient_countries=countries)
+    assert set(refused.value.message_dict) == {"iati_recipient_countries"}
+
+
+def test_a_percentage_actual_carries_its_ratio_and_evidence_links(small, users, nsb):
+    indicator = indicator_build(small, "P1", measure=Measure.PERCENTAGE, milestones=(None, "50", None))
+    for numerator, denominator, link in ((12, 40, "https://example.org/a"), (3, 10, "https://example.org/b")):
+        measurement = services.measurement_create(
+            actor=users["focal"], indicator=indicator, period=small.current, organisation=nsb, submit=True,
+            numerator=D(numerator), denominator=D(denominator), evidence_url=link,
+        )  # fmt: skip
+        services.measurement_review(actor=users["manager"], measurement=measurement, approve=True)
+    document = programme_to_iati(Programme.objects.get(code="small"))
+    root = exported("small")
+    (actual,) = indicator_node(root, "P1").xpath("period/actual")
+    assert actual.get("value") == "30"  # 15 of 50
+    assert actual.xpath("comment/narrative/text()") == [
+        "Numérateur : 15 ; dénominateur : 50.",
+        "Numerator: 15; denominator: 50.",
+    ]
+    assert actual.xpath("document-link/@url") == ["https://example.org/a", "https://example.org/b"]
+    assert actual.xpath("document-link/category/@code") == ["A08", "A08"]
+    assert actual.xpath("document-link[1]/title/narrative/text()") == ["Justificatif", "Evidence"]
+    assert validator_errors(document) == []
+
+
+def test_a_ratio_is_left_out_when_a_value_of_the_period_has_none(small, users, nsb):
+    indicator = indicator_build(small, "P2", measure=Measure.PERCENTAGE, milestones=(None, "50", None))
+    measurement = services.measurement_create(
+        actor=users["focal"], indicator=indicator, period=small.current, organisation=nsb, submit=True, value=D(30)
+    )
+    services.measurement_review(actor=users["manager"], measurement=measurement, approve=True)
+    (actual,) = indicator_node(exported("small"), "P2").xpath("period/actual")
+    assert actual.get("value") == "30" and actual.xpath("comment") == []

@@ -254,8 +254,10 @@ def test_a_minified_file_reports_by_xpath(db, users, tmp_path):
 def test_the_command_imports_and_refuses_with_a_message(db, users, tmp_path):
     out = StringIO()
     before = Programme.objects.count()
-    call_command("import_iati", str(GDIHUB), "--dry-run", "--user", "manager", stdout=out)
+    with translation.override("en"):
+        call_command("import_iati", str(GDIHUB), "--dry-run", "--user", "manager", stdout=out)
     assert "4 added" in out.getvalue() and Programme.objects.count() == before
+    assert "Not in the directory: Leonard Cheshire Disability GB-CHC-218186" in out.getvalue()
     bad = tmp_path / "bad.xml"
     bad.write_bytes(BILLION_LAUGHS)
     with pytest.raises(CommandError):
@@ -315,6 +317,7 @@ def test_export_import_export_gives_the_same_framework(seeded, db, users, nsb, t
         Narrative.objects.filter(indicator__result__programme=programme).values_list("achieved", flat=True)
     )
     targets = DisaggregatedTarget.objects.filter(indicator__result__programme=programme).count()
+    before = tree(programme)
     # Into a database without the programme: the same code, imported values approved (a trusted publisher).
     Measurement.objects.filter(indicator__result__programme=programme).delete()
     Result.objects.filter(programme=programme).delete()
@@ -332,6 +335,23 @@ def test_export_import_export_gives_the_same_framework(seeded, db, users, nsb, t
         == narratives
     )
     assert DisaggregatedTarget.objects.filter(indicator__result__programme=programme).count() == targets
+    # The whole result tree, with the results without indicators (the whole ITU plan, ISO's impact and
+    # outcomes), from the objectives description: codes, parents, levels, titles in every language.
+    assert tree(programme) == before
+    # A second import of the same file changes nothing; into the programme as it is, it adds no result.
+    again = iati_import(path, actor=users["manager"], programme_code=code, trusted=True)
+    assert dict(again.statuses()) == {"unchanged": 1}
+    IatiActivityImport.objects.all().delete()
+    again = iati_import(path, actor=users["manager"], programme_code=code, trusted=True)
+    assert dict(again.statuses()) == {"changed": 1} and tree(programme) == before
+    assert not again.activities[0].counts["result"] and not again.activities[0].counts["measurement"]
+
+
+def tree(programme) -> list[tuple]:
+    return [
+        (result.code, result.parent.code if result.parent else None, result.level.name, result.title)
+        for result in Result.objects.filter(programme=programme).select_related("parent", "level").order_by("code")
+    ]
 
 
 @pytest.mark.parametrize("path", [DPORTAL, GDIHUB, EXAMPLE], ids=["dportal", "gdihub", "example"])
@@ -343,3 +363,176 @@ def test_an_imported_real_sample_exports_with_no_validator_error(db, users, path
         root = etree.fromstring(document)
         errors = [f.rule_id for f in validator_findings(root) if f.severity == "error"]
         assert errors == [], (record.identifier, errors)
+
+
+# Recipient countries, evidence links, numerators and denominators -------------------------------------------
+
+
+def test_countries_evidence_links_and_ratios_come_back_from_an_export(db, users, nsb, tmp_path):
+    from jalon.results import services
+    from jalon.results.models import Measure
+    from tests.results.conftest import indicator_build, programme_build
+
+    owner = Organisation.objects.create(name={"en": "Round body"}, acronym="RB", kind=Organisation.Kind.OTHER)
+    demo = programme_build(code="round", owner=owner)
+    countries = [{"code": "KE", "percentage": "40"}, {"code": "BD", "percentage": "60"}]
+    services.programme_update(actor=users["manager"], programme=demo.programme, iati_recipient_countries=countries)
+    indicator = indicator_build(demo, "P1", measure=Measure.PERCENTAGE, milestones=(None, "50", None))
+    measurement = services.measurement_create(
+        actor=users["focal"], indicator=indicator, period=demo.current, organisation=nsb, submit=True,
+        numerator=D(12), denominator=D(40), evidence_url="https://example.org/sheets",
+    )  # fmt: skip
+    services.measurement_review(actor=users["manager"], measurement=measurement, approve=True)
+    path = tmp_path / "round.xml"
+    path.write_bytes(programme_to_iati(Programme.objects.get(code="round")))
+    Measurement.objects.all().delete()
+    Result.objects.filter(programme=demo.programme).delete()
+    demo.programme.levels.all().delete()
+    demo.programme.delete()
+
+    report = iati_import(path, actor=users["manager"], programme_code="round", trusted=True)
+    assert dict(report.statuses()) == {"added": 1}, report.as_dict()
+    programme = Programme.objects.get(code="round")
+    assert programme.iati_recipient_countries == countries
+    imported = Measurement.objects.get(indicator__result__programme=programme)
+    assert (imported.value, imported.numerator, imported.denominator) == (D(30), D(12), D(40))
+    assert imported.evidence_url == "https://example.org/sheets" and imported.comment == ""
+
+
+def test_a_files_countries_are_kept_and_unknown_ones_said(db, users, tmp_path):
+    root = etree.fromstring(GDIHUB.read_bytes())
+    activity = root.find("iati-activity")
+    first = activity.find("recipient-country")
+    first.set("code", "ke")  # lower case: read as KE
+    first.addnext(etree.Element("recipient-country", {"code": "QQ", "percentage": "0"}))
+    path = tmp_path / "countries.xml"
+    path.write_bytes(etree.tostring(root))
+    report = iati_import(path, actor=users["manager"])
+    programme = Programme.objects.get(code="gb-coh-11126312-cluster1")
+    codes = [item["code"] for item in programme.iati_recipient_countries]
+    assert codes[:2] == ["KE", "BD"] and "QQ" not in codes
+    assert programme.iati_recipient_countries[0]["percentage"] == "10"
+    assert any("QQ" in note.message for note in report.activities[0].notes)
+
+
+# The bulk write path -----------------------------------------------------------------------------------------
+
+
+def test_an_activitys_values_are_written_in_a_constant_number_of_queries(
+    db, users, nsb, tmp_path, django_assert_num_queries
+):
+    """Targets and values go in one set-based write per activity, their lookups read once: the queries of an
+    import do not grow with the number of values (here 3 or 12 actuals into an existing framework)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.results.conftest import indicator_build, programme_build
+
+    demo = programme_build(code="pin", owner=nsb)
+    indicator_build(demo, "I1", milestones=("10", "20", "30"))
+    indicator_build(demo, "I2", milestones=("1", "2", "3"))
+    exported = etree.fromstring(programme_to_iati(demo.programme))
+
+    def file_with(actuals: int) -> Path:
+        root = etree.fromstring(etree.tostring(exported))
+        for period in root.iter("period"):
+            for number in range(actuals):
+                etree.SubElement(period, "actual", {"value": str(number + 1)})
+        path = tmp_path / f"pin-{actuals}.xml"
+        path.write_bytes(etree.tostring(root))
+        return path
+
+    counted = {}
+    for actuals in (1, 1, 4):  # the first warms what a process reads once (the user's grants)
+        path = file_with(actuals)
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            report = iati_import(path, actor=users["manager"], programme_code="pin", trusted=True)
+            assert Measurement.objects.filter(status=Measurement.Status.APPROVED).count() == 2 * 3 * actuals
+            transaction.set_rollback(True)
+        assert dict(report.statuses()) == {"changed": 1}, report.as_dict()
+        counted[actuals] = len(queries) - 1  # less the count above
+    assert counted[1] == counted[4]
+    # Pinned: a change that adds a query per activity shows here (and one per value would fail above).
+    with django_assert_num_queries(51):
+        iati_import(file_with(4), actor=users["manager"], programme_code="pin", trusted=True)
+
+
+# Versions 2.01 and 2.02 -------------------------------------------------------------------------------------
+
+VERSION_201 = """<?xml version="1.0" encoding="UTF-8"?>
+<iati-activities version="2.01" generated-datetime="2015-03-02T10:00:00">
+ <iati-activity last-updated-datetime="2015-03-01T10:00:00" xml:lang="en" default-currency="USD">
+  <iati-identifier>XM-DAC-41302-201-TEST</iati-identifier>
+  <reporting-org ref="XM-DAC-41302" type="40"><narrative>International Labour Organization</narrative></reporting-org>
+  <title><narrative>Standards for decent work (2.01)</narrative></title>
+  <description type="1"><narrative>An activity published in version 2.01.</narrative></description>
+  <participating-org ref="XM-DAC-41302" role="4" type="40"><narrative>ILO</narrative></participating-org>
+  <activity-status code="2"/>
+  <activity-date iso-date="2012-01-01" type="1"/>
+  <activity-date iso-date="2012-01-15" type="2"/>
+  <activity-date iso-date="2014-12-31" type="3"/>
+  <recipient-country code="SN" percentage="100"/>
+  <sector code="16020" vocabulary="1"/>
+  <result type="2" aggregation-status="1">
+   <title><narrative>Labour inspection strengthened</narrative></title>
+   <indicator measure="1" ascending="1">
+    <title><narrative>Inspectors trained</narrative></title>
+    <baseline year="2011" value="40"><comment><narrative>Inspectors in 2011</narrative></comment></baseline>
+    <period>
+     <period-start iso-date="2013-01-01"/><period-end iso-date="2013-12-31"/>
+     <target value="60"/><actual value="55"/>
+    </period>
+   </indicator>
+   <indicator measure="5" ascending="1">
+    <title><narrative>Inspection policy</narrative></title>
+    <period>
+     <period-start iso-date="2013-01-01"/><period-end iso-date="2013-12-31"/>
+     <actual><comment><narrative>Adopted by the ministry.</narrative></comment></actual>
+    </period>
+   </indicator>
+  </result>
+ </iati-activity>
+</iati-activities>
+"""
+
+
+def test_a_version_201_file_is_read_with_its_differences_said(db, users, tmp_path):
+    path = tmp_path / "v201.xml"
+    path.write_text(VERSION_201, encoding="utf-8")
+    with translation.override("en"):
+        report = iati_import(path, actor=users["manager"])
+    (outcome,) = report.activities
+    assert outcome.status == "added", outcome.as_dict()
+    messages = [note.message for note in outcome.notes if note.rule_id == "import.version"]
+    assert any("Version 2.01: read as 2.03" in message for message in messages)
+    assert any("Measure 5 is not a measure of version 2.01" in message for message in messages)
+    programme = Programme.objects.get(code="xm-dac-41302-201-test")
+    assert programme.iati_recipient_countries == [{"code": "SN", "percentage": "100"}]
+    inspectors = Indicator.objects.get(result__programme=programme, code="I1")
+    assert (inspectors.baseline_year, inspectors.baseline_value) == (2011, D(40))
+    assert Measurement.objects.get(indicator=inspectors).value == D(55)
+    policy = Indicator.objects.get(result__programme=programme, code="I2")
+    assert Measurement.objects.get(indicator=policy).text == "Adopted by the ministry."
+
+
+def test_a_later_element_in_a_201_file_is_said_and_read(db, users, tmp_path):
+    content = VERSION_201.replace(
+        '<indicator measure="1" ascending="1">',
+        '<indicator measure="1" ascending="1"><reference vocabulary="99" code="LAB-1"/>',
+    )
+    path = tmp_path / "v201-reference.xml"
+    path.write_text(content, encoding="utf-8")
+    with translation.override("en"):
+        report = iati_import(path, actor=users["manager"])
+    (outcome,) = report.activities
+    notes = [note for note in outcome.notes if "came with 2.02" in note.message]
+    assert notes and notes[0].xpath.endswith("/result/indicator[1]/reference")
+    assert Indicator.objects.filter(result__programme__code="xm-dac-41302-201-test", code="LAB-1").exists()
+
+
+def test_the_202_activity_of_the_real_sample_is_imported_with_its_version_said(db, users):
+    with translation.override("en"):
+        report = iati_import(DPORTAL, actor=users["manager"])
+    (outcome,) = [outcome for outcome in report.activities if outcome.identifier == "GB-CHC-285776-NGR476"]
+    assert outcome.status == "added"
+    assert any("Version 2.02: read as 2.03" in note.message for note in outcome.notes)

@@ -49,5 +49,10 @@ class Command(BaseCommand):
             for note in outcome.notes:
                 line = f" line {note.line}" if note.line else ""
                 self.stdout.write(f"  {note.severity} {note.rule_id} {note.xpath}{line}: {note.message}")
+        unmatched = [match for match in report.organisations.values() if match.organisation_id is None]
+        for match in unmatched:
+            self.stdout.write(
+                _("Not in the directory: %(name)s %(ref)s") % {"name": match.name or "?", "ref": match.ref}
+            )
         statuses = ", ".join(f"{count} {status}" for status, count in sorted(report.statuses().items()))
         self.stdout.write(("dry run, nothing saved: " if dry_run else "") + (statuses or "no activity"))
