@@ -7,7 +7,8 @@
   made, the allocations and payments to it.
 - The public sees a programme's aggregate figures (its money page, Table 1, the resources endpoint) once the
   programme is published and its figures are marked published; never a ledger line.
-Exchange rates are public reference data; contributors and source types are shared too; programme teams enter them."""
+Exchange rates are public reference data; source types and contributors are shared by the programmes and entered by
+any programme team; others see a contributor only through the contributions they see."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -19,6 +20,8 @@ from jalon.finance.models import (
     Allocation,
     Budget,
     Contribution,
+    Contributor,
+    Fund,
     PlannedDisbursement,
     Proposal,
     Receipt,
@@ -153,6 +156,21 @@ def finance_can_manage_reference(user) -> bool:
     """Exchange rates, contributors and their source types: reference data the programmes share, entered by any
     programme team."""
     return grants_for(user).has(Role.PROGRAMME_MANAGER)
+
+
+def funds_visible(user, queryset: QuerySet[Fund] | None = None) -> QuerySet[Fund]:
+    """A programme's funds, with its figures: its team and viewers, and everyone once the figures are published."""
+    queryset = Fund.objects.all() if queryset is None else queryset
+    return queryset.filter(programme__in=finance_programmes_readable(user))
+
+
+def contributors_visible(user, queryset: QuerySet[Contributor] | None = None) -> QuerySet[Contributor]:
+    """Every contributor for programme teams (they enter them) and all-programme viewers; for others, only those
+    whose contributions they see: that an organisation gives money to a programme is a ledger fact."""
+    queryset = Contributor.objects.all() if queryset is None else queryset
+    if finance_can_manage_reference(user) or grants_for(user).all_programmes(*READER_ROLES):
+        return queryset
+    return queryset.filter(pk__in=contributions_visible(user).values("contributor_id"))
 
 
 def finance_jobs_visible(user, queryset: QuerySet) -> QuerySet:

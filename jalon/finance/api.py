@@ -1,6 +1,6 @@
 """The finance API: a programme's resources per outcome and period (`/api/v1/programmes/<code>/resources/`),
 the ledger (contributions and their receipts, allocations, commitments and expenditure, budgets, planned
-disbursements, resource requirements: read as access.py says, written by the programme team through the
+disbursements, resource requirements, funds and contributors: read as access.py says, written by the programme team through the
 services; posted receipts are corrected by a reversal, never edited), proposals, exchange rates."""
 
 from django.core.exceptions import PermissionDenied
@@ -10,12 +10,14 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from jalon.api.fields import MultilingualField
 from jalon.api.versions import VersionedUpdateMixin
 from jalon.finance import access, selectors, services
 from jalon.finance.models import (
     Allocation,
     Budget,
     Contribution,
+    Contributor,
     ExchangeRate,
     Fund,
     PlannedDisbursement,
@@ -363,6 +365,54 @@ class ExchangeRateViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["date", "id"]
 
 
+class FundSerializer(serializers.ModelSerializer):
+    programme = serializers.CharField(source="programme.code", read_only=True)
+    name = MultilingualField()
+
+    class Meta:
+        model = Fund
+        fields = ["id", "programme", "code", "name", "kind", "currency", "is_demo"]
+
+
+class FundViewSet(viewsets.ReadOnlyModelViewSet):
+    """A programme's funds (regular budget, voluntary, trust funds...): seen with the programme's figures."""
+
+    serializer_class = FundSerializer
+    filterset_fields = ["kind", "currency"]
+    ordering = ["id"]
+    ordering_fields = ["id", "code"]
+
+    def get_queryset(self):
+        queryset = access.funds_visible(self.request.user, Fund.objects.select_related("programme"))
+        programme = self.request.query_params.get("programme")
+        return queryset.filter(programme__code=programme) if programme else queryset
+
+
+class ContributorSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.__str__", read_only=True)
+    source_type = serializers.CharField(source="source_type.code", read_only=True)
+    source_type_name = MultilingualField(source="source_type.name", read_only=True)
+
+    class Meta:
+        model = Contributor
+        fields = ["id", "organisation", "organisation_name", "source_type", "source_type_name", "is_demo"]
+
+
+class ContributorViewSet(viewsets.ReadOnlyModelViewSet):
+    """Contributors (organisations that give money) with their source type (Res. 44 programme 4's list)."""
+
+    serializer_class = ContributorSerializer
+    ordering = ["id"]
+    ordering_fields = ["id"]
+
+    def get_queryset(self):
+        queryset = access.contributors_visible(
+            self.request.user, Contributor.objects.select_related("organisation", "source_type")
+        )
+        source_type = self.request.query_params.get("source_type")
+        return queryset.filter(source_type__code=source_type) if source_type else queryset
+
+
 def routes(router) -> None:
     router.register(r"programmes/(?P<code>[-a-zA-Z0-9_]+)/resources", ResourcesViewSet, basename="finance-resources")
     router.register("finance-contributions", ContributionViewSet, basename="finance-contribution")
@@ -375,4 +425,6 @@ def routes(router) -> None:
     )
     router.register("finance-requirements", RequirementViewSet, basename="finance-requirement")
     router.register("finance-proposals", ProposalViewSet, basename="finance-proposal")
+    router.register("finance-funds", FundViewSet, basename="finance-fund")
+    router.register("finance-contributors", ContributorViewSet, basename="finance-contributor")
     router.register("finance-exchange-rates", ExchangeRateViewSet, basename="finance-exchange-rate")

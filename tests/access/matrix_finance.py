@@ -514,6 +514,30 @@ CASES = [
         refused_as={"focal": (403,), "contributor": (403,)},
     ),  # fmt: skip
     api("API contributions", "api:finance-contribution-list", EVERYONE),
+    api("API funds", "api:finance-fund-list", EVERYONE),
+    api(
+        "API a fund of published figures",
+        "api:finance-fund-detail",
+        EVERYONE,
+        kwargs=lambda ctx: {"pk": base(ctx)["open"]["fund"].pk},
+    ),  # fmt: skip
+    api(
+        "API a fund of unpublished figures",
+        "api:finance-fund-detail",
+        READERS,
+        kwargs=lambda ctx: {"pk": base(ctx)["closed"]["fund"].pk},
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),  # fmt: skip
+    api("API contributors", "api:finance-contributor-list", EVERYONE),
+    api(
+        "API a contributor",
+        "api:finance-contributor-detail",
+        LEDGER,
+        kwargs=lambda ctx: {"pk": base(ctx)["contributor"].pk},
+        refused=(404,),
+        refused_anonymous=(404,),
+    ),  # fmt: skip
     api(
         "API a contribution",
         "api:finance-contribution-detail",

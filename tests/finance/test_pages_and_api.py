@@ -75,9 +75,27 @@ def test_ledger_lists_and_endpoints_keep_a_constant_number_of_queries(demo, clie
         "/api/v1/finance-spending/",
         "/api/v1/finance-allocations/",
         "/api/v1/finance-proposals/",
+        "/api/v1/finance-funds/",
+        "/api/v1/finance-contributors/",
     ):
         with django_assert_max_num_queries(25):
             assert client.get(path).status_code == 200, path
+
+
+def test_funds_follow_the_figures_and_contributors_follow_the_contributions(demo, client_as):
+    from jalon.finance.models import Contributor, Fund
+
+    ilo_funds = set(Fund.objects.filter(programme__code=ILO).values_list("code", flat=True))
+    viewer = client_as("viewer").get(f"/api/v1/finance-funds/?programme={ILO}&page_size=100").json()
+    assert {row["code"] for row in viewer["results"]} == ilo_funds and viewer["results"][0]["name"]["en"]
+    contributors = client_as("viewer").get("/api/v1/finance-contributors/?page_size=100").json()
+    assert {row["id"] for row in contributors["results"]} == set(Contributor.objects.values_list("pk", flat=True))
+    assert all(row["source_type"] and row["source_type_name"] for row in contributors["results"])
+    # The public never learns who gives money (a ledger fact), and sees funds only of published figures.
+    client = client_as(None)
+    assert client.get("/api/v1/finance-contributors/").json()["count"] == 0
+    public_funds = client.get("/api/v1/finance-funds/?page_size=100").json()["results"]
+    assert all(Fund.objects.get(pk=row["id"]).programme.finance_settings.published for row in public_funds)
 
 
 def test_a_bad_value_in_the_api_is_a_400_with_the_reason_never_a_500(demo, client_as):
