@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from jalon.activities.models import ActivityTrainer
-from jalon.organisations.models import Organisation
+from jalon.organisations.models import Organisation, Person
 
 BEFORE = [("activities", "0007_activity_title_sort"), ("knowledge", "0002_merge_forum_roster_lessons_library_products")]
 
@@ -19,7 +19,6 @@ def test_the_trainers_recorded_in_knowledge_are_activities_trainers_after_the_mo
     try:
         old = executor.loader.project_state(BEFORE).apps
         Activity = old.get_model("activities", "Activity")
-        Person = old.get_model("organisations", "Person")
         Trainer = old.get_model("knowledge", "ActivityTrainer")
         activity = Activity.objects.create(
             code="moved",
@@ -32,8 +31,11 @@ def test_the_trainers_recorded_in_knowledge_are_activities_trainers_after_the_mo
             end_date=datetime.date(2025, 1, 1),
             organiser_id=Organisation.objects.get(acronym="ASN").pk,
         )
-        person = Person.objects.create(given_name="Awa", family_name="Diop")
-        recorded = Trainer.objects.create(activity=activity, person=person)
+        # The person is written with today's model, without its save hooks: organisations stays migrated (its
+        # later columns, such as the matching keys, are NOT NULL) while activities is back before the reach
+        # summary that a person's save feeds; the trainer row only points at the person.
+        (person,) = Person.objects.bulk_create([Person(given_name="Awa", family_name="Diop")])
+        recorded = Trainer.objects.create(activity=activity, person_id=person.pk)
         call_command("migrate", verbosity=0)
         moved = ActivityTrainer.objects.get()
         assert (moved.pk, moved.activity.code, moved.person.family_name) == (recorded.pk, "moved", "Diop")
