@@ -13,6 +13,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from jalon.lib.multilingual import text_in
 from jalon.reporting.charts import status_bars
@@ -61,16 +62,57 @@ def _actual(write: Writer, figure: dict, *, hidden: str = "hidden") -> str:
     return _("not shown") if figure.get(hidden) else write.number(figure["actual"])
 
 
+LANGUAGE_NAMES = {
+    "fr": pgettext_lazy("language name within a sentence", "French"),
+    "en": pgettext_lazy("language name within a sentence", "English"),
+}
+SECTION_LABELS = {
+    "achieved": gettext_lazy("What was achieved"),
+    "reasons": gettext_lazy("Why"),
+    "next_steps": gettext_lazy("What comes next"),
+}
+
+
+def narrative_section(document: Document, snapshot: dict, write: Writer, code: str, level: int) -> None:
+    """A result node's narrative in the report's language. A draft marks what a final report would lack: a
+    section not yet approved, one not yet translated (the other language's text printed beside the marker,
+    tagged with its own language), a node with none."""
+    narrative = snapshot.get("narrative") or {}
+    sections = narrative.get("sections", {}).get(code, {})
+    section = sections.get(write.language)
+    final = snapshot.get("final", False)
+    if section is None:
+        if final:
+            return
+        others = [language for language in sorted(sections) if language != write.language]
+        if not others:
+            document.marker(_("Draft: no narrative is written for %(code)s yet.") % {"code": code})
+            return
+        document.marker(
+            _("Draft: this section is not yet translated into %(language)s; the %(other)s text follows.")
+            % {"language": LANGUAGE_NAMES[write.language], "other": LANGUAGE_NAMES[others[0]]}
+        )
+        section, lang = sections[others[0]], others[0]
+    else:
+        lang = write.language
+        if not final and section["status"] != "approved":
+            document.marker(_("Draft: this section is not yet approved."))
+    for name, label in SECTION_LABELS.items():
+        if section[name]:
+            document.heading(str(label), level)
+            for paragraph in section[name].split("\n\n"):
+                document.paragraph(paragraph.strip(), lang=lang)
+
+
 def _results(document: Document, snapshot: dict, write: Writer) -> None:
     periods = {period["code"]: write.text(period["name"]) or period["code"] for period in snapshot["periods"]}
     document.heading(_("Results"))
     if not snapshot["results"]:
         document.paragraph(_("The programme has no results yet."))
     for result in snapshot["results"]:
-        document.heading(
-            f"{write.text(result['level'])} {result['code']}: {write.text(result['title'])}",
-            2 + min(result["depth"], 2),
-        )
+        level = 2 + min(result["depth"], 2)
+        document.heading(f"{write.text(result['level'])} {result['code']}: {write.text(result['title'])}", level)
+        narrative_section(document, snapshot, write, result["code"], level + 1)
         indicators = result["indicators"]
         if not indicators:
             document.paragraph(_("No indicator measures this result."))

@@ -13,21 +13,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jalon.accounts.audit import audit_record
+from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
+from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
 from jalon.jobs.models import Job
-from jalon.jobs.services import job_run, job_start
-from jalon.reporting.access import reports_can_start
+from jalon.jobs.services import JobRefused, job_run, job_start
+from jalon.reporting.access import reports_can_start, sections_can_review, sections_can_write
 from jalon.reporting.annual import annual_document
-from jalon.reporting.models import ReportFile, ReportKind, ReportLanguage, ReportRun
+from jalon.reporting.models import ReportFile, ReportKind, ReportLanguage, ReportRun, ReportSection, SectionStatus
 from jalon.reporting.pdf import pdf_render
+from jalon.reporting.selectors import narrative_period, sections_missing
 from jalon.reporting.snapshot import snapshot_build, snapshot_checksum
-from jalon.results.models import Programme
+from jalon.results.models import Period, Programme, Result
 
 JOB_KIND = "report-run"
 
 
-def _check(*, actor, programme: Programme, kind: str, language: str) -> None:
+def _check(*, actor, programme: Programme, kind: str, language: str, final: bool, on: datetime.date) -> None:
     # The command line (actor None) runs as the platform; a person must manage the programme.
     if actor is not None and not reports_can_start(actor, programme):
         raise PermissionDenied
@@ -38,20 +40,49 @@ def _check(*, actor, programme: Programme, kind: str, language: str) -> None:
         errors["language"] = _("Choose French, English or both.")
     if errors:
         raise ValidationError(errors)
+    if final:
+        _check_sections(programme, language, on)
+
+
+def _check_sections(programme: Programme, language: str, on: datetime.date) -> None:
+    """A final report is refused while a narrative section is untranslated or not approved (named)."""
+    missing = sections_missing(programme, narrative_period(programme, on), ReportLanguage.languages(language))
+    if missing:
+        reasons = {"untranslated": _("not translated"), "not approved": _("not approved")}
+        raise ValidationError(
+            {
+                "final": _("A final report needs every narrative section approved in each of its languages: %(list)s.")
+                % {
+                    "list": "; ".join(
+                        f"{code} ({ReportLanguage(lang).label}, {reasons[reason]})" for code, lang, reason in missing
+                    )
+                }
+            }
+        )
 
 
 @transaction.atomic
 def report_run_start(
-    *, actor, programme: Programme, kind: str, language: str, as_of: datetime.datetime | None = None, enqueue=True
+    *,
+    actor,
+    programme: Programme,
+    kind: str,
+    language: str,
+    final: bool = False,
+    as_of: datetime.datetime | None = None,
+    enqueue=True,
 ) -> ReportRun:
     """Record a run and queue its job (`enqueue` False: the caller runs it, as report_run_now does). `as_of`
-    (default: now, to the second) dates the files and is the statuses' "today"."""
-    _check(actor=actor, programme=programme, kind=kind, language=language)
+    (default: now, to the second) dates the files and is the statuses' "today". `final`: refused while a
+    narrative section is missing or not approved (a draft prints markers instead)."""
+    as_of = (as_of or timezone.now()).replace(microsecond=0)
+    _check(actor=actor, programme=programme, kind=kind, language=language, final=final, on=as_of.date())
     run = ReportRun.objects.create(
         programme=programme,
         kind=kind,
         language=language,
-        as_of=(as_of or timezone.now()).replace(microsecond=0),
+        final=final,
+        as_of=as_of,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=run)
@@ -61,10 +92,12 @@ def report_run_start(
 
 
 def report_run_now(
-    *, programme: Programme, kind: str, language: str, as_of: datetime.datetime | None = None
+    *, programme: Programme, kind: str, language: str, final: bool = False, as_of: datetime.datetime | None = None
 ) -> ReportRun:
     """A run built here and now (the command line): the same work and files as a run started from the page."""
-    run = report_run_start(actor=None, programme=programme, kind=kind, language=language, as_of=as_of, enqueue=False)
+    run = report_run_start(
+        actor=None, programme=programme, kind=kind, language=language, final=final, as_of=as_of, enqueue=False
+    )
     assert run.job is not None
     job_run(run.job.pk, report_run_build)
     run.refresh_from_db()
@@ -82,7 +115,13 @@ def report_run_build(job: Job, progress) -> dict:
     try:
         ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.RUNNING)
         progress.step(_("Reading the figures"), total=len(languages) + 1)
-        run.snapshot = snapshot_build(programme=run.programme, as_of=run.as_of)
+        if run.final:
+            # A section may have been sent back to draft since the run was started.
+            try:
+                _check_sections(run.programme, run.language, run.as_of.date())
+            except ValidationError as refused:
+                raise JobRefused(" ".join(refused.messages)) from None
+        run.snapshot = snapshot_build(programme=run.programme, as_of=run.as_of, final=run.final)
         run.snapshot_checksum = snapshot_checksum(run.snapshot)
         run.save(update_fields=["snapshot", "snapshot_checksum"])
         files = []
@@ -114,3 +153,85 @@ def _file_write(run: ReportRun, language: str) -> ReportFile:
     record.file.save(name, ContentFile(content), save=False)
     record.save()
     return record
+
+
+# Narrative sections ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_section_save(
+    *, actor, result: Result, period: Period, language: str, texts: dict, version: int | None = None
+) -> ReportSection:
+    """Write a result node's narrative for a period in one language (`texts`: achieved, reasons, next_steps).
+    A section in review or approved that changes goes back to draft: what was approved is what is printed
+    in a final report. `version`: the one the editor saw (None: a new section, or no check)."""
+    unknown_fields(texts, ReportSection.TEXTS, "section")
+    if not sections_can_write(actor, result.programme):
+        raise PermissionDenied
+    errors = {}
+    if period.programme_id != result.programme_id:
+        errors["period"] = _("Choose a period of the result's programme.")
+    if language not in ("fr", "en"):
+        errors["language"] = _("Choose French or English.")
+    cleaned = {name: (texts.get(name) or "").strip() for name in ReportSection.TEXTS}
+    if not any(cleaned.values()):
+        errors["achieved"] = _("Write at least what was achieved, why, or what comes next.")
+    if errors:
+        raise ValidationError(errors)
+    author = actor if getattr(actor, "is_authenticated", False) else None
+    section = ReportSection.objects.filter(result=result, period=period, language=language).first()
+    if section is None:
+        section = ReportSection(result=result, period=period, language=language, author=author, **cleaned)
+        section.full_clean()
+        section.save()
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=section)
+        return section
+    current = locked(section, version)
+    fields: dict = {**cleaned}
+    if any(getattr(current, name) != value for name, value in cleaned.items()):
+        fields.update(status=SectionStatus.DRAFT, author=author, reviewed_by=None)
+    saved, _changed = versioned_update(
+        section,
+        actor=actor,
+        version=version,
+        fields=fields,
+        allowed=(*ReportSection.TEXTS, "status", "author", "reviewed_by"),
+        current=current,
+    )
+    return saved
+
+
+# Which step goes from which status, and who takes it: the writers submit, the managers approve or return.
+SECTION_STEPS = {
+    "submit": ((SectionStatus.DRAFT,), SectionStatus.IN_REVIEW, sections_can_write),
+    "approve": ((SectionStatus.IN_REVIEW,), SectionStatus.APPROVED, sections_can_review),
+    "return": ((SectionStatus.IN_REVIEW, SectionStatus.APPROVED), SectionStatus.DRAFT, sections_can_review),
+}
+
+
+@transaction.atomic
+def report_section_move(
+    *, actor, section: ReportSection, step: str, note: str = "", version: int | None = None
+) -> ReportSection:
+    """Submit a section for review, approve it, or return it to its writers with a note."""
+    if step not in SECTION_STEPS:
+        raise ValidationError({"step": _("Choose submit, approve or return.")})
+    sources, target, may = SECTION_STEPS[step]
+    if not may(actor, section.result.programme):
+        raise PermissionDenied
+    current = locked(section, version)
+    if current.status not in sources:
+        raise ValidationError(
+            {
+                "step": _("A section that is “%(status)s” cannot take this step.")
+                % {"status": current.get_status_display()}
+            }
+        )
+    if step == "return" and not note.strip():
+        raise ValidationError({"review_note": _("Say what to change before returning the section.")})
+    before = snapshot(current)
+    current.status = target
+    if step in ("approve", "return"):
+        current.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+        current.review_note = note.strip()
+    return versioned_save(current, actor=actor, before=before)

@@ -15,6 +15,8 @@ from jalon.committees.profiles import developing_ids, developing_rule, participa
 from jalon.committees.selectors import participation_overview
 from jalon.finance.selectors import table_one
 from jalon.lib import smallgroups
+from jalon.reporting.models import SectionStatus
+from jalon.reporting.selectors import narrative_period, section_rows
 from jalon.results import small_groups
 from jalon.results.models import Programme
 from jalon.results.selectors import IndicatorProgress, programme_progress
@@ -211,11 +213,33 @@ def _table_one(programme: Programme) -> list[dict]:
     return tables
 
 
-def snapshot_build(*, programme: Programme, as_of: datetime.datetime, progress=None) -> dict:
-    """Read everything the annual report shows, as of `as_of`. `progress`: a jobs.services.Progress (or
-    None), told each stage."""
+def _narrative(programme: Programme, today: datetime.date, final: bool) -> dict:
+    """The narrative sections of the period the report speaks for, by result code and language: in a final
+    report the approved ones only (the run is refused while one is missing), in a draft all, with their
+    status."""
+    period = narrative_period(programme, today)
+    if period is None:
+        return {"period": None, "sections": {}}
+    sections: dict[str, dict] = {}
+    for row in section_rows(programme, period):
+        for language, section in row.sections.items():
+            if section is None or (final and section.status != SectionStatus.APPROVED):
+                continue
+            sections.setdefault(row.result.code, {})[language] = {
+                "achieved": section.achieved,
+                "reasons": section.reasons,
+                "next_steps": section.next_steps,
+                "status": section.status,
+            }
+    return {"period": period.code, "sections": sections}
+
+
+def snapshot_build(*, programme: Programme, as_of: datetime.datetime, final: bool = False, progress=None) -> dict:
+    """Read everything the annual report shows, as of `as_of`; `final`: only approved narrative sections.
+    `progress`: a jobs.services.Progress (or None), told each stage."""
     today = as_of.date()
     steps = [
+        ("narrative", lambda: _narrative(programme, today, final)),
         ("results", lambda: _results(programme, today)),
         ("reach", lambda: _reach(programme)),
         ("reach_map", lambda: _reach_by_country(programme)),
@@ -232,6 +256,7 @@ def snapshot_build(*, programme: Programme, as_of: datetime.datetime, progress=N
     return {
         "format": FORMAT,
         "as_of": as_of.isoformat(),
+        "final": final,
         "programme": {
             "code": programme.code,
             "title": programme.title,

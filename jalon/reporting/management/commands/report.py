@@ -27,6 +27,11 @@ class Command(BaseCommand):
             help="ISO 8601 timestamp the run is dated (default: now): the statuses' today and the files' date. "
             "The figures are the approved values when the command runs.",
         )
+        parser.add_argument(
+            "--final",
+            action="store_true",
+            help="A final report: refused while a narrative section is untranslated or not approved.",
+        )
         parser.add_argument("--output", default=None, help="The PDF to write (default: the run's file name).")
 
     def handle(self, *args, **options):
@@ -43,7 +48,11 @@ class Command(BaseCommand):
                 as_of = as_of.replace(tzinfo=datetime.UTC)
         try:
             run = services.report_run_now(
-                programme=programme, kind=options["kind"], language=options["language"], as_of=as_of
+                programme=programme,
+                kind=options["kind"],
+                language=options["language"],
+                final=options["final"],
+                as_of=as_of,
             )
         except ValidationError as invalid:
             raise CommandError(" ".join(invalid.messages)) from None
