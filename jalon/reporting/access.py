@@ -81,9 +81,9 @@ def access_run(user, code: str, pk) -> ReportRun:
     return run
 
 
-def access_file(user, code: str, pk, language: str) -> ReportFile:
+def access_file(user, code: str, pk, language: str, format: str) -> ReportFile:
     run = access_run(user, code, pk)
-    found = ReportFile.objects.filter(run=run, language=language, format="pdf").first()
+    found = ReportFile.objects.filter(run=run, language=language, format=format).first()
     if found is None:
         raise Http404
     return found

@@ -40,6 +40,9 @@ class ReportStartForm(forms.Form):
             "missing is marked."
         ),
     )
+    email_when_ready = forms.BooleanField(
+        label=gettext_lazy("E-mail me when it is ready"), required=False, initial=True
+    )
 
 
 class SectionForm(forms.Form):

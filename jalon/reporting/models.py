@@ -57,6 +57,9 @@ class ReportRun(models.Model):
     )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Whether its starter is e-mailed when the run ends, and when they were.
+    email_when_ready = models.BooleanField(_("e-mail me when it is ready"), default=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -72,6 +72,6 @@ def run_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def run_file(request: HttpRequest, code: str, pk: int, language: str) -> HttpResponseBase:
-    found = access.access_file(request.user, code, pk, language)
+def run_file(request: HttpRequest, code: str, pk: int, language: str, format: str) -> HttpResponseBase:
+    found = access.access_file(request.user, code, pk, language, format)
     return private_file(found.file, name=found.name)

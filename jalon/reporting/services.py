@@ -20,6 +20,7 @@ from jalon.jobs.models import Job
 from jalon.jobs.services import JobRefused, job_run, job_start
 from jalon.reporting.access import reports_can_start, sections_can_review, sections_can_write
 from jalon.reporting.annual import annual_document
+from jalon.reporting.mail import run_finished_send
 from jalon.reporting.models import ReportFile, ReportKind, ReportLanguage, ReportRun, ReportSection, SectionStatus
 from jalon.reporting.pdf import pdf_render
 from jalon.reporting.selectors import narrative_period, sections_missing
@@ -69,6 +70,7 @@ def report_run_start(
     kind: str,
     language: str,
     final: bool = False,
+    email_when_ready: bool = True,
     as_of: datetime.datetime | None = None,
     enqueue=True,
 ) -> ReportRun:
@@ -82,6 +84,7 @@ def report_run_start(
         kind=kind,
         language=language,
         final=final,
+        email_when_ready=email_when_ready,
         as_of=as_of,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -135,8 +138,18 @@ def report_run_build(job: Job, progress) -> dict:
         ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.READY, finished_at=timezone.now())
     except BaseException:
         ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.FAILED, finished_at=timezone.now())
+        _tell(run)
         raise
+    _tell(run)
     return {"run": run.pk, "files": [{"language": f.language, "checksum": f.checksum} for f in files]}
+
+
+def _tell(run: ReportRun) -> None:
+    """E-mail the starter once the run's end is committed (a run inside a caller's transaction, as in the
+    tests, mails when that commits)."""
+    transaction.on_commit(
+        lambda: run_finished_send(ReportRun.objects.select_related("programme", "created_by").get(pk=run.pk))
+    )
 
 
 def _file_write(run: ReportRun, language: str) -> ReportFile:

@@ -21,7 +21,7 @@ report_urlpatterns = [
     path("<slug:code>/", report_views.reports, name="reports"),
     path("<slug:code>/new/", report_views.run_start, name="run_start"),
     path("<slug:code>/<int:pk>/", report_views.run_detail, name="run_detail"),
-    path("<slug:code>/<int:pk>/<str:language>.pdf", report_views.run_file, name="run_file"),
+    path("<slug:code>/<int:pk>/<slug:language>.<slug:format>", report_views.run_file, name="run_file"),
     path("<slug:code>/narrative/", narrative_views.sections, name="sections"),
     path(
         "<slug:code>/narrative/<slug:period>/<int:result>/<str:language>/",

@@ -62,7 +62,7 @@ CASES = [
         "reports: a run's file",
         "reporting:run_file",
         SEES_UNPUBLISHED,
-        kwargs=lambda ctx: {**run_kwargs(ctx), "language": "fr"},
+        kwargs=lambda ctx: {**run_kwargs(ctx), "language": "fr", "format": "pdf"},
         refused_as=HIDDEN,
     ),
 ]
