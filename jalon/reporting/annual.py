@@ -52,11 +52,11 @@ class Writer:
         return str(STATUS_LABELS[Status(value)])
 
 
-def _target(write: Writer, target: str | None, pending: bool) -> str:
+def target_text(write: Writer, target: str | None, pending: bool) -> str:
     return _("pending baseline") if pending else write.number(target)
 
 
-def _actual(write: Writer, figure: dict, *, hidden: str = "hidden") -> str:
+def actual_text(write: Writer, figure: dict, *, hidden: str = "hidden") -> str:
     """An actual, or "not shown" where the small-group rule hid it (snapshots made before the rule reached
     the results have no such key: nothing was hidden in them)."""
     return _("not shown") if figure.get(hidden) else write.number(figure["actual"])
@@ -77,7 +77,9 @@ def narrative_section(document: Document, snapshot: dict, write: Writer, code: s
     """A result node's narrative in the report's language. A draft marks what a final report would lack: a
     section not yet approved, one not yet translated (the other language's text printed beside the marker,
     tagged with its own language), a node with none."""
-    narrative = snapshot.get("narrative") or {}
+    if "narrative" not in snapshot:
+        return  # a report kind without narrative
+    narrative = snapshot["narrative"]
     sections = narrative.get("sections", {}).get(code, {})
     section = sections.get(write.language)
     final = snapshot.get("final", False)
@@ -104,9 +106,10 @@ def narrative_section(document: Document, snapshot: dict, write: Writer, code: s
                 document.paragraph(paragraph.strip(), lang=lang)
 
 
-def _results(document: Document, snapshot: dict, write: Writer) -> None:
+def results_section(document: Document, snapshot: dict, write: Writer, *, heading: bool = True) -> None:
     periods = {period["code"]: write.text(period["name"]) or period["code"] for period in snapshot["periods"]}
-    document.heading(_("Results"))
+    if heading:
+        document.heading(_("Results"))
     if not snapshot["results"]:
         document.paragraph(_("The programme has no results yet."))
     for result in snapshot["results"]:
@@ -125,12 +128,12 @@ def _results(document: Document, snapshot: dict, write: Writer) -> None:
                     f"{item['code']} {write.text(item['title'])}",
                     write.number(item["baseline"]),
                     periods.get(latest["period"], latest["period"]) if latest else "–",
-                    _target(write, latest["target"], latest["pending"]) if latest else "–",
-                    _actual(write, latest) if latest else "–",
+                    target_text(write, latest["target"], latest["pending"]) if latest else "–",
+                    actual_text(write, latest) if latest else "–",
                     write.percent(latest["progress"]) if latest else "–",
                     write.status(latest["status"]) if latest else "–",
-                    _target(write, item["target"], item["target_pending"]),
-                    _actual(write, item, hidden="overall_hidden"),
+                    target_text(write, item["target"], item["target_pending"]),
+                    actual_text(write, item, hidden="overall_hidden"),
                     write.percent(item["overall_progress"]),
                     write.status(item["overall_status"]),
                 ]
@@ -158,7 +161,10 @@ def _results(document: Document, snapshot: dict, write: Writer) -> None:
         )
         over_time = [
             [item["code"]]
-            + [f"{_target(write, cell['target'], cell['pending'])} / {_actual(write, cell)}" for cell in item["cells"]]
+            + [
+                f"{target_text(write, cell['target'], cell['pending'])} / {actual_text(write, cell)}"
+                for cell in item["cells"]
+            ]
             for item in indicators
         ]
         document.table(
@@ -329,11 +335,12 @@ def _support(document: Document, snapshot: dict, write: Writer) -> None:
     )
 
 
-def _table_one(document: Document, snapshot: dict, write: Writer) -> None:
+def table_one_section(document: Document, snapshot: dict, write: Writer, *, heading: bool = True) -> None:
     if not snapshot["table_one"]:
         return
     periods = {period["code"]: write.text(period["name"]) or period["code"] for period in snapshot["periods"]}
-    document.heading(_("Resources by outcome (Table 1)"))
+    if heading:
+        document.heading(_("Resources by outcome (Table 1)"))
     for table in snapshot["table_one"]:
         currency = table["currency"]
         document.table(
@@ -360,34 +367,34 @@ def _table_one(document: Document, snapshot: dict, write: Writer) -> None:
         )
 
 
+def annual_body(snapshot: dict, write: Writer) -> Document:
+    programme = snapshot["programme"]
+    title = _("Annual report: %(programme)s") % {"programme": write.text(programme["title"])}
+    document = Document(title=title, language=write.language, author=programme["owner"])
+    document.heading(title)
+    document.paragraph(
+        _("%(owner)s, programme %(code)s (%(start)s to %(end)s). Figures as of %(as_of)s, from the approved values.")
+        % {
+            "owner": programme["owner"],
+            "code": programme["code"],
+            "start": write.date(programme["start"]),
+            "end": write.date(programme["end"]),
+            "as_of": write.date(snapshot["as_of"]),
+        }
+    )
+    if programme["is_demo"] or any(i["is_demo"] for r in snapshot["results"] for i in r["indicators"]):
+        document.paragraph(_("Contains demo data: not for reporting."))
+    _over_time(document, snapshot, write)
+    results_section(document, snapshot, write)
+    _reach(document, snapshot, write)
+    _reach_map(document, snapshot, write)
+    _participation(document, snapshot, write)
+    _support(document, snapshot, write)
+    table_one_section(document, snapshot, write)
+    return document
+
+
 def annual_document(snapshot: dict, language: str) -> Document:
     """The annual report of the snapshot, in `language` ("fr" or "en")."""
     with translation.override(language):
-        write = Writer(language)
-        programme = snapshot["programme"]
-        title = _("Annual report: %(programme)s") % {"programme": write.text(programme["title"])}
-        document = Document(title=title, language=language, author=programme["owner"])
-        document.heading(title)
-        document.paragraph(
-            _(
-                "%(owner)s, programme %(code)s (%(start)s to %(end)s). Figures as of %(as_of)s, from the "
-                "approved values."
-            )
-            % {
-                "owner": programme["owner"],
-                "code": programme["code"],
-                "start": write.date(programme["start"]),
-                "end": write.date(programme["end"]),
-                "as_of": write.date(snapshot["as_of"]),
-            }
-        )
-        if programme["is_demo"] or any(i["is_demo"] for r in snapshot["results"] for i in r["indicators"]):
-            document.paragraph(_("Contains demo data: not for reporting."))
-        _over_time(document, snapshot, write)
-        _results(document, snapshot, write)
-        _reach(document, snapshot, write)
-        _reach_map(document, snapshot, write)
-        _participation(document, snapshot, write)
-        _support(document, snapshot, write)
-        _table_one(document, snapshot, write)
-        return document
+        return annual_body(snapshot, Writer(language))

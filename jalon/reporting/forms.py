@@ -5,6 +5,9 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from jalon.finance.selectors import programme_contributors
+from jalon.organisations.models import Organisation
+from jalon.reference.models import Country
 from jalon.reporting.models import ReportKind, ReportLanguage
 from jalon.results import selectors as results_selectors
 from jalon.results.models import DimensionValue, Programme
@@ -43,6 +46,17 @@ class ReportStartForm(forms.Form):
     email_when_ready = forms.BooleanField(
         label=gettext_lazy("E-mail me when it is ready"), required=False, initial=True
     )
+    contributor = forms.ModelChoiceField(
+        label=gettext_lazy("Contributor (donor report)"), required=False, queryset=Organisation.objects.none()
+    )
+    country = forms.ModelChoiceField(
+        label=gettext_lazy("Country (country profile)"), required=False, queryset=Country.objects.order_by("iso3")
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        contributor = cast(forms.ModelChoiceField, self.fields["contributor"])
+        contributor.queryset = programme_contributors(programme)
 
 
 class SectionForm(forms.Form):

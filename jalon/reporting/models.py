@@ -15,6 +15,10 @@ from jalon.results.models import Period, Programme, Result
 
 class ReportKind(models.TextChoices):
     ANNUAL = "annual", _("Annual report")
+    IPTT = "iptt", _("Indicator tracking table (IPTT)")
+    TABLE_ONE = "table1", _("Resources by outcome (Table 1)")
+    DONOR = "donor", _("Donor report")
+    COUNTRY = "country", _("Country profile")
 
 
 class ReportLanguage(models.TextChoices):
@@ -39,6 +43,23 @@ class ReportRun(models.Model):
         Programme, on_delete=models.CASCADE, related_name="report_runs", verbose_name=_("programme")
     )
     language = models.CharField(_("language"), max_length=4, choices=ReportLanguage.choices)
+    # What a donor report and a country profile are about.
+    contributor = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contributor"),
+    )
+    country = models.ForeignKey(
+        "reference.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("country"),
+    )
     # The moment the data are read as of: the statuses' "today", the files' creation date. The same snapshot
     # and moment give the same bytes.
     as_of = models.DateTimeField(_("as of"))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
+from jalon.finance.selectors import programme_contributors
 from jalon.reporting.access import programmes_reported_visible
 from jalon.reporting.models import ReportRun, ReportSection, SectionStatus
 from jalon.results.models import Narrative, Period, Programme, Result
@@ -91,3 +92,7 @@ def section_draft(result: Result, period: Period, language: str) -> dict[str, st
             if text:
                 draft[name].append(f"{narrative.indicator.code}: {text}")
     return {name: "\n\n".join(lines) for name, lines in draft.items()}
+
+
+def contributor_gave(programme: Programme, organisation) -> bool:
+    return programme_contributors(programme).filter(pk=organisation.pk).exists()

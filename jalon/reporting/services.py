@@ -19,18 +19,20 @@ from jalon.accounts.versioning import locked, unknown_fields, versioned_save, ve
 from jalon.jobs.models import Job
 from jalon.jobs.services import JobRefused, job_run, job_start
 from jalon.reporting.access import reports_can_start, sections_can_review, sections_can_write
-from jalon.reporting.annual import annual_document
+from jalon.reporting.documents import document_for
 from jalon.reporting.mail import run_finished_send
 from jalon.reporting.models import ReportFile, ReportKind, ReportLanguage, ReportRun, ReportSection, SectionStatus
 from jalon.reporting.pdf import pdf_render
-from jalon.reporting.selectors import narrative_period, sections_missing
+from jalon.reporting.selectors import contributor_gave, narrative_period, sections_missing
 from jalon.reporting.snapshot import snapshot_build, snapshot_checksum
 from jalon.results.models import Period, Programme, Result
 
 JOB_KIND = "report-run"
 
 
-def _check(*, actor, programme: Programme, kind: str, language: str, final: bool, on: datetime.date) -> None:
+def _check(
+    *, actor, programme: Programme, kind: str, language: str, final: bool, on: datetime.date, contributor, country
+) -> None:
     # The command line (actor None) runs as the platform; a person must manage the programme.
     if actor is not None and not reports_can_start(actor, programme):
         raise PermissionDenied
@@ -39,6 +41,10 @@ def _check(*, actor, programme: Programme, kind: str, language: str, final: bool
         errors["kind"] = _("Choose a kind of report.")
     if language not in ReportLanguage.values:
         errors["language"] = _("Choose French, English or both.")
+    if kind == ReportKind.DONOR and (contributor is None or not contributor_gave(programme, contributor)):
+        errors["contributor"] = _("Choose a contributor to this programme for a donor report.")
+    if kind == ReportKind.COUNTRY and country is None:
+        errors["country"] = _("Choose the country of the profile.")
     if errors:
         raise ValidationError(errors)
     if final:
@@ -71,20 +77,34 @@ def report_run_start(
     language: str,
     final: bool = False,
     email_when_ready: bool = True,
+    contributor=None,
+    country=None,
     as_of: datetime.datetime | None = None,
     enqueue=True,
 ) -> ReportRun:
     """Record a run and queue its job (`enqueue` False: the caller runs it, as report_run_now does). `as_of`
     (default: now, to the second) dates the files and is the statuses' "today". `final`: refused while a
-    narrative section is missing or not approved (a draft prints markers instead)."""
+    narrative section is missing or not approved (a draft prints markers instead). `contributor` (an
+    organisation): whose donor report; `country`: whose country profile."""
     as_of = (as_of or timezone.now()).replace(microsecond=0)
-    _check(actor=actor, programme=programme, kind=kind, language=language, final=final, on=as_of.date())
+    _check(
+        actor=actor,
+        programme=programme,
+        kind=kind,
+        language=language,
+        final=final,
+        on=as_of.date(),
+        contributor=contributor,
+        country=country,
+    )
     run = ReportRun.objects.create(
         programme=programme,
         kind=kind,
         language=language,
         final=final,
         email_when_ready=email_when_ready,
+        contributor=contributor if kind == ReportKind.DONOR else None,
+        country=country if kind == ReportKind.COUNTRY else None,
         as_of=as_of,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -94,26 +114,28 @@ def report_run_start(
     return run
 
 
-def report_run_now(
-    *, programme: Programme, kind: str, language: str, final: bool = False, as_of: datetime.datetime | None = None
-) -> ReportRun:
-    """A run built here and now (the command line): the same work and files as a run started from the page."""
-    run = report_run_start(
-        actor=None, programme=programme, kind=kind, language=language, final=final, as_of=as_of, enqueue=False
-    )
+def report_run_now(*, programme: Programme, kind: str, language: str, **options) -> ReportRun:
+    """A run built here and now (the command line): the same work and files as a run started from the page
+    (`options`: those of report_run_start)."""
+    run = report_run_start(actor=None, programme=programme, kind=kind, language=language, enqueue=False, **options)
     assert run.job is not None
     job_run(run.job.pk, report_run_build)
     run.refresh_from_db()
     return run
 
 
-def report_file_name(run: ReportRun, language: str) -> str:
-    return f"{run.programme.code}-{run.kind}-{run.as_of:%Y%m%d}-{language}.pdf"
+def report_file_name(run: ReportRun, language: str, format: str = "pdf") -> str:
+    subject = (
+        f"-{run.country.iso3.lower()}" if run.country else f"-donor{run.contributor_id}" if run.contributor_id else ""
+    )
+    return f"{run.programme.code}-{run.kind}{subject}-{run.as_of:%Y%m%d}-{language}.{format}"
 
 
 def report_run_build(job: Job, progress) -> dict:
     """The job's work: freeze the snapshot, then write each language's file from it."""
-    run = ReportRun.objects.select_related("programme", "programme__owner").get(pk=job.subject_id or 0)
+    run = ReportRun.objects.select_related("programme", "programme__owner", "contributor", "country").get(
+        pk=job.subject_id or 0
+    )
     languages = ReportLanguage.languages(run.language)
     try:
         ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.RUNNING)
@@ -124,7 +146,14 @@ def report_run_build(job: Job, progress) -> dict:
                 _check_sections(run.programme, run.language, run.as_of.date())
             except ValidationError as refused:
                 raise JobRefused(" ".join(refused.messages)) from None
-        run.snapshot = snapshot_build(programme=run.programme, as_of=run.as_of, final=run.final)
+        run.snapshot = snapshot_build(
+            programme=run.programme,
+            as_of=run.as_of,
+            kind=run.kind,
+            final=run.final,
+            contributor=run.contributor,
+            country=run.country,
+        )
         run.snapshot_checksum = snapshot_checksum(run.snapshot)
         run.save(update_fields=["snapshot", "snapshot_checksum"])
         files = []
@@ -153,7 +182,7 @@ def _tell(run: ReportRun) -> None:
 
 
 def _file_write(run: ReportRun, language: str) -> ReportFile:
-    content = pdf_render(annual_document(run.snapshot, language), timestamp=run.as_of)
+    content = pdf_render(document_for(run.snapshot, language), timestamp=run.as_of)
     name = report_file_name(run, language)
     record = ReportFile(
         run=run,

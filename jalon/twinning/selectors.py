@@ -521,3 +521,14 @@ def recommendations(
     if side == "twinned":
         return [explain(loaded, scores, j, i) for j in order], loaded
     return [explain(loaded, scores, i, j) for j in order], loaded
+
+
+def arrangements_of_country(programme, country) -> QuerySet[Arrangement]:
+    """The programme's arrangements in which a member of the country is the twinned or the lead partner (a
+    country profile's section), oldest first, with their committee and partners (one query)."""
+    return (
+        Arrangement.objects.filter(programme=programme)
+        .filter(Q(twinned_member__country=country) | Q(lead_member__country=country))
+        .select_related(*LIST_RELATED)
+        .order_by("start_date", "pk")
+    )

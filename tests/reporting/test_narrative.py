@@ -89,7 +89,7 @@ def test_a_final_report_is_refused_while_a_section_is_untranslated_or_not_approv
     programme, period, result, _indicator = ilo
     french = _write(users["manager"], result, period, "fr", "Atteint.")
     french = services.report_section_move(actor=users["manager"], section=french, step="submit")
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         services.report_run_start(
             actor=users["manager"], programme=programme, kind="annual", language="fr", final=True, as_of=AS_OF
         )

@@ -1,4 +1,5 @@
-"""`jalon report --programme CODE --kind annual --language fr|en|both [--as-of TIMESTAMP] [--output FILE]`:
+"""`jalon report --programme CODE --kind annual|iptt|table1|donor|country --language fr|en|both [--final]
+[--country ISO3] [--contributor ID] [--as-of TIMESTAMP] [--output FILE]`:
 run a report here and now (the same work and files as a run started from the page, kept with the run) and
 write its file(s). With both languages, FILE gets the language before its extension (report-fr.pdf,
 report-en.pdf). A fixed --as-of gives the same bytes as long as the figures are the same."""
@@ -9,6 +10,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from jalon.organisations.models import Organisation
+from jalon.reference.models import Country
 from jalon.reporting import services
 from jalon.reporting.models import ReportKind, ReportLanguage, ReportRun
 from jalon.results.models import Programme
@@ -32,6 +35,10 @@ class Command(BaseCommand):
             action="store_true",
             help="A final report: refused while a narrative section is untranslated or not approved.",
         )
+        parser.add_argument("--country", default=None, help="ISO 3166 alpha-3 code: the country of a country profile.")
+        parser.add_argument(
+            "--contributor", default=None, help="The organisation id (or acronym) of a donor report's contributor."
+        )
         parser.add_argument("--output", default=None, help="The PDF to write (default: the run's file name).")
 
     def handle(self, *args, **options):
@@ -46,6 +53,19 @@ class Command(BaseCommand):
                 raise CommandError(f"Not an ISO 8601 timestamp: {options['as_of']}.") from None
             if as_of.tzinfo is None:
                 as_of = as_of.replace(tzinfo=datetime.UTC)
+        subjects = {}
+        if options["country"]:
+            subjects["country"] = Country.objects.filter(iso3=options["country"].upper()).first()
+            if subjects["country"] is None:
+                raise CommandError(f"No country {options['country']}.")
+        if options["contributor"]:
+            key = options["contributor"]
+            found = (
+                Organisation.objects.filter(pk=int(key)) if key.isdigit() else Organisation.objects.filter(acronym=key)
+            )
+            subjects["contributor"] = found.first()
+            if subjects["contributor"] is None:
+                raise CommandError(f"No organisation {key}.")
         try:
             run = services.report_run_now(
                 programme=programme,
@@ -53,6 +73,7 @@ class Command(BaseCommand):
                 language=options["language"],
                 final=options["final"],
                 as_of=as_of,
+                **subjects,
             )
         except ValidationError as invalid:
             raise CommandError(" ".join(invalid.messages)) from None
