@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from jalon.lib.multilingual import text_in
+from jalon.lib.multilingual import FALLBACK_LANGUAGES, text_in
 from jalon.reporting.charts import status_bars
 from jalon.reporting.maps import Place, choropleth
 from jalon.reporting.pdf import Document
@@ -23,6 +23,20 @@ from jalon.results.progress import STATUS_LABELS, Status
 from jalon.support.models import Scheme
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+class Figure(str):
+    """A number as the report prints it, keeping its value and spreadsheet format: a spreadsheet gets the
+    number itself (people compute with it), the PDF and the document its text."""
+
+    value: Decimal
+    number_format: str
+
+    def __new__(cls, text: str, value: Decimal, number_format: str = "#,##0.##"):
+        figure = super().__new__(cls, text)
+        figure.value = value
+        figure.number_format = number_format
+        return figure
 
 
 class Writer:
@@ -35,18 +49,31 @@ class Writer:
     def number(self, value: str | int | Decimal | None) -> str:
         if value is None:
             return "–"
-        return format_decimal(Decimal(value), format="#,##0.##", locale=self.locale)
+        number = Decimal(value)
+        # A spreadsheet gets the figure as printed (two decimals at most), not more digits than the PDF shows.
+        return Figure(format_decimal(number, format="#,##0.##", locale=self.locale), round(number, 2))
 
     def percent(self, value: str | None) -> str:
         if value is None:
             return "–"
-        return format_percent(Decimal(value), format="#,##0.#%", locale=self.locale)
+        number = Decimal(value)
+        return Figure(format_percent(number, format="#,##0.#%", locale=self.locale), round(number, 3), "0.0%")
 
     def date(self, value: str) -> str:
         return format_date(datetime.date.fromisoformat(value[:10]), format="long", locale=self.locale)
 
     def text(self, value) -> str:
         return text_in(value, self.language)
+
+    def language_of(self, value) -> str:
+        """The language `text` gives a multilingual text in: the report's, or the fallback where it has none
+        (a title written in English only, in a French report), so that the passage is tagged as what it is."""
+        if not value or isinstance(value, str):
+            return self.language
+        for candidate in (self.language, *FALLBACK_LANGUAGES):
+            if value.get(candidate):
+                return candidate
+        return next((code for code, text in value.items() if text), self.language)
 
     def status(self, value: str) -> str:
         return str(STATUS_LABELS[Status(value)])
@@ -114,7 +141,11 @@ def results_section(document: Document, snapshot: dict, write: Writer, *, headin
         document.paragraph(_("The programme has no results yet."))
     for result in snapshot["results"]:
         level = 2 + min(result["depth"], 2)
-        document.heading(f"{write.text(result['level'])} {result['code']}: {write.text(result['title'])}", level)
+        document.heading(
+            f"{write.text(result['level'])} {result['code']}: {write.text(result['title'])}",
+            level,
+            lang=write.language_of(result["title"]),
+        )
         narrative_section(document, snapshot, write, result["code"], level + 1)
         indicators = result["indicators"]
         if not indicators:

@@ -66,6 +66,9 @@ class ReportRun(models.Model):
     # A final report carries only approved narrative sections, each in every language of the run; a draft
     # prints what is written and marks what is missing.
     final = models.BooleanField(_("final"), default=False)
+    # The values that counted at `as_of` (approved by then, not yet amended then), rather than those that
+    # count when the run is built: a report of a past date as it would have read then.
+    historical = models.BooleanField(_("values approved by that date"), default=False)
     snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
     snapshot_checksum = models.CharField(_("snapshot checksum"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -24,8 +24,9 @@ class Document:
     author: str
     blocks: list[dict] = field(default_factory=list)
 
-    def heading(self, text: str, level: int = 1) -> None:
-        self.blocks.append({"kind": "heading", "level": min(level, 6), "text": text})
+    def heading(self, text: str, level: int = 1, *, lang: str | None = None) -> None:
+        """A heading; `lang`: the language of its text where it differs from the document's."""
+        self.blocks.append({"kind": "heading", "level": min(level, 6), "text": text, "lang": lang or self.language})
 
     def paragraph(self, text: str, *, lang: str | None = None) -> None:
         """A paragraph; `lang`: its language where it differs from the document's (tagged as such)."""

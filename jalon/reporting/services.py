@@ -22,6 +22,7 @@ from jalon.reporting.access import reports_can_start, sections_can_review, secti
 from jalon.reporting.documents import document_for
 from jalon.reporting.mail import run_finished_send
 from jalon.reporting.models import ReportFile, ReportKind, ReportLanguage, ReportRun, ReportSection, SectionStatus
+from jalon.reporting.office import docx_render, xlsx_render
 from jalon.reporting.pdf import pdf_render
 from jalon.reporting.selectors import contributor_gave, narrative_period, sections_missing
 from jalon.reporting.snapshot import snapshot_build, snapshot_checksum
@@ -76,6 +77,7 @@ def report_run_start(
     kind: str,
     language: str,
     final: bool = False,
+    historical: bool = False,
     email_when_ready: bool = True,
     contributor=None,
     country=None,
@@ -83,7 +85,8 @@ def report_run_start(
     enqueue=True,
 ) -> ReportRun:
     """Record a run and queue its job (`enqueue` False: the caller runs it, as report_run_now does). `as_of`
-    (default: now, to the second) dates the files and is the statuses' "today". `final`: refused while a
+    (default: now, to the second) dates the files and is the statuses' "today"; `historical`: the figures are
+    the values that counted then, not the values approved now. `final`: refused while a
     narrative section is missing or not approved (a draft prints markers instead). `contributor` (an
     organisation): whose donor report; `country`: whose country profile."""
     as_of = (as_of or timezone.now()).replace(microsecond=0)
@@ -102,6 +105,7 @@ def report_run_start(
         kind=kind,
         language=language,
         final=final,
+        historical=historical,
         email_when_ready=email_when_ready,
         contributor=contributor if kind == ReportKind.DONOR else None,
         country=country if kind == ReportKind.COUNTRY else None,
@@ -151,6 +155,7 @@ def report_run_build(job: Job, progress) -> dict:
             as_of=run.as_of,
             kind=run.kind,
             final=run.final,
+            historical=run.historical,
             contributor=run.contributor,
             country=run.country,
         )
@@ -163,7 +168,7 @@ def report_run_build(job: Job, progress) -> dict:
                 total=len(languages) + 1,
                 done=done,
             )
-            files.append(_file_write(run, language))
+            files.extend(_files_write(run, language))
         ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.READY, finished_at=timezone.now())
     except BaseException:
         ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.FAILED, finished_at=timezone.now())
@@ -181,20 +186,36 @@ def _tell(run: ReportRun) -> None:
     )
 
 
-def _file_write(run: ReportRun, language: str) -> ReportFile:
-    content = pdf_render(document_for(run.snapshot, language), timestamp=run.as_of)
-    name = report_file_name(run, language)
-    record = ReportFile(
-        run=run,
-        language=language,
-        format="pdf",
-        name=name,
-        checksum=hashlib.sha256(content).hexdigest(),
-        size=len(content),
-    )
-    record.file.save(name, ContentFile(content), save=False)
-    record.save()
-    return record
+def _files_write(run: ReportRun, language: str) -> list[ReportFile]:
+    """The run's files in one language: the PDF, and the formats its kind is edited or computed in."""
+    document = document_for(run.snapshot, language)
+    records = []
+    for format in FORMATS[run.kind]:
+        content = RENDERERS[format](document, timestamp=run.as_of)
+        name = report_file_name(run, language, format)
+        record = ReportFile(
+            run=run,
+            language=language,
+            format=format,
+            name=name,
+            checksum=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+        )
+        record.file.save(name, ContentFile(content), save=False)
+        record.save()
+        records.append(record)
+    return records
+
+
+# Beside the PDF, a narrative kind as a document to rework, a table kind as a spreadsheet to compute with.
+FORMATS: dict[str, tuple[str, ...]] = {
+    ReportKind.ANNUAL: ("pdf", "docx"),
+    ReportKind.IPTT: ("pdf", "xlsx"),
+    ReportKind.TABLE_ONE: ("pdf", "xlsx"),
+    ReportKind.DONOR: ("pdf", "docx", "xlsx"),
+    ReportKind.COUNTRY: ("pdf", "docx"),
+}
+RENDERERS = {"pdf": pdf_render, "docx": docx_render, "xlsx": xlsx_render}
 
 
 # Narrative sections ----------------------------------------------------------------------------------------

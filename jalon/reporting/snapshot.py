@@ -71,9 +71,11 @@ def _indicator(item: IndicatorProgress) -> dict:
     }
 
 
-def _results(programme: Programme, today: datetime.date) -> tuple[list[dict], list[dict]]:
+def _results(
+    programme: Programme, today: datetime.date, approved_by: datetime.datetime | None = None
+) -> tuple[list[dict], list[dict]]:
     # A report is handed on: people counts under the small-group rule, whoever runs it (as its reach section).
-    report = small_groups.report_shown(programme_progress(programme=programme, today=today))
+    report = small_groups.report_shown(programme_progress(programme=programme, today=today, approved_by=approved_by))
     depth: dict[int, int] = {}
     results = []
     for result in report.results:
@@ -346,15 +348,17 @@ def snapshot_build(
     as_of: datetime.datetime,
     kind: str = "annual",
     final: bool = False,
+    historical: bool = False,
     contributor=None,
     country=None,
     progress=None,
 ) -> dict:
     """Read everything a report of `kind` shows, as of `as_of`; `final`: only approved narrative sections;
+    `historical`: the values that counted at `as_of` (results.selectors.counted_at), not those that count now;
     `contributor` (an organisation) for a donor report, `country` for a country profile. `progress`: a
     jobs.services.Progress (or None), told each stage."""
     today = as_of.date()
-    results = ("results", lambda: _results(programme, today))
+    results = ("results", lambda: _results(programme, today, as_of if historical else None))
     kinds: dict[str, list[tuple[str, Callable[[], object]]]] = {
         "annual": [
             ("narrative", lambda: _narrative(programme, today, final)),
@@ -387,6 +391,7 @@ def snapshot_build(
         "kind": kind,
         "as_of": as_of.isoformat(),
         "final": final,
+        "historical": historical,
         "programme": {
             "code": programme.code,
             "title": programme.title,

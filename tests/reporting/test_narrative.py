@@ -3,6 +3,7 @@ narratives, edited, submitted, approved or returned; a final report is refused w
 not approved; a draft marks what is missing; the report prints them, each in its language."""
 
 import io
+import zipfile
 
 import pypdf
 import pytest
@@ -106,7 +107,7 @@ def test_a_final_report_is_refused_while_a_section_is_untranslated_or_not_approv
     assert "not translated" in str(untranslated.value) and "English" in str(untranslated.value)
     # A draft of both runs, and marks it.
     draft = services.report_run_now(programme=programme, kind="annual", language="both", as_of=AS_OF)
-    english = content_text(draft.files.get(language="en").file.open("rb"))
+    english = content_text(draft.files.get(language="en", format="pdf").file.open("rb"))
     assert "not yet translated into English; the French text follows" in english and "Atteint." in english
 
 
@@ -118,7 +119,7 @@ def test_a_final_report_prints_the_approved_sections_in_each_language(ilo, users
         services.report_section_move(actor=users["manager"], section=section, step="approve")
     run = services.report_run_now(programme=programme, kind="annual", language="both", final=True, as_of=AS_OF)
     assert run.final and run.status == "ready"
-    texts = {found.language: content_text(found.file.open("rb")) for found in run.files.all()}
+    texts = {found.language: content_text(found.file.open("rb")) for found in run.files.filter(format="pdf")}
     assert "Quatre pays ont ratifié." in texts["fr"] and "Four countries" not in texts["fr"]
     assert "Four countries ratified." in texts["en"] and "What was achieved" in texts["en"]
     assert "Draft:" not in texts["en"] and "Brouillon" not in texts["fr"]
@@ -128,8 +129,46 @@ def test_a_draft_marks_a_node_without_narrative_and_a_section_not_approved(ilo, 
     programme, period, result, _indicator = ilo
     _write(users["manager"], result, period, "en", "Under way.")
     run = services.report_run_now(programme=programme, kind="annual", language="en", as_of=AS_OF)
-    text = content_text(io.BytesIO(run.files.get().file.open("rb").read()))
+    text = content_text(io.BytesIO(run.files.get(format="pdf").file.open("rb").read()))
     assert "Draft: this section is not yet approved." in text and "Under way." in text
     assert "Draft: no narrative is written for" in text
-    reader = pypdf.PdfReader(run.files.get().file.open("rb"))
+    reader = pypdf.PdfReader(run.files.get(format="pdf").file.open("rb"))
     assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def _struct_langs(source) -> list[tuple[str, str | None]]:
+    """The structure elements of a PDF with their /Lang, in reading order."""
+    found = []
+    pending = [pypdf.PdfReader(source).trailer["/Root"]["/StructTreeRoot"].get_object()]
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            if "/S" in node:
+                found.append((str(node["/S"]), node.get("/Lang")))
+            kids = node.get("/K")
+            if kids is not None:
+                kids = kids.get_object()
+                pending[:0] = [
+                    k.get_object() for k in (kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids])
+                ]
+    return found
+
+
+def test_a_passage_in_another_language_is_tagged_with_it(ilo, users):
+    """A French report prints the English text of an untranslated section and an English-only title: each is
+    tagged /Lang en in the structure tree, the rest takes the document's French."""
+    programme, period, result, _indicator = ilo
+    _write(users["manager"], result, period, "en", "Only in English.")
+    result.title = {"en": "A title written in English only"}
+    result.save()
+    run = services.report_run_now(programme=programme, kind="annual", language="fr", as_of=AS_OF)
+    found = run.files.get(format="pdf")
+    langs = _struct_langs(found.file.open("rb"))
+    assert ("/P", "en") in langs and any(tag.startswith("/H") and lang == "en" for tag, lang in langs)
+    assert pypdf.PdfReader(found.file.open("rb")).trailer["/Root"]["/Lang"] == "fr"
+    # Everything else is French: the foreign passages are few (the heading and the section's paragraph).
+    assert sum(1 for _tag, lang in langs if lang == "en") == 2
+    # The DOCX marks the same passages.
+    with zipfile.ZipFile(found.run.files.get(format="docx").file.open("rb")) as archive:
+        document = archive.read("word/document.xml").decode()
+    assert document.count('<w:lang w:val="en-GB"/>') == 2

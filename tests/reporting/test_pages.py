@@ -28,7 +28,7 @@ def test_a_manager_starts_the_report_follows_it_and_downloads_it(demo, client, u
     assert run.job.status == "succeeded" and run.job.owner == users["manager"]
     content = detail.content.decode()
     assert 'id="job-status"' in content
-    for found in run.files.all():
+    for found in run.files.filter(format="pdf"):
         assert found.checksum in content
         download = client.get(
             reverse(
@@ -38,7 +38,13 @@ def test_a_manager_starts_the_report_follows_it_and_downloads_it(demo, client, u
         assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
         body = b"".join(download.streaming_content)
         assert body.startswith(b"%PDF") and hashlib.sha256(body).hexdigest() == found.checksum
-    assert sorted(run.files.values_list("language", flat=True)) == ["en", "fr"]
+    # A PDF per language, and a DOCX to rework the text.
+    assert sorted(run.files.values_list("language", "format")) == [
+        ("en", "docx"),
+        ("en", "pdf"),
+        ("fr", "docx"),
+        ("fr", "pdf"),
+    ]
     # The generic job page sends its owner to the run's page.
     assert client.get(reverse("jobs:job_detail", kwargs={"pk": run.job.pk}))["Location"] == run.get_absolute_url()
 
