@@ -499,3 +499,19 @@ def priority_coverage(strategy: NationalStrategy, *, on: datetime.date) -> Cover
     )
     ordered = sorted(committees.values(), key=lambda c: c.reference)
     return Coverage(committees=ordered, p_member=p_member)
+
+
+def assessments_of_country(country, *, on: datetime.date) -> list[tuple[Assessment, scoring.Scores]]:
+    """The validated or published assessments of the country's organisations whose period ended by `on`, the
+    latest first, each with its scores (a country profile's section; three queries)."""
+    assessments = list(
+        Assessment.objects.filter(
+            organisation__country=country,
+            status__in=(Assessment.Status.VALIDATED, Assessment.Status.PUBLISHED),
+            period_end__lte=on,
+        )
+        .select_related("organisation", "framework")
+        .order_by("-period_end", "organisation_id", "pk")
+    )
+    scores = scores_many(assessments)
+    return [(assessment, scores[assessment.pk]) for assessment in assessments]

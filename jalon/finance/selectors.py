@@ -560,3 +560,58 @@ def resources(programme: Programme, period: Period) -> dict:
         ],
         "forecast": figures.forecast.as_dict(),
     }
+
+
+# One contributor's money (the donor report) -------------------------------------------------------------------
+
+
+def contributor_statement(programme: Programme, organisation) -> list[dict]:
+    """The contributions of one contributor to the programme, in the order they were agreed: each with its
+    fund, amount and currency (never converted: a donor reads its own currency), value date, status,
+    earmarking, the results it is earmarked for, what was received, and its allocations by result with what
+    was spent of each (expenditure and disbursements). Five queries."""
+    from jalon.finance.models import Receipt
+
+    contributions = list(
+        Contribution.objects.filter(programme=programme, contributor__organisation=organisation)
+        .select_related("fund")
+        .prefetch_related("results")
+        .order_by("value_date", "pk")
+    )
+    ids = [c.pk for c in contributions]
+    received: dict[int, Decimal] = {}
+    for row in Receipt.objects.filter(contribution_id__in=ids).values("contribution_id").annotate(total=Sum("amount")):
+        received[row["contribution_id"]] = row["total"]
+    allocations = list(
+        Allocation.objects.filter(contribution_id__in=ids)
+        .select_related("result", "period")
+        .order_by("period__start", "pk")
+    )
+    spent: dict[int, Decimal] = {}
+    for row in (
+        Spending.objects.filter(allocation__in=allocations, kind__in=Spending.SPENT)
+        .values("allocation_id")
+        .annotate(total=Sum("amount"))
+    ):
+        spent[row["allocation_id"]] = row["total"]
+    return [
+        {
+            "contribution": contribution,
+            "fund": contribution.fund,
+            "results": sorted(contribution.results.all(), key=lambda r: (r.order, r.code)),
+            "received": received.get(contribution.pk, Decimal(0)),
+            "allocations": [
+                {"allocation": a, "result": a.result, "period": a.period, "spent": spent.get(a.pk, Decimal(0))}
+                for a in allocations
+                if a.contribution_id == contribution.pk
+            ],
+        }
+        for contribution in contributions
+    ]
+
+
+def programme_contributors(programme: Programme):
+    """The organisations that contributed to the programme (the donor report's choice), by name."""
+    from jalon.organisations.models import Organisation
+
+    return Organisation.objects.filter(contributor__contributions__programme=programme).distinct().order_by("pk")

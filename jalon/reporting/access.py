@@ -13,9 +13,9 @@ from django.urls import reverse
 from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
 from jalon.lib.ids import valid_id
-from jalon.reporting.models import ReportFile, ReportRun
-from jalon.results.access import access_programme, programme_can_manage, programmes_visible
-from jalon.results.models import Programme
+from jalon.reporting.models import ReportFile, ReportRun, ReportSection
+from jalon.results.access import access_programme, narrative_can_write, programme_can_manage, programmes_visible
+from jalon.results.models import Period, Programme, Result
 
 
 def reports_can_see(user, programme: Programme) -> bool:
@@ -42,6 +42,35 @@ def access_reports_programme(user, code: str, *, start: bool = False) -> Program
     return programme
 
 
+def sections_can_write(user, programme: Programme) -> bool:
+    """Write a report's narrative sections and submit them for review: who reads the programme's reports and
+    writes its indicators' narratives (its managers; a viewer who also reports values)."""
+    return reports_can_see(user, programme) and narrative_can_write(user, programme)
+
+
+def sections_can_review(user, programme: Programme) -> bool:
+    """Approve a section, or return it with a note: the programme's managers."""
+    return programme_can_manage(user, programme)
+
+
+def access_section_place(
+    user, code: str, period_code: str, result_pk, language: str, *, write: bool = False
+) -> tuple[Period, Result, ReportSection | None]:
+    """The period, result node and section (None if not written yet) behind a section's address, if the user
+    reads the programme's reports (404 otherwise); with `write`, if they may write it (403)."""
+    programme = access_reports_programme(user, code)
+    if language not in ("fr", "en") or not valid_id(result_pk):
+        raise Http404
+    period = programme.periods.filter(code=period_code).first()
+    result = programme.results.select_related("level", "programme").filter(pk=result_pk).first()
+    if period is None or result is None:
+        raise Http404
+    if write and not sections_can_write(user, programme):
+        raise PermissionDenied
+    section = ReportSection.objects.filter(result=result, period=period, language=language).first()
+    return period, result, section
+
+
 def access_run(user, code: str, pk) -> ReportRun:
     programme = access_reports_programme(user, code)
     if not valid_id(pk):
@@ -52,9 +81,9 @@ def access_run(user, code: str, pk) -> ReportRun:
     return run
 
 
-def access_file(user, code: str, pk, language: str) -> ReportFile:
+def access_file(user, code: str, pk, language: str, format: str) -> ReportFile:
     run = access_run(user, code, pk)
-    found = ReportFile.objects.filter(run=run, language=language, format="pdf").first()
+    found = ReportFile.objects.filter(run=run, language=language, format=format).first()
     if found is None:
         raise Http404
     return found

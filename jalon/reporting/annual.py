@@ -13,8 +13,9 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from jalon.lib.multilingual import text_in
+from jalon.lib.multilingual import FALLBACK_LANGUAGES, text_in
 from jalon.reporting.charts import status_bars
 from jalon.reporting.maps import Place, choropleth
 from jalon.reporting.pdf import Document
@@ -22,6 +23,20 @@ from jalon.results.progress import STATUS_LABELS, Status
 from jalon.support.models import Scheme
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+class Figure(str):
+    """A number as the report prints it, keeping its value and spreadsheet format: a spreadsheet gets the
+    number itself (people compute with it), the PDF and the document its text."""
+
+    value: Decimal
+    number_format: str
+
+    def __new__(cls, text: str, value: Decimal, number_format: str = "#,##0.##"):
+        figure = super().__new__(cls, text)
+        figure.value = value
+        figure.number_format = number_format
+        return figure
 
 
 class Writer:
@@ -34,12 +49,15 @@ class Writer:
     def number(self, value: str | int | Decimal | None) -> str:
         if value is None:
             return "–"
-        return format_decimal(Decimal(value), format="#,##0.##", locale=self.locale)
+        number = Decimal(value)
+        # A spreadsheet gets the figure as printed (two decimals at most), not more digits than the PDF shows.
+        return Figure(format_decimal(number, format="#,##0.##", locale=self.locale), round(number, 2))
 
     def percent(self, value: str | None) -> str:
         if value is None:
             return "–"
-        return format_percent(Decimal(value), format="#,##0.#%", locale=self.locale)
+        number = Decimal(value)
+        return Figure(format_percent(number, format="#,##0.#%", locale=self.locale), round(number, 3), "0.0%")
 
     def date(self, value: str) -> str:
         return format_date(datetime.date.fromisoformat(value[:10]), format="long", locale=self.locale)
@@ -47,30 +65,88 @@ class Writer:
     def text(self, value) -> str:
         return text_in(value, self.language)
 
+    def language_of(self, value) -> str:
+        """The language `text` gives a multilingual text in: the report's, or the fallback where it has none
+        (a title written in English only, in a French report), so that the passage is tagged as what it is."""
+        if not value or isinstance(value, str):
+            return self.language
+        for candidate in (self.language, *FALLBACK_LANGUAGES):
+            if value.get(candidate):
+                return candidate
+        return next((code for code, text in value.items() if text), self.language)
+
     def status(self, value: str) -> str:
         return str(STATUS_LABELS[Status(value)])
 
 
-def _target(write: Writer, target: str | None, pending: bool) -> str:
+def target_text(write: Writer, target: str | None, pending: bool) -> str:
     return _("pending baseline") if pending else write.number(target)
 
 
-def _actual(write: Writer, figure: dict, *, hidden: str = "hidden") -> str:
+def actual_text(write: Writer, figure: dict, *, hidden: str = "hidden") -> str:
     """An actual, or "not shown" where the small-group rule hid it (snapshots made before the rule reached
     the results have no such key: nothing was hidden in them)."""
     return _("not shown") if figure.get(hidden) else write.number(figure["actual"])
 
 
-def _results(document: Document, snapshot: dict, write: Writer) -> None:
+LANGUAGE_NAMES = {
+    "fr": pgettext_lazy("language name within a sentence", "French"),
+    "en": pgettext_lazy("language name within a sentence", "English"),
+}
+SECTION_LABELS = {
+    "achieved": gettext_lazy("What was achieved"),
+    "reasons": gettext_lazy("Why"),
+    "next_steps": gettext_lazy("What comes next"),
+}
+
+
+def narrative_section(document: Document, snapshot: dict, write: Writer, code: str, level: int) -> None:
+    """A result node's narrative in the report's language. A draft marks what a final report would lack: a
+    section not yet approved, one not yet translated (the other language's text printed beside the marker,
+    tagged with its own language), a node with none."""
+    if "narrative" not in snapshot:
+        return  # a report kind without narrative
+    narrative = snapshot["narrative"]
+    sections = narrative.get("sections", {}).get(code, {})
+    section = sections.get(write.language)
+    final = snapshot.get("final", False)
+    if section is None:
+        if final:
+            return
+        others = [language for language in sorted(sections) if language != write.language]
+        if not others:
+            document.marker(_("Draft: no narrative is written for %(code)s yet.") % {"code": code})
+            return
+        document.marker(
+            _("Draft: this section is not yet translated into %(language)s; the %(other)s text follows.")
+            % {"language": LANGUAGE_NAMES[write.language], "other": LANGUAGE_NAMES[others[0]]}
+        )
+        section, lang = sections[others[0]], others[0]
+    else:
+        lang = write.language
+        if not final and section["status"] != "approved":
+            document.marker(_("Draft: this section is not yet approved."))
+    for name, label in SECTION_LABELS.items():
+        if section[name]:
+            document.heading(str(label), level)
+            for paragraph in section[name].split("\n\n"):
+                document.paragraph(paragraph.strip(), lang=lang)
+
+
+def results_section(document: Document, snapshot: dict, write: Writer, *, heading: bool = True) -> None:
     periods = {period["code"]: write.text(period["name"]) or period["code"] for period in snapshot["periods"]}
-    document.heading(_("Results"))
+    if heading:
+        document.heading(_("Results"))
     if not snapshot["results"]:
         document.paragraph(_("The programme has no results yet."))
     for result in snapshot["results"]:
+        level = 2 + min(result["depth"], 2)
         document.heading(
             f"{write.text(result['level'])} {result['code']}: {write.text(result['title'])}",
-            2 + min(result["depth"], 2),
+            level,
+            lang=write.language_of(result["title"]),
         )
+        narrative_section(document, snapshot, write, result["code"], level + 1)
         indicators = result["indicators"]
         if not indicators:
             document.paragraph(_("No indicator measures this result."))
@@ -83,12 +159,12 @@ def _results(document: Document, snapshot: dict, write: Writer) -> None:
                     f"{item['code']} {write.text(item['title'])}",
                     write.number(item["baseline"]),
                     periods.get(latest["period"], latest["period"]) if latest else "–",
-                    _target(write, latest["target"], latest["pending"]) if latest else "–",
-                    _actual(write, latest) if latest else "–",
+                    target_text(write, latest["target"], latest["pending"]) if latest else "–",
+                    actual_text(write, latest) if latest else "–",
                     write.percent(latest["progress"]) if latest else "–",
                     write.status(latest["status"]) if latest else "–",
-                    _target(write, item["target"], item["target_pending"]),
-                    _actual(write, item, hidden="overall_hidden"),
+                    target_text(write, item["target"], item["target_pending"]),
+                    actual_text(write, item, hidden="overall_hidden"),
                     write.percent(item["overall_progress"]),
                     write.status(item["overall_status"]),
                 ]
@@ -116,7 +192,10 @@ def _results(document: Document, snapshot: dict, write: Writer) -> None:
         )
         over_time = [
             [item["code"]]
-            + [f"{_target(write, cell['target'], cell['pending'])} / {_actual(write, cell)}" for cell in item["cells"]]
+            + [
+                f"{target_text(write, cell['target'], cell['pending'])} / {actual_text(write, cell)}"
+                for cell in item["cells"]
+            ]
             for item in indicators
         ]
         document.table(
@@ -287,11 +366,12 @@ def _support(document: Document, snapshot: dict, write: Writer) -> None:
     )
 
 
-def _table_one(document: Document, snapshot: dict, write: Writer) -> None:
+def table_one_section(document: Document, snapshot: dict, write: Writer, *, heading: bool = True) -> None:
     if not snapshot["table_one"]:
         return
     periods = {period["code"]: write.text(period["name"]) or period["code"] for period in snapshot["periods"]}
-    document.heading(_("Resources by outcome (Table 1)"))
+    if heading:
+        document.heading(_("Resources by outcome (Table 1)"))
     for table in snapshot["table_one"]:
         currency = table["currency"]
         document.table(
@@ -318,34 +398,34 @@ def _table_one(document: Document, snapshot: dict, write: Writer) -> None:
         )
 
 
+def annual_body(snapshot: dict, write: Writer) -> Document:
+    programme = snapshot["programme"]
+    title = _("Annual report: %(programme)s") % {"programme": write.text(programme["title"])}
+    document = Document(title=title, language=write.language, author=programme["owner"])
+    document.heading(title)
+    document.paragraph(
+        _("%(owner)s, programme %(code)s (%(start)s to %(end)s). Figures as of %(as_of)s, from the approved values.")
+        % {
+            "owner": programme["owner"],
+            "code": programme["code"],
+            "start": write.date(programme["start"]),
+            "end": write.date(programme["end"]),
+            "as_of": write.date(snapshot["as_of"]),
+        }
+    )
+    if programme["is_demo"] or any(i["is_demo"] for r in snapshot["results"] for i in r["indicators"]):
+        document.paragraph(_("Contains demo data: not for reporting."))
+    _over_time(document, snapshot, write)
+    results_section(document, snapshot, write)
+    _reach(document, snapshot, write)
+    _reach_map(document, snapshot, write)
+    _participation(document, snapshot, write)
+    _support(document, snapshot, write)
+    table_one_section(document, snapshot, write)
+    return document
+
+
 def annual_document(snapshot: dict, language: str) -> Document:
     """The annual report of the snapshot, in `language` ("fr" or "en")."""
     with translation.override(language):
-        write = Writer(language)
-        programme = snapshot["programme"]
-        title = _("Annual report: %(programme)s") % {"programme": write.text(programme["title"])}
-        document = Document(title=title, language=language, author=programme["owner"])
-        document.heading(title)
-        document.paragraph(
-            _(
-                "%(owner)s, programme %(code)s (%(start)s to %(end)s). Figures as of %(as_of)s, from the "
-                "approved values."
-            )
-            % {
-                "owner": programme["owner"],
-                "code": programme["code"],
-                "start": write.date(programme["start"]),
-                "end": write.date(programme["end"]),
-                "as_of": write.date(snapshot["as_of"]),
-            }
-        )
-        if programme["is_demo"] or any(i["is_demo"] for r in snapshot["results"] for i in r["indicators"]):
-            document.paragraph(_("Contains demo data: not for reporting."))
-        _over_time(document, snapshot, write)
-        _results(document, snapshot, write)
-        _reach(document, snapshot, write)
-        _reach_map(document, snapshot, write)
-        _participation(document, snapshot, write)
-        _support(document, snapshot, write)
-        _table_one(document, snapshot, write)
-        return document
+        return annual_body(snapshot, Writer(language))

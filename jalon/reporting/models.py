@@ -9,11 +9,16 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jalon.results.models import Programme
+from jalon.accounts.versioning import VersionedModel
+from jalon.results.models import Period, Programme, Result
 
 
 class ReportKind(models.TextChoices):
     ANNUAL = "annual", _("Annual report")
+    IPTT = "iptt", _("Indicator tracking table (IPTT)")
+    TABLE_ONE = "table1", _("Resources by outcome (Table 1)")
+    DONOR = "donor", _("Donor report")
+    COUNTRY = "country", _("Country profile")
 
 
 class ReportLanguage(models.TextChoices):
@@ -38,9 +43,32 @@ class ReportRun(models.Model):
         Programme, on_delete=models.CASCADE, related_name="report_runs", verbose_name=_("programme")
     )
     language = models.CharField(_("language"), max_length=4, choices=ReportLanguage.choices)
+    # What a donor report and a country profile are about.
+    contributor = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contributor"),
+    )
+    country = models.ForeignKey(
+        "reference.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("country"),
+    )
     # The moment the data are read as of: the statuses' "today", the files' creation date. The same snapshot
     # and moment give the same bytes.
     as_of = models.DateTimeField(_("as of"))
+    # A final report carries only approved narrative sections, each in every language of the run; a draft
+    # prints what is written and marks what is missing.
+    final = models.BooleanField(_("final"), default=False)
+    # The values that counted at `as_of` (approved by then, not yet amended then), rather than those that
+    # count when the run is built: a report of a past date as it would have read then.
+    historical = models.BooleanField(_("values approved by that date"), default=False)
     snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
     snapshot_checksum = models.CharField(_("snapshot checksum"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -53,6 +81,9 @@ class ReportRun(models.Model):
     )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Whether its starter is e-mailed when the run ends, and when they were.
+    email_when_ready = models.BooleanField(_("e-mail me when it is ready"), default=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -88,3 +119,45 @@ class ReportFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SectionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+
+
+class ReportSection(VersionedModel):
+    """The narrative of a result node for one period, in one language: what was achieved, why (the reasons
+    for the variance) and what comes next. Drafted from the indicators' period narratives (results app),
+    edited, submitted for review and approved by a manager; an edit of a section in review or approved
+    sends it back to draft. The French and the English of a node are two sections, each with its status."""
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="+", verbose_name=_("result"))
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", verbose_name=_("period"))
+    language = models.CharField(_("language"), max_length=2, choices=ReportLanguage.choices[:2])
+    achieved = models.TextField(_("what was achieved"), blank=True, max_length=10000)
+    reasons = models.TextField(_("why"), blank=True, max_length=10000)
+    next_steps = models.TextField(_("what comes next"), blank=True, max_length=10000)
+    status = models.CharField(_("status"), max_length=10, choices=SectionStatus.choices, default=SectionStatus.DRAFT)
+    review_note = models.TextField(_("review note"), blank=True, max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    TEXTS = ("achieved", "reasons", "next_steps")
+
+    class Meta:
+        ordering = ["period", "result__order", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "period", "language"], name="reporting_one_section_per_language")
+        ]
+        verbose_name = _("narrative section")
+        verbose_name_plural = _("narrative sections")
+
+    def __str__(self) -> str:
+        return f"{self.result_id} {self.period_id} {self.language}"

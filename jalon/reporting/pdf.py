@@ -24,11 +24,17 @@ class Document:
     author: str
     blocks: list[dict] = field(default_factory=list)
 
-    def heading(self, text: str, level: int = 1) -> None:
-        self.blocks.append({"kind": "heading", "level": min(level, 4), "text": text})
+    def heading(self, text: str, level: int = 1, *, lang: str | None = None) -> None:
+        """A heading; `lang`: the language of its text where it differs from the document's."""
+        self.blocks.append({"kind": "heading", "level": min(level, 6), "text": text, "lang": lang or self.language})
 
-    def paragraph(self, text: str) -> None:
-        self.blocks.append({"kind": "paragraph", "text": text})
+    def paragraph(self, text: str, *, lang: str | None = None) -> None:
+        """A paragraph; `lang`: its language where it differs from the document's (tagged as such)."""
+        self.blocks.append({"kind": "paragraph", "text": text, "lang": lang or self.language})
+
+    def marker(self, text: str) -> None:
+        """A notice that stands out (framed, bold): what a draft still lacks."""
+        self.blocks.append({"kind": "marker", "text": text})
 
     def table(self, *, caption: str, header: list[str], rows: list[list[str]], numeric_from: int = 1) -> None:
         """A table with a header row (repeated on each page); columns from `numeric_from` on are aligned right."""

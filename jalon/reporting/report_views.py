@@ -31,7 +31,7 @@ def reports(request: HttpRequest, code: str) -> HttpResponse:
         {
             "programme": programme,
             "runs": selectors.runs_of(programme),
-            "form": ReportStartForm() if access.reports_can_start(request.user, programme) else None,
+            "form": ReportStartForm(programme=programme) if access.reports_can_start(request.user, programme) else None,
         },
     )
 
@@ -40,7 +40,7 @@ def reports(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def run_start(request: HttpRequest, code: str) -> HttpResponse:
     programme = access.access_reports_programme(request.user, code, start=True)
-    form = ReportStartForm(request.POST)
+    form = ReportStartForm(request.POST, programme=programme)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(str(error) for error in errors))
@@ -72,6 +72,6 @@ def run_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def run_file(request: HttpRequest, code: str, pk: int, language: str) -> HttpResponseBase:
-    found = access.access_file(request.user, code, pk, language)
+def run_file(request: HttpRequest, code: str, pk: int, language: str, format: str) -> HttpResponseBase:
+    found = access.access_file(request.user, code, pk, language, format)
     return private_file(found.file, name=found.name)

@@ -8,17 +8,24 @@ files of a run show the same figures, and the same snapshot gives the same bytes
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 from decimal import Decimal
 
 from jalon.activities.selectors import reach_headline
+from jalon.assessments.selectors import assessments_of_country
 from jalon.committees.profiles import developing_ids, developing_rule, participation_years
-from jalon.committees.selectors import participation_overview
-from jalon.finance.selectors import table_one
+from jalon.committees.selectors import participation_of, participation_overview
+from jalon.finance.selectors import contributor_statement, table_one
+from jalon.gap.selectors import country_row
+from jalon.gap.selectors import runs_of as gap_runs_of
 from jalon.lib import smallgroups
+from jalon.reporting.models import SectionStatus
+from jalon.reporting.selectors import narrative_period, section_rows
 from jalon.results import small_groups
 from jalon.results.models import Programme
 from jalon.results.selectors import IndicatorProgress, programme_progress
 from jalon.support.selectors import award_costs
+from jalon.twinning.selectors import arrangements_of_country
 
 # Snapshot format version: a rendering refuses a snapshot of a format it does not know.
 FORMAT = 1
@@ -64,9 +71,11 @@ def _indicator(item: IndicatorProgress) -> dict:
     }
 
 
-def _results(programme: Programme, today: datetime.date) -> tuple[list[dict], list[dict]]:
+def _results(
+    programme: Programme, today: datetime.date, approved_by: datetime.datetime | None = None
+) -> tuple[list[dict], list[dict]]:
     # A report is handed on: people counts under the small-group rule, whoever runs it (as its reach section).
-    report = small_groups.report_shown(programme_progress(programme=programme, today=today))
+    report = small_groups.report_shown(programme_progress(programme=programme, today=today, approved_by=approved_by))
     depth: dict[int, int] = {}
     results = []
     for result in report.results:
@@ -211,27 +220,178 @@ def _table_one(programme: Programme) -> list[dict]:
     return tables
 
 
-def snapshot_build(*, programme: Programme, as_of: datetime.datetime, progress=None) -> dict:
-    """Read everything the annual report shows, as of `as_of`. `progress`: a jobs.services.Progress (or
-    None), told each stage."""
-    today = as_of.date()
-    steps = [
-        ("results", lambda: _results(programme, today)),
-        ("reach", lambda: _reach(programme)),
-        ("reach_map", lambda: _reach_by_country(programme)),
-        ("participation", lambda: _participation(programme, today)),
-        ("support", lambda: _support(programme)),
-        ("table_one", lambda: _table_one(programme)),
+def _narrative(programme: Programme, today: datetime.date, final: bool) -> dict:
+    """The narrative sections of the period the report speaks for, by result code and language: in a final
+    report the approved ones only (the run is refused while one is missing), in a draft all, with their
+    status."""
+    period = narrative_period(programme, today)
+    if period is None:
+        return {"period": None, "sections": {}}
+    sections: dict[str, dict] = {}
+    for row in section_rows(programme, period):
+        for language, section in row.sections.items():
+            if section is None or (final and section.status != SectionStatus.APPROVED):
+                continue
+            sections.setdefault(row.result.code, {})[language] = {
+                "achieved": section.achieved,
+                "reasons": section.reasons,
+                "next_steps": section.next_steps,
+                "status": section.status,
+            }
+    return {"period": period.code, "sections": sections}
+
+
+def _donor(programme: Programme, organisation) -> dict:
+    """One contributor's money in the programme, each amount in its own currency, and the result codes it
+    served (earmarked for, or allocated to)."""
+    rows = contributor_statement(programme, organisation)
+    served: set[str] = set()
+    contributions = []
+    for row in rows:
+        contribution = row["contribution"]
+        served.update(result.code for result in row["results"])
+        served.update(item["result"].code for item in row["allocations"] if item["result"] is not None)
+        contributions.append(
+            {
+                "reference": contribution.reference,
+                "fund": row["fund"].name,
+                "currency": contribution.currency,
+                "amount": _number(contribution.amount),
+                "received": _number(row["received"]),
+                "value_date": contribution.value_date.isoformat(),
+                "status": contribution.status,
+                "modality": contribution.modality,
+                "earmarked_for": [result.code for result in row["results"]],
+                "allocations": [
+                    {
+                        "result": item["result"].code if item["result"] else None,
+                        "period": item["period"].code,
+                        "amount": _number(item["allocation"].amount),
+                        "spent": _number(item["spent"]),
+                    }
+                    for item in row["allocations"]
+                ],
+            }
+        )
+    return {"name": organisation.name, "contributions": contributions, "served": sorted(served)}
+
+
+def _country(programme: Programme, country, today: datetime.date) -> dict:
+    """A country in the programme: people trained from it by period (small groups hidden), its members'
+    committee participation, their validated assessments, its row in the latest gap index run, and the
+    twinning arrangements its members take part in."""
+    from jalon.activities.computations import trained_people
+
+    reach = []
+    for period in programme.periods.all():
+        if period.start > today:
+            continue
+        people = trained_people(programme, period).filter(reach_country=country.pk).count()
+        reach.append({"period": period.code, "people": smallgroups.count_shown(people, exact=False)})
+    measures = participation_of(country=country, on=today)
+    assessments = [
+        {
+            "organisation": assessment.organisation.name,
+            "framework": assessment.framework.title,
+            "start": assessment.period_start.isoformat(),
+            "end": assessment.period_end.isoformat(),
+            "score": _number(scores.score),
+            "coverage": _number(scores.coverage),
+        }
+        for assessment, scores in assessments_of_country(country, on=today)
     ]
+    gap = None
+    run = gap_runs_of(programme).filter(as_of__lte=today).first()
+    if run is not None:
+        row = country_row(run, country.iso3) or {}
+        gap = {
+            "as_of": run.as_of.isoformat(),
+            "scored": bool(row.get("scored")),
+            "index": _number(Decimal(str(round(row["index"], 2)))) if row.get("scored") else None,
+            "rank": row.get("rank") if row.get("scored") else None,
+            "ranked": sum(1 for r in run.outputs.get("countries", []) if r.get("scored")),
+            "gap": _number(Decimal(str(round(row["gap"], 2)))) if row.get("scored") else None,
+        }
+    twinning = [
+        {
+            "kind": arrangement.kind,
+            "committee": arrangement.committee.reference,
+            "twinned": arrangement.twinned_member.name,
+            "lead": arrangement.lead_member.name if arrangement.lead_member else None,
+            "status": arrangement.status,
+            "start": arrangement.start_date.isoformat() if arrangement.start_date else None,
+        }
+        for arrangement in arrangements_of_country(programme, country)
+    ]
+    return {
+        "iso3": country.iso3,
+        "name": country.name,
+        "reach": reach,
+        "participation": {
+            "p": measures.p_count,
+            "o": measures.o_count,
+            "leadership": measures.leadership,
+            "meetings": measures.meetings_attended,
+            "contributions": measures.contributions,
+            "committees": measures.committees,
+            "p_share": _number(measures.p_share),
+        },
+        "assessments": assessments,
+        "gap": gap,
+        "twinning": twinning,
+    }
+
+
+def snapshot_build(
+    *,
+    programme: Programme,
+    as_of: datetime.datetime,
+    kind: str = "annual",
+    final: bool = False,
+    historical: bool = False,
+    contributor=None,
+    country=None,
+    progress=None,
+) -> dict:
+    """Read everything a report of `kind` shows, as of `as_of`; `final`: only approved narrative sections;
+    `historical`: the values that counted at `as_of` (results.selectors.counted_at), not those that count now;
+    `contributor` (an organisation) for a donor report, `country` for a country profile. `progress`: a
+    jobs.services.Progress (or None), told each stage."""
+    today = as_of.date()
+    results = ("results", lambda: _results(programme, today, as_of if historical else None))
+    kinds: dict[str, list[tuple[str, Callable[[], object]]]] = {
+        "annual": [
+            ("narrative", lambda: _narrative(programme, today, final)),
+            results,
+            ("reach", lambda: _reach(programme)),
+            ("reach_map", lambda: _reach_by_country(programme)),
+            ("participation", lambda: _participation(programme, today)),
+            ("support", lambda: _support(programme)),
+            ("table_one", lambda: _table_one(programme)),
+        ],
+        "iptt": [results],
+        "table1": [("table_one", lambda: _table_one(programme))],
+        "donor": [results, ("donor", lambda: _donor(programme, contributor))],
+        "country": [("country", lambda: _country(programme, country, today))],
+    }
+    steps = kinds[kind]
     read: dict = {}
     for done, (name, step) in enumerate(steps):
         if progress is not None:
             progress.advance(done, len(steps))
         read[name] = step()
-    periods, results = read.pop("results")
+    periods = [
+        {"code": p.code, "name": p.name, "start": p.start.isoformat(), "end": p.end.isoformat()}
+        for p in programme.periods.all()
+    ]
+    if "results" in read:
+        periods, read["results"] = read["results"]
     return {
         "format": FORMAT,
+        "kind": kind,
         "as_of": as_of.isoformat(),
+        "final": final,
+        "historical": historical,
         "programme": {
             "code": programme.code,
             "title": programme.title,
@@ -242,7 +402,6 @@ def snapshot_build(*, programme: Programme, as_of: datetime.datetime, progress=N
             "is_demo": programme.is_demo,
         },
         "periods": periods,
-        "results": results,
         **read,
     }
 

@@ -3,7 +3,7 @@ table of a programme, which jalon/urls.py includes in the "results" namespace be
 
 from django.urls import path
 
-from jalon.reporting import report_views, tracking_views, views
+from jalon.reporting import narrative_views, report_views, tracking_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,5 +21,16 @@ report_urlpatterns = [
     path("<slug:code>/", report_views.reports, name="reports"),
     path("<slug:code>/new/", report_views.run_start, name="run_start"),
     path("<slug:code>/<int:pk>/", report_views.run_detail, name="run_detail"),
-    path("<slug:code>/<int:pk>/<str:language>.pdf", report_views.run_file, name="run_file"),
+    path("<slug:code>/<int:pk>/<slug:language>.<slug:format>", report_views.run_file, name="run_file"),
+    path("<slug:code>/narrative/", narrative_views.sections, name="sections"),
+    path(
+        "<slug:code>/narrative/<slug:period>/<int:result>/<str:language>/",
+        narrative_views.section_edit,
+        name="section_edit",
+    ),
+    path(
+        "<slug:code>/narrative/<slug:period>/<int:result>/<str:language>/step/",
+        narrative_views.section_move,
+        name="section_move",
+    ),
 ]

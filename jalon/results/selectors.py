@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,8 +105,27 @@ def _aggregate_of(row: dict) -> engine.Aggregate:
     return engine.Aggregate(row["sum_value"], row["sum_numerator"], row["sum_denominator"], row["n"], row["bare"])
 
 
+def counted_at(moment: datetime.datetime | None) -> Q:
+    """The values that count: those approved (None), or those that counted at `moment` (a report as of a past
+    date): approved by then and not yet replaced by an amendment approved by then, whatever happened since.
+    Computed values keep no history: they count as they are now."""
+    if moment is None:
+        return Q(status=Measurement.Status.APPROVED)
+    once_approved = (Measurement.Status.APPROVED, Measurement.Status.SUPERSEDED)
+    replaced = Measurement.objects.filter(amends=OuterRef("pk"), status__in=once_approved, reviewed_at__lte=moment)
+    return Q(computed=True, status=Measurement.Status.APPROVED) | (
+        Q(computed=False, status__in=once_approved, reviewed_at__lte=moment) & Q(~Exists(replaced))
+    )
+
+
 def _aggregates(
-    *, indicator_ids, period_ids, filters=None, latest_ids=frozenset(), programme_id: int | None = None
+    *,
+    indicator_ids,
+    period_ids,
+    filters=None,
+    latest_ids=frozenset(),
+    programme_id: int | None = None,
+    approved_by: datetime.datetime | None = None,
 ) -> dict[tuple[int, int], engine.Aggregate]:
     """(indicator, period) -> approved aggregate, from totals, or from one dimension's breakdown
     when a period was reported only disaggregated.
@@ -120,7 +139,7 @@ def _aggregates(
     a period the latest report of each organisation x disaggregation value counts (progress.latest_in_period),
     which a SUM cannot say. With `programme_id`, that query runs whether or not the programme has such
     indicators: a page then costs the same queries whatever its indicators."""
-    approved = Measurement.objects.filter(status=Measurement.Status.APPROVED, **(filters or {}))
+    approved = Measurement.objects.filter(counted_at(approved_by), **(filters or {}))
     summed_ids = [pk for pk in indicator_ids if pk not in latest_ids]
     totals: dict[tuple[int, int], engine.Aggregate] = {}
     if summed_ids:
@@ -361,8 +380,10 @@ def programme_progress(
     measurement_filters: dict | None = None,
     milestone_overrides: "Mapping[tuple[int, int], Decimal] | None" = None,
     derive_for: frozenset[int] = frozenset(),
+    approved_by: datetime.datetime | None = None,
 ) -> ProgrammeProgress:
-    """`milestone_overrides`: (indicator id, period id) -> the target to compare with instead of the
+    """`approved_by`: the values that counted then (counted_at), for a report as of a past date.
+    `milestone_overrides`: (indicator id, period id) -> the target to compare with instead of the
     milestone (a view filtered by a disaggregation value compares with that value's target where it has one);
     `derive_for`: indicators whose overall target is derived from their (overridden) milestones, whatever the
     programme's choice (that value's overall target)."""
@@ -380,6 +401,7 @@ def programme_progress(
         filters=measurement_filters,
         latest_ids=frozenset(i.pk for i in indicators if i.cumulation == "latest"),
         programme_id=programme.pk,
+        approved_by=approved_by,
     )
     # Whole-span values are totals: a view filtered by a disaggregation value adds periods' values instead.
     spans = _span_values(programme) if not measurement_filters else {}

@@ -645,3 +645,14 @@ def _attach_priority_sectors(suggestions: list[Suggestion]) -> None:
         holding = [s for s in sectors.get(suggestion.twinned.pk, ()) if first in held[s.pk]]
         if holding:
             suggestion.priority_sector = max(holding, key=lambda sector: (sector.weight, -sector.pk)).pk
+
+
+def arrangements_of_country(programme, country) -> QuerySet[Arrangement]:
+    """The programme's arrangements in which a member of the country is the twinned or the lead partner (a
+    country profile's section), oldest first, with their committee and partners (one query)."""
+    return (
+        Arrangement.objects.filter(programme=programme)
+        .filter(Q(twinned_member__country=country) | Q(lead_member__country=country))
+        .select_related(*LIST_RELATED)
+        .order_by("start_date", "pk")
+    )

@@ -4,7 +4,7 @@ exist (404), even on a published programme. The managers start runs (a viewer: 4
 
 from django.core.files.base import ContentFile
 
-from jalon.reporting.models import ReportFile, ReportRun
+from jalon.reporting.models import ReportFile, ReportRun, ReportSection
 from tests.access.matrix import SEES_UNPUBLISHED, SIGNED_IN, TEAM, Redirect, page, url
 
 HIDDEN = dict.fromkeys(SIGNED_IN - SEES_UNPUBLISHED, (404,))
@@ -62,7 +62,63 @@ CASES = [
         "reports: a run's file",
         "reporting:run_file",
         SEES_UNPUBLISHED,
-        kwargs=lambda ctx: {**run_kwargs(ctx), "language": "fr"},
+        kwargs=lambda ctx: {**run_kwargs(ctx), "language": "fr", "format": "pdf"},
         refused_as=HIDDEN,
+    ),
+]
+
+
+def _section_kwargs(ctx) -> dict:
+    result = ctx.framework.indicator.result
+    return {"code": "open", "period": ctx.framework.period.code, "result": result.pk, "language": "fr"}
+
+
+def _section(ctx) -> ReportSection:
+    def build(ctx):
+        return ReportSection.objects.create(
+            result=ctx.framework.indicator.result, period=ctx.framework.period, language="fr", achieved="Fait."
+        )
+
+    return ctx.once("report-section", build)
+
+
+WRITERS_REFUSED = {**HIDDEN, "viewer": (403,)}
+
+CASES += [
+    page(
+        "reports: the narrative sections",
+        "reporting:sections",
+        SEES_UNPUBLISHED,
+        kwargs=lambda ctx: {"code": ctx.framework.programme.code},
+        refused_as=HIDDEN,
+    ),
+    page(
+        "reports: a narrative section's form",
+        "reporting:section_edit",
+        TEAM,
+        kwargs=_section_kwargs,
+        refused_as=WRITERS_REFUSED,
+    ),
+    page(
+        "reports: write a narrative section",
+        "reporting:section_edit",
+        TEAM,
+        method="post",
+        kwargs=_section_kwargs,
+        data=lambda ctx: {"achieved": "Atteint.", "reasons": "", "next_steps": ""},
+        ok=Redirect(lambda ctx: url("reporting:section_edit", **_section_kwargs(ctx)), "the section"),
+        refused_as=WRITERS_REFUSED,
+        effect=lambda ctx: ReportSection.objects.filter(achieved="Atteint.").count(),
+    ),
+    page(
+        "reports: submit a narrative section",
+        "reporting:section_move",
+        TEAM,
+        method="post",
+        kwargs=lambda ctx: {**_section_kwargs(ctx), "result": _section(ctx).result_id},
+        data=lambda ctx: {"step": "submit", "version": _section(ctx).version},
+        ok=Redirect(lambda ctx: url("reporting:section_edit", **_section_kwargs(ctx)), "the section"),
+        refused_as=WRITERS_REFUSED,
+        effect=lambda ctx: ReportSection.objects.get(pk=_section(ctx).pk).status,
     ),
 ]

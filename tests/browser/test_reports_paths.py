@@ -35,7 +35,7 @@ def test_a_manager_runs_the_report_and_downloads_it_and_another_viewer_cannot(ne
     # The job's state on the run's page (the tests' queue runs it at once: done), then its files.
     assert page.locator("#job-status").inner_text() == "Done"
     for language in ("fr", "en"):
-        found = run.files.get(language=language)
+        found = run.files.get(language=language, format="pdf")
         assert page.get_by_text(found.checksum).is_visible()
         with page.expect_download() as download:
             page.get_by_role("link", name=found.name).click()

@@ -3,11 +3,13 @@ downloads its files; a viewer of another programme sees none of it; the list cos
 whatever its number of runs."""
 
 import hashlib
+from urllib.parse import urlparse
 
 from django.urls import reverse
 
 from jalon.accounts.services import role_assign
 from jalon.reporting.models import ReportRun
+from jalon.reporting.services import report_run_now
 from jalon.results.models import Programme
 from tests.conftest import make_user
 from tests.reporting.conftest import ILO, ISO
@@ -26,15 +28,23 @@ def test_a_manager_starts_the_report_follows_it_and_downloads_it(demo, client, u
     assert run.job.status == "succeeded" and run.job.owner == users["manager"]
     content = detail.content.decode()
     assert 'id="job-status"' in content
-    for found in run.files.all():
+    for found in run.files.filter(format="pdf"):
         assert found.checksum in content
         download = client.get(
-            reverse("reporting:run_file", kwargs={"code": ISO, "pk": run.pk, "language": found.language})
+            reverse(
+                "reporting:run_file", kwargs={"code": ISO, "pk": run.pk, "language": found.language, "format": "pdf"}
+            )
         )
         assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
         body = b"".join(download.streaming_content)
         assert body.startswith(b"%PDF") and hashlib.sha256(body).hexdigest() == found.checksum
-    assert sorted(run.files.values_list("language", flat=True)) == ["en", "fr"]
+    # A PDF per language, and a DOCX to rework the text.
+    assert sorted(run.files.values_list("language", "format")) == [
+        ("en", "docx"),
+        ("en", "pdf"),
+        ("fr", "docx"),
+        ("fr", "pdf"),
+    ]
     # The generic job page sends its owner to the run's page.
     assert client.get(reverse("jobs:job_detail", kwargs={"pk": run.job.pk}))["Location"] == run.get_absolute_url()
 
@@ -50,10 +60,10 @@ def test_a_viewer_of_another_programme_sees_nothing_of_the_reports(demo, client,
     for name, kwargs in (
         ("reporting:reports", {"code": ISO}),
         ("reporting:run_detail", {"code": ISO, "pk": run.pk}),
-        ("reporting:run_file", {"code": ISO, "pk": run.pk, "language": "fr"}),
+        ("reporting:run_file", {"code": ISO, "pk": run.pk, "language": "fr", "format": "pdf"}),
         # The run through the other programme's address: not there either.
         ("reporting:run_detail", {"code": ILO, "pk": run.pk}),
-        ("reporting:run_file", {"code": ILO, "pk": run.pk, "language": "fr"}),
+        ("reporting:run_file", {"code": ILO, "pk": run.pk, "language": "fr", "format": "pdf"}),
         ("jobs:job_detail", {"pk": run.job.pk}),
     ):
         assert client.get(reverse(name, kwargs=kwargs)).status_code == 404, name
@@ -81,9 +91,45 @@ def test_the_runs_list_costs_the_same_queries_whatever_its_length(demo, client, 
     for _ in range(2):
         client.post(reverse("reporting:run_start", kwargs={"code": ISO}), {"kind": "annual", "language": "en"})
     client.get(url)  # warm the session and the grants
-    with django_assert_num_queries(6):
+    # 8: the start form's lists of contributors and countries are two of them.
+    with django_assert_num_queries(8):
         client.get(url)
     client.post(reverse("reporting:run_start", kwargs={"code": ISO}), {"kind": "annual", "language": "fr"})
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert client.get(url).content.decode().count("-annual-") >= 3
+
+
+def test_the_starter_is_emailed_links_that_open_only_behind_the_access_check(
+    demo, client, users, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(users["manager"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reporting:run_start", kwargs={"code": ILO}),
+            {"kind": "annual", "language": "en", "email_when_ready": "on"},
+        )
+    run = ReportRun.objects.get(programme__code=ILO)
+    assert run.status == ReportRun.Status.READY and run.emailed_at is not None
+    [mail] = mailoutbox
+    assert mail.to == [users["manager"].email]
+    links = [word for word in mail.body.split() if word.startswith("http")]
+    download = next(urlparse(link).path for link in links if link.endswith(".pdf"))
+    assert download == reverse(
+        "reporting:run_file", kwargs={"code": ILO, "pk": run.pk, "language": "en", "format": "pdf"}
+    )
+    assert urlparse(links[-1]).path == run.get_absolute_url()
+    # The link itself gives nothing away: signed out, to the login page; a viewer of another programme, 404.
+    client.logout()
+    assert client.get(download).status_code == 302
+    outsider = make_user("iso-viewer")
+    role_assign(actor=None, user=outsider, role="viewer", programme=Programme.objects.get(code=ISO))
+    client.force_login(outsider)
+    assert client.get(download).status_code == 404
+    client.force_login(users["manager"])
+    assert client.get(download).status_code == 200
+    # Without the box ticked, and for a run of the command line (nobody started it), no e-mail.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reporting:run_start", kwargs={"code": ILO}), {"kind": "annual", "language": "en"})
+        report_run_now(programme=Programme.objects.get(code=ILO), kind="annual", language="en")
+    assert len(mailoutbox) == 1
