@@ -1,7 +1,7 @@
 """The finance API: a programme's resources per outcome and period (`/api/v1/programmes/<code>/resources/`),
 the ledger (contributions and their receipts, allocations, commitments and expenditure, budgets, planned
-disbursements, resource requirements, funds and contributors: read as access.py says, written by the programme team through the
-services; posted receipts are corrected by a reversal, never edited), proposals, exchange rates."""
+disbursements, resource requirements, funds and contributors: read as access.py says, written by the programme
+team through the services; posted receipts are corrected by a reversal, never edited), proposals, exchange rates."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
