@@ -118,7 +118,8 @@ def test_each_seed_framework_exports_a_valid_document(demo_history, code):
     assert root.xpath("//result/reference") == []  # Validator 8.11.1: result or indicator level, never both
     indicators = Indicator.objects.filter(result__programme=programme).select_related("result")
     assert root.xpath("//indicator/reference/@code") == [
-        f"{indicator.result.code}-{indicator.code}" for indicator in indicators.order_by("result__order", "order")
+        f"{indicator.result.code}-{indicator.code}"
+        for indicator in indicators.order_by("result__order", "order", "code")
     ]
     assert len(root.xpath("//indicator")) == indicators.count()
     for indicator in indicators:
