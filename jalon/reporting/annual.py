@@ -398,9 +398,9 @@ def table_one_section(document: Document, snapshot: dict, write: Writer, *, head
         )
 
 
-def annual_body(snapshot: dict, write: Writer) -> Document:
+def opening(snapshot: dict, write: Writer, title: str) -> Document:
+    """The title, the programme line with its dates and as-of, and the demo warning: every kind opens so."""
     programme = snapshot["programme"]
-    title = _("Annual report: %(programme)s") % {"programme": write.text(programme["title"])}
     document = Document(title=title, language=write.language, author=programme["owner"])
     document.heading(title)
     document.paragraph(
@@ -413,8 +413,14 @@ def annual_body(snapshot: dict, write: Writer) -> Document:
             "as_of": write.date(snapshot["as_of"]),
         }
     )
-    if programme["is_demo"] or any(i["is_demo"] for r in snapshot["results"] for i in r["indicators"]):
+    if programme["is_demo"] or any(i["is_demo"] for r in snapshot.get("results", []) for i in r["indicators"]):
         document.paragraph(_("Contains demo data: not for reporting."))
+    return document
+
+
+def annual_body(snapshot: dict, write: Writer) -> Document:
+    title = _("Annual report: %(programme)s") % {"programme": write.text(snapshot["programme"]["title"])}
+    document = opening(snapshot, write, title)
     _over_time(document, snapshot, write)
     results_section(document, snapshot, write)
     _reach(document, snapshot, write)

@@ -17,25 +17,6 @@ from jalon.twinning.models import Kind as TwinningKind
 from jalon.twinning.models import Status as TwinningStatus
 
 
-def _opening(snapshot: dict, write: Writer, title: str) -> Document:
-    programme = snapshot["programme"]
-    document = Document(title=title, language=write.language, author=programme["owner"])
-    document.heading(title)
-    document.paragraph(
-        _("%(owner)s, programme %(code)s (%(start)s to %(end)s). Figures as of %(as_of)s, from the approved values.")
-        % {
-            "owner": programme["owner"],
-            "code": programme["code"],
-            "start": write.date(programme["start"]),
-            "end": write.date(programme["end"]),
-            "as_of": write.date(snapshot["as_of"]),
-        }
-    )
-    if programme["is_demo"] or any(i["is_demo"] for r in snapshot.get("results", []) for i in r["indicators"]):
-        document.paragraph(_("Contains demo data: not for reporting."))
-    return document
-
-
 def _periods(snapshot: dict, write: Writer) -> dict[str, str]:
     return {period["code"]: write.text(period["name"]) or period["code"] for period in snapshot["periods"]}
 
@@ -44,7 +25,7 @@ def iptt_document(snapshot: dict, write: Writer) -> Document:
     """Every indicator of the tree with its baseline, each period's milestone and actual, and the programme's
     overall target, actual to date, progress and status: one table per result."""
     programme = snapshot["programme"]
-    document = _opening(
+    document = annual.opening(
         snapshot, write, _("Indicator tracking table: %(programme)s") % {"programme": write.text(programme["title"])}
     )
     periods = _periods(snapshot, write)
@@ -79,7 +60,7 @@ def iptt_document(snapshot: dict, write: Writer) -> Document:
 
 def table_one_document(snapshot: dict, write: Writer) -> Document:
     programme = snapshot["programme"]
-    document = _opening(
+    document = annual.opening(
         snapshot,
         write,
         _("Resources by outcome (Table 1): %(programme)s") % {"programme": write.text(programme["title"])},
@@ -95,7 +76,7 @@ def donor_document(snapshot: dict, write: Writer) -> Document:
     served with their indicators."""
     donor = snapshot["donor"]
     name = write.text(donor["name"])
-    document = _opening(
+    document = annual.opening(
         snapshot,
         write,
         _("Donor report: %(donor)s, %(programme)s")
@@ -169,7 +150,7 @@ def donor_document(snapshot: dict, write: Writer) -> Document:
 def country_document(snapshot: dict, write: Writer) -> Document:
     country = snapshot["country"]
     name = write.text(country["name"])
-    document = _opening(
+    document = annual.opening(
         snapshot,
         write,
         _("Country profile: %(country)s, %(programme)s")
