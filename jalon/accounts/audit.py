@@ -22,11 +22,11 @@ def snapshot(instance: models.Model) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def audit_record(*, actor, action: str, instance: models.Model, before: dict | None = None) -> AuditEntry:
+def _entry(actor, action: str, instance: models.Model, before: dict | None) -> AuditEntry:
     # An export records that data left, not a second copy of it.
     after = None if action in (AuditEntry.Action.DELETE, AuditEntry.Action.EXPORT) else snapshot(instance)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if authenticated else None,
         actor_name=actor.get_username() if authenticated else "",
         action=action,
@@ -38,23 +38,13 @@ def audit_record(*, actor, action: str, instance: models.Model, before: dict | N
     )
 
 
+def audit_record(*, actor, action: str, instance: models.Model, before: dict | None = None) -> AuditEntry:
+    entry = _entry(actor, action, instance, before)
+    entry.save()
+    return entry
+
+
 def audit_records(*, actor, action: str, instances: list[models.Model]) -> None:
     """audit_record for many new records at once (a file import): one insert."""
-    if not instances:
-        return
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor if authenticated else None,
-                actor_name=actor.get_username() if authenticated else "",
-                action=action,
-                model=instance._meta.label_lower,
-                object_id=str(instance.pk),
-                object_repr=str(instance)[:250],
-                before=None,
-                after=None if action == AuditEntry.Action.DELETE else snapshot(instance),
-            )
-            for instance in instances
-        ]
-    )
+    if instances:
+        AuditEntry.objects.bulk_create([_entry(actor, action, instance, None) for instance in instances])
