@@ -6,6 +6,8 @@ programme they manage: an assessment is of an organisation, not of a programme) 
 and publish, and see the portfolio. Viewers and the public see only aggregates of published assessments,
 never one organisation's answers. Platform administrators do everything."""
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -21,14 +23,20 @@ from jalon.assessments.models import (
     ImprovementAction,
     ImprovementArea,
     Invitation,
+    NationalStrategy,
     ParticipationCost,
+    PrioritySector,
     Risk,
+    StrategyItem,
     Survey,
     SurveyQuestion,
 )
 from jalon.lib.ids import valid_id
 from jalon.organisations.models import Organisation
 from jalon.results.models import Programme
+
+# A part of a national strategy: its priority sectors and its items, each checked through its strategy.
+Part = TypeVar("Part", PrioritySector, StrategyItem)
 
 
 def assessments_team(user) -> bool:
@@ -210,6 +218,29 @@ def access_risk(user, pk, *, manage: bool = False) -> Risk:
     if manage and not finance_can_edit(user, risk.organisation):
         raise PermissionDenied
     return risk
+
+
+def access_strategy(user, pk, *, manage: bool = False) -> NationalStrategy:
+    if not valid_id(pk):
+        raise Http404
+    queryset = NationalStrategy.objects.select_related("organisation")
+    strategy = finance_visible(user, queryset).filter(pk=pk).first()
+    if strategy is None:
+        raise Http404
+    if manage and not finance_can_edit(user, strategy.organisation):
+        raise PermissionDenied
+    return strategy
+
+
+def access_strategy_part(user, model: type[Part], pk) -> Part:
+    """A sector or an item of a strategy the user may change (404 if not seen, 403 if only read)."""
+    if not valid_id(pk):
+        raise Http404
+    part = model.objects.filter(pk=pk).select_related("strategy").first()
+    if part is None:
+        raise Http404
+    access_strategy(user, part.strategy_id, manage=True)
+    return part
 
 
 def access_cost_programme(user, code: str) -> Programme:

@@ -44,7 +44,6 @@ from jalon.assessments.models import (
     Finding,
     Framework,
     ImprovementArea,
-    NationalStrategy,
     PrioritySector,
     StrategyItem,
     Survey,
@@ -786,24 +785,9 @@ def strategy_create(request):
     )
 
 
-def _strategy(request, pk: int, *, manage: bool = False) -> NationalStrategy:
-    if not valid_id(pk):
-        raise Http404
-    strategy = (
-        access.finance_visible(request.user, NationalStrategy.objects.select_related("organisation"))
-        .filter(pk=pk)
-        .first()
-    )
-    if strategy is None:
-        raise Http404
-    if manage and not access.finance_can_edit(request.user, strategy.organisation):
-        raise PermissionDenied
-    return strategy
-
-
 @login_required
 def strategy_edit(request, pk: int):
-    strategy = _strategy(request, pk, manage=True)
+    strategy = access.access_strategy(request.user, pk, manage=True)
     return form_page(
         request,
         form=StrategyEditForm(request.POST or None, request.FILES or None, user=request.user, strategy=strategy),
@@ -818,7 +802,7 @@ def strategy_edit(request, pk: int):
 
 @login_required
 def strategy_detail(request, pk: int):
-    strategy = _strategy(request, pk)
+    strategy = access.access_strategy(request.user, pk)
     return render(
         request,
         "assessments/strategy_detail.html",
@@ -834,7 +818,7 @@ def strategy_detail(request, pk: int):
 
 @login_required
 def strategy_document(request, pk: int):
-    strategy = _strategy(request, pk)
+    strategy = access.access_strategy(request.user, pk)
     if not strategy.document:
         raise Http404
     return private_file(strategy.document)
@@ -842,7 +826,7 @@ def strategy_document(request, pk: int):
 
 @login_required
 def sector_create(request, pk: int):
-    strategy = _strategy(request, pk, manage=True)
+    strategy = access.access_strategy(request.user, pk, manage=True)
     return form_page(
         request,
         form=SectorForm(request.POST or None),
@@ -855,7 +839,7 @@ def sector_create(request, pk: int):
 
 @login_required
 def item_create(request, pk: int):
-    strategy = _strategy(request, pk, manage=True)
+    strategy = access.access_strategy(request.user, pk, manage=True)
     return form_page(
         request,
         form=ItemForm(request.POST or None, strategy=strategy),
@@ -866,20 +850,9 @@ def item_create(request, pk: int):
     )
 
 
-def _strategy_part(request, model, pk: int):
-    """A sector or an item of a strategy the user may change (404 if not seen, 403 if only read)."""
-    if not valid_id(pk):
-        raise Http404
-    part = model.objects.filter(pk=pk).select_related("strategy").first()
-    if part is None:
-        raise Http404
-    _strategy(request, part.strategy_id, manage=True)
-    return part
-
-
 @login_required
 def sector_edit(request, pk: int):
-    sector = _strategy_part(request, PrioritySector, pk)
+    sector = access.access_strategy_part(request.user, PrioritySector, pk)
     return form_page(
         request,
         form=SectorForm(request.POST or None, instance=sector),
@@ -894,7 +867,7 @@ def sector_edit(request, pk: int):
 
 @login_required
 def sector_delete(request, pk: int):
-    sector = _strategy_part(request, PrioritySector, pk)
+    sector = access.access_strategy_part(request.user, PrioritySector, pk)
     return delete_page(
         request,
         obj=sector,
@@ -907,7 +880,7 @@ def sector_delete(request, pk: int):
 
 @login_required
 def item_edit(request, pk: int):
-    item = _strategy_part(request, StrategyItem, pk)
+    item = access.access_strategy_part(request.user, StrategyItem, pk)
     return form_page(
         request,
         form=ItemForm(request.POST or None, strategy=item.strategy, instance=item),
@@ -922,7 +895,7 @@ def item_edit(request, pk: int):
 
 @login_required
 def item_delete(request, pk: int):
-    item = _strategy_part(request, StrategyItem, pk)
+    item = access.access_strategy_part(request.user, StrategyItem, pk)
     return delete_page(
         request,
         obj=item,
