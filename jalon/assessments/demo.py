@@ -12,7 +12,7 @@ demo activities). Everything here is made up and marked as demo data:
 - A demo national standardization strategy for Senegal, two demo financial profiles of ASN with a risk
   register, demo unit costs of participation for the ISO programme (in CFA francs: the profiles' estimate
   from the committees module shows beside the cost ASN typed), and demo surveys of DWCP constituents for
-  the ILO programme (2010 and 2011) feeding a demo indicator 3.2, whose baseline comes from the 2010 survey.
+  the ILO programme (2010 and 2011) feeding the seed's indicator 3.2, whose baseline comes from the 2010 survey.
 
 Validation dates are set to fixed demo days after the workflow ran, so that the demo is the same whenever it
 is built and falls within the programme's periods."""
@@ -204,7 +204,6 @@ def assessments_demo_build(*, actor, focal) -> None:
     _strategy(actor=focal, organisation=asn)
     _finances(actor=focal, organisation=asn)
     _survey(actor=actor)
-    _survey_indicator(actor=actor)
 
 
 def _strategy(*, actor, organisation) -> None:
@@ -275,8 +274,8 @@ def _finances(*, actor, organisation) -> None:
 
 def _survey(*, actor) -> None:
     """Demo surveys of DWCP constituents for the ILO programme, 2010 (the baseline year) and 2011, closed with
-    made-up answers: one country programme satisfied in every group, one where the workers are not. The
-    demo indicator 3.2 takes its baseline from the 2010 survey, as ILO's 3.2 is "set in 2010"."""
+    made-up answers: one country programme satisfied in every group, one where the workers are not. ILO's
+    indicator 3.2 (computed from these surveys) takes its baseline from the 2010 survey: it is "set in 2010"."""
     programme = Programme.objects.filter(code="ilo-tc-2010-2015").first()
     if programme is None:
         return
@@ -305,27 +304,6 @@ def _survey_year(programme, year: int) -> None:
         value = "2" if low else ("dk" if number % 7 == 0 else "4" if number % 3 else "5")
         services.response_submit(invitation=invitation, answers={question.pk: value})
     services.survey_set_status(actor=None, survey=Survey.objects.get(pk=survey.pk), status=Survey.Status.CLOSED)
-
-
-def _survey_indicator(*, actor) -> None:
-    programme = Programme.objects.filter(code="ilo-tc-2010-2015").first()
-    if programme is None:
-        return
-    result = Result.objects.filter(programme=programme, code="3").first()
-    if result is not None:
-        indicator, _created = Indicator.objects.update_or_create(
-            result=result,
-            code="D3.2",
-            defaults={
-                "title": {"fr": "PPTD dont les mandants sont satisfaits (démo, calculé)",
-                          "en": "DWCPs whose constituents are satisfied (demo, computed)"},
-                "definition": DEMO_NOTE, "measure": Measure.COUNT, "is_demo": True,
-                # As ILO's 3.2: the baseline is set in 2010 (by that year's survey), the target 80 % above it.
-                "baseline_to_be_set_in": 2010, "target_relative_percent": Decimal("80"),
-            },
-        )  # fmt: skip
-        if indicator.computation != "assessments_ilo_dwcp_satisfied":
-            indicator_link_computation(actor=actor, indicator=indicator, key="assessments_ilo_dwcp_satisfied")
 
 
 def _link_indicators(*, actor) -> None:
