@@ -12,6 +12,18 @@ from tests.client import Client
 PASSWORD = "correct-horse-battery"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Migration tests run on PostgreSQL only, production's database: taking the whole schema back and forth
+    costs a minute or more per test, and the suite runs on both databases inside CI's time. SQLite still runs
+    every migration when it builds the test database."""
+    if django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="migration tests run on PostgreSQL (tests/conftest.py)")
+    for item in items:
+        if item.get_closest_marker("migration"):
+            item.add_marker(skip)
+
+
 def pytest_configure(config):
     from django.conf import settings
     from django.db.backends.signals import connection_created
@@ -94,15 +106,21 @@ def english():
 # What the migrations (finance source types, support rules...) and django_db_setup put in the test database,
 # serialised once per test process: a transactional test's flush empties every table, and this comes back.
 _session_data: dict[str, str] = {}
+# The test database as the migrations left it, before the session's data goes in, copied once per test process:
+# the template of every rig's database (copying takes a second; migrating again took up to a minute).
+_rig_template: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """Real reference data, ISO members and the users of `users`, once per test process (per xdist worker):
     tests read countries like users do, and each test's transaction is rolled back over them."""
     from django.db import connection
 
+    from tests.jobs.rig import rig_database_from_test
+
     with django_db_blocker.unblock():
+        _rig_template[connection.alias] = rig_database_from_test(connection, tmp_path_factory.mktemp("rig"))
         call_command("load_reference", verbosity=0)
         call_command("load_iso_members", verbosity=0)
         role_users_create()
@@ -211,13 +229,13 @@ def client_as(client, users):
 
 @pytest.fixture(scope="session")
 def rig_make(tmp_path_factory, django_db_setup):
-    """rig_make("name") -> a Rig (tests/jobs/rig.py) on a migrated, empty database of its own. The migrations
-    run once per test process, into a template that each rig copies: migrating takes a quarter of a minute."""
-    from tests.jobs.rig import Rig, rig_database, rig_database_copy, suite_name
+    """rig_make("name") -> a Rig (tests/jobs/rig.py) on a migrated, empty database of its own, copied from
+    the template that django_db_setup kept of the test database as the migrations left it."""
+    from django.db import connection
 
-    folder = tmp_path_factory.mktemp("rig-template")
-    template = Rig(folder=folder, url=rig_database(folder, f"rig_template_{suite_name()}"))
-    template.jalon("migrate", "--verbosity", "0")
+    from tests.jobs.rig import Rig, rig_database_copy, suite_name
+
+    template = Rig(folder=tmp_path_factory.mktemp("rig-template"), url=_rig_template[connection.alias])
 
     def make(role: str) -> Rig:
         folder = tmp_path_factory.mktemp(role)

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from jalon.organisations.models import Organisation
 
+pytestmark = pytest.mark.migration
+
 BEFORE = [("activities", "0002_multilingual_fields"), ("interop", "0001_initial"), ("jobs", "0001_job")]
 AFTER = [("activities", "0003_participant_imports_to_jobs"), ("interop", "0002_delete_importjob")]
 ERRORS = [{"row": 3, "column": "Email", "value": "x@", "message": "Not a valid email address."}]

@@ -3,12 +3,15 @@ pair (activities/0008, knowledge/0003) renames the table and copies nothing, so 
 
 import datetime
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from jalon.activities.models import ActivityTrainer
 from jalon.organisations.models import Organisation, Person
+
+pytestmark = pytest.mark.migration
 
 BEFORE = [("activities", "0007_activity_title_sort"), ("knowledge", "0002_merge_forum_roster_lessons_library_products")]
 

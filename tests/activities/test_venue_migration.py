@@ -3,11 +3,14 @@ country) and for no other."""
 
 import datetime
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from jalon.organisations.models import Organisation
+
+pytestmark = pytest.mark.migration
 
 
 def migrate(activities: str):

@@ -5,6 +5,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+pytestmark = pytest.mark.migration
+
 BEFORE = [("reference", "0001_initial"), ("organisations", "0002_person_function_anonymised")]
 AFTER = [("reference", "0002_multilingual_names"), ("organisations", "0003_multilingual_names")]
 

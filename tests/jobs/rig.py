@@ -223,15 +223,24 @@ def suite_name() -> str:
     return f"{settings.DATABASES['default']['NAME']}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
-def rig_database(folder: Path, name: str) -> str:
-    """An empty database of the suite's kind for the rig."""
+def rig_database_from_test(connection, folder: Path) -> str:
+    """A copy of the test database (the suite's own connection, as the migrations left it) that the rig's
+    processes can open: a file for SQLite (the test database lives in memory), a database made with the test
+    database as its template for PostgreSQL (which wants no other session on the template meanwhile)."""
+    name = f"rig_template_{suite_name()}"
     if not postgresql():
-        return f"sqlite:///{folder / 'rig.sqlite3'}"
+        path = folder / "rig.sqlite3"
+        connection.ensure_connection()
+        with sqlite3.connect(path) as copy:
+            connection.connection.backup(copy)
+        return f"sqlite:///{path}"
     base = settings.DATABASES["default"]
     admin_url = f"postgresql://{base['USER']}@{base['HOST'] or '127.0.0.1'}:{base['PORT'] or 5432}/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
+    test_name = connection.settings_dict["NAME"]
+    connection.close()
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{test_name}"')
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
