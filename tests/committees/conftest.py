@@ -2,11 +2,24 @@ import csv
 import datetime
 
 import pytest
+from django.db import transaction
 
+from jalon.committees.iso_import import ISO_COMMITTEES_FILE, iso_committees_import
 from jalon.committees.models import Committee, CommitteeMembership
 from jalon.organisations.models import Organisation
 
 DAY = datetime.date(2025, 1, 1)
+FIRST = datetime.date(2026, 5, 1)
+
+
+@pytest.fixture(scope="module")
+def first_imported(django_db_setup, django_db_blocker):
+    """The real ISO file imported as of FIRST, once per module (796 committees, 35,000 memberships: seconds
+    each time), in a transaction rolled back at the module's end; each test runs in a savepoint inside it.
+    A module that uses it uses it for every test: one that did not would find the committees anyway."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield iso_committees_import(path=ISO_COMMITTEES_FILE, as_of=FIRST)
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
