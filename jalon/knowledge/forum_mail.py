@@ -27,6 +27,7 @@ def routing_send(pk: int) -> bool:
         return False
     # Not to someone who may no longer read it (the question hidden or kept for members they are not of).
     if not threads_visible(routing.expert.user, Thread.objects.filter(pk=routing.thread_id)).exists():
+        Routing.objects.filter(pk=pk).update(mail_dropped_at=timezone.now())
         return False
     address = (routing.expert.user.email if routing.expert.user else "") or routing.expert.person.email
     if not address:

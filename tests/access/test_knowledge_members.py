@@ -12,6 +12,7 @@ from django.utils import timezone
 from jalon.accounts.services import role_assign
 from jalon.knowledge import forum_selectors, forum_services, search
 from jalon.knowledge.forum_mail import routing_send
+from jalon.knowledge.tasks import routings_unsent_requeue
 from jalon.knowledge.models import Expert, Routing
 from jalon.organisations.models import Membership, Organisation
 from tests.access.matrix import ROLES
@@ -157,5 +158,9 @@ def test_an_expert_who_is_no_longer_a_member_loses_the_question_from_inbox_and_m
     Membership.objects.filter(member=nsb).update(end_date=timezone.localdate() - datetime.timedelta(days=1))
     mail.outbox.clear()
     assert routing_send(routing.pk) is False and not mail.outbox
+    # Given up, not retried by the worker's recovery every minute for two days.
+    Routing.objects.filter(pk=routing.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert Routing.objects.get(pk=routing.pk).mail_dropped_at is not None
+    assert routings_unsent_requeue() == 0
     assert forum_selectors.expert_inbox(user=awa.user).routings == []
     assert forum_selectors.expert_inbox_unread(user=awa.user) == 0

@@ -286,6 +286,9 @@ class Routing(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=FORUM_LANGUAGES)
     reasons = models.JSONField(_("reasons"), default=list)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # When the e-mail was given up: the expert may no longer read the question (left the members it is kept
+    # for, or it was hidden). The worker's recovery then stops queuing it again.
+    mail_dropped_at = models.DateTimeField(_("e-mail given up"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
