@@ -29,7 +29,10 @@ def routings_unsent_requeue() -> int:
     """Queue again the e-mails of the routings not yet e-mailed (those with an address to send to)."""
     now = timezone.now()
     unsent = Routing.objects.filter(
-        emailed_at__isnull=True, mail_dropped_at__isnull=True, created_at__lte=now - RETRY_AFTER, created_at__gte=now - RETRY_FOR
+        emailed_at__isnull=True,
+        mail_dropped_at__isnull=True,
+        created_at__lte=now - RETRY_AFTER,
+        created_at__gte=now - RETRY_FOR,
     ).filter(~Q(expert__person__email="") | Q(expert__user__email__gt=""))
     count = 0
     for pk in unsent.values_list("pk", flat=True):

@@ -12,8 +12,8 @@ from django.utils import timezone
 from jalon.accounts.services import role_assign
 from jalon.knowledge import forum_selectors, forum_services, search
 from jalon.knowledge.forum_mail import routing_send
-from jalon.knowledge.tasks import routings_unsent_requeue
 from jalon.knowledge.models import Expert, Routing
+from jalon.knowledge.tasks import routings_unsent_requeue
 from jalon.organisations.models import Membership, Organisation
 from tests.access.matrix import ROLES
 from tests.conftest import make_user
