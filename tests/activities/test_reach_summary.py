@@ -149,7 +149,7 @@ def test_pages_from_the_summary_cost_constant_queries(client, world, users, djan
         with django_assert_num_queries(8):
             client.get(dashboard)
         reach_changed()
-        with django_assert_num_queries(12):  # + the country, its activities (held there or reaching it)
+        with django_assert_num_queries(11):  # + the country, its activities (held there or reaching it)
             client.get(country)
         more = activity(
             users["manager"], f"more{round_}", organiser=world["a1"].organiser, start=datetime.date(2023, 1, 5)
