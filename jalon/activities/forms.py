@@ -2,6 +2,7 @@
 material), registration and evaluation, the join of duplicate people, the certificate check and the
 participant import's upload. They validate what a person typed; the services decide what may be saved."""
 
+from collections.abc import Callable
 from typing import cast
 
 from django import forms
@@ -87,7 +88,7 @@ class ActivityFilterForm(forms.Form):
 class _ReadOnce(CallableChoiceIterator):
     """Choices read from the database when first iterated, then kept (rendering a select iterates twice)."""
 
-    def __init__(self, func):
+    def __init__(self, func: Callable[[], list[tuple[str, str]]]) -> None:
         super().__init__(func)
         self.read: list | None = None
 

@@ -249,6 +249,7 @@ def summary_counts(
     countries, exact because each person counts in one country only (their own, or their organisation's)."""
     counts: dict[str, dict] = defaultdict(dict)
     cells = ReachCell.objects.filter(audience=audience, year=year or ALL, people__gt=0)
+    found: Iterable[tuple[str, str, int]]
     if region:
         countries = Country.objects.filter(in_region(region))
         if country_id:

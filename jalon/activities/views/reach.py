@@ -123,7 +123,7 @@ def _page_cached(request: HttpRequest, form: ReachFilterForm, page: str, filters
     of a warm request). The key holds the figures' filters, the form's data as typed and its programme choices
     (they change with the programmes, not with the reach stamp). A form with errors is rendered for each
     request (never cached: what was typed is echoed)."""
-    typed = tuple((name, tuple(form.data.getlist(name))) for name in form.fields) if form.is_bound else ()
+    typed = tuple((name, tuple(request.GET.getlist(name))) for name in form.fields) if form.is_bound else ()
     choices = tuple(form.programmes)
 
     def build_all() -> dict:
