@@ -5,6 +5,7 @@ and the timing of the pages that read it, against the raw SQL of the same number
         .venv/bin/python -m bench.activities_scale load --people 20000
     DATABASE_URL=sqlite:////work/main/var/bench-activities.sqlite3 \\
         .venv/bin/python -m bench.activities_scale time --requests 5 --warmup 1
+    DATABASE_URL=... .venv/bin/python -m bench.activities_scale save --requests 20    # the attendance save alone
 
 `load` generates, deterministically (`--seed`), a history of 10 years (2016-2025) scaled on `--people`
 (the issue's scale is 200,000): people/40 activities, 4 bench programmes ("bench-act-1" to 4) with yearly
@@ -646,6 +647,40 @@ def time_all(*, requests: int, warmup: int) -> tuple[dict, dict]:
     return dict(samples), queries
 
 
+def time_save(*, requests: int, warmup: int) -> None:
+    """The attendance save alone (the `save` command): the sheet POSTed with one person flipped, as the manager,
+    `requests` times after `warmup`; p50, p95 and the queries of one save (the programme already waiting for
+    its refresh after the first save: no flag set, no refresh queued, as between two refreshes of the worker)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from jalon.accounts.models import User
+
+    manager = User.objects.get(username=MANAGER)
+    flipper = Flipper(manager)
+    client = Client()
+    client.force_login(manager)
+    session = flipper.session
+    url = f"/en/activities/{session.activity.code}/sessions/{session.pk}/attendance/"
+    samples, queries = [], 0
+    for round_ in range(warmup + requests):
+        data = flipper.post_data()
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url, data)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 302:
+            raise SystemExit(f"attendance save: HTTP {response.status_code}")
+        if round_ >= warmup:
+            samples.append(elapsed)
+            queries = len(captured)
+    print(
+        f"attendance save, manager ({len(flipper.registrations)} registered): p50 {percentile(samples, 50):.1f} ms,"
+        f" p95 {percentile(samples, 95):.1f} ms, {queries} queries"
+    )
+
+
 def raw_rows() -> list[tuple]:
     """Every participation the reach figures count, from the raw rows: (person, sex, function, country, type,
     level, year, organisation if an NSB)."""
@@ -771,10 +806,18 @@ def main(argv=None) -> None:
     timing.add_argument("--warmup", type=int, default=1)
     timing.add_argument("--json", help="also write the figures to this file")
     timing.add_argument("--no-verify", action="store_true")
+    saving = commands.add_parser("save", help="time the attendance save alone")
+    saving.add_argument("--requests", type=int, default=20)
+    saving.add_argument("--warmup", type=int, default=2)
     args = parser.parse_args(argv)
     setup_django()
     if args.command == "load":
         load(args.people, args.seed, args.reset)
+        return
+    if args.command == "save":
+        import jalon.wsgi  # noqa: F401 - the process as served
+
+        time_save(requests=args.requests, warmup=args.warmup)
         return
     from django.db import connection
 

@@ -1,6 +1,7 @@
 """The audit log: every service that creates, changes or deletes a domain record calls `audit_record`."""
 
 import json
+from collections.abc import Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -44,7 +45,13 @@ def audit_record(*, actor, action: str, instance: models.Model, before: dict | N
     return entry
 
 
-def audit_records(*, actor, action: str, instances: list[models.Model]) -> None:
-    """audit_record for many new records at once (a file import): one insert."""
+def audit_records(
+    *, actor, action: str, instances: Sequence[models.Model], befores: Sequence[dict | None] | None = None
+) -> None:
+    """audit_record for many records at once (a file import, a whole attendance sheet): one insert. `befores`:
+    each record's snapshot before the change, in the order of `instances` (none for new records)."""
     if instances:
-        AuditEntry.objects.bulk_create([_entry(actor, action, instance, None) for instance in instances])
+        befores = befores if befores is not None else [None] * len(instances)
+        AuditEntry.objects.bulk_create(
+            [_entry(actor, action, instance, before) for instance, before in zip(instances, befores, strict=True)]
+        )

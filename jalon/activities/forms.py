@@ -2,11 +2,13 @@
 material), registration and evaluation, the join of duplicate people, the certificate check and the
 participant import's upload. They validate what a person typed; the services decide what may be saved."""
 
+from collections.abc import Callable
 from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.choices import CallableChoiceIterator
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,6 +85,19 @@ class ActivityFilterForm(forms.Form):
         return data
 
 
+class _ReadOnce(CallableChoiceIterator):
+    """Choices read from the database when first iterated, then kept (rendering a select iterates twice)."""
+
+    def __init__(self, func: Callable[[], list[tuple[str, str]]]) -> None:
+        super().__init__(func)
+        self.read: list | None = None
+
+    def __iter__(self):
+        if self.read is None:
+            self.read = list(super().__iter__())
+        yield from self.read
+
+
 class ReachFilterForm(forms.Form):
     programme = forms.ChoiceField(label=gettext_lazy("Programme"), required=False)
     year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=1900, max_value=2200)
@@ -102,7 +117,9 @@ class ReachFilterForm(forms.Form):
             for programme in self.programmes.values()
         ]
         if with_region:
-            cast(forms.ChoiceField, self.fields["region"]).choices = region_choices()
+            # Read when the field is rendered or a region is asked for: a reach page whose filter form is
+            # cached (views/reach.py) then reads no region at all.
+            cast(forms.ChoiceField, self.fields["region"]).choices = _ReadOnce(region_choices)
         else:
             del self.fields["region"]
 

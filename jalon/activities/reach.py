@@ -30,6 +30,7 @@ from jalon.activities.models import Activity, ActivityLevel, ActivityType, Regis
 from jalon.lib.smallgroups import complement_small, count_shown, min_group_size, suppress
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Classification, Country, IncomeGroup, Region, Scheme
+from jalon.reference.selectors import in_region
 
 NOT_RECORDED = _("Not recorded")
 
@@ -80,12 +81,7 @@ def participations(*, user, filters: ReachFilters = ReachFilters()) -> QuerySet[
         .annotate(reach_country=Coalesce("person__country", "person__organisation__country"))
     )
     if filters.region:
-        in_region = Country.objects.filter(
-            Q(region__m49=filters.region)
-            | Q(sub_region__m49=filters.region)
-            | Q(intermediate_region__m49=filters.region)
-        )
-        queryset = queryset.filter(reach_country__in=in_region.values("pk"))
+        queryset = queryset.filter(reach_country__in=Country.objects.filter(in_region(filters.region)).values("pk"))
     if filters.country_id:
         queryset = queryset.filter(reach_country=filters.country_id)
     return queryset
@@ -205,7 +201,8 @@ def nsb_names(keys: Iterable) -> dict:
 
 # The summary (reach_summary.py) holds the figures of the public and of those who see every activity, for all
 # years or one, all participants' countries or one: the views the dashboard and the country pages show most.
-SUMMARY_FILTERS = ("year", "country_id")
+# A participants' region is the sum of its countries' cells (each person counts in one country).
+SUMMARY_FILTERS = ("year", "country_id", "region")
 
 
 def summary_audience(*, user, filters: ReachFilters) -> str | None:
@@ -229,7 +226,9 @@ def view_counts(
         return scope_counts(participations(user=user, filters=filters), dimensions)
     from jalon.activities.reach_summary import summary_counts
 
-    head, found = summary_counts(audience=audience, year=filters.year, country_id=filters.country_id)
+    head, found = summary_counts(
+        audience=audience, year=filters.year, country_id=filters.country_id, region=filters.region
+    )
     counts = {dimension: found.get(dimension, {}) for dimension in dimensions}
     return head, counts, nsb_names(counts["nsb"]) if "nsb" in counts else {}
 

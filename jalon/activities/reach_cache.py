@@ -1,5 +1,7 @@
-"""Cached reach: the figures of the reach pages kept in Django's cache (settings.CACHES) until what they read
-changes (issue 21: computed from the raw rows, the dashboard took seconds at a million attendance rows).
+"""Cached reach: the reach pages' figures, rendered with their map, charts and tables (views/reach.py), kept in
+Django's cache (settings.CACHES) until what they read changes (issue 21: computed from the raw rows, the
+dashboard took seconds at a million attendance rows; cached as figures only, drawing them on every request
+still made it serve a fifth of the programme page's requests a second).
 
 Correctness rests on `ReachChange`, as the programme pages' on their progress stamp (results/progress_cache.py):
 - every save or deletion of what reach reads (activities, their sessions, outputs and countries, registrations,

@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, When
+from django.db.models import Case, F, IntegerField, Sum, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -38,6 +38,7 @@ from jalon.activities.models import (
 )
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country
+from jalon.reference.selectors import in_region
 
 logger = logging.getLogger(__name__)
 
@@ -240,13 +241,29 @@ def summary_built() -> bool:
     return ReachSummaryState.objects.filter(pk=1, built_at__isnull=False).exists()
 
 
-def summary_counts(*, audience: str, year: int | None, country_id: int | None) -> tuple[dict, dict[str, dict]]:
+def summary_counts(
+    *, audience: str, year: int | None, country_id: int | None, region: str = ""
+) -> tuple[dict, dict[str, dict]]:
     """The headline and the counts per breakdown value (None: not recorded), as reach.scope_counts gives them,
-    read from the summary's cells (one query)."""
+    read from the summary's cells (one query). A participants' `region` (M49 code): the sum of the cells of its
+    countries, exact because each person counts in one country only (their own, or their organisation's)."""
     counts: dict[str, dict] = defaultdict(dict)
-    for dimension, key, people in ReachCell.objects.filter(
-        audience=audience, year=year or ALL, country_id=country_id or ALL, people__gt=0
-    ).values_list("dimension", "key", "people"):
+    cells = ReachCell.objects.filter(audience=audience, year=year or ALL, people__gt=0)
+    found: Iterable[tuple[str, str, int]]
+    if region:
+        countries = Country.objects.filter(in_region(region))
+        if country_id:
+            countries = countries.filter(pk=country_id)
+        found = (
+            cells.filter(country_id__in=countries.values("pk"))
+            .values("dimension", "key")
+            .annotate(total=Sum("people"))
+            .order_by()
+            .values_list("dimension", "key", "total")
+        )
+    else:
+        found = cells.filter(country_id=country_id or ALL).values_list("dimension", "key", "people")
+    for dimension, key, people in found:
         counts[dimension][_key(dimension, key)] = people
     people = counts.pop("people", {}).get(None, 0)
     head = {

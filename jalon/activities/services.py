@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from jalon.accounts.audit import audit_record, snapshot
+from jalon.accounts.audit import audit_record, audit_records, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
 from jalon.activities import access
@@ -733,23 +733,10 @@ def certificate_issue(*, actor, registration: Registration) -> Registration:
 def attendance_record(*, actor, session: ActivitySession, present: dict) -> int:
     """Record who was present at a session: {registration id: True/False}. Registrations of another
     activity are refused. Returns how many rows changed."""
-    organiser_check(actor, session.activity)
-    if present and session.date > timezone.localdate():
-        raise ValidationError(
-            {
-                "present": _("This session takes place on %(date)s: attendance can be recorded from that day.")
-                % {"date": date_format(session.date, "SHORT_DATE_FORMAT")}
-            }
-        )
-    ids = {int(key) for key in present}
-    # Loaded with what their audit entries name (person, activity), once for the whole session.
-    registrations = {
-        row.pk: row
-        for row in Registration.objects.filter(activity_id=session.activity_id, pk__in=ids).select_related(
-            "person", "activity"
-        )
-    }
-    strangers = ids - set(registrations)
+    _attendance_check(actor, session, bool(present))
+    wanted = {int(key): bool(value) for key, value in present.items()}
+    rows = _attendance_rows(session, Registration.objects.filter(activity_id=session.activity_id, pk__in=list(wanted)))
+    strangers = set(wanted) - set(rows)
     if strangers:
         raise ValidationError(
             {
@@ -757,26 +744,84 @@ def attendance_record(*, actor, session: ActivitySession, present: dict) -> int:
                 % {"ids": ", ".join(map(str, sorted(strangers)))}
             }
         )
-    existing = {row.registration_id: row for row in Attendance.objects.filter(session=session, registration_id__in=ids)}
-    for row in existing.values():
-        row.session, row.registration = session, registrations[row.registration_id]
-    changed = 0
-    for key, value in present.items():
-        registration_id, value = int(key), bool(value)
-        found = existing.get(registration_id)
-        if found is None:
-            row = Attendance.objects.create(session=session, registration=registrations[registration_id], present=value)
-            audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=row)
-            changed += 1
-        elif found.present != value:
-            before = snapshot(found)
-            found.present = value
-            found.save(update_fields=["present", "recorded_at"])
-            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=found, before=before)
-            changed += 1
-    if changed:
-        activities_changed(activities=[session.activity_id])
-    return changed
+    return _attendance_write(actor, session, rows, wanted)
+
+
+@transaction.atomic
+def attendance_sheet_record(*, actor, session: ActivitySession, ticked: set[int]) -> tuple[int, int, int]:
+    """A session's whole sheet, as its form posts it: everyone registered (not cancelled) for the activity is
+    present if ticked, absent otherwise; other ids are ignored. Returns (rows changed, present, registered)."""
+    registered = Registration.objects.filter(activity_id=session.activity_id, status=Registration.Status.REGISTERED)
+    rows = _attendance_rows(session, registered)
+    wanted = {pk: pk in ticked for pk in rows}
+    _attendance_check(actor, session, bool(wanted))
+    return _attendance_write(actor, session, rows, wanted), sum(wanted.values()), len(wanted)
+
+
+def _attendance_check(actor, session: ActivitySession, marking: bool) -> None:
+    organiser_check(actor, session.activity)
+    if marking and session.date > timezone.localdate():
+        raise ValidationError(
+            {
+                "present": _("This session takes place on %(date)s: attendance can be recorded from that day.")
+                % {"date": date_format(session.date, "SHORT_DATE_FORMAT")}
+            }
+        )
+
+
+def _attendance_rows(session: ActivitySession, registrations) -> dict[int, tuple]:
+    """{registration id: (attendance id, present, recorded at)} of these registrations at the session (Nones
+    where nothing is recorded yet): one query, numbers only (issue 21: a sheet of hundreds was read with
+    every person and activity built, to audit the one row that changed)."""
+    return {
+        pk: (mark, present, recorded_at)
+        for pk, mark, present, recorded_at in registrations.annotate(
+            mark=models.FilteredRelation("attendances", condition=models.Q(attendances__session=session))
+        )
+        .order_by()
+        .values_list("pk", "mark__pk", "mark__present", "mark__recorded_at")
+    }
+
+
+def _attendance_write(actor, session: ActivitySession, rows: dict[int, tuple], wanted: dict[int, bool]) -> int:
+    """Write what changed among `wanted` ({registration id: present}), knowing what is recorded (`rows`): new
+    rows in one insert, changed ones in one update per value, their audit entries in one insert each; then the
+    computed indicators and the reach figures told (activities_changed). Returns how many rows changed."""
+    created = [pk for pk, value in wanted.items() if rows[pk][0] is None]
+    updated = [pk for pk, value in wanted.items() if rows[pk][0] is not None and rows[pk][1] != value]
+    if not created and not updated:
+        return 0
+    # What the audit entries name: the changed rows' people (the activity is the session's).
+    registrations = Registration.objects.filter(pk__in=created + updated).select_related("person").in_bulk()
+    for registration in registrations.values():
+        registration.activity = session.activity
+    if created:
+        new = Attendance.objects.bulk_create(
+            [Attendance(session=session, registration=registrations[pk], present=wanted[pk]) for pk in created]
+        )
+        audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=new)
+    if updated:
+        now = timezone.now()
+        for value in (True, False):
+            marks = [rows[pk][0] for pk in updated if wanted[pk] is value]
+            if marks:
+                Attendance.objects.filter(pk__in=marks).update(present=value, recorded_at=now)
+
+        def row(pk: int, present: bool, recorded_at) -> Attendance:
+            registration = registrations[pk]
+            return Attendance(
+                pk=rows[pk][0], session=session, registration=registration, present=present, recorded_at=recorded_at
+            )
+
+        audit_records(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            instances=[row(pk, wanted[pk], now) for pk in updated],
+            befores=[snapshot(row(pk, rows[pk][1], rows[pk][2])) for pk in updated],
+        )
+    # Rows written without their models' signals: the reach cache and summary hear of it here (the activity).
+    activities_changed(activities=[session.activity_id])
+    return len(created) + len(updated)
 
 
 def _evaluation_validate(registration: Registration) -> None:

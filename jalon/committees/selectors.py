@@ -325,11 +325,10 @@ def participation_series(
 
 def member_countries() -> list[tuple[str, str]]:
     """(ISO alpha-3, name) of the countries whose organisations sit on a committee, by name: the list's filter."""
-    countries = (
-        Country.objects.filter(organisations__committee_memberships__isnull=False)
-        .distinct()
-        .annotate(shown=text_in_database("name"))
-    )
+    # EXISTS per country (an index lookup each), not DISTINCT over a join of every membership: 1-3 ms instead
+    # of 20-45 ms for ISO's 34,700 memberships, on every request of the list (issue 21).
+    sitting = CommitteeMembership.objects.filter(member__country=OuterRef("pk"))
+    countries = Country.objects.filter(Exists(sitting)).annotate(shown=text_in_database("name"))
     return list(countries.order_by("shown").values_list("iso3", "shown"))
 
 

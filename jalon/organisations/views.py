@@ -55,6 +55,9 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access_organisation(request.user, pk)
     can_see_people = access.people_can_list(request.user, organisation)
+    # The contacts a page at a time: a national body may have thousands (issue 21).
+    contacts = selectors.organisation_contacts(user=request.user, organisation=organisation)
+    page = paginate(request, contacts) if can_see_people else None
     return render(
         request,
         "web/organisation_detail.html",
@@ -62,9 +65,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "memberships": selectors.organisation_memberships(organisation=organisation),
             "members": selectors.organisation_members(organisation=organisation),
-            "people": selectors.organisation_contacts(user=request.user, organisation=organisation)
-            if can_see_people
-            else [],
+            "page": page,
+            "people": page.object_list if page is not None else [],
+            "query": query_without(request, "page"),
             "can_see_people": can_see_people,
             "can_change": access.organisation_can_change(request.user, organisation),
             "can_delete": access.organisation_can_delete(request.user, organisation),

@@ -125,3 +125,46 @@ def test_the_activity_page_costs_the_same_queries_for_2_or_40_participants(
     if role == "manager":
         assert len(few.context["registrations"]) == 2
         assert len(many.context["registrations"]) == 40
+
+
+def test_an_attendance_save_costs_the_same_queries_for_2_or_40_participants(
+    client_as, users, reach, django_assert_num_queries
+):
+    """Issue 21: the save read every registrant with their person and activity, and wrote each changed row
+    with its own update, reach change and audit entry. Now: the sheet's marks in one query, the changed rows'
+    people in one, one update per value, one audit insert per kind of change, whatever the sheet's size or the
+    number changed. The 15: session, user, role grants; the activity, the session (access); the savepoint and
+    its release; the marks; the changed people; the update; the audit entries; the reach change, the
+    programmes served and their computed indicators, the stale marks (activities_changed). (The programme
+    waits for a refresh already, since the sheets were first recorded: no flag set, nothing queued.)"""
+    from jalon.results.models import Indicator
+
+    Indicator.objects.create(
+        result=reach.output,
+        code="T1",
+        title={"en": "Participants trained"},
+        source=Indicator.Source.COMPUTED,
+        computation="activities_participants_trained",
+    )
+    client = client_as("manager")
+    small, large = activities(2, outputs=[reach.output])
+    sheets = {small: participants(small, 2), large: participants(large, 40)}
+    for activity, registrations in sheets.items():
+        session = activity.sessions.order_by("pk").first()
+        url = page_url("activities:attendance_record", code=activity.code, pk=session.pk)
+        everyone = [str(registration.pk) for registration in registrations]
+        for ticked in (everyone[1:], [], everyone):  # one changed, then all, then all again
+            with django_assert_num_queries(15):
+                response = client.post(url, {"present": ticked})
+            assert response.status_code == 302
+        marks = dict(session.attendances.values_list("registration_id", "present"))
+        assert marks == {registration.pk: True for registration in registrations}
+    with django_assert_num_queries(8):  # nothing changed: the marks read, nothing written
+        client.post(url, {"present": everyone + ["nope", "999999"]})
+    # A sheet recorded for the first time: the rows inserted in one query (+1 for their ids on SQLite).
+    session = services.session_create(actor=None, activity=large, date=large.start_date, title="Late")
+    url = page_url("activities:attendance_record", code=large.code, pk=session.pk)
+    response = client.post(url, {"present": everyone[:10]})
+    assert response.status_code == 302
+    assert session.attendances.filter(present=True).count() == 10
+    assert session.attendances.filter(present=False).count() == 30

@@ -26,7 +26,14 @@ def cells() -> set:
 def views(data) -> list[ReachFilters]:
     years = [None, 2024, 2025]
     countries = [None, *(data[code].pk for code in ("sen", "ken", "fra", "bra"))]
-    return [ReachFilters(year=year, country_id=country) for year in years for country in countries]
+    # Africa (Senegal and Kenya), West Africa (Senegal), Eastern Africa (Kenya), Europe, Asia (nobody).
+    regions = ["", "002", "011", "014", "150", "142"]
+    return [
+        ReachFilters(year=year, country_id=country, region=region)
+        for year in years
+        for country in countries
+        for region in regions
+    ]
 
 
 def reports(user, data) -> list:
@@ -58,6 +65,8 @@ def test_reports_read_from_the_summary_equal_those_computed_from_the_rows(world,
     assert summary_audience(user=user, filters=ReachFilters(year=2025)) == (
         "all" if who in ("manager", "viewer") else "public"
     )
+    # A participants' region too: the sum of its countries' cells.
+    assert summary_audience(user=user, filters=ReachFilters(year=2025, region="002")) is not None
     assert reports(user, world) == from_rows(user, world)
     public = reach_report(user=user, filters=ReachFilters())
     assert public.exact == (who == "manager")
@@ -71,6 +80,7 @@ def test_views_the_summary_does_not_hold_are_computed_from_the_rows(world, users
     reach_summary_rebuild()
     assert summary_audience(user=AnonymousUser(), filters=ReachFilters(programme_id=world["programme"].pk)) is None
     assert summary_audience(user=AnonymousUser(), filters=ReachFilters(type="webinar")) is None
+    assert summary_audience(user=AnonymousUser(), filters=ReachFilters(type="webinar", region="002")) is None
     assert summary_audience(user=users["focal"], filters=ReachFilters()) is None  # an organiser's own view
     ReachSummaryState.objects.all().delete()
     assert summary_audience(user=AnonymousUser(), filters=ReachFilters()) is None  # not built yet
@@ -148,8 +158,12 @@ def test_pages_from_the_summary_cost_constant_queries(client, world, users, djan
         # The stamp; built?; the cells; the names of bodies, countries, regions; the map; the form's choices.
         with django_assert_num_queries(8):
             client.get(dashboard)
+        # A participants' region: the same, + the figures without it, which the public's must not differ from by
+        # a small group (built?, the cells).
+        with django_assert_num_queries(10):
+            client.get(dashboard + "?region=002")
         reach_changed()
-        with django_assert_num_queries(12):  # + the country, its activities (held there or reaching it)
+        with django_assert_num_queries(11):  # + the country, its activities (held there or reaching it)
             client.get(country)
         more = activity(
             users["manager"], f"more{round_}", organiser=world["a1"].organiser, start=datetime.date(2023, 1, 5)

@@ -76,6 +76,13 @@ def test_attendance_is_recorded_for_a_whole_session_and_only_changes_are_audited
     assert services.attendance_record(actor=users["focal"], session=day, present={awa.pk: True, omar.pk: True}) == 1
     assert dict(Attendance.objects.values_list("registration_id", "present")) == {awa.pk: True, omar.pk: True}
     assert AuditEntry.objects.filter(model="activities.attendance").count() == 3
+    # Written in bulk (issue 21), each change still audited with what it was and became, and what it names.
+    changed = AuditEntry.objects.get(model="activities.attendance", action=AuditEntry.Action.UPDATE)
+    row = Attendance.objects.get(registration=omar)
+    assert changed.object_id == str(row.pk) and changed.actor == users["focal"]
+    assert changed.before["present"] is False and changed.after["present"] is True
+    assert changed.before["recorded_at"] != changed.after["recorded_at"]
+    assert changed.object_repr.startswith("Omar Sow - Atelier BPN 2026-10-05")
 
 
 def test_attendance_of_someone_registered_elsewhere_is_refused(workshop, users):

@@ -121,23 +121,25 @@ def attendance_record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """One form for a session: a checkbox per registrant, ticked for those present."""
     session = access.access_session(request.user, code, pk)
     activity = session.activity
-    registrations, recorded = selectors.attendance_sheet(session)
     if request.method == "POST":
-        ticked = set(request.POST.getlist("present"))
-        present = {registration.pk: str(registration.pk) in ticked for registration in registrations}
+        # The ids ticked; anything else (not a number, not on the sheet) is ignored, as the sheet is.
+        ticked = {int(value) for value in request.POST.getlist("present") if value.isascii() and value.isdigit()}
         try:
-            changed = services.attendance_record(actor=request.user, session=session, present=present)
+            changed, present, total = services.attendance_sheet_record(
+                actor=request.user, session=session, ticked=ticked
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
                 request,
-                _("Attendance recorded: %(present)s present of %(total)s.")
-                % {"present": sum(present.values()), "total": len(present)}
+                _("Attendance recorded: %(present)s present of %(total)s.") % {"present": present, "total": total}
                 if changed
                 else _("Attendance unchanged."),
             )
             return redirect("activities:activity_detail", code=activity.code)
+    # The sheet, by name, only to show it: a save reads no person (issue 21).
+    registrations, recorded = selectors.attendance_sheet(session)
     rows = [
         {"registration": registration, "present": recorded.get(registration.pk), "id": f"present-{registration.pk}"}
         for registration in registrations

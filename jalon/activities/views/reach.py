@@ -9,9 +9,10 @@ from dataclasses import replace
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -115,27 +116,53 @@ def _map(report: Reach):
     )
 
 
+def _page_cached(request: HttpRequest, form: ReachFilterForm, page: str, filters: ReachFilters, build) -> dict:
+    """The rendered parts of a reach page (`build()`: a dict of HTML strings and the few values the view
+    needs), kept in the reach cache under its stamp, with the filter form rendered as typed: a warm request
+    renders no map, chart or table (issue 21: the figures were cached, but drawing and rendering them took most
+    of a warm request). The key holds the figures' filters, the form's data as typed and its programme choices
+    (they change with the programmes, not with the reach stamp). A form with errors is rendered for each
+    request (never cached: what was typed is echoed)."""
+    typed = tuple((name, tuple(request.GET.getlist(name))) for name in form.fields) if form.is_bound else ()
+    choices = tuple(form.programmes)
+
+    def build_all() -> dict:
+        parts = build()
+        parts["filters"] = None if form.errors else str(render_to_string("web/_filters.html", {"form": form}))
+        return parts
+
+    parts = reach_cached(request.user, (f"{page}-page", filters, typed, choices), build_all)
+    if parts["filters"] is None:
+        parts = {**parts, "filters": str(render_to_string("web/_filters.html", {"form": form}))}
+    # Rendered (and escaped) by their templates, in build_all and the view's build.
+    return {name: mark_safe(html) if isinstance(html, str) else html for name, html in parts.items()}  # noqa: S308
+
+
 def reach_dashboard(request: HttpRequest) -> HttpResponse:
     form = ReachFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     dimensions = ("country", "region", "sex", "type", "level", "income", "year")
-    report = reach_cached(
-        request.user,
-        ("dashboard", filters, dimensions),
-        lambda: reach_report(user=request.user, filters=filters, dimensions=dimensions),
-    )
+
+    def build() -> dict:
+        report = reach_report(user=request.user, filters=filters, dimensions=dimensions)
+        body = render_to_string(
+            "reach/_dashboard.html",
+            {
+                "report": report,
+                "headline": headline(report, filters),
+                "map": _map(report),
+                "countries": report.breakdowns["country"].cells,
+                "places": report.places,
+                "charts": _charts(report, ("region", "sex", "type", "year", "level", "income")),
+            },
+        )
+        return {"body": str(body), "participants": report.participants}
+
+    parts = _page_cached(request, form, "dashboard", filters, build)
     return render(
         request,
         "reach/dashboard.html",
-        {
-            "form": form,
-            "report": report,
-            "headline": headline(report, filters),
-            "map": _map(report),
-            "countries": report.breakdowns["country"].cells,
-            "places": report.places,
-            "charts": _charts(report, ("region", "sex", "type", "year", "level", "income")),
-        },
+        {"form": form, "filters_html": parts["filters"], "body": parts["body"], "participants": parts["participants"]},
     )
 
 
@@ -146,22 +173,25 @@ def country_reach(request: HttpRequest, iso3: str) -> HttpResponse:
     form = ReachFilterForm(request.GET or None, user=request.user, with_region=False)
     filters = replace(form.filters(), country_id=country.pk)
     dimensions = ("year", "sex", "function", "type", "nsb")
-    report = reach_cached(
-        request.user,
-        ("country", filters, dimensions),
-        lambda: reach_report(user=request.user, filters=filters, dimensions=dimensions),
-    )
-    # The activities' ids, for the whole list: what costs (the people of the country in each activity).
-    ids = reach_cached(
-        request.user,
-        ("country-activities", filters),
-        lambda: list(
-            activities_reaching(user=request.user, country=country, filters=filters, exact=report.exact).values_list(
-                "pk", flat=True
-            )
-        ),
-    )
-    page = paginate(request, activities_in_order(ids))
+
+    def build() -> dict:
+        report = reach_report(user=request.user, filters=filters, dimensions=dimensions)
+        context = {
+            "report": report,
+            "headline": headline(report, filters, place=country.name),
+            "charts": _charts(report, ("year", "sex", "function", "type")),
+            "nsbs": report.breakdowns["nsb"].cells,
+        }
+        # The activities' ids, for the whole list: what costs (the people of the country in each activity).
+        reaching = activities_reaching(user=request.user, country=country, filters=filters, exact=report.exact)
+        return {
+            "summary": str(render_to_string("reach/_country_summary.html", context)),
+            "breakdowns": str(render_to_string("reach/_country_breakdowns.html", context)),
+            "ids": list(reaching.values_list("pk", flat=True)),
+        }
+
+    parts = _page_cached(request, form, f"country-{country.pk}", filters, build)
+    page = paginate(request, activities_in_order(parts["ids"]))
     held_here = selectors.activities_held_in(country, page.object_list)
     return render(
         request,
@@ -169,10 +199,9 @@ def country_reach(request: HttpRequest, iso3: str) -> HttpResponse:
         {
             "country": country,
             "form": form,
-            "report": report,
-            "headline": headline(report, filters, place=country.name),
-            "charts": _charts(report, ("year", "sex", "function", "type")),
-            "nsbs": report.breakdowns["nsb"].cells,
+            "filters_html": parts["filters"],
+            "summary": parts["summary"],
+            "breakdowns": parts["breakdowns"],
             "page": page,
             "held_here": held_here,
             "query": query_without(request, "page"),
