@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from jalon.lib.multilingual import FALLBACK_LANGUAGES, text_in
 from jalon.reporting.charts import status_bars
-from jalon.reporting.maps import Place, choropleth
 from jalon.reporting.pdf import Document
 from jalon.results.progress import STATUS_LABELS, Status
 from jalon.support.models import Scheme
+from jalon.web.maps import Place, choropleth
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 

@@ -5,7 +5,7 @@ every country reached in the map's table."""
 import re
 from decimal import Decimal
 
-from jalon.reporting.maps import INSET_BOX, PALETTE, Place, choropleth, classes, shapes
+from jalon.web.maps import INSET_BOX, PALETTE, Place, choropleth, classes, shapes
 
 LEGEND = {"title": "People trained", "none": "not shown"}
 
@@ -40,3 +40,39 @@ def test_classes_are_quantiles_of_the_positive_values():
     assert classes([None, 0]) == []
     bounds = classes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     assert bounds[-1] == Decimal(10) and len(bounds) == 5 and bounds == sorted(bounds)
+
+
+def test_every_country_has_an_outline_and_the_whole_world_stays_light():
+    """A page carries the map inline: every country shaded, each with its title, stays near 10 KB compressed
+    (the page's HTML may weigh 40 KB in all)."""
+    import gzip
+
+    from jalon.web.maps import outlines
+
+    world = outlines()
+    assert len(world) == len(shapes()) - 1  # all but Antarctica
+    assert all(outline.startswith("M") for outline in world.values())
+    places = [Place(code, f"Country {code}", int(code) % 97 + 1) for code in world]
+    svg = choropleth(places, title="t", description="d", legend=LEGEND, ident="reach")
+    assert len(gzip.compress(svg.encode(), 6)) < 16 * 1024
+    assert svg.count("<title>Country ") == len(world) + sum(1 for code in world if code in inset_codes())
+    assert 'aria-labelledby="reach-t reach-d"' in svg
+
+
+def inset_codes():
+    from jalon.web.maps import inset_outlines
+
+    return set(inset_outlines())
+
+
+def test_the_countries_without_a_figure_share_one_untitled_shape_and_labels_and_numbers_are_the_callers():
+    svg = choropleth(
+        [Place("686", "Senegal", 1234, label="Sénégal : 1 234 participants <&>")],
+        title="t",
+        description="d",
+        legend={"title": "Participants", "none": "aucun"},
+        number=lambda value: f"{value:,}".replace(",", " "),
+    )
+    assert svg.count("<title>Sénégal : 1 234 participants &lt;&amp;&gt;</title>") == 2
+    assert "1–1 234" in svg  # the legend's range in the caller's number format
+    assert svg.count('fill="#f2f2f2"/>') == 2  # the rest of the world, and the rest of the inset
