@@ -9,6 +9,7 @@ pages show the numbers in a table as well.
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -29,7 +30,7 @@ class Bar:
     note: str = ""
 
 
-def amount(value: int) -> str:
+def amount(value: int | Decimal) -> str:
     """A count in the active locale, with its thousands separator."""
     return number_format(value, force_grouping=True)
 
