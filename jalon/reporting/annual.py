@@ -205,9 +205,10 @@ def results_section(document: Document, snapshot: dict, write: Writer, *, headin
         )
 
 
-def _over_time(document: Document, snapshot: dict, write: Writer) -> None:
-    """How many indicators stood at each status in each period: a chart, its words and its table."""
-    document.heading(_("Progress over time"))
+def over_time(document: Document, snapshot: dict, write: Writer, *, level: int = 1) -> None:
+    """How many indicators (of the snapshot's results) stood at each status in each period: a chart, its words
+    and its table. `level`: of its heading."""
+    document.heading(_("Progress over time"), level)
     order = list(Status)
     counts: list[tuple[str, dict[str, int]]] = []
     for index, period in enumerate(snapshot["periods"]):
@@ -421,7 +422,7 @@ def opening(snapshot: dict, write: Writer, title: str) -> Document:
 def annual_body(snapshot: dict, write: Writer) -> Document:
     title = _("Annual report: %(programme)s") % {"programme": write.text(snapshot["programme"]["title"])}
     document = opening(snapshot, write, title)
-    _over_time(document, snapshot, write)
+    over_time(document, snapshot, write)
     results_section(document, snapshot, write)
     _reach(document, snapshot, write)
     _reach_map(document, snapshot, write)

@@ -40,7 +40,7 @@ def programme_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     summary = dashboards.summaries([programme])[programme.pk]
     periods = list(zip(summary.period_codes, (row.label for row in summary.by_period), strict=True))
     form = DashboardFilterForm(request.GET or None, periods=periods)
-    board = dashboards.programme_dashboard(programme, period=valid_filters(form).get("period", ""))
+    board = dashboards.programme_dashboard(programme, period=valid_filters(form).get("period", ""), summary=summary)
     labels = dict(periods)
     return render(
         request,

@@ -226,10 +226,12 @@ class ProgrammeDashboard:
     waiting: list[Waiting]
 
 
-def programme_dashboard(programme: Programme, *, period: str = "") -> ProgrammeDashboard:
+def programme_dashboard(
+    programme: Programme, *, period: str = "", summary: Summary | None = None
+) -> ProgrammeDashboard:
     """The dashboard of a programme; `period`: the code of the period whose changes over the one before are
-    shown (by default the latest started)."""
-    summary = summaries([programme])[programme.pk]
+    shown (by default the latest started); `summary`: the programme's, when the caller has read it already."""
+    summary = summary or summaries([programme])[programme.pk]
     codes = summary.period_codes
     chosen = period if period in codes else (codes[-1] if codes else "")
     previous = codes[codes.index(chosen) - 1] if chosen and codes.index(chosen) > 0 else ""

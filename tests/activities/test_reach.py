@@ -449,6 +449,7 @@ def test_a_dashboard_reaching_many_countries_stays_inside_the_weight_budget(clie
         with translation.override(language):
             url = reverse("activities:reach_dashboard")
         weight = page_weight(client, url)
+        print(f"\n{url}, {len(countries)} countries: HTML {weight['html']} B, in all {weight['total']} B compressed")
         assert weight["html"] <= CACHED_PAGE_BUDGET
         # Every country reached is findable: shaded with its title on the map, and a row of the table.
         html = client.get(url).content.decode()

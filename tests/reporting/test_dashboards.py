@@ -190,6 +190,7 @@ def test_the_dashboards_fit_the_weight_budget(boards, client, users):
     for language in ("fr", "en"):
         for page in (url("dashboard", language, code=ISO), url("portfolio", language)):
             weight = page_weight(client, page)
+            print(f"\n{page}: HTML {weight['html']} B, in all {weight['total']} B compressed")
             assert weight["html"] <= CACHED_PAGE_BUDGET, weight
             assert weight["total"] <= FIRST_VISIT_BUDGET, weight
 
