@@ -145,8 +145,9 @@ def test_pages_from_the_summary_cost_constant_queries(client, world, users, djan
     client.get(country)
     for round_ in range(2):
         reach_changed()  # what every write does: the cache is cold
-        # The stamp; built?; the cells; the names of bodies, countries, regions; the map; the form's choices.
-        with django_assert_num_queries(8):
+        # The stamp; built?; the cells; the names of bodies, countries, regions; the form's choices (the map's
+        # shapes are files).
+        with django_assert_num_queries(7):
             client.get(dashboard)
         reach_changed()
         with django_assert_num_queries(12):  # + the country, its activities (held there or reaching it)
