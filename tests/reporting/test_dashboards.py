@@ -79,8 +79,13 @@ def test_a_manager_sees_statuses_by_level_and_period_changes_and_what_waits(boar
     assert "Statuses by level" in html and "Progress over time" in html
     # The demo history moves statuses from one period to the next: the changes of the latest period.
     assert board.period == board.summary.period_codes[-1] and board.previous == board.summary.period_codes[-2]
+    assert board.changes, "the demo history changes some status from one period to the next"
     for change in board.changes:
         assert change.before != change.after
+        assert f'/indicators/{change.indicator_id}/">{change.code}</a>' in html
+    # Setbacks first, then improvements, then the rest.
+    order = [change.direction for change in board.changes]
+    assert order == sorted(order, key=["worse", "better", "other"].index)
     # What waits: the value submitted, for the managers (a link to the approval queue), and the section in review.
     waiting = {item.key: item for item in board.waiting}
     assert (
@@ -209,3 +214,14 @@ def test_a_programme_without_sections_or_values_waiting_says_so(boards, client, 
     Measurement.objects.exclude(status=Measurement.Status.APPROVED).delete()
     html = client.get(url("dashboard", code=ILO)).content.decode()
     assert "Nothing is waiting" in html
+
+
+def test_a_change_between_ranked_statuses_is_better_or_worse_and_any_other_is_neither():
+    from jalon.reporting.dashboards import Change
+
+    def direction(before, after):
+        return Change("X", "x", 1, before, after).direction
+
+    assert direction("off_track", "on_track") == "better" and direction("at_risk", "on_track") == "better"
+    assert direction("on_track", "at_risk") == "worse" and direction("at_risk", "off_track") == "worse"
+    assert direction("no_data", "on_track") == "other" and direction("on_track", "not_started") == "other"
