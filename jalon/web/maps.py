@@ -184,6 +184,19 @@ def _fill(value, bounds: list[Decimal]) -> str:
     return PALETTE[-1]
 
 
+def _range(bounds: list[Decimal], index: int, number: Callable) -> str:
+    """A class's range in the legend. Counts (whole bounds): from one more than the class below, so that no
+    figure reads as in two classes ("1–3", "4–40"; a class of one figure is that figure); other figures: above
+    the class below, up to the bound."""
+    bound = bounds[index]
+    if all(value == value.to_integral_value() for value in bounds):
+        low = Decimal(1) if index == 0 else bounds[index - 1] + 1
+        return number(bound) if low == bound else f"{number(low)}–{number(bound)}"
+    if index == 0:
+        return f"≤ {number(bound)}"
+    return f"> {number(bounds[index - 1])} – {number(bound)}"
+
+
 def _in_box(place: Place) -> bool:
     west, east, south, north = INSET_BOX
     return (
@@ -259,11 +272,7 @@ def choropleth(
     legend_parts = [
         f'<text x="10" y="{HEIGHT + 16}" font-size="12" font-weight="bold">{escape(legend["title"])}</text>'
     ]
-    low = Decimal(1)
-    swatches = [
-        (PALETTE[i + len(PALETTE) - len(bounds)], f"{number(low if i == 0 else bounds[i - 1])}–{number(bound)}")
-        for i, bound in enumerate(bounds)
-    ]
+    swatches = [(PALETTE[i + len(PALETTE) - len(bounds)], _range(bounds, i, number)) for i in range(len(bounds))]
     swatches.append((NO_VALUE, legend["none"]))
     for index, (fill, text) in enumerate(swatches):
         x = 10 + index * 150

@@ -76,3 +76,17 @@ def test_the_countries_without_a_figure_share_one_untitled_shape_and_labels_and_
     assert svg.count("<title>Sénégal : 1 234 participants &lt;&amp;&gt;</title>") == 2
     assert "1–1 234" in svg  # the legend's range in the caller's number format
     assert svg.count('fill="#f2f2f2"/>') == 2  # the rest of the world, and the rest of the inset
+
+
+def test_the_legend_never_puts_a_figure_in_two_classes():
+    svg = choropleth(
+        [Place(code, code, value) for code, value in (("686", 1), ("270", 3), ("076", 40), ("643", 41), ("566", 90))],
+        title="t",
+        description="d",
+        legend=LEGEND,
+    )
+    legend = re.findall(r'font-size="12">([^<]+)</text>', svg)
+    assert legend == ["1–3", "4–40", "41", "42–90", "not shown"]  # quantiles of five figures: four classes
+    shares = choropleth([Place("686", "Senegal", Decimal("0.5")), Place("270", "Gambia", Decimal("2.5"))], title="t",
+                        description="d", legend=LEGEND)  # fmt: skip
+    assert "≤ 0.5" in shares and "&gt; 0.5 – 2.5" in shares
