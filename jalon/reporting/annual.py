@@ -13,7 +13,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from jalon.lib.multilingual import FALLBACK_LANGUAGES, text_in
 from jalon.reporting.charts import status_bars
@@ -296,7 +296,7 @@ def _reach_map(document: Document, snapshot: dict, write: Writer) -> None:
         places,
         title=caption,
         description=description,
-        legend={"title": _("People trained"), "none": _("not shown")},
+        legend={"title": _("People trained"), "none": pgettext("participants", "none"), "hidden": _("not shown")},
     )
     document.figure(svg=svg.encode(), alt=description, caption=caption)
     document.table(

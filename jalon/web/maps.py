@@ -22,6 +22,9 @@ SHAPES = Path(__file__).resolve().parent / "data" / "geo" / "countries.json"
 # Light to dark (ColorBrewer "Blues", 5 classes): readable for the common colour-vision deficiencies.
 PALETTE = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 NO_VALUE = "#f2f2f2"
+# A country with a figure that is not shown (a small group): reached, so not the grey of "none", and not a
+# blue, which would rank it.
+HIDDEN = "#d9ccb0"
 WIDTH, HEIGHT = 960, 480  # longitude -180..180, latitude 84..-60 (no Antarctica)
 TOP, BOTTOM = 84.0, -60.0
 # The inset: West Africa (longitude -18..-1, latitude 4..16) at three times the scale, over the South Atlantic.
@@ -176,7 +179,9 @@ def classes(values: list) -> list[Decimal]:
 
 
 def _fill(value, bounds: list[Decimal]) -> str:
-    if value is None or not bounds or value <= 0:
+    if value is None:
+        return HIDDEN
+    if not bounds or value <= 0:
         return NO_VALUE
     for index, bound in enumerate(bounds):
         if Decimal(value) <= bound:
@@ -215,15 +220,16 @@ def choropleth(
     ident: str = "map",
     number: Callable[[Decimal | int], str] = str,
 ) -> str:
-    """The SVG (a string, every data text escaped). `legend`: the words of "no figure" (`none`) and the
-    legend's title (`title`); `number` writes a figure (the page's locale); `ident` names the title and
+    """The SVG (a string, every data text escaped). `legend`: the legend's title (`title`), the words of a
+    country without a figure (`none`) and of one whose figure is not shown (`hidden`, a small group: drawn
+    in its own colour); `number` writes a figure (the page's locale); `ident` names the title and
     description for aria-labelledby (unique in the page)."""
     bounds = classes([place.value for place in places])
     by_code = {place.m49: place for place in places}
     world, enlarged = outlines(), inset_outlines()
 
     def tip(place: Place) -> str:
-        shown = number(place.value) if place.value is not None else legend["none"]
+        shown = number(place.value) if place.value is not None else legend.get("hidden", legend["none"])
         return f"<title>{escape(place.label or f'{place.name}: {shown}')}</title>"
 
     def drawn(outline_of: dict[str, str]) -> tuple[str, str]:
@@ -273,6 +279,8 @@ def choropleth(
         f'<text x="10" y="{HEIGHT + 16}" font-size="12" font-weight="bold">{escape(legend["title"])}</text>'
     ]
     swatches = [(PALETTE[i + len(PALETTE) - len(bounds)], _range(bounds, i, number)) for i in range(len(bounds))]
+    if "hidden" in legend and any(place.value is None for place in places):
+        swatches.append((HIDDEN, legend["hidden"]))
     swatches.append((NO_VALUE, legend["none"]))
     for index, (fill, text) in enumerate(swatches):
         x = 10 + index * 150

@@ -90,3 +90,16 @@ def test_the_legend_never_puts_a_figure_in_two_classes():
     shares = choropleth([Place("686", "Senegal", Decimal("0.5")), Place("270", "Gambia", Decimal("2.5"))], title="t",
                         description="d", legend=LEGEND)  # fmt: skip
     assert "≤ 0.5" in shares and "&gt; 0.5 – 2.5" in shares
+
+
+def test_a_country_whose_figure_is_hidden_is_told_apart_from_one_not_reached():
+    from jalon.web.maps import HIDDEN, NO_VALUE
+
+    legend = {"title": "Participants", "none": "none", "hidden": "fewer than 5, not shown"}
+    places = [Place("686", "Senegal", None), Place("404", "Kenya", 7)]
+    svg = choropleth(places, title="t", description="d", legend=legend)
+    assert f'fill="{HIDDEN}"><title>Senegal: fewer than 5, not shown</title>' in svg
+    assert re.search(rf'<rect [^>]*fill="{HIDDEN}"[^>]*/><text [^>]*>fewer than 5, not shown</text>', svg)
+    assert HIDDEN != NO_VALUE and HIDDEN not in PALETTE
+    # Without a hidden figure, no such swatch.
+    assert "not shown" not in choropleth([Place("404", "Kenya", 7)], title="t", description="d", legend=legend)

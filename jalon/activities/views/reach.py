@@ -130,10 +130,12 @@ def _map(report: Reach, reached: list[tuple[Country, int | None]]) -> SafeString
             "Each country reached shaded by its number of participants, darker for more; West Africa enlarged "
             "in an inset, small states as circles; the table below gives the same figures."
         ),
-        # Those who see exact figures have no hidden group: grey is then only "no participant".
+        # A country whose figure is a small group has its own colour (reached, not counted in a class); the
+        # legend names it only where there is one (never for those who see exact figures).
         legend={
             "title": _("Participants"),
-            "none": pgettext("participants", "none") if report.exact else _("none, or a small group not shown"),
+            "none": pgettext("participants", "none"),
+            "hidden": _("fewer than %(threshold)s, not shown") % {"threshold": report.threshold},
         },
         ident="map",
         number=amount,
