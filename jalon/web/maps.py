@@ -282,10 +282,12 @@ def choropleth(
     if "hidden" in legend and any(place.value is None for place in places):
         swatches.append((HIDDEN, legend["hidden"]))
     swatches.append((NO_VALUE, legend["none"]))
-    for index, (fill, text) in enumerate(swatches):
-        x = 10 + index * 150
+    # Each swatch after the text before it (about 7 units a character at this size), at least 150 apart.
+    x = 10
+    for fill, text in swatches:
         legend_parts.append(f'<rect x="{x}" y="{HEIGHT + 24}" width="14" height="14" fill="{fill}" stroke="#666666"/>')
         legend_parts.append(f'<text x="{x + 20}" y="{HEIGHT + 35}" font-size="12">{escape(text)}</text>')
+        x += max(150, 20 + 7 * len(text) + 16)
     height = HEIGHT + 48
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
