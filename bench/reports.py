@@ -1,9 +1,12 @@
-"""The annual report's rendering at the size of a large programme: a synthetic snapshot of `--results`
-results with `--indicators` indicators each over `--periods` periods (about 40 pages with the defaults),
-written in French and in English by the report's writer and the typst engine (jalon/reporting/annual.py,
-pdf.py), as a run does once its snapshot is frozen.
+"""A report's rendering at the size of a large programme: a synthetic snapshot of `--results` results with
+`--indicators` indicators each over `--periods` periods (about 40 pages of annual report with the
+defaults), written in French and in English by the report's writer and the typst engine
+(jalon/reporting/annual.py, documents.py, pdf.py), as a run does once its snapshot is frozen. `--kind`: the
+annual report, the indicator tracking table, the donor report (every result served, 40 contributions with
+their allocations) or the country profile (every period's reach, 30 assessments, 30 twinning arrangements).
 
-    .venv/bin/python -m bench.reports [--results 52] [--indicators 4] [--periods 6] [--repeat 3]
+    .venv/bin/python -m bench.reports [--kind annual|iptt|donor|country] [--results 52] [--indicators 4]
+                                      [--periods 6] [--repeat 3]
 
 No database: the snapshot is made here (deterministic), so that the figure is the writing and the engine's,
 not the demo's size. Printed per language: pages, bytes, the best and median of `--repeat` times, and
@@ -25,9 +28,10 @@ django.setup()
 
 import pypdf  # noqa: E402
 
-from jalon.reporting.annual import annual_document  # noqa: E402
+from jalon.reporting.documents import document_for  # noqa: E402
 from jalon.reporting.pdf import pdf_render  # noqa: E402
 from jalon.reporting.snapshot import FORMAT  # noqa: E402
+from jalon.web.maps import shapes  # noqa: E402
 
 AS_OF = datetime.datetime(2026, 6, 30, 12, tzinfo=datetime.UTC)
 STATUSES = ["on_track", "at_risk", "off_track", "no_data", "no_target"]
@@ -128,26 +132,126 @@ def synthetic(results: int, indicators: int, periods: int, seed: int = 20) -> di
             }
         ],  # fmt: skip
         "table_one": [],
+        # The map of the people trained by country: 80 countries with a shape, and two small states (symbols).
+        "reach_map": {
+            "period": codes[-1],
+            "countries": [
+                {
+                    "m49": code,
+                    "name": {"en": f"Country {code}", "fr": f"Pays {code}"},
+                    "people": rng.choice([None, rng.randint(5, 900)]),
+                    "latitude": None,
+                    "longitude": None,
+                }
+                for code in sorted(shapes())[:80]
+            ]
+            + [
+                {
+                    "m49": "132",
+                    "name": {"en": "Cabo Verde", "fr": "Cabo Verde"},
+                    "people": 12,
+                    "latitude": "16.0",
+                    "longitude": "-24.0",
+                },
+                {
+                    "m49": "690",
+                    "name": {"en": "Seychelles", "fr": "Seychelles"},
+                    "people": None,
+                    "latitude": "-4.6",
+                    "longitude": "55.5",
+                },
+            ],
+        },  # fmt: skip
     }
+
+
+def with_kind(snapshot: dict, kind: str, seed: int = 21) -> dict:
+    """The snapshot of another kind: the same tree and periods, with what that kind adds."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic figures
+    codes = [period["code"] for period in snapshot["periods"]]
+    snapshot = {**snapshot, "kind": kind}
+    if kind == "donor":
+        snapshot["donor"] = {
+            "name": {"en": "Benchmark donor agency", "fr": "Agence donatrice de mesure"},
+            "served": [result["code"] for result in snapshot["results"]],
+            "contributions": [
+                {
+                    "reference": f"BENCH-{n:03}",
+                    "fund": {"en": "Trust fund", "fr": "Fonds fiduciaire"},
+                    "value_date": f"{codes[n % len(codes)]}-03-01",
+                    "status": "received",
+                    "modality": "B",
+                    "earmarked_for": [snapshot["results"][n % len(snapshot["results"])]["code"]],
+                    "currency": "CHF" if n % 2 else "EUR",
+                    "amount": str(rng.randint(10_000, 900_000)),
+                    "received": str(rng.randint(0, 10_000)),
+                    "allocations": [
+                        {
+                            "result": snapshot["results"][(n + k) % len(snapshot["results"])]["code"],
+                            "period": codes[k % len(codes)],
+                            "amount": str(rng.randint(1000, 90_000)),
+                            "spent": str(rng.randint(0, 1000)),
+                        }
+                        for k in range(3)
+                    ],
+                }
+                for n in range(40)
+            ],
+        }
+    if kind == "country":
+        snapshot["country"] = {
+            "iso3": "SEN",
+            "name": {"en": "Senegal", "fr": "Sénégal"},
+            "reach": [{"period": code, "people": rng.choice([None, rng.randint(5, 400)])} for code in codes],
+            "participation": {
+                "p": 40, "o": 25, "leadership": 3, "meetings": 120, "contributions": 14, "committees": 800,
+                "p_share": "5.0",
+            },
+            "assessments": [
+                {
+                    "organisation": {"en": f"Body {n}", "fr": f"Organisme {n}"},
+                    "framework": {"en": "GSP self-assessment", "fr": "Auto-évaluation BPN"},
+                    "start": "2024-01-01",
+                    "end": "2024-12-31",
+                    "score": str(rng.randint(20, 95)),
+                    "coverage": str(rng.randint(50, 100)),
+                }
+                for n in range(30)
+            ],
+            "gap": None,
+            "twinning": [
+                {
+                    "kind": "p_member",
+                    "committee": f"ISO/TC {n + 1}",
+                    "twinned": {"en": "ASN", "fr": "ASN"},
+                    "lead": {"en": "AFNOR", "fr": "AFNOR"},
+                    "status": "active",
+                    "start": "2024-02-01",
+                }
+                for n in range(30)
+            ],
+        }  # fmt: skip
+    return snapshot
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kind", choices=["annual", "iptt", "donor", "country"], default="annual")
     parser.add_argument("--results", type=int, default=52)
     parser.add_argument("--indicators", type=int, default=4)
     parser.add_argument("--periods", type=int, default=6)
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
-    snapshot = synthetic(options.results, options.indicators, options.periods)
+    snapshot = with_kind(synthetic(options.results, options.indicators, options.periods), options.kind)
     print(
-        f"{options.results} results x {options.indicators} indicators x {options.periods} periods, "
+        f"{options.kind}: {options.results} results x {options.indicators} indicators x {options.periods} periods, "
         f"{options.repeat} repeats"
     )
     for language in ("fr", "en"):
         times, write_times, digests = [], [], set()
         for _ in range(options.repeat):
             start = time.perf_counter()
-            document = annual_document(snapshot, language)
+            document = document_for(snapshot, language)
             written = time.perf_counter()
             content = pdf_render(document, timestamp=AS_OF)
             times.append(time.perf_counter() - start)

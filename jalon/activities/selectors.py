@@ -433,12 +433,6 @@ def activities_held_in(country: Country, activities) -> set[int]:
     return set(country.activities_hosted.filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def country_positions() -> list[tuple[float, float]]:
-    """Every country's capital (latitude, longitude): the map's background dots."""
-    rows = Country.objects.exclude(latitude=None).exclude(longitude=None).values_list("latitude", "longitude")
-    return [(float(latitude), float(longitude)) for latitude, longitude in rows if latitude and longitude]
-
-
 def activity_relations(activity: Activity) -> dict:
     """What the activity page lists beside the activity: its countries, languages, partners, donors and
     materials (each read when the page shows it)."""

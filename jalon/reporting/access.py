@@ -123,3 +123,15 @@ def programmes_reported_visible(user) -> QuerySet[Programme]:
     if not grants.all_programmes(Role.PROGRAMME_MANAGER, Role.VIEWER):
         queryset = queryset.filter(pk__in=grants.programmes(Role.PROGRAMME_MANAGER, Role.VIEWER))
     return queryset
+
+
+def dashboards_visible(user) -> QuerySet[Programme]:
+    """The programmes of the portfolio dashboard: those whose reports the user reads (their managers and
+    viewers, the administrators); a dashboard shows what waits in the programme's queues, not public."""
+    return programmes_reported_visible(user)
+
+
+def access_dashboard_programme(user, code: str) -> Programme:
+    """A programme's dashboard: for whoever reads its reports (404 for anybody else, even where the programme
+    is published: a viewer of another programme does not learn what waits in this one)."""
+    return access_reports_programme(user, code)

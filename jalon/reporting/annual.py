@@ -13,14 +13,14 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from jalon.lib.multilingual import FALLBACK_LANGUAGES, text_in
 from jalon.reporting.charts import status_bars
-from jalon.reporting.maps import Place, choropleth
 from jalon.reporting.pdf import Document
 from jalon.results.progress import STATUS_LABELS, Status
 from jalon.support.models import Scheme
+from jalon.web.maps import Place, choropleth
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
@@ -205,9 +205,10 @@ def results_section(document: Document, snapshot: dict, write: Writer, *, headin
         )
 
 
-def _over_time(document: Document, snapshot: dict, write: Writer) -> None:
-    """How many indicators stood at each status in each period: a chart, its words and its table."""
-    document.heading(_("Progress over time"))
+def over_time(document: Document, snapshot: dict, write: Writer, *, level: int = 1) -> None:
+    """How many indicators (of the snapshot's results) stood at each status in each period: a chart, its words
+    and its table. `level`: of its heading."""
+    document.heading(_("Progress over time"), level)
     order = list(Status)
     counts: list[tuple[str, dict[str, int]]] = []
     for index, period in enumerate(snapshot["periods"]):
@@ -295,7 +296,7 @@ def _reach_map(document: Document, snapshot: dict, write: Writer) -> None:
         places,
         title=caption,
         description=description,
-        legend={"title": _("People trained"), "none": _("not shown")},
+        legend={"title": _("People trained"), "none": pgettext("participants", "none"), "hidden": _("not shown")},
     )
     document.figure(svg=svg.encode(), alt=description, caption=caption)
     document.table(
@@ -421,7 +422,7 @@ def opening(snapshot: dict, write: Writer, title: str) -> Document:
 def annual_body(snapshot: dict, write: Writer) -> Document:
     title = _("Annual report: %(programme)s") % {"programme": write.text(snapshot["programme"]["title"])}
     document = opening(snapshot, write, title)
-    _over_time(document, snapshot, write)
+    over_time(document, snapshot, write)
     results_section(document, snapshot, write)
     _reach(document, snapshot, write)
     _reach_map(document, snapshot, write)

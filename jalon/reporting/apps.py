@@ -14,4 +14,5 @@ class ReportingConfig(AppConfig):
         from jalon.web.navigation import register as register_link
 
         register(JobKind("report-run", _("Report"), report_run, visible=report_jobs_visible, url=report_run_job_url))
+        register_link(Link("reporting:portfolio", _("Dashboards"), 88, visible=reports_link_visible))
         register_link(Link("reporting:index", _("Reports"), 90, visible=reports_link_visible))

@@ -50,3 +50,36 @@ def status_bars(rows: Sequence[tuple[str, dict[str, int]]], *, labels: dict[str,
         f'viewBox="0 0 {width} {height}" font-family="Libertinus Serif">{"".join(parts)}</svg>'
     )
     return svg.encode()
+
+
+def column_bars(columns: Sequence[tuple[str, int | None, str]], *, hidden: str, width: int = 640) -> bytes:
+    """One column per period, left to right (label, value, the value as the report writes it); a value of
+    None is a small group not shown, written as `hidden` with no column."""
+    height, bottom, top = 180, 22, 18
+    plot = height - top - bottom
+    slot = width / max(len(columns), 1)
+    column = min(48.0, slot * 0.7)
+    largest = max((value for _label, value, _text in columns if value), default=0)
+    parts = [f'<line x1="0" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" stroke="#8c959f"/>']
+    for index, (label, value, text) in enumerate(columns):
+        middle = slot * index + slot / 2
+        centred = f'x="{middle:.1f}" text-anchor="middle" font-size="11"'
+        parts.append(f'<text {centred} y="{height - 6}">{escape(label)}</text>')
+        if value is None:
+            parts.append(
+                f'<text x="{middle:.1f}" y="{height - bottom - 4}" text-anchor="middle" font-size="11" '
+                f'fill="#57606a">{escape(hidden)}</text>'
+            )
+            continue
+        length = plot * value / largest if largest else 0
+        y = height - bottom - length
+        parts.append(
+            f'<rect x="{middle - column / 2:.1f}" y="{y:.1f}" width="{column:.1f}" height="{length:.1f}" '
+            'fill="#0b5cad"/>'
+        )
+        parts.append(f'<text {centred} y="{y - 4:.1f}">{escape(text)}</text>')
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="Libertinus Serif">{"".join(parts)}</svg>'
+    )
+    return svg.encode()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from jalon.finance.models import Contribution, EarmarkingModality
 from jalon.reporting import annual
 from jalon.reporting.annual import Writer
+from jalon.reporting.charts import column_bars
 from jalon.reporting.pdf import Document
 from jalon.twinning.models import Kind as TwinningKind
 from jalon.twinning.models import Status as TwinningStatus
@@ -55,6 +56,8 @@ def iptt_document(snapshot: dict, write: Writer) -> Document:
             header=header,
             rows=rows,
         )
+    if any(result["indicators"] for result in snapshot["results"]):
+        annual.over_time(document, snapshot, write, level=2)
     return document
 
 
@@ -144,6 +147,8 @@ def donor_document(snapshot: dict, write: Writer) -> Document:
         )
     else:
         annual.results_section(document, shown, write, heading=False)
+        # The same statuses period by period, of the results this money served only.
+        annual.over_time(document, shown, write, level=2)
     return document
 
 
@@ -158,11 +163,23 @@ def country_document(snapshot: dict, write: Writer) -> Document:
     )
     periods = _periods(snapshot, write)
     document.heading(_("Reach"), 2)
+    over_periods = [(periods.get(row["period"], row["period"]), row["people"]) for row in country["reach"]]
+    if over_periods:
+        caption = _("People trained from %(country)s by period") % {"country": name}
+        hidden = _("not shown")
+        described = "; ".join(
+            f"{label}: {write.number(value) if value is not None else hidden}" for label, value in over_periods
+        )
+        document.figure(
+            svg=column_bars([(label, value, write.number(value)) for label, value in over_periods], hidden=hidden),
+            alt=f"{caption}. {described}.",
+            caption=caption,
+        )
     document.table(
         caption=_("People trained from %(country)s by period (a group smaller than the threshold is not shown: –)")
         % {"country": name},
         header=[_("Period"), _("People trained")],
-        rows=[[periods.get(row["period"], row["period"]), write.number(row["people"])] for row in country["reach"]],
+        rows=[[label, write.number(value)] for label, value in over_periods],
     )
     document.heading(_("Participation in committees"), 2)
     measures = country["participation"]

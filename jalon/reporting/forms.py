@@ -1,8 +1,10 @@
 """Filters of the reporting pages."""
 
+import datetime
 from typing import cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from jalon.finance.selectors import programme_contributors
@@ -52,11 +54,34 @@ class ReportStartForm(forms.Form):
     country = forms.ModelChoiceField(
         label=gettext_lazy("Country (country profile)"), required=False, queryset=Country.objects.order_by("iso3")
     )
+    as_of = forms.DateField(
+        label=gettext_lazy("Figures as of (historical)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy(
+            "Leave empty for the values approved now. With a date: the values that counted at the end of that day, "
+            "as a report printed then would have shown them."
+        ),
+    )
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         contributor = cast(forms.ModelChoiceField, self.fields["contributor"])
         contributor.queryset = programme_contributors(programme)
+
+    def clean(self):
+        """A date becomes a historical run as of the end of that day (of now for today); a date in the future
+        stays in the future, for the service to refuse with its reason."""
+        cleaned = super().clean()
+        day = cleaned.get("as_of")
+        cleaned["historical"] = day is not None
+        if day is None:
+            cleaned["as_of"] = None
+        elif day == timezone.localdate():
+            cleaned["as_of"] = timezone.now()
+        else:
+            cleaned["as_of"] = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+        return cleaned
 
 
 class SectionForm(forms.Form):
@@ -100,3 +125,25 @@ class SectionMoveForm(forms.Form):
         "approve": gettext_lazy("The section is approved."),
         "return": gettext_lazy("The section is returned to its writers."),
     }
+
+
+class DashboardFilterForm(forms.Form):
+    """The period whose changes a programme's dashboard shows (its choices: the periods started)."""
+
+    period = forms.ChoiceField(label=gettext_lazy("Changes in"), required=False)
+
+    def __init__(self, *args, periods: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["period"]).choices = [("", gettext_lazy("The latest period")), *periods]
+
+
+class PortfolioFilterForm(forms.Form):
+    """The portfolio's filters: the owner of the programmes, and a status some indicator must have."""
+
+    owner = forms.ChoiceField(label=gettext_lazy("Owner"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("With an indicator"), required=False)
+
+    def __init__(self, *args, owners: list[tuple[str, str]], statuses: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [("", gettext_lazy("Any")), *owners]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", gettext_lazy("Any status")), *statuses]

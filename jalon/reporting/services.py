@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_record, snapshot
@@ -32,8 +33,18 @@ JOB_KIND = "report-run"
 
 
 def _check(
-    *, actor, programme: Programme, kind: str, language: str, final: bool, on: datetime.date, contributor, country
+    *,
+    actor,
+    programme: Programme,
+    kind: str,
+    language: str,
+    final: bool,
+    on: datetime.date,
+    contributor,
+    country,
+    historical: datetime.datetime | None = None,
 ) -> None:
+    """`historical`: the date of a historical run's figures (None for a run of the values approved now)."""
     # The command line (actor None) runs as the platform; a person must manage the programme.
     if actor is not None and not reports_can_start(actor, programme):
         raise PermissionDenied
@@ -46,6 +57,14 @@ def _check(
         errors["contributor"] = _("Choose a contributor to this programme for a donor report.")
     if kind == ReportKind.COUNTRY and country is None:
         errors["country"] = _("Choose the country of the profile.")
+    if historical is not None:
+        # The values that counted on a date: none are known of the future, and none before the programme.
+        if historical > timezone.now():
+            errors["as_of"] = _("The date of the figures cannot be in the future.")
+        elif timezone.localtime(historical).date() < programme.start_date:
+            errors["as_of"] = _("The date of the figures cannot be before the programme starts (%(start)s).") % {
+                "start": date_format(programme.start_date, "SHORT_DATE_FORMAT")
+            }
     if errors:
         raise ValidationError(errors)
     if final:
@@ -99,6 +118,7 @@ def report_run_start(
         on=as_of.date(),
         contributor=contributor,
         country=country,
+        historical=as_of if historical else None,
     )
     run = ReportRun.objects.create(
         programme=programme,

@@ -3,7 +3,7 @@ table of a programme, which jalon/urls.py includes in the "results" namespace be
 
 from django.urls import path
 
-from jalon.reporting import narrative_views, report_views, tracking_views, views
+from jalon.reporting import dashboard_views, narrative_views, report_views, tracking_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,9 @@ tracking_urlpatterns = [
 # A programme's reports, included by jalon/urls.py under reports/ in the "reporting" namespace.
 report_urlpatterns = [
     path("", report_views.reports_index, name="index"),
+    # Before "<code>/": a programme coded "portfolio" keeps its reports' pages, not its dashboard's address.
+    path("portfolio/", dashboard_views.portfolio, name="portfolio"),
+    path("<slug:code>/dashboard/", dashboard_views.programme_dashboard, name="dashboard"),
     path("<slug:code>/", report_views.reports, name="reports"),
     path("<slug:code>/new/", report_views.run_start, name="run_start"),
     path("<slug:code>/<int:pk>/", report_views.run_detail, name="run_detail"),

@@ -6,10 +6,10 @@ description listing its values (role="img" hides the drawing's inner text from s
 pages show the numbers in a table as well.
 """
 
-import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -30,17 +30,7 @@ class Bar:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Point:
-    """One place on the map: where (degrees), how much, and the text a pointer or screen reader gets."""
-
-    latitude: float
-    longitude: float
-    value: int
-    title: str
-
-
-def amount(value: int) -> str:
+def amount(value: int | Decimal) -> str:
     """A count in the active locale, with its thousands separator."""
     return number_format(value, force_grouping=True)
 
@@ -129,51 +119,6 @@ def column_chart(bars: Sequence[Bar], *, title: str, ident: str, width: int = 56
     return _svg(width=width, height=height, ident=ident, title=title, desc=_describe(bars), body=body)
 
 
-def project(latitude: float, longitude: float, *, width: int, height: int) -> tuple[float, float]:
-    """Equirectangular: longitude and latitude straight to x and y (north up, 180°W on the left)."""
-    x = (float(longitude) + 180) / 360 * width
-    y = (90 - float(latitude)) / 180 * height
-    return round(x, 1), round(y, 1)
-
-
-def world_map(
-    points: Sequence[Point],
-    *,
-    title: str,
-    desc: str,
-    ident: str,
-    background: Sequence[tuple[float, float]] = (),
-    width: int = 720,
-    height: int = 360,
-    largest_radius: float = 18,
-) -> SafeString:
-    """A light world map: a graticule, every known capital as a faint dot (`background`, which draws the
-    continents' shape without shipping coastlines), and one circle per reached place, its area
-    proportional to the value. Larger circles are drawn first so that small ones stay visible on top."""
-    parts = [f'<rect width="{width}" height="{height}" fill="#f6f8fa"/>']
-    grid = []
-    for longitude in range(-150, 180, 30):
-        x, _ = project(0, longitude, width=width, height=height)
-        grid.append(f"M{x} 0V{height}")
-    for latitude in range(-60, 90, 30):
-        _, y = project(latitude, 0, width=width, height=height)
-        grid.append(f"M0 {y}H{width}")
-    parts.append(f'<path d="{"".join(grid)}" stroke="{LINE}" stroke-width=".5" fill="none"/>')
-    if background:
-        dots = "".join(
-            f"M{x} {y}h0" for x, y in (project(lat, lon, width=width, height=height) for lat, lon in background)
-        )
-        parts.append(f'<path d="{dots}" stroke="#8c959f" stroke-width="4" stroke-linecap="round"/>')
-    largest = max((point.value for point in points), default=0)
-    circles = []
-    for point in sorted(points, key=lambda p: -p.value):
-        x, y = project(point.latitude, point.longitude, width=width, height=height)
-        radius = round(max(2.5, largest_radius * math.sqrt(point.value / largest)), 1) if largest else 2.5
-        circles.append(f'<circle cx="{x}" cy="{y}" r="{radius}"><title>{escape(point.title)}</title></circle>')
-    parts.append(f'<g fill="{BRAND}" fill-opacity=".55" stroke="{BRAND}" stroke-width=".8">{"".join(circles)}</g>')
-    return _svg(width=width, height=height, ident=ident, title=title, desc=desc, body="".join(parts))
-
-
 @dataclass(frozen=True)
 class Band:
     """One row of a band chart: a value with its low-high interval (a rank and its 5-95 % band)."""
@@ -218,6 +163,75 @@ def band_chart(
     desc = "; ".join(
         f"{band.label}: {number_format(band.value, 1)} ({number_format(band.low, 1)}–{number_format(band.high, 1)})"
         for band in rows
+    )
+    body = f'<g {FONT} font-size="12" fill="#1b1f23">{"".join(parts)}</g>'
+    return _svg(width=width, height=height, ident=ident, title=title, desc=desc, body=body)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One kind a stacked bar is split into: its key, its label (the legend's) and its fill."""
+
+    key: str
+    label: str
+    fill: str
+
+
+@dataclass(frozen=True)
+class Stack:
+    """One stacked bar: its label and a count per segment key."""
+
+    label: str
+    counts: dict[str, int]
+
+
+def stacked_chart(
+    stacks: Sequence[Stack],
+    *,
+    segments: Sequence[Segment],
+    title: str,
+    ident: str,
+    width: int = 640,
+    label_width: int = 180,
+) -> SafeString:
+    """Horizontal stacked bars (statuses of indicators by level, by period, by programme), all on one scale,
+    the total after each bar and a legend under them naming each segment: a segment is told by its place
+    and the legend, and the table beside the chart gives the counts."""
+    shown = [segment for segment in segments if any(stack.counts.get(segment.key) for stack in stacks)]
+    row, top = 26, 4
+    legend_top = top + row * max(len(stacks), 1) + 8
+    columns = 3
+    height = legend_top + 20 * ((len(shown) + columns - 1) // columns) + 4
+    largest = max((sum(stack.counts.values()) for stack in stacks), default=0)
+    span = width - label_width - 50
+    parts = []
+    for index, stack in enumerate(stacks):
+        y = top + index * row
+        label = stack.label if len(stack.label) <= 28 else stack.label[:27] + "…"
+        parts.append(f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end">{escape(label)}</text>')
+        x = float(label_width)
+        for segment in shown:
+            count = stack.counts.get(segment.key, 0)
+            if not count:
+                continue
+            length = span * count / largest if largest else 0
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" fill="{segment.fill}" '
+                f'stroke="#ffffff"><title>{escape(stack.label)}, {escape(segment.label)}: {escape(amount(count))}'
+                "</title></rect>"
+            )
+            x += length
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + 17}">{escape(amount(sum(stack.counts.values())))}</text>')
+    for index, segment in enumerate(shown):
+        x, y = 10 + (index % columns) * 210, legend_top + (index // columns) * 20
+        parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{segment.fill}"/>')
+        parts.append(f'<text x="{x + 18}" y="{y + 11}">{escape(segment.label)}</text>')
+    desc = "; ".join(
+        f"{stack.label}: "
+        + ", ".join(
+            f"{segment.label} {amount(stack.counts[segment.key])}" for segment in shown if stack.counts.get(segment.key)
+        )
+        for stack in stacks
     )
     body = f'<g {FONT} font-size="12" fill="#1b1f23">{"".join(parts)}</g>'
     return _svg(width=width, height=height, ident=ident, title=title, desc=desc, body=body)

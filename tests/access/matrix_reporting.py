@@ -122,3 +122,16 @@ CASES += [
         effect=lambda ctx: ReportSection.objects.get(pk=_section(ctx).pk).status,
     ),
 ]
+
+CASES += [
+    # The portfolio: every signed-in user gets the page, listing only the programmes whose reports they read
+    # (tests/reporting/test_dashboards.py checks which).
+    page("dashboards: the portfolio", "reporting:portfolio", SIGNED_IN),
+    page(
+        "dashboards: a programme's dashboard",
+        "reporting:dashboard",
+        SEES_UNPUBLISHED,
+        kwargs=lambda ctx: {"code": ctx.framework.programme.code},
+        refused_as=HIDDEN,
+    ),
+]

@@ -1,11 +1,11 @@
-"""The SVG charts are well-formed XML, escape what data they draw, and scale bars and circles to values."""
+"""The SVG charts are well-formed XML, escape what data they draw, and scale bars to values."""
 
 import xml.etree.ElementTree as ET
 
 from django.utils import translation
 from django.utils.safestring import SafeString
 
-from jalon.web.charts import Bar, Point, bar_chart, column_chart, project, world_map
+from jalon.web.charts import Bar, bar_chart, column_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -69,33 +69,8 @@ def test_empty_charts_are_still_well_formed():
     for svg in (
         bar_chart([], title="t", ident="a"),
         column_chart([], title="t", ident="b"),
-        world_map([], title="t", desc="d", ident="c"),
     ):
         assert parse(svg).tag == f"{SVG}svg"
-
-
-def test_projection_puts_the_null_island_in_the_middle_and_north_up():
-    assert project(0, 0, width=720, height=360) == (360, 180)
-    assert project(90, -180, width=720, height=360) == (0, 0)
-    dakar_x, dakar_y = project(14.69, -17.44, width=720, height=360)
-    assert dakar_x < 360 and dakar_y < 180  # west of Greenwich, north of the equator
-
-
-def test_map_circles_have_titles_and_areas_proportional_to_values():
-    points = [Point(14.69, -17.44, 4, "Senegal: 4 participants"), Point(-1.29, 36.82, 16, "Kenya: 16 participants")]
-    root = parse(world_map(points, title="Map", desc="Countries reached", ident="map", background=[(0, 0)]))
-    circles = {c.find(f"{SVG}title").text: float(c.get("r")) for c in root.iter(f"{SVG}circle")}
-    assert set(circles) == {"Senegal: 4 participants", "Kenya: 16 participants"}
-    # Area proportional to value: 4 times the participants, twice the radius.
-    assert circles["Kenya: 16 participants"] == 2 * circles["Senegal: 4 participants"]
-    # The larger circle comes first so the smaller one is drawn on top of it.
-    titles = [c.find(f"{SVG}title").text for c in root.iter(f"{SVG}circle")]
-    assert titles[0].startswith("Kenya")
-
-
-def test_map_circle_titles_are_escaped():
-    root = parse(world_map([Point(0, 0, 1, "Côte d'Ivoire <&>")], title="Map", desc="d", ident="m"))
-    assert root.find(f".//{SVG}circle/{SVG}title").text == "Côte d'Ivoire <&>"
 
 
 def test_long_labels_take_two_lines_so_that_two_income_groups_never_read_the_same():

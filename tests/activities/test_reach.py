@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from jalon.activities import services
 from jalon.activities.models import Activity
@@ -269,7 +270,16 @@ def test_the_threshold_is_a_setting(world):
 
 
 def svgs(html: str) -> list[ET.Element]:
-    return [ET.fromstring(match) for match in re.findall(r"<svg\b.*?</svg>", html, flags=re.S)]
+    """The page's drawings, outermost only (the map holds its inset as a nested <svg>)."""
+    drawings, depth, start = [], 0, 0
+    for tag in re.finditer(r"<svg\b|</svg>", html):
+        if tag.group() == "</svg>":
+            depth -= 1
+            if depth == 0:
+                drawings.append(ET.fromstring(html[start : tag.end()]))
+        else:
+            depth, start = depth + 1, start if depth else tag.start()
+    return drawings
 
 
 def dashboard(client, language="en", query=""):
@@ -297,11 +307,14 @@ def test_the_dashboard_map_and_charts_are_well_formed_svg_with_small_groups_hidd
     html = dashboard(client, "en").content.decode()
     drawings = svgs(html)
     assert len(drawings) == 7  # the map and six charts
-    circles = [c.find(f"{SVG}title").text for c in drawings[0].iter(f"{SVG}circle")]
-    assert len(circles) == 4
-    assert "Kenya: 7 participants" in circles
-    assert any(title.startswith("Brazil: fewer than 5") for title in circles)
-    assert not any(re.search(r"Brazil: \d", title) for title in circles)
+    # The choropleth: each country reached is a shape titled with its figure (twice for Senegal: on the world
+    # and in West Africa's inset); a small group says so and gives no number.
+    titles = [shape.find(f"{SVG}title").text for shape in drawings[0].iter(f"{SVG}path") if len(shape)]
+    assert sorted(title.split(":")[0] for title in titles) == ["Brazil", "France", "Kenya", "Senegal", "Senegal"]
+    assert "Kenya: 7 participants" in titles
+    assert any(title.startswith("Brazil: fewer than 5") for title in titles)
+    assert not any(re.search(r"Brazil: \d", title) for title in titles)
+    assert drawings[0].find(f"{SVG}title").text == "Map of the countries reached"
     # The table alternative under the map says the same.
     assert re.search(r"Kenya</a></td><td class=\"num\">7</td>", html)
     assert re.search(r"Brazil</a></td><td class=\"num\">not shown</td>", html)
@@ -351,12 +364,13 @@ def client_as_user(client, user):
 def test_the_dashboard_costs_the_same_queries_whatever_the_data(client, world, users, django_assert_num_queries):
     dashboard(client, "en")  # warm caches (content types, translations)
     # Served rendered from the reach cache until a write (issue 21): the stamp, the form's programme choices.
-    # No map, chart or table is drawn again (the regions of the form are read when it is rendered).
+    # No map, chart or table is drawn again (the regions of the form are read when it is rendered; the map's
+    # shapes are files, read once per process).
     with django_assert_num_queries(2):
         dashboard(client, "en")
     reach_changed()  # what every write does
     # The stamp, then the figures: whether the reach summary is built (not here), one pass over the participations.
-    with django_assert_num_queries(1 + 10):
+    with django_assert_num_queries(1 + 9):
         before = dashboard(client, "en").context["participants"]
     sen = world["sen"]
     more = activity(
@@ -376,7 +390,7 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data(client, world, u
             for i, country in enumerate(Country.objects.exclude(latitude=None)[:40])
         ],
     )
-    with django_assert_num_queries(1 + 10):
+    with django_assert_num_queries(1 + 9):
         after = dashboard(client, "en").context["participants"]
     assert after == before + 40  # the write renewed the stamp: not the cached figures
     with django_assert_num_queries(2):
@@ -385,7 +399,7 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data(client, world, u
     client_as_manager.force_login(users["manager"])
     dashboard(client_as_manager, "en")
     reach_changed()
-    with django_assert_num_queries(1 + 14):  # + session, user, role grants, the exact-figures check
+    with django_assert_num_queries(1 + 13):  # + session, user, role grants, the exact-figures check
         dashboard(client_as_manager, "en")
     with django_assert_num_queries(2 + 3):  # + session, user, role grants
         dashboard(client_as_manager, "en")
@@ -407,6 +421,10 @@ def test_the_country_page_shows_the_reach_in_that_country(client, world):
     assert html.count("not shown") >= 2
     for drawing in svgs(html):
         assert drawing.tag == f"{SVG}svg"
+    # The country on the world map (and in West Africa's inset), its figure in the table under the map.
+    titles = {shape.find(f"{SVG}title").text for shape in svgs(html)[0].iter(f"{SVG}path") if len(shape)}
+    assert titles == {"Senegal: 6 participants"}
+    assert re.search(r"<td>Senegal</td><td class=\"num\">6</td>", html)
 
 
 def test_activities_reaching_a_country_are_listed_from_the_threshold_or_for_those_who_see_participants(
@@ -454,7 +472,19 @@ def test_a_dashboard_reaching_many_countries_stays_inside_the_weight_budget(clie
         with translation.override(language):
             url = reverse("activities:reach_dashboard")
         weight = page_weight(client, url)
+        print(f"\n{url}, {len(countries)} countries: HTML {weight['html']} B, in all {weight['total']} B compressed")
         assert weight["html"] <= CACHED_PAGE_BUDGET
+        # Every country reached is findable: shaded with its title on the map, and a row of the table.
+        html = client.get(url).content.decode()
+        [world] = [drawing for drawing in svgs(html) if drawing.get("aria-labelledby") == "map-t map-d"]
+        shapes = [shape for tag in ("path", "circle") for shape in world.iter(f"{SVG}{tag}") if len(shape)]
+        named = {shape.find(f"{SVG}title").text.rsplit(":", 1)[0].rstrip(" \xa0\u202f") for shape in shapes}
+        table = html[html.index('aria-labelledby="map-heading"') :]
+        with translation.override(language):
+            reached = {str(country.name) for country in countries}
+        assert reached <= named
+        for name in reached:
+            assert f">{escape(name)}</a></td>" in table, name
         assert weight["total"] <= FIRST_VISIT_BUDGET / 2, weight  # "well under" the first-visit budget
 
 

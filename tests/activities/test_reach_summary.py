@@ -155,12 +155,13 @@ def test_pages_from_the_summary_cost_constant_queries(client, world, users, djan
     client.get(country)
     for round_ in range(2):
         reach_changed()  # what every write does: the cache is cold
-        # The stamp; built?; the cells; the names of bodies, countries, regions; the map; the form's choices.
-        with django_assert_num_queries(8):
+        # The stamp; built?; the cells; the names of bodies, countries, regions; the form's choices (the map's
+        # shapes are files).
+        with django_assert_num_queries(7):
             client.get(dashboard)
         # A participants' region: the same, + the figures without it, which the public's must not differ from by
         # a small group (built?, the cells).
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(9):
             client.get(dashboard + "?region=002")
         reach_changed()
         with django_assert_num_queries(11):  # + the country, its activities (held there or reaching it)

@@ -125,3 +125,34 @@ def test_a_past_snapshot_of_another_kind_still_renders(demo, db):
         as_of=AS_OF - datetime.timedelta(days=1),
     )
     assert run.snapshot["kind"] == "country" and run.files.get(format="pdf").name.startswith(f"{ISO}-country-sen-")
+
+
+def test_the_iptt_donor_and_country_kinds_chart_progress_over_time_each_with_words_and_a_table(more, db):
+    """Each chart of these kinds has its text alternative (every figure in words) and a table of the same
+    figures right after it."""
+    from jalon.reporting.documents import document_for
+    from jalon.reporting.snapshot import snapshot_build
+
+    donor = Organisation.objects.get(name__en="Demo donor B (development agency)")
+    cases = {
+        "iptt": (ISO, {}, "Indicators by status in each period"),
+        "donor": (ILO, {"contributor": donor}, "Indicators by status in each period"),
+        "country": (ISO, {"country": Country.objects.get(iso3="SEN")}, "People trained from Senegal by period"),
+    }
+    for kind, (code, options, caption) in cases.items():
+        snapshot = snapshot_build(programme=Programme.objects.get(code=code), as_of=AS_OF, kind=kind, **options)
+        blocks = document_for(snapshot, "en").blocks
+        figures = [index for index, block in enumerate(blocks) if block["kind"] == "figure"]
+        assert figures, kind
+        for index in figures:
+            figure, table = blocks[index], blocks[index + 1]
+            assert figure["caption"] == caption and figure["svg"].startswith("<svg"), kind
+            assert table["kind"] == "table" and table["rows"], kind
+            # Every row's label and figures are in the words, in the order of the table.
+            for row in table["rows"]:
+                assert row[0] in figure["alt"], (kind, row[0])
+        if kind == "donor":  # only the results the donor's money served
+            served = set(snapshot["donor"]["served"])
+            counted = sum(len(r["indicators"]) for r in snapshot["results"] if r["code"] in served)
+            first = blocks[figures[0] + 1]["rows"][0]
+            assert first[-1] == str(counted)

@@ -2,10 +2,12 @@
 downloads its files; a viewer of another programme sees none of it; the list costs the same queries
 whatever its number of runs."""
 
+import datetime
 import hashlib
 from urllib.parse import urlparse
 
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from jalon.accounts.services import role_assign
 from jalon.reporting.models import ReportRun
@@ -133,3 +135,33 @@ def test_the_starter_is_emailed_links_that_open_only_behind_the_access_check(
         client.post(reverse("reporting:run_start", kwargs={"code": ILO}), {"kind": "annual", "language": "en"})
         report_run_now(programme=Programme.objects.get(code=ILO), kind="annual", language="en")
     assert len(mailoutbox) == 1
+
+
+def test_a_historical_run_is_started_from_the_page_with_its_date_checked(demo, client, users):
+    """The date of the figures ("as of") on the start form: the values that counted at the end of that day;
+    refused in the future, before the programme, or when it is not a date, with the reason."""
+    client.force_login(users["manager"])
+    programme = Programme.objects.get(code=ISO)
+    page = client.get(reverse("reporting:reports", kwargs={"code": ISO})).content.decode()
+    assert 'type="date" name="as_of"' in page or 'name="as_of"' in page and 'type="date"' in page
+    with translation.override("en"):
+        start = reverse("reporting:run_start", kwargs={"code": ISO})
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    before = programme.start_date - datetime.timedelta(days=1)
+    for day, reason in (
+        (tomorrow.isoformat(), "The date of the figures cannot be in the future."),
+        (before.isoformat(), "The date of the figures cannot be before the programme starts"),
+        ("31/02/2023", "Enter a valid date."),
+    ):
+        response = client.post(start, {"kind": "iptt", "language": "en", "as_of": day}, follow=True)
+        assert response.status_code == 200 and reason in response.content.decode(), day
+    assert not ReportRun.objects.exists()
+    day = datetime.date(programme.start_date.year + 1, 6, 30)
+    response = client.post(start, {"kind": "iptt", "language": "en", "as_of": day.isoformat()})
+    run = ReportRun.objects.get(programme=programme)
+    assert response.status_code == 302 and run.historical and run.snapshot["historical"]
+    assert timezone.localtime(run.as_of).date() == day
+    # Without a date: the values approved now, dated now.
+    client.post(start, {"kind": "iptt", "language": "en"})
+    latest = ReportRun.objects.filter(programme=programme).exclude(pk=run.pk).get()
+    assert not latest.historical and timezone.localtime(latest.as_of).date() == timezone.localdate()

@@ -5,6 +5,7 @@ import hashlib
 import io
 
 import pypdf
+import pytest
 from django.core.management import CommandError, call_command
 
 from jalon.reporting import services
@@ -108,3 +109,15 @@ def test_every_country_reached_is_in_the_maps_table(demo, db):
     assert len(figures) == 2 and "<svg" in figures[1]["svg"] and figures[1]["alt"]
     table = next(b for b in document.blocks if b["kind"] == "table" and b["header"][0] == "Country")
     assert sorted(row[0] for row in table["rows"]) == sorted(row["name"]["en"] for row in reached)
+
+
+def test_the_command_refuses_a_historical_date_in_the_future_or_before_the_programme(demo, db):
+    """--historical checks its date as the page does (reporting/services.py): no run is recorded."""
+    for as_of, reason in (
+        # The command speaks the site's default language: either wording.
+        ("2999-01-01T00:00:00+00:00", "cannot be in the future|ne peut pas être dans le futur"),
+        ("2001-01-01T00:00:00+00:00", "cannot be before the programme starts|ne peut pas précéder le début"),
+    ):
+        with pytest.raises(CommandError, match=reason):
+            call_command("report", programme=ISO, kind="iptt", language="en", as_of=as_of, historical=True)
+    assert not ReportRun.objects.exists()

@@ -14,14 +14,16 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from jalon.activities import selectors
 from jalon.activities.forms import ReachFilterForm
 from jalon.activities.reach import Reach, ReachFilters, activities_in_order, activities_reaching, reach_report
 from jalon.activities.reach_cache import reach_cached
-from jalon.web.charts import Bar, Point, amount, bar_chart, column_chart, world_map
+from jalon.reference.models import Country
+from jalon.web.charts import Bar, amount, bar_chart, column_chart
 from jalon.web.listing import paginate, query_without
+from jalon.web.maps import Place, choropleth
 
 
 def _count(value: int | None, threshold: int) -> str:
@@ -89,31 +91,57 @@ def _charts(report: Reach, dimensions) -> list[dict]:
     ]
 
 
-def _map(report: Reach):
-    note = _("fewer than %(threshold)s, or not shown to protect a small group") % {"threshold": report.threshold}
-    points = []
+def _reached(report: Reach) -> list[tuple[Country, int | None]]:
+    """The countries of the dashboard's breakdown with their figures (None: a small group not shown)."""
+    pairs = []
     for cell in report.breakdowns["country"].cells:
         country = report.places.get(cell.key) if isinstance(cell.key, int) else None
-        if country is None or country.latitude is None or country.longitude is None:
-            continue
-        if cell.value is None:
-            title = _("%(country)s: %(note)s") % {"country": country.name, "note": note}
+        if country is not None:
+            pairs.append((country, cell.value))
+    return pairs
+
+
+def _map(report: Reach, reached: list[tuple[Country, int | None]]) -> SafeString:
+    """The choropleth of the countries reached (jalon/web/maps.py): each country's figure as its title, a
+    small group's as "fewer than N"; the table beside it gives the same figures."""
+    note = _("fewer than %(threshold)s, or not shown to protect a small group") % {"threshold": report.threshold}
+    places = []
+    for country, value in reached:
+        if value is None:
+            label = _("%(country)s: %(note)s") % {"country": country.name, "note": note}
         else:
-            title = ngettext(
-                "%(country)s: %(count)s participant", "%(country)s: %(count)s participants", cell.value
-            ) % {"country": country.name, "count": amount(cell.value)}
-        # A hidden figure is drawn at the smallest size: the circle says "reached", not how much.
-        points.append(Point(float(country.latitude), float(country.longitude), cell.value or 0, title))
-    return world_map(
-        points,
+            label = ngettext("%(country)s: %(count)s participant", "%(country)s: %(count)s participants", value) % {
+                "country": country.name,
+                "count": amount(value),
+            }
+        places.append(
+            Place(
+                m49=country.m49,
+                name=country.name,
+                value=value,
+                latitude=float(country.latitude) if country.latitude is not None else None,
+                longitude=float(country.longitude) if country.longitude is not None else None,
+                label=label,
+            )
+        )
+    svg = choropleth(
+        places,
         title=_("Map of the countries reached"),
-        desc=_(
-            "One circle per country, its area proportional to the number of participants; the table below "
-            "gives the same figures."
+        description=_(
+            "Each country reached shaded by its number of participants, darker for more; West Africa enlarged "
+            "in an inset, small states as circles; the table below gives the same figures."
         ),
+        # A country whose figure is a small group has its own colour (reached, not counted in a class); the
+        # legend names it only where there is one (never for those who see exact figures).
+        legend={
+            "title": _("Participants"),
+            "none": pgettext("participants", "none"),
+            "hidden": _("fewer than %(threshold)s, not shown") % {"threshold": report.threshold},
+        },
         ident="map",
-        background=selectors.country_positions(),
+        number=amount,
     )
+    return mark_safe(svg)  # noqa: S308 (jalon/web/maps.py escapes every data text)
 
 
 def _page_cached(request: HttpRequest, form: ReachFilterForm, page: str, filters: ReachFilters, build) -> dict:
@@ -150,7 +178,7 @@ def reach_dashboard(request: HttpRequest) -> HttpResponse:
             {
                 "report": report,
                 "headline": headline(report, filters),
-                "map": _map(report),
+                "map": _map(report, _reached(report)),
                 "countries": report.breakdowns["country"].cells,
                 "places": report.places,
                 "charts": _charts(report, ("region", "sex", "type", "year", "level", "income")),
@@ -177,10 +205,13 @@ def country_reach(request: HttpRequest, iso3: str) -> HttpResponse:
     def build() -> dict:
         report = reach_report(user=request.user, filters=filters, dimensions=dimensions)
         context = {
+            "country": country,
             "report": report,
             "headline": headline(report, filters, place=country.name),
             "charts": _charts(report, ("year", "sex", "function", "type")),
             "nsbs": report.breakdowns["nsb"].cells,
+            # The country on the world map with its figure (the headline's), and the same in a table.
+            "map": _map(report, [(country, report.participants)]),
         }
         # The activities' ids, for the whole list: what costs (the people of the country in each activity).
         reaching = activities_reaching(user=request.user, country=country, filters=filters, exact=report.exact)

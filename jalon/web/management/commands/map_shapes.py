@@ -1,14 +1,14 @@
-"""`jalon map-shapes SOURCE.json`: rebuild jalon/reporting/data/geo/countries.json, the country shapes the map
-draws (jalon/reporting/maps.py), from world-atlas's countries-110m.json (Natural Earth 1:110m, TopoJSON):
+"""`jalon map-shapes SOURCE.json`: rebuild jalon/web/data/geo/countries.json, the country shapes the map
+draws (jalon/web/maps.py), from world-atlas's countries-110m.json (Natural Earth 1:110m, TopoJSON):
 each country's rings decoded from the shared arcs, rounded to a tenth of a degree, consecutive repeats
-dropped. The provenance is in jalon/reporting/data/geo/PROVENANCE.md."""
+dropped. The provenance is in jalon/web/data/geo/PROVENANCE.md."""
 
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jalon.reporting.maps import SHAPES
+from jalon.web.maps import SHAPES
 
 
 def _arcs(topology: dict) -> list[list[tuple[float, float]]]:
