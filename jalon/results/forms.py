@@ -633,22 +633,23 @@ class IatiConfirmForm(forms.Form):
 
     def __init__(self, *args, unmatched: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
-        organisations = Organisation.objects.order_by(TextOrder(text_in_database("name")))
         self.keys: dict[str, str] = {}
+        if not unmatched:
+            return
+        # The directory read once for all the choices (a file of many activities names many organisations).
+        organisations = Organisation.objects.order_by(TextOrder(text_in_database("name")))
+        choices = [("", _("Not in the directory")), *((str(o.pk), str(o)) for o in organisations)]
         for number, match in enumerate(unmatched):
             name = f"organisation_{number}"
             self.keys[name] = match["key"]
-            self.fields[name] = ChoiceOfModel(
+            self.fields[name] = forms.TypedChoiceField(
                 label=match["name"] or match["ref"],
-                queryset=organisations,
+                choices=choices,
+                coerce=int,
+                empty_value=None,
                 required=False,
-                empty_label=_("Not in the directory"),
                 help_text=match["ref"],
             )
 
     def mapping(self) -> dict[str, int]:
-        return {
-            self.keys[name]: organisation.pk
-            for name, organisation in self.cleaned_data.items()
-            if name in self.keys and organisation is not None
-        }
+        return {self.keys[name]: pk for name, pk in self.cleaned_data.items() if name in self.keys and pk is not None}

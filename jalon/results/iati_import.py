@@ -30,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
 from django.db import models, transaction
@@ -249,6 +249,7 @@ def iati_import(
     dry_run: bool = False,
     trusted: bool = False,
     advance: Callable[[int], None] | None = None,
+    expected: dict[str, str] | None = None,
 ) -> ImportReport:
     """Import the file's activities (see the module's docstring). Raises IatiFileRefused for the whole file;
     nothing is saved then, nor on a dry run.
@@ -256,7 +257,11 @@ def iati_import(
     Into a programme named (`programme_code`), one activity is imported: `activity_identifier`, else the
     file's first; the others are skipped. `organisations` maps the organisations the file names and the
     directory lacks ({key: organisation id}, keys as the report gives them). Values enter approved when
-    `trusted`, or when the activity's publisher is one the programme trusts."""
+    `trusted`, or when the activity's publisher is one the programme trusts.
+
+    `expected` ({identifier: "programme:status"}, plan_of of a preview's report): the import a person confirmed
+    after that preview. If any activity would now go elsewhere than the preview said (a programme created
+    meanwhile, an activity now refused), the whole file is refused and nothing saved: all or nothing."""
     report = ImportReport(file_name or path.name, dry_run)
     with transaction.atomic():
         directory = Directory(report, organisations)
@@ -282,11 +287,34 @@ def iati_import(
                         directory=directory,
                     )
                 )
+            if expected is not None:
+                _plan_check(report.activities[-1], expected)
             if advance:
                 advance(len(report.activities))
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def plan_of(report: dict) -> dict[str, str]:
+    """What a preview's report (ImportReport.as_dict) says of each activity: its programme and status."""
+    return {
+        activity.get("identifier", ""): f"{activity.get('programme', '')}:{activity.get('status', '')}"
+        for activity in report.get("activities", [])
+    }
+
+
+def _plan_check(outcome: ActivityOutcome, expected: dict[str, str]) -> None:
+    planned = expected.get(outcome.identifier)
+    if planned is None or planned == f"{outcome.programme}:{outcome.status}":
+        return
+    raise IatiFileRefused(
+        _(
+            "The activity %(identifier)s would not be imported as the preview said (the programmes changed "
+            "since): nothing was saved. Upload the file again for a new preview."
+        )
+        % {"identifier": outcome.identifier or "?"}
+    )
 
 
 # One activity -------------------------------------------------------------------------------------------
@@ -474,6 +502,14 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None) ->
     programme = (
         record.programme if record else Programme.objects.filter(code=code or _code(activity.identifier)).first()
     )
+    # The command line imports as nobody (its operator holds the database); a person imports only where they
+    # may: into the programmes they manage, and new programmes if they may create them.
+    if writer.actor is not None and programme is not None and not access.programme_can_manage(writer.actor, programme):
+        raise ValidationError(
+            _("The activity belongs to the programme %(code)s, which you do not manage.") % {"code": programme.code}
+        )
+    if writer.actor is not None and programme is None and not access.programme_can_create(writer.actor):
+        raise ValidationError(_("The activity would create a programme, and you may not create programmes."))
     owner = _owner(element, writer)
     if programme is None:
         if start is None or end is None:
@@ -1060,10 +1096,11 @@ def iati_import_work(job, progress) -> dict:
             dry_run=bool(params.get("dry_run")),
             trusted=bool(params.get("trusted")),
             advance=lambda done: progress.advance(done),
+            expected=params.get("expected"),
         )
     except IatiFileRefused as refused:
         raise JobRefused(refused.message) from refused
-    if report.dry_run and params.get("programme"):
+    if report.dry_run:
         with path.open("rb") as handle:
             job.result_file.save("preview.xml", File(handle), save=False)
         job.result_name = job.upload_name
@@ -1074,15 +1111,19 @@ def iati_import_work(job, progress) -> dict:
 # The upload page's jobs ----------------------------------------------------------------------------------
 
 
-def iati_preview_start(*, actor, programme: Programme, upload, activity: str = "", language: str | None = None):
-    """A preview of an uploaded file imported into `programme` (a dry run on the task queue)."""
+def iati_preview_start(*, actor, programme: Programme | None, upload, activity: str = "", language: str | None = None):
+    """A preview of an uploaded file (a dry run on the task queue): imported into `programme`, or, without
+    one, every activity into its own programme, found by its identifier or created (those who may create
+    programmes: access.programme_can_create)."""
     from jalon.jobs.services import job_start
 
+    if programme is None and not access.programme_can_create(actor):
+        raise PermissionDenied
     return job_start(
         actor=actor,
         kind=IMPORT_JOB,
-        subject_id=programme.pk,
-        params={"programme": programme.code, "activity": activity, "dry_run": True},
+        subject_id=programme.pk if programme is not None else None,
+        params={"programme": programme.code if programme is not None else "", "activity": activity, "dry_run": True},
         upload=upload,
         language=language,
     )
@@ -1099,6 +1140,8 @@ def iati_preview_confirm(
 
     if preview.status != Job.Status.SUCCEEDED or not preview.params.get("dry_run") or not preview.result_file:
         raise ValidationError(_("This preview can no longer be confirmed: upload the file again."))
+    if not preview.params.get("programme") and not access.programme_can_create(actor):
+        raise PermissionDenied
     again = bool(activity) and activity != preview.params.get("activity")
     if again:
         identifiers = {outcome.get("identifier") for outcome in (preview.result or {}).get("activities", [])}
@@ -1107,6 +1150,9 @@ def iati_preview_confirm(
         params = {**preview.params, "activity": activity}
     else:
         params = {**preview.params, "dry_run": False, "organisations": organisations, "preview": preview.pk}
+        if not preview.params.get("programme"):
+            # Several activities, each to its programme: the import must do what the preview showed, or nothing.
+            params["expected"] = plan_of(preview.result or {})
     try:
         handle = preview.result_file.open("rb")
     except OSError as error:
