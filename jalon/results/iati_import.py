@@ -22,6 +22,7 @@ The whole run is one transaction: a file refused on the way (truncated, not well
 dry run (the preview) rolls everything back after counting what would change.
 """
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -66,6 +67,8 @@ from jalon.results.models import (
     Programme,
     Result,
 )
+
+logger = logging.getLogger(__name__)
 
 IMPORT_JOB = "iati-import"
 MEASURES = {
@@ -1171,3 +1174,41 @@ def iati_preview_confirm(
     name, storage = preview.result_file.name, preview.result_file.storage
     transaction.on_commit(lambda: storage.delete(name))
     return job
+
+
+def iati_previews_expire(*, days: int | None = None) -> int:
+    """Remove the IATI import previews never confirmed that are older than `days` (IATI_PREVIEW_KEEP_DAYS),
+    with the copy of the uploaded file each keeps for its confirmation: a file may hold personal data, and a
+    preview left for days is not to be confirmed against today's programmes. A confirmed preview has given its
+    file to the import and is kept (the import's job names it); so are the imports themselves. The worker runs
+    this every minute (jobs.queue.recovery_register); `jalon iati-previews-expire` for a site run without it.
+    Returns how many were removed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jalon.jobs.models import Job
+
+    days = settings.IATI_PREVIEW_KEEP_DAYS if days is None else days
+    cutoff = timezone.now() - timedelta(days=days)
+    old = Job.objects.filter(kind=IMPORT_JOB, params__dry_run=True, status__in=Job.FINISHED, created_at__lt=cutoff)
+    confirmed = {
+        pk
+        for pk in Job.objects.filter(kind=IMPORT_JOB, params__has_key="preview").values_list(
+            "params__preview", flat=True
+        )
+        if isinstance(pk, int)
+    }
+    removed = 0
+    for preview in old.exclude(pk__in=confirmed).only("pk", "result_file", "upload"):
+        for stored in (preview.result_file, preview.upload):
+            if stored:
+                try:
+                    stored.storage.delete(stored.name)
+                except OSError:
+                    logger.warning("IATI preview %s: could not remove %s", preview.pk, stored.name)
+                    break
+        else:
+            preview.delete()
+            removed += 1
+    return removed
