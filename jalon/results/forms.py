@@ -11,8 +11,8 @@ from typing import cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in, text_in_database
@@ -94,6 +94,7 @@ class MeasurementForm(forms.ModelForm):
             "denominator",
             "text",
             "comment",
+            "language",
             "evidence",
             "evidence_url",
             "collected_on",
@@ -127,6 +128,17 @@ class MeasurementForm(forms.ModelForm):
                 del fields["numerator"], fields["denominator"]
         if not dimension_values.exists():
             del fields["dimension_value"]
+        # The language of the text and the comment: the programme's, the page's by default (the IATI export
+        # labels them with it).
+        languages = programme_languages(programme)
+        fields["language"] = forms.ChoiceField(
+            label=gettext_lazy("Language of the text and comment"),
+            choices=[("", "—"), *((code, language_name(code)) for code in languages)],
+            required=False,
+        )
+        if not self.instance.pk or not self.instance.language:
+            current = get_language()
+            fields["language"].initial = current if current in languages else ""
         fields["evidence"].validators.append(upload_validate)
         if self.instance.pk:
             fields["version"].initial = self.instance.version

@@ -43,11 +43,13 @@ from jalon.interop.iati_read import XML_LANG, Activity, IatiFileRefused, Note, a
 from jalon.lib.text import folded
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import organisation_create, organisation_update
+from jalon.reference.models import Country
 from jalon.results import access, services
 from jalon.results.iati import (
     DERIVED_IDENTIFIER_PREFIX,
     NON_GOVERNMENTAL_SDOS,
     VOCABULARY_REPORTING_ORG,
+    comment_from_comment,
     narrative_from_comment,
     ratio_from_comment,
 )
@@ -604,7 +606,8 @@ class _Framework:
         )
         # Read after the structure is written (values_prepare): the values of the disaggregations, which
         # indicators have which, the periods that have a target or a narrative, the targets by value.
-        self.values: dict[tuple[str, str], DimensionValue] = {}
+        self.dimension_keys: dict[str, Dimension] = {}
+        self.values: dict[tuple[int, str], DimensionValue] = {}
         self.disaggregations: set[tuple[int, int]] = set()
         self.targeted: set[tuple[int, int]] = set()
         self.narrated: set[tuple[int, int]] = set()
@@ -616,10 +619,10 @@ class _Framework:
 
     def values_prepare(self) -> None:
         programme = self.programme
-        self.values = {
-            (value.dimension.code, value.code): value
-            for value in DimensionValue.objects.filter(dimension__programme=programme).select_related("dimension")
-        }
+        values = list(DimensionValue.objects.filter(dimension__programme=programme).select_related("dimension"))
+        dimensions = {value.dimension_id: value.dimension for value in values}
+        self.dimension_keys = dimension_keys(dimensions.values())
+        self.values = value_keys(values)
         self.disaggregations = set(
             Indicator.dimensions.through.objects.filter(indicator__result__programme=programme).values_list(
                 "indicator_id", "dimension_id"
@@ -638,9 +641,10 @@ class _Framework:
         )
 
     def dimension_value(self, indicator: Indicator, node) -> DimensionValue | None:
-        """The value a `dimension` element names, if it is one of the indicator's disaggregations."""
-        code = slugify(node.get("name") or "")[:40] or "dimension"
-        value = self.values.get((code, (node.get("value") or "").strip()[:40]))
+        """The value a `dimension` element names (by codes, or by names as the export writes them), if it is one
+        of the indicator's disaggregations."""
+        dimension = dimension_find(self.dimension_keys, node.get("name") or "")
+        value = value_find(self.values, dimension, node.get("value") or "") if dimension is not None else None
         if value is None or (indicator.pk, value.dimension_id) not in self.disaggregations:
             return None
         return value
@@ -934,25 +938,99 @@ def _dimensions(node, programme: Programme, writer: _Writer) -> list[Dimension]:
             if value not in values:
                 values.append(value)
     found = []
-    kinds = {choice for choice, _label in Dimension.Kind.choices}
+    language = writer.activity.language if writer.activity.language in settings.CONTENT_LANGUAGES else "en"
+    existing = list(programme.dimensions.prefetch_related("values"))
+    keys = dimension_keys(existing)
     for name, values in wanted.items():
-        code = slugify(name)[:40] or "dimension"
-        dimension = programme.dimensions.filter(code=code).first()
-        known = [{"code": value.code, "name": value.name} for value in dimension.values.all()] if dimension else []
-        codes = {item["code"] for item in known}
-        items = known + [{"code": value[:40], "name": {}} for value in values if value[:40] not in codes]
+        dimension = dimension_find(keys, name)
+        known_values = list(dimension.values.all()) if dimension else []
+        lookup = value_keys(known_values)
+        known = [{"code": value.code, "name": value.name} for value in known_values]
+        new = [value for value in values if dimension is None or value_find(lookup, dimension, value) is None]
+        items = known + [{"code": value[:40], "name": {language: value}} for value in dict.fromkeys(new)]
         if dimension is None or len(items) > len(known):
+            taken = {other.code for other in existing}
+            code = slugify(name)[:40] or "dimension"
+            code = next(c for c in [code, *(f"{code[:36]}-{n}" for n in range(2, 1000))] if c not in taken)
             dimension = services.dimension_save(
                 actor=writer.actor,
                 programme=programme,
                 dimension=dimension,
-                kind=code if code in kinds else Dimension.Kind.CUSTOM,
-                code=code,
-                name=dimension.name if dimension else {"en": name},
+                kind=dimension.kind if dimension else _dimension_kind(name),
+                code=dimension.code if dimension else code,
+                name=dimension.name if dimension else {language: name},
                 values=items,
             )
+            if dimension not in existing:
+                existing.append(dimension)
+            keys = dimension_keys(existing)
         found.append(dimension)
     return found
+
+
+def _dimension_kind(name: str) -> str:
+    """A known kind of disaggregation from the name a file gives it: its code ("sex") or its name in English or
+    French ("Sex", "Sexe", "Pays"); else custom."""
+    from django.utils import translation
+
+    folded = name_folded(name)
+    for kind, label in Dimension.Kind.choices:
+        names = {kind}
+        for language in ("en", "fr"):
+            with translation.override(language):
+                names.add(name_folded(str(label)))
+        if folded in names or slugify(name) == kind:
+            return kind
+    return Dimension.Kind.CUSTOM
+
+
+def dimension_keys(dimensions) -> dict[str, Dimension]:
+    """How a file names a programme's disaggregation: its code, or its name in any language, folded (the export
+    writes the name in the activity's language)."""
+    keys: dict[str, Dimension] = {}
+    for dimension in dimensions:
+        keys.setdefault(dimension.code, dimension)
+    for dimension in dimensions:
+        for text in (dimension.name or {}).values():
+            if text:
+                keys.setdefault(name_folded(text), dimension)
+    return keys
+
+
+def dimension_find(keys: dict[str, Dimension], name: str) -> Dimension | None:
+    name = name.strip()
+    return keys.get(name) or keys.get(slugify(name)[:40]) or keys.get(name_folded(name))
+
+
+def value_keys(values) -> dict[tuple[int, str], DimensionValue]:
+    """How a file names a disaggregation's value: its code, its name in any language folded, and for a country
+    coded by ISO alpha-3 its alpha-2 code (as the export writes countries)."""
+    values = list(values)
+    keys: dict[tuple[int, str], DimensionValue] = {}
+    for value in values:
+        keys.setdefault((value.dimension_id, value.code), value)
+    countries = {
+        value.code.upper()
+        for value in values
+        if value.dimension.kind == Dimension.Kind.COUNTRY and len(value.code) == 3
+    }
+    alpha2 = dict(Country.objects.filter(iso3__in=countries).values_list("iso3", "iso2")) if countries else {}
+    for value in values:
+        for text in (value.name or {}).values():
+            if text:
+                keys.setdefault((value.dimension_id, name_folded(text)), value)
+        if value.code.upper() in alpha2:
+            keys.setdefault((value.dimension_id, alpha2[value.code.upper()]), value)
+    return keys
+
+
+def value_find(keys: dict[tuple[int, str], DimensionValue], dimension: Dimension, text: str) -> DimensionValue | None:
+    text = text.strip()
+    return (
+        keys.get((dimension.pk, text[:40]))
+        or keys.get((dimension.pk, text.upper()))
+        or keys.get((dimension.pk, name_folded(text)))
+    )
 
 
 def _span(node) -> tuple:
@@ -1023,11 +1101,15 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, framewo
     if dimensions:
         fields["dimension_value"] = framework.dimension_value(indicator, dimensions[0])
     comment = _texts(node.find("comment"))
+    # The reporter's own comment, as the export writes it ("Comment: ..." in its language), kept with its language.
+    remark, comment = comment_from_comment(comment)
+    if remark is not None:
+        fields["language"], fields["comment"] = remark
     if indicator.measure == Measure.QUALITATIVE:
-        text = next(iter(comment.values()), "")
+        language, text = next(iter(comment.items()), ("", ""))
         if not text:
             return
-        fields["text"] = text
+        fields["text"], fields["language"] = text, language
     else:
         value, warning = number_read(node.get("value"))
         if warning:
@@ -1048,8 +1130,8 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, framewo
                     actor=writer.actor, indicator=indicator, period=period, importing=True, **narrative
                 )
                 framework.narrated.add((indicator.pk, period.pk))
-        elif comment:
-            fields["comment"] = next(iter(comment.values()))
+        elif comment and remark is None:
+            fields["language"], fields["comment"] = next(iter(comment.items()))
     links = [link for link in node.findall("document-link") if _web_address(link.get("url"))]
     if links and not dimensions:
         fields["evidence_url"] = (links[0].get("url") or "").strip()

@@ -272,6 +272,7 @@ MEASUREMENT_FIELDS = (
     "denominator",
     "text",
     "comment",
+    "language",
     "evidence",
     "evidence_url",
     "dimension_value",
@@ -299,6 +300,9 @@ def _validate_measurement(measurement: Measurement, *, disaggregations: set[tupl
         else indicator.dimensions.filter(pk=dimension_value.dimension_id).exists()
     ):
         raise ValidationError({"dimension_value": _("This indicator is not disaggregated that way.")})
+    if measurement.language and measurement.language not in settings.CONTENT_LANGUAGES:
+        languages = ", ".join(settings.CONTENT_LANGUAGES)
+        raise ValidationError({"language": _("Choose one of the languages: %(languages)s.") % {"languages": languages}})
     if measurement.collected_on is None:
         measurement.collected_on = measurement.period.end
     elif measurement.collected_on < measurement.period.start:
