@@ -614,6 +614,7 @@ class _Framework:
         self.targets_by_value: set[tuple[int, int, int]] = set()
         self.milestones: list[Milestone] = []
         self.measurements: list[tuple[Measurement, object]] = []
+        self.new_indicators: list[tuple[Indicator, list[Dimension]]] = []
         # The publisher reports its own values: the importing person must be allowed to report them.
         self.can_report = access.measurement_can_report_for(actor, programme, programme.owner)
 
@@ -801,6 +802,10 @@ def _results(activity: Activity, writer: _Writer, programme: Programme, *, trust
             writer.added("result", result, node)
         for number, indicator_node in enumerate(node.findall("indicator"), start=1):
             indicators.append((indicator_node, _indicator(indicator_node, number, result, writer, periods, framework)))
+    if framework.new_indicators:
+        services.imported_indicators_create(
+            actor=writer.actor, programme=programme, indicators=framework.new_indicators
+        )
     framework.values_prepare()
     for indicator_node, indicator in indicators:
         _values(indicator_node, indicator, writer, periods, framework)
@@ -919,9 +924,10 @@ def _indicator(node, number: int, result: Result, writer: _Writer, periods, fram
             fields["target_value"] = value.number if value else None
             fields["target_note"] = _texts(target.find("comment"))
     dimensions = _dimensions(node, result.programme, writer)
-    indicator = services.indicator_save(actor=writer.actor, result=result, dimensions=dimensions, **fields)
-    indicator.result = result
+    # Written with the activity's other new indicators, set-based (services.imported_indicators_create).
+    indicator = Indicator(result=result, **fields)
     framework.indicators[(result.pk, indicator.code)] = indicator
+    framework.new_indicators.append((indicator, dimensions))
     writer.added("indicator", indicator, node)
     return indicator
 
@@ -937,7 +943,9 @@ def _dimensions(node, programme: Programme, writer: _Writer) -> list[Dimension]:
             values = wanted.setdefault(name, [])
             if value not in values:
                 values.append(value)
-    found = []
+    found: list[Dimension] = []
+    if not wanted:
+        return found
     language = writer.activity.language if writer.activity.language in settings.CONTENT_LANGUAGES else "en"
     existing = list(programme.dimensions.prefetch_related("values"))
     keys = dimension_keys(existing)

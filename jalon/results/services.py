@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -1081,7 +1081,9 @@ def result_delete(*, actor, result: Result) -> None:
 # Indicators and milestones -----------------------------------------------------------------------------
 
 
-def _indicator_validate(indicator: Indicator, programme: Programme) -> None:
+def _indicator_validate(indicator: Indicator, programme: Programme, taken: set[str] | None = None) -> None:
+    """`taken`: the programme's indicator codes, read once by a caller checking many new indicators (else one query
+    here)."""
     errors: dict = {}
     for field in INDICATOR_TEXT_FIELDS:
         setattr(indicator, field, _texts(getattr(indicator, field)))
@@ -1089,7 +1091,13 @@ def _indicator_validate(indicator: Indicator, programme: Programme) -> None:
     indicator.code = (indicator.code or "").strip()
     if not indicator.code:
         errors.setdefault("code", []).append(_("Give the indicator a code."))
-    elif Indicator.objects.filter(result__programme=programme, code=indicator.code).exclude(pk=indicator.pk).exists():
+    elif (
+        indicator.code in taken
+        if taken is not None
+        else Indicator.objects.filter(result__programme=programme, code=indicator.code)
+        .exclude(pk=indicator.pk)
+        .exists()
+    ):
         errors.setdefault("code", []).append(_("Another indicator of this programme already has this code."))
     if indicator.target_value is not None and indicator.target_relative_percent is not None:
         errors.setdefault("target_relative_percent", []).append(
@@ -1221,6 +1229,45 @@ def indicator_save(
         raise ValidationError({"milestones": errors})
     progress_changed(programme)
     return indicator
+
+
+@transaction.atomic
+def imported_indicators_create(
+    *, actor, programme: Programme, indicators: list[tuple[Indicator, list[Dimension]]]
+) -> None:
+    """The new indicators of a file import, written set-based: each checked as indicator_save checks a new one
+    (the programme's codes and each result's last order read once), inserted with bulk_create, their
+    disaggregations in one insert, audited in one insert, the progress stamp replaced once. Refuses the whole set
+    with the first problem."""
+    if not indicators:
+        return
+    existing = Indicator.objects.filter(result__programme=programme)
+    taken = set(existing.values_list("code", flat=True))
+    orders = dict(existing.order_by().values("result_id").annotate(last=Max("order")).values_list("result_id", "last"))
+    for indicator, dimensions in indicators:
+        if indicator.pk is not None or indicator.result.programme_id != programme.pk:
+            raise ValidationError(_("This indicator belongs to another programme."))
+        if any(dimension.programme_id != programme.pk for dimension in dimensions):
+            raise ValidationError({"dimensions": _("Choose disaggregations of this programme.")})
+        _indicator_validate(indicator, programme, taken)
+        taken.add(indicator.code)
+        if not indicator.order:  # after the result's last, as indicator_save places a new one
+            orders[indicator.result_id] = indicator.order = (orders.get(indicator.result_id) or 0) + 1
+        _normalize_decimals(indicator)
+        indicator.clean_fields(exclude=["result"])
+    created = Indicator.objects.bulk_create([indicator for indicator, _dimensions in indicators])
+    through = Indicator.dimensions.through
+    through.objects.bulk_create(
+        [
+            through(indicator_id=indicator.pk, dimension_id=dimension.pk)
+            for indicator, dimensions in indicators
+            for dimension in dimensions
+        ]
+    )
+    # The audit's snapshot lists each indicator's disaggregations: read for all at once, not once each.
+    prefetch_related_objects(created, "dimensions")
+    audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=created)
+    progress_changed(programme)
 
 
 def _dimensions_removed(indicator: Indicator, dimensions: list[Dimension]) -> list[Dimension]:
