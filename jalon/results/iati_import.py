@@ -13,7 +13,8 @@ to a programme:
   export writes, else the reference codes) and only added; a target is set only where the period has none;
   values enter as new measurements (with a percentage's numerator and denominator, and an evidence link), once
   per XPath, submitted, or approved when the programme trusts the publisher (Programme.iati_trusted_publishers);
-- targets and values are written set-based, per activity (services.imported_values_create);
+- new results, indicators, targets and values are written set-based, per activity (services.imported_results_create,
+  imported_indicators_create, imported_values_create);
 - nothing is ever deleted (a file holding only results leaves the rest as it is);
 - an activity whose content hash is the one imported last time is unchanged: nothing is written.
 Every record written knows its file, activity identifier and XPath (IatiProvenance).
@@ -615,6 +616,7 @@ class _Framework:
         self.milestones: list[Milestone] = []
         self.measurements: list[tuple[Measurement, object]] = []
         self.new_indicators: list[tuple[Indicator, list[Dimension]]] = []
+        self.new_results: list[Result] = []
         # The publisher reports its own values: the importing person must be allowed to report them.
         self.can_report = access.measurement_can_report_for(actor, programme, programme.owner)
 
@@ -729,8 +731,8 @@ def _objectives(activity: Activity, writer: _Writer, framework: _Framework) -> N
                 (level_types[name_folded(name)] for name in levels.values() if name_folded(name) in level_types), None
             )
             level = _named_level(framework, levels, kind, writer, activity.element)
-            result = services.result_save(
-                actor=writer.actor,
+            # Written with the activity's other new results, set-based (services.imported_results_create).
+            result = Result(
                 programme=framework.programme,
                 level=level,
                 code=code,
@@ -741,6 +743,7 @@ def _objectives(activity: Activity, writer: _Writer, framework: _Framework) -> N
                 order=order,
             )
             framework.results[code] = result
+            framework.new_results.append(result)
             writer.added("result", result, activity.element.find("description[@type='2']"))
         if result is None:
             return  # a line deeper than its parent: the rest cannot be placed
@@ -780,18 +783,18 @@ def _named_level(framework: _Framework, names: dict[str, str], kind: str | None,
 
 def _results(activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool) -> None:
     """The structure first (the result tree of the objectives, results, indicators, their disaggregations:
-    created through the services when new, looked up otherwise), then the targets and values of every
-    indicator, written in bulk."""
+    looked up, or new; the new results and indicators written set-based, per activity: the periods, levels and
+    disaggregations, few, through the services one by one), then the targets and values of every indicator,
+    written in bulk."""
     periods = _periods(activity, writer, programme)
     framework = _Framework(programme, activity, writer.actor)
     _objectives(activity, writer, framework)
-    indicators = []
+    placed = []
     for position, node in enumerate(activity.element.findall("result"), start=1):
         code = _result_code(node, position)
         result = framework.results.get(code)
         if result is None:
-            result = services.result_save(
-                actor=writer.actor,
+            result = Result(
                 programme=programme,
                 level=_level(framework, node, writer),
                 code=code,
@@ -799,7 +802,13 @@ def _results(activity: Activity, writer: _Writer, programme: Programme, *, trust
                 description=_texts(node.find("description"), writer),
             )
             framework.results[code] = result
+            framework.new_results.append(result)
             writer.added("result", result, node)
+        placed.append((node, result))
+    if framework.new_results:
+        services.imported_results_create(actor=writer.actor, programme=programme, results=framework.new_results)
+    indicators = []
+    for node, result in placed:
         for number, indicator_node in enumerate(node.findall("indicator"), start=1):
             indicators.append((indicator_node, _indicator(indicator_node, number, result, writer, periods, framework)))
     if framework.new_indicators:

@@ -1055,6 +1055,48 @@ def result_save(
 
 
 @transaction.atomic
+def imported_results_create(*, actor, programme: Programme, results: list[Result]) -> None:
+    """The new results of a file import, written set-based: each checked as result_save checks a new one (the
+    programme's codes read once), inserted with bulk_create one depth of the tree at a time (a parent may be one of
+    the new results, listed before its children), audited in one insert, the tree renumbered and the progress
+    stamp replaced once. A result's `order` ranks it among its siblings (0: after all the programme's results).
+    Refuses the whole set with the first problem."""
+    taken = set(programme.results.values_list("code", flat=True))
+    last = programme.results.aggregate(m=Max("order"))["m"] or 0
+    for result in results:
+        errors: dict = {}
+        result.code = (result.code or "").strip()
+        result.title = _texts(result.title)
+        result.description = _texts(result.description)
+        result.assumptions = _texts(result.assumptions)
+        _require_text(errors, "title", result.title, _("Give the result a title in at least one language."))
+        if not result.code:
+            errors.setdefault("code", []).append(_("Give the result a code, e.g. IO2."))
+        elif result.code in taken:
+            errors.setdefault("code", []).append(_("Another result of this programme already has this code."))
+        if result.pk is not None or result.programme_id != programme.pk or result.level.programme_id != programme.pk:
+            errors.setdefault("level", []).append(_("This level belongs to another programme."))
+        if result.parent is not None and result.parent.programme_id != programme.pk:
+            errors.setdefault("parent", []).append(_("The parent result must be in the same programme."))
+        _check(errors)
+        taken.add(result.code)
+        if not result.order:
+            last += 1
+            result.order = last
+        result.clean_fields(exclude=["programme", "level", "parent"])
+    pending = list(results)
+    while pending:
+        ready = [result for result in pending if result.parent is None or result.parent.pk is not None]
+        if not ready:
+            raise ValidationError({"parent": _("The parent result must be in the same programme.")})
+        Result.objects.bulk_create(ready)
+        pending = [result for result in pending if result.pk is None]
+    audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=results)
+    _results_renumber(programme, actor)
+    progress_changed(programme)
+
+
+@transaction.atomic
 def result_delete(*, actor, result: Result) -> None:
     """Delete a result with its sub-results and their indicators; refused once values were reported."""
     subtree = _descendant_ids(result) | {result.pk}
