@@ -1091,7 +1091,7 @@ def imported_results_create(*, actor, programme: Programme, results: list[Result
             raise ValidationError({"parent": _("The parent result must be in the same programme.")})
         Result.objects.bulk_create(ready)
         pending = [result for result in pending if result.pk is None]
-    audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=results)
+    audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*results])
     _results_renumber(programme, actor)
     progress_changed(programme)
 
@@ -1308,7 +1308,7 @@ def imported_indicators_create(
     )
     # The audit's snapshot lists each indicator's disaggregations: read for all at once, not once each.
     prefetch_related_objects(created, "dimensions")
-    audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=created)
+    audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*created])
     progress_changed(programme)
 
 
