@@ -844,7 +844,8 @@ def _values_save(framework: _Framework, writer: _Writer, *, trusted: bool) -> No
 
 
 def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[tuple, Period | None]:
-    """(start, end) -> the programme's period; None for the span of the whole programme (an overall target)."""
+    """(start, end) -> the programme's period; None for the span of the whole programme (an overall target). The
+    new periods are written together (services.imported_periods_create); one refused is said and left out."""
     spans = set()
     for node in activity.element.iterfind("result/indicator/period"):
         start, end = _span(node)
@@ -853,6 +854,7 @@ def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[
     whole = (programme.start_date, programme.end_date)
     found: dict[tuple, Period | None] = {}
     existing = {(period.start, period.end): period for period in programme.periods.all()}
+    new: list[Period] = []
     for span in sorted(spans):
         if span in existing:
             found[span] = existing[span]
@@ -866,26 +868,19 @@ def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[
             if (start.month, start.day, end.month, end.day, end.year) == (1, 1, 12, 31, start.year)
             else f"{start:%Y%m%d}-{end:%Y%m%d}"
         )
-        try:
-            with transaction.atomic():
-                period = services.period_save(
-                    actor=writer.actor,
-                    programme=programme,
-                    code=period_code,
-                    name={"en": period_code},
-                    start=start,
-                    end=end,
-                )
-        except ValidationError as error:
+        new.append(Period(programme=programme, code=period_code, name={"en": period_code}, start=start, end=end))
+    refused = services.imported_periods_create(actor=writer.actor, programme=programme, periods=new) if new else {}
+    for index, period in enumerate(new):
+        if index in refused:
             node = activity.element.find("result/indicator/period")
             writer.warn(
                 _("Period %(start)s to %(end)s not added: %(why)s")
-                % {"start": start, "end": end, "why": " ".join(error.messages)},
+                % {"start": period.start, "end": period.end, "why": " ".join(refused[index].messages)},
                 node,
                 "import.period",
             )
             continue
-        found[span] = existing[span] = period
+        found[(period.start, period.end)] = existing[(period.start, period.end)] = period
         writer.outcome.counts["period"] += 1
     return found
 

@@ -946,6 +946,66 @@ def period_save(
 
 
 @transaction.atomic
+def imported_periods_create(*, actor, programme: Programme, periods: list[Period]) -> dict[int, ValidationError]:
+    """The new periods of a file import, written set-based: each checked as period_save checks a new one, against
+    the programme's periods read once and the ones accepted before it, inserted with one bulk_create, audited in
+    one insert, the progress stamp replaced and the computed values marked stale once. A period refused is left
+    out and the others written: returns the refusals by position in `periods`."""
+    existing = list(programme.periods.all())
+    codes = {period.code for period in existing}
+    accepted: list[Period] = []
+    refused: dict[int, ValidationError] = {}
+    for index, period in enumerate(periods):
+        errors: dict = {}
+        period.code = (period.code or "").strip()
+        start, end = period.start, period.end
+        if not period.code:
+            errors.setdefault("code", []).append(_("Give the period a code, e.g. 2026 or 2026-2027."))
+        elif period.code in codes:
+            errors.setdefault("code", []).append(_("Another period of this programme already has this code."))
+        if start and end and end < start:
+            errors.setdefault("end", []).append(_("The end date cannot be before the start date."))
+        elif start and end:
+            if start < programme.start_date or end > programme.end_date:
+                errors.setdefault("start", []).append(
+                    _("A period falls within the programme's dates (%(start)s to %(end)s).")
+                    % {"start": programme.start_date.isoformat(), "end": programme.end_date.isoformat()}
+                )
+            overlapping = min(
+                (other for other in existing if other.start <= end and other.end >= start),
+                key=lambda other: other.start,
+                default=None,
+            )
+            if overlapping is not None:
+                errors.setdefault("start", []).append(
+                    _("This period overlaps the period %(code)s (%(start)s to %(end)s): periods cannot overlap.")
+                    % {
+                        "code": overlapping.code,
+                        "start": overlapping.start.isoformat(),
+                        "end": overlapping.end.isoformat(),
+                    }
+                )
+        if not errors:
+            period.programme, period.name = programme, _texts(period.name)
+            try:
+                period.clean_fields(exclude=["programme", "name"])
+            except ValidationError as error:
+                errors = error.message_dict
+        if errors:
+            refused[index] = ValidationError(errors)
+            continue
+        accepted.append(period)
+        existing.append(period)
+        codes.add(period.code)
+    if accepted:
+        Period.objects.bulk_create(accepted)
+        audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*accepted])
+        progress_changed(programme)
+        _computed_stale(programme.pk)
+    return refused
+
+
+@transaction.atomic
 def period_delete(*, actor, period: Period) -> None:
     if period.measurements.exists():
         raise ValidationError(
