@@ -43,6 +43,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The largest IATI activity file `jalon import-iati` and the upload read (issue 18), streamed activity by activity.
 IATI_IMPORT_MAX_BYTES = int(os.environ.get("IATI_IMPORT_MAX_BYTES", str(2_000_000_000)))
+# An IATI import preview never confirmed is removed with its copy of the file after this many days (the worker).
+IATI_PREVIEW_KEEP_DAYS = int(os.environ.get("IATI_PREVIEW_KEEP_DAYS", "7"))
 
 INSTALLED_APPS = [
     # First, so that its registration/ templates (password reset pages and mail) win over the ones

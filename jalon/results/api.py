@@ -347,6 +347,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "denominator",
             "text",
             "comment",
+            "language",
             "evidence_url",
             "status",
             "review_note",

@@ -29,6 +29,10 @@ class ResultsConfig(AppConfig):
         organisations_changed.connect(lambda: computed_schedule_refresh(source="organisations"))
         # Their refreshes have no Job: the worker's recovery queues again those lost or failed.
         recovery_register("computed_refreshes", computed_recover)
+        from jalon.results.iati_import import iati_previews_expire
+
+        # IATI import previews never confirmed: removed with their copy of the file after IATI_PREVIEW_KEEP_DAYS.
+        recovery_register("iati_previews_expired", iati_previews_expire)
         # Last of the demo: its computed values are up to date when it opens, without waiting for the worker.
         register_step(1000, "computed indicators", lambda context: computed_refresh_all())
 

@@ -11,8 +11,8 @@ from typing import cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in, text_in_database
@@ -94,6 +94,7 @@ class MeasurementForm(forms.ModelForm):
             "denominator",
             "text",
             "comment",
+            "language",
             "evidence",
             "evidence_url",
             "collected_on",
@@ -127,6 +128,17 @@ class MeasurementForm(forms.ModelForm):
                 del fields["numerator"], fields["denominator"]
         if not dimension_values.exists():
             del fields["dimension_value"]
+        # The language of the text and the comment: the programme's, the page's by default (the IATI export
+        # labels them with it).
+        languages = programme_languages(programme)
+        fields["language"] = forms.ChoiceField(
+            label=gettext_lazy("Language of the text and comment"),
+            choices=[("", "—"), *((code, language_name(code)) for code in languages)],
+            required=False,
+        )
+        if not self.instance.pk or not self.instance.language:
+            current = get_language()
+            fields["language"].initial = current if current in languages else ""
         fields["evidence"].validators.append(upload_validate)
         if self.instance.pk:
             fields["version"].initial = self.instance.version
@@ -633,22 +645,23 @@ class IatiConfirmForm(forms.Form):
 
     def __init__(self, *args, unmatched: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
-        organisations = Organisation.objects.order_by(TextOrder(text_in_database("name")))
         self.keys: dict[str, str] = {}
+        if not unmatched:
+            return
+        # The directory read once for all the choices (a file of many activities names many organisations).
+        organisations = Organisation.objects.order_by(TextOrder(text_in_database("name")))
+        choices = [("", _("Not in the directory")), *((str(o.pk), str(o)) for o in organisations)]
         for number, match in enumerate(unmatched):
             name = f"organisation_{number}"
             self.keys[name] = match["key"]
-            self.fields[name] = ChoiceOfModel(
+            self.fields[name] = forms.TypedChoiceField(
                 label=match["name"] or match["ref"],
-                queryset=organisations,
+                choices=choices,
+                coerce=int,
+                empty_value=None,
                 required=False,
-                empty_label=_("Not in the directory"),
                 help_text=match["ref"],
             )
 
     def mapping(self) -> dict[str, int]:
-        return {
-            self.keys[name]: organisation.pk
-            for name, organisation in self.cleaned_data.items()
-            if name in self.keys and organisation is not None
-        }
+        return {self.keys[name]: pk for name, pk in self.cleaned_data.items() if name in self.keys and pk is not None}

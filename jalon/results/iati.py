@@ -32,8 +32,11 @@ Mapping decisions:
   period spanning the programme with that target.
 - Actuals are the approved values only, rolled over periods by the indicator's cumulative mode, as the
   progress pages show them (jalon.results.selectors.programme_progress); approved disaggregated values
-  add one `actual` per dimension value with `dimension[@name=dimension code][@value=value code]`.
-  Qualitative values are `actual` elements without `@value`, their text as comment.
+  add one `actual` per dimension value with `dimension[@name][@value]` as a data user reads them: the
+  dimension's and the value's names in the activity's language, a country as its ISO alpha-2 code.
+  Qualitative values are `actual` elements without `@value`, their text as comment in the language it was
+  written in (Measurement.language). The reporters' own comments follow, one "Comment:" line each in its
+  language, after the period's narrative and a percentage's numerator and denominator.
 - Numbers are plain decimal strings: no exponent, no trailing zeros, at most 4 decimal places (the
   precision the database stores).
 """
@@ -69,11 +72,14 @@ from jalon.interop.iati import (
     texts_in_order,
 )
 from jalon.interop.iati_rules import validator_findings
+from jalon.lib.multilingual import text_in
 from jalon.organisations.models import Organisation
+from jalon.reference.models import Country
 from jalon.results import progress as engine
 from jalon.results.models import (
     IATI_MEASURE,
     Cumulation,
+    Dimension,
     DimensionValue,
     DisaggregatedTarget,
     Indicator,
@@ -174,6 +180,7 @@ LABELS = {
     "next_steps": {"en": "What comes next: {}", "fr": "La suite : {}"},
     "evidence": {"en": "Evidence", "fr": "Justificatif"},
     "ratio": {"en": "Numerator: {}; denominator: {}.", "fr": "Numérateur : {} ; dénominateur : {}."},
+    "comment": {"en": "Comment: {}", "fr": "Commentaire : {}"},
 }
 
 
@@ -541,12 +548,14 @@ def period_element(
     if has_target:
         target_element(node, cell.target, note or pending_target_note(milestone, cell, context))
     for dimension_value, value in context.targets.get((indicator.pk, period.pk), []):
-        target_element(node, value, [], dimension_value=dimension_value)
+        target_element(node, value, [], dimension_value=dimension_value, context=context)
     if cell.actual is not None:
         # What the M&E officer wrote of the period goes with its figure, and the approved values' evidence links.
         comment = narrative_pairs(context.narratives.get((indicator.pk, period.pk)), context)
         if indicator.measure == Measure.PERCENTAGE:
             comment = ratio_pairs(context.ratios.get((indicator.pk, period.pk)), cell.actual, comment, context)
+        # Then what the reporters wrote with their values, each in its own language.
+        comment = comment_pairs(comment, context.comments.get((indicator.pk, period.pk), []), context)
         actual_element(
             node,
             cell.actual,
@@ -555,9 +564,11 @@ def period_element(
             languages=context.languages,
         )
     for dimension_value, value in breakdown:
-        actual_element(node, value, dimension_value=dimension_value)
-    for text_value, text in texts:
-        actual_element(node, None, dimension_value=text_value, comment=[(None, text)])
+        actual_element(node, value, dimension_value=dimension_value, context=context)
+    for text_value, text, language, remark in texts:
+        # A qualitative value in the language it was written in (the activity's when not said), its comment after.
+        comment = comment_pairs([(language or None, text)], [(language, remark)] if remark else [], context)
+        actual_element(node, None, dimension_value=text_value, comment=comment, context=context)
     return node
 
 
@@ -596,11 +607,16 @@ def pending_target_note(milestone: Milestone | None, cell: Cell, context: "Expor
 
 
 def target_element(
-    parent: Element, value: Decimal | None, comment: Narratives, *, dimension_value: DimensionValue | None = None
+    parent: Element,
+    value: Decimal | None,
+    comment: Narratives,
+    *,
+    dimension_value: DimensionValue | None = None,
+    context: "ExportContext | None" = None,
 ) -> Element:
     node = element(parent, "target", {"value": decimal_text(value)} if value is not None else None)
-    if dimension_value is not None:
-        dimension_element(node, dimension_value)
+    if dimension_value is not None and context is not None:
+        dimension_element(node, dimension_value, context)
     narratives_element(node, "comment", comment)
     return node
 
@@ -699,10 +715,11 @@ def actual_element(
     comment: Narratives | None = None,
     links: list[str] | None = None,
     languages: list[str] | None = None,
+    context: "ExportContext | None" = None,
 ) -> Element:
     node = element(parent, "actual", {"value": decimal_text(value)} if value is not None else None)
-    if dimension_value is not None:
-        dimension_element(node, dimension_value)
+    if dimension_value is not None and context is not None:
+        dimension_element(node, dimension_value, context)
     narratives_element(node, "comment", comment or [])
     for url in links or []:
         evidence_link(node, url, languages or ["en"])
@@ -720,8 +737,58 @@ def evidence_link(parent: Element, url: str, languages: list[str]) -> Element:
     return node
 
 
-def dimension_element(parent: Element, dimension_value: DimensionValue) -> Element:
-    return element(parent, "dimension", {"name": dimension_value.dimension.code, "value": dimension_value.code})
+def dimension_element(parent: Element, dimension_value: DimensionValue, context: "ExportContext") -> Element:
+    """The disaggregation as a data user reads it: the dimension's and the value's names in the activity's
+    language ("Sexe", "Femmes"), not jalon's codes; a country as its ISO 3166-1 alpha-2 code, as IATI's Country
+    codelist writes it (jalon codes computed country values by ISO alpha-3)."""
+    dimension = dimension_value.dimension
+    language = context.languages[0]
+    name = text_in(dimension.name, language) or dimension.code
+    value = text_in(dimension_value.name, language) or dimension_value.code
+    if dimension.kind == Dimension.Kind.COUNTRY:
+        code = dimension_value.code.strip().upper()
+        value = context.alpha2.get(code) or (code if code in context.alpha2.values() else value)
+    return element(parent, "dimension", {"name": name, "value": value})
+
+
+def comment_pairs(comment: Narratives, remarks: list[tuple[str, str]], context: "ExportContext") -> Narratives:
+    """The reporters' comments on their values ([(language, text)], language "" when not said: the activity's), each
+    on its own line opened by "Comment:" in its language, after what the comment says already in that language
+    (comment_from_comment reads them back)."""
+    if not remarks:
+        return comment
+    pairs = [(language, text) for language, text in comment]
+    for language, text in remarks:
+        language = language or context.languages[0]
+        line = _label("comment", language, text)
+        index = next((i for i, (other, _text) in enumerate(pairs) if (other or context.languages[0]) == language), None)
+        if index is None:
+            pairs.append((language, line))
+        else:
+            pairs[index] = (pairs[index][0], f"{pairs[index][1]}\n{line}")
+    return pairs
+
+
+def comment_from_comment(comment: dict[str, str]) -> tuple[tuple[str, str] | None, dict[str, str]]:
+    """The inverse of comment_pairs for the import: (language, the value's comment) from the first language whose
+    comment has a "Comment:" line (what follows it, the later lines as they are), and the comment without those
+    lines."""
+    found: tuple[str, str] | None = None
+    rest: dict[str, str] = {}
+    for language, text in comment.items():
+        prefixes = [_label("comment", candidate, "").rstrip() for candidate in dict.fromkeys([language, "en"])]
+        lines = text.split("\n")
+        start = next((i for i, line in enumerate(lines) if any(line.startswith(p) for p in prefixes)), None)
+        if start is None:
+            rest[language] = text
+            continue
+        opened = next(p for p in prefixes if lines[start].startswith(p))
+        remark = "\n".join([lines[start][len(opened) :].strip(), *lines[start + 1 :]]).strip()
+        if found is None and remark:
+            found = (language, remark)
+        if "\n".join(lines[:start]).strip():
+            rest[language] = "\n".join(lines[:start])
+    return found, rest
 
 
 # Data --------------------------------------------------------------------------------------------------
@@ -749,18 +816,28 @@ class ExportContext:
         # The approved values' evidence links, each once, and their numerators and denominators, per
         # (indicator, period): one query.
         self.evidence: dict[tuple[int, int], list[str]] = defaultdict(list)
+        # Their comments too, each once, in the order they were reported, with the language each was written in.
+        self.comments: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
         ratios: dict[tuple[int, int], list[tuple[Decimal | None, Decimal | None]]] = defaultdict(list)
-        for indicator_id, period_id, url, numerator, denominator in (
+        rows = (
             Measurement.objects.filter(
                 indicator_id__in=indicator_ids, status=Measurement.Status.APPROVED, dimension_value__isnull=True
             )
-            .order_by("indicator_id", "period_id", "evidence_url", "id")
-            .values_list("indicator_id", "period_id", "evidence_url", "numerator", "denominator")
-        ):
+            .exclude(indicator__measure=Measure.QUALITATIVE)
+            .order_by("indicator_id", "period_id", "id")
+            .values_list("indicator_id", "period_id", "evidence_url", "numerator", "denominator", "comment", "language")
+        )
+        urls: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for indicator_id, period_id, url, numerator, denominator, remark, language in rows:
             key = (indicator_id, period_id)
-            if url and url not in self.evidence[key]:
-                self.evidence[key].append(url)
+            if url:
+                urls[key].add(url)
+            remark = clean_text(remark or "")
+            if remark and (language, remark) not in self.comments[key]:
+                self.comments[key].append((language, remark))
             ratios[key].append((numerator, denominator))
+        for key, found in urls.items():
+            self.evidence[key] = sorted(found)
         # A period's numerator and denominator: the sums, when every approved value of the period has both.
         self.ratios: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
         for key, pairs in ratios.items():
@@ -768,6 +845,23 @@ class ExportContext:
             denominators = [denominator for _numerator, denominator in pairs if denominator]
             if len(numerators) == len(denominators) == len(pairs):
                 self.ratios[key] = (sum(numerators, Decimal(0)), sum(denominators, Decimal(0)))
+        # Country disaggregations as ISO alpha-2 (dimension_element): one query, only when there is one.
+        countries = {
+            dimension_value.code.strip().upper()
+            for pairs in [*self.breakdown.values(), *self.targets.values()]
+            for dimension_value, _value in pairs
+            if dimension_value.dimension.kind == Dimension.Kind.COUNTRY
+        } | {
+            item[0].code.strip().upper()
+            for items in self.qualitative.values()
+            for item in items
+            if item[0] is not None and item[0].dimension.kind == Dimension.Kind.COUNTRY
+        }
+        self.alpha2: dict[str, str] = {}
+        if countries:
+            self.alpha2 = dict(
+                Country.objects.filter(iso3__in=countries).exclude(iso2="").values_list("iso3", "iso2")
+            ) | {code: code for code in Country.objects.filter(iso2__in=countries).values_list("iso2", flat=True)}
         self.narratives = {
             (narrative.indicator_id, narrative.period_id): narrative
             for narrative in Narrative.objects.filter(indicator_id__in=indicator_ids)
@@ -814,9 +908,12 @@ def approved_breakdown(indicator_ids: list[int], report) -> dict[tuple[int, int]
     return breakdown
 
 
-def approved_texts(indicator_ids: list[int]) -> dict[tuple[int, int], list[tuple[DimensionValue | None, str]]]:
-    """(indicator, period) -> the approved qualitative values, in the order they were reported."""
-    texts: dict[tuple[int, int], list[tuple[DimensionValue | None, str]]] = defaultdict(list)
+def approved_texts(
+    indicator_ids: list[int],
+) -> dict[tuple[int, int], list[tuple[DimensionValue | None, str, str, str]]]:
+    """(indicator, period) -> the approved qualitative values, in the order they were reported: (disaggregation
+    value, text, the language it is written in, its comment)."""
+    texts: dict[tuple[int, int], list[tuple[DimensionValue | None, str, str, str]]] = defaultdict(list)
     measurements = (
         Measurement.objects.filter(
             indicator_id__in=indicator_ids, indicator__measure=Measure.QUALITATIVE, status=Measurement.Status.APPROVED
@@ -828,7 +925,9 @@ def approved_texts(indicator_ids: list[int]) -> dict[tuple[int, int], list[tuple
     for measurement in measurements:
         text = clean_text(measurement.text)
         if text:
-            texts[(measurement.indicator_id, measurement.period_id)].append((measurement.dimension_value, text))
+            texts[(measurement.indicator_id, measurement.period_id)].append(
+                (measurement.dimension_value, text, measurement.language, clean_text(measurement.comment or ""))
+            )
     return texts
 
 

@@ -13,7 +13,8 @@ to a programme:
   export writes, else the reference codes) and only added; a target is set only where the period has none;
   values enter as new measurements (with a percentage's numerator and denominator, and an evidence link), once
   per XPath, submitted, or approved when the programme trusts the publisher (Programme.iati_trusted_publishers);
-- targets and values are written set-based, per activity (services.imported_values_create);
+- new results, indicators, targets and values are written set-based, per activity (services.imported_results_create,
+  imported_indicators_create, imported_values_create);
 - nothing is ever deleted (a file holding only results leaves the rest as it is);
 - an activity whose content hash is the one imported last time is unchanged: nothing is written.
 Every record written knows its file, activity identifier and XPath (IatiProvenance).
@@ -22,6 +23,7 @@ The whole run is one transaction: a file refused on the way (truncated, not well
 dry run (the preview) rolls everything back after counting what would change.
 """
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -30,7 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
 from django.db import models, transaction
@@ -42,11 +44,13 @@ from jalon.interop.iati_read import XML_LANG, Activity, IatiFileRefused, Note, a
 from jalon.lib.text import folded
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import organisation_create, organisation_update
+from jalon.reference.models import Country
 from jalon.results import access, services
 from jalon.results.iati import (
     DERIVED_IDENTIFIER_PREFIX,
     NON_GOVERNMENTAL_SDOS,
     VOCABULARY_REPORTING_ORG,
+    comment_from_comment,
     narrative_from_comment,
     ratio_from_comment,
 )
@@ -66,6 +70,8 @@ from jalon.results.models import (
     Programme,
     Result,
 )
+
+logger = logging.getLogger(__name__)
 
 IMPORT_JOB = "iati-import"
 MEASURES = {
@@ -249,6 +255,7 @@ def iati_import(
     dry_run: bool = False,
     trusted: bool = False,
     advance: Callable[[int], None] | None = None,
+    expected: dict[str, str] | None = None,
 ) -> ImportReport:
     """Import the file's activities (see the module's docstring). Raises IatiFileRefused for the whole file;
     nothing is saved then, nor on a dry run.
@@ -256,7 +263,11 @@ def iati_import(
     Into a programme named (`programme_code`), one activity is imported: `activity_identifier`, else the
     file's first; the others are skipped. `organisations` maps the organisations the file names and the
     directory lacks ({key: organisation id}, keys as the report gives them). Values enter approved when
-    `trusted`, or when the activity's publisher is one the programme trusts."""
+    `trusted`, or when the activity's publisher is one the programme trusts.
+
+    `expected` ({identifier: "programme:status"}, plan_of of a preview's report): the import a person confirmed
+    after that preview. If any activity would now go elsewhere than the preview said (a programme created
+    meanwhile, an activity now refused), the whole file is refused and nothing saved: all or nothing."""
     report = ImportReport(file_name or path.name, dry_run)
     with transaction.atomic():
         directory = Directory(report, organisations)
@@ -282,11 +293,34 @@ def iati_import(
                         directory=directory,
                     )
                 )
+            if expected is not None:
+                _plan_check(report.activities[-1], expected)
             if advance:
                 advance(len(report.activities))
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def plan_of(report: dict) -> dict[str, str]:
+    """What a preview's report (ImportReport.as_dict) says of each activity: its programme and status."""
+    return {
+        activity.get("identifier", ""): f"{activity.get('programme', '')}:{activity.get('status', '')}"
+        for activity in report.get("activities", [])
+    }
+
+
+def _plan_check(outcome: ActivityOutcome, expected: dict[str, str]) -> None:
+    planned = expected.get(outcome.identifier)
+    if planned is None or planned == f"{outcome.programme}:{outcome.status}":
+        return
+    raise IatiFileRefused(
+        _(
+            "The activity %(identifier)s would not be imported as the preview said (the programmes changed "
+            "since): nothing was saved. Upload the file again for a new preview."
+        )
+        % {"identifier": outcome.identifier or "?"}
+    )
 
 
 # One activity -------------------------------------------------------------------------------------------
@@ -474,6 +508,14 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None) ->
     programme = (
         record.programme if record else Programme.objects.filter(code=code or _code(activity.identifier)).first()
     )
+    # The command line imports as nobody (its operator holds the database); a person imports only where they
+    # may: into the programmes they manage, and new programmes if they may create them.
+    if writer.actor is not None and programme is not None and not access.programme_can_manage(writer.actor, programme):
+        raise ValidationError(
+            _("The activity belongs to the programme %(code)s, which you do not manage.") % {"code": programme.code}
+        )
+    if writer.actor is not None and programme is None and not access.programme_can_create(writer.actor):
+        raise ValidationError(_("The activity would create a programme, and you may not create programmes."))
     owner = _owner(element, writer)
     if programme is None:
         if start is None or end is None:
@@ -565,22 +607,25 @@ class _Framework:
         )
         # Read after the structure is written (values_prepare): the values of the disaggregations, which
         # indicators have which, the periods that have a target or a narrative, the targets by value.
-        self.values: dict[tuple[str, str], DimensionValue] = {}
+        self.dimension_keys: dict[str, Dimension] = {}
+        self.values: dict[tuple[int, str], DimensionValue] = {}
         self.disaggregations: set[tuple[int, int]] = set()
         self.targeted: set[tuple[int, int]] = set()
         self.narrated: set[tuple[int, int]] = set()
         self.targets_by_value: set[tuple[int, int, int]] = set()
         self.milestones: list[Milestone] = []
         self.measurements: list[tuple[Measurement, object]] = []
+        self.new_indicators: list[tuple[Indicator, list[Dimension]]] = []
+        self.new_results: list[Result] = []
         # The publisher reports its own values: the importing person must be allowed to report them.
         self.can_report = access.measurement_can_report_for(actor, programme, programme.owner)
 
     def values_prepare(self) -> None:
         programme = self.programme
-        self.values = {
-            (value.dimension.code, value.code): value
-            for value in DimensionValue.objects.filter(dimension__programme=programme).select_related("dimension")
-        }
+        values = list(DimensionValue.objects.filter(dimension__programme=programme).select_related("dimension"))
+        dimensions = {value.dimension_id: value.dimension for value in values}
+        self.dimension_keys = dimension_keys(dimensions.values())
+        self.values = value_keys(values)
         self.disaggregations = set(
             Indicator.dimensions.through.objects.filter(indicator__result__programme=programme).values_list(
                 "indicator_id", "dimension_id"
@@ -599,9 +644,10 @@ class _Framework:
         )
 
     def dimension_value(self, indicator: Indicator, node) -> DimensionValue | None:
-        """The value a `dimension` element names, if it is one of the indicator's disaggregations."""
-        code = slugify(node.get("name") or "")[:40] or "dimension"
-        value = self.values.get((code, (node.get("value") or "").strip()[:40]))
+        """The value a `dimension` element names (by codes, or by names as the export writes them), if it is one
+        of the indicator's disaggregations."""
+        dimension = dimension_find(self.dimension_keys, node.get("name") or "")
+        value = value_find(self.values, dimension, node.get("value") or "") if dimension is not None else None
         if value is None or (indicator.pk, value.dimension_id) not in self.disaggregations:
             return None
         return value
@@ -685,8 +731,8 @@ def _objectives(activity: Activity, writer: _Writer, framework: _Framework) -> N
                 (level_types[name_folded(name)] for name in levels.values() if name_folded(name) in level_types), None
             )
             level = _named_level(framework, levels, kind, writer, activity.element)
-            result = services.result_save(
-                actor=writer.actor,
+            # Written with the activity's other new results, set-based (services.imported_results_create).
+            result = Result(
                 programme=framework.programme,
                 level=level,
                 code=code,
@@ -697,6 +743,7 @@ def _objectives(activity: Activity, writer: _Writer, framework: _Framework) -> N
                 order=order,
             )
             framework.results[code] = result
+            framework.new_results.append(result)
             writer.added("result", result, activity.element.find("description[@type='2']"))
         if result is None:
             return  # a line deeper than its parent: the rest cannot be placed
@@ -736,18 +783,18 @@ def _named_level(framework: _Framework, names: dict[str, str], kind: str | None,
 
 def _results(activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool) -> None:
     """The structure first (the result tree of the objectives, results, indicators, their disaggregations:
-    created through the services when new, looked up otherwise), then the targets and values of every
-    indicator, written in bulk."""
+    looked up, or new; the new results and indicators written set-based, per activity: the periods, levels and
+    disaggregations, few, through the services one by one), then the targets and values of every indicator,
+    written in bulk."""
     periods = _periods(activity, writer, programme)
     framework = _Framework(programme, activity, writer.actor)
     _objectives(activity, writer, framework)
-    indicators = []
+    placed = []
     for position, node in enumerate(activity.element.findall("result"), start=1):
         code = _result_code(node, position)
         result = framework.results.get(code)
         if result is None:
-            result = services.result_save(
-                actor=writer.actor,
+            result = Result(
                 programme=programme,
                 level=_level(framework, node, writer),
                 code=code,
@@ -755,9 +802,19 @@ def _results(activity: Activity, writer: _Writer, programme: Programme, *, trust
                 description=_texts(node.find("description"), writer),
             )
             framework.results[code] = result
+            framework.new_results.append(result)
             writer.added("result", result, node)
+        placed.append((node, result))
+    if framework.new_results:
+        services.imported_results_create(actor=writer.actor, programme=programme, results=framework.new_results)
+    indicators = []
+    for node, result in placed:
         for number, indicator_node in enumerate(node.findall("indicator"), start=1):
             indicators.append((indicator_node, _indicator(indicator_node, number, result, writer, periods, framework)))
+    if framework.new_indicators:
+        services.imported_indicators_create(
+            actor=writer.actor, programme=programme, indicators=framework.new_indicators
+        )
     framework.values_prepare()
     for indicator_node, indicator in indicators:
         _values(indicator_node, indicator, writer, periods, framework)
@@ -787,7 +844,8 @@ def _values_save(framework: _Framework, writer: _Writer, *, trusted: bool) -> No
 
 
 def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[tuple, Period | None]:
-    """(start, end) -> the programme's period; None for the span of the whole programme (an overall target)."""
+    """(start, end) -> the programme's period; None for the span of the whole programme (an overall target). The
+    new periods are written together (services.imported_periods_create); one refused is said and left out."""
     spans = set()
     for node in activity.element.iterfind("result/indicator/period"):
         start, end = _span(node)
@@ -796,6 +854,7 @@ def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[
     whole = (programme.start_date, programme.end_date)
     found: dict[tuple, Period | None] = {}
     existing = {(period.start, period.end): period for period in programme.periods.all()}
+    new: list[Period] = []
     for span in sorted(spans):
         if span in existing:
             found[span] = existing[span]
@@ -809,26 +868,19 @@ def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[
             if (start.month, start.day, end.month, end.day, end.year) == (1, 1, 12, 31, start.year)
             else f"{start:%Y%m%d}-{end:%Y%m%d}"
         )
-        try:
-            with transaction.atomic():
-                period = services.period_save(
-                    actor=writer.actor,
-                    programme=programme,
-                    code=period_code,
-                    name={"en": period_code},
-                    start=start,
-                    end=end,
-                )
-        except ValidationError as error:
+        new.append(Period(programme=programme, code=period_code, name={"en": period_code}, start=start, end=end))
+    refused = services.imported_periods_create(actor=writer.actor, programme=programme, periods=new) if new else {}
+    for index, period in enumerate(new):
+        if index in refused:
             node = activity.element.find("result/indicator/period")
             writer.warn(
                 _("Period %(start)s to %(end)s not added: %(why)s")
-                % {"start": start, "end": end, "why": " ".join(error.messages)},
+                % {"start": period.start, "end": period.end, "why": " ".join(refused[index].messages)},
                 node,
                 "import.period",
             )
             continue
-        found[span] = existing[span] = period
+        found[(period.start, period.end)] = existing[(period.start, period.end)] = period
         writer.outcome.counts["period"] += 1
     return found
 
@@ -876,9 +928,10 @@ def _indicator(node, number: int, result: Result, writer: _Writer, periods, fram
             fields["target_value"] = value.number if value else None
             fields["target_note"] = _texts(target.find("comment"))
     dimensions = _dimensions(node, result.programme, writer)
-    indicator = services.indicator_save(actor=writer.actor, result=result, dimensions=dimensions, **fields)
-    indicator.result = result
+    # Written with the activity's other new indicators, set-based (services.imported_indicators_create).
+    indicator = Indicator(result=result, **fields)
     framework.indicators[(result.pk, indicator.code)] = indicator
+    framework.new_indicators.append((indicator, dimensions))
     writer.added("indicator", indicator, node)
     return indicator
 
@@ -894,26 +947,102 @@ def _dimensions(node, programme: Programme, writer: _Writer) -> list[Dimension]:
             values = wanted.setdefault(name, [])
             if value not in values:
                 values.append(value)
-    found = []
-    kinds = {choice for choice, _label in Dimension.Kind.choices}
+    found: list[Dimension] = []
+    if not wanted:
+        return found
+    language = writer.activity.language if writer.activity.language in settings.CONTENT_LANGUAGES else "en"
+    existing = list(programme.dimensions.prefetch_related("values"))
+    keys = dimension_keys(existing)
     for name, values in wanted.items():
-        code = slugify(name)[:40] or "dimension"
-        dimension = programme.dimensions.filter(code=code).first()
-        known = [{"code": value.code, "name": value.name} for value in dimension.values.all()] if dimension else []
-        codes = {item["code"] for item in known}
-        items = known + [{"code": value[:40], "name": {}} for value in values if value[:40] not in codes]
+        dimension = dimension_find(keys, name)
+        known_values = list(dimension.values.all()) if dimension else []
+        lookup = value_keys(known_values)
+        known = [{"code": value.code, "name": value.name} for value in known_values]
+        new = [value for value in values if dimension is None or value_find(lookup, dimension, value) is None]
+        items = known + [{"code": value[:40], "name": {language: value}} for value in dict.fromkeys(new)]
         if dimension is None or len(items) > len(known):
+            taken = {other.code for other in existing}
+            code = slugify(name)[:40] or "dimension"
+            code = next(c for c in [code, *(f"{code[:36]}-{n}" for n in range(2, 1000))] if c not in taken)
             dimension = services.dimension_save(
                 actor=writer.actor,
                 programme=programme,
                 dimension=dimension,
-                kind=code if code in kinds else Dimension.Kind.CUSTOM,
-                code=code,
-                name=dimension.name if dimension else {"en": name},
+                kind=dimension.kind if dimension else _dimension_kind(name),
+                code=dimension.code if dimension else code,
+                name=dimension.name if dimension else {language: name},
                 values=items,
             )
+            if dimension not in existing:
+                existing.append(dimension)
+            keys = dimension_keys(existing)
         found.append(dimension)
     return found
+
+
+def _dimension_kind(name: str) -> str:
+    """A known kind of disaggregation from the name a file gives it: its code ("sex") or its name in English or
+    French ("Sex", "Sexe", "Pays"); else custom."""
+    from django.utils import translation
+
+    folded = name_folded(name)
+    for kind, label in Dimension.Kind.choices:
+        names = {kind}
+        for language in ("en", "fr"):
+            with translation.override(language):
+                names.add(name_folded(str(label)))
+        if folded in names or slugify(name) == kind:
+            return kind
+    return Dimension.Kind.CUSTOM
+
+
+def dimension_keys(dimensions) -> dict[str, Dimension]:
+    """How a file names a programme's disaggregation: its code, or its name in any language, folded (the export
+    writes the name in the activity's language)."""
+    keys: dict[str, Dimension] = {}
+    for dimension in dimensions:
+        keys.setdefault(dimension.code, dimension)
+    for dimension in dimensions:
+        for text in (dimension.name or {}).values():
+            if text:
+                keys.setdefault(name_folded(text), dimension)
+    return keys
+
+
+def dimension_find(keys: dict[str, Dimension], name: str) -> Dimension | None:
+    name = name.strip()
+    return keys.get(name) or keys.get(slugify(name)[:40]) or keys.get(name_folded(name))
+
+
+def value_keys(values) -> dict[tuple[int, str], DimensionValue]:
+    """How a file names a disaggregation's value: its code, its name in any language folded, and for a country
+    coded by ISO alpha-3 its alpha-2 code (as the export writes countries)."""
+    values = list(values)
+    keys: dict[tuple[int, str], DimensionValue] = {}
+    for value in values:
+        keys.setdefault((value.dimension_id, value.code), value)
+    countries = {
+        value.code.upper()
+        for value in values
+        if value.dimension.kind == Dimension.Kind.COUNTRY and len(value.code) == 3
+    }
+    alpha2 = dict(Country.objects.filter(iso3__in=countries).values_list("iso3", "iso2")) if countries else {}
+    for value in values:
+        for text in (value.name or {}).values():
+            if text:
+                keys.setdefault((value.dimension_id, name_folded(text)), value)
+        if value.code.upper() in alpha2:
+            keys.setdefault((value.dimension_id, alpha2[value.code.upper()]), value)
+    return keys
+
+
+def value_find(keys: dict[tuple[int, str], DimensionValue], dimension: Dimension, text: str) -> DimensionValue | None:
+    text = text.strip()
+    return (
+        keys.get((dimension.pk, text[:40]))
+        or keys.get((dimension.pk, text.upper()))
+        or keys.get((dimension.pk, name_folded(text)))
+    )
 
 
 def _span(node) -> tuple:
@@ -984,11 +1113,15 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, framewo
     if dimensions:
         fields["dimension_value"] = framework.dimension_value(indicator, dimensions[0])
     comment = _texts(node.find("comment"))
+    # The reporter's own comment, as the export writes it ("Comment: ..." in its language), kept with its language.
+    remark, comment = comment_from_comment(comment)
+    if remark is not None:
+        fields["language"], fields["comment"] = remark
     if indicator.measure == Measure.QUALITATIVE:
-        text = next(iter(comment.values()), "")
+        language, text = next(iter(comment.items()), ("", ""))
         if not text:
             return
-        fields["text"] = text
+        fields["text"], fields["language"] = text, language
     else:
         value, warning = number_read(node.get("value"))
         if warning:
@@ -1009,8 +1142,8 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, framewo
                     actor=writer.actor, indicator=indicator, period=period, importing=True, **narrative
                 )
                 framework.narrated.add((indicator.pk, period.pk))
-        elif comment:
-            fields["comment"] = next(iter(comment.values()))
+        elif comment and remark is None:
+            fields["language"], fields["comment"] = next(iter(comment.items()))
     links = [link for link in node.findall("document-link") if _web_address(link.get("url"))]
     if links and not dimensions:
         fields["evidence_url"] = (links[0].get("url") or "").strip()
@@ -1060,10 +1193,11 @@ def iati_import_work(job, progress) -> dict:
             dry_run=bool(params.get("dry_run")),
             trusted=bool(params.get("trusted")),
             advance=lambda done: progress.advance(done),
+            expected=params.get("expected"),
         )
     except IatiFileRefused as refused:
         raise JobRefused(refused.message) from refused
-    if report.dry_run and params.get("programme"):
+    if report.dry_run:
         with path.open("rb") as handle:
             job.result_file.save("preview.xml", File(handle), save=False)
         job.result_name = job.upload_name
@@ -1074,15 +1208,19 @@ def iati_import_work(job, progress) -> dict:
 # The upload page's jobs ----------------------------------------------------------------------------------
 
 
-def iati_preview_start(*, actor, programme: Programme, upload, activity: str = "", language: str | None = None):
-    """A preview of an uploaded file imported into `programme` (a dry run on the task queue)."""
+def iati_preview_start(*, actor, programme: Programme | None, upload, activity: str = "", language: str | None = None):
+    """A preview of an uploaded file (a dry run on the task queue): imported into `programme`, or, without
+    one, every activity into its own programme, found by its identifier or created (those who may create
+    programmes: access.programme_can_create)."""
     from jalon.jobs.services import job_start
 
+    if programme is None and not access.programme_can_create(actor):
+        raise PermissionDenied
     return job_start(
         actor=actor,
         kind=IMPORT_JOB,
-        subject_id=programme.pk,
-        params={"programme": programme.code, "activity": activity, "dry_run": True},
+        subject_id=programme.pk if programme is not None else None,
+        params={"programme": programme.code if programme is not None else "", "activity": activity, "dry_run": True},
         upload=upload,
         language=language,
     )
@@ -1099,6 +1237,8 @@ def iati_preview_confirm(
 
     if preview.status != Job.Status.SUCCEEDED or not preview.params.get("dry_run") or not preview.result_file:
         raise ValidationError(_("This preview can no longer be confirmed: upload the file again."))
+    if not preview.params.get("programme") and not access.programme_can_create(actor):
+        raise PermissionDenied
     again = bool(activity) and activity != preview.params.get("activity")
     if again:
         identifiers = {outcome.get("identifier") for outcome in (preview.result or {}).get("activities", [])}
@@ -1107,6 +1247,9 @@ def iati_preview_confirm(
         params = {**preview.params, "activity": activity}
     else:
         params = {**preview.params, "dry_run": False, "organisations": organisations, "preview": preview.pk}
+        if not preview.params.get("programme"):
+            # Several activities, each to its programme: the import must do what the preview showed, or nothing.
+            params["expected"] = plan_of(preview.result or {})
     try:
         handle = preview.result_file.open("rb")
     except OSError as error:
@@ -1125,3 +1268,41 @@ def iati_preview_confirm(
     name, storage = preview.result_file.name, preview.result_file.storage
     transaction.on_commit(lambda: storage.delete(name))
     return job
+
+
+def iati_previews_expire(*, days: int | None = None) -> int:
+    """Remove the IATI import previews never confirmed that are older than `days` (IATI_PREVIEW_KEEP_DAYS),
+    with the copy of the uploaded file each keeps for its confirmation: a file may hold personal data, and a
+    preview left for days is not to be confirmed against today's programmes. A confirmed preview has given its
+    file to the import and is kept (the import's job names it); so are the imports themselves. The worker runs
+    this every minute (jobs.queue.recovery_register); `jalon iati-previews-expire` for a site run without it.
+    Returns how many were removed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jalon.jobs.models import Job
+
+    days = settings.IATI_PREVIEW_KEEP_DAYS if days is None else days
+    cutoff = timezone.now() - timedelta(days=days)
+    old = Job.objects.filter(kind=IMPORT_JOB, params__dry_run=True, status__in=Job.FINISHED, created_at__lt=cutoff)
+    confirmed = {
+        pk
+        for pk in Job.objects.filter(kind=IMPORT_JOB, params__has_key="preview").values_list(
+            "params__preview", flat=True
+        )
+        if isinstance(pk, int)
+    }
+    removed = 0
+    for preview in old.exclude(pk__in=confirmed).only("pk", "result_file", "upload"):
+        for stored in (preview.result_file, preview.upload):
+            if stored:
+                try:
+                    stored.storage.delete(stored.name)
+                except OSError:
+                    logger.warning("IATI preview %s: could not remove %s", preview.pk, stored.name)
+                    break
+        else:
+            preview.delete()
+            removed += 1
+    return removed

@@ -358,6 +358,9 @@ class Measurement(VersionedModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments", verbose_name=_("amends")
     )
     comment = models.TextField(_("comment"), blank=True)
+    # The language the qualitative value and the comment are written in (a content language; empty: not said),
+    # so that an export labels them as what they are instead of the programme's first language.
+    language = models.CharField(_("language of the text"), max_length=8, blank=True)
     evidence = models.FileField(_("evidence file"), upload_to="evidence/%Y/%m/", blank=True)
     evidence_url = models.URLField(_("evidence link"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)

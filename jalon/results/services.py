@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -272,6 +272,7 @@ MEASUREMENT_FIELDS = (
     "denominator",
     "text",
     "comment",
+    "language",
     "evidence",
     "evidence_url",
     "dimension_value",
@@ -299,6 +300,9 @@ def _validate_measurement(measurement: Measurement, *, disaggregations: set[tupl
         else indicator.dimensions.filter(pk=dimension_value.dimension_id).exists()
     ):
         raise ValidationError({"dimension_value": _("This indicator is not disaggregated that way.")})
+    if measurement.language and measurement.language not in settings.CONTENT_LANGUAGES:
+        languages = ", ".join(settings.CONTENT_LANGUAGES)
+        raise ValidationError({"language": _("Choose one of the languages: %(languages)s.") % {"languages": languages}})
     if measurement.collected_on is None:
         measurement.collected_on = measurement.period.end
     elif measurement.collected_on < measurement.period.start:
@@ -942,6 +946,66 @@ def period_save(
 
 
 @transaction.atomic
+def imported_periods_create(*, actor, programme: Programme, periods: list[Period]) -> dict[int, ValidationError]:
+    """The new periods of a file import, written set-based: each checked as period_save checks a new one, against
+    the programme's periods read once and the ones accepted before it, inserted with one bulk_create, audited in
+    one insert, the progress stamp replaced and the computed values marked stale once. A period refused is left
+    out and the others written: returns the refusals by position in `periods`."""
+    existing = list(programme.periods.all())
+    codes = {period.code for period in existing}
+    accepted: list[Period] = []
+    refused: dict[int, ValidationError] = {}
+    for index, period in enumerate(periods):
+        errors: dict = {}
+        period.code = (period.code or "").strip()
+        start, end = period.start, period.end
+        if not period.code:
+            errors.setdefault("code", []).append(_("Give the period a code, e.g. 2026 or 2026-2027."))
+        elif period.code in codes:
+            errors.setdefault("code", []).append(_("Another period of this programme already has this code."))
+        if start and end and end < start:
+            errors.setdefault("end", []).append(_("The end date cannot be before the start date."))
+        elif start and end:
+            if start < programme.start_date or end > programme.end_date:
+                errors.setdefault("start", []).append(
+                    _("A period falls within the programme's dates (%(start)s to %(end)s).")
+                    % {"start": programme.start_date.isoformat(), "end": programme.end_date.isoformat()}
+                )
+            overlapping = min(
+                (other for other in existing if other.start <= end and other.end >= start),
+                key=lambda other: other.start,
+                default=None,
+            )
+            if overlapping is not None:
+                errors.setdefault("start", []).append(
+                    _("This period overlaps the period %(code)s (%(start)s to %(end)s): periods cannot overlap.")
+                    % {
+                        "code": overlapping.code,
+                        "start": overlapping.start.isoformat(),
+                        "end": overlapping.end.isoformat(),
+                    }
+                )
+        if not errors:
+            period.programme, period.name = programme, _texts(period.name)
+            try:
+                period.clean_fields(exclude=["programme", "name"])
+            except ValidationError as error:
+                errors = error.message_dict
+        if errors:
+            refused[index] = ValidationError(errors)
+            continue
+        accepted.append(period)
+        existing.append(period)
+        codes.add(period.code)
+    if accepted:
+        Period.objects.bulk_create(accepted)
+        audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*accepted])
+        progress_changed(programme)
+        _computed_stale(programme.pk)
+    return refused
+
+
+@transaction.atomic
 def period_delete(*, actor, period: Period) -> None:
     if period.measurements.exists():
         raise ValidationError(
@@ -1051,6 +1115,48 @@ def result_save(
 
 
 @transaction.atomic
+def imported_results_create(*, actor, programme: Programme, results: list[Result]) -> None:
+    """The new results of a file import, written set-based: each checked as result_save checks a new one (the
+    programme's codes read once), inserted with bulk_create one depth of the tree at a time (a parent may be one of
+    the new results, listed before its children), audited in one insert, the tree renumbered and the progress
+    stamp replaced once. A result's `order` ranks it among its siblings (0: after all the programme's results).
+    Refuses the whole set with the first problem."""
+    taken = set(programme.results.values_list("code", flat=True))
+    last = programme.results.aggregate(m=Max("order"))["m"] or 0
+    for result in results:
+        errors: dict = {}
+        result.code = (result.code or "").strip()
+        result.title = _texts(result.title)
+        result.description = _texts(result.description)
+        result.assumptions = _texts(result.assumptions)
+        _require_text(errors, "title", result.title, _("Give the result a title in at least one language."))
+        if not result.code:
+            errors.setdefault("code", []).append(_("Give the result a code, e.g. IO2."))
+        elif result.code in taken:
+            errors.setdefault("code", []).append(_("Another result of this programme already has this code."))
+        if result.pk is not None or result.programme_id != programme.pk or result.level.programme_id != programme.pk:
+            errors.setdefault("level", []).append(_("This level belongs to another programme."))
+        if result.parent is not None and result.parent.programme_id != programme.pk:
+            errors.setdefault("parent", []).append(_("The parent result must be in the same programme."))
+        _check(errors)
+        taken.add(result.code)
+        if not result.order:
+            last += 1
+            result.order = last
+        result.clean_fields(exclude=["programme", "level", "parent"])
+    pending = list(results)
+    while pending:
+        ready = [result for result in pending if result.parent is None or result.parent.pk is not None]
+        if not ready:
+            raise ValidationError({"parent": _("The parent result must be in the same programme.")})
+        Result.objects.bulk_create(ready)
+        pending = [result for result in pending if result.pk is None]
+    audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*results])
+    _results_renumber(programme, actor)
+    progress_changed(programme)
+
+
+@transaction.atomic
 def result_delete(*, actor, result: Result) -> None:
     """Delete a result with its sub-results and their indicators; refused once values were reported."""
     subtree = _descendant_ids(result) | {result.pk}
@@ -1077,7 +1183,9 @@ def result_delete(*, actor, result: Result) -> None:
 # Indicators and milestones -----------------------------------------------------------------------------
 
 
-def _indicator_validate(indicator: Indicator, programme: Programme) -> None:
+def _indicator_validate(indicator: Indicator, programme: Programme, taken: set[str] | None = None) -> None:
+    """`taken`: the programme's indicator codes, read once by a caller checking many new indicators (else one query
+    here)."""
     errors: dict = {}
     for field in INDICATOR_TEXT_FIELDS:
         setattr(indicator, field, _texts(getattr(indicator, field)))
@@ -1085,7 +1193,13 @@ def _indicator_validate(indicator: Indicator, programme: Programme) -> None:
     indicator.code = (indicator.code or "").strip()
     if not indicator.code:
         errors.setdefault("code", []).append(_("Give the indicator a code."))
-    elif Indicator.objects.filter(result__programme=programme, code=indicator.code).exclude(pk=indicator.pk).exists():
+    elif (
+        indicator.code in taken
+        if taken is not None
+        else Indicator.objects.filter(result__programme=programme, code=indicator.code)
+        .exclude(pk=indicator.pk)
+        .exists()
+    ):
         errors.setdefault("code", []).append(_("Another indicator of this programme already has this code."))
     if indicator.target_value is not None and indicator.target_relative_percent is not None:
         errors.setdefault("target_relative_percent", []).append(
@@ -1217,6 +1331,45 @@ def indicator_save(
         raise ValidationError({"milestones": errors})
     progress_changed(programme)
     return indicator
+
+
+@transaction.atomic
+def imported_indicators_create(
+    *, actor, programme: Programme, indicators: list[tuple[Indicator, list[Dimension]]]
+) -> None:
+    """The new indicators of a file import, written set-based: each checked as indicator_save checks a new one
+    (the programme's codes and each result's last order read once), inserted with bulk_create, their
+    disaggregations in one insert, audited in one insert, the progress stamp replaced once. Refuses the whole set
+    with the first problem."""
+    if not indicators:
+        return
+    existing = Indicator.objects.filter(result__programme=programme)
+    taken = set(existing.values_list("code", flat=True))
+    orders = dict(existing.order_by().values("result_id").annotate(last=Max("order")).values_list("result_id", "last"))
+    for indicator, dimensions in indicators:
+        if indicator.pk is not None or indicator.result.programme_id != programme.pk:
+            raise ValidationError(_("This indicator belongs to another programme."))
+        if any(dimension.programme_id != programme.pk for dimension in dimensions):
+            raise ValidationError({"dimensions": _("Choose disaggregations of this programme.")})
+        _indicator_validate(indicator, programme, taken)
+        taken.add(indicator.code)
+        if not indicator.order:  # after the result's last, as indicator_save places a new one
+            orders[indicator.result_id] = indicator.order = (orders.get(indicator.result_id) or 0) + 1
+        _normalize_decimals(indicator)
+        indicator.clean_fields(exclude=["result"])
+    created = Indicator.objects.bulk_create([indicator for indicator, _dimensions in indicators])
+    through = Indicator.dimensions.through
+    through.objects.bulk_create(
+        [
+            through(indicator_id=indicator.pk, dimension_id=dimension.pk)
+            for indicator, dimensions in indicators
+            for dimension in dimensions
+        ]
+    )
+    # The audit's snapshot lists each indicator's disaggregations: read for all at once, not once each.
+    prefetch_related_objects(created, "dimensions")
+    audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*created])
+    progress_changed(programme)
 
 
 def _dimensions_removed(indicator: Indicator, dimensions: list[Dimension]) -> list[Dimension]:

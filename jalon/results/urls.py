@@ -14,6 +14,7 @@ urlpatterns = [
     path("measurements/<int:pk>/review/", measurements.measurement_review, name="measurement_review"),
     path("measurements/<int:pk>/evidence/", measurements.measurement_evidence, name="measurement_evidence"),
     path("measurements/<int:pk>/comments/", measurements.measurement_comments, name="measurement_comments"),
+    path("iati-import/", iati.iati_import_programmes, name="iati_import_programmes"),
     path("iati-imports/<int:pk>/", iati.iati_import_job, name="iati_import_job"),
     path("iati-imports/<int:pk>/confirm/", iati.iati_import_confirm, name="iati_import_confirm"),
     path("<slug:code>/", programmes.programme_detail, name="programme_detail"),

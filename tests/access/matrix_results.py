@@ -218,6 +218,20 @@ def _iati_preview(ctx) -> dict:
     return {"pk": ctx.once("iati-preview", build).pk}
 
 
+def _iati_programmes_preview(ctx) -> dict:
+    """A preview of a file whose activities would create programmes (no programme named): the manager's."""
+
+    def build(ctx):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from jalon.results.iati_import import iati_preview_start
+
+        upload = SimpleUploadedFile("test.xml", IATI_FILE, content_type="application/xml")
+        return iati_preview_start(actor=ctx.users["manager"], programme=None, upload=upload)
+
+    return {"pk": ctx.once("iati-programmes-preview", build).pk}
+
+
 def _jobs(ctx):
     from jalon.jobs.models import Job
 
@@ -255,6 +269,30 @@ CASES += [
         method="post",
         kwargs=lambda ctx: {"code": ctx.framework.programme.code},
         ok=Redirect(lambda ctx: r"/fr/jobs/\d+/", "the export job"),
+        effect=_jobs,
+    ),
+    page("IATI programmes import page", "results:iati_import_programmes", TEAM),
+    page(
+        "IATI programmes import preview",
+        "results:iati_import_programmes",
+        TEAM,
+        method="post",
+        data=_iati_upload,
+        ok=IATI_JOB,
+        effect=_jobs,
+    ),
+    page(
+        "IATI programmes import job", "results:iati_import_job", TEAM, kwargs=_iati_programmes_preview, refused=(404,)
+    ),
+    page(
+        "IATI programmes import confirmed",
+        "results:iati_import_confirm",
+        TEAM,
+        method="post",
+        kwargs=_iati_programmes_preview,
+        data=lambda ctx: {},
+        ok=IATI_JOB,
+        refused=(404,),
         effect=_jobs,
     ),
     page(

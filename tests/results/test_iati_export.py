@@ -171,10 +171,12 @@ def test_demo_indicators_baselines_targets_and_actuals(demo_history):
     first = period_node(node, "2021-01-01")
     assert first.xpath("period-end/@iso-date") == ["2021-12-31"]
     assert first.xpath("target[not(dimension)]/@value") == ["150"]
-    # The targets by sex (parity), each with its dimension, after the total's.
+    # The targets by sex (parity), each with its dimension, after the total's: named as a data user reads them, in
+    # the activity's language (the ISO plan's is French), not by jalon's codes ("sex", "female").
     by_sex = [(t.get("value"), t.find("dimension").get("value")) for t in first.xpath("target[dimension]")]
     assert (
-        by_sex == [("75", "female"), ("75", "male")] and first.xpath("target[dimension]/dimension/@name") == ["sex"] * 2
+        by_sex == [("75", "Femmes"), ("75", "Hommes")]
+        and first.xpath("target[dimension]/dimension/@name") == ["Sexe"] * 2
     )
     (total,) = approved(d1, "2021", dimension_value__isnull=True)
     assert first.xpath("actual[not(dimension)]/@value") == [decimal_text(total.value)]
@@ -219,15 +221,15 @@ def test_the_sex_disaggregated_demo_indicator_gives_one_actual_per_value(demo_hi
     period = period_node(indicator_node(root, "D1"), "2021-01-01")
     dimensions = {
         actual.xpath("dimension/@value")[0]: actual.get("value")
-        for actual in period.xpath("actual[dimension/@name='sex']")
+        for actual in period.xpath("actual[dimension/@name='Sexe']")
     }
-    assert set(dimensions) == {"female", "male"}
-    for value_code, value in dimensions.items():
+    assert set(dimensions) == {"Femmes", "Hommes"}
+    for label, value_code in (("Femmes", "female"), ("Hommes", "male")):
         (measurement,) = approved(d1, "2021", dimension_value__code=value_code)
-        assert value == decimal_text(measurement.value)
+        assert dimensions[label] == decimal_text(measurement.value)
     (total,) = approved(d1, "2021", dimension_value__isnull=True)
     assert sum(D(value) for value in dimensions.values()) == total.value
-    assert period.xpath("actual/dimension/@name") == ["sex", "sex"]
+    assert period.xpath("actual/dimension/@name") == ["Sexe", "Sexe"]
     # Not disaggregated: no dimension anywhere else.
     assert indicator_node(root, "D2").xpath(".//dimension") == []
 

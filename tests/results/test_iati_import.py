@@ -536,3 +536,51 @@ def test_the_202_activity_of_the_real_sample_is_imported_with_its_version_said(d
     (outcome,) = [outcome for outcome in report.activities if outcome.identifier == "GB-CHC-285776-NGR476"]
     assert outcome.status == "added"
     assert any("Version 2.02: read as 2.03" in note.message for note in outcome.notes)
+
+
+def test_an_activitys_new_indicators_are_written_in_a_constant_number_of_queries(
+    db, users, nsb, tmp_path, django_assert_num_queries
+):
+    """The periods, results and indicators an import creates go in set-based writes per activity
+    (services.imported_periods_create, imported_results_create, imported_indicators_create): a new programme with 2
+    or 8 results of an indicator each costs the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.results.conftest import indicator_build, programme_build
+
+    def file_with(indicators: int) -> Path:
+        code = f"new-{indicators}"
+        demo = programme_build(code=code, owner=nsb)
+        for number in range(indicators):
+            result = Result.objects.create(
+                programme=demo.programme, level=demo.level, code=f"X{number}", title={"en": f"X{number}"}
+            )
+            indicator_build(demo, f"I{number}", result=result, milestones=("10", "20", "30"))
+        path = tmp_path / f"{code}.xml"
+        path.write_bytes(programme_to_iati(demo.programme))
+        Milestone.objects.filter(indicator__result__programme=demo.programme).delete()
+        Indicator.objects.filter(result__programme=demo.programme).delete()
+        Result.objects.filter(programme=demo.programme).delete()
+        demo.programme.levels.all().delete()
+        demo.programme.periods.all().delete()
+        demo.programme.delete()
+        return path
+
+    counted = {}
+    for indicators in (2, 2, 8):  # the first warms what a process reads once
+        path = file_with(indicators)
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            report = iati_import(path, actor=users["manager"], trusted=True)
+            transaction.set_rollback(True)
+        assert dict(report.statuses()) == {"added": 1}, report.as_dict()
+        assert report.activities[0].counts["indicator"] == indicators
+        counted[indicators] = len(queries)
+    assert counted[2] == counted[8]
+    # Pinned: the whole new programme of one activity (its level through the services; its periods, results,
+    # indicators and targets set-based).
+    path = file_with(8)
+    with transaction.atomic():
+        with django_assert_num_queries(73):
+            iati_import(path, actor=users["manager"], trusted=True)
+        transaction.set_rollback(True)

@@ -1,6 +1,8 @@
 """Importing an IATI activity file into a programme (issue 18): upload, a preview on the task queue (what would
 be added, changed, left or skipped, the Validator's findings, the organisations matched), the organisations the
-directory lacks mapped by the person, then the import itself, all or nothing. Programme managers only."""
+directory lacks mapped by the person, then the import itself, all or nothing. Into one programme: its
+managers; a file of several activities, each into its own programme (found or created): who may create
+programmes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jalon.jobs.access import access_job, job_can_cancel
+from jalon.jobs.access import access_job, job_can_cancel, jobs_visible
 from jalon.jobs.models import Job
 from jalon.jobs.services import job_check, job_start
 from jalon.jobs.views import refresh_seconds
@@ -62,6 +64,26 @@ def iati_import(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+def iati_import_programmes(request: HttpRequest) -> HttpResponse:
+    """A file of several activities, each into its programme (found by the activity's identifier, or created):
+    those who may create programmes."""
+    if not access.programme_can_create(request.user):
+        raise PermissionDenied
+    upload = IatiUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and upload.is_valid():
+        job = iati_preview_start(
+            actor=request.user, programme=None, upload=upload.cleaned_data["file"], language=get_language()
+        )
+        return redirect("results:iati_import_job", pk=job.pk)
+    recent = jobs_visible(request.user, Job.objects.filter(kind=IMPORT_JOB, subject_id__isnull=True))
+    return render(
+        request,
+        "results/iati_import_programmes.html",
+        {"form": upload, "recent": recent.select_related("owner")[:RECENT]},
+    )
+
+
+@login_required
 @require_POST
 def iati_export(request: HttpRequest, code: str) -> HttpResponse:
     """Start the programme's IATI export on the task queue; its job's page gives the file."""
@@ -76,18 +98,25 @@ def _job(request: HttpRequest, pk: int) -> tuple[Job, Programme | None]:
     return job, programme
 
 
+def _may_import(user, job: Job, programme: Programme | None) -> bool:
+    """Into one programme: its managers; several activities into their own programmes: who creates them."""
+    if not job.params.get("programme"):
+        return access.programme_can_create(user)
+    return programme is not None and access.programme_can_manage(user, programme)
+
+
 @login_required
 def iati_import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job, programme = _job(request, pk)
     report = job.result if isinstance(job.result, dict) else {}
-    manages = programme is not None and access.programme_can_manage(request.user, programme)
+    manages = _may_import(request.user, job, programme)
     confirmable = manages and job.status == Job.Status.SUCCEEDED and job.params.get("dry_run") and job.result_file
     unmatched = [match for match in report.get("organisations", []) if not match.get("organisation")]
     form = IatiConfirmForm(unmatched=unmatched) if confirmable else None
     return _job_page(request, job, programme, report, form, manages)
 
 
-def _labels(preview: bool) -> tuple[dict[str, str], dict[str, str]]:
+def _labels(preview: bool, creating: bool = False) -> tuple[dict[str, str], dict[str, str]]:
     statuses = {
         "added": _("would be added") if preview else _("added"),
         "changed": _("would be changed") if preview else _("changed"),
@@ -95,6 +124,10 @@ def _labels(preview: bool) -> tuple[dict[str, str], dict[str, str]]:
         "skipped": _("skipped: not the activity imported into this programme"),
         "refused": _("refused: see the problems below"),
     }
+    if creating:
+        # Each activity to its own programme: what the person decides on is which are new.
+        statuses["added"] = _("would create a new programme") if preview else _("new programme created")
+        statuses["changed"] = _("would update an existing programme") if preview else _("existing programme updated")
     matches = {
         "identifier": _("matched by its IATI identifier"),
         "name": _("matched by its name"),
@@ -121,7 +154,8 @@ def _kinds() -> dict[str, str]:
 
 def _job_page(request, job: Job, programme, report: dict, form, manages: bool) -> HttpResponse:
     preview = bool(job.params.get("dry_run"))
-    statuses, matches = _labels(preview)
+    creating = not job.params.get("programme")
+    statuses, matches = _labels(preview, creating)
     kinds = _kinds()
     activities = [
         {
@@ -144,13 +178,16 @@ def _job_page(request, job: Job, programme, report: dict, form, manages: bool) -
             "programme": programme,
             "report": report,
             "preview": preview,
+            "creating": creating,
             "activities": activities,
             "statuses": [(statuses.get(key, key), count) for key, count in report.get("statuses", {}).items()],
             "organisations": organisations,
             "notes": notes[:NOTES_SHOWN],
             "more_notes": max(0, len(notes) - NOTES_SHOWN),
             "form": form,
-            "choices": [activity["identifier"] for activity in activities if activity.get("status") != "refused"],
+            "choices": []
+            if creating
+            else [activity["identifier"] for activity in activities if activity.get("status") != "refused"],
             "can_import": manages,
             "refresh": refresh,
             "can_cancel": job_can_cancel(request.user, job),
@@ -167,7 +204,7 @@ def _job_page(request, job: Job, programme, report: dict, form, manages: bool) -
 @require_POST
 def iati_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job, programme = _job(request, pk)
-    if programme is None or not access.programme_can_manage(request.user, programme):
+    if not _may_import(request.user, job, programme):
         raise PermissionDenied
     report = job.result if isinstance(job.result, dict) else {}
     unmatched = [match for match in report.get("organisations", []) if not match.get("organisation")]
