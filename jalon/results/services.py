@@ -909,11 +909,31 @@ def period_save(
     """Create a reporting period (a year, a biennium, any span), or change one."""
     if period is not None and period.programme_id != programme.pk:
         raise ValidationError(_("This period belongs to another programme."))
-    errors: dict = {}
     code = (code or "").strip()
+    taken = bool(code) and Period.objects.filter(programme=programme, code=code).exclude(pk=_pk(period)).exists()
+    overlapping = None
+    if start and end and end >= start:
+        overlapping = (
+            Period.objects.filter(programme=programme, start__lte=end, end__gte=start).exclude(pk=_pk(period)).first()
+        )
+    errors = _period_errors(programme, code, start, end, taken=taken, overlapping=overlapping)
+    _check(errors)
+    before = snapshot(period) if period else None
+    period = period or Period(programme=programme)
+    period.code, period.name, period.start, period.end = code, _texts(name), start, end
+    _changed_save(period, before, actor, exclude=["name"])  # a period without a name is shown by its code
+    progress_changed(programme)
+    _computed_stale(programme.pk)
+    return period
+
+
+def _period_errors(programme: Programme, code: str, start, end, *, taken: bool, overlapping: Period | None) -> dict:
+    """What is wrong with a period's code and dates, by field; `taken` and `overlapping` are read by the caller
+    (from the database for one period, from the periods read once for a file's)."""
+    errors: dict = {}
     if not code:
         errors.setdefault("code", []).append(_("Give the period a code, e.g. 2026 or 2026-2027."))
-    elif Period.objects.filter(programme=programme, code=code).exclude(pk=_pk(period)).exists():
+    elif taken:
         errors.setdefault("code", []).append(_("Another period of this programme already has this code."))
     if start and end and end < start:
         errors.setdefault("end", []).append(_("The end date cannot be before the start date."))
@@ -923,9 +943,6 @@ def period_save(
                 _("A period falls within the programme's dates (%(start)s to %(end)s).")
                 % {"start": programme.start_date.isoformat(), "end": programme.end_date.isoformat()}
             )
-        overlapping = (
-            Period.objects.filter(programme=programme, start__lte=end, end__gte=start).exclude(pk=_pk(period)).first()
-        )
         if overlapping is not None:
             errors.setdefault("start", []).append(
                 _("This period overlaps the period %(code)s (%(start)s to %(end)s): periods cannot overlap.")
@@ -935,14 +952,7 @@ def period_save(
                     "end": overlapping.end.isoformat(),
                 }
             )
-    _check(errors)
-    before = snapshot(period) if period else None
-    period = period or Period(programme=programme)
-    period.code, period.name, period.start, period.end = code, _texts(name), start, end
-    _changed_save(period, before, actor, exclude=["name"])  # a period without a name is shown by its code
-    progress_changed(programme)
-    _computed_stale(programme.pk)
-    return period
+    return errors
 
 
 @transaction.atomic
@@ -956,35 +966,16 @@ def imported_periods_create(*, actor, programme: Programme, periods: list[Period
     accepted: list[Period] = []
     refused: dict[int, ValidationError] = {}
     for index, period in enumerate(periods):
-        errors: dict = {}
         period.code = (period.code or "").strip()
         start, end = period.start, period.end
-        if not period.code:
-            errors.setdefault("code", []).append(_("Give the period a code, e.g. 2026 or 2026-2027."))
-        elif period.code in codes:
-            errors.setdefault("code", []).append(_("Another period of this programme already has this code."))
-        if start and end and end < start:
-            errors.setdefault("end", []).append(_("The end date cannot be before the start date."))
-        elif start and end:
-            if start < programme.start_date or end > programme.end_date:
-                errors.setdefault("start", []).append(
-                    _("A period falls within the programme's dates (%(start)s to %(end)s).")
-                    % {"start": programme.start_date.isoformat(), "end": programme.end_date.isoformat()}
-                )
+        overlapping = None
+        if start and end and end >= start:
             overlapping = min(
                 (other for other in existing if other.start <= end and other.end >= start),
                 key=lambda other: other.start,
                 default=None,
             )
-            if overlapping is not None:
-                errors.setdefault("start", []).append(
-                    _("This period overlaps the period %(code)s (%(start)s to %(end)s): periods cannot overlap.")
-                    % {
-                        "code": overlapping.code,
-                        "start": overlapping.start.isoformat(),
-                        "end": overlapping.end.isoformat(),
-                    }
-                )
+        errors = _period_errors(programme, period.code, start, end, taken=period.code in codes, overlapping=overlapping)
         if not errors:
             period.programme, period.name = programme, _texts(period.name)
             try:
