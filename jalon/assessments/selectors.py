@@ -228,12 +228,8 @@ def portfolio(user, *, code: str = "gsp") -> Portfolio:
     return Portfolio(latest_framework, framework_sections(latest_framework), [(a, scored[a.pk]) for a in chosen])
 
 
-def published_aggregates(*, code: str = "gsp") -> list[tuple[Section, int, Decimal | None]]:
-    """What the public sees: for each section of the newest bank, how many published assessments rank it and
-    their mean score. Never one organisation's answers or scores."""
-    framework = Framework.objects.filter(code=code).order_by("-version").first()
-    if framework is None:
-        return []
+def _latest_published(code: str) -> dict[int, Assessment]:
+    """Each organisation's latest published assessment on a bank of this code, by organisation id."""
     latest: dict[int, Assessment] = {}
     for assessment in (
         Assessment.objects.filter(framework__code=code, status=Assessment.Status.PUBLISHED)
@@ -241,7 +237,12 @@ def published_aggregates(*, code: str = "gsp") -> list[tuple[Section, int, Decim
         .order_by("organisation_id", "-period_end", "-pk")
     ):
         latest.setdefault(assessment.organisation_id, assessment)
-    scored = scores_many(list(latest.values()))
+    return latest
+
+
+def _section_means(
+    framework: Framework, scored: dict[int, scoring.Scores]
+) -> list[tuple[Section, int, Decimal | None]]:
     rows = []
     for section in framework_sections(framework):
         values: list[Decimal] = []
@@ -252,6 +253,51 @@ def published_aggregates(*, code: str = "gsp") -> list[tuple[Section, int, Decim
         mean = (sum(values, ZERO) / len(values)).quantize(Decimal("0.001")) if values else None
         rows.append((section, len(values), mean))
     return rows
+
+
+def published_aggregates(*, code: str = "gsp") -> list[tuple[Section, int, Decimal | None]]:
+    """What the public sees: for each section of the newest bank, how many published assessments rank it and
+    their mean score. Never one organisation's answers or scores."""
+    framework = Framework.objects.filter(code=code).order_by("-version").first()
+    if framework is None:
+        return []
+    return _section_means(framework, scores_many(list(_latest_published(code).values())))
+
+
+@dataclass
+class PublishedSummary:
+    framework: Framework | None
+    organisations: int
+    # (band code, its label, how many organisations' latest published overall score falls in it), in the
+    # newest bank's order of bands; then (None, None, n) for those without an overall score (incomplete).
+    bands: list[tuple[str | None, dict | None, int]]
+    sections: list[tuple[Section, int, Decimal | None]]
+
+
+def published_summary(*, code: str = "gsp") -> PublishedSummary:
+    """The published aggregates (as published_aggregates) with how many organisations' latest published
+    assessment falls in each maturity band of its overall score: a report's section on assessments. Published
+    assessments only; never one organisation's answers or scores."""
+    framework = Framework.objects.filter(code=code).order_by("-version").first()
+    if framework is None:
+        return PublishedSummary(None, 0, [], [])
+    scored = scores_many(list(_latest_published(code).values()))
+    counts: dict[str | None, int] = {}
+    labels: dict[str, dict] = {}
+    for scores in scored.values():
+        band = scores.band["code"] if scores.band else None
+        if scores.band:
+            labels.setdefault(scores.band["code"], scores.band.get("label") or {})
+        counts[band] = counts.get(band, 0) + 1
+    ordered = sorted(framework.bands, key=lambda b: Decimal(str(b["min"])))
+    bands: list[tuple[str | None, dict | None, int]] = [
+        (band["code"], band.get("label") or {}, counts.pop(band["code"], 0)) for band in ordered
+    ]
+    # A band of an earlier version that the newest bank dropped is still a band: kept under its code.
+    bands += [(key, labels[key], n) for key, n in sorted(counts.items(), key=lambda item: str(item[0])) if key]
+    if counts.get(None):
+        bands.append((None, None, counts[None]))
+    return PublishedSummary(framework, len(scored), bands, _section_means(framework, scored))
 
 
 # Improvement plans -----------------------------------------------------------------------------------------

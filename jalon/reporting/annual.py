@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from jalon.lib.multilingual import FALLBACK_LANGUAGES, text_in
-from jalon.reporting.charts import status_bars
+from jalon.reporting.charts import column_bars, status_bars
 from jalon.reporting.pdf import Document
 from jalon.results.progress import STATUS_LABELS, Status
 from jalon.support.models import Scheme
+from jalon.twinning.models import Kind as TwinningKind
+from jalon.twinning.models import Status as TwinningStatus
 from jalon.web.maps import Place, choropleth
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -399,6 +401,134 @@ def table_one_section(document: Document, snapshot: dict, write: Writer, *, head
         )
 
 
+def _bar_chart(document: Document, write: Writer, caption: str, columns: list[tuple[str, str | int | None]]) -> None:
+    """A column chart of (label, figure) with its words (the figures as the table beside it prints them)."""
+    hidden = _("not shown")
+    shown = [(label, float(value) if value is not None else None, write.number(value)) for label, value in columns]
+    described = "; ".join(f"{label}: {text if value is not None else hidden}" for label, value, text in shown)
+    document.figure(svg=column_bars(shown, hidden=hidden), alt=f"{caption}. {described}.", caption=caption)
+
+
+def _assessments(document: Document, snapshot: dict, write: Writer) -> None:
+    """Published self-assessments, aggregated: organisations by maturity band and the mean score of each
+    section (the public's figures; a small group not shown)."""
+    found = snapshot["assessments"]
+    document.heading(_("Self-assessments"))
+    if found["framework"] is None or not found["organisations"]:
+        document.paragraph(_("No self-assessment is published yet."))
+        return
+    document.paragraph(
+        _(
+            "The latest published self-assessment of each of %(count)s organisations on %(bank)s, version "
+            "%(version)s or earlier, all programmes together (assessments are the organisations', not a "
+            "programme's). Unpublished assessments are never counted; a figure over fewer organisations than "
+            "the publication threshold is not shown (–)."
+        )
+        % {
+            "count": write.number(found["organisations"]),
+            "bank": write.text(found["framework"]["title"]),
+            "version": found["framework"]["version"],
+        }
+    )
+    no_band = _("no overall score (incomplete)")
+    document.table(
+        caption=_("Organisations by maturity band of their overall score"),
+        header=[_("Maturity band"), _("Organisations")],
+        rows=[
+            [write.text(row["label"]) or row["code"] if row["code"] else no_band, write.number(row["organisations"])]
+            for row in found["bands"]
+        ],
+    )
+    caption = _("Mean score by section (0 to 1)")
+    _bar_chart(document, write, caption, [(row["code"], row["mean"]) for row in found["sections"]])
+    document.table(
+        caption=caption,
+        header=[_("Section"), _("Assessments ranking it"), _("Mean score")],
+        rows=[
+            [f"{row['code']} {write.text(row['title'])}", write.number(row["assessments"]), write.number(row["mean"])]
+            for row in found["sections"]
+        ],
+    )
+
+
+def _twinning(document: Document, snapshot: dict, write: Writer) -> None:
+    """The programme's twinning arrangements by status and kind, and what changed for the twinned members."""
+    found = snapshot["twinning"]
+    document.heading(_("Twinning"))
+    if not found["counts"]:
+        document.paragraph(_("The programme has no twinning arrangement."))
+        return
+    kinds = [kind for kind in TwinningKind.values if any(row["kind"] == kind for row in found["counts"])]
+    statuses = [status for status in TwinningStatus.values if any(row["status"] == status for row in found["counts"])]
+    table = {(row["status"], row["kind"]): row["arrangements"] for row in found["counts"]}
+    totals = [(str(TwinningStatus(status).label), sum(table.get((status, k), 0) for k in kinds)) for status in statuses]
+    caption = _("Twinning arrangements by status")
+    _bar_chart(document, write, caption, totals)
+    document.table(
+        caption=_("Twinning arrangements by status and kind"),
+        header=[_("Status"), *(str(TwinningKind(kind).label) for kind in kinds), _("Arrangements")],
+        rows=[
+            [label, *(write.number(table.get((status, kind), 0)) for kind in kinds), write.number(total)]
+            for status, (label, total) in zip(statuses, totals, strict=True)
+        ],
+    )
+    outcomes = found["outcomes"]
+    document.table(
+        caption=_(
+            "Outcomes for the twinned members of the %(count)s arrangements started, from the committees' history "
+            "(during each arrangement and its follow-up)"
+        )
+        % {"count": write.number(outcomes["started"])},
+        header=[
+            _("O-member to P-member"),
+            _("Joined as P-member"),
+            _("Leadership roles gained"),
+            _("Meetings attended"),
+            _("Contributions"),
+            _("On other committees"),
+        ],
+        rows=[
+            [
+                write.number(outcomes[key])
+                for key in ("o_to_p", "joined_p", "roles", "meetings", "contributions", "spill_over")
+            ]
+        ],
+        numeric_from=0,
+    )
+
+
+def _gap(document: Document, snapshot: dict, write: Writer) -> None:
+    """The developing countries of the programme's latest gap index run."""
+    found = snapshot["gap"]
+    document.heading(_("Standardization gap"))
+    if found is None:
+        document.paragraph(_("The programme has no gap index run yet."))
+        return
+    rows = found["countries"]
+    document.paragraph(
+        _(
+            "Developing countries in the gap index run of %(date)s: %(ranked)s countries ranked in all. The gap is "
+            "the benchmark group's index minus the country's; a country with too little data has no score (–)."
+        )
+        % {"date": write.date(found["as_of"]), "ranked": write.number(found["ranked"])}
+    )
+    document.table(
+        caption=_("Gap index of the developing countries, run of %(date)s") % {"date": write.date(found["as_of"])},
+        header=[_("Country"), _("Rank"), _("Index"), _("Gap to the benchmark"), _("Places moved"), _("Gap closed")],
+        rows=[
+            [
+                write.text(row["name"]) or row["iso3"],
+                write.number(row["rank"]),
+                write.number(row["index"]),
+                write.number(row["gap"]),
+                write.number(row["moved"]),
+                write.percent(row["closure"]),
+            ]
+            for row in rows
+        ],
+    )
+
+
 def opening(snapshot: dict, write: Writer, title: str) -> Document:
     """The title, the programme line with its dates and as-of, and the demo warning: every kind opens so."""
     programme = snapshot["programme"]
@@ -429,6 +559,13 @@ def annual_body(snapshot: dict, write: Writer) -> Document:
     _participation(document, snapshot, write)
     _support(document, snapshot, write)
     table_one_section(document, snapshot, write)
+    # Snapshots made before these sections have none of them.
+    if "assessments" in snapshot:
+        _assessments(document, snapshot, write)
+    if "twinning" in snapshot:
+        _twinning(document, snapshot, write)
+    if "gap" in snapshot:
+        _gap(document, snapshot, write)
     return document
 
 

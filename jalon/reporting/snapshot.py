@@ -12,11 +12,11 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from jalon.activities.selectors import reach_headline
-from jalon.assessments.selectors import assessments_of_country
+from jalon.assessments.selectors import assessments_of_country, published_summary
 from jalon.committees.profiles import developing_ids, developing_rule, participation_years
 from jalon.committees.selectors import participation_of, participation_overview
 from jalon.finance.selectors import contributor_statement, table_one
-from jalon.gap.selectors import country_row
+from jalon.gap.selectors import country_row, previous_run, ranking
 from jalon.gap.selectors import runs_of as gap_runs_of
 from jalon.lib import smallgroups
 from jalon.reporting.models import SectionStatus
@@ -25,7 +25,7 @@ from jalon.results import small_groups
 from jalon.results.models import Programme
 from jalon.results.selectors import IndicatorProgress, programme_progress
 from jalon.support.selectors import award_costs
-from jalon.twinning.selectors import arrangements_of_country
+from jalon.twinning.selectors import arrangements_of_country, programme_twinning
 
 # Snapshot format version: a rendering refuses a snapshot of a format it does not know.
 FORMAT = 1
@@ -220,6 +220,84 @@ def _table_one(programme: Programme) -> list[dict]:
     return tables
 
 
+def _assessments() -> dict:
+    """The published GSP self-assessments, aggregated as the public sees them (assessments.selectors
+    .published_summary): assessments belong to organisations, not to a programme, so every programme's report
+    shows the same published figures. A band's count or a section's mean over fewer organisations than the
+    publication threshold would point at one organisation's score: it is not shown (None), and a band's
+    count is suppressed with enough others that the total gives none away (smallgroups.suppress)."""
+    summary = published_summary()
+    threshold = smallgroups.min_group_size()
+    counts = {index: n for index, (_code, _label, n) in enumerate(summary.bands)}
+    hidden = smallgroups.suppress(counts, threshold=threshold)
+    return {
+        "framework": (
+            {"code": summary.framework.code, "version": summary.framework.version, "title": summary.framework.title}
+            if summary.framework is not None
+            else None
+        ),
+        "organisations": summary.organisations,
+        "bands": [
+            {"code": code, "label": label, "organisations": None if index in hidden else n}
+            for index, (code, label, n) in enumerate(summary.bands)
+        ],
+        "sections": [
+            {
+                "code": section.code,
+                "title": section.title,
+                "assessments": smallgroups.count_shown(n, exact=False),
+                "mean": _number(mean) if smallgroups.count_shown(n, exact=False) is not None else None,
+            }
+            for section, n, mean in summary.sections
+        ],
+    }
+
+
+def _twinning(programme: Programme, today: datetime.date) -> dict:
+    """The programme's twinning arrangements by status and kind, and their outcomes to the report's day from
+    the committees' history (twinning.selectors.programme_twinning). Arrangements are between organisations:
+    no small-group rule applies."""
+    summary = programme_twinning(programme, today=today)
+    keys = ("started", "o_to_p", "joined_p", "roles", "meetings", "contributions", "spill_over")
+    return {
+        "counts": [{"status": status, "kind": kind, "arrangements": n} for status, kind, n in summary.counts],
+        "outcomes": {key: getattr(summary, key) for key in keys},
+    }
+
+
+def _rounded(value) -> str | None:
+    return _number(Decimal(str(round(value, 2)))) if value is not None else None
+
+
+def _gap(programme: Programme, today: datetime.date) -> dict | None:
+    """The developing countries of the programme's latest gap index run dated by the report's day (the run's
+    countries are the programme's; the developed ones are the benchmark's yardstick): index, rank, gap to the
+    benchmark, places moved and the share of the gap closed since the previous run (gap.selectors.ranking).
+    None when the programme has no run."""
+    run = gap_runs_of(programme).filter(as_of__lte=today).first()
+    if run is None:
+        return None
+    rows = ranking(run, previous_run(run))
+    return {
+        "as_of": run.as_of.isoformat(),
+        "ranked": sum(1 for row in rows if row.get("scored")),
+        "countries": [
+            {
+                "iso3": row["iso3"],
+                "name": row["name"],
+                "scored": bool(row.get("scored")),
+                "rank": row.get("rank") if row.get("scored") else None,
+                "index": _rounded(row.get("index")) if row.get("scored") else None,
+                "gap": _rounded(row.get("gap")) if row.get("scored") else None,
+                "moved": row.get("moved"),
+                "closure": _number(Decimal(str(round(row["closure"], 3)))) if row.get("closure") is not None else None,
+            }
+            for row in rows
+            if row.get("developing")
+        ],
+    }
+
+
 def _narrative(programme: Programme, today: datetime.date, final: bool) -> dict:
     """The narrative sections of the period the report speaks for, by result code and language: in a final
     report the approved ones only (the run is refused while one is missing), in a draft all, with their
@@ -368,6 +446,9 @@ def snapshot_build(
             ("participation", lambda: _participation(programme, today)),
             ("support", lambda: _support(programme)),
             ("table_one", lambda: _table_one(programme)),
+            ("assessments", _assessments),
+            ("twinning", lambda: _twinning(programme, today)),
+            ("gap", lambda: _gap(programme, today)),
         ],
         "iptt": [results],
         "table1": [("table_one", lambda: _table_one(programme))],

@@ -656,3 +656,51 @@ def arrangements_of_country(programme, country) -> QuerySet[Arrangement]:
         .select_related(*LIST_RELATED)
         .order_by("start_date", "pk")
     )
+
+
+@dataclass
+class ProgrammeTwinning:
+    # (status, kind, how many arrangements), in the order of the statuses and kinds.
+    counts: list[tuple[str, str, int]]
+    # Of the arrangements started by `today` (arrangement_outcomes): how many, and the outcome events of
+    # their twinned members summed, each counted once per arrangement that saw it.
+    started: int
+    o_to_p: int
+    joined_p: int
+    roles: int
+    meetings: int
+    contributions: int
+    spill_over: int
+
+
+def programme_twinning(programme, *, today: datetime.date) -> ProgrammeTwinning:
+    """The programme's arrangements counted by status and kind, and their outcomes to `today` from the
+    committees' history (arrangement_outcomes, on the arrangement's committee; spill-over: on the twinned
+    member's other committees): a report's section on twinning. One query for the counts, a few per
+    started arrangement for its outcomes."""
+    arrangements = list(
+        Arrangement.objects.filter(programme=programme).select_related(*LIST_RELATED).order_by("start_date", "pk")
+    )
+    tally: dict[tuple[str, str], int] = {}
+    for arrangement in arrangements:
+        key = (arrangement.status, arrangement.kind)
+        tally[key] = tally.get(key, 0) + 1
+    counts = [
+        (status, kind, tally[(status, kind)])
+        for status in Status.values
+        for kind in Kind.values
+        if (status, kind) in tally
+    ]
+    summary = ProgrammeTwinning(counts, 0, 0, 0, 0, 0, 0, 0)
+    for arrangement in arrangements:
+        outcome = arrangement_outcomes(arrangement, today=today)
+        if not outcome.started:
+            continue
+        summary.started += 1
+        summary.o_to_p += outcome.count("o_to_p", same=True)
+        summary.joined_p += outcome.count("joined_p", same=True)
+        summary.roles += outcome.count("role", same=True)
+        summary.meetings += outcome.meetings_attended
+        summary.contributions += outcome.contributions
+        summary.spill_over += len(outcome.spill_over)
+    return summary

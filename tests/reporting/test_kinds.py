@@ -1,9 +1,13 @@
 """The report kinds beside the annual report: the indicator tracking table, Table 1, the donor report and the
-country profile. Each is written from its run's frozen snapshot in French and English with the same figures
-(checked on the text of the PDFs), and a fixed timestamp gives the same bytes."""
+country profile; and the annual report's sections on the newer modules (published self-assessments, aggregated
+with small groups not shown; the programme's twinning arrangements and their outcomes; the gap index of the
+countries it serves), each frozen with the figures the apps' selectors give. Each is written from its run's
+frozen snapshot in French and English with the same figures (checked on the text of the PDFs), and a fixed
+timestamp gives the same bytes."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pypdf
 import pytest
@@ -12,23 +16,33 @@ from django.db import transaction
 
 from jalon.accounts.models import User
 from jalon.assessments.demo import assessments_demo_build
+from jalon.assessments.models import Answer, AnswerOption, Assessment
+from jalon.assessments.selectors import published_aggregates, published_summary
 from jalon.committees.demo import committees_demo_build
+from jalon.gap.demo import gap_demo_build
+from jalon.gap.selectors import previous_run, ranking, runs_of
 from jalon.organisations.models import Organisation
 from jalon.reference.models import Country
 from jalon.reporting import services
+from jalon.reporting.snapshot import snapshot_build
 from jalon.results.models import Programme
 from jalon.twinning.demo import twinning_demo_build
+from jalon.twinning.models import Arrangement
+from jalon.twinning.selectors import arrangement_outcomes
 from tests.reporting.conftest import AS_OF, ILO, ISO, content_text, numbers_of
 
 
 @pytest.fixture(scope="module")
 def more(demo, django_db_blocker):
-    """The demo with committees, twinning arrangements and assessments (ASN, Senegal), for the country profile."""
+    """The demo with committees, twinning arrangements (ISO), assessments (ASN and KEBS published, RSB and
+    ASN's first one validated only) and the gap index's two demo runs (ITU): for the country profile and the
+    annual report's sections on these modules."""
     with django_db_blocker.unblock(), transaction.atomic():
         users = {user.username: user for user in User.objects.filter(username__in=["manager", "focal"])}
         committees_demo_build(actor=users["manager"])
         twinning_demo_build(actor=users["manager"])
         assessments_demo_build(actor=users["manager"], focal=users["focal"])
+        gap_demo_build(actor=users["manager"])
         yield
         transaction.set_rollback(True)
 
@@ -156,3 +170,145 @@ def test_the_iptt_donor_and_country_kinds_chart_progress_over_time_each_with_wor
             counted = sum(len(r["indicators"]) for r in snapshot["results"] if r["code"] in served)
             first = blocks[figures[0] + 1]["rows"][0]
             assert first[-1] == str(counted)
+
+
+# The annual report's sections on the newer modules ------------------------------------------------------
+
+ITU = "itu-res44"
+
+
+def _itu_as_of() -> datetime.datetime:
+    """The day of the ITU programme's latest demo run (the demo dates its runs from the day it is built)."""
+    run = runs_of(Programme.objects.get(code=ITU)).first()
+    return datetime.datetime.combine(run.as_of, datetime.time(12), tzinfo=datetime.UTC)
+
+
+def _numbers(text: str, language: str) -> list[str]:
+    """The numbers of a text written the same way in both languages (as conftest.numbers_of)."""
+    if language == "fr":
+        text = re.sub(r"(?<=\d)[\u202f\u00a0](?=\d{3}\b)", "", text)
+        text = re.sub(r"(?<=\d),(?=\d)", ".", text)
+    else:
+        text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    return re.findall(r"\d+(?:\.\d+)*", text)
+
+
+HEADINGS = {
+    "en": ("Self-assessments", "Twinning", "Standardization gap"),
+    "fr": ("Auto-évaluations", "Jumelage", "Écart en matière de normalisation"),
+}
+
+
+def _sections(code: str, as_of: datetime.datetime) -> tuple:
+    """A run in both languages: its snapshot and, per language, the text and numbers of the new sections."""
+    run = services.report_run_now(
+        programme=Programme.objects.get(code=code), kind="annual", language="both", as_of=as_of
+    )
+    assert run.status == "ready", run.job.message
+    texts, numbers = {}, {}
+    for found in run.files.filter(format="pdf"):
+        text = re.sub(r"[ \n]+", " ", content_text(found.file.open("rb")))
+        start = text.rindex(HEADINGS[found.language][0])
+        texts[found.language] = text[start:]
+        numbers[found.language] = _numbers(text[start:], found.language)
+    assert numbers["fr"] == numbers["en"]
+    return run, texts, numbers
+
+
+def test_the_assessments_are_the_published_aggregates_and_small_groups_are_not_shown(more, db, settings):
+    settings.JALON_REACH_MIN_GROUP = 1  # every group shown: the figures are the selector's
+    snapshot = snapshot_build(programme=Programme.objects.get(code=ISO), as_of=AS_OF)["assessments"]
+    summary = published_summary()
+    published = Assessment.objects.filter(status=Assessment.Status.PUBLISHED).values("organisation").distinct()
+    assert snapshot["organisations"] == summary.organisations == published.count() == 2  # ASN and KEBS
+    assert [(row["code"], row["assessments"], row["mean"]) for row in snapshot["sections"]] == [
+        (section.code, n, format(mean.normalize(), "f") if mean is not None else None)
+        for section, n, mean in published_aggregates()
+    ]
+    assert sum(row["organisations"] for row in snapshot["bands"]) == 2
+    assert [(row["code"], row["organisations"]) for row in snapshot["bands"]] == [
+        (code, n) for code, _label, n in summary.bands
+    ]
+    assert any(row["mean"] is not None for row in snapshot["sections"])
+    # At the default threshold (5), two organisations are a small group: no mean, no band count, only how many.
+    settings.JALON_REACH_MIN_GROUP = 5
+    hidden = snapshot_build(programme=Programme.objects.get(code=ISO), as_of=AS_OF)["assessments"]
+    assert hidden["organisations"] == 2
+    assert all(row["mean"] is None and row["assessments"] is None for row in hidden["sections"])
+    assert all(row["organisations"] in (None, 0) for row in hidden["bands"])
+
+
+def test_an_unpublished_assessment_never_enters_the_report(more, db, settings):
+    settings.JALON_REACH_MIN_GROUP = 1
+    programme = Programme.objects.get(code=ISO)
+    before = snapshot_build(programme=programme, as_of=AS_OF)["assessments"]
+    unpublished = Assessment.objects.exclude(status=Assessment.Status.PUBLISHED)
+    assert unpublished.filter(organisation__acronym="RSB").exists()
+    # Its answers changed to the top score, or the assessment gone: the report does not move.
+    best = AnswerOption.objects.order_by("-value", "pk").first()
+    Answer.objects.filter(assessment__in=unpublished, option__isnull=False).update(option=best)
+    assert snapshot_build(programme=programme, as_of=AS_OF)["assessments"] == before
+    unpublished.delete()
+    assert snapshot_build(programme=programme, as_of=AS_OF)["assessments"] == before
+    # A published one does move it.
+    Assessment.objects.filter(organisation__acronym="KEBS").delete()
+    assert snapshot_build(programme=programme, as_of=AS_OF)["assessments"]["organisations"] == 1
+
+
+def test_the_twinning_section_counts_the_programmes_arrangements_and_their_outcomes(more, db):
+    programme = Programme.objects.get(code=ISO)
+    twinning = snapshot_build(programme=programme, as_of=AS_OF)["twinning"]
+    arrangements = list(Arrangement.objects.filter(programme=programme))
+    assert arrangements and sum(row["arrangements"] for row in twinning["counts"]) == len(arrangements)
+    for row in twinning["counts"]:
+        assert row["arrangements"] == sum(1 for a in arrangements if (a.status, a.kind) == (row["status"], row["kind"]))
+    outcomes = [arrangement_outcomes(a, today=AS_OF.date()) for a in arrangements]
+    started = [outcome for outcome in outcomes if outcome.started]
+    assert twinning["outcomes"]["started"] == len(started) > 0
+    assert twinning["outcomes"]["o_to_p"] == sum(o.count("o_to_p", same=True) for o in started)
+    assert twinning["outcomes"]["meetings"] == sum(o.meetings_attended for o in started)
+    assert twinning["outcomes"]["spill_over"] == sum(len(o.spill_over) for o in started)
+
+
+def test_the_gap_section_is_the_latest_runs_developing_countries(more, db):
+    programme = Programme.objects.get(code=ITU)
+    as_of = _itu_as_of()
+    gap = snapshot_build(programme=programme, as_of=as_of)["gap"]
+    run = runs_of(programme).first()
+    rows = [row for row in ranking(run, previous_run(run)) if row.get("developing")]
+    assert gap["as_of"] == run.as_of.isoformat() and len(gap["countries"]) == len(rows) > 0
+    assert gap["ranked"] == sum(1 for row in run.outputs["countries"] if row.get("scored"))
+    for found, row in zip(gap["countries"], rows, strict=True):
+        assert found["iso3"] == row["iso3"] and found["rank"] == row.get("rank")
+        if row.get("scored"):
+            assert Decimal(found["index"]) == round(Decimal(str(row["index"])), 2)
+            assert Decimal(found["gap"]) == round(Decimal(str(row["gap"])), 2)
+    assert any(found["moved"] is not None for found in gap["countries"])  # the previous run is compared
+    # The ISO programme has no run: said so.
+    assert snapshot_build(programme=Programme.objects.get(code=ISO), as_of=AS_OF)["gap"] is None
+
+
+def test_the_new_sections_print_the_same_numbers_in_french_and_english(more, db, settings):
+    settings.JALON_REACH_MIN_GROUP = 1
+    run, texts, numbers = _sections(ISO, AS_OF)
+    for language, headings in HEADINGS.items():
+        assert all(heading in texts[language] for heading in headings), language
+    assert "Organisations by maturity band" in texts["en"] and "Mean score by section" in texts["en"]
+    assert "Twinning arrangements by status and kind" in texts["en"]
+    assert "The programme has no gap index run yet." in texts["en"]
+    assert "Le programme n’a encore aucun calcul de l’indice d’écart." in texts["fr"]
+    assert len(numbers["en"]) > 20
+    itu, texts, numbers = _sections(ITU, _itu_as_of())
+    shown = [row for row in itu.snapshot["gap"]["countries"] if row["scored"]]
+    assert f"{shown[0]['index']}" in texts["en"] and "Gap index of the developing countries" in texts["en"]
+
+
+def test_a_fixed_timestamp_still_gives_the_same_bytes(more, db):
+    as_of = _itu_as_of()
+    first, second = (
+        services.report_run_now(programme=Programme.objects.get(code=ITU), kind="annual", language="fr", as_of=as_of)
+        for _ in range(2)
+    )
+    assert first.snapshot["gap"]["countries"] and first.snapshot["twinning"] is not None
+    assert first.files.get(format="pdf").checksum == second.files.get(format="pdf").checksum
+    assert first.files.get(format="docx").checksum == second.files.get(format="docx").checksum
