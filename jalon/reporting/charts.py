@@ -52,7 +52,7 @@ def status_bars(rows: Sequence[tuple[str, dict[str, int]]], *, labels: dict[str,
     return svg.encode()
 
 
-def column_bars(columns: Sequence[tuple[str, int | None, str]], *, hidden: str, width: int = 640) -> bytes:
+def column_bars(columns: Sequence[tuple[str, float | None, str]], *, hidden: str, width: int = 640) -> bytes:
     """One column per period, left to right (label, value, the value as the report writes it); a value of
     None is a small group not shown, written as `hidden` with no column."""
     height, bottom, top = 180, 22, 18
