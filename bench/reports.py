@@ -2,8 +2,9 @@
 `--indicators` indicators each over `--periods` periods (about 40 pages of annual report with the
 defaults), written in French and in English by the report's writer and the typst engine
 (jalon/reporting/annual.py, documents.py, pdf.py), as a run does once its snapshot is frozen. `--kind`: the
-annual report, the indicator tracking table, the donor report (every result served, 40 contributions with
-their allocations) or the country profile (every period's reach, 30 assessments, 30 twinning arrangements).
+annual report (with its sections on assessments, twinning and the gap), the indicator tracking table, the
+donor report (every result served, 40 contributions with their allocations) or the country profile (every
+period's reach, 30 assessments, 30 twinning arrangements).
 
     .venv/bin/python -m bench.reports [--kind annual|iptt|donor|country] [--results 52] [--indicators 4]
                                       [--periods 6] [--repeat 3]
@@ -162,6 +163,58 @@ def synthetic(results: int, indicators: int, periods: int, seed: int = 20) -> di
                 },
             ],
         },  # fmt: skip
+        # The sections on the newer modules: published assessments (7 sections, 4 bands), twinning (every status
+        # and kind) and the gap index of 60 developing countries.
+        "assessments": {
+            "framework": {"code": "gsp", "version": 2, "title": {"en": "GSP self-assessment", "fr": "Autoévaluation"}},
+            "organisations": 40,
+            "bands": [
+                {"code": code, "label": {"en": code.title(), "fr": code.title()}, "organisations": n}
+                for code, n in (("initial", 6), ("developing", 14), ("established", 15), ("advanced", 5))
+            ],
+            "sections": [
+                {
+                    "code": f"S{n}",
+                    "title": {"en": f"Section {n}", "fr": f"Section {n}"},
+                    "assessments": 40,
+                    "mean": f"0.{rng.randint(30, 90)}",
+                }
+                for n in range(7)
+            ],
+        },
+        "twinning": {
+            "counts": [
+                {"status": status, "kind": kind, "arrangements": rng.randint(1, 9)}
+                for status in ("proposed", "active", "in_review", "completed", "terminated")
+                for kind in ("p_member", "convenor", "chair", "secretariat")
+            ],
+            "outcomes": {
+                "started": 60,
+                "o_to_p": 21,
+                "joined_p": 4,
+                "roles": 9,
+                "meetings": 140,
+                "contributions": 75,
+                "spill_over": 33,
+            },
+        },  # fmt: skip
+        "gap": {
+            "as_of": "2026-06-30",
+            "ranked": 70,
+            "countries": [
+                {
+                    "iso3": f"C{n:02}",
+                    "name": {"en": f"Country {n}", "fr": f"Pays {n}"},
+                    "scored": n < 55,
+                    "rank": n + 11 if n < 55 else None,
+                    "index": f"{60 - n * 0.5:.2f}" if n < 55 else None,
+                    "gap": f"{10 + n * 0.5:.2f}" if n < 55 else None,
+                    "moved": rng.randint(-9, 9) if n < 55 else None,
+                    "closure": f"0.{rng.randint(0, 400):03}" if n < 55 else None,
+                }
+                for n in range(60)
+            ],
+        },
     }
 
 
