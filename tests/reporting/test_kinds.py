@@ -17,7 +17,7 @@ from django.db import transaction
 from jalon.accounts.models import User
 from jalon.assessments.demo import assessments_demo_build
 from jalon.assessments.models import Answer, AnswerOption, Assessment
-from jalon.assessments.selectors import published_aggregates, published_summary
+from jalon.assessments.selectors import assessment_scores, published_aggregates, published_summary
 from jalon.committees.demo import committees_demo_build
 from jalon.gap.demo import gap_demo_build
 from jalon.gap.selectors import previous_run, ranking, runs_of
@@ -226,6 +226,11 @@ def test_the_assessments_are_the_published_aggregates_and_small_groups_are_not_s
         for section, n, mean in published_aggregates()
     ]
     assert sum(row["organisations"] for row in snapshot["bands"]) == 2
+    # Each organisation's band, scored one by one: ASN's v2 and KEBS's v1, the published ones.
+    bands = [assessment_scores(a).band for a in Assessment.objects.filter(status=Assessment.Status.PUBLISHED)]
+    assert {row["code"]: row["organisations"] for row in snapshot["bands"] if row["organisations"]} == {
+        code: sum(1 for band in bands if band and band["code"] == code) for code in {b["code"] for b in bands if b}
+    }
     assert [(row["code"], row["organisations"]) for row in snapshot["bands"]] == [
         (code, n) for code, _label, n in summary.bands
     ]
