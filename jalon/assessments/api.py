@@ -107,7 +107,8 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, url_path="published-aggregates", pagination_class=None, filter_backends=[])
     def published_aggregates(self, request):
-        """Mean score by section over the published assessments (no organisation's answers)."""
+        """Mean score by section over the published assessments (no organisation's answers; null where fewer
+        assessments than the small-group threshold rank the section)."""
         code = str(request.query_params.get("code", "gsp"))[:40]
         if not re.fullmatch(r"[-a-zA-Z0-9_]+", code):
             return Response([])

@@ -36,6 +36,7 @@ from jalon.assessments.models import (
 from jalon.committees.models import CommitteeMembership
 from jalon.committees.priorities import PrioritySectorRef
 from jalon.committees.selectors import membership_in_force
+from jalon.lib.smallgroups import is_small
 from jalon.results.access import programmes_visible
 from jalon.results.models import Programme
 
@@ -257,11 +258,13 @@ def _section_means(
 
 def published_aggregates(*, code: str = "gsp") -> list[tuple[Section, int, Decimal | None]]:
     """What the public sees: for each section of the newest bank, how many published assessments rank it and
-    their mean score. Never one organisation's answers or scores."""
+    their mean score. Never one organisation's answers or scores: a mean over fewer assessments than the
+    small-group threshold is not given (None), since a mean of one or two is close to an organisation's own."""
     framework = Framework.objects.filter(code=code).order_by("-version").first()
     if framework is None:
         return []
-    return _section_means(framework, scores_many(list(_latest_published(code).values())))
+    means = _section_means(framework, scores_many(list(_latest_published(code).values())))
+    return [(section, n, None if is_small(n) else mean) for section, n, mean in means]
 
 
 @dataclass

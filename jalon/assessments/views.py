@@ -49,6 +49,7 @@ from jalon.assessments.models import (
     Survey,
 )
 from jalon.lib.ids import valid_id
+from jalon.lib.smallgroups import min_group_size
 from jalon.results.access import programmes_managed, programmes_visible
 from jalon.web.files import private_file
 from jalon.web.listing import paginate
@@ -379,6 +380,7 @@ def published(request):
         "assessments/published.html",
         {
             "rows": selectors.published_aggregates(code=code),
+            "threshold": min_group_size(),
             "count": Assessment.objects.filter(framework__code=code, status=Assessment.Status.PUBLISHED)
             .values("organisation")
             .distinct()

@@ -55,7 +55,7 @@ def test_the_demo_runs_asn_over_two_cycles_with_one_area_applied_and_links_io2_i
     assert (ilo.baseline_value, ilo.baseline_year, ilo.baseline_to_be_set_in) == (1, 2010, None)
 
 
-def test_the_public_sees_aggregates_of_published_assessments_only(client_as, users, nsb):
+def test_the_public_sees_aggregates_of_published_assessments_only(client_as, users, nsb, settings):
     assessments_demo_build(actor=users["manager"], focal=users["focal"])
     page = client_as(None).get(reverse("assessments:published")).content.decode()
     # ASN (v2, published) and KEBS (v1, published): two organisations; RSB's is validated, not published.
@@ -64,6 +64,13 @@ def test_the_public_sees_aggregates_of_published_assessments_only(client_as, use
     data = client_as(None).get(reverse("api:assessment-bank-published-aggregates")).json()
     transparency = next(row for row in data if row["section"] == "P-TRANSPARENCY")
     assert transparency["assessments"] == 2
+    # A mean of two is close to each organisation's own score: not given under the small-group threshold (5).
+    assert {row["mean_score"] for row in data} == {None}
+    assert "moins de 5 évaluations n’est pas donnée" in page
+    settings.JALON_REACH_MIN_GROUP = 2
+    data = client_as(None).get(reverse("api:assessment-bank-published-aggregates")).json()
+    transparency = next(row for row in data if row["section"] == "P-TRANSPARENCY")
+    assert transparency["mean_score"] is not None
 
 
 def test_the_api_gives_an_assessment_with_its_scores_to_its_readers_only(client_as, users, nsb):
