@@ -157,17 +157,17 @@ class PersonSearchField(forms.Field):
             return None
         found = selectors.people_named(people=self.queryset, text=text)
         if not found:
-            raise ValidationError(self.error_messages["none"], code="none", params={"text": text})
+            raise self._refusal("none", text=text)
         if len(found) > selectors.PEOPLE_FOUND_SHOWN:
-            raise ValidationError(
-                self.error_messages["too_many"],
-                code="too_many",
-                params={"text": text, "count": selectors.PEOPLE_FOUND_SHOWN},
-            )
+            raise self._refusal("too_many", text=text, count=selectors.PEOPLE_FOUND_SHOWN)
         widget.offered = found
         if len(found) > 1:
-            raise ValidationError(self.error_messages["several"], code="several", params={"text": text})
+            raise self._refusal("several", text=text)
         return found[0]
+
+    def _refusal(self, code: str, **params) -> ValidationError:
+        # Worded now, in the language of the request, as the services' refusals are.
+        return ValidationError(str(self.error_messages[code]), code=code, params=params)
 
     def prepare_value(self, value):
         # An initial id (a model form's instance): the person it is, if the user may still choose them.
