@@ -35,7 +35,7 @@ from jalon.reference.models import Country, Currency, Language, Region
 from jalon.results import access as results_access
 from jalon.results.models import Level
 from jalon.web.files import upload_validate
-from jalon.web.forms import ChoiceOfModel, MultilingualField, MultilingualFormMixin, date_field
+from jalon.web.forms import MultilingualField, MultilingualFormMixin, date_field
 from jalon.web.listing import valid_filters
 
 ANY = ("", gettext_lazy("Any"))

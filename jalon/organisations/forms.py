@@ -135,6 +135,9 @@ class PersonSearchField(forms.Field):
     }
 
     def __init__(self, *, queryset=None, help_text=None, **kwargs):
+        # What a model form passes a foreign key's field and a search does not use.
+        for name in ("to_field_name", "blank", "limit_choices_to"):
+            kwargs.pop(name, None)
         help_text = help_text or _("Type the person's e-mail address or full name.")
         super().__init__(help_text=help_text, **kwargs)
         self.queryset = Person.objects.none() if queryset is None else queryset

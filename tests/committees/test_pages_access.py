@@ -263,10 +263,11 @@ def meeting_of_record(users):
 def test_a_focal_point_cannot_register_another_organisations_delegate(client_as, meeting_of_record, other_nsb):
     from jalon.organisations.models import Person
 
-    stranger = Person.objects.create(given_name="Other", family_name="Delegate", organisation=other_nsb)
+    Person.objects.create(given_name="Other", family_name="Delegate", organisation=other_nsb)
     client = client_as("focal")
     response = client.post(
-        page_url("committees:delegate_create", pk=meeting_of_record.pk), {"person": "Other Delegate", "role": "delegate"}
+        page_url("committees:delegate_create", pk=meeting_of_record.pk),
+        {"person": "Other Delegate", "role": "delegate"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["person"]

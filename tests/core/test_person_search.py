@@ -34,7 +34,9 @@ def errors_of(response, field: str) -> list[str]:
     return list(response.context["form"].errors.get(field, []))
 
 
-NONE = "No person you may choose is called “%(text)s”. Type their e-mail address, or their given and family names in full."
+NONE = (
+    "No person you may choose is called “%(text)s”. Type their e-mail address, or their given and family names in full."
+)
 SEVERAL = "Several people match “%(text)s”: choose one in the list below."
 TOO_MANY = "More than %(count)s people match “%(text)s”: type their e-mail address."
 
@@ -120,12 +122,12 @@ def test_no_match_and_too_many_matches_say_what_to_type(manager_client, committe
     assert errors_of(response, "person") == [message(language, NONE, text="Nobody Here")]
     people_make(PEOPLE_FOUND_SHOWN + 1, asn, given="Fatou", family="Sow", email=False)
     response = manager_client.post(url, role_form(asn, "Fatou Sow"))
-    assert errors_of(response, "person") == [
-        message(language, TOO_MANY, text="Fatou Sow", count=PEOPLE_FOUND_SHOWN)
-    ]
+    assert errors_of(response, "person") == [message(language, TOO_MANY, text="Fatou Sow", count=PEOPLE_FOUND_SHOWN)]
     assert "person_pick" not in response.content.decode()
     # A picked id the user may not choose is not taken either: the text decides.
-    response = manager_client.post(url, role_form(asn, "Nobody Here", person_shown="Nobody Here", person_pick="99999999"))
+    response = manager_client.post(
+        url, role_form(asn, "Nobody Here", person_shown="Nobody Here", person_pick="99999999")
+    )
     assert errors_of(response, "person") == [message(language, NONE, text="Nobody Here")]
     assert not LeadershipRole.objects.exists()
 
@@ -155,7 +157,10 @@ def test_a_focal_point_finds_only_the_people_of_its_organisation_as_delegates(cl
     meeting = Meeting.objects.create(committee=committee, title={"en": "Plenary"}, start_date=DAY, end_date=DAY)
     own = Person.objects.create(given_name="Awa", family_name="Ndiaye", email="awa@asn.sn", organisation=asn)
     Person.objects.create(
-        given_name="Jo", family_name="Otieno", email="jo@kebs.org", organisation=Organisation.objects.get(acronym="KEBS")
+        given_name="Jo",
+        family_name="Otieno",
+        email="jo@kebs.org",
+        organisation=Organisation.objects.get(acronym="KEBS"),
     )
     focal = client_as("focal")
     url = page_url("committees:delegate_create", language, pk=meeting.pk)
