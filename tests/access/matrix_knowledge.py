@@ -335,7 +335,7 @@ ROSTER_PAGES: list = [
         "knowledge:expert_invite",
         TEAM,
         method="post",
-        data=lambda ctx: {"person": Person.objects.create(given_name="New", family_name="Expert").pk},
+        data=lambda ctx: {"person": new_expert(ctx).email},
         ok=EXPERT_PAGE,
         effect=count_of(Expert),
     ),
@@ -421,6 +421,10 @@ ROSTER_PAGES: list = [
         effect=trainer_count,
     ),
 ]
+
+
+def new_expert(ctx) -> Person:
+    return Person.objects.create(given_name="New", family_name="Expert", email=f"expert-{uuid.uuid4().hex}@example.org")
 
 
 def new_trainer(ctx) -> Person:

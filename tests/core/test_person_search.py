@@ -226,3 +226,16 @@ def test_the_forms_cost_the_same_queries_and_bytes_at_5_people_as_at_60(
     assert small[0][1] == len(get.content) < 20_000
     # The select of namesakes grows with them (three more here), never with everyone else.
     assert len(post.content) < small[1][1] + 3 * 200
+
+
+def test_the_team_invites_an_expert_found_by_email_or_picked_among_namesakes(manager_client, known):
+    from jalon.knowledge.models import Expert
+
+    _, _, awa_two = known
+    url = page_url("knowledge:expert_invite")
+    response = manager_client.post(url, {"person": "Awa Diop"})
+    assert errors_of(response, "person") == [message("en", SEVERAL, text="Awa Diop")]
+    response = manager_client.post(url, {"person": "Awa Diop", "person_shown": "Awa Diop", "person_pick": awa_two.pk})
+    assert response.status_code == 302
+    assert manager_client.post(url, {"person": "zoe@asn.sn"}).status_code == 302
+    assert sorted(str(expert.person) for expert in Expert.objects.all()) == ["Awa Diop", "Zoé N'Diaye"]
