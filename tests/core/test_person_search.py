@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from jalon.committees.models import Committee, LeadershipRole, Meeting, MeetingDelegate
-from jalon.organisations.models import Organisation, Person, person_match_fields
+from jalon.organisations.models import Organisation, Person, PersonEmail, person_match_fields
 from jalon.organisations.selectors import PEOPLE_FOUND_SHOWN
 
 LANGUAGES = pytest.mark.parametrize("language", ["fr", "en"])
@@ -90,7 +90,10 @@ def test_a_role_names_its_person_by_name_in_either_order_or_by_email(manager_cli
     url = page_url("committees:role_create", pk=committee.pk)
     assert manager_client.post(url, role_form(asn, "  n'DIAYE   zoe ")).status_code == 302
     assert manager_client.post(url, role_form(asn, "ZOE@asn.sn")).status_code == 302
-    assert [role.person for role in LeadershipRole.objects.order_by("pk")] == [zoe, zoe]
+    # The address of a record joined into hers finds her too.
+    PersonEmail.objects.create(person=zoe, email="z.ndiaye@old.example.org")
+    assert manager_client.post(url, role_form(asn, "Z.Ndiaye@old.example.org")).status_code == 302
+    assert [role.person for role in LeadershipRole.objects.order_by("pk")] == [zoe, zoe, zoe]
 
 
 @LANGUAGES
