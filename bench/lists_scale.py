@@ -7,8 +7,10 @@ The pages: the organisation with most recorded people (its contacts), the activi
 (its page with the participants, and its participants page). Each is requested `--warmup` times, then
 `--requests` times; it prints p50 and p95 (nearest rank) in ms, the queries of one request and the size of
 the page. Where committees are recorded (the demo: ISO's 813 committees and 34,700 memberships; the bench
-history has none), the committee list (by reference, and by number of P-members) and the page of the committee
-with most members too: run it on the demo's database for those.
+history has none), the committee list (by reference, and by number of P-members), the page of the committee
+with most members and its new-leadership-role form too: run it on the demo's database for those. With
+`--committee`, one bench committee is recorded first (if none is) so that the new-role form is timed on the
+bench history's people.
 """
 
 import argparse
@@ -21,6 +23,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--committee", action="store_true", help="record a bench committee if there is none")
     args = parser.parse_args(argv)
     setup_django()
     from django.db import connection
@@ -55,12 +58,18 @@ def main(argv=None) -> None:
         "organisation page, last page of contacts": f"/en/organisations/{organisation.pk}/?page=999999",
         "activity page (its participants)": f"/en/activities/{activity.code}/",
         "participants page": f"/en/activities/{activity.code}/participants/",
+        # Forms that name a person (a search since issue 21; they listed every person the user may see).
+        "trainer form (its trainers)": f"/en/activities/{activity.code}/trainers/",
+        "expert invitation form": "/en/knowledge/experts/invite/",
     }
+    if args.committee and not Committee.objects.exists():
+        Committee.objects.create(body="other", kind="tc", reference="BENCH/TC 1", sort_key="BENCH/TC 1", title={})
     largest = Committee.objects.annotate(n=Count("memberships")).order_by("-n").first()
     if largest is not None:
         pages["committee list"] = "/en/committees/"
         pages["committee list, by P-members"] = "/en/committees/?sort=-p"
         pages[f"committee page ({largest.n} memberships)"] = f"/en/committees/{largest.pk}/"
+        pages["new leadership role form"] = f"/en/committees/{largest.pk}/roles/new/"
     print(f"{'page':44} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'KB':>6}")
     for name, url in pages.items():
         samples = []

@@ -28,13 +28,14 @@ from jalon.interop import spreadsheets
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in, text_in_database
 from jalon.organisations import access as organisations_access
+from jalon.organisations.forms import PersonSearchField
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.forms import region_choices
 from jalon.reference.models import Country, Currency, Language, Region
 from jalon.results import access as results_access
 from jalon.results.models import Level
 from jalon.web.files import upload_validate
-from jalon.web.forms import ChoiceOfModel, MultilingualField, MultilingualFormMixin, date_field
+from jalon.web.forms import MultilingualField, MultilingualFormMixin, date_field
 from jalon.web.listing import valid_filters
 
 ANY = ("", gettext_lazy("Any"))
@@ -475,10 +476,10 @@ class FollowUpSurveyForm(forms.Form):
 
 
 class TrainerForm(forms.Form):
-    person = ChoiceOfModel(label=gettext_lazy("Person who trained"), queryset=Person.objects.none())
+    person = PersonSearchField(label=gettext_lazy("Person who trained"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = organisations_access.people_visible(
-            user, Person.objects.order_by("family_name", "given_name")
-        )
+        person = self.fields["person"]
+        assert isinstance(person, PersonSearchField)
+        person.queryset = organisations_access.people_visible(user)

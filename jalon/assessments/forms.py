@@ -27,6 +27,7 @@ from jalon.assessments.models import (
 )
 from jalon.committees.models import Committee
 from jalon.lib.multilingual import text_in
+from jalon.organisations.forms import PersonSearchField
 from jalon.organisations.models import Person
 from jalon.reference.models import Currency
 from jalon.results.access import programmes_managed
@@ -262,7 +263,7 @@ class SurveyQuestionForm(forms.Form):
 class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
-    owner = ChoiceOfModel(label=_("Owner"), queryset=None, required=False)
+    owner = PersonSearchField(label=_("Owner"), required=False)
     owner_name = forms.CharField(label=_("Owner (name, if not in the directory)"), required=False, max_length=200)
     due_date = date_field(_("Due date"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=ImprovementAction.Status.choices)
@@ -279,7 +280,9 @@ class ActionForm(forms.Form):
                 "activity": instance.activity_id, "link": instance.link,
             }  # fmt: skip
         super().__init__(*args, **kwargs)
-        _choice(self, "owner").queryset = Person.objects.filter(organisation=organisation).order_by("family_name")
+        owner = self.fields["owner"]
+        assert isinstance(owner, PersonSearchField)
+        owner.queryset = Person.objects.filter(organisation=organisation)  # the assessed member's own people
         _choice(self, "activity").queryset = activities_visible(user).order_by("-start_date")
 
     def values(self) -> dict:

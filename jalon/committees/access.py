@@ -129,7 +129,9 @@ def access_meeting(user, pk, *, manage: bool = False) -> Meeting:
 
 
 def access_leadership_role(user, pk, *, manage: bool = False) -> LeadershipRole:
-    role = _get(committee_data_visible(user, LeadershipRole.objects.select_related("committee")), pk)
+    role = _get(
+        committee_data_visible(user, LeadershipRole.objects.select_related("committee", "person__organisation")), pk
+    )
     _require(not manage or committee_can_manage(user))
     return role
 

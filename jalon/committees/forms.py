@@ -16,7 +16,8 @@ from jalon.committees.profiles import developing_rule
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in_database
 from jalon.organisations import access as organisations_access
-from jalon.organisations.models import Organisation, Person
+from jalon.organisations.forms import PersonSearchField
+from jalon.organisations.models import Organisation
 from jalon.reference.models import Country, DevelopingCountryRule, IcsField
 from jalon.results import access as results_access
 from jalon.results.models import Programme
@@ -204,7 +205,7 @@ class LeadershipRoleForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=LeadershipRole.Role.choices)
     organisation = ChoiceOfModel(label=gettext_lazy("Member organisation"), queryset=Organisation.objects.none())
-    person = ChoiceOfModel(label=gettext_lazy("Person"), queryset=Person.objects.none(), required=False)
+    person = PersonSearchField(label=gettext_lazy("Person"), required=False)
     start_date = date_field(gettext_lazy("Start date"), required=False)
     end_date = date_field(gettext_lazy("End date"), required=False)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -217,18 +218,16 @@ class LeadershipRoleForm(forms.Form):
                 "version": role.version,
                 "role": role.role,
                 "organisation": role.organisation_id,
-                "person": role.person_id,
+                "person": role.person,
                 "start_date": role.start_date,
                 "end_date": role.end_date,
                 "note": role.note,
             }
         super().__init__(*args, **kwargs)
         organisation, person = self.fields["organisation"], self.fields["person"]
-        assert isinstance(organisation, ChoiceOfModel) and isinstance(person, ChoiceOfModel)
+        assert isinstance(organisation, ChoiceOfModel) and isinstance(person, PersonSearchField)
         organisation.queryset = _organisations()
-        person.queryset = organisations_access.people_visible(user).order_by(
-            TextOrder("family_name"), TextOrder("given_name"), "pk"
-        )
+        person.queryset = organisations_access.people_visible(user)
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.FIELDS}
@@ -275,7 +274,7 @@ class MeetingForm(MultilingualForm):
 
 
 class DelegateForm(forms.Form):
-    person = ChoiceOfModel(label=gettext_lazy("Person"), queryset=Person.objects.none())
+    person = PersonSearchField(label=gettext_lazy("Person"))
     organisation = ChoiceOfModel(
         label=gettext_lazy("On behalf of"),
         queryset=Organisation.objects.none(),
@@ -288,11 +287,9 @@ class DelegateForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         person, organisation = self.fields["person"], self.fields["organisation"]
-        assert isinstance(person, ChoiceOfModel) and isinstance(organisation, ChoiceOfModel)
+        assert isinstance(person, PersonSearchField) and isinstance(organisation, ChoiceOfModel)
         organisation.queryset = access.delegate_registering_organisations(user, _organisations())
-        person.queryset = access.delegate_person_choices(user).order_by(
-            TextOrder("family_name"), TextOrder("given_name"), "pk"
-        )
+        person.queryset = access.delegate_person_choices(user)
 
     def clean(self):
         data = super().clean()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from jalon.assessments.models import Section
 from jalon.committees.models import Committee
 from jalon.knowledge.models import Cefr, Competency, Expert, Tag
-from jalon.organisations.models import Person
+from jalon.organisations.forms import PersonSearchField
 from jalon.reference.models import Country, Currency, Language, Region
 from jalon.web.forms import ChoiceOfModel, ChoicesOfModel, date_field
 
@@ -87,10 +87,12 @@ class LanguageForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    person = ChoiceOfModel(label=gettext_lazy("Person"), queryset=Person.objects.none())
+    person = PersonSearchField(label=gettext_lazy("Person"))
     username = forms.CharField(label=gettext_lazy("Their account (user name)"), max_length=150, required=False)
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        assert isinstance(person, PersonSearchField)
         if people is not None:
-            self.fields["person"].queryset = people
+            person.queryset = people

@@ -24,7 +24,6 @@ from jalon.knowledge.roster_forms import (
     ProfileForm,
 )
 from jalon.organisations.access import people_visible
-from jalon.organisations.models import Person
 from jalon.web.listing import valid_filters
 from jalon.web.pages import form_page
 
@@ -205,7 +204,7 @@ def expert_state(request, pk: int):
 @login_required
 def expert_invite(request):
     require(access.roster_can_manage(request.user))
-    form = InviteForm(request.POST or None, people=people_visible(request.user, Person.objects.order_by("family_name")))
+    form = InviteForm(request.POST or None, people=people_visible(request.user))
 
     def save(f):
         username = f.cleaned_data.get("username", "").strip()

@@ -1,12 +1,12 @@
 """Reads over organisations and their contacts, filtered by what the user may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from jalon.lib import search as lib_search
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_contains, text_in_database
 from jalon.organisations import access
-from jalon.organisations.models import Membership, Organisation, Person
+from jalon.organisations.models import Membership, Organisation, Person, PersonEmail, person_match_fields
 from jalon.reference.models import Country
 from jalon.reference.selectors import in_region
 
@@ -55,3 +55,34 @@ def organisations_in_country(*, user, country: Country) -> QuerySet[Organisation
 def contact_organisation_choices(*, user) -> QuerySet[Organisation]:
     """The organisations a user may add contacts to, by name (accents and case ignored)."""
     return access.organisations_changeable(user).order_by(TextOrder(text_in_database("name")))
+
+
+# A person chosen by searching (issue 21: a form never lists every person) ----------------------------------
+
+# The most people a search offers to pick from; more is "type more".
+PEOPLE_FOUND_SHOWN = 25
+
+
+def people_named(*, people: QuerySet[Person], text: str) -> list[Person]:
+    """The people of `people` (the caller's access-filtered queryset) that `text` designates: an e-mail
+    address (their own or one of a joined record's), or a full name in either order ("Zoé N'Diaye",
+    "n'diaye zoe"). Asked on the indexed match keys (Person.match_email, match_name), so one query for a name
+    and two for an address, whatever the number of people; at most PEOPLE_FOUND_SHOWN + 1 returned, so that
+    the caller can tell "too many". Erased people are never found by their former details (theirs are replaced)."""
+    email, name = person_match_fields(text, text, "")
+    live = people.filter(anonymised_at__isnull=True)
+    if "@" in email:
+        # The joined records' addresses asked first, on their own index: an OR across the join would read
+        # every person (PostgreSQL's plan: a sequential scan); with ids, the OR is two index scans.
+        joined = list(PersonEmail.objects.filter(email=email).values_list("person_id", flat=True)[:PEOPLE_FOUND_SHOWN])
+        found = live.filter(Q(match_email=email) | Q(pk__in=joined))
+    else:
+        words = name.split()
+        if not words:
+            return []
+        # Every rotation of the words: "family given" and "given family" for a two-word name, and the
+        # family name first for a longer one ("da silva maria" -> "maria da silva").
+        keys = {" ".join(words[i:] + words[:i]) for i in range(len(words))}
+        found = live.filter(match_name__in=keys)
+    found = found.select_related("organisation").order_by("family_name", "given_name", "pk")
+    return list(found[: PEOPLE_FOUND_SHOWN + 1])

@@ -12,6 +12,7 @@ from jalon.committees.models import Committee, Meeting
 from jalon.committees.selectors import committee_by_reference
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_in, text_in_database
+from jalon.organisations.forms import PersonSearchField
 from jalon.reference.models import Country, Currency
 from jalon.results import access as results_access
 from jalon.results.models import Programme
@@ -37,12 +38,6 @@ class MeetingChoiceField(ChoiceOfModel):
         return f"{obj.committee.reference} · {obj.title} · {obj.start_date:%Y-%m-%d}"
 
 
-class CandidateChoiceField(ChoiceOfModel):
-    def label_from_instance(self, obj) -> str:
-        organisation = obj.organisation
-        return f"{obj} ({organisation.acronym or organisation.name})" if organisation is not None else str(obj)
-
-
 class TrainingChoiceField(ChoiceOfModel):
     def label_from_instance(self, obj) -> str:
         return f"{text_in(obj.title) or obj.code} · {obj.start_date:%Y-%m-%d}"
@@ -63,11 +58,11 @@ class ApplicationForm(forms.ModelForm):
         _choice(self, "organisation").queryset = access.support_applicant_choices(user, scheme=self.scheme).order_by(
             "acronym", text_in_database("name")
         )
-        _choice(self, "person").queryset = (
-            access.support_candidate_choices(user, scheme=self.scheme)
-            .select_related("organisation")
-            .order_by(TextOrder("family_name"), TextOrder("given_name"), "pk")
-        )
+        person = self.fields["person"]
+        assert isinstance(person, PersonSearchField)
+        person.queryset = access.support_candidate_choices(user, scheme=self.scheme)
+        if self.instance.person_id:
+            self.initial["person"] = self.instance.person  # read with the application: no query
         _choice(self, "meeting").queryset = selectors.meeting_choices(
             scheme=self.scheme, current=self.instance.meeting_id if self.instance.pk else None
         )
@@ -104,7 +99,7 @@ class SponsorshipForm(ApplicationForm):
         field_classes = {
             "programme": ChoiceOfModel,
             "organisation": ChoiceOfModel,
-            "person": CandidateChoiceField,
+            "person": PersonSearchField,
             "training": TrainingChoiceField,
             "currency": ChoiceOfModel,
         }
@@ -138,7 +133,7 @@ class FellowshipForm(ApplicationForm):
         field_classes = {
             "programme": ChoiceOfModel,
             "organisation": ChoiceOfModel,
-            "person": CandidateChoiceField,
+            "person": PersonSearchField,
             "currency": ChoiceOfModel,
         }
         labels = {

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from jalon.committees.models import Committee
 from jalon.lib.multilingual import text_in, text_in_database
+from jalon.organisations.forms import PersonSearchField
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Currency
 from jalon.results.models import Programme
@@ -56,10 +57,8 @@ class ArrangementForm(MultilingualForm):
         required=False,
         help_text=gettext_lazy("Leave empty while the partner is being sought."),
     )
-    lead_person = ChoiceOfModel(label=gettext_lazy("Lead person"), queryset=Person.objects.none(), required=False)
-    twinned_person = ChoiceOfModel(
-        label=gettext_lazy("Twinned member's nominee"), queryset=Person.objects.none(), required=False
-    )
+    lead_person = PersonSearchField(label=gettext_lazy("Lead person"), required=False)
+    twinned_person = PersonSearchField(label=gettext_lazy("Twinned member's nominee"), required=False)
     objectives = MultilingualField(label=gettext_lazy("Objectives"), multiline=True)
     priority_sector = SectorChoice(
         label=gettext_lazy("National priority sector served"),
@@ -105,8 +104,6 @@ class ArrangementForm(MultilingualForm):
                 "committee",
                 "twinned_member",
                 "lead_member",
-                "lead_person",
-                "twinned_person",
                 "support_currency",
                 "priority_sector",
             ):
@@ -117,7 +114,7 @@ class ArrangementForm(MultilingualForm):
         self.fields["committee"].queryset = _iso_committees()  # type: ignore[attr-defined]
         self.fields["twinned_member"].queryset = _members()  # type: ignore[attr-defined]
         self.fields["lead_member"].queryset = _members()  # type: ignore[attr-defined]
-        people = access.twinning_person_choices(user, arrangement).order_by("family_name", "given_name")
+        people = access.twinning_person_choices(user, arrangement)
         self.fields["lead_person"].queryset = people  # type: ignore[attr-defined]
         self.fields["twinned_person"].queryset = people  # type: ignore[attr-defined]
         self.fields["support_currency"].queryset = Currency.objects.order_by("code")  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ edit the question and attach files to it; the team moderates. The contributor is
 roster where a row needs one: they alone manage their own profile."""
 
 import re
+import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -334,7 +335,7 @@ ROSTER_PAGES: list = [
         "knowledge:expert_invite",
         TEAM,
         method="post",
-        data=lambda ctx: {"person": Person.objects.create(given_name="New", family_name="Expert").pk},
+        data=lambda ctx: {"person": new_expert(ctx).email},
         ok=EXPERT_PAGE,
         effect=count_of(Expert),
     ),
@@ -414,11 +415,22 @@ ROSTER_PAGES: list = [
         ACTIVITY_MANAGERS,
         method="post",
         kwargs=lambda ctx: {"code": activity(ctx).code},
-        data=lambda ctx: {"person": Person.objects.create(given_name="T", family_name="R", organisation=ctx.nsb).pk},
+        # The trainer is named by a fresh e-mail address (the form searches; each role's run adds a person).
+        data=lambda ctx: {"person": new_trainer(ctx).email},
         ok=Redirect(lambda ctx: re.escape(url("activities:activity_trainers", code="kn-matrix")), "the trainers"),
         effect=trainer_count,
     ),
 ]
+
+
+def new_expert(ctx) -> Person:
+    return Person.objects.create(given_name="New", family_name="Expert", email=f"expert-{uuid.uuid4().hex}@example.org")
+
+
+def new_trainer(ctx) -> Person:
+    return Person.objects.create(
+        given_name="T", family_name="R", organisation=ctx.nsb, email=f"trainer-{uuid.uuid4().hex}@example.org"
+    )
 
 
 def api_action(label, name, allowed, record, data, *, ok=200, effect=None, **options):

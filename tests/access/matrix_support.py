@@ -186,7 +186,7 @@ def sponsorship_form(ctx) -> dict:
     return {
         "programme": b["programme"].pk,
         "organisation": ctx.nsb.pk,
-        "person": b["expert"].pk,
+        "person": str(b["expert"]),  # named as a person types it: the form searches
         "meeting": b["future"].pk,
         "mirror_committee": "exists",
         "mirror_role": "expert",
@@ -202,7 +202,7 @@ def fellowship_form(ctx) -> dict:
     return {
         "programme": b["itu_programme"].pk,
         "organisation": ctx.nsb.pk,
-        "person": b["expert"].pk,
+        "person": str(b["expert"]),
         "meeting": b["itu_meeting"].pk,
         "kind": "full",
         "partial_part": "",

@@ -325,3 +325,21 @@ def test_the_portfolio_table_matches_sections_by_code_under_the_newest_bank(clie
     assert assessment == validated and [cell.code if cell else None for cell in cells] == ["P-OPENNESS", None]
     page = client_as("manager").get(reverse("assessments:portfolio")).content.decode()
     assert page.count('<th scope="col" title="') == 2
+
+
+def test_an_action_s_owner_is_found_by_name_among_the_assessed_member_s_people(client_as, users, validated, nsb):
+    from jalon.organisations.models import Organisation, Person
+
+    section = Section.objects.get(framework=validated.framework, code="P-TRANSPARENCY")
+    area = services.area_create(actor=users["focal"], assessment=validated, section=section, target_score=D("0.7"))
+    owner = Person.objects.create(given_name="Aïssatou", family_name="Ba", organisation=nsb)
+    Person.objects.create(given_name="Jo", family_name="Otieno", organisation=Organisation.objects.get(acronym="KEBS"))
+    focal = client_as("focal")
+    url = reverse("assessments:action_create", kwargs={"area": area.pk})
+    response = focal.post(url, {"description": "Publish", "status": "planned", "owner": "Jo Otieno"})
+    assert response.status_code == 200 and response.context["form"].errors["owner"]
+    assert focal.post(url, {"description": "Publish", "status": "planned", "owner": "ba aissatou"}).status_code == 302
+    action = ImprovementAction.objects.get()
+    assert action.owner == owner
+    page = focal.get(reverse("assessments:action_edit", kwargs={"pk": action.pk})).content.decode()
+    assert f'<option value="{owner.pk}" selected>Aïssatou Ba (ASN)</option>' in page

@@ -205,7 +205,7 @@ ROWS = [
         NSB_EDITORS,
         method="post",
         kwargs=pk(meeting),
-        data=lambda ctx: {"person": new_person(ctx).pk, "role": "delegate"},
+        data=lambda ctx: {"person": str(new_person(ctx)), "role": "delegate"},
         ok=COMMITTEE_PAGE,
         effect=count(MeetingDelegate),
     ),
@@ -263,16 +263,17 @@ def meeting_of_record(users):
 def test_a_focal_point_cannot_register_another_organisations_delegate(client_as, meeting_of_record, other_nsb):
     from jalon.organisations.models import Person
 
-    stranger = Person.objects.create(given_name="Other", family_name="Delegate", organisation=other_nsb)
+    Person.objects.create(given_name="Other", family_name="Delegate", organisation=other_nsb)
     client = client_as("focal")
     response = client.post(
-        page_url("committees:delegate_create", pk=meeting_of_record.pk), {"person": stranger.pk, "role": "delegate"}
+        page_url("committees:delegate_create", pk=meeting_of_record.pk),
+        {"person": "Other Delegate", "role": "delegate"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["person"]
     response = client.post(
         page_url("committees:delegate_create", pk=meeting_of_record.pk),
-        {"person": Person.objects.create(given_name="A", family_name="B", organisation=None).pk, "role": "delegate"},
+        {"person": str(Person.objects.create(given_name="A", family_name="B", organisation=None)), "role": "delegate"},
     )
     assert response.context["form"].errors["person"]
     assert not MeetingDelegate.objects.exists()

@@ -48,7 +48,7 @@ def test_the_organiser_records_a_trainer_from_the_activity_page(users, roster, c
     page = client.get(f"/en/activities/{activity.code}/").content.decode()
     trainers = f"/en/activities/{activity.code}/trainers/"
     assert f'href="{trainers}"' in page
-    response = client.post(trainers, {"person": roster.awa.person.pk})
+    response = client.post(trainers, {"person": "Awa Diop"})
     assert response.status_code == 302
     assert "Awa Diop" in client.get(trainers).content.decode()
     engagement = roster_selectors.expert_engagement(user=users["plain"], expert=roster.awa)

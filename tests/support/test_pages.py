@@ -30,7 +30,8 @@ def form_of(world, **changes) -> dict:
     fields = sponsorship_fields(world, **changes)
     data = {}
     for name, value in fields.items():
-        data[name] = value.pk if hasattr(value, "pk") else value
+        # A candidate is named as a person types them (the form searches: issue 21).
+        data[name] = (value.email or str(value)) if isinstance(value, Person) else getattr(value, "pk", value)
     return data
 
 
@@ -408,7 +409,7 @@ def test_a_focal_point_requests_a_full_fellowship_through_the_form(client_as, wo
     data = {
         "programme": world.itu_programme.pk,
         "organisation": nsb.pk,
-        "person": world.expert.pk,
+        "person": "Awa Diop",
         "meeting": world.itu_meeting.pk,
         "kind": "full",
         "partial_part": "ticket",  # ignored for a full fellowship
