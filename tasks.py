@@ -6,6 +6,7 @@
 
 and, for CI and developers:
 
+    python3 tasks.py test-migrations   the migration tests, left out of `test` (see there)
     python3 tasks.py check   lint and format, dependency order, types, migrations up to date, French catalogue
     python3 tasks.py lock    pin the dependencies of pyproject.toml in requirements*.lock (--upgrade: newest)
 """
@@ -67,7 +68,17 @@ def test(args: list[str]) -> None:
             f"Test order: --randomly-seed={seed} (replay it with python3 tasks.py test --randomly-seed={seed})",
             flush=True,
         )
-    run(PYTHON, "-m", "pytest", *workers, *order, *args)
+    # The migration tests (marker `migration`) take the whole schema back to an old migration and forward
+    # again: a minute or more each, which the suite, run on two databases, cannot afford inside CI's 20
+    # minutes. They run with `python3 tasks.py test-migrations`, after a change to a migration or to Django.
+    deselect = ["-m", "not migration"] if "-m" not in args else []
+    run(PYTHON, "-m", "pytest", *workers, *order, *deselect, *args)
+
+
+def test_migrations(args: list[str]) -> None:
+    """The migration tests alone (each moves a data migration's rows forward and back), on the database of
+    DATABASE_URL like the suite."""
+    test(["-m", "migration", "-p", "no:randomly", *args])
 
 
 def check(args: list[str]) -> None:
@@ -93,7 +104,7 @@ def lock(args: list[str]) -> None:
     run(BIN / "pip-compile", *common, "--extra", "dev", "-o", "requirements-dev.lock", "pyproject.toml")
 
 
-COMMANDS = {"demo": demo, "test": test, "check": check, "lock": lock}
+COMMANDS = {"demo": demo, "test": test, "test-migrations": test_migrations, "check": check, "lock": lock}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

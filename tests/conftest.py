@@ -12,18 +12,6 @@ from tests.client import Client
 PASSWORD = "correct-horse-battery"
 
 
-def pytest_collection_modifyitems(config, items):
-    """Migration tests run on PostgreSQL only, production's database: taking the whole schema back and forth
-    costs a minute or more per test, and the suite runs on both databases inside CI's time. SQLite still runs
-    every migration when it builds the test database."""
-    if django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return
-    skip = pytest.mark.skip(reason="migration tests run on PostgreSQL (tests/conftest.py)")
-    for item in items:
-        if item.get_closest_marker("migration"):
-            item.add_marker(skip)
-
-
 def pytest_configure(config):
     from django.conf import settings
     from django.db.backends.signals import connection_created
