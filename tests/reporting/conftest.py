@@ -58,7 +58,11 @@ def content_text(source) -> str:
 def numbers_of(source, language: str) -> list[str]:
     """Every number of a report in reading order, written the same way whatever the language's format
     ("1 480 000,5" in French, "1,480,000.5" in English: 1480000.5)."""
-    text = content_text(source)
+    return numbers_in(content_text(source), language)
+
+
+def numbers_in(text: str, language: str) -> list[str]:
+    """The numbers of a text in reading order, as numbers_of writes them."""
     if language == "fr":
         text = re.sub(r"(?<=\d)[\u202f\u00a0](?=\d{3}\b)", "", text)
         text = re.sub(r"(?<=\d),(?=\d)", ".", text)

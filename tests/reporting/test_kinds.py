@@ -29,7 +29,7 @@ from jalon.results.models import Programme
 from jalon.twinning.demo import twinning_demo_build
 from jalon.twinning.models import Arrangement
 from jalon.twinning.selectors import arrangement_outcomes
-from tests.reporting.conftest import AS_OF, ILO, ISO, content_text, numbers_of
+from tests.reporting.conftest import AS_OF, ILO, ISO, content_text, numbers_in, numbers_of
 
 
 @pytest.fixture(scope="module")
@@ -183,16 +183,6 @@ def _itu_as_of() -> datetime.datetime:
     return datetime.datetime.combine(run.as_of, datetime.time(12), tzinfo=datetime.UTC)
 
 
-def _numbers(text: str, language: str) -> list[str]:
-    """The numbers of a text written the same way in both languages (as conftest.numbers_of)."""
-    if language == "fr":
-        text = re.sub(r"(?<=\d)[\u202f\u00a0](?=\d{3}\b)", "", text)
-        text = re.sub(r"(?<=\d),(?=\d)", ".", text)
-    else:
-        text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
-    return re.findall(r"\d+(?:\.\d+)*", text)
-
-
 HEADINGS = {
     "en": ("Self-assessments", "Twinning", "Standardization gap"),
     "fr": ("Auto-évaluations", "Jumelage", "Écart en matière de normalisation"),
@@ -210,7 +200,7 @@ def _sections(code: str, as_of: datetime.datetime) -> tuple:
         text = re.sub(r"[ \n]+", " ", content_text(found.file.open("rb")))
         start = text.rindex(HEADINGS[found.language][0])
         texts[found.language] = text[start:]
-        numbers[found.language] = _numbers(text[start:], found.language)
+        numbers[found.language] = numbers_in(text[start:], found.language)
     assert numbers["fr"] == numbers["en"]
     return run, texts, numbers
 

@@ -11,7 +11,7 @@ import openpyxl
 
 from jalon.reporting import services
 from jalon.results.models import Programme
-from tests.reporting.conftest import AS_OF, ILO, ISO
+from tests.reporting.conftest import AS_OF, ILO, ISO, numbers_in
 
 
 def _run(code: str, kind: str, language: str = "both"):
@@ -73,13 +73,7 @@ def test_a_narrative_kind_is_also_a_document_with_headings_language_and_header_r
         assert f"<dc:title>{title}" in core and "2026-06-30T12:00:00Z" in core
 
     def figures(document: str, language: str) -> list[str]:
-        text = " ".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document))
-        if language == "fr":
-            text = re.sub(r"(?<=\d)[\u202f\u00a0](?=\d{3}\b)", "", text)
-            text = re.sub(r"(?<=\d),(?=\d)", ".", text)
-        else:
-            text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
-        return re.findall(r"\d+(?:\.\d+)*", text)
+        return numbers_in(" ".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document)), language)
 
     assert figures(docs["fr"][0], "fr") == figures(docs["en"][0], "en")
     assert "4\u202f800\u202f000" in docs["fr"][0] and "4,800,000" in docs["en"][0]  # Table 1, as printed
