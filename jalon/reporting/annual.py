@@ -58,8 +58,10 @@ class Writer:
     def percent(self, value: str | None) -> str:
         if value is None:
             return "–"
-        number = Decimal(value)
-        return Figure(format_percent(number, format="#,##0.#%", locale=self.locale), round(number, 3), "0.0%")
+        # The locale's own pattern ("34,3\u00a0%" in French, "34.3%" in English), with one decimal at most: the
+        # number is rounded to a tenth of a percent and printed without quantizing to the pattern's integers.
+        number = round(Decimal(value), 3)
+        return Figure(format_percent(number, locale=self.locale, decimal_quantization=False), number, "0.0%")
 
     def date(self, value: str) -> str:
         return format_date(datetime.date.fromisoformat(value[:10]), format="long", locale=self.locale)
