@@ -16,11 +16,12 @@ import csv
 import datetime
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -69,7 +70,7 @@ def org_id_prefixes() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4096)
-def _xpath(path: str) -> etree.XPath:
+def _xpath(path: str) -> Callable[[Any], Any]:
     """A ruleset's XPath compiled once (the file's thousands of activities evaluate the same few hundred paths;
     a loop's substituted paths vary with the codes met, hence the bound). Strings come back plain: nothing here
     asks a string result for its parent."""
