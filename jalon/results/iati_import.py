@@ -39,6 +39,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from jalon.accounts.audit import audit_batched
 from jalon.interop.iati import codelist_codes, decimal_text
 from jalon.interop.iati_read import XML_LANG, Activity, IatiFileRefused, Note, activities_read, date_read, number_read
 from jalon.lib.text import folded
@@ -70,6 +71,7 @@ from jalon.results.models import (
     Programme,
     Result,
 )
+from jalon.results.progress_cache import progress_batched
 
 logger = logging.getLogger(__name__)
 
@@ -376,22 +378,26 @@ def _activity_import(
     writer = _Writer(activity, outcome, actor, file_name, directory)
     directory.begin()
     try:
-        with transaction.atomic():
+        # The audit entries and progress stamps of the activity's records written once, at its end.
+        with transaction.atomic(), audit_batched(), progress_batched():
             programme, created = _programme(activity, writer, record, code)
             # The programme decides whose values it takes as approved (its trusted publishers).
             publisher = (activity.element.xpath("string(reporting-org/@ref)") or "").strip()
             trusted = trusted or (bool(publisher) and publisher in (programme.iati_trusted_publishers or []))
-            _results(activity, writer, programme, trusted=trusted)
+            _results(activity, writer, programme, trusted=trusted, fresh=created)
             writer.provenance_save()
-            IatiActivityImport.objects.update_or_create(
-                identifier=activity.identifier,
-                defaults={
-                    "programme": programme,
-                    "file_name": file_name[:250],
-                    "content_hash": activity.content_hash,
-                    "last_updated": activity.last_updated[:40],
-                },
-            )
+            fields = {
+                "programme": programme,
+                "file_name": file_name[:250],
+                "content_hash": activity.content_hash,
+                "last_updated": activity.last_updated[:40],
+            }
+            if record is None:
+                IatiActivityImport.objects.create(identifier=activity.identifier, **fields)
+            else:  # the record read above: no second look-up
+                for name, value in fields.items():
+                    setattr(record, name, value)
+                record.save(update_fields=[*fields, "imported_at"])
     except ValidationError as error:
         messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
         for name, texts in messages.items():
@@ -592,14 +598,18 @@ class _Framework:
     whatever the number of results, indicators, periods and values), and what it writes in bulk: new targets
     and values."""
 
-    def __init__(self, programme: Programme, activity: Activity, actor):
+    def __init__(self, programme: Programme, activity: Activity, actor, *, fresh: bool = False):
         self.programme = programme
-        self.named_levels: list[Level] = list(programme.levels.order_by("-order", "-pk"))
+        # A programme this activity created has no framework yet: nothing to read (a sixth of the queries of
+        # a file of new programmes).
+        self.fresh = fresh
+        self.named_levels: list[Level] = [] if fresh else list(programme.levels.order_by("-order", "-pk"))
         self.levels = {level.iati_result_type: level for level in self.named_levels}
-        self.results = {result.code: result for result in programme.results.all()}
+        self.results = {} if fresh else {result.code: result for result in programme.results.all()}
         self.indicators: dict[tuple[int, str], Indicator] = {}
-        for indicator in Indicator.objects.filter(result__programme=programme).select_related("result"):
-            self.indicators[(indicator.result_id, indicator.code)] = indicator
+        if not fresh:
+            for indicator in Indicator.objects.filter(result__programme=programme).select_related("result"):
+                self.indicators[(indicator.result_id, indicator.code)] = indicator
         self.imported = set(
             IatiProvenance.objects.filter(
                 record_type="measurement", activity_identifier=activity.identifier
@@ -622,15 +632,13 @@ class _Framework:
 
     def values_prepare(self) -> None:
         programme = self.programme
-        values = list(DimensionValue.objects.filter(dimension__programme=programme).select_related("dimension"))
-        dimensions = {value.dimension_id: value.dimension for value in values}
-        self.dimension_keys = dimension_keys(dimensions.values())
-        self.values = value_keys(values)
-        self.disaggregations = set(
-            Indicator.dimensions.through.objects.filter(indicator__result__programme=programme).values_list(
-                "indicator_id", "dimension_id"
-            )
-        )
+        if self.fresh:
+            # Only what this activity wrote: no targets, narratives or targets by value yet, and disaggregations
+            # only if its indicators named some.
+            if any(dimensions for _indicator, dimensions in self.new_indicators):
+                self._disaggregations_read()
+            return
+        self._disaggregations_read()
         self.targeted = set(
             Milestone.objects.filter(indicator__result__programme=programme).values_list("indicator_id", "period_id")
         )
@@ -640,6 +648,18 @@ class _Framework:
         self.targets_by_value = set(
             DisaggregatedTarget.objects.filter(indicator__result__programme=programme).values_list(
                 "indicator_id", "period_id", "dimension_value_id"
+            )
+        )
+
+    def _disaggregations_read(self) -> None:
+        programme = self.programme
+        values = list(DimensionValue.objects.filter(dimension__programme=programme).select_related("dimension"))
+        dimensions = {value.dimension_id: value.dimension for value in values}
+        self.dimension_keys = dimension_keys(dimensions.values())
+        self.values = value_keys(values)
+        self.disaggregations = set(
+            Indicator.dimensions.through.objects.filter(indicator__result__programme=programme).values_list(
+                "indicator_id", "dimension_id"
             )
         )
 
@@ -781,13 +801,13 @@ def _named_level(framework: _Framework, names: dict[str, str], kind: str | None,
     return level
 
 
-def _results(activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool) -> None:
+def _results(activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool, fresh: bool) -> None:
     """The structure first (the result tree of the objectives, results, indicators, their disaggregations:
     looked up, or new; the new results and indicators written set-based, per activity: the periods, levels and
     disaggregations, few, through the services one by one), then the targets and values of every indicator,
     written in bulk."""
-    periods = _periods(activity, writer, programme)
-    framework = _Framework(programme, activity, writer.actor)
+    periods = _periods(activity, writer, programme, fresh=fresh)
+    framework = _Framework(programme, activity, writer.actor, fresh=fresh)
     _objectives(activity, writer, framework)
     placed = []
     for position, node in enumerate(activity.element.findall("result"), start=1):
@@ -843,7 +863,7 @@ def _values_save(framework: _Framework, writer: _Writer, *, trusted: bool) -> No
         writer.added("measurement", measurement, node)
 
 
-def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[tuple, Period | None]:
+def _periods(activity: Activity, writer: _Writer, programme: Programme, *, fresh: bool) -> dict[tuple, Period | None]:
     """(start, end) -> the programme's period; None for the span of the whole programme (an overall target). The
     new periods are written together (services.imported_periods_create); one refused is said and left out."""
     spans = set()
@@ -853,7 +873,7 @@ def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[
             spans.add((start, end))
     whole = (programme.start_date, programme.end_date)
     found: dict[tuple, Period | None] = {}
-    existing = {(period.start, period.end): period for period in programme.periods.all()}
+    existing = {} if fresh else {(period.start, period.end): period for period in programme.periods.all()}
     new: list[Period] = []
     for span in sorted(spans):
         if span in existing:
