@@ -534,7 +534,7 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None) ->
         if owner is None:
             raise ValidationError(_("The activity has no reporting organisation."))
         fields.setdefault("title", {"en": activity.identifier})
-        programme = services.programme_create(
+        programme = services.imported_programme_create(
             actor=writer.actor,
             code=code or _code(activity.identifier),
             owner=owner,

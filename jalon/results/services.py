@@ -807,6 +807,25 @@ def programme_create(*, actor, **fields) -> Programme:
 
 
 @transaction.atomic
+def imported_programme_create(*, actor, owner, **fields) -> Programme:
+    """programme_create for a file import (results/iati_import.py), with the same checks: _programme_validate
+    (among them the code free, and the dates and thresholds in order, which are the table's two constraints)
+    and the fields cleaned, without full_clean asking the database again for the code, the two constraints and
+    the owner, which the import has in hand (a quarter of the time of a file of new programmes)."""
+    unknown_fields(fields, PROGRAMME_FIELDS, "programme")
+    if owner is None or owner.pk is None:
+        raise ValidationError(_("The activity has no reporting organisation."))
+    fields.setdefault("languages", ["fr", "en"])
+    programme = Programme(owner=owner, **fields)
+    _programme_validate(programme)
+    _normalize_decimals(programme)
+    programme.clean_fields(exclude=["owner"])
+    programme.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=programme)
+    return programme
+
+
+@transaction.atomic
 def programme_update(*, actor, programme: Programme, version: int | None = None, **fields) -> Programme:
     """Change a programme's own fields; `version` is the one the editor saw, refused if someone saved since."""
 
