@@ -630,6 +630,19 @@ class _Framework:
         # The publisher reports its own values: the importing person must be allowed to report them.
         self.can_report = access.measurement_can_report_for(actor, programme, programme.owner)
 
+    def level_keys(self) -> set[str]:
+        return {level.key for level in [*self.levels.values(), *self.named_levels]}
+
+    def level_create(self, writer: "_Writer", *, order: int | None = None, **fields) -> Level:
+        """A new level, checked against the programme's levels as read above with those added since (all of
+        them: services.imported_level_create looks nothing up); by default after the last."""
+        known = [*self.levels.values(), *self.named_levels]
+        if order is None:
+            order = max((level.order for level in known), default=0) + 1
+        return services.imported_level_create(
+            actor=writer.actor, programme=self.programme, taken=self.level_keys(), order=order, **fields
+        )
+
     def values_prepare(self) -> None:
         programme = self.programme
         if self.fresh:
@@ -679,9 +692,7 @@ def _level(framework: _Framework, node, writer: _Writer) -> Level:
     if found:
         return found
     key, name = LEVELS[kind]
-    level = services.level_save(
-        actor=writer.actor, programme=framework.programme, key=key, name=name, iati_result_type=kind
-    )
+    level = framework.level_create(writer, key=key, name=name, iati_result_type=kind)
     framework.levels[kind] = level
     writer.added("level", level, node)
     return level
@@ -785,11 +796,10 @@ def _named_level(framework: _Framework, names: dict[str, str], kind: str | None,
     if result_type is None:
         result_type = next((LEVEL_TYPES[name] for name in folded_names if name in LEVEL_TYPES), 9)
     key = slugify(english)[:40] or "level"
-    taken = {level.key for level in [*framework.levels.values(), *framework.named_levels]}
+    taken = framework.level_keys()
     key = next(candidate for candidate in [key, *(f"{key[:36]}-{n}" for n in range(2, 1000))] if candidate not in taken)
-    level = services.level_save(
-        actor=writer.actor,
-        programme=framework.programme,
+    level = framework.level_create(
+        writer,
         key=key,
         name=names,
         iati_result_type=result_type,

@@ -902,6 +902,26 @@ def level_save(
     return level
 
 
+def imported_level_create(
+    *, actor, programme: Programme, key: str, name: dict, iati_result_type: int, order: int, taken: set[str]
+) -> Level:
+    """level_save of a new level for a file import, with its checks, against the keys the import read with the
+    programme's other levels (`taken`, all of them) and at the order it gives: one insert, where level_save
+    reads the keys and the last order, and full_clean the key and the programme again."""
+    errors: dict = {}
+    name = _texts(name)
+    _require_text(errors, "name", name, _("Name the level in at least one language."))
+    if key in taken:
+        errors.setdefault("key", []).append(_("Another level of this programme already has this key."))
+    _check(errors)
+    level = Level(programme=programme, key=key, name=name, iati_result_type=iati_result_type, order=order)
+    level.clean_fields(exclude=["programme"])
+    level.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=level)
+    progress_changed(programme)
+    return level
+
+
 @transaction.atomic
 def level_delete(*, actor, level: Level) -> None:
     if level.results.exists():

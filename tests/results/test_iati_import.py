@@ -605,6 +605,6 @@ def test_an_activitys_new_indicators_are_written_in_a_constant_number_of_queries
     # indicators and targets set-based).
     path = file_with(8)
     with transaction.atomic():
-        with django_assert_num_queries(42):
+        with django_assert_num_queries(37):
             iati_import(path, actor=users["manager"], trusted=True)
         transaction.set_rollback(True)
