@@ -46,15 +46,16 @@ _pending: ContextVar[list[AuditEntry] | None] = ContextVar("audit_pending", defa
 
 
 @contextmanager
-def audit_batched() -> Iterator[None]:
+def audit_batched() -> Iterator[list[AuditEntry]]:
     """Inside the block, the entries that audit_record and audit_records make (each snapshotted when the service
     calls) are written in one insert when the block ends: a file import writes hundreds of records through the
     services, each audited, and an insert apiece was a tenth of its queries. A block that ends with an error
-    writes none: use it inside the transaction that its records roll back with."""
+    writes none: use it inside the transaction that its records roll back with. It gives the list of entries
+    waiting: one who rolls back a savepoint inside the block removes the entries made since."""
     pending: list[AuditEntry] = []
     token = _pending.set(pending)
     try:
-        yield
+        yield pending
     finally:
         _pending.reset(token)
     if pending:

@@ -26,7 +26,7 @@ dry run (the preview) rolls everything back after counting what would change.
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -274,31 +274,39 @@ def iati_import(
     with transaction.atomic():
         directory = Directory(report, organisations)
         chosen = activity_identifier
-        for activity in activities_read(path, max_bytes=settings.IATI_IMPORT_MAX_BYTES):
-            if programme_code and not activity.refused and not chosen:
-                chosen = activity.identifier
-            if programme_code and activity.identifier != chosen:
-                outcome = ActivityOutcome(
-                    activity.identifier, activity.xpath, activity.line, "skipped", notes=list(activity.notes)
-                )
-                if activity.refused:
-                    outcome.status = "refused"
-                report.activities.append(outcome)
-            else:
-                report.activities.append(
-                    _activity_import(
-                        activity,
-                        actor=actor,
-                        file_name=report.file_name,
-                        code=programme_code,
-                        trusted=trusted,
-                        directory=directory,
-                    )
-                )
-            if expected is not None:
-                _plan_check(report.activities[-1], expected)
-            if advance:
-                advance(len(report.activities))
+        for chunk in _chunks(activities_read(path, max_bytes=settings.IATI_IMPORT_MAX_BYTES), BATCH):
+            # Per batch of activities: their import records, programmes and imported values read at once, their
+            # provenance, import records and audit entries written at once, their programmes stamped once.
+            batch = _Batch(chunk, programme_code)
+            with audit_batched() as audits, progress_batched():
+                for activity in chunk:
+                    if programme_code and not activity.refused and not chosen:
+                        chosen = activity.identifier
+                    if programme_code and activity.identifier != chosen:
+                        outcome = ActivityOutcome(
+                            activity.identifier, activity.xpath, activity.line, "skipped", notes=list(activity.notes)
+                        )
+                        if activity.refused:
+                            outcome.status = "refused"
+                        report.activities.append(outcome)
+                    else:
+                        report.activities.append(
+                            _activity_import(
+                                activity,
+                                actor=actor,
+                                file_name=report.file_name,
+                                code=programme_code,
+                                trusted=trusted,
+                                directory=directory,
+                                batch=batch,
+                                audits=audits,
+                            )
+                        )
+                    if expected is not None:
+                        _plan_check(report.activities[-1], expected)
+                    if advance:
+                        advance(len(report.activities))
+                batch.save()
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -344,60 +352,125 @@ class _Writer:
         self.outcome.counts[kind] += 1
         self.provenance.append((kind, record, self.path(node)))
 
-    def provenance_save(self) -> None:
-        """Every record's file, activity and XPath: one insert for the activity."""
-        IatiProvenance.objects.bulk_create(
-            [
-                IatiProvenance(
-                    record_type=kind,
-                    record_id=record.pk,
-                    file_name=self.file_name,
-                    activity_identifier=self.activity.identifier,
-                    xpath=xpath,
-                )
-                for kind, record, xpath in self.provenance
-            ]
-        )
-        self.provenance.clear()
+    def provenance_rows(self) -> list[IatiProvenance]:
+        """Every record's file, activity and XPath (written with the batch's, _Batch.save)."""
+        return [
+            IatiProvenance(
+                record_type=kind,
+                record_id=record.pk,
+                file_name=self.file_name,
+                activity_identifier=self.activity.identifier,
+                xpath=xpath,
+            )
+            for kind, record, xpath in self.provenance
+        ]
 
     def warn(self, message: str, node, rule_id: str = "import") -> None:
         line = node.sourceline + self.activity.line_offset if node.sourceline else None
         self.outcome.notes.append(Note("warning", message, self.path(node), line, rule_id))
 
 
+# Activities read, then imported, together: their look-ups and the writes that wait for their end, once.
+BATCH = 50
+
+
+def _chunks(activities: Iterator[Activity], size: int) -> Iterator[list[Activity]]:
+    chunk: list[Activity] = []
+    for activity in activities:
+        chunk.append(activity)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Batch:
+    """What a batch of activities looks up, read once for all of them (their import records, the programmes of
+    their codes, the values imported from them before), kept up to date with what each activity writes, and the
+    rows written once at the batch's end (provenance, new import records). An activity refused adds nothing."""
+
+    def __init__(self, activities: list[Activity], code: str | None):
+        identifiers = {activity.identifier for activity in activities if activity.identifier}
+        self.records: dict[str, IatiActivityImport] = {
+            record.identifier: record
+            for record in IatiActivityImport.objects.filter(identifier__in=identifiers).select_related("programme")
+        }
+        codes = {code} if code else {_code(identifier) for identifier in identifiers}
+        self.programmes = {programme.code: programme for programme in Programme.objects.filter(code__in=codes)}
+        self.imported: dict[str, set[str]] = {}
+        for identifier, xpath in IatiProvenance.objects.filter(
+            record_type="measurement", activity_identifier__in=identifiers
+        ).values_list("activity_identifier", "xpath"):
+            self.imported.setdefault(identifier, set()).add(xpath)
+        self.provenance: list[IatiProvenance] = []
+        self.new_records: list[IatiActivityImport] = []
+
+    def written(self, activity: Activity, writer: "_Writer", programme: Programme, record, file_name: str) -> None:
+        """An activity imported: its provenance and import record, kept for the batch's end."""
+        self.provenance.extend(writer.provenance_rows())
+        self.programmes[programme.code] = programme
+        self.imported.setdefault(activity.identifier, set()).update(
+            xpath for kind, _record, xpath in writer.provenance if kind == "measurement"
+        )
+        fields = {
+            "programme": programme,
+            "file_name": file_name[:250],
+            "content_hash": activity.content_hash,
+            "last_updated": activity.last_updated[:40],
+        }
+        if record is None:
+            record = IatiActivityImport(identifier=activity.identifier, **fields)
+            self.records[activity.identifier] = record
+            self.new_records.append(record)
+            return
+        for name, value in fields.items():
+            setattr(record, name, value)
+        if record.pk is not None:  # else one of this batch's new records, written at its end
+            record.save(update_fields=[*fields, "imported_at"])
+
+    def save(self) -> None:
+        IatiProvenance.objects.bulk_create(self.provenance)
+        IatiActivityImport.objects.bulk_create(self.new_records)
+        self.provenance, self.new_records = [], []
+
+
 def _activity_import(
-    activity: Activity, *, actor, file_name: str, code: str | None, trusted: bool, directory: Directory
+    activity: Activity,
+    *,
+    actor,
+    file_name: str,
+    code: str | None,
+    trusted: bool,
+    directory: Directory,
+    batch: _Batch,
+    audits: list,
 ) -> ActivityOutcome:
     outcome = ActivityOutcome(activity.identifier, activity.xpath, activity.line, "refused", notes=list(activity.notes))
     if activity.refused:
         return outcome
-    record = IatiActivityImport.objects.filter(identifier=activity.identifier).select_related("programme").first()
+    record = batch.records.get(activity.identifier)
     if record is not None and record.content_hash == activity.content_hash:
         outcome.status, outcome.programme = "unchanged", record.programme.code
         return outcome
     writer = _Writer(activity, outcome, actor, file_name, directory)
     directory.begin()
+    audited = len(audits)
     try:
-        # The audit entries and progress stamps of the activity's records written once, at its end.
-        with transaction.atomic(), audit_batched(), progress_batched():
-            programme, created = _programme(activity, writer, record, code)
+        with transaction.atomic():
+            programme, created = _programme(activity, writer, record, code, batch)
             # The programme decides whose values it takes as approved (its trusted publishers).
             publisher = (activity.element.xpath("string(reporting-org/@ref)") or "").strip()
             trusted = trusted or (bool(publisher) and publisher in (programme.iati_trusted_publishers or []))
-            _results(activity, writer, programme, trusted=trusted, fresh=created)
-            writer.provenance_save()
-            fields = {
-                "programme": programme,
-                "file_name": file_name[:250],
-                "content_hash": activity.content_hash,
-                "last_updated": activity.last_updated[:40],
-            }
-            if record is None:
-                IatiActivityImport.objects.create(identifier=activity.identifier, **fields)
-            else:  # the record read above: no second look-up
-                for name, value in fields.items():
-                    setattr(record, name, value)
-                record.save(update_fields=[*fields, "imported_at"])
+            _results(
+                activity,
+                writer,
+                programme,
+                trusted=trusted,
+                fresh=created,
+                imported=set(batch.imported.get(activity.identifier, ())),
+            )
+            batch.written(activity, writer, programme, record, file_name)
     except ValidationError as error:
         messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
         for name, texts in messages.items():
@@ -406,6 +479,7 @@ def _activity_import(
             )
         outcome.counts.clear()
         directory.rollback()
+        del audits[audited:]  # the entries of what the savepoint rolled back
         return outcome
     outcome.status, outcome.programme = ("added" if created else "changed"), programme.code
     return outcome
@@ -495,7 +569,7 @@ def _coded(element, tag: str, codelist: str, default: str) -> str:
     return default
 
 
-def _programme(activity: Activity, writer: _Writer, record, code: str | None) -> tuple[Programme, bool]:
+def _programme(activity: Activity, writer: _Writer, record, code: str | None, batch: _Batch) -> tuple[Programme, bool]:
     """The activity's programme, its publisher-owned fields set from what the file holds (what it leaves out
     stays as it is)."""
     element = activity.element
@@ -511,9 +585,7 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None) ->
         "iati_recipient_countries": _countries(element, writer),
     }
     fields = {name: value for name, value in fields.items() if value}
-    programme = (
-        record.programme if record else Programme.objects.filter(code=code or _code(activity.identifier)).first()
-    )
+    programme = record.programme if record else batch.programmes.get(code or _code(activity.identifier))
     # The command line imports as nobody (its operator holds the database); a person imports only where they
     # may: into the programmes they manage, and new programmes if they may create them.
     if writer.actor is not None and programme is not None and not access.programme_can_manage(writer.actor, programme):
@@ -598,7 +670,7 @@ class _Framework:
     whatever the number of results, indicators, periods and values), and what it writes in bulk: new targets
     and values."""
 
-    def __init__(self, programme: Programme, activity: Activity, actor, *, fresh: bool = False):
+    def __init__(self, programme: Programme, actor, *, fresh: bool, imported: set[str]):
         self.programme = programme
         # A programme this activity created has no framework yet: nothing to read (a sixth of the queries of
         # a file of new programmes).
@@ -610,11 +682,7 @@ class _Framework:
         if not fresh:
             for indicator in Indicator.objects.filter(result__programme=programme).select_related("result"):
                 self.indicators[(indicator.result_id, indicator.code)] = indicator
-        self.imported = set(
-            IatiProvenance.objects.filter(
-                record_type="measurement", activity_identifier=activity.identifier
-            ).values_list("xpath", flat=True)
-        )
+        self.imported = imported  # the XPaths of the values imported from this activity before (_Batch)
         # Read after the structure is written (values_prepare): the values of the disaggregations, which
         # indicators have which, the periods that have a target or a narrative, the targets by value.
         self.dimension_keys: dict[str, Dimension] = {}
@@ -811,13 +879,15 @@ def _named_level(framework: _Framework, names: dict[str, str], kind: str | None,
     return level
 
 
-def _results(activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool, fresh: bool) -> None:
+def _results(
+    activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool, fresh: bool, imported: set[str]
+) -> None:
     """The structure first (the result tree of the objectives, results, indicators, their disaggregations:
     looked up, or new; the new results and indicators written set-based, per activity: the periods, levels and
     disaggregations, few, through the services one by one), then the targets and values of every indicator,
     written in bulk."""
     periods = _periods(activity, writer, programme, fresh=fresh)
-    framework = _Framework(programme, activity, writer.actor, fresh=fresh)
+    framework = _Framework(programme, writer.actor, fresh=fresh, imported=imported)
     _objectives(activity, writer, framework)
     placed = []
     for position, node in enumerate(activity.element.findall("result"), start=1):

@@ -3,6 +3,8 @@ results-only file deletes nothing, hostile and broken files are refused with not
 the round trip export -> import -> export holds for what jalon models."""
 
 import datetime
+import re
+from collections import Counter
 from decimal import Decimal as D
 from io import StringIO
 from pathlib import Path
@@ -479,6 +481,35 @@ def test_an_imports_records_are_audited_and_their_programme_stamped_at_the_end_o
     assert audited.count() == Measurement.objects.filter(indicator__result__programme=demo.programme).count() == 2
     demo.programme.refresh_from_db()
     assert demo.programme.progress_stamp != stamp
+
+
+def test_a_batch_of_activities_writes_its_provenance_import_records_and_audit_once(db, users, tmp_path):
+    """The activities of a file are imported by batches (iati_import.BATCH): each batch's look-ups of import
+    records, programmes and imported values, and its inserts of provenance, import records and audit entries, are
+    one query each, whatever the number of activities in it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    activity = re.search(r"<iati-activity[ >].*?</iati-activity>", text, flags=re.S)[0]
+    copies = [activity.replace("</iati-identifier>", f"-{n}</iati-identifier>", 1) for n in range(3)]
+    path = tmp_path / "three.xml"
+    path.write_text(text.replace(activity, "\n".join(copies), 1), encoding="utf-8")
+    with CaptureQueriesContext(connection) as queries:
+        report = iati_import(path, actor=users["manager"], trusted=True)
+    assert dict(report.statuses()) == {"added": 3}, report.as_dict()
+    inserts = Counter(
+        table
+        for query in queries.captured_queries
+        for table in ("results_iatiprovenance", "results_iatiactivityimport", "accounts_auditentry")
+        if query["sql"].startswith(f'INSERT INTO "{table}"')
+    )
+    assert inserts == {"results_iatiprovenance": 1, "results_iatiactivityimport": 1, "accounts_auditentry": 1}
+    assert IatiActivityImport.objects.count() == 3
+    assert IatiProvenance.objects.filter(record_type="programme").count() == 3
+    # A second import of the file finds the three in one look-up and changes nothing.
+    again = iati_import(path, actor=users["manager"], trusted=True)
+    assert dict(again.statuses()) == {"unchanged": 3}
 
 
 # Versions 2.01 and 2.02 -------------------------------------------------------------------------------------
