@@ -14,7 +14,8 @@ to a programme:
   values enter as new measurements (with a percentage's numerator and denominator, and an evidence link), once
   per XPath, submitted, or approved when the programme trusts the publisher (Programme.iati_trusted_publishers);
 - new results, indicators, targets and values are written set-based, per activity (services.imported_results_create,
-  imported_indicators_create, imported_values_create);
+  imported_indicators_create, imported_values_create); the activities go by batches (BATCH): their import records,
+  programmes and imported values read once, their provenance, import records and audit entries inserted once;
 - nothing is ever deleted (a file holding only results leaves the rest as it is);
 - an activity whose content hash is the one imported last time is unchanged: nothing is written.
 Every record written knows its file, activity identifier and XPath (IatiProvenance).
