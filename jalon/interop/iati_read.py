@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -326,7 +326,7 @@ def activities_read(path: Path, *, max_bytes: int) -> Iterator[Activity]:
         raise IatiFileRefused(_("The file holds no XML."))
 
 
-def _root_refuse(root: Element) -> None:
+def _root_refuse(root: Element) -> NoReturn:
     raise IatiFileRefused(_("The file is not an IATI activities file (its root is %(tag)s).") % {"tag": root.tag})
 
 
