@@ -16,11 +16,12 @@ import csv
 import datetime
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -68,8 +69,16 @@ def org_id_prefixes() -> tuple[str, ...]:
 # Values ----------------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def _xpath(path: str) -> Callable[[Any], Any]:
+    """A ruleset's XPath compiled once (the file's thousands of activities evaluate the same few hundred paths;
+    a loop's substituted paths vary with the codes met, hence the bound). Strings come back plain: nothing here
+    asks a string result for its parent."""
+    return etree.XPath(path, smart_strings=False)
+
+
 def _nodes(context, path: str) -> list:
-    result = context.xpath(path)
+    result = _xpath(path)(context)
     if isinstance(result, list):
         return result
     return [result] if result not in (None, "", False) else []
@@ -88,10 +97,7 @@ def _texts(context, paths: Iterable[str]) -> list[str]:
 
 
 def _true(context, expression: str) -> bool:
-    result = context.xpath(expression)
-    if isinstance(result, list):
-        return bool(result)
-    return bool(result)
+    return bool(_xpath(expression)(context))
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -294,7 +300,7 @@ def ruleset_check(document, ruleset: dict, *, today: datetime.date | None = None
     tree = root.getroottree()
     findings = []
     for context_path, rules in ruleset.items():
-        for context in root.xpath(context_path):
+        for context in _xpath(context_path)(root):
             for rule, body in rules.items():
                 for case in body.get("cases", []):
                     for failed in _broken(context, rule, case, today):
@@ -333,7 +339,7 @@ def codelist_check(document) -> list[Finding]:
     tree = root.getroottree()
     findings = []
     for context_path, attributes in codelist_rules().items():
-        for element in root.xpath(context_path):
+        for element in _xpath(context_path)(root):
             for attribute, conditional in attributes.items():
                 value = _coded_value(element, attribute)
                 rule = _codelist_rule(element, conditional) if value is not None else None

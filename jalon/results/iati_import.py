@@ -14,7 +14,8 @@ to a programme:
   values enter as new measurements (with a percentage's numerator and denominator, and an evidence link), once
   per XPath, submitted, or approved when the programme trusts the publisher (Programme.iati_trusted_publishers);
 - new results, indicators, targets and values are written set-based, per activity (services.imported_results_create,
-  imported_indicators_create, imported_values_create);
+  imported_indicators_create, imported_values_create); the activities go by batches (BATCH): their import records,
+  programmes and imported values read once, their provenance, import records and audit entries inserted once;
 - nothing is ever deleted (a file holding only results leaves the rest as it is);
 - an activity whose content hash is the one imported last time is unchanged: nothing is written.
 Every record written knows its file, activity identifier and XPath (IatiProvenance).
@@ -26,7 +27,7 @@ dry run (the preview) rolls everything back after counting what would change.
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +40,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from jalon.accounts.audit import audit_batched
 from jalon.interop.iati import codelist_codes, decimal_text
 from jalon.interop.iati_read import XML_LANG, Activity, IatiFileRefused, Note, activities_read, date_read, number_read
 from jalon.lib.text import folded
@@ -70,6 +72,7 @@ from jalon.results.models import (
     Programme,
     Result,
 )
+from jalon.results.progress_cache import progress_batched
 
 logger = logging.getLogger(__name__)
 
@@ -272,31 +275,39 @@ def iati_import(
     with transaction.atomic():
         directory = Directory(report, organisations)
         chosen = activity_identifier
-        for activity in activities_read(path, max_bytes=settings.IATI_IMPORT_MAX_BYTES):
-            if programme_code and not activity.refused and not chosen:
-                chosen = activity.identifier
-            if programme_code and activity.identifier != chosen:
-                outcome = ActivityOutcome(
-                    activity.identifier, activity.xpath, activity.line, "skipped", notes=list(activity.notes)
-                )
-                if activity.refused:
-                    outcome.status = "refused"
-                report.activities.append(outcome)
-            else:
-                report.activities.append(
-                    _activity_import(
-                        activity,
-                        actor=actor,
-                        file_name=report.file_name,
-                        code=programme_code,
-                        trusted=trusted,
-                        directory=directory,
-                    )
-                )
-            if expected is not None:
-                _plan_check(report.activities[-1], expected)
-            if advance:
-                advance(len(report.activities))
+        for chunk in _chunks(activities_read(path, max_bytes=settings.IATI_IMPORT_MAX_BYTES), BATCH):
+            # Per batch of activities: their import records, programmes and imported values read at once, their
+            # provenance, import records and audit entries written at once, their programmes stamped once.
+            batch = _Batch(chunk, programme_code)
+            with audit_batched() as audits, progress_batched():
+                for activity in chunk:
+                    if programme_code and not activity.refused and not chosen:
+                        chosen = activity.identifier
+                    if programme_code and activity.identifier != chosen:
+                        outcome = ActivityOutcome(
+                            activity.identifier, activity.xpath, activity.line, "skipped", notes=list(activity.notes)
+                        )
+                        if activity.refused:
+                            outcome.status = "refused"
+                        report.activities.append(outcome)
+                    else:
+                        report.activities.append(
+                            _activity_import(
+                                activity,
+                                actor=actor,
+                                file_name=report.file_name,
+                                code=programme_code,
+                                trusted=trusted,
+                                directory=directory,
+                                batch=batch,
+                                audits=audits,
+                            )
+                        )
+                    if expected is not None:
+                        _plan_check(report.activities[-1], expected)
+                    if advance:
+                        advance(len(report.activities))
+                batch.save()
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -342,56 +353,125 @@ class _Writer:
         self.outcome.counts[kind] += 1
         self.provenance.append((kind, record, self.path(node)))
 
-    def provenance_save(self) -> None:
-        """Every record's file, activity and XPath: one insert for the activity."""
-        IatiProvenance.objects.bulk_create(
-            [
-                IatiProvenance(
-                    record_type=kind,
-                    record_id=record.pk,
-                    file_name=self.file_name,
-                    activity_identifier=self.activity.identifier,
-                    xpath=xpath,
-                )
-                for kind, record, xpath in self.provenance
-            ]
-        )
-        self.provenance.clear()
+    def provenance_rows(self) -> list[IatiProvenance]:
+        """Every record's file, activity and XPath (written with the batch's, _Batch.save)."""
+        return [
+            IatiProvenance(
+                record_type=kind,
+                record_id=record.pk,
+                file_name=self.file_name,
+                activity_identifier=self.activity.identifier,
+                xpath=xpath,
+            )
+            for kind, record, xpath in self.provenance
+        ]
 
     def warn(self, message: str, node, rule_id: str = "import") -> None:
         line = node.sourceline + self.activity.line_offset if node.sourceline else None
         self.outcome.notes.append(Note("warning", message, self.path(node), line, rule_id))
 
 
+# Activities read, then imported, together: their look-ups and the writes that wait for their end, once.
+BATCH = 50
+
+
+def _chunks(activities: Iterator[Activity], size: int) -> Iterator[list[Activity]]:
+    chunk: list[Activity] = []
+    for activity in activities:
+        chunk.append(activity)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Batch:
+    """What a batch of activities looks up, read once for all of them (their import records, the programmes of
+    their codes, the values imported from them before), kept up to date with what each activity writes, and the
+    rows written once at the batch's end (provenance, new import records). An activity refused adds nothing."""
+
+    def __init__(self, activities: list[Activity], code: str | None):
+        identifiers = {activity.identifier for activity in activities if activity.identifier}
+        self.records: dict[str, IatiActivityImport] = {
+            record.identifier: record
+            for record in IatiActivityImport.objects.filter(identifier__in=identifiers).select_related("programme")
+        }
+        codes = {code} if code else {_code(identifier) for identifier in identifiers}
+        self.programmes = {programme.code: programme for programme in Programme.objects.filter(code__in=codes)}
+        self.imported: dict[str, set[str]] = {}
+        for identifier, xpath in IatiProvenance.objects.filter(
+            record_type="measurement", activity_identifier__in=identifiers
+        ).values_list("activity_identifier", "xpath"):
+            self.imported.setdefault(identifier, set()).add(xpath)
+        self.provenance: list[IatiProvenance] = []
+        self.new_records: list[IatiActivityImport] = []
+
+    def written(self, activity: Activity, writer: "_Writer", programme: Programme, record, file_name: str) -> None:
+        """An activity imported: its provenance and import record, kept for the batch's end."""
+        self.provenance.extend(writer.provenance_rows())
+        self.programmes[programme.code] = programme
+        self.imported.setdefault(activity.identifier, set()).update(
+            xpath for kind, _record, xpath in writer.provenance if kind == "measurement"
+        )
+        fields = {
+            "programme": programme,
+            "file_name": file_name[:250],
+            "content_hash": activity.content_hash,
+            "last_updated": activity.last_updated[:40],
+        }
+        if record is None:
+            record = IatiActivityImport(identifier=activity.identifier, **fields)
+            self.records[activity.identifier] = record
+            self.new_records.append(record)
+            return
+        for name, value in fields.items():
+            setattr(record, name, value)
+        if record.pk is not None:  # else one of this batch's new records, written at its end
+            record.save(update_fields=[*fields, "imported_at"])
+
+    def save(self) -> None:
+        IatiProvenance.objects.bulk_create(self.provenance)
+        IatiActivityImport.objects.bulk_create(self.new_records)
+        self.provenance, self.new_records = [], []
+
+
 def _activity_import(
-    activity: Activity, *, actor, file_name: str, code: str | None, trusted: bool, directory: Directory
+    activity: Activity,
+    *,
+    actor,
+    file_name: str,
+    code: str | None,
+    trusted: bool,
+    directory: Directory,
+    batch: _Batch,
+    audits: list,
 ) -> ActivityOutcome:
     outcome = ActivityOutcome(activity.identifier, activity.xpath, activity.line, "refused", notes=list(activity.notes))
     if activity.refused:
         return outcome
-    record = IatiActivityImport.objects.filter(identifier=activity.identifier).select_related("programme").first()
+    record = batch.records.get(activity.identifier)
     if record is not None and record.content_hash == activity.content_hash:
         outcome.status, outcome.programme = "unchanged", record.programme.code
         return outcome
     writer = _Writer(activity, outcome, actor, file_name, directory)
     directory.begin()
+    audited = len(audits)
     try:
         with transaction.atomic():
-            programme, created = _programme(activity, writer, record, code)
+            programme, created = _programme(activity, writer, record, code, batch)
             # The programme decides whose values it takes as approved (its trusted publishers).
             publisher = (activity.element.xpath("string(reporting-org/@ref)") or "").strip()
             trusted = trusted or (bool(publisher) and publisher in (programme.iati_trusted_publishers or []))
-            _results(activity, writer, programme, trusted=trusted)
-            writer.provenance_save()
-            IatiActivityImport.objects.update_or_create(
-                identifier=activity.identifier,
-                defaults={
-                    "programme": programme,
-                    "file_name": file_name[:250],
-                    "content_hash": activity.content_hash,
-                    "last_updated": activity.last_updated[:40],
-                },
+            _results(
+                activity,
+                writer,
+                programme,
+                trusted=trusted,
+                fresh=created,
+                imported=set(batch.imported.get(activity.identifier, ())),
             )
+            batch.written(activity, writer, programme, record, file_name)
     except ValidationError as error:
         messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
         for name, texts in messages.items():
@@ -400,6 +480,7 @@ def _activity_import(
             )
         outcome.counts.clear()
         directory.rollback()
+        del audits[audited:]  # the entries of what the savepoint rolled back
         return outcome
     outcome.status, outcome.programme = ("added" if created else "changed"), programme.code
     return outcome
@@ -489,7 +570,7 @@ def _coded(element, tag: str, codelist: str, default: str) -> str:
     return default
 
 
-def _programme(activity: Activity, writer: _Writer, record, code: str | None) -> tuple[Programme, bool]:
+def _programme(activity: Activity, writer: _Writer, record, code: str | None, batch: _Batch) -> tuple[Programme, bool]:
     """The activity's programme, its publisher-owned fields set from what the file holds (what it leaves out
     stays as it is)."""
     element = activity.element
@@ -505,9 +586,7 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None) ->
         "iati_recipient_countries": _countries(element, writer),
     }
     fields = {name: value for name, value in fields.items() if value}
-    programme = (
-        record.programme if record else Programme.objects.filter(code=code or _code(activity.identifier)).first()
-    )
+    programme = record.programme if record else batch.programmes.get(code or _code(activity.identifier))
     # The command line imports as nobody (its operator holds the database); a person imports only where they
     # may: into the programmes they manage, and new programmes if they may create them.
     if writer.actor is not None and programme is not None and not access.programme_can_manage(writer.actor, programme):
@@ -528,7 +607,7 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None) ->
         if owner is None:
             raise ValidationError(_("The activity has no reporting organisation."))
         fields.setdefault("title", {"en": activity.identifier})
-        programme = services.programme_create(
+        programme = services.imported_programme_create(
             actor=writer.actor,
             code=code or _code(activity.identifier),
             owner=owner,
@@ -592,19 +671,19 @@ class _Framework:
     whatever the number of results, indicators, periods and values), and what it writes in bulk: new targets
     and values."""
 
-    def __init__(self, programme: Programme, activity: Activity, actor):
+    def __init__(self, programme: Programme, actor, *, fresh: bool, imported: set[str]):
         self.programme = programme
-        self.named_levels: list[Level] = list(programme.levels.order_by("-order", "-pk"))
+        # A programme this activity created has no framework yet: nothing to read (a sixth of the queries of
+        # a file of new programmes).
+        self.fresh = fresh
+        self.named_levels: list[Level] = [] if fresh else list(programme.levels.order_by("-order", "-pk"))
         self.levels = {level.iati_result_type: level for level in self.named_levels}
-        self.results = {result.code: result for result in programme.results.all()}
+        self.results = {} if fresh else {result.code: result for result in programme.results.all()}
         self.indicators: dict[tuple[int, str], Indicator] = {}
-        for indicator in Indicator.objects.filter(result__programme=programme).select_related("result"):
-            self.indicators[(indicator.result_id, indicator.code)] = indicator
-        self.imported = set(
-            IatiProvenance.objects.filter(
-                record_type="measurement", activity_identifier=activity.identifier
-            ).values_list("xpath", flat=True)
-        )
+        if not fresh:
+            for indicator in Indicator.objects.filter(result__programme=programme).select_related("result"):
+                self.indicators[(indicator.result_id, indicator.code)] = indicator
+        self.imported = imported  # the XPaths of the values imported from this activity before (_Batch)
         # Read after the structure is written (values_prepare): the values of the disaggregations, which
         # indicators have which, the periods that have a target or a narrative, the targets by value.
         self.dimension_keys: dict[str, Dimension] = {}
@@ -620,17 +699,28 @@ class _Framework:
         # The publisher reports its own values: the importing person must be allowed to report them.
         self.can_report = access.measurement_can_report_for(actor, programme, programme.owner)
 
+    def level_keys(self) -> set[str]:
+        return {level.key for level in [*self.levels.values(), *self.named_levels]}
+
+    def level_create(self, writer: "_Writer", *, order: int | None = None, **fields) -> Level:
+        """A new level, checked against the programme's levels as read above with those added since (all of
+        them: services.imported_level_create looks nothing up); by default after the last."""
+        known = [*self.levels.values(), *self.named_levels]
+        if order is None:
+            order = max((level.order for level in known), default=0) + 1
+        return services.imported_level_create(
+            actor=writer.actor, programme=self.programme, taken=self.level_keys(), order=order, **fields
+        )
+
     def values_prepare(self) -> None:
         programme = self.programme
-        values = list(DimensionValue.objects.filter(dimension__programme=programme).select_related("dimension"))
-        dimensions = {value.dimension_id: value.dimension for value in values}
-        self.dimension_keys = dimension_keys(dimensions.values())
-        self.values = value_keys(values)
-        self.disaggregations = set(
-            Indicator.dimensions.through.objects.filter(indicator__result__programme=programme).values_list(
-                "indicator_id", "dimension_id"
-            )
-        )
+        if self.fresh:
+            # Only what this activity wrote: no targets, narratives or targets by value yet, and disaggregations
+            # only if its indicators named some.
+            if any(dimensions for _indicator, dimensions in self.new_indicators):
+                self._disaggregations_read()
+            return
+        self._disaggregations_read()
         self.targeted = set(
             Milestone.objects.filter(indicator__result__programme=programme).values_list("indicator_id", "period_id")
         )
@@ -640,6 +730,18 @@ class _Framework:
         self.targets_by_value = set(
             DisaggregatedTarget.objects.filter(indicator__result__programme=programme).values_list(
                 "indicator_id", "period_id", "dimension_value_id"
+            )
+        )
+
+    def _disaggregations_read(self) -> None:
+        programme = self.programme
+        values = list(DimensionValue.objects.filter(dimension__programme=programme).select_related("dimension"))
+        dimensions = {value.dimension_id: value.dimension for value in values}
+        self.dimension_keys = dimension_keys(dimensions.values())
+        self.values = value_keys(values)
+        self.disaggregations = set(
+            Indicator.dimensions.through.objects.filter(indicator__result__programme=programme).values_list(
+                "indicator_id", "dimension_id"
             )
         )
 
@@ -659,9 +761,7 @@ def _level(framework: _Framework, node, writer: _Writer) -> Level:
     if found:
         return found
     key, name = LEVELS[kind]
-    level = services.level_save(
-        actor=writer.actor, programme=framework.programme, key=key, name=name, iati_result_type=kind
-    )
+    level = framework.level_create(writer, key=key, name=name, iati_result_type=kind)
     framework.levels[kind] = level
     writer.added("level", level, node)
     return level
@@ -765,11 +865,10 @@ def _named_level(framework: _Framework, names: dict[str, str], kind: str | None,
     if result_type is None:
         result_type = next((LEVEL_TYPES[name] for name in folded_names if name in LEVEL_TYPES), 9)
     key = slugify(english)[:40] or "level"
-    taken = {level.key for level in [*framework.levels.values(), *framework.named_levels]}
+    taken = framework.level_keys()
     key = next(candidate for candidate in [key, *(f"{key[:36]}-{n}" for n in range(2, 1000))] if candidate not in taken)
-    level = services.level_save(
-        actor=writer.actor,
-        programme=framework.programme,
+    level = framework.level_create(
+        writer,
         key=key,
         name=names,
         iati_result_type=result_type,
@@ -781,13 +880,15 @@ def _named_level(framework: _Framework, names: dict[str, str], kind: str | None,
     return level
 
 
-def _results(activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool) -> None:
+def _results(
+    activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool, fresh: bool, imported: set[str]
+) -> None:
     """The structure first (the result tree of the objectives, results, indicators, their disaggregations:
     looked up, or new; the new results and indicators written set-based, per activity: the periods, levels and
     disaggregations, few, through the services one by one), then the targets and values of every indicator,
     written in bulk."""
-    periods = _periods(activity, writer, programme)
-    framework = _Framework(programme, activity, writer.actor)
+    periods = _periods(activity, writer, programme, fresh=fresh)
+    framework = _Framework(programme, writer.actor, fresh=fresh, imported=imported)
     _objectives(activity, writer, framework)
     placed = []
     for position, node in enumerate(activity.element.findall("result"), start=1):
@@ -843,7 +944,7 @@ def _values_save(framework: _Framework, writer: _Writer, *, trusted: bool) -> No
         writer.added("measurement", measurement, node)
 
 
-def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[tuple, Period | None]:
+def _periods(activity: Activity, writer: _Writer, programme: Programme, *, fresh: bool) -> dict[tuple, Period | None]:
     """(start, end) -> the programme's period; None for the span of the whole programme (an overall target). The
     new periods are written together (services.imported_periods_create); one refused is said and left out."""
     spans = set()
@@ -853,7 +954,7 @@ def _periods(activity: Activity, writer: _Writer, programme: Programme) -> dict[
             spans.add((start, end))
     whole = (programme.start_date, programme.end_date)
     found: dict[tuple, Period | None] = {}
-    existing = {(period.start, period.end): period for period in programme.periods.all()}
+    existing = {} if fresh else {(period.start, period.end): period for period in programme.periods.all()}
     new: list[Period] = []
     for span in sorted(spans):
         if span in existing:

@@ -15,7 +15,9 @@ change on the cached part, so one user's view is never served to another.
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -35,8 +37,31 @@ def progress_changed(*programmes: Programme | int) -> None:
     """Say that what the progress pages show of these programmes changed. Call it inside the write's
     transaction (services are atomic): the new stamp becomes visible with the data, never before."""
     ids = {pk for pk in (p if isinstance(p, int) else p.pk for p in programmes) if pk is not None}
-    if ids:
+    pending = _pending.get()
+    if pending is not None:
+        pending.update(ids)
+    elif ids:
         Programme.objects.filter(pk__in=ids).update(progress_stamp=uuid.uuid4())
+
+
+# The programmes whose stamp a progress_batched block replaces when it ends.
+_pending: ContextVar[set[int] | None] = ContextVar("progress_pending", default=None)
+
+
+@contextmanager
+def progress_batched() -> Iterator[None]:
+    """Inside the block, progress_changed only notes the programmes; their stamps are replaced in one update when
+    the block ends (a file import calls the services dozens of times per programme, each stamping it). Use it
+    inside the write's transaction, which still shows the new stamps with the data; nothing inside the block
+    may rely on the stamp it reads having changed."""
+    pending: set[int] = set()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if pending:
+        Programme.objects.filter(pk__in=pending).update(progress_stamp=uuid.uuid4())
 
 
 def progress_key(programme: Programme, view: str, *parts) -> str:

@@ -3,6 +3,8 @@ results-only file deletes nothing, hostile and broken files are refused with not
 the round trip export -> import -> export holds for what jalon models."""
 
 import datetime
+import re
+from collections import Counter
 from decimal import Decimal as D
 from io import StringIO
 from pathlib import Path
@@ -453,8 +455,61 @@ def test_an_activitys_values_are_written_in_a_constant_number_of_queries(
         counted[actuals] = len(queries) - 1  # less the count above
     assert counted[1] == counted[4]
     # Pinned: a change that adds a query per activity shows here (and one per value would fail above).
-    with django_assert_num_queries(51):
+    with django_assert_num_queries(44):
         iati_import(file_with(4), actor=users["manager"], programme_code="pin", trusted=True)
+
+
+def test_an_imports_records_are_audited_and_their_programme_stamped_at_the_end_of_each_activity(
+    db, users, nsb, tmp_path
+):
+    """The audit entries and progress stamps of an activity's records are written once, when the activity is
+    (accounts.audit.audit_batched, progress_cache.progress_batched): written all the same, none lost."""
+    from jalon.accounts.models import AuditEntry
+    from tests.results.conftest import indicator_build, programme_build
+
+    demo = programme_build(code="audited", owner=nsb)
+    indicator_build(demo, "I1", milestones=("10", "20"))
+    root = etree.fromstring(programme_to_iati(demo.programme))
+    for period in root.iter("period"):
+        etree.SubElement(period, "actual", {"value": "7"})
+    path = tmp_path / "audited.xml"
+    path.write_bytes(etree.tostring(root))
+    stamp, last = demo.programme.progress_stamp, AuditEntry.objects.order_by("-pk").values_list("pk").first()
+    report = iati_import(path, actor=users["manager"], programme_code="audited", trusted=True)
+    assert dict(report.statuses()) == {"changed": 1}
+    audited = AuditEntry.objects.filter(pk__gt=last[0] if last else 0, model="results.measurement")
+    assert audited.count() == Measurement.objects.filter(indicator__result__programme=demo.programme).count() == 2
+    demo.programme.refresh_from_db()
+    assert demo.programme.progress_stamp != stamp
+
+
+def test_a_batch_of_activities_writes_its_provenance_import_records_and_audit_once(db, users, tmp_path):
+    """The activities of a file are imported by batches (iati_import.BATCH): each batch's look-ups of import
+    records, programmes and imported values, and its inserts of provenance, import records and audit entries, are
+    one query each, whatever the number of activities in it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    activity = re.search(r"<iati-activity[ >].*?</iati-activity>", text, flags=re.S)[0]
+    copies = [activity.replace("</iati-identifier>", f"-{n}</iati-identifier>", 1) for n in range(3)]
+    path = tmp_path / "three.xml"
+    path.write_text(text.replace(activity, "\n".join(copies), 1), encoding="utf-8")
+    with CaptureQueriesContext(connection) as queries:
+        report = iati_import(path, actor=users["manager"], trusted=True)
+    assert dict(report.statuses()) == {"added": 3}, report.as_dict()
+    inserts = Counter(
+        table
+        for query in queries.captured_queries
+        for table in ("results_iatiprovenance", "results_iatiactivityimport", "accounts_auditentry")
+        if query["sql"].startswith(f'INSERT INTO "{table}"')
+    )
+    assert inserts == {"results_iatiprovenance": 1, "results_iatiactivityimport": 1, "accounts_auditentry": 1}
+    assert IatiActivityImport.objects.count() == 3
+    assert IatiProvenance.objects.filter(record_type="programme").count() == 3
+    # A second import of the file finds the three in one look-up and changes nothing.
+    again = iati_import(path, actor=users["manager"], trusted=True)
+    assert dict(again.statuses()) == {"unchanged": 3}
 
 
 # Versions 2.01 and 2.02 -------------------------------------------------------------------------------------
@@ -581,6 +636,6 @@ def test_an_activitys_new_indicators_are_written_in_a_constant_number_of_queries
     # indicators and targets set-based).
     path = file_with(8)
     with transaction.atomic():
-        with django_assert_num_queries(73):
+        with django_assert_num_queries(37):
             iati_import(path, actor=users["manager"], trusted=True)
         transaction.set_rollback(True)
