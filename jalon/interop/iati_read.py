@@ -378,6 +378,10 @@ def _activity(node: Element, position: int, file_version: str, file_language: st
         )
         for note in notes
     ]
+    content_hash = hashlib.sha256(etree.tostring(element)).hexdigest()
+    # The copy carries the language its narratives without one inherit (the activity's, else the file's), set
+    # after the checks and the hash, which read the activity as written.
+    element.set(XML_LANG, language)
     return Activity(
         identifier=identifier,
         xpath=xpath,
@@ -385,7 +389,7 @@ def _activity(node: Element, position: int, file_version: str, file_language: st
         version=version,
         language=language,
         element=element,
-        content_hash=hashlib.sha256(etree.tostring(element)).hexdigest(),
+        content_hash=content_hash,
         last_updated=node.get("last-updated-datetime") or "",
         notes=notes,
         line_offset=offset,

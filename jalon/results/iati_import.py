@@ -495,7 +495,10 @@ def _texts(node, writer: "_Writer | None" = None) -> dict[str, str]:
     languages jalon does not hold are left when another remains, else kept as English, and said."""
     if node is None:
         return {}
-    activity_language = node.getroottree().getroot().get(XML_LANG) or "en"
+    # The activity's copy carries the inherited language (iati_read._activity); its tree's root is not the
+    # activity once the checks have put it in a wrapper and taken it out again.
+    activity = node if node.tag == "iati-activity" else next(node.iterancestors("iati-activity"), None)
+    activity_language = (activity.get(XML_LANG) if activity is not None else None) or "en"
     texts: dict[str, str] = {}
     other: list[tuple[str, str]] = []
     for narrative in node.findall("narrative"):

@@ -639,3 +639,22 @@ def test_an_activitys_new_indicators_are_written_in_a_constant_number_of_queries
         with django_assert_num_queries(37):
             iati_import(path, actor=users["manager"], trusted=True)
         transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("where", ["activity", "file"])
+def test_a_narrative_without_a_language_takes_the_activitys_then_the_files(db, users, tmp_path, where):
+    root = etree.fromstring(GDIHUB.read_bytes())
+    activity = root.find("iati-activity")
+    for other in activity.itersiblings("iati-activity"):
+        root.remove(other)
+    activity.attrib.pop("{http://www.w3.org/XML/1998/namespace}lang", None)
+    (root if where == "file" else activity).set("{http://www.w3.org/XML/1998/namespace}lang", "fr")
+    title = activity.find("title")
+    for narrative in title.findall("narrative"):
+        title.remove(narrative)
+    etree.SubElement(title, "narrative").text = "Un titre"
+    path = tmp_path / "french.xml"
+    path.write_bytes(etree.tostring(root))
+    iati_import(path, actor=users["manager"])
+    programme = Programme.objects.get(code="gb-coh-11126312-cluster1")
+    assert programme.title == {"fr": "Un titre"}
