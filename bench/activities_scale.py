@@ -242,7 +242,7 @@ def load(people: int, seed: int, reset: bool) -> None:
     from jalon.accounts.models import Role, RoleAssignment
     from jalon.activities.models import Activity, ActivitySession, Attendance, Registration, title_sort_keys
     from jalon.activities.reach_cache import reach_changed
-    from jalon.organisations.models import Organisation, Person, person_match_fields
+    from jalon.organisations.models import Organisation, Person, person_match_fields, person_match_reversed
     from jalon.reference.models import Country
     from jalon.results.models import Programme
 
@@ -293,6 +293,7 @@ def load(people: int, seed: int, reset: bool) -> None:
                     stamp,
                     stamp,
                     *person_match_fields(f"person{k}@bench.invalid", f"Given{k}", family),
+                    person_match_reversed(f"Given{k}", family),
                 )
             )
         write_rows(
@@ -313,6 +314,7 @@ def load(people: int, seed: int, reset: bool) -> None:
                 "updated_at",
                 "match_email",
                 "match_name",
+                "match_name_reversed",
             ),
             person_rows,
         )

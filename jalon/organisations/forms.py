@@ -127,18 +127,18 @@ class PersonSearchField(forms.Field):
     widget = PersonSearchWidget
     default_error_messages = {
         "none": _(
-            "No person you may choose is called “%(text)s”. Type their e-mail address, or their given and family "
-            "names in full."
+            "No person you may choose is called “%(text)s”. Type their e-mail address, their family name, or the "
+            "start of their name."
         ),
         "several": _("Several people match “%(text)s”: choose one in the list below."),
-        "too_many": _("More than %(count)s people match “%(text)s”: type their e-mail address."),
+        "too_many": _("More than %(count)s people match “%(text)s”: type more of their name, or their e-mail address."),
     }
 
     def __init__(self, *, queryset=None, help_text=None, **kwargs):
         # What a model form passes a foreign key's field and a search does not use.
         for name in ("to_field_name", "blank", "limit_choices_to"):
             kwargs.pop(name, None)
-        help_text = help_text or _("Type the person's e-mail address or full name.")
+        help_text = help_text or _("Type the person's e-mail address, their name or its start.")
         super().__init__(help_text=help_text, **kwargs)
         self.queryset = Person.objects.none() if queryset is None else queryset
 
