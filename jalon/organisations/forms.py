@@ -158,25 +158,139 @@ class PersonSearchField(forms.Field):
             if self.required:
                 raise ValidationError(self.error_messages["required"], code="required")
             return None
-        found = selectors.people_named(people=self.queryset, text=text)
-        if not found:
-            raise self._refusal("none", text=text)
-        if len(found) > selectors.PEOPLE_FOUND_SHOWN:
-            raise self._refusal("too_many", text=text, count=selectors.PEOPLE_FOUND_SHOWN)
-        widget.offered = found
-        if len(found) > 1:
-            raise self._refusal("several", text=text)
+        found, code = _people_search(self.queryset, text)
+        widget.offered = found if code in (None, "several") else []
+        if code:
+            raise _refusal(self.error_messages, code, text)
         return found[0]
-
-    def _refusal(self, code: str, **params) -> ValidationError:
-        # Worded now, in the language of the request, as the services' refusals are.
-        return ValidationError(str(self.error_messages[code]), code=code, params=params)
 
     def prepare_value(self, value):
         # An initial id (a model form's instance): the person it is, if the user may still choose them.
         if isinstance(value, int | str) and valid_id(value):
             return self.queryset.select_related("organisation").filter(pk=value).first()
         return value
+
+    def has_changed(self, initial, data):
+        return True
+
+
+def _people_search(queryset, text: str) -> tuple[list[Person], str | None]:
+    """The people `text` designates among `queryset`, and what is wrong when it is not exactly one: "none",
+    "too_many" or "several" (a list to choose from)."""
+    found = selectors.people_named(people=queryset, text=text)
+    if not found:
+        return found, "none"
+    if len(found) > selectors.PEOPLE_FOUND_SHOWN:
+        return [], "too_many"
+    return found, ("several" if len(found) > 1 else None)
+
+
+def _refusal(messages: dict, code: str, text: str) -> ValidationError:
+    # Worded now, in the language of the request, as the services' refusals are.
+    params = {"text": text, "count": selectors.PEOPLE_FOUND_SHOWN}
+    return ValidationError(str(messages[code]), code=code, params=params)
+
+
+# Several people chosen by searching ----------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of `text` as searched (spaces collapsed), blank ones and repeats dropped, in order."""
+    lines = (" ".join(line.split())[:254] for line in text.splitlines())
+    return list(dict.fromkeys(line for line in lines if line))
+
+
+class PeopleSearchWidget(forms.Widget):
+    """A text area, one name or e-mail address a line, and for each line that found several people (or whose
+    person was picked among several), a short select of them. No script: the server resolves the lines when the
+    form is sent. A select applies to its line while the line reads as it did (`<name>_shown`, one per
+    select, sent in the same order as the selects)."""
+
+    template_name = "organisations/widgets/people_search.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 4, **(attrs or {})})
+        self.offered: dict[str, list[Person]] = {}  # line -> the people its select offers, set by the field
+        self.picked: dict[str, str] = {}  # line -> the id picked in its select
+
+    def value_from_datadict(self, data, files, name):
+        many = data.getlist if hasattr(data, "getlist") else (lambda key: list(data.get(key) or []))
+        return {"text": data.get(name, ""), "shown": many(f"{name}_shown"), "pick": many(f"{name}_pick")}
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if isinstance(value, dict):
+            text = value.get("text") or ""
+        else:  # an initial list of people
+            text = "\n".join(person_search_text(person) for person in value or ())
+        base_id = context["widget"]["attrs"].get("id", name)
+        choices = []
+        for number, (line, people) in enumerate(self.offered.items(), start=1):
+            picked = str(people[0].pk) if len(people) == 1 else self.picked.get(line, "")
+            options = [(str(p.pk), person_search_label(p), str(p.pk) == picked) for p in people]
+            choices.append({"line": line, "id": f"{base_id}_pick_{number}", "options": options})
+        context["widget"].update(value=text, shown_name=f"{name}_shown", pick_name=f"{name}_pick", choices=choices)
+        return context
+
+
+class PeopleSearchField(forms.Field):
+    """People chosen among `queryset` (set it from an access function) by typing, one a line, their names or
+    e-mail addresses, each resolved as PersonSearchField resolves one (organisations.selectors.people_named);
+    a line that finds several people comes back with a select of them. The page never lists every person."""
+
+    widget = PeopleSearchWidget
+    default_error_messages = {
+        **PersonSearchField.default_error_messages,
+        "too_long": _("Type at most %(count)s names or addresses."),
+    }
+
+    def __init__(self, *, queryset=None, most: int = 40, help_text=None, **kwargs):
+        help_text = help_text or _("One person a line: their e-mail address, their name or its start.")
+        super().__init__(help_text=help_text, **kwargs)
+        self.queryset = Person.objects.none() if queryset is None else queryset
+        self.most = most
+
+    def clean(self, value):
+        widget = self.widget
+        assert isinstance(widget, PeopleSearchWidget)
+        value = value if isinstance(value, dict) else {"text": "", "shown": [], "pick": []}
+        lines = _lines(str(value.get("text") or ""))
+        if not lines:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(lines) > self.most:
+            raise ValidationError(str(self.error_messages["too_long"]) % {"count": self.most}, code="too_long")
+        # A pick applies to the line it was offered for, if that line is still there as it was.
+        shown = [" ".join(str(line).split()) for line in value.get("shown") or ()]
+        picks = {line: pick for line, pick in zip(shown, value.get("pick") or (), strict=False) if valid_id(pick)}
+        picks = {line: pick for line, pick in picks.items() if line in lines}
+        picked = {
+            str(person.pk): person
+            for person in self.queryset.select_related("organisation").filter(pk__in=set(picks.values()))
+        }
+        widget.offered, widget.picked = {}, {line: pick for line, pick in picks.items() if pick in picked}
+        people: dict[int, Person] = {}
+        errors = []
+        for line in lines:
+            if line in widget.picked:
+                person = picked[widget.picked[line]]
+                widget.offered[line] = [person]
+                people.setdefault(person.pk, person)
+                continue
+            found, code = _people_search(self.queryset, line)
+            if code in (None, "several"):
+                widget.offered[line] = found
+            if code:
+                errors.append(_refusal(self.error_messages, code, line))
+            else:
+                people.setdefault(found[0].pk, found[0])
+        if errors:
+            raise ValidationError(errors)
+        return list(people.values())
 
     def has_changed(self, initial, data):
         return True
