@@ -232,7 +232,7 @@ def build_programmes(owner) -> list:
     return outputs
 
 
-def load(people: int, seed: int, reset: bool) -> None:
+def load(people: int, seed: int, reset: bool, people_only: bool = False) -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -319,7 +319,14 @@ def load(people: int, seed: int, reset: bool) -> None:
             person_rows,
         )
         log(f"{people:,} people")
-
+        if people_only:  # enough for matching people (bench/person_matching.py)
+            reset_sequences(Person)
+    if people_only:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        log(f"loaded in {time.perf_counter() - started:.0f} s")
+        return
+    with transaction.atomic():
         types = [value for value, _label in Activity.Type.choices]
         levels = [value for value, _label in Activity.Level.choices]
         activities = []
@@ -803,6 +810,7 @@ def main(argv=None) -> None:
     loading.add_argument("--people", type=int, default=20000)
     loading.add_argument("--seed", type=int, default=20261205)
     loading.add_argument("--reset", action="store_true", help="rebuild an existing history")
+    loading.add_argument("--people-only", action="store_true", help="only the people (for bench.person_matching)")
     timing = commands.add_parser("time", help="time the pages")
     timing.add_argument("--requests", type=int, default=5)
     timing.add_argument("--warmup", type=int, default=1)
@@ -814,7 +822,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     setup_django()
     if args.command == "load":
-        load(args.people, args.seed, args.reset)
+        load(args.people, args.seed, args.reset, args.people_only)
         return
     if args.command == "save":
         import jalon.wsgi  # noqa: F401 - the process as served
