@@ -2,9 +2,11 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jalon.lib.ids import valid_id
+from jalon.lib.multilingual import text_in
 from jalon.organisations import access, selectors, services
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.forms import region_choices
@@ -62,20 +64,26 @@ class PersonForm(forms.ModelForm):
         self.fields["country"].queryset = country_choices()
 
 
-# A person chosen by searching -----------------------------------------------------------------------------
+# A person (or an organisation) chosen by searching -----------------------------------------------------------
 
 
-class PersonSearchWidget(forms.Widget):
-    """A text input for a name or an e-mail address and, once a search found several people (or a person is
-    already chosen), a short select of them. No script: the server resolves the text when the form is sent.
-    The select applies only while the text is the one that produced it (`<name>_shown`), so that typing
-    another name searches again."""
+class SearchWidget(forms.Widget):
+    """A text input and, once a search found several records (or a record is already chosen), a short select
+    of them. No script: the server resolves the text when the form is sent. The select applies only while the
+    text is the one that produced it (`<name>_shown`), so that typing another name searches again."""
 
-    template_name = "organisations/widgets/person_search.html"
+    template_name = "organisations/widgets/search.html"
+    pick_label = _("Among the people found")
 
     def __init__(self, attrs=None):
         super().__init__(attrs)
-        self.offered: list[Person] = []  # the people the select offers, set by the field
+        self.offered: list = []  # the records the select offers, set by the field
+
+    def text_of(self, record) -> str:
+        return str(record)
+
+    def label_of(self, record) -> str:
+        return str(record)
 
     def value_from_datadict(self, data, files, name):
         return {
@@ -89,8 +97,8 @@ class PersonSearchWidget(forms.Widget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        if isinstance(value, Person):  # an edit form: the current person, chosen
-            text, pick, offered = person_search_text(value), str(value.pk), [value]
+        if isinstance(value, models.Model):  # an edit form: the current record, chosen
+            text, pick, offered = self.text_of(value), str(value.pk), [value]
         elif isinstance(value, dict):
             text, pick, offered = value.get("text") or "", str(value.get("pick") or ""), self.offered
         else:
@@ -102,9 +110,18 @@ class PersonSearchWidget(forms.Widget):
             pick_name=f"{name}_pick",
             shown_name=f"{name}_shown",
             pick_id=f"{context['widget']['attrs'].get('id', name)}_pick",
-            offered=[(str(person.pk), person_search_label(person), str(person.pk) == pick) for person in offered],
+            pick_label=self.pick_label,
+            offered=[(str(record.pk), self.label_of(record), str(record.pk) == pick) for record in offered],
         )
         return context
+
+
+class PersonSearchWidget(SearchWidget):
+    def text_of(self, record) -> str:
+        return person_search_text(record)
+
+    def label_of(self, record) -> str:
+        return person_search_label(record)
 
 
 def person_search_text(person: Person) -> str:
@@ -119,12 +136,68 @@ def person_search_label(person: Person) -> str:
     return f"{person} ({', '.join(details)})" if details else str(person)
 
 
-class PersonSearchField(forms.Field):
-    """A person chosen among `queryset` (the people the user may choose: set it from an access function) by
-    typing their name or e-mail address: one indexed query, never a list of every person (issue 21).
-    Several matches: the form comes back with a select of them (at most selectors.PEOPLE_FOUND_SHOWN)."""
+class SearchField(forms.Field):
+    """A record chosen among `queryset` (the records the user may choose: set it from an access function) by
+    typing what designates it (`search`), never from a list of every record (issue 21). Several matches: the
+    form comes back with a select of them (at most selectors.PEOPLE_FOUND_SHOWN)."""
+
+    widget: type[SearchWidget] | SearchWidget = SearchWidget
+    related: tuple[str, ...] = ()  # read with a record, for its label
+    default_help_text = ""
+
+    def __init__(self, *, queryset=None, help_text=None, **kwargs):
+        # What a model form passes a foreign key's field and a search does not use.
+        for name in ("to_field_name", "blank", "limit_choices_to"):
+            kwargs.pop(name, None)
+        super().__init__(help_text=help_text or self.default_help_text, **kwargs)
+        self.queryset = self.empty() if queryset is None else queryset
+
+    def empty(self):
+        raise NotImplementedError
+
+    def search(self, text: str) -> tuple[list, str | None]:
+        """The records `text` designates, and what is wrong when it is not exactly one (_people_search)."""
+        raise NotImplementedError
+
+    def clean(self, value):
+        widget = self.widget
+        assert isinstance(widget, SearchWidget)
+        value = value if isinstance(value, dict) else {"text": "", "pick": "", "shown": None}
+        text = " ".join(str(value.get("text") or "").split())[:254]
+        pick = str(value.get("pick") or "")
+        # The select applies while the text is the one it was offered for.
+        if pick and valid_id(pick) and value.get("shown") is not None and text == " ".join(value["shown"].split()):
+            record = self.queryset.select_related(*self.related).filter(pk=pick).first()
+            if record is not None:
+                widget.offered = [record]
+                return record
+        if not text:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return None
+        found, code = self.search(text)
+        widget.offered = found if code in (None, "several") else []
+        if code:
+            raise _refusal(self.error_messages, code, text)
+        return found[0]
+
+    def prepare_value(self, value):
+        # An initial id (a model form's instance): the record it is, if the user may still choose it.
+        if isinstance(value, int | str) and valid_id(value):
+            return self.queryset.select_related(*self.related).filter(pk=value).first()
+        return value
+
+    def has_changed(self, initial, data):
+        return True
+
+
+class PersonSearchField(SearchField):
+    """A person, by their name (or its start, or the family name alone) or e-mail address, resolved on the
+    indexed match keys (selectors.people_named)."""
 
     widget = PersonSearchWidget
+    related = ("organisation",)
+    default_help_text = _("Type the person's e-mail address, their name or its start.")
     default_error_messages = {
         "none": _(
             "No person you may choose is called “%(text)s”. Type their e-mail address, their family name, or the "
@@ -134,44 +207,49 @@ class PersonSearchField(forms.Field):
         "too_many": _("More than %(count)s people match “%(text)s”: type more of their name, or their e-mail address."),
     }
 
-    def __init__(self, *, queryset=None, help_text=None, **kwargs):
-        # What a model form passes a foreign key's field and a search does not use.
-        for name in ("to_field_name", "blank", "limit_choices_to"):
-            kwargs.pop(name, None)
-        help_text = help_text or _("Type the person's e-mail address, their name or its start.")
-        super().__init__(help_text=help_text, **kwargs)
-        self.queryset = Person.objects.none() if queryset is None else queryset
+    def empty(self):
+        return Person.objects.none()
 
-    def clean(self, value):
-        widget = self.widget
-        assert isinstance(widget, PersonSearchWidget)
-        value = value if isinstance(value, dict) else {"text": "", "pick": "", "shown": None}
-        text = " ".join(str(value.get("text") or "").split())[:254]
-        pick = str(value.get("pick") or "")
-        # The select applies while the text is the one it was offered for.
-        if pick and valid_id(pick) and value.get("shown") is not None and text == " ".join(value["shown"].split()):
-            person = self.queryset.select_related("organisation").filter(pk=pick).first()
-            if person is not None:
-                widget.offered = [person]
-                return person
-        if not text:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return None
-        found, code = _people_search(self.queryset, text)
-        widget.offered = found if code in (None, "several") else []
-        if code:
-            raise _refusal(self.error_messages, code, text)
-        return found[0]
+    def search(self, text: str) -> tuple[list, str | None]:
+        return _people_search(self.queryset, text)
 
-    def prepare_value(self, value):
-        # An initial id (a model form's instance): the person it is, if the user may still choose them.
-        if isinstance(value, int | str) and valid_id(value):
-            return self.queryset.select_related("organisation").filter(pk=value).first()
-        return value
 
-    def has_changed(self, initial, data):
-        return True
+class OrganisationSearchWidget(SearchWidget):
+    pick_label = _("Among the organisations found")
+
+    def text_of(self, record) -> str:
+        return record.acronym or text_in(record.name)
+
+    def label_of(self, record) -> str:
+        # The country only when already read (a search reads it with the organisation): no query per option.
+        country = record.country if Organisation.country.is_cached(record) else None
+        details = [value for value in (text_in(record.name), country and country.iso3) if value]
+        return f"{record.acronym} ({', '.join(details)})" if record.acronym else ", ".join(details)
+
+
+class OrganisationSearchField(SearchField):
+    """An organisation, by its acronym or (part of) its name in any language (selectors.organisations_named),
+    instead of a select of every organisation (163 ISO members alone: 17 KB a page)."""
+
+    widget = OrganisationSearchWidget
+    related = ("country",)
+    default_help_text = _("Type the organisation's acronym or part of its name.")
+    default_error_messages = {
+        "none": _("No organisation you may choose is called “%(text)s”. Type its acronym or part of its name."),
+        "several": _("Several organisations match “%(text)s”: choose one in the list below."),
+        "too_many": _("More than %(count)s organisations match “%(text)s”: type more of its name, or its acronym."),
+    }
+
+    def empty(self):
+        return Organisation.objects.none()
+
+    def search(self, text: str) -> tuple[list, str | None]:
+        found = selectors.organisations_named(organisations=self.queryset, text=text)
+        if not found:
+            return found, "none"
+        if len(found) > selectors.PEOPLE_FOUND_SHOWN:
+            return [], "too_many"
+        return found, ("several" if len(found) > 1 else None)
 
 
 def _people_search(queryset, text: str) -> tuple[list[Person], str | None]:

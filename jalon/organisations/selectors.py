@@ -116,3 +116,22 @@ def _starting_with(queryset: QuerySet, field: str, prefix: str) -> Q:
     if connections[queryset.db].vendor == "postgresql":
         return Q(**{f"{field}__startswith": prefix})
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": f"{prefix}\U0010ffff"})
+
+
+def organisations_named(*, organisations: QuerySet[Organisation], text: str) -> list[Organisation]:
+    """The organisations of `organisations` (the caller's access-filtered queryset) that `text` designates,
+    at most PEOPLE_FOUND_SHOWN + 1, accents and case ignored: those whose acronym or name (in any content
+    language) is `text`, else those whose acronym or name contains it. One query, or two. The directory holds
+    hundreds of organisations, not the hundreds of thousands of people: compared without an index."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    found: list[Organisation] = []
+    for search in (
+        lib_search.equals("acronym", text) | text_contains("name", text, lookup="equals"),
+        lib_search.contains("acronym", text) | text_contains("name", text),
+    ):
+        found = list(organisations.filter(search).select_related("country").order_by()[: PEOPLE_FOUND_SHOWN + 1])
+        if found:
+            break
+    return sorted(found, key=lambda organisation: (organisation.acronym.casefold(), organisation.pk))

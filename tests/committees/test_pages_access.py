@@ -136,7 +136,7 @@ ROWS = [
         TEAM,
         method="post",
         kwargs=pk(committee),
-        data=lambda ctx: {"role": "chair", "organisation": ctx.nsb.pk},
+        data=lambda ctx: {"role": "chair", "organisation": ctx.nsb.acronym},
         ok=COMMITTEE_PAGE,
         effect=count(LeadershipRole),
     ),
@@ -149,7 +149,7 @@ ROWS = [
         kwargs=pk(role),
         data=lambda ctx: {
             "role": "vice_chair",
-            "organisation": ctx.nsb.pk,
+            "organisation": ctx.nsb.acronym,
             "end_date": "2025-12-31",
             "version": role(ctx).version,
         },

@@ -151,13 +151,13 @@ def test_a_leadership_role_ends_after_it_starts_and_its_person_belongs_to_its_or
     asn, kebs = Organisation.objects.get(acronym="ASN"), Organisation.objects.get(acronym="KEBS")
     url = page_url("committees:role_create", language, pk=committee.pk)
     response = manager.post(
-        url, {"role": "chair", "organisation": asn.pk, "start_date": "2025-05-01", "end_date": "2025-01-01"}
+        url, {"role": "chair", "organisation": asn.acronym, "start_date": "2025-05-01", "end_date": "2025-01-01"}
     )
     assert errors_of(response, "end_date") == [message(language, "The end date is before the start date.")]
     Person.objects.create(given_name="Jo", family_name="Otieno", organisation=kebs)
-    response = manager.post(url, {"role": "chair", "organisation": asn.pk, "person": "Jo Otieno"})
+    response = manager.post(url, {"role": "chair", "organisation": asn.acronym, "person": "Jo Otieno"})
     assert errors_of(response, "person") == [message(language, "This person belongs to another organisation.")]
-    assert manager.post(url, {"role": "convenor", "organisation": asn.pk}).status_code == 302
+    assert manager.post(url, {"role": "convenor", "organisation": asn.acronym}).status_code == 302
     assert LeadershipRole.objects.get().role == "convenor"
 
 
