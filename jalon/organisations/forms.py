@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jalon.lib.ids import valid_id
@@ -143,7 +144,7 @@ class SearchField(forms.Field):
 
     widget: type[SearchWidget] | SearchWidget = SearchWidget
     related: tuple[str, ...] = ()  # read with a record, for its label
-    default_help_text = ""
+    default_help_text: "str | Promise" = ""
 
     def __init__(self, *, queryset=None, help_text=None, **kwargs):
         # What a model form passes a foreign key's field and a search does not use.
