@@ -74,7 +74,7 @@ class SearchWidget(forms.Widget):
     text is the one that produced it (`<name>_shown`), so that typing another name searches again."""
 
     template_name = "organisations/widgets/search.html"
-    pick_label = _("Among the people found")
+    pick_label: "str | Promise" = ""  # the select's label
 
     def __init__(self, attrs=None):
         super().__init__(attrs)
@@ -118,6 +118,8 @@ class SearchWidget(forms.Widget):
 
 
 class PersonSearchWidget(SearchWidget):
+    pick_label = _("Among the people found")
+
     def text_of(self, record) -> str:
         return person_search_text(record)
 
@@ -245,18 +247,16 @@ class OrganisationSearchField(SearchField):
         return Organisation.objects.none()
 
     def search(self, text: str) -> tuple[list, str | None]:
-        found = selectors.organisations_named(organisations=self.queryset, text=text)
-        if not found:
-            return found, "none"
-        if len(found) > selectors.PEOPLE_FOUND_SHOWN:
-            return [], "too_many"
-        return found, ("several" if len(found) > 1 else None)
+        return _found(selectors.organisations_named(organisations=self.queryset, text=text))
 
 
 def _people_search(queryset, text: str) -> tuple[list[Person], str | None]:
-    """The people `text` designates among `queryset`, and what is wrong when it is not exactly one: "none",
-    "too_many" or "several" (a list to choose from)."""
-    found = selectors.people_named(people=queryset, text=text)
+    return _found(selectors.people_named(people=queryset, text=text))
+
+
+def _found(found: list) -> tuple[list, str | None]:
+    """What a search found, and what is wrong when it is not exactly one: "none", "too_many" or "several" (a
+    list to choose from)."""
     if not found:
         return found, "none"
     if len(found) > selectors.PEOPLE_FOUND_SHOWN:
