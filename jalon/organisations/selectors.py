@@ -70,7 +70,7 @@ def people_named(*, people: QuerySet[Person], text: str) -> list[Person]:
     - an e-mail address: the person's own, or one of a joined record's (two queries);
     - else the first of these that finds anyone (one query each, so one to three):
       the full name in either order ("Zoé N'Diaye", "n'diaye zoe"); the family name alone ("Diop": every
-      Diop, for the user to choose among); the start of the name in either order ("awa d", "diop a", "ndia").
+      Diop, for the user to choose among); the start of the name in either order ("awa d", "diop a", "n'di").
     A full name never also offers the people whose names merely start with it: "Awa Diop" is not "Awa Diopp".
     Accents and case are ignored; every query asks an index of the stored keys (Person.match_email,
     match_name, match_name_reversed), whatever the number of people. Erased people are never found by their
