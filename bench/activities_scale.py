@@ -319,14 +319,10 @@ def load(people: int, seed: int, reset: bool, people_only: bool = False) -> None
             person_rows,
         )
         log(f"{people:,} people")
-        if people_only:  # enough for matching people (bench/person_matching.py)
+        if people_only:  # enough for matching people (bench/person_matching.py); analysed by main()
             reset_sequences(Person)
-    if people_only:
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-        log(f"loaded in {time.perf_counter() - started:.0f} s")
-        return
-    with transaction.atomic():
+            return
+
         types = [value for value, _label in Activity.Type.choices]
         levels = [value for value, _label in Activity.Level.choices]
         activities = []
@@ -823,6 +819,12 @@ def main(argv=None) -> None:
     setup_django()
     if args.command == "load":
         load(args.people, args.seed, args.reset, args.people_only)
+        if args.people_only:
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+            log("people loaded and analysed")
         return
     if args.command == "save":
         import jalon.wsgi  # noqa: F401 - the process as served
