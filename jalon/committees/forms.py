@@ -183,7 +183,7 @@ class CommitteeForm(MultilingualForm):
 
 
 class MembershipForm(forms.Form):
-    member = ChoiceOfModel(label=gettext_lazy("Member"), queryset=Organisation.objects.none())
+    member = OrganisationSearchField(label=gettext_lazy("Member"))
     status = forms.ChoiceField(
         label=gettext_lazy("New status"),
         choices=[*CommitteeMembership.Status.choices, (LEFT, gettext_lazy("Left the committee"))],
@@ -194,8 +194,8 @@ class MembershipForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         member = self.fields["member"]
-        assert isinstance(member, ChoiceOfModel)
-        member.queryset = _organisations()
+        assert isinstance(member, OrganisationSearchField)
+        member.queryset = Organisation.objects.all()
 
 
 # Leadership roles -----------------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ class MeetingForm(MultilingualForm):
     place = forms.CharField(label=gettext_lazy("Venue"), max_length=200, required=False)
     city = forms.CharField(label=gettext_lazy("City"), max_length=100, required=False)
     country = ChoiceOfModel(label=gettext_lazy("Country"), queryset=Country.objects.none(), required=False)
-    host = ChoiceOfModel(label=gettext_lazy("Host"), queryset=Organisation.objects.none(), required=False)
+    host = OrganisationSearchField(label=gettext_lazy("Host"), required=False)
 
     FIELDS = ("title", "start_date", "end_date", "mode", "place", "city", "country", "host")
 
@@ -260,9 +260,9 @@ class MeetingForm(MultilingualForm):
             }
         super().__init__(*args, **kwargs)
         country, host = self.fields["country"], self.fields["host"]
-        assert isinstance(country, ChoiceOfModel) and isinstance(host, ChoiceOfModel)
+        assert isinstance(country, ChoiceOfModel) and isinstance(host, OrganisationSearchField)
         country.queryset = Country.objects.order_by(TextOrder(text_in_database("name")))
-        host.queryset = _organisations()
+        host.queryset = Organisation.objects.all()
 
     def values(self) -> dict:
         fields = {name: self.cleaned_data[name] for name in self.FIELDS}

@@ -125,7 +125,7 @@ ROWS = [
         TEAM,
         method="post",
         kwargs=pk(committee),
-        data=lambda ctx: {"member": ctx.other_nsb.pk, "status": "p", "on": "2025-02-01"},
+        data=lambda ctx: {"member": ctx.other_nsb.acronym, "status": "p", "on": "2025-02-01"},
         ok=COMMITTEE_PAGE,
         effect=count(CommitteeMembership),
     ),
