@@ -122,7 +122,7 @@ class CommitteeForm(MultilingualForm):
         max_length=100,
         help_text=gettext_lazy("E.g. ISO/TC 176 for one of its subcommittees. Leave empty for a top-level committee."),
     )
-    secretariat = ChoiceOfModel(label=gettext_lazy("Secretariat"), queryset=Organisation.objects.none(), required=False)
+    secretariat = OrganisationSearchField(label=gettext_lazy("Secretariat"), required=False)
     status = forms.ChoiceField(
         label=gettext_lazy("Status"), choices=Committee.Status.choices, initial=Committee.Status.ACTIVE
     )
@@ -163,8 +163,8 @@ class CommitteeForm(MultilingualForm):
             }
         super().__init__(*args, **kwargs)
         secretariat = self.fields["secretariat"]
-        assert isinstance(secretariat, ChoiceOfModel)
-        secretariat.queryset = _organisations()
+        assert isinstance(secretariat, OrganisationSearchField)
+        secretariat.queryset = Organisation.objects.all()
 
     def clean_parent(self) -> Committee | None:
         reference = self.cleaned_data["parent"].strip()

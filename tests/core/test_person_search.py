@@ -354,3 +354,15 @@ def test_a_role_names_its_organisation_by_acronym_or_part_of_its_name(manager_cl
     role = LeadershipRole.objects.order_by("pk").first()
     page = manager_client.get(page_url("committees:role_edit", language, pk=role.pk)).content.decode()
     assert 'name="organisation" value="ASN"' in page and f'<option value="{asn.pk}" selected>ASN (' in page
+
+
+def test_a_committees_secretariat_is_typed_and_its_edit_page_shows_it_chosen(manager_client, asn):
+    from jalon.committees.models import Committee
+
+    data = {"body": "other", "kind": "tc", "reference": "ARSO/TC 9", "title_en": "Nine", "status": "active"}
+    response = manager_client.post(page_url("committees:committee_create"), {**data, "secretariat": "asn"})
+    assert response.status_code == 302
+    committee = Committee.objects.get(reference="ARSO/TC 9")
+    assert committee.secretariat == asn
+    page = manager_client.get(page_url("committees:committee_edit", pk=committee.pk)).content.decode()
+    assert 'name="secretariat" value="ASN"' in page and "KEBS" not in page
