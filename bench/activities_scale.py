@@ -232,7 +232,7 @@ def build_programmes(owner) -> list:
     return outputs
 
 
-def load(people: int, seed: int, reset: bool) -> None:
+def load(people: int, seed: int, reset: bool, people_only: bool = False) -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -242,7 +242,7 @@ def load(people: int, seed: int, reset: bool) -> None:
     from jalon.accounts.models import Role, RoleAssignment
     from jalon.activities.models import Activity, ActivitySession, Attendance, Registration, title_sort_keys
     from jalon.activities.reach_cache import reach_changed
-    from jalon.organisations.models import Organisation, Person, person_match_fields
+    from jalon.organisations.models import Organisation, Person, person_match_fields, person_match_reversed
     from jalon.reference.models import Country
     from jalon.results.models import Programme
 
@@ -293,6 +293,7 @@ def load(people: int, seed: int, reset: bool) -> None:
                     stamp,
                     stamp,
                     *person_match_fields(f"person{k}@bench.invalid", f"Given{k}", family),
+                    person_match_reversed(f"Given{k}", family),
                 )
             )
         write_rows(
@@ -313,10 +314,14 @@ def load(people: int, seed: int, reset: bool) -> None:
                 "updated_at",
                 "match_email",
                 "match_name",
+                "match_name_reversed",
             ),
             person_rows,
         )
         log(f"{people:,} people")
+        if people_only:  # enough for matching people (bench/person_matching.py); analysed by main()
+            reset_sequences(Person)
+            return
 
         types = [value for value, _label in Activity.Type.choices]
         levels = [value for value, _label in Activity.Level.choices]
@@ -801,6 +806,7 @@ def main(argv=None) -> None:
     loading.add_argument("--people", type=int, default=20000)
     loading.add_argument("--seed", type=int, default=20261205)
     loading.add_argument("--reset", action="store_true", help="rebuild an existing history")
+    loading.add_argument("--people-only", action="store_true", help="only the people (for bench.person_matching)")
     timing = commands.add_parser("time", help="time the pages")
     timing.add_argument("--requests", type=int, default=5)
     timing.add_argument("--warmup", type=int, default=1)
@@ -812,7 +818,13 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     setup_django()
     if args.command == "load":
-        load(args.people, args.seed, args.reset)
+        load(args.people, args.seed, args.reset, args.people_only)
+        if args.people_only:
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+            log("people loaded and analysed")
         return
     if args.command == "save":
         import jalon.wsgi  # noqa: F401 - the process as served

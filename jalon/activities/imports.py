@@ -59,7 +59,7 @@ from jalon.interop.tabular import (
 )
 from jalon.jobs.models import Job
 from jalon.jobs.services import JobRefused, Progress, job_start
-from jalon.organisations.models import Organisation, Person, person_match_fields
+from jalon.organisations.models import Organisation, Person, person_match_fields, person_match_reversed
 from jalon.reference.lookups import country_lookup
 
 BATCH = 1000
@@ -596,8 +596,12 @@ def _people_save(rows, organisation_countries, counts, *, among) -> list[int]:
                 "country_id",
                 "match_email",
                 "match_name",
+                "match_name_reversed",
             ),
-            [(*row, *person_match_fields(row[2], row[0], row[1])) for row in new],
+            [
+                (*row, *person_match_fields(row[2], row[0], row[1]), person_match_reversed(row[0], row[1]))
+                for row in new
+            ],
         )
     )
     counts["people_created"] = len(new)

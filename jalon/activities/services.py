@@ -30,7 +30,7 @@ from jalon.activities.models import (
     Registration,
 )
 from jalon.activities.people import normalised_email, person_find
-from jalon.organisations.models import Person, PersonEmail, person_match_fields
+from jalon.organisations.models import Person, PersonEmail, person_match_fields, person_match_reversed
 from jalon.results.models import Result
 
 ACTIVITY_FIELDS = (
@@ -1074,6 +1074,7 @@ def person_erase(*, actor, person: Person) -> Person:
     }
     # The matching keys repeat the name and email (in the record and its audit snapshots): erased with them.
     erased["match_email"], erased["match_name"] = person_match_fields("", erased["given_name"], erased["family_name"])
+    erased["match_name_reversed"] = person_match_reversed(erased["given_name"], erased["family_name"])
     old_repr = str(person)
     for key, value in erased.items():
         setattr(person, key, value)

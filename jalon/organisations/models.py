@@ -172,6 +172,9 @@ class Person(models.Model):
     # every recorded person in Python (issue 21).
     match_email = models.CharField(max_length=254, blank=True, editable=False)
     match_name = models.CharField(max_length=201, blank=True, editable=False)
+    # The same name family name first ("diop awa"): a search by family name alone, or by its start, is a
+    # prefix of this key, read from its index like a prefix of match_name (organisations.selectors.people_named).
+    match_name_reversed = models.CharField(max_length=201, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -181,7 +184,16 @@ class Person(models.Model):
         verbose_name_plural = _("people")
         indexes = [
             models.Index(fields=["match_email"], name="person_match_email"),
-            models.Index(fields=["match_name", "organisation"], name="person_match_name"),
+            # The pattern operator classes let PostgreSQL answer `LIKE 'prefix%'` from the index whatever the
+            # database's collation (equality too); other databases ignore them (SQLite asks a range instead).
+            models.Index(
+                fields=["match_name", "organisation"],
+                name="person_match_name",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            ),
+            models.Index(
+                fields=["match_name_reversed"], name="person_match_reversed", opclasses=["varchar_pattern_ops"]
+            ),
             # An organisation's contacts, a page of 25 by name, read from the index (issue 21).
             models.Index(fields=["organisation", "family_name", "given_name", "id"], name="person_organisation_name"),
         ]
@@ -191,9 +203,10 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.match_email, self.match_name = person_match_fields(self.email, self.given_name, self.family_name)
+        self.match_name_reversed = person_match_reversed(self.given_name, self.family_name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "match_email", "match_name"}
+            kwargs["update_fields"] = {*update_fields, "match_email", "match_name", "match_name_reversed"}
         super().save(*args, **kwargs)
 
 
@@ -203,6 +216,11 @@ def person_match_fields(email: str | None, given_name: str | None, family_name: 
 
     name = " ".join(folded(f"{given_name or ''} {family_name or ''}").split())
     return (email or "").strip().casefold()[:254], name[:201]
+
+
+def person_match_reversed(given_name: str | None, family_name: str | None) -> str:
+    """Person.match_name_reversed of these names: "Zoé N'DIAYE" gives "n'diaye zoe"."""
+    return person_match_fields("", family_name, given_name)[1]
 
 
 class PersonEmail(models.Model):

@@ -1,5 +1,6 @@
 """Reads over organisations and their contacts, filtered by what the user may see."""
 
+from django.db import connections
 from django.db.models import Q, QuerySet
 
 from jalon.lib import search as lib_search
@@ -64,25 +65,73 @@ PEOPLE_FOUND_SHOWN = 25
 
 
 def people_named(*, people: QuerySet[Person], text: str) -> list[Person]:
-    """The people of `people` (the caller's access-filtered queryset) that `text` designates: an e-mail
-    address (their own or one of a joined record's), or a full name in either order ("Zoé N'Diaye",
-    "n'diaye zoe"). Asked on the indexed match keys (Person.match_email, match_name), so one query for a name
-    and two for an address, whatever the number of people; at most PEOPLE_FOUND_SHOWN + 1 returned, so that
-    the caller can tell "too many". Erased people are never found by their former details (theirs are replaced)."""
+    """The people of `people` (the caller's access-filtered queryset) that `text` designates, at most
+    PEOPLE_FOUND_SHOWN + 1 (so that the caller can tell "too many"), by family and given name:
+    - an e-mail address: the person's own, or one of a joined record's (two queries);
+    - else the first of these that finds anyone (one query each, so one to three):
+      the full name in either order ("Zoé N'Diaye", "n'diaye zoe"); the family name alone ("Diop": every
+      Diop, for the user to choose among); the start of the name in either order ("awa d", "diop a", "n'di").
+    A full name never also offers the people whose names merely start with it: "Awa Diop" is not "Awa Diopp".
+    Accents and case are ignored; every query asks an index of the stored keys (Person.match_email,
+    match_name, match_name_reversed), whatever the number of people. Erased people are never found by their
+    former details (theirs are replaced)."""
     email, name = person_match_fields(text, text, "")
     live = people.filter(anonymised_at__isnull=True)
     if "@" in email:
         # The joined records' addresses asked first, on their own index: an OR across the join would read
         # every person (PostgreSQL's plan: a sequential scan); with ids, the OR is two index scans.
         joined = list(PersonEmail.objects.filter(email=email).values_list("person_id", flat=True)[:PEOPLE_FOUND_SHOWN])
-        found = live.filter(Q(match_email=email) | Q(pk__in=joined))
-    else:
-        words = name.split()
-        if not words:
-            return []
-        # Every rotation of the words: "family given" and "given family" for a two-word name, and the
-        # family name first for a longer one ("da silva maria" -> "maria da silva").
-        keys = {" ".join(words[i:] + words[:i]) for i in range(len(words))}
-        found = live.filter(match_name__in=keys)
-    found = found.select_related("organisation").order_by("family_name", "given_name", "pk")
-    return list(found[: PEOPLE_FOUND_SHOWN + 1])
+        return _first_found(live.filter(Q(match_email=email) | Q(pk__in=joined)))
+    if not name:
+        return []
+    searches = [
+        Q(match_name=name) | Q(match_name_reversed=name),
+        _starting_with(live, "match_name_reversed", f"{name} "),
+    ]
+    if len(name) >= PREFIX_SHORTEST:
+        searches.append(_starting_with(live, "match_name", name) | _starting_with(live, "match_name_reversed", name))
+    for search in searches:
+        found = _first_found(live.filter(search))
+        if found:
+            return found
+    return []
+
+
+# A prefix of one letter designates too many people to be worth a query.
+PREFIX_SHORTEST = 2
+
+
+def _first_found(found: QuerySet[Person]) -> list[Person]:
+    # Ordered in Python: the database stops at the limit without sorting every match of a short prefix.
+    people = list(found.select_related("organisation").order_by()[: PEOPLE_FOUND_SHOWN + 1])
+    return sorted(people, key=lambda person: (person.match_name_reversed, person.pk))
+
+
+def _starting_with(queryset: QuerySet, field: str, prefix: str) -> Q:
+    """The rows whose `field` starts with `prefix`, asked so that the field's index answers it. PostgreSQL:
+    `LIKE 'prefix%'`, which its pattern-operator index serves whatever the collation. SQLite's LIKE is
+    case-insensitive and never uses a plain index (its plan: a scan of the table); the keys are compared
+    byte by byte there, so the prefix's rows are the range from the prefix to the prefix followed by the
+    highest code point, which the index serves."""
+    if connections[queryset.db].vendor == "postgresql":
+        return Q(**{f"{field}__startswith": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": f"{prefix}\U0010ffff"})
+
+
+def organisations_named(*, organisations: QuerySet[Organisation], text: str) -> list[Organisation]:
+    """The organisations of `organisations` (the caller's access-filtered queryset) that `text` designates,
+    at most PEOPLE_FOUND_SHOWN + 1, accents and case ignored: those whose acronym or name (in any content
+    language) is `text`, else those whose acronym or name contains it. One query, or two. The directory holds
+    hundreds of organisations, not the hundreds of thousands of people: compared without an index."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    found: list[Organisation] = []
+    for search in (
+        lib_search.equals("acronym", text) | text_contains("name", text, lookup="equals"),
+        lib_search.contains("acronym", text) | text_contains("name", text),
+    ):
+        found = list(organisations.filter(search).select_related("country").order_by()[: PEOPLE_FOUND_SHOWN + 1])
+        if found:
+            break
+    return sorted(found, key=lambda organisation: (organisation.acronym.casefold(), organisation.pk))

@@ -6,15 +6,15 @@ from django.utils.translation import gettext_lazy
 
 from jalon.committees.models import Committee
 from jalon.lib.multilingual import text_in, text_in_database
-from jalon.organisations.forms import PersonSearchField
-from jalon.organisations.models import Organisation, Person
+from jalon.organisations.forms import PeopleSearchField, PersonSearchField
+from jalon.organisations.models import Organisation
 from jalon.reference.models import Currency
 from jalon.results.models import Programme
 from jalon.twinning import access, selectors
 from jalon.twinning.models import AnnualReview, Arrangement, Kind, Status, TwinningMeeting
 from jalon.twinning.services import SETTINGS_FIELDS
 from jalon.web.files import upload_validate
-from jalon.web.forms import ChoiceOfModel, ChoicesOfModel, MultilingualField, MultilingualForm, date_field
+from jalon.web.forms import ChoiceOfModel, MultilingualField, MultilingualForm, date_field
 
 ANY = ("", gettext_lazy("Any"))
 
@@ -173,22 +173,17 @@ class CloseForm(StepForm):
 # Meetings and reviews --------------------------------------------------------------------------------------
 
 
-class PersonChoices(ChoicesOfModel):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj} ({obj.organisation.acronym})" if obj.organisation_id else str(obj)
-
-
 class MeetingForm(forms.Form):
     date = date_field(gettext_lazy("Date"))
     mode = forms.ChoiceField(label=gettext_lazy("Format"), choices=TwinningMeeting.Mode.choices)
     minutes = forms.CharField(label=gettext_lazy("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    attendees = PersonChoices(label=gettext_lazy("Attendees"), queryset=Person.objects.none(), required=False)
+    # Typed, one a line, and found among the two partners' people: a list of every one of them grows with the
+    # organisations (issue 21).
+    attendees = PeopleSearchField(label=gettext_lazy("Attendees"), required=False)
 
     def __init__(self, *args, user, arrangement: Arrangement, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = (  # type: ignore[attr-defined]
-            access.twinning_person_choices(user, arrangement).select_related("organisation").order_by("family_name")
-        )
+        self.fields["attendees"].queryset = access.twinning_person_choices(user, arrangement)  # type: ignore[attr-defined]
 
     def values(self) -> dict:
         return dict(self.cleaned_data)

@@ -10,8 +10,14 @@ from django.core.exceptions import ValidationError
 from jalon.accounts.models import AuditEntry
 from jalon.activities import services
 from jalon.activities.models import Attendance, Registration
-from jalon.activities.people import normalised_name, people_duplicates, people_match_index, person_match_key
-from jalon.organisations.models import Person
+from jalon.activities.people import (
+    normalised_name,
+    people_duplicates,
+    people_match_index,
+    person_find,
+    person_match_key,
+)
+from jalon.organisations.models import Person, PersonEmail
 from jalon.results.computations import REGISTRY
 from tests.activities.conftest import activity_build, country, register
 
@@ -84,6 +90,21 @@ def test_the_match_index_serves_imports_in_two_queries(asn, django_assert_num_qu
         index = people_match_index()
     assert index[person_match_key(email="KOFI@gsa.gh")] == person.pk
     assert index[("name", "kofi asante", asn.pk)] == person.pk
+
+
+def test_an_address_is_found_on_the_index_of_its_own_or_of_the_joined_records(asn, django_assert_num_queries):
+    """One query for a person's own address, a second for a joined record's: asked together, across the join,
+    PostgreSQL read every person (issue 21)."""
+    kofi = Person.objects.create(given_name="Kofi", family_name="Asante", email="kofi@gsa.gh", organisation=asn)
+    ama = Person.objects.create(given_name="Ama", family_name="Owusu", email="ama@gsa.gh", organisation=asn)
+    PersonEmail.objects.create(person=ama, email="a.owusu@old.gh")
+    with django_assert_num_queries(1):
+        assert person_find(email=" KOFI@gsa.gh") == kofi
+    with django_assert_num_queries(2):
+        assert person_find(email="A.Owusu@old.gh") == ama
+    # Not the caller's to take: outside `among`, neither address finds anyone.
+    others = Person.objects.exclude(pk__in=[kofi.pk, ama.pk])
+    assert person_find(email="kofi@gsa.gh", among=others) is person_find(email="a.owusu@old.gh", among=others) is None
 
 
 @pytest.fixture

@@ -110,20 +110,20 @@ def test_an_edit_from_a_stale_page_is_refused_with_a_message(manager, committee)
 def test_a_change_of_member_status_is_dated_and_shown_in_the_history(manager, committee, language):
     kebs = Organisation.objects.get(acronym="KEBS")
     url = page_url("committees:membership_change", language, pk=committee.pk)
-    assert manager.post(url, {"member": kebs.pk, "status": "o", "on": "2025-01-01"}).status_code == 302
-    assert manager.post(url, {"member": kebs.pk, "status": "p", "on": "2025-06-01"}).status_code == 302
+    assert manager.post(url, {"member": kebs.acronym, "status": "o", "on": "2025-01-01"}).status_code == 302
+    assert manager.post(url, {"member": kebs.acronym, "status": "p", "on": "2025-06-01"}).status_code == 302
     kinds = list(ParticipationEvent.objects.filter(committee=committee).order_by("date").values_list("kind", flat=True))
     assert kinds == ["joined_o", "o_to_p"]
     page = manager.get(page_url("committees:committee_detail", language, pk=committee.pk)).content.decode()
     assert message(language, "Moved from O to P") in page
     # Dating a change before the current status began, or ending a membership that does not exist.
-    response = manager.post(url, {"member": kebs.pk, "status": "o", "on": "2025-02-01"})
+    response = manager.post(url, {"member": kebs.acronym, "status": "o", "on": "2025-02-01"})
     assert errors_of(response, "on") == [
         message(language, "The change cannot be dated before the current status began (%(date)s).")
         % {"date": "2025-06-01"}
     ]
     afnor = Organisation.objects.get(acronym="AFNOR")
-    response = manager.post(url, {"member": afnor.pk, "status": "left", "on": "2025-02-01"})
+    response = manager.post(url, {"member": afnor.acronym, "status": "left", "on": "2025-02-01"})
     assert errors_of(response, "__all__") == [message(language, "This organisation is not a member of this committee.")]
 
 
@@ -151,13 +151,13 @@ def test_a_leadership_role_ends_after_it_starts_and_its_person_belongs_to_its_or
     asn, kebs = Organisation.objects.get(acronym="ASN"), Organisation.objects.get(acronym="KEBS")
     url = page_url("committees:role_create", language, pk=committee.pk)
     response = manager.post(
-        url, {"role": "chair", "organisation": asn.pk, "start_date": "2025-05-01", "end_date": "2025-01-01"}
+        url, {"role": "chair", "organisation": asn.acronym, "start_date": "2025-05-01", "end_date": "2025-01-01"}
     )
     assert errors_of(response, "end_date") == [message(language, "The end date is before the start date.")]
     Person.objects.create(given_name="Jo", family_name="Otieno", organisation=kebs)
-    response = manager.post(url, {"role": "chair", "organisation": asn.pk, "person": "Jo Otieno"})
+    response = manager.post(url, {"role": "chair", "organisation": asn.acronym, "person": "Jo Otieno"})
     assert errors_of(response, "person") == [message(language, "This person belongs to another organisation.")]
-    assert manager.post(url, {"role": "convenor", "organisation": asn.pk}).status_code == 302
+    assert manager.post(url, {"role": "convenor", "organisation": asn.acronym}).status_code == 302
     assert LeadershipRole.objects.get().role == "convenor"
 
 
@@ -215,9 +215,9 @@ def test_a_correspondent_member_made_a_p_member_is_recorded_with_a_warning(manag
     )
     anmc = Organisation.objects.get(acronym="ANMC")  # an ISO correspondent member (shipped directory)
     url = page_url("committees:membership_change", language, pk=iso_committee.pk)
-    response = manager.post(url, {"member": anmc.pk, "status": "o", "on": "2026-06-01"}, follow=True)
+    response = manager.post(url, {"member": anmc.acronym, "status": "o", "on": "2026-06-01"}, follow=True)
     assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
-    response = manager.post(url, {"member": anmc.pk, "status": "p", "on": "2026-07-01"}, follow=True)
+    response = manager.post(url, {"member": anmc.acronym, "status": "p", "on": "2026-07-01"}, follow=True)
     [warning] = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
     assert message(language, "correspondent") in warning or "correspondant" in warning
     assert "ANMC" in warning

@@ -64,9 +64,10 @@ def test_a_focal_point_finds_a_lead_proposes_from_the_suggestion_and_reaches_act
     assert client.get(f"/en/twinning/{arrangement.pk}/agreement/").status_code == 200
     client.post(
         f"/en/twinning/{arrangement.pk}/meetings/new/",
-        {"date": days(-1).isoformat(), "mode": "virtual", "minutes": "Work plan", "attendees": [world.nominee.pk]},
+        {"date": days(-1).isoformat(), "mode": "virtual", "minutes": "Work plan", "attendees": "Awa Diop"},
     )
     assert "Communication overdue" not in client.get(f"/en/twinning/{arrangement.pk}/").content.decode()
+    assert list(arrangement.meetings.get().attendees.all()) == [world.nominee]
 
 
 def test_a_step_not_open_in_this_status_is_refused(world, users, client_as):
