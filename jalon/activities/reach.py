@@ -200,9 +200,10 @@ def nsb_names(keys: Iterable) -> dict:
 
 
 # The summary (reach_summary.py) holds the figures of the public and of those who see every activity, for all
-# years or one, all participants' countries or one: the views the dashboard and the country pages show most.
-# A participants' region is the sum of its countries' cells (each person counts in one country).
-SUMMARY_FILTERS = ("year", "country_id", "region")
+# programmes or one, all years or one, all participants' countries or one: the views the dashboard and the
+# country pages show most. A participants' region is the sum of its countries' cells (each person counts in one
+# country). Dates, a type or a level are computed from the rows (reach_summary.py says why).
+SUMMARY_FILTERS = ("programme_id", "year", "country_id", "region")
 
 
 def summary_audience(*, user, filters: ReachFilters) -> str | None:
@@ -227,7 +228,11 @@ def view_counts(
     from jalon.activities.reach_summary import summary_counts
 
     head, found = summary_counts(
-        audience=audience, year=filters.year, country_id=filters.country_id, region=filters.region
+        audience=audience,
+        programme_id=filters.programme_id,
+        year=filters.year,
+        country_id=filters.country_id,
+        region=filters.region,
     )
     counts = {dimension: found.get(dimension, {}) for dimension in dimensions}
     return head, counts, nsb_names(counts["nsb"]) if "nsb" in counts else {}
