@@ -149,6 +149,12 @@ def person_cells(facts: dict | None, regions: dict[int, int | None]) -> Iterable
                         # it; with a programme, the page keeps those serving it: the count does not depend on it).
                         for part in chosen:
                             yield (audience, ALL, ALL, place, "activity", str(part[0]))
+            if audience == "all":
+                # The year of the person's first activity (with their sex): people trained from a programme's
+                # start to a year's end add up over these, as a computed indicator's spans count them.
+                first = f"{min(part[2] for part in mine)}:{sex}"
+                for place in {ALL, country} if country is not None else {ALL}:
+                    yield (audience, programme, ALL, place, "first", first)
 
 
 def _regions() -> dict[int, int | None]:
@@ -308,6 +314,33 @@ def summary_counts(
         "nsbs": len(counts.get("nsb", {})),
     }
     return head, counts
+
+
+def summary_current() -> bool:
+    """Whether the summary holds every write committed so far, brought up to date here when some people's facts
+    wait (what the worker's recovery does within the minute); False when it is not built or waits for a rebuild
+    (reference data changed), which would cost minutes: the caller then counts from the rows. Two queries when
+    nothing waits."""
+    if not summary_built():
+        return False
+    waiting = ReachChange.objects.filter(summarised=False)
+    if not waiting.exists():
+        return True
+    if waiting.filter(everything=True).exists():
+        return False
+    _update()
+    return True
+
+
+def summary_firsts(*, programme_id: int) -> list[tuple[int, int, str, int]]:
+    """Every activity's people (audience "all") of a programme per participants' country (0: all), year of
+    their first activity in it and sex: (country, year, sex, people), one query."""
+    return [
+        (country, int(key.split(":", 1)[0]), key.split(":", 1)[1], people)
+        for country, key, people in ReachCell.objects.filter(
+            audience="all", programme_id=programme_id, year=ALL, dimension="first", people__gt=0
+        ).values_list("country_id", "key", "people")
+    ]
 
 
 def _key(dimension: str, key: str):
