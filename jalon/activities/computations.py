@@ -103,16 +103,17 @@ def _year_cells(programme: Programme, period) -> tuple[int, dict[str, dict]] | N
     return head["participants"], counts
 
 
-def _firsts(programme: Programme, period) -> list[tuple[int, int, str, int]] | None:
+def _firsts(programme: Programme, period, dimension: str = "first") -> list[tuple[int, int, str, int]] | None:
     """For whole years from the start of a programme's activities (none of them began before the span): the
     summary's (participants' country or 0 for all, year of first activity, sex, people) of the people the span
-    counts; None: count from the rows. Queries: 1 to 4."""
+    counts (`dimension` "first_nsb": their body instead of their sex); None: count from the rows. Queries: 1 to
+    4."""
     from jalon.activities.reach_summary import summary_current, summary_firsts
 
     years = _years(period)
     if years is None or _serving_since(programme, period.start).exists() or not summary_current():
         return None
-    return [row for row in summary_firsts(programme_id=programme.pk) if row[1] <= years[1]]
+    return [row for row in summary_firsts(programme_id=programme.pk, dimension=dimension) if row[1] <= years[1]]
 
 
 def _percent(numerator: int, denominator: int) -> Decimal:
@@ -313,6 +314,9 @@ def _nsbs_of_trained(programme: Programme, period: Period):
         return Organisation.objects.filter(
             kind=Organisation.Kind.NSB, pk__in=[key for key in found[1].get("nsb", {}) if key is not None]
         )
+    firsts = _firsts(programme, period, "first_nsb")
+    if firsts is not None:
+        return Organisation.objects.filter(kind=Organisation.Kind.NSB, pk__in={int(nsb) for _c, _y, nsb, _n in firsts})
     return Organisation.objects.filter(
         kind=Organisation.Kind.NSB, pk__in=trained_people(programme, period).values("organisation_id")
     )

@@ -153,9 +153,11 @@ def person_cells(facts: dict | None, regions: dict[int, int | None]) -> Iterable
             if audience == "all":
                 # The year of the person's first activity (with their sex): people trained from a programme's
                 # start to a year's end add up over these, as a computed indicator's spans count them.
-                first = f"{min(part[2] for part in mine)}:{sex}"
+                first = min(part[2] for part in mine)
                 for place in {ALL, country} if country is not None else {ALL}:
-                    yield (audience, programme, ALL, place, "first", first)
+                    yield (audience, programme, ALL, place, "first", f"{first}:{sex}")
+                if nsb is not None:  # the bodies reached up to a year: those with someone first trained by then
+                    yield (audience, programme, ALL, ALL, "first_nsb", f"{first}:{nsb}")
 
 
 def _regions() -> dict[int, int | None]:
@@ -333,13 +335,14 @@ def summary_current() -> bool:
     return True
 
 
-def summary_firsts(*, programme_id: int) -> list[tuple[int, int, str, int]]:
+def summary_firsts(*, programme_id: int, dimension: str = "first") -> list[tuple[int, int, str, int]]:
     """Every activity's people (audience "all") of a programme per participants' country (0: all), year of
-    their first activity in it and sex: (country, year, sex, people), one query."""
+    their first activity in it and sex: (country, year, sex, people), one query. With `dimension` "first_nsb",
+    per national standards body instead of sex (country 0)."""
     return [
         (country, int(key.split(":", 1)[0]), key.split(":", 1)[1], people)
         for country, key, people in ReachCell.objects.filter(
-            audience="all", programme_id=programme_id, year=ALL, dimension="first", people__gt=0
+            audience="all", programme_id=programme_id, year=ALL, dimension=dimension, people__gt=0
         ).values_list("country_id", "key", "people")
     ]
 

@@ -496,6 +496,7 @@ def test_calendar_years_and_spans_from_the_start_read_the_reach_summary_with_the
     reach_summary_rebuild()
     assert reach_computations._year_cells(programme, records.p2026) is not None
     assert reach_computations._firsts(programme, spans[2]) is not None
+    assert reach_computations._firsts(programme, spans[2], "first_nsb") is not None
     assert figures() == from_rows()
     # The crossing check, whether anything waits for the summary, the cells, the countries' groups.
     with django_assert_num_queries(5):
