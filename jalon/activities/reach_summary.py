@@ -20,7 +20,7 @@ the participants' country and region); any other view (dates, a type or level, a
 activities) is computed from the rows (reach.py). Small groups are then hidden by the same rule
 (reach.breakdown). The computed indicators of a programme read the same cells for calendar years, and for
 spans of years the "first" cells (every activity's people per programme, participants' country, year of their
-first activity in it and sex), which add up over years (computations.py).
+first activity in it and sex; "first_nsb": per body instead), which add up over years (computations.py).
 
 Not keyed: dates (a range of days is neither a year nor a sum of years: distinct people do not add up), the
 activity type and level (each would multiply the cells of every programme, year and country by the number of
