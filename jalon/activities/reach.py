@@ -20,7 +20,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -91,8 +91,12 @@ def exact_allowed(*, user, scope: QuerySet[Registration]) -> bool:
     """Exact small numbers only for whoever may see every participant counted (access decides who may)."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if access.reach_sees_every_participant(user):
+        # Nothing to compare: at 500,000 registrations on PostgreSQL, "NOT IN (every visible id)" overflows the
+        # working memory and probes the whole list for each registration (a page from the rows ran 9 minutes).
+        return True
     visible = access.registrations_visible(user, Registration.objects.all())
-    return not scope.exclude(pk__in=visible.values("pk")).exists()
+    return not scope.exclude(Exists(visible.filter(pk=OuterRef("pk")))).exists()
 
 
 # Breakdowns: one pass over the scope --------------------------------------------------------------------
