@@ -20,7 +20,8 @@ then ANALYZE. The computed indicators are then filled once (`refresh-computed`),
 `time` times, through Django's test Client (the whole middleware stack, DEBUG off), anonymous and as a
 platform-wide programme manager ("bench-manager"):
 
-- the reach dashboard (all years, and one year), a country's reach page (the country with most people),
+- the reach dashboard (all years, one year, one programme, one programme and year), a country's reach page
+  (the country with most people),
 - the activity list (no filter; one programme's activities sorted by title),
 
 each "cold" (the first request after a write: an attendance row is flipped through the service first,
@@ -30,7 +31,8 @@ worker's task); and the raw SQL of the same numbers (the dashboard's distinct pa
 the country's participants, the list's first 25 rows with their counts, one programme's per-period totals
 of people trained). It prints p50 and p95 (nearest rank) in ms, the ratio of each p95 to its raw SQL's p95,
 and the queries of one request. It then checks that every figure of the reach report (headline and every
-cell of every breakdown, for the manager, who sees exact figures) and of the computed "participants trained"
+cell of every breakdown, for the manager, who sees exact figures; all activities, then each bench programme's)
+and of the computed "participants trained"
 indicator equals the one computed from the raw rows; it exits non-zero if one differs or a page is not 200.
 """
 
@@ -480,6 +482,9 @@ WHERE r.status = 'registered' AND a.status <> 'cancelled' {where}
 AND (r.completed OR EXISTS (SELECT 1 FROM activities_attendance t WHERE t.registration_id = r.id AND t.present))
 """
 
+SERVING = """AND a.id IN (SELECT ao.activity_id FROM activities_activity_outputs ao
+JOIN results_result rr ON rr.id = ao.result_id WHERE rr.programme_id = %s)"""
+
 RAW_LIST = """
 SELECT a.id, (SELECT COUNT(*) FROM activities_registration r WHERE r.activity_id = a.id AND r.status = 'registered')
 FROM activities_activity a ORDER BY a.start_date DESC, a.code LIMIT 25
@@ -591,6 +596,16 @@ def time_all(*, requests: int, warmup: int) -> tuple[dict, dict]:
             RAW_REACH.format(where="AND a.start_date >= %s AND a.start_date <= %s"),
             (datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
         ),
+        "reach dashboard, one programme": (
+            f"/en/activities/reach/?programme={programme.code}",
+            RAW_REACH.format(where=SERVING),
+            (programme.pk,),
+        ),
+        "reach dashboard, one programme and year": (
+            f"/en/activities/reach/?programme={programme.code}&year={year}",
+            RAW_REACH.format(where=SERVING + " AND a.start_date >= %s AND a.start_date <= %s"),
+            (programme.pk, datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
+        ),
         "country reach page": (
             f"/en/activities/reach/{iso3}/",
             RAW_REACH.format(where="AND COALESCE(p.country_id, o.country_id) = %s"),
@@ -688,11 +703,11 @@ def time_save(*, requests: int, warmup: int) -> None:
 
 def raw_rows() -> list[tuple]:
     """Every participation the reach figures count, from the raw rows: (person, sex, function, country, type,
-    level, year, organisation if an NSB)."""
+    level, year, organisation if an NSB, activity)."""
     return raw(
         """
         SELECT r.person_id, p.sex, p.function, COALESCE(p.country_id, o.country_id), a.type, a.level, a.start_date,
-               CASE WHEN o.kind = 'nsb' THEN o.id END
+               CASE WHEN o.kind = 'nsb' THEN o.id END, a.id
         FROM activities_registration r
         JOIN activities_activity a ON a.id = r.activity_id
         JOIN organisations_person p ON p.id = r.person_id
@@ -705,14 +720,45 @@ def raw_rows() -> list[tuple]:
 
 
 def verify() -> tuple[int, list[str]]:
-    """Every figure of the manager's reach report (all years) and of the indicator "participants trained"
-    against the same figures computed in Python from the raw rows."""
-    from jalon.accounts.models import User
-    from jalon.activities.reach import reach_report
+    """Every figure of the manager's reach report (all years, and each bench programme's) and of the indicator
+    "participants trained" against the same figures computed in Python from the raw rows."""
+    from jalon.activities.reach import ReachFilters
     from jalon.results.models import Measurement, Programme
 
+    everything = raw_rows()
+    compared, problems = _verify_report(everything, ReachFilters(), "")
+    serving: dict[int, set[int]] = defaultdict(set)
+    for activity_id, programme_id in raw(
+        "SELECT ao.activity_id, rr.programme_id FROM activities_activity_outputs ao"
+        " JOIN results_result rr ON rr.id = ao.result_id"
+    ):
+        serving[programme_id].add(activity_id)
+    for programme in Programme.objects.filter(code__startswith=PREFIX).order_by("code"):
+        mine = [row for row in everything if row[8] in serving[programme.pk]]
+        found, wrong = _verify_report(mine, ReachFilters(programme_id=programme.pk), f"{programme.code}: ")
+        compared += found
+        problems += wrong
+    for programme in Programme.objects.filter(code__startswith=PREFIX):
+        stored = dict(
+            Measurement.objects.filter(
+                indicator__result__programme=programme,
+                indicator__computation="activities_participants_trained",
+                dimension_value__isnull=True,
+            ).values_list("period_id", "value")
+        )
+        for period_id, people in raw(RAW_TRAINED, (programme.pk, programme.pk)):
+            compared += 1
+            if stored.get(period_id) != people:
+                problems.append(f"{programme.code} period {period_id}: stored {stored.get(period_id)}, raw {people}")
+    return compared, problems
+
+
+def _verify_report(rows: list[tuple], filters, label: str) -> tuple[int, list[str]]:
+    """The manager's report with these filters against these raw rows: (figures compared, differences)."""
+    from jalon.accounts.models import User
+    from jalon.activities.reach import reach_report
+
     manager = User.objects.get(username=MANAGER)
-    rows = raw_rows()
     problems: list[str] = []
     compared = 0
 
@@ -734,32 +780,20 @@ def verify() -> tuple[int, list[str]]:
     nsb = distinct_by(lambda row: row[7])
     nsb.pop(None, None)
     expected["nsb"] = nsb
-    report = reach_report(user=manager, dimensions=tuple(expected))
+    report = reach_report(user=manager, filters=filters, dimensions=tuple(expected))
     if not report.exact:
-        problems.append("the manager does not get exact figures")
+        problems.append(f"{label}the manager does not get exact figures")
     head = (len({row[0] for row in rows}), len({row[3] for row in rows if row[3] is not None}), len(nsb))
     got = (report.participants, report.countries, report.nsbs)
     compared += 3
     if got != head:
-        problems.append(f"headline: report {got}, raw rows {head}")
+        problems.append(f"{label}headline: report {got}, raw rows {head}")
     for dimension, counts in expected.items():
         cells = {cell.key: cell.value for cell in report.breakdowns[dimension].cells}
         compared += len(counts)
         if cells != counts:
             wrong = {key for key in set(cells) | set(counts) if cells.get(key) != counts.get(key)}
-            problems.append(f"{dimension}: {len(wrong)} cells differ, e.g. {sorted(map(str, wrong))[:3]}")
-    for programme in Programme.objects.filter(code__startswith=PREFIX):
-        stored = dict(
-            Measurement.objects.filter(
-                indicator__result__programme=programme,
-                indicator__computation="activities_participants_trained",
-                dimension_value__isnull=True,
-            ).values_list("period_id", "value")
-        )
-        for period_id, people in raw(RAW_TRAINED, (programme.pk, programme.pk)):
-            compared += 1
-            if stored.get(period_id) != people:
-                problems.append(f"{programme.code} period {period_id}: stored {stored.get(period_id)}, raw {people}")
+            problems.append(f"{label}{dimension}: {len(wrong)} cells differ, e.g. {sorted(map(str, wrong))[:3]}")
     return compared, problems
 
 

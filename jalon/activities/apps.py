@@ -50,13 +50,14 @@ class ActivitiesConfig(AppConfig):
 
 def reach_cache_connect() -> None:
     """Every save or deletion of what the reach figures read renews the reach cache's stamp (reach_cache.py)."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
     from jalon.accounts.models import RoleAssignment
     from jalon.activities.models import Activity, ActivitySession, Attendance, Registration
-    from jalon.activities.reach_cache import reach_signal
+    from jalon.activities.reach_cache import reach_result_deleted, reach_signal
     from jalon.organisations.models import Organisation, Person
     from jalon.reference.models import Classification, Country
+    from jalon.results.models import Result
 
     for model in (Activity, ActivitySession, Registration, Attendance, Person, Organisation, Country, Classification):
         post_save.connect(reach_signal, sender=model, dispatch_uid=f"reach-save-{model._meta.label_lower}")
@@ -65,6 +66,7 @@ def reach_cache_connect() -> None:
     post_delete.connect(reach_signal, sender=RoleAssignment, dispatch_uid="reach-delete-role")
     for through in (Activity.outputs.through, Activity.countries.through):
         m2m_changed.connect(reach_signal, sender=through, dispatch_uid=f"reach-m2m-{through._meta.label_lower}")
+    pre_delete.connect(reach_result_deleted, sender=Result, dispatch_uid="reach-result-deleted")
 
 
 def job_kinds_register() -> None:

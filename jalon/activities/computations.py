@@ -6,6 +6,10 @@ registration (not cancelled) is marked completed, or when they were present at o
 Counts are of distinct people (one person, one record: see people.py), so someone trained twice in a
 year counts once. Disaggregations carry a "not recorded" part where data are missing, so that the
 parts of one dimension add up to the total.
+
+The people counted are read from the reach summary's cells instead of the rows where those are exactly the same
+figures (`_year_cells`, `_firsts`: a calendar year, or the years from a programme's start, that no activity begun
+before reaches into); otherwise, and for what the cells do not hold, from the rows.
 """
 
 from collections import Counter
@@ -60,6 +64,56 @@ def trained_people(programme: Programme, period: Period):
     return Person.objects.filter(pk__in=trained_in(programme, period).values("person_id")).annotate(
         reach_country=Coalesce("country_id", "organisation__country_id")
     )
+
+
+# From the reach summary ------------------------------------------------------------------------------------
+#
+# The summary (reach_summary.py) counts every activity's trained people per programme and year the activities
+# started, already grouped by sex, country, type and level, and per year of a person's first activity in a
+# programme: a period reads one row per value there instead of every registration of the programme (issue 21).
+# The rows count the activities whose dates overlap the period, the cells those that started in it: the same
+# activities when the period runs from 1 January to 31 December and no activity begun before it lasts into it.
+
+
+def _years(period) -> tuple[int, int] | None:
+    """The first and last years of a period (or span) made of whole calendar years, else None."""
+    start, end = period.start, period.end
+    if (start.month, start.day, end.month, end.day) != (1, 1, 12, 31):
+        return None
+    return start.year, end.year
+
+
+def _serving_since(programme: Programme, day):
+    """The programme's activities, cancelled ones left out, started before `day`."""
+    serving = Activity.outputs.through.objects.filter(result__programme=programme).values("activity_id")
+    return Activity.objects.filter(pk__in=serving, start_date__lt=day).exclude(status=Activity.Status.CANCELLED)
+
+
+def _year_cells(programme: Programme, period) -> tuple[int, dict[str, dict]] | None:
+    """(people, {dimension: {key: people}}) of a one-year period from the summary, or None: count from the rows.
+    Queries: 1 to 4."""
+    from jalon.activities.reach_summary import summary_counts, summary_current
+
+    years = _years(period)
+    if years is None or years[0] != years[1]:
+        return None
+    if _serving_since(programme, period.start).filter(end_date__gte=period.start).exists() or not summary_current():
+        return None
+    head, counts = summary_counts(audience="all", programme_id=programme.pk, year=years[0], country_id=None)
+    return head["participants"], counts
+
+
+def _firsts(programme: Programme, period, dimension: str = "first") -> list[tuple[int, int, str, int]] | None:
+    """For whole years from the start of a programme's activities (none of them began before the span): the
+    summary's (participants' country or 0 for all, year of first activity, sex, people) of the people the span
+    counts (`dimension` "first_nsb": their body instead of their sex); None: count from the rows. Queries: 1 to
+    4."""
+    from jalon.activities.reach_summary import summary_current, summary_firsts
+
+    years = _years(period)
+    if years is None or _serving_since(programme, period.start).exists() or not summary_current():
+        return None
+    return [row for row in summary_firsts(programme_id=programme.pk, dimension=dimension) if row[1] <= years[1]]
 
 
 def _percent(numerator: int, denominator: int) -> Decimal:
@@ -144,21 +198,38 @@ def _level_parts(counts: dict) -> list[Part]:
 
 
 def participants_trained(programme: Programme, period: Period) -> list[Part]:
-    people = trained_people(programme, period)
-    total = people.count()
+    found = _year_cells(programme, period)
+    if found is not None:
+        total, counts = found
+        by_sex, by_country = counts.get("sex", {}), Counter(counts.get("country", {}))
+        by_type, by_level = counts.get("type", {}), counts.get("level", {})
+    else:
+        people = trained_people(programme, period)
+        total = people.count()
+        if total:
+            by_sex = dict(people.order_by().values_list("sex").annotate(n=Count("pk")))
+            by_country = Counter(dict(people.order_by().values_list("reach_country").annotate(n=Count("pk"))))
+            trained = trained_in(programme, period).order_by()
+            by_type = dict(trained.values_list("activity__type").annotate(n=Count("person_id", distinct=True)))
+            by_level = dict(trained.values_list("activity__level").annotate(n=Count("person_id", distinct=True)))
     if not total:
         return [Part(Decimal(0))]
     parts = [Part(Decimal(total))]
-    by_sex = dict(people.order_by().values_list("sex").annotate(n=Count("pk")))
     parts += _choice_parts({(code or UNKNOWN): n for code, n in by_sex.items()}, Person.Sex.choices, Dimension.Kind.SEX)
-    by_country = Counter(dict(people.order_by().values_list("reach_country").annotate(n=Count("pk"))))
     parts += _geography_parts(by_country, period.end)
-    trained = trained_in(programme, period).order_by()
-    by_type = dict(trained.values_list("activity__type").annotate(n=Count("person_id", distinct=True)))
     parts += _choice_parts(by_type, ActivityType.choices, Dimension.Kind.ACTIVITY_TYPE)
-    by_level = dict(trained.values_list("activity__level").annotate(n=Count("person_id", distinct=True)))
     parts += _level_parts(by_level)
     return parts
+
+
+def participants_trained_total(programme: Programme, period: Period) -> Part:
+    found = _year_cells(programme, period)
+    if found is not None:
+        return Part(Decimal(found[0]))
+    firsts = _firsts(programme, period)
+    if firsts is not None:
+        return Part(Decimal(sum(people for country, _year, _sex, people in firsts if country == 0)))
+    return Part(Decimal(trained_people(programme, period).count()))
 
 
 register(
@@ -184,14 +255,20 @@ register(
         sources=SOURCE,
         compute=participants_trained,
         additive=False,
-        total=lambda programme, period: Part(Decimal(trained_people(programme, period).count())),
+        total=participants_trained_total,
         counts_people=True,
     )
 )
 
 
-def _countries_of_trained(programme: Programme, period: Period):
-    return (
+def _countries_of_trained(programme: Programme, period: Period) -> list[int]:
+    found = _year_cells(programme, period)
+    if found is not None:
+        return [key for key in found[1].get("country", {}) if key is not None]
+    firsts = _firsts(programme, period)
+    if firsts is not None:
+        return sorted({country for country, _year, _sex, _people in firsts if country != 0})
+    return list(
         trained_people(programme, period)
         .filter(reach_country__isnull=False)
         .order_by()
@@ -226,12 +303,20 @@ register(
         sources=SOURCE,
         compute=countries_reached,
         additive=False,
-        total=lambda programme, period: Part(Decimal(_countries_of_trained(programme, period).count())),
+        total=lambda programme, period: Part(Decimal(len(_countries_of_trained(programme, period)))),
     )
 )
 
 
 def _nsbs_of_trained(programme: Programme, period: Period):
+    found = _year_cells(programme, period)
+    if found is not None:  # the bodies (of kind NSB when the summary read their people) of the people trained
+        return Organisation.objects.filter(
+            kind=Organisation.Kind.NSB, pk__in=[key for key in found[1].get("nsb", {}) if key is not None]
+        )
+    firsts = _firsts(programme, period, "first_nsb")
+    if firsts is not None:
+        return Organisation.objects.filter(kind=Organisation.Kind.NSB, pk__in={int(nsb) for _c, _y, nsb, _n in firsts})
     return Organisation.objects.filter(
         kind=Organisation.Kind.NSB, pk__in=trained_people(programme, period).values("organisation_id")
     )
@@ -275,11 +360,23 @@ RECORDED_SEXES = (Person.Sex.FEMALE, Person.Sex.MALE, Person.Sex.OTHER)
 
 
 def women_share_total(programme: Programme, period: Period) -> Part | None:
-    totals = (
-        trained_people(programme, period)
-        .filter(sex__in=RECORDED_SEXES)
-        .aggregate(n=Count("pk"), women=Count("pk", filter=Q(sex=Person.Sex.FEMALE)))
-    )
+    found = _year_cells(programme, period)
+    firsts = _firsts(programme, period) if found is None else None
+    if found is not None:
+        sexes = found[1].get("sex", {})
+        totals = {"n": sum(sexes.get(sex, 0) for sex in RECORDED_SEXES), "women": sexes.get(Person.Sex.FEMALE, 0)}
+    elif firsts is not None:
+        everyone = [(sex, people) for country, _year, sex, people in firsts if country == 0]
+        totals = {
+            "n": sum(people for sex, people in everyone if sex in RECORDED_SEXES),
+            "women": sum(people for sex, people in everyone if sex == Person.Sex.FEMALE),
+        }
+    else:
+        totals = (
+            trained_people(programme, period)
+            .filter(sex__in=RECORDED_SEXES)
+            .aggregate(n=Count("pk"), women=Count("pk", filter=Q(sex=Person.Sex.FEMALE)))
+        )
     return _share(totals["women"], totals["n"]) if totals["n"] else None
 
 

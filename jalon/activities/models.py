@@ -398,7 +398,7 @@ class ReachChange(models.Model):
     stamp = models.UUIDField()
     # What the change touched, for the reach summary (reach_summary.py): the people whose facts to read again
     # (a person, a registration's person, an activity's or an organisation's people), or everything (reference
-    # data). None of them: nothing the summary counts (roles, an activity's outputs).
+    # data). None of them: nothing the summary counts (roles, the countries an activity is held in).
     person_id = models.IntegerField(null=True, blank=True)
     registration_id = models.IntegerField(null=True, blank=True)
     activity_id = models.IntegerField(null=True, blank=True)
@@ -428,11 +428,15 @@ class ReachPerson(models.Model):
 
 
 class ReachCell(models.Model):
-    """Distinct people trained, for one audience ("public": published activities; "all"), one year (0: all)
-    and one participants' country (0: all), per value of one breakdown (key "": not recorded), maintained
-    incrementally from ReachPerson by the worker (reach_summary.py): what the reach pages read."""
+    """Distinct people trained, for one audience ("public": published activities; "all"), one programme the
+    activities serve (0: every activity), one year (0: all) and one participants' country (0: all), per value
+    of one breakdown (key "": not recorded), maintained incrementally from ReachPerson by the worker
+    (reach_summary.py): what the reach pages read."""
 
     audience = models.CharField(max_length=6)
+    # Not a foreign key, as the country: 0 is "every programme", and the summary moves a deleted programme's
+    # cells out itself (its activities' people are read again).
+    programme_id = models.IntegerField(default=0)
     year = models.PositiveSmallIntegerField()
     country_id = models.IntegerField()
     dimension = models.CharField(max_length=10)
@@ -442,12 +446,14 @@ class ReachCell(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["audience", "year", "country_id", "dimension", "key"], name="reach_cell_unique"
+                fields=["audience", "programme_id", "year", "country_id", "dimension", "key"],
+                name="reach_cell_unique",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.audience} {self.year} {self.country_id} {self.dimension}={self.key}: {self.people}"
+        where = f"{self.audience} {self.programme_id} {self.year} {self.country_id}"
+        return f"{where} {self.dimension}={self.key}: {self.people}"
 
 
 class ReachSummaryState(models.Model):

@@ -82,8 +82,25 @@ def reach_signal(sender, instance=None, raw: bool = False, **kwargs) -> None:
         reach_changed(organisation_id=instance.pk)
     elif sender in (Country, Classification):
         reach_changed(everything=True)
-    else:  # roles, an activity's outputs and countries: what users see, not what the summary counts
+    elif sender is Activity.outputs.through:
+        # The programmes an activity serves are among its people's facts (the summary's programme cells).
+        if not kwargs.get("reverse"):
+            reach_changed(activity_id=instance.pk)
+            return
+        served = kwargs.get("pk_set")
+        if served is None:  # a result's activities cleared: read before they go (pre_clear)
+            served = list(instance.activities.values_list("pk", flat=True))
+        for activity_id in sorted(served) or [None]:
+            reach_changed(activity_id=activity_id)
+    else:  # roles, the countries an activity is held in: what users see, not what the summary counts
         reach_changed()
+
+
+def reach_result_deleted(sender, instance=None, **kwargs) -> None:
+    """A result deleted (alone or with its programme) takes its links to activities with it, without the m2m
+    signal: the activities it was served by are read again (pre_delete, while the links are there)."""
+    for activity_id in instance.activities.order_by("pk").values_list("pk", flat=True):
+        reach_changed(activity_id=activity_id)
 
 
 def reach_stamp() -> str:

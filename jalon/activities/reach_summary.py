@@ -4,18 +4,28 @@ that the worker updates from what each write touched (issue 21), in the spirit o
 Distinct people are not additive: the people of 2024 plus those of 2025 are not the people of both years. So
 the summary keeps, per trained person, the facts reach groups by (ReachPerson: their sex, function, country,
 national standards body; per activity they were trained in, whether it is published, its year, type, level and
-the income group of their country when it started), and the cells (ReachCell) are the number of people whose
-facts fall in each: for every audience ("public": the published activities, what anyone sees; "all": every
-activity), every year and all years together (0), every participants' country and all of them (0), one row per
-value of each breakdown. When a person's facts change, their old cells lose one and their new cells gain one:
-the update costs what the changed people cost, never the history.
+the income group of their country when it started, the programmes it serves), and the cells (ReachCell) are the
+number of people whose facts fall in each: for every audience ("public": the published activities, what anyone
+sees; "all": every activity), every programme the activities serve and all activities (0), every year and all
+years together (0), every participants' country and all of them (0), one row per value of each breakdown. When a
+person's facts change, their old cells lose one and their new cells gain one: the update costs what the changed
+people cost, never the history.
 
 What to read again comes from the reach changes (ReachChange rows, inserted with every write: the person, a
-registration's person, an activity's or an organisation's people; everything for reference data), taken by the
-worker's recovery every minute (`reach_summary_update`) and marked summarised. The pages read the summary once
-it is built (`summary_report`, for the public, for those who see every activity, with no filter but the year
-and the country); any other view (a programme, dates, a type, an organiser's own unpublished activities) is
-computed from the rows (reach.py). Small groups are then hidden by the same rule (reach.breakdown).
+registration's person, an activity's or an organisation's people, an activity whose outputs changed or whose
+result was deleted; everything for reference data), taken by the worker's recovery every minute
+(`reach_summary_update`) and marked summarised. The pages read the summary once it is built
+(`summary_counts`, for the public, for those who see every activity, with no filter but the programme, the year,
+the participants' country and region); any other view (dates, a type or level, an organiser's own unpublished
+activities) is computed from the rows (reach.py). Small groups are then hidden by the same rule
+(reach.breakdown). The computed indicators of a programme read the same cells for calendar years, and for
+spans of years the "first" cells (every activity's people per programme, participants' country, year of their
+first activity in it and sex; "first_nsb": per body instead), which add up over years (computations.py).
+
+Not keyed: dates (a range of days is neither a year nor a sum of years: distinct people do not add up), the
+activity type and level (each would multiply the cells of every programme, year and country by the number of
+its values, and a person counts in a type only through the activities of that type, so they cannot be
+derived from the cells kept).
 """
 
 import logging
@@ -49,7 +59,7 @@ CHUNK = 500  # people read at a time (SQLite's parameter limit)
 
 def _facts_of(person_ids: Iterable[int] | None) -> dict[int, dict]:
     """{person id: facts} of the trained people among these (None: everyone). Facts: [sex, function, country id,
-    nsb id] and a sorted list of [activity id, published, year, type, level, income group]."""
+    nsb id] and a sorted list of [activity id, published, year, type, level, income group, [programme ids]]."""
     from jalon.activities.reach import _IncomeOnDate
 
     income = _IncomeOnDate()
@@ -59,6 +69,11 @@ def _facts_of(person_ids: Iterable[int] | None) -> dict[int, dict]:
         .order_by()
         .values_list("pk", "published", "start_date", "type", "level")
     }
+    serving: dict[int, set[int]] = defaultdict(set)
+    for activity_id, programme_id in (
+        Activity.outputs.through.objects.order_by().values_list("activity_id", "result__programme_id").distinct()
+    ):
+        serving[activity_id].add(programme_id)
     registrations = Registration.objects.filter(status=Registration.Status.REGISTERED).filter(trained_condition())
     people = Person.objects.annotate(
         reach_country=Coalesce("country", "organisation__country"),
@@ -82,7 +97,17 @@ def _facts_of(person_ids: Iterable[int] | None) -> dict[int, dict]:
             parts = []
             for activity_id in sorted(set(taken[pk])):
                 published, started, type_, level = activities[activity_id]
-                parts.append([activity_id, published, started.year, type_, level, income(country, started) or ""])
+                parts.append(
+                    [
+                        activity_id,
+                        published,
+                        started.year,
+                        type_,
+                        level,
+                        income(country, started) or "",
+                        sorted(serving.get(activity_id, ())),
+                    ]
+                )
             facts[pk] = {"person": [sex or "", function or "", country, nsb], "parts": parts}
     return facts
 
@@ -92,7 +117,7 @@ def _chunks(ids: list[int]) -> list[list[int]]:
 
 
 def person_cells(facts: dict | None, regions: dict[int, int | None]) -> Iterable[tuple]:
-    """The cells (audience, year, country, dimension, key) one person counts in."""
+    """The cells (audience, programme, year, country, dimension, key) one person counts in."""
     if not facts:
         return
     sex, function, country, nsb = facts["person"]
@@ -110,18 +135,29 @@ def person_cells(facts: dict | None, regions: dict[int, int | None]) -> Iterable
         parts = facts["parts"] if audience == "all" else [part for part in facts["parts"] if part[1]]
         if not parts:
             continue
-        for year in {ALL, *(part[2] for part in parts)}:
-            chosen = parts if year == ALL else [part for part in parts if part[2] == year]
-            keys = set(attributes)
-            for _activity, _published, started, type_, level, income in chosen:
-                keys |= {("type", type_), ("level", level), ("year", str(started)), ("income", income)}
-            for place in {ALL, country} if country is not None else {ALL}:
-                for dimension, key in keys:
-                    yield (audience, year, place, dimension, key)
-                if year == ALL and place != ALL:
-                    # Per activity, the people from a country (the country page lists the activities reaching it).
-                    for part in chosen:
-                        yield (audience, ALL, place, "activity", str(part[0]))
+        for programme in {ALL, *(served for part in parts for served in part[6])}:
+            mine = parts if programme == ALL else [part for part in parts if programme in part[6]]
+            for year in {ALL, *(part[2] for part in mine)}:
+                chosen = mine if year == ALL else [part for part in mine if part[2] == year]
+                keys = set(attributes)
+                for _activity, _published, started, type_, level, income, _programmes in chosen:
+                    keys |= {("type", type_), ("level", level), ("year", str(started)), ("income", income)}
+                for place in {ALL, country} if country is not None else {ALL}:
+                    for dimension, key in keys:
+                        yield (audience, programme, year, place, dimension, key)
+                    if programme == ALL and year == ALL and place != ALL:
+                        # Per activity, the people from a country (the country page lists the activities reaching
+                        # it; with a programme, the page keeps those serving it: the count does not depend on it).
+                        for part in chosen:
+                            yield (audience, ALL, ALL, place, "activity", str(part[0]))
+            if audience == "all":
+                # The year of the person's first activity (with their sex): people trained from a programme's
+                # start to a year's end add up over these, as a computed indicator's spans count them.
+                first = min(part[2] for part in mine)
+                for place in {ALL, country} if country is not None else {ALL}:
+                    yield (audience, programme, ALL, place, "first", f"{first}:{sex}")
+                if nsb is not None:  # the bodies reached up to a year: those with someone first trained by then
+                    yield (audience, programme, ALL, ALL, "first_nsb", f"{first}:{nsb}")
 
 
 def _regions() -> dict[int, int | None]:
@@ -143,8 +179,8 @@ def reach_summary_rebuild() -> int:
     ReachPerson.objects.all().delete()
     ReachCell.objects.bulk_create(
         (
-            ReachCell(audience=a, year=y, country_id=c, dimension=d, key=k, people=n)
-            for (a, y, c, d, k), n in cells.items()
+            ReachCell(audience=a, programme_id=p, year=y, country_id=c, dimension=d, key=k, people=n)
+            for (a, p, y, c, d, k), n in cells.items()
         ),
         batch_size=5000,
     )
@@ -207,10 +243,17 @@ def summary_people_update(people: set[int]) -> None:
     for pk in moved:
         delta.subtract(person_cells(old.get(pk), regions))
         delta.update(person_cells(new.get(pk), regions))
-    for (audience, year, country, dimension, key), change in sorted(delta.items()):
+    for (audience, programme, year, country, dimension, key), change in sorted(delta.items()):
         if not change:
             continue
-        cell = {"audience": audience, "year": year, "country_id": country, "dimension": dimension, "key": key}
+        cell = {
+            "audience": audience,
+            "programme_id": programme,
+            "year": year,
+            "country_id": country,
+            "dimension": dimension,
+            "key": key,
+        }
         if not ReachCell.objects.filter(**cell).update(people=F("people") + change):
             ReachCell.objects.create(**cell, people=change)
     ReachCell.objects.filter(people__lte=0).delete()
@@ -242,13 +285,15 @@ def summary_built() -> bool:
 
 
 def summary_counts(
-    *, audience: str, year: int | None, country_id: int | None, region: str = ""
+    *, audience: str, year: int | None, country_id: int | None, region: str = "", programme_id: int | None = None
 ) -> tuple[dict, dict[str, dict]]:
     """The headline and the counts per breakdown value (None: not recorded), as reach.scope_counts gives them,
     read from the summary's cells (one query). A participants' `region` (M49 code): the sum of the cells of its
     countries, exact because each person counts in one country only (their own, or their organisation's)."""
     counts: dict[str, dict] = defaultdict(dict)
-    cells = ReachCell.objects.filter(audience=audience, year=year or ALL, people__gt=0)
+    cells = ReachCell.objects.filter(
+        audience=audience, programme_id=programme_id or ALL, year=year or ALL, people__gt=0
+    )
     found: Iterable[tuple[str, str, int]]
     if region:
         countries = Country.objects.filter(in_region(region))
@@ -274,6 +319,34 @@ def summary_counts(
     return head, counts
 
 
+def summary_current() -> bool:
+    """Whether the summary holds every write committed so far, brought up to date here when some people's facts
+    wait (what the worker's recovery does within the minute); False when it is not built or waits for a rebuild
+    (reference data changed), which would cost minutes: the caller then counts from the rows. Two queries when
+    nothing waits."""
+    if not summary_built():
+        return False
+    waiting = ReachChange.objects.filter(summarised=False)
+    if not waiting.exists():
+        return True
+    if waiting.filter(everything=True).exists():
+        return False
+    _update()
+    return True
+
+
+def summary_firsts(*, programme_id: int, dimension: str = "first") -> list[tuple[int, int, str, int]]:
+    """Every activity's people (audience "all") of a programme per participants' country (0: all), year of
+    their first activity in it and sex: (country, year, sex, people), one query. With `dimension` "first_nsb",
+    per national standards body instead of sex (country 0)."""
+    return [
+        (country, int(key.split(":", 1)[0]), key.split(":", 1)[1], people)
+        for country, key, people in ReachCell.objects.filter(
+            audience="all", programme_id=programme_id, year=ALL, dimension=dimension, people__gt=0
+        ).values_list("country_id", "key", "people")
+    ]
+
+
 def _key(dimension: str, key: str):
     if key == "":
         return None
@@ -286,7 +359,12 @@ def summary_activities(*, audience: str, country_id: int, least: int):
     """The ids of the activities at least `least` people from the country were trained in (a subquery)."""
     return (
         ReachCell.objects.filter(
-            audience=audience, year=ALL, country_id=country_id, dimension="activity", people__gte=least
+            audience=audience,
+            programme_id=ALL,
+            year=ALL,
+            country_id=country_id,
+            dimension="activity",
+            people__gte=least,
         )
         .annotate(activity=Cast("key", IntegerField()))
         .values("activity")

@@ -456,3 +456,63 @@ def test_a_mark_over_a_period_not_started_is_kept_for_the_day_it_starts(records,
     ComputedStale.objects.update(due=datetime.date.today())
     Programme.objects.filter(pk=records.programme.pk).update(computed_pending_since=None)
     assert computed_recover() == 1
+
+
+def test_calendar_years_and_spans_from_the_start_read_the_reach_summary_with_the_rows_figures(
+    records, users, django_assert_num_queries
+):
+    """Issue 21: with the reach summary built, a one-year period (and a span of whole years from the programme's
+    first activity) reads its cells instead of the registrations; every part equals the one counted from the rows.
+    An activity begun in one year and ending in the next is counted by the rows in both: that year, and any span
+    starting after it began, are counted from the rows again."""
+    from jalon.activities.models import ReachSummaryState
+    from jalon.activities.reach_summary import reach_summary_rebuild
+    from jalon.results.computations import Part, Span
+
+    keys = [key for key, computation in REGISTRY.items() if key.startswith("activities_") and not computation.additive]
+    programme = records.programme
+    spans = [
+        records.p2025,
+        records.p2026,
+        Span(records.p2025.start, records.p2026.end),
+        Span(records.p2026.start, records.p2026.end),
+        Span(datetime.date(2025, 3, 1), records.p2026.end),  # not whole years: rows
+    ]
+
+    def figures() -> list:
+        return [
+            (key, span, sorted(map(repr, REGISTRY[key].compute(programme, span))), REGISTRY[key].whole(programme, span))
+            for key in keys
+            for span in spans
+        ]
+
+    def from_rows() -> list:
+        ReachSummaryState.objects.update(built_at=None)
+        try:
+            return figures()
+        finally:
+            ReachSummaryState.objects.update(built_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+
+    reach_summary_rebuild()
+    assert reach_computations._year_cells(programme, records.p2026) is not None
+    assert reach_computations._firsts(programme, spans[2]) is not None
+    assert reach_computations._firsts(programme, spans[2], "first_nsb") is not None
+    assert figures() == from_rows()
+    # The crossing check, whether anything waits for the summary, the cells, the countries' groups.
+    with django_assert_num_queries(5):
+        reach_computations.participants_trained(programme, records.p2026)
+    # A write the worker has not taken yet: the computation brings the summary up to date first.
+    crossing = activity_build(
+        actor=users["manager"],
+        code="x",
+        start_date=datetime.date(2025, 12, 20),
+        end_date=datetime.date(2026, 1, 10),
+        outputs=[records.output],
+    )
+    registration = register(crossing, users["manager"], given_name="Ana", family_name="Lima", sex="female")
+    services.registration_complete(actor=users["manager"], registration=registration)
+    assert reach_computations._year_cells(programme, records.p2026) is None
+    assert reach_computations._year_cells(programme, records.p2025) is not None
+    assert figures() == from_rows()
+    # Fatou, and Ana (in the cells of 2025, the year her activity began), read after the summary took her.
+    assert reach_computations.participants_trained_total(programme, records.p2025) == Part(D(2))

@@ -1,6 +1,7 @@
 """The reach summary (issue 21): the cells the worker maintains from what each write touched equal the ones
-built from every record, after any write, deletion or merge of people; the reports read from them equal the
-reports computed from the rows, small groups hidden the same way; only the views it answers read it."""
+built from every record, after any write, deletion or merge of people, change of the programmes an activity
+serves; the reports read from them equal the reports computed from the rows, small groups hidden the same way;
+only the views it answers read it."""
 
 import datetime
 
@@ -8,19 +9,38 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from jalon.activities import services
-from jalon.activities.models import ReachCell, ReachChange, ReachPerson, ReachSummaryState
+from jalon.activities.models import Activity, ReachCell, ReachChange, ReachPerson, ReachSummaryState
 from jalon.activities.reach import ReachFilters, activities_reaching, reach_report, summary_audience
 from jalon.activities.reach_summary import reach_summary_rebuild, reach_summary_update
 from jalon.organisations.models import Organisation, Person
 from jalon.organisations.services import person_update
 from jalon.reference.models import Country
+from jalon.results.services import result_delete
+from tests.access.matrix import programme_build
 from tests.activities.test_reach import activity, person, register, world  # noqa: F401 - the fixture
 
 DIMENSIONS = ("sex", "function", "country", "region", "income", "type", "level", "year", "nsb")
 
 
+@pytest.fixture
+def second(world, users):  # noqa: F811
+    """A second programme, served by A1 and A2; A5 (unpublished) serves the world's programme too: programme
+    views where people overlap (three of A1's people are in A2) and where the public's and the team's differ."""
+    actor = users["manager"]
+    programme, _period, indicator = programme_build(
+        "reach2", owner=Organisation.objects.get(acronym="ISO"), published=True
+    )
+    first = world["a2"].outputs.get()
+    services.activity_update(actor=actor, activity=world["a1"], outputs=[indicator.result])
+    services.activity_update(actor=actor, activity=world["a2"], outputs=[first, indicator.result])
+    services.activity_update(actor=actor, activity=Activity.objects.get(code="a5"), outputs=[first])
+    return programme
+
+
 def cells() -> set:
-    return set(ReachCell.objects.values_list("audience", "year", "country_id", "dimension", "key", "people"))
+    return set(
+        ReachCell.objects.values_list("audience", "programme_id", "year", "country_id", "dimension", "key", "people")
+    )
 
 
 def views(data) -> list[ReachFilters]:
@@ -28,11 +48,19 @@ def views(data) -> list[ReachFilters]:
     countries = [None, *(data[code].pk for code in ("sen", "ken", "fra", "bra"))]
     # Africa (Senegal and Kenya), West Africa (Senegal), Eastern Africa (Kenya), Europe, Asia (nobody).
     regions = ["", "002", "011", "014", "150", "142"]
+    # The programmes: fewer combinations (each costs two reports per user).
+    programmes = Activity.outputs.through.objects.values_list("result__programme_id", flat=True).distinct()
     return [
         ReachFilters(year=year, country_id=country, region=region)
         for year in years
         for country in countries
         for region in regions
+    ] + [
+        ReachFilters(programme_id=programme, year=year, country_id=country, region=region)
+        for programme in sorted(programmes)
+        for year in (None, 2025)
+        for country in (None, data["sen"].pk, data["ken"].pk)
+        for region in ("", "002")
     ]
 
 
@@ -59,7 +87,7 @@ def updated_equals_rebuilt() -> None:
 
 
 @pytest.mark.parametrize("who", [None, "manager", "viewer", "plain"])
-def test_reports_read_from_the_summary_equal_those_computed_from_the_rows(world, users, who):  # noqa: F811
+def test_reports_read_from_the_summary_equal_those_computed_from_the_rows(world, users, second, who):  # noqa: F811
     user = users[who] if who else AnonymousUser()
     reach_summary_rebuild()
     assert summary_audience(user=user, filters=ReachFilters(year=2025)) == (
@@ -67,7 +95,12 @@ def test_reports_read_from_the_summary_equal_those_computed_from_the_rows(world,
     )
     # A participants' region too: the sum of its countries' cells.
     assert summary_audience(user=user, filters=ReachFilters(year=2025, region="002")) is not None
+    # A programme too, alone or with the others.
+    assert summary_audience(user=user, filters=ReachFilters(programme_id=second.pk, year=2025, region="002"))
     assert reports(user, world) == from_rows(user, world)
+    mine = reach_report(user=user, filters=ReachFilters(programme_id=second.pk))
+    if who == "manager":  # A1's 6 and A2's 13, three of them in both
+        assert mine.participants == 16
     public = reach_report(user=user, filters=ReachFilters())
     assert public.exact == (who == "manager")
     if who is None:
@@ -78,8 +111,9 @@ def test_reports_read_from_the_summary_equal_those_computed_from_the_rows(world,
 
 def test_views_the_summary_does_not_hold_are_computed_from_the_rows(world, users):  # noqa: F811
     reach_summary_rebuild()
-    assert summary_audience(user=AnonymousUser(), filters=ReachFilters(programme_id=world["programme"].pk)) is None
+    assert summary_audience(user=AnonymousUser(), filters=ReachFilters(date_from=datetime.date(2025, 1, 1))) is None
     assert summary_audience(user=AnonymousUser(), filters=ReachFilters(type="webinar")) is None
+    assert summary_audience(user=AnonymousUser(), filters=ReachFilters(level="global", programme_id=1)) is None
     assert summary_audience(user=AnonymousUser(), filters=ReachFilters(type="webinar", region="002")) is None
     assert summary_audience(user=users["focal"], filters=ReachFilters()) is None  # an organiser's own view
     ReachSummaryState.objects.all().delete()
@@ -96,7 +130,7 @@ def test_the_country_page_lists_the_same_activities_from_the_summary(world, user
             assert list(activities_reaching(user=user, country=country, exact=exact)) == rows, (code, exact)
 
 
-def test_the_summary_follows_writes_deletions_and_merges_of_people(world, users, nsb):  # noqa: F811
+def test_the_summary_follows_writes_deletions_and_merges_of_people(world, users, nsb, second):  # noqa: F811
     actor = users["manager"]
     reach_summary_rebuild()
     before = cells()
@@ -127,6 +161,19 @@ def test_the_summary_follows_writes_deletions_and_merges_of_people(world, users,
     [registration] = register(actor, late, [Person.objects.get(given_name="ke1")], took_part=None)
     services.registration_delete(actor=actor, registration=registration)
     updated_equals_rebuilt()
+    # The programmes activities serve: a result's activities changed from its side, then the result deleted.
+    result = second.results.get()
+    result.activities.remove(world["a2"])
+    updated_equals_rebuilt()
+    assert ReachCell.objects.filter(programme_id=second.pk).exists()
+    result.activities.clear()
+    updated_equals_rebuilt()
+    assert not ReachCell.objects.filter(programme_id=second.pk).exists()
+    result.activities.add(world["a1"], world["a2"])
+    updated_equals_rebuilt()
+    result_delete(actor=actor, result=result)
+    updated_equals_rebuilt()
+    assert not ReachCell.objects.filter(programme_id=second.pk).exists()
     # Reference data: everything read again.
     Country.objects.get(pk=world["sen"].pk).save()
     assert ReachChange.objects.filter(summarised=False, everything=True).exists()
@@ -163,6 +210,9 @@ def test_pages_from_the_summary_cost_constant_queries(client, world, users, djan
         # a small group (built?, the cells).
         with django_assert_num_queries(9):
             client.get(dashboard + "?region=002")
+        # A programme: the same, + its figures without the programme (the programmes of the form are read first).
+        with django_assert_num_queries(9):
+            client.get(dashboard + "?programme=reach")
         reach_changed()
         with django_assert_num_queries(11):  # + the country, its activities (held there or reaching it)
             client.get(country)
