@@ -11,7 +11,7 @@ from django.http import Http404
 
 from jalon.accounts.access import Grants, grants_for
 from jalon.accounts.models import Role
-from jalon.activities.models import Activity, ActivitySession, Attendance, Material, Registration
+from jalon.activities.models import Activity, ActivitySession, Attendance, Material, Registration, activity_ids_serving
 from jalon.jobs.models import Job
 from jalon.lib.ids import valid_id
 from jalon.organisations import access as organisations_access
@@ -21,7 +21,7 @@ from jalon.results.models import Result
 
 
 def _activities_serving(programme_ids):
-    return Activity.outputs.through.objects.filter(result__programme_id__in=programme_ids).values("activity_id")
+    return activity_ids_serving(programme_id__in=programme_ids)
 
 
 def _activity_team_condition(grants: Grants) -> Q | None:

@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from jalon.activities import access, selectors, services
-from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
+from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration, activity_ids_serving
 from jalon.activities.people import people_duplicates
 from jalon.api.fields import MultilingualField
 from jalon.api.filters import IdFilter
@@ -190,8 +190,7 @@ class ActivityFilter(django_filters.FilterSet):
         return queryset.filter(Q(region__m49=value) | Q(pk__in=countries))
 
     def filter_programme(self, queryset, name, value):
-        serving = Activity.outputs.through.objects.filter(result__programme__code=value).values("activity_id")
-        return queryset.filter(pk__in=serving)
+        return queryset.filter(pk__in=activity_ids_serving(programme__code=value))
 
 
 class ActivityViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):

@@ -18,7 +18,15 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
-from jalon.activities.models import Activity, ActivityLevel, ActivityType, Attendance, FollowUp, Registration
+from jalon.activities.models import (
+    Activity,
+    ActivityLevel,
+    ActivityType,
+    Attendance,
+    FollowUp,
+    Registration,
+    activity_ids_serving,
+)
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import IncomeGroup
 from jalon.reference.selectors import countries_with_classifications
@@ -34,7 +42,7 @@ CENTI = Decimal("0.01")
 
 def activities_in(programme: Programme, period: Period):
     """The activities a programme's computations read for one period."""
-    serving = Activity.outputs.through.objects.filter(result__programme=programme).values("activity_id")
+    serving = activity_ids_serving(programme=programme)
     return Activity.objects.filter(pk__in=serving, start_date__lte=period.end, end_date__gte=period.start).exclude(
         status=Activity.Status.CANCELLED
     )
@@ -85,7 +93,7 @@ def _years(period) -> tuple[int, int] | None:
 
 def _serving_since(programme: Programme, day):
     """The programme's activities, cancelled ones left out, started before `day`."""
-    serving = Activity.outputs.through.objects.filter(result__programme=programme).values("activity_id")
+    serving = activity_ids_serving(programme=programme)
     return Activity.objects.filter(pk__in=serving, start_date__lt=day).exclude(status=Activity.Status.CANCELLED)
 
 

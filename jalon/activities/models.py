@@ -49,6 +49,14 @@ class ActivityLevel(models.TextChoices):
     NATIONAL = "national", _("National")
 
 
+def activity_ids_serving(**programme):
+    """The ids of the activities that serve a programme (an output of one of its results), as a subquery; the
+    programme given as `programme=`, `programme_id=`, `programme__code=` or `programme_id__in=`."""
+    return Activity.outputs.through.objects.filter(
+        **{f"result__{lookup}": value for lookup, value in programme.items()}
+    ).values("activity_id")
+
+
 class Activity(VersionedModel):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")

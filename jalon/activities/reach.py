@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jalon.activities import access
 from jalon.activities.computations import trained_condition
-from jalon.activities.models import Activity, ActivityLevel, ActivityType, Registration
+from jalon.activities.models import Activity, ActivityLevel, ActivityType, Registration, activity_ids_serving
 from jalon.lib.smallgroups import complement_small, count_shown, min_group_size, suppress
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Classification, Country, IncomeGroup, Region, Scheme
@@ -53,11 +53,7 @@ def activities_filtered(*, user, filters: ReachFilters) -> QuerySet[Activity]:
     """The activities the user may see, narrowed by the filters that concern activities."""
     activities = access.activities_visible(user)
     if filters.programme_id:
-        activities = activities.filter(
-            pk__in=Activity.outputs.through.objects.filter(result__programme_id=filters.programme_id).values(
-                "activity_id"
-            )
-        )
+        activities = activities.filter(pk__in=activity_ids_serving(programme_id=filters.programme_id))
     if filters.year:
         activities = activities.filter(start_date__year=filters.year)
     if filters.date_from:

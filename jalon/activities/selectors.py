@@ -8,7 +8,15 @@ from django.db.models.functions import Coalesce
 
 from jalon.activities import access
 from jalon.activities.imports import PARTICIPANTS
-from jalon.activities.models import Activity, ActivitySession, ActivityTrainer, Attendance, FollowUp, Registration
+from jalon.activities.models import (
+    Activity,
+    ActivitySession,
+    ActivityTrainer,
+    Attendance,
+    FollowUp,
+    Registration,
+    activity_ids_serving,
+)
 from jalon.activities.people import normalised_name, people_duplicates, person_match_key  # noqa: F401 - read from here too
 from jalon.activities.services import certificate_code_normalise
 from jalon.jobs.access import jobs_visible
@@ -266,11 +274,7 @@ def activities_filtered(user, filters: dict):
             pk__in=Activity.languages.through.objects.filter(language__code=filters["language"]).values("activity_id")
         )
     if filters.get("programme"):
-        queryset = queryset.filter(
-            pk__in=Activity.outputs.through.objects.filter(result__programme__code=filters["programme"]).values(
-                "activity_id"
-            )
-        )
+        queryset = queryset.filter(pk__in=activity_ids_serving(programme__code=filters["programme"]))
     # A date range keeps the activities that run at some point inside it.
     if filters.get("date_from"):
         queryset = queryset.filter(end_date__gte=filters["date_from"])
