@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from jalon.organisations.models import Person, PersonEmail, person_match_fields
+from jalon.organisations.selectors import people_at_address
 
 
 def normalised_email(email: str | None) -> str:
@@ -73,14 +74,9 @@ def person_find(
     live = (Person.objects.all() if among is None else among).filter(anonymised_at__isnull=True).order_by("pk")
     address = normalised_email(email)
     if address:
-        # The stored, indexed keys (Person.match_email, then PersonEmail.email), asked one after the other:
-        # their OR across the join to the joined records' addresses read every person (PostgreSQL's plan at
-        # 200,000 people: all of them in primary-key order, merge-joined with every joined address; issue 21).
-        found = live.filter(match_email=address).first()
-        if found is None:
-            found = live.filter(other_emails__email=address).first()
-        if found is not None:
-            return found
+        found = people_at_address(people=live, address=address, limit=1)
+        if found:
+            return found[0]
     wanted = normalised_name(given_name, family_name)
     if not wanted:
         return None

@@ -7,7 +7,7 @@ from jalon.lib import search as lib_search
 from jalon.lib.collation import TextOrder
 from jalon.lib.multilingual import text_contains, text_in_database
 from jalon.organisations import access
-from jalon.organisations.models import Membership, Organisation, Person, PersonEmail, person_match_fields
+from jalon.organisations.models import Membership, Organisation, Person, person_match_fields
 from jalon.reference.models import Country
 from jalon.reference.selectors import in_region
 
@@ -67,7 +67,7 @@ PEOPLE_FOUND_SHOWN = 25
 def people_named(*, people: QuerySet[Person], text: str) -> list[Person]:
     """The people of `people` (the caller's access-filtered queryset) that `text` designates, at most
     PEOPLE_FOUND_SHOWN + 1 (so that the caller can tell "too many"), by family and given name:
-    - an e-mail address: the person's own, or one of a joined record's (two queries);
+    - an e-mail address: `people_at_address` (one query, or two);
     - else the first of these that finds anyone (one query each, so one to three):
       the full name in either order ("Zoé N'Diaye", "n'diaye zoe"); the family name alone ("Diop": every
       Diop, for the user to choose among); the start of the name in either order ("awa d", "diop a", "n'di").
@@ -78,10 +78,9 @@ def people_named(*, people: QuerySet[Person], text: str) -> list[Person]:
     email, name = person_match_fields(text, text, "")
     live = people.filter(anonymised_at__isnull=True)
     if "@" in email:
-        # The joined records' addresses asked first, on their own index: an OR across the join would read
-        # every person (PostgreSQL's plan: a sequential scan); with ids, the OR is two index scans.
-        joined = list(PersonEmail.objects.filter(email=email).values_list("person_id", flat=True)[:PEOPLE_FOUND_SHOWN])
-        return _first_found(live.filter(Q(match_email=email) | Q(pk__in=joined)))
+        shown = PEOPLE_FOUND_SHOWN + 1
+        found = people_at_address(people=live.select_related("organisation"), address=email, limit=shown)
+        return _by_name(found)
     if not name:
         return []
     searches = [
@@ -97,13 +96,28 @@ def people_named(*, people: QuerySet[Person], text: str) -> list[Person]:
     return []
 
 
+def people_at_address(*, people: QuerySet[Person], address: str, limit: int) -> list[Person]:
+    """The people of `people` that a normalised address designates, oldest first, at most `limit`: those whose
+    own address it is; if none, those a merged record's address was joined to (PersonEmail). One query, or two.
+    Asked one after the other, each on its own index: their OR across the join read every person (PostgreSQL's
+    plan at 200,000 people: all of them, merge-joined with every joined address; issue 21)."""
+    for search in (Q(match_email=address), Q(other_emails__email=address)):
+        found = list(people.filter(search).order_by("pk")[:limit])
+        if found:
+            return found
+    return []
+
+
 # A prefix of one letter designates too many people to be worth a query.
 PREFIX_SHORTEST = 2
 
 
 def _first_found(found: QuerySet[Person]) -> list[Person]:
     # Ordered in Python: the database stops at the limit without sorting every match of a short prefix.
-    people = list(found.select_related("organisation").order_by()[: PEOPLE_FOUND_SHOWN + 1])
+    return _by_name(found.select_related("organisation").order_by()[: PEOPLE_FOUND_SHOWN + 1])
+
+
+def _by_name(people) -> list[Person]:
     return sorted(people, key=lambda person: (person.match_name_reversed, person.pk))
 
 

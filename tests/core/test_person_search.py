@@ -311,7 +311,7 @@ def test_every_search_is_answered_from_an_index_of_the_keys(db, asn, known):
         for text in ("awa diop", "diop", "awa d", "zoe@asn.sn"):
             people_named(people=Person.objects.all(), text=text)
     searches = [query["sql"] for query in captured if 'FROM "organisations_person" ' in query["sql"]]
-    assert len(searches) == 7  # 1 + 2 + 3 + the address (after its joined records')
+    assert len(searches) == 7  # 1 + 2 + 3 + the address (a person's own)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")
