@@ -10,10 +10,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from jalon.activities import api as activities_api
+from jalon.api.schema import SchemaView
 from jalon.assessments import api as assessments_api
 from jalon.committees import api as committees_api
 from jalon.finance import api as finance_api
@@ -49,7 +50,7 @@ for api in (
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("v1/", include((router.urls, "api"), namespace="api")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
