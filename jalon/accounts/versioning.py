@@ -103,6 +103,21 @@ def versioned_save(record: Record, *, actor, before: dict, relations: dict[str, 
     record.save()
     for name, values in (relations or {}).items():
         getattr(record, name).set(values)
-    record.refresh_from_db()
+    _refreshed(record)
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=record, before=before)
     return record
+
+
+def _refreshed(record: models.Model) -> None:
+    """The record as saved (its new version), keeping the related records it was locked with (select_related):
+    a refresh forgets them, and the audit entry's label (str of the record) then asked for each again, two
+    queries per update of a registration, which names its person and activity."""
+    kept = [
+        (field, field.get_cached_value(record))
+        for field in record._meta.concrete_fields
+        if field.is_relation and field.is_cached(record)
+    ]
+    record.refresh_from_db()
+    for field, related in kept:
+        if getattr(record, field.attname) == (getattr(related, field.target_field.attname) if related else None):
+            field.set_cached_value(record, related)
