@@ -14,18 +14,20 @@ people cost, never the history.
 What to read again comes from the reach changes (ReachChange rows, inserted with every write: the person, a
 registration's person, an activity's or an organisation's people, an activity whose outputs changed or whose
 result was deleted; everything for reference data), taken by the worker's recovery every minute
-(`reach_summary_update`) and marked summarised. The pages read the summary once it is built
-(`summary_counts`, for the public, for those who see every activity, with no filter but the programme, the year,
-the participants' country and region); any other view (dates, a type or level, an organiser's own unpublished
-activities) is computed from the rows (reach.py). Small groups are then hidden by the same rule
-(reach.breakdown). The computed indicators of a programme read the same cells for calendar years, and for
-spans of years the "first" cells (every activity's people per programme, participants' country, year of their
-first activity in it and sex; "first_nsb": per body instead), which add up over years (computations.py).
+(`reach_summary_update`) and marked summarised. The pages read the summary once it is built (`summary_counts`, for
+the public, for those who see every activity, with no filter but the programme, the year, the participants' country
+and region); their views with dates, a type or a level are counted in SQL over the facts (ReachFact: one row per
+trained participation, kept with ReachPerson; `facts_counts`); an organiser's own view is computed from the rows
+(reach.py). Small groups are then hidden by the same rule (reach.breakdown). The computed indicators of a programme
+read the same cells for calendar years, and for spans of years the "first" cells (every activity's people per
+programme, participants' country, year of their first activity in it and sex; "first_nsb": per body instead), which
+add up over years (computations.py).
 
-Not keyed: dates (a range of days is neither a year nor a sum of years: distinct people do not add up), the
-activity type and level (each would multiply the cells of every programme, year and country by the number of
-its values, and a person counts in a type only through the activities of that type, so they cannot be
-derived from the cells kept).
+Not keyed by the cells: dates (a range of days is neither a year nor a sum of years: distinct people do not add
+up), the activity type and level (each would multiply the cells of every programme, year and country by the
+number of its values, and a person counts in a type only through the activities of that type, so they cannot be
+derived from the cells kept). The facts answer them: a narrow table without the joins, the attendance EXISTS and
+the income group per row of the raw rows, counted by the database (no Python per row).
 """
 
 import datetime

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('nsb_id', models.IntegerField(null=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['person_id'], name='reach_fact_person'), models.Index(fields=['start_date'], name='reach_fact_start'), models.Index(fields=['type'], name='reach_fact_type'), models.Index(fields=['level'], name='reach_fact_level')],
+                'indexes': [models.Index(fields=['person_id'], name='reach_fact_person')],
             },
         ),
     ]
