@@ -374,9 +374,9 @@ def reach_report(
     *, user, filters: ReachFilters = ReachFilters(), dimensions: Iterable[str] = (*DIMENSIONS, "nsb")
 ) -> Reach:
     """The headline and the breakdowns a reach page shows, small groups protected for this user.
-    Queries: those of `scope_counts`, the exact-numbers check, and the names of the countries and regions
-    found (a constant number whatever the data); for published figures asked with filters, those of
-    `scope_counts` again per filter given (`_differences_hidden`)."""
+    Queries: those of the view's counts (`view_counts`: the summary's cells, its facts or `scope_counts`), the
+    exact-numbers check, and the names of the countries and regions found (a constant number whatever the data);
+    for published figures asked with filters, those of the counts again per filter given (`_differences_hidden`)."""
     dimensions = tuple(dimensions)
     audience = summary_audience(user=user)
     found = None
