@@ -15,7 +15,9 @@ attendance taken at 9 sessions in 10, present 85 % of the time). At 200,000 peop
 500,000 registrations, about a million attendance rows. Nothing goes through the services (too slow for
 this size, as in bench/results_portfolio.py): people, registrations and attendance are written as plain
 tuples, with COPY on PostgreSQL and one prepared INSERT through executemany elsewhere, in one transaction;
-then ANALYZE. The computed indicators are then filled once (`refresh-computed`), as a deployment has them.
+then ANALYZE. The reach summary is then built and the computed indicators filled once (`refresh-computed`), as a
+deployment has them; `--rows-only` stops before (build them later: `jalon reach_summary --rebuild`, then
+`jalon refresh_computed --programme bench-act-N`).
 
 `time` times, through Django's test Client (the whole middleware stack, DEBUG off), anonymous and as a
 platform-wide programme manager ("bench-manager"):

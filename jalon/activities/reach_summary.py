@@ -49,6 +49,7 @@ from jalon.activities.models import (
     ReachPerson,
     ReachSummaryState,
     Registration,
+    activity_ids_serving,
 )
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country
@@ -412,7 +413,6 @@ def summary_activities(*, audience: str, country_id: int, least: int):
 # person falls in one group: the breakdowns are its margins); an activity's attributes (type, level, year, income)
 # take a COUNT(DISTINCT person) each.
 
-PERSON_LEVEL = ("sex", "function", "country", "nsb")
 ACTIVITY_LEVEL = ("type", "level", "year", "income")
 
 
@@ -432,8 +432,6 @@ def facts_counts(
     """The headline and the counts per breakdown value (None: not recorded), as reach.scope_counts gives them,
     counted in the facts. Queries: one, plus one for each of type, level, year and income asked for, plus the
     countries' regions when asked for."""
-    from jalon.activities.models import activity_ids_serving
-
     dimensions = tuple(dimensions)
     facts = ReachFact.objects.order_by()
     if audience == "public":
@@ -454,10 +452,8 @@ def facts_counts(
         facts = facts.filter(country_id__in=Country.objects.filter(in_region(region)).values("pk"))
     if country_id:
         facts = facts.filter(country_id=country_id)
-    counts: dict[str, dict] = {dimension: {} for dimension in dimensions if dimension != "region"}
+    counts: dict[str, dict] = {dimension: {} for dimension in dimensions}
     regions = _regions() if "region" in dimensions else {}
-    if "region" in dimensions:
-        counts["region"] = {}
     people, countries, nsbs = 0, set(), set()
     for sex, function, country, nsb, found in facts.values_list("sex", "function", "country_id", "nsb_id").annotate(
         found=Count("person_id", distinct=True)
