@@ -105,7 +105,7 @@ def from_rows(user, data, chosen=views) -> list:
 
 
 def updated_equals_rebuilt() -> None:
-    """The incremental update leaves the cells a build from every record gives."""
+    """The incremental update leaves the cells and the facts a build from every record gives."""
     reach_summary_update()
     assert not ReachChange.objects.filter(summarised=False).exists()
     incremental = cells(), facts()
