@@ -15,12 +15,15 @@ attendance taken at 9 sessions in 10, present 85 % of the time). At 200,000 peop
 500,000 registrations, about a million attendance rows. Nothing goes through the services (too slow for
 this size, as in bench/results_portfolio.py): people, registrations and attendance are written as plain
 tuples, with COPY on PostgreSQL and one prepared INSERT through executemany elsewhere, in one transaction;
-then ANALYZE. The computed indicators are then filled once (`refresh-computed`), as a deployment has them.
+then ANALYZE. The reach summary is then built and the computed indicators filled once (`refresh-computed`), as a
+deployment has them; `--rows-only` stops before (build them later: `jalon reach_summary --rebuild`, then
+`jalon refresh_computed --programme bench-act-N`).
 
 `time` times, through Django's test Client (the whole middleware stack, DEBUG off), anonymous and as a
 platform-wide programme manager ("bench-manager"):
 
-- the reach dashboard (all years, one year, one programme, one programme and year), a country's reach page
+- the reach dashboard (all years, one year, one programme, one programme and year, one activity type, one level,
+  a date range), a country's reach page
   (the country with most people),
 - the activity list (no filter; one programme's activities sorted by title),
 
@@ -31,7 +34,8 @@ worker's task); and the raw SQL of the same numbers (the dashboard's distinct pa
 the country's participants, the list's first 25 rows with their counts, one programme's per-period totals
 of people trained). It prints p50 and p95 (nearest rank) in ms, the ratio of each p95 to its raw SQL's p95,
 and the queries of one request. It then checks that every figure of the reach report (headline and every
-cell of every breakdown, for the manager, who sees exact figures; all activities, then each bench programme's)
+cell of every breakdown, for the manager, who sees exact figures; all activities, each bench programme's, one
+type, one level, the date range, a type and level in a programme; and every figure the public is shown)
 and of the computed "participants trained"
 indicator equals the one computed from the raw rows; it exits non-zero if one differs or a page is not 200.
 """
@@ -54,6 +58,12 @@ ACTIVITY_PREFIX = "bench-a"
 MANAGER = "bench-manager"
 BATCH = 5000
 PASSWORD = "bench-password-not-secret"
+
+# The views the summary's cells do not key (counted in its facts): one activity type, one level, dates that are
+# not whole years (the public's are widened to 2019-2021).
+TYPE = "webinar"
+LEVEL = "regional"
+DATES = (datetime.date(2019, 3, 15), datetime.date(2021, 9, 30))
 
 WORDS = [
     "Écoles",
@@ -234,7 +244,7 @@ def build_programmes(owner) -> list:
     return outputs
 
 
-def load(people: int, seed: int, reset: bool, people_only: bool = False) -> None:
+def load(people: int, seed: int, reset: bool, people_only: bool = False, rows_only: bool = False) -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -458,16 +468,19 @@ def load(people: int, seed: int, reset: bool, people_only: bool = False) -> None
         reach_changed(everything=True)  # written in bulk, without the models' signals
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    log(f"loaded in {time.perf_counter() - started:.0f} s; filling the computed indicators")
-    refresh_started = time.perf_counter()
-    for code in (f"{PREFIX}{n}" for n in range(1, PROGRAMMES + 1)):
-        call_command("refresh_computed", programme=code, verbosity=0)
-    log(f"computed indicators filled in {time.perf_counter() - refresh_started:.0f} s")
+    log(f"loaded in {time.perf_counter() - started:.0f} s")
+    if rows_only:
+        return
+    # The summary first: the indicators' refresh then reads its cells for whole years, instead of the rows.
     summary_started = time.perf_counter()
     from jalon.activities.reach_summary import reach_summary_rebuild
 
     reach_summary_rebuild()
-    log(f"reach summary built in {time.perf_counter() - summary_started:.0f} s")
+    log(f"reach summary built in {time.perf_counter() - summary_started:.0f} s; filling the computed indicators")
+    refresh_started = time.perf_counter()
+    for code in (f"{PREFIX}{n}" for n in range(1, PROGRAMMES + 1)):
+        call_command("refresh_computed", programme=code, verbosity=0)
+    log(f"computed indicators filled in {time.perf_counter() - refresh_started:.0f} s")
 
 
 # Timing ---------------------------------------------------------------------------------------------------
@@ -606,6 +619,21 @@ def time_all(*, requests: int, warmup: int) -> tuple[dict, dict]:
             RAW_REACH.format(where=SERVING + " AND a.start_date >= %s AND a.start_date <= %s"),
             (programme.pk, datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
         ),
+        "reach dashboard, one type": (
+            f"/en/activities/reach/?type={TYPE}",
+            RAW_REACH.format(where="AND a.type = %s"),
+            (TYPE,),
+        ),
+        "reach dashboard, one level": (
+            f"/en/activities/reach/?level={LEVEL}",
+            RAW_REACH.format(where="AND a.level = %s"),
+            (LEVEL,),
+        ),
+        "reach dashboard, a date range": (
+            f"/en/activities/reach/?date_from={DATES[0]}&date_to={DATES[1]}",
+            RAW_REACH.format(where="AND a.start_date >= %s AND a.start_date <= %s"),
+            DATES,
+        ),
         "country reach page": (
             f"/en/activities/reach/{iso3}/",
             RAW_REACH.format(where="AND COALESCE(p.country_id, o.country_id) = %s"),
@@ -703,11 +731,11 @@ def time_save(*, requests: int, warmup: int) -> None:
 
 def raw_rows() -> list[tuple]:
     """Every participation the reach figures count, from the raw rows: (person, sex, function, country, type,
-    level, year, organisation if an NSB, activity)."""
+    level, start date, organisation if an NSB, activity, published)."""
     return raw(
         """
         SELECT r.person_id, p.sex, p.function, COALESCE(p.country_id, o.country_id), a.type, a.level, a.start_date,
-               CASE WHEN o.kind = 'nsb' THEN o.id END, a.id
+               CASE WHEN o.kind = 'nsb' THEN o.id END, a.id, a.published
         FROM activities_registration r
         JOIN activities_activity a ON a.id = r.activity_id
         JOIN organisations_person p ON p.id = r.person_id
@@ -738,6 +766,36 @@ def verify() -> tuple[int, list[str]]:
         found, wrong = _verify_report(mine, ReachFilters(programme_id=programme.pk), f"{programme.code}: ")
         compared += found
         problems += wrong
+    first_programme = min(serving)
+    for label, filters, kept in (
+        ("type", ReachFilters(type=TYPE), lambda row: row[4] == TYPE),
+        ("level", ReachFilters(level=LEVEL), lambda row: row[5] == LEVEL),
+        ("dates", ReachFilters(date_from=DATES[0], date_to=DATES[1]), lambda row: DATES[0] <= _day(row) <= DATES[1]),
+        (
+            "type and level in a programme",
+            ReachFilters(type=TYPE, level=LEVEL, programme_id=first_programme),
+            lambda row: row[4] == TYPE and row[5] == LEVEL and row[8] in serving[first_programme],
+        ),
+    ):
+        found, wrong = _verify_report([row for row in everything if kept(row)], filters, f"{label}: ")
+        compared += found
+        problems += wrong
+    # The public's figures: each one shown equals the published rows' (dates in whole years); the others hidden.
+    years = (DATES[0].replace(month=1, day=1), DATES[1].replace(month=12, day=31))
+    for label, filters, kept in (
+        ("public", ReachFilters(), lambda row: True),
+        ("public type", ReachFilters(type=TYPE), lambda row: row[4] == TYPE),
+        ("public level", ReachFilters(level=LEVEL), lambda row: row[5] == LEVEL),
+        (
+            "public dates",
+            ReachFilters(date_from=DATES[0], date_to=DATES[1]),
+            lambda row: years[0] <= _day(row) <= years[1],
+        ),
+    ):
+        rows = [row for row in everything if row[9] and kept(row)]
+        found, wrong = _verify_report(rows, filters, f"{label}: ", public=True)
+        compared += found
+        problems += wrong
     for programme in Programme.objects.filter(code__startswith=PREFIX):
         stored = dict(
             Measurement.objects.filter(
@@ -753,12 +811,15 @@ def verify() -> tuple[int, list[str]]:
     return compared, problems
 
 
-def _verify_report(rows: list[tuple], filters, label: str) -> tuple[int, list[str]]:
-    """The manager's report with these filters against these raw rows: (figures compared, differences)."""
+def _verify_report(rows: list[tuple], filters, label: str, public: bool = False) -> tuple[int, list[str]]:
+    """The manager's report with these filters (or the public's: the figures it shows) against these raw rows:
+    (figures compared, differences)."""
+    from django.contrib.auth.models import AnonymousUser
+
     from jalon.accounts.models import User
     from jalon.activities.reach import reach_report
 
-    manager = User.objects.get(username=MANAGER)
+    viewer = AnonymousUser() if public else User.objects.get(username=MANAGER)
     problems: list[str] = []
     compared = 0
 
@@ -780,21 +841,29 @@ def _verify_report(rows: list[tuple], filters, label: str) -> tuple[int, list[st
     nsb = distinct_by(lambda row: row[7])
     nsb.pop(None, None)
     expected["nsb"] = nsb
-    report = reach_report(user=manager, filters=filters, dimensions=tuple(expected))
-    if not report.exact:
-        problems.append(f"{label}the manager does not get exact figures")
+    report = reach_report(user=viewer, filters=filters, dimensions=tuple(expected))
+    if report.exact == public:
+        problems.append(f"{label}exact figures: {report.exact}")
     head = (len({row[0] for row in rows}), len({row[3] for row in rows if row[3] is not None}), len(nsb))
     got = (report.participants, report.countries, report.nsbs)
+    if public and got[0] is None:
+        head = (None, *head[1:])
     compared += 3
     if got != head:
         problems.append(f"{label}headline: report {got}, raw rows {head}")
     for dimension, counts in expected.items():
         cells = {cell.key: cell.value for cell in report.breakdowns[dimension].cells}
+        if public:  # the hidden ones: not shown, so not compared
+            counts = {key: None if cells.get(key, 0) is None else value for key, value in counts.items()}
         compared += len(counts)
         if cells != counts:
             wrong = {key for key in set(cells) | set(counts) if cells.get(key) != counts.get(key)}
             problems.append(f"{label}{dimension}: {len(wrong)} cells differ, e.g. {sorted(map(str, wrong))[:3]}")
     return compared, problems
+
+
+def _day(row) -> datetime.date:
+    return row[6] if isinstance(row[6], datetime.date) else _date(row[6])
 
 
 def _date(value) -> datetime.date:
@@ -818,7 +887,8 @@ def report(samples: dict, queries: dict) -> list[dict]:
     raws = {name.split(":")[0]: percentile(values, 95) for name, values in samples.items() if name.endswith("raw SQL")}
     for name, values in samples.items():
         p95 = percentile(values, 95)
-        base = raws.get(name.split(",")[0]) if not name.endswith("raw SQL") else None
+        # "<page>, <who>, <state>": the page's own raw SQL.
+        base = raws.get(name.rsplit(", ", 2)[0]) if not name.endswith("raw SQL") else None
         if name.startswith("indicator refresh,"):
             base = raws.get("indicator refresh")
         lines.append(
@@ -841,6 +911,11 @@ def main(argv=None) -> None:
     loading.add_argument("--seed", type=int, default=20261205)
     loading.add_argument("--reset", action="store_true", help="rebuild an existing history")
     loading.add_argument("--people-only", action="store_true", help="only the people (for bench.person_matching)")
+    loading.add_argument(
+        "--rows-only",
+        action="store_true",
+        help="neither the summary nor the indicators (built later: reach_summary --rebuild, refresh_computed)",
+    )
     timing = commands.add_parser("time", help="time the pages")
     timing.add_argument("--requests", type=int, default=5)
     timing.add_argument("--warmup", type=int, default=1)
@@ -852,7 +927,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     setup_django()
     if args.command == "load":
-        load(args.people, args.seed, args.reset, args.people_only)
+        load(args.people, args.seed, args.reset, args.people_only, args.rows_only)
         if args.people_only:
             from django.db import connection
 

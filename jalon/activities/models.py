@@ -464,6 +464,35 @@ class ReachCell(models.Model):
         return f"{where} {self.dimension}={self.key}: {self.people}"
 
 
+class ReachFact(models.Model):
+    """One trained participation as the reach summary counted it (reach_summary.py): the person, the activity and
+    every attribute reach groups or filters by, kept with ReachPerson by the worker. The views the cells do not
+    key (dates, an activity type or level) count distinct people in these rows with SQL aggregates, without the
+    joins and the attendance EXISTS of the raw rows, nor the income group looked up per row (reach.py)."""
+
+    person_id = models.IntegerField()
+    activity_id = models.IntegerField()
+    published = models.BooleanField()
+    start_date = models.DateField()
+    year = models.PositiveSmallIntegerField()
+    type = models.CharField(max_length=20, blank=True)
+    level = models.CharField(max_length=10, blank=True)
+    income = models.CharField(max_length=3, blank=True)  # the participant country's group when the activity began
+    sex = models.CharField(max_length=12, blank=True)
+    function = models.CharField(max_length=20, blank=True)
+    country_id = models.IntegerField(null=True)  # the participant's country, or their organisation's
+    nsb_id = models.IntegerField(null=True)
+
+    class Meta:
+        # The person's rows are replaced when their facts change. No index for the filters: each view reads a good
+        # part of the table, and SQLite, given an index on a filter or a grouped column, walks it row by row (twice
+        # as slow as scanning the table at 200,000 people).
+        indexes = [models.Index(fields=["person_id"], name="reach_fact_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.activity_id}"
+
+
 class ReachSummaryState(models.Model):
     """One row: whether the summary is built (the pages read it only then), and the lock its updates take."""
 

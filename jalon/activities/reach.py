@@ -199,20 +199,18 @@ def nsb_names(keys: Iterable) -> dict:
     }
 
 
-# The summary (reach_summary.py) holds the figures of the public and of those who see every activity, for all
-# programmes or one, all years or one, all participants' countries or one: the views the dashboard and the
-# country pages show most. A participants' region is the sum of its countries' cells (each person counts in one
-# country). Dates, a type or a level are computed from the rows (reach_summary.py says why).
+# The summary (reach_summary.py) answers every view of the public and of those who see every activity. Its cells
+# hold the views the dashboard and the country pages show most: all programmes or one, all years or one, all
+# participants' countries or one (a participants' region is the sum of its countries' cells: each person counts
+# in one country). Other views (dates, a type or a level) are counted in SQL over its facts, one row per trained
+# participation (reach_summary.py says why the cells do not key them). Organisers' own views: from the rows.
 SUMMARY_FILTERS = ("programme_id", "year", "country_id", "region")
 
 
-def summary_audience(*, user, filters: ReachFilters) -> str | None:
-    """The summary's audience that answers this view, or None (computed from the rows)."""
+def summary_audience(*, user) -> str | None:
+    """The summary's audience that answers this user's views, or None (computed from the rows)."""
     from jalon.activities.reach_summary import summary_built
 
-    asked = {name for name in ReachFilters.__dataclass_fields__ if getattr(filters, name)}
-    if asked - set(SUMMARY_FILTERS):
-        return None
     audience = access.reach_audience(user)
     if audience is None or not summary_built():
         return None
@@ -222,19 +220,23 @@ def summary_audience(*, user, filters: ReachFilters) -> str | None:
 def view_counts(
     *, user, filters: ReachFilters, dimensions: tuple[str, ...], audience: str | None
 ) -> tuple[dict, dict[str, dict], dict]:
-    """`scope_counts` of the view, read from the summary when it answers it (`audience`)."""
+    """`scope_counts` of the view: from the summary's cells or its facts when it answers it (`audience`)."""
     if audience is None:
         return scope_counts(participations(user=user, filters=filters), dimensions)
-    from jalon.activities.reach_summary import summary_counts
+    from jalon.activities.reach_summary import facts_counts, summary_counts
 
-    head, found = summary_counts(
-        audience=audience,
-        programme_id=filters.programme_id,
-        year=filters.year,
-        country_id=filters.country_id,
-        region=filters.region,
-    )
-    counts = {dimension: found.get(dimension, {}) for dimension in dimensions}
+    asked = {name for name in ReachFilters.__dataclass_fields__ if getattr(filters, name)}
+    if asked - set(SUMMARY_FILTERS):
+        head, counts = facts_counts(audience=audience, dimensions=dimensions, **vars(filters))
+    else:
+        head, found = summary_counts(
+            audience=audience,
+            programme_id=filters.programme_id,
+            year=filters.year,
+            country_id=filters.country_id,
+            region=filters.region,
+        )
+        counts = {dimension: found.get(dimension, {}) for dimension in dimensions}
     return head, counts, nsb_names(counts["nsb"]) if "nsb" in counts else {}
 
 
@@ -341,7 +343,13 @@ def _coarser_filters(filters: ReachFilters) -> list[ReachFilters]:
 
 
 def _differences_hidden(
-    *, user, filters: ReachFilters, dimensions: tuple[str, ...], head: dict, counts: dict[str, dict]
+    *,
+    user,
+    audience: str | None,
+    filters: ReachFilters,
+    dimensions: tuple[str, ...],
+    head: dict,
+    counts: dict[str, dict],
 ) -> tuple[bool, dict[str, set]]:
     """What to hide so that this answer and a coarser one (one filter fewer) cannot be subtracted to give a
     small group: whether the headline, and which cells of each breakdown (secondary suppression across
@@ -350,7 +358,6 @@ def _differences_hidden(
     headline = False
     forced: dict[str, set] = {dimension: set() for dimension in counts}
     for coarser in _coarser_filters(filters):
-        audience = summary_audience(user=user, filters=coarser)
         wide_head, wide_counts, _names = view_counts(
             user=user, filters=coarser, dimensions=dimensions, audience=audience
         )
@@ -367,33 +374,32 @@ def reach_report(
     *, user, filters: ReachFilters = ReachFilters(), dimensions: Iterable[str] = (*DIMENSIONS, "nsb")
 ) -> Reach:
     """The headline and the breakdowns a reach page shows, small groups protected for this user.
-    Queries: those of `scope_counts`, the exact-numbers check, and the names of the countries and regions
-    found (a constant number whatever the data); for published figures asked with filters, those of
-    `scope_counts` again per filter given (`_differences_hidden`)."""
+    Queries: those of the view's counts (`view_counts`: the summary's cells, its facts or `scope_counts`), the
+    exact-numbers check, and the names of the countries and regions found (a constant number whatever the data);
+    for published figures asked with filters, those of the counts again per filter given (`_differences_hidden`)."""
     dimensions = tuple(dimensions)
-    dates_rounded = False
-    audience = summary_audience(user=user, filters=filters)
+    audience = summary_audience(user=user)
+    found = None
     if audience is not None:
-        head, counts, nsb_labels = view_counts(user=user, filters=filters, dimensions=dimensions, audience=audience)
         # As exact_allowed decides: whoever may see every participant, or any signed-in user where none is counted.
-        exact = access.reach_sees_every_participant(user) or (
-            getattr(user, "is_authenticated", False) and not head["participants"]
-        )
+        exact = access.reach_sees_every_participant(user)
+        if not exact and getattr(user, "is_authenticated", False):
+            found = view_counts(user=user, filters=filters, dimensions=dimensions, audience=audience)
+            exact = not found[0]["participants"]
     else:
-        scope = participations(user=user, filters=filters)
-        exact = exact_allowed(user=user, scope=scope)
-        if not exact and (filters.date_from or filters.date_to):
-            # Two published answers whose dates differ by a day would tell, by their difference, about the
-            # people of that day: for the public, dates count in whole years.
-            rounded = years_whole(filters)
-            dates_rounded = rounded != filters
-            if dates_rounded:
-                filters, scope = rounded, participations(user=user, filters=rounded)
-        head, counts, nsb_labels = scope_counts(scope, dimensions)
+        exact = exact_allowed(user=user, scope=participations(user=user, filters=filters))
+    # Two published answers whose dates differ by a day would tell, by their difference, about the people of that
+    # day: for the public, dates count in whole years.
+    rounded = filters if exact else years_whole(filters)
+    dates_rounded = rounded != filters
+    if found is None or dates_rounded:
+        found = view_counts(user=user, filters=rounded, dimensions=dimensions, audience=audience)
+    filters = rounded
+    head, counts, nsb_labels = found
     headline_hidden, forced = False, dict[str, set]()
     if not exact:
         headline_hidden, forced = _differences_hidden(
-            user=user, filters=filters, dimensions=dimensions, head=head, counts=counts
+            user=user, audience=audience, filters=filters, dimensions=dimensions, head=head, counts=counts
         )
     places = {}
     if "country" in counts:
@@ -451,8 +457,9 @@ def activities_reaching(
     the country took part: listing it would otherwise say that a small group of them did."""
     from_country = participations(user=user, filters=replace(filters, country_id=country.pk))
     reaching: QuerySet = from_country.values("activity_id")
-    audience = summary_audience(user=user, filters=replace(filters, country_id=country.pk))
+    audience = summary_audience(user=user)
     if audience is not None:
+        # The people from the country in each activity, whatever else the filters narrow (they choose activities).
         from jalon.activities.reach_summary import summary_activities
 
         reaching = summary_activities(audience=audience, country_id=country.pk, least=1 if exact else min_group_size())

@@ -14,26 +14,29 @@ people cost, never the history.
 What to read again comes from the reach changes (ReachChange rows, inserted with every write: the person, a
 registration's person, an activity's or an organisation's people, an activity whose outputs changed or whose
 result was deleted; everything for reference data), taken by the worker's recovery every minute
-(`reach_summary_update`) and marked summarised. The pages read the summary once it is built
-(`summary_counts`, for the public, for those who see every activity, with no filter but the programme, the year,
-the participants' country and region); any other view (dates, a type or level, an organiser's own unpublished
-activities) is computed from the rows (reach.py). Small groups are then hidden by the same rule
-(reach.breakdown). The computed indicators of a programme read the same cells for calendar years, and for
-spans of years the "first" cells (every activity's people per programme, participants' country, year of their
-first activity in it and sex; "first_nsb": per body instead), which add up over years (computations.py).
+(`reach_summary_update`) and marked summarised. The pages read the summary once it is built (`summary_counts`, for
+the public, for those who see every activity, with no filter but the programme, the year, the participants' country
+and region); their views with dates, a type or a level are counted in SQL over the facts (ReachFact: one row per
+trained participation, kept with ReachPerson; `facts_counts`); an organiser's own view is computed from the rows
+(reach.py). Small groups are then hidden by the same rule (reach.breakdown). The computed indicators of a programme
+read the same cells for calendar years, and for spans of years the "first" cells (every activity's people per
+programme, participants' country, year of their first activity in it and sex; "first_nsb": per body instead), which
+add up over years (computations.py).
 
-Not keyed: dates (a range of days is neither a year nor a sum of years: distinct people do not add up), the
-activity type and level (each would multiply the cells of every programme, year and country by the number of
-its values, and a person counts in a type only through the activities of that type, so they cannot be
-derived from the cells kept).
+Not keyed by the cells: dates (a range of days is neither a year nor a sum of years: distinct people do not add
+up), the activity type and level (each would multiply the cells of every programme, year and country by the
+number of its values, and a person counts in a type only through the activities of that type, so they cannot be
+derived from the cells kept). The facts answer them: a narrow table without the joins, the attendance EXISTS and
+the income group per row of the raw rows, counted by the database (no Python per row).
 """
 
+import datetime
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Sum, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -42,9 +45,11 @@ from jalon.activities.models import (
     Activity,
     ReachCell,
     ReachChange,
+    ReachFact,
     ReachPerson,
     ReachSummaryState,
     Registration,
+    activity_ids_serving,
 )
 from jalon.organisations.models import Organisation, Person
 from jalon.reference.models import Country
@@ -59,7 +64,8 @@ CHUNK = 500  # people read at a time (SQLite's parameter limit)
 
 def _facts_of(person_ids: Iterable[int] | None) -> dict[int, dict]:
     """{person id: facts} of the trained people among these (None: everyone). Facts: [sex, function, country id,
-    nsb id] and a sorted list of [activity id, published, year, type, level, income group, [programme ids]]."""
+    nsb id] and a sorted list of [activity id, published, year, type, level, income group, [programme ids], start
+    date (ISO)]."""
     from jalon.activities.reach import _IncomeOnDate
 
     income = _IncomeOnDate()
@@ -106,6 +112,7 @@ def _facts_of(person_ids: Iterable[int] | None) -> dict[int, dict]:
                         level,
                         income(country, started) or "",
                         sorted(serving.get(activity_id, ())),
+                        started.isoformat(),
                     ]
                 )
             facts[pk] = {"person": [sex or "", function or "", country, nsb], "parts": parts}
@@ -140,7 +147,7 @@ def person_cells(facts: dict | None, regions: dict[int, int | None]) -> Iterable
             for year in {ALL, *(part[2] for part in mine)}:
                 chosen = mine if year == ALL else [part for part in mine if part[2] == year]
                 keys = set(attributes)
-                for _activity, _published, started, type_, level, income, _programmes in chosen:
+                for _activity, _published, started, type_, level, income, *_rest in chosen:
                     keys |= {("type", type_), ("level", level), ("year", str(started)), ("income", income)}
                 for place in {ALL, country} if country is not None else {ALL}:
                     for dimension, key in keys:
@@ -160,6 +167,28 @@ def person_cells(facts: dict | None, regions: dict[int, int | None]) -> Iterable
                     yield (audience, programme, ALL, ALL, "first_nsb", f"{first}:{nsb}")
 
 
+def fact_rows(person_id: int, facts: dict) -> list[ReachFact]:
+    """The person's trained participations as ReachFact rows (one per activity)."""
+    sex, function, country, nsb = facts["person"]
+    return [
+        ReachFact(
+            person_id=person_id,
+            activity_id=activity,
+            published=published,
+            start_date=datetime.date.fromisoformat(started),
+            year=year,
+            type=type_,
+            level=level,
+            income=income,
+            sex=sex,
+            function=function,
+            country_id=country,
+            nsb_id=nsb,
+        )
+        for activity, published, year, type_, level, income, _programmes, started in facts["parts"]
+    ]
+
+
 def _regions() -> dict[int, int | None]:
     return dict(Country.objects.order_by().values_list("pk", "region_id"))
 
@@ -177,6 +206,10 @@ def reach_summary_rebuild() -> int:
         cells.update(person_cells(person_facts, regions))
     ReachCell.objects.all().delete()
     ReachPerson.objects.all().delete()
+    ReachFact.objects.all().delete()
+    ReachFact.objects.bulk_create(
+        (fact for pk, value in facts.items() for fact in fact_rows(pk, value)), batch_size=5000
+    )
     ReachCell.objects.bulk_create(
         (
             ReachCell(audience=a, programme_id=p, year=y, country_id=c, dimension=d, key=k, people=n)
@@ -259,7 +292,9 @@ def summary_people_update(people: set[int]) -> None:
     ReachCell.objects.filter(people__lte=0).delete()
     for batch in _chunks(moved):
         ReachPerson.objects.filter(person_id__in=batch).delete()
+        ReachFact.objects.filter(person_id__in=batch).delete()
     ReachPerson.objects.bulk_create([ReachPerson(person_id=pk, facts=new[pk]) for pk in moved if pk in new])
+    ReachFact.objects.bulk_create([fact for pk in moved if pk in new for fact in fact_rows(pk, new[pk])])
 
 
 def _locked_state() -> ReachSummaryState:
@@ -369,3 +404,77 @@ def summary_activities(*, audience: str, country_id: int, least: int):
         .annotate(activity=Cast("key", IntegerField()))
         .values("activity")
     )
+
+
+# The views the cells do not key -----------------------------------------------------------------------------
+#
+# Dates, an activity type or a level: distinct people counted in SQL over the facts of the scope. A person's
+# attributes are the same in each of their facts, so one GROUP BY of them gives every person-level breakdown (each
+# person falls in one group: the breakdowns are its margins); an activity's attributes (type, level, year, income)
+# take a COUNT(DISTINCT person) each.
+
+ACTIVITY_LEVEL = ("type", "level", "year", "income")
+
+
+def facts_counts(
+    *,
+    audience: str,
+    dimensions: Iterable[str],
+    programme_id: int | None = None,
+    year: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    type: str = "",
+    level: str = "",
+    region: str = "",
+    country_id: int | None = None,
+) -> tuple[dict, dict[str, dict]]:
+    """The headline and the counts per breakdown value (None: not recorded), as reach.scope_counts gives them,
+    counted in the facts. Queries: one, plus one for each of type, level, year and income asked for, plus the
+    countries' regions when asked for."""
+    dimensions = tuple(dimensions)
+    facts = ReachFact.objects.order_by()
+    if audience == "public":
+        facts = facts.filter(published=True)
+    if programme_id:
+        facts = facts.filter(activity_id__in=activity_ids_serving(programme_id=programme_id))
+    if year:
+        facts = facts.filter(year=year)
+    if date_from:
+        facts = facts.filter(start_date__gte=date_from)
+    if date_to:
+        facts = facts.filter(start_date__lte=date_to)
+    if type:
+        facts = facts.filter(type=type)
+    if level:
+        facts = facts.filter(level=level)
+    if region:
+        facts = facts.filter(country_id__in=Country.objects.filter(in_region(region)).values("pk"))
+    if country_id:
+        facts = facts.filter(country_id=country_id)
+    counts: dict[str, dict] = {dimension: {} for dimension in dimensions}
+    regions = _regions() if "region" in dimensions else {}
+    people, countries, nsbs = 0, set(), set()
+    for sex, function, country, nsb, found in facts.values_list("sex", "function", "country_id", "nsb_id").annotate(
+        found=Count("person_id", distinct=True)
+    ):
+        people += found
+        countries.add(country)
+        nsbs.add(nsb)
+        for dimension, key in (
+            ("sex", sex or None),
+            ("function", function or None),
+            ("country", country),
+            ("region", regions.get(country) if country is not None else None),
+            ("nsb", nsb),
+        ):
+            if dimension in counts and not (dimension == "nsb" and key is None):
+                counts[dimension][key] = counts[dimension].get(key, 0) + found
+    for dimension in ACTIVITY_LEVEL:
+        if dimension in dimensions:
+            counts[dimension] = {
+                (key or None): found
+                for key, found in facts.values_list(dimension).annotate(found=Count("person_id", distinct=True))
+            }
+    head = {"participants": people, "countries": len(countries - {None}), "nsbs": len(nsbs - {None})}
+    return head, counts
