@@ -811,15 +811,20 @@ def verify() -> tuple[int, list[str]]:
     return compared, problems
 
 
-def _verify_report(rows: list[tuple], filters, label: str, public: bool = False) -> tuple[int, list[str]]:
-    """The manager's report with these filters (or the public's: the figures it shows) against these raw rows:
-    (figures compared, differences)."""
+def _verify_report(
+    rows: list[tuple], filters, label: str, public: bool = False, viewer=None, exact: bool = True
+) -> tuple[int, list[str]]:
+    """The manager's report with these filters (or the public's, or `viewer`'s: the figures it shows, exactly or
+    not) against these raw rows: (figures compared, differences)."""
     from django.contrib.auth.models import AnonymousUser
 
     from jalon.accounts.models import User
     from jalon.activities.reach import reach_report
 
-    viewer = AnonymousUser() if public else User.objects.get(username=MANAGER)
+    if viewer is None:
+        viewer = AnonymousUser() if public else User.objects.get(username=MANAGER)
+    else:
+        public = not exact
     problems: list[str] = []
     compared = 0
 
@@ -862,6 +867,165 @@ def _verify_report(rows: list[tuple], filters, label: str, public: bool = False)
     return compared, problems
 
 
+# Organisers' and programme teams' own views (round 6): what they see is the published activities and their own.
+TEAM = "bench-programme-team"
+ORGANISER = "bench-organiser"
+
+
+def team_viewers() -> list[tuple[str, object, str, tuple]]:
+    """The two viewers with their own view, created if missing: a manager of bench-act-1 (a quarter of the
+    activities) and a focal point of the organisation that organises the fewest bench activities. For each: (label,
+    user, the raw SQL's condition on the activities they see, its parameters)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from jalon.accounts.models import Role, RoleAssignment
+    from jalon.activities.models import Activity
+    from jalon.results.models import Programme
+
+    User = get_user_model()
+    programme = Programme.objects.get(code=f"{PREFIX}1")
+    organiser_id = (
+        Activity.objects.filter(code__startswith=ACTIVITY_PREFIX)
+        .values("organiser_id")
+        .annotate(n=Count("pk"))
+        .order_by("n", "organiser_id")
+        .first()["organiser_id"]
+    )
+    team = User.objects.filter(username=TEAM).first()
+    if team is None:
+        team = User.objects.create_user(username=TEAM, password=PASSWORD, email="team@bench.invalid")
+        RoleAssignment.objects.create(user=team, role=Role.PROGRAMME_MANAGER, programme=programme)
+    organiser = User.objects.filter(username=ORGANISER).first()
+    if organiser is None:
+        organiser = User.objects.create_user(username=ORGANISER, password=PASSWORD, email="organiser@bench.invalid")
+        RoleAssignment.objects.create(user=organiser, role=Role.FOCAL_POINT, organisation_id=organiser_id)
+    return [
+        ("programme team", team, "AND (a.published OR " + SERVING.removeprefix("AND ") + ")", (programme.pk,)),
+        ("organiser", organiser, "AND (a.published OR a.organiser_id = %s)", (organiser_id,)),
+    ]
+
+
+def time_teams(*, requests: int, warmup: int) -> tuple[dict, dict]:
+    """The reach dashboard (all years, one year, the programme team's programme) and the country page as each
+    viewer of `team_viewers`, cold (after a write and the summary's update) and warm, against the raw SQL of the
+    same numbers (the activities they see)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from jalon.accounts.models import User
+    from jalon.activities.reach_summary import reach_summary_update
+    from jalon.results.models import Programme
+
+    flipper = Flipper(User.objects.get(username=MANAGER))
+    country_id, iso3 = busiest_country()
+    programme = Programme.objects.get(code=f"{PREFIX}1")
+    year = FIRST_YEAR + YEARS // 2
+    samples: dict[str, list[float]] = defaultdict(list)
+    queries: dict[str, int] = {}
+    viewers = team_viewers()
+    clients = {}
+    for label, user, _where, _params in viewers:
+        clients[label] = Client()
+        clients[label].force_login(user)
+
+    def timed(name: str, call, counted: bool) -> object:
+        started = time.perf_counter()
+        if counted:
+            with CaptureQueriesContext(connection) as captured:
+                result = call()
+            queries[name] = len(captured)
+        else:
+            result = call()
+        samples[name].append((time.perf_counter() - started) * 1000)
+        return result
+
+    for round_ in range(warmup + requests):
+        counted = round_ == warmup
+        for label, _user, where, params in viewers:
+            pages = {
+                "reach dashboard": ("/en/activities/reach/", where, params),
+                "reach dashboard, one year": (
+                    f"/en/activities/reach/?year={year}",
+                    where + " AND a.start_date >= %s AND a.start_date <= %s",
+                    (*params, datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
+                ),
+                "reach dashboard, one programme": (
+                    f"/en/activities/reach/?programme={programme.code}",
+                    where + " " + SERVING,
+                    (*params, programme.pk),
+                ),
+                "country reach page": (
+                    f"/en/activities/reach/{iso3}/",
+                    where + " AND COALESCE(p.country_id, o.country_id) = %s",
+                    (*params, country_id),
+                ),
+            }
+            for page, (url, condition, values) in pages.items():
+                flipper.flip()
+                reach_summary_update()  # the worker's, between the write and the page (timed in `time`)
+                for state in ("cold", "warm"):
+                    response = timed(
+                        f"{page}, {label}, {state}", lambda label=label, url=url: clients[label].get(url), counted
+                    )
+                    if response.status_code != 200:
+                        raise SystemExit(f"{url} ({label}): HTTP {response.status_code}")
+                timed(
+                    f"{page}, {label}: raw SQL",
+                    lambda condition=condition, values=values: raw(RAW_REACH.format(where=condition), values),
+                    counted,
+                )
+        if round_ < warmup:
+            samples.clear()
+        log(f"round {round_ + 1}/{warmup + requests}")
+    return dict(samples), queries
+
+
+def verify_teams() -> tuple[int, list[str]]:
+    """Every figure each viewer of `team_viewers` is shown (all years, one year, the programme team's programme)
+    against the raw rows of the activities they see; the programme team's own programme exactly."""
+    from jalon.activities.models import Activity
+    from jalon.activities.reach import ReachFilters
+    from jalon.results.models import Programme
+
+    everything = raw_rows()
+    programme = Programme.objects.get(code=f"{PREFIX}1")
+    serving = {
+        activity_id
+        for (activity_id,) in raw(
+            "SELECT ao.activity_id FROM activities_activity_outputs ao JOIN results_result rr ON rr.id = ao.result_id"
+            " WHERE rr.programme_id = %s",
+            (programme.pk,),
+        )
+    }
+    compared, problems = 0, []
+    year = FIRST_YEAR + YEARS // 2
+    for label, user, _where, params in team_viewers():
+        own = (
+            serving
+            if label == "programme team"
+            else set(Activity.objects.filter(organiser_id=params[0]).values_list("pk", flat=True))
+        )
+        seen = [row for row in everything if row[9] or row[8] in own]
+        for name, filters, kept, exact in (
+            ("all", ReachFilters(), lambda row: True, False),
+            ("year", ReachFilters(year=year), lambda row: _day(row).year == year, False),
+            (
+                "programme",
+                ReachFilters(programme_id=programme.pk),
+                lambda row: row[8] in serving,
+                label == "programme team",
+            ),
+        ):
+            found, wrong = _verify_report(
+                [row for row in seen if kept(row)], filters, f"{label} {name}: ", viewer=user, exact=exact
+            )
+            compared += found
+            problems += wrong
+    return compared, problems
+
+
 def _day(row) -> datetime.date:
     return row[6] if isinstance(row[6], datetime.date) else _date(row[6])
 
@@ -887,8 +1051,10 @@ def report(samples: dict, queries: dict) -> list[dict]:
     raws = {name.split(":")[0]: percentile(values, 95) for name, values in samples.items() if name.endswith("raw SQL")}
     for name, values in samples.items():
         p95 = percentile(values, 95)
-        # "<page>, <who>, <state>": the page's own raw SQL.
-        base = raws.get(name.rsplit(", ", 2)[0]) if not name.endswith("raw SQL") else None
+        # "<page>, <who>, <state>": the page's own raw SQL, or the viewer's ("<page>, <who>: raw SQL", `teams`).
+        base = None
+        if not name.endswith("raw SQL"):
+            base = raws.get(name.rsplit(", ", 1)[0]) or raws.get(name.rsplit(", ", 2)[0])
         if name.startswith("indicator refresh,"):
             base = raws.get("indicator refresh")
         lines.append(
@@ -921,6 +1087,11 @@ def main(argv=None) -> None:
     timing.add_argument("--warmup", type=int, default=1)
     timing.add_argument("--json", help="also write the figures to this file")
     timing.add_argument("--no-verify", action="store_true")
+    teams = commands.add_parser("teams", help="time organisers' and programme teams' own views")
+    teams.add_argument("--requests", type=int, default=3)
+    teams.add_argument("--warmup", type=int, default=1)
+    teams.add_argument("--json", help="also write the figures to this file")
+    teams.add_argument("--no-verify", action="store_true")
     saving = commands.add_parser("save", help="time the attendance save alone")
     saving.add_argument("--requests", type=int, default=20)
     saving.add_argument("--warmup", type=int, default=2)
@@ -946,14 +1117,19 @@ def main(argv=None) -> None:
 
     scale = scale_of()
     log(f"{connection.vendor}: {', '.join(f'{value:,} {name}' for name, value in scale.items())}")
-    samples, queries = time_all(requests=args.requests, warmup=args.warmup)
+    if args.command == "teams":
+        samples, queries = time_teams(requests=args.requests, warmup=args.warmup)
+        checking = verify_teams
+    else:
+        samples, queries = time_all(requests=args.requests, warmup=args.warmup)
+        checking = verify
     lines = report(samples, queries)
     print(f"{'series':58} {'p50 ms':>9} {'p95 ms':>9} {'x raw':>7} {'queries':>8}")
     for line in lines:
         ratio = "" if line["ratio"] is None else f"{line['ratio']:.1f}"
         count = "" if line["queries"] is None else str(line["queries"])
         print(f"{line['series']:58} {line['p50']:9.1f} {line['p95']:9.1f} {ratio:>7} {count:>8}")
-    compared, problems = (0, []) if args.no_verify else verify()
+    compared, problems = (0, []) if args.no_verify else checking()
     if not args.no_verify:
         print(f"verified {compared:,} figures against the raw rows: {len(problems)} differ")
         for problem in problems:

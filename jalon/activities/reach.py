@@ -203,18 +203,29 @@ def nsb_names(keys: Iterable) -> dict:
 # hold the views the dashboard and the country pages show most: all programmes or one, all years or one, all
 # participants' countries or one (a participants' region is the sum of its countries' cells: each person counts
 # in one country). Other views (dates, a type or a level) are counted in SQL over its facts, one row per trained
-# participation (reach_summary.py says why the cells do not key them). Organisers' own views: from the rows.
+# participation (reach_summary.py says why the cells do not key them). Organisers' and programme teams' own views
+# ("own": the published activities and those of theirs that are not) are counted in the facts too, whatever the
+# filters: the cells are the public's and the platform-wide team's.
 SUMMARY_FILTERS = ("programme_id", "year", "country_id", "region")
 
 
 def summary_audience(*, user) -> str | None:
-    """The summary's audience that answers this user's views, or None (computed from the rows)."""
+    """What answers this user's views: the summary's audience ("all", "public"), "own" (the summary's facts of the
+    activities the user sees), or None (not built yet: computed from the rows)."""
     from jalon.activities.reach_summary import summary_built
 
-    audience = access.reach_audience(user)
-    if audience is None or not summary_built():
+    if not summary_built():
         return None
-    return audience
+    return access.reach_audience(user) or "own"
+
+
+def _facts(*, user, filters: ReachFilters, audience: str) -> QuerySet:
+    from jalon.activities.reach_summary import facts_scope
+
+    unpublished = None
+    if audience == "own":
+        unpublished = access.activities_visible(user).filter(published=False).values("pk")
+    return facts_scope(audience=audience, unpublished=unpublished, **vars(filters))
 
 
 def view_counts(
@@ -226,8 +237,8 @@ def view_counts(
     from jalon.activities.reach_summary import facts_counts, summary_counts
 
     asked = {name for name in ReachFilters.__dataclass_fields__ if getattr(filters, name)}
-    if asked - set(SUMMARY_FILTERS):
-        head, counts = facts_counts(audience=audience, dimensions=dimensions, **vars(filters))
+    if audience == "own" or asked - set(SUMMARY_FILTERS):
+        head, counts = facts_counts(facts=_facts(user=user, filters=filters, audience=audience), dimensions=dimensions)
     else:
         head, found = summary_counts(
             audience=audience,
@@ -380,7 +391,11 @@ def reach_report(
     dimensions = tuple(dimensions)
     audience = summary_audience(user=user)
     found = None
-    if audience is not None:
+    if audience == "own":
+        # As exact_allowed decides: no participant counted outside the activities whose participants the user sees.
+        manageable = access.activities_manageable(user).values("pk")
+        exact = not _facts(user=user, filters=filters, audience=audience).exclude(activity_id__in=manageable).exists()
+    elif audience is not None:
         # As exact_allowed decides: whoever may see every participant, or any signed-in user where none is counted.
         exact = access.reach_sees_every_participant(user)
         if not exact and getattr(user, "is_authenticated", False):
@@ -458,7 +473,7 @@ def activities_reaching(
     from_country = participations(user=user, filters=replace(filters, country_id=country.pk))
     reaching: QuerySet = from_country.values("activity_id")
     audience = summary_audience(user=user)
-    if audience is not None:
+    if audience in ("all", "public"):
         # The people from the country in each activity, whatever else the filters narrow (they choose activities).
         from jalon.activities.reach_summary import summary_activities
 

@@ -36,7 +36,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -416,10 +416,10 @@ def summary_activities(*, audience: str, country_id: int, least: int):
 ACTIVITY_LEVEL = ("type", "level", "year", "income")
 
 
-def facts_counts(
+def facts_scope(
     *,
     audience: str,
-    dimensions: Iterable[str],
+    unpublished: QuerySet | None = None,
     programme_id: int | None = None,
     year: int | None = None,
     date_from: datetime.date | None = None,
@@ -428,14 +428,15 @@ def facts_counts(
     level: str = "",
     region: str = "",
     country_id: int | None = None,
-) -> tuple[dict, dict[str, dict]]:
-    """The headline and the counts per breakdown value (None: not recorded), as reach.scope_counts gives them,
-    counted in the facts. Queries: one, plus one for each of type, level, year and income asked for, plus the
-    countries' regions when asked for."""
-    dimensions = tuple(dimensions)
+) -> QuerySet[ReachFact]:
+    """The facts of a view: of every activity ("all"), of the published ones ("public"), or of the published ones
+    and the `unpublished` ones a user sees besides ("own", a subquery of ids: an organiser's or a programme team's
+    own view, what access.activities_visible lets them see)."""
     facts = ReachFact.objects.order_by()
     if audience == "public":
         facts = facts.filter(published=True)
+    elif audience == "own":
+        facts = facts.filter(Q(published=True) | Q(activity_id__in=unpublished))
     if programme_id:
         facts = facts.filter(activity_id__in=activity_ids_serving(programme_id=programme_id))
     if year:
@@ -452,6 +453,14 @@ def facts_counts(
         facts = facts.filter(country_id__in=Country.objects.filter(in_region(region)).values("pk"))
     if country_id:
         facts = facts.filter(country_id=country_id)
+    return facts
+
+
+def facts_counts(*, facts: QuerySet[ReachFact], dimensions: Iterable[str]) -> tuple[dict, dict[str, dict]]:
+    """The headline and the counts per breakdown value (None: not recorded) of these facts (`facts_scope`), as
+    reach.scope_counts gives them. Queries: one, plus one for each of type, level, year and income asked for, plus
+    the countries' regions when asked for."""
+    dimensions = tuple(dimensions)
     counts: dict[str, dict] = {dimension: {} for dimension in dimensions}
     regions = _regions() if "region" in dimensions else {}
     people, countries, nsbs = 0, set(), set()

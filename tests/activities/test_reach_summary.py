@@ -143,11 +143,50 @@ def test_reports_counted_in_the_facts_equal_those_computed_from_the_rows(world, 
         assert any(report.dates_rounded for report in counted)
 
 
-def test_organisers_own_views_are_computed_from_the_rows(world, users):  # noqa: F811
+@pytest.fixture
+def own_viewers(world, users, nsb, second):  # noqa: F811
+    """Who sees some activities' participants or unpublished activities, not all: ASN's focal point (A1, and A6:
+    unpublished, ASN's, two more people of ASN, one of them in A1 too), a manager of the world's programme (A2, and
+    A5: unpublished), a viewer of it (A2 and A5 seen, no participant)."""
+    from jalon.accounts.models import Role
+    from jalon.accounts.services import role_assign
+    from tests.conftest import make_user
+
+    actor = users["manager"]
+    a6 = activity(actor, "a6", organiser=nsb, start=datetime.date(2025, 7, 1), published=False)
+    register(actor, a6, [Person.objects.get(given_name="sn0"), person("asn-only", sex="male", organisation=nsb)])
+    team = make_user("reach-team")
+    role_assign(actor=None, user=team, role=Role.PROGRAMME_MANAGER, programme=world["programme"])
+    viewer = make_user("reach-viewer")
+    role_assign(actor=None, user=viewer, role=Role.VIEWER, programme=world["programme"])
+    return {"focal": users["focal"], "team": team, "viewer": viewer}
+
+
+def own_views(data) -> list[ReachFilters]:
+    return views(data) + fact_views(data)
+
+
+@pytest.mark.parametrize("who", ["focal", "team", "viewer"])
+def test_organisers_and_programme_teams_own_views_from_the_facts_equal_the_rows(world, own_viewers, who):  # noqa: F811
+    """What they see is theirs: the published activities and their own (not the public's cells, nor the team's),
+    counted in the facts: every figure, whether exact, and every small group hidden, as from the rows."""
+    user = own_viewers[who]
     reach_summary_rebuild()
-    assert summary_audience(user=users["focal"]) is None  # what they see is theirs
+    assert summary_audience(user=user) == "own"
+    counted = reports(user, world, own_views)
+    assert counted == from_rows(user, world, own_views)
+    everything = reach_report(user=user, filters=ReachFilters())
+    assert not everything.exact  # others' participants are counted
+    # Published (16) and A6's one more for ASN; A5's one more for the programme's manager and viewer.
+    assert everything.participants == 17
+    mine = reach_report(user=user, filters=ReachFilters(programme_id=world["programme"].pk))
+    assert mine.exact == (who == "team")  # A2 and A5: all theirs
+
+
+def test_views_are_computed_from_the_rows_until_the_summary_is_built(world, users):  # noqa: F811
     ReachSummaryState.objects.all().delete()
-    assert summary_audience(user=AnonymousUser()) is None  # not built yet
+    assert summary_audience(user=AnonymousUser()) is None
+    assert summary_audience(user=users["focal"]) is None
 
 
 def test_the_country_page_lists_the_same_activities_from_the_summary(world, users):  # noqa: F811
@@ -263,6 +302,20 @@ def test_pages_from_the_summary_cost_constant_queries(client, world, users, djan
         reach_changed()
         with django_assert_num_queries(11):  # + the country, its activities (held there or reaching it)
             client.get(country)
+        # An organiser's own view, in the facts: the stamp, the session and user, the grants, the form's programmes,
+        # built?, whether exact (the facts of activities not theirs), the people's groups, one count per activity
+        # breakdown, the countries' regions, the names of bodies, countries and regions.
+        client.force_login(users["focal"])
+        reach_changed()
+        with django_assert_num_queries(16):
+            client.get(dashboard)
+        reach_changed()
+        with django_assert_num_queries(22):  # + the figures without the year (small groups)
+            client.get(dashboard + "?year=2025")
+        reach_changed()
+        with django_assert_num_queries(17):  # + its activities from the rows (the cells are not theirs)
+            client.get(country)
+        client.logout()
         more = activity(
             users["manager"], f"more{round_}", organiser=world["a1"].organiser, start=datetime.date(2023, 1, 5)
         )
