@@ -6,6 +6,7 @@ and the timing of the pages that read it, against the raw SQL of the same number
     DATABASE_URL=sqlite:////work/main/var/bench-activities.sqlite3 \\
         .venv/bin/python -m bench.activities_scale time --requests 5 --warmup 1
     DATABASE_URL=... .venv/bin/python -m bench.activities_scale save --requests 20    # the attendance save alone
+    DATABASE_URL=... .venv/bin/python -m bench.activities_scale teams --requests 3    # organisers' own views
 
 `load` generates, deterministically (`--seed`), a history of 10 years (2016-2025) scaled on `--people`
 (the issue's scale is 200,000): people/40 activities, 4 bench programmes ("bench-act-1" to 4) with yearly
@@ -38,6 +39,11 @@ cell of every breakdown, for the manager, who sees exact figures; all activities
 type, one level, the date range, a type and level in a programme; and every figure the public is shown)
 and of the computed "participants trained"
 indicator equals the one computed from the raw rows; it exits non-zero if one differs or a page is not 200.
+
+`teams` does the same for two viewers who see the published activities and their own, and the participants of
+their own only (created if missing): a manager of bench-act-1 (a quarter of the activities) and a focal point of
+the organisation that organises the fewest bench activities; the dashboard (all years, one year, bench-act-1) and
+the country page, against the raw SQL of the activities they see, then every figure they are shown.
 """
 
 import argparse

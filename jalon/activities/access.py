@@ -55,7 +55,8 @@ def activities_visible(user, queryset=None):
 def reach_audience(user) -> str | None:
     """Which audience of the reach summary (reach_summary.py) sees exactly the activities this user sees:
     "all" (the platform-wide team and viewers), "public" (the public, and signed-in people with no role on
-    activities), or None (organisers and programme teams: their own view, computed from the rows)."""
+    activities), or None (organisers and programme teams: their own view, the public's and their unpublished
+    activities', reach.py)."""
     grants = grants_for(user)
     if grants.all_programmes(Role.PROGRAMME_MANAGER, Role.VIEWER):
         return "all"

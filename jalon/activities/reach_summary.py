@@ -17,11 +17,11 @@ result was deleted; everything for reference data), taken by the worker's recove
 (`reach_summary_update`) and marked summarised. The pages read the summary once it is built (`summary_counts`, for
 the public, for those who see every activity, with no filter but the programme, the year, the participants' country
 and region); their views with dates, a type or a level are counted in SQL over the facts (ReachFact: one row per
-trained participation, kept with ReachPerson; `facts_counts`); an organiser's own view is computed from the rows
-(reach.py). Small groups are then hidden by the same rule (reach.breakdown). The computed indicators of a programme
-read the same cells for calendar years, and for spans of years the "first" cells (every activity's people per
-programme, participants' country, year of their first activity in it and sex; "first_nsb": per body instead), which
-add up over years (computations.py).
+trained participation, kept with ReachPerson; `facts_counts`); an organiser's or a programme team's own view is the
+public's plus what their unpublished activities add (`facts_added`, reach.py). Small groups are then hidden by the
+same rule (reach.breakdown). The computed indicators of a programme read the same cells for calendar years, and
+for spans of years the "first" cells (every activity's people per programme, participants' country, year of their
+first activity in it and sex; "first_nsb": per body instead), which add up over years (computations.py).
 
 Not keyed by the cells: dates (a range of days is neither a year nor a sum of years: distinct people do not add
 up), the activity type and level (each would multiply the cells of every programme, year and country by the
@@ -487,3 +487,44 @@ def facts_counts(*, facts: QuerySet[ReachFact], dimensions: Iterable[str]) -> tu
             }
     head = {"participants": people, "countries": len(countries - {None}), "nsbs": len(nsbs - {None})}
     return head, counts
+
+
+def facts_added(*, facts: QuerySet[ReachFact], unpublished: QuerySet, dimensions: Iterable[str]) -> tuple[int, dict]:
+    """What the `unpublished` activities (a subquery of ids: those an organiser or a programme team sees besides the
+    published ones) add to the public's figures of a view (`facts`: its facts of every activity, `facts_scope`):
+    the people no published activity of the view counts, and per value of each breakdown the people no published
+    activity of the view counts there. Returns (people added, {dimension: {key: people added}}). Queries: one (none
+    of those activities in the view), else two, plus the countries' regions when some are added and asked for: they
+    read the people of the user's unpublished activities, not the history."""
+    dimensions = tuple(dimensions)
+    mine = facts.filter(published=False, activity_id__in=unpublished)
+    own = list(mine.values_list("person_id", "sex", "function", "country_id", "nsb_id", *ACTIVITY_LEVEL))
+    if not own:
+        return 0, {}
+    shown: dict[int, set[tuple[str, object]]] = defaultdict(set)
+    for person, *values in facts.filter(published=True, person_id__in=mine.values("person_id")).values_list(
+        "person_id", *ACTIVITY_LEVEL
+    ):
+        shown[person] |= {("person", None), *zip(ACTIVITY_LEVEL, (value or None for value in values), strict=True)}
+    added: dict[str, Counter] = {dimension: Counter() for dimension in dimensions}
+    people = 0
+    regions = _regions() if "region" in dimensions else {}
+    for person, sex, function, country, nsb, *values in own:
+        if ("person", None) not in shown[person]:
+            shown[person].add(("person", None))
+            people += 1
+            for dimension, key in (
+                ("sex", sex or None),
+                ("function", function or None),
+                ("country", country),
+                ("region", regions.get(country) if country is not None else None),
+                ("nsb", nsb),
+            ):
+                if dimension in added and not (dimension == "nsb" and key is None):
+                    added[dimension][key] += 1
+        for dimension, value in zip(ACTIVITY_LEVEL, values, strict=True):
+            key = value or None
+            if dimension in added and (dimension, key) not in shown[person]:
+                shown[person].add((dimension, key))
+                added[dimension][key] += 1
+    return people, added

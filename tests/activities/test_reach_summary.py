@@ -270,6 +270,11 @@ def test_pages_from_the_summary_cost_constant_queries(client, world, users, djan
 
     dashboard = reverse("activities:reach_dashboard")
     country = reverse("activities:country_reach", kwargs={"iso3": "SEN"})
+    # ASN's unpublished activity: what its focal point sees besides the published ones.
+    draft = activity(
+        users["manager"], "draft", organiser=world["a1"].organiser, start=datetime.date(2025, 7, 1), published=False
+    )
+    register(users["manager"], draft, [person("draft-0", country=world["sen"])])
     reach_summary_rebuild()
     client.get(dashboard)
     client.get(country)
@@ -302,18 +307,19 @@ def test_pages_from_the_summary_cost_constant_queries(client, world, users, djan
         reach_changed()
         with django_assert_num_queries(11):  # + the country, its activities (held there or reaching it)
             client.get(country)
-        # An organiser's own view, in the facts: the stamp, the session and user, the grants, the form's programmes,
-        # built?, whether exact (the facts of activities not theirs), the people's groups, one count per activity
-        # breakdown, the countries' regions, the names of bodies, countries and regions.
+        # An organiser's own view: the session, the user, the grants, the form's programmes, the stamp, built?,
+        # whether exact (a fact of an activity not theirs), the public's cells, the people of their unpublished
+        # activities in the view and these people's published facts in it, the countries' regions, the names of
+        # bodies, countries and regions.
         client.force_login(users["focal"])
         reach_changed()
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(15):
             client.get(dashboard)
         reach_changed()
-        with django_assert_num_queries(22):  # + the figures without the year (small groups)
+        with django_assert_num_queries(20):  # + the same without the year (small groups): the cells, nsb names, facts
             client.get(dashboard + "?year=2025")
         reach_changed()
-        with django_assert_num_queries(17):  # + its activities from the rows (the cells are not theirs)
+        with django_assert_num_queries(18):  # + the country, its activities (from the rows: the cells are not theirs)
             client.get(country)
         client.logout()
         more = activity(
