@@ -492,24 +492,29 @@ def activities_reaching(
     """Activities the user may see held in the country or with participants from it, newest first. Without
     exact figures, an activity held elsewhere is listed only when at least the threshold of people from
     the country took part: listing it would otherwise say that a small group of them did."""
-    from_country = participations(user=user, filters=replace(filters, country_id=country.pk))
-    reaching: QuerySet = from_country.values("activity_id")
+    least = 1 if exact else min_group_size()
     audience = summary_audience(user=user)
-    if audience in ("all", "public"):
-        # The people from the country in each activity, whatever else the filters narrow (they choose activities).
+    reaching = Q()
+    if audience is not None:
+        # The people from the country in each activity, whatever else the filters narrow (they choose activities):
+        # from the cells, of every activity or of the published ones (the public's, and an organiser's or a programme
+        # team's besides their unpublished activities, a few, counted from the rows below).
         from jalon.activities.reach_summary import summary_activities
 
-        reaching = summary_activities(audience=audience, country_id=country.pk, least=1 if exact else min_group_size())
-    elif not exact:
-        reaching = (
-            reaching.annotate(people=Count("person", distinct=True))
-            .filter(people__gte=min_group_size())
-            .values("activity_id")
-        )
+        public = "public" if audience == "own" else audience
+        reaching = Q(pk__in=summary_activities(audience=public, country_id=country.pk, least=least))
+    if audience in (None, "own"):
+        rows = participations(user=user, filters=replace(filters, country_id=country.pk))
+        if audience == "own":
+            rows = rows.filter(activity__published=False)
+        counted = rows.values("activity_id")
+        if not exact:
+            counted = counted.annotate(people=Count("person", distinct=True)).filter(people__gte=least)
+        reaching |= Q(pk__in=counted.values("activity_id"))
     held_here = Activity.countries.through.objects.filter(country=country).values("activity_id")
     return (
         activities_filtered(user=user, filters=filters)
-        .filter(Q(pk__in=held_here) | Q(pk__in=reaching))
+        .filter(Q(pk__in=held_here) | reaching)
         .exclude(status=Activity.Status.CANCELLED)
         .select_related("venue_country")
         .order_by("-start_date", "code")

@@ -189,10 +189,12 @@ def test_views_are_computed_from_the_rows_until_the_summary_is_built(world, user
     assert summary_audience(user=users["focal"]) is None
 
 
-def test_the_country_page_lists_the_same_activities_from_the_summary(world, users):  # noqa: F811
+def test_the_country_page_lists_the_same_activities_from_the_summary(world, users, own_viewers):  # noqa: F811
     # With a type or dates too: the people from the country in an activity do not depend on them.
     chosen = (ReachFilters(), ReachFilters(type="webinar"), ReachFilters(date_from=datetime.date(2025, 1, 1)))
-    for user, exact in ((AnonymousUser(), False), (users["manager"], True)):
+    viewers = [(AnonymousUser(), False), (users["manager"], True), (own_viewers["focal"], False)]
+    viewers += [(own_viewers["team"], exact) for exact in (False, True)]  # their programme's page: exact
+    for user, exact in viewers:
         for code in ("sen", "ken", "fra"):
             country = world[code]
             for filters in chosen:
