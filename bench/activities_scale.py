@@ -42,8 +42,9 @@ indicator equals the one computed from the raw rows; it exits non-zero if one di
 
 `teams` does the same for two viewers who see the published activities and their own, and the participants of
 their own only (created if missing): a manager of bench-act-1 (a quarter of the activities) and a focal point of
-the organisation that organises the fewest bench activities; the dashboard (all years, one year, bench-act-1) and
-the country page, against the raw SQL of the activities they see, then every figure they are shown.
+the organisation that organises the fewest bench activities, one of them unpublished at least; the dashboard (all
+years, one year, bench-act-1) and the country page, against the raw SQL of the activities they see, then every
+figure they are shown.
 """
 
 import argparse
@@ -883,7 +884,7 @@ def team_viewers() -> list[tuple[str, object, str, tuple]]:
     activities) and a focal point of the organisation that organises the fewest bench activities. For each: (label,
     user, the raw SQL's condition on the activities they see, its parameters)."""
     from django.contrib.auth import get_user_model
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     from jalon.accounts.models import Role, RoleAssignment
     from jalon.activities.models import Activity
@@ -891,21 +892,27 @@ def team_viewers() -> list[tuple[str, object, str, tuple]]:
 
     User = get_user_model()
     programme = Programme.objects.get(code=f"{PREFIX}1")
+    # With an unpublished activity at least: what they see besides the public.
     organiser_id = (
         Activity.objects.filter(code__startswith=ACTIVITY_PREFIX)
         .values("organiser_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), unpublished=Count("pk", filter=Q(published=False)))
+        .filter(unpublished__gt=0)
         .order_by("n", "organiser_id")
         .first()["organiser_id"]
     )
     team = User.objects.filter(username=TEAM).first()
     if team is None:
         team = User.objects.create_user(username=TEAM, password=PASSWORD, email="team@bench.invalid")
-        RoleAssignment.objects.create(user=team, role=Role.PROGRAMME_MANAGER, programme=programme)
+    RoleAssignment.objects.update_or_create(
+        user=team, role=Role.PROGRAMME_MANAGER, defaults={"programme": programme, "organisation": None}
+    )
     organiser = User.objects.filter(username=ORGANISER).first()
     if organiser is None:
         organiser = User.objects.create_user(username=ORGANISER, password=PASSWORD, email="organiser@bench.invalid")
-        RoleAssignment.objects.create(user=organiser, role=Role.FOCAL_POINT, organisation_id=organiser_id)
+    RoleAssignment.objects.update_or_create(
+        user=organiser, role=Role.FOCAL_POINT, defaults={"organisation_id": organiser_id, "programme": None}
+    )
     return [
         ("programme team", team, "AND (a.published OR " + SERVING.removeprefix("AND ") + ")", (programme.pk,)),
         ("organiser", organiser, "AND (a.published OR a.organiser_id = %s)", (organiser_id,)),
