@@ -507,7 +507,7 @@ def activities_reaching(
         rows = participations(user=user, filters=replace(filters, country_id=country.pk))
         if audience == "own":
             rows = rows.filter(activity__published=False)
-        counted = rows.values("activity_id")
+        counted: QuerySet = rows.values("activity_id")
         if not exact:
             counted = counted.annotate(people=Count("person", distinct=True)).filter(people__gte=least)
         reaching |= Q(pk__in=counted.values("activity_id"))
