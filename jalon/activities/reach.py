@@ -211,8 +211,8 @@ SUMMARY_FILTERS = ("programme_id", "year", "country_id", "region")
 
 
 def summary_audience(*, user) -> str | None:
-    """What answers this user's views: the summary's audience ("all", "public"), "own" (the summary's facts of the
-    activities the user sees), or None (not built yet: computed from the rows)."""
+    """What answers this user's views: the summary's audience ("all", "public"), "own" (organisers and programme
+    teams: the public's figures plus what their unpublished activities add), or None (not built yet: from the rows)."""
     from jalon.activities.reach_summary import summary_built
 
     if not summary_built():
@@ -231,7 +231,7 @@ def _own_counts(*, user, filters: ReachFilters, dimensions: tuple[str, ...]) -> 
     from jalon.activities.reach_summary import facts_added, facts_scope
 
     asked = (*dimensions, *(name for name in ("country", "nsb") if name not in dimensions))
-    head, counts, _names = view_counts(user=user, filters=filters, dimensions=asked, audience="public")
+    head, counts = _summary_figures(audience="public", filters=filters, dimensions=asked)
     people, added = facts_added(
         facts=facts_scope(audience="all", **vars(filters)), unpublished=_unpublished_seen(user), dimensions=asked
     )
@@ -252,23 +252,31 @@ def view_counts(
     """`scope_counts` of the view: from the summary's cells or its facts when it answers it (`audience`)."""
     if audience is None:
         return scope_counts(participations(user=user, filters=filters), dimensions)
+    if audience == "own":
+        head, counts = _own_counts(user=user, filters=filters, dimensions=dimensions)
+    else:
+        head, counts = _summary_figures(audience=audience, filters=filters, dimensions=dimensions)
+    return head, counts, nsb_names(counts["nsb"]) if "nsb" in counts else {}
+
+
+def _summary_figures(
+    *, audience: str, filters: ReachFilters, dimensions: tuple[str, ...]
+) -> tuple[dict, dict[str, dict]]:
+    """The view's headline and counts for an audience of the summary ("all", "public"): its cells, or its facts for
+    what the cells do not key."""
     from jalon.activities.reach_summary import facts_counts, facts_scope, summary_counts
 
     asked = {name for name in ReachFilters.__dataclass_fields__ if getattr(filters, name)}
-    if audience == "own":
-        head, counts = _own_counts(user=user, filters=filters, dimensions=dimensions)
-    elif asked - set(SUMMARY_FILTERS):
-        head, counts = facts_counts(facts=facts_scope(audience=audience, **vars(filters)), dimensions=dimensions)
-    else:
-        head, found = summary_counts(
-            audience=audience,
-            programme_id=filters.programme_id,
-            year=filters.year,
-            country_id=filters.country_id,
-            region=filters.region,
-        )
-        counts = {dimension: found.get(dimension, {}) for dimension in dimensions}
-    return head, counts, nsb_names(counts["nsb"]) if "nsb" in counts else {}
+    if asked - set(SUMMARY_FILTERS):
+        return facts_counts(facts=facts_scope(audience=audience, **vars(filters)), dimensions=dimensions)
+    head, found = summary_counts(
+        audience=audience,
+        programme_id=filters.programme_id,
+        year=filters.year,
+        country_id=filters.country_id,
+        region=filters.region,
+    )
+    return head, {dimension: found.get(dimension, {}) for dimension in dimensions}
 
 
 # Small-group suppression --------------------------------------------------------------------------------

@@ -494,8 +494,8 @@ def facts_added(*, facts: QuerySet[ReachFact], unpublished: QuerySet, dimensions
     published ones) add to the public's figures of a view (`facts`: its facts of every activity, `facts_scope`):
     the people no published activity of the view counts, and per value of each breakdown the people no published
     activity of the view counts there. Returns (people added, {dimension: {key: people added}}). Queries: one (none
-    of those activities in the view), else two, plus the countries' regions when some are added and asked for: they
-    read the people of the user's unpublished activities, not the history."""
+    of those activities in the view), else two, plus the countries' regions when asked for: they read the people of
+    the user's unpublished activities, not the history."""
     dimensions = tuple(dimensions)
     mine = facts.filter(published=False, activity_id__in=unpublished)
     own = list(mine.values_list("person_id", "sex", "function", "country_id", "nsb_id", *ACTIVITY_LEVEL))

@@ -315,13 +315,14 @@ def test_pages_from_the_summary_cost_constant_queries(client, world, users, djan
         # bodies, countries and regions.
         client.force_login(users["focal"])
         reach_changed()
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(14):
             client.get(dashboard)
         reach_changed()
-        with django_assert_num_queries(20):  # + the same without the year (small groups): the cells, nsb names, facts
+        # + the same without the year (small groups): the cells, their bodies' names, the facts of their activities.
+        with django_assert_num_queries(18):
             client.get(dashboard + "?year=2025")
         reach_changed()
-        with django_assert_num_queries(18):  # + the country, its activities (from the rows: the cells are not theirs)
+        with django_assert_num_queries(17):  # + the country, its activities (from the rows: the cells are not theirs)
             client.get(country)
         client.logout()
         more = activity(
