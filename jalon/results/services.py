@@ -424,7 +424,7 @@ RELATIONS = ("indicator", "period", "organisation", "dimension_value", "amends",
 
 
 def imported_value_check(measurement: Measurement, *, disaggregations: set[tuple[int, int]]) -> None:
-    """One value of a file import, checked before the set is written (imported_values_create checks again)."""
+    """One value of a file import, checked before the set is written (imported_values_check checks again)."""
     _validate_measurement(measurement, disaggregations=disaggregations)
     measurement.clean_fields(exclude=RELATIONS)
 
