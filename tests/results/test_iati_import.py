@@ -562,6 +562,32 @@ def test_a_batchs_targets_and_values_are_written_once_and_each_new_programme_cos
     assert (counted[5] - counted[2]) / 3 == 7
 
 
+def test_an_identifier_twice_in_a_batch_reads_the_targets_and_values_its_first_left_waiting(db, users, nsb, tmp_path):
+    """The batch writes its targets and values at its end: an activity whose programme has some waiting (the same
+    identifier again, changed) has them written first, so that it sees its programme's targets and adds none
+    twice."""
+    from tests.results.conftest import indicator_build, programme_build
+
+    demo = programme_build(code="twice", owner=nsb)
+    indicator_build(demo, "I1", milestones=("10", "20", "30"))
+    root = etree.fromstring(programme_to_iati(demo.programme))
+    for period in root.iter("period"):
+        etree.SubElement(period, "actual", {"value": "5"})
+    activity = root.find("iati-activity")
+    activity.find("iati-identifier").text += "-AGAIN"
+    again = etree.fromstring(etree.tostring(activity))
+    etree.SubElement(
+        again.find("title"), "narrative", {"{http://www.w3.org/XML/1998/namespace}lang": "es"}
+    ).text = "Otra vez"
+    root.append(again)
+    path = tmp_path / "twice.xml"
+    path.write_bytes(etree.tostring(root))
+    report = iati_import(path, actor=users["manager"], trusted=True)
+    assert [outcome.status for outcome in report.activities] == ["added", "changed"], report.as_dict()
+    programme = Programme.objects.get(code=report.activities[0].programme)
+    assert Milestone.objects.filter(indicator__result__programme=programme).count() == 3
+
+
 # Versions 2.01 and 2.02 -------------------------------------------------------------------------------------
 
 VERSION_201 = """<?xml version="1.0" encoding="UTF-8"?>
