@@ -13,9 +13,10 @@ to a programme:
   export writes, else the reference codes) and only added; a target is set only where the period has none;
   values enter as new measurements (with a percentage's numerator and denominator, and an evidence link), once
   per XPath, submitted, or approved when the programme trusts the publisher (Programme.iati_trusted_publishers);
-- new results, indicators, targets and values are written set-based, per activity (services.imported_results_create,
-  imported_indicators_create, imported_values_create); the activities go by batches (BATCH): their import records,
-  programmes and imported values read once, their provenance, import records and audit entries inserted once;
+- new periods, results and indicators are written set-based, per activity (services.imported_periods_create,
+  imported_results_create, imported_indicators_create); the activities go by batches (BATCH): their import records,
+  programmes and imported values read once, their targets and values (checked per activity,
+  services.imported_values_check), provenance, import records and audit entries inserted once;
 - nothing is ever deleted (a file holding only results leaves the rest as it is);
 - an activity whose content hash is the one imported last time is unchanged: nothing is written.
 Every record written knows its file, activity identifier and XPath (IatiProvenance).
@@ -278,7 +279,7 @@ def iati_import(
         for chunk in _chunks(activities_read(path, max_bytes=settings.IATI_IMPORT_MAX_BYTES), BATCH):
             # Per batch of activities: their import records, programmes and imported values read at once, their
             # provenance, import records and audit entries written at once, their programmes stamped once.
-            batch = _Batch(chunk, programme_code)
+            batch = _Batch(chunk, programme_code, actor)
             with audit_batched() as audits, progress_batched():
                 for activity in chunk:
                     if programme_code and not activity.refused and not chosen:
@@ -389,9 +390,11 @@ def _chunks(activities: Iterator[Activity], size: int) -> Iterator[list[Activity
 class _Batch:
     """What a batch of activities looks up, read once for all of them (their import records, the programmes of
     their codes, the values imported from them before), kept up to date with what each activity writes, and the
-    rows written once at the batch's end (provenance, new import records). An activity refused adds nothing."""
+    rows written once at the batch's end (targets and values, provenance, new import records). An activity refused
+    adds nothing."""
 
-    def __init__(self, activities: list[Activity], code: str | None):
+    def __init__(self, activities: list[Activity], code: str | None, actor):
+        self.actor = actor
         identifiers = {activity.identifier for activity in activities if activity.identifier}
         self.records: dict[str, IatiActivityImport] = {
             record.identifier: record
@@ -404,12 +407,23 @@ class _Batch:
             record_type="measurement", activity_identifier__in=identifiers
         ).values_list("activity_identifier", "xpath"):
             self.imported.setdefault(identifier, set()).add(xpath)
-        self.provenance: list[IatiProvenance] = []
+        self.writers: list[_Writer] = []
         self.new_records: list[IatiActivityImport] = []
+        # The targets and values of the activities imported, checked (services.imported_values_check), written
+        # together; with the programmes they go to.
+        self.milestones: list[Milestone] = []
+        self.measurements: list[Measurement] = []
+        self.valued: set[int] = set()
 
-    def written(self, activity: Activity, writer: "_Writer", programme: Programme, record, file_name: str) -> None:
-        """An activity imported: its provenance and import record, kept for the batch's end."""
-        self.provenance.extend(writer.provenance_rows())
+    def written(
+        self, activity: Activity, writer: "_Writer", programme: Programme, record, file_name: str, framework
+    ) -> None:
+        """An activity imported: its targets and values, provenance and import record, kept for the batch's end."""
+        self.writers.append(writer)
+        self.milestones.extend(framework.milestones)
+        self.measurements.extend(measurement for measurement, _node in framework.measurements)
+        if framework.milestones or framework.measurements:
+            self.valued.add(programme.pk)
         self.programmes[programme.code] = programme
         self.imported.setdefault(activity.identifier, set()).update(
             xpath for kind, _record, xpath in writer.provenance if kind == "measurement"
@@ -430,10 +444,17 @@ class _Batch:
         if record.pk is not None:  # else one of this batch's new records, written at its end
             record.save(update_fields=[*fields, "imported_at"])
 
+    def values_write(self) -> None:
+        """The targets and values waiting, written (before an activity that reads its programme's again)."""
+        if self.milestones or self.measurements:
+            services.imported_values_write(actor=self.actor, milestones=self.milestones, measurements=self.measurements)
+        self.milestones, self.measurements, self.valued = [], [], set()
+
     def save(self) -> None:
-        IatiProvenance.objects.bulk_create(self.provenance)
+        self.values_write()
+        IatiProvenance.objects.bulk_create([row for writer in self.writers for row in writer.provenance_rows()])
         IatiActivityImport.objects.bulk_create(self.new_records)
-        self.provenance, self.new_records = [], []
+        self.writers, self.new_records = [], []
 
 
 def _activity_import(
@@ -455,6 +476,11 @@ def _activity_import(
         outcome.status, outcome.programme = "unchanged", record.programme.code
         return outcome
     writer = _Writer(activity, outcome, actor, file_name, directory)
+    # An activity whose programme has targets or values waiting in the batch (an identifier twice in the file,
+    # two identifiers of one code) reads them: written first, outside its savepoint.
+    bound = record.programme if record else batch.programmes.get(code or _code(activity.identifier))
+    if bound is not None and bound.pk in batch.valued:
+        batch.values_write()
     directory.begin()
     audited = len(audits)
     try:
@@ -463,7 +489,7 @@ def _activity_import(
             # The programme decides whose values it takes as approved (its trusted publishers).
             publisher = (activity.element.xpath("string(reporting-org/@ref)") or "").strip()
             trusted = trusted or (bool(publisher) and publisher in (programme.iati_trusted_publishers or []))
-            _results(
+            framework = _results(
                 activity,
                 writer,
                 programme,
@@ -471,7 +497,7 @@ def _activity_import(
                 fresh=created,
                 imported=set(batch.imported.get(activity.identifier, ())),
             )
-            batch.written(activity, writer, programme, record, file_name)
+            batch.written(activity, writer, programme, record, file_name, framework)
     except ValidationError as error:
         messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
         for name, texts in messages.items():
@@ -610,8 +636,10 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None, ba
         if owner is None:
             raise ValidationError(_("The activity has no reporting organisation."))
         fields.setdefault("title", {"en": activity.identifier})
+        # The batch read the programmes of its codes: this one is free (services.imported_programme_create).
         programme = services.imported_programme_create(
             actor=writer.actor,
+            code_taken=False,
             code=code or _code(activity.identifier),
             owner=owner,
             languages=_languages(fields["title"]),
@@ -885,7 +913,7 @@ def _named_level(framework: _Framework, names: dict[str, str], kind: str | None,
 
 def _results(
     activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool, fresh: bool, imported: set[str]
-) -> None:
+) -> "_Framework":
     """The structure first (the result tree of the objectives, results, indicators, their disaggregations:
     looked up, or new; the new results and indicators written set-based, per activity: the periods, levels and
     disaggregations, few, through the services one by one), then the targets and values of every indicator,
@@ -910,23 +938,27 @@ def _results(
             writer.added("result", result, node)
         placed.append((node, result))
     if framework.new_results:
-        services.imported_results_create(actor=writer.actor, programme=programme, results=framework.new_results)
+        services.imported_results_create(
+            actor=writer.actor, programme=programme, results=framework.new_results, new_programme=fresh
+        )
     indicators = []
     for node, result in placed:
         for number, indicator_node in enumerate(node.findall("indicator"), start=1):
             indicators.append((indicator_node, _indicator(indicator_node, number, result, writer, periods, framework)))
     if framework.new_indicators:
         services.imported_indicators_create(
-            actor=writer.actor, programme=programme, indicators=framework.new_indicators
+            actor=writer.actor, programme=programme, indicators=framework.new_indicators, new_programme=fresh
         )
     framework.values_prepare()
     for indicator_node, indicator in indicators:
         _values(indicator_node, indicator, writer, periods, framework)
-    _values_save(framework, writer, trusted=trusted)
+    _values_check(framework, writer, trusted=trusted)
+    return framework
 
 
-def _values_save(framework: _Framework, writer: _Writer, *, trusted: bool) -> None:
-    """The activity's new targets and values in one set-based write (services.imported_values_create)."""
+def _values_check(framework: _Framework, writer: _Writer, *, trusted: bool) -> None:
+    """The activity's new targets and values checked (services.imported_values_check), to be written with the
+    batch's (_Batch.values_write)."""
     approve = trusted and access.programme_can_manage(writer.actor, framework.programme)
     if trusted and not approve and framework.measurements:
         writer.warn(
@@ -934,12 +966,13 @@ def _values_save(framework: _Framework, writer: _Writer, *, trusted: bool) -> No
             writer.activity.element,
             "import.trust",
         )
-    services.imported_values_create(
+    services.imported_values_check(
         actor=writer.actor,
         programme=framework.programme,
         milestones=framework.milestones,
         measurements=[measurement for measurement, _node in framework.measurements],
         approve=approve,
+        disaggregations=framework.disaggregations,
     )
     for milestone in framework.milestones:
         writer.added("target", milestone, milestone._iati_node)  # type: ignore[attr-defined]
@@ -973,7 +1006,11 @@ def _periods(activity: Activity, writer: _Writer, programme: Programme, *, fresh
             else f"{start:%Y%m%d}-{end:%Y%m%d}"
         )
         new.append(Period(programme=programme, code=period_code, name={"en": period_code}, start=start, end=end))
-    refused = services.imported_periods_create(actor=writer.actor, programme=programme, periods=new) if new else {}
+    refused = (
+        services.imported_periods_create(actor=writer.actor, programme=programme, periods=new, new_programme=fresh)
+        if new
+        else {}
+    )
     for index, period in enumerate(new):
         if index in refused:
             node = activity.element.find("result/indicator/period")
