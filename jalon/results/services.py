@@ -1436,12 +1436,13 @@ def imported_indicators_create(
             for dimension in dimensions
         ]
     )
-    # The audit's snapshot lists each indicator's disaggregations: the ones just written, as if read.
-    for indicator, dimensions in indicators:
-        known = Dimension.objects.none()
-        known._result_cache, known._prefetch_done = list(dimensions), True  # type: ignore[attr-defined]
-        indicator._prefetched_objects_cache = {"dimensions": known}  # type: ignore[attr-defined]
-    audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*created])
+    # The audit's snapshot lists each indicator's disaggregations: the ones just written, not read again.
+    audit_records(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        instances=created,
+        many_to_many=[{"dimensions": dimensions} for _indicator, dimensions in indicators],
+    )
     progress_changed(programme)
 
 
