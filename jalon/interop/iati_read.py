@@ -10,7 +10,9 @@ transaction then saves nothing.
 Real files: versions 2.01 to 2.03 (1.x activities are refused), codes in upper case where the codelists write
 them in lower case (normalised, with a warning), narratives without a language (the activity's, then the
 file's), numbers as strings with separators or currency signs (parsed only when unambiguous, the raw text
-kept), impossible dates (warned about and left out). Findings carry the XPath and line of the element.
+kept), impossible dates (warned about and left out), an identifier repeated in the file (the repeat refused;
+the file's identifiers, one string each, are all the memory that grows with it). Findings carry the XPath and line
+of the element.
 """
 
 import datetime
@@ -337,7 +339,7 @@ def _repeat_check(activity: Activity, node: Element, firsts: dict[str, tuple[str
     if not activity.identifier:
         return
     first = firsts.setdefault(activity.identifier, (activity.xpath, activity.line))
-    if first == (activity.xpath, activity.line):
+    if first[0] == activity.xpath:
         return
     identifier = node.find("iati-identifier")
     activity.notes.append(
