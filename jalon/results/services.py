@@ -470,9 +470,10 @@ def imported_values_check(
         measurement.clean_fields(exclude=RELATIONS)
 
 
-# The imported_* services run inside the file import's savepoint per activity (results/iati_import.py), which
-# rolls back what a refusal leaves: a savepoint of their own each was a fifth of an import's queries. Called outside
-# any transaction, they still run in one.
+# The imported_* services run inside the file import's savepoint (results/iati_import.py: one per batch of
+# activities, one per activity when a refusal has the batch imported again), which rolls back what a refusal leaves:
+# a savepoint of their own each was a fifth of an import's queries. Called outside any transaction, they still run
+# in one.
 @transaction.atomic(savepoint=False)
 def imported_values_write(*, actor, milestones: list[Milestone], measurements: list[Measurement]) -> None:
     """The targets and values of a batch of a file import's activities, each set checked by
@@ -827,7 +828,7 @@ def programme_create(*, actor, **fields) -> Programme:
     return programme
 
 
-# No savepoint of its own: the file import calls it inside its savepoint per activity (see imported_values_write).
+# No savepoint of its own: the file import calls it inside its savepoint (see imported_values_write).
 @transaction.atomic(savepoint=False)
 def imported_programme_create(*, actor, owner, code_taken: bool, **fields) -> Programme:
     """programme_create for a file import (results/iati_import.py), with the same checks: _programme_validate
@@ -1017,7 +1018,7 @@ def _period_errors(programme: Programme, code: str, start, end, *, taken: bool, 
     return errors
 
 
-# No savepoint of its own: the file import calls it inside its savepoint per activity (see imported_values_write).
+# No savepoint of its own: the file import calls it inside its savepoint (see imported_values_write).
 @transaction.atomic(savepoint=False)
 def imported_periods_create(
     *, actor, programme: Programme, periods: list[Period], new_programme: bool = False
@@ -1176,7 +1177,7 @@ def result_save(
     return result
 
 
-# No savepoint of its own: the file import calls it inside its savepoint per activity (see imported_values_write).
+# No savepoint of its own: the file import calls it inside its savepoint (see imported_values_write).
 @transaction.atomic(savepoint=False)
 def imported_results_create(*, actor, programme: Programme, results: list[Result], new_programme: bool = False) -> None:
     """The new results of a file import, written set-based: each checked as result_save checks a new one (the
@@ -1397,7 +1398,7 @@ def indicator_save(
     return indicator
 
 
-# No savepoint of its own: the file import calls it inside its savepoint per activity (see imported_values_write).
+# No savepoint of its own: the file import calls it inside its savepoint (see imported_values_write).
 @transaction.atomic(savepoint=False)
 def imported_indicators_create(
     *, actor, programme: Programme, indicators: list[tuple[Indicator, list[Dimension]]], new_programme: bool = False
