@@ -59,7 +59,12 @@ def test(args: list[str]) -> None:
     ensure_venv(dev=True)
     # Whole modules to a worker (--dist loadscope): a module's fixtures built once (the demo, the seed
     # frameworks, a migrated rig database), where spreading its tests over the workers built them on each.
-    workers = ["-n", os.environ.get("JALON_TEST_WORKERS", "2"), "--dist", "loadscope"] if "-n" not in args else []
+    # Modules in collection order, the slowest first (tests/conftest.py SLOW_MODULES), not by number of tests.
+    workers = (
+        ["-n", os.environ.get("JALON_TEST_WORKERS", "2"), "--dist", "loadscope", "--no-loadscope-reorder"]
+        if "-n" not in args
+        else []
+    )
     order = []
     if not any(arg.startswith("--randomly-seed") or arg.endswith("no:randomly") for arg in args):
         seed = random.randrange(2**32)

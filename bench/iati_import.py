@@ -12,11 +12,18 @@ repeated with each activity's identifier made unique, then times, on that one fi
   platform administrator (so that values are written, approved with --trusted), with its number of queries.
 It prints MB/s and the ratios to the parse, and the projection of each for the whole IATI Registry (about
 10 GB). It asserts nothing about time. The database is created and migrated if needed.
+
+With `--workers N` (N > 1, PostgreSQL: SQLite has one writer at a time), it then also runs N imports at once, one
+process each, on N copies of the file whose identifiers differ (the Registry is thousands of files imported
+independently; jalon's deployment runs several workers), and prints their wall time and the projection for the
+Registry at that many workers: an additional line, never in place of the single-process one.
 """
 
 import argparse
+import json
 import os
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,10 +34,12 @@ SAMPLES = ROOT / "tests" / "results" / "data" / "iati"
 REGISTRY_GB = 10
 
 
-def file_build(megabytes: int) -> Path:
-    """The samples' activities repeated until the file holds `megabytes` MB, identifiers made unique."""
+def file_build(megabytes: int, copy_of: int = 0) -> Path:
+    """The samples' activities repeated until the file holds `megabytes` MB, identifiers made unique (and, for
+    the copy a worker imports, `copy_of` > 0, different from the other copies')."""
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"iati-{megabytes}mb.xml"
+    worker = f"-W{copy_of}" if copy_of else ""
+    path = OUT / f"iati-{megabytes}mb{worker}.xml"
     if path.exists():
         return path
     activities = []
@@ -45,7 +54,7 @@ def file_build(megabytes: int) -> Path:
             for activity in activities:
                 unique = re.sub(
                     r"<iati-identifier>(.*?)</iati-identifier>",
-                    rf"<iati-identifier>\1-B{copy}</iati-identifier>",
+                    rf"<iati-identifier>\1-B{copy}{worker}</iati-identifier>",
                     activity,
                     count=1,
                 )
@@ -55,10 +64,12 @@ def file_build(megabytes: int) -> Path:
     return path
 
 
-def timed(work) -> tuple[float, int]:
-    start = time.perf_counter()
+def timed(work) -> tuple[float, int, float]:
+    """Wall seconds, the work's count, and this process's CPU seconds (on a shared machine, less moved by the
+    others' load than the wall time; on SQLite the database's work is in it, on PostgreSQL the server's is not)."""
+    start, cpu = time.perf_counter(), time.process_time()
     count = work()
-    return time.perf_counter() - start, count
+    return time.perf_counter() - start, count, time.process_time() - cpu
 
 
 def main(argv=None) -> None:
@@ -66,6 +77,8 @@ def main(argv=None) -> None:
     parser.add_argument("--megabytes", type=int, default=20)
     parser.add_argument("--skip-import", action="store_true", help="Time the parse and the read only.")
     parser.add_argument("--trusted", action="store_true", help="Import the values approved.")
+    parser.add_argument("--workers", type=int, default=1, help="Also time this many imports at once (PostgreSQL).")
+    parser.add_argument("--copy-of", type=int, default=0, help=argparse.SUPPRESS)  # one worker's own import
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalon.settings")
@@ -78,7 +91,7 @@ def main(argv=None) -> None:
     from jalon.interop.iati_read import activities_read
     from jalon.results.iati_import import iati_import
 
-    path = file_build(args.megabytes)
+    path = file_build(args.megabytes, args.copy_of)
     size = path.stat().st_size / 1_000_000
 
     def parse() -> int:
@@ -123,17 +136,49 @@ def main(argv=None) -> None:
             report = iati_import(path, actor=actor, dry_run=True, trusted=args.trusted)
         return len(report.activities)
 
+    if args.copy_of:
+        start = time.time()
+        seconds, _count, _cpu = timed(full)
+        print(json.dumps({"start": start, "seconds": seconds, "queries": queries[0], "megabytes": size}))
+        return
     rows = [("parse", *timed(parse)), ("read", *timed(read))]
     if not args.skip_import:
         rows.append(("import (dry run)", *timed(full)))
     floor = rows[0][1]
     print(f"file: {path.name}, {size:.1f} MB, {rows[0][2]} activities, import: {queries[0]} queries")
-    for name, seconds, count in rows:
+    for name, seconds, activities, cpu in rows:
         projection = seconds / size * REGISTRY_GB * 1000 / 3600
         print(
             f"{name:18} {seconds:8.2f} s  {size / seconds:7.2f} MB/s  {seconds / floor:6.1f} x parse  "
-            f"{count} activities  registry ({REGISTRY_GB} GB): {projection:6.1f} h"
+            f"{activities} activities  registry ({REGISTRY_GB} GB): {projection:6.1f} h  (CPU of this process "
+            f"{cpu:.2f} s)"
         )
+    if args.workers > 1 and not args.skip_import:
+        workers_run(args, floor)
+
+
+def workers_run(args, floor: float) -> None:
+    """N imports at once, each its own process and copy of the file (built before the clock starts); the wall time
+    from the first import's start to the last one's end (the processes' start-up left out)."""
+    for number in range(1, args.workers + 1):
+        file_build(args.megabytes, number)
+    command = [sys.executable, "-m", "bench.iati_import", "--megabytes", str(args.megabytes)]
+    command += ["--trusted"] if args.trusted else []
+    processes = [
+        subprocess.Popen([*command, "--copy-of", str(number)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        for number in range(1, args.workers + 1)
+    ]
+    results = [json.loads(process.communicate()[0].strip().splitlines()[-1]) for process in processes]
+    wall = max(result["start"] + result["seconds"] for result in results) - min(result["start"] for result in results)
+    size = sum(result["megabytes"] for result in results)
+    slowest = max(result["seconds"] for result in results)
+    projection = REGISTRY_GB * 1000 / (size / wall) / 3600
+    print(
+        f"import (dry run), {args.workers} workers at once: {wall:.2f} s wall for {size:.1f} MB "
+        f"({size / wall:.2f} MB/s together; each worker {slowest:.2f} s at most, {slowest / floor:.1f} x the parse "
+        f"above); {sum(result['queries'] for result in results)} queries; "
+        f"registry ({REGISTRY_GB} GB) at {args.workers} workers: {projection:.1f} h"
+    )
 
 
 if __name__ == "__main__":

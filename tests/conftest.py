@@ -112,6 +112,7 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("load_reference", verbosity=0)
         call_command("load_iso_members", verbosity=0)
         role_users_create()
+        _role_sessions[connection.alias] = role_sessions_create()
         # The suite's own scaffolding is not history any test reads.
         AuditEntry.objects.all().delete()
         _session_data[connection.alias] = connection.creation.serialize_db_to_string()
@@ -137,6 +138,43 @@ def session_data_restore() -> None:
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+
+
+# The modules that take longest (a minute or more each on PostgreSQL, from the run's JUnit times), longest first.
+# The runner (tasks.py) hands modules to the two workers in collection order (--no-loadscope-reorder): these go
+# first, so that no worker is left alone at the end with one of them while the other waits. xdist's own order
+# (by number of tests) put a module of ten slow tests last. The other modules keep pytest-randomly's order.
+SLOW_MODULES = [
+    "tests/access/test_role_matrix.py",
+    "tests/api/test_schema_conformance.py",
+    "tests/test_weight_budget.py",
+    "tests/activities/test_reach_summary.py",
+    "tests/jobs/test_worker.py",
+    "tests/reporting/test_kinds.py",
+    "tests/access/test_api_fuzz.py",
+    "tests/committees/test_iso_import_job.py",
+    "tests/reporting/test_runs.py",
+    "tests/backup/test_backup.py",
+    "tests/committees/test_import_preview.py",
+    "tests/reporting/test_pages.py",
+    "tests/finance/test_pages_and_api.py",
+    "tests/results/test_progress_cache.py",
+    "tests/reporting/test_narrative.py",
+    "tests/reporting/test_office.py",
+    "tests/browser/test_user_paths.py",
+    "tests/activities/test_computations.py",
+    "tests/activities/test_reach.py",
+    "tests/committees/test_import_batches.py",
+    "tests/browser/test_knowledge_library_paths.py",
+]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The slow modules first (SLOW_MODULES), after pytest-randomly has shuffled: a stable sort, so each module
+    keeps its shuffled inner order and the others their shuffled order."""
+    rank = {module: index for index, module in enumerate(SLOW_MODULES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -194,6 +232,34 @@ def role_users_create() -> None:
             make_user(name, role, nsb if role in ORGANISATION_ROLES else None)
 
 
+# Each role user's session, made once per test process (django_db_setup) with the users: `client_as` hands
+# the client its cookie instead of logging in anew. A login writes a session, the user's last login and the
+# login throttle's log, and a logout deletes them: a fifth of the access matrix's time. What a test's requests
+# change in a session rolls back with the test's transaction, like the rest of the database.
+_role_sessions: dict[str, dict[str, str]] = {}
+
+
+def role_sessions_create() -> dict[str, str]:
+    """{user name: session key} of the users of ROLE_USERS, logged in as `Client.force_login` would (the first
+    backend that gets users), for ten years whatever day a test sets the clock to."""
+    from importlib import import_module
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+
+    backend = next(path for path in django_settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user"))
+    store = import_module(django_settings.SESSION_ENGINE).SessionStore
+    keys = {}
+    for user in User.objects.filter(username__in=ROLE_USERS):
+        session = store()
+        session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+        session[BACKEND_SESSION_KEY] = backend
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.set_expiry(10 * 365 * 24 * 3600)
+        session.save()
+        keys[user.username] = session.session_key
+    return keys
+
+
 @pytest.fixture
 def users(db, nsb):
     """The users of ROLE_USERS, made once per session (django_db_setup) and read fresh for each test, so that
@@ -204,12 +270,17 @@ def users(db, nsb):
 
 @pytest.fixture
 def client_as(client, users):
-    """client_as("focal") -> a test client logged in as that role's user; client_as(None) -> anonymous."""
+    """client_as("focal") -> a test client logged in as that role's user; client_as(None) -> anonymous.
+    The client's cookies are dropped (what Client.logout does on the client's side) and the role's session
+    cookie given: see `_role_sessions`."""
+    from http.cookies import SimpleCookie
+
+    from django.db import connection
 
     def login(name):
-        client.logout()
+        client.cookies = SimpleCookie()
         if name:
-            client.force_login(users[name])
+            client.cookies[django_settings.SESSION_COOKIE_NAME] = _role_sessions[connection.alias][name]
         return client
 
     return login

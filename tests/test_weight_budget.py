@@ -130,15 +130,31 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def data(nsb, users):
+@pytest.fixture(scope="module")
+def history(django_db_setup, django_db_blocker):
+    """The seed frameworks with the ISO Action Plan's demo history, built once for the module's 47 pages in a
+    transaction rolled back at its end; each test runs in a savepoint inside it."""
+    from django.db import transaction
+
+    from jalon.accounts.models import User
     from jalon.organisations.models import Organisation
     from jalon.results.demo import demo_history_build
-    from jalon.results.models import Indicator
     from jalon.results.services import frameworks_load
 
-    frameworks_load()
-    demo_history_build(actor=users["manager"], reporter=users["focal"], organisation=nsb)
+    with django_db_blocker.unblock(), transaction.atomic():
+        frameworks_load()
+        users = {user.username: user for user in User.objects.filter(username__in=["manager", "focal"])}
+        nsb = Organisation.objects.get(acronym="ASN")
+        demo_history_build(actor=users["manager"], reporter=users["focal"], organisation=nsb)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def data(history, nsb):
+    from jalon.organisations.models import Organisation
+    from jalon.results.models import Indicator
+
     return {
         "nsb": nsb,
         "iso": Organisation.objects.get(acronym="ISO"),

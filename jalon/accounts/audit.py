@@ -1,7 +1,7 @@
 """The audit log: every service that creates, changes or deletes a domain record calls `audit_record`."""
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -11,23 +11,30 @@ from django.db import models
 from jalon.accounts.models import AuditEntry
 
 
-def snapshot(instance: models.Model) -> dict:
-    """The record's own field values (foreign keys as ids, many-to-many as sorted id lists), JSON-ready."""
+def snapshot(instance: models.Model, many_to_many: Mapping[str, Iterable[models.Model]] | None = None) -> dict:
+    """The record's own field values (foreign keys as ids, many-to-many as sorted id lists), JSON-ready.
+    `many_to_many`: the related records of some many-to-many fields, as the caller has just written them (a
+    bulk import), instead of a query each."""
     data = {}
     for field in instance._meta.concrete_fields:
         value = field.value_from_object(instance)
         # Files are recorded by their stored name.
         data[field.attname] = value.name or "" if isinstance(field, models.FileField) else value
     if instance.pk:
+        given = many_to_many or {}
         for field in instance._meta.many_to_many:
-            data[field.name] = sorted(item.pk for item in field.value_from_object(instance))
+            related = given[field.name] if field.name in given else field.value_from_object(instance)
+            data[field.name] = sorted(item.pk for item in related)
     # Round-trip through JSON so that dates and decimals compare equal to what the database keeps.
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def _entry(actor, action: str, instance: models.Model, before: dict | None) -> AuditEntry:
+def _entry(
+    actor, action: str, instance: models.Model, before: dict | None, many_to_many: Mapping | None = None
+) -> AuditEntry:
     # An export records that data left, not a second copy of it.
-    after = None if action in (AuditEntry.Action.DELETE, AuditEntry.Action.EXPORT) else snapshot(instance)
+    exported = action in (AuditEntry.Action.DELETE, AuditEntry.Action.EXPORT)
+    after = None if exported else snapshot(instance, many_to_many)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry(
         actor=actor if authenticated else None,
@@ -73,13 +80,23 @@ def audit_record(*, actor, action: str, instance: models.Model, before: dict | N
 
 
 def audit_records(
-    *, actor, action: str, instances: Sequence[models.Model], befores: Sequence[dict | None] | None = None
+    *,
+    actor,
+    action: str,
+    instances: Sequence[models.Model],
+    befores: Sequence[dict | None] | None = None,
+    many_to_many: Sequence[Mapping | None] | None = None,
 ) -> None:
     """audit_record for many records at once (a file import, a whole attendance sheet): one insert. `befores`:
-    each record's snapshot before the change, in the order of `instances` (none for new records)."""
+    each record's snapshot before the change, in the order of `instances` (none for new records);
+    `many_to_many`: each record's related records as just written (`snapshot`)."""
     if instances:
         befores = befores if befores is not None else [None] * len(instances)
-        entries = [_entry(actor, action, instance, before) for instance, before in zip(instances, befores, strict=True)]
+        related = many_to_many if many_to_many is not None else [None] * len(instances)
+        entries = [
+            _entry(actor, action, instance, before, given)
+            for instance, before, given in zip(instances, befores, related, strict=True)
+        ]
         pending = _pending.get()
         if pending is not None:
             pending.extend(entries)

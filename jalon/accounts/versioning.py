@@ -115,7 +115,7 @@ def _refreshed(record: models.Model) -> None:
     kept = [
         (field, field.get_cached_value(record))
         for field in record._meta.concrete_fields
-        if field.is_relation and field.is_cached(record)
+        if isinstance(field, models.ForeignKey) and field.is_cached(record)
     ]
     record.refresh_from_db()
     for field, related in kept:

@@ -10,7 +10,9 @@ transaction then saves nothing.
 Real files: versions 2.01 to 2.03 (1.x activities are refused), codes in upper case where the codelists write
 them in lower case (normalised, with a warning), narratives without a language (the activity's, then the
 file's), numbers as strings with separators or currency signs (parsed only when unambiguous, the raw text
-kept), impossible dates (warned about and left out). Findings carry the XPath and line of the element.
+kept), impossible dates (warned about and left out), an identifier repeated in the file (the repeat refused;
+the file's identifiers, one string each, are all the memory that grows with it). Findings carry the XPath and line
+of the element.
 """
 
 import datetime
@@ -298,6 +300,8 @@ def activities_read(path: Path, *, max_bytes: int) -> Iterator[Activity]:
     root = None
     file_version, file_language = "", ""
     position = 0
+    # Each identifier's first activity ({identifier: (xpath, line)}): a repeat is refused (_repeat_check).
+    firsts: dict[str, tuple[str, int | None]] = {}
     try:
         for event, node in parser:
             if root is None:
@@ -310,7 +314,9 @@ def activities_read(path: Path, *, max_bytes: int) -> Iterator[Activity]:
             if event != "end" or node.tag != "iati-activity" or node.getparent() is not root:
                 continue
             position += 1
-            yield _activity(node, position, file_version, file_language)
+            activity = _activity(node, position, file_version, file_language)
+            _repeat_check(activity, node, firsts)
+            yield activity
             node.clear()
             while node.getprevious() is not None:
                 del root[0]
@@ -324,6 +330,31 @@ def activities_read(path: Path, *, max_bytes: int) -> Iterator[Activity]:
         _root_refuse(parser.root)
     if root is None:
         raise IatiFileRefused(_("The file holds no XML."))
+
+
+def _repeat_check(activity: Activity, node: Element, firsts: dict[str, tuple[str, int | None]]) -> None:
+    """An identifier already used by an activity before it in the file (Validator rule 1.1.2: an identifier is
+    unique in a file) refuses the repeat, naming the first: importing both would write the first's values twice
+    (each value is imported once per XPath, and a repeat's XPaths are its own). The first is read as usual."""
+    if not activity.identifier:
+        return
+    first = firsts.setdefault(activity.identifier, (activity.xpath, activity.line))
+    if first[0] == activity.xpath:
+        return
+    identifier = node.find("iati-identifier")
+    activity.notes.append(
+        Note(
+            "refused",
+            _(
+                "The iati-identifier %(identifier)s is already that of the activity at %(xpath)s (line %(line)s): "
+                "an identifier is unique in a file, so this second activity is not imported."
+            )
+            % {"identifier": activity.identifier, "xpath": first[0], "line": first[1] or "?"},
+            f"{activity.xpath}/iati-identifier",
+            identifier.sourceline if identifier is not None else activity.line,
+            "1.1.2",
+        )
+    )
 
 
 def _root_refuse(root: Element) -> NoReturn:

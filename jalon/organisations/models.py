@@ -210,16 +210,22 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
 
+# The marks a name is written with or without, by people and by the files they send: "N'Diaye", "N’Diaye" and
+# "Ndiaye"; "Jean-Pierre" and "Jean Pierre"; "St. John" and "St John". Apostrophes go, hyphens and dots part words.
+NAME_MARKS = str.maketrans({"'": "", "’": "", "ʼ": "", "‘": "", "`": "", "-": " ", "‐": " ", "‑": " ", ".": " "})
+
+
 def person_match_fields(email: str | None, given_name: str | None, family_name: str | None) -> tuple[str, str]:
-    """(match_email, match_name) of these details: " Zoé  N'DIAYE " and "zoe n'diaye" give the same name."""
+    """(match_email, match_name) of these details: " Zoé  N'DIAYE ", "zoe n'diaye" and "Zoe Ndiaye" give the same
+    name (NAME_MARKS)."""
     from jalon.lib.text import folded
 
-    name = " ".join(folded(f"{given_name or ''} {family_name or ''}").split())
+    name = " ".join(folded(f"{given_name or ''} {family_name or ''}").translate(NAME_MARKS).split())
     return (email or "").strip().casefold()[:254], name[:201]
 
 
 def person_match_reversed(given_name: str | None, family_name: str | None) -> str:
-    """Person.match_name_reversed of these names: "Zoé N'DIAYE" gives "n'diaye zoe"."""
+    """Person.match_name_reversed of these names: "Zoé N'DIAYE" gives "ndiaye zoe"."""
     return person_match_fields("", family_name, given_name)[1]
 
 

@@ -13,9 +13,11 @@ to a programme:
   export writes, else the reference codes) and only added; a target is set only where the period has none;
   values enter as new measurements (with a percentage's numerator and denominator, and an evidence link), once
   per XPath, submitted, or approved when the programme trusts the publisher (Programme.iati_trusted_publishers);
-- new results, indicators, targets and values are written set-based, per activity (services.imported_results_create,
-  imported_indicators_create, imported_values_create); the activities go by batches (BATCH): their import records,
-  programmes and imported values read once, their provenance, import records and audit entries inserted once;
+- new periods, results and indicators are written set-based, per activity (services.imported_periods_create,
+  imported_results_create, imported_indicators_create); the activities go by batches (BATCH): their import records,
+  programmes and imported values read once, their targets and values (checked per activity,
+  services.imported_values_check), provenance, import records and audit entries inserted once; a batch is written
+  in one savepoint, and imported again activity by activity, each in a savepoint, when one of them is refused;
 - nothing is ever deleted (a file holding only results leaves the rest as it is);
 - an activity whose content hash is the one imported last time is unchanged: nothing is written.
 Every record written knows its file, activity identifier and XPath (IatiProvenance).
@@ -186,18 +188,18 @@ class Directory:
         self.by_pk: dict[int, Organisation] = {}
         self.by_identifier: dict[str, Organisation] = {}
         self.by_name: dict[str, Organisation] = {}
-        self.journal: list[Organisation] = []
+        # What was added or changed since begin: (organisation, as it was before or None), undone by rollback.
+        self.journal: list[tuple[Organisation, Organisation | None]] = []
         for organisation in Organisation.objects.only("pk", "name", "acronym", "iati_identifier").order_by("pk"):
-            self.add(organisation)
-        self.journal = []
+            self._index(organisation)
         self.mapping = {str(key): int(pk) for key, pk in (mapping or {}).items() if str(pk).isdigit()}
 
     def begin(self) -> None:
-        """A new activity: what it adds is forgotten if its savepoint is rolled back (rollback)."""
+        """A new activity or batch: what it adds is forgotten if its savepoint is rolled back (rollback)."""
         self.journal = []
 
     def rollback(self) -> None:
-        for organisation in self.journal:
+        for organisation, previous in reversed(self.journal):
             self.by_pk.pop(organisation.pk, None)
             for index in (self.by_identifier, self.by_name):
                 for key in [key for key, found in index.items() if found is organisation]:
@@ -205,10 +207,16 @@ class Directory:
             for match in self.report.organisations.values():
                 if match.organisation_id == organisation.pk and match.how in ("added", "mapped"):
                     match.organisation_id, match.organisation_name, match.how = None, "", ""
+            if previous is not None:  # an organisation of the directory, changed: as it was before
+                self._index(previous)
         self.journal = []
 
-    def add(self, organisation: Organisation) -> None:
-        self.journal.append(organisation)
+    def add(self, organisation: Organisation, previous: Organisation | None = None) -> None:
+        """An organisation added to the directory, or changed (`previous`: as it was), forgotten on rollback."""
+        self.journal.append((organisation, previous))
+        self._index(organisation)
+
+    def _index(self, organisation: Organisation) -> None:
         self.by_pk[organisation.pk] = organisation
         if organisation.iati_identifier:
             self.by_identifier.setdefault(organisation.iati_identifier.strip().upper(), organisation)
@@ -234,8 +242,9 @@ class Directory:
             found, how = self.by_pk[self.mapping[key]], "mapped"
             if real_ref and not found.iati_identifier:
                 # The person said who this is: the directory learns its identifier, matched directly next time.
+                previous = found
                 found = organisation_update(actor=None, organisation=found, iati_identifier=real_ref)
-                self.add(found)
+                self.add(found, previous)
         elif real_ref and real_ref.upper() in self.by_identifier:
             found, how = self.by_identifier[real_ref.upper()], "identifier"
         else:
@@ -274,51 +283,100 @@ def iati_import(
     report = ImportReport(file_name or path.name, dry_run)
     with transaction.atomic():
         directory = Directory(report, organisations)
-        chosen = activity_identifier
+        state = _RunState(chosen=activity_identifier)
+        options = {"actor": actor, "code": programme_code, "trusted": trusted, "expected": expected, "advance": advance}
         for chunk in _chunks(activities_read(path, max_bytes=settings.IATI_IMPORT_MAX_BYTES), BATCH):
-            # Per batch of activities: their import records, programmes and imported values read at once, their
-            # provenance, import records and audit entries written at once, their programmes stamped once.
-            batch = _Batch(chunk, programme_code)
-            with audit_batched() as audits, progress_batched():
-                for activity in chunk:
-                    if programme_code and not activity.refused and not chosen:
-                        chosen = activity.identifier
-                    if programme_code and activity.identifier != chosen:
-                        outcome = ActivityOutcome(
-                            activity.identifier, activity.xpath, activity.line, "skipped", notes=list(activity.notes)
-                        )
-                        if activity.refused:
-                            outcome.status = "refused"
-                        report.activities.append(outcome)
-                    else:
-                        report.activities.append(
-                            _activity_import(
-                                activity,
-                                actor=actor,
-                                file_name=report.file_name,
-                                code=programme_code,
-                                trusted=trusted,
-                                directory=directory,
-                                batch=batch,
-                                audits=audits,
-                            )
-                        )
-                    if expected is not None:
-                        _plan_check(report.activities[-1], expected)
-                    if advance:
-                        advance(len(report.activities))
-                batch.save()
+            # One savepoint for the batch: a savepoint per activity was two of the queries of each. When one of its
+            # activities is refused, the batch is rolled back and imported again, each activity in a savepoint of
+            # its own, so that the refused one leaves the others (refusals that need no write, the reader's, such
+            # as a repeated identifier, do not count: they never raise here).
+            begun, before = len(report.activities), state.copy()
+            directory.begin()
+            try:
+                with transaction.atomic():
+                    _batch_import(chunk, report, directory, state, savepoints=False, **options)
+            except ValidationError:
+                directory.rollback()
+                del report.activities[begun:]
+                before.advanced, state = state.advanced, before
+                _batch_import(chunk, report, directory, state, savepoints=True, **options)
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
+@dataclass
+class _RunState:
+    """What the run carries from one batch to the next, put back when a batch is imported again."""
+
+    chosen: str  # the one activity imported into a programme named (iati_import's programme_code)
+    planned: set[str] = field(default_factory=set)  # the identifiers checked against a confirmed preview
+    advanced: int = 0  # the progress said so far (a batch imported again does not say it twice)
+
+    def copy(self) -> "_RunState":
+        return _RunState(self.chosen, set(self.planned), self.advanced)
+
+
+def _batch_import(
+    chunk: list[Activity],
+    report: ImportReport,
+    directory: Directory,
+    state: _RunState,
+    *,
+    savepoints: bool,
+    actor,
+    code: str | None,
+    trusted: bool,
+    expected: dict[str, str] | None,
+    advance: Callable[[int], None] | None,
+) -> None:
+    """A batch of activities: their import records, programmes and imported values read at once, their
+    provenance, import records and audit entries written at once, their programmes stamped once. With
+    `savepoints`, each activity in a savepoint of its own (a refused one said in the report); without, a refusal
+    raises (iati_import rolls the batch back and imports it again with them)."""
+    batch = _Batch(chunk, code, actor)
+    with audit_batched() as audits, progress_batched():
+        for activity in chunk:
+            if code and not activity.refused and not state.chosen:
+                state.chosen = activity.identifier
+            if code and activity.identifier != state.chosen:
+                outcome = ActivityOutcome(
+                    activity.identifier, activity.xpath, activity.line, "skipped", notes=list(activity.notes)
+                )
+                if activity.refused:
+                    outcome.status = "refused"
+                report.activities.append(outcome)
+            else:
+                report.activities.append(
+                    _activity_import(
+                        activity,
+                        actor=actor,
+                        file_name=report.file_name,
+                        code=code,
+                        trusted=trusted,
+                        directory=directory,
+                        batch=batch,
+                        audits=audits,
+                        savepoint=savepoints,
+                    )
+                )
+            if expected is not None and activity.identifier not in state.planned:
+                # A repeated identifier is refused by the file alone (iati_read): its first is checked.
+                state.planned.add(activity.identifier)
+                _plan_check(report.activities[-1], expected)
+            if advance and len(report.activities) > state.advanced:
+                state.advanced = len(report.activities)
+                advance(state.advanced)
+        batch.save()
+
+
 def plan_of(report: dict) -> dict[str, str]:
-    """What a preview's report (ImportReport.as_dict) says of each activity: its programme and status."""
-    return {
-        activity.get("identifier", ""): f"{activity.get('programme', '')}:{activity.get('status', '')}"
-        for activity in report.get("activities", [])
-    }
+    """What a preview's report (ImportReport.as_dict) says of each activity: its programme and status (of an
+    identifier's first activity: a repeat is refused, iati_read)."""
+    plan: dict[str, str] = {}
+    for activity in report.get("activities", []):
+        plan.setdefault(activity.get("identifier", ""), f"{activity.get('programme', '')}:{activity.get('status', '')}")
+    return plan
 
 
 def _plan_check(outcome: ActivityOutcome, expected: dict[str, str]) -> None:
@@ -389,9 +447,11 @@ def _chunks(activities: Iterator[Activity], size: int) -> Iterator[list[Activity
 class _Batch:
     """What a batch of activities looks up, read once for all of them (their import records, the programmes of
     their codes, the values imported from them before), kept up to date with what each activity writes, and the
-    rows written once at the batch's end (provenance, new import records). An activity refused adds nothing."""
+    rows written once at the batch's end (targets and values, provenance, new import records). An activity refused
+    adds nothing."""
 
-    def __init__(self, activities: list[Activity], code: str | None):
+    def __init__(self, activities: list[Activity], code: str | None, actor):
+        self.actor = actor
         identifiers = {activity.identifier for activity in activities if activity.identifier}
         self.records: dict[str, IatiActivityImport] = {
             record.identifier: record
@@ -404,12 +464,23 @@ class _Batch:
             record_type="measurement", activity_identifier__in=identifiers
         ).values_list("activity_identifier", "xpath"):
             self.imported.setdefault(identifier, set()).add(xpath)
-        self.provenance: list[IatiProvenance] = []
+        self.writers: list[_Writer] = []
         self.new_records: list[IatiActivityImport] = []
+        # The targets and values of the activities imported, checked (services.imported_values_check), written
+        # together; with the programmes they go to.
+        self.milestones: list[Milestone] = []
+        self.measurements: list[Measurement] = []
+        self.valued: set[int] = set()
 
-    def written(self, activity: Activity, writer: "_Writer", programme: Programme, record, file_name: str) -> None:
-        """An activity imported: its provenance and import record, kept for the batch's end."""
-        self.provenance.extend(writer.provenance_rows())
+    def written(
+        self, activity: Activity, writer: "_Writer", programme: Programme, record, file_name: str, framework
+    ) -> None:
+        """An activity imported: its targets and values, provenance and import record, kept for the batch's end."""
+        self.writers.append(writer)
+        self.milestones.extend(framework.milestones)
+        self.measurements.extend(measurement for measurement, _node in framework.measurements)
+        if framework.milestones or framework.measurements:
+            self.valued.add(programme.pk)
         self.programmes[programme.code] = programme
         self.imported.setdefault(activity.identifier, set()).update(
             xpath for kind, _record, xpath in writer.provenance if kind == "measurement"
@@ -430,10 +501,17 @@ class _Batch:
         if record.pk is not None:  # else one of this batch's new records, written at its end
             record.save(update_fields=[*fields, "imported_at"])
 
+    def values_write(self) -> None:
+        """The targets and values waiting, written (before an activity that reads its programme's again)."""
+        if self.milestones or self.measurements:
+            services.imported_values_write(actor=self.actor, milestones=self.milestones, measurements=self.measurements)
+        self.milestones, self.measurements, self.valued = [], [], set()
+
     def save(self) -> None:
-        IatiProvenance.objects.bulk_create(self.provenance)
+        self.values_write()
+        IatiProvenance.objects.bulk_create([row for writer in self.writers for row in writer.provenance_rows()])
         IatiActivityImport.objects.bulk_create(self.new_records)
-        self.provenance, self.new_records = [], []
+        self.writers, self.new_records = [], []
 
 
 def _activity_import(
@@ -446,7 +524,11 @@ def _activity_import(
     directory: Directory,
     batch: _Batch,
     audits: list,
+    savepoint: bool = True,
 ) -> ActivityOutcome:
+    """One activity imported (its outcome). With `savepoint`, in a savepoint of its own that a refusal rolls back,
+    said in the outcome; without, the refusal (ValidationError) is raised to the caller, whose savepoint holds the
+    batch (iati_import)."""
     outcome = ActivityOutcome(activity.identifier, activity.xpath, activity.line, "refused", notes=list(activity.notes))
     if activity.refused:
         return outcome
@@ -455,23 +537,20 @@ def _activity_import(
         outcome.status, outcome.programme = "unchanged", record.programme.code
         return outcome
     writer = _Writer(activity, outcome, actor, file_name, directory)
+    # An activity whose programme has targets or values waiting in the batch (an identifier twice in the file,
+    # two identifiers of one code) reads them: written first, outside its savepoint if it has one.
+    bound = record.programme if record else batch.programmes.get(code or _code(activity.identifier))
+    if bound is not None and bound.pk in batch.valued:
+        batch.values_write()
+    if not savepoint:
+        created = _activity_write(activity, writer, record, code, trusted, batch)
+        outcome.status = "added" if created else "changed"
+        return outcome
     directory.begin()
     audited = len(audits)
     try:
         with transaction.atomic():
-            programme, created = _programme(activity, writer, record, code, batch)
-            # The programme decides whose values it takes as approved (its trusted publishers).
-            publisher = (activity.element.xpath("string(reporting-org/@ref)") or "").strip()
-            trusted = trusted or (bool(publisher) and publisher in (programme.iati_trusted_publishers or []))
-            _results(
-                activity,
-                writer,
-                programme,
-                trusted=trusted,
-                fresh=created,
-                imported=set(batch.imported.get(activity.identifier, ())),
-            )
-            batch.written(activity, writer, programme, record, file_name)
+            created = _activity_write(activity, writer, record, code, trusted, batch)
     except ValidationError as error:
         messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
         for name, texts in messages.items():
@@ -482,8 +561,30 @@ def _activity_import(
         directory.rollback()
         del audits[audited:]  # the entries of what the savepoint rolled back
         return outcome
-    outcome.status, outcome.programme = ("added" if created else "changed"), programme.code
+    outcome.status = "added" if created else "changed"
     return outcome
+
+
+def _activity_write(
+    activity: Activity, writer: _Writer, record, code: str | None, trusted: bool, batch: _Batch
+) -> bool:
+    """What one activity writes (its programme, framework, and for the batch's end its values); whether it created
+    the programme. Raises ValidationError when it is refused."""
+    programme, created = _programme(activity, writer, record, code, batch)
+    # The programme decides whose values it takes as approved (its trusted publishers).
+    publisher = (activity.element.xpath("string(reporting-org/@ref)") or "").strip()
+    trusted = trusted or (bool(publisher) and publisher in (programme.iati_trusted_publishers or []))
+    framework = _results(
+        activity,
+        writer,
+        programme,
+        trusted=trusted,
+        fresh=created,
+        imported=set(batch.imported.get(activity.identifier, ())),
+    )
+    batch.written(activity, writer, programme, record, writer.file_name, framework)
+    writer.outcome.programme = programme.code
+    return created
 
 
 # Three-letter codes some publishers write for jalon's content languages.
@@ -610,8 +711,10 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None, ba
         if owner is None:
             raise ValidationError(_("The activity has no reporting organisation."))
         fields.setdefault("title", {"en": activity.identifier})
+        # The batch read the programmes of its codes: this one is free (services.imported_programme_create).
         programme = services.imported_programme_create(
             actor=writer.actor,
+            code_taken=False,
             code=code or _code(activity.identifier),
             owner=owner,
             languages=_languages(fields["title"]),
@@ -885,7 +988,7 @@ def _named_level(framework: _Framework, names: dict[str, str], kind: str | None,
 
 def _results(
     activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool, fresh: bool, imported: set[str]
-) -> None:
+) -> "_Framework":
     """The structure first (the result tree of the objectives, results, indicators, their disaggregations:
     looked up, or new; the new results and indicators written set-based, per activity: the periods, levels and
     disaggregations, few, through the services one by one), then the targets and values of every indicator,
@@ -910,23 +1013,27 @@ def _results(
             writer.added("result", result, node)
         placed.append((node, result))
     if framework.new_results:
-        services.imported_results_create(actor=writer.actor, programme=programme, results=framework.new_results)
+        services.imported_results_create(
+            actor=writer.actor, programme=programme, results=framework.new_results, new_programme=fresh
+        )
     indicators = []
     for node, result in placed:
         for number, indicator_node in enumerate(node.findall("indicator"), start=1):
             indicators.append((indicator_node, _indicator(indicator_node, number, result, writer, periods, framework)))
     if framework.new_indicators:
         services.imported_indicators_create(
-            actor=writer.actor, programme=programme, indicators=framework.new_indicators
+            actor=writer.actor, programme=programme, indicators=framework.new_indicators, new_programme=fresh
         )
     framework.values_prepare()
     for indicator_node, indicator in indicators:
         _values(indicator_node, indicator, writer, periods, framework)
-    _values_save(framework, writer, trusted=trusted)
+    _values_check(framework, writer, trusted=trusted)
+    return framework
 
 
-def _values_save(framework: _Framework, writer: _Writer, *, trusted: bool) -> None:
-    """The activity's new targets and values in one set-based write (services.imported_values_create)."""
+def _values_check(framework: _Framework, writer: _Writer, *, trusted: bool) -> None:
+    """The activity's new targets and values checked (services.imported_values_check), to be written with the
+    batch's (_Batch.values_write)."""
     approve = trusted and access.programme_can_manage(writer.actor, framework.programme)
     if trusted and not approve and framework.measurements:
         writer.warn(
@@ -934,12 +1041,13 @@ def _values_save(framework: _Framework, writer: _Writer, *, trusted: bool) -> No
             writer.activity.element,
             "import.trust",
         )
-    services.imported_values_create(
+    services.imported_values_check(
         actor=writer.actor,
         programme=framework.programme,
         milestones=framework.milestones,
         measurements=[measurement for measurement, _node in framework.measurements],
         approve=approve,
+        disaggregations=framework.disaggregations,
     )
     for milestone in framework.milestones:
         writer.added("target", milestone, milestone._iati_node)  # type: ignore[attr-defined]
@@ -973,7 +1081,11 @@ def _periods(activity: Activity, writer: _Writer, programme: Programme, *, fresh
             else f"{start:%Y%m%d}-{end:%Y%m%d}"
         )
         new.append(Period(programme=programme, code=period_code, name={"en": period_code}, start=start, end=end))
-    refused = services.imported_periods_create(actor=writer.actor, programme=programme, periods=new) if new else {}
+    refused = (
+        services.imported_periods_create(actor=writer.actor, programme=programme, periods=new, new_programme=fresh)
+        if new
+        else {}
+    )
     for index, period in enumerate(new):
         if index in refused:
             node = activity.element.find("result/indicator/period")

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import Max, prefetch_related_objects
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -424,20 +424,26 @@ RELATIONS = ("indicator", "period", "organisation", "dimension_value", "amends",
 
 
 def imported_value_check(measurement: Measurement, *, disaggregations: set[tuple[int, int]]) -> None:
-    """One value of a file import, checked before the set is written (imported_values_create checks again)."""
+    """One value of a file import, checked before the set is written (imported_values_check checks again)."""
     _validate_measurement(measurement, disaggregations=disaggregations)
     measurement.clean_fields(exclude=RELATIONS)
 
 
-@transaction.atomic
-def imported_values_create(
-    *, actor, programme: Programme, milestones: list[Milestone], measurements: list[Measurement], approve: bool
+def imported_values_check(
+    *,
+    actor,
+    programme: Programme,
+    milestones: list[Milestone],
+    measurements: list[Measurement],
+    approve: bool,
+    disaggregations: set[tuple[int, int]],
 ) -> None:
-    """The targets (new milestones) and values of a file import, written set-based: each checked as
-    milestone_save and measurement_create check it (the indicators' disaggregations read once, the reporter
-    checked once per organisation), then inserted with bulk_create, audited in one insert, the programme's
-    progress stamp replaced once. Values enter submitted, or approved (`approve`: the programme trusts the
-    publisher; only its managers may approve). Refuses the whole set with the first problem."""
+    """The targets (new milestones) and values of one activity of a file import, checked as milestone_save and
+    measurement_create check them, in memory (the indicators' disaggregations as the import read them,
+    `disaggregations`; the reporter checked once per organisation), and made ready to be written: values enter
+    submitted, or approved (`approve`: the programme trusts the publisher; only its managers may approve). Refuses
+    the whole set with the first problem. Written, with the other activities' of the batch, by
+    imported_values_write."""
     now = timezone.now()
     for milestone in milestones:
         if milestone.period.programme_id != programme.pk or milestone.indicator.result.programme_id != programme.pk:
@@ -446,13 +452,10 @@ def imported_values_create(
         milestone.clean_fields(exclude=RELATIONS)
     if approve and measurements and not access.programme_can_manage(actor, programme):
         raise ValidationError(_("Only the programme's managers review values."))
-    disaggregations = set(
-        Indicator.dimensions.through.objects.filter(
-            indicator_id__in={measurement.indicator_id for measurement in measurements}
-        ).values_list("indicator_id", "dimension_id")
-    )
     reporters: dict[int | None, bool] = {}
     for measurement in measurements:
+        if measurement.indicator.result.programme_id != programme.pk or measurement.period.programme_id != programme.pk:
+            raise ValidationError({"period": _("This period belongs to another programme.")})
         _validate_measurement(measurement, disaggregations=disaggregations)
         if measurement.organisation_id not in reporters:
             reporters[measurement.organisation_id] = access.measurement_can_report_for(
@@ -465,11 +468,24 @@ def imported_values_create(
         if approve:
             measurement.status, measurement.reviewer, measurement.reviewed_at = Measurement.Status.APPROVED, actor, now
         measurement.clean_fields(exclude=RELATIONS)
+
+
+# The imported_* services run inside the file import's savepoint (results/iati_import.py: one per batch of
+# activities, one per activity when a refusal has the batch imported again), which rolls back what a refusal leaves:
+# a savepoint of their own each was a fifth of an import's queries. Called outside any transaction, they still run
+# in one.
+@transaction.atomic(savepoint=False)
+def imported_values_write(*, actor, milestones: list[Milestone], measurements: list[Measurement]) -> None:
+    """The targets and values of a batch of a file import's activities, each set checked by
+    imported_values_check: one insert of each, audited in one insert, their programmes' progress stamps
+    replaced."""
     Milestone.objects.bulk_create(milestones)
     Measurement.objects.bulk_create(measurements)
     audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*milestones, *measurements])
-    if milestones or measurements:
-        progress_changed(programme)
+    progress_changed(
+        *{milestone.period.programme_id for milestone in milestones},
+        *{measurement.period.programme_id for measurement in measurements},
+    )
 
 
 def _check_reporter(actor, measurement: Measurement) -> None:
@@ -727,7 +743,9 @@ def _delete_audited(actor, instances) -> None:
         audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=instance, before=snapshot(instance))
 
 
-def _programme_validate(programme: Programme) -> None:
+def _programme_validate(programme: Programme, *, code_taken: bool | None = None) -> None:
+    """`code_taken`: whether another programme has the code, when the caller read it (a file import reads the
+    codes of a batch of activities at once); else one query here."""
     errors: dict = {}
     programme.title = _texts(programme.title)
     programme.description = _texts(programme.description)
@@ -736,7 +754,11 @@ def _programme_validate(programme: Programme) -> None:
         errors.setdefault("code", []).append(
             _("“%(code)s” is the name of a page: choose another code.") % {"code": programme.code}
         )
-    elif programme.code and Programme.objects.filter(code=programme.code).exclude(pk=programme.pk).exists():
+    elif programme.code and (
+        code_taken
+        if code_taken is not None
+        else Programme.objects.filter(code=programme.code).exclude(pk=programme.pk).exists()
+    ):
         errors.setdefault("code", []).append(_("Another programme already has this code."))
     languages = programme.languages or []
     if not isinstance(languages, list) or not languages:
@@ -806,18 +828,20 @@ def programme_create(*, actor, **fields) -> Programme:
     return programme
 
 
-@transaction.atomic
-def imported_programme_create(*, actor, owner, **fields) -> Programme:
+# No savepoint of its own: the file import calls it inside its savepoint (see imported_values_write).
+@transaction.atomic(savepoint=False)
+def imported_programme_create(*, actor, owner, code_taken: bool, **fields) -> Programme:
     """programme_create for a file import (results/iati_import.py), with the same checks: _programme_validate
-    (among them the code free, and the dates and thresholds in order, which are the table's two constraints)
-    and the fields cleaned, without full_clean asking the database again for the code, the two constraints and
-    the owner, which the import has in hand (a quarter of the time of a file of new programmes)."""
+    (among them the code free, as the import read it: `code_taken`, and the dates and thresholds in order, which
+    are the table's two constraints) and the fields cleaned, without full_clean asking the database again for the
+    code, the two constraints and the owner, which the import has in hand (a quarter of the time of a file of new
+    programmes)."""
     unknown_fields(fields, PROGRAMME_FIELDS, "programme")
     if owner is None or owner.pk is None:
         raise ValidationError(_("The activity has no reporting organisation."))
     fields.setdefault("languages", ["fr", "en"])
     programme = Programme(owner=owner, **fields)
-    _programme_validate(programme)
+    _programme_validate(programme, code_taken=code_taken)
     _normalize_decimals(programme)
     programme.clean_fields(exclude=["owner"])
     programme.save()
@@ -994,13 +1018,17 @@ def _period_errors(programme: Programme, code: str, start, end, *, taken: bool, 
     return errors
 
 
-@transaction.atomic
-def imported_periods_create(*, actor, programme: Programme, periods: list[Period]) -> dict[int, ValidationError]:
+# No savepoint of its own: the file import calls it inside its savepoint (see imported_values_write).
+@transaction.atomic(savepoint=False)
+def imported_periods_create(
+    *, actor, programme: Programme, periods: list[Period], new_programme: bool = False
+) -> dict[int, ValidationError]:
     """The new periods of a file import, written set-based: each checked as period_save checks a new one, against
     the programme's periods read once and the ones accepted before it, inserted with one bulk_create, audited in
     one insert, the progress stamp replaced and the computed values marked stale once. A period refused is left
-    out and the others written: returns the refusals by position in `periods`."""
-    existing = list(programme.periods.all())
+    out and the others written: returns the refusals by position in `periods`. `new_programme`: the import created
+    the programme with this activity: nothing of it to read yet."""
+    existing = [] if new_programme else list(programme.periods.all())
     codes = {period.code for period in existing}
     accepted: list[Period] = []
     refused: dict[int, ValidationError] = {}
@@ -1031,7 +1059,8 @@ def imported_periods_create(*, actor, programme: Programme, periods: list[Period
         Period.objects.bulk_create(accepted)
         audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*accepted])
         progress_changed(programme)
-        _computed_stale(programme.pk)
+        if not new_programme:  # no computed indicator yet
+            _computed_stale(programme.pk)
     return refused
 
 
@@ -1052,10 +1081,14 @@ def period_delete(*, actor, period: Period) -> None:
 # Results -----------------------------------------------------------------------------------------------
 
 
-def _results_renumber(programme: Programme, actor) -> None:
+def _results_renumber(programme: Programme, actor, results: list[Result] | None = None) -> None:
     """Keep `order` the rank of each result in a depth-first walk of the tree (the order the programme
-    page reads them in), siblings sorted by their current order. Audits the results that moved."""
-    results = list(Result.objects.filter(programme=programme).order_by("order", "pk"))
+    page reads them in), siblings sorted by their current order. Audits the results that moved. `results`: all
+    the programme's, when the caller holds them (else read here)."""
+    if results is None:
+        results = list(Result.objects.filter(programme=programme).order_by("order", "pk"))
+    else:
+        results = sorted(results, key=lambda result: (result.order, result.pk))
     children: dict = {}
     for result in results:
         children.setdefault(result.parent_id, []).append(result)
@@ -1144,15 +1177,17 @@ def result_save(
     return result
 
 
-@transaction.atomic
-def imported_results_create(*, actor, programme: Programme, results: list[Result]) -> None:
+# No savepoint of its own: the file import calls it inside its savepoint (see imported_values_write).
+@transaction.atomic(savepoint=False)
+def imported_results_create(*, actor, programme: Programme, results: list[Result], new_programme: bool = False) -> None:
     """The new results of a file import, written set-based: each checked as result_save checks a new one (the
     programme's codes read once), inserted with bulk_create one depth of the tree at a time (a parent may be one of
     the new results, listed before its children), audited in one insert, the tree renumbered and the progress
     stamp replaced once. A result's `order` ranks it among its siblings (0: after all the programme's results).
-    Refuses the whole set with the first problem."""
-    taken = set(programme.results.values_list("code", flat=True))
-    last = programme.results.aggregate(m=Max("order"))["m"] or 0
+    Refuses the whole set with the first problem. `new_programme`: the import created the programme with this
+    activity: nothing of it to read yet."""
+    taken = set() if new_programme else set(programme.results.values_list("code", flat=True))
+    last = 0 if new_programme else programme.results.aggregate(m=Max("order"))["m"] or 0
     for result in results:
         errors: dict = {}
         result.code = (result.code or "").strip()
@@ -1182,7 +1217,7 @@ def imported_results_create(*, actor, programme: Programme, results: list[Result
         Result.objects.bulk_create(ready)
         pending = [result for result in pending if result.pk is None]
     audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*results])
-    _results_renumber(programme, actor)
+    _results_renumber(programme, actor, results if new_programme else None)
     progress_changed(programme)
 
 
@@ -1363,19 +1398,25 @@ def indicator_save(
     return indicator
 
 
-@transaction.atomic
+# No savepoint of its own: the file import calls it inside its savepoint (see imported_values_write).
+@transaction.atomic(savepoint=False)
 def imported_indicators_create(
-    *, actor, programme: Programme, indicators: list[tuple[Indicator, list[Dimension]]]
+    *, actor, programme: Programme, indicators: list[tuple[Indicator, list[Dimension]]], new_programme: bool = False
 ) -> None:
     """The new indicators of a file import, written set-based: each checked as indicator_save checks a new one
     (the programme's codes and each result's last order read once), inserted with bulk_create, their
     disaggregations in one insert, audited in one insert, the progress stamp replaced once. Refuses the whole set
-    with the first problem."""
+    with the first problem. `new_programme`: the import created the programme with this activity: nothing of it to
+    read yet."""
     if not indicators:
         return
     existing = Indicator.objects.filter(result__programme=programme)
-    taken = set(existing.values_list("code", flat=True))
-    orders = dict(existing.order_by().values("result_id").annotate(last=Max("order")).values_list("result_id", "last"))
+    taken = set() if new_programme else set(existing.values_list("code", flat=True))
+    orders = (
+        {}
+        if new_programme
+        else dict(existing.order_by().values("result_id").annotate(last=Max("order")).values_list("result_id", "last"))
+    )
     for indicator, dimensions in indicators:
         if indicator.pk is not None or indicator.result.programme_id != programme.pk:
             raise ValidationError(_("This indicator belongs to another programme."))
@@ -1396,9 +1437,13 @@ def imported_indicators_create(
             for dimension in dimensions
         ]
     )
-    # The audit's snapshot lists each indicator's disaggregations: read for all at once, not once each.
-    prefetch_related_objects(created, "dimensions")
-    audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*created])
+    # The audit's snapshot lists each indicator's disaggregations: the ones just written, not read again.
+    audit_records(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        instances=created,
+        many_to_many=[{"dimensions": dimensions} for _indicator, dimensions in indicators],
+    )
     progress_changed(programme)
 
 

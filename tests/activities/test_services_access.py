@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
+from jalon.accounts.models import AuditEntry
 from jalon.activities import services
 from jalon.activities.models import Activity, Attendance, Registration
 from jalon.organisations.models import Person
@@ -193,3 +194,18 @@ def test_only_the_organisers_import_participants_from_a_file(users, kebs_worksho
     job_run(job.pk, participants_import_work)
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED and Registration.objects.get().person.family_name == "Sow"
+
+
+def test_an_update_names_the_person_and_activity_it_was_locked_with_without_asking_again(
+    users, kebs_workshop, django_assert_num_queries
+):
+    """The versioned save's refresh kept the related records fetched with the locked row (accounts.versioning):
+    the audit entry's label reads them from there, not with two more queries."""
+    registration = register(kebs_workshop, given_name="Awa", family_name="Sow")
+    updated = services.registration_update(actor=users["manager"], registration=registration, pre_test_score=50)
+    assert updated.version == 2 and updated.pre_test_score == 50
+    label = f"Awa Sow - {kebs_workshop}"
+    with django_assert_num_queries(0):
+        assert str(updated) == label
+    entry = AuditEntry.objects.filter(model="activities.registration", object_id=str(registration.pk)).latest("pk")
+    assert entry.object_repr == label

@@ -1,5 +1,4 @@
-"""The ledger's rules: earmarking, reversals, currencies that do not mix, the appraisal's approval rule, and the
-ILO indicators moving with the records."""
+"""The ledger's rules: earmarking, reversals, currencies that do not mix, the appraisal's approval rule."""
 
 import datetime
 from decimal import Decimal
@@ -11,7 +10,7 @@ from jalon.finance import rates, selectors, services
 from jalon.finance.models import Contribution, ExchangeRate, Fund, Proposal, Rating, SourceType, Spending
 from jalon.finance.rates import Converter
 from jalon.organisations.models import Organisation
-from jalon.results.models import Indicator, Measurement, Period, Result
+from jalon.results.models import Period, Result
 
 ILO = "ilo-tc-2010-2015"
 D = datetime.date
@@ -158,51 +157,6 @@ def test_a_proposal_with_one_criterion_rated_1_cannot_be_approved(ilo):
         value_date=D(2011, 1, 1),
     )  # fmt: skip
     assert contribution.status == Contribution.Status.SIGNED and contribution.proposal == approved
-
-
-def _value(programme, code, period="2010-11"):
-    return (
-        Measurement.objects.filter(indicator__result__programme=programme, indicator__code=code, period__code=period)
-        .values_list("value", flat=True)
-        .first()
-    )
-
-
-def test_the_ilo_indicators_move_when_an_expenditure_an_allocation_or_an_appraisal_is_recorded(
-    demo, users, django_capture_on_commit_callbacks
-):
-    programme = demo[ILO]
-    manager = users["manager"]
-    assert Indicator.objects.get(result__programme=programme, code="2.2").source == Indicator.Source.COMPUTED
-    before = _value(programme, "2.2")
-    fund = Fund.objects.get(programme=programme, code="xbdc")
-    outcome = Result.objects.get(programme=programme, code="2")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.spending_post(
-            actor=manager, programme=programme, kind=Spending.Kind.EXPENDITURE, fund=fund, result=outcome,
-            date=D(2011, 10, 1), amount=Decimal(400000), currency="USD",
-        )  # fmt: skip
-    after_expenditure = _value(programme, "2.2")
-    assert after_expenditure > before
-    with django_capture_on_commit_callbacks(execute=True):
-        services.allocation_create(
-            actor=manager, programme=programme, fund=fund, result=outcome,
-            period=Period.objects.get(programme=programme, code="2010-11"), amount=Decimal(1000000), currency="USD",
-        )  # fmt: skip
-    assert _value(programme, "2.2") < after_expenditure
-    before = _value(programme, "2.1")
-    with django_capture_on_commit_callbacks(execute=True):
-        proposal = services.proposal_create(
-            actor=manager, programme=programme, title={"en": "More"}, amount=Decimal(10), currency="USD"
-        )
-        for status in (Proposal.Status.SUBMITTED, Proposal.Status.IN_APPRAISAL):
-            proposal = services.proposal_move(actor=manager, proposal=proposal, status=status)
-        services.appraisal_record(
-            actor=manager, proposal=proposal,
-            ratings=dict.fromkeys(services.criteria_ensure(actor=manager, programme=programme), (Rating.HIGH, "")),
-        )  # fmt: skip
-        services.proposal_approve(actor=manager, proposal=proposal, on=D(2011, 7, 1))
-    assert _value(programme, "2.1") == Decimal("80.00") != before  # 4 of 5
 
 
 def _upload(name: str, text: str):
