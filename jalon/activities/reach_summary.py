@@ -33,7 +33,7 @@ the income group per row of the raw rows, counted by the database (no Python per
 import datetime
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
@@ -470,14 +470,8 @@ def facts_counts(*, facts: QuerySet[ReachFact], dimensions: Iterable[str]) -> tu
         people += found
         countries.add(country)
         nsbs.add(nsb)
-        for dimension, key in (
-            ("sex", sex or None),
-            ("function", function or None),
-            ("country", country),
-            ("region", regions.get(country) if country is not None else None),
-            ("nsb", nsb),
-        ):
-            if dimension in counts and not (dimension == "nsb" and key is None):
+        for dimension, key in _person_keys(sex, function, country, nsb, regions):
+            if dimension in counts:
                 counts[dimension][key] = counts[dimension].get(key, 0) + found
     for dimension in ACTIVITY_LEVEL:
         if dimension in dimensions:
@@ -487,6 +481,16 @@ def facts_counts(*, facts: QuerySet[ReachFact], dimensions: Iterable[str]) -> tu
             }
     head = {"participants": people, "countries": len(countries - {None}), "nsbs": len(nsbs - {None})}
     return head, counts
+
+
+def _person_keys(sex: str, function: str, country: int | None, nsb: int | None, regions: dict) -> Iterator:
+    """(dimension, key) of a person's own breakdowns in a fact (None: not recorded); no body is not a body's key."""
+    yield "sex", sex or None
+    yield "function", function or None
+    yield "country", country
+    yield "region", regions.get(country) if country is not None else None
+    if nsb is not None:
+        yield "nsb", nsb
 
 
 def facts_added(*, facts: QuerySet[ReachFact], unpublished: QuerySet, dimensions: Iterable[str]) -> tuple[int, dict]:
@@ -513,14 +517,8 @@ def facts_added(*, facts: QuerySet[ReachFact], unpublished: QuerySet, dimensions
         if ("person", None) not in shown[person]:
             shown[person].add(("person", None))
             people += 1
-            for dimension, key in (
-                ("sex", sex or None),
-                ("function", function or None),
-                ("country", country),
-                ("region", regions.get(country) if country is not None else None),
-                ("nsb", nsb),
-            ):
-                if dimension in added and not (dimension == "nsb" and key is None):
+            for dimension, key in _person_keys(sex, function, country, nsb, regions):
+                if dimension in added:
                     added[dimension][key] += 1
         for dimension, value in zip(ACTIVITY_LEVEL, values, strict=True):
             key = value or None

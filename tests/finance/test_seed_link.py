@@ -15,6 +15,7 @@ from jalon.organisations.models import Organisation
 from jalon.results.computations import indicator_link_computation
 from jalon.results.models import Indicator, Measurement, Period, Programme, Result
 from jalon.results.services import frameworks_load
+from tests.finance.values import value_of
 
 ILO = "ilo-tc-2010-2015"
 D = datetime.date
@@ -103,19 +104,11 @@ def seeded(db, users, django_capture_on_commit_callbacks):
     }  # fmt: skip
 
 
-def _value(programme, code, period="2010-11"):
-    return (
-        Measurement.objects.filter(indicator__result__programme=programme, indicator__code=code, period__code=period)
-        .values_list("value", flat=True)
-        .first()
-    )
-
-
 def test_a_seed_loaded_programme_fills_1_1_to_2_2_from_the_records(
     seeded, django_capture_on_commit_callbacks, client_as
 ):
     programme, manager, fund, outcomes = seeded["programme"], seeded["manager"], seeded["fund"], seeded["outcomes"]
-    assert all(_value(programme, code) is None for code in ("1.1", "1.2", "2.1", "2.2"))
+    assert all(value_of(programme, code) is None for code in ("1.1", "1.2", "2.1", "2.2"))
 
     def recorded(write, **fields):
         with django_capture_on_commit_callbacks(execute=True):
@@ -129,26 +122,26 @@ def test_a_seed_loaded_programme_fills_1_1_to_2_2_from_the_records(
 
     # 1.2: the share of voluntary contributions through the aligned channels.
     contribution(amount=Decimal(3000), value_date=D(2010, 2, 1), channel="rbsa", reference="A")
-    assert _value(programme, "1.2") == Decimal(100)
+    assert value_of(programme, "1.2") == Decimal(100)
     contribution(amount=Decimal(1000), value_date=D(2010, 3, 1), channel="other", reference="B")
-    assert _value(programme, "1.2") == Decimal(75)
+    assert value_of(programme, "1.2") == Decimal(75)
 
     # 2.2: the delivery rate moves with an allocation and with an expenditure.
     recorded(
         services.allocation_create, programme=programme, fund=fund, result=outcomes["2"], period=seeded["first"],
         amount=Decimal(2000), currency="USD",
     )  # fmt: skip
-    assert _value(programme, "2.2") == Decimal(0)
+    assert value_of(programme, "2.2") == Decimal(0)
     recorded(
         services.spending_post, programme=programme, kind=Spending.Kind.EXPENDITURE, fund=fund, result=outcomes["2"],
         date=D(2011, 5, 1), amount=Decimal(500), currency="USD",
     )  # fmt: skip
-    assert _value(programme, "2.2") == Decimal(25)
+    assert value_of(programme, "2.2") == Decimal(25)
     recorded(
         services.allocation_create, programme=programme, fund=fund, result=outcomes["2"], period=seeded["first"],
         amount=Decimal(3000), currency="USD",
     )  # fmt: skip
-    assert _value(programme, "2.2") == Decimal(10)
+    assert value_of(programme, "2.2") == Decimal(10)
 
     # 2.1: an approval after an appraisal meeting the rule.
     proposal = recorded(services.proposal_create, programme=programme, title={"en": "P"}, amount=Decimal(10),
@@ -158,15 +151,15 @@ def test_a_seed_loaded_programme_fills_1_1_to_2_2_from_the_records(
     criteria = services.criteria_ensure(actor=manager, programme=programme)
     recorded(services.appraisal_record, proposal=proposal, ratings=dict.fromkeys(criteria, (Rating.HIGH, "")))
     recorded(services.proposal_approve, proposal=proposal, on=D(2011, 7, 1))
-    assert _value(programme, "2.1") == Decimal(100)
+    assert value_of(programme, "2.1") == Decimal(100)
 
     # 1.1: outcome 3's baseline gap (required, nothing available) filled by money earmarked for it afterwards.
     recorded(services.requirement_save, result=outcomes["3"], period=seeded["first"], amount=Decimal(4000),
              currency="USD")  # fmt: skip
-    assert _value(programme, "1.1", "2012-13") == Decimal(0)
+    assert value_of(programme, "1.1", "2012-13") == Decimal(0)
     contribution(amount=Decimal(1000), value_date=D(2012, 3, 1), channel="direct", reference="C",
                  results=[outcomes["3"]])  # fmt: skip
-    assert _value(programme, "1.1", "2012-13") == Decimal(25)
+    assert value_of(programme, "1.1", "2012-13") == Decimal(25)
 
     # Its page says how it is computed, in both languages.
     indicator = Indicator.objects.get(result__programme=programme, code="2.2")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from jalon.finance import selectors, services
 from jalon.finance.models import Fund, Proposal, Rating, Spending
 from jalon.results.models import Indicator, Measurement, Period, Result
+from tests.finance.values import value_of
 
 ILO = "ilo-tc-2010-2015"
 D = datetime.date
@@ -40,21 +41,13 @@ def test_the_four_ilo_indicators_fill_themselves(demo):
     assert values["1.2"]["2010-11"] == Decimal("100.00")
 
 
-def _value(programme, code, period="2010-11"):
-    return (
-        Measurement.objects.filter(indicator__result__programme=programme, indicator__code=code, period__code=period)
-        .values_list("value", flat=True)
-        .first()
-    )
-
-
 def test_the_ilo_indicators_move_when_an_expenditure_an_allocation_or_an_appraisal_is_recorded(
     demo, users, django_capture_on_commit_callbacks
 ):
     programme = demo[ILO]
     manager = users["manager"]
     assert Indicator.objects.get(result__programme=programme, code="2.2").source == Indicator.Source.COMPUTED
-    before = _value(programme, "2.2")
+    before = value_of(programme, "2.2")
     fund = Fund.objects.get(programme=programme, code="xbdc")
     outcome = Result.objects.get(programme=programme, code="2")
     with django_capture_on_commit_callbacks(execute=True):
@@ -62,15 +55,15 @@ def test_the_ilo_indicators_move_when_an_expenditure_an_allocation_or_an_apprais
             actor=manager, programme=programme, kind=Spending.Kind.EXPENDITURE, fund=fund, result=outcome,
             date=D(2011, 10, 1), amount=Decimal(400000), currency="USD",
         )  # fmt: skip
-    after_expenditure = _value(programme, "2.2")
+    after_expenditure = value_of(programme, "2.2")
     assert after_expenditure > before
     with django_capture_on_commit_callbacks(execute=True):
         services.allocation_create(
             actor=manager, programme=programme, fund=fund, result=outcome,
             period=Period.objects.get(programme=programme, code="2010-11"), amount=Decimal(1000000), currency="USD",
         )  # fmt: skip
-    assert _value(programme, "2.2") < after_expenditure
-    before = _value(programme, "2.1")
+    assert value_of(programme, "2.2") < after_expenditure
+    before = value_of(programme, "2.1")
     with django_capture_on_commit_callbacks(execute=True):
         proposal = services.proposal_create(
             actor=manager, programme=programme, title={"en": "More"}, amount=Decimal(10), currency="USD"
@@ -82,4 +75,4 @@ def test_the_ilo_indicators_move_when_an_expenditure_an_allocation_or_an_apprais
             ratings=dict.fromkeys(services.criteria_ensure(actor=manager, programme=programme), (Rating.HIGH, "")),
         )  # fmt: skip
         services.proposal_approve(actor=manager, proposal=proposal, on=D(2011, 7, 1))
-    assert _value(programme, "2.1") == Decimal("80.00") != before  # 4 of 5
+    assert value_of(programme, "2.1") == Decimal("80.00") != before  # 4 of 5
