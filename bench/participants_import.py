@@ -28,7 +28,7 @@ Before that, on the same database, times the "plain bulk
 insert" of the same rows: the same Person, Registration and Attendance records built from already-typed
 Python values, in one transaction, with no file, no checks and no matching, written two ways:
 - `bulk_create` (batches of 1,000), the ORM's bulk insert;
-- "raw": the writer the import itself uses (jalon.interop.bulk: one prepared INSERT run with executemany
+- "raw": the writer the import itself uses (jalon.lib.bulk: one prepared INSERT run with executemany
   on SQLite, COPY on PostgreSQL), the floor for these rows on this database.
 The ratio import / raw insert is the price of reading and checking a file.
 
@@ -316,7 +316,7 @@ def csv_bytes_one_row() -> bytes:
 
 def plain_insert_time(activity, rows: list[list], method: str) -> float:
     """The same records from values already typed and resolved: with Django's bulk_create, or "raw" with
-    the writer the import uses (jalon.interop.bulk: executemany on SQLite, COPY on PostgreSQL)."""
+    the writer the import uses (jalon.lib.bulk: executemany on SQLite, COPY on PostgreSQL)."""
     from decimal import Decimal
 
     from django.db import transaction
@@ -399,7 +399,7 @@ def _plain_bulk_create(activity, typed, sessions, now) -> None:
 
 def _plain_raw(activity, typed, sessions, now) -> None:
     from jalon.activities.models import Attendance, Registration
-    from jalon.interop import bulk
+    from jalon.lib import bulk
     from jalon.organisations.models import Person
 
     people = bulk.ids_reserve(Person, len(typed))

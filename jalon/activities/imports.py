@@ -41,7 +41,6 @@ from jalon.activities import access
 from jalon.activities.models import Activity, ActivitySession, Attendance, FollowUp, Registration
 from jalon.activities.people import normalised_email, normalised_name, person_match_key, person_name_key
 from jalon.activities.services import activities_changed, certificate_code_new, organiser_check
-from jalon.interop import bulk
 from jalon.interop.spreadsheets import FileRejected, sheet_read
 from jalon.interop.tabular import (
     Choice,
@@ -59,6 +58,7 @@ from jalon.interop.tabular import (
 )
 from jalon.jobs.models import Job
 from jalon.jobs.services import JobRefused, Progress, job_start
+from jalon.lib import bulk
 from jalon.organisations.models import Organisation, Person, person_match_fields, person_match_reversed
 from jalon.reference.lookups import country_lookup
 
@@ -786,7 +786,7 @@ def example_row(columns: list[Column], language: str = "fr") -> dict:
 
 
 def records_insert(model, fields: tuple[str, ...], rows: list[tuple]) -> list[int]:
-    """Insert rows of `fields` values; their new ids, in order (jalon.interop.bulk, else bulk_create)."""
+    """Insert rows of `fields` values; their new ids, in order (jalon.lib.bulk, else bulk_create)."""
     if not bulk.fast():
         objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
         model.objects.bulk_create(objects, batch_size=BATCH)

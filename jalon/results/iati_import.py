@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from jalon.accounts.audit import audit_batched
 from jalon.interop.iati import codelist_codes, decimal_text
 from jalon.interop.iati_read import XML_LANG, Activity, IatiFileRefused, Note, activities_read, date_read, number_read
+from jalon.lib import bulk
 from jalon.lib.text import folded
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import organisation_create, organisation_update
@@ -411,22 +412,18 @@ class _Writer:
         self.outcome.counts[kind] += 1
         self.provenance.append((kind, record, self.path(node)))
 
-    def provenance_rows(self) -> list[IatiProvenance]:
-        """Every record's file, activity and XPath (written with the batch's, _Batch.save)."""
-        return [
-            IatiProvenance(
-                record_type=kind,
-                record_id=record.pk,
-                file_name=self.file_name,
-                activity_identifier=self.activity.identifier,
-                xpath=xpath,
-            )
-            for kind, record, xpath in self.provenance
-        ]
+    def provenance_rows(self) -> Iterator[tuple]:
+        """Every record's file, activity and XPath (PROVENANCE_FIELDS), written with the batch's (_Batch.save)."""
+        for kind, record, xpath in self.provenance:
+            # At the columns' lengths: PostgreSQL refuses longer (a file's name is the uploader's).
+            yield kind, record.pk, self.file_name[:250], self.activity.identifier[:200], xpath[:500]
 
     def warn(self, message: str, node, rule_id: str = "import") -> None:
         line = node.sourceline + self.activity.line_offset if node.sourceline else None
         self.outcome.notes.append(Note("warning", message, self.path(node), line, rule_id))
+
+
+PROVENANCE_FIELDS = ("record_type", "record_id", "file_name", "activity_identifier", "xpath")
 
 
 # Activities read, then imported, together: their look-ups and the writes that wait for their end, once.
@@ -509,8 +506,11 @@ class _Batch:
 
     def save(self) -> None:
         self.values_write()
-        IatiProvenance.objects.bulk_create([row for writer in self.writers for row in writer.provenance_rows()])
-        IatiActivityImport.objects.bulk_create(self.new_records)
+        # Rows, not records: a new programme has about forty, and nothing reads them back.
+        bulk.values_insert(
+            IatiProvenance, PROVENANCE_FIELDS, (row for writer in self.writers for row in writer.provenance_rows())
+        )
+        bulk.instances_insert(self.new_records)
         self.writers, self.new_records = [], []
 
 
@@ -1180,15 +1180,26 @@ def _dimensions(node, programme: Programme, writer: _Writer) -> list[Dimension]:
             taken = {other.code for other in existing}
             code = slugify(name)[:40] or "dimension"
             code = next(c for c in [code, *(f"{code[:36]}-{n}" for n in range(2, 1000))] if c not in taken)
-            dimension = services.dimension_save(
-                actor=writer.actor,
-                programme=programme,
-                dimension=dimension,
-                kind=dimension.kind if dimension else _dimension_kind(name),
-                code=dimension.code if dimension else code,
-                name=dimension.name if dimension else {language: name},
-                values=items,
-            )
+            if dimension is None:
+                dimension = services.imported_dimension_create(
+                    actor=writer.actor,
+                    programme=programme,
+                    kind=_dimension_kind(name),
+                    code=code,
+                    name={language: name},
+                    values=items,
+                    taken=taken,
+                )
+            else:
+                dimension = services.dimension_save(
+                    actor=writer.actor,
+                    programme=programme,
+                    dimension=dimension,
+                    kind=dimension.kind,
+                    code=dimension.code,
+                    name=dimension.name,
+                    values=items,
+                )
             if dimension not in existing:
                 existing.append(dimension)
             keys = dimension_keys(existing)

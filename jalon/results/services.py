@@ -21,6 +21,7 @@ from jalon.accounts.audit import audit_record, audit_records, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save, versioned_update
 from jalon.interop.iati import codelist_codes
+from jalon.lib import bulk
 from jalon.organisations.models import Organisation
 from jalon.organisations.services import organisation_create, organisation_update
 from jalon.results import access
@@ -479,8 +480,8 @@ def imported_values_write(*, actor, milestones: list[Milestone], measurements: l
     """The targets and values of a batch of a file import's activities, each set checked by
     imported_values_check: one insert of each, audited in one insert, their programmes' progress stamps
     replaced."""
-    Milestone.objects.bulk_create(milestones)
-    Measurement.objects.bulk_create(measurements)
+    bulk.instances_insert(milestones)
+    bulk.instances_insert(measurements)
     audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*milestones, *measurements])
     progress_changed(
         *{milestone.period.programme_id for milestone in milestones},
@@ -844,7 +845,7 @@ def imported_programme_create(*, actor, owner, code_taken: bool, **fields) -> Pr
     _programme_validate(programme, code_taken=code_taken)
     _normalize_decimals(programme)
     programme.clean_fields(exclude=["owner"])
-    programme.save()
+    bulk.instances_insert([programme])  # save()'s insert without its per-field compile
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=programme)
     return programme
 
@@ -940,7 +941,7 @@ def imported_level_create(
     _check(errors)
     level = Level(programme=programme, key=key, name=name, iati_result_type=iati_result_type, order=order)
     level.clean_fields(exclude=["programme"])
-    level.save()
+    bulk.instances_insert([level])
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=level)
     progress_changed(programme)
     return level
@@ -1056,7 +1057,7 @@ def imported_periods_create(
         existing.append(period)
         codes.add(period.code)
     if accepted:
-        Period.objects.bulk_create(accepted)
+        bulk.instances_insert(accepted)
         audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*accepted])
         progress_changed(programme)
         if not new_programme:  # no computed indicator yet
@@ -1214,7 +1215,7 @@ def imported_results_create(*, actor, programme: Programme, results: list[Result
         ready = [result for result in pending if result.parent is None or result.parent.pk is not None]
         if not ready:
             raise ValidationError({"parent": _("The parent result must be in the same programme.")})
-        Result.objects.bulk_create(ready)
+        bulk.instances_insert(ready)
         pending = [result for result in pending if result.pk is None]
     audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*results])
     _results_renumber(programme, actor, results if new_programme else None)
@@ -1428,7 +1429,8 @@ def imported_indicators_create(
             orders[indicator.result_id] = indicator.order = (orders.get(indicator.result_id) or 0) + 1
         _normalize_decimals(indicator)
         indicator.clean_fields(exclude=["result"])
-    created = Indicator.objects.bulk_create([indicator for indicator, _dimensions in indicators])
+    created = [indicator for indicator, _dimensions in indicators]
+    bulk.instances_insert(created)
     through = Indicator.dimensions.through
     through.objects.bulk_create(
         [
@@ -1508,19 +1510,7 @@ def dimension_save(
     _require_text(errors, "name", name, _("Name the disaggregation in at least one language."))
     if Dimension.objects.filter(programme=programme, code=code).exclude(pk=_pk(dimension)).exists():
         errors.setdefault("code", []).append(_("Another disaggregation of this programme already has this code."))
-    codes = [str(item.get("code", "")).strip() for item in values]
-    if not codes:
-        errors.setdefault("values", []).append(_("Give at least one value."))
-    elif "" in codes:
-        errors.setdefault("values", []).append(_("Every value needs a code."))
-    else:
-        repeated = sorted({c for c in codes if codes.count(c) > 1})
-        if repeated:
-            errors.setdefault("values", []).append(
-                _("Each value's code must be unique: %(codes)s repeated.") % {"codes": ", ".join(repeated)}
-            )
-        if any(len(c) > 40 for c in codes):
-            errors.setdefault("values", []).append(_("A value's code has at most 40 characters."))
+    codes = _value_codes(errors, values)
     if dimension is not None and "values" not in errors:
         leaving = dimension.values.exclude(code__in=codes)
         used = sorted(leaving.filter(measurements__isnull=False).distinct().values_list("code", flat=True))
@@ -1543,6 +1533,54 @@ def dimension_save(
         value = value or DimensionValue(dimension=dimension, code=code_)
         value.name, value.order = _texts(item.get("name")), order
         _changed_save(value, value_before, actor, exclude=["name"])  # shown by its code when it has no name
+    progress_changed(programme)
+    return dimension
+
+
+def _value_codes(errors: dict, values: list[dict]) -> list[str]:
+    """The codes of a disaggregation's values, in order; what is wrong with them added to `errors`."""
+    codes = [str(item.get("code", "")).strip() for item in values]
+    if not codes:
+        errors.setdefault("values", []).append(_("Give at least one value."))
+    elif "" in codes:
+        errors.setdefault("values", []).append(_("Every value needs a code."))
+    else:
+        repeated = sorted({c for c in codes if codes.count(c) > 1})
+        if repeated:
+            errors.setdefault("values", []).append(
+                _("Each value's code must be unique: %(codes)s repeated.") % {"codes": ", ".join(repeated)}
+            )
+        if any(len(c) > 40 for c in codes):
+            errors.setdefault("values", []).append(_("A value's code has at most 40 characters."))
+    return codes
+
+
+@transaction.atomic(savepoint=False)
+def imported_dimension_create(
+    *, actor, programme: Programme, kind: str, code: str, name: dict, values: list[dict], taken: set[str]
+) -> Dimension:
+    """dimension_save of a new disaggregation for a file import, with its checks, against the codes of the
+    programme's disaggregations as the import read them (`taken`): one insert of it and one of its values,
+    audited in one insert, where dimension_save asks the database for the code and the values it has, and
+    full_clean for each row's uniqueness (7 ms a disaggregation, a sixth of a file of new programmes)."""
+    errors: dict = {}
+    name = _texts(name)
+    _require_text(errors, "name", name, _("Name the disaggregation in at least one language."))
+    if code in taken:
+        errors.setdefault("code", []).append(_("Another disaggregation of this programme already has this code."))
+    codes = _value_codes(errors, values)
+    _check(errors)
+    dimension = Dimension(programme=programme, kind=kind, code=code, name=name)
+    dimension.clean_fields(exclude=["programme"])
+    bulk.instances_insert([dimension])
+    rows = [
+        DimensionValue(dimension=dimension, code=code_, name=_texts(item.get("name")), order=order)
+        for order, (code_, item) in enumerate(zip(codes, values, strict=True), start=1)
+    ]
+    for row in rows:
+        row.clean_fields(exclude=["dimension", "name"])  # shown by its code when it has no name
+    bulk.instances_insert(rows)
+    audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[dimension, *rows])
     progress_changed(programme)
     return dimension
 

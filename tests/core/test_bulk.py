@@ -1,0 +1,85 @@
+"""jalon.lib.bulk's writers of checked records (a file import's): what they insert reads back as bulk_create's."""
+
+import datetime
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jalon.accounts.models import AuditEntry
+from jalon.lib import bulk
+from jalon.results.models import IatiProvenance, Level, Programme, Result
+
+
+def _programme(nsb, code: str) -> Programme:
+    return Programme(
+        code=code,
+        owner=nsb,
+        title={"en": "Plan", "fr": "Plan"},
+        start_date=datetime.date(2024, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+        languages=["fr", "en"],
+        on_track_min=Decimal("0.9"),
+        iati_recipient_countries=[{"code": "SN", "percentage": "60"}],
+    )
+
+
+def test_instances_insert_writes_what_bulk_create_writes_and_sets_the_ids_in_order(db, nsb):
+    """Dates, decimals, JSON, a UUID and auto_now fields read back as bulk_create's; each record gets its id."""
+    ours = [_programme(nsb, f"ours-{n}") for n in range(3)]
+    theirs = [_programme(nsb, f"theirs-{n}") for n in range(3)]
+    bulk.instances_insert(ours)
+    Programme.objects.bulk_create(theirs)
+    skipped = {"id", "code", "progress_stamp", "created_at", "updated_at"}
+    for mine, other in zip(ours, theirs, strict=True):
+        assert mine.pk is not None and not mine._state.adding
+        read, expected = Programme.objects.get(pk=mine.pk), Programme.objects.get(pk=other.pk)
+        assert read.code == mine.code
+        assert read.progress_stamp == mine.progress_stamp and isinstance(read.progress_stamp, uuid.UUID)
+        assert read.created_at is not None and read.created_at == mine.created_at
+        for field in Programme._meta.concrete_fields:
+            if field.attname not in skipped:
+                assert getattr(read, field.attname) == getattr(expected, field.attname), field.attname
+
+
+def test_instances_insert_takes_the_id_of_a_related_record_saved_since_and_refuses_an_unsaved_one(db, nsb):
+    programme = _programme(nsb, "tree")
+    bulk.instances_insert([programme])
+    level = Level(programme=programme, key="output", name={"en": "Output"}, iati_result_type=1)
+    bulk.instances_insert([level])
+    parent = Result(programme=programme, level=level, code="1", title={"en": "Parent"})
+    child = Result(programme=programme, level=level, code="1.1", title={"en": "Child"}, parent=parent)
+    with pytest.raises(ValueError, match="parent"):
+        bulk.instances_insert([child])
+    bulk.instances_insert([parent])  # after the child was given it, as the import writes a tree by depth
+    bulk.instances_insert([child])
+    assert Result.objects.get(pk=child.pk).parent_id == parent.pk
+
+
+def test_instances_insert_splits_what_exceeds_the_databases_parameters(db, users):
+    """More rows than one statement takes (SQLite's 999 parameters): several inserts, every id set."""
+    entries = [
+        AuditEntry(actor=users["manager"], action="create", model="x.y", object_id=str(n), after={"n": n})
+        for n in range(400)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        bulk.instances_insert(entries)
+    per_statement = (connection.features.max_query_params or 65535) // 9
+    assert len(queries) == -(-400 // per_statement)
+    assert len({entry.pk for entry in entries}) == 400
+    assert AuditEntry.objects.get(pk=entries[-1].pk).after == {"n": 399}
+
+
+def test_values_insert_fills_the_other_fields_and_is_one_logged_statement(db):
+    rows = [("programme", n, "file.xml", "XM-1", f"/iati-activities/iati-activity[{n}]") for n in range(1, 6)]
+    with CaptureQueriesContext(connection) as queries:
+        bulk.values_insert(
+            IatiProvenance, ("record_type", "record_id", "file_name", "activity_identifier", "xpath"), iter(rows)
+        )
+    assert len(queries) == 1
+    read = list(IatiProvenance.objects.order_by("record_id"))
+    assert [(p.record_type, p.record_id, p.xpath) for p in read] == [(r[0], r[1], r[4]) for r in rows]
+    assert all(p.created_at is not None for p in read)
+    bulk.values_insert(IatiProvenance, ("record_type",), iter([]))  # nothing to write: no statement
