@@ -1411,13 +1411,12 @@ def imported_indicators_create(
     read yet."""
     if not indicators:
         return
-    existing = Indicator.objects.filter(result__programme=programme)
-    taken = set() if new_programme else set(existing.values_list("code", flat=True))
-    orders = (
-        {}
-        if new_programme
-        else dict(existing.order_by().values("result_id").annotate(last=Max("order")).values_list("result_id", "last"))
-    )
+    taken: set[str] = set()
+    orders: dict[int, int] = {}
+    if not new_programme:
+        existing = Indicator.objects.filter(result__programme=programme).order_by()
+        taken = set(existing.values_list("code", flat=True))
+        orders = dict(existing.values("result_id").annotate(last=Max("order")).values_list("result_id", "last"))
     for indicator, dimensions in indicators:
         if indicator.pk is not None or indicator.result.programme_id != programme.pk:
             raise ValidationError(_("This indicator belongs to another programme."))
@@ -1432,7 +1431,7 @@ def imported_indicators_create(
     created = [indicator for indicator, _dimensions in indicators]
     bulk.instances_insert(created)
     through = Indicator.dimensions.through
-    through.objects.bulk_create(
+    bulk.instances_insert(
         [
             through(indicator_id=indicator.pk, dimension_id=dimension.pk)
             for indicator, dimensions in indicators
