@@ -532,6 +532,19 @@ def _activity_import(
     outcome = ActivityOutcome(activity.identifier, activity.xpath, activity.line, "refused", notes=list(activity.notes))
     if activity.refused:
         return outcome
+    longest = IatiActivityImport._meta.get_field("identifier").max_length or 0
+    if len(activity.identifier) > longest:
+        # Its import record could not hold it (PostgreSQL refused the whole file with a server error).
+        outcome.notes.append(
+            Note(
+                "refused",
+                _("The iati-identifier has more than %(count)s characters: jalon cannot keep it.") % {"count": longest},
+                f"{activity.xpath}/iati-identifier",
+                activity.line,
+                "import.identifier",
+            )
+        )
+        return outcome
     record = batch.records.get(activity.identifier)
     if record is not None and record.content_hash == activity.content_hash:
         outcome.status, outcome.programme = "unchanged", record.programme.code

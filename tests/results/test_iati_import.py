@@ -675,6 +675,28 @@ def test_an_identifier_twice_in_a_real_file_refuses_the_second_naming_the_first(
     assert [outcome.status for outcome in again.activities] == ["unchanged"] * 4 + ["refused"]
 
 
+def test_an_identifier_longer_than_jalon_keeps_is_refused_with_a_message_and_the_rest_imported(db, users, tmp_path):
+    """An iati-identifier of more than 200 characters (the import record's column) refuses its activity, said in
+    both languages; before, PostgreSQL refused the whole file with a server error."""
+    text = GDIHUB.read_text(encoding="utf-8")
+    identifier = re.search(r"<iati-identifier>(.*?)</iati-identifier>", text)[1]
+    long = identifier + "-" + "x" * 200
+    path = tmp_path / "gdihub-long.xml"
+    path.write_text(text.replace(f">{identifier}<", f">{long}<", 1), encoding="utf-8")
+    programmes = Programme.objects.count()
+    with translation.override("en"):
+        report = iati_import(path, actor=users["manager"])
+    assert [outcome.status for outcome in report.activities] == ["refused"] + ["added"] * 3
+    assert Programme.objects.count() == programmes + 3
+    (note,) = [note for note in report.activities[0].notes if note.severity == "refused"]
+    assert note.message == "The iati-identifier has more than 200 characters: jalon cannot keep it."
+    assert note.xpath == "/iati-activities/iati-activity[1]/iati-identifier"
+    assert not IatiActivityImport.objects.filter(identifier__startswith=identifier).exists()
+    with translation.override("fr"):
+        again = iati_import(path, actor=users["manager"], dry_run=True)
+    assert again.activities[0].notes[-1].message.startswith("L’iati-identifier a plus de 200 caractères")
+
+
 def test_two_identifiers_of_one_code_in_a_batch_read_the_targets_and_values_the_first_left_waiting(
     db, users, nsb, tmp_path
 ):
