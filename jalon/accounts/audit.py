@@ -90,7 +90,7 @@ def audit_batched() -> Iterator[list[AuditEntry]]:
     finally:
         _pending.reset(token)
     if pending:
-        bulk.instances_insert(pending)
+        bulk.instances_insert(pending, ids=False)
 
 
 def audit_record(*, actor, action: str, instance: models.Model, before: dict | None = None) -> AuditEntry:
@@ -125,4 +125,4 @@ def audit_records(
         if pending is not None:
             pending.extend(entries)
         else:
-            bulk.instances_insert(entries)
+            bulk.instances_insert(entries, ids=False)

@@ -507,7 +507,7 @@ class _Batch:
     def save(self) -> None:
         self.values_write()
         # Rows, not records: a new programme has about forty, and nothing reads them back.
-        bulk.values_insert(
+        bulk.rows_insert(
             IatiProvenance, PROVENANCE_FIELDS, (row for writer in self.writers for row in writer.provenance_rows())
         )
         bulk.instances_insert(self.new_records)

@@ -72,14 +72,33 @@ def test_instances_insert_splits_what_exceeds_the_databases_parameters(db, users
     assert AuditEntry.objects.get(pk=entries[-1].pk).after == {"n": 399}
 
 
-def test_values_insert_fills_the_other_fields_and_is_one_logged_statement(db):
+def test_rows_insert_fills_the_other_fields_and_is_one_statement_in_the_query_log(db):
+    """COPY on PostgreSQL (which psycopg runs outside Django's cursor) and executemany on SQLite are each one
+    statement in the query log, as the tests and benchmarks count them."""
     rows = [("programme", n, "file.xml", "XM-1", f"/iati-activities/iati-activity[{n}]") for n in range(1, 6)]
     with CaptureQueriesContext(connection) as queries:
-        bulk.values_insert(
+        count = bulk.rows_insert(
             IatiProvenance, ("record_type", "record_id", "file_name", "activity_identifier", "xpath"), iter(rows)
         )
+    assert count == 5
     assert len(queries) == 1
+    assert queries[0]["sql"].startswith("COPY" if connection.vendor == "postgresql" else "5 times: INSERT")
     read = list(IatiProvenance.objects.order_by("record_id"))
     assert [(p.record_type, p.record_id, p.xpath) for p in read] == [(r[0], r[1], r[4]) for r in rows]
     assert all(p.created_at is not None for p in read)
-    bulk.values_insert(IatiProvenance, ("record_type",), iter([]))  # nothing to write: no statement
+
+
+def test_instances_insert_without_ids_writes_the_records_as_rows(db, users):
+    entries = [
+        AuditEntry(actor=users["manager"], action="create", model="x.y", object_id=str(n), after={"n": n})
+        for n in range(3)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        bulk.instances_insert(entries, ids=False)
+    assert len(queries) == 1
+    assert sorted(AuditEntry.objects.filter(model="x.y").values_list("after", flat=True), key=str) == [
+        {"n": 0},
+        {"n": 1},
+        {"n": 2},
+    ]
+    assert all(entry.at is not None for entry in AuditEntry.objects.filter(model="x.y"))
