@@ -456,6 +456,14 @@ class _Batch:
         }
         codes = {code} if code else {_code(identifier) for identifier in identifiers}
         self.programmes = {programme.code: programme for programme in Programme.objects.filter(code__in=codes)}
+        # The identifiers each programme found by code was imported from (_programme refuses another whose
+        # identifier gives the same code: "XM-1" and "xm-1").
+        self.bound: dict[int, set[str]] = {}
+        if not code and self.programmes:
+            for programme_id, identifier in IatiActivityImport.objects.filter(
+                programme__in=self.programmes.values()
+            ).values_list("programme_id", "identifier"):
+                self.bound.setdefault(programme_id, set()).add(identifier)
         self.imported: dict[str, set[str]] = {}
         for identifier, xpath in IatiProvenance.objects.filter(
             record_type="measurement", activity_identifier__in=identifiers
@@ -479,6 +487,7 @@ class _Batch:
         if framework.milestones or framework.measurements:
             self.valued.add(programme.pk)
         self.programmes[programme.code] = programme
+        self.bound.setdefault(programme.pk, set()).add(activity.identifier)
         self.imported.setdefault(activity.identifier, set()).update(
             xpath for kind, _record, xpath in writer.provenance if kind == "measurement"
         )
@@ -704,6 +713,16 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None, ba
     }
     fields = {name: value for name, value in fields.items() if value}
     programme = record.programme if record else batch.programmes.get(code or _code(activity.identifier))
+    others = sorted(batch.bound.get(programme.pk, set()) - {activity.identifier}) if programme and not record else []
+    if others and not code:
+        # Another activity's programme: taking it would add this one's values to the other's.
+        raise ValidationError(
+            _(
+                "The activity %(other)s, already imported into the programme %(code)s, has an identifier that gives "
+                "the same code: import this one into a programme chosen on the upload page."
+            )
+            % {"other": others[0], "code": programme.code}
+        )
     # The command line imports as nobody (its operator holds the database); a person imports only where they
     # may: into the programmes they manage, and new programmes if they may create them.
     if writer.actor is not None and programme is not None and not access.programme_can_manage(writer.actor, programme):

@@ -698,31 +698,67 @@ def test_an_identifier_longer_than_jalon_keeps_is_refused_with_a_message_and_the
     assert again.activities[0].notes[-1].message.startswith("L’iati-identifier a plus de 200 caractères")
 
 
-def test_two_identifiers_of_one_code_in_a_batch_read_the_targets_and_values_the_first_left_waiting(
+def test_an_identifier_that_differs_only_in_case_does_not_take_the_others_programme(db, users, tmp_path):
+    """Two identifiers that give the same programme code ("GB-COH-...-Cluster1" and its lower case) are two
+    activities for IATI: the second is refused, naming the first, instead of adding its values to the first's
+    programme; in the same file and in a later one."""
+    text = GDIHUB.read_text(encoding="utf-8")
+    first = re.search(r"<iati-activity[ >].*?</iati-activity>", text, flags=re.S)[0]
+    identifier = re.search(r"<iati-identifier>(.*?)</iati-identifier>", first)[1]
+    lower = first.replace(f">{identifier}<", f">{identifier.lower()}<", 1)
+    assert lower != first
+    path = tmp_path / "gdihub-case.xml"
+    path.write_text(text.replace("</iati-activities>", f"  {lower}\n</iati-activities>"), encoding="utf-8")
+    with translation.override("en"):
+        report = iati_import(path, actor=users["manager"])
+    assert [outcome.status for outcome in report.activities] == ["added"] * 4 + ["refused"]
+    (note,) = [note for note in report.activities[-1].notes if note.severity == "refused"]
+    assert note.message == (
+        f"The activity {identifier}, already imported into the programme {identifier.lower()}, has an identifier "
+        "that gives the same code: import this one into a programme chosen on the upload page."
+    )
+    first_values = Measurement.objects.filter(indicator__result__programme__code=identifier.lower()).count()
+    assert first_values == report.activities[0].counts["measurement"] > 0
+    assert not IatiActivityImport.objects.filter(identifier=identifier.lower()).exists()
+    # A later file that holds only the lower-case one: refused the same way, in French too.
+    alone = tmp_path / "gdihub-lower.xml"
+    alone.write_text(text.replace(first, lower, 1), encoding="utf-8")
+    with translation.override("fr"):
+        later = iati_import(alone, actor=users["manager"])
+    assert later.activities[0].status == "refused"
+    assert later.activities[0].notes[-1].message.startswith(f"L’activité {identifier}, déjà importée")
+    assert Measurement.objects.filter(indicator__result__programme__code=identifier.lower()).count() == first_values
+
+
+def test_two_activities_of_one_programme_in_a_batch_read_the_targets_and_values_the_first_left_waiting(
     db, users, nsb, tmp_path
 ):
-    """The batch writes its targets and values at its end: an activity whose programme has some waiting (another
-    identifier of the same programme code: the same but for case) has them written first, so that it sees its
-    programme's targets and adds none twice. (The same identifier twice is refused: the test above.)"""
+    """The batch writes its targets and values at its end: an activity whose programme has some waiting (two
+    activities imported into the same programme before, each chosen on the upload page) has them written first, so
+    that it sees its programme's targets and adds none twice. (The same identifier twice is refused, and so is
+    another identifier that gives the same code: the tests above.)"""
     from tests.results.conftest import indicator_build, programme_build
 
     demo = programme_build(code="twice", owner=nsb)
     indicator_build(demo, "I1", milestones=("10", "20", "30"))
     root = etree.fromstring(programme_to_iati(demo.programme))
+    Milestone.objects.filter(indicator__result__programme=demo.programme).delete()  # the file's targets are new
     for period in root.iter("period"):
         etree.SubElement(period, "actual", {"value": "5"})
     activity = root.find("iati-activity")
-    activity.find("iati-identifier").text += "-AGAIN"
     again = etree.fromstring(etree.tostring(activity))
-    again.find("iati-identifier").text = again.find("iati-identifier").text.lower()
+    again.find("iati-identifier").text += "-AGAIN"
     root.append(again)
     path = tmp_path / "twice.xml"
     path.write_bytes(etree.tostring(root))
+    for node in root.iter("iati-activity"):
+        IatiActivityImport.objects.create(
+            identifier=node.findtext("iati-identifier"), programme=demo.programme, file_name="earlier.xml"
+        )
     report = iati_import(path, actor=users["manager"], trusted=True)
-    assert [outcome.status for outcome in report.activities] == ["added", "changed"], report.as_dict()
-    assert report.activities[0].programme == report.activities[1].programme
-    programme = Programme.objects.get(code=report.activities[0].programme)
-    assert Milestone.objects.filter(indicator__result__programme=programme).count() == 3
+    assert [outcome.status for outcome in report.activities] == ["changed", "changed"], report.as_dict()
+    assert report.activities[0].programme == report.activities[1].programme == "twice"
+    assert Milestone.objects.filter(indicator__result__programme=demo.programme).count() == 3
 
 
 # Versions 2.01 and 2.02 -------------------------------------------------------------------------------------
