@@ -1106,6 +1106,23 @@ def _results_renumber(programme: Programme, actor, results: list[Result] | None 
         stack.extend(reversed(children.get(result.pk, [])))
 
 
+def _results_ranked(results: list[Result]) -> None:
+    """_results_renumber of a new programme's results before they are written (a file import's, whose inserts may
+    wait for the end of its batch: jalon.lib.bulk.inserts_deferred): the same ranks, the tree followed through the
+    records themselves, siblings by their order then as listed (the order of their ids once inserted)."""
+    listed = {id(result): index for index, result in enumerate(results)}
+    children: dict = {}
+    for result in sorted(results, key=lambda result: (result.order, listed[id(result)])):
+        children.setdefault(id(result.parent) if result.parent is not None else None, []).append(result)
+    rank = 0
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        result = stack.pop()
+        rank += 1
+        result.order = rank
+        stack.extend(reversed(children.get(id(result), [])))
+
+
 def _descendant_ids(result: Result) -> set[int]:
     children: dict = {}
     for pk, parent_id in Result.objects.filter(programme_id=result.programme_id).values_list("pk", "parent_id"):
@@ -1210,6 +1227,8 @@ def imported_results_create(*, actor, programme: Programme, results: list[Result
             last += 1
             result.order = last
         result.clean_fields(exclude=["programme", "level", "parent"])
+    if new_programme:
+        _results_ranked(results)  # before the insert: no update, no second audit entry each
     pending = list(results)
     while pending:
         ready = [result for result in pending if result.parent is None or result.parent.pk is not None]
@@ -1218,7 +1237,8 @@ def imported_results_create(*, actor, programme: Programme, results: list[Result
         bulk.instances_insert(ready)
         pending = [result for result in pending if result.pk is None]
     audit_records(actor=actor, action=AuditEntry.Action.CREATE, instances=[*results])
-    _results_renumber(programme, actor, results if new_programme else None)
+    if not new_programme:
+        _results_renumber(programme, actor)
     progress_changed(programme)
 
 
