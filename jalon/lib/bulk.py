@@ -22,7 +22,9 @@ Fields not given get their default, and auto_now/auto_now_add fields get `now`, 
 
 import contextlib
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, models
 from django.utils import timezone
@@ -41,9 +43,9 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int]:
     table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
-            sequence = cursor.fetchone()[0]
-            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, count])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
+            )
             return [row[0] for row in cursor.fetchall()]
         quote = connection.ops.quote_name
         cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")  # noqa: S608 (names, not input)
@@ -174,9 +176,7 @@ def _inserted(model: type[models.Model], fields: Sequence[models.Field], rows: S
             # and that was most of the insert's time).
             arrays = ", ".join(f"(%s)::{field.db_type(connection).split('(')[0]}[]" for field in fields)
             cursor.execute(
-                "INSERT INTO {} ({}) SELECT * FROM UNNEST({}){}".format(  # noqa: S608 (names, not input)
-                    quote(meta.db_table), columns, arrays, returning
-                ),
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM UNNEST({arrays}){returning}",  # noqa: S608
                 [list(column) for column in zip(*rows, strict=True)],
             )
             return [pk for (pk,) in cursor.fetchall()] if ids else new
@@ -223,6 +223,10 @@ def instances_insert(instances: Sequence[models.Model], *, ids: bool = True) -> 
                     raise ValueError(f"{model.__name__}.{field.name}: the related record is not saved")
                 if related is not None:
                     setattr(instance, field.attname, related.pk)
+    deferred = _deferred.get()
+    if ids and deferred is not None:
+        deferred.add(model, instances)
+        return
     values_of = operator.attrgetter(*(field.attname for field in fields))  # all fields at once
     single = len(fields) == 1
     raw = [(values_of(instance),) if single else values_of(instance) for instance in instances]
@@ -234,3 +238,84 @@ def instances_insert(instances: Sequence[models.Model], *, ids: bool = True) -> 
     for instance, pk in zip(instances, _inserted(model, fields, rows, ids=True), strict=True):
         instance.pk = pk
         instance._state.adding, instance._state.db = False, connection.alias
+
+
+# Inserts that wait --------------------------------------------------------------------------------------------
+
+ID_BLOCK = 200  # ids taken from a PostgreSQL sequence at a time (the rest are a gap, as sequences leave)
+
+
+class Deferred:
+    """Records given their ids at once and inserted later, together (inserts_deferred)."""
+
+    def __init__(self):
+        self.waiting: dict[type[models.Model], list[models.Model]] = {}
+        self.free: dict[type[models.Model], list[int]] = {}  # PostgreSQL: taken from the sequence, not yet given
+        self.next: dict[type[models.Model], int] = {}  # SQLite: the next id, read again after each flush
+
+    def ids(self, model: type[models.Model], count: int) -> list[int]:
+        if connection.vendor == "postgresql":
+            free = self.free.setdefault(model, [])
+            if len(free) < count:
+                free.extend(ids_reserve(model, max(count - len(free), ID_BLOCK)))
+            given = free[:count]
+            del free[:count]
+            return given
+        # SQLite: jalon's transactions hold the write lock (BEGIN IMMEDIATE), so nobody else inserts meanwhile;
+        # after the largest id and the table's AUTOINCREMENT sequence, as SQLite would give them.
+        if model not in self.next:
+            quote = connection.ops.quote_name
+            with connection.cursor() as cursor:
+                column, table = quote(model._meta.pk.column), quote(model._meta.db_table)
+                cursor.execute(
+                    f"SELECT MAX({column}), (SELECT seq FROM sqlite_sequence WHERE name = %s) FROM {table}",  # noqa: S608
+                    [model._meta.db_table],
+                )
+                largest, sequence = cursor.fetchone()
+            self.next[model] = max(largest or 0, sequence or 0) + 1
+        start = self.next[model]
+        self.next[model] = start + count
+        return list(range(start, start + count))
+
+    def add(self, model: type[models.Model], instances: Sequence[models.Model]) -> None:
+        for instance, pk in zip(instances, self.ids(model, len(instances)), strict=True):
+            instance.pk = pk
+            instance._state.adding, instance._state.db = False, connection.alias
+        self.waiting.setdefault(model, []).extend(instances)
+
+    def flush(self) -> None:
+        """Write what waits, model by model in the order they first came (a record's relations before it); the
+        values as they are now."""
+        waiting, self.waiting = self.waiting, {}
+        self.next.clear()  # others may insert once these are written (the ORM's save(): SQLite picks the next id)
+        for model, instances in waiting.items():
+            fields = list(model._meta.concrete_fields)
+            values_of = operator.attrgetter(*(field.attname for field in fields))
+            convert = _converter(fields)
+            _inserted(model, fields, [convert(values_of(instance)) for instance in instances], ids=False)
+
+
+_deferred: ContextVar[Deferred | None] = ContextVar("bulk_deferred", default=None)
+
+
+@contextmanager
+def inserts_deferred() -> Iterator[Deferred]:
+    """Inside the block, instances_insert gives the records their ids and leaves their rows waiting, to be written
+    in one insert per model when the block ends (a file import's batch of new programmes: five inserts each were
+    most of its statements). Call deferred_flush() before anything reads those tables or writes them another way
+    (save() would take, on SQLite, an id already given). A block that ends with an error writes nothing: use it
+    inside the transaction its records roll back with."""
+    deferred = Deferred()
+    token = _deferred.set(deferred)
+    try:
+        yield deferred
+        deferred.flush()
+    finally:
+        _deferred.reset(token)
+
+
+def deferred_flush() -> None:
+    """The waiting rows of the current inserts_deferred block written now (nothing outside one)."""
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.flush()

@@ -26,6 +26,7 @@ The whole run is one transaction: a file refused on the way (truncated, not well
 dry run (the preview) rolls everything back after counting what would change.
 """
 
+import contextlib
 import logging
 import re
 from collections import Counter
@@ -336,7 +337,10 @@ def _batch_import(
     `savepoints`, each activity in a savepoint of its own (a refused one said in the report); without, a refusal
     raises (iati_import rolls the batch back and imports it again with them)."""
     batch = _Batch(chunk, code, actor)
-    with audit_batched() as audits, progress_batched():
+    # Without savepoints, the new records' inserts wait for the batch's end, one per kind (bulk.inserts_deferred):
+    # what reads them before flushes them first (deferred_flush). With savepoints, each activity's are its own.
+    deferred = contextlib.nullcontext() if savepoints else bulk.inserts_deferred()
+    with audit_batched() as audits, progress_batched(), deferred:
         for activity in chunk:
             if code and not activity.refused and not state.chosen:
                 state.chosen = activity.identifier
@@ -564,6 +568,8 @@ def _activity_import(
     bound = record.programme if record else batch.programmes.get(code or _code(activity.identifier))
     if bound is not None and bound.pk in batch.valued:
         batch.values_write()
+    if bound is not None:
+        bulk.deferred_flush()  # its framework is read from the database
     if not savepoint:
         created = _activity_write(activity, writer, record, code, trusted, batch)
         outcome.status = "added" if created else "changed"
@@ -856,6 +862,7 @@ class _Framework:
             # Only what this activity wrote: no targets, narratives or targets by value yet, and disaggregations
             # only if its indicators named some.
             if any(dimensions for _indicator, dimensions in self.new_indicators):
+                bulk.deferred_flush()
                 self._disaggregations_read()
             return
         self._disaggregations_read()
@@ -1199,6 +1206,7 @@ def _dimensions(node, programme: Programme, writer: _Writer) -> list[Dimension]:
     if not wanted:
         return found
     language = writer.activity.language if writer.activity.language in settings.CONTENT_LANGUAGES else "en"
+    bulk.deferred_flush()  # the disaggregations this activity has added are read with the others
     existing = list(programme.dimensions.prefetch_related("values"))
     keys = dimension_keys(existing)
     for name, values in wanted.items():
@@ -1340,6 +1348,7 @@ def _values(node, indicator: Indicator, writer: _Writer, periods, framework: _Fr
     # The programme's own targets by value stay; the file's are added beside them.
     new = {key: value for key, value in by_value.items() if (indicator.pk, *key) not in framework.targets_by_value}
     if new:
+        bulk.deferred_flush()  # the service reads the indicator's periods and disaggregations
         services.disaggregated_targets_save(actor=writer.actor, indicator=indicator, targets=new, importing=True)
 
 
@@ -1397,6 +1406,7 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, framewo
         if narrative is not None:
             # What the export writes of a period's narrative: a narrative again (the programme's own stays).
             if (indicator.pk, period.pk) not in framework.narrated:
+                bulk.deferred_flush()  # the service checks that its indicator and period exist
                 services.narrative_save(
                     actor=writer.actor, indicator=indicator, period=period, importing=True, **narrative
                 )

@@ -102,3 +102,44 @@ def test_instances_insert_without_ids_writes_the_records_as_rows(db, users):
         {"n": 2},
     ]
     assert all(entry.at is not None for entry in AuditEntry.objects.filter(model="x.y"))
+
+
+def test_inserts_deferred_gives_ids_at_once_and_writes_one_insert_per_model_at_the_end(db, nsb):
+    programmes = [_programme(nsb, f"later-{n}") for n in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        with bulk.inserts_deferred():
+            bulk.instances_insert(programmes[:2])
+            bulk.instances_insert(programmes[2:])
+            levels = [Level(programme=p, key="output", name={"en": "Output"}, iati_result_type=1) for p in programmes]
+            bulk.instances_insert(levels)
+            assert all(record.pk for record in [*programmes, *levels])
+            assert not Programme.objects.filter(code__startswith="later-").exists()  # waiting
+    inserts = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("INSERT")]
+    assert len(inserts) == 2  # one per model
+    assert len({p.pk for p in programmes}) == 3
+    assert dict(Level.objects.filter(pk__in=[level.pk for level in levels]).values_list("pk", "programme_id")) == {
+        level.pk: level.programme_id for level in levels
+    }
+
+
+def test_a_save_after_a_flush_takes_an_id_after_those_given(db, nsb):
+    """After deferred_flush, the ORM's save() may insert into the same table: the ids given next follow it (SQLite
+    gives the next id after the largest; a stale counter would give it twice)."""
+    with bulk.inserts_deferred():
+        first = _programme(nsb, "first")
+        bulk.instances_insert([first])
+        bulk.deferred_flush()
+        saved = _programme(nsb, "saved")
+        saved.save()
+        after = _programme(nsb, "after")
+        bulk.instances_insert([after])
+    assert len({first.pk, saved.pk, after.pk}) == 3
+    assert Programme.objects.filter(code__in=["first", "saved", "after"]).count() == 3
+
+
+def test_an_error_in_a_deferred_block_writes_nothing(db, nsb):
+    with pytest.raises(RuntimeError), bulk.inserts_deferred():
+        bulk.instances_insert([_programme(nsb, "never")])
+        raise RuntimeError
+    assert not Programme.objects.filter(code="never").exists()
+    bulk.deferred_flush()  # outside a block: nothing to do
