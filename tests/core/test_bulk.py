@@ -106,14 +106,13 @@ def test_instances_insert_without_ids_writes_the_records_as_rows(db, users):
 
 def test_inserts_deferred_gives_ids_at_once_and_writes_one_insert_per_model_at_the_end(db, nsb):
     programmes = [_programme(nsb, f"later-{n}") for n in range(3)]
-    with CaptureQueriesContext(connection) as queries:
-        with bulk.inserts_deferred():
-            bulk.instances_insert(programmes[:2])
-            bulk.instances_insert(programmes[2:])
-            levels = [Level(programme=p, key="output", name={"en": "Output"}, iati_result_type=1) for p in programmes]
-            bulk.instances_insert(levels)
-            assert all(record.pk for record in [*programmes, *levels])
-            assert not Programme.objects.filter(code__startswith="later-").exists()  # waiting
+    with CaptureQueriesContext(connection) as queries, bulk.inserts_deferred():
+        bulk.instances_insert(programmes[:2])
+        bulk.instances_insert(programmes[2:])
+        levels = [Level(programme=p, key="output", name={"en": "Output"}, iati_result_type=1) for p in programmes]
+        bulk.instances_insert(levels)
+        assert all(record.pk for record in [*programmes, *levels])
+        assert not Programme.objects.filter(code__startswith="later-").exists()  # waiting
     inserts = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("INSERT")]
     assert len(inserts) == 2  # one per model
     assert len({p.pk for p in programmes}) == 3
