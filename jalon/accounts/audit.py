@@ -4,6 +4,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -66,7 +67,8 @@ def _entry(
         "after": after,
     }
     # Positional: Django's fast path of a model's construction (a file import makes thousands of entries).
-    return AuditEntry(*(values.get(name) for name in ENTRY_COLUMNS))
+    columns: Any = [values.get(name) for name in ENTRY_COLUMNS]
+    return AuditEntry(*columns)
 
 
 ENTRY_COLUMNS = [field.attname for field in AuditEntry._meta.concrete_fields]

@@ -174,7 +174,7 @@ def _inserted(model: type[models.Model], fields: Sequence[models.Field], rows: S
             # One array per column, as bulk_create sends on PostgreSQL: the statement is the same whatever the
             # number of rows, so psycopg parses it once (a VALUES list of each length was parsed anew, in Python,
             # and that was most of the insert's time).
-            arrays = ", ".join(f"(%s)::{field.db_type(connection).split('(')[0]}[]" for field in fields)
+            arrays = ", ".join(f"(%s)::{(field.db_type(connection) or '').split('(')[0]}[]" for field in fields)
             cursor.execute(
                 f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM UNNEST({arrays}){returning}",  # noqa: S608
                 [list(column) for column in zip(*rows, strict=True)],

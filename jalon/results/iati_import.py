@@ -720,7 +720,7 @@ def _programme(activity: Activity, writer: _Writer, record, code: str | None, ba
     fields = {name: value for name, value in fields.items() if value}
     programme = record.programme if record else batch.programmes.get(code or _code(activity.identifier))
     others = sorted(batch.bound.get(programme.pk, set()) - {activity.identifier}) if programme and not record else []
-    if others and not code:
+    if programme is not None and others and not code:
         # Another activity's programme: taking it would add this one's values to the other's.
         raise ValidationError(
             _(
