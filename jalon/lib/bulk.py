@@ -17,6 +17,10 @@ Other databases fall back to bulk_create.
 their audit entries, a few hundred at a time): one multi-row INSERT ... RETURNING per chunk, as bulk_create
 sends, without the ORM's compile of every field of every row, which was most of an IATI import's insert time.
 
+`inserts_deferred` makes instances_insert give the records their ids at once (from the tables' sequences) and
+write them later, together: a batch of a file import's new programmes, whose records point to one another, in one
+insert per kind instead of five per programme.
+
 Fields not given get their default, and auto_now/auto_now_add fields get `now`, as save() would give them.
 """
 
@@ -289,10 +293,9 @@ class Deferred:
         waiting, self.waiting = self.waiting, {}
         self.next.clear()  # others may insert once these are written (the ORM's save(): SQLite picks the next id)
         for model, instances in waiting.items():
-            fields = list(model._meta.concrete_fields)
-            values_of = operator.attrgetter(*(field.attname for field in fields))
-            convert = _converter(fields)
-            _inserted(model, fields, [convert(values_of(instance)) for instance in instances], ids=False)
+            names = [field.attname for field in model._meta.concrete_fields]  # the id included
+            values_of = operator.attrgetter(*names)
+            rows_insert(model, names, [values_of(instance) for instance in instances])
 
 
 _deferred: ContextVar[Deferred | None] = ContextVar("bulk_deferred", default=None)

@@ -13,11 +13,12 @@ to a programme:
   export writes, else the reference codes) and only added; a target is set only where the period has none;
   values enter as new measurements (with a percentage's numerator and denominator, and an evidence link), once
   per XPath, submitted, or approved when the programme trusts the publisher (Programme.iati_trusted_publishers);
-- new periods, results and indicators are written set-based, per activity (services.imported_periods_create,
+- new periods, results and indicators are checked set-based, per activity (services.imported_periods_create,
   imported_results_create, imported_indicators_create); the activities go by batches (BATCH): their import records,
-  programmes and imported values read once, their targets and values (checked per activity,
-  services.imported_values_check), provenance, import records and audit entries inserted once; a batch is written
-  in one savepoint, and imported again activity by activity, each in a savepoint, when one of them is refused;
+  programmes and imported values read once, their new records (programmes, levels, periods, results, indicators,
+  disaggregations, targets and values: jalon.lib.bulk.inserts_deferred), provenance, import records and audit
+  entries inserted once per kind at the batch's end; a batch is written in one savepoint, and imported again
+  activity by activity, each in a savepoint, when one of them is refused;
 - nothing is ever deleted (a file holding only results leaves the rest as it is);
 - an activity whose content hash is the one imported last time is unchanged: nothing is written.
 Every record written knows its file, activity identifier and XPath (IatiProvenance).
