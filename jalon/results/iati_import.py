@@ -840,6 +840,9 @@ class _Framework:
         self.milestones: list[Milestone] = []
         self.measurements: list[tuple[Measurement, object]] = []
         self.new_indicators: list[tuple[Indicator, list[Dimension]]] = []
+        # A new programme's disaggregations, with their values, as this activity made them (_dimensions): read from
+        # here, not the database, where their inserts may still wait (bulk.inserts_deferred).
+        self.made: dict[Dimension, list[DimensionValue]] = {}
         self.new_results: list[Result] = []
         # The publisher reports its own values: the importing person must be allowed to report them.
         self.can_report = access.measurement_can_report_for(actor, programme, programme.owner)
@@ -862,10 +865,16 @@ class _Framework:
         if self.fresh:
             # Only what this activity wrote: no targets, narratives or targets by value yet, and disaggregations
             # only if its indicators named some.
-            if any(dimensions for _indicator, dimensions in self.new_indicators):
-                bulk.deferred_flush()
-                self._disaggregations_read()
+            if self.made:
+                self.dimension_keys = dimension_keys(self.made)
+                self.values = value_keys([value for values in self.made.values() for value in values])
+                self.disaggregations = {
+                    (indicator.pk, dimension.pk)
+                    for indicator, dimensions in self.new_indicators
+                    for dimension in dimensions
+                }
             return
+        bulk.deferred_flush()  # the structure this activity added to the programme is read with the rest
         self._disaggregations_read()
         self.targeted = set(
             Milestone.objects.filter(indicator__result__programme=programme).values_list("indicator_id", "period_id")
@@ -1183,7 +1192,7 @@ def _indicator(node, number: int, result: Result, writer: _Writer, periods, fram
             value, warning = number_read(target.get("value"))
             fields["target_value"] = value.number if value else None
             fields["target_note"] = _texts(target.find("comment"))
-    dimensions = _dimensions(node, result.programme, writer)
+    dimensions = _dimensions(node, result.programme, writer, framework)
     # Written with the activity's other new indicators, set-based (services.imported_indicators_create).
     indicator = Indicator(result=result, **fields)
     framework.indicators[(result.pk, indicator.code)] = indicator
@@ -1192,7 +1201,7 @@ def _indicator(node, number: int, result: Result, writer: _Writer, periods, fram
     return indicator
 
 
-def _dimensions(node, programme: Programme, writer: _Writer) -> list[Dimension]:
+def _dimensions(node, programme: Programme, writer: _Writer, framework: "_Framework") -> list[Dimension]:
     """The programme's disaggregations that the indicator's actuals name (`dimension/@name`), with their values
     (`@value`) added; a name is a dimension code, and a known kind (sex, region...) when it is one."""
     wanted: dict[str, list[str]] = {}
@@ -1207,22 +1216,26 @@ def _dimensions(node, programme: Programme, writer: _Writer) -> list[Dimension]:
     if not wanted:
         return found
     language = writer.activity.language if writer.activity.language in settings.CONTENT_LANGUAGES else "en"
-    bulk.deferred_flush()  # the disaggregations this activity has added are read with the others
-    existing = list(programme.dimensions.prefetch_related("values"))
-    keys = dimension_keys(existing)
+    if framework.fresh:
+        known_by = framework.made  # a new programme's, made by this activity: nothing to read
+    else:
+        known_by = {
+            dimension: list(dimension.values.all()) for dimension in programme.dimensions.prefetch_related("values")
+        }
+    keys = dimension_keys(known_by)
     for name, values in wanted.items():
         dimension = dimension_find(keys, name)
-        known_values = list(dimension.values.all()) if dimension else []
+        known_values = known_by.get(dimension, []) if dimension else []
         lookup = value_keys(known_values)
         known = [{"code": value.code, "name": value.name} for value in known_values]
         new = [value for value in values if dimension is None or value_find(lookup, dimension, value) is None]
         items = known + [{"code": value[:40], "name": {language: value}} for value in dict.fromkeys(new)]
         if dimension is None or len(items) > len(known):
-            taken = {other.code for other in existing}
+            taken = {other.code for other in known_by}
             code = slugify(name)[:40] or "dimension"
             code = next(c for c in [code, *(f"{code[:36]}-{n}" for n in range(2, 1000))] if c not in taken)
             if dimension is None:
-                dimension = services.imported_dimension_create(
+                dimension, made = services.imported_dimension_create(
                     actor=writer.actor,
                     programme=programme,
                     kind=_dimension_kind(name),
@@ -1232,6 +1245,7 @@ def _dimensions(node, programme: Programme, writer: _Writer) -> list[Dimension]:
                     taken=taken,
                 )
             else:
+                bulk.deferred_flush()  # dimension_save reads and writes through the ORM
                 dimension = services.dimension_save(
                     actor=writer.actor,
                     programme=programme,
@@ -1241,9 +1255,9 @@ def _dimensions(node, programme: Programme, writer: _Writer) -> list[Dimension]:
                     name=dimension.name,
                     values=items,
                 )
-            if dimension not in existing:
-                existing.append(dimension)
-            keys = dimension_keys(existing)
+                made = list(dimension.values.all())
+            known_by[dimension] = made
+            keys = dimension_keys(known_by)
         found.append(dimension)
     return found
 

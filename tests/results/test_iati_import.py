@@ -762,6 +762,39 @@ def test_two_activities_of_one_programme_in_a_batch_read_the_targets_and_values_
     assert Milestone.objects.filter(indicator__result__programme=demo.programme).count() == 3
 
 
+@pytest.mark.parametrize("fresh", [True, False], ids=["new programme", "programme imported before"])
+def test_an_indicator_and_its_new_disaggregation_in_one_activity_take_their_values_by_value(
+    db, users, tmp_path, fresh
+):
+    """An activity that adds an indicator and the disaggregation its values name (a new programme's, or one added to
+    a programme imported before) imports those values by value: the disaggregation and indicator are read from
+    what the activity made, or from the database once their inserts, waiting for the batch's end, are written."""
+    indicator = """
+   <indicator measure="1" ascending="1">
+    <title><narrative>People trained, by sex</narrative></title>
+    <period>
+     <period-start iso-date="2013-01-01"/><period-end iso-date="2013-12-31"/>
+     <actual value="7"><dimension name="sex" value="female"/></actual>
+     <actual value="5"><dimension name="sex" value="male"/></actual>
+    </period>
+   </indicator>
+  </result>"""
+    with_it = VERSION_201.replace("2.01", "2.03").replace("  </result>", indicator, 1)
+    path = tmp_path / "by-sex.xml"
+    if not fresh:
+        path.write_text(VERSION_201.replace("2.01", "2.03"), encoding="utf-8")
+        assert iati_import(path, actor=users["manager"], trusted=True).activities[0].status == "added"
+    path.write_text(with_it, encoding="utf-8")
+    report = iati_import(path, actor=users["manager"], trusted=True)
+    assert report.activities[0].status == ("added" if fresh else "changed"), report.as_dict()
+    by_value = Measurement.objects.filter(indicator__title__en="People trained, by sex")
+    assert sorted((m.dimension_value.code, m.value) for m in by_value) == [
+        ("female", D("7.0000")),
+        ("male", D("5.0000")),
+    ]
+    assert not [note for note in report.activities[0].notes if note.rule_id == "import.value"]
+
+
 # Versions 2.01 and 2.02 -------------------------------------------------------------------------------------
 
 VERSION_201 = """<?xml version="1.0" encoding="UTF-8"?>
