@@ -763,9 +763,7 @@ def test_two_activities_of_one_programme_in_a_batch_read_the_targets_and_values_
 
 
 @pytest.mark.parametrize("fresh", [True, False], ids=["new programme", "programme imported before"])
-def test_an_indicator_and_its_new_disaggregation_in_one_activity_take_their_values_by_value(
-    db, users, tmp_path, fresh
-):
+def test_an_indicator_and_its_new_disaggregation_in_one_activity_take_their_values_by_value(db, users, tmp_path, fresh):
     """An activity that adds an indicator and the disaggregation its values name (a new programme's, or one added to
     a programme imported before) imports those values by value: the disaggregation and indicator are read from
     what the activity made, or from the database once their inserts, waiting for the batch's end, are written."""
