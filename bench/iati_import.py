@@ -25,8 +25,8 @@ Registry at that many workers: an additional line, never in place of the single-
 import argparse
 import json
 import os
-import resource
 import re
+import resource
 import subprocess
 import sys
 import time

@@ -201,7 +201,13 @@ def _raised(payload: tuple[bytes | None, str, str, str]) -> BaseException:
 
 
 def _reader_main(
-    connection: Connection, settings_module: str, language: str | None, path: str, max_bytes: int, chunk: int, ahead: int
+    connection: Connection,
+    settings_module: str,
+    language: str | None,
+    path: str,
+    max_bytes: int,
+    chunk: int,
+    ahead: int,
 ) -> None:
     """The reader process: the activities by chunks, then its last word: ("end"), ("refused", message) or
     ("error", (pickled exception, its type, its text, the traceback))."""
