@@ -2,6 +2,7 @@
 samples take that path): the same report and the same records as reading in process; a truncated or hostile file
 refused with nothing saved. The reader process on its own: tests/interop/test_iati_read_process.py."""
 
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import translation
 from jalon.interop import iati_read_process
 from jalon.interop.iati_read import IatiFileRefused
 from jalon.organisations.models import Organisation
+from jalon.results import iati_import as iati_import_module
 from jalon.results.iati_import import iati_import
 from jalon.results.models import (
     DisaggregatedTarget,
@@ -127,3 +129,40 @@ def test_a_hostile_file_through_the_reader_process_is_refused_and_saves_nothing(
     with translation.override("en"), pytest.raises(IatiFileRefused, match="declares a DOCTYPE or entities"):
         iati_import(path, actor=users["manager"])
     assert records() == before and through_the_reader_process == [path]
+
+
+def test_an_import_that_fails_stops_its_reader_process_and_reaps_it(db, users, tmp_path, monkeypatch):
+    """The import fails in its first batch while the reader process still has most of the file to send (two
+    activities a message, one message ahead): the reader is stopped, not left an orphan or a zombie."""
+    content = SAMPLES[1].read_bytes()
+    head, _sep, body = content.partition(b"<iati-activity")
+    body, _sep, _tail = (b"<iati-activity" + body).rpartition(b"</iati-activities>")
+    activities = [b"<iati-activity" + part for part in body.split(b"<iati-activity") if part]
+    path = tmp_path / "many.xml"
+    path.write_bytes(
+        head
+        + b"".join(
+            activity.replace(b"</iati-identifier>", b"-%d</iati-identifier>" % copy, 1)
+            for copy in range(30)
+            for activity in activities
+        )
+        + b"</iati-activities>\n"
+    )
+    started = iati_read_process.activities_read_in_child
+    monkeypatch.setattr(
+        iati_read_process,
+        "activities_read_in_child",
+        lambda path, *, max_bytes: started(path, max_bytes=max_bytes, chunk=2, ahead=1),
+    )
+    readers = []
+
+    def failing(*args, **kwargs):
+        readers.extend(process.pid for process in multiprocessing.active_children())
+        raise RuntimeError("a write failed")
+
+    monkeypatch.setattr(iati_import_module, "_batch_import", failing)
+    before = records()
+    with override_settings(IATI_IMPORT_READER_PROCESS_BYTES=1), pytest.raises(RuntimeError, match="a write failed"):
+        iati_import(path, actor=users["manager"])
+    assert len(readers) == 1 and not Path(f"/proc/{readers[0]}").exists()
+    assert not multiprocessing.active_children() and records() == before
