@@ -85,10 +85,13 @@ def activities_read_pipelined(path: Path, *, max_bytes: int) -> Iterator[Activit
     """activities_read's activities, read in a reader process when the file has IATI_IMPORT_READER_PROCESS_BYTES
     or more (a setting of 0 or less: never), else in this process."""
     threshold = settings.IATI_IMPORT_READER_PROCESS_BYTES
-    # A daemonic process (multiprocessing's) may not start one; without a settings module the child has no settings.
+    # With one core the child cannot run beside the writes, only take turns with them (round 7 of bench/README.md:
+    # with no core free, the import was slower). A daemonic process (multiprocessing's) may not start one; without
+    # a settings module the child has no settings.
     if (
         threshold > 0
         and _size(path) >= threshold
+        and cores() >= 2
         and os.environ.get("DJANGO_SETTINGS_MODULE")
         and not multiprocessing.current_process().daemon
     ):
@@ -101,6 +104,13 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0  # activities_read says what is wrong with the path
+
+
+def cores() -> int:
+    """The cores this process may run on (its affinity, where the system says it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def activities_read_in_child(

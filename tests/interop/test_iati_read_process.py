@@ -165,11 +165,15 @@ def test_a_reader_process_that_dies_is_said_and_nothing_hangs(many):
     assert not multiprocessing.active_children()
 
 
-def test_only_files_of_the_settings_size_are_read_in_a_reader_process(monkeypatch):
+def test_only_files_of_the_settings_size_are_read_in_a_reader_process_and_with_two_cores(monkeypatch):
     path = SAMPLES[0]
     monkeypatch.setattr(iati_read_process, "activities_read_in_child", lambda path, max_bytes: "child")
+    monkeypatch.setattr(iati_read_process, "cores", lambda: 2)
     with override_settings(IATI_IMPORT_READER_PROCESS_BYTES=path.stat().st_size):
         assert activities_read_pipelined(path, max_bytes=MAX) == "child"
+        monkeypatch.setattr(iati_read_process, "cores", lambda: 1)
+        assert activities_read_pipelined(path, max_bytes=MAX) != "child"
+        monkeypatch.setattr(iati_read_process, "cores", lambda: 2)
     for never_or_larger in (0, -1, path.stat().st_size + 1):
         with override_settings(IATI_IMPORT_READER_PROCESS_BYTES=never_or_larger):
             assert activities_read_pipelined(path, max_bytes=MAX) != "child"
