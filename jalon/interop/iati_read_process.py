@@ -4,8 +4,9 @@ jalon/interop/iati_read.py's read (safety checks, a copy of each activity, norma
 Validator's codelist rules and standard ruleset per activity) is pure CPU and touches no database. On a machine
 with a free core, `activities_read_pipelined` runs it in a child process while the importing process writes the
 activities read before, so that the read's time hides behind the writes'. Only for files of
-IATI_IMPORT_READER_PROCESS_BYTES or more: below, the child's start and the crossing cost more than they save, and
-the file is read in process as before.
+IATI_IMPORT_READER_PROCESS_BYTES or more (below, the child's start and the crossing cost more than they save) and
+with two cores or more; otherwise the file is read in process as before. Where every core is busy the child only
+takes turns with the writes and the import is slower (bench/README.md, round 7): set the setting to 0 there.
 
 How:
 - the child is started by multiprocessing's `spawn` (a fresh interpreter: the jobs worker that imports has a
@@ -14,7 +15,8 @@ How:
   django.setup() took a second of CPU importing every app (the child starts in about 0.15 s). It reads in the
   parent's active language, so that the notes are in the user's. As with any `spawn`, the child imports the
   parent's main module first: a script that imports a large file must keep its work under
-  `if __name__ == "__main__"` (the `jalon` command, manage.py, the bench and pytest do);
+  `if __name__ == "__main__"` (the `jalon` command, manage.py, the bench and pytest do). multiprocessing also
+  starts its resource tracker on the first start, one small idle process for the importing process's life;
 - it sends the activities by chunks (READER_CHUNK) through a pipe, at most READER_AHEAD chunks waiting to be sent
   besides the one being sent: memory stays bounded whatever the file's size, and a parent slower than the read
   holds the child back;
