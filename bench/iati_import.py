@@ -8,6 +8,9 @@ repeated with each activity's identifier made unique, then times, on that one fi
 - "read": jalon.interop.iati_read.activities_read, which the import streams: the safety checks, a copy of each
   activity, upper-case codes normalised, the 2.03 XSD, the Validator's codelist rules and standard ruleset per
   activity;
+- "read (reader process)": the same read in a child process, the activities sent back and parsed again here
+  (jalon.interop.iati_read_process.activities_read_in_child, which the import uses for files of
+  IATI_IMPORT_READER_PROCESS_BYTES or more: set it to 0 to time the import reading in process);
 - "import": the whole import as a dry run (everything written, then rolled back), on the database given, by a
   platform administrator (so that values are written, approved with --trusted), with its number of queries.
 It prints MB/s and the ratios to the parse, and the projection of each for the whole IATI Registry (about
@@ -23,6 +26,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -64,12 +68,18 @@ def file_build(megabytes: int, copy_of: int = 0) -> Path:
     return path
 
 
-def timed(work) -> tuple[float, int, float]:
-    """Wall seconds, the work's count, and this process's CPU seconds (on a shared machine, less moved by the
-    others' load than the wall time; on SQLite the database's work is in it, on PostgreSQL the server's is not)."""
-    start, cpu = time.perf_counter(), time.process_time()
+def timed(work) -> tuple[float, int, float, float]:
+    """Wall seconds, the work's count, this process's CPU seconds (on a shared machine, less moved by the
+    others' load than the wall time; on SQLite the database's work is in it, on PostgreSQL the server's is not),
+    and the CPU seconds of the child processes it ended meanwhile (the reader process)."""
+    start, cpu, children = time.perf_counter(), time.process_time(), children_cpu()
     count = work()
-    return time.perf_counter() - start, count, time.process_time() - cpu
+    return time.perf_counter() - start, count, time.process_time() - cpu, children_cpu() - children
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv=None) -> None:
@@ -89,6 +99,7 @@ def main(argv=None) -> None:
     from lxml import etree
 
     from jalon.interop.iati_read import activities_read
+    from jalon.interop.iati_read_process import activities_read_in_child
     from jalon.results.iati_import import iati_import
 
     path = file_build(args.megabytes, args.copy_of)
@@ -105,6 +116,9 @@ def main(argv=None) -> None:
 
     def read() -> int:
         return sum(1 for _activity in activities_read(path, max_bytes=10**12))
+
+    def read_in_child() -> int:
+        return sum(1 for _activity in activities_read_in_child(path, max_bytes=10**12))
 
     queries = [0]
 
@@ -138,20 +152,21 @@ def main(argv=None) -> None:
 
     if args.copy_of:
         start = time.time()
-        seconds, _count, _cpu = timed(full)
+        seconds, _count, _cpu, _children = timed(full)
         print(json.dumps({"start": start, "seconds": seconds, "queries": queries[0], "megabytes": size}))
         return
-    rows = [("parse", *timed(parse)), ("read", *timed(read))]
+    rows = [("parse", *timed(parse)), ("read", *timed(read)), ("read (reader process)", *timed(read_in_child))]
     if not args.skip_import:
         rows.append(("import (dry run)", *timed(full)))
     floor = rows[0][1]
     print(f"file: {path.name}, {size:.1f} MB, {rows[0][2]} activities, import: {queries[0]} queries")
-    for name, seconds, activities, cpu in rows:
+    for name, seconds, activities, cpu, children in rows:
         projection = seconds / size * REGISTRY_GB * 1000 / 3600
+        reader = f", of the reader process {children:.2f} s" if children else ""
         print(
-            f"{name:18} {seconds:8.2f} s  {size / seconds:7.2f} MB/s  {seconds / floor:6.1f} x parse  "
+            f"{name:21} {seconds:8.2f} s  {size / seconds:7.2f} MB/s  {seconds / floor:6.1f} x parse  "
             f"{activities} activities  registry ({REGISTRY_GB} GB): {projection:6.1f} h  (CPU of this process "
-            f"{cpu:.2f} s)"
+            f"{cpu:.2f} s{reader})"
         )
     if args.workers > 1 and not args.skip_import:
         workers_run(args, floor)

@@ -43,6 +43,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The largest IATI activity file `jalon import-iati` and the upload read (issue 18), streamed activity by activity.
 IATI_IMPORT_MAX_BYTES = int(os.environ.get("IATI_IMPORT_MAX_BYTES", str(2_000_000_000)))
+# An IATI file of this many bytes or more is read and checked in a process of its own while the import writes
+# (jalon/interop/iati_read_process.py), given two cores; smaller ones, or all when 0 or less, in the importing
+# process. 5 MB: at 2 MB the child's start (0.15 s) ate the gain, at 5 MB the import took 15 % less (bench/README.md,
+# round 7).
+IATI_IMPORT_READER_PROCESS_BYTES = int(os.environ.get("IATI_IMPORT_READER_PROCESS_BYTES", str(5_000_000)))
 # An IATI import preview never confirmed is removed with its copy of the file after this many days (the worker).
 IATI_PREVIEW_KEEP_DAYS = int(os.environ.get("IATI_PREVIEW_KEEP_DAYS", "7"))
 

@@ -46,7 +46,8 @@ from django.utils.translation import gettext as _
 
 from jalon.accounts.audit import audit_batched
 from jalon.interop.iati import codelist_codes, decimal_text
-from jalon.interop.iati_read import XML_LANG, Activity, IatiFileRefused, Note, activities_read, date_read, number_read
+from jalon.interop.iati_read import XML_LANG, Activity, IatiFileRefused, Note, date_read, number_read
+from jalon.interop.iati_read_process import activities_read_pipelined
 from jalon.lib import bulk
 from jalon.lib.text import folded
 from jalon.organisations.models import Organisation
@@ -288,7 +289,7 @@ def iati_import(
         directory = Directory(report, organisations)
         state = _RunState(chosen=activity_identifier)
         options = {"actor": actor, "code": programme_code, "trusted": trusted, "expected": expected, "advance": advance}
-        for chunk in _chunks(activities_read(path, max_bytes=settings.IATI_IMPORT_MAX_BYTES), BATCH):
+        for chunk in _chunks(activities_read_pipelined(path, max_bytes=settings.IATI_IMPORT_MAX_BYTES), BATCH):
             # One savepoint for the batch: a savepoint per activity was two of the queries of each. When one of its
             # activities is refused, the batch is rolled back and imported again, each activity in a savepoint of
             # its own, so that the refused one leaves the others (refusals that need no write, the reader's, such
