@@ -168,3 +168,33 @@ def test_an_import_that_fails_stops_its_reader_process_and_reaps_it(db, users, t
         iati_import(path, actor=users["manager"])
     assert len(readers) == 1 and not Path(f"/proc/{readers[0]}").exists()
     assert not multiprocessing.active_children() and records() == before
+
+
+WORKER_START = """
+from django.core.files import File
+from jalon.jobs.services import job_start
+with open({path!r}, "rb") as handle:
+    job = job_start(actor=None, kind="iati-import", params={{"programme": "", "dry_run": False}},
+                    upload=File(handle, name="samples.xml"))
+print(job.pk)
+"""
+
+
+def test_a_real_worker_imports_a_file_through_its_reader_process(db, rig_make):
+    """A `jalon worker` process (the jobs worker has a thread and an open connection: its reader is spawned, never
+    forked) imports a file through a reader process of its own, the threshold lowered to one byte."""
+    if iati_read_process.cores() < 2:
+        pytest.skip("the reader process needs two cores")
+    sample = next(path for path in SAMPLES if "gdihub" in path.name)
+    rig = rig_make("iati-reader")
+    rig.extra["IATI_IMPORT_READER_PROCESS_BYTES"] = "1"
+    try:
+        pk = int(rig.python(WORKER_START.format(path=str(sample))).strip().splitlines()[-1])
+        worker = rig.start("worker", "--batch")
+        assert worker.wait(timeout=300) == 0, worker.stdout.read()
+        job = rig.job(pk)
+        assert job["status"] == "succeeded", job["message"]
+        activities = len(sample.read_text(encoding="utf-8").split("<iati-activity ")) - 1
+        assert rig.query("SELECT COUNT(*) FROM results_iatiactivityimport") == [(activities,)]
+    finally:
+        rig.stop_all()
