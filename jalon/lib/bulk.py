@@ -51,10 +51,22 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int]:
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
             )
             return [row[0] for row in cursor.fetchall()]
-        quote = connection.ops.quote_name
-        cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")  # noqa: S608 (names, not input)
-        start = (cursor.fetchone()[0] or 0) + 1
-        return list(range(start, start + count))
+    start = _sqlite_next_id(model)
+    return list(range(start, start + count))
+
+
+def _sqlite_next_id(model: type[models.Model]) -> int:
+    """The id SQLite would give next: after the largest and the table's AUTOINCREMENT sequence (ids of deleted rows
+    are not given again)."""
+    quote = connection.ops.quote_name
+    column, table = quote(model._meta.pk.column), quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MAX({column}), (SELECT seq FROM sqlite_sequence WHERE name = %s) FROM {table}",  # noqa: S608
+            [model._meta.db_table],
+        )
+        largest, sequence = cursor.fetchone()
+    return max(largest or 0, sequence or 0) + 1
 
 
 def concrete_field(model: type[models.Model], name: str) -> models.Field:
@@ -254,6 +266,8 @@ class Deferred:
 
     def __init__(self):
         self.waiting: dict[type[models.Model], list[models.Model]] = {}
+        self.tables: set[str] = set()  # the waiting models' tables, quoted as statements name them
+        self.flushing = False
         self.free: dict[type[models.Model], list[int]] = {}  # PostgreSQL: taken from the sequence, not yet given
         self.next: dict[type[models.Model], int] = {}  # SQLite: the next id, read again after each flush
 
@@ -268,15 +282,7 @@ class Deferred:
         # SQLite: jalon's transactions hold the write lock (BEGIN IMMEDIATE), so nobody else inserts meanwhile;
         # after the largest id and the table's AUTOINCREMENT sequence, as SQLite would give them.
         if model not in self.next:
-            quote = connection.ops.quote_name
-            with connection.cursor() as cursor:
-                column, table = quote(model._meta.pk.column), quote(model._meta.db_table)
-                cursor.execute(
-                    f"SELECT MAX({column}), (SELECT seq FROM sqlite_sequence WHERE name = %s) FROM {table}",  # noqa: S608
-                    [model._meta.db_table],
-                )
-                largest, sequence = cursor.fetchone()
-            self.next[model] = max(largest or 0, sequence or 0) + 1
+            self.next[model] = _sqlite_next_id(model)
         start = self.next[model]
         self.next[model] = start + count
         return list(range(start, start + count))
@@ -286,16 +292,28 @@ class Deferred:
             instance.pk = pk
             instance._state.adding, instance._state.db = False, connection.alias
         self.waiting.setdefault(model, []).extend(instances)
+        self.tables.add(connection.ops.quote_name(model._meta.db_table))
 
     def flush(self) -> None:
         """Write what waits, model by model in the order they first came (a record's relations before it); the
         values as they are now."""
-        waiting, self.waiting = self.waiting, {}
+        waiting, self.waiting, self.tables = self.waiting, {}, set()
         self.next.clear()  # others may insert once these are written (the ORM's save(): SQLite picks the next id)
-        for model, instances in waiting.items():
-            names = [field.attname for field in model._meta.concrete_fields]  # the id included
-            values_of = operator.attrgetter(*names)
-            rows_insert(model, names, [values_of(instance) for instance in instances])
+        self.flushing = True
+        try:
+            for model, instances in waiting.items():
+                names = [field.attname for field in model._meta.concrete_fields]  # the id included
+                values_of = operator.attrgetter(*names)
+                rows_insert(model, names, [values_of(instance) for instance in instances])
+        finally:
+            self.flushing = False
+
+    def before(self, execute, sql, params, many, context):
+        """Django's execute wrapper: a statement that names a table with rows waiting (a read, or the ORM's own
+        insert) has them written first, whoever runs it (a service's check, a look-up of the import)."""
+        if self.tables and not self.flushing and any(table in sql for table in self.tables):
+            self.flush()
+        return execute(sql, params, many, context)
 
 
 _deferred: ContextVar[Deferred | None] = ContextVar("bulk_deferred", default=None)
@@ -305,20 +323,14 @@ _deferred: ContextVar[Deferred | None] = ContextVar("bulk_deferred", default=Non
 def inserts_deferred() -> Iterator[Deferred]:
     """Inside the block, instances_insert gives the records their ids and leaves their rows waiting, to be written
     in one insert per model when the block ends (a file import's batch of new programmes: five inserts each were
-    most of its statements). Call deferred_flush() before anything reads those tables or writes them another way
-    (save() would take, on SQLite, an id already given). A block that ends with an error writes nothing: use it
-    inside the transaction its records roll back with."""
+    most of its statements), or as soon as a statement names one of their tables: a read, or save() (which would
+    take, on SQLite, an id already given). A block that ends with an error writes nothing: use it inside the
+    transaction its records roll back with."""
     deferred = Deferred()
     token = _deferred.set(deferred)
     try:
-        yield deferred
-        deferred.flush()
+        with connection.execute_wrapper(deferred.before):
+            yield deferred
+            deferred.flush()
     finally:
         _deferred.reset(token)
-
-
-def deferred_flush() -> None:
-    """The waiting rows of the current inserts_deferred block written now (nothing outside one)."""
-    deferred = _deferred.get()
-    if deferred is not None:
-        deferred.flush()

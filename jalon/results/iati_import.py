@@ -340,7 +340,8 @@ def _batch_import(
     raises (iati_import rolls the batch back and imports it again with them)."""
     batch = _Batch(chunk, code, actor)
     # Without savepoints, the new records' inserts wait for the batch's end, one per kind (bulk.inserts_deferred):
-    # what reads them before flushes them first (deferred_flush). With savepoints, each activity's are its own.
+    # a statement that names their tables writes them first (a look-up, a service's check). With savepoints, each
+    # activity's are its own.
     deferred = contextlib.nullcontext() if savepoints else bulk.inserts_deferred()
     with audit_batched() as audits, progress_batched(), deferred:
         for activity in chunk:
@@ -430,6 +431,8 @@ class _Writer:
 
 
 PROVENANCE_FIELDS = ("record_type", "record_id", "file_name", "activity_identifier", "xpath")
+# The longest iati-identifier an import record holds (a longer one is refused: PostgreSQL would refuse the file).
+IDENTIFIER_LONGEST = IatiActivityImport._meta.get_field("identifier").max_length or 0
 
 
 # Activities read, then imported, together: their look-ups and the writes that wait for their end, once.
@@ -547,13 +550,13 @@ def _activity_import(
     outcome = ActivityOutcome(activity.identifier, activity.xpath, activity.line, "refused", notes=list(activity.notes))
     if activity.refused:
         return outcome
-    longest = IatiActivityImport._meta.get_field("identifier").max_length or 0
-    if len(activity.identifier) > longest:
+    if len(activity.identifier) > IDENTIFIER_LONGEST:
         # Its import record could not hold it (PostgreSQL refused the whole file with a server error).
         outcome.notes.append(
             Note(
                 "refused",
-                _("The iati-identifier has more than %(count)s characters: jalon cannot keep it.") % {"count": longest},
+                _("The iati-identifier has more than %(count)s characters: jalon cannot keep it.")
+                % {"count": IDENTIFIER_LONGEST},
                 f"{activity.xpath}/iati-identifier",
                 activity.line,
                 "import.identifier",
@@ -570,8 +573,6 @@ def _activity_import(
     bound = record.programme if record else batch.programmes.get(code or _code(activity.identifier))
     if bound is not None and bound.pk in batch.valued:
         batch.values_write()
-    if bound is not None:
-        bulk.deferred_flush()  # its framework is read from the database
     if not savepoint:
         created = _activity_write(activity, writer, record, code, trusted, batch)
         outcome.status = "added" if created else "changed"
@@ -875,7 +876,6 @@ class _Framework:
                     for dimension in dimensions
                 }
             return
-        bulk.deferred_flush()  # the structure this activity added to the programme is read with the rest
         self._disaggregations_read()
         self.targeted = set(
             Milestone.objects.filter(indicator__result__programme=programme).values_list("indicator_id", "period_id")
@@ -1246,7 +1246,6 @@ def _dimensions(node, programme: Programme, writer: _Writer, framework: "_Framew
                     taken=taken,
                 )
             else:
-                bulk.deferred_flush()  # dimension_save reads and writes through the ORM
                 dimension = services.dimension_save(
                     actor=writer.actor,
                     programme=programme,
@@ -1364,7 +1363,6 @@ def _values(node, indicator: Indicator, writer: _Writer, periods, framework: _Fr
     # The programme's own targets by value stay; the file's are added beside them.
     new = {key: value for key, value in by_value.items() if (indicator.pk, *key) not in framework.targets_by_value}
     if new:
-        bulk.deferred_flush()  # the service reads the indicator's periods and disaggregations
         services.disaggregated_targets_save(actor=writer.actor, indicator=indicator, targets=new, importing=True)
 
 
@@ -1422,7 +1420,6 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, framewo
         if narrative is not None:
             # What the export writes of a period's narrative: a narrative again (the programme's own stays).
             if (indicator.pk, period.pk) not in framework.narrated:
-                bulk.deferred_flush()  # the service checks that its indicator and period exist
                 services.narrative_save(
                     actor=writer.actor, indicator=indicator, period=period, importing=True, **narrative
                 )
