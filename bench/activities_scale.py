@@ -593,10 +593,27 @@ class Flipper:
         return {"present": [str(pk) for pk in ticked]}
 
 
-def time_all(*, requests: int, warmup: int) -> tuple[dict, dict]:
+def timer(samples: dict[str, list[float]], queries: dict[str, int]):
+    """timed(name, call, counted): call() timed into `samples` (ms), its queries counted into `queries` if asked."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    def timed(name: str, call, counted: bool) -> object:
+        started = time.perf_counter()
+        if counted:
+            with CaptureQueriesContext(connection) as captured:
+                result = call()
+            queries[name] = len(captured)
+        else:
+            result = call()
+        samples[name].append((time.perf_counter() - started) * 1000)
+        return result
+
+    return timed
+
+
+def time_all(*, requests: int, warmup: int) -> tuple[dict, dict]:
+    from django.test import Client
 
     from jalon.accounts.models import User
     from jalon.activities.reach_summary import reach_summary_update
@@ -656,16 +673,7 @@ def time_all(*, requests: int, warmup: int) -> tuple[dict, dict]:
     samples: dict[str, list[float]] = defaultdict(list)
     queries: dict[str, int] = {}
 
-    def timed(name: str, call, counted: bool) -> object:
-        started = time.perf_counter()
-        if counted:
-            with CaptureQueriesContext(connection) as captured:
-                result = call()
-            queries[name] = len(captured)
-        else:
-            result = call()
-        samples[name].append((time.perf_counter() - started) * 1000)
-        return result
+    timed = timer(samples, queries)
 
     for round_ in range(warmup + requests):
         counted = round_ == warmup
@@ -923,9 +931,7 @@ def time_teams(*, requests: int, warmup: int) -> tuple[dict, dict]:
     """The reach dashboard (all years, one year, the programme team's programme) and the country page as each
     viewer of `team_viewers`, cold (after a write and the summary's update) and warm, against the raw SQL of the
     same numbers (the activities they see)."""
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from jalon.accounts.models import User
     from jalon.activities.reach_summary import reach_summary_update
@@ -943,16 +949,7 @@ def time_teams(*, requests: int, warmup: int) -> tuple[dict, dict]:
         clients[label] = Client()
         clients[label].force_login(user)
 
-    def timed(name: str, call, counted: bool) -> object:
-        started = time.perf_counter()
-        if counted:
-            with CaptureQueriesContext(connection) as captured:
-                result = call()
-            queries[name] = len(captured)
-        else:
-            result = call()
-        samples[name].append((time.perf_counter() - started) * 1000)
-        return result
+    timed = timer(samples, queries)
 
     for round_ in range(warmup + requests):
         counted = round_ == warmup
