@@ -128,7 +128,7 @@ def session_data_restore() -> None:
     # The flush's post_migrate signal made the content types and permissions again, with new ids: the
     # snapshot's own come back instead, with the ids the rest of the snapshot refers to.
     ContentType.objects.all().delete()
-    connection.creation.deserialize_db_from_string(_session_data[connection.alias])
+    _rows_restore(connection, _session_data[connection.alias])
     ContentType.objects.clear_cache()
     # The rows come back with their ids, but a migration test that dropped and made a table again restarted
     # its sequence (PostgreSQL): the next insert would take the id of a restored row (the reach changes that
@@ -138,6 +138,37 @@ def session_data_restore() -> None:
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+
+
+def _rows_restore(connection, data: str) -> None:
+    """Django's deserialize_db_from_string with one insert per table (jalon.lib.bulk.rows_insert: COPY on
+    PostgreSQL) instead of an UPDATE then an INSERT per row: the restore after each transactional test took 5-6 s
+    on PostgreSQL, a fifth of that now. The values go in as the snapshot holds them (a raw save: no
+    auto_now_add stamps them anew), the tables in the snapshot's order (its models sorted by their
+    dependencies), the many-to-many links after them."""
+    from collections import defaultdict
+
+    from django.core import serializers
+    from django.db import transaction
+
+    from jalon.lib.bulk import rows_insert
+
+    rows: dict[type, list] = defaultdict(list)
+    with transaction.atomic(using=connection.alias), connection.constraint_checks_disabled():
+        for found in serializers.deserialize("json", data, using=connection.alias):
+            record = found.object
+            rows[type(record)].append(record)
+            for name, targets in (found.m2m_data or {}).items():
+                field = record._meta.get_field(name)
+                through = field.remote_field.through
+                source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+                rows[through] += [through(**{f"{source}_id": record.pk, f"{target}_id": pk}) for pk in targets]
+        for model, records in rows.items():
+            fields = [field.attname for field in model._meta.concrete_fields]
+            if model._meta.auto_created:  # a link table: its ids are the database's own
+                fields.remove(model._meta.pk.attname)
+            rows_insert(model, fields, ([getattr(record, name) for name in fields] for record in records))
+        connection.check_constraints(table_names=[model._meta.db_table for model in rows])
 
 
 # The modules that take longest (a minute or more each on PostgreSQL, from the run's JUnit times), longest first.
