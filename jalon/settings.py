@@ -287,7 +287,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Several models have a `status`: name each enum for its model rather than a hash.
-    "ENUM_NAME_OVERRIDES": {"CommitteeMembershipStatusEnum": "jalon.committees.models.CommitteeMembership.Status"},
+    # Choice sets with equal values share one name (a committee's and a twinning meeting's modes).
+    "ENUM_NAME_OVERRIDES": {
+        "CommitteeMembershipStatusEnum": "jalon.committees.models.CommitteeMembership.Status",
+        "AssessmentModeEnum": "jalon.assessments.models.Assessment.Mode",
+        "AssessmentStatusEnum": "jalon.assessments.models.Assessment.Status",
+        "QuestionBankStatusEnum": "jalon.assessments.models.Framework.Status",
+        "BudgetTypeEnum": "jalon.finance.models.BudgetType",
+        "FundKindEnum": "jalon.finance.models.Fund.Kind",
+        "MeetingModeEnum": "jalon.committees.models.Meeting.Mode",
+        "ExpertVisibilityEnum": "jalon.knowledge.models.roster.Expert.Visibility",
+        "ThreadVisibilityEnum": "jalon.knowledge.models.forum.Thread.Visibility",
+        "ThreadStateEnum": "jalon.knowledge.models.forum.Thread.State",
+    },
     # The default hook, then `version` required in the bodies of PUT and PATCH (jalon.api.versions).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

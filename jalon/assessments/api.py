@@ -500,6 +500,26 @@ class SurveySerializer(serializers.ModelSerializer):
                   "minimum_n", "is_demo"]  # fmt: skip
 
 
+class SurveyGroupResultSerializer(serializers.Serializer):
+    """One constituent group's satisfaction in a unit: the share satisfied with its Wilson interval (null below the
+    survey's minimum number of answers)."""
+
+    group = serializers.CharField()
+    n = serializers.IntegerField(help_text="Answers counted.")
+    satisfied = serializers.IntegerField(help_text="Answers in the scale's two top points.")
+    rate = serializers.FloatField(allow_null=True)
+    low = serializers.FloatField(allow_null=True, help_text="The interval's lower bound.")
+    high = serializers.FloatField(allow_null=True, help_text="The interval's upper bound.")
+    status = serializers.CharField()
+
+
+class SurveyUnitResultSerializer(serializers.Serializer):
+    unit = serializers.CharField(source="code")
+    name = serializers.CharField()
+    status = serializers.CharField()
+    groups = SurveyGroupResultSerializer(many=True)
+
+
 class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
     """Satisfaction surveys: closed ones for whoever sees their programme, all for its team; `results` gives
     the aggregates per unit and group (never one answer)."""
@@ -515,17 +535,11 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
         surveys = access.surveys_visible(self.request.user, Survey.objects.select_related("programme"))
         return surveys if access.survey_can_create(self.request.user) else surveys.filter(status=Survey.Status.CLOSED)
 
-    @action(detail=True)
+    @extend_schema(responses=SurveyUnitResultSerializer(many=True))
+    @action(detail=True, pagination_class=None)
     def results(self, request, code=None):
         survey = self.get_object()
-        return Response(
-            [
-                {"unit": unit.code, "name": unit.name, "status": unit.status,
-                 "groups": [{"group": g.group, "n": g.n, "satisfied": g.satisfied, "rate": g.rate, "low": g.low,
-                             "high": g.high, "status": g.status} for g in unit.groups]}
-                for unit in satisfaction.survey_results(survey)
-            ]
-        )  # fmt: skip
+        return Response(SurveyUnitResultSerializer(satisfaction.survey_results(survey), many=True).data)
 
 
 def routes(router) -> None:

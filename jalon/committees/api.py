@@ -8,7 +8,8 @@ import datetime
 import django_filters
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -116,6 +117,11 @@ def _on(request) -> datetime.date:
         raise exceptions.ValidationError({"on": exc.detail}) from exc
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class IcsFieldFilter(django_filters.ModelChoiceFilter):
+    """An ICS field by its code ("13"), a text in the API schema."""
+
+
 class CommitteeFilter(django_filters.FilterSet):
     body = django_filters.ChoiceFilter(choices=Committee.Body.choices)
     kind = django_filters.ChoiceFilter(choices=Committee.Kind.choices)
@@ -125,7 +131,7 @@ class CommitteeFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(
         method="filter_country", label="ISO alpha-3 code of a country whose member sits in the committee today"
     )
-    sector = django_filters.ModelChoiceFilter(
+    sector = IcsFieldFilter(
         queryset=IcsField.objects.all(),
         method="filter_sector",
         label="Code of an ICS field: the committees in it, with their subcommittees and working groups",

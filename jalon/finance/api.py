@@ -5,7 +5,7 @@ team through the services; posted receipts are corrected by a reversal, never ed
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -29,11 +29,74 @@ from jalon.finance.models import (
 from jalon.results.models import Period, Programme, Result
 
 
+def _figure(help_text: str = ""):
+    """A decimal figure as text, null when it cannot be computed (no rate, nothing to divide by)."""
+    return serializers.CharField(allow_null=True, help_text=help_text)
+
+
+def _unconverted():
+    return serializers.DictField(
+        child=serializers.CharField(), help_text="Per currency, the amounts that no exchange rate converted."
+    )
+
+
+class ResourcesOutcomeSerializer(serializers.Serializer):
+    """The schema of one outcome's figures in the resources answer (selectors.resources builds them)."""
+
+    code = serializers.CharField()
+    title = MultilingualField()
+    required = _figure()
+    available = _figure()
+    gap = _figure("Required less available.")
+    allocated = _figure()
+    spent = _figure()
+    committed = _figure()
+    delivery_rate = _figure("Spent over allocated, in per cent.")
+    share = _figure("The outcome's share of what the programme spent, in per cent.")
+    unconverted = _unconverted()
+
+
+class ResourcesFundSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = MultilingualField()
+    kind = serializers.ChoiceField(choices=Fund.Kind.choices)
+    allocated = _figure()
+    spent = _figure()
+    committed = _figure()
+    delivery_rate = _figure("Spent over allocated, in per cent.")
+
+
+class ResourcesTotalSerializer(serializers.Serializer):
+    amount = _figure()
+    currency = serializers.CharField()
+    unconverted = _unconverted()
+
+
+class ResourcesPeriodSerializer(serializers.Serializer):
+    programme = serializers.CharField()
+    period = serializers.CharField()
+    currency = serializers.CharField()
+    outcomes = ResourcesOutcomeSerializer(many=True)
+    funds = ResourcesFundSerializer(many=True)
+    forecast = ResourcesTotalSerializer(help_text="Spent, committed and planned disbursements of the period.")
+
+
+@extend_schema_serializer(many=False)  # the view's action is `list`, its answer one object
+class ResourcesSerializer(serializers.Serializer):
+    programme = serializers.CharField()
+    currency = serializers.CharField()
+    periods = ResourcesPeriodSerializer(many=True)
+
+
 class ResourcesViewSet(viewsets.ViewSet):
     """Per outcome and period, in the programme's currency: required, available, gap, allocated, spent,
     committed, delivery rate, share. `?period=<code>` for one period. Figures with no exchange rate are null,
     with what could not be converted under `unconverted`."""
 
+    @extend_schema(
+        parameters=[OpenApiParameter("period", str, description="The code of one period (default: every period).")],
+        responses=ResourcesSerializer,
+    )
     def list(self, request, code: str):
         programme = access.access_figures_programme(request.user, code)
         periods = Period.objects.filter(programme=programme).order_by("start")

@@ -89,7 +89,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 class ResultSerializer(serializers.ModelSerializer):
     level = serializers.CharField(source="level.key", read_only=True)
     # An output key, not DRF's Field.parent (the serializer's metaclass takes declared fields off the class).
-    parent = serializers.CharField(source="parent.code", default=None, read_only=True)  # type: ignore[assignment]
+    parent = serializers.CharField(source="parent.code", default=None, read_only=True, allow_null=True)  # type: ignore[assignment]
     iati_result_type = serializers.IntegerField(source="level.iati_result_type", read_only=True)
 
     class Meta:
@@ -229,30 +229,30 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset if self.action == "progress" else queryset.prefetch_related("periods")
 
     @extend_schema(responses=ResultSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def results(self, request, code=None):
         return Response(ResultSerializer(selectors.programme_results(self.get_object()), many=True).data)
 
     @extend_schema(responses=IndicatorSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def indicators(self, request, code=None):
         programme = self.get_object()
         indicators = selectors.programme_indicators(programme)
         return Response(IndicatorSerializer(indicators, many=True, context={"programme": programme}).data)
 
     @extend_schema(responses=PeriodSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def periods(self, request, code=None):
         return Response(PeriodSerializer(self.get_object().periods.all(), many=True).data)
 
     @extend_schema(responses=TargetSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def targets(self, request, code=None):
         """Every milestone (per-period target) with the value it resolves to (relative ones from the baseline)."""
         return Response(TargetSerializer(selectors.programme_targets(self.get_object()), many=True).data)
 
     @extend_schema(responses=IndicatorProgressSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def progress(self, request, code=None):
         """Per indicator and period: baseline, target, actual, progress and status (approved values only); per
         indicator, its two figures apart: the latest period against its milestone (`latest`) and the whole

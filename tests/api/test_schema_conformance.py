@@ -100,8 +100,9 @@ def _operations(schema, method: str | None = None):
 
 
 def _first_id(schema, operation, headers) -> str | None:
-    """An identifier that exists, for a detail operation: the first row of its list operation."""
-    parameter = re.search(r"\{(\w+)\}/$", operation.path)
+    """An identifier that exists, for a detail operation or one under a record (`/programmes/{code}/resources/`):
+    the first row of the list operation before it."""
+    parameter = re.search(r"\{(\w+)\}", operation.path)
     list_path = operation.path[: operation.path.rindex("{")]
     if parameter is None or "get" not in schema.raw_schema["paths"].get(list_path, {}):
         return None
