@@ -17,17 +17,19 @@ AS_OF = datetime.datetime(2026, 6, 30, 12, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(request, django_db_setup, django_db_blocker):
     """The seed frameworks with the ISO Action Plan's demo history, the ILO ledger and the demo activities
     (people trained, for reach), built once per module
-    in a transaction rolled back at its end; each test runs in a savepoint inside it."""
+    in a transaction rolled back at its end; each test runs in a savepoint inside it. A module whose tests read
+    no reach figure says `DEMO_ACTIVITIES = False`: the activities are most of the build (20 s on PostgreSQL)."""
     with django_db_blocker.unblock(), transaction.atomic():
         frameworks_load()
         users = {user.username: user for user in User.objects.filter(username__in=["manager", "focal"])}
         nsb = Organisation.objects.get(acronym="ASN")
         demo_history_build(actor=users["manager"], reporter=users["focal"], organisation=nsb)
         finance_demo_build(actor=users["manager"])
-        demo_activities_build(actor=users["manager"])
+        if getattr(request.module, "DEMO_ACTIVITIES", True):
+            demo_activities_build(actor=users["manager"])
         yield
         transaction.set_rollback(True)
 

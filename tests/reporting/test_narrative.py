@@ -18,6 +18,9 @@ from jalon.results.models import Indicator, Programme
 from jalon.results.services import narrative_save
 from tests.reporting.conftest import AS_OF, ILO, content_text
 
+# No test here reads a reach figure: the demo without its activities (tests/reporting/conftest.py).
+DEMO_ACTIVITIES = False
+
 
 @pytest.fixture
 def ilo(demo, db):

@@ -13,6 +13,9 @@ from jalon.reporting import services
 from jalon.results.models import Programme
 from tests.reporting.conftest import AS_OF, ILO, ISO, numbers_in
 
+# No test here reads a reach figure: the demo without its activities (tests/reporting/conftest.py).
+DEMO_ACTIVITIES = False
+
 
 def _run(code: str, kind: str, language: str = "both"):
     return services.report_run_now(

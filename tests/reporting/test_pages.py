@@ -16,6 +16,9 @@ from jalon.results.models import Programme
 from tests.conftest import make_user
 from tests.reporting.conftest import ILO, ISO
 
+# No test here reads a reach figure: the demo without its activities (tests/reporting/conftest.py).
+DEMO_ACTIVITIES = False
+
 
 def test_a_manager_starts_the_report_follows_it_and_downloads_it(demo, client, users):
     client.force_login(users["manager"])
