@@ -35,7 +35,7 @@ from jalon.reference.models import Country, Currency, Language, Region
 from jalon.results import access as results_access
 from jalon.results.models import Level
 from jalon.web.files import upload_validate
-from jalon.web.forms import MultilingualField, MultilingualFormMixin, date_field
+from jalon.web.forms import ChoicesOfModel, MultilingualField, MultilingualFormMixin, date_field
 from jalon.web.listing import valid_filters
 
 ANY = ("", gettext_lazy("Any"))
@@ -188,6 +188,8 @@ class ActivityForm(MultilingualFormMixin, forms.ModelForm):
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "registration_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        # Ids checked before the database sees them: a huge one failed on SQLite (OverflowError, a 500).
+        field_classes = dict.fromkeys(("countries", "languages", "partners", "donors", "outputs"), ChoicesOfModel)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -370,9 +372,7 @@ class EvaluationForm(forms.Form):
 
 class MergeForm(forms.Form):
     keep = forms.ModelChoiceField(label=gettext_lazy("Record to keep"), queryset=Person.objects.none())
-    duplicates = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Records to join into it"), queryset=Person.objects.none()
-    )
+    duplicates = ChoicesOfModel(label=gettext_lazy("Records to join into it"), queryset=Person.objects.none())
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

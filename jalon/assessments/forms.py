@@ -32,7 +32,7 @@ from jalon.organisations.models import Person
 from jalon.reference.models import Currency
 from jalon.results.access import programmes_managed
 from jalon.web.files import upload_validate
-from jalon.web.forms import ChoiceOfModel, date_field, decimal_field
+from jalon.web.forms import ChoiceOfModel, ChoicesOfModel, date_field, decimal_field
 
 NOT_APPLICABLE = "na"
 
@@ -498,7 +498,7 @@ class SectorForm(forms.Form):
     evidence = forms.CharField(
         label=_("Evidence for the scores"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    committees = forms.ModelMultipleChoiceField(
+    committees = ChoicesOfModel(
         label=_("Priority committees"), queryset=Committee.objects.order_by("sort_key", "reference"), required=False
     )
 

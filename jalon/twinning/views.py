@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jalon.lib.ids import valid_id
 from jalon.results.access import programme_can_manage, programmes_visible
 from jalon.twinning import access, selectors, services
 from jalon.twinning.forms import (
@@ -83,7 +84,7 @@ def arrangement_create(request):
     initial = {
         name: request.GET[name]
         for name in ("programme", "kind", "committee", "twinned_member", "lead_member", "priority_sector")
-        if request.GET.get(name, "").isdigit() or (name == "kind" and request.GET.get(name) in Kind.values)
+        if valid_id(request.GET.get(name, "")) or (name == "kind" and request.GET.get(name) in Kind.values)
     }
     form = ArrangementForm(request.POST or None, user=request.user, initial=initial)
     return _arrangement_page(

@@ -186,6 +186,10 @@ class ChoiceOfModel(forms.ModelChoiceField):
 
 
 class ChoicesOfModel(forms.ModelMultipleChoiceField):
+    """Records chosen by id, each id checked before the database sees it: Django's field sends them to an
+    IN (...) lookup, which SQLite fails on for an id beyond 64 bits (OverflowError: a server error). Every
+    choice of several records with integer ids is one of these (tests/access/test_page_fuzz.py)."""
+
     def _check_values(self, value):
         for pk in value:
             if not valid_id(pk):

@@ -94,6 +94,16 @@ def test_bulk_present_refuses_a_session_not_yet_held(client_as, held):
     assert not Attendance.objects.exists()
 
 
+def test_bulk_ids_beyond_any_record_are_left_out_and_the_real_ones_kept(client_as, held):
+    """A huge id (SQLite fails on one beyond 64 bits) or a negative one is ignored as any id not on the sheet is."""
+    activity, session, registrations = held
+    ids = [str(2**63), "-1", "00", str(registrations[0].pk)]
+    body = {"action": "present", "session": session.pk, "registrations": ids, "confirm": "1"}
+    response = client_as("focal").post(url(activity, "activities:participants_bulk"), body, follow=True)
+    assert response.status_code == 200
+    assert list(Attendance.objects.values_list("registration_id", flat=True)) == [registrations[0].pk]
+
+
 def test_bulk_certificates_complete_and_mail_a_personal_link_once(client_as, held):
     activity, _session, registrations = held
     client = client_as("manager")

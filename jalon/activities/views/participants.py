@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from jalon.activities import access, selectors, services
 from jalon.activities.forms import EvaluationForm, RegistrationForm
 from jalon.activities.models import Registration
+from jalon.lib.ids import valid_id
 from jalon.web.forms import form_errors_from
 from jalon.web.pages import form_page
 
@@ -123,7 +124,7 @@ def attendance_record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     activity = session.activity
     if request.method == "POST":
         # The ids ticked; anything else (not a number, not on the sheet) is ignored, as the sheet is.
-        ticked = {int(value) for value in request.POST.getlist("present") if value.isascii() and value.isdigit()}
+        ticked = {int(value) for value in request.POST.getlist("present") if valid_id(value)}
         try:
             changed, present, total = services.attendance_sheet_record(
                 actor=request.user, session=session, ticked=ticked

@@ -22,6 +22,7 @@ from jalon.activities.forms import (
     SatisfactionSurveyForm,
 )
 from jalon.activities.views.certificates import _verify_url
+from jalon.lib.ids import valid_id
 from jalon.web.listing import paginate, query_without, valid_filters
 
 LANGUAGES = ("fr", "en")
@@ -114,7 +115,7 @@ def participants_bulk(request: HttpRequest, code: str) -> HttpResponse:
     """A bulk action: first a confirmation page naming who it concerns, then (confirmed) the action."""
     activity = access.access_activity(request.user, code, manage=True)
     action = request.POST.get("action", "")
-    ids = [int(value) for value in request.POST.getlist("registrations") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("registrations") if valid_id(value)]
     chosen = selectors.activity_registrations_among(activity, ids)
     sessions = list(selectors.activity_sessions_in_order(activity))
     session = next((row for row in sessions if str(row.pk) == request.POST.get("session")), None)

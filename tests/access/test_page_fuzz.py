@@ -1,0 +1,92 @@
+"""No query string, however odd, makes a page fail: every page without a path parameter, requested by an anonymous
+visitor and by a platform administrator (who may open all of them) with every filter field of every form of jalon
+given at once, each time another odd value (NUL, a huge or negative number, an impossible date, markup, a value
+repeated). A refusal is a 4xx or the page with the form's message; never a 500. The API has its own fuzzing
+(test_api_fuzz.py), from its schema.
+"""
+
+import pytest
+from django import forms
+from django.urls import reverse
+
+from jalon.organisations.models import Person
+from jalon.web.forms import ChoicesOfModel
+from tests.access.test_role_matrix import skipped, url_patterns
+
+ODD = [
+    "\x00",
+    "-1",
+    str(2**63),
+    "1e309",
+    "2026-02-30",
+    "' OR 1=1 --",
+    "🇸🇳",
+    "<b>" + "x" * 300,
+]
+# Parameters read from request.GET outside a form.
+LOOSE = {"page", "sort", "q", "lang", "format", "period", "programme", "status", "year", "on", "from", "group", "code"}
+
+
+def _form_fields() -> set[str]:
+    """Every field name of every form jalon declares."""
+    return LOOSE.union(*(form.base_fields for form in _forms()))
+
+
+def _pages() -> list[str]:
+    pages = []
+    for name, _route, pattern in url_patterns():
+        if name is None or skipped(name, pattern) or name.startswith(("api:", "admin:")) or "logout" in name:
+            continue
+        if pattern.pattern.regex.groups:
+            continue  # a record's page: the access matrix opens those with real records
+        pages.append(reverse(name))
+    return sorted(set(pages))
+
+
+@pytest.mark.parametrize("role", [None, "admin"], ids=["anonymous", "admin"])
+def test_no_query_string_makes_a_page_fail(client_as, role):
+    names = sorted(_form_fields())
+    pages = _pages()
+    assert len(pages) > 40 and len(names) > 100, (len(pages), len(names))
+    client = client_as(role)
+    failures = []
+    for path in pages:
+        for value in ODD:
+            response = client.get(path, dict.fromkeys(names, value))
+            if response.status_code >= 500:
+                failures.append(f"{path} with every field = {value[:20]!r}: {response.status_code}")
+        repeated = client.get(path, {name: ["1", "2"] for name in names})
+        if repeated.status_code >= 500:
+            failures.append(f"{path} with every field twice: {repeated.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def _forms() -> list[type[forms.BaseForm]]:
+    import jalon.urls  # noqa: F401
+
+    found, pending = [], [forms.Form, forms.ModelForm]
+    while pending:
+        form = pending.pop()
+        pending.extend(form.__subclasses__())
+        if form.__module__.startswith("jalon."):
+            found.append(form)
+    return found
+
+
+def test_every_choice_of_several_records_checks_its_ids_before_the_database(db):
+    """Django's ModelMultipleChoiceField sends the ids to an IN (...) lookup, which SQLite fails on for an id beyond
+    64 bits (a server error on the activity form, the merge of people, a sector's committees): jalon's forms use
+    ChoicesOfModel, which refuses such an id with the field's message."""
+    unchecked = [
+        f"{form.__module__}.{form.__name__}.{name}"
+        for form in _forms()
+        for name, field in form.base_fields.items()
+        if isinstance(field, forms.ModelMultipleChoiceField)
+        and not isinstance(field, ChoicesOfModel)
+        and field.queryset.model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField", "IntegerField")
+    ]
+    assert not unchecked, unchecked
+    field = ChoicesOfModel(queryset=Person.objects.all())
+    for huge in (str(2**63), str(-(2**63) - 1)):
+        with pytest.raises(forms.ValidationError):
+            field.clean([huge])
