@@ -52,7 +52,7 @@ class ResourcesOutcomeSerializer(serializers.Serializer):
     spent = _figure()
     committed = _figure()
     delivery_rate = _figure("Spent over allocated, in per cent.")
-    share = _figure("The outcome's share of what the programme spent, in per cent.")
+    share = _figure("The outcome's share of what is available to the programme, in per cent.")
     unconverted = _unconverted()
 
 
