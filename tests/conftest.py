@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
@@ -10,6 +12,9 @@ from tests import factories
 from tests.client import Client
 
 PASSWORD = "correct-horse-battery"
+
+# JALON_BROWSER_TESTS=0 leaves the real-browser tests out (CI runs them once, on PostgreSQL: .ci/run).
+collect_ignore_glob = ["browser/*"] if os.environ.get("JALON_BROWSER_TESTS") == "0" else []
 
 
 def pytest_configure(config):

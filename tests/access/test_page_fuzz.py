@@ -1,7 +1,7 @@
 """No query string, however odd, makes a page fail: every page without a path parameter, requested by an anonymous
 visitor and by a platform administrator (who may open all of them) with every filter field of every form of jalon
-given at once, each time another odd value (NUL, a huge or negative number, an impossible date, markup, a value
-repeated). A refusal is a 4xx or the page with the form's message; never a 500. The API has its own fuzzing
+given at once, each time another odd value (NUL, a number beyond 64 bits, an impossible date, markup and quotes, a
+value repeated). A refusal is a 4xx or the page with the form's message; never a 500. The API has its own fuzzing
 (test_api_fuzz.py), from its schema.
 """
 
@@ -13,16 +13,7 @@ from jalon.organisations.models import Person
 from jalon.web.forms import ChoicesOfModel
 from tests.access.test_role_matrix import skipped, url_patterns
 
-ODD = [
-    "\x00",
-    "-1",
-    str(2**63),
-    "1e309",
-    "2026-02-30",
-    "' OR 1=1 --",
-    "🇸🇳",
-    "<b>" + "x" * 300,
-]
+ODD = ["\x00", str(2**63), "2026-02-30", "<b>' OR 1=1 --" + "x" * 300]
 # Parameters read from request.GET outside a form.
 LOOSE = {"page", "sort", "q", "lang", "format", "period", "programme", "status", "year", "on", "from", "group", "code"}
 
