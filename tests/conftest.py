@@ -146,7 +146,7 @@ def session_data_restore() -> None:
 
 
 def _rows_restore(connection, data: str) -> None:
-    """Django's deserialize_db_from_string with one insert per table (jalon.lib.bulk.rows_insert: COPY on
+    """Django's deserialize_db_from_string with one insert per table (jalon.lib.bulk: COPY on
     PostgreSQL) instead of an UPDATE then an INSERT per row: the restore after each transactional test took 5-6 s
     on PostgreSQL, a fifth of that now. The values go in as the snapshot holds them (a raw save: no
     auto_now_add stamps them anew), the tables in the snapshot's order (its models sorted by their
@@ -156,7 +156,7 @@ def _rows_restore(connection, data: str) -> None:
     from django.core import serializers
     from django.db import transaction
 
-    from jalon.lib.bulk import rows_insert
+    from jalon.lib.bulk import instances_rows_insert
 
     rows: dict[type, list] = defaultdict(list)
     with transaction.atomic(using=connection.alias), connection.constraint_checks_disabled():
@@ -169,10 +169,7 @@ def _rows_restore(connection, data: str) -> None:
                 source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
                 rows[through] += [through(**{f"{source}_id": record.pk, f"{target}_id": pk}) for pk in targets]
         for model, records in rows.items():
-            fields = [field.attname for field in model._meta.concrete_fields]
-            if model._meta.auto_created:  # a link table: its ids are the database's own
-                fields.remove(model._meta.pk.attname)
-            rows_insert(model, fields, ([getattr(record, name) for name in fields] for record in records))
+            instances_rows_insert(model, records)  # a link table's rows without ids: the database's own
         connection.check_constraints(table_names=[model._meta.db_table for model in rows])
 
 
