@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 from urllib.parse import urlparse
 
-from django.urls import resolve, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone, translation
 
 from jalon.accounts.audit import audit_record
@@ -257,3 +257,43 @@ def judge(case: Case, role, ctx: Ctx, client_as) -> str | None:
     if case.effect and after != before:
         return f"{who}: {where} was refused but changed {before!r} to {after!r}"
     return None
+
+
+# The URL configuration walked (the table's completeness, the probes of every page) --------------------------
+
+
+def url_patterns(patterns=None, namespace=""):
+    """(full name or None, route, pattern) for every endpoint of the URLconf, recursively."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace) if part)
+            yield from url_patterns(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            name = ":".join(part for part in (namespace, pattern.name) if part) if pattern.name else None
+            yield name, str(pattern.pattern), pattern
+
+
+def skipped(name, pattern: URLPattern) -> bool:
+    if name == "admin:index":
+        return False
+    callback = pattern.callback
+    module = getattr(callback, "__module__", "")
+    if (name or "").startswith("admin:") or module.startswith("django.contrib.admin"):
+        return True  # Django admin internals: its index is in the table and stands for them.
+    if module == "django.views.static":
+        return True  # media/static serving (DEBUG only)
+    if "format" in pattern.pattern.regex.groupindex:
+        return True  # DRF's format-suffix twin of a route already in the table
+    # The admin's unnamed redirects (".../<object_id>/" -> ".../change/") are RedirectViews under admin/.
+    return name is None and module == "django.views.generic.base"
+
+
+def page_routes():
+    """The path of every page without a URL parameter (lists, dashboards, forms), API left out."""
+    for name, _route, pattern in url_patterns():
+        if name is None or skipped(name, pattern) or pattern.pattern.regex.groupindex or name.startswith("api"):
+            continue
+        try:
+            yield reverse(name)
+        except NoReverseMatch:
+            continue

@@ -1,55 +1,21 @@
 """No query string, however odd, makes a page fail: every page without a path parameter, requested by an anonymous
 visitor and by a platform administrator (who may open all of them) with every filter field of every form of jalon
-given at once, each time another odd value (NUL, a number beyond 64 bits, an impossible date, markup and quotes, a
-value repeated). A refusal is a 4xx or the page with the form's message; never a 500. The API has its own fuzzing
-(test_api_fuzz.py), from its schema.
+given at once, each time another odd value (a number beyond 64 bits, a negative one, an impossible date, markup and
+quotes, a value repeated). A refusal is a 4xx or the page with the form's message; never a 500. The API has its own
+fuzzing (test_api_fuzz.py), from its schema.
 """
 
 import pytest
 from django import forms
-from django.urls import reverse
 
 from jalon.organisations.models import Person
 from jalon.web.forms import ChoicesOfModel
-from tests.access.test_role_matrix import skipped, url_patterns
+from tests.access.matrix import page_routes
 
-ODD = ["\x00", str(2**63), "2026-02-30", "<b>' OR 1=1 --" + "x" * 300]
+# A NUL is refused before any view (tests/api/test_nul_characters.py).
+ODD = [str(2**63), "-1", "2026-02-30", "<b>' OR 1=1 --" + "x" * 300]
 # Parameters read from request.GET outside a form.
 LOOSE = {"page", "sort", "q", "lang", "format", "period", "programme", "status", "year", "on", "from", "group", "code"}
-
-
-def _form_fields() -> set[str]:
-    """Every field name of every form jalon declares."""
-    return LOOSE.union(*(form.base_fields for form in _forms()))
-
-
-def _pages() -> list[str]:
-    pages = []
-    for name, _route, pattern in url_patterns():
-        if name is None or skipped(name, pattern) or name.startswith(("api:", "admin:")) or "logout" in name:
-            continue
-        if pattern.pattern.regex.groups:
-            continue  # a record's page: the access matrix opens those with real records
-        pages.append(reverse(name))
-    return sorted(set(pages))
-
-
-@pytest.mark.parametrize("role", [None, "admin"], ids=["anonymous", "admin"])
-def test_no_query_string_makes_a_page_fail(client_as, role):
-    names = sorted(_form_fields())
-    pages = _pages()
-    assert len(pages) > 40 and len(names) > 100, (len(pages), len(names))
-    client = client_as(role)
-    failures = []
-    for path in pages:
-        for value in ODD:
-            response = client.get(path, dict.fromkeys(names, value))
-            if response.status_code >= 500:
-                failures.append(f"{path} with every field = {value[:20]!r}: {response.status_code}")
-        repeated = client.get(path, {name: ["1", "2"] for name in names})
-        if repeated.status_code >= 500:
-            failures.append(f"{path} with every field twice: {repeated.status_code}")
-    assert not failures, "\n".join(failures)
 
 
 def _forms() -> list[type[forms.BaseForm]]:
@@ -62,6 +28,29 @@ def _forms() -> list[type[forms.BaseForm]]:
         if form.__module__.startswith("jalon."):
             found.append(form)
     return found
+
+
+def _form_fields() -> set[str]:
+    """Every field name of every form jalon declares."""
+    return LOOSE.union(*(form.base_fields for form in _forms()))
+
+
+@pytest.mark.parametrize("role", [None, "admin"], ids=["anonymous", "admin"])
+def test_no_query_string_makes_a_page_fail(client_as, role):
+    names = sorted(_form_fields())
+    pages = sorted(set(page_routes()))
+    assert len(pages) > 40 and len(names) > 100, (len(pages), len(names))
+    client = client_as(role)
+    failures = []
+    for path in pages:
+        for value in ODD:
+            response = client.get(path, dict.fromkeys(names, value))
+            if response.status_code >= 500:
+                failures.append(f"{path} with every field = {value[:20]!r}: {response.status_code}")
+        repeated = client.get(path, {name: ["1", "2"] for name in names})
+        if repeated.status_code >= 500:
+            failures.append(f"{path} with every field twice: {repeated.status_code}")
+    assert not failures, "\n".join(failures)
 
 
 def test_every_choice_of_several_records_checks_its_ids_before_the_database(db):

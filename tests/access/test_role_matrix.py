@@ -18,7 +18,6 @@ import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from jalon.accounts.models import Role
 from jalon.organisations.models import Organisation, Person
@@ -62,7 +61,9 @@ from tests.access.matrix import (
     judge,
     page,
     prepared,
+    skipped,
     url,
+    url_patterns,
 )
 from tests.conftest import make_user
 from tests.factories import PersonFactory
@@ -1014,32 +1015,6 @@ def test_each_role_is_allowed_or_refused_as_the_table_says(case, client_as, user
 
 
 # Completeness ----------------------------------------------------------------------------------------------
-
-
-def url_patterns(patterns=None, namespace=""):
-    """(full name or None, route, pattern) for every endpoint of the URLconf, recursively."""
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            inner = ":".join(part for part in (namespace, pattern.namespace) if part)
-            yield from url_patterns(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern):
-            name = ":".join(part for part in (namespace, pattern.name) if part) if pattern.name else None
-            yield name, str(pattern.pattern), pattern
-
-
-def skipped(name, pattern: URLPattern) -> bool:
-    if name == "admin:index":
-        return False
-    callback = pattern.callback
-    module = getattr(callback, "__module__", "")
-    if (name or "").startswith("admin:") or module.startswith("django.contrib.admin"):
-        return True  # Django admin internals: its index is in the table and stands for them.
-    if module == "django.views.static":
-        return True  # media/static serving (DEBUG only)
-    if "format" in pattern.pattern.regex.groupindex:
-        return True  # DRF's format-suffix twin of a route already in the table
-    # The admin's unnamed redirects (".../<object_id>/" -> ".../change/") are RedirectViews under admin/.
-    return name is None and module == "django.views.generic.base"
 
 
 def test_every_view_and_endpoint_is_in_the_table():

@@ -5,10 +5,10 @@ page and every API filter is probed, with the manager (who sees the most filters
 import json
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
-from tests.access.test_role_matrix import skipped, url_patterns
+from tests.access.matrix import page_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +23,6 @@ def api_list_operations():
         if get is None or "{" in path:
             continue
         yield path, [p["name"] for p in get.get("parameters", []) if p["in"] == "query"]
-
-
-def page_routes():
-    """The name of every page without a URL parameter (lists, dashboards, forms)."""
-    for name, _route, pattern in url_patterns():
-        if name is None or skipped(name, pattern) or pattern.pattern.regex.groupindex or name.startswith("api"):
-            continue
-        try:
-            yield reverse(name)
-        except NoReverseMatch:
-            continue
 
 
 @pytest.mark.parametrize("role", [None, "manager"])
