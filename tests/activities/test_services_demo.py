@@ -4,8 +4,10 @@ headline they give. One test, because building the demo is the slow part."""
 import pytest
 
 from jalon.activities.demo import ACTIVITIES, demo_activities_build
+from jalon.activities.imports import PARTICIPANTS
 from jalon.activities.models import Activity, Registration
 from jalon.activities.selectors import reach_headline
+from jalon.jobs.models import Job
 from jalon.results.models import Indicator, Measurement, Programme
 from jalon.results.services import frameworks_load
 
@@ -22,6 +24,12 @@ def test_the_demo_covers_the_seed_kinds_and_its_indicators_give_the_reach_headli
     assert len(set(demo.values_list("type", flat=True))) >= 12
     assert set(demo.values_list("languages__code", flat=True)) >= {"fr", "en"}
     assert built == Registration.objects.filter(activity__is_demo=True).count() >= 300
+    # Each participant list came in as its organiser would bring it: one import per activity with participants.
+    imports = Job.objects.filter(kind=PARTICIPANTS, status=Job.Status.SUCCEEDED)
+    assert sorted(imports.values_list("subject_id", flat=True)) == sorted(
+        demo.filter(registrations__isnull=False).distinct().values_list("pk", flat=True)
+    )
+    assert sum(job.result["registrations_created"] for job in imports) == built
 
     programme = Programme.objects.get(code="iso-ap-2021-2025")
     period = programme.periods.get(code="2023")

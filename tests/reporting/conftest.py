@@ -21,7 +21,7 @@ def demo(request, django_db_setup, django_db_blocker):
     """The seed frameworks with the ISO Action Plan's demo history, the ILO ledger and the demo activities
     (people trained, for reach), built once per module
     in a transaction rolled back at its end; each test runs in a savepoint inside it. A module whose tests read
-    no reach figure says `DEMO_ACTIVITIES = False`: the activities are most of the build (20 s on PostgreSQL)."""
+    no reach figure says `DEMO_ACTIVITIES = False` (the activities are a few seconds of the build)."""
     with django_db_blocker.unblock(), transaction.atomic():
         frameworks_load()
         users = {user.username: user for user in User.objects.filter(username__in=["manager", "focal"])}
