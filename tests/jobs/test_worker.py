@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 START = (
     "from tests.jobs.kinds import register_test_kinds; register_test_kinds(); "
     "from jalon.jobs.services import job_start; "
-    "print(job_start(actor=None, kind='test-counting', params={params}).pk)"
+    "print(*(job_start(actor=None, kind='test-counting', params={params}).pk for _ in range({jobs})))"
 )
 
 
@@ -30,7 +30,12 @@ CANCEL = (
 
 
 def enqueue(rig: Rig, **params) -> int:
-    return int(rig.python(START.format(params=repr(params))).strip().splitlines()[-1])
+    return enqueue_many(rig, 1, **params)[0]
+
+
+def enqueue_many(rig: Rig, jobs: int, **params) -> list[int]:
+    """Jobs queued by one process (each process's Django start is a second or two)."""
+    return [int(pk) for pk in rig.python(START.format(params=repr(params), jobs=jobs)).strip().splitlines()[-1].split()]
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +86,7 @@ def test_a_killed_worker_leaves_its_job_failed_once_another_worker_starts(rig):
 
 @pytest.mark.skipif(not postgresql(), reason="on SQLite one worker runs (documented): PostgreSQL shares jobs")
 def test_two_workers_never_run_the_same_job(rig):
-    jobs = [enqueue(rig, count=2, sleep=0.1) for _ in range(8)]
+    jobs = enqueue_many(rig, 8, count=2, sleep=0.1)
     workers = [rig.start("worker", "--batch") for _ in range(2)]
     for worker in workers:
         assert worker.wait(timeout=180) == 0
@@ -134,7 +139,7 @@ def test_a_job_runs_end_to_end_through_redis(rig):
 
 
 def test_the_worker_prunes_the_queues_record_of_long_finished_tasks(rig):
-    old, recent = enqueue(rig, count=1), enqueue(rig, count=1)
+    old, recent = enqueue_many(rig, 2, count=1)
     assert rig.start("worker", "--batch").wait(timeout=120) == 0
     table = "django_tasks_database_dbtaskresult"
     task_of = {
