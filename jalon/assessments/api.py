@@ -506,7 +506,9 @@ class SurveyGroupResultSerializer(serializers.Serializer):
 
     group = serializers.CharField()
     n = serializers.IntegerField(help_text="Answers counted.")
-    satisfied = serializers.IntegerField(help_text="Answers in the scale's two top points.")
+    satisfied = serializers.IntegerField(
+        allow_null=True, help_text="Answers in the scale's two top points (null below the minimum, as the rate)."
+    )
     rate = serializers.FloatField(allow_null=True)
     low = serializers.FloatField(allow_null=True, help_text="The interval's lower bound.")
     high = serializers.FloatField(allow_null=True, help_text="The interval's upper bound.")

@@ -34,7 +34,9 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[Decimal, Decimal]:
 class GroupResult:
     group: str
     n: int
-    satisfied: int
+    # None below the survey's minimum of answers, like the rate: with n, it would give the rate back (one
+    # answer in a group: that person's answer).
+    satisfied: int | None
     rate: Decimal | None
     low: Decimal | None
     high: Decimal | None
@@ -59,7 +61,7 @@ class UnitResult:
 
 def _group(survey: Survey, group: str, n: int, k: int) -> GroupResult:
     if n < max(survey.minimum_n, 1):
-        return GroupResult(group, n, k, None, None, None, INSUFFICIENT)
+        return GroupResult(group, n, None, None, None, None, INSUFFICIENT)
     rate = (Decimal(k) / Decimal(n)).quantize(PLACES, ROUND_HALF_UP)
     low, high = wilson(k, n)
     return GroupResult(group, n, k, rate, low, high, SATISFIED if rate >= survey.threshold else NOT_SATISFIED)

@@ -214,6 +214,23 @@ def test_results_are_aggregates_seen_by_the_public_only_once_closed(client_as, a
     assert "0,875" in page or "0.875" in page
 
 
+def test_a_group_below_the_minimum_shows_its_count_of_answers_never_how_many_were_satisfied(client_as, survey):
+    # One worker in Senegal answered 1, one employer 5: each group is below the minimum of 5 answers.
+    answers(survey, "SEN", "workers", [1])
+    answers(survey, "SEN", "employers", [5])
+    services.survey_set_status(actor=None, survey=survey, status="open")
+    services.survey_set_status(actor=None, survey=Survey.objects.get(pk=survey.pk), status="closed")
+    answer = client_as(None).get(f"/api/v1/assessment-surveys/{survey.code}/results/")
+    groups = {group["group"]: group for group in answer.json()[0]["groups"]}
+    for group in ("workers", "employers"):
+        assert groups[group]["n"] == 1 and groups[group]["status"] == "insufficient"
+        assert groups[group]["satisfied"] is None and groups[group]["rate"] is None and groups[group]["low"] is None
+    # Enough answers: the count is given with the rate.
+    answers(survey, "KEN", "workers", [5, 4, 4, 4, 1])
+    groups = {g["group"]: g for g in client_as(None).get(answer.request["PATH_INFO"]).json()[0]["groups"]}
+    assert (groups["workers"]["n"], groups["workers"]["satisfied"]) == (5, 4)
+
+
 def test_odd_codes_and_tokens_are_not_found_never_a_500(client_as, survey):
     for path in (
         "/fr/assessments/s/a%00b/",
