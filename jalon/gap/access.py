@@ -1,8 +1,11 @@
 """Who may see and change the gap index.
 
 A programme's index (its specifications and runs) is seen by whoever sees the programme: it is built from
-public data and aggregate counts, never from personal data. The programme's managers write specifications,
-start runs, and curate the imported and hand-entered values; platform administrators do everything."""
+public data and aggregate counts. The records behind a computed value on the country page are shown as their
+own pages would show them: committee memberships, leadership, contributions and laboratories to everyone; the
+people trained, the delegates and the fellows (personal data) only to whoever may see them there. The programme's
+managers write specifications, start runs, and curate the imported and hand-entered values; platform
+administrators do everything."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -11,10 +14,22 @@ from django.urls import reverse
 
 from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
+from jalon.activities.access import registrations_visible
+from jalon.committees.access import meeting_delegates_visible
 from jalon.gap.models import IndexRun, IndexSpec
 from jalon.lib.ids import valid_id
 from jalon.results.access import access_programme, programme_can_manage, programmes_managed, programmes_visible
 from jalon.results.models import Programme
+from jalon.support.access import support_visible
+
+# The computed indicators whose records name people (gap/computed.py COMPUTED), with the filter of the app
+# that decides who sees them.
+PERSONAL_RECORDS = {
+    "trained": registrations_visible,
+    "meetings_attended": meeting_delegates_visible,
+    "sponsored_delegates": meeting_delegates_visible,
+    "fellowships": support_visible,
+}
 
 
 def gap_can_manage(user, programme: Programme) -> bool:
@@ -26,6 +41,12 @@ def gap_can_curate(user) -> bool:
     """Import and enter indicator values: any programme manager (the values serve every programme)."""
     grants = grants_for(user)
     return grants.all_programmes(Role.PROGRAMME_MANAGER) or bool(grants.programmes(Role.PROGRAMME_MANAGER))
+
+
+def drill_records_visible(user, computation: str, queryset: QuerySet) -> QuerySet:
+    """The records behind a computed value that this viewer may see (the value itself is an aggregate)."""
+    visible = PERSONAL_RECORDS.get(computation)
+    return queryset if visible is None else visible(user, queryset)
 
 
 def runs_visible(user, queryset: QuerySet[IndexRun] | None = None) -> QuerySet[IndexRun]:

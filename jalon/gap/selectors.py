@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from jalon.gap.access import drill_records_visible
 from jalon.gap.computed import COMPUTED, BodyUnknown, Window, bodies_for
 from jalon.gap.method import MethodRefused
 from jalon.gap.models import GapIndicator, IndexRun, IndexSpec, IndicatorValue
@@ -285,7 +286,7 @@ def previous_run(run: IndexRun) -> IndexRun | None:
     )
 
 
-def country_profile(run: IndexRun, iso3: str, *, drill: int = 20) -> Profile | None:
+def country_profile(run: IndexRun, iso3: str, *, user, drill: int = 20) -> Profile | None:
     """A country's row of the run with its indicators by pillar, its row in the previous run (what moved),
     and up to `drill` records behind each computed indicator (one query per computed indicator)."""
     row = country_row(run, iso3)
@@ -311,7 +312,8 @@ def country_profile(run: IndexRun, iso3: str, *, drill: int = 20) -> Profile | N
                 bodies = indicator_bodies(indicator, run.spec.programme)
             except MethodRefused:
                 bodies = ()
-            records = list(COMPUTED[indicator.computation].records(window, country.pk, bodies)[:drill])
+            found = COMPUTED[indicator.computation].records(window, country.pk, bodies)
+            records = list(drill_records_visible(user, indicator.computation, found)[:drill])
         lines.setdefault(indicator.pillar, []).append(
             IndicatorLine(
                 indicator=indicator,

@@ -109,7 +109,7 @@ def run_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def country(request: HttpRequest, code: str, pk: int, iso3: str) -> HttpResponse:
     context = _run_context(request, code, pk)
-    profile = selectors.country_profile(context["run"], iso3.upper())
+    profile = selectors.country_profile(context["run"], iso3.upper(), user=request.user)
     if profile is None:
         raise Http404
     return render(

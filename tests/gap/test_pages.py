@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from jalon.activities.models import Activity, Registration
 from jalon.committees.models import CommitteeMembership
 from jalon.gap import selectors, services
 from jalon.gap.models import IndexRun, IndexSpec, IndicatorValue
 from jalon.jobs.models import Job
+from jalon.organisations.models import Person
 from tests.gap.conftest import AS_OF, member
 
 
@@ -49,7 +51,7 @@ def test_the_country_page_shows_the_records_behind_a_moved_participation(client_
     url = reverse("gap:country", kwargs={"code": "gap-test", "pk": later.pk, "iso3": "KEN"})
     html = client_as(None).get(url).content.decode()
     assert "ISO/TC 901" in html  # the P-membership behind the share
-    profile = selectors.country_profile(later, "KEN")
+    profile = selectors.country_profile(later, "KEN", user=None)
     assert (profile.before["values"]["p-share"], profile.row["values"]["p-share"]) == (0, 50)
     moved = {row["iso3"]: row["moved"] for row in selectors.ranking(later, selectors.previous_run(later))}
     assert moved["KEN"] > 0
@@ -148,3 +150,34 @@ def test_a_manager_saves_a_new_version_of_the_index_from_the_page(client_as, gap
     assert response.url == reverse("gap:spec_detail", kwargs={"code": "gap-test", "version": 2})
     assert IndexSpec.objects.get(programme=gap["programme"], version=2).definition["weight_noise"] == 0.1
     assert IndexSpec.objects.get(programme=gap["programme"], version=1).definition["weight_noise"] == 0.25
+
+
+def test_the_people_behind_a_countrys_trained_count_show_only_to_who_may_see_the_participants(client_as, users, gap):
+    # KEBS's unpublished internal workshop: its participant list is its organiser's and the programme team's.
+    kebs = member("KEBS")
+    activity = Activity.objects.create(
+        code="kebs-internal",
+        title={"en": "KEBS internal"},
+        type="workshop",
+        modality="in_person",
+        level="national",
+        start_date=datetime.date(2026, 3, 1),
+        end_date=datetime.date(2026, 3, 2),
+        organiser=kebs,
+        published=False,
+    )
+    person = Person.objects.create(
+        given_name="Wanjiru", family_name="Secretperson", organisation=kebs, country=kebs.country
+    )
+    Registration.objects.create(activity=activity, person=person, completed=True, completed_on=activity.end_date)
+    run = services.run_record(actor=None, spec=gap["spec"], as_of=AS_OF, seed=1, runs=20)
+    url = reverse("gap:country", kwargs={"code": "gap-test", "pk": run.pk, "iso3": "KEN"})
+    for role in (None, "viewer", "focal"):  # the focal point is ASN's
+        html = client_as(role).get(url).content.decode()
+        assert "Secretperson" not in html and "KEBS internal" not in html, role
+    assert "Secretperson" in client_as("manager").get(url).content.decode()
+    # The value is an aggregate (per million people), the same for everyone; the records are the viewer's.
+    assert selectors.country_row(run, "KEN")["values"]["trained"] > 0
+    for user, shown in ((None, 0), (users["manager"], 1)):
+        lines = selectors.country_profile(run, "KEN", user=user).lines["human_resources"]
+        assert [len(line.records) for line in lines if line.indicator.code == "trained"] == [shown]
