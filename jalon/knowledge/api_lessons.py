@@ -1,6 +1,9 @@
 """API of lessons learned: read as on the pages (published ones for everyone), submitted and edited through
 knowledge.services.lessons, validated and published by the programme team, cited on a proposal or an activity."""
 
+from typing import cast
+
+from django.db.models.manager import BaseManager
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -27,6 +30,15 @@ from jalon.twinning.models import Arrangement
 MAX_TEXT = 20000
 
 
+class KnowledgeLessonListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        """Which linked records the reader may see, asked once for the whole page."""
+        lessons = list(data.all() if isinstance(data, BaseManager) else data)
+        child = cast("KnowledgeLessonSerializer", self.child)
+        child.shown = access.lesson_links_shown(child._user(), lessons)
+        return super().to_representation(lessons)
+
+
 class KnowledgeLessonSerializer(serializers.ModelSerializer):
     title = MultilingualField(required_text=True, max_length=300)
     description = MultilingualField(required_text=True, max_length=MAX_TEXT)
@@ -40,15 +52,15 @@ class KnowledgeLessonSerializer(serializers.ModelSerializer):
     countries = serializers.SlugRelatedField(
         slug_field="iso3", many=True, queryset=Country.objects.all(), required=False
     )
-    results = serializers.PrimaryKeyRelatedField(many=True, queryset=Result.objects.all(), required=False)
+    results = serializers.PrimaryKeyRelatedField(many=True, queryset=Result.objects.none(), required=False)
     source_activity = serializers.SlugRelatedField(
-        slug_field="code", queryset=Activity.objects.all(), required=False, allow_null=True
+        slug_field="code", queryset=Activity.objects.none(), required=False, allow_null=True
     )
     source_arrangement = serializers.PrimaryKeyRelatedField(
-        queryset=Arrangement.objects.all(), required=False, allow_null=True
+        queryset=Arrangement.objects.none(), required=False, allow_null=True
     )
     source_assessment = serializers.PrimaryKeyRelatedField(
-        queryset=Assessment.objects.all(), required=False, allow_null=True
+        queryset=Assessment.objects.none(), required=False, allow_null=True
     )
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.none(), required=False, allow_null=True
@@ -56,6 +68,8 @@ class KnowledgeLessonSerializer(serializers.ModelSerializer):
     evidence = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
     status = serializers.CharField(read_only=True)
     version = serializers.IntegerField(read_only=True)
+    # The linked records the reader may see, when the list serializer asked once for a whole page.
+    shown: dict[str, set[int]] | None = None
 
     class Meta:
         model = Lesson
@@ -70,13 +84,33 @@ class KnowledgeLessonSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = ["validated_on", "published_on", "is_demo"]
+        list_serializer_class = KnowledgeLessonListSerializer
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        user = request.user if request is not None else None
+        user = self._user()
         self.fields["organisation"].queryset = access.lesson_organisation_choices(user)
-        self.fields["source_activity"].queryset = activities_visible(user)
+        # Only the records the user may see: any other id is answered as one that does not exist.
+        links = access.lesson_links_visible(user)
+        self.fields["results"].child_relation.queryset = links.pop("results")
+        for name, queryset in links.items():
+            self.fields[name].queryset = queryset
+
+    def to_representation(self, instance):
+        """A link to a record the reader may not see is left out (null, or not among the results)."""
+        shown = self.shown
+        if shown is None:
+            shown = access.lesson_links_shown(self._user(), [instance])
+        data = super().to_representation(instance)
+        data["results"] = [pk for pk in data["results"] if pk in shown["results"]]
+        for name in access.LESSON_SOURCES:
+            if getattr(instance, f"{name}_id") not in shown[name]:
+                data[name] = None
+        return data
+
+    def _user(self):
+        request = self.context.get("request")
+        return request.user if request is not None else None
 
 
 FIELDS = (*(name for name in services.LESSON_FIELDS if name != "evidence_file"), *services.LESSON_RELATIONS)

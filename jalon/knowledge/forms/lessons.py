@@ -75,14 +75,17 @@ class LessonForm(MultilingualForm):
             kwargs["initial"] = {**initial, "version": lesson.version}
         super().__init__(*args, **kwargs)
         self.fields["countries"].queryset = Country.objects.order_by("iso3")  # type: ignore[attr-defined]
-        self.fields["results"].queryset = Result.objects.select_related("programme").order_by(  # type: ignore[attr-defined]
-            "programme__code", "order"
-        )
-        self.fields["source_activity"].queryset = Activity.objects.order_by("-start_date")  # type: ignore[attr-defined]
-        self.fields["source_arrangement"].queryset = Arrangement.objects.select_related(  # type: ignore[attr-defined]
-            "committee", "twinned_member", "lead_member"
-        )
-        self.fields["source_assessment"].queryset = Assessment.objects.select_related("organisation")  # type: ignore[attr-defined]
+        links = access.lesson_links_visible(user)  # only the records the user may see are offered
+        choices = {
+            "results": links["results"].select_related("programme").order_by("programme__code", "order"),
+            "source_activity": links["source_activity"].order_by("-start_date"),
+            "source_arrangement": links["source_arrangement"].select_related(
+                "committee", "twinned_member", "lead_member"
+            ),
+            "source_assessment": links["source_assessment"].select_related("organisation"),
+        }
+        for name, queryset in choices.items():
+            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
         self.fields["organisation"].queryset = access.lesson_organisation_choices(user).order_by("acronym")  # type: ignore[attr-defined]
         if not access.knowledge_is_team(user):
             self.fields["organisation"].required = True

@@ -8,7 +8,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from jalon.finance.models import Proposal
-from jalon.knowledge.access.lessons import lessons_offered, lessons_visible
+from jalon.knowledge.access.lessons import (
+    LESSON_SOURCES,
+    citations_visible,
+    lesson_links_shown,
+    lessons_offered,
+    lessons_visible,
+)
 from jalon.knowledge.models import Lesson, LessonCitation
 from jalon.lib.multilingual import text_contains
 from jalon.results.models import Result
@@ -27,6 +33,28 @@ def lessons_list(*, user, query: str = "", kind: str = "", status: str = "", cou
     if country is not None:
         queryset = queryset.filter(countries=country)
     return queryset.order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class LessonLinks:
+    """What a lesson's page names: the record it comes from, its results, the proposals and activities citing
+    it; each only if the reader may see it (None, or left out, otherwise)."""
+
+    source: object | None
+    results: list[Result]
+    citations: list[LessonCitation]
+
+
+def lesson_links(*, user, lesson: Lesson) -> LessonLinks:
+    shown = lesson_links_shown(user, [lesson])
+    source = next((name for name in LESSON_SOURCES if getattr(lesson, f"{name}_id") in shown[name]), None)
+    results = lesson.results.filter(pk__in=shown["results"]).select_related("programme", "level")
+    citations = citations_visible(user, lesson.citations.all()).select_related("proposal__programme", "activity")
+    return LessonLinks(
+        source=getattr(lesson, source) if source else None,
+        results=list(results.order_by("programme__code", "order")),
+        citations=list(citations),
+    )
 
 
 def _around(result_ids: set[int]) -> set[int]:

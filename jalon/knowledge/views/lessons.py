@@ -50,14 +50,16 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
 
 def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = access.access_lesson(request.user, pk)
+    links = selectors.lesson_links(user=request.user, lesson=lesson)  # only the records the reader may see
     return render(
         request,
         "knowledge/lesson_detail.html",
         {
             "lesson": lesson,
+            "source": links.source,
             "countries": list(lesson.countries.order_by("iso3")),
-            "results": list(lesson.results.select_related("programme", "level").order_by("programme__code", "order")),
-            "citations": list(lesson.citations.select_related("proposal__programme", "activity")),
+            "results": links.results,
+            "citations": links.citations,
             "can_edit": access.lesson_can_edit(request.user, lesson),
             "can_validate": access.lesson_can_validate(request.user, lesson),
             "step_form": StepForm(initial={"version": lesson.version}),
