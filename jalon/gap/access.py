@@ -7,6 +7,9 @@ people trained, the delegates and the fellows (personal data) only to whoever ma
 managers write specifications, start runs, and curate the imported and hand-entered values; platform
 administrators do everything."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -24,7 +27,7 @@ from jalon.support.access import support_visible
 
 # The computed indicators whose records name people (gap/computed.py COMPUTED), with the filter of the app
 # that decides who sees them.
-PERSONAL_RECORDS = {
+PERSONAL_RECORDS: dict[str, Callable[[Any, QuerySet], QuerySet]] = {
     "trained": registrations_visible,
     "meetings_attended": meeting_delegates_visible,
     "sponsored_delegates": meeting_delegates_visible,
