@@ -28,6 +28,7 @@ dry run (the preview) rolls everything back after counting what would change.
 """
 
 import contextlib
+import hashlib
 import logging
 import re
 from collections import Counter
@@ -40,7 +41,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -409,28 +410,57 @@ class _Writer:
     def __init__(self, activity: Activity, outcome: ActivityOutcome, actor, file_name: str, directory: Directory):
         self.activity, self.outcome, self.actor, self.file_name = activity, outcome, actor, file_name
         self.directory = directory
-        self.provenance: list[tuple[str, models.Model, str]] = []
+        self.provenance: list[tuple[str, models.Model, str, str]] = []
 
     def path(self, node) -> str:
         return self.activity.xpath + node.getroottree().getpath(node)[len("/iati-activity") :]
 
-    def added(self, kind: str, record, node) -> None:
+    def added(self, kind: str, record, node, fingerprint: str = "") -> None:
         """Count a record and keep its provenance; records made in bulk get their ids later (pending)."""
         self.outcome.counts[kind] += 1
-        self.provenance.append((kind, record, self.path(node)))
+        self.provenance.append((kind, record, self.path(node), fingerprint))
 
     def provenance_rows(self) -> Iterator[tuple]:
-        """Every record's file, activity and XPath (PROVENANCE_FIELDS), written with the batch's (_Batch.save)."""
-        for kind, record, xpath in self.provenance:
+        """Every record's file, activity, XPath and fingerprint (PROVENANCE_FIELDS), written with the batch's
+        (_Batch.save)."""
+        for kind, record, xpath, fingerprint in self.provenance:
             # At the columns' lengths: PostgreSQL refuses longer (a file's name is the uploader's).
-            yield kind, record.pk, self.file_name[:250], self.activity.identifier[:200], xpath[:500]
+            yield kind, record.pk, self.file_name[:250], self.activity.identifier[:200], xpath[:500], fingerprint
 
     def warn(self, message: str, node, rule_id: str = "import") -> None:
         line = node.sourceline + self.activity.line_offset if node.sourceline else None
         self.outcome.notes.append(Note("warning", message, self.path(node), line, rule_id))
 
 
-PROVENANCE_FIELDS = ("record_type", "record_id", "file_name", "activity_identifier", "xpath")
+PROVENANCE_FIELDS = ("record_type", "record_id", "file_name", "activity_identifier", "xpath", "fingerprint")
+
+
+@dataclass
+class _Imported:
+    """The values imported from an activity before, recognised by what they hold (their fingerprints, counted: two
+    equal values are two), so that a value is not imported again when the file moves it (an activity or a value
+    added before it changes every XPath after); the values imported before fingerprints were kept, by XPath."""
+
+    fingerprints: Counter = field(default_factory=Counter)
+    paths: set[str] = field(default_factory=set)
+
+    def add(self, xpath: str, fingerprint: str) -> None:
+        if fingerprint:
+            self.fingerprints[fingerprint] += 1
+        else:
+            self.paths.add(xpath)
+
+    def copy(self) -> "_Imported":
+        return _Imported(Counter(self.fingerprints), set(self.paths))
+
+    def take(self, fingerprint: str) -> bool:
+        """Whether a value that holds this was imported before; each imported value answers once."""
+        if self.fingerprints[fingerprint] > 0:
+            self.fingerprints[fingerprint] -= 1
+            return True
+        return False
+
+
 # The longest iati-identifier an import record holds (a longer one is refused: PostgreSQL would refuse the file).
 IDENTIFIER_LONGEST = IatiActivityImport._meta.get_field("identifier").max_length or 0
 
@@ -450,6 +480,35 @@ def _chunks(activities: Iterator[Activity], size: int) -> Iterator[list[Activity
         yield chunk
 
 
+# PostgreSQL advisory locks of the activities an import is writing: this key, then the identifier's hash.
+ACTIVITY_LOCKS = 1_801_003
+
+
+def _activities_claim(identifiers: set[str]) -> None:
+    """On PostgreSQL, the batch's activity identifiers held by this import until its transaction ends, so that two
+    imports at once (two workers, a confirmation sent twice) cannot both read an activity's values as not imported
+    yet and write them twice. The second is refused and saves nothing, rather than made to wait: waiting for the
+    identifiers of several batches, taken in two orders, could deadlock. A hash shared by two identifiers refuses an
+    import that could have run; it never lets one through. On SQLite, one writer at a time already orders imports."""
+    if connection.vendor != "postgresql" or not identifiers:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT identifier FROM unnest(%s::text[]) AS identifier "
+            "WHERE NOT pg_try_advisory_xact_lock(%s, hashtext(identifier)) ORDER BY identifier",
+            [sorted(identifiers), ACTIVITY_LOCKS],
+        )
+        held = [identifier for (identifier,) in cursor.fetchall()]
+    if held:
+        raise IatiFileRefused(
+            _(
+                "Another import is writing the activity %(identifier)s at this moment: nothing was saved. Import the "
+                "file again once it has finished."
+            )
+            % {"identifier": held[0]}
+        )
+
+
 class _Batch:
     """What a batch of activities looks up, read once for all of them (their import records, the programmes of
     their codes, the values imported from them before), kept up to date with what each activity writes, and the
@@ -459,6 +518,7 @@ class _Batch:
     def __init__(self, activities: list[Activity], code: str | None, actor):
         self.actor = actor
         identifiers = {activity.identifier for activity in activities if activity.identifier}
+        _activities_claim(identifiers)
         self.records: dict[str, IatiActivityImport] = {
             record.identifier: record
             for record in IatiActivityImport.objects.filter(identifier__in=identifiers).select_related("programme")
@@ -473,11 +533,11 @@ class _Batch:
                 programme__in=self.programmes.values()
             ).values_list("programme_id", "identifier"):
                 self.bound.setdefault(programme_id, set()).add(identifier)
-        self.imported: dict[str, set[str]] = {}
-        for identifier, xpath in IatiProvenance.objects.filter(
+        self.imported: dict[str, _Imported] = {}
+        for identifier, xpath, fingerprint in IatiProvenance.objects.filter(
             record_type="measurement", activity_identifier__in=identifiers
-        ).values_list("activity_identifier", "xpath"):
-            self.imported.setdefault(identifier, set()).add(xpath)
+        ).values_list("activity_identifier", "xpath", "fingerprint"):
+            self.imported.setdefault(identifier, _Imported()).add(xpath, fingerprint)
         self.writers: list[_Writer] = []
         self.new_records: list[IatiActivityImport] = []
         # The targets and values of the activities imported, checked (services.imported_values_check), written
@@ -492,14 +552,15 @@ class _Batch:
         """An activity imported: its targets and values, provenance and import record, kept for the batch's end."""
         self.writers.append(writer)
         self.milestones.extend(framework.milestones)
-        self.measurements.extend(measurement for measurement, _node in framework.measurements)
+        self.measurements.extend(measurement for measurement, _node, _fingerprint in framework.measurements)
         if framework.milestones or framework.measurements:
             self.valued.add(programme.pk)
         self.programmes[programme.code] = programme
         self.bound.setdefault(programme.pk, set()).add(activity.identifier)
-        self.imported.setdefault(activity.identifier, set()).update(
-            xpath for kind, _record, xpath in writer.provenance if kind == "measurement"
-        )
+        imported = self.imported.setdefault(activity.identifier, _Imported())
+        for kind, _record, xpath, fingerprint in writer.provenance:
+            if kind == "measurement":
+                imported.add(xpath, fingerprint)
         fields = {
             "programme": programme,
             "file_name": file_name[:250],
@@ -611,7 +672,7 @@ def _activity_write(
         programme,
         trusted=trusted,
         fresh=created,
-        imported=set(batch.imported.get(activity.identifier, ())),
+        imported=batch.imported.get(activity.identifier, _Imported()).copy(),
     )
     batch.written(activity, writer, programme, record, writer.file_name, framework)
     writer.outcome.programme = programme.code
@@ -818,7 +879,7 @@ class _Framework:
     whatever the number of results, indicators, periods and values), and what it writes in bulk: new targets
     and values."""
 
-    def __init__(self, programme: Programme, actor, *, fresh: bool, imported: set[str]):
+    def __init__(self, programme: Programme, actor, *, fresh: bool, imported: _Imported):
         self.programme = programme
         # A programme this activity created has no framework yet: nothing to read (a sixth of the queries of
         # a file of new programmes).
@@ -830,7 +891,7 @@ class _Framework:
         if not fresh:
             for indicator in Indicator.objects.filter(result__programme=programme).select_related("result"):
                 self.indicators[(indicator.result_id, indicator.code)] = indicator
-        self.imported = imported  # the XPaths of the values imported from this activity before (_Batch)
+        self.imported: _Imported = imported  # the values imported from this activity before (_Batch)
         # Read after the structure is written (values_prepare): the values of the disaggregations, which
         # indicators have which, the periods that have a target or a narrative, the targets by value.
         self.dimension_keys: dict[str, Dimension] = {}
@@ -840,7 +901,7 @@ class _Framework:
         self.narrated: set[tuple[int, int]] = set()
         self.targets_by_value: set[tuple[int, int, int]] = set()
         self.milestones: list[Milestone] = []
-        self.measurements: list[tuple[Measurement, object]] = []
+        self.measurements: list[tuple[Measurement, object, str]] = []
         self.new_indicators: list[tuple[Indicator, list[Dimension]]] = []
         # A new programme's disaggregations, with their values, as this activity made them (_dimensions): read from
         # here, not the database, where their inserts may still wait (bulk.inserts_deferred).
@@ -1037,7 +1098,7 @@ def _named_level(framework: _Framework, names: dict[str, str], kind: str | None,
 
 
 def _results(
-    activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool, fresh: bool, imported: set[str]
+    activity: Activity, writer: _Writer, programme: Programme, *, trusted: bool, fresh: bool, imported: _Imported
 ) -> "_Framework":
     """The structure first (the result tree of the objectives, results, indicators, their disaggregations:
     looked up, or new; the new results and indicators written set-based, per activity: the periods, levels and
@@ -1095,14 +1156,14 @@ def _values_check(framework: _Framework, writer: _Writer, *, trusted: bool) -> N
         actor=writer.actor,
         programme=framework.programme,
         milestones=framework.milestones,
-        measurements=[measurement for measurement, _node in framework.measurements],
+        measurements=[measurement for measurement, _node, _fingerprint in framework.measurements],
         approve=approve,
         disaggregations=framework.disaggregations,
     )
     for milestone in framework.milestones:
         writer.added("target", milestone, milestone._iati_node)  # type: ignore[attr-defined]
-    for measurement, node in framework.measurements:
-        writer.added("measurement", measurement, node)
+    for measurement, node, fingerprint in framework.measurements:
+        writer.added("measurement", measurement, node, fingerprint)
 
 
 def _periods(activity: Activity, writer: _Writer, programme: Programme, *, fresh: bool) -> dict[tuple, Period | None]:
@@ -1383,10 +1444,19 @@ def _target_by_value(
     by_value[(period.pk, dimension_value.pk)] = value.number
 
 
+def _fingerprint(indicator: Indicator, period: Period, fields: dict) -> str:
+    """What a value holds (its indicator, period and fields as read from the file), to recognise it in a later file
+    wherever it stands there."""
+    parts = [str(indicator.pk), str(period.pk)]
+    for name in sorted(fields):
+        value = getattr(fields[name], "pk", fields[name])
+        parts.append(f"{name}={value.normalize() if isinstance(value, Decimal) else value}")
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
 def _actual(node, indicator: Indicator, period: Period, writer: _Writer, framework: _Framework) -> None:
-    path = writer.path(node)
-    if path in framework.imported:
-        return  # imported once already
+    if writer.path(node) in framework.imported.paths:
+        return  # imported once already, before fingerprints were kept
     fields: dict = {}
     dimensions = node.findall("dimension")
     if len(dimensions) > 1:
@@ -1431,6 +1501,9 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, framewo
         fields["evidence_url"] = (links[0].get("url") or "").strip()
         if len(links) > 1:
             writer.warn(_("A value keeps one evidence link: the first is kept."), links[1], "import.document")
+    fingerprint = _fingerprint(indicator, period, fields)
+    if framework.imported.take(fingerprint):
+        return  # imported once already
     if not framework.can_report:
         writer.warn(_("Report for your own organisation."), node, "import.value")
         return
@@ -1442,8 +1515,7 @@ def _actual(node, indicator: Indicator, period: Period, writer: _Writer, framewo
     except ValidationError as error:
         writer.warn(" ".join(error.messages), node, "import.value")
         return
-    framework.measurements.append((measurement, node))
-    framework.imported.add(path)
+    framework.measurements.append((measurement, node, fingerprint))
 
 
 def _web_address(url: str | None) -> bool:
@@ -1517,8 +1589,9 @@ def iati_preview_confirm(
     from jalon.jobs.models import Job
     from jalon.jobs.services import job_start
 
+    gone = _("This preview can no longer be confirmed: upload the file again.")
     if preview.status != Job.Status.SUCCEEDED or not preview.params.get("dry_run") or not preview.result_file:
-        raise ValidationError(_("This preview can no longer be confirmed: upload the file again."))
+        raise ValidationError(gone)
     if not preview.params.get("programme") and not access.programme_can_create(actor):
         raise PermissionDenied
     again = bool(activity) and activity != preview.params.get("activity")
@@ -1532,10 +1605,15 @@ def iati_preview_confirm(
         if not preview.params.get("programme"):
             # Several activities, each to its programme: the import must do what the preview showed, or nothing.
             params["expected"] = plan_of(preview.result or {})
+    # The preview is taken here, once: of two confirmations at once (a double click, two tabs), one starts the import
+    # and the other finds it taken (on PostgreSQL, this update waits for the first's commit, then matches nothing).
+    name, storage = preview.result_file.name, preview.result_file.storage
+    if not type(preview).objects.filter(pk=preview.pk, result_file=name).update(result_file="", result_name=""):
+        raise ValidationError(gone)
     try:
-        handle = preview.result_file.open("rb")
+        handle = storage.open(name, "rb")
     except OSError as error:
-        raise ValidationError(_("This preview can no longer be confirmed: upload the file again.")) from error
+        raise ValidationError(gone) from error
     with handle:
         job = job_start(
             actor=actor,
@@ -1545,9 +1623,7 @@ def iati_preview_confirm(
             upload=File(handle, name=preview.upload_name or "iati.xml"),
             language=language,
         )
-    type(preview).objects.filter(pk=preview.pk).update(result_file="", result_name="")
     # The copy goes once the confirmation is committed: a rolled-back request keeps the preview confirmable.
-    name, storage = preview.result_file.name, preview.result_file.storage
     transaction.on_commit(lambda: storage.delete(name))
     return job
 

@@ -520,6 +520,9 @@ class IatiProvenance(models.Model):
     file_name = models.CharField(_("file"), max_length=250)
     activity_identifier = models.CharField(_("IATI identifier"), max_length=200)
     xpath = models.CharField(max_length=500)
+    # A value's: what it holds (iati_import._fingerprint), which recognises it in a later file wherever it stands
+    # there; "" for other records, and for values imported before it was kept (recognised by XPath).
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
