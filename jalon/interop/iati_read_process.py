@@ -288,3 +288,9 @@ def _send_all(connection: Connection, outbox: queue.Queue) -> None:
             connection.send(message)
         except OSError:
             os._exit(0)
+        except BaseException:  # noqa: BLE001
+            # Anything else (memory to pickle a chunk, say): the main thread would wait for ever on the full
+            # outbox, and the parent on a message. The process ends instead, which the parent sees and says
+            # (IatiReaderStopped, with this exit code); what went wrong is on the child's standard error.
+            traceback.print_exc()
+            os._exit(1)

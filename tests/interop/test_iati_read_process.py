@@ -7,6 +7,8 @@ tests/results/test_iati_import_reader_process.py."""
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -163,6 +165,53 @@ def test_a_reader_process_that_dies_is_said_and_nothing_hangs(many):
             pass
     assert "-9" in stopped.value.message
     assert not multiprocessing.active_children()
+
+
+# Makes the reader process's second message fail as under memory pressure (its sender thread dies).
+SEND_FAILS = """
+import multiprocessing.connection
+
+send, sent = multiprocessing.connection.Connection.send, []
+
+
+def failing(self, message):
+    sent.append(1)
+    if len(sent) == 2:
+        raise MemoryError
+    return send(self, message)
+
+
+multiprocessing.connection.Connection.send = failing
+"""
+READ_ALL = """
+import django
+django.setup()
+from pathlib import Path
+from django.utils import translation
+from jalon.interop.iati_read_process import IatiReaderStopped, activities_read_in_child
+translation.activate("en")
+try:
+    for activity in activities_read_in_child(Path({path!r}), max_bytes=10**9, chunk=1, ahead=1):
+        print("read", activity.identifier)
+except IatiReaderStopped as stopped:
+    print("stopped:", stopped.message)
+"""
+
+
+def test_a_reader_process_whose_sending_fails_otherwise_than_by_a_closed_pipe_ends_and_is_said(tmp_path, many):
+    (tmp_path / "sitecustomize.py").write_text(SEND_FAILS)  # in the reader process (and the parent, which only reads)
+    environment = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    done = subprocess.run(
+        [sys.executable, "-c", READ_ALL.format(path=str(many))],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,  # without the exit: for ever
+        check=True,
+    )
+    assert done.stdout.count("read ") == 1
+    assert "stopped: The reading of the file stopped before its end" in done.stdout and "(exit code 1)" in done.stdout
+    assert "MemoryError" in done.stderr
 
 
 def test_only_files_of_the_settings_size_are_read_in_a_reader_process_and_with_two_cores(monkeypatch):
