@@ -318,11 +318,26 @@ class Deferred:
         finally:
             self.flushing = False
 
+    def discard(self) -> None:
+        """Drop what waits (its ids are left as gaps)."""
+        self.waiting, self.tables = {}, set()
+        self.next.clear()
+
     def before(self, execute, sql, params, many, context):
         """Django's execute wrapper: a statement that names a table with rows waiting (a read, or the ORM's own
-        insert) has them written first, whoever runs it (a service's check, a look-up of the import)."""
-        if self.tables and not self.flushing and any(table in sql for table in self.tables):
-            self.flush()
+        insert) has them written first, whoever runs it (a service's check, a look-up of the import).
+
+        Savepoints inside the block (an atomic() that catches its own error) keep what a rollback to them takes:
+        the rows waiting when one is made are written before it, so that its rollback cannot take them, and the
+        rows waiting when it is rolled back to, all queued since it was made (the last savepoint flushed the
+        rest), are dropped, as the database drops what was written since."""
+        if self.tables and not self.flushing:
+            if sql.startswith("SAVEPOINT "):
+                self.flush()
+            elif sql.startswith("ROLLBACK TO SAVEPOINT "):
+                self.discard()
+            elif any(table in sql for table in self.tables):
+                self.flush()
         return execute(sql, params, many, context)
 
 

@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from jalon.accounts.models import AuditEntry
@@ -150,3 +150,26 @@ def test_an_error_in_a_deferred_block_writes_nothing(db, nsb):
         bulk.instances_insert([_programme(nsb, "never")])
         raise RuntimeError
     assert not Programme.objects.filter(code="never").exists()
+
+
+class Refused(Exception):
+    pass
+
+
+def test_a_savepoint_rolled_back_inside_a_deferred_block_takes_what_was_queued_in_it_and_only_that(db, nsb):
+    with bulk.inserts_deferred():
+        before = _programme(nsb, "queued-before")
+        bulk.instances_insert([before])
+        with pytest.raises(Refused), transaction.atomic():
+            inside = _programme(nsb, "queued-inside")
+            bulk.instances_insert([inside])
+            Programme.objects.filter(code="other").exists()  # a read in the savepoint writes what waits
+            also = _programme(nsb, "queued-inside-after")
+            bulk.instances_insert([also])
+            raise Refused
+        after = _programme(nsb, "queued-after")
+        bulk.instances_insert([after])
+        bulk.instances_insert([Level(programme=before, key="o", name={"en": "O"}, iati_result_type=1)])
+    codes = set(Programme.objects.filter(code__startswith="queued").values_list("code", flat=True))
+    assert codes == {"queued-before", "queued-after"}
+    assert Level.objects.get(key="o").programme_id == before.pk
