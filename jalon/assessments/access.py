@@ -6,6 +6,7 @@ programme they manage: an assessment is of an organisation, not of a programme) 
 and publish, and see the portfolio. Viewers and the public see only aggregates of published assessments,
 never one organisation's answers. Platform administrators do everything."""
 
+from collections.abc import Iterable
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -185,11 +186,19 @@ def access_bands(user, code: str, version) -> Framework:
 # Financial sustainability: an organisation's profile and risk register are its own and the team's ----------
 
 
+def _own_records_seen(user) -> set[int] | None:
+    """The organisations whose own records (financial profile, risks, national strategies) the user sees: their
+    own for focal points and contributors; None for the programme team, who sees every organisation's."""
+    if assessments_team(user):
+        return None
+    return grants_for(user).organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR)
+
+
 def finance_visible(user, queryset):
     """Financial profiles or risks (both have `organisation`) a user may see."""
-    if assessments_team(user):
+    own = _own_records_seen(user)
+    if own is None:
         return queryset
-    own = grants_for(user).organisations(Role.FOCAL_POINT, Role.CONTRIBUTOR)
     return queryset.filter(organisation_id__in=own) if own else queryset.none()
 
 
@@ -220,11 +229,31 @@ def access_risk(user, pk, *, manage: bool = False) -> Risk:
     return risk
 
 
+# National standardization strategies: an organisation's strategy, adopted or draft, its priority sectors and its
+# items are its own and the team's, as its financial profile. Other apps that weigh or name a member's priorities
+# (twinning's recommender, an arrangement's link to a sector) read them through the committees app's registry,
+# which the assessments app answers for a viewer with these two functions: nobody else sees them, not even the
+# other party of a twinning arrangement.
+
+
+def strategies_visible(user, queryset: QuerySet[NationalStrategy] | None = None) -> QuerySet[NationalStrategy]:
+    queryset = NationalStrategy.objects.all() if queryset is None else queryset
+    return finance_visible(user, queryset)
+
+
+def strategy_owners_visible(user, organisation_ids: Iterable[int]) -> set[int]:
+    """Of these organisations, those whose strategies the user may see, whether they have one or not (the rule of
+    strategies_visible, per organisation)."""
+    ids = set(organisation_ids)
+    own = _own_records_seen(user)
+    return ids if own is None else ids & own
+
+
 def access_strategy(user, pk, *, manage: bool = False) -> NationalStrategy:
     if not valid_id(pk):
         raise Http404
     queryset = NationalStrategy.objects.select_related("organisation")
-    strategy = finance_visible(user, queryset).filter(pk=pk).first()
+    strategy = strategies_visible(user, queryset).filter(pk=pk).first()
     if strategy is None:
         raise Http404
     if manage and not finance_can_edit(user, strategy.organisation):

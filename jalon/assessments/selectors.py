@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -34,7 +35,7 @@ from jalon.assessments.models import (
     Section,
 )
 from jalon.committees.models import CommitteeMembership
-from jalon.committees.priorities import PrioritySectorRef
+from jalon.committees.priorities import PLATFORM, PrioritySectorRef
 from jalon.committees.selectors import membership_in_force
 from jalon.lib.smallgroups import is_small
 from jalon.results.access import programmes_visible
@@ -471,7 +472,7 @@ def risks_of(user, organisation) -> QuerySet[Risk]:
 
 
 def strategy_list(user) -> QuerySet[NationalStrategy]:
-    return access.finance_visible(
+    return access.strategies_visible(
         user,
         NationalStrategy.objects.select_related("organisation__country").order_by("organisation_id", "-period_end"),
     )
@@ -489,22 +490,28 @@ def strategy_sectors(strategy: NationalStrategy) -> list[PrioritySector]:
     return sorted(sectors, key=lambda sector: (-sector.priority_score, sector.pk))
 
 
-def priority_sectors_by_member(member_ids: Iterable[int]) -> dict[int, list[PrioritySectorRef]]:
-    """The sectors of each organisation's current strategy (as strategy_current: the latest adopted one, else
-    the latest of any status), in three queries, keyed by organisation id; organisations without a strategy
-    are left out. Registered with the committees app's priorities registry: the twinning app weighs committees
-    by them and links an arrangement's objectives to one of them."""
+def priority_sectors_by_member(member_ids: Iterable[int], *, viewer: Any) -> dict[int, list[PrioritySectorRef]]:
+    """The sectors of each organisation's latest adopted strategy, keyed by the organisations whose strategies
+    `viewer` may see (access.strategy_owners_visible; PLATFORM: all), with an empty list for those without an
+    adopted strategy; three queries. Registered with the committees app's priorities registry: the twinning app
+    weighs committees by them and links an arrangement's objectives to one of them.
+
+    Only an adopted strategy counts, even for those who may see the drafts: a draft (or a strategy under review)
+    is its organisation's working document, not yet its priorities, and an arrangement's objectives are not
+    linked to a sector that may still change or go (strategy_current, for the organisation's own pages, falls
+    back on the latest draft)."""
+    ids = set(member_ids)
+    strategies = NationalStrategy.objects.filter(status=NationalStrategy.Status.ADOPTED)
+    if viewer is not PLATFORM:
+        ids = access.strategy_owners_visible(viewer, ids)
+        strategies = access.strategies_visible(viewer, strategies)
+    found: dict[int, list[PrioritySectorRef]] = {member_id: [] for member_id in ids}
     current: dict[int, NationalStrategy] = {}
-    strategies = NationalStrategy.objects.filter(organisation_id__in=list(member_ids)).order_by(
-        "organisation_id", "-period_end", "-pk"
-    )
-    for strategy in strategies:
-        kept = current.get(strategy.organisation_id)
-        adopted = strategy.status == NationalStrategy.Status.ADOPTED
-        if kept is None or (adopted and kept.status != NationalStrategy.Status.ADOPTED):
-            current[strategy.organisation_id] = strategy
+    for strategy in strategies.filter(organisation_id__in=list(ids)).order_by("organisation_id", "-period_end", "-pk"):
+        current.setdefault(strategy.organisation_id, strategy)
+    if not current:
+        return found
     sectors = PrioritySector.objects.filter(strategy__in=list(current.values())).select_related("strategy")
-    found: dict[int, list[PrioritySectorRef]] = {}
     for sector in sectors.prefetch_related("committees").order_by("pk"):
         strategy = sector.strategy
         found.setdefault(strategy.organisation_id, []).append(

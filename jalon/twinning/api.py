@@ -85,6 +85,19 @@ class ArrangementSerializer(serializers.ModelSerializer):
     def get_communication_overdue(self, arrangement: Arrangement) -> bool:
         return bool(getattr(arrangement, "overdue", False))
 
+    def to_representation(self, arrangement: Arrangement) -> dict:
+        """The link to a priority sector is the twinned member's, read only by whoever may see its strategy (as
+        on the page): null for the others, who leave it unchanged when they write."""
+        data = super().to_representation(arrangement)
+        if data.get("priority_sector") is not None:
+            seen = getattr(arrangement, "priority_seen", None)
+            if seen is None:
+                request = self.context.get("request")
+                seen = selectors.sees_priorities_of(getattr(request, "user", None), arrangement.twinned_member_id)
+            if not seen:
+                data["priority_sector"] = None
+        return data
+
 
 class ArrangementStepSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The version you acted on; a newer one answers 409.")
@@ -194,6 +207,7 @@ class ArrangementViewSet(
         page = super().paginate_queryset(queryset)
         if page is not None:
             selectors.flag_overdue(page)
+            selectors.flag_priority_seen(page, user=self.request.user)
         return page
 
     def can_create(self, user):
@@ -370,7 +384,9 @@ class RecommendationViewSet(viewsets.ViewSet):
         if errors:
             raise serializers.ValidationError(errors)
         side, kind = values["side"], values["kind"]
-        suggestions, _loaded = selectors.recommendations(programme=programme, member=member, side=side, kind=kind)
+        suggestions, _loaded = selectors.recommendations(
+            programme=programme, member=member, side=side, kind=kind, user=request.user
+        )
         return Response(RecommendationSerializer(suggestions, many=True).data)
 
 

@@ -229,7 +229,7 @@ def twinning_demo_link_priorities(*, actor) -> None:
         return
     model = Arrangement._meta.get_field("priority_sector").related_model
     arrangements = list(Arrangement.objects.filter(is_demo=True, priority_sector__isnull=True))
-    sectors = priority_sectors_of({asn.pk, *(a.twinned_member_id for a in arrangements)})
+    sectors = priority_sectors_of({asn.pk, *(a.twinned_member_id for a in arrangements)}, viewer=actor)
     committees = sector_committees(sector for found in sectors.values() for sector in found)
 
     def ranked(member_id: int) -> list:

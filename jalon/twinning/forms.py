@@ -118,13 +118,18 @@ class ArrangementForm(MultilingualForm):
         self.fields["lead_person"].queryset = people  # type: ignore[attr-defined]
         self.fields["twinned_person"].queryset = people  # type: ignore[attr-defined]
         self.fields["support_currency"].queryset = Currency.objects.order_by("code")  # type: ignore[attr-defined]
-        self.fields["priority_sector"].queryset = selectors.priority_sector_choices(  # type: ignore[attr-defined]
-            self._twinned_members(user, arrangement)
-        )
+        if arrangement is not None and not selectors.sees_priorities_of(user, arrangement.twinned_member_id):
+            # The link is the twinned member's, which this user (the lead's people) may not see: not offered,
+            # neither shown nor changed (the service keeps it).
+            del self.fields["priority_sector"]
+        else:
+            self.fields["priority_sector"].queryset = selectors.priority_sector_choices(  # type: ignore[attr-defined]
+                self._twinned_members(user, arrangement), user=user
+            )
 
     def _twinned_members(self, user, arrangement: Arrangement | None) -> list[int]:
-        """Whose sectors to offer: the twinned member posted, given or saved; before one is chosen, the focal
-        point's own member (the one most often looking for a partner)."""
+        """Whose sectors to offer (those the user may see): the twinned member posted, given or saved; before one
+        is chosen, the focal point's own member (the one most often looking for a partner)."""
         chosen = self.data.get("twinned_member") if self.is_bound else self.initial.get("twinned_member")
         if chosen is None and arrangement is not None:
             chosen = arrangement.twinned_member_id
@@ -133,7 +138,7 @@ class ArrangementForm(MultilingualForm):
         return sorted(access.twinning_own_members(user))
 
     def values(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.FIELDS}
+        return {name: self.cleaned_data.get(name) for name in self.FIELDS if name in self.fields}
 
 
 # Workflow steps ---------------------------------------------------------------------------------------------

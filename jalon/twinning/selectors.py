@@ -81,14 +81,23 @@ def flag_overdue(arrangements: list[Arrangement], *, today: datetime.date | None
 
 
 # The link to the twinned member's national priorities ---------------------------------------------------------
+# A member's strategy is its own and the programme team's (assessments.access.strategies_visible, answered through
+# the committees app's registry for a viewer): its sectors are offered, shown and weighed only for them.
 
 
-def priority_sector_choices(member_ids) -> QuerySet:
-    """The priority sectors of these members' current national strategies, for the arrangement's form (the
-    sector model is read through the arrangement's link: assessments sits on twinning's layer)."""
-    ids = [sector.pk for sectors in priority_sectors_of(list(member_ids)).values() for sector in sectors]
+def priority_sector_choices(member_ids, *, user) -> QuerySet:
+    """The priority sectors of these members' current national strategies that the user may see, for the
+    arrangement's form (the sector model is read through the arrangement's link: assessments sits on twinning's
+    layer)."""
+    found = priority_sectors_of(list(member_ids), viewer=user)
+    ids = [sector.pk for sectors in found.values() for sector in sectors]
     model = Arrangement._meta.get_field("priority_sector").related_model
     return model.objects.filter(pk__in=ids).select_related("strategy__organisation").order_by("strategy_id", "pk")  # type: ignore[union-attr]
+
+
+def sees_priorities_of(user, member_id: int | None) -> bool:
+    """Whether the user may see this member's national priorities (its own people and the programme team)."""
+    return member_id is not None and member_id in priority_sectors_of([member_id], viewer=user)
 
 
 @dataclass(frozen=True)
@@ -100,22 +109,34 @@ class PriorityLink:
     committee_in_sector: bool  # the arrangement's committee is one of the sector's (named or by ICS field)
 
 
-def arrangement_priority(arrangement: Arrangement) -> PriorityLink | None:
-    """The national priority sector the arrangement's objectives serve, and whether its committee is in it."""
-    if arrangement.priority_sector_id is None:
-        return None
+def arrangement_priority(arrangement: Arrangement, *, user) -> tuple[bool, PriorityLink | None]:
+    """Whether the user may see the twinned member's priorities, and then the national priority sector the
+    arrangement's objectives serve (None without a link) and whether its committee is in it. Others are told
+    nothing of it, not even whether there is one."""
     member_id = arrangement.twinned_member_id
-    ref = next(
-        (s for s in priority_sectors_of([member_id]).get(member_id, ()) if s.pk == arrangement.priority_sector_id),
-        None,
-    )
+    sectors = priority_sectors_of([member_id], viewer=user)
+    if member_id not in sectors:
+        return False, None
+    if arrangement.priority_sector_id is None:
+        return True, None
+    ref = next((s for s in sectors[member_id] if s.pk == arrangement.priority_sector_id), None)
     if ref is None:
         # A later strategy replaced the one the link was made under: shown, marked as past.
         sector = arrangement.priority_sector
         assert sector is not None  # its id is set
-        return PriorityLink(sector.name, tuple(sector.ics_codes or ()), sector.strategy.title, False, False)
+        return True, PriorityLink(sector.name, tuple(sector.ics_codes or ()), sector.strategy.title, False, False)
     inside = arrangement.committee_id in sector_committees([ref])[ref.pk]
-    return PriorityLink(ref.name, ref.ics_codes, ref.strategy_title, True, inside)
+    return True, PriorityLink(ref.name, ref.ics_codes, ref.strategy_title, True, inside)
+
+
+def flag_priority_seen(arrangements: list[Arrangement], *, user) -> list[Arrangement]:
+    """Set `priority_seen` on each: whether the user may see its twinned member's priorities (the API leaves the
+    link out for the others). A few queries whatever the number of arrangements."""
+    members = {a.twinned_member_id for a in arrangements if a.priority_sector_id is not None}
+    seen = set(priority_sectors_of(members, viewer=user)) if members else set()
+    for arrangement in arrangements:
+        arrangement.priority_seen = arrangement.priority_sector_id is None or arrangement.twinned_member_id in seen  # type: ignore[attr-defined]
+    return arrangements
 
 
 # Outcomes ---------------------------------------------------------------------------------------------------
@@ -603,18 +624,21 @@ def recommendations(
     limit: int = 10,
     priorities=None,
     on: datetime.date | None = None,
+    user,
 ) -> tuple[list[Suggestion], Loaded]:
     """For a twinned member, the leads worth approaching (side "twinned"); for a lead, the members it could
-    help (side "lead"); best first, each explained. `priorities`: {member id: {committee id: weight}}; by
-    default the members' national priorities as the committees app's registry gives them (the assessments
-    app's national strategies): a member with priorities is offered only the committees they name."""
+    help (side "lead"); best first, each explained, for `user`. `priorities`: {member id: {committee id:
+    weight}}; by default the members' national priorities as the committees app's registry gives them to the
+    user (the adopted national strategies the user may see): a member with priorities is offered only the
+    committees they name. A member whose strategy the user may not see is ranked as one without priorities, so
+    that neither the ranking nor its reasons depend on it."""
     loaded = recommender_universe(programme=programme, on=on)
     i = loaded.index.get(member.pk)
     if i is None:
         return [], loaded
     if priorities is None:
         asking = [member.pk] if side == "twinned" else [row.pk for row in loaded.members]
-        priorities = priority_weights_of(asking)
+        priorities = priority_weights_of(asking, viewer=user)
     scores = recommend.score(
         loaded.universe,
         kind=kind,
@@ -628,15 +652,15 @@ def recommendations(
         found = [explain(loaded, scores, j, i, priorities) for j in order]
     else:
         found = [explain(loaded, scores, i, j, priorities) for j in order]
-    _attach_priority_sectors(found)
+    _attach_priority_sectors(found, user=user)
     return found, loaded
 
 
-def _attach_priority_sectors(suggestions: list[Suggestion]) -> None:
+def _attach_priority_sectors(suggestions: list[Suggestion], *, user) -> None:
     """Each suggestion's first committee's priority sector in its twinned member's strategy (the highest one
-    holding it), so that proposing from the suggestion links the objectives to it."""
+    holding it), where the user may see it, so that proposing from the suggestion links the objectives to it."""
     with_committee = [s for s in suggestions if s.committees]
-    sectors = priority_sectors_of({s.twinned.pk for s in with_committee}) if with_committee else {}
+    sectors = priority_sectors_of({s.twinned.pk for s in with_committee}, viewer=user) if with_committee else {}
     if not sectors:
         return
     held = sector_committees(sector for found in sectors.values() for sector in found)

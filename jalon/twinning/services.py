@@ -17,7 +17,7 @@ from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, unknown_fields, versioned_save
 from jalon.committees.models import Committee, CommitteeMembership
-from jalon.committees.priorities import priority_sectors_of
+from jalon.committees.priorities import priorities_seen, priority_sectors_of
 from jalon.committees.selectors import membership_in_force, role_in_force
 from jalon.reference.models import DevelopingCountryRule
 from jalon.reference.selectors import country_is_developing
@@ -179,6 +179,10 @@ def _check_lead_role(arrangement: Arrangement, on: datetime.date) -> None:
 
 
 def _check_duplicate(arrangement: Arrangement) -> None:
+    """One open arrangement per kind, committee and twinned member. Checked last, once the actor is known to
+    propose for one of the parties and the lead to hold what the kind needs: whoever else asks learns nothing of
+    another member's arrangements. A proposer so entitled who cannot see the open one (a lead offering to help
+    another member) learns that one is open, not its lead, status or dates: the same words for everyone."""
     others = Arrangement.objects.filter(
         kind=arrangement.kind,
         committee=arrangement.committee,
@@ -212,9 +216,10 @@ def _check_actor(actor, arrangement: Arrangement, before: dict | None = None) ->
             raise ValidationError({name: _("Unknown person.")})
 
 
-def _check_priority_sector(arrangement: Arrangement, before: dict | None = None) -> None:
-    """The objectives serve a priority sector of the twinned member's current national strategy. Checked when
-    the link or the member changes: a link made under an earlier strategy stays until someone changes it."""
+def _check_priority_sector(actor, arrangement: Arrangement, before: dict | None = None) -> None:
+    """The objectives serve a priority sector of the twinned member's current national strategy, one the actor
+    may see (the same refusal whether the sector is another's, not current or not the actor's to see). Checked
+    when the link or the member changes: a link made under an earlier strategy stays until someone changes it."""
     sector_id = arrangement.priority_sector_id
     if sector_id is None or (
         before is not None
@@ -223,7 +228,8 @@ def _check_priority_sector(arrangement: Arrangement, before: dict | None = None)
     ):
         return
     member_id = arrangement.twinned_member_id
-    if sector_id not in {sector.pk for sector in priority_sectors_of([member_id]).get(member_id, ())}:
+    sectors = priority_sectors_of([member_id], viewer=actor).get(member_id, ())
+    if sector_id not in {sector.pk for sector in sectors}:
         raise ValidationError(
             {"priority_sector": _("Choose a priority sector of the twinned member's current national strategy.")}
         )
@@ -243,10 +249,10 @@ def arrangement_create(*, actor, is_demo: bool = False, **fields) -> Arrangement
     arrangement = Arrangement(**fields, is_demo=is_demo, created_by=_author(actor))
     _check(arrangement)
     _check_actor(actor, arrangement)
-    _check_priority_sector(arrangement)
-    _check_duplicate(arrangement)
     if arrangement.lead_member_id:
         _check_lead_role(arrangement, timezone.localdate())
+    _check_priority_sector(actor, arrangement)
+    _check_duplicate(arrangement)
     _clean(arrangement)
     arrangement.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=arrangement)
@@ -264,17 +270,32 @@ def arrangement_update(*, actor, arrangement: Arrangement, version: int | None =
     unknown_fields(fields, ARRANGEMENT_FIELDS, "arrangement")
     before = snapshot(current)
     signed = current.status not in (S.PROPOSED, S.PARTNER_IDENTIFIED, S.NOMINEE_APPROVED)
+    fields = _priority_link_kept(actor, current, fields)
     for name, value in fields.items():
         if signed and name not in SIGNED_EDITABLE and getattr(current, name) != value:
             raise ValidationError({name: _("The agreement is signed: the parties and the kind no longer change.")})
         setattr(current, name, value)
     _check(current)
     _check_actor(actor, current, before)
-    _check_priority_sector(current, before)
-    _check_duplicate(current)
-    if current.lead_member_id and before.get("lead_member_id") != current.lead_member_id:
+    if current.lead_member_id and any(
+        before.get(name) != getattr(current, name) for name in ("lead_member_id", "committee_id", "kind")
+    ):
         _check_lead_role(current, timezone.localdate())
+    _check_priority_sector(actor, current, before)
+    _check_duplicate(current)
     return _done(actor, current, before)
+
+
+def _priority_link_kept(actor, arrangement: Arrangement, fields: dict) -> dict:
+    """The link to a priority sector is the twinned member's: an actor who may not see its priorities (the lead
+    partner's people) leaves it as it is, and a new twinned member drops the previous one's unless a sector is
+    named anew."""
+    member = fields.get("twinned_member", arrangement.twinned_member)
+    if getattr(member, "pk", member) != arrangement.twinned_member_id:
+        return {"priority_sector": None, **fields}
+    if "priority_sector" in fields and not priorities_seen([arrangement.twinned_member_id], viewer=actor):
+        return {name: value for name, value in fields.items() if name != "priority_sector"}
+    return fields
 
 
 def _step(actor, arrangement: Arrangement, name: str, version: int | None) -> tuple[Arrangement, dict]:

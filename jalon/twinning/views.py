@@ -193,6 +193,7 @@ def arrangement_detail(request, pk: int):
     arrangement.last_meeting = arrangement.meetings.order_by("-date").values_list("date", flat=True).first()  # type: ignore[attr-defined]
     settings = services.programme_settings(arrangement.programme)
     can_act = access.arrangement_can_act(request.user, arrangement)
+    priority_shown, priority = selectors.arrangement_priority(arrangement, user=request.user)
     return render(
         request,
         "twinning/arrangement_detail.html",
@@ -207,7 +208,8 @@ def arrangement_detail(request, pk: int):
             "meetings": arrangement.meetings.prefetch_related("attendees"),
             "reviews": arrangement.reviews.all(),
             "outcome": selectors.arrangement_outcomes(arrangement),
-            "priority": selectors.arrangement_priority(arrangement),
+            "priority_shown": priority_shown,
+            "priority": priority,
         },
     )
 
@@ -263,7 +265,11 @@ def recommendations(request):
         side = form.cleaned_data.get("side") or "twinned"
         kind = form.cleaned_data.get("kind") or Kind.P_MEMBER
         suggestions, loaded = selectors.recommendations(
-            programme=form.cleaned_data["programme"], member=form.cleaned_data["member"], side=side, kind=kind
+            programme=form.cleaned_data["programme"],
+            member=form.cleaned_data["member"],
+            side=side,
+            kind=kind,
+            user=request.user,
         )
         if any(s.trade_usd is not None for s in suggestions):
             trade_file = selectors.trade_file_current()

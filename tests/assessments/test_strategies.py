@@ -12,7 +12,7 @@ from django.urls import reverse
 from jalon.assessments import selectors, services
 from jalon.assessments.models import NationalStrategy
 from jalon.committees.models import Committee, CommitteeMembership
-from jalon.committees.priorities import priority_weights_of
+from jalon.committees.priorities import PLATFORM, priority_weights_of
 from jalon.organisations.models import Organisation
 from jalon.results.computations import REGISTRY
 from jalon.results.models import Period, Programme
@@ -60,7 +60,7 @@ def test_priority_weights_are_offered_to_other_apps_per_committee(strategy, nsb,
     weights = {Committee.objects.get(pk=pk).reference: w for pk, w in found[nsb.pk].items()}
     assert weights == {"ISO/TC 34": D("0.820"), "ISO/TC 301": D("0.820"), "ISO/TC 147": D("0.760")}
     assert other_nsb.pk not in found
-    sectors = selectors.priority_sectors_by_member([nsb.pk])[nsb.pk]
+    sectors = selectors.priority_sectors_by_member([nsb.pk], viewer=PLATFORM)[nsb.pk]
     assert [(s.name["fr"], s.ics_codes, s.weight) for s in sectors] == [
         ("Agroalimentaire", ("67", "67.050"), D("0.820")),
         ("Eau", ("13.060",), D("0.760")),

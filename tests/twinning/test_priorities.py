@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from jalon.assessments.models import NationalStrategy, PrioritySector
 from jalon.committees.models import Committee
-from jalon.committees.priorities import priority_weights_of
+from jalon.committees.priorities import PLATFORM, priority_weights_of
 from jalon.reference.models import IcsField
 from jalon.twinning import selectors, services
 from jalon.twinning.forms import ArrangementForm
@@ -40,12 +40,12 @@ def test_a_sector_reaches_committees_by_its_ics_field_and_their_subcommittees(wo
         body="iso", kind="sc", reference="ISO/TC 176/SC 2", title={"en": "Q"}, parent=world.tc176
     )
     sector(strategy(world.asn), "Quality", ics=["03.120.10"], score=4)  # 0.4 x 4 + 0.3 x 4 + 0.3 x 4 = 4 of 5
-    weights = priority_weights_of([world.asn.pk, world.kebs.pk])
+    weights = priority_weights_of([world.asn.pk, world.kebs.pk], viewer=PLATFORM)
     assert weights == {world.asn.pk: {world.tc176.pk: Decimal("0.800"), sc2.pk: Decimal("0.800")}}
 
 
-def test_the_recommender_weighs_committees_by_the_ics_fields_of_the_priority_sectors(world):
-    before, _loaded = selectors.recommendations(programme=world.programme, member=world.asn)
+def test_the_recommender_weighs_committees_by_the_ics_fields_of_the_priority_sectors(world, users):
+    before, _loaded = selectors.recommendations(programme=world.programme, member=world.asn, user=users["manager"])
     assert {s.lead.acronym for s in before} == {"AFNOR", "DIN"}
     assert not any(c.priority for s in before for c in s.committees)
     # ASN's strategy names no committee, only the ICS code of quality management: TC 176 (field 03) is its
@@ -53,7 +53,7 @@ def test_the_recommender_weighs_committees_by_the_ics_fields_of_the_priority_sec
     world.tc176.ics_fields.add(IcsField.objects.get(code="03"))
     world.tc34.ics_fields.add(IcsField.objects.get(code="67"))
     sector(strategy(world.asn), "Quality", ics=["03.120.10"])
-    after, _loaded = selectors.recommendations(programme=world.programme, member=world.asn)
+    after, _loaded = selectors.recommendations(programme=world.programme, member=world.asn, user=users["manager"])
     assert [s.lead.acronym for s in after] == ["AFNOR"]
     assert [(c.reference, c.priority) for c in after[0].committees] == [("ISO/TC 176", True)]
 
@@ -66,7 +66,7 @@ def test_an_arrangement_links_its_objectives_to_a_sector_of_the_twinned_members_
     assert "current national strategy" in refused.value.message_dict["priority_sector"][0]
     arrangement = propose(world, users["focal"], priority_sector=food)
     assert arrangement.priority_sector_id == food.pk
-    link = selectors.arrangement_priority(arrangement)
+    _seen, link = selectors.arrangement_priority(arrangement, user=users["focal"])
     assert link is not None and link.current and link.committee_in_sector and link.ics_codes == ("67",)
 
 
@@ -78,13 +78,13 @@ def test_a_link_made_under_an_earlier_strategy_stays_until_changed_and_a_new_lin
     updated = services.arrangement_update(
         actor=users["manager"], arrangement=arrangement, objectives={"en": "Changed", "fr": "Changé"}
     )
-    link = selectors.arrangement_priority(updated)
+    _seen, link = selectors.arrangement_priority(updated, user=users["manager"])
     assert updated.priority_sector_id == old.pk and link is not None and not link.current
     # ...but no one links to it anew, and the new strategy's sector is accepted.
     with pytest.raises(ValidationError):
         propose(world, users["manager"], committee=world.tc176, priority_sector=old)
     updated = services.arrangement_update(actor=users["manager"], arrangement=updated, priority_sector=new)
-    link = selectors.arrangement_priority(updated)
+    _seen, link = selectors.arrangement_priority(updated, user=users["manager"])
     assert link is not None and link.current and not link.committee_in_sector  # TC 34 has no ICS field 03
 
 

@@ -104,7 +104,7 @@ def test_an_open_arrangement_blocks_its_committee():
 
 @pytest.mark.django_db
 def test_suggestions_for_a_twinned_member_are_explained_from_the_database(world, users):
-    suggestions, loaded = selectors.recommendations(programme=world.programme, member=world.asn)
+    suggestions, loaded = selectors.recommendations(programme=world.programme, member=world.asn, user=users["manager"])
     leads = [s.lead.acronym for s in suggestions]
     assert set(leads) == {"AFNOR", "DIN"}
     din = suggestions[leads.index("DIN")]
@@ -115,7 +115,9 @@ def test_suggestions_for_a_twinned_member_are_explained_from_the_database(world,
     assert afnor.language.lower().startswith("fr") and afnor.language_share == pytest.approx(0.26)
     assert [c.reference for c in afnor.committees] == ["ISO/TC 34", "ISO/TC 176"]
     # The other way round: the members AFNOR could help, ASN among them; never a developed member.
-    helped, _loaded = selectors.recommendations(programme=world.programme, member=world.afnor, side="lead", limit=200)
+    helped, _loaded = selectors.recommendations(
+        programme=world.programme, member=world.afnor, side="lead", limit=200, user=users["manager"]
+    )
     by_member = {s.twinned.acronym: s for s in helped}
     # ASN observes a committee AFNOR sits on: AFNOR's side values it most; CEN members (North Macedonia...) share
     # AFNOR's regional organisation, which lifts them on both sides.
@@ -125,7 +127,7 @@ def test_suggestions_for_a_twinned_member_are_explained_from_the_database(world,
     assert not developed & {s.twinned.acronym for s in helped}
     # Once AFNOR carries an arrangement, its score is damped.
     make_active(world, users["manager"], committee=world.tc176)
-    again, _loaded = selectors.recommendations(programme=world.programme, member=world.asn)
+    again, _loaded = selectors.recommendations(programme=world.programme, member=world.asn, user=users["manager"])
     damped = next(s for s in again if s.lead.acronym == "AFNOR")
     assert damped.load == 1 and damped.score < afnor.score
     assert [c.reference for c in damped.committees] == ["ISO/TC 34"]  # TC 176 is taken now
@@ -143,7 +145,7 @@ def scores_g(world, acronym):
 def test_the_twinned_members_national_priorities_change_the_ranking(world, users):
     from jalon.assessments.models import NationalStrategy, PrioritySector
 
-    before, _loaded = selectors.recommendations(programme=world.programme, member=world.asn)
+    before, _loaded = selectors.recommendations(programme=world.programme, member=world.asn, user=users["manager"])
     assert {s.lead.acronym for s in before} == {"AFNOR", "DIN"}
     # ASN's adopted strategy names quality management (ISO/TC 176) only: DIN, whose one opportunity is TC 34,
     # drops out, and AFNOR's reasons keep TC 176 alone.
@@ -152,7 +154,7 @@ def test_the_twinned_members_national_priorities_change_the_ranking(world, users
     )
     sector = PrioritySector.objects.create(strategy=strategy, name={"en": "Quality"}, economic=5, social=5)
     sector.committees.add(world.tc176)
-    after, _loaded = selectors.recommendations(programme=world.programme, member=world.asn)
+    after, _loaded = selectors.recommendations(programme=world.programme, member=world.asn, user=users["manager"])
     assert [s.lead.acronym for s in after] == ["AFNOR"]
     assert [c.reference for c in after[0].committees] == ["ISO/TC 176"]
     # A later draft strategy does not replace the adopted one.
@@ -160,9 +162,11 @@ def test_the_twinned_members_national_priorities_change_the_ranking(world, users
         organisation=world.asn, title={"en": "Draft"}, period_start=2029, period_end=2033
     )
     PrioritySector.objects.create(strategy=draft, name={"en": "Food"}, economic=5).committees.add(world.tc34)
-    again, _loaded = selectors.recommendations(programme=world.programme, member=world.asn)
+    again, _loaded = selectors.recommendations(programme=world.programme, member=world.asn, user=users["manager"])
     assert [s.lead.acronym for s in again] == ["AFNOR"]
     # The lead's view weighs every twinned member by its own priorities: ASN is offered TC 176 only.
-    helped, _loaded = selectors.recommendations(programme=world.programme, member=world.afnor, side="lead", limit=200)
+    helped, _loaded = selectors.recommendations(
+        programme=world.programme, member=world.afnor, side="lead", limit=200, user=users["manager"]
+    )
     asn = next(s for s in helped if s.twinned.acronym == "ASN")
     assert [c.reference for c in asn.committees] == ["ISO/TC 176"]

@@ -94,10 +94,10 @@ def test_the_engine_scales_trade_per_side():
 
 
 def test_the_recommender_adds_the_trade_link_once_a_file_is_loaded_and_the_weights_are_settings(world, users):
-    before, _loaded = selectors.recommendations(programme=world.programme, member=world.asn)
+    before, _loaded = selectors.recommendations(programme=world.programme, member=world.asn, user=users["manager"])
     assert all(s.trade_usd is None for s in before)
     trade_file_load(actor=users["admin"], path=SAMPLE)
-    after, loaded = selectors.recommendations(programme=world.programme, member=world.asn)
+    after, loaded = selectors.recommendations(programme=world.programme, member=world.asn, user=users["manager"])
     by_lead = {s.lead.acronym: s for s in after}
     assert loaded.trade_year == 2023
     # The larger of the two reports of each pair counts; the twinned side scales by Senegal's largest partner.
@@ -108,7 +108,7 @@ def test_the_recommender_adds_the_trade_link_once_a_file_is_loaded_and_the_weigh
         assert suggestion.twinned_side == pytest.approx((3 * old[acronym].twinned_side + suggestion.trade_share) / 4)
     # A programme that sets both trade weights to 0 leaves trade out, file or not.
     services.settings_save(actor=users["manager"], programme=world.programme, twinned_trade=0, lead_trade=0)
-    off, _loaded = selectors.recommendations(programme=world.programme, member=world.asn)
+    off, _loaded = selectors.recommendations(programme=world.programme, member=world.asn, user=users["manager"])
     assert all(s.trade_usd is None for s in off)
     assert [s.score for s in off] == pytest.approx([s.score for s in before])
 
