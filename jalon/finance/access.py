@@ -16,6 +16,8 @@ from django.http import Http404
 
 from jalon.accounts.access import grants_for
 from jalon.accounts.models import Role
+from jalon.activities.access import activities_visible
+from jalon.activities.models import Activity, activity_ids_serving
 from jalon.finance.models import (
     Allocation,
     Budget,
@@ -29,7 +31,7 @@ from jalon.finance.models import (
     Spending,
 )
 from jalon.lib.ids import valid_id
-from jalon.results.access import access_programme, programme_can_manage, programmes_visible
+from jalon.results.access import access_programme, programme_can_manage, programmes_managed, programmes_visible
 from jalon.results.models import Programme
 
 TEAM_ROLES = (Role.PROGRAMME_MANAGER,)
@@ -173,10 +175,22 @@ def contributors_visible(user, queryset: QuerySet[Contributor] | None = None) ->
     return queryset.filter(pk__in=contributions_visible(user).values("contributor_id"))
 
 
+def ledger_choices(user) -> dict[str, QuerySet]:
+    """What a ledger line written by `user` may name, per field: the funds, the activities (serving the
+    programme: activities.models.activity_ids_serving) and the sponsorships and fellowships of the programmes the
+    user manages; activities also as activities.access lets the user see them. A record of another programme is
+    then answered as one that does not exist; the services check that each is the line's own programme's."""
+    managed = programmes_managed(user).values("pk")
+    awards = {
+        name: Spending._meta.get_field(name).related_model._default_manager.filter(programme__in=managed)  # type: ignore[union-attr]
+        for name in ("sponsorship", "fellowship")
+    }
+    serving = Activity.objects.filter(pk__in=activity_ids_serving(programme__in=managed))
+    return {"fund": Fund.objects.filter(programme__in=managed), "activity": activities_visible(user, serving), **awards}
+
+
 def finance_jobs_visible(user, queryset: QuerySet) -> QuerySet:
     """A ledger import is followed by the managers of its programme (the job's subject)."""
-    from jalon.results.access import programmes_managed
-
     return queryset.filter(subject_id__in=programmes_managed(user).values("pk"))
 
 

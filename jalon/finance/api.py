@@ -26,6 +26,7 @@ from jalon.finance.models import (
     ResourceRequirement,
     Spending,
 )
+from jalon.results.access import programmes_visible
 from jalon.results.models import Period, Programme, Result
 
 
@@ -116,9 +117,24 @@ def _programme_queryset(user):
     return Programme.objects.filter(pk__in=access.finance_programmes_readable(user).values("pk"))
 
 
-class FinanceContributionSerializer(serializers.ModelSerializer):
+class LedgerChoicesMixin:
+    """A ledger line names only records of the programmes the user manages (access.ledger_choices): another
+    programme's fund, activity or award is answered as one that does not exist. The service then checks that each
+    is the line's own programme's."""
+
+    def get_fields(self):
+        fields = super().get_fields()  # type: ignore[misc]
+        request = self.context.get("request")  # type: ignore[attr-defined]
+        if request is not None:
+            for name, queryset in access.ledger_choices(request.user).items():
+                if name in fields and not fields[name].read_only:
+                    fields[name].queryset = queryset
+        return fields
+
+
+class FinanceContributionSerializer(LedgerChoicesMixin, serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
-    fund = serializers.PrimaryKeyRelatedField(queryset=Fund.objects.all())
+    fund = serializers.PrimaryKeyRelatedField(queryset=Fund.objects.all())  # narrowed by LedgerChoicesMixin
     contributor_name = serializers.CharField(source="contributor.organisation.__str__", read_only=True)
     results = serializers.PrimaryKeyRelatedField(queryset=Result.objects.all(), many=True, required=False)
 
@@ -168,7 +184,7 @@ class ContributionViewSet(LedgerViewSet):
         return services.contribution_create(actor=actor, programme=programme, **fields)
 
 
-class AllocationSerializer(serializers.ModelSerializer):
+class AllocationSerializer(LedgerChoicesMixin, serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
 
     class Meta:
@@ -191,7 +207,7 @@ class AllocationViewSet(LedgerViewSet):
         return services.allocation_create(actor=actor, programme=programme, **fields)
 
 
-class SpendingSerializer(serializers.ModelSerializer):
+class SpendingSerializer(LedgerChoicesMixin, serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
     currency = serializers.CharField(max_length=3, required=False)
@@ -280,7 +296,7 @@ class ReceiptViewSet(
         return Response(self.get_serializer(reversal).data, status=status.HTTP_201_CREATED)
 
 
-class BudgetSerializer(serializers.ModelSerializer):
+class BudgetSerializer(LedgerChoicesMixin, serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
 
     class Meta:
@@ -306,7 +322,7 @@ class BudgetViewSet(LedgerViewSet):
         return services.budget_create(actor=actor, programme=programme, **fields)
 
 
-class PlannedDisbursementSerializer(serializers.ModelSerializer):
+class PlannedDisbursementSerializer(LedgerChoicesMixin, serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
 
     class Meta:
@@ -338,6 +354,19 @@ class RequirementSerializer(serializers.ModelSerializer):
         model = ResourceRequirement
         fields = ["id", "programme", "result", "period", "amount", "currency", "method", "version", "is_demo"]
         read_only_fields = ["version", "is_demo"]
+        # One requirement per result and period is checked by the view once the caller may write it (the model's
+        # unique constraint, as a validator here, would answer before the permission: a different error).
+        validators: list = []
+
+    def get_fields(self):
+        """Results and periods of the programmes the user sees: another's is answered as one that does not exist."""
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            seen = programmes_visible(request.user).values("pk")
+            fields["result"].queryset = Result.objects.filter(programme__in=seen)
+            fields["period"].queryset = Period.objects.filter(programme__in=seen)
+        return fields
 
 
 class RequirementViewSet(
@@ -371,6 +400,9 @@ class RequirementViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        # Who may write first, so that whether another programme's result has a requirement is not told.
+        if not access.finance_can_manage(request.user, data["result"].programme):
+            raise PermissionDenied(_("Only the programme team changes its ledger."))
         if ResourceRequirement.objects.filter(result=data["result"], period=data["period"]).exists():
             raise serializers.ValidationError(
                 {"period": [_("This result already has a requirement for this period: change that one.")]}

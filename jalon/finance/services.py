@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jalon.accounts.audit import audit_record, snapshot
 from jalon.accounts.models import AuditEntry
 from jalon.accounts.versioning import locked, versioned_save, versioned_update
+from jalon.activities.models import activity_ids_serving
 from jalon.finance import access
 from jalon.finance.models import (
     Allocation,
@@ -57,6 +58,31 @@ def _check_currency(code: str, field: str = "currency") -> str:
     if code not in CURRENCIES:
         raise ValidationError({field: _("“%(code)s” is not an ISO 4217 currency code.") % {"code": code}})
     return code
+
+
+def _check_fund(programme: Programme, fund: Fund | None) -> None:
+    if fund is not None and fund.programme_id != programme.pk:
+        raise ValidationError({"fund": _("This fund belongs to another programme.")})
+
+
+def _check_activity(programme_id: int, activity) -> None:
+    """An activity belongs to the programmes whose outputs it serves (activities.models.activity_ids_serving)."""
+    serving = activity_ids_serving(programme_id=programme_id)
+    if activity is not None and not serving.filter(activity_id=activity.pk).exists():
+        raise ValidationError(
+            {"activity": _("This activity does not serve this programme: choose one of the programme's activities.")}
+        )
+
+
+def _check_paid_for(programme: Programme, fields: dict) -> None:
+    """What an entry pays for is the programme's: checked before anything is said of its payments."""
+    _check_activity(programme.pk, fields.get("activity"))
+    if fields.get("sponsorship") is not None and fields["sponsorship"].programme_id != programme.pk:
+        raise ValidationError({"sponsorship": _("This sponsorship was awarded in another programme.")})
+    if fields.get("fellowship") is not None and fields["fellowship"].programme_id != programme.pk:
+        raise ValidationError({"fellowship": _("This fellowship was awarded in another programme.")})
+    if fields.get("arrangement") is not None and fields["arrangement"].programme_id != programme.pk:
+        raise ValidationError({"arrangement": _("This arrangement belongs to another programme.")})
 
 
 def _created(actor, record):
@@ -391,6 +417,7 @@ def _check_allocation(record: Allocation) -> None:
         raise ValidationError({"fund": _("The fund and the period must be the programme's.")})
     if record.result is not None and record.result.programme_id != record.programme_id:
         raise ValidationError({"result": _("Choose a result of this programme.")})
+    _check_activity(record.programme_id, record.activity)
     if not (record.result_id or record.activity_id or record.organisation_id):
         raise ValidationError({"result": _("Allocate to a result, an activity or an organisation.")})
     contribution = record.contribution
@@ -486,6 +513,8 @@ def spending_post(
     """A commitment or an expenditure. Linked to an activity, a sponsorship or a fellowship, it takes that
     record's actual cost when no amount is given; a record is paid for once (reverse the entry to redo it)."""
     _check_manager(actor, programme)
+    _check_fund(programme, fund)
+    _check_paid_for(programme, fields)
     linked = [name for name in PAID_FOR if fields.get(name) is not None]
     if len(linked) > 1:
         raise ValidationError(
@@ -514,8 +543,6 @@ def spending_post(
             raise ValidationError({"allocation": _("Choose an allocation of this fund of the programme.")})
         if fields.get("result") is None:
             fields["result"] = allocation.result
-    if fields.get("arrangement") is not None and fields["arrangement"].programme_id != programme.pk:
-        raise ValidationError({"arrangement": _("This arrangement belongs to another programme.")})
     if fields.get("result") is not None and fields["result"].programme_id != programme.pk:
         raise ValidationError({"result": _("Choose a result of this programme.")})
     record = Spending(
@@ -529,8 +556,6 @@ def spending_post(
         is_demo=is_demo,
         **fields,
     )
-    if fund.programme_id != programme.pk:
-        raise ValidationError({"fund": _("This fund belongs to another programme.")})
     record = _created(actor, record)
     _refresh()
     return record
@@ -621,6 +646,7 @@ def arrangement_support_sync(*, actor, arrangement) -> Spending | None:
 @transaction.atomic
 def budget_create(*, actor, programme: Programme, is_demo: bool = False, **fields) -> Budget:
     _check_manager(actor, programme)
+    _check_fund(programme, fields.get("fund"))
     fields["currency"] = _check_currency(fields.get("currency", ""))
     record = Budget(programme=programme, is_demo=is_demo, **fields)
     if record.period_end < record.period_start:
@@ -633,6 +659,7 @@ def budget_create(*, actor, programme: Programme, is_demo: bool = False, **field
 @transaction.atomic
 def planned_disbursement_create(*, actor, programme: Programme, is_demo: bool = False, **fields):
     _check_manager(actor, programme)
+    _check_fund(programme, fields.get("fund"))
     fields["currency"] = _check_currency(fields.get("currency", ""))
     record = PlannedDisbursement(programme=programme, is_demo=is_demo, **fields)
     if record.period_end < record.period_start:
