@@ -101,16 +101,20 @@ def _competency_words(competency: Competency) -> set[str]:
 def experts_ranked(*, user, need: Need, limit: int = 20) -> list[Ranked]:
     """The experts `user` may see, active or stale, ranked for `need`: topic words found in their competencies
     (by level) and summary, the language read (required when asked), availability over the dates, countries of
-    experience in the region, accepted answers and trainings given. Six queries, whatever the roster's size."""
+    experience in the region, accepted answers and trainings given. The answers and trainings counted are those
+    `user` may see (the forum's threads_visible, activities_visible), as on the expert's engagement page: a count
+    never tells of a members-only thread or an unpublished activity. Six queries, whatever the roster's size."""
     accepted = (
-        Thread.objects.filter(accepted_answer__author_id=OuterRef("user_id"), hidden=False)
+        threads_visible(user, Thread.objects.filter(accepted_answer__author_id=OuterRef("user_id"), hidden=False))
         .order_by()
         .values("accepted_answer__author_id")
         .annotate(n=Count("pk"))
         .values("n")
     )
     trained = (
-        ActivityTrainer.objects.filter(person_id=OuterRef("person_id"))
+        ActivityTrainer.objects.filter(
+            person_id=OuterRef("person_id"), activity__in=activities_visible(user).values("pk")
+        )
         .order_by()
         .values("person_id")
         .annotate(n=Count("pk"))

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jalon.activities import services as activities_services
 from jalon.committees.models import Committee, LeadershipRole
@@ -121,3 +121,29 @@ def test_the_ranking_reads_in_constant_queries(users, roster, django_assert_num_
     need = roster_selectors.Need(topic="X.509", language="fr", region="002")
     with django_assert_num_queries(6):
         roster_selectors.experts_ranked(user=users["plain"], need=need)
+
+
+def test_the_ranking_counts_only_the_answers_and_trainings_the_viewer_may_see(users, roster):
+    """Awa trained in an unpublished activity and had an answer accepted in a members-only thread: a viewer who
+    may see neither gets neither in her reasons, and each viewer's counts are those of her engagement page."""
+    awa = roster.awa
+    hidden = activity_build(actor=users["focal"], code="unpublished-pki", published=False)
+    activities_services.trainer_record(actor=users["focal"], activity=hidden, person=awa.person)
+    thread = forum_services.thread_ask(
+        actor=users["focal"], language="fr", title="X.509 (membres)", body="Comment ?", tags=[("itu_t", "X.509")],
+        visibility="members",
+    )  # fmt: skip
+    answer = forum_services.answer_post(actor=awa.user, thread=thread, language="fr", body="Ainsi.")
+    forum_services.answer_accept(actor=users["focal"], thread=thread, answer=answer)
+    need = roster_selectors.Need(topic="X.509")
+    # `plain` acts for no member organisation and organises nothing; the focal point (ASN, a member and the
+    # organiser) sees both.
+    for name, expected in (("plain", (0, 0)), ("focal", (1, 1))):
+        with translation.override("en"):
+            ranked = roster_selectors.experts_ranked(user=users[name], need=need)
+        reasons = " ".join(next(item for item in ranked if item.expert.pk == awa.pk).reasons)
+        engagement = roster_selectors.expert_engagement(user=users[name], expert=awa)
+        assert (len(engagement.accepted), len(engagement.trainings)) == expected, name
+        assert ("1 accepted answers" in reasons, "trained in 1 activities" in reasons) == tuple(
+            bool(count) for count in expected
+        ), (name, reasons)
