@@ -123,8 +123,8 @@ class LedgerChoicesMixin:
     is the line's own programme's."""
 
     def get_fields(self):
-        fields = super().get_fields()  # type: ignore[misc]
-        request = self.context.get("request")  # type: ignore[attr-defined]
+        fields = super().get_fields()
+        request = self.context.get("request")
         if request is not None:
             for name, queryset in access.ledger_choices(request.user).items():
                 if name in fields and not fields[name].read_only:
