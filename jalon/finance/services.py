@@ -488,11 +488,8 @@ def _award_cost(record) -> tuple[Decimal | None, str]:
     if hasattr(record, "actual_cost"):
         currency = record.actual_cost_currency.code if record.actual_cost_currency_id else ""
         return record.actual_cost, currency
-    total = sum(
-        (getattr(record, name) or Decimal(0))
-        for name in ("actual_travel", "actual_subsistence", "actual_other")
-        if hasattr(record, name)
-    )
+    # A sponsorship or a fellowship: its travel, daily allowance and other costs, as its page adds them.
+    total = record.actual_total
     return (total or None), (record.currency.code if getattr(record, "currency_id", None) else "")
 
 

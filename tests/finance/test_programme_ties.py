@@ -235,3 +235,17 @@ def test_the_budget_page_offers_only_the_programmes_funds(iso_client, ilo_fund, 
          "amount": "1000", "currency": "CHF", "value_date": "2023-01-01"},
     )  # fmt: skip
     assert posted.status_code == 200 and not Budget.objects.filter(fund=ilo_fund, programme__code=ISO).exists()
+
+
+def test_an_entry_for_an_award_without_an_amount_costs_its_travel_allowance_and_other_costs(
+    iso_manager, ilo_fund, awards
+):
+    ilo = Programme.objects.get(code=ILO)
+    sponsorship, _fellowship = awards
+    sponsorship.actual_allowance, sponsorship.actual_other = Decimal(450), Decimal(50)
+    sponsorship.save()
+    entry = services.spending_post(
+        actor=None, programme=ilo, kind=Spending.Kind.EXPENDITURE, fund=ilo_fund, date=D(2023, 3, 1),
+        sponsorship=sponsorship,
+    )  # fmt: skip
+    assert (entry.amount, entry.currency) == (Decimal(1300), "CHF")  # 800 + 450 + 50
