@@ -233,7 +233,8 @@ def test_an_expenditure_for_an_activity_takes_its_actual_cost_and_is_posted_once
     from jalon.reference.models import Currency
     from tests.activities.conftest import activity_build
 
-    activity = activity_build(code="fin-workshop")
+    # An activity serving one of the programme's outcomes (a ledger pays only for its programme's activities).
+    activity = activity_build(code="fin-workshop", outputs=[next(iter(ilo["outcomes"].values()))])
     Activity.objects.filter(pk=activity.pk).update(
         actual_cost=Decimal("4200.50"), actual_cost_currency=Currency.objects.get(code="EUR")
     )
