@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from jalon.activities.models import Activity, Registration
+from jalon.activities.models import Registration
 from jalon.committees.models import CommitteeMembership
 from jalon.gap import selectors, services
 from jalon.gap.models import IndexRun, IndexSpec, IndicatorValue
 from jalon.jobs.models import Job
 from jalon.organisations.models import Person
+from tests.activities.conftest import activity_build
 from tests.gap.conftest import AS_OF, member
 
 
@@ -155,12 +156,10 @@ def test_a_manager_saves_a_new_version_of_the_index_from_the_page(client_as, gap
 def test_the_people_behind_a_countrys_trained_count_show_only_to_who_may_see_the_participants(client_as, users, gap):
     # KEBS's unpublished internal workshop: its participant list is its organiser's and the programme team's.
     kebs = member("KEBS")
-    activity = Activity.objects.create(
+    activity = activity_build(
         code="kebs-internal",
         title={"en": "KEBS internal"},
-        type="workshop",
-        modality="in_person",
-        level="national",
+        countries=[kebs.country],
         start_date=datetime.date(2026, 3, 1),
         end_date=datetime.date(2026, 3, 2),
         organiser=kebs,
